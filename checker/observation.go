@@ -1,0 +1,111 @@
+package checker
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Ballot is a distinguished proposal number: rounds are totally ordered and
+// ties are broken by the proposing replica's id, so no two proposers ever
+// use the same ballot. The zero Ballot means "none" and is below all others.
+type Ballot struct {
+	Round uint32
+	Node  int32
+}
+
+// Less reports whether b orders before o.
+func (b Ballot) Less(o Ballot) bool {
+	if b.Round != o.Round {
+		return b.Round < o.Round
+	}
+	return b.Node < o.Node
+}
+
+// IsZero reports whether b is the "no ballot" value.
+func (b Ballot) IsZero() bool { return b == Ballot{} }
+
+// String renders a ballot as ROUND.NODE, or "-" for none.
+func (b Ballot) String() string {
+	if b.IsZero() {
+		return "-"
+	}
+	return fmt.Sprintf("%d.%d", b.Round, b.Node)
+}
+
+// Value is a proposed value. Clients propose unique positive values; 0 means
+// "no value".
+type Value int64
+
+// None is the absent value.
+const None Value = 0
+
+// String renders a value as vN, or "-" for none.
+func (v Value) String() string {
+	if v == None {
+		return "-"
+	}
+	return "v" + strconv.FormatInt(int64(v), 10)
+}
+
+// Kind says what an Observation reports.
+type Kind uint8
+
+// The kinds of observation.
+const (
+	// Invoked: a client asked a replica to propose Value. Reported by the
+	// harness that drives the clients, not by the node.
+	Invoked Kind = iota + 1
+	// Returned: a replica answered a client's proposal of Client's value
+	// with the decided Value.
+	Returned
+	// Proposed: a proposer asked acceptors to accept (Ballot, Value) (2a).
+	Proposed
+	// Promised: an acceptor promised Ballot and reported its accepted
+	// (Prior, Value), Prior zero when it accepted nothing (1b).
+	Promised
+	// Accepted: an acceptor accepted (Ballot, Value) (2b).
+	Accepted
+	// Learned: a learner learned Value.
+	Learned
+)
+
+var kindNames = [...]string{
+	Invoked: "invoked", Returned: "returned", Proposed: "proposed",
+	Promised: "promised", Accepted: "accepted", Learned: "learned",
+}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("kind(%d)", uint8(k))
+}
+
+// Observation is one thing a node (or the harness, for Invoked) reports.
+// It is a plain value: reporting it allocates nothing.
+type Observation struct {
+	Kind     Kind
+	Instance int64  // the log instance; 0 for single-decree Paxos
+	Ballot   Ballot // Proposed, Promised, Accepted
+	Prior    Ballot // Promised: the ballot of the value reported
+	Value    Value
+	Client   int // Invoked, Returned: the client; its proposal is Value(Client) by convention of the harness
+}
+
+func (o Observation) String() string {
+	switch o.Kind {
+	case Invoked:
+		return fmt.Sprintf("client %d invokes propose(%s)", o.Client, o.Value)
+	case Returned:
+		return fmt.Sprintf("client %d gets %s", o.Client, o.Value)
+	case Proposed:
+		return fmt.Sprintf("proposes (%s, %s)", o.Ballot, o.Value)
+	case Promised:
+		return fmt.Sprintf("promises %s, reports (%s, %s)", o.Ballot, o.Prior, o.Value)
+	case Accepted:
+		return fmt.Sprintf("accepts (%s, %s)", o.Ballot, o.Value)
+	case Learned:
+		return fmt.Sprintf("learns %s", o.Value)
+	}
+	return o.Kind.String()
+}

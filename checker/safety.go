@@ -1,0 +1,218 @@
+package checker
+
+import (
+	"fmt"
+	"math/bits"
+	"strconv"
+	"strings"
+)
+
+// Property names an invariant. The names are stable: they appear in JSON
+// output, reproducers and campaign summaries.
+type Property string
+
+// The properties the checker judges.
+const (
+	// Agreement: at most one value is chosen per instance.
+	Agreement Property = "agreement"
+	// Validity: a chosen value was proposed by a client.
+	Validity Property = "validity"
+	// LearnerIntegrity: a learner learns at most once per instance, and
+	// only a value that is chosen.
+	LearnerIntegrity Property = "learner-integrity"
+	// Liveness: once faults heal, a value is chosen and every live replica
+	// learns it within a bound.
+	Liveness Property = "liveness"
+)
+
+// Violation is a broken property with the evidence that shows it.
+type Violation struct {
+	Property Property `json:"property"`
+	Time     int64    `json:"time"`  // virtual time of the step that broke it
+	Event    int64    `json:"event"` // index of that step
+	Instance int64    `json:"instance"`
+	Message  string   `json:"message"`
+	Evidence []string `json:"evidence,omitempty"`
+}
+
+func (v *Violation) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s violated at t=%d (event #%d): %s", v.Property, v.Time, v.Event, v.Message)
+	for _, e := range v.Evidence {
+		b.WriteString("\n  ")
+		b.WriteString(e)
+	}
+	return b.String()
+}
+
+// Choice is a value chosen in one instance: the first ballot in which a
+// majority accepted it.
+type Choice struct {
+	Value  Value
+	Ballot Ballot
+	Voters uint64 // the acceptors (bit per node id) that made the majority
+	Time   int64  // when it became chosen
+}
+
+// vote gathers the acceptors that accepted one (ballot, value) in one
+// instance.
+type vote struct {
+	instance int64
+	ballot   Ballot
+	value    Value
+	voters   uint64
+}
+
+type learnKey struct {
+	node     int
+	instance int64
+}
+
+// Safety checks agreement, validity and learner integrity at every
+// observation. The zero value is not usable; call NewSafety.
+type Safety struct {
+	nodes  int
+	quorum int
+
+	votes    []vote
+	chosen   map[int64]Choice
+	invoked  map[Value]bool
+	learned  map[learnKey]Value
+	violated *Violation
+	now      int64
+	event    int64
+}
+
+// NewSafety returns a checker for a cluster of nodes acceptors, where a
+// quorum is a majority.
+func NewSafety(nodes int) *Safety {
+	return &Safety{
+		nodes:   nodes,
+		quorum:  nodes/2 + 1,
+		chosen:  make(map[int64]Choice),
+		invoked: make(map[Value]bool),
+		learned: make(map[learnKey]Value),
+	}
+}
+
+// At sets the virtual time and event index that the next observations are
+// stamped with.
+func (c *Safety) At(now, event int64) { c.now, c.event = now, event }
+
+// Violation returns the first violation found, or nil.
+func (c *Safety) Violation() *Violation { return c.violated }
+
+// Chosen returns the value chosen in instance, if any.
+func (c *Safety) Chosen(instance int64) (Choice, bool) {
+	ch, ok := c.chosen[instance]
+	return ch, ok
+}
+
+// Learned returns what node learned in instance, if anything.
+func (c *Safety) Learned(node int, instance int64) (Value, bool) {
+	v, ok := c.learned[learnKey{node, instance}]
+	return v, ok
+}
+
+// Observe checks one observation reported by node. After the first
+// violation it keeps recording but reports nothing new.
+func (c *Safety) Observe(node int, o Observation) {
+	switch o.Kind {
+	case Invoked:
+		c.invoked[o.Value] = true
+	case Accepted:
+		c.accepted(node, o)
+	case Learned:
+		c.learn(node, o)
+	}
+}
+
+func (c *Safety) accepted(node int, o Observation) {
+	i := c.findVote(o.Instance, o.Ballot, o.Value)
+	if i < 0 {
+		c.votes = append(c.votes, vote{instance: o.Instance, ballot: o.Ballot, value: o.Value})
+		i = len(c.votes) - 1
+	}
+	v := &c.votes[i]
+	v.voters |= 1 << uint(node)
+	if bits.OnesCount64(v.voters) < c.quorum {
+		return
+	}
+	prev, ok := c.chosen[o.Instance]
+	if !ok {
+		c.chosen[o.Instance] = Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, Time: c.now}
+		if !c.invoked[o.Value] {
+			c.violate(Validity, o.Instance, fmt.Sprintf("%s is chosen but no client proposed it", o.Value),
+				c.choiceEvidence(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters}))
+		}
+		return
+	}
+	if prev.Value != o.Value {
+		c.violate(Agreement, o.Instance, fmt.Sprintf("two values chosen: %s and %s", prev.Value, o.Value),
+			c.choiceEvidence(prev),
+			c.choiceEvidence(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters}))
+	}
+}
+
+func (c *Safety) findVote(instance int64, b Ballot, val Value) int {
+	for i := range c.votes {
+		v := &c.votes[i]
+		if v.ballot == b && v.value == val && v.instance == instance {
+			return i
+		}
+	}
+	return -1
+}
+
+func (c *Safety) learn(node int, o Observation) {
+	key := learnKey{node, o.Instance}
+	if prev, ok := c.learned[key]; ok {
+		c.violate(LearnerIntegrity, o.Instance, fmt.Sprintf("node %d learns a second time: %s after %s", node, o.Value, prev))
+		return
+	}
+	c.learned[key] = o.Value
+	ch, ok := c.chosen[o.Instance]
+	switch {
+	case !ok:
+		c.violate(LearnerIntegrity, o.Instance, fmt.Sprintf("node %d learns %s, but no value is chosen", node, o.Value),
+			c.acceptorEvidence(o.Instance)...)
+	case ch.Value != o.Value:
+		c.violate(LearnerIntegrity, o.Instance, fmt.Sprintf("node %d learns %s, but %s is chosen", node, o.Value, ch.Value),
+			c.choiceEvidence(ch))
+	}
+}
+
+func (c *Safety) violate(p Property, instance int64, msg string, evidence ...string) {
+	if c.violated != nil {
+		return
+	}
+	c.violated = &Violation{Property: p, Time: c.now, Event: c.event, Instance: instance, Message: msg, Evidence: evidence}
+}
+
+func (c *Safety) choiceEvidence(ch Choice) string {
+	return fmt.Sprintf("%s chosen at ballot %s: accepted by {%s}, a majority (%d of %d)",
+		ch.Value, ch.Ballot, formatMask(ch.Voters), bits.OnesCount64(ch.Voters), c.nodes)
+}
+
+// acceptorEvidence lists every (ballot, value) accepted in instance, in the
+// order first accepted.
+func (c *Safety) acceptorEvidence(instance int64) []string {
+	var out []string
+	for _, v := range c.votes {
+		if v.instance == instance {
+			out = append(out, fmt.Sprintf("(%s, %s) accepted by {%s}", v.ballot, v.value, formatMask(v.voters)))
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, "no acceptor accepted anything")
+	}
+	return out
+}
+
+func formatMask(mask uint64) string {
+	var parts []string
+	for m := mask; m != 0; m &= m - 1 {
+		parts = append(parts, strconv.Itoa(bits.TrailingZeros64(m)))
+	}
+	return strings.Join(parts, ",")
+}

@@ -1,0 +1,3 @@
+module github.com/paxsim/paxsim
+
+go 1.26

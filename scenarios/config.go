@@ -1,0 +1,164 @@
+package scenarios
+
+import (
+	"fmt"
+
+	"github.com/paxsim/paxsim/protocol"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// Config is everything that, with a seed, determines a run. It is plain
+// data so that a reproducer file can carry it whole; field names match the
+// CLI flags.
+type Config struct {
+	Protocol      string   `json:"protocol"`
+	Variant       string   `json:"variant"`
+	Nodes         int      `json:"nodes"`
+	Proposers     int      `json:"proposers"`      // replicas that get a client proposal
+	ProposeWindow int64    `json:"propose_window"` // client requests arrive in [0, window]
+	Delay         string   `json:"delay"`          // sim.ParseDelay syntax
+	Drop          float64  `json:"drop"`
+	Dup           float64  `json:"dup"`
+	Redeliver     float64  `json:"redeliver"`
+	Crash         float64  `json:"crash"`
+	Partition     float64  `json:"partition"`
+	Slow          float64  `json:"slow"`
+	FaultInterval int64    `json:"fault_interval"`
+	MaxCrashed    int      `json:"max_crashed"` // 0 means a minority
+	Faults        []string `json:"faults,omitempty"`
+	HealAt        int64    `json:"heal_at"`  // 0: faults never heal, liveness is not judged
+	Liveness      int64    `json:"liveness"` // ticks after HealAt to decide and learn
+	MaxTime       int64    `json:"max_time"` // 0: HealAt + Liveness, or 10000 without a heal
+	MaxEvents     int64    `json:"max_events"`
+}
+
+// Default is the configuration a bare `paxsim run` uses: three replicas, two
+// duelling proposers and a little of every fault until t=2000.
+func Default() Config {
+	return Config{
+		Protocol:      "paxos",
+		Variant:       protocol.Correct,
+		Nodes:         3,
+		Proposers:     2,
+		ProposeWindow: 200,
+		Delay:         "1-10",
+		Drop:          0.05,
+		Dup:           0.02,
+		Redeliver:     0.01,
+		Crash:         0.005,
+		Partition:     0.005,
+		Slow:          0.005,
+		FaultInterval: 10,
+		HealAt:        2000,
+		Liveness:      3000,
+		MaxEvents:     1_000_000,
+	}
+}
+
+// ConfigError is a knob with a bad value. Field is the knob's name, as a
+// flag and a JSON key.
+type ConfigError struct {
+	Field string
+	Msg   string
+}
+
+func (e *ConfigError) Error() string { return fmt.Sprintf("invalid %s: %s", e.Field, e.Msg) }
+
+func bad(field, format string, args ...any) error {
+	return &ConfigError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// build checks c and turns it into the simulator's and protocol's terms.
+func (c Config) build() (sim.Config, protocol.Variant, error) {
+	var sc sim.Config
+	if c.Protocol != "paxos" {
+		return sc, protocol.Variant{}, bad("protocol", "%q is not a known protocol (known: paxos)", c.Protocol)
+	}
+	variant, err := protocol.LookupVariant(c.Variant)
+	if err != nil {
+		return sc, variant, &ConfigError{Field: "variant", Msg: err.Error()}
+	}
+	if c.Nodes < 1 || c.Nodes > sim.MaxNodes {
+		return sc, variant, bad("nodes", "%d is not between 1 and %d", c.Nodes, sim.MaxNodes)
+	}
+	if c.Proposers < 0 || c.Proposers > c.Nodes {
+		return sc, variant, bad("proposers", "%d is not between 0 and nodes (%d)", c.Proposers, c.Nodes)
+	}
+	for _, p := range []struct {
+		field string
+		v     float64
+	}{{"drop", c.Drop}, {"dup", c.Dup}, {"redeliver", c.Redeliver}, {"crash", c.Crash}, {"partition", c.Partition}, {"slow", c.Slow}} {
+		if !(p.v >= 0 && p.v <= 1) {
+			return sc, variant, bad(p.field, "%v is not a probability in [0, 1]", p.v)
+		}
+	}
+	if c.Drop == 1 {
+		return sc, variant, bad("drop", "1 loses every message; use a rate below 1")
+	}
+	delay, err := sim.ParseDelay(c.Delay)
+	if err != nil {
+		return sc, variant, &ConfigError{Field: "delay", Msg: err.Error()}
+	}
+	for _, n := range []struct {
+		field string
+		v     int64
+	}{{"propose-window", c.ProposeWindow}, {"heal-at", c.HealAt}, {"liveness", c.Liveness}, {"max-time", c.MaxTime}, {"max-events", c.MaxEvents}} {
+		if n.v < 0 {
+			return sc, variant, bad(n.field, "%d is negative", n.v)
+		}
+	}
+	if c.FaultInterval < 1 {
+		return sc, variant, bad("fault-interval", "%d is not a positive tick count", c.FaultInterval)
+	}
+	if c.MaxCrashed < 0 || c.MaxCrashed > c.Nodes {
+		return sc, variant, bad("max-crashed", "%d is not between 0 and nodes (%d)", c.MaxCrashed, c.Nodes)
+	}
+	if c.HealAt > 0 && c.Liveness < 1 {
+		return sc, variant, bad("liveness", "must be positive when faults heal (heal-at %d)", c.HealAt)
+	}
+	if c.MaxEvents == 0 {
+		return sc, variant, bad("max-events", "0 runs nothing")
+	}
+	sc = sim.Config{
+		Nodes: c.Nodes,
+		Network: sim.NetworkConfig{
+			Delay: delay, DropRate: c.Drop, DupRate: c.Dup, RedeliverRate: c.Redeliver,
+		},
+		Faults: sim.FaultConfig{
+			Interval:      sim.Time(c.FaultInterval),
+			CrashRate:     c.Crash,
+			MaxCrashed:    c.MaxCrashed,
+			PartitionRate: c.Partition,
+			SlowRate:      c.Slow,
+		},
+		HealAt: sim.Time(c.HealAt),
+	}
+	for _, s := range c.Faults {
+		f, err := sim.ParseFault(s)
+		if err != nil {
+			return sc, variant, &ConfigError{Field: "fault", Msg: err.Error()}
+		}
+		sc.Faults.Schedule = append(sc.Faults.Schedule, f)
+	}
+	if err := sc.Validate(); err != nil {
+		return sc, variant, &ConfigError{Field: "fault", Msg: err.Error()}
+	}
+	return sc, variant, nil
+}
+
+// Validate reports the first bad knob as a *ConfigError.
+func (c Config) Validate() error {
+	_, _, err := c.build()
+	return err
+}
+
+// maxTime is the time at which a run stops.
+func (c Config) maxTime() int64 {
+	if c.MaxTime > 0 {
+		return c.MaxTime
+	}
+	if c.HealAt > 0 {
+		return c.HealAt + c.Liveness
+	}
+	return 10_000
+}

@@ -1,0 +1,290 @@
+package scenarios
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/protocol"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// PanicProperty is reported when protocol code panics: a failure of the
+// implementation, reported with its seed like any violation.
+const PanicProperty checker.Property = "panic"
+
+// Verdicts.
+const (
+	VerdictOK        = "ok"
+	VerdictViolation = "violation"
+)
+
+// Why a run stopped.
+const (
+	StopDecided   = "decided"    // healed, every replica learned, every client answered
+	StopViolation = "violation"  // a property broke
+	StopDeadline  = "deadline"   // the liveness deadline passed
+	StopMaxTime   = "max-time"   // the time limit
+	StopMaxEvents = "max-events" // the event limit
+	StopQuiescent = "quiescent"  // nothing left to run
+)
+
+// Op is one client operation: propose(Value), invoked at Invoke on Node,
+// answered with Output at Return. Return is -1 while the outcome is unknown
+// (the replica crashed or never answered).
+type Op struct {
+	Client int           `json:"client"`
+	Node   int           `json:"node"`
+	Value  checker.Value `json:"value"`
+	Invoke int64         `json:"invoke"`
+	Return int64         `json:"return"`
+	Output checker.Value `json:"output"`
+}
+
+// Chosen describes the decided value.
+type Chosen struct {
+	Value  checker.Value  `json:"value"`
+	Ballot checker.Ballot `json:"ballot"`
+	Time   int64          `json:"time"`
+}
+
+// Result is the outcome of one run.
+type Result struct {
+	Seed       uint64              `json:"seed"`
+	Verdict    string              `json:"verdict"`
+	Violations []checker.Violation `json:"violations"`
+	Chosen     *Chosen             `json:"chosen,omitempty"`
+	Learners   int                 `json:"learners"` // replicas that learned the value
+	Events     int64               `json:"events"`
+	Time       int64               `json:"virtual_time"`
+	Stop       string              `json:"stop"`
+	// LivenessChecked is false when the run ended before its liveness
+	// deadline could be judged (no heal, or max-time or max-events first).
+	LivenessChecked bool   `json:"liveness_checked"`
+	TraceHash       uint64 `json:"-"`
+	Stats           sim.Stats
+	Ops             []Op `json:"ops"`
+}
+
+// Failed reports whether the run found a violation.
+func (r *Result) Failed() bool { return len(r.Violations) > 0 }
+
+// Faults returns how often each fault kind happened, by name.
+func (r *Result) Faults() map[string]int64 {
+	m := make(map[string]int64, sim.NumFaultKinds)
+	for k := sim.FaultKind(0); k < sim.NumFaultKinds; k++ {
+		m[k.String()] = r.Stats.Faults[k]
+	}
+	return m
+}
+
+// Options change how a run is observed, never what it does.
+type Options struct {
+	// Trace, when set, receives the readable trace: every executed event,
+	// network fault and observation, one per line.
+	Trace io.Writer
+	// Decider, when set, takes the decisions instead of the seed's PRNG.
+	Decider sim.Decider
+	// OnEvent, when set, is called after every executed event with the
+	// rolling hash: what determinism checks compare.
+	OnEvent func(index int64, hash uint64)
+}
+
+type paxosWorld = sim.World[protocol.Msg, protocol.Durable, checker.Observation]
+
+// Run executes one seed of c and judges it. A bad c returns a *ConfigError.
+func Run(c Config, seed uint64, opts Options) (res Result, err error) {
+	sc, variant, err := c.build()
+	if err != nil {
+		return res, err
+	}
+	r := &runner{cfg: c, res: Result{Seed: seed, Verdict: VerdictOK}, opts: opts}
+	r.safety = checker.NewSafety(c.Nodes)
+	r.learned = make([]bool, c.Nodes+1)
+	decider := opts.Decider
+	if decider == nil {
+		decider = sim.NewRandom(seed)
+	}
+	r.world, err = sim.New(sc, decider, protocol.NewNodes(c.Nodes, protocol.Config{Variant: variant}), r.observe)
+	if err != nil {
+		return res, &ConfigError{Field: "config", Msg: err.Error()}
+	}
+	if opts.Trace != nil {
+		r.world.SetTracer(func(e sim.TraceEntry) { fmt.Fprintln(opts.Trace, e) })
+	}
+	r.execute(decider)
+	return r.res, nil
+}
+
+type runner struct {
+	cfg      Config
+	opts     Options
+	world    *paxosWorld
+	safety   *checker.Safety
+	res      Result
+	pending  int    // client operations without an answer
+	learned  []bool // by node id: has it learned a value
+	learners int
+}
+
+// execute runs the world to its end, turning a panic in protocol code into
+// a reported failure.
+func (r *runner) execute(decider sim.Decider) {
+	defer func() {
+		if p := recover(); p != nil {
+			at := r.world.Current()
+			r.res.Violations = append(r.res.Violations, checker.Violation{
+				Property: PanicProperty, Time: int64(at.Time), Event: r.world.Events(),
+				Message:  fmt.Sprintf("panic while running %s: %v", at, p),
+				Evidence: stackEvidence(),
+			})
+		}
+		r.finish()
+	}()
+	r.scheduleClients(decider)
+	r.loop()
+}
+
+func (r *runner) loop() {
+	w, c := r.world, r.cfg
+	maxTime := sim.Time(c.maxTime())
+	deadline := sim.Time(c.HealAt + c.Liveness)
+	for {
+		if w.Events() >= c.MaxEvents {
+			r.res.Stop = StopMaxEvents
+			return
+		}
+		next, ok := w.Next()
+		if c.HealAt > 0 && (!ok || next > deadline) && deadline <= maxTime {
+			r.res.Stop = StopDeadline
+			r.res.LivenessChecked = true
+			r.safety.At(int64(deadline), w.Events())
+			if v := r.safety.CheckLiveness(r.allNodes(), c.HealAt, int64(deadline)); v != nil {
+				r.res.Violations = append(r.res.Violations, *v)
+			}
+			return
+		}
+		if !ok {
+			r.res.Stop = StopQuiescent
+			return
+		}
+		if next > maxTime {
+			r.res.Stop = StopMaxTime
+			return
+		}
+		w.Step()
+		if r.opts.OnEvent != nil {
+			r.opts.OnEvent(w.Events(), w.Hash())
+		}
+		if v := r.safety.Violation(); v != nil {
+			r.res.Violations = append(r.res.Violations, *v)
+			r.res.Stop = StopViolation
+			return
+		}
+		if w.Healed() && r.learners == c.Nodes && r.pending == 0 {
+			r.res.Stop = StopDecided
+			r.res.LivenessChecked = true
+			return
+		}
+	}
+}
+
+// scheduleClients draws the workload: Proposers distinct replicas each get
+// one client proposing a unique value at a random time in the window. A
+// client that has no answer by the heal asks again then, so that a request
+// lost to a crash does not stall the liveness phase.
+func (r *runner) scheduleClients(decider sim.Decider) {
+	c := r.cfg
+	replicas := make([]int, c.Nodes)
+	for i := range replicas {
+		replicas[i] = i + 1
+	}
+	for i := 0; i < c.Proposers; i++ { // a partial Fisher-Yates shuffle
+		j := i + decider.Intn(sim.Decision{Kind: sim.DecideWorkload}, c.Nodes-i)
+		replicas[i], replicas[j] = replicas[j], replicas[i]
+	}
+	for i := 0; i < c.Proposers; i++ {
+		client := i + 1
+		node := sim.NodeID(replicas[i])
+		at := sim.Time(decider.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: node}, int(c.ProposeWindow)+1))
+		value := checker.Value(client)
+		msg := protocol.Msg{Type: protocol.Request, Client: int32(client), Value: value}
+		r.world.Request(at, node, msg)
+		if c.HealAt > 0 {
+			r.world.Request(sim.Time(c.HealAt)+1, node, msg)
+		}
+		r.res.Ops = append(r.res.Ops, Op{Client: client, Node: int(node), Value: value, Invoke: int64(at), Return: -1})
+		r.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: client, Value: value})
+		r.pending++
+	}
+}
+
+// observe is the world's observer: every observation goes to the checker
+// (stamped with time and event index), the client history and the trace.
+func (r *runner) observe(node sim.NodeID, o checker.Observation) {
+	w := r.world
+	r.safety.At(int64(w.Now()), w.Events())
+	r.safety.Observe(int(node), o)
+	switch o.Kind {
+	case checker.Learned:
+		if !r.learned[node] {
+			r.learned[node] = true
+			r.learners++
+		}
+	case checker.Returned:
+		op := &r.res.Ops[o.Client-1]
+		if op.Return < 0 {
+			op.Return, op.Output = int64(w.Now()), o.Value
+			r.pending--
+		}
+	}
+	if r.opts.Trace != nil {
+		fmt.Fprintf(r.opts.Trace, "    node %d %s\n", node, o)
+	}
+}
+
+func (r *runner) allNodes() []int {
+	out := make([]int, r.cfg.Nodes)
+	for i := range out {
+		out[i] = i + 1
+	}
+	return out
+}
+
+func (r *runner) finish() {
+	w := r.world
+	r.res.Events = w.Events()
+	r.res.Time = int64(w.Now())
+	r.res.TraceHash = w.Hash()
+	r.res.Stats = w.Stats()
+	if ch, ok := r.safety.Chosen(0); ok {
+		r.res.Chosen = &Chosen{Value: ch.Value, Ballot: ch.Ballot, Time: ch.Time}
+	}
+	r.res.Learners = r.learners
+	if len(r.res.Violations) > 0 {
+		r.res.Verdict = VerdictViolation
+		r.res.Stop = StopViolation
+	}
+}
+
+// stackEvidence lists the panicking goroutine's frames as "function
+// file:line", without addresses or goroutine ids, so that the report is the
+// same on every run of the same binary.
+func stackEvidence() []string {
+	pcs := make([]uintptr, 64)
+	n := runtime.Callers(3, pcs)
+	frames := runtime.CallersFrames(pcs[:n])
+	var out []string
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, "runtime.") {
+			out = append(out, fmt.Sprintf("at %s %s:%d", f.Function, filepath.Base(f.File), f.Line))
+		}
+		if !more || strings.HasSuffix(f.Function, "scenarios.(*runner).execute") || len(out) >= 16 {
+			return out
+		}
+	}
+}

@@ -1,0 +1,360 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"math/bits"
+	"strconv"
+	"strings"
+)
+
+// Config sets up a World. Every knob is per run; the zero value of a rate
+// turns that fault off.
+type Config struct {
+	Nodes   int           // cluster size, 1..MaxNodes
+	Network NetworkConfig // delays, drops, duplicates, re-deliveries
+	Faults  FaultConfig   // crashes, partitions, slowness
+	// HealAt, when positive, is the time at which every fault heals: crashed
+	// nodes restart, partitions heal, slow and paused nodes recover, the
+	// network stops dropping, duplicating and re-delivering, and no new
+	// fault starts. A liveness check measures progress from this time.
+	HealAt Time
+}
+
+// NetworkConfig describes the faulty network.
+type NetworkConfig struct {
+	Delay         Delay   // delay distribution; independent delays reorder messages
+	DropRate      float64 // probability that a sent message is lost
+	DupRate       float64 // probability that a sent message is delivered twice
+	RedeliverRate float64 // probability, per send, that an old message is delivered again
+}
+
+// DelayDist names a delay distribution.
+type DelayDist uint8
+
+// The delay distributions.
+const (
+	// Uniform draws each delay uniformly from [Min, Max].
+	Uniform DelayDist = iota
+	// LongTail draws like Uniform, except that one message in ten takes up
+	// to ten times Max: a few stragglers arrive long after their peers.
+	LongTail
+)
+
+// Delay is a distribution of message delays in ticks.
+type Delay struct {
+	Dist     DelayDist
+	Min, Max Time
+}
+
+func (d Delay) String() string {
+	prefix := ""
+	if d.Dist == LongTail {
+		prefix = "tail:"
+	}
+	if d.Min == d.Max {
+		return prefix + strconv.FormatInt(int64(d.Min), 10)
+	}
+	return fmt.Sprintf("%s%d-%d", prefix, d.Min, d.Max)
+}
+
+// ParseDelay parses "N", "MIN-MAX", "uniform:MIN-MAX" or "tail:MIN-MAX".
+func ParseDelay(s string) (Delay, error) {
+	var d Delay
+	body := s
+	if name, rest, ok := strings.Cut(s, ":"); ok {
+		switch name {
+		case "uniform":
+			d.Dist = Uniform
+		case "tail":
+			d.Dist = LongTail
+		default:
+			return d, fmt.Errorf("unknown delay distribution %q (want uniform or tail)", name)
+		}
+		body = rest
+	}
+	r, err := ParseRange(body)
+	if err != nil {
+		return d, err
+	}
+	d.Min, d.Max = r.Min, r.Max
+	if d.Min < 1 {
+		return d, fmt.Errorf("delay %q: the minimum must be at least 1 tick", s)
+	}
+	return d, nil
+}
+
+// Range is an inclusive range of ticks.
+type Range struct{ Min, Max Time }
+
+func (r Range) String() string {
+	if r.Min == r.Max {
+		return strconv.FormatInt(int64(r.Min), 10)
+	}
+	return fmt.Sprintf("%d-%d", r.Min, r.Max)
+}
+
+// ParseRange parses "N" or "MIN-MAX" with 0 <= MIN <= MAX.
+func ParseRange(s string) (Range, error) {
+	lo, hi, isRange := strings.Cut(s, "-")
+	if !isRange {
+		hi = lo
+	}
+	a, errA := strconv.ParseInt(lo, 10, 64)
+	b, errB := strconv.ParseInt(hi, 10, 64)
+	if errA != nil || errB != nil {
+		return Range{}, fmt.Errorf("%q is not N or MIN-MAX in ticks", s)
+	}
+	if a < 0 || b < a {
+		return Range{}, fmt.Errorf("range %q: want 0 <= MIN <= MAX", s)
+	}
+	return Range{Time(a), Time(b)}, nil
+}
+
+// FaultConfig describes node and partition faults: random ones, drawn every
+// Interval ticks until HealAt, and scheduled ones.
+type FaultConfig struct {
+	Interval        Time    // ticks between random fault draws; 0 means 10
+	CrashRate       float64 // per up node and interval: probability of a crash
+	MaxCrashed      int     // most nodes down at once; 0 means a minority, (N-1)/2
+	Downtime        Range   // how long a crashed node stays down
+	PartitionRate   float64 // per interval: probability that a partition starts
+	PartitionLength Range   // how long a partition lasts
+	SlowRate        float64 // per node and interval: probability of a slowdown or pause
+	SlowLength      Range   // how long it lasts
+	SlowFactorMax   int     // a slowed node's delays and timers stretch 2..SlowFactorMax times
+	// Schedule lists faults at fixed times, in addition to the random ones.
+	Schedule []ScheduledFault
+}
+
+// FaultKind names a kind of fault. The names are stable: they appear in
+// campaign summaries and reproducers.
+type FaultKind uint8
+
+// The fault kinds counted in Stats.
+const (
+	FaultDrop          FaultKind = iota // a message dropped by the network
+	FaultDup                            // a message duplicated
+	FaultRedeliver                      // an old message delivered again
+	FaultPartition                      // a symmetric partition started
+	FaultOneWay                         // a one-way partition started
+	FaultPartitionDrop                  // a message lost to a partition
+	FaultCrash                          // a node crashed
+	FaultRestart                        // a node restarted from durable state
+	FaultLost                           // a message or request that reached a crashed node
+	FaultSlow                           // a node slowed down
+	FaultPause                          // a node paused
+	NumFaultKinds
+)
+
+var faultNames = [NumFaultKinds]string{
+	FaultDrop:          "drop",
+	FaultDup:           "dup",
+	FaultRedeliver:     "redeliver",
+	FaultPartition:     "partition",
+	FaultOneWay:        "partition-oneway",
+	FaultPartitionDrop: "partition-drop",
+	FaultCrash:         "crash",
+	FaultRestart:       "restart",
+	FaultLost:          "lost-at-crashed",
+	FaultSlow:          "slow",
+	FaultPause:         "pause",
+}
+
+func (k FaultKind) String() string {
+	if k < NumFaultKinds {
+		return faultNames[k]
+	}
+	return fmt.Sprintf("fault(%d)", uint8(k))
+}
+
+// ScheduledFault is a fault at a fixed time.
+type ScheduledFault struct {
+	Kind FaultKind // FaultCrash, FaultPartition, FaultOneWay, FaultSlow or FaultPause
+	// Nodes are the nodes crashed, slowed or paused; for a partition, one
+	// side (the other side is every other node); for a one-way partition,
+	// the senders whose messages to every other node are lost.
+	Nodes  uint64
+	Start  Time
+	End    Time // when it heals; 0 means at HealAt, or never without one
+	Factor int  // FaultSlow only: how many times slower (at least 2)
+}
+
+func (f ScheduledFault) String() string {
+	var b strings.Builder
+	switch f.Kind {
+	case FaultCrash:
+		b.WriteString("crash:")
+	case FaultPartition:
+		b.WriteString("partition:")
+	case FaultOneWay:
+		b.WriteString("oneway:")
+	case FaultSlow:
+		b.WriteString("slow:")
+	case FaultPause:
+		b.WriteString("pause:")
+	}
+	b.WriteString(FormatNodes(f.Nodes))
+	if f.Kind == FaultSlow {
+		fmt.Fprintf(&b, "x%d", f.Factor)
+	}
+	fmt.Fprintf(&b, "@%d", f.Start)
+	if f.End > 0 {
+		fmt.Fprintf(&b, "-%d", f.End)
+	}
+	return b.String()
+}
+
+// ParseFault parses a scheduled fault:
+//
+//	crash:2@100-400       node 2 crashes at 100 and restarts at 400
+//	partition:1,2@50-300  {1,2} and the rest cannot talk from 50 to 300
+//	oneway:3@50-300       messages from 3 to every other node are lost
+//	slow:1x4@0-200        node 1's deliveries and timers take 4 times longer
+//	pause:2@10-90         node 2 runs nothing from 10 to 90, then catches up
+//
+// The end is optional: without it the fault lasts until HealAt.
+func ParseFault(s string) (ScheduledFault, error) {
+	var f ScheduledFault
+	kind, rest, ok := strings.Cut(s, ":")
+	if !ok {
+		return f, fmt.Errorf("fault %q: want KIND:NODES@START[-END]", s)
+	}
+	switch kind {
+	case "crash":
+		f.Kind = FaultCrash
+	case "partition":
+		f.Kind = FaultPartition
+	case "oneway":
+		f.Kind = FaultOneWay
+	case "slow":
+		f.Kind = FaultSlow
+	case "pause":
+		f.Kind = FaultPause
+	default:
+		return f, fmt.Errorf("fault %q: unknown kind %q (want crash, partition, oneway, slow or pause)", s, kind)
+	}
+	nodes, when, ok := strings.Cut(rest, "@")
+	if !ok {
+		return f, fmt.Errorf("fault %q: missing @START", s)
+	}
+	if f.Kind == FaultSlow {
+		var factor string
+		nodes, factor, ok = strings.Cut(nodes, "x")
+		n, err := strconv.Atoi(factor)
+		if !ok || err != nil || n < 2 {
+			return f, fmt.Errorf("fault %q: slow needs NODESxFACTOR with FACTOR >= 2", s)
+		}
+		f.Factor = n
+	}
+	mask, err := ParseNodes(nodes)
+	if err != nil {
+		return f, fmt.Errorf("fault %q: %v", s, err)
+	}
+	f.Nodes = mask
+	start, end, hasEnd := strings.Cut(when, "-")
+	a, err := strconv.ParseInt(start, 10, 64)
+	if err != nil || a < 0 {
+		return f, fmt.Errorf("fault %q: start %q is not a tick count", s, start)
+	}
+	f.Start = Time(a)
+	if hasEnd {
+		b, err := strconv.ParseInt(end, 10, 64)
+		if err != nil || b <= a {
+			return f, fmt.Errorf("fault %q: end %q must be a tick count after the start", s, end)
+		}
+		f.End = Time(b)
+	}
+	return f, nil
+}
+
+// ParseNodes parses a comma-separated list of node ids into a mask.
+func ParseNodes(s string) (uint64, error) {
+	var mask uint64
+	for _, part := range strings.Split(s, ",") {
+		id, err := strconv.Atoi(part)
+		if err != nil || id < 1 || id > MaxNodes {
+			return 0, fmt.Errorf("%q is not a node id (1..%d)", part, MaxNodes)
+		}
+		mask |= 1 << uint(id)
+	}
+	return mask, nil
+}
+
+// FormatNodes renders a node mask as a comma-separated list of ids.
+func FormatNodes(mask uint64) string {
+	var parts []string
+	for m := mask; m != 0; m &= m - 1 {
+		parts = append(parts, strconv.Itoa(bits.TrailingZeros64(m)))
+	}
+	return strings.Join(parts, ",")
+}
+
+// withDefaults fills the zero knobs that have a sensible default.
+func (c Config) withDefaults() Config {
+	if c.Network.Delay.Max == 0 {
+		c.Network.Delay = Delay{Min: 1, Max: 10}
+	}
+	f := &c.Faults
+	if f.Interval == 0 {
+		f.Interval = 10
+	}
+	if f.MaxCrashed == 0 {
+		f.MaxCrashed = (c.Nodes - 1) / 2
+	}
+	if f.Downtime.Max == 0 {
+		f.Downtime = Range{20, 200}
+	}
+	if f.PartitionLength.Max == 0 {
+		f.PartitionLength = Range{20, 300}
+	}
+	if f.SlowLength.Max == 0 {
+		f.SlowLength = Range{20, 200}
+	}
+	if f.SlowFactorMax == 0 {
+		f.SlowFactorMax = 8
+	}
+	return c
+}
+
+// Validate reports the first knob that is out of range.
+func (c Config) Validate() error {
+	if c.Nodes < 1 || c.Nodes > MaxNodes {
+		return fmt.Errorf("nodes must be between 1 and %d, not %d", MaxNodes, c.Nodes)
+	}
+	for _, p := range []struct {
+		name string
+		v    float64
+	}{
+		{"drop rate", c.Network.DropRate}, {"dup rate", c.Network.DupRate},
+		{"redeliver rate", c.Network.RedeliverRate}, {"crash rate", c.Faults.CrashRate},
+		{"partition rate", c.Faults.PartitionRate}, {"slow rate", c.Faults.SlowRate},
+	} {
+		if !(p.v >= 0 && p.v <= 1) {
+			return fmt.Errorf("%s must be a probability in [0, 1], not %v", p.name, p.v)
+		}
+	}
+	d := c.Network.Delay
+	if d.Max != 0 && (d.Min < 1 || d.Max < d.Min) {
+		return fmt.Errorf("delay %s: want 1 <= MIN <= MAX", d)
+	}
+	if c.Faults.Interval < 0 || c.HealAt < 0 {
+		return errors.New("fault interval and heal time must not be negative")
+	}
+	if c.Faults.MaxCrashed < 0 || c.Faults.MaxCrashed > c.Nodes {
+		return fmt.Errorf("max crashed must be between 0 and %d, not %d", c.Nodes, c.Faults.MaxCrashed)
+	}
+	if c.Faults.SlowFactorMax != 0 && c.Faults.SlowFactorMax < 2 {
+		return fmt.Errorf("slow factor max must be at least 2, not %d", c.Faults.SlowFactorMax)
+	}
+	all := uint64(1)<<uint(c.Nodes+1) - 2
+	for _, f := range c.Faults.Schedule {
+		if f.Nodes == 0 || f.Nodes&^all != 0 {
+			return fmt.Errorf("fault %s names a node outside 1..%d", f, c.Nodes)
+		}
+		if (f.Kind == FaultPartition || f.Kind == FaultOneWay) && f.Nodes == all {
+			return fmt.Errorf("fault %s cuts off every node: a partition needs two sides", f)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,152 @@
+package sim
+
+import (
+	"fmt"
+	"math/rand/v2"
+)
+
+// DecisionKind says what a decision is about.
+type DecisionKind uint8
+
+// The decisions a World takes. Protocols take DecideJitter through Env.Rand;
+// a harness may use DecideWorkload for what its clients do.
+const (
+	DecideDelay         DecisionKind = iota + 1 // a message's delay in ticks
+	DecideDrop                                  // whether a message is dropped
+	DecideDup                                   // whether a message is duplicated
+	DecideRedeliver                             // whether an old message is re-delivered
+	DecideRedeliverPick                         // which old message is re-delivered
+	DecideCrash                                 // whether a node crashes now
+	DecideDowntime                              // how long a crashed node stays down
+	DecideSlow                                  // whether a node is slowed or paused now
+	DecideSlowKind                              // slowed (0) or paused (1)
+	DecideSlowFactor                            // how much a slowed node is stretched
+	DecideSlowLength                            // how long a slowdown or pause lasts
+	DecidePartition                             // whether a partition starts now
+	DecidePartitionShape                        // which nodes it cuts off
+	DecidePartitionKind                         // symmetric (0) or one-way (1)
+	DecidePartitionLength                       // how long it lasts
+	DecideJitter                                // a node's random draw (backoff jitter)
+	DecideWorkload                              // a client workload draw
+	numDecisionKinds
+)
+
+var decisionNames = [numDecisionKinds]string{
+	DecideDelay:           "delay",
+	DecideDrop:            "drop",
+	DecideDup:             "dup",
+	DecideRedeliver:       "redeliver",
+	DecideRedeliverPick:   "redeliver-pick",
+	DecideCrash:           "crash",
+	DecideDowntime:        "downtime",
+	DecideSlow:            "slow",
+	DecideSlowKind:        "slow-kind",
+	DecideSlowFactor:      "slow-factor",
+	DecideSlowLength:      "slow-length",
+	DecidePartition:       "partition",
+	DecidePartitionShape:  "partition-shape",
+	DecidePartitionKind:   "partition-kind",
+	DecidePartitionLength: "partition-length",
+	DecideJitter:          "jitter",
+	DecideWorkload:        "workload",
+}
+
+func (k DecisionKind) String() string {
+	if k > 0 && k < numDecisionKinds {
+		return decisionNames[k]
+	}
+	return fmt.Sprintf("decision(%d)", uint8(k))
+}
+
+// Decision is the context of one decision: its kind and the nodes it
+// concerns (zero when none). It is passed by value and costs nothing to
+// build, so deciders that record traces can describe what they chose.
+type Decision struct {
+	Kind DecisionKind
+	Node NodeID // the node concerned, or the sender of a message
+	Peer NodeID // the receiver of a message, when there is one
+}
+
+func (d Decision) String() string {
+	switch {
+	case d.Peer != 0 || (d.Node != 0 && isMessageDecision(d.Kind)):
+		return fmt.Sprintf("%s %s->%s", d.Kind, d.Node, d.Peer)
+	case d.Node != 0:
+		return fmt.Sprintf("%s %s", d.Kind, d.Node)
+	default:
+		return d.Kind.String()
+	}
+}
+
+func isMessageDecision(k DecisionKind) bool {
+	return k == DecideDelay || k == DecideDrop || k == DecideDup || k == DecideRedeliver
+}
+
+// Decider takes every nondeterministic decision of a run. Implementations
+// are a seeded PRNG (Random), a recorded trace, rapid's draws, fuzz bytes or
+// an exhaustive explorer; the World cannot tell them apart.
+type Decider interface {
+	// Intn returns a value in [0, n). n is at least 1.
+	Intn(d Decision, n int) int
+	// Chance returns true with probability p, 0 < p < 1. The World never
+	// asks when p is 0 or 1, so those answers cost no draw.
+	Chance(d Decision, p float64) bool
+}
+
+// Random is a Decider that draws from a PCG generator seeded by one number:
+// the same seed gives the same decisions on every machine and Go release
+// that keeps math/rand/v2's PCG stable (the package promises it).
+type Random struct {
+	rng *rand.Rand
+	pcg *rand.PCG
+}
+
+// NewRandom returns a Random decider for seed.
+func NewRandom(seed uint64) *Random {
+	pcg := rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)
+	return &Random{rng: rand.New(pcg), pcg: pcg}
+}
+
+// Intn implements Decider.
+func (r *Random) Intn(_ Decision, n int) int { return r.rng.IntN(n) }
+
+// Chance implements Decider.
+func (r *Random) Chance(_ Decision, p float64) bool { return r.rng.Float64() < p }
+
+// Taken is one decision and its outcome, as a Recorder keeps it.
+type Taken struct {
+	Decision
+	N     int // the range of an Intn; 0 for a Chance
+	Value int // the Intn result, or 1/0 for a Chance
+}
+
+func (t Taken) String() string {
+	if t.N == 0 {
+		return fmt.Sprintf("%s = %t", t.Decision, t.Value == 1)
+	}
+	return fmt.Sprintf("%s = %d/%d", t.Decision, t.Value, t.N)
+}
+
+// Recorder wraps a Decider and keeps every decision it takes, in order.
+type Recorder struct {
+	Inner Decider
+	Taken []Taken
+}
+
+// Intn implements Decider.
+func (r *Recorder) Intn(d Decision, n int) int {
+	v := r.Inner.Intn(d, n)
+	r.Taken = append(r.Taken, Taken{Decision: d, N: n, Value: v})
+	return v
+}
+
+// Chance implements Decider.
+func (r *Recorder) Chance(d Decision, p float64) bool {
+	ok := r.Inner.Chance(d, p)
+	v := 0
+	if ok {
+		v = 1
+	}
+	r.Taken = append(r.Taken, Taken{Decision: d, Value: v})
+	return ok
+}

@@ -1,0 +1,26 @@
+// Package sim is paxsim's deterministic world: a seeded discrete-event
+// simulator that runs in-process nodes over a faulty network in virtual time.
+//
+// A run is a pure function of its Config and the decisions taken through one
+// Decider. Every source of nondeterminism (a message's delay, whether it is
+// dropped, duplicated or re-delivered, when a node crashes or a partition
+// starts, a node's timer jitter) is a call to the Decider, so a seeded PRNG, a
+// recorded decision trace, rapid, fuzz bytes or an exhaustive explorer can all
+// drive the same world.
+//
+// sim knows nothing about Paxos. It drives any node type through the Node
+// interface and gives each node an Env through which it sends messages, sets
+// timers, persists durable state and emits observations. A node is a
+// deterministic state machine: no goroutines, no clocks, no I/O, no map
+// iteration that decides anything.
+//
+// The rules that keep a run deterministic hold inside this package: one
+// goroutine per World, virtual time only, no global random source, and no map
+// iteration that reaches an event, a decision or an output. Every executed
+// event is folded into a rolling 64-bit hash, so equal (config, decisions)
+// give equal hashes on every machine, at any GOMAXPROCS.
+//
+// Effects of one handler call are atomic: the node's Persist is applied first,
+// then its sends become in-flight messages. A crash happens between events,
+// never inside a handler.
+package sim

@@ -1,0 +1,124 @@
+package sim
+
+import "fmt"
+
+// EventKind says what an executed event did.
+type EventKind uint8
+
+// The kinds of events in the queue.
+const (
+	EventDeliver        EventKind = iota + 1 // a message reaches its receiver
+	EventRequest                             // a client request reaches a node
+	EventTimer                               // a node's timer fires
+	EventFaultTick                           // random faults are considered
+	EventCrash                               // a scheduled crash
+	EventRestart                             // a crashed node restarts
+	EventSlowStart                           // a scheduled slowdown or pause begins
+	EventSlowEnd                             // a slowdown or pause ends
+	EventPartitionStart                      // a scheduled partition begins
+	EventPartitionEnd                        // a partition heals
+	EventHeal                                // every fault heals; the network turns reliable
+	numEventKinds
+)
+
+var eventNames = [numEventKinds]string{
+	EventDeliver:        "deliver",
+	EventRequest:        "request",
+	EventTimer:          "timer",
+	EventFaultTick:      "fault-tick",
+	EventCrash:          "crash",
+	EventRestart:        "restart",
+	EventSlowStart:      "slow-start",
+	EventSlowEnd:        "slow-end",
+	EventPartitionStart: "partition-start",
+	EventPartitionEnd:   "partition-end",
+	EventHeal:           "heal",
+}
+
+func (k EventKind) String() string {
+	if k > 0 && k < numEventKinds {
+		return eventNames[k]
+	}
+	return fmt.Sprintf("event(%d)", uint8(k))
+}
+
+// event is one entry of the queue. It is a plain value: the queue is a slice
+// of them, so scheduling allocates nothing once the slice has grown.
+type event[M Message] struct {
+	at   Time
+	seq  uint64 // tie-break: events at equal times run in scheduling order
+	kind EventKind
+	from NodeID
+	to   NodeID
+	tag  TimerTag // timer tag
+	gen  uint32   // timer generation, partition id or slowdown generation
+	arg  int32    // index into Config.Faults.Schedule for scheduled faults
+	msg  M
+}
+
+func (e *event[M]) before(o *event[M]) bool {
+	if e.at != o.at {
+		return e.at < o.at
+	}
+	return e.seq < o.seq
+}
+
+// queue is a binary min-heap of events ordered by (at, seq). It is written
+// out by hand so that the hot path has no interface calls and no boxing.
+type queue[M Message] struct {
+	items []event[M]
+}
+
+func (q *queue[M]) len() int { return len(q.items) }
+
+func (q *queue[M]) push(e event[M]) {
+	q.items = append(q.items, e)
+	q.up(len(q.items) - 1)
+}
+
+// pop removes and returns the earliest event. The queue must not be empty.
+func (q *queue[M]) pop() event[M] {
+	items := q.items
+	top := items[0]
+	last := len(items) - 1
+	items[0] = items[last]
+	var zero event[M]
+	items[last] = zero // drop references held by the message
+	q.items = items[:last]
+	if last > 0 {
+		q.down(0)
+	}
+	return top
+}
+
+func (q *queue[M]) up(i int) {
+	items := q.items
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !items[i].before(&items[parent]) {
+			break
+		}
+		items[i], items[parent] = items[parent], items[i]
+		i = parent
+	}
+}
+
+func (q *queue[M]) down(i int) {
+	items := q.items
+	n := len(items)
+	for {
+		left := 2*i + 1
+		if left >= n {
+			return
+		}
+		least := left
+		if right := left + 1; right < n && items[right].before(&items[left]) {
+			least = right
+		}
+		if !items[least].before(&items[i]) {
+			return
+		}
+		items[i], items[least] = items[least], items[i]
+		i = least
+	}
+}

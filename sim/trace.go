@@ -1,0 +1,51 @@
+package sim
+
+import "fmt"
+
+// TraceEntry is one line of the readable trace: an executed event or a
+// network fault.
+type TraceEntry struct {
+	Index int64  // events executed before this one
+	Time  Time   // virtual time
+	Kind  string // an EventKind or FaultKind name
+	From  NodeID // sender, or the node concerned
+	To    NodeID // receiver, or the node concerned
+	Msg   string // the message, or a description of the fault
+}
+
+func (t TraceEntry) String() string {
+	who := ""
+	switch t.Kind {
+	case "crash", "restart", "timer", "slow", "pause", "recover":
+		who = " " + t.From.String()
+	default:
+		if t.From != 0 || t.To != 0 {
+			who = fmt.Sprintf(" %s->%s", t.From, t.To)
+		}
+	}
+	msg := ""
+	if t.Msg != "" {
+		msg = " " + t.Msg
+	}
+	return fmt.Sprintf("t=%d #%d %s%s%s", t.Time, t.Index, t.Kind, who, msg)
+}
+
+const hashSeed = 0xcbf29ce484222325
+
+// foldEvent mixes one event into the rolling hash. It uses only integer
+// arithmetic, so the result is the same on every machine.
+func foldEvent(h uint64, at Time, kind, from, to, detail uint64) uint64 {
+	h = mix64(h ^ uint64(at))
+	h = mix64(h ^ (kind | from<<16 | to<<32))
+	return mix64(h ^ detail)
+}
+
+// mix64 is SplitMix64's finalizer: a cheap bijection with good avalanche.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	x ^= x >> 31
+	return x
+}

@@ -1,0 +1,642 @@
+package sim
+
+import (
+	"fmt"
+	"math/bits"
+)
+
+// World runs one simulation: N nodes, a network, faults and virtual time.
+// A World is not safe for concurrent use; run one per goroutine.
+type World[M Message, D, O any] struct {
+	cfg     Config
+	net     NetworkConfig // the network as it is now: reliable after HealAt
+	decide  Decider
+	newNode NewNode[M, D, O]
+	observe Observer[O]
+	tracer  func(TraceEntry)
+
+	booted   bool
+	healed   bool
+	now      Time
+	seq      uint64
+	executed int64
+	hash     uint64
+	queue    queue[M]
+	current  event[M] // the event being executed, for panic reports
+
+	slots      []slot[M, D, O] // indexed by NodeID; slot 0 is unused
+	env        Env[M, D, O]
+	crashed    int
+	all        uint64            // mask of every node id
+	cut        [MaxNodes + 1]uint64 // cut[from]: receivers its messages cannot reach
+	partitions []partition
+	partitionN uint32
+	history    [historySize]sent[M] // recent sends, for re-delivery
+	historyN   int
+	stats      Stats
+}
+
+// slot is everything the world keeps about one node.
+type slot[M Message, D, O any] struct {
+	node        Node[M, D, O]
+	up          bool
+	durable     D // survives crashes: the last value the node persisted
+	crashGen    uint32
+	timerGen    [maxTimerTags]uint32
+	slowFactor  Time // 1 when the node runs at normal speed
+	pausedUntil Time
+	slowGen     uint32
+}
+
+// partition cuts messages from senders in from to receivers in to.
+type partition struct {
+	id       uint32
+	from, to uint64
+}
+
+type sent[M Message] struct {
+	from, to NodeID
+	msg      M
+}
+
+const historySize = 64
+
+// Stats counts what happened in a run.
+type Stats struct {
+	Faults    [NumFaultKinds]int64 // how often each kind of fault happened
+	Sent      int64                // messages nodes sent
+	Delivered int64                // messages delivered to a live node
+	Timers    int64                // timers fired
+}
+
+// New returns a World for cfg whose decisions come from decider. Nodes are
+// built by newNode and boot at time 0, when the first Step runs, so a tracer
+// set before then sees the boot. observe may be nil.
+func New[M Message, D, O any](cfg Config, decider Decider, newNode NewNode[M, D, O], observe Observer[O]) (*World[M, D, O], error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	cfg = cfg.withDefaults()
+	w := &World[M, D, O]{
+		cfg:     cfg,
+		net:     cfg.Network,
+		decide:  decider,
+		newNode: newNode,
+		observe: observe,
+		slots:   make([]slot[M, D, O], cfg.Nodes+1),
+		all:     uint64(1)<<uint(cfg.Nodes+1) - 2,
+		hash:    hashSeed,
+	}
+	w.env.w = w
+	w.queue.items = make([]event[M], 0, 64)
+	return w, nil
+}
+
+// SetTracer makes the world call fn for every executed event and network
+// fault, in order. Building entries formats messages, so leave it unset on
+// hot paths: the trace hash is kept either way.
+func (w *World[M, D, O]) SetTracer(fn func(TraceEntry)) { w.tracer = fn }
+
+// Now is the current virtual time.
+func (w *World[M, D, O]) Now() Time { return w.now }
+
+// Events is how many events have executed so far.
+func (w *World[M, D, O]) Events() int64 { return w.executed }
+
+// Hash is the rolling hash of every event executed so far.
+func (w *World[M, D, O]) Hash() uint64 { return w.hash }
+
+// Stats returns the run's counters.
+func (w *World[M, D, O]) Stats() Stats { return w.stats }
+
+// Nodes is the cluster size.
+func (w *World[M, D, O]) Nodes() int { return w.cfg.Nodes }
+
+// Up reports whether node id is running.
+func (w *World[M, D, O]) Up(id NodeID) bool { return w.slots[id].up }
+
+// Healed reports whether the heal time has passed.
+func (w *World[M, D, O]) Healed() bool { return w.healed }
+
+// Config is the configuration in force, defaults filled in.
+func (w *World[M, D, O]) Config() Config { return w.cfg }
+
+// Current describes the event being executed or last executed: what a
+// panic report names.
+func (w *World[M, D, O]) Current() TraceEntry {
+	e := &w.current
+	return TraceEntry{Index: w.executed, Time: e.at, Kind: e.kind.String(), From: e.from, To: e.to, Msg: w.describe(e)}
+}
+
+// Request schedules a client request: msg reaches node to at time at, as a
+// delivery from External. A request to a crashed node is lost.
+func (w *World[M, D, O]) Request(at Time, to NodeID, msg M) {
+	w.mustBeNode(to)
+	w.schedule(event[M]{at: at, kind: EventRequest, from: External, to: to, msg: msg})
+}
+
+// Next reports the time of the next event, and false when none is left.
+func (w *World[M, D, O]) Next() (Time, bool) {
+	w.boot()
+	if w.queue.len() == 0 {
+		return 0, false
+	}
+	return w.queue.items[0].at, true
+}
+
+// Step executes the next event. It returns false when no event is left.
+func (w *World[M, D, O]) Step() bool {
+	w.boot()
+	for w.queue.len() > 0 {
+		e := w.queue.pop()
+		if w.run(e) {
+			return true
+		}
+	}
+	return false
+}
+
+// boot starts every node and schedules the faults, once.
+func (w *World[M, D, O]) boot() {
+	if w.booted {
+		return
+	}
+	w.booted = true
+	var zero D
+	for id := 1; id <= w.cfg.Nodes; id++ {
+		s := &w.slots[id]
+		s.slowFactor = 1
+		s.durable = zero
+		w.start(NodeID(id))
+	}
+	for i, f := range w.cfg.Faults.Schedule {
+		w.scheduleFault(i, f)
+	}
+	if w.hasRandomFaults() {
+		w.schedule(event[M]{at: w.cfg.Faults.Interval, kind: EventFaultTick})
+	}
+	if w.cfg.HealAt > 0 {
+		w.schedule(event[M]{at: w.cfg.HealAt, kind: EventHeal})
+	}
+}
+
+func (w *World[M, D, O]) hasRandomFaults() bool {
+	f := &w.cfg.Faults
+	return f.CrashRate > 0 || f.PartitionRate > 0 || f.SlowRate > 0
+}
+
+func (w *World[M, D, O]) schedule(e event[M]) {
+	w.seq++
+	e.seq = w.seq
+	w.queue.push(e)
+}
+
+// run executes e and reports whether it counted as an event; stale timers
+// and fault ticks do not.
+func (w *World[M, D, O]) run(e event[M]) bool {
+	if e.at > w.now {
+		w.now = e.at
+	}
+	w.current = e
+	switch e.kind {
+	case EventDeliver, EventRequest:
+		return w.deliver(e)
+	case EventTimer:
+		return w.fire(e)
+	case EventFaultTick:
+		w.faultTick()
+		return false
+	case EventCrash:
+		if w.slots[e.to].up {
+			w.crash(e.to, w.cfg.Faults.Schedule[e.arg].End)
+			return true
+		}
+		return false
+	case EventRestart:
+		s := &w.slots[e.to]
+		if s.up || s.crashGen != e.gen {
+			return false
+		}
+		w.record(EventRestart, e.to, e.to, 0)
+		w.restart(e.to)
+		return true
+	case EventSlowStart:
+		f := w.cfg.Faults.Schedule[e.arg]
+		w.slow(e.to, f.Kind == FaultPause, Time(f.Factor), f.End)
+		return true
+	case EventSlowEnd:
+		s := &w.slots[e.to]
+		if s.slowGen != e.gen {
+			return false
+		}
+		s.slowFactor, s.pausedUntil = 1, 0
+		w.record(EventSlowEnd, e.to, e.to, 0)
+		if w.tracer != nil {
+			w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "recover", From: e.to, To: e.to, Msg: "back to normal speed"})
+		}
+		return true
+	case EventPartitionStart:
+		f := w.cfg.Faults.Schedule[e.arg]
+		w.partition(f.Kind == FaultOneWay, f.Nodes, f.End)
+		return true
+	case EventPartitionEnd:
+		if !w.heal(e.gen) {
+			return false
+		}
+		w.record(EventPartitionEnd, 0, 0, uint64(e.gen))
+		if w.tracer != nil {
+			w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "partition-heal", Msg: fmt.Sprintf("partition #%d heals", e.gen)})
+		}
+		return true
+	case EventHeal:
+		w.healAll()
+		return true
+	}
+	panic(fmt.Sprintf("sim: unknown event kind %d", e.kind))
+}
+
+func (w *World[M, D, O]) deliver(e event[M]) bool {
+	s := &w.slots[e.to]
+	if !s.up {
+		w.fault(FaultLost, e.from, e.to, &e)
+		return true
+	}
+	if s.pausedUntil > w.now {
+		e.at = s.pausedUntil
+		w.schedule(e) // held until the pause ends, in arrival order
+		return false
+	}
+	if e.kind == EventDeliver && w.cut[e.from]&(1<<uint(e.to)) != 0 {
+		w.fault(FaultPartitionDrop, e.from, e.to, &e)
+		return true
+	}
+	w.record(e.kind, e.from, e.to, e.msg.Digest())
+	if w.tracer != nil {
+		w.trace(e.kind.String(), e.from, e.to, &e)
+	}
+	if e.kind == EventDeliver {
+		w.stats.Delivered++
+	}
+	w.env.id = e.to
+	s.node.Deliver(&w.env, e.from, e.msg)
+	return true
+}
+
+func (w *World[M, D, O]) fire(e event[M]) bool {
+	s := &w.slots[e.to]
+	if !s.up || s.timerGen[e.tag] != e.gen {
+		return false // cancelled, replaced, or lost in a crash
+	}
+	if s.pausedUntil > w.now {
+		e.at = s.pausedUntil
+		w.schedule(e)
+		return false
+	}
+	s.timerGen[e.tag]++ // a timer fires once
+	w.record(EventTimer, e.to, e.to, uint64(e.tag))
+	if w.tracer != nil {
+		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "timer", From: e.to, To: e.to, Msg: fmt.Sprintf("tag %d", e.tag)})
+	}
+	w.stats.Timers++
+	w.env.id = e.to
+	s.node.Fire(&w.env, e.tag)
+	return true
+}
+
+// record counts an executed event and folds it into the trace hash.
+func (w *World[M, D, O]) record(kind EventKind, from, to NodeID, detail uint64) {
+	w.executed++
+	w.hash = foldEvent(w.hash, w.now, uint64(kind), uint64(from), uint64(to), detail)
+}
+
+// fault counts a network fault on message e, folds it into the hash and
+// traces it.
+func (w *World[M, D, O]) fault(k FaultKind, from, to NodeID, e *event[M]) {
+	w.stats.Faults[k]++
+	w.hash = foldEvent(w.hash, w.now, 0x100+uint64(k), uint64(from), uint64(to), e.msg.Digest())
+	if w.tracer != nil {
+		w.trace(k.String(), from, to, e)
+	}
+}
+
+func (w *World[M, D, O]) trace(kind string, from, to NodeID, e *event[M]) {
+	w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: kind, From: from, To: to, Msg: e.msg.String()})
+}
+
+func (w *World[M, D, O]) describe(e *event[M]) string {
+	switch e.kind {
+	case EventDeliver, EventRequest:
+		return e.msg.String()
+	case EventTimer:
+		return fmt.Sprintf("tag %d", e.tag)
+	}
+	return ""
+}
+
+func (w *World[M, D, O]) mustBeNode(id NodeID) {
+	if id < 1 || int(id) > w.cfg.Nodes {
+		panic(fmt.Sprintf("sim: node %d does not exist (nodes are 1..%d)", id, w.cfg.Nodes))
+	}
+}
+
+// start builds node id from its durable state and runs its Start.
+func (w *World[M, D, O]) start(id NodeID) {
+	s := &w.slots[id]
+	s.node = w.newNode(id, s.durable)
+	s.up = true
+	w.env.id = id
+	s.node.Start(&w.env)
+}
+
+func (w *World[M, D, O]) crash(id NodeID, restartAt Time) {
+	s := &w.slots[id]
+	s.up = false
+	s.node = nil // volatile state is gone
+	s.crashGen++
+	for i := range s.timerGen {
+		s.timerGen[i]++ // and so are pending timers
+	}
+	w.crashed++
+	w.stats.Faults[FaultCrash]++
+	w.record(EventCrash, id, id, 0)
+	if w.tracer != nil {
+		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "crash", From: id, To: id})
+	}
+	if restartAt > 0 {
+		w.schedule(event[M]{at: restartAt, kind: EventRestart, to: id, gen: s.crashGen})
+	}
+}
+
+func (w *World[M, D, O]) restart(id NodeID) {
+	w.crashed--
+	w.stats.Faults[FaultRestart]++
+	if w.tracer != nil {
+		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "restart", From: id, To: id})
+	}
+	w.start(id)
+}
+
+// slow slows node id by factor, or pauses it, until end (0: until healed).
+func (w *World[M, D, O]) slow(id NodeID, pause bool, factor Time, end Time) {
+	s := &w.slots[id]
+	s.slowGen++
+	kind := FaultSlow
+	if pause {
+		kind = FaultPause
+		s.pausedUntil = end
+		if end == 0 {
+			s.pausedUntil = w.cfg.HealAt
+		}
+	} else {
+		s.slowFactor = factor
+	}
+	w.stats.Faults[kind]++
+	w.record(EventSlowStart, id, id, uint64(factor)<<1|b2u(pause))
+	if w.tracer != nil {
+		msg := fmt.Sprintf("paused until %d", s.pausedUntil)
+		if !pause {
+			msg = fmt.Sprintf("%dx slower", factor)
+		}
+		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: kind.String(), From: id, To: id, Msg: msg})
+	}
+	if end > 0 {
+		w.schedule(event[M]{at: end, kind: EventSlowEnd, to: id, gen: s.slowGen})
+	}
+}
+
+// partition cuts side off from the rest (both ways unless oneWay) until end.
+func (w *World[M, D, O]) partition(oneWay bool, side uint64, end Time) {
+	w.partitionN++
+	id := w.partitionN
+	rest := w.all &^ side
+	w.partitions = append(w.partitions, partition{id: id, from: side, to: rest})
+	kind := FaultOneWay
+	desc := fmt.Sprintf("partition #%d: {%s} -/-> {%s}", id, FormatNodes(side), FormatNodes(rest))
+	if !oneWay {
+		kind = FaultPartition
+		w.partitions = append(w.partitions, partition{id: id, from: rest, to: side})
+		desc = fmt.Sprintf("partition #%d: {%s} | {%s}", id, FormatNodes(side), FormatNodes(rest))
+	}
+	w.recomputeCut()
+	w.stats.Faults[kind]++
+	w.record(EventPartitionStart, 0, 0, side<<1|b2u(oneWay))
+	if w.tracer != nil {
+		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: kind.String(), Msg: desc})
+	}
+	if end > 0 {
+		w.schedule(event[M]{at: end, kind: EventPartitionEnd, gen: id})
+	}
+}
+
+// heal removes partition id and reports whether it was still in force.
+func (w *World[M, D, O]) heal(id uint32) bool {
+	kept := w.partitions[:0]
+	for _, p := range w.partitions {
+		if p.id != id {
+			kept = append(kept, p)
+		}
+	}
+	removed := len(kept) != len(w.partitions)
+	w.partitions = kept
+	w.recomputeCut()
+	return removed
+}
+
+func (w *World[M, D, O]) recomputeCut() {
+	w.cut = [MaxNodes + 1]uint64{}
+	for _, p := range w.partitions {
+		for m := p.from; m != 0; m &= m - 1 {
+			w.cut[bits.TrailingZeros64(m)] |= p.to
+		}
+	}
+}
+
+// healAll ends every fault: what the liveness phase starts from.
+func (w *World[M, D, O]) healAll() {
+	w.healed = true
+	w.net.DropRate, w.net.DupRate, w.net.RedeliverRate = 0, 0, 0
+	w.partitions = w.partitions[:0]
+	w.recomputeCut()
+	w.record(EventHeal, 0, 0, 0)
+	if w.tracer != nil {
+		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "heal", Msg: "every fault heals; the network turns reliable"})
+	}
+	for id := 1; id <= w.cfg.Nodes; id++ {
+		s := &w.slots[id]
+		s.slowGen++
+		s.slowFactor, s.pausedUntil = 1, 0
+		if !s.up {
+			w.restart(NodeID(id))
+		}
+	}
+}
+
+func (w *World[M, D, O]) scheduleFault(i int, f ScheduledFault) {
+	if w.cfg.HealAt > 0 && f.Start >= w.cfg.HealAt {
+		return // faults start before the heal or not at all
+	}
+	end := f.End
+	if end == 0 || (w.cfg.HealAt > 0 && end > w.cfg.HealAt) {
+		end = w.cfg.HealAt
+	}
+	f.End = end
+	w.cfg.Faults.Schedule[i] = f
+	switch f.Kind {
+	case FaultCrash:
+		for m := f.Nodes; m != 0; m &= m - 1 {
+			w.schedule(event[M]{at: f.Start, kind: EventCrash, to: NodeID(bits.TrailingZeros64(m)), arg: int32(i)})
+		}
+	case FaultSlow, FaultPause:
+		for m := f.Nodes; m != 0; m &= m - 1 {
+			w.schedule(event[M]{at: f.Start, kind: EventSlowStart, to: NodeID(bits.TrailingZeros64(m)), arg: int32(i)})
+		}
+	case FaultPartition, FaultOneWay:
+		w.schedule(event[M]{at: f.Start, kind: EventPartitionStart, arg: int32(i)})
+	}
+}
+
+// faultTick draws the random faults of one interval.
+func (w *World[M, D, O]) faultTick() {
+	if w.healed {
+		return
+	}
+	f := &w.cfg.Faults
+	n := w.cfg.Nodes
+	if f.CrashRate > 0 {
+		for id := NodeID(1); int(id) <= n; id++ {
+			if w.slots[id].up && w.crashed < f.MaxCrashed && w.chance(Decision{DecideCrash, id, 0}, f.CrashRate) {
+				down := w.draw(Decision{DecideDowntime, id, 0}, f.Downtime)
+				w.crash(id, w.now+down)
+			}
+		}
+	}
+	if f.SlowRate > 0 {
+		for id := NodeID(1); int(id) <= n; id++ {
+			s := &w.slots[id]
+			if s.slowFactor != 1 || s.pausedUntil > w.now || !w.chance(Decision{DecideSlow, id, 0}, f.SlowRate) {
+				continue
+			}
+			pause := w.decide.Intn(Decision{DecideSlowKind, id, 0}, 2) == 1
+			end := w.now + w.draw(Decision{DecideSlowLength, id, 0}, f.SlowLength)
+			factor := Time(2 + w.decide.Intn(Decision{DecideSlowFactor, id, 0}, f.SlowFactorMax-1))
+			w.slow(id, pause, factor, w.capAtHeal(end))
+		}
+	}
+	if f.PartitionRate > 0 && n >= 2 && w.chance(Decision{Kind: DecidePartition}, f.PartitionRate) {
+		oneWay := w.decide.Intn(Decision{Kind: DecidePartitionKind}, 2) == 1
+		side := w.drawSide()
+		end := w.now + w.draw(Decision{Kind: DecidePartitionLength}, f.PartitionLength)
+		w.partition(oneWay, side, w.capAtHeal(end))
+	}
+	next := w.now + f.Interval
+	if w.cfg.HealAt == 0 || next < w.cfg.HealAt {
+		w.schedule(event[M]{at: next, kind: EventFaultTick})
+	}
+}
+
+// drawSide draws a nonempty proper subset of the nodes, one coin per node.
+func (w *World[M, D, O]) drawSide() uint64 {
+	n := w.cfg.Nodes
+	var side uint64
+	for id := 1; id <= n; id++ {
+		if w.decide.Intn(Decision{DecidePartitionShape, NodeID(id), 0}, 2) == 1 {
+			side |= 1 << uint(id)
+		}
+	}
+	if side == 0 || side == w.all {
+		side ^= 1 << uint(1+w.decide.Intn(Decision{Kind: DecidePartitionShape}, n))
+	}
+	return side
+}
+
+func (w *World[M, D, O]) capAtHeal(t Time) Time {
+	if w.cfg.HealAt > 0 && t > w.cfg.HealAt {
+		return w.cfg.HealAt
+	}
+	return t
+}
+
+// chance asks the decider only when the answer is not certain.
+func (w *World[M, D, O]) chance(d Decision, p float64) bool {
+	if p <= 0 {
+		return false
+	}
+	if p >= 1 {
+		return true
+	}
+	return w.decide.Chance(d, p)
+}
+
+// draw returns a value in r, asking the decider only when r has a choice.
+func (w *World[M, D, O]) draw(d Decision, r Range) Time {
+	if r.Max == r.Min {
+		return r.Min
+	}
+	return r.Min + Time(w.decide.Intn(d, int(r.Max-r.Min+1)))
+}
+
+// send puts a message on the network: the one place where drops,
+// duplicates, re-deliveries, partitions and delays apply.
+func (w *World[M, D, O]) send(from, to NodeID, msg M) {
+	w.mustBeNode(to)
+	w.stats.Sent++
+	e := event[M]{kind: EventDeliver, from: from, to: to, msg: msg}
+	if from == to { // a node's message to itself never leaves the process
+		e.at = w.now + w.delay(from, to)
+		w.schedule(e)
+		return
+	}
+	if w.cut[from]&(1<<uint(to)) != 0 {
+		w.fault(FaultPartitionDrop, from, to, &e)
+		return
+	}
+	if w.chance(Decision{DecideDrop, from, to}, w.net.DropRate) {
+		w.fault(FaultDrop, from, to, &e)
+		return
+	}
+	e.at = w.now + w.delay(from, to)
+	w.schedule(e)
+	if w.chance(Decision{DecideDup, from, to}, w.net.DupRate) {
+		w.fault(FaultDup, from, to, &e)
+		e.at = w.now + w.delay(from, to)
+		w.schedule(e)
+	}
+	w.remember(from, to, msg)
+	if w.historyN > 1 && w.chance(Decision{DecideRedeliver, from, to}, w.net.RedeliverRate) {
+		size := min(w.historyN, historySize)
+		old := w.history[w.decide.Intn(Decision{Kind: DecideRedeliverPick}, size)]
+		r := event[M]{kind: EventDeliver, from: old.from, to: old.to, msg: old.msg}
+		w.fault(FaultRedeliver, old.from, old.to, &r)
+		r.at = w.now + w.delay(old.from, old.to)
+		w.schedule(r)
+	}
+}
+
+func (w *World[M, D, O]) remember(from, to NodeID, msg M) {
+	if w.net.RedeliverRate <= 0 {
+		return
+	}
+	w.history[w.historyN%historySize] = sent[M]{from, to, msg}
+	w.historyN++
+}
+
+// delay draws a message delay, stretched when the receiver is slow.
+func (w *World[M, D, O]) delay(from, to NodeID) Time {
+	d := w.net.Delay
+	t := d.Min
+	dec := Decision{DecideDelay, from, to}
+	if d.Max > d.Min {
+		t += Time(w.decide.Intn(dec, int(d.Max-d.Min+1)))
+	}
+	if d.Dist == LongTail && w.decide.Intn(dec, 10) == 0 {
+		t += Time(w.decide.Intn(dec, int(9*d.Max+1)))
+	}
+	return t * w.slots[to].slowFactor
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
