@@ -64,13 +64,13 @@ type Summary struct {
 	EventsPerSecond  float64          `json:"events_per_second"`
 	SeedsPerSecond   float64          `json:"seeds_per_second"`
 	Faults           map[string]int64 `json:"faults"`
-	Stops            map[string]int   `json:"stops"`             // why runs ended
-	LivenessChecked  uint64           `json:"liveness_checked"`  // runs whose liveness was judged
-	Decided          uint64           `json:"decided"`           // runs in which a value was chosen
-	CampaignHash     string           `json:"campaign_hash"`     // order-independent hash of every run
-	Failures         []Failure        `json:"failures"`          // sorted by seed
-	Nondeterministic []Divergence     `json:"nondeterministic"`  // with CheckDeterminism
-	Interrupted      bool             `json:"interrupted"`       // stopped early by the context
+	Stops            map[string]int   `json:"stops"`            // why runs ended
+	LivenessChecked  uint64           `json:"liveness_checked"` // runs whose liveness was judged
+	Decided          uint64           `json:"decided"`          // runs in which a value was chosen
+	CampaignHash     string           `json:"campaign_hash"`    // order-independent hash of every run
+	Failures         []Failure        `json:"failures"`         // sorted by seed
+	Nondeterministic []Divergence     `json:"nondeterministic"` // with CheckDeterminism
+	Interrupted      bool             `json:"interrupted"`      // stopped early by the context
 	Workers          int              `json:"workers"`
 }
 

@@ -11,23 +11,23 @@ type DecisionKind uint8
 // The decisions a World takes. Protocols take DecideJitter through Env.Rand;
 // a harness may use DecideWorkload for what its clients do.
 const (
-	DecideDelay         DecisionKind = iota + 1 // a message's delay in ticks
-	DecideDrop                                  // whether a message is dropped
-	DecideDup                                   // whether a message is duplicated
-	DecideRedeliver                             // whether an old message is re-delivered
-	DecideRedeliverPick                         // which old message is re-delivered
-	DecideCrash                                 // whether a node crashes now
-	DecideDowntime                              // how long a crashed node stays down
-	DecideSlow                                  // whether a node is slowed or paused now
-	DecideSlowKind                              // slowed (0) or paused (1)
-	DecideSlowFactor                            // how much a slowed node is stretched
-	DecideSlowLength                            // how long a slowdown or pause lasts
-	DecidePartition                             // whether a partition starts now
-	DecidePartitionShape                        // which nodes it cuts off
-	DecidePartitionKind                         // symmetric (0) or one-way (1)
-	DecidePartitionLength                       // how long it lasts
-	DecideJitter                                // a node's random draw (backoff jitter)
-	DecideWorkload                              // a client workload draw
+	DecideDelay           DecisionKind = iota + 1 // a message's delay in ticks
+	DecideDrop                                    // whether a message is dropped
+	DecideDup                                     // whether a message is duplicated
+	DecideRedeliver                               // whether an old message is re-delivered
+	DecideRedeliverPick                           // which old message is re-delivered
+	DecideCrash                                   // whether a node crashes now
+	DecideDowntime                                // how long a crashed node stays down
+	DecideSlow                                    // whether a node is slowed or paused now
+	DecideSlowKind                                // slowed (0) or paused (1)
+	DecideSlowFactor                              // how much a slowed node is stretched
+	DecideSlowLength                              // how long a slowdown or pause lasts
+	DecidePartition                               // whether a partition starts now
+	DecidePartitionShape                          // which nodes it cuts off
+	DecidePartitionKind                           // symmetric (0) or one-way (1)
+	DecidePartitionLength                         // how long it lasts
+	DecideJitter                                  // a node's random draw (backoff jitter)
+	DecideWorkload                                // a client workload draw
 	numDecisionKinds
 )
 

@@ -27,7 +27,7 @@ type World[M Message, D, O any] struct {
 	slots      []slot[M, D, O] // indexed by NodeID; slot 0 is unused
 	env        Env[M, D, O]
 	crashed    int
-	all        uint64            // mask of every node id
+	all        uint64               // mask of every node id
 	cut        [MaxNodes + 1]uint64 // cut[from]: receivers its messages cannot reach
 	partitions []partition
 	partitionN uint32
