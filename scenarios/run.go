@@ -91,7 +91,12 @@ type Options struct {
 	// OnEvent, when set, is called after every executed event with the
 	// rolling hash: what determinism checks compare.
 	OnEvent func(index int64, hash uint64)
+
+	// wrap, in tests, wraps the node factory (to inject a panic, say).
+	wrap func(nodeFactory) nodeFactory
 }
+
+type nodeFactory = sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation]
 
 type paxosWorld = sim.World[protocol.Msg, protocol.Durable, checker.Observation]
 
@@ -108,7 +113,11 @@ func Run(c Config, seed uint64, opts Options) (res Result, err error) {
 	if decider == nil {
 		decider = sim.NewRandom(seed)
 	}
-	r.world, err = sim.New(sc, decider, protocol.NewNodes(c.Nodes, protocol.Config{Variant: variant}), r.observe)
+	factory := protocol.NewNodes(c.Nodes, protocol.Config{Variant: variant})
+	if opts.wrap != nil {
+		factory = opts.wrap(factory)
+	}
+	r.world, err = sim.New(sc, decider, factory, r.observe)
 	if err != nil {
 		return res, &ConfigError{Field: "config", Msg: err.Error()}
 	}

@@ -1,0 +1,217 @@
+package checker
+
+import (
+	"strings"
+	"testing"
+)
+
+// step is one observation by one node in a table test.
+type step struct {
+	node int
+	o    Observation
+}
+
+func invoke(v Value) step { return step{0, Observation{Kind: Invoked, Client: int(v), Value: v}} }
+func accept(node int, round uint32, by int32, v Value) step {
+	return step{node, Observation{Kind: Accepted, Ballot: Ballot{round, by}, Value: v}}
+}
+func learn(node int, v Value) step { return step{node, Observation{Kind: Learned, Value: v}} }
+
+func TestSafety(t *testing.T) {
+	tests := []struct {
+		name     string
+		nodes    int
+		steps    []step
+		want     Property // "" means no violation
+		chosen   Value
+		evidence string // a substring of the evidence or message
+	}{
+		{
+			name:   "majority in one ballot chooses",
+			nodes:  3,
+			steps:  []step{invoke(1), accept(1, 1, 1, 1), accept(2, 1, 1, 1), learn(3, 1)},
+			chosen: 1,
+		},
+		{
+			name:  "same value in different ballots is not chosen",
+			nodes: 3,
+			// The seed notes' question: (v1, 1) on replica 1 and (v1, 3) on
+			// replica 2 is no choice, since replica 3 may hold (v2, 2).
+			steps: []step{invoke(1), invoke(2), accept(1, 1, 1, 1), accept(2, 3, 1, 1), accept(3, 2, 2, 2)},
+		},
+		{
+			name:  "a duplicate accept counts once",
+			nodes: 3,
+			steps: []step{invoke(1), accept(1, 1, 1, 1), accept(1, 1, 1, 1)},
+		},
+		{
+			name:     "two values chosen",
+			nodes:    3,
+			steps:    []step{invoke(1), invoke(2), accept(1, 1, 1, 1), accept(2, 1, 1, 1), accept(2, 2, 3, 2), accept(3, 2, 3, 2)},
+			want:     Agreement,
+			chosen:   1,
+			evidence: "v2 chosen at ballot 2.3: accepted by {2,3}",
+		},
+		{
+			name:     "accepting another value after the choice is safe until a majority",
+			nodes:    5,
+			steps:    []step{invoke(1), invoke(2), accept(1, 1, 1, 1), accept(2, 1, 1, 1), accept(3, 1, 1, 1), accept(4, 2, 2, 2), accept(5, 2, 2, 2)},
+			chosen:   1,
+			evidence: "",
+		},
+		{
+			name:     "a value no client proposed",
+			nodes:    3,
+			steps:    []step{invoke(1), accept(1, 1, 1, 7), accept(3, 1, 1, 7)},
+			want:     Validity,
+			chosen:   7,
+			evidence: "v7 chosen at ballot 1.1",
+		},
+		{
+			name:     "learning before anything is chosen",
+			nodes:    3,
+			steps:    []step{invoke(1), accept(1, 1, 1, 1), learn(2, 1)},
+			want:     LearnerIntegrity,
+			evidence: "(1.1, v1) accepted by {1}",
+		},
+		{
+			name:     "learning a value that is not the chosen one",
+			nodes:    3,
+			steps:    []step{invoke(1), invoke(2), accept(1, 1, 1, 1), accept(2, 1, 1, 1), learn(3, 2)},
+			want:     LearnerIntegrity,
+			chosen:   1,
+			evidence: "node 3 learns v2, but v1 is chosen",
+		},
+		{
+			name:     "learning twice",
+			nodes:    3,
+			steps:    []step{invoke(1), accept(1, 1, 1, 1), accept(2, 1, 1, 1), learn(3, 1), learn(3, 1)},
+			want:     LearnerIntegrity,
+			chosen:   1,
+			evidence: "learns a second time",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := NewSafety(tt.nodes)
+			for i, s := range tt.steps {
+				c.At(int64(10*i), int64(i))
+				c.Observe(s.node, s.o)
+			}
+			v := c.Violation()
+			switch {
+			case tt.want == "" && v != nil:
+				t.Fatalf("unexpected violation: %v", v)
+			case tt.want != "" && v == nil:
+				t.Fatalf("want a %s violation, got none", tt.want)
+			case tt.want != "" && v.Property != tt.want:
+				t.Fatalf("violation %s, want %s: %v", v.Property, tt.want, v)
+			}
+			if tt.evidence != "" && !strings.Contains(v.String(), tt.evidence) {
+				t.Errorf("violation %q does not mention %q", v, tt.evidence)
+			}
+			ch, ok := c.Chosen(0)
+			if tt.chosen == None && ok {
+				t.Errorf("chosen %s, want nothing chosen", ch.Value)
+			}
+			if tt.chosen != None && (!ok || ch.Value != tt.chosen) {
+				t.Errorf("chosen = %v (%v), want %s", ch.Value, ok, tt.chosen)
+			}
+		})
+	}
+}
+
+func TestSafetyStampsTheBreakingStep(t *testing.T) {
+	c := NewSafety(3)
+	c.Observe(0, Observation{Kind: Invoked, Value: 1})
+	c.At(40, 17)
+	c.Observe(2, Observation{Kind: Learned, Value: 1})
+	v := c.Violation()
+	if v == nil || v.Time != 40 || v.Event != 17 {
+		t.Fatalf("violation %+v, want one stamped t=40 event 17", v)
+	}
+	c.At(50, 18)
+	c.Observe(3, Observation{Kind: Learned, Value: 2})
+	if c.Violation() != v {
+		t.Fatal("a later violation replaced the first")
+	}
+}
+
+func TestInstancesAreIndependent(t *testing.T) {
+	c := NewSafety(3)
+	c.Observe(0, Observation{Kind: Invoked, Value: 1})
+	c.Observe(0, Observation{Kind: Invoked, Value: 2})
+	for _, o := range []struct {
+		node int
+		inst int64
+		v    Value
+	}{{1, 1, 1}, {2, 1, 1}, {1, 2, 2}, {2, 2, 2}} {
+		c.Observe(o.node, Observation{Kind: Accepted, Instance: o.inst, Ballot: Ballot{1, 1}, Value: o.v})
+	}
+	if v := c.Violation(); v != nil {
+		t.Fatalf("different values in different instances: %v", v)
+	}
+	a, _ := c.Chosen(1)
+	b, _ := c.Chosen(2)
+	if a.Value != 1 || b.Value != 2 {
+		t.Fatalf("chosen %s and %s, want v1 and v2", a.Value, b.Value)
+	}
+}
+
+func TestCheckLiveness(t *testing.T) {
+	tests := []struct {
+		name    string
+		steps   []step
+		live    []int
+		wantNil bool
+		message string
+	}{
+		{"nothing chosen", []step{invoke(1), accept(1, 1, 1, 1)}, []int{1, 2, 3}, false, "no value chosen by t=500, 300 ticks after every fault healed at t=200"},
+		{"a replica has not learned", []step{invoke(1), accept(1, 1, 1, 1), accept(2, 1, 1, 1), learn(1, 1)}, []int{1, 2, 3}, false, "node(s) 2,3 had not learned it"},
+		{"every live replica learned", []step{invoke(1), accept(1, 1, 1, 1), accept(2, 1, 1, 1), learn(1, 1), learn(2, 1)}, []int{1, 2}, true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := NewSafety(3)
+			for _, s := range tt.steps {
+				c.Observe(s.node, s.o)
+			}
+			v := c.CheckLiveness(tt.live, 200, 500)
+			if tt.wantNil != (v == nil) {
+				t.Fatalf("CheckLiveness = %v, want nil: %v", v, tt.wantNil)
+			}
+			if v != nil && (v.Property != Liveness || !strings.Contains(v.Message, tt.message)) {
+				t.Fatalf("got %v, want a liveness violation saying %q", v, tt.message)
+			}
+			if all := c.AllLearned(tt.live); all != tt.wantNil {
+				t.Fatalf("AllLearned = %v, want %v", all, tt.wantNil)
+			}
+		})
+	}
+}
+
+func TestBallotOrder(t *testing.T) {
+	ordered := []Ballot{{}, {1, 1}, {1, 2}, {2, 1}, {2, 3}, {10, 1}}
+	for i := range ordered {
+		for j := range ordered {
+			if got, want := ordered[i].Less(ordered[j]), i < j; got != want {
+				t.Errorf("%s.Less(%s) = %v, want %v", ordered[i], ordered[j], got, want)
+			}
+		}
+	}
+	if s := (Ballot{3, 2}).String(); s != "3.2" {
+		t.Errorf("String = %q", s)
+	}
+	if s := (Ballot{}).String() + None.String() + Value(4).String(); s != "--v4" {
+		t.Errorf("zero renderings = %q", s)
+	}
+}
+
+func BenchmarkObserveAccepted(b *testing.B) {
+	c := NewSafety(5)
+	c.Observe(0, Observation{Kind: Invoked, Value: 1})
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		c.Observe(1+i%5, Observation{Kind: Accepted, Ballot: Ballot{uint32(1 + i%8), 1}, Value: 1})
+	}
+}
