@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"encoding/json"
+	"fmt"
 	"errors"
 	"strings"
 	"testing"
@@ -200,11 +201,34 @@ func TestPanicInProtocolIsAFailure(t *testing.T) {
 	}
 }
 
+// BenchmarkRun measures whole runs of single-decree Paxos with every fault
+// on, as a campaign does them (setup included), and steady-state traffic: a
+// long run that a one-way partition keeps from deciding.
 func BenchmarkRun(b *testing.B) {
-	c := Default()
-	c.Drop, c.Dup, c.Crash, c.Partition = 0.1, 0.05, 0.01, 0.01
+	for _, nodes := range []int{3, 5} {
+		b.Run(fmt.Sprintf("campaign/nodes=%d", nodes), func(b *testing.B) {
+			c := Default()
+			c.Nodes, c.Proposers = nodes, 2
+			c.Drop, c.Dup, c.Redeliver, c.Crash, c.Partition, c.Slow = 0.1, 0.05, 0.01, 0.01, 0.01, 0.01
+			benchmarkRuns(b, c)
+		})
+	}
+	for _, nodes := range []int{3, 5} {
+		b.Run(fmt.Sprintf("steady/nodes=%d", nodes), func(b *testing.B) {
+			c := Default()
+			c.Nodes, c.Proposers = nodes, nodes
+			c.Drop, c.Dup, c.Redeliver, c.Crash, c.Partition, c.Slow = 0.1, 0.05, 0.01, 0.01, 0.01, 0.01
+			c.Faults = []string{fmt.Sprintf("oneway:%s@0", sim.FormatNodes(uint64(1)<<uint(nodes+1)-4))}
+			c.HealAt, c.MaxTime = 0, 200_000
+			benchmarkRuns(b, c)
+		})
+	}
+}
+
+func benchmarkRuns(b *testing.B, c Config) {
 	var events int64
 	seed := uint64(0)
+	b.ReportAllocs()
 	for b.Loop() {
 		r, _ := Run(c, seed, Options{})
 		events += r.Events
@@ -212,4 +236,32 @@ func BenchmarkRun(b *testing.B) {
 	}
 	b.ReportMetric(float64(seed)/b.Elapsed().Seconds(), "seeds/s")
 	b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64(events)/float64(seed), "events/run")
+}
+
+// TestNoAllocationPerMessage checks the hot path: a run allocates for its
+// setup (nodes, checker, queue) and for restarts, never per delivered
+// message. Crashes are off so that every allocation is setup; a one-way
+// partition keeps the cluster from deciding, so traffic (retries, learn
+// requests) goes on as long as the run does.
+func TestNoAllocationPerMessage(t *testing.T) {
+	c := Default()
+	c.Nodes, c.Proposers = 3, 3
+	c.Drop, c.Dup, c.Redeliver, c.Crash, c.Partition, c.Slow = 0.1, 0.1, 0.05, 0, 0, 0.01
+	c.Faults = []string{"oneway:2,3@0"}
+	c.HealAt = 0
+	var short, long Result
+	c.MaxTime = 2_000
+	shortAllocs := testing.AllocsPerRun(5, func() { short, _ = Run(c, 1, Options{}) })
+	c.MaxTime = 100_000
+	longAllocs := testing.AllocsPerRun(5, func() { long, _ = Run(c, 1, Options{}) })
+	if long.Stats.Delivered < 10*short.Stats.Delivered {
+		t.Fatalf("the long run delivered %d messages, the short %d: not a useful comparison", long.Stats.Delivered, short.Stats.Delivered)
+	}
+	perMessage := (longAllocs - shortAllocs) / float64(long.Stats.Delivered-short.Stats.Delivered)
+	if perMessage > 0.01 {
+		t.Fatalf("%.0f allocations for %d deliveries and %.0f for %d: %.3f per delivered message",
+			shortAllocs, short.Stats.Delivered, longAllocs, long.Stats.Delivered, perMessage)
+	}
+	t.Logf("%.0f allocations for %d deliveries, %.0f for %d", shortAllocs, short.Stats.Delivered, longAllocs, long.Stats.Delivered)
 }

@@ -410,17 +410,16 @@ func (w *World[M, D, O]) partition(oneWay bool, side uint64, end Time) {
 	id := w.partitionN
 	rest := w.all &^ side
 	w.partitions = append(w.partitions, partition{id: id, from: side, to: rest})
-	kind := FaultOneWay
-	desc := fmt.Sprintf("partition #%d: {%s} -/-> {%s}", id, FormatNodes(side), FormatNodes(rest))
+	kind, arrow := FaultOneWay, "-/->"
 	if !oneWay {
-		kind = FaultPartition
+		kind, arrow = FaultPartition, "|"
 		w.partitions = append(w.partitions, partition{id: id, from: rest, to: side})
-		desc = fmt.Sprintf("partition #%d: {%s} | {%s}", id, FormatNodes(side), FormatNodes(rest))
 	}
 	w.recomputeCut()
 	w.stats.Faults[kind]++
 	w.record(EventPartitionStart, 0, 0, side<<1|b2u(oneWay))
 	if w.tracer != nil {
+		desc := fmt.Sprintf("partition #%d: {%s} %s {%s}", id, FormatNodes(side), arrow, FormatNodes(rest))
 		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: kind.String(), Msg: desc})
 	}
 	if end > 0 {
