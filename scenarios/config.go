@@ -81,8 +81,8 @@ func (c Config) build() (sim.Config, protocol.Variant, error) {
 	if c.Nodes < 1 || c.Nodes > sim.MaxNodes {
 		return sc, variant, bad("nodes", "%d is not between 1 and %d", c.Nodes, sim.MaxNodes)
 	}
-	if c.Proposers < 0 || c.Proposers > c.Nodes {
-		return sc, variant, bad("proposers", "%d is not between 0 and nodes (%d)", c.Proposers, c.Nodes)
+	if c.Proposers < 1 || c.Proposers > c.Nodes {
+		return sc, variant, bad("proposers", "%d is not between 1 and nodes (%d): without a proposal there is nothing to decide", c.Proposers, c.Nodes)
 	}
 	for _, p := range []struct {
 		field string

@@ -347,8 +347,28 @@ func (c Config) Validate() error {
 	if c.Faults.SlowFactorMax != 0 && c.Faults.SlowFactorMax < 2 {
 		return fmt.Errorf("slow factor max must be at least 2, not %d", c.Faults.SlowFactorMax)
 	}
+	for _, r := range []struct {
+		name string
+		r    Range
+	}{{"downtime", c.Faults.Downtime}, {"partition length", c.Faults.PartitionLength}, {"slow length", c.Faults.SlowLength}} {
+		if r.r.Min < 0 || r.r.Max < r.r.Min {
+			return fmt.Errorf("%s %d-%d: want 0 <= MIN <= MAX", r.name, r.r.Min, r.r.Max)
+		}
+	}
 	all := uint64(1)<<uint(c.Nodes+1) - 2
 	for _, f := range c.Faults.Schedule {
+		switch f.Kind {
+		case FaultCrash, FaultPartition, FaultOneWay, FaultPause:
+		case FaultSlow:
+			if f.Factor < 2 {
+				return fmt.Errorf("fault %s: a slowdown needs a factor of at least 2", f)
+			}
+		default:
+			return fmt.Errorf("fault of kind %s cannot be scheduled (want crash, partition, oneway, slow or pause)", f.Kind)
+		}
+		if f.Start < 0 || (f.End != 0 && f.End <= f.Start) {
+			return fmt.Errorf("fault %s: the end must come after the start, which must not be negative", f)
+		}
 		if f.Nodes == 0 || f.Nodes&^all != 0 {
 			return fmt.Errorf("fault %s names a node outside 1..%d", f, c.Nodes)
 		}

@@ -91,34 +91,39 @@ func (q *queue[M]) pop() event[M] {
 	return top
 }
 
+// up and down move the element into a hole instead of swapping: an event
+// is several words wide, and half the copies of a swap are wasted.
 func (q *queue[M]) up(i int) {
 	items := q.items
+	e := items[i]
 	for i > 0 {
 		parent := (i - 1) / 2
-		if !items[i].before(&items[parent]) {
+		if !e.before(&items[parent]) {
 			break
 		}
-		items[i], items[parent] = items[parent], items[i]
+		items[i] = items[parent]
 		i = parent
 	}
+	items[i] = e
 }
 
 func (q *queue[M]) down(i int) {
 	items := q.items
 	n := len(items)
+	e := items[i]
 	for {
-		left := 2*i + 1
-		if left >= n {
-			return
+		least := 2*i + 1
+		if least >= n {
+			break
 		}
-		least := left
-		if right := left + 1; right < n && items[right].before(&items[left]) {
+		if right := least + 1; right < n && items[right].before(&items[least]) {
 			least = right
 		}
-		if !items[least].before(&items[i]) {
-			return
+		if !items[least].before(&e) {
+			break
 		}
-		items[i], items[least] = items[least], items[i]
+		items[i] = items[least]
 		i = least
 	}
+	items[i] = e
 }

@@ -5,9 +5,9 @@ import "fmt"
 // TraceEntry is one line of the readable trace: an executed event or a
 // network fault.
 type TraceEntry struct {
-	Index int64  // events executed before this one
+	Index int64  // events executed so far, this one included
 	Time  Time   // virtual time
-	Kind  string // an EventKind or FaultKind name
+	Kind  string // an EventKind or FaultKind name, "recover" or "partition-heal"
 	From  NodeID // sender, or the node concerned
 	To    NodeID // receiver, or the node concerned
 	Msg   string // the message, or a description of the fault

@@ -2,7 +2,9 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
+	"slices"
 )
 
 // World runs one simulation: N nodes, a network, faults and virtual time.
@@ -77,6 +79,7 @@ func New[M Message, D, O any](cfg Config, decider Decider, newNode NewNode[M, D,
 		return nil, err
 	}
 	cfg = cfg.withDefaults()
+	cfg.Faults.Schedule = slices.Clone(cfg.Faults.Schedule) // scheduleFault fills in ends
 	w := &World[M, D, O]{
 		cfg:     cfg,
 		net:     cfg.Network,
@@ -144,16 +147,17 @@ func (w *World[M, D, O]) Next() (Time, bool) {
 	return w.queue.items[0].at, true
 }
 
-// Step executes the next event. It returns false when no event is left.
+// Step takes the next item off the queue, the one Next reported, and runs
+// it. It returns false when the queue is empty. Not every item counts as an
+// event: a stale timer, a message held for a paused node or a fault draw
+// that started nothing advances the world without adding to Events.
 func (w *World[M, D, O]) Step() bool {
 	w.boot()
-	for w.queue.len() > 0 {
-		e := w.queue.pop()
-		if w.run(e) {
-			return true
-		}
+	if w.queue.len() == 0 {
+		return false
 	}
-	return false
+	w.run(w.queue.pop())
+	return true
 }
 
 // boot starts every node and schedules the faults, once.
@@ -162,11 +166,10 @@ func (w *World[M, D, O]) boot() {
 		return
 	}
 	w.booted = true
-	var zero D
 	for id := 1; id <= w.cfg.Nodes; id++ {
-		s := &w.slots[id]
-		s.slowFactor = 1
-		s.durable = zero
+		w.slots[id].slowFactor = 1 // before any Start sends to it
+	}
+	for id := 1; id <= w.cfg.Nodes; id++ {
 		w.start(NodeID(id))
 	}
 	for i, f := range w.cfg.Faults.Schedule {
@@ -387,6 +390,9 @@ func (w *World[M, D, O]) slow(id NodeID, pause bool, factor Time, end Time) {
 		if end == 0 {
 			s.pausedUntil = w.cfg.HealAt
 		}
+		if s.pausedUntil == 0 {
+			s.pausedUntil = math.MaxInt64 // no end and no heal: paused for good
+		}
 	} else {
 		s.slowFactor = factor
 	}
@@ -464,7 +470,9 @@ func (w *World[M, D, O]) healAll() {
 		s := &w.slots[id]
 		s.slowGen++
 		s.slowFactor, s.pausedUntil = 1, 0
-		if !s.up {
+	}
+	for id := 1; id <= w.cfg.Nodes; id++ { // restarts may send: speeds first
+		if !w.slots[id].up {
 			w.restart(NodeID(id))
 		}
 	}

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/paxsim/paxsim/campaign"
+	"github.com/paxsim/paxsim/scenarios"
+)
+
+// failuresShown is how many failing seeds the text summary details.
+const failuresShown = 5
+
+var campaignCmd = &command{
+	name:   "campaign",
+	usage:  "--seeds N [--start S] [--workers K] [--out DIR] [--json] [--check-determinism] [config flags]",
+	short:  "run many seeds in parallel and sum up what they found",
+	config: true,
+	long: `Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
+and sums up what they found: violations by property, the first failing seeds
+with their reproducer file and replay command, events, rates, fault counts,
+why the runs stopped and the campaign hash, an order-independent hash of
+every run that is the same for any number of workers. It writes a reproducer
+file per failing seed into --out, only when a seed fails.
+
+While it runs, a progress line is redrawn on stderr when stderr is a
+terminal. Ctrl-C stops it cleanly and it still prints the summary, marked
+interrupted. It exits 1 if a seed failed or a seed was nondeterministic.`,
+	flags: func(fs *flag.FlagSet, o *options) {
+		fs.Var(numValue[uint64]{&o.seeds}, "seeds", "run `N` seeds, at least 1 (required)")
+		fs.Var(numValue[uint64]{&o.start}, "start", "the first seed `S`")
+		fs.IntVar(&o.workers, "workers", 0, "`K` seeds run in parallel; 0 means one per CPU (runtime.NumCPU)")
+		fs.StringVar(&o.out, "out", "paxsim-failures", "write a reproducer file per failing seed into `DIR`")
+		fs.BoolVar(&o.json, "json", false, "print the summary as one JSON object")
+		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run every seed twice and report the first divergent event of any that differ")
+	},
+	run: runCampaign,
+}
+
+func runCampaign(ctx context.Context, x *invocation, o *options, args []string) error {
+	if err := noArgs("campaign", args); err != nil {
+		return err
+	}
+	if err := validate("campaign", o.cfg); err != nil {
+		return err
+	}
+	if o.seeds < 1 {
+		return usageErrorf("campaign", "campaign needs --seeds N with N at least 1")
+	}
+	if o.start+o.seeds < o.start {
+		return usageErrorf("campaign", "invalid value for --seeds: seeds %d..%d+%d overflow 64 bits", o.start, o.start, o.seeds)
+	}
+	if o.workers < 0 {
+		return usageErrorf("campaign", "invalid value for --workers: %d is negative", o.workers)
+	}
+	if o.workers == 0 {
+		o.workers = runtime.NumCPU()
+	}
+	opts := campaign.Options{
+		Config: o.cfg, Start: o.start, Seeds: o.seeds, Workers: o.workers,
+		CheckDeterminism: o.checkDeterminism, OutDir: o.out,
+	}
+	var bar *progressBar
+	if isTerminal(x.stderr) {
+		bar = &progressBar{w: x.stderr}
+		opts.Progress = bar.draw
+	}
+	sum, err := campaign.Run(ctx, opts)
+	if bar != nil {
+		bar.clear()
+	}
+	if err != nil {
+		return configError("campaign", err)
+	}
+	if o.json {
+		if err := writeJSON(x.stdout, campaignReport{Summary: sum, Config: o.cfg}); err != nil {
+			return err
+		}
+	} else {
+		writeCampaignText(x.stdout, o.cfg, &sum, o.checkDeterminism)
+	}
+	if sum.Violations > 0 || len(sum.Nondeterministic) > 0 {
+		return errFound
+	}
+	return nil
+}
+
+// campaignReport is the JSON summary: campaign.Summary's keys plus the
+// config.
+type campaignReport struct {
+	campaign.Summary
+	Config scenarios.Config `json:"config"`
+}
+
+// writeCampaignText is the text summary. checked says whether every seed
+// ran twice.
+func writeCampaignText(w io.Writer, c scenarios.Config, s *campaign.Summary, checked bool) {
+	field := func(name, format string, args ...any) {
+		fmt.Fprintf(w, "%-18s %s\n", name+":", fmt.Sprintf(format, args...))
+	}
+	workers := "workers"
+	if s.Workers == 1 {
+		workers = "worker"
+	}
+	fmt.Fprintf(w, "campaign of seeds %d..%d on %d %s\n", s.Start, s.Start+s.Requested-1, s.Workers, workers)
+	fmt.Fprintf(w, "config: %s\n", configLine(c))
+	if s.Interrupted {
+		fmt.Fprintf(w, "INTERRUPTED after %d of %d seeds: the figures below cover the seeds that ran\n", s.Seeds, s.Requested)
+	}
+	field("seeds run", "%d", s.Seeds)
+	if s.Violations == 0 {
+		field("violations", "none")
+	} else {
+		field("violations", "%d seeds (%s)", s.Violations, formatCounts(s.ByProperty))
+	}
+	for i, f := range s.Failures {
+		if i == failuresShown {
+			fmt.Fprintf(w, "  ... and %d more failing seeds\n", len(s.Failures)-failuresShown)
+			break
+		}
+		headline, _, _ := strings.Cut(f.Violation.String(), "\n")
+		fmt.Fprintf(w, "  seed %d: %s\n", f.Seed, headline)
+		replay := replayLine(f.Seed, c)
+		if f.Reproducer != "" && !strings.HasPrefix(f.Reproducer, "error: ") {
+			replay = "paxsim replay " + shellQuote(f.Reproducer)
+		}
+		if f.Reproducer != "" {
+			fmt.Fprintf(w, "    reproducer: %s\n", f.Reproducer)
+		}
+		fmt.Fprintf(w, "    replay:     %s\n", replay)
+	}
+	field("events", "%d", s.Events)
+	field("wall time", "%.2fs", s.WallSeconds)
+	field("throughput", "%.0f events/s, %.0f seeds/s", s.EventsPerSecond, s.SeedsPerSecond)
+	field("stops", "%s", formatCounts(s.Stops))
+	field("liveness judged", "%d of %d runs", s.LivenessChecked, s.Seeds)
+	field("value chosen", "%d of %d runs", s.Decided, s.Seeds)
+	field("campaign hash", "%s", s.CampaignHash)
+	switch {
+	case len(s.Nondeterministic) > 0:
+		field("nondeterministic", "%d seeds", len(s.Nondeterministic))
+		for _, d := range s.Nondeterministic {
+			fmt.Fprintf(w, "  seed %d: %s\n", d.Seed, strings.ReplaceAll(d.Detail, "\n", "\n  "))
+		}
+	case checked:
+		field("nondeterministic", "none: every seed ran twice with the same trace hash")
+	default:
+		field("nondeterministic", "not checked (--check-determinism runs every seed twice)")
+	}
+	fmt.Fprintf(w, "faults:\n")
+	for _, name := range sortedKeys(s.Faults) {
+		fmt.Fprintf(w, "  %-18s %d\n", name, s.Faults[name])
+	}
+}
+
+// isTerminal reports whether w is a terminal (a character device), where a
+// redrawn progress line makes sense.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// progressBar redraws one status line with \r.
+type progressBar struct {
+	mu    sync.Mutex
+	w     io.Writer
+	drawn bool
+}
+
+func (b *progressBar) draw(p campaign.Progress) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	fmt.Fprintf(b.w, "\r%s\x1b[K", progressLine(p))
+	b.drawn = true
+}
+
+func (b *progressBar) clear() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.drawn {
+		fmt.Fprintf(b.w, "\r\x1b[K")
+	}
+}
+
+// progressLine is the live status: done/total, rates, ETA and violations.
+func progressLine(p campaign.Progress) string {
+	secs := p.Elapsed.Seconds()
+	var seedRate, eventRate float64
+	if secs > 0 {
+		seedRate, eventRate = float64(p.Done)/secs, float64(p.Events)/secs
+	}
+	eta := "?"
+	if seedRate > 0 {
+		left := time.Duration(float64(p.Total-p.Done) / seedRate * float64(time.Second))
+		eta = left.Round(time.Second).String()
+	}
+	return fmt.Sprintf("%d/%d seeds  %.0f seeds/s  %s events/s  ETA %s  %d violations",
+		p.Done, p.Total, seedRate, humanCount(eventRate), eta, p.Violations)
+}
+
+// humanCount renders a rate with a k or M suffix.
+func humanCount(x float64) string {
+	switch {
+	case x >= 1e6:
+		return fmt.Sprintf("%.1fM", x/1e6)
+	case x >= 1e4:
+		return fmt.Sprintf("%.0fk", x/1e3)
+	}
+	return fmt.Sprintf("%.0f", x)
+}

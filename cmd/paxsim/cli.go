@@ -1,0 +1,234 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+
+	"github.com/paxsim/paxsim/scenarios"
+)
+
+// Exit codes. What kind of violation was found is in the output, not here.
+const (
+	exitOK        = 0 // every invariant held; help
+	exitViolation = 1 // a violation or a nondeterministic seed was found (and an internal error)
+	exitUsage     = 2 // bad usage or bad input: a flag, a command, a file
+)
+
+// command is one entry of the command table, which drives dispatch, help
+// and the generated doc.go.
+type command struct {
+	name  string
+	usage string // what follows "paxsim NAME" in the usage line
+	short string // one line for the command list
+	long  string // the help text, between the usage line and the flags
+	// config says whether the command takes the config flags.
+	config bool
+	// flags declares the command's own flags, writing into o.
+	flags func(fs *flag.FlagSet, o *options)
+	// run runs the command on parsed flags and the positional arguments.
+	run func(ctx context.Context, x *invocation, o *options, args []string) error
+}
+
+// options holds every command's flag values; each command declares the
+// ones it uses.
+type options struct {
+	cfg              scenarios.Config
+	seed             uint64
+	trace, json      bool
+	checkDeterminism bool
+	seeds, start     uint64
+	workers          int
+	out              string
+	set              map[string]bool // the flags given on the command line
+}
+
+// commands is the command table, in the order help lists it. It is filled
+// in init because the help command refers to it.
+var commands []*command
+
+func init() {
+	commands = []*command{runCmd, campaignCmd, replayCmd, variantsCmd, helpCmd, versionCmd}
+}
+
+func lookupCommand(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// invocation is one call of Run: where the output goes.
+type invocation struct {
+	stdout *bufio.Writer // flushed before anything goes to stderr
+	stderr io.Writer     // as given to Run: campaign checks if it is a terminal
+}
+
+// Run runs paxsim with the arguments args (without the program name) and
+// returns the exit code. A cancelled ctx stops a campaign early.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	x := &invocation{stdout: bufio.NewWriter(stdout), stderr: stderr}
+	defer x.stdout.Flush()
+	defer func() {
+		if p := recover(); p != nil {
+			x.stdout.Flush()
+			fmt.Fprintf(stderr, "paxsim: internal error (a bug in paxsim, please report it): %v\n%s", p, debug.Stack())
+			code = exitViolation
+		}
+	}()
+	return x.exit(x.dispatch(ctx, args))
+}
+
+func (x *invocation) dispatch(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		x.stdout.Flush()
+		writeShortUsage(x.stderr)
+		return errSilentUsage
+	}
+	name := args[0]
+	switch name {
+	case "-h", "-help", "--help":
+		writeMainHelp(x.stdout)
+		return nil
+	}
+	cmd := lookupCommand(name)
+	if cmd == nil {
+		x.stdout.Flush()
+		if strings.HasPrefix(name, "-") {
+			fmt.Fprintf(x.stderr, "paxsim: unknown flag %s (flags come after the command)\n", name)
+		} else {
+			fmt.Fprintf(x.stderr, "paxsim: unknown command %q\n", name)
+		}
+		writeShortUsage(x.stderr)
+		return errSilentUsage
+	}
+	o, pos, err := parseFlags(cmd, args[1:])
+	if errors.Is(err, flag.ErrHelp) {
+		writeCommandHelp(x.stdout, cmd, true)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return cmd.run(ctx, x, o, pos)
+}
+
+// parseFlags parses args for cmd. Flags may come before or after
+// positional arguments; "--" ends the flags.
+func parseFlags(cmd *command, args []string) (*options, []string, error) {
+	o := &options{cfg: scenarios.Default(), set: map[string]bool{}}
+	fs := newFlagSet(cmd, o)
+	// The flag package prints each parse error to the flag set's output, in
+	// its own words ("invalid value "x" for flag -nodes: ..."). Run words it
+	// like every other usage error (see flagMessage) and prints it to stderr
+	// once, so the flag set's raw output is kept out of the way here.
+	var raw bytes.Buffer
+	fs.SetOutput(&raw)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, nil, err
+			}
+			return nil, nil, usageErrorf(cmd.name, "%s", flagMessage(err))
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if i := len(args) - len(rest) - 1; i >= 0 && args[i] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	return o, pos, nil
+}
+
+// newFlagSet declares cmd's flags, writing into o.
+func newFlagSet(cmd *command, o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet("paxsim "+cmd.name, flag.ContinueOnError)
+	fs.Usage = func() {}
+	if cmd.flags != nil {
+		cmd.flags(fs, o)
+	}
+	if cmd.config {
+		addConfigFlags(fs, &o.cfg)
+	}
+	return fs
+}
+
+// exitError ends a command with an exit code and, unless msg is empty, a
+// message on stderr.
+type exitError struct {
+	code  int
+	msg   string
+	cmd   string // with usage: the command whose help to point at
+	usage bool   // add the pointer to --help
+}
+
+func (e *exitError) Error() string { return e.msg }
+
+// errFound ends a command that found a violation: its report is already
+// printed.
+var errFound = &exitError{code: exitViolation}
+
+// errSilentUsage is a usage error whose explanation is already printed.
+var errSilentUsage = &exitError{code: exitUsage}
+
+func usageErrorf(cmd, format string, args ...any) error {
+	return &exitError{code: exitUsage, msg: fmt.Sprintf(format, args...), cmd: cmd, usage: true}
+}
+
+func inputErrorf(format string, args ...any) error {
+	return &exitError{code: exitUsage, msg: fmt.Sprintf(format, args...)}
+}
+
+// exit prints err, if any, and returns its exit code.
+func (x *invocation) exit(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	x.stdout.Flush() // the report first, then the complaint
+	var e *exitError
+	if !errors.As(err, &e) {
+		e = &exitError{code: exitUsage, msg: err.Error()}
+	}
+	if e.msg != "" {
+		fmt.Fprintf(x.stderr, "paxsim: %s\n", e.msg)
+	}
+	if e.usage {
+		if e.cmd != "" && e.cmd != "help" {
+			fmt.Fprintf(x.stderr, "run 'paxsim %s --help' for usage\n", e.cmd)
+		} else {
+			fmt.Fprintf(x.stderr, "run 'paxsim help' for usage\n")
+		}
+	}
+	return e.code
+}
+
+// noArgs rejects positional arguments for commands that take none.
+func noArgs(cmd string, args []string) error {
+	if len(args) > 0 {
+		return usageErrorf(cmd, "unexpected argument %q", args[0])
+	}
+	return nil
+}
+
+// validate checks the config and turns a bad knob into a usage error that
+// names its flag.
+func validate(cmd string, c scenarios.Config) error {
+	if err := c.Validate(); err != nil {
+		return configError(cmd, err)
+	}
+	return nil
+}

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/paxsim/paxsim/campaign"
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/scenarios"
+)
+
+var runCmd = &command{
+	name:   "run",
+	usage:  "--seed N [config flags] [--trace] [--json] [--check-determinism]",
+	short:  "run one seed and judge it",
+	config: true,
+	long: `Run runs one seed of the configured cluster and judges it. The report opens
+with a SEED= line that lists every option, then gives the verdict, the chosen
+value, the learners, the client operations, events, virtual time, the trace
+hash, the fault counts and every violation with its evidence, and ends with
+the replay command. The output depends only on the seed and the options:
+running it again prints the same bytes.`,
+	flags: func(fs *flag.FlagSet, o *options) {
+		fs.Var(numValue[uint64]{&o.seed}, "seed", "the seed `N` to run (required)")
+		fs.BoolVar(&o.trace, "trace", false, "print the readable event trace before the report (with --json: as the trace list)")
+		fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the text report")
+		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run the seed twice and report the first divergent event if the runs differ")
+	},
+	run: func(_ context.Context, x *invocation, o *options, args []string) error {
+		if err := noArgs("run", args); err != nil {
+			return err
+		}
+		if err := validate("run", o.cfg); err != nil {
+			return err
+		}
+		if !o.set["seed"] {
+			return usageErrorf("run", "run needs --seed N (any number: the same seed gives the same run)")
+		}
+		return x.runSeed(o, nil)
+	},
+}
+
+// runSeed runs o.seed of o.cfg, reports it and returns errFound when it
+// failed. rep, when set, is the reproducer being replayed.
+func (x *invocation) runSeed(o *options, rep *reproducerCheck) error {
+	var trace strings.Builder
+	opts := scenarios.Options{}
+	switch {
+	case o.trace && o.json:
+		opts.Trace = &trace
+	case o.trace:
+		opts.Trace = x.stdout
+	}
+	res, err := scenarios.Run(o.cfg, o.seed, opts)
+	if err != nil {
+		return configError("run", err)
+	}
+	var det *determinism
+	if o.checkDeterminism {
+		det = checkDeterminism(o.cfg, o.seed, &res)
+	}
+	if rep != nil {
+		rep.compare(&res)
+	}
+	if o.json {
+		r := newRunReport(o.cfg, &res)
+		if o.trace {
+			r.Trace = strings.Split(strings.TrimSuffix(trace.String(), "\n"), "\n")
+		}
+		r.Determinism, r.Reproducer = det, rep
+		if err := writeJSON(x.stdout, r); err != nil {
+			return err
+		}
+	} else {
+		writeRunText(x.stdout, o.cfg, &res, det, rep)
+	}
+	if res.Failed() || (det != nil && !det.Deterministic) {
+		return errFound
+	}
+	return nil
+}
+
+// determinism is what running a seed twice showed.
+type determinism struct {
+	Deterministic bool   `json:"deterministic"`
+	Divergence    string `json:"divergence,omitempty"` // campaign.Diverge's account
+}
+
+func checkDeterminism(c scenarios.Config, seed uint64, first *scenarios.Result) *determinism {
+	again, err := scenarios.Run(c, seed, scenarios.Options{})
+	if err == nil && again.TraceHash == first.TraceHash && again.Events == first.Events && again.Verdict == first.Verdict {
+		return &determinism{Deterministic: true}
+	}
+	return &determinism{Divergence: campaign.Diverge(c, seed)}
+}
+
+// runReport is the JSON form of a run.
+type runReport struct {
+	Seed            uint64              `json:"seed"`
+	Verdict         string              `json:"verdict"`
+	Violations      []checker.Violation `json:"violations"`
+	Chosen          *chosenJSON         `json:"chosen"`
+	Learners        int                 `json:"learners"`
+	Events          int64               `json:"events"`
+	VirtualTime     int64               `json:"virtual_time"`
+	Stop            string              `json:"stop"`
+	LivenessChecked bool                `json:"liveness_checked"`
+	TraceHash       string              `json:"trace_hash"`
+	Faults          map[string]int64    `json:"faults"`
+	Messages        messagesJSON        `json:"messages"`
+	Ops             []scenarios.Op      `json:"ops"`
+	Config          scenarios.Config    `json:"config"`
+	Replay          string              `json:"replay"`
+	Determinism     *determinism        `json:"determinism,omitempty"`
+	Reproducer      *reproducerCheck    `json:"reproducer,omitempty"`
+	Trace           []string            `json:"trace,omitempty"`
+}
+
+type chosenJSON struct {
+	Value  checker.Value `json:"value"`
+	Ballot ballotJSON    `json:"ballot"`
+	Time   int64         `json:"time"`
+}
+
+type ballotJSON struct {
+	Round uint32 `json:"round"`
+	Node  int32  `json:"node"`
+}
+
+type messagesJSON struct {
+	Sent      int64 `json:"sent"`
+	Delivered int64 `json:"delivered"`
+	Timers    int64 `json:"timers"`
+}
+
+func newRunReport(c scenarios.Config, res *scenarios.Result) *runReport {
+	r := &runReport{
+		Seed: res.Seed, Verdict: res.Verdict, Violations: res.Violations,
+		Learners: res.Learners, Events: res.Events, VirtualTime: res.Time,
+		Stop: res.Stop, LivenessChecked: res.LivenessChecked,
+		TraceHash: campaign.FormatHash(res.TraceHash), Faults: res.Faults(),
+		Messages: messagesJSON{res.Stats.Sent, res.Stats.Delivered, res.Stats.Timers},
+		Ops:      res.Ops, Config: c, Replay: replayLine(res.Seed, c),
+	}
+	if r.Violations == nil {
+		r.Violations = []checker.Violation{}
+	}
+	if r.Ops == nil {
+		r.Ops = []scenarios.Op{}
+	}
+	if ch := res.Chosen; ch != nil {
+		r.Chosen = &chosenJSON{Value: ch.Value, Ballot: ballotJSON{ch.Ballot.Round, ch.Ballot.Node}, Time: ch.Time}
+	}
+	return r
+}
+
+// writeJSON prints v as one indented JSON object, with "->" in trace lines
+// left readable.
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encoding the report: %v", err)
+	}
+	return nil
+}
+
+// writeRunText is the text report of a run: the SEED= line, the outcome,
+// the violations and the replay command.
+func writeRunText(w io.Writer, c scenarios.Config, res *scenarios.Result, det *determinism, rep *reproducerCheck) {
+	fmt.Fprintln(w, seedLine(res.Seed, c))
+	field := func(name, format string, args ...any) {
+		fmt.Fprintf(w, "%-14s %s\n", name+":", fmt.Sprintf(format, args...))
+	}
+	field("verdict", "%s", res.Verdict)
+	if ch := res.Chosen; ch != nil {
+		field("chosen", "%s in ballot %s at t=%d", ch.Value, ch.Ballot, ch.Time)
+	} else {
+		field("chosen", "none")
+	}
+	field("learners", "%d of %d replicas", res.Learners, c.Nodes)
+	for _, op := range res.Ops {
+		answer := "no answer"
+		if op.Return >= 0 {
+			answer = fmt.Sprintf("answered %s at t=%d", op.Output, op.Return)
+		}
+		field(fmt.Sprintf("client %d", op.Client), "asked node %d to propose %s at t=%d, %s", op.Node, op.Value, op.Invoke, answer)
+	}
+	field("events", "%d", res.Events)
+	field("virtual time", "%d", res.Time)
+	liveness := "liveness judged"
+	if !res.LivenessChecked {
+		liveness = "liveness not judged"
+	}
+	field("stop", "%s (%s)", res.Stop, liveness)
+	field("messages", "%d sent, %d delivered; timers fired: %d", res.Stats.Sent, res.Stats.Delivered, res.Stats.Timers)
+	field("faults", "%s", formatCounts(res.Faults()))
+	field("trace hash", "%s", campaign.FormatHash(res.TraceHash))
+	if det != nil {
+		if det.Deterministic {
+			field("determinism", "ok: a second run gave the same trace hash")
+		} else {
+			field("determinism", "NOT DETERMINISTIC: the two runs differ")
+			for _, line := range strings.Split(det.Divergence, "\n") {
+				fmt.Fprintf(w, "  %s\n", line)
+			}
+		}
+	}
+	if len(res.Violations) == 0 {
+		field("violations", "none")
+	} else {
+		field("violations", "%d", len(res.Violations))
+		for i := range res.Violations {
+			for _, line := range strings.Split(res.Violations[i].String(), "\n") {
+				fmt.Fprintf(w, "  %s\n", line)
+			}
+		}
+	}
+	if rep != nil {
+		rep.writeText(w)
+	}
+	field("replay", "%s", replayLine(res.Seed, c))
+}
+
+// formatCounts renders counts as "name=n" pairs sorted by name.
+func formatCounts[N int | int64](m map[string]N) string {
+	names := sortedKeys(m)
+	parts := make([]string, len(names))
+	for i, k := range names {
+		parts[i] = fmt.Sprintf("%s=%d", k, m[k])
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, " ")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
