@@ -2,8 +2,8 @@ package scenarios
 
 import (
 	"encoding/json"
-	"fmt"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -169,7 +169,9 @@ func TestScheduledFaultsHappen(t *testing.T) {
 	}
 }
 
-type panicky struct{ sim.Node[protocol.Msg, protocol.Durable, checker.Observation] }
+type panicky struct {
+	sim.Node[protocol.Msg, protocol.Durable, checker.Observation]
+}
 
 func (p panicky) Deliver(env *protocol.Env, from sim.NodeID, m protocol.Msg) {
 	if m.Type == protocol.Accept {
