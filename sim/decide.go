@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math/bits"
 	"math/rand/v2"
 )
 
@@ -93,25 +94,38 @@ type Decider interface {
 	Chance(d Decision, p float64) bool
 }
 
-// Random is a Decider that draws from a PCG generator seeded by one number:
-// the same seed gives the same decisions on every machine and Go release
-// that keeps math/rand/v2's PCG stable (the package promises it).
+// Random is a Decider that draws from a PCG generator seeded by one number.
+// It reads raw 64-bit outputs from math/rand/v2's PCG, whose sequence the
+// package promises to keep, and maps them to ranges with its own fixed
+// arithmetic (Lemire's multiply-shift), so the same seed gives the same
+// decisions on every machine and every Go release, whatever becomes of
+// rand.Rand's helpers.
 type Random struct {
-	rng *rand.Rand
 	pcg *rand.PCG
 }
 
 // NewRandom returns a Random decider for seed.
 func NewRandom(seed uint64) *Random {
-	pcg := rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)
-	return &Random{rng: rand.New(pcg), pcg: pcg}
+	return &Random{pcg: rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)}
 }
 
-// Intn implements Decider.
-func (r *Random) Intn(_ Decision, n int) int { return r.rng.IntN(n) }
+// Intn implements Decider: uniform in [0, n), without modulo bias.
+func (r *Random) Intn(_ Decision, n int) int {
+	bound := uint64(n)
+	hi, lo := bits.Mul64(r.pcg.Uint64(), bound)
+	if lo < bound {
+		threshold := -bound % bound
+		for lo < threshold {
+			hi, lo = bits.Mul64(r.pcg.Uint64(), bound)
+		}
+	}
+	return int(hi)
+}
 
-// Chance implements Decider.
-func (r *Random) Chance(_ Decision, p float64) bool { return r.rng.Float64() < p }
+// Chance implements Decider: true with probability p, from 53 random bits.
+func (r *Random) Chance(_ Decision, p float64) bool {
+	return float64(r.pcg.Uint64()>>11)*0x1p-53 < p
+}
 
 // Taken is one decision and its outcome, as a Recorder keeps it.
 type Taken struct {

@@ -96,14 +96,14 @@ func Example() {
 	_, _, other := run(2, nil)
 	fmt.Println("other seed, other hash:", other != hash)
 	// Output:
-	// t=50 #33 crash 3
-	// t=400 #230 restart 3
+	// t=50 #31 crash 3
+	// t=400 #259 restart 3
 	// node 1 holds 42
 	// node 2 holds 42
 	// node 3 holds 42
 	// node 4 holds 42
 	// node 5 holds 42
-	// restarts from durable state: 2
+	// restarts from durable state: 4
 	// same seed, same hash: true
 	// other seed, other hash: true
 }

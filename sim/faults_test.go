@@ -382,7 +382,7 @@ func TestHeal(t *testing.T) {
 	log := &toyLog{}
 	opts := busyOpts()
 	opts.Observe = true
-	w := newToyWorld(t, cfg, NewRandom(11), opts, log)
+	w := newToyWorld(t, cfg, NewRandom(1), opts, log)
 	healIndex := -1
 	var trace []TraceEntry
 	var before Stats

@@ -30,10 +30,10 @@ type World[M Message, D, O any] struct {
 	env        Env[M, D, O]
 	crashed    int
 	all        uint64               // mask of every node id
-	cut        [MaxNodes + 1]uint64 // cut[from]: receivers its messages cannot reach
+	cut        []uint64 // cut[from]: receivers its messages cannot reach
 	partitions []partition
 	partitionN uint32
-	history    [historySize]sent[M] // recent sends, for re-delivery
+	history    []sent[M] // recent sends, for re-delivery; a ring once full
 	historyN   int
 	stats      Stats
 }
@@ -87,11 +87,12 @@ func New[M Message, D, O any](cfg Config, decider Decider, newNode NewNode[M, D,
 		newNode: newNode,
 		observe: observe,
 		slots:   make([]slot[M, D, O], cfg.Nodes+1),
+		cut:     make([]uint64, cfg.Nodes+1),
 		all:     uint64(1)<<uint(cfg.Nodes+1) - 2,
 		hash:    hashSeed,
 	}
 	w.env.w = w
-	w.queue.items = make([]event[M], 0, 64)
+	w.queue.items = make([]event[M], 0, max(32, 8*cfg.Nodes))
 	return w, nil
 }
 
@@ -448,7 +449,7 @@ func (w *World[M, D, O]) heal(id uint32) bool {
 }
 
 func (w *World[M, D, O]) recomputeCut() {
-	w.cut = [MaxNodes + 1]uint64{}
+	clear(w.cut)
 	for _, p := range w.partitions {
 		for m := p.from; m != 0; m &= m - 1 {
 			w.cut[bits.TrailingZeros64(m)] |= p.to
@@ -623,7 +624,11 @@ func (w *World[M, D, O]) remember(from, to NodeID, msg M) {
 	if w.net.RedeliverRate <= 0 {
 		return
 	}
-	w.history[w.historyN%historySize] = sent[M]{from, to, msg}
+	if len(w.history) < historySize {
+		w.history = append(w.history, sent[M]{from, to, msg})
+	} else {
+		w.history[w.historyN%historySize] = sent[M]{from, to, msg}
+	}
 	w.historyN++
 }
 
