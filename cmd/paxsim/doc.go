@@ -151,7 +151,7 @@
 //	      cluster size: N replicas, each proposer, acceptor and learner (1..63)
 //	      (default 3)
 //	  --proposers N
-//	      N replicas each get one client proposing a distinct value (0..nodes)
+//	      N replicas each get one client proposing a distinct value (1..nodes)
 //	      (default 2)
 //	  --propose-window TICKS
 //	      client proposals arrive at random times in [0, TICKS] (default 200)

@@ -28,7 +28,7 @@ var configFlags = []configFlag{
 	{"nodes", func(c *scenarios.Config) flag.Value { return numValue[int]{&c.Nodes} },
 		"cluster size: `N` replicas, each proposer, acceptor and learner (1..63)"},
 	{"proposers", func(c *scenarios.Config) flag.Value { return numValue[int]{&c.Proposers} },
-		"`N` replicas each get one client proposing a distinct value (0..nodes)"},
+		"`N` replicas each get one client proposing a distinct value (1..nodes)"},
 	{"propose-window", func(c *scenarios.Config) flag.Value { return numValue[int64]{&c.ProposeWindow} },
 		"client proposals arrive at random times in [0, `TICKS`]"},
 	{"delay", func(c *scenarios.Config) flag.Value { return (*stringValue)(&c.Delay) },
