@@ -17,6 +17,7 @@ const (
 	DecideDup                                     // whether a message is duplicated
 	DecideRedeliver                               // whether an old message is re-delivered
 	DecideRedeliverPick                           // which old message is re-delivered
+	DecideFault                                   // whether any random fault starts this interval
 	DecideCrash                                   // whether a node crashes now
 	DecideDowntime                                // how long a crashed node stays down
 	DecideSlow                                    // whether a node is slowed or paused now
@@ -38,6 +39,7 @@ var decisionNames = [numDecisionKinds]string{
 	DecideDup:             "dup",
 	DecideRedeliver:       "redeliver",
 	DecideRedeliverPick:   "redeliver-pick",
+	DecideFault:           "fault",
 	DecideCrash:           "crash",
 	DecideDowntime:        "downtime",
 	DecideSlow:            "slow",

@@ -48,3 +48,33 @@ func TestRandomIntnIsUniformAndInRange(t *testing.T) {
 		}
 	}
 }
+
+// TestFaultRatesHold checks the fault tick's two-stage draw (is there any
+// fault, then which) against the rates it must reproduce: each trial fires
+// as often as an independent draw with its own rate would.
+func TestFaultRatesHold(t *testing.T) {
+	const ticks = 20000
+	cfg := Config{Nodes: 5, Faults: FaultConfig{
+		Interval: 10, MaxCrashed: 5,
+		CrashRate: 0.02, Downtime: Range{1, 1},
+		SlowRate: 0.03, SlowLength: Range{1, 1},
+		PartitionRate: 0.05, PartitionLength: Range{1, 1},
+	}}
+	w := newToyWorld(t, cfg, NewRandom(3), &toyOpts{}, nil)
+	for w.Now() < 10*ticks && w.Step() {
+	}
+	st := w.Stats()
+	for _, c := range []struct {
+		what string
+		got  int64
+		want float64
+	}{
+		{"crashes", st.Faults[FaultCrash], ticks * 5 * 0.02},
+		{"slowdowns and pauses", st.Faults[FaultSlow] + st.Faults[FaultPause], ticks * 5 * 0.03},
+		{"partitions", st.Faults[FaultPartition] + st.Faults[FaultOneWay], ticks * 0.05},
+	} {
+		if float64(c.got) < 0.9*c.want || float64(c.got) > 1.1*c.want {
+			t.Errorf("%d %s in %d ticks, want about %.0f", c.got, c.what, ticks, c.want)
+		}
+	}
+}

@@ -97,13 +97,13 @@ func Example() {
 	fmt.Println("other seed, other hash:", other != hash)
 	// Output:
 	// t=50 #31 crash 3
-	// t=400 #259 restart 3
+	// t=400 #215 restart 3
 	// node 1 holds 42
 	// node 2 holds 42
 	// node 3 holds 42
 	// node 4 holds 42
 	// node 5 holds 42
-	// restarts from durable state: 4
+	// restarts from durable state: 5
 	// same seed, same hash: true
 	// other seed, other hash: true
 }

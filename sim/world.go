@@ -29,11 +29,13 @@ type World[M Message, D, O any] struct {
 	slots      []slot[M, D, O] // indexed by NodeID; slot 0 is unused
 	env        Env[M, D, O]
 	crashed    int
-	all        uint64               // mask of every node id
+	all        uint64   // mask of every node id
 	cut        []uint64 // cut[from]: receivers its messages cannot reach
 	partitions []partition
 	partitionN uint32
-	history    []sent[M] // recent sends, for re-delivery; a ring once full
+	history    []sent[M]    // recent sends, for re-delivery; a ring once full
+	trials     []faultTrial // scratch for faultTick
+	none       []float64    // scratch for faultTick
 	historyN   int
 	stats      Stats
 }
@@ -503,42 +505,93 @@ func (w *World[M, D, O]) scheduleFault(i int, f ScheduledFault) {
 	}
 }
 
-// faultTick draws the random faults of one interval.
+// faultTrial is one random fault that may start at a fault tick.
+type faultTrial struct {
+	kind DecisionKind // DecideCrash, DecideSlow or DecidePartition
+	node NodeID
+	p    float64
+}
+
+// faultTick draws the random faults of one interval. Each eligible trial
+// (a crash per up node, a slowdown per node at normal speed, a partition)
+// fires independently with its rate; to keep the common tick cheap, one
+// decision first asks whether any fires, and only then is each trial drawn,
+// conditioned on at least one firing. The distribution is exactly that of
+// independent draws; the probabilities use only multiplication and
+// division, which IEEE 754 rounds the same way on every machine.
 func (w *World[M, D, O]) faultTick() {
 	if w.healed {
 		return
 	}
 	f := &w.cfg.Faults
 	n := w.cfg.Nodes
-	if f.CrashRate > 0 {
+	trials := w.trials[:0]
+	if f.CrashRate > 0 && w.crashed < f.MaxCrashed {
 		for id := NodeID(1); int(id) <= n; id++ {
-			if w.slots[id].up && w.crashed < f.MaxCrashed && w.chance(Decision{DecideCrash, id, 0}, f.CrashRate) {
-				down := w.draw(Decision{DecideDowntime, id, 0}, f.Downtime)
-				w.crash(id, w.now+down)
+			if w.slots[id].up {
+				trials = append(trials, faultTrial{DecideCrash, id, f.CrashRate})
 			}
 		}
 	}
 	if f.SlowRate > 0 {
 		for id := NodeID(1); int(id) <= n; id++ {
-			s := &w.slots[id]
-			if s.slowFactor != 1 || s.pausedUntil > w.now || !w.chance(Decision{DecideSlow, id, 0}, f.SlowRate) {
-				continue
+			if s := &w.slots[id]; s.slowFactor == 1 && s.pausedUntil <= w.now {
+				trials = append(trials, faultTrial{DecideSlow, id, f.SlowRate})
 			}
-			pause := w.decide.Intn(Decision{DecideSlowKind, id, 0}, 2) == 1
-			end := w.now + w.draw(Decision{DecideSlowLength, id, 0}, f.SlowLength)
-			factor := Time(2 + w.decide.Intn(Decision{DecideSlowFactor, id, 0}, f.SlowFactorMax-1))
-			w.slow(id, pause, factor, w.capAtHeal(end))
 		}
 	}
-	if f.PartitionRate > 0 && n >= 2 && w.chance(Decision{Kind: DecidePartition}, f.PartitionRate) {
-		oneWay := w.decide.Intn(Decision{Kind: DecidePartitionKind}, 2) == 1
-		side := w.drawSide()
-		end := w.now + w.draw(Decision{Kind: DecidePartitionLength}, f.PartitionLength)
-		w.partition(oneWay, side, w.capAtHeal(end))
+	if f.PartitionRate > 0 && n >= 2 {
+		trials = append(trials, faultTrial{DecidePartition, 0, f.PartitionRate})
+	}
+	w.trials = trials
+	// none[i] is the probability that no trial from i on fires.
+	if cap(w.none) < len(trials)+1 {
+		w.none = make([]float64, 2*MaxNodes+2)
+	}
+	none := w.none[:len(trials)+1]
+	none[len(trials)] = 1
+	for i := len(trials) - 1; i >= 0; i-- {
+		none[i] = none[i+1] * (1 - trials[i].p)
+	}
+	if len(trials) > 0 && w.chance(Decision{Kind: DecideFault}, 1-none[0]) {
+		fired := false
+		for i, t := range trials {
+			p := t.p
+			if !fired {
+				p = t.p / (1 - none[i]) // given that one of trials i.. fires
+			}
+			if w.chance(Decision{t.kind, t.node, 0}, p) {
+				fired = true
+				w.startFault(t)
+			}
+		}
 	}
 	next := w.now + f.Interval
 	if w.cfg.HealAt == 0 || next < w.cfg.HealAt {
 		w.schedule(event[M]{at: next, kind: EventFaultTick})
+	}
+}
+
+// startFault starts the fault a trial drew, drawing its shape and length.
+func (w *World[M, D, O]) startFault(t faultTrial) {
+	f := &w.cfg.Faults
+	id := t.node
+	switch t.kind {
+	case DecideCrash:
+		if w.crashed < f.MaxCrashed { // an earlier trial of this tick may have filled the quota
+			down := w.draw(Decision{DecideDowntime, id, 0}, f.Downtime)
+			w.crash(id, w.now+down)
+		}
+	case DecideSlow:
+		pause := w.decide.Intn(Decision{DecideSlowKind, id, 0}, 2) == 1
+		end := w.now + w.draw(Decision{DecideSlowLength, id, 0}, f.SlowLength)
+		factor := Time(2 + w.decide.Intn(Decision{DecideSlowFactor, id, 0}, f.SlowFactorMax-1))
+		w.slow(id, pause, factor, w.capAtHeal(end))
+	case DecidePartition:
+		oneWay := w.decide.Intn(Decision{Kind: DecidePartitionKind}, 2) == 1
+		side := w.drawSide()
+		end := w.now + w.draw(Decision{Kind: DecidePartitionLength}, f.PartitionLength)
+		w.partition(oneWay, side, w.capAtHeal(end))
 	}
 }
 

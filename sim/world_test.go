@@ -230,7 +230,7 @@ func TestCustomDeciderDrivesTheWorld(t *testing.T) {
 		if st.Faults != ([NumFaultKinds]int64{}) {
 			t.Errorf("faults happened although the decider never said yes: %v", st.Faults)
 		}
-		for _, k := range []DecisionKind{DecideDrop, DecideDup, DecideRedeliver, DecideCrash, DecideSlow, DecidePartition, DecideDelay, DecideJitter} {
+		for _, k := range []DecisionKind{DecideDrop, DecideDup, DecideRedeliver, DecideFault, DecideDelay, DecideJitter} {
 			if z.calls[k] == 0 {
 				t.Errorf("the world never asked the decider for %s", k)
 			}
