@@ -34,8 +34,11 @@ type World[M Message, D, O any] struct {
 	partitions []partition
 	partitionN uint32
 	history    []sent[M]    // recent sends, for re-delivery; a ring once full
-	trials     []faultTrial // scratch for faultTick
-	none       []float64    // scratch for faultTick
+	trials     []faultTrial // the random faults eligible now
+	none       []float64    // none[i]: probability that no trial from i on fires
+	// eligibleGen changes whenever a node's eligibility for a random fault
+	// may have changed; trialsGen is the value trials were built at.
+	eligibleGen, trialsGen uint64
 	historyN   int
 	stats      Stats
 }
@@ -236,6 +239,7 @@ func (w *World[M, D, O]) run(e event[M]) bool {
 			return false
 		}
 		s.slowFactor, s.pausedUntil = 1, 0
+		w.eligibleGen++
 		w.record(EventSlowEnd, e.to, e.to, 0)
 		if w.tracer != nil {
 			w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "recover", From: e.to, To: e.to, Msg: "back to normal speed"})
@@ -358,6 +362,7 @@ func (w *World[M, D, O]) crash(id NodeID, restartAt Time) {
 	s := &w.slots[id]
 	s.up = false
 	s.node = nil // volatile state is gone
+	w.eligibleGen++
 	s.crashGen++
 	for i := range s.timerGen {
 		s.timerGen[i]++ // and so are pending timers
@@ -375,6 +380,7 @@ func (w *World[M, D, O]) crash(id NodeID, restartAt Time) {
 
 func (w *World[M, D, O]) restart(id NodeID) {
 	w.crashed--
+	w.eligibleGen++
 	w.stats.Faults[FaultRestart]++
 	if w.tracer != nil {
 		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "restart", From: id, To: id})
@@ -386,6 +392,7 @@ func (w *World[M, D, O]) restart(id NodeID) {
 func (w *World[M, D, O]) slow(id NodeID, pause bool, factor Time, end Time) {
 	s := &w.slots[id]
 	s.slowGen++
+	w.eligibleGen++
 	kind := FaultSlow
 	if pause {
 		kind = FaultPause
@@ -523,6 +530,33 @@ func (w *World[M, D, O]) faultTick() {
 	if w.healed {
 		return
 	}
+	if w.trialsGen != w.eligibleGen || w.none == nil {
+		w.buildTrials()
+	}
+	trials, none := w.trials, w.none
+	if len(trials) > 0 && w.chance(Decision{Kind: DecideFault}, 1-none[0]) {
+		fired := false
+		for i, t := range trials {
+			p := t.p
+			if !fired {
+				p = t.p / (1 - none[i]) // given that one of trials i.. fires
+			}
+			if w.chance(Decision{t.kind, t.node, 0}, p) {
+				fired = true
+				w.startFault(t)
+			}
+		}
+	}
+	next := w.now + w.cfg.Faults.Interval
+	if w.cfg.HealAt == 0 || next < w.cfg.HealAt {
+		w.schedule(event[M]{at: next, kind: EventFaultTick})
+	}
+}
+
+// buildTrials lists the random faults that may start now and the
+// probabilities that none of a suffix of them fires. Eligibility changes
+// only with crashes, restarts and slowdowns, so most ticks reuse the list.
+func (w *World[M, D, O]) buildTrials() {
 	f := &w.cfg.Faults
 	n := w.cfg.Nodes
 	trials := w.trials[:0]
@@ -543,33 +577,16 @@ func (w *World[M, D, O]) faultTick() {
 	if f.PartitionRate > 0 && n >= 2 {
 		trials = append(trials, faultTrial{DecidePartition, 0, f.PartitionRate})
 	}
-	w.trials = trials
-	// none[i] is the probability that no trial from i on fires.
 	if cap(w.none) < len(trials)+1 {
-		w.none = make([]float64, 2*MaxNodes+2)
+		w.none = make([]float64, 2*n+2)
 	}
 	none := w.none[:len(trials)+1]
 	none[len(trials)] = 1
 	for i := len(trials) - 1; i >= 0; i-- {
 		none[i] = none[i+1] * (1 - trials[i].p)
 	}
-	if len(trials) > 0 && w.chance(Decision{Kind: DecideFault}, 1-none[0]) {
-		fired := false
-		for i, t := range trials {
-			p := t.p
-			if !fired {
-				p = t.p / (1 - none[i]) // given that one of trials i.. fires
-			}
-			if w.chance(Decision{t.kind, t.node, 0}, p) {
-				fired = true
-				w.startFault(t)
-			}
-		}
-	}
-	next := w.now + f.Interval
-	if w.cfg.HealAt == 0 || next < w.cfg.HealAt {
-		w.schedule(event[M]{at: next, kind: EventFaultTick})
-	}
+	w.trials, w.none = trials, none
+	w.trialsGen = w.eligibleGen
 }
 
 // startFault starts the fault a trial drew, drawing its shape and length.
