@@ -39,8 +39,8 @@ type World[M Message, D, O any] struct {
 	// eligibleGen changes whenever a node's eligibility for a random fault
 	// may have changed; trialsGen is the value trials were built at.
 	eligibleGen, trialsGen uint64
-	historyN   int
-	stats      Stats
+	historyN               int
+	stats                  Stats
 }
 
 // slot is everything the world keeps about one node.
