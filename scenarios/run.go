@@ -24,12 +24,13 @@ const (
 
 // Why a run stopped.
 const (
-	StopDecided   = "decided"    // healed, every replica learned, every client answered
-	StopViolation = "violation"  // a property broke
-	StopDeadline  = "deadline"   // the liveness deadline passed
-	StopMaxTime   = "max-time"   // the time limit
-	StopMaxEvents = "max-events" // the event limit
-	StopQuiescent = "quiescent"  // nothing left to run
+	StopDecided    = "decided"      // healed, every replica learned, every client answered
+	StopViolation  = "violation"    // a property broke
+	StopDeadline   = "deadline"     // the liveness deadline passed
+	StopMaxTime    = "max-time"     // the time limit
+	StopMaxEvents  = "max-events"   // the event limit
+	StopQuiescent  = "quiescent"    // nothing left to run
+	StopEndOfTrace = "end-of-trace" // a replayed trace ran out of steps
 )
 
 // Op is one client operation: propose(Value), invoked at Invoke on Node,
@@ -67,6 +68,8 @@ type Result struct {
 	TraceHash       uint64 `json:"-"`
 	Stats           sim.Stats
 	Ops             []Op `json:"ops"`
+	// Trace is the run's decision trace, with Options.Record.
+	Trace *Trace `json:"-"`
 }
 
 // Failed reports whether the run found a violation.
@@ -92,6 +95,11 @@ type Options struct {
 	// rolling hash: what determinism checks compare.
 	OnEvent func(index int64, hash uint64)
 
+	// Record keeps the run's decision trace in Result.Trace: a file that
+	// replays step by step (Replay), survives unrelated code changes and
+	// shrinks (Shrink).
+	Record bool
+
 	// wrap, in tests, wraps the node factory (to inject a panic, say).
 	wrap func(nodeFactory) nodeFactory
 }
@@ -106,26 +114,43 @@ func Run(c Config, seed uint64, opts Options) (res Result, err error) {
 	if err != nil {
 		return res, err
 	}
-	r := &runner{cfg: c, res: Result{Seed: seed, Verdict: VerdictOK}, opts: opts}
-	r.safety = checker.NewSafety(c.Nodes)
-	r.learned = make([]bool, c.Nodes+1)
 	decider := opts.Decider
 	if decider == nil {
 		decider = sim.NewRandom(seed)
 	}
+	r, err := newRunner(c, sc, variant, seed, decider, opts)
+	if err != nil {
+		return res, err
+	}
+	r.execute(func() error {
+		r.scheduleClients(decider)
+		r.loop(sim.Time(c.HealAt), sim.Time(c.HealAt+c.Liveness), sim.Time(c.maxTime()))
+		return nil
+	})
+	return r.res, nil
+}
+
+// newRunner builds the world of one run with its checker attached.
+func newRunner(c Config, sc sim.Config, variant protocol.Variant, seed uint64, decider sim.Decider, opts Options) (*runner, error) {
+	r := &runner{cfg: c, res: Result{Seed: seed, Verdict: VerdictOK}, opts: opts}
+	r.safety = checker.NewSafety(c.Nodes)
+	r.learned = make([]bool, c.Nodes+1)
 	factory := protocol.NewNodes(c.Nodes, protocol.Config{Variant: variant})
 	if opts.wrap != nil {
 		factory = opts.wrap(factory)
 	}
+	var err error
 	r.world, err = sim.New(sc, decider, factory, r.observe)
 	if err != nil {
-		return res, &ConfigError{Field: "config", Msg: err.Error()}
+		return nil, &ConfigError{Field: "config", Msg: err.Error()}
 	}
 	if opts.Trace != nil {
 		r.world.SetTracer(func(e sim.TraceEntry) { fmt.Fprintln(opts.Trace, e) })
 	}
-	r.execute(decider)
-	return r.res, nil
+	if opts.Record {
+		r.world.SetScheduleLog(r.log)
+	}
+	return r, nil
 }
 
 type runner struct {
@@ -137,11 +162,21 @@ type runner struct {
 	pending  int    // client operations without an answer
 	learned  []bool // by node id: has it learned a value
 	learners int
+	lines    []string // the decision trace, with Options.Record
+	healLine int      // index of the "heal" line in lines, or 0
 }
 
-// execute runs the world to its end, turning a panic in protocol code into
-// a reported failure.
-func (r *runner) execute(decider sim.Decider) {
+// log records one decision-trace line.
+func (r *runner) log(line string) {
+	if line == "heal" {
+		r.healLine = len(r.lines)
+	}
+	r.lines = append(r.lines, line)
+}
+
+// execute runs body, turning a panic in protocol code into a reported
+// failure, and sums up the run.
+func (r *runner) execute(body func() error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			at := r.world.Current()
@@ -153,25 +188,24 @@ func (r *runner) execute(decider sim.Decider) {
 		}
 		r.finish()
 	}()
-	r.scheduleClients(decider)
-	r.loop()
+	return body()
 }
 
-func (r *runner) loop() {
+// loop runs the world until a violation, the end of the liveness phase
+// (faults heal at healAt; the cluster must decide by deadline) or a limit.
+func (r *runner) loop(healAt, deadline, maxTime sim.Time) {
 	w, c := r.world, r.cfg
-	maxTime := sim.Time(c.maxTime())
-	deadline := sim.Time(c.HealAt + c.Liveness)
 	for {
 		if w.Events() >= c.MaxEvents {
 			r.res.Stop = StopMaxEvents
 			return
 		}
 		next, ok := w.Next()
-		if c.HealAt > 0 && (!ok || next > deadline) && deadline <= maxTime {
+		if healAt > 0 && (!ok || next > deadline) && deadline <= maxTime {
 			r.res.Stop = StopDeadline
 			r.res.LivenessChecked = true
 			r.safety.At(int64(deadline), w.Events())
-			if v := r.safety.CheckLiveness(r.allNodes(), c.HealAt, int64(deadline)); v != nil {
+			if v := r.safety.CheckLiveness(r.allNodes(), int64(healAt), int64(deadline)); v != nil {
 				r.res.Violations = append(r.res.Violations, *v)
 			}
 			return
@@ -219,16 +253,30 @@ func (r *runner) scheduleClients(decider sim.Decider) {
 		client := i + 1
 		node := sim.NodeID(replicas[i])
 		at := sim.Time(decider.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: node}, int(c.ProposeWindow)+1))
-		value := checker.Value(client)
-		msg := protocol.Msg{Type: protocol.Request, Client: int32(client), Value: value}
-		r.world.Request(at, node, msg)
+		r.propose(client, node, at)
 		if c.HealAt > 0 {
-			r.world.Request(sim.Time(c.HealAt)+1, node, msg)
+			r.request(client, node, sim.Time(c.HealAt)+1)
 		}
-		r.res.Ops = append(r.res.Ops, Op{Client: client, Node: int(node), Value: value, Invoke: int64(at), Return: -1})
-		r.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: client, Value: value})
-		r.pending++
 	}
+}
+
+// propose starts client's operation: it asks node to propose the client's
+// unique value at time at.
+func (r *runner) propose(client int, node sim.NodeID, at sim.Time) {
+	value := checker.Value(client)
+	r.request(client, node, at)
+	r.res.Ops = append(r.res.Ops, Op{Client: client, Node: int(node), Value: value, Invoke: int64(at), Return: -1})
+	r.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: client, Value: value})
+	r.pending++
+}
+
+// request sends client's request to node at time at (again, for a retry).
+func (r *runner) request(client int, node sim.NodeID, at sim.Time) {
+	value := checker.Value(client)
+	if r.opts.Record {
+		r.log(clientLine(client, value, node))
+	}
+	r.world.Request(at, node, protocol.Msg{Type: protocol.Request, Client: int32(client), Value: value})
 }
 
 // observe is the world's observer: every observation goes to the checker
@@ -273,6 +321,9 @@ func (r *runner) finish() {
 		r.res.Chosen = &Chosen{Value: ch.Value, Ballot: ch.Ballot, Time: ch.Time}
 	}
 	r.res.Learners = r.learners
+	if r.opts.Record {
+		r.res.Trace = r.trace()
+	}
 	if len(r.res.Violations) > 0 {
 		r.res.Verdict = VerdictViolation
 		r.res.Stop = StopViolation

@@ -19,6 +19,11 @@ type Config struct {
 	// network stops dropping, duplicating and re-delivering, and no new
 	// fault starts. A liveness check measures progress from this time.
 	HealAt Time
+	// Mode is Timed (the default) or Choice. A Choice world ignores delays,
+	// rates, scheduled faults and HealAt: its scheduler decides, within
+	// the bounds of Choice (and Faults.MaxCrashed).
+	Mode   Mode
+	Choice ChoiceConfig
 }
 
 // NetworkConfig describes the faulty network.

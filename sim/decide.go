@@ -30,6 +30,7 @@ const (
 	DecidePartitionLength                         // how long it lasts
 	DecideJitter                                  // a node's random draw (backoff jitter)
 	DecideWorkload                                // a client workload draw
+	DecideAction                                  // choice mode: which enabled action runs next
 	numDecisionKinds
 )
 
@@ -52,6 +53,7 @@ var decisionNames = [numDecisionKinds]string{
 	DecidePartitionLength: "partition-length",
 	DecideJitter:          "jitter",
 	DecideWorkload:        "workload",
+	DecideAction:          "action",
 }
 
 func (k DecisionKind) String() string {

@@ -1,5 +1,7 @@
 package sim
 
+import "fmt"
+
 // Env is a node's handle on the world, passed to every handler. Its effects
 // are applied as they are made; a handler runs atomically, so a crash can
 // never split a Persist from the sends that follow it.
@@ -37,6 +39,11 @@ func (e *Env[M, D, O]) SetTimer(tag TimerTag, after Time) {
 	after = max(after, 1)
 	s := &e.w.slots[e.id]
 	s.timerGen[tag]++
+	if e.w.cfg.Mode == Choice {
+		s.armed |= 1 << tag
+		s.after[tag] = after
+		return
+	}
 	e.w.schedule(event[M]{at: e.w.now + after*s.slowFactor, kind: EventTimer, to: e.id, tag: tag, gen: s.timerGen[tag]})
 }
 
@@ -45,7 +52,9 @@ func (e *Env[M, D, O]) CancelTimer(tag TimerTag) {
 	if tag >= maxTimerTags {
 		panic("sim: timer tag out of range")
 	}
-	e.w.slots[e.id].timerGen[tag]++
+	s := &e.w.slots[e.id]
+	s.timerGen[tag]++
+	s.armed &^= 1 << tag
 }
 
 // Persist replaces the node's durable state with d: what NewNode receives
@@ -67,5 +76,9 @@ func (e *Env[M, D, O]) Rand(n int) int {
 	if n <= 1 {
 		return 0
 	}
-	return e.w.decide.Intn(Decision{Kind: DecideJitter, Node: e.id}, n)
+	v := e.w.decide.Intn(Decision{Kind: DecideJitter, Node: e.id}, n)
+	if e.w.schedLog != nil {
+		e.w.pendRand = append(e.w.pendRand, fmt.Sprintf("rand %s %d", e.id, v))
+	}
+	return v
 }

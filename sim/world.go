@@ -41,6 +41,16 @@ type World[M Message, D, O any] struct {
 	eligibleGen, trialsGen uint64
 	historyN               int
 	stats                  Stats
+
+	// Choice mode (choice.go).
+	inflight []flight[M]  // messages in the network, in sending order
+	sentLog  []flight[M]  // every distinct message sent, for duplication
+	actions  []Action[M]  // scratch for Actions
+	dups     int          // copies injected so far
+	crashes  int          // crashes so far
+	schedLog func(string) // receives the schedule as decision-trace lines
+	pendRand []string     // lines drawn inside the running handler
+	pendNet  []string     // network faults of the running handler
 }
 
 // slot is everything the world keeps about one node.
@@ -53,6 +63,8 @@ type slot[M Message, D, O any] struct {
 	slowFactor  Time // 1 when the node runs at normal speed
 	pausedUntil Time
 	slowGen     uint32
+	armed       uint32             // choice mode: the armed timers
+	after       [maxTimerTags]Time // choice mode: each armed timer's duration
 }
 
 // partition cuts messages from senders in from to receivers in to.
@@ -138,15 +150,23 @@ func (w *World[M, D, O]) Current() TraceEntry {
 }
 
 // Request schedules a client request: msg reaches node to at time at, as a
-// delivery from External. A request to a crashed node is lost.
+// delivery from External. A request to a crashed node is lost. In a Choice
+// world the request is in flight at once, and at is ignored.
 func (w *World[M, D, O]) Request(at Time, to NodeID, msg M) {
 	w.mustBeNode(to)
+	if w.cfg.Mode == Choice {
+		w.sendChoice(External, to, msg)
+		return
+	}
 	w.schedule(event[M]{at: at, kind: EventRequest, from: External, to: to, msg: msg})
 }
 
 // Next reports the time of the next event, and false when none is left.
 func (w *World[M, D, O]) Next() (Time, bool) {
 	w.boot()
+	if w.cfg.Mode == Choice {
+		return w.now + 1, len(w.Actions()) > 0
+	}
 	if w.queue.len() == 0 {
 		return 0, false
 	}
@@ -157,12 +177,18 @@ func (w *World[M, D, O]) Next() (Time, bool) {
 // it. It returns false when the queue is empty. Not every item counts as an
 // event: a stale timer, a message held for a paused node or a fault draw
 // that started nothing advances the world without adding to Events.
+//
+// In a Choice world Step asks the Decider to pick one of Actions and does it.
 func (w *World[M, D, O]) Step() bool {
 	w.boot()
+	if w.cfg.Mode == Choice {
+		return w.stepChoice()
+	}
 	if w.queue.len() == 0 {
 		return false
 	}
 	w.run(w.queue.pop())
+	w.flushLog()
 	return true
 }
 
@@ -177,6 +203,10 @@ func (w *World[M, D, O]) boot() {
 	}
 	for id := 1; id <= w.cfg.Nodes; id++ {
 		w.start(NodeID(id))
+	}
+	w.flushLog()
+	if w.cfg.Mode == Choice {
+		return // no timed faults: the scheduler crashes and drops
 	}
 	for i, f := range w.cfg.Faults.Schedule {
 		w.scheduleFault(i, f)
@@ -227,6 +257,7 @@ func (w *World[M, D, O]) run(e event[M]) bool {
 			return false
 		}
 		w.record(EventRestart, e.to, e.to, 0)
+		w.logStep("restart %s", e.to)
 		w.restart(e.to)
 		return true
 	case EventSlowStart:
@@ -268,7 +299,7 @@ func (w *World[M, D, O]) run(e event[M]) bool {
 func (w *World[M, D, O]) deliver(e event[M]) bool {
 	s := &w.slots[e.to]
 	if !s.up {
-		w.fault(FaultLost, e.from, e.to, &e)
+		w.fault(FaultLost, e.from, e.to, &e, false)
 		return true
 	}
 	if s.pausedUntil > w.now {
@@ -277,10 +308,13 @@ func (w *World[M, D, O]) deliver(e event[M]) bool {
 		return false
 	}
 	if e.kind == EventDeliver && w.cut[e.from]&(1<<uint(e.to)) != 0 {
-		w.fault(FaultPartitionDrop, e.from, e.to, &e)
+		w.fault(FaultPartitionDrop, e.from, e.to, &e, false)
 		return true
 	}
 	w.record(e.kind, e.from, e.to, e.msg.Digest())
+	if w.schedLog != nil {
+		w.logStep("deliver %s->%s %s", e.from, e.to, e.msg)
+	}
 	if w.tracer != nil {
 		w.trace(e.kind.String(), e.from, e.to, &e)
 	}
@@ -304,6 +338,7 @@ func (w *World[M, D, O]) fire(e event[M]) bool {
 	}
 	s.timerGen[e.tag]++ // a timer fires once
 	w.record(EventTimer, e.to, e.to, uint64(e.tag))
+	w.logStep("timer %s %d", e.to, e.tag)
 	if w.tracer != nil {
 		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "timer", From: e.to, To: e.to, Msg: fmt.Sprintf("tag %d", e.tag)})
 	}
@@ -319,13 +354,26 @@ func (w *World[M, D, O]) record(kind EventKind, from, to NodeID, detail uint64) 
 	w.hash = foldEvent(w.hash, w.now, uint64(kind), uint64(from), uint64(to), detail)
 }
 
-// fault counts a network fault on message e, folds it into the hash and
-// traces it.
-func (w *World[M, D, O]) fault(k FaultKind, from, to NodeID, e *event[M]) {
+// fault counts a network fault on message e, folds it into the hash, traces
+// it and logs it: as a step of its own, or, when a handler's send met it
+// (inHandler), right after the handler's step.
+func (w *World[M, D, O]) fault(k FaultKind, from, to NodeID, e *event[M], inHandler bool) {
 	w.stats.Faults[k]++
 	w.hash = foldEvent(w.hash, w.now, 0x100+uint64(k), uint64(from), uint64(to), e.msg.Digest())
 	if w.tracer != nil {
 		w.trace(k.String(), from, to, e)
+	}
+	if w.schedLog != nil {
+		verb := "drop"
+		if k == FaultDup || k == FaultRedeliver {
+			verb = "dup"
+		}
+		line := fmt.Sprintf("%s %s->%s %s", verb, from, to, e.msg)
+		if inHandler {
+			w.pendNet = append(w.pendNet, line)
+		} else {
+			w.schedLog(line)
+		}
 	}
 }
 
@@ -362,6 +410,7 @@ func (w *World[M, D, O]) crash(id NodeID, restartAt Time) {
 	s := &w.slots[id]
 	s.up = false
 	s.node = nil // volatile state is gone
+	s.armed = 0
 	w.eligibleGen++
 	s.crashGen++
 	for i := range s.timerGen {
@@ -370,6 +419,7 @@ func (w *World[M, D, O]) crash(id NodeID, restartAt Time) {
 	w.crashed++
 	w.stats.Faults[FaultCrash]++
 	w.record(EventCrash, id, id, 0)
+	w.logStep("crash %s", id)
 	if w.tracer != nil {
 		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "crash", From: id, To: id})
 	}
@@ -415,6 +465,7 @@ func (w *World[M, D, O]) slow(id NodeID, pause bool, factor Time, end Time) {
 		}
 		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: kind.String(), From: id, To: id, Msg: msg})
 	}
+	w.logStep("# %s %s", kind, id)
 	if end > 0 {
 		w.schedule(event[M]{at: end, kind: EventSlowEnd, to: id, gen: s.slowGen})
 	}
@@ -434,9 +485,12 @@ func (w *World[M, D, O]) partition(oneWay bool, side uint64, end Time) {
 	w.recomputeCut()
 	w.stats.Faults[kind]++
 	w.record(EventPartitionStart, 0, 0, side<<1|b2u(oneWay))
-	if w.tracer != nil {
+	if w.tracer != nil || w.schedLog != nil {
 		desc := fmt.Sprintf("partition #%d: {%s} %s {%s}", id, FormatNodes(side), arrow, FormatNodes(rest))
-		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: kind.String(), Msg: desc})
+		if w.tracer != nil {
+			w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: kind.String(), Msg: desc})
+		}
+		w.logStep("# %s", desc)
 	}
 	if end > 0 {
 		w.schedule(event[M]{at: end, kind: EventPartitionEnd, gen: id})
@@ -473,6 +527,7 @@ func (w *World[M, D, O]) healAll() {
 	w.partitions = w.partitions[:0]
 	w.recomputeCut()
 	w.record(EventHeal, 0, 0, 0)
+	w.logStep("heal")
 	if w.tracer != nil {
 		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "heal", Msg: "every fault heals; the network turns reliable"})
 	}
@@ -658,6 +713,10 @@ func (w *World[M, D, O]) draw(d Decision, r Range) Time {
 func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 	w.mustBeNode(to)
 	w.stats.Sent++
+	if w.cfg.Mode == Choice {
+		w.sendChoice(from, to, msg)
+		return
+	}
 	e := event[M]{kind: EventDeliver, from: from, to: to, msg: msg}
 	if from == to { // a node's message to itself never leaves the process
 		e.at = w.now + w.delay(from, to)
@@ -665,17 +724,17 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		return
 	}
 	if w.cut[from]&(1<<uint(to)) != 0 {
-		w.fault(FaultPartitionDrop, from, to, &e)
+		w.fault(FaultPartitionDrop, from, to, &e, true)
 		return
 	}
 	if w.chance(Decision{DecideDrop, from, to}, w.net.DropRate) {
-		w.fault(FaultDrop, from, to, &e)
+		w.fault(FaultDrop, from, to, &e, true)
 		return
 	}
 	e.at = w.now + w.delay(from, to)
 	w.schedule(e)
 	if w.chance(Decision{DecideDup, from, to}, w.net.DupRate) {
-		w.fault(FaultDup, from, to, &e)
+		w.fault(FaultDup, from, to, &e, true)
 		e.at = w.now + w.delay(from, to)
 		w.schedule(e)
 	}
@@ -684,7 +743,7 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		size := min(w.historyN, historySize)
 		old := w.history[w.decide.Intn(Decision{Kind: DecideRedeliverPick}, size)]
 		r := event[M]{kind: EventDeliver, from: old.from, to: old.to, msg: old.msg}
-		w.fault(FaultRedeliver, old.from, old.to, &r)
+		w.fault(FaultRedeliver, old.from, old.to, &r, true)
 		r.at = w.now + w.delay(old.from, old.to)
 		w.schedule(r)
 	}

@@ -1,0 +1,288 @@
+package sim
+
+import (
+	"fmt"
+	"math/bits"
+)
+
+// Mode says how a World picks its next event.
+type Mode uint8
+
+const (
+	// Timed worlds give every message and timer a virtual timestamp from
+	// drawn delays and run the earliest event next: realistic timing, in
+	// which timeouts and backoff mean something. Campaigns run timed.
+	Timed Mode = iota
+	// Choice worlds let the scheduler pick any enabled action next (deliver
+	// any in-flight message, drop or duplicate one, fire any armed timer,
+	// crash or restart a node), from a list in a fixed order; time is
+	// nominal, one tick a step. Every interleaving is reachable, and a
+	// decision is a small index that shrinks well: the mode of property
+	// tests, fuzzing, decision-trace replay and exhaustive exploration.
+	Choice
+)
+
+// ChoiceConfig bounds what the scheduler of a Choice world may do besides
+// delivering messages and firing timers.
+type ChoiceConfig struct {
+	Drops      bool // in-flight messages may be dropped
+	MaxDups    int  // copies of already-sent messages it may inject, in all
+	MaxCrashes int  // crashes in all; at most Faults.MaxCrashed down at once
+}
+
+// ActionKind names what a choice-mode action does.
+type ActionKind uint8
+
+// The actions of a Choice world, in the order Actions lists them.
+const (
+	ActDeliver ActionKind = iota + 1 // deliver an in-flight message (or client request)
+	ActTimer                         // fire an armed timer
+	ActDrop                          // lose an in-flight message
+	ActDup                           // inject one more copy of a message sent before
+	ActCrash                         // crash a node
+	ActRestart                       // restart a crashed node from its durable state
+)
+
+var actionNames = [...]string{
+	ActDeliver: "deliver", ActTimer: "timer", ActDrop: "drop",
+	ActDup: "dup", ActCrash: "crash", ActRestart: "restart",
+}
+
+func (k ActionKind) String() string {
+	if int(k) < len(actionNames) && actionNames[k] != "" {
+		return actionNames[k]
+	}
+	return fmt.Sprintf("action(%d)", uint8(k))
+}
+
+// Action is one enabled step of a Choice world.
+type Action[M Message] struct {
+	Kind     ActionKind
+	From, To NodeID   // the message's link; for timers, crashes and restarts the node is To
+	Tag      TimerTag // ActTimer
+	Msg      M        // ActDeliver, ActDrop, ActDup
+	digest   uint64
+}
+
+// String is the action as a decision-trace line, e.g. "deliver 1->2
+// Prepare(1.1)" or "timer 3 0": the form that replays match against.
+func (a Action[M]) String() string {
+	switch a.Kind {
+	case ActDeliver, ActDrop, ActDup:
+		return fmt.Sprintf("%s %s->%s %s", a.Kind, a.From, a.To, a.Msg)
+	case ActTimer:
+		return fmt.Sprintf("timer %s %d", a.To, a.Tag)
+	default:
+		return fmt.Sprintf("%s %s", a.Kind, a.To)
+	}
+}
+
+// flight is a message in the network of a Choice world.
+type flight[M Message] struct {
+	from, to NodeID
+	msg      M
+	digest   uint64
+}
+
+func (f *flight[M]) same(o *flight[M]) bool {
+	return f.digest == o.digest && f.from == o.from && f.to == o.to
+}
+
+// Actions lists the enabled actions of a Choice world in a fixed order:
+// deliveries (in sending order, identical copies once), timers, drops,
+// duplications, crashes, restarts. An index into it is a decision. The
+// slice is reused by the next call.
+func (w *World[M, D, O]) Actions() []Action[M] {
+	w.mustBeChoice()
+	w.boot()
+	acts := w.actions[:0]
+	for i := range w.inflight {
+		f := &w.inflight[i]
+		if w.slots[f.to].up && !w.seenBefore(w.inflight[:i], f) {
+			acts = append(acts, Action[M]{Kind: ActDeliver, From: f.from, To: f.to, Msg: f.msg, digest: f.digest})
+		}
+	}
+	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
+		s := &w.slots[id]
+		for m := s.armed; s.up && m != 0; m &= m - 1 {
+			acts = append(acts, Action[M]{Kind: ActTimer, To: id, Tag: TimerTag(bits.TrailingZeros32(m))})
+		}
+	}
+	if w.cfg.Choice.Drops {
+		for i := range w.inflight {
+			f := &w.inflight[i]
+			if !w.seenBefore(w.inflight[:i], f) {
+				acts = append(acts, Action[M]{Kind: ActDrop, From: f.from, To: f.to, Msg: f.msg, digest: f.digest})
+			}
+		}
+	}
+	if w.dups < w.cfg.Choice.MaxDups {
+		for i := range w.sentLog {
+			f := &w.sentLog[i]
+			acts = append(acts, Action[M]{Kind: ActDup, From: f.from, To: f.to, Msg: f.msg, digest: f.digest})
+		}
+	}
+	if w.crashes < w.cfg.Choice.MaxCrashes && w.crashed < w.cfg.Faults.MaxCrashed {
+		for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
+			if w.slots[id].up {
+				acts = append(acts, Action[M]{Kind: ActCrash, To: id})
+			}
+		}
+	}
+	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
+		if !w.slots[id].up {
+			acts = append(acts, Action[M]{Kind: ActRestart, To: id})
+		}
+	}
+	w.actions = acts
+	return acts
+}
+
+func (w *World[M, D, O]) seenBefore(prefix []flight[M], f *flight[M]) bool {
+	for i := range prefix {
+		if prefix[i].same(f) {
+			return true
+		}
+	}
+	return false
+}
+
+// Do takes action a, which must be one that Actions listed since the last
+// step. Time advances one tick.
+func (w *World[M, D, O]) Do(a Action[M]) {
+	w.mustBeChoice()
+	w.boot()
+	w.now++
+	switch a.Kind {
+	case ActDeliver, ActDrop:
+		f, ok := w.takeFlight(a.From, a.To, a.digest)
+		if !ok {
+			panic(fmt.Sprintf("sim: %s: no such message in flight", a))
+		}
+		e := event[M]{at: w.now, kind: EventDeliver, from: f.from, to: f.to, msg: f.msg}
+		if f.from == External {
+			e.kind = EventRequest
+		}
+		if a.Kind == ActDrop {
+			w.fault(FaultDrop, f.from, f.to, &e, false)
+			return
+		}
+		w.current = e
+		w.deliver(e)
+	case ActTimer:
+		s := &w.slots[a.To]
+		if !s.up || s.armed&(1<<a.Tag) == 0 {
+			panic(fmt.Sprintf("sim: %s: the timer is not armed", a))
+		}
+		s.armed &^= 1 << a.Tag
+		e := event[M]{at: w.now, kind: EventTimer, to: a.To, tag: a.Tag, gen: s.timerGen[a.Tag]}
+		w.current = e
+		w.fire(e)
+	case ActDup:
+		w.dups++
+		f := flight[M]{from: a.From, to: a.To, msg: a.Msg, digest: a.digest}
+		w.inflight = append(w.inflight, f)
+		e := event[M]{at: w.now, kind: EventDeliver, from: f.from, to: f.to, msg: f.msg}
+		w.fault(FaultDup, f.from, f.to, &e, false)
+	case ActCrash:
+		if !w.slots[a.To].up {
+			panic(fmt.Sprintf("sim: %s: the node is down", a))
+		}
+		w.crashes++
+		w.crash(a.To, 0)
+	case ActRestart:
+		if w.slots[a.To].up {
+			panic(fmt.Sprintf("sim: %s: the node is up", a))
+		}
+		w.record(EventRestart, a.To, a.To, 0)
+		w.logStep("restart %s", a.To)
+		w.restart(a.To)
+	default:
+		panic(fmt.Sprintf("sim: unknown action %d", a.Kind))
+	}
+	w.flushLog()
+}
+
+// takeFlight removes the first in-flight message on from->to with digest.
+func (w *World[M, D, O]) takeFlight(from, to NodeID, digest uint64) (flight[M], bool) {
+	for i := range w.inflight {
+		f := w.inflight[i]
+		if f.digest == digest && f.from == from && f.to == to {
+			w.inflight = append(w.inflight[:i], w.inflight[i+1:]...)
+			return f, true
+		}
+	}
+	return flight[M]{}, false
+}
+
+// stepChoice is Step for a Choice world: the Decider picks the action.
+func (w *World[M, D, O]) stepChoice() bool {
+	acts := w.Actions()
+	if len(acts) == 0 {
+		return false
+	}
+	i := 0
+	if len(acts) > 1 {
+		i = w.decide.Intn(Decision{Kind: DecideAction}, len(acts))
+	}
+	w.Do(acts[i])
+	return true
+}
+
+// sendChoice puts a message in the in-flight multiset of a Choice world.
+func (w *World[M, D, O]) sendChoice(from, to NodeID, msg M) {
+	f := flight[M]{from: from, to: to, msg: msg, digest: msg.Digest()}
+	w.inflight = append(w.inflight, f)
+	if w.cfg.Choice.MaxDups > 0 && from != to && from != External && !w.seenBefore(w.sentLog, &f) {
+		w.sentLog = append(w.sentLog, f)
+	}
+}
+
+// Heal ends every fault now, as HealAt does in a Timed world: crashed nodes
+// restart, partitions heal, slow nodes recover, the network turns reliable.
+func (w *World[M, D, O]) Heal() {
+	w.boot()
+	if !w.healed {
+		w.healAll()
+		w.flushLog()
+	}
+}
+
+// SwitchToTimed turns a Choice world into a Timed one in its current state:
+// every in-flight message gets a drawn delay and every armed timer its
+// remaining duration, counted from now. The liveness phase after a
+// choice-mode schedule runs this way, with realistic timing.
+func (w *World[M, D, O]) SwitchToTimed() {
+	w.mustBeChoice()
+	w.boot()
+	w.cfg.Mode = Timed
+	for _, f := range w.inflight {
+		kind := EventDeliver
+		if f.from == External {
+			kind = EventRequest
+		}
+		w.schedule(event[M]{at: w.now + w.delay(f.from, f.to), kind: kind, from: f.from, to: f.to, msg: f.msg})
+	}
+	w.inflight = w.inflight[:0]
+	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
+		s := &w.slots[id]
+		for m := s.armed; m != 0; m &= m - 1 {
+			tag := TimerTag(bits.TrailingZeros32(m))
+			w.schedule(event[M]{at: w.now + max(s.after[tag], 1), kind: EventTimer, to: id, tag: tag, gen: s.timerGen[tag]})
+		}
+		s.armed = 0
+	}
+}
+
+// SetDecider replaces the world's Decider, as when a replayed schedule
+// hands over to a seeded liveness phase.
+func (w *World[M, D, O]) SetDecider(d Decider) { w.decide = d }
+
+// InFlight is the number of messages in the network of a Choice world.
+func (w *World[M, D, O]) InFlight() int { return len(w.inflight) }
+
+func (w *World[M, D, O]) mustBeChoice() {
+	if w.cfg.Mode != Choice {
+		panic("sim: a choice-mode call on a timed world")
+	}
+}
