@@ -12,8 +12,9 @@ type Config struct {
 	Variant Variant
 	// RetryTicks is the base proposer timeout: a proposer that has not
 	// seen its ballot through by then retries with a higher one. Each retry
-	// waits a random time in [base, base*2^attempt], capped at 2^6 bases:
-	// the randomized backoff that lets duelling proposers settle. 0 means 50.
+	// waits a random time in [base, base*2^attempt], capped at 2^4 bases,
+	// well inside the default liveness bound: the randomized backoff that
+	// lets duelling proposers settle. 0 means 50.
 	RetryTicks sim.Time
 	// LearnTicks is how often a replica that has not learned the value asks
 	// the others for it. 0 means 100.
@@ -26,7 +27,7 @@ const (
 	learnTimer                     // learner: ask the others for the chosen value
 )
 
-const maxBackoffShift = 6
+const maxBackoffShift = 4
 
 // phase is where a proposer stands in its current ballot.
 type phase uint8
