@@ -3,6 +3,7 @@ package campaign
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -23,8 +24,15 @@ type Options struct {
 	Workers int    // parallel runs; 0 means runtime.NumCPU()
 	// CheckDeterminism runs every seed twice and reports any difference.
 	CheckDeterminism bool
-	// OutDir, when set, receives a reproducer file per failing seed.
+	// OutDir, when set, receives a folder per failure signature: every
+	// failing seed's reproducer, the lowest seed's decision trace and its
+	// shrunk form.
 	OutDir string
+	// NoShrink keeps failing traces as they are: faster, but failures then
+	// group only when their whole traces have one shape.
+	NoShrink bool
+	// ShrinkBudget bounds the replays of one shrink (0: the default).
+	ShrinkBudget int
 	// Progress, when set, is called about every ProgressEvery (default
 	// 250ms) and once at the end, from one goroutine.
 	Progress      func(Progress)
@@ -43,6 +51,7 @@ type Progress struct {
 type Failure struct {
 	Seed       uint64            `json:"seed"`
 	Violation  checker.Violation `json:"violation"`
+	Signature  string            `json:"signature"`
 	Reproducer string            `json:"reproducer,omitempty"`
 }
 
@@ -69,6 +78,7 @@ type Summary struct {
 	Decided          uint64           `json:"decided"`          // runs in which a value was chosen
 	CampaignHash     string           `json:"campaign_hash"`    // order-independent hash of every run
 	Failures         []Failure        `json:"failures"`         // sorted by seed
+	Groups           []Group          `json:"groups"`           // failures by signature, by first seed
 	Nondeterministic []Divergence     `json:"nondeterministic"` // with CheckDeterminism
 	Interrupted      bool             `json:"interrupted"`      // stopped early by the context
 	Workers          int              `json:"workers"`
@@ -84,6 +94,7 @@ type tally struct {
 	stops                    map[string]int
 	failures                 []Failure
 	divergences              []Divergence
+	groups                   map[string]*Group
 }
 
 // Run runs the campaign. It returns a *scenarios.ConfigError for a bad
@@ -159,8 +170,10 @@ func runSeed(o Options, seed uint64, t *tally) (int64, bool) {
 		return res.Events, false
 	}
 	f := Failure{Seed: seed, Violation: res.Violations[0]}
+	g := explain(o, seed, &res)
+	f.Signature = g.Signature
 	if o.OutDir != "" {
-		path, err := NewReproducer(o.Config, &res).Write(o.OutDir)
+		path, err := NewReproducer(o.Config, &res).Write(filepath.Join(o.OutDir, g.Signature))
 		if err != nil {
 			f.Reproducer = "error: " + err.Error()
 		} else {
@@ -168,7 +181,29 @@ func runSeed(o Options, seed uint64, t *tally) (int64, bool) {
 		}
 	}
 	t.failures = append(t.failures, f)
+	t.record(g)
 	return res.Events, true
+}
+
+// explain records a failing seed's decision trace, shrinks it and names
+// its group.
+func explain(o Options, seed uint64, res *scenarios.Result) Group {
+	property := string(res.Violations[0].Property)
+	g := Group{Property: property, Seeds: []uint64{seed}, Message: res.Violations[0].Message}
+	rec, err := scenarios.Run(o.Config, seed, scenarios.Options{Record: true})
+	if err != nil || rec.Trace == nil {
+		g.Signature = property + "-untraced"
+		return g
+	}
+	g.trace, g.StepsBefore = rec.Trace, rec.Trace.Steps()
+	shaped := rec.Trace
+	if !o.NoShrink {
+		if sr, err := scenarios.Shrink(rec.Trace, o.ShrinkBudget); err == nil && string(sr.Property) == property {
+			g.shrunk, g.StepsAfter, shaped = sr.Trace, sr.After, sr.Trace
+		}
+	}
+	g.Signature, g.Shape = signature(property, shaped)
+	return g
 }
 
 func merge(tallies []tally, o Options, workers int, wall time.Duration) Summary {
@@ -201,6 +236,14 @@ func merge(tallies []tally, o Options, workers int, wall time.Duration) Summary 
 	sort.Slice(s.Nondeterministic, func(i, j int) bool { return s.Nondeterministic[i].Seed < s.Nondeterministic[j].Seed })
 	for _, f := range s.Failures {
 		s.ByProperty[string(f.Violation.Property)]++
+	}
+	s.Groups = mergeGroups(tallies)
+	for i := range s.Groups {
+		if o.OutDir != "" {
+			if err := writeGroup(o.OutDir, &s.Groups[i]); err != nil {
+				s.Groups[i].Dir = "error: " + err.Error()
+			}
+		}
 	}
 	s.Violations = len(s.Failures)
 	s.CampaignHash = FormatHash(hash)
@@ -252,24 +295,47 @@ func startProgress(o Options, began time.Time, done *atomic.Uint64, violations, 
 	return func() { close(quit); <-finished }
 }
 
-// Diverge runs seed twice with full traces and describes the first line
-// where they differ, or says that they agree.
+// Diverge runs seed twice, keeping the rolling hash after every step and
+// the readable trace, and describes the first event at which the runs
+// differ, or says that they agree.
 func Diverge(c scenarios.Config, seed uint64) string {
-	var a, b strings.Builder
-	scenarios.Run(c, seed, scenarios.Options{Trace: &a})
-	scenarios.Run(c, seed, scenarios.Options{Trace: &b})
-	la, lb := strings.Split(a.String(), "\n"), strings.Split(b.String(), "\n")
-	for i := 0; i < max(len(la), len(lb)); i++ {
-		var x, y string
-		if i < len(la) {
-			x = la[i]
+	type step struct {
+		event int64
+		hash  uint64
+	}
+	run := func() ([]step, []string) {
+		var steps []step
+		var trace strings.Builder
+		scenarios.Run(c, seed, scenarios.Options{Trace: &trace, OnEvent: func(event int64, hash uint64) {
+			steps = append(steps, step{event, hash})
+		}})
+		return steps, strings.Split(trace.String(), "\n")
+	}
+	a, ta := run()
+	b, tb := run()
+	for i := 0; i < max(len(a), len(b)); i++ {
+		if i < len(a) && i < len(b) && a[i] == b[i] {
+			continue
 		}
-		if i < len(lb) {
-			y = lb[i]
+		event := int64(0)
+		if i < len(a) {
+			event = a[i].event
+		} else {
+			event = b[i].event
 		}
-		if x != y {
-			return fmt.Sprintf("first divergence at trace line %d:\n  run 1: %s\n  run 2: %s", i+1, x, y)
+		return fmt.Sprintf("first divergent event: #%d (step %d)\n  run 1: %s\n  run 2: %s",
+			event, i+1, eventLine(ta, event), eventLine(tb, event))
+	}
+	return "the runs agree event by event: the difference did not recur"
+}
+
+// eventLine finds the readable trace line of event #n.
+func eventLine(lines []string, n int64) string {
+	tag := fmt.Sprintf(" #%d ", n)
+	for _, l := range lines {
+		if strings.HasPrefix(l, "t=") && strings.Contains(l, tag) {
+			return l
 		}
 	}
-	return "the traces agree line by line, but the hashes or event counts differed"
+	return "(no such event: the run ended before it)"
 }

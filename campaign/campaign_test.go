@@ -62,7 +62,7 @@ func TestVariantCampaignWritesReproducersThatReplay(t *testing.T) {
 			t.Fatal("failures are not sorted by seed")
 		}
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "seed-*.json"))
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "seed-*.json"))
 	if len(files) != s.Violations {
 		t.Fatalf("%d reproducers for %d failures", len(files), s.Violations)
 	}
@@ -140,7 +140,7 @@ func TestCheckDeterminismOnTheRealProtocol(t *testing.T) {
 	if len(s.Nondeterministic) != 0 {
 		t.Fatalf("nondeterministic seeds: %+v", s.Nondeterministic)
 	}
-	if d := Diverge(faulty(), 3); !strings.Contains(d, "agree") {
+	if d := Diverge(faulty(), 3); !strings.Contains(d, "agree event by event") {
 		t.Fatalf("Diverge on a deterministic seed: %s", d)
 	}
 }

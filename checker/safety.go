@@ -76,7 +76,7 @@ type Safety struct {
 
 	votes    []vote
 	chosen   map[int64]Choice
-	invoked  map[Value]bool
+	invoked  map[Value]int64 // when each value's client first asked
 	learned  map[learnKey]Value
 	violated *Violation
 	now      int64
@@ -90,13 +90,14 @@ func NewSafety(nodes int) *Safety {
 		nodes:   nodes,
 		quorum:  nodes/2 + 1,
 		chosen:  make(map[int64]Choice),
-		invoked: make(map[Value]bool),
+		invoked: make(map[Value]int64),
 		learned: make(map[learnKey]Value),
 	}
 }
 
 // At sets the virtual time and event index that the next observations are
-// stamped with.
+// stamped with. An Invoked observation is stamped with its invoke time,
+// which may lie ahead: a value chosen before then breaks validity.
 func (c *Safety) At(now, event int64) { c.now, c.event = now, event }
 
 // Violation returns the first violation found, or nil.
@@ -119,7 +120,9 @@ func (c *Safety) Learned(node int, instance int64) (Value, bool) {
 func (c *Safety) Observe(node int, o Observation) {
 	switch o.Kind {
 	case Invoked:
-		c.invoked[o.Value] = true
+		if at, ok := c.invoked[o.Value]; !ok || c.now < at {
+			c.invoked[o.Value] = c.now
+		}
 	case Accepted:
 		c.accepted(node, o)
 	case Learned:
@@ -141,8 +144,13 @@ func (c *Safety) accepted(node int, o Observation) {
 	prev, ok := c.chosen[o.Instance]
 	if !ok {
 		c.chosen[o.Instance] = Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, Time: c.now}
-		if !c.invoked[o.Value] {
+		at, ok := c.invoked[o.Value]
+		switch {
+		case !ok:
 			c.violate(Validity, o.Instance, fmt.Sprintf("%s is chosen but no client proposed it", o.Value),
+				c.choiceEvidence(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters}))
+		case at > c.now:
+			c.violate(Validity, o.Instance, fmt.Sprintf("%s is chosen at t=%d, before its client proposed it at t=%d", o.Value, c.now, at),
 				c.choiceEvidence(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters}))
 		}
 		return

@@ -215,3 +215,16 @@ func BenchmarkObserveAccepted(b *testing.B) {
 		c.Observe(1+i%5, Observation{Kind: Accepted, Ballot: Ballot{uint32(1 + i%8), 1}, Value: 1})
 	}
 }
+
+func TestValidityWantsTheProposalFirst(t *testing.T) {
+	c := NewSafety(3)
+	c.At(100, 0)
+	c.Observe(0, Observation{Kind: Invoked, Client: 1, Value: 1}) // the client will ask at t=100
+	c.At(40, 7)
+	c.Observe(1, Observation{Kind: Accepted, Ballot: Ballot{1, 1}, Value: 1})
+	c.Observe(2, Observation{Kind: Accepted, Ballot: Ballot{1, 1}, Value: 1})
+	v := c.Violation()
+	if v == nil || v.Property != Validity || !strings.Contains(v.Message, "before its client proposed it at t=100") {
+		t.Fatalf("violation %v, want validity: chosen before proposed", v)
+	}
+}

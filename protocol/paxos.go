@@ -11,10 +11,10 @@ import (
 type Config struct {
 	Variant Variant
 	// RetryTicks is the base proposer timeout: a proposer that has not
-	// seen its ballot through by then retries with a higher one. Each retry
-	// waits a random time in [base, base*2^attempt], capped at 2^4 bases,
-	// well inside the default liveness bound: the randomized backoff that
-	// lets duelling proposers settle. 0 means 50.
+	// seen its ballot through by then retries with a higher one. Attempt k
+	// waits a random time in [base, base + base*2^min(k, 4)): the
+	// randomized, growing backoff that lets duelling proposers settle,
+	// capped well inside the liveness bound. 0 means 50.
 	RetryTicks sim.Time
 	// LearnTicks is how often a replica that has not learned the value asks
 	// the others for it. 0 means 100.
@@ -131,7 +131,13 @@ func (n *Node) onRequest(env *Env, m Msg) {
 	}
 	for _, c := range n.clients {
 		if c == m.Client {
-			return // a retry of a request already waiting
+			// A client asking again has waited long for this replica's
+			// ballot: start a fresh one now, with a short backoff.
+			n.attempt = 0
+			if n.value != checker.None {
+				n.prepare(env)
+			}
+			return
 		}
 	}
 	n.clients = append(n.clients, m.Client)

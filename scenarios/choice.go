@@ -76,14 +76,5 @@ func (r *runner) explore(steps int) {
 		r.res.Stop = StopMaxEvents
 		return
 	}
-	w.Heal()
-	w.SwitchToTimed()
-	w.SetDecider(sim.NewRandom(r.res.Seed))
-	now := w.Now()
-	for _, op := range r.res.Ops { // clients without an answer ask again
-		if op.Return < 0 {
-			r.request(op.Client, sim.NodeID(op.Node), now+1)
-		}
-	}
-	r.loop(now, now+sim.Time(c.Liveness), now+sim.Time(c.Liveness))
+	r.livenessPhase()
 }

@@ -99,6 +99,9 @@ func (c Config) build() (sim.Config, protocol.Variant, error) {
 	if err != nil {
 		return sc, variant, &ConfigError{Field: "delay", Msg: err.Error()}
 	}
+	if delay.Max > maxTicks/100 {
+		return sc, variant, bad("delay", "%s: at most %d ticks", c.Delay, maxTicks/100)
+	}
 	for _, n := range []struct {
 		field string
 		v     int64
@@ -106,6 +109,13 @@ func (c Config) build() (sim.Config, protocol.Variant, error) {
 		if n.v < 0 {
 			return sc, variant, bad(n.field, "%d is negative", n.v)
 		}
+		if n.v > maxTicks && n.field != "max-events" {
+			return sc, variant, bad(n.field, "%d is more than %d ticks", n.v, int64(maxTicks))
+		}
+	}
+	if need := livenessTicks(delay); c.HealAt > 0 && c.Liveness > 0 && c.Liveness < need {
+		return sc, variant, bad("liveness", "%d ticks is too short for delays up to %d: deciding after the heal takes "+
+			"several round trips and timeouts; use at least %d (30 times the longest delay)", c.Liveness, delay.Max, need)
 	}
 	if c.FaultInterval < 1 {
 		return sc, variant, bad("fault-interval", "%d is not a positive tick count", c.FaultInterval)
@@ -144,6 +154,23 @@ func (c Config) build() (sim.Config, protocol.Variant, error) {
 		return sc, variant, &ConfigError{Field: "fault", Msg: err.Error()}
 	}
 	return sc, variant, nil
+}
+
+// maxTicks bounds every time knob, far from int64 overflow.
+const maxTicks = sim.MaxTicks
+
+// livenessTicks is the shortest liveness bound that delays up to d.Max
+// leave room for.
+func livenessTicks(d sim.Delay) int64 { return 30 * int64(d.Max) }
+
+// protocolConfig scales the protocol's timeouts with the network's delays:
+// a retry sooner than a round trip would only duel.
+func protocolConfig(variant protocol.Variant, d sim.Delay) protocol.Config {
+	return protocol.Config{
+		Variant:    variant,
+		RetryTicks: max(50, 4*d.Max),
+		LearnTicks: max(100, 8*d.Max),
+	}
 }
 
 // Validate reports the first bad knob as a *ConfigError.

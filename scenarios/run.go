@@ -135,7 +135,7 @@ func newRunner(c Config, sc sim.Config, variant protocol.Variant, seed uint64, d
 	r := &runner{cfg: c, res: Result{Seed: seed, Verdict: VerdictOK}, opts: opts}
 	r.safety = checker.NewSafety(c.Nodes)
 	r.learned = make([]bool, c.Nodes+1)
-	factory := protocol.NewNodes(c.Nodes, protocol.Config{Variant: variant})
+	factory := protocol.NewNodes(c.Nodes, protocolConfig(variant, sc.Network.Delay))
 	if opts.wrap != nil {
 		factory = opts.wrap(factory)
 	}
@@ -162,6 +162,7 @@ type runner struct {
 	pending  int    // client operations without an answer
 	learned  []bool // by node id: has it learned a value
 	learners int
+	retried  bool     // clients without an answer asked again after the heal
 	lines    []string // the decision trace, with Options.Record
 	healLine int      // index of the "heal" line in lines, or 0
 }
@@ -196,6 +197,9 @@ func (r *runner) execute(body func() error) (err error) {
 func (r *runner) loop(healAt, deadline, maxTime sim.Time) {
 	w, c := r.world, r.cfg
 	for {
+		if w.Healed() && !r.retried {
+			r.retryClients()
+		}
 		if w.Events() >= c.MaxEvents {
 			r.res.Stop = StopMaxEvents
 			return
@@ -236,9 +240,7 @@ func (r *runner) loop(healAt, deadline, maxTime sim.Time) {
 }
 
 // scheduleClients draws the workload: Proposers distinct replicas each get
-// one client proposing a unique value at a random time in the window. A
-// client that has no answer by the heal asks again then, so that a request
-// lost to a crash does not stall the liveness phase.
+// one client proposing a unique value at a random time in the window.
 func (r *runner) scheduleClients(decider sim.Decider) {
 	c := r.cfg
 	replicas := make([]int, c.Nodes)
@@ -254,10 +256,31 @@ func (r *runner) scheduleClients(decider sim.Decider) {
 		node := sim.NodeID(replicas[i])
 		at := sim.Time(decider.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: node}, int(c.ProposeWindow)+1))
 		r.propose(client, node, at)
-		if c.HealAt > 0 {
-			r.request(client, node, sim.Time(c.HealAt)+1)
+	}
+}
+
+// retryClients lets every client without an answer ask its replica again,
+// once faults have healed: a request lost to a crash must not stall the
+// liveness phase.
+func (r *runner) retryClients() {
+	r.retried = true
+	for _, op := range r.res.Ops {
+		if op.Return < 0 {
+			r.request(op.Client, sim.NodeID(op.Node), r.world.Now()+1)
 		}
 	}
+}
+
+// livenessPhase ends a Choice world's schedule: faults heal, the world
+// turns timed with the run's seed, and the cluster must decide within the
+// liveness bound.
+func (r *runner) livenessPhase() {
+	w := r.world
+	w.Heal()
+	w.SwitchToTimed()
+	w.SetDecider(sim.NewRandom(r.res.Seed))
+	now := w.Now()
+	r.loop(now, now+sim.Time(r.cfg.Liveness), now+sim.Time(r.cfg.Liveness))
 }
 
 // propose starts client's operation: it asks node to propose the client's
@@ -266,8 +289,19 @@ func (r *runner) propose(client int, node sim.NodeID, at sim.Time) {
 	value := checker.Value(client)
 	r.request(client, node, at)
 	r.res.Ops = append(r.res.Ops, Op{Client: client, Node: int(node), Value: value, Invoke: int64(at), Return: -1})
+	r.safety.At(int64(at), r.world.Events())
 	r.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: client, Value: value})
 	r.pending++
+}
+
+// op returns client's operation, or nil.
+func (r *runner) op(client int) *Op {
+	for i := range r.res.Ops {
+		if r.res.Ops[i].Client == client {
+			return &r.res.Ops[i]
+		}
+	}
+	return nil
 }
 
 // request sends client's request to node at time at (again, for a retry).
@@ -292,8 +326,7 @@ func (r *runner) observe(node sim.NodeID, o checker.Observation) {
 			r.learners++
 		}
 	case checker.Returned:
-		op := &r.res.Ops[o.Client-1]
-		if op.Return < 0 {
+		if op := r.op(o.Client); op != nil && op.Return < 0 {
 			op.Return, op.Output = int64(w.Now()), o.Value
 			r.pending--
 		}

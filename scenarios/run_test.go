@@ -130,25 +130,36 @@ func TestVariantIsCaught(t *testing.T) {
 	t.Fatal("500 seeds did not catch ignore-promised-values")
 }
 
+// deaf is a replica that never hears a Commit: it can only learn by
+// accepting, so with 5 replicas some never learn.
+type deaf struct {
+	sim.Node[protocol.Msg, protocol.Durable, checker.Observation]
+}
+
+func (d deaf) Deliver(env *protocol.Env, from sim.NodeID, m protocol.Msg) {
+	if m.Type != protocol.Commit {
+		d.Node.Deliver(env, from, m)
+	}
+}
+
 func TestLivenessIsJudgedAfterTheHeal(t *testing.T) {
-	c := Default()
-	c.HealAt, c.Liveness = 500, 1 // one tick is not enough to decide anything
-	c.ProposeWindow = 0
-	c.Faults = []string{"partition:1@0"} // node 1 alone until the heal
-	c.Proposers = 1
-	found := false
-	for seed := uint64(0); seed < 20 && !found; seed++ {
-		r, _ := Run(c, seed, Options{})
-		if r.Failed() {
-			v := r.Violations[0]
-			if v.Property != checker.Liveness || !r.LivenessChecked {
-				t.Fatalf("seed %d: %v", seed, &v)
-			}
-			found = true
+	wrap := func(inner nodeFactory) nodeFactory {
+		return func(id sim.NodeID, d protocol.Durable) sim.Node[protocol.Msg, protocol.Durable, checker.Observation] {
+			return deaf{inner(id, d)}
 		}
 	}
-	if !found {
-		t.Fatal("no liveness violation with a one-tick bound")
+	c := Default()
+	c.Nodes = 5
+	r, err := Run(c, 1, Options{wrap: wrap})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Failed() || r.Violations[0].Property != checker.Liveness || !r.LivenessChecked || r.Stop != StopViolation {
+		t.Fatalf("want a liveness violation judged at the deadline, got %+v", r)
+	}
+	v := r.Violations[0]
+	if v.Time != c.HealAt+c.Liveness || !strings.Contains(v.Message, "had not learned it by t=5000") {
+		t.Fatalf("violation %v: want it stamped at the deadline t=%d", &v, c.HealAt+c.Liveness)
 	}
 }
 

@@ -212,7 +212,9 @@ func choiceConfig(c Config) (sim.Config, protocol.Variant, error) {
 // Replay runs a decision trace step by step and judges it like a run. A
 // step that cannot be taken (the code changed, or the trace was edited)
 // returns a *TraceError naming its line; so does a bad config.
-func Replay(t *Trace, opts Options) (Result, error) {
+func Replay(t *Trace, opts Options) (Result, error) { return replay(t, opts, false) }
+
+func replay(t *Trace, opts Options, lenient bool) (Result, error) {
 	sc, variant, err := choiceConfig(t.Config)
 	if err != nil {
 		return Result{}, &TraceError{Line: 2, Msg: err.Error()}
@@ -222,11 +224,14 @@ func Replay(t *Trace, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	err = r.execute(func() error { return r.replay(script) })
+	err = r.execute(func() error { return r.replay(script, lenient) })
 	return r.res, err
 }
 
-func (r *runner) replay(script *sim.Script) error {
+// replay takes the trace's steps in order. A lenient replay skips a step
+// that cannot be taken instead of failing: what shrinking needs, since
+// removing one step may disable later ones.
+func (r *runner) replay(script *sim.Script, lenient bool) error {
 	w, c := r.world, r.cfg
 	for {
 		l, ok := script.Next()
@@ -240,22 +245,19 @@ func (r *runner) replay(script *sim.Script) error {
 			if err != nil {
 				return &TraceError{Line: l.N, Msg: err.Error()}
 			}
-			if client <= len(r.res.Ops) {
-				r.request(client, node, w.Now())
-			} else if client == len(r.res.Ops)+1 {
-				r.propose(client, node, w.Now())
+			if r.op(client) != nil {
+				r.request(client, node, w.Now()) // a retry
 			} else {
-				return &TraceError{Line: l.N, Msg: fmt.Sprintf("client %d proposes before client %d", client, len(r.res.Ops)+1)}
+				r.propose(client, node, w.Now())
 			}
 		case "liveness":
-			w.Heal()
-			w.SwitchToTimed()
-			w.SetDecider(sim.NewRandom(r.res.Seed))
-			now := w.Now()
-			r.loop(now, now+sim.Time(c.Liveness), now+sim.Time(c.Liveness))
+			r.livenessPhase()
 			return nil
 		default:
 			if err := w.DoLine(l.Text); err != nil {
+				if lenient {
+					continue // shrinking removed what this step needed
+				}
 				return &TraceError{Line: l.N, Msg: err.Error()}
 			}
 		}

@@ -322,6 +322,13 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// MaxTicks bounds every time knob, so that sums of times and stretched
+// delays stay far from overflowing.
+const MaxTicks = 1 << 40
+
+// maxSlowFactor bounds how much slower a slowed node runs.
+const maxSlowFactor = 1000
+
 // Validate reports the first knob that is out of range.
 func (c Config) Validate() error {
 	if c.Nodes < 1 || c.Nodes > MaxNodes {
@@ -355,23 +362,28 @@ func (c Config) Validate() error {
 	for _, r := range []struct {
 		name string
 		r    Range
-	}{{"downtime", c.Faults.Downtime}, {"partition length", c.Faults.PartitionLength}, {"slow length", c.Faults.SlowLength}} {
-		if r.r.Min < 0 || r.r.Max < r.r.Min {
-			return fmt.Errorf("%s %d-%d: want 0 <= MIN <= MAX", r.name, r.r.Min, r.r.Max)
+	}{{"downtime", c.Faults.Downtime}, {"partition length", c.Faults.PartitionLength}, {"slow length", c.Faults.SlowLength},
+		{"delay", Range{c.Network.Delay.Min, c.Network.Delay.Max}}, {"heal time", Range{0, c.HealAt}},
+		{"fault interval", Range{0, c.Faults.Interval}}} {
+		if r.r.Min < 0 || r.r.Max < r.r.Min || r.r.Max > MaxTicks {
+			return fmt.Errorf("%s %d-%d: want 0 <= MIN <= MAX <= %d", r.name, r.r.Min, r.r.Max, MaxTicks)
 		}
+	}
+	if c.Faults.SlowFactorMax > maxSlowFactor {
+		return fmt.Errorf("slow factor max must be at most %d, not %d", maxSlowFactor, c.Faults.SlowFactorMax)
 	}
 	all := uint64(1)<<uint(c.Nodes+1) - 2
 	for _, f := range c.Faults.Schedule {
 		switch f.Kind {
 		case FaultCrash, FaultPartition, FaultOneWay, FaultPause:
 		case FaultSlow:
-			if f.Factor < 2 {
-				return fmt.Errorf("fault %s: a slowdown needs a factor of at least 2", f)
+			if f.Factor < 2 || f.Factor > maxSlowFactor {
+				return fmt.Errorf("fault %s: a slowdown needs a factor from 2 to %d", f, maxSlowFactor)
 			}
 		default:
 			return fmt.Errorf("fault of kind %s cannot be scheduled (want crash, partition, oneway, slow or pause)", f.Kind)
 		}
-		if f.Start < 0 || (f.End != 0 && f.End <= f.Start) {
+		if f.Start < 0 || (f.End != 0 && f.End <= f.Start) || f.End > MaxTicks {
 			return fmt.Errorf("fault %s: the end must come after the start, which must not be negative", f)
 		}
 		if f.Nodes == 0 || f.Nodes&^all != 0 {

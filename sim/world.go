@@ -536,9 +536,10 @@ func (w *World[M, D, O]) healAll() {
 		s.slowGen++
 		s.slowFactor, s.pausedUntil = 1, 0
 	}
-	for id := 1; id <= w.cfg.Nodes; id++ { // restarts may send: speeds first
+	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ { // restarts may send: speeds first
 		if !w.slots[id].up {
-			w.restart(NodeID(id))
+			w.record(EventRestart, id, id, 0)
+			w.restart(id)
 		}
 	}
 }

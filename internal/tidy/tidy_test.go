@@ -10,21 +10,32 @@ import (
 )
 
 // deterministic lists the packages whose code runs inside a simulation.
-var deterministic = []string{"sim", "protocol", "checker"}
+var deterministic = []string{"sim", "protocol", "checker", "scenarios"}
 
 // banned maps a selector (package.Name) to what to use instead.
 var banned = map[string]string{
-	"time.Now":     "virtual time from the Env",
-	"time.Since":   "virtual time from the Env",
-	"time.Sleep":   "a timer set through the Env",
-	"rand.Int":     "Env.Rand or the Decider",
-	"rand.Intn":    "Env.Rand or the Decider",
-	"rand.IntN":    "Env.Rand or the Decider",
-	"rand.N":       "Env.Rand or the Decider",
-	"rand.Float64": "the Decider",
-	"rand.Shuffle": "the Decider",
-	"rand.Perm":    "the Decider",
-	"rand.Uint64":  "the Decider",
+	"time.Now":         "virtual time from the Env",
+	"time.Since":       "virtual time from the Env",
+	"time.Sleep":       "a timer set through the Env",
+	"rand.Int":         "Env.Rand or the Decider",
+	"rand.Intn":        "Env.Rand or the Decider",
+	"rand.IntN":        "Env.Rand or the Decider",
+	"rand.N":           "Env.Rand or the Decider",
+	"rand.Float64":     "the Decider",
+	"rand.Shuffle":     "the Decider",
+	"rand.Perm":        "the Decider",
+	"rand.Uint64":      "the Decider",
+	"rand.Uint32":      "the Decider",
+	"rand.Int32":       "the Decider",
+	"rand.Int64":       "the Decider",
+	"rand.Int63":       "the Decider",
+	"rand.Float32":     "the Decider",
+	"rand.ExpFloat64":  "the Decider",
+	"rand.NormFloat64": "the Decider",
+	"time.After":       "a timer set through the Env",
+	"time.Tick":        "a timer set through the Env",
+	"time.NewTimer":    "a timer set through the Env",
+	"time.Until":       "virtual time from the Env",
 }
 
 // TestDeterminismRules bans wall clocks, the global random source,
@@ -56,6 +67,11 @@ func checkFile(t *testing.T, path string) {
 	for _, cg := range f.Comments {
 		if strings.Contains(cg.Text(), "order-free:") {
 			orderFree[fset.Position(cg.End()).Line+1] = true
+		}
+	}
+	for _, imp := range f.Imports {
+		if imp.Name != nil && (imp.Path.Value == `"time"` || imp.Path.Value == `"math/rand"` || imp.Path.Value == `"math/rand/v2"`) {
+			t.Errorf("%s: %s imported as %s: the ban list matches the package's own name", fset.Position(imp.Pos()), imp.Path.Value, imp.Name.Name)
 		}
 	}
 	ast.Inspect(f, func(n ast.Node) bool {

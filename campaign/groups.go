@@ -1,0 +1,162 @@
+package campaign
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/paxsim/paxsim/scenarios"
+)
+
+// Group is the failures that share a signature: one bug, many seeds.
+type Group struct {
+	Signature string   `json:"signature"` // property-shapehash, also the folder name
+	Property  string   `json:"property"`
+	Shape     []string `json:"shape"` // the shrunk trace's steps, sorted, without ids
+	Seeds     []uint64 `json:"seeds"` // sorted
+	// Steps of the representative (lowest) seed's trace, before and after
+	// shrinking.
+	StepsBefore int    `json:"steps_before"`
+	StepsAfter  int    `json:"steps_after"`
+	Dir         string `json:"dir,omitempty"`
+	Message     string `json:"message"`
+
+	trace, shrunk *scenarios.Trace // the representative's
+}
+
+// signature names a failure by its property and the shape of its (shrunk)
+// trace: the set of kinds of step and message it took, without node ids,
+// ballots, values, order or counts. Ten seeds of one bug shrink to traces
+// of one shape, whatever ids and interleavings they started with; a bug
+// that needs a crash, a drop or a timer has another shape. (Counts would
+// split one bug: a 1-minimal trace is not a minimum, and seeds shrink to
+// 16 to 19 steps of the same kinds.)
+func signature(property string, t *scenarios.Trace) (string, []string) {
+	var shape []string
+	for _, l := range t.Lines {
+		verb, rest, _ := strings.Cut(l.Text, " ")
+		switch verb {
+		case "deliver", "drop", "dup":
+			_, msg, _ := strings.Cut(rest, " ")
+			kind, _, _ := strings.Cut(msg, "(")
+			shape = append(shape, verb+" "+kind)
+		case "timer", "crash", "restart", "heal", "client", "liveness":
+			shape = append(shape, verb)
+		}
+	}
+	sort.Strings(shape)
+	shape = slices.Compact(shape)
+	h := fnv.New32a()
+	for _, s := range shape {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return fmt.Sprintf("%s-%08x", property, h.Sum32()), shape
+}
+
+// record adds a failing seed to its group, keeping the lowest seed's traces.
+func (t *tally) record(g Group) {
+	if t.groups == nil {
+		t.groups = map[string]*Group{}
+	}
+	have, ok := t.groups[g.Signature]
+	if !ok {
+		t.groups[g.Signature] = &g
+		return
+	}
+	have.Seeds = append(have.Seeds, g.Seeds...)
+	if g.Seeds[0] < have.Seeds[0] {
+		have.StepsBefore, have.StepsAfter, have.Message = g.StepsBefore, g.StepsAfter, g.Message
+		have.trace, have.shrunk = g.trace, g.shrunk
+	}
+}
+
+// mergeGroups folds the workers' groups into one list, sorted by first
+// seed, with seeds sorted: the same for any number of workers.
+func mergeGroups(tallies []tally) []Group {
+	all := map[string]*Group{}
+	var keys []string
+	for i := range tallies {
+		for key, g := range tallies[i].groups { // order-free: merged by key, sorted below
+			if have, ok := all[key]; ok {
+				lowest := min(have.Seeds[0], g.Seeds[0])
+				have.Seeds = append(have.Seeds, g.Seeds...)
+				if lowest == g.Seeds[0] && lowest != have.Seeds[0] {
+					have.StepsBefore, have.StepsAfter, have.Message = g.StepsBefore, g.StepsAfter, g.Message
+					have.trace, have.shrunk = g.trace, g.shrunk
+				}
+				continue
+			}
+			copied := *g
+			copied.Seeds = append([]uint64(nil), g.Seeds...)
+			all[key] = &copied
+			keys = append(keys, key)
+		}
+	}
+	out := make([]Group, 0, len(keys))
+	for _, key := range keys {
+		g := all[key]
+		sort.Slice(g.Seeds, func(i, j int) bool { return g.Seeds[i] < g.Seeds[j] })
+		out = append(out, *g)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Seeds[0] < out[j].Seeds[0] })
+	return out
+}
+
+// writeGroup writes a group's folder: the representative's original and
+// shrunk decision traces, the seeds and a summary. Each seed's reproducer
+// is written there as it fails.
+func writeGroup(dir string, g *Group) error {
+	g.Dir = filepath.Join(dir, g.Signature)
+	if err := os.MkdirAll(g.Dir, 0o755); err != nil {
+		return err
+	}
+	seed := g.Seeds[0]
+	if g.trace != nil {
+		g.trace.Comments = []string{
+			fmt.Sprintf("seed %d: %s", seed, g.Message),
+			fmt.Sprintf("replay: paxsim replay %s", filepath.Join(g.Dir, fmt.Sprintf("seed-%d.trace", seed))),
+		}
+		if err := writeTrace(filepath.Join(g.Dir, fmt.Sprintf("seed-%d.trace", seed)), g.trace); err != nil {
+			return err
+		}
+	}
+	if g.shrunk != nil {
+		g.shrunk.Comments = []string{
+			fmt.Sprintf("seed %d shrunk from %d to %d steps: %s", seed, g.StepsBefore, g.StepsAfter, g.Property),
+			fmt.Sprintf("replay: paxsim replay %s", filepath.Join(g.Dir, "shrunk.trace")),
+		}
+		if err := writeTrace(filepath.Join(g.Dir, "shrunk.trace"), g.shrunk); err != nil {
+			return err
+		}
+	}
+	var seeds strings.Builder
+	for _, s := range g.Seeds {
+		fmt.Fprintln(&seeds, s)
+	}
+	if err := os.WriteFile(filepath.Join(g.Dir, "seeds.txt"), []byte(seeds.String()), 0o644); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(g, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(g.Dir, "summary.json"), append(data, '\n'), 0o644)
+}
+
+func writeTrace(path string, t *scenarios.Trace) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := t.Write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

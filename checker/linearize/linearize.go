@@ -1,0 +1,155 @@
+package linearize
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+
+	"github.com/paxsim/paxsim/checker"
+)
+
+// Op is one client operation: propose(Value), invoked on replica Node at
+// Invoke and answered with Output at Return. Return < 0 means the outcome is
+// unknown (the client gave up, or its replica crashed before answering): the
+// operation may or may not have taken effect, and Output is ignored.
+//
+// The interval [Invoke, Return] is closed, as in porcupine: an operation that
+// returns at t and one invoked at t are concurrent. Following porcupine's
+// convention for an unknown outcome, the check gives such an operation a
+// return after every other event of the history and an Output the Model
+// accepts whatever was decided.
+//
+// Op has the fields of the run history's scenarios.Op, in the same order and
+// of the same types, so a run's history converts one operation at a time
+// with linearize.Op(op).
+type Op struct {
+	Client int           // the client: >= 0, and its lane in the visualization
+	Node   int           // the replica the client asked: shown in tooltips
+	Value  checker.Value // the value proposed: positive, unique per proposal
+	Invoke int64         // when the client asked, >= 0
+	Return int64         // when it was answered, >= Invoke; < 0 for unknown
+	Output checker.Value // the decided value it was told, when Return >= 0
+}
+
+// Verdict is the outcome of a check.
+type Verdict string
+
+// The verdicts.
+const (
+	// Ok: the history is linearizable.
+	Ok Verdict = "ok"
+	// Illegal: the history is not linearizable, or is malformed (see Check).
+	Illegal Verdict = "illegal"
+	// Unknown: the time budget ran out before the search ended. It is
+	// inconclusive, never a pass: the history may well be Illegal. Being
+	// about wall time, it can differ between two runs of the same history.
+	Unknown Verdict = "unknown"
+)
+
+// Check reports whether the history ops is linearizable with respect to
+// Model, spending at most about budget of wall time in porcupine's search
+// (porcupine.CheckOperationsTimeout). A budget of 0 means no limit, as in
+// porcupine; a negative budget is one already spent: Check answers Unknown
+// without searching.
+//
+// A malformed history (a negative client or invoke time, a known return
+// before its invoke, a time of math.MaxInt64) is Illegal: no run records it.
+// Explain returns what is wrong with it. A non-positive proposal or a known
+// non-positive Output is merely an illegal step of the Model.
+//
+// The order of ops does not matter.
+func Check(ops []Op, budget time.Duration) Verdict {
+	if validate(ops) != nil {
+		return Illegal
+	}
+	if budget < 0 {
+		return Unknown
+	}
+	history := operations(ops, horizon(ops, nil))
+	return verdict(porcupine.CheckOperationsTimeout(Model(), history, budget))
+}
+
+func verdict(r porcupine.CheckResult) Verdict {
+	switch r {
+	case porcupine.Ok:
+		return Ok
+	case porcupine.Illegal:
+		return Illegal
+	}
+	return Unknown
+}
+
+// validate reports the first operation that no run could record.
+func validate(ops []Op) error {
+	for i, op := range ops {
+		switch {
+		case op.Client < 0:
+			return fmt.Errorf("linearize: op %d: negative client %d", i, op.Client)
+		case op.Invoke < 0:
+			return fmt.Errorf("linearize: op %d: negative invoke time %d", i, op.Invoke)
+		case op.Return >= 0 && op.Return < op.Invoke:
+			return fmt.Errorf("linearize: op %d: returns at %d, before its invoke at %d",
+				i, op.Return, op.Invoke)
+		case op.Invoke == math.MaxInt64 || op.Return == math.MaxInt64:
+			return fmt.Errorf("linearize: op %d: time %d is reserved", i, int64(math.MaxInt64))
+		}
+	}
+	return nil
+}
+
+// horizon is a time after every event of the history and every annotation:
+// where operations with an unknown outcome, and faults that never ended,
+// are taken to end.
+func horizon(ops []Op, annotations []Annotation) int64 {
+	last := int64(0)
+	for _, op := range ops {
+		last = max(last, op.Invoke, op.Return)
+	}
+	for _, a := range annotations {
+		last = max(last, a.Start, a.End)
+	}
+	return last + 1
+}
+
+// opInfo is an operation's porcupine Metadata: what its tooltip says.
+type opInfo struct {
+	client, node int
+	known        bool
+}
+
+// describeMetadata is the Model's DescribeOperationMetadata. porcupine puts
+// its result into the tooltip as HTML, so it must hold no markup.
+func describeMetadata(metadata any) string {
+	info, ok := metadata.(opInfo)
+	if !ok {
+		return ""
+	}
+	s := fmt.Sprintf("client %d at node %d", info.client, info.node)
+	if !info.known {
+		s += "; outcome unknown: drawn up to the end of the history"
+	}
+	return s
+}
+
+// operations converts ops to porcupine's, giving every unknown outcome the
+// return time end.
+func operations(ops []Op, end int64) []porcupine.Operation {
+	history := make([]porcupine.Operation, len(ops))
+	for i, op := range ops {
+		ret, out := op.Return, Output{Known: true, Value: op.Output}
+		if ret < 0 {
+			ret, out = end, Output{}
+		}
+		history[i] = porcupine.Operation{
+			ClientId: op.Client,
+			Input:    op.Value,
+			Call:     op.Invoke,
+			Output:   out,
+			Return:   ret,
+			Metadata: opInfo{client: op.Client, node: op.Node, known: out.Known},
+		}
+	}
+	return history
+}

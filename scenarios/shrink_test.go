@@ -1,0 +1,80 @@
+package scenarios
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/protocol"
+)
+
+func failingTrace(t *testing.T, c Config, from uint64) (*Trace, uint64) {
+	t.Helper()
+	for seed := from; seed < from+2000; seed++ {
+		r, err := Run(c, seed, Options{Record: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Failed() {
+			return r.Trace, seed
+		}
+	}
+	t.Fatal("no failing seed")
+	return nil, 0
+}
+
+func TestShrinkIgnorePromisedValues(t *testing.T) {
+	c := Default()
+	c.Variant = protocol.IgnorePromisedValues.Name
+	c.Drop, c.Dup, c.Crash, c.Partition = 0.1, 0.05, 0.01, 0.01
+	var sizes []int
+	seed := uint64(0)
+	for i := 0; i < 5; i++ {
+		tr, s := failingTrace(t, c, seed)
+		seed = s + 1
+		res, err := Shrink(tr, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Property != checker.Agreement || res.Exhausted {
+			t.Fatalf("seed %d: shrank to a %s violation (exhausted %v)", s, res.Property, res.Exhausted)
+		}
+		again, err := Replay(res.Trace, Options{})
+		if err != nil || !again.Failed() || again.Violations[0].Property != checker.Agreement {
+			t.Fatalf("seed %d: the shrunk trace does not replay the violation: %v %v\n%s", s, err, again.Violations, res.Trace)
+		}
+		if res.After >= res.Before {
+			t.Fatalf("seed %d: %d steps before, %d after", s, res.Before, res.After)
+		}
+		text := res.Trace.String()
+		if !strings.Contains(text, "client 1 proposes v1") || !strings.Contains(text, "client 2 proposes v2") {
+			t.Fatalf("seed %d: clients not renumbered:\n%s", s, text)
+		}
+		// 1-minimal: removing any one step loses the violation.
+		sh := &shrinker{orig: res.Trace, property: checker.Agreement, budget: 1 << 30}
+		units := sh.units(res.Trace.Lines)
+		for k := range units {
+			rest := append(append([]unit{}, units[:k]...), units[k+1:]...)
+			if sh.fails(rest) {
+				t.Fatalf("seed %d: still fails without step %q:\n%s", s, units[k][0].Text, text)
+			}
+		}
+		sizes = append(sizes, res.After)
+	}
+	// The shortest agreement violation of this variant: two clients, two
+	// phase-1 majorities, two phase-2 majorities, about 16 steps.
+	for _, n := range sizes {
+		if n > 24 {
+			t.Errorf("shrunk sizes %v: want each at most 24 steps", sizes)
+		}
+	}
+	t.Logf("shrunk sizes %v", sizes)
+}
+
+func TestShrinkRefusesAPassingTrace(t *testing.T) {
+	r, _ := Run(Default(), 1, Options{Record: true})
+	if _, err := Shrink(r.Trace, 0); !errors.Is(err, ErrNoFailure) {
+		t.Fatalf("Shrink of a passing trace: %v", err)
+	}
+}
