@@ -70,6 +70,7 @@ type Summary struct {
 	ByProperty       map[string]int   `json:"by_property"`
 	Events           int64            `json:"events"`
 	WallSeconds      float64          `json:"wall_seconds"`
+	ShrinkSeconds    float64          `json:"shrink_seconds"` // worker time spent recording and shrinking failures
 	EventsPerSecond  float64          `json:"events_per_second"`
 	SeedsPerSecond   float64          `json:"seeds_per_second"`
 	Faults           map[string]int64 `json:"faults"`
@@ -95,6 +96,7 @@ type tally struct {
 	failures                 []Failure
 	divergences              []Divergence
 	groups                   map[string]*Group
+	shrinking                time.Duration
 }
 
 // Run runs the campaign. It returns a *scenarios.ConfigError for a bad
@@ -170,7 +172,9 @@ func runSeed(o Options, seed uint64, t *tally) (int64, bool) {
 		return res.Events, false
 	}
 	f := Failure{Seed: seed, Violation: res.Violations[0]}
+	began := time.Now()
 	g := explain(o, seed, &res)
+	t.shrinking += time.Since(began)
 	f.Signature = g.Signature
 	if o.OutDir != "" {
 		path, err := NewReproducer(o.Config, &res).Write(filepath.Join(o.OutDir, g.Signature))
@@ -218,6 +222,7 @@ func merge(tallies []tally, o Options, workers int, wall time.Duration) Summary 
 		s.Seeds += t.seeds
 		s.Events += t.events
 		s.LivenessChecked += t.liveness
+		s.ShrinkSeconds += t.shrinking.Seconds()
 		s.Decided += t.decided
 		hash += t.hash
 		for k, n := range t.faults {

@@ -1,6 +1,6 @@
 package sim
 
-import "fmt"
+import "strconv"
 
 // NodeID names a node. Nodes are numbered 1..N; External (0) is the sender
 // of client requests, which come from outside the cluster.
@@ -16,7 +16,7 @@ func (id NodeID) String() string {
 	if id == External {
 		return "client"
 	}
-	return fmt.Sprintf("%d", int(id))
+	return strconv.Itoa(int(id))
 }
 
 // Time is virtual time in ticks. A tick has no wall-clock meaning; the

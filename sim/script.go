@@ -77,13 +77,31 @@ func (w *World[M, D, O]) DoLine(line string) error {
 		return nil
 	}
 	acts := w.Actions()
+	verb, rest, _ := strings.Cut(line, " ")
 	for _, a := range acts {
-		if a.String() == line {
+		if a.Kind.String() == verb && a.matches(rest) {
 			w.Do(a)
 			return nil
 		}
 	}
 	return fmt.Errorf("%q cannot be taken: %s", line, w.whyNot(line, acts))
+}
+
+// matches reports whether rest (a trace line without its verb) names a.
+// It compares node ids before it formats a message: replaying, and so
+// shrinking, does this for every enabled action at every step.
+func (a Action[M]) matches(rest string) bool {
+	switch a.Kind {
+	case ActDeliver, ActDrop, ActDup:
+		link, msg, _ := strings.Cut(rest, " ")
+		from, to, ok := strings.Cut(link, "->")
+		return ok && from == a.From.String() && to == a.To.String() && msg == a.Msg.String()
+	case ActTimer:
+		node, tag, _ := strings.Cut(rest, " ")
+		return node == a.To.String() && tag == strconv.Itoa(int(a.Tag))
+	default:
+		return rest == a.To.String()
+	}
 }
 
 // whyNot explains a step that is not enabled, for error messages.

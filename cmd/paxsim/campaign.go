@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -20,15 +21,22 @@ const failuresShown = 5
 
 var campaignCmd = &command{
 	name:   "campaign",
-	usage:  "--seeds N [--start S] [--workers K] [--out DIR] [--json] [--check-determinism] [config flags]",
+	usage:  "--seeds N [--start S] [--workers K] [--out DIR] [--no-shrink] [--json] [--check-determinism] [config flags]",
 	short:  "run many seeds in parallel and sum up what they found",
 	config: true,
 	long: `Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
-and sums up what they found: violations by property, the first failing seeds
-with their reproducer file and replay command, events, rates, fault counts,
-why the runs stopped and the campaign hash, an order-independent hash of
-every run that is the same for any number of workers. It writes a reproducer
-file per failing seed into --out, only when a seed fails.
+and sums up what they found: violations by property, failures grouped by
+signature, events, rates, fault counts, why the runs stopped and the campaign
+hash, an order-independent hash of every run that is the same for any number
+of workers.
+
+Every failing seed's decision trace is shrunk (delta debugging: the fewest
+steps that still break the same property) and failures are grouped by
+signature: the violated property and the shape of the shrunk trace, so that
+ten seeds of one bug make one report. Each group gets a folder in --out,
+written only when a seed fails: seed-N.json reproducers of every seed,
+seed-N.trace (the lowest seed's decision trace), shrunk.trace, seeds.txt
+and summary.json. --no-shrink skips shrinking: faster, but groups split.
 
 While it runs, a progress line is redrawn on stderr when stderr is a
 terminal. Ctrl-C stops it cleanly and it still prints the summary, marked
@@ -37,7 +45,8 @@ interrupted. It exits 1 if a seed failed or a seed was nondeterministic.`,
 		fs.Var(numValue[uint64]{&o.seeds}, "seeds", "run `N` seeds, at least 1 (required)")
 		fs.Var(numValue[uint64]{&o.start}, "start", "the first seed `S`")
 		fs.IntVar(&o.workers, "workers", 0, "`K` seeds run in parallel; 0 means one per CPU (runtime.NumCPU)")
-		fs.StringVar(&o.out, "out", "paxsim-failures", "write a reproducer file per failing seed into `DIR`")
+		fs.StringVar(&o.out, "out", "paxsim-failures", "write a folder per failure group into `DIR`")
+		fs.BoolVar(&o.noShrink, "no-shrink", false, "do not shrink failing traces before grouping them")
 		fs.BoolVar(&o.json, "json", false, "print the summary as one JSON object")
 		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run every seed twice and report the first divergent event of any that differ")
 	},
@@ -65,7 +74,7 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 	}
 	opts := campaign.Options{
 		Config: o.cfg, Start: o.start, Seeds: o.seeds, Workers: o.workers,
-		CheckDeterminism: o.checkDeterminism, OutDir: o.out,
+		CheckDeterminism: o.checkDeterminism, OutDir: o.out, NoShrink: o.noShrink,
 	}
 	var bar *progressBar
 	if isTerminal(x.stderr) {
@@ -120,24 +129,22 @@ func writeCampaignText(w io.Writer, c scenarios.Config, s *campaign.Summary, che
 	} else {
 		field("violations", "%d seeds (%s)", s.Violations, formatCounts(s.ByProperty))
 	}
-	for i, f := range s.Failures {
+	if len(s.Groups) > 0 {
+		field("failure groups", "%d", len(s.Groups))
+	}
+	for i, g := range s.Groups {
 		if i == failuresShown {
-			fmt.Fprintf(w, "  ... and %d more failing seeds\n", len(s.Failures)-failuresShown)
+			fmt.Fprintf(w, "  ... and %d more groups\n", len(s.Groups)-failuresShown)
 			break
 		}
-		headline, _, _ := strings.Cut(f.Violation.String(), "\n")
-		fmt.Fprintf(w, "  seed %d: %s\n", f.Seed, headline)
-		replay := replayLine(f.Seed, c)
-		if f.Reproducer != "" && !strings.HasPrefix(f.Reproducer, "error: ") {
-			replay = "paxsim replay " + shellQuote(f.Reproducer)
-		}
-		if f.Reproducer != "" {
-			fmt.Fprintf(w, "    reproducer: %s\n", f.Reproducer)
-		}
-		fmt.Fprintf(w, "    replay:     %s\n", replay)
+		writeGroupText(w, c, &g)
 	}
 	field("events", "%d", s.Events)
-	field("wall time", "%.2fs", s.WallSeconds)
+	if s.ShrinkSeconds > 0 {
+		field("wall time", "%.2fs (recording and shrinking failures took %.2f worker-seconds)", s.WallSeconds, s.ShrinkSeconds)
+	} else {
+		field("wall time", "%.2fs", s.WallSeconds)
+	}
 	field("throughput", "%.0f events/s, %.0f seeds/s", s.EventsPerSecond, s.SeedsPerSecond)
 	field("stops", "%s", formatCounts(s.Stops))
 	field("liveness judged", "%d of %d runs", s.LivenessChecked, s.Seeds)
@@ -218,4 +225,35 @@ func humanCount(x float64) string {
 		return fmt.Sprintf("%.0fk", x/1e3)
 	}
 	return fmt.Sprintf("%.0f", x)
+}
+
+// writeGroupText describes one failure group: its signature, seeds, the
+// lowest seed's violation and where to replay it.
+func writeGroupText(w io.Writer, c scenarios.Config, g *campaign.Group) {
+	seeds := make([]string, 0, 8)
+	for i, seed := range g.Seeds {
+		if i == 8 {
+			seeds = append(seeds, fmt.Sprintf("... (%d in all)", len(g.Seeds)))
+			break
+		}
+		seeds = append(seeds, fmt.Sprint(seed))
+	}
+	fmt.Fprintf(w, "  %s: %d seeds: %s\n", g.Signature, len(g.Seeds), strings.Join(seeds, " "))
+	fmt.Fprintf(w, "    seed %d: %s\n", g.Seeds[0], g.Message)
+	if g.StepsAfter > 0 {
+		fmt.Fprintf(w, "    shrunk:     %d steps to %d\n", g.StepsBefore, g.StepsAfter)
+	}
+	switch {
+	case g.Dir == "":
+		fmt.Fprintf(w, "    replay:     %s\n", replayLine(g.Seeds[0], c))
+	case strings.HasPrefix(g.Dir, "error: "):
+		fmt.Fprintf(w, "    folder:     %s\n", g.Dir)
+	default:
+		fmt.Fprintf(w, "    folder:     %s\n", g.Dir)
+		trace := filepath.Join(g.Dir, fmt.Sprintf("seed-%d.trace", g.Seeds[0]))
+		if g.StepsAfter > 0 {
+			trace = filepath.Join(g.Dir, "shrunk.trace")
+		}
+		fmt.Fprintf(w, "    replay:     paxsim replay %s\n", shellQuote(trace))
+	}
 }

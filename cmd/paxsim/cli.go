@@ -46,6 +46,8 @@ type options struct {
 	seeds, start     uint64
 	workers          int
 	out              string
+	record           string // run: where to write the decision trace
+	noShrink         bool
 	set              map[string]bool // the flags given on the command line
 }
 
@@ -54,7 +56,7 @@ type options struct {
 var commands []*command
 
 func init() {
-	commands = []*command{runCmd, campaignCmd, replayCmd, variantsCmd, helpCmd, versionCmd}
+	commands = []*command{runCmd, campaignCmd, replayCmd, shrinkCmd, variantsCmd, helpCmd, versionCmd}
 }
 
 func lookupCommand(name string) *command {

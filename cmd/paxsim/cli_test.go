@@ -88,7 +88,7 @@ func failingSeed(t *testing.T) (seed, property string) {
 	dir := t.TempDir()
 	code, _, _ := paxsim(t, context.Background(), "campaign", "--seeds", "200", "--workers", "1",
 		"--variant", "ignore-promised-values", "--out", dir)
-	files, _ := filepath.Glob(filepath.Join(dir, "seed-*.json"))
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "seed-*.json"))
 	if code != exitViolation || len(files) == 0 {
 		t.Fatalf("campaign of a broken variant: exit %d, %d reproducers; want exit 1 and some", code, len(files))
 	}
@@ -128,11 +128,11 @@ func TestCampaignOfBrokenVariantWritesReproducersThatReplay(t *testing.T) {
 	if stderr != "" {
 		t.Errorf("stderr is not a terminal, yet the campaign wrote to it: %q", stderr)
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "seed-*.json"))
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "seed-*.json"))
 	if len(files) == 0 {
 		t.Fatalf("no reproducer in %s", dir)
 	}
-	for _, want := range []string{"violations:        ", "agreement=", "reproducer: " + dir, "replay:     paxsim replay " + dir} {
+	for _, want := range []string{"violations:        ", "agreement=", "failure groups:", "folder:     " + dir, "replay:     paxsim replay " + dir + "/agreement-", "/shrunk.trace\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
@@ -335,5 +335,69 @@ func TestProgressLine(t *testing.T) {
 	b.clear()
 	if got := buf.String(); strings.Count(got, "\r") != 3 || !strings.HasSuffix(got, "\r\x1b[K") {
 		t.Errorf("progress bar wrote %q", got)
+	}
+}
+
+func TestShrunkTracesReplayAndShrinkAgain(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "failures")
+	if code, out, _ := paxsim(t, ctx, "campaign", "--variant", "ignore-promised-values", "--seeds", "100", "--workers", "1", "--out", dir); code != exitViolation {
+		t.Fatalf("campaign exit %d:\n%s", code, out)
+	}
+	shrunk, _ := filepath.Glob(filepath.Join(dir, "*", "shrunk.trace"))
+	original, _ := filepath.Glob(filepath.Join(dir, "*", "seed-*.trace"))
+	if len(shrunk) == 0 || len(shrunk) != len(original) {
+		t.Fatalf("%d shrunk and %d original traces in %s", len(shrunk), len(original), dir)
+	}
+	code1, out1, _ := paxsim(t, ctx, "replay", shrunk[0])
+	code2, out2, _ := paxsim(t, ctx, "replay", shrunk[0])
+	if code1 != exitViolation || code2 != exitViolation || out1 != out2 || !strings.Contains(out1, "agreement violated at") {
+		t.Fatalf("replays of %s: exit %d and %d, same output %v:\n%s", shrunk[0], code1, code2, out1 == out2, out1)
+	}
+	want, err := os.ReadFile(shrunk[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := filepath.Join(t.TempDir(), "again.trace")
+	code, out, stderr := paxsim(t, ctx, "shrink", "--out", again, original[0])
+	if code != exitViolation || !strings.Contains(out, "agreement violated: shrunk from ") {
+		t.Fatalf("shrink exit %d:\n%s%s", code, out, stderr)
+	}
+	got, err := os.ReadFile(again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if steps(string(got)) != steps(string(want)) {
+		t.Fatalf("paxsim shrink reached %d steps, the campaign %d", steps(string(got)), steps(string(want)))
+	}
+	if code, _, stderr := paxsim(t, ctx, "shrink", filepath.Join(dir, "missing.trace")); code != exitUsage || !strings.Contains(stderr, "missing.trace") {
+		t.Fatalf("shrink of a missing file: exit %d: %s", code, stderr)
+	}
+}
+
+// steps counts the step lines of a decision trace file.
+func steps(trace string) int {
+	n := 0
+	body := trace[strings.Index(trace, "\nseed ")+1:]
+	for _, l := range strings.Split(body, "\n")[1:] {
+		if l != "" && !strings.HasPrefix(l, "#") && !strings.HasPrefix(l, "rand ") {
+			n++
+		}
+	}
+	return n
+}
+
+func TestBrokenTraceNamesTheLine(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "bad.trace")
+	r, err := scenarios.Run(scenarios.Default(), 3, scenarios.Options{Record: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(r.Trace.String(), "deliver 1->", "deliver 9->", 1)
+	os.WriteFile(path, []byte(text), 0o644)
+	code, _, stderr := paxsim(t, ctx, "replay", path)
+	if code != exitUsage || !strings.Contains(stderr, path+":") || !strings.Contains(stderr, "cannot be taken") {
+		t.Fatalf("replay of a trace with an impossible step: exit %d, stderr %q", code, stderr)
 	}
 }

@@ -18,7 +18,8 @@
 //
 //		run        run one seed and judge it
 //		campaign   run many seeds in parallel and sum up what they found
-//		replay     run a reproducer file or a seed again, with its trace
+//		replay     run a decision trace, a reproducer file or a seed again, with its trace
+//		shrink     reduce a failing decision trace to the fewest steps that still fail
 //		variants   list the deliberately broken protocol variants
 //		help       explain a command and its flags
 //		version    print paxsim's version
@@ -45,6 +46,9 @@
 //	      differ
 //	  --json
 //	      print one JSON object instead of the text report
+//	  --record FILE
+//	      write the run's decision trace to FILE (replay and shrink read it)
+//	      (default none)
 //	  --seed N
 //	      the seed N to run (required)
 //	  --trace
@@ -55,14 +59,21 @@
 //
 // # paxsim campaign
 //
-//	usage: paxsim campaign --seeds N [--start S] [--workers K] [--out DIR] [--json] [--check-determinism] [config flags]
+//	usage: paxsim campaign --seeds N [--start S] [--workers K] [--out DIR] [--no-shrink] [--json] [--check-determinism] [config flags]
 //
 //	Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
-//	and sums up what they found: violations by property, the first failing seeds
-//	with their reproducer file and replay command, events, rates, fault counts,
-//	why the runs stopped and the campaign hash, an order-independent hash of
-//	every run that is the same for any number of workers. It writes a reproducer
-//	file per failing seed into --out, only when a seed fails.
+//	and sums up what they found: violations by property, failures grouped by
+//	signature, events, rates, fault counts, why the runs stopped and the campaign
+//	hash, an order-independent hash of every run that is the same for any number
+//	of workers.
+//
+//	Every failing seed's decision trace is shrunk (delta debugging: the fewest
+//	steps that still break the same property) and failures are grouped by
+//	signature: the violated property and the shape of the shrunk trace, so that
+//	ten seeds of one bug make one report. Each group gets a folder in --out,
+//	written only when a seed fails: seed-N.json reproducers of every seed,
+//	seed-N.trace (the lowest seed's decision trace), shrunk.trace, seeds.txt
+//	and summary.json. --no-shrink skips shrinking: faster, but groups split.
 //
 //	While it runs, a progress line is redrawn on stderr when stderr is a
 //	terminal. Ctrl-C stops it cleanly and it still prints the summary, marked
@@ -74,9 +85,10 @@
 //	      differ
 //	  --json
 //	      print the summary as one JSON object
+//	  --no-shrink
+//	      do not shrink failing traces before grouping them
 //	  --out DIR
-//	      write a reproducer file per failing seed into DIR (default
-//	      paxsim-failures)
+//	      write a folder per failure group into DIR (default paxsim-failures)
 //	  --seeds N
 //	      run N seeds, at least 1 (required)
 //	  --start S
@@ -91,12 +103,22 @@
 //
 //	usage: paxsim replay (FILE | --seed N [config flags]) [--trace=false] [--json]
 //
-//	Replay runs a failing seed again and prints its event trace and the same
-//	report as run. FILE is a reproducer that campaign wrote, such as
-//	paxsim-failures/seed-N.json: it carries the seed and the whole config, so
-//	config flags cannot be given with it. After the run, replay compares the
-//	outcome with the one the file recorded and says whether it reproduced: the
-//	same violation with the same trace hash. Without FILE, --seed and the config
+//	Replay runs a failure again and prints its event trace and the same report
+//	as run. FILE is one of two kinds:
+//
+//	A decision trace (campaign writes seed-N.trace and shrunk.trace into each
+//	failure folder; run --record and shrink write them too) lists the steps the
+//	run took, one a line: deliver, drop or duplicate this message, fire that
+//	timer, crash or restart that replica. Replay takes them one by one in a
+//	world where the trace decides, so it keeps replaying after code changes that
+//	leave those steps possible; a step that cannot be taken is an error naming
+//	its line (exit 2).
+//
+//	A reproducer (seed-N.json) carries the seed and the whole config. After the
+//	run, replay compares the outcome with the one the file recorded and says
+//	whether it reproduced: the same violation with the same trace hash.
+//
+//	Config flags cannot be given with FILE. Without FILE, --seed and the config
 //	flags say what to run, as for run.
 //
 //	The trace is on by default; --trace=false turns it off. With --json the
@@ -112,6 +134,30 @@
 //	      print the readable event trace before the report (default true)
 //
 //	It takes the config flags, listed below.
+//
+// # paxsim shrink
+//
+//	usage: paxsim shrink FILE [--out FILE] [--budget N]
+//
+//	Shrink reduces a failing run to a 1-minimal decision trace: one that breaks
+//	the same property, and stops breaking it if any one remaining step or client
+//	proposal is removed. It runs delta debugging over the steps (deliveries,
+//	drops, duplicates, timers, crashes, restarts, client proposals), keeping a
+//	candidate when its replay still fails the same way, then renumbers the
+//	clients and their values from 1.
+//
+//	FILE is a decision trace (seed-N.trace, run --record) or a reproducer
+//	(seed-N.json), whose seed is run and recorded first. The shrunk trace goes to
+//	--out (default: FILE with .shrunk.trace in place of its extension; - for
+//	standard output) and replays with 'paxsim replay'. Shrink prints the sizes
+//	before and after, and exits 1 (the shrunk trace fails), or 2 when FILE is
+//	bad or does not fail.
+//
+//	Flags:
+//	  --budget N
+//	      give up after N replays (default 20000)
+//	  --out FILE
+//	      write the shrunk trace to FILE (- for standard output) (default none)
 //
 // # paxsim variants
 //

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"strings"
 
 	"github.com/paxsim/paxsim/campaign"
 	"github.com/paxsim/paxsim/scenarios"
@@ -15,14 +17,24 @@ import (
 var replayCmd = &command{
 	name:   "replay",
 	usage:  "(FILE | --seed N [config flags]) [--trace=false] [--json]",
-	short:  "run a reproducer file or a seed again, with its trace",
+	short:  "run a decision trace, a reproducer file or a seed again, with its trace",
 	config: true,
-	long: `Replay runs a failing seed again and prints its event trace and the same
-report as run. FILE is a reproducer that campaign wrote, such as
-paxsim-failures/seed-N.json: it carries the seed and the whole config, so
-config flags cannot be given with it. After the run, replay compares the
-outcome with the one the file recorded and says whether it reproduced: the
-same violation with the same trace hash. Without FILE, --seed and the config
+	long: `Replay runs a failure again and prints its event trace and the same report
+as run. FILE is one of two kinds:
+
+A decision trace (campaign writes seed-N.trace and shrunk.trace into each
+failure folder; run --record and shrink write them too) lists the steps the
+run took, one a line: deliver, drop or duplicate this message, fire that
+timer, crash or restart that replica. Replay takes them one by one in a
+world where the trace decides, so it keeps replaying after code changes that
+leave those steps possible; a step that cannot be taken is an error naming
+its line (exit 2).
+
+A reproducer (seed-N.json) carries the seed and the whole config. After the
+run, replay compares the outcome with the one the file recorded and says
+whether it reproduced: the same violation with the same trace hash.
+
+Config flags cannot be given with FILE. Without FILE, --seed and the config
 flags say what to run, as for run.
 
 The trace is on by default; --trace=false turns it off. With --json the
@@ -56,8 +68,22 @@ the JSON object. Replaying twice prints the same bytes.`,
 func (x *invocation) replayFile(o *options, path string) error {
 	for _, name := range sortedKeys(o.set) {
 		if name == "seed" || isConfigFlag(name) {
-			return usageErrorf("replay", "--%s cannot be used with a reproducer FILE, which holds the seed and the config (use --seed N and config flags instead of FILE)", name)
+			return usageErrorf("replay", "--%s cannot be used with a FILE, which holds the seed and the config (use --seed N and config flags instead of FILE)", name)
 		}
+	}
+	if t, ok, err := readTrace(path); ok || err != nil {
+		if err != nil {
+			return err
+		}
+		o.cfg = t.Config
+		return x.report(o, nil, "paxsim replay "+shellQuote(path), func(opts scenarios.Options) (scenarios.Result, error) {
+			res, err := scenarios.Replay(t, opts)
+			var te *scenarios.TraceError
+			if errors.As(err, &te) && te.File == "" {
+				te.File = path
+			}
+			return res, err
+		})
 	}
 	rep, err := campaign.ReadReproducer(path)
 	var pe *fs.PathError
@@ -115,4 +141,28 @@ func (r *reproducerCheck) writeText(w io.Writer) {
 		return
 	}
 	fmt.Fprintf(w, "WARNING: %s did not reproduce: %s\n", r.File, r.Detail)
+}
+
+// readTrace reads path as a decision trace; ok is false when the file is
+// not one (it may be a reproducer).
+func readTrace(path string) (t *scenarios.Trace, ok bool, err error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, false, inputErrorf("cannot read %s: %v", path, errors.Unwrap(err))
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if line != scenarios.TraceFormat {
+			return nil, false, nil
+		}
+		break
+	}
+	t, err = scenarios.ParseTrace(strings.NewReader(string(data)), path)
+	if err != nil {
+		return nil, true, inputErrorf("%v", err)
+	}
+	return t, true, nil
 }

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 
@@ -30,6 +32,7 @@ running it again prints the same bytes.`,
 		fs.BoolVar(&o.trace, "trace", false, "print the readable event trace before the report (with --json: as the trace list)")
 		fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the text report")
 		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run the seed twice and report the first divergent event if the runs differ")
+		fs.StringVar(&o.record, "record", "", "write the run's decision trace to `FILE` (replay and shrink read it)")
 	},
 	run: func(_ context.Context, x *invocation, o *options, args []string) error {
 		if err := noArgs("run", args); err != nil {
@@ -48,17 +51,35 @@ running it again prints the same bytes.`,
 // runSeed runs o.seed of o.cfg, reports it and returns errFound when it
 // failed. rep, when set, is the reproducer being replayed.
 func (x *invocation) runSeed(o *options, rep *reproducerCheck) error {
+	return x.report(o, rep, replayLine(o.seed, o.cfg), func(opts scenarios.Options) (scenarios.Result, error) {
+		return scenarios.Run(o.cfg, o.seed, opts)
+	})
+}
+
+// report runs what run says (a seed or a decision trace), writes the
+// report and returns errFound when the run failed. again is the command
+// that replays it.
+func (x *invocation) report(o *options, rep *reproducerCheck, again string, run func(scenarios.Options) (scenarios.Result, error)) error {
 	var trace strings.Builder
-	opts := scenarios.Options{}
+	opts := scenarios.Options{Record: o.record != ""}
 	switch {
 	case o.trace && o.json:
 		opts.Trace = &trace
 	case o.trace:
 		opts.Trace = x.stdout
 	}
-	res, err := scenarios.Run(o.cfg, o.seed, opts)
-	if err != nil {
+	res, err := run(opts)
+	var te *scenarios.TraceError
+	switch {
+	case errors.As(err, &te):
+		return inputErrorf("%v", err)
+	case err != nil:
 		return configError("run", err)
+	}
+	if o.record != "" {
+		if err := writeTraceFile(o.record, res.Trace, fmt.Sprintf("recorded by: %s", again)); err != nil {
+			return err
+		}
 	}
 	var det *determinism
 	if o.checkDeterminism {
@@ -77,7 +98,7 @@ func (x *invocation) runSeed(o *options, rep *reproducerCheck) error {
 			return err
 		}
 	} else {
-		writeRunText(x.stdout, o.cfg, &res, det, rep)
+		writeRunText(x.stdout, o.cfg, &res, det, rep, again)
 	}
 	if res.Failed() || (det != nil && !det.Deterministic) {
 		return errFound
@@ -173,7 +194,7 @@ func writeJSON(w io.Writer, v any) error {
 
 // writeRunText is the text report of a run: the SEED= line, the outcome,
 // the violations and the replay command.
-func writeRunText(w io.Writer, c scenarios.Config, res *scenarios.Result, det *determinism, rep *reproducerCheck) {
+func writeRunText(w io.Writer, c scenarios.Config, res *scenarios.Result, det *determinism, rep *reproducerCheck, again string) {
 	fmt.Fprintln(w, seedLine(res.Seed, c))
 	field := func(name, format string, args ...any) {
 		fmt.Fprintf(w, "%-14s %s\n", name+":", fmt.Sprintf(format, args...))
@@ -225,7 +246,21 @@ func writeRunText(w io.Writer, c scenarios.Config, res *scenarios.Result, det *d
 	if rep != nil {
 		rep.writeText(w)
 	}
-	field("replay", "%s", replayLine(res.Seed, c))
+	field("replay", "%s", again)
+}
+
+// writeTraceFile writes a decision trace, with comments, to path.
+func writeTraceFile(path string, t *scenarios.Trace, comments ...string) error {
+	t.Comments = append(comments, "replay: paxsim replay "+shellQuote(path), "shrink: paxsim shrink "+shellQuote(path))
+	f, err := os.Create(path)
+	if err != nil {
+		return inputErrorf("cannot write the decision trace: %v", err)
+	}
+	if err := t.Write(f); err != nil {
+		f.Close()
+		return inputErrorf("cannot write the decision trace: %v", err)
+	}
+	return f.Close()
 }
 
 // formatCounts renders counts as "name=n" pairs sorted by name.

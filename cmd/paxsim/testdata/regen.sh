@@ -7,11 +7,11 @@
 set -euo pipefail
 td=cmd/paxsim/testdata
 out=$(mktemp -d)
-go run ./cmd/paxsim campaign --seeds 300 --variant ignore-promised-values --workers 1 --out "$out" >/dev/null || true
-first=$(ls "$out" | sed -n 's/^seed-\([0-9]*\)\.json$/\1/p' | sort -n | head -1)
+go run ./cmd/paxsim campaign --seeds 300 --variant ignore-promised-values --workers 1 --no-shrink --out "$out" >/dev/null || true
+first=$(cd "$out" && ls */seed-*.json | sed -n 's|^.*/seed-\([0-9]*\)\.json$|\1|p' | sort -n | head -1)
 [ -n "$first" ] || { echo "no failing seed found"; exit 1; }
 git rm -q --ignore-unmatch "$td"/reproducer-seed-*.json
-cp "$out/seed-$first.json" "$td/reproducer-seed-$first.json"
+cp "$out"/*/"seed-$first.json" "$td/reproducer-seed-$first.json"
 python3 - "$td" "$first" <<'PY'
 import json, sys
 td, seed = sys.argv[1], sys.argv[2]
