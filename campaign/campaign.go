@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/checker/linearize"
 	"github.com/paxsim/paxsim/scenarios"
 	"github.com/paxsim/paxsim/sim"
 )
@@ -207,6 +209,13 @@ func explain(o Options, seed uint64, res *scenarios.Result) Group {
 		}
 	}
 	g.Signature, g.Shape = signature(property, shaped)
+	if res.Linearizability == string(linearize.Illegal) && o.OutDir != "" {
+		var page bytes.Buffer
+		run := func(opts scenarios.Options) (scenarios.Result, error) { return scenarios.Run(o.Config, seed, opts) }
+		if _, err := scenarios.ExplainHistory(run, &page); err == nil {
+			g.history = page.Bytes()
+		}
+	}
 	return g
 }
 

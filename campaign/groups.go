@@ -27,6 +27,7 @@ type Group struct {
 	Message     string `json:"message"`
 
 	trace, shrunk *scenarios.Trace // the representative's
+	history       []byte           // its annotated history, when not linearizable
 }
 
 // signature names a failure by its property and the shape of its (shrunk)
@@ -72,7 +73,7 @@ func (t *tally) record(g Group) {
 	have.Seeds = append(have.Seeds, g.Seeds...)
 	if g.Seeds[0] < have.Seeds[0] {
 		have.StepsBefore, have.StepsAfter, have.Message = g.StepsBefore, g.StepsAfter, g.Message
-		have.trace, have.shrunk = g.trace, g.shrunk
+		have.trace, have.shrunk, have.history = g.trace, g.shrunk, g.history
 	}
 }
 
@@ -88,7 +89,7 @@ func mergeGroups(tallies []tally) []Group {
 				have.Seeds = append(have.Seeds, g.Seeds...)
 				if lowest == g.Seeds[0] && lowest != have.Seeds[0] {
 					have.StepsBefore, have.StepsAfter, have.Message = g.StepsBefore, g.StepsAfter, g.Message
-					have.trace, have.shrunk = g.trace, g.shrunk
+					have.trace, have.shrunk, have.history = g.trace, g.shrunk, g.history
 				}
 				continue
 			}
@@ -132,6 +133,11 @@ func writeGroup(dir string, g *Group) error {
 			fmt.Sprintf("replay: paxsim replay %s", filepath.Join(g.Dir, "shrunk.trace")),
 		}
 		if err := writeTrace(filepath.Join(g.Dir, "shrunk.trace"), g.shrunk); err != nil {
+			return err
+		}
+	}
+	if g.history != nil {
+		if err := os.WriteFile(filepath.Join(g.Dir, "history.html"), g.history, 0o644); err != nil {
 			return err
 		}
 	}

@@ -23,6 +23,10 @@ const (
 	// Liveness: once faults heal, a value is chosen and every live replica
 	// learns it within a bound.
 	Liveness Property = "liveness"
+	// Linearizability: the clients' history is that of a consensus object,
+	// in which every propose returns the value of the first one (checked by
+	// package linearize).
+	Linearizability Property = "linearizability"
 )
 
 // Violation is a broken property with the evidence that shows it.

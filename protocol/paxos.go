@@ -200,6 +200,9 @@ func (n *Node) onPromise(env *Env, from sim.NodeID, m Msg) {
 	}
 	n.phase = accepting
 	env.Observe(checker.Observation{Kind: checker.Proposed, Ballot: n.ballot, Value: v})
+	if n.cfg.Variant.Is(ReplyOwnValue) {
+		n.answerClients(env, v) // the bug: v is not chosen yet
+	}
 	env.Broadcast(Msg{Type: Accept, Ballot: n.ballot, Value: v})
 }
 
@@ -259,8 +262,13 @@ func (n *Node) learn(env *Env, v Value) {
 	n.phase = idle
 	env.CancelTimer(retryTimer)
 	env.CancelTimer(learnTimer)
+	n.answerClients(env, n.durable.Learned)
+}
+
+// answerClients tells every waiting client that v is decided.
+func (n *Node) answerClients(env *Env, v Value) {
 	for _, c := range n.clients {
-		env.Observe(checker.Observation{Kind: checker.Returned, Client: int(c), Value: n.durable.Learned})
+		env.Observe(checker.Observation{Kind: checker.Returned, Client: int(c), Value: v})
 	}
 	n.clients = n.clients[:0]
 }

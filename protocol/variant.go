@@ -26,7 +26,15 @@ var IgnorePromisedValues = Variant{
 	Breaks:  checker.Agreement,
 }
 
-var variants = []Variant{IgnorePromisedValues}
+// ReplyOwnValue is the variant whose replica answers its clients with its
+// own value as soon as it asks acceptors to accept it, before it is chosen.
+var ReplyOwnValue = Variant{
+	Name:    "reply-own-value",
+	Summary: "a replica answers its clients with the value it proposes in phase 2, before that value is chosen",
+	Breaks:  checker.Linearizability,
+}
+
+var variants = []Variant{IgnorePromisedValues, ReplyOwnValue}
 
 // Variants lists the buggy variants, sorted by name.
 func Variants() []Variant { return append([]Variant(nil), variants...) }

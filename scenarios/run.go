@@ -70,6 +70,10 @@ type Result struct {
 	Ops             []Op `json:"ops"`
 	// Trace is the run's decision trace, with Options.Record.
 	Trace *Trace `json:"-"`
+	// Linearizability is the verdict on the client history: "ok",
+	// "illegal" (also reported as a violation) or "unknown" (the check ran
+	// out of time: inconclusive, never a pass).
+	Linearizability string `json:"linearizability"`
 }
 
 // Failed reports whether the run found a violation.
@@ -99,6 +103,9 @@ type Options struct {
 	// replays step by step (Replay), survives unrelated code changes and
 	// shrinks (Shrink).
 	Record bool
+
+	// traceEntries receives the trace as entries (ExplainHistory).
+	traceEntries func(sim.TraceEntry)
 
 	// wrap, in tests, wraps the node factory (to inject a panic, say).
 	wrap func(nodeFactory) nodeFactory
@@ -144,8 +151,13 @@ func newRunner(c Config, sc sim.Config, variant protocol.Variant, seed uint64, d
 	if err != nil {
 		return nil, &ConfigError{Field: "config", Msg: err.Error()}
 	}
-	if opts.Trace != nil {
+	switch {
+	case opts.Trace != nil && opts.traceEntries != nil:
+		r.world.SetTracer(func(e sim.TraceEntry) { fmt.Fprintln(opts.Trace, e); opts.traceEntries(e) })
+	case opts.Trace != nil:
 		r.world.SetTracer(func(e sim.TraceEntry) { fmt.Fprintln(opts.Trace, e) })
+	case opts.traceEntries != nil:
+		r.world.SetTracer(opts.traceEntries)
 	}
 	if opts.Record {
 		r.world.SetScheduleLog(r.log)
@@ -354,6 +366,7 @@ func (r *runner) finish() {
 		r.res.Chosen = &Chosen{Value: ch.Value, Ballot: ch.Ballot, Time: ch.Time}
 	}
 	r.res.Learners = r.learners
+	r.checkLinearizability()
 	if r.opts.Record {
 		r.res.Trace = r.trace()
 	}

@@ -47,6 +47,7 @@ type options struct {
 	workers          int
 	out              string
 	record           string // run: where to write the decision trace
+	html             string // run, replay: where to write a non-linearizable history
 	noShrink         bool
 	set              map[string]bool // the flags given on the command line
 }

@@ -44,6 +44,9 @@
 //	  --check-determinism
 //	      run the seed twice and report the first divergent event if the runs
 //	      differ
+//	  --html FILE
+//	      when the client history is not linearizable, write its annotated
+//	      timeline to FILE (HTML) (default none)
 //	  --json
 //	      print one JSON object instead of the text report
 //	  --record FILE
@@ -126,6 +129,9 @@
 //	the JSON object. Replaying twice prints the same bytes.
 //
 //	Flags:
+//	  --html FILE
+//	      when the client history is not linearizable, write its annotated
+//	      timeline to FILE (HTML) (default none)
 //	  --json
 //	      print one JSON object instead of the text report
 //	  --seed N

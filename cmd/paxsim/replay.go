@@ -44,6 +44,7 @@ the JSON object. Replaying twice prints the same bytes.`,
 		fs.Var(numValue[uint64]{&o.seed}, "seed", "the seed `N` to run (required without FILE)")
 		fs.BoolVar(&o.trace, "trace", true, "print the readable event trace before the report")
 		fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the text report")
+		fs.StringVar(&o.html, "html", "", "when the client history is not linearizable, write its annotated timeline to `FILE` (HTML)")
 	},
 	run: func(_ context.Context, x *invocation, o *options, args []string) error {
 		if o.json && !o.set["trace"] {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/paxsim/paxsim/campaign"
 	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/checker/linearize"
 	"github.com/paxsim/paxsim/scenarios"
 )
 
@@ -33,6 +34,7 @@ running it again prints the same bytes.`,
 		fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the text report")
 		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run the seed twice and report the first divergent event if the runs differ")
 		fs.StringVar(&o.record, "record", "", "write the run's decision trace to `FILE` (replay and shrink read it)")
+		fs.StringVar(&o.html, "html", "", "when the client history is not linearizable, write its annotated timeline to `FILE` (HTML)")
 	},
 	run: func(_ context.Context, x *invocation, o *options, args []string) error {
 		if err := noArgs("run", args); err != nil {
@@ -81,6 +83,13 @@ func (x *invocation) report(o *options, rep *reproducerCheck, again string, run 
 			return err
 		}
 	}
+	history := ""
+	if o.html != "" && res.Linearizability == string(linearize.Illegal) {
+		if err := writeHistory(o.html, run); err != nil {
+			return err
+		}
+		history = o.html
+	}
 	var det *determinism
 	if o.checkDeterminism {
 		det = checkDeterminism(o.cfg, o.seed, &res)
@@ -93,12 +102,15 @@ func (x *invocation) report(o *options, rep *reproducerCheck, again string, run 
 		if o.trace {
 			r.Trace = strings.Split(strings.TrimSuffix(trace.String(), "\n"), "\n")
 		}
-		r.Determinism, r.Reproducer = det, rep
+		r.Determinism, r.Reproducer, r.History = det, rep, history
 		if err := writeJSON(x.stdout, r); err != nil {
 			return err
 		}
 	} else {
 		writeRunText(x.stdout, o.cfg, &res, det, rep, again)
+		if history != "" {
+			fmt.Fprintf(x.stdout, "%-14s %s (open it in a browser)\n", "history:", history)
+		}
 	}
 	if res.Failed() || (det != nil && !det.Deterministic) {
 		return errFound
@@ -131,6 +143,8 @@ type runReport struct {
 	VirtualTime     int64               `json:"virtual_time"`
 	Stop            string              `json:"stop"`
 	LivenessChecked bool                `json:"liveness_checked"`
+	Linearizability string              `json:"linearizability"`
+	History         string              `json:"history_html,omitempty"`
 	TraceHash       string              `json:"trace_hash"`
 	Faults          map[string]int64    `json:"faults"`
 	Messages        messagesJSON        `json:"messages"`
@@ -163,7 +177,7 @@ func newRunReport(c scenarios.Config, res *scenarios.Result) *runReport {
 	r := &runReport{
 		Seed: res.Seed, Verdict: res.Verdict, Violations: res.Violations,
 		Learners: res.Learners, Events: res.Events, VirtualTime: res.Time,
-		Stop: res.Stop, LivenessChecked: res.LivenessChecked,
+		Stop: res.Stop, LivenessChecked: res.LivenessChecked, Linearizability: res.Linearizability,
 		TraceHash: campaign.FormatHash(res.TraceHash), Faults: res.Faults(),
 		Messages: messagesJSON{res.Stats.Sent, res.Stats.Delivered, res.Stats.Timers},
 		Ops:      res.Ops, Config: c, Replay: replayLine(res.Seed, c),
@@ -222,6 +236,14 @@ func writeRunText(w io.Writer, c scenarios.Config, res *scenarios.Result, det *d
 	field("stop", "%s (%s)", res.Stop, liveness)
 	field("messages", "%d sent, %d delivered; timers fired: %d", res.Stats.Sent, res.Stats.Delivered, res.Stats.Timers)
 	field("faults", "%s", formatCounts(res.Faults()))
+	switch res.Linearizability {
+	case "":
+		field("linearizable", "no client operation to check")
+	case string(linearize.Unknown):
+		field("linearizable", "unknown: the check ran out of time (inconclusive, not a pass)")
+	default:
+		field("linearizable", "%s", res.Linearizability)
+	}
 	field("trace hash", "%s", campaign.FormatHash(res.TraceHash))
 	if det != nil {
 		if det.Deterministic {
@@ -283,4 +305,17 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// writeHistory writes the annotated HTML timeline of a run's client history.
+func writeHistory(path string, run func(scenarios.Options) (scenarios.Result, error)) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return inputErrorf("cannot write the history: %v", err)
+	}
+	if _, err := scenarios.ExplainHistory(run, f); err != nil {
+		f.Close()
+		return inputErrorf("cannot write the history %s: %v", path, err)
+	}
+	return f.Close()
 }
