@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/checker/linearize"
 	"github.com/paxsim/paxsim/protocol"
 	"github.com/paxsim/paxsim/sim"
 )
@@ -35,15 +36,9 @@ const (
 
 // Op is one client operation: propose(Value), invoked at Invoke on Node,
 // answered with Output at Return. Return is -1 while the outcome is unknown
-// (the replica crashed or never answered).
-type Op struct {
-	Client int           `json:"client"`
-	Node   int           `json:"node"`
-	Value  checker.Value `json:"value"`
-	Invoke int64         `json:"invoke"`
-	Return int64         `json:"return"`
-	Output checker.Value `json:"output"`
-}
+// (the replica crashed or never answered). It is linearize.Op, so that a
+// run's history is checked as it is.
+type Op = linearize.Op
 
 // Chosen describes the decided value.
 type Chosen struct {
