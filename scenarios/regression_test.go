@@ -1,0 +1,50 @@
+package scenarios
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRegressionTraces replays every decision trace under testdata/traces
+// and checks the outcome its "# expect:" line names.
+func TestRegressionTraces(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "traces", "*.trace"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no regression traces: %v", err)
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			tr, err := ParseTrace(f, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := ""
+			for _, c := range tr.Comments {
+				if rest, ok := strings.CutPrefix(c, "expect: "); ok {
+					want = rest
+				}
+			}
+			if want == "" {
+				t.Fatal("no # expect: line")
+			}
+			res, err := Replay(tr, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := "ok"
+			if res.Failed() {
+				got = string(res.Violations[0].Property)
+			}
+			if got != want {
+				t.Fatalf("replay gave %s, want %s: %v", got, want, res.Violations)
+			}
+		})
+	}
+}
