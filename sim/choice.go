@@ -159,12 +159,13 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 		if !ok {
 			panic(fmt.Sprintf("sim: %s: no such message in flight", a))
 		}
-		e := event[M]{at: w.now, kind: EventDeliver, from: f.from, to: f.to, msg: f.msg}
+		// Self-sends in flight died with their sender's crashes already.
+		e := event[M]{at: w.now, kind: EventDeliver, from: f.from, to: f.to, msg: f.msg, gen: w.slots[f.to].crashGen}
 		if f.from == External {
 			e.kind = EventRequest
 		}
 		if a.Kind == ActDrop {
-			w.fault(FaultDrop, f.from, f.to, &e, false)
+			w.fault(FaultDrop, f.from, f.to, &e, logStep)
 			return
 		}
 		w.current = e
@@ -183,13 +184,14 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 		f := flight[M]{from: a.From, to: a.To, msg: a.Msg, digest: a.digest}
 		w.inflight = append(w.inflight, f)
 		e := event[M]{at: w.now, kind: EventDeliver, from: f.from, to: f.to, msg: f.msg}
-		w.fault(FaultDup, f.from, f.to, &e, false)
+		w.fault(FaultDup, f.from, f.to, &e, logStep)
 	case ActCrash:
 		if !w.slots[a.To].up {
 			panic(fmt.Sprintf("sim: %s: the node is down", a))
 		}
 		w.crashes++
 		w.crash(a.To, 0)
+		w.dropSelfSends(a.To)
 	case ActRestart:
 		if w.slots[a.To].up {
 			panic(fmt.Sprintf("sim: %s: the node is up", a))
@@ -213,6 +215,19 @@ func (w *World[M, D, O]) takeFlight(from, to NodeID, digest uint64) (flight[M], 
 		}
 	}
 	return flight[M]{}, false
+}
+
+// dropSelfSends removes node id's messages to itself from the network of
+// a Choice world: they die with the process.
+func (w *World[M, D, O]) dropSelfSends(id NodeID) {
+	kept := w.inflight[:0]
+	for _, f := range w.inflight {
+		if f.from != id || f.to != id {
+			kept = append(kept, f)
+		}
+	}
+	clear(w.inflight[len(kept):])
+	w.inflight = kept
 }
 
 // stepChoice is Step for a Choice world: the Decider picks the action.
@@ -261,7 +276,7 @@ func (w *World[M, D, O]) SwitchToTimed() {
 		if f.from == External {
 			kind = EventRequest
 		}
-		w.schedule(event[M]{at: w.now + w.delay(f.from, f.to), kind: kind, from: f.from, to: f.to, msg: f.msg})
+		w.schedule(event[M]{at: w.now + w.delay(f.from, f.to), kind: kind, from: f.from, to: f.to, msg: f.msg, gen: w.slots[f.from].crashGen})
 	}
 	w.inflight = w.inflight[:0]
 	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {

@@ -298,8 +298,13 @@ func (w *World[M, D, O]) run(e event[M]) bool {
 
 func (w *World[M, D, O]) deliver(e event[M]) bool {
 	s := &w.slots[e.to]
+	if e.from == e.to && e.gen != s.crashGen {
+		// It died with its sender; a replay loses it at the crash.
+		w.fault(FaultLost, e.from, e.to, &e, logNone)
+		return true
+	}
 	if !s.up {
-		w.fault(FaultLost, e.from, e.to, &e, false)
+		w.fault(FaultLost, e.from, e.to, &e, logStep)
 		return true
 	}
 	if s.pausedUntil > w.now {
@@ -308,7 +313,7 @@ func (w *World[M, D, O]) deliver(e event[M]) bool {
 		return false
 	}
 	if e.kind == EventDeliver && w.cut[e.from]&(1<<uint(e.to)) != 0 {
-		w.fault(FaultPartitionDrop, e.from, e.to, &e, false)
+		w.fault(FaultPartitionDrop, e.from, e.to, &e, logStep)
 		return true
 	}
 	w.record(e.kind, e.from, e.to, e.msg.Digest())
@@ -354,22 +359,30 @@ func (w *World[M, D, O]) record(kind EventKind, from, to NodeID, detail uint64) 
 	w.hash = foldEvent(w.hash, w.now, uint64(kind), uint64(from), uint64(to), detail)
 }
 
+// faultLog says where a network fault goes in the schedule log.
+type faultLog uint8
+
+const (
+	logStep    faultLog = iota // a step of its own
+	logHandler                 // met by a handler's send: right after the handler's step
+	logNone                    // implied by another step (a crash)
+)
+
 // fault counts a network fault on message e, folds it into the hash, traces
-// it and logs it: as a step of its own, or, when a handler's send met it
-// (inHandler), right after the handler's step.
-func (w *World[M, D, O]) fault(k FaultKind, from, to NodeID, e *event[M], inHandler bool) {
+// it and logs it.
+func (w *World[M, D, O]) fault(k FaultKind, from, to NodeID, e *event[M], where faultLog) {
 	w.stats.Faults[k]++
 	w.hash = foldEvent(w.hash, w.now, 0x100+uint64(k), uint64(from), uint64(to), e.msg.Digest())
 	if w.tracer != nil {
 		w.trace(k.String(), from, to, e)
 	}
-	if w.schedLog != nil {
+	if w.schedLog != nil && where != logNone {
 		verb := "drop"
 		if k == FaultDup || k == FaultRedeliver {
 			verb = "dup"
 		}
 		line := fmt.Sprintf("%s %s->%s %s", verb, from, to, e.msg)
-		if inHandler {
+		if where == logHandler {
 			w.pendNet = append(w.pendNet, line)
 		} else {
 			w.schedLog(line)
@@ -719,23 +732,24 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		return
 	}
 	e := event[M]{kind: EventDeliver, from: from, to: to, msg: msg}
-	if from == to { // a node's message to itself never leaves the process
-		e.at = w.now + w.delay(from, to)
+	if from == to { // a node's message to itself never leaves the process:
+		e.at = w.now + w.delay(from, to) // it dies with it (gen)
+		e.gen = w.slots[from].crashGen
 		w.schedule(e)
 		return
 	}
 	if w.cut[from]&(1<<uint(to)) != 0 {
-		w.fault(FaultPartitionDrop, from, to, &e, true)
+		w.fault(FaultPartitionDrop, from, to, &e, logHandler)
 		return
 	}
 	if w.chance(Decision{DecideDrop, from, to}, w.net.DropRate) {
-		w.fault(FaultDrop, from, to, &e, true)
+		w.fault(FaultDrop, from, to, &e, logHandler)
 		return
 	}
 	e.at = w.now + w.delay(from, to)
 	w.schedule(e)
 	if w.chance(Decision{DecideDup, from, to}, w.net.DupRate) {
-		w.fault(FaultDup, from, to, &e, true)
+		w.fault(FaultDup, from, to, &e, logHandler)
 		e.at = w.now + w.delay(from, to)
 		w.schedule(e)
 	}
@@ -744,7 +758,7 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		size := min(w.historyN, historySize)
 		old := w.history[w.decide.Intn(Decision{Kind: DecideRedeliverPick}, size)]
 		r := event[M]{kind: EventDeliver, from: old.from, to: old.to, msg: old.msg}
-		w.fault(FaultRedeliver, old.from, old.to, &r, true)
+		w.fault(FaultRedeliver, old.from, old.to, &r, logHandler)
 		r.at = w.now + w.delay(old.from, old.to)
 		w.schedule(r)
 	}
