@@ -158,7 +158,7 @@ func TestLivenessIsJudgedAfterTheHeal(t *testing.T) {
 		t.Fatalf("want a liveness violation judged at the deadline, got %+v", r)
 	}
 	v := r.Violations[0]
-	if v.Time != c.HealAt+c.Liveness || !strings.Contains(v.Message, "had not learned it by t=5000") {
+	if v.Time != c.HealAt+c.Liveness || !strings.Contains(v.Message, fmt.Sprintf("had not learned it by t=%d", c.HealAt+c.Liveness)) {
 		t.Fatalf("violation %v: want it stamped at the deadline t=%d", &v, c.HealAt+c.Liveness)
 	}
 }

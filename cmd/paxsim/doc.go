@@ -239,7 +239,7 @@
 //	      without END it lasts until --heal-at (default none)
 //	  --heal-at TICK
 //	      at TICK every fault heals and liveness starts to be judged; 0 means
-//	      faults never heal and liveness is not judged (default 2000)
+//	      faults never heal and liveness is not judged (default 600)
 //	  --liveness TICKS
 //	      TICKS after --heal-at by which a value must be chosen and learned by
 //	      every replica (default 3000)
