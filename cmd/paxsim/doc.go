@@ -43,12 +43,12 @@
 //	Flags:
 //	  --check-determinism
 //	      run the seed twice and report the first divergent event if the runs
-//	      differ
+//	      differ (default off)
 //	  --html FILE
 //	      when the client history is not linearizable, write its annotated
 //	      timeline to FILE (HTML) (default none)
 //	  --json
-//	      print one JSON object instead of the text report
+//	      print one JSON object instead of the text report (default off)
 //	  --record FILE
 //	      write the run's decision trace to FILE (replay and shrink read it)
 //	      (default none)
@@ -56,7 +56,7 @@
 //	      the seed N to run (required)
 //	  --trace
 //	      print the readable event trace before the report (with --json: as the
-//	      trace list)
+//	      trace list) (default off)
 //
 //	It takes the config flags, listed below.
 //
@@ -85,11 +85,11 @@
 //	Flags:
 //	  --check-determinism
 //	      run every seed twice and report the first divergent event of any that
-//	      differ
+//	      differ (default off)
 //	  --json
-//	      print the summary as one JSON object
+//	      print the summary as one JSON object (default off)
 //	  --no-shrink
-//	      do not shrink failing traces before grouping them
+//	      do not shrink failing traces before grouping them (default off)
 //	  --out DIR
 //	      write a folder per failure group into DIR (default paxsim-failures)
 //	  --seeds N
@@ -133,7 +133,7 @@
 //	      when the client history is not linearizable, write its annotated
 //	      timeline to FILE (HTML) (default none)
 //	  --json
-//	      print one JSON object instead of the text report
+//	      print one JSON object instead of the text report (default off)
 //	  --seed N
 //	      the seed N to run (required without FILE)
 //	  --trace
@@ -175,7 +175,7 @@
 //
 //	Flags:
 //	  --json
-//	      print a JSON list of {name, breaks, summary}
+//	      print a JSON list of {name, breaks, summary} (default off)
 //
 // # paxsim help
 //

@@ -126,7 +126,9 @@ func writeFlag(w io.Writer, f *flag.Flag) {
 		fmt.Fprintf(w, " %s", name)
 	}
 	switch {
-	case isBool && f.DefValue == "false", strings.Contains(usage, "(required"):
+	case strings.Contains(usage, "(required"):
+	case isBool && f.DefValue == "false":
+		usage += " (default off)"
 	case f.DefValue == "":
 		usage += " (default none)"
 	default:
