@@ -31,7 +31,7 @@
 //
 // # paxsim run
 //
-//	usage: paxsim run --seed N [config flags] [--trace] [--json] [--check-determinism]
+//	usage: paxsim run --seed N [config flags] [--trace] [--json] [--check-determinism] [--record FILE] [--html FILE]
 //
 //	Run runs one seed of the configured cluster and judges it. The report opens
 //	with a SEED= line that lists every option, then gives the verdict, the chosen
@@ -104,7 +104,7 @@
 //
 // # paxsim replay
 //
-//	usage: paxsim replay (FILE | --seed N [config flags]) [--trace=false] [--json]
+//	usage: paxsim replay (FILE | --seed N [config flags]) [--trace=false] [--json] [--html FILE]
 //
 //	Replay runs a failure again and prints its event trace and the same report
 //	as run. FILE is one of two kinds:

@@ -16,7 +16,7 @@ import (
 
 var replayCmd = &command{
 	name:   "replay",
-	usage:  "(FILE | --seed N [config flags]) [--trace=false] [--json]",
+	usage:  "(FILE | --seed N [config flags]) [--trace=false] [--json] [--html FILE]",
 	short:  "run a decision trace, a reproducer file or a seed again, with its trace",
 	config: true,
 	long: `Replay runs a failure again and prints its event trace and the same report

@@ -19,7 +19,7 @@ import (
 
 var runCmd = &command{
 	name:   "run",
-	usage:  "--seed N [config flags] [--trace] [--json] [--check-determinism]",
+	usage:  "--seed N [config flags] [--trace] [--json] [--check-determinism] [--record FILE] [--html FILE]",
 	short:  "run one seed and judge it",
 	config: true,
 	long: `Run runs one seed of the configured cluster and judges it. The report opens
