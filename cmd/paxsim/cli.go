@@ -154,6 +154,9 @@ func parseFlags(cmd *command, args []string) (*options, []string, error) {
 		pos, args = append(pos, rest[0]), rest[1:]
 	}
 	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	if o.set["nodes"] && !o.set["proposers"] && o.cfg.Nodes >= 1 && o.cfg.Proposers > o.cfg.Nodes {
+		o.cfg.Proposers = o.cfg.Nodes // the default two proposers do not fit: use every replica
+	}
 	return o, pos, nil
 }
 
