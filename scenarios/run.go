@@ -172,12 +172,13 @@ type runner struct {
 	retried  bool     // clients without an answer asked again after the heal
 	lines    []string // the decision trace, with Options.Record
 	healLine int      // index of the "heal" line in lines, or 0
+	healedAt int64    // when the heal happened
 }
 
 // log records one decision-trace line.
 func (r *runner) log(line string) {
 	if line == "heal" {
-		r.healLine = len(r.lines)
+		r.healLine, r.healedAt = len(r.lines), int64(r.world.Now())
 	}
 	r.lines = append(r.lines, line)
 }
@@ -283,9 +284,9 @@ func (r *runner) retryClients() {
 // liveness bound.
 func (r *runner) livenessPhase() {
 	w := r.world
+	w.SetDecider(sim.NewRandom(r.res.Seed)) // the restarts' and messages' draws too
 	w.Heal()
 	w.SwitchToTimed()
-	w.SetDecider(sim.NewRandom(r.res.Seed))
 	now := w.Now()
 	r.loop(now, now+sim.Time(r.cfg.Liveness), now+sim.Time(r.cfg.Liveness))
 }

@@ -184,7 +184,7 @@ func (r *runner) trace() *Trace {
 	lines := r.lines
 	healed := r.healLine > 0 || (len(lines) > 0 && lines[0] == "heal")
 	lateSafety := len(r.res.Violations) > 0 && r.res.Violations[0].Property != checker.Liveness &&
-		healed && r.res.Violations[0].Time > r.cfg.HealAt
+		healed && r.res.Violations[0].Time > r.healedAt
 	if healed && !lateSafety {
 		lines = append(lines[:r.healLine+1:r.healLine+1], "liveness")
 	}
