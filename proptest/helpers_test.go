@@ -15,10 +15,12 @@ import (
 	"github.com/paxsim/paxsim/scenarios"
 )
 
-// Cases per property: defaultChecks on a plain `go test`, longChecks with
-// PAXSIM_LONG=1; -rapid.checks or RAPID_CHECKS overrides both.
+// Cases per property: defaultChecks on a plain `go test`, shortChecks with
+// -short (CI's race run), longChecks with PAXSIM_LONG=1; -rapid.checks or
+// RAPID_CHECKS overrides them all.
 const (
 	defaultChecks = 10_000
+	shortChecks   = 500
 	longChecks    = 1_000_000
 )
 
@@ -27,8 +29,11 @@ func check(t *testing.T, prop func(*rapid.T)) {
 	t.Helper()
 	if !checksChosen() {
 		n := defaultChecks
-		if long() {
+		switch {
+		case long():
 			n = longChecks
+		case testing.Short():
+			n = shortChecks
 		}
 		setFlag(t, "rapid.checks", strconv.Itoa(n))
 	}
