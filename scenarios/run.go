@@ -173,6 +173,9 @@ type runner struct {
 	lines    []string // the decision trace, with Options.Record
 	healLine int      // index of the "heal" line in lines, or 0
 	healedAt int64    // when the heal happened
+	// onObserve, when set, also receives every observation (scenario
+	// printouts).
+	onObserve func(sim.NodeID, checker.Observation)
 }
 
 // log records one decision-trace line.
@@ -341,6 +344,9 @@ func (r *runner) observe(node sim.NodeID, o checker.Observation) {
 	}
 	if r.opts.Trace != nil {
 		fmt.Fprintf(r.opts.Trace, "    node %d %s\n", node, o)
+	}
+	if r.onObserve != nil {
+		r.onObserve(node, o)
 	}
 }
 

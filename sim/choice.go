@@ -301,3 +301,7 @@ func (w *World[M, D, O]) mustBeChoice() {
 		panic("sim: a choice-mode call on a timed world")
 	}
 }
+
+// Durable returns what node id last persisted: its state as a crash would
+// leave it. Scenario printouts show it after every step.
+func (w *World[M, D, O]) Durable(id NodeID) D { return w.slots[id].durable }

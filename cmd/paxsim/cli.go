@@ -48,6 +48,8 @@ type options struct {
 	out              string
 	record           string // run: where to write the decision trace
 	html             string // run, replay: where to write a non-linearizable history
+	all              bool   // scenario run --all
+	variant          string // scenario run --variant
 	noShrink         bool
 	set              map[string]bool // the flags given on the command line
 }
@@ -57,7 +59,7 @@ type options struct {
 var commands []*command
 
 func init() {
-	commands = []*command{runCmd, campaignCmd, replayCmd, shrinkCmd, variantsCmd, helpCmd, versionCmd}
+	commands = []*command{runCmd, campaignCmd, replayCmd, shrinkCmd, scenarioCmd, variantsCmd, helpCmd, versionCmd}
 }
 
 func lookupCommand(name string) *command {

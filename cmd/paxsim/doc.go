@@ -20,6 +20,7 @@
 //		campaign   run many seeds in parallel and sum up what they found
 //		replay     run a decision trace, a reproducer file or a seed again, with its trace
 //		shrink     reduce a failing decision trace to the fewest steps that still fail
+//		scenario   list or run the scripted scenarios (the seed notes' Q&A)
 //		variants   list the deliberately broken protocol variants
 //		help       explain a command and its flags
 //		version    print paxsim's version
@@ -164,6 +165,37 @@
 //	      give up after N replays (default 20000)
 //	  --out FILE
 //	      write the shrunk trace to FILE (- for standard output) (default none)
+//
+// # paxsim scenario
+//
+//	usage: paxsim scenario list | run (NAME ... | --all) [--variant NAME]
+//
+//	Scenario runs scripted schedules: named runs, one step a line (this message
+//	is delivered to that replica, that one dropped, this replica crashes), each
+//	with the outcome it must produce. The qa- scenarios answer the seed notes'
+//	questions with runs one can watch, under the correct protocol and, where the
+//	answer is a counterexample, under the variant that gets it wrong.
+//
+//	  paxsim scenario list              names and one-line summaries
+//	  paxsim scenario run NAME ...      run the named scenarios
+//	  paxsim scenario run --all         run them all
+//
+//	Run prints each run as a message sequence: every step as taken (who sent
+//	what to whom), what the replicas did (promised, accepted, proposed,
+//	learned), every acceptor's durable state after it, as N{p promised ballot,
+//	a (accepted ballot, value)}, and the verdict against the expectation. It
+//	exits 0 when every expectation holds and 1 when one does not. With
+//	--variant, every run uses that protocol variant instead of its own and no
+//	expectation applies: it exits 1 if a run breaks a property.
+//
+//	The scenario files live in testdata/scenarios; the binary carries them.
+//
+//	Flags:
+//	  --all
+//	      run every scenario (default off)
+//	  --variant NAME
+//	      run every step under protocol variant NAME ('paxsim variants' lists
+//	      them) (default none)
 //
 // # paxsim variants
 //

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/paxsim/paxsim/protocol"
+	"github.com/paxsim/paxsim/scenarios"
+)
+
+var scenarioCmd = &command{
+	name:  "scenario",
+	usage: "list | run (NAME ... | --all) [--variant NAME]",
+	short: "list or run the scripted scenarios (the seed notes' Q&A)",
+	long: `Scenario runs scripted schedules: named runs, one step a line (this message
+is delivered to that replica, that one dropped, this replica crashes), each
+with the outcome it must produce. The qa- scenarios answer the seed notes'
+questions with runs one can watch, under the correct protocol and, where the
+answer is a counterexample, under the variant that gets it wrong.
+
+  paxsim scenario list              names and one-line summaries
+  paxsim scenario run NAME ...      run the named scenarios
+  paxsim scenario run --all         run them all
+
+Run prints each run as a message sequence: every step as taken (who sent
+what to whom), what the replicas did (promised, accepted, proposed,
+learned), every acceptor's durable state after it, as N{p promised ballot,
+a (accepted ballot, value)}, and the verdict against the expectation. It
+exits 0 when every expectation holds and 1 when one does not. With
+--variant, every run uses that protocol variant instead of its own and no
+expectation applies: it exits 1 if a run breaks a property.
+
+The scenario files live in testdata/scenarios; the binary carries them.`,
+	flags: func(fs *flag.FlagSet, o *options) {
+		fs.BoolVar(&o.all, "all", false, "run every scenario")
+		fs.StringVar(&o.variant, "variant", "", "run every step under protocol variant `NAME` ('paxsim variants' lists them)")
+	},
+	run: runScenarioCmd,
+}
+
+func runScenarioCmd(_ context.Context, x *invocation, o *options, args []string) error {
+	if len(args) == 0 {
+		return usageErrorf("scenario", "scenario needs list or run")
+	}
+	all, err := scenarios.Scenarios()
+	if err != nil {
+		return fmt.Errorf("the scenario files shipped with paxsim are broken: %v", err)
+	}
+	switch args[0] {
+	case "list":
+		if len(args) > 1 || o.all || o.variant != "" {
+			return usageErrorf("scenario", "scenario list takes no arguments")
+		}
+		tw := tabwriter.NewWriter(x.stdout, 0, 8, 2, ' ', 0)
+		fmt.Fprintf(tw, "SCENARIO\tRUNS\tSUMMARY\n")
+		for _, s := range all {
+			fmt.Fprintf(tw, "%s\t%d\t%s\n", s.Name, len(s.Runs), s.Summary)
+		}
+		return tw.Flush()
+	case "run":
+	default:
+		return usageErrorf("scenario", "unknown scenario subcommand %q (want list or run)", args[0])
+	}
+	chosen, err := pickScenarios(all, args[1:], o.all)
+	if err != nil {
+		return err
+	}
+	if o.variant != "" {
+		if _, err := protocol.LookupVariant(o.variant); err != nil {
+			return usageErrorf("scenario", "invalid value for --variant: %v", err)
+		}
+	}
+	runs, failed := 0, 0
+	for _, s := range chosen {
+		for _, run := range s.Runs {
+			runs++
+			expect := "expect " + run.Expect
+			if o.variant != "" {
+				run.Variant, expect = o.variant, "no expectation (--variant)"
+			}
+			fmt.Fprintf(x.stdout, "== %s (line %d): variant %s, %s\n", s.Name, run.Line, run.Variant, expect)
+			res, err := scenarios.RunScenario(s, run, x.stdout)
+			var te *scenarios.TraceError
+			if errors.As(err, &te) {
+				return inputErrorf("%v", err)
+			} else if err != nil {
+				return err
+			}
+			if (o.variant == "" && !res.Holds) || (o.variant != "" && res.Failed()) {
+				failed++
+			}
+			fmt.Fprintln(x.stdout)
+		}
+	}
+	switch {
+	case o.variant != "":
+		fmt.Fprintf(x.stdout, "%d scenarios, %d runs under %s: %d broke a property\n", len(chosen), runs, o.variant, failed)
+	case failed == 0:
+		fmt.Fprintf(x.stdout, "%d scenarios, %d runs: every expectation holds\n", len(chosen), runs)
+	default:
+		fmt.Fprintf(x.stdout, "%d scenarios, %d runs: %d expectations DO NOT HOLD\n", len(chosen), runs, failed)
+	}
+	if failed > 0 {
+		return errFound
+	}
+	return nil
+}
+
+func pickScenarios(all []*scenarios.Scenario, names []string, everything bool) ([]*scenarios.Scenario, error) {
+	switch {
+	case everything && len(names) > 0:
+		return nil, usageErrorf("scenario", "scenario run takes names or --all, not both")
+	case everything:
+		return all, nil
+	case len(names) == 0:
+		return nil, usageErrorf("scenario", "scenario run needs a NAME or --all ('paxsim scenario list' names them)")
+	}
+	var out []*scenarios.Scenario
+	for _, name := range names {
+		s, err := scenarios.LookupScenario(name)
+		if err != nil {
+			return nil, usageErrorf("scenario", "%v", err)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
