@@ -35,6 +35,10 @@ type Options struct {
 	NoShrink bool
 	// ShrinkBudget bounds the replays of one shrink (0: the default).
 	ShrinkBudget int
+	// MaxShrinks is how many failing seeds, the lowest first, are recorded
+	// and shrunk to find their group; the rest join a group per property
+	// unshrunk. 0 means DefaultMaxShrinks; negative, every failure.
+	MaxShrinks int
 	// Progress, when set, is called about every ProgressEvery (default
 	// 250ms) and once at the end, from one goroutine.
 	Progress      func(Progress)
@@ -49,12 +53,20 @@ type Progress struct {
 	Elapsed     time.Duration
 }
 
+// DefaultMaxShrinks is how many failures a campaign shrinks by default:
+// enough to see every shape a bug takes, few enough that a variant failing
+// every seed still finishes in seconds.
+const DefaultMaxShrinks = 64
+
 // Failure is one failing seed.
 type Failure struct {
 	Seed       uint64            `json:"seed"`
 	Violation  checker.Violation `json:"violation"`
 	Signature  string            `json:"signature"`
 	Reproducer string            `json:"reproducer,omitempty"`
+
+	reproducer Reproducer
+	res        scenarios.Result // what explain needs of the run
 }
 
 // Divergence is a seed whose two runs differed: a determinism bug.
@@ -71,9 +83,9 @@ type Summary struct {
 	Violations       int              `json:"violations"` // failing seeds
 	ByProperty       map[string]int   `json:"by_property"`
 	Events           int64            `json:"events"`
-	WallSeconds      float64          `json:"wall_seconds"`
-	ShrinkSeconds    float64          `json:"shrink_seconds"` // worker time spent recording and shrinking failures
-	EventsPerSecond  float64          `json:"events_per_second"`
+	WallSeconds      float64          `json:"wall_seconds"`      // the whole campaign, shrinking included
+	ShrinkSeconds    float64          `json:"shrink_seconds"`    // wall time spent recording and shrinking failures
+	EventsPerSecond  float64          `json:"events_per_second"` // while seeds ran
 	SeedsPerSecond   float64          `json:"seeds_per_second"`
 	Faults           map[string]int64 `json:"faults"`
 	Stops            map[string]int   `json:"stops"`            // why runs ended
@@ -97,8 +109,6 @@ type tally struct {
 	stops                    map[string]int
 	failures                 []Failure
 	divergences              []Divergence
-	groups                   map[string]*Group
-	shrinking                time.Duration
 }
 
 // Run runs the campaign. It returns a *scenarios.ConfigError for a bad
@@ -142,6 +152,8 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	stopProgress()
 	s := merge(tallies, o, workers, time.Since(began))
 	s.Interrupted = ctx.Err() != nil && s.Seeds < o.Seeds
+	explainFailures(ctx, o, &s, workers)
+	s.WallSeconds = time.Since(began).Seconds() // rates above count the runs only
 	return s, nil
 }
 
@@ -173,22 +185,79 @@ func runSeed(o Options, seed uint64, t *tally) (int64, bool) {
 	if !res.Failed() {
 		return res.Events, false
 	}
-	f := Failure{Seed: seed, Violation: res.Violations[0]}
+	t.failures = append(t.failures, Failure{
+		Seed: seed, Violation: res.Violations[0], reproducer: NewReproducer(o.Config, &res),
+		res: scenarios.Result{Seed: seed, Violations: res.Violations[:1], Linearizability: res.Linearizability},
+	})
+	return res.Events, true
+}
+
+// explainFailures groups the failures (sorted by seed): the lowest
+// MaxShrinks are recorded and shrunk on parallel workers and grouped by
+// signature; the rest join one group per property. Then it writes each
+// group's folder and every seed's reproducer. The result is the same for
+// any number of workers.
+func explainFailures(ctx context.Context, o Options, s *Summary, workers int) {
+	limit := o.MaxShrinks
+	switch {
+	case limit == 0:
+		limit = DefaultMaxShrinks
+	case limit < 0:
+		limit = len(s.Failures)
+	}
+	limit = min(limit, len(s.Failures))
 	began := time.Now()
-	g := explain(o, seed, &res)
-	t.shrinking += time.Since(began)
-	f.Signature = g.Signature
-	if o.OutDir != "" {
-		path, err := NewReproducer(o.Config, &res).Write(filepath.Join(o.OutDir, g.Signature))
-		if err != nil {
-			f.Reproducer = "error: " + err.Error()
-		} else {
-			f.Reproducer = path
+	explained := make([]Group, limit)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(workers, max(limit, 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < limit && ctx.Err() == nil; i = int(next.Add(1) - 1) {
+				f := &s.Failures[i]
+				explained[i] = explain(o, f.Seed, &f.res)
+			}
+		}()
+	}
+	wg.Wait()
+	if limit > 0 {
+		s.ShrinkSeconds = time.Since(began).Seconds()
+	}
+	index := map[string]int{}
+	for i := range s.Failures {
+		f := &s.Failures[i]
+		g := explained[min(i, len(explained)-1)]
+		if i >= limit || g.Signature == "" { // beyond the limit, or interrupted
+			p := string(f.Violation.Property)
+			g = Group{Signature: p + "-unshrunk", Property: p, Message: fmt.Sprintf(
+				"%s: not recorded or shrunk (only the first %d failures are; --max-shrinks sets it)", f.Violation.Message, limit)}
+		}
+		f.Signature = g.Signature
+		k, ok := index[g.Signature]
+		if !ok {
+			k = len(s.Groups)
+			index[g.Signature] = k
+			s.Groups = append(s.Groups, g)
+			s.Groups[k].Seeds = nil
+		}
+		s.Groups[k].Seeds = append(s.Groups[k].Seeds, f.Seed)
+		if o.OutDir != "" {
+			path, err := f.reproducer.Write(filepath.Join(o.OutDir, g.Signature))
+			if err != nil {
+				f.Reproducer = "error: " + err.Error()
+			} else {
+				f.Reproducer = path
+			}
 		}
 	}
-	t.failures = append(t.failures, f)
-	t.record(g)
-	return res.Events, true
+	if o.OutDir != "" {
+		for i := range s.Groups {
+			if err := writeGroup(o.OutDir, &s.Groups[i]); err != nil {
+				s.Groups[i].Dir = "error: " + err.Error()
+			}
+		}
+	}
 }
 
 // explain records a failing seed's decision trace, shrinks it and names
@@ -231,7 +300,6 @@ func merge(tallies []tally, o Options, workers int, wall time.Duration) Summary 
 		s.Seeds += t.seeds
 		s.Events += t.events
 		s.LivenessChecked += t.liveness
-		s.ShrinkSeconds += t.shrinking.Seconds()
 		s.Decided += t.decided
 		hash += t.hash
 		for k, n := range t.faults {
@@ -251,14 +319,7 @@ func merge(tallies []tally, o Options, workers int, wall time.Duration) Summary 
 	for _, f := range s.Failures {
 		s.ByProperty[string(f.Violation.Property)]++
 	}
-	s.Groups = mergeGroups(tallies)
-	for i := range s.Groups {
-		if o.OutDir != "" {
-			if err := writeGroup(o.OutDir, &s.Groups[i]); err != nil {
-				s.Groups[i].Dir = "error: " + err.Error()
-			}
-		}
-	}
+	s.Groups = []Group{}
 	s.Violations = len(s.Failures)
 	s.CampaignHash = FormatHash(hash)
 	s.WallSeconds = wall.Seconds()

@@ -60,55 +60,6 @@ func signature(property string, t *scenarios.Trace) (string, []string) {
 	return fmt.Sprintf("%s-%08x", property, h.Sum32()), shape
 }
 
-// record adds a failing seed to its group, keeping the lowest seed's traces.
-func (t *tally) record(g Group) {
-	if t.groups == nil {
-		t.groups = map[string]*Group{}
-	}
-	have, ok := t.groups[g.Signature]
-	if !ok {
-		t.groups[g.Signature] = &g
-		return
-	}
-	have.Seeds = append(have.Seeds, g.Seeds...)
-	if g.Seeds[0] < have.Seeds[0] {
-		have.StepsBefore, have.StepsAfter, have.Message = g.StepsBefore, g.StepsAfter, g.Message
-		have.trace, have.shrunk, have.history = g.trace, g.shrunk, g.history
-	}
-}
-
-// mergeGroups folds the workers' groups into one list, sorted by first
-// seed, with seeds sorted: the same for any number of workers.
-func mergeGroups(tallies []tally) []Group {
-	all := map[string]*Group{}
-	var keys []string
-	for i := range tallies {
-		for key, g := range tallies[i].groups { // order-free: merged by key, sorted below
-			if have, ok := all[key]; ok {
-				lowest := min(have.Seeds[0], g.Seeds[0])
-				have.Seeds = append(have.Seeds, g.Seeds...)
-				if lowest == g.Seeds[0] && lowest != have.Seeds[0] {
-					have.StepsBefore, have.StepsAfter, have.Message = g.StepsBefore, g.StepsAfter, g.Message
-					have.trace, have.shrunk, have.history = g.trace, g.shrunk, g.history
-				}
-				continue
-			}
-			copied := *g
-			copied.Seeds = append([]uint64(nil), g.Seeds...)
-			all[key] = &copied
-			keys = append(keys, key)
-		}
-	}
-	out := make([]Group, 0, len(keys))
-	for _, key := range keys {
-		g := all[key]
-		sort.Slice(g.Seeds, func(i, j int) bool { return g.Seeds[i] < g.Seeds[j] })
-		out = append(out, *g)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Seeds[0] < out[j].Seeds[0] })
-	return out
-}
-
 // writeGroup writes a group's folder: the representative's original and
 // shrunk decision traces, the seeds and a summary. Each seed's reproducer
 // is written there as it fails.

@@ -21,7 +21,7 @@ const failuresShown = 5
 
 var campaignCmd = &command{
 	name:   "campaign",
-	usage:  "--seeds N [--start S] [--workers K] [--out DIR] [--no-shrink] [--json] [--check-determinism] [config flags]",
+	usage:  "--seeds N [--start S] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [config flags]",
 	short:  "run many seeds in parallel and sum up what they found",
 	config: true,
 	long: `Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
@@ -33,7 +33,8 @@ of workers.
 Every failing seed's decision trace is shrunk (delta debugging: the fewest
 steps that still break the same property) and failures are grouped by
 signature: the violated property and the shape of the shrunk trace, so that
-ten seeds of one bug make one report. Each group gets a folder in --out,
+ten seeds of one bug make one report. Only the lowest --max-shrinks failing
+seeds are shrunk; the rest join a group per property, PROPERTY-unshrunk. Each group gets a folder in --out,
 written only when a seed fails: seed-N.json reproducers of every seed,
 seed-N.trace (the lowest seed's decision trace), shrunk.trace, seeds.txt
 and summary.json. --no-shrink skips shrinking: faster, but groups split.
@@ -47,6 +48,7 @@ interrupted. It exits 1 if a seed failed or a seed was nondeterministic.`,
 		fs.IntVar(&o.workers, "workers", 0, "`K` seeds run in parallel; 0 means one per CPU (runtime.NumCPU)")
 		fs.StringVar(&o.out, "out", "paxsim-failures", "write a folder per failure group into `DIR`")
 		fs.BoolVar(&o.noShrink, "no-shrink", false, "do not shrink failing traces before grouping them")
+		fs.IntVar(&o.maxShrinks, "max-shrinks", campaign.DefaultMaxShrinks, "record and shrink the lowest `N` failing seeds; the rest are grouped by property (-1: all)")
 		fs.BoolVar(&o.json, "json", false, "print the summary as one JSON object")
 		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run every seed twice and report the first divergent event of any that differ")
 	},
@@ -74,7 +76,7 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 	}
 	opts := campaign.Options{
 		Config: o.cfg, Start: o.start, Seeds: o.seeds, Workers: o.workers,
-		CheckDeterminism: o.checkDeterminism, OutDir: o.out, NoShrink: o.noShrink,
+		CheckDeterminism: o.checkDeterminism, OutDir: o.out, NoShrink: o.noShrink, MaxShrinks: o.maxShrinks,
 	}
 	var bar *progressBar
 	if isTerminal(x.stderr) {
@@ -141,7 +143,7 @@ func writeCampaignText(w io.Writer, c scenarios.Config, s *campaign.Summary, che
 	}
 	field("events", "%d", s.Events)
 	if s.ShrinkSeconds > 0 {
-		field("wall time", "%.2fs (recording and shrinking failures took %.2f worker-seconds)", s.WallSeconds, s.ShrinkSeconds)
+		field("wall time", "%.2fs (recording and shrinking failures took %.2fs of it)", s.WallSeconds, s.ShrinkSeconds)
 	} else {
 		field("wall time", "%.2fs", s.WallSeconds)
 	}
@@ -250,9 +252,12 @@ func writeGroupText(w io.Writer, c scenarios.Config, g *campaign.Group) {
 		fmt.Fprintf(w, "    folder:     %s\n", g.Dir)
 	default:
 		fmt.Fprintf(w, "    folder:     %s\n", g.Dir)
-		trace := filepath.Join(g.Dir, fmt.Sprintf("seed-%d.trace", g.Seeds[0]))
-		if g.StepsAfter > 0 {
+		trace := filepath.Join(g.Dir, fmt.Sprintf("seed-%d.json", g.Seeds[0])) // not recorded
+		switch {
+		case g.StepsAfter > 0:
 			trace = filepath.Join(g.Dir, "shrunk.trace")
+		case g.StepsBefore > 0:
+			trace = filepath.Join(g.Dir, fmt.Sprintf("seed-%d.trace", g.Seeds[0]))
 		}
 		fmt.Fprintf(w, "    replay:     paxsim replay %s\n", shellQuote(trace))
 	}

@@ -51,6 +51,7 @@ type options struct {
 	all              bool   // scenario run --all
 	variant          string // scenario run --variant
 	noShrink         bool
+	maxShrinks       int
 	set              map[string]bool // the flags given on the command line
 }
 

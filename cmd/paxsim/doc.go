@@ -63,7 +63,7 @@
 //
 // # paxsim campaign
 //
-//	usage: paxsim campaign --seeds N [--start S] [--workers K] [--out DIR] [--no-shrink] [--json] [--check-determinism] [config flags]
+//	usage: paxsim campaign --seeds N [--start S] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [config flags]
 //
 //	Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
 //	and sums up what they found: violations by property, failures grouped by
@@ -74,7 +74,8 @@
 //	Every failing seed's decision trace is shrunk (delta debugging: the fewest
 //	steps that still break the same property) and failures are grouped by
 //	signature: the violated property and the shape of the shrunk trace, so that
-//	ten seeds of one bug make one report. Each group gets a folder in --out,
+//	ten seeds of one bug make one report. Only the lowest --max-shrinks failing
+//	seeds are shrunk; the rest join a group per property, PROPERTY-unshrunk. Each group gets a folder in --out,
 //	written only when a seed fails: seed-N.json reproducers of every seed,
 //	seed-N.trace (the lowest seed's decision trace), shrunk.trace, seeds.txt
 //	and summary.json. --no-shrink skips shrinking: faster, but groups split.
@@ -89,6 +90,9 @@
 //	      differ (default off)
 //	  --json
 //	      print the summary as one JSON object (default off)
+//	  --max-shrinks N
+//	      record and shrink the lowest N failing seeds; the rest are grouped by
+//	      property (-1: all) (default 64)
 //	  --no-shrink
 //	      do not shrink failing traces before grouping them (default off)
 //	  --out DIR
