@@ -27,6 +27,24 @@ const (
 	// in which every propose returns the value of the first one (checked by
 	// package linearize).
 	Linearizability Property = "linearizability"
+
+	// The early checks: invariants that correct Paxos keeps at every
+	// acceptor and proposer. A bug that breaks agreement usually breaks one
+	// of them first, at the step that explains it; each is judged at the
+	// observation that breaks it, so that step is the one reported.
+
+	// PromiseIntegrity: a promise reports an accepted (ballot, value) that
+	// the promising acceptor did accept, or nothing (zero ballot, no
+	// value). A promise reporting a ballot its acceptor never accepted at
+	// misleads the proposer's choice of value (the one-ballot bug).
+	PromiseIntegrity Property = "promise-integrity"
+	// OneValuePerBallot: at most one value is proposed or accepted per
+	// ballot, since a ballot belongs to one proposer, which proposes once.
+	OneValuePerBallot Property = "one-value-per-ballot"
+	// PromiseMonotonicity: an acceptor's promises never decrease: it never
+	// promises a ballot below one it promised or accepted before, crashes
+	// and restarts included (a forgetful acceptor breaks it).
+	PromiseMonotonicity Property = "promise-monotonicity"
 )
 
 // Violation is a broken property with the evidence that shows it.
@@ -67,22 +85,38 @@ type vote struct {
 	voters   uint64
 }
 
+// ballotValue is the one value that a ballot of one instance carries.
+type ballotValue struct {
+	instance int64
+	ballot   Ballot
+	value    Value
+	node     int  // who first proposed or accepted it, for evidence
+	kind     Kind // Proposed or Accepted
+}
+
 type learnKey struct {
 	node     int
 	instance int64
 }
 
-// Safety checks agreement, validity and learner integrity at every
-// observation. The zero value is not usable; call NewSafety.
+// Safety checks agreement, validity, learner integrity and the early
+// checks at every observation. The zero value is not usable; call NewSafety.
 type Safety struct {
 	nodes  int
 	quorum int
 
-	votes    []vote
+	votes   []vote
+	ballots []ballotValue // the value of each (instance, ballot) proposed or accepted
+	// The highest ballot each acceptor promised or accepted, per instance:
+	// by node id for instance 0 (the only one of single-decree Paxos, on
+	// the hot path), in a map for the others.
+	highest0 []Ballot
+	highest  map[learnKey]Ballot
 	chosen   map[int64]Choice
 	invoked  map[Value]int64 // when each value's client first asked
 	learned  map[learnKey]Value
 	violated *Violation
+	all      []Violation // the first violation of each property
 	now      int64
 	event    int64
 }
@@ -91,11 +125,13 @@ type Safety struct {
 // quorum is a majority.
 func NewSafety(nodes int) *Safety {
 	return &Safety{
-		nodes:   nodes,
-		quorum:  nodes/2 + 1,
-		chosen:  make(map[int64]Choice),
-		invoked: make(map[Value]int64),
-		learned: make(map[learnKey]Value),
+		nodes:    nodes,
+		quorum:   nodes/2 + 1,
+		chosen:   make(map[int64]Choice),
+		invoked:  make(map[Value]int64),
+		learned:  make(map[learnKey]Value),
+		highest0: make([]Ballot, nodes+1),
+		highest:  make(map[learnKey]Ballot),
 	}
 }
 
@@ -127,16 +163,96 @@ func (c *Safety) Observe(node int, o Observation) {
 		if at, ok := c.invoked[o.Value]; !ok || c.now < at {
 			c.invoked[o.Value] = c.now
 		}
+	case Proposed:
+		c.oneValue(node, o)
+	case Promised:
+		c.promised(node, o)
 	case Accepted:
+		c.raise(node, o)
 		c.accepted(node, o)
 	case Learned:
 		c.learn(node, o)
 	}
 }
 
+// promised checks a promise: it reports what its acceptor accepted
+// (PromiseIntegrity) and does not go below an earlier promise or accept
+// (PromiseMonotonicity).
+func (c *Safety) promised(node int, o Observation) {
+	if !o.Prior.IsZero() || o.Value != None {
+		i := c.findVote(o.Instance, o.Prior, o.Value)
+		if i < 0 || c.votes[i].voters&(1<<uint(node)) == 0 {
+			c.violate(PromiseIntegrity, o.Instance,
+				fmt.Sprintf("node %d promises %s reporting (%s, %s) accepted, but it never accepted %s at %s",
+					node, o.Ballot, o.Prior, o.Value, o.Value, o.Prior),
+				c.acceptedBy(node, o.Instance))
+		}
+	}
+	if prev := c.highestBallot(node, o.Instance); o.Ballot.Less(prev) {
+		c.violate(PromiseMonotonicity, o.Instance,
+			fmt.Sprintf("node %d promises %s after promising or accepting %s", node, o.Ballot, prev))
+	}
+	c.raise(node, o)
+}
+
+// highestBallot is the highest ballot node promised or accepted in
+// instance, zero for none.
+func (c *Safety) highestBallot(node int, instance int64) Ballot {
+	if instance == 0 && node >= 0 && node < len(c.highest0) {
+		return c.highest0[node]
+	}
+	return c.highest[learnKey{node, instance}]
+}
+
+// raise records that node promised or accepted o.Ballot.
+func (c *Safety) raise(node int, o Observation) {
+	if !c.highestBallot(node, o.Instance).Less(o.Ballot) {
+		return
+	}
+	if o.Instance == 0 && node >= 0 && node < len(c.highest0) {
+		c.highest0[node] = o.Ballot
+		return
+	}
+	c.highest[learnKey{node, o.Instance}] = o.Ballot
+}
+
+// oneValue checks that o's ballot carries no other value than the one it
+// was first proposed or accepted with (OneValuePerBallot).
+func (c *Safety) oneValue(node int, o Observation) {
+	for i := len(c.ballots) - 1; i >= 0; i-- {
+		b := &c.ballots[i]
+		if b.ballot != o.Ballot || b.instance != o.Instance {
+			continue
+		}
+		if b.value != o.Value {
+			c.violate(OneValuePerBallot, o.Instance,
+				fmt.Sprintf("ballot %s carries two values: %s and %s", o.Ballot, b.value, o.Value),
+				fmt.Sprintf("node %d %s: (%s, %s)", b.node, b.kind, b.ballot, b.value),
+				fmt.Sprintf("node %d %s", node, o))
+		}
+		return
+	}
+	c.ballots = append(c.ballots, ballotValue{instance: o.Instance, ballot: o.Ballot, value: o.Value, node: node, kind: o.Kind})
+}
+
+// acceptedBy lists what node accepted in instance, as evidence.
+func (c *Safety) acceptedBy(node int, instance int64) string {
+	var parts []string
+	for _, v := range c.votes {
+		if v.instance == instance && v.voters&(1<<uint(node)) != 0 {
+			parts = append(parts, fmt.Sprintf("(%s, %s)", v.ballot, v.value))
+		}
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("node %d accepted nothing", node)
+	}
+	return fmt.Sprintf("node %d accepted %s", node, strings.Join(parts, ", "))
+}
+
 func (c *Safety) accepted(node int, o Observation) {
 	i := c.findVote(o.Instance, o.Ballot, o.Value)
 	if i < 0 {
+		c.oneValue(node, o) // a (ballot, value) not seen accepted yet
 		c.votes = append(c.votes, vote{instance: o.Instance, ballot: o.Ballot, value: o.Value})
 		i = len(c.votes) - 1
 	}
@@ -195,11 +311,21 @@ func (c *Safety) learn(node int, o Observation) {
 }
 
 func (c *Safety) violate(p Property, instance int64, msg string, evidence ...string) {
-	if c.violated != nil {
-		return
+	for _, v := range c.all {
+		if v.Property == p {
+			return // the first violation of each property is the one to see
+		}
 	}
-	c.violated = &Violation{Property: p, Time: c.now, Event: c.event, Instance: instance, Message: msg, Evidence: evidence}
+	c.all = append(c.all, Violation{Property: p, Time: c.now, Event: c.event, Instance: instance, Message: msg, Evidence: evidence})
+	if c.violated == nil {
+		c.violated = &c.all[0]
+	}
 }
+
+// Violations returns the first violation of each property, in the order
+// they happened. A run stops at the first; a scenario that goes on past it
+// (to show an early check and the broken agreement it announced) sees all.
+func (c *Safety) Violations() []Violation { return c.all }
 
 func (c *Safety) choiceEvidence(ch Choice) string {
 	return fmt.Sprintf("%s chosen at ballot %s: accepted by {%s}, a majority (%d of %d)",

@@ -228,3 +228,143 @@ func TestValidityWantsTheProposalFirst(t *testing.T) {
 		t.Fatalf("violation %v, want validity: chosen before proposed", v)
 	}
 }
+
+func promise(node int, round uint32, by int32, priorRound uint32, priorBy int32, v Value) step {
+	return step{node, Observation{Kind: Promised, Ballot: Ballot{round, by}, Prior: Ballot{priorRound, priorBy}, Value: v}}
+}
+func propose(node int, round uint32, by int32, v Value) step {
+	return step{node, Observation{Kind: Proposed, Ballot: Ballot{round, by}, Value: v}}
+}
+
+// TestEarlyChecks: the invariants whose break precedes a break of
+// agreement, each judged at the observation that breaks it.
+func TestEarlyChecks(t *testing.T) {
+	tests := []struct {
+		name     string
+		steps    []step
+		want     Property // "" means no violation
+		evidence string   // a substring of the violation's text
+	}{
+		// PromiseIntegrity.
+		{
+			name:  "a promise of nothing accepted",
+			steps: []step{promise(1, 1, 1, 0, 0, None)},
+		},
+		{
+			name:  "a promise reports the value its acceptor accepted",
+			steps: []step{invoke(1), accept(1, 1, 1, 1), promise(1, 2, 2, 1, 1, 1)},
+		},
+		{
+			name: "a promise reports an older accepted value",
+			// Not this check's business: the acceptor did accept it.
+			steps: []step{invoke(1), invoke(2), accept(1, 1, 1, 1), accept(1, 2, 2, 2), promise(1, 3, 3, 1, 1, 1)},
+		},
+		{
+			name: "a promise reports its own ballot as the accepted one",
+			// The one-ballot bug: the acceptor accepted v1 at 1.1 and,
+			// keeping one number, reports it at 2.2.
+			steps:    []step{invoke(1), accept(1, 1, 1, 1), promise(1, 2, 2, 2, 2, 1)},
+			want:     PromiseIntegrity,
+			evidence: "node 1 promises 2.2 reporting (2.2, v1) accepted, but it never accepted v1 at 2.2\n  node 1 accepted (1.1, v1)",
+		},
+		{
+			name:     "a promise reports another acceptor's value",
+			steps:    []step{invoke(1), accept(2, 1, 1, 1), promise(1, 2, 2, 1, 1, 1)},
+			want:     PromiseIntegrity,
+			evidence: "node 1 accepted nothing",
+		},
+		{
+			name:     "a promise reports a value without a ballot",
+			steps:    []step{invoke(1), accept(1, 1, 1, 1), promise(1, 2, 2, 0, 0, 1)},
+			want:     PromiseIntegrity,
+			evidence: "reporting (-, v1)",
+		},
+		{
+			name:     "a promise reports a ballot without a value",
+			steps:    []step{invoke(1), accept(1, 1, 1, 1), promise(1, 2, 2, 1, 1, None)},
+			want:     PromiseIntegrity,
+			evidence: "reporting (1.1, -)",
+		},
+		// OneValuePerBallot.
+		{
+			name:  "one value proposed and accepted in a ballot",
+			steps: []step{invoke(1), propose(1, 1, 1, 1), accept(1, 1, 1, 1), accept(2, 1, 1, 1)},
+		},
+		{
+			name:     "a ballot proposed with two values",
+			steps:    []step{invoke(1), invoke(2), propose(1, 1, 1, 1), propose(1, 1, 1, 2)},
+			want:     OneValuePerBallot,
+			evidence: "ballot 1.1 carries two values: v1 and v2\n  node 1 proposed: (1.1, v1)\n  node 1 proposes (1.1, v2)",
+		},
+		{
+			name:     "an acceptor accepts another value than the ballot's proposal",
+			steps:    []step{invoke(1), invoke(2), propose(1, 1, 1, 1), accept(2, 1, 1, 2)},
+			want:     OneValuePerBallot,
+			evidence: "node 2 accepts (1.1, v2)",
+		},
+		{
+			name:     "two acceptors accept different values in one ballot",
+			steps:    []step{invoke(1), invoke(2), accept(1, 1, 1, 1), accept(2, 1, 1, 2)},
+			want:     OneValuePerBallot,
+			evidence: "node 1 accepted: (1.1, v1)",
+		},
+		// PromiseMonotonicity.
+		{
+			name:  "a repeated promise",
+			steps: []step{promise(1, 2, 2, 0, 0, None), promise(1, 2, 2, 0, 0, None)},
+		},
+		{
+			name:  "promises of different acceptors are independent",
+			steps: []step{promise(1, 2, 2, 0, 0, None), promise(2, 1, 1, 0, 0, None)},
+		},
+		{
+			name:     "a promise below an earlier promise",
+			steps:    []step{promise(1, 2, 2, 0, 0, None), promise(1, 1, 1, 0, 0, None)},
+			want:     PromiseMonotonicity,
+			evidence: "node 1 promises 1.1 after promising or accepting 2.2",
+		},
+		{
+			name: "a promise below an earlier accept",
+			// The no-persist bug: a restarted acceptor forgot it accepted.
+			steps:    []step{invoke(1), promise(1, 2, 2, 0, 0, None), accept(1, 2, 2, 1), promise(1, 1, 3, 0, 0, None)},
+			want:     PromiseMonotonicity,
+			evidence: "node 1 promises 1.3 after promising or accepting 2.2",
+		},
+		{
+			name: "an accept below a promise",
+			// Not this check's business (it breaks agreement later).
+			steps: []step{invoke(1), promise(1, 2, 2, 0, 0, None), accept(1, 1, 1, 1)},
+		},
+		// The earliest violation is reported.
+		{
+			name: "the early check comes before the agreement it leads to",
+			steps: []step{invoke(1), invoke(2),
+				accept(1, 1, 1, 1), accept(2, 1, 1, 1), // v1 chosen at 1.1
+				promise(2, 3, 3, 3, 3, 1),               // reports v1 at 3.3 (one-ballot)
+				accept(2, 3, 3, 2), accept(3, 3, 3, 2)}, // v2 chosen at 3.3
+			want:     PromiseIntegrity,
+			evidence: "never accepted v1 at 3.3",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := NewSafety(3)
+			for i, s := range tt.steps {
+				c.At(int64(10*i), int64(i))
+				c.Observe(s.node, s.o)
+			}
+			v := c.Violation()
+			switch {
+			case tt.want == "" && v != nil:
+				t.Fatalf("unexpected violation: %v", v)
+			case tt.want != "" && v == nil:
+				t.Fatalf("want a %s violation, got none", tt.want)
+			case tt.want != "" && v.Property != tt.want:
+				t.Fatalf("violation %s, want %s: %v", v.Property, tt.want, v)
+			}
+			if tt.evidence != "" && !strings.Contains(v.String(), tt.evidence) {
+				t.Errorf("violation %q does not mention %q", v, tt.evidence)
+			}
+		})
+	}
+}

@@ -11,5 +11,11 @@
 // a majority accepted in one ballot, from a commit broadcast or by asking.
 //
 // Buggy variants (see Variants) are small named deviations selected per run,
-// so that the harness can prove it catches each one.
+// so that the harness can prove it catches each one: the catalogue of the
+// seed notes' wrong answers (one-ballot, no-promise, value-only-learner)
+// and of classic Paxos bugs (a proposer that adopts the wrong value, skips
+// or miscounts a quorum, reuses stale promises or never randomizes its
+// backoff; an acceptor that skips its promise check or forgets its state).
+// A Node tests its variant as one precomputed bit per deviation, and every
+// deviating line in paxos.go is marked "variant NAME".
 package protocol

@@ -29,6 +29,16 @@ const (
 
 const maxBackoffShift = 4
 
+// fixedBackoffDiv sets the variant fixed-backoff's timer: RetryTicks/4,
+// which is one maximum one-way delay when RetryTicks is four of them (as
+// package scenarios sets it), or about one average round trip: time for
+// one phase, not for both. The correct protocol survives so short a base
+// (its timeout grows, at random, past the round trip of both phases); a
+// fixed timer never does, and each retry pre-empts the ballots before it.
+// A fixed timer of RetryTicks itself would be live here: it outlasts both
+// phases, so no ballot is pre-empted once the network is healed.
+const fixedBackoffDiv = 4
+
 // phase is where a proposer stands in its current ballot.
 type phase uint8
 
@@ -40,9 +50,11 @@ const (
 
 // Node is one single-decree Paxos replica: proposer, acceptor and learner.
 type Node struct {
-	cfg    Config
-	id     sim.NodeID
-	quorum int
+	cfg     Config
+	id      sim.NodeID
+	quorum  int // acceptors the proposer waits for in phase 2
+	pquorum int // promises the proposer waits for in phase 1
+	bug     bug // the variant's deviation, 0 for correct Paxos
 
 	durable Durable // the acceptor's and learner's state, as persisted
 
@@ -58,6 +70,16 @@ type Node struct {
 	attempt   int
 	clients   []int32 // clients awaiting the decision
 	clientBuf [4]int32
+
+	replies int         // variant count-duplicates: Accepted replies for ballot, duplicates included
+	heard   []valueVote // variant value-only-learner: acceptors heard per value, any ballot
+}
+
+// valueVote is what a value-only learner counts: the acceptors that
+// reported accepting value, in whatever ballot.
+type valueVote struct {
+	value  Value
+	voters uint64
 }
 
 // NewNodes returns the sim.NewNode that builds replicas configured by cfg.
@@ -68,11 +90,32 @@ func NewNodes(nodes int, cfg Config) sim.NewNode[Msg, Durable, checker.Observati
 	if cfg.LearnTicks == 0 {
 		cfg.LearnTicks = 100
 	}
+	b := bugOf(cfg.Variant)
+	quorum := nodes/2 + 1
+	if b&bugMinorityQuorum != 0 {
+		quorum = max(nodes/2, 1) // variant minority-quorum: n/2, not a majority
+	}
+	pquorum := quorum
+	if b&bugEarlyAccept != 0 {
+		pquorum = 1 // variant early-accept: phase 2 after the first promise
+	}
 	return func(id sim.NodeID, d Durable) sim.Node[Msg, Durable, checker.Observation] {
-		n := &Node{cfg: cfg, id: id, quorum: nodes/2 + 1, durable: d}
+		n := &Node{cfg: cfg, id: id, quorum: quorum, pquorum: pquorum, bug: b, durable: d}
 		n.clients = n.clientBuf[:0]
 		return n
 	}
+}
+
+// persist makes the replica's state durable.
+func (n *Node) persist(env *Env) {
+	d := n.durable
+	if n.bug&bugNoPersist != 0 {
+		// variant no-persist: the acceptor's promise and accepted value
+		// are not written, so a restart finds them empty; the proposer's
+		// round and the learned value are.
+		d.Promised, d.AcceptedBallot, d.AcceptedValue = Ballot{}, Ballot{}, checker.None
+	}
+	env.Persist(d)
 }
 
 // Start implements sim.Node: a (re)started replica resumes from its
@@ -153,28 +196,57 @@ func (n *Node) onRequest(env *Env, m Msg) {
 func (n *Node) prepare(env *Env) {
 	round := max(n.durable.Round, n.maxSeen.Round, n.durable.Promised.Round) + 1
 	n.durable.Round = round
-	env.Persist(n.durable)
+	n.persist(env)
 	n.ballot = Ballot{Round: round, Node: int32(n.id)}
 	n.phase = preparing
-	n.promises, n.accepts = 0, 0
-	n.highest, n.adopted = Ballot{}, checker.None
+	n.accepts, n.replies = 0, 0
+	if n.bug&bugStalePromises == 0 { // variant stale-promises: earlier ballots' promises, and what they reported, still count
+		n.promises = 0
+		n.highest, n.adopted = Ballot{}, checker.None
+	}
 	env.Broadcast(Msg{Type: Prepare, Ballot: n.ballot})
-	shift := min(n.attempt, maxBackoffShift)
 	base := n.cfg.RetryTicks
+	if n.bug&bugFixedBackoff != 0 {
+		// variant fixed-backoff: one short timer, never randomized, never
+		// grown.
+		env.SetTimer(retryTimer, max(base/fixedBackoffDiv, 1))
+		return
+	}
+	shift := min(n.attempt, maxBackoffShift)
 	env.SetTimer(retryTimer, base+sim.Time(env.Rand(int(base<<shift))))
 }
 
 // onPrepare is the acceptor's phase 1b: promise any ballot not below the
 // current promise, reporting the accepted (ballot, value).
 func (n *Node) onPrepare(env *Env, from sim.NodeID, m Msg) {
+	if n.bug&bugNoPromise != 0 {
+		// variant no-promise: refuse only a ballot below the accepted one,
+		// and record nothing.
+		if m.Ballot.Less(n.durable.AcceptedBallot) {
+			env.Send(from, Msg{Type: Nack, Ballot: n.durable.AcceptedBallot})
+			return
+		}
+		n.promise(env, from, m)
+		return
+	}
 	if m.Ballot.Less(n.durable.Promised) {
 		env.Send(from, Msg{Type: Nack, Ballot: n.durable.Promised})
 		return
 	}
 	if m.Ballot != n.durable.Promised {
 		n.durable.Promised = m.Ballot
-		env.Persist(n.durable)
+		if n.bug&bugOneBallot != 0 && n.durable.AcceptedValue != checker.None {
+			// variant one-ballot: the one number is the promise and the
+			// accepted value's ballot at once.
+			n.durable.AcceptedBallot = m.Ballot
+		}
+		n.persist(env)
 	}
+	n.promise(env, from, m)
+}
+
+// promise answers m with the accepted (ballot, value).
+func (n *Node) promise(env *Env, from sim.NodeID, m Msg) {
 	reply := Msg{Type: Promise, Ballot: m.Ballot, Prior: n.durable.AcceptedBallot, Value: n.durable.AcceptedValue}
 	env.Observe(checker.Observation{Kind: checker.Promised, Ballot: m.Ballot, Prior: reply.Prior, Value: reply.Value})
 	env.Send(from, reply)
@@ -184,56 +256,110 @@ func (n *Node) onPrepare(env *Env, from sim.NodeID, m Msg) {
 // proposer moves to phase 2 with the value of the highest reported ballot,
 // or its own when none was reported.
 func (n *Node) onPromise(env *Env, from sim.NodeID, m Msg) {
-	if n.phase != preparing || m.Ballot != n.ballot {
-		return // stale: an earlier ballot's promise, or already in phase 2
+	if n.phase != preparing {
+		return // already in phase 2, or given up
+	}
+	if m.Ballot != n.ballot && !n.earlierOwn(m.Ballot) {
+		return // stale: an earlier ballot's promise
 	}
 	n.promises |= 1 << uint(from)
-	if n.highest.Less(m.Prior) {
+	if n.bug&bugLowestBallotValue != 0 {
+		// variant lowest-ballot-value: the lowest reported ballot wins.
+		if !m.Prior.IsZero() && (n.highest.IsZero() || m.Prior.Less(n.highest)) {
+			n.highest, n.adopted = m.Prior, m.Value
+		}
+	} else if n.highest.Less(m.Prior) {
 		n.highest, n.adopted = m.Prior, m.Value
 	}
-	if bits.OnesCount64(n.promises) < n.quorum {
+	if bits.OnesCount64(n.promises) < n.pquorum {
 		return
 	}
 	v := n.value
-	if n.adopted != checker.None && !n.cfg.Variant.Is(IgnorePromisedValues) {
-		v = n.adopted
+	if n.adopted != checker.None && n.bug&bugIgnorePromisedValues == 0 {
+		v = n.adopted // variant ignore-promised-values: never adopts, keeps its own
 	}
 	n.phase = accepting
 	env.Observe(checker.Observation{Kind: checker.Proposed, Ballot: n.ballot, Value: v})
-	if n.cfg.Variant.Is(ReplyOwnValue) {
-		n.answerClients(env, v) // the bug: v is not chosen yet
+	if n.bug&bugReplyOwnValue != 0 {
+		n.answerClients(env, v) // variant reply-own-value: v is not chosen yet
 	}
 	env.Broadcast(Msg{Type: Accept, Ballot: n.ballot, Value: v})
+}
+
+// earlierOwn reports whether b is one of this proposer's earlier ballots
+// and, under the variant stale-promises, a promise to it counts toward the
+// current ballot.
+func (n *Node) earlierOwn(b Ballot) bool {
+	return n.bug&bugStalePromises != 0 && b.Node == n.ballot.Node && b.Less(n.ballot)
 }
 
 // onAccept is the acceptor's phase 2b: accept unless a higher ballot was
 // promised, and persist before replying.
 func (n *Node) onAccept(env *Env, from sim.NodeID, m Msg) {
-	if m.Ballot.Less(n.durable.Promised) {
-		env.Send(from, Msg{Type: Nack, Ballot: n.durable.Promised})
+	bound := n.durable.Promised
+	if n.bug&bugNoPromise != 0 {
+		bound = n.durable.AcceptedBallot // variant no-promise: the accepted ballot is all there is
+	}
+	if m.Ballot.Less(bound) && n.bug&bugAcceptBelowPromise == 0 { // variant accept-below-promise: no check
+		env.Send(from, Msg{Type: Nack, Ballot: bound})
 		return
 	}
-	n.durable.Promised = m.Ballot
+	if n.bug&bugNoPromise == 0 {
+		n.durable.Promised = m.Ballot
+	}
 	n.durable.AcceptedBallot = m.Ballot
 	n.durable.AcceptedValue = m.Value
-	env.Persist(n.durable)
+	n.persist(env)
 	env.Observe(checker.Observation{Kind: checker.Accepted, Ballot: m.Ballot, Value: m.Value})
-	env.Send(from, Msg{Type: Accepted, Ballot: m.Ballot, Value: m.Value})
+	reply := Msg{Type: Accepted, Ballot: m.Ballot, Value: m.Value}
+	if n.bug&bugValueOnlyLearner != 0 {
+		env.Broadcast(reply) // variant value-only-learner: every learner hears it
+		return
+	}
+	env.Send(from, reply)
 }
 
 // onAccepted counts phase-2b replies; a majority in one ballot means the
 // value is chosen, and every learner is told.
 func (n *Node) onAccepted(env *Env, from sim.NodeID, m Msg) {
+	if n.bug&bugValueOnlyLearner != 0 {
+		n.hear(env, from, m.Value)
+	}
 	if n.phase != accepting || m.Ballot != n.ballot {
 		return
 	}
 	n.accepts |= 1 << uint(from)
-	if bits.OnesCount64(n.accepts) < n.quorum {
+	count := bits.OnesCount64(n.accepts)
+	if n.bug&bugCountDuplicates != 0 {
+		n.replies++ // variant count-duplicates: replies, not acceptors
+		count = n.replies
+	}
+	if count < n.quorum {
 		return
 	}
 	n.phase = idle
 	n.learn(env, m.Value)
 	env.Broadcast(Msg{Type: Commit, Value: m.Value})
+}
+
+// hear is the learner of the variant value-only-learner: it counts the
+// acceptors that accepted v in any ballot, and learns v once a majority
+// did, as if the same value accepted in different ballots were chosen.
+func (n *Node) hear(env *Env, from sim.NodeID, v Value) {
+	if n.durable.Learned != checker.None {
+		return
+	}
+	i := 0
+	for i < len(n.heard) && n.heard[i].value != v {
+		i++
+	}
+	if i == len(n.heard) {
+		n.heard = append(n.heard, valueVote{value: v})
+	}
+	n.heard[i].voters |= 1 << uint(from)
+	if bits.OnesCount64(n.heard[i].voters) >= n.quorum {
+		n.learn(env, v)
+	}
 }
 
 // onNack notes a higher promise; the retry timer takes the next ballot
@@ -256,7 +382,7 @@ func (n *Node) learn(env *Env, v Value) {
 	}
 	if n.durable.Learned == checker.None {
 		n.durable.Learned = v
-		env.Persist(n.durable)
+		n.persist(env)
 	}
 	env.Observe(checker.Observation{Kind: checker.Learned, Value: v})
 	n.phase = idle

@@ -197,8 +197,10 @@ func checkStep(line string, nodes int) error {
 // ScenarioResult is what one run of a scenario did.
 type ScenarioResult struct {
 	Result
-	Holds bool   // the outcome is the expected one
-	Got   string // the outcome: a property name, or "ok"
+	// Holds: the run broke the expected property (among others), or, when
+	// "ok" was expected, none.
+	Holds bool
+	Got   string // the properties broken, in order, or "ok"
 }
 
 // RunScenario runs one block of s and writes its message sequence to w:
@@ -228,11 +230,15 @@ func RunScenario(s *Scenario, run ScenarioRun, w io.Writer) (ScenarioResult, err
 		}
 		return ScenarioResult{}, err
 	}
-	res := ScenarioResult{Result: r.res, Got: "ok"}
-	if r.res.Failed() {
-		res.Got = string(r.res.Violations[0].Property)
+	res := ScenarioResult{Result: r.res, Got: "ok", Holds: run.Expect == "ok" && !r.res.Failed()}
+	var got []string
+	for _, v := range r.res.Violations {
+		got = append(got, string(v.Property))
+		res.Holds = res.Holds || string(v.Property) == run.Expect
 	}
-	res.Holds = res.Got == run.Expect
+	if len(got) > 0 {
+		res.Got = strings.Join(got, ", then ")
+	}
 	for _, v := range r.res.Violations {
 		fmt.Fprintf(w, "verdict: %s\n", &v)
 	}
@@ -276,13 +282,13 @@ func (r *runner) scenario(steps []sim.ScriptLine, out *scenarioPrinter) error {
 			out.step(a.String())
 			w.Do(a)
 		}
-		if r.violated() {
-			return nil
-		}
 		if verb != "deliver-all" {
 			out.state(w)
 		}
 	}
+	// A scenario goes on past a violation, to show where it leads: an early
+	// check usually announces a broken agreement a few steps later.
+	r.res.Violations = append(r.res.Violations, r.safety.Violations()...)
 	r.res.Stop = StopEndOfTrace
 	return nil
 }
@@ -298,22 +304,8 @@ func (r *runner) deliverAll(out *scenarioPrinter) bool {
 		}
 		out.step(a.String())
 		w.Do(a)
-		if r.safety.Violation() != nil {
-			return true
-		}
 		out.state(w)
 	}
-	return true
-}
-
-// violated records the checker's first violation, if there is one.
-func (r *runner) violated() bool {
-	v := r.safety.Violation()
-	if v == nil {
-		return false
-	}
-	r.res.Violations = append(r.res.Violations, *v)
-	r.res.Stop = StopViolation
 	return true
 }
 
