@@ -39,7 +39,7 @@
 // # Long runs and other knobs
 //
 // A plain go test runs 10,000 cases per property and the power test from
-// one fixed seed, about 15 s in all on two cores. PAXSIM_LONG=1 runs
+// one fixed seed, about 25 s in all on two cores. PAXSIM_LONG=1 runs
 // 1,000,000 cases per property and the power test from 20 seeds:
 //
 //	PAXSIM_LONG=1 go test -timeout 2h ./proptest
