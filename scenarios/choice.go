@@ -63,12 +63,7 @@ func (r *runner) explore(steps int) {
 		if !w.Step() {
 			break
 		}
-		if r.opts.OnEvent != nil {
-			r.opts.OnEvent(w.Events(), w.Hash())
-		}
-		if v := r.safety.Violation(); v != nil {
-			r.res.Violations = append(r.res.Violations, *v)
-			r.res.Stop = StopViolation
+		if r.afterStep() {
 			return
 		}
 	}

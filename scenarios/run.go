@@ -234,12 +234,7 @@ func (r *runner) loop(healAt, deadline, maxTime sim.Time) {
 			return
 		}
 		w.Step()
-		if r.opts.OnEvent != nil {
-			r.opts.OnEvent(w.Events(), w.Hash())
-		}
-		if v := r.safety.Violation(); v != nil {
-			r.res.Violations = append(r.res.Violations, *v)
-			r.res.Stop = StopViolation
+		if r.afterStep() {
 			return
 		}
 		if w.Healed() && r.learners == c.Nodes && r.pending == 0 {
@@ -268,6 +263,21 @@ func (r *runner) scheduleClients(decider sim.Decider) {
 		at := sim.Time(decider.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: node}, int(c.ProposeWindow)+1))
 		r.propose(client, node, at)
 	}
+}
+
+// afterStep reports a step to Options.OnEvent and records the checker's
+// first violation; it reports whether the run must stop.
+func (r *runner) afterStep() bool {
+	if r.opts.OnEvent != nil {
+		r.opts.OnEvent(r.world.Events(), r.world.Hash())
+	}
+	v := r.safety.Violation()
+	if v == nil {
+		return false
+	}
+	r.res.Violations = append(r.res.Violations, *v)
+	r.res.Stop = StopViolation
+	return true
 }
 
 // retryClients lets every client without an answer ask its replica again,

@@ -261,12 +261,7 @@ func (r *runner) replay(script *sim.Script, lenient bool) error {
 				return &TraceError{Line: l.N, Msg: err.Error()}
 			}
 		}
-		if r.opts.OnEvent != nil {
-			r.opts.OnEvent(w.Events(), w.Hash())
-		}
-		if v := r.safety.Violation(); v != nil {
-			r.res.Violations = append(r.res.Violations, *v)
-			r.res.Stop = StopViolation
+		if r.afterStep() {
 			return nil
 		}
 	}
