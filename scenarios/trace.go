@@ -203,7 +203,7 @@ func choiceConfig(c Config) (sim.Config, protocol.Variant, error) {
 		return sc, variant, err
 	}
 	sc.Mode = sim.Choice
-	sc.Choice = sim.ChoiceConfig{Drops: true, MaxDups: 1 << 30, MaxCrashes: 1 << 30}
+	sc.Choice = sim.ChoiceConfig{Drops: true, MaxDups: 1 << 30, MaxCrashes: 1 << 30, DupSelf: true}
 	sc.Faults.MaxCrashed = c.Nodes
 	sc.Faults.Schedule = nil
 	return sc, variant, nil

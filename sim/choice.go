@@ -3,6 +3,8 @@ package sim
 import (
 	"fmt"
 	"math/bits"
+
+	"github.com/paxsim/paxsim/fingerprint"
 )
 
 // Mode says how a World picks its next event.
@@ -28,6 +30,59 @@ type ChoiceConfig struct {
 	Drops      bool // in-flight messages may be dropped
 	MaxDups    int  // copies of already-sent messages it may inject, in all
 	MaxCrashes int  // crashes in all; at most Faults.MaxCrashed down at once
+	// Network is how the network holds messages: a multiset that delivery
+	// consumes (the default), or the grow-only set of every message sent.
+	Network NetworkSemantics
+	// DupSelf lets a node's messages to itself be duplicated too, which
+	// never happens in a timed world: what the replay of a trace from a
+	// set network needs, where such a message may arrive twice.
+	DupSelf bool
+	// LocalSelf delivers a node's messages to itself as local calls, at
+	// once, in the order sent, as part of the step that sent them, instead
+	// of putting them in the network for the scheduler to deliver. A
+	// replica that is proposer, acceptor and learner is one process, and
+	// real ones call their own acceptor rather than message it; the
+	// schedules this leaves out (a replica's acceptor hearing its own
+	// proposer late) cost exhaustive search most of its states. A trace
+	// from such a world replays in one without it, every local delivery
+	// written out as a step.
+	LocalSelf bool
+}
+
+// NetworkSemantics says what delivering a message does to the network of a
+// Choice world.
+type NetworkSemantics uint8
+
+const (
+	// Multiset networks hold each sent message until it is delivered or
+	// dropped: loss and duplication are actions of their own.
+	Multiset NetworkSemantics = iota
+	// SentSet networks hold every distinct message ever sent, and
+	// delivery does not remove it: any message may arrive any number of
+	// times in any order, or never, as in Lamport's TLA+ specifications.
+	// One state covers loss, reordering and duplication at once, which
+	// keeps exhaustive search small; drops and duplications are not
+	// separate actions. A node's messages to itself die with it in a crash,
+	// as in a multiset.
+	SentSet
+)
+
+func (n NetworkSemantics) String() string {
+	if n == SentSet {
+		return "set"
+	}
+	return "multiset"
+}
+
+// ParseNetworkSemantics reads "multiset" or "set".
+func ParseNetworkSemantics(s string) (NetworkSemantics, error) {
+	switch s {
+	case "multiset":
+		return Multiset, nil
+	case "set":
+		return SentSet, nil
+	}
+	return 0, fmt.Errorf("unknown network semantics %q (want multiset or set)", s)
 }
 
 // ActionKind names what a choice-mode action does.
@@ -82,6 +137,7 @@ type flight[M Message] struct {
 	from, to NodeID
 	msg      M
 	digest   uint64
+	elem     fingerprint.Key // its fingerprint, once the world is Fingerprinted
 }
 
 func (f *flight[M]) same(o *flight[M]) bool {
@@ -108,7 +164,7 @@ func (w *World[M, D, O]) Actions() []Action[M] {
 			acts = append(acts, Action[M]{Kind: ActTimer, To: id, Tag: TimerTag(bits.TrailingZeros32(m))})
 		}
 	}
-	if w.cfg.Choice.Drops {
+	if w.cfg.Choice.Drops && w.cfg.Choice.Network == Multiset {
 		for i := range w.inflight {
 			f := &w.inflight[i]
 			if !w.seenBefore(w.inflight[:i], f) {
@@ -116,7 +172,7 @@ func (w *World[M, D, O]) Actions() []Action[M] {
 			}
 		}
 	}
-	if w.dups < w.cfg.Choice.MaxDups {
+	if w.dups < w.cfg.Choice.MaxDups && w.cfg.Choice.Network == Multiset {
 		for i := range w.sentLog {
 			f := &w.sentLog[i]
 			acts = append(acts, Action[M]{Kind: ActDup, From: f.from, To: f.to, Msg: f.msg, digest: f.digest})
@@ -155,7 +211,13 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 	w.now++
 	switch a.Kind {
 	case ActDeliver, ActDrop:
-		f, ok := w.takeFlight(a.From, a.To, a.digest)
+		var f flight[M]
+		ok := false
+		if w.cfg.Choice.Network == SentSet && a.Kind == ActDeliver {
+			f, ok = w.findFlight(a.From, a.To, a.digest)
+		} else {
+			f, ok = w.takeFlight(a.From, a.To, a.digest)
+		}
 		if !ok {
 			panic(fmt.Sprintf("sim: %s: no such message in flight", a))
 		}
@@ -182,6 +244,9 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 	case ActDup:
 		w.dups++
 		f := flight[M]{from: a.From, to: a.To, msg: a.Msg, digest: a.digest}
+		if w.fingerprinted {
+			f.elem = w.element(&f)
+		}
 		w.inflight = append(w.inflight, f)
 		e := event[M]{at: w.now, kind: EventDeliver, from: f.from, to: f.to, msg: f.msg}
 		w.fault(FaultDup, f.from, f.to, &e, logStep)
@@ -202,7 +267,24 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 	default:
 		panic(fmt.Sprintf("sim: unknown action %d", a.Kind))
 	}
+	w.deliverLocal()
 	w.flushLog()
+}
+
+// deliverLocal runs the local deliveries a LocalSelf world's step queued,
+// and those they queue, in order.
+func (w *World[M, D, O]) deliverLocal() {
+	for i := 0; i < len(w.local); i++ {
+		f := w.local[i]
+		if !w.slots[f.to].up {
+			continue
+		}
+		e := event[M]{at: w.now, kind: EventDeliver, from: f.from, to: f.to, msg: f.msg, gen: w.slots[f.to].crashGen}
+		w.current = e
+		w.deliver(e)
+	}
+	clear(w.local)
+	w.local = w.local[:0]
 }
 
 // takeFlight removes the first in-flight message on from->to with digest.
@@ -211,6 +293,18 @@ func (w *World[M, D, O]) takeFlight(from, to NodeID, digest uint64) (flight[M], 
 		f := w.inflight[i]
 		if f.digest == digest && f.from == from && f.to == to {
 			w.inflight = append(w.inflight[:i], w.inflight[i+1:]...)
+			return f, true
+		}
+	}
+	return flight[M]{}, false
+}
+
+// findFlight returns the first in-flight message on from->to with digest,
+// leaving it in flight.
+func (w *World[M, D, O]) findFlight(from, to NodeID, digest uint64) (flight[M], bool) {
+	for i := range w.inflight {
+		f := w.inflight[i]
+		if f.digest == digest && f.from == from && f.to == to {
 			return f, true
 		}
 	}
@@ -247,8 +341,18 @@ func (w *World[M, D, O]) stepChoice() bool {
 // sendChoice puts a message in the in-flight multiset of a Choice world.
 func (w *World[M, D, O]) sendChoice(from, to NodeID, msg M) {
 	f := flight[M]{from: from, to: to, msg: msg, digest: msg.Digest()}
+	if from == to && w.cfg.Choice.LocalSelf {
+		w.local = append(w.local, f)
+		return
+	}
+	if w.cfg.Choice.Network == SentSet && w.seenBefore(w.inflight, &f) {
+		return // the set has it already
+	}
+	if w.fingerprinted {
+		f.elem = w.element(&f)
+	}
 	w.inflight = append(w.inflight, f)
-	if w.cfg.Choice.MaxDups > 0 && from != to && from != External && !w.seenBefore(w.sentLog, &f) {
+	if w.cfg.Choice.MaxDups > 0 && (from != to || w.cfg.Choice.DupSelf) && from != External && !w.seenBefore(w.sentLog, &f) {
 		w.sentLog = append(w.sentLog, f)
 	}
 }
@@ -259,6 +363,9 @@ func (w *World[M, D, O]) Heal() {
 	w.boot()
 	if !w.healed {
 		w.healAll()
+		if w.cfg.Mode == Choice {
+			w.deliverLocal()
+		}
 		w.flushLog()
 	}
 }

@@ -34,7 +34,7 @@ func (e *Env[M, D, O]) Broadcast(msg M) {
 // stretch with it.
 func (e *Env[M, D, O]) SetTimer(tag TimerTag, after Time) {
 	if tag >= maxTimerTags {
-		panic("sim: timer tag out of range")
+		panic(fmt.Sprintf("sim: timer tag %d out of range (tags are 0..%d)", tag, maxTimerTags-1))
 	}
 	after = max(after, 1)
 	s := &e.w.slots[e.id]
@@ -50,7 +50,7 @@ func (e *Env[M, D, O]) SetTimer(tag TimerTag, after Time) {
 // CancelTimer disarms timer tag, if it is pending.
 func (e *Env[M, D, O]) CancelTimer(tag TimerTag) {
 	if tag >= maxTimerTags {
-		panic("sim: timer tag out of range")
+		panic(fmt.Sprintf("sim: timer tag %d out of range (tags are 0..%d)", tag, maxTimerTags-1))
 	}
 	s := &e.w.slots[e.id]
 	s.timerGen[tag]++
@@ -60,7 +60,11 @@ func (e *Env[M, D, O]) CancelTimer(tag TimerTag) {
 // Persist replaces the node's durable state with d: what NewNode receives
 // after a crash. Persist takes ownership: d must not share memory that the
 // node mutates later.
-func (e *Env[M, D, O]) Persist(d D) { e.w.slots[e.id].durable = d }
+func (e *Env[M, D, O]) Persist(d D) {
+	s := &e.w.slots[e.id]
+	s.durable = d
+	s.fpOK = false
+}
 
 // Observe reports o to the run's observer, the checkers' only window on
 // the node.

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+
+	"github.com/paxsim/paxsim/fingerprint"
 )
 
 // World runs one simulation: N nodes, a network, faults and virtual time.
@@ -51,6 +53,12 @@ type World[M Message, D, O any] struct {
 	schedLog func(string) // receives the schedule as decision-trace lines
 	pendRand []string     // lines drawn inside the running handler
 	pendNet  []string     // network faults of the running handler
+	local    []flight[M]  // LocalSelf: messages to self awaiting delivery
+
+	// Exploration (snapshot.go).
+	fingerprinted bool               // flights carry their fingerprints
+	scratchHash   fingerprint.Hasher // for message fingerprints
+	oldNodes      []Node[M, D, O]    // scratch for CloneInto
 }
 
 // slot is everything the world keeps about one node.
@@ -65,6 +73,11 @@ type slot[M Message, D, O any] struct {
 	slowGen     uint32
 	armed       uint32             // choice mode: the armed timers
 	after       [maxTimerTags]Time // choice mode: each armed timer's duration
+	// The fingerprints of node and durable, once computed (snapshot.go);
+	// anything that runs the node or persists clears fpOK.
+	fpOK    bool
+	nodeKey fingerprint.Key
+	durKey  fingerprint.Key
 }
 
 // partition cuts messages from senders in from to receivers in to.
@@ -204,10 +217,12 @@ func (w *World[M, D, O]) boot() {
 	for id := 1; id <= w.cfg.Nodes; id++ {
 		w.start(NodeID(id))
 	}
-	w.flushLog()
 	if w.cfg.Mode == Choice {
+		w.deliverLocal()
+		w.flushLog()
 		return // no timed faults: the scheduler crashes and drops
 	}
+	w.flushLog()
 	for i, f := range w.cfg.Faults.Schedule {
 		w.scheduleFault(i, f)
 	}
@@ -327,6 +342,7 @@ func (w *World[M, D, O]) deliver(e event[M]) bool {
 		w.stats.Delivered++
 	}
 	w.env.id = e.to
+	s.fpOK = false
 	s.node.Deliver(&w.env, e.from, e.msg)
 	return true
 }
@@ -349,6 +365,7 @@ func (w *World[M, D, O]) fire(e event[M]) bool {
 	}
 	w.stats.Timers++
 	w.env.id = e.to
+	s.fpOK = false
 	s.node.Fire(&w.env, e.tag)
 	return true
 }
@@ -415,6 +432,7 @@ func (w *World[M, D, O]) start(id NodeID) {
 	s := &w.slots[id]
 	s.node = w.newNode(id, s.durable)
 	s.up = true
+	s.fpOK = false
 	w.env.id = id
 	s.node.Start(&w.env)
 }
@@ -423,6 +441,7 @@ func (w *World[M, D, O]) crash(id NodeID, restartAt Time) {
 	s := &w.slots[id]
 	s.up = false
 	s.node = nil // volatile state is gone
+	s.fpOK = false
 	s.armed = 0
 	w.eligibleGen++
 	s.crashGen++

@@ -1,0 +1,115 @@
+package checker
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/paxsim/paxsim/fingerprint"
+)
+
+// CloneInto returns a deep copy of the checker, reusing dst's memory when
+// dst is non-nil: an explorer keeps one checker per state, since what was
+// accepted and chosen on the way to a state (the history the acceptors'
+// current state no longer shows) decides the verdicts after it.
+func (c *Safety) CloneInto(dst *Safety) *Safety {
+	if dst == nil {
+		dst = &Safety{}
+	}
+	votes, ballots, highest0, all := dst.votes[:0], dst.ballots[:0], dst.highest0[:0], dst.all[:0]
+	chosen, invoked, learned, highest := dst.chosen, dst.invoked, dst.learned, dst.highest
+	*dst = *c
+	dst.votes = append(votes, c.votes...)
+	dst.ballots = append(ballots, c.ballots...)
+	dst.highest0 = append(highest0, c.highest0...)
+	dst.all = append(all, c.all...)
+	dst.violated = nil
+	if len(dst.all) > 0 {
+		dst.violated = &dst.all[0]
+	}
+	dst.chosen = copyMap(chosen, c.chosen)
+	dst.invoked = copyMap(invoked, c.invoked)
+	dst.learned = copyMap(learned, c.learned)
+	dst.highest = copyMap(highest, c.highest)
+	return dst
+}
+
+func copyMap[K comparable, V any](dst, src map[K]V) map[K]V {
+	if dst == nil {
+		return maps.Clone(src)
+	}
+	clear(dst)
+	maps.Copy(dst, src)
+	return dst
+}
+
+// Fingerprint writes the checker's state as it bears on future verdicts:
+// the votes of every (instance, ballot, value), the value of every ballot,
+// each acceptor's highest ballot, the chosen and invoked values, what each
+// learner learned, and which properties already broke. Times, event
+// indices and evidence are left out; node ids go through h's renaming.
+// Collections are written in an order that does not depend on the order
+// things happened in.
+func (c *Safety) Fingerprint(h *fingerprint.Hasher) {
+	var elems []ghost
+	if h.Exact() {
+		elems = make([]ghost, 0, len(c.votes)+len(c.ballots)+len(c.highest0)+len(c.chosen)+len(c.invoked)+len(c.learned))
+	}
+	var sum fingerprint.Key
+	add := func(g ghost) {
+		if elems != nil {
+			elems = append(elems, g)
+			return
+		}
+		sum = sum.Add(fingerprint.Element(g[:]...))
+	}
+	ballot := func(b Ballot) uint64 { return uint64(b.Round)<<32 | uint64(h.MapNode(int(b.Node))) }
+	for _, v := range c.votes {
+		add(ghost{1, uint64(v.instance), ballot(v.ballot), uint64(v.value), h.MapNodeSet(v.voters)})
+	}
+	for _, b := range c.ballots {
+		add(ghost{2, uint64(b.instance), ballot(b.ballot), uint64(b.value)})
+	}
+	for node, b := range c.highest0 {
+		if !b.IsZero() {
+			add(ghost{3, 0, uint64(h.MapNode(node)), ballot(b)})
+		}
+	}
+	for k, b := range c.highest {
+		add(ghost{3, uint64(k.instance), uint64(h.MapNode(k.node)), ballot(b)})
+	}
+	for inst, ch := range c.chosen {
+		add(ghost{4, uint64(inst), uint64(ch.Value), ballot(ch.Ballot)})
+	}
+	for v := range c.invoked {
+		add(ghost{5, uint64(v)})
+	}
+	for k, v := range c.learned {
+		add(ghost{6, uint64(k.instance), uint64(h.MapNode(k.node)), uint64(v)})
+	}
+	if elems != nil {
+		slices.SortFunc(elems, func(a, b ghost) int { return slices.Compare(a[:], b[:]) })
+		h.Uint64(uint64(len(elems)))
+		for _, g := range elems {
+			for _, w := range g {
+				h.Uint64(w)
+			}
+		}
+	} else {
+		h.Key(sum)
+	}
+	props := make([]string, 0, len(c.all))
+	for _, v := range c.all {
+		props = append(props, string(v.Property))
+	}
+	slices.Sort(props)
+	h.Uint64(uint64(len(props)))
+	for _, p := range props {
+		for i := 0; i < len(p); i++ {
+			h.Uint64(uint64(p[i]))
+		}
+	}
+}
+
+// ghost is one element of the checker's state, as Fingerprint writes it:
+// a kind tag and up to four words.
+type ghost [5]uint64

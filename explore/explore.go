@@ -1,0 +1,452 @@
+package explore
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/paxsim/paxsim/fingerprint"
+)
+
+// Strategy is the order in which states are explored.
+type Strategy uint8
+
+const (
+	// BFS explores level by level, so the first violation found is at the
+	// least depth: its trace is a shortest counterexample. Levels are
+	// expanded in parallel.
+	BFS Strategy = iota
+	// DFS follows one path as deep as it goes before backtracking: less
+	// memory than BFS's frontier, longer counterexamples. One goroutine.
+	DFS
+)
+
+func (s Strategy) String() string {
+	if s == DFS {
+		return "dfs"
+	}
+	return "bfs"
+}
+
+// ParseStrategy reads "bfs" or "dfs".
+func ParseStrategy(s string) (Strategy, error) {
+	switch s {
+	case "bfs":
+		return BFS, nil
+	case "dfs":
+		return DFS, nil
+	}
+	return 0, fmt.Errorf("unknown strategy %q (want bfs or dfs)", s)
+}
+
+// Options bound and tune a search.
+type Options struct {
+	Strategy Strategy
+	// Symmetry dedups states by their canonical form under the model's
+	// symmetry group: fewer states, the same verdicts.
+	Symmetry bool
+	// Exact keys the visited set by each state's full encoding instead of
+	// its 128-bit fingerprint: no collision is possible, at several times
+	// the memory. For small models and for checking the fingerprint.
+	Exact bool
+	// MaxStates stops the search after this many distinct states; 0 means
+	// no bound. A search cut short reports Complete false.
+	MaxStates int64
+	// MaxDepth leaves states at this depth unexpanded (the initial state
+	// is at depth 1); 0 means no bound.
+	MaxDepth int
+	// Workers is how many goroutines expand a BFS level; 0 means
+	// GOMAXPROCS. The result does not depend on it.
+	Workers int
+	// Progress, when set, is called about once a second (and at the end
+	// of every BFS level) with the counts so far.
+	Progress func(Progress)
+}
+
+// Progress is a snapshot of a running search.
+type Progress struct {
+	Distinct, Generated int64
+	Depth               int
+	Queue               int // states waiting to be expanded
+	Elapsed             time.Duration
+}
+
+// Verdicts of a search.
+const (
+	VerdictOK        = "ok"
+	VerdictViolation = "violation"
+)
+
+// Result is the outcome of a search. Its counts follow TLC's: Distinct is
+// the number of distinct states found, initial ones included; Generated
+// counts the initial states and every successor the model emitted,
+// duplicates and stuttering steps included; Depth is the length of the
+// longest shortest path (BFS) or of the deepest path (DFS), the initial
+// state at depth 1.
+type Result[S any] struct {
+	Verdict   string
+	Distinct  int64
+	Generated int64
+	Depth     int
+	// Complete is false when a bound (MaxStates, MaxDepth) left reachable
+	// states unexplored: an ok verdict then covers only what was explored.
+	Complete bool
+	// Violation is what the model's Check reported for the bad state.
+	Violation string
+	// Path is the counterexample, from an initial state to the bad one,
+	// and Labels[i] the step from Path[i] to Path[i+1].
+	Path   []S
+	Labels []string
+	// Collision estimates the probability that two distinct states shared
+	// a fingerprint and one of them went unexplored; 0 with Exact.
+	Collision float64
+	Elapsed   time.Duration
+}
+
+// StatesPerSecond is the rate of distinct states found.
+func (r *Result[S]) StatesPerSecond() float64 {
+	if r.Elapsed <= 0 {
+		return 0
+	}
+	return float64(r.Distinct) / r.Elapsed.Seconds()
+}
+
+// ErrNoInit is returned for a model without initial states.
+var ErrNoInit = errors.New("explore: the model has no initial state")
+
+// origin is how a distinct state was first reached: the id of its parent
+// and the index of the successor it was among the parent's, or for an
+// initial state parent -1 and its index in Init.
+type origin struct {
+	parent int32
+	index  int32
+}
+
+// Run explores m within opts and returns the verdict and counts.
+func Run[S any](m Model[S], opts Options) (Result[S], error) {
+	if opts.Exact {
+		return run(m, opts, func(h *fingerprint.Hasher) string { return h.Words() })
+	}
+	return run(m, opts, func(h *fingerprint.Hasher) fingerprint.Key { return h.Sum() })
+}
+
+// search is one run of the explorer, generic over the visited set's key.
+type search[S any, K comparable] struct {
+	m       Model[S]
+	retain  func(S) S
+	opts    Options
+	key     func(*fingerprint.Hasher) K
+	visited map[K]int32
+	origins []origin
+	res     Result[S]
+	start   time.Time
+	lastLog time.Time
+}
+
+func run[S any, K comparable](m Model[S], opts Options, key func(*fingerprint.Hasher) K) (Result[S], error) {
+	s := &search[S, K]{m: m, opts: opts, key: key, visited: make(map[K]int32), start: time.Now()}
+	s.retain = func(st S) S { return st }
+	if r, ok := m.(Retainer[S]); ok {
+		s.retain = r.Retain
+	}
+	s.lastLog = s.start
+	s.res.Verdict, s.res.Complete = VerdictOK, true
+	init := m.Init()
+	if len(init) == 0 {
+		return s.res, ErrNoInit
+	}
+	if len(init) > 1<<30 {
+		return s.res, fmt.Errorf("explore: %d initial states is too many", len(init))
+	}
+	var err error
+	if opts.Strategy == DFS {
+		err = s.dfs(init)
+	} else {
+		err = s.bfs(init)
+	}
+	s.res.Elapsed = time.Since(s.start)
+	if !opts.Exact {
+		s.res.Collision = fingerprint.Estimate(s.res.Distinct, s.res.Generated)
+	}
+	return s.res, err
+}
+
+// item is a state waiting to be expanded.
+type item[S any] struct {
+	s     S
+	id    int32
+	depth int
+}
+
+// candidate is a successor that was not in the visited set when a worker
+// found it.
+type candidate[S any, K comparable] struct {
+	key    K
+	s      S
+	parent int32
+	index  int32
+	bad    string
+	gen    int64 // the chunk's successors generated up to and including this one
+}
+
+// admit adds a new state to the visited set, or reports it was there.
+func (s *search[S, K]) admit(k K, parent, index int32) (int32, bool) {
+	if _, ok := s.visited[k]; ok {
+		return 0, false
+	}
+	if len(s.origins) >= 1<<31-1 {
+		panic("explore: more than 2^31 distinct states")
+	}
+	id := int32(len(s.origins))
+	s.visited[k] = id
+	s.origins = append(s.origins, origin{parent, index})
+	s.res.Distinct++
+	return id, true
+}
+
+func (s *search[S, K]) full() bool {
+	return s.opts.MaxStates > 0 && s.res.Distinct >= s.opts.MaxStates
+}
+
+// seed admits the initial states; it returns those to expand, or false
+// when one of them is bad.
+func (s *search[S, K]) seed(init []S) ([]item[S], bool) {
+	h := fingerprint.New(s.opts.Exact)
+	var out []item[S]
+	s.res.Depth = 1
+	for i, st := range init {
+		s.res.Generated++
+		h.Reset()
+		s.m.Fingerprint(h, st, s.opts.Symmetry)
+		id, fresh := s.admit(s.key(h), -1, int32(i))
+		if !fresh {
+			continue
+		}
+		if bad := s.m.Check(st); bad != "" {
+			s.fail(id, bad)
+			return nil, false
+		}
+		out = append(out, item[S]{st, id, 1})
+	}
+	return out, true
+}
+
+// bfs expands the frontier a level at a time: workers expand chunks of it
+// in parallel against the visited set as it was at the level's start, then
+// one goroutine admits their candidates in frontier order, so that ids,
+// counts and the counterexample do not depend on the number of workers.
+func (s *search[S, K]) bfs(init []S) error {
+	level, ok := s.seed(init)
+	if !ok {
+		return nil
+	}
+	workers := s.opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	hashers := make([]*fingerprint.Hasher, workers)
+	for i := range hashers {
+		hashers[i] = fingerprint.New(s.opts.Exact)
+	}
+	for depth := 1; len(level) > 0; depth++ {
+		if s.opts.MaxDepth > 0 && depth >= s.opts.MaxDepth {
+			s.res.Complete = false
+			return nil
+		}
+		chunks := s.expandLevel(level, workers, hashers)
+		level = level[:0:0]
+		for _, c := range chunks {
+			for i := range c.out {
+				cand := &c.out[i]
+				id, fresh := s.admit(cand.key, cand.parent, cand.index)
+				if !fresh {
+					continue
+				}
+				s.res.Depth = depth + 1
+				if cand.bad != "" {
+					// Count as a one-worker BFS that stops here would,
+					// as TLC does: the successors generated so far.
+					s.res.Generated += cand.gen
+					s.fail(id, cand.bad)
+					return nil
+				}
+				level = append(level, item[S]{cand.s, id, depth + 1})
+				if s.full() {
+					s.res.Generated += cand.gen
+					s.res.Complete = false
+					return nil
+				}
+			}
+			s.res.Generated += c.generated
+		}
+		s.progress(len(level), true)
+	}
+	return nil
+}
+
+// chunk is a slice of a level expanded by one worker.
+type chunk[S any, K comparable] struct {
+	items     []item[S]
+	out       []candidate[S, K]
+	generated int64
+}
+
+const chunkSize = 256
+
+func (s *search[S, K]) expandLevel(level []item[S], workers int, hashers []*fingerprint.Hasher) []chunk[S, K] {
+	chunks := make([]chunk[S, K], (len(level)+chunkSize-1)/chunkSize)
+	for i := range chunks {
+		chunks[i].items = level[i*chunkSize : min((i+1)*chunkSize, len(level))]
+	}
+	var next atomic.Int64
+	work := func(h *fingerprint.Hasher) {
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= len(chunks) {
+				return
+			}
+			s.expandChunk(&chunks[i], h)
+		}
+	}
+	if workers == 1 || len(chunks) == 1 {
+		work(hashers[0])
+		return chunks
+	}
+	var wg sync.WaitGroup
+	for w := 0; w < workers && w < len(chunks); w++ {
+		wg.Add(1)
+		go func(h *fingerprint.Hasher) {
+			defer wg.Done()
+			work(h)
+		}(hashers[w])
+	}
+	wg.Wait()
+	return chunks
+}
+
+// expandChunk runs in a worker: the visited set is only read while
+// workers run.
+func (s *search[S, K]) expandChunk(c *chunk[S, K], h *fingerprint.Hasher) {
+	for _, it := range c.items {
+		var index int32
+		s.m.Next(it.s, func(next S) {
+			c.generated++
+			h.Reset()
+			s.m.Fingerprint(h, next, s.opts.Symmetry)
+			k := s.key(h)
+			if _, seen := s.visited[k]; !seen {
+				c.out = append(c.out, candidate[S, K]{key: k, s: s.retain(next), parent: it.id, index: index, bad: s.m.Check(next), gen: c.generated})
+			}
+			index++
+		})
+	}
+}
+
+// dfs explores depth first from a stack; a state is admitted when pushed.
+func (s *search[S, K]) dfs(init []S) error {
+	stack, ok := s.seed(init)
+	if !ok {
+		return nil
+	}
+	for i, j := 0, len(stack)-1; i < j; i, j = i+1, j-1 {
+		stack[i], stack[j] = stack[j], stack[i]
+	}
+	h := fingerprint.New(s.opts.Exact)
+	var kids []item[S]
+	expanded := 0
+	for len(stack) > 0 {
+		it := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if s.opts.MaxDepth > 0 && it.depth >= s.opts.MaxDepth {
+			s.res.Complete = false
+			continue
+		}
+		kids = kids[:0]
+		var index int32
+		failed := false
+		s.m.Next(it.s, func(next S) {
+			s.res.Generated++
+			i := index
+			index++
+			if failed || s.full() {
+				return
+			}
+			h.Reset()
+			s.m.Fingerprint(h, next, s.opts.Symmetry)
+			id, fresh := s.admit(s.key(h), it.id, i)
+			if !fresh {
+				return
+			}
+			s.res.Depth = max(s.res.Depth, it.depth+1)
+			if bad := s.m.Check(next); bad != "" {
+				s.fail(id, bad)
+				failed = true
+				return
+			}
+			kids = append(kids, item[S]{s.retain(next), id, it.depth + 1})
+		})
+		if failed {
+			return nil
+		}
+		for i := len(kids) - 1; i >= 0; i-- { // the first successor goes first
+			stack = append(stack, kids[i])
+		}
+		if s.full() {
+			s.res.Complete = false
+			return nil
+		}
+		if expanded++; expanded&0x3ff == 0 {
+			s.progress(len(stack), false)
+		}
+	}
+	return nil
+}
+
+func (s *search[S, K]) progress(queue int, force bool) {
+	if s.opts.Progress == nil {
+		return
+	}
+	now := time.Now()
+	if !force && now.Sub(s.lastLog) < time.Second {
+		return
+	}
+	s.lastLog = now
+	s.opts.Progress(Progress{Distinct: s.res.Distinct, Generated: s.res.Generated, Depth: s.res.Depth, Queue: queue, Elapsed: now.Sub(s.start)})
+}
+
+// fail records the violation of state id and rebuilds the path to it by
+// running the model forward from the initial state along the recorded
+// successor indices.
+func (s *search[S, K]) fail(id int32, bad string) {
+	s.res.Verdict, s.res.Violation = VerdictViolation, bad
+	var steps []int32
+	for {
+		o := s.origins[id]
+		if o.parent < 0 {
+			steps = append(steps, o.index)
+			break
+		}
+		steps = append(steps, o.index)
+		id = o.parent
+	}
+	init := s.m.Init()
+	cur := init[steps[len(steps)-1]]
+	s.res.Path = append(s.res.Path, cur)
+	for i := len(steps) - 2; i >= 0; i-- {
+		want := steps[i]
+		var index int32
+		var next S
+		s.m.Next(cur, func(n S) {
+			if index == want {
+				next = s.retain(n)
+			}
+			index++
+		})
+		s.res.Labels = append(s.res.Labels, s.m.Label(cur, int(want)))
+		cur = next
+		s.res.Path = append(s.res.Path, cur)
+	}
+}

@@ -1,0 +1,44 @@
+// Package explore is paxsim's model checker: it enumerates every reachable
+// state of a small model, breadth first (shortest counterexamples) or
+// depth first, checks an invariant in each, and counts as TLC does.
+//
+// A Model is a transition system: initial states, a successor function that
+// lists every way an action can be taken, an invariant and a fingerprint.
+// Two models ship with paxsim: the real protocol code under the simulator's
+// choice mode (package scenarios builds it), and Lamport's abstract Paxos
+// of the TLA+ specification (package explore/spec), whose counts can be
+// compared one for one with TLC's.
+package explore
+
+import "github.com/paxsim/paxsim/fingerprint"
+
+// Model is a transition system the explorer searches. Its methods must be
+// deterministic and safe to call from several goroutines at once on
+// different states; a state, once emitted, is never modified.
+type Model[S any] interface {
+	// Init returns the initial states, in a fixed order.
+	Init() []S
+	// Next calls emit once for every way an action can be taken in s, in a
+	// fixed order: TLC's successor enumeration, in which every witness of
+	// an existential (which message, which quorum) is a successor of its
+	// own and a step that changes nothing (a stuttering step) counts too.
+	Next(s S, emit func(next S))
+	// Check returns a description of the invariant s breaks, or "".
+	Check(s S) string
+	// Fingerprint writes s to h: everything that decides s's future and
+	// its verdicts, nothing else (no clocks, no counters of the path). With
+	// symmetry, it writes the canonical representative of s's orbit under
+	// the model's symmetry group, so that symmetric states share it.
+	Fingerprint(h *fingerprint.Hasher, s S, symmetry bool)
+	// Label describes the i-th successor Next emits from s: the step of a
+	// counterexample, e.g. "Phase1b(a2) on 1a(1)".
+	Label(s S, i int) string
+}
+
+// Retainer is implemented by models whose Next reuses one scratch state for
+// the states it emits, valid only until emit returns: the explorer calls
+// Retain for every emitted state it keeps, and the model returns a copy of
+// its own. Models of small value states need not implement it.
+type Retainer[S any] interface {
+	Retain(s S) S
+}

@@ -1,0 +1,415 @@
+package sim
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/paxsim/paxsim/fingerprint"
+)
+
+// Fingerprinter is a value that can write its state to a fingerprint:
+// nodes, durable state and messages of a protocol under exhaustive search.
+// It writes node ids with h.Node and sets of them with h.NodeSet, so that
+// symmetry reduction can rename them.
+type Fingerprinter interface {
+	Fingerprint(h *fingerprint.Hasher)
+}
+
+// Cloner is a Node an explorer can copy and fingerprint: what a protocol
+// implements, besides Node, to be model checked.
+type Cloner[M Message, D, O any] interface {
+	Node[M, D, O]
+	Fingerprinter
+	// CloneInto returns a deep copy of the node, reusing dst's memory
+	// when dst is non-nil (a node of the same type that is no longer
+	// needed).
+	CloneInto(dst Node[M, D, O]) Node[M, D, O]
+}
+
+// Fingerprinted makes a Choice world keep a fingerprint of every message in
+// its network, as an explorer needs; call it before the first step. Nodes,
+// durable state and messages must implement Fingerprinter (nodes Cloner).
+func (w *World[M, D, O]) Fingerprinted() {
+	w.mustBeChoice()
+	w.fingerprinted = true
+	for i := range w.inflight {
+		w.inflight[i].elem = w.element(&w.inflight[i])
+	}
+	for i := range w.sentLog {
+		w.sentLog[i].elem = w.element(&w.sentLog[i])
+	}
+}
+
+// element fingerprints one message in the network with its link, under the
+// renaming of h (nil: w's scratch hasher, no renaming).
+func (w *World[M, D, O]) element(f *flight[M]) fingerprint.Key {
+	return w.elementUnder(f, nil)
+}
+
+func (w *World[M, D, O]) elementUnder(f *flight[M], perm *[64]uint8) fingerprint.Key {
+	h := &w.scratchHash
+	h.Reset()
+	h.SetRenaming(perm)
+	h.Node(int(f.from))
+	h.Node(int(f.to))
+	if fp, ok := any(f.msg).(Fingerprinter); ok {
+		fp.Fingerprint(h)
+	} else {
+		h.Uint64(f.digest)
+	}
+	return h.Sum()
+}
+
+// CloneInto returns a deep copy of a Choice world whose observations go to
+// observe, reusing dst's memory when dst is non-nil (a world that is no
+// longer needed). Every node must be a Cloner. Tracer and schedule log are
+// not copied.
+func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *World[M, D, O] {
+	w.mustBeChoice()
+	w.boot()
+	if dst == nil {
+		dst = new(World[M, D, O])
+	}
+	if dst == w {
+		panic("sim: CloneInto a world's own memory")
+	}
+	slots, inflight, sentLog, actions, cut := dst.slots[:0], dst.inflight[:0], dst.sentLog[:0], dst.actions[:0], dst.cut[:0]
+	old, local := dst.oldNodes[:0], dst.local[:0]
+	for i := range dst.slots {
+		old = append(old, dst.slots[i].node)
+	}
+	oldQueue := dst.queue.items[:0]
+	*dst = *w
+	dst.oldNodes = old
+	dst.observe = observe
+	dst.tracer, dst.schedLog = nil, nil
+	dst.pendRand, dst.pendNet, dst.local = nil, nil, local
+	dst.env.w = dst
+	dst.queue.items = oldQueue
+	dst.trials, dst.none, dst.history, dst.partitions = nil, nil, nil, slices.Clone(w.partitions)
+	dst.cut = append(cut, w.cut...)
+	dst.inflight = append(inflight, w.inflight...)
+	dst.sentLog = append(sentLog, w.sentLog...)
+	dst.actions = actions
+	dst.slots = append(slots, w.slots...)
+	for i := range dst.slots {
+		n := w.slots[i].node
+		if n == nil {
+			continue
+		}
+		c, ok := n.(Cloner[M, D, O])
+		if !ok {
+			panic(fmt.Sprintf("sim: node %d (%T) is not a sim.Cloner: it cannot be explored", i, n))
+		}
+		var reuse Node[M, D, O]
+		if i < len(old) {
+			reuse = old[i]
+		}
+		dst.slots[i].node = c.CloneInto(reuse)
+	}
+	return dst
+}
+
+// Fingerprint writes what decides the future of a Choice world: each
+// node's liveness, armed timers, state and durable state, the network's
+// contents (as a multiset or set, whatever the order of sending), the
+// duplicates and crashes spent, and whether the world healed. Time and
+// counters of the past are left out, so that two paths to the same state
+// meet. Under a renaming of h the nodes are written in their renamed
+// order. Call Fingerprinted first.
+func (w *World[M, D, O]) Fingerprint(h *fingerprint.Hasher) {
+	w.mustBeChoice()
+	if !w.fingerprinted {
+		panic("sim: Fingerprint on a world that is not Fingerprinted")
+	}
+	perm := h.Renaming()
+	n := w.cfg.Nodes
+	for j := 1; j <= n; j++ {
+		id := j
+		if perm != nil {
+			id = inverse(perm, j, n)
+		}
+		s := &w.slots[id]
+		h.Bool(s.up)
+		h.Uint64(uint64(s.armed))
+		if perm != nil || h.Exact() {
+			if s.up {
+				s.node.(Fingerprinter).Fingerprint(h)
+			}
+			if d, ok := any(s.durable).(Fingerprinter); ok {
+				d.Fingerprint(h)
+			}
+			continue
+		}
+		w.slotKeys(s)
+		h.Key(s.nodeKey)
+		h.Key(s.durKey)
+	}
+	h.Uint64(uint64(w.dups))
+	h.Uint64(uint64(w.crashes))
+	h.Bool(w.healed)
+	w.fingerprintFlights(h, w.inflight, perm)
+	if w.cfg.Choice.MaxDups > w.dups && w.cfg.Choice.Network == Multiset {
+		w.fingerprintFlights(h, w.sentLog, perm)
+	}
+}
+
+// slotKeys computes the fingerprints of a slot's node and durable state
+// (no renaming), unless they are known.
+func (w *World[M, D, O]) slotKeys(s *slot[M, D, O]) {
+	if s.fpOK {
+		return
+	}
+	h := &w.scratchHash
+	h.Reset()
+	if s.up {
+		s.node.(Fingerprinter).Fingerprint(h)
+	}
+	s.nodeKey = h.Sum()
+	h.Reset()
+	if d, ok := any(s.durable).(Fingerprinter); ok {
+		d.Fingerprint(h)
+	}
+	s.durKey = h.Sum()
+	s.fpOK = true
+}
+
+// fingerprintFlights writes a multiset of messages: the sum of their
+// fingerprints, or, for an exact Hasher, every message's words in an order
+// that does not depend on the order of sending.
+func (w *World[M, D, O]) fingerprintFlights(h *fingerprint.Hasher, fs []flight[M], perm *[64]uint8) {
+	h.Uint64(uint64(len(fs)))
+	if !h.Exact() {
+		var sum fingerprint.Key
+		for i := range fs {
+			if perm == nil {
+				sum = sum.Add(fs[i].elem)
+			} else {
+				sum = sum.Add(w.elementUnder(&fs[i], perm))
+			}
+		}
+		h.Key(sum)
+		return
+	}
+	keys := make([]fingerprint.Key, len(fs))
+	order := make([]int, len(fs))
+	for i := range fs {
+		keys[i] = w.elementUnder(&fs[i], perm)
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		switch {
+		case keys[a].Less(keys[b]):
+			return -1
+		case keys[b].Less(keys[a]):
+			return 1
+		}
+		return 0
+	})
+	for _, i := range order {
+		f := &fs[i]
+		h.Node(int(f.from))
+		h.Node(int(f.to))
+		if fp, ok := any(f.msg).(Fingerprinter); ok {
+			fp.Fingerprint(h)
+		} else {
+			h.Uint64(f.digest)
+		}
+	}
+}
+
+// inverse returns the id that perm maps to j.
+func inverse(perm *[64]uint8, j, n int) int {
+	for i := 0; i <= n; i++ {
+		if int(perm[i]) == j {
+			return i
+		}
+	}
+	panic(fmt.Sprintf("sim: the renaming is not a permutation of 0..%d", n))
+}
+
+// Snapshot is a Choice world's state in a few words: the indices, in a
+// SnapshotPool, of its node states, durable states and messages, with the
+// handful of counters that bound its future. An explorer keeps millions.
+type Snapshot []uint32
+
+// SnapshotPool stores each distinct node state, durable state and message
+// of a search once, keyed by its fingerprint, so that a Snapshot is a list
+// of small indices instead of a copy of the world. It is safe for
+// concurrent use. Two node states, durable states or messages with the
+// same 128-bit fingerprint are taken to be the same: the same assumption,
+// with the same odds, as a fingerprinted visited set.
+type SnapshotPool[M Message, D, O any] struct {
+	template *World[M, D, O] // what Restore builds a world from
+
+	mu       sync.RWMutex
+	nodeIdx  map[fingerprint.Key]uint32
+	nodes    []Node[M, D, O] // immutable: restored worlds get clones
+	nodeKeys []fingerprint.Key
+	durIdx   map[fingerprint.Key]uint32
+	durables []D
+	durKeys  []fingerprint.Key
+	downKey  fingerprint.Key // a down node's
+	msgIdx   map[fingerprint.Key]uint32
+	msgs     []flight[M]
+}
+
+// NewSnapshotPool returns a pool for the states of worlds like w: its
+// configuration, node factory and decider. w must be Fingerprinted.
+func NewSnapshotPool[M Message, D, O any](w *World[M, D, O]) *SnapshotPool[M, D, O] {
+	if !w.fingerprinted {
+		panic("sim: NewSnapshotPool of a world that is not Fingerprinted")
+	}
+	p := &SnapshotPool[M, D, O]{
+		template: w.CloneInto(nil, nil),
+		nodeIdx:  make(map[fingerprint.Key]uint32),
+		durIdx:   make(map[fingerprint.Key]uint32),
+		msgIdx:   make(map[fingerprint.Key]uint32),
+	}
+	var h fingerprint.Hasher
+	h.Reset()
+	p.downKey = h.Sum()
+	return p
+}
+
+// Size is the number of node states, durable states and messages stored.
+func (p *SnapshotPool[M, D, O]) Size() (nodes, durables, msgs int) {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return len(p.nodes), len(p.durables), len(p.msgs)
+}
+
+const noNode = ^uint32(0)
+
+// Snapshot layout: dups, crashes, crashed, healed, now; per node up,
+// armed, node index (noNode when down), durable index; then the network
+// and the duplication log, each as a count and indices.
+const snapshotHeader = 5
+
+// Snapshot returns w's state as indices into p, appended to buf[:0].
+func (p *SnapshotPool[M, D, O]) Snapshot(w *World[M, D, O], buf Snapshot) Snapshot {
+	w.mustBeChoice()
+	if size := snapshotHeader + 4*w.cfg.Nodes + 2 + len(w.inflight) + len(w.sentLog); cap(buf) < size {
+		buf = make(Snapshot, 0, size)
+	}
+	s := append(buf[:0], uint32(w.dups), uint32(w.crashes), uint32(w.crashed), uint32(b2u(w.healed)), uint32(w.now))
+	for id := 1; id <= w.cfg.Nodes; id++ {
+		sl := &w.slots[id]
+		w.slotKeys(sl)
+		node := noNode
+		if sl.up {
+			// A node knows its id, which its fingerprint leaves out.
+			k := fingerprint.Element(uint64(id), sl.nodeKey[0], sl.nodeKey[1])
+			node = p.internNode(k, sl.nodeKey, sl.node)
+		}
+		s = append(s, uint32(b2u(sl.up)), sl.armed, node, p.internDurable(sl.durKey, sl.durable))
+	}
+	s = append(s, uint32(len(w.inflight)))
+	for i := range w.inflight {
+		s = append(s, p.internMsg(&w.inflight[i]))
+	}
+	s = append(s, uint32(len(w.sentLog)))
+	for i := range w.sentLog {
+		s = append(s, p.internMsg(&w.sentLog[i]))
+	}
+	return s
+}
+
+func (p *SnapshotPool[M, D, O]) internNode(k, nodeKey fingerprint.Key, n Node[M, D, O]) uint32 {
+	p.mu.RLock()
+	i, ok := p.nodeIdx[k]
+	p.mu.RUnlock()
+	if ok {
+		return i
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if i, ok := p.nodeIdx[k]; ok {
+		return i
+	}
+	i = uint32(len(p.nodes))
+	p.nodes = append(p.nodes, n.(Cloner[M, D, O]).CloneInto(nil))
+	p.nodeKeys = append(p.nodeKeys, nodeKey)
+	p.nodeIdx[k] = i
+	return i
+}
+
+func (p *SnapshotPool[M, D, O]) internDurable(k fingerprint.Key, d D) uint32 {
+	p.mu.RLock()
+	i, ok := p.durIdx[k]
+	p.mu.RUnlock()
+	if ok {
+		return i
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if i, ok := p.durIdx[k]; ok {
+		return i
+	}
+	i = uint32(len(p.durables))
+	p.durables = append(p.durables, d)
+	p.durKeys = append(p.durKeys, k)
+	p.durIdx[k] = i
+	return i
+}
+
+func (p *SnapshotPool[M, D, O]) internMsg(f *flight[M]) uint32 {
+	p.mu.RLock()
+	i, ok := p.msgIdx[f.elem]
+	p.mu.RUnlock()
+	if ok {
+		return i
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if i, ok := p.msgIdx[f.elem]; ok {
+		return i
+	}
+	i = uint32(len(p.msgs))
+	p.msgs = append(p.msgs, *f)
+	p.msgIdx[f.elem] = i
+	return i
+}
+
+// Restore rebuilds the world of snapshot s in dst's memory (a world from
+// an earlier Restore or CloneInto of this search, or nil) with its
+// observations going to observe, and returns it.
+func (p *SnapshotPool[M, D, O]) Restore(dst *World[M, D, O], s Snapshot, observe Observer[O]) *World[M, D, O] {
+	if dst == nil {
+		dst = p.template.CloneInto(nil, observe)
+	}
+	dst.observe = observe
+	dst.dups, dst.crashes, dst.crashed = int(s[0]), int(s[1]), int(s[2])
+	dst.healed, dst.now = s[3] != 0, Time(s[4])
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	k := snapshotHeader
+	for id := 1; id <= dst.cfg.Nodes; id++ {
+		sl := &dst.slots[id]
+		sl.up, sl.armed = s[k] != 0, s[k+1]
+		if n := s[k+2]; n != noNode {
+			sl.node = p.nodes[n].(Cloner[M, D, O]).CloneInto(sl.node)
+			sl.nodeKey = p.nodeKeys[n]
+		} else {
+			sl.node, sl.nodeKey = nil, p.downKey
+		}
+		sl.durable, sl.durKey = p.durables[s[k+3]], p.durKeys[s[k+3]]
+		sl.fpOK = true
+		k += 4
+	}
+	n := int(s[k])
+	k++
+	dst.inflight = dst.inflight[:0]
+	for _, i := range s[k : k+n] {
+		dst.inflight = append(dst.inflight, p.msgs[i])
+	}
+	k += n
+	n = int(s[k])
+	k++
+	dst.sentLog = dst.sentLog[:0]
+	for _, i := range s[k : k+n] {
+		dst.sentLog = append(dst.sentLog, p.msgs[i])
+	}
+	return dst
+}
