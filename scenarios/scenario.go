@@ -269,7 +269,11 @@ func (r *runner) scenario(steps []sim.ScriptLine, out *scenarioPrinter) error {
 		case "client":
 			client, node, _ := parseClientLine(l.Text, r.cfg.Nodes)
 			out.step(l.Text)
-			r.propose(client, node, w.Now())
+			if r.op(client) != nil {
+				r.request(client, node, w.Now()) // the client asks again
+			} else {
+				r.propose(client, node, w.Now())
+			}
 		case "deliver-all":
 			if !r.deliverAll(out) {
 				out.step("deliver-all: nothing in flight")

@@ -50,9 +50,11 @@ type options struct {
 	html             string // run, replay: where to write a non-linearizable history
 	all              bool   // scenario run --all
 	variant          string // scenario run --variant
+	name             string // scenario import --name
 	noShrink         bool
 	maxShrinks       int
 	set              map[string]bool // the flags given on the command line
+	check            checkOptions    // check's own flags
 }
 
 // commands is the command table, in the order help lists it. It is filled
@@ -60,7 +62,7 @@ type options struct {
 var commands []*command
 
 func init() {
-	commands = []*command{runCmd, campaignCmd, replayCmd, shrinkCmd, scenarioCmd, variantsCmd, helpCmd, versionCmd}
+	commands = []*command{runCmd, campaignCmd, replayCmd, shrinkCmd, checkCmd, scenarioCmd, variantsCmd, helpCmd, versionCmd}
 }
 
 func lookupCommand(name string) *command {

@@ -20,6 +20,7 @@
 //		campaign   run many seeds in parallel and sum up what they found
 //		replay     run a decision trace, a reproducer file or a seed again, with its trace
 //		shrink     reduce a failing decision trace to the fewest steps that still fail
+//		check      explore every state of a small cluster (model checking)
 //		scenario   list or run the scripted scenarios (the seed notes' Q&A)
 //		variants   list the deliberately broken protocol variants
 //		help       explain a command and its flags
@@ -170,9 +171,106 @@
 //	  --out FILE
 //	      write the shrunk trace to FILE (- for standard output) (default none)
 //
+// # paxsim check
+//
+//	usage: paxsim check [--model impl|spec] [--protocol paxos] [--nodes N] [--proposers P] [--variant NAME] [bounds] [--json]
+//
+//	Check explores every reachable state of a small model, breadth first, checks the
+//	safety properties in each, and reports the distinct states, the states
+//	generated, the depth, states/s, wall time and the verdict. A violation comes
+//	with a shortest counterexample (--strategy bfs), printed and written with --out
+//	as a decision trace that 'paxsim replay' runs and 'paxsim scenario import'
+//	turns into a scenario.
+//
+//	--model impl (the default) runs the real protocol code of package protocol
+//	under the simulator's choice mode: a step delivers a message (a client's
+//	request is its proposal), fires a timer, or crashes or restarts a replica
+//	(--crashes); with --network multiset also drops (--drops) or duplicates
+//	(--dups) a message. Client c proposes value c to replica c. Bounds: each
+//	proposer's ballots (--max-ballot), crashes, depth and states. With --network
+//	set (the default) every message ever sent stays deliverable, which covers loss,
+//	reordering and duplication in one state; a replica's messages to itself are
+//	local calls unless --network-self. The checker is the one campaigns use:
+//	agreement, validity, learner integrity and the early checks, at every step.
+//
+//	--model spec explores Lamport's abstract Paxos (Paxos.tla of the TLA+
+//	examples) with --acceptors, --values and --max-ballot (ballots 0..B), and
+//	counts as TLC does, so the numbers compare one for one with TLC's on the same
+//	constants; --variant ignore-votes is a Phase2a that ignores earlier votes.
+//
+//	States are deduplicated by a 128-bit fingerprint of the whole state (the
+//	estimated probability of a collision is printed) or, with --exact, by the
+//	state itself. --symmetry merges states that are the same up to renaming
+//	acceptors and values (spec) or the replicas that no client asks (impl). Both
+//	cores expand each BFS level (--workers). On a terminal a progress line shows
+//	on stderr. Exit status: 0 every reachable state is safe, 1 a violation, 2 bad
+//	usage.
+//
+//	Flags:
+//	  --acceptors N
+//	      spec: N acceptors (1..7) (default 3)
+//	  --crashes N
+//	      impl: at most N crashes on a path (a minority down at once); restarts
+//	      come from durable state (default 0)
+//	  --drops
+//	      impl, multiset network: messages may be lost (default off)
+//	  --dups N
+//	      impl, multiset network: at most N extra copies of sent messages (default
+//	      0)
+//	  --exact
+//	      deduplicate by whole states, not fingerprints: no collision, far more
+//	      memory (default off)
+//	  --json
+//	      print one JSON object instead of the text report (default off)
+//	  --max-ballot B
+//	      impl: each proposer uses rounds 1..B; spec: ballots 0..B (default 1 for
+//	      impl, 2 for spec) (default 0)
+//	  --max-depth D
+//	      do not expand states at depth D (the initial state is at 1; 0: no bound)
+//	      (default 0)
+//	  --max-states N
+//	      stop after N distinct states (0: no bound) (default 0)
+//	  --model MODEL
+//	      what to explore: MODEL impl (the protocol code) or spec (Paxos.tla)
+//	      (default impl)
+//	  --network KIND
+//	      impl: KIND set (every message sent stays deliverable) or multiset
+//	      (delivery consumes; --drops, --dups) (default set)
+//	  --network-self
+//	      impl: a replica's messages to itself go through the network (every
+//	      interleaving, many more states) (default off)
+//	  --no-restarts
+//	      impl: crashed replicas stay down (default off)
+//	  --no-timers
+//	      impl: never fire timers (no retries, no learner catch-up) (default off)
+//	  --nodes N
+//	      impl: N replicas (default 3)
+//	  --out FILE
+//	      write the counterexample's decision trace to FILE (default none)
+//	  --properties PROPS
+//	      impl: only a violation of these comma-separated PROPS ends the search
+//	      (e.g. agreement) (default none)
+//	  --proposers P
+//	      impl: P replicas get a client proposal (client c asks replica c)
+//	      (default 2)
+//	  --protocol NAME
+//	      impl: the protocol NAME: paxos (default paxos)
+//	  --strategy ORDER
+//	      ORDER bfs (shortest counterexample, parallel) or dfs (default bfs)
+//	  --symmetry
+//	      merge states equal up to renaming interchangeable acceptors, replicas
+//	      and values (default off)
+//	  --values N
+//	      spec: N values (1..5) (default 2)
+//	  --variant VARIANT
+//	      a broken VARIANT to find: a protocol variant ('paxsim variants') for
+//	      impl, ignore-votes for spec (default none)
+//	  --workers N
+//	      N goroutines expand each BFS level (0: one per core) (default 0)
+//
 // # paxsim scenario
 //
-//	usage: paxsim scenario list | run (NAME ... | --all) [--variant NAME]
+//	usage: paxsim scenario list | run (NAME|FILE ... | --all) [--variant NAME] | import TRACE [--name NAME] [--out FILE]
 //
 //	Scenario runs scripted schedules: named runs, one step a line (this message
 //	is delivered to that replica, that one dropped, this replica crashes), each
@@ -182,7 +280,9 @@
 //
 //	  paxsim scenario list              names and one-line summaries
 //	  paxsim scenario run NAME ...      run the named scenarios
+//	  paxsim scenario run FILE ...      run scenario files (a path: ./x.txt)
 //	  paxsim scenario run --all         run them all
+//	  paxsim scenario import TRACE      turn a decision trace into a scenario
 //
 //	Run prints each run as a message sequence: every step as taken (who sent
 //	what to whom), what the replicas did (promised, accepted, proposed,
@@ -192,11 +292,22 @@
 //	--variant, every run uses that protocol variant instead of its own and no
 //	expectation applies: it exits 1 if a run breaks a property.
 //
+//	Import reads a decision trace (from paxsim check --out, run --record or
+//	shrink) and prints a scenario file (or writes it with --out): the trace's
+//	steps as one run that expects what replaying the trace breaks, with its
+//	message sequence as the golden printout. Saved in testdata/scenarios it
+//	joins the scenarios that go test checks.
+//
 //	The scenario files live in testdata/scenarios; the binary carries them.
 //
 //	Flags:
 //	  --all
 //	      run every scenario (default off)
+//	  --name NAME
+//	      import: the scenario's NAME (default: the trace file's base name)
+//	      (default none)
+//	  --out FILE
+//	      import: write the scenario to FILE instead of stdout (default none)
 //	  --variant NAME
 //	      run every step under protocol variant NAME ('paxsim variants' lists
 //	      them) (default none)

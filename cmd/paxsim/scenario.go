@@ -5,6 +5,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/paxsim/paxsim/protocol"
@@ -13,7 +16,7 @@ import (
 
 var scenarioCmd = &command{
 	name:  "scenario",
-	usage: "list | run (NAME ... | --all) [--variant NAME]",
+	usage: "list | run (NAME|FILE ... | --all) [--variant NAME] | import TRACE [--name NAME] [--out FILE]",
 	short: "list or run the scripted scenarios (the seed notes' Q&A)",
 	long: `Scenario runs scripted schedules: named runs, one step a line (this message
 is delivered to that replica, that one dropped, this replica crashes), each
@@ -23,7 +26,9 @@ answer is a counterexample, under the variant that gets it wrong.
 
   paxsim scenario list              names and one-line summaries
   paxsim scenario run NAME ...      run the named scenarios
+  paxsim scenario run FILE ...      run scenario files (a path: ./x.txt)
   paxsim scenario run --all         run them all
+  paxsim scenario import TRACE      turn a decision trace into a scenario
 
 Run prints each run as a message sequence: every step as taken (who sent
 what to whom), what the replicas did (promised, accepted, proposed,
@@ -33,10 +38,18 @@ exits 0 when every expectation holds and 1 when one does not. With
 --variant, every run uses that protocol variant instead of its own and no
 expectation applies: it exits 1 if a run breaks a property.
 
+Import reads a decision trace (from paxsim check --out, run --record or
+shrink) and prints a scenario file (or writes it with --out): the trace's
+steps as one run that expects what replaying the trace breaks, with its
+message sequence as the golden printout. Saved in testdata/scenarios it
+joins the scenarios that go test checks.
+
 The scenario files live in testdata/scenarios; the binary carries them.`,
 	flags: func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.all, "all", false, "run every scenario")
 		fs.StringVar(&o.variant, "variant", "", "run every step under protocol variant `NAME` ('paxsim variants' lists them)")
+		fs.StringVar(&o.name, "name", "", "import: the scenario's `NAME` (default: the trace file's base name)")
+		fs.StringVar(&o.out, "out", "", "import: write the scenario to `FILE` instead of stdout")
 	},
 	run: runScenarioCmd,
 }
@@ -61,8 +74,13 @@ func runScenarioCmd(_ context.Context, x *invocation, o *options, args []string)
 		}
 		return tw.Flush()
 	case "run":
+	case "import":
+		return x.importScenario(o, args[1:])
 	default:
-		return usageErrorf("scenario", "unknown scenario subcommand %q (want list or run)", args[0])
+		return usageErrorf("scenario", "unknown scenario subcommand %q (want list, run or import)", args[0])
+	}
+	if o.name != "" || o.out != "" {
+		return usageErrorf("scenario", "--name and --out are for scenario import")
 	}
 	chosen, err := pickScenarios(all, args[1:], o.all)
 	if err != nil {
@@ -120,6 +138,14 @@ func pickScenarios(all []*scenarios.Scenario, names []string, everything bool) (
 	}
 	var out []*scenarios.Scenario
 	for _, name := range names {
+		if strings.HasSuffix(name, ".txt") || strings.ContainsRune(name, filepath.Separator) {
+			s, err := readScenarioFile(name)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, s)
+			continue
+		}
 		s, err := scenarios.LookupScenario(name)
 		if err != nil {
 			return nil, usageErrorf("scenario", "%v", err)
@@ -127,4 +153,53 @@ func pickScenarios(all []*scenarios.Scenario, names []string, everything bool) (
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// readScenarioFile reads a scenario file given by path.
+func readScenarioFile(path string) (*scenarios.Scenario, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, inputErrorf("cannot read the scenario: %v", err)
+	}
+	defer f.Close()
+	name := strings.TrimSuffix(filepath.Base(path), ".txt")
+	s, err := scenarios.ParseScenario(f, name, path)
+	if err != nil {
+		return nil, inputErrorf("%v", err)
+	}
+	return s, nil
+}
+
+// importScenario turns the decision trace named by args into a scenario.
+func (x *invocation) importScenario(o *options, args []string) error {
+	if len(args) != 1 {
+		return usageErrorf("scenario", "scenario import needs one decision-trace FILE")
+	}
+	if o.all || o.variant != "" {
+		return usageErrorf("scenario", "scenario import takes --name and --out only")
+	}
+	t, ok, err := readTrace(args[0])
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return inputErrorf("%s is not a decision trace (want %q first)", args[0], scenarios.TraceFormat)
+	}
+	name := o.name
+	if name == "" {
+		name = strings.TrimSuffix(filepath.Base(args[0]), filepath.Ext(args[0]))
+	}
+	text, err := scenarios.ImportTrace(t, name)
+	if err != nil {
+		return inputErrorf("%s: %v", args[0], err)
+	}
+	if o.out == "" {
+		fmt.Fprint(x.stdout, text)
+		return nil
+	}
+	if err := os.WriteFile(o.out, []byte(text), 0o644); err != nil {
+		return inputErrorf("cannot write the scenario: %v", err)
+	}
+	fmt.Fprintf(x.stdout, "wrote %s (paxsim scenario run %s)\n", o.out, shellQuote(o.out))
+	return nil
 }
