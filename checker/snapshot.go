@@ -74,15 +74,19 @@ func (c *Safety) Fingerprint(h *fingerprint.Hasher) {
 			add(ghost{3, 0, uint64(h.MapNode(node)), ballot(b)})
 		}
 	}
+	// order-free: the elements are summed, or sorted when exact.
 	for k, b := range c.highest {
 		add(ghost{3, uint64(k.instance), uint64(h.MapNode(k.node)), ballot(b)})
 	}
+	// order-free: the elements are summed, or sorted when exact.
 	for inst, ch := range c.chosen {
 		add(ghost{4, uint64(inst), uint64(ch.Value), ballot(ch.Ballot)})
 	}
+	// order-free: the elements are summed, or sorted when exact.
 	for v := range c.invoked {
 		add(ghost{5, uint64(v)})
 	}
+	// order-free: the elements are summed, or sorted when exact.
 	for k, v := range c.learned {
 		add(ghost{6, uint64(k.instance), uint64(h.MapNode(k.node)), uint64(v)})
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // deterministic lists the packages whose code runs inside a simulation.
-var deterministic = []string{"sim", "protocol", "checker", "scenarios"}
+var deterministic = []string{"sim", "protocol", "checker", "scenarios", "fingerprint", "explore/spec"}
 
 // banned maps a selector (package.Name) to what to use instead.
 var banned = map[string]string{
