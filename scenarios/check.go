@@ -236,7 +236,7 @@ func (m *CheckModel) Init() []*CheckState {
 // nothing, and a trace replays them the same way.
 type zeroDecider struct{}
 
-func (zeroDecider) Intn(sim.Decision, int) int         { return 0 }
+func (zeroDecider) Intn(sim.Decision, int) int        { return 0 }
 func (zeroDecider) Chance(sim.Decision, float64) bool { return false }
 
 // enabled filters the world's actions by the kinds switched off.
