@@ -128,9 +128,9 @@ type origin struct {
 // Run explores m within opts and returns the verdict and counts.
 func Run[S any](m Model[S], opts Options) (Result[S], error) {
 	if opts.Exact {
-		return run(m, opts, func(h *fingerprint.Hasher) string { return h.Words() })
+		return run[S, string](m, opts, &mapSet{m: make(map[string]int32)}, func(h *fingerprint.Hasher) string { return h.Words() })
 	}
-	return run(m, opts, func(h *fingerprint.Hasher) fingerprint.Key { return h.Sum() })
+	return run[S, fingerprint.Key](m, opts, newKeyTable(), func(h *fingerprint.Hasher) fingerprint.Key { return h.Sum() })
 }
 
 // search is one run of the explorer, generic over the visited set's key.
@@ -139,15 +139,15 @@ type search[S any, K comparable] struct {
 	retain  func(S) S
 	opts    Options
 	key     func(*fingerprint.Hasher) K
-	visited map[K]int32
+	visited visited[K]
 	origins []origin
 	res     Result[S]
 	start   time.Time
 	lastLog time.Time
 }
 
-func run[S any, K comparable](m Model[S], opts Options, key func(*fingerprint.Hasher) K) (Result[S], error) {
-	s := &search[S, K]{m: m, opts: opts, key: key, visited: make(map[K]int32), start: time.Now()}
+func run[S any, K comparable](m Model[S], opts Options, set visited[K], key func(*fingerprint.Hasher) K) (Result[S], error) {
+	s := &search[S, K]{m: m, opts: opts, key: key, visited: set, start: time.Now()}
 	s.retain = func(st S) S { return st }
 	if r, ok := m.(Retainer[S]); ok {
 		s.retain = r.Retain
@@ -194,14 +194,13 @@ type candidate[S any, K comparable] struct {
 
 // admit adds a new state to the visited set, or reports it was there.
 func (s *search[S, K]) admit(k K, parent, index int32) (int32, bool) {
-	if _, ok := s.visited[k]; ok {
-		return 0, false
-	}
 	if len(s.origins) >= 1<<31-1 {
 		panic("explore: more than 2^31 distinct states")
 	}
 	id := int32(len(s.origins))
-	s.visited[k] = id
+	if !s.visited.add(k, id) {
+		return 0, false
+	}
 	s.origins = append(s.origins, origin{parent, index})
 	s.res.Distinct++
 	return id, true
@@ -337,7 +336,7 @@ func (s *search[S, K]) expandChunk(c *chunk[S, K], h *fingerprint.Hasher) {
 			h.Reset()
 			s.m.Fingerprint(h, next, s.opts.Symmetry)
 			k := s.key(h)
-			if _, seen := s.visited[k]; !seen {
+			if !s.visited.lookup(k) {
 				c.out = append(c.out, candidate[S, K]{key: k, s: s.retain(next), parent: it.id, index: index, bad: s.m.Check(next), gen: c.generated})
 			}
 			index++
