@@ -61,8 +61,8 @@ type Options struct {
 	// Workers is how many goroutines expand a BFS level; 0 means
 	// GOMAXPROCS. The result does not depend on it.
 	Workers int
-	// Progress, when set, is called about once a second (and at the end
-	// of every BFS level) with the counts so far.
+	// Progress, when set, is called with the counts so far about once a
+	// second, and at the end of a BFS level at most ten times a second.
 	Progress func(Progress)
 }
 
@@ -409,7 +409,7 @@ func (s *search[S, K]) progress(queue int, force bool) {
 		return
 	}
 	now := time.Now()
-	if !force && now.Sub(s.lastLog) < time.Second {
+	if since := now.Sub(s.lastLog); since < 100*time.Millisecond || (!force && since < time.Second) {
 		return
 	}
 	s.lastLog = now
