@@ -67,11 +67,17 @@ const (
 	Accepted
 	// Learned: a learner learned Value.
 	Learned
+	// Applied: a replica applied log Instance, holding command Value (0 for
+	// a no-op), to its service; State is a digest of the service state
+	// after it, and Effect says whether the command took effect (false
+	// when the replica's dedup table already held it). Multi-Paxos only.
+	Applied
 )
 
 var kindNames = [...]string{
 	Invoked: "invoked", Returned: "returned", Proposed: "proposed",
 	Promised: "promised", Accepted: "accepted", Learned: "learned",
+	Applied: "applied",
 }
 
 func (k Kind) String() string {
@@ -89,7 +95,10 @@ type Observation struct {
 	Ballot   Ballot // Proposed, Promised, Accepted
 	Prior    Ballot // Promised: the ballot of the value reported
 	Value    Value
-	Client   int // Invoked, Returned: the client; its proposal is Value(Client) by convention of the harness
+	Client   int    // Invoked, Returned: the client; its proposal is Value(Client) by convention of the harness
+	State    uint64 // Applied: a digest of the replica's service state after the command
+	Effect   bool   // Applied: the command took effect (it was not a duplicate)
+	Output   string // Returned, for a service: what the operation returned
 }
 
 func (o Observation) String() string {
@@ -105,7 +114,16 @@ func (o Observation) String() string {
 	case Accepted:
 		return fmt.Sprintf("accepts (%s, %s)", o.Ballot, o.Value)
 	case Learned:
+		if o.Instance != 0 {
+			return fmt.Sprintf("learns %s in instance %d", o.Value, o.Instance)
+		}
 		return fmt.Sprintf("learns %s", o.Value)
+	case Applied:
+		effect := ""
+		if !o.Effect {
+			effect = ", a duplicate: no effect"
+		}
+		return fmt.Sprintf("applies instance %d: %s (state %016x%s)", o.Instance, o.Value, o.State, effect)
 	}
 	return o.Kind.String()
 }
