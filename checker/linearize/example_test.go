@@ -42,3 +42,21 @@ func ExampleExplain() {
 	// Output:
 	// illegal <nil>
 }
+
+// A client's append("x", "a") is retried after its replica crashed, and the
+// service executes it twice: the next append's answer shows "aa". Each
+// retried command is one operation, from its first attempt to its answer.
+func ExampleCheckKV() {
+	ops := []linearize.KVOp{
+		{Client: 1, Node: 1, Kind: linearize.KVAppend, Key: "x", Value: "a", Invoke: 0, Return: 50, Output: "a"},
+		{Client: 2, Node: 2, Kind: linearize.KVAppend, Key: "x", Value: "b", Invoke: 60, Return: 70, Output: "ab"},
+		{Client: 3, Node: 3, Kind: linearize.KVGet, Key: "y", Invoke: 10, Return: -1}, // outcome unknown
+	}
+	fmt.Println(linearize.CheckKV(ops, time.Second))
+
+	ops[1].Output = "aab"
+	fmt.Println(linearize.CheckKV(ops, time.Second))
+	// Output:
+	// ok
+	// illegal
+}
