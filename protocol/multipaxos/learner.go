@@ -1,0 +1,166 @@
+package multipaxos
+
+import (
+	"math/bits"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/sim"
+)
+
+func bitsTrailing(x uint64) int { return bits.TrailingZeros64(x) }
+
+// learn records that e.Cmd is chosen at e.Instance, reports it, and applies
+// whatever that completes of the log, in order. The entry keeps the ballot
+// this acceptor accepted the same value at, if it did; else it claims no
+// accepted ballot there.
+func (n *Node) learn(env *Env, e Entry) {
+	i := e.Instance
+	if i <= n.prefix || i < 1 {
+		return
+	}
+	cur := n.entry(i)
+	if cur != nil && cur.Chosen {
+		return
+	}
+	ne := Entry{Instance: i, View: e.View, Cmd: e.Cmd, Chosen: true}
+	if cur != nil && cur.Cmd == e.Cmd && cur.View == e.View {
+		ne.Ballot = cur.Ballot
+	}
+	n.set(ne)
+	env.Observe(checker.Observation{Kind: checker.Learned, Instance: i, Value: e.Cmd.ID})
+	n.applyReady(env)
+}
+
+// learnCommits takes in commit notifications from a peer.
+func (n *Node) learnCommits(env *Env, from sim.NodeID, commits []Entry) {
+	for _, c := range commits {
+		if n.p.bug&bugCommitIndexOnly == 0 {
+			n.learn(env, c)
+			continue
+		}
+		// variant commit-index-only: the notification names the instance
+		// alone, and whatever this replica accepted there is taken as
+		// chosen.
+		cur := n.entry(c.Instance)
+		switch {
+		case c.Instance <= n.prefix || (cur != nil && cur.Chosen):
+		case cur == nil || cur.Ballot.IsZero():
+			n.behind(env, from, c.Instance)
+		default:
+			n.learn(env, *cur)
+		}
+	}
+}
+
+// applyReady applies the chosen entries that extend the prefix, in order.
+func (n *Node) applyReady(env *Env) {
+	for {
+		e := n.entry(n.prefix + 1)
+		if e == nil || !e.Chosen {
+			if n.catchupArmed && n.prefix >= n.ahead {
+				n.catchupArmed, n.catchupTries = false, 0 // caught up
+				env.CancelTimer(catchupTimer)
+			}
+			return
+		}
+		n.prefix++
+		n.dirty = true
+		n.apply(env, *e)
+	}
+}
+
+// apply executes one entry on the service, reports it, and answers the
+// client waiting here for it. A reconfiguration applied by a leader opens
+// its window: the leader fills it with no-ops when idle, so that the new
+// view governs soon.
+func (n *Node) apply(env *Env, e Entry) {
+	out, effect := n.svc.apply(e.Instance, e.Cmd, n.p.bug&bugNoDedup == 0)
+	env.Observe(checker.Observation{Kind: checker.Applied, Instance: e.Instance, Value: e.Cmd.ID, State: n.svc.digest, Effect: effect})
+	if e.Cmd.ID == NoOp {
+		return
+	}
+	// A duplicate of the client's last request answers with the output
+	// its first execution recorded; one older than that answers nobody.
+	client, seq, _ := DecodeID(e.Cmd.ID)
+	last, _ := n.svc.lastSeq(client)
+	n.reply(env, e.Cmd.ID, effect || seq == last, out)
+	if e.Cmd.Op == OpReconfig && effect && n.role == leader {
+		n.fillTo = max(n.fillTo, e.Instance+n.p.alpha-1)
+	}
+}
+
+// behind notes that peer knows the log chosen through instance chosen. A
+// replica that lags asks for the entries it lacks when the catch-up timer
+// fires, not at once: the notification may just be late (a heartbeat can
+// overtake the accept that carries the commit).
+func (n *Node) behind(env *Env, peer sim.NodeID, chosen int64) {
+	if chosen >= n.ahead {
+		n.ahead, n.aheadPeer = chosen, peer // the latest to know the most: likely alive
+	}
+	if n.catchupArmed || chosen <= n.prefix {
+		return
+	}
+	n.catchupArmed = true
+	env.SetTimer(catchupTimer, n.p.catchup)
+}
+
+// onCatchupTimeout asks for the missing entries while this replica lags
+// what it heard of: the peer that told it, and every other time a random
+// peer, in case that one is gone.
+func (n *Node) onCatchupTimeout(env *Env) {
+	n.catchupArmed = false
+	if n.ahead <= n.prefix || n.p.nodes < 2 {
+		n.catchupTries = 0
+		return
+	}
+	peer := n.aheadPeer
+	if n.catchupTries%2 == 1 || peer == 0 || peer == n.id {
+		peer = sim.NodeID(1 + env.Rand(n.p.nodes-1))
+		if peer >= n.id {
+			peer++
+		}
+	}
+	n.catchupTries++
+	n.catchupArmed = true
+	env.Send(peer, Msg{Type: LearnReq, From: n.prefix + 1})
+	env.SetTimer(catchupTimer, n.p.catchup)
+}
+
+// onLearnReq answers with the chosen entries from the asked instance on:
+// at most maxReport of the prefix, and the chosen entries past it.
+func (n *Node) onLearnReq(env *Env, from sim.NodeID, m Msg) {
+	lo := max(m.From, 1)
+	var out []Entry
+	for i := lo; i <= n.prefix && len(out) < maxReport; i++ {
+		out = append(out, n.log[i-1])
+	}
+	for i := max(lo, n.prefix+1); i <= int64(len(n.log)) && len(out) < 2*maxReport; i++ {
+		if e := &n.log[i-1]; e.Chosen {
+			out = append(out, *e)
+		}
+	}
+	if len(out) == 0 {
+		return
+	}
+	env.Send(from, Msg{Type: Learn, Chosen: n.prefix, Entries: out})
+}
+
+// onLearn learns chosen entries; while the sender knows more and this
+// answer helped, it asks the same peer for the next ones at once.
+func (n *Node) onLearn(env *Env, from sim.NodeID, m Msg) {
+	before := n.prefix
+	for _, e := range m.Entries {
+		if e.Chosen {
+			n.learn(env, e)
+		}
+	}
+	if m.Chosen > n.ahead {
+		n.ahead, n.aheadPeer = m.Chosen, from
+	}
+	if m.Chosen > n.prefix && n.prefix > before {
+		env.Send(from, Msg{Type: LearnReq, From: n.prefix + 1})
+	}
+	if n.role == leader {
+		n.advance(env) // what it learned may open the window
+	}
+}

@@ -1,0 +1,490 @@
+package multipaxos
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// Config tunes a cluster of Multi-Paxos replicas. The zero value is a
+// correct cluster of every node with the defaults below.
+type Config struct {
+	Variant Variant
+	// Members is the initial configuration; nil means every node. The
+	// other nodes run as learners until a reconfiguration adds them.
+	Members []sim.NodeID
+	// Alpha is Lamport's window: the configuration of instance i is the one
+	// chosen at or before instance i-Alpha, so a leader proposes at most
+	// Alpha instances past its applied log, and a reconfiguration chosen
+	// at j governs the instances from j+Alpha on. It is also the depth of
+	// the leader's pipeline. 1..64; 0 means 8.
+	Alpha int
+	// HeartbeatTicks is the leader's heartbeat period, which also paces its
+	// retransmissions. 0 means 20.
+	HeartbeatTicks sim.Time
+	// ElectionTicks is the base election timeout: a member that hears from
+	// no leader for a random time in [E, 2E) campaigns; a candidate whose
+	// ballot fails retries after [E, E + E*2^min(k,4)) on its k-th attempt,
+	// the randomized, growing backoff that settles duelling candidates.
+	// 0 means 100.
+	ElectionTicks sim.Time
+	// RetryTicks is how long a leader waits for an accept's replies before
+	// sending it again to the acceptors that have not answered (counted in
+	// heartbeats, rounded down, plus one). 0 means 2*HeartbeatTicks.
+	RetryTicks sim.Time
+	// CommitTicks is how long a leader holds commit notifications for an
+	// accept to carry them before sending them in a heartbeat of their
+	// own. 0 means 5.
+	CommitTicks sim.Time
+	// CatchupTicks is how long a learner that heard of chosen entries it
+	// lacks waits before asking for them, and then between requests. 0
+	// means HeartbeatTicks.
+	CatchupTicks sim.Time
+}
+
+// params is a Config resolved for one cluster: shared, never mutated, by
+// every node of the cluster and every clone of them.
+type params struct {
+	nodes     int
+	all       uint64 // every node id
+	initial   View
+	alpha     int64
+	heartbeat sim.Time
+	election  sim.Time
+	commit    sim.Time
+	catchup   sim.Time
+	retryAge  int // heartbeats a proposal waits before it is sent again
+	bug       bug
+}
+
+// Limits on what one message carries.
+const (
+	maxAlpha  = 64   // an Accepted's mask covers one window
+	maxReport = 64   // chosen entries a promise or a Learn carries
+	maxQueue  = 4096 // client commands a replica holds
+)
+
+// Timer tags used by a Node.
+const (
+	tickTimer     sim.TimerTag = iota // leader: heartbeat and retransmit; candidate: resend prepares
+	electionTimer                     // follower: no leader heard, campaign; candidate: retry
+	catchupTimer                      // learner: ask again for missing chosen entries
+	commitTimer                       // leader: send held commit notifications
+)
+
+const maxBackoffShift = 4
+
+func resolve(nodes int, cfg Config) *params {
+	if nodes < 1 || nodes > sim.MaxNodes {
+		panic(fmt.Sprintf("multipaxos: %d nodes: want 1..%d", nodes, sim.MaxNodes))
+	}
+	p := &params{nodes: nodes, all: uint64(1)<<uint(nodes+1) - 2, bug: bugOf(cfg.Variant)}
+	p.initial.Members = p.all
+	if len(cfg.Members) > 0 {
+		p.initial.Members = MemberSet(cfg.Members...)
+		if p.initial.Members&^p.all != 0 {
+			panic(fmt.Sprintf("multipaxos: members {%s} outside nodes 1..%d", sim.FormatNodes(p.initial.Members), nodes))
+		}
+	}
+	switch {
+	case cfg.Alpha == 0:
+		p.alpha = 8
+	case cfg.Alpha < 1 || cfg.Alpha > maxAlpha:
+		panic(fmt.Sprintf("multipaxos: alpha %d: want 1..%d", cfg.Alpha, maxAlpha))
+	default:
+		p.alpha = int64(cfg.Alpha)
+	}
+	orDefault := func(t, d sim.Time) sim.Time {
+		if t < 0 {
+			panic(fmt.Sprintf("multipaxos: a negative time knob (%d ticks)", t))
+		}
+		if t == 0 {
+			return d
+		}
+		return t
+	}
+	p.heartbeat = orDefault(cfg.HeartbeatTicks, 20)
+	p.election = orDefault(cfg.ElectionTicks, 100)
+	p.commit = orDefault(cfg.CommitTicks, 5)
+	p.catchup = orDefault(cfg.CatchupTicks, p.heartbeat)
+	p.retryAge = int(orDefault(cfg.RetryTicks, 2*p.heartbeat)/p.heartbeat) + 1
+	return p
+}
+
+// role is what a replica is doing about leadership.
+type role uint8
+
+const (
+	follower  role = iota // follows the leader it knows, if any
+	candidate             // runs phase 1 for its ballot
+	leader                // phase 1 done: proposes, one round trip per command
+)
+
+var roleNames = [...]string{follower: "follower", candidate: "candidate", leader: "leader"}
+
+func (r role) String() string { return roleNames[r] }
+
+// proposal is a leader's entry in flight: the acceptors that accepted it
+// and how many heartbeats it has waited.
+type proposal struct {
+	entry Entry
+	votes uint64
+	age   int
+}
+
+// Node is one Multi-Paxos replica: proposer (a leader when elected),
+// acceptor and learner of every instance, and a replica of the key-value
+// service. See the package documentation for the design.
+type Node struct {
+	p  *params
+	id sim.NodeID
+
+	// Durable state, persisted at the end of any handler that changed it.
+	promised Ballot  // the acceptor's promise, for every instance
+	log      []Entry // log[k] is instance k+1; zero entries are gaps
+	prefix   int64   // instances 1..prefix are chosen and applied
+	// logShared says log's backing array may back a persisted Durable's
+	// Prefix: a clone must not write into it.
+	logShared bool
+	dirty     bool
+
+	svc service // volatile: rebuilt from the prefix
+
+	// Leadership.
+	role         role
+	ballot       Ballot     // a candidate's or leader's ballot
+	leader       sim.NodeID // the leader this replica follows; 0 for none known
+	leaderBallot Ballot
+	maxSeen      Ballot // the highest ballot seen refused in a Nack
+	attempt      int    // consecutive campaigns without a leader heard
+	heard        bool   // a leader (or a higher candidate) was heard since the election timer was armed
+
+	// Candidate and leader: phase 1 of ballot, for instances from on.
+	from          int64
+	promisedBy    uint64  // acceptors that promised ballot
+	recovered     []Entry // per instance, the unchosen entry of the highest ballot reported, sorted
+	recoverTo     int64   // the highest instance any promise reported
+	recoverChosen int64   // the highest chosen prefix any promise reported
+	blocked       uint64  // members whose promises the leader waits for, to go on
+
+	// Leader: phase 2.
+	next        int64 // the next instance to propose at
+	pending     []proposal
+	fillTo      int64   // propose no-ops up to here when idle: a reconfiguration's window
+	notify      []Entry // commit notifications not sent yet
+	commitArmed bool
+
+	// Client commands.
+	queue   []Command // to propose (leader) or to hand to a leader when one is known
+	waiting []Command // requests clients sent to this replica: it answers them when applied
+
+	// Catch-up.
+	ahead        int64 // the highest chosen prefix heard of
+	aheadPeer    sim.NodeID
+	catchupArmed bool
+	catchupTries int
+}
+
+// NewNodes returns the sim.NewNode that builds replicas configured by cfg.
+// It panics on a bad configuration.
+func NewNodes(nodes int, cfg Config) sim.NewNode[Msg, Durable, checker.Observation] {
+	p := resolve(nodes, cfg)
+	return func(id sim.NodeID, d Durable) sim.Node[Msg, Durable, checker.Observation] {
+		return newNode(p, id, d)
+	}
+}
+
+// newNode rebuilds a replica from its durable state. Replaying the chosen
+// prefix is silent: every entry in it was applied, and reported, in the
+// handler that made it durable, before any crash.
+func newNode(p *params, id sim.NodeID, d Durable) *Node {
+	n := &Node{p: p, id: id, promised: d.Promised, svc: newService(p.initial, p.alpha, p.nodes)}
+	n.log = d.Prefix[:len(d.Prefix):len(d.Prefix)]
+	n.logShared = len(d.Prefix) > 0
+	for k := range n.log {
+		n.prefix++
+		n.svc.apply(n.prefix, n.log[k].Cmd, p.bug&bugNoDedup == 0)
+	}
+	for _, e := range d.Tail {
+		n.set(e)
+	}
+	return n
+}
+
+// Start implements sim.Node: a replica boots as a follower; a restarted one
+// asks its peers for the chosen entries it missed.
+func (n *Node) Start(env *Env) {
+	n.armElection(env)
+	if n.prefix > 0 || len(n.log) > 0 || !n.promised.IsZero() {
+		for id := sim.NodeID(1); int(id) <= n.p.nodes; id++ {
+			if id != n.id {
+				env.Send(id, Msg{Type: LearnReq, From: n.prefix + 1})
+			}
+		}
+		n.catchupArmed = true
+		env.SetTimer(catchupTimer, n.p.catchup)
+	}
+}
+
+// Deliver implements sim.Node.
+func (n *Node) Deliver(env *Env, from sim.NodeID, m Msg) {
+	switch m.Type {
+	case RequestMsg:
+		n.onRequest(env, from, m)
+	case Prepare:
+		n.onPrepare(env, from, m)
+	case Promise:
+		n.onPromise(env, from, m)
+	case Accept:
+		n.onAccept(env, from, m)
+	case Accepted:
+		n.onAccepted(env, from, m)
+	case Nack:
+		n.onNack(env, m)
+	case Heartbeat:
+		n.onHeartbeat(env, from, m)
+	case LearnReq:
+		n.onLearnReq(env, from, m)
+	case Learn:
+		n.onLearn(env, from, m)
+	}
+	n.persist(env)
+}
+
+// Fire implements sim.Node.
+func (n *Node) Fire(env *Env, tag sim.TimerTag) {
+	switch tag {
+	case tickTimer:
+		n.onTick(env)
+	case electionTimer:
+		n.onElectionTimeout(env)
+	case catchupTimer:
+		n.onCatchupTimeout(env)
+	case commitTimer:
+		n.commitArmed = false
+		if n.role == leader && len(n.notify) > 0 {
+			n.heartbeat(env)
+		}
+	}
+	n.persist(env)
+}
+
+// persist writes the durable state if a handler changed it: the promise,
+// the prefix (shared, clipped) and a fresh copy of the tail.
+func (n *Node) persist(env *Env) {
+	if !n.dirty {
+		return
+	}
+	n.dirty = false
+	p := n.prefix
+	d := Durable{Promised: n.promised, Prefix: n.log[:p:p]}
+	for _, e := range n.log[p:] {
+		if !empty(&e) {
+			d.Tail = append(d.Tail, e)
+		}
+	}
+	if p > 0 {
+		n.logShared = true
+	}
+	env.Persist(d)
+}
+
+// ---- the log ----
+
+func empty(e *Entry) bool { return !e.Chosen && e.Ballot.IsZero() }
+
+// entry returns instance i's entry, nil past the end of the log.
+func (n *Node) entry(i int64) *Entry {
+	if i < 1 || i > int64(len(n.log)) {
+		return nil
+	}
+	return &n.log[i-1]
+}
+
+// set writes e at its instance, which must be past the prefix: the prefix
+// never changes, which is what lets it be shared with persisted state.
+func (n *Node) set(e Entry) {
+	if e.Instance <= n.prefix {
+		panic(fmt.Sprintf("multipaxos: node %d rewrites instance %d of its chosen prefix", n.id, e.Instance))
+	}
+	for int64(len(n.log)) < e.Instance {
+		n.log = append(n.log, Entry{})
+	}
+	n.log[e.Instance-1] = e
+	n.dirty = true
+}
+
+func quorum(votes uint64, v View) bool {
+	return bits.OnesCount64(votes&v.Members) >= bits.OnesCount64(v.Members)/2+1
+}
+
+// proposalView is the view a proposer stamps on instance i and takes its
+// quorums from: the one chosen at or before i-alpha. The caller makes sure
+// i <= prefix+alpha.
+func (n *Node) proposalView(i int64) View {
+	if n.p.bug&bugNoView != 0 {
+		return n.svc.latest().view // variant no-view: the current configuration, whatever the instance
+	}
+	return n.svc.viewAt(i)
+}
+
+// ---- clients ----
+
+// onRequest takes a client's command, from a client (External) or
+// forwarded by a replica. A replica answers a request a client sent it
+// once the command is applied; a follower forwards the command to the
+// leader it knows, or holds it until it knows one.
+func (n *Node) onRequest(env *Env, from sim.NodeID, m Msg) {
+	if len(m.Entries) != 1 {
+		return
+	}
+	cmd := m.Entries[0].Cmd
+	if c, _, _ := DecodeID(cmd.ID); c == 0 || cmd.Op == OpNoop {
+		return // not a client command
+	}
+	if from == sim.External {
+		n.await(cmd)
+	}
+	if n.answer(env, cmd) {
+		return
+	}
+	switch {
+	case n.role == leader:
+		n.enqueue(cmd)
+		n.advance(env)
+	case n.role == candidate:
+		n.enqueue(cmd)
+	case from != sim.External:
+		// Forwarded to a follower: dropped. Its origin forwards it again
+		// when it learns of a new leader, and clients retry.
+	case n.leader != 0:
+		env.Send(n.leader, m)
+	default:
+		n.enqueue(cmd) // until a leader is known
+	}
+}
+
+// await records that a client waits here for cmd; a client has one
+// request outstanding, so a newer one replaces the older.
+func (n *Node) await(cmd Command) {
+	client, seq, _ := DecodeID(cmd.ID)
+	for k := range n.waiting {
+		c, s, _ := DecodeID(n.waiting[k].ID)
+		if c == client {
+			if s < seq {
+				n.waiting[k] = cmd
+			}
+			return
+		}
+	}
+	n.waiting = append(n.waiting, cmd)
+}
+
+// answer answers a request that the dedup table shows executed, and
+// reports whether it did: nothing more is to be done for it.
+func (n *Node) answer(env *Env, cmd Command) bool {
+	if n.p.bug&bugNoDedup != 0 {
+		return false // variant no-dedup: no table to answer from
+	}
+	client, seq, _ := DecodeID(cmd.ID)
+	last, out := n.svc.lastSeq(client)
+	if seq > last {
+		return false
+	}
+	n.reply(env, cmd.ID, seq == last, out)
+	return true
+}
+
+// reply answers the client waiting here for command id, if any, with out
+// (when current: a stale request gets no answer, its client has moved on).
+func (n *Node) reply(env *Env, id Value, current bool, out string) {
+	client, seq, _ := DecodeID(id)
+	for k := range n.waiting {
+		c, s, _ := DecodeID(n.waiting[k].ID)
+		if c != client || s > seq {
+			continue
+		}
+		if s == seq && current {
+			env.Observe(checker.Observation{Kind: checker.Returned, Client: client, Value: id, Output: out})
+		}
+		n.waiting = append(n.waiting[:k], n.waiting[k+1:]...)
+		return
+	}
+}
+
+// enqueue adds cmd to the commands to propose, unless it is there or in
+// flight already.
+func (n *Node) enqueue(cmd Command) {
+	if len(n.queue) >= maxQueue || n.inFlight(cmd.ID) {
+		return
+	}
+	n.queue = append(n.queue, cmd)
+}
+
+// inFlight reports whether command id is queued, proposed, or in the log
+// past the prefix as chosen or as a value a leader will re-propose. It
+// saves proposing a command twice; the dedup table makes a second copy
+// harmless anyway.
+func (n *Node) inFlight(id Value) bool {
+	for _, c := range n.queue {
+		if c.ID == id {
+			return true
+		}
+	}
+	for k := range n.pending {
+		if n.pending[k].entry.Cmd.ID == id {
+			return true
+		}
+	}
+	for k := range n.recovered {
+		if n.recovered[k].Instance >= n.next && n.recovered[k].Cmd.ID == id {
+			return true
+		}
+	}
+	for k := n.prefix; k < int64(len(n.log)); k++ {
+		if n.log[k].Chosen && n.log[k].Cmd.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// executed reports whether the dedup table shows cmd executed.
+func (n *Node) executed(cmd Command) bool {
+	if n.p.bug&bugNoDedup != 0 {
+		return false
+	}
+	client, seq, _ := DecodeID(cmd.ID)
+	last, _ := n.svc.lastSeq(client)
+	return seq <= last
+}
+
+// forwardAll hands the new leader every command held here: the queue and
+// the requests clients wait for here.
+func (n *Node) forwardAll(env *Env) {
+	if n.leader == 0 || n.leader == n.id {
+		return
+	}
+	for _, c := range n.waiting {
+		if !n.executed(c) {
+			env.Send(n.leader, Request(c))
+		}
+	}
+	for _, c := range n.queue {
+		if !n.executed(c) && !n.isWaiting(c.ID) {
+			env.Send(n.leader, Request(c))
+		}
+	}
+	n.queue = n.queue[:0]
+}
+
+func (n *Node) isWaiting(id Value) bool {
+	for _, c := range n.waiting {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,165 @@
+package multipaxos
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/paxsim/paxsim/checker"
+)
+
+// ExactlyOnce is the service property that every client command takes
+// effect at most once on each replica, however often it is retried or
+// appears in the log: an Applied observation with Effect set appears at
+// most once per (replica, command id). The checker has no property of that
+// name; this package names it for the variant that breaks it.
+const ExactlyOnce checker.Property = "exactly-once"
+
+// Variant is a named, deliberate deviation from correct Multi-Paxos: a bug
+// the harness must catch. The zero Variant is the correct protocol.
+type Variant struct {
+	Name    string
+	Summary string           // what the deviation is, in one line
+	Breaks  checker.Property // the property it is expected to break
+	bug     bug              // the deviation, as the Node tests it
+}
+
+// bug is a deviation, one bit each, so that a Node tests a precomputed bit
+// instead of comparing variant names. Every deviating line in the code is
+// marked "variant NAME".
+type bug uint16
+
+const (
+	bugNoOverwrite bug = 1 << iota
+	bugNoRestamp
+	bugNoView
+	bugCommitIndexOnly
+	bugNoGapFill
+	bugNoDedup
+	bugLeaderSkipsRecovery
+)
+
+// Correct is the name of the correct protocol.
+const Correct = "none"
+
+// The buggy variants.
+var (
+	// CommitIndexOnly: a commit notification names only the instance, and
+	// a replica that hears it marks whatever it accepted there as chosen.
+	// An acceptor that accepted an older ballot's value, since overwritten
+	// elsewhere, learns and applies the wrong command.
+	CommitIndexOnly = Variant{
+		Name:    "commit-index-only",
+		Summary: "a commit names only an instance, and a replica applies its local accepted entry there",
+		Breaks:  checker.LearnerIntegrity,
+		bug:     bugCommitIndexOnly,
+	}
+	// LeaderSkipsRecovery: a new leader ignores the accepted values that
+	// promises report and proposes its own commands (or no-ops) in their
+	// instances, overwriting values that may be chosen.
+	LeaderSkipsRecovery = Variant{
+		Name:    "leader-skips-recovery",
+		Summary: "a new leader does not re-propose the accepted values its promises report",
+		Breaks:  checker.Agreement,
+		bug:     bugLeaderSkipsRecovery,
+	}
+	// NoDedup: replicas execute every command the log holds, and answer
+	// none from the dedup table: a client's retry of a command that was
+	// already executed is proposed and executed again.
+	NoDedup = Variant{
+		Name:    "no-dedup",
+		Summary: "no dedup table: a retried command executes twice",
+		Breaks:  ExactlyOnce,
+		bug:     bugNoDedup,
+	}
+	// NoGapFill: a new leader leaves the instances that no promise
+	// reported empty instead of filling them with no-ops; replicas apply in
+	// order, so the log stalls at the first gap.
+	NoGapFill = Variant{
+		Name:    "no-gap-fill",
+		Summary: "a new leader leaves gaps in the log instead of filling them with no-ops: the log stalls",
+		Breaks:  checker.Liveness,
+		bug:     bugNoGapFill,
+	}
+	// NoOverwrite: an acceptor refuses to replace an entry it accepted,
+	// even by the same value at a higher ballot. A value accepted by some
+	// acceptors when its leader crashed can then never be accepted by a
+	// majority in one ballot: the instance is undecidable and the log
+	// stalls.
+	NoOverwrite = Variant{
+		Name:    "no-overwrite",
+		Summary: "acceptors refuse to overwrite an accepted entry: an instance becomes undecidable after a crash",
+		Breaks:  checker.Liveness,
+		bug:     bugNoOverwrite,
+	}
+	// NoRestamp: a new leader re-proposes a recovered value with the
+	// ballot it was accepted at instead of its own. A value then gathers a
+	// majority across leaders at an old ballot, a later leader that sees a
+	// higher ballot's value elsewhere proposes that one, and two values are
+	// chosen (the seed notes' "(v1, 1), (v1, 3), (v2, 2)" question).
+	NoRestamp = Variant{
+		Name:    "no-restamp",
+		Summary: "a re-proposed value keeps its old ballot instead of the new leader's",
+		Breaks:  checker.Agreement,
+		bug:     bugNoRestamp,
+	}
+	// NoView: a proposer stamps every entry with, and takes its quorums
+	// from, its current configuration (the latest one it applied) instead
+	// of the entry's view (the one chosen at or before instance i-alpha).
+	// Across a configuration change a leader that applied the change and
+	// one that did not choose in the same instance with disjoint quorums.
+	NoView = Variant{
+		Name:    "no-view",
+		Summary: "a proposer takes an entry's quorum from its current configuration, not the entry's view",
+		Breaks:  checker.Agreement,
+		bug:     bugNoView,
+	}
+)
+
+var variants = []Variant{
+	CommitIndexOnly, LeaderSkipsRecovery, NoDedup, NoGapFill, NoOverwrite, NoRestamp, NoView,
+}
+
+// Variants lists the buggy variants, sorted by name.
+func Variants() []Variant { return append([]Variant(nil), variants...) }
+
+// LookupVariant returns the variant called name; "" and "none" name the
+// correct protocol.
+func LookupVariant(name string) (Variant, error) {
+	if name == "" || name == Correct {
+		return Variant{}, nil
+	}
+	for _, v := range variants {
+		if v.Name == name {
+			return v, nil
+		}
+	}
+	names := make([]string, len(variants))
+	for i, v := range variants {
+		names[i] = v.Name
+	}
+	return Variant{}, fmt.Errorf("unknown variant %q (known: %s, or %s)", name, strings.Join(names, ", "), Correct)
+}
+
+// String is the variant's name, "none" for the correct protocol.
+func (v Variant) String() string {
+	if v.Name == "" {
+		return Correct
+	}
+	return v.Name
+}
+
+// Is reports whether v is the variant o.
+func (v Variant) Is(o Variant) bool { return v.Name == o.Name }
+
+// bugOf returns v's deviation, looking it up by name when v was built from
+// a name alone. It panics on an unknown name.
+func bugOf(v Variant) bug {
+	if v.bug != 0 || v.Name == "" || v.Name == Correct {
+		return v.bug
+	}
+	found, err := LookupVariant(v.Name)
+	if err != nil {
+		panic("multipaxos: " + err.Error())
+	}
+	return found.bug
+}
