@@ -91,8 +91,10 @@ type Result[S any] struct {
 	Distinct  int64
 	Generated int64
 	Depth     int
-	// Complete is false when a bound (MaxStates, MaxDepth) left reachable
-	// states unexplored: an ok verdict then covers only what was explored.
+	// Complete is false when a bound (MaxStates, MaxDepth) may have left
+	// reachable states unexplored: an ok verdict then covers only what was
+	// explored. It errs on the safe side: a search that hit a bound just as
+	// it ran out of states reports false too.
 	Complete bool
 	// Violation is what the model's Check reported for the bad state.
 	Violation string

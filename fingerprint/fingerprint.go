@@ -25,8 +25,9 @@ type Key [2]uint64
 // Less orders keys, for picking the least of several (canonical forms).
 func (k Key) Less(o Key) bool { return k[0] < o[0] || (k[0] == o[0] && k[1] < o[1]) }
 
-// Hasher computes a fingerprint. The zero value hashes without renaming and
-// is ready to use; Reset starts over.
+// Hasher computes a fingerprint. Make one with New, or Reset a zero value
+// before use (a zero value that is not Reset hashes from other seeds);
+// Reset starts over.
 type Hasher struct {
 	a, b  uint64
 	n     uint64

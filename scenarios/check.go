@@ -107,7 +107,7 @@ type CheckModel struct {
 	cfg     CheckConfig
 	sc      sim.Config
 	factory nodeFactory
-	perms   []*[64]uint8 // the symmetry group, identity first
+	perms   []*[64]uint8 // the symmetry group, the identity (nil) first
 	scratch sync.Pool    // *CheckState, live, for Next
 
 	// Full keeps every state the explorer holds as a whole copy of its
@@ -167,6 +167,10 @@ func symmetryGroup(nodes, proposers int) []*[64]uint8 {
 	}
 	var out []*[64]uint8
 	permute(free, 0, func(p []uint8) {
+		if len(out) == 0 {
+			out = append(out, nil) // the identity: no renaming, cached fingerprints
+			return
+		}
 		var perm [64]uint8
 		for i := range perm {
 			perm[i] = uint8(i)
@@ -426,7 +430,10 @@ func (m *CheckModel) violation(s *CheckState) *checker.Violation {
 // network, timers) and the checker's state. With symmetry it writes the
 // renaming of the state whose fingerprint is least among the group's.
 func (m *CheckModel) Fingerprint(h *fingerprint.Hasher, s *CheckState, symmetry bool) {
-	sc := m.live(s, m.newState())
+	sc := s
+	if s.world == nil {
+		sc = m.live(s, m.newState())
+	}
 	if symmetry && len(m.perms) > 1 {
 		var sub fingerprint.Hasher
 		var best fingerprint.Key
@@ -447,10 +454,17 @@ func (m *CheckModel) Fingerprint(h *fingerprint.Hasher, s *CheckState, symmetry 
 
 func (m *CheckModel) write(h *fingerprint.Hasher, s *CheckState) {
 	s.world.Fingerprint(h)
-	if h.Renaming() == nil && !h.Exact() {
-		h.Key(m.safetyKey(s))
-	} else {
+	switch {
+	case h.Exact():
 		s.safety.Fingerprint(h)
+	case h.Renaming() == nil:
+		h.Key(m.safetyKey(s))
+	default: // the form of the cached key, under the renaming
+		var sub fingerprint.Hasher
+		sub.Reset()
+		sub.SetRenaming(h.Renaming())
+		s.safety.Fingerprint(&sub)
+		h.Key(sub.Sum())
 	}
 	h.Bool(s.panic != "")
 }
@@ -473,7 +487,12 @@ func (m *CheckModel) Label(s *CheckState, i int) string {
 
 // CheckReport is the outcome of an exhaustive search of the protocol code.
 type CheckReport struct {
+	// Result's Path holds the model's compact states, which only the
+	// model that made them can read; Violations has what the last broke.
 	explore.Result[*CheckState]
+	// Violations are the first violation of each property in the bad
+	// state, in the order they happened.
+	Violations []checker.Violation
 	// Trace is the counterexample as a decision trace that `paxsim replay`
 	// runs (a set network's repeated deliveries become duplications, a
 	// client request delivered again a client retry), or nil.
@@ -498,6 +517,7 @@ func Check(c CheckConfig, opts explore.Options) (CheckReport, error) {
 		return rep, err
 	}
 	last := res.Path[len(res.Path)-1]
+	rep.Violations = slices.Clone(m.Safety(last).Violations())
 	if v := m.violation(last); v != nil {
 		rep.Property = v.Property
 	} else {

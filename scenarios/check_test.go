@@ -217,6 +217,12 @@ func TestSymmetryGroup(t *testing.T) {
 		}
 		seen := map[[64]uint8]bool{}
 		for i, p := range perms {
+			if i == 0 && p != nil {
+				t.Fatalf("nodes %d, proposers %d: the identity comes first, as nil (no renaming)", tc.nodes, tc.proposers)
+			}
+			if p == nil {
+				p = identityPerm()
+			}
 			if seen[*p] {
 				t.Fatalf("nodes %d, proposers %d: renaming %v twice", tc.nodes, tc.proposers, p[:tc.nodes+1])
 			}

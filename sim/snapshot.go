@@ -133,18 +133,35 @@ func (w *World[M, D, O]) Fingerprint(h *fingerprint.Hasher) {
 		s := &w.slots[id]
 		h.Bool(s.up)
 		h.Uint64(uint64(s.armed))
-		if perm != nil || h.Exact() {
+		switch {
+		case h.Exact():
 			if s.up {
 				s.node.(Fingerprinter).Fingerprint(h)
 			}
 			if d, ok := any(s.durable).(Fingerprinter); ok {
 				d.Fingerprint(h)
 			}
-			continue
+		case perm == nil:
+			w.slotKeys(s)
+			h.Key(s.nodeKey)
+			h.Key(s.durKey)
+		default:
+			// The same form as the cached keys, under the renaming: a
+			// state and its renamed image must write alike.
+			var sub fingerprint.Hasher
+			sub.Reset()
+			sub.SetRenaming(perm)
+			if s.up {
+				s.node.(Fingerprinter).Fingerprint(&sub)
+			}
+			h.Key(sub.Sum())
+			sub.Reset()
+			sub.SetRenaming(perm)
+			if d, ok := any(s.durable).(Fingerprinter); ok {
+				d.Fingerprint(&sub)
+			}
+			h.Key(sub.Sum())
 		}
-		w.slotKeys(s)
-		h.Key(s.nodeKey)
-		h.Key(s.durKey)
 	}
 	h.Uint64(uint64(w.dups))
 	h.Uint64(uint64(w.crashes))
@@ -380,6 +397,8 @@ func (p *SnapshotPool[M, D, O]) Restore(dst *World[M, D, O], s Snapshot, observe
 		dst = p.template.CloneInto(nil, observe)
 	}
 	dst.observe = observe
+	clear(dst.local) // what a panicking handler left queued
+	dst.local, dst.pendRand, dst.pendNet = dst.local[:0], nil, nil
 	dst.dups, dst.crashes, dst.crashed = int(s[0]), int(s[1]), int(s[2])
 	dst.healed, dst.now = s[3] != 0, Time(s[4])
 	p.mu.RLock()

@@ -8,7 +8,6 @@ import (
 	"io"
 	"regexp"
 	"runtime"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -150,9 +149,6 @@ func (x *invocation) check(o *options) error {
 		}
 		defer fmt.Fprint(x.stderr, "\r\x1b[K")
 	}
-	// The search allocates states at a high rate and keeps most: collect
-	// less often than the default, trading memory for speed.
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	switch c.model {
 	case "impl":
 		return x.checkImpl(o, opts)
