@@ -16,7 +16,7 @@ const (
 	OpNoop     Op = iota // fills a gap in the log; changes nothing
 	OpGet                // returns the value of Key ("" when unset)
 	OpPut                // sets Key to Arg; returns "OK"
-	OpAppend             // appends Arg to Key's value; returns "OK"
+	OpAppend             // appends Arg to Key's value; returns the new value
 	OpReconfig           // makes Members the configuration, Alpha instances later
 )
 

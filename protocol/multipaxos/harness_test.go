@@ -35,17 +35,21 @@ type acceptKey struct {
 	instance int64
 	ballot   checker.Ballot
 	value    checker.Value
+	view     uint64 // the member set the entry was stamped with (Observation.State)
 }
 
 // cluster runs Multi-Paxos replicas in a timed world with a client driver
-// and checks, at every observation, what the service promises: replicas
-// apply the same command at each instance, in order, and reach the same
-// state digest there; no command takes effect twice on a replica. At the
-// end (verify) it also replays the agreed log on a reference key-value
-// store to check every client's outputs, and judges agreement and learner
-// integrity per instance with the quorums of each instance's true view
-// (which checker.Safety, counting majorities of all nodes, cannot do when
-// views are smaller than the cluster).
+// and checks, at every observation, what the service promises, with
+// checker.LogChecker: replicas apply the same command at each instance, in
+// order, and reach the same state digest there; no command takes effect
+// twice on a replica. checker.Safety judges per-instance agreement when
+// every view keeps its quorums majorities of all nodes. At the end (verify)
+// the cluster also replays the agreed log on a reference key-value store
+// to check every client's outputs, and judges agreement and learner
+// integrity per instance with the quorums of each entry's view (which
+// checker.Safety, counting majorities of all nodes, cannot do when views
+// are smaller than the cluster), and that each entry carries the view the
+// agreed log gives its instance.
 type cluster struct {
 	t      testing.TB
 	nodes  int
@@ -53,21 +57,21 @@ type cluster struct {
 	pcfg   mp.Config
 	w      *world
 	safety *checker.Safety // nil unless every view keeps its quorums majorities of all nodes
+	logc   *checker.LogChecker
 	rng    *rand.Rand
 
 	applied  [][]applied               // per node, by instance-1
 	log      []applied                 // the first replica's command and state per instance
-	effects  []map[checker.Value]bool  // per node: commands that took effect
 	accepts  map[acceptKey]uint64      // voters per (instance, ballot, value)
 	learned  []map[int64]checker.Value // per node
 	proposed map[sim.NodeID]int        // Proposed observations per node
 	problems []problem
 
-	commands map[checker.Value]mp.Command // every command a client sent
-	replies  map[checker.Value][]string   // outputs returned per command
-	clients  []*client
+	commands  map[checker.Value]mp.Command // every command a client sent
+	replies   map[checker.Value][]string   // outputs returned per command
+	clients   []*client
 	delivered map[mp.MsgType]int
-	counting bool
+	counting  bool
 }
 
 // client is one client of the service: it sends its requests one at a
@@ -113,16 +117,15 @@ func newCluster(t testing.TB, s setup) *cluster {
 		t: t, nodes: s.nodes, alpha: alpha, pcfg: s.cfg,
 		rng:       rand.New(rand.NewPCG(s.seed, 0x5eed)),
 		applied:   make([][]applied, s.nodes+1),
-		effects:   make([]map[checker.Value]bool, s.nodes+1),
 		learned:   make([]map[int64]checker.Value, s.nodes+1),
 		accepts:   map[acceptKey]uint64{},
 		proposed:  map[sim.NodeID]int{},
 		commands:  map[checker.Value]mp.Command{},
 		replies:   map[checker.Value][]string{},
 		delivered: map[mp.MsgType]int{},
+		logc:      checker.NewLogChecker(s.nodes),
 	}
-	for i := range c.effects {
-		c.effects[i] = map[checker.Value]bool{}
+	for i := range c.learned {
 		c.learned[i] = map[int64]checker.Value{}
 	}
 	if s.safety {
@@ -157,37 +160,25 @@ func (c *cluster) fail(p checker.Property, format string, args ...any) {
 }
 
 func (c *cluster) observe(node sim.NodeID, o checker.Observation) {
+	now, events := int64(c.w.Now()), c.w.Events()
 	if c.safety != nil {
-		c.safety.At(int64(c.w.Now()), c.w.Events())
+		c.safety.At(now, events)
 		c.safety.Observe(int(node), o)
 	}
+	c.logc.At(now, events)
+	c.logc.Observe(int(node), o)
 	switch o.Kind {
 	case checker.Proposed:
 		c.proposed[node]++
 	case checker.Accepted:
-		c.accepts[acceptKey{o.Instance, o.Ballot, o.Value}] |= 1 << uint(node)
+		c.accepts[acceptKey{o.Instance, o.Ballot, o.Value, o.State}] |= 1 << uint(node)
 	case checker.Learned:
 		c.learned[node][o.Instance] = o.Value
 	case checker.Applied:
-		mine := c.applied[node]
-		if o.Instance != int64(len(mine))+1 {
-			c.fail("apply-order", "node %d applies instance %d after %d", node, o.Instance, len(mine))
-			return
-		}
 		a := applied{o.Value, o.State}
-		c.applied[node] = append(mine, a)
-		if o.Instance > int64(len(c.log)) {
-			c.log = append(c.log, a)
-		} else if g := c.log[o.Instance-1]; g.value != a.value {
-			c.fail(checker.Agreement, "instance %d: node %d applies %s, another replica applied %s", o.Instance, node, mp.FormatID(a.value), mp.FormatID(g.value))
-		} else if g.state != a.state {
-			c.fail("state", "instance %d: node %d reaches state %016x, another replica %016x", o.Instance, node, a.state, g.state)
-		}
-		if o.Effect {
-			if c.effects[node][o.Value] {
-				c.fail(mp.ExactlyOnce, "node %d executes %s a second time (instance %d)", node, mp.FormatID(o.Value), o.Instance)
-			}
-			c.effects[node][o.Value] = true
+		c.applied[node] = append(c.applied[node], a)
+		if o.Instance == int64(len(c.log))+1 {
+			c.log = append(c.log, a) // the first replica's: LogChecker compares the others
 		}
 	case checker.Returned:
 		c.replies[o.Value] = append(c.replies[o.Value], o.Output)
@@ -201,17 +192,43 @@ func (c *cluster) observe(node sim.NodeID, o checker.Observation) {
 	}
 }
 
-// violation is the first problem: the test's own or checker.Safety's.
+// violation is the first problem: checker.Safety's, checker.LogChecker's,
+// or the test's own.
 func (c *cluster) violation() (checker.Property, string) {
 	if c.safety != nil {
 		if v := c.safety.Violation(); v != nil {
 			return v.Property, v.String()
 		}
 	}
+	if v := c.logc.Violation(); v != nil {
+		return v.Property, v.String()
+	}
 	if len(c.problems) > 0 {
 		return c.problems[0].prop, c.problems[0].String()
 	}
 	return "", ""
+}
+
+// broken lists every property found broken, each once.
+func (c *cluster) broken() []checker.Property {
+	var out []checker.Property
+	add := func(p checker.Property) {
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	if c.safety != nil {
+		for _, v := range c.safety.Violations() {
+			add(v.Property)
+		}
+	}
+	for _, v := range c.logc.Violations() {
+		add(v.Property)
+	}
+	for _, p := range c.problems {
+		add(p.prop)
+	}
+	return out
 }
 
 // addClient adds a client that sends ops, the k-th not before at[k] (at may
@@ -239,6 +256,20 @@ func (c *cluster) kvOps(id, n int) []mp.Msg {
 		}
 	}
 	return ops
+}
+
+// spread returns n sorted times in [0, until): when a client's operations
+// may start, so that they meet the faults.
+func (c *cluster) spread(n int, until sim.Time) []sim.Time {
+	if until <= 0 {
+		return nil
+	}
+	at := make([]sim.Time, n)
+	for k := range at {
+		at[k] = sim.Time(c.rng.Int64N(int64(until)))
+	}
+	slices.Sort(at)
+	return at
 }
 
 func (c *cluster) clientsDone() bool {
@@ -369,9 +400,11 @@ func (c *cluster) views() []uint64 {
 	return out
 }
 
-// checkViews judges each instance with its true view: at most one value
-// is chosen (a majority of the view accepted it in one ballot), and every
-// learner learned that one.
+// checkViews judges each instance with the view its entries were stamped
+// with (reported in Accepted observations): at most one value is chosen
+// (a majority of the view accepted it in one ballot), and every learner
+// learned that one. It checks last that every stamp is the view the agreed
+// log gives the instance (the view-integrity diagnostic).
 func (c *cluster) checkViews() {
 	views := c.views()
 	type choice struct {
@@ -394,7 +427,7 @@ func (c *cluster) checkViews() {
 		if k.instance >= int64(len(views)) {
 			continue
 		}
-		v := views[k.instance]
+		v := k.view
 		voters := c.accepts[k]
 		if bits.OnesCount64(voters&v) < bits.OnesCount64(v)/2+1 {
 			continue
@@ -422,12 +455,19 @@ func (c *cluster) checkViews() {
 			ch, ok := chosen[i]
 			switch {
 			case !ok:
-				c.fail(checker.LearnerIntegrity, "node %d learned %s at instance %d, but no value is chosen there with view {%s}", node, mp.FormatID(v), i, sim.FormatNodes(views[i]))
+				c.fail(checker.LearnerIntegrity, "node %d learned %s at instance %d, but no value is chosen there", node, mp.FormatID(v), i)
 				return
 			case ch.value != v:
 				c.fail(checker.LearnerIntegrity, "node %d learned %s at instance %d, but %s is chosen there", node, mp.FormatID(v), i, mp.FormatID(ch.value))
 				return
 			}
+		}
+	}
+	for _, k := range keys {
+		if k.instance < int64(len(views)) && k.view != views[k.instance] {
+			c.fail("view-integrity", "instance %d: %s accepted at %s in view {%s}, but the log gives the instance view {%s}",
+				k.instance, mp.FormatID(k.value), k.ballot, sim.FormatNodes(k.view), sim.FormatNodes(views[k.instance]))
+			return
 		}
 	}
 }
@@ -456,7 +496,7 @@ func (c *cluster) checkOutputs() {
 			outs[cmd.ID] = "OK"
 		case mp.OpAppend:
 			kv[cmd.Key] += cmd.Arg
-			outs[cmd.ID] = "OK"
+			outs[cmd.ID] = kv[cmd.Key]
 		}
 	}
 	ids := make([]checker.Value, 0, len(c.replies))
@@ -497,7 +537,7 @@ func faulty(healAt sim.Time) sim.Config {
 func campaign(t testing.TB, s setup, clients, ops int, healAt, grace sim.Time) (*cluster, bool) {
 	c := newCluster(t, s)
 	for id := 1; id <= clients; id++ {
-		c.addClient(id, c.kvOps(id, ops), nil)
+		c.addClient(id, c.kvOps(id, ops), c.spread(ops, healAt))
 	}
 	live := c.run(healAt+grace, func() bool { return c.w.Now() >= healAt && c.clientsDone() && c.caughtUp() })
 	if p, _ := c.violation(); p == "" {

@@ -18,8 +18,10 @@ func (n *Node) armElection(env *Env) {
 func (n *Node) armTick(env *Env) { env.SetTimer(tickTimer, n.p.heartbeat) }
 
 // onElectionTimeout campaigns unless a leader was heard since the timer
-// was armed. Only a member of the view of the next instance to decide
-// campaigns: the others are learners (or cannot propose there anyway).
+// was armed. Only a member of the view of the next instance it has to
+// decide campaigns; the others are learners (or could not propose there
+// anyway), and ask a random peer for chosen entries instead: a replica
+// that lags may not know it is a member of the view that needs a leader.
 func (n *Node) onElectionTimeout(env *Env) {
 	if n.role == leader {
 		return
@@ -30,6 +32,7 @@ func (n *Node) onElectionTimeout(env *Env) {
 		return
 	}
 	if !n.proposalView(n.prefix + 1).Has(n.id) {
+		n.poll(env)
 		n.armElection(env)
 		return
 	}
@@ -277,7 +280,7 @@ func (n *Node) advance(env *Env) {
 		}
 		e := Entry{Instance: i, Ballot: b, View: v, Cmd: cmd}
 		n.next++
-		env.Observe(checker.Observation{Kind: checker.Proposed, Instance: i, Ballot: b, Value: cmd.ID})
+		env.Observe(checker.Observation{Kind: checker.Proposed, Instance: i, Ballot: b, Value: cmd.ID, State: v.Members})
 		pr := proposal{entry: e}
 		if n.acceptEntry(env, e) {
 			pr.votes = 1 << uint(n.id)
@@ -430,7 +433,7 @@ func (n *Node) acceptEntry(env *Env, e Entry) bool {
 		}
 	}
 	n.set(Entry{Instance: e.Instance, Ballot: e.Ballot, View: e.View, Cmd: e.Cmd})
-	env.Observe(checker.Observation{Kind: checker.Accepted, Instance: e.Instance, Ballot: e.Ballot, Value: e.Cmd.ID})
+	env.Observe(checker.Observation{Kind: checker.Accepted, Instance: e.Instance, Ballot: e.Ballot, Value: e.Cmd.ID, State: e.View.Members})
 	return true
 }
 
@@ -498,6 +501,7 @@ func (n *Node) onTick(env *Env) {
 			n.sendPrepare(env, n.blocked&^n.promisedBy)
 		}
 		n.armTick(env)
+		n.advance(env)
 	}
 }
 

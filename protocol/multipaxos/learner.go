@@ -28,6 +28,14 @@ func (n *Node) learn(env *Env, e Entry) {
 	}
 	n.set(ne)
 	env.Observe(checker.Observation{Kind: checker.Learned, Instance: i, Value: e.Cmd.ID})
+	for k := range n.pending {
+		if n.pending[k].entry.Instance == i {
+			// Chosen, as an acceptor that knew it answered: the proposal
+			// (which can only carry the chosen value) is done.
+			n.pending = append(n.pending[:k], n.pending[k+1:]...)
+			break
+		}
+	}
 	n.applyReady(env)
 }
 
@@ -113,17 +121,26 @@ func (n *Node) onCatchupTimeout(env *Env) {
 		n.catchupTries = 0
 		return
 	}
-	peer := n.aheadPeer
-	if n.catchupTries%2 == 1 || peer == 0 || peer == n.id {
-		peer = sim.NodeID(1 + env.Rand(n.p.nodes-1))
-		if peer >= n.id {
-			peer++
-		}
-	}
 	n.catchupTries++
 	n.catchupArmed = true
-	env.Send(peer, Msg{Type: LearnReq, From: n.prefix + 1})
 	env.SetTimer(catchupTimer, n.p.catchup)
+	if n.catchupTries%2 == 0 || n.aheadPeer == 0 || n.aheadPeer == n.id {
+		n.poll(env)
+		return
+	}
+	env.Send(n.aheadPeer, Msg{Type: LearnReq, From: n.prefix + 1})
+}
+
+// poll asks a random peer for the chosen entries past the prefix.
+func (n *Node) poll(env *Env) {
+	if n.p.nodes < 2 {
+		return
+	}
+	peer := sim.NodeID(1 + env.Rand(n.p.nodes-1))
+	if peer >= n.id {
+		peer++
+	}
+	env.Send(peer, Msg{Type: LearnReq, From: n.prefix + 1})
 }
 
 // onLearnReq answers with the chosen entries from the asked instance on:

@@ -102,8 +102,8 @@ func (s *service) apply(instance int64, cmd Command, dedup bool) (string, bool) 
 		s.put(cmd.Key, cmd.Arg)
 		out = "OK"
 	case OpAppend:
-		s.put(cmd.Key, s.get(cmd.Key)+cmd.Arg)
-		out = "OK"
+		out = s.get(cmd.Key) + cmd.Arg
+		s.put(cmd.Key, out)
 	case OpReconfig:
 		out = s.reconfig(instance, cmd.Members)
 	default:

@@ -7,13 +7,6 @@ import (
 	"github.com/paxsim/paxsim/checker"
 )
 
-// ExactlyOnce is the service property that every client command takes
-// effect at most once on each replica, however often it is retried or
-// appears in the log: an Applied observation with Effect set appears at
-// most once per (replica, command id). The checker has no property of that
-// name; this package names it for the variant that breaks it.
-const ExactlyOnce checker.Property = "exactly-once"
-
 // Variant is a named, deliberate deviation from correct Multi-Paxos: a bug
 // the harness must catch. The zero Variant is the correct protocol.
 type Variant struct {
@@ -68,7 +61,7 @@ var (
 	NoDedup = Variant{
 		Name:    "no-dedup",
 		Summary: "no dedup table: a retried command executes twice",
-		Breaks:  ExactlyOnce,
+		Breaks:  checker.ExactlyOnce,
 		bug:     bugNoDedup,
 	}
 	// NoGapFill: a new leader leaves the instances that no promise
