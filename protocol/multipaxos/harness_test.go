@@ -411,6 +411,7 @@ func (c *cluster) checkViews() {
 		value  checker.Value
 		ballot checker.Ballot
 		voters uint64
+		view   uint64
 	}
 	chosen := map[int64]choice{}
 	keys := make([]acceptKey, 0, len(c.accepts))
@@ -433,12 +434,13 @@ func (c *cluster) checkViews() {
 			continue
 		}
 		if prev, ok := chosen[k.instance]; ok && prev.value != k.value {
-			c.fail(checker.Agreement, "instance %d (view {%s}): %s chosen at %s by {%s} and %s at %s by {%s}", k.instance,
-				sim.FormatNodes(v), mp.FormatID(prev.value), prev.ballot, sim.FormatNodes(prev.voters), mp.FormatID(k.value), k.ballot, sim.FormatNodes(voters))
+			c.fail(checker.Agreement, "instance %d: %s chosen at %s by {%s} of view {%s}, and %s at %s by {%s} of view {%s}", k.instance,
+				mp.FormatID(prev.value), prev.ballot, sim.FormatNodes(prev.voters), sim.FormatNodes(prev.view),
+				mp.FormatID(k.value), k.ballot, sim.FormatNodes(voters), sim.FormatNodes(v))
 			return
 		}
 		if _, ok := chosen[k.instance]; !ok {
-			chosen[k.instance] = choice{k.value, k.ballot, voters}
+			chosen[k.instance] = choice{k.value, k.ballot, voters, v}
 		}
 	}
 	for node := 1; node <= c.nodes; node++ {
@@ -564,4 +566,22 @@ func outcome(c *cluster, live bool) (checker.Property, string) {
 		return checker.Liveness, fmt.Sprintf("not finished by t=%d: agreed log %d; %s; %s", c.w.Now(), len(c.log), strings.Join(lag, ", "), strings.Join(cl, ", "))
 	}
 	return "", ""
+}
+
+// variantRun is the short run each variant is tested with: a fault
+// campaign, with small views and reconfigurations for no-view.
+func variantRun(t testing.TB, v mp.Variant, seed int) (*cluster, bool) {
+	if v.Is(mp.NoView) {
+		s := setup{nodes: 5, seed: uint64(seed), sim: faulty(3000), cfg: mp.Config{Variant: v}}
+		return reconfigCampaign(t, s, smallViews, 3, 10, 3000, 4000)
+	}
+	n := 3 + 2*(seed%2)
+	if v.Is(mp.NoGapFill) || v.Is(mp.NoRestamp) {
+		// Rarer interleavings: lost pipelined accepts before a leader
+		// change (a gap), or three leaders within one instance.
+		s := setup{nodes: n, seed: uint64(seed), sim: harsh(2000), safety: true, cfg: mp.Config{Variant: v}}
+		return campaign(t, s, 6, 15, 2000, 4000)
+	}
+	s := setup{nodes: n, seed: uint64(seed), sim: faulty(2000), safety: true, cfg: mp.Config{Variant: v}}
+	return campaign(t, s, 3, 10, 2000, 4000)
 }

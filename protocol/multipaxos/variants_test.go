@@ -1,0 +1,105 @@
+package multipaxos_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/paxsim/paxsim/checker"
+	mp "github.com/paxsim/paxsim/protocol/multipaxos"
+)
+
+func TestVariantsAreListedOnceAndSorted(t *testing.T) {
+	vs := mp.Variants()
+	if len(vs) != 7 {
+		t.Fatalf("%d variants, want the 7 of the catalogue", len(vs))
+	}
+	for i, v := range vs {
+		if i > 0 && vs[i-1].Name >= v.Name {
+			t.Errorf("%s listed after %s: not sorted, or twice", v.Name, vs[i-1].Name)
+		}
+		got, err := mp.LookupVariant(v.Name)
+		if err != nil || got != v {
+			t.Errorf("LookupVariant(%q) = %+v, %v", v.Name, got, err)
+		}
+		if v.Summary == "" || v.Breaks == "" {
+			t.Errorf("%s: no summary or property", v.Name)
+		}
+	}
+	if v, err := mp.LookupVariant("none"); err != nil || v.Name != "" {
+		t.Errorf(`LookupVariant("none") = %+v, %v`, v, err)
+	}
+	if _, err := mp.LookupVariant("no-such-bug"); err == nil {
+		t.Error("LookupVariant accepted an unknown name")
+	}
+}
+
+func TestUnknownVariantPanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("NewNodes accepted a variant that is not in the catalogue")
+		}
+	}()
+	mp.NewNodes(3, mp.Config{Variant: mp.Variant{Name: "no-such-bug"}})
+}
+
+// pinned are seeds on which variantRun of each variant breaks its
+// property, as found by TestSearchVariantSeeds (MPSEARCH=N). no-restamp
+// needs three leaders within one instance, which random faults hardly
+// produce: TestNoRestampSchedule plays it out step by step instead.
+var pinned = map[string][]int{
+	mp.CommitIndexOnly.Name:     {50, 59},
+	mp.LeaderSkipsRecovery.Name: {5, 10},
+	mp.NoDedup.Name:             {1, 3},
+	mp.NoGapFill.Name:           {16, 46},
+	mp.NoOverwrite.Name:         {5, 11},
+	mp.NoView.Name:              {49, 66},
+}
+
+// searchLimit bounds the fallback search when a pinned seed no longer
+// breaks its variant (a change to the protocol reshuffles every schedule).
+const searchLimit = 1500
+
+// brokenBy runs variant v on seed and reports what it broke: the
+// properties the checks found, or Liveness when it did not finish.
+func brokenBy(t *testing.T, v mp.Variant, seed int) ([]checker.Property, string) {
+	c, live := variantRun(t, v, seed)
+	props := c.broken()
+	if !live && len(props) == 0 {
+		props = append(props, checker.Liveness)
+	}
+	_, msg := outcome(c, live)
+	return props, msg
+}
+
+// TestVariantsAreCaught runs every variant (but no-restamp, which has its
+// schedule) on its pinned seeds, where it must break the property it
+// names, and the correct protocol on the same seeds, where nothing may
+// break. A pinned seed that no longer fails sends the test searching the
+// seeds up to searchLimit for one that does, and it says which.
+func TestVariantsAreCaught(t *testing.T) {
+	for _, v := range mp.Variants() {
+		seeds, ok := pinned[v.Name]
+		if !ok {
+			continue
+		}
+		t.Run(v.Name, func(t *testing.T) {
+			for _, seed := range seeds {
+				if props, msg := brokenBy(t, mp.Variant{}, seed); len(props) > 0 {
+					t.Fatalf("the correct protocol, seed %d: %v: %s", seed, props, msg)
+				}
+				props, msg := brokenBy(t, v, seed)
+				if slices.Contains(props, v.Breaks) {
+					t.Logf("seed %d: %s", seed, msg)
+					continue
+				}
+				t.Errorf("pinned seed %d no longer breaks %s (got %v); searching", seed, v.Breaks, props)
+				for s := 1; s <= searchLimit; s++ {
+					if props, _ := brokenBy(t, v, s); slices.Contains(props, v.Breaks) {
+						t.Fatalf("seed %d breaks %s: pin it", s, v.Breaks)
+					}
+				}
+				t.Fatalf("no seed up to %d breaks %s", searchLimit, v.Breaks)
+			}
+		})
+	}
+}
