@@ -249,6 +249,7 @@ func (n *Node) advance(env *Env) {
 	if n.role != leader {
 		return
 	}
+	n.blocked = 0
 	var batch []Entry
 	for n.next <= n.prefix+n.p.alpha {
 		i := n.next

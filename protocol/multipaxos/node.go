@@ -280,9 +280,18 @@ func (n *Node) persist(env *Env) {
 	n.dirty = false
 	p := n.prefix
 	d := Durable{Promised: n.promised, Prefix: n.log[:p:p]}
-	for _, e := range n.log[p:] {
-		if !empty(&e) {
-			d.Tail = append(d.Tail, e)
+	tail := 0
+	for k := range n.log[p:] {
+		if !empty(&n.log[p+int64(k)]) {
+			tail++
+		}
+	}
+	if tail > 0 {
+		d.Tail = make([]Entry, 0, tail)
+		for k := range n.log[p:] {
+			if e := &n.log[p+int64(k)]; !empty(e) {
+				d.Tail = append(d.Tail, *e)
+			}
 		}
 	}
 	if p > 0 {
@@ -341,8 +350,8 @@ func (n *Node) onRequest(env *Env, from sim.NodeID, m Msg) {
 		return
 	}
 	cmd := m.Entries[0].Cmd
-	if c, _, _ := DecodeID(cmd.ID); c == 0 || cmd.Op == OpNoop {
-		return // not a client command
+	if !validRequest(cmd) {
+		return
 	}
 	if from == sim.External {
 		n.await(cmd)
@@ -364,6 +373,22 @@ func (n *Node) onRequest(env *Env, from sim.NodeID, m Msg) {
 	default:
 		n.enqueue(cmd) // until a leader is known
 	}
+}
+
+// validRequest reports whether cmd is a client command with a well-formed
+// id: client and seq nonzero, the reconfiguration flag set exactly for
+// reconfigurations.
+func validRequest(cmd Command) bool {
+	c, s, reconfig := DecodeID(cmd.ID)
+	return c != 0 && s != 0 && cmd.Op != OpNoop && cmd.Op <= OpReconfig && reconfig == (cmd.Op == OpReconfig) &&
+		cmd.ID == Value(uint64(reconfigBit(reconfig))|uint64(c)<<seqBits|uint64(s))
+}
+
+func reconfigBit(r bool) uint64 {
+	if r {
+		return reconfigFlag
+	}
+	return 0
 }
 
 // await records that a client waits here for cmd; a client has one
