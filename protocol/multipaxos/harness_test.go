@@ -62,6 +62,7 @@ type cluster struct {
 
 	applied  [][]applied               // per node, by instance-1
 	log      []applied                 // the first replica's command and state per instance
+	logAt    []sim.Time                // when the first replica applied each instance
 	accepts  map[acceptKey]uint64      // voters per (instance, ballot, value)
 	learned  []map[int64]checker.Value // per node
 	proposed map[sim.NodeID]int        // Proposed observations per node
@@ -179,6 +180,7 @@ func (c *cluster) observe(node sim.NodeID, o checker.Observation) {
 		c.applied[node] = append(c.applied[node], a)
 		if o.Instance == int64(len(c.log))+1 {
 			c.log = append(c.log, a) // the first replica's: LogChecker compares the others
+			c.logAt = append(c.logAt, c.w.Now())
 		}
 	case checker.Returned:
 		c.replies[o.Value] = append(c.replies[o.Value], o.Output)

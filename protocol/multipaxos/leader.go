@@ -495,6 +495,7 @@ func (n *Node) onTick(env *Env) {
 	case candidate:
 		n.sendPrepare(env, n.p.all&^n.promisedBy)
 		n.armTick(env)
+		n.tryWin(env)
 	case leader:
 		n.heartbeat(env)
 		n.retransmit(env)

@@ -177,7 +177,10 @@ func (n *Node) onLearn(env *Env, from sim.NodeID, m Msg) {
 	if m.Chosen > n.prefix && n.prefix > before {
 		env.Send(from, Msg{Type: LearnReq, From: n.prefix + 1})
 	}
-	if n.role == leader {
+	switch n.role {
+	case leader:
 		n.advance(env) // what it learned may open the window
+	case candidate:
+		n.tryWin(env) // or change the view it needs a majority of
 	}
 }

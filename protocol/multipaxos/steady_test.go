@@ -115,3 +115,87 @@ func TestRetriedCommandExecutesOnce(t *testing.T) {
 	}
 	t.Logf("%d commands appear more than once in a replica's log, executed once", dups)
 }
+
+// TestLeaderFailover crashes one replica after another, each for a while,
+// under a steady load: whenever the leader is the one that crashes, the
+// others notice its silence within their randomized election timeouts and
+// elect another, so the log never stalls for long.
+func TestLeaderFailover(t *testing.T) {
+	var sched []sim.ScheduledFault
+	for k := 0; k < 5; k++ {
+		start := sim.Time(800 + 700*k)
+		sched = append(sched, sim.ScheduledFault{Kind: sim.FaultCrash, Nodes: 1 << uint(1+k), Start: start, End: start + 400})
+	}
+	for seed := uint64(1); seed <= 10; seed++ {
+		c := newCluster(t, setup{nodes: 5, seed: seed, safety: true, sim: sim.Config{Faults: sim.FaultConfig{Schedule: sched}}})
+		for id := 1; id <= 3; id++ {
+			c.addClient(id, c.kvOps(id, 60), c.spread(60, 4500))
+		}
+		if !c.run(20000, func() bool { return c.clientsDone() && c.caughtUp() }) {
+			p, msg := outcome(c, false)
+			t.Fatalf("seed %d: %s: %s", seed, p, msg)
+		}
+		c.verify()
+		if p, msg := c.violation(); p != "" {
+			t.Fatalf("seed %d: %s: %s", seed, p, msg)
+		}
+		var worst sim.Time
+		for k := 1; k < len(c.logAt); k++ {
+			worst = max(worst, c.logAt[k]-c.logAt[k-1])
+		}
+		// Election timeouts are 100-200 ticks: a failover costs one, a
+		// campaign round trip, and the clients' pace.
+		if worst > 600 {
+			t.Errorf("seed %d: the log stalled for %d ticks", seed, worst)
+		}
+		leaders := map[sim.NodeID]bool{}
+		for id, k := range c.proposed {
+			if k > 0 {
+				leaders[id] = true
+			}
+		}
+		if len(leaders) < 2 {
+			t.Errorf("seed %d: only %d replica(s) ever led", seed, len(leaders))
+		}
+		t.Logf("seed %d: %d leaders, longest stall %d ticks", seed, len(leaders), worst)
+	}
+}
+
+// TestDuellingCandidatesSettle sets election timeouts close to the round
+// trip, so that followers often time out at once and candidates pre-empt
+// each other's ballots: randomized, growing backoff lets one win, and the
+// clients are served.
+func TestDuellingCandidatesSettle(t *testing.T) {
+	var prepares, nacks int
+	defer func() { t.Logf("20 seeds: %d prepares and %d nacks delivered", prepares, nacks) }()
+	for seed := uint64(1); seed <= 20; seed++ {
+		cfg := mp.Config{ElectionTicks: 12, HeartbeatTicks: 6}
+		c := newCluster(t, setup{nodes: 5, seed: seed, safety: true, cfg: cfg, tracing: true})
+		c.counting = true
+		for id := 1; id <= 3; id++ {
+			c.addClient(id, c.kvOps(id, 20), nil)
+		}
+		if !c.run(30000, func() bool { return c.clientsDone() && c.caughtUp() }) {
+			p, msg := outcome(c, false)
+			t.Fatalf("seed %d: %s: %s", seed, p, msg)
+		}
+		if p, msg := c.violation(); p != "" {
+			t.Fatalf("seed %d: %s: %s", seed, p, msg)
+		}
+		prepares += c.delivered[mp.Prepare]
+		nacks += c.delivered[mp.Nack]
+	}
+}
+
+// TestDeterministic: the same seed gives the same run, event for event.
+func TestDeterministic(t *testing.T) {
+	hash := func() (uint64, int64) {
+		c, _ := campaign(t, setup{nodes: 5, seed: 42, sim: faulty(2000), safety: true}, 3, 10, 2000, 6000)
+		return c.w.Hash(), c.w.Events()
+	}
+	h1, e1 := hash()
+	h2, e2 := hash()
+	if h1 != h2 || e1 != e2 {
+		t.Fatalf("two runs of one seed differ: %x (%d events) and %x (%d events)", h1, e1, h2, e2)
+	}
+}
