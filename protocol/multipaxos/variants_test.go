@@ -103,3 +103,17 @@ func TestVariantsAreCaught(t *testing.T) {
 		})
 	}
 }
+
+// TestNoViewDivergesTheLogs pins a no-view run where the two values chosen
+// in one instance reach the replicas' logs: they apply different commands
+// there, which checker.LogChecker sees without counting quorums per view
+// (checker.Safety counts majorities of all nodes, which small views are
+// not).
+func TestNoViewDivergesTheLogs(t *testing.T) {
+	const seed = 36
+	props, msg := brokenBy(t, mp.NoView, seed)
+	if !slices.Contains(props, checker.LogConsistency) {
+		t.Fatalf("seed %d: got %v, want %s", seed, props, checker.LogConsistency)
+	}
+	t.Logf("seed %d: %s", seed, msg)
+}
