@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -61,6 +62,10 @@ type Options struct {
 	// Workers is how many goroutines expand a BFS level; 0 means
 	// GOMAXPROCS. The result does not depend on it.
 	Workers int
+	// MaxMemory stops the search, incomplete, once the live heap passes
+	// this many bytes (checked every few thousand states); 0 means no
+	// bound. Better a partial answer than the machine's OOM killer.
+	MaxMemory int64
 	// Progress, when set, is called with the counts so far about once a
 	// second, and at the end of a BFS level at most ten times a second.
 	Progress func(Progress)
@@ -91,11 +96,14 @@ type Result[S any] struct {
 	Distinct  int64
 	Generated int64
 	Depth     int
-	// Complete is false when a bound (MaxStates, MaxDepth) may have left
-	// reachable states unexplored: an ok verdict then covers only what was
-	// explored. It errs on the safe side: a search that hit a bound just as
-	// it ran out of states reports false too.
+	// Complete is false when a bound (MaxStates, MaxDepth, MaxMemory) may
+	// have left reachable states unexplored: an ok verdict then covers only
+	// what was explored. It errs on the safe side: a search that hit a
+	// bound just as it ran out of states reports false too.
 	Complete bool
+	// Stop names the bound that cut the search short: StopMaxStates,
+	// StopMaxDepth or StopMaxMemory; "" when Complete.
+	Stop string
 	// Violation is what the model's Check reported for the bad state.
 	Violation string
 	// Path is the counterexample, from an initial state to the bad one,
@@ -115,6 +123,13 @@ func (r *Result[S]) StatesPerSecond() float64 {
 	}
 	return float64(r.Distinct) / r.Elapsed.Seconds()
 }
+
+// Why a search stopped before it ran out of states.
+const (
+	StopMaxStates = "max-states"
+	StopMaxDepth  = "max-depth"
+	StopMaxMemory = "max-memory"
+)
 
 // ErrNoInit is returned for a model without initial states.
 var ErrNoInit = errors.New("explore: the model has no initial state")
@@ -146,6 +161,8 @@ type search[S any, K comparable] struct {
 	res     Result[S]
 	start   time.Time
 	lastLog time.Time
+	// memCheck is the distinct count at which to read the heap next.
+	memCheck int64
 }
 
 func run[S any, K comparable](m Model[S], opts Options, set visited[K], key func(*fingerprint.Hasher) K) (Result[S], error) {
@@ -208,8 +225,37 @@ func (s *search[S, K]) admit(k K, parent, index int32) (int32, bool) {
 	return id, true
 }
 
+// full reports, and records, that MaxStates is reached.
 func (s *search[S, K]) full() bool {
-	return s.opts.MaxStates > 0 && s.res.Distinct >= s.opts.MaxStates
+	if s.opts.MaxStates > 0 && s.res.Distinct >= s.opts.MaxStates {
+		s.cut(StopMaxStates)
+		return true
+	}
+	return false
+}
+
+// overMemory reports, and records, that the live heap passed MaxMemory;
+// it reads the heap only every 4096 distinct states.
+func (s *search[S, K]) overMemory() bool {
+	if s.opts.MaxMemory <= 0 || s.res.Distinct < s.memCheck {
+		return false
+	}
+	s.memCheck = s.res.Distinct + 4096
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() == metrics.KindUint64 && int64(sample[0].Value.Uint64()) > s.opts.MaxMemory {
+		s.cut(StopMaxMemory)
+		return true
+	}
+	return false
+}
+
+// cut records that a bound left the search incomplete.
+func (s *search[S, K]) cut(why string) {
+	s.res.Complete = false
+	if s.res.Stop == "" {
+		s.res.Stop = why
+	}
 }
 
 // seed admits the initial states; it returns those to expand, or false
@@ -254,7 +300,7 @@ func (s *search[S, K]) bfs(init []S) error {
 	}
 	for depth := 1; len(level) > 0; depth++ {
 		if s.opts.MaxDepth > 0 && depth >= s.opts.MaxDepth {
-			s.res.Complete = false
+			s.cut(StopMaxDepth)
 			return nil
 		}
 		chunks := s.expandLevel(level, workers, hashers)
@@ -275,9 +321,8 @@ func (s *search[S, K]) bfs(init []S) error {
 					return nil
 				}
 				level = append(level, item[S]{cand.s, id, depth + 1})
-				if s.full() {
+				if s.full() || s.overMemory() {
 					s.res.Generated += cand.gen
-					s.res.Complete = false
 					return nil
 				}
 			}
@@ -362,7 +407,7 @@ func (s *search[S, K]) dfs(init []S) error {
 		it := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		if s.opts.MaxDepth > 0 && it.depth >= s.opts.MaxDepth {
-			s.res.Complete = false
+			s.cut(StopMaxDepth)
 			continue
 		}
 		kids = kids[:0]
@@ -395,8 +440,7 @@ func (s *search[S, K]) dfs(init []S) error {
 		for i := len(kids) - 1; i >= 0; i-- { // the first successor goes first
 			stack = append(stack, kids[i])
 		}
-		if s.full() {
-			s.res.Complete = false
+		if s.full() || s.overMemory() {
 			return nil
 		}
 		if expanded++; expanded&0x3ff == 0 {

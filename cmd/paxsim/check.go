@@ -6,8 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
+	"os"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,6 +80,7 @@ usage.`,
 		fs.Var(numValue[int64]{&c.maxStates}, "max-states", "stop after `N` distinct states (0: no bound)")
 		fs.Var(numValue[int]{&c.maxDepth}, "max-depth", "do not expand states at depth `D` (the initial state is at 1; 0: no bound)")
 		fs.Var(numValue[int]{&c.workers}, "workers", "`N` goroutines expand each BFS level (0: one per core)")
+		fs.StringVar(&c.maxMemory, "max-memory", "auto", "stop, incomplete, when the states take `GIB` GiB of memory; auto is half the machine's, 0 no bound")
 		fs.StringVar(&c.out, "out", "", "write the counterexample's decision trace to `FILE`")
 		fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the text report")
 	},
@@ -94,11 +98,28 @@ type checkOptions struct {
 	cfg                                                scenarios.CheckConfig
 	maxBallot, acceptors, values, maxDepth, workers    int
 	maxStates                                          int64
+	maxMemory                                          string
 	symmetry, exact                                    bool
 }
 
 func defaultCheckOptions() checkOptions {
-	return checkOptions{model: "impl", network: "set", cfg: scenarios.DefaultCheck(), acceptors: 3, values: 2}
+	return checkOptions{model: "impl", network: "set", cfg: scenarios.DefaultCheck(), acceptors: 3, values: 2, maxMemory: "auto"}
+}
+
+// defaultMaxMemory is half the machine's memory in GiB, from
+// /proc/meminfo, or 0 (no bound) where that cannot be read.
+func defaultMaxMemory() float64 {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		var kb int64
+		if _, err := fmt.Sscanf(line, "MemTotal: %d kB", &kb); err == nil && kb > 0 {
+			return math.Round(float64(kb)/(1<<20)/2*10) / 10
+		}
+	}
+	return 0
 }
 
 // checkReport is the JSON form of a check's outcome.
@@ -107,6 +128,7 @@ type checkReport struct {
 	Config      any      `json:"config"`
 	Verdict     string   `json:"verdict"`
 	Complete    bool     `json:"complete"`
+	Stop        string   `json:"stop,omitempty"` // the bound that cut the search short
 	Distinct    int64    `json:"distinct"`
 	Generated   int64    `json:"generated"`
 	Depth       int      `json:"depth"`
@@ -138,7 +160,16 @@ func (x *invocation) check(o *options) error {
 	case c.workers < 0:
 		return usageErrorf("check", "invalid value for --workers: %d is negative", c.workers)
 	}
-	opts := explore.Options{Strategy: strategy, Symmetry: c.symmetry, Exact: c.exact, MaxStates: c.maxStates, MaxDepth: c.maxDepth, Workers: c.workers}
+	maxMemory := defaultMaxMemory()
+	if c.maxMemory != "auto" {
+		gib, err := strconv.ParseFloat(c.maxMemory, 64)
+		if err != nil || !(gib >= 0) {
+			return usageErrorf("check", "invalid value for --max-memory: %q is not auto or a size in GiB", c.maxMemory)
+		}
+		maxMemory = gib
+	}
+	opts := explore.Options{Strategy: strategy, Symmetry: c.symmetry, Exact: c.exact, MaxStates: c.maxStates, MaxDepth: c.maxDepth, Workers: c.workers,
+		MaxMemory: int64(maxMemory * (1 << 30))}
 	if opts.Workers == 0 {
 		opts.Workers = runtime.GOMAXPROCS(0)
 	}
@@ -178,7 +209,6 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	if c.variant != "" {
 		cfg.Config.Variant = c.variant
 	}
-	cfg.MaxBallot = 1
 	if o.set["max-ballot"] {
 		cfg.MaxBallot = c.maxBallot
 	}
@@ -291,7 +321,7 @@ func specFlagError(err error) string {
 
 func newCheckReport[S any](model string, cfg any, res *explore.Result[S], opts explore.Options) *checkReport {
 	return &checkReport{
-		Model: model, Config: cfg, Verdict: res.Verdict, Complete: res.Complete,
+		Model: model, Config: cfg, Verdict: res.Verdict, Complete: res.Complete, Stop: res.Stop,
 		Distinct: res.Distinct, Generated: res.Generated, Depth: res.Depth,
 		StatesPerS: res.StatesPerSecond(), WallSeconds: res.Elapsed.Seconds(),
 		Strategy: opts.Strategy.String(), Symmetry: opts.Symmetry, Exact: opts.Exact, Workers: opts.Workers,
@@ -320,7 +350,7 @@ func writeCheckText(w io.Writer, r *checkReport) {
 	case r.Verdict == explore.VerdictOK && r.Complete:
 		verdict += " (every reachable state within the bounds is safe)"
 	case r.Verdict == explore.VerdictOK:
-		verdict += " (INCOMPLETE: --max-states or --max-depth cut the search short)"
+		verdict += fmt.Sprintf(" (INCOMPLETE: --%s cut the search short)", r.Stop)
 	}
 	fmt.Fprintf(w, "%-11s %s\n", "verdict:", verdict)
 	fmt.Fprintf(w, "%-11s %d\n", "distinct:", r.Distinct)

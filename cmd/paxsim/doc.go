@@ -228,6 +228,9 @@
 //	  --max-depth D
 //	      do not expand states at depth D (the initial state is at 1; 0: no bound)
 //	      (default 0)
+//	  --max-memory GIB
+//	      stop, incomplete, when the states take GIB GiB of memory; auto is half
+//	      the machine's, 0 no bound (default auto)
 //	  --max-states N
 //	      stop after N distinct states (0: no bound) (default 0)
 //	  --model MODEL
