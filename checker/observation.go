@@ -95,10 +95,14 @@ type Observation struct {
 	Ballot   Ballot // Proposed, Promised, Accepted
 	Prior    Ballot // Promised: the ballot of the value reported
 	Value    Value
-	Client   int    // Invoked, Returned: the client; its proposal is Value(Client) by convention of the harness
-	State    uint64 // Applied: a digest of the replica's service state after the command
-	Effect   bool   // Applied: the command took effect (it was not a duplicate)
-	Output   string // Returned, for a service: what the operation returned
+	Client   int // Invoked, Returned: the client; its proposal is Value(Client) by convention of the harness
+	// State is, for Applied, a digest of the replica's service state after
+	// the command; for Proposed and Accepted in a protocol with
+	// configurations, the members of the entry's view (bit per node id),
+	// whose majorities are its quorums; 0 means every node.
+	State  uint64
+	Effect bool   // Applied: the command took effect (it was not a duplicate)
+	Output string // Returned, for a service: what the operation returned
 }
 
 func (o Observation) String() string {

@@ -258,7 +258,13 @@ func (c *Safety) accepted(node int, o Observation) {
 	}
 	v := &c.votes[i]
 	v.voters |= 1 << uint(node)
-	if bits.OnesCount64(v.voters) < c.quorum {
+	// A majority of the cluster, or, for an entry of a configuration
+	// (Multi-Paxos views), a majority of its members.
+	quorum, votes := c.quorum, bits.OnesCount64(v.voters)
+	if o.State != 0 {
+		quorum, votes = bits.OnesCount64(o.State)/2+1, bits.OnesCount64(v.voters&o.State)
+	}
+	if votes < quorum {
 		return
 	}
 	prev, ok := c.chosen[o.Instance]
