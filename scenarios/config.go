@@ -30,6 +30,12 @@ type Config struct {
 	Liveness      int64    `json:"liveness"` // ticks after HealAt to decide and learn
 	MaxTime       int64    `json:"max_time"` // 0: HealAt + Liveness, or 10000 without a heal
 	MaxEvents     int64    `json:"max_events"`
+	// Multi-Paxos only: clients of the key-value service, the operations
+	// each performs, and reconfigurations (a rate per fault interval, or
+	// a schedule "1+2+3@200,1+2+3+4+5@600"; "" the default, "none" off).
+	Clients  int    `json:"clients,omitempty"`
+	Commands int    `json:"commands,omitempty"`
+	Reconfig string `json:"reconfig,omitempty"`
 }
 
 // Default is the configuration a bare `paxsim run` uses: three replicas, two
@@ -70,66 +76,87 @@ func bad(field, format string, args ...any) error {
 	return &ConfigError{Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
-// build checks c and turns it into the simulator's and protocol's terms.
+// build checks a single-decree c and turns it into the simulator's and
+// protocol's terms.
 func (c Config) build() (sim.Config, protocol.Variant, error) {
 	var sc sim.Config
-	if c.Protocol != "paxos" {
-		return sc, protocol.Variant{}, bad("protocol", "%q is not a known protocol (known: paxos)", c.Protocol)
+	switch c.Protocol {
+	case "paxos":
+	case MultiPaxos:
+		return sc, protocol.Variant{}, bad("protocol", "multipaxos runs under run, campaign and replay --seed; decision traces, scenarios and check take paxos so far")
+	default:
+		return sc, protocol.Variant{}, bad("protocol", "%q is not a known protocol (known: paxos, multipaxos)", c.Protocol)
 	}
 	variant, err := protocol.LookupVariant(c.Variant)
 	if err != nil {
 		return sc, variant, &ConfigError{Field: "variant", Msg: err.Error()}
 	}
+	switch {
+	case c.Clients != 0:
+		return sc, variant, bad("clients", "is for --protocol multipaxos (single-decree clients are --proposers)")
+	case c.Commands != 0:
+		return sc, variant, bad("commands", "is for --protocol multipaxos")
+	case c.Reconfig != "":
+		return sc, variant, bad("reconfig", "is for --protocol multipaxos")
+	}
+	sc, err = c.simConfig()
+	return sc, variant, err
+}
+
+// simConfig checks the knobs every protocol shares and turns them into the
+// simulator's terms.
+func (c Config) simConfig() (sim.Config, error) {
+	var sc sim.Config
 	if c.Nodes < 1 || c.Nodes > sim.MaxNodes {
-		return sc, variant, bad("nodes", "%d is not between 1 and %d", c.Nodes, sim.MaxNodes)
+		return sc, bad("nodes", "%d is not between 1 and %d", c.Nodes, sim.MaxNodes)
 	}
 	if c.Proposers < 1 || c.Proposers > c.Nodes {
-		return sc, variant, bad("proposers", "%d is not between 1 and nodes (%d): without a proposal there is nothing to decide", c.Proposers, c.Nodes)
+		return sc, bad("proposers", "%d is not between 1 and nodes (%d): without a proposal there is nothing to decide", c.Proposers, c.Nodes)
 	}
 	for _, p := range []struct {
 		field string
 		v     float64
 	}{{"drop", c.Drop}, {"dup", c.Dup}, {"redeliver", c.Redeliver}, {"crash", c.Crash}, {"partition", c.Partition}, {"slow", c.Slow}} {
 		if !(p.v >= 0 && p.v <= 1) {
-			return sc, variant, bad(p.field, "%v is not a probability in [0, 1]", p.v)
+			return sc, bad(p.field, "%v is not a probability in [0, 1]", p.v)
 		}
 	}
 	if c.Drop == 1 {
-		return sc, variant, bad("drop", "1 loses every message; use a rate below 1")
+		return sc, bad("drop", "1 loses every message; use a rate below 1")
 	}
 	delay, err := sim.ParseDelay(c.Delay)
 	if err != nil {
-		return sc, variant, &ConfigError{Field: "delay", Msg: err.Error()}
+		return sc, &ConfigError{Field: "delay", Msg: err.Error()}
 	}
 	if delay.Max > maxTicks/100 {
-		return sc, variant, bad("delay", "%s: at most %d ticks", c.Delay, maxTicks/100)
+		return sc, bad("delay", "%s: at most %d ticks", c.Delay, maxTicks/100)
 	}
 	for _, n := range []struct {
 		field string
 		v     int64
 	}{{"propose-window", c.ProposeWindow}, {"heal-at", c.HealAt}, {"liveness", c.Liveness}, {"max-time", c.MaxTime}, {"max-events", c.MaxEvents}} {
 		if n.v < 0 {
-			return sc, variant, bad(n.field, "%d is negative", n.v)
+			return sc, bad(n.field, "%d is negative", n.v)
 		}
 		if n.v > maxTicks && n.field != "max-events" {
-			return sc, variant, bad(n.field, "%d is more than %d ticks", n.v, int64(maxTicks))
+			return sc, bad(n.field, "%d is more than %d ticks", n.v, int64(maxTicks))
 		}
 	}
 	if need := livenessTicks(delay); c.HealAt > 0 && c.Liveness > 0 && c.Liveness < need {
-		return sc, variant, bad("liveness", "%d ticks is too short for delays up to %d: deciding after the heal takes "+
+		return sc, bad("liveness", "%d ticks is too short for delays up to %d: deciding after the heal takes "+
 			"several round trips and timeouts; use at least %d (30 times the longest delay)", c.Liveness, delay.Max, need)
 	}
 	if c.FaultInterval < 1 {
-		return sc, variant, bad("fault-interval", "%d is not a positive tick count", c.FaultInterval)
+		return sc, bad("fault-interval", "%d is not a positive tick count", c.FaultInterval)
 	}
 	if c.MaxCrashed < 0 || c.MaxCrashed > c.Nodes {
-		return sc, variant, bad("max-crashed", "%d is not between 0 and nodes (%d)", c.MaxCrashed, c.Nodes)
+		return sc, bad("max-crashed", "%d is not between 0 and nodes (%d)", c.MaxCrashed, c.Nodes)
 	}
 	if c.HealAt > 0 && c.Liveness < 1 {
-		return sc, variant, bad("liveness", "must be positive when faults heal (heal-at %d)", c.HealAt)
+		return sc, bad("liveness", "must be positive when faults heal (heal-at %d)", c.HealAt)
 	}
 	if c.MaxEvents == 0 {
-		return sc, variant, bad("max-events", "0 runs nothing")
+		return sc, bad("max-events", "0 runs nothing")
 	}
 	sc = sim.Config{
 		Nodes: c.Nodes,
@@ -148,14 +175,14 @@ func (c Config) build() (sim.Config, protocol.Variant, error) {
 	for _, s := range c.Faults {
 		f, err := sim.ParseFault(s)
 		if err != nil {
-			return sc, variant, &ConfigError{Field: "fault", Msg: err.Error()}
+			return sc, &ConfigError{Field: "fault", Msg: err.Error()}
 		}
 		sc.Faults.Schedule = append(sc.Faults.Schedule, f)
 	}
 	if err := sc.Validate(); err != nil {
-		return sc, variant, &ConfigError{Field: "fault", Msg: err.Error()}
+		return sc, &ConfigError{Field: "fault", Msg: err.Error()}
 	}
-	return sc, variant, nil
+	return sc, nil
 }
 
 // maxTicks bounds every time knob, far from int64 overflow.
@@ -177,6 +204,10 @@ func protocolConfig(variant protocol.Variant, d sim.Delay) protocol.Config {
 
 // Validate reports the first bad knob as a *ConfigError.
 func (c Config) Validate() error {
+	if c.Protocol == MultiPaxos {
+		_, _, err := c.buildMP()
+		return err
+	}
 	_, _, err := c.build()
 	return err
 }

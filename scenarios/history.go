@@ -62,6 +62,9 @@ func ExplainHistory(run func(Options) (Result, error), w io.Writer) (linearize.V
 	if err != nil {
 		return "", err
 	}
+	if len(res.KVOps) > 0 {
+		return linearize.ExplainKV(res.KVOps, annotations(entries), 10*LinearizabilityBudget, w)
+	}
 	return linearize.Explain(res.Ops, annotations(entries), 10*LinearizabilityBudget, w)
 }
 

@@ -63,6 +63,8 @@ type Result struct {
 	TraceHash       uint64 `json:"-"`
 	Stats           sim.Stats
 	Ops             []Op `json:"ops"`
+	// KVOps is a Multi-Paxos run's client history: key-value operations.
+	KVOps []linearize.KVOp `json:"kv_ops,omitempty"`
 	// Trace is the run's decision trace, with Options.Record.
 	Trace *Trace `json:"-"`
 	// Linearizability is the verdict on the client history: "ok",
@@ -112,6 +114,9 @@ type paxosWorld = sim.World[protocol.Msg, protocol.Durable, checker.Observation]
 
 // Run executes one seed of c and judges it. A bad c returns a *ConfigError.
 func Run(c Config, seed uint64, opts Options) (res Result, err error) {
+	if c.Protocol == MultiPaxos {
+		return runMultiPaxos(c, seed, opts)
+	}
 	sc, variant, err := c.build()
 	if err != nil {
 		return res, err

@@ -267,10 +267,14 @@ func TestConfigFlagsCoverConfig(t *testing.T) {
 	if len(configFlags) != typ.NumField() {
 		t.Errorf("%d config flags for %d Config fields", len(configFlags), typ.NumField())
 	}
-	line := seedLine(1, scenarios.Default())
-	for _, f := range configFlags {
-		if !strings.Contains(line, " "+f.name+"=") {
-			t.Errorf("SEED line lacks %s: %s", f.name, line)
+	mpc := scenarios.Default()
+	mpc.Protocol = scenarios.MultiPaxos
+	for _, c := range []scenarios.Config{scenarios.Default(), mpc} {
+		line := seedLine(1, c)
+		for _, f := range configFlags {
+			if has := strings.Contains(line, " "+f.name+"="); has != flagApplies(f.name, c.Protocol) {
+				t.Errorf("SEED line of %s has %s: %v, want %v: %s", c.Protocol, f.name, has, !has, line)
+			}
 		}
 	}
 }

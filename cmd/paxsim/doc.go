@@ -345,7 +345,8 @@
 //
 //	Config flags (a run is a pure function of these and the seed):
 //	  --protocol NAME
-//	      the protocol under test: NAME is paxos (default paxos)
+//	      the protocol under test: NAME is paxos (single-decree) or multipaxos (a
+//	      replicated key-value log with reconfiguration) (default paxos)
 //	  --variant VARIANT
 //	      a deliberately broken protocol VARIANT to test the checkers; none is the
 //	      correct protocol ('paxsim variants' lists them) (default none)
@@ -355,6 +356,16 @@
 //	  --proposers N
 //	      N replicas each get one client proposing a distinct value (1..nodes)
 //	      (default 2)
+//	  --clients N
+//	      multipaxos: N key-value clients, one request at a time each (0 means 3)
+//	      (default 0)
+//	  --commands N
+//	      multipaxos: N operations (get, put, append) per client (0 means 4)
+//	      (default 0)
+//	  --reconfig SPEC
+//	      multipaxos: reconfigurations, SPEC a rate per fault interval until the
+//	      heal (default 0.005), a schedule MEMBERS@TICK,...
+//	      (1+2+3@200,1+2+3+4+5@600) or none (default none)
 //	  --propose-window TICKS
 //	      client proposals arrive at random times in [0, TICKS] (default 200)
 //	  --delay DIST

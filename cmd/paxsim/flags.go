@@ -22,13 +22,19 @@ type configFlag struct {
 
 var configFlags = []configFlag{
 	{"protocol", func(c *scenarios.Config) flag.Value { return (*stringValue)(&c.Protocol) },
-		"the protocol under test: `NAME` is paxos"},
+		"the protocol under test: `NAME` is paxos (single-decree) or multipaxos (a replicated key-value log with reconfiguration)"},
 	{"variant", func(c *scenarios.Config) flag.Value { return (*stringValue)(&c.Variant) },
 		"a deliberately broken protocol `VARIANT` to test the checkers; none is the correct protocol ('paxsim variants' lists them)"},
 	{"nodes", func(c *scenarios.Config) flag.Value { return numValue[int]{&c.Nodes} },
 		"cluster size: `N` replicas, each proposer, acceptor and learner (1..63)"},
 	{"proposers", func(c *scenarios.Config) flag.Value { return numValue[int]{&c.Proposers} },
 		"`N` replicas each get one client proposing a distinct value (1..nodes)"},
+	{"clients", func(c *scenarios.Config) flag.Value { return numValue[int]{&c.Clients} },
+		"multipaxos: `N` key-value clients, one request at a time each (0 means 3)"},
+	{"commands", func(c *scenarios.Config) flag.Value { return numValue[int]{&c.Commands} },
+		"multipaxos: `N` operations (get, put, append) per client (0 means 4)"},
+	{"reconfig", func(c *scenarios.Config) flag.Value { return (*stringValue)(&c.Reconfig) },
+		"multipaxos: reconfigurations, `SPEC` a rate per fault interval until the heal (default 0.005), a schedule MEMBERS@TICK,... (1+2+3@200,1+2+3+4+5@600) or none"},
 	{"propose-window", func(c *scenarios.Config) flag.Value { return numValue[int64]{&c.ProposeWindow} },
 		"client proposals arrive at random times in [0, `TICKS`]"},
 	{"delay", func(c *scenarios.Config) flag.Value { return (*stringValue)(&c.Delay) },
@@ -69,6 +75,18 @@ func addConfigFlags(fs *flag.FlagSet, c *scenarios.Config) {
 	}
 }
 
+// flagApplies reports whether a config flag means anything for protocol:
+// reports and replay lines leave out the others.
+func flagApplies(name, protocol string) bool {
+	switch name {
+	case "clients", "commands", "reconfig":
+		return protocol == scenarios.MultiPaxos
+	case "proposers":
+		return protocol != scenarios.MultiPaxos
+	}
+	return true
+}
+
 func isConfigFlag(name string) bool {
 	for _, f := range configFlags {
 		if f.name == name {
@@ -85,6 +103,9 @@ func configArgs(c scenarios.Config, onlyChanged bool) [][2]string {
 	def := scenarios.Default()
 	var out [][2]string
 	for _, f := range configFlags {
+		if !flagApplies(f.name, c.Protocol) {
+			continue
+		}
 		if f.name == "fault" {
 			for _, s := range c.Faults {
 				out = append(out, [2]string{f.name, s})

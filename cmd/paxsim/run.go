@@ -149,6 +149,7 @@ type runReport struct {
 	Faults          map[string]int64    `json:"faults"`
 	Messages        messagesJSON        `json:"messages"`
 	Ops             []scenarios.Op      `json:"ops"`
+	KVOps           []linearize.KVOp    `json:"kv_ops,omitempty"`
 	Config          scenarios.Config    `json:"config"`
 	Replay          string              `json:"replay"`
 	Determinism     *determinism        `json:"determinism,omitempty"`
@@ -180,7 +181,7 @@ func newRunReport(c scenarios.Config, res *scenarios.Result) *runReport {
 		Stop: res.Stop, LivenessChecked: res.LivenessChecked, Linearizability: res.Linearizability,
 		TraceHash: campaign.FormatHash(res.TraceHash), Faults: res.Faults(),
 		Messages: messagesJSON{res.Stats.Sent, res.Stats.Delivered, res.Stats.Timers},
-		Ops:      res.Ops, Config: c, Replay: replayLine(res.Seed, c),
+		Ops:      res.Ops, KVOps: res.KVOps, Config: c, Replay: replayLine(res.Seed, c),
 	}
 	if r.Violations == nil {
 		r.Violations = []checker.Violation{}
@@ -214,12 +215,23 @@ func writeRunText(w io.Writer, c scenarios.Config, res *scenarios.Result, det *d
 		fmt.Fprintf(w, "%-14s %s\n", name+":", fmt.Sprintf(format, args...))
 	}
 	field("verdict", "%s", res.Verdict)
-	if ch := res.Chosen; ch != nil {
+	if c.Protocol == scenarios.MultiPaxos {
+		answered := 0
+		for _, op := range res.KVOps {
+			if op.Return >= 0 {
+				answered++
+			}
+		}
+		field("operations", "%d key-value operations, %d answered", len(res.KVOps), answered)
+		field("replicas", "%d of %d applied commands", res.Learners, c.Nodes)
+	} else if ch := res.Chosen; ch != nil {
 		field("chosen", "%s in ballot %s at t=%d", ch.Value, ch.Ballot, ch.Time)
 	} else {
 		field("chosen", "none")
 	}
-	field("learners", "%d of %d replicas", res.Learners, c.Nodes)
+	if c.Protocol != scenarios.MultiPaxos {
+		field("learners", "%d of %d replicas", res.Learners, c.Nodes)
+	}
 	for _, op := range res.Ops {
 		answer := "no answer"
 		if op.Return >= 0 {
