@@ -63,6 +63,7 @@ func TestMultiPaxosVariants(t *testing.T) {
 		{"no-overwrite", 50, checker.Liveness},
 		{"commit-index-only", 1000, checker.LearnerIntegrity},
 		{"no-gap-fill", 1000, checker.Liveness},
+		{"no-view", 3000, checker.Agreement},
 	} {
 		found := false
 		for seed := uint64(1); seed <= tc.within && !found; seed++ {
