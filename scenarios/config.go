@@ -99,6 +99,9 @@ func (c Config) build() (sim.Config, protocol.Variant, error) {
 	case c.Reconfig != "":
 		return sc, variant, bad("reconfig", "is for --protocol multipaxos")
 	}
+	if c.Nodes >= 1 && (c.Proposers < 1 || c.Proposers > c.Nodes) {
+		return sc, variant, bad("proposers", "%d is not between 1 and nodes (%d): without a proposal there is nothing to decide", c.Proposers, c.Nodes)
+	}
 	sc, err = c.simConfig()
 	return sc, variant, err
 }
@@ -109,9 +112,6 @@ func (c Config) simConfig() (sim.Config, error) {
 	var sc sim.Config
 	if c.Nodes < 1 || c.Nodes > sim.MaxNodes {
 		return sc, bad("nodes", "%d is not between 1 and %d", c.Nodes, sim.MaxNodes)
-	}
-	if c.Proposers < 1 || c.Proposers > c.Nodes {
-		return sc, bad("proposers", "%d is not between 1 and nodes (%d): without a proposal there is nothing to decide", c.Proposers, c.Nodes)
 	}
 	for _, p := range []struct {
 		field string
