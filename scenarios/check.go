@@ -118,9 +118,7 @@ type CheckModel struct {
 	Full bool
 
 	pool     *sim.SnapshotPool[protocol.Msg, protocol.Durable, checker.Observation]
-	mu       sync.RWMutex
-	safeIdx  map[fingerprint.Key]uint32
-	safeties []*checker.Safety // immutable: shared by the states restored
+	safeties sim.Interner[*checker.Safety] // immutable: shared by the states restored
 }
 
 // CheckState is one state of a CheckModel: live (a world and its checker,
@@ -151,7 +149,6 @@ func NewCheckModel(c CheckConfig) (*CheckModel, error) {
 	_, variant, _ := c.Config.build()
 	m := &CheckModel{cfg: c, sc: sc, factory: protocol.NewNodes(c.Config.Nodes, protocolConfig(variant, sc.Network.Delay))}
 	m.perms = symmetryGroup(c.Config.Nodes, c.Config.Proposers)
-	m.safeIdx = make(map[fingerprint.Key]uint32)
 	return m, nil
 }
 
@@ -300,9 +297,7 @@ func (m *CheckModel) live(s, into *CheckState) *CheckState {
 		return s
 	}
 	into.world = m.pool.Restore(into.world, s.snap, into.observe)
-	m.mu.RLock()
-	into.safety, into.owned = m.safeties[s.safeRef], false
-	m.mu.RUnlock()
+	into.safety, into.owned = m.safeties.Get(s.safeRef), false
 	into.safeKey, into.safeOK = s.safeKey, true
 	into.panic = s.panic
 	return into
@@ -364,26 +359,8 @@ func (m *CheckModel) Retain(s *CheckState) *CheckState {
 	st := &CheckState{panic: s.panic}
 	st.snap = m.pool.Snapshot(s.world, nil)
 	st.safeKey, st.safeOK = m.safetyKey(s), true
-	st.safeRef = m.internSafety(st.safeKey, s.safety)
+	st.safeRef = m.safeties.Intern(st.safeKey, func() *checker.Safety { return s.safety.CloneInto(nil) })
 	return st
-}
-
-func (m *CheckModel) internSafety(k fingerprint.Key, c *checker.Safety) uint32 {
-	m.mu.RLock()
-	i, ok := m.safeIdx[k]
-	m.mu.RUnlock()
-	if ok {
-		return i
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if i, ok := m.safeIdx[k]; ok {
-		return i
-	}
-	i = uint32(len(m.safeties))
-	m.safeties = append(m.safeties, c.CloneInto(nil))
-	m.safeIdx[k] = i
-	return i
 }
 
 // Safety returns the checker of state s, with what it saw on the way.
@@ -391,9 +368,7 @@ func (m *CheckModel) Safety(s *CheckState) *checker.Safety {
 	if s.world != nil {
 		return s.safety
 	}
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	return m.safeties[s.safeRef]
+	return m.safeties.Get(s.safeRef)
 }
 
 // Check implements explore.Model.

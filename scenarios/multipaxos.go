@@ -180,12 +180,7 @@ func runMultiPaxos(c Config, seed uint64, opts Options) (Result, error) {
 func (r *mpRunner) execute(body func()) {
 	defer func() {
 		if p := recover(); p != nil {
-			at := r.world.Current()
-			r.res.Violations = append(r.res.Violations, checker.Violation{
-				Property: PanicProperty, Time: int64(at.Time), Event: r.world.Events(),
-				Message:  fmt.Sprintf("panic while running %s: %v", at, p),
-				Evidence: stackEvidence(),
-			})
+			r.res.Violations = append(r.res.Violations, panicViolation(r.world.Current(), r.world.Events(), p))
 		}
 		r.finish()
 	}()

@@ -196,12 +196,7 @@ func (r *runner) log(line string) {
 func (r *runner) execute(body func() error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			at := r.world.Current()
-			r.res.Violations = append(r.res.Violations, checker.Violation{
-				Property: PanicProperty, Time: int64(at.Time), Event: r.world.Events(),
-				Message:  fmt.Sprintf("panic while running %s: %v", at, p),
-				Evidence: stackEvidence(),
-			})
+			r.res.Violations = append(r.res.Violations, panicViolation(r.world.Current(), r.world.Events(), p))
 		}
 		r.finish()
 	}()
@@ -393,12 +388,22 @@ func (r *runner) finish() {
 	}
 }
 
+// panicViolation reports a panic p in protocol code, raised while running
+// event at, as a failure with the stack as evidence.
+func panicViolation(at sim.TraceEntry, events int64, p any) checker.Violation {
+	return checker.Violation{
+		Property: PanicProperty, Time: int64(at.Time), Event: events,
+		Message:  fmt.Sprintf("panic while running %s: %v", at, p),
+		Evidence: stackEvidence(),
+	}
+}
+
 // stackEvidence lists the panicking goroutine's frames as "function
 // file:line", without addresses or goroutine ids, so that the report is the
 // same on every run of the same binary.
 func stackEvidence() []string {
 	pcs := make([]uintptr, 64)
-	n := runtime.Callers(3, pcs)
+	n := runtime.Callers(4, pcs) // past Callers, stackEvidence, panicViolation and the deferred func
 	frames := runtime.CallersFrames(pcs[:n])
 	var out []string
 	for {
@@ -406,7 +411,7 @@ func stackEvidence() []string {
 		if !strings.HasPrefix(f.Function, "runtime.") {
 			out = append(out, fmt.Sprintf("at %s %s:%d", f.Function, filepath.Base(f.File), f.Line))
 		}
-		if !more || strings.HasSuffix(f.Function, "scenarios.(*runner).execute") || len(out) >= 16 {
+		if !more || strings.HasSuffix(f.Function, "scenarios.(*runner).execute") || strings.HasSuffix(f.Function, "scenarios.(*mpRunner).execute") || len(out) >= 16 {
 			return out
 		}
 	}

@@ -260,16 +260,10 @@ type Snapshot []uint32
 type SnapshotPool[M Message, D, O any] struct {
 	template *World[M, D, O] // what Restore builds a world from
 
-	mu       sync.RWMutex
-	nodeIdx  map[fingerprint.Key]uint32
-	nodes    []Node[M, D, O] // immutable: restored worlds get clones
-	nodeKeys []fingerprint.Key
-	durIdx   map[fingerprint.Key]uint32
-	durables []D
-	durKeys  []fingerprint.Key
+	nodes    Interner[keyedNode[M, D, O]] // immutable: restored worlds get clones
+	durables Interner[D]
+	msgs     Interner[flight[M]]
 	downKey  fingerprint.Key // a down node's
-	msgIdx   map[fingerprint.Key]uint32
-	msgs     []flight[M]
 }
 
 // NewSnapshotPool returns a pool for the states of worlds like w: its
@@ -278,12 +272,7 @@ func NewSnapshotPool[M Message, D, O any](w *World[M, D, O]) *SnapshotPool[M, D,
 	if !w.fingerprinted {
 		panic("sim: NewSnapshotPool of a world that is not Fingerprinted")
 	}
-	p := &SnapshotPool[M, D, O]{
-		template: w.CloneInto(nil, nil),
-		nodeIdx:  make(map[fingerprint.Key]uint32),
-		durIdx:   make(map[fingerprint.Key]uint32),
-		msgIdx:   make(map[fingerprint.Key]uint32),
-	}
+	p := &SnapshotPool[M, D, O]{template: w.CloneInto(nil, nil)}
 	var h fingerprint.Hasher
 	h.Reset()
 	p.downKey = h.Sum()
@@ -292,9 +281,13 @@ func NewSnapshotPool[M Message, D, O any](w *World[M, D, O]) *SnapshotPool[M, D,
 
 // Size is the number of node states, durable states and messages stored.
 func (p *SnapshotPool[M, D, O]) Size() (nodes, durables, msgs int) {
-	p.mu.RLock()
-	defer p.mu.RUnlock()
-	return len(p.nodes), len(p.durables), len(p.msgs)
+	return p.nodes.Len(), p.durables.Len(), p.msgs.Len()
+}
+
+// keyedNode is a stored node state with its fingerprint (without the id).
+type keyedNode[M Message, D, O any] struct {
+	node Node[M, D, O]
+	key  fingerprint.Key
 }
 
 const noNode = ^uint32(0)
@@ -318,75 +311,77 @@ func (p *SnapshotPool[M, D, O]) Snapshot(w *World[M, D, O], buf Snapshot) Snapsh
 		if sl.up {
 			// A node knows its id, which its fingerprint leaves out.
 			k := fingerprint.Element(uint64(id), sl.nodeKey[0], sl.nodeKey[1])
-			node = p.internNode(k, sl.nodeKey, sl.node)
+			n, key := sl.node, sl.nodeKey
+			node = p.nodes.Intern(k, func() keyedNode[M, D, O] {
+				return keyedNode[M, D, O]{n.(Cloner[M, D, O]).CloneInto(nil), key}
+			})
 		}
-		s = append(s, uint32(b2u(sl.up)), sl.armed, node, p.internDurable(sl.durKey, sl.durable))
+		s = append(s, uint32(b2u(sl.up)), sl.armed, node, p.durables.Intern(sl.durKey, func() D { return sl.durable }))
 	}
 	s = append(s, uint32(len(w.inflight)))
 	for i := range w.inflight {
-		s = append(s, p.internMsg(&w.inflight[i]))
+		s = append(s, p.msgs.Intern(w.inflight[i].elem, func() flight[M] { return w.inflight[i] }))
 	}
 	s = append(s, uint32(len(w.sentLog)))
 	for i := range w.sentLog {
-		s = append(s, p.internMsg(&w.sentLog[i]))
+		s = append(s, p.msgs.Intern(w.sentLog[i].elem, func() flight[M] { return w.sentLog[i] }))
 	}
 	return s
 }
 
-func (p *SnapshotPool[M, D, O]) internNode(k, nodeKey fingerprint.Key, n Node[M, D, O]) uint32 {
-	p.mu.RLock()
-	i, ok := p.nodeIdx[k]
-	p.mu.RUnlock()
+// Interner stores values once each, keyed by fingerprint, and hands out
+// their indices: what a search keeps instead of copies. It is safe for
+// concurrent use; values are never modified once stored.
+type Interner[T any] struct {
+	mu   sync.RWMutex
+	idx  map[fingerprint.Key]uint32
+	vals []T
+	keys []fingerprint.Key
+}
+
+// Intern returns the index of the value keyed k, storing value() under it
+// first if there is none.
+func (t *Interner[T]) Intern(k fingerprint.Key, value func() T) uint32 {
+	t.mu.RLock()
+	i, ok := t.idx[k]
+	t.mu.RUnlock()
 	if ok {
 		return i
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if i, ok := p.nodeIdx[k]; ok {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if i, ok := t.idx[k]; ok {
 		return i
 	}
-	i = uint32(len(p.nodes))
-	p.nodes = append(p.nodes, n.(Cloner[M, D, O]).CloneInto(nil))
-	p.nodeKeys = append(p.nodeKeys, nodeKey)
-	p.nodeIdx[k] = i
+	if t.idx == nil {
+		t.idx = make(map[fingerprint.Key]uint32)
+	}
+	i = uint32(len(t.vals))
+	t.vals = append(t.vals, value())
+	t.keys = append(t.keys, k)
+	t.idx[k] = i
 	return i
 }
 
-func (p *SnapshotPool[M, D, O]) internDurable(k fingerprint.Key, d D) uint32 {
-	p.mu.RLock()
-	i, ok := p.durIdx[k]
-	p.mu.RUnlock()
-	if ok {
-		return i
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if i, ok := p.durIdx[k]; ok {
-		return i
-	}
-	i = uint32(len(p.durables))
-	p.durables = append(p.durables, d)
-	p.durKeys = append(p.durKeys, k)
-	p.durIdx[k] = i
-	return i
+// Get returns the value at index i.
+func (t *Interner[T]) Get(i uint32) T {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.vals[i]
 }
 
-func (p *SnapshotPool[M, D, O]) internMsg(f *flight[M]) uint32 {
-	p.mu.RLock()
-	i, ok := p.msgIdx[f.elem]
-	p.mu.RUnlock()
-	if ok {
-		return i
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if i, ok := p.msgIdx[f.elem]; ok {
-		return i
-	}
-	i = uint32(len(p.msgs))
-	p.msgs = append(p.msgs, *f)
-	p.msgIdx[f.elem] = i
-	return i
+// Key returns the key of the value at index i.
+func (t *Interner[T]) Key(i uint32) fingerprint.Key {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.keys[i]
+}
+
+// Len is the number of values stored.
+func (t *Interner[T]) Len() int {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return len(t.vals)
 }
 
 // Restore rebuilds the world of snapshot s in dst's memory (a world from
@@ -401,19 +396,17 @@ func (p *SnapshotPool[M, D, O]) Restore(dst *World[M, D, O], s Snapshot, observe
 	dst.local, dst.pendRand, dst.pendNet = dst.local[:0], nil, nil
 	dst.dups, dst.crashes, dst.crashed = int(s[0]), int(s[1]), int(s[2])
 	dst.healed, dst.now = s[3] != 0, Time(s[4])
-	p.mu.RLock()
-	defer p.mu.RUnlock()
 	k := snapshotHeader
 	for id := 1; id <= dst.cfg.Nodes; id++ {
 		sl := &dst.slots[id]
 		sl.up, sl.armed = s[k] != 0, s[k+1]
 		if n := s[k+2]; n != noNode {
-			sl.node = p.nodes[n].(Cloner[M, D, O]).CloneInto(sl.node)
-			sl.nodeKey = p.nodeKeys[n]
+			kn := p.nodes.Get(n)
+			sl.node, sl.nodeKey = kn.node.(Cloner[M, D, O]).CloneInto(sl.node), kn.key
 		} else {
 			sl.node, sl.nodeKey = nil, p.downKey
 		}
-		sl.durable, sl.durKey = p.durables[s[k+3]], p.durKeys[s[k+3]]
+		sl.durable, sl.durKey = p.durables.Get(s[k+3]), p.durables.Key(s[k+3])
 		sl.fpOK = true
 		k += 4
 	}
@@ -421,14 +414,14 @@ func (p *SnapshotPool[M, D, O]) Restore(dst *World[M, D, O], s Snapshot, observe
 	k++
 	dst.inflight = dst.inflight[:0]
 	for _, i := range s[k : k+n] {
-		dst.inflight = append(dst.inflight, p.msgs[i])
+		dst.inflight = append(dst.inflight, p.msgs.Get(i))
 	}
 	k += n
 	n = int(s[k])
 	k++
 	dst.sentLog = dst.sentLog[:0]
 	for _, i := range s[k : k+n] {
-		dst.sentLog = append(dst.sentLog, p.msgs[i])
+		dst.sentLog = append(dst.sentLog, p.msgs.Get(i))
 	}
 	return dst
 }
