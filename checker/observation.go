@@ -33,16 +33,27 @@ func (b Ballot) String() string {
 }
 
 // Value is a proposed value. Clients propose unique positive values; 0 means
-// "no value".
+// "no value". A value at or above 1<<32 is a command id of a replicated
+// log (protocol/multipaxos defines them): client<<32 | seq, with bit 62
+// set for a reconfiguration.
 type Value int64
 
 // None is the absent value.
 const None Value = 0
 
-// String renders a value as vN, or "-" for none.
+// String renders a value as vN, a command id as cC#S (reconfig cC#S), or
+// "-" for none.
 func (v Value) String() string {
-	if v == None {
+	switch {
+	case v == None:
 		return "-"
+	case v >= 1<<32:
+		u := uint64(v)
+		id := "c" + strconv.FormatUint(u>>32&(1<<30-1), 10) + "#" + strconv.FormatUint(u&(1<<32-1), 10)
+		if u&(1<<62) != 0 {
+			return "reconfig " + id
+		}
+		return id
 	}
 	return "v" + strconv.FormatInt(int64(v), 10)
 }
@@ -103,6 +114,11 @@ type Observation struct {
 	State  uint64
 	Effect bool   // Applied: the command took effect (it was not a duplicate)
 	Output string // Returned, for a service: what the operation returned
+	// AllInstances marks a Promised that binds every instance: a
+	// Multi-Paxos acceptor promises one ballot for its whole log (a
+	// batched prepare, or an accept of a higher ballot). It reports no
+	// value; Instance is where the prepare's report starts.
+	AllInstances bool
 }
 
 func (o Observation) String() string {
@@ -114,6 +130,9 @@ func (o Observation) String() string {
 	case Proposed:
 		return fmt.Sprintf("proposes (%s, %s)", o.Ballot, o.Value)
 	case Promised:
+		if o.AllInstances {
+			return fmt.Sprintf("promises %s for every instance", o.Ballot)
+		}
 		return fmt.Sprintf("promises %s, reports (%s, %s)", o.Ballot, o.Prior, o.Value)
 	case Accepted:
 		return fmt.Sprintf("accepts (%s, %s)", o.Ballot, o.Value)

@@ -45,6 +45,13 @@ const (
 	// promises a ballot below one it promised or accepted before, crashes
 	// and restarts included (a forgetful acceptor breaks it).
 	PromiseMonotonicity Property = "promise-monotonicity"
+	// PromiseKept: an acceptor accepts no ballot below one it promised for
+	// every instance (the guard of Paxos's phase 2b, for a Multi-Paxos
+	// acceptor's one promise that binds its whole log). A leader
+	// that re-proposes a recovered value under its old ballot makes
+	// acceptors break it (the no-restamp bug), well before two values are
+	// chosen.
+	PromiseKept Property = "promise-kept"
 )
 
 // Violation is a broken property with the evidence that shows it.
@@ -112,6 +119,7 @@ type Safety struct {
 	// the hot path), in a map for the others.
 	highest0 []Ballot
 	highest  map[learnKey]Ballot
+	floor    []Ballot // by node id: the ballot promised for every instance
 	chosen   map[int64]Choice
 	invoked  map[Value]int64 // when each value's client first asked
 	learned  map[learnKey]Value
@@ -132,6 +140,7 @@ func NewSafety(nodes int) *Safety {
 		learned:  make(map[learnKey]Value),
 		highest0: make([]Ballot, nodes+1),
 		highest:  make(map[learnKey]Ballot),
+		floor:    make([]Ballot, nodes+1),
 	}
 }
 
@@ -168,6 +177,7 @@ func (c *Safety) Observe(node int, o Observation) {
 	case Promised:
 		c.promised(node, o)
 	case Accepted:
+		c.kept(node, o)
 		c.raise(node, o)
 		c.accepted(node, o)
 	case Learned:
@@ -179,6 +189,18 @@ func (c *Safety) Observe(node int, o Observation) {
 // (PromiseIntegrity) and does not go below an earlier promise or accept
 // (PromiseMonotonicity).
 func (c *Safety) promised(node int, o Observation) {
+	if o.AllInstances {
+		if node < 0 || node >= len(c.floor) {
+			return
+		}
+		if o.Ballot.Less(c.floor[node]) {
+			c.violate(PromiseMonotonicity, o.Instance,
+				fmt.Sprintf("node %d promises %s for every instance after promising %s", node, o.Ballot, c.floor[node]))
+			return
+		}
+		c.floor[node] = o.Ballot
+		return
+	}
 	if !o.Prior.IsZero() || o.Value != None {
 		i := c.findVote(o.Instance, o.Prior, o.Value)
 		if i < 0 || c.votes[i].voters&(1<<uint(node)) == 0 {
@@ -195,13 +217,35 @@ func (c *Safety) promised(node int, o Observation) {
 	c.raise(node, o)
 }
 
+// kept checks that an accept respects the acceptor's promise for every
+// instance (PromiseKept). It is judged against whole-log promises only: a
+// single-decree acceptor that accepts below its promise (the variant
+// accept-below-promise) is left to break agreement, which is what the
+// property suites and the explorer are shown to find.
+func (c *Safety) kept(node int, o Observation) {
+	if node < 0 || node >= len(c.floor) {
+		return
+	}
+	if prev := c.floor[node]; o.Ballot.Less(prev) {
+		c.violate(PromiseKept, o.Instance,
+			fmt.Sprintf("node %d accepts (%s, %s) after promising %s for every instance", node, o.Ballot, o.Value, prev),
+			c.acceptedBy(node, o.Instance))
+	}
+}
+
 // highestBallot is the highest ballot node promised or accepted in
 // instance, zero for none.
 func (c *Safety) highestBallot(node int, instance int64) Ballot {
+	var b Ballot
 	if instance == 0 && node >= 0 && node < len(c.highest0) {
-		return c.highest0[node]
+		b = c.highest0[node]
+	} else {
+		b = c.highest[learnKey{node, instance}]
 	}
-	return c.highest[learnKey{node, instance}]
+	if node >= 0 && node < len(c.floor) && b.Less(c.floor[node]) {
+		b = c.floor[node]
+	}
+	return b
 }
 
 // raise records that node promised or accepted o.Ballot.

@@ -331,9 +331,28 @@ func TestEarlyChecks(t *testing.T) {
 			evidence: "node 1 promises 1.3 after promising or accepting 2.2",
 		},
 		{
-			name: "an accept below a promise",
+			name: "an accept below a single-decree promise",
 			// Not this check's business (it breaks agreement later).
 			steps: []step{invoke(1), promise(1, 2, 2, 0, 0, None), accept(1, 1, 1, 1)},
+		},
+		{
+			name:  "an accept at the promised ballot",
+			steps: []step{invoke(1), promise(1, 2, 2, 0, 0, None), accept(1, 2, 2, 1)},
+		},
+		{
+			name: "a promise for every instance binds an instance it did not report",
+			steps: []step{invoke(1),
+				{1, Observation{Kind: Promised, Instance: 1, Ballot: Ballot{2, 2}, AllInstances: true}},
+				{1, Observation{Kind: Accepted, Instance: 5, Ballot: Ballot{1, 1}, Value: 1}}},
+			want:     PromiseKept,
+			evidence: "after promising 2.2 for every instance",
+		},
+		{
+			name: "a promise for every instance below an earlier one",
+			steps: []step{
+				{1, Observation{Kind: Promised, Instance: 1, Ballot: Ballot{2, 2}, AllInstances: true}},
+				{1, Observation{Kind: Promised, Instance: 3, Ballot: Ballot{1, 3}, AllInstances: true}}},
+			want: PromiseMonotonicity,
 		},
 		// The earliest violation is reported.
 		{

@@ -15,12 +15,13 @@ func (c *Safety) CloneInto(dst *Safety) *Safety {
 	if dst == nil {
 		dst = &Safety{}
 	}
-	votes, ballots, highest0, all := dst.votes[:0], dst.ballots[:0], dst.highest0[:0], dst.all[:0]
+	votes, ballots, highest0, floor, all := dst.votes[:0], dst.ballots[:0], dst.highest0[:0], dst.floor[:0], dst.all[:0]
 	chosen, invoked, learned, highest := dst.chosen, dst.invoked, dst.learned, dst.highest
 	*dst = *c
 	dst.votes = append(votes, c.votes...)
 	dst.ballots = append(ballots, c.ballots...)
 	dst.highest0 = append(highest0, c.highest0...)
+	dst.floor = append(floor, c.floor...)
 	dst.all = append(all, c.all...)
 	dst.violated = nil
 	if len(dst.all) > 0 {
@@ -72,6 +73,11 @@ func (c *Safety) Fingerprint(h *fingerprint.Hasher) {
 	for node, b := range c.highest0 {
 		if !b.IsZero() {
 			add(ghost{3, 0, uint64(h.MapNode(node)), ballot(b)})
+		}
+	}
+	for node, b := range c.floor {
+		if !b.IsZero() {
+			add(ghost{7, 0, uint64(h.MapNode(node)), ballot(b)})
 		}
 	}
 	// order-free: the elements are summed, or sorted when exact.

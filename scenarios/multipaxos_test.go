@@ -64,6 +64,7 @@ func TestMultiPaxosVariants(t *testing.T) {
 		{"commit-index-only", 1000, checker.LearnerIntegrity},
 		{"no-gap-fill", 1000, checker.Liveness},
 		{"no-view", 3000, checker.Agreement},
+		{"no-restamp", 200, checker.PromiseKept},
 	} {
 		found := false
 		for seed := uint64(1); seed <= tc.within && !found; seed++ {

@@ -52,8 +52,7 @@ func (n *Node) campaign(env *Env) {
 	n.ballot = Ballot{Round: round, Node: int32(n.id)}
 	n.role = candidate
 	n.leader, n.leaderBallot = 0, Ballot{}
-	n.promised = n.ballot
-	n.dirty = true
+	n.promise(env, n.ballot, n.prefix+1)
 	n.from = n.prefix + 1
 	n.promisedBy = 1 << uint(n.id)
 	n.recovered = n.recovered[:0]
@@ -79,8 +78,7 @@ func (n *Node) onPrepare(env *Env, from sim.NodeID, m Msg) {
 		return
 	}
 	if n.promised.Less(m.Ballot) {
-		n.promised = m.Ballot
-		n.dirty = true
+		n.promise(env, m.Ballot, m.From)
 		if n.role != follower {
 			n.stepDown(env)
 		}
@@ -88,6 +86,15 @@ func (n *Node) onPrepare(env *Env, from sim.NodeID, m Msg) {
 	}
 	n.heard = true // a candidate is at work: give it time
 	env.Send(from, Msg{Type: Promise, Ballot: m.Ballot, From: m.From, Chosen: n.prefix, Entries: n.report(env, m.Ballot, m.From)})
+}
+
+// promise raises the acceptor's promise, which binds every instance, to b
+// (durable before any reply leaves). from is where the prepare's report
+// starts, 0 for none.
+func (n *Node) promise(env *Env, b Ballot, from int64) {
+	n.promised = b
+	n.dirty = true
+	env.Observe(checker.Observation{Kind: checker.Promised, Instance: from, Ballot: b, AllInstances: true})
 }
 
 // report lists what a promise to b reports from instance from on: the
@@ -380,8 +387,7 @@ func (n *Node) onAccept(env *Env, from sim.NodeID, m Msg) {
 	}
 	n.noteLeader(env, from, m.Ballot)
 	if n.promised != m.Ballot {
-		n.promised = m.Ballot
-		n.dirty = true
+		n.promise(env, m.Ballot, 0) // accepting a ballot promises it
 	}
 	if len(m.Entries) > 0 {
 		lo := m.Entries[0].Instance

@@ -1,6 +1,7 @@
 package multipaxos_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -162,6 +163,15 @@ func TestNoRestampSchedule(t *testing.T) {
 			}
 			if got == nil || got.Property != v.Breaks {
 				t.Fatalf("%s: got %v, want %s\nsteps:\n  %s", v, got, v.Breaks, strings.Join(s.steps, "\n  "))
+			}
+			// The schedule goes on past the early check to the bug's end:
+			// two values chosen in one instance.
+			var props []checker.Property
+			for _, v := range s.safety.Violations() {
+				props = append(props, v.Property)
+			}
+			if !slices.Contains(props, checker.Agreement) {
+				t.Fatalf("%s: broke %v, want agreement among them", v, props)
 			}
 			t.Logf("%s", got)
 		})

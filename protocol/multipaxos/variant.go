@@ -85,14 +85,16 @@ var (
 		bug:     bugNoOverwrite,
 	}
 	// NoRestamp: a new leader re-proposes a recovered value with the
-	// ballot it was accepted at instead of its own. A value then gathers a
-	// majority across leaders at an old ballot, a later leader that sees a
-	// higher ballot's value elsewhere proposes that one, and two values are
-	// chosen (the seed notes' "(v1, 1), (v1, 3), (v2, 2)" question).
+	// ballot it was accepted at instead of its own. Acceptors that promised
+	// the new leader's ballot then accept an older one (promise-kept, the
+	// early check that catches it); a value gathers a majority across
+	// leaders at an old ballot, a later leader that sees a higher ballot's
+	// value elsewhere proposes that one, and two values are chosen (the
+	// seed notes' "(v1, 1), (v1, 3), (v2, 2)" question).
 	NoRestamp = Variant{
 		Name:    "no-restamp",
-		Summary: "a re-proposed value keeps its old ballot instead of the new leader's",
-		Breaks:  checker.Agreement,
+		Summary: "a re-proposed value keeps its old ballot instead of the new leader's: acceptors break their promises, then agreement",
+		Breaks:  checker.PromiseKept,
 		bug:     bugNoRestamp,
 	}
 	// NoView: a proposer stamps every entry with, and takes its quorums
