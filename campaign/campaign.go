@@ -53,6 +53,10 @@ type Progress struct {
 	Elapsed     time.Duration
 }
 
+// Unchecked is the Summary.Linearizability key of runs with no client
+// operation to check.
+const Unchecked = "unchecked"
+
 // DefaultMaxShrinks is how many failures a campaign shrinks by default:
 // enough to see every shape a bug takes, few enough that a variant failing
 // every seed still finishes in seconds.
@@ -88,15 +92,53 @@ type Summary struct {
 	EventsPerSecond  float64          `json:"events_per_second"` // while seeds ran
 	SeedsPerSecond   float64          `json:"seeds_per_second"`
 	Faults           map[string]int64 `json:"faults"`
-	Stops            map[string]int   `json:"stops"`            // why runs ended
-	LivenessChecked  uint64           `json:"liveness_checked"` // runs whose liveness was judged
-	Decided          uint64           `json:"decided"`          // runs in which a value was chosen
-	CampaignHash     string           `json:"campaign_hash"`    // order-independent hash of every run
-	Failures         []Failure        `json:"failures"`         // sorted by seed
-	Groups           []Group          `json:"groups"`           // failures by signature, by first seed
-	Nondeterministic []Divergence     `json:"nondeterministic"` // with CheckDeterminism
-	Interrupted      bool             `json:"interrupted"`      // stopped early by the context
+	Stops            map[string]int   `json:"stops"`             // why runs ended
+	LivenessChecked  uint64           `json:"liveness_checked"`  // runs whose liveness was judged
+	Decided          uint64           `json:"decided"`           // single-decree Paxos: runs in which a value was chosen
+	Linearizability  map[string]int   `json:"linearizability"`   // runs by the verdict on their client history (ok, unknown, illegal, unchecked)
+	Service          *ServiceTotals   `json:"service,omitempty"` // Multi-Paxos: what the runs' clients and logs did
+	CampaignHash     string           `json:"campaign_hash"`     // order-independent hash of every run
+	Failures         []Failure        `json:"failures"`          // sorted by seed
+	Groups           []Group          `json:"groups"`            // failures by signature, by first seed
+	Nondeterministic []Divergence     `json:"nondeterministic"`  // with CheckDeterminism
+	Interrupted      bool             `json:"interrupted"`       // stopped early by the context
 	Workers          int              `json:"workers"`
+}
+
+// ServiceTotals sums the scenarios.ServiceSummary of a campaign's
+// Multi-Paxos runs.
+type ServiceTotals struct {
+	Operations       int64 `json:"operations"`        // key-value operations the clients invoked
+	Answered         int64 `json:"answered"`          // of them, the ones answered
+	Commands         int64 `json:"commands"`          // distinct key-value commands committed
+	Reconfigs        int64 `json:"reconfigs"`         // distinct reconfigurations committed
+	ReconfigsInvoked int64 `json:"reconfigs_invoked"` // reconfigurations the operators asked for
+	Instances        int64 `json:"instances"`         // log instances applied, no-ops and duplicates included
+	// CaughtUp counts the runs in which every replica applied the whole
+	// log.
+	CaughtUp uint64 `json:"caught_up"`
+}
+
+func (t *ServiceTotals) add(s *scenarios.ServiceSummary, nodes int) {
+	t.Operations += int64(s.Operations)
+	t.Answered += int64(s.Answered)
+	t.Commands += int64(s.Commands)
+	t.Reconfigs += int64(s.Reconfigs)
+	t.ReconfigsInvoked += int64(s.ReconfigsInvoked)
+	t.Instances += s.Instances
+	if s.CaughtUp == nodes {
+		t.CaughtUp++
+	}
+}
+
+func (t *ServiceTotals) merge(o *ServiceTotals) {
+	t.Operations += o.Operations
+	t.Answered += o.Answered
+	t.Commands += o.Commands
+	t.Reconfigs += o.Reconfigs
+	t.ReconfigsInvoked += o.ReconfigsInvoked
+	t.Instances += o.Instances
+	t.CaughtUp += o.CaughtUp
 }
 
 // tally is one worker's share of the summary: merged at the end, so that
@@ -107,6 +149,8 @@ type tally struct {
 	hash                     uint64
 	faults                   [sim.NumFaultKinds]int64
 	stops                    map[string]int
+	linearizability          map[string]int
+	service                  *ServiceTotals
 	failures                 []Failure
 	divergences              []Divergence
 }
@@ -131,7 +175,7 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 		wg.Add(1)
 		go func(t *tally) {
 			defer wg.Done()
-			t.stops = make(map[string]int)
+			t.stops, t.linearizability = make(map[string]int), make(map[string]int)
 			for ctx.Err() == nil {
 				k := next.Add(1) - 1
 				if k >= o.Seeds {
@@ -181,6 +225,17 @@ func runSeed(o Options, seed uint64, t *tally) (int64, bool) {
 	}
 	if res.Chosen != nil {
 		t.decided++
+	}
+	if v := res.Linearizability; v != "" {
+		t.linearizability[v]++
+	} else {
+		t.linearizability[Unchecked]++
+	}
+	if res.Service != nil {
+		if t.service == nil {
+			t.service = &ServiceTotals{}
+		}
+		t.service.add(res.Service, o.Config.Nodes)
 	}
 	if !res.Failed() {
 		return res.Events, false
@@ -291,8 +346,11 @@ func explain(o Options, seed uint64, res *scenarios.Result) Group {
 func merge(tallies []tally, o Options, workers int, wall time.Duration) Summary {
 	s := Summary{
 		Start: o.Start, Requested: o.Seeds, Workers: workers,
-		ByProperty: map[string]int{}, Faults: map[string]int64{}, Stops: map[string]int{},
+		ByProperty: map[string]int{}, Faults: map[string]int64{}, Stops: map[string]int{}, Linearizability: map[string]int{},
 		Failures: []Failure{}, Nondeterministic: []Divergence{},
+	}
+	if o.Config.Protocol == scenarios.MultiPaxos {
+		s.Service = &ServiceTotals{}
 	}
 	var hash uint64
 	var faults [sim.NumFaultKinds]int64
@@ -307,6 +365,12 @@ func merge(tallies []tally, o Options, workers int, wall time.Duration) Summary 
 		}
 		for stop, n := range t.stops {
 			s.Stops[stop] += n
+		}
+		for v, n := range t.linearizability {
+			s.Linearizability[v] += n
+		}
+		if t.service != nil && s.Service != nil {
+			s.Service.merge(t.service)
 		}
 		s.Failures = append(s.Failures, t.failures...)
 		s.Nondeterministic = append(s.Nondeterministic, t.divergences...)

@@ -27,9 +27,10 @@ type Reproducer struct {
 	TraceHash string           `json:"trace_hash"`
 }
 
-// NewReproducer describes the failing run res of config c.
+// NewReproducer describes the failing run res of config c, with the
+// defaults a run fills in written out (scenarios.Config.Effective).
 func NewReproducer(c scenarios.Config, res *scenarios.Result) Reproducer {
-	r := Reproducer{Format: ReproducerFormat, Seed: res.Seed, Config: c, Events: res.Events, TraceHash: FormatHash(res.TraceHash)}
+	r := Reproducer{Format: ReproducerFormat, Seed: res.Seed, Config: c.Effective(), Events: res.Events, TraceHash: FormatHash(res.TraceHash)}
 	if len(res.Violations) > 0 {
 		r.Property = string(res.Violations[0].Property)
 		r.Message = res.Violations[0].Message

@@ -436,6 +436,7 @@ func (r *mpRunner) finish() {
 			Message: fmt.Sprintf("the %d key-value operations are not linearizable (paxsim run --html FILE draws them)", len(r.res.KVOps)),
 		})
 	}
+	r.res.Service = r.serviceSummary()
 	if len(r.res.Violations) > 0 {
 		r.res.Verdict, r.res.Stop = VerdictViolation, StopViolation
 	}

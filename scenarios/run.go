@@ -65,6 +65,10 @@ type Result struct {
 	Ops             []Op `json:"ops"`
 	// KVOps is a Multi-Paxos run's client history: key-value operations.
 	KVOps []linearize.KVOp `json:"kv_ops,omitempty"`
+	// Service sums up a Multi-Paxos run (nil for single-decree Paxos):
+	// operations invoked and answered, commands and reconfigurations
+	// committed, the log's length and the replicas that applied all of it.
+	Service *ServiceSummary `json:"service,omitempty"`
 	// Trace is the run's decision trace, with Options.Record.
 	Trace *Trace `json:"-"`
 	// Linearizability is the verdict on the client history: "ok",

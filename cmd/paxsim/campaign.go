@@ -26,9 +26,11 @@ var campaignCmd = &command{
 	config: true,
 	long: `Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
 and sums up what they found: violations by property, failures grouped by
-signature, events, rates, fault counts, why the runs stopped and the campaign
-hash, an order-independent hash of every run that is the same for any number
-of workers.
+signature, events, rates, fault counts, why the runs stopped, the runs that
+chose a value (paxos) or the operations answered and the commands and
+reconfigurations committed (multipaxos), the linearizability verdicts, and
+the campaign hash, an order-independent hash of every run that is the same
+for any number of workers.
 
 Every failing seed's decision trace is shrunk (delta debugging: the fewest
 steps that still break the same property) and failures are grouped by
@@ -91,7 +93,7 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 		return configError("campaign", err)
 	}
 	if o.json {
-		if err := writeJSON(x.stdout, campaignReport{Summary: sum, Config: o.cfg}); err != nil {
+		if err := writeJSON(x.stdout, campaignReport{Summary: sum, Config: o.cfg.Effective()}); err != nil {
 			return err
 		}
 	} else {
@@ -104,7 +106,7 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 }
 
 // campaignReport is the JSON summary: campaign.Summary's keys plus the
-// config.
+// config, with the defaults a run fills in written out.
 type campaignReport struct {
 	campaign.Summary
 	Config scenarios.Config `json:"config"`
@@ -150,7 +152,14 @@ func writeCampaignText(w io.Writer, c scenarios.Config, s *campaign.Summary, che
 	field("throughput", "%.0f events/s, %.0f seeds/s", s.EventsPerSecond, s.SeedsPerSecond)
 	field("stops", "%s", formatCounts(s.Stops))
 	field("liveness judged", "%d of %d runs", s.LivenessChecked, s.Seeds)
-	field("value chosen", "%d of %d runs", s.Decided, s.Seeds)
+	if sv := s.Service; sv != nil {
+		field("operations", "%d of %d answered", sv.Answered, sv.Operations)
+		field("committed", "%d key-value commands; %d reconfigurations of %d asked", sv.Commands, sv.Reconfigs, sv.ReconfigsInvoked)
+		field("log", "%d instances applied; every replica applied the whole log in %d of %d runs", sv.Instances, sv.CaughtUp, s.Seeds)
+	} else {
+		field("value chosen", "%d of %d runs", s.Decided, s.Seeds)
+	}
+	field("linearizable", "%s", formatCounts(s.Linearizability))
 	field("campaign hash", "%s", s.CampaignHash)
 	switch {
 	case len(s.Nondeterministic) > 0:

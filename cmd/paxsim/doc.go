@@ -68,9 +68,11 @@
 //
 //	Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
 //	and sums up what they found: violations by property, failures grouped by
-//	signature, events, rates, fault counts, why the runs stopped and the campaign
-//	hash, an order-independent hash of every run that is the same for any number
-//	of workers.
+//	signature, events, rates, fault counts, why the runs stopped, the runs that
+//	chose a value (paxos) or the operations answered and the commands and
+//	reconfigurations committed (multipaxos), the linearizability verdicts, and
+//	the campaign hash, an order-independent hash of every run that is the same
+//	for any number of workers.
 //
 //	Every failing seed's decision trace is shrunk (delta debugging: the fewest
 //	steps that still break the same property) and failures are grouped by

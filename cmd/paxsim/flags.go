@@ -97,10 +97,20 @@ func isConfigFlag(name string) bool {
 }
 
 // configArgs renders c as name/value pairs in table order, one pair per
-// scheduled fault. With onlyChanged, options equal to scenarios.Default()
-// are left out: what remains reproduces c on a command line.
+// scheduled fault, with the defaults a run fills in written out
+// (scenarios.Config.Effective). With onlyChanged, options equal to their
+// defaults for c's protocol are left out: what remains reproduces c on a
+// command line.
 func configArgs(c scenarios.Config, onlyChanged bool) [][2]string {
+	c = c.Effective()
 	def := scenarios.Default()
+	if c.Protocol != def.Protocol { // the protocol's own defaults, but --protocol stays
+		d := def
+		d.Protocol = c.Protocol
+		d = d.Effective()
+		d.Protocol = def.Protocol
+		def = d
+	}
 	var out [][2]string
 	for _, f := range configFlags {
 		if !flagApplies(f.name, c.Protocol) {

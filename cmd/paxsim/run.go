@@ -79,6 +79,9 @@ func (x *invocation) report(o *options, rep *reproducerCheck, again string, run 
 		return configError("run", err)
 	}
 	if o.record != "" {
+		if res.Trace == nil { // Multi-Paxos, so far
+			return usageErrorf("run", "invalid value for --record: --protocol %s runs cannot be recorded as decision traces yet", o.cfg.Protocol)
+		}
 		if err := writeTraceFile(o.record, res.Trace, fmt.Sprintf("recorded by: %s", again)); err != nil {
 			return err
 		}
@@ -150,11 +153,13 @@ type runReport struct {
 	Messages        messagesJSON        `json:"messages"`
 	Ops             []scenarios.Op      `json:"ops"`
 	KVOps           []linearize.KVOp    `json:"kv_ops,omitempty"`
-	Config          scenarios.Config    `json:"config"`
-	Replay          string              `json:"replay"`
-	Determinism     *determinism        `json:"determinism,omitempty"`
-	Reproducer      *reproducerCheck    `json:"reproducer,omitempty"`
-	Trace           []string            `json:"trace,omitempty"`
+	// Service: a Multi-Paxos run's operations, commits and log.
+	Service     *scenarios.ServiceSummary `json:"service,omitempty"`
+	Config      scenarios.Config          `json:"config"` // with the defaults a run fills in written out
+	Replay      string                    `json:"replay"`
+	Determinism *determinism              `json:"determinism,omitempty"`
+	Reproducer  *reproducerCheck          `json:"reproducer,omitempty"`
+	Trace       []string                  `json:"trace,omitempty"`
 }
 
 type chosenJSON struct {
@@ -181,7 +186,7 @@ func newRunReport(c scenarios.Config, res *scenarios.Result) *runReport {
 		Stop: res.Stop, LivenessChecked: res.LivenessChecked, Linearizability: res.Linearizability,
 		TraceHash: campaign.FormatHash(res.TraceHash), Faults: res.Faults(),
 		Messages: messagesJSON{res.Stats.Sent, res.Stats.Delivered, res.Stats.Timers},
-		Ops:      res.Ops, KVOps: res.KVOps, Config: c, Replay: replayLine(res.Seed, c),
+		Ops:      res.Ops, KVOps: res.KVOps, Service: res.Service, Config: c.Effective(), Replay: replayLine(res.Seed, c),
 	}
 	if r.Violations == nil {
 		r.Violations = []checker.Violation{}
@@ -215,15 +220,12 @@ func writeRunText(w io.Writer, c scenarios.Config, res *scenarios.Result, det *d
 		fmt.Fprintf(w, "%-14s %s\n", name+":", fmt.Sprintf(format, args...))
 	}
 	field("verdict", "%s", res.Verdict)
-	if c.Protocol == scenarios.MultiPaxos {
-		answered := 0
-		for _, op := range res.KVOps {
-			if op.Return >= 0 {
-				answered++
-			}
-		}
-		field("operations", "%d key-value operations, %d answered", len(res.KVOps), answered)
-		field("replicas", "%d of %d applied commands", res.Learners, c.Nodes)
+	if s := res.Service; s != nil {
+		field("operations", "%d key-value operations, %d answered", s.Operations, s.Answered)
+		field("committed", "%d key-value commands; %d reconfigurations of %d asked", s.Commands, s.Reconfigs, s.ReconfigsInvoked)
+		field("replicas", "%d of %d applied the whole log (%d instances)", s.CaughtUp, c.Nodes, s.Instances)
+	} else if c.Protocol == scenarios.MultiPaxos {
+		field("operations", "%d key-value operations", len(res.KVOps))
 	} else if ch := res.Chosen; ch != nil {
 		field("chosen", "%s in ballot %s at t=%d", ch.Value, ch.Ballot, ch.Time)
 	} else {
