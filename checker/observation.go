@@ -142,6 +142,9 @@ func (o Observation) String() string {
 		}
 		return fmt.Sprintf("learns %s", o.Value)
 	case Applied:
+		if o.Value == None {
+			return fmt.Sprintf("applies instance %d: a no-op (state %016x)", o.Instance, o.State)
+		}
 		effect := ""
 		if !o.Effect {
 			effect = ", a duplicate: no effect"

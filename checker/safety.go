@@ -80,6 +80,7 @@ type Choice struct {
 	Value  Value
 	Ballot Ballot
 	Voters uint64 // the acceptors (bit per node id) that made the majority
+	View   uint64 // the members whose majority it was (bit per node id), 0 for every node
 	Time   int64  // when it became chosen
 }
 
@@ -313,22 +314,22 @@ func (c *Safety) accepted(node int, o Observation) {
 	}
 	prev, ok := c.chosen[o.Instance]
 	if !ok {
-		c.chosen[o.Instance] = Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, Time: c.now}
+		c.chosen[o.Instance] = Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State, Time: c.now}
 		at, ok := c.invoked[o.Value]
 		switch {
 		case !ok:
 			c.violate(Validity, o.Instance, fmt.Sprintf("%s is chosen but no client proposed it", o.Value),
-				c.choiceEvidence(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters}))
+				c.choiceEvidence(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State}))
 		case at > c.now:
 			c.violate(Validity, o.Instance, fmt.Sprintf("%s is chosen at t=%d, before its client proposed it at t=%d", o.Value, c.now, at),
-				c.choiceEvidence(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters}))
+				c.choiceEvidence(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State}))
 		}
 		return
 	}
 	if prev.Value != o.Value {
-		c.violate(Agreement, o.Instance, fmt.Sprintf("two values chosen: %s and %s", prev.Value, o.Value),
+		c.violate(Agreement, o.Instance, fmt.Sprintf("two values chosen: %s and %s", chosenValue(prev.Value), chosenValue(o.Value)),
 			c.choiceEvidence(prev),
-			c.choiceEvidence(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters}))
+			c.choiceEvidence(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State}))
 	}
 }
 
@@ -355,7 +356,7 @@ func (c *Safety) learn(node int, o Observation) {
 		c.violate(LearnerIntegrity, o.Instance, fmt.Sprintf("node %d learns %s, but no value is chosen", node, o.Value),
 			c.acceptorEvidence(o.Instance)...)
 	case ch.Value != o.Value:
-		c.violate(LearnerIntegrity, o.Instance, fmt.Sprintf("node %d learns %s, but %s is chosen", node, o.Value, ch.Value),
+		c.violate(LearnerIntegrity, o.Instance, fmt.Sprintf("node %d learns %s, but %s is chosen", node, chosenValue(o.Value), chosenValue(ch.Value)),
 			c.choiceEvidence(ch))
 	}
 }
@@ -378,8 +379,12 @@ func (c *Safety) violate(p Property, instance int64, msg string, evidence ...str
 func (c *Safety) Violations() []Violation { return c.all }
 
 func (c *Safety) choiceEvidence(ch Choice) string {
+	if ch.View != 0 {
+		return fmt.Sprintf("%s chosen at ballot %s: accepted by {%s}, a majority of view {%s} (%d of %d)",
+			chosenValue(ch.Value), ch.Ballot, formatMask(ch.Voters&ch.View), formatMask(ch.View), bits.OnesCount64(ch.Voters&ch.View), bits.OnesCount64(ch.View))
+	}
 	return fmt.Sprintf("%s chosen at ballot %s: accepted by {%s}, a majority (%d of %d)",
-		ch.Value, ch.Ballot, formatMask(ch.Voters), bits.OnesCount64(ch.Voters), c.nodes)
+		chosenValue(ch.Value), ch.Ballot, formatMask(ch.Voters), bits.OnesCount64(ch.Voters), c.nodes)
 }
 
 // acceptorEvidence lists every (ballot, value) accepted in instance, in the
@@ -395,6 +400,15 @@ func (c *Safety) acceptorEvidence(instance int64) []string {
 		out = append(out, "no acceptor accepted anything")
 	}
 	return out
+}
+
+// chosenValue renders a chosen value; the absent value is only ever
+// chosen as a Multi-Paxos leader's gap-filling no-op.
+func chosenValue(v Value) string {
+	if v == None {
+		return "noop"
+	}
+	return v.String()
 }
 
 func formatMask(mask uint64) string {

@@ -44,7 +44,7 @@ type Config struct {
 // comes soon after: faults drawn long after the decision find little.
 func Default() Config {
 	return Config{
-		Protocol:      "paxos",
+		Protocol:      Paxos,
 		Variant:       protocol.Correct,
 		Nodes:         3,
 		Proposers:     2,
@@ -81,7 +81,7 @@ func bad(field, format string, args ...any) error {
 func (c Config) build() (sim.Config, protocol.Variant, error) {
 	var sc sim.Config
 	switch c.Protocol {
-	case "paxos":
+	case Paxos:
 	case MultiPaxos:
 		return sc, protocol.Variant{}, bad("protocol", "multipaxos runs under run, campaign and replay --seed; decision traces, scenarios and check take paxos so far")
 	default:

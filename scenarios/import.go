@@ -17,7 +17,7 @@ import (
 // or heals cannot be one, and the handlers' random draws ("rand" lines)
 // are dropped, since a scripted step fires a timer whenever it says.
 func ImportTrace(t *Trace, name string) (string, error) {
-	if t.Config.Protocol != "paxos" {
+	if t.Config.Protocol != Paxos {
 		return "", fmt.Errorf("only single-decree paxos traces become scenarios (this one is %s)", t.Config.Protocol)
 	}
 	res, err := Replay(t, Options{})

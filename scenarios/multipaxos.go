@@ -11,8 +11,12 @@ import (
 	"github.com/paxsim/paxsim/sim"
 )
 
-// MultiPaxos is the protocol name of the replicated key-value service.
-const MultiPaxos = "multipaxos"
+// The protocols: single-decree Paxos, and Multi-Paxos, the replicated
+// key-value service.
+const (
+	Paxos      = "paxos"
+	MultiPaxos = "multipaxos"
+)
 
 // Multi-Paxos workload defaults.
 const (
@@ -131,6 +135,9 @@ type mpRunner struct {
 	nextDraw sim.Time
 	applied  []int64 // per node: the instances applied
 	retried  bool
+	// onObserve, when set, sees every observation after the checkers (a
+	// scenario prints them).
+	onObserve func(sim.NodeID, checker.Observation)
 }
 
 // runMultiPaxos runs one seed of the replicated key-value service under c
@@ -149,22 +156,9 @@ func runMultiPaxos(c Config, seed uint64, opts Options) (Result, error) {
 	if decider == nil {
 		decider = sim.NewRandom(seed)
 	}
-	r := &mpRunner{cfg: c, setup: setup, opts: opts, decide: decider, res: Result{Seed: seed, Verdict: VerdictOK}}
-	r.safety = checker.NewSafety(c.Nodes)
-	r.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Value: mp.NoOp}) // leaders fill gaps themselves
-	r.log = checker.NewLogChecker(c.Nodes)
-	r.applied = make([]int64, c.Nodes+1)
-	r.world, err = sim.New(sc, decider, mp.NewNodes(c.Nodes, setup.cfg), r.observe)
+	r, err := newMPRunner(c, sc, setup, seed, decider, opts)
 	if err != nil {
-		return Result{}, &ConfigError{Field: "config", Msg: err.Error()}
-	}
-	switch {
-	case opts.Trace != nil && opts.traceEntries != nil:
-		r.world.SetTracer(func(e sim.TraceEntry) { fmt.Fprintln(opts.Trace, e); opts.traceEntries(e) })
-	case opts.Trace != nil:
-		r.world.SetTracer(func(e sim.TraceEntry) { fmt.Fprintln(opts.Trace, e) })
-	case opts.traceEntries != nil:
-		r.world.SetTracer(opts.traceEntries)
+		return Result{}, err
 	}
 	for i := 1; i <= setup.clients; i++ {
 		r.clients = append(r.clients, &mpClient{id: i, left: setup.commands, op: -1})
@@ -175,6 +169,30 @@ func runMultiPaxos(c Config, seed uint64, opts Options) (Result, error) {
 	r.nextDraw = sim.Time(c.FaultInterval)
 	r.execute(func() { r.loop(sim.Time(c.HealAt), sim.Time(c.HealAt+c.Liveness), sim.Time(c.maxTime())) })
 	return r.res, nil
+}
+
+// newMPRunner builds the world and the checkers of one Multi-Paxos run,
+// without clients.
+func newMPRunner(c Config, sc sim.Config, setup mpSetup, seed uint64, decider sim.Decider, opts Options) (*mpRunner, error) {
+	r := &mpRunner{cfg: c, setup: setup, opts: opts, decide: decider, res: Result{Seed: seed, Verdict: VerdictOK}}
+	r.safety = checker.NewSafety(c.Nodes)
+	r.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Value: mp.NoOp}) // leaders fill gaps themselves
+	r.log = checker.NewLogChecker(c.Nodes)
+	r.applied = make([]int64, c.Nodes+1)
+	var err error
+	r.world, err = sim.New(sc, decider, mp.NewNodes(c.Nodes, setup.cfg), r.observe)
+	if err != nil {
+		return nil, &ConfigError{Field: "config", Msg: err.Error()}
+	}
+	switch {
+	case opts.Trace != nil && opts.traceEntries != nil:
+		r.world.SetTracer(func(e sim.TraceEntry) { fmt.Fprintln(opts.Trace, e); opts.traceEntries(e) })
+	case opts.Trace != nil:
+		r.world.SetTracer(func(e sim.TraceEntry) { fmt.Fprintln(opts.Trace, e) })
+	case opts.traceEntries != nil:
+		r.world.SetTracer(opts.traceEntries)
+	}
+	return r, nil
 }
 
 func (r *mpRunner) execute(body func()) {
@@ -315,32 +333,53 @@ var mpKeys = []string{"a", "b", "c"}
 // drawOp draws the client's next operation and opens its history entry.
 func (r *mpRunner) drawOp(cl *mpClient) {
 	key := mpKeys[r.decide.Intn(sim.Decision{Kind: sim.DecideWorkload}, len(mpKeys))]
-	op := linearize.KVOp{Client: cl.id, Key: key, Invoke: int64(r.world.Now()), Return: -1}
 	switch r.decide.Intn(sim.Decision{Kind: sim.DecideWorkload}, 3) {
 	case 0:
-		op.Kind = linearize.KVGet
-		cl.current = mp.Get(cl.id, cl.seq, key)
+		r.newOp(cl, linearize.KVGet, key, "")
 	case 1:
-		op.Kind, op.Value = linearize.KVPut, fmt.Sprintf("%d.%d", cl.id, cl.seq)
-		cl.current = mp.Put(cl.id, cl.seq, key, op.Value)
+		r.newOp(cl, linearize.KVPut, key, fmt.Sprintf("%d.%d", cl.id, cl.seq))
 	default:
-		op.Kind, op.Value = linearize.KVAppend, fmt.Sprintf("+%d.%d", cl.id, cl.seq)
-		cl.current = mp.Append(cl.id, cl.seq, key, op.Value)
+		r.newOp(cl, linearize.KVAppend, key, fmt.Sprintf("+%d.%d", cl.id, cl.seq))
 	}
-	r.res.KVOps = append(r.res.KVOps, op)
 }
 
-// start sends a client's new request and reports its invocation.
+// newOp makes an operation the client's current request (its seq already
+// counted) and opens its history entry, whose index it returns.
+func (r *mpRunner) newOp(cl *mpClient, kind linearize.KVKind, key, value string) int {
+	op := linearize.KVOp{Client: cl.id, Key: key, Kind: kind, Value: value, Invoke: int64(r.world.Now()), Return: -1}
+	switch kind {
+	case linearize.KVGet:
+		cl.current = mp.Get(cl.id, cl.seq, key)
+	case linearize.KVPut:
+		cl.current = mp.Put(cl.id, cl.seq, key, value)
+	default:
+		cl.current = mp.Append(cl.id, cl.seq, key, value)
+	}
+	r.res.KVOps = append(r.res.KVOps, op)
+	return len(r.res.KVOps) - 1
+}
+
+// start sends a client's new request to a random replica and reports its
+// invocation.
 func (r *mpRunner) start(cl *mpClient, now sim.Time, op int) {
-	cl.cmdID, cl.op, cl.waiting = cl.current.Entries[0].Cmd.ID, op, true
-	r.safety.At(int64(now), r.world.Events())
-	r.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: cl.id, Value: cl.cmdID})
+	r.invoke(cl, op)
 	r.send(cl, now)
+}
+
+// invoke reports the invocation of a client's new request.
+func (r *mpRunner) invoke(cl *mpClient, op int) {
+	cl.cmdID, cl.op, cl.waiting = cl.current.Entries[0].Cmd.ID, op, true
+	r.safety.At(int64(r.world.Now()), r.world.Events())
+	r.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: cl.id, Value: cl.cmdID})
 }
 
 // send sends the client's current request to a random replica.
 func (r *mpRunner) send(cl *mpClient, now sim.Time) {
-	to := sim.NodeID(1 + r.decide.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, r.cfg.Nodes))
+	r.sendTo(cl, sim.NodeID(1+r.decide.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, r.cfg.Nodes)), now)
+}
+
+// sendTo sends the client's current request to replica to.
+func (r *mpRunner) sendTo(cl *mpClient, to sim.NodeID, now sim.Time) {
 	if cl.op >= 0 && r.res.KVOps[cl.op].Node == 0 {
 		r.res.KVOps[cl.op].Node = int(to)
 	}
@@ -370,6 +409,9 @@ func (r *mpRunner) observe(node sim.NodeID, o checker.Observation) {
 	}
 	if r.opts.Trace != nil {
 		fmt.Fprintf(r.opts.Trace, "    node %d %s\n", node, o)
+	}
+	if r.onObserve != nil {
+		r.onObserve(node, o)
 	}
 }
 

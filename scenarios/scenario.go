@@ -10,6 +10,7 @@ import (
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/protocol"
+	mp "github.com/paxsim/paxsim/protocol/multipaxos"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -32,8 +33,18 @@ import (
 // or a whole message ("deliver 1->2 Promise(1.1, accepted=(-, -))");
 // "timer N" (the proposer's retry timer) or "timer N TAG"; "crash N";
 // "restart N"; "deliver-all" (every message in flight, in sending order,
-// until none is left). Matching by type lets one schedule run under the
-// correct protocol and under a variant whose messages differ.
+// until none is left); "settle", the last step if any (faults heal and the
+// cluster runs on its own, with the run's seed drawing its timing, until
+// it is done or the liveness bound passes: how a scenario shows a stall).
+// Matching by type lets one schedule run under the correct protocol and
+// under a variant whose messages differ.
+//
+// A Multi-Paxos run (run protocol=multipaxos ...) has key-value clients
+// instead: "client C put KEY VALUE to N", "client C get KEY to N",
+// "client C append KEY VALUE to N" and "client C reconfig 1+2+3 to N" send
+// client C's next request to replica N, and "client C retry to N" sends
+// its unanswered one again; timers go by name ("timer N election", tick,
+// catchup, commit; "timer N" is the election timer).
 type Scenario struct {
 	Name    string
 	Summary string   // the first comment line
@@ -44,12 +55,15 @@ type Scenario struct {
 
 // ScenarioRun is one run block of a scenario.
 type ScenarioRun struct {
-	Line    int    // where the block starts
-	Variant string // the protocol variant, "none" for the correct one
-	Nodes   int
-	Expect  string // a property name, or "ok"
-	Steps   []sim.ScriptLine
-	Golden  string // the expected printout, after "----"
+	Line     int    // where the block starts
+	Protocol string // paxos (single-decree) or multipaxos
+	Variant  string // the protocol variant, "none" for the correct one
+	Nodes    int
+	Alpha    int    // multipaxos: the reconfiguration window, 0 for the default
+	Seed     uint64 // draws the timing of a settle step
+	Expect   string // a property name, or "ok"
+	Steps    []sim.ScriptLine
+	Golden   string // the expected printout, after "----"
 }
 
 // ParseScenario reads a scenario file; errors name the file and line.
@@ -102,7 +116,10 @@ func ParseScenario(r io.Reader, name, file string) (*Scenario, error) {
 			run = &r
 		case trimmed == "" || strings.HasPrefix(trimmed, "#"):
 		default:
-			if err := checkStep(trimmed, run.Nodes); err != nil {
+			if k := len(run.Steps); k > 0 && run.Steps[k-1].Text == "settle" {
+				return nil, fail("settle must be the last step of its run")
+			}
+			if err := checkStep(trimmed, *run); err != nil {
 				return nil, fail("%v", err)
 			}
 			run.Steps = append(run.Steps, sim.ScriptLine{N: n, Text: trimmed})
@@ -121,9 +138,10 @@ func ParseScenario(r io.Reader, name, file string) (*Scenario, error) {
 	return s, nil
 }
 
-// parseRunHeader reads "run [variant=V] [nodes=N] expect=E".
+// parseRunHeader reads "run [protocol=P] [variant=V] [nodes=N] [alpha=A]
+// [seed=S] expect=E".
 func parseRunHeader(line string) (ScenarioRun, error) {
-	r := ScenarioRun{Variant: protocol.Correct, Nodes: 3}
+	r := ScenarioRun{Protocol: Paxos, Variant: protocol.Correct, Nodes: 3, Seed: 1}
 	fields := strings.Fields(line)
 	if fields[0] != "run" {
 		return r, fmt.Errorf("unknown directive %q (want: run variant=NAME expect=PROPERTY|ok)", fields[0])
@@ -134,11 +152,25 @@ func parseRunHeader(line string) (ScenarioRun, error) {
 			return r, fmt.Errorf("argument %q: want key=value", f)
 		}
 		switch key {
-		case "variant":
-			if _, err := protocol.LookupVariant(value); err != nil {
-				return r, err
+		case "protocol":
+			if value != Paxos && value != MultiPaxos {
+				return r, fmt.Errorf("protocol=%s: want %s or %s", value, Paxos, MultiPaxos)
 			}
+			r.Protocol = value
+		case "variant":
 			r.Variant = value
+		case "alpha":
+			n, err := strconv.Atoi(value)
+			if err != nil || n < 1 || n > 64 {
+				return r, fmt.Errorf("alpha=%s: want 1..64", value)
+			}
+			r.Alpha = n
+		case "seed":
+			n, err := strconv.ParseUint(value, 10, 64)
+			if err != nil {
+				return r, fmt.Errorf("seed=%s: want a number", value)
+			}
+			r.Seed = n
 		case "nodes":
 			n, err := strconv.Atoi(value)
 			if err != nil || n < 1 || n > sim.MaxNodes {
@@ -148,10 +180,21 @@ func parseRunHeader(line string) (ScenarioRun, error) {
 		case "expect":
 			r.Expect = value
 		default:
-			return r, fmt.Errorf("unknown argument %q (want variant, nodes or expect)", key)
+			return r, fmt.Errorf("unknown argument %q (want protocol, variant, nodes, alpha, seed or expect)", key)
 		}
 	}
-	if r.Expect == "" {
+	var err error
+	if r.Protocol == MultiPaxos {
+		_, err = mp.LookupVariant(r.Variant)
+	} else {
+		_, err = protocol.LookupVariant(r.Variant)
+	}
+	switch {
+	case err != nil:
+		return r, err
+	case r.Alpha != 0 && r.Protocol != MultiPaxos:
+		return r, errors.New("alpha applies to protocol=multipaxos only")
+	case r.Expect == "":
 		return r, errors.New("the run needs expect=PROPERTY or expect=ok")
 	}
 	return r, nil
@@ -159,7 +202,8 @@ func parseRunHeader(line string) (ScenarioRun, error) {
 
 // checkStep rejects what no run could take: an unknown step or a node that
 // does not exist. Whether a message is in flight is known only when run.
-func checkStep(line string, nodes int) error {
+func checkStep(line string, run ScenarioRun) error {
+	nodes := run.Nodes
 	verb, rest, _ := strings.Cut(line, " ")
 	node := func(s string) error {
 		if s == "client" && verb != "crash" && verb != "restart" && verb != "timer" {
@@ -173,6 +217,10 @@ func checkStep(line string, nodes int) error {
 	}
 	switch verb {
 	case "client":
+		if run.Protocol == MultiPaxos {
+			_, err := parseMPClientLine(line, nodes)
+			return err
+		}
 		_, _, err := parseClientLine(line, nodes)
 		return err
 	case "deliver", "drop", "dup":
@@ -185,13 +233,22 @@ func checkStep(line string, nodes int) error {
 			return err
 		}
 		return node(to)
-	case "timer", "crash", "restart":
+	case "timer":
+		id, tag, _ := strings.Cut(rest, " ")
+		if _, err := timerTag(run.Protocol, tag); err != nil {
+			return err
+		}
+		return node(id)
+	case "crash", "restart":
 		id, _, _ := strings.Cut(rest, " ")
 		return node(id)
-	case "deliver-all":
+	case "deliver-all", "settle":
+		if rest != "" {
+			return fmt.Errorf("%s takes no arguments", verb)
+		}
 		return nil
 	}
-	return fmt.Errorf("unknown step %q (want client, deliver, drop, dup, timer, crash, restart or deliver-all)", verb)
+	return fmt.Errorf("unknown step %q (want client, deliver, drop, dup, timer, crash, restart, deliver-all or settle)", verb)
 }
 
 // ScenarioResult is what one run of a scenario did.
@@ -209,6 +266,9 @@ type ScenarioResult struct {
 // verdict against the expectation. A step that cannot be taken returns a
 // *TraceError naming its line.
 func RunScenario(s *Scenario, run ScenarioRun, w io.Writer) (ScenarioResult, error) {
+	if run.Protocol == MultiPaxos {
+		return runMPScenario(s, run, w)
+	}
 	c := Default()
 	c.Variant, c.Nodes, c.Proposers, c.HealAt = run.Variant, run.Nodes, 1, 0
 	sc, variant, err := choiceConfig(c)
@@ -230,39 +290,44 @@ func RunScenario(s *Scenario, run ScenarioRun, w io.Writer) (ScenarioResult, err
 		}
 		return ScenarioResult{}, err
 	}
-	res := ScenarioResult{Result: r.res, Got: "ok", Holds: run.Expect == "ok" && !r.res.Failed()}
+	ok := "nothing chosen"
+	if ch := r.res.Chosen; ch != nil {
+		ok = fmt.Sprintf("%s chosen at ballot %s", ch.Value, ch.Ballot)
+	}
+	return judgeScenario(run, r.res, ok, w), nil
+}
+
+// judgeScenario writes a scenario run's verdict, ok saying what a run
+// without violations achieved, and whether it met its expectation.
+func judgeScenario(run ScenarioRun, r Result, ok string, w io.Writer) ScenarioResult {
+	res := ScenarioResult{Result: r, Got: "ok", Holds: run.Expect == "ok" && !r.Failed()}
 	var got []string
-	for _, v := range r.res.Violations {
+	for _, v := range r.Violations {
 		got = append(got, string(v.Property))
 		res.Holds = res.Holds || string(v.Property) == run.Expect
 	}
 	if len(got) > 0 {
 		res.Got = strings.Join(got, ", then ")
 	}
-	for _, v := range r.res.Violations {
+	for _, v := range r.Violations {
 		fmt.Fprintf(w, "verdict: %s\n", &v)
 	}
-	if !r.res.Failed() {
-		fmt.Fprintf(w, "verdict: ok")
-		if ch := r.res.Chosen; ch != nil {
-			fmt.Fprintf(w, ": %s chosen at ballot %s", ch.Value, ch.Ballot)
-		} else {
-			fmt.Fprintf(w, ": nothing chosen")
-		}
-		fmt.Fprintln(w)
+	if !r.Failed() {
+		fmt.Fprintf(w, "verdict: ok: %s\n", ok)
 	}
 	if res.Holds {
 		fmt.Fprintf(w, "expected %s: holds\n", run.Expect)
 	} else {
 		fmt.Fprintf(w, "expected %s, got %s: DOES NOT HOLD\n", run.Expect, res.Got)
 	}
-	return res, nil
+	return res
 }
 
 // scenario takes the steps of a run, printing each.
 func (r *runner) scenario(steps []sim.ScriptLine, out *scenarioPrinter) error {
 	w := r.world
 	w.Next() // boot the replicas before the first step
+	state := func() { out.state(w) }
 	for _, l := range steps {
 		verb, rest, _ := strings.Cut(l.Text, " ")
 		switch verb {
@@ -274,64 +339,127 @@ func (r *runner) scenario(steps []sim.ScriptLine, out *scenarioPrinter) error {
 			} else {
 				r.propose(client, node, w.Now())
 			}
-		case "deliver-all":
-			if !r.deliverAll(out) {
-				out.step("deliver-all: nothing in flight")
-			}
+			state()
+		case "settle":
+			settle(out, w, r.livenessPhase, state)
 		default:
-			a, err := matchStep(w.Actions(), verb, rest)
-			if err != nil {
-				return &TraceError{Line: l.N, Msg: fmt.Sprintf("%q cannot be taken: %v", l.Text, err)}
+			if err := takeStep(w, l, verb, rest, protocolMsgType, timerTagPaxos, out.step, state); err != nil {
+				return err
 			}
-			out.step(a.String())
-			w.Do(a)
-		}
-		if verb != "deliver-all" {
-			out.state(w)
 		}
 	}
 	// A scenario goes on past a violation, to show where it leads: an early
 	// check usually announces a broken agreement a few steps later.
 	r.res.Violations = append(r.res.Violations, r.safety.Violations()...)
-	r.res.Stop = StopEndOfTrace
+	if r.res.Stop == "" {
+		r.res.Stop = StopEndOfTrace
+	}
 	return nil
+}
+
+func protocolMsgType(m protocol.Msg) string { return m.Type.String() }
+
+// takeStep takes one deliver, drop, dup, timer, crash, restart or
+// deliver-all step in a choice-mode world, printing it with step and the
+// state after it with state.
+func takeStep[M sim.Message, D, O any](w *sim.World[M, D, O], l sim.ScriptLine, verb, rest string,
+	typeOf func(M) string, tagOf func(string) (sim.TimerTag, error), step func(string), state func()) error {
+	if verb == "deliver-all" {
+		if !deliverAll(w, step, state) {
+			step("deliver-all: nothing in flight")
+		}
+		return nil
+	}
+	if verb == "timer" {
+		id, name, _ := strings.Cut(rest, " ")
+		tag, err := tagOf(name)
+		if err != nil {
+			return &TraceError{Line: l.N, Msg: err.Error()}
+		}
+		rest = fmt.Sprintf("%s %d", id, tag)
+	}
+	a, err := matchStep(w.Actions(), verb, rest, typeOf)
+	if err != nil {
+		return &TraceError{Line: l.N, Msg: fmt.Sprintf("%q cannot be taken: %v", l.Text, err)}
+	}
+	step(a.String())
+	w.Do(a)
+	state()
+	return nil
+}
+
+// settle ends a scenario: faults heal and the cluster runs on its own,
+// timed, until done or the liveness bound (phase); only the outcome and
+// the state at the end are printed, not every event on the way.
+func settle[M sim.Message, D, O any](out interface{ step(string) }, w *sim.World[M, D, O], phase func(), state func()) {
+	out.step("settle: faults heal; the cluster runs on its own until it is done or the liveness bound passes")
+	start, events := w.Now(), w.Events()
+	quiet(out, true)
+	phase()
+	quiet(out, false)
+	out.step(fmt.Sprintf("  ... %d events, t=%d to t=%d", w.Events()-events, start, w.Now()))
+	state()
+}
+
+// quiet turns a printer's observation lines off or on.
+func quiet(out any, q bool) {
+	if p, ok := out.(interface{ setQuiet(bool) }); ok {
+		p.setQuiet(q)
+	}
+}
+
+// timerTagPaxos reads a single-decree timer step's tag: a number, the
+// proposer's retry timer (0) when none is given.
+func timerTagPaxos(name string) (sim.TimerTag, error) {
+	if name == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(name)
+	if err != nil || n < 0 || n > 7 {
+		return 0, fmt.Errorf("timer tag %q: want a number 0..7", name)
+	}
+	return sim.TimerTag(n), nil
+}
+
+// timerTag reads a timer step's tag for protocol.
+func timerTag(protocol, name string) (sim.TimerTag, error) {
+	if protocol == MultiPaxos {
+		return timerTagMP(name)
+	}
+	return timerTagPaxos(name)
 }
 
 // deliverAll delivers every message in flight, in sending order, until
 // none is left or a property breaks. It reports whether it took a step.
-func (r *runner) deliverAll(out *scenarioPrinter) bool {
-	w := r.world
+func deliverAll[M sim.Message, D, O any](w *sim.World[M, D, O], step func(string), state func()) bool {
 	for i := 0; i < 10_000; i++ {
 		a, ok := firstDelivery(w.Actions())
 		if !ok {
 			return i > 0
 		}
-		out.step(a.String())
+		step(a.String())
 		w.Do(a)
-		out.state(w)
+		state()
 	}
 	return true
 }
 
 // firstDelivery is the first enabled delivery, if any.
-func firstDelivery(acts []sim.Action[protocol.Msg]) (sim.Action[protocol.Msg], bool) {
+func firstDelivery[M sim.Message](acts []sim.Action[M]) (sim.Action[M], bool) {
 	for _, a := range acts {
 		if a.Kind == sim.ActDeliver {
 			return a, true
 		}
 	}
-	return sim.Action[protocol.Msg]{}, false
+	return sim.Action[M]{}, false
 }
 
 // matchStep finds the enabled action a scenario step names: the first one
-// of its kind on its link whose message has the named type (or is the
-// named message), or the timer, crash or restart of the named node.
-func matchStep(acts []sim.Action[protocol.Msg], verb, rest string) (sim.Action[protocol.Msg], error) {
+// of its kind on its link whose message has the named type (typeOf) or is
+// the named message, or the timer (rest "NODE TAG"), crash or restart of
+// the named node.
+func matchStep[M sim.Message](acts []sim.Action[M], verb, rest string, typeOf func(M) string) (sim.Action[M], error) {
 	switch verb {
-	case "timer":
-		if !strings.Contains(rest, " ") {
-			rest += " 0" // the proposer's retry timer
-		}
 	case "deliver", "drop", "dup":
 		link, msg, _ := strings.Cut(rest, " ")
 		var onLink []string
@@ -340,15 +468,15 @@ func matchStep(acts []sim.Action[protocol.Msg], verb, rest string) (sim.Action[p
 				continue
 			}
 			text := a.Msg.String()
-			if msg == "" || text == msg || a.Msg.Type.String() == msg {
+			if msg == "" || text == msg || typeOf(a.Msg) == msg {
 				return a, nil
 			}
 			onLink = append(onLink, text)
 		}
 		if len(onLink) == 0 {
-			return sim.Action[protocol.Msg]{}, fmt.Errorf("nothing to %s on %s", verb, link)
+			return sim.Action[M]{}, fmt.Errorf("nothing to %s on %s", verb, link)
 		}
-		return sim.Action[protocol.Msg]{}, fmt.Errorf("no %s on %s; there: %s", msg, link, strings.Join(onLink, ", "))
+		return sim.Action[M]{}, fmt.Errorf("no %s on %s; there: %s", msg, link, strings.Join(onLink, ", "))
 	}
 	for _, a := range acts {
 		if a.Kind.String() == verb && a.String() == verb+" "+rest {
@@ -357,23 +485,25 @@ func matchStep(acts []sim.Action[protocol.Msg], verb, rest string) (sim.Action[p
 	}
 	switch verb {
 	case "timer":
-		return sim.Action[protocol.Msg]{}, errors.New("that timer is not armed (or its node is down)")
+		return sim.Action[M]{}, errors.New("that timer is not armed (or its node is down)")
 	case "crash":
-		return sim.Action[protocol.Msg]{}, errors.New("the node is already down")
+		return sim.Action[M]{}, errors.New("the node is already down")
 	default:
-		return sim.Action[protocol.Msg]{}, errors.New("the node is not down")
+		return sim.Action[M]{}, errors.New("the node is not down")
 	}
 }
 
 // scenarioPrinter writes a scenario's message sequence.
 type scenarioPrinter struct {
-	w io.Writer
+	w     io.Writer
+	quiet bool // observations are not printed (a settle step runs)
 }
 
-func (p *scenarioPrinter) step(s string) { fmt.Fprintln(p.w, s) }
+func (p *scenarioPrinter) step(s string)   { fmt.Fprintln(p.w, s) }
+func (p *scenarioPrinter) setQuiet(q bool) { p.quiet = q }
 
 func (p *scenarioPrinter) observe(node sim.NodeID, o checker.Observation) {
-	if o.Kind != checker.Invoked {
+	if o.Kind != checker.Invoked && !p.quiet {
 		fmt.Fprintf(p.w, "  node %d %s\n", node, o)
 	}
 }

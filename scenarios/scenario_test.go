@@ -35,7 +35,7 @@ func TestScenarios(t *testing.T) {
 					t.Fatalf("%s: %v", d.Pos, err)
 				}
 				for i, line := range strings.Split(strings.TrimSpace(d.Input), "\n") {
-					if err := checkStep(strings.TrimSpace(line), run.Nodes); err != nil {
+					if err := checkStep(strings.TrimSpace(line), run); err != nil {
 						t.Fatalf("%s: step %d: %v", d.Pos, i+1, err)
 					}
 					run.Steps = append(run.Steps, stepLine(i+1, line))
@@ -90,6 +90,17 @@ func TestBadScenariosNameTheLine(t *testing.T) {
 		{"unknown step", "run expect=ok\nfly 1->2\n----\n", "f.txt:2: unknown step \"fly\""},
 		{"no such node", "run expect=ok\ncrash 9\n----\n", "f.txt:2: node 9 does not exist"},
 		{"no ---- line", "run expect=ok\ncrash 1\n", "has no ---- line"},
+		{"unknown protocol", "run protocol=raft expect=ok\n----\n", "protocol=raft: want paxos or multipaxos"},
+		{"a variant of the other protocol", "run protocol=multipaxos variant=one-ballot expect=ok\n----\n", "unknown variant \"one-ballot\""},
+		{"alpha on paxos", "run alpha=2 expect=ok\n----\n", "alpha applies to protocol=multipaxos only"},
+		{"bad alpha", "run protocol=multipaxos alpha=0 expect=ok\n----\n", "alpha=0: want 1..64"},
+		{"settle not last", "run expect=ok\nsettle\ncrash 1\n----\n", "f.txt:3: settle must be the last step"},
+		{"settle with arguments", "run expect=ok\nsettle now\n----\n", "settle takes no arguments"},
+		{"single-decree client on multipaxos", "run protocol=multipaxos expect=ok\nclient 1 proposes v1 to 1\n----\n", "f.txt:2: client 1 proposes: unknown request"},
+		{"put without a value", "run protocol=multipaxos expect=ok\nclient 1 put x to 1\n----\n", "client 1 put takes 2 argument(s), not 1"},
+		{"reconfig of a stranger", "run protocol=multipaxos expect=ok\nclient 1 reconfig 1+7 to 1\n----\n", "member \"7\" is not a node"},
+		{"request to a stranger", "run protocol=multipaxos expect=ok\nclient 1 get x to 4\n----\n", "node 4 does not exist"},
+		{"unknown timer", "run protocol=multipaxos expect=ok\ntimer 1 alarm\n----\n", "timer \"alarm\": want tick, election, catchup or commit"},
 	}
 	for _, tt := range tests {
 		_, err := ParseScenario(strings.NewReader(tt.text), "x", "f.txt")
@@ -104,6 +115,31 @@ func TestBadScenariosNameTheLine(t *testing.T) {
 	_, err = RunScenario(s, s.Runs[0], new(strings.Builder))
 	if err == nil || !strings.Contains(err.Error(), "f.txt:3: \"deliver 1->2 Prepare\" cannot be taken: nothing to deliver on 1->2") {
 		t.Fatalf("a message not in flight: %v", err)
+	}
+}
+
+// TestBadMultiPaxosStepsNameTheLine: a Multi-Paxos step that cannot be
+// taken when run says why, on its line.
+func TestBadMultiPaxosStepsNameTheLine(t *testing.T) {
+	tests := []struct{ name, steps, want string }{
+		{"a second request while one waits", "client 1 put x a to 1\nclient 1 get x to 2\n",
+			"f.txt:3: \"client 1 get x to 2\" cannot be taken: client 1 still waits for c1#1"},
+		{"a retry with nothing to retry", "client 1 retry to 2\n",
+			"f.txt:2: \"client 1 retry to 2\" cannot be taken: client 1 has no request waiting"},
+		{"a message not in flight", "deliver 1->2 Accept\n",
+			"f.txt:2: \"deliver 1->2 Accept\" cannot be taken: nothing to deliver on 1->2"},
+		{"a timer of a down node", "crash 2\ntimer 2 election\n",
+			"f.txt:3: \"timer 2 election\" cannot be taken: that timer is not armed"},
+	}
+	for _, tt := range tests {
+		s, err := ParseScenario(strings.NewReader("run protocol=multipaxos expect=ok\n"+tt.steps+"----\n"), "x", "f.txt")
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		_, err = RunScenario(s, s.Runs[0], new(strings.Builder))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: error %v, want %q", tt.name, err, tt.want)
+		}
 	}
 }
 

@@ -292,10 +292,13 @@
 //	Run prints each run as a message sequence: every step as taken (who sent
 //	what to whom), what the replicas did (promised, accepted, proposed,
 //	learned), every acceptor's durable state after it, as N{p promised ballot,
-//	a (accepted ballot, value)}, and the verdict against the expectation. It
-//	exits 0 when every expectation holds and 1 when one does not. With
-//	--variant, every run uses that protocol variant instead of its own and no
-//	expectation applies: it exits 1 if a run breaks a property.
+//	a (accepted ballot, value)} (for Multi-Paxos, N{p promise, iI (ballot,
+//	command) ...}: the log), and the verdict against the expectation. A run
+//	that ends with settle then heals and runs on its own, timed, to judge
+//	liveness. It exits 0 when every expectation holds and 1 when one does not.
+//	With --variant, every run of that variant's protocol uses it instead of its
+//	own (the others are skipped) and no expectation applies: it exits 1 if a
+//	run breaks a property.
 //
 //	Import reads a decision trace (from paxsim check --out, run --record or
 //	shrink) and prints a scenario file (or writes it with --out): the trace's

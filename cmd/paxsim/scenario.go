@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/paxsim/paxsim/protocol"
+	mp "github.com/paxsim/paxsim/protocol/multipaxos"
 	"github.com/paxsim/paxsim/scenarios"
 )
 
@@ -33,10 +34,13 @@ answer is a counterexample, under the variant that gets it wrong.
 Run prints each run as a message sequence: every step as taken (who sent
 what to whom), what the replicas did (promised, accepted, proposed,
 learned), every acceptor's durable state after it, as N{p promised ballot,
-a (accepted ballot, value)}, and the verdict against the expectation. It
-exits 0 when every expectation holds and 1 when one does not. With
---variant, every run uses that protocol variant instead of its own and no
-expectation applies: it exits 1 if a run breaks a property.
+a (accepted ballot, value)} (for Multi-Paxos, N{p promise, iI (ballot,
+command) ...}: the log), and the verdict against the expectation. A run
+that ends with settle then heals and runs on its own, timed, to judge
+liveness. It exits 0 when every expectation holds and 1 when one does not.
+With --variant, every run of that variant's protocol uses it instead of its
+own (the others are skipped) and no expectation applies: it exits 1 if a
+run breaks a property.
 
 Import reads a decision trace (from paxsim check --out, run --record or
 shrink) and prints a scenario file (or writes it with --out): the trace's
@@ -86,20 +90,27 @@ func runScenarioCmd(_ context.Context, x *invocation, o *options, args []string)
 	if err != nil {
 		return err
 	}
-	if o.variant != "" {
-		if _, err := protocol.LookupVariant(o.variant); err != nil {
-			return usageErrorf("scenario", "invalid value for --variant: %v", err)
-		}
+	if o.variant != "" && !variantOf(scenarios.Paxos, o.variant) && !variantOf(scenarios.MultiPaxos, o.variant) {
+		_, err := protocol.LookupVariant(o.variant)
+		return usageErrorf("scenario", "invalid value for --variant: %v (or a multipaxos variant: %s)", err, strings.Join(mpVariantNames(), ", "))
 	}
 	runs, failed := 0, 0
 	for _, s := range chosen {
 		for _, run := range s.Runs {
-			runs++
 			expect := "expect " + run.Expect
 			if o.variant != "" {
+				if !variantOf(run.Protocol, o.variant) {
+					fmt.Fprintf(x.stdout, "== %s (line %d): skipped: %s is not a %s variant\n\n", s.Name, run.Line, o.variant, run.Protocol)
+					continue
+				}
 				run.Variant, expect = o.variant, "no expectation (--variant)"
 			}
-			fmt.Fprintf(x.stdout, "== %s (line %d): variant %s, %s\n", s.Name, run.Line, run.Variant, expect)
+			runs++
+			what := "variant " + run.Variant
+			if run.Protocol != scenarios.Paxos {
+				what = run.Protocol + " " + what
+			}
+			fmt.Fprintf(x.stdout, "== %s (line %d): %s, %s\n", s.Name, run.Line, what, expect)
 			res, err := scenarios.RunScenario(s, run, x.stdout)
 			var te *scenarios.TraceError
 			if errors.As(err, &te) {
@@ -202,4 +213,23 @@ func (x *invocation) importScenario(o *options, args []string) error {
 	}
 	fmt.Fprintf(x.stdout, "wrote %s (paxsim scenario run %s)\n", o.out, shellQuote(o.out))
 	return nil
+}
+
+// variantOf reports whether name is a variant of protocol (or the correct
+// protocol, none).
+func variantOf(protocolName, name string) bool {
+	if protocolName == scenarios.MultiPaxos {
+		_, err := mp.LookupVariant(name)
+		return err == nil
+	}
+	_, err := protocol.LookupVariant(name)
+	return err == nil
+}
+
+func mpVariantNames() []string {
+	var names []string
+	for _, v := range mp.Variants() {
+		names = append(names, v.Name)
+	}
+	return names
 }

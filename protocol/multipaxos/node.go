@@ -74,6 +74,27 @@ const (
 	commitTimer                       // leader: send held commit notifications
 )
 
+var timerNames = [...]string{tickTimer: "tick", electionTimer: "election", catchupTimer: "catchup", commitTimer: "commit"}
+
+// TimerName names a Node's timer for people (scenario steps, traces):
+// tick, election, catchup or commit.
+func TimerName(tag sim.TimerTag) string {
+	if int(tag) < len(timerNames) {
+		return timerNames[tag]
+	}
+	return fmt.Sprintf("timer%d", tag)
+}
+
+// LookupTimer is TimerName's inverse.
+func LookupTimer(name string) (sim.TimerTag, bool) {
+	for tag, n := range timerNames {
+		if n == name {
+			return sim.TimerTag(tag), true
+		}
+	}
+	return 0, false
+}
+
 const maxBackoffShift = 4
 
 func resolve(nodes int, cfg Config) *params {
