@@ -35,6 +35,7 @@ type World[M Message, D, O any] struct {
 	cut        []uint64 // cut[from]: receivers its messages cannot reach
 	partitions []partition
 	partitionN uint32
+	faulty     uint64 // the nodes the heal left faulty
 	history    []sent[M]    // recent sends, for re-delivery; a ring once full
 	trials     []faultTrial // the random faults eligible now
 	none       []float64    // none[i]: probability that no trial from i on fires
@@ -99,6 +100,9 @@ type Stats struct {
 	Sent      int64                // messages nodes sent
 	Delivered int64                // messages delivered to a live node
 	Timers    int64                // timers fired
+	// PartitionsHealed counts partitions that ended before the heal: the
+	// network came back mid-run.
+	PartitionsHealed int64
 }
 
 // New returns a World for cfg whose decisions come from decider. Nodes are
@@ -299,6 +303,7 @@ func (w *World[M, D, O]) run(e event[M]) bool {
 		if !w.heal(e.gen) {
 			return false
 		}
+		w.stats.PartitionsHealed++
 		w.record(EventPartitionEnd, 0, 0, uint64(e.gen))
 		if w.tracer != nil {
 			w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "partition-heal", Msg: fmt.Sprintf("partition #%d heals", e.gen)})
@@ -552,16 +557,41 @@ func (w *World[M, D, O]) recomputeCut() {
 	}
 }
 
-// healAll ends every fault: what the liveness phase starts from.
+// healAll ends every fault, but those of the nodes outside the liveness
+// core (Faults.KeepFaulty) that are down or cut off then: what the
+// liveness phase starts from.
 func (w *World[M, D, O]) healAll() {
 	w.healed = true
 	w.net.DropRate, w.net.DupRate, w.net.RedeliverRate = 0, 0, 0
+	var cutOff, down uint64
+	for m := w.cfg.Faults.KeepFaulty; m != 0; m &= m - 1 {
+		id := NodeID(bits.TrailingZeros64(m))
+		switch {
+		case !w.slots[id].up:
+			down |= 1 << uint(id)
+		case w.isCutOff(id):
+			cutOff |= 1 << uint(id)
+		}
+	}
+	w.faulty = down | cutOff
 	w.partitions = w.partitions[:0]
+	if cutOff != 0 { // cut off from everyone, for good: no end event
+		w.partitionN++
+		rest := w.all &^ cutOff
+		w.partitions = append(w.partitions, partition{id: w.partitionN, from: cutOff, to: rest}, partition{id: w.partitionN, from: rest, to: cutOff})
+		for m := cutOff; m != 0; m &= m - 1 { // and from each other
+			w.partitions = append(w.partitions, partition{id: w.partitionN, from: m & -m, to: cutOff &^ (m & -m)})
+		}
+	}
 	w.recomputeCut()
-	w.record(EventHeal, 0, 0, 0)
+	w.record(EventHeal, 0, 0, w.faulty)
 	w.logStep("heal")
 	if w.tracer != nil {
-		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "heal", Msg: "every fault heals; the network turns reliable"})
+		msg := "every fault heals; the network turns reliable"
+		if w.faulty != 0 {
+			msg = fmt.Sprintf("every fault heals but outside the core: {%s} stay down, {%s} stay cut off; the network turns reliable", FormatNodes(down), FormatNodes(cutOff))
+		}
+		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "heal", Msg: msg})
 	}
 	for id := 1; id <= w.cfg.Nodes; id++ {
 		s := &w.slots[id]
@@ -569,12 +599,33 @@ func (w *World[M, D, O]) healAll() {
 		s.slowFactor, s.pausedUntil = 1, 0
 	}
 	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ { // restarts may send: speeds first
-		if !w.slots[id].up {
+		switch {
+		case down&(1<<uint(id)) != 0:
+			w.slots[id].crashGen++ // its pending restart never comes
+		case !w.slots[id].up:
 			w.record(EventRestart, id, id, 0)
 			w.restart(id)
 		}
 	}
 }
+
+// isCutOff reports whether a partition cuts id off from some node.
+func (w *World[M, D, O]) isCutOff(id NodeID) bool {
+	if w.cut[id]&w.all != 0 {
+		return true
+	}
+	for j := 1; j <= w.cfg.Nodes; j++ {
+		if w.cut[j]&(1<<uint(id)) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// LeftFaulty is the nodes the heal left down or cut off (see
+// FaultConfig.KeepFaulty): outside the core whose progress liveness
+// judges. It is 0 before the heal.
+func (w *World[M, D, O]) LeftFaulty() uint64 { return w.faulty }
 
 func (w *World[M, D, O]) scheduleFault(i int, f ScheduledFault) {
 	if w.cfg.HealAt > 0 && f.Start >= w.cfg.HealAt {
