@@ -114,19 +114,19 @@ type ServiceTotals struct {
 	Reconfigs        int64 `json:"reconfigs"`         // distinct reconfigurations committed
 	ReconfigsInvoked int64 `json:"reconfigs_invoked"` // reconfigurations the operators asked for
 	Instances        int64 `json:"instances"`         // log instances applied, no-ops and duplicates included
-	// CaughtUp counts the runs in which every replica applied the whole
-	// log.
+	// CaughtUp counts the runs in which every replica of the liveness
+	// core applied the whole log.
 	CaughtUp uint64 `json:"caught_up"`
 }
 
-func (t *ServiceTotals) add(s *scenarios.ServiceSummary, nodes int) {
+func (t *ServiceTotals) add(s *scenarios.ServiceSummary, core int) {
 	t.Operations += int64(s.Operations)
 	t.Answered += int64(s.Answered)
 	t.Commands += int64(s.Commands)
 	t.Reconfigs += int64(s.Reconfigs)
 	t.ReconfigsInvoked += int64(s.ReconfigsInvoked)
 	t.Instances += s.Instances
-	if s.CaughtUp == nodes {
+	if s.CaughtUp >= core {
 		t.CaughtUp++
 	}
 }
@@ -235,7 +235,7 @@ func runSeed(o Options, seed uint64, t *tally) (int64, bool) {
 		if t.service == nil {
 			t.service = &ServiceTotals{}
 		}
-		t.service.add(res.Service, o.Config.Nodes)
+		t.service.add(res.Service, o.Config.Nodes-len(res.LeftFaulty))
 	}
 	if !res.Failed() {
 		return res.Events, false

@@ -135,6 +135,7 @@ type mpRunner struct {
 	nextDraw sim.Time
 	applied  []int64 // per node: the instances applied
 	retried  bool
+	keep     uint64 // the nodes outside the liveness core (sim.FaultConfig.KeepFaulty)
 	// onObserve, when set, sees every observation after the checkers (a
 	// scenario prints them).
 	onObserve func(sim.NodeID, checker.Observation)
@@ -175,6 +176,10 @@ func runMultiPaxos(c Config, seed uint64, opts Options) (Result, error) {
 // without clients.
 func newMPRunner(c Config, sc sim.Config, setup mpSetup, seed uint64, decider sim.Decider, opts Options) (*mpRunner, error) {
 	r := &mpRunner{cfg: c, setup: setup, opts: opts, decide: decider, res: Result{Seed: seed, Verdict: VerdictOK}}
+	if c.HealAt > 0 && len(setup.schedule) == 0 { // scheduled views could leave the core without a majority
+		sc.Faults.KeepFaulty = keepFaulty(seed, c.Nodes)
+		r.keep = sc.Faults.KeepFaulty
+	}
 	r.safety = checker.NewSafety(c.Nodes)
 	r.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Value: mp.NoOp}) // leaders fill gaps themselves
 	r.log = checker.NewLogChecker(c.Nodes)
@@ -262,8 +267,9 @@ func (r *mpRunner) done() bool {
 	for _, a := range r.applied[1:] {
 		top = max(top, a)
 	}
-	for _, a := range r.applied[1:] {
-		if a != top {
+	faulty := r.world.LeftFaulty()
+	for id, a := range r.applied[1:] {
+		if a != top && faulty&(1<<uint(id+1)) == 0 {
 			return false
 		}
 	}
@@ -310,9 +316,10 @@ func (r *mpRunner) clientStep(now sim.Time) {
 }
 
 // drawMembers draws a new configuration: a random nonempty subset of the
-// nodes, each in with even odds. Small views are what makes a proposer
-// that takes its quorum from the wrong view dangerous: the majorities of
-// two views may not meet.
+// nodes, each in with even odds, that keeps a majority in the liveness
+// core (a view the heal could leave without a quorum would stall for
+// good). Small views are what makes a proposer that takes its quorum from
+// the wrong view dangerous: the majorities of two views may not meet.
 func (r *mpRunner) drawMembers() []sim.NodeID {
 	n := r.cfg.Nodes
 	for {
@@ -322,7 +329,7 @@ func (r *mpRunner) drawMembers() []sim.NodeID {
 				ids = append(ids, sim.NodeID(id))
 			}
 		}
-		if len(ids) > 0 {
+		if len(ids) > 0 && keepsMajority(mp.MemberSet(ids...), r.keep) {
 			return ids
 		}
 	}
@@ -373,8 +380,14 @@ func (r *mpRunner) invoke(cl *mpClient, op int) {
 	r.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: cl.id, Value: cl.cmdID})
 }
 
-// send sends the client's current request to a random replica.
+// send sends the client's current request to a random replica: of the
+// core, once the heal left nodes outside it faulty.
 func (r *mpRunner) send(cl *mpClient, now sim.Time) {
+	if faulty := r.world.LeftFaulty(); faulty != 0 {
+		core := coreNodes(r.cfg.Nodes, faulty)
+		r.sendTo(cl, sim.NodeID(core[r.decide.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, len(core))]), now)
+		return
+	}
 	r.sendTo(cl, sim.NodeID(1+r.decide.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, r.cfg.Nodes)), now)
 }
 
@@ -435,8 +448,9 @@ func (r *mpRunner) judgeLiveness(healAt, deadline sim.Time) {
 	for _, a := range r.applied[1:] {
 		top = max(top, a)
 	}
+	faulty := r.world.LeftFaulty()
 	for id, a := range r.applied[1:] {
-		if a < top {
+		if a < top && faulty&(1<<uint(id+1)) == 0 {
 			missing = append(missing, fmt.Sprintf("node %d applied %d of %d instances", id+1, a, top))
 		}
 	}
@@ -453,6 +467,7 @@ func (r *mpRunner) judgeLiveness(healAt, deadline sim.Time) {
 func (r *mpRunner) finish() {
 	w := r.world
 	r.res.Events, r.res.Time, r.res.TraceHash, r.res.Stats = w.Events(), int64(w.Now()), w.Hash(), w.Stats()
+	r.res.LeftFaulty = leftFaulty(w)
 	for _, a := range r.applied[1:] {
 		if a > 0 {
 			r.res.Learners++

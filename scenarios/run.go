@@ -54,6 +54,9 @@ type Result struct {
 	Violations []checker.Violation `json:"violations"`
 	Chosen     *Chosen             `json:"chosen,omitempty"`
 	Learners   int                 `json:"learners"` // replicas that learned the value
+	// LeftFaulty is the nodes the heal left down or cut off for good,
+	// outside the core whose progress liveness judges.
+	LeftFaulty []int `json:"left_faulty,omitempty"`
 	Events     int64               `json:"events"`
 	Time       int64               `json:"virtual_time"`
 	Stop       string              `json:"stop"`
@@ -144,6 +147,9 @@ func Run(c Config, seed uint64, opts Options) (res Result, err error) {
 // newRunner builds the world of one run with its checker attached.
 func newRunner(c Config, sc sim.Config, variant protocol.Variant, seed uint64, decider sim.Decider, opts Options) (*runner, error) {
 	r := &runner{cfg: c, res: Result{Seed: seed, Verdict: VerdictOK}, opts: opts}
+	if c.HealAt > 0 {
+		sc.Faults.KeepFaulty = keepFaulty(seed, c.Nodes)
+	}
 	r.safety = checker.NewSafety(c.Nodes)
 	r.learned = make([]bool, c.Nodes+1)
 	factory := protocol.NewNodes(c.Nodes, protocolConfig(variant, sc.Network.Delay))
@@ -224,7 +230,7 @@ func (r *runner) loop(healAt, deadline, maxTime sim.Time) {
 			r.res.Stop = StopDeadline
 			r.res.LivenessChecked = true
 			r.safety.At(int64(deadline), w.Events())
-			if v := r.safety.CheckLiveness(r.allNodes(), int64(healAt), int64(deadline)); v != nil {
+			if v := r.safety.CheckLiveness(r.core(), int64(healAt), int64(deadline)); v != nil {
 				r.res.Violations = append(r.res.Violations, *v)
 			}
 			return
@@ -241,7 +247,7 @@ func (r *runner) loop(healAt, deadline, maxTime sim.Time) {
 		if r.afterStep() {
 			return
 		}
-		if w.Healed() && r.learners == c.Nodes && r.pending == 0 {
+		if w.Healed() && r.pending == 0 && r.coreLearned() {
 			r.res.Stop = StopDecided
 			r.res.LivenessChecked = true
 			return
@@ -289,9 +295,14 @@ func (r *runner) afterStep() bool {
 // liveness phase.
 func (r *runner) retryClients() {
 	r.retried = true
+	faulty := r.world.LeftFaulty()
 	for _, op := range r.res.Ops {
 		if op.Return < 0 {
-			r.request(op.Client, sim.NodeID(op.Node), r.world.Now()+1)
+			to := op.Node
+			for faulty&(1<<uint(to)) != 0 { // ask the next replica of the core
+				to = to%r.cfg.Nodes + 1
+			}
+			r.request(op.Client, sim.NodeID(to), r.world.Now()+1)
 		}
 	}
 }
@@ -364,12 +375,21 @@ func (r *runner) observe(node sim.NodeID, o checker.Observation) {
 	}
 }
 
-func (r *runner) allNodes() []int {
-	out := make([]int, r.cfg.Nodes)
-	for i := range out {
-		out[i] = i + 1
+// core lists the nodes whose progress liveness judges: all but those the
+// heal left faulty.
+func (r *runner) core() []int { return coreNodes(r.cfg.Nodes, r.world.LeftFaulty()) }
+
+// coreLearned reports whether every node of the core learned a value.
+func (r *runner) coreLearned() bool {
+	if r.learners == r.cfg.Nodes {
+		return true
 	}
-	return out
+	for _, id := range r.core() {
+		if !r.learned[id] {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *runner) finish() {
@@ -382,6 +402,7 @@ func (r *runner) finish() {
 		r.res.Chosen = &Chosen{Value: ch.Value, Ballot: ch.Ballot, Time: ch.Time}
 	}
 	r.res.Learners = r.learners
+	r.res.LeftFaulty = leftFaulty(w)
 	r.checkLinearizability()
 	if r.opts.Record {
 		r.res.Trace = r.trace()

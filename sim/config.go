@@ -130,6 +130,13 @@ type FaultConfig struct {
 	SlowFactorMax   int     // a slowed node's delays and timers stretch 2..SlowFactorMax times
 	// Schedule lists faults at fixed times, in addition to the random ones.
 	Schedule []ScheduledFault
+	// KeepFaulty is the nodes (bit per id) outside the liveness core: at
+	// the heal, one of them that is down stays down and one that a
+	// partition cuts off stays cut off from every other node, for good;
+	// the core, and healthy nodes outside it, heal as usual. A run's
+	// liveness phase then asks progress of the core alone. It must leave a
+	// majority of the nodes in the core.
+	KeepFaulty uint64
 }
 
 // FaultKind names a kind of fault. The names are stable: they appear in
@@ -334,6 +341,10 @@ func (c Config) Validate() error {
 	if c.Nodes < 1 || c.Nodes > MaxNodes {
 		return fmt.Errorf("nodes must be between 1 and %d, not %d", MaxNodes, c.Nodes)
 	}
+	all := uint64(1)<<uint(c.Nodes+1) - 2
+	if k := c.Faults.KeepFaulty; k&^all != 0 || bits.OnesCount64(k) > (c.Nodes-1)/2 {
+		return fmt.Errorf("keep-faulty {%s} must be a minority of nodes 1..%d", FormatNodes(k), c.Nodes)
+	}
 	for _, p := range []struct {
 		name string
 		v    float64
@@ -372,7 +383,6 @@ func (c Config) Validate() error {
 	if c.Faults.SlowFactorMax > maxSlowFactor {
 		return fmt.Errorf("slow factor max must be at most %d, not %d", maxSlowFactor, c.Faults.SlowFactorMax)
 	}
-	all := uint64(1)<<uint(c.Nodes+1) - 2
 	for _, f := range c.Faults.Schedule {
 		switch f.Kind {
 		case FaultCrash, FaultPartition, FaultOneWay, FaultPause:

@@ -609,13 +609,15 @@ func (w *World[M, D, O]) healAll() {
 	}
 }
 
-// isCutOff reports whether a partition cuts id off from some node.
+// isCutOff reports whether a partition cuts id off from some node of the
+// core, one way or the other.
 func (w *World[M, D, O]) isCutOff(id NodeID) bool {
-	if w.cut[id]&w.all != 0 {
+	core := w.all &^ w.cfg.Faults.KeepFaulty
+	if w.cut[id]&core != 0 {
 		return true
 	}
-	for j := 1; j <= w.cfg.Nodes; j++ {
-		if w.cut[j]&(1<<uint(id)) != 0 {
+	for m := core; m != 0; m &= m - 1 {
+		if w.cut[bits.TrailingZeros64(m)]&(1<<uint(id)) != 0 {
 			return true
 		}
 	}

@@ -155,7 +155,7 @@ func writeCampaignText(w io.Writer, c scenarios.Config, s *campaign.Summary, che
 	if sv := s.Service; sv != nil {
 		field("operations", "%d of %d answered", sv.Answered, sv.Operations)
 		field("committed", "%d key-value commands; %d reconfigurations of %d asked", sv.Commands, sv.Reconfigs, sv.ReconfigsInvoked)
-		field("log", "%d instances applied; every replica applied the whole log in %d of %d runs", sv.Instances, sv.CaughtUp, s.Seeds)
+		field("log", "%d instances applied; every replica of the core applied the whole log in %d of %d runs", sv.Instances, sv.CaughtUp, s.Seeds)
 	} else {
 		field("value chosen", "%d of %d runs", s.Decided, s.Seeds)
 	}

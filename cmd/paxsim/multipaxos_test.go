@@ -134,7 +134,7 @@ func TestMultiPaxosCampaignSummary(t *testing.T) {
 		"clients=3 commands=4 reconfig=0.005",
 		"operations:        360 of 360 answered\n",
 		"committed:         360 key-value commands; ",
-		"every replica applied the whole log in 30 of 30 runs\n",
+		"every replica of the core applied the whole log in 30 of 30 runs\n",
 		"linearizable:      ok=30\n",
 	} {
 		if !strings.Contains(out, want) {

@@ -142,6 +142,7 @@ type runReport struct {
 	Violations      []checker.Violation `json:"violations"`
 	Chosen          *chosenJSON         `json:"chosen"`
 	Learners        int                 `json:"learners"`
+	LeftFaulty      []int               `json:"left_faulty,omitempty"`
 	Events          int64               `json:"events"`
 	VirtualTime     int64               `json:"virtual_time"`
 	Stop            string              `json:"stop"`
@@ -182,7 +183,7 @@ type messagesJSON struct {
 func newRunReport(c scenarios.Config, res *scenarios.Result) *runReport {
 	r := &runReport{
 		Seed: res.Seed, Verdict: res.Verdict, Violations: res.Violations,
-		Learners: res.Learners, Events: res.Events, VirtualTime: res.Time,
+		Learners: res.Learners, LeftFaulty: res.LeftFaulty, Events: res.Events, VirtualTime: res.Time,
 		Stop: res.Stop, LivenessChecked: res.LivenessChecked, Linearizability: res.Linearizability,
 		TraceHash: campaign.FormatHash(res.TraceHash), Faults: res.Faults(),
 		Messages: messagesJSON{res.Stats.Sent, res.Stats.Delivered, res.Stats.Timers},
@@ -223,7 +224,7 @@ func writeRunText(w io.Writer, c scenarios.Config, res *scenarios.Result, det *d
 	if s := res.Service; s != nil {
 		field("operations", "%d key-value operations, %d answered", s.Operations, s.Answered)
 		field("committed", "%d key-value commands; %d reconfigurations of %d asked", s.Commands, s.Reconfigs, s.ReconfigsInvoked)
-		field("replicas", "%d of %d applied the whole log (%d instances)", s.CaughtUp, c.Nodes, s.Instances)
+		field("replicas", "%d of %d applied the whole log (%d instances)%s", s.CaughtUp, c.Nodes, s.Instances, leftOut(res))
 	} else if c.Protocol == scenarios.MultiPaxos {
 		field("operations", "%d key-value operations", len(res.KVOps))
 	} else if ch := res.Chosen; ch != nil {
@@ -232,7 +233,7 @@ func writeRunText(w io.Writer, c scenarios.Config, res *scenarios.Result, det *d
 		field("chosen", "none")
 	}
 	if c.Protocol != scenarios.MultiPaxos {
-		field("learners", "%d of %d replicas", res.Learners, c.Nodes)
+		field("learners", "%d of %d replicas%s", res.Learners, c.Nodes, leftOut(res))
 	}
 	for _, op := range res.Ops {
 		answer := "no answer"
@@ -332,4 +333,16 @@ func writeHistory(path string, run func(scenarios.Options) (scenarios.Result, er
 		return inputErrorf("cannot write the history %s: %v", path, err)
 	}
 	return f.Close()
+}
+
+// leftOut notes the nodes the heal left faulty, outside the liveness core.
+func leftOut(res *scenarios.Result) string {
+	if len(res.LeftFaulty) == 0 {
+		return ""
+	}
+	ids := make([]string, len(res.LeftFaulty))
+	for i, id := range res.LeftFaulty {
+		ids[i] = fmt.Sprint(id)
+	}
+	return fmt.Sprintf("; node(s) %s left faulty by the heal, outside the core", strings.Join(ids, ","))
 }

@@ -1,0 +1,56 @@
+package scenarios
+
+import (
+	"math/bits"
+	"testing"
+)
+
+// TestKeepFaultyIsAMinorityDrawnFromTheSeed: the nodes outside the core are
+// a minority, the same for the same seed, and every node is outside it
+// for some seed.
+func TestKeepFaultyIsAMinorityDrawnFromTheSeed(t *testing.T) {
+	for _, nodes := range []int{1, 2, 3, 4, 5, 7} {
+		var seen uint64
+		for seed := uint64(0); seed < 200; seed++ {
+			k := keepFaulty(seed, nodes)
+			if k != keepFaulty(seed, nodes) {
+				t.Fatalf("nodes %d seed %d: two draws differ", nodes, seed)
+			}
+			if got, want := bits.OnesCount64(k), (nodes-1)/2; got != want || k&^(uint64(1)<<uint(nodes+1)-2) != 0 {
+				t.Fatalf("nodes %d seed %d: keep %b (%d nodes, want %d)", nodes, seed, k, got, want)
+			}
+			seen |= k
+		}
+		if nodes >= 3 && seen != uint64(1)<<uint(nodes+1)-2 {
+			t.Errorf("nodes %d: only {%b} ever left out of the core", nodes, seen)
+		}
+	}
+}
+
+// TestLivenessAsksTheCoreOnly: under heavy faults, runs in which the heal
+// leaves nodes down or cut off still decide, and every node of the core
+// learns; the others need not.
+func TestLivenessAsksTheCoreOnly(t *testing.T) {
+	c := Default()
+	c.Crash, c.Partition = 0.05, 0.05
+	left := 0
+	for seed := uint64(0); seed < 200; seed++ {
+		r, err := Run(c, seed, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Failed() || !r.LivenessChecked {
+			t.Fatalf("seed %d: %s, liveness checked %v: %v", seed, r.Stop, r.LivenessChecked, r.Violations)
+		}
+		if len(r.LeftFaulty) > 0 {
+			left++
+			if r.Learners < c.Nodes-len(r.LeftFaulty) {
+				t.Fatalf("seed %d: %d learners, core of %d", seed, r.Learners, c.Nodes-len(r.LeftFaulty))
+			}
+		}
+	}
+	if left == 0 {
+		t.Fatal("vacuous: no run left a node faulty")
+	}
+	t.Logf("%d of 200 runs left a node faulty", left)
+}
