@@ -55,6 +55,7 @@ type options struct {
 	maxShrinks       int
 	set              map[string]bool // the flags given on the command line
 	check            checkOptions    // check's own flags
+	mutants          mutantsOptions  // mutants' own flags
 }
 
 // commands is the command table, in the order help lists it. It is filled
@@ -62,7 +63,7 @@ type options struct {
 var commands []*command
 
 func init() {
-	commands = []*command{runCmd, campaignCmd, replayCmd, shrinkCmd, checkCmd, scenarioCmd, variantsCmd, helpCmd, versionCmd}
+	commands = []*command{runCmd, campaignCmd, replayCmd, shrinkCmd, checkCmd, scenarioCmd, variantsCmd, mutantsCmd, helpCmd, versionCmd}
 }
 
 func lookupCommand(name string) *command {

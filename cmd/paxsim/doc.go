@@ -23,6 +23,7 @@
 //		check      explore every state of a small cluster (model checking)
 //		scenario   list or run the scripted scenarios (the seed notes' Q&A)
 //		variants   list the deliberately broken protocol variants
+//		mutants    run every buggy variant against campaigns and the explorer: the mutation score
 //		help       explain a command and its flags
 //		version    print paxsim's version
 //
@@ -331,6 +332,55 @@
 //	Flags:
 //	  --json
 //	      print a JSON list of {name, breaks, summary} (default off)
+//
+// # paxsim mutants
+//
+//	usage: paxsim mutants [--protocol paxos|multipaxos|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--json]
+//
+//	Mutants runs the whole variant catalogue ('paxsim variants', and the
+//	Multi-Paxos variants) and prints, for each variant, the property it is
+//	expected to break, the property its first failure broke, whether it was
+//	caught, the seeds and wall time to that first failure, the length of its
+//	shrunk decision trace, and what the explorer found.
+//
+//	Each variant gets a campaign of seeds S, S+1, ... on K parallel workers that
+//	stops at its first failing seed, at most --budget seeds. The seed reported is
+//	the lowest failing one for any number of workers. Single-decree Paxos runs
+//	with --drop 0.1 --dup 0.05 --crash 0.01 --partition 0.01, Multi-Paxos with
+//	--drop 0.05 --dup 0.02 --crash 0.01 --partition 0.01 (the header prints the
+//	campaign command of each). The first failure of a single-decree variant is
+//	recorded and shrunk as a campaign shrinks it; Multi-Paxos has no decision
+//	traces (shrunk -).
+//
+//	The explorer ('paxsim check') then searches every interleaving of 3 replicas
+//	and 2 proposers with one ballot each and no timers, first with one crash, then
+//	with a replica's messages to itself through the network, each cut at 5000
+//	states: "depth D" is where it found a violation, "did not fit" that the bug
+//	needs more than these bounds, "-" that it does not apply (it judges safety
+//	only, not liveness or linearizability; Multi-Paxos has no explorer here yet).
+//
+//	A variant is caught when a campaign or the explorer finds a violation. Last, a
+//	control campaign runs the correct protocol over the seeds the variants needed:
+//	it must pass them all. The last line sums up. Exit status: 0 every variant
+//	caught (and the control passed), 1 a variant survived (or the control failed,
+//	or Ctrl-C), 2 bad usage.
+//
+//	Flags:
+//	  --budget N
+//	      at most N seeds per variant (at least 1) (default 10000)
+//	  --json
+//	      print the report as one JSON object (default off)
+//	  --no-explore
+//	      campaigns only: do not run the explorer (default off)
+//	  --protocol NAME
+//	      the catalogue to run: NAME paxos, multipaxos or all (default all)
+//	  --start S
+//	      every campaign's first seed S (default 0)
+//	  --variant VARIANT
+//	      run one VARIANT only (default none)
+//	  --workers K
+//	      K seeds run in parallel, and K explorer workers; 0 means one per CPU
+//	      (runtime.NumCPU) (default 0)
 //
 // # paxsim help
 //
