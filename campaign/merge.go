@@ -273,7 +273,7 @@ func writeMerged(s *Summary, parts []Summary, from, groupFrom []mergeSource, o M
 		}
 		r, err := ReadReproducer(locate(from[i].part, recorded))
 		if err != nil {
-			return fmt.Errorf("seed %d: %v", f.Seed, err)
+			return fmt.Errorf("seed %d: %w", f.Seed, err)
 		}
 		if r.Seed != f.Seed {
 			return fmt.Errorf("seed %d: its reproducer %s is of seed %d", f.Seed, locate(from[i].part, recorded), r.Seed)
@@ -289,7 +289,7 @@ func writeMerged(s *Summary, parts []Summary, from, groupFrom []mergeSource, o M
 				return fmt.Errorf("group %s: its shard wrote no folder (%q)", g.Signature, src.Dir)
 			}
 			if err := loadGroupFiles(g, locate(groupFrom[k].part, src.Dir)); err != nil {
-				return fmt.Errorf("group %s: %v", g.Signature, err)
+				return fmt.Errorf("group %s: %w", g.Signature, err)
 			}
 		}
 		if err := writeGroup(o.OutDir, g); err != nil {

@@ -21,7 +21,7 @@ const failuresShown = 5
 
 var campaignCmd = &command{
 	name:   "campaign",
-	usage:  "--seeds N [--start S] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [config flags]",
+	usage:  "--seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [config flags]",
 	short:  "run many seeds in parallel and sum up what they found",
 	config: true,
 	long: `Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
@@ -41,12 +41,19 @@ written only when a seed fails: seed-N.json reproducers of every seed,
 seed-N.trace (the lowest seed's decision trace), shrunk.trace, seeds.txt
 and summary.json. --no-shrink skips shrinking: faster, but groups split.
 
+--shard I/M runs only the I-th of M disjoint parts of the seeds, to spread
+a campaign over machines (a Kubernetes Indexed Job: see the README). Its
+failure folders go to DIR/shard-I-of-M, and --json prints its result as one
+JSON line that "paxsim merge" combines with the other shards' into the
+summary and the folders of the campaign run whole.
+
 While it runs, a progress line is redrawn on stderr when stderr is a
 terminal. Ctrl-C stops it cleanly and it still prints the summary, marked
 interrupted. It exits 1 if a seed failed or a seed was nondeterministic.`,
 	flags: func(fs *flag.FlagSet, o *options) {
 		fs.Var(numValue[uint64]{&o.seeds}, "seeds", "run `N` seeds, at least 1 (required)")
 		fs.Var(numValue[uint64]{&o.start}, "start", "the first seed `S`")
+		fs.Var(&o.shard, "shard", "run only part `I/M` of the seeds: the I-th of M disjoint parts, from 1/M to M/M")
 		fs.IntVar(&o.workers, "workers", 0, "`K` seeds run in parallel; 0 means one per CPU (runtime.NumCPU)")
 		fs.StringVar(&o.out, "out", "paxsim-failures", "write a folder per failure group into `DIR`")
 		fs.BoolVar(&o.noShrink, "no-shrink", false, "do not shrink failing traces before grouping them")
@@ -73,6 +80,9 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 	if o.workers < 0 {
 		return usageErrorf("campaign", "invalid value for --workers: %d is negative", o.workers)
 	}
+	if err := o.shard.apply(o); err != nil {
+		return err
+	}
 	if o.workers == 0 {
 		o.workers = runtime.NumCPU()
 	}
@@ -93,10 +103,11 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 		return configError("campaign", err)
 	}
 	if o.json {
-		if err := writeJSON(x.stdout, campaignReport{Summary: sum, Config: o.cfg.Effective()}); err != nil {
+		if err := writeCampaignJSON(x.stdout, o, campaignReport{Summary: sum, Config: o.cfg.Effective()}); err != nil {
 			return err
 		}
 	} else {
+		writeShardText(x.stdout, o)
 		writeCampaignText(x.stdout, o.cfg, &sum, o.checkDeterminism)
 	}
 	if sum.Violations > 0 || len(sum.Nondeterministic) > 0 {

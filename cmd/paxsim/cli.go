@@ -53,6 +53,7 @@ type options struct {
 	name             string // scenario import --name
 	noShrink         bool
 	maxShrinks       int
+	shard            shardSpec       // campaign --shard
 	set              map[string]bool // the flags given on the command line
 	check            checkOptions    // check's own flags
 	mutants          mutantsOptions  // mutants' own flags
@@ -63,7 +64,7 @@ type options struct {
 var commands []*command
 
 func init() {
-	commands = []*command{runCmd, campaignCmd, replayCmd, shrinkCmd, checkCmd, scenarioCmd, variantsCmd, mutantsCmd, helpCmd, versionCmd}
+	commands = []*command{runCmd, campaignCmd, mergeCmd, replayCmd, shrinkCmd, checkCmd, scenarioCmd, variantsCmd, mutantsCmd, helpCmd, versionCmd}
 }
 
 func lookupCommand(name string) *command {

@@ -18,6 +18,7 @@
 //
 //		run        run one seed and judge it
 //		campaign   run many seeds in parallel and sum up what they found
+//		merge      combine the results of a sharded campaign into one summary
 //		replay     run a decision trace, a reproducer file or a seed again, with its trace
 //		shrink     reduce a failing decision trace to the fewest steps that still fail
 //		check      explore every state of a small cluster (model checking)
@@ -65,7 +66,7 @@
 //
 // # paxsim campaign
 //
-//	usage: paxsim campaign --seeds N [--start S] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [config flags]
+//	usage: paxsim campaign --seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [config flags]
 //
 //	Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
 //	and sums up what they found: violations by property, failures grouped by
@@ -83,6 +84,12 @@
 //	written only when a seed fails: seed-N.json reproducers of every seed,
 //	seed-N.trace (the lowest seed's decision trace), shrunk.trace, seeds.txt
 //	and summary.json. --no-shrink skips shrinking: faster, but groups split.
+//
+//	--shard I/M runs only the I-th of M disjoint parts of the seeds, to spread
+//	a campaign over machines (a Kubernetes Indexed Job: see the README). Its
+//	failure folders go to DIR/shard-I-of-M, and --json prints its result as one
+//	JSON line that "paxsim merge" combines with the other shards' into the
+//	summary and the folders of the campaign run whole.
 //
 //	While it runs, a progress line is redrawn on stderr when stderr is a
 //	terminal. Ctrl-C stops it cleanly and it still prints the summary, marked
@@ -103,6 +110,9 @@
 //	      write a folder per failure group into DIR (default paxsim-failures)
 //	  --seeds N
 //	      run N seeds, at least 1 (required)
+//	  --shard I/M
+//	      run only part I/M of the seeds: the I-th of M disjoint parts, from 1/M
+//	      to M/M (default none)
 //	  --start S
 //	      the first seed S (default 0)
 //	  --workers K
@@ -110,6 +120,37 @@
 //	      0)
 //
 //	It takes the config flags, listed below.
+//
+// # paxsim merge
+//
+//	usage: paxsim merge [--json] [--out DIR] FILE...
+//
+//	Merge combines the results of the N shards of a campaign, the JSON lines
+//	that "paxsim campaign --shard I/M --json" prints (one a file, or several in
+//	one file), into the summary of the campaign run whole: the same summary,
+//	and the same JSON with --json, as "paxsim campaign" over all the seeds,
+//	apart from wall time and rates. Wall time is the longest shard's; the rates
+//	are the shards' together, as if they ran at once. Failures are grouped
+//	again as the whole campaign groups them: only its lowest --max-shrinks
+//	failing seeds keep the group their shrunk trace gave them.
+//
+//	Merge writes the failure folders of the whole campaign into --out, from the
+//	shards' folders: where each shard wrote them, or, when they have moved, a
+//	folder shard-I-of-M next to the shard's result file (keep each shard's
+//	--out folder beside its results when you collect them).
+//
+//	Every shard of the campaign must be given, once, with the same
+//	configuration and flags. It exits 1 if a seed failed or was
+//	nondeterministic, 2 for bad usage or input (a missing shard, a file that
+//	is not a shard's result, shards of different campaigns).
+//
+//	Flags:
+//	  --json
+//	      print the summary as one JSON object, as paxsim campaign --json does
+//	      (default off)
+//	  --out DIR
+//	      write a folder per failure group into DIR; empty: none (default
+//	      paxsim-failures)
 //
 // # paxsim replay
 //

@@ -118,7 +118,7 @@ var masks = []struct {
 	repl string
 }{
 	{regexp.MustCompile(`(?m)^(wall time: +|throughput: +|wall: +|states/s: +).*$`), "${1}[masked]"},
-	{regexp.MustCompile(`"(wall_seconds|shrink_seconds|events_per_second|seeds_per_second|states_per_second)": [0-9.e+-]+`), `"$1": "[masked]"`},
+	{regexp.MustCompile(`"(wall_seconds|shrink_seconds|events_per_second|seeds_per_second|states_per_second)": ?[0-9.e+-]+`), `"$1": "[masked]"`}, // indented or one line
 }
 
 func maskOutput(s string) string {

@@ -1,0 +1,80 @@
+package campaign
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+)
+
+// BenchmarkCampaignWorkers measures a campaign's seeds per second on one
+// worker and on two: the second should run nearly twice as many on two
+// free cores (workers share nothing but a seed counter and merge their
+// tallies at the end).
+func BenchmarkCampaignWorkers(b *testing.B) {
+	for _, workers := range []int{1, 2} {
+		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
+			var seeds, events int64
+			for b.Loop() {
+				s, err := Run(context.Background(), Options{Config: faulty(), Start: uint64(seeds), Seeds: 5000, Workers: workers})
+				if err != nil {
+					b.Fatal(err)
+				}
+				seeds += int64(s.Seeds)
+				events += s.Events
+			}
+			b.ReportMetric(float64(seeds)/b.Elapsed().Seconds(), "seeds/s")
+			b.ReportMetric(float64(events)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
+
+// TestCampaignMemoryIsFlat samples the live heap while a campaign runs:
+// it must not grow with the seeds run, since a campaign keeps counts and
+// failures, not per-seed results. Keeping even 8 bytes a seed would grow
+// it by 480 KiB over these 60,000 seeds.
+func TestCampaignMemoryIsFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("60,000 seeds")
+	}
+	const seeds = 60000
+	type sample struct {
+		done uint64
+		heap uint64
+	}
+	var mu sync.Mutex
+	var samples []sample
+	_, err := Run(context.Background(), Options{Config: faulty(), Seeds: seeds, Workers: 2, ProgressEvery: 20 * time.Millisecond,
+		Progress: func(p Progress) {
+			runtime.GC()
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			mu.Lock()
+			samples = append(samples, sample{p.Done, m.HeapAlloc})
+			mu.Unlock()
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first, last *sample
+	for i := range samples {
+		s := &samples[i]
+		if s.done >= seeds/10 && s.done < seeds && first == nil {
+			first = s
+		}
+		if s.done < seeds {
+			last = s
+		}
+	}
+	if first == nil || last == nil || last.done-first.done < seeds/2 {
+		t.Skipf("too few samples while the campaign ran (%d): the machine is too slow or too fast", len(samples))
+	}
+	grown := int64(last.heap) - int64(first.heap)
+	t.Logf("live heap %d KiB after %d seeds, %d KiB after %d", first.heap>>10, first.done, last.heap>>10, last.done)
+	if grown > 256<<10 {
+		t.Fatalf("the live heap grew by %d KiB from seed %d to seed %d: %.1f bytes a seed", grown>>10, first.done, last.done,
+			float64(grown)/float64(last.done-first.done))
+	}
+}
