@@ -43,6 +43,22 @@ type Options struct {
 	// 250ms) and once at the end, from one goroutine.
 	Progress      func(Progress)
 	ProgressEvery time.Duration
+	// Swarm draws each seed's configuration from Config (swarm testing,
+	// scenarios.Config.Swarm), but for the knobs Pinned reports (the
+	// flags a user set; nil pins none).
+	Swarm  bool
+	Pinned func(knob string) bool
+
+	inertFaults uint32 // tests: fault kinds whose effect is off (scenarios.Options.InertFaults)
+}
+
+// ConfigFor is seed's configuration: Config, or with Swarm the one drawn
+// for seed.
+func (o *Options) ConfigFor(seed uint64) scenarios.Config {
+	if !o.Swarm {
+		return o.Config
+	}
+	return o.Config.Swarm(seed, o.Pinned)
 }
 
 // Progress is a snapshot of a running campaign.
@@ -103,6 +119,17 @@ type Summary struct {
 	Nondeterministic []Divergence     `json:"nondeterministic"`  // with CheckDeterminism
 	Interrupted      bool             `json:"interrupted"`       // stopped early by the context
 	Workers          int              `json:"workers"`
+	// Swarm says whether each seed drew its own configuration.
+	Swarm bool `json:"swarm"`
+	// Coverage is what the runs exercised: fault kinds enabled and
+	// fired, sometimes properties expected and held, ballots per decided
+	// instance.
+	Coverage Coverage `json:"coverage"`
+	// CoverageGaps lists what the campaign enabled but never exercised:
+	// a fault kind that never fired, a sometimes property that never
+	// held. A campaign of at least CoverageMinSeeds seeds with a gap
+	// fails (paxsim exits 2): it did not test what it claims to.
+	CoverageGaps []string `json:"coverage_gaps"`
 }
 
 // ServiceTotals sums the scenarios.ServiceSummary of a campaign's
@@ -144,6 +171,7 @@ func (t *ServiceTotals) merge(o *ServiceTotals) {
 // tally is one worker's share of the summary: merged at the end, so that
 // workers never contend on the hot path.
 type tally struct {
+	cover                    coverTally
 	seeds, liveness, decided uint64
 	events                   int64
 	hash                     uint64
@@ -203,16 +231,18 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 
 // runSeed runs one seed into t and returns its events and whether it failed.
 func runSeed(o Options, seed uint64, t *tally) (int64, bool) {
-	res, err := scenarios.Run(o.Config, seed, scenarios.Options{})
-	if err != nil { // the config was validated; this is a harness bug
+	cfg := o.ConfigFor(seed)
+	res, err := scenarios.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
+	if err != nil { // the config was validated (and swarm draws are tested valid); a harness bug
 		panic(fmt.Sprintf("campaign: seed %d: %v", seed, err))
 	}
 	if o.CheckDeterminism {
-		again, _ := scenarios.Run(o.Config, seed, scenarios.Options{})
+		again, _ := scenarios.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
 		if again.TraceHash != res.TraceHash || again.Events != res.Events {
-			t.divergences = append(t.divergences, Divergence{Seed: seed, Detail: Diverge(o.Config, seed)})
+			t.divergences = append(t.divergences, Divergence{Seed: seed, Detail: Diverge(cfg, seed)})
 		}
 	}
+	t.cover.add(cfg, &res)
 	t.seeds++
 	t.events += res.Events
 	t.hash += mixSeed(seed, res.TraceHash)
@@ -235,13 +265,13 @@ func runSeed(o Options, seed uint64, t *tally) (int64, bool) {
 		if t.service == nil {
 			t.service = &ServiceTotals{}
 		}
-		t.service.add(res.Service, o.Config.Nodes-len(res.LeftFaulty))
+		t.service.add(res.Service, cfg.Nodes-len(res.LeftFaulty))
 	}
 	if !res.Failed() {
 		return res.Events, false
 	}
 	t.failures = append(t.failures, Failure{
-		Seed: seed, Violation: res.Violations[0], reproducer: NewReproducer(o.Config, &res),
+		Seed: seed, Violation: res.Violations[0], reproducer: NewReproducer(cfg, &res),
 		res: scenarios.Result{Seed: seed, Violations: res.Violations[:1], Linearizability: res.Linearizability},
 	})
 	return res.Events, true
@@ -320,7 +350,8 @@ func explainFailures(ctx context.Context, o Options, s *Summary, workers int) {
 func explain(o Options, seed uint64, res *scenarios.Result) Group {
 	property := string(res.Violations[0].Property)
 	g := Group{Property: property, Seeds: []uint64{seed}, Message: res.Violations[0].Message}
-	rec, err := scenarios.Run(o.Config, seed, scenarios.Options{Record: true})
+	cfg := o.ConfigFor(seed)
+	rec, err := scenarios.Run(cfg, seed, scenarios.Options{Record: true})
 	if err != nil || rec.Trace == nil {
 		g.Signature = property + "-untraced"
 		return g
@@ -335,7 +366,7 @@ func explain(o Options, seed uint64, res *scenarios.Result) Group {
 	g.Signature, g.Shape = signature(property, shaped)
 	if res.Linearizability == string(linearize.Illegal) && o.OutDir != "" {
 		var page bytes.Buffer
-		run := func(opts scenarios.Options) (scenarios.Result, error) { return scenarios.Run(o.Config, seed, opts) }
+		run := func(opts scenarios.Options) (scenarios.Result, error) { return scenarios.Run(cfg, seed, opts) }
 		if _, err := scenarios.ExplainHistory(run, &page); err == nil {
 			g.history = page.Bytes()
 		}
@@ -347,8 +378,9 @@ func merge(tallies []tally, o Options, workers int, wall time.Duration) Summary 
 	s := Summary{
 		Start: o.Start, Requested: o.Seeds, Workers: workers,
 		ByProperty: map[string]int{}, Faults: map[string]int64{}, Stops: map[string]int{}, Linearizability: map[string]int{},
-		Failures: []Failure{}, Nondeterministic: []Divergence{},
+		Failures: []Failure{}, Nondeterministic: []Divergence{}, Swarm: o.Swarm,
 	}
+	var cover coverTally
 	if o.Config.Protocol == scenarios.MultiPaxos {
 		s.Service = &ServiceTotals{}
 	}
@@ -374,7 +406,9 @@ func merge(tallies []tally, o Options, workers int, wall time.Duration) Summary 
 		}
 		s.Failures = append(s.Failures, t.failures...)
 		s.Nondeterministic = append(s.Nondeterministic, t.divergences...)
+		cover.merge(&t.cover)
 	}
+	s.Coverage = cover.summary()
 	for k, n := range faults {
 		s.Faults[sim.FaultKind(k).String()] = n
 	}
@@ -385,6 +419,7 @@ func merge(tallies []tally, o Options, workers int, wall time.Duration) Summary 
 	}
 	s.Groups = []Group{}
 	s.Violations = len(s.Failures)
+	s.CoverageGaps = Gaps(&s)
 	s.CampaignHash = FormatHash(hash)
 	s.WallSeconds = wall.Seconds()
 	if secs := wall.Seconds(); secs > 0 {

@@ -81,6 +81,9 @@ var summaryRules = map[string]mergeRule{
 	"Nondeterministic": derived, // concatenated, sorted by seed
 	"Interrupted":      either,
 	"Workers":          greatest, // what one shard ran on
+	"Swarm":            either,
+	"Coverage":         sum,
+	"CoverageGaps":     derived, // from Faults and Coverage
 }
 
 // MergeSummaries combines the summaries of a campaign's shards, in any
@@ -138,6 +141,7 @@ func MergeSummaries(parts []Summary, o MergeOptions) (Summary, error) {
 		}
 	}
 	s.CampaignHash = FormatHash(hash)
+	s.CoverageGaps = Gaps(&s)
 
 	s.Nondeterministic = []Divergence{}
 	for _, i := range order {

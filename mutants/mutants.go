@@ -519,9 +519,17 @@ func explore1(t Target, workers int) Explorer {
 	return e
 }
 
-// exploreMultiPaxos is the hook for the Multi-Paxos explorer
-// (scenarios.Check with Config.Protocol multipaxos, being written): until
-// it is there, Multi-Paxos variants are judged by campaigns alone.
+// exploreMultiPaxos is the HOOK for the Multi-Paxos explorer
+// (scenarios.Check with Config.Protocol multipaxos, in progress when this
+// was written): until it lands, Multi-Paxos variants are judged by
+// campaigns alone and the table says "-". To wire it in, run
+// scenarios.Check on scenarios.DefaultCheck() with Config.Protocol
+// multipaxos, Config.Variant t.Variant and Config.Proposers 0, as explore1
+// does for single-decree Paxos, and fill in an Explorer the same way. A
+// trial of its work in progress, cut at 20,000 states: leader-skips-recovery
+// found in 10,970 states, no-dedup in 11,168, no-restamp in 1,909;
+// commit-index-only and no-view not found (no-view needs a
+// reconfiguration, CheckConfig.Reconfig); about 1.7 s for each not found.
 func exploreMultiPaxos(t Target, workers int) Explorer {
 	_, _ = t, workers
 	return Explorer{Verdict: NoExplorer}

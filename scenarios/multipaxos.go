@@ -136,6 +136,7 @@ type mpRunner struct {
 	applied  []int64 // per node: the instances applied
 	retried  bool
 	keep     uint64 // the nodes outside the liveness core (sim.FaultConfig.KeepFaulty)
+	cover    coverage
 	// onObserve, when set, sees every observation after the checkers (a
 	// scenario prints them).
 	onObserve func(sim.NodeID, checker.Observation)
@@ -176,6 +177,7 @@ func runMultiPaxos(c Config, seed uint64, opts Options) (Result, error) {
 // without clients.
 func newMPRunner(c Config, sc sim.Config, setup mpSetup, seed uint64, decider sim.Decider, opts Options) (*mpRunner, error) {
 	r := &mpRunner{cfg: c, setup: setup, opts: opts, decide: decider, res: Result{Seed: seed, Verdict: VerdictOK}}
+	sc.Faults.Inert = opts.InertFaults
 	if c.HealAt > 0 && len(setup.schedule) == 0 { // scheduled views could leave the core without a majority
 		sc.Faults.KeepFaulty = keepFaulty(seed, c.Nodes)
 		r.keep = sc.Faults.KeepFaulty
@@ -189,6 +191,7 @@ func newMPRunner(c Config, sc sim.Config, setup mpSetup, seed uint64, decider si
 	if err != nil {
 		return nil, &ConfigError{Field: "config", Msg: err.Error()}
 	}
+	opts = drawMultiPaxos(r, opts)
 	switch {
 	case opts.Trace != nil && opts.traceEntries != nil:
 		r.world.SetTracer(func(e sim.TraceEntry) { fmt.Fprintln(opts.Trace, e); opts.traceEntries(e) })
@@ -397,6 +400,7 @@ func (r *mpRunner) sendTo(cl *mpClient, to sim.NodeID, now sim.Time) {
 		r.res.KVOps[cl.op].Node = int(to)
 	}
 	cl.retryAt = now + mpClientTimeout
+	r.opts.Draw.request(cl.id, to, cl.current, now+1)
 	r.world.Request(now+1, to, cl.current)
 }
 
@@ -408,6 +412,8 @@ func (r *mpRunner) observe(node sim.NodeID, o checker.Observation) {
 	r.log.At(now, events)
 	r.log.Observe(int(node), o)
 	switch o.Kind {
+	case checker.Proposed, checker.Accepted:
+		r.cover.observe(node, o, r.safety, r.world.Stats)
 	case checker.Applied:
 		r.applied[node] = o.Instance
 	case checker.Returned:
@@ -468,6 +474,7 @@ func (r *mpRunner) finish() {
 	w := r.world
 	r.res.Events, r.res.Time, r.res.TraceHash, r.res.Stats = w.Events(), int64(w.Now()), w.Hash(), w.Stats()
 	r.res.LeftFaulty = leftFaulty(w)
+	r.res.Coverage = r.cover.res
 	for _, a := range r.applied[1:] {
 		if a > 0 {
 			r.res.Learners++

@@ -57,6 +57,9 @@ type Result struct {
 	// LeftFaulty is the nodes the heal left down or cut off for good,
 	// outside the core whose progress liveness judges.
 	LeftFaulty []int `json:"left_faulty,omitempty"`
+	// Coverage is what the run exercised: the sometimes properties that
+	// held, and the ballots of its decided instances.
+	Coverage Coverage `json:"coverage"`
 	Events     int64               `json:"events"`
 	Time       int64               `json:"virtual_time"`
 	Stop       string              `json:"stop"`
@@ -108,11 +111,19 @@ type Options struct {
 	// shrinks (Shrink).
 	Record bool
 
+	// Draw, when set, records the run as a space-time diagram: see
+	// Drawing.
+	Draw *Drawing
+
 	// traceEntries receives the trace as entries (ExplainHistory).
 	traceEntries func(sim.TraceEntry)
 
 	// wrap, in tests, wraps the node factory (to inject a panic, say).
 	wrap func(nodeFactory) nodeFactory
+	// InertFaults switches off the effect of random faults of some kinds
+	// (sim.FaultConfig.Inert), for the harness's own tests: a campaign
+	// must notice a fault kind that never fires.
+	InertFaults uint32
 }
 
 type nodeFactory = sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation]
@@ -147,6 +158,7 @@ func Run(c Config, seed uint64, opts Options) (res Result, err error) {
 // newRunner builds the world of one run with its checker attached.
 func newRunner(c Config, sc sim.Config, variant protocol.Variant, seed uint64, decider sim.Decider, opts Options) (*runner, error) {
 	r := &runner{cfg: c, res: Result{Seed: seed, Verdict: VerdictOK}, opts: opts}
+	sc.Faults.Inert = opts.InertFaults
 	if c.HealAt > 0 {
 		sc.Faults.KeepFaulty = keepFaulty(seed, c.Nodes)
 	}
@@ -161,6 +173,7 @@ func newRunner(c Config, sc sim.Config, variant protocol.Variant, seed uint64, d
 	if err != nil {
 		return nil, &ConfigError{Field: "config", Msg: err.Error()}
 	}
+	opts = drawPaxos(r, opts)
 	switch {
 	case opts.Trace != nil && opts.traceEntries != nil:
 		r.world.SetTracer(func(e sim.TraceEntry) { fmt.Fprintln(opts.Trace, e); opts.traceEntries(e) })
@@ -184,6 +197,7 @@ type runner struct {
 	pending  int    // client operations without an answer
 	learned  []bool // by node id: has it learned a value
 	learners int
+	cover    coverage
 	retried  bool     // clients without an answer asked again after the heal
 	lines    []string // the decision trace, with Options.Record
 	healLine int      // index of the "heal" line in lines, or 0
@@ -346,7 +360,9 @@ func (r *runner) request(client int, node sim.NodeID, at sim.Time) {
 	if r.opts.Record {
 		r.log(clientLine(client, value, node))
 	}
-	r.world.Request(at, node, protocol.Msg{Type: protocol.Request, Client: int32(client), Value: value})
+	msg := protocol.Msg{Type: protocol.Request, Client: int32(client), Value: value}
+	r.opts.Draw.request(client, node, msg, at)
+	r.world.Request(at, node, msg)
 }
 
 // observe is the world's observer: every observation goes to the checker
@@ -356,6 +372,8 @@ func (r *runner) observe(node sim.NodeID, o checker.Observation) {
 	r.safety.At(int64(w.Now()), w.Events())
 	r.safety.Observe(int(node), o)
 	switch o.Kind {
+	case checker.Proposed, checker.Accepted:
+		r.cover.observe(node, o, r.safety, w.Stats)
 	case checker.Learned:
 		if !r.learned[node] {
 			r.learned[node] = true
@@ -403,6 +421,7 @@ func (r *runner) finish() {
 	}
 	r.res.Learners = r.learners
 	r.res.LeftFaulty = leftFaulty(w)
+	r.res.Coverage = r.cover.res
 	r.checkLinearizability()
 	if r.opts.Record {
 		r.res.Trace = r.trace()

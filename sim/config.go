@@ -137,6 +137,11 @@ type FaultConfig struct {
 	// liveness phase then asks progress of the core alone. It must leave a
 	// majority of the nodes in the core.
 	KeepFaulty uint64
+	// Inert switches off the effect of the random faults of some kinds
+	// (bit 1<<FaultKind: drop, dup, redeliver, crash, partition, slow):
+	// they are drawn as usual but do nothing. It exists for the harness's
+	// own tests: a campaign must notice a fault kind that never fires.
+	Inert uint32
 }
 
 // FaultKind names a kind of fault. The names are stable: they appear in

@@ -609,6 +609,10 @@ func (w *World[M, D, O]) healAll() {
 	}
 }
 
+// inert reports whether faults of kind k are switched off
+// (FaultConfig.Inert).
+func (w *World[M, D, O]) inert(k FaultKind) bool { return w.cfg.Faults.Inert&(1<<k) != 0 }
+
 // isCutOff reports whether a partition cuts id off from some node of the
 // core, one way or the other.
 func (w *World[M, D, O]) isCutOff(id NodeID) bool {
@@ -734,6 +738,9 @@ func (w *World[M, D, O]) buildTrials() {
 func (w *World[M, D, O]) startFault(t faultTrial) {
 	f := &w.cfg.Faults
 	id := t.node
+	if (t.kind == DecideCrash && w.inert(FaultCrash)) || (t.kind == DecideSlow && w.inert(FaultSlow)) || (t.kind == DecidePartition && w.inert(FaultPartition)) {
+		return
+	}
 	switch t.kind {
 	case DecideCrash:
 		if w.crashed < f.MaxCrashed { // an earlier trial of this tick may have filled the quota
@@ -814,19 +821,19 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		w.fault(FaultPartitionDrop, from, to, &e, logHandler)
 		return
 	}
-	if w.chance(Decision{DecideDrop, from, to}, w.net.DropRate) {
+	if w.chance(Decision{DecideDrop, from, to}, w.net.DropRate) && !w.inert(FaultDrop) {
 		w.fault(FaultDrop, from, to, &e, logHandler)
 		return
 	}
 	e.at = w.now + w.delay(from, to)
 	w.schedule(e)
-	if w.chance(Decision{DecideDup, from, to}, w.net.DupRate) {
+	if w.chance(Decision{DecideDup, from, to}, w.net.DupRate) && !w.inert(FaultDup) {
 		w.fault(FaultDup, from, to, &e, logHandler)
 		e.at = w.now + w.delay(from, to)
 		w.schedule(e)
 	}
 	w.remember(from, to, msg)
-	if w.historyN > 1 && w.chance(Decision{DecideRedeliver, from, to}, w.net.RedeliverRate) {
+	if w.historyN > 1 && w.chance(Decision{DecideRedeliver, from, to}, w.net.RedeliverRate) && !w.inert(FaultRedeliver) {
 		size := min(w.historyN, historySize)
 		old := w.history[w.decide.Intn(Decision{Kind: DecideRedeliverPick}, size)]
 		r := event[M]{kind: EventDeliver, from: old.from, to: old.to, msg: old.msg}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -60,6 +61,7 @@ interrupted. It exits 1 if a seed failed or a seed was nondeterministic.`,
 		fs.IntVar(&o.maxShrinks, "max-shrinks", campaign.DefaultMaxShrinks, "record and shrink the lowest `N` failing seeds; the rest are grouped by property (-1: all)")
 		fs.BoolVar(&o.json, "json", false, "print the summary as one JSON object")
 		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run every seed twice and report the first divergent event of any that differ")
+		fs.BoolVar(&o.swarm, "swarm", true, "swarm testing: each seed draws its cluster size, proposers (clients, commands, reconfigurations), delays and which faults are on at what rates; config flags given pin their knobs (--swarm=false runs every seed with the flags' config)")
 	},
 	run: runCampaign,
 }
@@ -89,6 +91,7 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 	opts := campaign.Options{
 		Config: o.cfg, Start: o.start, Seeds: o.seeds, Workers: o.workers,
 		CheckDeterminism: o.checkDeterminism, OutDir: o.out, NoShrink: o.noShrink, MaxShrinks: o.maxShrinks,
+		Swarm: o.swarm, Pinned: o.pinned,
 	}
 	var bar *progressBar
 	if isTerminal(x.stderr) {
@@ -103,17 +106,54 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 		return configError("campaign", err)
 	}
 	if o.json {
-		if err := writeCampaignJSON(x.stdout, o, campaignReport{Summary: sum, Config: o.cfg.Effective()}); err != nil {
+		if err := writeCampaignJSON(x.stdout, o, campaignReport{Summary: sum, Config: o.cfg.Effective(), Pinned: pinnedKnobs(o)}); err != nil {
 			return err
 		}
 	} else {
 		writeShardText(x.stdout, o)
-		writeCampaignText(x.stdout, o.cfg, &sum, o.checkDeterminism)
+		writeCampaignText(x.stdout, campaignConfigs{o.cfg, o.swarm, pinnedKnobs(o)}, &sum, o.checkDeterminism)
 	}
-	if sum.Violations > 0 || len(sum.Nondeterministic) > 0 {
+	return campaignVerdict(&sum)
+}
+
+// campaignVerdict is a campaign's exit: 1 when a seed failed or was
+// nondeterministic; 2 when it did not test what it claims to (a coverage
+// gap in a campaign of at least campaign.CoverageMinSeeds seeds that ran
+// to the end); 0 otherwise.
+func campaignVerdict(s *campaign.Summary) error {
+	switch {
+	case s.Violations > 0 || len(s.Nondeterministic) > 0:
 		return errFound
+	case len(s.CoverageGaps) > 0 && s.Seeds >= campaign.CoverageMinSeeds && !s.Interrupted:
+		return &exitError{code: exitUsage, msg: "coverage gaps: the campaign did not exercise what it enabled: " + strings.Join(s.CoverageGaps, "; ")}
 	}
 	return nil
+}
+
+// campaignConfigs is what a campaign's seeds ran: the config, or with
+// swarm the config each seed drew from it, the pinned knobs aside.
+type campaignConfigs struct {
+	base   scenarios.Config
+	swarm  bool
+	pinned []string
+}
+
+func (c campaignConfigs) forSeed(seed uint64) scenarios.Config {
+	if !c.swarm {
+		return c.base
+	}
+	return c.base.Swarm(seed, func(knob string) bool { return slices.Contains(c.pinned, knob) })
+}
+
+// pinnedKnobs lists the swarm knobs given on the command line.
+func pinnedKnobs(o *options) []string {
+	var out []string
+	for _, k := range scenarios.SwarmKnobs {
+		if o.pinned(k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // campaignReport is the JSON summary: campaign.Summary's keys plus the
@@ -121,11 +161,14 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 type campaignReport struct {
 	campaign.Summary
 	Config scenarios.Config `json:"config"`
+	// Pinned lists the knobs a swarm left as Config has them.
+	Pinned []string `json:"pinned,omitempty"`
 }
 
 // writeCampaignText is the text summary. checked says whether every seed
 // ran twice.
-func writeCampaignText(w io.Writer, c scenarios.Config, s *campaign.Summary, checked bool) {
+func writeCampaignText(w io.Writer, cc campaignConfigs, s *campaign.Summary, checked bool) {
+	c := cc.base
 	field := func(name, format string, args ...any) {
 		fmt.Fprintf(w, "%-18s %s\n", name+":", fmt.Sprintf(format, args...))
 	}
@@ -135,6 +178,13 @@ func writeCampaignText(w io.Writer, c scenarios.Config, s *campaign.Summary, che
 	}
 	fmt.Fprintf(w, "campaign of seeds %d..%d on %d %s\n", s.Start, s.Start+s.Requested-1, s.Workers, workers)
 	fmt.Fprintf(w, "config: %s\n", configLine(c))
+	if cc.swarm {
+		pinned := "none"
+		if len(cc.pinned) > 0 {
+			pinned = strings.Join(cc.pinned, ", ")
+		}
+		fmt.Fprintf(w, "swarm: each seed draws %s from the config above; pinned: %s\n", swarmKnobsOf(c.Protocol), pinned)
+	}
 	if s.Interrupted {
 		fmt.Fprintf(w, "INTERRUPTED after %d of %d seeds: the figures below cover the seeds that ran\n", s.Seeds, s.Requested)
 	}
@@ -152,7 +202,7 @@ func writeCampaignText(w io.Writer, c scenarios.Config, s *campaign.Summary, che
 			fmt.Fprintf(w, "  ... and %d more groups\n", len(s.Groups)-failuresShown)
 			break
 		}
-		writeGroupText(w, c, &g)
+		writeGroupText(w, cc.forSeed(g.Seeds[0]), &g)
 	}
 	field("events", "%d", s.Events)
 	if s.ShrinkSeconds > 0 {
@@ -186,6 +236,54 @@ func writeCampaignText(w io.Writer, c scenarios.Config, s *campaign.Summary, che
 	fmt.Fprintf(w, "faults:\n")
 	for _, name := range sortedKeys(s.Faults) {
 		fmt.Fprintf(w, "  %-18s %d\n", name, s.Faults[name])
+	}
+	writeCoverageText(w, s)
+}
+
+// swarmKnobsOf names what a swarm draws for protocol.
+func swarmKnobsOf(protocol string) string {
+	if protocol == scenarios.MultiPaxos {
+		return "nodes, clients, commands, reconfigurations, delays and fault rates"
+	}
+	return "nodes, proposers, delays and fault rates"
+}
+
+// writeCoverageText is the coverage table: each fault kind's runs and
+// firings, each sometimes property's runs, the ballots of decided
+// instances, and the gaps.
+func writeCoverageText(w io.Writer, s *campaign.Summary) {
+	cov := &s.Coverage
+	fmt.Fprintf(w, "coverage:\n")
+	fmt.Fprintf(w, "  %-34s %12s %12s\n", "fault kind", "on in runs", "fired")
+	for _, g := range []struct {
+		name  string
+		fired []string
+	}{
+		{"drop", []string{"drop"}}, {"dup", []string{"dup"}}, {"redeliver", []string{"redeliver"}}, {"crash", []string{"crash"}},
+		{"partition", []string{"partition", "partition-oneway"}}, {"slow", []string{"slow", "pause"}},
+	} {
+		fired := int64(0)
+		for _, k := range g.fired {
+			fired += s.Faults[k]
+		}
+		fmt.Fprintf(w, "  %-34s %12d %12d\n", g.name, cov.Enabled[g.name], fired)
+	}
+	fmt.Fprintf(w, "  %-34s %12s %12s\n", "sometimes: a value was chosen", "possible in", "held in")
+	for _, name := range scenarios.Sometimes {
+		fmt.Fprintf(w, "  %-34s %12d %12d\n", strings.ReplaceAll(strings.TrimPrefix(name, "chosen_"), "_", " "), cov.Expected[name], cov.Held[name])
+	}
+	if b := cov.Ballots; len(b) == 4 {
+		fmt.Fprintf(w, "  ballots per decided instance:      1: %d  2: %d  3: %d  4+: %d\n", b[0], b[1], b[2], b[3])
+	}
+	switch {
+	case len(s.CoverageGaps) == 0:
+		fmt.Fprintf(w, "  gaps: none\n")
+	case s.Seeds < campaign.CoverageMinSeeds:
+		fmt.Fprintf(w, "  gaps (not judged: fewer than %d seeds): %s\n", campaign.CoverageMinSeeds, strings.Join(s.CoverageGaps, "; "))
+	default:
+		for _, g := range s.CoverageGaps {
+			fmt.Fprintf(w, "  GAP: %s\n", g)
+		}
 	}
 }
 

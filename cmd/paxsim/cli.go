@@ -55,6 +55,8 @@ type options struct {
 	maxShrinks       int
 	shard            shardSpec       // campaign --shard
 	set              map[string]bool // the flags given on the command line
+	swarm            bool            // run, campaign: draw each seed's configuration
+	swarmDrew        []string        // run --swarm: what the seed drew, as flags
 	check            checkOptions    // check's own flags
 	mutants          mutantsOptions  // mutants' own flags
 }
@@ -245,3 +247,7 @@ func validate(cmd string, c scenarios.Config) error {
 	}
 	return nil
 }
+
+// pinned reports whether a config knob was given on the command line: a
+// swarm leaves it as given.
+func (o *options) pinned(knob string) bool { return o.set[knob] }

@@ -86,7 +86,7 @@ func TestRunJSONIsDeterministic(t *testing.T) {
 func failingSeed(t *testing.T) (seed, property string) {
 	t.Helper()
 	dir := t.TempDir()
-	code, _, _ := paxsim(t, context.Background(), "campaign", "--seeds", "200", "--workers", "1",
+	code, _, _ := paxsim(t, context.Background(), "campaign", "--swarm=false", "--seeds", "200", "--workers", "1",
 		"--variant", "ignore-promised-values", "--out", dir)
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "seed-*.json"))
 	if code != exitViolation || len(files) == 0 {

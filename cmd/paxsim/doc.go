@@ -58,6 +58,9 @@
 //	      (default none)
 //	  --seed N
 //	      the seed N to run (required)
+//	  --swarm
+//	      draw the configuration from the seed, as a campaign's swarm does (config
+//	      flags given pin their knobs), and print what was drawn (default off)
 //	  --trace
 //	      print the readable event trace before the report (with --json: as the
 //	      trace list) (default off)
@@ -115,6 +118,11 @@
 //	      to M/M (default none)
 //	  --start S
 //	      the first seed S (default 0)
+//	  --swarm
+//	      swarm testing: each seed draws its cluster size, proposers (clients,
+//	      commands, reconfigurations), delays and which faults are on at what
+//	      rates; config flags given pin their knobs (--swarm=false runs every seed
+//	      with the flags' config) (default true)
 //	  --workers K
 //	      K seeds run in parallel; 0 means one per CPU (runtime.NumCPU) (default
 //	      0)

@@ -84,17 +84,14 @@ func runMerge(_ context.Context, x *invocation, o *options, args []string) error
 		return inputErrorf("cannot merge: %v", err)
 	}
 	if o.json {
-		if err := writeJSON(x.stdout, campaignReport{Summary: sum, Config: first.Config}); err != nil {
+		if err := writeJSON(x.stdout, campaignReport{Summary: sum, Config: first.Config, Pinned: first.Pinned}); err != nil {
 			return err
 		}
 	} else {
 		fmt.Fprintf(x.stdout, "merged %d shards of the campaign of seeds %d..%d\n", len(shards), first.Shard.Start, first.Shard.Start+first.Shard.Seeds-1)
-		writeCampaignText(x.stdout, first.Config, &sum, first.Shard.CheckDeterminism)
+		writeCampaignText(x.stdout, campaignConfigs{first.Config, sum.Swarm, first.Pinned}, &sum, first.Shard.CheckDeterminism)
 	}
-	if sum.Violations > 0 || len(sum.Nondeterministic) > 0 {
-		return errFound
-	}
-	return nil
+	return campaignVerdict(&sum)
 }
 
 // readShardResults reads the shard results in file: one JSON object or

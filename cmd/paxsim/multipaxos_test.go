@@ -125,7 +125,7 @@ func TestMultiPaxosReplayLineRoundTrip(t *testing.T) {
 // many single values were chosen; its JSON carries the same totals.
 func TestMultiPaxosCampaignSummary(t *testing.T) {
 	ctx := context.Background()
-	args := []string{"campaign", "--protocol", "multipaxos", "--seeds", "30", "--workers", "1", "--out", t.TempDir()}
+	args := []string{"campaign", "--swarm=false", "--protocol", "multipaxos", "--seeds", "30", "--workers", "1", "--out", t.TempDir()}
 	code, out, _ := paxsim(t, ctx, args...)
 	if code != exitOK {
 		t.Fatalf("exit %d:\n%s", code, out)
@@ -163,7 +163,7 @@ func TestMultiPaxosCampaignSummary(t *testing.T) {
 // A campaign's Multi-Paxos reproducers replay through the CLI.
 func TestMultiPaxosReproducersReplay(t *testing.T) {
 	dir := t.TempDir()
-	code, _, _ := paxsim(t, context.Background(), "campaign", "--protocol", "multipaxos", "--variant", "no-dedup",
+	code, _, _ := paxsim(t, context.Background(), "campaign", "--swarm=false", "--protocol", "multipaxos", "--variant", "no-dedup",
 		"--seeds", "30", "--workers", "1", "--out", dir)
 	files, _ := filepath.Glob(filepath.Join(dir, "*", "seed-*.json"))
 	if code != exitViolation || len(files) == 0 {

@@ -35,6 +35,7 @@ running it again prints the same bytes.`,
 		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run the seed twice and report the first divergent event if the runs differ")
 		fs.StringVar(&o.record, "record", "", "write the run's decision trace to `FILE` (replay and shrink read it)")
 		fs.StringVar(&o.html, "html", "", "when the client history is not linearizable, write its annotated timeline to `FILE` (HTML)")
+		fs.BoolVar(&o.swarm, "swarm", false, "draw the configuration from the seed, as a campaign's swarm does (config flags given pin their knobs), and print what was drawn")
 	},
 	run: func(_ context.Context, x *invocation, o *options, args []string) error {
 		if err := noArgs("run", args); err != nil {
@@ -45,6 +46,11 @@ running it again prints the same bytes.`,
 		}
 		if !o.set["seed"] {
 			return usageErrorf("run", "run needs --seed N (any number: the same seed gives the same run)")
+		}
+		if o.swarm {
+			drawn := o.cfg.Swarm(o.seed, o.pinned)
+			o.swarmDrew = o.cfg.SwarmDiff(drawn)
+			o.cfg = drawn
 		}
 		return x.runSeed(o, nil)
 	},
@@ -106,11 +112,21 @@ func (x *invocation) report(o *options, rep *reproducerCheck, again string, run 
 			r.Trace = strings.Split(strings.TrimSuffix(trace.String(), "\n"), "\n")
 		}
 		r.Determinism, r.Reproducer, r.History = det, rep, history
+		if o.swarm {
+			r.SwarmDrew = append([]string{}, o.swarmDrew...)
+		}
 		if err := writeJSON(x.stdout, r); err != nil {
 			return err
 		}
 	} else {
-		writeRunText(x.stdout, o.cfg, &res, det, rep, again)
+		var text strings.Builder
+		writeRunText(&text, o.cfg, &res, det, rep, again)
+		seed, rest, _ := strings.Cut(text.String(), "\n")
+		fmt.Fprintln(x.stdout, seed)
+		if o.swarm {
+			fmt.Fprintf(x.stdout, "%-14s %s\n", "swarm:", swarmText(o.swarmDrew))
+		}
+		fmt.Fprint(x.stdout, rest)
 		if history != "" {
 			fmt.Fprintf(x.stdout, "%-14s %s (open it in a browser)\n", "history:", history)
 		}
@@ -143,6 +159,8 @@ type runReport struct {
 	Chosen          *chosenJSON         `json:"chosen"`
 	Learners        int                 `json:"learners"`
 	LeftFaulty      []int               `json:"left_faulty,omitempty"`
+	Coverage        scenarios.Coverage  `json:"coverage"`
+	SwarmDrew       []string            `json:"swarm_drew,omitempty"` // run --swarm: the knobs the seed drew, as flags
 	Events          int64               `json:"events"`
 	VirtualTime     int64               `json:"virtual_time"`
 	Stop            string              `json:"stop"`
@@ -183,7 +201,7 @@ type messagesJSON struct {
 func newRunReport(c scenarios.Config, res *scenarios.Result) *runReport {
 	r := &runReport{
 		Seed: res.Seed, Verdict: res.Verdict, Violations: res.Violations,
-		Learners: res.Learners, LeftFaulty: res.LeftFaulty, Events: res.Events, VirtualTime: res.Time,
+		Learners: res.Learners, LeftFaulty: res.LeftFaulty, Coverage: res.Coverage, Events: res.Events, VirtualTime: res.Time,
 		Stop: res.Stop, LivenessChecked: res.LivenessChecked, Linearizability: res.Linearizability,
 		TraceHash: campaign.FormatHash(res.TraceHash), Faults: res.Faults(),
 		Messages: messagesJSON{res.Stats.Sent, res.Stats.Delivered, res.Stats.Timers},
@@ -345,4 +363,12 @@ func leftOut(res *scenarios.Result) string {
 		ids[i] = fmt.Sprint(id)
 	}
 	return fmt.Sprintf("; node(s) %s left faulty by the heal, outside the core", strings.Join(ids, ","))
+}
+
+// swarmText says what a swarm drew.
+func swarmText(drew []string) string {
+	if len(drew) == 0 {
+		return "drew the configuration as given"
+	}
+	return "drew " + strings.Join(drew, " ")
 }

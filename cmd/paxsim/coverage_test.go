@@ -1,0 +1,38 @@
+package main
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/paxsim/paxsim/campaign"
+)
+
+// TestCampaignVerdict: a failing seed exits 1; a coverage gap in a
+// campaign big enough to judge, and that ran to the end, exits 2; a gap in
+// a small or interrupted campaign is only reported.
+func TestCampaignVerdict(t *testing.T) {
+	gap := []string{"fault drop was on in 300 runs but never fired"}
+	tests := []struct {
+		name string
+		s    campaign.Summary
+		code int
+	}{
+		{"clean", campaign.Summary{Seeds: 1000}, exitOK},
+		{"a violation", campaign.Summary{Seeds: 1000, Violations: 1, CoverageGaps: gap}, exitViolation},
+		{"nondeterministic", campaign.Summary{Seeds: 1000, Nondeterministic: []campaign.Divergence{{Seed: 3}}}, exitViolation},
+		{"a gap", campaign.Summary{Seeds: campaign.CoverageMinSeeds, CoverageGaps: gap}, exitUsage},
+		{"a gap in a small campaign", campaign.Summary{Seeds: campaign.CoverageMinSeeds - 1, CoverageGaps: gap}, exitOK},
+		{"a gap when interrupted", campaign.Summary{Seeds: 5000, Interrupted: true, CoverageGaps: gap}, exitOK},
+	}
+	for _, tt := range tests {
+		err := campaignVerdict(&tt.s)
+		code := exitOK
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
+		}
+		if code != tt.code {
+			t.Errorf("%s: exit %d (%v), want %d", tt.name, code, err, tt.code)
+		}
+	}
+}

@@ -1,0 +1,155 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+)
+
+// Swarm testing (Groce et al., "Swarm Testing", ISSTA 2012): instead of
+// every run exercising a little of every fault, each seed draws its own
+// configuration. Each fault kind is on or off with even odds, and a kind
+// that is on gets a rate drawn from a wide range around the default,
+// skewed so that a few runs are hammered by one kind; the cluster size,
+// the proposers (for Multi-Paxos, the clients, their operations and the
+// reconfiguration rate) and the message delays are drawn from ranges too.
+// A configuration that leaves a fault out is what lets a bug that another
+// fault masks show itself (a crash-heavy run without drops, say).
+
+// SwarmKnobs are the knobs Swarm draws, by their flag names.
+var SwarmKnobs = []string{"nodes", "proposers", "delay", "drop", "dup", "redeliver", "crash", "partition", "slow", "clients", "commands", "reconfig"}
+
+// Swarm draws seed's configuration from c: the knobs in SwarmKnobs are
+// drawn, except those pinned reports (the flags a user set); the others
+// (protocol, variant, timing of the heal, bounds) stay as c has them. The
+// draw is a pure function of c, seed and the pinned knobs, made from its
+// own random stream: the run itself still draws from the seed as any run
+// does, so `paxsim run` with the drawn configuration and the seed
+// reproduces it.
+func (c Config) Swarm(seed uint64, pinned func(knob string) bool) Config {
+	d := c.swarmAll(seed)
+	if pinned == nil {
+		return d
+	}
+	// Every knob is drawn, pinned or not, so that pinning one leaves the
+	// others' draws as they were.
+	keep := func(knob string, dst, src any) {
+		if !pinned(knob) {
+			return
+		}
+		switch dst := dst.(type) {
+		case *int:
+			*dst = *src.(*int)
+		case *float64:
+			*dst = *src.(*float64)
+		case *string:
+			*dst = *src.(*string)
+		}
+	}
+	keep("nodes", &d.Nodes, &c.Nodes)
+	keep("proposers", &d.Proposers, &c.Proposers)
+	keep("delay", &d.Delay, &c.Delay)
+	keep("drop", &d.Drop, &c.Drop)
+	keep("dup", &d.Dup, &c.Dup)
+	keep("redeliver", &d.Redeliver, &c.Redeliver)
+	keep("crash", &d.Crash, &c.Crash)
+	keep("partition", &d.Partition, &c.Partition)
+	keep("slow", &d.Slow, &c.Slow)
+	keep("clients", &d.Clients, &c.Clients)
+	keep("commands", &d.Commands, &c.Commands)
+	keep("reconfig", &d.Reconfig, &c.Reconfig)
+	if d.Protocol != MultiPaxos {
+		d.Proposers = min(d.Proposers, d.Nodes) // a pinned count bounded by a drawn cluster
+		if pinned("proposers") && !pinned("nodes") {
+			d.Nodes = max(d.Nodes, c.Proposers) // a drawn cluster holds the pinned proposers
+		}
+	}
+	return d
+}
+
+// swarmAll draws every swarm knob of c.
+func (c Config) swarmAll(seed uint64) Config {
+	d := swarmDraw{x: seed ^ 0x737761726d647261} // "swarmdra"
+	c.Nodes = d.pick(3, 3, 3, 4, 5, 5)
+	// Mostly duels: two or three proposers; sometimes one, or every
+	// replica.
+	proposers := d.pick(1, 2, 2, 2, 3, 3, c.Nodes)
+	clients, commands := 1+d.intn(5), 2+d.intn(7)
+	reconfig := "none"
+	if d.intn(2) == 1 {
+		reconfig = formatRate(d.rate(defaultReconfig))
+	}
+	if c.Protocol == MultiPaxos {
+		c.Clients, c.Commands, c.Reconfig = clients, commands, reconfig
+	} else {
+		c.Proposers = min(c.Nodes, proposers)
+	}
+	c.Delay = []string{"1-3", "1-10", "1-10", "1-30", "tail:1-10", "5-10"}[d.intn(6)]
+	base := Default()
+	for _, f := range []struct {
+		rate *float64
+		def  float64
+	}{
+		{&c.Drop, base.Drop}, {&c.Dup, base.Dup}, {&c.Redeliver, base.Redeliver},
+		{&c.Crash, base.Crash}, {&c.Partition, base.Partition}, {&c.Slow, base.Slow},
+	} {
+		*f.rate = 0
+		if on, r := d.intn(2) == 1, d.rate(f.def); on {
+			*f.rate = r
+		}
+	}
+	return c
+}
+
+// SwarmDiff lists the knobs of drawn that differ from c as flags
+// ("--drop 0.1"), in SwarmKnobs order: what a seed's swarm drew.
+func (c Config) SwarmDiff(drawn Config) []string {
+	var out []string
+	add := func(knob string, a, b any) {
+		if a != b {
+			out = append(out, fmt.Sprintf("--%s %v", knob, b))
+		}
+	}
+	add("nodes", c.Nodes, drawn.Nodes)
+	add("proposers", c.Proposers, drawn.Proposers)
+	add("delay", c.Delay, drawn.Delay)
+	add("drop", c.Drop, drawn.Drop)
+	add("dup", c.Dup, drawn.Dup)
+	add("redeliver", c.Redeliver, drawn.Redeliver)
+	add("crash", c.Crash, drawn.Crash)
+	add("partition", c.Partition, drawn.Partition)
+	add("slow", c.Slow, drawn.Slow)
+	add("clients", c.Clients, drawn.Clients)
+	add("commands", c.Commands, drawn.Commands)
+	add("reconfig", c.Reconfig, drawn.Reconfig)
+	return out
+}
+
+// swarmDraw is the random stream of a seed's swarm draw (splitmix64).
+type swarmDraw struct{ x uint64 }
+
+func (d *swarmDraw) next() uint64 {
+	d.x = splitmix(d.x)
+	return d.x
+}
+
+func (d *swarmDraw) intn(n int) int { return int(d.next() % uint64(n)) }
+
+func (d *swarmDraw) pick(xs ...int) int { return xs[d.intn(len(xs))] }
+
+// rate draws a rate log-uniformly between def/4 and def*8 (at most 0.5):
+// most runs near the default, a few hammered.
+func (d *swarmDraw) rate(def float64) float64 {
+	u := float64(d.next()>>11) / (1 << 53) // [0, 1)
+	r := def * math.Exp2(-2+5*u)
+	return math.Min(roundRate(r), 0.5)
+}
+
+// roundRate keeps three significant digits, so that drawn rates print
+// and parse back exactly.
+func roundRate(r float64) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(r, 'g', 3, 64), 64)
+	return v
+}
+
+func formatRate(r float64) string { return strconv.FormatFloat(r, 'g', -1, 64) }

@@ -1,0 +1,113 @@
+package scenarios
+
+import (
+	"reflect"
+	"testing"
+)
+
+// TestSwarmDrawsValidVariedConfigs: every drawn configuration is valid,
+// the same seed draws the same one, and over many seeds each fault kind is
+// on in about half of them and the cluster sizes and proposers vary.
+func TestSwarmDrawsValidVariedConfigs(t *testing.T) {
+	for _, protocol := range []string{Paxos, MultiPaxos} {
+		base := Default()
+		base.Protocol = protocol
+		on := map[string]int{}
+		sizes := map[int]int{}
+		const seeds = 4000
+		for seed := uint64(0); seed < seeds; seed++ {
+			c := base.Swarm(seed, nil)
+			if err := c.Validate(); err != nil {
+				t.Fatalf("%s seed %d: %+v: %v", protocol, seed, c, err)
+			}
+			if !reflect.DeepEqual(c, base.Swarm(seed, nil)) {
+				t.Fatalf("%s seed %d: two draws differ", protocol, seed)
+			}
+			for knob, rate := range map[string]float64{"drop": c.Drop, "dup": c.Dup, "redeliver": c.Redeliver, "crash": c.Crash, "partition": c.Partition, "slow": c.Slow} {
+				if rate > 0 {
+					on[knob]++
+				}
+			}
+			sizes[c.Nodes]++
+		}
+		for knob, n := range on {
+			if n < seeds*4/10 || n > seeds*6/10 {
+				t.Errorf("%s: %s on in %d of %d seeds, want about half", protocol, knob, n, seeds)
+			}
+		}
+		if len(on) != 6 || len(sizes) < 3 {
+			t.Errorf("%s: kinds on %v, cluster sizes %v", protocol, on, sizes)
+		}
+	}
+}
+
+// TestSwarmKeepsPinnedKnobs: a pinned knob keeps its value, and pinning
+// one leaves the other knobs' draws as they were.
+func TestSwarmKeepsPinnedKnobs(t *testing.T) {
+	base := Default()
+	base.Drop, base.Proposers = 0.3, 3
+	pin := func(knobs ...string) func(string) bool {
+		return func(k string) bool {
+			for _, p := range knobs {
+				if p == k {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	for seed := uint64(0); seed < 500; seed++ {
+		free := base.Swarm(seed, nil)
+		got := base.Swarm(seed, pin("drop"))
+		if got.Drop != 0.3 {
+			t.Fatalf("seed %d: pinned drop is %v", seed, got.Drop)
+		}
+		got.Drop = free.Drop
+		if !reflect.DeepEqual(got, free) {
+			t.Fatalf("seed %d: pinning drop changed other knobs:\n%+v\n%+v", seed, got, free)
+		}
+		p := base.Swarm(seed, pin("proposers"))
+		if p.Proposers != 3 || p.Nodes < 3 {
+			t.Fatalf("seed %d: pinned proposers: %d of %d nodes", seed, p.Proposers, p.Nodes)
+		}
+		if err := p.Validate(); err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+	}
+	if d := base.SwarmDiff(base.Swarm(3, pin("drop"))); len(d) == 0 {
+		t.Error("SwarmDiff shows nothing drawn")
+	}
+}
+
+// TestCoverageCountsDecidedInstances: a run's ballots histogram counts its
+// decided instances, and the sometimes properties hold only with what
+// makes them possible.
+func TestCoverageCountsDecidedInstances(t *testing.T) {
+	c := Default()
+	c.Crash, c.Partition = 0, 0
+	var held [4]int
+	for seed := uint64(0); seed < 300; seed++ {
+		r, err := Run(c, seed, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := int64(0)
+		for _, n := range r.Coverage.Ballots {
+			total += n
+		}
+		if want := int64(0); r.Chosen != nil && total != 1 || r.Chosen == nil && total != want {
+			t.Fatalf("seed %d: chosen %v, ballots %v", seed, r.Chosen, r.Coverage.Ballots)
+		}
+		if r.Coverage.AfterCrash || r.Coverage.AfterPartitionHealed {
+			t.Fatalf("seed %d: no crash or partition, yet %+v", seed, r.Coverage)
+		}
+		for i, h := range r.Coverage.Held() {
+			if h {
+				held[i]++
+			}
+		}
+	}
+	if held[0] == 0 || held[2] == 0 {
+		t.Errorf("two proposers never made a ballot change or a duel: %v", held)
+	}
+}
