@@ -111,10 +111,6 @@ type Options struct {
 	// shrinks (Shrink).
 	Record bool
 
-	// Draw, when set, records the run as a space-time diagram: see
-	// Drawing.
-	Draw *Drawing
-
 	// traceEntries receives the trace as entries (ExplainHistory).
 	traceEntries func(sim.TraceEntry)
 
@@ -173,7 +169,6 @@ func newRunner(c Config, sc sim.Config, variant protocol.Variant, seed uint64, d
 	if err != nil {
 		return nil, &ConfigError{Field: "config", Msg: err.Error()}
 	}
-	opts = drawPaxos(r, opts)
 	switch {
 	case opts.Trace != nil && opts.traceEntries != nil:
 		r.world.SetTracer(func(e sim.TraceEntry) { fmt.Fprintln(opts.Trace, e); opts.traceEntries(e) })
@@ -360,9 +355,7 @@ func (r *runner) request(client int, node sim.NodeID, at sim.Time) {
 	if r.opts.Record {
 		r.log(clientLine(client, value, node))
 	}
-	msg := protocol.Msg{Type: protocol.Request, Client: int32(client), Value: value}
-	r.opts.Draw.request(client, node, msg, at)
-	r.world.Request(at, node, msg)
+	r.world.Request(at, node, protocol.Msg{Type: protocol.Request, Client: int32(client), Value: value})
 }
 
 // observe is the world's observer: every observation goes to the checker
