@@ -60,9 +60,9 @@ type Result struct {
 	// Coverage is what the run exercised: the sometimes properties that
 	// held, and the ballots of its decided instances.
 	Coverage Coverage `json:"coverage"`
-	Events     int64               `json:"events"`
-	Time       int64               `json:"virtual_time"`
-	Stop       string              `json:"stop"`
+	Events   int64    `json:"events"`
+	Time     int64    `json:"virtual_time"`
+	Stop     string   `json:"stop"`
 	// LivenessChecked is false when the run ended before its liveness
 	// deadline could be judged (no heal, or max-time or max-events first).
 	LivenessChecked bool   `json:"liveness_checked"`

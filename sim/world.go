@@ -35,7 +35,7 @@ type World[M Message, D, O any] struct {
 	cut        []uint64 // cut[from]: receivers its messages cannot reach
 	partitions []partition
 	partitionN uint32
-	faulty     uint64 // the nodes the heal left faulty
+	faulty     uint64       // the nodes the heal left faulty
 	history    []sent[M]    // recent sends, for re-delivery; a ring once full
 	trials     []faultTrial // the random faults eligible now
 	none       []float64    // none[i]: probability that no trial from i on fires
