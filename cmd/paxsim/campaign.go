@@ -98,6 +98,7 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 		bar = &progressBar{w: x.stderr}
 		opts.Progress = bar.draw
 	}
+	defer campaignGC()()
 	sum, err := campaign.Run(ctx, opts)
 	if bar != nil {
 		bar.clear()
