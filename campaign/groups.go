@@ -1,6 +1,8 @@
 package campaign
 
 import (
+	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -8,8 +10,12 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/checker/linearize"
+	"github.com/paxsim/paxsim/diagram"
 	"github.com/paxsim/paxsim/scenarios"
 )
 
@@ -60,9 +66,20 @@ func signature(property string, t *scenarios.Trace) (string, []string) {
 	return fmt.Sprintf("%s-%08x", property, h.Sum32()), shape
 }
 
+// The files of a failure folder that writeGroup writes besides the traces.
+const (
+	configFile          = "config.json"          // the representative's configuration
+	readableTraceFile   = "trace.txt"            // the readable trace of the diagram's run
+	diagramFile         = "diagram.html"         // its space-time diagram
+	linearizabilityFile = "linearizability.html" // porcupine's timeline, when not linearizable
+)
+
 // writeGroup writes a group's folder: the representative's original and
-// shrunk decision traces, the seeds and a summary. Each seed's reproducer
-// is written there as it fails.
+// shrunk decision traces, its configuration, the readable trace and the
+// space-time diagram of the shrunk trace, porcupine's page when the
+// history is not linearizable, the seeds and a summary. Each seed's
+// reproducer is written there first, as it fails (explainFailures), and
+// writeGroup reads the representative's.
 func writeGroup(dir string, g *Group) error {
 	g.Dir = filepath.Join(dir, g.Signature)
 	if err := os.MkdirAll(g.Dir, 0o755); err != nil {
@@ -87,10 +104,8 @@ func writeGroup(dir string, g *Group) error {
 			return err
 		}
 	}
-	if g.history != nil {
-		if err := os.WriteFile(filepath.Join(g.Dir, "history.html"), g.history, 0o644); err != nil {
-			return err
-		}
+	if err := writeExplanation(g); err != nil {
+		return err
 	}
 	var seeds strings.Builder
 	for _, s := range g.Seeds {
@@ -116,4 +131,109 @@ func writeTrace(path string, t *scenarios.Trace) error {
 		return err
 	}
 	return f.Close()
+}
+
+// writeExplanation writes what a reader opens first: the representative's
+// configuration, the readable trace and the diagram of its shortest run
+// (the shrunk trace's replay; without one, the whole trace's, or the seed
+// run again, as for Multi-Paxos, whose runs have no decision traces yet),
+// and porcupine's page when its history is not linearizable.
+func writeExplanation(g *Group) error {
+	seed := g.Seeds[0]
+	rep, repErr := ReadReproducer(filepath.Join(g.Dir, fmt.Sprintf("seed-%d.json", seed)))
+	var cfg scenarios.Config
+	var run func(scenarios.Options) (scenarios.Result, error)
+	source, replay := "", ""
+	switch t := cmp.Or(g.shrunk, g.trace); {
+	case t != nil:
+		cfg, run = t.Config, func(opts scenarios.Options) (scenarios.Result, error) { return scenarios.Replay(t, opts) }
+		source = "seed-" + strconv.FormatUint(seed, 10) + ".trace"
+		if t == g.shrunk {
+			source = "shrunk.trace"
+		}
+		replay = "paxsim replay " + filepath.Join(g.Dir, source)
+	case repErr == nil:
+		cfg, run = rep.Config, func(opts scenarios.Options) (scenarios.Result, error) {
+			return scenarios.Run(rep.Config, rep.Seed, opts)
+		}
+		source = fmt.Sprintf("seed %d", seed)
+		replay = "paxsim replay " + filepath.Join(g.Dir, fmt.Sprintf("seed-%d.json", seed))
+	default:
+		return repErr
+	}
+	if repErr == nil {
+		cfg = rep.Config // as the run had it, defaults written out
+	}
+	data, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(g.Dir, configFile), append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	if err := writeDiagram(g, source, replay, run); err != nil {
+		return err
+	}
+	return writeLinearizability(g, rep, repErr)
+}
+
+// writeDiagram replays run once, drawing it and keeping its readable
+// trace.
+func writeDiagram(g *Group, source, replay string, run func(scenarios.Options) (scenarios.Result, error)) error {
+	var trace bytes.Buffer
+	fmt.Fprintf(&trace, "# %s: the readable trace of %s\n# replay: %s\n", g.Signature, source, replay)
+	dr := &scenarios.Drawing{}
+	res, err := run(scenarios.Options{Trace: &trace, Draw: dr})
+	if err != nil {
+		return fmt.Errorf("replaying %s: %w", source, err)
+	}
+	fmt.Fprintf(&trace, "verdict: %s\n", res.Verdict)
+	for i := range res.Violations {
+		fmt.Fprintln(&trace, res.Violations[i].String())
+	}
+	if err := os.WriteFile(filepath.Join(g.Dir, readableTraceFile), trace.Bytes(), 0o644); err != nil {
+		return err
+	}
+	d := dr.Diagram()
+	d.Title = filepath.Join(filepath.Base(g.Dir), source)
+	d.Caption = append(d.Caption, fmt.Sprintf("%d seeds of this signature: %s", len(g.Seeds), seedList(g.Seeds)), "replay: "+replay)
+	var page bytes.Buffer
+	if err := diagram.HTML(&page, d); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(g.Dir, diagramFile), page.Bytes(), 0o644)
+}
+
+// writeLinearizability writes porcupine's page of the representative's
+// client history, when it is not linearizable: the one the campaign
+// made, or, for a group read back from its files (merge), made again from
+// the reproducer.
+func writeLinearizability(g *Group, rep Reproducer, repErr error) error {
+	page := g.history
+	if page == nil && g.Property == string(checker.Linearizability) && repErr == nil {
+		var buf bytes.Buffer
+		run := func(opts scenarios.Options) (scenarios.Result, error) {
+			return scenarios.Run(rep.Config, rep.Seed, opts)
+		}
+		if v, err := scenarios.ExplainHistory(run, &buf); err == nil && v == linearize.Illegal {
+			page = buf.Bytes()
+		}
+	}
+	if page == nil {
+		return nil
+	}
+	return os.WriteFile(filepath.Join(g.Dir, linearizabilityFile), page, 0o644)
+}
+
+// seedList lists seeds, the first ten and how many more.
+func seedList(seeds []uint64) string {
+	const most = 10
+	parts := make([]string, 0, most)
+	for _, s := range seeds[:min(len(seeds), most)] {
+		parts = append(parts, strconv.FormatUint(s, 10))
+	}
+	if len(seeds) > most {
+		parts = append(parts, fmt.Sprintf("and %d more", len(seeds)-most))
+	}
+	return strings.Join(parts, " ")
 }

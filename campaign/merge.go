@@ -319,7 +319,7 @@ func loadGroupFiles(g *Group, dir string) error {
 			return err
 		}
 	}
-	page, err := os.ReadFile(filepath.Join(dir, "history.html"))
+	page, err := os.ReadFile(filepath.Join(dir, linearizabilityFile))
 	switch {
 	case err == nil:
 		g.history = page

@@ -145,7 +145,7 @@ func compareTrees(t *testing.T, want, have string) {
 	w, h := files(want), files(have)
 	for name, data := range w {
 		got, ok := h[name]
-		if filepath.Base(name) == "history.html" {
+		if filepath.Base(name) == linearizabilityFile {
 			// porcupine lists a history's partial linearizations in an order
 			// of its own (map iteration: it varies from run to run of the
 			// same seed), on the page's data line.

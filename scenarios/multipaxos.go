@@ -191,6 +191,7 @@ func newMPRunner(c Config, sc sim.Config, setup mpSetup, seed uint64, decider si
 	if err != nil {
 		return nil, &ConfigError{Field: "config", Msg: err.Error()}
 	}
+	opts = drawMultiPaxos(r, opts)
 	switch {
 	case opts.Trace != nil && opts.traceEntries != nil:
 		r.world.SetTracer(func(e sim.TraceEntry) { fmt.Fprintln(opts.Trace, e); opts.traceEntries(e) })
@@ -399,6 +400,7 @@ func (r *mpRunner) sendTo(cl *mpClient, to sim.NodeID, now sim.Time) {
 		r.res.KVOps[cl.op].Node = int(to)
 	}
 	cl.retryAt = now + mpClientTimeout
+	r.opts.Draw.request(cl.id, to, cl.current, now+1)
 	r.world.Request(now+1, to, cl.current)
 }
 

@@ -111,6 +111,10 @@ type Options struct {
 	// shrinks (Shrink).
 	Record bool
 
+	// Draw, when set, records the run as a space-time diagram: see
+	// Drawing.
+	Draw *Drawing
+
 	// traceEntries receives the trace as entries (ExplainHistory).
 	traceEntries func(sim.TraceEntry)
 
@@ -169,6 +173,7 @@ func newRunner(c Config, sc sim.Config, variant protocol.Variant, seed uint64, d
 	if err != nil {
 		return nil, &ConfigError{Field: "config", Msg: err.Error()}
 	}
+	opts = drawPaxos(r, opts)
 	switch {
 	case opts.Trace != nil && opts.traceEntries != nil:
 		r.world.SetTracer(func(e sim.TraceEntry) { fmt.Fprintln(opts.Trace, e); opts.traceEntries(e) })
@@ -355,7 +360,9 @@ func (r *runner) request(client int, node sim.NodeID, at sim.Time) {
 	if r.opts.Record {
 		r.log(clientLine(client, value, node))
 	}
-	r.world.Request(at, node, protocol.Msg{Type: protocol.Request, Client: int32(client), Value: value})
+	msg := protocol.Msg{Type: protocol.Request, Client: int32(client), Value: value}
+	r.opts.Draw.request(client, node, msg, at)
+	r.world.Request(at, node, msg)
 }
 
 // observe is the world's observer: every observation goes to the checker

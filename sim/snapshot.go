@@ -63,7 +63,7 @@ func (w *World[M, D, O]) elementUnder(f *flight[M], perm *[64]uint8) fingerprint
 
 // CloneInto returns a deep copy of a Choice world whose observations go to
 // observe, reusing dst's memory when dst is non-nil (a world that is no
-// longer needed). Every node must be a Cloner. Tracer and schedule log are
+// longer needed). Every node must be a Cloner. Tracers and schedule log are
 // not copied.
 func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *World[M, D, O] {
 	w.mustBeChoice()
@@ -83,7 +83,7 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	*dst = *w
 	dst.oldNodes = old
 	dst.observe = observe
-	dst.tracer, dst.schedLog = nil, nil
+	dst.tracer, dst.sendTr, dst.schedLog = nil, nil, nil
 	dst.pendRand, dst.pendNet, dst.local = nil, nil, local
 	dst.env.w = dst
 	dst.queue.items = oldQueue

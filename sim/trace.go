@@ -30,6 +30,15 @@ func (t TraceEntry) String() string {
 	return fmt.Sprintf("t=%d #%d %s%s%s", t.Time, t.Index, t.Kind, who, msg)
 }
 
+// SetSendTracer makes the world call fn for every message a node sends, as
+// it is sent, with Kind "send": what a space-time diagram needs to draw an
+// arrow from the step that sent a message to the one that delivered or lost
+// it (package diagram). The call comes before the network decides the
+// message's fate, so a "drop", "partition-drop" or "dup" entry that the
+// tracer receives right after it is about this message. Client requests
+// (Request) are not sends: they come from outside the cluster.
+func (w *World[M, D, O]) SetSendTracer(fn func(TraceEntry)) { w.sendTr = fn }
+
 const hashSeed = 0xcbf29ce484222325
 
 // foldEvent mixes one event into the rolling hash. It uses only integer

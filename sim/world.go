@@ -18,6 +18,7 @@ type World[M Message, D, O any] struct {
 	newNode NewNode[M, D, O]
 	observe Observer[O]
 	tracer  func(TraceEntry)
+	sendTr  func(TraceEntry) // SetSendTracer
 
 	booted   bool
 	healed   bool
@@ -806,6 +807,9 @@ func (w *World[M, D, O]) draw(d Decision, r Range) Time {
 func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 	w.mustBeNode(to)
 	w.stats.Sent++
+	if w.sendTr != nil {
+		w.sendTr(TraceEntry{Index: w.executed, Time: w.now, Kind: "send", From: from, To: to, Msg: msg.String()})
+	}
 	if w.cfg.Mode == Choice {
 		w.sendChoice(from, to, msg)
 		return

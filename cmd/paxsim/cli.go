@@ -48,6 +48,7 @@ type options struct {
 	out              string
 	record           string // run: where to write the decision trace
 	html             string // run, replay: where to write a non-linearizable history
+	format           string // replay: text, mermaid or html
 	all              bool   // scenario run --all
 	variant          string // scenario run --variant
 	name             string // scenario import --name

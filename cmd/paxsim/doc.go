@@ -162,7 +162,7 @@
 //
 // # paxsim replay
 //
-//	usage: paxsim replay (FILE | --seed N [config flags]) [--trace=false] [--json] [--html FILE]
+//	usage: paxsim replay (FILE | --seed N [config flags]) [--trace=false] [--json] [--html FILE] [--format text|mermaid|html [--out FILE]]
 //
 //	Replay runs a failure again and prints its event trace and the same report
 //	as run. FILE is one of two kinds:
@@ -186,12 +186,29 @@
 //	trace is left out unless --trace is given, and then it is the trace list of
 //	the JSON object. Replaying twice prints the same bytes.
 //
+//	--format mermaid prints the run as a Mermaid sequence diagram instead of
+//	the report, for an issue or a pull request (paste it in a mermaid code
+//	block): one participant per client and replica, ->> for a delivered
+//	message, -x for a lost one, notes for crashes, partitions, timers and what
+//	the replicas promised, accepted and learned. --format html writes the run
+//	as a self-contained HTML page, a space-time diagram (one lane per replica
+//	and client, messages as arrows, lost ones crossed, crashes and partitions
+//	shaded, each replica's state on hover), to standard output, or with --out
+//	FILE to FILE, and then prints the report. Campaigns write this page into
+//	every failure folder (diagram.html).
+//
 //	Flags:
+//	  --format FORMAT
+//	      output FORMAT: text (the trace and the report), mermaid (a Mermaid
+//	      sequence diagram) or html (a space-time diagram page) (default text)
 //	  --html FILE
 //	      when the client history is not linearizable, write its annotated
 //	      timeline to FILE (HTML) (default none)
 //	  --json
 //	      print one JSON object instead of the text report (default off)
+//	  --out FILE
+//	      with --format html, write the page to FILE instead of standard output
+//	      (default none)
 //	  --seed N
 //	      the seed N to run (required without FILE)
 //	  --trace

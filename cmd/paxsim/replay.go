@@ -11,12 +11,13 @@ import (
 	"strings"
 
 	"github.com/paxsim/paxsim/campaign"
+	"github.com/paxsim/paxsim/diagram"
 	"github.com/paxsim/paxsim/scenarios"
 )
 
 var replayCmd = &command{
 	name:   "replay",
-	usage:  "(FILE | --seed N [config flags]) [--trace=false] [--json] [--html FILE]",
+	usage:  "(FILE | --seed N [config flags]) [--trace=false] [--json] [--html FILE] [--format text|mermaid|html [--out FILE]]",
 	short:  "run a decision trace, a reproducer file or a seed again, with its trace",
 	config: true,
 	long: `Replay runs a failure again and prints its event trace and the same report
@@ -39,14 +40,30 @@ flags say what to run, as for run.
 
 The trace is on by default; --trace=false turns it off. With --json the
 trace is left out unless --trace is given, and then it is the trace list of
-the JSON object. Replaying twice prints the same bytes.`,
+the JSON object. Replaying twice prints the same bytes.
+
+--format mermaid prints the run as a Mermaid sequence diagram instead of
+the report, for an issue or a pull request (paste it in a mermaid code
+block): one participant per client and replica, ->> for a delivered
+message, -x for a lost one, notes for crashes, partitions, timers and what
+the replicas promised, accepted and learned. --format html writes the run
+as a self-contained HTML page, a space-time diagram (one lane per replica
+and client, messages as arrows, lost ones crossed, crashes and partitions
+shaded, each replica's state on hover), to standard output, or with --out
+FILE to FILE, and then prints the report. Campaigns write this page into
+every failure folder (diagram.html).`,
 	flags: func(fs *flag.FlagSet, o *options) {
 		fs.Var(numValue[uint64]{&o.seed}, "seed", "the seed `N` to run (required without FILE)")
 		fs.BoolVar(&o.trace, "trace", true, "print the readable event trace before the report")
 		fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the text report")
 		fs.StringVar(&o.html, "html", "", "when the client history is not linearizable, write its annotated timeline to `FILE` (HTML)")
+		fs.StringVar(&o.format, "format", "text", "output `FORMAT`: text (the trace and the report), mermaid (a Mermaid sequence diagram) or html (a space-time diagram page)")
+		fs.StringVar(&o.out, "out", "", "with --format html, write the page to `FILE` instead of standard output")
 	},
 	run: func(_ context.Context, x *invocation, o *options, args []string) error {
+		if err := checkFormat(o); err != nil {
+			return err
+		}
 		if o.json && !o.set["trace"] {
 			o.trace = false
 		}
@@ -58,7 +75,7 @@ the JSON object. Replaying twice prints the same bytes.`,
 			if err := validate("replay", o.cfg); err != nil {
 				return err
 			}
-			return x.runSeed(o, nil)
+			return x.replaySeed(o, nil)
 		case 1:
 			return x.replayFile(o, args[0])
 		}
@@ -77,7 +94,13 @@ func (x *invocation) replayFile(o *options, path string) error {
 			return err
 		}
 		o.cfg = t.Config
-		return x.report(o, nil, "paxsim replay "+shellQuote(path), func(opts scenarios.Options) (scenarios.Result, error) {
+		report := x.report
+		if o.format != "text" {
+			report = func(o *options, rep *reproducerCheck, again string, run func(scenarios.Options) (scenarios.Result, error)) error {
+				return x.draw(o, rep, path, seedLine(t.Seed, t.Config), again, run)
+			}
+		}
+		return report(o, nil, "paxsim replay "+shellQuote(path), func(opts scenarios.Options) (scenarios.Result, error) {
 			res, err := scenarios.Replay(t, opts)
 			var te *scenarios.TraceError
 			if errors.As(err, &te) && te.File == "" {
@@ -95,7 +118,7 @@ func (x *invocation) replayFile(o *options, path string) error {
 		return inputErrorf("%v", err)
 	}
 	o.seed, o.cfg = rep.Seed, rep.Config
-	return x.runSeed(o, &reproducerCheck{File: path, Property: rep.Property, TraceHash: rep.TraceHash, Events: rep.Events})
+	return x.replaySeed(o, &reproducerCheck{File: path, Property: rep.Property, TraceHash: rep.TraceHash, Events: rep.Events})
 }
 
 // reproducerCheck compares a replay with what its reproducer recorded.
@@ -166,4 +189,90 @@ func readTrace(path string) (t *scenarios.Trace, ok bool, err error) {
 		return nil, true, inputErrorf("%v", err)
 	}
 	return t, true, nil
+}
+
+// checkFormat rejects a bad --format and the flags it rules out.
+func checkFormat(o *options) error {
+	switch o.format {
+	case "text", "mermaid", "html":
+	default:
+		return usageErrorf("replay", "invalid value %q for --format: want text, mermaid or html", o.format)
+	}
+	switch {
+	case o.format != "text" && o.json:
+		return usageErrorf("replay", "--json cannot be used with --format %s: a diagram is its own format", o.format)
+	case o.set["out"] && o.format != "html":
+		return usageErrorf("replay", "--out is for --format html (the page's file); --format %s prints to standard output", o.format)
+	}
+	return nil
+}
+
+// replaySeed replays o.seed of o.cfg in o.format; rep, when set, is the
+// reproducer being replayed.
+func (x *invocation) replaySeed(o *options, rep *reproducerCheck) error {
+	if o.format == "text" {
+		return x.runSeed(o, rep)
+	}
+	title := fmt.Sprintf("seed %d", o.seed)
+	if rep != nil {
+		title = rep.File
+	}
+	return x.draw(o, rep, title, seedLine(o.seed, o.cfg), replayLine(o.seed, o.cfg), func(opts scenarios.Options) (scenarios.Result, error) {
+		return scenarios.Run(o.cfg, o.seed, opts)
+	})
+}
+
+// draw runs what run says and writes it as a diagram (--format mermaid or
+// html). A page written to --out is followed by the usual report.
+func (x *invocation) draw(o *options, rep *reproducerCheck, title, config, again string, run func(scenarios.Options) (scenarios.Result, error)) error {
+	dr := &scenarios.Drawing{}
+	opts := scenarios.Options{Draw: dr}
+	if o.out != "" && o.trace {
+		opts.Trace = x.stdout
+	}
+	res, err := run(opts)
+	var te *scenarios.TraceError
+	switch {
+	case errors.As(err, &te):
+		return inputErrorf("%v", err)
+	case err != nil:
+		return configError("replay", err)
+	}
+	d := dr.Diagram()
+	d.Title, d.Caption = title, append(d.Caption, config, "replay: "+again)
+	switch {
+	case o.format == "mermaid":
+		err = diagram.Mermaid(x.stdout, d)
+	case o.out == "":
+		err = diagram.HTML(x.stdout, d)
+	default:
+		err = writeDiagram(o.out, d)
+	}
+	if err != nil {
+		return err
+	}
+	if o.out != "" {
+		if rep != nil {
+			rep.compare(&res)
+		}
+		writeRunText(x.stdout, o.cfg, &res, nil, rep, again)
+		fmt.Fprintf(x.stdout, "%-14s %s (open it in a browser)\n", "diagram:", o.out)
+	}
+	if res.Failed() {
+		return errFound
+	}
+	return nil
+}
+
+// writeDiagram writes d's HTML page to path.
+func writeDiagram(path string, d *diagram.Diagram) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return inputErrorf("cannot write the diagram: %v", err)
+	}
+	if err := diagram.HTML(f, d); err != nil {
+		f.Close()
+		return inputErrorf("cannot write the diagram %s: %v", path, err)
+	}
+	return f.Close()
 }

@@ -1,0 +1,140 @@
+package campaign
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/paxsim/paxsim/protocol"
+	"github.com/paxsim/paxsim/scenarios"
+)
+
+// folderCampaign runs a small campaign of c into a temporary --out and
+// returns its summary.
+func folderCampaign(t *testing.T, c scenarios.Config, seeds uint64) Summary {
+	t.Helper()
+	s, err := Run(context.Background(), Options{Config: c, Seeds: seeds, Workers: 2, OutDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Groups) == 0 {
+		t.Fatalf("%d seeds of %s %s found no failure", seeds, c.Protocol, c.Variant)
+	}
+	return s
+}
+
+// readFolder reads a failure folder's files by name.
+func readFolder(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatalf("the group's folder: %v", err)
+	}
+	files := map[string]string{}
+	for _, e := range entries {
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[e.Name()] = string(data)
+	}
+	return files
+}
+
+// checkFolder checks what every failure folder holds: the reproducers,
+// the configuration, the readable trace, the diagram, seeds and summary.
+func checkFolder(t *testing.T, g Group, c scenarios.Config) map[string]string {
+	t.Helper()
+	files := readFolder(t, g.Dir)
+	for _, name := range []string{configFile, readableTraceFile, diagramFile, "seeds.txt", "summary.json", fmt.Sprintf("seed-%d.json", g.Seeds[0])} {
+		if files[name] == "" {
+			t.Errorf("%s: no %s (files: %v)", g.Signature, name, sortedNames(files))
+		}
+	}
+	var cfg scenarios.Config
+	if err := json.Unmarshal([]byte(files[configFile]), &cfg); err != nil || cfg.Variant != c.Variant || cfg.Protocol != c.Protocol {
+		t.Errorf("%s: config.json %q (%v): want the run's config", g.Signature, files[configFile], err)
+	}
+	trace := files[readableTraceFile]
+	if !strings.Contains(trace, "\nt=") || !strings.Contains(trace, g.Property+" violated") {
+		t.Errorf("%s: trace.txt lacks the events or the violation:\n%s", g.Signature, trace)
+	}
+	page := files[diagramFile]
+	for _, want := range []string{"<svg", "replica 1", g.Property + " violated", "paxsim replay "} {
+		if !strings.Contains(page, want) {
+			t.Errorf("%s: diagram.html lacks %q", g.Signature, want)
+		}
+	}
+	return files
+}
+
+func sortedNames(files map[string]string) []string {
+	names := make([]string, 0, len(files))
+	for name := range files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func TestFailureFoldersHoldEverythingToReadAFailure(t *testing.T) {
+	c := faulty()
+	c.Variant = protocol.IgnorePromisedValues.Name
+	s := folderCampaign(t, c, 60)
+	for _, g := range s.Groups {
+		files := checkFolder(t, g, c)
+		if files["shrunk.trace"] == "" || files[fmt.Sprintf("seed-%d.trace", g.Seeds[0])] == "" {
+			t.Errorf("%s: no decision traces", g.Signature)
+		}
+		if !strings.Contains(files[readableTraceFile], "the readable trace of shrunk.trace") {
+			t.Errorf("%s: trace.txt is not the shrunk trace's replay:\n%s", g.Signature, files[readableTraceFile])
+		}
+		if _, ok := files[linearizabilityFile]; ok {
+			t.Errorf("%s: a linearizability page for a linearizable history", g.Signature)
+		}
+	}
+}
+
+func TestLinearizabilityFailureFolderHasPorcupinesPage(t *testing.T) {
+	c := scenarios.Default()
+	c.Variant = protocol.ReplyOwnValue.Name
+	s := folderCampaign(t, c, 30)
+	g := s.Groups[0]
+	files := checkFolder(t, g, c)
+	page := files[linearizabilityFile]
+	if !strings.Contains(page, "<html") {
+		t.Fatalf("%s: no porcupine page (files: %v)", g.Signature, sortedNames(files))
+	}
+	if !strings.Contains(files[diagramFile], "answers ") {
+		t.Errorf("%s: the diagram shows no answer to a client", g.Signature)
+	}
+	// A group read back from its files (merge) has no page in memory:
+	// writeGroup makes it again from the reproducer.
+	os.Remove(filepath.Join(g.Dir, linearizabilityFile))
+	g.history = nil
+	if err := writeGroup(filepath.Dir(g.Dir), &g); err != nil {
+		t.Fatal(err)
+	}
+	if again := readFolder(t, g.Dir)[linearizabilityFile]; !strings.Contains(again, "<html") {
+		t.Errorf("writeGroup did not make the linearizability page again")
+	}
+}
+
+func TestMultiPaxosFailureFolderDrawsTheSeed(t *testing.T) {
+	c := scenarios.Default()
+	c.Protocol, c.Variant = scenarios.MultiPaxos, "no-dedup"
+	s := folderCampaign(t, c, 6)
+	g := s.Groups[0]
+	files := checkFolder(t, g, c)
+	if !strings.Contains(files[readableTraceFile], fmt.Sprintf("the readable trace of seed %d", g.Seeds[0])) {
+		t.Errorf("%s: trace.txt is not the seed's run:\n%.300s", g.Signature, files[readableTraceFile])
+	}
+	if !strings.Contains(files[diagramFile], "operator") {
+		t.Errorf("%s: the diagram has no operator lane", g.Signature)
+	}
+}
