@@ -50,6 +50,17 @@ type CheckConfig struct {
 	// early check catches first goes on to break it. A panic always ends
 	// it.
 	Properties []checker.Property
+
+	// Multi-Paxos only (Config.Protocol multipaxos; check_multipaxos.go
+	// says what its search covers). Commands is how many client commands
+	// are in flight from the start, one per client (0 means 2); with
+	// Reconfig the last one reconfigures the cluster to these members.
+	// Alpha is Lamport's window (0 means 2). Ticks lets the leaders' tick
+	// timer fire (heartbeats and retransmissions).
+	Commands int
+	Reconfig []sim.NodeID
+	Alpha    int
+	Ticks    bool
 }
 
 // DefaultCheck is what a bare `paxsim check` explores: three replicas, two
@@ -68,7 +79,26 @@ func (c CheckConfig) Validate() error {
 }
 
 func (c CheckConfig) build() (sim.Config, error) {
-	sc, _, err := c.Config.build()
+	var sc sim.Config
+	var err error
+	if c.Config.Protocol == MultiPaxos {
+		var s mpSetupCheck
+		s, err = c.buildMPCheck()
+		sc = s.sc
+	} else {
+		sc, _, err = c.Config.build()
+		switch {
+		case err != nil:
+		case c.Commands != 0:
+			err = bad("commands", "is for --protocol multipaxos (single-decree clients are --proposers)")
+		case len(c.Reconfig) > 0:
+			err = bad("reconfig", "is for --protocol multipaxos")
+		case c.Alpha != 0:
+			err = bad("alpha", "is for --protocol multipaxos")
+		case c.Ticks:
+			err = bad("ticks", "is for --protocol multipaxos")
+		}
+	}
 	if err != nil {
 		return sc, err
 	}
@@ -97,58 +127,56 @@ func (c CheckConfig) build() (sim.Config, error) {
 	return sc, nil
 }
 
-// CheckModel is the real protocol code as an explore.Model: a state is a
-// Choice world with its safety checker, a step one of the world's enabled
-// actions (deliver a message, which for the replica a client asked is the
-// client's proposal; fire a timer; drop or duplicate a message; crash or
-// restart a replica), and the invariant every property the checker judges
-// at each observation: agreement, validity, learner integrity and the
-// early checks. A panic in protocol code is a violation too.
+// CheckModel is the real single-decree protocol code as an
+// explore.Model: a state is a Choice world with its safety checker, a step
+// one of the world's enabled actions (deliver a message, which for the
+// replica a client asked is the client's proposal; fire a timer; drop or
+// duplicate a message; crash or restart a replica), and the invariant
+// every property the checker judges at each observation: agreement,
+// validity, learner integrity and the early checks. A panic in protocol
+// code is a violation too.
 type CheckModel struct {
-	cfg     CheckConfig
-	sc      sim.Config
-	factory nodeFactory
-	perms   []*[64]uint8 // the symmetry group, the identity (nil) first
-	scratch sync.Pool    // *CheckState, live, for Next
-
-	// Full keeps every state the explorer holds as a whole copy of its
-	// world and checker, instead of a compact snapshot whose parts are
-	// stored once each, keyed by fingerprint: what an exact search needs,
-	// at tens of times the memory.
-	Full bool
-
-	pool     *sim.SnapshotPool[protocol.Msg, protocol.Durable, checker.Observation]
-	safeties sim.Interner[*checker.Safety] // immutable: shared by the states restored
+	worldModel[protocol.Msg, protocol.Durable, *checker.Safety]
 }
 
-// CheckState is one state of a CheckModel: live (a world and its checker,
-// as Next emits them) or compact (a snapshot and the index of its
-// checker's state, as the explorer keeps them).
-type CheckState struct {
-	world   *paxosWorld
-	safety  *checker.Safety
-	observe sim.Observer[checker.Observation]
-	// A live state shares its parent's checker until an observation
-	// changes it (copy on write): most steps observe nothing.
-	owned   bool
-	own     *checker.Safety // memory for the state's own copy
-	safeKey fingerprint.Key // the checker's fingerprint, when safeOK
-	safeOK  bool
-
-	snap    sim.Snapshot
-	safeRef uint32
-	panic   string
-}
+// CheckState is one state of a CheckModel.
+type CheckState = worldState[protocol.Msg, protocol.Durable, *checker.Safety]
 
 // NewCheckModel builds the model of c; a bad c returns a *ConfigError.
 func NewCheckModel(c CheckConfig) (*CheckModel, error) {
+	if c.Config.Protocol == MultiPaxos {
+		return nil, bad("protocol", "NewCheckModel is single-decree Paxos; NewMPCheckModel explores multipaxos")
+	}
 	sc, err := c.build()
 	if err != nil {
 		return nil, err
 	}
 	_, variant, _ := c.Config.build()
-	m := &CheckModel{cfg: c, sc: sc, factory: protocol.NewNodes(c.Config.Nodes, protocolConfig(variant, sc.Network.Delay))}
-	m.perms = symmetryGroup(c.Config.Nodes, c.Config.Proposers)
+	m := &CheckModel{}
+	m.worldModel = worldModel[protocol.Msg, protocol.Durable, *checker.Safety]{
+		sc:      sc,
+		factory: protocol.NewNodes(c.Config.Nodes, protocolConfig(variant, sc.Network.Delay)),
+		perms:   symmetryGroup(c.Config.Nodes, c.Config.Proposers),
+		props:   c.Properties,
+		start: func(w *sim.World[protocol.Msg, protocol.Durable, checker.Observation]) *checker.Safety {
+			safety := checker.NewSafety(c.Config.Nodes)
+			for cl := 1; cl <= c.Config.Proposers; cl++ {
+				safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: cl, Value: checker.Value(cl)})
+				w.Request(0, sim.NodeID(cl), protocol.Msg{Type: protocol.Request, Client: int32(cl), Value: checker.Value(cl)})
+			}
+			return safety
+		},
+		enabled: func(a sim.Action[protocol.Msg]) bool {
+			switch a.Kind {
+			case sim.ActTimer:
+				return !c.NoTimers
+			case sim.ActRestart:
+				return !c.NoRestarts
+			}
+			return true
+		},
+		beyond: func(d protocol.Durable) bool { return int(d.Round) > c.MaxBallot },
+	}
 	return m, nil
 }
 
@@ -195,42 +223,99 @@ func permute(xs []uint8, k int, fn func([]uint8)) {
 	}
 }
 
-// SymmetryGroupSize is the number of renamings symmetry reduction tries.
-func (m *CheckModel) SymmetryGroupSize() int { return len(m.perms) }
+// Safety returns the checker of state s, with what it saw on the way.
+func (m *CheckModel) Safety(s *CheckState) *checker.Safety { return m.Judge(s) }
 
-func (m *CheckModel) newState() *CheckState {
-	st := &CheckState{}
+// judge is the checker state a model keeps with every world: what was
+// accepted, chosen and applied on the way to a state, which the replicas'
+// state no longer shows, decides the verdicts after it. *checker.Safety
+// is one; the Multi-Paxos model pairs it with a checker.LogChecker.
+type judge[J any] interface {
+	CloneInto(dst J) J
+	Fingerprint(h *fingerprint.Hasher)
+	Observe(node int, o checker.Observation)
+	Violation() *checker.Violation
+	Violations() []checker.Violation
+}
+
+// worldModel is the engine both models of protocol code run on (the
+// single-decree CheckModel and the Multi-Paxos MPCheckModel), an
+// explore.Model over Choice worlds of message type M and durable state D
+// judged by J. The protocol's part is four functions: start (the initial
+// world's client requests, and a fresh judge that knows them), enabled
+// (which of a world's actions the bounds allow), beyond (a durable state
+// past the ballot bound) and the node factory.
+type worldModel[M sim.Message, D any, J judge[J]] struct {
+	sc      sim.Config
+	factory sim.NewNode[M, D, checker.Observation]
+	perms   []*[64]uint8       // the symmetry group, the identity (nil) first
+	props   []checker.Property // the properties whose violation ends the search; nil for all
+	start   func(w *sim.World[M, D, checker.Observation]) J
+	enabled func(a sim.Action[M]) bool
+	beyond  func(d D) bool
+	scratch sync.Pool // *scratch[M, D, J], live, for Next
+
+	// Full keeps every state the explorer holds as a whole copy of its
+	// world and checker, instead of a compact snapshot whose parts are
+	// stored once each, keyed by fingerprint: what an exact search needs,
+	// at tens of times the memory.
+	Full bool
+
+	pool   *sim.SnapshotPool[M, D, checker.Observation]
+	judges sim.Interner[J] // immutable: shared by the states restored
+}
+
+// worldState is one state of a worldModel: live (a world and its checker,
+// as Next emits them) or compact (a snapshot and the index of its
+// checker's state, as the explorer keeps them).
+type worldState[M sim.Message, D any, J judge[J]] struct {
+	world   *sim.World[M, D, checker.Observation]
+	judge   J
+	observe sim.Observer[checker.Observation]
+	// A live state shares its parent's checker until an observation
+	// changes it (copy on write): most steps observe nothing.
+	owned    bool
+	own      J // memory for the state's own copy
+	judgeKey fingerprint.Key
+	judgeOK  bool // judgeKey is the checker's fingerprint
+
+	snap     sim.Snapshot
+	judgeRef uint32
+	panic    string
+}
+
+// SymmetryGroupSize is the number of renamings symmetry reduction tries.
+func (m *worldModel[M, D, J]) SymmetryGroupSize() int { return len(m.perms) }
+
+func (m *worldModel[M, D, J]) newState() *worldState[M, D, J] {
+	st := &worldState[M, D, J]{}
 	st.observe = func(node sim.NodeID, o checker.Observation) {
 		if !st.owned {
-			st.own = st.safety.CloneInto(st.own)
-			st.safety, st.owned = st.own, true
+			st.own = st.judge.CloneInto(st.own)
+			st.judge, st.owned = st.own, true
 		}
-		st.safeOK = false
-		st.safety.Observe(int(node), o)
+		st.judgeOK = false
+		st.judge.Observe(int(node), o)
 	}
 	return st
 }
 
 // Init implements explore.Model: every replica booted, every client's
 // request in flight to its replica.
-func (m *CheckModel) Init() []*CheckState {
+func (m *worldModel[M, D, J]) Init() []*worldState[M, D, J] {
 	st := m.newState()
-	st.safety, st.owned = checker.NewSafety(m.cfg.Config.Nodes), true
 	w, err := sim.New(m.sc, zeroDecider{}, m.factory, st.observe)
 	if err != nil {
-		panic(err) // validated in NewCheckModel
+		panic(err) // validated when the model was built
 	}
 	st.world = w
 	w.Fingerprinted()
-	for c := 1; c <= m.cfg.Config.Proposers; c++ {
-		st.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: c, Value: checker.Value(c)})
-		w.Request(0, sim.NodeID(c), protocol.Msg{Type: protocol.Request, Client: int32(c), Value: checker.Value(c)})
-	}
+	st.judge, st.owned = m.start(w), true
 	m.guard(st, func() { w.Actions() }) // boot: every replica starts
 	if m.pool == nil {
 		m.pool = sim.NewSnapshotPool(w)
 	}
-	return []*CheckState{st}
+	return []*worldState[M, D, J]{st}
 }
 
 // zeroDecider answers every draw a node makes with 0: in a Choice world
@@ -241,34 +326,23 @@ type zeroDecider struct{}
 func (zeroDecider) Intn(sim.Decision, int) int        { return 0 }
 func (zeroDecider) Chance(sim.Decision, float64) bool { return false }
 
-// enabled filters the world's actions by the kinds switched off.
-func (m *CheckModel) enabled(a sim.Action[protocol.Msg]) bool {
-	switch a.Kind {
-	case sim.ActTimer:
-		return !m.cfg.NoTimers
-	case sim.ActRestart:
-		return !m.cfg.NoRestarts
-	}
-	return true
-}
-
 // scratch is what one call of Next works in: the parent, live, and the
 // successor being built.
-type scratch struct {
-	parent, next *CheckState
-	acts         []sim.Action[protocol.Msg]
+type scratch[M sim.Message, D any, J judge[J]] struct {
+	parent, next *worldState[M, D, J]
+	acts         []sim.Action[M]
 }
 
 // successors calls fn for every enabled action of s within the bounds,
 // with the successor it leads to, built in a scratch state valid until fn
 // returns.
-func (m *CheckModel) successors(s *CheckState, fn func(a sim.Action[protocol.Msg], next *CheckState)) {
+func (m *worldModel[M, D, J]) successors(s *worldState[M, D, J], fn func(a sim.Action[M], next *worldState[M, D, J])) {
 	if s.panic != "" {
 		return
 	}
-	sc, _ := m.scratch.Get().(*scratch)
+	sc, _ := m.scratch.Get().(*scratch[M, D, J])
 	if sc == nil {
-		sc = &scratch{parent: m.newState(), next: m.newState()}
+		sc = &scratch[M, D, J]{parent: m.newState(), next: m.newState()}
 	}
 	parent := m.live(s, sc.parent)
 	sc.acts = append(sc.acts[:0], parent.world.Actions()...)
@@ -287,45 +361,45 @@ func (m *CheckModel) successors(s *CheckState, fn func(a sim.Action[protocol.Msg
 }
 
 // Next implements explore.Model.
-func (m *CheckModel) Next(s *CheckState, emit func(*CheckState)) {
-	m.successors(s, func(_ sim.Action[protocol.Msg], next *CheckState) { emit(next) })
+func (m *worldModel[M, D, J]) Next(s *worldState[M, D, J], emit func(*worldState[M, D, J])) {
+	m.successors(s, func(_ sim.Action[M], next *worldState[M, D, J]) { emit(next) })
 }
 
 // live returns s as a live state: s itself, or s restored into into.
-func (m *CheckModel) live(s, into *CheckState) *CheckState {
+func (m *worldModel[M, D, J]) live(s, into *worldState[M, D, J]) *worldState[M, D, J] {
 	if s.world != nil {
 		return s
 	}
 	into.world = m.pool.Restore(into.world, s.snap, into.observe)
-	into.safety, into.owned = m.safeties.Get(s.safeRef), false
-	into.safeKey, into.safeOK = s.safeKey, true
+	into.judge, into.owned = m.judges.Get(s.judgeRef), false
+	into.judgeKey, into.judgeOK = s.judgeKey, true
 	into.panic = s.panic
 	return into
 }
 
 // copyInto makes dst a live copy of src, sharing src's checker until dst
 // observes something.
-func (m *CheckModel) copyInto(dst, src *CheckState) {
+func (m *worldModel[M, D, J]) copyInto(dst, src *worldState[M, D, J]) {
 	dst.world = src.world.CloneInto(dst.world, dst.observe)
-	dst.safety, dst.owned = src.safety, false
-	dst.safeKey, dst.safeOK = src.safeKey, src.safeOK
+	dst.judge, dst.owned = src.judge, false
+	dst.judgeKey, dst.judgeOK = src.judgeKey, src.judgeOK
 	dst.panic = src.panic
 }
 
-// safetyKey is the fingerprint of st's checker, computed once.
-func (m *CheckModel) safetyKey(st *CheckState) fingerprint.Key {
-	if !st.safeOK {
+// judgeFingerprint is the fingerprint of st's checker, computed once.
+func (m *worldModel[M, D, J]) judgeFingerprint(st *worldState[M, D, J]) fingerprint.Key {
+	if !st.judgeOK {
 		var h fingerprint.Hasher
 		h.Reset()
-		st.safety.Fingerprint(&h)
-		st.safeKey, st.safeOK = h.Sum(), true
+		st.judge.Fingerprint(&h)
+		st.judgeKey, st.judgeOK = h.Sum(), true
 	}
-	return st.safeKey
+	return st.judgeKey
 }
 
 // guard runs fn, turning a panic in protocol code into the state's
 // violation.
-func (m *CheckModel) guard(st *CheckState, fn func()) {
+func (m *worldModel[M, D, J]) guard(st *worldState[M, D, J], fn func()) {
 	defer func() {
 		if p := recover(); p != nil {
 			st.panic = fmt.Sprintf("%s: panic while running %s: %v", PanicProperty, st.world.Current(), p)
@@ -334,13 +408,14 @@ func (m *CheckModel) guard(st *CheckState, fn func()) {
 	fn()
 }
 
-// outOfBounds reports a state past the ballot bound.
-func (m *CheckModel) outOfBounds(st *CheckState) bool {
+// outOfBounds reports a state past the ballot bound: a replica whose
+// durable state holds a ballot of a round above it.
+func (m *worldModel[M, D, J]) outOfBounds(st *worldState[M, D, J]) bool {
 	if st.panic != "" {
 		return false
 	}
-	for id := 1; id <= m.cfg.Config.Nodes; id++ {
-		if int(st.world.Durable(sim.NodeID(id)).Round) > m.cfg.MaxBallot {
+	for id := 1; id <= m.sc.Nodes; id++ {
+		if m.beyond(st.world.Durable(sim.NodeID(id))) {
 			return true
 		}
 	}
@@ -349,30 +424,34 @@ func (m *CheckModel) outOfBounds(st *CheckState) bool {
 
 // Retain implements explore.Retainer: a compact copy of a live state (or
 // a whole one, with Full).
-func (m *CheckModel) Retain(s *CheckState) *CheckState {
+func (m *worldModel[M, D, J]) Retain(s *worldState[M, D, J]) *worldState[M, D, J] {
 	if m.Full {
 		st := m.newState()
 		m.copyInto(st, s)
-		st.safety, st.owned = s.safety.CloneInto(nil), true
+		var fresh J
+		st.judge, st.owned = s.judge.CloneInto(fresh), true
 		return st
 	}
-	st := &CheckState{panic: s.panic}
+	st := &worldState[M, D, J]{panic: s.panic}
 	st.snap = m.pool.Snapshot(s.world, nil)
-	st.safeKey, st.safeOK = m.safetyKey(s), true
-	st.safeRef = m.safeties.Intern(st.safeKey, func() *checker.Safety { return s.safety.CloneInto(nil) })
+	st.judgeKey, st.judgeOK = m.judgeFingerprint(s), true
+	st.judgeRef = m.judges.Intern(st.judgeKey, func() J {
+		var fresh J
+		return s.judge.CloneInto(fresh)
+	})
 	return st
 }
 
-// Safety returns the checker of state s, with what it saw on the way.
-func (m *CheckModel) Safety(s *CheckState) *checker.Safety {
+// Judge returns the checker of state s, with what it saw on the way.
+func (m *worldModel[M, D, J]) Judge(s *worldState[M, D, J]) J {
 	if s.world != nil {
-		return s.safety
+		return s.judge
 	}
-	return m.safeties.Get(s.safeRef)
+	return m.judges.Get(s.judgeRef)
 }
 
 // Check implements explore.Model.
-func (m *CheckModel) Check(s *CheckState) string {
+func (m *worldModel[M, D, J]) Check(s *worldState[M, D, J]) string {
 	if s.panic != "" {
 		return s.panic
 	}
@@ -388,14 +467,19 @@ func (m *CheckModel) Check(s *CheckState) string {
 
 // violation returns the first violation of s among the properties
 // checked, or nil.
-func (m *CheckModel) violation(s *CheckState) *checker.Violation {
-	c := m.Safety(s)
-	if len(m.cfg.Properties) == 0 {
-		return c.Violation()
+func (m *worldModel[M, D, J]) violation(s *worldState[M, D, J]) *checker.Violation {
+	return firstOf(m.Judge(s), m.props)
+}
+
+// firstOf returns j's first violation of one of props (of any property,
+// when props is empty), or nil.
+func firstOf[J judge[J]](j J, props []checker.Property) *checker.Violation {
+	if len(props) == 0 {
+		return j.Violation()
 	}
-	all := c.Violations()
+	all := j.Violations()
 	for i := range all {
-		if slices.Contains(m.cfg.Properties, all[i].Property) {
+		if slices.Contains(props, all[i].Property) {
 			return &all[i]
 		}
 	}
@@ -405,7 +489,7 @@ func (m *CheckModel) violation(s *CheckState) *checker.Violation {
 // Fingerprint implements explore.Model: the world (nodes, durable state,
 // network, timers) and the checker's state. With symmetry it writes the
 // renaming of the state whose fingerprint is least among the group's.
-func (m *CheckModel) Fingerprint(h *fingerprint.Hasher, s *CheckState, symmetry bool) {
+func (m *worldModel[M, D, J]) Fingerprint(h *fingerprint.Hasher, s *worldState[M, D, J], symmetry bool) {
 	sc := s
 	if s.world == nil {
 		sc = m.live(s, m.newState())
@@ -428,18 +512,18 @@ func (m *CheckModel) Fingerprint(h *fingerprint.Hasher, s *CheckState, symmetry 
 	m.write(h, sc)
 }
 
-func (m *CheckModel) write(h *fingerprint.Hasher, s *CheckState) {
+func (m *worldModel[M, D, J]) write(h *fingerprint.Hasher, s *worldState[M, D, J]) {
 	s.world.Fingerprint(h)
 	switch {
 	case h.Exact():
-		s.safety.Fingerprint(h)
+		s.judge.Fingerprint(h)
 	case h.Renaming() == nil:
-		h.Key(m.safetyKey(s))
+		h.Key(m.judgeFingerprint(s))
 	default: // the form of the cached key, under the renaming
 		var sub fingerprint.Hasher
 		sub.Reset()
 		sub.SetRenaming(h.Renaming())
-		s.safety.Fingerprint(&sub)
+		s.judge.Fingerprint(&sub)
 		h.Key(sub.Sum())
 	}
 	h.Bool(s.panic != "")
@@ -447,9 +531,9 @@ func (m *CheckModel) write(h *fingerprint.Hasher, s *CheckState) {
 
 // Label implements explore.Model: the i-th successor's step, as a
 // decision-trace line.
-func (m *CheckModel) Label(s *CheckState, i int) string {
+func (m *worldModel[M, D, J]) Label(s *worldState[M, D, J], i int) string {
 	k, label := 0, ""
-	m.successors(s, func(a sim.Action[protocol.Msg], _ *CheckState) {
+	m.successors(s, func(a sim.Action[M], _ *worldState[M, D, J]) {
 		if k == i {
 			label = a.String()
 		}
@@ -461,10 +545,23 @@ func (m *CheckModel) Label(s *CheckState, i int) string {
 	return label
 }
 
+// readViolation fills in what the last state of rep's counterexample,
+// last, broke: every property's first violation, and the property the
+// search was after (PanicProperty for a panic).
+func (m *worldModel[M, D, J]) readViolation(last *worldState[M, D, J], rep *CheckReport) {
+	rep.Violations = slices.Clone(m.Judge(last).Violations())
+	rep.Property = PanicProperty
+	if v := m.violation(last); v != nil {
+		rep.Property = v.Property
+	}
+}
+
 // CheckReport is the outcome of an exhaustive search of the protocol code.
 type CheckReport struct {
 	// Result's Path holds the model's compact states, which only the
-	// model that made them can read; Violations has what the last broke.
+	// model that made them can read (nil for Multi-Paxos, whose states
+	// are another model's: Labels has its path); Violations has what the
+	// last broke.
 	explore.Result[*CheckState]
 	// Violations are the first violation of each property in the bad
 	// state, in the order they happened.
@@ -473,8 +570,15 @@ type CheckReport struct {
 	// runs (a set network's repeated deliveries become duplications, a
 	// client request delivered again a client retry), or nil.
 	Trace *Trace
+	// Steps is the counterexample as steps, one a line: the trace's
+	// lines for single-decree Paxos; for Multi-Paxos, which has no
+	// decision traces, the scenario steps of checkMultiPaxos.
+	Steps []string
 	// Property is the property the counterexample breaks.
 	Property checker.Property
+	// Note says what the search cannot judge, for the report: a variant
+	// that breaks liveness only, say. "" when there is nothing to add.
+	Note string
 }
 
 // Check explores every state of c within its bounds and opts'. A violation
@@ -482,6 +586,9 @@ type CheckReport struct {
 // is replayed before it is returned: a trace that does not reproduce the
 // violation is an error.
 func Check(c CheckConfig, opts explore.Options) (CheckReport, error) {
+	if c.Config.Protocol == MultiPaxos {
+		return checkMultiPaxos(c, opts)
+	}
 	m, err := NewCheckModel(c)
 	if err != nil {
 		return CheckReport{}, err
@@ -492,14 +599,13 @@ func Check(c CheckConfig, opts explore.Options) (CheckReport, error) {
 	if err != nil || res.Verdict != explore.VerdictViolation {
 		return rep, err
 	}
-	last := res.Path[len(res.Path)-1]
-	rep.Violations = slices.Clone(m.Safety(last).Violations())
-	if v := m.violation(last); v != nil {
-		rep.Property = v.Property
-	} else {
-		rep.Property = PanicProperty
-	}
+	m.readViolation(res.Path[len(res.Path)-1], &rep)
 	rep.Trace, err = traceOfPath(c, res.Labels, rep.Property)
+	if rep.Trace != nil {
+		for _, l := range rep.Trace.Lines {
+			rep.Steps = append(rep.Steps, l.Text)
+		}
+	}
 	return rep, err
 }
 
