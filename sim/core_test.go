@@ -64,3 +64,27 @@ func TestKeepFaultyMustLeaveAMajority(t *testing.T) {
 		}
 	}
 }
+
+// TestHealShrinksStretchedTimers: a timer set while its node ran slow
+// shrinks back at the heal, instead of firing long after it (a slowed
+// replica's timer could otherwise outlast the liveness phase).
+func TestHealShrinksStretchedTimers(t *testing.T) {
+	cfg := pingConfig(t, 3, 2, "slow:2x8@5")
+	cfg.HealAt = 100
+	log := &toyLog{}
+	w := newToyWorld(t, cfg, NewRandom(1), pingOpts(50), log)
+	runUntil(w, 400)
+	fires := times(log.filter(func(e toyEntry) bool { return e.Node == 2 && e.Kind == obsFire }))
+	after := Time(-1)
+	for _, f := range fires {
+		if f > 100 {
+			after = f
+			break
+		}
+	}
+	// Armed at 50 for 50 ticks, stretched to 400: due at 450. At the heal
+	// (t=100), 350 are left, 43 at normal speed: it fires at 143.
+	if after != 143 {
+		t.Errorf("node 2's first timer after the heal fired at %d, want 143 (fires %v)", after, fires)
+	}
+}

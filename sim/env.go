@@ -44,7 +44,8 @@ func (e *Env[M, D, O]) SetTimer(tag TimerTag, after Time) {
 		s.after[tag] = after
 		return
 	}
-	e.w.schedule(event[M]{at: e.w.now + after*s.slowFactor, kind: EventTimer, to: e.id, tag: tag, gen: s.timerGen[tag]})
+	s.timerAt[tag], s.timerSet[tag] = e.w.now+after*s.slowFactor, s.timerGen[tag]
+	e.w.schedule(event[M]{at: s.timerAt[tag], kind: EventTimer, to: e.id, tag: tag, gen: s.timerGen[tag]})
 }
 
 // CancelTimer disarms timer tag, if it is pending.

@@ -75,6 +75,11 @@ type slot[M Message, D, O any] struct {
 	slowGen     uint32
 	armed       uint32             // choice mode: the armed timers
 	after       [maxTimerTags]Time // choice mode: each armed timer's duration
+	// Timed mode: when each timer was last set to fire, and its
+	// generation then (it is pending while timerGen still says so), so
+	// that a slow node's stretched timers shrink back when it recovers.
+	timerAt  [maxTimerTags]Time
+	timerSet [maxTimerTags]uint32
 	// The fingerprints of node and durable, once computed (snapshot.go);
 	// anything that runs the node or persists clears fpOK.
 	fpOK    bool
@@ -289,6 +294,7 @@ func (w *World[M, D, O]) run(e event[M]) bool {
 		if s.slowGen != e.gen {
 			return false
 		}
+		w.retime(e.to, s.slowFactor)
 		s.slowFactor, s.pausedUntil = 1, 0
 		w.eligibleGen++
 		w.record(EventSlowEnd, e.to, e.to, 0)
@@ -596,6 +602,7 @@ func (w *World[M, D, O]) healAll() {
 	}
 	for id := 1; id <= w.cfg.Nodes; id++ {
 		s := &w.slots[id]
+		w.retime(NodeID(id), s.slowFactor)
 		s.slowGen++
 		s.slowFactor, s.pausedUntil = 1, 0
 	}
@@ -607,6 +614,26 @@ func (w *World[M, D, O]) healAll() {
 			w.record(EventRestart, id, id, 0)
 			w.restart(id)
 		}
+	}
+}
+
+// retime shrinks node id's pending timers, set while it ran factor times
+// slower, back to normal speed: what is left of each runs factor times
+// faster from now. A node that recovers (or heals) keeps no timer stretched
+// past its slowness.
+func (w *World[M, D, O]) retime(id NodeID, factor Time) {
+	if factor <= 1 || w.cfg.Mode != Timed {
+		return
+	}
+	s := &w.slots[id]
+	for tag := range s.timerAt {
+		if s.timerSet[tag] != s.timerGen[tag] || s.timerAt[tag] <= w.now {
+			continue // fired, cancelled, lost in a crash, or due now anyway
+		}
+		s.timerGen[tag]++
+		s.timerSet[tag] = s.timerGen[tag]
+		s.timerAt[tag] = w.now + max((s.timerAt[tag]-w.now)/factor, 1)
+		w.schedule(event[M]{at: s.timerAt[tag], kind: EventTimer, to: id, tag: TimerTag(tag), gen: s.timerGen[tag]})
 	}
 }
 

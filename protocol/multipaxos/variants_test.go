@@ -51,7 +51,7 @@ var pinned = map[string][]int{
 	mp.CommitIndexOnly.Name:     {50, 59},
 	mp.LeaderSkipsRecovery.Name: {5, 10},
 	mp.NoDedup.Name:             {1, 3},
-	mp.NoGapFill.Name:           {16, 46},
+	mp.NoGapFill.Name:           {16, 12},
 	mp.NoOverwrite.Name:         {5, 11},
 	mp.NoView.Name:              {49, 66},
 	mp.NoRestamp.Name:           {1},
