@@ -54,9 +54,17 @@ import (
 
 // Multi-Paxos check defaults.
 const (
-	defaultCheckCommands = 2
-	defaultCheckAlpha    = 2
-	maxCheckCommands     = 8
+	// MPCheckCommands is how many client commands a check has in flight
+	// when CheckConfig.Commands is 0.
+	MPCheckCommands = 2
+	// MPCheckDepth is the CLI's depth bound for Multi-Paxos: every path of
+	// up to 13 steps, which holds each safety variant's shortest
+	// counterexample at the default bounds (the deepest, no-view's, ends
+	// at depth 14).
+	MPCheckDepth = 14
+
+	defaultCheckAlpha = 2
+	maxCheckCommands  = 8
 )
 
 // mpJudge is the Multi-Paxos model's checker state: both checkers a
@@ -171,7 +179,7 @@ func (c CheckConfig) buildMPCheck() (mpSetupCheck, error) {
 	s.cfg = mp.Config{Variant: v, Alpha: alpha}
 	commands := c.Commands
 	if commands == 0 {
-		commands = defaultCheckCommands
+		commands = MPCheckCommands
 	}
 	for _, id := range c.Reconfig {
 		if id < 1 || int(id) > c.Config.Nodes {

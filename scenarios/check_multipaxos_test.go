@@ -28,7 +28,7 @@ func withReconfig(c CheckConfig, members ...sim.NodeID) CheckConfig {
 }
 
 // mpDepth is the CLI's default depth bound for Multi-Paxos.
-const mpDepth = 14
+const mpDepth = MPCheckDepth
 
 // mpCase is a search with its pinned outcome: for a variant, the
 // shortest counterexample's depth and the states explored to find it;

@@ -23,7 +23,7 @@ import (
 
 var checkCmd = &command{
 	name:  "check",
-	usage: "[--model impl|spec] [--protocol paxos] [--nodes N] [--proposers P] [--variant NAME] [bounds] [--json]",
+	usage: "[--model impl|spec] [--protocol paxos|multipaxos] [--nodes N] [--proposers P | --commands N] [--variant NAME] [bounds] [--json]",
 	short: "explore every state of a small cluster (model checking)",
 	long: `Check explores every reachable state of a small model, breadth first, checks the
 safety properties in each, and reports the distinct states, the states
@@ -43,6 +43,25 @@ reordering and duplication in one state; a replica's messages to itself are
 local calls unless --network-self. The checker is the one campaigns use:
 agreement, validity, learner integrity and the early checks, at every step.
 
+--protocol multipaxos explores the Multi-Paxos replicas the same way, with
+both checkers its campaigns run (per-instance safety with each entry's view,
+log and state consistency, exactly-once). --commands N client commands (default
+2), client c putting key "a"+c-1 to replica c, are in flight from the start;
+--reconfig MEMBERS (e.g. 2 or 1+2) makes the last one a reconfiguration to
+those members. A set network's second delivery of a request is the client's
+retry. Every replica may campaign when its election timer fires: with
+--max-ballot 1 each campaigns at most once, in round 1, so 1.1 < 1.2 < 1.3 allow
+two leader changes. The commit and catch-up timers fire too; the leaders' tick
+(heartbeats, retransmissions) only with --ticks. Even one leader and two
+commands reach millions of states, so the search is bounded by depth as well:
+--max-depth defaults to 14 (every path of 13 steps), which reaches each safety
+variant's shortest counterexample. A counterexample is printed as scenario
+steps: the actions as above, "client C put KEY VALUE to N" (or "reconfig
+MEMBERS") for a request, "client C retry to N" for its retry, "dup" for a
+message delivered twice. Variants that break liveness only (no-overwrite,
+no-gap-fill) are beyond a safety search: the report says so; campaigns catch
+them.
+
 --model spec explores Lamport's abstract Paxos (Paxos.tla of the TLA+
 examples) with --acceptors, --values and --max-ballot (ballots 0..B), and
 counts as TLC does, so the numbers compare one for one with TLC's on the same
@@ -59,7 +78,7 @@ usage.`,
 		c := &o.check
 		*c = defaultCheckOptions()
 		fs.StringVar(&c.model, "model", c.model, "what to explore: `MODEL` impl (the protocol code) or spec (Paxos.tla)")
-		fs.StringVar(&c.cfg.Config.Protocol, "protocol", c.cfg.Config.Protocol, "impl: the protocol `NAME`: paxos")
+		fs.StringVar(&c.cfg.Config.Protocol, "protocol", c.cfg.Config.Protocol, "impl: the protocol `NAME`: paxos or multipaxos")
 		fs.StringVar(&c.variant, "variant", "", "a broken `VARIANT` to find: a protocol variant ('paxsim variants') for impl, ignore-votes for spec")
 		fs.Var(numValue[int]{&c.cfg.Config.Nodes}, "nodes", "impl: `N` replicas")
 		fs.Var(numValue[int]{&c.cfg.Config.Proposers}, "proposers", "impl: `P` replicas get a client proposal (client c asks replica c)")
@@ -72,6 +91,9 @@ usage.`,
 		fs.Var(numValue[int]{&c.cfg.Dups}, "dups", "impl, multiset network: at most `N` extra copies of sent messages")
 		fs.BoolVar(&c.cfg.NetworkSelf, "network-self", false, "impl: a replica's messages to itself go through the network (every interleaving, many more states)")
 		fs.StringVar(&c.properties, "properties", "", "impl: only a violation of these comma-separated `PROPS` ends the search (e.g. agreement)")
+		fs.Var(numValue[int]{&c.cfg.Commands}, "commands", "multipaxos: `N` client commands in flight from the start, one per client (0 means 2)")
+		fs.StringVar(&c.reconfig, "reconfig", "", "multipaxos: the last command reconfigures the cluster to `MEMBERS` (e.g. 2 or 1+2+3)")
+		fs.BoolVar(&c.cfg.Ticks, "ticks", false, "multipaxos: let the leaders' tick timer fire (heartbeats, retransmissions; nearly twice the states)")
 		fs.Var(numValue[int]{&c.acceptors}, "acceptors", "spec: `N` acceptors (1..7)")
 		fs.Var(numValue[int]{&c.values}, "values", "spec: `N` values (1..5)")
 		fs.StringVar(&c.strategy, "strategy", "bfs", "`ORDER` bfs (shortest counterexample, parallel) or dfs")
@@ -95,6 +117,7 @@ usage.`,
 // checkOptions are the check command's flags.
 type checkOptions struct {
 	model, variant, network, strategy, properties, out string
+	reconfig                                           string
 	cfg                                                scenarios.CheckConfig
 	maxBallot, acceptors, values, maxDepth, workers    int
 	maxStates                                          int64
@@ -142,6 +165,7 @@ type checkReport struct {
 	Violation   string   `json:"violation,omitempty"`
 	Property    string   `json:"property,omitempty"`
 	Steps       []string `json:"counterexample,omitempty"`
+	Note        string   `json:"note,omitempty"`
 	FinalState  string   `json:"final_state,omitempty"`
 	TraceFile   string   `json:"trace_file,omitempty"`
 }
@@ -191,7 +215,8 @@ func (x *invocation) check(o *options) error {
 
 // implOnly and specOnly are the flags that only one model takes.
 var (
-	implOnly = []string{"protocol", "nodes", "proposers", "network", "crashes", "no-restarts", "no-timers", "drops", "dups", "network-self", "properties"}
+	implOnly = []string{"protocol", "nodes", "proposers", "network", "crashes", "no-restarts", "no-timers", "drops", "dups", "network-self", "properties",
+		"commands", "reconfig", "ticks"}
 	specOnly = []string{"acceptors", "values"}
 )
 
@@ -203,6 +228,20 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 		}
 	}
 	cfg := c.cfg
+	mp := cfg.Config.Protocol == scenarios.MultiPaxos
+	if err := checkProtocolFlags(o, mp); err != nil {
+		return err
+	}
+	if mp {
+		if !o.set["max-depth"] {
+			opts.MaxDepth = scenarios.MPCheckDepth
+		}
+		members, err := parseMembers(c.reconfig)
+		if err != nil {
+			return usageErrorf("check", "invalid value for --reconfig: %v", err)
+		}
+		cfg.Reconfig = members
+	}
 	if o.set["nodes"] && !o.set["proposers"] && cfg.Config.Proposers > cfg.Config.Nodes && cfg.Config.Nodes >= 1 {
 		cfg.Config.Proposers = cfg.Config.Nodes
 	}
@@ -220,8 +259,8 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	if c.properties != "" {
 		for _, p := range strings.Split(c.properties, ",") {
 			p = strings.TrimSpace(p)
-			if !knownProperty(p) {
-				return usageErrorf("check", "invalid value for --properties: %q is not a property (known: %s)", p, strings.Join(propertyNames(), ", "))
+			if !knownProperty(p, mp) {
+				return usageErrorf("check", "invalid value for --properties: %q is not a property (known: %s)", p, strings.Join(propertyNames(mp), ", "))
 			}
 			cfg.Properties = append(cfg.Properties, checker.Property(p))
 		}
@@ -238,11 +277,12 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 		return fmt.Errorf("check: %v", err)
 	}
 	r := newCheckReport("impl", implConfig(cfg, c), &rep.Result, opts)
-	if rep.Trace != nil {
+	r.Note = rep.Note
+	if rep.Property != "" {
 		r.Property = string(rep.Property)
-		for _, l := range rep.Trace.Lines {
-			r.Steps = append(r.Steps, l.Text)
-		}
+		r.Steps = rep.Steps
+	}
+	if rep.Trace != nil {
 		if c.out != "" {
 			how := "a path"
 			if opts.Strategy == explore.BFS {
@@ -260,6 +300,19 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 
 // implConfig is the impl model's configuration as the report shows it.
 func implConfig(cfg scenarios.CheckConfig, c *checkOptions) map[string]any {
+	if cfg.Config.Protocol == scenarios.MultiPaxos {
+		commands := cfg.Commands
+		if commands == 0 {
+			commands = scenarios.MPCheckCommands
+		}
+		return map[string]any{
+			"protocol": cfg.Config.Protocol, "variant": cfg.Config.Variant,
+			"nodes": cfg.Config.Nodes, "commands": commands, "reconfig": c.reconfig,
+			"network": cfg.Network.String(), "max_ballot": cfg.MaxBallot,
+			"crashes": cfg.Crashes, "restarts": !cfg.NoRestarts, "timers": !cfg.NoTimers, "ticks": cfg.Ticks,
+			"drops": cfg.Drops, "dups": cfg.Dups, "properties": c.properties,
+		}
+	}
 	return map[string]any{
 		"protocol": cfg.Config.Protocol, "variant": cfg.Config.Variant,
 		"nodes": cfg.Config.Nodes, "proposers": cfg.Config.Proposers,
@@ -349,6 +402,8 @@ func writeCheckText(w io.Writer, r *checkReport) {
 	switch {
 	case r.Verdict == explore.VerdictOK && r.Complete:
 		verdict += " (every reachable state within the bounds is safe)"
+	case r.Verdict == explore.VerdictOK && r.Stop == explore.StopMaxDepth:
+		verdict += fmt.Sprintf(" (INCOMPLETE: --max-depth cut the search short; every state within depth %d is safe)", r.Depth)
 	case r.Verdict == explore.VerdictOK:
 		verdict += fmt.Sprintf(" (INCOMPLETE: --%s cut the search short)", r.Stop)
 	}
@@ -363,6 +418,9 @@ func writeCheckText(w io.Writer, r *checkReport) {
 	} else {
 		fmt.Fprintf(w, "%-11s 128-bit fingerprints, collision probability %.1e\n", "dedup:", r.Collision)
 	}
+	if r.Note != "" {
+		fmt.Fprintf(w, "%-11s %s\n", "note:", r.Note)
+	}
 	if r.Violation == "" {
 		return
 	}
@@ -371,9 +429,13 @@ func writeCheckText(w io.Writer, r *checkReport) {
 	if r.Strategy == "bfs" {
 		kind = "shortest counterexample"
 	}
-	if r.Model == "spec" {
+	cfg, _ := r.Config.(map[string]any)
+	switch {
+	case r.Model == "spec":
 		fmt.Fprintf(w, "%s (%d steps):\n", kind, len(r.Steps)-1)
-	} else {
+	case cfg["protocol"] == scenarios.MultiPaxos:
+		fmt.Fprintf(w, "%s (%d scenario steps):\n", kind, len(r.Steps))
+	default:
 		fmt.Fprintf(w, "%s (%d trace lines):\n", kind, len(r.Steps))
 	}
 	for _, s := range r.Steps {
@@ -384,7 +446,7 @@ func writeCheckText(w io.Writer, r *checkReport) {
 	}
 	if r.TraceFile != "" {
 		fmt.Fprintf(w, "%-11s %s (paxsim replay %s; paxsim scenario import %s)\n", "trace:", r.TraceFile, shellQuote(r.TraceFile), shellQuote(r.TraceFile))
-	} else if r.Model == "impl" {
+	} else if r.Model == "impl" && cfg["protocol"] != scenarios.MultiPaxos {
 		fmt.Fprintf(w, "%-11s add --out FILE to write it as a decision trace for paxsim replay\n", "trace:")
 	}
 }
@@ -396,6 +458,20 @@ func describeCheck(r *checkReport) string {
 		fmt.Fprintf(&b, "Paxos.tla, %v acceptors, %v values, ballots 0..%v, quorums: every majority", cfg["acceptors"], cfg["values"], cfg["max_ballot"])
 		if v, _ := cfg["variant"].(string); v != "" {
 			fmt.Fprintf(&b, ", variant %s", v)
+		}
+	} else if cfg["protocol"] == scenarios.MultiPaxos {
+		fmt.Fprintf(&b, "%v, %v nodes, %v commands", cfg["protocol"], cfg["nodes"], cfg["commands"])
+		if m, _ := cfg["reconfig"].(string); m != "" {
+			fmt.Fprintf(&b, " (the last a reconfiguration to %s)", m)
+		}
+		fmt.Fprintf(&b, ", variant %v; %v network, rounds 1..%v, %v crashes", cfg["variant"], cfg["network"], cfg["max_ballot"], cfg["crashes"])
+		switch t, _ := cfg["timers"].(bool); {
+		case !t:
+			b.WriteString(", no timers")
+		case cfg["ticks"] == true:
+			b.WriteString(", every timer")
+		default:
+			b.WriteString(", timers but the tick")
 		}
 	} else {
 		fmt.Fprintf(&b, "%v, %v nodes, %v proposers, variant %v; %v network, rounds 1..%v per proposer, %v crashes",
@@ -433,7 +509,9 @@ func checkArgs(o *options) []string {
 	add("crashes", fmt.Sprint(c.cfg.Crashes))
 	add("dups", fmt.Sprint(c.cfg.Dups))
 	add("properties", c.properties)
-	for _, f := range []string{"no-restarts", "no-timers", "drops", "network-self", "symmetry"} {
+	add("commands", fmt.Sprint(c.cfg.Commands))
+	add("reconfig", c.reconfig)
+	for _, f := range []string{"no-restarts", "no-timers", "drops", "network-self", "symmetry", "ticks"} {
 		if o.set[f] {
 			args = append(args, "--"+f)
 		}
@@ -441,8 +519,8 @@ func checkArgs(o *options) []string {
 	return args
 }
 
-func knownProperty(p string) bool {
-	for _, n := range propertyNames() {
+func knownProperty(p string, multiPaxos bool) bool {
+	for _, n := range propertyNames(multiPaxos) {
 		if n == p {
 			return true
 		}
@@ -450,9 +528,56 @@ func knownProperty(p string) bool {
 	return false
 }
 
-func propertyNames() []string {
-	return []string{
+// propertyNames lists the properties a check judges: Multi-Paxos adds the
+// whole-log promise and the log checker's.
+func propertyNames(multiPaxos bool) []string {
+	names := []string{
 		string(checker.Agreement), string(checker.Validity), string(checker.LearnerIntegrity),
 		string(checker.PromiseIntegrity), string(checker.OneValuePerBallot), string(checker.PromiseMonotonicity),
 	}
+	if multiPaxos {
+		names = append(names, string(checker.PromiseKept), string(checker.LogConsistency),
+			string(checker.StateConsistency), string(checker.ExactlyOnce))
+	}
+	return names
+}
+
+// checkProtocolFlags rejects the impl flags that do not apply to the
+// protocol checked.
+func checkProtocolFlags(o *options, multiPaxos bool) error {
+	if !multiPaxos {
+		for _, f := range []string{"commands", "reconfig", "ticks"} {
+			if o.set[f] {
+				return usageErrorf("check", "--%s is for --protocol multipaxos", f)
+			}
+		}
+		return nil
+	}
+	for _, f := range []struct{ name, why string }{
+		{"proposers", "Multi-Paxos clients are --commands (client c asks replica c), and every replica may lead"},
+		{"network-self", "Multi-Paxos replicas send nothing to themselves"},
+		{"symmetry", "every Multi-Paxos replica may lead, and a ballot names its replica: no two are interchangeable"},
+		{"out", "Multi-Paxos has no decision traces yet; the report prints the counterexample as scenario steps"},
+	} {
+		if o.set[f.name] {
+			return usageErrorf("check", "--%s does not apply to --protocol multipaxos: %s", f.name, f.why)
+		}
+	}
+	return nil
+}
+
+// parseMembers reads a member set, "2" or "1+2+3"; "" is none.
+func parseMembers(s string) ([]sim.NodeID, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var ids []sim.NodeID
+	for _, part := range strings.Split(s, "+") {
+		id, err := strconv.Atoi(part)
+		if err != nil || id < 1 {
+			return nil, fmt.Errorf("%q: want replica ids joined by +, e.g. 2 or 1+2+3", s)
+		}
+		ids = append(ids, sim.NodeID(id))
+	}
+	return ids, nil
 }

@@ -242,7 +242,7 @@
 //
 // # paxsim check
 //
-//	usage: paxsim check [--model impl|spec] [--protocol paxos] [--nodes N] [--proposers P] [--variant NAME] [bounds] [--json]
+//	usage: paxsim check [--model impl|spec] [--protocol paxos|multipaxos] [--nodes N] [--proposers P | --commands N] [--variant NAME] [bounds] [--json]
 //
 //	Check explores every reachable state of a small model, breadth first, checks the
 //	safety properties in each, and reports the distinct states, the states
@@ -262,6 +262,25 @@
 //	local calls unless --network-self. The checker is the one campaigns use:
 //	agreement, validity, learner integrity and the early checks, at every step.
 //
+//	--protocol multipaxos explores the Multi-Paxos replicas the same way, with
+//	both checkers its campaigns run (per-instance safety with each entry's view,
+//	log and state consistency, exactly-once). --commands N client commands (default
+//	2), client c putting key "a"+c-1 to replica c, are in flight from the start;
+//	--reconfig MEMBERS (e.g. 2 or 1+2) makes the last one a reconfiguration to
+//	those members. A set network's second delivery of a request is the client's
+//	retry. Every replica may campaign when its election timer fires: with
+//	--max-ballot 1 each campaigns at most once, in round 1, so 1.1 < 1.2 < 1.3 allow
+//	two leader changes. The commit and catch-up timers fire too; the leaders' tick
+//	(heartbeats, retransmissions) only with --ticks. Even one leader and two
+//	commands reach millions of states, so the search is bounded by depth as well:
+//	--max-depth defaults to 14 (every path of 13 steps), which reaches each safety
+//	variant's shortest counterexample. A counterexample is printed as scenario
+//	steps: the actions as above, "client C put KEY VALUE to N" (or "reconfig
+//	MEMBERS") for a request, "client C retry to N" for its retry, "dup" for a
+//	message delivered twice. Variants that break liveness only (no-overwrite,
+//	no-gap-fill) are beyond a safety search: the report says so; campaigns catch
+//	them.
+//
 //	--model spec explores Lamport's abstract Paxos (Paxos.tla of the TLA+
 //	examples) with --acceptors, --values and --max-ballot (ballots 0..B), and
 //	counts as TLC does, so the numbers compare one for one with TLC's on the same
@@ -278,6 +297,9 @@
 //	Flags:
 //	  --acceptors N
 //	      spec: N acceptors (1..7) (default 3)
+//	  --commands N
+//	      multipaxos: N client commands in flight from the start, one per client
+//	      (0 means 2) (default 0)
 //	  --crashes N
 //	      impl: at most N crashes on a path (a minority down at once); restarts
 //	      come from durable state (default 0)
@@ -326,12 +348,18 @@
 //	      impl: P replicas get a client proposal (client c asks replica c)
 //	      (default 2)
 //	  --protocol NAME
-//	      impl: the protocol NAME: paxos (default paxos)
+//	      impl: the protocol NAME: paxos or multipaxos (default paxos)
+//	  --reconfig MEMBERS
+//	      multipaxos: the last command reconfigures the cluster to MEMBERS (e.g. 2
+//	      or 1+2+3) (default none)
 //	  --strategy ORDER
 //	      ORDER bfs (shortest counterexample, parallel) or dfs (default bfs)
 //	  --symmetry
 //	      merge states equal up to renaming interchangeable acceptors, replicas
 //	      and values (default off)
+//	  --ticks
+//	      multipaxos: let the leaders' tick timer fire (heartbeats,
+//	      retransmissions; nearly twice the states) (default off)
 //	  --values N
 //	      spec: N values (1..5) (default 2)
 //	  --variant VARIANT
