@@ -46,7 +46,8 @@ and summary.json. --no-shrink skips shrinking: faster, but groups split.
 a campaign over machines (a Kubernetes Indexed Job: see the README). Its
 failure folders go to DIR/shard-I-of-M, and --json prints its result as one
 JSON line that "paxsim merge" combines with the other shards' into the
-summary and the folders of the campaign run whole.
+summary and the folders of the campaign run whole. A shard leaves coverage
+gaps to merge, which judges the whole campaign's: it exits 0 or 1.
 
 While it runs, a progress line is redrawn on stderr when stderr is a
 terminal. Ctrl-C stops it cleanly and it still prints the summary, marked
@@ -114,7 +115,7 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 		writeShardText(x.stdout, o)
 		writeCampaignText(x.stdout, campaignConfigs{o.cfg, o.swarm, pinnedKnobs(o)}, &sum, o.checkDeterminism)
 	}
-	return campaignVerdict(&sum)
+	return shardVerdict(o, &sum)
 }
 
 // campaignVerdict is a campaign's exit: 1 when a seed failed or was

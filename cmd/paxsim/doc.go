@@ -92,7 +92,8 @@
 //	a campaign over machines (a Kubernetes Indexed Job: see the README). Its
 //	failure folders go to DIR/shard-I-of-M, and --json prints its result as one
 //	JSON line that "paxsim merge" combines with the other shards' into the
-//	summary and the folders of the campaign run whole.
+//	summary and the folders of the campaign run whole. A shard leaves coverage
+//	gaps to merge, which judges the whole campaign's: it exits 0 or 1.
 //
 //	While it runs, a progress line is redrawn on stderr when stderr is a
 //	terminal. Ctrl-C stops it cleanly and it still prints the summary, marked

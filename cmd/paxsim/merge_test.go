@@ -256,3 +256,21 @@ func sameTree(t *testing.T, want, have string) {
 		}
 	}
 }
+
+// TestShardLeavesCoverageGapsToMerge: a shard with a coverage gap succeeds
+// (its pod keeps its result); the merged campaign has the gap and exits 2.
+func TestShardLeavesCoverageGapsToMerge(t *testing.T) {
+	dir := t.TempDir()
+	flags := []string{"--swarm=false", "--seeds", "600", "--redeliver", "0.000001", "--workers", "1", "--out", ""}
+	var files []string
+	for i := 1; i <= 2; i++ {
+		file := filepath.Join(dir, fmt.Sprintf("%d.jsonl", i))
+		runTo(t, file, exitOK, append([]string{"campaign", "--json", "--shard", fmt.Sprintf("%d/2", i)}, flags...)...)
+		files = append(files, file)
+	}
+	whole, wout := runCLI(t, context.Background(), append([]string{"campaign"}, flags...)...)
+	merged, mout := runCLI(t, context.Background(), append([]string{"merge", "--out", ""}, files...)...)
+	if whole != exitUsage || merged != exitUsage || !strings.Contains(mout, "coverage gaps") {
+		t.Fatalf("campaign exit %d, merge exit %d, want 2 for both (a coverage gap):\n%s\n%s", whole, merged, wout, mout)
+	}
+}

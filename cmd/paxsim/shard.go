@@ -113,3 +113,18 @@ func writeShardText(w io.Writer, o *options) {
 			s.index, s.count, s.start, s.start+s.seeds-1)
 	}
 }
+
+// shardVerdict is a campaign's exit (campaignVerdict), except that a
+// shard leaves coverage gaps to paxsim merge: a fault kind that did not
+// fire in one part of the seeds may fire in another, and merge judges the
+// whole campaign's coverage. A shard exits 1 when a seed failed and 0
+// otherwise, so that a Job's pod fails only when it could not run.
+func shardVerdict(o *options, s *campaign.Summary) error {
+	if o.shard.count == 0 {
+		return campaignVerdict(s)
+	}
+	if s.Violations > 0 || len(s.Nondeterministic) > 0 {
+		return errFound
+	}
+	return nil
+}
