@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -464,5 +465,25 @@ func TestCheckMPConfigValidate(t *testing.T) {
 	}
 	if _, ok := m.(explore.Retainer[*MPCheckState]); !ok {
 		t.Fatal("MPCheckModel is not an explore.Retainer")
+	}
+}
+
+// BenchmarkCheckMultiPaxos searches the CLI's Multi-Paxos bounds to depth
+// 11 (40,859 distinct states, a second or two a search), with one worker
+// and with every core.
+func BenchmarkCheckMultiPaxos(b *testing.B) {
+	for _, w := range []int{1, runtime.GOMAXPROCS(0)} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			var distinct int64
+			for b.Loop() {
+				rep, err := Check(mpCheck(mp.Correct), explore.Options{MaxDepth: 11, Workers: w})
+				if err != nil || rep.Verdict != explore.VerdictOK {
+					b.Fatalf("%s: %v", rep.Verdict, err)
+				}
+				distinct += rep.Distinct
+			}
+			b.ReportMetric(float64(distinct)/b.Elapsed().Seconds(), "states/s")
+			b.ReportMetric(float64(distinct)/float64(b.N), "distinct")
+		})
 	}
 }
