@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/paxsim/paxsim/campaign"
@@ -144,6 +145,10 @@ func checkShards(shards []shardFile) error {
 			return differ("the seeds", fmt.Sprintf("%d..%d", a.Start, a.Start+a.Seeds-1), fmt.Sprintf("%d..%d", b.Start, b.Start+b.Seeds-1))
 		case !reflect.DeepEqual(s.report.Config, first.report.Config):
 			return differ("the config", configLine(first.report.Config), configLine(s.report.Config))
+		case s.report.Swarm != first.report.Swarm:
+			return differ("--swarm", first.report.Swarm, s.report.Swarm)
+		case !slices.Equal(s.report.Pinned, first.report.Pinned):
+			return differ("the pinned knobs", first.report.Pinned, s.report.Pinned)
 		case b.MaxShrinks != a.MaxShrinks:
 			return differ("--max-shrinks", a.MaxShrinks, b.MaxShrinks)
 		case b.NoShrink != a.NoShrink:

@@ -185,6 +185,8 @@ func TestMergeRefusesWhatIsNotOneCampaign(t *testing.T) {
 	otherSeeds := shard("3-of-40.jsonl", "--seeds", "40", "--shard", "3/3")
 	otherConfig := shard("3-drop.jsonl", "--seeds", "30", "--shard", "3/3", "--drop", "0.2")
 	otherShrinks := shard("3-shrinks.jsonl", "--seeds", "30", "--shard", "3/3", "--max-shrinks", "1")
+	otherSwarm := shard("3-swarm.jsonl", "--seeds", "30", "--shard", "3/3", "--swarm=false")
+	otherPinned := shard("3-pinned.jsonl", "--seeds", "30", "--shard", "3/3", "--drop", "0.05")
 	whole := shard("whole.json", "--seeds", "30")
 	both := filepath.Join(dir, "both.jsonl")
 	if err := os.WriteFile(both, []byte(readFile(t, one)+readFile(t, two)), 0o644); err != nil {
@@ -210,6 +212,8 @@ func TestMergeRefusesWhatIsNotOneCampaign(t *testing.T) {
 		{[]string{one, two, otherSeeds}, "cannot merge shards of different campaigns: " + one + " (shard 1/3) has the seeds 0..29, " + otherSeeds + " (shard 3/3) has 0..39"},
 		{[]string{one, two, otherConfig}, "has the config protocol=paxos variant=none nodes=3"},
 		{[]string{one, two, otherShrinks}, "has --max-shrinks 64, " + otherShrinks + " (shard 3/3) has 1"},
+		{[]string{one, two, otherSwarm}, "has --swarm true, " + otherSwarm + " (shard 3/3) has false"},
+		{[]string{one, two, otherPinned}, "has the pinned knobs [], " + otherPinned + " (shard 3/3) has [drop]"},
 		{[]string{one, two, whole}, whole + ": result 1 is a campaign's but not a shard's"},
 		{[]string{one, two, garbage}, garbage + ": result 1 is not a campaign shard's result"},
 		{[]string{one, two, unknown}, `unknown field "sedes"`},
