@@ -166,7 +166,7 @@ func NewCheckModel(c CheckConfig) (*CheckModel, error) {
 			}
 			return safety
 		},
-		enabled: func(a sim.Action[protocol.Msg]) bool {
+		enabled: func(a sim.Action[protocol.Msg], _ *checker.Safety) bool {
 			switch a.Kind {
 			case sim.ActTimer:
 				return !c.NoTimers
@@ -243,15 +243,16 @@ type judge[J any] interface {
 // explore.Model over Choice worlds of message type M and durable state D
 // judged by J. The protocol's part is four functions: start (the initial
 // world's client requests, and a fresh judge that knows them), enabled
-// (which of a world's actions the bounds allow), beyond (a durable state
-// past the ballot bound) and the node factory.
+// (which of a world's actions the bounds allow, given the checker's state
+// before it), beyond (a durable state past the ballot bound) and the node
+// factory.
 type worldModel[M sim.Message, D any, J judge[J]] struct {
 	sc      sim.Config
 	factory sim.NewNode[M, D, checker.Observation]
 	perms   []*[64]uint8       // the symmetry group, the identity (nil) first
 	props   []checker.Property // the properties whose violation ends the search; nil for all
 	start   func(w *sim.World[M, D, checker.Observation]) J
-	enabled func(a sim.Action[M]) bool
+	enabled func(a sim.Action[M], j J) bool
 	beyond  func(d D) bool
 	scratch sync.Pool // *scratch[M, D, J], live, for Next
 
@@ -347,7 +348,7 @@ func (m *worldModel[M, D, J]) successors(s *worldState[M, D, J], fn func(a sim.A
 	parent := m.live(s, sc.parent)
 	sc.acts = append(sc.acts[:0], parent.world.Actions()...)
 	for _, a := range sc.acts {
-		if !m.enabled(a) {
+		if !m.enabled(a, parent.judge) {
 			continue
 		}
 		m.copyInto(sc.next, parent)

@@ -21,9 +21,12 @@ import (
 //     sent to replica ((c-1) mod nodes)+1. With Reconfig the last client
 //     is an operator whose one command reconfigures the cluster to those
 //     members. In a set network a client's request stays deliverable, so
-//     delivering it again is the client's retry (to the same replica); in
-//     a multiset network a request is delivered once (Dups copies only
-//     replicas' messages), so there are no retries.
+//     delivering it again is the client's retry (to the same replica),
+//     while the client waits: once a replica answers it, the client has
+//     moved on and its request is not delivered again, as campaigns' and
+//     scenarios' clients retry only while they wait. In a multiset network a
+//     request is delivered once (Dups copies only replicas' messages), so
+//     there are no retries.
 //   - Timers: the election timer (tag 1) starts campaigns, bounded by
 //     MaxBallot like every ballot: with MaxBallot 1 each replica may
 //     campaign once, at round 1, so ballots 1.1 < 1.2 < 1.3 give up to two
@@ -62,22 +65,28 @@ const (
 	// counterexample at the default bounds (the deepest, no-view's, ends
 	// at depth 14).
 	MPCheckDepth = 14
+	// MPCheckAlpha is Lamport's window in a check when CheckConfig.Alpha
+	// is 0; a scenario that replays a check's steps needs the same
+	// (alpha=2).
+	MPCheckAlpha = 2
 
-	defaultCheckAlpha = 2
-	maxCheckCommands  = 8
+	maxCheckCommands = 8
 )
 
 // mpJudge is the Multi-Paxos model's checker state: both checkers a
-// campaign runs.
+// campaign runs, and the clients answered (bit c for client c), whose
+// requests are not delivered again.
 type mpJudge struct {
-	safety *checker.Safety
-	log    *checker.LogChecker
+	safety   *checker.Safety
+	log      *checker.LogChecker
+	answered uint64
 }
 
 func (j *mpJudge) CloneInto(dst *mpJudge) *mpJudge {
 	if dst == nil {
 		dst = &mpJudge{}
 	}
+	dst.answered = j.answered
 	dst.safety = j.safety.CloneInto(dst.safety)
 	dst.log = j.log.CloneInto(dst.log)
 	return dst
@@ -86,9 +95,13 @@ func (j *mpJudge) CloneInto(dst *mpJudge) *mpJudge {
 func (j *mpJudge) Fingerprint(h *fingerprint.Hasher) {
 	j.safety.Fingerprint(h)
 	j.log.Fingerprint(h)
+	h.Uint64(j.answered)
 }
 
 func (j *mpJudge) Observe(node int, o checker.Observation) {
+	if o.Kind == checker.Returned && o.Client > 0 && o.Client < 64 {
+		j.answered |= 1 << uint(o.Client)
+	}
 	j.safety.Observe(node, o)
 	j.log.Observe(node, o)
 }
@@ -174,7 +187,7 @@ func (c CheckConfig) buildMPCheck() (mpSetupCheck, error) {
 	s.sc = sc
 	alpha := c.Alpha
 	if alpha == 0 {
-		alpha = defaultCheckAlpha
+		alpha = MPCheckAlpha
 	}
 	s.cfg = mp.Config{Variant: v, Alpha: alpha}
 	commands := c.Commands
@@ -235,8 +248,13 @@ func NewMPCheckModel(c CheckConfig) (*MPCheckModel, error) {
 			}
 			return j
 		},
-		enabled: func(a sim.Action[mp.Msg]) bool {
+		enabled: func(a sim.Action[mp.Msg], j *mpJudge) bool {
 			switch a.Kind {
+			case sim.ActDeliver:
+				if a.From == sim.External && len(a.Msg.Entries) == 1 {
+					client, _, _ := mp.DecodeID(a.Msg.Entries[0].Cmd.ID)
+					return j.answered&(1<<uint(client)) == 0 // a client that has its answer does not retry
+				}
 			case sim.ActTimer:
 				return !c.NoTimers && (a.Tag != mpTickTimer || c.Ticks)
 			case sim.ActRestart:
@@ -306,46 +324,9 @@ func checkMultiPaxos(c CheckConfig, opts explore.Options) (CheckReport, error) {
 
 // stepsOfPath turns an explorer's path into scenario steps that replay in
 // a multiset Choice world (drops and duplications allowed), and checks
-// that they reproduce the violation. The client requests come first, as
-// "client C put KEY VALUE to N" lines; a set network's second delivery of
-// a replica's message becomes "dup A->B MSG" before it, and of a client's
-// request "client C retry to N".
+// that they reproduce the violation.
 func (m *MPCheckModel) stepsOfPath(labels []string, want checker.Property) ([]string, error) {
-	sc := m.sc
-	sc.Choice.Network, sc.Choice.Drops, sc.Choice.MaxDups, sc.Choice.DupSelf = sim.Multiset, true, 1<<30, true
-	j := newMPJudge(m.cfg.Config.Nodes, m.setup.requests)
-	w, err := sim.New(sc, zeroDecider{}, m.factory, func(node sim.NodeID, o checker.Observation) { j.Observe(int(node), o) })
-	if err != nil {
-		return nil, err
-	}
-	var steps []string
-	for _, r := range m.setup.requests {
-		steps = append(steps, r.step())
-		w.Request(0, r.to, r.msg)
-	}
-	panicked, k := "", 0
-	func() {
-		defer func() {
-			if p := recover(); p != nil {
-				panicked = fmt.Sprint(p)
-				steps = append(steps, labels[k]) // the step that panicked
-			}
-		}()
-		for ; k < len(labels); k++ {
-			l := labels[k]
-			if err = w.DoLine(l); err != nil {
-				var extra string
-				if extra, err = m.redeliver(w, l); err != nil {
-					return
-				}
-				steps = append(steps, extra)
-				if err = w.DoLine(l); err != nil {
-					return
-				}
-			}
-			steps = append(steps, l)
-		}
-	}()
+	steps, j, panicked, err := m.replayPath(labels)
 	switch {
 	case err != nil:
 		return nil, fmt.Errorf("explorer step does not replay: %v", err)
@@ -358,6 +339,48 @@ func (m *MPCheckModel) stepsOfPath(labels []string, want checker.Property) ([]st
 		return nil, fmt.Errorf("the counterexample's steps replay without breaking %s: explorer and replay disagree", want)
 	}
 	return steps, nil
+}
+
+// replayPath takes an explorer's path in a multiset Choice world and
+// returns it as scenario steps, with the checkers' state at its end (or
+// the panic that ended it). The client requests come first, as "client C
+// put KEY VALUE to N" lines; a set network's second delivery of a
+// replica's message becomes "dup A->B MSG" before it, and of a client's
+// request "client C retry to N".
+func (m *MPCheckModel) replayPath(labels []string) (steps []string, j *mpJudge, panicked string, err error) {
+	sc := m.sc
+	sc.Choice.Network, sc.Choice.Drops, sc.Choice.MaxDups, sc.Choice.DupSelf = sim.Multiset, true, 1<<30, true
+	j = newMPJudge(m.cfg.Config.Nodes, m.setup.requests)
+	w, err := sim.New(sc, zeroDecider{}, m.factory, func(node sim.NodeID, o checker.Observation) { j.Observe(int(node), o) })
+	if err != nil {
+		return nil, nil, "", err
+	}
+	for _, r := range m.setup.requests {
+		steps = append(steps, r.step())
+		w.Request(0, r.to, r.msg)
+	}
+	k := 0
+	defer func() {
+		if p := recover(); p != nil {
+			panicked = fmt.Sprint(p)
+			steps = append(steps, labels[k]) // the step that panicked
+		}
+	}()
+	for ; k < len(labels); k++ {
+		l := labels[k]
+		if err = w.DoLine(l); err != nil {
+			var extra string
+			if extra, err = m.redeliver(w, l); err != nil {
+				return steps, j, "", err
+			}
+			steps = append(steps, extra)
+			if err = w.DoLine(l); err != nil {
+				return steps, j, "", err
+			}
+		}
+		steps = append(steps, l)
+	}
+	return steps, j, "", nil
 }
 
 // redeliver makes a set network's second delivery of a message possible in

@@ -151,27 +151,29 @@ func replayMPSteps(c CheckConfig, steps []string) (*checker.Violation, error) {
 func mpVariantCases() []mpCase {
 	return []mpCase{
 		{name: "leader-skips-recovery", c: mpCheck("leader-skips-recovery"),
-			want: searchCounts{explore.VerdictViolation, 10970, 53102, 10, true, checker.Agreement}},
+			want: searchCounts{explore.VerdictViolation, 10970, 52920, 10, true, checker.Agreement}},
 		{name: "no-restamp", c: mpCheck("no-restamp"),
-			want: searchCounts{explore.VerdictViolation, 1909, 6620, 8, true, checker.PromiseKept}},
-		{name: "no-dedup", c: mpCheck("no-dedup"),
-			want: searchCounts{explore.VerdictViolation, 11168, 53252, 10, true, checker.ExactlyOnce},
+			want: searchCounts{explore.VerdictViolation, 1909, 6618, 8, true, checker.PromiseKept}},
+		{name: "no-dedup", c: mpCheck("no-dedup"), cost: "short",
+			want: searchCounts{explore.VerdictViolation, 66112, 405601, 12, true, checker.ExactlyOnce},
 			replays: []string{
 				`client 1 put a 1.1 to 1`,
 				`client 2 put b 2.1 to 2`,
 				`deliver client->1 Request(c1#1 put("a", "1.1"))`,
-				`timer 1 1`,
-				`deliver 1->2 Prepare(1.1, from i1)`,
-				`deliver 2->1 Promise(1.1, from i1, chosen 0)`,
-				`deliver 1->2 Accept(1.1, i1)`,
-				`deliver 2->1 Accepted(1.1, i1)`,
-				`client 1 retry to 1`, // the set network's second delivery
-				`deliver client->1 Request(c1#1 put("a", "1.1"))`,
-				`deliver 1->2 Accept(1.1, i2, commit i1)`,
-				`deliver 2->1 Accepted(1.1, i2)`,
+				`timer 2 1`,
+				`deliver 2->1 Prepare(1.2, from i1)`,
+				`deliver 1->2 Promise(1.2, from i1, chosen 0)`,
+				`deliver 2->1 Heartbeat(1.2, chosen 0)`,
+				`deliver 1->2 Request(c1#1 put("a", "1.1"))`, // 1 forwards client 1's request to its leader
+				`deliver 2->1 Accept(1.2, i1)`,
+				`deliver 1->2 Accepted(1.2, i1)`, // chosen and applied at 2; client 1 waits at 1
+				`dup 1->2 Request(c1#1 put("a", "1.1"))`,
+				`deliver 1->2 Request(c1#1 put("a", "1.1"))`, // the copy: 2 proposes it again
+				`deliver 2->1 Accept(1.2, i2, commit i1)`,
+				`deliver 1->2 Accepted(1.2, i2)`,
 			}},
 		{name: "commit-index-only", c: mpCheck("commit-index-only"), cost: "short",
-			want: searchCounts{explore.VerdictViolation, 98097, 655776, 13, true, checker.LearnerIntegrity},
+			want: searchCounts{explore.VerdictViolation, 98097, 649951, 13, true, checker.LearnerIntegrity},
 			replays: []string{
 				`client 1 put a 1.1 to 1`,
 				`client 2 put b 2.1 to 2`,
@@ -189,7 +191,7 @@ func mpVariantCases() []mpCase {
 				`deliver 2->1 Heartbeat(1.2, chosen 1, commit i1)`,
 			}},
 		{name: "no-view", c: withReconfig(mpCheck("no-view"), 2), cost: "long",
-			want: searchCounts{explore.VerdictViolation, 251421, 1846473, 14, true, checker.Agreement},
+			want: searchCounts{explore.VerdictViolation, 251421, 1824606, 14, true, checker.Agreement},
 			replays: []string{
 				`client 1 put a 1.1 to 1`,
 				`client 2 reconfig 2 to 2`,
@@ -249,15 +251,15 @@ func TestCheckMPFindsVariants(t *testing.T) {
 func TestCheckMPCorrect(t *testing.T) {
 	for _, tc := range []mpCase{
 		{name: "depth-10", c: mpCheck(mp.Correct), opts: explore.Options{MaxDepth: 10},
-			want: searchCounts{explore.VerdictOK, 19010, 104302, 10, false, ""}},
+			want: searchCounts{explore.VerdictOK, 19010, 103954, 10, false, ""}},
 		{name: "depth-13", c: mpCheck(mp.Correct), opts: explore.Options{MaxDepth: 13}, cost: "short",
-			want: searchCounts{explore.VerdictOK, 187501, 1359150, 13, false, ""}},
+			want: searchCounts{explore.VerdictOK, 187501, 1346668, 13, false, ""}},
 		{name: "depth-14", c: mpCheck(mp.Correct), opts: explore.Options{MaxDepth: mpDepth}, cost: "long",
-			want: searchCounts{explore.VerdictOK, 408449, 3166409, 14, false, ""}},
+			want: searchCounts{explore.VerdictOK, 408449, 3130294, 14, false, ""}},
 		{name: "reconfig/depth-10", c: withReconfig(mpCheck(mp.Correct), 2), opts: explore.Options{MaxDepth: 10},
-			want: searchCounts{explore.VerdictOK, 19587, 106141, 10, false, ""}},
+			want: searchCounts{explore.VerdictOK, 19587, 105701, 10, false, ""}},
 		{name: "reconfig/depth-14", c: withReconfig(mpCheck(mp.Correct), 2), opts: explore.Options{MaxDepth: mpDepth}, cost: "long",
-			want: searchCounts{explore.VerdictOK, 502134, 3807351, 14, false, ""}},
+			want: searchCounts{explore.VerdictOK, 502134, 3741679, 14, false, ""}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.skip(t)
@@ -278,7 +280,7 @@ func TestCheckMPCorrect(t *testing.T) {
 // without -short, or with PAXSIM_LONG): each breaks its property under its
 // variant, as scenario steps in a multiset world, and the correct
 // protocol takes the same steps safely, as far as it sends the messages
-// they deliver (it answers no-dedup's retry from its dedup table, and
+// they deliver (it answers no-dedup's duplicate from its dedup table, and
 // proposes nothing more).
 func TestCheckMPPinnedCounterexamples(t *testing.T) {
 	for _, tc := range mpVariantCases() {
@@ -356,9 +358,9 @@ func TestCheckMPFaults(t *testing.T) {
 		want searchCounts
 	}{
 		{"multiset/drops/dup/crash", faulty, explore.Options{MaxDepth: 7}, searchCounts{explore.VerdictOK, 33621, 114481, 7, false, ""}},
-		{"ticks", ticks, explore.Options{MaxDepth: 9}, searchCounts{explore.VerdictOK, 9560, 49361, 9, false, ""}},
-		{"exact", mpCheck(mp.Correct), explore.Options{MaxDepth: 8, Exact: true}, searchCounts{explore.VerdictOK, 3774, 15564, 8, false, ""}},
-		{"fingerprints", mpCheck(mp.Correct), explore.Options{MaxDepth: 8}, searchCounts{explore.VerdictOK, 3774, 15564, 8, false, ""}},
+		{"ticks", ticks, explore.Options{MaxDepth: 9}, searchCounts{explore.VerdictOK, 9560, 49282, 9, false, ""}},
+		{"exact", mpCheck(mp.Correct), explore.Options{MaxDepth: 8, Exact: true}, searchCounts{explore.VerdictOK, 3774, 15556, 8, false, ""}},
+		{"fingerprints", mpCheck(mp.Correct), explore.Options{MaxDepth: 8}, searchCounts{explore.VerdictOK, 3774, 15556, 8, false, ""}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rep := mustCheck(t, tc.c, tc.opts)
@@ -485,5 +487,58 @@ func BenchmarkCheckMultiPaxos(b *testing.B) {
 			b.ReportMetric(float64(distinct)/b.Elapsed().Seconds(), "states/s")
 			b.ReportMetric(float64(distinct)/float64(b.N), "distinct")
 		})
+	}
+}
+
+// mpSuccessor returns s's successor by the step called label, retained,
+// and the labels of every successor.
+func mpSuccessor(m *MPCheckModel, s *MPCheckState, label string) (*MPCheckState, []string) {
+	var out *MPCheckState
+	var labels []string
+	m.successors(s, func(a sim.Action[mp.Msg], next *MPCheckState) {
+		labels = append(labels, a.String())
+		if out == nil && a.String() == label {
+			out = m.Retain(next)
+		}
+	})
+	return out, labels
+}
+
+// TestCheckMPClientRetries: a set network delivers a client's request
+// again while the client waits, a retry that its scenario steps write as
+// "client C retry to N"; once a replica answered the client, the request
+// is not delivered again.
+func TestCheckMPClientRetries(t *testing.T) {
+	m, err := NewMPCheckModel(mpCheck(mp.Correct))
+	if err != nil {
+		t.Fatal(err)
+	}
+	request := `deliver client->1 Request(c1#1 put("a", "1.1"))`
+	path := []string{request, request, "timer 1 1", "deliver 1->2 Prepare(1.1, from i1)",
+		"deliver 2->1 Promise(1.1, from i1, chosen 0)", "deliver 1->2 Accept(1.1, i1)", "deliver 2->1 Accepted(1.1, i1)"}
+	s := m.Init()[0]
+	var labels []string
+	for _, l := range path {
+		if s, labels = mpSuccessor(m, s, l); s == nil {
+			t.Fatalf("%q is not enabled; the steps are %q", l, labels)
+		}
+	}
+	safety, _ := m.Checkers(s)
+	if ch, ok := safety.Chosen(1); !ok || ch.Value != mp.CommandID(1, 1) {
+		t.Fatalf("instance 1: %+v, %v; want c1#1 chosen", ch, ok)
+	}
+	if _, labels = mpSuccessor(m, s, ""); slices.Contains(labels, request) {
+		t.Fatalf("client 1 has its answer, and its request is delivered again: %q", labels)
+	}
+	steps, _, _, err := m.replayPath(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"client 1 put a 1.1 to 1", "client 2 put b 2.1 to 2", request, "client 1 retry to 1", request}
+	if !slices.Equal(steps[:len(want)], want) {
+		t.Fatalf("steps %q, want them to start %q", steps, want)
+	}
+	if v, err := replayMPSteps(m.cfg, steps); v != nil || err != nil {
+		t.Fatalf("the steps replay to %v, %v", v, err)
 	}
 }

@@ -268,15 +268,16 @@
 //	log and state consistency, exactly-once). --commands N client commands (default
 //	2), client c putting key "a"+c-1 to replica c, are in flight from the start;
 //	--reconfig MEMBERS (e.g. 2 or 1+2) makes the last one a reconfiguration to
-//	those members. A set network's second delivery of a request is the client's
-//	retry. Every replica may campaign when its election timer fires: with
-//	--max-ballot 1 each campaigns at most once, in round 1, so 1.1 < 1.2 < 1.3 allow
-//	two leader changes. The commit and catch-up timers fire too; the leaders' tick
-//	(heartbeats, retransmissions) only with --ticks. Even one leader and two
-//	commands reach millions of states, so the search is bounded by depth as well:
-//	--max-depth defaults to 14 (every path of 13 steps), which reaches each safety
-//	variant's shortest counterexample. A counterexample is printed as scenario
-//	steps: the actions as above, "client C put KEY VALUE to N" (or "reconfig
+//	those members. A set network's second delivery of a request, while its client
+//	waits, is the client's retry. Lamport's alpha is 2. Every replica may campaign
+//	when its election timer fires: with --max-ballot 1 each campaigns at most once,
+//	in round 1, so 1.1 < 1.2 < 1.3 allow two leader changes. The commit and catch-up
+//	timers fire too; the leaders' tick (heartbeats, retransmissions) only with
+//	--ticks. Even one leader and two commands reach millions of states, so the
+//	search is bounded by depth as well: --max-depth defaults to 14 (every path of
+//	13 steps), which reaches each safety variant's shortest counterexample. A
+//	counterexample is printed as scenario steps (a scenario replays them with
+//	alpha=2): the actions as above, "client C put KEY VALUE to N" (or "reconfig
 //	MEMBERS") for a request, "client C retry to N" for its retry, "dup" for a
 //	message delivered twice. Variants that break liveness only (no-overwrite,
 //	no-gap-fill) are beyond a safety search: the report says so; campaigns catch
