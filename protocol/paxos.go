@@ -17,8 +17,19 @@ type Config struct {
 	// capped well inside the liveness bound. 0 means 50.
 	RetryTicks sim.Time
 	// LearnTicks is how often a replica that has not learned the value asks
-	// the others for it. 0 means 100.
+	// the others for it. 0 means 100. From the second time on, a replica
+	// that has no ballot of its own going, and heard no other proposer at
+	// work since it last asked, also runs one, with no value of its own:
+	// phase 1 finds any value that may be chosen and phase 2 gets it
+	// chosen again by a live majority, which then learns it. Without that,
+	// when the replicas that learned the value are gone for good the rest
+	// never learn it.
 	LearnTicks sim.Time
+	// NoLearnerBallots leaves the learners' ballots out: only replicas a
+	// client asked ever propose. The explorer sets it (with them every
+	// replica may propose, and its default bounds hold 14 times the
+	// states); it cannot stall a run whose replicas all heal.
+	NoLearnerBallots bool
 }
 
 // Timer tags used by a Node.
@@ -71,6 +82,8 @@ type Node struct {
 	clients   []int32 // clients awaiting the decision
 	clientBuf [4]int32
 
+	asked   bool        // learner: it asked the others for the chosen value once already
+	busy    bool        // learner: a proposer was heard at work since its last ask
 	replies int         // variant count-duplicates: Accepted replies for ballot, duplicates included
 	heard   []valueVote // variant value-only-learner: acceptors heard per value, any ballot
 }
@@ -128,6 +141,9 @@ func (n *Node) Start(env *Env) {
 
 // Deliver implements sim.Node.
 func (n *Node) Deliver(env *Env, from sim.NodeID, m Msg) {
+	if (m.Type == Prepare || m.Type == Accept) && from != n.id && !n.cfg.NoLearnerBallots {
+		n.busy = true // a proposer at work: no learner's ballot to cut it short
+	}
 	switch m.Type {
 	case Request:
 		n.onRequest(env, m)
@@ -160,6 +176,16 @@ func (n *Node) Fire(env *Env, tag sim.TimerTag) {
 		n.attempt++
 		n.prepare(env)
 	case learnTimer:
+		if n.asked && !n.busy && n.phase == idle && n.value == checker.None && !n.cfg.NoLearnerBallots {
+			// Asked before, no proposer heard at work since, and still
+			// nothing: the replicas that learned may be gone for good.
+			// Run a ballot of its own to find out: phase 1 reports any
+			// value that may be chosen, and phase 2 gets it chosen again,
+			// and learned, by a live majority.
+			n.attempt = 0
+			n.prepare(env)
+		}
+		n.asked, n.busy = true, false
 		env.Broadcast(Msg{Type: LearnReq})
 		n.armLearnTimer(env)
 	}
@@ -277,6 +303,13 @@ func (n *Node) onPromise(env *Env, from sim.NodeID, m Msg) {
 	v := n.value
 	if n.adopted != checker.None && n.bug&bugIgnorePromisedValues == 0 {
 		v = n.adopted // variant ignore-promised-values: never adopts, keeps its own
+	}
+	if v == checker.None {
+		// A learner's ballot (see Fire) that found nothing accepted: no
+		// value can be chosen yet, and it has none to propose.
+		n.phase = idle
+		env.CancelTimer(retryTimer)
+		return
 	}
 	n.phase = accepting
 	env.Observe(checker.Observation{Kind: checker.Proposed, Ballot: n.ballot, Value: v})

@@ -45,6 +45,8 @@ func (n *Node) Fingerprint(h *fingerprint.Hasher) {
 		h.Int(int64(c))
 	}
 	h.Int(int64(n.replies))
+	h.Bool(n.asked)
+	h.Bool(n.busy)
 	h.Uint64(uint64(len(n.heard)))
 	for _, v := range n.heard {
 		h.Int(int64(v.value))

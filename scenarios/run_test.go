@@ -130,7 +130,8 @@ func TestVariantIsCaught(t *testing.T) {
 	t.Fatal("500 seeds did not catch ignore-promised-values")
 }
 
-// deaf is a replica that never hears a Commit: it can only learn by
+// deaf is a replica that never hears a Commit and never asks for the
+// chosen value (its learn timer does nothing): it can only learn by
 // accepting, so with 5 replicas some never learn.
 type deaf struct {
 	sim.Node[protocol.Msg, protocol.Durable, checker.Observation]
@@ -139,6 +140,12 @@ type deaf struct {
 func (d deaf) Deliver(env *protocol.Env, from sim.NodeID, m protocol.Msg) {
 	if m.Type != protocol.Commit {
 		d.Node.Deliver(env, from, m)
+	}
+}
+
+func (d deaf) Fire(env *protocol.Env, tag sim.TimerTag) {
+	if tag != 1 { // the learn timer
+		d.Node.Fire(env, tag)
 	}
 }
 
