@@ -54,3 +54,22 @@ func TestLivenessAsksTheCoreOnly(t *testing.T) {
 	}
 	t.Logf("%d of 200 runs left a node faulty", left)
 }
+
+// TestSwarmLivenessRegressions replays two swarm seeds whose correct runs
+// once failed liveness: 1090875, where the heal left cut off the only
+// replica that learned the value (the core now learns it by a learner's
+// own ballot), and 39180, where a replica restarted while slowed 8x set
+// its learn timer past the liveness bound (stretched timers now shrink
+// back when the slowness ends).
+func TestSwarmLivenessRegressions(t *testing.T) {
+	for _, seed := range []uint64{1090875, 39180} {
+		c := Default().Swarm(seed, nil)
+		r, err := Run(c, seed, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Failed() || !r.LivenessChecked || r.Learners < c.Nodes-len(r.LeftFaulty) {
+			t.Errorf("seed %d: %s, %d learners, left faulty %v: %v", seed, r.Stop, r.Learners, r.LeftFaulty, r.Violations)
+		}
+	}
+}
