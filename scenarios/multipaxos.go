@@ -295,7 +295,16 @@ func (r *mpRunner) clientStep(now sim.Time) {
 	for r.setup.rate > 0 && !w.Healed() && now >= r.nextDraw {
 		r.nextDraw += sim.Time(r.cfg.FaultInterval)
 		if r.decide.Chance(sim.Decision{Kind: sim.DecideWorkload}, r.setup.rate) {
-			r.pending = append(r.pending, reconfigAt{now, r.drawMembers()})
+			next := reconfigAt{now, r.drawMembers()}
+			if k := len(r.pending); k > 0 && r.pending[k-1].at <= now {
+				// The operator still waits for its last change: the one it
+				// has not sent yet gives way to the newer (only the latest
+				// configuration matters), so changes do not queue up
+				// past the heal.
+				r.pending[k-1] = next
+			} else {
+				r.pending = append(r.pending, next)
+			}
 		}
 	}
 	for _, cl := range r.clients {

@@ -74,10 +74,10 @@ func (c Config) swarmAll(seed uint64) Config {
 	// Mostly duels: two or three proposers; sometimes one, or every
 	// replica.
 	proposers := d.pick(1, 2, 2, 2, 3, 3, c.Nodes)
-	clients, commands := 1+d.intn(5), 2+d.intn(7)
-	reconfig := "none"
-	if d.intn(2) == 1 {
-		reconfig = formatRate(d.rate(defaultReconfig))
+	clients, commands := 2+d.intn(5), 3+d.intn(8)
+	reconfig := "none" // in a quarter of the runs; the others reconfigure, some often
+	if on, r := d.intn(4) != 0, d.rate(4*defaultReconfig); on {
+		reconfig = formatRate(r)
 	}
 	if c.Protocol == MultiPaxos {
 		c.Clients, c.Commands, c.Reconfig = clients, commands, reconfig
