@@ -154,7 +154,7 @@ var quickSeeds = map[string]uint64{
 	"fixed-backoff":          2,
 	"ignore-promised-values": 3,
 	"no-persist":             4,
-	"stale-promises":         14,
+	"stale-promises":         7,
 	"value-only-learner":     5,
 }
 
