@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/checker/linearize"
 	mp "github.com/paxsim/paxsim/protocol/multipaxos"
 	"github.com/paxsim/paxsim/sim"
@@ -106,7 +105,7 @@ func runMPScenario(s *Scenario, run ScenarioRun, w io.Writer) (ScenarioResult, e
 	if err != nil {
 		return ScenarioResult{}, err
 	}
-	out := &mpPrinter{w: w}
+	out := &mpPrinter{scenarioPrinter{w: w}}
 	r.onObserve = out.observe
 	var stepErr error
 	r.execute(func() { stepErr = r.scenario(run.Steps, out) })
@@ -254,10 +253,10 @@ func (r *mpRunner) outcome() string {
 	return fmt.Sprintf("%s; %d of %d requests answered", what, answered, asked)
 }
 
-// mpPrinter writes a Multi-Paxos scenario's message sequence.
+// mpPrinter writes a Multi-Paxos scenario's message sequence: as
+// scenarioPrinter, with timers named and the replicas' logs for state.
 type mpPrinter struct {
-	w     io.Writer
-	quiet bool
+	scenarioPrinter
 }
 
 // step prints a step, naming timers.
@@ -267,15 +266,7 @@ func (p *mpPrinter) step(s string) {
 			s = "timer " + f[1] + " " + mp.TimerName(sim.TimerTag(tag))
 		}
 	}
-	fmt.Fprintln(p.w, s)
-}
-
-func (p *mpPrinter) setQuiet(q bool) { p.quiet = q }
-
-func (p *mpPrinter) observe(node sim.NodeID, o checker.Observation) {
-	if o.Kind != checker.Invoked && !p.quiet {
-		fmt.Fprintf(p.w, "  node %d %s\n", node, o)
-	}
+	p.scenarioPrinter.step(s)
 }
 
 // state prints every replica's durable state on one line: its promise and

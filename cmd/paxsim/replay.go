@@ -231,12 +231,8 @@ func (x *invocation) draw(o *options, rep *reproducerCheck, title, config, again
 		opts.Trace = x.stdout
 	}
 	res, err := run(opts)
-	var te *scenarios.TraceError
-	switch {
-	case errors.As(err, &te):
-		return inputErrorf("%v", err)
-	case err != nil:
-		return configError("replay", err)
+	if err := runError("replay", err); err != nil {
+		return err
 	}
 	d := dr.Diagram()
 	d.Title, d.Caption = title, append(d.Caption, config, "replay: "+again)

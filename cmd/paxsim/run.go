@@ -77,12 +77,8 @@ func (x *invocation) report(o *options, rep *reproducerCheck, again string, run 
 		opts.Trace = x.stdout
 	}
 	res, err := run(opts)
-	var te *scenarios.TraceError
-	switch {
-	case errors.As(err, &te):
-		return inputErrorf("%v", err)
-	case err != nil:
-		return configError("run", err)
+	if err := runError("run", err); err != nil {
+		return err
 	}
 	if o.record != "" {
 		if res.Trace == nil { // Multi-Paxos, so far
@@ -371,4 +367,18 @@ func swarmText(drew []string) string {
 		return "drew the configuration as given"
 	}
 	return "drew " + strings.Join(drew, " ")
+}
+
+// runError is the exit of cmd when running a seed or a trace failed: a
+// trace step that cannot be taken is bad input, a bad config a usage
+// error.
+func runError(cmd string, err error) error {
+	var te *scenarios.TraceError
+	switch {
+	case errors.As(err, &te):
+		return inputErrorf("%v", err)
+	case err != nil:
+		return configError(cmd, err)
+	}
+	return nil
 }
