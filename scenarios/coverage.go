@@ -61,9 +61,13 @@ func (c *coverage) instance(i int64) *instanceCover {
 	return &c.instances[i]
 }
 
-// observe takes an observation after the safety checker did; stats gives
-// the world's fault counts at that moment.
-func (c *coverage) observe(node sim.NodeID, o checker.Observation, safety *checker.Safety, stats func() sim.Stats) {
+// statser is a world, for its fault counts (an interface, so that passing
+// one allocates nothing on the observation path).
+type statser interface{ Stats() sim.Stats }
+
+// observe takes an observation after the safety checker did; w gives the
+// world's fault counts at that moment.
+func (c *coverage) observe(node sim.NodeID, o checker.Observation, safety *checker.Safety, w statser) {
 	switch o.Kind {
 	case checker.Proposed:
 		in := c.instance(o.Instance)
@@ -94,7 +98,7 @@ func (c *coverage) observe(node sim.NodeID, o checker.Observation, safety *check
 			return
 		}
 		in.decided = true
-		st := stats()
+		st := w.Stats()
 		c.res.Ballots[min(max(in.nBallots, 1), 4)-1]++
 		c.res.BallotChange = c.res.BallotChange || (in.nBallots > 0 && ch.Ballot != in.first)
 		c.res.Duel = c.res.Duel || bits.OnesCount64(in.proposers) >= 2

@@ -192,14 +192,7 @@ func newMPRunner(c Config, sc sim.Config, setup mpSetup, seed uint64, decider si
 		return nil, &ConfigError{Field: "config", Msg: err.Error()}
 	}
 	opts = drawMultiPaxos(r, opts)
-	switch {
-	case opts.Trace != nil && opts.traceEntries != nil:
-		r.world.SetTracer(func(e sim.TraceEntry) { fmt.Fprintln(opts.Trace, e); opts.traceEntries(e) })
-	case opts.Trace != nil:
-		r.world.SetTracer(func(e sim.TraceEntry) { fmt.Fprintln(opts.Trace, e) })
-	case opts.traceEntries != nil:
-		r.world.SetTracer(opts.traceEntries)
-	}
+	r.world.SetTracer(opts.tracer())
 	return r, nil
 }
 
@@ -422,7 +415,7 @@ func (r *mpRunner) observe(node sim.NodeID, o checker.Observation) {
 	r.log.Observe(int(node), o)
 	switch o.Kind {
 	case checker.Proposed, checker.Accepted:
-		r.cover.observe(node, o, r.safety, r.world.Stats)
+		r.cover.observe(node, o, r.safety, r.world)
 	case checker.Applied:
 		r.applied[node] = o.Instance
 	case checker.Returned:

@@ -174,14 +174,7 @@ func newRunner(c Config, sc sim.Config, variant protocol.Variant, seed uint64, d
 		return nil, &ConfigError{Field: "config", Msg: err.Error()}
 	}
 	opts = drawPaxos(r, opts)
-	switch {
-	case opts.Trace != nil && opts.traceEntries != nil:
-		r.world.SetTracer(func(e sim.TraceEntry) { fmt.Fprintln(opts.Trace, e); opts.traceEntries(e) })
-	case opts.Trace != nil:
-		r.world.SetTracer(func(e sim.TraceEntry) { fmt.Fprintln(opts.Trace, e) })
-	case opts.traceEntries != nil:
-		r.world.SetTracer(opts.traceEntries)
-	}
+	r.world.SetTracer(opts.tracer())
 	if opts.Record {
 		r.world.SetScheduleLog(r.log)
 	}
@@ -373,7 +366,7 @@ func (r *runner) observe(node sim.NodeID, o checker.Observation) {
 	r.safety.Observe(int(node), o)
 	switch o.Kind {
 	case checker.Proposed, checker.Accepted:
-		r.cover.observe(node, o, r.safety, w.Stats)
+		r.cover.observe(node, o, r.safety, w)
 	case checker.Learned:
 		if !r.learned[node] {
 			r.learned[node] = true
@@ -459,4 +452,16 @@ func stackEvidence() []string {
 			return out
 		}
 	}
+}
+
+// tracer is the world's tracer the options ask for: the readable trace to
+// Trace, the entries to traceEntries, both, or none (nil).
+func (o *Options) tracer() func(sim.TraceEntry) {
+	switch {
+	case o.Trace != nil && o.traceEntries != nil:
+		return func(e sim.TraceEntry) { fmt.Fprintln(o.Trace, e); o.traceEntries(e) }
+	case o.Trace != nil:
+		return func(e sim.TraceEntry) { fmt.Fprintln(o.Trace, e) }
+	}
+	return o.traceEntries
 }
