@@ -95,6 +95,7 @@ type LogChecker struct {
 	learned  map[learnKey]Value
 	violated *Violation
 	all      []Violation // the first violation of each property
+	only     Properties  // the properties reported; nil for all
 	now      int64
 	event    int64
 }
@@ -312,6 +313,9 @@ func (c *LogChecker) learn(node int, o Observation) {
 }
 
 func (c *LogChecker) violate(p Property, instance int64, msg string, evidence ...string) {
+	if !c.only.has(p) {
+		return // switched off for a protocol that does not promise it
+	}
 	for _, v := range c.all {
 		if v.Property == p {
 			return // the first violation of each property is the one to see

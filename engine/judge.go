@@ -1,0 +1,110 @@
+package engine
+
+import (
+	"slices"
+
+	"github.com/paxsim/paxsim/checker"
+)
+
+// judge is a run's checkers: checker.Safety always, checker.LogChecker
+// for a protocol that keeps a replicated log, each told which properties
+// apply.
+type judge struct {
+	safety *checker.Safety
+	log    *checker.LogChecker // nil for a single decree
+}
+
+// logProperties are the properties only a replicated log's observations
+// (Applied) can break.
+var logProperties = []checker.Property{checker.LogConsistency, checker.StateConsistency, checker.ExactlyOnce}
+
+// newJudge builds the checkers a protocol's properties call for.
+func newJudge(info *Info, nodes int) judge {
+	j := judge{safety: checker.NewSafety(nodes)}
+	if info.Properties != nil {
+		j.safety.Only(info.Properties)
+	}
+	if hasLog(info) {
+		j.log = checker.NewLogChecker(nodes)
+		if info.Properties != nil {
+			j.log.Only(info.Properties)
+		}
+	}
+	for _, v := range info.NoOps { // a leader's gap fillers are valid
+		j.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Value: v})
+	}
+	return j
+}
+
+// hasLog reports whether a protocol keeps a replicated log: it lists one
+// of the log's properties, or (Properties nil) its clients run a
+// key-value service.
+func hasLog(info *Info) bool {
+	if info.Properties == nil {
+		return info.Workload.Kind == KeyValue
+	}
+	for _, p := range logProperties {
+		if slices.Contains(info.Properties, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// at stamps the next observations.
+func (j *judge) at(now, event int64) {
+	j.safety.At(now, event)
+	if j.log != nil {
+		j.log.At(now, event)
+	}
+}
+
+// observe feeds an observation to every checker.
+func (j *judge) observe(node int, o checker.Observation) {
+	j.safety.Observe(node, o)
+	if j.log != nil {
+		j.log.Observe(node, o)
+	}
+}
+
+// violation is the first violation found, the safety checker's first.
+func (j *judge) violation() *checker.Violation {
+	if v := j.safety.Violation(); v != nil {
+		return v
+	}
+	if j.log != nil {
+		return j.log.Violation()
+	}
+	return nil
+}
+
+// all is the first violation of each property, the safety checker's
+// first.
+func (j *judge) all() []checker.Violation {
+	out := slices.Clone(j.safety.Violations())
+	if j.log != nil {
+		out = append(out, j.log.Violations()...)
+	}
+	return out
+}
+
+// appendLate appends to vs the first violation of each property the
+// checkers found that vs lacks.
+func (j *judge) appendLate(vs []checker.Violation) []checker.Violation {
+	for _, v := range j.all() {
+		if !slices.ContainsFunc(vs, func(w checker.Violation) bool { return w.Property == v.Property }) {
+			vs = append(vs, v)
+		}
+	}
+	return vs
+}
+
+// firstChoice is the lowest instance chosen, if any.
+func (j *judge) firstChoice() (Chosen, bool) {
+	for _, i := range []int64{0, 1} {
+		if ch, ok := j.safety.Chosen(i); ok {
+			return Chosen{Instance: i, Value: ch.Value, Ballot: ch.Ballot, Time: ch.Time}, true
+		}
+	}
+	return Chosen{}, false
+}

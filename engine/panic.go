@@ -1,0 +1,40 @@
+package engine
+
+import (
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// panicViolation reports a panic p in protocol code, raised while running
+// event at, as a failure with the stack as evidence.
+func panicViolation(at sim.TraceEntry, events int64, p any) checker.Violation {
+	return checker.Violation{
+		Property: PanicProperty, Time: int64(at.Time), Event: events,
+		Message:  fmt.Sprintf("panic while running %s: %v", at, p),
+		Evidence: stackEvidence(),
+	}
+}
+
+// stackEvidence lists the panicking goroutine's frames as "function
+// file:line", without addresses or goroutine ids, so that the report is the
+// same on every run of the same binary.
+func stackEvidence() []string {
+	pcs := make([]uintptr, 64)
+	n := runtime.Callers(4, pcs) // past Callers, stackEvidence, panicViolation and the deferred func
+	frames := runtime.CallersFrames(pcs[:n])
+	var out []string
+	for {
+		f, more := frames.Next()
+		if !strings.HasPrefix(f.Function, "runtime.") {
+			out = append(out, fmt.Sprintf("at %s %s:%d", f.Function, filepath.Base(f.File), f.Line))
+		}
+		if !more || strings.Contains(f.Function, "engine.(*Session[") && strings.HasSuffix(f.Function, "]).Execute") || len(out) >= 16 {
+			return out
+		}
+	}
+}

@@ -1,0 +1,183 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// Session is one run of a protocol in progress: its world, its checkers
+// and its clients. Run drives a whole timed run; a decision-trace replay
+// (package trace), a scenario script (package script) and property tests
+// drive a Choice world step by step through the same Session, so that
+// every verb judges a run the same way.
+type Session[M sim.Message, D any] struct {
+	proto Protocol[M, D]
+	info  *Info
+	cfg   Config
+	plan  plan
+	opts  Options
+
+	world   *sim.World[M, D, checker.Observation]
+	decide  sim.Decider
+	judge   judge
+	clients clientDriver
+	res     Result
+	cover   coverage
+	// progress is, by node id, how far the node got: the highest instance
+	// it applied for a replicated log, 1 once it learned for a single
+	// decree.
+	progress []int64
+	keep     uint64 // the nodes outside the liveness core (sim.FaultConfig.KeepFaulty)
+
+	lines    []string // the decision trace, with Options.Record
+	healLine int      // index of the "heal" line in lines, or 0
+	healedAt int64    // when the heal happened
+}
+
+// Mode is how a Session's world picks its next event (sim.Mode), with
+// the bounds of a Choice world.
+type Mode struct {
+	Choice bool
+	Bounds sim.ChoiceConfig
+}
+
+// NewSession builds the world of one run of c under p, with its checkers
+// and clients attached, decided by d (the seed's PRNG when nil). A bad c
+// returns a *ConfigError.
+func NewSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, seed uint64, mode Mode, d sim.Decider, opts Options) (*Session[M, D], error) {
+	pl, err := c.resolve(info)
+	if err != nil {
+		return nil, err
+	}
+	if d == nil {
+		d = sim.NewRandom(seed)
+	}
+	s := &Session[M, D]{proto: p, info: info, cfg: c, plan: pl, opts: opts, decide: d}
+	s.res = Result{Seed: seed, Verdict: VerdictOK}
+	sc := s.simConfig(mode, seed)
+	s.judge = newJudge(info, c.Nodes)
+	s.progress = make([]int64, c.Nodes+1)
+	factory, err := p.NewNodes(pl.setup)
+	if err != nil {
+		return nil, &ConfigError{Field: "variant", Msg: err.Error()}
+	}
+	s.world, err = sim.New(sc, d, factory, s.observe)
+	if err != nil {
+		return nil, &ConfigError{Field: "config", Msg: err.Error()}
+	}
+	s.clients = newClientDriver(s, info.Workload)
+	s.attachDrawing()
+	s.world.SetTracer(s.opts.tracer())
+	if opts.Record {
+		s.world.SetScheduleLog(s.log)
+	}
+	return s, nil
+}
+
+// simConfig is the simulator's config of the session's mode.
+func (s *Session[M, D]) simConfig(mode Mode, seed uint64) sim.Config {
+	sc, c := s.plan.sc, s.cfg
+	sc.Faults.Inert = s.opts.InertFaults
+	if c.HealAt > 0 && len(s.plan.reconfig.schedule) == 0 { // scheduled views could leave the core without a majority
+		sc.Faults.KeepFaulty = keepFaulty(seed, c.Nodes)
+		s.keep = sc.Faults.KeepFaulty
+	}
+	if mode.Choice {
+		sc.Mode = sim.Choice
+		sc.Choice = mode.Bounds
+		sc.Faults.Schedule = nil
+	}
+	return sc
+}
+
+// World is the session's world.
+func (s *Session[M, D]) World() *sim.World[M, D, checker.Observation] { return s.world }
+
+// Info is the protocol's description.
+func (s *Session[M, D]) Info() *Info { return s.info }
+
+// Config is the run's configuration.
+func (s *Session[M, D]) Config() Config { return s.cfg }
+
+// Result is the run's result so far (final after Execute).
+func (s *Session[M, D]) Result() *Result { return &s.res }
+
+// log records one decision-trace line.
+func (s *Session[M, D]) log(line string) {
+	if line == "heal" {
+		s.healLine, s.healedAt = len(s.lines), int64(s.world.Now())
+	}
+	s.lines = append(s.lines, line)
+}
+
+// Execute runs body, turning a panic in protocol code into a reported
+// failure, and sums up the run.
+func (s *Session[M, D]) Execute(body func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.res.Violations = append(s.res.Violations, panicViolation(s.world.Current(), s.world.Events(), p))
+		}
+		s.finish()
+	}()
+	return body()
+}
+
+// finish sums up the run into its Result.
+func (s *Session[M, D]) finish() {
+	w := s.world
+	s.res.Events, s.res.Time, s.res.TraceHash, s.res.Stats = w.Events(), int64(w.Now()), w.Hash(), w.Stats()
+	if ch, ok := s.judge.firstChoice(); ok {
+		s.res.Chosen = &ch
+	}
+	for _, p := range s.progress[1:] {
+		if p > 0 {
+			s.res.Learners++
+		}
+	}
+	s.res.LeftFaulty = leftFaulty(w.LeftFaulty())
+	s.res.Coverage = s.cover.res
+	s.res.Violations = s.judge.appendLate(s.res.Violations)
+	s.clients.finish(&s.res)
+	if s.opts.Record {
+		s.res.Lines = s.traceLines()
+	}
+	if len(s.res.Violations) > 0 {
+		s.res.Verdict, s.res.Stop = VerdictViolation, StopViolation
+	}
+}
+
+// traceLines is the recorded run's decision trace. When the run got past
+// the heal without a safety violation after it, the steps after the heal
+// are left out and a "liveness" line asks the replay to run that phase
+// again: the liveness verdict depends on the state at the heal, not on one
+// fair schedule after it.
+func (s *Session[M, D]) traceLines() []string {
+	lines := s.lines
+	healed := s.healLine > 0 || (len(lines) > 0 && lines[0] == "heal")
+	lateSafety := len(s.res.Violations) > 0 && s.res.Violations[0].Property != checker.Liveness &&
+		healed && s.res.Violations[0].Time > s.healedAt
+	if healed && !lateSafety {
+		lines = append(lines[:s.healLine+1:s.healLine+1], "liveness")
+	}
+	return slices.Clone(lines)
+}
+
+// Violations are the violations found so far, the run's first first.
+func (s *Session[M, D]) Violations() []checker.Violation { return s.judge.all() }
+
+// Describe words node id's durable state, marked down when it is.
+func (s *Session[M, D]) Describe(id sim.NodeID) string {
+	d := s.proto.DescribeDurable(s.world.Durable(id))
+	if !s.world.Up(id) {
+		return "down " + d
+	}
+	return d
+}
+
+// String names the session for errors.
+func (s *Session[M, D]) String() string {
+	return fmt.Sprintf("%s seed %d", s.info.Name, s.res.Seed)
+}
