@@ -65,15 +65,15 @@ func newClientDriver[M sim.Message, D any](s *Session[M, D], w Workload) clientD
 	return &consensusClients{h: s, clients: s.plan.clients, window: s.cfg.ProposeWindow}
 }
 
-func (s *Session[M, D]) now() sim.Time         { return s.world.Now() }
-func (s *Session[M, D]) events() int64         { return s.world.Events() }
-func (s *Session[M, D]) healed() bool          { return s.world.Healed() }
-func (s *Session[M, D]) leftFaulty() uint64    { return s.world.LeftFaulty() }
-func (s *Session[M, D]) decider() sim.Decider  { return s.decide }
-func (s *Session[M, D]) nodes() int            { return s.cfg.Nodes }
-func (s *Session[M, D]) fail(v checker.Violation) { s.res.Violations = append(s.res.Violations, v) }
+func (s *Session[M, D]) now() sim.Time                   { return s.world.Now() }
+func (s *Session[M, D]) events() int64                   { return s.world.Events() }
+func (s *Session[M, D]) healed() bool                    { return s.world.Healed() }
+func (s *Session[M, D]) leftFaulty() uint64              { return s.world.LeftFaulty() }
+func (s *Session[M, D]) decider() sim.Decider            { return s.decide }
+func (s *Session[M, D]) nodes() int                      { return s.cfg.Nodes }
+func (s *Session[M, D]) fail(v checker.Violation)        { s.res.Violations = append(s.res.Violations, v) }
 func (s *Session[M, D]) logChecker() *checker.LogChecker { return s.judge.log }
-func (s *Session[M, D]) noOp(v checker.Value) bool      { return slices.Contains(s.info.NoOps, v) }
+func (s *Session[M, D]) noOp(v checker.Value) bool       { return slices.Contains(s.info.NoOps, v) }
 
 func (s *Session[M, D]) send(r Request, to sim.NodeID, at sim.Time, retry bool) checker.Value {
 	msg, value := s.proto.Request(r)
