@@ -63,8 +63,12 @@ func (c *consensusClients) request(client int) Request {
 }
 
 // step lets every client without an answer ask again once faults have
-// healed: a request lost to a crash must not stall the liveness phase. A
-// request still to be sent (its time lies ahead) is not asked early.
+// healed: a request lost to a crash must not stall the liveness phase.
+// Only an operation already invoked is retried, at once. A client whose
+// request is still ahead of it (the heal came inside the propose window)
+// asks at its own time, as scheduled; it goes to the next replica of the
+// core then only when the heal left its own replica faulty. An early retry
+// would propose a value before its client asked for it.
 func (c *consensusClients) step(now sim.Time) {
 	if c.retried || !c.h.healed() {
 		return
@@ -72,14 +76,19 @@ func (c *consensusClients) step(now sim.Time) {
 	c.retried = true
 	faulty := c.h.leftFaulty()
 	for _, op := range c.ops {
-		if op.Return >= 0 || op.Invoke > int64(now) {
+		if op.Return >= 0 {
 			continue
 		}
 		to := op.Node
 		for faulty&(1<<uint(to)) != 0 { // ask the next replica of the core
 			to = to%c.h.nodes() + 1
 		}
-		c.h.send(c.request(op.Client), sim.NodeID(to), now+1, true)
+		switch invoke := sim.Time(op.Invoke); {
+		case invoke <= now:
+			c.h.send(c.request(op.Client), sim.NodeID(to), now+1, true)
+		case to != op.Node:
+			c.h.send(c.request(op.Client), sim.NodeID(to), invoke, true)
+		}
 	}
 }
 
