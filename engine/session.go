@@ -42,6 +42,9 @@ type Session[M sim.Message, D any] struct {
 type Mode struct {
 	Choice bool
 	Bounds sim.ChoiceConfig
+	// MaxCrashed, when positive, bounds the nodes down at once instead of
+	// the config's: a replayed trace is its own bound.
+	MaxCrashed int
 }
 
 // NewSession builds the world of one run of c under p, with its checkers
@@ -89,6 +92,9 @@ func (s *Session[M, D]) simConfig(mode Mode, seed uint64) sim.Config {
 		sc.Mode = sim.Choice
 		sc.Choice = mode.Bounds
 		sc.Faults.Schedule = nil
+	}
+	if mode.MaxCrashed > 0 {
+		sc.Faults.MaxCrashed = mode.MaxCrashed
 	}
 	return sc
 }
@@ -164,6 +170,9 @@ func (s *Session[M, D]) traceLines() []string {
 	}
 	return slices.Clone(lines)
 }
+
+// Stop records why the run stopped, when its driver ends it.
+func (s *Session[M, D]) Stop(reason string) { s.res.Stop = reason }
 
 // Violations are the violations found so far, the run's first first.
 func (s *Session[M, D]) Violations() []checker.Violation { return s.judge.all() }
