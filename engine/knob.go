@@ -79,3 +79,25 @@ func (info *Info) LookupVariant(name string) (Variant, error) {
 	}
 	return Variant{}, fmt.Errorf("unknown variant %q for protocol %s (known: %s)", name, info.Name, names)
 }
+
+// configFlags are the flag names of Config's own knobs, and the names
+// every verb's flags use: a protocol's knob may not take one.
+var configFlags = []string{
+	"protocol", "variant", "nodes", "proposers", "clients", "commands", "reconfig", "propose-window",
+	"delay", "drop", "dup", "redeliver", "crash", "partition", "slow", "fault-interval", "max-crashed",
+	"fault", "heal-at", "liveness", "max-time", "max-events", "fifo",
+	"seed", "seeds", "start", "workers", "json", "out", "trace", "record", "html", "format", "swarm",
+	"shard", "no-shrink", "max-shrinks", "check-determinism", "network", "max-ballot", "crashes",
+	"no-restarts", "no-timers", "drops", "dups", "network-self", "ticks", "max-depth", "max-states",
+	"max-memory", "symmetry", "exact", "budget", "all", "help", "h", "version",
+}
+
+// IsConfigFlag reports whether name is a flag of paxsim's own.
+func IsConfigFlag(name string) bool {
+	for _, f := range configFlags {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}
