@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"slices"
 
 	"github.com/paxsim/paxsim/checker"
@@ -10,8 +11,12 @@ import (
 // for a protocol that keeps a replicated log, each told which properties
 // apply.
 type judge struct {
-	safety *checker.Safety
-	log    *checker.LogChecker // nil for a single decree
+	contract *checker.Contract
+	broken   *checker.Violation // the first observation that broke the contract
+	safety   *checker.Safety
+	log      *checker.LogChecker // nil for a single decree
+	now      int64
+	event    int64
 }
 
 // logProperties are the properties only a replicated log's observations
@@ -20,7 +25,7 @@ var logProperties = []checker.Property{checker.LogConsistency, checker.StateCons
 
 // newJudge builds the checkers a protocol's properties call for.
 func newJudge(info *Info, nodes int) judge {
-	j := judge{safety: checker.NewSafety(nodes)}
+	j := judge{contract: checker.NewContract(nodes), safety: checker.NewSafety(nodes)}
 	if info.Properties != nil {
 		j.safety.Only(info.Properties)
 	}
@@ -53,22 +58,46 @@ func hasLog(info *Info) bool {
 
 // at stamps the next observations.
 func (j *judge) at(now, event int64) {
+	j.now, j.event = now, event
 	j.safety.At(now, event)
 	if j.log != nil {
 		j.log.At(now, event)
 	}
 }
 
-// observe feeds an observation to every checker.
+// observe feeds an observation to every checker, once the contract
+// checker has seen it well formed: what breaks the contract is reported
+// as such, never judged.
 func (j *judge) observe(node int, o checker.Observation) {
+	if j.broken != nil {
+		return
+	}
+	if rule, why := j.contract.Observe(node, o); rule != "" {
+		j.breach(rule, why)
+		return
+	}
 	j.safety.Observe(node, o)
 	if j.log != nil {
 		j.log.Observe(node, o)
 	}
 }
 
-// violation is the first violation found, the safety checker's first.
+// breach records a broken rule of the observation contract.
+func (j *judge) breach(rule, why string) {
+	if j.broken == nil {
+		j.broken = &checker.Violation{
+			Property: checker.ContractProperty, Time: j.now, Event: j.event,
+			Message: fmt.Sprintf("the protocol broke the observation contract, rule %s: %s", rule, why),
+		}
+	}
+}
+
+// violation is the first violation found: a broken contract, else the
+// safety checker's first.
 func (j *judge) violation() *checker.Violation {
+	if j.broken != nil {
+		return j.broken
+	}
 	if v := j.safety.Violation(); v != nil {
 		return v
 	}
@@ -81,7 +110,11 @@ func (j *judge) violation() *checker.Violation {
 // all is the first violation of each property, the safety checker's
 // first.
 func (j *judge) all() []checker.Violation {
-	out := slices.Clone(j.safety.Violations())
+	var out []checker.Violation
+	if j.broken != nil {
+		out = append(out, *j.broken)
+	}
+	out = append(out, j.safety.Violations()...)
 	if j.log != nil {
 		out = append(out, j.log.Violations()...)
 	}

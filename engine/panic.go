@@ -13,6 +13,12 @@ import (
 // panicViolation reports a panic p in protocol code, raised while running
 // event at, as a failure with the stack as evidence.
 func panicViolation(at sim.TraceEntry, events int64, p any) checker.Violation {
+	if m, ok := p.(*sim.MisuseError); ok { // not a crash: a call the contract rules out
+		return checker.Violation{
+			Property: checker.ContractProperty, Time: int64(at.Time), Event: events,
+			Message: fmt.Sprintf("the protocol broke the observation contract, rule %s, while running %s: %s", m.Rule, at, m.Msg),
+		}
+	}
 	return checker.Violation{
 		Property: PanicProperty, Time: int64(at.Time), Event: events,
 		Message:  fmt.Sprintf("panic while running %s: %v", at, p),

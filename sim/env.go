@@ -34,7 +34,7 @@ func (e *Env[M, D, O]) Broadcast(msg M) {
 // stretch with it.
 func (e *Env[M, D, O]) SetTimer(tag TimerTag, after Time) {
 	if tag >= maxTimerTags {
-		panic(fmt.Sprintf("sim: timer tag %d out of range (tags are 0..%d)", tag, maxTimerTags-1))
+		misuse("timer-tag", "node %d used timer tag %d (tags are 0..%d)", e.id, tag, maxTimerTags-1)
 	}
 	after = max(after, 1)
 	s := &e.w.slots[e.id]
@@ -51,7 +51,7 @@ func (e *Env[M, D, O]) SetTimer(tag TimerTag, after Time) {
 // CancelTimer disarms timer tag, if it is pending.
 func (e *Env[M, D, O]) CancelTimer(tag TimerTag) {
 	if tag >= maxTimerTags {
-		panic(fmt.Sprintf("sim: timer tag %d out of range (tags are 0..%d)", tag, maxTimerTags-1))
+		misuse("timer-tag", "node %d used timer tag %d (tags are 0..%d)", e.id, tag, maxTimerTags-1)
 	}
 	s := &e.w.slots[e.id]
 	s.timerGen[tag]++

@@ -435,7 +435,7 @@ func (w *World[M, D, O]) describe(e *event[M]) string {
 
 func (w *World[M, D, O]) mustBeNode(id NodeID) {
 	if id < 1 || int(id) > w.cfg.Nodes {
-		panic(fmt.Sprintf("sim: node %d does not exist (nodes are 1..%d)", id, w.cfg.Nodes))
+		misuse("send-to-node", "node %d sent a message to node %d, which does not exist (nodes are 1..%d)", w.current.to, id, w.cfg.Nodes)
 	}
 }
 

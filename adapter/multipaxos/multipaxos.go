@@ -11,7 +11,6 @@ import (
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
-	"github.com/paxsim/paxsim/harness"
 	mp "github.com/paxsim/paxsim/protocol/multipaxos"
 	"github.com/paxsim/paxsim/sim"
 )
@@ -129,6 +128,3 @@ const tickTimer sim.TimerTag = 0
 // ExploreTimer leaves the tick out unless asked for: in a set network it
 // adds nothing but states (CheckConfig.Ticks).
 func (Adapter) ExploreTimer(tag sim.TimerTag, ticks bool) bool { return tag != tickTimer || ticks }
-
-// Protocol is the adapter bound to every verb.
-func Protocol() *harness.Protocol { return harness.New[mp.Msg, mp.Durable](Adapter{}) }

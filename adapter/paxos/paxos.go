@@ -8,7 +8,6 @@ import (
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
-	"github.com/paxsim/paxsim/harness"
 	"github.com/paxsim/paxsim/protocol"
 	"github.com/paxsim/paxsim/sim"
 )
@@ -90,6 +89,3 @@ func (Adapter) ExploreTimer(sim.TimerTag, bool) bool { return true }
 
 // ParseMessage reads a message as protocol.Msg.String writes it.
 func (Adapter) ParseMessage(text string) (protocol.Msg, error) { return protocol.ParseMsg(text) }
-
-// Protocol is the adapter bound to every verb.
-func Protocol() *harness.Protocol { return harness.New[protocol.Msg, protocol.Durable](Adapter{}) }
