@@ -29,6 +29,8 @@ type clientDriver interface {
 	// unanswered words the operations still waiting, for a liveness
 	// failure.
 	unanswered() []string
+	// count is how many clients there are: ids 1..count.
+	count() int
 	// finish puts the history, its verdict and the clients' counts in
 	// res.
 	finish(res *Result)

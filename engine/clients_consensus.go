@@ -127,6 +127,8 @@ func (c *consensusClients) take(st ClientStep) error {
 	return nil
 }
 
+func (c *consensusClients) count() int { return c.clients }
+
 func (c *consensusClients) done() bool { return c.pending == 0 }
 
 func (c *consensusClients) unanswered() []string {

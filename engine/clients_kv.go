@@ -288,6 +288,8 @@ func (c *kvClients) take(st ClientStep) error {
 	return nil
 }
 
+func (c *kvClients) count() int { return len(c.clients) }
+
 // done reports whether every client finished.
 func (c *kvClients) done() bool {
 	for _, cl := range c.clients {

@@ -25,7 +25,11 @@ func (s *Session[M, D]) observe(node sim.NodeID, o checker.Observation) {
 		s.progress[node] = o.Instance
 	}
 	if a, ok := s.proto.Answer(o); ok {
-		s.clients.answered(a, o)
+		if a.Client < 1 || a.Client > s.clients.count() {
+			s.judge.breach("answer-to-client", fmt.Sprintf("node %d answered client %d, which does not exist (clients are 1..%d)", node, a.Client, s.clients.count()))
+		} else {
+			s.clients.answered(a, o)
+		}
 	}
 	if s.opts.Trace != nil {
 		fmt.Fprintf(s.opts.Trace, "    node %d %s\n", node, o)
