@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/paxsim/paxsim/checker"
@@ -66,7 +65,7 @@ func Check[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c C
 		return rep, err
 	}
 	last := res.Path[len(res.Path)-1]
-	rep.Violations = slices.Clone(m.Violations(last))
+	rep.Violations = m.judgeOf(last).Violations()
 	rep.Property = panicProperty
 	if v := m.violation(last); v != nil && last.panic == "" {
 		rep.Property = v.Property

@@ -69,9 +69,8 @@ type CheckConfig struct {
 // 0: two proposers duel, two commands contend for the log.
 const DefaultClients = 2
 
-// maxClients bounds a search's clients: the model keeps which have their
-// answer in a word, and every client is a request in flight from the
-// start.
+// maxClients bounds a KeyValue search's clients, each a request in flight
+// from the start.
 const maxClients = 8
 
 // maxNodes bounds a search's cluster.
@@ -89,8 +88,8 @@ func DefaultCheck(info *engine.Info) CheckConfig {
 
 // Effective is the run configuration the search's replicas and its
 // counterexample's replay use: c.Config with the explorer's defaults
-// written out (the clients, one command each, and each knob's
-// engine.Knob.Explore value where c sets none).
+// written out: the clients, one command each, no reconfigurations but
+// Reconfig's, and each knob's engine.Knob.Explore value where c sets none.
 func (c CheckConfig) Effective(info *engine.Info) engine.Config {
 	e := c.Config
 	if e.Clients == 0 {
@@ -98,6 +97,9 @@ func (c CheckConfig) Effective(info *engine.Info) engine.Config {
 	}
 	if e.Commands == 0 {
 		e.Commands = 1
+	}
+	if info.Workload.Reconfig && spec(e.Reconfig) == "" {
+		e.Reconfig = "none" // but for CheckConfig.Reconfig
 	}
 	e.Params = maps.Clone(e.Params)
 	for _, k := range info.Knobs {
@@ -155,7 +157,7 @@ func (c CheckConfig) resolve(info *engine.Info) (resolved, error) {
 func (c CheckConfig) checkWorkload(info *engine.Info, e engine.Config) error {
 	w := info.Workload
 	switch {
-	case e.Clients > maxClients:
+	case w.Kind == engine.KeyValue && e.Clients > maxClients:
 		return bad(engine.ClientsKnob(w), "%d is more than %d requests in flight to explore", e.Clients, maxClients)
 	case e.Commands != 1:
 		return bad("commands", "a search's clients send one request each (--%s sets how many)", engine.ClientsKnob(w))

@@ -121,9 +121,3 @@ func (m *Model[M, D]) Checkers(s *State[M, D]) (*checker.Safety, *checker.LogChe
 	j := m.judgeOf(s)
 	return j.safety, j.log
 }
-
-// Violations are the first violation of each property in state s, the
-// safety checker's first.
-func (m *Model[M, D]) Violations(s *State[M, D]) []checker.Violation {
-	return m.judgeOf(s).Violations()
-}
