@@ -137,6 +137,15 @@ func (c Config) resolve(info *Info) (plan, error) {
 	return p, nil
 }
 
+// Resolve checks c for the protocol info describes, and returns the
+// simulator's config of its runs and the setup of its nodes: what the
+// exhaustive explorer builds its own Choice worlds from. A bad c returns a
+// *ConfigError.
+func (c Config) Resolve(info *Info) (sim.Config, Setup, error) {
+	p, err := c.resolve(info)
+	return p.sc, p.setup, err
+}
+
 // workload checks the clients and commands against the workload.
 func (c Config) workload(w Workload) (clients, commands int, err error) {
 	clients, commands = c.Clients, c.Commands

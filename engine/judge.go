@@ -25,20 +25,31 @@ var logProperties = []checker.Property{checker.LogConsistency, checker.StateCons
 
 // newJudge builds the checkers a protocol's properties call for.
 func newJudge(info *Info, nodes int) judge {
-	j := judge{contract: checker.NewContract(nodes), safety: checker.NewSafety(nodes)}
+	safety, log := NewCheckers(info, nodes)
+	return judge{contract: checker.NewContract(nodes), safety: safety, log: log}
+}
+
+// NewCheckers returns the checkers that judge a run of the protocol info
+// describes on nodes replicas, each told which properties apply:
+// checker.Safety always, and a checker.LogChecker (else nil) for a
+// protocol that keeps a replicated log. Safety already knows the
+// protocol's no-ops as valid values.
+func NewCheckers(info *Info, nodes int) (*checker.Safety, *checker.LogChecker) {
+	safety := checker.NewSafety(nodes)
 	if info.Properties != nil {
-		j.safety.Only(info.Properties)
+		safety.Only(info.Properties)
 	}
+	var log *checker.LogChecker
 	if hasLog(info) {
-		j.log = checker.NewLogChecker(nodes)
+		log = checker.NewLogChecker(nodes)
 		if info.Properties != nil {
-			j.log.Only(info.Properties)
+			log.Only(info.Properties)
 		}
 	}
 	for _, v := range info.NoOps { // a leader's gap fillers are valid
-		j.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Value: v})
+		safety.Observe(0, checker.Observation{Kind: checker.Invoked, Value: v})
 	}
-	return j
+	return safety, log
 }
 
 // hasLog reports whether a protocol keeps a replicated log: it lists one

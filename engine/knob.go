@@ -16,6 +16,10 @@ type Knob struct {
 	// Default is the value a run uses when the knob is not set, as the
 	// help and reports show it.
 	Default string
+	// Explore, when set, is the knob's default in the exhaustive explorer
+	// (package model), where a smaller value may keep the states few
+	// while still reaching every bug the knob governs; "" means Default.
+	Explore string
 	// Check validates a value, returning an error that says what is
 	// wanted; nil accepts anything.
 	Check func(value string) error

@@ -134,4 +134,8 @@ type Explorer[D any] interface {
 	// ExploreTimer reports whether the explorer fires timer tag at all
 	// (ticks: CheckConfig.Ticks, the user asked for the periodic ones).
 	ExploreTimer(tag sim.TimerTag, ticks bool) bool
+	// MaxDepth is the explorer's depth bound when the user sets none: 0
+	// for none, or the depth that holds the protocol's known
+	// counterexamples where its state space runs to millions.
+	MaxDepth() int
 }

@@ -22,10 +22,20 @@ const Name = "multipaxos"
 // service, and an operator that reconfigures the cluster.
 type Adapter struct{}
 
-var _ engine.Protocol[mp.Msg, mp.Durable] = Adapter{}
+var (
+	_ engine.Protocol[mp.Msg, mp.Durable] = Adapter{}
+	_ engine.Explorer[mp.Durable]         = Adapter{}
+)
 
 // DefaultAlpha is Lamport's window when --alpha is not set.
 const DefaultAlpha = 8
+
+// ExploreAlpha is Lamport's window in the explorer when --alpha is not
+// set: a leader proposes up to two instances past its applied log, which
+// is what no-view needs (with 1 an entry's view is always the latest
+// applied), and fills a reconfiguration's window with one no-op, not
+// seven.
+const ExploreAlpha = 2
 
 // Info describes Multi-Paxos.
 func (Adapter) Info() engine.Info {
@@ -33,10 +43,8 @@ func (Adapter) Info() engine.Info {
 		Name:     Name,
 		Summary:  "Multi-Paxos: a replicated key-value log with reconfiguration (Lamport's alpha)",
 		Workload: engine.Workload{Kind: engine.KeyValue, Clients: 3, Commands: 4, Reconfig: true},
-		Knobs: []engine.Knob{engine.IntKnob("alpha",
-			"Lamport's window `N`: a reconfiguration chosen at instance i governs from i+N on; also the leader's pipeline depth (1..64)",
-			DefaultAlpha, 1, 64)},
-		NoOps: []checker.Value{mp.NoOp},
+		Knobs:    []engine.Knob{alphaKnob()},
+		NoOps:    []checker.Value{mp.NoOp},
 	}
 	for tag := sim.TimerTag(0); ; tag++ {
 		name := mp.TimerName(tag)
@@ -49,6 +57,15 @@ func (Adapter) Info() engine.Info {
 		info.Variants = append(info.Variants, engine.Variant{Name: v.Name, Summary: v.Summary, Breaks: v.Breaks})
 	}
 	return info
+}
+
+// alphaKnob is Lamport's window, --alpha.
+func alphaKnob() engine.Knob {
+	k := engine.IntKnob("alpha",
+		"Lamport's window `N`: a reconfiguration chosen at instance i governs from i+N on; also the leader's pipeline depth (1..64)",
+		DefaultAlpha, 1, 64)
+	k.Explore = strconv.Itoa(ExploreAlpha)
+	return k
 }
 
 // NewNodes builds the replicas: every node a member of the first view.
@@ -128,3 +145,14 @@ const tickTimer sim.TimerTag = 0
 // ExploreTimer leaves the tick out unless asked for: in a set network it
 // adds nothing but states (CheckConfig.Ticks).
 func (Adapter) ExploreTimer(tag sim.TimerTag, ticks bool) bool { return tag != tickTimer || ticks }
+
+// exploreDepth is the explorer's default depth bound: every path of up to
+// 13 steps, which holds each safety variant's shortest counterexample at
+// the default bounds (the deepest, no-view's, ends at depth 14). Even one
+// leader and two commands reach millions of states (every order in which
+// two followers take the accepts, heartbeats, commit notifications and
+// catch-up replies sent them).
+const exploreDepth = 14
+
+// MaxDepth is the explorer's default depth bound.
+func (Adapter) MaxDepth() int { return exploreDepth }

@@ -20,7 +20,10 @@ const Name = "paxos"
 // their values to distinct replicas.
 type Adapter struct{}
 
-var _ engine.Protocol[protocol.Msg, protocol.Durable] = Adapter{}
+var (
+	_ engine.Protocol[protocol.Msg, protocol.Durable] = Adapter{}
+	_ engine.Explorer[protocol.Durable]               = Adapter{}
+)
 
 // Info describes single-decree Paxos.
 func (Adapter) Info() engine.Info {
@@ -86,6 +89,9 @@ func (Adapter) Symmetric() bool { return true }
 
 // ExploreTimer: the explorer fires both timers.
 func (Adapter) ExploreTimer(sim.TimerTag, bool) bool { return true }
+
+// MaxDepth: no depth bound; the default bounds hold 317,716 states.
+func (Adapter) MaxDepth() int { return 0 }
 
 // ParseMessage reads a message as protocol.Msg.String writes it.
 func (Adapter) ParseMessage(text string) (protocol.Msg, error) { return protocol.ParseMsg(text) }
