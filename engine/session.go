@@ -42,6 +42,9 @@ type Session[M sim.Message, D any] struct {
 type Mode struct {
 	Choice bool
 	Bounds sim.ChoiceConfig
+	// Scripted clients do only what client steps tell them (Client): none
+	// starts an operation of its own, as a scenario script's do.
+	Scripted bool
 }
 
 // NewSession builds the world of one run of c under p, with its checkers
@@ -68,7 +71,7 @@ func NewSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, se
 	if err != nil {
 		return nil, &ConfigError{Field: "config", Msg: err.Error()}
 	}
-	s.clients = newClientDriver(s, info.Workload)
+	s.clients = newClientDriver(s, info.Workload, mode.Scripted)
 	s.attachDrawing()
 	s.world.SetTracer(s.opts.tracer())
 	if opts.Record {
@@ -167,6 +170,12 @@ func (s *Session[M, D]) traceLines() []string {
 
 // Violations are the violations found so far, the run's first first.
 func (s *Session[M, D]) Violations() []checker.Violation { return s.judge.all() }
+
+// Chosen returns the value chosen in instance so far, if any, as the
+// safety checker knows it.
+func (s *Session[M, D]) Chosen(instance int64) (checker.Choice, bool) {
+	return s.judge.safety.Chosen(instance)
+}
 
 // Describe words node id's durable state, marked down when it is.
 func (s *Session[M, D]) Describe(id sim.NodeID) string {
