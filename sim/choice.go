@@ -396,6 +396,15 @@ func (w *World[M, D, O]) SwitchToTimed() {
 	}
 }
 
+// Send puts msg in flight from node from to node to in a Choice world,
+// as if from had just sent it: a scenario script's hand-written message.
+func (w *World[M, D, O]) Send(from, to NodeID, msg M) {
+	w.mustBeChoice()
+	w.mustBeNode(from)
+	w.boot()
+	w.send(from, to, msg)
+}
+
 // SetDecider replaces the world's Decider, as when a replayed schedule
 // hands over to a seeded liveness phase.
 func (w *World[M, D, O]) SetDecider(d Decider) { w.decide = d }

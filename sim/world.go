@@ -69,17 +69,17 @@ type slot[M Message, D, O any] struct {
 	up          bool
 	durable     D // survives crashes: the last value the node persisted
 	crashGen    uint32
-	timerGen    [maxTimerTags]uint32
+	timerGen    [MaxTimerTags]uint32
 	slowFactor  Time // 1 when the node runs at normal speed
 	pausedUntil Time
 	slowGen     uint32
 	armed       uint32             // choice mode: the armed timers
-	after       [maxTimerTags]Time // choice mode: each armed timer's duration
+	after       [MaxTimerTags]Time // choice mode: each armed timer's duration
 	// Timed mode: when each timer was last set to fire, and its
 	// generation then (it is pending while timerGen still says so), so
 	// that a slow node's stretched timers shrink back when it recovers.
-	timerAt  [maxTimerTags]Time
-	timerSet [maxTimerTags]uint32
+	timerAt  [MaxTimerTags]Time
+	timerSet [MaxTimerTags]uint32
 	// The fingerprints of node and durable, once computed (snapshot.go);
 	// anything that runs the node or persists clears fpOK.
 	fpOK    bool
