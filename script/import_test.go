@@ -1,4 +1,4 @@
-package script
+package script_test
 
 import (
 	"strings"
@@ -7,6 +7,7 @@ import (
 	"github.com/paxsim/paxsim/adapter/multipaxos"
 	"github.com/paxsim/paxsim/adapter/paxos"
 	"github.com/paxsim/paxsim/engine"
+	. "github.com/paxsim/paxsim/script"
 	"github.com/paxsim/paxsim/sim"
 )
 

@@ -1,4 +1,4 @@
-package script
+package script_test
 
 import (
 	"fmt"
@@ -13,6 +13,7 @@ import (
 	"github.com/paxsim/paxsim/adapter/paxos"
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
+	. "github.com/paxsim/paxsim/script"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -76,22 +77,17 @@ func TestScenarios(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(path), ".txt")
 		t.Run(name, func(t *testing.T) {
 			datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
-				header := d.Cmd
+				block := d.Cmd
 				for _, a := range d.CmdArgs {
-					header += " " + a.String()
+					block += " " + a.String()
 				}
-				run, err := parseRunLine(header)
+				s, err := Parse(strings.NewReader(block+"\n"+d.Input+"\n----\n"), name, d.Pos)
 				if err != nil {
-					t.Fatalf("%s: %v", d.Pos, err)
+					t.Fatal(err)
 				}
-				for i, line := range strings.Split(strings.TrimSpace(d.Input), "\n") {
-					if err := stepSyntax(strings.TrimSpace(line), run.Nodes); err != nil {
-						t.Fatalf("%s: step %d: %v", d.Pos, i+1, err)
-					}
-					run.Steps = append(run.Steps, sim.ScriptLine{N: i + 1, Text: strings.TrimSpace(line)})
-				}
+				run := s.Runs[0]
 				var out strings.Builder
-				res, err := runBlock(&Scenario{Name: name, File: path}, run, &out)
+				res, err := runBlock(s, run, &out)
 				if err != nil {
 					t.Fatalf("%s: %v", d.Pos, err)
 				}
@@ -223,9 +219,13 @@ func TestBadScenariosNameTheLine(t *testing.T) {
 func TestMaskedExpectation(t *testing.T) {
 	info := *protocols[""].info
 	info.Properties = []checker.Property{checker.Agreement, checker.Validity}
+	masked := func(string) (*engine.Info, error) { return &info, nil }
 	for expect, ok := range map[string]bool{"agreement": true, "liveness": true, "linearizability": true, "panic": true, "ok": true, "promise-kept": false} {
-		err := checkRun(&info, "f.txt", Run{Line: 1, Variant: engine.Correct, Nodes: 3, Expect: expect})
-		if (err == nil) != ok {
+		s, err := Parse(strings.NewReader("run expect="+expect+"\n----\n"), "x", "f.txt")
+		if err == nil {
+			err = Check(s, masked)
+		}
+		if (err == nil) != ok || !ok && !strings.Contains(err.Error(), "f.txt:1: expect=promise-kept: promise-kept is not judged for paxos") {
 			t.Errorf("expect=%s: %v", expect, err)
 		}
 	}
