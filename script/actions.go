@@ -3,6 +3,7 @@ package script
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/paxsim/paxsim/engine"
@@ -12,19 +13,23 @@ import (
 // act takes the first enabled action a step names, printing it and the
 // state after it.
 func (in *interp[M, D]) act(kind sim.ActionKind, l link, tag sim.TimerTag, msg string) error {
-	a, err := in.find(kind, l, tag, msg)
+	a, text, err := in.find(kind, l, tag, msg)
 	if err != nil {
 		return err
 	}
-	in.do(a)
+	in.do(a, text)
 	return nil
 }
 
-// do takes enabled action a, printing it and the state after it.
-func (in *interp[M, D]) do(a sim.Action[M]) {
-	if a.Kind == sim.ActTimer {
+// do takes enabled action a, printing it (its message's text, when it
+// has one, is text) and the state after it.
+func (in *interp[M, D]) do(a sim.Action[M], text string) {
+	switch a.Kind {
+	case sim.ActTimer:
 		in.printf("timer %s %s", a.To, in.timerName(a.Tag))
-	} else {
+	case sim.ActDeliver, sim.ActDrop, sim.ActDup:
+		in.printf("%s %s->%s %s", a.Kind, a.From, a.To, text)
+	default:
 		in.printf("%s", a)
 	}
 	in.s.World().Do(a)
@@ -42,43 +47,36 @@ func (in *interp[M, D]) timerName(tag sim.TimerTag) string {
 // find returns the first enabled action of kind on link l whose message
 // has type msg (the text before "(") or is msg, any when msg is empty; or
 // the timer tag of l.to; or the crash or restart of l.to.
-func (in *interp[M, D]) find(kind sim.ActionKind, l link, tag sim.TimerTag, msg string) (sim.Action[M], error) {
+// The message's text comes along, formatted once.
+func (in *interp[M, D]) find(kind sim.ActionKind, l link, tag sim.TimerTag, msg string) (sim.Action[M], string, error) {
+	w := in.s.World()
+	var text string
+	a, ok := w.Find(kind, l.from, l.to, tag, func(m M) bool {
+		text = m.String()
+		typ, _, _ := strings.Cut(text, "(")
+		return msg == "" || text == msg || typ == msg
+	})
+	switch {
+	case ok:
+		return a, text, nil
+	case kind == sim.ActTimer:
+		return a, "", errors.New("that timer is not armed (or its node is down)")
+	case kind == sim.ActCrash:
+		return a, "", errors.New("the node is already down")
+	case kind == sim.ActRestart:
+		return a, "", errors.New("the node is not down")
+	}
 	var there []string
-	for _, a := range in.s.World().Actions() {
-		if a.Kind != kind || a.To != l.to {
-			continue
-		}
-		switch kind {
-		case sim.ActDeliver, sim.ActDrop, sim.ActDup:
-			if a.From != l.from {
-				continue
-			}
-			text := a.Msg.String()
-			if typ, _, _ := strings.Cut(text, "("); msg == "" || text == msg || typ == msg {
-				return a, nil
-			}
+	w.Find(kind, l.from, l.to, tag, func(m M) bool {
+		if text := m.String(); !slices.Contains(there, text) {
 			there = append(there, text)
-		case sim.ActTimer:
-			if a.Tag == tag {
-				return a, nil
-			}
-		default:
-			return a, nil
 		}
-	}
-	var none sim.Action[M]
-	switch kind {
-	case sim.ActTimer:
-		return none, errors.New("that timer is not armed (or its node is down)")
-	case sim.ActCrash:
-		return none, errors.New("the node is already down")
-	case sim.ActRestart:
-		return none, errors.New("the node is not down")
-	}
+		return false
+	})
 	if len(there) == 0 {
-		return none, fmt.Errorf("nothing to %s on %s", kind, l)
+		return a, "", fmt.Errorf("nothing to %s on %s", kind, l)
 	}
-	return none, fmt.Errorf("no %s on %s; there: %s", msg, l, strings.Join(there, ", "))
+	return a, "", fmt.Errorf("no %s on %s; there: %s", msg, l, strings.Join(there, ", "))
 }
 
 // send puts a hand-written message in flight, read by the protocol's
@@ -117,16 +115,16 @@ func (in *interp[M, D]) deliverAll() {
 			}
 			return
 		}
-		in.do(a)
+		in.do(a, a.Msg.String())
 	}
 }
 
-// firstDelivery is the first enabled delivery, if any.
+// firstDelivery is the first enabled delivery, if any: the first in
+// Actions' order, which lists deliveries first.
 func (in *interp[M, D]) firstDelivery() (sim.Action[M], bool) {
-	for _, a := range in.s.World().Actions() {
-		if a.Kind == sim.ActDeliver {
-			return a, true
-		}
+	acts := in.s.World().Actions()
+	if len(acts) > 0 && acts[0].Kind == sim.ActDeliver {
+		return acts[0], true
 	}
 	return sim.Action[M]{}, false
 }
