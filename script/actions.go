@@ -44,10 +44,11 @@ func (in *interp[M, D]) timerName(tag sim.TimerTag) string {
 	return fmt.Sprint(tag)
 }
 
-// find returns the first enabled action of kind on link l whose message
-// has type msg (the text before "(") or is msg, any when msg is empty; or
-// the timer tag of l.to; or the crash or restart of l.to.
-// The message's text comes along, formatted once.
+// find returns the enabled action of kind on link l whose message has
+// type msg (the text before "(") or is msg, any when msg is empty (the
+// first in flight; for a duplication, the latest sent); or the timer tag
+// of l.to; or the crash or restart of l.to. The message's text comes
+// along, formatted once.
 func (in *interp[M, D]) find(kind sim.ActionKind, l link, tag sim.TimerTag, msg string) (sim.Action[M], string, error) {
 	w := in.s.World()
 	var text string

@@ -28,8 +28,10 @@
 //   - "deliver", "drop" or "dup" with a link and a message type, the text
 //     before "(" ("deliver 1->2 Promise"), or a whole message ("deliver
 //     1->2 Promise(1.1, accepted=(-, -))"); "client" is the link's sender
-//     for client requests. Matching by type lets one schedule run under the
-//     correct protocol and under a variant whose messages differ.
+//     for client requests. A step takes the first such message in flight;
+//     dup injects a copy of the latest such message sent. Matching by type
+//     lets one schedule run under the correct protocol and under a variant
+//     whose messages differ.
 //   - "send FROM->TO MESSAGE" puts a hand-written message in flight, for a
 //     protocol whose adapter reads messages (engine.MessageParser).
 //   - "timer N [NAME|TAG]" fires node N's timer, named as engine.Info.Timers

@@ -12,7 +12,8 @@ import (
 
 // stepKind is everything the interpreter knows of one kind of step: its
 // syntax, which Parse checks without knowing the protocol; what Check
-// validates against the protocol (nil: nothing); and how a run takes it.
+// validates against the protocol (nil: nothing); and how a run takes it,
+// once both passed (Execute checks the run first).
 type stepKind struct {
 	syntax func(args []string, nodes int) error
 	check  func(c ctx, line string, args []string) error
@@ -31,8 +32,8 @@ type ctx struct {
 type runner interface {
 	// client takes a client step.
 	client(st engine.ClientStep) error
-	// act takes the first enabled action of kind on link (for a message:
-	// of type or text msg, any when ""; for a timer: tag).
+	// act takes the enabled action of kind on link l (for a message: of
+	// type or text msg, any when ""; for a timer: tag).
 	act(kind sim.ActionKind, l link, tag sim.TimerTag, msg string) error
 	// send puts a hand-written message in flight.
 	send(l link, msg string) error
@@ -50,7 +51,7 @@ var stepKinds = map[string]stepKind{
 	"deliver":     {syntax: messageSyntax(false), take: takeMessage(sim.ActDeliver)},
 	"drop":        {syntax: messageSyntax(false), take: takeMessage(sim.ActDrop)},
 	"dup":         {syntax: messageSyntax(false), take: takeMessage(sim.ActDup)},
-	"send":        {syntax: messageSyntax(true), take: takeSend},
+	"send":        {syntax: messageSyntax(true), take: takeMessage(0)},
 	"timer":       {syntax: timerSyntax, check: checkTimer, take: takeTimer},
 	"crash":       {syntax: nodeSyntax, take: takeNode(sim.ActCrash)},
 	"restart":     {syntax: nodeSyntax, take: takeNode(sim.ActRestart)},
@@ -108,10 +109,7 @@ func nodeSyntax(args []string, nodes int) error {
 
 func takeNode(kind sim.ActionKind) func(runner, ctx, string, []string) error {
 	return func(r runner, c ctx, _ string, args []string) error {
-		id, err := node(args[0], c.nodes)
-		if err != nil {
-			return err
-		}
+		id, _ := node(args[0], c.nodes)
 		return r.act(kind, link{to: id}, 0, "")
 	}
 }
@@ -124,10 +122,7 @@ func checkClient(c ctx, line string, _ []string) error {
 }
 
 func takeClient(r runner, c ctx, line string, _ []string) error {
-	st, err := engine.ParseClientStep(line, c.nodes, c.info.Workload)
-	if err != nil {
-		return err
-	}
+	st, _ := engine.ParseClientStep(line, c.nodes, c.info.Workload)
 	return r.client(st)
 }
 
@@ -169,29 +164,18 @@ func messageSyntax(need bool) func([]string, int) error {
 	}
 }
 
-// message is the text after a message step's link.
-func message(line string) string {
-	_, rest, _ := strings.Cut(line, "->")
-	_, msg, _ := strings.Cut(rest, " ")
-	return strings.TrimSpace(msg)
-}
-
+// takeMessage takes a message step of kind, a send when kind is 0: the
+// message is the text after the link.
 func takeMessage(kind sim.ActionKind) func(runner, ctx, string, []string) error {
 	return func(r runner, c ctx, line string, args []string) error {
-		l, err := parseLink(args[0], c.nodes)
-		if err != nil {
-			return err
+		l, _ := parseLink(args[0], c.nodes)
+		_, rest, _ := strings.Cut(line, "->")
+		_, msg, _ := strings.Cut(rest, " ")
+		if kind == 0 {
+			return r.send(l, strings.TrimSpace(msg))
 		}
-		return r.act(kind, l, 0, message(line))
+		return r.act(kind, l, 0, strings.TrimSpace(msg))
 	}
-}
-
-func takeSend(r runner, c ctx, line string, args []string) error {
-	l, err := parseLink(args[0], c.nodes)
-	if err != nil {
-		return err
-	}
-	return r.send(l, message(line))
 }
 
 // Timer steps.
@@ -231,14 +215,8 @@ func checkTimer(c ctx, _ string, args []string) error {
 }
 
 func takeTimer(r runner, c ctx, _ string, args []string) error {
-	id, err := node(args[0], c.nodes)
-	if err != nil {
-		return err
-	}
-	tag, err := timerTag(c.info, args)
-	if err != nil {
-		return err
-	}
+	id, _ := node(args[0], c.nodes)
+	tag, _ := timerTag(c.info, args)
 	return r.act(sim.ActTimer, link{to: id}, tag, "")
 }
 
