@@ -22,3 +22,13 @@ func (c *LogChecker) Only(ps Properties) { c.only = ps }
 // line per acceptor: the evidence of a liveness failure in which nothing
 // was chosen.
 func (c *Safety) AcceptorEvidence(instance int64) []string { return c.acceptorEvidence(instance) }
+
+// AllProperties lists every property the checkers and the harness judge,
+// in a fixed order: what an expectation or a --properties list may name.
+func AllProperties() Properties {
+	return Properties{
+		Agreement, Validity, LearnerIntegrity, PromiseIntegrity, OneValuePerBallot,
+		PromiseMonotonicity, PromiseKept, LogConsistency, StateConsistency, ExactlyOnce,
+		Linearizability, Liveness,
+	}
+}

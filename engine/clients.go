@@ -59,10 +59,11 @@ type host interface {
 	noOp(v checker.Value) bool
 }
 
-// newClientDriver returns the driver of workload w's clients.
-func newClientDriver[M sim.Message, D any](s *Session[M, D], w Workload) clientDriver {
+// newClientDriver returns the driver of workload w's clients; scripted
+// ones start no operation of their own.
+func newClientDriver[M sim.Message, D any](s *Session[M, D], w Workload, scripted bool) clientDriver {
 	if w.Kind == KeyValue {
-		return newKVClients(s, s.plan)
+		return newKVClients(s, s.plan, scripted)
 	}
 	return &consensusClients{h: s, clients: s.plan.clients, window: s.cfg.ProposeWindow}
 }

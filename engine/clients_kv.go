@@ -55,13 +55,17 @@ type kvClients struct {
 	timeoutGap sim.Time
 }
 
-func newKVClients[M sim.Message, D any](s *Session[M, D], p plan) *kvClients {
+func newKVClients[M sim.Message, D any](s *Session[M, D], p plan, scripted bool) *kvClients {
 	c := &kvClients{
 		h: s, window: s.cfg.ProposeWindow, commands: p.commands, interval: sim.Time(s.cfg.FaultInterval),
 		reconfig: p.reconfig, keep: s.keep, timeoutGap: kvClientTimeout,
 	}
+	left := p.commands
+	if scripted {
+		left = 0
+	}
 	for i := 1; i <= p.clients; i++ {
-		c.clients = append(c.clients, &kvClient{id: i, left: p.commands, op: -1})
+		c.clients = append(c.clients, &kvClient{id: i, left: left, op: -1})
 	}
 	c.operator = &kvClient{id: p.clients + 1, op: -1, operator: true}
 	c.clients = append(c.clients, c.operator)
@@ -264,12 +268,15 @@ func (c *kvClients) take(st ClientStep) error {
 	}
 	cl := c.clients[st.Client-1]
 	now := c.h.now()
-	if st.Retry() {
-		if cl.seq == 0 {
-			return fmt.Errorf("client %d has sent nothing to retry", st.Client)
-		}
+	switch {
+	case st.Retry() && !cl.waiting:
+		return fmt.Errorf("client %d has no request waiting for an answer", st.Client)
+	case st.Retry():
 		c.sendTo(cl, st.To, now, true)
 		return nil
+	case cl.waiting:
+		return fmt.Errorf("client %d still waits for its request #%d: one request at a time (client %d retry to N sends it again)",
+			st.Client, cl.seq, st.Client)
 	}
 	cl.seq++
 	cl.req = Request{Client: cl.id, Seq: cl.seq, Op: st.Op}

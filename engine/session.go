@@ -45,6 +45,9 @@ type Mode struct {
 	// MaxCrashed, when positive, bounds the nodes down at once instead of
 	// the config's: a replayed trace is its own bound.
 	MaxCrashed int
+	// Scripted clients do only what client steps tell them (Client): none
+	// starts an operation of its own, as a scenario script's do.
+	Scripted bool
 }
 
 // NewSession builds the world of one run of c under p, with its checkers
@@ -71,7 +74,7 @@ func NewSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, se
 	if err != nil {
 		return nil, &ConfigError{Field: "config", Msg: err.Error()}
 	}
-	s.clients = newClientDriver(s, info.Workload)
+	s.clients = newClientDriver(s, info.Workload, mode.Scripted)
 	s.attachDrawing()
 	s.world.SetTracer(s.opts.tracer())
 	if opts.Record {
@@ -176,6 +179,12 @@ func (s *Session[M, D]) Stop(reason string) { s.res.Stop = reason }
 
 // Violations are the violations found so far, the run's first first.
 func (s *Session[M, D]) Violations() []checker.Violation { return s.judge.all() }
+
+// Chosen returns the value chosen in instance so far, if any, as the
+// safety checker knows it.
+func (s *Session[M, D]) Chosen(instance int64) (checker.Choice, bool) {
+	return s.judge.safety.Chosen(instance)
+}
 
 // Describe words node id's durable state, marked down when it is.
 func (s *Session[M, D]) Describe(id sim.NodeID) string {

@@ -164,7 +164,7 @@ func (w *World[M, D, O]) Actions() []Action[M] {
 			acts = append(acts, Action[M]{Kind: ActTimer, To: id, Tag: TimerTag(bits.TrailingZeros32(m))})
 		}
 	}
-	if w.cfg.Choice.Drops && w.cfg.Choice.Network == Multiset {
+	if w.dropsEnabled() {
 		for i := range w.inflight {
 			f := &w.inflight[i]
 			if !w.seenBefore(w.inflight[:i], f) {
@@ -172,13 +172,13 @@ func (w *World[M, D, O]) Actions() []Action[M] {
 			}
 		}
 	}
-	if w.dups < w.cfg.Choice.MaxDups && w.cfg.Choice.Network == Multiset {
+	if w.dupsEnabled() {
 		for i := range w.sentLog {
 			f := &w.sentLog[i]
 			acts = append(acts, Action[M]{Kind: ActDup, From: f.from, To: f.to, Msg: f.msg, digest: f.digest})
 		}
 	}
-	if w.crashes < w.cfg.Choice.MaxCrashes && w.crashed < w.cfg.Faults.MaxCrashed {
+	if w.crashesEnabled() {
 		for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
 			if w.slots[id].up {
 				acts = append(acts, Action[M]{Kind: ActCrash, To: id})
@@ -192,6 +192,64 @@ func (w *World[M, D, O]) Actions() []Action[M] {
 	}
 	w.actions = acts
 	return acts
+}
+
+// dropsEnabled, dupsEnabled and crashesEnabled report whether the
+// bounds leave the scheduler drops, duplications and crashes.
+func (w *World[M, D, O]) dropsEnabled() bool {
+	return w.cfg.Choice.Drops && w.cfg.Choice.Network == Multiset
+}
+
+func (w *World[M, D, O]) dupsEnabled() bool {
+	return w.dups < w.cfg.Choice.MaxDups && w.cfg.Choice.Network == Multiset
+}
+
+func (w *World[M, D, O]) crashesEnabled() bool {
+	return w.crashes < w.cfg.Choice.MaxCrashes && w.crashed < w.cfg.Faults.MaxCrashed
+}
+
+// Find returns an enabled action of kind: for a message, on link
+// from->to and one that accept takes (any, when accept is nil), the first
+// in flight for a delivery or a drop, and the latest sent for a
+// duplication; for a timer, node to's timer tag; for a crash or a
+// restart, node to's. It lists nothing else: a scripted step names one
+// action, and listing, or searching from the oldest, every message the
+// network could duplicate would cost each step as much as every message
+// sent so far.
+func (w *World[M, D, O]) Find(kind ActionKind, from, to NodeID, tag TimerTag, accept func(M) bool) (Action[M], bool) {
+	w.mustBeChoice()
+	w.boot()
+	a := Action[M]{Kind: kind, To: to}
+	if int(to) < 1 || int(to) > w.cfg.Nodes {
+		return a, false
+	}
+	up := w.slots[to].up
+	var flights []flight[M]
+	switch {
+	case kind == ActDeliver && up, kind == ActDrop && w.dropsEnabled():
+		flights = w.inflight
+	case kind == ActDup && w.dupsEnabled():
+		flights = w.sentLog
+	case kind == ActTimer:
+		a.Tag = tag
+		return a, up && tag < MaxTimerTags && w.slots[to].armed&(1<<tag) != 0
+	case kind == ActCrash:
+		return a, up && w.crashesEnabled()
+	case kind == ActRestart:
+		return a, !up
+	}
+	for j := range flights {
+		i := j
+		if kind == ActDup {
+			i = len(flights) - 1 - j
+		}
+		f := &flights[i]
+		if f.from == from && f.to == to && (accept == nil || accept(f.msg)) {
+			a.From, a.Msg, a.digest = from, f.msg, f.digest
+			return a, true
+		}
+	}
+	return a, false
 }
 
 func (w *World[M, D, O]) seenBefore(prefix []flight[M], f *flight[M]) bool {
@@ -352,9 +410,37 @@ func (w *World[M, D, O]) sendChoice(from, to NodeID, msg M) {
 		f.elem = w.element(&f)
 	}
 	w.inflight = append(w.inflight, f)
-	if w.cfg.Choice.MaxDups > 0 && (from != to || w.cfg.Choice.DupSelf) && from != External && !w.seenBefore(w.sentLog, &f) {
+	if w.cfg.Choice.MaxDups > 0 && (from != to || w.cfg.Choice.DupSelf) && from != External && !w.sentBefore(&f) {
 		w.sentLog = append(w.sentLog, f)
+		if w.sentIndex != nil {
+			w.sentIndex[sentKey{f.from, f.to, f.digest}] = struct{}{}
+		}
 	}
+}
+
+// sentKey is what makes two flights the same message (flight.same).
+type sentKey struct {
+	from, to NodeID
+	digest   uint64
+}
+
+// sentIndexFrom is the length of sentLog from which sentBefore indexes it:
+// the explorer's short logs, copied by the million, do without.
+const sentIndexFrom = 256
+
+// sentBefore reports whether f's message was sent on its link before.
+func (w *World[M, D, O]) sentBefore(f *flight[M]) bool {
+	if len(w.sentLog) < sentIndexFrom {
+		return w.seenBefore(w.sentLog, f)
+	}
+	if w.sentIndex == nil {
+		w.sentIndex = make(map[sentKey]struct{}, 2*len(w.sentLog))
+		for _, s := range w.sentLog {
+			w.sentIndex[sentKey{s.from, s.to, s.digest}] = struct{}{}
+		}
+	}
+	_, ok := w.sentIndex[sentKey{f.from, f.to, f.digest}]
+	return ok
 }
 
 // Heal ends every fault now, as HealAt does in a Timed world: crashed nodes
@@ -394,6 +480,15 @@ func (w *World[M, D, O]) SwitchToTimed() {
 		}
 		s.armed = 0
 	}
+}
+
+// Send puts msg in flight from node from to node to in a Choice world,
+// as if from had just sent it: a scenario script's hand-written message.
+func (w *World[M, D, O]) Send(from, to NodeID, msg M) {
+	w.mustBeChoice()
+	w.mustBeNode(External, from)
+	w.boot()
+	w.send(from, to, msg)
 }
 
 // SetDecider replaces the world's Decider, as when a replayed schedule

@@ -27,10 +27,10 @@ type Time int64
 // timer per tag: setting a tag again replaces the pending one.
 type TimerTag uint8
 
-// maxTimerTags bounds the tags a node may use: 0..7. Few are needed (a
+// MaxTimerTags bounds the tags a node may use: 0..7. Few are needed (a
 // proposer's retry, a learner's catch-up, a leader's heartbeat), and each
 // costs every node's slot memory, which exhaustive search copies per state.
-const maxTimerTags = 8
+const MaxTimerTags = 8
 
 // Message is the constraint on what nodes send each other. Messages are small
 // values; a node must not mutate a message (or memory it shares) after

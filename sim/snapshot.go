@@ -90,7 +90,7 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	dst.trials, dst.none, dst.history, dst.partitions = nil, nil, nil, slices.Clone(w.partitions)
 	dst.cut = append(cut, w.cut...)
 	dst.inflight = append(inflight, w.inflight...)
-	dst.sentLog = append(sentLog, w.sentLog...)
+	dst.sentLog, dst.sentIndex = append(sentLog, w.sentLog...), nil
 	dst.actions = actions
 	dst.slots = append(slots, w.slots...)
 	for i := range dst.slots {
@@ -419,7 +419,7 @@ func (p *SnapshotPool[M, D, O]) Restore(dst *World[M, D, O], s Snapshot, observe
 	k += n
 	n = int(s[k])
 	k++
-	dst.sentLog = dst.sentLog[:0]
+	dst.sentLog, dst.sentIndex = dst.sentLog[:0], nil
 	for _, i := range s[k : k+n] {
 		dst.sentLog = append(dst.sentLog, p.msgs.Get(i))
 	}

@@ -47,15 +47,19 @@ type World[M Message, D, O any] struct {
 	stats                  Stats
 
 	// Choice mode (choice.go).
-	inflight []flight[M]  // messages in the network, in sending order
-	sentLog  []flight[M]  // every distinct message sent, for duplication
-	actions  []Action[M]  // scratch for Actions
-	dups     int          // copies injected so far
-	crashes  int          // crashes so far
-	schedLog func(string) // receives the schedule as decision-trace lines
-	pendRand []string     // lines drawn inside the running handler
-	pendNet  []string     // network faults of the running handler
-	local    []flight[M]  // LocalSelf: messages to self awaiting delivery
+	inflight []flight[M] // messages in the network, in sending order
+	sentLog  []flight[M] // every distinct message sent, for duplication
+	// sentIndex indexes sentLog by link and digest once it is long (a long
+	// replay's), so that a send need not scan it; nil until then, and in a
+	// copy (snapshot.go), which rebuilds it when needed.
+	sentIndex map[sentKey]struct{}
+	actions   []Action[M]  // scratch for Actions
+	dups      int          // copies injected so far
+	crashes   int          // crashes so far
+	schedLog  func(string) // receives the schedule as decision-trace lines
+	pendRand  []string     // lines drawn inside the running handler
+	pendNet   []string     // network faults of the running handler
+	local     []flight[M]  // LocalSelf: messages to self awaiting delivery
 
 	// Exploration (snapshot.go).
 	fingerprinted bool               // flights carry their fingerprints
@@ -69,17 +73,17 @@ type slot[M Message, D, O any] struct {
 	up          bool
 	durable     D // survives crashes: the last value the node persisted
 	crashGen    uint32
-	timerGen    [maxTimerTags]uint32
+	timerGen    [MaxTimerTags]uint32
 	slowFactor  Time // 1 when the node runs at normal speed
 	pausedUntil Time
 	slowGen     uint32
 	armed       uint32             // choice mode: the armed timers
-	after       [maxTimerTags]Time // choice mode: each armed timer's duration
+	after       [MaxTimerTags]Time // choice mode: each armed timer's duration
 	// Timed mode: when each timer was last set to fire, and its
 	// generation then (it is pending while timerGen still says so), so
 	// that a slow node's stretched timers shrink back when it recovers.
-	timerAt  [maxTimerTags]Time
-	timerSet [maxTimerTags]uint32
+	timerAt  [MaxTimerTags]Time
+	timerSet [MaxTimerTags]uint32
 	// The fingerprints of node and durable, once computed (snapshot.go);
 	// anything that runs the node or persists clears fpOK.
 	fpOK    bool
@@ -176,7 +180,7 @@ func (w *World[M, D, O]) Current() TraceEntry {
 // delivery from External. A request to a crashed node is lost. In a Choice
 // world the request is in flight at once, and at is ignored.
 func (w *World[M, D, O]) Request(at Time, to NodeID, msg M) {
-	w.mustBeNode(to)
+	w.mustBeNode(External, to)
 	if w.cfg.Mode == Choice {
 		w.sendChoice(External, to, msg)
 		return
@@ -433,10 +437,18 @@ func (w *World[M, D, O]) describe(e *event[M]) string {
 	return ""
 }
 
-func (w *World[M, D, O]) mustBeNode(id NodeID) {
+func (w *World[M, D, O]) mustBeNode(from, id NodeID) {
 	if id < 1 || int(id) > w.cfg.Nodes {
-		misuse("send-to-node", "node %d sent a message to node %d, which does not exist (nodes are 1..%d)", w.current.to, id, w.cfg.Nodes)
+		misuse("send-to-node", "%s sent a message to node %d, which does not exist (nodes are 1..%d)", sender(from), id, w.cfg.Nodes)
 	}
+}
+
+// sender names who sent a message, for errors.
+func sender(from NodeID) string {
+	if from == External {
+		return "a client"
+	}
+	return "node " + from.String()
 }
 
 // start builds node id from its durable state and runs its Start.
@@ -832,7 +844,7 @@ func (w *World[M, D, O]) draw(d Decision, r Range) Time {
 // send puts a message on the network: the one place where drops,
 // duplicates, re-deliveries, partitions and delays apply.
 func (w *World[M, D, O]) send(from, to NodeID, msg M) {
-	w.mustBeNode(to)
+	w.mustBeNode(from, to)
 	w.stats.Sent++
 	if w.sendTr != nil {
 		w.sendTr(TraceEntry{Index: w.executed, Time: w.now, Kind: "send", From: from, To: to, Msg: msg.String()})
