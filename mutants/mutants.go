@@ -298,6 +298,18 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			o.OnRow(row)
 		}
 	}
+	if err := rep.runControls(ctx, protocols, needed, o); err != nil {
+		return rep, err
+	}
+	rep.score()
+	rep.WallSeconds = time.Since(began).Seconds()
+	return rep, nil
+}
+
+// runControls runs each protocol's control campaign: the correct protocol
+// over the seeds the variants of that protocol needed (none when none was
+// caught).
+func (rep *Report) runControls(ctx context.Context, protocols []string, needed map[string]uint64, o Options) error {
 	for _, p := range protocols {
 		if ctx.Err() != nil {
 			rep.Interrupted = true
@@ -313,7 +325,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		}
 		ff, err := firstFailure(ctx, cfg, o.Start, n, o.Workers)
 		if err != nil {
-			return rep, err
+			return err
 		}
 		if ff.found {
 			seed := ff.seed
@@ -322,6 +334,12 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		}
 		rep.Controls = append(rep.Controls, c)
 	}
+	return nil
+}
+
+// score counts the rows caught, in all and by protocol (in the rows'
+// order of protocols).
+func (rep *Report) score() {
 	index := map[string]int{}
 	for _, row := range rep.Rows {
 		k, ok := index[row.Protocol]
@@ -337,8 +355,6 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			rep.Caught++
 		}
 	}
-	rep.WallSeconds = time.Since(began).Seconds()
-	return rep, nil
 }
 
 // runTarget runs one variant: its campaign, the shrinking of its first
