@@ -105,10 +105,11 @@ import (
 	oldrand "math/rand"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"sync"
 	clock "time"
 	"time"
+
+	"github.com/anishathalye/porcupine"
 )
 
 var probeNow = time.Now // want clock
@@ -126,6 +127,8 @@ func probeClock() {
 	cancel()
 	_ = 3 * time.Second // durations are values: allowed
 	_ = probeNow
+	_ = porcupine.CheckOperationsTimeout // want clock
+	_ = porcupine.CheckOperations        // no timeout: allowed
 }
 
 func probeRand() int {

@@ -43,7 +43,14 @@ var clockFuncs = map[string]string{
 	"context.WithTimeoutCause":  "a budget counted in steps or virtual time",
 	"context.WithDeadline":      "a budget counted in steps or virtual time",
 	"context.WithDeadlineCause": "a budget counted in steps or virtual time",
+	// porcupine's searches with a timeout stop on the wall clock.
+	porcupine + ".CheckOperationsTimeout": "a budget counted in search steps",
+	porcupine + ".CheckOperationsVerbose": "a budget counted in search steps",
+	porcupine + ".CheckEventsTimeout":     "a budget counted in search steps",
+	porcupine + ".CheckEventsVerbose":     "a budget counted in search steps",
 }
+
+const porcupine = "github.com/anishathalye/porcupine"
 
 // randConstructors are the functions of math/rand and math/rand/v2 that
 // build a source from a seed the caller gives; every other function of

@@ -48,6 +48,15 @@ var policy = Policy{
 		{Dir: "mutants", Func: "Run", Rules: []string{Clock}, Why: "the clock fills the report's wall_seconds only"},
 		{Dir: "mutants", Func: "runTarget", Rules: []string{Clock}, Why: "the clock fills a row's wall_seconds only"},
 		{Dir: "mutants", Func: "explore1", Rules: []string{Clock}, Why: "the clock fills the explorer's wall_seconds only"},
+		// Not a reason but a known defect, waived only until its fix lands:
+		// porcupine's timeout is a wall-clock budget, so a linearizability
+		// verdict can depend on the machine's load (issue 12, item 1, which
+		// replaces it with a count of search steps). Remove these then: the
+		// test reports a waiver that covers nothing as stale.
+		{Dir: "checker/linearize", Func: "Check", Rules: []string{Clock}, Why: "known defect: wall-clock budget (issue 12, item 1)"},
+		{Dir: "checker/linearize", Func: "CheckKV", Rules: []string{Clock}, Why: "known defect: wall-clock budget (issue 12, item 1)"},
+		{Dir: "checker/linearize", Func: "Explain", Rules: []string{Clock}, Why: "known defect: wall-clock budget (issue 12, item 1)"},
+		{Dir: "checker/linearize", Func: "ExplainKV", Rules: []string{Clock}, Why: "known defect: wall-clock budget (issue 12, item 1)"},
 	},
 }
 
