@@ -544,9 +544,9 @@ func explore1(t Target, workers int) Explorer {
 // ones (ExplorerMaxStates): paxsim check --protocol multipaxos --variant V
 // finds no-restamp at depth 8 in 1,909 distinct states, leader-skips-recovery
 // at depth 10 in 10,970, no-dedup at depth 12 in 66,112 and
-// commit-index-only at depth 13 in 98,097, some 20,000-35,000 states a
-// second on two cores; no-view needs a reconfiguration (--reconfig 2) and
-// 251,421 states. To wire it in, run scenarios.Check on
+// commit-index-only at depth 13 in 98,097, at 12,000-36,000 states a
+// second on two shared cores; no-view needs a reconfiguration
+// (--reconfig 2) and 251,421 states. To wire it in, run scenarios.Check on
 // scenarios.DefaultCheck() with Config.Protocol multipaxos, Config.Variant
 // t.Variant and Config.Proposers 0 under such a bound, as explore1 does for
 // single-decree Paxos, and fill in an Explorer the same way.
