@@ -262,15 +262,15 @@ func TestLintScansEverySimulationPackage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		src := "package " + f.Name.Name + "\n\nimport \"time\"\n\nfunc tidyProbe() int64 { return time.Now().UnixNano() }\n"
+		src := "package " + f.Name.Name + "\n\nimport \"time\"\n\nfunc tidyPlanted() int64 { return time.Now().UnixNano() }\n"
 		planted := *m
 		planted.Packages = []Package{copyPackage(t, pkg, map[string]string{"tidy_probe.go": src})}
 		findings, _, err := planted.Lint(policy)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.ContainsFunc(findings, func(f Finding) bool { return f.Func == "tidyProbe" && f.Rule == Clock }) {
-			t.Errorf("%s: time.Now planted in tidyProbe was not flagged: %v", pkg.Rel, findings)
+		if !slices.ContainsFunc(findings, func(f Finding) bool { return f.Func == "tidyPlanted" && f.Rule == Clock }) {
+			t.Errorf("%s: time.Now planted in tidyPlanted was not flagged: %v", pkg.Rel, findings)
 		}
 		scanned = append(scanned, pkg.Rel)
 	}
