@@ -86,6 +86,7 @@ func (p Policy) waiver(dir string, f Finding) int {
 	return -1
 }
 
+// String names the waiver: directory, function and rules.
 func (w Waiver) String() string {
 	return fmt.Sprintf("%s: %s may break %s", w.Dir, w.Func, strings.Join(w.Rules, ", "))
 }

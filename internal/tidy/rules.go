@@ -25,6 +25,7 @@ type Finding struct {
 	Msg  string
 }
 
+// String is the finding as a test reports it: position, message, rule.
 func (f Finding) String() string { return fmt.Sprintf("%s: %s [%s]", f.Pos, f.Msg, f.Rule) }
 
 // clockFuncs are the functions that read or wait on the wall clock, with
