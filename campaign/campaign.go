@@ -395,10 +395,10 @@ func merge(tallies []tally, o Options, workers int, wall time.Duration) Summary 
 		for k, n := range t.faults {
 			faults[k] += n
 		}
-		for stop, n := range t.stops {
+		for stop, n := range t.stops { // order-free: sums
 			s.Stops[stop] += n
 		}
-		for v, n := range t.linearizability {
+		for v, n := range t.linearizability { // order-free: sums
 			s.Linearizability[v] += n
 		}
 		if t.service != nil && s.Service != nil {

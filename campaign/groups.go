@@ -136,7 +136,7 @@ func writeTrace(path string, t *scenarios.Trace) error {
 // writeExplanation writes what a reader opens first: the representative's
 // configuration, the readable trace and the diagram of its shortest run
 // (the shrunk trace's replay; without one, the whole trace's, or the seed
-// run again, as for Multi-Paxos, whose runs have no decision traces yet),
+// run again, as for Multi-Paxos, whose runs record no decision trace),
 // and porcupine's page when its history is not linearizable.
 func writeExplanation(g *Group) error {
 	seed := g.Seeds[0]

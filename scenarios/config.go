@@ -83,7 +83,7 @@ func (c Config) build() (sim.Config, protocol.Variant, error) {
 	switch c.Protocol {
 	case Paxos:
 	case MultiPaxos:
-		return sc, protocol.Variant{}, bad("protocol", "multipaxos runs under run, campaign and replay --seed; decision traces, scenarios and check take paxos so far")
+		return sc, protocol.Variant{}, bad("protocol", "multipaxos runs record no decision traces: recording, replaying or shrinking a trace, and choice-driven runs, take paxos only")
 	default:
 		return sc, protocol.Variant{}, bad("protocol", "%q is not a known protocol (known: paxos, multipaxos)", c.Protocol)
 	}

@@ -561,7 +561,7 @@ func checkProtocolFlags(o *options, multiPaxos bool) error {
 		{"proposers", "Multi-Paxos clients are --commands (client c asks replica c), and every replica may lead"},
 		{"network-self", "Multi-Paxos replicas send nothing to themselves"},
 		{"symmetry", "every Multi-Paxos replica may lead, and a ballot names its replica: no two are interchangeable"},
-		{"out", "Multi-Paxos has no decision traces yet; the report prints the counterexample as scenario steps"},
+		{"out", "Multi-Paxos runs record no decision trace; the report prints the counterexample as scenario steps"},
 	} {
 		if o.set[f.name] {
 			return usageErrorf("check", "--%s does not apply to --protocol multipaxos: %s", f.name, f.why)

@@ -81,8 +81,8 @@ func (x *invocation) report(o *options, rep *reproducerCheck, again string, run 
 		return err
 	}
 	if o.record != "" {
-		if res.Trace == nil { // Multi-Paxos, so far
-			return usageErrorf("run", "invalid value for --record: --protocol %s runs cannot be recorded as decision traces yet", o.cfg.Protocol)
+		if res.Trace == nil { // Multi-Paxos runs record no decision trace
+			return usageErrorf("run", "invalid value for --record: --protocol %s runs cannot be recorded: they record no decision trace", o.cfg.Protocol)
 		}
 		if err := writeTraceFile(o.record, res.Trace, fmt.Sprintf("recorded by: %s", again)); err != nil {
 			return err
