@@ -2,6 +2,8 @@ package scenarios
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/paxsim/paxsim/protocol"
 	"github.com/paxsim/paxsim/sim"
@@ -210,6 +212,34 @@ func (c Config) Validate() error {
 	}
 	_, _, err := c.build()
 	return err
+}
+
+// parseReconfigSchedule reads a reconfiguration schedule,
+// "MEMBERS@TICK,..." (1+2+3@200,1+2+3+4+5@600), of a cluster of nodes
+// replicas whose runs stop at end: every member a replica, every tick
+// before the end.
+func parseReconfigSchedule(r string, nodes int, end int64) ([]reconfigAt, error) {
+	var schedule []reconfigAt
+	for _, part := range strings.Split(r, ",") {
+		members, at, _ := strings.Cut(part, "@")
+		t, err := strconv.ParseInt(at, 10, 64)
+		if err != nil || t < 0 {
+			return nil, bad("reconfig", "%q: want MEMBERS@TICK, e.g. 1+2+3@200", part)
+		}
+		if t >= end {
+			return nil, bad("reconfig", "%q: tick %d is past the run's end at %d (--max-time, or --heal-at plus --liveness)", part, t, end)
+		}
+		var ids []sim.NodeID
+		for _, m := range strings.Split(members, "+") {
+			id, err := strconv.Atoi(m)
+			if err != nil || id < 1 || id > nodes {
+				return nil, bad("reconfig", "%q: member %q is not a node (1..%d)", part, m, nodes)
+			}
+			ids = append(ids, sim.NodeID(id))
+		}
+		schedule = append(schedule, reconfigAt{sim.Time(t), ids})
+	}
+	return schedule, nil
 }
 
 // maxTime is the time at which a run stops.

@@ -14,13 +14,6 @@ import (
 	"github.com/paxsim/paxsim/scenarios"
 )
 
-// Exit codes. What kind of violation was found is in the output, not here.
-const (
-	exitOK        = 0 // every invariant held; help
-	exitViolation = 1 // a violation or a nondeterministic seed was found (and an internal error)
-	exitUsage     = 2 // bad usage or bad input: a flag, a command, a file
-)
-
 // command is one entry of the command table, which drives dispatch, help
 // and the generated doc.go.
 type command struct {
@@ -94,7 +87,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		if p := recover(); p != nil {
 			x.stdout.Flush()
 			fmt.Fprintf(stderr, "paxsim: internal error (a bug in paxsim, please report it): %v\n%s", p, debug.Stack())
-			code = exitViolation
+			code = exitInternal
 		}
 	}()
 	return x.exit(x.dispatch(ctx, args))

@@ -21,9 +21,6 @@ Safety (agreement, validity, learner integrity) is checked at every step.
 When faults heal (--heal-at), liveness is judged too: a value must be chosen
 and learned by every replica within --liveness ticks.`
 
-const exitStatus = `Exit status: 0 every invariant held, 1 a violation was found, 2 bad usage
-or bad input (a flag value, an unknown command, an unreadable file).`
-
 var helpCmd = &command{
 	name:  "help",
 	usage: "[command]",
@@ -71,7 +68,7 @@ func writeCommandList(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "\t%-10s %s\n", c.name, c.short)
 	}
-	fmt.Fprintf(w, "\nUse \"paxsim help <command>\" or \"paxsim <command> --help\" for more about a command.\n\n%s\n", exitStatus)
+	fmt.Fprintf(w, "\nUse \"paxsim help <command>\" or \"paxsim <command> --help\" for more about a command.\n\n%s\n", exitStatusText())
 }
 
 // writeCommandHelp explains cmd and every flag it takes. Without
