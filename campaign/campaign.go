@@ -387,7 +387,7 @@ func groupFailures(o Options, s *Summary, explained []Group, limit int) {
 			g = explained[i]
 		}
 		if g.Signature == "" { // beyond the limit, or interrupted
-			g = unshrunkGroup(f, limit)
+			g = unshrunkGroup(f, i, limit)
 		}
 		f.Signature = g.Signature
 		k, ok := index[g.Signature]

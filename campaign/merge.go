@@ -195,7 +195,7 @@ func MergeSummaries(parts []Summary, o MergeOptions) (Summary, error) {
 			g = *src.group
 			g.Seeds, g.Dir = nil, ""
 		} else {
-			g = unshrunkGroup(f, limit)
+			g = unshrunkGroup(f, i, limit)
 		}
 		f.Signature = g.Signature
 		k, ok := index[g.Signature]
@@ -245,12 +245,16 @@ func shrinkLimit(maxShrinks, n int) int {
 	return min(maxShrinks, n)
 }
 
-// unshrunkGroup is the group of a failure that was not shrunk, as
-// explainFailures makes it.
-func unshrunkGroup(f *Failure, limit int) Group {
+// unshrunkGroup is the group of the i-th failure (by seed) when it was not
+// shrunk, as explainFailures makes it: beyond the limit, or, within it,
+// because the campaign was interrupted first.
+func unshrunkGroup(f *Failure, i, limit int) Group {
 	p := string(f.Violation.Property)
-	return Group{Signature: p + unshrunkSuffix, Property: p, Message: fmt.Sprintf(
-		"%s: not recorded or shrunk (only the first %d failures are; --max-shrinks sets it)", f.Violation.Message, limit)}
+	why := fmt.Sprintf("only the first %d failures are; --max-shrinks sets it", limit)
+	if i < limit {
+		why = "the campaign was interrupted before it got to it"
+	}
+	return Group{Signature: p + unshrunkSuffix, Property: p, Message: fmt.Sprintf("%s: not recorded or shrunk (%s)", f.Violation.Message, why)}
 }
 
 // writeMerged writes the merged campaign's failure folders: every seed's

@@ -233,10 +233,16 @@ func noArgs(cmd string, args []string) error {
 	return nil
 }
 
-// validate checks the config and turns a bad knob into a usage error that
-// names its flag.
-func validate(cmd string, c scenarios.Config) error {
-	if err := c.Validate(); err != nil {
+// checkConfig checks the config flags of o: each one given must apply to
+// the protocol, and the config must be valid. A bad knob is a usage error
+// that names its flag.
+func checkConfig(cmd string, o *options) error {
+	for _, f := range configFlags {
+		if o.set[f.name] && !flagApplies(f.name, o.cfg.Protocol) {
+			return usageErrorf(cmd, "--%s does not apply to --protocol %s: %s", f.name, o.cfg.Protocol, notApplying[f.name])
+		}
+	}
+	if err := o.cfg.Validate(); err != nil {
 		return configError(cmd, err)
 	}
 	return nil

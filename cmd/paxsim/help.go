@@ -111,7 +111,9 @@ func writeConfigFlags(w io.Writer, fs *flag.FlagSet) {
 }
 
 // writeFlag explains one flag, flag.PrintDefaults style but with the
-// double dash paxsim's documentation uses, and always with its default.
+// double dash paxsim's documentation uses, and always with its default,
+// once: a usage that states its default ("(default ...)", because the
+// flag's zero value stands for it) keeps its own words.
 func writeFlag(w io.Writer, f *flag.Flag) {
 	name, usage := flag.UnquoteUsage(f)
 	isBool := false
@@ -123,7 +125,8 @@ func writeFlag(w io.Writer, f *flag.Flag) {
 		fmt.Fprintf(w, " %s", name)
 	}
 	switch {
-	case strings.Contains(usage, "(required"):
+	case strings.Contains(usage, "(required"), strings.Contains(usage, "(default "):
+		// the usage says it, in its own words
 	case isBool && f.DefValue == "false":
 		usage += " (default off)"
 	case f.DefValue == "":

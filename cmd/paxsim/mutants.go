@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"runtime"
 	"sort"
 	"strings"
 
@@ -48,11 +47,11 @@ or Ctrl-C), 2 bad usage.`,
 	flags: func(fs *flag.FlagSet, o *options) {
 		m := &o.mutants
 		m.protocol, m.budget = mutants.All, mutants.DefaultBudget
-		fs.StringVar(&m.protocol, "protocol", m.protocol, "the catalogue to run: `NAME` paxos, multipaxos or all")
-		fs.StringVar(&o.variant, "variant", "", "run one `VARIANT` only")
+		fs.Var((*nameValue)(&m.protocol), "protocol", "the catalogue to run: `NAME` paxos, multipaxos or all")
+		fs.Var((*nameValue)(&o.variant), "variant", "run one `VARIANT` only")
 		fs.Var(numValue[uint64]{&m.budget}, "budget", "at most `N` seeds per variant (at least 1)")
 		fs.Var(numValue[uint64]{&o.start}, "start", "every campaign's first seed `S`")
-		fs.IntVar(&o.workers, "workers", 0, "`K` seeds run in parallel, and K explorer workers; 0 means one per CPU (runtime.NumCPU)")
+		fs.Var(numValue[int]{&o.workers}, "workers", "`K` seeds run in parallel, and K explorer workers; 0 means one per CPU (runtime.NumCPU)")
 		fs.BoolVar(&m.noExplore, "no-explore", false, "campaigns only: do not run the explorer")
 		fs.BoolVar(&o.json, "json", false, "print the report as one JSON object")
 	},
@@ -80,11 +79,9 @@ func runMutants(ctx context.Context, x *invocation, o *options, args []string) e
 		return usageErrorf("mutants", "invalid value for --budget: each variant needs at least 1 seed")
 	case o.start+m.budget < o.start:
 		return usageErrorf("mutants", "invalid value for --budget: seeds %d..%d+%d overflow 64 bits", o.start, o.start, m.budget)
-	case o.workers < 0:
-		return usageErrorf("mutants", "invalid value for --workers: %d is negative", o.workers)
 	}
-	if o.workers == 0 {
-		o.workers = runtime.NumCPU()
+	if o.workers, err = boundWorkers(x, "mutants", o.workers); err != nil {
+		return err
 	}
 	opts := mutants.Options{
 		Protocol: m.protocol, Variant: o.variant, Start: o.start, Budget: m.budget,
