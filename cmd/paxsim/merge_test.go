@@ -262,7 +262,8 @@ func sameTree(t *testing.T, want, have string) {
 }
 
 // TestShardLeavesCoverageGapsToMerge: a shard with a coverage gap succeeds
-// (its pod keeps its result); the merged campaign has the gap and exits 2.
+// (its pod keeps its result); the merged campaign has the gap and exits 3,
+// the code of a coverage gap.
 func TestShardLeavesCoverageGapsToMerge(t *testing.T) {
 	dir := t.TempDir()
 	flags := []string{"--swarm=false", "--seeds", "600", "--redeliver", "0.000001", "--workers", "1", "--out", ""}
@@ -274,7 +275,7 @@ func TestShardLeavesCoverageGapsToMerge(t *testing.T) {
 	}
 	whole, wout := runCLI(t, context.Background(), append([]string{"campaign"}, flags...)...)
 	merged, mout := runCLI(t, context.Background(), append([]string{"merge", "--out", ""}, files...)...)
-	if whole != exitUsage || merged != exitUsage || !strings.Contains(mout, "coverage gaps") {
-		t.Fatalf("campaign exit %d, merge exit %d, want 2 for both (a coverage gap):\n%s\n%s", whole, merged, wout, mout)
+	if whole != exitCoverageGap || merged != exitCoverageGap || !strings.Contains(mout, "coverage gaps") {
+		t.Fatalf("campaign exit %d, merge exit %d, want %d for both (a coverage gap):\n%s\n%s", whole, merged, exitCoverageGap, wout, mout)
 	}
 }
