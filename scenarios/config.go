@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -178,6 +179,9 @@ func (c Config) simConfig() (sim.Config, error) {
 		f, err := sim.ParseFault(s)
 		if err != nil {
 			return sc, &ConfigError{Field: "fault", Msg: err.Error()}
+		}
+		if _, rest, _ := strings.Cut(s, ":"); strings.Count(strings.SplitN(rest, "@", 2)[0], ",")+1 != bits.OnesCount64(f.Nodes) {
+			return sc, bad("fault", "%q names a node twice", s)
 		}
 		sc.Faults.Schedule = append(sc.Faults.Schedule, f)
 	}

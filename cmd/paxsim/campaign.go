@@ -365,18 +365,24 @@ func writeCoverageText(w io.Writer, s *campaign.Summary) {
 	cov := &s.Coverage
 	fmt.Fprintf(w, "coverage:\n")
 	fmt.Fprintf(w, "  %-34s %12s %12s\n", "fault kind", "on in runs", "fired")
-	for _, g := range []struct {
+	kinds := []struct {
 		name  string
 		fired []string
 	}{
 		{"drop", []string{"drop"}}, {"dup", []string{"dup"}}, {"redeliver", []string{"redeliver"}}, {"crash", []string{"crash"}},
 		{"partition", []string{"partition", "partition-oneway"}}, {"slow", []string{"slow", "pause"}},
-	} {
+	}
+	for _, g := range kinds {
 		fired := int64(0)
 		for _, k := range g.fired {
 			fired += s.Faults[k]
 		}
 		fmt.Fprintf(w, "  %-34s %12d %12d\n", g.name, cov.Enabled[g.name], fired)
+	}
+	for _, g := range kinds {
+		if n := cov.Inert[g.name]; n > 0 {
+			fmt.Fprintf(w, "  %s: also set in %d runs where it cannot fire (%s), so no gap\n", g.name, n, campaign.InertWhy[g.name])
+		}
 	}
 	fmt.Fprintf(w, "  %-34s %12s %12s\n", "sometimes: a value was chosen", "possible in", "held in")
 	for _, name := range scenarios.Sometimes {
