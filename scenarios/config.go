@@ -231,7 +231,7 @@ func parseReconfigSchedule(r string, nodes int, end int64) ([]reconfigAt, error)
 			return nil, bad("reconfig", "%q: want MEMBERS@TICK, e.g. 1+2+3@200", part)
 		}
 		if t >= end {
-			return nil, bad("reconfig", "%q: tick %d is past the run's end at %d (--max-time, or --heal-at plus --liveness)", part, t, end)
+			return nil, bad("reconfig", "%q: tick %d is not before the run's end at %d (--max-time, or --heal-at plus --liveness): it would never happen", part, t, end)
 		}
 		var ids []sim.NodeID
 		for _, m := range strings.Split(members, "+") {

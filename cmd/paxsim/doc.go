@@ -443,7 +443,6 @@
 //	      run every scenario (default off)
 //	  --name NAME
 //	      import: the scenario's NAME (default: the trace file's base name)
-//	      (default none)
 //	  --out FILE
 //	      import: write the scenario to FILE instead of stdout (default none)
 //	  --variant NAME

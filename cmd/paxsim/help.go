@@ -125,7 +125,7 @@ func writeFlag(w io.Writer, f *flag.Flag) {
 		fmt.Fprintf(w, " %s", name)
 	}
 	switch {
-	case strings.Contains(usage, "(required"), strings.Contains(usage, "(default "):
+	case strings.Contains(usage, "(required"), strings.Contains(usage, "(default"):
 		// the usage says it, in its own words
 	case isBool && f.DefValue == "false":
 		usage += " (default off)"
