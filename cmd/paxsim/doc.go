@@ -490,8 +490,8 @@
 //	A variant is caught when a campaign or the explorer finds a violation. Last, a
 //	control campaign runs the correct protocol over the seeds the variants needed:
 //	it must pass them all. The last line sums up. Exit status: 0 every variant
-//	caught (and the control passed), 1 a variant survived (or the control failed,
-//	or Ctrl-C), 2 bad usage.
+//	caught (and the control passed), 1 a variant survived (or the control
+//	failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.
 //
 //	Flags:
 //	  --budget N

@@ -42,8 +42,8 @@ only, not liveness or linearizability; Multi-Paxos has no explorer here yet).
 A variant is caught when a campaign or the explorer finds a violation. Last, a
 control campaign runs the correct protocol over the seeds the variants needed:
 it must pass them all. The last line sums up. Exit status: 0 every variant
-caught (and the control passed), 1 a variant survived (or the control failed,
-or Ctrl-C), 2 bad usage.`,
+caught (and the control passed), 1 a variant survived (or the control
+failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.`,
 	flags: func(fs *flag.FlagSet, o *options) {
 		m := &o.mutants
 		m.protocol, m.budget = mutants.All, mutants.DefaultBudget
@@ -100,7 +100,7 @@ func runMutants(ctx context.Context, x *invocation, o *options, args []string) e
 	}
 	rep, err := mutants.Run(ctx, opts)
 	if err != nil {
-		return &exitError{code: exitViolation, msg: "mutants: " + err.Error()}
+		return &exitError{code: exitInternal, msg: "internal error (a bug in paxsim, please report it): mutants: " + err.Error()}
 	}
 	if o.json {
 		if err := writeJSON(x.stdout, rep); err != nil {
@@ -109,7 +109,19 @@ func runMutants(ctx context.Context, x *invocation, o *options, args []string) e
 	} else {
 		writeMutantsFooter(x.stdout, &rep, opts)
 	}
-	if !rep.OK() {
+	return mutantsVerdict(&rep)
+}
+
+// mutantsVerdict is the exit of mutants: 1 when a variant survived or the
+// control failed; else 4 when it was interrupted, since the variants not
+// yet run may survive; else 0.
+func mutantsVerdict(rep *mutants.Report) error {
+	switch {
+	case len(rep.Survivors()) > 0 || rep.ControlFailed():
+		return errFound
+	case rep.Interrupted:
+		return &exitError{code: exitIncomplete, msg: "interrupted: the variants not yet run may survive, so this is not a pass"}
+	case !rep.OK():
 		return errFound
 	}
 	return nil
