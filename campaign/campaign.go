@@ -412,16 +412,18 @@ func groupFailures(o Options, s *Summary, explained []Group, limit int) {
 }
 
 // fileReproducer moves f's reproducer from the ungrouped folder, where it
-// was written as f failed, into its group's folder; or writes it there,
-// when writing it then failed.
+// was written as f failed, into its group's folder (where it cannot, it
+// stays where it is); or writes it there, when writing it then failed.
 func fileReproducer(out *outDir, f *Failure) {
 	name := f.reproducer.fileName()
-	var err error
 	if f.Reproducer != "" && f.ReproducerError == "" {
-		f.Reproducer, err = out.move(filepath.Join(pendingDir, name), filepath.Join(f.Signature, name))
-	} else {
-		f.Reproducer, err = out.writeReproducer(f.Signature, f.reproducer)
+		if moved, err := out.move(filepath.Join(pendingDir, name), filepath.Join(f.Signature, name)); err == nil {
+			f.Reproducer = moved
+		}
+		return
 	}
+	path, err := out.writeReproducer(f.Signature, f.reproducer)
+	f.Reproducer = path
 	f.setWriteError(err)
 }
 

@@ -128,3 +128,37 @@ func TestManifestCannotReachOutside(t *testing.T) {
 		t.Fatalf("a manifest reached outside its folder: %v", err)
 	}
 }
+
+// TestUnwritableGroupFolderSaysWhyApartFromItsPath: a group folder that
+// cannot be written (here a file sits where it goes) leaves its path empty
+// and says why in its own field, instead of putting the error text in the
+// path; its seeds' reproducers stay in the ungrouped folder, where they
+// were written as the seeds failed.
+func TestUnwritableGroupFolderSaysWhyApartFromItsPath(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "agreement-unshrunk"), []byte("in the way"), 0o644)
+	c := scenarios.Default()
+	c.Variant = protocol.IgnorePromisedValues.Name
+	s, err := Run(context.Background(), Options{Config: c, Seeds: 60, Workers: 2, MaxShrinks: 1, OutDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := 0
+	for _, f := range s.Failures {
+		if f.Signature != "agreement-unshrunk" {
+			continue
+		}
+		kept++
+		if r, err := ReadReproducer(f.Reproducer); err != nil || r.Seed != f.Seed || filepath.Base(filepath.Dir(f.Reproducer)) != pendingDir {
+			t.Errorf("seed %d: reproducer %q (%v), want it kept in %s", f.Seed, f.Reproducer, err, pendingDir)
+		}
+	}
+	for _, g := range s.Groups {
+		if g.Signature == "agreement-unshrunk" && (g.Dir != "" || !strings.Contains(g.DirError, "not a directory")) {
+			t.Errorf("group %s: dir %q, error %q", g.Signature, g.Dir, g.DirError)
+		}
+	}
+	if kept == 0 {
+		t.Fatal("no failure beyond --max-shrinks")
+	}
+}

@@ -224,7 +224,7 @@ func withLostFiles(verdict error, s *campaign.Summary) error {
 	if lost == 0 {
 		return verdict
 	}
-	e := &exitError{code: codeOf(verdict), msg: fmt.Sprintf("%d reproducers or failure folders could not be written: %s", lost, why)}
+	e := &exitError{code: codeOf(verdict), msg: fmt.Sprintf("%d of the reproducers and failure folders could not be written (the first: %s)", lost, why)}
 	if verdict != nil && verdict.Error() != "" {
 		e.msg = verdict.Error() + "\npaxsim: " + e.msg
 	}
@@ -480,10 +480,11 @@ func writeGroupText(w io.Writer, c scenarios.Config, g *campaign.Group) {
 		fmt.Fprintf(w, "    shrunk:     %d steps to %d\n", g.StepsBefore, g.StepsAfter)
 	}
 	switch {
+	case g.DirError != "":
+		fmt.Fprintf(w, "    folder:     not written: %s\n", g.DirError)
+		fmt.Fprintf(w, "    replay:     %s\n", replayLine(g.Seeds[0], c))
 	case g.Dir == "":
 		fmt.Fprintf(w, "    replay:     %s\n", replayLine(g.Seeds[0], c))
-	case strings.HasPrefix(g.Dir, "error: "):
-		fmt.Fprintf(w, "    folder:     %s\n", g.Dir)
 	default:
 		fmt.Fprintf(w, "    folder:     %s\n", g.Dir)
 		trace := filepath.Join(g.Dir, fmt.Sprintf("seed-%d.json", g.Seeds[0])) // not recorded
