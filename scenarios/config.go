@@ -175,20 +175,30 @@ func (c Config) simConfig() (sim.Config, error) {
 		},
 		HealAt: sim.Time(c.HealAt),
 	}
-	for _, s := range c.Faults {
-		f, err := sim.ParseFault(s)
-		if err != nil {
-			return sc, &ConfigError{Field: "fault", Msg: err.Error()}
-		}
-		if _, rest, _ := strings.Cut(s, ":"); strings.Count(strings.SplitN(rest, "@", 2)[0], ",")+1 != bits.OnesCount64(f.Nodes) {
-			return sc, bad("fault", "%q names a node twice", s)
-		}
-		sc.Faults.Schedule = append(sc.Faults.Schedule, f)
+	if sc.Faults.Schedule, err = c.scheduledFaults(); err != nil {
+		return sc, err
 	}
 	if err := sc.Validate(); err != nil {
 		return sc, &ConfigError{Field: "fault", Msg: err.Error()}
 	}
 	return sc, nil
+}
+
+// scheduledFaults parses c's --fault flags, each naming a node at most
+// once.
+func (c Config) scheduledFaults() ([]sim.ScheduledFault, error) {
+	var out []sim.ScheduledFault
+	for _, s := range c.Faults {
+		f, err := sim.ParseFault(s)
+		if err != nil {
+			return nil, &ConfigError{Field: "fault", Msg: err.Error()}
+		}
+		if _, rest, _ := strings.Cut(s, ":"); strings.Count(strings.SplitN(rest, "@", 2)[0], ",")+1 != bits.OnesCount64(f.Nodes) {
+			return nil, bad("fault", "%q names a node twice", s)
+		}
+		out = append(out, f)
+	}
+	return out, nil
 }
 
 // maxTicks bounds every time knob, far from int64 overflow.
