@@ -95,6 +95,7 @@ func unwrapPath(err error) error {
 // plain relative path inside root, or that leads through a symbolic link
 // out of root, is left alone.
 func clearPrevious(root string) error {
+	os.Remove(filepath.Join(root, ManifestFile+".new")) // left by a campaign killed as it closed
 	data, err := os.ReadFile(filepath.Join(root, ManifestFile))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil

@@ -73,7 +73,7 @@ say which.`,
 		fs.Var(numValue[uint64]{&o.seeds}, "seeds", "run `N` seeds, at least 1 (required)")
 		fs.Var(numValue[uint64]{&o.start}, "start", "the first seed `S`")
 		fs.Var(&o.shard, "shard", "run only part `I/M` of the seeds: the I-th of M disjoint parts, from 1/M to M/M")
-		fs.Var(numValue[int]{&o.workers}, "workers", "`K` seeds run in parallel; 0 means one per CPU (runtime.NumCPU), and at most 8 per CPU are used")
+		fs.Var(numValue[int]{&o.workers}, "workers", fmt.Sprintf("`K` seeds run in parallel; 0 means one per CPU (runtime.NumCPU), and at most %d per CPU are used", campaign.MaxWorkersPerCPU))
 		fs.StringVar(&o.out, "out", "paxsim-failures", "write a folder per failure group into `DIR`")
 		fs.BoolVar(&o.noShrink, "no-shrink", false, "do not shrink failing traces before grouping them")
 		o.maxShrinks = campaign.DefaultMaxShrinks
