@@ -86,3 +86,53 @@ func TestCoverageTableCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestNothingJudgedIsAGap: a campaign whose runs all stop before anything
+// is chosen, and before the heal, has judged nothing: both are gaps,
+// although no fault was on.
+func TestNothingJudgedIsAGap(t *testing.T) {
+	c := scenarios.Default()
+	c.Proposers, c.Drop, c.Dup, c.Redeliver, c.Crash, c.Partition, c.Slow, c.MaxTime = 1, 0, 0, 0, 0, 0, 0, 1
+	s, err := Run(context.Background(), Options{Config: c, Seeds: CoverageMinSeeds, NoShrink: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gaps := strings.Join(s.CoverageGaps, "; ")
+	for _, want := range []string{"no value was chosen in any of the 200 runs", "liveness was to be judged in 200 runs"} {
+		if !strings.Contains(gaps, want) {
+			t.Errorf("gaps %q lack %q", gaps, want)
+		}
+	}
+}
+
+// TestFaultsThatCannotFireAreNoGap: in a cluster of one replica no
+// message crosses the network and no partition splits it, and in one or
+// two replicas a minority is none, so no random crash fires: these kinds
+// are counted inert, not enabled, and make no gap.
+func TestFaultsThatCannotFireAreNoGap(t *testing.T) {
+	for _, tc := range []struct {
+		protocol string
+		nodes    int
+		inert    []string
+	}{
+		{scenarios.Paxos, 1, []string{"crash", "drop", "dup", "partition", "redeliver"}},
+		{scenarios.Paxos, 2, []string{"crash"}},
+		{scenarios.MultiPaxos, 1, []string{"crash", "drop", "dup", "partition", "redeliver"}},
+	} {
+		c := scenarios.Default()
+		c.Protocol, c.Nodes, c.Proposers = tc.protocol, tc.nodes, 1
+		s, err := Run(context.Background(), Options{Config: c, Seeds: CoverageMinSeeds, NoShrink: true, Swarm: true,
+			Pinned: func(k string) bool { return k == "nodes" }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.CoverageGaps) != 0 {
+			t.Errorf("%s on %d nodes: gaps %v", tc.protocol, tc.nodes, s.CoverageGaps)
+		}
+		for _, k := range tc.inert {
+			if s.Coverage.Inert[k] == 0 || s.Coverage.Enabled[k] != 0 {
+				t.Errorf("%s on %d nodes: %s inert in %d runs, enabled in %d", tc.protocol, tc.nodes, k, s.Coverage.Inert[k], s.Coverage.Enabled[k])
+			}
+		}
+	}
+}

@@ -14,13 +14,6 @@ import (
 	"github.com/paxsim/paxsim/scenarios"
 )
 
-// Exit codes. What kind of violation was found is in the output, not here.
-const (
-	exitOK        = 0 // every invariant held; help
-	exitViolation = 1 // a violation or a nondeterministic seed was found (and an internal error)
-	exitUsage     = 2 // bad usage or bad input: a flag, a command, a file
-)
-
 // command is one entry of the command table, which drives dispatch, help
 // and the generated doc.go.
 type command struct {
@@ -94,7 +87,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		if p := recover(); p != nil {
 			x.stdout.Flush()
 			fmt.Fprintf(stderr, "paxsim: internal error (a bug in paxsim, please report it): %v\n%s", p, debug.Stack())
-			code = exitViolation
+			code = exitInternal
 		}
 	}()
 	return x.exit(x.dispatch(ctx, args))
@@ -240,10 +233,16 @@ func noArgs(cmd string, args []string) error {
 	return nil
 }
 
-// validate checks the config and turns a bad knob into a usage error that
-// names its flag.
-func validate(cmd string, c scenarios.Config) error {
-	if err := c.Validate(); err != nil {
+// checkConfig checks the config flags of o: each one given must apply to
+// the protocol, and the config must be valid. A bad knob is a usage error
+// that names its flag.
+func checkConfig(cmd string, o *options) error {
+	for _, f := range configFlags {
+		if o.set[f.name] && !flagApplies(f.name, o.cfg.Protocol) {
+			return usageErrorf(cmd, "--%s does not apply to --protocol %s: %s", f.name, o.cfg.Protocol, notApplying[f.name])
+		}
+	}
+	if err := o.cfg.Validate(); err != nil {
 		return configError(cmd, err)
 	}
 	return nil

@@ -41,7 +41,7 @@ running it again prints the same bytes.`,
 		if err := noArgs("run", args); err != nil {
 			return err
 		}
-		if err := validate("run", o.cfg); err != nil {
+		if err := checkConfig("run", o); err != nil {
 			return err
 		}
 		if !o.set["seed"] {
