@@ -125,10 +125,11 @@ type Summary struct {
 	// fired, sometimes properties expected and held, ballots per decided
 	// instance.
 	Coverage Coverage `json:"coverage"`
-	// CoverageGaps lists what the campaign enabled but never exercised:
-	// a fault kind that never fired, a sometimes property that never
-	// held. A campaign of at least CoverageMinSeeds seeds with a gap
-	// fails (paxsim exits 2): it did not test what it claims to.
+	// CoverageGaps lists what the campaign claims to test but did not:
+	// runs whose linearizability was not judged (unknown), a fault kind
+	// that was on but never fired, a sometimes property that was
+	// possible but never held (Gaps). FailingGaps says which of them
+	// fail the campaign: it did not test what it claims to.
 	CoverageGaps []string `json:"coverage_gaps"`
 }
 

@@ -119,15 +119,16 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 }
 
 // campaignVerdict is a campaign's exit: 1 when a seed failed or was
-// nondeterministic; 2 when it did not test what it claims to (a coverage
-// gap in a campaign of at least campaign.CoverageMinSeeds seeds that ran
-// to the end); 0 otherwise.
+// nondeterministic; 2 when it did not test what it claims to (a gap that
+// fails it, campaign.FailingGaps: runs whose linearizability was not
+// judged, or a coverage gap in a campaign of at least
+// campaign.CoverageMinSeeds seeds that ran to the end); 0 otherwise.
 func campaignVerdict(s *campaign.Summary) error {
-	switch {
+	switch gaps := campaign.FailingGaps(s); {
 	case s.Violations > 0 || len(s.Nondeterministic) > 0:
 		return errFound
-	case len(s.CoverageGaps) > 0 && s.Seeds >= campaign.CoverageMinSeeds && !s.Interrupted:
-		return &exitError{code: exitUsage, msg: "coverage gaps: the campaign did not exercise what it enabled: " + strings.Join(s.CoverageGaps, "; ")}
+	case len(gaps) > 0:
+		return &exitError{code: exitUsage, msg: "coverage gaps: the campaign did not test what it claims to: " + strings.Join(gaps, "; ")}
 	}
 	return nil
 }
@@ -277,15 +278,20 @@ func writeCoverageText(w io.Writer, s *campaign.Summary) {
 	if b := cov.Ballots; len(b) == 4 {
 		fmt.Fprintf(w, "  ballots per decided instance:      1: %d  2: %d  3: %d  4+: %d\n", b[0], b[1], b[2], b[3])
 	}
-	switch {
-	case len(s.CoverageGaps) == 0:
+	if len(s.CoverageGaps) == 0 {
 		fmt.Fprintf(w, "  gaps: none\n")
-	case s.Seeds < campaign.CoverageMinSeeds:
-		fmt.Fprintf(w, "  gaps (not judged: fewer than %d seeds): %s\n", campaign.CoverageMinSeeds, strings.Join(s.CoverageGaps, "; "))
-	default:
-		for _, g := range s.CoverageGaps {
-			fmt.Fprintf(w, "  GAP: %s\n", g)
+	}
+	failing := campaign.FailingGaps(s)
+	for _, g := range failing {
+		fmt.Fprintf(w, "  GAP: %s\n", g)
+	}
+	if len(failing) < len(s.CoverageGaps) {
+		rest := slices.DeleteFunc(slices.Clone(s.CoverageGaps), func(g string) bool { return slices.Contains(failing, g) })
+		why := fmt.Sprintf("fewer than %d seeds", campaign.CoverageMinSeeds)
+		if s.Interrupted {
+			why = "the campaign was interrupted"
 		}
+		fmt.Fprintf(w, "  gaps (not judged: %s): %s\n", why, strings.Join(rest, "; "))
 	}
 }
 

@@ -9,9 +9,15 @@ import (
 
 // TestCampaignVerdict: a failing seed exits 1; a coverage gap in a
 // campaign big enough to judge, and that ran to the end, exits 2; a gap in
-// a small or interrupted campaign is only reported.
+// a small or interrupted campaign is only reported; a run whose
+// linearizability is unknown exits 2 in a campaign of any size.
 func TestCampaignVerdict(t *testing.T) {
 	gap := []string{"fault drop was on in 300 runs but never fired"}
+	unjudged := func(s campaign.Summary) campaign.Summary {
+		s.Linearizability = map[string]int{"unknown": 1}
+		s.CoverageGaps = campaign.Gaps(&s)
+		return s
+	}
 	tests := []struct {
 		name string
 		s    campaign.Summary
@@ -23,6 +29,8 @@ func TestCampaignVerdict(t *testing.T) {
 		{"a gap", campaign.Summary{Seeds: campaign.CoverageMinSeeds, CoverageGaps: gap}, exitUsage},
 		{"a gap in a small campaign", campaign.Summary{Seeds: campaign.CoverageMinSeeds - 1, CoverageGaps: gap}, exitOK},
 		{"a gap when interrupted", campaign.Summary{Seeds: 5000, Interrupted: true, CoverageGaps: gap}, exitOK},
+		{"an unknown run in a small campaign", unjudged(campaign.Summary{Seeds: 20}), exitUsage},
+		{"an unknown run when interrupted", unjudged(campaign.Summary{Seeds: 5000, Interrupted: true}), exitUsage},
 	}
 	for _, tt := range tests {
 		err := campaignVerdict(&tt.s)

@@ -269,7 +269,7 @@ func writeRunText(w io.Writer, c scenarios.Config, res *scenarios.Result, det *d
 	case "":
 		field("linearizable", "no client operation to check")
 	case string(linearize.Unknown):
-		field("linearizable", "unknown: the check ran out of time (inconclusive, not a pass)")
+		field("linearizable", "unknown: porcupine's search spent its budget of %d steps per key (inconclusive, not a pass)", scenarios.LinearizabilityBudget)
 	default:
 		field("linearizable", "%s", res.Linearizability)
 	}
