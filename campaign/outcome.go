@@ -187,17 +187,24 @@ func parseHash(s string) (uint64, error) {
 	return strconv.ParseUint(s, 16, 64)
 }
 
-// CompareOutcomes reads the outcome files of the same seeds run in two
-// places, here and there (thereName names it in the details: "in another
-// process"), and returns a Divergence for each seed on which they differ
-// and for each seed only one of them ran, in the order of seeds. It reads
-// both files a line at a time. The error is a file's, naming its line.
-func CompareOutcomes(here, there io.Reader, hereName, thereName string) ([]Divergence, error) {
-	a, err := newOutcomeReader(here, hereName)
+// OutcomeFile is an outcome file (OutcomeWriter) to compare, with its
+// name for errors, which give its line.
+type OutcomeFile struct {
+	io.Reader
+	Name string
+}
+
+// CompareOutcomes compares the outcome files of the same seeds run here
+// and elsewhere (which the details name: "in another process"), and
+// returns a Divergence for each seed on which they differ and for each
+// seed only one of them ran, in the order of seeds. It reads both files a
+// line at a time. The error is a file's, naming its line.
+func CompareOutcomes(here, there OutcomeFile, elsewhere string) ([]Divergence, error) {
+	a, err := newOutcomeReader(here.Reader, here.Name)
 	if err != nil {
 		return nil, err
 	}
-	b, err := newOutcomeReader(there, thereName)
+	b, err := newOutcomeReader(there.Reader, there.Name)
 	if err != nil {
 		return nil, err
 	}
@@ -207,14 +214,14 @@ func CompareOutcomes(here, there io.Reader, hereName, thereName string) ([]Diver
 	for err == nil && errY == nil && (okX || okY) {
 		switch {
 		case !okY || (okX && x.Seed < y.Seed):
-			out = append(out, Divergence{Seed: x.Seed, Detail: "ran here but not " + thereName})
+			out = append(out, Divergence{Seed: x.Seed, Detail: "ran here but not " + elsewhere})
 			x, okX, err = a.next()
 		case !okX || y.Seed < x.Seed:
-			out = append(out, Divergence{Seed: y.Seed, Detail: "ran " + thereName + " but not here"})
+			out = append(out, Divergence{Seed: y.Seed, Detail: "ran " + elsewhere + " but not here"})
 			y, okY, errY = b.next()
 		default:
 			if x.Hash != y.Hash {
-				out = append(out, Divergence{Seed: x.Seed, Detail: describeDivergence(x, y, thereName)})
+				out = append(out, Divergence{Seed: x.Seed, Detail: describeDivergence(x, y, elsewhere)})
 			}
 			x, okX, err = a.next()
 			y, okY, errY = b.next()

@@ -53,6 +53,11 @@ func outcomeFile(lines ...string) *strings.Reader {
 	return strings.NewReader(outcomeHeader + "\n" + strings.Join(lines, "\n"))
 }
 
+// compare compares two outcome files named here.txt and there.txt.
+func compare(here, there *strings.Reader) ([]Divergence, error) {
+	return CompareOutcomes(OutcomeFile{here, "here.txt"}, OutcomeFile{there, "there.txt"}, "in another process")
+}
+
 // TestCompareOutcomes: a seed whose outcome hashes differ diverges, and so
 // does a seed only one side ran; the detail says whether the traces
 // differ or only the verdicts.
@@ -62,7 +67,7 @@ func TestCompareOutcomes(t *testing.T) {
 	}
 	here := outcomeFile(line(1, 1, 1, 10), line(2, 2, 2, 20), line(3, 3, 3, 30), line(4, 4, 4, 40))
 	there := outcomeFile(line(2, 2, 2, 20), line(3, 9, 3, 30), line(4, 8, 7, 41), line(5, 5, 5, 50))
-	divs, err := CompareOutcomes(here, there, "here.txt", "in another process")
+	divs, err := compare(here, there)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +80,7 @@ func TestCompareOutcomes(t *testing.T) {
 	if fmt.Sprint(divs) != fmt.Sprint(want) {
 		t.Fatalf("divergences\n%v\nwant\n%v", divs, want)
 	}
-	same, err := CompareOutcomes(outcomeFile(line(1, 1, 1, 1)), outcomeFile(line(1, 1, 1, 1)), "a", "b")
+	same, err := compare(outcomeFile(line(1, 1, 1, 1)), outcomeFile(line(1, 1, 1, 1)))
 	if err != nil || len(same) != 0 {
 		t.Fatalf("the same outcomes: %v, %v", same, err)
 	}
@@ -97,7 +102,7 @@ func TestCompareOutcomesNamesTheBadLine(t *testing.T) {
 		{outcomeFile(good, "2 0000000000000001"), "there.txt:3: \"2 0000000000000001\" is not SEED HASH TRACE-HASH EVENTS"},
 		{outcomeFile(good, good), "there.txt:3: seed 1 after seed 1: seeds go up"},
 	} {
-		_, err := CompareOutcomes(outcomeFile(good), tc.file, "here.txt", "there.txt")
+		_, err := compare(outcomeFile(good), tc.file)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("error %v, want one with %q", err, tc.want)
 		}

@@ -22,7 +22,7 @@ const failuresShown = 5
 
 var campaignCmd = &command{
 	name:   "campaign",
-	usage:  "--seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [config flags]",
+	usage:  "--seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [config flags]",
 	short:  "run many seeds in parallel and sum up what they found",
 	config: true,
 	long: `Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
@@ -49,6 +49,13 @@ JSON line that "paxsim merge" combines with the other shards' into the
 summary and the folders of the campaign run whole. A shard leaves coverage
 gaps to merge, which judges the whole campaign's: it exits 0 or 1.
 
+--check-determinism runs every seed twice, then the campaign once more in a
+second paxsim process with another number of workers, and compares each
+seed's outcome (its trace hash, events and verdicts): a seed that differs is
+nondeterministic, and for the first few the report gives the first trace
+line where the runs part. --outcomes FILE writes every seed's outcome, a
+line per seed in seed order, to compare campaigns across machines.
+
 While it runs, a progress line is redrawn on stderr when stderr is a
 terminal. Ctrl-C stops it cleanly and it still prints the summary, marked
 interrupted. It exits 1 if a seed failed or a seed was nondeterministic.`,
@@ -61,7 +68,8 @@ interrupted. It exits 1 if a seed failed or a seed was nondeterministic.`,
 		fs.BoolVar(&o.noShrink, "no-shrink", false, "do not shrink failing traces before grouping them")
 		fs.IntVar(&o.maxShrinks, "max-shrinks", campaign.DefaultMaxShrinks, "record and shrink the lowest `N` failing seeds; the rest are grouped by property (-1: all)")
 		fs.BoolVar(&o.json, "json", false, "print the summary as one JSON object")
-		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run every seed twice and report the first divergent event of any that differ")
+		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run every seed twice, and the campaign once more in a second paxsim process with another number of workers, and report the seeds whose trace or verdicts differ, with the first divergent event")
+		fs.StringVar(&o.outcomes, "outcomes", "", "write every seed's outcome to `FILE`, a line per seed in seed order (seed, hash of its trace and verdicts, trace hash, events): campaigns of the same seeds write the same file on any machine")
 		fs.BoolVar(&o.swarm, "swarm", true, "swarm testing: each seed draws its cluster size, proposers (clients, commands, reconfigurations), delays and which faults are on at what rates; config flags given pin their knobs (--swarm=false runs every seed with the flags' config)")
 	},
 	run: runCampaign,
@@ -99,6 +107,14 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 		bar = &progressBar{w: x.stderr}
 		opts.Progress = bar.draw
 	}
+	outcomes, err := openOutcomeLog(o)
+	if err != nil {
+		return err
+	}
+	defer outcomes.remove()
+	if outcomes != nil {
+		opts.Outcomes = outcomes.writer
+	}
 	defer campaignGC()()
 	sum, err := campaign.Run(ctx, opts)
 	if bar != nil {
@@ -107,6 +123,10 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 	if err != nil {
 		return configError("campaign", err)
 	}
+	if err := outcomes.close(); err != nil {
+		return err
+	}
+	elsewhere := checkCampaignElsewhere(ctx, o, outcomes, &sum)
 	if o.json {
 		if err := writeCampaignJSON(x.stdout, o, campaignReport{Summary: sum, Config: o.cfg.Effective(), Pinned: pinnedKnobs(o)}); err != nil {
 			return err
@@ -114,6 +134,9 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 	} else {
 		writeShardText(x.stdout, o)
 		writeCampaignText(x.stdout, campaignConfigs{o.cfg, o.swarm, pinnedKnobs(o)}, &sum, o.checkDeterminism)
+	}
+	if elsewhere != nil {
+		return elsewhere
 	}
 	return shardVerdict(o, &sum)
 }
@@ -231,8 +254,10 @@ func writeCampaignText(w io.Writer, cc campaignConfigs, s *campaign.Summary, che
 		for _, d := range s.Nondeterministic {
 			fmt.Fprintf(w, "  seed %d: %s\n", d.Seed, strings.ReplaceAll(d.Detail, "\n", "\n  "))
 		}
+	case checked && s.Interrupted:
+		field("nondeterministic", "none in this process; not run in another, as the campaign was interrupted")
 	case checked:
-		field("nondeterministic", "none: every seed ran twice with the same trace hash")
+		field("nondeterministic", "none: every seed ran twice here and once more in another process, to the same trace and verdicts")
 	default:
 		field("nondeterministic", "not checked (--check-determinism runs every seed twice)")
 	}
