@@ -77,7 +77,10 @@ func secondProcess(ctx context.Context, args []string, stdout io.Writer) error {
 	cmd.Stdout, cmd.Stderr = stdout, &stderr
 	err = cmd.Run()
 	var exit *exec.ExitError
-	if err == nil || (errors.As(err, &exit) && ctx.Err() == nil) {
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("--check-determinism: interrupted before the second process ended: the runs were not compared across processes")
+	case err == nil || errors.As(err, &exit):
 		return nil
 	}
 	return fmt.Errorf("--check-determinism: the second process (paxsim %s): %v%s", strings.Join(args, " "), err, stderrTail(stderr.Bytes()))
