@@ -295,7 +295,8 @@ func describeKVState(state any) string {
 // KVGet, KVPut and KVAppend) is Illegal; ExplainKV returns what is wrong
 // with it.
 //
-// The order of ops does not matter.
+// The order of ops does not matter to Ok and Illegal, only to how many
+// steps the search takes to reach them.
 func CheckKV(ops []KVOp, budget Budget) Verdict {
 	lanes := shadows(ops)
 	if validateKV(ops, lanes) != nil {
@@ -304,12 +305,14 @@ func CheckKV(ops []KVOp, budget Budget) Verdict {
 	return search(KVModel(), kvOperations(ops, horizon(lanes, nil)), kvPartition, budget)
 }
 
-// kvPartition names the partition of a KVModel input: its key. (The
-// inputs that are not KVInputs, which no history of KVOps makes, share
-// the meter of key "".)
+// kvPartition names the partition of a KVModel input: "k" and its key,
+// or "x" for an input that is not a KVInput (none in a history of KVOps),
+// which partitionKV puts apart.
 func kvPartition(input any) string {
-	key, _ := keyOf(input)
-	return key
+	if key, ok := keyOf(input); ok {
+		return "k" + key
+	}
+	return "x"
 }
 
 // ExplainKV checks ops like CheckKV and writes porcupine's HTML

@@ -55,7 +55,8 @@ const (
 // Explain returns what is wrong with it. A non-positive proposal or a known
 // non-positive Output is merely an illegal step of the Model.
 //
-// The order of ops does not matter.
+// The order of ops does not matter to Ok and Illegal, only to how many
+// steps the search takes to reach them.
 func Check(ops []Op, budget Budget) Verdict {
 	if validate(ops) != nil {
 		return Illegal
