@@ -24,8 +24,13 @@ type Options struct {
 	Start   uint64 // first seed
 	Seeds   uint64 // how many seeds: Start..Start+Seeds-1
 	Workers int    // parallel runs; 0 means runtime.NumCPU()
-	// CheckDeterminism runs every seed twice and reports any difference.
+	// CheckDeterminism runs every seed twice and reports any difference
+	// in their outcomes (OutcomeHash).
 	CheckDeterminism bool
+	// Outcomes, when set, receives every seed's outcome, to compare the
+	// campaign with the same seeds run elsewhere (CompareOutcomes). The
+	// caller closes it after Run.
+	Outcomes *OutcomeWriter
 	// OutDir, when set, receives a folder per failure signature: every
 	// failing seed's reproducer, the lowest seed's decision trace and its
 	// shrunk form.
@@ -129,10 +134,11 @@ type Summary struct {
 	// fired, sometimes properties expected and held, ballots per decided
 	// instance.
 	Coverage Coverage `json:"coverage"`
-	// CoverageGaps lists what the campaign enabled but never exercised:
-	// a fault kind that never fired, a sometimes property that never
-	// held. A campaign of at least CoverageMinSeeds seeds with a gap
-	// fails (paxsim exits 2): it did not test what it claims to.
+	// CoverageGaps lists what the campaign claims to test but did not:
+	// runs whose linearizability was not judged (unknown), a fault kind
+	// that was on but never fired, a sometimes property that was
+	// possible but never held (Gaps). FailingGaps says which of them
+	// fail the campaign: it did not test what it claims to.
 	CoverageGaps []string `json:"coverage_gaps"`
 }
 
@@ -296,9 +302,12 @@ func runSeed(o Options, seed uint64, t *tally) (int64, bool, *SeedError) {
 	}
 	if o.CheckDeterminism {
 		again, _ := scenarios.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
-		if again.TraceHash != res.TraceHash || again.Events != res.Events {
+		if OutcomeHash(&again) != OutcomeHash(&res) {
 			t.divergences = append(t.divergences, Divergence{Seed: seed, Detail: Diverge(cfg, seed)})
 		}
+	}
+	if o.Outcomes != nil {
+		o.Outcomes.add(NewOutcome(&res))
 	}
 	t.add(cfg, seed, &res)
 	if !res.Failed() {

@@ -96,7 +96,7 @@ func countsOfRuns[N int | int64](field string, counts map[string]N, runs uint64)
 		return err
 	}
 	total := uint64(0)
-	for _, n := range counts {
+	for _, n := range counts { // order-free: a sum
 		total += uint64(n)
 	}
 	if total != runs {
@@ -115,7 +115,7 @@ func nonNegative[N int | int64](field string, counts map[string]N) error {
 // that is not.
 func bounded[N int | int64](field string, counts map[string]N, most int64) error {
 	keys := make([]string, 0, len(counts))
-	for k := range counts {
+	for k := range counts { // order-free: sorted below
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)

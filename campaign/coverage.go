@@ -2,7 +2,9 @@ package campaign
 
 import (
 	"fmt"
+	"slices"
 
+	"github.com/paxsim/paxsim/checker/linearize"
 	"github.com/paxsim/paxsim/scenarios"
 	"github.com/paxsim/paxsim/sim"
 )
@@ -190,13 +192,17 @@ func (t *coverTally) summary() Coverage {
 	return c
 }
 
-// Gaps lists what s's runs enabled but never exercised: each fault kind
-// turned on in some run that never fired, each sometimes property possible
-// in some run that never held, and what was never judged at all: no value
-// chosen in any run (safety had nothing to check), no run's liveness
-// judged although their faults heal.
+// Gaps lists what s's runs claim to test but did not: the runs whose
+// client history was not judged (linearizability unknown), each fault
+// kind turned on in some run that never fired, each sometimes property
+// possible in some run that never held, and what was never judged at
+// all: no value chosen in any run (safety had nothing to check), no run's
+// liveness judged although their faults heal.
 func Gaps(s *Summary) []string {
 	gaps := []string{}
+	if g := unjudgedGap(s); g != "" {
+		gaps = append(gaps, g)
+	}
 	for _, g := range faultGroups {
 		fired := int64(0)
 		for _, k := range g.fired {
@@ -222,4 +228,31 @@ func Gaps(s *Summary) []string {
 		gaps = append(gaps, fmt.Sprintf("liveness was to be judged in %d runs (their faults heal) but was judged in none: each stopped first (--max-time, --max-events)", n))
 	}
 	return gaps
+}
+
+// unjudgedGap is the gap of the runs whose linearizability is unknown:
+// porcupine's search spent its budget (scenarios.LinearizabilityBudget)
+// on their client history. "" when there are none.
+func unjudgedGap(s *Summary) string {
+	n := s.Linearizability[string(linearize.Unknown)]
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("linearizability was not judged in %d of %d runs: porcupine's search spent its budget of %d steps "+
+		"per key on their histories (unknown is never a pass)", n, s.Seeds, scenarios.LinearizabilityBudget)
+}
+
+// FailingGaps lists the gaps of s that fail the campaign. A coverage gap
+// counts only in a campaign of at least CoverageMinSeeds seeds that ran
+// to the end: a handful of seeds may rightly miss a rare fault. Runs left
+// unjudged count in any campaign: each is a run that was not checked.
+func FailingGaps(s *Summary) []string {
+	if s.Seeds >= CoverageMinSeeds && !s.Interrupted {
+		return s.CoverageGaps
+	}
+	var failing []string
+	if g := unjudgedGap(s); g != "" && slices.Contains(s.CoverageGaps, g) {
+		failing = append(failing, g)
+	}
+	return failing
 }

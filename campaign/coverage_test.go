@@ -136,3 +136,36 @@ func TestFaultsThatCannotFireAreNoGap(t *testing.T) {
 		}
 	}
 }
+
+// TestUnjudgedRunsAreAFailingGap: a run whose linearizability is unknown
+// is a gap that fails a campaign of any size, interrupted or not, while a
+// coverage gap fails only a campaign big enough to judge that ran to the
+// end.
+func TestUnjudgedRunsAreAFailingGap(t *testing.T) {
+	summary := func(seeds uint64, interrupted bool) *Summary {
+		s := &Summary{
+			Seeds: seeds, Interrupted: interrupted,
+			Linearizability: map[string]int{"ok": int(seeds) - 1, "unknown": 1},
+			Coverage:        Coverage{Enabled: map[string]int64{"drop": 5}, Ballots: []int64{1}}, // drop on, never fired; something chosen
+		}
+		s.CoverageGaps = Gaps(s)
+		return s
+	}
+	unjudged := "linearizability was not judged in 1 of 20 runs"
+	s := summary(20, false)
+	if len(s.CoverageGaps) != 2 || !strings.HasPrefix(s.CoverageGaps[0], unjudged) {
+		t.Fatalf("gaps %q: want the unjudged run first, then fault drop", s.CoverageGaps)
+	}
+	for _, s := range []*Summary{summary(20, false), summary(5000, true)} {
+		if failing := FailingGaps(s); len(failing) != 1 || failing[0] != s.CoverageGaps[0] {
+			t.Errorf("%d seeds, interrupted %v: failing gaps %q, want only the unjudged run", s.Seeds, s.Interrupted, failing)
+		}
+	}
+	if s := summary(CoverageMinSeeds, false); len(FailingGaps(s)) != 2 {
+		t.Errorf("%d seeds: failing gaps %q, want both", s.Seeds, FailingGaps(s))
+	}
+	judged := &Summary{Seeds: 20, Linearizability: map[string]int{"ok": 20}, Coverage: Coverage{Ballots: []int64{20}}}
+	if gaps := Gaps(judged); len(gaps) != 0 {
+		t.Errorf("every run judged: gaps %q, want none", gaps)
+	}
+}

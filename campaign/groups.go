@@ -148,13 +148,13 @@ func writeExplanation(out *outDir, g *Group) error {
 		if t == g.shrunk {
 			source = "shrunk.trace"
 		}
-		replay = "paxsim replay " + filepath.Join(g.Dir, source)
+		replay = "paxsim replay " + source
 	case repErr == nil:
 		cfg, run = rep.Config, func(opts scenarios.Options) (scenarios.Result, error) {
 			return scenarios.Run(rep.Config, rep.Seed, opts)
 		}
 		source = fmt.Sprintf("seed %d", seed)
-		replay = "paxsim replay " + filepath.Join(g.Dir, fmt.Sprintf("seed-%d.json", seed))
+		replay = "paxsim replay " + fmt.Sprintf("seed-%d.json", seed)
 	default:
 		return repErr
 	}
@@ -175,10 +175,12 @@ func writeExplanation(out *outDir, g *Group) error {
 }
 
 // writeDiagram replays run once, drawing it and keeping its readable
-// trace.
+// trace. replay is the command that replays it from the group's folder:
+// a path relative to the folder keeps the pages the same bytes wherever
+// the campaign wrote them, and right when the folder moves.
 func writeDiagram(out *outDir, g *Group, source, replay string, run func(scenarios.Options) (scenarios.Result, error)) error {
 	var trace bytes.Buffer
-	fmt.Fprintf(&trace, "# %s: the readable trace of %s\n# replay: %s\n", g.Signature, source, replay)
+	fmt.Fprintf(&trace, "# %s: the readable trace of %s\n# replay, from this folder: %s\n", g.Signature, source, replay)
 	dr := &scenarios.Drawing{}
 	res, err := run(scenarios.Options{Trace: &trace, Draw: dr})
 	if err != nil {
@@ -193,7 +195,7 @@ func writeDiagram(out *outDir, g *Group, source, replay string, run func(scenari
 	}
 	d := dr.Diagram()
 	d.Title = filepath.Join(filepath.Base(g.Dir), source)
-	d.Caption = append(d.Caption, fmt.Sprintf("%d seeds of this signature: %s", len(g.Seeds), seedList(g.Seeds)), "replay: "+replay)
+	d.Caption = append(d.Caption, fmt.Sprintf("%d seeds of this signature: %s", len(g.Seeds), seedList(g.Seeds)), "replay, from this folder: "+replay)
 	var page bytes.Buffer
 	if err := diagram.HTML(&page, d); err != nil {
 		return err

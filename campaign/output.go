@@ -201,7 +201,7 @@ func (d *outDir) close() error {
 		return err
 	}
 	var kept []string
-	for rel := range d.listed {
+	for rel := range d.listed { // order-free: the files kept are only counted and listed sorted
 		if _, err := os.Lstat(filepath.Join(d.root, rel)); err == nil {
 			kept = append(kept, rel)
 		}

@@ -24,7 +24,7 @@ const failuresShown = 5
 
 var campaignCmd = &command{
 	name:   "campaign",
-	usage:  "--seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [config flags]",
+	usage:  "--seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [config flags]",
 	short:  "run many seeds in parallel and sum up what they found",
 	config: true,
 	long: `Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
@@ -59,6 +59,13 @@ JSON line that "paxsim merge" combines with the other shards' into the
 summary and the folders of the campaign run whole. A shard leaves coverage
 gaps to merge, which judges the whole campaign's: it exits 0, 1 or 4.
 
+--check-determinism runs every seed twice, then the campaign once more in a
+second paxsim process with another number of workers, and compares each
+seed's outcome (its trace hash, events and verdicts): a seed that differs is
+nondeterministic, and for the first few the report gives the first trace
+line where the runs part. --outcomes FILE writes every seed's outcome, a
+line per seed in seed order, to compare campaigns across machines.
+
 While it runs, a progress line is redrawn on stderr when stderr is a
 terminal. Ctrl-C or SIGTERM (what Kubernetes, timeout and kill send) stops
 it cleanly: it still prints the summary, marked interrupted, and files what
@@ -79,7 +86,8 @@ say which.`,
 		o.maxShrinks = campaign.DefaultMaxShrinks
 		fs.Var(numValue[int]{&o.maxShrinks}, "max-shrinks", "record the decision traces of the lowest `N` failing seeds (at least 1; -1: all) and, unless --no-shrink, shrink them; they are grouped by their traces' shape, the rest by property")
 		fs.BoolVar(&o.json, "json", false, "print the summary as one JSON object")
-		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run every seed twice and report the first divergent event of any that differ")
+		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run every seed twice, and the campaign once more in a second paxsim process with another number of workers, and report the seeds whose trace or verdicts differ, with the first divergent event")
+		fs.StringVar(&o.outcomes, "outcomes", "", "write every seed's outcome to `FILE`, a line per seed in seed order (seed, hash of its trace and verdicts, trace hash, events): campaigns of the same seeds write the same file on any machine")
 		fs.BoolVar(&o.swarm, "swarm", true, "swarm testing: each seed draws its cluster size, proposers (clients, commands, reconfigurations), delays and which faults are on at what rates; config flags given pin their knobs (--swarm=false runs every seed with the flags' config)")
 	},
 	run: runCampaign,
@@ -108,6 +116,14 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 		bar = &progressBar{w: x.stderr}
 		opts.Progress = bar.draw
 	}
+	outcomes, err := openOutcomeLog(o)
+	if err != nil {
+		return err
+	}
+	defer outcomes.remove()
+	if outcomes != nil {
+		opts.Outcomes = outcomes.writer
+	}
 	defer campaignGC()()
 	sum, err := campaign.Run(ctx, opts)
 	if bar != nil {
@@ -116,6 +132,10 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 	if err != nil {
 		return campaignError(err)
 	}
+	if err := outcomes.close(); err != nil {
+		return err
+	}
+	elsewhere := checkCampaignElsewhere(ctx, o, outcomes, &sum)
 	verdict := shardVerdict(o, &sum)
 	if o.json {
 		r := campaignReport{Summary: sum, Config: o.cfg.Effective(), Pinned: pinnedKnobs(o)}
@@ -127,6 +147,9 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 		writeShardText(x.stdout, o)
 		writeCampaignText(x.stdout, campaignConfigs{o.cfg, o.swarm, pinnedKnobs(o)}, &sum, o.checkDeterminism)
 		writeVerdictText(x.stdout, verdict)
+	}
+	if elsewhere != nil {
+		return elsewhere
 	}
 	return withLostFiles(verdict, &sum)
 }
@@ -183,16 +206,18 @@ func campaignError(err error) error {
 
 // campaignVerdict is a campaign's exit: 1 when a seed failed or was
 // nondeterministic; 4 when it was interrupted (an incomplete campaign is
-// not a pass); 3 when it did not test what it claims to (a coverage gap in
-// a campaign of at least campaign.CoverageMinSeeds seeds); 0 otherwise.
+// not a pass); 3 when it did not test what it claims to (a gap that fails
+// it, campaign.FailingGaps: runs whose linearizability was not judged, or
+// a coverage gap in a campaign of at least campaign.CoverageMinSeeds seeds
+// that ran to the end); 0 otherwise.
 func campaignVerdict(s *campaign.Summary) error {
-	switch {
+	switch gaps := campaign.FailingGaps(s); {
 	case s.Violations > 0 || len(s.Nondeterministic) > 0:
 		return errFound
 	case s.Interrupted:
 		return errInterrupted(s)
-	case len(s.CoverageGaps) > 0 && s.Seeds >= campaign.CoverageMinSeeds:
-		return &exitError{code: exitCoverageGap, msg: "coverage gaps: the campaign did not exercise what it enabled: " + strings.Join(s.CoverageGaps, "; ")}
+	case len(gaps) > 0:
+		return &exitError{code: exitCoverageGap, msg: "coverage gaps: the campaign did not test what it claims to: " + strings.Join(gaps, "; ")}
 	}
 	return nil
 }
@@ -332,22 +357,30 @@ func writeCampaignText(w io.Writer, cc campaignConfigs, s *campaign.Summary, che
 	}
 	field("linearizable", "%s", formatCounts(s.Linearizability))
 	field("campaign hash", "%s", s.CampaignHash)
+	writeDeterminismText(w, field, s, checked)
+	fmt.Fprintf(w, "faults:\n")
+	for _, name := range sortedKeys(s.Faults) {
+		fmt.Fprintf(w, "  %-18s %d\n", name, s.Faults[name])
+	}
+	writeCoverageText(w, s)
+}
+
+// writeDeterminismText says what --check-determinism found, or that it
+// did not run.
+func writeDeterminismText(w io.Writer, field func(name, format string, args ...any), s *campaign.Summary, checked bool) {
 	switch {
 	case len(s.Nondeterministic) > 0:
 		field("nondeterministic", "%d seeds", len(s.Nondeterministic))
 		for _, d := range s.Nondeterministic {
 			fmt.Fprintf(w, "  seed %d: %s\n", d.Seed, strings.ReplaceAll(d.Detail, "\n", "\n  "))
 		}
+	case checked && s.Interrupted:
+		field("nondeterministic", "none in this process; not run in another, as the campaign was interrupted")
 	case checked:
-		field("nondeterministic", "none: every seed ran twice with the same trace hash")
+		field("nondeterministic", "none: every seed ran twice here and once more in another process, to the same trace and verdicts")
 	default:
 		field("nondeterministic", "not checked (--check-determinism runs every seed twice)")
 	}
-	fmt.Fprintf(w, "faults:\n")
-	for _, name := range sortedKeys(s.Faults) {
-		fmt.Fprintf(w, "  %-18s %d\n", name, s.Faults[name])
-	}
-	writeCoverageText(w, s)
 }
 
 // swarmKnobsOf names what a swarm draws for protocol.
@@ -391,15 +424,20 @@ func writeCoverageText(w io.Writer, s *campaign.Summary) {
 	if b := cov.Ballots; len(b) == 4 {
 		fmt.Fprintf(w, "  ballots per decided instance:      1: %d  2: %d  3: %d  4+: %d\n", b[0], b[1], b[2], b[3])
 	}
-	switch {
-	case len(s.CoverageGaps) == 0:
+	if len(s.CoverageGaps) == 0 {
 		fmt.Fprintf(w, "  gaps: none\n")
-	case s.Seeds < campaign.CoverageMinSeeds:
-		fmt.Fprintf(w, "  gaps (not judged: fewer than %d seeds): %s\n", campaign.CoverageMinSeeds, strings.Join(s.CoverageGaps, "; "))
-	default:
-		for _, g := range s.CoverageGaps {
-			fmt.Fprintf(w, "  GAP: %s\n", g)
+	}
+	failing := campaign.FailingGaps(s)
+	for _, g := range failing {
+		fmt.Fprintf(w, "  GAP: %s\n", g)
+	}
+	if len(failing) < len(s.CoverageGaps) {
+		rest := slices.DeleteFunc(slices.Clone(s.CoverageGaps), func(g string) bool { return slices.Contains(failing, g) })
+		why := fmt.Sprintf("fewer than %d seeds", campaign.CoverageMinSeeds)
+		if s.Interrupted {
+			why = "the campaign was interrupted"
 		}
+		fmt.Fprintf(w, "  gaps (not judged: %s): %s\n", why, strings.Join(rest, "; "))
 	}
 }
 

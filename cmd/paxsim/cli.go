@@ -51,6 +51,8 @@ type options struct {
 	set              map[string]bool // the flags given on the command line
 	swarm            bool            // run, campaign: draw each seed's configuration
 	swarmDrew        []string        // run --swarm: what the seed drew, as flags
+	raw              []string        // the command's arguments as given: --check-determinism passes them to a second process
+	outcomes         string          // campaign --outcomes: where to write every seed's outcome
 	check            checkOptions    // check's own flags
 	mutants          mutantsOptions  // mutants' own flags
 }
@@ -76,12 +78,15 @@ func lookupCommand(name string) *command {
 type invocation struct {
 	stdout *bufio.Writer // flushed before anything goes to stderr
 	stderr io.Writer     // as given to Run: campaign checks if it is a terminal
+	// ctx is Run's: it also stops a second paxsim process that
+	// --check-determinism runs.
+	ctx context.Context
 }
 
 // Run runs paxsim with the arguments args (without the program name) and
 // returns the exit code. A cancelled ctx stops a campaign early.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
-	x := &invocation{stdout: bufio.NewWriter(stdout), stderr: stderr}
+	x := &invocation{stdout: bufio.NewWriter(stdout), stderr: stderr, ctx: ctx}
 	defer x.stdout.Flush()
 	defer func() {
 		if p := recover(); p != nil {
@@ -130,7 +135,7 @@ func (x *invocation) dispatch(ctx context.Context, args []string) error {
 // parseFlags parses args for cmd. Flags may come before or after
 // positional arguments; "--" ends the flags.
 func parseFlags(cmd *command, args []string) (*options, []string, error) {
-	o := &options{cfg: scenarios.Default(), set: map[string]bool{}}
+	o := &options{cfg: scenarios.Default(), set: map[string]bool{}, raw: args}
 	fs := newFlagSet(cmd, o)
 	// The flag package prints each parse error to the flag set's output, in
 	// its own words ("invalid value "x" for flag -nodes: ..."). Run words it

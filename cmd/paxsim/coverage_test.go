@@ -9,9 +9,16 @@ import (
 
 // TestCampaignVerdict: a failing seed exits 1; an interrupted campaign
 // exits 4, whatever its gaps; a coverage gap in a campaign big enough to
-// judge exits 3; a gap in a small campaign is only reported.
+// judge exits 3; a gap in a small campaign is only reported; a run whose
+// linearizability is unknown exits 3 in a campaign of any size that ran
+// to the end.
 func TestCampaignVerdict(t *testing.T) {
 	gap := []string{"fault drop was on in 300 runs but never fired"}
+	unjudged := func(s campaign.Summary) campaign.Summary {
+		s.Linearizability = map[string]int{"unknown": 1}
+		s.CoverageGaps = campaign.Gaps(&s)
+		return s
+	}
 	tests := []struct {
 		name string
 		s    campaign.Summary
@@ -25,6 +32,8 @@ func TestCampaignVerdict(t *testing.T) {
 		{"a gap when interrupted", campaign.Summary{Seeds: 5000, Requested: 9000, Interrupted: true, CoverageGaps: gap}, exitIncomplete},
 		{"interrupted", campaign.Summary{Seeds: 5000, Requested: 9000, Interrupted: true}, exitIncomplete},
 		{"a violation when interrupted", campaign.Summary{Seeds: 5000, Requested: 9000, Interrupted: true, Violations: 1}, exitViolation},
+		{"an unknown run in a small campaign", unjudged(campaign.Summary{Seeds: 20}), exitCoverageGap},
+		{"an unknown run when interrupted", unjudged(campaign.Summary{Seeds: 5000, Requested: 9000, Interrupted: true}), exitIncomplete},
 	}
 	for _, tt := range tests {
 		err := campaignVerdict(&tt.s)

@@ -60,8 +60,8 @@
 //
 //	Flags:
 //	  --check-determinism
-//	      run the seed twice and report the first divergent event if the runs
-//	      differ (default off)
+//	      run the seed twice here and once in a second paxsim process, and report
+//	      where the runs part if their trace or verdicts differ (default off)
 //	  --html FILE
 //	      when the client history is not linearizable, write its annotated
 //	      timeline to FILE (HTML) (default none)
@@ -83,7 +83,7 @@
 //
 // # paxsim campaign
 //
-//	usage: paxsim campaign --seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [config flags]
+//	usage: paxsim campaign --seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [config flags]
 //
 //	Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
 //	and sums up what they found: violations by property, failures grouped by
@@ -117,6 +117,13 @@
 //	summary and the folders of the campaign run whole. A shard leaves coverage
 //	gaps to merge, which judges the whole campaign's: it exits 0, 1 or 4.
 //
+//	--check-determinism runs every seed twice, then the campaign once more in a
+//	second paxsim process with another number of workers, and compares each
+//	seed's outcome (its trace hash, events and verdicts): a seed that differs is
+//	nondeterministic, and for the first few the report gives the first trace
+//	line where the runs part. --outcomes FILE writes every seed's outcome, a
+//	line per seed in seed order, to compare campaigns across machines.
+//
 //	While it runs, a progress line is redrawn on stderr when stderr is a
 //	terminal. Ctrl-C or SIGTERM (what Kubernetes, timeout and kill send) stops
 //	it cleanly: it still prints the summary, marked interrupted, and files what
@@ -130,8 +137,9 @@
 //
 //	Flags:
 //	  --check-determinism
-//	      run every seed twice and report the first divergent event of any that
-//	      differ (default off)
+//	      run every seed twice, and the campaign once more in a second paxsim
+//	      process with another number of workers, and report the seeds whose trace
+//	      or verdicts differ, with the first divergent event (default off)
 //	  --json
 //	      print the summary as one JSON object (default off)
 //	  --max-shrinks N
@@ -142,6 +150,10 @@
 //	      do not shrink failing traces before grouping them (default off)
 //	  --out DIR
 //	      write a folder per failure group into DIR (default paxsim-failures)
+//	  --outcomes FILE
+//	      write every seed's outcome to FILE, a line per seed in seed order (seed,
+//	      hash of its trace and verdicts, trace hash, events): campaigns of the
+//	      same seeds write the same file on any machine (default none)
 //	  --seeds N
 //	      run N seeds, at least 1 (required)
 //	  --shard I/M
