@@ -318,7 +318,7 @@ func (b *Builder) closeSpan(key string) {
 
 func (b *Builder) closeSpans(which func(key string) bool) {
 	keys := make([]string, 0, len(b.open))
-	for k := range b.open {
+	for k := range b.open { // order-free: the keys are sorted below
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)

@@ -74,21 +74,8 @@ func (c Config) buildMP() (sim.Config, mpSetup, error) {
 		s.rate = defaultReconfig
 	case r == "none" || r == "0":
 	case strings.Contains(r, "@"):
-		for _, part := range strings.Split(r, ",") {
-			members, at, _ := strings.Cut(part, "@")
-			t, err := strconv.ParseInt(at, 10, 64)
-			if err != nil || t < 0 {
-				return sc, s, bad("reconfig", "%q: want MEMBERS@TICK, e.g. 1+2+3@200", part)
-			}
-			var ids []sim.NodeID
-			for _, m := range strings.Split(members, "+") {
-				id, err := strconv.Atoi(m)
-				if err != nil || id < 1 || id > c.Nodes {
-					return sc, s, bad("reconfig", "%q: member %q is not a node (1..%d)", part, m, c.Nodes)
-				}
-				ids = append(ids, sim.NodeID(id))
-			}
-			s.schedule = append(s.schedule, reconfigAt{sim.Time(t), ids})
+		if s.schedule, err = parseReconfigSchedule(r, c.Nodes, c.maxTime()); err != nil {
+			return sc, s, err
 		}
 	default:
 		rate, err := strconv.ParseFloat(r, 64)
