@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/paxsim/paxsim/adapter/multipaxos"
@@ -39,6 +40,24 @@ func TestOracleSameRuns(t *testing.T) {
 				old, err := scenarios.Run(c, seed, scenarios.Options{})
 				if err != nil {
 					t.Fatal(err)
+				}
+				ec := convert(c)
+				if name := tc.name; name == "paxos" {
+					a := paxos.Adapter{}
+					info := a.Info()
+					base2 := convert(base)
+					base2.Variant = c.Variant
+					if drawn := base2.Swarm(&info, seed, nil); !reflect.DeepEqual(drawn, ec) {
+						t.Fatalf("seed %d: swarm drew %+v, old %+v", seed, drawn, ec)
+					}
+				} else {
+					a := multipaxos.Adapter{}
+					info := a.Info()
+					base2 := convert(base)
+					base2.Variant = c.Variant
+					if drawn := base2.Swarm(&info, seed, nil); !reflect.DeepEqual(drawn, ec) {
+						t.Fatalf("seed %d: swarm drew %+v, old %+v", seed, drawn, ec)
+					}
 				}
 				got, err := tc.run(c, seed)
 				if err != nil {
