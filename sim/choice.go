@@ -238,7 +238,7 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 			panic(fmt.Sprintf("sim: %s: the timer is not armed", a))
 		}
 		s.armed &^= 1 << a.Tag
-		e := event[M]{at: w.now, kind: EventTimer, to: a.To, tag: a.Tag, gen: s.timerGen[a.Tag]}
+		e := event[M]{at: w.now, kind: EventTimer, to: a.To, tag: a.Tag}
 		w.current = e
 		w.fire(e)
 	case ActDup:
@@ -390,7 +390,7 @@ func (w *World[M, D, O]) SwitchToTimed() {
 		s := &w.slots[id]
 		for m := s.armed; m != 0; m &= m - 1 {
 			tag := TimerTag(bits.TrailingZeros32(m))
-			w.schedule(event[M]{at: w.now + max(s.after[tag], 1), kind: EventTimer, to: id, tag: tag, gen: s.timerGen[tag]})
+			w.setTimer(id, tag, w.now+max(s.after[tag], 1), 1)
 		}
 		s.armed = 0
 	}

@@ -79,7 +79,7 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	for i := range dst.slots {
 		old = append(old, dst.slots[i].node)
 	}
-	oldQueue := dst.queue.items[:0]
+	oldQueue, oldTimers := dst.queue.items[:0], dst.timers
 	*dst = *w
 	dst.oldNodes = old
 	dst.observe = observe
@@ -87,6 +87,8 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	dst.pendRand, dst.pendNet, dst.local = nil, nil, local
 	dst.env.w = dst
 	dst.queue.items = oldQueue
+	dst.timers = oldTimers // a Choice world's are empty: its timers are armed bits
+	dst.timers.init(w.cfg.Nodes)
 	dst.trials, dst.none, dst.history, dst.partitions = nil, nil, nil, slices.Clone(w.partitions)
 	dst.cut = append(cut, w.cut...)
 	dst.inflight = append(inflight, w.inflight...)

@@ -26,8 +26,9 @@ type World[M Message, D, O any] struct {
 	seq      uint64
 	executed int64
 	hash     uint64
-	queue    queue[M]
-	current  event[M] // the event being executed, for panic reports
+	queue    queue[M]   // messages, requests and faults to come
+	timers   timerQueue // pending timers, one per (node, tag) at most
+	current  event[M]   // the event being executed, for panic reports
 
 	slots      []slot[M, D, O] // indexed by NodeID; slot 0 is unused
 	env        Env[M, D, O]
@@ -69,17 +70,11 @@ type slot[M Message, D, O any] struct {
 	up          bool
 	durable     D // survives crashes: the last value the node persisted
 	crashGen    uint32
-	timerGen    [maxTimerTags]uint32
 	slowFactor  Time // 1 when the node runs at normal speed
 	pausedUntil Time
 	slowGen     uint32
 	armed       uint32             // choice mode: the armed timers
 	after       [maxTimerTags]Time // choice mode: each armed timer's duration
-	// Timed mode: when each timer was last set to fire, and its
-	// generation then (it is pending while timerGen still says so), so
-	// that a slow node's stretched timers shrink back when it recovers.
-	timerAt  [maxTimerTags]Time
-	timerSet [maxTimerTags]uint32
 	// The fingerprints of node and durable, once computed (snapshot.go);
 	// anything that runs the node or persists clears fpOK.
 	fpOK    bool
@@ -133,6 +128,7 @@ func New[M Message, D, O any](cfg Config, decider Decider, newNode NewNode[M, D,
 	}
 	w.env.w = w
 	w.queue.items = make([]event[M], 0, max(32, 8*cfg.Nodes))
+	w.timers.init(cfg.Nodes)
 	return w, nil
 }
 
@@ -190,16 +186,31 @@ func (w *World[M, D, O]) Next() (Time, bool) {
 	if w.cfg.Mode == Choice {
 		return w.now + 1, len(w.Actions()) > 0
 	}
-	if w.queue.len() == 0 {
-		return 0, false
+	switch {
+	case w.timerNext():
+		return w.timers.items[0].at, true
+	case w.queue.len() > 0:
+		return w.queue.items[0].at, true
 	}
-	return w.queue.items[0].at, true
+	return 0, false
+}
+
+// timerNext reports whether the next event of a Timed world is a timer.
+func (w *World[M, D, O]) timerNext() bool {
+	if w.timers.len() == 0 {
+		return false
+	}
+	if w.queue.len() == 0 {
+		return true
+	}
+	t, e := &w.timers.items[0], &w.queue.items[0]
+	return t.at < e.at || (t.at == e.at && t.seq < e.seq)
 }
 
 // Step takes the next item off the queue, the one Next reported, and runs
 // it. It returns false when the queue is empty. Not every item counts as an
-// event: a stale timer, a message held for a paused node or a fault draw
-// that started nothing advances the world without adding to Events.
+// event: a message or timer held for a paused node or a fault draw that
+// started nothing advances the world without adding to Events.
 //
 // In a Choice world Step asks the Decider to pick one of Actions and does it.
 func (w *World[M, D, O]) Step() bool {
@@ -207,10 +218,15 @@ func (w *World[M, D, O]) Step() bool {
 	if w.cfg.Mode == Choice {
 		return w.stepChoice()
 	}
-	if w.queue.len() == 0 {
+	switch {
+	case w.timerNext():
+		t := w.timers.pop()
+		w.run(event[M]{at: t.at, seq: t.seq, kind: EventTimer, to: NodeID(t.node), tag: t.tag})
+	case w.queue.len() > 0:
+		w.run(w.queue.pop())
+	default:
 		return false
 	}
-	w.run(w.queue.pop())
 	w.flushLog()
 	return true
 }
@@ -255,8 +271,8 @@ func (w *World[M, D, O]) schedule(e event[M]) {
 	w.queue.push(e)
 }
 
-// run executes e and reports whether it counted as an event; stale timers
-// and fault ticks do not.
+// run executes e and reports whether it counted as an event; held ones,
+// stale fault ends and fault ticks do not.
 func (w *World[M, D, O]) run(e event[M]) bool {
 	if e.at > w.now {
 		w.now = e.at
@@ -359,17 +375,17 @@ func (w *World[M, D, O]) deliver(e event[M]) bool {
 	return true
 }
 
+// fire runs node e.to's timer e.tag, which is armed no more: a timer
+// fires once. A paused node's timer waits for the pause to end.
 func (w *World[M, D, O]) fire(e event[M]) bool {
 	s := &w.slots[e.to]
-	if !s.up || s.timerGen[e.tag] != e.gen {
-		return false // cancelled, replaced, or lost in a crash
+	if !s.up {
+		panic(fmt.Sprintf("sim: timer %d of node %s fired while it was down", e.tag, e.to))
 	}
 	if s.pausedUntil > w.now {
-		e.at = s.pausedUntil
-		w.schedule(e)
+		w.setTimer(e.to, e.tag, s.pausedUntil, 0)
 		return false
 	}
-	s.timerGen[e.tag]++ // a timer fires once
 	w.record(EventTimer, e.to, e.to, uint64(e.tag))
 	w.logStep("timer %s %d", e.to, e.tag)
 	if w.tracer != nil {
@@ -454,12 +470,10 @@ func (w *World[M, D, O]) crash(id NodeID, restartAt Time) {
 	s.up = false
 	s.node = nil // volatile state is gone
 	s.fpOK = false
-	s.armed = 0
+	s.armed = 0 // and so are pending timers
+	w.timers.cancelNode(int32(id))
 	w.eligibleGen++
 	s.crashGen++
-	for i := range s.timerGen {
-		s.timerGen[i]++ // and so are pending timers
-	}
 	w.crashed++
 	w.stats.Faults[FaultCrash]++
 	w.record(EventCrash, id, id, 0)
@@ -625,16 +639,21 @@ func (w *World[M, D, O]) retime(id NodeID, factor Time) {
 	if factor <= 1 || w.cfg.Mode != Timed {
 		return
 	}
-	s := &w.slots[id]
-	for tag := range s.timerAt {
-		if s.timerSet[tag] != s.timerGen[tag] || s.timerAt[tag] <= w.now {
-			continue // fired, cancelled, lost in a crash, or due now anyway
+	for tag := range TimerTag(maxTimerTags) {
+		t, ok := w.timers.get(int32(id), tag)
+		if !ok || t.stretch == 0 || t.at <= w.now {
+			continue // not pending, held by a pause, or due now anyway
 		}
-		s.timerGen[tag]++
-		s.timerSet[tag] = s.timerGen[tag]
-		s.timerAt[tag] = w.now + max((s.timerAt[tag]-w.now)/factor, 1)
-		w.schedule(event[M]{at: s.timerAt[tag], kind: EventTimer, to: id, tag: TimerTag(tag), gen: s.timerGen[tag]})
+		w.setTimer(id, tag, w.now+max((t.at-w.now)/factor, 1), 1)
 	}
+}
+
+// setTimer arms node id's timer tag to fire at at, set while the node ran
+// stretch times slower (0: held by a pause), replacing the pending one. It
+// takes the next sequence number, as scheduling an event does.
+func (w *World[M, D, O]) setTimer(id NodeID, tag TimerTag, at, stretch Time) {
+	w.seq++
+	w.timers.set(timer{at: at, seq: w.seq, node: int32(id), tag: tag, stretch: int32(stretch)})
 }
 
 // inert reports whether faults of kind k are switched off
