@@ -379,11 +379,13 @@ func (w *World[M, D, O]) SwitchToTimed() {
 	w.boot()
 	w.cfg.Mode = Timed
 	for _, f := range w.inflight {
-		kind := EventDeliver
+		e := event[M]{at: w.now + w.delay(f.from, f.to), kind: EventDeliver, from: f.from, to: f.to, msg: f.msg, gen: w.slots[f.from].crashGen}
 		if f.from == External {
-			kind = EventRequest
+			e.kind = EventRequest
+			w.schedule(e)
+			continue
 		}
-		w.schedule(event[M]{at: w.now + w.delay(f.from, f.to), kind: kind, from: f.from, to: f.to, msg: f.msg, gen: w.slots[f.from].crashGen})
+		w.admit(e) // in the network already: the bound applies to what comes next
 	}
 	w.inflight = w.inflight[:0]
 	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {

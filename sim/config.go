@@ -32,7 +32,26 @@ type NetworkConfig struct {
 	DropRate      float64 // probability that a sent message is lost
 	DupRate       float64 // probability that a sent message is delivered twice
 	RedeliverRate float64 // probability, per send, that an old message is delivered again
+	// LinkCapacity bounds the messages in flight on one link, from a
+	// sender to a receiver (a node's messages to itself included): a
+	// message sent, duplicated or re-delivered onto a full link is lost,
+	// counted as FaultOverflow. 0 means DefaultLinkCapacity. It is a
+	// bound, not a fault to turn on: with the default, ordinary runs never
+	// reach it; it keeps a run whose duplicates breed more duplicates from
+	// piling up messages without end. Client requests (World.Request) are
+	// the workload, not traffic: they are not counted.
+	LinkCapacity int
 }
+
+// DefaultLinkCapacity is NetworkConfig.LinkCapacity when it is 0: about
+// four times the most that a link of an ordinary run holds at once (some
+// 950 messages, from 1,000 Multi-Paxos clients on three replicas; a
+// single-decree swarm stays under 10), and few enough that a run whose
+// duplicates breed holds at most (nodes+1)^2 times it.
+const DefaultLinkCapacity = 4096
+
+// MaxLinkCapacity bounds NetworkConfig.LinkCapacity.
+const MaxLinkCapacity = 1 << 20
 
 // DelayDist names a delay distribution.
 type DelayDist uint8
@@ -161,6 +180,7 @@ const (
 	FaultLost                           // a message or request that reached a crashed node
 	FaultSlow                           // a node slowed down
 	FaultPause                          // a node paused
+	FaultOverflow                       // a message lost to a full link (NetworkConfig.LinkCapacity)
 	NumFaultKinds
 )
 
@@ -176,6 +196,7 @@ var faultNames = [NumFaultKinds]string{
 	FaultLost:          "lost-at-crashed",
 	FaultSlow:          "slow",
 	FaultPause:         "pause",
+	FaultOverflow:      "overflow",
 }
 
 func (k FaultKind) String() string {
@@ -312,6 +333,9 @@ func (c Config) withDefaults() Config {
 	if c.Network.Delay.Max == 0 {
 		c.Network.Delay = Delay{Min: 1, Max: 10}
 	}
+	if c.Network.LinkCapacity == 0 {
+		c.Network.LinkCapacity = DefaultLinkCapacity
+	}
 	f := &c.Faults
 	if f.Interval == 0 {
 		f.Interval = 10
@@ -365,6 +389,9 @@ func (c Config) Validate() error {
 	d := c.Network.Delay
 	if d.Max != 0 && (d.Min < 1 || d.Max < d.Min) {
 		return fmt.Errorf("delay %s: want 1 <= MIN <= MAX", d)
+	}
+	if n := c.Network.LinkCapacity; n < 0 || n > MaxLinkCapacity {
+		return fmt.Errorf("link capacity must be between 1 and %d messages (0: %d), not %d", MaxLinkCapacity, DefaultLinkCapacity, n)
 	}
 	if c.Faults.Interval < 0 || c.HealAt < 0 {
 		return errors.New("fault interval and heal time must not be negative")

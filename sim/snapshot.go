@@ -79,7 +79,7 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	for i := range dst.slots {
 		old = append(old, dst.slots[i].node)
 	}
-	oldQueue, oldTimers := dst.queue.items[:0], dst.timers
+	oldQueue, oldTimers, oldLoad := dst.queue.items[:0], dst.timers, dst.linkLoad
 	*dst = *w
 	dst.oldNodes = old
 	dst.observe = observe
@@ -89,6 +89,7 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	dst.queue.items = oldQueue
 	dst.timers = oldTimers // a Choice world's are empty: its timers are armed bits
 	dst.timers.init(w.cfg.Nodes)
+	dst.linkLoad = append(oldLoad[:0], w.linkLoad...) // zero in a Choice world: its messages are in inflight
 	dst.trials, dst.none, dst.history, dst.partitions = nil, nil, nil, slices.Clone(w.partitions)
 	dst.cut = append(cut, w.cut...)
 	dst.inflight = append(inflight, w.inflight...)

@@ -37,10 +37,14 @@ type World[M Message, D, O any] struct {
 	cut        []uint64 // cut[from]: receivers its messages cannot reach
 	partitions []partition
 	partitionN uint32
-	faulty     uint64       // the nodes the heal left faulty
-	history    []sent[M]    // recent sends, for re-delivery; a ring once full
-	trials     []faultTrial // the random faults eligible now
-	none       []float64    // none[i]: probability that no trial from i on fires
+	faulty     uint64 // the nodes the heal left faulty
+	// linkLoad[from*(Nodes+1)+to]: the messages in flight on from->to in
+	// a Timed world, at most Network.LinkCapacity but for those a Choice
+	// world handed over (SwitchToTimed).
+	linkLoad []int32
+	history  []sent[M]    // recent sends, for re-delivery; a ring once full
+	trials   []faultTrial // the random faults eligible now
+	none     []float64    // none[i]: probability that no trial from i on fires
 	// eligibleGen changes whenever a node's eligibility for a random fault
 	// may have changed; trialsGen is the value trials were built at.
 	eligibleGen, trialsGen uint64
@@ -101,6 +105,9 @@ type Stats struct {
 	Sent      int64                // messages nodes sent
 	Delivered int64                // messages delivered to a live node
 	Timers    int64                // timers fired
+	// PeakLinkLoad is the most messages that were in flight on one link
+	// at once (NetworkConfig.LinkCapacity bounds it).
+	PeakLinkLoad int64
 	// PartitionsHealed counts partitions that ended before the heal: the
 	// network came back mid-run.
 	PartitionsHealed int64
@@ -116,15 +123,16 @@ func New[M Message, D, O any](cfg Config, decider Decider, newNode NewNode[M, D,
 	cfg = cfg.withDefaults()
 	cfg.Faults.Schedule = slices.Clone(cfg.Faults.Schedule) // scheduleFault fills in ends
 	w := &World[M, D, O]{
-		cfg:     cfg,
-		net:     cfg.Network,
-		decide:  decider,
-		newNode: newNode,
-		observe: observe,
-		slots:   make([]slot[M, D, O], cfg.Nodes+1),
-		cut:     make([]uint64, cfg.Nodes+1),
-		all:     uint64(1)<<uint(cfg.Nodes+1) - 2,
-		hash:    hashSeed,
+		cfg:      cfg,
+		net:      cfg.Network,
+		decide:   decider,
+		newNode:  newNode,
+		observe:  observe,
+		slots:    make([]slot[M, D, O], cfg.Nodes+1),
+		cut:      make([]uint64, cfg.Nodes+1),
+		linkLoad: make([]int32, (cfg.Nodes+1)*(cfg.Nodes+1)),
+		all:      uint64(1)<<uint(cfg.Nodes+1) - 2,
+		hash:     hashSeed,
 	}
 	w.env.w = w
 	w.queue.items = make([]event[M], 0, max(32, 8*cfg.Nodes))
@@ -223,7 +231,11 @@ func (w *World[M, D, O]) Step() bool {
 		t := w.timers.pop()
 		w.run(event[M]{at: t.at, seq: t.seq, kind: EventTimer, to: NodeID(t.node), tag: t.tag})
 	case w.queue.len() > 0:
-		w.run(w.queue.pop())
+		e := w.queue.pop()
+		if e.kind == EventDeliver {
+			w.linkLoad[w.link(e.from, e.to)]-- // off the link; a pause holds it again
+		}
+		w.run(e)
 	default:
 		return false
 	}
@@ -352,7 +364,7 @@ func (w *World[M, D, O]) deliver(e event[M]) bool {
 	}
 	if s.pausedUntil > w.now {
 		e.at = s.pausedUntil
-		w.schedule(e) // held until the pause ends, in arrival order
+		w.admit(e) // held until the pause ends, in arrival order
 		return false
 	}
 	if e.kind == EventDeliver && w.cut[e.from]&(1<<uint(e.to)) != 0 {
@@ -864,7 +876,7 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 	if from == to { // a node's message to itself never leaves the process:
 		e.at = w.now + w.delay(from, to) // it dies with it (gen)
 		e.gen = w.slots[from].crashGen
-		w.schedule(e)
+		w.enqueue(e)
 		return
 	}
 	if w.cut[from]&(1<<uint(to)) != 0 {
@@ -876,11 +888,11 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		return
 	}
 	e.at = w.now + w.delay(from, to)
-	w.schedule(e)
+	w.enqueue(e)
 	if w.chance(Decision{DecideDup, from, to}, w.net.DupRate) && !w.inert(FaultDup) {
 		w.fault(FaultDup, from, to, &e, logHandler)
 		e.at = w.now + w.delay(from, to)
-		w.schedule(e)
+		w.enqueue(e)
 	}
 	w.remember(from, to, msg)
 	if w.historyN > 1 && w.chance(Decision{DecideRedeliver, from, to}, w.net.RedeliverRate) && !w.inert(FaultRedeliver) {
@@ -889,8 +901,33 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		r := event[M]{kind: EventDeliver, from: old.from, to: old.to, msg: old.msg}
 		w.fault(FaultRedeliver, old.from, old.to, &r, logHandler)
 		r.at = w.now + w.delay(old.from, old.to)
-		w.schedule(r)
+		w.enqueue(r)
 	}
+}
+
+// link is the index of from->to in linkLoad.
+func (w *World[M, D, O]) link(from, to NodeID) int {
+	return int(from)*(w.cfg.Nodes+1) + int(to)
+}
+
+// enqueue puts message e on its link, unless the link is full: then the
+// network loses it, an overflow. A copy the network made (a duplicate, a
+// re-delivery) is traced as such first, then lost, so that a replay makes
+// the copy and drops it.
+func (w *World[M, D, O]) enqueue(e event[M]) {
+	if w.linkLoad[w.link(e.from, e.to)] >= int32(w.cfg.Network.LinkCapacity) {
+		w.fault(FaultOverflow, e.from, e.to, &e, logHandler)
+		return
+	}
+	w.admit(e)
+}
+
+// admit puts message e on its link, whatever its load.
+func (w *World[M, D, O]) admit(e event[M]) {
+	i := w.link(e.from, e.to)
+	w.linkLoad[i]++
+	w.stats.PeakLinkLoad = max(w.stats.PeakLinkLoad, int64(w.linkLoad[i]))
+	w.schedule(e)
 }
 
 func (w *World[M, D, O]) remember(from, to NodeID, msg M) {

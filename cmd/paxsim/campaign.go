@@ -270,6 +270,8 @@ func writeCoverageText(w io.Writer, s *campaign.Summary) {
 		}
 		fmt.Fprintf(w, "  %-34s %12d %12d\n", g.name, cov.Enabled[g.name], fired)
 	}
+	// A bound, not a knob: reported, never a gap (campaign.Gaps).
+	fmt.Fprintf(w, "  %-34s %12s %12d\n", "overflow (full link; a bound)", "-", s.Faults["overflow"])
 	fmt.Fprintf(w, "  %-34s %12s %12s\n", "sometimes: a value was chosen", "possible in", "held in")
 	for _, name := range scenarios.Sometimes {
 		fmt.Fprintf(w, "  %-34s %12d %12d\n", strings.ReplaceAll(strings.TrimPrefix(name, "chosen_"), "_", " "), cov.Expected[name], cov.Held[name])
