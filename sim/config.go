@@ -38,8 +38,9 @@ type NetworkConfig struct {
 	// counted as FaultOverflow. 0 means DefaultLinkCapacity. It is a
 	// bound, not a fault to turn on: with the default, ordinary runs never
 	// reach it; it keeps a run whose duplicates breed more duplicates from
-	// piling up messages without end. Client requests (World.Request) are
-	// the workload, not traffic: they are not counted.
+	// piling up messages without end. It holds after the heal too: the
+	// heal ends faults, it does not make links endless. Client requests
+	// (World.Request) are the workload, not traffic: they are not counted.
 	LinkCapacity int
 }
 

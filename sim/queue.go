@@ -48,6 +48,7 @@ type event[M Message] struct {
 	at   Time
 	seq  uint64 // tie-break: events at equal times run in scheduling order
 	kind EventKind
+	held bool // a message held for a paused receiver (slowness.go)
 	from NodeID
 	to   NodeID
 	tag  TimerTag // timer tag
@@ -89,6 +90,13 @@ func (q *queue[M]) pop() event[M] {
 		q.down(0)
 	}
 	return top
+}
+
+// heapify restores the heap order after the times of some events changed.
+func (q *queue[M]) heapify() {
+	for i := len(q.items)/2 - 1; i >= 0; i-- {
+		q.down(i)
+	}
 }
 
 // up and down move the element into a hole instead of swapping: an event

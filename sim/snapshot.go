@@ -91,6 +91,7 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	dst.timers.init(w.cfg.Nodes)
 	dst.linkLoad = append(oldLoad[:0], w.linkLoad...) // zero in a Choice world: its messages are in inflight
 	dst.trials, dst.none, dst.history, dst.partitions = nil, nil, nil, slices.Clone(w.partitions)
+	dst.spells = slices.Clone(w.spells)
 	dst.cut = append(cut, w.cut...)
 	dst.inflight = append(inflight, w.inflight...)
 	dst.sentLog = append(sentLog, w.sentLog...)

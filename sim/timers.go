@@ -7,10 +7,13 @@ type timer struct {
 	node int32
 	// stretch is how many times slower the node ran when the timer was
 	// set: what is left of it shrinks back when the node speeds up. It is
-	// 1 for a timer held by a pause, whose time has come already.
+	// heldStretch for a timer held by a pause, whose time has come.
 	stretch int32
 	tag     TimerTag
 }
+
+// heldStretch marks a timer held by a pause.
+const heldStretch = 0
 
 func (t *timer) before(o *timer) bool {
 	if t.at != o.at {

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"math"
 	"math/bits"
 	"slices"
 
@@ -37,7 +36,9 @@ type World[M Message, D, O any] struct {
 	cut        []uint64 // cut[from]: receivers its messages cannot reach
 	partitions []partition
 	partitionN uint32
-	faulty     uint64 // the nodes the heal left faulty
+	faulty     uint64  // the nodes the heal left faulty
+	spells     []spell // the slowdowns and pauses in force, in starting order
+	spellN     uint32  // spells started so far: the last one's id
 	// linkLoad[from*(Nodes+1)+to]: the messages in flight on from->to in
 	// a Timed world, at most Network.LinkCapacity but for those a Choice
 	// world handed over (SwitchToTimed).
@@ -70,13 +71,15 @@ type World[M Message, D, O any] struct {
 
 // slot is everything the world keeps about one node.
 type slot[M Message, D, O any] struct {
-	node        Node[M, D, O]
-	up          bool
-	durable     D // survives crashes: the last value the node persisted
-	crashGen    uint32
-	slowFactor  Time // 1 when the node runs at normal speed
+	node     Node[M, D, O]
+	up       bool
+	durable  D // survives crashes: the last value the node persisted
+	crashGen uint32
+	// What the spells in force (slowness.go) make of the node: how many
+	// times slower it runs (1: normal speed), and until when it is paused
+	// (not paused when that has passed).
+	slowFactor  Time
 	pausedUntil Time
-	slowGen     uint32
 	armed       uint32             // choice mode: the armed timers
 	after       [maxTimerTags]Time // choice mode: each armed timer's duration
 	// The fingerprints of node and durable, once computed (snapshot.go);
@@ -318,18 +321,7 @@ func (w *World[M, D, O]) run(e event[M]) bool {
 		w.slow(e.to, f.Kind == FaultPause, Time(f.Factor), f.End)
 		return true
 	case EventSlowEnd:
-		s := &w.slots[e.to]
-		if s.slowGen != e.gen {
-			return false
-		}
-		w.retime(e.to, s.slowFactor)
-		s.slowFactor, s.pausedUntil = 1, 0
-		w.eligibleGen++
-		w.record(EventSlowEnd, e.to, e.to, 0)
-		if w.tracer != nil {
-			w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "recover", From: e.to, To: e.to, Msg: "back to normal speed"})
-		}
-		return true
+		return w.endSpell(e.to, e.gen)
 	case EventPartitionStart:
 		f := w.cfg.Faults.Schedule[e.arg]
 		w.partition(f.Kind == FaultOneWay, f.Nodes, f.End)
@@ -363,7 +355,7 @@ func (w *World[M, D, O]) deliver(e event[M]) bool {
 		return true
 	}
 	if s.pausedUntil > w.now {
-		e.at = s.pausedUntil
+		e.at, e.held = s.pausedUntil, true
 		w.admit(e) // held until the pause ends, in arrival order
 		return false
 	}
@@ -395,7 +387,7 @@ func (w *World[M, D, O]) fire(e event[M]) bool {
 		panic(fmt.Sprintf("sim: timer %d of node %s fired while it was down", e.tag, e.to))
 	}
 	if s.pausedUntil > w.now {
-		w.setTimer(e.to, e.tag, s.pausedUntil, 0)
+		w.setTimer(e.to, e.tag, s.pausedUntil, heldStretch)
 		return false
 	}
 	w.record(EventTimer, e.to, e.to, uint64(e.tag))
@@ -508,39 +500,6 @@ func (w *World[M, D, O]) restart(id NodeID) {
 	w.start(id)
 }
 
-// slow slows node id by factor, or pauses it, until end (0: until healed).
-func (w *World[M, D, O]) slow(id NodeID, pause bool, factor Time, end Time) {
-	s := &w.slots[id]
-	s.slowGen++
-	w.eligibleGen++
-	kind := FaultSlow
-	if pause {
-		kind = FaultPause
-		s.pausedUntil = end
-		if end == 0 {
-			s.pausedUntil = w.cfg.HealAt
-		}
-		if s.pausedUntil == 0 {
-			s.pausedUntil = math.MaxInt64 // no end and no heal: paused for good
-		}
-	} else {
-		s.slowFactor = factor
-	}
-	w.stats.Faults[kind]++
-	w.record(EventSlowStart, id, id, uint64(factor)<<1|b2u(pause))
-	if w.tracer != nil {
-		msg := fmt.Sprintf("paused until %d", s.pausedUntil)
-		if !pause {
-			msg = fmt.Sprintf("%dx slower", factor)
-		}
-		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: kind.String(), From: id, To: id, Msg: msg})
-	}
-	w.logStep("# %s %s", kind, id)
-	if end > 0 {
-		w.schedule(event[M]{at: end, kind: EventSlowEnd, to: id, gen: s.slowGen})
-	}
-}
-
 // partition cuts side off from the rest (both ways unless oneWay) until end.
 func (w *World[M, D, O]) partition(oneWay bool, side uint64, end Time) {
 	w.partitionN++
@@ -626,11 +585,9 @@ func (w *World[M, D, O]) healAll() {
 		}
 		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "heal", Msg: msg})
 	}
-	for id := 1; id <= w.cfg.Nodes; id++ {
-		s := &w.slots[id]
-		w.retime(NodeID(id), s.slowFactor)
-		s.slowGen++
-		s.slowFactor, s.pausedUntil = 1, 0
+	w.spells = w.spells[:0] // their ends find nothing left to end
+	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
+		w.respeed(id)
 	}
 	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ { // restarts may send: speeds first
 		switch {
@@ -643,26 +600,10 @@ func (w *World[M, D, O]) healAll() {
 	}
 }
 
-// retime shrinks node id's pending timers, set while it ran factor times
-// slower, back to normal speed: what is left of each runs factor times
-// faster from now. A node that recovers (or heals) keeps no timer stretched
-// past its slowness.
-func (w *World[M, D, O]) retime(id NodeID, factor Time) {
-	if factor <= 1 || w.cfg.Mode != Timed {
-		return
-	}
-	for tag := range TimerTag(maxTimerTags) {
-		t, ok := w.timers.get(int32(id), tag)
-		if !ok || t.stretch == 0 || t.at <= w.now {
-			continue // not pending, held by a pause, or due now anyway
-		}
-		w.setTimer(id, tag, w.now+max((t.at-w.now)/factor, 1), 1)
-	}
-}
-
 // setTimer arms node id's timer tag to fire at at, set while the node ran
-// stretch times slower (0: held by a pause), replacing the pending one. It
-// takes the next sequence number, as scheduling an event does.
+// stretch times slower (heldStretch: held by a pause), replacing the
+// pending one. It takes the next sequence number, as scheduling an event
+// does.
 func (w *World[M, D, O]) setTimer(id NodeID, tag TimerTag, at, stretch Time) {
 	w.seq++
 	w.timers.set(timer{at: at, seq: w.seq, node: int32(id), tag: tag, stretch: int32(stretch)})
