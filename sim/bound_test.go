@@ -14,10 +14,10 @@ func checkLinkLoad(t *testing.T, w *toyWorld, capacity int) {
 	counted := make([]int32, n*n)
 	for _, e := range w.queue.items {
 		if e.kind == EventDeliver {
-			counted[w.link(e.from, e.to)]++
+			counted[w.links.index(e.from, e.to)]++
 		}
 	}
-	for i, load := range w.linkLoad {
+	for i, load := range w.links.load {
 		if load != counted[i] {
 			t.Fatalf("t=%d: link %d->%d: load %d, but %d of its messages are queued", w.now, i/n, i%n, load, counted[i])
 		}
@@ -190,12 +190,12 @@ func TestChoiceWorldHandsItsNetworkOverWhole(t *testing.T) {
 		t.Fatalf("%d messages in flight in the choice world, want 3", w.InFlight())
 	}
 	w.SwitchToTimed()
-	if w.linkLoad[w.link(1, 2)] != 3 {
-		t.Fatalf("load of 1->2 after the switch: %d, want the 3 handed over", w.linkLoad[w.link(1, 2)])
+	if w.links.of(1, 2) != 3 {
+		t.Fatalf("load of 1->2 after the switch: %d, want the 3 handed over", w.links.of(1, 2))
 	}
 	for w.Step() {
 	}
-	if st := w.Stats(); st.Delivered != 3 || st.Faults[FaultOverflow] != 0 || w.linkLoad[w.link(1, 2)] != 0 {
-		t.Errorf("delivered %d, overflows %d, load left %d: want 3, 0, 0", st.Delivered, st.Faults[FaultOverflow], w.linkLoad[w.link(1, 2)])
+	if st := w.Stats(); st.Delivered != 3 || st.Faults[FaultOverflow] != 0 || w.links.of(1, 2) != 0 {
+		t.Errorf("delivered %d, overflows %d, load left %d: want 3, 0, 0", st.Delivered, st.Faults[FaultOverflow], w.links.of(1, 2))
 	}
 }

@@ -378,6 +378,7 @@ func (w *World[M, D, O]) SwitchToTimed() {
 	w.mustBeChoice()
 	w.boot()
 	w.cfg.Mode = Timed
+	w.timed()
 	for _, f := range w.inflight {
 		e := event[M]{at: w.now + w.delay(f.from, f.to), kind: EventDeliver, from: f.from, to: f.to, msg: f.msg, gen: w.slots[f.from].crashGen}
 		if f.from == External {
@@ -385,7 +386,8 @@ func (w *World[M, D, O]) SwitchToTimed() {
 			w.schedule(e)
 			continue
 		}
-		w.admit(e) // in the network already: the bound applies to what comes next
+		w.links.add(e.from, e.to) // in the network already: the bound applies to what comes next
+		w.schedule(e)
 	}
 	w.inflight = w.inflight[:0]
 	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {

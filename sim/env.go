@@ -51,7 +51,10 @@ func (e *Env[M, D, O]) CancelTimer(tag TimerTag) {
 	if tag >= maxTimerTags {
 		panic(fmt.Sprintf("sim: timer tag %d out of range (tags are 0..%d)", tag, maxTimerTags-1))
 	}
-	e.w.slots[e.id].armed &^= 1 << tag
+	if e.w.cfg.Mode == Choice {
+		e.w.slots[e.id].armed &^= 1 << tag
+		return
+	}
 	e.w.timers.cancel(int32(e.id), tag)
 }
 

@@ -72,8 +72,8 @@ type queue[M Message] struct {
 
 func (q *queue[M]) len() int { return len(q.items) }
 
-func (q *queue[M]) push(e event[M]) {
-	q.items = append(q.items, e)
+func (q *queue[M]) push(e *event[M]) {
+	q.items = append(q.items, *e)
 	q.up(len(q.items) - 1)
 }
 

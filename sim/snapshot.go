@@ -79,7 +79,7 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	for i := range dst.slots {
 		old = append(old, dst.slots[i].node)
 	}
-	oldQueue, oldTimers, oldLoad := dst.queue.items[:0], dst.timers, dst.linkLoad
+	oldQueue := dst.queue.items[:0]
 	*dst = *w
 	dst.oldNodes = old
 	dst.observe = observe
@@ -87,9 +87,7 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	dst.pendRand, dst.pendNet, dst.local = nil, nil, local
 	dst.env.w = dst
 	dst.queue.items = oldQueue
-	dst.timers = oldTimers // a Choice world's are empty: its timers are armed bits
-	dst.timers.init(w.cfg.Nodes)
-	dst.linkLoad = append(oldLoad[:0], w.linkLoad...) // zero in a Choice world: its messages are in inflight
+	dst.timers, dst.links = timerQueue{}, links{} // a Choice world has none (World.timed)
 	dst.trials, dst.none, dst.history, dst.partitions = nil, nil, nil, slices.Clone(w.partitions)
 	dst.spells = slices.Clone(w.spells)
 	dst.cut = append(cut, w.cut...)

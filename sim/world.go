@@ -39,13 +39,13 @@ type World[M Message, D, O any] struct {
 	faulty     uint64  // the nodes the heal left faulty
 	spells     []spell // the slowdowns and pauses in force, in starting order
 	spellN     uint32  // spells started so far: the last one's id
-	// linkLoad[from*(Nodes+1)+to]: the messages in flight on from->to in
-	// a Timed world, at most Network.LinkCapacity but for those a Choice
-	// world handed over (SwitchToTimed).
-	linkLoad []int32
-	history  []sent[M]    // recent sends, for re-delivery; a ring once full
-	trials   []faultTrial // the random faults eligible now
-	none     []float64    // none[i]: probability that no trial from i on fires
+	// The messages in flight on each link of a Timed world: at most
+	// Network.LinkCapacity, but for those a Choice world handed over
+	// (SwitchToTimed).
+	links   links
+	history []sent[M]    // recent sends, for re-delivery; a ring once full
+	trials  []faultTrial // the random faults eligible now
+	none    []float64    // none[i]: probability that no trial from i on fires
 	// eligibleGen changes whenever a node's eligibility for a random fault
 	// may have changed; trialsGen is the value trials were built at.
 	eligibleGen, trialsGen uint64
@@ -126,21 +126,30 @@ func New[M Message, D, O any](cfg Config, decider Decider, newNode NewNode[M, D,
 	cfg = cfg.withDefaults()
 	cfg.Faults.Schedule = slices.Clone(cfg.Faults.Schedule) // scheduleFault fills in ends
 	w := &World[M, D, O]{
-		cfg:      cfg,
-		net:      cfg.Network,
-		decide:   decider,
-		newNode:  newNode,
-		observe:  observe,
-		slots:    make([]slot[M, D, O], cfg.Nodes+1),
-		cut:      make([]uint64, cfg.Nodes+1),
-		linkLoad: make([]int32, (cfg.Nodes+1)*(cfg.Nodes+1)),
-		all:      uint64(1)<<uint(cfg.Nodes+1) - 2,
-		hash:     hashSeed,
+		cfg:     cfg,
+		net:     cfg.Network,
+		decide:  decider,
+		newNode: newNode,
+		observe: observe,
+		slots:   make([]slot[M, D, O], cfg.Nodes+1),
+		cut:     make([]uint64, cfg.Nodes+1),
+		all:     uint64(1)<<uint(cfg.Nodes+1) - 2,
+		hash:    hashSeed,
 	}
 	w.env.w = w
 	w.queue.items = make([]event[M], 0, max(32, 8*cfg.Nodes))
-	w.timers.init(cfg.Nodes)
+	if cfg.Mode == Timed {
+		w.timed()
+	}
 	return w, nil
+}
+
+// timed sets up what only a Timed world uses: its timer queue and the
+// counters of its links. A Choice world keeps timers as armed bits and
+// messages in inflight, and cloning it copies neither.
+func (w *World[M, D, O]) timed() {
+	w.timers.init(w.cfg.Nodes)
+	w.links.init(w.cfg.Nodes, w.cfg.Network.LinkCapacity)
 }
 
 // SetTracer makes the world call fn for every executed event and network
@@ -158,7 +167,11 @@ func (w *World[M, D, O]) Events() int64 { return w.executed }
 func (w *World[M, D, O]) Hash() uint64 { return w.hash }
 
 // Stats returns the run's counters.
-func (w *World[M, D, O]) Stats() Stats { return w.stats }
+func (w *World[M, D, O]) Stats() Stats {
+	s := w.stats
+	s.PeakLinkLoad = int64(w.links.peak)
+	return s
+}
 
 // Nodes is the cluster size.
 func (w *World[M, D, O]) Nodes() int { return w.cfg.Nodes }
@@ -234,11 +247,7 @@ func (w *World[M, D, O]) Step() bool {
 		t := w.timers.pop()
 		w.run(event[M]{at: t.at, seq: t.seq, kind: EventTimer, to: NodeID(t.node), tag: t.tag})
 	case w.queue.len() > 0:
-		e := w.queue.pop()
-		if e.kind == EventDeliver {
-			w.linkLoad[w.link(e.from, e.to)]-- // off the link; a pause holds it again
-		}
-		w.run(e)
+		w.run(w.queue.pop())
 	default:
 		return false
 	}
@@ -283,7 +292,7 @@ func (w *World[M, D, O]) hasRandomFaults() bool {
 func (w *World[M, D, O]) schedule(e event[M]) {
 	w.seq++
 	e.seq = w.seq
-	w.queue.push(e)
+	w.queue.push(&e)
 }
 
 // run executes e and reports whether it counted as an event; held ones,
@@ -294,7 +303,10 @@ func (w *World[M, D, O]) run(e event[M]) bool {
 	}
 	w.current = e
 	switch e.kind {
-	case EventDeliver, EventRequest:
+	case EventDeliver:
+		w.links.release(e.from, e.to) // off the link; a pause holds it again
+		return w.deliver(e)
+	case EventRequest:
 		return w.deliver(e)
 	case EventTimer:
 		return w.fire(e)
@@ -356,7 +368,8 @@ func (w *World[M, D, O]) deliver(e event[M]) bool {
 	}
 	if s.pausedUntil > w.now {
 		e.at, e.held = s.pausedUntil, true
-		w.admit(e) // held until the pause ends, in arrival order
+		w.links.add(e.from, e.to) // held until the pause ends, in arrival order
+		w.schedule(e)
 		return false
 	}
 	if e.kind == EventDeliver && w.cut[e.from]&(1<<uint(e.to)) != 0 {
@@ -475,7 +488,9 @@ func (w *World[M, D, O]) crash(id NodeID, restartAt Time) {
 	s.node = nil // volatile state is gone
 	s.fpOK = false
 	s.armed = 0 // and so are pending timers
-	w.timers.cancelNode(int32(id))
+	if w.cfg.Mode == Timed {
+		w.timers.cancelNode(int32(id))
+	}
 	w.eligibleGen++
 	s.crashGen++
 	w.crashed++
@@ -817,7 +832,7 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 	if from == to { // a node's message to itself never leaves the process:
 		e.at = w.now + w.delay(from, to) // it dies with it (gen)
 		e.gen = w.slots[from].crashGen
-		w.enqueue(e)
+		w.enqueue(&e)
 		return
 	}
 	if w.cut[from]&(1<<uint(to)) != 0 {
@@ -829,11 +844,11 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		return
 	}
 	e.at = w.now + w.delay(from, to)
-	w.enqueue(e)
+	w.enqueue(&e)
 	if w.chance(Decision{DecideDup, from, to}, w.net.DupRate) && !w.inert(FaultDup) {
 		w.fault(FaultDup, from, to, &e, logHandler)
 		e.at = w.now + w.delay(from, to)
-		w.enqueue(e)
+		w.enqueue(&e)
 	}
 	w.remember(from, to, msg)
 	if w.historyN > 1 && w.chance(Decision{DecideRedeliver, from, to}, w.net.RedeliverRate) && !w.inert(FaultRedeliver) {
@@ -842,33 +857,22 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		r := event[M]{kind: EventDeliver, from: old.from, to: old.to, msg: old.msg}
 		w.fault(FaultRedeliver, old.from, old.to, &r, logHandler)
 		r.at = w.now + w.delay(old.from, old.to)
-		w.enqueue(r)
+		w.enqueue(&r)
 	}
-}
-
-// link is the index of from->to in linkLoad.
-func (w *World[M, D, O]) link(from, to NodeID) int {
-	return int(from)*(w.cfg.Nodes+1) + int(to)
 }
 
 // enqueue puts message e on its link, unless the link is full: then the
 // network loses it, an overflow. A copy the network made (a duplicate, a
 // re-delivery) is traced as such first, then lost, so that a replay makes
 // the copy and drops it.
-func (w *World[M, D, O]) enqueue(e event[M]) {
-	if w.linkLoad[w.link(e.from, e.to)] >= int32(w.cfg.Network.LinkCapacity) {
-		w.fault(FaultOverflow, e.from, e.to, &e, logHandler)
+func (w *World[M, D, O]) enqueue(e *event[M]) {
+	if !w.links.take(e.from, e.to) {
+		w.fault(FaultOverflow, e.from, e.to, e, logHandler)
 		return
 	}
-	w.admit(e)
-}
-
-// admit puts message e on its link, whatever its load.
-func (w *World[M, D, O]) admit(e event[M]) {
-	i := w.link(e.from, e.to)
-	w.linkLoad[i]++
-	w.stats.PeakLinkLoad = max(w.stats.PeakLinkLoad, int64(w.linkLoad[i]))
-	w.schedule(e)
+	w.seq++ // as schedule does, without copying e twice
+	e.seq = w.seq
+	w.queue.push(e)
 }
 
 func (w *World[M, D, O]) remember(from, to NodeID, msg M) {
