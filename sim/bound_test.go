@@ -199,3 +199,35 @@ func TestChoiceWorldHandsItsNetworkOverWhole(t *testing.T) {
 		t.Errorf("delivered %d, overflows %d, load left %d: want 3, 0, 0", st.Delivered, st.Faults[FaultOverflow], w.links.of(1, 2))
 	}
 }
+
+// TestHeldMessagesStayOnTheirLinks: a message held for a paused receiver
+// is still in flight on its link, and a client request held alike is on
+// none: the link table matches the queue while they wait and is empty when
+// they are delivered.
+func TestHeldMessagesStayOnTheirLinks(t *testing.T) {
+	newNode := func(id NodeID, _ toyDurable) Node[toyMsg, toyDurable, toyObs] {
+		return &funcNode{start: func(env *toyEnv) {
+			if id == 1 {
+				env.Send(2, toyMsg{Val: 1})
+			}
+		}}
+	}
+	cfg := Config{Nodes: 2, Network: NetworkConfig{Delay: Delay{Min: 5, Max: 5}},
+		Faults: FaultConfig{Schedule: []ScheduledFault{{Kind: FaultPause, Nodes: nodeSet(2), Start: 1, End: 50}}}}
+	w, err := New(cfg, NewRandom(1), newNode, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Request(10, 2, toyMsg{Val: 2})
+	runUntil(w, 20) // both held by now
+	checkLinkLoad(t, w, DefaultLinkCapacity)
+	if w.links.of(1, 2) != 1 {
+		t.Errorf("held message: load of 1->2 is %d, want 1", w.links.of(1, 2))
+	}
+	for w.Step() {
+	}
+	checkLinkLoad(t, w, DefaultLinkCapacity)
+	if st := w.Stats(); st.Delivered != 1 || w.Now() != 50 {
+		t.Errorf("delivered %d (and the request) by t=%d, want 1 at 50", st.Delivered, w.Now())
+	}
+}

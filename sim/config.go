@@ -41,6 +41,15 @@ type NetworkConfig struct {
 	// piling up messages without end. It holds after the heal too: the
 	// heal ends faults, it does not make links endless. Client requests
 	// (World.Request) are the workload, not traffic: they are not counted.
+	//
+	// A Choice world does not apply it. Its network grows by one step's
+	// sends at a time, and every driver bounds its steps (the explorer's
+	// depth, rapid's and the fuzzer's step budgets), so nothing piles up
+	// without end; and every loss there must be its scheduler's decision
+	// (a drop), one that a decision trace records and a shrinker can
+	// remove, not a side effect of the bound. When it turns Timed
+	// (SwitchToTimed), the messages it holds are all admitted, and the
+	// bound applies to what is sent from then on.
 	LinkCapacity int
 }
 

@@ -367,8 +367,10 @@ func (w *World[M, D, O]) deliver(e event[M]) bool {
 		return true
 	}
 	if s.pausedUntil > w.now {
-		e.at, e.held = s.pausedUntil, true
-		w.links.add(e.from, e.to) // held until the pause ends, in arrival order
+		e.at, e.held = s.pausedUntil, true // until the pause ends, in arrival order
+		if e.kind == EventDeliver {
+			w.links.add(e.from, e.to) // still on its link
+		}
 		w.schedule(e)
 		return false
 	}
