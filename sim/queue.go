@@ -52,7 +52,7 @@ type event[M Message] struct {
 	from NodeID
 	to   NodeID
 	tag  TimerTag // timer tag
-	gen  uint32   // timer generation, partition id or slowdown generation
+	gen  uint32   // crash generation (self-sends, restarts), partition id or spell id
 	arg  int32    // index into Config.Faults.Schedule for scheduled faults
 	msg  M
 }
