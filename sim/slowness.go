@@ -139,6 +139,9 @@ func (w *World[M, D, O]) speed(id NodeID) string {
 // A node that speeds up (or heals) keeps no timer stretched past its
 // slowness; one that slows down leaves the timers it set before alone.
 func (w *World[M, D, O]) retime(id NodeID, factor Time) {
+	if w.cfg.Mode != Timed {
+		return // armed bits have no time to shrink
+	}
 	for tag := range TimerTag(maxTimerTags) {
 		t, ok := w.timers.get(int32(id), tag)
 		if !ok || Time(t.stretch) <= factor || t.at <= w.now {

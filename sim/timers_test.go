@@ -85,3 +85,29 @@ func checkTimerQueue(t *rapid.T, q *timerQueue, model map[int]timer) {
 		t.Fatalf("pos[%d] = %d points past the %d timers", pending, q.pos[pending], q.len())
 	}
 }
+
+// TestChoiceWorldHealsThenTurnsTimed: a Choice world keeps its timers as
+// armed bits and has no timer queue until it turns Timed; healing it
+// (which re-times a slow node's timers in a Timed world) and crashing a
+// node must not reach for the queue, and once Timed its armed timers fire
+// from the queue.
+func TestChoiceWorldHealsThenTurnsTimed(t *testing.T) {
+	cfg := Config{Nodes: 3, Mode: Choice, Choice: ChoiceConfig{MaxCrashes: 1}, Faults: FaultConfig{MaxCrashed: 1}}
+	log := &toyLog{}
+	w := newToyWorld(t, cfg, NewRandom(1), &toyOpts{Inject: 5, Observe: true}, log)
+	if err := w.DoLine("crash 3"); err != nil {
+		t.Fatal(err)
+	}
+	w.Heal()
+	if !w.Up(3) {
+		t.Fatal("the heal did not restart node 3")
+	}
+	w.SwitchToTimed()
+	if w.timers.len() != 3 {
+		t.Fatalf("%d timers queued after the switch, want each node's one", w.timers.len())
+	}
+	runUntil(w, w.Now()+5)
+	if fired := log.filter(func(e toyEntry) bool { return e.Kind == obsFire }); len(fired) != 3 {
+		t.Errorf("%d timers fired after the switch, want 3", len(fired))
+	}
+}
