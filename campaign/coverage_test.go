@@ -32,6 +32,10 @@ func TestCoverageGapWhenAFaultDoesNothing(t *testing.T) {
 			if len(ok.CoverageGaps) != 0 {
 				t.Fatalf("%s, swarm %v: the working simulator has gaps: %v", tc.name, swarm, ok.CoverageGaps)
 			}
+			// Overflow never fires here, and is reported, not required.
+			if n, listed := ok.Faults[sim.FaultOverflow.String()]; !listed || n != 0 {
+				t.Fatalf("%s, swarm %v: faults %v, want overflow listed with 0", tc.name, swarm, ok.Faults)
+			}
 			o.inertFaults = 1 << tc.kind
 			broken, err := Run(context.Background(), o)
 			if err != nil {

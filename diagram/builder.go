@@ -130,7 +130,7 @@ func (b *Builder) Entry(e sim.TraceEntry) {
 		b.send(e)
 	case "deliver", "request":
 		b.deliver(e)
-	case "drop", "partition-drop", "lost-at-crashed":
+	case "drop", "partition-drop", "lost-at-crashed", "overflow":
 		b.lose(e, last)
 	case "dup", "redeliver":
 		b.copy(e, last)

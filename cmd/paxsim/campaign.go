@@ -412,6 +412,8 @@ func writeCoverageText(w io.Writer, s *campaign.Summary) {
 		}
 		fmt.Fprintf(w, "  %-34s %12d %12d\n", g.name, cov.Enabled[g.name], fired)
 	}
+	// A bound, not a knob: reported, never a gap (campaign.Gaps).
+	fmt.Fprintf(w, "  %-34s %12s %12d\n", "overflow (full link; a bound)", "-", s.Faults["overflow"])
 	for _, g := range kinds {
 		if n := cov.Inert[g.name]; n > 0 {
 			fmt.Fprintf(w, "  %s: also set in %d runs where it cannot fire (%s), so no gap\n", g.name, n, campaign.InertWhy[g.name])
