@@ -124,6 +124,7 @@ func TestNoAllocsPerEvent(t *testing.T) {
 		{"reliable", Config{Nodes: 3}, 0},
 		{"faults-3", benchConfig(3), 0.01},
 		{"faults-5", benchConfig(5), 0.01},
+		{"fifo-5", fifoConfig(benchConfig(5)), 0.01},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newToyWorld(t, tc.cfg, NewRandom(7), benchOpts(), nil)
