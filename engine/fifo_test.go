@@ -8,6 +8,7 @@ import (
 	"github.com/paxsim/paxsim/adapter/multipaxos"
 	"github.com/paxsim/paxsim/adapter/paxos"
 	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/sim"
 )
 
 // TestSwarmDrawsFIFO: a swarm puts FIFO links in about a quarter of its
@@ -87,4 +88,39 @@ func TestReferenceProtocolsOnFIFOLinks(t *testing.T) {
 			return engine.Run(a, &info, c, seed, engine.Options{})
 		})
 	})
+}
+
+// TestChoiceRunsOnFIFOLinks: schedules a Decider picks over FIFO links,
+// then the timed liveness phase, keep the correct protocols' properties.
+func TestChoiceRunsOnFIFOLinks(t *testing.T) {
+	bounds := sim.ChoiceConfig{Drops: true, MaxDups: 2, MaxCrashes: 1}
+	for _, name := range []string{"paxos", "multipaxos"} {
+		var info engine.Info
+		var run func(c engine.Config, seed uint64) (engine.Result, error)
+		switch name {
+		case "paxos":
+			a := paxos.Adapter{}
+			info = a.Info()
+			run = func(c engine.Config, seed uint64) (engine.Result, error) {
+				return engine.RunChoice(a, &info, c, sim.NewRandom(seed), bounds, 300, seed, engine.Options{})
+			}
+		default:
+			a := multipaxos.Adapter{}
+			info = a.Info()
+			run = func(c engine.Config, seed uint64) (engine.Result, error) {
+				return engine.RunChoice(a, &info, c, sim.NewRandom(seed), bounds, 300, seed, engine.Options{})
+			}
+		}
+		c := engine.Default()
+		c.Protocol, c.FIFO = name, true
+		for seed := range uint64(60) {
+			res, err := run(c, seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Failed() {
+				t.Fatalf("%s seed %d: %v", name, seed, res.Violations)
+			}
+		}
+	}
 }

@@ -51,6 +51,21 @@ func BenchmarkWorld(b *testing.B) {
 	}
 }
 
+// BenchmarkWorldFIFO is BenchmarkWorld on FIFO links.
+func BenchmarkWorldFIFO(b *testing.B) {
+	w := newToyWorld(b, fifoConfig(benchConfig(3)), NewRandom(1), benchOpts(), nil)
+	runSteps(w, 20000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if !w.Step() {
+			b.Fatal("the world ran out of events")
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
 // BenchmarkWorldReliable is BenchmarkWorld without faults: the cost of the
 // loop itself.
 func BenchmarkWorldReliable(b *testing.B) {

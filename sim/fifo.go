@@ -165,8 +165,17 @@ func (w *World[M, D, O]) advanceFIFO(from, to NodeID) {
 	l := w.fifo.link(from, to)
 	l.pop()
 	if l.len() > 0 {
-		w.queue.push(&l.items[l.head])
+		e := w.oldest(l)
+		w.queue.push(&e)
 	}
+}
+
+// oldest is the event of link l's oldest message: due when it arrives, or
+// now if it arrived behind one that a pause held.
+func (w *World[M, D, O]) oldest(l *fifoLink[M]) event[M] {
+	e := l.items[l.head]
+	e.at = max(e.at, w.now)
+	return e
 }
 
 // loseOldest loses the oldest message of a full link to an overflow.
@@ -177,7 +186,8 @@ func (w *World[M, D, O]) loseOldest(from, to NodeID) {
 	l.pop()
 	i := w.queue.deliveryOn(from, to)
 	if l.len() > 0 {
-		w.queue.replace(i, &l.items[l.head])
+		e := w.oldest(l)
+		w.queue.replace(i, &e)
 	} else {
 		w.queue.remove(i)
 	}
