@@ -2,6 +2,7 @@ package trace_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/paxsim/paxsim/adapter/multipaxos"
@@ -47,6 +48,13 @@ func checkReplays[M interface {
 		}
 		failing++
 		tr := trace.FromResult(c, &res)
+		if fifo { // the file carries FIFO links
+			parsed, err := trace.Parse(strings.NewReader(tr.String()), "fifo.trace")
+			if err != nil || !parsed.Config.FIFO {
+				t.Fatalf("seed %d: the trace file lost FIFO links: %v", seed, err)
+			}
+			tr = parsed
+		}
 		again, err := trace.Replay(p, info, tr, engine.Options{})
 		if err != nil {
 			t.Fatalf("seed %d: replay: %v", seed, err)
