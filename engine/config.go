@@ -36,6 +36,9 @@ type Config struct {
 	Liveness      int64    `json:"liveness"` // ticks after HealAt to decide and learn
 	MaxTime       int64    `json:"max_time"` // 0: HealAt + Liveness, or 10000 without a heal
 	MaxEvents     int64    `json:"max_events"`
+	// FIFO makes every link deliver in the order sent, as TCP does
+	// (sim.NetworkConfig.FIFO): for implementations that count on it.
+	FIFO bool `json:"fifo,omitempty"`
 	// Reconfig, for a protocol that takes reconfigurations: a rate per
 	// fault interval, a schedule "1+2+3@200,1+2+3+4+5@600", "" for the
 	// default rate, or "none".
@@ -268,7 +271,7 @@ func (c Config) simConfig() (sim.Config, error) {
 	sc = sim.Config{
 		Nodes: c.Nodes,
 		Network: sim.NetworkConfig{
-			Delay: delay, DropRate: c.Drop, DupRate: c.Dup, RedeliverRate: c.Redeliver,
+			Delay: delay, DropRate: c.Drop, DupRate: c.Dup, RedeliverRate: c.Redeliver, FIFO: c.FIFO,
 		},
 		Faults: sim.FaultConfig{
 			Interval:      sim.Time(c.FaultInterval),

@@ -14,8 +14,9 @@ import (
 // that is on gets a rate drawn from a wide range around the default,
 // skewed so that a few runs are hammered by one kind; the cluster size,
 // the workload (proposers; or clients, their operations and the
-// reconfiguration rate), the message delays and the protocol's own knobs
-// that have a Draw are drawn too. A configuration that leaves a fault out
+// reconfiguration rate), the message delays, the protocol's own knobs
+// that have a Draw, and FIFO links (in a quarter of the runs) are drawn
+// too. A configuration that leaves a fault out
 // is what lets a bug that another fault masks show itself (a crash-heavy
 // run without drops, say).
 
@@ -36,7 +37,7 @@ func SwarmKnobs(info *Info) []string {
 			out = append(out, k.Name)
 		}
 	}
-	return out
+	return append(out, "fifo")
 }
 
 // Swarm draws seed's configuration from c: the knobs SwarmKnobs lists are
@@ -92,6 +93,7 @@ var swarmFields = []swarmField{
 	{"crash", func(d, s *Config) { d.Crash = s.Crash }},
 	{"partition", func(d, s *Config) { d.Partition = s.Partition }},
 	{"slow", func(d, s *Config) { d.Slow = s.Slow }},
+	{"fifo", func(d, s *Config) { d.FIFO = s.FIFO }},
 }
 
 // swarmAll draws every swarm knob of c.
@@ -135,6 +137,7 @@ func (c Config) swarmAll(info *Info, seed uint64) Config {
 			c.setParam(k.Name, k.Draw(d.intn), true)
 		}
 	}
+	c.FIFO = d.intn(4) == 0 // last: the draws before it keep their values
 	return c
 }
 
@@ -249,6 +252,12 @@ func (c Config) SwarmDiff(info *Info, drawn Config) []string {
 		if k.Draw != nil {
 			add(k.Name, info.Param(c.Params, k.Name), info.Param(drawn.Params, k.Name))
 		}
+	}
+	switch {
+	case drawn.FIFO && !c.FIFO:
+		out = append(out, "--fifo")
+	case c.FIFO && !drawn.FIFO:
+		out = append(out, "--fifo=false")
 	}
 	return out
 }

@@ -54,6 +54,11 @@ func Check[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c C
 	if err != nil {
 		return Report{}, err
 	}
+	if opts.Symmetry && m.SymmetryGroupSize() > 1 {
+		if err := sim.Explorable(m.factory, true); err != nil {
+			return Report{}, fmt.Errorf("%s cannot be explored with symmetry reduction: %v", info.Name, err)
+		}
+	}
 	m.Full = opts.Exact
 	res, err := explore.Run[*State[M, D]](m, opts)
 	rep := Report{

@@ -640,6 +640,7 @@ func TestCheckConfigValidate(t *testing.T) {
 		{"dups", func(c *CheckConfig) { c.Dups = -1 }},
 		{"network", func(c *CheckConfig) { c.Drops = true }},
 		{"network", func(c *CheckConfig) { c.Dups = 1 }},
+		{"fifo", func(c *CheckConfig) { c.Config.FIFO = true }},
 		{"nodes", func(c *CheckConfig) { c.Config.Nodes, c.Config.Clients = 17, 2 }},
 		{"variant", func(c *CheckConfig) { c.Config.Variant = "no-such-variant" }},
 		{"proposers", func(c *CheckConfig) { c.Config.Clients = 4 }},

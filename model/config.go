@@ -12,8 +12,11 @@ import (
 
 // CheckConfig is an exhaustive search of a protocol's real code: every
 // interleaving of a small cluster's steps in the simulator's choice mode,
-// within bounds. Config gives the protocol, variant, nodes, clients and
-// the protocol's knobs; its timing and fault rates do not apply.
+// within bounds. Config gives the protocol, variant, nodes, clients, the
+// protocol's knobs and FIFO links (a Multiset network's links then deliver
+// in the order sent: each link's oldest message alone may be delivered or
+// dropped, its latest alone duplicated); its timing and fault rates do not
+// apply.
 //
 // The clients' requests are all in flight from the start, one per client.
 // A Consensus client c proposes checker.Value(c) to replica c. A KeyValue
@@ -189,6 +192,8 @@ func (c CheckConfig) checkBounds() error {
 		return bad("dups", "%d is negative", c.Dups)
 	case c.Network == sim.SentSet && (c.Drops || c.Dups > 0):
 		return bad("network", "a set network already loses and duplicates messages; --drops and --dups need --network multiset")
+	case c.Network == sim.SentSet && c.Config.FIFO:
+		return bad("fifo", "a set network keeps no order; --fifo needs --network multiset")
 	case c.Config.Nodes > maxNodes:
 		return bad("nodes", "%d is too many to explore (at most %d)", c.Config.Nodes, maxNodes)
 	}

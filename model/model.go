@@ -53,7 +53,10 @@ type Model[M sim.Message, D any] struct {
 }
 
 // New builds the model of a search of c under p; a bad c returns a
-// *engine.ConfigError naming the flag.
+// *engine.ConfigError naming the flag, and a protocol the explorer cannot
+// tell the states of (sim.Explorable: a durable state without a
+// Fingerprint, a node that is not a sim.Cloner) an error naming the type
+// and what it lacks.
 func New[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c CheckConfig) (*Model[M, D], error) {
 	r, err := c.resolve(info)
 	if err != nil {
@@ -82,6 +85,9 @@ func New[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c Che
 		if ex.Symmetric() && len(c.Reconfig) == 0 {
 			m.perms = symmetryGroup(r.cfg.Nodes, min(r.cfg.Clients, r.cfg.Nodes))
 		}
+	}
+	if err := sim.Explorable(factory, false); err != nil {
+		return nil, fmt.Errorf("%s cannot be explored: %v", info.Name, err)
 	}
 	return m, nil
 }
@@ -123,7 +129,9 @@ func (m *Model[M, D]) Init() []*State[M, D] {
 		panic(err) // validated when the model was built
 	}
 	st.world = w
-	w.Fingerprinted()
+	if err := w.Fingerprinted(); err != nil {
+		panic(err) // New checked that it is explorable
+	}
 	st.judge, st.owned = m.newJudge(), true
 	for _, r := range m.requests {
 		w.Request(0, r.step.To, r.msg)

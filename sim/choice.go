@@ -145,16 +145,17 @@ func (f *flight[M]) same(o *flight[M]) bool {
 }
 
 // Actions lists the enabled actions of a Choice world in a fixed order:
-// deliveries (in sending order, identical copies once), timers, drops,
-// duplications, crashes, restarts. An index into it is a decision. The
-// slice is reused by the next call.
+// deliveries (in sending order, identical copies once; on FIFO links, each
+// link's oldest message alone), timers, drops (likewise), duplications
+// (on FIFO links, of each link's latest message), crashes, restarts. An
+// index into it is a decision. The slice is reused by the next call.
 func (w *World[M, D, O]) Actions() []Action[M] {
 	w.mustBeChoice()
 	w.boot()
 	acts := w.actions[:0]
 	for i := range w.inflight {
 		f := &w.inflight[i]
-		if w.slots[f.to].up && !w.seenBefore(w.inflight[:i], f) {
+		if w.slots[f.to].up && w.listed(i) {
 			acts = append(acts, Action[M]{Kind: ActDeliver, From: f.from, To: f.to, Msg: f.msg, digest: f.digest})
 		}
 	}
@@ -167,7 +168,7 @@ func (w *World[M, D, O]) Actions() []Action[M] {
 	if w.dropsEnabled() {
 		for i := range w.inflight {
 			f := &w.inflight[i]
-			if !w.seenBefore(w.inflight[:i], f) {
+			if w.listed(i) {
 				acts = append(acts, Action[M]{Kind: ActDrop, From: f.from, To: f.to, Msg: f.msg, digest: f.digest})
 			}
 		}
@@ -194,6 +195,19 @@ func (w *World[M, D, O]) Actions() []Action[M] {
 	return acts
 }
 
+// listed reports whether in-flight message i is one that Actions lists
+// for delivery and drop: the first of identical copies on its link, and on
+// a FIFO link the oldest message alone.
+func (w *World[M, D, O]) listed(i int) bool {
+	f := &w.inflight[i]
+	for j := range i {
+		if g := &w.inflight[j]; g.from == f.from && g.to == f.to && (g.digest == f.digest || w.net.FIFO) {
+			return false
+		}
+	}
+	return true
+}
+
 // dropsEnabled, dupsEnabled and crashesEnabled report whether the
 // bounds leave the scheduler drops, duplications and crashes.
 func (w *World[M, D, O]) dropsEnabled() bool {
@@ -210,8 +224,8 @@ func (w *World[M, D, O]) crashesEnabled() bool {
 
 // Find returns an enabled action of kind: for a message, on link
 // from->to and one that accept takes (any, when accept is nil), the first
-// in flight for a delivery or a drop, and the latest sent for a
-// duplication; for a timer, node to's timer tag; for a crash or a
+// in flight for a delivery or a drop (on a FIFO link, its oldest message or
+// none), and the latest sent for a duplication; for a timer, node to's timer tag; for a crash or a
 // restart, node to's. It lists nothing else: a scripted step names one
 // action, and listing, or searching from the oldest, every message the
 // network could duplicate would cost each step as much as every message
@@ -244,9 +258,15 @@ func (w *World[M, D, O]) Find(kind ActionKind, from, to NodeID, tag TimerTag, ac
 			i = len(flights) - 1 - j
 		}
 		f := &flights[i]
-		if f.from == from && f.to == to && (accept == nil || accept(f.msg)) {
+		if f.from != from || f.to != to {
+			continue
+		}
+		if accept == nil || accept(f.msg) {
 			a.From, a.Msg, a.digest = from, f.msg, f.digest
 			return a, true
+		}
+		if w.net.FIFO && kind != ActDup {
+			break // a FIFO link offers its oldest message alone
 		}
 	}
 	return a, false
@@ -345,13 +365,20 @@ func (w *World[M, D, O]) deliverLocal() {
 	w.local = w.local[:0]
 }
 
-// takeFlight removes the first in-flight message on from->to with digest.
+// takeFlight removes the first in-flight message on from->to with digest:
+// on a FIFO link, the oldest message, if it has that digest.
 func (w *World[M, D, O]) takeFlight(from, to NodeID, digest uint64) (flight[M], bool) {
 	for i := range w.inflight {
 		f := w.inflight[i]
-		if f.digest == digest && f.from == from && f.to == to {
+		if f.from != from || f.to != to {
+			continue
+		}
+		if f.digest == digest {
 			w.inflight = append(w.inflight[:i], w.inflight[i+1:]...)
 			return f, true
+		}
+		if w.net.FIFO {
+			break
 		}
 	}
 	return flight[M]{}, false
@@ -410,12 +437,30 @@ func (w *World[M, D, O]) sendChoice(from, to NodeID, msg M) {
 		f.elem = w.element(&f)
 	}
 	w.inflight = append(w.inflight, f)
-	if w.cfg.Choice.MaxDups > 0 && (from != to || w.cfg.Choice.DupSelf) && from != External && !w.sentBefore(&f) {
+	if w.cfg.Choice.MaxDups == 0 || (from == to && !w.cfg.Choice.DupSelf) || from == External {
+		return
+	}
+	switch {
+	case w.net.FIFO:
+		w.keepLatest(&f)
+	case !w.sentBefore(&f):
 		w.sentLog = append(w.sentLog, f)
 		if w.sentIndex != nil {
 			w.sentIndex[sentKey{f.from, f.to, f.digest}] = struct{}{}
 		}
 	}
+}
+
+// keepLatest makes f the message that sentLog holds for its link: on FIFO
+// links the network duplicates the latest message sent on each (fifo.go).
+func (w *World[M, D, O]) keepLatest(f *flight[M]) {
+	for i := range w.sentLog {
+		if s := &w.sentLog[i]; s.from == f.from && s.to == f.to {
+			*s = *f
+			return
+		}
+	}
+	w.sentLog = append(w.sentLog, *f)
 }
 
 // sentKey is what makes two flights the same message (flight.same).
@@ -473,6 +518,10 @@ func (w *World[M, D, O]) SwitchToTimed() {
 			continue
 		}
 		w.links.add(e.from, e.to) // in the network already: the bound applies to what comes next
+		if w.net.FIFO {
+			w.admitFIFO(&e) // in sending order: inflight's
+			continue
+		}
 		w.schedule(e)
 	}
 	w.inflight = w.inflight[:0]

@@ -49,6 +49,7 @@ type event[M Message] struct {
 	seq  uint64 // tie-break: events at equal times run in scheduling order
 	kind EventKind
 	held bool // a message held for a paused receiver (slowness.go)
+	lost loss // a message a FIFO link loses on arrival (fifo.go)
 	from NodeID
 	to   NodeID
 	tag  TimerTag // timer tag
@@ -134,4 +135,35 @@ func (q *queue[M]) down(i int) {
 		i = least
 	}
 	items[i] = e
+}
+
+// deliveryOn returns the index of a delivery on from->to, or -1: on a
+// FIFO link the queue holds its oldest message alone (fifo.go).
+func (q *queue[M]) deliveryOn(from, to NodeID) int {
+	for i := range q.items {
+		if e := &q.items[i]; e.kind == EventDeliver && e.from == from && e.to == to {
+			return i
+		}
+	}
+	return -1
+}
+
+// replace puts e in place of the event at index i.
+func (q *queue[M]) replace(i int, e *event[M]) {
+	q.items[i] = *e
+	q.down(i)
+	q.up(i)
+}
+
+// remove takes the event at index i out of the queue.
+func (q *queue[M]) remove(i int) {
+	last := len(q.items) - 1
+	q.items[i] = q.items[last]
+	var zero event[M]
+	q.items[last] = zero
+	q.items = q.items[:last]
+	if i < last {
+		q.down(i)
+		q.up(i)
+	}
 }

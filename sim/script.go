@@ -119,8 +119,11 @@ func (w *World[M, D, O]) whyNot(line string, acts []Action[M]) string {
 				same = append(same, a.Msg.String())
 			}
 		}
-		if len(same) == 0 {
+		switch {
+		case len(same) == 0:
 			return fmt.Sprintf("no message is in flight on %s (or its receiver is down)", link)
+		case w.net.FIFO:
+			return fmt.Sprintf("%s is a FIFO link: its oldest message goes first, and that is %s", link, same[0])
 		}
 		return fmt.Sprintf("no such message in flight on %s; in flight there: %s", link, strings.Join(same, ", "))
 	case "dup":

@@ -43,6 +43,7 @@ type World[M Message, D, O any] struct {
 	// Network.LinkCapacity, but for those a Choice world handed over
 	// (SwitchToTimed).
 	links   links
+	fifo    fifoLinks[M] // with Network.FIFO, each link's messages in order
 	history []sent[M]    // recent sends, for re-delivery; a ring once full
 	trials  []faultTrial // the random faults eligible now
 	none    []float64    // none[i]: probability that no trial from i on fires
@@ -148,12 +149,15 @@ func New[M Message, D, O any](cfg Config, decider Decider, newNode NewNode[M, D,
 	return w, nil
 }
 
-// timed sets up what only a Timed world uses: its timer queue and the
-// counters of its links. A Choice world keeps timers as armed bits and
-// messages in inflight, and cloning it copies neither.
+// timed sets up what only a Timed world uses: its timer queue, the
+// counters of its links and their FIFO queues. A Choice world keeps timers
+// as armed bits and messages in inflight, and cloning it copies none.
 func (w *World[M, D, O]) timed() {
 	w.timers.init(w.cfg.Nodes)
 	w.links.init(w.cfg.Nodes, w.cfg.Network.LinkCapacity)
+	if w.net.FIFO {
+		w.fifo.init(w.cfg.Nodes)
+	}
 }
 
 // SetTracer makes the world call fn for every executed event and network
@@ -255,7 +259,7 @@ func (w *World[M, D, O]) Step() bool {
 	default:
 		return false
 	}
-	w.flushLog()
+	w.endStep()
 	return true
 }
 
@@ -276,7 +280,7 @@ func (w *World[M, D, O]) boot() {
 		w.flushLog()
 		return // no timed faults: the scheduler crashes and drops
 	}
-	w.flushLog()
+	w.endStep()
 	for i, f := range w.cfg.Faults.Schedule {
 		w.scheduleFault(i, f)
 	}
@@ -309,6 +313,9 @@ func (w *World[M, D, O]) run(e event[M]) bool {
 	switch e.kind {
 	case EventDeliver:
 		w.links.release(e.from, e.to) // off the link; a pause holds it again
+		if w.net.FIFO {
+			return w.deliverFIFO(e)
+		}
 		return w.deliver(e)
 	case EventRequest:
 		return w.deliver(e)
@@ -361,6 +368,14 @@ func (w *World[M, D, O]) run(e event[M]) bool {
 
 func (w *World[M, D, O]) deliver(e event[M]) bool {
 	s := &w.slots[e.to]
+	if w.mustHold(&e) {
+		e.at, e.held = s.pausedUntil, true // until the pause ends, in arrival order
+		if e.kind == EventDeliver {
+			w.links.add(e.from, e.to) // still on its link
+		}
+		w.schedule(e)
+		return false
+	}
 	if e.from == e.to && e.gen != s.crashGen {
 		// It died with its sender; a replay loses it at the crash.
 		w.fault(FaultLost, e.from, e.to, &e, logNone)
@@ -369,14 +384,6 @@ func (w *World[M, D, O]) deliver(e event[M]) bool {
 	if !s.up {
 		w.fault(FaultLost, e.from, e.to, &e, logStep)
 		return true
-	}
-	if s.pausedUntil > w.now {
-		e.at, e.held = s.pausedUntil, true // until the pause ends, in arrival order
-		if e.kind == EventDeliver {
-			w.links.add(e.from, e.to) // still on its link
-		}
-		w.schedule(e)
-		return false
 	}
 	if e.kind == EventDeliver && w.cut[e.from]&(1<<uint(e.to)) != 0 {
 		w.fault(FaultPartitionDrop, e.from, e.to, &e, logStep)
@@ -396,6 +403,13 @@ func (w *World[M, D, O]) deliver(e event[M]) bool {
 	s.fpOK = false
 	s.node.Deliver(&w.env, e.from, e.msg)
 	return true
+}
+
+// mustHold reports whether delivery e waits for its receiver's pause to
+// end: one that would reach a live, paused receiver.
+func (w *World[M, D, O]) mustHold(e *event[M]) bool {
+	s := &w.slots[e.to]
+	return s.pausedUntil > w.now && s.up && (e.from != e.to || e.gen == s.crashGen)
 }
 
 // fire runs node e.to's timer e.tag, which is armed no more: a timer
@@ -840,6 +854,10 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 	}
 	if w.cfg.Mode == Choice {
 		w.sendChoice(from, to, msg)
+		return
+	}
+	if w.net.FIFO {
+		w.sendFIFO(from, to, msg)
 		return
 	}
 	e := event[M]{kind: EventDeliver, from: from, to: to, msg: msg}

@@ -1,6 +1,8 @@
 package trace_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/paxsim/paxsim/adapter/multipaxos"
@@ -12,26 +14,29 @@ import (
 )
 
 // TestRecordedTracesReplay: the decision trace a failing run records
-// replays to the same first violation, for every protocol.
+// replays to the same first violation, for every protocol, on links that
+// reorder and on FIFO links.
 func TestRecordedTracesReplay(t *testing.T) {
-	t.Run("paxos", func(t *testing.T) {
-		a := paxos.Adapter{}
-		info := a.Info()
-		checkReplays(t, a, &info, "ignore-promised-values", 300)
-	})
-	t.Run("multipaxos", func(t *testing.T) {
-		a := multipaxos.Adapter{}
-		info := a.Info()
-		checkReplays(t, a, &info, "no-dedup", 300)
-	})
+	for _, fifo := range []bool{false, true} {
+		t.Run(fmt.Sprintf("paxos/fifo=%v", fifo), func(t *testing.T) {
+			a := paxos.Adapter{}
+			info := a.Info()
+			checkReplays(t, a, &info, "ignore-promised-values", 300, fifo)
+		})
+		t.Run(fmt.Sprintf("multipaxos/fifo=%v", fifo), func(t *testing.T) {
+			a := multipaxos.Adapter{}
+			info := a.Info()
+			checkReplays(t, a, &info, "no-dedup", 300, fifo)
+		})
+	}
 }
 
 func checkReplays[M interface {
 	Digest() uint64
 	String() string
-}, D any](t *testing.T, p engine.Protocol[M, D], info *engine.Info, variant string, seeds uint64) {
+}, D any](t *testing.T, p engine.Protocol[M, D], info *engine.Info, variant string, seeds uint64, fifo bool) {
 	c := engine.Default()
-	c.Protocol, c.Variant = info.Name, variant
+	c.Protocol, c.Variant, c.FIFO = info.Name, variant, fifo
 	failing, shrunk := 0, 0
 	for seed := uint64(0); seed < seeds && failing < 10; seed++ {
 		res, err := engine.Run(p, info, c, seed, engine.Options{Record: true})
@@ -43,6 +48,13 @@ func checkReplays[M interface {
 		}
 		failing++
 		tr := trace.FromResult(c, &res)
+		if fifo { // the file carries FIFO links
+			parsed, err := trace.Parse(strings.NewReader(tr.String()), "fifo.trace")
+			if err != nil || !parsed.Config.FIFO {
+				t.Fatalf("seed %d: the trace file lost FIFO links: %v", seed, err)
+			}
+			tr = parsed
+		}
 		again, err := trace.Replay(p, info, tr, engine.Options{})
 		if err != nil {
 			t.Fatalf("seed %d: replay: %v", seed, err)
