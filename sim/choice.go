@@ -27,7 +27,7 @@ const (
 // ChoiceConfig bounds what the scheduler of a Choice world may do besides
 // delivering messages and firing timers.
 type ChoiceConfig struct {
-	Drops      bool // in-flight messages may be dropped
+	Drops      bool // in-flight messages may be dropped (not a node's to itself: they never cross the network, and a timed world never drops them)
 	MaxDups    int  // copies of already-sent messages it may inject, in all
 	MaxCrashes int  // crashes in all; at most Faults.MaxCrashed down at once
 	// Network is how the network holds messages: a multiset that delivery
@@ -168,7 +168,7 @@ func (w *World[M, D, O]) Actions() []Action[M] {
 	if w.dropsEnabled() {
 		for i := range w.inflight {
 			f := &w.inflight[i]
-			if w.listed(i) {
+			if w.listed(i) && f.from != f.to { // a node's message to itself never crosses the network
 				acts = append(acts, Action[M]{Kind: ActDrop, From: f.from, To: f.to, Msg: f.msg, digest: f.digest})
 			}
 		}
@@ -240,7 +240,7 @@ func (w *World[M, D, O]) Find(kind ActionKind, from, to NodeID, tag TimerTag, ac
 	up := w.slots[to].up
 	var flights []flight[M]
 	switch {
-	case kind == ActDeliver && up, kind == ActDrop && w.dropsEnabled():
+	case kind == ActDeliver && up, kind == ActDrop && w.dropsEnabled() && from != to:
 		flights = w.inflight
 	case kind == ActDup && w.dupsEnabled():
 		flights = w.sentLog

@@ -39,7 +39,11 @@ type Message interface {
 	// Digest is a 64-bit hash of the content: equal messages give equal
 	// digests. It feeds the trace hash, so it must not depend on pointers.
 	Digest() uint64
-	// String renders the message for readable traces.
+	// String renders the message for readable traces, and names it in
+	// decision traces and scenario scripts: a step picks the message in
+	// flight whose String it gives, so String must tell apart any two
+	// messages that differ in a way the receiver can see (two messages
+	// with one rendering are taken as the same message).
 	String() string
 }
 
