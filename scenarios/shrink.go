@@ -30,6 +30,10 @@ const DefaultShrinkBudget = 20000
 // ErrNoFailure is returned when the trace to shrink does not fail.
 var ErrNoFailure = errors.New("the trace does not fail: nothing to shrink")
 
+// ErrNoTrace is returned for a run that has no decision trace to shrink:
+// Multi-Paxos runs are not recorded as decision traces yet.
+var ErrNoTrace = errors.New("Multi-Paxos runs have no decision traces yet: shrink and scenario import take single-decree paxos traces and reproducers (replay runs a Multi-Paxos reproducer)")
+
 // Shrink reduces a failing decision trace to a 1-minimal one that fails
 // the same property: removing any one remaining step (or client proposal)
 // makes the failure go away. It runs delta debugging (ddmin) over the steps,

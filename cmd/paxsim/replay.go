@@ -33,7 +33,9 @@ its line (exit 2).
 
 A reproducer (seed-N.json) carries the seed and the whole config. After the
 run, replay compares the outcome with the one the file recorded and says
-whether it reproduced: the same violation with the same trace hash.
+whether it reproduced: the same violation with the same trace hash. A
+reproducer that does not reproduce is a failed check: replay prints a
+WARNING saying how the run differs and exits 1, as it does for a violation.
 
 Config flags cannot be given with FILE. Without FILE, --seed and the config
 flags say what to run, as for run.
@@ -152,6 +154,11 @@ func (r *reproducerCheck) compare(res *scenarios.Result) {
 	}
 }
 
+// reproduced reports whether the replay reproduced what the file recorded;
+// true when there is no file to compare with. A reproducer that no longer
+// reproduces is a failed check: replay exits 1.
+func (r *reproducerCheck) reproduced() bool { return r == nil || r.Reproduced }
+
 func describeProperty(p string) string {
 	if p == "" {
 		return "no violation"
@@ -247,14 +254,16 @@ func (x *invocation) draw(o *options, rep *reproducerCheck, title, config, again
 	if err != nil {
 		return err
 	}
+	if rep != nil {
+		rep.compare(&res)
+	}
 	if o.out != "" {
-		if rep != nil {
-			rep.compare(&res)
-		}
 		writeRunText(x.stdout, o.cfg, &res, nil, rep, again)
 		fmt.Fprintf(x.stdout, "%-14s %s (open it in a browser)\n", "diagram:", o.out)
+	} else if !rep.reproduced() {
+		rep.writeText(x.stderr) // standard output holds the diagram
 	}
-	if res.Failed() {
+	if res.Failed() || !rep.reproduced() {
 		return errFound
 	}
 	return nil

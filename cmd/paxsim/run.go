@@ -127,7 +127,7 @@ func (x *invocation) report(o *options, rep *reproducerCheck, again string, run 
 			fmt.Fprintf(x.stdout, "%-14s %s (open it in a browser)\n", "history:", history)
 		}
 	}
-	if res.Failed() || (det != nil && !det.Deterministic) {
+	if res.Failed() || (det != nil && !det.Deterministic) || !rep.reproduced() {
 		return errFound
 	}
 	return nil

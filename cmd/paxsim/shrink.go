@@ -94,5 +94,8 @@ func loadFailure(path string) (*scenarios.Trace, error) {
 	if err != nil {
 		return nil, inputErrorf("%s: %v", path, err)
 	}
+	if res.Trace == nil {
+		return nil, inputErrorf("%s: %v", path, scenarios.ErrNoTrace)
+	}
 	return res.Trace, nil
 }
