@@ -370,15 +370,7 @@ func takeStep[M sim.Message, D, O any](w *sim.World[M, D, O], l sim.ScriptLine, 
 		}
 		return nil
 	}
-	if verb == "timer" {
-		id, name, _ := strings.Cut(rest, " ")
-		tag, err := tagOf(name)
-		if err != nil {
-			return &TraceError{Line: l.N, Msg: err.Error()}
-		}
-		rest = fmt.Sprintf("%s %d", id, tag)
-	}
-	a, err := matchStep(w.Actions(), verb, rest, typeOf)
+	a, err := matchStep(w, verb, rest, typeOf, tagOf)
 	if err != nil {
 		return &TraceError{Line: l.N, Msg: fmt.Sprintf("%q cannot be taken: %v", l.Text, err)}
 	}
@@ -456,41 +448,64 @@ func firstDelivery[M sim.Message](acts []sim.Action[M]) (sim.Action[M], bool) {
 
 // matchStep finds the enabled action a scenario step names: the first one
 // of its kind on its link whose message has the named type (typeOf) or is
-// the named message, or the timer (rest "NODE TAG"), crash or restart of
-// the named node.
-func matchStep[M sim.Message](acts []sim.Action[M], verb, rest string, typeOf func(M) string) (sim.Action[M], error) {
-	switch verb {
-	case "deliver", "drop", "dup":
-		link, msg, _ := strings.Cut(rest, " ")
-		var onLink []string
-		for _, a := range acts {
-			if a.Kind.String() != verb || fmt.Sprintf("%s->%s", a.From, a.To) != link {
-				continue
-			}
-			text := a.Msg.String()
-			if msg == "" || text == msg || typeOf(a.Msg) == msg {
-				return a, nil
-			}
-			onLink = append(onLink, text)
-		}
-		if len(onLink) == 0 {
-			return sim.Action[M]{}, fmt.Errorf("nothing to %s on %s", verb, link)
-		}
-		return sim.Action[M]{}, fmt.Errorf("no %s on %s; there: %s", msg, link, strings.Join(onLink, ", "))
+// the named message (any message, when none is named), or the timer
+// ("NODE TAG", the tag read by tagOf), crash or restart of the named node.
+// It looks the action up (sim.World.Find) rather than listing them all,
+// so that a long imported scenario runs in linear time.
+func matchStep[M sim.Message, D, O any](w *sim.World[M, D, O], verb, rest string,
+	typeOf func(M) string, tagOf func(string) (sim.TimerTag, error)) (sim.Action[M], error) {
+	kind, ok := sim.ActionKindNamed(verb)
+	if !ok {
+		return sim.Action[M]{}, fmt.Errorf("unknown step %q", verb)
 	}
-	for _, a := range acts {
-		if a.Kind.String() == verb && a.String() == verb+" "+rest {
+	switch kind {
+	case sim.ActDeliver, sim.ActDrop, sim.ActDup:
+		link, msg, _ := strings.Cut(rest, " ")
+		from, to, err := sim.ParseLink(link, w.Nodes())
+		if err != nil {
+			return sim.Action[M]{}, err
+		}
+		if a, ok := w.Find(kind, from, to, 0, func(m M) bool { return msg == "" || typeOf(m) == msg || m.String() == msg }); ok {
 			return a, nil
 		}
+		return sim.Action[M]{}, notOnLink(w, kind, from, to, link, msg)
 	}
-	switch verb {
-	case "timer":
+	id, name, _ := strings.Cut(rest, " ")
+	node, err := strconv.Atoi(id)
+	if err != nil || node < 1 || node > w.Nodes() {
+		return sim.Action[M]{}, fmt.Errorf("node %s does not exist (nodes are 1..%d)", id, w.Nodes())
+	}
+	var tag sim.TimerTag
+	if kind == sim.ActTimer {
+		if tag, err = tagOf(name); err != nil {
+			return sim.Action[M]{}, err
+		}
+	}
+	if a, ok := w.Find(kind, 0, sim.NodeID(node), tag, nil); ok {
+		return a, nil
+	}
+	switch kind {
+	case sim.ActTimer:
 		return sim.Action[M]{}, errors.New("that timer is not armed (or its node is down)")
-	case "crash":
+	case sim.ActCrash:
 		return sim.Action[M]{}, errors.New("the node is already down")
 	default:
 		return sim.Action[M]{}, errors.New("the node is not down")
 	}
+}
+
+// notOnLink says why a deliver, drop or dup step found no message: what is
+// on its link instead.
+func notOnLink[M sim.Message, D, O any](w *sim.World[M, D, O], kind sim.ActionKind, from, to sim.NodeID, link, msg string) error {
+	there := w.OnLink(kind, from, to)
+	if len(there) == 0 || (kind == sim.ActDeliver && !w.Up(to)) {
+		return fmt.Errorf("nothing to %s on %s", kind, link)
+	}
+	names := make([]string, len(there))
+	for i, m := range there {
+		names[i] = m.String()
+	}
+	return fmt.Errorf("no %s on %s; there: %s", msg, link, strings.Join(names, ", "))
 }
 
 // scenarioPrinter writes a scenario's message sequence.

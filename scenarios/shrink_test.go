@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -33,7 +34,7 @@ func TestShrinkIgnorePromisedValues(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		tr, s := failingTrace(t, c, seed)
 		seed = s + 1
-		res, err := Shrink(tr, 0)
+		res, err := Shrink(context.Background(), tr, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +53,7 @@ func TestShrinkIgnorePromisedValues(t *testing.T) {
 			t.Fatalf("seed %d: clients not renumbered:\n%s", s, text)
 		}
 		// 1-minimal: removing any one step loses the violation.
-		sh := &shrinker{orig: res.Trace, property: checker.Agreement, budget: 1 << 30}
+		sh := &shrinker{ctx: context.Background(), orig: res.Trace, property: checker.Agreement, budget: 1 << 30}
 		units := sh.units(res.Trace.Lines)
 		for k := range units {
 			rest := append(append([]unit{}, units[:k]...), units[k+1:]...)
@@ -74,7 +75,7 @@ func TestShrinkIgnorePromisedValues(t *testing.T) {
 
 func TestShrinkRefusesAPassingTrace(t *testing.T) {
 	r, _ := Run(Default(), 1, Options{Record: true})
-	if _, err := Shrink(r.Trace, 0); !errors.Is(err, ErrNoFailure) {
+	if _, err := Shrink(context.Background(), r.Trace, 0); !errors.Is(err, ErrNoFailure) {
 		t.Fatalf("Shrink of a passing trace: %v", err)
 	}
 }

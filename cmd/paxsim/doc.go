@@ -178,7 +178,9 @@
 //
 //	A reproducer (seed-N.json) carries the seed and the whole config. After the
 //	run, replay compares the outcome with the one the file recorded and says
-//	whether it reproduced: the same violation with the same trace hash.
+//	whether it reproduced: the same violation with the same trace hash. A
+//	reproducer that does not reproduce is a failed check: replay prints a
+//	WARNING saying how the run differs and exits 1, as it does for a violation.
 //
 //	Config flags cannot be given with FILE. Without FILE, --seed and the config
 //	flags say what to run, as for run.
@@ -235,9 +237,16 @@
 //	before and after, and exits 1 (the shrunk trace fails), or 2 when FILE is
 //	bad or does not fail.
 //
+//	--budget bounds the steps the replays take (trace lines read plus events
+//	executed), so that a long trace gets fewer replays than a short one and a
+//	shrink ends within seconds whatever the trace. When the budget runs out,
+//	or on Ctrl-C, shrink stops and writes the smallest failing trace it found
+//	so far, saying that it may not be 1-minimal.
+//
 //	Flags:
 //	  --budget N
-//	      give up after N replays (default 20000)
+//	      give up after the replays took N steps (trace lines read plus events
+//	      executed) (default 1000000)
 //	  --out FILE
 //	      write the shrunk trace to FILE (- for standard output) (default none)
 //
