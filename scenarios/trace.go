@@ -128,6 +128,58 @@ func ParseTrace(r io.Reader, file string) (*Trace, error) {
 
 const utf8BOM = "\uFEFF"
 
+// FileKind is what SniffTrace makes of a file.
+type FileKind int
+
+// The kinds of file SniffTrace tells apart.
+const (
+	EmptyFile FileKind = iota // nothing but blank lines and comments
+	TraceFile                 // a decision trace: its first line is a paxsim-trace header
+	OtherFile                 // something else (a reproducer, say)
+)
+
+// SniffTrace tells, reading no more of r than its comments and the start of
+// its first other line, whether r holds a decision trace: whether that line
+// is a "paxsim-trace" header (of any version, so that ParseTrace can say
+// which versions it reads). Long lines are not read whole.
+func SniffTrace(r io.Reader) (FileKind, error) {
+	br := bufio.NewReader(r)
+	for n := 1; ; n++ {
+		head, err := lineHead(br, 64)
+		if n == 1 {
+			head = strings.TrimPrefix(head, utf8BOM)
+		}
+		switch head = strings.TrimSpace(head); {
+		case strings.HasPrefix(head, "paxsim-trace"):
+			return TraceFile, nil
+		case head != "" && !strings.HasPrefix(head, "#"):
+			return OtherFile, nil
+		case err == io.EOF:
+			return EmptyFile, nil
+		case err != nil:
+			return EmptyFile, err
+		}
+	}
+}
+
+// lineHead reads one line of br and returns its first max bytes at most,
+// skipping the rest.
+func lineHead(br *bufio.Reader, max int) (string, error) {
+	var head []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if room := max - len(head); room > 0 {
+			head = append(head, chunk[:min(len(chunk), room)]...)
+		}
+		if err != bufio.ErrBufferFull {
+			if err == io.EOF && len(chunk) > 0 {
+				err = nil // a last line without a newline
+			}
+			return string(head), err
+		}
+	}
+}
+
 // traceParser reads a decision trace line by line.
 type traceParser struct {
 	t        *Trace

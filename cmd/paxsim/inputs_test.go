@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paxsim/paxsim/scenarios"
 )
 
 // writeFile writes text to name in a fresh temporary directory and
@@ -72,5 +74,63 @@ func TestReplayOfAReproducerThatDoesNotReproduceFails(t *testing.T) {
 		if !strings.Contains(stdout+stderr, "did not reproduce") && !strings.Contains(stdout, `"reproduced": false`) {
 			t.Errorf("paxsim %s does not say it did not reproduce:\n%s%s", strings.Join(args, " "), stdout, stderr)
 		}
+	}
+}
+
+// recordedTrace is the decision trace of seed 3 of the default config.
+func recordedTrace(t *testing.T) string {
+	t.Helper()
+	r, err := scenarios.Run(scenarios.Default(), 3, scenarios.Options{Record: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.Trace.String()
+}
+
+// TestBadInputFilesGetAClearError: a file that is not what replay and
+// shrink read is an input error (exit 2) that names the file, and the
+// line when there is one, and says what is wrong; none reaches a panic or
+// is read whole when it is huge.
+func TestBadInputFilesGetAClearError(t *testing.T) {
+	trace := recordedTrace(t)
+	reproducer := reproducerText(t, func(s string) string { return s })
+	tests := []struct {
+		name, file, text string
+		want             []string
+	}{
+		{"empty reproducer", "seed-1.json", "", []string{"the file is empty"}},
+		{"comments only", "x.trace", "# nothing here\n", []string{"the file is empty"}},
+		{"no seed", "seed-1.json", strings.Replace(reproducer, `"seed": 12,`, "", 1), []string{`no "seed" field`}},
+		{"null seed", "seed-1.json", strings.Replace(reproducer, `"seed": 12,`, `"seed": null,`, 1), []string{`no "seed" field`}},
+		{"two objects", "seed-1.json", reproducer + reproducer, []string{"text after its JSON object"}},
+		{"huge reproducer", "seed-1.json", strings.Replace(reproducer, `"message": "`, `"message": "`+strings.Repeat("x", 2<<20), 1),
+			[]string{"larger than 1048576 bytes: not a reproducer"}},
+		{"trace version 2", "x.trace", strings.Replace(trace, "paxsim-trace 1", "paxsim-trace 2", 1),
+			[]string{"x.trace:", `version "2" is not supported: this paxsim reads version 1`}},
+		{"a line too long", "x.trace", strings.Replace(trace, "\nseed ", "\n# "+strings.Repeat("y", 2<<20)+"\nseed ", 1),
+			[]string{"x.trace:", "the line is longer than 1048576 bytes"}},
+		{"rand of no node", "x.trace", strings.Replace(trace, "\nseed 3\n", "\nseed 3\nrand 99 6\n", 1),
+			[]string{"x.trace:", "rand: node 99 does not exist"}},
+		{"crash of no node", "x.trace", strings.Replace(trace, "\nseed 3\n", "\nseed 3\ncrash 99\n", 1), []string{"x.trace:", "node 99 does not exist (nodes are 1..3)"}},
+		{"deliver without a link", "x.trace", strings.Replace(trace, "\nseed 3\n", "\nseed 3\ndeliver\n", 1),
+			[]string{"x.trace:", "deliver needs a link FROM->TO"}},
+	}
+	for _, tt := range tests {
+		path := writeFile(t, tt.file, tt.text)
+		for _, cmd := range []string{"replay", "shrink"} {
+			t.Run(tt.name+"/"+cmd, func(t *testing.T) {
+				requireInputError(t, []string{cmd, path}, append([]string{path}, tt.want...)...)
+			})
+		}
+	}
+}
+
+// TestReproducerWithAByteOrderMark: an editor's UTF-8 byte-order mark does
+// not make a reproducer unreadable.
+func TestReproducerWithAByteOrderMark(t *testing.T) {
+	path := writeFile(t, "seed-12.json", "\uFEFF"+reproducerText(t, func(s string) string { return s }))
+	code, stdout, stderr := paxsim(t, context.Background(), "replay", path, "--trace=false")
+	if code != exitViolation || !strings.Contains(stdout, "reproduced:") {
+		t.Fatalf("exit %d, want 1 (the violation reproduced); stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 }

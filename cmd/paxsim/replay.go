@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strings"
 
 	"github.com/paxsim/paxsim/campaign"
 	"github.com/paxsim/paxsim/diagram"
@@ -175,23 +174,27 @@ func (r *reproducerCheck) writeText(w io.Writer) {
 }
 
 // readTrace reads path as a decision trace; ok is false when the file is
-// not one (it may be a reproducer).
+// not one (it may be a reproducer). It reads the file as a stream: a trace
+// may be long, and a file that is not one is not read whole.
 func readTrace(path string) (t *scenarios.Trace, ok bool, err error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, false, inputErrorf("cannot read %s: %v", path, errors.Unwrap(err))
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if line != scenarios.TraceFormat {
-			return nil, false, nil
-		}
-		break
+	defer f.Close()
+	kind, err := scenarios.SniffTrace(f)
+	switch {
+	case err != nil:
+		return nil, false, inputErrorf("cannot read %s: %v", path, err)
+	case kind == scenarios.EmptyFile:
+		return nil, false, inputErrorf("%s: the file is empty: want a decision trace (%q first) or a reproducer (seed-N.json)", path, scenarios.TraceFormat)
+	case kind == scenarios.OtherFile:
+		return nil, false, nil
 	}
-	t, err = scenarios.ParseTrace(strings.NewReader(string(data)), path)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, false, inputErrorf("cannot read %s: %v", path, err)
+	}
+	t, err = scenarios.ParseTrace(f, path)
 	if err != nil {
 		return nil, true, inputErrorf("%v", err)
 	}
