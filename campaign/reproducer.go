@@ -94,7 +94,8 @@ func ParseReproducer(data []byte, path string) (Reproducer, error) {
 	if r.Format != ReproducerFormat {
 		return r, fmt.Errorf("%s: format %q, want %q", path, r.Format, ReproducerFormat)
 	}
-	if missing := missingFields(data, "seed", "config", "property"); len(missing) > 0 {
+	missing := missingFields(data, "seed", "config", "property")
+	if len(missing) > 0 && missing[0] != "property" {
 		return r, fmt.Errorf("%s: no %q field: a reproducer names the seed, the config and the property it broke", path, missing[0])
 	}
 	if err := r.Config.Validate(); err != nil {
@@ -103,6 +104,9 @@ func ParseReproducer(data []byte, path string) (Reproducer, error) {
 			return r, fmt.Errorf("%s: config field %q: %s", path, ce.Field, ce.Msg)
 		}
 		return r, fmt.Errorf("%s: %v", path, err)
+	}
+	if len(missing) > 0 {
+		return r, fmt.Errorf("%s: no %q field: a reproducer names the seed, the config and the property it broke", path, missing[0])
 	}
 	return r, nil
 }

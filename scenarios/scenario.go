@@ -64,78 +64,154 @@ type ScenarioRun struct {
 	Expect   string // a property name, or "ok"
 	Steps    []sim.ScriptLine
 	Golden   string // the expected printout, after "----"
+	// GoldenLine is the file line of the printout's first line.
+	GoldenLine int
 }
 
-// ParseScenario reads a scenario file; errors name the file and line.
+// ParseScenario reads a scenario file; errors name the file and line. A
+// UTF-8 byte-order mark at the start is skipped.
 func ParseScenario(r io.Reader, name, file string) (*Scenario, error) {
-	s := &Scenario{Name: name, File: file}
+	p := &scenarioParser{s: &Scenario{Name: name, File: file}}
 	sc := bufio.NewScanner(r)
-	n := 0
-	fail := func(format string, args ...any) error {
-		return &TraceError{File: file, Line: n, Msg: fmt.Sprintf(format, args...)}
-	}
-	var run *ScenarioRun
-	inGolden := false
-	var golden strings.Builder
-	flush := func() {
-		if run != nil {
-			run.Golden = golden.String()
-			s.Runs = append(s.Runs, *run)
-		}
-		run, inGolden = nil, false
-		golden.Reset()
-	}
+	sc.Buffer(make([]byte, 0, 64*1024), MaxTraceLine)
 	for sc.Scan() {
-		n++
+		p.n++
 		line := sc.Text()
-		trimmed := strings.TrimSpace(line)
-		switch {
-		case inGolden:
-			if trimmed == "" {
-				flush()
-				continue
-			}
-			golden.WriteString(line + "\n")
-		case run != nil && trimmed == "----":
-			inGolden = true
-		case run == nil && strings.HasPrefix(trimmed, "#"):
-			text := strings.TrimSpace(strings.TrimPrefix(trimmed, "#"))
-			if len(s.Runs) == 0 {
-				s.About = append(s.About, text)
-				if s.Summary == "" && text != "" {
-					s.Summary = text
-				}
-			}
-		case run == nil && trimmed == "":
-		case run == nil:
-			r, err := parseRunHeader(trimmed)
-			if err != nil {
-				return nil, fail("%v", err)
-			}
-			r.Line = n
-			run = &r
-		case trimmed == "" || strings.HasPrefix(trimmed, "#"):
-		default:
-			if k := len(run.Steps); k > 0 && run.Steps[k-1].Text == "settle" {
-				return nil, fail("settle must be the last step of its run")
-			}
-			if err := checkStep(trimmed, *run); err != nil {
-				return nil, fail("%v", err)
-			}
-			run.Steps = append(run.Steps, sim.ScriptLine{N: n, Text: trimmed})
+		if p.n == 1 {
+			line = strings.TrimPrefix(line, utf8BOM)
+		}
+		if err := p.line(line); err != nil {
+			return nil, err
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fail("%v", err)
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, p.fail(p.n+1, "the line is longer than %d bytes, the most a scenario line may have", MaxTraceLine)
+		}
+		return nil, p.fail(p.n, "%v", err)
 	}
-	if run != nil && !inGolden {
-		return nil, fail("the run at line %d has no ---- line", run.Line)
+	if p.run != nil && !p.inGolden {
+		return nil, p.fail(p.n, "the run at line %d has no ---- line", p.run.Line)
 	}
-	flush()
-	if len(s.Runs) == 0 {
-		return nil, fail("no run block (want: run variant=NAME expect=PROPERTY|ok, steps, ----)")
+	p.flush()
+	if len(p.s.Runs) == 0 {
+		return nil, p.fail(p.n, "no run block (want: run variant=NAME expect=PROPERTY|ok, steps, ----)")
 	}
-	return s, nil
+	return p.s, nil
+}
+
+// scenarioParser reads a scenario file line by line.
+type scenarioParser struct {
+	s        *Scenario
+	n        int          // the line being read
+	run      *ScenarioRun // the run block being read
+	inGolden bool         // in its printout, after ----
+	golden   strings.Builder
+}
+
+func (p *scenarioParser) fail(line int, format string, args ...any) error {
+	return &TraceError{File: p.s.File, Line: line, Msg: fmt.Sprintf(format, args...)}
+}
+
+// flush ends the run block being read.
+func (p *scenarioParser) flush() {
+	if p.run != nil {
+		p.run.Golden = p.golden.String()
+		p.s.Runs = append(p.s.Runs, *p.run)
+	}
+	p.run, p.inGolden = nil, false
+	p.golden.Reset()
+}
+
+// line reads one line.
+func (p *scenarioParser) line(line string) error {
+	trimmed := strings.TrimSpace(line)
+	switch {
+	case p.inGolden:
+		if trimmed == "" {
+			p.flush()
+			return nil
+		}
+		p.golden.WriteString(line + "\n")
+	case p.run != nil && trimmed == "----":
+		p.inGolden, p.run.GoldenLine = true, p.n+1
+	case p.run == nil && strings.HasPrefix(trimmed, "#"):
+		text := strings.TrimSpace(strings.TrimPrefix(trimmed, "#"))
+		if len(p.s.Runs) == 0 {
+			p.s.About = append(p.s.About, text)
+			if p.s.Summary == "" && text != "" {
+				p.s.Summary = text
+			}
+		}
+	case p.run == nil && trimmed == "":
+	case p.run == nil:
+		r, err := parseRunHeader(trimmed)
+		if err != nil {
+			return p.fail(p.n, "%v", err)
+		}
+		r.Line = p.n
+		p.run = &r
+	case trimmed == "" || strings.HasPrefix(trimmed, "#"):
+	default:
+		if k := len(p.run.Steps); k > 0 && p.run.Steps[k-1].Text == "settle" {
+			return p.fail(p.n, "settle must be the last step of its run")
+		}
+		if err := checkStep(trimmed, *p.run); err != nil {
+			return p.fail(p.n, "%v", err)
+		}
+		p.run.Steps = append(p.run.Steps, sim.ScriptLine{N: p.n, Text: trimmed})
+	}
+	return nil
+}
+
+// CheckGolden compares a run's printout with the one its file holds after
+// "----", and names the first line that differs. A run whose file holds no
+// printout (a scenario written by hand, not yet run) is not compared.
+func (run ScenarioRun) CheckGolden(file, got string) error {
+	if run.Golden == "" || got == run.Golden {
+		return nil
+	}
+	want, have := strings.SplitAfter(run.Golden, "\n"), strings.SplitAfter(got, "\n")
+	k := 0
+	for k < len(want) && k < len(have) && want[k] == have[k] {
+		k++
+	}
+	line := func(l []string) string {
+		if k < len(l) && l[k] != "" {
+			return fmt.Sprintf("%q", strings.TrimSuffix(l[k], "\n"))
+		}
+		return "the end of the printout"
+	}
+	return &TraceError{File: file, Line: run.GoldenLine + k, Msg: fmt.Sprintf(
+		"the run prints %s where its golden printout has %s: the file's printout is stale or was edited (go test ./scenarios -run TestScenarios -rewrite regenerates the shipped ones)",
+		line(have), line(want))}
+}
+
+// scenarioExpectations are what a run may expect: ok, or that it breaks
+// one of these properties.
+var scenarioExpectations = []checker.Property{
+	checker.Agreement, checker.Validity, checker.LearnerIntegrity, checker.Liveness,
+	checker.Linearizability, checker.PromiseIntegrity, checker.OneValuePerBallot,
+	checker.PromiseMonotonicity, checker.PromiseKept, checker.LogConsistency,
+	checker.StateConsistency, checker.ExactlyOnce, PanicProperty,
+}
+
+// checkExpectation rejects an expectation that names no property.
+func checkExpectation(expect string) error {
+	switch expect {
+	case "":
+		return errors.New("the run needs expect=PROPERTY or expect=ok")
+	case "ok":
+		return nil
+	}
+	names := []string{"ok"}
+	for _, p := range scenarioExpectations {
+		if string(p) == expect {
+			return nil
+		}
+		names = append(names, string(p))
+	}
+	return fmt.Errorf("expect=%s: not a property (want %s)", expect, strings.Join(names, ", "))
 }
 
 // parseRunHeader reads "run [protocol=P] [variant=V] [nodes=N] [alpha=A]
@@ -151,36 +227,8 @@ func parseRunHeader(line string) (ScenarioRun, error) {
 		if !ok {
 			return r, fmt.Errorf("argument %q: want key=value", f)
 		}
-		switch key {
-		case "protocol":
-			if value != Paxos && value != MultiPaxos {
-				return r, fmt.Errorf("protocol=%s: want %s or %s", value, Paxos, MultiPaxos)
-			}
-			r.Protocol = value
-		case "variant":
-			r.Variant = value
-		case "alpha":
-			n, err := strconv.Atoi(value)
-			if err != nil || n < 1 || n > 64 {
-				return r, fmt.Errorf("alpha=%s: want 1..64", value)
-			}
-			r.Alpha = n
-		case "seed":
-			n, err := strconv.ParseUint(value, 10, 64)
-			if err != nil {
-				return r, fmt.Errorf("seed=%s: want a number", value)
-			}
-			r.Seed = n
-		case "nodes":
-			n, err := strconv.Atoi(value)
-			if err != nil || n < 1 || n > sim.MaxNodes {
-				return r, fmt.Errorf("nodes=%s: want 1..%d", value, sim.MaxNodes)
-			}
-			r.Nodes = n
-		case "expect":
-			r.Expect = value
-		default:
-			return r, fmt.Errorf("unknown argument %q (want protocol, variant, nodes, alpha, seed or expect)", key)
+		if err := r.set(key, value); err != nil {
+			return r, err
 		}
 	}
 	var err error
@@ -194,10 +242,44 @@ func parseRunHeader(line string) (ScenarioRun, error) {
 		return r, err
 	case r.Alpha != 0 && r.Protocol != MultiPaxos:
 		return r, errors.New("alpha applies to protocol=multipaxos only")
-	case r.Expect == "":
-		return r, errors.New("the run needs expect=PROPERTY or expect=ok")
 	}
-	return r, nil
+	return r, checkExpectation(r.Expect)
+}
+
+// set reads one key=value argument of a run header.
+func (r *ScenarioRun) set(key, value string) error {
+	switch key {
+	case "protocol":
+		if value != Paxos && value != MultiPaxos {
+			return fmt.Errorf("protocol=%s: want %s or %s", value, Paxos, MultiPaxos)
+		}
+		r.Protocol = value
+	case "variant":
+		r.Variant = value
+	case "alpha":
+		n, err := strconv.Atoi(value)
+		if err != nil || n < 1 || n > 64 {
+			return fmt.Errorf("alpha=%s: want 1..64", value)
+		}
+		r.Alpha = n
+	case "seed":
+		n, err := strconv.ParseUint(value, 10, 64)
+		if err != nil {
+			return fmt.Errorf("seed=%s: want a number", value)
+		}
+		r.Seed = n
+	case "nodes":
+		n, err := strconv.Atoi(value)
+		if err != nil || n < 1 || n > sim.MaxNodes {
+			return fmt.Errorf("nodes=%s: want 1..%d", value, sim.MaxNodes)
+		}
+		r.Nodes = n
+	case "expect":
+		r.Expect = value
+	default:
+		return fmt.Errorf("unknown argument %q (want protocol, variant, nodes, alpha, seed or expect)", key)
+	}
+	return nil
 }
 
 // checkStep rejects what no run could take: an unknown step or a node that

@@ -401,10 +401,16 @@
 //	a (accepted ballot, value)} (for Multi-Paxos, N{p promise, iI (ballot,
 //	command) ...}: the log), and the verdict against the expectation. A run
 //	that ends with settle then heals and runs on its own, timed, to judge
-//	liveness. It exits 0 when every expectation holds and 1 when one does not.
-//	With --variant, every run of that variant's protocol uses it instead of its
-//	own (the others are skipped) and no expectation applies: it exits 1 if a
-//	run breaks a property.
+//	liveness. A run whose file holds a printout after its ---- line must print
+//	exactly that (the golden printout; go test ./scenarios -rewrite regenerates
+//	the shipped ones). It exits 0 when every expectation holds and every
+//	printout matches, and 1 when one does not.
+//
+//	With --variant, the runs of that variant keep their expectations; every
+//	other run of that variant's protocol takes its steps under it instead of
+//	its own variant, with no expectation (it fails if it breaks a property),
+//	and is skipped when a step cannot be taken there (the variant sends other
+//	messages); runs of the other protocol are skipped.
 //
 //	Import reads a decision trace (from paxsim check --out, run --record or
 //	shrink) and prints a scenario file (or writes it with --out): the trace's

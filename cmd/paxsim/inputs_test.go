@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -132,5 +133,53 @@ func TestReproducerWithAByteOrderMark(t *testing.T) {
 	code, stdout, stderr := paxsim(t, context.Background(), "replay", path, "--trace=false")
 	if code != exitViolation || !strings.Contains(stdout, "reproduced:") {
 		t.Fatalf("exit %d, want 1 (the violation reproduced); stdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}
+
+// shippedScenario is the text of a scenario file of testdata/scenarios.
+func shippedScenario(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "scenarios", name+".txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func TestScenarioWithABogusExpectationIsAnInputError(t *testing.T) {
+	text := strings.Replace(shippedScenario(t, "qa-one-ballot"), "run variant=one-ballot expect=agreement", "run variant=one-ballot expect=bogus", 1)
+	path := writeFile(t, "bogus.txt", text)
+	requireInputError(t, []string{"scenario", "run", path}, path+":20:", "expect=bogus: not a property")
+}
+
+// TestScenarioRunChecksTheGoldenPrintout: scenario run compares what a run
+// prints with the printout its file holds, as go test does, and fails on
+// a hand-edited one, naming its line.
+func TestScenarioRunChecksTheGoldenPrintout(t *testing.T) {
+	text := shippedScenario(t, "qa-one-ballot")
+	path := writeFile(t, "same.txt", text)
+	if code, stdout, stderr := paxsim(t, context.Background(), "scenario", "run", path); code != exitOK {
+		t.Fatalf("the shipped scenario: exit %d\n%s%s", code, stdout, stderr)
+	}
+	edited := strings.Replace(text, "  node 2 promises 1.3, reports (-, -)\n", "  node 2 promises 1.3, reports (1.1, v1)\n", 1)
+	if edited == text {
+		t.Fatal("the edit changed nothing")
+	}
+	path = writeFile(t, "edited.txt", edited)
+	code, stdout, _ := paxsim(t, context.Background(), "scenario", "run", path)
+	if code != exitViolation || !strings.Contains(stdout, "golden printout DOES NOT MATCH: "+path+":") {
+		t.Fatalf("a hand-edited golden printout: exit %d, want 1 naming the line:\n%s", code, stdout)
+	}
+}
+
+// TestScenarioRunUnderAnotherVariant: with --variant, runs whose steps do
+// not run under it are skipped and counted, not an input error.
+func TestScenarioRunUnderAnotherVariant(t *testing.T) {
+	code, stdout, stderr := paxsim(t, context.Background(), "scenario", "run", "--all", "--variant", "ignore-promised-values")
+	if code == exitUsage || !strings.Contains(stdout, "skipped: its steps do not run under ignore-promised-values") {
+		t.Fatalf("exit %d:\n%s%s", code, stdout, stderr)
+	}
+	if !regexp.MustCompile(`\d+ scenarios, \d+ runs under ignore-promised-values, \d+ skipped`).MatchString(stdout) {
+		t.Errorf("no summary counting the skipped runs:\n%s", stdout)
 	}
 }
