@@ -594,6 +594,17 @@ func notOnLink[M sim.Message, D, O any](w *sim.World[M, D, O], kind sim.ActionKi
 type scenarioPrinter struct {
 	w     io.Writer
 	quiet bool // observations are not printed (a settle step runs)
+	nodes []nodeText
+}
+
+// nodeText is a node's part of a state line, and what it was made of: a
+// node's durable state changes at few steps, and formatting every node's
+// at every step made the printout of a large cluster's long run (scenario
+// import) cost more than all else.
+type nodeText struct {
+	durable protocol.Durable
+	up      bool
+	text    string
 }
 
 func (p *scenarioPrinter) step(s string)   { fmt.Fprintln(p.w, s) }
@@ -609,19 +620,30 @@ func (p *scenarioPrinter) observe(node sim.NodeID, o checker.Observation) {
 // N{promised ballot, accepted (ballot, value)[, learned value]}, crashed
 // ones marked down.
 func (p *scenarioPrinter) state(w *paxosWorld) {
+	if len(p.nodes) != w.Nodes()+1 {
+		p.nodes = make([]nodeText, w.Nodes()+1)
+	}
 	var b strings.Builder
 	b.WriteString("  =")
 	for id := sim.NodeID(1); int(id) <= w.Nodes(); id++ {
-		d := w.Durable(id)
-		down := ""
-		if !w.Up(id) {
-			down = "down "
+		n := &p.nodes[id]
+		if d, up := w.Durable(id), w.Up(id); n.text == "" || d != n.durable || up != n.up {
+			n.durable, n.up, n.text = d, up, describeNode(id, d, up)
 		}
-		fmt.Fprintf(&b, " %d{%sp %s, a (%s, %s)", id, down, d.Promised, d.AcceptedBallot, d.AcceptedValue)
-		if d.Learned != checker.None {
-			fmt.Fprintf(&b, ", learned %s", d.Learned)
-		}
-		b.WriteString("}")
+		b.WriteString(n.text)
 	}
 	fmt.Fprintln(p.w, b.String())
+}
+
+// describeNode is node id's part of a state line.
+func describeNode(id sim.NodeID, d protocol.Durable, up bool) string {
+	down := ""
+	if !up {
+		down = "down "
+	}
+	learned := ""
+	if d.Learned != checker.None {
+		learned = fmt.Sprintf(", learned %s", d.Learned)
+	}
+	return fmt.Sprintf(" %d{%sp %s, a (%s, %s)%s}", id, down, d.Promised, d.AcceptedBallot, d.AcceptedValue, learned)
 }

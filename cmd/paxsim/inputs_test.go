@@ -183,3 +183,31 @@ func TestScenarioRunUnderAnotherVariant(t *testing.T) {
 		t.Errorf("no summary counting the skipped runs:\n%s", stdout)
 	}
 }
+
+// TestRunTraceJSONIsTheTextTrace: --trace --json streams the trace into the
+// JSON object's trace list, one string a line: the lines --trace prints.
+func TestRunTraceJSONIsTheTextTrace(t *testing.T) {
+	ctx := context.Background()
+	for _, args := range [][]string{
+		{"run", "--seed", "5", "--drop", "0.2"},
+		{"replay", "testdata/reproducer-seed-12.json"},
+	} {
+		_, text, _ := paxsim(t, ctx, append(args, "--trace")...)
+		trace, _, _ := strings.Cut(text, "SEED=")
+		want := strings.Split(strings.TrimSuffix(trace, "\n"), "\n")
+		_, out, stderr := paxsim(t, ctx, append(args, "--trace", "--json")...)
+		m := decodeObject(t, out)
+		got, ok := m["trace"].([]any)
+		if !ok || len(got) != len(want) {
+			t.Fatalf("%s: trace has %d lines, want %d; stderr %s", args[0], len(got), len(want), stderr)
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("%s: trace line %d is %q, want %q", args[0], i+1, got[i], want[i])
+			}
+		}
+		if !strings.HasSuffix(out, "  ]\n}\n") {
+			t.Errorf("%s: the trace is not the object's last field:\n%s", args[0], out[max(0, len(out)-200):])
+		}
+	}
+}

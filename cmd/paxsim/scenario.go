@@ -251,18 +251,40 @@ func (x *invocation) importScenario(o *options, args []string) error {
 	if name == "" {
 		name = strings.TrimSuffix(filepath.Base(args[0]), filepath.Ext(args[0]))
 	}
-	text, err := scenarios.ImportTrace(t, name)
-	if err != nil {
-		return inputErrorf("%s: %v", args[0], err)
-	}
 	if o.out == "" {
-		fmt.Fprint(x.stdout, text)
+		if err := scenarios.ImportTrace(t, name, x.stdout); err != nil {
+			return inputErrorf("%s: %v", args[0], err)
+		}
 		return nil
 	}
-	if err := os.WriteFile(o.out, []byte(text), 0o644); err != nil {
-		return inputErrorf("cannot write the scenario: %v", err)
+	if err := importToFile(t, name, o.out); err != nil {
+		return inputErrorf("%s: %v", args[0], err)
 	}
 	fmt.Fprintf(x.stdout, "wrote %s (paxsim scenario run %s)\n", o.out, shellQuote(o.out))
+	return nil
+}
+
+// importToFile writes the scenario imported from t to path, through a
+// temporary file beside it: path is written whole or not at all.
+func importToFile(t *scenarios.Trace, name, path string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".paxsim-import-*")
+	if err != nil {
+		return fmt.Errorf("cannot write the scenario: %v", err)
+	}
+	defer os.Remove(f.Name())
+	if err := scenarios.ImportTrace(t, name, f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("cannot write the scenario: %v", err)
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return fmt.Errorf("cannot write the scenario: %v", err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("cannot write the scenario: %v", err)
+	}
 	return nil
 }
 
