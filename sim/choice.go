@@ -139,7 +139,6 @@ type flight[M Message] struct {
 	msg      M
 	digest   uint64
 	elem     fingerprint.Key // its fingerprint, once the world is Fingerprinted
-	seq      uint64          // in-flight messages: increasing in sending order (netIndex)
 }
 
 func (f *flight[M]) same(o *flight[M]) bool {
@@ -308,8 +307,8 @@ func (w *World[M, D, O]) takeFlight(from, to NodeID, digest, hint uint64) (fligh
 	if f.digest != digest || f.from != from || f.to != to {
 		panic(fmt.Sprintf("sim: the network's index names %s->%s for a message on %s->%s", f.from, f.to, from, to))
 	}
+	w.unindexFlight(i)
 	w.inflight = append(w.inflight[:i], w.inflight[i+1:]...)
-	w.unindexFlight(&f)
 	return f, true
 }
 

@@ -16,7 +16,8 @@ import "sort"
 // messages are filtered. Its maps are only looked up, never ranged over.
 type netIndex struct {
 	flights map[link][]uint64 // by link: the seqs of the messages in flight, in sending order
-	next    uint64            // the next in-flight message's seq
+	seqs    []uint64          // the seq of each message in flight, by position: increasing
+	next    uint64            // the next message's seq
 
 	sent        map[link][]int32       // by link: positions in sentLog
 	sentSet     map[flightKey]struct{} // sentLog's messages
@@ -35,19 +36,17 @@ const netIndexMin = 64
 
 // addFlight puts f in flight, last.
 func (w *World[M, D, O]) addFlight(f flight[M]) {
-	x := &w.netIdx
-	f.seq = x.next
-	x.next++
 	w.inflight = append(w.inflight, f)
-	if x.flights != nil {
+	if x := &w.netIdx; x.flights != nil {
 		l := link{f.from, f.to}
-		x.flights[l] = append(x.flights[l], f.seq)
+		x.flights[l] = append(x.flights[l], x.next)
+		x.seqs = append(x.seqs, x.next)
+		x.next++
 	}
 }
 
 // indexFlights builds the in-flight index if it is missing and the network
-// is long enough to need it, and reports whether there is one. Building
-// numbers the messages afresh, in order.
+// is long enough to need it, and reports whether there is one.
 func (w *World[M, D, O]) indexFlights() bool {
 	x := &w.netIdx
 	if x.flights != nil {
@@ -56,12 +55,11 @@ func (w *World[M, D, O]) indexFlights() bool {
 	if len(w.inflight) < netIndexMin {
 		return false
 	}
-	x.flights = make(map[link][]uint64)
+	x.flights, x.seqs = make(map[link][]uint64), x.seqs[:0]
 	for i := range w.inflight {
-		f := &w.inflight[i]
-		f.seq = uint64(i)
-		l := link{f.from, f.to}
-		x.flights[l] = append(x.flights[l], f.seq)
+		l := link{w.inflight[i].from, w.inflight[i].to}
+		x.flights[l] = append(x.flights[l], uint64(i))
+		x.seqs = append(x.seqs, uint64(i))
 	}
 	x.next = uint64(len(w.inflight))
 	return true
@@ -70,24 +68,27 @@ func (w *World[M, D, O]) indexFlights() bool {
 // flightAt is the position of the in-flight message whose seq is hint-1,
 // when the index is up and hint is not 0.
 func (w *World[M, D, O]) flightAt(hint uint64) (int, bool) {
-	if hint == 0 || w.netIdx.flights == nil {
+	x := &w.netIdx
+	if hint == 0 || x.flights == nil {
 		return 0, false
 	}
 	seq := hint - 1
-	i := sort.Search(len(w.inflight), func(i int) bool { return w.inflight[i].seq >= seq })
-	return i, i < len(w.inflight) && w.inflight[i].seq == seq
+	i := sort.Search(len(x.seqs), func(i int) bool { return x.seqs[i] >= seq })
+	return i, i < len(x.seqs) && x.seqs[i] == seq
 }
 
-// unindexFlight takes f, just taken out of flight, out of the index.
-func (w *World[M, D, O]) unindexFlight(f *flight[M]) {
+// unindexFlight takes the message in flight at position i, about to leave
+// the network, out of the index.
+func (w *World[M, D, O]) unindexFlight(i int) {
 	x := &w.netIdx
 	if x.flights == nil {
 		return
 	}
-	l := link{f.from, f.to}
+	seq, l := x.seqs[i], link{w.inflight[i].from, w.inflight[i].to}
+	x.seqs = append(x.seqs[:i], x.seqs[i+1:]...)
 	seqs := x.flights[l]
-	for k, seq := range seqs {
-		if seq == f.seq {
+	for k := range seqs {
+		if seqs[k] == seq {
 			x.flights[l] = append(seqs[:k], seqs[k+1:]...)
 			return
 		}
@@ -96,7 +97,7 @@ func (w *World[M, D, O]) unindexFlight(f *flight[M]) {
 }
 
 // dropFlights drops the in-flight index: it is rebuilt when needed.
-func (x *netIndex) dropFlights() { x.flights = nil }
+func (x *netIndex) dropFlights() { x.flights, x.seqs = nil, x.seqs[:0] }
 
 // findFlightOn is the first message in flight on from->to whose message
 // satisfies match, as an action of kind, and whether there is one.
