@@ -113,8 +113,10 @@ type Safety struct {
 	nodes  int
 	quorum int
 
-	votes   []vote
-	ballots []ballotValue // the value of each (instance, ballot) proposed or accepted
+	votes   []vote        // one per (instance, ballot, value) accepted, in order
+	ballots []ballotValue // the value of each (instance, ballot) proposed or accepted, in order
+	index   safetyIndex   // finds them
+	scanMax int           // votes or ballots scanned before they are indexed
 	// The highest ballot each acceptor promised or accepted, per instance:
 	// by node id for instance 0 (the only one of single-decree Paxos, on
 	// the hot path), in a map for the others.
@@ -136,6 +138,7 @@ func NewSafety(nodes int) *Safety {
 	return &Safety{
 		nodes:    nodes,
 		quorum:   nodes/2 + 1,
+		scanMax:  scanMax,
 		chosen:   make(map[int64]Choice),
 		invoked:  make(map[Value]int64),
 		learned:  make(map[learnKey]Value),
@@ -264,11 +267,8 @@ func (c *Safety) raise(node int, o Observation) {
 // oneValue checks that o's ballot carries no other value than the one it
 // was first proposed or accepted with (OneValuePerBallot).
 func (c *Safety) oneValue(node int, o Observation) {
-	for i := len(c.ballots) - 1; i >= 0; i-- {
+	if i := c.findBallot(o.Instance, o.Ballot); i >= 0 {
 		b := &c.ballots[i]
-		if b.ballot != o.Ballot || b.instance != o.Instance {
-			continue
-		}
 		if b.value != o.Value {
 			c.violate(OneValuePerBallot, o.Instance,
 				fmt.Sprintf("ballot %s carries two values: %s and %s", o.Ballot, b.value, o.Value),
@@ -331,16 +331,6 @@ func (c *Safety) accepted(node int, o Observation) {
 			c.choiceEvidence(prev),
 			c.choiceEvidence(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State}))
 	}
-}
-
-func (c *Safety) findVote(instance int64, b Ballot, val Value) int {
-	for i := range c.votes {
-		v := &c.votes[i]
-		if v.ballot == b && v.value == val && v.instance == instance {
-			return i
-		}
-	}
-	return -1
 }
 
 func (c *Safety) learn(node int, o Observation) {

@@ -17,7 +17,10 @@ func (c *Safety) CloneInto(dst *Safety) *Safety {
 	}
 	votes, ballots, highest0, floor, all := dst.votes[:0], dst.ballots[:0], dst.highest0[:0], dst.floor[:0], dst.all[:0]
 	chosen, invoked, learned, highest := dst.chosen, dst.invoked, dst.learned, dst.highest
+	index := dst.index
 	*dst = *c
+	dst.index = index // a cache of votes and ballots: rebuilt for the copy as it is used
+	dst.index.reset()
 	dst.votes = append(votes, c.votes...)
 	dst.ballots = append(ballots, c.ballots...)
 	dst.highest0 = append(highest0, c.highest0...)
