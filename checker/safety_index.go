@@ -25,16 +25,16 @@ type ballotKey struct {
 // each lookup (votes and ballots are only ever appended to), and a clone
 // starts without it.
 type safetyIndex struct {
-	votes    map[voteKey]int
-	ballots  map[ballotKey]int
-	nvotes   int // votes[:nvotes] are indexed
-	nballots int // ballots[:nballots] are indexed
+	voteAt   map[voteKey]int
+	ballotAt map[ballotKey]int
+	nvotes   int // Safety.votes[:nvotes] are indexed
+	nballots int // Safety.ballots[:nballots] are indexed
 }
 
 // reset empties the index, keeping its maps' memory.
 func (ix *safetyIndex) reset() {
-	clear(ix.votes)
-	clear(ix.ballots)
+	clear(ix.voteAt)
+	clear(ix.ballotAt)
 	ix.nvotes, ix.nballots = 0, 0
 }
 
@@ -50,14 +50,14 @@ func (c *Safety) findVote(instance int64, b Ballot, val Value) int {
 		return -1
 	}
 	ix := &c.index
-	if ix.votes == nil {
-		ix.votes = make(map[voteKey]int, 2*len(c.votes))
+	if ix.voteAt == nil {
+		ix.voteAt = make(map[voteKey]int, 2*len(c.votes))
 	}
 	for ; ix.nvotes < len(c.votes); ix.nvotes++ {
 		v := &c.votes[ix.nvotes]
-		ix.votes[voteKey{v.instance, v.ballot, v.value}] = ix.nvotes
+		ix.voteAt[voteKey{v.instance, v.ballot, v.value}] = ix.nvotes
 	}
-	if i, ok := ix.votes[voteKey{instance, b, val}]; ok {
+	if i, ok := ix.voteAt[voteKey{instance, b, val}]; ok {
 		return i
 	}
 	return -1
@@ -75,14 +75,14 @@ func (c *Safety) findBallot(instance int64, b Ballot) int {
 		return -1
 	}
 	ix := &c.index
-	if ix.ballots == nil {
-		ix.ballots = make(map[ballotKey]int, 2*len(c.ballots))
+	if ix.ballotAt == nil {
+		ix.ballotAt = make(map[ballotKey]int, 2*len(c.ballots))
 	}
 	for ; ix.nballots < len(c.ballots); ix.nballots++ {
 		bv := &c.ballots[ix.nballots]
-		ix.ballots[ballotKey{bv.instance, bv.ballot}] = ix.nballots
+		ix.ballotAt[ballotKey{bv.instance, bv.ballot}] = ix.nballots
 	}
-	if i, ok := ix.ballots[ballotKey{instance, b}]; ok {
+	if i, ok := ix.ballotAt[ballotKey{instance, b}]; ok {
 		return i
 	}
 	return -1

@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 )
 
@@ -61,9 +62,10 @@ func BenchmarkMultiPaxos(b *testing.B) {
 				var events, commands, reconfigs, crashes int64
 				seed := uint64(0)
 				b.ReportAllocs()
-				cpu := cpuSeconds()
+				cpu, mallocs := cpuSeconds(), heapAllocs()
+				var loop allocMeter
 				for b.Loop() {
-					res, err := Run(bc.cfg, seed, Options{})
+					res, err := Run(bc.cfg, seed, Options{OnEvent: loop.onEvent})
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -76,7 +78,7 @@ func BenchmarkMultiPaxos(b *testing.B) {
 					crashes += res.Faults()["crash"]
 					seed++
 				}
-				cpu = cpuSeconds() - cpu
+				cpu, mallocs = cpuSeconds()-cpu, heapAllocs()-mallocs
 				secs := b.Elapsed().Seconds()
 				b.ReportMetric(float64(commands)/secs, "commands/s")
 				b.ReportMetric(float64(events)/secs, "events/s")
@@ -84,6 +86,8 @@ func BenchmarkMultiPaxos(b *testing.B) {
 					b.ReportMetric(float64(commands)/cpu, "commands/cpu-s")
 					b.ReportMetric(float64(events)/cpu, "events/cpu-s")
 				}
+				b.ReportMetric(float64(mallocs)/float64(events), "allocs/event")
+				b.ReportMetric(loop.perEvent(), "loop-allocs/event")
 				b.ReportMetric(float64(events)/float64(seed), "events/run")
 				b.ReportMetric(float64(commands)/float64(seed), "commands/run")
 				b.ReportMetric(float64(reconfigs)/float64(seed), "reconfigs/run")
@@ -128,6 +132,76 @@ func TestMultiPaxosBenchConfigs(t *testing.T) {
 					t.Errorf("%d faults and %d reconfigurations in %d seeds", faults, reconfigs, seeds)
 				}
 			})
+		}
+	}
+}
+
+// heapAllocs is how many heap objects the process has allocated so far.
+func heapAllocs() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.Mallocs
+}
+
+// allocMeter counts the heap allocations of runs' event loops, an
+// Options.OnEvent of each: those made from a run's first event to its last
+// sampled one (every allocMeterEvery-th), leaving out the run's setup and
+// its end (the linearizability check of its history).
+type allocMeter struct {
+	first, allocs uint64 // the count at the run's first event; the loops' total
+	sampled       uint64 // the count at the run's last sample
+	runEvents     int64  // the run's events to its last sample
+	events        int64  // the loops' total
+}
+
+const allocMeterEvery = 1024
+
+func (m *allocMeter) onEvent(event int64, _ uint64) {
+	switch {
+	case event == 1:
+		m.flush()
+		m.first, m.sampled, m.runEvents = heapAllocs(), 0, 0
+	case event%allocMeterEvery == 0:
+		m.sampled, m.runEvents = heapAllocs(), event-1
+	}
+}
+
+// flush adds the run measured so far to the totals.
+func (m *allocMeter) flush() {
+	if m.runEvents > 0 {
+		m.allocs += m.sampled - m.first
+		m.events += m.runEvents
+	}
+	m.runEvents = 0
+}
+
+// perEvent is the allocations per event of the loops measured.
+func (m *allocMeter) perEvent() float64 {
+	m.flush()
+	if m.events == 0 {
+		return 0
+	}
+	return float64(m.allocs) / float64(m.events)
+}
+
+// TestMultiPaxosLoopAllocations: in steady state, a Multi-Paxos run's event
+// loop (the protocol, the network, the checkers and the clients) makes at
+// most 0.1 heap allocations per event. Messages and persisted tails take
+// their entries from write-once arenas, the service's appends and the
+// clients' values their bytes, instead of a fresh slice or string each.
+func TestMultiPaxosLoopAllocations(t *testing.T) {
+	for _, nodes := range []int{3, 5} {
+		cfg := mpBenchConfigs(nodes)[1].cfg // steady
+		var m allocMeter
+		for seed := range uint64(2) {
+			if _, err := Run(cfg, seed, Options{OnEvent: m.onEvent}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if per := m.perEvent(); per > 0.1 || m.events < 4000 {
+			t.Errorf("%d nodes: %d allocations in %d events of the loop: %.3f per event, want <= 0.1", nodes, m.allocs, m.events, per)
+		} else {
+			t.Logf("%d nodes: %d allocations in %d events of the loop: %.3f per event", nodes, m.allocs, m.events, per)
 		}
 	}
 }

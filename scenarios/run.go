@@ -354,7 +354,7 @@ func (r *runner) request(client int, node sim.NodeID, at sim.Time) {
 		r.log(clientLine(client, value, node))
 	}
 	msg := protocol.Msg{Type: protocol.Request, Client: int32(client), Value: value}
-	r.opts.Draw.request(client, node, msg, at)
+	drawRequest(r.opts.Draw, client, node, msg, at)
 	r.world.Request(at, node, msg)
 }
 
