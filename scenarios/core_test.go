@@ -3,6 +3,8 @@ package scenarios
 import (
 	"math/bits"
 	"testing"
+
+	"github.com/paxsim/paxsim/sim"
 )
 
 // TestKeepFaultyIsAMinorityDrawnFromTheSeed: the nodes outside the core are
@@ -71,5 +73,41 @@ func TestSwarmLivenessRegressions(t *testing.T) {
 		if r.Failed() || !r.LivenessChecked || r.Learners < c.Nodes-len(r.LeftFaulty) {
 			t.Errorf("seed %d: %s, %d learners, left faulty %v: %v", seed, r.Stop, r.Learners, r.LeftFaulty, r.Violations)
 		}
+	}
+}
+
+// The run asks whether the core learned after every step past the heal,
+// and a Multi-Paxos client picks a replica of the core at every send
+// past it: neither may allocate (each once built a list of the core).
+func TestCoreChecksDoNotAllocate(t *testing.T) {
+	c := Default()
+	c.Nodes = 7 // a list of the core would not fit the compiler's small stack buffer
+	sc, variant, err := c.build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := newRunner(c, sc, variant, 1, sim.NewRandom(1), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.learned[1], r.learners = true, 1
+	if allocs := testing.AllocsPerRun(100, func() { r.coreLearned() }); allocs != 0 {
+		t.Errorf("coreLearned: %v allocations a call", allocs)
+	}
+	for nodes := 1; nodes <= 7; nodes++ {
+		for faulty := uint64(0); faulty < 1<<uint(nodes+1); faulty += 2 {
+			core := coreNodes(nodes, faulty)
+			if got := coreSize(nodes, faulty); got != len(core) {
+				t.Fatalf("coreSize(%d, %b) = %d, want %d", nodes, faulty, got, len(core))
+			}
+			for k, id := range core {
+				if got := coreNode(nodes, faulty, k); got != id {
+					t.Fatalf("coreNode(%d, %b, %d) = %d, want %d", nodes, faulty, k, got, id)
+				}
+			}
+		}
+	}
+	if allocs := testing.AllocsPerRun(100, func() { coreNode(5, 0b100100, 2) }); allocs != 0 {
+		t.Errorf("coreNode: %v allocations a call", allocs)
 	}
 }

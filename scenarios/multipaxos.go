@@ -407,8 +407,8 @@ func (r *mpRunner) invoke(cl *mpClient, op int) {
 // core, once the heal left nodes outside it faulty.
 func (r *mpRunner) send(cl *mpClient, now sim.Time) {
 	if faulty := r.world.LeftFaulty(); faulty != 0 {
-		core := coreNodes(r.cfg.Nodes, faulty)
-		r.sendTo(cl, sim.NodeID(core[r.decide.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, len(core))]), now)
+		k := r.decide.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, coreSize(r.cfg.Nodes, faulty))
+		r.sendTo(cl, sim.NodeID(coreNode(r.cfg.Nodes, faulty, k)), now)
 		return
 	}
 	r.sendTo(cl, sim.NodeID(1+r.decide.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, r.cfg.Nodes)), now)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+
+	"github.com/paxsim/paxsim/internal/cputime"
 )
 
 // mpBenchConfigs are the Multi-Paxos benchmarks' configurations, by name,
@@ -62,7 +64,7 @@ func BenchmarkMultiPaxos(b *testing.B) {
 				var events, commands, reconfigs, crashes int64
 				seed := uint64(0)
 				b.ReportAllocs()
-				cpu, mallocs := cpuSeconds(), heapAllocs()
+				cpu, mallocs := cputime.Seconds(), heapAllocs()
 				var loop allocMeter
 				for b.Loop() {
 					res, err := Run(bc.cfg, seed, Options{OnEvent: loop.onEvent})
@@ -78,7 +80,7 @@ func BenchmarkMultiPaxos(b *testing.B) {
 					crashes += res.Faults()["crash"]
 					seed++
 				}
-				cpu, mallocs = cpuSeconds()-cpu, heapAllocs()-mallocs
+				cpu, mallocs = cputime.Seconds()-cpu, heapAllocs()-mallocs
 				secs := b.Elapsed().Seconds()
 				b.ReportMetric(float64(commands)/secs, "commands/s")
 				b.ReportMetric(float64(events)/secs, "events/s")

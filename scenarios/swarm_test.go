@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"math"
 	"reflect"
 	"testing"
 )
@@ -109,5 +110,27 @@ func TestCoverageCountsDecidedInstances(t *testing.T) {
 	}
 	if held[0] == 0 || held[2] == 0 {
 		t.Errorf("two proposers never made a ballot change or a duel: %v", held)
+	}
+}
+
+// roundRate's arithmetic is the formatting round trip it replaces, on
+// random rates across the range swarms draw and past it, near ties and
+// near powers of ten.
+func TestRoundRateIsTheRoundTrip(t *testing.T) {
+	x := uint64(1)
+	check := func(r float64) {
+		if got, want := roundRate(r), roundRateSlow(r); got != want {
+			t.Fatalf("roundRate(%v) = %v, want %v", r, got, want)
+		}
+	}
+	for range 200_000 {
+		x = splitmix(x)
+		u := float64(x>>11) / (1 << 53)
+		check(math.Exp2(-40 + 40*u))
+	}
+	for _, r := range []float64{1e-22, 1e-9, 0.001, 0.01, 0.1, 0.0995, 0.09995, 0.1235, 0.0012345, 0.00999, 0.5, 0.9999, 1, 2, 0} {
+		check(r)
+		check(math.Nextafter(r, 0))
+		check(math.Nextafter(r, 1))
 	}
 }
