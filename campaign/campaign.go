@@ -204,13 +204,14 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 		go func(t *tally) {
 			defer wg.Done()
 			t.stops, t.linearizability = make(map[string]int), make(map[string]int)
+			var runner scenarios.Runner // this worker's, reused seed after seed
 			for ctx.Err() == nil {
 				k := next.Add(1) - 1
 				if k >= o.Seeds {
 					return
 				}
 				seed := o.Start + k
-				n, failed := runSeed(o, seed, t)
+				n, failed := runSeed(o, &runner, seed, t)
 				events.Add(n)
 				if failed {
 					violations.Add(1)
@@ -229,15 +230,16 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	return s, nil
 }
 
-// runSeed runs one seed into t and returns its events and whether it failed.
-func runSeed(o Options, seed uint64, t *tally) (int64, bool) {
+// runSeed runs one seed on runner into t and returns its events and
+// whether it failed.
+func runSeed(o Options, runner *scenarios.Runner, seed uint64, t *tally) (int64, bool) {
 	cfg := o.ConfigFor(seed)
-	res, err := scenarios.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
+	res, err := runner.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
 	if err != nil { // the config was validated (and swarm draws are tested valid); a harness bug
 		panic(fmt.Sprintf("campaign: seed %d: %v", seed, err))
 	}
 	if o.CheckDeterminism {
-		again, _ := scenarios.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
+		again, _ := runner.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
 		if again.TraceHash != res.TraceHash || again.Events != res.Events {
 			t.divergences = append(t.divergences, Divergence{Seed: seed, Detail: Diverge(cfg, seed)})
 		}

@@ -366,11 +366,22 @@ func (c *naiveSafety) CheckLiveness(live []int, healAt, deadline int64) *Violati
 // observation both report the same violations, and at the end the same
 // choices, learned values and liveness verdict. The index is exercised
 // from its first entry (scanMax 0) and past a scan, and across clones, one
-// of them into a checker whose stale index must not leak into the copy.
+// of them into a checker whose stale index must not leak into the copy; a
+// checker reset after another run must judge as a new one.
 func TestSafetyMatchesNaive(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		nodes := rapid.IntRange(1, 5).Draw(t, "nodes")
 		c, naive := NewSafety(nodes), newNaiveSafety(nodes)
+		if rapid.Bool().Draw(t, "reused") {
+			// A checker that judged another cluster's run first, then
+			// was reset for this one.
+			c = NewSafety(rapid.IntRange(1, 7).Draw(t, "formerNodes"))
+			for range rapid.IntRange(0, 100).Draw(t, "formerSteps") {
+				s := drawStep(t, 7)
+				c.Observe(s.node, s.o)
+			}
+			c.Reset(nodes)
+		}
 		c.scanMax = rapid.SampledFrom([]int{0, 1, 4, scanMax}).Draw(t, "scanMax")
 		// The first clone's target: a checker of another stream, whose
 		// index the copy must not inherit.
@@ -412,7 +423,7 @@ func sameOutcome(t *rapid.T, nodes int, c *Safety, naive *naiveSafety) {
 	if a, b := c.CheckLiveness(live, 10, 20), naive.CheckLiveness(live, 10, 20); !reflect.DeepEqual(a, b) {
 		t.Fatalf("liveness %v, naive %v", a, b)
 	}
-	for i := int64(0); i <= maxDrawnInstance; i++ {
+	for _, i := range drawnInstances {
 		a, aok := c.Chosen(i)
 		b, bok := naive.Chosen(i)
 		if a != b || aok != bok {
@@ -428,7 +439,9 @@ func sameOutcome(t *rapid.T, nodes int, c *Safety, naive *naiveSafety) {
 	}
 }
 
-const maxDrawnInstance = 3
+// drawnInstances are the instances streams use: mostly a few, so that
+// observations collide, and some far out (kept apart from the dense ones).
+var drawnInstances = []int64{0, 1, 2, 3, 0, 1, 2, 3, denseReach + 7, 1 << 40, -1}
 
 // drawStep draws one observation of a small cluster: few instances,
 // ballots and values, so that streams collide and break properties.
@@ -442,7 +455,7 @@ func drawStep(t *rapid.T, nodes int) step {
 	}
 	o := Observation{
 		Kind:     rapid.SampledFrom([]Kind{Invoked, Proposed, Promised, Accepted, Accepted, Learned, Applied}).Draw(t, "kind"),
-		Instance: int64(rapid.IntRange(0, maxDrawnInstance).Draw(t, "instance")),
+		Instance: rapid.SampledFrom(drawnInstances).Draw(t, "instance"),
 		Ballot:   ballot("ballot"),
 		Value:    Value(rapid.IntRange(0, 4).Draw(t, "value")),
 	}
