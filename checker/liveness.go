@@ -11,7 +11,7 @@ import (
 // message. It returns nil when the property holds.
 func (c *Safety) CheckLiveness(live []int, healAt, deadline int64) *Violation {
 	v := &Violation{Property: Liveness, Time: c.now, Event: c.event}
-	ch, ok := c.chosen[0]
+	ch, ok := c.chosen.get(0, 0)
 	if !ok {
 		v.Message = fmt.Sprintf("no value chosen by t=%d, %d ticks after every fault healed at t=%d",
 			deadline, deadline-healAt, healAt)

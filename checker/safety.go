@@ -119,9 +119,9 @@ type Safety struct {
 	scanMax  int               // votes or ballots scanned before they are indexed
 	highest  nodeTable[Ballot] // the highest ballot each acceptor promised or accepted, per instance
 	floor    []Ballot          // by node id: the ballot promised for every instance
-	chosen   map[int64]Choice
-	invoked  map[Value]int64  // when each value's client first asked
-	learned  nodeTable[Value] // what each learner learned, per instance
+	chosen   nodeTable[Choice] // by instance, in the one column of node 0
+	invoked  map[Value]int64   // when each value's client first asked
+	learned  nodeTable[Value]  // what each learner learned, per instance
 	violated *Violation
 	all      []Violation // the first violation of each property
 	now      int64
@@ -135,12 +135,12 @@ func NewSafety(nodes int) *Safety {
 		nodes:   nodes,
 		quorum:  nodes/2 + 1,
 		scanMax: scanMax,
-		chosen:  make(map[int64]Choice),
 		invoked: make(map[Value]int64),
 		floor:   make([]Ballot, nodes+1),
 	}
 	c.highest.reset(nodes)
 	c.learned.reset(nodes)
+	c.chosen.reset(0)
 	return c
 }
 
@@ -155,11 +155,12 @@ func (c *Safety) Reset(nodes int) {
 	*c = Safety{
 		nodes: nodes, quorum: nodes/2 + 1, scanMax: scanMax,
 		votes: votes, ballots: ballots, index: index, floor: floor,
-		chosen: clearOrMake(chosen), invoked: clearOrMake(invoked), learned: learned, highest: highest,
+		chosen: chosen, invoked: clearOrMake(invoked), learned: learned, highest: highest,
 	}
 	c.index.reset()
 	c.highest.reset(nodes)
 	c.learned.reset(nodes)
+	c.chosen.reset(0)
 }
 
 // zeroed returns n zero values, in s's array if it is big enough.
@@ -191,8 +192,7 @@ func (c *Safety) Violation() *Violation { return c.violated }
 
 // Chosen returns the value chosen in instance, if any.
 func (c *Safety) Chosen(instance int64) (Choice, bool) {
-	ch, ok := c.chosen[instance]
-	return ch, ok
+	return c.chosen.get(0, instance)
 }
 
 // Learned returns what node learned in instance, if anything.
@@ -335,9 +335,9 @@ func (c *Safety) accepted(node int, o Observation) {
 	if votes < quorum {
 		return
 	}
-	prev, ok := c.chosen[o.Instance]
+	prev, ok := c.chosen.get(0, o.Instance)
 	if !ok {
-		c.chosen[o.Instance] = Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State, Time: c.now}
+		c.chosen.set(0, o.Instance, Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State, Time: c.now})
 		at, ok := c.invoked[o.Value]
 		switch {
 		case !ok:
@@ -362,7 +362,7 @@ func (c *Safety) learn(node int, o Observation) {
 		return
 	}
 	c.learned.set(node, o.Instance, o.Value)
-	ch, ok := c.chosen[o.Instance]
+	ch, ok := c.chosen.get(0, o.Instance)
 	switch {
 	case !ok:
 		c.violate(LearnerIntegrity, o.Instance, fmt.Sprintf("node %d learns %s, but no value is chosen", node, o.Value),

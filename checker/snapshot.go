@@ -29,7 +29,8 @@ func (c *Safety) CloneInto(dst *Safety) *Safety {
 	if len(dst.all) > 0 {
 		dst.violated = &dst.all[0]
 	}
-	dst.chosen = copyMap(chosen, c.chosen)
+	dst.chosen = chosen
+	c.chosen.cloneInto(&dst.chosen)
 	dst.invoked = copyMap(invoked, c.invoked)
 	dst.learned, dst.highest = learned, highest
 	c.learned.cloneInto(&dst.learned)
@@ -56,7 +57,7 @@ func copyMap[K comparable, V any](dst, src map[K]V) map[K]V {
 func (c *Safety) Fingerprint(h *fingerprint.Hasher) {
 	var elems []ghost
 	if h.Exact() {
-		elems = make([]ghost, 0, len(c.votes)+len(c.ballots)+c.highest.len()+len(c.chosen)+len(c.invoked)+c.learned.len())
+		elems = make([]ghost, 0, len(c.votes)+len(c.ballots)+c.highest.len()+c.chosen.len()+len(c.invoked)+c.learned.len())
 	}
 	var sum fingerprint.Key
 	add := func(g ghost) {
@@ -83,10 +84,9 @@ func (c *Safety) Fingerprint(h *fingerprint.Hasher) {
 			add(ghost{3, uint64(instance), uint64(h.MapNode(node)), ballot(b)})
 		}
 	})
-	// order-free: the elements are summed, or sorted when exact.
-	for inst, ch := range c.chosen {
+	c.chosen.each(func(_ int, inst int64, ch Choice) {
 		add(ghost{4, uint64(inst), uint64(ch.Value), ballot(ch.Ballot)})
-	}
+	})
 	// order-free: the elements are summed, or sorted when exact.
 	for v := range c.invoked {
 		add(ghost{5, uint64(v)})
