@@ -1,5 +1,7 @@
 package checker
 
+import "slices"
+
 // nodeTable maps (node, instance) to a value: what each acceptor promised
 // or each learner learned, per instance. The instances of a run are dense
 // (0 for single-decree Paxos, 1, 2, 3, ... for a log), so it keeps them in
@@ -44,7 +46,7 @@ func (t *nodeTable[T]) get(node int, instance int64) (T, bool) {
 func (t *nodeTable[T]) set(node int, instance int64, v T) {
 	if t.column(node) && instance >= 0 && instance < int64(len(t.has))+denseReach {
 		if n := int(instance) + 1; n > len(t.has) {
-			t.grow(max(n, 2*len(t.has)))
+			t.grow(n)
 		}
 		t.has[instance] |= 1 << uint(node)
 		t.dense[instance*int64(t.stride)+int64(node)] = v
@@ -56,15 +58,19 @@ func (t *nodeTable[T]) set(node int, instance int64, v T) {
 	t.sparse[learnKey{node, instance}] = v
 }
 
-// grow makes rows for instances 0..n-1.
+// grow makes rows for instances 0..n-1. The arrays grow as append grows
+// them, by a quarter once large: amortised O(1) a row, with little slack.
 func (t *nodeTable[T]) grow(n int) {
-	var zero T
-	for len(t.has) < n {
-		t.has = append(t.has, 0)
-	}
-	for len(t.dense) < n*t.stride {
-		t.dense = append(t.dense, zero)
-	}
+	t.has = extend(t.has, n)
+	t.dense = extend(t.dense, n*t.stride)
+}
+
+// extend returns s with zero values up to length n.
+func extend[T any](s []T, n int) []T {
+	old := len(s)
+	s = slices.Grow(s, n-old)[:n]
+	clear(s[old:])
+	return s
 }
 
 // each calls fn for every (node, instance) that holds a value: the dense
