@@ -24,8 +24,13 @@ type Options struct {
 	Start   uint64 // first seed
 	Seeds   uint64 // how many seeds: Start..Start+Seeds-1
 	Workers int    // parallel runs; 0 means runtime.NumCPU()
-	// CheckDeterminism runs every seed twice and reports any difference.
+	// CheckDeterminism runs every seed twice and reports any difference
+	// in their outcomes (OutcomeHash).
 	CheckDeterminism bool
+	// Outcomes, when set, receives every seed's outcome, to compare the
+	// campaign with the same seeds run elsewhere (CompareOutcomes). The
+	// caller closes it after Run.
+	Outcomes *OutcomeWriter
 	// OutDir, when set, receives a folder per failure signature: every
 	// failing seed's reproducer, the lowest seed's decision trace and its
 	// shrunk form.
@@ -50,7 +55,9 @@ type Options struct {
 	Swarm  bool
 	Pinned func(knob string) bool
 
-	inertFaults uint32 // tests: fault kinds whose effect is off (scenarios.Options.InertFaults)
+	inertFaults  uint32         // tests: fault kinds whose effect is off (scenarios.Options.InertFaults)
+	afterFailure func(*Failure) // tests: called as each failing seed's reproducer is written
+	out          *outDir        // OutDir, opened by Run
 }
 
 // ConfigFor is seed's configuration: Config, or with Swarm the one drawn
@@ -84,7 +91,9 @@ type Failure struct {
 	Seed       uint64            `json:"seed"`
 	Violation  checker.Violation `json:"violation"`
 	Signature  string            `json:"signature"`
-	Reproducer string            `json:"reproducer,omitempty"`
+	Reproducer string            `json:"reproducer,omitempty"` // its file
+	// ReproducerError says why its file could not be written.
+	ReproducerError string `json:"reproducer_error,omitempty"`
 
 	reproducer Reproducer
 	res        scenarios.Result // what explain needs of the run
@@ -126,10 +135,11 @@ type Summary struct {
 	// fired, sometimes properties expected and held, ballots per decided
 	// instance.
 	Coverage Coverage `json:"coverage"`
-	// CoverageGaps lists what the campaign enabled but never exercised:
-	// a fault kind that never fired, a sometimes property that never
-	// held. A campaign of at least CoverageMinSeeds seeds with a gap
-	// fails (paxsim exits 2): it did not test what it claims to.
+	// CoverageGaps lists what the campaign claims to test but did not:
+	// runs whose linearizability was not judged (unknown), a fault kind
+	// that was on but never fired, a sometimes property that was
+	// possible but never held (Gaps). FailingGaps says which of them
+	// fail the campaign: it did not test what it claims to.
 	CoverageGaps []string `json:"coverage_gaps"`
 }
 
@@ -184,20 +194,69 @@ type tally struct {
 	divergences              []Divergence
 }
 
+// MaxWorkersPerCPU bounds Options.Workers: a campaign is CPU-bound, so
+// more workers than CPUs only hold more runs in memory at once.
+const MaxWorkersPerCPU = 8
+
+// Workers is how many workers a campaign of seeds seeds runs on when asked
+// for asked: runtime.NumCPU() for 0, at most MaxWorkersPerCPU per CPU, and
+// never more than the seeds.
+func Workers(asked int, seeds uint64) int {
+	if asked <= 0 {
+		asked = runtime.NumCPU()
+	}
+	asked = min(asked, MaxWorkersPerCPU*runtime.NumCPU())
+	return int(min(uint64(asked), max(seeds, 1)))
+}
+
 // Run runs the campaign. It returns a *scenarios.ConfigError for a bad
-// configuration; a cancelled ctx stops it early with Interrupted set.
+// configuration and an *OutError for an output folder it cannot write
+// into, before running any seed; a cancelled ctx stops it early with
+// Interrupted set.
 func Run(ctx context.Context, o Options) (Summary, error) {
 	if err := o.Config.Validate(); err != nil {
 		return Summary{}, err
 	}
-	workers := o.Workers
-	if workers <= 0 {
-		workers = runtime.NumCPU()
+	if o.OutDir != "" {
+		out, err := openOut(o.OutDir)
+		if err != nil {
+			return Summary{}, err
+		}
+		defer out.close()
+		o.out = out
 	}
-	workers = int(min(uint64(workers), max(o.Seeds, 1)))
+	workers := Workers(o.Workers, o.Seeds)
 	began := time.Now()
+	tallies, err := runSeeds(ctx, o, workers, began)
+	if err != nil {
+		return Summary{}, err
+	}
+	s := merge(tallies, o, workers, time.Since(began))
+	s.Interrupted = ctx.Err() != nil && s.Seeds < o.Seeds
+	explainFailures(ctx, o, &s, workers)
+	s.WallSeconds = time.Since(began).Seconds() // rates above count the runs only
+	return s, nil
+}
+
+// SeedError is a seed whose drawn configuration could not run: a bug in
+// paxsim, since every configuration a seed draws is valid.
+type SeedError struct {
+	Seed uint64
+	Err  error
+}
+
+func (e *SeedError) Error() string {
+	return fmt.Sprintf("seed %d: its configuration does not run: %v", e.Seed, e.Err)
+}
+
+func (e *SeedError) Unwrap() error { return e.Err }
+
+// runSeeds runs the seeds on workers parallel workers, each into its own
+// tally, until they are done or ctx is cancelled.
+func runSeeds(ctx context.Context, o Options, workers int, began time.Time) ([]tally, error) {
 	var next, done atomic.Uint64
 	var violations, events atomic.Int64
+	var failed atomic.Pointer[SeedError]
 	tallies := make([]tally, workers)
 	var wg sync.WaitGroup
 	for i := range tallies {
@@ -205,15 +264,19 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 		go func(t *tally) {
 			defer wg.Done()
 			t.stops, t.linearizability = make(map[string]int), make(map[string]int)
-			for ctx.Err() == nil {
+			var runner scenarios.Runner // this worker's, reused seed after seed
+			for ctx.Err() == nil && failed.Load() == nil {
 				k := next.Add(1) - 1
 				if k >= o.Seeds {
 					return
 				}
-				seed := o.Start + k
-				n, failed := runSeed(o, seed, t)
+				n, bad, err := runSeed(o, &runner, o.Start+k, t)
+				if err != nil {
+					failed.CompareAndSwap(nil, err)
+					return
+				}
 				events.Add(n)
-				if failed {
+				if bad {
 					violations.Add(1)
 				}
 				done.Add(1)
@@ -223,27 +286,53 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	stopProgress := startProgress(o, began, &done, &violations, &events)
 	wg.Wait()
 	stopProgress()
-	s := merge(tallies, o, workers, time.Since(began))
-	s.Interrupted = ctx.Err() != nil && s.Seeds < o.Seeds
-	explainFailures(ctx, o, &s, workers)
-	s.WallSeconds = time.Since(began).Seconds() // rates above count the runs only
-	return s, nil
+	if err := failed.Load(); err != nil {
+		return nil, err
+	}
+	return tallies, nil
 }
 
-// runSeed runs one seed into t and returns its events and whether it failed.
-func runSeed(o Options, seed uint64, t *tally) (int64, bool) {
+// runSeed runs one seed on runner into t and returns its events and
+// whether it failed. A failing seed's reproducer is written at once, into
+// the output folder's ungrouped folder, so that a campaign killed before
+// its end keeps what it found.
+func runSeed(o Options, runner *scenarios.Runner, seed uint64, t *tally) (int64, bool, *SeedError) {
 	cfg := o.ConfigFor(seed)
-	res, err := scenarios.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
-	if err != nil { // the config was validated (and swarm draws are tested valid); a harness bug
-		panic(fmt.Sprintf("campaign: seed %d: %v", seed, err))
+	res, err := runner.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
+	if err != nil {
+		return 0, false, &SeedError{Seed: seed, Err: err}
 	}
 	if o.CheckDeterminism {
-		again, _ := scenarios.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
-		if again.TraceHash != res.TraceHash || again.Events != res.Events {
+		again, _ := runner.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
+		if OutcomeHash(&again) != OutcomeHash(&res) {
 			t.divergences = append(t.divergences, Divergence{Seed: seed, Detail: Diverge(cfg, seed)})
 		}
 	}
-	t.cover.add(cfg, &res)
+	if o.Outcomes != nil {
+		o.Outcomes.add(NewOutcome(&res))
+	}
+	t.add(cfg, seed, &res)
+	if !res.Failed() {
+		return res.Events, false, nil
+	}
+	f := Failure{
+		Seed: seed, Violation: res.Violations[0], reproducer: NewReproducer(cfg, &res),
+		res: scenarios.Result{Seed: seed, Violations: res.Violations[:1], Linearizability: res.Linearizability},
+	}
+	if o.out != nil {
+		f.Reproducer, err = o.out.writeReproducer(pendingDir, f.reproducer)
+		f.setWriteError(err)
+	}
+	if o.afterFailure != nil {
+		o.afterFailure(&f)
+	}
+	t.failures = append(t.failures, f)
+	return res.Events, true, nil
+}
+
+// add counts a run of seed with configuration cfg.
+func (t *tally) add(cfg scenarios.Config, seed uint64, res *scenarios.Result) {
+	t.cover.add(cfg, res)
 	t.seeds++
 	t.events += res.Events
 	t.hash += mixSeed(seed, res.TraceHash)
@@ -268,30 +357,15 @@ func runSeed(o Options, seed uint64, t *tally) (int64, bool) {
 		}
 		t.service.add(res.Service, cfg.Nodes-len(res.LeftFaulty))
 	}
-	if !res.Failed() {
-		return res.Events, false
-	}
-	t.failures = append(t.failures, Failure{
-		Seed: seed, Violation: res.Violations[0], reproducer: NewReproducer(cfg, &res),
-		res: scenarios.Result{Seed: seed, Violations: res.Violations[:1], Linearizability: res.Linearizability},
-	})
-	return res.Events, true
 }
 
 // explainFailures groups the failures (sorted by seed): the lowest
 // MaxShrinks are recorded and shrunk on parallel workers and grouped by
-// signature; the rest join one group per property. Then it writes each
-// group's folder and every seed's reproducer. The result is the same for
-// any number of workers.
+// signature; the rest join one group per property. Then it moves every
+// seed's reproducer into its group's folder and writes the folders. The
+// result is the same for any number of workers.
 func explainFailures(ctx context.Context, o Options, s *Summary, workers int) {
-	limit := o.MaxShrinks
-	switch {
-	case limit == 0:
-		limit = DefaultMaxShrinks
-	case limit < 0:
-		limit = len(s.Failures)
-	}
-	limit = min(limit, len(s.Failures))
+	limit := shrinkLimit(o.MaxShrinks, len(s.Failures))
 	began := time.Now()
 	explained := make([]Group, limit)
 	var next atomic.Int64
@@ -310,18 +384,21 @@ func explainFailures(ctx context.Context, o Options, s *Summary, workers int) {
 	if limit > 0 {
 		s.ShrinkSeconds = time.Since(began).Seconds()
 	}
+	groupFailures(o, s, explained, limit)
+}
+
+// groupFailures puts each failure in its group, the one explained gave
+// it or its property's unshrunk group, and files its reproducer there.
+func groupFailures(o Options, s *Summary, explained []Group, limit int) {
 	index := map[string]int{}
 	for i := range s.Failures {
 		f := &s.Failures[i]
-		g := explained[min(i, len(explained)-1)]
-		if i >= limit || g.Signature == "" { // beyond the limit, or interrupted
-			p := string(f.Violation.Property)
-			why := fmt.Sprintf("only the first %d failures are; --max-shrinks sets it", limit)
-			if i < limit {
-				why = "the campaign was interrupted before its turn"
-			}
-			g = Group{Signature: p + "-unshrunk", Property: p, Message: fmt.Sprintf(
-				"%s: not recorded or shrunk (%s)", f.Violation.Message, why)}
+		var g Group
+		if i < len(explained) {
+			g = explained[i]
+		}
+		if g.Signature == "" { // beyond the limit, or interrupted
+			g = unshrunkGroup(f, i, limit)
 		}
 		f.Signature = g.Signature
 		k, ok := index[g.Signature]
@@ -332,21 +409,41 @@ func explainFailures(ctx context.Context, o Options, s *Summary, workers int) {
 			s.Groups[k].Seeds = nil
 		}
 		s.Groups[k].Seeds = append(s.Groups[k].Seeds, f.Seed)
-		if o.OutDir != "" {
-			path, err := f.reproducer.Write(filepath.Join(o.OutDir, g.Signature))
-			if err != nil {
-				f.Reproducer = "error: " + err.Error()
-			} else {
-				f.Reproducer = path
+		if o.out != nil {
+			fileReproducer(o.out, f)
+		}
+	}
+	if o.out != nil {
+		for i := range s.Groups {
+			if err := writeGroup(o.out, &s.Groups[i]); err != nil {
+				s.Groups[i].Dir, s.Groups[i].DirError = "", err.Error()
 			}
 		}
 	}
-	if o.OutDir != "" {
-		for i := range s.Groups {
-			if err := writeGroup(o.OutDir, &s.Groups[i]); err != nil {
-				s.Groups[i].Dir = "error: " + err.Error()
-			}
+}
+
+// fileReproducer moves f's reproducer from the ungrouped folder, where it
+// was written as f failed, into its group's folder (where it cannot, it
+// stays where it is); or writes it there, when writing it then failed.
+func fileReproducer(out *outDir, f *Failure) {
+	name := f.reproducer.fileName()
+	if f.Reproducer != "" && f.ReproducerError == "" {
+		if moved, err := out.move(filepath.Join(pendingDir, name), filepath.Join(f.Signature, name)); err == nil {
+			f.Reproducer = moved
 		}
+		return
+	}
+	path, err := out.writeReproducer(f.Signature, f.reproducer)
+	f.Reproducer = path
+	f.setWriteError(err)
+}
+
+// setWriteError records why f's reproducer could not be written, if it
+// could not.
+func (f *Failure) setWriteError(err error) {
+	f.ReproducerError = ""
+	if err != nil {
+		f.Reproducer, f.ReproducerError = "", err.Error()
 	}
 }
 
@@ -407,10 +504,10 @@ func merge(tallies []tally, o Options, workers int, wall time.Duration) Summary 
 		for k, n := range t.faults {
 			faults[k] += n
 		}
-		for stop, n := range t.stops {
+		for stop, n := range t.stops { // order-free: sums
 			s.Stops[stop] += n
 		}
-		for v, n := range t.linearizability {
+		for v, n := range t.linearizability { // order-free: sums
 			s.Linearizability[v] += n
 		}
 		if t.service != nil && s.Service != nil {

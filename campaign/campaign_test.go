@@ -87,7 +87,12 @@ func TestVariantCampaignWritesReproducersThatReplay(t *testing.T) {
 func TestReadReproducerRejectsBadFiles(t *testing.T) {
 	dir := t.TempDir()
 	good := NewReproducer(scenarios.Default(), &scenarios.Result{Seed: 5})
-	path, err := good.Write(dir)
+	out, err := openOut(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.close()
+	path, err := out.writeReproducer(".", good)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,9 @@ package campaign
 
 import (
 	"fmt"
+	"slices"
 
+	"github.com/paxsim/paxsim/checker/linearize"
 	"github.com/paxsim/paxsim/scenarios"
 	"github.com/paxsim/paxsim/sim"
 )
@@ -31,10 +33,21 @@ type Coverage struct {
 	// Ballots counts the decided instances that took 1, 2, 3, and 4 or
 	// more distinct ballots.
 	Ballots []int64 `json:"ballots_per_decided_instance"`
+	// Inert counts, per fault kind, the runs whose configuration set it
+	// but in which it can never fire (InertWhy says why); they are not in
+	// Enabled, so that they make no gap.
+	Inert map[string]int64 `json:"faults_inert"`
+	// LivenessExpected counts the runs whose faults heal (--heal-at), in
+	// which liveness is to be judged; Summary.LivenessChecked, the runs in
+	// which it was.
+	LivenessExpected int64 `json:"liveness_expected"`
 }
 
 // faultGroups are the fault kinds a configuration turns on, each with
-// the counters (Summary.Faults keys) that show it fired.
+// the counters (Summary.Faults keys) that show it fired. Overflow
+// (sim.FaultOverflow) is not one: a link's capacity is a bound that
+// ordinary runs never reach, not a fault to turn on, so it is reported
+// (Summary.Faults, the coverage table) but never required.
 var faultGroups = []struct {
 	name  string
 	fired []sim.FaultKind
@@ -47,20 +60,59 @@ var faultGroups = []struct {
 	{"slow", []sim.FaultKind{sim.FaultSlow, sim.FaultPause}},
 }
 
-// enabledFaults says which fault groups c turns on.
+// enabledFaults says which fault groups c turns on and which of them can
+// fire (setFaults, less inertFaults).
 func enabledFaults(c scenarios.Config) [6]bool {
-	var scheduled [sim.NumFaultKinds]bool
-	for _, f := range c.Faults {
-		if sf, err := sim.ParseFault(f); err == nil {
-			scheduled[sf.Kind] = true
-		}
+	on, inert := setFaults(c), inertFaults(c)
+	for i := range on {
+		on[i] = on[i] && !inert[i]
 	}
+	return on
+}
+
+// setFaults says which fault groups c sets: a rate above 0, or a
+// scheduled fault of the kind.
+func setFaults(c scenarios.Config) [6]bool {
+	scheduled := scheduledKinds(c)
 	return [6]bool{
 		c.Drop > 0, c.Dup > 0, c.Redeliver > 0,
 		c.Crash > 0 || scheduled[sim.FaultCrash],
 		c.Partition > 0 || scheduled[sim.FaultPartition] || scheduled[sim.FaultOneWay],
 		c.Slow > 0 || scheduled[sim.FaultSlow] || scheduled[sim.FaultPause],
 	}
+}
+
+// inertFaults says which fault groups can never fire in a run of c,
+// however often they are drawn: the network's faults and partitions in a
+// cluster of one replica, which sends nothing over the network, and random
+// crashes where no replica may be down (--max-crashed, or for 0 a
+// minority: none of one or two replicas). A scheduled crash fires anyway.
+func inertFaults(c scenarios.Config) [6]bool {
+	alone := c.Nodes < 2
+	down := c.MaxCrashed
+	if down == 0 {
+		down = (c.Nodes - 1) / 2
+	}
+	return [6]bool{alone, alone, alone, down == 0 && !scheduledKinds(c)[sim.FaultCrash], alone, false}
+}
+
+// scheduledKinds says which fault kinds c schedules (--fault).
+func scheduledKinds(c scenarios.Config) [sim.NumFaultKinds]bool {
+	var scheduled [sim.NumFaultKinds]bool
+	for _, f := range c.Faults {
+		if sf, err := sim.ParseFault(f); err == nil {
+			scheduled[sf.Kind] = true
+		}
+	}
+	return scheduled
+}
+
+// InertWhy says why a fault group can be inert (inertFaults), for
+// reports.
+var InertWhy = map[string]string{
+	"drop": "a single replica sends nothing over the network", "dup": "a single replica sends nothing over the network",
+	"redeliver": "a single replica sends nothing over the network", "partition": "a single replica cannot be split",
+	"crash": "no replica may be down: --max-crashed, or for 0 a minority, is none of 1 or 2 replicas",
 }
 
 // expectedSometimes says which sometimes properties (scenarios.Sometimes
@@ -81,16 +133,24 @@ func expectedSometimes(c scenarios.Config) [4]bool {
 
 // coverTally is one worker's coverage counts.
 type coverTally struct {
-	enabled        [6]int64
+	enabled, inert [6]int64
+	liveness       int64
 	expected, held [4]int64
 	ballots        [4]int64
 }
 
 func (t *coverTally) add(c scenarios.Config, res *scenarios.Result) {
-	for i, on := range enabledFaults(c) {
-		if on {
+	set, inert := setFaults(c), inertFaults(c)
+	for i := range set {
+		switch {
+		case set[i] && inert[i]:
+			t.inert[i]++
+		case set[i]:
 			t.enabled[i]++
 		}
+	}
+	if c.HealAt > 0 {
+		t.liveness++
 	}
 	held := res.Coverage.Held()
 	for i, can := range expectedSometimes(c) {
@@ -109,7 +169,9 @@ func (t *coverTally) add(c scenarios.Config, res *scenarios.Result) {
 func (t *coverTally) merge(o *coverTally) {
 	for i := range t.enabled {
 		t.enabled[i] += o.enabled[i]
+		t.inert[i] += o.inert[i]
 	}
+	t.liveness += o.liveness
 	for i := range t.expected {
 		t.expected[i] += o.expected[i]
 		t.held[i] += o.held[i]
@@ -118,9 +180,13 @@ func (t *coverTally) merge(o *coverTally) {
 }
 
 func (t *coverTally) summary() Coverage {
-	c := Coverage{Enabled: map[string]int64{}, Expected: map[string]int64{}, Held: map[string]int64{}, Ballots: t.ballots[:]}
+	c := Coverage{Enabled: map[string]int64{}, Inert: map[string]int64{}, Expected: map[string]int64{}, Held: map[string]int64{},
+		Ballots: t.ballots[:], LivenessExpected: t.liveness}
 	for i, g := range faultGroups {
 		c.Enabled[g.name] = t.enabled[i]
+		if t.inert[i] > 0 {
+			c.Inert[g.name] = t.inert[i]
+		}
 	}
 	for i, name := range scenarios.Sometimes {
 		c.Expected[name] = t.expected[i]
@@ -129,11 +195,17 @@ func (t *coverTally) summary() Coverage {
 	return c
 }
 
-// Gaps lists what s's runs enabled but never exercised: each fault kind
-// turned on in some run that never fired, and each sometimes property
-// possible in some run that never held.
+// Gaps lists what s's runs claim to test but did not: the runs whose
+// client history was not judged (linearizability unknown), each fault
+// kind turned on in some run that never fired, each sometimes property
+// possible in some run that never held, and what was never judged at
+// all: no value chosen in any run (safety had nothing to check), no run's
+// liveness judged although their faults heal.
 func Gaps(s *Summary) []string {
 	gaps := []string{}
+	if g := unjudgedGap(s); g != "" {
+		gaps = append(gaps, g)
+	}
 	for _, g := range faultGroups {
 		fired := int64(0)
 		for _, k := range g.fired {
@@ -148,5 +220,42 @@ func Gaps(s *Summary) []string {
 			gaps = append(gaps, fmt.Sprintf("%s was possible in %d runs but never held", name, n))
 		}
 	}
+	decided := int64(0)
+	for _, n := range s.Coverage.Ballots {
+		decided += n
+	}
+	if s.Seeds > 0 && decided == 0 {
+		gaps = append(gaps, fmt.Sprintf("no value was chosen in any of the %d runs: safety had nothing to check", s.Seeds))
+	}
+	if n := s.Coverage.LivenessExpected; n > 0 && s.LivenessChecked == 0 {
+		gaps = append(gaps, fmt.Sprintf("liveness was to be judged in %d runs (their faults heal) but was judged in none: each stopped first (--max-time, --max-events)", n))
+	}
 	return gaps
+}
+
+// unjudgedGap is the gap of the runs whose linearizability is unknown:
+// porcupine's search spent its budget (scenarios.LinearizabilityBudget)
+// on their client history. "" when there are none.
+func unjudgedGap(s *Summary) string {
+	n := s.Linearizability[string(linearize.Unknown)]
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("linearizability was not judged in %d of %d runs: porcupine's search spent its budget of %d steps "+
+		"per key on their histories (unknown is never a pass)", n, s.Seeds, scenarios.LinearizabilityBudget)
+}
+
+// FailingGaps lists the gaps of s that fail the campaign. A coverage gap
+// counts only in a campaign of at least CoverageMinSeeds seeds that ran
+// to the end: a handful of seeds may rightly miss a rare fault. Runs left
+// unjudged count in any campaign: each is a run that was not checked.
+func FailingGaps(s *Summary) []string {
+	if s.Seeds >= CoverageMinSeeds && !s.Interrupted {
+		return s.CoverageGaps
+	}
+	var failing []string
+	if g := unjudgedGap(s); g != "" && slices.Contains(s.CoverageGaps, g) {
+		failing = append(failing, g)
+	}
+	return failing
 }

@@ -32,6 +32,10 @@ func TestCoverageGapWhenAFaultDoesNothing(t *testing.T) {
 			if len(ok.CoverageGaps) != 0 {
 				t.Fatalf("%s, swarm %v: the working simulator has gaps: %v", tc.name, swarm, ok.CoverageGaps)
 			}
+			// Overflow never fires here, and is reported, not required.
+			if n, listed := ok.Faults[sim.FaultOverflow.String()]; !listed || n != 0 {
+				t.Fatalf("%s, swarm %v: faults %v, want overflow listed with 0", tc.name, swarm, ok.Faults)
+			}
 			o.inertFaults = 1 << tc.kind
 			broken, err := Run(context.Background(), o)
 			if err != nil {
@@ -84,5 +88,88 @@ func TestCoverageTableCounts(t *testing.T) {
 		if total := cov.Ballots[0] + cov.Ballots[1] + cov.Ballots[2] + cov.Ballots[3]; total != decided {
 			t.Errorf("workers %d: %d decided instances by ballots, want %d", workers, total, decided)
 		}
+	}
+}
+
+// TestNothingJudgedIsAGap: a campaign whose runs all stop before anything
+// is chosen, and before the heal, has judged nothing: both are gaps,
+// although no fault was on.
+func TestNothingJudgedIsAGap(t *testing.T) {
+	c := scenarios.Default()
+	c.Proposers, c.Drop, c.Dup, c.Redeliver, c.Crash, c.Partition, c.Slow, c.MaxTime = 1, 0, 0, 0, 0, 0, 0, 1
+	s, err := Run(context.Background(), Options{Config: c, Seeds: CoverageMinSeeds, NoShrink: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gaps := strings.Join(s.CoverageGaps, "; ")
+	for _, want := range []string{"no value was chosen in any of the 200 runs", "liveness was to be judged in 200 runs"} {
+		if !strings.Contains(gaps, want) {
+			t.Errorf("gaps %q lack %q", gaps, want)
+		}
+	}
+}
+
+// TestFaultsThatCannotFireAreNoGap: in a cluster of one replica no
+// message crosses the network and no partition splits it, and in one or
+// two replicas a minority is none, so no random crash fires: these kinds
+// are counted inert, not enabled, and make no gap.
+func TestFaultsThatCannotFireAreNoGap(t *testing.T) {
+	for _, tc := range []struct {
+		protocol string
+		nodes    int
+		inert    []string
+	}{
+		{scenarios.Paxos, 1, []string{"crash", "drop", "dup", "partition", "redeliver"}},
+		{scenarios.Paxos, 2, []string{"crash"}},
+		{scenarios.MultiPaxos, 1, []string{"crash", "drop", "dup", "partition", "redeliver"}},
+	} {
+		c := scenarios.Default()
+		c.Protocol, c.Nodes, c.Proposers = tc.protocol, tc.nodes, 1
+		s, err := Run(context.Background(), Options{Config: c, Seeds: CoverageMinSeeds, NoShrink: true, Swarm: true,
+			Pinned: func(k string) bool { return k == "nodes" }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.CoverageGaps) != 0 {
+			t.Errorf("%s on %d nodes: gaps %v", tc.protocol, tc.nodes, s.CoverageGaps)
+		}
+		for _, k := range tc.inert {
+			if s.Coverage.Inert[k] == 0 || s.Coverage.Enabled[k] != 0 {
+				t.Errorf("%s on %d nodes: %s inert in %d runs, enabled in %d", tc.protocol, tc.nodes, k, s.Coverage.Inert[k], s.Coverage.Enabled[k])
+			}
+		}
+	}
+}
+
+// TestUnjudgedRunsAreAFailingGap: a run whose linearizability is unknown
+// is a gap that fails a campaign of any size, interrupted or not, while a
+// coverage gap fails only a campaign big enough to judge that ran to the
+// end.
+func TestUnjudgedRunsAreAFailingGap(t *testing.T) {
+	summary := func(seeds uint64, interrupted bool) *Summary {
+		s := &Summary{
+			Seeds: seeds, Interrupted: interrupted,
+			Linearizability: map[string]int{"ok": int(seeds) - 1, "unknown": 1},
+			Coverage:        Coverage{Enabled: map[string]int64{"drop": 5}, Ballots: []int64{1}}, // drop on, never fired; something chosen
+		}
+		s.CoverageGaps = Gaps(s)
+		return s
+	}
+	unjudged := "linearizability was not judged in 1 of 20 runs"
+	s := summary(20, false)
+	if len(s.CoverageGaps) != 2 || !strings.HasPrefix(s.CoverageGaps[0], unjudged) {
+		t.Fatalf("gaps %q: want the unjudged run first, then fault drop", s.CoverageGaps)
+	}
+	for _, s := range []*Summary{summary(20, false), summary(5000, true)} {
+		if failing := FailingGaps(s); len(failing) != 1 || failing[0] != s.CoverageGaps[0] {
+			t.Errorf("%d seeds, interrupted %v: failing gaps %q, want only the unjudged run", s.Seeds, s.Interrupted, failing)
+		}
+	}
+	if s := summary(CoverageMinSeeds, false); len(FailingGaps(s)) != 2 {
+		t.Errorf("%d seeds: failing gaps %q, want both", s.Seeds, FailingGaps(s))
+	}
+	judged := &Summary{Seeds: 20, Linearizability: map[string]int{"ok": 20}, Coverage: Coverage{Ballots: []int64{20}}}
+	if gaps := Gaps(judged); len(gaps) != 0 {
+		t.Errorf("every run judged: gaps %q, want none", gaps)
 	}
 }

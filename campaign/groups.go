@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -30,7 +29,9 @@ type Group struct {
 	StepsBefore int    `json:"steps_before"`
 	StepsAfter  int    `json:"steps_after"`
 	Dir         string `json:"dir,omitempty"`
-	Message     string `json:"message"`
+	// DirError says why the folder could not be written.
+	DirError string `json:"dir_error,omitempty"`
+	Message  string `json:"message"`
 
 	trace, shrunk *scenarios.Trace // the representative's
 	history       []byte           // its annotated history, when not linearizable
@@ -80,18 +81,16 @@ const (
 // history is not linearizable, the seeds and a summary. Each seed's
 // reproducer is written there first, as it fails (explainFailures), and
 // writeGroup reads the representative's.
-func writeGroup(dir string, g *Group) error {
-	g.Dir = filepath.Join(dir, g.Signature)
-	if err := os.MkdirAll(g.Dir, 0o755); err != nil {
-		return err
-	}
+func writeGroup(out *outDir, g *Group) error {
+	g.Dir = filepath.Join(out.root, g.Signature)
 	seed := g.Seeds[0]
 	if g.trace != nil {
+		name := fmt.Sprintf("seed-%d.trace", seed)
 		g.trace.Comments = []string{
 			fmt.Sprintf("seed %d: %s", seed, g.Message),
-			fmt.Sprintf("replay: paxsim replay %s", filepath.Join(g.Dir, fmt.Sprintf("seed-%d.trace", seed))),
+			fmt.Sprintf("replay: paxsim replay %s", filepath.Join(g.Dir, name)),
 		}
-		if err := writeTrace(filepath.Join(g.Dir, fmt.Sprintf("seed-%d.trace", seed)), g.trace); err != nil {
+		if err := writeTrace(out, filepath.Join(g.Signature, name), g.trace); err != nil {
 			return err
 		}
 	}
@@ -100,45 +99,43 @@ func writeGroup(dir string, g *Group) error {
 			fmt.Sprintf("seed %d shrunk from %d to %d steps: %s", seed, g.StepsBefore, g.StepsAfter, g.Property),
 			fmt.Sprintf("replay: paxsim replay %s", filepath.Join(g.Dir, "shrunk.trace")),
 		}
-		if err := writeTrace(filepath.Join(g.Dir, "shrunk.trace"), g.shrunk); err != nil {
+		if err := writeTrace(out, filepath.Join(g.Signature, "shrunk.trace"), g.shrunk); err != nil {
 			return err
 		}
 	}
-	if err := writeExplanation(g); err != nil {
+	if err := writeExplanation(out, g); err != nil {
 		return err
 	}
 	var seeds strings.Builder
 	for _, s := range g.Seeds {
 		fmt.Fprintln(&seeds, s)
 	}
-	if err := os.WriteFile(filepath.Join(g.Dir, "seeds.txt"), []byte(seeds.String()), 0o644); err != nil {
+	if _, err := out.writeFile(filepath.Join(g.Signature, "seeds.txt"), []byte(seeds.String())); err != nil {
 		return err
 	}
 	data, err := json.MarshalIndent(g, "", "  ")
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(g.Dir, "summary.json"), append(data, '\n'), 0o644)
+	_, err = out.writeFile(filepath.Join(g.Signature, "summary.json"), append(data, '\n'))
+	return err
 }
 
-func writeTrace(path string, t *scenarios.Trace) error {
-	f, err := os.Create(path)
-	if err != nil {
+func writeTrace(out *outDir, rel string, t *scenarios.Trace) error {
+	var b bytes.Buffer
+	if err := t.Write(&b); err != nil {
 		return err
 	}
-	if err := t.Write(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	_, err := out.writeFile(rel, b.Bytes())
+	return err
 }
 
 // writeExplanation writes what a reader opens first: the representative's
 // configuration, the readable trace and the diagram of its shortest run
 // (the shrunk trace's replay; without one, the whole trace's, or the seed
-// run again, as for Multi-Paxos, whose runs have no decision traces yet),
+// run again, as for Multi-Paxos, whose runs record no decision trace),
 // and porcupine's page when its history is not linearizable.
-func writeExplanation(g *Group) error {
+func writeExplanation(out *outDir, g *Group) error {
 	seed := g.Seeds[0]
 	rep, repErr := ReadReproducer(filepath.Join(g.Dir, fmt.Sprintf("seed-%d.json", seed)))
 	var cfg scenarios.Config
@@ -151,13 +148,13 @@ func writeExplanation(g *Group) error {
 		if t == g.shrunk {
 			source = "shrunk.trace"
 		}
-		replay = "paxsim replay " + filepath.Join(g.Dir, source)
+		replay = "paxsim replay " + source
 	case repErr == nil:
 		cfg, run = rep.Config, func(opts scenarios.Options) (scenarios.Result, error) {
 			return scenarios.Run(rep.Config, rep.Seed, opts)
 		}
 		source = fmt.Sprintf("seed %d", seed)
-		replay = "paxsim replay " + filepath.Join(g.Dir, fmt.Sprintf("seed-%d.json", seed))
+		replay = "paxsim replay " + fmt.Sprintf("seed-%d.json", seed)
 	default:
 		return repErr
 	}
@@ -168,20 +165,22 @@ func writeExplanation(g *Group) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(g.Dir, configFile), append(data, '\n'), 0o644); err != nil {
+	if _, err := out.writeFile(filepath.Join(g.Signature, configFile), append(data, '\n')); err != nil {
 		return err
 	}
-	if err := writeDiagram(g, source, replay, run); err != nil {
+	if err := writeDiagram(out, g, source, replay, run); err != nil {
 		return err
 	}
-	return writeLinearizability(g, rep, repErr)
+	return writeLinearizability(out, g, rep, repErr)
 }
 
 // writeDiagram replays run once, drawing it and keeping its readable
-// trace.
-func writeDiagram(g *Group, source, replay string, run func(scenarios.Options) (scenarios.Result, error)) error {
+// trace. replay is the command that replays it from the group's folder:
+// a path relative to the folder keeps the pages the same bytes wherever
+// the campaign wrote them, and right when the folder moves.
+func writeDiagram(out *outDir, g *Group, source, replay string, run func(scenarios.Options) (scenarios.Result, error)) error {
 	var trace bytes.Buffer
-	fmt.Fprintf(&trace, "# %s: the readable trace of %s\n# replay: %s\n", g.Signature, source, replay)
+	fmt.Fprintf(&trace, "# %s: the readable trace of %s\n# replay, from this folder: %s\n", g.Signature, source, replay)
 	dr := &scenarios.Drawing{}
 	res, err := run(scenarios.Options{Trace: &trace, Draw: dr})
 	if err != nil {
@@ -191,24 +190,25 @@ func writeDiagram(g *Group, source, replay string, run func(scenarios.Options) (
 	for i := range res.Violations {
 		fmt.Fprintln(&trace, res.Violations[i].String())
 	}
-	if err := os.WriteFile(filepath.Join(g.Dir, readableTraceFile), trace.Bytes(), 0o644); err != nil {
+	if _, err := out.writeFile(filepath.Join(g.Signature, readableTraceFile), trace.Bytes()); err != nil {
 		return err
 	}
 	d := dr.Diagram()
 	d.Title = filepath.Join(filepath.Base(g.Dir), source)
-	d.Caption = append(d.Caption, fmt.Sprintf("%d seeds of this signature: %s", len(g.Seeds), seedList(g.Seeds)), "replay: "+replay)
+	d.Caption = append(d.Caption, fmt.Sprintf("%d seeds of this signature: %s", len(g.Seeds), seedList(g.Seeds)), "replay, from this folder: "+replay)
 	var page bytes.Buffer
 	if err := diagram.HTML(&page, d); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(g.Dir, diagramFile), page.Bytes(), 0o644)
+	_, err = out.writeFile(filepath.Join(g.Signature, diagramFile), page.Bytes())
+	return err
 }
 
 // writeLinearizability writes porcupine's page of the representative's
 // client history, when it is not linearizable: the one the campaign
 // made, or, for a group read back from its files (merge), made again from
 // the reproducer.
-func writeLinearizability(g *Group, rep Reproducer, repErr error) error {
+func writeLinearizability(out *outDir, g *Group, rep Reproducer, repErr error) error {
 	page := g.history
 	if page == nil && g.Property == string(checker.Linearizability) && repErr == nil {
 		var buf bytes.Buffer
@@ -222,7 +222,8 @@ func writeLinearizability(g *Group, rep Reproducer, repErr error) error {
 	if page == nil {
 		return nil
 	}
-	return os.WriteFile(filepath.Join(g.Dir, linearizabilityFile), page, 0o644)
+	_, err := out.writeFile(filepath.Join(g.Signature, linearizabilityFile), page)
+	return err
 }
 
 // seedList lists seeds, the first ten and how many more.

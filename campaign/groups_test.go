@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -117,7 +118,13 @@ func TestLinearizabilityFailureFolderHasPorcupinesPage(t *testing.T) {
 	// writeGroup makes it again from the reproducer.
 	os.Remove(filepath.Join(g.Dir, linearizabilityFile))
 	g.history = nil
-	if err := writeGroup(filepath.Dir(g.Dir), &g); err != nil {
+	manifest, err := os.OpenFile(filepath.Join(filepath.Dir(g.Dir), ManifestFile), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &outDir{root: filepath.Dir(g.Dir), manifest: manifest, listed: map[string]bool{}}
+	defer out.close()
+	if err := writeGroup(out, &g); err != nil {
 		t.Fatal(err)
 	}
 	if again := readFolder(t, g.Dir)[linearizabilityFile]; !strings.Contains(again, "<html") {
@@ -136,5 +143,45 @@ func TestMultiPaxosFailureFolderDrawsTheSeed(t *testing.T) {
 	}
 	if !strings.Contains(files[diagramFile], "operator") {
 		t.Errorf("%s: the diagram has no operator lane", g.Signature)
+	}
+}
+
+// TestGroupPagesAreTheSameBytesAnywhere: two campaigns of the same seeds
+// into two folders, one on 1 worker and GOMAXPROCS 1, write the same
+// HTML pages, diagrams and porcupine's linearizability pages, byte for
+// byte: nothing in them depends on the folder, the scheduling or a map's
+// order.
+func TestGroupPagesAreTheSameBytesAnywhere(t *testing.T) {
+	c := scenarios.Default()
+	c.Variant = protocol.ReplyOwnValue.Name
+	pages := func(workers, procs int) map[string]string {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		out := t.TempDir()
+		if _, err := Run(context.Background(), Options{Config: c, Seeds: 150, Workers: workers, OutDir: out, MaxShrinks: 6, Swarm: true}); err != nil {
+			t.Fatal(err)
+		}
+		found := map[string]string{}
+		matches, _ := filepath.Glob(filepath.Join(out, "*", "*.html"))
+		for _, m := range matches {
+			data, err := os.ReadFile(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rel, _ := filepath.Rel(out, m)
+			found[rel] = string(data)
+		}
+		return found
+	}
+	a, b := pages(2, 2), pages(1, 1)
+	if n := len(a); n < 4 || !strings.Contains(strings.Join(sortedNames(a), " "), linearizabilityFile) {
+		t.Fatalf("pages %v: the test needs diagrams and linearizability pages", sortedNames(a))
+	}
+	for name, page := range a {
+		if b[name] != page {
+			t.Errorf("%s differs between the two campaigns", name)
+		}
+	}
+	if len(a) != len(b) {
+		t.Errorf("pages %v and %v", sortedNames(a), sortedNames(b))
 	}
 }

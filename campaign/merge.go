@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -194,7 +195,7 @@ func MergeSummaries(parts []Summary, o MergeOptions) (Summary, error) {
 			g = *src.group
 			g.Seeds, g.Dir = nil, ""
 		} else {
-			g = unshrunkGroup(f, limit)
+			g = unshrunkGroup(f, i, limit)
 		}
 		f.Signature = g.Signature
 		k, ok := index[g.Signature]
@@ -244,12 +245,16 @@ func shrinkLimit(maxShrinks, n int) int {
 	return min(maxShrinks, n)
 }
 
-// unshrunkGroup is the group of a failure that was not shrunk, as
-// explainFailures makes it.
-func unshrunkGroup(f *Failure, limit int) Group {
+// unshrunkGroup is the group of the i-th failure (by seed) when it was not
+// shrunk, as explainFailures makes it: beyond the limit, or, within it,
+// because the campaign was interrupted first.
+func unshrunkGroup(f *Failure, i, limit int) Group {
 	p := string(f.Violation.Property)
-	return Group{Signature: p + unshrunkSuffix, Property: p, Message: fmt.Sprintf(
-		"%s: not recorded or shrunk (only the first %d failures are; --max-shrinks sets it)", f.Violation.Message, limit)}
+	why := fmt.Sprintf("only the first %d failures are; --max-shrinks sets it", limit)
+	if i < limit {
+		why = "the campaign was interrupted before it got to it"
+	}
+	return Group{Signature: p + unshrunkSuffix, Property: p, Message: fmt.Sprintf("%s: not recorded or shrunk (%s)", f.Violation.Message, why)}
 }
 
 // writeMerged writes the merged campaign's failure folders: every seed's
@@ -263,44 +268,59 @@ func writeMerged(s *Summary, parts []Summary, from, groupFrom []mergeSource, o M
 		}
 		return path
 	}
-	reproducers := map[uint64]string{} // seed -> where its shard wrote its reproducer
+	out, err := openOut(o.OutDir)
+	if err != nil {
+		return err
+	}
+	defer out.close()
+	recorded := map[uint64]*Failure{} // seed -> the failure as its shard recorded it
 	for i := range parts {
-		for _, f := range parts[i].Failures {
-			reproducers[f.Seed] = f.Reproducer
+		for j := range parts[i].Failures {
+			recorded[parts[i].Failures[j].Seed] = &parts[i].Failures[j]
 		}
 	}
 	for i := range s.Failures {
 		f := &s.Failures[i]
-		recorded := reproducers[f.Seed]
-		if recorded == "" || strings.HasPrefix(recorded, "error: ") {
-			return fmt.Errorf("seed %d: its shard wrote no reproducer (%q): run the shards with --out", f.Seed, recorded)
-		}
-		r, err := ReadReproducer(locate(from[i].part, recorded))
-		if err != nil {
-			return fmt.Errorf("seed %d: %w", f.Seed, err)
-		}
-		if r.Seed != f.Seed {
-			return fmt.Errorf("seed %d: its reproducer %s is of seed %d", f.Seed, locate(from[i].part, recorded), r.Seed)
-		}
-		if f.Reproducer, err = r.Write(filepath.Join(o.OutDir, f.Signature)); err != nil {
+		if err := copyReproducer(out, f, recorded[f.Seed], func(path string) string { return locate(from[i].part, path) }); err != nil {
 			return err
 		}
 	}
 	for k := range s.Groups {
 		g := &s.Groups[k]
 		if src := groupFrom[k].group; src != nil {
-			if src.Dir == "" || strings.HasPrefix(src.Dir, "error: ") {
-				return fmt.Errorf("group %s: its shard wrote no folder (%q)", g.Signature, src.Dir)
+			if src.Dir == "" || src.DirError != "" {
+				return fmt.Errorf("group %s: its shard wrote no folder (%s)", g.Signature, cmp.Or(src.DirError, "no --out"))
 			}
 			if err := loadGroupFiles(g, locate(groupFrom[k].part, src.Dir)); err != nil {
 				return fmt.Errorf("group %s: %w", g.Signature, err)
 			}
 		}
-		if err := writeGroup(o.OutDir, g); err != nil {
+		if err := writeGroup(out, g); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// copyReproducer writes merged failure f's reproducer into its group's
+// folder of out, from the file its shard recorded (rec), found by locate.
+func copyReproducer(out *outDir, f, rec *Failure, locate func(string) string) error {
+	if rec == nil || rec.Reproducer == "" || rec.ReproducerError != "" {
+		why := "no --out"
+		if rec != nil && rec.ReproducerError != "" {
+			why = rec.ReproducerError
+		}
+		return fmt.Errorf("seed %d: its shard wrote no reproducer (%s): run the shards with --out", f.Seed, why)
+	}
+	r, err := ReadReproducer(locate(rec.Reproducer))
+	if err != nil {
+		return fmt.Errorf("seed %d: %w", f.Seed, err)
+	}
+	if r.Seed != f.Seed {
+		return fmt.Errorf("seed %d: its reproducer %s is of seed %d", f.Seed, locate(rec.Reproducer), r.Seed)
+	}
+	f.Reproducer, err = out.writeReproducer(f.Signature, r)
+	return err
 }
 
 // loadGroupFiles reads what writeGroup wrote into dir for the

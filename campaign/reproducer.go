@@ -39,17 +39,16 @@ func NewReproducer(c scenarios.Config, res *scenarios.Result) Reproducer {
 	return r
 }
 
-// Write stores r as DIR/seed-N.json and returns the path.
-func (r Reproducer) Write(dir string) (string, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
+// fileName is the name of r's file in a failure folder: seed-N.json.
+func (r Reproducer) fileName() string { return fmt.Sprintf("seed-%d.json", r.Seed) }
+
+// writeReproducer writes r into the folder dir of d and returns its path.
+func (d *outDir) writeReproducer(dir string, r Reproducer) (string, error) {
 	data, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
 		return "", err
 	}
-	path := filepath.Join(dir, fmt.Sprintf("seed-%d.json", r.Seed))
-	return path, os.WriteFile(path, append(data, '\n'), 0o644)
+	return d.writeFile(filepath.Join(dir, r.fileName()), append(data, '\n'))
 }
 
 // MaxReproducerBytes bounds a reproducer file: one is a few hundred bytes

@@ -130,7 +130,7 @@ func (b *Builder) Entry(e sim.TraceEntry) {
 		b.send(e)
 	case "deliver", "request":
 		b.deliver(e)
-	case "drop", "partition-drop", "lost-at-crashed":
+	case "drop", "partition-drop", "lost-at-crashed", "overflow":
 		b.lose(e, last)
 	case "dup", "redeliver":
 		b.copy(e, last)
@@ -318,7 +318,7 @@ func (b *Builder) closeSpan(key string) {
 
 func (b *Builder) closeSpans(which func(key string) bool) {
 	keys := make([]string, 0, len(b.open))
-	for k := range b.open {
+	for k := range b.open { // order-free: the keys are sorted below
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)

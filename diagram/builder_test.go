@@ -91,6 +91,14 @@ func TestBuilderMatchesMessagesToTheirFates(t *testing.T) {
 			arrows: []arrowSummary{{0, 1, 0, 1, diagram.Dropped, "drop", ""}},
 		},
 		{
+			name: "a full link loses the message just sent, as a drop does",
+			entries: []sim.TraceEntry{
+				entry(1, "timer", 1, 1, "tag 0"), send(1, 1, 2, "Prepare(1.1)"), entry(1, "overflow", 1, 2, "Prepare(1.1)"),
+			},
+			rows:   "timer",
+			arrows: []arrowSummary{{0, 1, 0, 0, diagram.Dropped, "overflow", ""}},
+		},
+		{
 			name: "a partition cuts at sending",
 			entries: []sim.TraceEntry{
 				entry(1, "timer", 1, 1, "tag 0"), send(1, 1, 3, "Prepare(1.1)"), entry(1, "partition-drop", 1, 3, "Prepare(1.1)"),

@@ -101,6 +101,8 @@ func lossWords(d *Diagram, a *Arrow) string {
 		return "cut by a partition"
 	case "lost-at-crashed":
 		return d.laneName(a.To) + " is down"
+	case "overflow":
+		return "the link is full"
 	case "crash":
 		return "dies with its sender"
 	}
@@ -128,7 +130,7 @@ func rowNote(d *Diagram, r int) string {
 		return "the network duplicates " + afterLink(row.Label)
 	case "slow", "pause", "recover":
 		return row.Kind + ": " + strings.TrimPrefix(row.Label, row.Kind+" "+d.laneIDText(row.Lane)+" ")
-	case "deliver", "request", "invoke", "start", "drop", "partition-drop", "lost-at-crashed":
+	case "deliver", "request", "invoke", "start", "drop", "partition-drop", "lost-at-crashed", "overflow":
 		return ""
 	}
 	if rest, ok := strings.CutPrefix(row.Label, row.Kind+" "); ok && strings.HasPrefix(row.Kind, "partition") {

@@ -137,7 +137,7 @@ func writeMarks(w *bufio.Writer, d *Diagram) {
 }
 
 func isLoss(kind string) bool {
-	return kind == "drop" || kind == "partition-drop" || kind == "lost-at-crashed"
+	return kind == "drop" || kind == "partition-drop" || kind == "lost-at-crashed" || kind == "overflow"
 }
 
 // writeNotes writes a row's observations beside their lanes, at most

@@ -69,6 +69,9 @@ type Options struct {
 	// Progress, when set, is called with the counts so far about once a
 	// second, and at the end of a BFS level at most ten times a second.
 	Progress func(Progress)
+	// now is the clock read for Elapsed and to pace Progress; nil means
+	// the wall clock. Tests set it (export_test.go) to step time by hand.
+	now func() time.Time
 }
 
 // Progress is a snapshot of a running search.
@@ -159,6 +162,7 @@ type search[S any, K comparable] struct {
 	visited visited[K]
 	origins []origin
 	res     Result[S]
+	now     func() time.Time
 	start   time.Time
 	lastLog time.Time
 	// memCheck is the distinct count at which to read the heap next.
@@ -166,7 +170,8 @@ type search[S any, K comparable] struct {
 }
 
 func run[S any, K comparable](m Model[S], opts Options, set visited[K], key func(*fingerprint.Hasher) K) (Result[S], error) {
-	s := &search[S, K]{m: m, opts: opts, key: key, visited: set, start: time.Now()}
+	s := &search[S, K]{m: m, opts: opts, key: key, visited: set, now: clock(opts)}
+	s.start = s.now()
 	s.retain = func(st S) S { return st }
 	if r, ok := m.(Retainer[S]); ok {
 		s.retain = r.Retain
@@ -186,11 +191,21 @@ func run[S any, K comparable](m Model[S], opts Options, set visited[K], key func
 	} else {
 		err = s.bfs(init)
 	}
-	s.res.Elapsed = time.Since(s.start)
+	s.res.Elapsed = s.now().Sub(s.start)
 	if !opts.Exact {
 		s.res.Collision = fingerprint.Estimate(s.res.Distinct, s.res.Generated)
 	}
 	return s.res, err
+}
+
+// clock is what a search reads the time from: the wall clock unless the
+// options carry another. Only Elapsed and the pacing of Progress read it:
+// no count, path or verdict depends on it.
+func clock(o Options) func() time.Time {
+	if o.now != nil {
+		return o.now
+	}
+	return time.Now
 }
 
 // item is a state waiting to be expanded.
@@ -454,7 +469,7 @@ func (s *search[S, K]) progress(queue int, force bool) {
 	if s.opts.Progress == nil {
 		return
 	}
-	now := time.Now()
+	now := s.now()
 	if since := now.Sub(s.lastLog); since < 100*time.Millisecond || (!force && since < time.Second) {
 		return
 	}

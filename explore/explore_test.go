@@ -28,10 +28,10 @@ type pt struct{ x, y int }
 // actions are symmetric under swapping the axes). Check reports the points
 // of bad, so a violation is at a known least depth.
 type grid struct {
-	n     int
-	init  []pt
-	bad   []pt
-	sleep time.Duration // in every Next, to make a search slow
+	n    int
+	init []pt
+	bad  []pt
+	tick func() // called in every Next: a test's clock steps there
 }
 
 var gridActions = []string{"x", "y", "xy", "stay"}
@@ -70,7 +70,9 @@ func apply(p pt, action int) pt {
 }
 
 func (g *grid) Next(p pt, emit func(pt)) {
-	time.Sleep(g.sleep)
+	if g.tick != nil {
+		g.tick()
+	}
 	for _, a := range g.moves(p) {
 		emit(apply(p, a))
 	}
@@ -470,29 +472,46 @@ func TestParseStrategy(t *testing.T) {
 // second), with counts that grow to the result's. On the 2×2 grid, whose
 // every expansion takes 110ms, that is after the first level (3 states to
 // expand next) and after the second (none).
+// TestProgress steps the explorer's clock by hand: each Next of the grid
+// takes step. A BFS level's end reports when 100 ms have passed since the
+// last report, so the reports and their Elapsed follow from step alone.
+// newGrid(1) expands one state in level 1 and three in level 2.
 func TestProgress(t *testing.T) {
-	var mu sync.Mutex
-	var got []explore.Progress
-	opts := explore.Options{Progress: func(p explore.Progress) {
-		mu.Lock()
-		defer mu.Unlock()
-		got = append(got, p)
-	}}
-	g := newGrid(1)
-	g.sleep = 110 * time.Millisecond
-	r := run[pt](t, g, opts)
-	if want := (counts{"ok", 4, 7, 2, true, ""}); countsOf(r) != want {
-		t.Fatalf("got %+v, want %+v", countsOf(r), want)
-	}
-	if len(got) != 2 {
-		t.Fatalf("%d progress reports for 2 levels: %+v", len(got), got)
-	}
-	first, last := got[0], got[1]
-	if first.Distinct != 4 || first.Generated != 4 || first.Depth != 2 || first.Queue != 3 || first.Elapsed < g.sleep {
-		t.Fatalf("first report %+v", first)
-	}
-	if last.Distinct != r.Distinct || last.Generated != r.Generated || last.Depth != r.Depth || last.Queue != 0 || last.Elapsed < 4*g.sleep {
-		t.Fatalf("last report %+v, result %+v", last, countsOf(r))
+	for _, tc := range []struct {
+		step time.Duration
+		want []explore.Progress
+	}{
+		{step: 0}, // no time passes: no report
+		{step: 30 * time.Millisecond, want: []explore.Progress{ // 30 ms after level 1, 120 after level 2
+			{Distinct: 4, Generated: 7, Depth: 2, Queue: 0, Elapsed: 120 * time.Millisecond},
+		}},
+		{step: 110 * time.Millisecond, want: []explore.Progress{
+			{Distinct: 4, Generated: 4, Depth: 2, Queue: 3, Elapsed: 110 * time.Millisecond},
+			{Distinct: 4, Generated: 7, Depth: 2, Queue: 0, Elapsed: 440 * time.Millisecond},
+		}},
+	} {
+		var elapsed atomic.Int64
+		var mu sync.Mutex
+		var got []explore.Progress
+		opts := explore.Options{Progress: func(p explore.Progress) {
+			mu.Lock()
+			defer mu.Unlock()
+			got = append(got, p)
+		}}
+		start := time.Unix(1e9, 0)
+		opts = explore.WithClock(opts, func() time.Time { return start.Add(time.Duration(elapsed.Load())) })
+		g := newGrid(1)
+		g.tick = func() { elapsed.Add(int64(tc.step)) }
+		r := run[pt](t, g, opts)
+		if want := (counts{"ok", 4, 7, 2, true, ""}); countsOf(r) != want {
+			t.Fatalf("step %v: got %+v, want %+v", tc.step, countsOf(r), want)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("step %v: reports %+v, want %+v", tc.step, got, tc.want)
+		}
+		if want := 4 * tc.step; r.Elapsed != want {
+			t.Errorf("step %v: elapsed %v, want %v", tc.step, r.Elapsed, want)
+		}
 	}
 }
 

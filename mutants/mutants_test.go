@@ -134,7 +134,7 @@ func TestRunSurvivor(t *testing.T) {
 }
 
 // TestExplorerNotJudged: liveness and linearizability variants are left to
-// campaigns, and Multi-Paxos has no explorer here.
+// campaigns, and the mutation score does not run the Multi-Paxos explorer.
 func TestExplorerNotJudged(t *testing.T) {
 	for _, tg := range []Target{
 		{Protocol: scenarios.Paxos, Variant: "fixed-backoff", Breaks: protocol.FixedBackoff.Breaks},

@@ -2,6 +2,9 @@ package scenarios
 
 import (
 	"fmt"
+	"math/bits"
+	"strconv"
+	"strings"
 
 	"github.com/paxsim/paxsim/protocol"
 	"github.com/paxsim/paxsim/sim"
@@ -83,7 +86,7 @@ func (c Config) build() (sim.Config, protocol.Variant, error) {
 	switch c.Protocol {
 	case Paxos:
 	case MultiPaxos:
-		return sc, protocol.Variant{}, bad("protocol", "multipaxos runs under run, campaign and replay --seed; decision traces, scenarios and check take paxos so far")
+		return sc, protocol.Variant{}, bad("protocol", "multipaxos runs record no decision traces: recording, replaying or shrinking a trace, and choice-driven runs, take paxos only")
 	default:
 		return sc, protocol.Variant{}, bad("protocol", "%q is not a known protocol (known: paxos, multipaxos)", c.Protocol)
 	}
@@ -172,17 +175,30 @@ func (c Config) simConfig() (sim.Config, error) {
 		},
 		HealAt: sim.Time(c.HealAt),
 	}
-	for _, s := range c.Faults {
-		f, err := sim.ParseFault(s)
-		if err != nil {
-			return sc, &ConfigError{Field: "fault", Msg: err.Error()}
-		}
-		sc.Faults.Schedule = append(sc.Faults.Schedule, f)
+	if sc.Faults.Schedule, err = c.scheduledFaults(); err != nil {
+		return sc, err
 	}
 	if err := sc.Validate(); err != nil {
 		return sc, &ConfigError{Field: "fault", Msg: err.Error()}
 	}
 	return sc, nil
+}
+
+// scheduledFaults parses c's --fault flags, each naming a node at most
+// once.
+func (c Config) scheduledFaults() ([]sim.ScheduledFault, error) {
+	var out []sim.ScheduledFault
+	for _, s := range c.Faults {
+		f, err := sim.ParseFault(s)
+		if err != nil {
+			return nil, &ConfigError{Field: "fault", Msg: err.Error()}
+		}
+		if _, rest, _ := strings.Cut(s, ":"); strings.Count(strings.SplitN(rest, "@", 2)[0], ",")+1 != bits.OnesCount64(f.Nodes) {
+			return nil, bad("fault", "%q names a node twice", s)
+		}
+		out = append(out, f)
+	}
+	return out, nil
 }
 
 // maxTicks bounds every time knob, far from int64 overflow.
@@ -210,6 +226,34 @@ func (c Config) Validate() error {
 	}
 	_, _, err := c.build()
 	return err
+}
+
+// parseReconfigSchedule reads a reconfiguration schedule,
+// "MEMBERS@TICK,..." (1+2+3@200,1+2+3+4+5@600), of a cluster of nodes
+// replicas whose runs stop at end: every member a replica, every tick
+// before the end.
+func parseReconfigSchedule(r string, nodes int, end int64) ([]reconfigAt, error) {
+	var schedule []reconfigAt
+	for _, part := range strings.Split(r, ",") {
+		members, at, _ := strings.Cut(part, "@")
+		t, err := strconv.ParseInt(at, 10, 64)
+		if err != nil || t < 0 {
+			return nil, bad("reconfig", "%q: want MEMBERS@TICK, e.g. 1+2+3@200", part)
+		}
+		if t >= end {
+			return nil, bad("reconfig", "%q: tick %d is not before the run's end at %d (--max-time, or --heal-at plus --liveness): it would never happen", part, t, end)
+		}
+		var ids []sim.NodeID
+		for _, m := range strings.Split(members, "+") {
+			id, err := strconv.Atoi(m)
+			if err != nil || id < 1 || id > nodes {
+				return nil, bad("reconfig", "%q: member %q is not a node (1..%d)", part, m, nodes)
+			}
+			ids = append(ids, sim.NodeID(id))
+		}
+		schedule = append(schedule, reconfigAt{sim.Time(t), ids})
+	}
+	return schedule, nil
 }
 
 // maxTime is the time at which a run stops.

@@ -4,17 +4,18 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/checker/linearize"
 	"github.com/paxsim/paxsim/sim"
 )
 
-// LinearizabilityBudget bounds the wall time of the plain linearizability
-// check of one run's client history. When it runs out the verdict is
-// "unknown": inconclusive, never a pass.
-var LinearizabilityBudget = 2 * time.Second
+// LinearizabilityBudget bounds porcupine's search of one run's client
+// history, in steps per partition (linearize.Budget): the plain check and
+// the HTML page (ExplainHistory) spend the same, so they agree. When the
+// search spends it the verdict is "unknown": inconclusive, never a pass,
+// and like every verdict a pure function of the config and the seed.
+const LinearizabilityBudget = linearize.DefaultBudget
 
 // checkLinearizability judges the run's client history as a consensus
 // object's; a history that is not linearizable is a violation. The closed
@@ -63,9 +64,9 @@ func ExplainHistory(run func(Options) (Result, error), w io.Writer) (linearize.V
 		return "", err
 	}
 	if len(res.KVOps) > 0 {
-		return linearize.ExplainKV(res.KVOps, annotations(entries), 10*LinearizabilityBudget, w)
+		return linearize.ExplainKV(res.KVOps, annotations(entries), LinearizabilityBudget, w)
 	}
-	return linearize.Explain(res.Ops, annotations(entries), 10*LinearizabilityBudget, w)
+	return linearize.Explain(res.Ops, annotations(entries), LinearizabilityBudget, w)
 }
 
 // annotations turns a run's traced faults into timeline boxes: a crash

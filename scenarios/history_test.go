@@ -1,6 +1,8 @@
 package scenarios
 
 import (
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -48,4 +50,64 @@ func TestReplyOwnValueIsNotLinearizable(t *testing.T) {
 		return
 	}
 	t.Fatal("500 seeds of reply-own-value gave no non-linearizable history")
+}
+
+// TestLinearizabilityBudgetMargin: the default swarm campaigns of both
+// protocols judge every run's history with a thousandfold margin on
+// LinearizabilityBudget, so none of their verdicts is unknown.
+// PAXSIM_BUDGET_SEEDS=N measures N seeds of each protocol instead of 300
+// and logs the most steps a key took (with -v): how
+// linearize.DefaultBudget was chosen.
+func TestLinearizabilityBudgetMargin(t *testing.T) {
+	seeds := uint64(300)
+	if v := os.Getenv("PAXSIM_BUDGET_SEEDS"); v != "" {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			t.Fatalf("PAXSIM_BUDGET_SEEDS=%q: %v", v, err)
+		}
+		seeds = n
+	}
+	for _, protocol := range []string{Paxos, MultiPaxos} {
+		c := Default()
+		c.Protocol = protocol
+		most, at := linearize.Budget(0), uint64(0)
+		for seed := range seeds {
+			res, err := Run(c.Swarm(seed, nil), seed, Options{})
+			if err != nil {
+				t.Fatalf("%s seed %d: %v", protocol, seed, err)
+			}
+			if steps := leastBudget(&res); steps > most {
+				most, at = steps, seed
+			}
+		}
+		t.Logf("%s: %d seeds, the most steps per key %d (seed %d)", protocol, seeds, most, at)
+		if most > LinearizabilityBudget/1000 {
+			t.Errorf("%s seed %d takes %d steps: less than a thousandfold margin on the budget of %d",
+				protocol, at, most, LinearizabilityBudget)
+		}
+	}
+}
+
+// leastBudget is the least budget that judges a run's client history: the
+// most steps porcupine's search takes on a key (on the history of a
+// single-decree run, which linearize.Decide spares most runs).
+func leastBudget(res *Result) linearize.Budget {
+	judged := func(b linearize.Budget) bool {
+		if res.KVOps != nil {
+			return linearize.CheckKV(res.KVOps, b) != linearize.Unknown
+		}
+		return linearize.Check(res.Ops, b) != linearize.Unknown
+	}
+	lo, hi := linearize.Budget(-1), linearize.Budget(0) // judged(lo) is false
+	for !judged(hi) {
+		lo, hi = hi, max(1, 2*hi)
+	}
+	for hi-lo > 1 {
+		if mid := lo + (hi-lo)/2; judged(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
 }

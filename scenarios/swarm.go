@@ -3,7 +3,11 @@ package scenarios
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
+	"strings"
+
+	"github.com/paxsim/paxsim/sim"
 )
 
 // Swarm testing (Groce et al., "Swarm Testing", ISSTA 2012): instead of
@@ -29,7 +33,7 @@ var SwarmKnobs = []string{"nodes", "proposers", "delay", "drop", "dup", "redeliv
 func (c Config) Swarm(seed uint64, pinned func(knob string) bool) Config {
 	d := c.swarmAll(seed)
 	if pinned == nil {
-		return d
+		pinned = func(string) bool { return false }
 	}
 	// Every knob is drawn, pinned or not, so that pinning one leaves the
 	// others' draws as they were.
@@ -58,13 +62,70 @@ func (c Config) Swarm(seed uint64, pinned func(knob string) bool) Config {
 	keep("clients", &d.Clients, &c.Clients)
 	keep("commands", &d.Commands, &c.Commands)
 	keep("reconfig", &d.Reconfig, &c.Reconfig)
+	d.fit(c, pinned)
+	return d
+}
+
+// fit makes the draw d of c valid, whatever c pins: c is valid, and the
+// knobs it keeps bound those that d draws. A drawn cluster grows to hold
+// what the pinned knobs name (proposers, the nodes of scheduled faults and
+// reconfigurations, --max-crashed); a drawn delay too long for the
+// liveness bound (livenessTicks) gives way to c's own; drawn proposers
+// are bounded by a pinned cluster.
+func (d *Config) fit(c Config, pinned func(knob string) bool) {
+	if !pinned("nodes") {
+		d.Nodes = max(d.Nodes, c.nodesNeeded(pinned))
+	}
 	if d.Protocol != MultiPaxos {
-		d.Proposers = min(d.Proposers, d.Nodes) // a pinned count bounded by a drawn cluster
-		if pinned("proposers") && !pinned("nodes") {
-			d.Nodes = max(d.Nodes, c.Proposers) // a drawn cluster holds the pinned proposers
+		d.Proposers = min(d.Proposers, d.Nodes)
+	}
+	if !pinned("delay") && !delayFits(d.Delay, c) {
+		d.Delay = c.Delay
+	}
+}
+
+// delayFits reports whether delays dist leave c's liveness bound room to
+// decide after the heal (simConfig's rule).
+func delayFits(dist string, c Config) bool {
+	delay, err := sim.ParseDelay(dist)
+	if err != nil {
+		return false
+	}
+	return c.HealAt == 0 || c.Liveness == 0 || c.Liveness >= livenessTicks(delay)
+}
+
+// nodesNeeded is the smallest cluster that holds what c keeps of the
+// knobs pinned reports and the knobs a swarm never draws: the pinned
+// proposers (single-decree), the members of a pinned reconfiguration
+// schedule (Multi-Paxos), --max-crashed, and each scheduled fault's nodes,
+// with a node left over for the other side of a partition.
+func (c Config) nodesNeeded(pinned func(knob string) bool) int {
+	need := max(1, c.MaxCrashed)
+	if c.Protocol != MultiPaxos && pinned("proposers") {
+		need = max(need, c.Proposers)
+	}
+	if c.Protocol == MultiPaxos && pinned("reconfig") && strings.Contains(c.Reconfig, "@") {
+		if schedule, err := parseReconfigSchedule(c.Reconfig, sim.MaxNodes, maxTicks+1); err == nil {
+			for _, r := range schedule {
+				for _, id := range r.members {
+					need = max(need, int(id))
+				}
+			}
 		}
 	}
-	return d
+	for _, s := range c.Faults {
+		f, err := sim.ParseFault(s)
+		if err != nil || f.Nodes == 0 {
+			continue
+		}
+		highest := 63 - bits.LeadingZeros64(f.Nodes)
+		whole := f.Nodes == uint64(1)<<uint(highest+1)-2 // nodes 1..highest: no other side
+		if (f.Kind == sim.FaultPartition || f.Kind == sim.FaultOneWay) && whole {
+			highest++
+		}
+		need = max(need, highest)
+	}
+	return need
 }
 
 // swarmAll draws every swarm knob of c.
@@ -76,7 +137,7 @@ func (c Config) swarmAll(seed uint64) Config {
 	proposers := d.pick(1, 2, 2, 2, 3, 3, c.Nodes)
 	clients, commands := 2+d.intn(5), 3+d.intn(8)
 	reconfig := "none" // in a quarter of the runs; the others reconfigure, some often
-	if on, r := d.intn(4) != 0, d.rate(4*defaultReconfig); on {
+	if on, r := d.intn(4) != 0, d.rate(4*defaultReconfig); on && c.Protocol == MultiPaxos {
 		reconfig = formatRate(r)
 	}
 	if c.Protocol == MultiPaxos {
@@ -146,10 +207,39 @@ func (d *swarmDraw) rate(def float64) float64 {
 }
 
 // roundRate keeps three significant digits, so that drawn rates print
-// and parse back exactly.
+// and parse back exactly: it is the double nearest the decimal that
+// FormatFloat(r, 'g', 3) prints. A swarm draws several rates a seed, so it
+// computes that without formatting: with r*10^k in [100, 1000) for an
+// exact power 10^k, the three digits are round(r*10^k) and the double
+// nearest them times 10^-k is their correctly rounded quotient. Where the
+// product's rounding could differ from the exact decimal's (a near tie,
+// or near a power of ten), it formats and parses.
 func roundRate(r float64) float64 {
+	if r > 0 && r < 1 {
+		k := 2 - int(math.Floor(math.Log10(r)))
+		if k <= 22 { // 10^k is exact
+			p := pow10[k]
+			s := r * p
+			if frac := s - math.Floor(s); s >= 100.001 && s < 999.499 && math.Abs(frac-0.5) > 1e-6 {
+				return math.Round(s) / p
+			}
+		}
+	}
+	return roundRateSlow(r)
+}
+
+func roundRateSlow(r float64) float64 {
 	v, _ := strconv.ParseFloat(strconv.FormatFloat(r, 'g', 3, 64), 64)
 	return v
 }
+
+// pow10 holds the powers of ten that are exact doubles.
+var pow10 = func() (p [23]float64) {
+	p[0] = 1
+	for k := 1; k < len(p); k++ {
+		p[k] = p[k-1] * 10
+	}
+	return p
+}()
 
 func formatRate(r float64) string { return strconv.FormatFloat(r, 'g', -1, 64) }

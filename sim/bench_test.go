@@ -74,7 +74,7 @@ func BenchmarkQueue(b *testing.B) {
 	for range 256 {
 		seq++
 		x = mix64(x)
-		q.push(event[toyMsg]{at: Time(x % 10), seq: seq, kind: EventDeliver})
+		q.push(&event[toyMsg]{at: Time(x % 10), seq: seq, kind: EventDeliver})
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -84,7 +84,7 @@ func BenchmarkQueue(b *testing.B) {
 		x = mix64(x)
 		e.at += 1 + Time(x%10)
 		e.seq = seq
-		q.push(e)
+		q.push(&e)
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")

@@ -239,7 +239,7 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 			panic(fmt.Sprintf("sim: %s: the timer is not armed", a))
 		}
 		s.armed &^= 1 << a.Tag
-		e := event[M]{at: w.now, kind: EventTimer, to: a.To, tag: a.Tag, gen: s.timerGen[a.Tag]}
+		e := event[M]{at: w.now, kind: EventTimer, to: a.To, tag: a.Tag}
 		w.current = e
 		w.fire(e)
 	case ActDup:
@@ -392,12 +392,16 @@ func (w *World[M, D, O]) SwitchToTimed() {
 	w.mustBeChoice()
 	w.boot()
 	w.cfg.Mode = Timed
+	w.timed()
 	for _, f := range w.inflight {
-		kind := EventDeliver
+		e := event[M]{at: w.now + w.delay(f.from, f.to), kind: EventDeliver, from: f.from, to: f.to, msg: f.msg, gen: w.slots[f.from].crashGen}
 		if f.from == External {
-			kind = EventRequest
+			e.kind = EventRequest
+			w.schedule(e)
+			continue
 		}
-		w.schedule(event[M]{at: w.now + w.delay(f.from, f.to), kind: kind, from: f.from, to: f.to, msg: f.msg, gen: w.slots[f.from].crashGen})
+		w.links.add(e.from, e.to) // in the network already: the bound applies to what comes next
+		w.schedule(e)
 	}
 	w.inflight = w.inflight[:0]
 	w.netIdx.dropFlights()
@@ -405,7 +409,7 @@ func (w *World[M, D, O]) SwitchToTimed() {
 		s := &w.slots[id]
 		for m := s.armed; m != 0; m &= m - 1 {
 			tag := TimerTag(bits.TrailingZeros32(m))
-			w.schedule(event[M]{at: w.now + max(s.after[tag], 1), kind: EventTimer, to: id, tag: tag, gen: s.timerGen[tag]})
+			w.setTimer(id, tag, w.now+max(s.after[tag], 1), 1)
 		}
 		s.armed = 0
 	}

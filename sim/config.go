@@ -32,7 +32,36 @@ type NetworkConfig struct {
 	DropRate      float64 // probability that a sent message is lost
 	DupRate       float64 // probability that a sent message is delivered twice
 	RedeliverRate float64 // probability, per send, that an old message is delivered again
+	// LinkCapacity bounds the messages in flight on one link, from a
+	// sender to a receiver (a node's messages to itself included): a
+	// message sent, duplicated or re-delivered onto a full link is lost,
+	// counted as FaultOverflow. 0 means DefaultLinkCapacity. It is a
+	// bound, not a fault to turn on: with the default, ordinary runs never
+	// reach it; it keeps a run whose duplicates breed more duplicates from
+	// piling up messages without end. It holds after the heal too: the
+	// heal ends faults, it does not make links endless. Client requests
+	// (World.Request) are the workload, not traffic: they are not counted.
+	//
+	// A Choice world does not apply it. Its network grows by one step's
+	// sends at a time, and every driver bounds its steps (the explorer's
+	// depth, rapid's and the fuzzer's step budgets), so nothing piles up
+	// without end; and every loss there must be its scheduler's decision
+	// (a drop), one that a decision trace records and a shrinker can
+	// remove, not a side effect of the bound. When it turns Timed
+	// (SwitchToTimed), the messages it holds are all admitted, and the
+	// bound applies to what is sent from then on.
+	LinkCapacity int
 }
+
+// DefaultLinkCapacity is NetworkConfig.LinkCapacity when it is 0: about
+// four times the most that a link of an ordinary run holds at once (some
+// 950 messages, from 1,000 Multi-Paxos clients on three replicas; a
+// single-decree swarm stays under 10), and few enough that a run whose
+// duplicates breed holds at most (nodes+1)^2 times it.
+const DefaultLinkCapacity = 4096
+
+// MaxLinkCapacity bounds NetworkConfig.LinkCapacity.
+const MaxLinkCapacity = 1 << 20
 
 // DelayDist names a delay distribution.
 type DelayDist uint8
@@ -161,6 +190,7 @@ const (
 	FaultLost                           // a message or request that reached a crashed node
 	FaultSlow                           // a node slowed down
 	FaultPause                          // a node paused
+	FaultOverflow                       // a message lost to a full link (NetworkConfig.LinkCapacity)
 	NumFaultKinds
 )
 
@@ -176,6 +206,7 @@ var faultNames = [NumFaultKinds]string{
 	FaultLost:          "lost-at-crashed",
 	FaultSlow:          "slow",
 	FaultPause:         "pause",
+	FaultOverflow:      "overflow",
 }
 
 func (k FaultKind) String() string {
@@ -312,6 +343,9 @@ func (c Config) withDefaults() Config {
 	if c.Network.Delay.Max == 0 {
 		c.Network.Delay = Delay{Min: 1, Max: 10}
 	}
+	if c.Network.LinkCapacity == 0 {
+		c.Network.LinkCapacity = DefaultLinkCapacity
+	}
 	f := &c.Faults
 	if f.Interval == 0 {
 		f.Interval = 10
@@ -366,6 +400,9 @@ func (c Config) Validate() error {
 	if d.Max != 0 && (d.Min < 1 || d.Max < d.Min) {
 		return fmt.Errorf("delay %s: want 1 <= MIN <= MAX", d)
 	}
+	if n := c.Network.LinkCapacity; n < 0 || n > MaxLinkCapacity {
+		return fmt.Errorf("link capacity must be between 1 and %d messages (0: %d), not %d", MaxLinkCapacity, DefaultLinkCapacity, n)
+	}
 	if c.Faults.Interval < 0 || c.HealAt < 0 {
 		return errors.New("fault interval and heal time must not be negative")
 	}
@@ -389,24 +426,33 @@ func (c Config) Validate() error {
 		return fmt.Errorf("slow factor max must be at most %d, not %d", maxSlowFactor, c.Faults.SlowFactorMax)
 	}
 	for _, f := range c.Faults.Schedule {
-		switch f.Kind {
-		case FaultCrash, FaultPartition, FaultOneWay, FaultPause:
-		case FaultSlow:
-			if f.Factor < 2 || f.Factor > maxSlowFactor {
-				return fmt.Errorf("fault %s: a slowdown needs a factor from 2 to %d", f, maxSlowFactor)
-			}
-		default:
-			return fmt.Errorf("fault of kind %s cannot be scheduled (want crash, partition, oneway, slow or pause)", f.Kind)
+		if err := f.validate(c.Nodes, all); err != nil {
+			return err
 		}
-		if f.Start < 0 || (f.End != 0 && f.End <= f.Start) || f.End > MaxTicks {
-			return fmt.Errorf("fault %s: the end must come after the start, which must not be negative", f)
+	}
+	return nil
+}
+
+// validate checks a scheduled fault in a cluster of nodes (all: the bit of
+// every node).
+func (f ScheduledFault) validate(nodes int, all uint64) error {
+	switch f.Kind {
+	case FaultCrash, FaultPartition, FaultOneWay, FaultPause:
+	case FaultSlow:
+		if f.Factor < 2 || f.Factor > maxSlowFactor {
+			return fmt.Errorf("fault %s: a slowdown needs a factor from 2 to %d", f, maxSlowFactor)
 		}
-		if f.Nodes == 0 || f.Nodes&^all != 0 {
-			return fmt.Errorf("fault %s names a node outside 1..%d", f, c.Nodes)
-		}
-		if (f.Kind == FaultPartition || f.Kind == FaultOneWay) && f.Nodes == all {
-			return fmt.Errorf("fault %s cuts off every node: a partition needs two sides", f)
-		}
+	default:
+		return fmt.Errorf("fault of kind %s cannot be scheduled (want crash, partition, oneway, slow or pause)", f.Kind)
+	}
+	if f.Start < 0 || (f.End != 0 && f.End <= f.Start) || f.End > MaxTicks {
+		return fmt.Errorf("fault %s: the end must come after the start, which must not be negative", f)
+	}
+	if f.Nodes == 0 || f.Nodes&^all != 0 {
+		return fmt.Errorf("fault %s names a node outside 1..%d", f, nodes)
+	}
+	if (f.Kind == FaultPartition || f.Kind == FaultOneWay) && f.Nodes == all {
+		return fmt.Errorf("fault %s cuts off every node: a partition needs two sides", f)
 	}
 	return nil
 }

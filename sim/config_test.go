@@ -222,6 +222,8 @@ func TestValidate(t *testing.T) {
 		{Nodes: 1},
 		{Nodes: MaxNodes},
 		{Nodes: 5, Network: NetworkConfig{DropRate: 1, DupRate: 0, RedeliverRate: 1}},
+		{Nodes: 5, Network: NetworkConfig{LinkCapacity: 1}},
+		{Nodes: 5, Network: NetworkConfig{LinkCapacity: MaxLinkCapacity}},
 		{Nodes: 5, Faults: FaultConfig{MaxCrashed: 5, SlowFactorMax: 2}},
 		{Nodes: MaxNodes, Faults: FaultConfig{Schedule: []ScheduledFault{{Kind: FaultPartition, Nodes: nodeSet(1, 63), Start: 1}}}},
 		pingConfig(t, 3, 2, "crash:1,2,3@5", "pause:3@1-2", "slow:2x3@0", "partition:1,2@4-5", "oneway:3@2"),
@@ -250,6 +252,8 @@ func TestValidate(t *testing.T) {
 		{"delay min zero", func(c *Config) { c.Network.Delay = Delay{Min: 0, Max: 5} }, "delay"},
 		{"delay min above max", func(c *Config) { c.Network.Delay = Delay{Min: 6, Max: 5} }, "delay"},
 		{"delay negative", func(c *Config) { c.Network.Delay = Delay{Min: -3, Max: 5} }, "delay"},
+		{"link capacity negative", func(c *Config) { c.Network.LinkCapacity = -1 }, "link capacity must be between 1 and 1048576 messages (0: 4096), not -1"},
+		{"link capacity huge", func(c *Config) { c.Network.LinkCapacity = MaxLinkCapacity + 1 }, "link capacity"},
 		{"interval", func(c *Config) { c.Faults.Interval = -1 }, "fault interval"},
 		{"heal", func(c *Config) { c.HealAt = -1 }, "heal time"},
 		{"max crashed negative", func(c *Config) { c.Faults.MaxCrashed = -1 }, "max crashed"},
@@ -332,6 +336,7 @@ func TestDefaults(t *testing.T) {
 	got := w.Config()
 	want := Config{Nodes: 5}
 	want.Network.Delay = Delay{Min: 1, Max: 10}
+	want.Network.LinkCapacity = DefaultLinkCapacity
 	want.Faults = FaultConfig{
 		Interval: 10, MaxCrashed: 2, Downtime: Range{20, 200},
 		PartitionLength: Range{20, 300}, SlowLength: Range{20, 200}, SlowFactorMax: 8,
@@ -348,7 +353,7 @@ func TestDefaults(t *testing.T) {
 
 	explicit := Config{
 		Nodes:   4,
-		Network: NetworkConfig{Delay: Delay{LongTail, 3, 7}},
+		Network: NetworkConfig{Delay: Delay{LongTail, 3, 7}, LinkCapacity: 9},
 		Faults: FaultConfig{
 			Interval: 4, MaxCrashed: 3, Downtime: Range{1, 2},
 			PartitionLength: Range{5, 6}, SlowLength: Range{7, 8}, SlowFactorMax: 3,
@@ -365,7 +370,7 @@ func TestDefaults(t *testing.T) {
 
 func TestNames(t *testing.T) {
 	wantFaults := []string{"drop", "dup", "redeliver", "partition", "partition-oneway", "partition-drop",
-		"crash", "restart", "lost-at-crashed", "slow", "pause"}
+		"crash", "restart", "lost-at-crashed", "slow", "pause", "overflow"}
 	if len(wantFaults) != int(NumFaultKinds) {
 		t.Fatalf("%d fault kinds, the test knows %d", NumFaultKinds, len(wantFaults))
 	}
@@ -374,7 +379,7 @@ func TestNames(t *testing.T) {
 			t.Errorf("FaultKind(%d) = %q, want %q", k, got, name)
 		}
 	}
-	if got := NumFaultKinds.String(); got != "fault(11)" {
+	if got := NumFaultKinds.String(); got != "fault(12)" {
 		t.Errorf("NumFaultKinds.String() = %q", got)
 	}
 	for k := EventKind(1); k < numEventKinds; k++ {

@@ -38,14 +38,12 @@ func (e *Env[M, D, O]) SetTimer(tag TimerTag, after Time) {
 	}
 	after = max(after, 1)
 	s := &e.w.slots[e.id]
-	s.timerGen[tag]++
 	if e.w.cfg.Mode == Choice {
 		s.armed |= 1 << tag
 		s.after[tag] = after
 		return
 	}
-	s.timerAt[tag], s.timerSet[tag] = e.w.now+after*s.slowFactor, s.timerGen[tag]
-	e.w.schedule(event[M]{at: s.timerAt[tag], kind: EventTimer, to: e.id, tag: tag, gen: s.timerGen[tag]})
+	e.w.setTimer(e.id, tag, e.w.now+after*s.slowFactor, s.slowFactor)
 }
 
 // CancelTimer disarms timer tag, if it is pending.
@@ -53,9 +51,11 @@ func (e *Env[M, D, O]) CancelTimer(tag TimerTag) {
 	if tag >= maxTimerTags {
 		panic(fmt.Sprintf("sim: timer tag %d out of range (tags are 0..%d)", tag, maxTimerTags-1))
 	}
-	s := &e.w.slots[e.id]
-	s.timerGen[tag]++
-	s.armed &^= 1 << tag
+	if e.w.cfg.Mode == Choice {
+		e.w.slots[e.id].armed &^= 1 << tag
+		return
+	}
+	e.w.timers.cancel(int32(e.id), tag)
 }
 
 // Persist replaces the node's durable state with d: what NewNode receives

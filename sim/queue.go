@@ -48,10 +48,11 @@ type event[M Message] struct {
 	at   Time
 	seq  uint64 // tie-break: events at equal times run in scheduling order
 	kind EventKind
+	held bool // a message held for a paused receiver (slowness.go)
 	from NodeID
 	to   NodeID
 	tag  TimerTag // timer tag
-	gen  uint32   // timer generation, partition id or slowdown generation
+	gen  uint32   // crash generation (self-sends, restarts), partition id or spell id
 	arg  int32    // index into Config.Faults.Schedule for scheduled faults
 	msg  M
 }
@@ -71,8 +72,8 @@ type queue[M Message] struct {
 
 func (q *queue[M]) len() int { return len(q.items) }
 
-func (q *queue[M]) push(e event[M]) {
-	q.items = append(q.items, e)
+func (q *queue[M]) push(e *event[M]) {
+	q.items = append(q.items, *e)
 	q.up(len(q.items) - 1)
 }
 
@@ -89,6 +90,13 @@ func (q *queue[M]) pop() event[M] {
 		q.down(0)
 	}
 	return top
+}
+
+// heapify restores the heap order after the times of some events changed.
+func (q *queue[M]) heapify() {
+	for i := len(q.items)/2 - 1; i >= 0; i-- {
+		q.down(i)
+	}
 }
 
 // up and down move the element into a hole instead of swapping: an event

@@ -39,7 +39,7 @@ func TestQueuePopsInOrder(t *testing.T) {
 			seqs := rng.Perm(tc.n) // unique, pushed in random order
 			for i := range in {
 				in[i] = event[toyMsg]{at: Time(rng.Int64N(tc.times)), seq: uint64(seqs[i]), msg: toyMsg{Val: uint64(i)}}
-				q.push(in[i])
+				q.push(&in[i])
 			}
 			if q.len() != tc.n {
 				t.Fatalf("len = %d after %d pushes", q.len(), tc.n)
@@ -74,7 +74,7 @@ func TestQueueInterleaved(t *testing.T) {
 			// Like the world: events are scheduled at or after the current
 			// time, often at the very same time.
 			e := event[toyMsg]{at: now + Time(rng.IntN(4)*rng.IntN(20)), seq: seq, msg: toyMsg{Val: seq}}
-			q.push(e)
+			q.push(&e)
 			i, _ := slices.BinarySearchFunc(ref, e, cmpEvent)
 			ref = slices.Insert(ref, i, e)
 			continue
@@ -97,7 +97,7 @@ func TestQueueInterleaved(t *testing.T) {
 func TestQueuePopClearsSlot(t *testing.T) {
 	var q queue[toyMsg]
 	for i := range 5 {
-		q.push(event[toyMsg]{at: Time(i), seq: uint64(i), kind: EventDeliver, msg: toyMsg{Val: 100 + uint64(i)}})
+		q.push(&event[toyMsg]{at: Time(i), seq: uint64(i), kind: EventDeliver, msg: toyMsg{Val: 100 + uint64(i)}})
 	}
 	for q.len() > 0 {
 		q.pop()

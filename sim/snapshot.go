@@ -87,7 +87,9 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	dst.pendRand, dst.pendNet, dst.local = nil, nil, local
 	dst.env.w = dst
 	dst.queue.items = oldQueue
+	dst.timers, dst.links = timerQueue{}, links{} // a Choice world has none (World.timed)
 	dst.trials, dst.none, dst.history, dst.partitions = nil, nil, nil, slices.Clone(w.partitions)
+	dst.spells = slices.Clone(w.spells)
 	dst.cut = append(cut, w.cut...)
 	dst.inflight = append(inflight, w.inflight...)
 	dst.sentLog = append(sentLog, w.sentLog...)

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"fmt"
-	"math"
 	"math/bits"
 	"slices"
 
@@ -26,8 +25,9 @@ type World[M Message, D, O any] struct {
 	seq      uint64
 	executed int64
 	hash     uint64
-	queue    queue[M]
-	current  event[M] // the event being executed, for panic reports
+	queue    queue[M]   // messages, requests and faults to come
+	timers   timerQueue // pending timers, one per (node, tag) at most
+	current  event[M]   // the event being executed, for panic reports
 
 	slots      []slot[M, D, O] // indexed by NodeID; slot 0 is unused
 	env        Env[M, D, O]
@@ -36,10 +36,16 @@ type World[M Message, D, O any] struct {
 	cut        []uint64 // cut[from]: receivers its messages cannot reach
 	partitions []partition
 	partitionN uint32
-	faulty     uint64       // the nodes the heal left faulty
-	history    []sent[M]    // recent sends, for re-delivery; a ring once full
-	trials     []faultTrial // the random faults eligible now
-	none       []float64    // none[i]: probability that no trial from i on fires
+	faulty     uint64  // the nodes the heal left faulty
+	spells     []spell // the slowdowns and pauses in force, in starting order
+	spellN     uint32  // spells started so far: the last one's id
+	// The messages in flight on each link of a Timed world: at most
+	// Network.LinkCapacity, but for those a Choice world handed over
+	// (SwitchToTimed).
+	links   links
+	history []sent[M]    // recent sends, for re-delivery; a ring once full
+	trials  []faultTrial // the random faults eligible now
+	none    []float64    // none[i]: probability that no trial from i on fires
 	// eligibleGen changes whenever a node's eligibility for a random fault
 	// may have changed; trialsGen is the value trials were built at.
 	eligibleGen, trialsGen uint64
@@ -66,21 +72,17 @@ type World[M Message, D, O any] struct {
 
 // slot is everything the world keeps about one node.
 type slot[M Message, D, O any] struct {
-	node        Node[M, D, O]
-	up          bool
-	durable     D // survives crashes: the last value the node persisted
-	crashGen    uint32
-	timerGen    [maxTimerTags]uint32
-	slowFactor  Time // 1 when the node runs at normal speed
+	node     Node[M, D, O]
+	up       bool
+	durable  D // survives crashes: the last value the node persisted
+	crashGen uint32
+	// What the spells in force (slowness.go) make of the node: how many
+	// times slower it runs (1: normal speed), and until when it is paused
+	// (not paused when that has passed).
+	slowFactor  Time
 	pausedUntil Time
-	slowGen     uint32
 	armed       uint32             // choice mode: the armed timers
 	after       [maxTimerTags]Time // choice mode: each armed timer's duration
-	// Timed mode: when each timer was last set to fire, and its
-	// generation then (it is pending while timerGen still says so), so
-	// that a slow node's stretched timers shrink back when it recovers.
-	timerAt  [maxTimerTags]Time
-	timerSet [maxTimerTags]uint32
 	// The fingerprints of node and durable, once computed (snapshot.go);
 	// anything that runs the node or persists clears fpOK.
 	fpOK    bool
@@ -107,6 +109,9 @@ type Stats struct {
 	Sent      int64                // messages nodes sent
 	Delivered int64                // messages delivered to a live node
 	Timers    int64                // timers fired
+	// PeakLinkLoad is the most messages that were in flight on one link
+	// at once (NetworkConfig.LinkCapacity bounds it).
+	PeakLinkLoad int64
 	// PartitionsHealed counts partitions that ended before the heal: the
 	// network came back mid-run.
 	PartitionsHealed int64
@@ -134,7 +139,18 @@ func New[M Message, D, O any](cfg Config, decider Decider, newNode NewNode[M, D,
 	}
 	w.env.w = w
 	w.queue.items = make([]event[M], 0, max(32, 8*cfg.Nodes))
+	if cfg.Mode == Timed {
+		w.timed()
+	}
 	return w, nil
+}
+
+// timed sets up what only a Timed world uses: its timer queue and the
+// counters of its links. A Choice world keeps timers as armed bits and
+// messages in inflight, and cloning it copies neither.
+func (w *World[M, D, O]) timed() {
+	w.timers.init(w.cfg.Nodes)
+	w.links.init(w.cfg.Nodes, w.cfg.Network.LinkCapacity)
 }
 
 // SetTracer makes the world call fn for every executed event and network
@@ -152,7 +168,11 @@ func (w *World[M, D, O]) Events() int64 { return w.executed }
 func (w *World[M, D, O]) Hash() uint64 { return w.hash }
 
 // Stats returns the run's counters.
-func (w *World[M, D, O]) Stats() Stats { return w.stats }
+func (w *World[M, D, O]) Stats() Stats {
+	s := w.stats
+	s.PeakLinkLoad = int64(w.links.peak)
+	return s
+}
 
 // Nodes is the cluster size.
 func (w *World[M, D, O]) Nodes() int { return w.cfg.Nodes }
@@ -191,16 +211,31 @@ func (w *World[M, D, O]) Next() (Time, bool) {
 	if w.cfg.Mode == Choice {
 		return w.now + 1, len(w.Actions()) > 0
 	}
-	if w.queue.len() == 0 {
-		return 0, false
+	switch {
+	case w.timerNext():
+		return w.timers.items[0].at, true
+	case w.queue.len() > 0:
+		return w.queue.items[0].at, true
 	}
-	return w.queue.items[0].at, true
+	return 0, false
+}
+
+// timerNext reports whether the next event of a Timed world is a timer.
+func (w *World[M, D, O]) timerNext() bool {
+	if w.timers.len() == 0 {
+		return false
+	}
+	if w.queue.len() == 0 {
+		return true
+	}
+	t, e := &w.timers.items[0], &w.queue.items[0]
+	return t.at < e.at || (t.at == e.at && t.seq < e.seq)
 }
 
 // Step takes the next item off the queue, the one Next reported, and runs
 // it. It returns false when the queue is empty. Not every item counts as an
-// event: a stale timer, a message held for a paused node or a fault draw
-// that started nothing advances the world without adding to Events.
+// event: a message or timer held for a paused node or a fault draw that
+// started nothing advances the world without adding to Events.
 //
 // In a Choice world Step asks the Decider to pick one of Actions and does it.
 func (w *World[M, D, O]) Step() bool {
@@ -208,10 +243,15 @@ func (w *World[M, D, O]) Step() bool {
 	if w.cfg.Mode == Choice {
 		return w.stepChoice()
 	}
-	if w.queue.len() == 0 {
+	switch {
+	case w.timerNext():
+		t := w.timers.pop()
+		w.run(event[M]{at: t.at, seq: t.seq, kind: EventTimer, to: NodeID(t.node), tag: t.tag})
+	case w.queue.len() > 0:
+		w.run(w.queue.pop())
+	default:
 		return false
 	}
-	w.run(w.queue.pop())
 	w.flushLog()
 	return true
 }
@@ -253,18 +293,21 @@ func (w *World[M, D, O]) hasRandomFaults() bool {
 func (w *World[M, D, O]) schedule(e event[M]) {
 	w.seq++
 	e.seq = w.seq
-	w.queue.push(e)
+	w.queue.push(&e)
 }
 
-// run executes e and reports whether it counted as an event; stale timers
-// and fault ticks do not.
+// run executes e and reports whether it counted as an event; held ones,
+// stale fault ends and fault ticks do not.
 func (w *World[M, D, O]) run(e event[M]) bool {
 	if e.at > w.now {
 		w.now = e.at
 	}
 	w.current = e
 	switch e.kind {
-	case EventDeliver, EventRequest:
+	case EventDeliver:
+		w.links.release(e.from, e.to) // off the link; a pause holds it again
+		return w.deliver(e)
+	case EventRequest:
 		return w.deliver(e)
 	case EventTimer:
 		return w.fire(e)
@@ -291,18 +334,7 @@ func (w *World[M, D, O]) run(e event[M]) bool {
 		w.slow(e.to, f.Kind == FaultPause, Time(f.Factor), f.End)
 		return true
 	case EventSlowEnd:
-		s := &w.slots[e.to]
-		if s.slowGen != e.gen {
-			return false
-		}
-		w.retime(e.to, s.slowFactor)
-		s.slowFactor, s.pausedUntil = 1, 0
-		w.eligibleGen++
-		w.record(EventSlowEnd, e.to, e.to, 0)
-		if w.tracer != nil {
-			w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "recover", From: e.to, To: e.to, Msg: "back to normal speed"})
-		}
-		return true
+		return w.endSpell(e.to, e.gen)
 	case EventPartitionStart:
 		f := w.cfg.Faults.Schedule[e.arg]
 		w.partition(f.Kind == FaultOneWay, f.Nodes, f.End)
@@ -336,8 +368,11 @@ func (w *World[M, D, O]) deliver(e event[M]) bool {
 		return true
 	}
 	if s.pausedUntil > w.now {
-		e.at = s.pausedUntil
-		w.schedule(e) // held until the pause ends, in arrival order
+		e.at, e.held = s.pausedUntil, true // until the pause ends, in arrival order
+		if e.kind == EventDeliver {
+			w.links.add(e.from, e.to) // still on its link
+		}
+		w.schedule(e)
 		return false
 	}
 	if e.kind == EventDeliver && w.cut[e.from]&(1<<uint(e.to)) != 0 {
@@ -360,17 +395,17 @@ func (w *World[M, D, O]) deliver(e event[M]) bool {
 	return true
 }
 
+// fire runs node e.to's timer e.tag, which is armed no more: a timer
+// fires once. A paused node's timer waits for the pause to end.
 func (w *World[M, D, O]) fire(e event[M]) bool {
 	s := &w.slots[e.to]
-	if !s.up || s.timerGen[e.tag] != e.gen {
-		return false // cancelled, replaced, or lost in a crash
+	if !s.up {
+		panic(fmt.Sprintf("sim: timer %d of node %s fired while it was down", e.tag, e.to))
 	}
 	if s.pausedUntil > w.now {
-		e.at = s.pausedUntil
-		w.schedule(e)
+		w.setTimer(e.to, e.tag, s.pausedUntil, heldStretch)
 		return false
 	}
-	s.timerGen[e.tag]++ // a timer fires once
 	w.record(EventTimer, e.to, e.to, uint64(e.tag))
 	w.logStep("timer %s %d", e.to, e.tag)
 	if w.tracer != nil {
@@ -455,12 +490,12 @@ func (w *World[M, D, O]) crash(id NodeID, restartAt Time) {
 	s.up = false
 	s.node = nil // volatile state is gone
 	s.fpOK = false
-	s.armed = 0
+	s.armed = 0 // and so are pending timers
+	if w.cfg.Mode == Timed {
+		w.timers.cancelNode(int32(id))
+	}
 	w.eligibleGen++
 	s.crashGen++
-	for i := range s.timerGen {
-		s.timerGen[i]++ // and so are pending timers
-	}
 	w.crashed++
 	w.stats.Faults[FaultCrash]++
 	w.record(EventCrash, id, id, 0)
@@ -481,39 +516,6 @@ func (w *World[M, D, O]) restart(id NodeID) {
 		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "restart", From: id, To: id})
 	}
 	w.start(id)
-}
-
-// slow slows node id by factor, or pauses it, until end (0: until healed).
-func (w *World[M, D, O]) slow(id NodeID, pause bool, factor Time, end Time) {
-	s := &w.slots[id]
-	s.slowGen++
-	w.eligibleGen++
-	kind := FaultSlow
-	if pause {
-		kind = FaultPause
-		s.pausedUntil = end
-		if end == 0 {
-			s.pausedUntil = w.cfg.HealAt
-		}
-		if s.pausedUntil == 0 {
-			s.pausedUntil = math.MaxInt64 // no end and no heal: paused for good
-		}
-	} else {
-		s.slowFactor = factor
-	}
-	w.stats.Faults[kind]++
-	w.record(EventSlowStart, id, id, uint64(factor)<<1|b2u(pause))
-	if w.tracer != nil {
-		msg := fmt.Sprintf("paused until %d", s.pausedUntil)
-		if !pause {
-			msg = fmt.Sprintf("%dx slower", factor)
-		}
-		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: kind.String(), From: id, To: id, Msg: msg})
-	}
-	w.logStep("# %s %s", kind, id)
-	if end > 0 {
-		w.schedule(event[M]{at: end, kind: EventSlowEnd, to: id, gen: s.slowGen})
-	}
 }
 
 // partition cuts side off from the rest (both ways unless oneWay) until end.
@@ -601,11 +603,9 @@ func (w *World[M, D, O]) healAll() {
 		}
 		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "heal", Msg: msg})
 	}
-	for id := 1; id <= w.cfg.Nodes; id++ {
-		s := &w.slots[id]
-		w.retime(NodeID(id), s.slowFactor)
-		s.slowGen++
-		s.slowFactor, s.pausedUntil = 1, 0
+	w.spells = w.spells[:0] // their ends find nothing left to end
+	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
+		w.respeed(id)
 	}
 	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ { // restarts may send: speeds first
 		switch {
@@ -618,24 +618,13 @@ func (w *World[M, D, O]) healAll() {
 	}
 }
 
-// retime shrinks node id's pending timers, set while it ran factor times
-// slower, back to normal speed: what is left of each runs factor times
-// faster from now. A node that recovers (or heals) keeps no timer stretched
-// past its slowness.
-func (w *World[M, D, O]) retime(id NodeID, factor Time) {
-	if factor <= 1 || w.cfg.Mode != Timed {
-		return
-	}
-	s := &w.slots[id]
-	for tag := range s.timerAt {
-		if s.timerSet[tag] != s.timerGen[tag] || s.timerAt[tag] <= w.now {
-			continue // fired, cancelled, lost in a crash, or due now anyway
-		}
-		s.timerGen[tag]++
-		s.timerSet[tag] = s.timerGen[tag]
-		s.timerAt[tag] = w.now + max((s.timerAt[tag]-w.now)/factor, 1)
-		w.schedule(event[M]{at: s.timerAt[tag], kind: EventTimer, to: id, tag: TimerTag(tag), gen: s.timerGen[tag]})
-	}
+// setTimer arms node id's timer tag to fire at at, set while the node ran
+// stretch times slower (heldStretch: held by a pause), replacing the
+// pending one. It takes the next sequence number, as scheduling an event
+// does.
+func (w *World[M, D, O]) setTimer(id NodeID, tag TimerTag, at, stretch Time) {
+	w.seq++
+	w.timers.set(timer{at: at, seq: w.seq, node: int32(id), tag: tag, stretch: int32(stretch)})
 }
 
 // inert reports whether faults of kind k are switched off
@@ -846,7 +835,7 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 	if from == to { // a node's message to itself never leaves the process:
 		e.at = w.now + w.delay(from, to) // it dies with it (gen)
 		e.gen = w.slots[from].crashGen
-		w.schedule(e)
+		w.enqueue(&e)
 		return
 	}
 	if w.cut[from]&(1<<uint(to)) != 0 {
@@ -858,11 +847,11 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		return
 	}
 	e.at = w.now + w.delay(from, to)
-	w.schedule(e)
+	w.enqueue(&e)
 	if w.chance(Decision{DecideDup, from, to}, w.net.DupRate) && !w.inert(FaultDup) {
 		w.fault(FaultDup, from, to, &e, logHandler)
 		e.at = w.now + w.delay(from, to)
-		w.schedule(e)
+		w.enqueue(&e)
 	}
 	w.remember(from, to, msg)
 	if w.historyN > 1 && w.chance(Decision{DecideRedeliver, from, to}, w.net.RedeliverRate) && !w.inert(FaultRedeliver) {
@@ -871,8 +860,22 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		r := event[M]{kind: EventDeliver, from: old.from, to: old.to, msg: old.msg}
 		w.fault(FaultRedeliver, old.from, old.to, &r, logHandler)
 		r.at = w.now + w.delay(old.from, old.to)
-		w.schedule(r)
+		w.enqueue(&r)
 	}
+}
+
+// enqueue puts message e on its link, unless the link is full: then the
+// network loses it, an overflow. A copy the network made (a duplicate, a
+// re-delivery) is traced as such first, then lost, so that a replay makes
+// the copy and drops it.
+func (w *World[M, D, O]) enqueue(e *event[M]) {
+	if !w.links.take(e.from, e.to) {
+		w.fault(FaultOverflow, e.from, e.to, e, logHandler)
+		return
+	}
+	w.seq++ // as schedule does, without copying e twice
+	e.seq = w.seq
+	w.queue.push(e)
 }
 
 func (w *World[M, D, O]) remember(from, to NodeID, msg M) {

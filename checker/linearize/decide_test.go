@@ -23,7 +23,7 @@ func TestDecideAgreesWithPorcupine(t *testing.T) {
 				ops[k].Output = checker.Value(1 + rng.IntN(n+1)) // sometimes nobody's value
 			}
 		}
-		want := Check(ops, 0)
+		want := Check(ops, Unlimited)
 		if got := Decide(ops); got != want {
 			t.Fatalf("history %+v: Decide says %s, porcupine %s", ops, got, want)
 		}

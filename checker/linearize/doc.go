@@ -26,8 +26,9 @@
 // matters to the check, and the visualization spaces distinct times evenly
 // whatever their unit, showing the original numbers in its tooltips.
 //
-// Linearizability checking is NP-hard, so both entry points take a wall-clock
-// budget and may answer Unknown when it runs out. Unknown depends on the
-// speed of the machine, so unlike the rest of paxsim it is not reproducible:
-// treat it as "not judged", never as a pass.
+// Linearizability checking is NP-hard, so every entry point takes a Budget,
+// a count of the search's steps, and answers Unknown when the search spends
+// it. A budget of steps rather than of time keeps every verdict, Unknown
+// included, a pure function of the history and the budget, the same on any
+// machine under any load. Treat Unknown as "not judged", never as a pass.
 package linearize

@@ -3,7 +3,6 @@ package linearize_test
 import (
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/paxsim/paxsim/checker/linearize"
 )
@@ -17,10 +16,10 @@ func ExampleCheck() {
 		{Client: 2, Node: 2, Value: 2, Invoke: 10, Return: 40, Output: 1},
 		{Client: 3, Node: 3, Value: 3, Invoke: 20, Return: -1}, // outcome unknown
 	}
-	fmt.Println(linearize.Check(ops, time.Second))
+	fmt.Println(linearize.Check(ops, linearize.DefaultBudget))
 
 	ops[1].Output = 2
-	fmt.Println(linearize.Check(ops, time.Second))
+	fmt.Println(linearize.Check(ops, linearize.DefaultBudget))
 	// Output:
 	// ok
 	// illegal
@@ -37,7 +36,7 @@ func ExampleExplain() {
 		{Start: 50, End: 130, Kind: "partition", Description: "{1} | {2,3}"},
 		{Start: 55, End: -1, Kind: "crash", Node: 1}, // never restarted
 	}
-	verdict, err := linearize.Explain(ops, faults, time.Second, io.Discard)
+	verdict, err := linearize.Explain(ops, faults, linearize.DefaultBudget, io.Discard)
 	fmt.Println(verdict, err)
 	// Output:
 	// illegal <nil>
@@ -52,10 +51,10 @@ func ExampleCheckKV() {
 		{Client: 2, Node: 2, Kind: linearize.KVAppend, Key: "x", Value: "b", Invoke: 60, Return: 70, Output: "ab"},
 		{Client: 3, Node: 3, Kind: linearize.KVGet, Key: "y", Invoke: 10, Return: -1}, // outcome unknown
 	}
-	fmt.Println(linearize.CheckKV(ops, time.Second))
+	fmt.Println(linearize.CheckKV(ops, linearize.DefaultBudget))
 
 	ops[1].Output = "aab"
-	fmt.Println(linearize.CheckKV(ops, time.Second))
+	fmt.Println(linearize.CheckKV(ops, linearize.DefaultBudget))
 	// Output:
 	// ok
 	// illegal

@@ -1,13 +1,11 @@
 package linearize
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/anishathalye/porcupine"
 )
@@ -76,29 +74,37 @@ var kindColors = map[string]string{
 // the times. Lanes are numbered by client id: with paxsim's clients,
 // numbered from 1, lane 0 stays empty.
 //
+// The verdict is Check's with the same budget, and the page is a pure
+// function of the arguments: the same bytes on every run, whatever the
+// machine (the partial linearizations, which porcupine lists in an order
+// that varies, are sorted).
+//
 // On a malformed history Explain returns Illegal and the reason, and on an
-// annotation with a negative Start, or a negative budget, Unknown and the
-// reason; it writes nothing then. Otherwise the error is w's.
-func Explain(
-	ops []Op, annotations []Annotation, budget time.Duration, w io.Writer,
-) (Verdict, error) {
+// annotation with a negative Start Unknown and the reason; it writes
+// nothing then. Otherwise the error is w's.
+func Explain(ops []Op, annotations []Annotation, budget Budget, w io.Writer) (Verdict, error) {
 	if err := validate(ops); err != nil {
 		return Illegal, err
 	}
 	if err := validateAnnotations(annotations); err != nil {
 		return Unknown, err
 	}
-	if budget < 0 {
-		return Unknown, errors.New("linearize: negative budget: nothing checked, nothing drawn")
-	}
 	end := horizon(ops, annotations)
-	model := Model()
-	result, info := porcupine.CheckOperationsVerbose(model, operations(ops, end), budget)
-	info.AddAnnotations(annotate(ops, annotations, end))
+	return draw(Model(), operations(ops, end), onePartition, budget, annotate(ops, annotations, end), w)
+}
+
+// draw checks history like searchVerbose and writes porcupine's page of
+// it, with the annotations, to w.
+func draw(
+	model porcupine.Model, history []porcupine.Operation, partition func(any) string,
+	budget Budget, annotations []porcupine.Annotation, w io.Writer,
+) (Verdict, error) {
+	verdict, info := searchVerbose(model, history, partition, budget)
+	info.AddAnnotations(annotations)
 	if err := porcupine.Visualize(model, info, w); err != nil {
-		return verdict(result), fmt.Errorf("linearize: writing the visualization: %w", err)
+		return verdict, fmt.Errorf("linearize: writing the visualization: %w", err)
 	}
-	return verdict(result), nil
+	return verdict, nil
 }
 
 func validateAnnotations(annotations []Annotation) error {

@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/anishathalye/porcupine"
 
@@ -571,19 +570,25 @@ func dumpKV(ops []linearize.KVOp) string {
 	return b.String()
 }
 
-// TestCheckKVBudget: a budget of 0 means no limit, a negative one is spent.
+// TestCheckKVBudget: Unlimited has no limit; a budget of 0 or less allows
+// no step, so only a history with no operation is judged.
 func TestCheckKVBudget(t *testing.T) {
 	ok := []linearize.KVOp{put(1, "x", "1", 0, 10), get(2, "x", 20, 30, "1")}
 	bad := []linearize.KVOp{put(1, "x", "1", 0, 10), get(2, "x", 20, 30, "2")}
-	if got := linearize.CheckKV(ok, 0); got != linearize.Ok {
-		t.Errorf("CheckKV(ok, 0) = %s, want ok: 0 is no limit", got)
+	if got := linearize.CheckKV(ok, linearize.Unlimited); got != linearize.Ok {
+		t.Errorf("CheckKV(ok, Unlimited) = %s, want ok", got)
 	}
-	if got := linearize.CheckKV(bad, 0); got != linearize.Illegal {
-		t.Errorf("CheckKV(bad, 0) = %s, want illegal: 0 is no limit", got)
+	if got := linearize.CheckKV(bad, linearize.Unlimited); got != linearize.Illegal {
+		t.Errorf("CheckKV(bad, Unlimited) = %s, want illegal", got)
 	}
-	for _, ops := range [][]linearize.KVOp{ok, bad, nil} {
-		if got := linearize.CheckKV(ops, -time.Nanosecond); got != linearize.Unknown {
-			t.Errorf("CheckKV(%v, -1ns) = %s, want unknown: nothing was searched", ops, got)
+	for _, b := range []linearize.Budget{0, -1} {
+		for _, ops := range [][]linearize.KVOp{ok, bad} {
+			if got := linearize.CheckKV(ops, b); got != linearize.Unknown {
+				t.Errorf("CheckKV(%v, %d) = %s, want unknown: no step was allowed", ops, b, got)
+			}
+		}
+		if got := linearize.CheckKV(nil, b); got != linearize.Ok {
+			t.Errorf("CheckKV(nil, %d) = %s, want ok: an empty history needs no step", b, got)
 		}
 	}
 }
@@ -600,23 +605,49 @@ func adversarialKV(n int) []linearize.KVOp {
 	return append(ops, get(n+1, "x", 0, 2000, "nobody's"))
 }
 
+// TestCheckKVUnknownWhenBudgetRunsOut: a key whose search needs about
+// 2^40 steps is Unknown under a budget of a thousand steps; another key,
+// judged in a few, does not change that, and an illegal one makes the
+// history Illegal whatever the others.
 func TestCheckKVUnknownWhenBudgetRunsOut(t *testing.T) {
-	if got := linearize.CheckKV(adversarialKV(4), 0); got != linearize.Illegal {
+	if got := linearize.CheckKV(adversarialKV(4), budget); got != linearize.Illegal {
 		t.Fatalf("small adversarial history: CheckKV = %s, want illegal", got)
 	}
-	start := time.Now()
 	ops := append(adversarialKV(40), put(1, "y", "1", 0, 10)) // another key, judged at once
-	got := linearize.CheckKV(ops, 20*time.Millisecond)
-	if got != linearize.Unknown {
+	if got := linearize.CheckKV(ops, 1000); got != linearize.Unknown {
 		t.Fatalf("CheckKV = %s, want unknown: the search needs about 2^40 steps", got)
 	}
-	if elapsed := time.Since(start); elapsed > 2*time.Second {
-		t.Fatalf("CheckKV took %v with a 20ms budget", elapsed)
-	}
-	// An illegal key makes the history illegal whatever the others.
 	ops = append(ops, put(1, "z", "1", 0, 10), get(2, "z", 20, 30, "0"))
-	if got := linearize.CheckKV(ops, time.Second); got != linearize.Illegal {
+	if got := linearize.CheckKV(ops, 1000); got != linearize.Illegal {
 		t.Fatalf("CheckKV = %s, want illegal: key z is", got)
+	}
+}
+
+// TestCheckKVBudgetIsPerKey: each key gets the whole budget, so a budget
+// that judges the hardest key on its own judges it beside other keys, and
+// the least such budget is exact, as for Check.
+func TestCheckKVBudgetIsPerKey(t *testing.T) {
+	hard := adversarialKV(7) // on key x
+	least := leastBudget(t, func(b linearize.Budget) bool { return linearize.CheckKV(hard, b) != linearize.Unknown })
+	ops := slices.Clone(hard)
+	for _, key := range []string{"a", "b", "c"} { // linearizable, in fewer steps than x
+		legal := adversarialKV(6)
+		legal[len(legal)-1].Output = "3"
+		for _, op := range legal {
+			op.Key = key
+			ops = append(ops, op)
+		}
+	}
+	if got := linearize.CheckKV(ops[len(hard):], least-1); got != linearize.Ok {
+		t.Fatalf("the other keys: CheckKV = %s, want ok", got)
+	}
+	for i := range 10 {
+		if got := linearize.CheckKV(ops, least-1); got != linearize.Unknown {
+			t.Fatalf("try %d: CheckKV with %d steps = %s, want unknown", i, least-1, got)
+		}
+		if got := linearize.CheckKV(ops, least); got != linearize.Illegal {
+			t.Fatalf("try %d: CheckKV with %d steps = %s, want illegal", i, least, got)
+		}
 	}
 }
 
@@ -691,7 +722,7 @@ func TestExplainKVErrors(t *testing.T) {
 		name        string
 		ops         []linearize.KVOp
 		annotations []linearize.Annotation
-		budget      time.Duration
+		budget      linearize.Budget
 		want        linearize.Verdict
 		err         string
 	}{
@@ -701,7 +732,6 @@ func TestExplainKVErrors(t *testing.T) {
 			"op 1: no such key-value operation: kind(0)"},
 		{"negative annotation start", ops, []linearize.Annotation{{Start: -1, Kind: "crash"}}, budget,
 			linearize.Unknown, "annotation 0: negative start -1"},
-		{"negative budget", ops, annotations, -time.Second, linearize.Unknown, "negative budget"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -3,7 +3,6 @@ package linearize
 import (
 	"fmt"
 	"math"
-	"time"
 
 	"github.com/anishathalye/porcupine"
 
@@ -40,44 +39,33 @@ const (
 	Ok Verdict = "ok"
 	// Illegal: the history is not linearizable, or is malformed (see Check).
 	Illegal Verdict = "illegal"
-	// Unknown: the time budget ran out before the search ended. It is
-	// inconclusive, never a pass: the history may well be Illegal. Being
-	// about wall time, it can differ between two runs of the same history.
+	// Unknown: the search spent its Budget before it ended. It is
+	// inconclusive, never a pass: the history may well be Illegal. Like
+	// the other verdicts, it is a pure function of the history and the
+	// budget.
 	Unknown Verdict = "unknown"
 )
 
 // Check reports whether the history ops is linearizable with respect to
-// Model, spending at most about budget of wall time in porcupine's search
-// (porcupine.CheckOperationsTimeout). A budget of 0 means no limit, as in
-// porcupine; a negative budget is one already spent: Check answers Unknown
-// without searching.
+// Model, with porcupine's search bounded by budget: Unknown when it spends
+// the budget before it ends.
 //
 // A malformed history (a negative client or invoke time, a known return
 // before its invoke, a time of math.MaxInt64) is Illegal: no run records it.
 // Explain returns what is wrong with it. A non-positive proposal or a known
 // non-positive Output is merely an illegal step of the Model.
 //
-// The order of ops does not matter.
-func Check(ops []Op, budget time.Duration) Verdict {
+// The order of ops does not matter to Ok and Illegal, only to how many
+// steps the search takes to reach them.
+func Check(ops []Op, budget Budget) Verdict {
 	if validate(ops) != nil {
 		return Illegal
 	}
-	if budget < 0 {
-		return Unknown
-	}
-	history := operations(ops, horizon(ops, nil))
-	return verdict(porcupine.CheckOperationsTimeout(Model(), history, budget))
+	return search(Model(), operations(ops, horizon(ops, nil)), onePartition, budget)
 }
 
-func verdict(r porcupine.CheckResult) Verdict {
-	switch r {
-	case porcupine.Ok:
-		return Ok
-	case porcupine.Illegal:
-		return Illegal
-	}
-	return Unknown
-}
+// onePartition names the partition of every input of Model: there is one.
+func onePartition(any) string { return "" }
 
 // validate reports the first operation that no run could record.
 func validate(ops []Op) error {

@@ -4,17 +4,17 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
-	"time"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/checker/linearize"
 )
 
-// budget is generous for the small histories here: each is judged in
-// microseconds, so Unknown would be a failure.
-const budget = 5 * time.Second
+// budget is paxsim's: the small histories here take a few steps each, so
+// Unknown would be a failure.
+const budget = linearize.DefaultBudget
 
 // done is client c's propose(v) on node c, over [invoke, ret], told out.
 func done(c int, v checker.Value, invoke, ret int64, out checker.Value) linearize.Op {
@@ -173,19 +173,25 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-// TestCheckBudget: a budget of 0 means no limit, a negative one is spent.
+// TestCheckBudget: Unlimited has no limit; a budget of 0 or less allows
+// no step, so only a history with no operation is judged.
 func TestCheckBudget(t *testing.T) {
 	ok := []linearize.Op{done(1, 1, 0, 10, 1), done(2, 2, 5, 30, 1)}
 	bad := []linearize.Op{done(1, 1, 0, 10, 1), done(2, 2, 5, 30, 2)}
-	if got := linearize.Check(ok, 0); got != linearize.Ok {
-		t.Errorf("Check(ok, 0) = %s, want ok: 0 is no limit", got)
+	if got := linearize.Check(ok, linearize.Unlimited); got != linearize.Ok {
+		t.Errorf("Check(ok, Unlimited) = %s, want ok", got)
 	}
-	if got := linearize.Check(bad, 0); got != linearize.Illegal {
-		t.Errorf("Check(bad, 0) = %s, want illegal: 0 is no limit", got)
+	if got := linearize.Check(bad, linearize.Unlimited); got != linearize.Illegal {
+		t.Errorf("Check(bad, Unlimited) = %s, want illegal", got)
 	}
-	for _, ops := range [][]linearize.Op{ok, bad, nil} {
-		if got := linearize.Check(ops, -time.Nanosecond); got != linearize.Unknown {
-			t.Errorf("Check(%v, -1ns) = %s, want unknown: nothing was searched", ops, got)
+	for _, b := range []linearize.Budget{0, -1} {
+		for _, ops := range [][]linearize.Op{ok, bad} {
+			if got := linearize.Check(ops, b); got != linearize.Unknown {
+				t.Errorf("Check(%v, %d) = %s, want unknown: no step was allowed", ops, b, got)
+			}
+		}
+		if got := linearize.Check(nil, b); got != linearize.Ok {
+			t.Errorf("Check(nil, %d) = %s, want ok: an empty history needs no step", b, got)
 		}
 	}
 }
@@ -202,18 +208,59 @@ func adversarial(n int) []linearize.Op {
 	return append(ops, done(n+1, checker.Value(n+1), 0, 2000, checker.Value(n+2)))
 }
 
+// TestCheckUnknownWhenBudgetRunsOut: a search that needs 2^47 steps
+// answers Unknown under a budget of a thousand, at once.
 func TestCheckUnknownWhenBudgetRunsOut(t *testing.T) {
-	if got := linearize.Check(adversarial(4), 0); got != linearize.Illegal {
+	if got := linearize.Check(adversarial(4), budget); got != linearize.Illegal {
 		t.Fatalf("small adversarial history: Check = %s, want illegal", got)
 	}
-	start := time.Now()
-	got := linearize.Check(adversarial(48), 20*time.Millisecond)
-	if got != linearize.Unknown {
+	if got := linearize.Check(adversarial(48), 1000); got != linearize.Unknown {
 		t.Fatalf("Check = %s, want unknown: the search needs 2^47 steps", got)
 	}
-	if elapsed := time.Since(start); elapsed > 2*time.Second {
-		t.Fatalf("Check took %v with a 20ms budget", elapsed)
+}
+
+// TestCheckBudgetIsExact: the verdict is a function of the history and
+// the budget, whatever the machine does meanwhile. A history has a least
+// budget that judges it: one step less answers Unknown every time, on any
+// GOMAXPROCS, and that budget answers Illegal every time.
+func TestCheckBudgetIsExact(t *testing.T) {
+	ops := adversarial(9)
+	least := leastBudget(t, func(b linearize.Budget) bool { return linearize.Check(ops, b) != linearize.Unknown })
+	if least < 256 {
+		t.Fatalf("adversarial(9) is judged in %d steps: too few to test a budget with", least)
 	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for i := range 20 {
+		runtime.GOMAXPROCS(1 + i%4)
+		if got := linearize.Check(ops, least-1); got != linearize.Unknown {
+			t.Fatalf("try %d: Check with %d steps = %s, want unknown", i, least-1, got)
+		}
+		if got := linearize.Check(ops, least); got != linearize.Illegal {
+			t.Fatalf("try %d: Check with %d steps = %s, want illegal", i, least, got)
+		}
+	}
+}
+
+// leastBudget is the least budget for which judged holds, judged being
+// monotonic in the budget: more steps never turn a verdict into Unknown.
+func leastBudget(t *testing.T, judged func(linearize.Budget) bool) linearize.Budget {
+	t.Helper()
+	lo, hi := linearize.Budget(0), linearize.Budget(1) // judged(lo) fails
+	for !judged(hi) {
+		if hi > 1<<30 {
+			t.Fatalf("not judged in %d steps", hi)
+		}
+		lo, hi = hi, 2*hi
+	}
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if judged(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
 }
 
 // TestRandomHistories checks histories generated from the sequential

@@ -79,8 +79,8 @@ usage.`,
 		c := &o.check
 		*c = defaultCheckOptions()
 		fs.StringVar(&c.model, "model", c.model, "what to explore: `MODEL` impl (the protocol code) or spec (Paxos.tla)")
-		fs.StringVar(&c.cfg.Config.Protocol, "protocol", c.cfg.Config.Protocol, "impl: the protocol `NAME`: paxos or multipaxos")
-		fs.StringVar(&c.variant, "variant", "", "a broken `VARIANT` to find: a protocol variant ('paxsim variants') for impl, ignore-votes for spec")
+		fs.Var((*nameValue)(&c.cfg.Config.Protocol), "protocol", "impl: the protocol `NAME`: paxos or multipaxos")
+		fs.Var((*nameValue)(&c.variant), "variant", "a broken `VARIANT` to find: a protocol variant ('paxsim variants') for impl, ignore-votes for spec")
 		fs.Var(numValue[int]{&c.cfg.Config.Nodes}, "nodes", "impl: `N` replicas")
 		fs.Var(numValue[int]{&c.cfg.Config.Proposers}, "proposers", "impl: `P` replicas get a client proposal (client c asks replica c)")
 		fs.Var(numValue[int]{&c.maxBallot}, "max-ballot", "impl: each proposer uses rounds 1..`B`; spec: ballots 0..B (default 1 for impl, 2 for spec)")
@@ -169,6 +169,7 @@ type checkReport struct {
 	Note        string   `json:"note,omitempty"`
 	FinalState  string   `json:"final_state,omitempty"`
 	TraceFile   string   `json:"trace_file,omitempty"`
+	ExitCode    int      `json:"exit_code"`
 }
 
 func (x *invocation) check(o *options) error {
@@ -182,8 +183,13 @@ func (x *invocation) check(o *options) error {
 		return usageErrorf("check", "invalid value for --max-states: %d is negative", c.maxStates)
 	case c.maxDepth < 0:
 		return usageErrorf("check", "invalid value for --max-depth: %d is negative", c.maxDepth)
-	case c.workers < 0:
-		return usageErrorf("check", "invalid value for --workers: %d is negative", c.workers)
+	}
+	workers, err := boundWorkers(x, "check", c.workers)
+	if err != nil {
+		return err
+	}
+	if c.workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
 	}
 	maxMemory := defaultMaxMemory()
 	if c.maxMemory != "auto" {
@@ -193,11 +199,8 @@ func (x *invocation) check(o *options) error {
 		}
 		maxMemory = gib
 	}
-	opts := explore.Options{Strategy: strategy, Symmetry: c.symmetry, Exact: c.exact, MaxStates: c.maxStates, MaxDepth: c.maxDepth, Workers: c.workers,
+	opts := explore.Options{Strategy: strategy, Symmetry: c.symmetry, Exact: c.exact, MaxStates: c.maxStates, MaxDepth: c.maxDepth, Workers: workers,
 		MaxMemory: int64(maxMemory * (1 << 30))}
-	if opts.Workers == 0 {
-		opts.Workers = runtime.GOMAXPROCS(0)
-	}
 	if isTerminal(x.stderr) && !o.json {
 		opts.Progress = func(p explore.Progress) {
 			fmt.Fprintf(x.stderr, "\r%d distinct, %d generated, depth %d, %d queued, %.0f states/s\x1b[K",
@@ -387,6 +390,11 @@ func newCheckReport[S any](model string, cfg any, res *explore.Result[S], opts e
 }
 
 func (x *invocation) writeCheck(o *options, r *checkReport) error {
+	verdict := checkVerdict(r)
+	r.ExitCode = codeOf(verdict)
+	if r.ExitCode == exitIncomplete {
+		r.Verdict = verdictOf(exitIncomplete)
+	}
 	if o.json {
 		if err := writeJSON(x.stdout, r); err != nil {
 			return err
@@ -394,8 +402,20 @@ func (x *invocation) writeCheck(o *options, r *checkReport) error {
 	} else {
 		writeCheckText(x.stdout, r)
 	}
-	if r.Verdict == explore.VerdictViolation {
+	return verdict
+}
+
+// checkVerdict is a check's exit: 1 for a violation; 4 when --max-states
+// or --max-memory cut the search short, since states it never reached may
+// be unsafe; 0 when every state within the bounds (--max-ballot,
+// --crashes, --max-depth, ...) is safe.
+func checkVerdict(r *checkReport) error {
+	switch {
+	case r.Verdict == explore.VerdictViolation:
 		return errFound
+	case !r.Complete && r.Stop != explore.StopMaxDepth:
+		return &exitError{code: exitIncomplete, msg: fmt.Sprintf(
+			"the search is incomplete: --%s stopped it after %d states, so it is not a pass (raise the bound, or shrink the model)", r.Stop, r.Distinct)}
 	}
 	return nil
 }
@@ -407,9 +427,9 @@ func writeCheckText(w io.Writer, r *checkReport) {
 	case r.Verdict == explore.VerdictOK && r.Complete:
 		verdict += " (every reachable state within the bounds is safe)"
 	case r.Verdict == explore.VerdictOK && r.Stop == explore.StopMaxDepth:
-		verdict += fmt.Sprintf(" (INCOMPLETE: --max-depth cut the search short; every state within depth %d is safe)", r.Depth)
-	case r.Verdict == explore.VerdictOK:
-		verdict += fmt.Sprintf(" (INCOMPLETE: --%s cut the search short)", r.Stop)
+		verdict += fmt.Sprintf(" (every state within depth %d is safe: --max-depth bounds the search)", r.Depth)
+	case r.ExitCode == exitIncomplete:
+		verdict += fmt.Sprintf(" (--%s cut the search short: not a pass; exit %d)", r.Stop, exitIncomplete)
 	}
 	fmt.Fprintf(w, "%-11s %s\n", "verdict:", verdict)
 	fmt.Fprintf(w, "%-11s %d\n", "distinct:", r.Distinct)
@@ -561,7 +581,7 @@ func checkProtocolFlags(o *options, multiPaxos bool) error {
 		{"proposers", "Multi-Paxos clients are --commands (client c asks replica c), and every replica may lead"},
 		{"network-self", "Multi-Paxos replicas send nothing to themselves"},
 		{"symmetry", "every Multi-Paxos replica may lead, and a ballot names its replica: no two are interchangeable"},
-		{"out", "Multi-Paxos has no decision traces yet; the report prints the counterexample as scenario steps"},
+		{"out", "Multi-Paxos runs record no decision trace; the report prints the counterexample as scenario steps"},
 	} {
 		if o.set[f.name] {
 			return usageErrorf("check", "--%s does not apply to --protocol multipaxos: %s", f.name, f.why)

@@ -14,13 +14,6 @@ import (
 	"github.com/paxsim/paxsim/scenarios"
 )
 
-// Exit codes. What kind of violation was found is in the output, not here.
-const (
-	exitOK        = 0 // every invariant held; help
-	exitViolation = 1 // a violation or a nondeterministic seed was found (and an internal error)
-	exitUsage     = 2 // bad usage or bad input: a flag, a command, a file
-)
-
 // command is one entry of the command table, which drives dispatch, help
 // and the generated doc.go.
 type command struct {
@@ -59,6 +52,8 @@ type options struct {
 	set              map[string]bool // the flags given on the command line
 	swarm            bool            // run, campaign: draw each seed's configuration
 	swarmDrew        []string        // run --swarm: what the seed drew, as flags
+	raw              []string        // the command's arguments as given: --check-determinism passes them to a second process
+	outcomes         string          // campaign --outcomes: where to write every seed's outcome
 	check            checkOptions    // check's own flags
 	mutants          mutantsOptions  // mutants' own flags
 }
@@ -84,18 +79,21 @@ func lookupCommand(name string) *command {
 type invocation struct {
 	stdout *bufio.Writer // flushed before anything goes to stderr
 	stderr io.Writer     // as given to Run: campaign checks if it is a terminal
+	// ctx is Run's: it also stops a second paxsim process that
+	// --check-determinism runs.
+	ctx context.Context
 }
 
 // Run runs paxsim with the arguments args (without the program name) and
 // returns the exit code. A cancelled ctx stops a campaign early.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
-	x := &invocation{stdout: bufio.NewWriter(stdout), stderr: stderr}
+	x := &invocation{stdout: bufio.NewWriter(stdout), stderr: stderr, ctx: ctx}
 	defer x.stdout.Flush()
 	defer func() {
 		if p := recover(); p != nil {
 			x.stdout.Flush()
 			fmt.Fprintf(stderr, "paxsim: internal error (a bug in paxsim, please report it): %v\n%s", p, debug.Stack())
-			code = exitViolation
+			code = exitInternal
 		}
 	}()
 	return x.exit(x.dispatch(ctx, args))
@@ -138,7 +136,7 @@ func (x *invocation) dispatch(ctx context.Context, args []string) error {
 // parseFlags parses args for cmd. Flags may come before or after
 // positional arguments; "--" ends the flags.
 func parseFlags(cmd *command, args []string) (*options, []string, error) {
-	o := &options{cfg: scenarios.Default(), set: map[string]bool{}}
+	o := &options{cfg: scenarios.Default(), set: map[string]bool{}, raw: args}
 	fs := newFlagSet(cmd, o)
 	// The flag package prints each parse error to the flag set's output, in
 	// its own words ("invalid value "x" for flag -nodes: ..."). Run words it
@@ -241,10 +239,16 @@ func noArgs(cmd string, args []string) error {
 	return nil
 }
 
-// validate checks the config and turns a bad knob into a usage error that
-// names its flag.
-func validate(cmd string, c scenarios.Config) error {
-	if err := c.Validate(); err != nil {
+// checkConfig checks the config flags of o: each one given must apply to
+// the protocol, and the config must be valid. A bad knob is a usage error
+// that names its flag.
+func checkConfig(cmd string, o *options) error {
+	for _, f := range configFlags {
+		if o.set[f.name] && !flagApplies(f.name, o.cfg.Protocol) {
+			return usageErrorf(cmd, "--%s does not apply to --protocol %s: %s", f.name, o.cfg.Protocol, notApplying[f.name])
+		}
+	}
+	if err := o.cfg.Validate(); err != nil {
 		return configError(cmd, err)
 	}
 	return nil

@@ -218,8 +218,8 @@ func TestCampaignInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	code, out, _ := paxsim(t, ctx, "campaign", "--seeds", "300", "--out", t.TempDir())
-	if code != exitOK {
-		t.Errorf("interrupted campaign without violations: exit %d, want 0", code)
+	if code != exitIncomplete {
+		t.Errorf("interrupted campaign without violations: exit %d, want %d: an incomplete campaign is not a pass", code, exitIncomplete)
 	}
 	if !strings.Contains(out, "INTERRUPTED after 0 of 300 seeds") || !strings.Contains(out, "seeds run:         0\n") {
 		t.Errorf("summary is not marked interrupted:\n%s", out)

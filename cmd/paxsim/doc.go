@@ -30,8 +30,22 @@
 //
 //	Use "paxsim help <command>" or "paxsim <command> --help" for more about a command.
 //
-//	Exit status: 0 every invariant held, 1 a violation was found, 2 bad usage
-//	or bad input (a flag value, an unknown command, an unreadable file).
+//	Exit status, the same for every command (campaign, merge and check --json
+//	report it too, as verdict and exit_code):
+//	  0 ok              every invariant held (and a campaign exercised what it
+//	                    enabled)
+//	  1 violation       a violation was found, a seed was nondeterministic, or a
+//	                    reproducer no longer reproduces
+//	  2 usage           bad usage or bad input: a flag value, an unknown command, an
+//	                    unreadable or malformed file, an unusable --out
+//	  3 coverage-gap    a campaign of at least 200 seeds ran to the end but did not
+//	                    test what it claims: a fault kind on but never fired, a
+//	                    sometimes property possible but never held, or nothing
+//	                    judged at all
+//	  4 incomplete      stopped before the end, so not a pass: an interrupted
+//	                    campaign (SIGINT, SIGTERM) or merge of one, a check cut
+//	                    short by --max-states or --max-memory
+//	  5 internal-error  a bug in paxsim (please report it)
 //
 // # paxsim run
 //
@@ -46,8 +60,8 @@
 //
 //	Flags:
 //	  --check-determinism
-//	      run the seed twice and report the first divergent event if the runs
-//	      differ (default off)
+//	      run the seed twice here and once in a second paxsim process, and report
+//	      where the runs part if their trace or verdicts differ (default off)
 //	  --html FILE
 //	      when the client history is not linearizable, write its annotated
 //	      timeline to FILE (HTML) (default none)
@@ -69,7 +83,7 @@
 //
 // # paxsim campaign
 //
-//	usage: paxsim campaign --seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [config flags]
+//	usage: paxsim campaign --seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [config flags]
 //
 //	Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
 //	and sums up what they found: violations by property, failures grouped by
@@ -83,35 +97,63 @@
 //	steps that still break the same property) and failures are grouped by
 //	signature: the violated property and the shape of the shrunk trace, so that
 //	ten seeds of one bug make one report. Only the lowest --max-shrinks failing
-//	seeds are shrunk; the rest join a group per property, PROPERTY-unshrunk. Each group gets a folder in --out,
-//	written only when a seed fails: seed-N.json reproducers of every seed,
-//	seed-N.trace (the lowest seed's decision trace), shrunk.trace, seeds.txt
-//	and summary.json. --no-shrink skips shrinking: faster, but groups split.
+//	seeds are recorded and shrunk; the rest join a group per property,
+//	PROPERTY-unshrunk. --no-shrink skips shrinking: faster, but groups split.
+//
+//	--out is checked before the first seed: it must be a folder paxsim can
+//	write into (it is created when missing), or the campaign exits 2. Each
+//	failing seed's reproducer, seed-N.json, is written as soon as the seed
+//	fails, into DIR/ungrouped, so that a campaign that is killed keeps what it
+//	found. At the end each moves into its group's folder, DIR/SIGNATURE, with
+//	seed-N.trace (the lowest seed's decision trace), shrunk.trace, config.json,
+//	trace.txt, diagram.html, seeds.txt and summary.json. DIR/paxsim-manifest.txt
+//	lists every file paxsim wrote; the next campaign or merge into DIR removes
+//	those files, and only those, before it starts: what else is in DIR stays.
 //
 //	--shard I/M runs only the I-th of M disjoint parts of the seeds, to spread
 //	a campaign over machines (a Kubernetes Indexed Job: see the README). Its
 //	failure folders go to DIR/shard-I-of-M, and --json prints its result as one
 //	JSON line that "paxsim merge" combines with the other shards' into the
 //	summary and the folders of the campaign run whole. A shard leaves coverage
-//	gaps to merge, which judges the whole campaign's: it exits 0 or 1.
+//	gaps to merge, which judges the whole campaign's: it exits 0, 1 or 4.
+//
+//	--check-determinism runs every seed twice, then the campaign once more in a
+//	second paxsim process with another number of workers, and compares each
+//	seed's outcome (its trace hash, events and verdicts): a seed that differs is
+//	nondeterministic, and for the first few the report gives the first trace
+//	line where the runs part. --outcomes FILE writes every seed's outcome, a
+//	line per seed in seed order, to compare campaigns across machines.
 //
 //	While it runs, a progress line is redrawn on stderr when stderr is a
-//	terminal. Ctrl-C stops it cleanly and it still prints the summary, marked
-//	interrupted. It exits 1 if a seed failed or a seed was nondeterministic.
+//	terminal. Ctrl-C or SIGTERM (what Kubernetes, timeout and kill send) stops
+//	it cleanly: it still prints the summary, marked interrupted, and files what
+//	it found; a second signal kills it. It exits 1 if a seed failed or a seed
+//	was nondeterministic; else 4 if it was interrupted (an incomplete campaign
+//	is not a pass); else 3 for a coverage gap in a campaign of at least 200
+//	seeds: a fault kind on but never fired, a sometimes property possible but
+//	never held, no value chosen in any run, or no run's liveness judged when
+//	faults heal. The summary's last line, and verdict and exit_code in --json,
+//	say which.
 //
 //	Flags:
 //	  --check-determinism
-//	      run every seed twice and report the first divergent event of any that
-//	      differ (default off)
+//	      run every seed twice, and the campaign once more in a second paxsim
+//	      process with another number of workers, and report the seeds whose trace
+//	      or verdicts differ, with the first divergent event (default off)
 //	  --json
 //	      print the summary as one JSON object (default off)
 //	  --max-shrinks N
-//	      record and shrink the lowest N failing seeds; the rest are grouped by
-//	      property (-1: all) (default 64)
+//	      record the decision traces of the lowest N failing seeds (at least 1;
+//	      -1: all) and, unless --no-shrink, shrink them; they are grouped by their
+//	      traces' shape, the rest by property (default 64)
 //	  --no-shrink
 //	      do not shrink failing traces before grouping them (default off)
 //	  --out DIR
 //	      write a folder per failure group into DIR (default paxsim-failures)
+//	  --outcomes FILE
+//	      write every seed's outcome to FILE, a line per seed in seed order (seed,
+//	      hash of its trace and verdicts, trace hash, events): campaigns of the
+//	      same seeds write the same file on any machine (default none)
 //	  --seeds N
 //	      run N seeds, at least 1 (required)
 //	  --shard I/M
@@ -125,8 +167,8 @@
 //	      rates; config flags given pin their knobs (--swarm=false runs every seed
 //	      with the flags' config) (default true)
 //	  --workers K
-//	      K seeds run in parallel; 0 means one per CPU (runtime.NumCPU) (default
-//	      0)
+//	      K seeds run in parallel; 0 means one per CPU (runtime.NumCPU), and at
+//	      most 8 per CPU are used (default 0)
 //
 //	It takes the config flags, listed below.
 //
@@ -149,9 +191,12 @@
 //	--out folder beside its results when you collect them).
 //
 //	Every shard of the campaign must be given, once, with the same
-//	configuration and flags. It exits 1 if a seed failed or was
-//	nondeterministic, 2 for bad usage or input (a missing shard, a file that
-//	is not a shard's result, shards of different campaigns).
+//	configuration and flags, and each result's counts must agree with one
+//	another as a campaign makes them. It exits as the campaign run whole
+//	would: 1 if a seed failed or was nondeterministic, else 4 if a shard was
+//	interrupted, else 3 for a coverage gap; and 2 for bad usage or input (a
+//	missing shard, a file that is not a shard's result, counts that cannot be
+//	a campaign's, shards of different campaigns, an unusable --out).
 //
 //	Flags:
 //	  --json
@@ -326,7 +371,7 @@
 //	      print one JSON object instead of the text report (default off)
 //	  --max-ballot B
 //	      impl: each proposer uses rounds 1..B; spec: ballots 0..B (default 1 for
-//	      impl, 2 for spec) (default 0)
+//	      impl, 2 for spec)
 //	  --max-depth D
 //	      do not expand states at depth D (the initial state is at 1; 0: no bound)
 //	      (default 0)
@@ -425,7 +470,6 @@
 //	      run every scenario (default off)
 //	  --name NAME
 //	      import: the scenario's NAME (default: the trace file's base name)
-//	      (default none)
 //	  --out FILE
 //	      import: write the scenario to FILE instead of stdout (default none)
 //	  --variant NAME
@@ -468,13 +512,15 @@
 //	with a replica's messages to itself through the network, each cut at 5000
 //	states: "depth D" is where it found a violation, "did not fit" that the bug
 //	needs more than these bounds, "-" that it does not apply (it judges safety
-//	only, not liveness or linearizability; Multi-Paxos has no explorer here yet).
+//	only, not liveness or linearizability) or was not run: this command does not
+//	run the Multi-Paxos explorer ('paxsim check --protocol multipaxos'), whose
+//	searches for these variants take 1,909 to 251,421 states.
 //
 //	A variant is caught when a campaign or the explorer finds a violation. Last, a
 //	control campaign runs the correct protocol over the seeds the variants needed:
 //	it must pass them all. The last line sums up. Exit status: 0 every variant
-//	caught (and the control passed), 1 a variant survived (or the control failed,
-//	or Ctrl-C), 2 bad usage.
+//	caught (and the control passed), 1 a variant survived (or the control
+//	failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.
 //
 //	Flags:
 //	  --budget N
@@ -531,7 +577,7 @@
 //	  --reconfig SPEC
 //	      multipaxos: reconfigurations, SPEC a rate per fault interval until the
 //	      heal (default 0.005), a schedule MEMBERS@TICK,...
-//	      (1+2+3@200,1+2+3+4+5@600) or none (default none)
+//	      (1+2+3@200,1+2+3+4+5@600) or none
 //	  --propose-window TICKS
 //	      client proposals arrive at random times in [0, TICKS] (default 200)
 //	  --delay DIST

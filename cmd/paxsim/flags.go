@@ -21,9 +21,9 @@ type configFlag struct {
 }
 
 var configFlags = []configFlag{
-	{"protocol", func(c *scenarios.Config) flag.Value { return (*stringValue)(&c.Protocol) },
+	{"protocol", func(c *scenarios.Config) flag.Value { return (*nameValue)(&c.Protocol) },
 		"the protocol under test: `NAME` is paxos (single-decree) or multipaxos (a replicated key-value log with reconfiguration)"},
-	{"variant", func(c *scenarios.Config) flag.Value { return (*stringValue)(&c.Variant) },
+	{"variant", func(c *scenarios.Config) flag.Value { return (*nameValue)(&c.Variant) },
 		"a deliberately broken protocol `VARIANT` to test the checkers; none is the correct protocol ('paxsim variants' lists them)"},
 	{"nodes", func(c *scenarios.Config) flag.Value { return numValue[int]{&c.Nodes} },
 		"cluster size: `N` replicas, each proposer, acceptor and learner (1..63)"},
@@ -85,6 +85,15 @@ func flagApplies(name, protocol string) bool {
 		return protocol != scenarios.MultiPaxos
 	}
 	return true
+}
+
+// notApplying says why a config flag does not apply to the protocols
+// flagApplies leaves it out of.
+var notApplying = map[string]string{
+	"clients":   "it is for --protocol multipaxos (single-decree clients are --proposers)",
+	"commands":  "it is for --protocol multipaxos",
+	"reconfig":  "it is for --protocol multipaxos",
+	"proposers": "Multi-Paxos's clients are --clients, and every replica may lead",
 }
 
 func isConfigFlag(name string) bool {
@@ -186,6 +195,20 @@ type stringValue string
 
 func (v *stringValue) String() string     { return string(*v) }
 func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }
+
+// nameValue is a flag that names something, a protocol or a variant: an
+// empty name is an error, not the default.
+type nameValue string
+
+func (v *nameValue) String() string { return string(*v) }
+
+func (v *nameValue) Set(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New("the name is empty (leave the flag out for its default)")
+	}
+	*v = nameValue(s)
+	return nil
+}
 
 // numValue is a number flag whose parse errors say what was expected.
 type numValue[T int | int64 | uint64 | float64] struct{ p *T }

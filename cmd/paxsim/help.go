@@ -21,9 +21,6 @@ Safety (agreement, validity, learner integrity) is checked at every step.
 When faults heal (--heal-at), liveness is judged too: a value must be chosen
 and learned by every replica within --liveness ticks.`
 
-const exitStatus = `Exit status: 0 every invariant held, 1 a violation was found, 2 bad usage
-or bad input (a flag value, an unknown command, an unreadable file).`
-
 var helpCmd = &command{
 	name:  "help",
 	usage: "[command]",
@@ -71,7 +68,7 @@ func writeCommandList(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "\t%-10s %s\n", c.name, c.short)
 	}
-	fmt.Fprintf(w, "\nUse \"paxsim help <command>\" or \"paxsim <command> --help\" for more about a command.\n\n%s\n", exitStatus)
+	fmt.Fprintf(w, "\nUse \"paxsim help <command>\" or \"paxsim <command> --help\" for more about a command.\n\n%s\n", exitStatusText())
 }
 
 // writeCommandHelp explains cmd and every flag it takes. Without
@@ -114,7 +111,9 @@ func writeConfigFlags(w io.Writer, fs *flag.FlagSet) {
 }
 
 // writeFlag explains one flag, flag.PrintDefaults style but with the
-// double dash paxsim's documentation uses, and always with its default.
+// double dash paxsim's documentation uses, and always with its default,
+// once: a usage that states its default ("(default ...)", because the
+// flag's zero value stands for it) keeps its own words.
 func writeFlag(w io.Writer, f *flag.Flag) {
 	name, usage := flag.UnquoteUsage(f)
 	isBool := false
@@ -126,7 +125,8 @@ func writeFlag(w io.Writer, f *flag.Flag) {
 		fmt.Fprintf(w, " %s", name)
 	}
 	switch {
-	case strings.Contains(usage, "(required"):
+	case strings.Contains(usage, "(required"), strings.Contains(usage, "(default"):
+		// the usage says it, in its own words
 	case isBool && f.DefValue == "false":
 		usage += " (default off)"
 	case f.DefValue == "":

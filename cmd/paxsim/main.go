@@ -7,13 +7,19 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"syscall"
 )
 
+// stopSignals stop a campaign cleanly: Ctrl-C, and SIGTERM, which is what
+// Kubernetes (and timeout, and kill) send. It still prints its summary
+// and keeps its findings; a second signal kills it.
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM}
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
 	go func() {
 		<-ctx.Done()
-		stop() // the first Ctrl-C stops a campaign cleanly; a second one kills
+		stop() // the first signal stops a campaign cleanly; a second one kills
 	}()
 	os.Exit(Run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }

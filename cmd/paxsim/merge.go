@@ -37,9 +37,12 @@ folder shard-I-of-M next to the shard's result file (keep each shard's
 --out folder beside its results when you collect them).
 
 Every shard of the campaign must be given, once, with the same
-configuration and flags. It exits 1 if a seed failed or was
-nondeterministic, 2 for bad usage or input (a missing shard, a file that
-is not a shard's result, shards of different campaigns).`,
+configuration and flags, and each result's counts must agree with one
+another as a campaign makes them. It exits as the campaign run whole
+would: 1 if a seed failed or was nondeterministic, else 4 if a shard was
+interrupted, else 3 for a coverage gap; and 2 for bad usage or input (a
+missing shard, a file that is not a shard's result, counts that cannot be
+a campaign's, shards of different campaigns, an unusable --out).`,
 	flags: func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.json, "json", false, "print the summary as one JSON object, as paxsim campaign --json does")
 		fs.StringVar(&o.out, "out", "paxsim-failures", "write a folder per failure group into `DIR`; empty: none")
@@ -68,6 +71,9 @@ func runMerge(_ context.Context, x *invocation, o *options, args []string) error
 	if err := checkShards(shards); err != nil {
 		return err
 	}
+	if err := checkMergeOut(o.out, shards); err != nil {
+		return err
+	}
 	parts := make([]campaign.Summary, len(shards))
 	for i := range shards {
 		parts[i] = shards[i].report.Summary
@@ -78,21 +84,46 @@ func runMerge(_ context.Context, x *invocation, o *options, args []string) error
 		OutDir:     o.out,
 		Locate:     func(i int, path string) string { return locateShardFile(&shards[i], path) },
 	})
+	var oe *campaign.OutError
+	if errors.As(err, &oe) {
+		return usageErrorf("merge", "invalid value for --out: %v", err)
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return inputErrorf("cannot merge: %v (keep each shard's folder shard-I-of-M next to its result file, or merge with --out \"\" for the summary alone)", err)
 	}
 	if err != nil {
 		return inputErrorf("cannot merge: %v", err)
 	}
+	verdict := campaignVerdict(&sum)
 	if o.json {
-		if err := writeJSON(x.stdout, campaignReport{Summary: sum, Config: first.Config, Pinned: first.Pinned}); err != nil {
+		r := campaignReport{Summary: sum, Config: first.Config, Pinned: first.Pinned}
+		r.setVerdict(verdict)
+		if err := writeJSON(x.stdout, r); err != nil {
 			return err
 		}
 	} else {
 		fmt.Fprintf(x.stdout, "merged %d shards of the campaign of seeds %d..%d\n", len(shards), first.Shard.Start, first.Shard.Start+first.Shard.Seeds-1)
 		writeCampaignText(x.stdout, campaignConfigs{first.Config, sum.Swarm, first.Pinned}, &sum, first.Shard.CheckDeterminism)
+		writeVerdictText(x.stdout, verdict)
 	}
-	return campaignVerdict(&sum)
+	return verdict
+}
+
+// checkMergeOut refuses a --out that is a shard's own folder: merge
+// clears what paxsim wrote into --out before it writes there, and would
+// lose the shard's files it reads.
+func checkMergeOut(out string, shards []shardFile) error {
+	if out == "" {
+		return nil
+	}
+	for i := range shards {
+		s := &shards[i]
+		if s.report.Shard.Out != "" && filepath.Clean(s.report.Shard.Out) == filepath.Clean(out) {
+			return usageErrorf("merge", "invalid value for --out: %s is where shard %d/%d (%s) wrote its folders; merge into another folder",
+				out, s.report.Shard.Index, s.report.Shard.Count, s.file)
+		}
+	}
+	return nil
 }
 
 // readShardResults reads the shard results in file: one JSON object or
@@ -116,6 +147,9 @@ func readShardResults(file string) ([]shardFile, error) {
 		}
 		if r.Shard == nil {
 			return nil, inputErrorf("%s: result %d is a campaign's but not a shard's (run the campaign with --shard I/M --json)", file, k)
+		}
+		if err := r.Summary.Consistent(); err != nil {
+			return nil, inputErrorf("%s: result %d (shard %d/%d) is not a campaign's as it ran: %v", file, k, r.Shard.Index, r.Shard.Count, err)
 		}
 		out = append(out, shardFile{file, r})
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -262,7 +263,8 @@ func sameTree(t *testing.T, want, have string) {
 }
 
 // TestShardLeavesCoverageGapsToMerge: a shard with a coverage gap succeeds
-// (its pod keeps its result); the merged campaign has the gap and exits 2.
+// (its pod keeps its result); the merged campaign has the gap and exits 3,
+// the code of a coverage gap.
 func TestShardLeavesCoverageGapsToMerge(t *testing.T) {
 	dir := t.TempDir()
 	flags := []string{"--swarm=false", "--seeds", "600", "--redeliver", "0.000001", "--workers", "1", "--out", ""}
@@ -274,7 +276,53 @@ func TestShardLeavesCoverageGapsToMerge(t *testing.T) {
 	}
 	whole, wout := runCLI(t, context.Background(), append([]string{"campaign"}, flags...)...)
 	merged, mout := runCLI(t, context.Background(), append([]string{"merge", "--out", ""}, files...)...)
-	if whole != exitUsage || merged != exitUsage || !strings.Contains(mout, "coverage gaps") {
-		t.Fatalf("campaign exit %d, merge exit %d, want 2 for both (a coverage gap):\n%s\n%s", whole, merged, wout, mout)
+	if whole != exitCoverageGap || merged != exitCoverageGap || !strings.Contains(mout, "coverage gaps") {
+		t.Fatalf("campaign exit %d, merge exit %d, want %d for both (a coverage gap):\n%s\n%s", whole, merged, exitCoverageGap, wout, mout)
+	}
+}
+
+// TestMergeRefusesEditedCounts: a shard's result whose counts no campaign
+// could report (more seeds than its part, fewer without an interrupt, a
+// negative count) is refused, naming the file and the field, exit 2. An
+// interrupted shard merges, and the campaign is then incomplete (exit 4).
+func TestMergeRefusesEditedCounts(t *testing.T) {
+	dir := t.TempDir()
+	one, two := filepath.Join(dir, "1.jsonl"), filepath.Join(dir, "2.jsonl")
+	runTo(t, one, exitOK, "campaign", "--json", "--seeds", "400", "--shard", "1/2", "--out", "")
+	runTo(t, two, exitOK, "campaign", "--json", "--seeds", "400", "--shard", "2/2", "--out", "")
+	edit := func(name, from, to string) string {
+		file := filepath.Join(dir, name)
+		text := readFile(t, two)
+		re := regexp.MustCompile(from)
+		if !re.MatchString(text) {
+			t.Fatalf("%s lacks %q", two, from)
+		}
+		os.WriteFile(file, []byte(re.ReplaceAllString(text, to)), 0o644)
+		return file
+	}
+	for _, tt := range []struct {
+		file, want string
+	}{
+		{edit("many.jsonl", `"seeds":200,`, `"seeds":1000000000000,`), "seeds is 1000000000000, more than the 200 requested"},
+		{edit("fewer.jsonl", `"seeds":200,`, `"seeds":150,`), "seeds is 150 of the 200 requested, but interrupted is false"},
+		{edit("negative.jsonl", `"events":[0-9]+`, `"events":-1`), "events is -1: a count cannot be negative"},
+	} {
+		code, out := runCLI(t, context.Background(), "merge", "--out", "", one, tt.file)
+		want := tt.file + ": result 1 (shard 2/2) is not a campaign's as it ran: " + tt.want
+		if code != exitUsage || !strings.Contains(out, want) {
+			t.Errorf("merge of %s: exit %d\n%s\nwant exit 2 and %q", filepath.Base(tt.file), code, out, want)
+		}
+	}
+	stopped, cancel := context.WithCancel(context.Background())
+	cancel()
+	code, js, _ := paxsim(t, stopped, "campaign", "--json", "--seeds", "400", "--shard", "2/2", "--out", "")
+	interrupted := filepath.Join(dir, "interrupted.jsonl")
+	os.WriteFile(interrupted, []byte(js), 0o644)
+	if code != exitIncomplete {
+		t.Errorf("an interrupted shard: exit %d, want %d", code, exitIncomplete)
+	}
+	code, out := runCLI(t, context.Background(), "merge", "--out", "", one, interrupted)
+	if code != exitIncomplete || !strings.Contains(out, "INTERRUPTED after 200 of 400 seeds") {
+		t.Errorf("merge of an interrupted shard: exit %d, want %d\n%s", code, exitIncomplete, out)
 	}
 }

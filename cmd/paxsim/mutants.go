@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"runtime"
 	"sort"
 	"strings"
 
@@ -38,21 +37,23 @@ and 2 proposers with one ballot each and no timers, first with one crash, then
 with a replica's messages to itself through the network, each cut at 5000
 states: "depth D" is where it found a violation, "did not fit" that the bug
 needs more than these bounds, "-" that it does not apply (it judges safety
-only, not liveness or linearizability; Multi-Paxos has no explorer here yet).
+only, not liveness or linearizability) or was not run: this command does not
+run the Multi-Paxos explorer ('paxsim check --protocol multipaxos'), whose
+searches for these variants take 1,909 to 251,421 states.
 
 A variant is caught when a campaign or the explorer finds a violation. Last, a
 control campaign runs the correct protocol over the seeds the variants needed:
 it must pass them all. The last line sums up. Exit status: 0 every variant
-caught (and the control passed), 1 a variant survived (or the control failed,
-or Ctrl-C), 2 bad usage.`,
+caught (and the control passed), 1 a variant survived (or the control
+failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.`,
 	flags: func(fs *flag.FlagSet, o *options) {
 		m := &o.mutants
 		m.protocol, m.budget = mutants.All, mutants.DefaultBudget
-		fs.StringVar(&m.protocol, "protocol", m.protocol, "the catalogue to run: `NAME` paxos, multipaxos or all")
-		fs.StringVar(&o.variant, "variant", "", "run one `VARIANT` only")
+		fs.Var((*nameValue)(&m.protocol), "protocol", "the catalogue to run: `NAME` paxos, multipaxos or all")
+		fs.Var((*nameValue)(&o.variant), "variant", "run one `VARIANT` only")
 		fs.Var(numValue[uint64]{&m.budget}, "budget", "at most `N` seeds per variant (at least 1)")
 		fs.Var(numValue[uint64]{&o.start}, "start", "every campaign's first seed `S`")
-		fs.IntVar(&o.workers, "workers", 0, "`K` seeds run in parallel, and K explorer workers; 0 means one per CPU (runtime.NumCPU)")
+		fs.Var(numValue[int]{&o.workers}, "workers", "`K` seeds run in parallel, and K explorer workers; 0 means one per CPU (runtime.NumCPU)")
 		fs.BoolVar(&m.noExplore, "no-explore", false, "campaigns only: do not run the explorer")
 		fs.BoolVar(&o.json, "json", false, "print the report as one JSON object")
 	},
@@ -80,11 +81,9 @@ func runMutants(ctx context.Context, x *invocation, o *options, args []string) e
 		return usageErrorf("mutants", "invalid value for --budget: each variant needs at least 1 seed")
 	case o.start+m.budget < o.start:
 		return usageErrorf("mutants", "invalid value for --budget: seeds %d..%d+%d overflow 64 bits", o.start, o.start, m.budget)
-	case o.workers < 0:
-		return usageErrorf("mutants", "invalid value for --workers: %d is negative", o.workers)
 	}
-	if o.workers == 0 {
-		o.workers = runtime.NumCPU()
+	if o.workers, err = boundWorkers(x, "mutants", o.workers); err != nil {
+		return err
 	}
 	opts := mutants.Options{
 		Protocol: m.protocol, Variant: o.variant, Start: o.start, Budget: m.budget,
@@ -103,7 +102,7 @@ func runMutants(ctx context.Context, x *invocation, o *options, args []string) e
 	}
 	rep, err := mutants.Run(ctx, opts)
 	if err != nil {
-		return &exitError{code: exitViolation, msg: "mutants: " + err.Error()}
+		return &exitError{code: exitInternal, msg: "internal error (a bug in paxsim, please report it): mutants: " + err.Error()}
 	}
 	if o.json {
 		if err := writeJSON(x.stdout, rep); err != nil {
@@ -112,7 +111,19 @@ func runMutants(ctx context.Context, x *invocation, o *options, args []string) e
 	} else {
 		writeMutantsFooter(x.stdout, &rep, opts)
 	}
-	if !rep.OK() {
+	return mutantsVerdict(&rep)
+}
+
+// mutantsVerdict is the exit of mutants: 1 when a variant survived or the
+// control failed; else 4 when it was interrupted, since the variants not
+// yet run may survive; else 0.
+func mutantsVerdict(rep *mutants.Report) error {
+	switch {
+	case len(rep.Survivors()) > 0 || rep.ControlFailed():
+		return errFound
+	case rep.Interrupted:
+		return &exitError{code: exitIncomplete, msg: "interrupted: the variants not yet run may survive, so this is not a pass"}
+	case !rep.OK():
 		return errFound
 	}
 	return nil
@@ -240,7 +251,7 @@ func writeMutantsFooter(w io.Writer, rep *mutants.Report, o mutants.Options) {
 				notes.add("explorer -: it judges safety only, not "+r.Breaks, r.Variant)
 			}
 		case mutants.NoExplorer:
-			notes.add("explorer -: no "+r.Protocol+" explorer yet", r.Variant)
+			notes.add("explorer -: not run on "+r.Protocol+" (paxsim check --protocol "+r.Protocol+" explores it)", r.Variant)
 		}
 	}
 	notes.write(w)

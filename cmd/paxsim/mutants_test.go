@@ -85,3 +85,13 @@ func TestMutantsUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestMutantsInterruptedIsIncomplete: mutants stopped before the end is
+// not a pass, nor a survivor: it exits 4, like any incomplete command.
+func TestMutantsInterruptedIsIncomplete(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if code, out, stderr := paxsim(t, ctx, "mutants", "--budget", "5", "--no-explore"); code != exitIncomplete {
+		t.Errorf("exit %d, want %d\n%s%s", code, exitIncomplete, out, stderr)
+	}
+}

@@ -73,7 +73,7 @@ every failure folder (diagram.html).`,
 			if !o.set["seed"] {
 				return usageErrorf("replay", "replay needs a reproducer FILE or --seed N")
 			}
-			if err := validate("replay", o.cfg); err != nil {
+			if err := checkConfig("replay", o); err != nil {
 				return err
 			}
 			return x.replaySeed(o, nil)

@@ -32,7 +32,7 @@ running it again prints the same bytes.`,
 		fs.Var(numValue[uint64]{&o.seed}, "seed", "the seed `N` to run (required)")
 		fs.BoolVar(&o.trace, "trace", false, "print the readable event trace before the report (with --json: as the trace list)")
 		fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the text report")
-		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run the seed twice and report the first divergent event if the runs differ")
+		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run the seed twice here and once in a second paxsim process, and report where the runs part if their trace or verdicts differ")
 		fs.StringVar(&o.record, "record", "", "write the run's decision trace to `FILE` (replay and shrink read it)")
 		fs.StringVar(&o.html, "html", "", "when the client history is not linearizable, write its annotated timeline to `FILE` (HTML)")
 		fs.BoolVar(&o.swarm, "swarm", false, "draw the configuration from the seed, as a campaign's swarm does (config flags given pin their knobs), and print what was drawn")
@@ -41,7 +41,7 @@ running it again prints the same bytes.`,
 		if err := noArgs("run", args); err != nil {
 			return err
 		}
-		if err := validate("run", o.cfg); err != nil {
+		if err := checkConfig("run", o); err != nil {
 			return err
 		}
 		if !o.set["seed"] {
@@ -86,8 +86,8 @@ func (x *invocation) report(o *options, rep *reproducerCheck, again string, run 
 		return err
 	}
 	if o.record != "" {
-		if res.Trace == nil { // Multi-Paxos, so far
-			return usageErrorf("run", "invalid value for --record: --protocol %s runs cannot be recorded as decision traces yet", o.cfg.Protocol)
+		if res.Trace == nil { // Multi-Paxos runs record no decision trace
+			return usageErrorf("run", "invalid value for --record: --protocol %s runs cannot be recorded: they record no decision trace", o.cfg.Protocol)
 		}
 		if err := writeTraceFile(o.record, res.Trace, fmt.Sprintf("recorded by: %s", again)); err != nil {
 			return err
@@ -102,7 +102,9 @@ func (x *invocation) report(o *options, rep *reproducerCheck, again string, run 
 	}
 	var det *determinism
 	if o.checkDeterminism {
-		det = checkDeterminism(o.cfg, o.seed, &res)
+		if det, err = checkRunDeterminism(x.ctx, o, &res); err != nil {
+			return err
+		}
 	}
 	if rep != nil {
 		rep.compare(&res)
@@ -133,20 +135,6 @@ func (x *invocation) report(o *options, rep *reproducerCheck, again string, run 
 		return errFound
 	}
 	return nil
-}
-
-// determinism is what running a seed twice showed.
-type determinism struct {
-	Deterministic bool   `json:"deterministic"`
-	Divergence    string `json:"divergence,omitempty"` // campaign.Diverge's account
-}
-
-func checkDeterminism(c scenarios.Config, seed uint64, first *scenarios.Result) *determinism {
-	again, err := scenarios.Run(c, seed, scenarios.Options{})
-	if err == nil && again.TraceHash == first.TraceHash && again.Events == first.Events && again.Verdict == first.Verdict {
-		return &determinism{Deterministic: true}
-	}
-	return &determinism{Divergence: campaign.Diverge(c, seed)}
 }
 
 // runReport is the JSON form of a run.
@@ -271,14 +259,14 @@ func writeRunText(w io.Writer, c scenarios.Config, res *scenarios.Result, det *d
 	case "":
 		field("linearizable", "no client operation to check")
 	case string(linearize.Unknown):
-		field("linearizable", "unknown: the check ran out of time (inconclusive, not a pass)")
+		field("linearizable", "unknown: porcupine's search spent its budget of %d steps per key (inconclusive, not a pass)", scenarios.LinearizabilityBudget)
 	default:
 		field("linearizable", "%s", res.Linearizability)
 	}
 	field("trace hash", "%s", campaign.FormatHash(res.TraceHash))
 	if det != nil {
 		if det.Deterministic {
-			field("determinism", "ok: a second run gave the same trace hash")
+			field("determinism", "ok: a second run here and a third in another process came to the same trace and verdicts")
 		} else {
 			field("determinism", "NOT DETERMINISTIC: the two runs differ")
 			for _, line := range strings.Split(det.Divergence, "\n") {

@@ -117,14 +117,17 @@ func writeShardText(w io.Writer, o *options) {
 // shardVerdict is a campaign's exit (campaignVerdict), except that a
 // shard leaves coverage gaps to paxsim merge: a fault kind that did not
 // fire in one part of the seeds may fire in another, and merge judges the
-// whole campaign's coverage. A shard exits 1 when a seed failed and 0
-// otherwise, so that a Job's pod fails only when it could not run.
+// whole campaign's coverage. A shard exits 1 when a seed failed, 4 when it
+// was interrupted and 0 otherwise, so that a Job's pod fails only when it
+// could not run its part.
 func shardVerdict(o *options, s *campaign.Summary) error {
-	if o.shard.count == 0 {
+	switch {
+	case o.shard.count == 0:
 		return campaignVerdict(s)
-	}
-	if s.Violations > 0 || len(s.Nondeterministic) > 0 {
+	case s.Violations > 0 || len(s.Nondeterministic) > 0:
 		return errFound
+	case s.Interrupted:
+		return errInterrupted(s)
 	}
 	return nil
 }

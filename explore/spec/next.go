@@ -90,115 +90,139 @@ func (m *Model) stepLabel(st step) string {
 // successors enumerates the successors of s in Next's order, with the step
 // that produced each, until f returns false.
 func (m *Model) successors(s *State, f func(n State, st step) bool) {
-	l := &m.l
-	A, V, B := l.A, l.V, l.B
-	var n State
-	for b := 0; b < B; b++ {
+	for b := 0; b < m.l.B; b++ {
 		// Phase1a(b): Send([type |-> "1a", bal |-> b]), a stuttering step if
 		// the message is already there.
-		n = *s
+		n := *s
 		n.set(b)
-		if !f(n, step{kind: stepPhase1a, b: int8(b)}) {
+		if !f(n, step{kind: stepPhase1a, b: int8(b)}) || !m.phase2a(s, b, f) {
 			return
 		}
-		// Phase2a(b, v): ~ \E m \in msgs : m.type = "2a" /\ m.bal = b.
-		if s.field(l.idx2a(b, 0), V) != 0 {
-			continue
+	}
+	for a := 0; a < m.l.A; a++ {
+		if !m.acceptorSteps(s, a, f) {
+			return
 		}
-		// The ballot-b 1b messages: who sent one (present), and the vote
-		// each reports.
-		var present uint8
-		var mbal, mval [MaxAcceptors]int8
-		w := 1 + b*V
-		lo := l.off1b(b)
-		for a := 0; a < A; a++ {
-			x := s.field(lo+a*w, w)
-			if x == 0 {
+	}
+}
+
+// phase2a enumerates the Phase2a(b, v) successors of s; false when f
+// returned false.
+func (m *Model) phase2a(s *State, b int, f func(n State, st step) bool) bool {
+	l := &m.l
+	// Phase2a(b, v): ~ \E m \in msgs : m.type = "2a" /\ m.bal = b.
+	if s.field(l.idx2a(b, 0), l.V) != 0 {
+		return true
+	}
+	present, votes := m.votes1b(s, b)
+	// Every quorum is a majority: none is covered unless present is.
+	if 2*bits.OnesCount8(present) <= l.A {
+		return true
+	}
+	for v := 0; v < l.V; v++ {
+		n := *s
+		n.set(l.idx2a(b, v))
+		for _, q := range m.quorums {
+			// \A a \in Q : \E m \in Q1b : m.acc = a (one m per a).
+			if q&^present != 0 {
 				continue
 			}
-			present |= 1 << a
-			if code := bits.TrailingZeros64(x); code == 0 {
-				mbal[a], mval[a] = -1, -1
-			} else {
-				mbal[a], mval[a] = int8((code-1)/V), int8((code-1)%V)
-			}
-		}
-		// Every quorum is a majority: none is covered unless present is.
-		if 2*bits.OnesCount8(present) <= A {
-			continue
-		}
-		for v := 0; v < V; v++ {
-			n = *s
-			n.set(l.idx2a(b, v))
-			st := step{kind: stepPhase2a, b: int8(b), v: int8(v), w: -1}
-			for _, q := range m.quorums {
-				// \A a \in Q : \E m \in Q1b : m.acc = a (one m per a).
-				if q&^present != 0 {
-					continue
-				}
-				st.q = q
-				if m.ignoreVotes {
-					if !f(n, st) {
-						return
-					}
-					continue
-				}
-				// The highest vote reported in Q1bv.
-				hi := int8(-1)
-				for r := q; r != 0; r &= r - 1 {
-					if a := bits.TrailingZeros8(r); mbal[a] > hi {
-						hi = mbal[a]
-					}
-				}
-				if hi < 0 {
-					// Q1bv = {}.
-					if !f(n, st) {
-						return
-					}
-					continue
-				}
-				// \E m \in Q1bv : m.mval = v /\ \A mm \in Q1bv : m.mbal >= mm.mbal,
-				// one successor per witness m.
-				for r := q; r != 0; r &= r - 1 {
-					a := bits.TrailingZeros8(r)
-					if mbal[a] == hi && mval[a] == int8(v) {
-						st.w, st.mbal = int8(a), hi
-						if !f(n, st) {
-							return
-						}
-					}
-				}
-				st.w = -1
+			st := step{kind: stepPhase2a, b: int8(b), v: int8(v), w: -1, q: q}
+			if !m.emit2a(n, st, &votes, f) {
+				return false
 			}
 		}
 	}
-	for a := 0; a < A; a++ {
-		// Phase1b(a): one successor per 1a message with bal > maxBal[a].
-		mb := int(s.maxBal[a])
-		for b := mb + 1; b < B; b++ {
-			if !s.has(b) {
-				continue
-			}
-			n = *s
-			n.maxBal[a] = int8(b)
-			n.set(l.idx1b(a, b, int(s.maxVBal[a]), int(s.maxVal[a])))
-			if !f(n, step{kind: stepPhase1b, a: int8(a), b: int8(b)}) {
-				return
-			}
+	return true
+}
+
+// votes1b are the votes the ballot-b 1b messages report, by acceptor:
+// mbal -1 for an acceptor that reports none.
+type votes1b struct{ mbal, mval [MaxAcceptors]int8 }
+
+// votes1b reads the ballot-b 1b messages of s: who sent one (present), and
+// the vote each reports.
+func (m *Model) votes1b(s *State, b int) (present uint8, votes votes1b) {
+	l := &m.l
+	w := 1 + b*l.V
+	lo := l.off1b(b)
+	for a := 0; a < l.A; a++ {
+		x := s.field(lo+a*w, w)
+		if x == 0 {
+			continue
 		}
-		// Phase2b(a): one successor per 2a message with bal >= maxBal[a].
-		for b := max(mb, 0); b < B; b++ {
-			for x := s.field(l.idx2a(b, 0), V); x != 0; x &= x - 1 {
-				v := bits.TrailingZeros64(x)
-				n = *s
-				n.maxBal[a], n.maxVBal[a], n.maxVal[a] = int8(b), int8(b), int8(v)
-				n.set(l.idx2b(a, b, v))
-				if !f(n, step{kind: stepPhase2b, a: int8(a), b: int8(b), v: int8(v)}) {
-					return
-				}
+		present |= 1 << a
+		if code := bits.TrailingZeros64(x); code == 0 {
+			votes.mbal[a], votes.mval[a] = -1, -1
+		} else {
+			votes.mbal[a], votes.mval[a] = int8((code-1)/l.V), int8((code-1)%l.V)
+		}
+	}
+	return present, votes
+}
+
+// emit2a enumerates the Phase2a step st to n with quorum st.q: once when
+// no vote is reported in the quorum's 1b messages (or the variant ignores
+// votes), else once per witness reporting st.v at the highest ballot;
+// false when f returned false.
+func (m *Model) emit2a(n State, st step, votes *votes1b, f func(n State, st step) bool) bool {
+	if m.ignoreVotes {
+		return f(n, st)
+	}
+	// The highest vote reported in Q1bv.
+	hi := int8(-1)
+	for r := st.q; r != 0; r &= r - 1 {
+		if a := bits.TrailingZeros8(r); votes.mbal[a] > hi {
+			hi = votes.mbal[a]
+		}
+	}
+	if hi < 0 { // Q1bv = {}.
+		return f(n, st)
+	}
+	// \E m \in Q1bv : m.mval = v /\ \A mm \in Q1bv : m.mbal >= mm.mbal,
+	// one successor per witness m.
+	for r := st.q; r != 0; r &= r - 1 {
+		a := bits.TrailingZeros8(r)
+		if votes.mbal[a] == hi && votes.mval[a] == st.v {
+			st.w, st.mbal = int8(a), hi
+			if !f(n, st) {
+				return false
 			}
 		}
 	}
+	return true
+}
+
+// acceptorSteps enumerates acceptor a's Phase1b and Phase2b successors of
+// s; false when f returned false.
+func (m *Model) acceptorSteps(s *State, a int, f func(n State, st step) bool) bool {
+	l := &m.l
+	// Phase1b(a): one successor per 1a message with bal > maxBal[a].
+	mb := int(s.maxBal[a])
+	for b := mb + 1; b < l.B; b++ {
+		if !s.has(b) {
+			continue
+		}
+		n := *s
+		n.maxBal[a] = int8(b)
+		n.set(l.idx1b(a, b, int(s.maxVBal[a]), int(s.maxVal[a])))
+		if !f(n, step{kind: stepPhase1b, a: int8(a), b: int8(b)}) {
+			return false
+		}
+	}
+	// Phase2b(a): one successor per 2a message with bal >= maxBal[a].
+	for b := max(mb, 0); b < l.B; b++ {
+		for x := s.field(l.idx2a(b, 0), l.V); x != 0; x &= x - 1 {
+			v := bits.TrailingZeros64(x)
+			n := *s
+			n.maxBal[a], n.maxVBal[a], n.maxVal[a] = int8(b), int8(b), int8(v)
+			n.set(l.idx2b(a, b, v))
+			if !f(n, step{kind: stepPhase2b, a: int8(a), b: int8(b), v: int8(v)}) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // Check returns "" when at most one value is chosen in s, and otherwise a

@@ -43,7 +43,8 @@ func TestUnknownVariantPanics(t *testing.T) {
 }
 
 // pinned are seeds on which variantRun of each variant breaks its
-// property, as found by TestSearchVariantSeeds (MPSEARCH=N). no-restamp
+// property. When one stops breaking it, TestVariantsAreCaught searches for
+// a seed that does and names it, to pin in its place. no-restamp
 // is caught by its early check, promise-kept; the agreement violation it
 // leads to needs three leaders within one instance, which random faults
 // hardly produce: TestNoRestampSchedule plays that out step by step.

@@ -1,8 +1,11 @@
 #!/bin/sh
-# render.sh: check that space-time diagrams render in headless Chromium,
-# and refresh the README's screenshot, diagram/testdata/diagram.png.
+# render-diagram.sh: check that space-time diagrams render in headless
+# Chromium, and make the README's picture, docs/diagram.png, from the
+# screenshot. The picture is documentation: no test compares it (Chromium's
+# rendering differs between versions), so rerun this when the diagrams'
+# look changes.
 #
-#   sh diagram/testdata/render.sh            # from the repository's root
+#   sh docs/render-diagram.sh            # from the repository's root
 #
 # It needs Debian's chromium package (apt-get install chromium), or
 # PAXSIM_CHROMIUM=/path/to/chrome. TestRenderInChromium does the work, and
@@ -16,15 +19,16 @@
 # checks that the screenshot is a picture (ink, the arrows' blue, the
 # crosses' red, many colours; not a blank or an error page), then moves the
 # mouse over a step (--dump-dom) and checks the panel shows every replica's
-# state after it. -update keeps the screenshot, reduced to 256 colours.
+# state after it. PAXSIM_SCREENSHOT=docs/diagram.png keeps the screenshot
+# there, reduced to 256 colours.
 #
 # With MERMAID_JS=/path/to/mermaid.min.js (from the npm package mermaid),
-# it also renders testdata/small.mmd with Mermaid itself in the browser and
+# it also renders diagram/testdata/small.mmd with Mermaid itself in the browser and
 # fails on a syntax error.
 set -eu
-cd "$(dirname "$0")/../.."
-go test ./diagram -run 'TestRenderInChromium' -count=1 -v -update
-echo "wrote diagram/testdata/diagram.png ($(wc -c < diagram/testdata/diagram.png) bytes)"
+cd "$(dirname "$0")/.."
+PAXSIM_SCREENSHOT="$PWD/docs/diagram.png" go test ./diagram -run 'TestRenderInChromium' -count=1 -v
+echo "wrote docs/diagram.png ($(wc -c < docs/diagram.png) bytes)"
 
 if [ -n "${MERMAID_JS:-}" ]; then
 	browser=${PAXSIM_CHROMIUM:-chromium}
