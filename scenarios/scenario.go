@@ -100,6 +100,28 @@ func ParseScenario(r io.Reader, name, file string) (*Scenario, error) {
 	return p.s, nil
 }
 
+// String is s as a scenario file: its comments, then each run block (the
+// header with every argument written out, the steps, ---- and the golden
+// printout). ParseScenario reads it back as s.
+func (s *Scenario) String() string {
+	var b strings.Builder
+	for _, line := range s.About {
+		b.WriteString(strings.TrimSpace("# "+line) + "\n")
+	}
+	for _, r := range s.Runs {
+		b.WriteString("\nrun protocol=" + r.Protocol + " variant=" + r.Variant + " nodes=" + strconv.Itoa(r.Nodes))
+		if r.Alpha != 0 {
+			b.WriteString(" alpha=" + strconv.Itoa(r.Alpha))
+		}
+		b.WriteString(" seed=" + strconv.FormatUint(r.Seed, 10) + " expect=" + r.Expect + "\n")
+		for _, l := range r.Steps {
+			b.WriteString(l.Text + "\n")
+		}
+		b.WriteString("----\n" + r.Golden)
+	}
+	return b.String()
+}
+
 // scenarioParser reads a scenario file line by line.
 type scenarioParser struct {
 	s        *Scenario
