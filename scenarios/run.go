@@ -334,19 +334,30 @@ func (r *runner) afterStep() bool {
 	return true
 }
 
-// retryClients lets every client without an answer ask its replica again,
-// once faults have healed: a request lost to a crash must not stall the
-// liveness phase.
+// retryClients lets every client without an answer ask again, once faults
+// have healed: a request lost to a crash must not stall the liveness
+// phase. Only an operation already invoked is retried, at once. A client
+// whose request is still ahead of it (the heal came inside the propose
+// window) asks at its own time, as scheduled; it goes to the next replica
+// of the core then only when the heal left its own replica faulty. An
+// early retry would propose a value before its client asked for it.
 func (r *runner) retryClients() {
 	r.retried = true
 	faulty := r.world.LeftFaulty()
+	now := r.world.Now()
 	for _, op := range r.res.Ops {
-		if op.Return < 0 {
-			to := op.Node
-			for faulty&(1<<uint(to)) != 0 { // ask the next replica of the core
-				to = to%r.cfg.Nodes + 1
-			}
-			r.request(op.Client, sim.NodeID(to), r.world.Now()+1)
+		if op.Return >= 0 {
+			continue
+		}
+		to := op.Node
+		for faulty&(1<<uint(to)) != 0 { // ask the next replica of the core
+			to = to%r.cfg.Nodes + 1
+		}
+		switch invoke := sim.Time(op.Invoke); {
+		case invoke <= now:
+			r.request(op.Client, sim.NodeID(to), now+1)
+		case to != op.Node:
+			r.request(op.Client, sim.NodeID(to), invoke)
 		}
 	}
 }

@@ -117,6 +117,7 @@ type Action[M Message] struct {
 	Tag      TimerTag // ActTimer
 	Msg      M        // ActDeliver, ActDrop, ActDup
 	digest   uint64
+	seq      uint64 // ActDeliver, ActDrop: the flight's seq + 1 when Find found it; 0 if unknown
 }
 
 // String is the action as a decision-trace line, e.g. "deliver 1->2
@@ -216,7 +217,7 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 		if w.cfg.Choice.Network == SentSet && a.Kind == ActDeliver {
 			f, ok = w.findFlight(a.From, a.To, a.digest)
 		} else {
-			f, ok = w.takeFlight(a.From, a.To, a.digest)
+			f, ok = w.takeFlight(a.From, a.To, a.digest, a.seq)
 		}
 		if !ok {
 			panic(fmt.Sprintf("sim: %s: no such message in flight", a))
@@ -247,7 +248,7 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 		if w.fingerprinted {
 			f.elem = w.element(&f)
 		}
-		w.inflight = append(w.inflight, f)
+		w.addFlight(f)
 		e := event[M]{at: w.now, kind: EventDeliver, from: f.from, to: f.to, msg: f.msg}
 		w.fault(FaultDup, f.from, f.to, &e, logStep)
 	case ActCrash:
@@ -287,16 +288,28 @@ func (w *World[M, D, O]) deliverLocal() {
 	w.local = w.local[:0]
 }
 
-// takeFlight removes the first in-flight message on from->to with digest.
-func (w *World[M, D, O]) takeFlight(from, to NodeID, digest uint64) (flight[M], bool) {
-	for i := range w.inflight {
-		f := w.inflight[i]
-		if f.digest == digest && f.from == from && f.to == to {
-			w.inflight = append(w.inflight[:i], w.inflight[i+1:]...)
-			return f, true
+// takeFlight removes the first in-flight message on from->to with digest:
+// the one whose seq is hint-1 when hint is not 0 (Find found it).
+func (w *World[M, D, O]) takeFlight(from, to NodeID, digest, hint uint64) (flight[M], bool) {
+	i, ok := w.flightAt(hint)
+	if !ok {
+		for i = range w.inflight {
+			if f := &w.inflight[i]; f.digest == digest && f.from == from && f.to == to {
+				ok = true
+				break
+			}
 		}
 	}
-	return flight[M]{}, false
+	if !ok {
+		return flight[M]{}, false
+	}
+	f := w.inflight[i]
+	if f.digest != digest || f.from != from || f.to != to {
+		panic(fmt.Sprintf("sim: the network's index names %s->%s for a message on %s->%s", f.from, f.to, from, to))
+	}
+	w.unindexFlight(i)
+	w.inflight = append(w.inflight[:i], w.inflight[i+1:]...)
+	return f, true
 }
 
 // findFlight returns the first in-flight message on from->to with digest,
@@ -322,6 +335,7 @@ func (w *World[M, D, O]) dropSelfSends(id NodeID) {
 	}
 	clear(w.inflight[len(kept):])
 	w.inflight = kept
+	w.netIdx.dropFlights()
 }
 
 // stepChoice is Step for a Choice world: the Decider picks the action.
@@ -351,8 +365,8 @@ func (w *World[M, D, O]) sendChoice(from, to NodeID, msg M) {
 	if w.fingerprinted {
 		f.elem = w.element(&f)
 	}
-	w.inflight = append(w.inflight, f)
-	if w.cfg.Choice.MaxDups > 0 && (from != to || w.cfg.Choice.DupSelf) && from != External && !w.seenBefore(w.sentLog, &f) {
+	w.addFlight(f)
+	if w.cfg.Choice.MaxDups > 0 && (from != to || w.cfg.Choice.DupSelf) && from != External && !w.wasSent(&f) {
 		w.sentLog = append(w.sentLog, f)
 	}
 }
@@ -390,6 +404,7 @@ func (w *World[M, D, O]) SwitchToTimed() {
 		w.schedule(e)
 	}
 	w.inflight = w.inflight[:0]
+	w.netIdx.dropFlights()
 	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
 		s := &w.slots[id]
 		for m := s.armed; m != 0; m &= m - 1 {

@@ -55,6 +55,7 @@ type World[M Message, D, O any] struct {
 	// Choice mode (choice.go).
 	inflight []flight[M]  // messages in the network, in sending order
 	sentLog  []flight[M]  // every distinct message sent, for duplication
+	netIdx   netIndex     // inflight's and sentLog's index by link, once they are long
 	actions  []Action[M]  // scratch for Actions
 	dups     int          // copies injected so far
 	crashes  int          // crashes so far
