@@ -38,8 +38,9 @@ type Options struct {
 	// NoShrink keeps failing traces as they are: faster, but failures then
 	// group only when their whole traces have one shape.
 	NoShrink bool
-	// ShrinkBudget bounds the replays of one shrink (0: the default).
-	ShrinkBudget int
+	// ShrinkBudget bounds the steps the replays of one shrink take
+	// (0: scenarios.DefaultShrinkBudget).
+	ShrinkBudget int64
 	// MaxShrinks is how many failing seeds, the lowest first, are recorded
 	// and shrunk to find their group; the rest join a group per property
 	// unshrunk. 0 means DefaultMaxShrinks; negative, every failure.
@@ -263,12 +264,13 @@ func runSeeds(ctx context.Context, o Options, workers int, began time.Time) ([]t
 		go func(t *tally) {
 			defer wg.Done()
 			t.stops, t.linearizability = make(map[string]int), make(map[string]int)
+			var runner scenarios.Runner // this worker's, reused seed after seed
 			for ctx.Err() == nil && failed.Load() == nil {
 				k := next.Add(1) - 1
 				if k >= o.Seeds {
 					return
 				}
-				n, bad, err := runSeed(o, o.Start+k, t)
+				n, bad, err := runSeed(o, &runner, o.Start+k, t)
 				if err != nil {
 					failed.CompareAndSwap(nil, err)
 					return
@@ -290,18 +292,18 @@ func runSeeds(ctx context.Context, o Options, workers int, began time.Time) ([]t
 	return tallies, nil
 }
 
-// runSeed runs one seed into t and returns its events and whether it
-// failed. A failing seed's reproducer is written at once, into the output
-// folder's ungrouped folder, so that a campaign killed before its end
-// keeps what it found.
-func runSeed(o Options, seed uint64, t *tally) (int64, bool, *SeedError) {
+// runSeed runs one seed on runner into t and returns its events and
+// whether it failed. A failing seed's reproducer is written at once, into
+// the output folder's ungrouped folder, so that a campaign killed before
+// its end keeps what it found.
+func runSeed(o Options, runner *scenarios.Runner, seed uint64, t *tally) (int64, bool, *SeedError) {
 	cfg := o.ConfigFor(seed)
-	res, err := scenarios.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
+	res, err := runner.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
 	if err != nil {
 		return 0, false, &SeedError{Seed: seed, Err: err}
 	}
 	if o.CheckDeterminism {
-		again, _ := scenarios.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
+		again, _ := runner.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
 		if OutcomeHash(&again) != OutcomeHash(&res) {
 			t.divergences = append(t.divergences, Divergence{Seed: seed, Detail: Diverge(cfg, seed)})
 		}
@@ -374,7 +376,7 @@ func explainFailures(ctx context.Context, o Options, s *Summary, workers int) {
 			defer wg.Done()
 			for i := int(next.Add(1) - 1); i < limit && ctx.Err() == nil; i = int(next.Add(1) - 1) {
 				f := &s.Failures[i]
-				explained[i] = explain(o, f.Seed, &f.res)
+				explained[i] = explain(ctx, o, f.Seed, &f.res)
 			}
 		}()
 	}
@@ -446,8 +448,9 @@ func (f *Failure) setWriteError(err error) {
 }
 
 // explain records a failing seed's decision trace, shrinks it and names
-// its group.
-func explain(o Options, seed uint64, res *scenarios.Result) Group {
+// its group. A cancelled ctx cuts the shrinking short: the group then
+// takes the smallest trace found so far, and its message says so.
+func explain(ctx context.Context, o Options, seed uint64, res *scenarios.Result) Group {
 	property := string(res.Violations[0].Property)
 	g := Group{Property: property, Seeds: []uint64{seed}, Message: res.Violations[0].Message}
 	cfg := o.ConfigFor(seed)
@@ -459,8 +462,14 @@ func explain(o Options, seed uint64, res *scenarios.Result) Group {
 	g.trace, g.StepsBefore = rec.Trace, rec.Trace.Steps()
 	shaped := rec.Trace
 	if !o.NoShrink {
-		if sr, err := scenarios.Shrink(rec.Trace, o.ShrinkBudget); err == nil && string(sr.Property) == property {
+		if sr, err := scenarios.Shrink(ctx, rec.Trace, o.ShrinkBudget); err == nil && string(sr.Property) == property {
 			g.shrunk, g.StepsAfter, shaped = sr.Trace, sr.After, sr.Trace
+			switch {
+			case sr.Interrupted:
+				g.Message += " (shrinking was interrupted: the shrunk trace may not be 1-minimal)"
+			case sr.Exhausted:
+				g.Message += " (the shrink budget ran out: the shrunk trace may not be 1-minimal)"
+			}
 		}
 	}
 	g.Signature, g.Shape = signature(property, shaped)

@@ -1,12 +1,13 @@
 package campaign
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/paxsim/paxsim/scenarios"
 )
@@ -50,21 +51,51 @@ func (d *outDir) writeReproducer(dir string, r Reproducer) (string, error) {
 	return d.writeFile(filepath.Join(dir, r.fileName()), append(data, '\n'))
 }
 
+// MaxReproducerBytes bounds a reproducer file: one is a few hundred bytes
+// of JSON, so anything much larger is not one, and is not read whole.
+const MaxReproducerBytes = 1 << 20
+
 // ReadReproducer loads and checks a reproducer file. Errors name the file
 // and what is wrong with it.
 func ReadReproducer(path string) (Reproducer, error) {
-	var r Reproducer
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
-		return r, err
+		return Reproducer{}, err
 	}
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxReproducerBytes+1))
+	if err != nil {
+		return Reproducer{}, fmt.Errorf("%s: %v", path, err)
+	}
+	if len(data) > MaxReproducerBytes {
+		return Reproducer{}, fmt.Errorf("%s: larger than %d bytes: not a reproducer (a reproducer is a small JSON file, seed-N.json)", path, MaxReproducerBytes)
+	}
+	return ParseReproducer(data, path)
+}
+
+// ParseReproducer reads and checks the text of a reproducer file, named
+// path in errors. A UTF-8 byte-order mark before it is skipped. Every field
+// but message, events and trace_hash is required.
+func ParseReproducer(data []byte, path string) (Reproducer, error) {
+	var r Reproducer
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if len(bytes.TrimSpace(data)) == 0 {
+		return r, fmt.Errorf("%s: the file is empty: not a reproducer", path)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&r); err != nil {
 		return r, fmt.Errorf("%s: not a reproducer: %v", path, err)
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return r, fmt.Errorf("%s: not a reproducer: text after its JSON object", path)
+	}
 	if r.Format != ReproducerFormat {
 		return r, fmt.Errorf("%s: format %q, want %q", path, r.Format, ReproducerFormat)
+	}
+	missing := missingFields(data, "seed", "config", "property")
+	if len(missing) > 0 && missing[0] != "property" {
+		return r, fmt.Errorf("%s: no %q field: a reproducer names the seed, the config and the property it broke", path, missing[0])
 	}
 	if err := r.Config.Validate(); err != nil {
 		var ce *scenarios.ConfigError
@@ -73,7 +104,26 @@ func ReadReproducer(path string) (Reproducer, error) {
 		}
 		return r, fmt.Errorf("%s: %v", path, err)
 	}
+	if len(missing) > 0 {
+		return r, fmt.Errorf("%s: no %q field: a reproducer names the seed, the config and the property it broke", path, missing[0])
+	}
 	return r, nil
+}
+
+// missingFields lists the names among fields that the JSON object data
+// lacks.
+func missingFields(data []byte, fields ...string) []string {
+	var present map[string]json.RawMessage
+	if err := json.Unmarshal(data, &present); err != nil {
+		return fields
+	}
+	var missing []string
+	for _, f := range fields {
+		if v, ok := present[f]; !ok || string(v) == "null" {
+			missing = append(missing, f)
+		}
+	}
+	return missing
 }
 
 // FormatHash renders a trace hash the way reports and JSON show it.

@@ -11,7 +11,7 @@ import (
 // message. It returns nil when the property holds.
 func (c *Safety) CheckLiveness(live []int, healAt, deadline int64) *Violation {
 	v := &Violation{Property: Liveness, Time: c.now, Event: c.event}
-	ch, ok := c.chosen[0]
+	ch, ok := c.chosen.get(0, 0)
 	if !ok {
 		v.Message = fmt.Sprintf("no value chosen by t=%d, %d ticks after every fault healed at t=%d",
 			deadline, deadline-healAt, healAt)
@@ -20,7 +20,7 @@ func (c *Safety) CheckLiveness(live []int, healAt, deadline int64) *Violation {
 	}
 	var missing []string
 	for _, n := range live {
-		if _, ok := c.learned[learnKey{n, 0}]; !ok {
+		if _, ok := c.learned.get(n, 0); !ok {
 			missing = append(missing, fmt.Sprint(n))
 		}
 	}
@@ -36,7 +36,7 @@ func (c *Safety) CheckLiveness(live []int, healAt, deadline int64) *Violation {
 // AllLearned reports whether every node in live has learned instance 0.
 func (c *Safety) AllLearned(live []int) bool {
 	for _, n := range live {
-		if _, ok := c.learned[learnKey{n, 0}]; !ok {
+		if _, ok := c.learned.get(n, 0); !ok {
 			return false
 		}
 	}

@@ -91,8 +91,8 @@ type firstApply struct {
 type LogChecker struct {
 	log      []logEntry   // the record of instance i at log[i-1]
 	replicas []replicaLog // by node id
-	first    map[nodeCmd]firstApply
-	learned  map[learnKey]Value
+	first    firstTable
+	learned  nodeTable[Value]
 	violated *Violation
 	all      []Violation // the first violation of each property
 	only     Properties  // the properties reported; nil for all
@@ -103,11 +103,11 @@ type LogChecker struct {
 // NewLogChecker returns a LogChecker for a cluster of nodes replicas, with
 // ids up to nodes.
 func NewLogChecker(nodes int) *LogChecker {
-	return &LogChecker{
+	c := &LogChecker{
 		replicas: make([]replicaLog, nodes+1),
-		first:    make(map[nodeCmd]firstApply),
-		learned:  make(map[learnKey]Value),
 	}
+	c.learned.reset(nodes)
+	return c
 }
 
 // At sets the virtual time and event index that the next observations are
@@ -190,7 +190,7 @@ func (c *LogChecker) apply(node int, o Observation) {
 	c.inOrder(node, r, i)
 	r.applied, r.restarted = i, false
 
-	if v, ok := c.learned[learnKey{node, i}]; ok && v != o.Value {
+	if v, ok := c.learned.get(node, i); ok && v != o.Value {
 		c.violate(LogConsistency, i, fmt.Sprintf("node %d applies %s at instance %d, but it learned %s there", node, o.Value, i, v))
 	}
 	if o.Value != None {
@@ -238,11 +238,8 @@ func span(from, to int64) string {
 // once checks that command o.Value takes effect on node at one instance
 // only, and is skipped as a duplicate only after that instance.
 func (c *LogChecker) once(node int, o Observation) {
-	if c.first == nil {
-		c.first = make(map[nodeCmd]firstApply)
-	}
-	key, i := nodeCmd{node, o.Value}, o.Instance
-	prev, seen := c.first[key]
+	i := o.Instance
+	prev, seen := c.first.get(node, o.Value)
 	switch {
 	case o.Effect && seen && prev.effect && prev.instance != i:
 		c.violate(ExactlyOnce, i, fmt.Sprintf("node %d executes %s twice: at instance %d, after instance %d", node, o.Value, i, prev.instance),
@@ -255,7 +252,7 @@ func (c *LogChecker) once(node int, o Observation) {
 			node, o.Value, i, prev.instance))
 	}
 	if !seen || (o.Effect && !prev.effect) {
-		c.first[key] = firstApply{instance: i, effect: o.Effect}
+		c.first.set(node, o.Value, firstApply{instance: i, effect: o.Effect})
 	}
 }
 
@@ -295,17 +292,14 @@ func (c *LogChecker) entryEvidence(i int64) string {
 }
 
 func (c *LogChecker) learn(node int, o Observation) {
-	if c.learned == nil {
-		c.learned = make(map[learnKey]Value)
-	}
-	i, key := o.Instance, learnKey{node, o.Instance}
-	if prev, ok := c.learned[key]; ok {
+	i := o.Instance
+	if prev, ok := c.learned.get(node, i); ok {
 		if prev != o.Value {
 			c.violate(LogConsistency, i, fmt.Sprintf("node %d learns %s at instance %d, after learning %s there", node, o.Value, i, prev))
 		}
 		return
 	}
-	c.learned[key] = o.Value
+	c.learned.set(node, i, o.Value)
 	if i <= int64(len(c.log)) && c.log[i-1].cmd != o.Value {
 		c.violate(LogConsistency, i, fmt.Sprintf("node %d learns %s at instance %d, but node %d applied %s there", node, o.Value, i, c.log[i-1].node, c.log[i-1].cmd),
 			c.entryEvidence(i))
@@ -328,7 +322,7 @@ func (c *LogChecker) violate(p Property, instance int64, msg string, evidence ..
 // appliedOn reports whether node applied cmd in its current pass through
 // the log: the instance where it first applied it is one it has reached.
 func (c *LogChecker) appliedOn(node int, cmd Value) bool {
-	f, ok := c.first[nodeCmd{node, cmd}]
+	f, ok := c.first.get(node, cmd)
 	return ok && f.instance <= c.AppliedIndex(node)
 }
 
@@ -445,8 +439,10 @@ func (c *LogChecker) CloneInto(dst *LogChecker) *LogChecker {
 	if len(dst.all) > 0 {
 		dst.violated = &dst.all[0]
 	}
-	dst.first = copyMap(first, c.first)
-	dst.learned = copyMap(learned, c.learned)
+	dst.first = first
+	c.first.cloneInto(&dst.first)
+	dst.learned = learned
+	c.learned.cloneInto(&dst.learned)
 	return dst
 }
 
@@ -461,7 +457,7 @@ func (c *LogChecker) CloneInto(dst *LogChecker) *LogChecker {
 func (c *LogChecker) Fingerprint(h *fingerprint.Hasher) {
 	var elems []ghost
 	if h.Exact() {
-		elems = make([]ghost, 0, len(c.log)+len(c.replicas)+len(c.first)+len(c.learned))
+		elems = make([]ghost, 0, len(c.log)+len(c.replicas)+c.first.len()+c.learned.len())
 	}
 	var sum fingerprint.Key
 	add := func(g ghost) {
@@ -485,14 +481,12 @@ func (c *LogChecker) Fingerprint(h *fingerprint.Hasher) {
 			add(ghost{12, uint64(h.MapNode(node)), uint64(r.applied), flag(r.restarted)})
 		}
 	}
-	// order-free: the elements are summed, or sorted when exact.
-	for k, f := range c.first {
-		add(ghost{13, uint64(h.MapNode(k.node)), uint64(k.cmd), uint64(f.instance), flag(f.effect)})
-	}
-	// order-free: the elements are summed, or sorted when exact.
-	for k, v := range c.learned {
-		add(ghost{14, uint64(h.MapNode(k.node)), uint64(k.instance), uint64(v)})
-	}
+	c.first.each(func(node int, cmd Value, f firstApply) {
+		add(ghost{13, uint64(h.MapNode(node)), uint64(cmd), uint64(f.instance), flag(f.effect)})
+	})
+	c.learned.each(func(node int, instance int64, v Value) {
+		add(ghost{14, uint64(h.MapNode(node)), uint64(instance), uint64(v)})
+	})
 	writeElements(h, elems, sum)
 	writeProperties(h, c.all)
 }

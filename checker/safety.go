@@ -113,17 +113,15 @@ type Safety struct {
 	nodes  int
 	quorum int
 
-	votes   []vote
-	ballots []ballotValue // the value of each (instance, ballot) proposed or accepted
-	// The highest ballot each acceptor promised or accepted, per instance:
-	// by node id for instance 0 (the only one of single-decree Paxos, on
-	// the hot path), in a map for the others.
-	highest0 []Ballot
-	highest  map[learnKey]Ballot
-	floor    []Ballot // by node id: the ballot promised for every instance
-	chosen   map[int64]Choice
-	invoked  map[Value]int64 // when each value's client first asked
-	learned  map[learnKey]Value
+	votes    []vote            // one per (instance, ballot, value) accepted, in order
+	ballots  []ballotValue     // the value of each (instance, ballot) proposed or accepted, in order
+	index    safetyIndex       // finds them
+	scanMax  int               // votes or ballots scanned before they are indexed
+	highest  nodeTable[Ballot] // the highest ballot each acceptor promised or accepted, per instance
+	floor    []Ballot          // by node id: the ballot promised for every instance
+	chosen   nodeTable[Choice] // by instance, in the one column of node 0
+	invoked  map[Value]int64   // when each value's client first asked
+	learned  nodeTable[Value]  // what each learner learned, per instance
 	violated *Violation
 	all      []Violation // the first violation of each property
 	only     Properties  // the properties reported; nil for all
@@ -134,16 +132,55 @@ type Safety struct {
 // NewSafety returns a checker for a cluster of nodes acceptors, where a
 // quorum is a majority.
 func NewSafety(nodes int) *Safety {
-	return &Safety{
-		nodes:    nodes,
-		quorum:   nodes/2 + 1,
-		chosen:   make(map[int64]Choice),
-		invoked:  make(map[Value]int64),
-		learned:  make(map[learnKey]Value),
-		highest0: make([]Ballot, nodes+1),
-		highest:  make(map[learnKey]Ballot),
-		floor:    make([]Ballot, nodes+1),
+	c := &Safety{
+		nodes:   nodes,
+		quorum:  nodes/2 + 1,
+		scanMax: scanMax,
+		invoked: make(map[Value]int64),
+		floor:   make([]Ballot, nodes+1),
 	}
+	c.highest.reset(nodes)
+	c.learned.reset(nodes)
+	c.chosen.reset(0)
+	return c
+}
+
+// Reset makes c a checker for a cluster of nodes acceptors, as NewSafety
+// does, keeping its memory for what the next run records: a harness that
+// judges run after run reuses one checker instead of allocating each.
+// Violations it returned before are left as they were.
+func (c *Safety) Reset(nodes int) {
+	votes, ballots, index := c.votes[:0], c.ballots[:0], c.index
+	chosen, invoked, learned, highest := c.chosen, c.invoked, c.learned, c.highest
+	floor := zeroed(c.floor, nodes+1)
+	*c = Safety{
+		nodes: nodes, quorum: nodes/2 + 1, scanMax: scanMax,
+		votes: votes, ballots: ballots, index: index, floor: floor,
+		chosen: chosen, invoked: clearOrMake(invoked), learned: learned, highest: highest,
+	}
+	c.index.reset()
+	c.highest.reset(nodes)
+	c.learned.reset(nodes)
+	c.chosen.reset(0)
+}
+
+// zeroed returns n zero values, in s's array if it is big enough.
+func zeroed[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// clearOrMake empties m, or makes it.
+func clearOrMake[K comparable, V any](m map[K]V) map[K]V {
+	if m == nil {
+		return make(map[K]V)
+	}
+	clear(m)
+	return m
 }
 
 // At sets the virtual time and event index that the next observations are
@@ -156,14 +193,12 @@ func (c *Safety) Violation() *Violation { return c.violated }
 
 // Chosen returns the value chosen in instance, if any.
 func (c *Safety) Chosen(instance int64) (Choice, bool) {
-	ch, ok := c.chosen[instance]
-	return ch, ok
+	return c.chosen.get(0, instance)
 }
 
 // Learned returns what node learned in instance, if anything.
 func (c *Safety) Learned(node int, instance int64) (Value, bool) {
-	v, ok := c.learned[learnKey{node, instance}]
-	return v, ok
+	return c.learned.get(node, instance)
 }
 
 // Observe checks one observation reported by node. After the first
@@ -238,12 +273,7 @@ func (c *Safety) kept(node int, o Observation) {
 // highestBallot is the highest ballot node promised or accepted in
 // instance, zero for none.
 func (c *Safety) highestBallot(node int, instance int64) Ballot {
-	var b Ballot
-	if instance == 0 && node >= 0 && node < len(c.highest0) {
-		b = c.highest0[node]
-	} else {
-		b = c.highest[learnKey{node, instance}]
-	}
+	b, _ := c.highest.get(node, instance)
 	if node >= 0 && node < len(c.floor) && b.Less(c.floor[node]) {
 		b = c.floor[node]
 	}
@@ -255,21 +285,14 @@ func (c *Safety) raise(node int, o Observation) {
 	if !c.highestBallot(node, o.Instance).Less(o.Ballot) {
 		return
 	}
-	if o.Instance == 0 && node >= 0 && node < len(c.highest0) {
-		c.highest0[node] = o.Ballot
-		return
-	}
-	c.highest[learnKey{node, o.Instance}] = o.Ballot
+	c.highest.set(node, o.Instance, o.Ballot)
 }
 
 // oneValue checks that o's ballot carries no other value than the one it
 // was first proposed or accepted with (OneValuePerBallot).
 func (c *Safety) oneValue(node int, o Observation) {
-	for i := len(c.ballots) - 1; i >= 0; i-- {
+	if i := c.findBallot(o.Instance, o.Ballot); i >= 0 {
 		b := &c.ballots[i]
-		if b.ballot != o.Ballot || b.instance != o.Instance {
-			continue
-		}
 		if b.value != o.Value {
 			c.violate(OneValuePerBallot, o.Instance,
 				fmt.Sprintf("ballot %s carries two values: %s and %s", o.Ballot, b.value, o.Value),
@@ -313,9 +336,9 @@ func (c *Safety) accepted(node int, o Observation) {
 	if votes < quorum {
 		return
 	}
-	prev, ok := c.chosen[o.Instance]
+	prev, ok := c.chosen.get(0, o.Instance)
 	if !ok {
-		c.chosen[o.Instance] = Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State, Time: c.now}
+		c.chosen.set(0, o.Instance, Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State, Time: c.now})
 		at, ok := c.invoked[o.Value]
 		switch {
 		case !ok:
@@ -334,24 +357,13 @@ func (c *Safety) accepted(node int, o Observation) {
 	}
 }
 
-func (c *Safety) findVote(instance int64, b Ballot, val Value) int {
-	for i := range c.votes {
-		v := &c.votes[i]
-		if v.ballot == b && v.value == val && v.instance == instance {
-			return i
-		}
-	}
-	return -1
-}
-
 func (c *Safety) learn(node int, o Observation) {
-	key := learnKey{node, o.Instance}
-	if prev, ok := c.learned[key]; ok {
+	if prev, ok := c.learned.get(node, o.Instance); ok {
 		c.violate(LearnerIntegrity, o.Instance, fmt.Sprintf("node %d learns a second time: %s after %s", node, o.Value, prev))
 		return
 	}
-	c.learned[key] = o.Value
-	ch, ok := c.chosen[o.Instance]
+	c.learned.set(node, o.Instance, o.Value)
+	ch, ok := c.chosen.get(0, o.Instance)
 	switch {
 	case !ok:
 		c.violate(LearnerIntegrity, o.Instance, fmt.Sprintf("node %d learns %s, but no value is chosen", node, o.Value),

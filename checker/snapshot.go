@@ -15,22 +15,26 @@ func (c *Safety) CloneInto(dst *Safety) *Safety {
 	if dst == nil {
 		dst = &Safety{}
 	}
-	votes, ballots, highest0, floor, all := dst.votes[:0], dst.ballots[:0], dst.highest0[:0], dst.floor[:0], dst.all[:0]
+	votes, ballots, floor, all := dst.votes[:0], dst.ballots[:0], dst.floor[:0], dst.all[:0]
 	chosen, invoked, learned, highest := dst.chosen, dst.invoked, dst.learned, dst.highest
+	index := dst.index
 	*dst = *c
+	dst.index = index // a cache of votes and ballots: rebuilt for the copy as it is used
+	dst.index.reset()
 	dst.votes = append(votes, c.votes...)
 	dst.ballots = append(ballots, c.ballots...)
-	dst.highest0 = append(highest0, c.highest0...)
 	dst.floor = append(floor, c.floor...)
 	dst.all = append(all, c.all...)
 	dst.violated = nil
 	if len(dst.all) > 0 {
 		dst.violated = &dst.all[0]
 	}
-	dst.chosen = copyMap(chosen, c.chosen)
+	dst.chosen = chosen
+	c.chosen.cloneInto(&dst.chosen)
 	dst.invoked = copyMap(invoked, c.invoked)
-	dst.learned = copyMap(learned, c.learned)
-	dst.highest = copyMap(highest, c.highest)
+	dst.learned, dst.highest = learned, highest
+	c.learned.cloneInto(&dst.learned)
+	c.highest.cloneInto(&dst.highest)
 	return dst
 }
 
@@ -53,7 +57,7 @@ func copyMap[K comparable, V any](dst, src map[K]V) map[K]V {
 func (c *Safety) Fingerprint(h *fingerprint.Hasher) {
 	var elems []ghost
 	if h.Exact() {
-		elems = make([]ghost, 0, len(c.votes)+len(c.ballots)+len(c.highest0)+len(c.chosen)+len(c.invoked)+len(c.learned))
+		elems = make([]ghost, 0, len(c.votes)+len(c.ballots)+c.highest.len()+c.chosen.len()+len(c.invoked)+c.learned.len())
 	}
 	var sum fingerprint.Key
 	add := func(g ghost) {
@@ -70,32 +74,26 @@ func (c *Safety) Fingerprint(h *fingerprint.Hasher) {
 	for _, b := range c.ballots {
 		add(ghost{2, uint64(b.instance), ballot(b.ballot), uint64(b.value)})
 	}
-	for node, b := range c.highest0 {
-		if !b.IsZero() {
-			add(ghost{3, 0, uint64(h.MapNode(node)), ballot(b)})
-		}
-	}
 	for node, b := range c.floor {
 		if !b.IsZero() {
 			add(ghost{7, 0, uint64(h.MapNode(node)), ballot(b)})
 		}
 	}
-	// order-free: the elements are summed, or sorted when exact.
-	for k, b := range c.highest {
-		add(ghost{3, uint64(k.instance), uint64(h.MapNode(k.node)), ballot(b)})
-	}
-	// order-free: the elements are summed, or sorted when exact.
-	for inst, ch := range c.chosen {
+	c.highest.each(func(node int, instance int64, b Ballot) {
+		if !b.IsZero() {
+			add(ghost{3, uint64(instance), uint64(h.MapNode(node)), ballot(b)})
+		}
+	})
+	c.chosen.each(func(_ int, inst int64, ch Choice) {
 		add(ghost{4, uint64(inst), uint64(ch.Value), ballot(ch.Ballot)})
-	}
+	})
 	// order-free: the elements are summed, or sorted when exact.
 	for v := range c.invoked {
 		add(ghost{5, uint64(v)})
 	}
-	// order-free: the elements are summed, or sorted when exact.
-	for k, v := range c.learned {
-		add(ghost{6, uint64(k.instance), uint64(h.MapNode(k.node)), uint64(v)})
-	}
+	c.learned.each(func(node int, instance int64, v Value) {
+		add(ghost{6, uint64(instance), uint64(h.MapNode(node)), uint64(v)})
+	})
 	if elems != nil {
 		slices.SortFunc(elems, func(a, b ghost) int { return slices.Compare(a[:], b[:]) })
 		h.Uint64(uint64(len(elems)))

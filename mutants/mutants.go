@@ -374,7 +374,7 @@ func runTarget(ctx context.Context, t Target, o Options) (Row, error) {
 		seed := ff.seed
 		row.Caught, row.Seed = true, &seed
 		row.Property, row.Message = string(ff.res.Violations[0].Property), ff.res.Violations[0].Message
-		row.TraceSteps, row.ShrunkSteps, row.ShrinkNote = shrink(cfg(seed), seed, ff.res.Violations[0].Property)
+		row.TraceSteps, row.ShrunkSteps, row.ShrinkNote = shrink(ctx, cfg(seed), seed, ff.res.Violations[0].Property)
 	}
 	switch {
 	case o.NoExplore || ctx.Err() != nil:
@@ -391,7 +391,7 @@ func runTarget(ctx context.Context, t Target, o Options) (Row, error) {
 // shrink records a failing seed's decision trace and shrinks it, as a
 // campaign does for its groups: the lengths before and after, or a note
 // saying why there is no shrunk trace.
-func shrink(c scenarios.Config, seed uint64, property checker.Property) (before, after int, note string) {
+func shrink(ctx context.Context, c scenarios.Config, seed uint64, property checker.Property) (before, after int, note string) {
 	if c.Protocol == scenarios.MultiPaxos {
 		return 0, 0, "multipaxos has no decision traces"
 	}
@@ -399,7 +399,7 @@ func shrink(c scenarios.Config, seed uint64, property checker.Property) (before,
 	if err != nil || rec.Trace == nil {
 		return 0, 0, fmt.Sprintf("not recorded: %v", err)
 	}
-	sr, err := scenarios.Shrink(rec.Trace, 0)
+	sr, err := scenarios.Shrink(ctx, rec.Trace, 0)
 	switch {
 	case errors.Is(err, scenarios.ErrNoFailure):
 		// A liveness failure's trace heals and replays the liveness phase
@@ -409,6 +409,10 @@ func shrink(c scenarios.Config, seed uint64, property checker.Property) (before,
 		return rec.Trace.Steps(), 0, "not shrunk: " + err.Error()
 	case sr.Property != property:
 		return rec.Trace.Steps(), 0, fmt.Sprintf("the trace breaks %s on replay, not %s", sr.Property, property)
+	case sr.Interrupted:
+		return sr.Before, sr.After, "shrinking was interrupted: the trace may not be 1-minimal"
+	case sr.Exhausted:
+		return sr.Before, sr.After, "the shrink budget ran out: the trace may not be 1-minimal"
 	}
 	return sr.Before, sr.After, ""
 }

@@ -1,6 +1,7 @@
 package proptest_test
 
 import (
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -253,7 +254,7 @@ func powerProperty(v protocol.Variant, h *hunted) func(*rapid.T) {
 // checks that the result replays to the same violation.
 func shrinkFurther(t *testing.T, tr *scenarios.Trace, v protocol.Variant) *scenarios.Trace {
 	t.Helper()
-	sr, err := scenarios.Shrink(tr, 0)
+	sr, err := scenarios.Shrink(context.Background(), tr, 0)
 	if err != nil {
 		t.Fatalf("scenarios.Shrink: %v\n%s", err, tr)
 	}

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"math/bits"
 
 	"github.com/paxsim/paxsim/sim"
@@ -39,6 +40,24 @@ func splitmix(x uint64) uint64 {
 	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
 	x = (x ^ x>>27) * 0x94d049bb133111eb
 	return x ^ x>>31
+}
+
+// coreSize is how many of the nodes are not in faulty.
+func coreSize(nodes int, faulty uint64) int {
+	all := uint64(1)<<uint(nodes+1) - 2
+	return bits.OnesCount64(all &^ faulty)
+}
+
+// coreNode is the k-th node (from 0) not in faulty, in order; the caller
+// makes sure k < coreSize(nodes, faulty).
+func coreNode(nodes int, faulty uint64, k int) int {
+	for m := (uint64(1)<<uint(nodes+1) - 2) &^ faulty; m != 0; m &= m - 1 {
+		if k == 0 {
+			return bits.TrailingZeros64(m)
+		}
+		k--
+	}
+	panic(fmt.Sprintf("scenarios: no core node %d of %d nodes outside {%s}", k, nodes, sim.FormatNodes(faulty)))
 }
 
 // coreNodes lists the nodes not in faulty, in order.

@@ -3,6 +3,11 @@ package scenarios
 import (
 	"math/bits"
 	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/sim"
 )
 
 // TestKeepFaultyIsAMinorityDrawnFromTheSeed: the nodes outside the core are
@@ -72,4 +77,103 @@ func TestSwarmLivenessRegressions(t *testing.T) {
 			t.Errorf("seed %d: %s, %d learners, left faulty %v: %v", seed, r.Stop, r.Learners, r.LeftFaulty, r.Violations)
 		}
 	}
+}
+
+// The run asks whether the core learned after every step past the heal,
+// and a Multi-Paxos client picks a replica of the core at every send
+// past it: neither may allocate (each once built a list of the core).
+func TestCoreChecksDoNotAllocate(t *testing.T) {
+	c := Default()
+	c.Nodes = 7 // a list of the core would not fit the compiler's small stack buffer
+	sc, variant, err := c.build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := newRunner(c, sc, variant, 1, sim.NewRandom(1), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.learned[1], r.learners = true, 1
+	if allocs := testing.AllocsPerRun(100, func() { r.coreLearned() }); allocs != 0 {
+		t.Errorf("coreLearned: %v allocations a call", allocs)
+	}
+	for nodes := 1; nodes <= 7; nodes++ {
+		for faulty := uint64(0); faulty < 1<<uint(nodes+1); faulty += 2 {
+			core := coreNodes(nodes, faulty)
+			if got := coreSize(nodes, faulty); got != len(core) {
+				t.Fatalf("coreSize(%d, %b) = %d, want %d", nodes, faulty, got, len(core))
+			}
+			for k, id := range core {
+				if got := coreNode(nodes, faulty, k); got != id {
+					t.Fatalf("coreNode(%d, %b, %d) = %d, want %d", nodes, faulty, k, got, id)
+				}
+			}
+		}
+	}
+	if allocs := testing.AllocsPerRun(100, func() { coreNode(5, 0b100100, 2) }); allocs != 0 {
+		t.Errorf("coreNode: %v allocations a call", allocs)
+	}
+}
+
+// Following a long log, coverage keeps records of the instances in flight,
+// not of every instance decided, and still counts every decision.
+func TestCoverageForgetsDecidedInstances(t *testing.T) {
+	safety := checker.NewSafety(3)
+	var c coverage
+	w := staticStats{}
+	const instances = 10_000
+	for i := int64(1); i <= instances; i++ {
+		b := checker.Ballot{Round: 1, Node: 1}
+		v := checker.Value(1<<32 | i)
+		safety.Observe(0, checker.Observation{Kind: checker.Invoked, Value: v})
+		for k, o := range []checker.Observation{
+			{Kind: checker.Proposed, Instance: i, Ballot: b, Value: v},
+			{Kind: checker.Accepted, Instance: i, Ballot: b, Value: v},
+			{Kind: checker.Accepted, Instance: i, Ballot: b, Value: v},
+		} {
+			node := sim.NodeID(max(k, 1)) // node 1 proposes and accepts, node 2 accepts
+			safety.Observe(int(node), o)
+			c.observe(node, o, safety, w)
+		}
+		if len(c.instances) > 200 {
+			t.Fatalf("after %d instances, %d records kept", i, len(c.instances))
+		}
+	}
+	if c.res.Ballots[0] != instances {
+		t.Fatalf("ballots per decided instance %v, want %d decided at one ballot", c.res.Ballots, instances)
+	}
+}
+
+type staticStats struct{}
+
+func (staticStats) Stats() sim.Stats { return sim.Stats{} }
+
+// Coverage that forgets decided instances counts as one that keeps them
+// all, whatever the order instances are proposed and decided in (a new
+// leader fills gaps below, instances decide out of order).
+func TestCoverageForgettingIsExact(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		safety := checker.NewSafety(3)
+		// keep records every instance from 0 on, as coverage once did.
+		c, keep := coverage{keep: rapid.IntRange(1, 64).Draw(t, "keep")}, coverage{keep: 1 << 40}
+		keep.instance(0)
+		w := staticStats{}
+		for step := range rapid.IntRange(1, 2000).Draw(t, "steps") {
+			i := int64(rapid.IntRange(0, 40).Draw(t, "instance")) + int64(step/8)
+			b := checker.Ballot{Round: uint32(rapid.IntRange(1, 3).Draw(t, "round")), Node: 1}
+			v := checker.Value(1<<32 | i)
+			safety.Observe(0, checker.Observation{Kind: checker.Invoked, Value: v})
+			o := checker.Observation{Kind: checker.Proposed, Instance: i, Ballot: b, Value: v}
+			node := sim.NodeID(rapid.IntRange(1, 3).Draw(t, "node"))
+			if rapid.Bool().Draw(t, "accept") {
+				o.Kind = checker.Accepted
+			}
+			safety.Observe(int(node), o)
+			c.observe(node, o, safety, w)
+			keep.observe(node, o, safety, w)
+		}
+		if c.res != keep.res {
+			t.Fatalf("forgetting %+v, keeping %+v", c.res, keep.res)
+		}
+	})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/checker/linearize"
+	"github.com/paxsim/paxsim/internal/arena"
 	mp "github.com/paxsim/paxsim/protocol/multipaxos"
 	"github.com/paxsim/paxsim/sim"
 )
@@ -124,6 +125,11 @@ type mpRunner struct {
 	retried  bool
 	keep     uint64 // the nodes outside the liveness core (sim.FaultConfig.KeepFaulty)
 	cover    coverage
+	// The clients' requests and values are written once into arenas, so
+	// that an operation allocates nothing of its own.
+	requests arena.Slice[mp.Entry]
+	text     arena.Text
+	scratch  []byte
 	// onObserve, when set, sees every observation after the checkers (a
 	// scenario prints them).
 	onObserve func(sim.NodeID, checker.Observation)
@@ -296,7 +302,7 @@ func (r *mpRunner) clientStep(now sim.Time) {
 			next := r.pending[0]
 			r.pending = r.pending[1:]
 			cl.seq++
-			cl.current = mp.Reconfig(cl.id, cl.seq, next.members...)
+			cl.current = mp.RequestFrom(&r.requests, mp.ReconfigCommand(cl.id, cl.seq, next.members...))
 			r.start(cl, now, -1)
 		case !cl.operator && cl.left > 0:
 			cl.left--
@@ -336,24 +342,36 @@ func (r *mpRunner) drawOp(cl *mpClient) {
 	case 0:
 		r.newOp(cl, linearize.KVGet, key, "")
 	case 1:
-		r.newOp(cl, linearize.KVPut, key, fmt.Sprintf("%d.%d", cl.id, cl.seq))
+		r.newOp(cl, linearize.KVPut, key, r.value("", cl))
 	default:
-		r.newOp(cl, linearize.KVAppend, key, fmt.Sprintf("+%d.%d", cl.id, cl.seq))
+		r.newOp(cl, linearize.KVAppend, key, r.value("+", cl))
 	}
+}
+
+// value is the value a client's operation writes: prefix, then "c.s" for
+// client c's seq s.
+func (r *mpRunner) value(prefix string, cl *mpClient) string {
+	b := append(r.scratch[:0], prefix...)
+	b = strconv.AppendInt(b, int64(cl.id), 10)
+	b = strconv.AppendInt(append(b, '.'), int64(cl.seq), 10)
+	r.scratch = b
+	return r.text.String(b)
 }
 
 // newOp makes an operation the client's current request (its seq already
 // counted) and opens its history entry, whose index it returns.
 func (r *mpRunner) newOp(cl *mpClient, kind linearize.KVKind, key, value string) int {
 	op := linearize.KVOp{Client: cl.id, Key: key, Kind: kind, Value: value, Invoke: int64(r.world.Now()), Return: -1}
+	var cmd mp.Command
 	switch kind {
 	case linearize.KVGet:
-		cl.current = mp.Get(cl.id, cl.seq, key)
+		cmd = mp.GetCommand(cl.id, cl.seq, key)
 	case linearize.KVPut:
-		cl.current = mp.Put(cl.id, cl.seq, key, value)
+		cmd = mp.PutCommand(cl.id, cl.seq, key, value)
 	default:
-		cl.current = mp.Append(cl.id, cl.seq, key, value)
+		cmd = mp.AppendCommand(cl.id, cl.seq, key, value)
 	}
+	cl.current = mp.RequestFrom(&r.requests, cmd)
 	r.res.KVOps = append(r.res.KVOps, op)
 	return len(r.res.KVOps) - 1
 }
@@ -376,8 +394,8 @@ func (r *mpRunner) invoke(cl *mpClient, op int) {
 // core, once the heal left nodes outside it faulty.
 func (r *mpRunner) send(cl *mpClient, now sim.Time) {
 	if faulty := r.world.LeftFaulty(); faulty != 0 {
-		core := coreNodes(r.cfg.Nodes, faulty)
-		r.sendTo(cl, sim.NodeID(core[r.decide.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, len(core))]), now)
+		k := r.decide.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, coreSize(r.cfg.Nodes, faulty))
+		r.sendTo(cl, sim.NodeID(coreNode(r.cfg.Nodes, faulty, k)), now)
 		return
 	}
 	r.sendTo(cl, sim.NodeID(1+r.decide.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, r.cfg.Nodes)), now)
@@ -389,7 +407,7 @@ func (r *mpRunner) sendTo(cl *mpClient, to sim.NodeID, now sim.Time) {
 		r.res.KVOps[cl.op].Node = int(to)
 	}
 	cl.retryAt = now + mpClientTimeout
-	r.opts.Draw.request(cl.id, to, cl.current, now+1)
+	drawRequest(r.opts.Draw, cl.id, to, cl.current, now+1)
 	r.world.Request(now+1, to, cl.current)
 }
 

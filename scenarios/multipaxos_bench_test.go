@@ -2,7 +2,10 @@ package scenarios
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
+
+	"github.com/paxsim/paxsim/internal/cputime"
 )
 
 // mpBenchConfigs are the Multi-Paxos benchmarks' configurations, by name,
@@ -61,9 +64,10 @@ func BenchmarkMultiPaxos(b *testing.B) {
 				var events, commands, reconfigs, crashes int64
 				seed := uint64(0)
 				b.ReportAllocs()
-				cpu := cpuSeconds()
+				cpu, mallocs := cputime.Seconds(), heapAllocs()
+				var loop allocMeter
 				for b.Loop() {
-					res, err := Run(bc.cfg, seed, Options{})
+					res, err := Run(bc.cfg, seed, Options{OnEvent: loop.onEvent})
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -76,13 +80,17 @@ func BenchmarkMultiPaxos(b *testing.B) {
 					crashes += res.Faults()["crash"]
 					seed++
 				}
-				cpu = cpuSeconds() - cpu
+				cpu, mallocs = cputime.Seconds()-cpu, heapAllocs()-mallocs
 				secs := b.Elapsed().Seconds()
 				b.ReportMetric(float64(commands)/secs, "commands/s")
 				b.ReportMetric(float64(events)/secs, "events/s")
 				if cpu > 0 {
 					b.ReportMetric(float64(commands)/cpu, "commands/cpu-s")
 					b.ReportMetric(float64(events)/cpu, "events/cpu-s")
+				}
+				b.ReportMetric(float64(mallocs)/float64(events), "allocs/event")
+				if per := loop.perEvent(); loop.events > 0 { // runs of 1,024 events or more
+					b.ReportMetric(per, "loop-allocs/event")
 				}
 				b.ReportMetric(float64(events)/float64(seed), "events/run")
 				b.ReportMetric(float64(commands)/float64(seed), "commands/run")
@@ -130,4 +138,116 @@ func TestMultiPaxosBenchConfigs(t *testing.T) {
 			})
 		}
 	}
+}
+
+// heapAllocs is how many heap objects the process has allocated so far.
+func heapAllocs() uint64 {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.Mallocs
+}
+
+// allocMeter counts the heap allocations of runs' event loops, an
+// Options.OnEvent of each: those made from a run's first event to its last
+// sampled one (every allocMeterEvery-th), leaving out the run's setup and
+// its end (the linearizability check of its history).
+type allocMeter struct {
+	first, allocs uint64 // the count at the run's first event; the loops' total
+	sampled       uint64 // the count at the run's last sample
+	runEvents     int64  // the run's events to its last sample
+	events        int64  // the loops' total
+}
+
+const allocMeterEvery = 1024
+
+func (m *allocMeter) onEvent(event int64, _ uint64) {
+	switch {
+	case event == 1:
+		m.flush()
+		m.first, m.sampled, m.runEvents = heapAllocs(), 0, 0
+	case event%allocMeterEvery == 0:
+		m.sampled, m.runEvents = heapAllocs(), event-1
+	}
+}
+
+// flush adds the run measured so far to the totals.
+func (m *allocMeter) flush() {
+	if m.runEvents > 0 {
+		m.allocs += m.sampled - m.first
+		m.events += m.runEvents
+	}
+	m.runEvents = 0
+}
+
+// perEvent is the allocations per event of the loops measured.
+func (m *allocMeter) perEvent() float64 {
+	m.flush()
+	if m.events == 0 {
+		return 0
+	}
+	return float64(m.allocs) / float64(m.events)
+}
+
+// TestMultiPaxosLoopAllocations: in steady state, a Multi-Paxos run's event
+// loop (the protocol, the network, the checkers and the clients) makes at
+// most 0.1 heap allocations per event. Messages and persisted tails take
+// their entries from write-once arenas, the service's appends and the
+// clients' values their bytes, instead of a fresh slice or string each.
+func TestMultiPaxosLoopAllocations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures allocations")
+	}
+	for _, nodes := range []int{3, 5} {
+		cfg := mpBenchConfigs(nodes)[1].cfg // steady
+		var m allocMeter
+		for seed := range uint64(2) {
+			if _, err := Run(cfg, seed, Options{OnEvent: m.onEvent}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if per := m.perEvent(); per > 0.1 || m.events < 4000 {
+			t.Errorf("%d nodes: %d allocations in %d events of the loop: %.3f per event, want <= 0.1", nodes, m.allocs, m.events, per)
+		} else {
+			t.Logf("%d nodes: %d allocations in %d events of the loop: %.3f per event", nodes, m.allocs, m.events, per)
+		}
+	}
+}
+
+// TestMultiPaxosRetainedHeap: what a long steady run keeps grows with its
+// log, by at most 140 bytes an event (3 replicas: their logs, the
+// checkers' records of each instance, the clients' history), measured as
+// the live heap after a collection at the run's first event and at its
+// 150,000th. It was 177: the checkers kept per-(replica, instance) maps,
+// indexed every vote in maps of their fields, and coverage kept every
+// decided instance.
+func TestMultiPaxosRetainedHeap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("measures the heap of a long run")
+	}
+	cfg := mpBenchConfigs(3)[1].cfg // steady
+	cfg.Commands = 4000
+	const at = 150_000
+	var first, last uint64
+	live := func() uint64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	res, err := Run(cfg, 1, Options{OnEvent: func(event int64, _ uint64) {
+		switch {
+		case event == 1 && first == 0:
+			first = live()
+		case event == at && last == 0:
+			last = live()
+		}
+	}})
+	if err != nil || res.Events < at || last == 0 {
+		t.Fatalf("%d events (%v): the run is too short to measure", res.Events, err)
+	}
+	per := float64(int64(last)-int64(first)) / at
+	if per > 140 {
+		t.Errorf("the live heap grew %d KB in %d events: %.0f B/event, want <= 140", (int64(last)-int64(first))/1024, at, per)
+	}
+	t.Logf("the live heap grew %d KB in %d events: %.0f B/event", (int64(last)-int64(first))/1024, at, per)
 }

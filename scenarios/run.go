@@ -132,6 +132,21 @@ type paxosWorld = sim.World[protocol.Msg, protocol.Durable, checker.Observation]
 
 // Run executes one seed of c and judges it. A bad c returns a *ConfigError.
 func Run(c Config, seed uint64, opts Options) (res Result, err error) {
+	var rr Runner
+	return rr.Run(c, seed, opts)
+}
+
+// Runner runs seeds one after another, each as Run does, reusing the
+// memory that one run's checker and bookkeeping took for the next: what a
+// campaign's worker does, whose seeds are short enough that their setup
+// costs as much as their events. A Result shares nothing with the Runner.
+// The zero value is ready to use; a Runner is for one goroutine.
+type Runner struct {
+	spare *runner // the last single-decree run's
+}
+
+// Run executes one seed of c and judges it, like the function Run.
+func (rr *Runner) Run(c Config, seed uint64, opts Options) (res Result, err error) {
 	if c.Protocol == MultiPaxos {
 		return runMultiPaxos(c, seed, opts)
 	}
@@ -143,7 +158,10 @@ func Run(c Config, seed uint64, opts Options) (res Result, err error) {
 	if decider == nil {
 		decider = sim.NewRandom(seed)
 	}
-	r, err := newRunner(c, sc, variant, seed, decider, opts)
+	if rr.spare == nil {
+		rr.spare = new(runner)
+	}
+	r, err := buildRunner(rr.spare, c, sc, variant, seed, decider, opts)
 	if err != nil {
 		return res, err
 	}
@@ -157,13 +175,32 @@ func Run(c Config, seed uint64, opts Options) (res Result, err error) {
 
 // newRunner builds the world of one run with its checker attached.
 func newRunner(c Config, sc sim.Config, variant protocol.Variant, seed uint64, decider sim.Decider, opts Options) (*runner, error) {
-	r := &runner{cfg: c, res: Result{Seed: seed, Verdict: VerdictOK}, opts: opts}
+	return buildRunner(new(runner), c, sc, variant, seed, decider, opts)
+}
+
+// buildRunner is newRunner in r, whose memory it reuses: r's checker, its
+// learners' flags and its coverage's instances, none of which a Result
+// holds.
+func buildRunner(r *runner, c Config, sc sim.Config, variant protocol.Variant, seed uint64, decider sim.Decider, opts Options) (*runner, error) {
+	safety, learned, cover := r.safety, r.learned, r.cover
+	*r = runner{cfg: c, res: Result{Seed: seed, Verdict: VerdictOK, Ops: make([]Op, 0, c.Proposers)}, opts: opts}
+	r.cover = cover
+	r.cover.reset()
 	sc.Faults.Inert = opts.InertFaults
 	if c.HealAt > 0 {
 		sc.Faults.KeepFaulty = keepFaulty(seed, c.Nodes)
 	}
-	r.safety = checker.NewSafety(c.Nodes)
+	if safety == nil {
+		safety = checker.NewSafety(c.Nodes)
+	} else {
+		safety.Reset(c.Nodes)
+	}
+	r.safety = safety
 	r.learned = make([]bool, c.Nodes+1)
+	if cap(learned) > c.Nodes {
+		r.learned = learned[:c.Nodes+1]
+		clear(r.learned)
+	}
 	factory := protocol.NewNodes(c.Nodes, protocolConfig(variant, sc.Network.Delay))
 	if opts.wrap != nil {
 		factory = opts.wrap(factory)
@@ -297,19 +334,30 @@ func (r *runner) afterStep() bool {
 	return true
 }
 
-// retryClients lets every client without an answer ask its replica again,
-// once faults have healed: a request lost to a crash must not stall the
-// liveness phase.
+// retryClients lets every client without an answer ask again, once faults
+// have healed: a request lost to a crash must not stall the liveness
+// phase. Only an operation already invoked is retried, at once. A client
+// whose request is still ahead of it (the heal came inside the propose
+// window) asks at its own time, as scheduled; it goes to the next replica
+// of the core then only when the heal left its own replica faulty. An
+// early retry would propose a value before its client asked for it.
 func (r *runner) retryClients() {
 	r.retried = true
 	faulty := r.world.LeftFaulty()
+	now := r.world.Now()
 	for _, op := range r.res.Ops {
-		if op.Return < 0 {
-			to := op.Node
-			for faulty&(1<<uint(to)) != 0 { // ask the next replica of the core
-				to = to%r.cfg.Nodes + 1
-			}
-			r.request(op.Client, sim.NodeID(to), r.world.Now()+1)
+		if op.Return >= 0 {
+			continue
+		}
+		to := op.Node
+		for faulty&(1<<uint(to)) != 0 { // ask the next replica of the core
+			to = to%r.cfg.Nodes + 1
+		}
+		switch invoke := sim.Time(op.Invoke); {
+		case invoke <= now:
+			r.request(op.Client, sim.NodeID(to), now+1)
+		case to != op.Node:
+			r.request(op.Client, sim.NodeID(to), invoke)
 		}
 	}
 }
@@ -354,7 +402,7 @@ func (r *runner) request(client int, node sim.NodeID, at sim.Time) {
 		r.log(clientLine(client, value, node))
 	}
 	msg := protocol.Msg{Type: protocol.Request, Client: int32(client), Value: value}
-	r.opts.Draw.request(client, node, msg, at)
+	drawRequest(r.opts.Draw, client, node, msg, at)
 	r.world.Request(at, node, msg)
 }
 
@@ -390,13 +438,15 @@ func (r *runner) observe(node sim.NodeID, o checker.Observation) {
 // heal left faulty.
 func (r *runner) core() []int { return coreNodes(r.cfg.Nodes, r.world.LeftFaulty()) }
 
-// coreLearned reports whether every node of the core learned a value.
+// coreLearned reports whether every node of the core learned a value. It
+// runs after every step past the heal: it lists nothing.
 func (r *runner) coreLearned() bool {
 	if r.learners == r.cfg.Nodes {
 		return true
 	}
-	for _, id := range r.core() {
-		if !r.learned[id] {
+	faulty := r.world.LeftFaulty()
+	for id := 1; id <= r.cfg.Nodes; id++ {
+		if faulty&(1<<uint(id)) == 0 && !r.learned[id] {
 			return false
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -284,4 +285,35 @@ func TestNoAllocationPerMessage(t *testing.T) {
 			shortAllocs, short.Stats.Delivered, longAllocs, long.Stats.Delivered, perMessage)
 	}
 	t.Logf("%.0f allocations for %d deliveries, %.0f for %d", shortAllocs, short.Stats.Delivered, longAllocs, long.Stats.Delivered)
+}
+
+// A Runner's run after other runs is the run a fresh Run makes: the
+// memory it reuses (the checker, the learners' flags, the coverage) starts
+// each seed as new, across cluster sizes and with runs that fail.
+func TestRunnerReuseIsFresh(t *testing.T) {
+	var rr Runner
+	failed := 0
+	for seed := uint64(0); seed < 300; seed++ {
+		c := Default().Swarm(seed, nil)
+		if seed%3 == 0 {
+			c.Variant = "ignore-promised-values"
+		}
+		fresh, err := Run(c, seed, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reused, err := rr.Run(c, seed, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(fresh, reused) {
+			t.Fatalf("seed %d (%d nodes): a reused Runner's result differs from a fresh run's:\nfresh  %+v\nreused %+v", seed, c.Nodes, fresh, reused)
+		}
+		if fresh.Failed() {
+			failed++
+		}
+	}
+	if failed == 0 {
+		t.Fatal("vacuous: no run failed")
+	}
 }

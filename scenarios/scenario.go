@@ -64,78 +64,176 @@ type ScenarioRun struct {
 	Expect   string // a property name, or "ok"
 	Steps    []sim.ScriptLine
 	Golden   string // the expected printout, after "----"
+	// GoldenLine is the file line of the printout's first line.
+	GoldenLine int
 }
 
-// ParseScenario reads a scenario file; errors name the file and line.
+// ParseScenario reads a scenario file; errors name the file and line. A
+// UTF-8 byte-order mark at the start is skipped.
 func ParseScenario(r io.Reader, name, file string) (*Scenario, error) {
-	s := &Scenario{Name: name, File: file}
+	p := &scenarioParser{s: &Scenario{Name: name, File: file}}
 	sc := bufio.NewScanner(r)
-	n := 0
-	fail := func(format string, args ...any) error {
-		return &TraceError{File: file, Line: n, Msg: fmt.Sprintf(format, args...)}
-	}
-	var run *ScenarioRun
-	inGolden := false
-	var golden strings.Builder
-	flush := func() {
-		if run != nil {
-			run.Golden = golden.String()
-			s.Runs = append(s.Runs, *run)
-		}
-		run, inGolden = nil, false
-		golden.Reset()
-	}
+	sc.Buffer(make([]byte, 0, 64*1024), MaxTraceLine)
 	for sc.Scan() {
-		n++
+		p.n++
 		line := sc.Text()
-		trimmed := strings.TrimSpace(line)
-		switch {
-		case inGolden:
-			if trimmed == "" {
-				flush()
-				continue
-			}
-			golden.WriteString(line + "\n")
-		case run != nil && trimmed == "----":
-			inGolden = true
-		case run == nil && strings.HasPrefix(trimmed, "#"):
-			text := strings.TrimSpace(strings.TrimPrefix(trimmed, "#"))
-			if len(s.Runs) == 0 {
-				s.About = append(s.About, text)
-				if s.Summary == "" && text != "" {
-					s.Summary = text
-				}
-			}
-		case run == nil && trimmed == "":
-		case run == nil:
-			r, err := parseRunHeader(trimmed)
-			if err != nil {
-				return nil, fail("%v", err)
-			}
-			r.Line = n
-			run = &r
-		case trimmed == "" || strings.HasPrefix(trimmed, "#"):
-		default:
-			if k := len(run.Steps); k > 0 && run.Steps[k-1].Text == "settle" {
-				return nil, fail("settle must be the last step of its run")
-			}
-			if err := checkStep(trimmed, *run); err != nil {
-				return nil, fail("%v", err)
-			}
-			run.Steps = append(run.Steps, sim.ScriptLine{N: n, Text: trimmed})
+		if p.n == 1 {
+			line = strings.TrimPrefix(line, utf8BOM)
+		}
+		if err := p.line(line); err != nil {
+			return nil, err
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fail("%v", err)
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, p.fail(p.n+1, "the line is longer than %d bytes, the most a scenario line may have", MaxTraceLine)
+		}
+		return nil, p.fail(p.n, "%v", err)
 	}
-	if run != nil && !inGolden {
-		return nil, fail("the run at line %d has no ---- line", run.Line)
+	if p.run != nil && !p.inGolden {
+		return nil, p.fail(p.n, "the run at line %d has no ---- line", p.run.Line)
 	}
-	flush()
-	if len(s.Runs) == 0 {
-		return nil, fail("no run block (want: run variant=NAME expect=PROPERTY|ok, steps, ----)")
+	p.flush()
+	if len(p.s.Runs) == 0 {
+		return nil, p.fail(p.n, "no run block (want: run variant=NAME expect=PROPERTY|ok, steps, ----)")
 	}
-	return s, nil
+	return p.s, nil
+}
+
+// String is s as a scenario file: its comments, then each run block (the
+// header with every argument written out, the steps, ---- and the golden
+// printout). ParseScenario reads it back as s.
+func (s *Scenario) String() string {
+	var b strings.Builder
+	for _, line := range s.About {
+		b.WriteString(strings.TrimSpace("# "+line) + "\n")
+	}
+	for _, r := range s.Runs {
+		b.WriteString("\nrun protocol=" + r.Protocol + " variant=" + r.Variant + " nodes=" + strconv.Itoa(r.Nodes))
+		if r.Alpha != 0 {
+			b.WriteString(" alpha=" + strconv.Itoa(r.Alpha))
+		}
+		b.WriteString(" seed=" + strconv.FormatUint(r.Seed, 10) + " expect=" + r.Expect + "\n")
+		for _, l := range r.Steps {
+			b.WriteString(l.Text + "\n")
+		}
+		b.WriteString("----\n" + r.Golden)
+	}
+	return b.String()
+}
+
+// scenarioParser reads a scenario file line by line.
+type scenarioParser struct {
+	s        *Scenario
+	n        int          // the line being read
+	run      *ScenarioRun // the run block being read
+	inGolden bool         // in its printout, after ----
+	golden   strings.Builder
+}
+
+func (p *scenarioParser) fail(line int, format string, args ...any) error {
+	return &TraceError{File: p.s.File, Line: line, Msg: fmt.Sprintf(format, args...)}
+}
+
+// flush ends the run block being read.
+func (p *scenarioParser) flush() {
+	if p.run != nil {
+		p.run.Golden = p.golden.String()
+		p.s.Runs = append(p.s.Runs, *p.run)
+	}
+	p.run, p.inGolden = nil, false
+	p.golden.Reset()
+}
+
+// line reads one line.
+func (p *scenarioParser) line(line string) error {
+	trimmed := strings.TrimSpace(line)
+	switch {
+	case p.inGolden:
+		if trimmed == "" {
+			p.flush()
+			return nil
+		}
+		p.golden.WriteString(line + "\n")
+	case p.run != nil && trimmed == "----":
+		p.inGolden, p.run.GoldenLine = true, p.n+1
+	case p.run == nil && strings.HasPrefix(trimmed, "#"):
+		text := strings.TrimSpace(strings.TrimPrefix(trimmed, "#"))
+		if len(p.s.Runs) == 0 {
+			p.s.About = append(p.s.About, text)
+			if p.s.Summary == "" && text != "" {
+				p.s.Summary = text
+			}
+		}
+	case p.run == nil && trimmed == "":
+	case p.run == nil:
+		r, err := parseRunHeader(trimmed)
+		if err != nil {
+			return p.fail(p.n, "%v", err)
+		}
+		r.Line = p.n
+		p.run = &r
+	case trimmed == "" || strings.HasPrefix(trimmed, "#"):
+	default:
+		if k := len(p.run.Steps); k > 0 && p.run.Steps[k-1].Text == "settle" {
+			return p.fail(p.n, "settle must be the last step of its run")
+		}
+		if err := checkStep(trimmed, *p.run); err != nil {
+			return p.fail(p.n, "%v", err)
+		}
+		p.run.Steps = append(p.run.Steps, sim.ScriptLine{N: p.n, Text: trimmed})
+	}
+	return nil
+}
+
+// CheckGolden compares a run's printout with the one its file holds after
+// "----", and names the first line that differs. A run whose file holds no
+// printout (a scenario written by hand, not yet run) is not compared.
+func (run ScenarioRun) CheckGolden(file, got string) error {
+	if run.Golden == "" || got == run.Golden {
+		return nil
+	}
+	want, have := strings.SplitAfter(run.Golden, "\n"), strings.SplitAfter(got, "\n")
+	k := 0
+	for k < len(want) && k < len(have) && want[k] == have[k] {
+		k++
+	}
+	line := func(l []string) string {
+		if k < len(l) && l[k] != "" {
+			return fmt.Sprintf("%q", strings.TrimSuffix(l[k], "\n"))
+		}
+		return "the end of the printout"
+	}
+	return &TraceError{File: file, Line: run.GoldenLine + k, Msg: fmt.Sprintf(
+		"the run prints %s where its golden printout has %s: the file's printout is stale or was edited (go test ./scenarios -run TestScenarios -rewrite regenerates the shipped ones)",
+		line(have), line(want))}
+}
+
+// scenarioExpectations are what a run may expect: ok, or that it breaks
+// one of these properties.
+var scenarioExpectations = []checker.Property{
+	checker.Agreement, checker.Validity, checker.LearnerIntegrity, checker.Liveness,
+	checker.Linearizability, checker.PromiseIntegrity, checker.OneValuePerBallot,
+	checker.PromiseMonotonicity, checker.PromiseKept, checker.LogConsistency,
+	checker.StateConsistency, checker.ExactlyOnce, PanicProperty,
+}
+
+// checkExpectation rejects an expectation that names no property.
+func checkExpectation(expect string) error {
+	switch expect {
+	case "":
+		return errors.New("the run needs expect=PROPERTY or expect=ok")
+	case "ok":
+		return nil
+	}
+	names := []string{"ok"}
+	for _, p := range scenarioExpectations {
+		if string(p) == expect {
+			return nil
+		}
+		names = append(names, string(p))
+	}
+	return fmt.Errorf("expect=%s: not a property (want %s)", expect, strings.Join(names, ", "))
 }
 
 // parseRunHeader reads "run [protocol=P] [variant=V] [nodes=N] [alpha=A]
@@ -151,36 +249,8 @@ func parseRunHeader(line string) (ScenarioRun, error) {
 		if !ok {
 			return r, fmt.Errorf("argument %q: want key=value", f)
 		}
-		switch key {
-		case "protocol":
-			if value != Paxos && value != MultiPaxos {
-				return r, fmt.Errorf("protocol=%s: want %s or %s", value, Paxos, MultiPaxos)
-			}
-			r.Protocol = value
-		case "variant":
-			r.Variant = value
-		case "alpha":
-			n, err := strconv.Atoi(value)
-			if err != nil || n < 1 || n > 64 {
-				return r, fmt.Errorf("alpha=%s: want 1..64", value)
-			}
-			r.Alpha = n
-		case "seed":
-			n, err := strconv.ParseUint(value, 10, 64)
-			if err != nil {
-				return r, fmt.Errorf("seed=%s: want a number", value)
-			}
-			r.Seed = n
-		case "nodes":
-			n, err := strconv.Atoi(value)
-			if err != nil || n < 1 || n > sim.MaxNodes {
-				return r, fmt.Errorf("nodes=%s: want 1..%d", value, sim.MaxNodes)
-			}
-			r.Nodes = n
-		case "expect":
-			r.Expect = value
-		default:
-			return r, fmt.Errorf("unknown argument %q (want protocol, variant, nodes, alpha, seed or expect)", key)
+		if err := r.set(key, value); err != nil {
+			return r, err
 		}
 	}
 	var err error
@@ -194,10 +264,44 @@ func parseRunHeader(line string) (ScenarioRun, error) {
 		return r, err
 	case r.Alpha != 0 && r.Protocol != MultiPaxos:
 		return r, errors.New("alpha applies to protocol=multipaxos only")
-	case r.Expect == "":
-		return r, errors.New("the run needs expect=PROPERTY or expect=ok")
 	}
-	return r, nil
+	return r, checkExpectation(r.Expect)
+}
+
+// set reads one key=value argument of a run header.
+func (r *ScenarioRun) set(key, value string) error {
+	switch key {
+	case "protocol":
+		if value != Paxos && value != MultiPaxos {
+			return fmt.Errorf("protocol=%s: want %s or %s", value, Paxos, MultiPaxos)
+		}
+		r.Protocol = value
+	case "variant":
+		r.Variant = value
+	case "alpha":
+		n, err := strconv.Atoi(value)
+		if err != nil || n < 1 || n > 64 {
+			return fmt.Errorf("alpha=%s: want 1..64", value)
+		}
+		r.Alpha = n
+	case "seed":
+		n, err := strconv.ParseUint(value, 10, 64)
+		if err != nil {
+			return fmt.Errorf("seed=%s: want a number", value)
+		}
+		r.Seed = n
+	case "nodes":
+		n, err := strconv.Atoi(value)
+		if err != nil || n < 1 || n > sim.MaxNodes {
+			return fmt.Errorf("nodes=%s: want 1..%d", value, sim.MaxNodes)
+		}
+		r.Nodes = n
+	case "expect":
+		r.Expect = value
+	default:
+		return fmt.Errorf("unknown argument %q (want protocol, variant, nodes, alpha, seed or expect)", key)
+	}
+	return nil
 }
 
 // checkStep rejects what no run could take: an unknown step or a node that
@@ -370,15 +474,7 @@ func takeStep[M sim.Message, D, O any](w *sim.World[M, D, O], l sim.ScriptLine, 
 		}
 		return nil
 	}
-	if verb == "timer" {
-		id, name, _ := strings.Cut(rest, " ")
-		tag, err := tagOf(name)
-		if err != nil {
-			return &TraceError{Line: l.N, Msg: err.Error()}
-		}
-		rest = fmt.Sprintf("%s %d", id, tag)
-	}
-	a, err := matchStep(w.Actions(), verb, rest, typeOf)
+	a, err := matchStep(w, verb, rest, typeOf, tagOf)
 	if err != nil {
 		return &TraceError{Line: l.N, Msg: fmt.Sprintf("%q cannot be taken: %v", l.Text, err)}
 	}
@@ -456,47 +552,81 @@ func firstDelivery[M sim.Message](acts []sim.Action[M]) (sim.Action[M], bool) {
 
 // matchStep finds the enabled action a scenario step names: the first one
 // of its kind on its link whose message has the named type (typeOf) or is
-// the named message, or the timer (rest "NODE TAG"), crash or restart of
-// the named node.
-func matchStep[M sim.Message](acts []sim.Action[M], verb, rest string, typeOf func(M) string) (sim.Action[M], error) {
-	switch verb {
-	case "deliver", "drop", "dup":
-		link, msg, _ := strings.Cut(rest, " ")
-		var onLink []string
-		for _, a := range acts {
-			if a.Kind.String() != verb || fmt.Sprintf("%s->%s", a.From, a.To) != link {
-				continue
-			}
-			text := a.Msg.String()
-			if msg == "" || text == msg || typeOf(a.Msg) == msg {
-				return a, nil
-			}
-			onLink = append(onLink, text)
-		}
-		if len(onLink) == 0 {
-			return sim.Action[M]{}, fmt.Errorf("nothing to %s on %s", verb, link)
-		}
-		return sim.Action[M]{}, fmt.Errorf("no %s on %s; there: %s", msg, link, strings.Join(onLink, ", "))
+// the named message (any message, when none is named), or the timer
+// ("NODE TAG", the tag read by tagOf), crash or restart of the named node.
+// It looks the action up (sim.World.Find) rather than listing them all,
+// so that a long imported scenario runs in linear time.
+func matchStep[M sim.Message, D, O any](w *sim.World[M, D, O], verb, rest string,
+	typeOf func(M) string, tagOf func(string) (sim.TimerTag, error)) (sim.Action[M], error) {
+	kind, ok := sim.ActionKindNamed(verb)
+	if !ok {
+		return sim.Action[M]{}, fmt.Errorf("unknown step %q", verb)
 	}
-	for _, a := range acts {
-		if a.Kind.String() == verb && a.String() == verb+" "+rest {
+	switch kind {
+	case sim.ActDeliver, sim.ActDrop, sim.ActDup:
+		link, msg, _ := strings.Cut(rest, " ")
+		from, to, err := sim.ParseLink(link, w.Nodes())
+		if err != nil {
+			return sim.Action[M]{}, err
+		}
+		if a, ok := w.Find(kind, from, to, 0, func(m M) bool { return msg == "" || typeOf(m) == msg || m.String() == msg }); ok {
 			return a, nil
 		}
+		return sim.Action[M]{}, notOnLink(w, kind, from, to, link, msg)
 	}
-	switch verb {
-	case "timer":
+	id, name, _ := strings.Cut(rest, " ")
+	node, err := strconv.Atoi(id)
+	if err != nil || node < 1 || node > w.Nodes() {
+		return sim.Action[M]{}, fmt.Errorf("node %s does not exist (nodes are 1..%d)", id, w.Nodes())
+	}
+	var tag sim.TimerTag
+	if kind == sim.ActTimer {
+		if tag, err = tagOf(name); err != nil {
+			return sim.Action[M]{}, err
+		}
+	}
+	if a, ok := w.Find(kind, 0, sim.NodeID(node), tag, nil); ok {
+		return a, nil
+	}
+	switch kind {
+	case sim.ActTimer:
 		return sim.Action[M]{}, errors.New("that timer is not armed (or its node is down)")
-	case "crash":
+	case sim.ActCrash:
 		return sim.Action[M]{}, errors.New("the node is already down")
 	default:
 		return sim.Action[M]{}, errors.New("the node is not down")
 	}
 }
 
+// notOnLink says why a deliver, drop or dup step found no message: what is
+// on its link instead.
+func notOnLink[M sim.Message, D, O any](w *sim.World[M, D, O], kind sim.ActionKind, from, to sim.NodeID, link, msg string) error {
+	there := w.OnLink(kind, from, to)
+	if len(there) == 0 || (kind == sim.ActDeliver && !w.Up(to)) {
+		return fmt.Errorf("nothing to %s on %s", kind, link)
+	}
+	names := make([]string, len(there))
+	for i, m := range there {
+		names[i] = m.String()
+	}
+	return fmt.Errorf("no %s on %s; there: %s", msg, link, strings.Join(names, ", "))
+}
+
 // scenarioPrinter writes a scenario's message sequence.
 type scenarioPrinter struct {
 	w     io.Writer
 	quiet bool // observations are not printed (a settle step runs)
+	nodes []nodeText
+}
+
+// nodeText is a node's part of a state line, and what it was made of: a
+// node's durable state changes at few steps, and formatting every node's
+// at every step made the printout of a large cluster's long run (scenario
+// import) cost more than all else.
+type nodeText struct {
+	durable protocol.Durable
+	up      bool
+	text    string
 }
 
 func (p *scenarioPrinter) step(s string)   { fmt.Fprintln(p.w, s) }
@@ -512,19 +642,30 @@ func (p *scenarioPrinter) observe(node sim.NodeID, o checker.Observation) {
 // N{promised ballot, accepted (ballot, value)[, learned value]}, crashed
 // ones marked down.
 func (p *scenarioPrinter) state(w *paxosWorld) {
+	if len(p.nodes) != w.Nodes()+1 {
+		p.nodes = make([]nodeText, w.Nodes()+1)
+	}
 	var b strings.Builder
 	b.WriteString("  =")
 	for id := sim.NodeID(1); int(id) <= w.Nodes(); id++ {
-		d := w.Durable(id)
-		down := ""
-		if !w.Up(id) {
-			down = "down "
+		n := &p.nodes[id]
+		if d, up := w.Durable(id), w.Up(id); n.text == "" || d != n.durable || up != n.up {
+			n.durable, n.up, n.text = d, up, describeNode(id, d, up)
 		}
-		fmt.Fprintf(&b, " %d{%sp %s, a (%s, %s)", id, down, d.Promised, d.AcceptedBallot, d.AcceptedValue)
-		if d.Learned != checker.None {
-			fmt.Fprintf(&b, ", learned %s", d.Learned)
-		}
-		b.WriteString("}")
+		b.WriteString(n.text)
 	}
 	fmt.Fprintln(p.w, b.String())
+}
+
+// describeNode is node id's part of a state line.
+func describeNode(id sim.NodeID, d protocol.Durable, up bool) string {
+	down := ""
+	if !up {
+		down = "down "
+	}
+	learned := ""
+	if d.Learned != checker.None {
+		learned = fmt.Sprintf(", learned %s", d.Learned)
+	}
+	return fmt.Sprintf(" %d{%sp %s, a (%s, %s)%s}", id, down, d.Promised, d.AcceptedBallot, d.AcceptedValue, learned)
 }

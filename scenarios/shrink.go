@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -19,30 +20,53 @@ type ShrinkResult struct {
 	Before   int              // steps in the original trace
 	After    int              // steps in the shrunk trace
 	Replays  int              // replays the search ran
-	// Exhausted is set when the replay budget ran out before the trace
-	// was 1-minimal.
-	Exhausted bool
+	// Replayed is the steps those replays took, trace lines read plus
+	// events executed: what the budget bounds.
+	Replayed int64
+	// Exhausted is set when the budget ran out before the trace was
+	// 1-minimal, Interrupted when the context was cancelled first. Either
+	// way Trace is the smallest failing trace found so far.
+	Exhausted   bool
+	Interrupted bool
 }
 
-// DefaultShrinkBudget bounds the replays of one Shrink.
-const DefaultShrinkBudget = 20000
+// DefaultShrinkBudget bounds the steps that the replays of one Shrink take:
+// trace lines read plus events executed (the liveness phase's too). A
+// budget of steps, not of replays, scales with the trace: a long trace gets
+// fewer replays, a short one more, and a shrink ends within seconds
+// whatever the trace. The failures of a campaign's default configuration
+// shrink to 1-minimal traces in a few thousand steps.
+const DefaultShrinkBudget = 1_000_000
 
 // ErrNoFailure is returned when the trace to shrink does not fail.
 var ErrNoFailure = errors.New("the trace does not fail: nothing to shrink")
+
+// ErrNoTrace is returned for a run that has no decision trace to shrink:
+// Multi-Paxos runs are not recorded as decision traces yet.
+var ErrNoTrace = errors.New("Multi-Paxos runs have no decision traces yet: shrink and scenario import take single-decree paxos traces and reproducers (replay runs a Multi-Paxos reproducer)")
 
 // Shrink reduces a failing decision trace to a 1-minimal one that fails
 // the same property: removing any one remaining step (or client proposal)
 // makes the failure go away. It runs delta debugging (ddmin) over the steps,
 // replaying candidates leniently (a step that a removal disabled is skipped),
 // then writes the survivor as the steps its replay took, and finally
-// renumbers the clients, and so the values, from 1. budget bounds the
-// replays (0 means DefaultShrinkBudget).
-func Shrink(t *Trace, budget int) (ShrinkResult, error) {
+// renumbers the clients, and so the values, from 1.
+//
+// budget bounds the steps the replays take, lines read plus events
+// executed (0 means DefaultShrinkBudget). Shrink stops early when ctx is cancelled, and
+// returns, with Exhausted or Interrupted set, the smallest failing trace
+// it found, which replays as it is. A trace whose steps cannot be taken as
+// written is a *TraceError naming the line; one that does not fail,
+// ErrNoFailure.
+func Shrink(ctx context.Context, t *Trace, budget int64) (ShrinkResult, error) {
+	if t == nil || t.Config.Protocol == MultiPaxos {
+		return ShrinkResult{}, ErrNoTrace
+	}
 	if budget <= 0 {
 		budget = DefaultShrinkBudget
 	}
-	s := &shrinker{orig: t, budget: budget}
-	base, err := s.replay(t.Lines)
+	s := &shrinker{ctx: ctx, orig: t, budget: budget}
+	base, err := s.replay(t.Lines, Options{}, false)
 	if err != nil {
 		return ShrinkResult{}, err
 	}
@@ -50,11 +74,13 @@ func Shrink(t *Trace, budget int) (ShrinkResult, error) {
 		return ShrinkResult{}, ErrNoFailure
 	}
 	s.property = base.Violations[0].Property
-	units := s.units(t.Lines)
-	keep := s.ddmin(units)
-	best := s.assemble(keep)
+	best := s.assemble(s.ddmin(s.units(t.Lines)))
+	// The rest are a few replays, taken even when the budget is spent, so
+	// that what Shrink returns replays strictly.
 	if norm := s.normalize(best); norm != nil {
 		best = norm
+	} else if !s.confirms(best) {
+		best = t.Lines
 	}
 	if renamed := s.renumber(best); renamed != nil {
 		best = renamed
@@ -62,15 +88,32 @@ func Shrink(t *Trace, budget int) (ShrinkResult, error) {
 	out := &Trace{Config: t.Config, Seed: t.Seed, Lines: best, Comments: t.Comments}
 	return ShrinkResult{
 		Trace: out, Property: s.property, Before: t.Steps(), After: out.Steps(),
-		Replays: s.replays, Exhausted: s.replays >= s.budget,
+		Replays: s.replays, Replayed: s.spent, Exhausted: s.exhausted, Interrupted: s.interrupted,
 	}, nil
 }
 
 type shrinker struct {
-	orig     *Trace
-	property checker.Property
-	budget   int
-	replays  int
+	ctx         context.Context
+	orig        *Trace
+	property    checker.Property
+	budget      int64 // steps the replays may take
+	spent       int64 // steps they took
+	replays     int
+	exhausted   bool // a candidate went untried: the budget was spent
+	interrupted bool // a candidate went untried: ctx was cancelled
+}
+
+// stopped reports whether the search must stop, and notes why.
+func (s *shrinker) stopped() bool {
+	switch {
+	case s.ctx.Err() != nil:
+		s.interrupted = true
+	case s.spent >= s.budget:
+		s.exhausted = true
+	default:
+		return false
+	}
+	return true
 }
 
 // unit is one removable step: its line and the random draws that follow it.
@@ -116,17 +159,21 @@ func (s *shrinker) assemble(units []unit) []sim.ScriptLine {
 	return lines
 }
 
-func (s *shrinker) replay(lines []sim.ScriptLine) (Result, error) {
+// replay replays lines, leniently or not, and counts what it cost.
+func (s *shrinker) replay(lines []sim.ScriptLine, opts Options, lenient bool) (Result, error) {
 	s.replays++
-	return replay(&Trace{Config: s.orig.Config, Seed: s.orig.Seed, Lines: lines}, Options{}, true)
+	res, err := replay(&Trace{Config: s.orig.Config, Seed: s.orig.Seed, Lines: lines}, opts, lenient)
+	s.spent += int64(len(lines)) + res.Events
+	return res, err
 }
 
-// fails reports whether the units still violate the property.
+// fails reports whether the units still violate the property; false, too,
+// once the search must stop.
 func (s *shrinker) fails(units []unit) bool {
-	if s.replays >= s.budget {
+	if s.stopped() {
 		return false
 	}
-	res, err := s.replay(s.assemble(units))
+	res, err := s.replay(s.assemble(units), Options{}, true)
 	return err == nil && res.Failed() && res.Violations[0].Property == s.property
 }
 
@@ -146,7 +193,7 @@ func (s *shrinker) ddmin(units []unit) []unit {
 			}
 		}
 		if !reduced {
-			if n >= len(units) || s.replays >= s.budget {
+			if n >= len(units) || s.stopped() {
 				break
 			}
 			n = min(2*n, len(units))
@@ -158,8 +205,7 @@ func (s *shrinker) ddmin(units []unit) []unit {
 // normalize replays lines and returns them as the steps the replay took:
 // lines a removal disabled are gone. nil if that trace no longer fails.
 func (s *shrinker) normalize(lines []sim.ScriptLine) []sim.ScriptLine {
-	s.replays++
-	res, err := replay(&Trace{Config: s.orig.Config, Seed: s.orig.Seed, Lines: lines}, Options{Record: true}, true)
+	res, err := s.replay(lines, Options{Record: true}, true)
 	if err != nil || res.Trace == nil {
 		return nil
 	}
@@ -172,8 +218,7 @@ func (s *shrinker) normalize(lines []sim.ScriptLine) []sim.ScriptLine {
 
 // confirms replays lines strictly: they must fail the property as they are.
 func (s *shrinker) confirms(lines []sim.ScriptLine) bool {
-	s.replays++
-	res, err := Replay(&Trace{Config: s.orig.Config, Seed: s.orig.Seed, Lines: lines}, Options{})
+	res, err := s.replay(lines, Options{}, false)
 	return err == nil && res.Failed() && res.Violations[0].Property == s.property
 }
 

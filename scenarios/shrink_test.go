@@ -1,12 +1,14 @@
 package scenarios
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/protocol"
+	"github.com/paxsim/paxsim/sim"
 )
 
 func failingTrace(t *testing.T, c Config, from uint64) (*Trace, uint64) {
@@ -33,7 +35,7 @@ func TestShrinkIgnorePromisedValues(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		tr, s := failingTrace(t, c, seed)
 		seed = s + 1
-		res, err := Shrink(tr, 0)
+		res, err := Shrink(context.Background(), tr, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,7 +54,7 @@ func TestShrinkIgnorePromisedValues(t *testing.T) {
 			t.Fatalf("seed %d: clients not renumbered:\n%s", s, text)
 		}
 		// 1-minimal: removing any one step loses the violation.
-		sh := &shrinker{orig: res.Trace, property: checker.Agreement, budget: 1 << 30}
+		sh := &shrinker{ctx: context.Background(), orig: res.Trace, property: checker.Agreement, budget: 1 << 30}
 		units := sh.units(res.Trace.Lines)
 		for k := range units {
 			rest := append(append([]unit{}, units[:k]...), units[k+1:]...)
@@ -74,7 +76,65 @@ func TestShrinkIgnorePromisedValues(t *testing.T) {
 
 func TestShrinkRefusesAPassingTrace(t *testing.T) {
 	r, _ := Run(Default(), 1, Options{Record: true})
-	if _, err := Shrink(r.Trace, 0); !errors.Is(err, ErrNoFailure) {
+	if _, err := Shrink(context.Background(), r.Trace, 0); !errors.Is(err, ErrNoFailure) {
 		t.Fatalf("Shrink of a passing trace: %v", err)
 	}
+}
+
+// TestShrinkStopsOnCancelAndBudget: a cancelled context stops shrinking
+// at once, and a spent budget soon, each returning the smallest failing
+// trace found so far, which replays strictly to the same property, and
+// saying why it stopped.
+func TestShrinkStopsOnCancelAndBudget(t *testing.T) {
+	c := Default()
+	c.Variant = protocol.IgnorePromisedValues.Name
+	c.Drop, c.Dup, c.Crash, c.Partition = 0.1, 0.05, 0.01, 0.01
+	tr, seed := failingTrace(t, c, 0)
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tt := range []struct {
+		name   string
+		ctx    context.Context
+		budget int64
+	}{
+		{"cancelled", cancelled, 0},
+		{"budget", context.Background(), int64(3 * len(tr.Lines))},
+	} {
+		res, err := Shrink(tt.ctx, tr, tt.budget)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		switch {
+		case tt.name == "cancelled" && (!res.Interrupted || res.Exhausted || res.Replays > 5):
+			t.Errorf("seed %d, cancelled: interrupted %v, exhausted %v after %d replays", seed, res.Interrupted, res.Exhausted, res.Replays)
+		case tt.name == "budget" && (!res.Exhausted || res.Interrupted || res.Replayed > 2*tt.budget+int64(3*len(tr.Lines))):
+			t.Errorf("seed %d, budget %d: exhausted %v, interrupted %v, %d steps replayed", seed, tt.budget, res.Exhausted, res.Interrupted, res.Replayed)
+		}
+		again, err := Replay(res.Trace, Options{})
+		if err != nil || !again.Failed() || again.Violations[0].Property != res.Property {
+			t.Fatalf("%s: the trace returned does not replay to %s: %v %v", tt.name, res.Property, err, again.Violations)
+		}
+	}
+}
+
+// TestShrinkNamesTheLineOfAStepThatCannotBeTaken: shrinking a trace whose
+// step cannot be taken says which, instead of "the trace does not fail".
+func TestShrinkNamesTheLineOfAStepThatCannotBeTaken(t *testing.T) {
+	c := Default()
+	c.Variant = protocol.IgnorePromisedValues.Name
+	tr, _ := failingTrace(t, c, 0)
+	bad := *tr
+	bad.Lines = append([]sim.ScriptLine{}, tr.Lines...)
+	for i, l := range bad.Lines {
+		if strings.HasPrefix(l.Text, "deliver 1->") {
+			bad.Lines[i].Text = "timer 3 5"
+			_, err := Shrink(context.Background(), &bad, 0)
+			var te *TraceError
+			if !errors.As(err, &te) || te.Line != l.N || !strings.Contains(err.Error(), "cannot be taken") {
+				t.Fatalf("shrink of a trace whose line %d cannot be taken: %v", l.N, err)
+			}
+			return
+		}
+	}
+	t.Fatal("no delivery from node 1 to break")
 }

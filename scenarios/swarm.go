@@ -137,7 +137,7 @@ func (c Config) swarmAll(seed uint64) Config {
 	proposers := d.pick(1, 2, 2, 2, 3, 3, c.Nodes)
 	clients, commands := 2+d.intn(5), 3+d.intn(8)
 	reconfig := "none" // in a quarter of the runs; the others reconfigure, some often
-	if on, r := d.intn(4) != 0, d.rate(4*defaultReconfig); on {
+	if on, r := d.intn(4) != 0, d.rate(4*defaultReconfig); on && c.Protocol == MultiPaxos {
 		reconfig = formatRate(r)
 	}
 	if c.Protocol == MultiPaxos {
@@ -207,10 +207,39 @@ func (d *swarmDraw) rate(def float64) float64 {
 }
 
 // roundRate keeps three significant digits, so that drawn rates print
-// and parse back exactly.
+// and parse back exactly: it is the double nearest the decimal that
+// FormatFloat(r, 'g', 3) prints. A swarm draws several rates a seed, so it
+// computes that without formatting: with r*10^k in [100, 1000) for an
+// exact power 10^k, the three digits are round(r*10^k) and the double
+// nearest them times 10^-k is their correctly rounded quotient. Where the
+// product's rounding could differ from the exact decimal's (a near tie,
+// or near a power of ten), it formats and parses.
 func roundRate(r float64) float64 {
+	if r > 0 && r < 1 {
+		k := 2 - int(math.Floor(math.Log10(r)))
+		if k <= 22 { // 10^k is exact
+			p := pow10[k]
+			s := r * p
+			if frac := s - math.Floor(s); s >= 100.001 && s < 999.499 && math.Abs(frac-0.5) > 1e-6 {
+				return math.Round(s) / p
+			}
+		}
+	}
+	return roundRateSlow(r)
+}
+
+func roundRateSlow(r float64) float64 {
 	v, _ := strconv.ParseFloat(strconv.FormatFloat(r, 'g', 3, 64), 64)
 	return v
 }
+
+// pow10 holds the powers of ten that are exact doubles.
+var pow10 = func() (p [23]float64) {
+	p[0] = 1
+	for k := 1; k < len(p); k++ {
+		p[k] = p[k-1] * 10
+	}
+	return p
+}()
 
 func formatRate(r float64) string { return strconv.FormatFloat(r, 'g', -1, 64) }

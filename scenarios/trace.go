@@ -41,7 +41,10 @@ type TraceError struct {
 }
 
 func (e *TraceError) Error() string {
-	if e.File == "" {
+	switch {
+	case e.Line == 0 && e.File != "":
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	case e.File == "":
 		return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
 	}
 	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
@@ -86,75 +89,234 @@ func (t *Trace) String() string {
 	return b.String()
 }
 
-var stepVerbs = map[string]bool{
-	"client": true, "deliver": true, "drop": true, "dup": true, "timer": true,
-	"crash": true, "restart": true, "heal": true, "rand": true, "liveness": true,
-}
+// MaxTraceLine is the longest line a decision trace may have: its lines
+// are steps and a config, all short.
+const MaxTraceLine = 1 << 20
 
 // ParseTrace reads a decision-trace file; errors name the file and line.
+// It checks every line's form (node ids, client values, random draws), not
+// whether a step can be taken: replaying tells that. A UTF-8 byte-order
+// mark at the start is skipped.
 func ParseTrace(r io.Reader, file string) (*Trace, error) {
-	t := &Trace{}
+	p := traceParser{t: &Trace{}, file: file}
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
-	n, header := 0, 0
-	fail := func(format string, args ...any) error {
-		return &TraceError{File: file, Line: n, Msg: fmt.Sprintf(format, args...)}
-	}
+	sc.Buffer(make([]byte, 0, 64*1024), MaxTraceLine)
 	for sc.Scan() {
-		n++
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			switch {
-			case header == 3:
-				t.Lines = append(t.Lines, sim.ScriptLine{N: n, Text: line})
-			case header == 0 && line != "":
-				t.Comments = append(t.Comments, strings.TrimSpace(strings.TrimPrefix(line, "#")))
-			}
-			continue
+		p.n++
+		text := sc.Text()
+		if p.n == 1 {
+			text = strings.TrimPrefix(text, utf8BOM)
 		}
-		switch header {
-		case 0:
-			if line != TraceFormat {
-				return nil, fail("not a decision trace: want %q first, found %q", TraceFormat, line)
-			}
-			header++
-		case 1:
-			body, ok := strings.CutPrefix(line, "config ")
-			if !ok {
-				return nil, fail("want the config line (config {...}), found %q", line)
-			}
-			dec := json.NewDecoder(strings.NewReader(body))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&t.Config); err != nil {
-				return nil, fail("bad config: %v", err)
-			}
-			if err := t.Config.Validate(); err != nil {
-				return nil, fail("bad config: %v", err)
-			}
-			header++
-		case 2:
-			body, ok := strings.CutPrefix(line, "seed ")
-			seed, err := strconv.ParseUint(body, 10, 64)
-			if !ok || err != nil {
-				return nil, fail("want the seed line (seed N), found %q", line)
-			}
-			t.Seed = seed
-			header++
-		default:
-			verb, _, _ := strings.Cut(line, " ")
-			if !stepVerbs[verb] {
-				return nil, fail("unknown step %q (want client, deliver, drop, dup, timer, crash, restart, heal, rand or liveness)", verb)
-			}
-			t.Lines = append(t.Lines, sim.ScriptLine{N: n, Text: line})
+		if err := p.line(strings.TrimSpace(text)); err != nil {
+			return nil, err
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, &TraceError{File: file, Line: n, Msg: err.Error()}
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, p.fail(p.n+1, "the line is longer than %d bytes, the most a decision-trace line may have: this is not a decision trace", MaxTraceLine)
+		}
+		return nil, p.fail(p.n, "%v", err)
 	}
-	if header < 3 {
-		return nil, &TraceError{File: file, Line: n, Msg: "incomplete header: want paxsim-trace, config and seed lines"}
+	switch {
+	case p.n == 0:
+		return nil, p.fail(0, "the file is empty: a decision trace starts with %q", TraceFormat)
+	case p.header < 3:
+		return nil, p.fail(p.n, "incomplete header: want the %q, config and seed lines", TraceFormat)
 	}
-	return t, nil
+	return p.t, nil
+}
+
+const utf8BOM = "\uFEFF"
+
+// FileKind is what SniffTrace makes of a file.
+type FileKind int
+
+// The kinds of file SniffTrace tells apart.
+const (
+	EmptyFile FileKind = iota // nothing but blank lines and comments
+	TraceFile                 // a decision trace: its first line is a paxsim-trace header
+	OtherFile                 // something else (a reproducer, say)
+)
+
+// SniffTrace tells, reading no more of r than its comments and the start of
+// its first other line, whether r holds a decision trace: whether that line
+// is a "paxsim-trace" header (of any version, so that ParseTrace can say
+// which versions it reads). Long lines are not read whole.
+func SniffTrace(r io.Reader) (FileKind, error) {
+	br := bufio.NewReader(r)
+	for n := 1; ; n++ {
+		head, err := lineHead(br, 64)
+		if n == 1 {
+			head = strings.TrimPrefix(head, utf8BOM)
+		}
+		switch head = strings.TrimSpace(head); {
+		case strings.HasPrefix(head, "paxsim-trace"):
+			return TraceFile, nil
+		case head != "" && !strings.HasPrefix(head, "#"):
+			return OtherFile, nil
+		case err == io.EOF:
+			return EmptyFile, nil
+		case err != nil:
+			return EmptyFile, err
+		}
+	}
+}
+
+// lineHead reads one line of br and returns its first max bytes at most,
+// skipping the rest.
+func lineHead(br *bufio.Reader, max int) (string, error) {
+	var head []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if room := max - len(head); room > 0 {
+			head = append(head, chunk[:min(len(chunk), room)]...)
+		}
+		if err != bufio.ErrBufferFull {
+			if err == io.EOF && len(chunk) > 0 {
+				err = nil // a last line without a newline
+			}
+			return string(head), err
+		}
+	}
+}
+
+// traceParser reads a decision trace line by line.
+type traceParser struct {
+	t        *Trace
+	file     string
+	n        int // the line being read
+	header   int // header lines read: format, config, seed
+	liveness int // the line of the "liveness" step, or 0
+}
+
+func (p *traceParser) fail(line int, format string, args ...any) error {
+	return &TraceError{File: p.file, Line: line, Msg: fmt.Sprintf(format, args...)}
+}
+
+// line reads one trimmed line.
+func (p *traceParser) line(line string) error {
+	if line == "" || strings.HasPrefix(line, "#") {
+		switch {
+		case p.header == 3:
+			p.t.Lines = append(p.t.Lines, sim.ScriptLine{N: p.n, Text: line})
+		case p.header == 0 && line != "":
+			p.t.Comments = append(p.t.Comments, strings.TrimSpace(strings.TrimPrefix(line, "#")))
+		}
+		return nil
+	}
+	switch p.header {
+	case 0:
+		return p.format(line)
+	case 1:
+		return p.config(line)
+	case 2:
+		body, ok := strings.CutPrefix(line, "seed ")
+		seed, err := strconv.ParseUint(body, 10, 64)
+		if !ok || err != nil {
+			return p.fail(p.n, "want the seed line (seed N), found %q", line)
+		}
+		p.t.Seed = seed
+		p.header++
+		return nil
+	}
+	if p.liveness > 0 {
+		return p.fail(p.n, "%q follows the liveness step of line %d, which must be the last", line, p.liveness)
+	}
+	if err := checkTraceStep(line, p.t.Config); err != nil {
+		return p.fail(p.n, "%v", err)
+	}
+	if line == "liveness" {
+		p.liveness = p.n
+	}
+	p.t.Lines = append(p.t.Lines, sim.ScriptLine{N: p.n, Text: line})
+	return nil
+}
+
+// format reads the first line: the format and its version.
+func (p *traceParser) format(line string) error {
+	if line == TraceFormat {
+		p.header++
+		return nil
+	}
+	if version, ok := strings.CutPrefix(line, "paxsim-trace "); ok {
+		return p.fail(p.n, "decision-trace version %q is not supported: this paxsim reads version 1 (%q)", version, TraceFormat)
+	}
+	return p.fail(p.n, "not a decision trace: want %q first, found %q", TraceFormat, clip(line))
+}
+
+// config reads the config line.
+func (p *traceParser) config(line string) error {
+	body, ok := strings.CutPrefix(line, "config ")
+	if !ok {
+		return p.fail(p.n, "want the config line (config {...}), found %q", clip(line))
+	}
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p.t.Config); err != nil {
+		return p.fail(p.n, "bad config: %v", err)
+	}
+	if dec.More() {
+		return p.fail(p.n, "bad config: text after the JSON object")
+	}
+	if err := p.t.Config.Validate(); err != nil {
+		return p.fail(p.n, "bad config: %v", err)
+	}
+	if p.t.Config.Protocol != Paxos {
+		return p.fail(p.n, "bad config: protocol %q: %v", p.t.Config.Protocol, ErrNoTrace)
+	}
+	p.header++
+	return nil
+}
+
+// clip shortens text for an error message.
+func clip(text string) string {
+	if len(text) > 80 {
+		return text[:80] + "..."
+	}
+	return text
+}
+
+// checkTraceStep checks the form of a step line of a trace of c: a client
+// proposal, a random draw, "liveness", or a world step (sim.ParseStep).
+func checkTraceStep(line string, c Config) error {
+	nodes := c.Nodes
+	verb, rest, _ := strings.Cut(line, " ")
+	switch verb {
+	case "client":
+		client, _, err := parseClientLine(line, nodes)
+		if err == nil && client > c.Proposers {
+			err = fmt.Errorf("client %d does not exist: the config has %d proposers, clients 1..%d", client, c.Proposers, c.Proposers)
+		}
+		return err
+	case "rand":
+		return checkRandLine(rest, nodes)
+	case "liveness":
+		if rest != "" {
+			return errors.New("liveness takes no arguments")
+		}
+		return nil
+	case "deliver", "drop", "dup", "timer", "crash", "restart", "heal":
+		_, err := sim.ParseStep(line, nodes)
+		return err
+	}
+	return fmt.Errorf("unknown step %q (want client, deliver, drop, dup, timer, crash, restart, heal, rand or liveness)", verb)
+}
+
+// checkRandLine checks a random draw, "rand NODE V": the node that drew
+// and the value it drew.
+func checkRandLine(rest string, nodes int) error {
+	f := strings.Fields(rest)
+	if len(f) != 2 {
+		return errors.New("want rand NODE VALUE, e.g. rand 2 17")
+	}
+	id, err := strconv.Atoi(f[0])
+	if err != nil || id < 1 || id > nodes {
+		return fmt.Errorf("rand: node %s does not exist (nodes are 1..%d)", f[0], nodes)
+	}
+	if v, err := strconv.Atoi(f[1]); err != nil || v < 0 {
+		return fmt.Errorf("rand: %q is not a value a node draws (want a number from 0)", f[1])
+	}
+	return nil
 }
 
 func clientLine(client int, value checker.Value, node sim.NodeID) string {
@@ -232,7 +394,9 @@ func replay(t *Trace, opts Options, lenient bool) (Result, error) {
 // that cannot be taken instead of failing: what shrinking needs, since
 // removing one step may disable later ones.
 func (r *runner) replay(script *sim.Script, lenient bool) error {
-	w, c := r.world, r.cfg
+	w := r.world
+	asked := map[int]askedAt{} // by client: its last request
+	steps := 0                 // world steps taken so far
 	for {
 		l, ok := script.Next()
 		if !ok {
@@ -241,28 +405,54 @@ func (r *runner) replay(script *sim.Script, lenient bool) error {
 		}
 		switch verb, _, _ := strings.Cut(l.Text, " "); verb {
 		case "client":
-			client, node, err := parseClientLine(l.Text, c.Nodes)
+			client, node, err := r.clientStep(l, asked, steps)
 			if err != nil {
-				return &TraceError{Line: l.N, Msg: err.Error()}
+				if lenient {
+					continue
+				}
+				return err
 			}
 			if r.op(client) != nil {
 				r.request(client, node, w.Now()) // a retry
 			} else {
 				r.propose(client, node, w.Now())
 			}
+			asked[client] = askedAt{line: l.N, steps: steps}
 		case "liveness":
 			r.livenessPhase()
 			return nil
 		default:
-			if err := w.DoLine(l.Text); err != nil {
-				if lenient {
+			if lenient {
+				s, err := sim.ParseStep(l.Text, r.cfg.Nodes)
+				if err != nil || !w.TakeStep(s) {
 					continue // shrinking removed what this step needed
 				}
+			} else if err := w.DoLine(l.Text); err != nil {
 				return &TraceError{Line: l.N, Msg: err.Error()}
 			}
+			steps++
 		}
 		if r.afterStep() {
 			return nil
 		}
 	}
+}
+
+// askedAt is a client's last request in a replayed trace: its line, and
+// the world steps taken before it.
+type askedAt struct{ line, steps int }
+
+// clientStep reads a replayed client line. A client asks again (a retry)
+// only after some step since it last asked: two requests in a row are a
+// duplicated line, which no run writes.
+func (r *runner) clientStep(l sim.ScriptLine, asked map[int]askedAt, steps int) (int, sim.NodeID, error) {
+	client, node, err := parseClientLine(l.Text, r.cfg.Nodes)
+	if err != nil {
+		return 0, 0, &TraceError{Line: l.N, Msg: err.Error()}
+	}
+	if last, ok := asked[client]; ok && last.steps == steps {
+		return 0, 0, &TraceError{Line: l.N, Msg: fmt.Sprintf(
+			"client %d asks again with no step since it asked at line %d: a client asks again only after a step (a retry), so this line is a duplicate", client, last.line)}
+	}
+	return client, node, nil
 }

@@ -95,6 +95,20 @@ func TestTraceFileRoundTrip(t *testing.T) {
 	}
 }
 
+// TestTraceAcceptsAByteOrderMark: an editor's UTF-8 byte-order mark
+// before the first line does not make a trace unreadable.
+func TestTraceAcceptsAByteOrderMark(t *testing.T) {
+	r, _ := Run(Default(), 1, Options{Record: true})
+	text := r.Trace.String()
+	parsed, err := ParseTrace(strings.NewReader("\uFEFF"+text), "x.trace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if parsed.String() != text {
+		t.Fatalf("the byte-order mark changed the trace:\n%s", parsed)
+	}
+}
+
 func TestTraceErrorsNameTheLine(t *testing.T) {
 	header := "paxsim-trace 1\nconfig " + `{"protocol":"paxos","variant":"none","nodes":3,"proposers":1,"propose_window":0,"delay":"1-10","fault_interval":10,"heal_at":0,"liveness":0,"max_events":1000}` + "\nseed 1\n"
 	tests := []struct {
@@ -104,10 +118,24 @@ func TestTraceErrorsNameTheLine(t *testing.T) {
 		{"bad config", "paxsim-trace 1\nconfig {\"nodes\": -1}\n", "x.trace:2: bad config"},
 		{"no seed", "paxsim-trace 1\nconfig {\"protocol\":\"paxos\",\"nodes\":3,\"proposers\":1,\"delay\":\"1\",\"fault_interval\":1,\"max_events\":1}\nfoo\n", "x.trace:3: want the seed line"},
 		{"unknown step", header + "explode 1\n", "x.trace:4: unknown step \"explode\""},
-		{"message not in flight", header + "client 1 proposes v1 to 1\ndeliver 2->1 Prepare(1.2)\n", "line 5: \"deliver 2->1 Prepare(1.2)\" cannot be taken: no message is in flight on 2->1"},
-		{"wrong message", header + "client 1 proposes v1 to 1\ndeliver client->1 Request(client 1, v1)\ndeliver 1->2 Prepare(7.1)\n", "in flight there: Prepare(1.1)"},
-		{"timer not armed", header + "timer 2 0\n", "line 4: \"timer 2 0\" cannot be taken: that timer is not armed"},
-		{"bad client", header + "client 1 proposes v2 to 1\n", "line 4: client 1 must propose v1"},
+		{"message not in flight", header + "client 1 proposes v1 to 1\ndeliver 2->1 Prepare(1.2)\n", "line 5: \"deliver 2->1 Prepare(1.2)\" cannot be taken: no message in flight on 2->1"},
+		{"wrong message", header + "client 1 proposes v1 to 1\ndeliver client->1 Request(client 1, v1)\ndeliver 1->2 Prepare(7.1)\n", "no such message in flight on 1->2; there: Prepare(1.1)"},
+		{"timer not armed", header + "timer 2 0\n", "line 4: \"timer 2 0\" cannot be taken: timer 0 of node 2 is not armed"},
+		{"bad client", header + "client 1 proposes v2 to 1\n", "x.trace:4: client 1 must propose v1"},
+		{"client beyond the proposers", header + "client 2 proposes v2 to 1\n", "x.trace:4: client 2 does not exist: the config has 1 proposers"},
+		{"duplicate client", header + "client 1 proposes v1 to 1\nclient 1 proposes v1 to 2\n", "line 5: client 1 asks again with no step since it asked at line 4"},
+		{"rand of no node", header + "client 1 proposes v1 to 1\nrand 99 6\n", "x.trace:5: rand: node 99 does not exist (nodes are 1..3)"},
+		{"rand of no number", header + "client 1 proposes v1 to 1\nrand 3 banana\n", "x.trace:5: rand: \"banana\" is not a value"},
+		{"crash of no node", header + "crash 99\n", "x.trace:4: node 99 does not exist (nodes are 1..3)"},
+		{"deliver without a link", header + "deliver\n", "x.trace:4: deliver needs a link FROM->TO"},
+		{"deliver without a message", header + "deliver 1->2\n", "x.trace:4: deliver needs the message after its link"},
+		{"timer without a tag", header + "timer 1\n", "x.trace:4: timer tag \"\": want a number 0..7"},
+		{"step after liveness", header + "liveness\ncrash 1\n", "x.trace:5: \"crash 1\" follows the liveness step of line 4"},
+		{"version 2", "paxsim-trace 2\n", "x.trace:1: decision-trace version \"2\" is not supported: this paxsim reads version 1"},
+		{"empty", "", "x.trace: the file is empty"},
+		{"comments only", "# nothing\n", "x.trace:1: incomplete header"},
+		{"multipaxos", "paxsim-trace 1\nconfig {\"protocol\":\"multipaxos\",\"variant\":\"none\",\"nodes\":3,\"proposers\":1,\"propose_window\":0,\"delay\":\"1-10\",\"fault_interval\":10,\"heal_at\":0,\"liveness\":0,\"max_events\":1000}\nseed 1\n", "x.trace:2: bad config: protocol \"multipaxos\": Multi-Paxos runs have no decision traces yet"},
+		{"a line too long", header + "# " + strings.Repeat("x", MaxTraceLine) + "\n", "x.trace:4: the line is longer than 1048576 bytes"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -117,6 +117,7 @@ type Action[M Message] struct {
 	Tag      TimerTag // ActTimer
 	Msg      M        // ActDeliver, ActDrop, ActDup
 	digest   uint64
+	seq      uint64 // ActDeliver, ActDrop: the flight's seq + 1 when Find found it; 0 if unknown
 }
 
 // String is the action as a decision-trace line, e.g. "deliver 1->2
@@ -222,56 +223,6 @@ func (w *World[M, D, O]) crashesEnabled() bool {
 	return w.crashes < w.cfg.Choice.MaxCrashes && w.crashed < w.cfg.Faults.MaxCrashed
 }
 
-// Find returns an enabled action of kind: for a message, on link
-// from->to and one that accept takes (any, when accept is nil), the first
-// in flight for a delivery or a drop (on a FIFO link, its oldest message or
-// none), and the latest sent for a duplication; for a timer, node to's timer tag; for a crash or a
-// restart, node to's. It lists nothing else: a scripted step names one
-// action, and listing, or searching from the oldest, every message the
-// network could duplicate would cost each step as much as every message
-// sent so far.
-func (w *World[M, D, O]) Find(kind ActionKind, from, to NodeID, tag TimerTag, accept func(M) bool) (Action[M], bool) {
-	w.mustBeChoice()
-	w.boot()
-	a := Action[M]{Kind: kind, To: to}
-	if int(to) < 1 || int(to) > w.cfg.Nodes {
-		return a, false
-	}
-	up := w.slots[to].up
-	var flights []flight[M]
-	switch {
-	case kind == ActDeliver && up, kind == ActDrop && w.dropsEnabled() && from != to:
-		flights = w.inflight
-	case kind == ActDup && w.dupsEnabled():
-		flights = w.sentLog
-	case kind == ActTimer:
-		a.Tag = tag
-		return a, up && tag < MaxTimerTags && w.slots[to].armed&(1<<tag) != 0
-	case kind == ActCrash:
-		return a, up && w.crashesEnabled()
-	case kind == ActRestart:
-		return a, !up
-	}
-	for j := range flights {
-		i := j
-		if kind == ActDup {
-			i = len(flights) - 1 - j
-		}
-		f := &flights[i]
-		if f.from != from || f.to != to {
-			continue
-		}
-		if accept == nil || accept(f.msg) {
-			a.From, a.Msg, a.digest = from, f.msg, f.digest
-			return a, true
-		}
-		if w.net.FIFO && kind != ActDup {
-			break // a FIFO link offers its oldest message alone
-		}
-	}
-	return a, false
-}
-
 func (w *World[M, D, O]) seenBefore(prefix []flight[M], f *flight[M]) bool {
 	for i := range prefix {
 		if prefix[i].same(f) {
@@ -294,7 +245,7 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 		if w.cfg.Choice.Network == SentSet && a.Kind == ActDeliver {
 			f, ok = w.findFlight(a.From, a.To, a.digest)
 		} else {
-			f, ok = w.takeFlight(a.From, a.To, a.digest)
+			f, ok = w.takeFlight(a.From, a.To, a.digest, a.seq)
 		}
 		if !ok {
 			panic(fmt.Sprintf("sim: %s: no such message in flight", a))
@@ -325,7 +276,7 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 		if w.fingerprinted {
 			f.elem = w.element(&f)
 		}
-		w.inflight = append(w.inflight, f)
+		w.addFlight(f)
 		e := event[M]{at: w.now, kind: EventDeliver, from: f.from, to: f.to, msg: f.msg}
 		w.fault(FaultDup, f.from, f.to, &e, logStep)
 	case ActCrash:
@@ -365,23 +316,43 @@ func (w *World[M, D, O]) deliverLocal() {
 	w.local = w.local[:0]
 }
 
-// takeFlight removes the first in-flight message on from->to with digest:
-// on a FIFO link, the oldest message, if it has that digest.
-func (w *World[M, D, O]) takeFlight(from, to NodeID, digest uint64) (flight[M], bool) {
+// takeFlight removes the first in-flight message on from->to with digest
+// (on a FIFO link, the oldest message, if it has that digest): the one
+// whose seq is hint-1 when hint is not 0 (Find found it).
+func (w *World[M, D, O]) takeFlight(from, to NodeID, digest, hint uint64) (flight[M], bool) {
+	i, ok := w.flightAt(hint)
+	if !ok {
+		i, ok = w.scanFlight(from, to, digest)
+	}
+	if !ok {
+		return flight[M]{}, false
+	}
+	f := w.inflight[i]
+	if f.digest != digest || f.from != from || f.to != to {
+		panic(fmt.Sprintf("sim: the network's index names %s->%s for a message on %s->%s", f.from, f.to, from, to))
+	}
+	w.unindexFlight(i)
+	w.inflight = append(w.inflight[:i], w.inflight[i+1:]...)
+	return f, true
+}
+
+// scanFlight is the position of the first in-flight message on from->to
+// with digest (on a FIFO link, of its oldest message, if it has that
+// digest).
+func (w *World[M, D, O]) scanFlight(from, to NodeID, digest uint64) (int, bool) {
 	for i := range w.inflight {
-		f := w.inflight[i]
+		f := &w.inflight[i]
 		if f.from != from || f.to != to {
 			continue
 		}
 		if f.digest == digest {
-			w.inflight = append(w.inflight[:i], w.inflight[i+1:]...)
-			return f, true
+			return i, true
 		}
 		if w.net.FIFO {
 			break
 		}
 	}
-	return flight[M]{}, false
+	return 0, false
 }
 
 // findFlight returns the first in-flight message on from->to with digest,
@@ -407,6 +378,7 @@ func (w *World[M, D, O]) dropSelfSends(id NodeID) {
 	}
 	clear(w.inflight[len(kept):])
 	w.inflight = kept
+	w.netIdx.dropFlights()
 }
 
 // stepChoice is Step for a Choice world: the Decider picks the action.
@@ -436,18 +408,15 @@ func (w *World[M, D, O]) sendChoice(from, to NodeID, msg M) {
 	if w.fingerprinted {
 		f.elem = w.element(&f)
 	}
-	w.inflight = append(w.inflight, f)
+	w.addFlight(f)
 	if w.cfg.Choice.MaxDups == 0 || (from == to && !w.cfg.Choice.DupSelf) || from == External {
 		return
 	}
 	switch {
 	case w.net.FIFO:
 		w.keepLatest(&f)
-	case !w.sentBefore(&f):
+	case !w.wasSent(&f):
 		w.sentLog = append(w.sentLog, f)
-		if w.sentIndex != nil {
-			w.sentIndex[sentKey{f.from, f.to, f.digest}] = struct{}{}
-		}
 	}
 }
 
@@ -461,31 +430,6 @@ func (w *World[M, D, O]) keepLatest(f *flight[M]) {
 		}
 	}
 	w.sentLog = append(w.sentLog, *f)
-}
-
-// sentKey is what makes two flights the same message (flight.same).
-type sentKey struct {
-	from, to NodeID
-	digest   uint64
-}
-
-// sentIndexFrom is the length of sentLog from which sentBefore indexes it:
-// the explorer's short logs, copied by the million, do without.
-const sentIndexFrom = 256
-
-// sentBefore reports whether f's message was sent on its link before.
-func (w *World[M, D, O]) sentBefore(f *flight[M]) bool {
-	if len(w.sentLog) < sentIndexFrom {
-		return w.seenBefore(w.sentLog, f)
-	}
-	if w.sentIndex == nil {
-		w.sentIndex = make(map[sentKey]struct{}, 2*len(w.sentLog))
-		for _, s := range w.sentLog {
-			w.sentIndex[sentKey{s.from, s.to, s.digest}] = struct{}{}
-		}
-	}
-	_, ok := w.sentIndex[sentKey{f.from, f.to, f.digest}]
-	return ok
 }
 
 // Heal ends every fault now, as HealAt does in a Timed world: crashed nodes
@@ -525,6 +469,7 @@ func (w *World[M, D, O]) SwitchToTimed() {
 		w.schedule(e)
 	}
 	w.inflight = w.inflight[:0]
+	w.netIdx.dropFlights()
 	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
 		s := &w.slots[id]
 		for m := s.armed; m != 0; m &= m - 1 {

@@ -5,7 +5,7 @@ import "testing"
 // TestFindIsTheFirstListedAction: along random walks of a Choice world
 // with drops, duplicates and crashes, Find returns, for every action
 // Actions lists, the first listed action of its kind, link and message (or
-// timer), the last for a duplication, and nothing for an action Actions
+// timer), and nothing for an action Actions
 // does not list.
 func TestFindIsTheFirstListedAction(t *testing.T) {
 	seen := map[ActionKind]bool{}
@@ -44,16 +44,13 @@ func TestFindIsTheFirstListedAction(t *testing.T) {
 }
 
 // firstLike is the first action of acts with a's kind, link and message
-// or tag; the last, for a duplication.
+// or tag.
 func firstLike(acts []Action[snapMsg], a Action[snapMsg]) Action[snapMsg] {
 	var like []Action[snapMsg]
 	for _, b := range acts {
 		if b.Kind == a.Kind && b.From == a.From && b.To == a.To && b.Tag == a.Tag && b.Msg.String() == a.Msg.String() {
 			like = append(like, b)
 		}
-	}
-	if a.Kind == ActDup {
-		return like[len(like)-1]
 	}
 	return like[0]
 }

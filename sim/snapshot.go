@@ -154,7 +154,8 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	dst.spells = slices.Clone(w.spells)
 	dst.cut = append(cut, w.cut...)
 	dst.inflight = append(inflight, w.inflight...)
-	dst.sentLog, dst.sentIndex = append(sentLog, w.sentLog...), nil
+	dst.sentLog = append(sentLog, w.sentLog...)
+	dst.netIdx = netIndex{} // not shared: rebuilt when needed
 	dst.actions = actions
 	dst.slots = append(slots, w.slots...)
 	for i := range dst.slots {
@@ -500,7 +501,7 @@ func (p *SnapshotPool[M, D, O]) Restore(dst *World[M, D, O], s Snapshot, observe
 	k += n
 	n = int(s[k])
 	k++
-	dst.sentLog, dst.sentIndex = dst.sentLog[:0], nil
+	dst.sentLog, dst.netIdx = dst.sentLog[:0], netIndex{}
 	for _, i := range s[k : k+n] {
 		dst.sentLog = append(dst.sentLog, p.msgs.Get(i))
 	}

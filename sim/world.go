@@ -54,19 +54,16 @@ type World[M Message, D, O any] struct {
 	stats                  Stats
 
 	// Choice mode (choice.go).
-	inflight []flight[M] // messages in the network, in sending order
-	sentLog  []flight[M] // every distinct message sent, for duplication
-	// sentIndex indexes sentLog by link and digest once it is long (a long
-	// replay's), so that a send need not scan it; nil until then, and in a
-	// copy (snapshot.go), which rebuilds it when needed.
-	sentIndex map[sentKey]struct{}
-	actions   []Action[M]  // scratch for Actions
-	dups      int          // copies injected so far
-	crashes   int          // crashes so far
-	schedLog  func(string) // receives the schedule as decision-trace lines
-	pendRand  []string     // lines drawn inside the running handler
-	pendNet   []string     // network faults of the running handler
-	local     []flight[M]  // LocalSelf: messages to self awaiting delivery
+	inflight []flight[M]  // messages in the network, in sending order
+	sentLog  []flight[M]  // every distinct message sent, for duplication
+	netIdx   netIndex     // inflight's and sentLog's index by link, once they are long
+	actions  []Action[M]  // scratch for Actions
+	dups     int          // copies injected so far
+	crashes  int          // crashes so far
+	schedLog func(string) // receives the schedule as decision-trace lines
+	pendRand []string     // lines drawn inside the running handler
+	pendNet  []string     // network faults of the running handler
+	local    []flight[M]  // LocalSelf: messages to self awaiting delivery
 
 	// Exploration (snapshot.go).
 	fingerprinted bool               // flights carry their fingerprints

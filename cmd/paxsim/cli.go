@@ -47,6 +47,7 @@ type options struct {
 	name             string // scenario import --name
 	noShrink         bool
 	maxShrinks       int
+	shrinkBudget     int64           // shrink --budget: events its replays may execute
 	shard            shardSpec       // campaign --shard
 	set              map[string]bool // the flags given on the command line
 	swarm            bool            // run, campaign: draw each seed's configuration

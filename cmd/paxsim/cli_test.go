@@ -398,10 +398,20 @@ func TestBrokenTraceNamesTheLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.Replace(r.Trace.String(), "deliver 1->", "deliver 9->", 1)
-	os.WriteFile(path, []byte(text), 0o644)
-	code, _, stderr := paxsim(t, ctx, "replay", path)
-	if code != exitUsage || !strings.Contains(stderr, path+":") || !strings.Contains(stderr, "cannot be taken") {
-		t.Fatalf("replay of a trace with an impossible step: exit %d, stderr %q", code, stderr)
+	for _, tt := range []struct{ from, to, want string }{
+		{"deliver 1->", "deliver 9->", "node 9 does not exist (nodes are 1..3)"},
+		{"Prepare(1.", "Prepare(7.", "cannot be taken: no such message in flight"},
+	} {
+		text := strings.Replace(r.Trace.String(), tt.from, tt.to, 1)
+		os.WriteFile(path, []byte(text), 0o644)
+		for _, cmd := range []string{"replay", "shrink"} {
+			code, _, stderr := paxsim(t, ctx, cmd, path, "--out", filepath.Join(t.TempDir(), "x.trace"))
+			if cmd == "replay" {
+				code, _, stderr = paxsim(t, ctx, cmd, path)
+			}
+			if code != exitUsage || !regexp.MustCompile(regexp.QuoteMeta(path)+`:\d+: `).MatchString(stderr) || !strings.Contains(stderr, tt.want) {
+				t.Errorf("%s of a trace with %q for %q: exit %d, stderr %q; want exit 2 naming the line and %q", cmd, tt.to, tt.from, code, stderr, tt.want)
+			}
+		}
 	}
 }

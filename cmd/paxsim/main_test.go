@@ -21,7 +21,7 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
-	if os.Getenv("PAXSIM_TEST_AS_CLI") == "" {
+	if os.Getenv("PAXSIM_TEST_AS_CLI") == "" || fuzzWorker() {
 		os.Setenv("PAXSIM_TEST_AS_CLI", "1") // for the second processes of the tests
 		os.Exit(m.Run())
 	}
@@ -36,4 +36,15 @@ func TestMain(m *testing.M) {
 		f.Close()
 	}
 	os.Exit(Run(context.Background(), args, os.Stdout, os.Stderr))
+}
+
+// fuzzWorker reports whether this process is a worker that go test -fuzz
+// started: a test binary's child that must run the tests, not the CLI.
+func fuzzWorker() bool {
+	for _, a := range os.Args[1:] {
+		if a == "-test.fuzzworker" || strings.HasPrefix(a, "-test.fuzzworker=") {
+			return true
+		}
+	}
+	return false
 }

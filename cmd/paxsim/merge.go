@@ -133,6 +133,11 @@ func readShardResults(file string) ([]shardFile, error) {
 	if err != nil {
 		return nil, inputErrorf("cannot read %s: %v", file, errors.Unwrap(err))
 	}
+	return parseShardResults(data, file)
+}
+
+// parseShardResults reads shard results, the text of file.
+func parseShardResults(data []byte, file string) ([]shardFile, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var out []shardFile

@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strings"
 
 	"github.com/paxsim/paxsim/campaign"
 	"github.com/paxsim/paxsim/diagram"
@@ -33,7 +32,9 @@ its line (exit 2).
 
 A reproducer (seed-N.json) carries the seed and the whole config. After the
 run, replay compares the outcome with the one the file recorded and says
-whether it reproduced: the same violation with the same trace hash.
+whether it reproduced: the same violation with the same trace hash. A
+reproducer that does not reproduce is a failed check: replay prints a
+WARNING saying how the run differs and exits 1, as it does for a violation.
 
 Config flags cannot be given with FILE. Without FILE, --seed and the config
 flags say what to run, as for run.
@@ -152,6 +153,11 @@ func (r *reproducerCheck) compare(res *scenarios.Result) {
 	}
 }
 
+// reproduced reports whether the replay reproduced what the file recorded;
+// true when there is no file to compare with. A reproducer that no longer
+// reproduces is a failed check: replay exits 1.
+func (r *reproducerCheck) reproduced() bool { return r == nil || r.Reproduced }
+
 func describeProperty(p string) string {
 	if p == "" {
 		return "no violation"
@@ -168,23 +174,27 @@ func (r *reproducerCheck) writeText(w io.Writer) {
 }
 
 // readTrace reads path as a decision trace; ok is false when the file is
-// not one (it may be a reproducer).
+// not one (it may be a reproducer). It reads the file as a stream: a trace
+// may be long, and a file that is not one is not read whole.
 func readTrace(path string) (t *scenarios.Trace, ok bool, err error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, false, inputErrorf("cannot read %s: %v", path, errors.Unwrap(err))
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if line != scenarios.TraceFormat {
-			return nil, false, nil
-		}
-		break
+	defer f.Close()
+	kind, err := scenarios.SniffTrace(f)
+	switch {
+	case err != nil:
+		return nil, false, inputErrorf("cannot read %s: %v", path, err)
+	case kind == scenarios.EmptyFile:
+		return nil, false, inputErrorf("%s: the file is empty: want a decision trace (%q first) or a reproducer (seed-N.json)", path, scenarios.TraceFormat)
+	case kind == scenarios.OtherFile:
+		return nil, false, nil
 	}
-	t, err = scenarios.ParseTrace(strings.NewReader(string(data)), path)
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, false, inputErrorf("cannot read %s: %v", path, err)
+	}
+	t, err = scenarios.ParseTrace(f, path)
 	if err != nil {
 		return nil, true, inputErrorf("%v", err)
 	}
@@ -247,14 +257,16 @@ func (x *invocation) draw(o *options, rep *reproducerCheck, title, config, again
 	if err != nil {
 		return err
 	}
+	if rep != nil {
+		rep.compare(&res)
+	}
 	if o.out != "" {
-		if rep != nil {
-			rep.compare(&res)
-		}
 		writeRunText(x.stdout, o.cfg, &res, nil, rep, again)
 		fmt.Fprintf(x.stdout, "%-14s %s (open it in a browser)\n", "diagram:", o.out)
+	} else if !rep.reproduced() {
+		rep.writeText(x.stderr) // standard output holds the diagram
 	}
-	if res.Failed() {
+	if res.Failed() || !rep.reproduced() {
 		return errFound
 	}
 	return nil

@@ -68,11 +68,16 @@ func (x *invocation) runSeed(o *options, rep *reproducerCheck) error {
 // report and returns errFound when the run failed. again is the command
 // that replays it.
 func (x *invocation) report(o *options, rep *reproducerCheck, again string, run func(scenarios.Options) (scenarios.Result, error)) error {
-	var trace strings.Builder
+	var spool *traceSpool
 	opts := scenarios.Options{Record: o.record != ""}
 	switch {
 	case o.trace && o.json:
-		opts.Trace = &trace
+		var err error
+		if spool, err = newTraceSpool(); err != nil {
+			return err
+		}
+		defer spool.Close()
+		opts.Trace = spool
 	case o.trace:
 		opts.Trace = x.stdout
 	}
@@ -106,14 +111,11 @@ func (x *invocation) report(o *options, rep *reproducerCheck, again string, run 
 	}
 	if o.json {
 		r := newRunReport(o.cfg, &res)
-		if o.trace {
-			r.Trace = strings.Split(strings.TrimSuffix(trace.String(), "\n"), "\n")
-		}
 		r.Determinism, r.Reproducer, r.History = det, rep, history
 		if o.swarm {
 			r.SwarmDrew = append([]string{}, o.swarmDrew...)
 		}
-		if err := writeJSON(x.stdout, r); err != nil {
+		if err := writeJSONWithTrace(x.stdout, r, spool); err != nil {
 			return err
 		}
 	} else {
@@ -129,7 +131,7 @@ func (x *invocation) report(o *options, rep *reproducerCheck, again string, run 
 			fmt.Fprintf(x.stdout, "%-14s %s (open it in a browser)\n", "history:", history)
 		}
 	}
-	if res.Failed() || (det != nil && !det.Deterministic) {
+	if res.Failed() || (det != nil && !det.Deterministic) || !rep.reproduced() {
 		return errFound
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,10 +38,16 @@ learned), every acceptor's durable state after it, as N{p promised ballot,
 a (accepted ballot, value)} (for Multi-Paxos, N{p promise, iI (ballot,
 command) ...}: the log), and the verdict against the expectation. A run
 that ends with settle then heals and runs on its own, timed, to judge
-liveness. It exits 0 when every expectation holds and 1 when one does not.
-With --variant, every run of that variant's protocol uses it instead of its
-own (the others are skipped) and no expectation applies: it exits 1 if a
-run breaks a property.
+liveness. A run whose file holds a printout after its ---- line must print
+exactly that (the golden printout; go test ./scenarios -rewrite regenerates
+the shipped ones). It exits 0 when every expectation holds and every
+printout matches, and 1 when one does not.
+
+With --variant, the runs of that variant keep their expectations; every
+other run of that variant's protocol takes its steps under it instead of
+its own variant, with no expectation (it fails if it breaks a property),
+and is skipped when a step cannot be taken there (the variant sends other
+messages); runs of the other protocol are skipped.
 
 Import reads a decision trace (from paxsim check --out, run --record or
 shrink) and prints a scenario file (or writes it with --out): the trace's
@@ -94,47 +101,91 @@ func runScenarioCmd(_ context.Context, x *invocation, o *options, args []string)
 		_, err := protocol.LookupVariant(o.variant)
 		return usageErrorf("scenario", "invalid value for --variant: %v (or a multipaxos variant: %s)", err, strings.Join(mpVariantNames(), ", "))
 	}
-	runs, failed := 0, 0
+	var tally scenarioTally
 	for _, s := range chosen {
 		for _, run := range s.Runs {
-			expect := "expect " + run.Expect
-			if o.variant != "" {
-				if !variantOf(run.Protocol, o.variant) {
-					fmt.Fprintf(x.stdout, "== %s (line %d): skipped: %s is not a %s variant\n\n", s.Name, run.Line, o.variant, run.Protocol)
-					continue
-				}
-				run.Variant, expect = o.variant, "no expectation (--variant)"
-			}
-			runs++
-			what := "variant " + run.Variant
-			if run.Protocol != scenarios.Paxos {
-				what = run.Protocol + " " + what
-			}
-			fmt.Fprintf(x.stdout, "== %s (line %d): %s, %s\n", s.Name, run.Line, what, expect)
-			res, err := scenarios.RunScenario(s, run, x.stdout)
-			var te *scenarios.TraceError
-			if errors.As(err, &te) {
-				return inputErrorf("%v", err)
-			} else if err != nil {
+			if err := x.runScenario(s, run, o.variant, &tally); err != nil {
 				return err
 			}
-			if (o.variant == "" && !res.Holds) || (o.variant != "" && res.Failed()) {
-				failed++
-			}
-			fmt.Fprintln(x.stdout)
 		}
 	}
-	switch {
-	case o.variant != "":
-		fmt.Fprintf(x.stdout, "%d scenarios, %d runs under %s: %d broke a property\n", len(chosen), runs, o.variant, failed)
-	case failed == 0:
-		fmt.Fprintf(x.stdout, "%d scenarios, %d runs: every expectation holds\n", len(chosen), runs)
-	default:
-		fmt.Fprintf(x.stdout, "%d scenarios, %d runs: %d expectations DO NOT HOLD\n", len(chosen), runs, failed)
-	}
-	if failed > 0 {
+	tally.write(x.stdout, len(chosen), o.variant)
+	if tally.failed > 0 {
 		return errFound
 	}
+	return nil
+}
+
+// scenarioTally counts what scenario run found.
+type scenarioTally struct {
+	runs, failed, skipped int
+}
+
+func (t *scenarioTally) write(w io.Writer, scenarios int, variant string) {
+	skipped := ""
+	if t.skipped > 0 {
+		skipped = fmt.Sprintf(", %d skipped", t.skipped)
+	}
+	switch {
+	case variant != "":
+		fmt.Fprintf(w, "%d scenarios, %d runs under %s%s: %d failed (broke a property with no expectation, or an expectation that does not hold)\n", scenarios, t.runs, variant, skipped, t.failed)
+	case t.failed == 0:
+		fmt.Fprintf(w, "%d scenarios, %d runs: every expectation holds\n", scenarios, t.runs)
+	default:
+		fmt.Fprintf(w, "%d scenarios, %d runs: %d expectations DO NOT HOLD\n", scenarios, t.runs, t.failed)
+	}
+}
+
+// runScenario runs one run block of s and counts it. With variant, a run
+// of that variant keeps its expectation and golden printout; a run of
+// another variant of the same protocol takes its steps under variant with
+// no expectation (it fails if it breaks a property), and is skipped when a
+// step cannot be taken there (the variant sends other messages); a run of
+// the other protocol is skipped. Without variant, a run must meet its
+// expectation and print exactly its golden printout.
+func (x *invocation) runScenario(s *scenarios.Scenario, run scenarios.ScenarioRun, variant string, tally *scenarioTally) error {
+	expect := "expect " + run.Expect
+	own := variant == "" || run.Variant == variant
+	if !own {
+		if !variantOf(run.Protocol, variant) {
+			fmt.Fprintf(x.stdout, "== %s (line %d): skipped: %s is not a %s variant\n\n", s.Name, run.Line, variant, run.Protocol)
+			tally.skipped++
+			return nil
+		}
+		run.Variant, expect = variant, "no expectation (--variant)"
+	}
+	what := "variant " + run.Variant
+	if run.Protocol != scenarios.Paxos {
+		what = run.Protocol + " " + what
+	}
+	header := fmt.Sprintf("== %s (line %d): %s, %s\n", s.Name, run.Line, what, expect)
+	var out strings.Builder
+	res, err := scenarios.RunScenario(s, run, &out)
+	var te *scenarios.TraceError
+	switch {
+	case errors.As(err, &te) && !own:
+		fmt.Fprintf(x.stdout, "== %s (line %d): skipped: its steps do not run under %s: %v\n\n", s.Name, run.Line, variant, err)
+		tally.skipped++
+		return nil
+	case errors.As(err, &te):
+		return inputErrorf("%v", err)
+	case err != nil:
+		return err
+	}
+	tally.runs++
+	fmt.Fprint(x.stdout, header, out.String())
+	switch {
+	case !own && res.Failed():
+		tally.failed++
+	case own && !res.Holds:
+		tally.failed++
+	case own:
+		if err := run.CheckGolden(s.File, out.String()); err != nil {
+			fmt.Fprintf(x.stdout, "golden printout DOES NOT MATCH: %v\n", err)
+			tally.failed++
+		}
+	}
+	fmt.Fprintln(x.stdout)
 	return nil
 }
 
@@ -200,18 +251,40 @@ func (x *invocation) importScenario(o *options, args []string) error {
 	if name == "" {
 		name = strings.TrimSuffix(filepath.Base(args[0]), filepath.Ext(args[0]))
 	}
-	text, err := scenarios.ImportTrace(t, name)
-	if err != nil {
-		return inputErrorf("%s: %v", args[0], err)
-	}
 	if o.out == "" {
-		fmt.Fprint(x.stdout, text)
+		if err := scenarios.ImportTrace(t, name, x.stdout); err != nil {
+			return inputErrorf("%s: %v", args[0], err)
+		}
 		return nil
 	}
-	if err := os.WriteFile(o.out, []byte(text), 0o644); err != nil {
-		return inputErrorf("cannot write the scenario: %v", err)
+	if err := importToFile(t, name, o.out); err != nil {
+		return inputErrorf("%s: %v", args[0], err)
 	}
 	fmt.Fprintf(x.stdout, "wrote %s (paxsim scenario run %s)\n", o.out, shellQuote(o.out))
+	return nil
+}
+
+// importToFile writes the scenario imported from t to path, through a
+// temporary file beside it: path is written whole or not at all.
+func importToFile(t *scenarios.Trace, name, path string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".paxsim-import-*")
+	if err != nil {
+		return fmt.Errorf("cannot write the scenario: %v", err)
+	}
+	defer os.Remove(f.Name())
+	if err := scenarios.ImportTrace(t, name, f); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("cannot write the scenario: %v", err)
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return fmt.Errorf("cannot write the scenario: %v", err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("cannot write the scenario: %v", err)
+	}
 	return nil
 }
 

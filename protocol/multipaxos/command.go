@@ -5,6 +5,7 @@ import (
 	"math/bits"
 	"strings"
 
+	"github.com/paxsim/paxsim/internal/arena"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -124,23 +125,27 @@ func checkClientSeq(client, seq int) {
 // Request builds the message that hands cmd to a replica; send it with
 // World.Request (from sim.External). Get, Put, Append and Reconfig build
 // the commands.
-func Request(cmd Command) Msg {
-	return Msg{Type: RequestMsg, Entries: []Entry{{Cmd: cmd}}}
+func Request(cmd Command) Msg { return RequestFrom(nil, cmd) }
+
+// RequestFrom is Request with the message's entry from a (a fresh one when
+// a is nil): a client that sends many requests allocates once per chunk of
+// them.
+func RequestFrom(a *arena.Slice[Entry], cmd Command) Msg {
+	if a == nil {
+		return Msg{Type: RequestMsg, Entries: []Entry{{Cmd: cmd}}}
+	}
+	return Msg{Type: RequestMsg, Entries: a.One(Entry{Cmd: cmd})}
 }
 
 // Get is client's request seq to read key.
-func Get(client, seq int, key string) Msg {
-	return Request(Command{ID: CommandID(client, seq), Op: OpGet, Key: key})
-}
+func Get(client, seq int, key string) Msg { return Request(GetCommand(client, seq, key)) }
 
 // Put is client's request seq to set key to value.
-func Put(client, seq int, key, value string) Msg {
-	return Request(Command{ID: CommandID(client, seq), Op: OpPut, Key: key, Arg: value})
-}
+func Put(client, seq int, key, value string) Msg { return Request(PutCommand(client, seq, key, value)) }
 
 // Append is client's request seq to append value to key.
 func Append(client, seq int, key, value string) Msg {
-	return Request(Command{ID: CommandID(client, seq), Op: OpAppend, Key: key, Arg: value})
+	return Request(AppendCommand(client, seq, key, value))
 }
 
 // Reconfig is client's request seq to make members the configuration.
@@ -148,7 +153,27 @@ func Append(client, seq int, key, value string) Msg {
 // outside the cluster makes the command fail when applied (output "error:
 // ..."), leaving the configuration as it was.
 func Reconfig(client, seq int, members ...sim.NodeID) Msg {
-	return Request(Command{ID: ReconfigID(client, seq), Op: OpReconfig, Members: MemberSet(members...)})
+	return Request(ReconfigCommand(client, seq, members...))
+}
+
+// GetCommand is the command of Get.
+func GetCommand(client, seq int, key string) Command {
+	return Command{ID: CommandID(client, seq), Op: OpGet, Key: key}
+}
+
+// PutCommand is the command of Put.
+func PutCommand(client, seq int, key, value string) Command {
+	return Command{ID: CommandID(client, seq), Op: OpPut, Key: key, Arg: value}
+}
+
+// AppendCommand is the command of Append.
+func AppendCommand(client, seq int, key, value string) Command {
+	return Command{ID: CommandID(client, seq), Op: OpAppend, Key: key, Arg: value}
+}
+
+// ReconfigCommand is the command of Reconfig.
+func ReconfigCommand(client, seq int, members ...sim.NodeID) Command {
+	return Command{ID: ReconfigID(client, seq), Op: OpReconfig, Members: MemberSet(members...)}
 }
 
 // MemberSet is the set of ids as a mask, bit i for node i. It panics on an

@@ -117,9 +117,9 @@
 // there. A persisted Durable is never mutated afterwards, because worlds
 // cloned by a model checker may share it: Prefix shares the node's log
 // array, but clipped to its length and over entries that never change;
-// Tail, the entries past the prefix, is a fresh copy each time. A node
-// never writes into an array that a persisted Durable may share, and
-// CloneInto does not reuse one. Volatile state (leadership, proposals,
+// Tail, the entries past the prefix, is a copy in the node's arena, whose
+// runs are written once (internal/arena). A node never writes into an array that a
+// persisted Durable may share, and CloneInto does not reuse one. Volatile state (leadership, proposals,
 // queues, the service) is rebuilt: a restarted replica replays its chosen
 // prefix into the service silently, since every entry of it was applied,
 // and reported, in the handler that persisted it. A harness feeding

@@ -106,6 +106,8 @@ type setup struct {
 	seed    uint64
 	safety  bool // run checker.Safety (views must keep majorities of all nodes)
 	tracing bool // count delivered messages by type
+	// wrap, when set, wraps the replicas' factory (to watch them).
+	wrap func(sim.NewNode[mp.Msg, mp.Durable, checker.Observation]) sim.NewNode[mp.Msg, mp.Durable, checker.Observation]
 }
 
 func newCluster(t testing.TB, s setup) *cluster {
@@ -135,7 +137,11 @@ func newCluster(t testing.TB, s setup) *cluster {
 	}
 	sc := s.sim
 	sc.Nodes = s.nodes
-	w, err := sim.New(sc, sim.NewRandom(s.seed), mp.NewNodes(s.nodes, s.cfg), c.observe)
+	factory := mp.NewNodes(s.nodes, s.cfg)
+	if s.wrap != nil {
+		factory = s.wrap(factory)
+	}
+	w, err := sim.New(sc, sim.NewRandom(s.seed), factory, c.observe)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -57,7 +57,7 @@ func (n *Node) campaign(env *Env) {
 	n.promisedBy = 1 << uint(n.id)
 	n.recovered = n.recovered[:0]
 	n.recoverTo, n.recoverChosen, n.blocked = n.prefix, n.prefix, 0
-	n.pending, n.notify = n.pending[:0], nil
+	n.pending, n.notify = n.pending[:0], n.notify[:0]
 	n.absorb(env, n.report(env, n.ballot, n.from), n.prefix)
 	for id := sim.NodeID(1); int(id) <= n.p.nodes; id++ {
 		if id != n.id {
@@ -104,7 +104,7 @@ func (n *Node) promise(env *Env, b Ballot, from int64) {
 // value.
 func (n *Node) report(env *Env, b Ballot, from int64) []Entry {
 	from = max(from, 1)
-	var out []Entry
+	out := n.scratch[:0]
 	for i := from; i <= min(n.prefix, from+maxReport-1); i++ {
 		out = append(out, n.log[i-1])
 	}
@@ -113,6 +113,8 @@ func (n *Node) report(env *Env, b Ballot, from int64) []Entry {
 			out = append(out, *e)
 		}
 	}
+	n.scratch = out
+	out = n.arena.Copy(out)
 	for k := range out {
 		if e := &out[k]; !e.Ballot.IsZero() {
 			env.Observe(checker.Observation{Kind: checker.Promised, Instance: e.Instance, Ballot: b, Prior: e.Ballot, Value: e.Cmd.ID})
@@ -205,7 +207,7 @@ func (n *Node) stepDown(env *Env) {
 	was := n.role
 	n.role = follower
 	n.leader, n.leaderBallot = 0, Ballot{}
-	n.pending, n.recovered, n.notify = n.pending[:0], n.recovered[:0], nil
+	n.pending, n.recovered, n.notify = n.pending[:0], n.recovered[:0], n.notify[:0]
 	n.promisedBy, n.blocked, n.recoverTo, n.recoverChosen, n.next = 0, 0, 0, 0, 0
 	n.commitArmed = false
 	env.CancelTimer(tickTimer)
@@ -257,7 +259,7 @@ func (n *Node) advance(env *Env) {
 		return
 	}
 	n.blocked = 0
-	var batch []Entry
+	batch := n.scratch[:0]
 	for n.next <= n.prefix+n.p.alpha {
 		i := n.next
 		if e := n.entry(i); e != nil && e.Chosen {
@@ -296,8 +298,9 @@ func (n *Node) advance(env *Env) {
 		n.pending = append(n.pending, pr)
 		batch = append(batch, e)
 	}
+	n.scratch = batch
 	if len(batch) > 0 {
-		n.sendAccept(env, batch, ^uint64(0))
+		n.sendAccept(env, n.arena.Copy(batch), ^uint64(0))
 		n.tally(env) // a one-member view needs no replies
 	}
 }
@@ -368,9 +371,11 @@ func (n *Node) sendAccept(env *Env, entries []Entry, to uint64) {
 	}
 }
 
+// takeNotify hands over the commit notifications held, as a run of the
+// arena that a message may share.
 func (n *Node) takeNotify() []Entry {
-	c := n.notify
-	n.notify = nil
+	c := n.arena.Copy(n.notify)
+	n.notify = n.notify[:0]
 	return c
 }
 
@@ -395,7 +400,7 @@ func (n *Node) onAccept(env *Env, from sim.NodeID, m Msg) {
 			lo = min(lo, m.Entries[k].Instance)
 		}
 		var mask uint64
-		var chosen []Entry
+		chosen := n.scratch[:0]
 		for _, e := range m.Entries {
 			if e.Instance < 1 || e.Instance-lo >= maxAlpha {
 				continue
@@ -408,11 +413,12 @@ func (n *Node) onAccept(env *Env, from sim.NodeID, m Msg) {
 				mask |= 1 << uint(e.Instance-lo)
 			}
 		}
+		n.scratch = chosen
 		if mask != 0 {
 			env.Send(from, Msg{Type: Accepted, Ballot: m.Ballot, From: lo, Mask: mask})
 		}
 		if len(chosen) > 0 {
-			env.Send(from, Msg{Type: Learn, Chosen: n.prefix, Entries: chosen})
+			env.Send(from, Msg{Type: Learn, Chosen: n.prefix, Entries: n.arena.Copy(chosen)})
 		}
 	}
 	if m.Chosen > n.prefix {
@@ -468,16 +474,16 @@ func (n *Node) onAccepted(env *Env, from sim.NodeID, m Msg) {
 // or heartbeat.
 func (n *Node) tally(env *Env) {
 	kept := n.pending[:0]
-	var chosen []Entry
+	n.decided = n.decided[:0]
 	for _, p := range n.pending {
 		if quorum(p.votes, p.entry.View) {
-			chosen = append(chosen, p.entry)
+			n.decided = append(n.decided, p.entry)
 			continue
 		}
 		kept = append(kept, p)
 	}
 	n.pending = kept
-	for _, e := range chosen {
+	for _, e := range n.decided {
 		e.Chosen = true
 		n.learn(env, e)
 		c := Entry{Instance: e.Instance, View: e.View, Cmd: e.Cmd, Chosen: true}
@@ -535,7 +541,7 @@ func (n *Node) heartbeat(env *Env) {
 // retransmit sends the proposals that waited retryAge heartbeats again,
 // in one accept, to the acceptors of their views that have not accepted.
 func (n *Node) retransmit(env *Env) {
-	var batch []Entry
+	batch := n.scratch[:0]
 	var to uint64
 	for k := range n.pending {
 		p := &n.pending[k]
@@ -547,8 +553,9 @@ func (n *Node) retransmit(env *Env) {
 		batch = append(batch, p.entry)
 		to |= p.entry.View.Members &^ p.votes
 	}
+	n.scratch = batch
 	if len(batch) > 0 {
-		n.sendAccept(env, batch, to)
+		n.sendAccept(env, n.arena.Copy(batch), to)
 	}
 }
 

@@ -147,7 +147,7 @@ func (n *Node) poll(env *Env) {
 // at most maxReport of the prefix, and the chosen entries past it.
 func (n *Node) onLearnReq(env *Env, from sim.NodeID, m Msg) {
 	lo := max(m.From, 1)
-	var out []Entry
+	out := n.scratch[:0]
 	for i := lo; i <= n.prefix && len(out) < maxReport; i++ {
 		out = append(out, n.log[i-1])
 	}
@@ -156,10 +156,11 @@ func (n *Node) onLearnReq(env *Env, from sim.NodeID, m Msg) {
 			out = append(out, *e)
 		}
 	}
+	n.scratch = out
 	if len(out) == 0 {
 		return
 	}
-	env.Send(from, Msg{Type: Learn, Chosen: n.prefix, Entries: out})
+	env.Send(from, Msg{Type: Learn, Chosen: n.prefix, Entries: n.arena.Copy(out)})
 }
 
 // onLearn learns chosen entries; while the sender knows more and this

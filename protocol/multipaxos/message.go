@@ -64,7 +64,7 @@ func (e Entry) String() string {
 // to several copies of a node (model checking clones worlds): Prefix may
 // share its backing array with the node's log, but only as a full slice
 // expression clipped to its length, over entries that never change again
-// (chosen and applied); Tail is a fresh copy each time.
+// (chosen and applied); Tail is a write-once run of the node's arena.
 type Durable struct {
 	Promised Ballot
 	Prefix   []Entry

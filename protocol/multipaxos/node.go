@@ -5,6 +5,7 @@ import (
 	"math/bits"
 
 	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/internal/arena"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -206,6 +207,12 @@ type Node struct {
 	aheadPeer    sim.NodeID
 	catchupArmed bool
 	catchupTries int
+
+	// Memory, not state: the arena that the entries of sent messages and
+	// persisted tails come from, and buffers to build them in.
+	arena   arena.Slice[Entry]
+	scratch []Entry // a run of entries being built, then copied to the arena
+	decided []Entry // tally's proposals just chosen
 }
 
 // NewNodes returns the sim.NewNode that builds replicas configured by cfg.
@@ -293,7 +300,7 @@ func (n *Node) Fire(env *Env, tag sim.TimerTag) {
 }
 
 // persist writes the durable state if a handler changed it: the promise,
-// the prefix (shared, clipped) and a fresh copy of the tail.
+// the prefix (shared, clipped) and a write-once copy of the tail.
 func (n *Node) persist(env *Env) {
 	if !n.dirty {
 		return
@@ -301,20 +308,13 @@ func (n *Node) persist(env *Env) {
 	n.dirty = false
 	p := n.prefix
 	d := Durable{Promised: n.promised, Prefix: n.log[:p:p]}
-	tail := 0
+	n.scratch = n.scratch[:0]
 	for k := range n.log[p:] {
-		if !empty(&n.log[p+int64(k)]) {
-			tail++
+		if e := &n.log[p+int64(k)]; !empty(e) {
+			n.scratch = append(n.scratch, *e)
 		}
 	}
-	if tail > 0 {
-		d.Tail = make([]Entry, 0, tail)
-		for k := range n.log[p:] {
-			if e := &n.log[p+int64(k)]; !empty(e) {
-				d.Tail = append(d.Tail, *e)
-			}
-		}
-	}
+	d.Tail = n.arena.Copy(n.scratch)
 	if p > 0 {
 		n.logShared = true
 	}
@@ -515,12 +515,12 @@ func (n *Node) forwardAll(env *Env) {
 	}
 	for _, c := range n.waiting {
 		if !n.executed(c) {
-			env.Send(n.leader, Request(c))
+			env.Send(n.leader, RequestFrom(&n.arena, c))
 		}
 	}
 	for _, c := range n.queue {
 		if !n.executed(c) && !n.isWaiting(c.ID) {
-			env.Send(n.leader, Request(c))
+			env.Send(n.leader, RequestFrom(&n.arena, c))
 		}
 	}
 	n.queue = n.queue[:0]

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/paxsim/paxsim/internal/arena"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -24,6 +25,12 @@ type service struct {
 	// of one hash per pair, session and view, kept up to date at each
 	// change.
 	digest uint64
+
+	// Memory, not state: the values appends make are written to text
+	// (a string per append would be an allocation per append and
+	// replica), built in scratch.
+	text    arena.Text
+	scratch []byte
 }
 
 type kvPair struct{ key, val string }
@@ -102,7 +109,8 @@ func (s *service) apply(instance int64, cmd Command, dedup bool) (string, bool) 
 		s.put(cmd.Key, cmd.Arg)
 		out = "OK"
 	case OpAppend:
-		out = s.get(cmd.Key) + cmd.Arg
+		s.scratch = append(append(s.scratch[:0], s.get(cmd.Key)...), cmd.Arg...)
+		out = s.text.String(s.scratch)
 		s.put(cmd.Key, out)
 	case OpReconfig:
 		out = s.reconfig(instance, cmd.Members)
@@ -164,10 +172,12 @@ func sessionHash(x session) uint64 {
 	return mix(hashString(uint64(x.client)<<32^uint64(x.seq), x.out) ^ 0x7365)
 }
 
-// cloneInto copies s into d, reusing d's slices.
+// cloneInto copies s into d, reusing d's slices. The copy gets its own
+// text arena: s writes on in its own.
 func (s *service) cloneInto(d *service) {
-	kv, sessions, views := d.kv[:0], d.sessions[:0], d.views[:0]
+	kv, sessions, views, scratch := d.kv[:0], d.sessions[:0], d.views[:0], d.scratch[:0]
 	*d = *s
+	d.text, d.scratch = arena.Text{}, scratch
 	d.kv = append(kv, s.kv...)
 	d.sessions = append(sessions, s.sessions...)
 	d.views = append(views, s.views...)

@@ -3,6 +3,7 @@ package multipaxos
 import (
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/fingerprint"
+	"github.com/paxsim/paxsim/internal/arena"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -12,7 +13,9 @@ var _ sim.Cloner[Msg, Durable, checker.Observation] = (*Node)(nil)
 // CloneInto implements sim.Cloner: a deep copy of the replica, reusing
 // dst's memory when it is a *Node. The log's array is reused only when no
 // persisted Durable can share it (a world, or a snapshot pool, may still
-// hold dst's persisted states); otherwise the clone gets a fresh one.
+// hold dst's persisted states); otherwise the clone gets a fresh one. The
+// clone's arena starts empty: dst's chunk backs messages and durable
+// states that other worlds may hold.
 func (n *Node) CloneInto(dst sim.Node[Msg, Durable, checker.Observation]) sim.Node[Msg, Durable, checker.Observation] {
 	d, _ := dst.(*Node)
 	if d == nil {
@@ -22,16 +25,19 @@ func (n *Node) CloneInto(dst sim.Node[Msg, Durable, checker.Observation]) sim.No
 	if d.logShared {
 		log = nil
 	}
-	recovered, pending, queue, waiting := d.recovered[:0], d.pending[:0], d.queue[:0], d.waiting[:0]
+	recovered, pending, queue, waiting, notify := d.recovered[:0], d.pending[:0], d.queue[:0], d.waiting[:0], d.notify[:0]
+	scratch, decided := d.scratch[:0], d.decided[:0]
 	svc := d.svc
 	*d = *n
+	d.arena = arena.Slice[Entry]{} // the original writes on in its chunk: the copy gets its own
+	d.scratch, d.decided = scratch, decided
 	d.log = append(log, n.log...)
 	d.logShared = false
 	d.recovered = append(recovered, n.recovered...)
 	d.pending = append(pending, n.pending...)
 	d.queue = append(queue, n.queue...)
 	d.waiting = append(waiting, n.waiting...)
-	d.notify = append([]Entry(nil), n.notify...) // handed to messages when sent: never reused
+	d.notify = append(notify, n.notify...)
 	d.svc = svc
 	n.svc.cloneInto(&d.svc)
 	return d

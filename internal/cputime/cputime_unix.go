@@ -1,14 +1,14 @@
 //go:build unix
 
-package scenarios
+package cputime
 
 import "syscall"
 
-// cpuSeconds is the CPU time, user and system, the process has used on
+// Seconds is the CPU time, user and system, the process has used on
 // all its threads (the garbage collector's included): a measure of work
 // that other processes on a shared machine do not inflate, as they do
 // wall time.
-func cpuSeconds() float64 {
+func Seconds() float64 {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
