@@ -140,10 +140,15 @@ func (c Config) resolve(info *Info) (plan, error) {
 	return p, nil
 }
 
-// Resolve checks c for the protocol info describes, and returns the
-// simulator's config of its runs and the setup of its nodes: what the
-// exhaustive explorer builds its own Choice worlds from. A bad c returns a
-// *ConfigError.
+// Validate reports the first bad knob of c, for the protocol info
+// describes, as a *ConfigError.
+func (c Config) Validate(info *Info) error {
+	_, err := c.resolve(info)
+	return err
+}
+
+// Resolve checks c for the protocol info describes and turns it into the
+// simulator's config and the nodes' setup.
 func (c Config) Resolve(info *Info) (sim.Config, Setup, error) {
 	p, err := c.resolve(info)
 	return p.sc, p.setup, err

@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/paxsim/paxsim/engine"
@@ -8,7 +9,9 @@ import (
 )
 
 // world is the Choice world a trace replays in: no bound on drops,
-// duplicates or crashes, since the trace is the bound.
+// duplicates or crashes, since the trace is the bound. Its clients are not
+// scripted: the liveness phase a trace ends with runs them on, with the
+// operations they had left, as the recorded run did.
 func world(nodes int) engine.Mode {
 	return engine.Mode{
 		Choice:     true,
@@ -31,15 +34,27 @@ func replay[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, t 
 	if err != nil {
 		return engine.Result{}, &engine.LineError{Line: 2, Msg: err.Error()}
 	}
-	err = s.Execute(func() error { return steps(s, script, lenient) })
+	r := &replayer[M, D]{s: s, lenient: lenient, asked: map[int]askedAt{}}
+	err = s.Execute(func() error { return r.run(script) })
 	return *s.Result(), err
 }
 
-// steps takes the trace's steps in order. A lenient replay skips a step
+// replayer takes a trace's steps in order. A lenient one skips a step
 // that cannot be taken instead of failing: what shrinking needs, since
 // removing one step may disable later ones.
-func steps[M sim.Message, D any](s *engine.Session[M, D], script *sim.Script, lenient bool) error {
-	info := s.Info()
+type replayer[M sim.Message, D any] struct {
+	s       *engine.Session[M, D]
+	lenient bool
+	asked   map[int]askedAt // by client: its last request
+	steps   int             // world steps taken so far
+}
+
+// askedAt is a client's last request in a replayed trace: its line, and
+// the world steps taken before it.
+type askedAt struct{ line, steps int }
+
+func (r *replayer[M, D]) run(script *sim.Script) error {
+	s := r.s
 	for {
 		l, ok := script.Next()
 		if !ok {
@@ -49,24 +64,60 @@ func steps[M sim.Message, D any](s *engine.Session[M, D], script *sim.Script, le
 		var err error
 		switch verb, _, _ := strings.Cut(l.Text, " "); verb {
 		case "client":
-			var st engine.ClientStep
-			if st, err = engine.ParseClientStep(l.Text, s.Config().Nodes, info.Workload); err == nil {
-				err = s.Client(st)
-			}
+			err = r.client(l)
 		case "liveness":
 			s.LivenessPhase()
 			return nil
 		default:
-			err = s.World().DoLine(l.Text)
+			err = r.step(l)
 		}
 		if err != nil {
-			if lenient {
+			if r.lenient {
 				continue // shrinking removed what this step needed
 			}
-			return &engine.LineError{Line: l.N, Msg: err.Error()}
+			return err
 		}
 		if s.AfterStep() {
 			return nil
 		}
 	}
 }
+
+// client takes a client step. A client asks again (a retry) only after
+// some world step since it last asked: two requests in a row are a
+// duplicated line, which no run writes.
+func (r *replayer[M, D]) client(l sim.ScriptLine) error {
+	st, err := engine.ParseClientStep(l.Text, r.s.Config().Nodes, r.s.Info().Workload)
+	if err == nil {
+		if last, ok := r.asked[st.Client]; ok && last.steps == r.steps {
+			err = fmt.Errorf("client %d asks again with no step since it asked at line %d: a client asks again only after a step (a retry), so this line is a duplicate", st.Client, last.line)
+		}
+	}
+	if err == nil {
+		err = r.s.Client(st)
+	}
+	if err != nil {
+		return &engine.LineError{Line: l.N, Msg: err.Error()}
+	}
+	r.asked[st.Client] = askedAt{line: l.N, steps: r.steps}
+	return nil
+}
+
+// step takes a world step: leniently, without the reason it cannot be
+// taken, which shrinking has no use for.
+func (r *replayer[M, D]) step(l sim.ScriptLine) error {
+	w := r.s.World()
+	if r.lenient {
+		st, err := sim.ParseStep(l.Text, r.s.Config().Nodes)
+		if err != nil || !w.TakeStep(st) {
+			return errSkipped
+		}
+	} else if err := w.DoLine(l.Text); err != nil {
+		return &engine.LineError{Line: l.N, Msg: err.Error()}
+	}
+	r.steps++
+	return nil
+}
+
+// errSkipped is a lenient replay's step that could not be taken.
+var errSkipped = fmt.Errorf("skipped")

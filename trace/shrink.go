@@ -1,6 +1,7 @@
 package trace
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -20,13 +21,23 @@ type ShrinkResult struct {
 	Before   int              // steps in the original trace
 	After    int              // steps in the shrunk trace
 	Replays  int              // replays the search ran
-	// Exhausted is set when the replay budget ran out before the trace
-	// was 1-minimal.
-	Exhausted bool
+	// Replayed is the steps those replays took, trace lines read plus
+	// events executed: what the budget bounds.
+	Replayed int64
+	// Exhausted is set when the budget ran out before the trace was
+	// 1-minimal, Interrupted when the context was cancelled first. Either
+	// way Trace is the smallest failing trace found so far.
+	Exhausted   bool
+	Interrupted bool
 }
 
-// DefaultShrinkBudget bounds the replays of one Shrink.
-const DefaultShrinkBudget = 20000
+// DefaultShrinkBudget bounds the steps that the replays of one Shrink take:
+// trace lines read plus events executed (the liveness phase's too). A
+// budget of steps, not of replays, scales with the trace: a long trace gets
+// fewer replays, a short one more, and a shrink ends within seconds
+// whatever the trace. The failures of a campaign's default configuration
+// shrink to 1-minimal traces in a few thousand steps.
+const DefaultShrinkBudget = 1_000_000
 
 // ErrNoFailure is returned when the trace to shrink does not fail.
 var ErrNoFailure = errors.New("the trace does not fail: nothing to shrink")
@@ -37,13 +48,20 @@ var ErrNoFailure = errors.New("the trace does not fail: nothing to shrink")
 // steps, replaying candidates leniently (a step that a removal disabled is
 // skipped), then writes the survivor as the steps its replay took, and
 // finally renumbers a consensus workload's clients, and so their values,
-// from 1. budget bounds the replays (0 means DefaultShrinkBudget).
-func Shrink[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, t *Trace, budget int) (ShrinkResult, error) {
+// from 1.
+//
+// budget bounds the steps the replays take, lines read plus events
+// executed (0 means DefaultShrinkBudget). Shrink stops early when ctx is
+// cancelled, and returns, with Exhausted or Interrupted set, the smallest
+// failing trace it found, which replays as it is. A trace whose steps
+// cannot be taken as written is an *engine.LineError naming the line; one
+// that does not fail, ErrNoFailure.
+func Shrink[M sim.Message, D any](ctx context.Context, p engine.Protocol[M, D], info *engine.Info, t *Trace, budget int64) (ShrinkResult, error) {
 	if budget <= 0 {
 		budget = DefaultShrinkBudget
 	}
-	s := &shrinker[M, D]{p: p, info: info, orig: t, budget: budget}
-	base, err := s.replay(t.Lines, engine.Options{}, true)
+	s := &shrinker[M, D]{ctx: ctx, p: p, info: info, orig: t, budget: budget}
+	base, err := s.replay(t.Lines, engine.Options{}, false)
 	if err != nil {
 		return ShrinkResult{}, err
 	}
@@ -51,10 +69,13 @@ func Shrink[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, t 
 		return ShrinkResult{}, ErrNoFailure
 	}
 	s.property = base.Violations[0].Property
-	keep := s.ddmin(s.units(t.Lines))
-	best := s.assemble(keep)
+	best := s.assemble(s.ddmin(s.units(t.Lines)))
+	// The rest are a few replays, taken even when the budget is spent, so
+	// that what Shrink returns replays strictly.
 	if norm := s.normalize(best); norm != nil {
 		best = norm
+	} else if !s.confirms(best) {
+		best = t.Lines
 	}
 	if info.Workload.Kind == engine.Consensus {
 		if renamed := s.renumber(best); renamed != nil {
@@ -64,17 +85,34 @@ func Shrink[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, t 
 	out := &Trace{Config: t.Config, Seed: t.Seed, Lines: best, Comments: t.Comments}
 	return ShrinkResult{
 		Trace: out, Property: s.property, Before: t.Steps(), After: out.Steps(),
-		Replays: s.replays, Exhausted: s.replays >= s.budget,
+		Replays: s.replays, Replayed: s.spent, Exhausted: s.exhausted, Interrupted: s.interrupted,
 	}, nil
 }
 
 type shrinker[M sim.Message, D any] struct {
-	p        engine.Protocol[M, D]
-	info     *engine.Info
-	orig     *Trace
-	property checker.Property
-	budget   int
-	replays  int
+	ctx         context.Context
+	p           engine.Protocol[M, D]
+	info        *engine.Info
+	orig        *Trace
+	property    checker.Property
+	budget      int64 // steps the replays may take
+	spent       int64 // steps they took
+	replays     int
+	exhausted   bool // a candidate went untried: the budget was spent
+	interrupted bool // a candidate went untried: ctx was cancelled
+}
+
+// stopped reports whether the search must stop, and notes why.
+func (s *shrinker[M, D]) stopped() bool {
+	switch {
+	case s.ctx.Err() != nil:
+		s.interrupted = true
+	case s.spent >= s.budget:
+		s.exhausted = true
+	default:
+		return false
+	}
+	return true
 }
 
 // unit is one removable step: its line and the random draws that follow it.
@@ -120,15 +158,19 @@ func (s *shrinker[M, D]) assemble(units []unit) []sim.ScriptLine {
 	return lines
 }
 
+// replay replays lines, leniently or not, and counts what it cost.
 func (s *shrinker[M, D]) replay(lines []sim.ScriptLine, opts engine.Options, lenient bool) (engine.Result, error) {
 	s.replays++
 	t := &Trace{Config: s.orig.Config, Seed: s.orig.Seed, Lines: lines}
-	return replay(s.p, s.info, t, opts, lenient)
+	res, err := replay(s.p, s.info, t, opts, lenient)
+	s.spent += int64(len(lines)) + res.Events
+	return res, err
 }
 
-// fails reports whether the units still violate the property.
+// fails reports whether the units still violate the property; false, too,
+// once the search must stop.
 func (s *shrinker[M, D]) fails(units []unit) bool {
-	if s.replays >= s.budget {
+	if s.stopped() {
 		return false
 	}
 	res, err := s.replay(s.assemble(units), engine.Options{}, true)
@@ -151,7 +193,7 @@ func (s *shrinker[M, D]) ddmin(units []unit) []unit {
 			}
 		}
 		if !reduced {
-			if n >= len(units) || s.replays >= s.budget {
+			if n >= len(units) || s.stopped() {
 				break
 			}
 			n = min(2*n, len(units))
