@@ -36,6 +36,9 @@ type Config struct {
 	Liveness      int64    `json:"liveness"` // ticks after HealAt to decide and learn
 	MaxTime       int64    `json:"max_time"` // 0: HealAt + Liveness, or 10000 without a heal
 	MaxEvents     int64    `json:"max_events"`
+	// FIFO delivers the messages of each link in the order they were
+	// sent, as TCP does.
+	FIFO bool `json:"fifo,omitempty"`
 	// Reconfig, for a protocol that takes reconfigurations: a rate per
 	// fault interval, a schedule "1+2+3@200,1+2+3+4+5@600", "" for the
 	// default rate, or "none".
