@@ -30,6 +30,7 @@ type binding interface {
 	scenario(s *script.Scenario, r script.Run, w io.Writer) (script.Result, error)
 	importTrace(t *trace.Trace, name string) (string, error)
 	check(c model.CheckConfig, o explore.Options) (model.Report, error)
+	defaultDepth() int
 }
 
 // bound is binding for protocol p.
@@ -94,6 +95,10 @@ func (h *Protocol) Check(c model.CheckConfig, o explore.Options) (model.Report, 
 	return h.impl.check(c, o)
 }
 
+// DefaultDepth is the explorer's depth bound when the user sets none
+// (model.DefaultDepth): 0 for none.
+func (h *Protocol) DefaultDepth() int { return h.impl.defaultDepth() }
+
 func (b *bound[M, D]) run(c engine.Config, seed uint64, o engine.Options) (engine.Result, error) {
 	return engine.Run(b.p, b.info, c, seed, o)
 }
@@ -122,3 +127,5 @@ func (b *bound[M, D]) importTrace(t *trace.Trace, name string) (string, error) {
 func (b *bound[M, D]) check(c model.CheckConfig, o explore.Options) (model.Report, error) {
 	return model.Check(b.p, b.info, c, o)
 }
+
+func (b *bound[M, D]) defaultDepth() int { return model.DefaultDepth(b.p) }
