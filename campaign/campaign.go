@@ -3,6 +3,7 @@ package campaign
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"runtime"
@@ -14,16 +15,20 @@ import (
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/checker/linearize"
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/harness"
 	"github.com/paxsim/paxsim/sim"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // Options configure a campaign.
 type Options struct {
-	Config  scenarios.Config
-	Start   uint64 // first seed
-	Seeds   uint64 // how many seeds: Start..Start+Seeds-1
-	Workers int    // parallel runs; 0 means runtime.NumCPU()
+	// Protocol is the protocol under test, Config its runs' configuration.
+	Protocol *harness.Protocol
+	Config   engine.Config
+	Start    uint64 // first seed
+	Seeds    uint64 // how many seeds: Start..Start+Seeds-1
+	Workers  int    // parallel runs; 0 means runtime.NumCPU()
 	// CheckDeterminism runs every seed twice and reports any difference
 	// in their outcomes (OutcomeHash).
 	CheckDeterminism bool
@@ -49,23 +54,23 @@ type Options struct {
 	Progress      func(Progress)
 	ProgressEvery time.Duration
 	// Swarm draws each seed's configuration from Config (swarm testing,
-	// scenarios.Config.Swarm), but for the knobs Pinned reports (the
-	// flags a user set; nil pins none).
+	// engine.Config.Swarm), but for the knobs Pinned reports (the flags a
+	// user set; nil pins none).
 	Swarm  bool
 	Pinned func(knob string) bool
 
-	inertFaults  uint32         // tests: fault kinds whose effect is off (scenarios.Options.InertFaults)
+	inertFaults  uint32         // tests: fault kinds whose effect is off (engine.Options.InertFaults)
 	afterFailure func(*Failure) // tests: called as each failing seed's reproducer is written
 	out          *outDir        // OutDir, opened by Run
 }
 
 // ConfigFor is seed's configuration: Config, or with Swarm the one drawn
 // for seed.
-func (o *Options) ConfigFor(seed uint64) scenarios.Config {
+func (o *Options) ConfigFor(seed uint64) engine.Config {
 	if !o.Swarm {
 		return o.Config
 	}
-	return o.Config.Swarm(seed, o.Pinned)
+	return o.Config.Swarm(o.Protocol.Info(), seed, o.Pinned)
 }
 
 // Progress is a snapshot of a running campaign.
@@ -95,7 +100,7 @@ type Failure struct {
 	ReproducerError string `json:"reproducer_error,omitempty"`
 
 	reproducer Reproducer
-	res        scenarios.Result // what explain needs of the run
+	res        engine.Result // what explain needs of the run
 }
 
 // Divergence is a seed whose two runs differed: a determinism bug.
@@ -119,9 +124,9 @@ type Summary struct {
 	Faults           map[string]int64 `json:"faults"`
 	Stops            map[string]int   `json:"stops"`             // why runs ended
 	LivenessChecked  uint64           `json:"liveness_checked"`  // runs whose liveness was judged
-	Decided          uint64           `json:"decided"`           // single-decree Paxos: runs in which a value was chosen
+	Decided          uint64           `json:"decided"`           // a consensus workload's runs in which a value was chosen
 	Linearizability  map[string]int   `json:"linearizability"`   // runs by the verdict on their client history (ok, unknown, illegal, unchecked)
-	Service          *ServiceTotals   `json:"service,omitempty"` // Multi-Paxos: what the runs' clients and logs did
+	Service          *ServiceTotals   `json:"service,omitempty"` // a key-value workload's: what the runs' clients and logs did
 	CampaignHash     string           `json:"campaign_hash"`     // order-independent hash of every run
 	Failures         []Failure        `json:"failures"`          // sorted by seed
 	Groups           []Group          `json:"groups"`            // failures by signature, by first seed
@@ -142,8 +147,8 @@ type Summary struct {
 	CoverageGaps []string `json:"coverage_gaps"`
 }
 
-// ServiceTotals sums the scenarios.ServiceSummary of a campaign's
-// Multi-Paxos runs.
+// ServiceTotals sums the engine.ServiceSummary of a campaign's runs of a
+// key-value workload.
 type ServiceTotals struct {
 	Operations       int64 `json:"operations"`        // key-value operations the clients invoked
 	Answered         int64 `json:"answered"`          // of them, the ones answered
@@ -156,7 +161,7 @@ type ServiceTotals struct {
 	CaughtUp uint64 `json:"caught_up"`
 }
 
-func (t *ServiceTotals) add(s *scenarios.ServiceSummary, core int) {
+func (t *ServiceTotals) add(s *engine.ServiceSummary, core int) {
 	t.Operations += int64(s.Operations)
 	t.Answered += int64(s.Answered)
 	t.Commands += int64(s.Commands)
@@ -208,12 +213,15 @@ func Workers(asked int, seeds uint64) int {
 	return int(min(uint64(asked), max(seeds, 1)))
 }
 
-// Run runs the campaign. It returns a *scenarios.ConfigError for a bad
+// Run runs the campaign. It returns an *engine.ConfigError for a bad
 // configuration and an *OutError for an output folder it cannot write
 // into, before running any seed; a cancelled ctx stops it early with
 // Interrupted set.
 func Run(ctx context.Context, o Options) (Summary, error) {
-	if err := o.Config.Validate(); err != nil {
+	if o.Protocol == nil {
+		return Summary{}, errors.New("campaign: no protocol")
+	}
+	if _, _, err := o.Config.Resolve(o.Protocol.Info()); err != nil {
 		return Summary{}, err
 	}
 	if o.OutDir != "" {
@@ -296,26 +304,26 @@ func runSeeds(ctx context.Context, o Options, workers int, began time.Time) ([]t
 // keeps what it found.
 func runSeed(o Options, seed uint64, t *tally) (int64, bool, *SeedError) {
 	cfg := o.ConfigFor(seed)
-	res, err := scenarios.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
+	res, err := o.Protocol.Run(cfg, seed, engine.Options{InertFaults: o.inertFaults})
 	if err != nil {
 		return 0, false, &SeedError{Seed: seed, Err: err}
 	}
 	if o.CheckDeterminism {
-		again, _ := scenarios.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
+		again, _ := o.Protocol.Run(cfg, seed, engine.Options{InertFaults: o.inertFaults})
 		if OutcomeHash(&again) != OutcomeHash(&res) {
-			t.divergences = append(t.divergences, Divergence{Seed: seed, Detail: Diverge(cfg, seed)})
+			t.divergences = append(t.divergences, Divergence{Seed: seed, Detail: Diverge(o.Protocol, cfg, seed)})
 		}
 	}
 	if o.Outcomes != nil {
 		o.Outcomes.add(NewOutcome(&res))
 	}
-	t.add(cfg, seed, &res)
+	t.add(o.Protocol.Info(), cfg, seed, &res)
 	if !res.Failed() {
 		return res.Events, false, nil
 	}
 	f := Failure{
-		Seed: seed, Violation: res.Violations[0], reproducer: NewReproducer(cfg, &res),
-		res: scenarios.Result{Seed: seed, Violations: res.Violations[:1], Linearizability: res.Linearizability},
+		Seed: seed, Violation: res.Violations[0], reproducer: NewReproducer(o.Protocol.Info(), cfg, &res),
+		res: engine.Result{Seed: seed, Violations: res.Violations[:1], Linearizability: res.Linearizability},
 	}
 	if o.out != nil {
 		f.Reproducer, err = o.out.writeReproducer(pendingDir, f.reproducer)
@@ -329,8 +337,8 @@ func runSeed(o Options, seed uint64, t *tally) (int64, bool, *SeedError) {
 }
 
 // add counts a run of seed with configuration cfg.
-func (t *tally) add(cfg scenarios.Config, seed uint64, res *scenarios.Result) {
-	t.cover.add(cfg, res)
+func (t *tally) add(info *engine.Info, cfg engine.Config, seed uint64, res *engine.Result) {
+	t.cover.add(info, cfg, res)
 	t.seeds++
 	t.events += res.Events
 	t.hash += mixSeed(seed, res.TraceHash)
@@ -374,7 +382,7 @@ func explainFailures(ctx context.Context, o Options, s *Summary, workers int) {
 			defer wg.Done()
 			for i := int(next.Add(1) - 1); i < limit && ctx.Err() == nil; i = int(next.Add(1) - 1) {
 				f := &s.Failures[i]
-				explained[i] = explain(o, f.Seed, &f.res)
+				explained[i] = explain(ctx, o, f.Seed, &f.res)
 			}
 		}()
 	}
@@ -413,7 +421,7 @@ func groupFailures(o Options, s *Summary, explained []Group, limit int) {
 	}
 	if o.out != nil {
 		for i := range s.Groups {
-			if err := writeGroup(o.out, &s.Groups[i]); err != nil {
+			if err := writeGroup(o.out, o.Protocol, &s.Groups[i]); err != nil {
 				s.Groups[i].Dir, s.Groups[i].DirError = "", err.Error()
 			}
 		}
@@ -447,27 +455,28 @@ func (f *Failure) setWriteError(err error) {
 
 // explain records a failing seed's decision trace, shrinks it and names
 // its group.
-func explain(o Options, seed uint64, res *scenarios.Result) Group {
+func explain(ctx context.Context, o Options, seed uint64, res *engine.Result) Group {
 	property := string(res.Violations[0].Property)
 	g := Group{Property: property, Seeds: []uint64{seed}, Message: res.Violations[0].Message}
-	cfg := o.ConfigFor(seed)
-	rec, err := scenarios.Run(cfg, seed, scenarios.Options{Record: true})
-	if err != nil || rec.Trace == nil {
+	cfg, p := o.ConfigFor(seed), o.Protocol
+	rec, err := p.Run(cfg, seed, engine.Options{Record: true})
+	if err != nil {
 		g.Signature = property + "-untraced"
 		return g
 	}
-	g.trace, g.StepsBefore = rec.Trace, rec.Trace.Steps()
-	shaped := rec.Trace
+	recorded := trace.FromResult(cfg, &rec)
+	g.trace, g.StepsBefore = recorded, recorded.Steps()
+	shaped := recorded
 	if !o.NoShrink {
-		if sr, err := scenarios.Shrink(rec.Trace, o.ShrinkBudget); err == nil && string(sr.Property) == property {
+		if sr, err := p.Shrink(ctx, recorded, o.ShrinkBudget); err == nil && string(sr.Property) == property {
 			g.shrunk, g.StepsAfter, shaped = sr.Trace, sr.After, sr.Trace
 		}
 	}
 	g.Signature, g.Shape = signature(property, shaped)
 	if res.Linearizability == string(linearize.Illegal) && o.OutDir != "" {
 		var page bytes.Buffer
-		run := func(opts scenarios.Options) (scenarios.Result, error) { return scenarios.Run(cfg, seed, opts) }
-		if _, err := scenarios.ExplainHistory(run, &page); err == nil {
+		run := func(opts engine.Options) (engine.Result, error) { return p.Run(cfg, seed, opts) }
+		if _, err := engine.ExplainHistory(run, &page); err == nil {
 			g.history = page.Bytes()
 		}
 	}
@@ -481,7 +490,7 @@ func merge(tallies []tally, o Options, workers int, wall time.Duration) Summary 
 		Failures: []Failure{}, Nondeterministic: []Divergence{}, Swarm: o.Swarm,
 	}
 	var cover coverTally
-	if o.Config.Protocol == scenarios.MultiPaxos {
+	if o.Protocol.Info().Workload.Kind == engine.KeyValue {
 		s.Service = &ServiceTotals{}
 	}
 	var hash uint64
@@ -572,18 +581,18 @@ func startProgress(o Options, began time.Time, done *atomic.Uint64, violations, 
 // Diverge runs seed twice, keeping the rolling hash after every step and
 // the readable trace, and describes the first event at which the runs
 // differ, or says that they agree.
-func Diverge(c scenarios.Config, seed uint64) string {
+func Diverge(p *harness.Protocol, c engine.Config, seed uint64) string {
 	type step struct {
 		event int64
 		hash  uint64
 	}
 	run := func() ([]step, []string) {
 		var steps []step
-		var trace strings.Builder
-		scenarios.Run(c, seed, scenarios.Options{Trace: &trace, OnEvent: func(event int64, hash uint64) {
+		var readable strings.Builder
+		p.Run(c, seed, engine.Options{Trace: &readable, OnEvent: func(event int64, hash uint64) {
 			steps = append(steps, step{event, hash})
 		}})
-		return steps, strings.Split(trace.String(), "\n")
+		return steps, strings.Split(readable.String(), "\n")
 	}
 	a, ta := run()
 	b, tb := run()
