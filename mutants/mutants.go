@@ -45,9 +45,9 @@ type Options struct {
 	// Protocols are the protocols whose variants run, in this order.
 	Protocols []*harness.Protocol
 	Variant   string // one variant only, or "" for the whole catalogue
-	Start    uint64 // the first seed of every campaign
-	Budget   uint64 // seeds per variant; 0 means DefaultBudget
-	Workers  int    // parallel runs, and explorer workers; 0 means runtime.NumCPU()
+	Start     uint64 // the first seed of every campaign
+	Budget    uint64 // seeds per variant; 0 means DefaultBudget
+	Workers   int    // parallel runs, and explorer workers; 0 means runtime.NumCPU()
 	// NoExplore skips the explorer: campaigns alone.
 	NoExplore bool
 	// OnRow, when set, is called with each row as it completes, in table
@@ -343,7 +343,7 @@ type failure struct {
 	found bool
 	seed  uint64        // the lowest failing seed
 	res   engine.Result // its run
-	ran   uint64           // seeds up to it, it included; or every seed
+	ran   uint64        // seeds up to it, it included; or every seed
 }
 
 // firstFailure runs seeds start..start+budget-1 of p with cfg on workers
@@ -395,4 +395,3 @@ func firstFailure(ctx context.Context, p *harness.Protocol, cfg func(seed uint64
 	}
 	return best, nil
 }
-
