@@ -71,37 +71,115 @@ func (s *Script) Chance(Decision, float64) bool { return false }
 // an action as Action.String prints it, or "heal". It says why when the
 // step cannot be taken.
 func (w *World[M, D, O]) DoLine(line string) error {
+	if w.TryLine(line) {
+		return nil
+	}
+	return fmt.Errorf("%q cannot be taken: %s", line, w.whyNot(line, w.Actions()))
+}
+
+// TryLine takes the step that line names, as DoLine does, and reports
+// whether it could, without saying why not: what a lenient replay (a
+// shrinker's, which tries many traces whose removed steps disable later
+// ones) needs. It finds the one action the line names without listing
+// every action: the first such message in flight for a delivery or a drop,
+// the first sent for a duplication, as Actions orders them.
+func (w *World[M, D, O]) TryLine(line string) bool {
 	w.mustBeChoice()
 	if line == "heal" {
 		w.Heal()
-		return nil
+		return true
 	}
-	acts := w.Actions()
 	verb, rest, _ := strings.Cut(line, " ")
-	for _, a := range acts {
-		if a.Kind.String() == verb && a.matches(rest) {
-			w.Do(a)
-			return nil
-		}
+	a, ok := w.lineAction(verb, rest)
+	if ok {
+		w.Do(a)
 	}
-	return fmt.Errorf("%q cannot be taken: %s", line, w.whyNot(line, acts))
+	return ok
 }
 
-// matches reports whether rest (a trace line without its verb) names a.
-// It compares node ids before it formats a message: replaying, and so
-// shrinking, does this for every enabled action at every step.
-func (a Action[M]) matches(rest string) bool {
-	switch a.Kind {
-	case ActDeliver, ActDrop, ActDup:
+// lineAction finds the enabled action that a line's verb and rest name.
+func (w *World[M, D, O]) lineAction(verb, rest string) (Action[M], bool) {
+	var none Action[M]
+	switch verb {
+	case "deliver", "drop", "dup":
 		link, msg, _ := strings.Cut(rest, " ")
-		from, to, ok := strings.Cut(link, "->")
-		return ok && from == a.From.String() && to == a.To.String() && msg == a.Msg.String()
-	case ActTimer:
+		from, to, ok := parseLink(link)
+		if !ok || int(to) > w.cfg.Nodes {
+			return none, false
+		}
+		return w.flightAction(verb, from, to, msg)
+	case "timer":
 		node, tag, _ := strings.Cut(rest, " ")
-		return node == a.To.String() && tag == strconv.Itoa(int(a.Tag))
-	default:
-		return rest == a.To.String()
+		id, err1 := strconv.Atoi(node)
+		t, err2 := strconv.Atoi(tag)
+		if err1 != nil || err2 != nil || t < 0 || t >= MaxTimerTags {
+			return none, false
+		}
+		return w.Find(ActTimer, 0, NodeID(id), TimerTag(t), nil)
+	case "crash", "restart":
+		id, err := strconv.Atoi(rest)
+		if err != nil {
+			return none, false
+		}
+		return w.Find(map[string]ActionKind{"crash": ActCrash, "restart": ActRestart}[verb], 0, NodeID(id), 0, nil)
 	}
+	return none, false
+}
+
+// flightAction is the delivery or drop of the first message in flight on
+// from->to whose text is msg, or the duplication of the first such
+// message sent, as Actions orders them, when that kind is enabled.
+func (w *World[M, D, O]) flightAction(verb string, from, to NodeID, msg string) (Action[M], bool) {
+	w.boot()
+	a := Action[M]{From: from, To: to}
+	var flights []flight[M]
+	switch {
+	case verb == "deliver" && w.slots[to].up:
+		a.Kind, flights = ActDeliver, w.inflight
+	case verb == "drop" && w.dropsEnabled():
+		a.Kind, flights = ActDrop, w.inflight
+	case verb == "dup" && w.dupsEnabled():
+		a.Kind, flights = ActDup, w.sentLog
+	}
+	for i := range flights {
+		f := &flights[i]
+		if f.from == from && f.to == to && w.text(f) == msg {
+			a.Msg, a.digest = f.msg, f.digest
+			return a, true
+		}
+	}
+	return a, false
+}
+
+// text is f's message as a trace line writes it, formatted once for every
+// copy of the message a replay meets.
+func (w *World[M, D, O]) text(f *flight[M]) string {
+	if s, ok := w.texts[f.digest]; ok {
+		return s
+	}
+	if w.texts == nil {
+		w.texts = map[uint64]string{}
+	}
+	s := f.msg.String()
+	w.texts[f.digest] = s
+	return s
+}
+
+// parseLink reads a link, FROM->TO, as Action.String writes it: a node's
+// id, or "client" for External.
+func parseLink(link string) (from, to NodeID, ok bool) {
+	a, b, found := strings.Cut(link, "->")
+	x, ok1 := parseNode(a)
+	y, ok2 := parseNode(b)
+	return x, y, found && ok1 && ok2
+}
+
+func parseNode(s string) (NodeID, bool) {
+	if s == External.String() {
+		return External, true
+	}
+	n, err := strconv.Atoi(s)
+	return NodeID(n), err == nil && n >= 1
 }
 
 // whyNot explains a step that is not enabled, for error messages.

@@ -66,6 +66,9 @@ type World[M Message, D, O any] struct {
 	pendRand  []string     // lines drawn inside the running handler
 	pendNet   []string     // network faults of the running handler
 	local     []flight[M]  // LocalSelf: messages to self awaiting delivery
+	// texts caches the text of the messages a replay's lines name, by
+	// digest (TryLine).
+	texts map[uint64]string
 
 	// Exploration (snapshot.go).
 	fingerprinted bool               // flights carry their fingerprints
