@@ -43,7 +43,8 @@ type Options struct {
 	// NoShrink keeps failing traces as they are: faster, but failures then
 	// group only when their whole traces have one shape.
 	NoShrink bool
-	// ShrinkBudget bounds the replays of one shrink (0: the default).
+	// ShrinkBudget bounds the replays of one shrink (0: as many as
+	// ShrinkSteps allows).
 	ShrinkBudget int
 	// MaxShrinks is how many failing seeds, the lowest first, are recorded
 	// and shrunk to find their group; the rest join a group per property
@@ -84,6 +85,24 @@ type Progress struct {
 // Unchecked is the Summary.Linearizability key of runs with no client
 // operation to check.
 const Unchecked = "unchecked"
+
+// ShrinkSteps bounds the steps that a campaign's shrink of one failure
+// replays, over all its replays: a few tenths of a second. A short trace
+// (tens of steps, as single-decree Paxos's are) gets every replay that
+// shrinking it to a 1-minimal trace takes; a long one (hundreds, as a
+// replicated log's are) stops sooner, shrunk but not 1-minimal, so that a
+// campaign whose every seed fails still ends in seconds.
+const ShrinkSteps = 200_000
+
+// shrinkBudget is the replays a shrink of a trace of steps steps gets:
+// budget when set, else what ShrinkSteps allows, between 100 and
+// trace.DefaultShrinkBudget.
+func shrinkBudget(budget, steps int) int {
+	if budget > 0 {
+		return budget
+	}
+	return min(max(ShrinkSteps/max(steps, 1), 100), trace.DefaultShrinkBudget)
+}
 
 // DefaultMaxShrinks is how many failures a campaign shrinks by default:
 // enough to see every shape a bug takes, few enough that a variant failing
@@ -468,7 +487,7 @@ func explain(ctx context.Context, o Options, seed uint64, res *engine.Result) Gr
 	g.trace, g.StepsBefore = recorded, recorded.Steps()
 	shaped := recorded
 	if !o.NoShrink {
-		if sr, err := p.Shrink(ctx, recorded, o.ShrinkBudget); err == nil && string(sr.Property) == property {
+		if sr, err := p.Shrink(ctx, recorded, shrinkBudget(o.ShrinkBudget, g.StepsBefore)); err == nil && string(sr.Property) == property {
 			g.shrunk, g.StepsAfter, shaped = sr.Trace, sr.After, sr.Trace
 		}
 	}
