@@ -1,15 +1,24 @@
-package scenarios
+package trace_test
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paxsim/paxsim/adapter/builtin"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/harness"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // TestRegressionTraces replays every decision trace under testdata/traces
 // and checks the outcome its "# expect:" line names.
 func TestRegressionTraces(t *testing.T) {
+	reg, err := harness.NewRegistry(builtin.Protocols()...)
+	if err != nil {
+		t.Fatal(err)
+	}
 	files, err := filepath.Glob(filepath.Join("..", "testdata", "traces", "*.trace"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no regression traces: %v", err)
@@ -21,7 +30,7 @@ func TestRegressionTraces(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer f.Close()
-			tr, err := ParseTrace(f, path)
+			tr, err := trace.Parse(f, path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -34,7 +43,11 @@ func TestRegressionTraces(t *testing.T) {
 			if want == "" {
 				t.Fatal("no # expect: line")
 			}
-			res, err := Replay(tr, Options{})
+			p, err := reg.Lookup(tr.Config.Protocol)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := p.Replay(tr, engine.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
