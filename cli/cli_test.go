@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -15,7 +15,8 @@ import (
 	"time"
 
 	"github.com/paxsim/paxsim/campaign"
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // paxsim runs the CLI in-process and returns the exit code, stdout and
@@ -23,7 +24,7 @@ import (
 func paxsim(t *testing.T, ctx context.Context, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := Run(ctx, args, &stdout, &stderr)
+	code := Run(ctx, registry, args, &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
 
@@ -92,7 +93,7 @@ func failingSeed(t *testing.T) (seed, property string) {
 	if code != exitViolation || len(files) == 0 {
 		t.Fatalf("campaign of a broken variant: exit %d, %d reproducers; want exit 1 and some", code, len(files))
 	}
-	rep, err := campaign.ReadReproducer(files[0])
+	rep, err := readReproducer(files[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +138,7 @@ func TestCampaignOfBrokenVariantWritesReproducersThatReplay(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
 	}
-	rep, err := campaign.ReadReproducer(files[0])
+	rep, err := readReproducer(files[0])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,69 +231,90 @@ func TestCampaignInterrupted(t *testing.T) {
 	}
 }
 
-// The replay command of a report runs the same configuration.
+// The replay command of a report runs the same configuration, for every
+// protocol.
 func TestReplayLineRoundTrip(t *testing.T) {
-	c := scenarios.Default()
+	x := testInvocation
+	c := defaultConfig(t, "paxos")
 	c.Variant, c.Nodes, c.Drop, c.Delay = "ignore-promised-values", 5, 0.125, "tail:2-20"
 	c.Faults = []string{"crash:2@100-400", "partition:1,2@50-300"}
-	c.HealAt, c.MaxTime = 0, 5000
-	line := replayLine(42, c)
-	args := strings.Fields(strings.TrimPrefix(line, "paxsim replay "))
-	o, pos, err := parseFlags(replayCmd, args)
-	if err != nil || len(pos) != 0 {
-		t.Fatalf("parsing %q: %v, positional %q", line, err, pos)
+	c.HealAt, c.MaxTime, c.FIFO = 0, 5000, true
+	mp := defaultConfig(t, "multipaxos")
+	mp.Variant, mp.Clients, mp.Reconfig, mp.Params = "no-dedup", 5, "1+2+3@200", map[string]string{"alpha": "3"}
+	for _, c := range []engine.Config{c, mp} {
+		p, _ := registry.Lookup(c.Protocol)
+		line := x.replayLine(p.Info(), 42, c)
+		args := strings.Fields(strings.TrimPrefix(line, "paxsim replay "))
+		o, pos, err := x.parseFlags(replayCmd, args)
+		if err != nil || len(pos) != 0 {
+			t.Fatalf("parsing %q: %v, positional %q", line, err, pos)
+		}
+		if o.seed != 42 || !reflect.DeepEqual(o.cfg, c) {
+			t.Errorf("%q parses to seed %d, %+v; want 42, %+v", line, o.seed, o.cfg, c)
+		}
 	}
-	if o.seed != 42 || !reflect.DeepEqual(o.cfg, c) {
-		t.Errorf("%q parses to seed %d, %+v; want 42, %+v", line, o.seed, o.cfg, c)
-	}
-	if def := replayLine(3, scenarios.Default()); def != "paxsim replay --seed 3" {
+	if def := x.replayLine(registry.Default().Info(), 3, defaultConfig(t, "paxos")); def != "paxsim replay --seed 3" {
 		t.Errorf("replay line of the default config = %q", def)
 	}
 }
 
-// Every field of scenarios.Config has its flag, and the SEED= line shows
-// every flag.
+// Every field of engine.Config has its flag, and the SEED= line shows
+// every flag that applies to the protocol, and the protocol's knobs.
 func TestConfigFlagsCoverConfig(t *testing.T) {
-	typ := reflect.TypeFor[scenarios.Config]()
+	typ := reflect.TypeFor[engine.Config]()
 	for i := range typ.NumField() {
 		tag, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
 		name := strings.ReplaceAll(tag, "_", "-")
-		if name == "faults" {
+		switch name {
+		case "faults":
 			name = "fault"
+		case "params":
+			continue // the protocols' knobs
 		}
-		if !isConfigFlag(name) {
-			t.Errorf("scenarios.Config.%s has no --%s flag", typ.Field(i).Name, name)
+		if lookupConfigFlag(name) == nil {
+			t.Errorf("engine.Config.%s has no --%s flag", typ.Field(i).Name, name)
 		}
 	}
-	if len(configFlags) != typ.NumField() {
-		t.Errorf("%d config flags for %d Config fields", len(configFlags), typ.NumField())
-	}
-	mpc := scenarios.Default()
-	mpc.Protocol = scenarios.MultiPaxos
-	for _, c := range []scenarios.Config{scenarios.Default(), mpc} {
-		line := seedLine(1, c)
+	for _, p := range registry.All() {
+		line := testInvocation.seedLine(p.Info(), 1, defaultConfig(t, p.Name()))
 		for _, f := range configFlags {
-			if has := strings.Contains(line, " "+f.name+"="); has != flagApplies(f.name, c.Protocol) {
-				t.Errorf("SEED line of %s has %s: %v, want %v: %s", c.Protocol, f.name, has, !has, line)
+			if has := strings.Contains(line, " "+f.name+"="); has != f.appliesTo(p.Info()) {
+				t.Errorf("SEED line of %s has %s: %v, want %v: %s", p.Name(), f.name, has, !has, line)
+			}
+		}
+		for _, k := range p.Info().Knobs {
+			if !strings.Contains(line, " "+k.Name+"="+k.Default) {
+				t.Errorf("SEED line of %s lacks its knob %s: %s", p.Name(), k.Name, line)
 			}
 		}
 	}
 }
 
-// Help explains every flag of every command, exits 0 and writes to stdout.
+// Help explains every flag of every command, for every protocol, exits 0
+// and writes to stdout.
 func TestHelpCoversEveryFlag(t *testing.T) {
-	for _, cmd := range commands {
-		for _, args := range [][]string{{"help", cmd.name}, {cmd.name, "--help"}, {cmd.name, "-h"}} {
-			code, out, stderr := paxsim(t, context.Background(), args...)
-			if code != exitOK || stderr != "" {
-				t.Errorf("paxsim %v: exit %d, stderr %q", args, code, stderr)
-			}
-			fs := newFlagSet(cmd, &options{cfg: scenarios.Default(), set: map[string]bool{}})
-			fs.VisitAll(func(f *flag.Flag) {
-				if !strings.Contains(out, "  --"+f.Name) {
-					t.Errorf("paxsim %v does not explain --%s", args, f.Name)
+	for _, p := range registry.All() {
+		for _, cmd := range commands {
+			prot := []string{"--protocol", p.Name()}
+			for _, args := range [][]string{append([]string{"help", cmd.name}, prot...), append([]string{cmd.name, "--help"}, prot...), {cmd.name, "-h"}} {
+				code, out, stderr := paxsim(t, context.Background(), args...)
+				if code != exitOK || stderr != "" {
+					t.Errorf("paxsim %v: exit %d, stderr %q", args, code, stderr)
 				}
-			})
+				shown := p
+				if len(args) == 2 {
+					shown = registry.Default()
+				}
+				fs := newFlagSet(cmd, newOptions(registry, shown, nil))
+				fs.VisitAll(func(f *flag.Flag) {
+					if cf := lookupConfigFlag(f.Name); cmd.config && cf != nil && !cf.appliesTo(shown.Info()) {
+						return
+					}
+					if !strings.Contains(out, "  --"+f.Name) {
+						t.Errorf("paxsim %v does not explain --%s", args, f.Name)
+					}
+				})
+			}
 		}
 	}
 	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}} {
@@ -394,11 +416,12 @@ func steps(trace string) int {
 func TestBrokenTraceNamesTheLine(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "bad.trace")
-	r, err := scenarios.Run(scenarios.Default(), 3, scenarios.Options{Record: true})
+	c := defaultConfig(t, "paxos")
+	r, err := registry.Default().Run(c, 3, engine.Options{Record: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.Replace(r.Trace.String(), "deliver 1->", "deliver 9->", 1)
+	text := strings.Replace(trace.FromResult(c, &r).String(), "deliver 1->", "deliver 9->", 1)
 	os.WriteFile(path, []byte(text), 0o644)
 	code, _, stderr := paxsim(t, ctx, "replay", path)
 	if code != exitUsage || !strings.Contains(stderr, path+":") || !strings.Contains(stderr, "cannot be taken") {

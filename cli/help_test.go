@@ -1,11 +1,9 @@
-package main
+package cli
 
 import (
 	"flag"
 	"strings"
 	"testing"
-
-	"github.com/paxsim/paxsim/scenarios"
 )
 
 // TestHelpStatesEachDefaultOnce: the help of every flag of every command
@@ -13,7 +11,7 @@ import (
 // cannot contradict itself, as "(default 0.005) ... (default none)" did.
 func TestHelpStatesEachDefaultOnce(t *testing.T) {
 	for _, cmd := range commands {
-		fs := newFlagSet(cmd, &options{cfg: scenarios.Default(), set: map[string]bool{}})
+		fs := newFlagSet(cmd, newOptions(registry, registry.Default(), nil))
 		fs.VisitAll(func(f *flag.Flag) {
 			var b strings.Builder
 			writeFlag(&b, f)

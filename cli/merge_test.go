@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -69,7 +69,7 @@ func TestBadShardIsAUsageError(t *testing.T) {
 func runTo(t *testing.T, file string, wantCode int, args ...string) string {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := Run(context.Background(), args, &stdout, &stderr)
+	code := Run(context.Background(), registry, args, &stdout, &stderr)
 	if code != wantCode || stderr.Len() > 0 {
 		t.Fatalf("paxsim %s: exit %d (want %d), stderr:\n%s", strings.Join(args, " "), code, wantCode, stderr.String())
 	}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -106,17 +106,19 @@ func TestMultiPaxosReplayLineRoundTrip(t *testing.T) {
 		{"--protocol", "multipaxos", "--clients", "1", "--commands", "9", "--reconfig", "0"},
 		{"--protocol", "multipaxos", "--nodes", "5", "--reconfig", "1+2@10,1+2+3+4+5@300"},
 	} {
-		o, _, err := parseFlags(runCmd, args)
+		x := testInvocation
+		o, _, err := x.parseFlags(runCmd, args)
 		if err != nil {
 			t.Fatal(err)
 		}
-		line := replayLine(9, o.cfg)
-		back, _, err := parseFlags(replayCmd, strings.Fields(strings.TrimPrefix(line, "paxsim replay ")))
+		info := o.p.Info()
+		line := x.replayLine(info, 9, o.cfg)
+		back, _, err := x.parseFlags(replayCmd, strings.Fields(strings.TrimPrefix(line, "paxsim replay ")))
 		if err != nil {
 			t.Fatalf("%q: %v", line, err)
 		}
-		if back.seed != 9 || !reflect.DeepEqual(back.cfg.Effective(), o.cfg.Effective()) {
-			t.Errorf("%q parses to %+v, want %+v", line, back.cfg.Effective(), o.cfg.Effective())
+		if back.seed != 9 || !reflect.DeepEqual(back.cfg.Effective(info), o.cfg.Effective(info)) {
+			t.Errorf("%q parses to %+v, want %+v", line, back.cfg.Effective(info), o.cfg.Effective(info))
 		}
 	}
 }
@@ -177,11 +179,60 @@ func TestMultiPaxosReproducersReplay(t *testing.T) {
 	}
 }
 
-// --record is refused, not a crash, for a protocol that records no
-// decision trace.
-func TestRecordWithoutTrace(t *testing.T) {
-	code, out, stderr := paxsim(t, context.Background(), "run", "--protocol", "multipaxos", "--seed", "1", "--record", filepath.Join(t.TempDir(), "x.trace"))
-	if code != exitUsage || out != "" || !strings.Contains(stderr, "cannot be recorded") {
-		t.Errorf("exit %d, stdout %q, stderr %q", code, out, stderr)
+// Multi-Paxos has decision traces: a campaign of a broken variant shrinks
+// its failures, each group's folder holds shrunk.trace, and replaying it
+// shows the violation; run --record writes a trace that replays to the
+// run's verdict.
+func TestMultiPaxosShrunkTracesReplay(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	code, out, _ := paxsim(t, ctx, "campaign", "--protocol", "multipaxos", "--variant", "no-dedup", "--seeds", "20", "--workers", "1",
+		"--max-shrinks", "2", "--out", dir)
+	shrunk, _ := filepath.Glob(filepath.Join(dir, "*", "shrunk.trace"))
+	groups, _ := filepath.Glob(filepath.Join(dir, "exactly-once-*"))
+	if code != exitViolation || len(shrunk) == 0 || len(shrunk) != len(groups) {
+		t.Fatalf("exit %d, %d shrunk traces in %d groups:\n%s", code, len(shrunk), len(groups), out)
+	}
+	code, out, stderr := paxsim(t, ctx, "replay", shrunk[0], "--trace=false")
+	if code != exitViolation || !strings.Contains(out, "exactly-once violated") {
+		t.Errorf("replay %s: exit %d\n%s%s", shrunk[0], code, out, stderr)
+	}
+	code, _, stderr = paxsim(t, ctx, "replay", shrunk[0], "--protocol", "paxos")
+	if code != exitUsage || !strings.Contains(stderr, "--protocol multipaxos") {
+		t.Errorf("replay of a multipaxos trace with --protocol paxos: exit %d, %s", code, stderr)
+	}
+	file := filepath.Join(t.TempDir(), "x.trace")
+	runCode, run, _ := paxsim(t, ctx, "run", "--protocol", "multipaxos", "--variant", "no-dedup", "--seed", "1", "--record", file)
+	code, out, _ = paxsim(t, ctx, "replay", file, "--trace=false")
+	if runCode != code || verdictLine(run) != verdictLine(out) {
+		t.Errorf("run --record exit %d (%s), its replay exit %d (%s)", runCode, verdictLine(run), code, verdictLine(out))
+	}
+}
+
+func verdictLine(report string) string {
+	for _, l := range strings.Split(report, "\n") {
+		if strings.HasPrefix(l, "verdict:") {
+			return l
+		}
+	}
+	return ""
+}
+
+// An unknown protocol is a usage error that lists the known ones.
+func TestUnknownProtocol(t *testing.T) {
+	for _, args := range [][]string{{"run", "--protocol", "nosuch", "--seed", "1"}, {"campaign", "--seeds", "1", "--protocol=nosuch"},
+		{"check", "--protocol", "nosuch"}, {"mutants", "--protocol", "nosuch"}, {"variants", "--protocol", "nosuch"}, {"mutants", "--protocol", ""}} {
+		code, _, stderr := paxsim(t, context.Background(), args...)
+		if code != exitUsage || (args[2] == "nosuch" && !strings.Contains(stderr, "paxos, multipaxos")) {
+			t.Errorf("paxsim %q: exit %d, %s", args, code, stderr)
+		}
+	}
+	code, _, stderr := paxsim(t, context.Background(), "run", "--seed", "1", "--proposers", "2", "--protocol", "multipaxos")
+	if code != exitUsage || !strings.Contains(stderr, "--proposers does not apply to --protocol multipaxos") {
+		t.Errorf("--proposers with multipaxos: exit %d, %s", code, stderr)
+	}
+	code, _, stderr = paxsim(t, context.Background(), "run", "--seed", "1", "--alpha", "2")
+	if code != exitUsage || !strings.Contains(stderr, "--alpha does not apply to --protocol paxos: it is a knob of --protocol multipaxos") {
+		t.Errorf("--alpha with paxos: exit %d, %s", code, stderr)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -104,7 +104,7 @@ func runTranscript(t *testing.T, file string) {
 func runCLI(t *testing.T, ctx context.Context, args ...string) (int, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := Run(ctx, args, &stdout, &stderr)
+	code := Run(ctx, registry, args, &stdout, &stderr)
 	out := stdout.String()
 	if stderr.Len() > 0 {
 		out += "[stderr]\n" + stderr.String()
