@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math"
@@ -271,7 +272,11 @@ func (x *invocation) implConfig(o *options) (model.CheckConfig, error) {
 		return cfg, err
 	}
 	if err := cfg.Validate(info); err != nil {
-		return cfg, configError("check", info, err)
+		var ce *engine.ConfigError
+		if errors.As(err, &ce) {
+			return cfg, usageErrorf("check", "invalid value for --%s: %s", ce.Field, ce.Msg)
+		}
+		return cfg, usageErrorf("check", "%v", err)
 	}
 	return cfg, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"strings"
 
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/harness"
@@ -117,7 +118,7 @@ func (x *invocation) protocolsNamed(cmd, name string) ([]*harness.Protocol, erro
 	}
 	p, err := x.reg.Lookup(name)
 	if err != nil {
-		return nil, usageErrorf(cmd, "invalid value for --protocol: %v (or all)", err)
+		return nil, usageErrorf(cmd, "invalid value for --protocol: unknown protocol %q (known: %s, or all)", name, strings.Join(x.reg.Names(), ", "))
 	}
 	return []*harness.Protocol{p}, nil
 }

@@ -141,7 +141,8 @@ type Report struct {
 	Budget  uint64 `json:"budget"`
 	Workers int    `json:"workers"`
 	// Configs is each protocol's campaign configuration (ConfigFor at
-	// Start, with the correct protocol).
+	// Start, with the correct protocol), the defaults a run fills in
+	// written out.
 	Configs     map[string]engine.Config `json:"configs"`
 	Rows        []Row                    `json:"rows"`
 	Controls    []Control                `json:"controls"`
@@ -205,7 +206,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 	for _, t := range targets {
 		if _, ok := rep.Configs[t.Protocol.Name()]; !ok {
 			protocols = append(protocols, t.Protocol)
-			rep.Configs[t.Protocol.Name()] = ConfigFor(Target{Protocol: t.Protocol, Variant: engine.Correct}, o.Start)
+			rep.Configs[t.Protocol.Name()] = ConfigFor(Target{Protocol: t.Protocol, Variant: engine.Correct}, o.Start).Effective(t.Protocol.Info())
 		}
 		if ctx.Err() != nil {
 			rep.Interrupted = true

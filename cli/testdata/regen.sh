@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Regenerates the reproducer fixtures and the transcripts after a change
 # that alters runs (the protocol, the simulator's decisions): it finds the
-# first failing seed of the ignore-promised-values campaign, writes its
+# first failing seed of the ignore-promised-values campaign of the default
+# config (--swarm=false), writes its
 # reproducer and two stale copies, and rewrites the transcripts.
-# Run from the repository root: bash cmd/paxsim/testdata/regen.sh
+# Run from the repository root: bash cli/testdata/regen.sh
 set -euo pipefail
-td=cmd/paxsim/testdata
+td=cli/testdata
 out=$(mktemp -d)
-go run ./cmd/paxsim campaign --seeds 300 --variant ignore-promised-values --workers 1 --no-shrink --out "$out" >/dev/null || true
+go run ./cmd/paxsim campaign --seeds 300 --swarm=false --variant ignore-promised-values --workers 1 --no-shrink --out "$out" >/dev/null || true
 first=$(cd "$out" && ls */seed-*.json | sed -n 's|^.*/seed-\([0-9]*\)\.json$|\1|p' | sort -n | head -1)
 [ -n "$first" ] || { echo "no failing seed found"; exit 1; }
 git rm -q --ignore-unmatch "$td"/reproducer-seed-*.json
@@ -21,7 +22,7 @@ for name, key, val in [("stale-hash", "trace_hash", "0123456789abcdef"), ("stale
     with open(f"{td}/{name}.json", "w") as f:
         json.dump(d, f, indent=2); f.write("\n")
 PY
-sed -i -E "s/reproducer-seed-[0-9]+/reproducer-seed-$first/g" "$td"/*.txt cmd/paxsim/*_test.go
-go test ./cmd/paxsim -update >/dev/null 2>&1 || true
-go test ./cmd/paxsim
+sed -i -E "s/reproducer-seed-[0-9]+/reproducer-seed-$first/g" "$td"/*.txt cli/*_test.go
+go test ./cli -run TestTranscripts -update >/dev/null 2>&1 || true
+go test ./cli -run TestTranscripts
 echo "fixtures now use seed $first"
