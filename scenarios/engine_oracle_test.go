@@ -1,4 +1,4 @@
-package engine_test
+package scenarios_test
 
 import (
 	"reflect"
@@ -10,6 +10,9 @@ import (
 	"github.com/paxsim/paxsim/scenarios"
 )
 
+// TestOracleSameRuns (moved from package engine, to keep the old code the
+// only one that imports it) proves engine.Run equals scenarios.Run seed by
+// seed, for both protocols.
 func TestOracleSameRuns(t *testing.T) {
 	for _, tc := range []struct {
 		name string
