@@ -219,9 +219,6 @@ func MergeSummaries(parts []Summary, o MergeOptions) (Summary, error) {
 		s.Groups[k].Seeds = append(s.Groups[k].Seeds, f.Seed)
 	}
 	if o.OutDir != "" {
-		if o.Protocol == nil {
-			return s, fmt.Errorf("campaign: merging into a folder needs the protocol")
-		}
 		if err := writeMerged(&s, parts, from, groupFrom, o); err != nil {
 			return s, err
 		}
@@ -269,6 +266,9 @@ func unshrunkGroup(f *Failure, i, limit int) Group {
 // with its representative's traces and history from its shard's group
 // folder, by writeGroup, as the campaign run whole writes them.
 func writeMerged(s *Summary, parts []Summary, from, groupFrom []mergeSource, o MergeOptions) error {
+	if o.Protocol == nil {
+		return fmt.Errorf("campaign: merging into a folder needs the protocol")
+	}
 	locate := func(part int, path string) string {
 		if o.Locate != nil {
 			return o.Locate(part, path)

@@ -46,7 +46,7 @@ func Counts[N int | int64](m map[string]N) string {
 // SortedKeys lists m's keys in order.
 func SortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
-	for k := range m {
+	for k := range m { // order-free: sorted below
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
