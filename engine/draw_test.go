@@ -1,4 +1,4 @@
-package scenarios
+package engine_test
 
 import (
 	"os"
@@ -6,8 +6,18 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paxsim/paxsim/adapter/builtin"
 	"github.com/paxsim/paxsim/diagram"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/trace"
 )
+
+// config is the default run configuration of protocol name.
+func config(name string) engine.Config {
+	c := engine.Default()
+	c.Protocol = name
+	return c
+}
 
 // checkArrows checks a diagram accounts for every delivery: each
 // delivery row ends exactly one delivered message, sent at or before it
@@ -40,13 +50,14 @@ func TestDrawingAReplay(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	tr, err := ParseTrace(f, path)
+	tr, err := trace.Parse(f, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, _ := Replay(tr, Options{})
-	dr := &Drawing{}
-	res, err := Replay(tr, Options{Draw: dr})
+	p := builtin.Paxos()
+	plain, _ := p.Replay(tr, engine.Options{})
+	dr := &engine.Drawing{}
+	res, err := p.Replay(tr, engine.Options{Draw: dr})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,16 +90,17 @@ func TestDrawingAReplay(t *testing.T) {
 // Timed runs under every fault: drops and cuts at sending, duplicates,
 // redeliveries, crashes, partitions. Each delivery must find its message.
 func TestDrawingTimedRunsUnderFaults(t *testing.T) {
-	c := Default()
+	c := config("paxos")
 	c.Drop, c.Dup, c.Redeliver, c.Crash, c.Partition, c.Slow = 0.1, 0.05, 0.05, 0.02, 0.02, 0.02
+	p := builtin.Paxos()
 	kinds := map[string]bool{}
 	for seed := uint64(1); seed <= 12; seed++ {
-		dr := &Drawing{}
-		res, err := Run(c, seed, Options{Draw: dr})
+		dr := &engine.Drawing{}
+		res, err := p.Run(c, seed, engine.Options{Draw: dr})
 		if err != nil {
 			t.Fatal(err)
 		}
-		plain, _ := Run(c, seed, Options{})
+		plain, _ := p.Run(c, seed, engine.Options{})
 		if res.TraceHash != plain.TraceHash {
 			t.Fatalf("seed %d: drawing changed the run", seed)
 		}
@@ -109,10 +121,10 @@ func TestDrawingTimedRunsUnderFaults(t *testing.T) {
 }
 
 func TestDrawingMultiPaxos(t *testing.T) {
-	c := Default()
-	c.Protocol, c.Variant = MultiPaxos, "no-dedup"
-	dr := &Drawing{MaxRows: 100}
-	res, err := Run(c, 1, Options{Draw: dr})
+	c := config("multipaxos")
+	c.Variant = "no-dedup"
+	dr := &engine.Drawing{MaxRows: 100}
+	res, err := builtin.MultiPaxos().Run(c, 1, engine.Options{Draw: dr})
 	if err != nil {
 		t.Fatal(err)
 	}
