@@ -10,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -170,7 +171,7 @@ func (x *invocation) campaignText(info *engine.Info, c engine.Config, swarm bool
 		if !swarm {
 			return c
 		}
-		return c.Swarm(info, seed, func(knob string) bool { return containsString(pinned, knob) })
+		return c.Swarm(info, seed, func(knob string) bool { return slices.Contains(pinned, knob) })
 	}
 	return &report.CampaignText{
 		Info: info, Config: x.configLine(info, c), Swarm: swarm, Pinned: pinned, Checked: checked,

@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -288,7 +289,7 @@ func checkProperties(info *engine.Info, list string) ([]checker.Property, error)
 	}
 	var known []string
 	for _, p := range checker.AllProperties() {
-		applies := info.Properties == nil || containsProperty(info.Properties, p)
+		applies := info.Properties == nil || slices.Contains(info.Properties, p)
 		if applies && p != checker.Liveness && p != checker.Linearizability {
 			known = append(known, string(p))
 		}
@@ -296,30 +297,12 @@ func checkProperties(info *engine.Info, list string) ([]checker.Property, error)
 	var out []checker.Property
 	for _, p := range strings.Split(list, ",") {
 		p = strings.TrimSpace(p)
-		if !containsString(known, p) {
+		if !slices.Contains(known, p) {
 			return nil, usageErrorf("check", "invalid value for --properties: %q is not a property (known: %s)", p, strings.Join(known, ", "))
 		}
 		out = append(out, checker.Property(p))
 	}
 	return out, nil
-}
-
-func containsProperty(ps checker.Properties, p checker.Property) bool {
-	for _, q := range ps {
-		if q == p {
-			return true
-		}
-	}
-	return false
-}
-
-func containsString(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (x *invocation) checkSpec(o *options, opts explore.Options) error {

@@ -225,7 +225,7 @@ func campaignInAnotherProcess(ctx context.Context, o *options, mine, dir string)
 		d := &divs[i]
 		cfg := o.cfg
 		if o.swarm {
-			cfg = o.cfg.Swarm(o.p.Info(), d.Seed, func(knob string) bool { return containsString(pinned, knob) })
+			cfg = o.cfg.Swarm(o.p.Info(), d.Seed, func(knob string) bool { return slices.Contains(pinned, knob) })
 		}
 		detail, same, err := runInAnotherProcess(ctx, lookupCommand("campaign"), o, d.Seed, cfg)
 		switch {

@@ -188,6 +188,7 @@ func TestMergeRefusesWhatIsNotOneCampaign(t *testing.T) {
 	otherShrinks := shard("3-shrinks.jsonl", "--seeds", "30", "--shard", "3/3", "--max-shrinks", "1")
 	otherSwarm := shard("3-swarm.jsonl", "--seeds", "30", "--shard", "3/3", "--swarm=false")
 	otherPinned := shard("3-pinned.jsonl", "--seeds", "30", "--shard", "3/3", "--drop", "0.05")
+	otherProtocol := shard("3-multipaxos.jsonl", "--seeds", "30", "--shard", "3/3", "--protocol", "multipaxos")
 	whole := shard("whole.json", "--seeds", "30")
 	both := filepath.Join(dir, "both.jsonl")
 	if err := os.WriteFile(both, []byte(readFile(t, one)+readFile(t, two)), 0o644); err != nil {
@@ -215,6 +216,7 @@ func TestMergeRefusesWhatIsNotOneCampaign(t *testing.T) {
 		{[]string{one, two, otherShrinks}, "has --max-shrinks 64, " + otherShrinks + " (shard 3/3) has 1"},
 		{[]string{one, two, otherSwarm}, "has --swarm true, " + otherSwarm + " (shard 3/3) has false"},
 		{[]string{one, two, otherPinned}, "has the pinned knobs [], " + otherPinned + " (shard 3/3) has [drop]"},
+		{[]string{one, two, otherProtocol}, "has --protocol paxos, " + otherProtocol + " (shard 3/3) has multipaxos"},
 		{[]string{one, two, whole}, whole + ": result 1 is a campaign's but not a shard's"},
 		{[]string{one, two, garbage}, garbage + ": result 1 is not a campaign shard's result"},
 		{[]string{one, two, unknown}, `unknown field "sedes"`},

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"path/filepath"
@@ -9,7 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paxsim/paxsim/adapter/builtin"
 	"github.com/paxsim/paxsim/campaign"
+	"github.com/paxsim/paxsim/harness"
 )
 
 // Reports show the workload a Multi-Paxos run really has (the defaults
@@ -236,5 +239,34 @@ func TestUnknownProtocol(t *testing.T) {
 	code, _, stderr = paxsim(t, context.Background(), "run", "--seed", "1", "--alpha", "2")
 	if code != exitUsage || !strings.Contains(stderr, "--alpha does not apply to --protocol paxos: it is a knob of --protocol multipaxos") {
 		t.Errorf("--alpha with paxos: exit %d, %s", code, stderr)
+	}
+}
+
+// TestAUsersMain: a program that registers one protocol of its own gets
+// every verb for it, the default without --protocol, and no other.
+func TestAUsersMain(t *testing.T) {
+	reg, err := harness.NewRegistry(builtin.MultiPaxos())
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string, string) {
+		var stdout, stderr bytes.Buffer
+		code := Run(context.Background(), reg, args, &stdout, &stderr)
+		return code, stdout.String(), stderr.String()
+	}
+	if code, out, _ := run("run", "--seed", "1"); code != exitOK || !strings.HasPrefix(out, "SEED=1 protocol=multipaxos ") || !strings.Contains(out, "replay:        paxsim replay --seed 1\n") {
+		t.Errorf("run --seed 1: exit %d\n%s", code, out)
+	}
+	if code, _, stderr := run("run", "--seed", "1", "--protocol", "paxos"); code != exitUsage || !strings.Contains(stderr, `unknown protocol "paxos" (known: multipaxos)`) {
+		t.Errorf("run --protocol paxos: exit %d, %s", code, stderr)
+	}
+	if code, out, _ := run("variants"); code != exitOK || strings.Contains(out, "\npaxos ") || !strings.Contains(out, "no-dedup") {
+		t.Errorf("variants: exit %d\n%s", code, out)
+	}
+	if code, out, _ := run("mutants", "--variant", "no-restamp", "--no-explore"); code != exitOK || !strings.Contains(out, "mutants: 1 of 1 caught (multipaxos 1/1)") {
+		t.Errorf("mutants: exit %d\n%s", code, out)
+	}
+	if code, out, _ := run("check", "--variant", "no-restamp", "--max-states", "5000"); code != exitViolation || !strings.Contains(out, "promise-kept") {
+		t.Errorf("check: exit %d\n%s", code, out)
 	}
 }
