@@ -15,7 +15,9 @@ import (
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/checker/linearize"
 	"github.com/paxsim/paxsim/diagram"
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/harness"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // Group is the failures that share a signature: one bug, many seeds.
@@ -33,8 +35,8 @@ type Group struct {
 	DirError string `json:"dir_error,omitempty"`
 	Message  string `json:"message"`
 
-	trace, shrunk *scenarios.Trace // the representative's
-	history       []byte           // its annotated history, when not linearizable
+	trace, shrunk *trace.Trace // the representative's
+	history       []byte       // its annotated history, when not linearizable
 }
 
 // signature names a failure by its property and the shape of its (shrunk)
@@ -44,7 +46,7 @@ type Group struct {
 // that needs a crash, a drop or a timer has another shape. (Counts would
 // split one bug: a 1-minimal trace is not a minimum, and seeds shrink to
 // 16 to 19 steps of the same kinds.)
-func signature(property string, t *scenarios.Trace) (string, []string) {
+func signature(property string, t *trace.Trace) (string, []string) {
 	var shape []string
 	for _, l := range t.Lines {
 		verb, rest, _ := strings.Cut(l.Text, " ")
@@ -81,7 +83,7 @@ const (
 // history is not linearizable, the seeds and a summary. Each seed's
 // reproducer is written there first, as it fails (explainFailures), and
 // writeGroup reads the representative's.
-func writeGroup(out *outDir, g *Group) error {
+func writeGroup(out *outDir, p *harness.Protocol, g *Group) error {
 	g.Dir = filepath.Join(out.root, g.Signature)
 	seed := g.Seeds[0]
 	if g.trace != nil {
@@ -103,7 +105,7 @@ func writeGroup(out *outDir, g *Group) error {
 			return err
 		}
 	}
-	if err := writeExplanation(out, g); err != nil {
+	if err := writeExplanation(out, p, g); err != nil {
 		return err
 	}
 	var seeds strings.Builder
@@ -121,7 +123,7 @@ func writeGroup(out *outDir, g *Group) error {
 	return err
 }
 
-func writeTrace(out *outDir, rel string, t *scenarios.Trace) error {
+func writeTrace(out *outDir, rel string, t *trace.Trace) error {
 	var b bytes.Buffer
 	if err := t.Write(&b); err != nil {
 		return err
@@ -132,26 +134,26 @@ func writeTrace(out *outDir, rel string, t *scenarios.Trace) error {
 
 // writeExplanation writes what a reader opens first: the representative's
 // configuration, the readable trace and the diagram of its shortest run
-// (the shrunk trace's replay; without one, the whole trace's, or the seed
-// run again, as for Multi-Paxos, whose runs record no decision trace),
-// and porcupine's page when its history is not linearizable.
-func writeExplanation(out *outDir, g *Group) error {
+// (the shrunk trace's replay; without one, the whole trace's, or, when
+// the run could not be recorded, the seed run again), and porcupine's
+// page when its history is not linearizable.
+func writeExplanation(out *outDir, p *harness.Protocol, g *Group) error {
 	seed := g.Seeds[0]
-	rep, repErr := ReadReproducer(filepath.Join(g.Dir, fmt.Sprintf("seed-%d.json", seed)))
-	var cfg scenarios.Config
-	var run func(scenarios.Options) (scenarios.Result, error)
+	rep, _, repErr := ReadReproducer(filepath.Join(g.Dir, fmt.Sprintf("seed-%d.json", seed)), only(p))
+	var cfg engine.Config
+	var run func(engine.Options) (engine.Result, error)
 	source, replay := "", ""
 	switch t := cmp.Or(g.shrunk, g.trace); {
 	case t != nil:
-		cfg, run = t.Config, func(opts scenarios.Options) (scenarios.Result, error) { return scenarios.Replay(t, opts) }
+		cfg, run = t.Config, func(opts engine.Options) (engine.Result, error) { return p.Replay(t, opts) }
 		source = "seed-" + strconv.FormatUint(seed, 10) + ".trace"
 		if t == g.shrunk {
 			source = "shrunk.trace"
 		}
 		replay = "paxsim replay " + source
 	case repErr == nil:
-		cfg, run = rep.Config, func(opts scenarios.Options) (scenarios.Result, error) {
-			return scenarios.Run(rep.Config, rep.Seed, opts)
+		cfg, run = rep.Config, func(opts engine.Options) (engine.Result, error) {
+			return p.Run(rep.Config, rep.Seed, opts)
 		}
 		source = fmt.Sprintf("seed %d", seed)
 		replay = "paxsim replay " + fmt.Sprintf("seed-%d.json", seed)
@@ -171,26 +173,26 @@ func writeExplanation(out *outDir, g *Group) error {
 	if err := writeDiagram(out, g, source, replay, run); err != nil {
 		return err
 	}
-	return writeLinearizability(out, g, rep, repErr)
+	return writeLinearizability(out, p, g, rep, repErr)
 }
 
 // writeDiagram replays run once, drawing it and keeping its readable
 // trace. replay is the command that replays it from the group's folder:
 // a path relative to the folder keeps the pages the same bytes wherever
 // the campaign wrote them, and right when the folder moves.
-func writeDiagram(out *outDir, g *Group, source, replay string, run func(scenarios.Options) (scenarios.Result, error)) error {
-	var trace bytes.Buffer
-	fmt.Fprintf(&trace, "# %s: the readable trace of %s\n# replay, from this folder: %s\n", g.Signature, source, replay)
-	dr := &scenarios.Drawing{}
-	res, err := run(scenarios.Options{Trace: &trace, Draw: dr})
+func writeDiagram(out *outDir, g *Group, source, replay string, run func(engine.Options) (engine.Result, error)) error {
+	var readable bytes.Buffer
+	fmt.Fprintf(&readable, "# %s: the readable trace of %s\n# replay, from this folder: %s\n", g.Signature, source, replay)
+	dr := &engine.Drawing{}
+	res, err := run(engine.Options{Trace: &readable, Draw: dr})
 	if err != nil {
 		return fmt.Errorf("replaying %s: %w", source, err)
 	}
-	fmt.Fprintf(&trace, "verdict: %s\n", res.Verdict)
+	fmt.Fprintf(&readable, "verdict: %s\n", res.Verdict)
 	for i := range res.Violations {
-		fmt.Fprintln(&trace, res.Violations[i].String())
+		fmt.Fprintln(&readable, res.Violations[i].String())
 	}
-	if _, err := out.writeFile(filepath.Join(g.Signature, readableTraceFile), trace.Bytes()); err != nil {
+	if _, err := out.writeFile(filepath.Join(g.Signature, readableTraceFile), readable.Bytes()); err != nil {
 		return err
 	}
 	d := dr.Diagram()
@@ -208,14 +210,14 @@ func writeDiagram(out *outDir, g *Group, source, replay string, run func(scenari
 // client history, when it is not linearizable: the one the campaign
 // made, or, for a group read back from its files (merge), made again from
 // the reproducer.
-func writeLinearizability(out *outDir, g *Group, rep Reproducer, repErr error) error {
+func writeLinearizability(out *outDir, p *harness.Protocol, g *Group, rep Reproducer, repErr error) error {
 	page := g.history
 	if page == nil && g.Property == string(checker.Linearizability) && repErr == nil {
 		var buf bytes.Buffer
-		run := func(opts scenarios.Options) (scenarios.Result, error) {
-			return scenarios.Run(rep.Config, rep.Seed, opts)
+		run := func(opts engine.Options) (engine.Result, error) {
+			return p.Run(rep.Config, rep.Seed, opts)
 		}
-		if v, err := scenarios.ExplainHistory(run, &buf); err == nil && v == linearize.Illegal {
+		if v, err := engine.ExplainHistory(run, &buf); err == nil && v == linearize.Illegal {
 			page = buf.Bytes()
 		}
 	}

@@ -11,15 +11,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paxsim/paxsim/protocol"
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/adapter/multipaxos"
+	"github.com/paxsim/paxsim/engine"
 )
 
 // folderCampaign runs a small campaign of c into a temporary --out and
 // returns its summary.
-func folderCampaign(t *testing.T, c scenarios.Config, seeds uint64) Summary {
+func folderCampaign(t *testing.T, c engine.Config, seeds uint64) Summary {
 	t.Helper()
-	s, err := Run(context.Background(), Options{Config: c, Seeds: seeds, Workers: 2, OutDir: t.TempDir()})
+	s, err := Run(context.Background(), Options{Protocol: protocolOf(c), Config: c, Seeds: seeds, Workers: 2, OutDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func readFolder(t *testing.T, dir string) map[string]string {
 
 // checkFolder checks what every failure folder holds: the reproducers,
 // the configuration, the readable trace, the diagram, seeds and summary.
-func checkFolder(t *testing.T, g Group, c scenarios.Config) map[string]string {
+func checkFolder(t *testing.T, g Group, c engine.Config) map[string]string {
 	t.Helper()
 	files := readFolder(t, g.Dir)
 	for _, name := range []string{configFile, readableTraceFile, diagramFile, "seeds.txt", "summary.json", fmt.Sprintf("seed-%d.json", g.Seeds[0])} {
@@ -57,7 +57,7 @@ func checkFolder(t *testing.T, g Group, c scenarios.Config) map[string]string {
 			t.Errorf("%s: no %s (files: %v)", g.Signature, name, sortedNames(files))
 		}
 	}
-	var cfg scenarios.Config
+	var cfg engine.Config
 	if err := json.Unmarshal([]byte(files[configFile]), &cfg); err != nil || cfg.Variant != c.Variant || cfg.Protocol != c.Protocol {
 		t.Errorf("%s: config.json %q (%v): want the run's config", g.Signature, files[configFile], err)
 	}
@@ -85,7 +85,7 @@ func sortedNames(files map[string]string) []string {
 
 func TestFailureFoldersHoldEverythingToReadAFailure(t *testing.T) {
 	c := faulty()
-	c.Variant = protocol.IgnorePromisedValues.Name
+	c.Variant = "ignore-promised-values"
 	s := folderCampaign(t, c, 60)
 	for _, g := range s.Groups {
 		files := checkFolder(t, g, c)
@@ -102,8 +102,8 @@ func TestFailureFoldersHoldEverythingToReadAFailure(t *testing.T) {
 }
 
 func TestLinearizabilityFailureFolderHasPorcupinesPage(t *testing.T) {
-	c := scenarios.Default()
-	c.Variant = protocol.ReplyOwnValue.Name
+	c := defaultConfig()
+	c.Variant = "reply-own-value"
 	s := folderCampaign(t, c, 30)
 	g := s.Groups[0]
 	files := checkFolder(t, g, c)
@@ -124,7 +124,7 @@ func TestLinearizabilityFailureFolderHasPorcupinesPage(t *testing.T) {
 	}
 	out := &outDir{root: filepath.Dir(g.Dir), manifest: manifest, listed: map[string]bool{}}
 	defer out.close()
-	if err := writeGroup(out, &g); err != nil {
+	if err := writeGroup(out, protocolOf(c), &g); err != nil {
 		t.Fatal(err)
 	}
 	if again := readFolder(t, g.Dir)[linearizabilityFile]; !strings.Contains(again, "<html") {
@@ -132,14 +132,17 @@ func TestLinearizabilityFailureFolderHasPorcupinesPage(t *testing.T) {
 	}
 }
 
-func TestMultiPaxosFailureFolderDrawsTheSeed(t *testing.T) {
-	c := scenarios.Default()
-	c.Protocol, c.Variant = scenarios.MultiPaxos, "no-dedup"
+func TestMultiPaxosFailureFolderHasShrunkTraces(t *testing.T) {
+	c := defaultConfig()
+	c.Protocol, c.Variant = multipaxos.Name, "no-dedup"
 	s := folderCampaign(t, c, 6)
 	g := s.Groups[0]
 	files := checkFolder(t, g, c)
-	if !strings.Contains(files[readableTraceFile], fmt.Sprintf("the readable trace of seed %d", g.Seeds[0])) {
-		t.Errorf("%s: trace.txt is not the seed's run:\n%.300s", g.Signature, files[readableTraceFile])
+	if files["shrunk.trace"] == "" || files[fmt.Sprintf("seed-%d.trace", g.Seeds[0])] == "" {
+		t.Errorf("%s: no decision traces (files: %v)", g.Signature, sortedNames(files))
+	}
+	if !strings.Contains(files[readableTraceFile], "the readable trace of shrunk.trace") {
+		t.Errorf("%s: trace.txt is not the shrunk trace's replay:\n%.300s", g.Signature, files[readableTraceFile])
 	}
 	if !strings.Contains(files[diagramFile], "operator") {
 		t.Errorf("%s: the diagram has no operator lane", g.Signature)
@@ -152,12 +155,12 @@ func TestMultiPaxosFailureFolderDrawsTheSeed(t *testing.T) {
 // byte: nothing in them depends on the folder, the scheduling or a map's
 // order.
 func TestGroupPagesAreTheSameBytesAnywhere(t *testing.T) {
-	c := scenarios.Default()
-	c.Variant = protocol.ReplyOwnValue.Name
+	c := defaultConfig()
+	c.Variant = "reply-own-value"
 	pages := func(workers, procs int) map[string]string {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		out := t.TempDir()
-		if _, err := Run(context.Background(), Options{Config: c, Seeds: 150, Workers: workers, OutDir: out, MaxShrinks: 6, Swarm: true}); err != nil {
+		if _, err := Run(context.Background(), Options{Protocol: protocolOf(c), Config: c, Seeds: 150, Workers: workers, OutDir: out, MaxShrinks: 6, Swarm: true}); err != nil {
 			t.Fatal(err)
 		}
 		found := map[string]string{}

@@ -10,7 +10,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/harness"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // Merging the summaries of a sharded campaign.
@@ -28,6 +29,9 @@ import (
 
 // MergeOptions say how to merge the summaries of a sharded campaign.
 type MergeOptions struct {
+	// Protocol is the protocol the shards ran: it replays their traces
+	// into the merged folders' diagrams.
+	Protocol *harness.Protocol
 	// MaxShrinks is the Options.MaxShrinks the shards ran with.
 	MaxShrinks int
 	// OutDir, when set, receives a folder per failure group, as
@@ -262,6 +266,9 @@ func unshrunkGroup(f *Failure, i, limit int) Group {
 // with its representative's traces and history from its shard's group
 // folder, by writeGroup, as the campaign run whole writes them.
 func writeMerged(s *Summary, parts []Summary, from, groupFrom []mergeSource, o MergeOptions) error {
+	if o.Protocol == nil {
+		return fmt.Errorf("campaign: merging into a folder needs the protocol")
+	}
 	locate := func(part int, path string) string {
 		if o.Locate != nil {
 			return o.Locate(part, path)
@@ -281,7 +288,7 @@ func writeMerged(s *Summary, parts []Summary, from, groupFrom []mergeSource, o M
 	}
 	for i := range s.Failures {
 		f := &s.Failures[i]
-		if err := copyReproducer(out, f, recorded[f.Seed], func(path string) string { return locate(from[i].part, path) }); err != nil {
+		if err := copyReproducer(out, o.Protocol, f, recorded[f.Seed], func(path string) string { return locate(from[i].part, path) }); err != nil {
 			return err
 		}
 	}
@@ -295,7 +302,7 @@ func writeMerged(s *Summary, parts []Summary, from, groupFrom []mergeSource, o M
 				return fmt.Errorf("group %s: %w", g.Signature, err)
 			}
 		}
-		if err := writeGroup(out, g); err != nil {
+		if err := writeGroup(out, o.Protocol, g); err != nil {
 			return err
 		}
 	}
@@ -304,7 +311,7 @@ func writeMerged(s *Summary, parts []Summary, from, groupFrom []mergeSource, o M
 
 // copyReproducer writes merged failure f's reproducer into its group's
 // folder of out, from the file its shard recorded (rec), found by locate.
-func copyReproducer(out *outDir, f, rec *Failure, locate func(string) string) error {
+func copyReproducer(out *outDir, p *harness.Protocol, f, rec *Failure, locate func(string) string) error {
 	if rec == nil || rec.Reproducer == "" || rec.ReproducerError != "" {
 		why := "no --out"
 		if rec != nil && rec.ReproducerError != "" {
@@ -312,7 +319,7 @@ func copyReproducer(out *outDir, f, rec *Failure, locate func(string) string) er
 		}
 		return fmt.Errorf("seed %d: its shard wrote no reproducer (%s): run the shards with --out", f.Seed, why)
 	}
-	r, err := ReadReproducer(locate(rec.Reproducer))
+	r, _, err := ReadReproducer(locate(rec.Reproducer), only(p))
 	if err != nil {
 		return fmt.Errorf("seed %d: %w", f.Seed, err)
 	}
@@ -349,13 +356,13 @@ func loadGroupFiles(g *Group, dir string) error {
 	return nil
 }
 
-func readTrace(path string) (*scenarios.Trace, error) {
+func readTrace(path string) (*trace.Trace, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return scenarios.ParseTrace(f, path)
+	return trace.Parse(f, path)
 }
 
 func seedRange(s *Summary) string {

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/paxsim/paxsim/internal/cputime"
-	"github.com/paxsim/paxsim/scenarios"
 )
 
 // BenchmarkCampaignVsBareLoop measures, in one run, the floor of any
@@ -32,7 +31,7 @@ func BenchmarkCampaignVsBareLoop(b *testing.B) {
 
 		cpu, wall = cputime.Seconds(), b.Elapsed().Seconds()
 		gc := debug.SetGCPercent(GCPercent)
-		s, err := Run(context.Background(), Options{Config: scenarios.Default(), Swarm: true, Start: start, Seeds: seeds, Workers: 1})
+		s, err := Run(context.Background(), Options{Protocol: protocolOf(defaultConfig()), Config: defaultConfig(), Swarm: true, Start: start, Seeds: seeds, Workers: 1})
 		debug.SetGCPercent(gc)
 		if err != nil || s.Seeds != seeds {
 			b.Fatalf("%d seeds: %v", s.Seeds, err)

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math/bits"
 	"sort"
 	"strconv"
 	"strings"
@@ -221,7 +222,7 @@ func (c Config) reconfigSchedule(spec string) (reconfigPlan, error) {
 			return p, bad("reconfig", "%q: want MEMBERS@TICK, e.g. 1+2+3@200", part)
 		}
 		if end := c.maxTime(); t >= end {
-			return p, bad("reconfig", "%q: tick %d is past the run's end (t=%d)", part, t, end)
+			return p, bad("reconfig", "%q: tick %d is not before the run's end at %d (--max-time, or --heal-at plus --liveness): it would never happen", part, t, end)
 		}
 		ids, err := parseMembers(members, c.Nodes)
 		if err != nil {
@@ -291,6 +292,9 @@ func (c Config) simConfig() (sim.Config, error) {
 		f, err := sim.ParseFault(s)
 		if err != nil {
 			return sc, &ConfigError{Field: "fault", Msg: err.Error()}
+		}
+		if _, rest, _ := strings.Cut(s, ":"); strings.Count(strings.SplitN(rest, "@", 2)[0], ",")+1 != bits.OnesCount64(f.Nodes) {
+			return sc, bad("fault", "%q names a node twice", s)
 		}
 		sc.Faults.Schedule = append(sc.Faults.Schedule, f)
 	}

@@ -124,3 +124,6 @@ func TestChoiceRunsOnFIFOLinks(t *testing.T) {
 		}
 	}
 }
+
+// noFIFO pins FIFO links to off, leaving every other knob to the draw.
+func noFIFO(knob string) bool { return knob == "fifo" }

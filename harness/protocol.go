@@ -26,10 +26,11 @@ type binding interface {
 	run(c engine.Config, seed uint64, o engine.Options) (engine.Result, error)
 	runChoice(c engine.Config, d sim.Decider, b sim.ChoiceConfig, steps int, seed uint64, o engine.Options) (engine.Result, error)
 	replay(t *trace.Trace, o engine.Options) (engine.Result, error)
-	shrink(ctx context.Context, t *trace.Trace, budget int) (trace.ShrinkResult, error)
+	shrink(ctx context.Context, t *trace.Trace, budget int64) (trace.ShrinkResult, error)
 	scenario(s *script.Scenario, r script.Run, w io.Writer) (script.Result, error)
 	importTrace(t *trace.Trace, name string) (string, error)
 	check(c model.CheckConfig, o explore.Options) (model.Report, error)
+	defaultDepth() int
 }
 
 // bound is binding for protocol p.
@@ -73,8 +74,9 @@ func (h *Protocol) Replay(t *trace.Trace, o engine.Options) (engine.Result, erro
 	return h.impl.replay(t, o)
 }
 
-// Shrink reduces a failing decision trace (trace.Shrink).
-func (h *Protocol) Shrink(ctx context.Context, t *trace.Trace, budget int) (trace.ShrinkResult, error) {
+// Shrink reduces a failing decision trace (trace.Shrink): budget bounds
+// the steps its replays take (0: trace.DefaultShrinkBudget).
+func (h *Protocol) Shrink(ctx context.Context, t *trace.Trace, budget int64) (trace.ShrinkResult, error) {
 	return h.impl.shrink(ctx, t, budget)
 }
 
@@ -94,6 +96,10 @@ func (h *Protocol) Check(c model.CheckConfig, o explore.Options) (model.Report, 
 	return h.impl.check(c, o)
 }
 
+// DefaultDepth is the explorer's depth bound when the user sets none
+// (model.DefaultDepth): 0 for none.
+func (h *Protocol) DefaultDepth() int { return h.impl.defaultDepth() }
+
 func (b *bound[M, D]) run(c engine.Config, seed uint64, o engine.Options) (engine.Result, error) {
 	return engine.Run(b.p, b.info, c, seed, o)
 }
@@ -106,9 +112,8 @@ func (b *bound[M, D]) replay(t *trace.Trace, o engine.Options) (engine.Result, e
 	return trace.Replay(b.p, b.info, t, o)
 }
 
-func (b *bound[M, D]) shrink(ctx context.Context, t *trace.Trace, budget int) (trace.ShrinkResult, error) {
-	_ = ctx // TODO(lead): trace.Shrink takes the context once the interruptible shrink lands
-	return trace.Shrink(b.p, b.info, t, budget)
+func (b *bound[M, D]) shrink(ctx context.Context, t *trace.Trace, budget int64) (trace.ShrinkResult, error) {
+	return trace.Shrink(ctx, b.p, b.info, t, budget)
 }
 
 func (b *bound[M, D]) scenario(s *script.Scenario, r script.Run, w io.Writer) (script.Result, error) {
@@ -122,3 +127,5 @@ func (b *bound[M, D]) importTrace(t *trace.Trace, name string) (string, error) {
 func (b *bound[M, D]) check(c model.CheckConfig, o explore.Options) (model.Report, error) {
 	return model.Check(b.p, b.info, c, o)
 }
+
+func (b *bound[M, D]) defaultDepth() int { return model.DefaultDepth(b.p) }
