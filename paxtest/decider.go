@@ -43,8 +43,7 @@ const chanceScale = 10000
 // counterexample: while shrinking, an input that merely ran out of bits
 // would "fail" with a panic and win. So the decider catches a panic of
 // a draw, answers 0 (false) from then on without drawing, and Rethrow raises
-// the panic again once the run has returned. Properties, Find and Campaign's
-// cases do both.
+// the panic again once the run has returned. Properties and Find do both.
 func Rapid(t *rapid.T) *RapidDecider {
 	return &RapidDecider{t: t}
 }

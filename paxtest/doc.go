@@ -82,7 +82,7 @@
 //     the shrunk counterexample of each buggy variant, which TestPower has
 //     Find replay and expects to fail.
 //
-// Their comments show the decision trace each one replays as.
+// Their comments show the counterexample's decision trace.
 // PAXSIM_UPDATE_TESTDATA=1 go test ./paxtest rewrites them, and the seed
 // corpus of FuzzSchedule, after a change to a protocol or to the draws
 // made them stale; the tests say when that is.

@@ -52,15 +52,21 @@ func newFinding(p *harness.Protocol, c engine.Config, res *engine.Result, v chec
 	return &Finding{Property: v.Property, Violation: v, Trace: tr, Steps: steps, Unshrunk: steps, Seed: res.Seed, protocol: p.Name()}
 }
 
-// shrinkBudget bounds the replays of delta debugging: ample for the
-// traces of a choice run or a campaign's default config (a 1-minimal
-// counterexample of 85 steps took under 3,000).
-const shrinkBudget = 10_000
+// shrinkSteps bounds delta debugging by the steps it replays, in all: a
+// replay costs about as much as its trace is long, and a failing test
+// should not wait minutes for its report. A choice run's trace of 80
+// steps gets 5,000 replays, ample for 1-minimal; a long timed run's gets
+// fewer, at least minShrinkReplays.
+const (
+	shrinkSteps      = 400_000
+	minShrinkReplays = 300
+)
 
 // shrink reduces the trace to a 1-minimal one that fails the same
 // property, and keeps it if so.
 func (f *Finding) shrink(p *harness.Protocol) {
-	sr, err := p.Shrink(context.Background(), f.Trace, shrinkBudget)
+	budget := max(shrinkSteps/max(f.Steps, 1), minShrinkReplays)
+	sr, err := p.Shrink(context.Background(), f.Trace, budget)
 	switch {
 	case err != nil:
 		f.Note = "not shrunk: " + err.Error()
@@ -69,7 +75,7 @@ func (f *Finding) shrink(p *harness.Protocol) {
 	default:
 		f.Trace, f.Steps, f.Minimal = sr.Trace, sr.After, !sr.Exhausted
 		if sr.Exhausted {
-			f.Note = fmt.Sprintf("shrinking spent its budget of %d replays before 1-minimal", shrinkBudget)
+			f.Note = fmt.Sprintf("shrunk from %d; delta debugging spent its budget of %d replays before 1-minimal", f.Unshrunk, budget)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package paxtest
 
 import (
+	"flag"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -90,6 +91,9 @@ func (s *search) check(t *testing.T, find bool) *recorder {
 	}
 	defer restore()
 	rec := &recorder{name: t.Name()}
+	if f := flag.Lookup("rapid.v"); f != nil && f.Value.String() == "true" {
+		rec.log = t.Logf // -rapid.v logs every case, as rapid does
+	}
 	rec.run(func() { rapid.Check(rec, s.property) })
 	if s.err != nil {
 		t.Fatalf("paxtest: %v", s.err)
