@@ -39,8 +39,9 @@ type Options struct {
 	// liveness phase, so liveness is not judged. A safety counterexample
 	// then replays exactly, without a timed phase after it.
 	SafetyOnly bool
-	// Seed is rapid's seed (0: -rapid.seed if given, else a random one
-	// for Properties and 1 for Find, whose result a test pins).
+	// Seed is rapid's seed (0: a random one for Properties, as rapid's,
+	// and 1 for Find, whose result a test pins). -rapid.seed overrides
+	// it.
 	Seed uint64
 
 	// For paxsim's own tests (export_test.go): replay the committed fail
@@ -55,8 +56,8 @@ type Options struct {
 // bug they expect.
 const DefaultChecks = 300
 
-// LongFactor multiplies the cases and seeds of every suite when
-// PAXSIM_LONG=1: a nightly run.
+// LongFactor multiplies the cases of Properties and the seeds of Campaign
+// when PAXSIM_LONG=1: a nightly run.
 const LongFactor = 100
 
 // long reports whether PAXSIM_LONG asks for the long run.
