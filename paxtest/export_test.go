@@ -1,6 +1,8 @@
 package paxtest
 
 import (
+	"testing"
+
 	"pgregory.net/rapid"
 
 	"github.com/paxsim/paxsim/engine"
@@ -39,3 +41,10 @@ func FailFilesOnly(o Options) Options { o.failFilesOnly = true; return o }
 // WriteFailFile has Find let rapid write its fail file (into the working
 // directory's testdata/rapid).
 func WriteFailFile(o Options) Options { o.writeFailFile = true; return o }
+
+// Report is the failure message Properties, Fuzz and Campaign print, its
+// trace written to a file.
+func (f *Finding) Report(t *testing.T) string { return f.report(t) }
+
+// ConfigFlags writes c as paxsim's flags.
+var ConfigFlags = configFlags

@@ -97,10 +97,11 @@ func (f *Finding) String() string {
 }
 
 // report is the finding as t's failure message, its trace written to a
-// file that `paxsim replay` runs.
+// file that `paxsim replay` runs, in a new directory under the system's
+// temporary one, kept after the test.
 func (f *Finding) report(t *testing.T) string {
-	path := filepath.Join(os.TempDir(), "paxtest", safeName(t.Name())+".trace")
-	err := os.MkdirAll(filepath.Dir(path), 0o755)
+	dir, err := os.MkdirTemp("", "paxtest-")
+	path := filepath.Join(dir, safeName(t.Name())+".trace")
 	if err == nil {
 		err = os.WriteFile(path, []byte(f.Trace.String()), 0o644)
 	}
