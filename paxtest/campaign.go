@@ -17,7 +17,7 @@ type CampaignOptions struct {
 	// Seeds is how many seeds run, from Start (0: DefaultSeeds; Campaign
 	// runs LongFactor times as many with PAXSIM_LONG=1).
 	Seeds int
-	Start uint64
+	Start uint64 // the first seed
 	// Config is the runs' configuration (nil: engine.Default(), three
 	// replicas and a little of every fault until the heal at t=600). Its
 	// Protocol and Variant are set from the protocol and Variant. It must
@@ -90,7 +90,7 @@ func (o *CampaignOptions) config(p *harness.Protocol) (engine.Config, error) {
 	if o.Config != nil {
 		c = *o.Config
 	}
-	c.Protocol, c.Variant = p.Name(), (&Options{Variant: o.Variant}).variant()
+	c.Protocol, c.Variant = p.Name(), variantOrCorrect(o.Variant)
 	if err := p.Err(); err != nil {
 		return c, err
 	}

@@ -80,11 +80,14 @@ func (o *Options) maxClients() int  { return orDefault(o.MaxClients, 3) }
 func (o *Options) maxCommands() int { return orDefault(o.MaxCommands, 3) }
 func (o *Options) judge() judge     { return judge{only: o.Properties, liveness: !o.SafetyOnly} }
 
-func (o *Options) variant() string {
-	if o.Variant == "" {
+func (o *Options) variant() string { return variantOrCorrect(o.Variant) }
+
+// variantOrCorrect is the variant name, or the correct protocol's for "".
+func variantOrCorrect(name string) string {
+	if name == "" {
 		return engine.Correct
 	}
-	return o.Variant
+	return name
 }
 
 // orDefault is v, or def when v is 0.
