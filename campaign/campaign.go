@@ -289,12 +289,13 @@ func runSeeds(ctx context.Context, o Options, workers int, began time.Time) ([]t
 		go func(t *tally) {
 			defer wg.Done()
 			t.stops, t.linearizability = make(map[string]int), make(map[string]int)
+			runner := o.Protocol.NewRunner() // this worker's, reused seed after seed
 			for ctx.Err() == nil && failed.Load() == nil {
 				k := next.Add(1) - 1
 				if k >= o.Seeds {
 					return
 				}
-				n, bad, err := runSeed(o, o.Start+k, t)
+				n, bad, err := runSeed(o, runner, o.Start+k, t)
 				if err != nil {
 					failed.CompareAndSwap(nil, err)
 					return
@@ -316,13 +317,14 @@ func runSeeds(ctx context.Context, o Options, workers int, began time.Time) ([]t
 	return tallies, nil
 }
 
-// runSeed runs one seed into t and returns its events and whether it
-// failed. A failing seed's reproducer is written at once, into
-// the output folder's ungrouped folder, so that a campaign killed before
-// its end keeps what it found.
-func runSeed(o Options, seed uint64, t *tally) (int64, bool, *SeedError) {
+// runSeed runs one seed on the worker's runner into t and returns its
+// events and whether it failed. A failing seed's reproducer is written at
+// once, into the output folder's ungrouped folder, so that a campaign
+// killed before its end keeps what it found. --check-determinism runs the
+// seed again afresh, which checks the runner's reuse of memory too.
+func runSeed(o Options, runner *harness.Runner, seed uint64, t *tally) (int64, bool, *SeedError) {
 	cfg := o.ConfigFor(seed)
-	res, err := o.Protocol.Run(cfg, seed, engine.Options{InertFaults: o.inertFaults})
+	res, err := runner.Run(cfg, seed, engine.Options{InertFaults: o.inertFaults})
 	if err != nil {
 		return 0, false, &SeedError{Seed: seed, Err: err}
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/checker/linearize"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -18,8 +19,11 @@ type clientDriver interface {
 	// choose starts a Choice run's clients: d picks the replicas.
 	choose(d sim.Decider)
 	// step starts, retries and schedules the requests due by now, before
-	// every event of a timed run.
-	step(now sim.Time)
+	// every event of a timed run; healed says whether faults have healed.
+	step(now sim.Time, healed bool)
+	// idleBeforeHeal reports whether step does nothing until faults heal,
+	// so that a timed run need not call it before.
+	idleBeforeHeal() bool
 	// answered takes a client's answer, from observation o.
 	answered(a Answer, o checker.Observation)
 	// take is a decision trace's or a script's client step.
@@ -40,7 +44,6 @@ type clientDriver interface {
 type host interface {
 	now() sim.Time
 	events() int64
-	healed() bool
 	leftFaulty() uint64
 	decider() sim.Decider
 	nodes() int
@@ -65,12 +68,11 @@ func newClientDriver[M sim.Message, D any](s *Session[M, D], w Workload, scripte
 	if w.Kind == KeyValue {
 		return newKVClients(s, s.plan, scripted)
 	}
-	return &consensusClients{h: s, clients: s.plan.clients, window: s.cfg.ProposeWindow}
+	return &consensusClients{h: s, clients: s.plan.clients, window: s.cfg.ProposeWindow, ops: make([]linearize.Op, 0, s.plan.clients)}
 }
 
 func (s *Session[M, D]) now() sim.Time                   { return s.world.Now() }
 func (s *Session[M, D]) events() int64                   { return s.world.Events() }
-func (s *Session[M, D]) healed() bool                    { return s.world.Healed() }
 func (s *Session[M, D]) leftFaulty() uint64              { return s.world.LeftFaulty() }
 func (s *Session[M, D]) decider() sim.Decider            { return s.decide }
 func (s *Session[M, D]) nodes() int                      { return s.cfg.Nodes }
@@ -79,7 +81,7 @@ func (s *Session[M, D]) logChecker() *checker.LogChecker { return s.judge.log }
 func (s *Session[M, D]) noOp(v checker.Value) bool       { return slices.Contains(s.info.NoOps, v) }
 
 func (s *Session[M, D]) send(r Request, to sim.NodeID, at sim.Time, retry bool) checker.Value {
-	msg, value := s.proto.Request(r)
+	msg, value := s.request(r)
 	if s.opts.Record {
 		st := ClientStep{Client: r.Client, Op: r.Op, To: to}
 		if retry {
@@ -87,7 +89,9 @@ func (s *Session[M, D]) send(r Request, to sim.NodeID, at sim.Time, retry bool) 
 		}
 		s.log(st.String())
 	}
-	s.opts.Draw.request(r.Client, to, msg, at)
+	if s.opts.Draw != nil { // boxing msg for it would allocate at every request
+		s.opts.Draw.request(r.Client, to, msg, at)
+	}
 	s.world.Request(at, to, msg)
 	return value
 }

@@ -69,8 +69,8 @@ func (c *consensusClients) request(client int) Request {
 // asks at its own time, as scheduled; it goes to the next replica of the
 // core then only when the heal left its own replica faulty. An early retry
 // would propose a value before its client asked for it.
-func (c *consensusClients) step(now sim.Time) {
-	if c.retried || !c.h.healed() {
+func (c *consensusClients) step(now sim.Time, healed bool) {
+	if c.retried || !healed {
 		return
 	}
 	c.retried = true
@@ -91,6 +91,9 @@ func (c *consensusClients) step(now sim.Time) {
 		}
 	}
 }
+
+// idleBeforeHeal: the clients made their requests at the start.
+func (c *consensusClients) idleBeforeHeal() bool { return true }
 
 func (c *consensusClients) op(client int) *linearize.Op {
 	for i := range c.ops {

@@ -3,9 +3,11 @@ package engine
 import (
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/checker/linearize"
+	"github.com/paxsim/paxsim/internal/arena"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -53,6 +55,8 @@ type kvClients struct {
 	reconfigs  []checker.Value // the reconfigurations' command values
 	requested  int             // reconfigurations the operator asked for
 	timeoutGap sim.Time
+	text       arena.Text // the operations' values
+	scratch    []byte
 }
 
 func newKVClients[M sim.Message, D any](s *Session[M, D], p plan, scripted bool) *kvClients {
@@ -92,8 +96,8 @@ func (c *kvClients) choose(d sim.Decider) {
 }
 
 // step starts, retries and schedules the client requests due by now.
-func (c *kvClients) step(now sim.Time) {
-	if c.h.healed() && !c.retried {
+func (c *kvClients) step(now sim.Time, healed bool) {
+	if healed && !c.retried {
 		c.retried = true
 		for _, cl := range c.clients {
 			if cl.waiting {
@@ -101,7 +105,7 @@ func (c *kvClients) step(now sim.Time) {
 			}
 		}
 	}
-	c.drawReconfigs(now)
+	c.drawReconfigs(now, healed)
 	for _, cl := range c.clients {
 		switch {
 		case cl.waiting && now >= cl.retryAt:
@@ -122,10 +126,13 @@ func (c *kvClients) step(now sim.Time) {
 	}
 }
 
+// idleBeforeHeal: clients start, retry and reconfigure all along.
+func (c *kvClients) idleBeforeHeal() bool { return false }
+
 // drawReconfigs draws the operator's reconfigurations, each fault
 // interval until the heal.
-func (c *kvClients) drawReconfigs(now sim.Time) {
-	for c.reconfig.rate > 0 && !c.h.healed() && now >= c.nextDraw {
+func (c *kvClients) drawReconfigs(now sim.Time, healed bool) {
+	for c.reconfig.rate > 0 && !healed && now >= c.nextDraw {
 		c.nextDraw += c.interval
 		if !c.h.decider().Chance(sim.Decision{Kind: sim.DecideWorkload}, c.reconfig.rate) {
 			continue
@@ -174,13 +181,24 @@ func (c *kvClients) drawOp(cl *kvClient) {
 	case 0:
 		op = Op{Kind: OpGet, Key: key}
 	case 1:
-		op = Op{Kind: OpPut, Key: key, Arg: fmt.Sprintf("%d.%d", cl.id, cl.seq)}
+		op = Op{Kind: OpPut, Key: key, Arg: c.value("", cl)}
 	default:
-		op = Op{Kind: OpAppend, Key: key, Arg: fmt.Sprintf("+%d.%d", cl.id, cl.seq)}
+		op = Op{Kind: OpAppend, Key: key, Arg: c.value("+", cl)}
 	}
 	cl.req = Request{Client: cl.id, Seq: cl.seq, Op: op}
 	c.ops = append(c.ops, linearize.KVOp{Client: cl.id, Key: key, Kind: kvKind(op.Kind), Value: op.Arg, Invoke: int64(c.h.now()), Return: -1})
 	cl.op = len(c.ops) - 1
+}
+
+// value is the value a client's operation writes: prefix, then "c.s" for
+// client c's seq s, written once into the run's text arena, so that an
+// operation allocates nothing of its own.
+func (c *kvClients) value(prefix string, cl *kvClient) string {
+	b := append(c.scratch[:0], prefix...)
+	b = strconv.AppendInt(b, int64(cl.id), 10)
+	b = strconv.AppendInt(append(b, '.'), int64(cl.seq), 10)
+	c.scratch = b
+	return c.text.String(b)
 }
 
 func kvKind(k OpKind) linearize.KVKind {
@@ -215,8 +233,8 @@ func (c *kvClients) invoke(cl *kvClient) {
 func (c *kvClients) send(cl *kvClient, now sim.Time, retry bool) {
 	d, n := c.h.decider(), c.h.nodes()
 	if faulty := c.h.leftFaulty(); faulty != 0 {
-		core := coreNodes(n, faulty)
-		c.sendTo(cl, sim.NodeID(core[d.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, len(core))]), now, retry)
+		k := d.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, coreSize(n, faulty))
+		c.sendTo(cl, sim.NodeID(coreNode(n, faulty, k)), now, retry)
 		return
 	}
 	c.sendTo(cl, sim.NodeID(1+d.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, n)), now, retry)

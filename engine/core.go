@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"fmt"
 	"math/bits"
 
 	"github.com/paxsim/paxsim/sim"
@@ -41,15 +42,41 @@ func splitmix(x uint64) uint64 {
 	return x ^ x>>31
 }
 
-// coreNodes lists the nodes not in faulty, in order.
-func coreNodes(nodes int, faulty uint64) []int {
-	out := make([]int, 0, nodes)
-	for id := 1; id <= nodes; id++ {
-		if faulty&(1<<uint(id)) == 0 {
-			out = append(out, id)
+// coreSize is how many of the nodes are not in faulty.
+func coreSize(nodes int, faulty uint64) int {
+	return bits.OnesCount64(allNodes(nodes) &^ faulty)
+}
+
+// coreNode is the k-th node (from 0) not in faulty, in order; the caller
+// makes sure k < coreSize(nodes, faulty). A client picks a replica of the
+// core at every send past the heal: it lists nothing.
+func coreNode(nodes int, faulty uint64, k int) int {
+	for m := allNodes(nodes) &^ faulty; m != 0; m &= m - 1 {
+		if k == 0 {
+			return bits.TrailingZeros64(m)
+		}
+		k--
+	}
+	panic(fmt.Sprintf("engine: no core node %d of %d nodes outside {%s}", k, nodes, sim.FormatNodes(faulty)))
+}
+
+// allNodes is the set of nodes 1..nodes, a bit per id.
+func allNodes(nodes int) uint64 { return uint64(1)<<uint(nodes+1) - 2 }
+
+// caughtUp reports whether every node of the core (the nodes not in
+// faulty) got as far as any node did, and that is somewhere: progress is
+// by node id. It runs after every step past the heal: it lists nothing.
+func caughtUp(progress []int64, faulty uint64) bool {
+	top := int64(0)
+	for _, p := range progress[1:] {
+		top = max(top, p)
+	}
+	for id := 1; id < len(progress); id++ {
+		if faulty&(1<<uint(id)) == 0 && (progress[id] < top || top == 0) {
+			return false
 		}
 	}
-	return out
+	return true
 }
 
 // keepsMajority reports whether a view's members (bit per id) keep a

@@ -37,10 +37,16 @@ func (c *Coverage) Held() [4]bool {
 	return [4]bool{c.BallotChange, c.AfterCrash, c.Duel, c.AfterPartitionHealed}
 }
 
-// coverage follows one run's proposals and choices.
+// coverage follows one run's proposals and choices. It forgets decided
+// instances at the front, so that following a log takes memory for the
+// instances in flight, not for every one decided.
 type coverage struct {
 	res       Coverage
-	instances []instanceCover // by instance (0 for single-decree)
+	instances []instanceCover // instances[k] is instance base+k (0 for single-decree)
+	base      int64
+	low       int64 // the lowest instance ever recorded (when any is)
+	front     int   // instances[:front] are decided
+	keep      int   // decided instances kept at the front before forgetting (0: 64)
 }
 
 type instanceCover struct {
@@ -51,15 +57,50 @@ type instanceCover struct {
 	decided   bool
 }
 
+// instance returns instance i's record, nil for one decided and forgotten
+// or out of range.
 func (c *coverage) instance(i int64) *instanceCover {
 	if i < 0 || i > 1<<20 {
 		return nil
 	}
-	for int64(len(c.instances)) <= i {
+	if len(c.instances) == 0 && c.base == c.low {
+		c.base, c.low = i, i // the first record: a log starts at 1
+	}
+	if i < c.low { // below every instance recorded: make room in front
+		c.instances = append(make([]instanceCover, c.low-i, int64(len(c.instances))+c.low-i), c.instances...)
+		c.base, c.low, c.front = i, i, 0
+	}
+	k := i - c.base
+	if k < 0 {
+		return nil // decided and forgotten
+	}
+	for int64(len(c.instances)) <= k {
 		c.instances = append(c.instances, instanceCover{})
 	}
-	return &c.instances[i]
+	return &c.instances[k]
 }
+
+// forget drops the decided instances at the front once they are half the
+// records: amortised O(1) a decision.
+func (c *coverage) forget() {
+	for c.front < len(c.instances) && c.instances[c.front].decided {
+		c.front++
+	}
+	keep := c.keep
+	if keep == 0 {
+		keep = 64
+	}
+	if c.front < keep || c.front < len(c.instances)/2 {
+		return
+	}
+	n := copy(c.instances, c.instances[c.front:])
+	c.instances = c.instances[:n]
+	c.base += int64(c.front)
+	c.front = 0
+}
+
+// reset empties c for a new run, keeping its memory.
+func (c *coverage) reset() { *c = coverage{instances: c.instances[:0], keep: c.keep} }
 
 // statser is a world, for its fault counts (an interface, so that passing
 // one allocates nothing on the observation path).
@@ -104,5 +145,6 @@ func (c *coverage) observe(node sim.NodeID, o checker.Observation, safety *check
 		c.res.Duel = c.res.Duel || bits.OnesCount64(in.proposers) >= 2
 		c.res.AfterCrash = c.res.AfterCrash || st.Faults[sim.FaultCrash] > 0
 		c.res.AfterPartitionHealed = c.res.AfterPartitionHealed || st.PartitionsHealed > 0
+		c.forget()
 	}
 }

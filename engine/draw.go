@@ -61,7 +61,7 @@ func (s *Session[M, D]) attachDrawing() {
 	}
 	dr.b = diagram.NewBuilder(lanes)
 	dr.b.MaxRows = dr.MaxRows
-	dr.result = &s.res
+	dr.result = &s.res // until the run ends: then a copy (finish), for a Runner reuses the session
 	states := func() {
 		dr.b.EndStep()
 		if dr.b.Full() {

@@ -17,15 +17,24 @@ type judge struct {
 	log      *checker.LogChecker // nil for a single decree
 	now      int64
 	event    int64
+	// failed is set once a checker found a violation (a broken contract
+	// counts): what the run checks after every step.
+	failed bool
 }
 
 // logProperties are the properties only a replicated log's observations
 // (Applied) can break.
 var logProperties = []checker.Property{checker.LogConsistency, checker.StateConsistency, checker.ExactlyOnce}
 
-// newJudge builds the checkers a protocol's properties call for.
-func newJudge(info *Info, nodes int) judge {
-	safety, log := NewCheckers(info, nodes)
+// newJudge builds the checkers a protocol's properties call for, in the
+// memory of spare's safety checker when it has one.
+func newJudge(info *Info, nodes int, spare *checker.Safety) judge {
+	if spare == nil {
+		spare = checker.NewSafety(nodes)
+	} else {
+		spare.Reset(nodes)
+	}
+	safety, log := tellCheckers(info, nodes, spare)
 	return judge{contract: checker.NewContract(nodes), safety: safety, log: log}
 }
 
@@ -35,7 +44,13 @@ func newJudge(info *Info, nodes int) judge {
 // protocol that keeps a replicated log. Safety already knows the
 // protocol's no-ops as valid values.
 func NewCheckers(info *Info, nodes int) (*checker.Safety, *checker.LogChecker) {
-	safety := checker.NewSafety(nodes)
+	return tellCheckers(info, nodes, checker.NewSafety(nodes))
+}
+
+// tellCheckers tells safety, a new checker, which properties apply and
+// the protocol's no-ops, and adds a log checker if the protocol keeps a
+// replicated log.
+func tellCheckers(info *Info, nodes int, safety *checker.Safety) (*checker.Safety, *checker.LogChecker) {
 	if info.Properties != nil {
 		safety.Only(info.Properties)
 	}
@@ -91,6 +106,12 @@ func (j *judge) observe(node int, o checker.Observation) {
 	if j.log != nil {
 		j.log.Observe(node, o)
 	}
+	j.note()
+}
+
+// note sets failed when a checker has found a violation.
+func (j *judge) note() {
+	j.failed = j.failed || j.safety.Violation() != nil || j.log != nil && j.log.Violation() != nil
 }
 
 // breach records a broken rule of the observation contract.
@@ -101,21 +122,7 @@ func (j *judge) breach(rule, why string) {
 			Message: fmt.Sprintf("the protocol broke the observation contract, rule %s: %s", rule, why),
 		}
 	}
-}
-
-// violation is the first violation found: a broken contract, else the
-// safety checker's first.
-func (j *judge) violation() *checker.Violation {
-	if j.broken != nil {
-		return j.broken
-	}
-	if v := j.safety.Violation(); v != nil {
-		return v
-	}
-	if j.log != nil {
-		return j.log.Violation()
-	}
-	return nil
+	j.failed = true
 }
 
 // all is the first violation of each property, the safety checker's

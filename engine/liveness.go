@@ -19,11 +19,7 @@ import (
 // done reports whether the core caught up and every client has its
 // answers.
 func (s *Session[M, D]) done() bool {
-	if !s.clients.done() {
-		return false
-	}
-	_, lagging := s.lagging()
-	return len(lagging) == 0
+	return s.clients.done() && caughtUp(s.progress, s.world.LeftFaulty())
 }
 
 // lagging returns how far the replicas got (the most any did) and the

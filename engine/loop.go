@@ -9,7 +9,29 @@ import (
 // catch up within the bound; the clients' history at the end. A bad c
 // returns a *ConfigError.
 func Run[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, seed uint64, opts Options) (Result, error) {
-	s, err := NewSession(p, info, c, seed, Mode{}, opts.Decider, opts)
+	return NewRunner(p, info).Run(c, seed, opts)
+}
+
+// Runner runs seeds of one protocol one after another, each as Run does,
+// reusing for the next the memory that one run's checker and bookkeeping
+// took: what a campaign's worker does, whose seeds are short enough that
+// their setup costs as much as their events. A Result shares nothing with
+// the Runner. A Runner is for one goroutine.
+type Runner[M sim.Message, D any] struct {
+	p     Protocol[M, D]
+	info  *Info
+	spare *Session[M, D] // the last run's, whose memory the next reuses
+}
+
+// NewRunner returns a Runner of p, which info describes.
+func NewRunner[M sim.Message, D any](p Protocol[M, D], info *Info) *Runner[M, D] {
+	return &Runner[M, D]{p: p, info: info}
+}
+
+// Run executes one seed of c and judges it, like the function Run.
+func (r *Runner[M, D]) Run(c Config, seed uint64, opts Options) (Result, error) {
+	s, err := newSession(r.p, r.info, c, seed, Mode{}, opts.Decider, opts, r.spare)
+	r.spare = s // nil after a config error: a half-built session is not reused
 	if err != nil {
 		return Result{}, err
 	}
@@ -25,8 +47,11 @@ func Run[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, seed uint
 // (faults heal at healAt; the core must catch up by deadline) or a limit.
 func (s *Session[M, D]) loop(healAt, deadline, maxTime sim.Time) {
 	w, c := s.world, s.cfg
+	idle := s.clients.idleBeforeHeal()
 	for {
-		s.clients.step(w.Now())
+		if healed := w.Healed(); healed || !idle {
+			s.clients.step(w.Now(), healed)
+		}
 		if w.Events() >= c.MaxEvents {
 			s.res.Stop = StopMaxEvents
 			return
@@ -62,7 +87,7 @@ func (s *Session[M, D]) AfterStep() bool {
 	if s.opts.OnEvent != nil {
 		s.opts.OnEvent(s.world.Events(), s.world.Hash())
 	}
-	if s.judge.violation() == nil {
+	if !s.judge.failed {
 		return false
 	}
 	s.res.Stop = StopViolation

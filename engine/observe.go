@@ -23,13 +23,8 @@ func (s *Session[M, D]) observe(node sim.NodeID, o checker.Observation) {
 		}
 	case checker.Applied:
 		s.progress[node] = o.Instance
-	}
-	if a, ok := s.proto.Answer(o); ok {
-		if a.Client < 1 || a.Client > s.clients.count() {
-			s.judge.breach("answer-to-client", fmt.Sprintf("node %d answered client %d, which does not exist (clients are 1..%d)", node, a.Client, s.clients.count()))
-		} else {
-			s.clients.answered(a, o)
-		}
+	case checker.Returned:
+		s.answered(node, o)
 	}
 	if s.opts.Trace != nil {
 		fmt.Fprintf(s.opts.Trace, "    node %d %s\n", node, o)
@@ -39,9 +34,22 @@ func (s *Session[M, D]) observe(node sim.NodeID, o checker.Observation) {
 	}
 }
 
+// answered gives the clients a replica's answer, as the protocol reads it.
+func (s *Session[M, D]) answered(node sim.NodeID, o checker.Observation) {
+	a, ok := s.proto.Answer(o)
+	switch {
+	case !ok:
+	case a.Client < 1 || a.Client > s.clients.count():
+		s.judge.breach("answer-to-client", fmt.Sprintf("node %d answered client %d, which does not exist (clients are 1..%d)", node, a.Client, s.clients.count()))
+	default:
+		s.clients.answered(a, o)
+	}
+}
+
 // invoked tells the checkers that a client asked for value at time at
 // (which may lie ahead: a value chosen before then breaks validity).
 func (s *Session[M, D]) invoked(client int, value checker.Value, at sim.Time) {
 	s.judge.at(int64(at), s.world.Events())
 	s.judge.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: client, Value: value})
+	s.judge.note()
 }

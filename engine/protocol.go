@@ -32,7 +32,9 @@ type Protocol[M sim.Message, D any] interface {
 	Request(r Request) (M, checker.Value)
 	// Answer recognises a client's answer among a node's observations:
 	// the operation it answers (client and sequence number) and what it
-	// returned. ok is false for every observation that answers no client.
+	// returned. A replica answers a client with a checker.Returned
+	// observation (the observation contract), and the engine asks Answer
+	// of those only; ok is false for one that answers no client.
 	Answer(o checker.Observation) (a Answer, ok bool)
 	// DescribeDurable words a node's durable state for readable traces,
 	// diagrams and scenario printouts, on one line.
@@ -110,6 +112,15 @@ type Answer struct {
 	// decided. Output is what a key-value operation returned.
 	Value  checker.Value
 	Output string
+}
+
+// RequestBuilder is implemented by a protocol that builds one run's client
+// requests into memory of the run's own (an arena, whose write-once runs
+// the run's messages share), so that an operation allocates nothing of its
+// own. NewRequests is called once a run; the function it returns builds
+// what Protocol.Request builds, and the run's clients use it instead.
+type RequestBuilder[M sim.Message] interface {
+	NewRequests() func(r Request) (M, checker.Value)
 }
 
 // MessageParser is implemented by a protocol whose messages' text can be

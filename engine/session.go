@@ -15,10 +15,13 @@ import (
 // every verb judges a run the same way.
 type Session[M sim.Message, D any] struct {
 	proto Protocol[M, D]
-	info  *Info
-	cfg   Config
-	plan  plan
-	opts  Options
+	// request builds the clients' requests: Protocol.Request, or what a
+	// RequestBuilder returns for the run.
+	request func(r Request) (M, checker.Value)
+	info    *Info
+	cfg     Config
+	plan    plan
+	opts    Options
 
 	world   *sim.World[M, D, checker.Observation]
 	decide  sim.Decider
@@ -54,6 +57,13 @@ type Mode struct {
 // and clients attached, decided by d (the seed's PRNG when nil). A bad c
 // returns a *ConfigError.
 func NewSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, seed uint64, mode Mode, d sim.Decider, opts Options) (*Session[M, D], error) {
+	return newSession(p, info, c, seed, mode, d, opts, nil)
+}
+
+// newSession is NewSession in the memory of spare, a finished session,
+// when it is not nil: its checker, its progress and coverage records and
+// its trace lines, none of which a Result holds.
+func newSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, seed uint64, mode Mode, d sim.Decider, opts Options, spare *Session[M, D]) (*Session[M, D], error) {
 	pl, err := c.resolve(info)
 	if err != nil {
 		return nil, err
@@ -61,11 +71,22 @@ func NewSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, se
 	if d == nil {
 		d = sim.NewRandom(seed)
 	}
-	s := &Session[M, D]{proto: p, info: info, cfg: c, plan: pl, opts: opts, decide: d}
+	s := spare
+	if s == nil {
+		s = new(Session[M, D])
+	}
+	safety, progress, cover, lines := s.judge.safety, s.progress, s.cover, s.lines
+	*s = Session[M, D]{proto: p, info: info, cfg: c, plan: pl, opts: opts, decide: d, lines: lines[:0]}
 	s.res = Result{Seed: seed, Verdict: VerdictOK}
+	s.request = p.Request
+	if b, ok := p.(RequestBuilder[M]); ok {
+		s.request = b.NewRequests()
+	}
 	sc := s.simConfig(mode, seed)
-	s.judge = newJudge(info, c.Nodes)
-	s.progress = make([]int64, c.Nodes+1)
+	s.judge = newJudge(info, c.Nodes, safety)
+	s.progress = zeroed(progress, c.Nodes+1)
+	s.cover = cover
+	s.cover.reset()
 	factory, err := p.NewNodes(pl.setup)
 	if err != nil {
 		return nil, &ConfigError{Field: "variant", Msg: err.Error()}
@@ -81,6 +102,16 @@ func NewSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, se
 		s.world.SetScheduleLog(s.log)
 	}
 	return s, nil
+}
+
+// zeroed returns n zero values, in s's array if it is big enough.
+func zeroed[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 // simConfig is the simulator's config of the session's mode.
@@ -155,6 +186,10 @@ func (s *Session[M, D]) finish() {
 	}
 	if len(s.res.Violations) > 0 {
 		s.res.Verdict, s.res.Stop = VerdictViolation, StopViolation
+	}
+	if dr := s.opts.Draw; dr != nil {
+		res := s.res
+		dr.result = &res
 	}
 }
 

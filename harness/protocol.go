@@ -24,6 +24,7 @@ type Protocol struct {
 // non-generic handle.
 type binding interface {
 	run(c engine.Config, seed uint64, o engine.Options) (engine.Result, error)
+	newRunner() func(c engine.Config, seed uint64, o engine.Options) (engine.Result, error)
 	runChoice(c engine.Config, d sim.Decider, b sim.ChoiceConfig, steps int, seed uint64, o engine.Options) (engine.Result, error)
 	replay(t *trace.Trace, o engine.Options) (engine.Result, error)
 	shrink(ctx context.Context, t *trace.Trace, budget int64) (trace.ShrinkResult, error)
@@ -61,6 +62,21 @@ func (h *Protocol) Info() *engine.Info { return &h.info }
 // Run executes one timed run of c (engine.Run).
 func (h *Protocol) Run(c engine.Config, seed uint64, o engine.Options) (engine.Result, error) {
 	return h.impl.run(c, seed, o)
+}
+
+// Runner runs seeds of one protocol one after another, each as Run does,
+// reusing one run's memory for the next (engine.Runner): what a
+// campaign's worker does. A Runner is for one goroutine.
+type Runner struct {
+	run func(c engine.Config, seed uint64, o engine.Options) (engine.Result, error)
+}
+
+// NewRunner returns a Runner of the protocol.
+func (h *Protocol) NewRunner() *Runner { return &Runner{run: h.impl.newRunner()} }
+
+// Run executes one timed run of c, like Protocol.Run.
+func (r *Runner) Run(c engine.Config, seed uint64, o engine.Options) (engine.Result, error) {
+	return r.run(c, seed, o)
 }
 
 // RunChoice runs c in a Choice world whose decisions d takes
@@ -102,6 +118,10 @@ func (h *Protocol) DefaultDepth() int { return h.impl.defaultDepth() }
 
 func (b *bound[M, D]) run(c engine.Config, seed uint64, o engine.Options) (engine.Result, error) {
 	return engine.Run(b.p, b.info, c, seed, o)
+}
+
+func (b *bound[M, D]) newRunner() func(c engine.Config, seed uint64, o engine.Options) (engine.Result, error) {
+	return engine.NewRunner(b.p, b.info).Run
 }
 
 func (b *bound[M, D]) runChoice(c engine.Config, d sim.Decider, bounds sim.ChoiceConfig, steps int, seed uint64, o engine.Options) (engine.Result, error) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/internal/arena"
 	mp "github.com/paxsim/paxsim/protocol/multipaxos"
 	"github.com/paxsim/paxsim/sim"
 )
@@ -25,6 +26,7 @@ type Adapter struct{}
 var (
 	_ engine.Protocol[mp.Msg, mp.Durable] = Adapter{}
 	_ engine.Explorer[mp.Durable]         = Adapter{}
+	_ engine.RequestBuilder[mp.Msg]       = Adapter{}
 )
 
 // DefaultAlpha is Lamport's window when --alpha is not set.
@@ -85,21 +87,32 @@ func (a Adapter) NewNodes(s engine.Setup) (sim.NewNode[mp.Msg, mp.Durable, check
 
 // Request is a client's key-value operation or the operator's
 // reconfiguration; its Value is the command id.
-func (Adapter) Request(r engine.Request) (mp.Msg, checker.Value) {
-	var m mp.Msg
+func (Adapter) Request(r engine.Request) (mp.Msg, checker.Value) { return request(nil, r) }
+
+// NewRequests builds a run's requests as Request does, each entry a
+// write-once run of one arena (engine.RequestBuilder): a run's operations
+// allocate once per chunk of them.
+func (Adapter) NewRequests() func(r engine.Request) (mp.Msg, checker.Value) {
+	var entries arena.Slice[mp.Entry]
+	return func(r engine.Request) (mp.Msg, checker.Value) { return request(&entries, r) }
+}
+
+// request builds r's message, its entry from a (a fresh one when a is nil).
+func request(a *arena.Slice[mp.Entry], r engine.Request) (mp.Msg, checker.Value) {
+	var cmd mp.Command
 	switch r.Op.Kind {
 	case engine.OpGet:
-		m = mp.Get(r.Client, r.Seq, r.Op.Key)
+		cmd = mp.GetCommand(r.Client, r.Seq, r.Op.Key)
 	case engine.OpPut:
-		m = mp.Put(r.Client, r.Seq, r.Op.Key, r.Op.Arg)
+		cmd = mp.PutCommand(r.Client, r.Seq, r.Op.Key, r.Op.Arg)
 	case engine.OpAppend:
-		m = mp.Append(r.Client, r.Seq, r.Op.Key, r.Op.Arg)
+		cmd = mp.AppendCommand(r.Client, r.Seq, r.Op.Key, r.Op.Arg)
 	case engine.OpReconfig:
-		m = mp.Reconfig(r.Client, r.Seq, r.Op.Members...)
+		cmd = mp.ReconfigCommand(r.Client, r.Seq, r.Op.Members...)
 	default:
 		panic(fmt.Sprintf("multipaxos: no %s operation", r.Op.Kind))
 	}
-	return m, m.Entries[0].Cmd.ID
+	return mp.RequestFrom(a, cmd), cmd.ID
 }
 
 // Answer recognises a replica's answer to a client: the command id names
