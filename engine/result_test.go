@@ -73,7 +73,9 @@ func TestServiceSummary(t *testing.T) {
 	}{
 		{"defaults", func(c *engine.Config) {}, -1, false},
 		{"no reconfiguration", func(c *engine.Config) { c.Reconfig = "none" }, 0, false},
-		{"a schedule", func(c *engine.Config) { c.Nodes, c.Clients, c.Commands, c.Reconfig = 5, 2, 3, "1+2+3@100,1+2+3+4+5@400" }, 2, true},
+		{"a schedule", func(c *engine.Config) {
+			c.Nodes, c.Clients, c.Commands, c.Reconfig = 5, 2, 3, "1+2+3@100,1+2+3+4+5@400"
+		}, 2, true},
 		{"frequent reconfigurations", func(c *engine.Config) { c.Reconfig = "0.05" }, -1, true},
 		{"one client", func(c *engine.Config) { c.Clients, c.Commands = 1, 10 }, -1, false},
 	} {
