@@ -125,7 +125,7 @@ const clientSyntax = "client C proposes vC to N, client C put KEY VALUE to N, cl
 func ParseClientStep(line string, nodes int, w Workload) (ClientStep, error) {
 	var st ClientStep
 	f := strings.Fields(line)
-	if len(f) < 4 || f[0] != "client" || f[len(f)-2] != "to" {
+	if len(f) < 5 || f[0] != "client" || f[len(f)-2] != "to" {
 		return st, fmt.Errorf("want %s", clientSyntax)
 	}
 	c, err := strconv.Atoi(f[1])
