@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,19 +52,33 @@ func Expectations() []string {
 	return append(out, string(engine.PanicProperty))
 }
 
+// MaxLine is the longest line a scenario file may have.
+const MaxLine = 1 << 20
+
+const utf8BOM = "\uFEFF"
+
 // Parse reads a scenario file, whatever its protocols; errors are
-// *engine.LineError values naming file and line.
+// *engine.LineError values naming file and line. A UTF-8 byte-order mark
+// at the start is skipped.
 func Parse(r io.Reader, name, file string) (*Scenario, error) {
 	p := parser{s: &Scenario{Name: name, File: file}}
 	sc := bufio.NewScanner(r)
-	sc.Buffer(nil, 1<<20)
+	sc.Buffer(nil, MaxLine)
 	for sc.Scan() {
 		p.n++
-		if err := p.line(sc.Text()); err != nil {
+		line := sc.Text()
+		if p.n == 1 {
+			line = strings.TrimPrefix(line, utf8BOM)
+		}
+		if err := p.line(line); err != nil {
 			return nil, p.fail("%v", err)
 		}
 	}
 	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			p.n++
+			return nil, p.fail("the line is longer than %d bytes, the most a scenario line may have", MaxLine)
+		}
 		return nil, p.fail("%v", err)
 	}
 	if p.run != nil && !p.inGolden {
@@ -74,6 +89,33 @@ func Parse(r io.Reader, name, file string) (*Scenario, error) {
 		return nil, p.fail("no run block (want: run [protocol=NAME] [variant=V] expect=PROPERTY|ok, steps, ----)")
 	}
 	return p.s, nil
+}
+
+// String is s as a scenario file: its comments, then each run block (the
+// run line with every argument written out, the steps, ---- and the
+// golden printout). Parse reads it back as s, but for the comments
+// between run blocks, which it does not keep.
+func (s *Scenario) String() string {
+	var b strings.Builder
+	for _, line := range s.About {
+		b.WriteString(strings.TrimSpace("# "+line) + "\n")
+	}
+	for _, r := range s.Runs {
+		b.WriteString("\nrun")
+		if r.Protocol != "" {
+			b.WriteString(" protocol=" + r.Protocol)
+		}
+		fmt.Fprintf(&b, " variant=%s nodes=%d", r.Variant, r.Nodes)
+		for _, k := range slices.Sorted(maps.Keys(r.Params)) {
+			b.WriteString(" " + k + "=" + r.Params[k])
+		}
+		fmt.Fprintf(&b, " seed=%d expect=%s\n", r.Seed, r.Expect)
+		for _, l := range r.Steps {
+			b.WriteString(l.Text + "\n")
+		}
+		b.WriteString("----\n" + r.Golden)
+	}
+	return b.String()
 }
 
 // parser is Parse's state between lines.
@@ -95,8 +137,8 @@ func (p *parser) line(line string) error {
 	switch {
 	case p.inGolden && trimmed == "":
 		p.flush()
-	case p.inGolden:
-		p.golden.WriteString(line + "\n")
+	case p.inGolden: // a line's carriage returns are an editor's, not the printout's
+		p.golden.WriteString(strings.TrimRight(line, "\r") + "\n")
 	case p.run != nil && trimmed == "----":
 		p.inGolden, p.run.GoldenLine = true, p.n+1
 	case p.run == nil && strings.HasPrefix(trimmed, "#"):
