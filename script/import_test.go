@@ -1,6 +1,11 @@
 package script_test
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -9,6 +14,7 @@ import (
 	"github.com/paxsim/paxsim/engine"
 	. "github.com/paxsim/paxsim/script"
 	"github.com/paxsim/paxsim/sim"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // TestImportTakesTheTrace: the decision trace of a timed run (faults, no
@@ -96,4 +102,109 @@ func TestImportRefusesTheLivenessPhase(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "line 2: \"heal\": a scenario is a safety schedule") {
 		t.Errorf("a trace that heals: %v", err)
 	}
+}
+
+// TestImportTraceMakesAScenarioThatRuns: every shipped decision trace,
+// imported, is a scenario file that parses, expects what the trace's
+// replay breaks, and whose run prints exactly its golden printout; a
+// trace that heals is refused, naming its line.
+func TestImportTraceMakesAScenarioThatRuns(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "testdata", "traces", "*.trace"))
+	if len(files) == 0 {
+		t.Fatal("no traces")
+	}
+	for _, path := range files {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			f, err := os.Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			tr, err := trace.Parse(f, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := protocols[tr.Config.Protocol]
+			text, err := p.imp(tr.Config, tr.Lines, tr.Comments, "imported")
+			if heal := slices.IndexFunc(tr.Lines, func(l sim.ScriptLine) bool { return l.Text == "heal" }); heal >= 0 {
+				if want := fmt.Sprintf("line %d: \"heal\": a scenario is a safety schedule", tr.Lines[heal].N); err == nil || !strings.Contains(err.Error(), want) {
+					t.Fatalf("a trace that heals: %v, want it refused with %q", err, want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			replayed, err := p.replay(tr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := "ok"
+			if replayed.Failed() {
+				want = string(replayed.Violations[0].Property)
+			}
+			s, err := Parse(strings.NewReader(text), "imported", "imported.txt")
+			if err != nil {
+				t.Fatalf("the imported scenario does not parse: %v\n%s", err, text)
+			}
+			run := s.Runs[0]
+			var out strings.Builder
+			res, err := runBlock(s, run, &out)
+			switch {
+			case err != nil:
+				t.Fatal(err)
+			case run.Expect != want || !res.Holds:
+				t.Fatalf("expects %s, holds %v; the trace's replay breaks %s", run.Expect, res.Holds, want)
+			}
+			if err := CheckGolden(s, run, out.String()); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestImportIsLinear: importing a trace costs time and memory in
+// proportion to it. A long trace (a long run that a one-way partition
+// keeps from deciding, so that its traffic goes on) and one about four
+// times as long make scenarios whose lines (a step, the replicas' states
+// after it) are no longer, and allocate about as much per byte written,
+// for each protocol.
+func TestImportIsLinear(t *testing.T) {
+	for _, name := range []string{paxos.Name, multipaxos.Name} {
+		p := protocols[name]
+		c := engine.Default()
+		c.Protocol, c.HealAt, c.Crash = name, 0, 0
+		c.Faults = []string{"oneway:2,3@0"}
+		var steps, longest, perByte [2]float64
+		for i, end := range []int64{5_000, 20_000} {
+			c.MaxTime = end
+			res, err := p.timed(c, 1, engine.Options{Record: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr := trace.FromResult(c, &res)
+			var text string
+			allocs := allocated(func() { text, err = p.imp(c, tr.Lines, nil, "long") })
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range strings.Split(text, "\n") {
+				longest[i] = max(longest[i], float64(len(l)))
+			}
+			steps[i], perByte[i] = float64(tr.Steps()), allocs/float64(len(text))
+			t.Logf("%s: %.0f steps imported into %d bytes, lines of %.0f bytes at most, %.1f bytes allocated per byte", name, steps[i], len(text), longest[i], perByte[i])
+		}
+		if grow := steps[1] / steps[0]; grow < 3 || longest[1] > 1.3*longest[0] || perByte[1] > 1.3*perByte[0] {
+			t.Errorf("%s: a trace %.1f times as long makes lines %.1f times as long, allocating %.1f times as much per byte", name, grow, longest[1]/longest[0], perByte[1]/perByte[0])
+		}
+	}
+}
+
+// allocated is the bytes f allocates.
+func allocated(f func()) float64 {
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	f()
+	runtime.ReadMemStats(&after)
+	return float64(after.TotalAlloc - before.TotalAlloc)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/paxsim/paxsim/engine"
 	. "github.com/paxsim/paxsim/script"
 	"github.com/paxsim/paxsim/sim"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // protocols are the test's registry: each adapter's description and its
@@ -25,6 +26,8 @@ var protocols = map[string]struct {
 	// timed is engine.Run; imp is Import.
 	timed func(c engine.Config, seed uint64, opts engine.Options) (engine.Result, error)
 	imp   func(c engine.Config, lines []sim.ScriptLine, comments []string, name string) (string, error)
+	// replay is trace.Replay.
+	replay func(t *trace.Trace) (engine.Result, error)
 }{}
 
 func bind[M sim.Message, D any](p engine.Protocol[M, D]) {
@@ -38,6 +41,7 @@ func bind[M sim.Message, D any](p engine.Protocol[M, D]) {
 	entry.imp = func(c engine.Config, lines []sim.ScriptLine, comments []string, name string) (string, error) {
 		return Import(p, &info, c, lines, comments, name)
 	}
+	entry.replay = func(t *trace.Trace) (engine.Result, error) { return trace.Replay(p, &info, t, engine.Options{}) }
 	if len(protocols) == 0 {
 		protocols[""] = entry
 	}
