@@ -265,6 +265,6 @@ func (x *invocation) importScenario(o *options, args []string) error {
 	if err := os.WriteFile(o.out, []byte(text), 0o644); err != nil {
 		return inputErrorf("cannot write the scenario: %v", err)
 	}
-	fmt.Fprintf(x.stdout, "wrote %s (paxsim scenario run %s)\n", o.out, report.ShellQuote(o.out))
+	fmt.Fprintf(x.stdout, "wrote %s (%s scenario run %s)\n", o.out, x.program, report.ShellQuote(o.out))
 	return nil
 }
