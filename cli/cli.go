@@ -98,7 +98,7 @@ func (x *invocation) named(text string) string {
 	for i, c := range commands {
 		names[i] = c.name
 	}
-	ref := regexp.MustCompile(`\bpaxsim( (?:<command>|COMMAND|` + strings.Join(names, "|") + `)\b)`)
+	ref := regexp.MustCompile(`\bpaxsim( (?:<command>|(?:COMMAND|` + strings.Join(names, "|") + `)\b))`)
 	return ref.ReplaceAllString(text, strings.ReplaceAll(x.program, "$", "$$")+"$1")
 }
 
