@@ -91,4 +91,4 @@ func defaultConfig(t *testing.T, name string) engine.Config {
 }
 
 // testInvocation is an invocation over paxsim's own protocols.
-var testInvocation = &invocation{reg: registry}
+var testInvocation = &invocation{reg: registry, program: "paxsim"}
