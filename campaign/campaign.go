@@ -240,7 +240,7 @@ func Workers(asked int, seeds uint64) int {
 // into, before running any seed; a cancelled ctx stops it early with
 // Interrupted set.
 func Run(ctx context.Context, o Options) (Summary, error) {
-	if o.Protocol == nil {
+	if p := o.Protocol; p == nil {
 		return Summary{}, errors.New("campaign: no protocol")
 	}
 	if _, _, err := o.Config.Resolve(o.Protocol.Info()); err != nil {

@@ -269,7 +269,7 @@ func unshrunkGroup(f *Failure, i, limit int) Group {
 // with its representative's traces and history from its shard's group
 // folder, by writeGroup, as the campaign run whole writes them.
 func writeMerged(s *Summary, parts []Summary, from, groupFrom []mergeSource, o MergeOptions) error {
-	if o.Protocol == nil {
+	if p := o.Protocol; p == nil {
 		return fmt.Errorf("campaign: merging into a folder needs the protocol")
 	}
 	locate := func(part int, path string) string {
