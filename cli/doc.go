@@ -6,7 +6,9 @@
 //	func main() { os.Exit(cli.Main(builtin.Protocols()...)) }
 //
 // and a program of one's own that registers its protocol the same way gets
-// every verb for it, with --protocol NAME. The flags of a run come from
+// every verb for it, with --protocol NAME. Such a program names itself, by
+// its binary's name, wherever the output tells the user what to run
+// (Program). The flags of a run come from
 // tables: the engine's own knobs (engine.Config), the workload's (proposers
 // for a consensus workload; clients, commands and reconfigurations for a
 // key-value service), and the chosen protocol's knobs (engine.Info.Knobs),
