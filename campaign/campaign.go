@@ -59,6 +59,10 @@ type Options struct {
 	// user set; nil pins none).
 	Swarm  bool
 	Pinned func(knob string) bool
+	// Program is the name of the program whose commands the failure
+	// folders' files give for replaying them (PROGRAM replay FILE);
+	// empty: paxsim.
+	Program string
 
 	inertFaults  uint32         // tests: fault kinds whose effect is off (engine.Options.InertFaults)
 	afterFailure func(*Failure) // tests: called as each failing seed's reproducer is written
@@ -243,7 +247,7 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 		return Summary{}, err
 	}
 	if o.OutDir != "" {
-		out, err := openOut(o.OutDir)
+		out, err := openOut(o.OutDir, o.Program)
 		if err != nil {
 			return Summary{}, err
 		}

@@ -41,6 +41,9 @@ type MergeOptions struct {
 	// Reproducer) to where that file or folder is now, for shards whose
 	// folders moved since they ran; nil uses the paths as recorded.
 	Locate func(i int, path string) string
+	// Program is Options.Program: the program the folders' replay
+	// commands name (empty: paxsim).
+	Program string
 }
 
 // mergeRule says how one field of Summary combines over shards.
@@ -275,7 +278,7 @@ func writeMerged(s *Summary, parts []Summary, from, groupFrom []mergeSource, o M
 		}
 		return path
 	}
-	out, err := openOut(o.OutDir)
+	out, err := openOut(o.OutDir, o.Program)
 	if err != nil {
 		return err
 	}
