@@ -97,7 +97,7 @@ const Unchecked = "unchecked"
 // takes; a long one (hundreds, as a replicated log's are) stops sooner,
 // shrunk but not 1-minimal, so that a campaign whose every seed fails
 // still ends in seconds.
-const ShrinkSteps = 200_000
+const ShrinkSteps = 150_000
 
 // shrinkBudget is the steps a shrink of one failure may replay.
 func (o *Options) shrinkBudget() int64 {
