@@ -133,7 +133,7 @@ func TestBadInputFilesGetAClearError(t *testing.T) {
 		{"huge reproducer", "seed-1.json", strings.Replace(reproducer, `"message": "`, `"message": "`+strings.Repeat("x", 2<<20), 1),
 			[]string{"larger than 1048576 bytes: not a reproducer"}},
 		{"trace version 2", "x.trace", strings.Replace(trace, "paxsim-trace 1", "paxsim-trace 2", 1),
-			[]string{"x.trace:", `version "2" is not supported: this paxsim reads version 1`}},
+			[]string{"x.trace:", `version "2" is not supported: this program reads version 1`}},
 		{"a line too long", "x.trace", strings.Replace(trace, "\nseed ", "\n# "+strings.Repeat("y", 2<<20)+"\nseed ", 1),
 			[]string{"x.trace:", "the line is longer than 1048576 bytes"}},
 		{"rand of no node", "x.trace", strings.Replace(trace, "\nseed 3\n", "\nseed 3\nrand 99 6\n", 1),
