@@ -59,6 +59,10 @@ type Options struct {
 	// user set; nil pins none).
 	Swarm  bool
 	Pinned func(knob string) bool
+	// Program is the name of the program whose commands the failure
+	// folders' files give for replaying them (PROGRAM replay FILE);
+	// empty: paxsim.
+	Program string
 
 	inertFaults  uint32         // tests: fault kinds whose effect is off (engine.Options.InertFaults)
 	afterFailure func(*Failure) // tests: called as each failing seed's reproducer is written
@@ -93,7 +97,7 @@ const Unchecked = "unchecked"
 // takes; a long one (hundreds, as a replicated log's are) stops sooner,
 // shrunk but not 1-minimal, so that a campaign whose every seed fails
 // still ends in seconds.
-const ShrinkSteps = 200_000
+const ShrinkSteps = 150_000
 
 // shrinkBudget is the steps a shrink of one failure may replay.
 func (o *Options) shrinkBudget() int64 {
@@ -236,14 +240,14 @@ func Workers(asked int, seeds uint64) int {
 // into, before running any seed; a cancelled ctx stops it early with
 // Interrupted set.
 func Run(ctx context.Context, o Options) (Summary, error) {
-	if o.Protocol == nil {
+	if p := o.Protocol; p == nil {
 		return Summary{}, errors.New("campaign: no protocol")
 	}
 	if _, _, err := o.Config.Resolve(o.Protocol.Info()); err != nil {
 		return Summary{}, err
 	}
 	if o.OutDir != "" {
-		out, err := openOut(o.OutDir)
+		out, err := openOut(o.OutDir, o.Program)
 		if err != nil {
 			return Summary{}, err
 		}

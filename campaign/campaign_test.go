@@ -86,7 +86,7 @@ func TestVariantCampaignWritesReproducersThatReplay(t *testing.T) {
 func TestReadReproducerRejectsBadFiles(t *testing.T) {
 	dir := t.TempDir()
 	good := NewReproducer(protocolOf(defaultConfig()).Info(), defaultConfig(), &engine.Result{Seed: 5})
-	out, err := openOut(dir)
+	out, err := openOut(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,7 +90,7 @@ func writeGroup(out *outDir, p *harness.Protocol, g *Group) error {
 		name := fmt.Sprintf("seed-%d.trace", seed)
 		g.trace.Comments = []string{
 			fmt.Sprintf("seed %d: %s", seed, g.Message),
-			fmt.Sprintf("replay: paxsim replay %s", filepath.Join(g.Dir, name)),
+			fmt.Sprintf("replay: %s replay %s", out.program, filepath.Join(g.Dir, name)),
 		}
 		if err := writeTrace(out, filepath.Join(g.Signature, name), g.trace); err != nil {
 			return err
@@ -99,7 +99,7 @@ func writeGroup(out *outDir, p *harness.Protocol, g *Group) error {
 	if g.shrunk != nil {
 		g.shrunk.Comments = []string{
 			fmt.Sprintf("seed %d shrunk from %d to %d steps: %s", seed, g.StepsBefore, g.StepsAfter, g.Property),
-			fmt.Sprintf("replay: paxsim replay %s", filepath.Join(g.Dir, "shrunk.trace")),
+			fmt.Sprintf("replay: %s replay %s", out.program, filepath.Join(g.Dir, "shrunk.trace")),
 		}
 		if err := writeTrace(out, filepath.Join(g.Signature, "shrunk.trace"), g.shrunk); err != nil {
 			return err
@@ -150,13 +150,13 @@ func writeExplanation(out *outDir, p *harness.Protocol, g *Group) error {
 		if t == g.shrunk {
 			source = "shrunk.trace"
 		}
-		replay = "paxsim replay " + source
+		replay = out.program + " replay " + source
 	case repErr == nil:
 		cfg, run = rep.Config, func(opts engine.Options) (engine.Result, error) {
 			return p.Run(rep.Config, rep.Seed, opts)
 		}
 		source = fmt.Sprintf("seed %d", seed)
-		replay = "paxsim replay " + fmt.Sprintf("seed-%d.json", seed)
+		replay = fmt.Sprintf("%s replay seed-%d.json", out.program, seed)
 	default:
 		return repErr
 	}

@@ -41,6 +41,9 @@ type MergeOptions struct {
 	// Reproducer) to where that file or folder is now, for shards whose
 	// folders moved since they ran; nil uses the paths as recorded.
 	Locate func(i int, path string) string
+	// Program is Options.Program: the program the folders' replay
+	// commands name (empty: paxsim).
+	Program string
 }
 
 // mergeRule says how one field of Summary combines over shards.
@@ -266,7 +269,7 @@ func unshrunkGroup(f *Failure, i, limit int) Group {
 // with its representative's traces and history from its shard's group
 // folder, by writeGroup, as the campaign run whole writes them.
 func writeMerged(s *Summary, parts []Summary, from, groupFrom []mergeSource, o MergeOptions) error {
-	if o.Protocol == nil {
+	if p := o.Protocol; p == nil {
 		return fmt.Errorf("campaign: merging into a folder needs the protocol")
 	}
 	locate := func(part int, path string) string {
@@ -275,7 +278,7 @@ func writeMerged(s *Summary, parts []Summary, from, groupFrom []mergeSource, o M
 		}
 		return path
 	}
-	out, err := openOut(o.OutDir)
+	out, err := openOut(o.OutDir, o.Program)
 	if err != nil {
 		return err
 	}

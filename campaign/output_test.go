@@ -116,7 +116,7 @@ func TestManifestCannotReachOutside(t *testing.T) {
 	rel, _ := filepath.Rel(dir, victim)
 	lines := []string{rel, victim, filepath.Join("link", "victim.txt")}
 	os.WriteFile(filepath.Join(dir, ManifestFile), []byte(manifestHeader+strings.Join(lines, "\n")+"\n"), 0o644)
-	out, err := openOut(dir)
+	out, err := openOut(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}

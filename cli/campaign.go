@@ -110,7 +110,7 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 	opts := campaign.Options{
 		Protocol: o.p, Config: o.cfg, Start: o.start, Seeds: o.seeds, Workers: o.workers,
 		CheckDeterminism: o.checkDeterminism, OutDir: o.out, NoShrink: o.noShrink, MaxShrinks: o.maxShrinks,
-		Swarm: o.swarm, Pinned: o.pinned,
+		Swarm: o.swarm, Pinned: o.pinned, Program: x.program,
 	}
 	var bar *progressBar
 	if isTerminal(x.stderr) {
@@ -144,7 +144,7 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 	if elsewhere != nil {
 		return elsewhere
 	}
-	return withLostFiles(verdict, &sum)
+	return x.withLostFiles(verdict, &sum)
 }
 
 // writeCampaign prints the campaign's summary, as JSON or text, ending
@@ -175,7 +175,8 @@ func (x *invocation) campaignText(info *engine.Info, c engine.Config, swarm bool
 	}
 	return &report.CampaignText{
 		Info: info, Config: x.configLine(info, c), Swarm: swarm, Pinned: pinned, Checked: checked,
-		Replay: func(seed uint64) string { return x.replayLine(info, seed, forSeed(seed)) },
+		Replay:  func(seed uint64) string { return x.replayLine(info, seed, forSeed(seed)) },
+		Program: x.program,
 	}
 }
 
@@ -208,7 +209,7 @@ func boundWorkers(x *invocation, cmd string, k int) (int, error) {
 		return runtime.NumCPU(), nil
 	}
 	if most := campaign.MaxWorkersPerCPU * runtime.NumCPU(); k > most {
-		fmt.Fprintf(x.stderr, "paxsim: --workers %d: using %d (%d per CPU): more add memory, not speed\n", k, most, campaign.MaxWorkersPerCPU)
+		fmt.Fprintf(x.stderr, "%s: --workers %d: using %d (%d per CPU): more add memory, not speed\n", x.program, k, most, campaign.MaxWorkersPerCPU)
 		return most, nil
 	}
 	return k, nil
@@ -253,7 +254,7 @@ func errInterrupted(s *campaign.Summary) error {
 
 // withLostFiles adds to verdict what the campaign could not write into
 // --out: the reproducers and failure folders lost, with the first reason.
-func withLostFiles(verdict error, s *campaign.Summary) error {
+func (x *invocation) withLostFiles(verdict error, s *campaign.Summary) error {
 	lost, why := 0, ""
 	for _, f := range s.Failures {
 		if f.ReproducerError != "" {
@@ -270,7 +271,7 @@ func withLostFiles(verdict error, s *campaign.Summary) error {
 	}
 	e := &exitError{code: codeOf(verdict), msg: fmt.Sprintf("%d of the reproducers and failure folders could not be written (the first: %s)", lost, why)}
 	if verdict != nil && verdict.Error() != "" {
-		e.msg = verdict.Error() + "\npaxsim: " + e.msg
+		e.msg = verdict.Error() + "\n" + x.program + ": " + e.msg
 	}
 	return e
 }

@@ -229,12 +229,13 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 		for i, l := range rep.Lines {
 			t.Lines = append(t.Lines, sim.ScriptLine{N: i + 1, Text: l})
 		}
-		desc := fmt.Sprintf("found by: paxsim check %s: %s to a %s violation", strings.Join(checkArgs(o), " "), how, rep.Property)
-		if err := writeTraceFile(c.out, t, desc); err != nil {
+		desc := fmt.Sprintf("found by: %s check %s: %s to a %s violation", x.program, strings.Join(checkArgs(o), " "), how, rep.Property)
+		if err := x.writeTraceFile(c.out, t, desc); err != nil {
 			return err
 		}
 		r.TraceFile = c.out
 	}
+	r.Program = x.program
 	return x.writeCheck(o, r)
 }
 

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -9,6 +10,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"syscall"
@@ -23,14 +26,24 @@ import (
 // and keeps its findings; a second signal kills it.
 var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM}
 
+// Program is the name the command line gives the program it runs in: its
+// usage lines and error messages, and every command its output tells the
+// user to run (PROGRAM replay FILE, PROGRAM run --seed N ..., the help's
+// examples), start with it. While it is empty, Main uses the base name of
+// the binary running (os.Args[0]), so that a program of one's own, built
+// or started with go run, names itself; Run uses "paxsim". paxsim's own
+// main sets it to "paxsim".
+var Program string
+
 // Main runs the command line of a program that registers protocols, the
 // first the default, with the program's arguments, and returns its exit
-// code. The first SIGINT or SIGTERM stops a campaign cleanly; a second
-// one kills the program.
+// code. The first SIGINT or SIGTERM stops a campaign or a shrink cleanly;
+// a second one kills the program.
 func Main(protocols ...*harness.Protocol) int {
+	name := cmp.Or(Program, binaryName(os.Args[0]))
 	reg, err := harness.NewRegistry(protocols...)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "paxsim: %v\n", err)
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
 		return report.ExitUsage
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
@@ -38,23 +51,55 @@ func Main(protocols ...*harness.Protocol) int {
 		<-ctx.Done()
 		stop() // the first signal stops a campaign cleanly; a second one kills
 	}()
-	return Run(ctx, reg, os.Args[1:], os.Stdout, os.Stderr)
+	return run(ctx, name, reg, os.Args[1:], os.Stdout, os.Stderr)
+}
+
+// binaryName is the name a user runs the binary at path by: its base name,
+// without Windows' .exe.
+func binaryName(path string) string {
+	name := strings.TrimSuffix(filepath.Base(path), ".exe")
+	if name == "" || name == "." || name == string(filepath.Separator) {
+		return "paxsim"
+	}
+	return name
 }
 
 // Run runs the command line args (without the program name) over the
 // protocols of reg, and returns the exit code. A cancelled ctx stops a
-// campaign early.
-func Run(ctx context.Context, reg *harness.Registry, args []string, stdout, stderr io.Writer) (code int) {
-	x := &invocation{stdout: bufio.NewWriter(stdout), stderr: stderr, ctx: ctx, reg: reg}
+// campaign or a shrink early. Its messages name the program Program, or
+// "paxsim" while that is empty.
+func Run(ctx context.Context, reg *harness.Registry, args []string, stdout, stderr io.Writer) int {
+	return run(ctx, cmp.Or(Program, "paxsim"), reg, args, stdout, stderr)
+}
+
+// run is Run for the program called name.
+func run(ctx context.Context, name string, reg *harness.Registry, args []string, stdout, stderr io.Writer) (code int) {
+	x := &invocation{stdout: bufio.NewWriter(stdout), stderr: stderr, ctx: ctx, reg: reg, program: name}
 	defer x.stdout.Flush()
 	defer func() {
 		if p := recover(); p != nil {
 			x.stdout.Flush()
-			fmt.Fprintf(stderr, "paxsim: internal error (a bug in paxsim, please report it): %v\n%s", p, debug.Stack())
+			fmt.Fprintf(stderr, "%s: internal error (a bug in paxsim, please report it): %v\n%s", name, p, debug.Stack())
 			code = report.ExitInternal
 		}
 	}()
 	return x.exit(x.dispatch(ctx, args))
+}
+
+// named is text written for paxsim, help or a message, with every command
+// line in it ("paxsim replay FILE", "paxsim COMMAND --help", 'paxsim
+// variants') started by the program's name instead, for a program of
+// one's own.
+func (x *invocation) named(text string) string {
+	if x.program == "paxsim" {
+		return text
+	}
+	names := make([]string, len(commands))
+	for i, c := range commands {
+		names[i] = c.name
+	}
+	ref := regexp.MustCompile(`\bpaxsim( (?:<command>|(?:COMMAND|` + strings.Join(names, "|") + `)\b))`)
+	return ref.ReplaceAllString(text, strings.ReplaceAll(x.program, "$", "$$")+"$1")
 }
 
 // invocation is one call of Run: the protocols, and where the output goes.
@@ -65,12 +110,15 @@ type invocation struct {
 	// --check-determinism runs.
 	ctx context.Context
 	reg *harness.Registry
+	// program is the program's name, which the commands the output tells
+	// the user to run start with (Program).
+	program string
 }
 
 func (x *invocation) dispatch(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		x.stdout.Flush()
-		writeShortUsage(x.stderr)
+		x.writeShortUsage(x.stderr)
 		return errSilentUsage
 	}
 	name := args[0]
@@ -83,11 +131,11 @@ func (x *invocation) dispatch(ctx context.Context, args []string) error {
 	if cmd == nil {
 		x.stdout.Flush()
 		if strings.HasPrefix(name, "-") {
-			fmt.Fprintf(x.stderr, "paxsim: unknown flag %s (flags come after the command)\n", name)
+			fmt.Fprintf(x.stderr, "%s: unknown flag %s (flags come after the command)\n", x.program, name)
 		} else {
-			fmt.Fprintf(x.stderr, "paxsim: unknown command %q\n", name)
+			fmt.Fprintf(x.stderr, "%s: unknown command %q\n", x.program, name)
 		}
-		writeShortUsage(x.stderr)
+		x.writeShortUsage(x.stderr)
 		return errSilentUsage
 	}
 	o, pos, err := x.parseFlags(cmd, args[1:])
@@ -154,13 +202,13 @@ func (x *invocation) exit(err error) int {
 		e = &exitError{code: report.ExitUsage, msg: err.Error()}
 	}
 	if e.msg != "" {
-		fmt.Fprintf(x.stderr, "paxsim: %s\n", e.msg)
+		fmt.Fprintf(x.stderr, "%s: %s\n", x.program, x.named(e.msg))
 	}
 	if e.usage {
 		if e.cmd != "" && e.cmd != "help" {
-			fmt.Fprintf(x.stderr, "run 'paxsim %s --help' for usage\n", e.cmd)
+			fmt.Fprintf(x.stderr, "run '%s %s --help' for usage\n", x.program, e.cmd)
 		} else {
-			fmt.Fprintf(x.stderr, "run 'paxsim help' for usage\n")
+			fmt.Fprintf(x.stderr, "run '%s help' for usage\n", x.program)
 		}
 	}
 	return e.code

@@ -421,10 +421,38 @@ func TestBrokenTraceNamesTheLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.Replace(trace.FromResult(c, &r).String(), "deliver 1->", "deliver 9->", 1)
-	os.WriteFile(path, []byte(text), 0o644)
-	code, _, stderr := paxsim(t, ctx, "replay", path)
-	if code != exitUsage || !strings.Contains(stderr, path+":") || !strings.Contains(stderr, "cannot be taken") {
-		t.Fatalf("replay of a trace with an impossible step: exit %d, stderr %q", code, stderr)
+	for _, tt := range []struct{ from, to, want string }{
+		{"deliver 1->", "deliver 9->", "node 9 does not exist (nodes are 1..3)"},
+		{"Prepare(1.", "Prepare(7.", "cannot be taken: no such message in flight"},
+	} {
+		text := strings.Replace(trace.FromResult(c, &r).String(), tt.from, tt.to, 1)
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{"replay", path}, {"shrink", path, "--out", filepath.Join(t.TempDir(), "x.trace")}} {
+			code, _, stderr := paxsim(t, ctx, args...)
+			if code != exitUsage || !regexp.MustCompile(regexp.QuoteMeta(path)+`:\d+: `).MatchString(stderr) || !strings.Contains(stderr, tt.want) {
+				t.Errorf("%s of a trace with %q for %q: exit %d, stderr %q; want exit 2 naming the line and %q", args[0], tt.to, tt.from, code, stderr, tt.want)
+			}
+		}
+	}
+}
+
+// TestShrinkInterruptedKeepsAFailingTrace: Ctrl-C (a cancelled context)
+// stops shrink, which still writes the smallest failing trace it found,
+// says that it may not be 1-minimal, and exits 1; the trace replays to the
+// same violation.
+func TestShrinkInterruptedKeepsAFailingTrace(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := filepath.Join(t.TempDir(), "x.trace")
+	code, stdout, stderr := paxsim(t, ctx, "shrink", "testdata/reproducer-seed-12.json", "--out", out)
+	if code != exitViolation || !strings.Contains(stdout, "agreement violated: shrunk from ") ||
+		!strings.Contains(stdout, "interrupted: this is the smallest failing trace found so far, and it may not be 1-minimal") {
+		t.Fatalf("an interrupted shrink: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, _ = paxsim(t, context.Background(), "replay", out, "--trace=false")
+	if code != exitViolation || !strings.Contains(stdout, "agreement violated") {
+		t.Errorf("replay of the trace an interrupted shrink wrote: exit %d\n%s", code, stdout)
 	}
 }

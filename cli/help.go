@@ -60,13 +60,15 @@ func commandNames() string {
 }
 
 // writeShortUsage is the reminder printed for a missing or unknown command.
-func writeShortUsage(w io.Writer) {
-	fmt.Fprintf(w, "usage: paxsim <command> [arguments]\ncommands: %s\nrun 'paxsim help' for details\n", commandNames())
+func (x *invocation) writeShortUsage(w io.Writer) {
+	fmt.Fprint(w, x.named(fmt.Sprintf("usage: paxsim <command> [arguments]\ncommands: %s\nrun 'paxsim help' for details\n", commandNames())))
 }
 
 func (x *invocation) writeMainHelp(w io.Writer) {
-	fmt.Fprintf(w, "%s\n\n", intro)
-	writeCommandList(w, x.reg)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n\n", intro)
+	writeCommandList(&b, x.reg)
+	fmt.Fprint(w, x.named(b.String()))
 }
 
 // writeCommandList is the main help after the introduction.
@@ -103,8 +105,14 @@ func exitStatusText() string {
 // (the CLI reference lists them once, for all the commands that take
 // them).
 func (x *invocation) writeCommandHelp(w io.Writer, cmd *command, p *harness.Protocol, withConfig bool) {
+	var b strings.Builder
+	writeCommandHelp(&b, x.reg, cmd, p, withConfig)
+	fmt.Fprint(w, x.named(b.String()))
+}
+
+func writeCommandHelp(w io.Writer, reg *harness.Registry, cmd *command, p *harness.Protocol, withConfig bool) {
 	fmt.Fprintf(w, "%s\n\n%s\n", strings.TrimSpace("usage: paxsim "+cmd.name+" "+cmd.usage), cmd.long)
-	o := newOptions(x.reg, p, nil)
+	o := newOptions(reg, p, nil)
 	fs := newFlagSet(cmd, o)
 	var own []*flag.Flag
 	fs.VisitAll(func(f *flag.Flag) {
@@ -195,13 +203,12 @@ func wrap(s string, width int) []string {
 // protocol, as plain text in the layout of a Go doc comment (each help a
 // preformatted block). paxsim's doc.go is generated from it.
 func Reference(reg *harness.Registry) string {
-	x := &invocation{reg: reg}
 	var b strings.Builder
 	b.WriteString(intro + "\n\n")
 	block(&b, func(w io.Writer) { writeCommandList(w, reg) })
 	for _, c := range commands {
 		fmt.Fprintf(&b, "# paxsim %s\n\n", c.name)
-		block(&b, func(w io.Writer) { x.writeCommandHelp(w, c, reg.Default(), false) })
+		block(&b, func(w io.Writer) { writeCommandHelp(w, reg, c, reg.Default(), false) })
 	}
 	def := reg.Default()
 	b.WriteString("# Config flags\n\n")

@@ -39,12 +39,14 @@ const (
 // flags it appends to its arguments, and sees what it ran in the file
 // PAXSIM_TEST_CLI_LOG names, a line of arguments per process. With
 // PAXSIM_RUN_MAIN=1 it runs Main itself, as paxsim's main does, to see
-// what a signal does to it.
+// what a signal does to it. A worker that go test -fuzz starts has
+// PAXSIM_TEST_AS_CLI set too, from the test binary it is a child of, and
+// runs the tests.
 func TestMain(m *testing.M) {
 	if os.Getenv("PAXSIM_RUN_MAIN") == "1" {
 		os.Exit(Main(builtin.Protocols()...))
 	}
-	if os.Getenv("PAXSIM_TEST_AS_CLI") == "" {
+	if os.Getenv("PAXSIM_TEST_AS_CLI") == "" || fuzzWorker() {
 		os.Setenv("PAXSIM_TEST_AS_CLI", "1") // for the second processes of the tests
 		os.Exit(m.Run())
 	}
@@ -59,6 +61,17 @@ func TestMain(m *testing.M) {
 		f.Close()
 	}
 	os.Exit(Run(context.Background(), registry, args, os.Stdout, os.Stderr))
+}
+
+// fuzzWorker reports whether this process is a worker that go test -fuzz
+// started: a test binary's child that must run the tests, not the CLI.
+func fuzzWorker() bool {
+	for _, a := range os.Args[1:] {
+		if a == "-test.fuzzworker" || strings.HasPrefix(a, "-test.fuzzworker=") {
+			return true
+		}
+	}
+	return false
 }
 
 // readReproducer reads a reproducer of one of paxsim's own protocols.
@@ -78,4 +91,4 @@ func defaultConfig(t *testing.T, name string) engine.Config {
 }
 
 // testInvocation is an invocation over paxsim's own protocols.
-var testInvocation = &invocation{reg: registry}
+var testInvocation = &invocation{reg: registry, program: "paxsim"}

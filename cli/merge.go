@@ -89,6 +89,7 @@ func runMerge(_ context.Context, x *invocation, o *options, args []string) error
 		MaxShrinks: first.Shard.MaxShrinks,
 		OutDir:     o.out,
 		Locate:     func(i int, path string) string { return locateShardFile(&shards[i], path) },
+		Program:    x.program,
 	})
 	var oe *campaign.OutError
 	if errors.As(err, &oe) {

@@ -89,7 +89,7 @@ func runMutants(ctx context.Context, x *invocation, o *options, args []string) e
 	opts := mutants.Options{Protocols: ps, Variant: o.variant, Start: o.start, Budget: m.budget, Workers: o.workers, NoExplore: m.noExplore}
 	if !o.json {
 		t := report.NewMutantsTable(x.stdout, targets)
-		report.WriteMutantsHeader(x.stdout, targets, opts, x.mutantsCampaigns(ps, o.start))
+		report.WriteMutantsHeader(x.stdout, x.program, targets, opts, x.mutantsCampaigns(ps, o.start))
 		t.Head()
 		opts.OnRow = func(r mutants.Row) {
 			t.Row(r)
@@ -129,7 +129,7 @@ func (x *invocation) mutantsCampaigns(ps []*harness.Protocol, start uint64) map[
 	out := map[string]string{}
 	for _, p := range ps {
 		c := mutants.ConfigFor(mutants.Target{Protocol: p, Variant: engine.Correct}, start)
-		out[p.Name()] = "paxsim campaign --variant V" + x.flagsOf(p.Info(), c, "variant")
+		out[p.Name()] = x.program + " campaign --variant V" + x.flagsOf(p.Info(), c, "variant")
 	}
 	return out
 }

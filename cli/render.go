@@ -68,7 +68,7 @@ func (x *invocation) seedLine(info *engine.Info, seed uint64, c engine.Config) s
 
 // replayLine is the command line that runs seed of c again.
 func (x *invocation) replayLine(info *engine.Info, seed uint64, c engine.Config) string {
-	return fmt.Sprintf("paxsim replay --seed %d%s", seed, x.flagsOf(info, c, ""))
+	return fmt.Sprintf("%s replay --seed %d%s", x.program, seed, x.flagsOf(info, c, ""))
 }
 
 // flagsOf is c as the flags that differ from the defaults, each after a

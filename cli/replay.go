@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strings"
 
 	"github.com/paxsim/paxsim/campaign"
 	"github.com/paxsim/paxsim/diagram"
@@ -35,8 +34,9 @@ that cannot be taken is an error naming its line (exit 2).
 
 A reproducer (seed-N.json) carries the seed and the whole config. After the
 run, replay compares the outcome with the one the file recorded and says
-whether it reproduced: the same violation with the same trace hash. One
-that does not reproduce exits 1.
+whether it reproduced: the same violation with the same trace hash. A
+reproducer that does not reproduce is a failed check: replay prints a
+WARNING saying how the run differs and exits 1, as it does for a violation.
 
 Either names its protocol, which must be one this program knows; --protocol,
 if given, must be the same. The other config flags cannot be given with
@@ -114,9 +114,9 @@ func (x *invocation) replayFile(o *options, path string) error {
 
 // replayTrace replays the decision trace t, read from path.
 func (x *invocation) replayTrace(o *options, path string, t *trace.Trace) error {
-	p, err := x.lookupFor(o, path)(t.Config.Protocol)
+	p, err := x.checkTrace(o, path, t)
 	if err != nil {
-		return inputErrorf("%s: %v", path, err)
+		return err
 	}
 	o.p, o.cfg = p, t.Config
 	run := func(opts engine.Options) (engine.Result, error) {
@@ -127,7 +127,7 @@ func (x *invocation) replayTrace(o *options, path string, t *trace.Trace) error 
 		}
 		return res, err
 	}
-	again := "paxsim replay " + report.ShellQuote(path)
+	again := x.program + " replay " + report.ShellQuote(path)
 	if o.format != "text" {
 		return x.draw(o, nil, path, x.seedLine(p.Info(), t.Seed, t.Config), again, run)
 	}
@@ -143,30 +143,6 @@ func (x *invocation) lookupFor(o *options, path string) func(name string) (*harn
 		}
 		return x.reg.Lookup(name)
 	}
-}
-
-// readTrace reads path as a decision trace; ok is false when the file is
-// not one (it may be a reproducer).
-func readTrace(path string) (t *trace.Trace, ok bool, err error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, false, inputErrorf("cannot read %s: %v", path, errors.Unwrap(err))
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if line != trace.Format {
-			return nil, false, nil
-		}
-		break
-	}
-	t, err = trace.Parse(strings.NewReader(string(data)), path)
-	if err != nil {
-		return nil, true, inputErrorf("%v", err)
-	}
-	return t, true, nil
 }
 
 // checkFormat rejects a bad --format and the flags it rules out.
@@ -235,6 +211,9 @@ func (x *invocation) draw(o *options, rep *report.Reproduction, title, config, a
 	if o.out != "" {
 		r.Diagram = o.out
 		r.WriteText(x.stdout)
+	} else if rep != nil && !rep.Reproduced {
+		x.stdout.Flush()
+		rep.WriteText(x.stderr) // standard output holds the diagram
 	}
 	return runVerdict(r)
 }

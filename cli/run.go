@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"os"
-	"strings"
 
 	"github.com/paxsim/paxsim/checker/linearize"
 	"github.com/paxsim/paxsim/engine"
@@ -66,11 +65,16 @@ func (x *invocation) runSeed(o *options, rep *report.Reproduction) error {
 // that replays it.
 func (x *invocation) report(o *options, rep *report.Reproduction, again string, run func(engine.Options) (engine.Result, error)) error {
 	info := o.p.Info()
-	var readable strings.Builder
+	var spool *traceSpool
 	opts := engine.Options{Record: o.record != ""}
 	switch {
 	case o.trace && o.json:
-		opts.Trace = &readable
+		var err error
+		if spool, err = newTraceSpool(); err != nil {
+			return err
+		}
+		defer spool.Close()
+		opts.Trace = spool
 	case o.trace:
 		opts.Trace = x.stdout
 	}
@@ -79,7 +83,7 @@ func (x *invocation) report(o *options, rep *report.Reproduction, again string, 
 		return err
 	}
 	if o.record != "" {
-		if err := writeTraceFile(o.record, trace.FromResult(o.cfg, &res), "recorded by: "+again); err != nil {
+		if err := x.writeTraceFile(o.record, trace.FromResult(o.cfg, &res), "recorded by: "+again); err != nil {
 			return err
 		}
 	}
@@ -100,23 +104,12 @@ func (x *invocation) report(o *options, rep *report.Reproduction, again string, 
 		r.Reproducer = rep
 	}
 	r.Swarm, r.SwarmDrew = o.swarm, o.swarmDrew
-	if err := x.writeRun(o, r, readable.String()); err != nil {
+	if !o.json {
+		r.WriteText(x.stdout)
+	} else if err := writeJSONWithTrace(x.stdout, r, spool); err != nil {
 		return err
 	}
 	return runVerdict(r)
-}
-
-// writeRun prints r: as JSON, with the readable trace when asked, or as
-// text.
-func (x *invocation) writeRun(o *options, r *report.Run, readable string) error {
-	if !o.json {
-		r.WriteText(x.stdout)
-		return nil
-	}
-	if o.trace {
-		r.Trace = strings.Split(strings.TrimSuffix(readable, "\n"), "\n")
-	}
-	return report.JSON(x.stdout, r)
 }
 
 // runVerdict is a run's exit: 1 when it failed, was not deterministic, or
@@ -129,8 +122,8 @@ func runVerdict(r *report.Run) error {
 }
 
 // writeTraceFile writes a decision trace, with comments, to path.
-func writeTraceFile(path string, t *trace.Trace, comments ...string) error {
-	t.Comments = append(comments, "replay: paxsim replay "+report.ShellQuote(path), "shrink: paxsim shrink "+report.ShellQuote(path))
+func (x *invocation) writeTraceFile(path string, t *trace.Trace, comments ...string) error {
+	t.Comments = append(comments, "replay: "+x.program+" replay "+report.ShellQuote(path), "shrink: "+x.program+" shrink "+report.ShellQuote(path))
 	f, err := os.Create(path)
 	if err != nil {
 		return inputErrorf("cannot write the decision trace: %v", err)

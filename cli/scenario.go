@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/paxsim/paxsim/harness"
 	"github.com/paxsim/paxsim/report"
 	"github.com/paxsim/paxsim/script"
+	"github.com/paxsim/paxsim/trace"
 )
 
 var scenarioCmd = &command{
@@ -39,10 +41,17 @@ what to whom), what the replicas observably did (promised, accepted,
 proposed, learned, applied), every replica's durable state after it, as its
 protocol words it, and the verdict against the expectation. A run that
 ends with settle then heals and runs on its own, timed, to judge liveness.
-It exits 0 when every expectation holds and 1 when one does not. With
---variant, every run of a protocol that has that variant uses it instead of
-its own (the others are skipped) and no expectation applies: it exits 1 if
-a run breaks a property.
+A run whose file holds a printout after its ---- line must print exactly
+that (the golden printout; go test ./script -rewrite regenerates the
+shipped ones). It exits 0 when every expectation holds and every printout
+matches, and 1 when one does not.
+
+With --variant, the runs of that variant keep their expectations; every
+other run of a protocol that has that variant takes its steps under it
+instead of its own variant, with no expectation (it fails if it breaks a
+property), and is skipped when a step cannot be taken there (the variant
+sends other messages); runs of the other protocols are skipped. The
+summary counts the skipped runs.
 
 Import reads a decision trace (from paxsim check --out, run --record or
 shrink) and prints a scenario file (or writes it with --out): the trace's
@@ -99,65 +108,94 @@ func (x *invocation) runScenarios(o *options, all []*script.Scenario, args []str
 	if o.variant != "" && !x.anyHasVariant(o.variant) {
 		return usageErrorf("scenario", "invalid value for --variant: no protocol has variant %q ('paxsim variants' lists them)", o.variant)
 	}
-	runs, failed := 0, 0
-	for _, s := range chosen {
-		for _, run := range s.Runs {
-			ran, broke, err := x.runScenario(o, s, run)
-			if err != nil {
+	var tally scenarioTally
+	for _, sc := range chosen {
+		for _, run := range sc.Runs {
+			if err := x.runScenario(o.variant, sc, run, &tally); err != nil {
 				return err
-			}
-			if ran {
-				runs++
-			}
-			if broke {
-				failed++
 			}
 		}
 	}
-	switch {
-	case o.variant != "":
-		fmt.Fprintf(x.stdout, "%d scenarios, %d runs under %s: %d broke a property\n", len(chosen), runs, o.variant, failed)
-	case failed == 0:
-		fmt.Fprintf(x.stdout, "%d scenarios, %d runs: every expectation holds\n", len(chosen), runs)
-	default:
-		fmt.Fprintf(x.stdout, "%d scenarios, %d runs: %d expectations DO NOT HOLD\n", len(chosen), runs, failed)
-	}
-	if failed > 0 {
+	tally.write(x.stdout, len(chosen), o.variant)
+	if tally.failed > 0 {
 		return errFound
 	}
 	return nil
 }
 
-// runScenario runs one block of s: ran says whether it ran (with
-// --variant, only the runs of a protocol that has the variant do), failed
-// whether it did not hold (with --variant: whether it broke a property).
-func (x *invocation) runScenario(o *options, s *script.Scenario, run script.Run) (ran, failed bool, err error) {
+// scenarioTally counts what scenario run found.
+type scenarioTally struct {
+	runs, failed, skipped int
+}
+
+func (t *scenarioTally) write(w io.Writer, scenarios int, variant string) {
+	skipped := ""
+	if t.skipped > 0 {
+		skipped = fmt.Sprintf(", %d skipped", t.skipped)
+	}
+	switch {
+	case variant != "":
+		fmt.Fprintf(w, "%d scenarios, %d runs under %s%s: %d failed (broke a property with no expectation, or an expectation that does not hold)\n", scenarios, t.runs, variant, skipped, t.failed)
+	case t.failed == 0:
+		fmt.Fprintf(w, "%d scenarios, %d runs: every expectation holds\n", scenarios, t.runs)
+	default:
+		fmt.Fprintf(w, "%d scenarios, %d runs: %d expectations DO NOT HOLD\n", scenarios, t.runs, t.failed)
+	}
+}
+
+// runScenario runs one block of sc and counts it. With variant, a run of
+// that variant keeps its expectation and golden printout; a run of
+// another variant of a protocol that has variant takes its steps under
+// variant with no expectation (it fails if it breaks a property), and is
+// skipped when a step cannot be taken there (the variant sends other
+// messages); a run of a protocol without variant is skipped. Without
+// variant, a run must meet its expectation and print exactly its golden
+// printout.
+func (x *invocation) runScenario(variant string, sc *script.Scenario, run script.Run, tally *scenarioTally) error {
 	p, err := x.scenarioProtocol(run.Protocol)
 	if err != nil {
-		return false, false, inputErrorf("%s:%d: %v", s.File, run.Line, err)
+		return inputErrorf("%s:%d: %v", sc.File, run.Line, err)
 	}
 	expect := "expect " + run.Expect
-	if o.variant != "" {
-		if _, err := p.Info().LookupVariant(o.variant); err != nil {
-			fmt.Fprintf(x.stdout, "== %s (line %d): skipped: %s is not a %s variant\n\n", s.Name, run.Line, o.variant, p.Name())
-			return false, false, nil
+	own := variant == "" || run.Variant == variant
+	if !own {
+		if _, err := p.Info().LookupVariant(variant); err != nil {
+			fmt.Fprintf(x.stdout, "== %s (line %d): skipped: %s is not a %s variant\n\n", sc.Name, run.Line, variant, p.Name())
+			tally.skipped++
+			return nil
 		}
-		run.Variant, expect = o.variant, "no expectation (--variant)"
+		run.Variant, expect = variant, "no expectation (--variant)"
 	}
 	what := "variant " + run.Variant
 	if p != x.reg.Default() {
 		what = p.Name() + " " + what
 	}
-	fmt.Fprintf(x.stdout, "== %s (line %d): %s, %s\n", s.Name, run.Line, what, expect)
-	res, err := p.Scenario(s, run, x.stdout)
+	var out strings.Builder
+	res, err := p.Scenario(sc, run, &out)
 	var le *engine.LineError
-	if errors.As(err, &le) {
-		return false, false, inputErrorf("%v", err)
-	} else if err != nil {
-		return false, false, err
+	switch {
+	case errors.As(err, &le) && !own:
+		fmt.Fprintf(x.stdout, "== %s (line %d): skipped: its steps do not run under %s: %v\n\n", sc.Name, run.Line, variant, err)
+		tally.skipped++
+		return nil
+	case errors.As(err, &le):
+		return inputErrorf("%v", err)
+	case err != nil:
+		return err
+	}
+	tally.runs++
+	fmt.Fprintf(x.stdout, "== %s (line %d): %s, %s\n%s", sc.Name, run.Line, what, expect, out.String())
+	switch {
+	case !own && res.Failed(), own && !res.Holds:
+		tally.failed++
+	case own:
+		if err := script.CheckGolden(sc, run, out.String()); err != nil {
+			fmt.Fprintf(x.stdout, "golden printout DOES NOT MATCH: %v\n", err)
+			tally.failed++
+		}
 	}
 	fmt.Fprintln(x.stdout)
-	return true, (o.variant == "" && !res.Holds) || (o.variant != "" && res.Failed()), nil
+	return nil
 }
 
 // scenarioProtocol is the protocol a run line names ("" for the default).
@@ -244,11 +282,11 @@ func (x *invocation) importScenario(o *options, args []string) error {
 		return err
 	}
 	if !ok {
-		return inputErrorf("%s is not a decision trace (want %q first)", args[0], "paxsim-trace 1")
+		return inputErrorf("%s is not a decision trace (want %q first)", args[0], trace.Format)
 	}
-	p, err := x.reg.Lookup(t.Config.Protocol)
+	p, err := x.checkTrace(o, args[0], t)
 	if err != nil {
-		return inputErrorf("%s: %v", args[0], err)
+		return err
 	}
 	name := o.name
 	if name == "" {
@@ -262,9 +300,30 @@ func (x *invocation) importScenario(o *options, args []string) error {
 		fmt.Fprint(x.stdout, text)
 		return nil
 	}
-	if err := os.WriteFile(o.out, []byte(text), 0o644); err != nil {
+	if err := writeWhole(o.out, text); err != nil {
 		return inputErrorf("cannot write the scenario: %v", err)
 	}
-	fmt.Fprintf(x.stdout, "wrote %s (paxsim scenario run %s)\n", o.out, report.ShellQuote(o.out))
+	fmt.Fprintf(x.stdout, "wrote %s (%s scenario run %s)\n", o.out, x.program, report.ShellQuote(o.out))
 	return nil
+}
+
+// writeWhole writes text to path through a temporary file beside it:
+// path is written whole or not at all.
+func writeWhole(path, text string) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".paxsim-import-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.WriteString(text); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }

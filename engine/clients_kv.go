@@ -346,7 +346,7 @@ func (c *kvClients) finish(res *Result) {
 	if res.Linearizability == string(linearize.Illegal) {
 		c.h.fail(checker.Violation{
 			Property: checker.Linearizability, Time: int64(c.h.now()), Event: c.h.events(),
-			Message: fmt.Sprintf("the %d key-value operations are not linearizable (paxsim run --html FILE draws them)", len(c.ops)),
+			Message: fmt.Sprintf("the %d key-value operations are not linearizable (the run verb's --html FILE draws them)", len(c.ops)),
 		})
 	}
 }

@@ -96,5 +96,5 @@ func livenessNote(info *engine.Info, variant string) string {
 		return ""
 	}
 	return fmt.Sprintf("%s breaks liveness only (%s); a safety search cannot judge liveness, so ok is its expected verdict here: "+
-		"campaigns judge it (paxsim campaign --protocol %s --variant %s)", v.Name, v.Summary, info.Name, v.Name)
+		"campaigns judge it (the campaign verb: campaign --protocol %s --variant %s)", v.Name, v.Summary, info.Name, v.Name)
 }

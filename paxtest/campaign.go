@@ -76,7 +76,7 @@ func campaign(t *testing.T, p *harness.Protocol, o CampaignOptions, seeds int) *
 		}
 		f := newFinding(p, c, &res, *v)
 		f.Cases = i + 1
-		f.how = fmt.Sprintf("seed %d of the campaign from seed %d; run it again: paxsim run --seed %d %s",
+		f.how = fmt.Sprintf("seed %d of the campaign from seed %d; run it again with the run verb (of paxsim, or of your own program's cli.Main): run --seed %d %s",
 			seed, o.Start, seed, configFlags(c, p.Info().Workload))
 		f.shrink(p)
 		return f

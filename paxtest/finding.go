@@ -104,7 +104,7 @@ func (f *Finding) report(t *testing.T) string {
 	if err != nil {
 		return fmt.Sprintf("%s(could not write the trace to a file: %v)", f, err)
 	}
-	return fmt.Sprintf("%sreplay it: paxsim replay %s --protocol %s", f, path, f.protocol)
+	return fmt.Sprintf("%sreplay it with the replay verb of paxsim, or of your own program's cli.Main: replay %s --protocol %s", f, path, f.protocol)
 }
 
 // safeName is a test's name as a file name: letters, digits, '-' and '_'

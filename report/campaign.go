@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -63,6 +64,9 @@ type CampaignText struct {
 	// Replay is the command that runs a seed again, for a group whose
 	// folder was not written.
 	Replay func(seed uint64) string
+	// Program is the program that replays a group's files (empty:
+	// paxsim).
+	Program string
 }
 
 const campaignWidth = 18
@@ -186,7 +190,7 @@ func (t *CampaignText) writeGroup(w io.Writer, g *campaign.Group) {
 		case g.StepsBefore > 0:
 			file = filepath.Join(g.Dir, fmt.Sprintf("seed-%d.trace", g.Seeds[0]))
 		}
-		fmt.Fprintf(w, "    replay:     paxsim replay %s\n", ShellQuote(file))
+		fmt.Fprintf(w, "    replay:     %s replay %s\n", cmp.Or(t.Program, "paxsim"), ShellQuote(file))
 	}
 }
 

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -39,6 +40,9 @@ type Check struct {
 	// Describe says what was searched, in a line (DescribeImpl,
 	// DescribeSpec).
 	Describe string `json:"-"`
+	// Program is the program the text tells the user to replay
+	// TraceFile with (empty: paxsim).
+	Program string `json:"-"`
 }
 
 // NewCheck is the report of a search res of a model (spec) with options
@@ -195,9 +199,9 @@ func (r *Check) writeCounterexample(w io.Writer, f func(name, format string, arg
 		fmt.Fprintf(w, "final state:\n  %s\n", strings.ReplaceAll(r.FinalState, "\n", "\n  "))
 	}
 	if r.TraceFile != "" {
-		q := ShellQuote(r.TraceFile)
-		f("trace", "%s (paxsim replay %s; paxsim scenario import %s)", r.TraceFile, q, q)
+		q, prog := ShellQuote(r.TraceFile), cmp.Or(r.Program, "paxsim")
+		f("trace", "%s (%s replay %s; %s scenario import %s)", r.TraceFile, prog, q, prog, q)
 	} else if r.Model == "impl" {
-		f("trace", "add --out FILE to write it as a decision trace for paxsim replay")
+		f("trace", "add --out FILE to write it as a decision trace for %s replay", cmp.Or(r.Program, "paxsim"))
 	}
 }

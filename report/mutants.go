@@ -28,8 +28,9 @@ func NewMutantsTable(w io.Writer, targets []mutants.Target) *MutantsTable {
 }
 
 // WriteMutantsHeader says what runs: the campaign command of each
-// protocol (campaigns, by protocol name) and the explorer's bounds.
-func WriteMutantsHeader(w io.Writer, targets []mutants.Target, o mutants.Options, campaigns map[string]string) {
+// protocol (campaigns, by protocol name) and the explorer's bounds, as
+// commands of program.
+func WriteMutantsHeader(w io.Writer, program string, targets []mutants.Target, o mutants.Options, campaigns map[string]string) {
 	fmt.Fprintf(w, "mutants: %d variants; each a campaign of seeds %d.. that stops at its first failure (at most %d seeds, %d workers)\n",
 		len(targets), o.Start, o.Budget, o.Workers)
 	seen := map[string]bool{}
@@ -42,7 +43,7 @@ func WriteMutantsHeader(w io.Writer, targets []mutants.Target, o mutants.Options
 	if !o.NoExplore {
 		var tries []string
 		for _, b := range mutants.ExplorerBounds() {
-			tries = append(tries, strings.Join(strings.Fields(fmt.Sprintf("paxsim check --variant V %s --max-states %d", b.Flags, mutants.ExplorerMaxStates)), " "))
+			tries = append(tries, strings.Join(strings.Fields(fmt.Sprintf("%s check --variant V %s --max-states %d", program, b.Flags, mutants.ExplorerMaxStates)), " "))
 		}
 		fmt.Fprintf(w, "  %-11s %s\n", "explorer:", strings.Join(tries, ", then "))
 	}

@@ -235,11 +235,33 @@ func (w *World[M, D, O]) TakeStep(s Step) bool {
 		w.Heal()
 		return true
 	}
-	a, ok := w.Find(s.Kind, s.From, s.To, s.Tag, func(m M) bool { return m.String() == s.Msg })
+	a, ok := w.Find(s.Kind, s.From, s.To, s.Tag, func(m M) bool { return w.text(m) == s.Msg })
 	if ok {
 		w.Do(a)
 	}
 	return ok
+}
+
+// maxTexts bounds the texts a replay remembers: past it they are
+// forgotten and formatted again.
+const maxTexts = 1 << 12
+
+// text is m as a step line writes it, formatted once for the copies of a
+// message that a replay meets (by digest: equal digests are one message
+// to the network, flight.same): a step's message is matched against every
+// one on its link, and formatting is what a replay would spend its time
+// on.
+func (w *World[M, D, O]) text(m M) string {
+	d := m.Digest()
+	if s, ok := w.texts[d]; ok {
+		return s
+	}
+	if w.texts == nil || len(w.texts) >= maxTexts {
+		w.texts = make(map[uint64]string)
+	}
+	s := m.String()
+	w.texts[d] = s
+	return s
 }
 
 // Find returns the enabled action of kind that Actions would list first

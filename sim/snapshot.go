@@ -146,7 +146,7 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	dst.oldNodes = old
 	dst.observe = observe
 	dst.tracer, dst.sendTr, dst.schedLog = nil, nil, nil
-	dst.pendRand, dst.pendNet, dst.local = nil, nil, local
+	dst.pendRand, dst.pendNet, dst.local, dst.texts = nil, nil, local, nil
 	dst.env.w = dst
 	dst.queue.items = oldQueue
 	dst.timers, dst.links = timerQueue{}, links{} // a Choice world has none (World.timed)

@@ -54,16 +54,17 @@ type World[M Message, D, O any] struct {
 	stats                  Stats
 
 	// Choice mode (choice.go).
-	inflight []flight[M]  // messages in the network, in sending order
-	sentLog  []flight[M]  // every distinct message sent, for duplication
-	netIdx   netIndex     // inflight's and sentLog's index by link, once they are long
-	actions  []Action[M]  // scratch for Actions
-	dups     int          // copies injected so far
-	crashes  int          // crashes so far
-	schedLog func(string) // receives the schedule as decision-trace lines
-	pendRand []string     // lines drawn inside the running handler
-	pendNet  []string     // network faults of the running handler
-	local    []flight[M]  // LocalSelf: messages to self awaiting delivery
+	inflight []flight[M]       // messages in the network, in sending order
+	sentLog  []flight[M]       // every distinct message sent, for duplication
+	netIdx   netIndex          // inflight's and sentLog's index by link, once they are long
+	texts    map[uint64]string // messages' texts by digest, for replays (script.go)
+	actions  []Action[M]       // scratch for Actions
+	dups     int               // copies injected so far
+	crashes  int               // crashes so far
+	schedLog func(string)      // receives the schedule as decision-trace lines
+	pendRand []string          // lines drawn inside the running handler
+	pendNet  []string          // network faults of the running handler
+	local    []flight[M]       // LocalSelf: messages to self awaiting delivery
 
 	// Exploration (snapshot.go).
 	fingerprinted bool               // flights carry their fingerprints

@@ -149,7 +149,7 @@ func (p *parser) format(line string) error {
 		return nil
 	}
 	if version, ok := strings.CutPrefix(line, "paxsim-trace "); ok {
-		return p.fail(p.n, "decision-trace version %q is not supported: this paxsim reads version 1 (%q)", clip(version), Format)
+		return p.fail(p.n, "decision-trace version %q is not supported: this program reads version 1 (%q)", clip(version), Format)
 	}
 	return p.fail(p.n, "not a decision trace: want %q first, found %q", Format, clip(line))
 }

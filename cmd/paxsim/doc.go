@@ -235,8 +235,9 @@
 //
 //	A reproducer (seed-N.json) carries the seed and the whole config. After the
 //	run, replay compares the outcome with the one the file recorded and says
-//	whether it reproduced: the same violation with the same trace hash. One
-//	that does not reproduce exits 1.
+//	whether it reproduced: the same violation with the same trace hash. A
+//	reproducer that does not reproduce is a failed check: replay prints a
+//	WARNING saying how the run differs and exits 1, as it does for a violation.
 //
 //	Either names its protocol, which must be one this program knows; --protocol,
 //	if given, must be the same. The other config flags cannot be given with
@@ -296,9 +297,16 @@
 //	prints the sizes before and after, and exits 1 (the shrunk trace fails),
 //	or 2 when FILE is bad or does not fail.
 //
+//	--budget bounds the steps the replays take (trace lines read plus events
+//	executed), so that a long trace gets fewer replays than a short one and a
+//	shrink ends within seconds whatever the trace. When the budget runs out,
+//	or on Ctrl-C, shrink stops and writes the smallest failing trace it found
+//	so far, saying that it may not be 1-minimal.
+//
 //	Flags:
 //	  --budget N
-//	      give up after N replays (default 20000)
+//	      give up after the replays took N steps (trace lines read plus events
+//	      executed) (default 1000000)
 //	  --out FILE
 //	      write the shrunk trace to FILE (- for standard output) (default none)
 //	  --protocol NAME
@@ -449,10 +457,17 @@
 //	proposed, learned, applied), every replica's durable state after it, as its
 //	protocol words it, and the verdict against the expectation. A run that
 //	ends with settle then heals and runs on its own, timed, to judge liveness.
-//	It exits 0 when every expectation holds and 1 when one does not. With
-//	--variant, every run of a protocol that has that variant uses it instead of
-//	its own (the others are skipped) and no expectation applies: it exits 1 if
-//	a run breaks a property.
+//	A run whose file holds a printout after its ---- line must print exactly
+//	that (the golden printout; go test ./script -rewrite regenerates the
+//	shipped ones). It exits 0 when every expectation holds and every printout
+//	matches, and 1 when one does not.
+//
+//	With --variant, the runs of that variant keep their expectations; every
+//	other run of a protocol that has that variant takes its steps under it
+//	instead of its own variant, with no expectation (it fails if it breaks a
+//	property), and is skipped when a step cannot be taken there (the variant
+//	sends other messages); runs of the other protocols are skipped. The
+//	summary counts the skipped runs.
 //
 //	Import reads a decision trace (from paxsim check --out, run --record or
 //	shrink) and prints a scenario file (or writes it with --out): the trace's

@@ -10,4 +10,7 @@ import (
 	"github.com/paxsim/paxsim/cli"
 )
 
-func main() { os.Exit(cli.Main(builtin.Protocols()...)) }
+func main() {
+	cli.Program = "paxsim" // whatever the binary is called
+	os.Exit(cli.Main(builtin.Protocols()...))
+}
