@@ -1,6 +1,8 @@
 package engine_test
 
 import (
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/paxsim/paxsim/engine"
@@ -59,11 +61,12 @@ var variantBudgets = map[string]uint64{
 // registered protocol (engine.Info.Variants), a random campaign over
 // consecutive seeds finds a violation of the property the variant breaks
 // within its measured budget, and the correct protocol passes the same
-// seeds.
+// seeds: those that caught a variant, or with PAXSIM_LONG=1 every budget's.
 func TestRandomCampaignsCatchEveryVariant(t *testing.T) {
+	long, _ := strconv.ParseBool(os.Getenv("PAXSIM_LONG"))
 	for _, p := range protocols {
 		t.Run(p.Name(), func(t *testing.T) {
-			var most uint64
+			var most, caught uint64
 			for _, v := range p.Info().Variants {
 				budget, ok := variantBudgets[p.Name()+"/"+v.Name]
 				if !ok {
@@ -71,7 +74,10 @@ func TestRandomCampaignsCatchEveryVariant(t *testing.T) {
 					continue
 				}
 				most = max(most, budget)
-				t.Run(v.Name, func(t *testing.T) { catchWithin(t, p, v, budget) })
+				t.Run(v.Name, func(t *testing.T) { caught = max(caught, catchWithin(t, p, v, budget)+1) })
+			}
+			if !long {
+				most = caught
 			}
 			t.Run(engine.Correct, func(t *testing.T) {
 				c := variantCampaign(p, engine.Correct)
@@ -85,8 +91,9 @@ func TestRandomCampaignsCatchEveryVariant(t *testing.T) {
 	}
 }
 
-// catchWithin runs variant v's campaign until a seed breaks what v breaks.
-func catchWithin(t *testing.T, p *harness.Protocol, v engine.Variant, budget uint64) {
+// catchWithin runs variant v's campaign until a seed breaks what v
+// breaks, and returns it.
+func catchWithin(t *testing.T, p *harness.Protocol, v engine.Variant, budget uint64) uint64 {
 	c := variantCampaign(p, v.Name)
 	first := -1
 	for seed := uint64(0); seed < budget; seed++ {
@@ -100,9 +107,10 @@ func catchWithin(t *testing.T, p *harness.Protocol, v engine.Variant, budget uin
 		for _, bad := range res.Violations {
 			if bad.Property == v.Breaks {
 				t.Logf("seed %d breaks %s (the first failing seed is %d): %s", seed, v.Breaks, first, bad.Message)
-				return
+				return seed
 			}
 		}
 	}
 	t.Fatalf("no %s violation in seeds 0..%d (first failing seed: %d)", v.Breaks, budget-1, first)
+	return 0
 }
