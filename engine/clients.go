@@ -81,7 +81,13 @@ func (s *Session[M, D]) logChecker() *checker.LogChecker { return s.judge.log }
 func (s *Session[M, D]) noOp(v checker.Value) bool       { return slices.Contains(s.info.NoOps, v) }
 
 func (s *Session[M, D]) send(r Request, to sim.NodeID, at sim.Time, retry bool) checker.Value {
-	msg, value := s.request(r)
+	var msg M
+	var value checker.Value
+	if s.request != nil {
+		msg, value = s.request(r)
+	} else {
+		msg, value = s.proto.Request(r)
+	}
 	if s.opts.Record {
 		st := ClientStep{Client: r.Client, Op: r.Op, To: to}
 		if retry {

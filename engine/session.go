@@ -15,20 +15,21 @@ import (
 // every verb judges a run the same way.
 type Session[M sim.Message, D any] struct {
 	proto Protocol[M, D]
-	// request builds the clients' requests: Protocol.Request, or what a
-	// RequestBuilder returns for the run.
+	// request, when set, builds the clients' requests instead of
+	// Protocol.Request: what a RequestBuilder returns for the run.
 	request func(r Request) (M, checker.Value)
 	info    *Info
 	cfg     Config
 	plan    plan
 	opts    Options
 
-	world   *sim.World[M, D, checker.Observation]
-	decide  sim.Decider
-	judge   judge
-	clients clientDriver
-	res     Result
-	cover   coverage
+	world    *sim.World[M, D, checker.Observation]
+	observer sim.Observer[checker.Observation] // s.observe, the world's
+	decide   sim.Decider
+	judge    judge
+	clients  clientDriver
+	res      Result
+	cover    coverage
 	// progress is, by node id, how far the node got: the highest instance
 	// it applied for a replicated log, 1 once it learned for a single
 	// decree.
@@ -75,10 +76,12 @@ func newSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, se
 	if s == nil {
 		s = new(Session[M, D])
 	}
-	safety, progress, cover, lines := s.judge.safety, s.progress, s.cover, s.lines
-	*s = Session[M, D]{proto: p, info: info, cfg: c, plan: pl, opts: opts, decide: d, lines: lines[:0]}
+	safety, progress, cover, lines, observer := s.judge.safety, s.progress, s.cover, s.lines, s.observer
+	*s = Session[M, D]{proto: p, info: info, cfg: c, plan: pl, opts: opts, decide: d, lines: lines[:0], observer: observer}
+	if s.observer == nil {
+		s.observer = s.observe // bound to s, which a Runner reuses
+	}
 	s.res = Result{Seed: seed, Verdict: VerdictOK}
-	s.request = p.Request
 	if b, ok := p.(RequestBuilder[M]); ok {
 		s.request = b.NewRequests()
 	}
@@ -91,7 +94,7 @@ func newSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, se
 	if err != nil {
 		return nil, &ConfigError{Field: "variant", Msg: err.Error()}
 	}
-	s.world, err = sim.New(sc, d, factory, s.observe)
+	s.world, err = sim.New(sc, d, factory, s.observer)
 	if err != nil {
 		return nil, &ConfigError{Field: "config", Msg: err.Error()}
 	}

@@ -56,7 +56,7 @@ func (c Config) Swarm(info *Info, seed uint64, pinned func(knob string) bool) Co
 	// others' draws as they were.
 	for _, k := range swarmFields {
 		if pinned(k.name(info)) {
-			k.copy(&d, &c)
+			d = k.keep(d, c)
 		}
 	}
 	for _, k := range info.Knobs {
@@ -71,7 +71,9 @@ func (c Config) Swarm(info *Info, seed uint64, pinned func(knob string) bool) Co
 // swarmField is one of Config's knobs that Swarm draws.
 type swarmField struct {
 	flag string // its flag, "" for the workload's clients knob
-	copy func(dst, src *Config)
+	// keep returns the draw d with the knob as c has it (by value: a
+	// pointer into the draw would put it on the heap, seed after seed).
+	keep func(d, c Config) Config
 }
 
 func (f swarmField) name(info *Info) string {
@@ -82,18 +84,18 @@ func (f swarmField) name(info *Info) string {
 }
 
 var swarmFields = []swarmField{
-	{"nodes", func(d, s *Config) { d.Nodes = s.Nodes }},
-	{"", func(d, s *Config) { d.Clients = s.Clients }},
-	{"commands", func(d, s *Config) { d.Commands = s.Commands }},
-	{"reconfig", func(d, s *Config) { d.Reconfig = s.Reconfig }},
-	{"delay", func(d, s *Config) { d.Delay = s.Delay }},
-	{"drop", func(d, s *Config) { d.Drop = s.Drop }},
-	{"dup", func(d, s *Config) { d.Dup = s.Dup }},
-	{"redeliver", func(d, s *Config) { d.Redeliver = s.Redeliver }},
-	{"crash", func(d, s *Config) { d.Crash = s.Crash }},
-	{"partition", func(d, s *Config) { d.Partition = s.Partition }},
-	{"slow", func(d, s *Config) { d.Slow = s.Slow }},
-	{"fifo", func(d, s *Config) { d.FIFO = s.FIFO }},
+	{"nodes", func(d, c Config) Config { d.Nodes = c.Nodes; return d }},
+	{"", func(d, c Config) Config { d.Clients = c.Clients; return d }},
+	{"commands", func(d, c Config) Config { d.Commands = c.Commands; return d }},
+	{"reconfig", func(d, c Config) Config { d.Reconfig = c.Reconfig; return d }},
+	{"delay", func(d, c Config) Config { d.Delay = c.Delay; return d }},
+	{"drop", func(d, c Config) Config { d.Drop = c.Drop; return d }},
+	{"dup", func(d, c Config) Config { d.Dup = c.Dup; return d }},
+	{"redeliver", func(d, c Config) Config { d.Redeliver = c.Redeliver; return d }},
+	{"crash", func(d, c Config) Config { d.Crash = c.Crash; return d }},
+	{"partition", func(d, c Config) Config { d.Partition = c.Partition; return d }},
+	{"slow", func(d, c Config) Config { d.Slow = c.Slow; return d }},
+	{"fifo", func(d, c Config) Config { d.FIFO = c.FIFO; return d }},
 }
 
 // swarmAll draws every swarm knob of c.
