@@ -91,10 +91,11 @@ func (j *judge) at(now, event int64) {
 	}
 }
 
-// observe feeds an observation to every checker, once the contract
-// checker has seen it well formed: what breaks the contract is reported
-// as such, never judged.
-func (j *judge) observe(node int, o checker.Observation) {
+// observe feeds an observation, made at time now and event index event,
+// to every checker, once the contract checker has seen it well formed:
+// what breaks the contract is reported as such, never judged.
+func (j *judge) observe(node int, o checker.Observation, now, event int64) {
+	j.at(now, event)
 	if j.broken != nil {
 		return
 	}

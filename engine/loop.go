@@ -71,7 +71,7 @@ func (s *Session[M, D]) loop(healAt, deadline, maxTime sim.Time) {
 			return
 		}
 		w.Step()
-		if s.AfterStep() {
+		if (s.opts.OnEvent != nil || s.judge.failed) && s.AfterStep() { // AfterStep, without a call most steps
 			return
 		}
 		if w.Healed() && s.done() {

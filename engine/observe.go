@@ -12,8 +12,7 @@ import (
 // clients, the readable trace and Options.OnObserve.
 func (s *Session[M, D]) observe(node sim.NodeID, o checker.Observation) {
 	w := s.world
-	s.judge.at(int64(w.Now()), w.Events())
-	s.judge.observe(int(node), o)
+	s.judge.observe(int(node), o, int64(w.Now()), w.Events())
 	switch o.Kind {
 	case checker.Proposed, checker.Accepted:
 		s.cover.observe(node, o, s.judge.safety, w)
