@@ -178,11 +178,11 @@ func newRunner(c Config, sc sim.Config, variant protocol.Variant, seed uint64, d
 	return buildRunner(new(runner), c, sc, variant, seed, decider, opts)
 }
 
-// buildRunner is newRunner in r, whose memory it reuses: r's checker, its
-// learners' flags and its coverage's instances, none of which a Result
-// holds.
+// buildRunner is newRunner in r, whose memory it reuses: r's world, its
+// checker, its learners' flags and its coverage's instances, none of which
+// a Result holds.
 func buildRunner(r *runner, c Config, sc sim.Config, variant protocol.Variant, seed uint64, decider sim.Decider, opts Options) (*runner, error) {
-	safety, learned, cover := r.safety, r.learned, r.cover
+	world, safety, learned, cover := r.world, r.safety, r.learned, r.cover
 	*r = runner{cfg: c, res: Result{Seed: seed, Verdict: VerdictOK, Ops: make([]Op, 0, c.Proposers)}, opts: opts}
 	r.cover = cover
 	r.cover.reset()
@@ -206,7 +206,12 @@ func buildRunner(r *runner, c Config, sc sim.Config, variant protocol.Variant, s
 		factory = opts.wrap(factory)
 	}
 	var err error
-	r.world, err = sim.New(sc, decider, factory, r.observe)
+	if world == nil {
+		world, err = sim.New(sc, decider, factory, r.observe)
+	} else {
+		err = world.Reset(sc, decider, factory, r.observe)
+	}
+	r.world = world
 	if err != nil {
 		return nil, &ConfigError{Field: "config", Msg: err.Error()}
 	}

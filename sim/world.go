@@ -3,7 +3,6 @@ package sim
 import (
 	"fmt"
 	"math/bits"
-	"slices"
 
 	"github.com/paxsim/paxsim/fingerprint"
 )
@@ -27,6 +26,7 @@ type World[M Message, D, O any] struct {
 	hash     uint64
 	queue    queue[M]   // messages, requests and faults to come
 	timers   timerQueue // pending timers, one per (node, tag) at most
+	tick     tick       // the next random-fault draw, if one is due
 	current  event[M]   // the event being executed, for panic reports
 
 	slots      []slot[M, D, O] // indexed by NodeID; slot 0 is unused
@@ -121,26 +121,9 @@ type Stats struct {
 // built by newNode and boot at time 0, when the first Step runs, so a tracer
 // set before then sees the boot. observe may be nil.
 func New[M Message, D, O any](cfg Config, decider Decider, newNode NewNode[M, D, O], observe Observer[O]) (*World[M, D, O], error) {
-	if err := cfg.Validate(); err != nil {
+	w := new(World[M, D, O])
+	if err := w.Reset(cfg, decider, newNode, observe); err != nil {
 		return nil, err
-	}
-	cfg = cfg.withDefaults()
-	cfg.Faults.Schedule = slices.Clone(cfg.Faults.Schedule) // scheduleFault fills in ends
-	w := &World[M, D, O]{
-		cfg:     cfg,
-		net:     cfg.Network,
-		decide:  decider,
-		newNode: newNode,
-		observe: observe,
-		slots:   make([]slot[M, D, O], cfg.Nodes+1),
-		cut:     make([]uint64, cfg.Nodes+1),
-		all:     uint64(1)<<uint(cfg.Nodes+1) - 2,
-		hash:    hashSeed,
-	}
-	w.env.w = w
-	w.queue.items = make([]event[M], 0, max(32, 8*cfg.Nodes))
-	if cfg.Mode == Timed {
-		w.timed()
 	}
 	return w, nil
 }
@@ -211,31 +194,52 @@ func (w *World[M, D, O]) Next() (Time, bool) {
 	if w.cfg.Mode == Choice {
 		return w.now + 1, len(w.Actions()) > 0
 	}
-	switch {
-	case w.timerNext():
+	switch w.nextSource() {
+	case fromTimers:
 		return w.timers.items[0].at, true
-	case w.queue.len() > 0:
+	case fromQueue:
 		return w.queue.items[0].at, true
+	case fromTick:
+		return w.tick.at, true
 	}
 	return 0, false
 }
 
-// timerNext reports whether the next event of a Timed world is a timer.
-func (w *World[M, D, O]) timerNext() bool {
-	if w.timers.len() == 0 {
-		return false
+// source says where the next event of a Timed world comes from.
+type source uint8
+
+const (
+	fromNowhere source = iota // nothing is left to run
+	fromQueue                 // the event queue
+	fromTimers                // the timer queue
+	fromTick                  // the fault tick
+)
+
+// nextSource picks the earliest of the queue's first event, the timer
+// queue's first timer and the fault tick, by (time, sequence number): the
+// order one queue holding all three would pop them in.
+func (w *World[M, D, O]) nextSource() source {
+	src, at, seq := fromNowhere, Time(0), uint64(0)
+	if w.queue.len() > 0 {
+		e := &w.queue.items[0]
+		src, at, seq = fromQueue, e.at, e.seq
 	}
-	if w.queue.len() == 0 {
-		return true
+	if w.timers.len() > 0 {
+		t := &w.timers.items[0]
+		if src == fromNowhere || t.at < at || (t.at == at && t.seq < seq) {
+			src, at, seq = fromTimers, t.at, t.seq
+		}
 	}
-	t, e := &w.timers.items[0], &w.queue.items[0]
-	return t.at < e.at || (t.at == e.at && t.seq < e.seq)
+	if k := &w.tick; k.due && (src == fromNowhere || k.at < at || (k.at == at && k.seq < seq)) {
+		src = fromTick
+	}
+	return src
 }
 
-// Step takes the next item off the queue, the one Next reported, and runs
-// it. It returns false when the queue is empty. Not every item counts as an
-// event: a message or timer held for a paused node or a fault draw that
-// started nothing advances the world without adding to Events.
+// Step takes the next event, the one Next reported, and runs it. It
+// returns false when none is left. Not every step counts as an event: a
+// message or timer held for a paused node or a fault draw that started
+// nothing advances the world without adding to Events.
 //
 // In a Choice world Step asks the Decider to pick one of Actions and does it.
 func (w *World[M, D, O]) Step() bool {
@@ -243,12 +247,15 @@ func (w *World[M, D, O]) Step() bool {
 	if w.cfg.Mode == Choice {
 		return w.stepChoice()
 	}
-	switch {
-	case w.timerNext():
+	switch w.nextSource() {
+	case fromTimers:
 		t := w.timers.pop()
 		w.run(event[M]{at: t.at, seq: t.seq, kind: EventTimer, to: NodeID(t.node), tag: t.tag})
-	case w.queue.len() > 0:
+	case fromQueue:
 		w.run(w.queue.pop())
+	case fromTick:
+		w.tick.due = false
+		w.run(event[M]{at: w.tick.at, seq: w.tick.seq, kind: EventFaultTick})
 	default:
 		return false
 	}
@@ -278,7 +285,7 @@ func (w *World[M, D, O]) boot() {
 		w.scheduleFault(i, f)
 	}
 	if w.hasRandomFaults() {
-		w.schedule(event[M]{at: w.cfg.Faults.Interval, kind: EventFaultTick})
+		w.scheduleTick(w.cfg.Faults.Interval)
 	}
 	if w.cfg.HealAt > 0 {
 		w.schedule(event[M]{at: w.cfg.HealAt, kind: EventHeal})
@@ -693,7 +700,7 @@ func (w *World[M, D, O]) faultTick() {
 	if w.healed {
 		return
 	}
-	if w.trialsGen != w.eligibleGen || w.none == nil {
+	if w.trialsGen != w.eligibleGen || len(w.none) == 0 {
 		w.buildTrials()
 	}
 	trials, none := w.trials, w.none
@@ -712,8 +719,26 @@ func (w *World[M, D, O]) faultTick() {
 	}
 	next := w.now + w.cfg.Faults.Interval
 	if w.cfg.HealAt == 0 || next < w.cfg.HealAt {
-		w.schedule(event[M]{at: next, kind: EventFaultTick})
+		w.scheduleTick(next)
 	}
+}
+
+// tick is the next draw of random faults. It recurs every interval until
+// the heal, so it is kept out of the event queue, which it would enter
+// and leave dozens of times in a short run: it is due at at, and takes
+// its place among the events by seq, the sequence number it would have
+// had in the queue.
+type tick struct {
+	at  Time
+	seq uint64
+	due bool
+}
+
+// scheduleTick makes the fault tick due at at, taking the next sequence
+// number, as scheduling an event does.
+func (w *World[M, D, O]) scheduleTick(at Time) {
+	w.seq++
+	w.tick = tick{at: at, seq: w.seq, due: true}
 }
 
 // buildTrials lists the random faults that may start now and the
