@@ -232,16 +232,15 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 			return
 		}
 		w.current = e
-		w.deliver(e)
+		w.deliver(&w.current)
 	case ActTimer:
 		s := &w.slots[a.To]
 		if !s.up || s.armed&(1<<a.Tag) == 0 {
 			panic(fmt.Sprintf("sim: %s: the timer is not armed", a))
 		}
 		s.armed &^= 1 << a.Tag
-		e := event[M]{at: w.now, kind: EventTimer, to: a.To, tag: a.Tag}
-		w.current = e
-		w.fire(e)
+		w.current = event[M]{at: w.now, kind: EventTimer, to: a.To, tag: a.Tag}
+		w.fire(&w.current)
 	case ActDup:
 		w.dups++
 		f := flight[M]{from: a.From, to: a.To, msg: a.Msg, digest: a.digest}
@@ -280,9 +279,8 @@ func (w *World[M, D, O]) deliverLocal() {
 		if !w.slots[f.to].up {
 			continue
 		}
-		e := event[M]{at: w.now, kind: EventDeliver, from: f.from, to: f.to, msg: f.msg, gen: w.slots[f.to].crashGen}
-		w.current = e
-		w.deliver(e)
+		w.current = event[M]{at: w.now, kind: EventDeliver, from: f.from, to: f.to, msg: f.msg, gen: w.slots[f.to].crashGen}
+		w.deliver(&w.current)
 	}
 	clear(w.local)
 	w.local = w.local[:0]

@@ -250,24 +250,29 @@ func (w *World[M, D, O]) Step() bool {
 	switch w.nextSource() {
 	case fromTimers:
 		t := w.timers.pop()
-		w.run(event[M]{at: t.at, seq: t.seq, kind: EventTimer, to: NodeID(t.node), tag: t.tag})
+		w.current = event[M]{at: t.at, seq: t.seq, kind: EventTimer, to: NodeID(t.node), tag: t.tag}
 	case fromQueue:
-		w.run(w.queue.pop())
+		w.queue.popInto(&w.current)
 	case fromTick:
 		w.tick.due = false
-		w.run(event[M]{at: w.tick.at, seq: w.tick.seq, kind: EventFaultTick})
+		w.current = event[M]{at: w.tick.at, seq: w.tick.seq, kind: EventFaultTick}
 	default:
 		return false
 	}
+	w.run(&w.current)
 	w.flushLog()
 	return true
 }
 
-// boot starts every node and schedules the faults, once.
+// boot starts every node and schedules the faults, once. It is on the
+// path of every step: the first time's work is bootOnce's.
 func (w *World[M, D, O]) boot() {
-	if w.booted {
-		return
+	if !w.booted {
+		w.bootOnce()
 	}
+}
+
+func (w *World[M, D, O]) bootOnce() {
 	w.booted = true
 	for id := 1; id <= w.cfg.Nodes; id++ {
 		w.slots[id].slowFactor = 1 // before any Start sends to it
@@ -303,13 +308,12 @@ func (w *World[M, D, O]) schedule(e event[M]) {
 	w.queue.push(&e)
 }
 
-// run executes e and reports whether it counted as an event; held ones,
-// stale fault ends and fault ticks do not.
-func (w *World[M, D, O]) run(e event[M]) bool {
+// run executes e, the world's current event, and reports whether it
+// counted as an event; held ones, stale fault ends and fault ticks do not.
+func (w *World[M, D, O]) run(e *event[M]) bool {
 	if e.at > w.now {
 		w.now = e.at
 	}
-	w.current = e
 	switch e.kind {
 	case EventDeliver:
 		w.links.release(e.from, e.to) // off the link; a pause holds it again
@@ -363,27 +367,30 @@ func (w *World[M, D, O]) run(e event[M]) bool {
 	panic(fmt.Sprintf("sim: unknown event kind %d", e.kind))
 }
 
-func (w *World[M, D, O]) deliver(e event[M]) bool {
+// deliver runs e, the world's current event: a message or request
+// reaches its receiver.
+func (w *World[M, D, O]) deliver(e *event[M]) bool {
 	s := &w.slots[e.to]
 	if e.from == e.to && e.gen != s.crashGen {
 		// It died with its sender; a replay loses it at the crash.
-		w.fault(FaultLost, e.from, e.to, &e, logNone)
+		w.fault(FaultLost, e.from, e.to, e, logNone)
 		return true
 	}
 	if !s.up {
-		w.fault(FaultLost, e.from, e.to, &e, logStep)
+		w.fault(FaultLost, e.from, e.to, e, logStep)
 		return true
 	}
 	if s.pausedUntil > w.now {
-		e.at, e.held = s.pausedUntil, true // until the pause ends, in arrival order
+		held := *e
+		held.at, held.held = s.pausedUntil, true // until the pause ends, in arrival order
 		if e.kind == EventDeliver {
 			w.links.add(e.from, e.to) // still on its link
 		}
-		w.schedule(e)
+		w.schedule(held)
 		return false
 	}
 	if e.kind == EventDeliver && w.cut[e.from]&(1<<uint(e.to)) != 0 {
-		w.fault(FaultPartitionDrop, e.from, e.to, &e, logStep)
+		w.fault(FaultPartitionDrop, e.from, e.to, e, logStep)
 		return true
 	}
 	w.record(e.kind, e.from, e.to, e.msg.Digest())
@@ -391,7 +398,7 @@ func (w *World[M, D, O]) deliver(e event[M]) bool {
 		w.logStep("deliver %s->%s %s", e.from, e.to, e.msg)
 	}
 	if w.tracer != nil {
-		w.trace(e.kind.String(), e.from, e.to, &e)
+		w.trace(e.kind.String(), e.from, e.to, e)
 	}
 	if e.kind == EventDeliver {
 		w.stats.Delivered++
@@ -404,7 +411,7 @@ func (w *World[M, D, O]) deliver(e event[M]) bool {
 
 // fire runs node e.to's timer e.tag, which is armed no more: a timer
 // fires once. A paused node's timer waits for the pause to end.
-func (w *World[M, D, O]) fire(e event[M]) bool {
+func (w *World[M, D, O]) fire(e *event[M]) bool {
 	s := &w.slots[e.to]
 	if !s.up {
 		panic(fmt.Sprintf("sim: timer %d of node %s fired while it was down", e.tag, e.to))
