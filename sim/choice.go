@@ -415,7 +415,7 @@ func (w *World[M, D, O]) SwitchToTimed() {
 
 // SetDecider replaces the world's Decider, as when a replayed schedule
 // hands over to a seeded liveness phase.
-func (w *World[M, D, O]) SetDecider(d Decider) { w.decide = d }
+func (w *World[M, D, O]) SetDecider(d Decider) { w.decide, w.random = d, asRandom(d) }
 
 // InFlight is the number of messages in the network of a Choice world.
 func (w *World[M, D, O]) InFlight() int { return len(w.inflight) }

@@ -20,6 +20,7 @@ func (w *World[M, D, O]) Reset(cfg Config, decider Decider, newNode NewNode[M, D
 		cfg:     cfg,
 		net:     cfg.Network,
 		decide:  decider,
+		random:  asRandom(decider),
 		newNode: newNode,
 		observe: observe,
 		all:     uint64(1)<<uint(cfg.Nodes+1) - 2,

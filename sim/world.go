@@ -13,6 +13,7 @@ type World[M Message, D, O any] struct {
 	cfg     Config
 	net     NetworkConfig // the network as it is now: reliable after HealAt
 	decide  Decider
+	random  *Random // decide, when it is a Random: its draws are direct calls
 	newNode NewNode[M, D, O]
 	observe Observer[O]
 	tracer  func(TraceEntry)
@@ -840,7 +841,18 @@ func (w *World[M, D, O]) chance(d Decision, p float64) bool {
 	if p >= 1 {
 		return true
 	}
+	if w.random != nil {
+		return w.random.Chance(d, p)
+	}
 	return w.decide.Chance(d, p)
+}
+
+// intn asks the decider for a value in [0, n).
+func (w *World[M, D, O]) intn(d Decision, n int) int {
+	if w.random != nil {
+		return w.random.Intn(d, n)
+	}
+	return w.decide.Intn(d, n)
 }
 
 // draw returns a value in r, asking the decider only when r has a choice.
@@ -928,10 +940,10 @@ func (w *World[M, D, O]) delay(from, to NodeID) Time {
 	t := d.Min
 	dec := Decision{DecideDelay, from, to}
 	if d.Max > d.Min {
-		t += Time(w.decide.Intn(dec, int(d.Max-d.Min+1)))
+		t += Time(w.intn(dec, int(d.Max-d.Min+1)))
 	}
-	if d.Dist == LongTail && w.decide.Intn(dec, 10) == 0 {
-		t += Time(w.decide.Intn(dec, int(9*d.Max+1)))
+	if d.Dist == LongTail && w.intn(dec, 10) == 0 {
+		t += Time(w.intn(dec, int(9*d.Max+1)))
 	}
 	return t * w.slots[to].slowFactor
 }
