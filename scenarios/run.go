@@ -142,7 +142,8 @@ func Run(c Config, seed uint64, opts Options) (res Result, err error) {
 // costs as much as their events. A Result shares nothing with the Runner.
 // The zero value is ready to use; a Runner is for one goroutine.
 type Runner struct {
-	spare *runner // the last single-decree run's
+	spare  *runner    // the last single-decree run's
+	random sim.Random // the decider of runs without Options.Decider
 }
 
 // Run executes one seed of c and judges it, like the function Run.
@@ -156,7 +157,8 @@ func (rr *Runner) Run(c Config, seed uint64, opts Options) (res Result, err erro
 	}
 	decider := opts.Decider
 	if decider == nil {
-		decider = sim.NewRandom(seed)
+		rr.random.Seed(seed)
+		decider = &rr.random
 	}
 	if rr.spare == nil {
 		rr.spare = new(runner)
@@ -196,10 +198,11 @@ func buildRunner(r *runner, c Config, sc sim.Config, variant protocol.Variant, s
 		safety.Reset(c.Nodes)
 	}
 	r.safety = safety
-	r.learned = make([]bool, c.Nodes+1)
 	if cap(learned) > c.Nodes {
 		r.learned = learned[:c.Nodes+1]
 		clear(r.learned)
+	} else {
+		r.learned = make([]bool, c.Nodes+1)
 	}
 	factory := protocol.NewNodes(c.Nodes, protocolConfig(variant, sc.Network.Delay))
 	if opts.wrap != nil {

@@ -223,7 +223,7 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 			panic(fmt.Sprintf("sim: %s: no such message in flight", a))
 		}
 		// Self-sends in flight died with their sender's crashes already.
-		e := event[M]{at: w.now, kind: EventDeliver, from: f.from, to: f.to, msg: f.msg, gen: w.slots[f.to].crashGen}
+		e := event[M]{at: w.now, kind: EventDeliver, from: node8(f.from), to: node8(f.to), msg: f.msg, gen: w.slots[f.to].crashGen}
 		if f.from == External {
 			e.kind = EventRequest
 		}
@@ -239,7 +239,7 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 			panic(fmt.Sprintf("sim: %s: the timer is not armed", a))
 		}
 		s.armed &^= 1 << a.Tag
-		w.current = event[M]{at: w.now, kind: EventTimer, to: a.To, tag: a.Tag}
+		w.current = event[M]{at: w.now, kind: EventTimer, to: node8(a.To), tag: a.Tag}
 		w.fire(&w.current)
 	case ActDup:
 		w.dups++
@@ -248,7 +248,7 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 			f.elem = w.element(&f)
 		}
 		w.addFlight(f)
-		e := event[M]{at: w.now, kind: EventDeliver, from: f.from, to: f.to, msg: f.msg}
+		e := event[M]{at: w.now, kind: EventDeliver, from: node8(f.from), to: node8(f.to), msg: f.msg}
 		w.fault(FaultDup, f.from, f.to, &e, logStep)
 	case ActCrash:
 		if !w.slots[a.To].up {
@@ -279,7 +279,7 @@ func (w *World[M, D, O]) deliverLocal() {
 		if !w.slots[f.to].up {
 			continue
 		}
-		w.current = event[M]{at: w.now, kind: EventDeliver, from: f.from, to: f.to, msg: f.msg, gen: w.slots[f.to].crashGen}
+		w.current = event[M]{at: w.now, kind: EventDeliver, from: node8(f.from), to: node8(f.to), msg: f.msg, gen: w.slots[f.to].crashGen}
 		w.deliver(&w.current)
 	}
 	clear(w.local)
@@ -392,13 +392,13 @@ func (w *World[M, D, O]) SwitchToTimed() {
 	w.cfg.Mode = Timed
 	w.timed()
 	for _, f := range w.inflight {
-		e := event[M]{at: w.now + w.delay(f.from, f.to), kind: EventDeliver, from: f.from, to: f.to, msg: f.msg, gen: w.slots[f.from].crashGen}
+		e := event[M]{at: w.now + w.delay(f.from, f.to), kind: EventDeliver, from: node8(f.from), to: node8(f.to), msg: f.msg, gen: w.slots[f.from].crashGen}
 		if f.from == External {
 			e.kind = EventRequest
 			w.schedule(e)
 			continue
 		}
-		w.links.add(e.from, e.to) // in the network already: the bound applies to what comes next
+		w.links.add(f.from, f.to) // in the network already: the bound applies to what comes next
 		w.schedule(e)
 	}
 	w.inflight = w.inflight[:0]

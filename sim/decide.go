@@ -111,9 +111,13 @@ type Random struct {
 // NewRandom returns a Random decider for seed.
 func NewRandom(seed uint64) *Random {
 	r := new(Random)
-	r.pcg.Seed(seed, seed^0x9e3779b97f4a7c15)
+	r.Seed(seed)
 	return r
 }
+
+// Seed restarts r as the decider NewRandom(seed) returns: what a harness
+// that runs seed after seed does instead of making a decider a seed.
+func (r *Random) Seed(seed uint64) { r.pcg.Seed(seed, seed^0x9e3779b97f4a7c15) }
 
 // asRandom is d if it is a Random, or nil.
 func asRandom(d Decider) *Random {

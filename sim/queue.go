@@ -44,18 +44,23 @@ func (k EventKind) String() string {
 
 // event is one entry of the queue. It is a plain value: the queue is a slice
 // of them, so scheduling allocates nothing once the slice has grown.
+// The queue moves events by value, so an event is kept small: node ids in
+// a byte, and the fields in the order that pads them least.
 type event[M Message] struct {
 	at   Time
 	seq  uint64 // tie-break: events at equal times run in scheduling order
+	gen  uint32 // crash generation (self-sends, restarts), partition id or spell id
+	arg  int32  // index into Config.Faults.Schedule for scheduled faults
 	kind EventKind
-	held bool // a message held for a paused receiver (slowness.go)
-	from NodeID
-	to   NodeID
+	held bool     // a message held for a paused receiver (slowness.go)
 	tag  TimerTag // timer tag
-	gen  uint32   // crash generation (self-sends, restarts), partition id or spell id
-	arg  int32    // index into Config.Faults.Schedule for scheduled faults
+	from node8
+	to   node8
 	msg  M
 }
+
+// node8 is a node id (at most MaxNodes) in a byte, as an event keeps it.
+type node8 uint8
 
 func (e *event[M]) before(o *event[M]) bool {
 	if e.at != o.at {

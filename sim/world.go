@@ -174,7 +174,7 @@ func (w *World[M, D, O]) Config() Config { return w.cfg }
 // panic report names.
 func (w *World[M, D, O]) Current() TraceEntry {
 	e := &w.current
-	return TraceEntry{Index: w.executed, Time: e.at, Kind: e.kind.String(), From: e.from, To: e.to, Msg: w.describe(e)}
+	return TraceEntry{Index: w.executed, Time: e.at, Kind: e.kind.String(), From: NodeID(e.from), To: NodeID(e.to), Msg: w.describe(e)}
 }
 
 // Request schedules a client request: msg reaches node to at time at, as a
@@ -186,7 +186,7 @@ func (w *World[M, D, O]) Request(at Time, to NodeID, msg M) {
 		w.sendChoice(External, to, msg)
 		return
 	}
-	w.schedule(event[M]{at: at, kind: EventRequest, from: External, to: to, msg: msg})
+	w.schedule(event[M]{at: at, kind: EventRequest, from: node8(External), to: node8(to), msg: msg})
 }
 
 // Next reports the time of the next event, and false when none is left.
@@ -251,7 +251,7 @@ func (w *World[M, D, O]) Step() bool {
 	switch w.nextSource() {
 	case fromTimers:
 		t := w.timers.pop()
-		w.current = event[M]{at: t.at, seq: t.seq, kind: EventTimer, to: NodeID(t.node), tag: t.tag}
+		w.current = event[M]{at: t.at, seq: t.seq, kind: EventTimer, to: node8(t.node), tag: t.tag}
 	case fromQueue:
 		w.queue.popInto(&w.current)
 	case fromTick:
@@ -315,9 +315,10 @@ func (w *World[M, D, O]) run(e *event[M]) bool {
 	if e.at > w.now {
 		w.now = e.at
 	}
+	to := NodeID(e.to)
 	switch e.kind {
 	case EventDeliver:
-		w.links.release(e.from, e.to) // off the link; a pause holds it again
+		w.links.release(NodeID(e.from), to) // off the link; a pause holds it again
 		return w.deliver(e)
 	case EventRequest:
 		return w.deliver(e)
@@ -327,26 +328,26 @@ func (w *World[M, D, O]) run(e *event[M]) bool {
 		w.faultTick()
 		return false
 	case EventCrash:
-		if w.slots[e.to].up {
-			w.crash(e.to, w.cfg.Faults.Schedule[e.arg].End)
+		if w.slots[to].up {
+			w.crash(to, w.cfg.Faults.Schedule[e.arg].End)
 			return true
 		}
 		return false
 	case EventRestart:
-		s := &w.slots[e.to]
+		s := &w.slots[to]
 		if s.up || s.crashGen != e.gen {
 			return false
 		}
-		w.record(EventRestart, e.to, e.to, 0)
-		w.logStep("restart %s", e.to)
-		w.restart(e.to)
+		w.record(EventRestart, to, to, 0)
+		w.logStep("restart %s", to)
+		w.restart(to)
 		return true
 	case EventSlowStart:
 		f := w.cfg.Faults.Schedule[e.arg]
-		w.slow(e.to, f.Kind == FaultPause, Time(f.Factor), f.End)
+		w.slow(to, f.Kind == FaultPause, Time(f.Factor), f.End)
 		return true
 	case EventSlowEnd:
-		return w.endSpell(e.to, e.gen)
+		return w.endSpell(to, e.gen)
 	case EventPartitionStart:
 		f := w.cfg.Faults.Schedule[e.arg]
 		w.partition(f.Kind == FaultOneWay, f.Nodes, f.End)
@@ -371,63 +372,65 @@ func (w *World[M, D, O]) run(e *event[M]) bool {
 // deliver runs e, the world's current event: a message or request
 // reaches its receiver.
 func (w *World[M, D, O]) deliver(e *event[M]) bool {
-	s := &w.slots[e.to]
-	if e.from == e.to && e.gen != s.crashGen {
+	from, to := NodeID(e.from), NodeID(e.to)
+	s := &w.slots[to]
+	if from == to && e.gen != s.crashGen {
 		// It died with its sender; a replay loses it at the crash.
-		w.fault(FaultLost, e.from, e.to, e, logNone)
+		w.fault(FaultLost, from, to, e, logNone)
 		return true
 	}
 	if !s.up {
-		w.fault(FaultLost, e.from, e.to, e, logStep)
+		w.fault(FaultLost, from, to, e, logStep)
 		return true
 	}
 	if s.pausedUntil > w.now {
 		held := *e
 		held.at, held.held = s.pausedUntil, true // until the pause ends, in arrival order
 		if e.kind == EventDeliver {
-			w.links.add(e.from, e.to) // still on its link
+			w.links.add(from, to) // still on its link
 		}
 		w.schedule(held)
 		return false
 	}
-	if e.kind == EventDeliver && w.cut[e.from]&(1<<uint(e.to)) != 0 {
-		w.fault(FaultPartitionDrop, e.from, e.to, e, logStep)
+	if e.kind == EventDeliver && w.cut[from]&(1<<uint(to)) != 0 {
+		w.fault(FaultPartitionDrop, from, to, e, logStep)
 		return true
 	}
-	w.record(e.kind, e.from, e.to, e.msg.Digest())
+	w.record(e.kind, from, to, e.msg.Digest())
 	if w.schedLog != nil {
-		w.logStep("deliver %s->%s %s", e.from, e.to, e.msg)
+		w.logStep("deliver %s->%s %s", from, to, e.msg)
 	}
 	if w.tracer != nil {
-		w.trace(e.kind.String(), e.from, e.to, e)
+		w.trace(e.kind.String(), from, to, e)
 	}
 	if e.kind == EventDeliver {
 		w.stats.Delivered++
 	}
-	w.env.id = e.to
+	w.env.id = to
 	s.fpOK = false
-	s.node.Deliver(&w.env, e.from, e.msg)
+	s.node.Deliver(&w.env, from, e.msg)
 	return true
 }
 
 // fire runs node e.to's timer e.tag, which is armed no more: a timer
 // fires once. A paused node's timer waits for the pause to end.
 func (w *World[M, D, O]) fire(e *event[M]) bool {
-	s := &w.slots[e.to]
+	id := NodeID(e.to)
+	s := &w.slots[id]
 	if !s.up {
-		panic(fmt.Sprintf("sim: timer %d of node %s fired while it was down", e.tag, e.to))
+		panic(fmt.Sprintf("sim: timer %d of node %s fired while it was down", e.tag, id))
 	}
 	if s.pausedUntil > w.now {
-		w.setTimer(e.to, e.tag, s.pausedUntil, heldStretch)
+		w.setTimer(id, e.tag, s.pausedUntil, heldStretch)
 		return false
 	}
-	w.record(EventTimer, e.to, e.to, uint64(e.tag))
-	w.logStep("timer %s %d", e.to, e.tag)
+	w.record(EventTimer, id, id, uint64(e.tag))
+	w.logStep("timer %s %d", id, e.tag)
 	if w.tracer != nil {
-		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "timer", From: e.to, To: e.to, Msg: fmt.Sprintf("tag %d", e.tag)})
+		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "timer", From: id, To: id, Msg: fmt.Sprintf("tag %d", e.tag)})
 	}
 	w.stats.Timers++
-	w.env.id = e.to
+	w.env.id = id
 	s.fpOK = false
 	s.node.Fire(&w.env, e.tag)
 	return true
@@ -519,7 +522,7 @@ func (w *World[M, D, O]) crash(id NodeID, restartAt Time) {
 		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "crash", From: id, To: id})
 	}
 	if restartAt > 0 {
-		w.schedule(event[M]{at: restartAt, kind: EventRestart, to: id, gen: s.crashGen})
+		w.schedule(event[M]{at: restartAt, kind: EventRestart, to: node8(id), gen: s.crashGen})
 	}
 }
 
@@ -679,11 +682,11 @@ func (w *World[M, D, O]) scheduleFault(i int, f ScheduledFault) {
 	switch f.Kind {
 	case FaultCrash:
 		for m := f.Nodes; m != 0; m &= m - 1 {
-			w.schedule(event[M]{at: f.Start, kind: EventCrash, to: NodeID(bits.TrailingZeros64(m)), arg: int32(i)})
+			w.schedule(event[M]{at: f.Start, kind: EventCrash, to: node8(bits.TrailingZeros64(m)), arg: int32(i)})
 		}
 	case FaultSlow, FaultPause:
 		for m := f.Nodes; m != 0; m &= m - 1 {
-			w.schedule(event[M]{at: f.Start, kind: EventSlowStart, to: NodeID(bits.TrailingZeros64(m)), arg: int32(i)})
+			w.schedule(event[M]{at: f.Start, kind: EventSlowStart, to: node8(bits.TrailingZeros64(m)), arg: int32(i)})
 		}
 	case FaultPartition, FaultOneWay:
 		w.schedule(event[M]{at: f.Start, kind: EventPartitionStart, arg: int32(i)})
@@ -875,7 +878,7 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		w.sendChoice(from, to, msg)
 		return
 	}
-	e := event[M]{kind: EventDeliver, from: from, to: to, msg: msg}
+	e := event[M]{kind: EventDeliver, from: node8(from), to: node8(to), msg: msg}
 	if from == to { // a node's message to itself never leaves the process:
 		e.at = w.now + w.delay(from, to) // it dies with it (gen)
 		e.gen = w.slots[from].crashGen
@@ -901,7 +904,7 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 	if w.historyN > 1 && w.chance(Decision{DecideRedeliver, from, to}, w.net.RedeliverRate) && !w.inert(FaultRedeliver) {
 		size := min(w.historyN, historySize)
 		old := w.history[w.decide.Intn(Decision{Kind: DecideRedeliverPick}, size)]
-		r := event[M]{kind: EventDeliver, from: old.from, to: old.to, msg: old.msg}
+		r := event[M]{kind: EventDeliver, from: node8(old.from), to: node8(old.to), msg: old.msg}
 		w.fault(FaultRedeliver, old.from, old.to, &r, logHandler)
 		r.at = w.now + w.delay(old.from, old.to)
 		w.enqueue(&r)
@@ -913,8 +916,8 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 // re-delivery) is traced as such first, then lost, so that a replay makes
 // the copy and drops it.
 func (w *World[M, D, O]) enqueue(e *event[M]) {
-	if !w.links.take(e.from, e.to) {
-		w.fault(FaultOverflow, e.from, e.to, e, logHandler)
+	if !w.links.take(NodeID(e.from), NodeID(e.to)) {
+		w.fault(FaultOverflow, NodeID(e.from), NodeID(e.to), e, logHandler)
 		return
 	}
 	w.seq++ // as schedule does, without copying e twice
