@@ -844,6 +844,12 @@ func (w *World[M, D, O]) chance(d Decision, p float64) bool {
 	if p >= 1 {
 		return true
 	}
+	return w.askChance(d, p)
+}
+
+// askChance asks the decider for a chance p: chance's call, which would
+// not be inlined on the paths where p is 0.
+func (w *World[M, D, O]) askChance(d Decision, p float64) bool {
 	if w.random != nil {
 		return w.random.Chance(d, p)
 	}
