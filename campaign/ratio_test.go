@@ -58,7 +58,7 @@ func TestCampaignKeepsAQuarterOfTheBareLoop(t *testing.T) {
 	if bound >= 1 {
 		bound = 0.25
 	}
-	const rounds, seeds, loopEvents = 5, 10_000, 2_000_000
+	const rounds, seeds, loopEvents = 5, 20_000, 4_000_000
 	ratios := make([]float64, rounds)
 	for i := range ratios {
 		r := measureRound(t, uint64(i)*seeds, seeds, loopEvents, nil)

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
 
 	"github.com/paxsim/paxsim/fingerprint"
@@ -25,6 +26,7 @@ type World[M Message, D, O any] struct {
 	seq      uint64
 	executed int64
 	hash     uint64
+	folds    uint64     // events and network faults folded into hash: what Advance watches
 	queue    queue[M]   // messages, requests and faults to come
 	timers   timerQueue // pending timers, one per (node, tag) at most
 	tick     tick       // the next random-fault draw, if one is due
@@ -195,15 +197,8 @@ func (w *World[M, D, O]) Next() (Time, bool) {
 	if w.cfg.Mode == Choice {
 		return w.now + 1, len(w.Actions()) > 0
 	}
-	switch w.nextSource() {
-	case fromTimers:
-		return w.timers.items[0].at, true
-	case fromQueue:
-		return w.queue.items[0].at, true
-	case fromTick:
-		return w.tick.at, true
-	}
-	return 0, false
+	src, at := w.nextSource()
+	return at, src != fromNowhere
 }
 
 // source says where the next event of a Timed world comes from.
@@ -218,8 +213,9 @@ const (
 
 // nextSource picks the earliest of the queue's first event, the timer
 // queue's first timer and the fault tick, by (time, sequence number): the
-// order one queue holding all three would pop them in.
-func (w *World[M, D, O]) nextSource() source {
+// order one queue holding all three would pop them in. It returns where
+// that is, and its time.
+func (w *World[M, D, O]) nextSource() (source, Time) {
 	src, at, seq := fromNowhere, Time(0), uint64(0)
 	if w.queue.len() > 0 {
 		e := &w.queue.items[0]
@@ -232,9 +228,9 @@ func (w *World[M, D, O]) nextSource() source {
 		}
 	}
 	if k := &w.tick; k.due && (src == fromNowhere || k.at < at || (k.at == at && k.seq < seq)) {
-		src = fromTick
+		src, at = fromTick, k.at
 	}
-	return src
+	return src, at
 }
 
 // Step takes the next event, the one Next reported, and runs it. It
@@ -248,7 +244,40 @@ func (w *World[M, D, O]) Step() bool {
 	if w.cfg.Mode == Choice {
 		return w.stepChoice()
 	}
-	switch w.nextSource() {
+	return w.stepBy(math.MaxInt64)
+}
+
+// Advance takes the steps due by limit, as Step does, until one of them
+// folds something into the trace hash: an event, or a network fault. The
+// steps before it change no node, no counter and no hash (a message or
+// timer held for a paused node, the end of a fault that was over, a draw
+// of random faults that started none), so a driver that looks at the
+// world after each event, not after each step, lets the world take them
+// on its own. It reports whether it took a step: false when none is left
+// or the next is due after limit. In a Choice world it is Step.
+func (w *World[M, D, O]) Advance(limit Time) bool {
+	w.boot()
+	if w.cfg.Mode == Choice {
+		return w.stepChoice()
+	}
+	folds, took := w.folds, false
+	for w.stepBy(limit) {
+		took = true
+		if w.folds != folds {
+			break
+		}
+	}
+	return took
+}
+
+// stepBy takes the next step of a Timed world if it is due by limit, and
+// reports whether it did.
+func (w *World[M, D, O]) stepBy(limit Time) bool {
+	src, at := w.nextSource()
+	if src == fromNowhere || at > limit {
+		return false
+	}
+	switch src {
 	case fromTimers:
 		t := w.timers.pop()
 		w.current = event[M]{at: t.at, seq: t.seq, kind: EventTimer, to: node8(t.node), tag: t.tag}
@@ -257,8 +286,6 @@ func (w *World[M, D, O]) Step() bool {
 	case fromTick:
 		w.tick.due = false
 		w.current = event[M]{at: w.tick.at, seq: w.tick.seq, kind: EventFaultTick}
-	default:
-		return false
 	}
 	w.run(&w.current)
 	w.flushLog()
@@ -439,6 +466,7 @@ func (w *World[M, D, O]) fire(e *event[M]) bool {
 // record counts an executed event and folds it into the trace hash.
 func (w *World[M, D, O]) record(kind EventKind, from, to NodeID, detail uint64) {
 	w.executed++
+	w.folds++
 	w.hash = foldEvent(w.hash, w.now, uint64(kind), uint64(from), uint64(to), detail)
 }
 
@@ -455,6 +483,7 @@ const (
 // it and logs it.
 func (w *World[M, D, O]) fault(k FaultKind, from, to NodeID, e *event[M], where faultLog) {
 	w.stats.Faults[k]++
+	w.folds++
 	w.hash = foldEvent(w.hash, w.now, 0x100+uint64(k), uint64(from), uint64(to), e.msg.Digest())
 	if w.tracer != nil {
 		w.trace(k.String(), from, to, e)
