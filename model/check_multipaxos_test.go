@@ -266,7 +266,7 @@ func TestCheckMPWorkers(t *testing.T) {
 func TestCheckMPLivenessVariants(t *testing.T) {
 	for _, v := range []mp.Variant{mp.NoOverwrite, mp.NoGapFill} {
 		rep := mustCheck(t, multipaxos.Adapter{}, mpCheck(v.Name), explore.Options{MaxDepth: 10})
-		if rep.Verdict != explore.VerdictOK || !strings.Contains(rep.Note, "liveness only") || !strings.Contains(rep.Note, "paxsim campaign --protocol multipaxos") {
+		if rep.Verdict != explore.VerdictOK || !strings.Contains(rep.Note, "liveness only") || !strings.Contains(rep.Note, "the campaign verb: campaign --protocol multipaxos") {
 			t.Fatalf("%s: %s, note %q", v.Name, rep.Verdict, rep.Note)
 		}
 	}

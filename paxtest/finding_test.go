@@ -17,7 +17,7 @@ import (
 
 // TestReportReplays: the failure message names the violation and the
 // file its decision trace was written to, and that file replays to the
-// same violation, as `paxsim replay` would run it.
+// same violation, as the replay verb would run it.
 func TestReportReplays(t *testing.T) {
 	p := builtin.Paxos()
 	f := paxtest.Find(t, p, paxtest.Options{Variant: "one-ballot", SafetyOnly: true})
@@ -25,7 +25,7 @@ func TestReportReplays(t *testing.T) {
 		t.Fatal("one-ballot passed")
 	}
 	msg := f.Report(t)
-	path := regexp.MustCompile(`paxsim replay (\S+) --protocol paxos`).FindStringSubmatch(msg)
+	path := regexp.MustCompile(`: replay (\S+) --protocol paxos`).FindStringSubmatch(msg)
 	if !strings.Contains(msg, f.Violation.String()) || path == nil {
 		t.Fatalf("the report lacks the violation or the replay command:\n%s", msg)
 	}
@@ -53,7 +53,7 @@ func TestCampaignFindingReproduces(t *testing.T) {
 	if f == nil || f.Property != checker.ExactlyOnce {
 		t.Fatalf("no-dedup: want an exactly-once violation, found %v", f)
 	}
-	want := "paxsim run --seed " + strconv.FormatUint(f.Seed, 10) + " --protocol multipaxos --variant no-dedup"
+	want := ": run --seed " + strconv.FormatUint(f.Seed, 10) + " --protocol multipaxos --variant no-dedup"
 	if !strings.Contains(f.String(), want) {
 		t.Errorf("the finding does not say %q:\n%s", want, f)
 	}

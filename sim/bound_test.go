@@ -14,7 +14,7 @@ func checkLinkLoad(t *testing.T, w *toyWorld, capacity int) {
 	counted := make([]int32, n*n)
 	for _, e := range w.queue.items {
 		if e.kind == EventDeliver {
-			counted[w.links.index(e.from, e.to)]++
+			counted[w.links.index(NodeID(e.from), NodeID(e.to))]++
 		}
 	}
 	for i, load := range w.links.load {

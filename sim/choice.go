@@ -251,7 +251,7 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 			panic(fmt.Sprintf("sim: %s: no such message in flight", a))
 		}
 		// Self-sends in flight died with their sender's crashes already.
-		e := event[M]{at: w.now, kind: EventDeliver, from: f.from, to: f.to, msg: f.msg, gen: w.slots[f.to].crashGen}
+		e := event[M]{at: w.now, kind: EventDeliver, from: node8(f.from), to: node8(f.to), msg: f.msg, gen: w.slots[f.to].crashGen}
 		if f.from == External {
 			e.kind = EventRequest
 		}
@@ -260,16 +260,15 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 			return
 		}
 		w.current = e
-		w.deliver(e)
+		w.deliver(&w.current)
 	case ActTimer:
 		s := &w.slots[a.To]
 		if !s.up || s.armed&(1<<a.Tag) == 0 {
 			panic(fmt.Sprintf("sim: %s: the timer is not armed", a))
 		}
 		s.armed &^= 1 << a.Tag
-		e := event[M]{at: w.now, kind: EventTimer, to: a.To, tag: a.Tag}
-		w.current = e
-		w.fire(e)
+		w.current = event[M]{at: w.now, kind: EventTimer, to: node8(a.To), tag: a.Tag}
+		w.fire(&w.current)
 	case ActDup:
 		w.dups++
 		f := flight[M]{from: a.From, to: a.To, msg: a.Msg, digest: a.digest}
@@ -277,7 +276,7 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 			f.elem = w.element(&f)
 		}
 		w.addFlight(f)
-		e := event[M]{at: w.now, kind: EventDeliver, from: f.from, to: f.to, msg: f.msg}
+		e := event[M]{at: w.now, kind: EventDeliver, from: node8(f.from), to: node8(f.to), msg: f.msg}
 		w.fault(FaultDup, f.from, f.to, &e, logStep)
 	case ActCrash:
 		if !w.slots[a.To].up {
@@ -308,9 +307,8 @@ func (w *World[M, D, O]) deliverLocal() {
 		if !w.slots[f.to].up {
 			continue
 		}
-		e := event[M]{at: w.now, kind: EventDeliver, from: f.from, to: f.to, msg: f.msg, gen: w.slots[f.to].crashGen}
-		w.current = e
-		w.deliver(e)
+		w.current = event[M]{at: w.now, kind: EventDeliver, from: node8(f.from), to: node8(f.to), msg: f.msg, gen: w.slots[f.to].crashGen}
+		w.deliver(&w.current)
 	}
 	clear(w.local)
 	w.local = w.local[:0]
@@ -455,13 +453,13 @@ func (w *World[M, D, O]) SwitchToTimed() {
 	w.cfg.Mode = Timed
 	w.timed()
 	for _, f := range w.inflight {
-		e := event[M]{at: w.now + w.delay(f.from, f.to), kind: EventDeliver, from: f.from, to: f.to, msg: f.msg, gen: w.slots[f.from].crashGen}
+		e := event[M]{at: w.now + w.delay(f.from, f.to), kind: EventDeliver, from: node8(f.from), to: node8(f.to), msg: f.msg, gen: w.slots[f.from].crashGen}
 		if f.from == External {
 			e.kind = EventRequest
 			w.schedule(e)
 			continue
 		}
-		w.links.add(e.from, e.to) // in the network already: the bound applies to what comes next
+		w.links.add(f.from, f.to) // in the network already: the bound applies to what comes next
 		if w.net.FIFO {
 			w.admitFIFO(&e) // in sending order: inflight's
 			continue
@@ -491,7 +489,7 @@ func (w *World[M, D, O]) Send(from, to NodeID, msg M) {
 
 // SetDecider replaces the world's Decider, as when a replayed schedule
 // hands over to a seeded liveness phase.
-func (w *World[M, D, O]) SetDecider(d Decider) { w.decide = d }
+func (w *World[M, D, O]) SetDecider(d Decider) { w.decide, w.random = d, asRandom(d) }
 
 // InFlight is the number of messages in the network of a Choice world.
 func (w *World[M, D, O]) InFlight() int { return len(w.inflight) }

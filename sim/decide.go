@@ -105,12 +105,24 @@ type Decider interface {
 // decisions on every machine and every Go release, whatever becomes of
 // rand.Rand's helpers.
 type Random struct {
-	pcg *rand.PCG
+	pcg rand.PCG
 }
 
 // NewRandom returns a Random decider for seed.
 func NewRandom(seed uint64) *Random {
-	return &Random{pcg: rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)}
+	r := new(Random)
+	r.Seed(seed)
+	return r
+}
+
+// Seed restarts r as the decider NewRandom(seed) returns: what a harness
+// that runs seed after seed does instead of making a decider a seed.
+func (r *Random) Seed(seed uint64) { r.pcg.Seed(seed, seed^0x9e3779b97f4a7c15) }
+
+// asRandom is d if it is a Random, or nil.
+func asRandom(d Decider) *Random {
+	r, _ := d.(*Random)
+	return r
 }
 
 // Intn implements Decider: uniform in [0, n), without modulo bias.

@@ -78,3 +78,21 @@ func TestFaultRatesHold(t *testing.T) {
 		}
 	}
 }
+
+// TestSeedRestartsARandom: a Random that has drawn, seeded again, draws
+// what a new Random of that seed draws.
+func TestSeedRestartsARandom(t *testing.T) {
+	used := NewRandom(7)
+	for seed := range uint64(20) {
+		for range seed {
+			used.Intn(Decision{}, 1000)
+		}
+		used.Seed(seed)
+		fresh := NewRandom(seed)
+		for i := range 100 {
+			if a, b := used.Intn(Decision{}, 1<<30), fresh.Intn(Decision{}, 1<<30); a != b {
+				t.Fatalf("seed %d, draw %d: the re-seeded Random drew %d, a new one %d", seed, i, a, b)
+			}
+		}
+	}
+}

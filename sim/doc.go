@@ -27,4 +27,8 @@
 // Effects of one handler call are atomic: the node's Persist is applied first,
 // then its sends become in-flight messages. A crash happens between events,
 // never inside a handler.
+//
+// A harness that runs seed after seed, as a campaign's worker does, resets
+// one World for each (World.Reset) instead of building one: the run is the
+// one a new World would run, and the world's queues and tables are reused.
 package sim

@@ -54,9 +54,21 @@ type fifoCopy struct {
 	kind     FaultKind // FaultDup or FaultRedeliver
 }
 
+// init sizes the network for nodes 1..nodes, every link empty, reusing
+// the memory of its links and their queues and keeping none of their
+// messages alive.
 func (f *fifoLinks[M]) init(nodes int) {
 	f.stride = nodes + 1
-	f.links = make([]fifoLink[M], f.stride*f.stride)
+	all := f.links[:cap(f.links)]
+	for i := range all {
+		all[i] = fifoLink[M]{items: emptied(all[i].items)}
+	}
+	if n := f.stride * f.stride; cap(all) >= n {
+		f.links = all[:n]
+	} else {
+		f.links = make([]fifoLink[M], n)
+	}
+	f.copies = f.copies[:0]
 }
 
 func (f *fifoLinks[M]) link(from, to NodeID) *fifoLink[M] {
@@ -99,7 +111,7 @@ const (
 // sendFIFO is send on a FIFO link of a Timed world.
 func (w *World[M, D, O]) sendFIFO(from, to NodeID, msg M) {
 	w.fifo.link(from, to).latest = msg
-	e := event[M]{kind: EventDeliver, from: from, to: to, msg: msg}
+	e := event[M]{kind: EventDeliver, from: node8(from), to: node8(to), msg: msg}
 	switch {
 	case from == to: // it dies with its sender (gen)
 		e.gen = w.slots[from].crashGen
@@ -127,7 +139,7 @@ func (w *World[M, D, O]) sendFIFO(from, to NodeID, msg M) {
 // on its link, put at its end.
 func (w *World[M, D, O]) copyLatest() {
 	for _, c := range w.fifo.copies {
-		e := event[M]{kind: EventDeliver, from: c.from, to: c.to, msg: w.fifo.link(c.from, c.to).latest}
+		e := event[M]{kind: EventDeliver, from: node8(c.from), to: node8(c.to), msg: w.fifo.link(c.from, c.to).latest}
 		w.fault(c.kind, c.from, c.to, &e, logHandler)
 		e.at = w.now + w.delay(c.from, c.to)
 		w.enqueueFIFO(&e)
@@ -138,8 +150,8 @@ func (w *World[M, D, O]) copyLatest() {
 // enqueueFIFO puts message e at the end of its link; a full link loses its
 // oldest message to make room.
 func (w *World[M, D, O]) enqueueFIFO(e *event[M]) {
-	if !w.links.take(e.from, e.to) {
-		w.loseOldest(e.from, e.to) // the load stays: one off, one on
+	if from, to := NodeID(e.from), NodeID(e.to); !w.links.take(from, to) {
+		w.loseOldest(from, to) // the load stays: one off, one on
 	}
 	w.admitFIFO(e)
 }
@@ -148,7 +160,7 @@ func (w *World[M, D, O]) enqueueFIFO(e *event[M]) {
 // arrives no earlier than the message before it, and the event queue
 // holds it once it is the oldest.
 func (w *World[M, D, O]) admitFIFO(e *event[M]) {
-	l := w.fifo.link(e.from, e.to)
+	l := w.fifo.link(NodeID(e.from), NodeID(e.to))
 	e.at = max(e.at, l.last)
 	l.last = e.at
 	w.seq++
@@ -197,17 +209,18 @@ func (w *World[M, D, O]) loseOldest(from, to NodeID) {
 // for a paused receiver, it stays the oldest; otherwise the next takes its
 // place first, so that the handler's sends and overflows find the link as
 // it is without it.
-func (w *World[M, D, O]) deliverFIFO(e event[M]) bool {
-	if e.lost == kept && w.mustHold(&e) {
+func (w *World[M, D, O]) deliverFIFO(e *event[M]) bool {
+	if e.lost == kept && w.mustHold(e) {
 		return w.deliver(e)
 	}
-	w.advanceFIFO(e.from, e.to)
+	from, to := NodeID(e.from), NodeID(e.to)
+	w.advanceFIFO(from, to)
 	switch e.lost {
 	case lostDrop:
-		w.fault(FaultDrop, e.from, e.to, &e, logStep)
+		w.fault(FaultDrop, from, to, e, logStep)
 		return true
 	case lostPartition:
-		w.fault(FaultPartitionDrop, e.from, e.to, &e, logStep)
+		w.fault(FaultPartitionDrop, from, to, e, logStep)
 		return true
 	}
 	return w.deliver(e)

@@ -13,8 +13,9 @@ type links struct {
 // init sizes the table for nodes 1..nodes, every link empty.
 func (l *links) init(nodes, capacity int) {
 	l.stride = nodes + 1
-	l.load = make([]int32, l.stride*l.stride)
+	l.load = zeroed(l.load, l.stride*l.stride)
 	l.capacity = int32(capacity)
+	l.peak = 0
 }
 
 func (l *links) index(from, to NodeID) int { return int(from)*l.stride + int(to) }

@@ -44,19 +44,24 @@ func (k EventKind) String() string {
 
 // event is one entry of the queue. It is a plain value: the queue is a slice
 // of them, so scheduling allocates nothing once the slice has grown.
+// The queue moves events by value, so an event is kept small: node ids in
+// a byte, and the fields in the order that pads them least.
 type event[M Message] struct {
 	at   Time
 	seq  uint64 // tie-break: events at equal times run in scheduling order
+	gen  uint32 // crash generation (self-sends, restarts), partition id or spell id
+	arg  int32  // index into Config.Faults.Schedule for scheduled faults
 	kind EventKind
-	held bool // a message held for a paused receiver (slowness.go)
-	lost loss // a message a FIFO link loses on arrival (fifo.go)
-	from NodeID
-	to   NodeID
+	held bool     // a message held for a paused receiver (slowness.go)
+	lost loss     // a message a FIFO link loses on arrival (fifo.go)
 	tag  TimerTag // timer tag
-	gen  uint32   // crash generation (self-sends, restarts), partition id or spell id
-	arg  int32    // index into Config.Faults.Schedule for scheduled faults
+	from node8
+	to   node8
 	msg  M
 }
+
+// node8 is a node id (at most MaxNodes) in a byte, as an event keeps it.
+type node8 uint8
 
 func (e *event[M]) before(o *event[M]) bool {
 	if e.at != o.at {
@@ -73,24 +78,66 @@ type queue[M Message] struct {
 
 func (q *queue[M]) len() int { return len(q.items) }
 
+// push adds e. It moves a hole up from the end to where e belongs and
+// copies e once, into it: an event is several words wide.
 func (q *queue[M]) push(e *event[M]) {
-	q.items = append(q.items, *e)
-	q.up(len(q.items) - 1)
+	n := len(q.items)
+	if n == cap(q.items) {
+		q.items = append(q.items, *e)
+	} else {
+		q.items = q.items[:n+1]
+	}
+	q.rise(n, e)
+}
+
+// rise moves the hole at i up to where e belongs and copies e into it.
+func (q *queue[M]) rise(i int, e *event[M]) {
+	items := q.items
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !e.before(&items[parent]) {
+			break
+		}
+		items[i] = items[parent]
+		i = parent
+	}
+	items[i] = *e
 }
 
 // pop removes and returns the earliest event. The queue must not be empty.
 func (q *queue[M]) pop() event[M] {
+	var top event[M]
+	q.popInto(&top)
+	return top
+}
+
+// popInto removes the earliest event into dst, which must not be in the
+// queue. The queue must not be empty. The last event fills the hole at
+// the top, moved down to where it belongs and copied once.
+func (q *queue[M]) popInto(dst *event[M]) {
 	items := q.items
-	top := items[0]
+	*dst = items[0]
 	last := len(items) - 1
-	items[0] = items[last]
+	e := &items[last] // the children compared below all come before it
+	i := 0
+	for {
+		least := 2*i + 1
+		if least >= last {
+			break
+		}
+		if right := least + 1; right < last && items[right].before(&items[least]) {
+			least = right
+		}
+		if !items[least].before(e) {
+			break
+		}
+		items[i] = items[least]
+		i = least
+	}
+	items[i] = *e
 	var zero event[M]
 	items[last] = zero // drop references held by the message
 	q.items = items[:last]
-	if last > 0 {
-		q.down(0)
-	}
-	return top
 }
 
 // heapify restores the heap order after the times of some events changed.
@@ -100,22 +147,15 @@ func (q *queue[M]) heapify() {
 	}
 }
 
-// up and down move the element into a hole instead of swapping: an event
-// is several words wide, and half the copies of a swap are wasted.
+// up and down move the element at i into a hole instead of swapping: an
+// event is several words wide, and half the copies of a swap are wasted.
 func (q *queue[M]) up(i int) {
-	items := q.items
-	e := items[i]
-	for i > 0 {
-		parent := (i - 1) / 2
-		if !e.before(&items[parent]) {
-			break
-		}
-		items[i] = items[parent]
-		i = parent
-	}
-	items[i] = e
+	e := q.items[i]
+	q.rise(i, &e)
 }
 
+// down moves the element at i into a hole instead of swapping: an event
+// is several words wide, and half the copies of a swap are wasted.
 func (q *queue[M]) down(i int) {
 	items := q.items
 	n := len(items)
@@ -141,7 +181,7 @@ func (q *queue[M]) down(i int) {
 // FIFO link the queue holds its oldest message alone (fifo.go).
 func (q *queue[M]) deliveryOn(from, to NodeID) int {
 	for i := range q.items {
-		if e := &q.items[i]; e.kind == EventDeliver && e.from == from && e.to == to {
+		if e := &q.items[i]; e.kind == EventDeliver && NodeID(e.from) == from && NodeID(e.to) == to {
 			return i
 		}
 	}

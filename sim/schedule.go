@@ -23,11 +23,15 @@ func (w *World[M, D, O]) logStep(format string, args ...any) {
 	}
 }
 
-// flushLog logs what the last handler drew and met, after its step.
+// flushLog logs what the last handler drew and met, after its step. It is
+// on the path of every step: the logging is flushPending's.
 func (w *World[M, D, O]) flushLog() {
-	if w.schedLog == nil {
-		return
+	if w.schedLog != nil {
+		w.flushPending()
 	}
+}
+
+func (w *World[M, D, O]) flushPending() {
 	for _, l := range w.pendRand {
 		w.schedLog(l)
 	}

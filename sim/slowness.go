@@ -65,7 +65,7 @@ func (w *World[M, D, O]) slow(id NodeID, pause bool, factor Time, end Time) {
 	}
 	w.logStep("# %s %s", kind, id)
 	if end > 0 {
-		w.schedule(event[M]{at: end, kind: EventSlowEnd, to: id, gen: sp.id})
+		w.schedule(event[M]{at: end, kind: EventSlowEnd, to: node8(id), gen: sp.id})
 	}
 }
 
@@ -157,7 +157,7 @@ func (w *World[M, D, O]) retime(id NodeID, factor Time) {
 func (w *World[M, D, O]) holdLonger(id NodeID, from, until Time) {
 	moved := false
 	for i := range w.queue.items {
-		if e := &w.queue.items[i]; e.held && e.to == id && e.at == from {
+		if e := &w.queue.items[i]; e.held && NodeID(e.to) == id && e.at == from {
 			e.at, moved = until, true
 		}
 	}

@@ -149,7 +149,7 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	dst.pendRand, dst.pendNet, dst.local, dst.texts = nil, nil, local, nil
 	dst.env.w = dst
 	dst.queue.items = oldQueue
-	dst.timers, dst.links = timerQueue{}, links{} // a Choice world has none (World.timed)
+	dst.timers, dst.links, dst.fifo = timerQueue{}, links{}, fifoLinks[M]{} // a Choice world has none (World.timed)
 	dst.trials, dst.none, dst.history, dst.partitions = nil, nil, nil, slices.Clone(w.partitions)
 	dst.spells = slices.Clone(w.spells)
 	dst.cut = append(cut, w.cut...)

@@ -2,8 +2,8 @@ package sim
 
 import (
 	"fmt"
+	"math"
 	"math/bits"
-	"slices"
 
 	"github.com/paxsim/paxsim/fingerprint"
 )
@@ -14,6 +14,7 @@ type World[M Message, D, O any] struct {
 	cfg     Config
 	net     NetworkConfig // the network as it is now: reliable after HealAt
 	decide  Decider
+	random  *Random // decide, when it is a Random: its draws are direct calls
 	newNode NewNode[M, D, O]
 	observe Observer[O]
 	tracer  func(TraceEntry)
@@ -25,8 +26,10 @@ type World[M Message, D, O any] struct {
 	seq      uint64
 	executed int64
 	hash     uint64
+	folds    uint64     // events and network faults folded into hash: what Advance watches
 	queue    queue[M]   // messages, requests and faults to come
 	timers   timerQueue // pending timers, one per (node, tag) at most
+	tick     tick       // the next random-fault draw, if one is due
 	current  event[M]   // the event being executed, for panic reports
 
 	slots      []slot[M, D, O] // indexed by NodeID; slot 0 is unused
@@ -123,26 +126,9 @@ type Stats struct {
 // built by newNode and boot at time 0, when the first Step runs, so a tracer
 // set before then sees the boot. observe may be nil.
 func New[M Message, D, O any](cfg Config, decider Decider, newNode NewNode[M, D, O], observe Observer[O]) (*World[M, D, O], error) {
-	if err := cfg.Validate(); err != nil {
+	w := new(World[M, D, O])
+	if err := w.Reset(cfg, decider, newNode, observe); err != nil {
 		return nil, err
-	}
-	cfg = cfg.withDefaults()
-	cfg.Faults.Schedule = slices.Clone(cfg.Faults.Schedule) // scheduleFault fills in ends
-	w := &World[M, D, O]{
-		cfg:     cfg,
-		net:     cfg.Network,
-		decide:  decider,
-		newNode: newNode,
-		observe: observe,
-		slots:   make([]slot[M, D, O], cfg.Nodes+1),
-		cut:     make([]uint64, cfg.Nodes+1),
-		all:     uint64(1)<<uint(cfg.Nodes+1) - 2,
-		hash:    hashSeed,
-	}
-	w.env.w = w
-	w.queue.items = make([]event[M], 0, max(32, 8*cfg.Nodes))
-	if cfg.Mode == Timed {
-		w.timed()
 	}
 	return w, nil
 }
@@ -195,7 +181,7 @@ func (w *World[M, D, O]) Config() Config { return w.cfg }
 // panic report names.
 func (w *World[M, D, O]) Current() TraceEntry {
 	e := &w.current
-	return TraceEntry{Index: w.executed, Time: e.at, Kind: e.kind.String(), From: e.from, To: e.to, Msg: w.describe(e)}
+	return TraceEntry{Index: w.executed, Time: e.at, Kind: e.kind.String(), From: NodeID(e.from), To: NodeID(e.to), Msg: w.describe(e)}
 }
 
 // Request schedules a client request: msg reaches node to at time at, as a
@@ -207,7 +193,7 @@ func (w *World[M, D, O]) Request(at Time, to NodeID, msg M) {
 		w.sendChoice(External, to, msg)
 		return
 	}
-	w.schedule(event[M]{at: at, kind: EventRequest, from: External, to: to, msg: msg})
+	w.schedule(event[M]{at: at, kind: EventRequest, from: node8(External), to: node8(to), msg: msg})
 }
 
 // Next reports the time of the next event, and false when none is left.
@@ -216,31 +202,46 @@ func (w *World[M, D, O]) Next() (Time, bool) {
 	if w.cfg.Mode == Choice {
 		return w.now + 1, len(w.Actions()) > 0
 	}
-	switch {
-	case w.timerNext():
-		return w.timers.items[0].at, true
-	case w.queue.len() > 0:
-		return w.queue.items[0].at, true
-	}
-	return 0, false
+	src, at := w.nextSource()
+	return at, src != fromNowhere
 }
 
-// timerNext reports whether the next event of a Timed world is a timer.
-func (w *World[M, D, O]) timerNext() bool {
-	if w.timers.len() == 0 {
-		return false
+// source says where the next event of a Timed world comes from.
+type source uint8
+
+const (
+	fromNowhere source = iota // nothing is left to run
+	fromQueue                 // the event queue
+	fromTimers                // the timer queue
+	fromTick                  // the fault tick
+)
+
+// nextSource picks the earliest of the queue's first event, the timer
+// queue's first timer and the fault tick, by (time, sequence number): the
+// order one queue holding all three would pop them in. It returns where
+// that is, and its time.
+func (w *World[M, D, O]) nextSource() (source, Time) {
+	src, at, seq := fromNowhere, Time(0), uint64(0)
+	if w.queue.len() > 0 {
+		e := &w.queue.items[0]
+		src, at, seq = fromQueue, e.at, e.seq
 	}
-	if w.queue.len() == 0 {
-		return true
+	if w.timers.len() > 0 {
+		t := &w.timers.items[0]
+		if src == fromNowhere || t.at < at || (t.at == at && t.seq < seq) {
+			src, at, seq = fromTimers, t.at, t.seq
+		}
 	}
-	t, e := &w.timers.items[0], &w.queue.items[0]
-	return t.at < e.at || (t.at == e.at && t.seq < e.seq)
+	if k := &w.tick; k.due && (src == fromNowhere || k.at < at || (k.at == at && k.seq < seq)) {
+		src, at = fromTick, k.at
+	}
+	return src, at
 }
 
-// Step takes the next item off the queue, the one Next reported, and runs
-// it. It returns false when the queue is empty. Not every item counts as an
-// event: a message or timer held for a paused node or a fault draw that
-// started nothing advances the world without adding to Events.
+// Step takes the next event, the one Next reported, and runs it. It
+// returns false when none is left. Not every step counts as an event: a
+// message or timer held for a paused node or a fault draw that started
+// nothing advances the world without adding to Events.
 //
 // In a Choice world Step asks the Decider to pick one of Actions and does it.
 func (w *World[M, D, O]) Step() bool {
@@ -248,24 +249,63 @@ func (w *World[M, D, O]) Step() bool {
 	if w.cfg.Mode == Choice {
 		return w.stepChoice()
 	}
-	switch {
-	case w.timerNext():
-		t := w.timers.pop()
-		w.run(event[M]{at: t.at, seq: t.seq, kind: EventTimer, to: NodeID(t.node), tag: t.tag})
-	case w.queue.len() > 0:
-		w.run(w.queue.pop())
-	default:
+	return w.stepBy(math.MaxInt64)
+}
+
+// Advance takes the steps due by limit, as Step does, until one of them
+// folds something into the trace hash: an event, or a network fault. The
+// steps before it change no node, no counter and no hash (a message or
+// timer held for a paused node, the end of a fault that was over, a draw
+// of random faults that started none), so a driver that looks at the
+// world after each event, not after each step, lets the world take them
+// on its own. It reports whether it took a step: false when none is left
+// or the next is due after limit. In a Choice world it is Step.
+func (w *World[M, D, O]) Advance(limit Time) bool {
+	w.boot()
+	if w.cfg.Mode == Choice {
+		return w.stepChoice()
+	}
+	folds, took := w.folds, false
+	for w.stepBy(limit) {
+		took = true
+		if w.folds != folds {
+			break
+		}
+	}
+	return took
+}
+
+// stepBy takes the next step of a Timed world if it is due by limit, and
+// reports whether it did.
+func (w *World[M, D, O]) stepBy(limit Time) bool {
+	src, at := w.nextSource()
+	if src == fromNowhere || at > limit {
 		return false
 	}
+	switch src {
+	case fromTimers:
+		t := w.timers.pop()
+		w.current = event[M]{at: t.at, seq: t.seq, kind: EventTimer, to: node8(t.node), tag: t.tag}
+	case fromQueue:
+		w.queue.popInto(&w.current)
+	case fromTick:
+		w.tick.due = false
+		w.current = event[M]{at: w.tick.at, seq: w.tick.seq, kind: EventFaultTick}
+	}
+	w.run(&w.current)
 	w.endStep()
 	return true
 }
 
-// boot starts every node and schedules the faults, once.
+// boot starts every node and schedules the faults, once. It is on the
+// path of every step: the first time's work is bootOnce's.
 func (w *World[M, D, O]) boot() {
-	if w.booted {
-		return
+	if !w.booted {
+		w.bootOnce()
 	}
+}
+
+func (w *World[M, D, O]) bootOnce() {
 	w.booted = true
 	for id := 1; id <= w.cfg.Nodes; id++ {
 		w.slots[id].slowFactor = 1 // before any Start sends to it
@@ -283,7 +323,7 @@ func (w *World[M, D, O]) boot() {
 		w.scheduleFault(i, f)
 	}
 	if w.hasRandomFaults() {
-		w.schedule(event[M]{at: w.cfg.Faults.Interval, kind: EventFaultTick})
+		w.scheduleTick(w.cfg.Faults.Interval)
 	}
 	if w.cfg.HealAt > 0 {
 		w.schedule(event[M]{at: w.cfg.HealAt, kind: EventHeal})
@@ -301,16 +341,16 @@ func (w *World[M, D, O]) schedule(e event[M]) {
 	w.queue.push(&e)
 }
 
-// run executes e and reports whether it counted as an event; held ones,
-// stale fault ends and fault ticks do not.
-func (w *World[M, D, O]) run(e event[M]) bool {
+// run executes e, the world's current event, and reports whether it
+// counted as an event; held ones, stale fault ends and fault ticks do not.
+func (w *World[M, D, O]) run(e *event[M]) bool {
 	if e.at > w.now {
 		w.now = e.at
 	}
-	w.current = e
+	to := NodeID(e.to)
 	switch e.kind {
 	case EventDeliver:
-		w.links.release(e.from, e.to) // off the link; a pause holds it again
+		w.links.release(NodeID(e.from), to) // off the link; a pause holds it again
 		if w.net.FIFO {
 			return w.deliverFIFO(e)
 		}
@@ -323,26 +363,26 @@ func (w *World[M, D, O]) run(e event[M]) bool {
 		w.faultTick()
 		return false
 	case EventCrash:
-		if w.slots[e.to].up {
-			w.crash(e.to, w.cfg.Faults.Schedule[e.arg].End)
+		if w.slots[to].up {
+			w.crash(to, w.cfg.Faults.Schedule[e.arg].End)
 			return true
 		}
 		return false
 	case EventRestart:
-		s := &w.slots[e.to]
+		s := &w.slots[to]
 		if s.up || s.crashGen != e.gen {
 			return false
 		}
-		w.record(EventRestart, e.to, e.to, 0)
-		w.logStep("restart %s", e.to)
-		w.restart(e.to)
+		w.record(EventRestart, to, to, 0)
+		w.logStep("restart %s", to)
+		w.restart(to)
 		return true
 	case EventSlowStart:
 		f := w.cfg.Faults.Schedule[e.arg]
-		w.slow(e.to, f.Kind == FaultPause, Time(f.Factor), f.End)
+		w.slow(to, f.Kind == FaultPause, Time(f.Factor), f.End)
 		return true
 	case EventSlowEnd:
-		return w.endSpell(e.to, e.gen)
+		return w.endSpell(to, e.gen)
 	case EventPartitionStart:
 		f := w.cfg.Faults.Schedule[e.arg]
 		w.partition(f.Kind == FaultOneWay, f.Nodes, f.End)
@@ -364,42 +404,46 @@ func (w *World[M, D, O]) run(e event[M]) bool {
 	panic(fmt.Sprintf("sim: unknown event kind %d", e.kind))
 }
 
-func (w *World[M, D, O]) deliver(e event[M]) bool {
-	s := &w.slots[e.to]
-	if w.mustHold(&e) {
-		e.at, e.held = s.pausedUntil, true // until the pause ends, in arrival order
+// deliver runs e, the world's current event: a message or request
+// reaches its receiver.
+func (w *World[M, D, O]) deliver(e *event[M]) bool {
+	from, to := NodeID(e.from), NodeID(e.to)
+	s := &w.slots[to]
+	if w.mustHold(e) {
+		held := *e
+		held.at, held.held = s.pausedUntil, true // until the pause ends, in arrival order
 		if e.kind == EventDeliver {
-			w.links.add(e.from, e.to) // still on its link
+			w.links.add(from, to) // still on its link
 		}
-		w.schedule(e)
+		w.schedule(held)
 		return false
 	}
-	if e.from == e.to && e.gen != s.crashGen {
+	if from == to && e.gen != s.crashGen {
 		// It died with its sender; a replay loses it at the crash.
-		w.fault(FaultLost, e.from, e.to, &e, logNone)
+		w.fault(FaultLost, from, to, e, logNone)
 		return true
 	}
 	if !s.up {
-		w.fault(FaultLost, e.from, e.to, &e, logStep)
+		w.fault(FaultLost, from, to, e, logStep)
 		return true
 	}
-	if e.kind == EventDeliver && w.cut[e.from]&(1<<uint(e.to)) != 0 {
-		w.fault(FaultPartitionDrop, e.from, e.to, &e, logStep)
+	if e.kind == EventDeliver && w.cut[from]&(1<<uint(to)) != 0 {
+		w.fault(FaultPartitionDrop, from, to, e, logStep)
 		return true
 	}
-	w.record(e.kind, e.from, e.to, e.msg.Digest())
+	w.record(e.kind, from, to, e.msg.Digest())
 	if w.schedLog != nil {
-		w.logStep("deliver %s->%s %s", e.from, e.to, e.msg)
+		w.logStep("deliver %s->%s %s", from, to, e.msg)
 	}
 	if w.tracer != nil {
-		w.trace(e.kind.String(), e.from, e.to, &e)
+		w.trace(e.kind.String(), from, to, e)
 	}
 	if e.kind == EventDeliver {
 		w.stats.Delivered++
 	}
-	w.env.id = e.to
+	w.env.id = to
 	s.fpOK = false
-	s.node.Deliver(&w.env, e.from, e.msg)
+	s.node.Deliver(&w.env, from, e.msg)
 	return true
 }
 
@@ -412,22 +456,23 @@ func (w *World[M, D, O]) mustHold(e *event[M]) bool {
 
 // fire runs node e.to's timer e.tag, which is armed no more: a timer
 // fires once. A paused node's timer waits for the pause to end.
-func (w *World[M, D, O]) fire(e event[M]) bool {
-	s := &w.slots[e.to]
+func (w *World[M, D, O]) fire(e *event[M]) bool {
+	id := NodeID(e.to)
+	s := &w.slots[id]
 	if !s.up {
-		panic(fmt.Sprintf("sim: timer %d of node %s fired while it was down", e.tag, e.to))
+		panic(fmt.Sprintf("sim: timer %d of node %s fired while it was down", e.tag, id))
 	}
 	if s.pausedUntil > w.now {
-		w.setTimer(e.to, e.tag, s.pausedUntil, heldStretch)
+		w.setTimer(id, e.tag, s.pausedUntil, heldStretch)
 		return false
 	}
-	w.record(EventTimer, e.to, e.to, uint64(e.tag))
-	w.logStep("timer %s %d", e.to, e.tag)
+	w.record(EventTimer, id, id, uint64(e.tag))
+	w.logStep("timer %s %d", id, e.tag)
 	if w.tracer != nil {
-		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "timer", From: e.to, To: e.to, Msg: fmt.Sprintf("tag %d", e.tag)})
+		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "timer", From: id, To: id, Msg: fmt.Sprintf("tag %d", e.tag)})
 	}
 	w.stats.Timers++
-	w.env.id = e.to
+	w.env.id = id
 	s.fpOK = false
 	s.node.Fire(&w.env, e.tag)
 	return true
@@ -436,6 +481,7 @@ func (w *World[M, D, O]) fire(e event[M]) bool {
 // record counts an executed event and folds it into the trace hash.
 func (w *World[M, D, O]) record(kind EventKind, from, to NodeID, detail uint64) {
 	w.executed++
+	w.folds++
 	w.hash = foldEvent(w.hash, w.now, uint64(kind), uint64(from), uint64(to), detail)
 }
 
@@ -452,6 +498,7 @@ const (
 // it and logs it.
 func (w *World[M, D, O]) fault(k FaultKind, from, to NodeID, e *event[M], where faultLog) {
 	w.stats.Faults[k]++
+	w.folds++
 	w.hash = foldEvent(w.hash, w.now, 0x100+uint64(k), uint64(from), uint64(to), e.msg.Digest())
 	if w.tracer != nil {
 		w.trace(k.String(), from, to, e)
@@ -527,7 +574,7 @@ func (w *World[M, D, O]) crash(id NodeID, restartAt Time) {
 		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "crash", From: id, To: id})
 	}
 	if restartAt > 0 {
-		w.schedule(event[M]{at: restartAt, kind: EventRestart, to: id, gen: s.crashGen})
+		w.schedule(event[M]{at: restartAt, kind: EventRestart, to: node8(id), gen: s.crashGen})
 	}
 }
 
@@ -687,11 +734,11 @@ func (w *World[M, D, O]) scheduleFault(i int, f ScheduledFault) {
 	switch f.Kind {
 	case FaultCrash:
 		for m := f.Nodes; m != 0; m &= m - 1 {
-			w.schedule(event[M]{at: f.Start, kind: EventCrash, to: NodeID(bits.TrailingZeros64(m)), arg: int32(i)})
+			w.schedule(event[M]{at: f.Start, kind: EventCrash, to: node8(bits.TrailingZeros64(m)), arg: int32(i)})
 		}
 	case FaultSlow, FaultPause:
 		for m := f.Nodes; m != 0; m &= m - 1 {
-			w.schedule(event[M]{at: f.Start, kind: EventSlowStart, to: NodeID(bits.TrailingZeros64(m)), arg: int32(i)})
+			w.schedule(event[M]{at: f.Start, kind: EventSlowStart, to: node8(bits.TrailingZeros64(m)), arg: int32(i)})
 		}
 	case FaultPartition, FaultOneWay:
 		w.schedule(event[M]{at: f.Start, kind: EventPartitionStart, arg: int32(i)})
@@ -716,7 +763,7 @@ func (w *World[M, D, O]) faultTick() {
 	if w.healed {
 		return
 	}
-	if w.trialsGen != w.eligibleGen || w.none == nil {
+	if w.trialsGen != w.eligibleGen || len(w.none) == 0 {
 		w.buildTrials()
 	}
 	trials, none := w.trials, w.none
@@ -735,8 +782,26 @@ func (w *World[M, D, O]) faultTick() {
 	}
 	next := w.now + w.cfg.Faults.Interval
 	if w.cfg.HealAt == 0 || next < w.cfg.HealAt {
-		w.schedule(event[M]{at: next, kind: EventFaultTick})
+		w.scheduleTick(next)
 	}
+}
+
+// tick is the next draw of random faults. It recurs every interval until
+// the heal, so it is kept out of the event queue, which it would enter
+// and leave dozens of times in a short run: it is due at at, and takes
+// its place among the events by seq, the sequence number it would have
+// had in the queue.
+type tick struct {
+	at  Time
+	seq uint64
+	due bool
+}
+
+// scheduleTick makes the fault tick due at at, taking the next sequence
+// number, as scheduling an event does.
+func (w *World[M, D, O]) scheduleTick(at Time) {
+	w.seq++
+	w.tick = tick{at: at, seq: w.seq, due: true}
 }
 
 // buildTrials lists the random faults that may start now and the
@@ -831,7 +896,24 @@ func (w *World[M, D, O]) chance(d Decision, p float64) bool {
 	if p >= 1 {
 		return true
 	}
+	return w.askChance(d, p)
+}
+
+// askChance asks the decider for a chance p: chance's call, which would
+// not be inlined on the paths where p is 0.
+func (w *World[M, D, O]) askChance(d Decision, p float64) bool {
+	if w.random != nil {
+		return w.random.Chance(d, p)
+	}
 	return w.decide.Chance(d, p)
+}
+
+// intn asks the decider for a value in [0, n).
+func (w *World[M, D, O]) intn(d Decision, n int) int {
+	if w.random != nil {
+		return w.random.Intn(d, n)
+	}
+	return w.decide.Intn(d, n)
 }
 
 // draw returns a value in r, asking the decider only when r has a choice.
@@ -858,7 +940,7 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		w.sendFIFO(from, to, msg)
 		return
 	}
-	e := event[M]{kind: EventDeliver, from: from, to: to, msg: msg}
+	e := event[M]{kind: EventDeliver, from: node8(from), to: node8(to), msg: msg}
 	if from == to { // a node's message to itself never leaves the process:
 		e.at = w.now + w.delay(from, to) // it dies with it (gen)
 		e.gen = w.slots[from].crashGen
@@ -884,7 +966,7 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 	if w.historyN > 1 && w.chance(Decision{DecideRedeliver, from, to}, w.net.RedeliverRate) && !w.inert(FaultRedeliver) {
 		size := min(w.historyN, historySize)
 		old := w.history[w.decide.Intn(Decision{Kind: DecideRedeliverPick}, size)]
-		r := event[M]{kind: EventDeliver, from: old.from, to: old.to, msg: old.msg}
+		r := event[M]{kind: EventDeliver, from: node8(old.from), to: node8(old.to), msg: old.msg}
 		w.fault(FaultRedeliver, old.from, old.to, &r, logHandler)
 		r.at = w.now + w.delay(old.from, old.to)
 		w.enqueue(&r)
@@ -896,8 +978,8 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 // re-delivery) is traced as such first, then lost, so that a replay makes
 // the copy and drops it.
 func (w *World[M, D, O]) enqueue(e *event[M]) {
-	if !w.links.take(e.from, e.to) {
-		w.fault(FaultOverflow, e.from, e.to, e, logHandler)
+	if !w.links.take(NodeID(e.from), NodeID(e.to)) {
+		w.fault(FaultOverflow, NodeID(e.from), NodeID(e.to), e, logHandler)
 		return
 	}
 	w.seq++ // as schedule does, without copying e twice
@@ -923,10 +1005,10 @@ func (w *World[M, D, O]) delay(from, to NodeID) Time {
 	t := d.Min
 	dec := Decision{DecideDelay, from, to}
 	if d.Max > d.Min {
-		t += Time(w.decide.Intn(dec, int(d.Max-d.Min+1)))
+		t += Time(w.intn(dec, int(d.Max-d.Min+1)))
 	}
-	if d.Dist == LongTail && w.decide.Intn(dec, 10) == 0 {
-		t += Time(w.decide.Intn(dec, int(9*d.Max+1)))
+	if d.Dist == LongTail && w.intn(dec, 10) == 0 {
+		t += Time(w.intn(dec, int(9*d.Max+1)))
 	}
 	return t * w.slots[to].slowFactor
 }
