@@ -18,9 +18,10 @@ func Run[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, seed uint
 // their setup costs as much as their events. A Result shares nothing with
 // the Runner. A Runner is for one goroutine.
 type Runner[M sim.Message, D any] struct {
-	p     Protocol[M, D]
-	info  *Info
-	spare *Session[M, D] // the last run's, whose memory the next reuses
+	p      Protocol[M, D]
+	info   *Info
+	spare  *Session[M, D] // the last run's, whose memory the next reuses
+	random sim.Random     // the decider of runs without Options.Decider
 }
 
 // NewRunner returns a Runner of p, which info describes.
@@ -30,7 +31,12 @@ func NewRunner[M sim.Message, D any](p Protocol[M, D], info *Info) *Runner[M, D]
 
 // Run executes one seed of c and judges it, like the function Run.
 func (r *Runner[M, D]) Run(c Config, seed uint64, opts Options) (Result, error) {
-	s, err := newSession(r.p, r.info, c, seed, Mode{}, opts.Decider, opts, r.spare)
+	d := opts.Decider
+	if d == nil {
+		r.random.Seed(seed)
+		d = &r.random
+	}
+	s, err := newSession(r.p, r.info, c, seed, Mode{}, d, opts, r.spare)
 	r.spare = s // nil after a config error: a half-built session is not reused
 	if err != nil {
 		return Result{}, err
@@ -48,6 +54,14 @@ func (r *Runner[M, D]) Run(c Config, seed uint64, opts Options) (Result, error) 
 func (s *Session[M, D]) loop(healAt, deadline, maxTime sim.Time) {
 	w, c := s.world, s.cfg
 	idle := s.clients.idleBeforeHeal()
+	// Quiet steps (sim.World.Advance) need no checks, but clients that
+	// act on their own would act at other times: only idle ones allow
+	// them, and only unwatched (OnEvent sees every step).
+	advance := idle && s.opts.OnEvent == nil
+	limit := maxTime // past it, the checks below stop the run
+	if healAt > 0 && deadline < limit {
+		limit = deadline
+	}
 	for {
 		if healed := w.Healed(); healed || !idle {
 			s.clients.step(w.Now(), healed)
@@ -70,7 +84,11 @@ func (s *Session[M, D]) loop(healAt, deadline, maxTime sim.Time) {
 			s.res.Stop = StopMaxTime
 			return
 		}
-		w.Step()
+		if advance {
+			w.Advance(limit)
+		} else {
+			w.Step()
+		}
 		if (s.opts.OnEvent != nil || s.judge.failed) && s.AfterStep() { // AfterStep, without a call most steps
 			return
 		}

@@ -62,8 +62,9 @@ func NewSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, se
 }
 
 // newSession is NewSession in the memory of spare, a finished session,
-// when it is not nil: its checker, its progress and coverage records and
-// its trace lines, none of which a Result holds.
+// when it is not nil: its world (sim.World.Reset), its checker, its
+// progress and coverage records and its trace lines, none of which a
+// Result holds.
 func newSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, seed uint64, mode Mode, d sim.Decider, opts Options, spare *Session[M, D]) (*Session[M, D], error) {
 	pl, err := c.resolve(info)
 	if err != nil {
@@ -76,7 +77,7 @@ func newSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, se
 	if s == nil {
 		s = new(Session[M, D])
 	}
-	safety, progress, cover, lines, observer := s.judge.safety, s.progress, s.cover, s.lines, s.observer
+	world, safety, progress, cover, lines, observer := s.world, s.judge.safety, s.progress, s.cover, s.lines, s.observer
 	*s = Session[M, D]{proto: p, info: info, cfg: c, plan: pl, opts: opts, decide: d, lines: lines[:0], observer: observer}
 	if s.observer == nil {
 		s.observer = s.observe // bound to s, which a Runner reuses
@@ -94,7 +95,12 @@ func newSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, se
 	if err != nil {
 		return nil, &ConfigError{Field: "variant", Msg: err.Error()}
 	}
-	s.world, err = sim.New(sc, d, factory, s.observer)
+	if world == nil {
+		world, err = sim.New(sc, d, factory, s.observer)
+	} else {
+		err = world.Reset(sc, d, factory, s.observer)
+	}
+	s.world = world
 	if err != nil {
 		return nil, &ConfigError{Field: "config", Msg: err.Error()}
 	}
