@@ -33,14 +33,14 @@ func (c *Contract) Observe(node int, o Observation) (rule, why string) {
 	case o.Instance < 0:
 		return "instance-numbering", fmt.Sprintf("node %d reported instance %d: instances are 0 (a single decree) or 1, 2, ... (a log)", node, o.Instance)
 	}
-	if rule, why := c.ballots(node, o); rule != "" {
+	if rule, why := c.ballots(node, &o); rule != "" {
 		return rule, why
 	}
-	return c.numberingOf(node, o)
+	return c.numberingOf(node, &o)
 }
 
 // ballots checks the ballots of phase 1 and 2 observations.
-func (c *Contract) ballots(node int, o Observation) (rule, why string) {
+func (c *Contract) ballots(node int, o *Observation) (rule, why string) {
 	switch o.Kind {
 	case Proposed, Promised, Accepted:
 	default:
@@ -59,7 +59,7 @@ func (c *Contract) ballots(node int, o Observation) (rule, why string) {
 
 // numberingOf checks that a run numbers its instances one way: a single
 // decree's instance 0, or a log's 1, 2, ...
-func (c *Contract) numberingOf(node int, o Observation) (rule, why string) {
+func (c *Contract) numberingOf(node int, o *Observation) (rule, why string) {
 	switch o.Kind {
 	case Proposed, Promised, Accepted, Learned, Applied:
 	default:
