@@ -24,7 +24,7 @@ type Protocol struct {
 // non-generic handle.
 type binding interface {
 	run(c engine.Config, seed uint64, o engine.Options) (engine.Result, error)
-	newRunner() func(c engine.Config, seed uint64, o engine.Options) (engine.Result, error)
+	newRunner() runner
 	runChoice(c engine.Config, d sim.Decider, b sim.ChoiceConfig, steps int, seed uint64, o engine.Options) (engine.Result, error)
 	replay(t *trace.Trace, o engine.Options) (engine.Result, error)
 	shrink(ctx context.Context, t *trace.Trace, budget int64) (trace.ShrinkResult, error)
@@ -67,16 +67,19 @@ func (h *Protocol) Run(c engine.Config, seed uint64, o engine.Options) (engine.R
 // Runner runs seeds of one protocol one after another, each as Run does,
 // reusing one run's memory for the next (engine.Runner): what a
 // campaign's worker does. A Runner is for one goroutine.
-type Runner struct {
-	run func(c engine.Config, seed uint64, o engine.Options) (engine.Result, error)
+type Runner struct{ r runner }
+
+// runner is an engine.Runner of any protocol's types.
+type runner interface {
+	Run(c engine.Config, seed uint64, o engine.Options) (engine.Result, error)
 }
 
 // NewRunner returns a Runner of the protocol.
-func (h *Protocol) NewRunner() *Runner { return &Runner{run: h.impl.newRunner()} }
+func (h *Protocol) NewRunner() *Runner { return &Runner{r: h.impl.newRunner()} }
 
 // Run executes one timed run of c, like Protocol.Run.
 func (r *Runner) Run(c engine.Config, seed uint64, o engine.Options) (engine.Result, error) {
-	return r.run(c, seed, o)
+	return r.r.Run(c, seed, o)
 }
 
 // RunChoice runs c in a Choice world whose decisions d takes
@@ -120,9 +123,7 @@ func (b *bound[M, D]) run(c engine.Config, seed uint64, o engine.Options) (engin
 	return engine.Run(b.p, b.info, c, seed, o)
 }
 
-func (b *bound[M, D]) newRunner() func(c engine.Config, seed uint64, o engine.Options) (engine.Result, error) {
-	return engine.NewRunner(b.p, b.info).Run
-}
+func (b *bound[M, D]) newRunner() runner { return engine.NewRunner(b.p, b.info) }
 
 func (b *bound[M, D]) runChoice(c engine.Config, d sim.Decider, bounds sim.ChoiceConfig, steps int, seed uint64, o engine.Options) (engine.Result, error) {
 	return engine.RunChoice(b.p, b.info, c, d, bounds, steps, seed, o)
