@@ -44,11 +44,11 @@ type Options struct {
 	// group only when their whole traces have one shape.
 	NoShrink bool
 	// ShrinkBudget bounds the steps the replays of one shrink take,
-	// trace lines read plus events executed (0: ShrinkSteps).
+	// trace lines read plus events executed (0: trace.DefaultShrinkBudget).
 	ShrinkBudget int64
-	// MaxShrinks is how many failing seeds, the lowest first, are recorded
-	// and shrunk to find their group; the rest join a group per property
-	// unshrunk. 0 means DefaultMaxShrinks; negative, every failure.
+	// MaxShrinks is how many failure groups, in the order of their lowest
+	// seeds, have that seed recorded and shrunk; the rest are reported
+	// without traces. 0 means DefaultMaxShrinks; negative, every group.
 	MaxShrinks int
 	// Progress, when set, is called about every ProgressEvery (default
 	// 250ms) and once at the end, from one goroutine.
@@ -90,26 +90,20 @@ type Progress struct {
 // operation to check.
 const Unchecked = "unchecked"
 
-// ShrinkSteps bounds the steps that a campaign's shrink of one failure
-// replays, trace lines read plus events executed over all its replays: a
-// few tenths of a second. A short trace (tens of steps, as single-decree
-// Paxos's are) gets every replay that shrinking it to a 1-minimal trace
-// takes; a long one (hundreds, as a replicated log's are) stops sooner,
-// shrunk but not 1-minimal, so that a campaign whose every seed fails
-// still ends in seconds.
-const ShrinkSteps = 150_000
-
-// shrinkBudget is the steps a shrink of one failure may replay.
+// shrinkBudget is the steps a shrink of one group's representative may
+// replay: trace.DefaultShrinkBudget unless set. A campaign shrinks one
+// trace per group, the shortest of its seeds', so that budget shrinks the
+// failures of both reference protocols' variants to 1-minimal traces.
 func (o *Options) shrinkBudget() int64 {
 	if o.ShrinkBudget > 0 {
 		return o.ShrinkBudget
 	}
-	return ShrinkSteps
+	return trace.DefaultShrinkBudget
 }
 
-// DefaultMaxShrinks is how many failures a campaign shrinks by default:
-// enough to see every shape a bug takes, few enough that a variant failing
-// every seed still finishes in seconds.
+// DefaultMaxShrinks is how many failure groups a campaign shrinks a
+// representative of by default: more than a protocol has ways to fail,
+// few enough that shrinking stays a small part of a campaign.
 const DefaultMaxShrinks = 64
 
 // Failure is one failing seed.
@@ -389,15 +383,16 @@ func (t *tally) add(info *engine.Info, cfg engine.Config, seed uint64, res *engi
 	}
 }
 
-// explainFailures groups the failures (sorted by seed): the lowest
-// MaxShrinks are recorded and shrunk on parallel workers and grouped by
-// signature; the rest join one group per property. Then it moves every
-// seed's reproducer into its group's folder and writes the folders. The
-// result is the same for any number of workers.
+// explainFailures groups the failures (sorted by seed) by signature, the
+// property and the check that fired, and explains the groups: the
+// representatives (lowest seeds) of the first MaxShrinks groups are
+// recorded and shrunk on parallel workers. Then it moves every seed's
+// reproducer into its group's folder and writes the folders. The result is
+// the same for any number of workers.
 func explainFailures(ctx context.Context, o Options, s *Summary, workers int) {
-	limit := shrinkLimit(o.MaxShrinks, len(s.Failures))
+	reps := groupFailures(s)
+	limit := shrinkLimit(o.MaxShrinks, len(s.Groups))
 	began := time.Now()
-	explained := make([]Group, limit)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(workers, max(limit, 1)) {
@@ -405,8 +400,7 @@ func explainFailures(ctx context.Context, o Options, s *Summary, workers int) {
 		go func() {
 			defer wg.Done()
 			for i := int(next.Add(1) - 1); i < limit && ctx.Err() == nil; i = int(next.Add(1) - 1) {
-				f := &s.Failures[i]
-				explained[i] = explain(ctx, o, f.Seed, &f.res)
+				explain(ctx, o, &s.Groups[i], &s.Failures[reps[i]].res)
 			}
 		}()
 	}
@@ -414,40 +408,65 @@ func explainFailures(ctx context.Context, o Options, s *Summary, workers int) {
 	if limit > 0 {
 		s.ShrinkSeconds = time.Since(began).Seconds()
 	}
-	groupFailures(o, s, explained, limit)
+	for i := range s.Groups {
+		noteUnexplained(&s.Groups[i], i, limit)
+	}
+	if o.out != nil {
+		fileGroups(o, s)
+	}
 }
 
-// groupFailures puts each failure in its group, the one explained gave
-// it or its property's unshrunk group, and files its reproducer there.
-func groupFailures(o Options, s *Summary, explained []Group, limit int) {
+// groupFailures makes s.Groups from s.Failures (sorted by seed): a group
+// per signature, in the order of their lowest seeds, each with its seeds.
+// A group's representative is the seed that failed soonest (fewest events,
+// then lowest seed): the shortest trace to record and shrink. It returns
+// the index in s.Failures of each group's representative.
+func groupFailures(s *Summary) (reps []int) {
+	s.Groups = []Group{}
 	index := map[string]int{}
 	for i := range s.Failures {
 		f := &s.Failures[i]
-		var g Group
-		if i < len(explained) {
-			g = explained[i]
-		}
-		if g.Signature == "" { // beyond the limit, or interrupted
-			g = unshrunkGroup(f, i, limit)
-		}
-		f.Signature = g.Signature
-		k, ok := index[g.Signature]
+		f.Signature = signature(&f.Violation)
+		k, ok := index[f.Signature]
 		if !ok {
 			k = len(s.Groups)
-			index[g.Signature] = k
-			s.Groups = append(s.Groups, g)
-			s.Groups[k].Seeds = nil
+			index[f.Signature] = k
+			s.Groups = append(s.Groups, Group{Signature: f.Signature, Property: string(f.Violation.Property), Check: f.Violation.Check})
+			reps = append(reps, i)
 		}
 		s.Groups[k].Seeds = append(s.Groups[k].Seeds, f.Seed)
-		if o.out != nil {
-			fileReproducer(o.out, f)
+		if f.Violation.Event < s.Failures[reps[k]].Violation.Event {
+			reps[k] = i
 		}
 	}
-	if o.out != nil {
-		for i := range s.Groups {
-			if err := writeGroup(o.out, o.Protocol, &s.Groups[i]); err != nil {
-				s.Groups[i].Dir, s.Groups[i].DirError = "", err.Error()
-			}
+	for k, i := range reps {
+		s.Groups[k].Representative, s.Groups[k].Message = s.Failures[i].Seed, s.Failures[i].Violation.Message
+	}
+	return reps
+}
+
+// noteUnexplained says in the message of the i-th group, when it was not
+// recorded, why: beyond the limit of groups explained, or, within it,
+// because the campaign was interrupted first.
+func noteUnexplained(g *Group, i, limit int) {
+	switch {
+	case g.trace != nil:
+	case i >= limit:
+		g.Message += fmt.Sprintf(" (not recorded or shrunk: only the first %d groups are; --max-shrinks sets it)", limit)
+	case g.recordError == "":
+		g.Message += " (not recorded or shrunk: the campaign was interrupted before it got to it)"
+	}
+}
+
+// fileGroups moves every failure's reproducer into its group's folder and
+// writes the groups' folders.
+func fileGroups(o Options, s *Summary) {
+	for i := range s.Failures {
+		fileReproducer(o.out, &s.Failures[i])
+	}
+	for i := range s.Groups {
+		if err := writeGroup(o.out, o.Protocol, &s.Groups[i]); err != nil {
+			s.Groups[i].Dir, s.Groups[i].DirError = "", err.Error()
 		}
 	}
 }
@@ -477,23 +496,24 @@ func (f *Failure) setWriteError(err error) {
 	}
 }
 
-// explain records a failing seed's decision trace, shrinks it and names
-// its group. A cancelled ctx cuts the shrinking short: the group then
-// takes the smallest trace found so far, and its message says so.
-func explain(ctx context.Context, o Options, seed uint64, res *engine.Result) Group {
-	property := string(res.Violations[0].Property)
-	g := Group{Property: property, Seeds: []uint64{seed}, Message: res.Violations[0].Message}
+// explain records the decision trace of group g's representative, whose
+// run's result is res, shrinks it and draws its history. A cancelled ctx
+// cuts the shrinking short: the group then takes the smallest trace found
+// so far, and its message says so.
+func explain(ctx context.Context, o Options, g *Group, res *engine.Result) {
+	seed := g.Representative
 	cfg, p := o.ConfigFor(seed), o.Protocol
 	rec, err := p.Run(cfg, seed, engine.Options{Record: true})
 	if err != nil {
-		g.Signature = property + "-untraced"
-		return g
+		g.recordError = err.Error()
+		g.Message += fmt.Sprintf(" (its run could not be recorded: %v)", err)
+		return
 	}
 	recorded := trace.FromResult(cfg, &rec)
 	g.trace, g.StepsBefore = recorded, recorded.Steps()
 	shaped := recorded
 	if !o.NoShrink {
-		if sr, err := p.Shrink(ctx, recorded, o.shrinkBudget()); err == nil && string(sr.Property) == property {
+		if sr, err := p.Shrink(ctx, recorded, o.shrinkBudget()); err == nil && string(sr.Property) == g.Property {
 			g.shrunk, g.StepsAfter, shaped = sr.Trace, sr.After, sr.Trace
 			switch {
 			case sr.Interrupted:
@@ -503,7 +523,7 @@ func explain(ctx context.Context, o Options, seed uint64, res *engine.Result) Gr
 			}
 		}
 	}
-	g.Signature, g.Shape = signature(property, shaped)
+	g.Shape = shape(shaped)
 	if res.Linearizability == string(linearize.Illegal) && o.OutDir != "" {
 		var page bytes.Buffer
 		run := func(opts engine.Options) (engine.Result, error) { return p.Run(cfg, seed, opts) }
@@ -511,7 +531,6 @@ func explain(ctx context.Context, o Options, seed uint64, res *engine.Result) Gr
 			g.history = page.Bytes()
 		}
 	}
-	return g
 }
 
 func merge(tallies []tally, o Options, workers int, wall time.Duration) Summary {

@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -22,10 +21,16 @@ import (
 
 // Group is the failures that share a signature: one bug, many seeds.
 type Group struct {
-	Signature string   `json:"signature"` // property-shapehash, also the folder name
-	Property  string   `json:"property"`
-	Shape     []string `json:"shape"` // the shrunk trace's steps, sorted, without ids
+	Signature string `json:"signature"` // PROPERTY-CHECK (signature), also the folder name
+	Property  string `json:"property"`
+	Check     string `json:"check,omitempty"` // checker.Violation.Check
+	// Shape is the kinds of step the representative's shrunk trace took
+	// (shape), when it was recorded.
+	Shape []string `json:"shape,omitempty"`
 	Seeds     []uint64 `json:"seeds"` // sorted
+	// Representative is the seed whose traces the folder holds: of the
+	// group's seeds, the one that failed soonest (groupFailures).
+	Representative uint64 `json:"representative"`
 	// Steps of the representative (lowest) seed's trace, before and after
 	// shrinking.
 	StepsBefore int    `json:"steps_before"`
@@ -37,36 +42,76 @@ type Group struct {
 
 	trace, shrunk *trace.Trace // the representative's
 	history       []byte       // its annotated history, when not linearizable
+	recordError   string       // why its run could not be recorded
 }
 
-// signature names a failure by its property and the shape of its (shrunk)
-// trace: the set of kinds of step and message it took, without node ids,
-// ballots, values, order or counts. Ten seeds of one bug shrink to traces
-// of one shape, whatever ids and interleavings they started with; a bug
-// that needs a crash, a drop or a timer has another shape. (Counts would
-// split one bug: a 1-minimal trace is not a minimum, and seeds shrink to
-// 16 to 19 steps of the same kinds.)
-func signature(property string, t *trace.Trace) (string, []string) {
-	var shape []string
+// signature names a failure's group: its property and the check that
+// fired (checker.Violation.Check), as a folder name. It is a function of
+// the violation alone, none of the run's values in it, so that every seed
+// of one bug, on any shard, falls in one group whatever ids, values and
+// interleavings it met, and before any shrinking. (The kinds of step of
+// the shrunk trace, Group.Shape, split one bug into dozens of groups: a
+// 1-minimal trace is not a minimum, a budget can cut shrinking short, and
+// a FIFO link forces steps of its own.) Two bugs that break one property
+// by one check share a group: fix the one its trace shows, and the next
+// campaign shows the other.
+func signature(v *checker.Violation) string {
+	name, check := string(v.Property), v.Check
+	if i := strings.LastIndexByte(check, '/'); i >= 0 {
+		check = check[i+1:] // a panic's function, without its package's path
+	}
+	if check != "" && check != name {
+		name += "-" + check
+	}
+	return slug(name)
+}
+
+// slug is name as a folder name: parentheses, stars and type parameters
+// go (a panic's kvpaxos.(*Node[K]).step becomes kvpaxos.Node.step), every
+// other run of runes but ASCII letters, digits, '.' and '_' becomes one
+// '-', and neither end is a '-' or a '.' (nor is it empty: "failure").
+func slug(name string) string {
+	var b strings.Builder
+	dash, depth := false, 0
+	for _, r := range name {
+		ok := r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_')
+		switch {
+		case r == '[':
+			depth++
+		case r == ']' && depth > 0:
+			depth--
+		case depth > 0:
+		case ok:
+			b.WriteRune(r)
+			dash = false
+		case r == '(' || r == ')' || r == '*':
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return cmp.Or(strings.Trim(b.String(), "-."), "failure")
+}
+
+// shape is the kinds of step trace t took, sorted, without node ids,
+// ballots, values, order or counts: messages delivered or duplicated by
+// kind, drops by kind, and timers, client steps, crashes, restarts, heals
+// and a liveness phase, each once.
+func shape(t *trace.Trace) []string {
+	var kinds []string
 	for _, l := range t.Lines {
 		verb, rest, _ := strings.Cut(l.Text, " ")
 		switch verb {
 		case "deliver", "drop", "dup":
 			_, msg, _ := strings.Cut(rest, " ")
 			kind, _, _ := strings.Cut(msg, "(")
-			shape = append(shape, verb+" "+kind)
+			kinds = append(kinds, verb+" "+kind)
 		case "timer", "crash", "restart", "heal", "client", "liveness":
-			shape = append(shape, verb)
+			kinds = append(kinds, verb)
 		}
 	}
-	sort.Strings(shape)
-	shape = slices.Compact(shape)
-	h := fnv.New32a()
-	for _, s := range shape {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	return fmt.Sprintf("%s-%08x", property, h.Sum32()), shape
+	sort.Strings(kinds)
+	return slices.Compact(kinds)
 }
 
 // The files of a failure folder that writeGroup writes besides the traces.
@@ -85,7 +130,7 @@ const (
 // writeGroup reads the representative's.
 func writeGroup(out *outDir, p *harness.Protocol, g *Group) error {
 	g.Dir = filepath.Join(out.root, g.Signature)
-	seed := g.Seeds[0]
+	seed := g.Representative
 	if g.trace != nil {
 		name := fmt.Sprintf("seed-%d.trace", seed)
 		g.trace.Comments = []string{
@@ -138,7 +183,7 @@ func writeTrace(out *outDir, rel string, t *trace.Trace) error {
 // the run could not be recorded, the seed run again), and porcupine's
 // page when its history is not linearizable.
 func writeExplanation(out *outDir, p *harness.Protocol, g *Group) error {
-	seed := g.Seeds[0]
+	seed := g.Representative
 	rep, _, repErr := ReadReproducer(filepath.Join(g.Dir, fmt.Sprintf("seed-%d.json", seed)), only(p))
 	var cfg engine.Config
 	var run func(engine.Options) (engine.Result, error)

@@ -8,7 +8,6 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/paxsim/paxsim/harness"
 	"github.com/paxsim/paxsim/trace"
@@ -22,10 +21,8 @@ import (
 // reports, wall-clock figures aside, and writes the failure folders it
 // writes. Sums and counts add, the campaign hash is a sum too (mixSeed),
 // failures concatenate and sort by seed, and the groups are made again as
-// the whole campaign makes them: only the lowest MaxShrinks failures of
-// the whole campaign keep the signature their shrunk trace gave them (each
-// shard shrank its own lowest MaxShrinks, a superset of them), the others
-// join a group per property, PROPERTY-unshrunk.
+// the whole campaign makes them, each with the traces its lowest seed's
+// shard recorded and shrank.
 
 // MergeOptions say how to merge the summaries of a sharded campaign.
 type MergeOptions struct {
@@ -188,38 +185,29 @@ func MergeSummaries(parts []Summary, o MergeOptions) (Summary, error) {
 		s.ByProperty[string(f.Violation.Property)]++
 	}
 
-	// The groups, as explainFailures makes them.
-	limit := shrinkLimit(o.MaxShrinks, len(s.Failures))
-	s.Groups = []Group{}
-	index := map[string]int{}
-	var groupFrom []mergeSource // where each group's representative files are
-	for i := range s.Failures {
-		f := &s.Failures[i]
-		src := from[i]
-		var g Group
-		explained := i < limit && src.group != nil && !strings.HasSuffix(f.Signature, unshrunkSuffix) && f.Signature != ""
-		if explained {
-			g = *src.group
-			g.Seeds, g.Dir = nil, ""
-		} else {
-			g = unshrunkGroup(f, i, limit)
+	// The groups, as explainFailures makes them. A signature is the
+	// violation's, the same on every shard, and the shard that ran a
+	// group's representative explained it when the whole campaign does:
+	// it has at most the groups before it that the whole campaign has
+	// (groups are in the order of their lowest seeds).
+	reps := groupFailures(&s)
+	limit := shrinkLimit(o.MaxShrinks, len(s.Groups))
+	groupFrom := make([]mergeSource, len(s.Groups)) // where each group's representative files are
+	for k := range s.Groups {
+		g, src := &s.Groups[k], from[reps[k]]
+		groupFrom[k].part = src.part
+		switch {
+		case k >= limit:
+			noteUnexplained(g, k, limit)
+		case src.group == nil:
+			return Summary{}, fmt.Errorf("%s: seed %d has no group %s", seedRange(&parts[src.part]), g.Representative, g.Signature)
+		case src.group.Representative != g.Representative:
+			return Summary{}, fmt.Errorf("%s: group %s is represented by seed %d, not by seed %d, the soonest to fail",
+				seedRange(&parts[src.part]), g.Signature, src.group.Representative, g.Representative)
+		default:
+			groupFrom[k].group = src.group
+			g.Message, g.Shape, g.StepsBefore, g.StepsAfter = src.group.Message, src.group.Shape, src.group.StepsBefore, src.group.StepsAfter
 		}
-		f.Signature = g.Signature
-		k, ok := index[g.Signature]
-		if !ok {
-			if explained && src.group.Seeds[0] != f.Seed {
-				return Summary{}, fmt.Errorf("%s: group %s starts at seed %d, not at its lowest failing seed %d",
-					seedRange(&parts[src.part]), g.Signature, src.group.Seeds[0], f.Seed)
-			}
-			k = len(s.Groups)
-			index[g.Signature] = k
-			s.Groups = append(s.Groups, g)
-			groupFrom = append(groupFrom, mergeSource{src.part, nil})
-			if explained {
-				groupFrom[k].group = src.group
-			}
-		}
-		s.Groups[k].Seeds = append(s.Groups[k].Seeds, f.Seed)
 	}
 	if o.OutDir != "" {
 		if err := writeMerged(&s, parts, from, groupFrom, o); err != nil {
@@ -236,12 +224,8 @@ type mergeSource struct {
 	group *Group
 }
 
-// unshrunkSuffix ends the signature of a group of failures that were not
-// shrunk.
-const unshrunkSuffix = "-unshrunk"
-
-// shrinkLimit is how many of n failures a campaign with Options.MaxShrinks
-// maxShrinks records and shrinks. It must agree with explainFailures.
+// shrinkLimit is how many of n failure groups a campaign with
+// Options.MaxShrinks maxShrinks explains.
 func shrinkLimit(maxShrinks, n int) int {
 	switch {
 	case maxShrinks == 0:
@@ -250,18 +234,6 @@ func shrinkLimit(maxShrinks, n int) int {
 		maxShrinks = n
 	}
 	return min(maxShrinks, n)
-}
-
-// unshrunkGroup is the group of the i-th failure (by seed) when it was not
-// shrunk, as explainFailures makes it: beyond the limit, or, within it,
-// because the campaign was interrupted first.
-func unshrunkGroup(f *Failure, i, limit int) Group {
-	p := string(f.Violation.Property)
-	why := fmt.Sprintf("only the first %d failures are; --max-shrinks sets it", limit)
-	if i < limit {
-		why = "the campaign was interrupted before it got to it"
-	}
-	return Group{Signature: p + unshrunkSuffix, Property: p, Message: fmt.Sprintf("%s: not recorded or shrunk (%s)", f.Violation.Message, why)}
 }
 
 // writeMerged writes the merged campaign's failure folders: every seed's
@@ -337,7 +309,7 @@ func copyReproducer(out *outDir, p *harness.Protocol, f, rec *Failure, locate fu
 // representative of g: its decision trace, its shrunk trace and its
 // history page, each when the group has it.
 func loadGroupFiles(g *Group, dir string) error {
-	seed := g.Seeds[0]
+	seed := g.Representative
 	var err error
 	if g.StepsBefore > 0 {
 		if g.trace, err = readTrace(filepath.Join(dir, fmt.Sprintf("seed-%d.trace", seed))); err != nil {

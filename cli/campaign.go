@@ -34,12 +34,13 @@ key-value service), the linearizability verdicts, and the campaign hash, an
 order-independent hash of every run that is the same for any number of
 workers.
 
-Every failing seed's decision trace is shrunk (delta debugging: the fewest
-steps that still break the same property) and failures are grouped by
-signature: the violated property and the shape of the shrunk trace, so that
-ten seeds of one bug make one report. Only the lowest --max-shrinks failing
-seeds are recorded and shrunk; the rest join a group per property,
-PROPERTY-unshrunk. --no-shrink skips shrinking: faster, but groups split.
+Failures are grouped by signature: the violated property and the check that
+fired (agreement-two-values-chosen; a panic's, the function it was raised
+in), none of the run's values in it, so that a thousand seeds of one bug
+make one report. Of each group, the seed that failed soonest has its
+decision trace recorded and shrunk (delta debugging: the fewest steps that
+still break the same property). Only the first --max-shrinks groups are
+recorded; --no-shrink records without shrinking.
 
 --out is checked before the first seed: it must be a folder paxsim can
 write into (it is created when missing), or the campaign exits 2. Each
@@ -85,7 +86,7 @@ say which.`,
 		fs.StringVar(&o.out, "out", "paxsim-failures", "write a folder per failure group into `DIR`")
 		fs.BoolVar(&o.noShrink, "no-shrink", false, "do not shrink failing traces before grouping them")
 		o.maxShrinks = campaign.DefaultMaxShrinks
-		fs.Var(numValue[int]{&o.maxShrinks}, "max-shrinks", "record the decision traces of the lowest `N` failing seeds (at least 1; -1: all) and, unless --no-shrink, shrink them; they are grouped by their traces' shape, the rest by property")
+		fs.Var(numValue[int]{&o.maxShrinks}, "max-shrinks", "record the decision trace of one seed of each of the first `N` failure groups (at least 1; -1: all) and, unless --no-shrink, shrink it")
 		fs.BoolVar(&o.json, "json", false, "print the summary as one JSON object")
 		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run every seed twice, and the campaign once more in a second paxsim process with another number of workers, and report the seeds whose trace or verdicts differ, with the first divergent event")
 		fs.StringVar(&o.outcomes, "outcomes", "", "write every seed's outcome to `FILE`, a line per seed in seed order (seed, hash of its trace and verdicts, trace hash, events): campaigns of the same seeds write the same file on any machine")
@@ -189,9 +190,9 @@ func checkCampaignFlags(x *invocation, o *options) error {
 	case o.start+o.seeds < o.start:
 		return usageErrorf("campaign", "invalid value for --seeds: seeds %d..%d+%d overflow 64 bits", o.start, o.start, o.seeds)
 	case o.maxShrinks == 0:
-		return usageErrorf("campaign", "invalid value for --max-shrinks: 0 would record no failing seed; give N >= 1, -1 for all, or --no-shrink to record them unshrunk")
+		return usageErrorf("campaign", "invalid value for --max-shrinks: 0 would record no failure group; give N >= 1, -1 for all, or --no-shrink to record them unshrunk")
 	case o.maxShrinks < -1:
-		return usageErrorf("campaign", "invalid value for --max-shrinks: %d: give N >= 1, or -1 for every failing seed", o.maxShrinks)
+		return usageErrorf("campaign", "invalid value for --max-shrinks: %d: give N >= 1, or -1 for every failure group", o.maxShrinks)
 	}
 	var err error
 	o.workers, err = boundWorkers(x, "campaign", o.workers)

@@ -29,8 +29,8 @@ one file), into the summary of the campaign run whole: the same summary,
 and the same JSON with --json, as "paxsim campaign" over all the seeds,
 apart from wall time and rates. Wall time is the longest shard's; the rates
 are the shards' together, as if they ran at once. Failures are grouped
-again as the whole campaign groups them: only its lowest --max-shrinks
-failing seeds keep the group their shrunk trace gave them.
+again as the whole campaign groups them, with the traces of its first
+--max-shrinks groups.
 
 Merge writes the failure folders of the whole campaign into --out, from the
 shards' folders: where each shard wrote them, or, when they have moved, a

@@ -93,7 +93,7 @@ func TestShardedCampaignMergesToTheWholeOne(t *testing.T) {
 		flags  []string
 	}{
 		{"correct", 2, exitOK, []string{"--seeds", "400"}},
-		{"ignore-promised-values", 3, exitViolation, []string{"--seeds", "400", "--start", "50", "--variant", "ignore-promised-values", "--max-shrinks", "4"}},
+		{"no-promise", 3, exitViolation, []string{"--seeds", "400", "--start", "50", "--variant", "no-promise", "--max-shrinks", "1"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -125,8 +125,8 @@ func TestShardedCampaignMergesToTheWholeOne(t *testing.T) {
 				t.Fatalf("merged summary does not count 400 seeds:\n%s", merged)
 			}
 			if tt.code == exitViolation {
-				if !strings.Contains(merged, "-unshrunk") {
-					t.Fatal("no unshrunk group: the test should make shards shrink failures the whole campaign does not")
+				if !strings.Contains(merged, "not recorded or shrunk: only the first 1 groups are") {
+					t.Fatal("no group left unshrunk: the test should make a shard shrink a group the whole campaign does not")
 				}
 				sameTree(t, filepath.Join(dir, "whole"), out+"-whole")
 			}

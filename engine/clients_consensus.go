@@ -168,7 +168,7 @@ func (c *consensusClients) finish(res *Result) {
 		}
 	}
 	c.h.fail(checker.Violation{
-		Property: checker.Linearizability, Time: int64(c.h.now()), Event: c.h.events(),
+		Property: checker.Linearizability, Check: "consensus-history", Time: int64(c.h.now()), Event: c.h.events(),
 		Message:  "the clients' answers fit no sequential order of a consensus object",
 		Evidence: told,
 	})

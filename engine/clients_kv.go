@@ -345,7 +345,7 @@ func (c *kvClients) finish(res *Result) {
 	res.Linearizability = string(linearize.CheckKV(c.ops, LinearizabilityBudget))
 	if res.Linearizability == string(linearize.Illegal) {
 		c.h.fail(checker.Violation{
-			Property: checker.Linearizability, Time: int64(c.h.now()), Event: c.h.events(),
+			Property: checker.Linearizability, Check: "key-value-history", Time: int64(c.h.now()), Event: c.h.events(),
 			Message: fmt.Sprintf("the %d key-value operations are not linearizable (the run verb's --html FILE draws them)", len(c.ops)),
 		})
 	}

@@ -119,7 +119,7 @@ func (j *judge) note() {
 func (j *judge) breach(rule, why string) {
 	if j.broken == nil {
 		j.broken = &checker.Violation{
-			Property: checker.ContractProperty, Time: j.now, Event: j.event,
+			Property: checker.ContractProperty, Check: rule, Time: j.now, Event: j.event,
 			Message: fmt.Sprintf("the protocol broke the observation contract, rule %s: %s", rule, why),
 		}
 	}

@@ -51,12 +51,12 @@ func (s *Session[M, D]) judgeLiveness(healAt, deadline sim.Time) {
 	if len(missing) == 0 {
 		return
 	}
-	msg := fmt.Sprintf("faults healed at t=%d, but by t=%d (%d ticks later) the core has not caught up", healAt, deadline, deadline-healAt)
+	check, msg := "core-behind", fmt.Sprintf("faults healed at t=%d, but by t=%d (%d ticks later) the core has not caught up", healAt, deadline, deadline-healAt)
 	if top == 0 {
-		msg = fmt.Sprintf("nothing decided and learned by t=%d, %d ticks after every fault healed at t=%d", deadline, deadline-healAt, healAt)
+		check, msg = "nothing-decided", fmt.Sprintf("nothing decided and learned by t=%d, %d ticks after every fault healed at t=%d", deadline, deadline-healAt, healAt)
 	}
 	s.res.Violations = append(s.res.Violations, checker.Violation{
-		Property: checker.Liveness, Time: int64(deadline), Event: s.world.Events(),
+		Property: checker.Liveness, Check: check, Time: int64(deadline), Event: s.world.Events(),
 		Message: msg, Evidence: missing,
 	})
 }

@@ -15,15 +15,26 @@ import (
 func panicViolation(at sim.TraceEntry, events int64, p any) checker.Violation {
 	if m, ok := p.(*sim.MisuseError); ok { // not a crash: a call the contract rules out
 		return checker.Violation{
-			Property: checker.ContractProperty, Time: int64(at.Time), Event: events,
+			Property: checker.ContractProperty, Check: m.Rule, Time: int64(at.Time), Event: events,
 			Message: fmt.Sprintf("the protocol broke the observation contract, rule %s, while running %s: %s", m.Rule, at, m.Msg),
 		}
 	}
+	stack := stackEvidence()
 	return checker.Violation{
-		Property: PanicProperty, Time: int64(at.Time), Event: events,
+		Property: PanicProperty, Check: panicSite(stack), Time: int64(at.Time), Event: events,
 		Message:  fmt.Sprintf("panic while running %s: %v", at, p),
-		Evidence: stackEvidence(),
+		Evidence: stack,
 	}
+}
+
+// panicSite is the function a panic was raised in, the innermost frame of
+// stack: what names a panic across seeds, whatever the values it met.
+func panicSite(stack []string) string {
+	if len(stack) == 0 {
+		return "unknown"
+	}
+	at, _, _ := strings.Cut(strings.TrimPrefix(stack[0], "at "), " ")
+	return at
 }
 
 // stackEvidence lists the panicking goroutine's frames as "function

@@ -242,6 +242,34 @@ func (w *World[M, D, O]) TakeStep(s Step) bool {
 	return ok
 }
 
+// TakeStepDroppingAhead is TakeStep for a lenient replay, which may have
+// removed the steps that took the older messages of a FIFO link: a deliver
+// or drop of a message that waits behind older ones on its FIFO link, in a
+// world that drops messages, first drops those, oldest first. On a link
+// that keeps order and loses messages, taking a later message dooms the
+// older ones, so the schedule is the one that dropped them first, and the
+// recorded steps say so. Anywhere else it is TakeStep.
+func (w *World[M, D, O]) TakeStepDroppingAhead(s Step) bool {
+	w.mustBeChoice()
+	w.boot()
+	lossyLink := w.net.FIFO && w.dropsEnabled() && s.From != s.To && int(s.To) >= 1 && int(s.To) <= w.cfg.Nodes
+	if !lossyLink || (s.Kind != ActDrop && (s.Kind != ActDeliver || !w.slots[s.To].up)) {
+		return w.TakeStep(s)
+	}
+	match := func(m M) bool { return w.text(m) == s.Msg }
+	if _, ok := w.findFlightOn(s.Kind, s.From, s.To, match); !ok {
+		return false
+	}
+	for {
+		oldest, _ := w.findFlightOn(ActDrop, s.From, s.To, w.fifoMatch(func(M) bool { return true }))
+		if match(oldest.Msg) {
+			break
+		}
+		w.Do(oldest)
+	}
+	return w.TakeStep(s)
+}
+
 // maxTexts bounds the texts a replay remembers: past it they are
 // forgotten and formatted again.
 const maxTexts = 1 << 12

@@ -103,13 +103,15 @@ func (r *replayer[M, D]) client(l sim.ScriptLine) error {
 	return nil
 }
 
-// step takes a world step: leniently, without the reason it cannot be
-// taken, which shrinking has no use for.
+// step takes a world step. A lenient one says nothing of why a step
+// cannot be taken, which shrinking has no use for, and drops what waits
+// ahead of a step's message on a lossy FIFO link, which shrinking may have
+// stopped delivering (sim.World.TakeStepDroppingAhead).
 func (r *replayer[M, D]) step(l sim.ScriptLine) error {
 	w := r.s.World()
 	if r.lenient {
 		st, err := sim.ParseStep(l.Text, r.s.Config().Nodes)
-		if err != nil || !w.TakeStep(st) {
+		if err != nil || !w.TakeStepDroppingAhead(st) {
 			return errSkipped
 		}
 	} else if err := w.DoLine(l.Text); err != nil {
