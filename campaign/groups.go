@@ -27,7 +27,7 @@ type Group struct {
 	// Shape is the kinds of step the representative's shrunk trace took
 	// (shape), when it was recorded.
 	Shape []string `json:"shape,omitempty"`
-	Seeds     []uint64 `json:"seeds"` // sorted
+	Seeds []uint64 `json:"seeds"` // sorted
 	// Representative is the seed whose traces the folder holds: of the
 	// group's seeds, the one that failed soonest (groupFailures).
 	Representative uint64 `json:"representative"`
