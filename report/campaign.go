@@ -171,24 +171,28 @@ func (t *CampaignText) writeGroup(w io.Writer, g *campaign.Group) {
 		seeds = append(seeds, fmt.Sprint(seed))
 	}
 	fmt.Fprintf(w, "  %s: %d seeds: %s\n", g.Signature, len(g.Seeds), strings.Join(seeds, " "))
-	fmt.Fprintf(w, "    seed %d: %s\n", g.Seeds[0], g.Message)
+	soonest := ""
+	if g.Representative != g.Seeds[0] {
+		soonest = " (the soonest to fail)"
+	}
+	fmt.Fprintf(w, "    seed %d%s: %s\n", g.Representative, soonest, g.Message)
 	if g.StepsAfter > 0 {
 		fmt.Fprintf(w, "    shrunk:     %d steps to %d\n", g.StepsBefore, g.StepsAfter)
 	}
 	switch {
 	case g.DirError != "":
 		fmt.Fprintf(w, "    folder:     not written: %s\n", g.DirError)
-		fmt.Fprintf(w, "    replay:     %s\n", t.Replay(g.Seeds[0]))
+		fmt.Fprintf(w, "    replay:     %s\n", t.Replay(g.Representative))
 	case g.Dir == "":
-		fmt.Fprintf(w, "    replay:     %s\n", t.Replay(g.Seeds[0]))
+		fmt.Fprintf(w, "    replay:     %s\n", t.Replay(g.Representative))
 	default:
 		fmt.Fprintf(w, "    folder:     %s\n", g.Dir)
-		file := filepath.Join(g.Dir, fmt.Sprintf("seed-%d.json", g.Seeds[0])) // not recorded
+		file := filepath.Join(g.Dir, fmt.Sprintf("seed-%d.json", g.Representative)) // not recorded
 		switch {
 		case g.StepsAfter > 0:
 			file = filepath.Join(g.Dir, "shrunk.trace")
 		case g.StepsBefore > 0:
-			file = filepath.Join(g.Dir, fmt.Sprintf("seed-%d.trace", g.Seeds[0]))
+			file = filepath.Join(g.Dir, fmt.Sprintf("seed-%d.trace", g.Representative))
 		}
 		fmt.Fprintf(w, "    replay:     %s replay %s\n", cmp.Or(t.Program, "paxsim"), ShellQuote(file))
 	}
