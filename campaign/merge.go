@@ -97,8 +97,32 @@ var summaryRules = map[string]mergeRule{
 // o.OutDir it writes the failure folders the whole campaign writes, from
 // the shards' folders, which must then exist.
 func MergeSummaries(parts []Summary, o MergeOptions) (Summary, error) {
+	order, err := tileShards(parts)
+	if err != nil {
+		return Summary{}, err
+	}
+	s, err := mergeFields(parts, order)
+	if err != nil {
+		return Summary{}, err
+	}
+	from := mergeFailures(&s, parts, order)
+	groupFrom, err := regroup(&s, parts, from, o.MaxShrinks)
+	if err != nil {
+		return Summary{}, err
+	}
+	if o.OutDir != "" {
+		if err := writeMerged(&s, parts, from, groupFrom, o); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+// tileShards orders parts by their first seeds, and checks that their
+// ranges tile the campaign's: no overlap, no gap.
+func tileShards(parts []Summary) ([]int, error) {
 	if len(parts) == 0 {
-		return Summary{}, fmt.Errorf("no summaries to merge")
+		return nil, fmt.Errorf("no summaries to merge")
 	}
 	order := make([]int, len(parts))
 	for i := range order {
@@ -110,12 +134,18 @@ func MergeSummaries(parts []Summary, o MergeOptions) (Summary, error) {
 		end := prev.Start + prev.Requested
 		switch {
 		case p.Start < end:
-			return Summary{}, fmt.Errorf("seed ranges overlap: %s and %s", seedRange(prev), seedRange(p))
+			return nil, fmt.Errorf("seed ranges overlap: %s and %s", seedRange(prev), seedRange(p))
 		case p.Start > end:
-			return Summary{}, fmt.Errorf("seeds %d..%d are missing between %s and %s", end, p.Start-1, seedRange(prev), seedRange(p))
+			return nil, fmt.Errorf("seeds %d..%d are missing between %s and %s", end, p.Start-1, seedRange(prev), seedRange(p))
 		}
 	}
+	return order, nil
+}
 
+// mergeFields combines the parts' fields by their summaryRules, in order,
+// and sums their campaign hashes; the derived fields are left to the rest
+// of the merge, but the coverage gaps and the divergences.
+func mergeFields(parts []Summary, order []int) (Summary, error) {
 	s := Summary{}
 	sv := reflect.ValueOf(&s).Elem()
 	var hash uint64
@@ -147,14 +177,18 @@ func MergeSummaries(parts []Summary, o MergeOptions) (Summary, error) {
 	}
 	s.CampaignHash = FormatHash(hash)
 	s.CoverageGaps = Gaps(&s)
-
 	s.Nondeterministic = []Divergence{}
 	for _, i := range order {
 		s.Nondeterministic = append(s.Nondeterministic, parts[i].Nondeterministic...)
 	}
 	sort.Slice(s.Nondeterministic, func(i, j int) bool { return s.Nondeterministic[i].Seed < s.Nondeterministic[j].Seed })
+	return s, nil
+}
 
-	// The failures, each with the part it came from and its group there.
+// mergeFailures concatenates the parts' failures into s, sorted by seed,
+// and counts them; it returns where each came from: its part and its
+// group there.
+func mergeFailures(s *Summary, parts []Summary, order []int) []mergeSource {
 	var sources []mergeSource
 	s.Failures = []Failure{}
 	for _, i := range order {
@@ -184,15 +218,19 @@ func MergeSummaries(parts []Summary, o MergeOptions) (Summary, error) {
 	for _, f := range s.Failures {
 		s.ByProperty[string(f.Violation.Property)]++
 	}
+	return from
+}
 
-	// The groups, as explainFailures makes them. A signature is the
-	// violation's, the same on every shard, and the shard that ran a
-	// group's representative explained it when the whole campaign does:
-	// it has at most the groups before it that the whole campaign has
-	// (groups are in the order of their lowest seeds).
-	reps := groupFailures(&s)
-	limit := shrinkLimit(o.MaxShrinks, len(s.Groups))
-	groupFrom := make([]mergeSource, len(s.Groups)) // where each group's representative files are
+// regroup makes s's groups as explainFailures makes them, and returns
+// where each group's representative files are. A signature is the
+// violation's, the same on every shard, and the shard that ran a group's
+// representative explained it when the whole campaign does: it has at
+// most the groups before it that the whole campaign has (groups are in the
+// order of their lowest seeds).
+func regroup(s *Summary, parts []Summary, from []mergeSource, maxShrinks int) ([]mergeSource, error) {
+	reps := groupFailures(s)
+	limit := shrinkLimit(maxShrinks, len(s.Groups))
+	groupFrom := make([]mergeSource, len(s.Groups))
 	for k := range s.Groups {
 		g, src := &s.Groups[k], from[reps[k]]
 		groupFrom[k].part = src.part
@@ -200,21 +238,16 @@ func MergeSummaries(parts []Summary, o MergeOptions) (Summary, error) {
 		case k >= limit:
 			noteUnexplained(g, k, limit)
 		case src.group == nil:
-			return Summary{}, fmt.Errorf("%s: seed %d has no group %s", seedRange(&parts[src.part]), g.Representative, g.Signature)
+			return nil, fmt.Errorf("%s: seed %d has no group %s", seedRange(&parts[src.part]), g.Representative, g.Signature)
 		case src.group.Representative != g.Representative:
-			return Summary{}, fmt.Errorf("%s: group %s is represented by seed %d, not by seed %d, the soonest to fail",
+			return nil, fmt.Errorf("%s: group %s is represented by seed %d, not by seed %d, the soonest to fail",
 				seedRange(&parts[src.part]), g.Signature, src.group.Representative, g.Representative)
 		default:
 			groupFrom[k].group = src.group
 			g.Message, g.Shape, g.StepsBefore, g.StepsAfter = src.group.Message, src.group.Shape, src.group.StepsBefore, src.group.StepsAfter
 		}
 	}
-	if o.OutDir != "" {
-		if err := writeMerged(&s, parts, from, groupFrom, o); err != nil {
-			return s, err
-		}
-	}
-	return s, nil
+	return groupFrom, nil
 }
 
 // mergeSource is where a merged failure or group came from: the index of

@@ -102,12 +102,13 @@
 //	order-independent hash of every run that is the same for any number of
 //	workers.
 //
-//	Every failing seed's decision trace is shrunk (delta debugging: the fewest
-//	steps that still break the same property) and failures are grouped by
-//	signature: the violated property and the shape of the shrunk trace, so that
-//	ten seeds of one bug make one report. Only the lowest --max-shrinks failing
-//	seeds are recorded and shrunk; the rest join a group per property,
-//	PROPERTY-unshrunk. --no-shrink skips shrinking: faster, but groups split.
+//	Failures are grouped by signature: the violated property and the check that
+//	fired (agreement-two-values-chosen; a panic's, the function it was raised
+//	in), none of the run's values in it, so that a thousand seeds of one bug
+//	make one report. Of each group, the seed that failed soonest has its
+//	decision trace recorded and shrunk (delta debugging: the fewest steps that
+//	still break the same property). Only the first --max-shrinks groups are
+//	recorded; --no-shrink records without shrinking.
 //
 //	--out is checked before the first seed: it must be a folder paxsim can
 //	write into (it is created when missing), or the campaign exits 2. Each
@@ -154,9 +155,9 @@
 //	  --json
 //	      print the summary as one JSON object (default off)
 //	  --max-shrinks N
-//	      record the decision traces of the lowest N failing seeds (at least 1;
-//	      -1: all) and, unless --no-shrink, shrink them; they are grouped by their
-//	      traces' shape, the rest by property (default 64)
+//	      record the decision trace of one seed of each of the first N failure
+//	      groups (at least 1; -1: all) and, unless --no-shrink, shrink it (default
+//	      64)
 //	  --no-shrink
 //	      do not shrink failing traces before grouping them (default off)
 //	  --out DIR
@@ -194,8 +195,8 @@
 //	and the same JSON with --json, as "paxsim campaign" over all the seeds,
 //	apart from wall time and rates. Wall time is the longest shard's; the rates
 //	are the shards' together, as if they ran at once. Failures are grouped
-//	again as the whole campaign groups them: only its lowest --max-shrinks
-//	failing seeds keep the group their shrunk trace gave them.
+//	again as the whole campaign groups them, with the traces of its first
+//	--max-shrinks groups.
 //
 //	Merge writes the failure folders of the whole campaign into --out, from the
 //	shards' folders: where each shard wrote them, or, when they have moved, a

@@ -79,7 +79,6 @@ func TestDeterminismRules(t *testing.T) {
 // in, at their lengths then: a ratchet. An entry may only go down; a new
 // function over the limit is an error.
 var offenders = []FuncLength{
-	{Dir: "campaign", Func: "MergeSummaries", Lines: 129},
 	{Dir: "campaign", Func: "add", Lines: 73},
 }
 
