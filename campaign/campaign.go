@@ -3,6 +3,7 @@ package campaign
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"runtime"
@@ -14,16 +15,20 @@ import (
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/checker/linearize"
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/harness"
 	"github.com/paxsim/paxsim/sim"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // Options configure a campaign.
 type Options struct {
-	Config  scenarios.Config
-	Start   uint64 // first seed
-	Seeds   uint64 // how many seeds: Start..Start+Seeds-1
-	Workers int    // parallel runs; 0 means runtime.NumCPU()
+	// Protocol is the protocol under test, Config its runs' configuration.
+	Protocol *harness.Protocol
+	Config   engine.Config
+	Start    uint64 // first seed
+	Seeds    uint64 // how many seeds: Start..Start+Seeds-1
+	Workers  int    // parallel runs; 0 means runtime.NumCPU()
 	// CheckDeterminism runs every seed twice and reports any difference
 	// in their outcomes (OutcomeHash).
 	CheckDeterminism bool
@@ -38,35 +43,39 @@ type Options struct {
 	// NoShrink keeps failing traces as they are: faster, but failures then
 	// group only when their whole traces have one shape.
 	NoShrink bool
-	// ShrinkBudget bounds the steps the replays of one shrink take
-	// (0: scenarios.DefaultShrinkBudget).
+	// ShrinkBudget bounds the steps the replays of one shrink take,
+	// trace lines read plus events executed (0: trace.DefaultShrinkBudget).
 	ShrinkBudget int64
-	// MaxShrinks is how many failing seeds, the lowest first, are recorded
-	// and shrunk to find their group; the rest join a group per property
-	// unshrunk. 0 means DefaultMaxShrinks; negative, every failure.
+	// MaxShrinks is how many failure groups, in the order of their lowest
+	// seeds, have that seed recorded and shrunk; the rest are reported
+	// without traces. 0 means DefaultMaxShrinks; negative, every group.
 	MaxShrinks int
 	// Progress, when set, is called about every ProgressEvery (default
 	// 250ms) and once at the end, from one goroutine.
 	Progress      func(Progress)
 	ProgressEvery time.Duration
 	// Swarm draws each seed's configuration from Config (swarm testing,
-	// scenarios.Config.Swarm), but for the knobs Pinned reports (the
-	// flags a user set; nil pins none).
+	// engine.Config.Swarm), but for the knobs Pinned reports (the flags a
+	// user set; nil pins none).
 	Swarm  bool
 	Pinned func(knob string) bool
+	// Program is the name of the program whose commands the failure
+	// folders' files give for replaying them (PROGRAM replay FILE);
+	// empty: paxsim.
+	Program string
 
-	inertFaults  uint32         // tests: fault kinds whose effect is off (scenarios.Options.InertFaults)
+	inertFaults  uint32         // tests: fault kinds whose effect is off (engine.Options.InertFaults)
 	afterFailure func(*Failure) // tests: called as each failing seed's reproducer is written
 	out          *outDir        // OutDir, opened by Run
 }
 
 // ConfigFor is seed's configuration: Config, or with Swarm the one drawn
 // for seed.
-func (o *Options) ConfigFor(seed uint64) scenarios.Config {
+func (o *Options) ConfigFor(seed uint64) engine.Config {
 	if !o.Swarm {
 		return o.Config
 	}
-	return o.Config.Swarm(seed, o.Pinned)
+	return o.Config.Swarm(o.Protocol.Info(), seed, o.Pinned)
 }
 
 // Progress is a snapshot of a running campaign.
@@ -81,9 +90,20 @@ type Progress struct {
 // operation to check.
 const Unchecked = "unchecked"
 
-// DefaultMaxShrinks is how many failures a campaign shrinks by default:
-// enough to see every shape a bug takes, few enough that a variant failing
-// every seed still finishes in seconds.
+// shrinkBudget is the steps a shrink of one group's representative may
+// replay: trace.DefaultShrinkBudget unless set. A campaign shrinks one
+// trace per group, the shortest of its seeds', so that budget shrinks the
+// failures of both reference protocols' variants to 1-minimal traces.
+func (o *Options) shrinkBudget() int64 {
+	if o.ShrinkBudget > 0 {
+		return o.ShrinkBudget
+	}
+	return trace.DefaultShrinkBudget
+}
+
+// DefaultMaxShrinks is how many failure groups a campaign shrinks a
+// representative of by default: more than a protocol has ways to fail,
+// few enough that shrinking stays a small part of a campaign.
 const DefaultMaxShrinks = 64
 
 // Failure is one failing seed.
@@ -96,7 +116,7 @@ type Failure struct {
 	ReproducerError string `json:"reproducer_error,omitempty"`
 
 	reproducer Reproducer
-	res        scenarios.Result // what explain needs of the run
+	res        engine.Result // what explain needs of the run
 }
 
 // Divergence is a seed whose two runs differed: a determinism bug.
@@ -120,9 +140,9 @@ type Summary struct {
 	Faults           map[string]int64 `json:"faults"`
 	Stops            map[string]int   `json:"stops"`             // why runs ended
 	LivenessChecked  uint64           `json:"liveness_checked"`  // runs whose liveness was judged
-	Decided          uint64           `json:"decided"`           // single-decree Paxos: runs in which a value was chosen
+	Decided          uint64           `json:"decided"`           // a consensus workload's runs in which a value was chosen
 	Linearizability  map[string]int   `json:"linearizability"`   // runs by the verdict on their client history (ok, unknown, illegal, unchecked)
-	Service          *ServiceTotals   `json:"service,omitempty"` // Multi-Paxos: what the runs' clients and logs did
+	Service          *ServiceTotals   `json:"service,omitempty"` // a key-value workload's: what the runs' clients and logs did
 	CampaignHash     string           `json:"campaign_hash"`     // order-independent hash of every run
 	Failures         []Failure        `json:"failures"`          // sorted by seed
 	Groups           []Group          `json:"groups"`            // failures by signature, by first seed
@@ -143,8 +163,8 @@ type Summary struct {
 	CoverageGaps []string `json:"coverage_gaps"`
 }
 
-// ServiceTotals sums the scenarios.ServiceSummary of a campaign's
-// Multi-Paxos runs.
+// ServiceTotals sums the engine.ServiceSummary of a campaign's runs of a
+// key-value workload.
 type ServiceTotals struct {
 	Operations       int64 `json:"operations"`        // key-value operations the clients invoked
 	Answered         int64 `json:"answered"`          // of them, the ones answered
@@ -157,7 +177,7 @@ type ServiceTotals struct {
 	CaughtUp uint64 `json:"caught_up"`
 }
 
-func (t *ServiceTotals) add(s *scenarios.ServiceSummary, core int) {
+func (t *ServiceTotals) add(s *engine.ServiceSummary, core int) {
 	t.Operations += int64(s.Operations)
 	t.Answered += int64(s.Answered)
 	t.Commands += int64(s.Commands)
@@ -209,16 +229,19 @@ func Workers(asked int, seeds uint64) int {
 	return int(min(uint64(asked), max(seeds, 1)))
 }
 
-// Run runs the campaign. It returns a *scenarios.ConfigError for a bad
+// Run runs the campaign. It returns an *engine.ConfigError for a bad
 // configuration and an *OutError for an output folder it cannot write
 // into, before running any seed; a cancelled ctx stops it early with
 // Interrupted set.
 func Run(ctx context.Context, o Options) (Summary, error) {
-	if err := o.Config.Validate(); err != nil {
+	if p := o.Protocol; p == nil {
+		return Summary{}, errors.New("campaign: no protocol")
+	}
+	if _, _, err := o.Config.Resolve(o.Protocol.Info()); err != nil {
 		return Summary{}, err
 	}
 	if o.OutDir != "" {
-		out, err := openOut(o.OutDir)
+		out, err := openOut(o.OutDir, o.Program)
 		if err != nil {
 			return Summary{}, err
 		}
@@ -264,13 +287,13 @@ func runSeeds(ctx context.Context, o Options, workers int, began time.Time) ([]t
 		go func(t *tally) {
 			defer wg.Done()
 			t.stops, t.linearizability = make(map[string]int), make(map[string]int)
-			var runner scenarios.Runner // this worker's, reused seed after seed
+			runner := o.Protocol.NewRunner() // this worker's, reused seed after seed
 			for ctx.Err() == nil && failed.Load() == nil {
 				k := next.Add(1) - 1
 				if k >= o.Seeds {
 					return
 				}
-				n, bad, err := runSeed(o, &runner, o.Start+k, t)
+				n, bad, err := runSeed(o, runner, o.Start+k, t)
 				if err != nil {
 					failed.CompareAndSwap(nil, err)
 					return
@@ -292,32 +315,33 @@ func runSeeds(ctx context.Context, o Options, workers int, began time.Time) ([]t
 	return tallies, nil
 }
 
-// runSeed runs one seed on runner into t and returns its events and
-// whether it failed. A failing seed's reproducer is written at once, into
-// the output folder's ungrouped folder, so that a campaign killed before
-// its end keeps what it found.
-func runSeed(o Options, runner *scenarios.Runner, seed uint64, t *tally) (int64, bool, *SeedError) {
+// runSeed runs one seed on the worker's runner into t and returns its
+// events and whether it failed. A failing seed's reproducer is written at
+// once, into the output folder's ungrouped folder, so that a campaign
+// killed before its end keeps what it found. --check-determinism runs the
+// seed again afresh, which checks the runner's reuse of memory too.
+func runSeed(o Options, runner *harness.Runner, seed uint64, t *tally) (int64, bool, *SeedError) {
 	cfg := o.ConfigFor(seed)
-	res, err := runner.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
+	res, err := runner.Run(cfg, seed, engine.Options{InertFaults: o.inertFaults})
 	if err != nil {
 		return 0, false, &SeedError{Seed: seed, Err: err}
 	}
 	if o.CheckDeterminism {
-		again, _ := runner.Run(cfg, seed, scenarios.Options{InertFaults: o.inertFaults})
+		again, _ := o.Protocol.Run(cfg, seed, engine.Options{InertFaults: o.inertFaults})
 		if OutcomeHash(&again) != OutcomeHash(&res) {
-			t.divergences = append(t.divergences, Divergence{Seed: seed, Detail: Diverge(cfg, seed)})
+			t.divergences = append(t.divergences, Divergence{Seed: seed, Detail: Diverge(o.Protocol, cfg, seed)})
 		}
 	}
 	if o.Outcomes != nil {
 		o.Outcomes.add(NewOutcome(&res))
 	}
-	t.add(cfg, seed, &res)
+	t.add(o.Protocol.Info(), cfg, seed, &res)
 	if !res.Failed() {
 		return res.Events, false, nil
 	}
 	f := Failure{
-		Seed: seed, Violation: res.Violations[0], reproducer: NewReproducer(cfg, &res),
-		res: scenarios.Result{Seed: seed, Violations: res.Violations[:1], Linearizability: res.Linearizability},
+		Seed: seed, Violation: res.Violations[0], reproducer: NewReproducer(o.Protocol.Info(), cfg, &res),
+		res: engine.Result{Seed: seed, Violations: res.Violations[:1], Linearizability: res.Linearizability},
 	}
 	if o.out != nil {
 		f.Reproducer, err = o.out.writeReproducer(pendingDir, f.reproducer)
@@ -331,8 +355,8 @@ func runSeed(o Options, runner *scenarios.Runner, seed uint64, t *tally) (int64,
 }
 
 // add counts a run of seed with configuration cfg.
-func (t *tally) add(cfg scenarios.Config, seed uint64, res *scenarios.Result) {
-	t.cover.add(cfg, res)
+func (t *tally) add(info *engine.Info, cfg engine.Config, seed uint64, res *engine.Result) {
+	t.cover.add(info, cfg, res)
 	t.seeds++
 	t.events += res.Events
 	t.hash += mixSeed(seed, res.TraceHash)
@@ -359,15 +383,16 @@ func (t *tally) add(cfg scenarios.Config, seed uint64, res *scenarios.Result) {
 	}
 }
 
-// explainFailures groups the failures (sorted by seed): the lowest
-// MaxShrinks are recorded and shrunk on parallel workers and grouped by
-// signature; the rest join one group per property. Then it moves every
-// seed's reproducer into its group's folder and writes the folders. The
-// result is the same for any number of workers.
+// explainFailures groups the failures (sorted by seed) by signature, the
+// property and the check that fired, and explains the groups: the
+// representatives (lowest seeds) of the first MaxShrinks groups are
+// recorded and shrunk on parallel workers. Then it moves every seed's
+// reproducer into its group's folder and writes the folders. The result is
+// the same for any number of workers.
 func explainFailures(ctx context.Context, o Options, s *Summary, workers int) {
-	limit := shrinkLimit(o.MaxShrinks, len(s.Failures))
+	reps := groupFailures(s)
+	limit := shrinkLimit(o.MaxShrinks, len(s.Groups))
 	began := time.Now()
-	explained := make([]Group, limit)
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range min(workers, max(limit, 1)) {
@@ -375,8 +400,7 @@ func explainFailures(ctx context.Context, o Options, s *Summary, workers int) {
 		go func() {
 			defer wg.Done()
 			for i := int(next.Add(1) - 1); i < limit && ctx.Err() == nil; i = int(next.Add(1) - 1) {
-				f := &s.Failures[i]
-				explained[i] = explain(ctx, o, f.Seed, &f.res)
+				explain(ctx, o, &s.Groups[i], &s.Failures[reps[i]].res)
 			}
 		}()
 	}
@@ -384,40 +408,65 @@ func explainFailures(ctx context.Context, o Options, s *Summary, workers int) {
 	if limit > 0 {
 		s.ShrinkSeconds = time.Since(began).Seconds()
 	}
-	groupFailures(o, s, explained, limit)
+	for i := range s.Groups {
+		noteUnexplained(&s.Groups[i], i, limit)
+	}
+	if o.out != nil {
+		fileGroups(o, s)
+	}
 }
 
-// groupFailures puts each failure in its group, the one explained gave
-// it or its property's unshrunk group, and files its reproducer there.
-func groupFailures(o Options, s *Summary, explained []Group, limit int) {
+// groupFailures makes s.Groups from s.Failures (sorted by seed): a group
+// per signature, in the order of their lowest seeds, each with its seeds.
+// A group's representative is the seed that failed soonest (fewest events,
+// then lowest seed): the shortest trace to record and shrink. It returns
+// the index in s.Failures of each group's representative.
+func groupFailures(s *Summary) (reps []int) {
+	s.Groups = []Group{}
 	index := map[string]int{}
 	for i := range s.Failures {
 		f := &s.Failures[i]
-		var g Group
-		if i < len(explained) {
-			g = explained[i]
-		}
-		if g.Signature == "" { // beyond the limit, or interrupted
-			g = unshrunkGroup(f, i, limit)
-		}
-		f.Signature = g.Signature
-		k, ok := index[g.Signature]
+		f.Signature = signature(&f.Violation)
+		k, ok := index[f.Signature]
 		if !ok {
 			k = len(s.Groups)
-			index[g.Signature] = k
-			s.Groups = append(s.Groups, g)
-			s.Groups[k].Seeds = nil
+			index[f.Signature] = k
+			s.Groups = append(s.Groups, Group{Signature: f.Signature, Property: string(f.Violation.Property), Check: f.Violation.Check})
+			reps = append(reps, i)
 		}
 		s.Groups[k].Seeds = append(s.Groups[k].Seeds, f.Seed)
-		if o.out != nil {
-			fileReproducer(o.out, f)
+		if f.Violation.Event < s.Failures[reps[k]].Violation.Event {
+			reps[k] = i
 		}
 	}
-	if o.out != nil {
-		for i := range s.Groups {
-			if err := writeGroup(o.out, &s.Groups[i]); err != nil {
-				s.Groups[i].Dir, s.Groups[i].DirError = "", err.Error()
-			}
+	for k, i := range reps {
+		s.Groups[k].Representative, s.Groups[k].Message = s.Failures[i].Seed, s.Failures[i].Violation.Message
+	}
+	return reps
+}
+
+// noteUnexplained says in the message of the i-th group, when it was not
+// recorded, why: beyond the limit of groups explained, or, within it,
+// because the campaign was interrupted first.
+func noteUnexplained(g *Group, i, limit int) {
+	switch {
+	case g.trace != nil:
+	case i >= limit:
+		g.Message += fmt.Sprintf(" (not recorded or shrunk: only the first %d groups are; --max-shrinks sets it)", limit)
+	case g.recordError == "":
+		g.Message += " (not recorded or shrunk: the campaign was interrupted before it got to it)"
+	}
+}
+
+// fileGroups moves every failure's reproducer into its group's folder and
+// writes the groups' folders.
+func fileGroups(o Options, s *Summary) {
+	for i := range s.Failures {
+		fileReproducer(o.out, &s.Failures[i])
+	}
+	for i := range s.Groups {
+		if err := writeGroup(o.out, o.Protocol, &s.Groups[i]); err != nil {
+			s.Groups[i].Dir, s.Groups[i].DirError = "", err.Error()
 		}
 	}
 }
@@ -447,22 +496,24 @@ func (f *Failure) setWriteError(err error) {
 	}
 }
 
-// explain records a failing seed's decision trace, shrinks it and names
-// its group. A cancelled ctx cuts the shrinking short: the group then
-// takes the smallest trace found so far, and its message says so.
-func explain(ctx context.Context, o Options, seed uint64, res *scenarios.Result) Group {
-	property := string(res.Violations[0].Property)
-	g := Group{Property: property, Seeds: []uint64{seed}, Message: res.Violations[0].Message}
-	cfg := o.ConfigFor(seed)
-	rec, err := scenarios.Run(cfg, seed, scenarios.Options{Record: true})
-	if err != nil || rec.Trace == nil {
-		g.Signature = property + "-untraced"
-		return g
+// explain records the decision trace of group g's representative, whose
+// run's result is res, shrinks it and draws its history. A cancelled ctx
+// cuts the shrinking short: the group then takes the smallest trace found
+// so far, and its message says so.
+func explain(ctx context.Context, o Options, g *Group, res *engine.Result) {
+	seed := g.Representative
+	cfg, p := o.ConfigFor(seed), o.Protocol
+	rec, err := p.Run(cfg, seed, engine.Options{Record: true})
+	if err != nil {
+		g.recordError = err.Error()
+		g.Message += fmt.Sprintf(" (its run could not be recorded: %v)", err)
+		return
 	}
-	g.trace, g.StepsBefore = rec.Trace, rec.Trace.Steps()
-	shaped := rec.Trace
+	recorded := trace.FromResult(cfg, &rec)
+	g.trace, g.StepsBefore = recorded, recorded.Steps()
+	shaped := recorded
 	if !o.NoShrink {
-		if sr, err := scenarios.Shrink(ctx, rec.Trace, o.ShrinkBudget); err == nil && string(sr.Property) == property {
+		if sr, err := p.Shrink(ctx, recorded, o.shrinkBudget()); err == nil && string(sr.Property) == g.Property {
 			g.shrunk, g.StepsAfter, shaped = sr.Trace, sr.After, sr.Trace
 			switch {
 			case sr.Interrupted:
@@ -472,15 +523,14 @@ func explain(ctx context.Context, o Options, seed uint64, res *scenarios.Result)
 			}
 		}
 	}
-	g.Signature, g.Shape = signature(property, shaped)
+	g.Shape = shape(shaped)
 	if res.Linearizability == string(linearize.Illegal) && o.OutDir != "" {
 		var page bytes.Buffer
-		run := func(opts scenarios.Options) (scenarios.Result, error) { return scenarios.Run(cfg, seed, opts) }
-		if _, err := scenarios.ExplainHistory(run, &page); err == nil {
+		run := func(opts engine.Options) (engine.Result, error) { return p.Run(cfg, seed, opts) }
+		if _, err := engine.ExplainHistory(run, &page); err == nil {
 			g.history = page.Bytes()
 		}
 	}
-	return g
 }
 
 func merge(tallies []tally, o Options, workers int, wall time.Duration) Summary {
@@ -490,7 +540,7 @@ func merge(tallies []tally, o Options, workers int, wall time.Duration) Summary 
 		Failures: []Failure{}, Nondeterministic: []Divergence{}, Swarm: o.Swarm,
 	}
 	var cover coverTally
-	if o.Config.Protocol == scenarios.MultiPaxos {
+	if o.Protocol.Info().Workload.Kind == engine.KeyValue {
 		s.Service = &ServiceTotals{}
 	}
 	var hash uint64
@@ -581,18 +631,18 @@ func startProgress(o Options, began time.Time, done *atomic.Uint64, violations, 
 // Diverge runs seed twice, keeping the rolling hash after every step and
 // the readable trace, and describes the first event at which the runs
 // differ, or says that they agree.
-func Diverge(c scenarios.Config, seed uint64) string {
+func Diverge(p *harness.Protocol, c engine.Config, seed uint64) string {
 	type step struct {
 		event int64
 		hash  uint64
 	}
 	run := func() ([]step, []string) {
 		var steps []step
-		var trace strings.Builder
-		scenarios.Run(c, seed, scenarios.Options{Trace: &trace, OnEvent: func(event int64, hash uint64) {
+		var readable strings.Builder
+		p.Run(c, seed, engine.Options{Trace: &readable, OnEvent: func(event int64, hash uint64) {
 			steps = append(steps, step{event, hash})
 		}})
-		return steps, strings.Split(trace.String(), "\n")
+		return steps, strings.Split(readable.String(), "\n")
 	}
 	a, ta := run()
 	b, tb := run()

@@ -9,12 +9,11 @@ import (
 	"testing"
 
 	"github.com/paxsim/paxsim/checker"
-	"github.com/paxsim/paxsim/protocol"
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/engine"
 )
 
-func faulty() scenarios.Config {
-	c := scenarios.Default()
+func faulty() engine.Config {
+	c := defaultConfig()
 	c.Drop, c.Dup, c.Crash, c.Partition = 0.1, 0.05, 0.01, 0.01
 	return c
 }
@@ -22,7 +21,7 @@ func faulty() scenarios.Config {
 func TestSameHashForAnyWorkersAndGOMAXPROCS(t *testing.T) {
 	run := func(workers, procs int) Summary {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-		s, err := Run(context.Background(), Options{Config: faulty(), Start: 100, Seeds: 400, Workers: workers})
+		s, err := Run(context.Background(), Options{Protocol: protocolOf(faulty()), Config: faulty(), Start: 100, Seeds: 400, Workers: workers})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -48,9 +47,9 @@ func TestSameHashForAnyWorkersAndGOMAXPROCS(t *testing.T) {
 
 func TestVariantCampaignWritesReproducersThatReplay(t *testing.T) {
 	c := faulty()
-	c.Variant = protocol.IgnorePromisedValues.Name
+	c.Variant = "ignore-promised-values"
 	dir := t.TempDir()
-	s, err := Run(context.Background(), Options{Config: c, Seeds: 300, Workers: 2, OutDir: dir})
+	s, err := Run(context.Background(), Options{Protocol: protocolOf(c), Config: c, Seeds: 300, Workers: 2, OutDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,14 +66,14 @@ func TestVariantCampaignWritesReproducersThatReplay(t *testing.T) {
 		t.Fatalf("%d reproducers for %d failures", len(files), s.Violations)
 	}
 	f := s.Failures[0]
-	rep, err := ReadReproducer(f.Reproducer)
+	rep, err := readReproducer(f.Reproducer)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.Seed != f.Seed || rep.Config.Variant != c.Variant || rep.Property != string(checker.Agreement) {
 		t.Fatalf("reproducer %+v does not describe failure %+v", rep, f)
 	}
-	res, err := scenarios.Run(rep.Config, rep.Seed, scenarios.Options{})
+	res, err := protocolOf(rep.Config).Run(rep.Config, rep.Seed, engine.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,8 +85,8 @@ func TestVariantCampaignWritesReproducersThatReplay(t *testing.T) {
 
 func TestReadReproducerRejectsBadFiles(t *testing.T) {
 	dir := t.TempDir()
-	good := NewReproducer(scenarios.Default(), &scenarios.Result{Seed: 5})
-	out, err := openOut(dir)
+	good := NewReproducer(protocolOf(defaultConfig()).Info(), defaultConfig(), &engine.Result{Seed: 5})
+	out, err := openOut(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,23 +95,23 @@ func TestReadReproducerRejectsBadFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r, err := ReadReproducer(path); err != nil || r.Seed != 5 {
+	if r, err := readReproducer(path); err != nil || r.Seed != 5 {
 		t.Fatalf("round trip: %+v, %v", r, err)
 	}
 	tests := []struct{ name, content, want string }{
 		{"not json", "seed=5", "not a reproducer"},
 		{"wrong format", `{"format":"other/9","seed":1,"config":{}}`, "format"},
-		{"unknown field", `{"format":"paxsim-reproducer/1","sed":1}`, "unknown field"},
+		{"unknown field", `{"format":"paxsim-reproducer/2","sed":1}`, "unknown field"},
 		{"bad config", strings.Replace(mustRead(t, path), `"nodes": 3`, `"nodes": -3`, 1), `config field "nodes"`},
 	}
 	for _, tt := range tests {
 		p := filepath.Join(dir, tt.name+".json")
 		os.WriteFile(p, []byte(tt.content), 0o644)
-		if _, err := ReadReproducer(p); err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), p) {
+		if _, err := readReproducer(p); err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), p) {
 			t.Errorf("%s: error %v, want one naming the file and %q", tt.name, err, tt.want)
 		}
 	}
-	if _, err := ReadReproducer(filepath.Join(dir, "missing.json")); err == nil {
+	if _, err := readReproducer(filepath.Join(dir, "missing.json")); err == nil {
 		t.Error("missing file accepted")
 	}
 }
@@ -128,7 +127,7 @@ func mustRead(t *testing.T, path string) string {
 func TestCancelledCampaignStillSummarizes(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	s, err := Run(ctx, Options{Config: faulty(), Seeds: 1000, Workers: 2})
+	s, err := Run(ctx, Options{Protocol: protocolOf(faulty()), Config: faulty(), Seeds: 1000, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,14 +137,14 @@ func TestCancelledCampaignStillSummarizes(t *testing.T) {
 }
 
 func TestCheckDeterminismOnTheRealProtocol(t *testing.T) {
-	s, err := Run(context.Background(), Options{Config: faulty(), Seeds: 100, Workers: 2, CheckDeterminism: true})
+	s, err := Run(context.Background(), Options{Protocol: protocolOf(faulty()), Config: faulty(), Seeds: 100, Workers: 2, CheckDeterminism: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(s.Nondeterministic) != 0 {
 		t.Fatalf("nondeterministic seeds: %+v", s.Nondeterministic)
 	}
-	if d := Diverge(faulty(), 3); !strings.Contains(d, "agree event by event") {
+	if d := Diverge(protocolOf(faulty()), faulty(), 3); !strings.Contains(d, "agree event by event") {
 		t.Fatalf("Diverge on a deterministic seed: %s", d)
 	}
 }
@@ -153,7 +152,7 @@ func TestCheckDeterminismOnTheRealProtocol(t *testing.T) {
 func TestProgressIsReported(t *testing.T) {
 	var last Progress
 	calls := 0
-	_, err := Run(context.Background(), Options{Config: faulty(), Seeds: 50, Workers: 1, Progress: func(p Progress) { last = p; calls++ }})
+	_, err := Run(context.Background(), Options{Protocol: protocolOf(faulty()), Config: faulty(), Seeds: 50, Workers: 1, Progress: func(p Progress) { last = p; calls++ }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,9 +162,9 @@ func TestProgressIsReported(t *testing.T) {
 }
 
 func TestBadConfigIsRefused(t *testing.T) {
-	c := scenarios.Default()
+	c := defaultConfig()
 	c.Nodes = 0
-	if _, err := Run(context.Background(), Options{Config: c, Seeds: 1}); err == nil {
+	if _, err := Run(context.Background(), Options{Protocol: protocolOf(c), Config: c, Seeds: 1}); err == nil {
 		t.Fatal("campaign accepted nodes=0")
 	}
 }
@@ -174,7 +173,7 @@ func TestBadConfigIsRefused(t *testing.T) {
 func BenchmarkCampaign(b *testing.B) {
 	var seeds, events int64
 	for b.Loop() {
-		s, _ := Run(context.Background(), Options{Config: faulty(), Start: uint64(seeds), Seeds: 1000})
+		s, _ := Run(context.Background(), Options{Protocol: protocolOf(faulty()), Config: faulty(), Start: uint64(seeds), Seeds: 1000})
 		seeds += int64(s.Seeds)
 		events += s.Events
 	}

@@ -6,17 +6,16 @@ import (
 	"maps"
 	"testing"
 
-	"github.com/paxsim/paxsim/protocol"
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/adapter/multipaxos"
 )
 
 // TestCampaignSummariesAreConsistent: what campaigns report, of both
 // protocols, failing or not, interrupted or not, passes Consistent.
 func TestCampaignSummariesAreConsistent(t *testing.T) {
-	variant := scenarios.Default()
-	variant.Variant = protocol.IgnorePromisedValues.Name
-	mp := scenarios.Default()
-	mp.Protocol = scenarios.MultiPaxos
+	variant := defaultConfig()
+	variant.Variant = "ignore-promised-values"
+	mp := defaultConfig()
+	mp.Protocol = multipaxos.Name
 	cancelled, cancel := context.WithCancel(context.Background())
 	cancel()
 	for _, tc := range []struct {
@@ -24,10 +23,10 @@ func TestCampaignSummariesAreConsistent(t *testing.T) {
 		ctx  context.Context
 		o    Options
 	}{
-		{"paxos", context.Background(), Options{Config: faulty(), Seeds: 60, Swarm: true}},
-		{"variant", context.Background(), Options{Config: variant, Seeds: 60, NoShrink: true}},
-		{"multipaxos", context.Background(), Options{Config: mp, Seeds: 10, Swarm: true}},
-		{"interrupted", cancelled, Options{Config: faulty(), Seeds: 60}},
+		{"paxos", context.Background(), Options{Protocol: protocolOf(faulty()), Config: faulty(), Seeds: 60, Swarm: true}},
+		{"variant", context.Background(), Options{Protocol: protocolOf(variant), Config: variant, Seeds: 60, NoShrink: true}},
+		{"multipaxos", context.Background(), Options{Protocol: protocolOf(mp), Config: mp, Seeds: 10, Swarm: true}},
+		{"interrupted", cancelled, Options{Protocol: protocolOf(faulty()), Config: faulty(), Seeds: 60}},
 	} {
 		s, err := Run(tc.ctx, tc.o)
 		if err != nil {
@@ -42,7 +41,7 @@ func TestCampaignSummariesAreConsistent(t *testing.T) {
 // TestInconsistentCountsNameTheField: each count edited to what no
 // campaign reports is refused, naming the field.
 func TestInconsistentCountsNameTheField(t *testing.T) {
-	s, err := Run(context.Background(), Options{Config: faulty(), Seeds: 40, Swarm: true})
+	s, err := Run(context.Background(), Options{Protocol: protocolOf(faulty()), Config: faulty(), Seeds: 40, Swarm: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/paxsim/paxsim/checker/linearize"
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -62,7 +62,7 @@ var faultGroups = []struct {
 
 // enabledFaults says which fault groups c turns on and which of them can
 // fire (setFaults, less inertFaults).
-func enabledFaults(c scenarios.Config) [6]bool {
+func enabledFaults(c engine.Config) [6]bool {
 	on, inert := setFaults(c), inertFaults(c)
 	for i := range on {
 		on[i] = on[i] && !inert[i]
@@ -72,7 +72,7 @@ func enabledFaults(c scenarios.Config) [6]bool {
 
 // setFaults says which fault groups c sets: a rate above 0, or a
 // scheduled fault of the kind.
-func setFaults(c scenarios.Config) [6]bool {
+func setFaults(c engine.Config) [6]bool {
 	scheduled := scheduledKinds(c)
 	return [6]bool{
 		c.Drop > 0, c.Dup > 0, c.Redeliver > 0,
@@ -87,7 +87,7 @@ func setFaults(c scenarios.Config) [6]bool {
 // cluster of one replica, which sends nothing over the network, and random
 // crashes where no replica may be down (--max-crashed, or for 0 a
 // minority: none of one or two replicas). A scheduled crash fires anyway.
-func inertFaults(c scenarios.Config) [6]bool {
+func inertFaults(c engine.Config) [6]bool {
 	alone := c.Nodes < 2
 	down := c.MaxCrashed
 	if down == 0 {
@@ -97,7 +97,7 @@ func inertFaults(c scenarios.Config) [6]bool {
 }
 
 // scheduledKinds says which fault kinds c schedules (--fault).
-func scheduledKinds(c scenarios.Config) [sim.NumFaultKinds]bool {
+func scheduledKinds(c engine.Config) [sim.NumFaultKinds]bool {
 	var scheduled [sim.NumFaultKinds]bool
 	for _, f := range c.Faults {
 		if sf, err := sim.ParseFault(f); err == nil {
@@ -115,18 +115,18 @@ var InertWhy = map[string]string{
 	"crash": "no replica may be down: --max-crashed, or for 0 a minority, is none of 1 or 2 replicas",
 }
 
-// expectedSometimes says which sometimes properties (scenarios.Sometimes
+// expectedSometimes says which sometimes properties (engine.Sometimes
 // order) a run of c can make hold: a ballot change needs duelling
 // proposers or a fault that deposes a leader; a choice after a crash,
-// crashes; a duel, two proposers (single-decree) or a leader change
-// mid-instance (Multi-Paxos: crashes or partitions); a choice after a
-// healed partition, partitions.
-func expectedSometimes(c scenarios.Config) [4]bool {
+// crashes; a duel, two proposers (a consensus workload) or a leader
+// change mid-instance (a key-value service: crashes or partitions); a
+// choice after a healed partition, partitions.
+func expectedSometimes(info *engine.Info, c engine.Config) [4]bool {
 	on := enabledFaults(c)
 	crash, partition := on[3], on[4]
 	duel := crash || partition
-	if c.Protocol != scenarios.MultiPaxos {
-		duel = c.Proposers >= 2
+	if info.Workload.Kind == engine.Consensus {
+		duel = c.Effective(info).Clients >= 2
 	}
 	return [4]bool{duel || crash || partition, crash, duel, partition}
 }
@@ -139,7 +139,7 @@ type coverTally struct {
 	ballots        [4]int64
 }
 
-func (t *coverTally) add(c scenarios.Config, res *scenarios.Result) {
+func (t *coverTally) add(info *engine.Info, c engine.Config, res *engine.Result) {
 	set, inert := setFaults(c), inertFaults(c)
 	for i := range set {
 		switch {
@@ -153,7 +153,7 @@ func (t *coverTally) add(c scenarios.Config, res *scenarios.Result) {
 		t.liveness++
 	}
 	held := res.Coverage.Held()
-	for i, can := range expectedSometimes(c) {
+	for i, can := range expectedSometimes(info, c) {
 		if can {
 			t.expected[i]++
 		}
@@ -188,7 +188,7 @@ func (t *coverTally) summary() Coverage {
 			c.Inert[g.name] = t.inert[i]
 		}
 	}
-	for i, name := range scenarios.Sometimes {
+	for i, name := range engine.Sometimes {
 		c.Expected[name] = t.expected[i]
 		c.Held[name] = t.held[i]
 	}
@@ -215,7 +215,7 @@ func Gaps(s *Summary) []string {
 			gaps = append(gaps, fmt.Sprintf("fault %s was on in %d runs but never fired", g.name, n))
 		}
 	}
-	for _, name := range scenarios.Sometimes {
+	for _, name := range engine.Sometimes {
 		if n := s.Coverage.Expected[name]; n > 0 && s.Coverage.Held[name] == 0 {
 			gaps = append(gaps, fmt.Sprintf("%s was possible in %d runs but never held", name, n))
 		}
@@ -234,7 +234,7 @@ func Gaps(s *Summary) []string {
 }
 
 // unjudgedGap is the gap of the runs whose linearizability is unknown:
-// porcupine's search spent its budget (scenarios.LinearizabilityBudget)
+// porcupine's search spent its budget (engine.LinearizabilityBudget)
 // on their client history. "" when there are none.
 func unjudgedGap(s *Summary) string {
 	n := s.Linearizability[string(linearize.Unknown)]
@@ -242,7 +242,7 @@ func unjudgedGap(s *Summary) string {
 		return ""
 	}
 	return fmt.Sprintf("linearizability was not judged in %d of %d runs: porcupine's search spent its budget of %d steps "+
-		"per key on their histories (unknown is never a pass)", n, s.Seeds, scenarios.LinearizabilityBudget)
+		"per key on their histories (unknown is never a pass)", n, s.Seeds, engine.LinearizabilityBudget)
 }
 
 // FailingGaps lists the gaps of s that fail the campaign. A coverage gap

@@ -5,7 +5,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/adapter/multipaxos"
+	"github.com/paxsim/paxsim/adapter/paxos"
+	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -24,7 +26,7 @@ func TestCoverageGapWhenAFaultDoesNothing(t *testing.T) {
 		{"partition", sim.FaultPartition, "partition"},
 	} {
 		for _, swarm := range []bool{false, true} {
-			o := Options{Config: scenarios.Default(), Seeds: CoverageMinSeeds, Workers: 2, NoShrink: true, Swarm: swarm}
+			o := Options{Protocol: protocolOf(defaultConfig()), Config: defaultConfig(), Seeds: CoverageMinSeeds, Workers: 2, NoShrink: true, Swarm: swarm}
 			ok, err := Run(context.Background(), o)
 			if err != nil {
 				t.Fatal(err)
@@ -53,12 +55,12 @@ func TestCoverageGapWhenAFaultDoesNothing(t *testing.T) {
 // kind was on and each sometimes property possible and held, and the
 // decided instances by ballots; it does not depend on the workers.
 func TestCoverageTableCounts(t *testing.T) {
-	c := scenarios.Default()
+	c := defaultConfig()
 	c.Slow = 0 // off: in no run
 	var want [4]int64
 	decided := int64(0)
 	for seed := uint64(0); seed < 100; seed++ {
-		r, err := scenarios.Run(c, seed, scenarios.Options{})
+		r, err := protocolOf(c).Run(c, seed, engine.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +74,7 @@ func TestCoverageTableCounts(t *testing.T) {
 		}
 	}
 	for _, workers := range []int{1, 2} {
-		s, err := Run(context.Background(), Options{Config: c, Seeds: 100, Workers: workers, NoShrink: true})
+		s, err := Run(context.Background(), Options{Protocol: protocolOf(c), Config: c, Seeds: 100, Workers: workers, NoShrink: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,7 +82,7 @@ func TestCoverageTableCounts(t *testing.T) {
 		if cov.Enabled["slow"] != 0 || cov.Enabled["drop"] != 100 || cov.Expected["chosen_after_crash"] != 100 {
 			t.Errorf("workers %d: enabled %v, expected %v", workers, cov.Enabled, cov.Expected)
 		}
-		for i, name := range scenarios.Sometimes {
+		for i, name := range engine.Sometimes {
 			if cov.Held[name] != want[i] {
 				t.Errorf("workers %d: %s held in %d runs, want %d", workers, name, cov.Held[name], want[i])
 			}
@@ -95,9 +97,9 @@ func TestCoverageTableCounts(t *testing.T) {
 // is chosen, and before the heal, has judged nothing: both are gaps,
 // although no fault was on.
 func TestNothingJudgedIsAGap(t *testing.T) {
-	c := scenarios.Default()
-	c.Proposers, c.Drop, c.Dup, c.Redeliver, c.Crash, c.Partition, c.Slow, c.MaxTime = 1, 0, 0, 0, 0, 0, 0, 1
-	s, err := Run(context.Background(), Options{Config: c, Seeds: CoverageMinSeeds, NoShrink: true})
+	c := defaultConfig()
+	c.Clients, c.Drop, c.Dup, c.Redeliver, c.Crash, c.Partition, c.Slow, c.MaxTime = 1, 0, 0, 0, 0, 0, 0, 1
+	s, err := Run(context.Background(), Options{Protocol: protocolOf(c), Config: c, Seeds: CoverageMinSeeds, NoShrink: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,13 +121,13 @@ func TestFaultsThatCannotFireAreNoGap(t *testing.T) {
 		nodes    int
 		inert    []string
 	}{
-		{scenarios.Paxos, 1, []string{"crash", "drop", "dup", "partition", "redeliver"}},
-		{scenarios.Paxos, 2, []string{"crash"}},
-		{scenarios.MultiPaxos, 1, []string{"crash", "drop", "dup", "partition", "redeliver"}},
+		{paxos.Name, 1, []string{"crash", "drop", "dup", "partition", "redeliver"}},
+		{paxos.Name, 2, []string{"crash"}},
+		{multipaxos.Name, 1, []string{"crash", "drop", "dup", "partition", "redeliver"}},
 	} {
-		c := scenarios.Default()
-		c.Protocol, c.Nodes, c.Proposers = tc.protocol, tc.nodes, 1
-		s, err := Run(context.Background(), Options{Config: c, Seeds: CoverageMinSeeds, NoShrink: true, Swarm: true,
+		c := defaultConfig()
+		c.Protocol, c.Nodes, c.Clients = tc.protocol, tc.nodes, 1
+		s, err := Run(context.Background(), Options{Protocol: protocolOf(c), Config: c, Seeds: CoverageMinSeeds, NoShrink: true, Swarm: true,
 			Pinned: func(k string) bool { return k == "nodes" }})
 		if err != nil {
 			t.Fatal(err)

@@ -17,9 +17,9 @@ import (
 //
 //	go test -run '^$' -fuzz FuzzParseReproducer -fuzztime 1m ./campaign
 func FuzzParseReproducer(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join("..", "cmd", "paxsim", "testdata", "*.json"))
+	files, _ := filepath.Glob(filepath.Join("..", "cli", "testdata", "*.json"))
 	if len(files) == 0 {
-		f.Fatal("no reproducers in cmd/paxsim/testdata")
+		f.Fatal("no reproducers in cli/testdata")
 	}
 	for _, path := range files {
 		data, err := os.ReadFile(path)
@@ -29,7 +29,7 @@ func FuzzParseReproducer(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := ParseReproducer(data, "seed-1.json")
+		r, _, err := ParseReproducer(data, "seed-1.json", registry.Lookup)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "seed-1.json: ") {
 				t.Fatalf("error %q does not name the file", err)
@@ -40,7 +40,7 @@ func FuzzParseReproducer(f *testing.F) {
 		if err != nil {
 			t.Fatalf("a reproducer read does not write: %v", err)
 		}
-		again, err := ParseReproducer(text, "seed-1.json")
+		again, _, err := ParseReproducer(text, "seed-1.json", registry.Lookup)
 		if err != nil {
 			t.Fatalf("the reproducer as written does not read back: %v\n%s", err, text)
 		}

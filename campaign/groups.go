@@ -5,7 +5,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -15,15 +14,23 @@ import (
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/checker/linearize"
 	"github.com/paxsim/paxsim/diagram"
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/harness"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // Group is the failures that share a signature: one bug, many seeds.
 type Group struct {
-	Signature string   `json:"signature"` // property-shapehash, also the folder name
-	Property  string   `json:"property"`
-	Shape     []string `json:"shape"` // the shrunk trace's steps, sorted, without ids
-	Seeds     []uint64 `json:"seeds"` // sorted
+	Signature string `json:"signature"` // PROPERTY-CHECK (signature), also the folder name
+	Property  string `json:"property"`
+	Check     string `json:"check,omitempty"` // checker.Violation.Check
+	// Shape is the kinds of step the representative's shrunk trace took
+	// (shape), when it was recorded.
+	Shape []string `json:"shape,omitempty"`
+	Seeds []uint64 `json:"seeds"` // sorted
+	// Representative is the seed whose traces the folder holds: of the
+	// group's seeds, the one that failed soonest (groupFailures).
+	Representative uint64 `json:"representative"`
 	// Steps of the representative (lowest) seed's trace, before and after
 	// shrinking.
 	StepsBefore int    `json:"steps_before"`
@@ -33,38 +40,78 @@ type Group struct {
 	DirError string `json:"dir_error,omitempty"`
 	Message  string `json:"message"`
 
-	trace, shrunk *scenarios.Trace // the representative's
-	history       []byte           // its annotated history, when not linearizable
+	trace, shrunk *trace.Trace // the representative's
+	history       []byte       // its annotated history, when not linearizable
+	recordError   string       // why its run could not be recorded
 }
 
-// signature names a failure by its property and the shape of its (shrunk)
-// trace: the set of kinds of step and message it took, without node ids,
-// ballots, values, order or counts. Ten seeds of one bug shrink to traces
-// of one shape, whatever ids and interleavings they started with; a bug
-// that needs a crash, a drop or a timer has another shape. (Counts would
-// split one bug: a 1-minimal trace is not a minimum, and seeds shrink to
-// 16 to 19 steps of the same kinds.)
-func signature(property string, t *scenarios.Trace) (string, []string) {
-	var shape []string
+// signature names a failure's group: its property and the check that
+// fired (checker.Violation.Check), as a folder name. It is a function of
+// the violation alone, none of the run's values in it, so that every seed
+// of one bug, on any shard, falls in one group whatever ids, values and
+// interleavings it met, and before any shrinking. (The kinds of step of
+// the shrunk trace, Group.Shape, split one bug into dozens of groups: a
+// 1-minimal trace is not a minimum, a budget can cut shrinking short, and
+// a FIFO link forces steps of its own.) Two bugs that break one property
+// by one check share a group: fix the one its trace shows, and the next
+// campaign shows the other.
+func signature(v *checker.Violation) string {
+	name, check := string(v.Property), v.Check
+	if i := strings.LastIndexByte(check, '/'); i >= 0 {
+		check = check[i+1:] // a panic's function, without its package's path
+	}
+	if check != "" && check != name {
+		name += "-" + check
+	}
+	return slug(name)
+}
+
+// slug is name as a folder name: parentheses, stars and type parameters
+// go (a panic's kvpaxos.(*Node[K]).step becomes kvpaxos.Node.step), every
+// other run of runes but ASCII letters, digits, '.' and '_' becomes one
+// '-', and neither end is a '-' or a '.' (nor is it empty: "failure").
+func slug(name string) string {
+	var b strings.Builder
+	dash, depth := false, 0
+	for _, r := range name {
+		ok := r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_')
+		switch {
+		case r == '[':
+			depth++
+		case r == ']' && depth > 0:
+			depth--
+		case depth > 0:
+		case ok:
+			b.WriteRune(r)
+			dash = false
+		case r == '(' || r == ')' || r == '*':
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return cmp.Or(strings.Trim(b.String(), "-."), "failure")
+}
+
+// shape is the kinds of step trace t took, sorted, without node ids,
+// ballots, values, order or counts: messages delivered or duplicated by
+// kind, drops by kind, and timers, client steps, crashes, restarts, heals
+// and a liveness phase, each once.
+func shape(t *trace.Trace) []string {
+	var kinds []string
 	for _, l := range t.Lines {
 		verb, rest, _ := strings.Cut(l.Text, " ")
 		switch verb {
 		case "deliver", "drop", "dup":
 			_, msg, _ := strings.Cut(rest, " ")
 			kind, _, _ := strings.Cut(msg, "(")
-			shape = append(shape, verb+" "+kind)
+			kinds = append(kinds, verb+" "+kind)
 		case "timer", "crash", "restart", "heal", "client", "liveness":
-			shape = append(shape, verb)
+			kinds = append(kinds, verb)
 		}
 	}
-	sort.Strings(shape)
-	shape = slices.Compact(shape)
-	h := fnv.New32a()
-	for _, s := range shape {
-		h.Write([]byte(s))
-		h.Write([]byte{0})
-	}
-	return fmt.Sprintf("%s-%08x", property, h.Sum32()), shape
+	sort.Strings(kinds)
+	return slices.Compact(kinds)
 }
 
 // The files of a failure folder that writeGroup writes besides the traces.
@@ -81,14 +128,14 @@ const (
 // history is not linearizable, the seeds and a summary. Each seed's
 // reproducer is written there first, as it fails (explainFailures), and
 // writeGroup reads the representative's.
-func writeGroup(out *outDir, g *Group) error {
+func writeGroup(out *outDir, p *harness.Protocol, g *Group) error {
 	g.Dir = filepath.Join(out.root, g.Signature)
-	seed := g.Seeds[0]
+	seed := g.Representative
 	if g.trace != nil {
 		name := fmt.Sprintf("seed-%d.trace", seed)
 		g.trace.Comments = []string{
 			fmt.Sprintf("seed %d: %s", seed, g.Message),
-			fmt.Sprintf("replay: paxsim replay %s", filepath.Join(g.Dir, name)),
+			fmt.Sprintf("replay: %s replay %s", out.program, filepath.Join(g.Dir, name)),
 		}
 		if err := writeTrace(out, filepath.Join(g.Signature, name), g.trace); err != nil {
 			return err
@@ -97,13 +144,13 @@ func writeGroup(out *outDir, g *Group) error {
 	if g.shrunk != nil {
 		g.shrunk.Comments = []string{
 			fmt.Sprintf("seed %d shrunk from %d to %d steps: %s", seed, g.StepsBefore, g.StepsAfter, g.Property),
-			fmt.Sprintf("replay: paxsim replay %s", filepath.Join(g.Dir, "shrunk.trace")),
+			fmt.Sprintf("replay: %s replay %s", out.program, filepath.Join(g.Dir, "shrunk.trace")),
 		}
 		if err := writeTrace(out, filepath.Join(g.Signature, "shrunk.trace"), g.shrunk); err != nil {
 			return err
 		}
 	}
-	if err := writeExplanation(out, g); err != nil {
+	if err := writeExplanation(out, p, g); err != nil {
 		return err
 	}
 	var seeds strings.Builder
@@ -121,7 +168,7 @@ func writeGroup(out *outDir, g *Group) error {
 	return err
 }
 
-func writeTrace(out *outDir, rel string, t *scenarios.Trace) error {
+func writeTrace(out *outDir, rel string, t *trace.Trace) error {
 	var b bytes.Buffer
 	if err := t.Write(&b); err != nil {
 		return err
@@ -132,29 +179,29 @@ func writeTrace(out *outDir, rel string, t *scenarios.Trace) error {
 
 // writeExplanation writes what a reader opens first: the representative's
 // configuration, the readable trace and the diagram of its shortest run
-// (the shrunk trace's replay; without one, the whole trace's, or the seed
-// run again, as for Multi-Paxos, whose runs record no decision trace),
-// and porcupine's page when its history is not linearizable.
-func writeExplanation(out *outDir, g *Group) error {
-	seed := g.Seeds[0]
-	rep, repErr := ReadReproducer(filepath.Join(g.Dir, fmt.Sprintf("seed-%d.json", seed)))
-	var cfg scenarios.Config
-	var run func(scenarios.Options) (scenarios.Result, error)
+// (the shrunk trace's replay; without one, the whole trace's, or, when
+// the run could not be recorded, the seed run again), and porcupine's
+// page when its history is not linearizable.
+func writeExplanation(out *outDir, p *harness.Protocol, g *Group) error {
+	seed := g.Representative
+	rep, _, repErr := ReadReproducer(filepath.Join(g.Dir, fmt.Sprintf("seed-%d.json", seed)), only(p))
+	var cfg engine.Config
+	var run func(engine.Options) (engine.Result, error)
 	source, replay := "", ""
 	switch t := cmp.Or(g.shrunk, g.trace); {
 	case t != nil:
-		cfg, run = t.Config, func(opts scenarios.Options) (scenarios.Result, error) { return scenarios.Replay(t, opts) }
+		cfg, run = t.Config, func(opts engine.Options) (engine.Result, error) { return p.Replay(t, opts) }
 		source = "seed-" + strconv.FormatUint(seed, 10) + ".trace"
 		if t == g.shrunk {
 			source = "shrunk.trace"
 		}
-		replay = "paxsim replay " + source
+		replay = out.program + " replay " + source
 	case repErr == nil:
-		cfg, run = rep.Config, func(opts scenarios.Options) (scenarios.Result, error) {
-			return scenarios.Run(rep.Config, rep.Seed, opts)
+		cfg, run = rep.Config, func(opts engine.Options) (engine.Result, error) {
+			return p.Run(rep.Config, rep.Seed, opts)
 		}
 		source = fmt.Sprintf("seed %d", seed)
-		replay = "paxsim replay " + fmt.Sprintf("seed-%d.json", seed)
+		replay = fmt.Sprintf("%s replay seed-%d.json", out.program, seed)
 	default:
 		return repErr
 	}
@@ -171,26 +218,26 @@ func writeExplanation(out *outDir, g *Group) error {
 	if err := writeDiagram(out, g, source, replay, run); err != nil {
 		return err
 	}
-	return writeLinearizability(out, g, rep, repErr)
+	return writeLinearizability(out, p, g, rep, repErr)
 }
 
 // writeDiagram replays run once, drawing it and keeping its readable
 // trace. replay is the command that replays it from the group's folder:
 // a path relative to the folder keeps the pages the same bytes wherever
 // the campaign wrote them, and right when the folder moves.
-func writeDiagram(out *outDir, g *Group, source, replay string, run func(scenarios.Options) (scenarios.Result, error)) error {
-	var trace bytes.Buffer
-	fmt.Fprintf(&trace, "# %s: the readable trace of %s\n# replay, from this folder: %s\n", g.Signature, source, replay)
-	dr := &scenarios.Drawing{}
-	res, err := run(scenarios.Options{Trace: &trace, Draw: dr})
+func writeDiagram(out *outDir, g *Group, source, replay string, run func(engine.Options) (engine.Result, error)) error {
+	var readable bytes.Buffer
+	fmt.Fprintf(&readable, "# %s: the readable trace of %s\n# replay, from this folder: %s\n", g.Signature, source, replay)
+	dr := &engine.Drawing{}
+	res, err := run(engine.Options{Trace: &readable, Draw: dr})
 	if err != nil {
 		return fmt.Errorf("replaying %s: %w", source, err)
 	}
-	fmt.Fprintf(&trace, "verdict: %s\n", res.Verdict)
+	fmt.Fprintf(&readable, "verdict: %s\n", res.Verdict)
 	for i := range res.Violations {
-		fmt.Fprintln(&trace, res.Violations[i].String())
+		fmt.Fprintln(&readable, res.Violations[i].String())
 	}
-	if _, err := out.writeFile(filepath.Join(g.Signature, readableTraceFile), trace.Bytes()); err != nil {
+	if _, err := out.writeFile(filepath.Join(g.Signature, readableTraceFile), readable.Bytes()); err != nil {
 		return err
 	}
 	d := dr.Diagram()
@@ -208,14 +255,14 @@ func writeDiagram(out *outDir, g *Group, source, replay string, run func(scenari
 // client history, when it is not linearizable: the one the campaign
 // made, or, for a group read back from its files (merge), made again from
 // the reproducer.
-func writeLinearizability(out *outDir, g *Group, rep Reproducer, repErr error) error {
+func writeLinearizability(out *outDir, p *harness.Protocol, g *Group, rep Reproducer, repErr error) error {
 	page := g.history
 	if page == nil && g.Property == string(checker.Linearizability) && repErr == nil {
 		var buf bytes.Buffer
-		run := func(opts scenarios.Options) (scenarios.Result, error) {
-			return scenarios.Run(rep.Config, rep.Seed, opts)
+		run := func(opts engine.Options) (engine.Result, error) {
+			return p.Run(rep.Config, rep.Seed, opts)
 		}
-		if v, err := scenarios.ExplainHistory(run, &buf); err == nil && v == linearize.Illegal {
+		if v, err := engine.ExplainHistory(run, &buf); err == nil && v == linearize.Illegal {
 			page = buf.Bytes()
 		}
 	}

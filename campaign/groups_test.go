@@ -11,15 +11,17 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paxsim/paxsim/protocol"
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/adapter/multipaxos"
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/engine"
+	"pgregory.net/rapid"
 )
 
 // folderCampaign runs a small campaign of c into a temporary --out and
 // returns its summary.
-func folderCampaign(t *testing.T, c scenarios.Config, seeds uint64) Summary {
+func folderCampaign(t *testing.T, c engine.Config, seeds uint64) Summary {
 	t.Helper()
-	s, err := Run(context.Background(), Options{Config: c, Seeds: seeds, Workers: 2, OutDir: t.TempDir()})
+	s, err := Run(context.Background(), Options{Protocol: protocolOf(c), Config: c, Seeds: seeds, Workers: 2, OutDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +51,7 @@ func readFolder(t *testing.T, dir string) map[string]string {
 
 // checkFolder checks what every failure folder holds: the reproducers,
 // the configuration, the readable trace, the diagram, seeds and summary.
-func checkFolder(t *testing.T, g Group, c scenarios.Config) map[string]string {
+func checkFolder(t *testing.T, g Group, c engine.Config) map[string]string {
 	t.Helper()
 	files := readFolder(t, g.Dir)
 	for _, name := range []string{configFile, readableTraceFile, diagramFile, "seeds.txt", "summary.json", fmt.Sprintf("seed-%d.json", g.Seeds[0])} {
@@ -57,7 +59,7 @@ func checkFolder(t *testing.T, g Group, c scenarios.Config) map[string]string {
 			t.Errorf("%s: no %s (files: %v)", g.Signature, name, sortedNames(files))
 		}
 	}
-	var cfg scenarios.Config
+	var cfg engine.Config
 	if err := json.Unmarshal([]byte(files[configFile]), &cfg); err != nil || cfg.Variant != c.Variant || cfg.Protocol != c.Protocol {
 		t.Errorf("%s: config.json %q (%v): want the run's config", g.Signature, files[configFile], err)
 	}
@@ -85,11 +87,11 @@ func sortedNames(files map[string]string) []string {
 
 func TestFailureFoldersHoldEverythingToReadAFailure(t *testing.T) {
 	c := faulty()
-	c.Variant = protocol.IgnorePromisedValues.Name
+	c.Variant = "ignore-promised-values"
 	s := folderCampaign(t, c, 60)
 	for _, g := range s.Groups {
 		files := checkFolder(t, g, c)
-		if files["shrunk.trace"] == "" || files[fmt.Sprintf("seed-%d.trace", g.Seeds[0])] == "" {
+		if files["shrunk.trace"] == "" || files[fmt.Sprintf("seed-%d.trace", g.Representative)] == "" {
 			t.Errorf("%s: no decision traces", g.Signature)
 		}
 		if !strings.Contains(files[readableTraceFile], "the readable trace of shrunk.trace") {
@@ -102,8 +104,8 @@ func TestFailureFoldersHoldEverythingToReadAFailure(t *testing.T) {
 }
 
 func TestLinearizabilityFailureFolderHasPorcupinesPage(t *testing.T) {
-	c := scenarios.Default()
-	c.Variant = protocol.ReplyOwnValue.Name
+	c := defaultConfig()
+	c.Variant = "reply-own-value"
 	s := folderCampaign(t, c, 30)
 	g := s.Groups[0]
 	files := checkFolder(t, g, c)
@@ -124,7 +126,7 @@ func TestLinearizabilityFailureFolderHasPorcupinesPage(t *testing.T) {
 	}
 	out := &outDir{root: filepath.Dir(g.Dir), manifest: manifest, listed: map[string]bool{}}
 	defer out.close()
-	if err := writeGroup(out, &g); err != nil {
+	if err := writeGroup(out, protocolOf(c), &g); err != nil {
 		t.Fatal(err)
 	}
 	if again := readFolder(t, g.Dir)[linearizabilityFile]; !strings.Contains(again, "<html") {
@@ -132,14 +134,17 @@ func TestLinearizabilityFailureFolderHasPorcupinesPage(t *testing.T) {
 	}
 }
 
-func TestMultiPaxosFailureFolderDrawsTheSeed(t *testing.T) {
-	c := scenarios.Default()
-	c.Protocol, c.Variant = scenarios.MultiPaxos, "no-dedup"
+func TestMultiPaxosFailureFolderHasShrunkTraces(t *testing.T) {
+	c := defaultConfig()
+	c.Protocol, c.Variant = multipaxos.Name, "no-dedup"
 	s := folderCampaign(t, c, 6)
 	g := s.Groups[0]
 	files := checkFolder(t, g, c)
-	if !strings.Contains(files[readableTraceFile], fmt.Sprintf("the readable trace of seed %d", g.Seeds[0])) {
-		t.Errorf("%s: trace.txt is not the seed's run:\n%.300s", g.Signature, files[readableTraceFile])
+	if files["shrunk.trace"] == "" || files[fmt.Sprintf("seed-%d.trace", g.Representative)] == "" {
+		t.Errorf("%s: no decision traces (files: %v)", g.Signature, sortedNames(files))
+	}
+	if !strings.Contains(files[readableTraceFile], "the readable trace of shrunk.trace") {
+		t.Errorf("%s: trace.txt is not the shrunk trace's replay:\n%.300s", g.Signature, files[readableTraceFile])
 	}
 	if !strings.Contains(files[diagramFile], "operator") {
 		t.Errorf("%s: the diagram has no operator lane", g.Signature)
@@ -152,12 +157,12 @@ func TestMultiPaxosFailureFolderDrawsTheSeed(t *testing.T) {
 // byte: nothing in them depends on the folder, the scheduling or a map's
 // order.
 func TestGroupPagesAreTheSameBytesAnywhere(t *testing.T) {
-	c := scenarios.Default()
-	c.Variant = protocol.ReplyOwnValue.Name
+	c := defaultConfig()
+	c.Variant = "reply-own-value"
 	pages := func(workers, procs int) map[string]string {
 		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		out := t.TempDir()
-		if _, err := Run(context.Background(), Options{Config: c, Seeds: 150, Workers: workers, OutDir: out, MaxShrinks: 6, Swarm: true}); err != nil {
+		if _, err := Run(context.Background(), Options{Protocol: protocolOf(c), Config: c, Seeds: 150, Workers: workers, OutDir: out, MaxShrinks: 6, Swarm: true}); err != nil {
 			t.Fatal(err)
 		}
 		found := map[string]string{}
@@ -173,7 +178,7 @@ func TestGroupPagesAreTheSameBytesAnywhere(t *testing.T) {
 		return found
 	}
 	a, b := pages(2, 2), pages(1, 1)
-	if n := len(a); n < 4 || !strings.Contains(strings.Join(sortedNames(a), " "), linearizabilityFile) {
+	if n := len(a); n < 2 || !strings.Contains(strings.Join(sortedNames(a), " "), linearizabilityFile) {
 		t.Fatalf("pages %v: the test needs diagrams and linearizability pages", sortedNames(a))
 	}
 	for name, page := range a {
@@ -184,4 +189,32 @@ func TestGroupPagesAreTheSameBytesAnywhere(t *testing.T) {
 	if len(a) != len(b) {
 		t.Errorf("pages %v and %v", sortedNames(a), sortedNames(b))
 	}
+}
+
+// TestSignatureIsTheCheckAlone: a failure's group is its property and the
+// check that fired, whatever the run's values, ids and times, and it is a
+// folder name: ASCII letters, digits, '.', '_' and '-' only, for any check
+// a protocol's panic or a checker can name.
+func TestSignatureIsTheCheckAlone(t *testing.T) {
+	for _, tt := range []struct {
+		v    checker.Violation
+		want string
+	}{
+		{checker.Violation{Property: checker.Agreement, Check: "two-values-chosen", Message: "two values chosen: v1 and v2"}, "agreement-two-values-chosen"},
+		{checker.Violation{Property: checker.Agreement, Check: "two-values-chosen", Message: "two values chosen: x and y", Time: 9, Instance: 4}, "agreement-two-values-chosen"},
+		{checker.Violation{Property: "panic", Check: "github.com/you/kvpaxos.(*Node).step"}, "panic-kvpaxos.Node.step"},
+		{checker.Violation{Property: "panic", Check: "example.com/p.(*Session[...]).Execute.func1"}, "panic-p.Session.Execute.func1"},
+		{checker.Violation{Property: checker.Liveness}, "liveness"},
+	} {
+		if got := signature(&tt.v); got != tt.want {
+			t.Errorf("signature(%+v) = %q, want %q", tt.v, got, tt.want)
+		}
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		v := checker.Violation{Property: checker.Property(rapid.StringMatching(`[a-z][a-z-]{0,20}`).Draw(t, "property")), Check: rapid.String().Draw(t, "check")}
+		got := signature(&v)
+		if got == "" || strings.Trim(got, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != "" || strings.HasSuffix(got, "-") {
+			t.Fatalf("signature(%+v) = %q: not a folder name", v, got)
+		}
+	})
 }

@@ -8,9 +8,9 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
-	"strings"
 
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/harness"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // Merging the summaries of a sharded campaign.
@@ -21,13 +21,14 @@ import (
 // reports, wall-clock figures aside, and writes the failure folders it
 // writes. Sums and counts add, the campaign hash is a sum too (mixSeed),
 // failures concatenate and sort by seed, and the groups are made again as
-// the whole campaign makes them: only the lowest MaxShrinks failures of
-// the whole campaign keep the signature their shrunk trace gave them (each
-// shard shrank its own lowest MaxShrinks, a superset of them), the others
-// join a group per property, PROPERTY-unshrunk.
+// the whole campaign makes them, each with the traces its lowest seed's
+// shard recorded and shrank.
 
 // MergeOptions say how to merge the summaries of a sharded campaign.
 type MergeOptions struct {
+	// Protocol is the protocol the shards ran: it replays their traces
+	// into the merged folders' diagrams.
+	Protocol *harness.Protocol
 	// MaxShrinks is the Options.MaxShrinks the shards ran with.
 	MaxShrinks int
 	// OutDir, when set, receives a folder per failure group, as
@@ -37,6 +38,9 @@ type MergeOptions struct {
 	// Reproducer) to where that file or folder is now, for shards whose
 	// folders moved since they ran; nil uses the paths as recorded.
 	Locate func(i int, path string) string
+	// Program is Options.Program: the program the folders' replay
+	// commands name (empty: paxsim).
+	Program string
 }
 
 // mergeRule says how one field of Summary combines over shards.
@@ -93,8 +97,32 @@ var summaryRules = map[string]mergeRule{
 // o.OutDir it writes the failure folders the whole campaign writes, from
 // the shards' folders, which must then exist.
 func MergeSummaries(parts []Summary, o MergeOptions) (Summary, error) {
+	order, err := tileShards(parts)
+	if err != nil {
+		return Summary{}, err
+	}
+	s, err := mergeFields(parts, order)
+	if err != nil {
+		return Summary{}, err
+	}
+	from := mergeFailures(&s, parts, order)
+	groupFrom, err := regroup(&s, parts, from, o.MaxShrinks)
+	if err != nil {
+		return Summary{}, err
+	}
+	if o.OutDir != "" {
+		if err := writeMerged(&s, parts, from, groupFrom, o); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+// tileShards orders parts by their first seeds, and checks that their
+// ranges tile the campaign's: no overlap, no gap.
+func tileShards(parts []Summary) ([]int, error) {
 	if len(parts) == 0 {
-		return Summary{}, fmt.Errorf("no summaries to merge")
+		return nil, fmt.Errorf("no summaries to merge")
 	}
 	order := make([]int, len(parts))
 	for i := range order {
@@ -106,12 +134,18 @@ func MergeSummaries(parts []Summary, o MergeOptions) (Summary, error) {
 		end := prev.Start + prev.Requested
 		switch {
 		case p.Start < end:
-			return Summary{}, fmt.Errorf("seed ranges overlap: %s and %s", seedRange(prev), seedRange(p))
+			return nil, fmt.Errorf("seed ranges overlap: %s and %s", seedRange(prev), seedRange(p))
 		case p.Start > end:
-			return Summary{}, fmt.Errorf("seeds %d..%d are missing between %s and %s", end, p.Start-1, seedRange(prev), seedRange(p))
+			return nil, fmt.Errorf("seeds %d..%d are missing between %s and %s", end, p.Start-1, seedRange(prev), seedRange(p))
 		}
 	}
+	return order, nil
+}
 
+// mergeFields combines the parts' fields by their summaryRules, in order,
+// and sums their campaign hashes; the derived fields are left to the rest
+// of the merge, but the coverage gaps and the divergences.
+func mergeFields(parts []Summary, order []int) (Summary, error) {
 	s := Summary{}
 	sv := reflect.ValueOf(&s).Elem()
 	var hash uint64
@@ -143,14 +177,18 @@ func MergeSummaries(parts []Summary, o MergeOptions) (Summary, error) {
 	}
 	s.CampaignHash = FormatHash(hash)
 	s.CoverageGaps = Gaps(&s)
-
 	s.Nondeterministic = []Divergence{}
 	for _, i := range order {
 		s.Nondeterministic = append(s.Nondeterministic, parts[i].Nondeterministic...)
 	}
 	sort.Slice(s.Nondeterministic, func(i, j int) bool { return s.Nondeterministic[i].Seed < s.Nondeterministic[j].Seed })
+	return s, nil
+}
 
-	// The failures, each with the part it came from and its group there.
+// mergeFailures concatenates the parts' failures into s, sorted by seed,
+// and counts them; it returns where each came from: its part and its
+// group there.
+func mergeFailures(s *Summary, parts []Summary, order []int) []mergeSource {
 	var sources []mergeSource
 	s.Failures = []Failure{}
 	for _, i := range order {
@@ -180,46 +218,36 @@ func MergeSummaries(parts []Summary, o MergeOptions) (Summary, error) {
 	for _, f := range s.Failures {
 		s.ByProperty[string(f.Violation.Property)]++
 	}
+	return from
+}
 
-	// The groups, as explainFailures makes them.
-	limit := shrinkLimit(o.MaxShrinks, len(s.Failures))
-	s.Groups = []Group{}
-	index := map[string]int{}
-	var groupFrom []mergeSource // where each group's representative files are
-	for i := range s.Failures {
-		f := &s.Failures[i]
-		src := from[i]
-		var g Group
-		explained := i < limit && src.group != nil && !strings.HasSuffix(f.Signature, unshrunkSuffix) && f.Signature != ""
-		if explained {
-			g = *src.group
-			g.Seeds, g.Dir = nil, ""
-		} else {
-			g = unshrunkGroup(f, i, limit)
-		}
-		f.Signature = g.Signature
-		k, ok := index[g.Signature]
-		if !ok {
-			if explained && src.group.Seeds[0] != f.Seed {
-				return Summary{}, fmt.Errorf("%s: group %s starts at seed %d, not at its lowest failing seed %d",
-					seedRange(&parts[src.part]), g.Signature, src.group.Seeds[0], f.Seed)
-			}
-			k = len(s.Groups)
-			index[g.Signature] = k
-			s.Groups = append(s.Groups, g)
-			groupFrom = append(groupFrom, mergeSource{src.part, nil})
-			if explained {
-				groupFrom[k].group = src.group
-			}
-		}
-		s.Groups[k].Seeds = append(s.Groups[k].Seeds, f.Seed)
-	}
-	if o.OutDir != "" {
-		if err := writeMerged(&s, parts, from, groupFrom, o); err != nil {
-			return s, err
+// regroup makes s's groups as explainFailures makes them, and returns
+// where each group's representative files are. A signature is the
+// violation's, the same on every shard, and the shard that ran a group's
+// representative explained it when the whole campaign does: it has at
+// most the groups before it that the whole campaign has (groups are in the
+// order of their lowest seeds).
+func regroup(s *Summary, parts []Summary, from []mergeSource, maxShrinks int) ([]mergeSource, error) {
+	reps := groupFailures(s)
+	limit := shrinkLimit(maxShrinks, len(s.Groups))
+	groupFrom := make([]mergeSource, len(s.Groups))
+	for k := range s.Groups {
+		g, src := &s.Groups[k], from[reps[k]]
+		groupFrom[k].part = src.part
+		switch {
+		case k >= limit:
+			noteUnexplained(g, k, limit)
+		case src.group == nil:
+			return nil, fmt.Errorf("%s: seed %d has no group %s", seedRange(&parts[src.part]), g.Representative, g.Signature)
+		case src.group.Representative != g.Representative:
+			return nil, fmt.Errorf("%s: group %s is represented by seed %d, not by seed %d, the soonest to fail",
+				seedRange(&parts[src.part]), g.Signature, src.group.Representative, g.Representative)
+		default:
+			groupFrom[k].group = src.group
+			g.Message, g.Shape, g.StepsBefore, g.StepsAfter = src.group.Message, src.group.Shape, src.group.StepsBefore, src.group.StepsAfter
 		}
 	}
-	return s, nil
+	return groupFrom, nil
 }
 
 // mergeSource is where a merged failure or group came from: the index of
@@ -229,12 +257,8 @@ type mergeSource struct {
 	group *Group
 }
 
-// unshrunkSuffix ends the signature of a group of failures that were not
-// shrunk.
-const unshrunkSuffix = "-unshrunk"
-
-// shrinkLimit is how many of n failures a campaign with Options.MaxShrinks
-// maxShrinks records and shrinks. It must agree with explainFailures.
+// shrinkLimit is how many of n failure groups a campaign with
+// Options.MaxShrinks maxShrinks explains.
 func shrinkLimit(maxShrinks, n int) int {
 	switch {
 	case maxShrinks == 0:
@@ -245,30 +269,21 @@ func shrinkLimit(maxShrinks, n int) int {
 	return min(maxShrinks, n)
 }
 
-// unshrunkGroup is the group of the i-th failure (by seed) when it was not
-// shrunk, as explainFailures makes it: beyond the limit, or, within it,
-// because the campaign was interrupted first.
-func unshrunkGroup(f *Failure, i, limit int) Group {
-	p := string(f.Violation.Property)
-	why := fmt.Sprintf("only the first %d failures are; --max-shrinks sets it", limit)
-	if i < limit {
-		why = "the campaign was interrupted before it got to it"
-	}
-	return Group{Signature: p + unshrunkSuffix, Property: p, Message: fmt.Sprintf("%s: not recorded or shrunk (%s)", f.Violation.Message, why)}
-}
-
 // writeMerged writes the merged campaign's failure folders: every seed's
 // reproducer, from wherever its shard wrote it, and each group's folder,
 // with its representative's traces and history from its shard's group
 // folder, by writeGroup, as the campaign run whole writes them.
 func writeMerged(s *Summary, parts []Summary, from, groupFrom []mergeSource, o MergeOptions) error {
+	if p := o.Protocol; p == nil {
+		return fmt.Errorf("campaign: merging into a folder needs the protocol")
+	}
 	locate := func(part int, path string) string {
 		if o.Locate != nil {
 			return o.Locate(part, path)
 		}
 		return path
 	}
-	out, err := openOut(o.OutDir)
+	out, err := openOut(o.OutDir, o.Program)
 	if err != nil {
 		return err
 	}
@@ -281,7 +296,7 @@ func writeMerged(s *Summary, parts []Summary, from, groupFrom []mergeSource, o M
 	}
 	for i := range s.Failures {
 		f := &s.Failures[i]
-		if err := copyReproducer(out, f, recorded[f.Seed], func(path string) string { return locate(from[i].part, path) }); err != nil {
+		if err := copyReproducer(out, o.Protocol, f, recorded[f.Seed], func(path string) string { return locate(from[i].part, path) }); err != nil {
 			return err
 		}
 	}
@@ -295,7 +310,7 @@ func writeMerged(s *Summary, parts []Summary, from, groupFrom []mergeSource, o M
 				return fmt.Errorf("group %s: %w", g.Signature, err)
 			}
 		}
-		if err := writeGroup(out, g); err != nil {
+		if err := writeGroup(out, o.Protocol, g); err != nil {
 			return err
 		}
 	}
@@ -304,7 +319,7 @@ func writeMerged(s *Summary, parts []Summary, from, groupFrom []mergeSource, o M
 
 // copyReproducer writes merged failure f's reproducer into its group's
 // folder of out, from the file its shard recorded (rec), found by locate.
-func copyReproducer(out *outDir, f, rec *Failure, locate func(string) string) error {
+func copyReproducer(out *outDir, p *harness.Protocol, f, rec *Failure, locate func(string) string) error {
 	if rec == nil || rec.Reproducer == "" || rec.ReproducerError != "" {
 		why := "no --out"
 		if rec != nil && rec.ReproducerError != "" {
@@ -312,7 +327,7 @@ func copyReproducer(out *outDir, f, rec *Failure, locate func(string) string) er
 		}
 		return fmt.Errorf("seed %d: its shard wrote no reproducer (%s): run the shards with --out", f.Seed, why)
 	}
-	r, err := ReadReproducer(locate(rec.Reproducer))
+	r, _, err := ReadReproducer(locate(rec.Reproducer), only(p))
 	if err != nil {
 		return fmt.Errorf("seed %d: %w", f.Seed, err)
 	}
@@ -327,7 +342,7 @@ func copyReproducer(out *outDir, f, rec *Failure, locate func(string) string) er
 // representative of g: its decision trace, its shrunk trace and its
 // history page, each when the group has it.
 func loadGroupFiles(g *Group, dir string) error {
-	seed := g.Seeds[0]
+	seed := g.Representative
 	var err error
 	if g.StepsBefore > 0 {
 		if g.trace, err = readTrace(filepath.Join(dir, fmt.Sprintf("seed-%d.trace", seed))); err != nil {
@@ -349,13 +364,13 @@ func loadGroupFiles(g *Group, dir string) error {
 	return nil
 }
 
-func readTrace(path string) (*scenarios.Trace, error) {
+func readTrace(path string) (*trace.Trace, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	return scenarios.ParseTrace(f, path)
+	return trace.Parse(f, path)
 }
 
 func seedRange(s *Summary) string {

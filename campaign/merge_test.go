@@ -13,8 +13,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paxsim/paxsim/protocol"
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/adapter/multipaxos"
+	"github.com/paxsim/paxsim/adapter/paxos"
 )
 
 func TestShardRangeTilesTheSeeds(t *testing.T) {
@@ -54,35 +54,37 @@ func jsonOf(t *testing.T, s Summary) string {
 // shards, merges the shards' summaries (through JSON, as paxsim merge reads
 // them) and their failure folders, and checks that the merge is the whole
 // campaign: the same summary, wall-clock figures aside, and the same
-// folders, byte for byte. A small MaxShrinks makes each shard shrink
-// failures the whole campaign does not, which the merge must regroup.
+// folders, byte for byte. A small MaxShrinks makes a shard shrink a
+// group's representative that the whole campaign does not shrink, which
+// the merge must leave out.
 func TestShardsMergeToTheWholeCampaign(t *testing.T) {
 	for _, tt := range []struct {
 		name       string
 		protocol   string
-		variant    protocol.Variant
+		variant    string
 		start      uint64
 		seeds      uint64
 		shards     int
 		maxShrinks int
 		noShrink   bool
+		groups     int // the fewest the campaign must have for the test to mean something
 	}{
-		{"max-shrinks=4/shards=3", scenarios.Paxos, protocol.IgnorePromisedValues, 0, 300, 3, 4, false},
-		{"no-shrink/every-failure/shards=4", scenarios.Paxos, protocol.IgnorePromisedValues, 1000, 250, 4, -1, true},
-		{"linearizability/shards=2", scenarios.Paxos, protocol.ReplyOwnValue, 0, 150, 2, 3, false}, // history.html
-		{"multipaxos/shards=3", scenarios.MultiPaxos, protocol.Variant{}, 7, 60, 3, 0, false},      // Service, no failure
+		{"max-shrinks=1/shards=3", paxos.Name, "no-promise", 0, 300, 3, 1, false, 2},
+		{"no-shrink/every-failure/shards=4", paxos.Name, "minority-quorum", 1000, 250, 4, -1, true, 2},
+		{"linearizability/shards=2", paxos.Name, "reply-own-value", 0, 150, 2, 3, false, 1}, // history.html
+		{"multipaxos/shards=3", multipaxos.Name, "none", 7, 60, 3, 0, false, 0},             // Service, no failure
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c := faulty()
-			c.Protocol, c.Variant = tt.protocol, tt.variant.Name
+			c.Protocol, c.Variant = tt.protocol, tt.variant
 			dir := t.TempDir()
 			out := filepath.Join(dir, "out")
-			opts := Options{Config: c, Start: tt.start, Seeds: tt.seeds, Workers: 2, OutDir: out, MaxShrinks: tt.maxShrinks, NoShrink: tt.noShrink}
+			opts := Options{Protocol: protocolOf(c), Config: c, Start: tt.start, Seeds: tt.seeds, Workers: 2, OutDir: out, MaxShrinks: tt.maxShrinks, NoShrink: tt.noShrink}
 			whole, err := Run(context.Background(), opts)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tt.variant.Name != "" && (whole.Violations < 5 || len(whole.Groups) < 2) {
+			if tt.variant != "none" && (whole.Violations < 5 || len(whole.Groups) < tt.groups) {
 				t.Fatalf("%d violations in %d groups: the test needs a campaign that fails more", whole.Violations, len(whole.Groups))
 			}
 			if err := os.Rename(out, filepath.Join(dir, "whole")); err != nil && !os.IsNotExist(err) {
@@ -107,7 +109,7 @@ func TestShardsMergeToTheWholeCampaign(t *testing.T) {
 				}
 				parts = append(parts, back)
 			}
-			merged, err := MergeSummaries(parts, MergeOptions{MaxShrinks: tt.maxShrinks, OutDir: out})
+			merged, err := MergeSummaries(parts, MergeOptions{Protocol: opts.Protocol, MaxShrinks: tt.maxShrinks, OutDir: out})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -301,15 +303,15 @@ func TestMergeRefusesGapsAndOverlaps(t *testing.T) {
 
 func TestMergeWithoutShardFoldersSaysSo(t *testing.T) {
 	c := faulty()
-	c.Variant = protocol.IgnorePromisedValues.Name
-	s, err := Run(context.Background(), Options{Config: c, Seeds: 60, Workers: 1, NoShrink: true})
+	c.Variant = "ignore-promised-values"
+	s, err := Run(context.Background(), Options{Protocol: protocolOf(c), Config: c, Seeds: 60, Workers: 1, NoShrink: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s.Violations == 0 {
 		t.Fatal("no failure in 60 seeds")
 	}
-	_, err = MergeSummaries([]Summary{s}, MergeOptions{MaxShrinks: DefaultMaxShrinks, OutDir: t.TempDir()})
+	_, err = MergeSummaries([]Summary{s}, MergeOptions{Protocol: protocolOf(c), MaxShrinks: DefaultMaxShrinks, OutDir: t.TempDir()})
 	if err == nil || !strings.Contains(err.Error(), "run the shards with --out") {
 		t.Fatalf("error %v, want one saying the shards wrote no reproducers", err)
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/engine"
 )
 
 // Outcome is what a run of a seed came to, in a form that two processes,
@@ -24,7 +24,7 @@ type Outcome struct {
 }
 
 // NewOutcome is res's outcome.
-func NewOutcome(res *scenarios.Result) Outcome {
+func NewOutcome(res *engine.Result) Outcome {
 	return Outcome{Seed: res.Seed, Hash: OutcomeHash(res), TraceHash: res.TraceHash, Events: res.Events}
 }
 
@@ -33,7 +33,7 @@ func NewOutcome(res *scenarios.Result) Outcome {
 // properties it violated. Two runs of one seed must agree on it: a run
 // whose trace is the same but whose verdict differs is as nondeterministic
 // as one whose trace differs.
-func OutcomeHash(res *scenarios.Result) uint64 {
+func OutcomeHash(res *engine.Result) uint64 {
 	h := fnv.New64a()
 	fmt.Fprintf(h, "%016x %d %s %s %s", res.TraceHash, res.Events, res.Stop, res.Verdict, res.Linearizability)
 	for _, v := range res.Violations {

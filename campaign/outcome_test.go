@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-
-	"github.com/paxsim/paxsim/scenarios"
 )
 
 // TestOutcomeFileIsInSeedOrder: outcomes added in any order are written
@@ -32,7 +30,7 @@ func TestOutcomeFileIsInSeedOrder(t *testing.T) {
 
 	file := func(workers int) string {
 		var b bytes.Buffer
-		o := Options{Config: scenarios.Default(), Start: 5, Seeds: 40, Workers: workers, Swarm: true, NoShrink: true}
+		o := Options{Protocol: protocolOf(defaultConfig()), Config: defaultConfig(), Start: 5, Seeds: 40, Workers: workers, Swarm: true, NoShrink: true}
 		o.Outcomes = NewOutcomeWriter(&b, o.Start)
 		if _, err := Run(context.Background(), o); err != nil {
 			t.Fatal(err)

@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -46,13 +47,16 @@ type outDir struct {
 	mu       sync.Mutex
 	manifest *os.File
 	listed   map[string]bool
+	program  string // what the replay commands in the files start with
 }
 
 // openOut makes root a fresh output folder: it creates it when missing,
 // checks that it is a folder paxsim can write into, and removes what a
 // previous campaign or merge wrote there (the files its manifest lists).
-func openOut(root string) (*outDir, error) {
-	d := &outDir{root: root, listed: map[string]bool{}}
+// program names the program in the replay commands its files hold
+// (empty: paxsim).
+func openOut(root, program string) (*outDir, error) {
+	d := &outDir{root: root, listed: map[string]bool{}, program: cmp.Or(program, "paxsim")}
 	fail := func(err error) (*outDir, error) { return nil, &OutError{Dir: root, Err: err} }
 	st, err := os.Stat(root)
 	switch {

@@ -9,9 +9,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-
-	"github.com/paxsim/paxsim/protocol"
-	"github.com/paxsim/paxsim/scenarios"
 )
 
 // TestUnusableOutDirIsRefusedBeforeAnySeed: an output folder that is a
@@ -28,7 +25,7 @@ func TestUnusableOutDirIsRefusedBeforeAnySeed(t *testing.T) {
 	}
 	for _, dir := range dirs {
 		ran := false
-		s, err := Run(context.Background(), Options{Config: scenarios.Default(), Seeds: 1000, OutDir: dir,
+		s, err := Run(context.Background(), Options{Protocol: protocolOf(defaultConfig()), Config: defaultConfig(), Seeds: 1000, OutDir: dir,
 			Progress: func(Progress) { ran = true }})
 		var oe *OutError
 		if !errors.As(err, &oe) || oe.Dir != dir || ran || s.Seeds != 0 {
@@ -43,12 +40,12 @@ func TestUnusableOutDirIsRefusedBeforeAnySeed(t *testing.T) {
 // folder and the ungrouped folder is gone.
 func TestReproducersAreWrittenAsSeedsFail(t *testing.T) {
 	dir := t.TempDir()
-	c := scenarios.Default()
-	c.Variant = protocol.IgnorePromisedValues.Name
+	c := defaultConfig()
+	c.Variant = "ignore-promised-values"
 	var seen atomic.Int64
-	o := Options{Config: c, Seeds: 60, Workers: 2, NoShrink: true, OutDir: dir, afterFailure: func(f *Failure) {
+	o := Options{Protocol: protocolOf(c), Config: c, Seeds: 60, Workers: 2, NoShrink: true, OutDir: dir, afterFailure: func(f *Failure) {
 		seen.Add(1)
-		r, err := ReadReproducer(f.Reproducer)
+		r, err := readReproducer(f.Reproducer)
 		if err != nil || r.Seed != f.Seed || filepath.Base(filepath.Dir(f.Reproducer)) != pendingDir {
 			t.Errorf("seed %d failed, but its reproducer %q reads %+v, %v", f.Seed, f.Reproducer, r, err)
 		}
@@ -75,9 +72,9 @@ func TestReproducersAreWrittenAsSeedsFail(t *testing.T) {
 // leaves the files someone else put there, even inside its folders.
 func TestSecondCampaignRemovesOnlyWhatTheFirstWrote(t *testing.T) {
 	dir := t.TempDir()
-	c := scenarios.Default()
-	c.Variant = protocol.IgnorePromisedValues.Name
-	first, err := Run(context.Background(), Options{Config: c, Seeds: 40, Workers: 2, MaxShrinks: 2, OutDir: dir})
+	c := defaultConfig()
+	c.Variant = "ignore-promised-values"
+	first, err := Run(context.Background(), Options{Protocol: protocolOf(c), Config: c, Seeds: 40, Workers: 2, MaxShrinks: 2, OutDir: dir})
 	if err != nil || first.Violations == 0 {
 		t.Fatalf("first campaign: %d violations, %v", first.Violations, err)
 	}
@@ -85,7 +82,7 @@ func TestSecondCampaignRemovesOnlyWhatTheFirstWrote(t *testing.T) {
 	for _, f := range mine {
 		os.WriteFile(f, []byte("mine"), 0o644)
 	}
-	second, err := Run(context.Background(), Options{Config: c, Start: 1000, Seeds: 40, Workers: 2, MaxShrinks: 2, OutDir: dir})
+	second, err := Run(context.Background(), Options{Protocol: protocolOf(c), Config: c, Start: 1000, Seeds: 40, Workers: 2, MaxShrinks: 2, OutDir: dir})
 	if err != nil || second.Violations == 0 {
 		t.Fatalf("second campaign: %d violations, %v", second.Violations, err)
 	}
@@ -119,7 +116,7 @@ func TestManifestCannotReachOutside(t *testing.T) {
 	rel, _ := filepath.Rel(dir, victim)
 	lines := []string{rel, victim, filepath.Join("link", "victim.txt")}
 	os.WriteFile(filepath.Join(dir, ManifestFile), []byte(manifestHeader+strings.Join(lines, "\n")+"\n"), 0o644)
-	out, err := openOut(dir)
+	out, err := openOut(dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,29 +133,30 @@ func TestManifestCannotReachOutside(t *testing.T) {
 // were written as the seeds failed.
 func TestUnwritableGroupFolderSaysWhyApartFromItsPath(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "agreement-unshrunk"), []byte("in the way"), 0o644)
-	c := scenarios.Default()
-	c.Variant = protocol.IgnorePromisedValues.Name
-	s, err := Run(context.Background(), Options{Config: c, Seeds: 60, Workers: 2, MaxShrinks: 1, OutDir: dir})
+	const blocked = "agreement-two-values-chosen"
+	os.WriteFile(filepath.Join(dir, blocked), []byte("in the way"), 0o644)
+	c := defaultConfig()
+	c.Variant = "ignore-promised-values"
+	s, err := Run(context.Background(), Options{Protocol: protocolOf(c), Config: c, Seeds: 60, Workers: 2, OutDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	kept := 0
 	for _, f := range s.Failures {
-		if f.Signature != "agreement-unshrunk" {
+		if f.Signature != blocked {
 			continue
 		}
 		kept++
-		if r, err := ReadReproducer(f.Reproducer); err != nil || r.Seed != f.Seed || filepath.Base(filepath.Dir(f.Reproducer)) != pendingDir {
+		if r, err := readReproducer(f.Reproducer); err != nil || r.Seed != f.Seed || filepath.Base(filepath.Dir(f.Reproducer)) != pendingDir {
 			t.Errorf("seed %d: reproducer %q (%v), want it kept in %s", f.Seed, f.Reproducer, err, pendingDir)
 		}
 	}
 	for _, g := range s.Groups {
-		if g.Signature == "agreement-unshrunk" && (g.Dir != "" || !strings.Contains(g.DirError, "not a directory")) {
+		if g.Signature == blocked && (g.Dir != "" || !strings.Contains(g.DirError, "not a directory")) {
 			t.Errorf("group %s: dir %q, error %q", g.Signature, g.Dir, g.DirError)
 		}
 	}
 	if kept == 0 {
-		t.Fatal("no failure beyond --max-shrinks")
+		t.Fatal("no failure in the blocked group")
 	}
 }

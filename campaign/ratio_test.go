@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/paxsim/paxsim/internal/cputime"
-	"github.com/paxsim/paxsim/scenarios"
 )
 
 // BenchmarkCampaignVsBareLoop measures, in one run, the floor of any
@@ -109,7 +108,7 @@ func measureRound(tb testing.TB, start, seeds uint64, loopEvents int, elapsed fu
 
 	cpu, w = cputime.Seconds(), wall()
 	gc := debug.SetGCPercent(GCPercent)
-	s, err := Run(context.Background(), Options{Config: scenarios.Default(), Swarm: true, Start: start, Seeds: seeds, Workers: 1})
+	s, err := Run(context.Background(), Options{Protocol: protocolOf(defaultConfig()), Config: defaultConfig(), Swarm: true, Start: start, Seeds: seeds, Workers: 1})
 	debug.SetGCPercent(gc)
 	if err != nil || s.Seeds != seeds {
 		tb.Fatalf("%d seeds: %v", s.Seeds, err)

@@ -23,7 +23,7 @@ func BenchmarkCampaignWorkers(b *testing.B) {
 			defer debug.SetGCPercent(debug.SetGCPercent(tt.gogc))
 			var seeds, events int64
 			for b.Loop() {
-				s, err := Run(context.Background(), Options{Config: faulty(), Start: uint64(seeds), Seeds: 5000, Workers: workers})
+				s, err := Run(context.Background(), Options{Protocol: protocolOf(faulty()), Config: faulty(), Start: uint64(seeds), Seeds: 5000, Workers: workers})
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -51,7 +51,7 @@ func TestCampaignMemoryIsFlat(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var samples []sample
-	_, err := Run(context.Background(), Options{Config: faulty(), Seeds: seeds, Workers: 2, ProgressEvery: 20 * time.Millisecond,
+	_, err := Run(context.Background(), Options{Protocol: protocolOf(faulty()), Config: faulty(), Seeds: seeds, Workers: 2, ProgressEvery: 20 * time.Millisecond,
 		Progress: func(p Progress) {
 			runtime.GC()
 			runtime.GC() // and what sync.Pools kept through the first

@@ -5,12 +5,13 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/adapter/multipaxos"
+	"github.com/paxsim/paxsim/engine"
 )
 
-func mpFaulty() scenarios.Config {
-	c := scenarios.Default()
-	c.Protocol = scenarios.MultiPaxos
+func mpFaulty() engine.Config {
+	c := defaultConfig()
+	c.Protocol = multipaxos.Name
 	c.Drop, c.Dup, c.Crash, c.Partition = 0.05, 0.02, 0.01, 0.01
 	return c
 }
@@ -20,16 +21,16 @@ func mpFaulty() scenarios.Config {
 func TestCampaignSumsTheService(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		cfg  func() scenarios.Config
+		cfg  func() engine.Config
 	}{
-		{"paxos", scenarios.Default},
+		{"paxos", defaultConfig},
 		{"multipaxos", mpFaulty},
-		{"multipaxos, 5 nodes, frequent reconfigurations", func() scenarios.Config {
+		{"multipaxos, 5 nodes, frequent reconfigurations", func() engine.Config {
 			c := mpFaulty()
 			c.Nodes, c.Reconfig = 5, "0.05"
 			return c
 		}},
-		{"multipaxos, a broken variant", func() scenarios.Config {
+		{"multipaxos, a broken variant", func() engine.Config {
 			c := mpFaulty()
 			c.Variant = "no-dedup"
 			return c
@@ -41,7 +42,7 @@ func TestCampaignSumsTheService(t *testing.T) {
 			var want ServiceTotals
 			lin := map[string]int{}
 			for seed := uint64(10); seed < 10+seeds; seed++ {
-				res, err := scenarios.Run(c, seed, scenarios.Options{})
+				res, err := protocolOf(c).Run(c, seed, engine.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -55,14 +56,14 @@ func TestCampaignSumsTheService(t *testing.T) {
 				}
 			}
 			for _, workers := range []int{1, 2, 3} {
-				s, err := Run(context.Background(), Options{Config: c, Start: 10, Seeds: seeds, Workers: workers, NoShrink: true, MaxShrinks: -1})
+				s, err := Run(context.Background(), Options{Protocol: protocolOf(c), Config: c, Start: 10, Seeds: seeds, Workers: workers, NoShrink: true, MaxShrinks: -1})
 				if err != nil {
 					t.Fatal(err)
 				}
 				switch {
-				case c.Protocol != scenarios.MultiPaxos && s.Service != nil:
+				case c.Protocol != multipaxos.Name && s.Service != nil:
 					t.Errorf("workers %d: a single-decree campaign has service totals %+v", workers, *s.Service)
-				case c.Protocol == scenarios.MultiPaxos && (s.Service == nil || *s.Service != want):
+				case c.Protocol == multipaxos.Name && (s.Service == nil || *s.Service != want):
 					t.Errorf("workers %d: service %+v, want %+v", workers, s.Service, want)
 				}
 				if len(s.Linearizability) != len(lin) {
@@ -74,7 +75,7 @@ func TestCampaignSumsTheService(t *testing.T) {
 					}
 				}
 			}
-			if c.Protocol == scenarios.MultiPaxos && (want.Operations == 0 || want.Commands == 0 || want.Instances < want.Commands) {
+			if c.Protocol == multipaxos.Name && (want.Operations == 0 || want.Commands == 0 || want.Instances < want.Commands) {
 				t.Errorf("totals %+v: nothing committed?", want)
 			}
 		})
@@ -86,7 +87,7 @@ func TestCampaignSumsTheService(t *testing.T) {
 func TestCampaignServiceWithoutRuns(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	s, err := Run(ctx, Options{Config: mpFaulty(), Seeds: 100})
+	s, err := Run(ctx, Options{Protocol: protocolOf(mpFaulty()), Config: mpFaulty(), Seeds: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +102,7 @@ func TestMultiPaxosReproducerHasEffectiveConfig(t *testing.T) {
 	c := mpFaulty()
 	c.Variant = "no-dedup"
 	dir := t.TempDir()
-	s, err := Run(context.Background(), Options{Config: c, Seeds: 40, Workers: 2, OutDir: dir})
+	s, err := Run(context.Background(), Options{Protocol: protocolOf(c), Config: c, Seeds: 40, Workers: 2, OutDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,14 +114,14 @@ func TestMultiPaxosReproducerHasEffectiveConfig(t *testing.T) {
 		t.Fatalf("%d reproducers for %d failures", len(files), len(s.Failures))
 	}
 	for _, f := range files {
-		rep, err := ReadReproducer(f)
+		rep, err := readReproducer(f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if rep.Config.Clients != 3 || rep.Config.Commands != 4 || rep.Config.Reconfig != "0.005" {
 			t.Errorf("%s: clients %d commands %d reconfig %q, want 3 4 0.005", f, rep.Config.Clients, rep.Config.Commands, rep.Config.Reconfig)
 		}
-		res, err := scenarios.Run(rep.Config, rep.Seed, scenarios.Options{})
+		res, err := protocolOf(rep.Config).Run(rep.Config, rep.Seed, engine.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,17 +1,75 @@
 // Package checker judges a run from what its nodes observably did.
 //
 // Nodes report Observations (an acceptor promised or accepted, a learner
-// learned, a client invoked or got an answer); the checker never reads node
-// internals. Agreement is judged omnisciently, from acceptor observations:
-// a value is chosen when a majority of acceptors accepted it in the same
-// ballot, whatever any learner claims.
+// learned, a replica applied a log entry or answered a client); the
+// checker never reads node internals. Agreement is judged omnisciently,
+// from acceptor observations: a value is chosen when a majority of
+// acceptors accepted it in the same ballot, whatever any learner claims.
+// Safety checks agreement, validity, learner integrity and the early
+// checks at every observation; LogChecker checks a replicated log and
+// the service applied from it; Contract checks that observations are well
+// formed at all. Each records the first violation of each property, with
+// its evidence, so that a run stops at the step that broke it.
 //
-// The checker is incremental: Safety.Observe checks the invariants at every
-// observation and records the first violation with its evidence, so a run can
-// stop at the step that broke safety. Liveness is judged separately, after
-// faults heal, by Liveness.
+// # The observation contract
 //
 // Observation, Ballot and Value are the vocabulary in which any Paxos
-// implementation under test reports what it does: the reference protocol in
-// package protocol uses them, and so can a user's.
+// implementation under test reports what it does. A node reports through
+// its environment (sim.Env.Observe), in the handler where the thing
+// happens, after it happened: an acceptor reports Accepted once it has
+// accepted (and, if it persists, persisted), not when it means to.
+//
+//	Kind      who        when                                  fields
+//	Invoked   harness    a client sends a new request          Client, Value (the command's value, as the adapter's Request returns it)
+//	Proposed  proposer   it sends phase 2a for (Ballot, Value) Instance, Ballot, Value; State: the view's members, 0 for all
+//	Promised  acceptor   it promises Ballot (phase 1b)         Instance, Ballot; Prior, Value: what it had accepted there (zero, None: nothing);
+//	                                                             AllInstances: one promise for its whole log from Instance on (no Prior, Value)
+//	Accepted  acceptor   it accepts (Ballot, Value) (2b)       Instance, Ballot, Value; State: the view's members, 0 for all
+//	Learned   learner    it learns the value chosen            Instance, Value; at most once per instance and node
+//	Applied   replica    it applies a log entry to its service Instance, Value (the command; the no-op is 0), State (a digest of
+//	                                                             the service after it), Effect (false for a duplicate or a no-op)
+//	Returned  replica    it answers a client                   Client, Value (single decree: the value decided; a log: the command's),
+//	                                                             Output (what a service's operation returned)
+//
+// The rules, each checked by Contract or the harness, which reports a
+// breach as property "contract" naming the rule (never a wrong verdict
+// built on a malformed report):
+//
+//   - known-kind: Kind is one of the above.
+//   - invoked-by-harness: nodes never report Invoked; the harness does, for
+//     the requests its clients send.
+//   - instance-numbering: a single decree reports instance 0 only; a log
+//     numbers its instances 1, 2, 3, ... and never reports instance 0
+//     (Applied always names an instance from 1). One run never mixes them.
+//   - ballot-set, ballot-owner: Proposed, Promised and Accepted carry a
+//     ballot (not the zero Ballot), owned by a node of the cluster:
+//     Ballot.Node is the proposer's id, 1..N, which is what makes ballots
+//     of different proposers distinct.
+//   - promise-prior: a promise of Ballot reports an accepted ballot not
+//     above it.
+//   - send-to-node, timer-tag: a node sends only to nodes 1..N and uses
+//     timer tags 0..7 (sim.MisuseError).
+//
+// What the rules cannot check, and every protocol must do for its verdicts
+// to mean anything:
+//
+//   - A leader's own vote: a replica that proposes and accepts its own
+//     proposal reports both, Proposed and then Accepted, through the same
+//     Observe calls as any acceptor; quorums are counted from Accepted
+//     observations only, so an acceptor's vote that is not reported is not
+//     counted, and a vote reported but not made breaks agreement.
+//   - Restart: a crashed node is rebuilt from its durable state and reports
+//     only what it does after the restart. It does not report again what it
+//     promised, accepted or learned before (its durable state holds that);
+//     a replica that replays its log into its service on restart does so
+//     silently, or, if it reports the Applied observations again, it must
+//     apply from an instance at or below the one after its last
+//     (LogChecker.Restart).
+//   - Clients: a replica reports Returned only for a request a client
+//     sent; the harness's adapter recognises which one (engine.Protocol's
+//     Answer). The harness reports Invoked before any node can accept the
+//     command, so that a value chosen before its client asked breaks
+//     validity.
+//   - Views: with reconfiguration, Proposed and Accepted carry the entry's
+//     view in State, so that quorums are majorities of that view.
 package checker

@@ -13,6 +13,7 @@ func (c *Safety) CheckLiveness(live []int, healAt, deadline int64) *Violation {
 	v := &Violation{Property: Liveness, Time: c.now, Event: c.event}
 	ch, ok := c.chosen.get(0, 0)
 	if !ok {
+		v.Check = "not-chosen"
 		v.Message = fmt.Sprintf("no value chosen by t=%d, %d ticks after every fault healed at t=%d",
 			deadline, deadline-healAt, healAt)
 		v.Evidence = c.acceptorEvidence(0)
@@ -27,6 +28,7 @@ func (c *Safety) CheckLiveness(live []int, healAt, deadline int64) *Violation {
 	if len(missing) == 0 {
 		return nil
 	}
+	v.Check = "not-learned"
 	v.Message = fmt.Sprintf("%s chosen, but node(s) %s had not learned it by t=%d, %d ticks after the heal at t=%d",
 		ch.Value, strings.Join(missing, ","), deadline, deadline-healAt, healAt)
 	v.Evidence = []string{c.choiceEvidence(ch)}

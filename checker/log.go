@@ -95,6 +95,7 @@ type LogChecker struct {
 	learned  nodeTable[Value]
 	violated *Violation
 	all      []Violation // the first violation of each property
+	only     Properties  // the properties reported; nil for all
 	now      int64
 	event    int64
 }
@@ -183,14 +184,14 @@ func (c *LogChecker) apply(node int, o Observation) {
 	}
 	i := o.Instance
 	if i < 1 {
-		c.violate(LogConsistency, i, fmt.Sprintf("node %d applies instance %d, but instances start at 1", node, i))
+		c.violate(LogConsistency, "instances-from-1", i, fmt.Sprintf("node %d applies instance %d, but instances start at 1", node, i))
 		return
 	}
 	c.inOrder(node, r, i)
 	r.applied, r.restarted = i, false
 
 	if v, ok := c.learned.get(node, i); ok && v != o.Value {
-		c.violate(LogConsistency, i, fmt.Sprintf("node %d applies %s at instance %d, but it learned %s there", node, o.Value, i, v))
+		c.violate(LogConsistency, "applies-other-than-learned", i, fmt.Sprintf("node %d applies %s at instance %d, but it learned %s there", node, o.Value, i, v))
 	}
 	if o.Value != None {
 		c.once(node, o)
@@ -215,13 +216,13 @@ func (c *LogChecker) inOrder(node int, r *replicaLog, i int64) {
 	case i == next, r.restarted && i < next:
 		return
 	case i > next && r.restarted:
-		c.violate(LogConsistency, i, fmt.Sprintf("node %d, restarted after applying up to instance %d, applies instance %d: %s never applied",
+		c.violate(LogConsistency, "gap-after-restart", i, fmt.Sprintf("node %d, restarted after applying up to instance %d, applies instance %d: %s never applied",
 			node, r.applied, i, span(next, i-1)))
 	case i > next:
-		c.violate(LogConsistency, i, fmt.Sprintf("node %d applies instance %d after instance %d: %s never applied",
+		c.violate(LogConsistency, "gap", i, fmt.Sprintf("node %d applies instance %d after instance %d: %s never applied",
 			node, i, r.applied, span(next, i-1)))
 	default:
-		c.violate(LogConsistency, i, fmt.Sprintf("node %d applies instance %d again after instance %d, without a restart",
+		c.violate(LogConsistency, "applies-again", i, fmt.Sprintf("node %d applies instance %d again after instance %d, without a restart",
 			node, i, r.applied))
 	}
 }
@@ -241,13 +242,13 @@ func (c *LogChecker) once(node int, o Observation) {
 	prev, seen := c.first.get(node, o.Value)
 	switch {
 	case o.Effect && seen && prev.effect && prev.instance != i:
-		c.violate(ExactlyOnce, i, fmt.Sprintf("node %d executes %s twice: at instance %d, after instance %d", node, o.Value, i, prev.instance),
+		c.violate(ExactlyOnce, "executes-twice", i, fmt.Sprintf("node %d executes %s twice: at instance %d, after instance %d", node, o.Value, i, prev.instance),
 			c.entryEvidence(prev.instance), fmt.Sprintf("node %d %s", node, o))
 	case !o.Effect && (!seen || !prev.effect):
-		c.violate(ExactlyOnce, i, fmt.Sprintf("node %d skips %s at instance %d as a duplicate, but it never took effect there: the command is lost",
+		c.violate(ExactlyOnce, "skip-loses-command", i, fmt.Sprintf("node %d skips %s at instance %d as a duplicate, but it never took effect there: the command is lost",
 			node, o.Value, i))
 	case !o.Effect && prev.instance >= i:
-		c.violate(ExactlyOnce, i, fmt.Sprintf("node %d skips %s at instance %d as a duplicate, but it took effect at instance %d",
+		c.violate(ExactlyOnce, "skip-before-effect", i, fmt.Sprintf("node %d skips %s at instance %d as a duplicate, but it took effect at instance %d",
 			node, o.Value, i, prev.instance))
 	}
 	if !seen || (o.Effect && !prev.effect) {
@@ -259,15 +260,15 @@ func (c *LogChecker) once(node int, o Observation) {
 func (c *LogChecker) compare(node int, o Observation, e logEntry) {
 	i := o.Instance
 	if o.Value != e.cmd {
-		c.violate(LogConsistency, i, fmt.Sprintf("node %d applies %s at instance %d, but node %d applied %s there", node, o.Value, i, e.node, e.cmd),
+		c.violate(LogConsistency, "logs-differ", i, fmt.Sprintf("node %d applies %s at instance %d, but node %d applied %s there", node, o.Value, i, e.node, e.cmd),
 			c.entryEvidence(i), fmt.Sprintf("node %d %s", node, o))
 	}
 	if o.State != e.state {
-		c.violate(StateConsistency, i, fmt.Sprintf("node %d has state %016x after instance %d, but node %d had %016x", node, o.State, i, e.node, e.state),
+		c.violate(StateConsistency, "states-differ", i, fmt.Sprintf("node %d has state %016x after instance %d, but node %d had %016x", node, o.State, i, e.node, e.state),
 			c.entryEvidence(i), fmt.Sprintf("node %d %s", node, o))
 	}
 	if o.Value == e.cmd && o.Value != None && o.Effect != e.effect {
-		c.violate(ExactlyOnce, i, fmt.Sprintf("%s %s at instance %d on node %d, but %s on node %d",
+		c.violate(ExactlyOnce, "effects-differ", i, fmt.Sprintf("%s %s at instance %d on node %d, but %s on node %d",
 			o.Value, effectVerb(o.Effect), i, node, effectVerb(e.effect), e.node),
 			c.entryEvidence(i), fmt.Sprintf("node %d %s", node, o))
 	}
@@ -294,24 +295,27 @@ func (c *LogChecker) learn(node int, o Observation) {
 	i := o.Instance
 	if prev, ok := c.learned.get(node, i); ok {
 		if prev != o.Value {
-			c.violate(LogConsistency, i, fmt.Sprintf("node %d learns %s at instance %d, after learning %s there", node, o.Value, i, prev))
+			c.violate(LogConsistency, "learns-twice", i, fmt.Sprintf("node %d learns %s at instance %d, after learning %s there", node, o.Value, i, prev))
 		}
 		return
 	}
 	c.learned.set(node, i, o.Value)
 	if i <= int64(len(c.log)) && c.log[i-1].cmd != o.Value {
-		c.violate(LogConsistency, i, fmt.Sprintf("node %d learns %s at instance %d, but node %d applied %s there", node, o.Value, i, c.log[i-1].node, c.log[i-1].cmd),
+		c.violate(LogConsistency, "learns-other-than-applied", i, fmt.Sprintf("node %d learns %s at instance %d, but node %d applied %s there", node, o.Value, i, c.log[i-1].node, c.log[i-1].cmd),
 			c.entryEvidence(i))
 	}
 }
 
-func (c *LogChecker) violate(p Property, instance int64, msg string, evidence ...string) {
+func (c *LogChecker) violate(p Property, check string, instance int64, msg string, evidence ...string) {
+	if !c.only.has(p) {
+		return // switched off for a protocol that does not promise it
+	}
 	for _, v := range c.all {
 		if v.Property == p {
 			return // the first violation of each property is the one to see
 		}
 	}
-	c.all = append(c.all, Violation{Property: p, Time: c.now, Event: c.event, Instance: instance, Message: msg, Evidence: evidence})
+	c.all = append(c.all, Violation{Property: p, Check: check, Time: c.now, Event: c.event, Instance: instance, Message: msg, Evidence: evidence})
 	c.violated = &c.all[0]
 }
 
@@ -376,7 +380,7 @@ func (c *LogChecker) CheckLiveness(core []int, commands []Value, healAt, deadlin
 		return nil
 	}
 	return &Violation{
-		Property: Liveness, Time: c.now, Event: c.event, Instance: lowest,
+		Property: Liveness, Check: "not-applied", Time: c.now, Event: c.event, Instance: lowest,
 		Message: fmt.Sprintf("node(s) %s had not applied every command by t=%d, %d ticks after every fault healed at t=%d",
 			strings.Join(lagging, ","), deadline, deadline-healAt, healAt),
 		Evidence: evidence,

@@ -57,6 +57,11 @@ const (
 // Violation is a broken property with the evidence that shows it.
 type Violation struct {
 	Property Property `json:"property"`
+	// Check names the check that fired, one of the property's ways to
+	// break, with none of the run's values in it ("two-values-chosen",
+	// "executes-twice", a contract rule, the function a panic was raised
+	// in): what a campaign groups failures by, across seeds and runs.
+	Check    string   `json:"check,omitempty"`
 	Time     int64    `json:"time"`  // virtual time of the step that broke it
 	Event    int64    `json:"event"` // index of that step
 	Instance int64    `json:"instance"`
@@ -124,6 +129,7 @@ type Safety struct {
 	learned  nodeTable[Value]  // what each learner learned, per instance
 	violated *Violation
 	all      []Violation // the first violation of each property
+	only     Properties  // the properties reported; nil for all
 	now      int64
 	event    int64
 }
@@ -230,7 +236,7 @@ func (c *Safety) promised(node int, o Observation) {
 			return
 		}
 		if o.Ballot.Less(c.floor[node]) {
-			c.violate(PromiseMonotonicity, o.Instance,
+			c.violate(PromiseMonotonicity, "promise-below-floor", o.Instance,
 				fmt.Sprintf("node %d promises %s for every instance after promising %s", node, o.Ballot, c.floor[node]))
 			return
 		}
@@ -240,14 +246,14 @@ func (c *Safety) promised(node int, o Observation) {
 	if !o.Prior.IsZero() || o.Value != None {
 		i := c.findVote(o.Instance, o.Prior, o.Value)
 		if i < 0 || c.votes[i].voters&(1<<uint(node)) == 0 {
-			c.violate(PromiseIntegrity, o.Instance,
+			c.violate(PromiseIntegrity, "promise-reports-unaccepted", o.Instance,
 				fmt.Sprintf("node %d promises %s reporting (%s, %s) accepted, but it never accepted %s at %s",
 					node, o.Ballot, o.Prior, o.Value, o.Value, o.Prior),
 				c.acceptedBy(node, o.Instance))
 		}
 	}
 	if prev := c.highestBallot(node, o.Instance); o.Ballot.Less(prev) {
-		c.violate(PromiseMonotonicity, o.Instance,
+		c.violate(PromiseMonotonicity, "promise-lowered", o.Instance,
 			fmt.Sprintf("node %d promises %s after promising or accepting %s", node, o.Ballot, prev))
 	}
 	c.raise(node, o)
@@ -263,7 +269,7 @@ func (c *Safety) kept(node int, o Observation) {
 		return
 	}
 	if prev := c.floor[node]; o.Ballot.Less(prev) {
-		c.violate(PromiseKept, o.Instance,
+		c.violate(PromiseKept, "accepts-below-promise", o.Instance,
 			fmt.Sprintf("node %d accepts (%s, %s) after promising %s for every instance", node, o.Ballot, o.Value, prev),
 			c.acceptedBy(node, o.Instance))
 	}
@@ -293,7 +299,7 @@ func (c *Safety) oneValue(node int, o Observation) {
 	if i := c.findBallot(o.Instance, o.Ballot); i >= 0 {
 		b := &c.ballots[i]
 		if b.value != o.Value {
-			c.violate(OneValuePerBallot, o.Instance,
+			c.violate(OneValuePerBallot, "ballot-two-values", o.Instance,
 				fmt.Sprintf("ballot %s carries two values: %s and %s", o.Ballot, b.value, o.Value),
 				fmt.Sprintf("node %d %s: (%s, %s)", b.node, b.kind, b.ballot, b.value),
 				fmt.Sprintf("node %d %s", node, o))
@@ -341,16 +347,16 @@ func (c *Safety) accepted(node int, o Observation) {
 		at, ok := c.invoked[o.Value]
 		switch {
 		case !ok:
-			c.violate(Validity, o.Instance, fmt.Sprintf("%s is chosen but no client proposed it", o.Value),
+			c.violate(Validity, "chosen-unproposed", o.Instance, fmt.Sprintf("%s is chosen but no client proposed it", o.Value),
 				c.choiceEvidence(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State}))
 		case at > c.now:
-			c.violate(Validity, o.Instance, fmt.Sprintf("%s is chosen at t=%d, before its client proposed it at t=%d", o.Value, c.now, at),
+			c.violate(Validity, "chosen-before-proposed", o.Instance, fmt.Sprintf("%s is chosen at t=%d, before its client proposed it at t=%d", o.Value, c.now, at),
 				c.choiceEvidence(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State}))
 		}
 		return
 	}
 	if prev.Value != o.Value {
-		c.violate(Agreement, o.Instance, fmt.Sprintf("two values chosen: %s and %s", chosenValue(prev.Value), chosenValue(o.Value)),
+		c.violate(Agreement, "two-values-chosen", o.Instance, fmt.Sprintf("two values chosen: %s and %s", chosenValue(prev.Value), chosenValue(o.Value)),
 			c.choiceEvidence(prev),
 			c.choiceEvidence(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State}))
 	}
@@ -358,28 +364,31 @@ func (c *Safety) accepted(node int, o Observation) {
 
 func (c *Safety) learn(node int, o Observation) {
 	if prev, ok := c.learned.get(node, o.Instance); ok {
-		c.violate(LearnerIntegrity, o.Instance, fmt.Sprintf("node %d learns a second time: %s after %s", node, o.Value, prev))
+		c.violate(LearnerIntegrity, "learns-twice", o.Instance, fmt.Sprintf("node %d learns a second time: %s after %s", node, o.Value, prev))
 		return
 	}
 	c.learned.set(node, o.Instance, o.Value)
 	ch, ok := c.chosen.get(0, o.Instance)
 	switch {
 	case !ok:
-		c.violate(LearnerIntegrity, o.Instance, fmt.Sprintf("node %d learns %s, but no value is chosen", node, o.Value),
+		c.violate(LearnerIntegrity, "learns-unchosen", o.Instance, fmt.Sprintf("node %d learns %s, but no value is chosen", node, o.Value),
 			c.acceptorEvidence(o.Instance)...)
 	case ch.Value != o.Value:
-		c.violate(LearnerIntegrity, o.Instance, fmt.Sprintf("node %d learns %s, but %s is chosen", node, chosenValue(o.Value), chosenValue(ch.Value)),
+		c.violate(LearnerIntegrity, "learns-other-than-chosen", o.Instance, fmt.Sprintf("node %d learns %s, but %s is chosen", node, chosenValue(o.Value), chosenValue(ch.Value)),
 			c.choiceEvidence(ch))
 	}
 }
 
-func (c *Safety) violate(p Property, instance int64, msg string, evidence ...string) {
+func (c *Safety) violate(p Property, check string, instance int64, msg string, evidence ...string) {
+	if !c.only.has(p) {
+		return // switched off for a protocol that does not promise it
+	}
 	for _, v := range c.all {
 		if v.Property == p {
 			return // the first violation of each property is the one to see
 		}
 	}
-	c.all = append(c.all, Violation{Property: p, Time: c.now, Event: c.event, Instance: instance, Message: msg, Evidence: evidence})
+	c.all = append(c.all, Violation{Property: p, Check: check, Time: c.now, Event: c.event, Instance: instance, Message: msg, Evidence: evidence})
 	if c.violated == nil {
 		c.violated = &c.all[0]
 	}

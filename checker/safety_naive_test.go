@@ -124,7 +124,7 @@ func (c *naiveSafety) promised(node int, o Observation) {
 			return
 		}
 		if o.Ballot.Less(c.floor[node]) {
-			c.violate(PromiseMonotonicity, o.Instance,
+			c.violate(PromiseMonotonicity, "promise-below-floor", o.Instance,
 				fmt.Sprintf("node %d promises %s for every instance after promising %s", node, o.Ballot, c.floor[node]))
 			return
 		}
@@ -134,14 +134,14 @@ func (c *naiveSafety) promised(node int, o Observation) {
 	if !o.Prior.IsZero() || o.Value != None {
 		i := c.findVote(o.Instance, o.Prior, o.Value)
 		if i < 0 || c.votes[i].voters&(1<<uint(node)) == 0 {
-			c.violate(PromiseIntegrity, o.Instance,
+			c.violate(PromiseIntegrity, "promise-reports-unaccepted", o.Instance,
 				fmt.Sprintf("node %d promises %s reporting (%s, %s) accepted, but it never accepted %s at %s",
 					node, o.Ballot, o.Prior, o.Value, o.Value, o.Prior),
 				c.acceptedBy(node, o.Instance))
 		}
 	}
 	if prev := c.highestBallot(node, o.Instance); o.Ballot.Less(prev) {
-		c.violate(PromiseMonotonicity, o.Instance,
+		c.violate(PromiseMonotonicity, "promise-lowered", o.Instance,
 			fmt.Sprintf("node %d promises %s after promising or accepting %s", node, o.Ballot, prev))
 	}
 	c.raise(node, o)
@@ -157,7 +157,7 @@ func (c *naiveSafety) kept(node int, o Observation) {
 		return
 	}
 	if prev := c.floor[node]; o.Ballot.Less(prev) {
-		c.violate(PromiseKept, o.Instance,
+		c.violate(PromiseKept, "accepts-below-promise", o.Instance,
 			fmt.Sprintf("node %d accepts (%s, %s) after promising %s for every instance", node, o.Ballot, o.Value, prev),
 			c.acceptedBy(node, o.Instance))
 	}
@@ -199,7 +199,7 @@ func (c *naiveSafety) oneValue(node int, o Observation) {
 			continue
 		}
 		if b.value != o.Value {
-			c.violate(OneValuePerBallot, o.Instance,
+			c.violate(OneValuePerBallot, "ballot-two-values", o.Instance,
 				fmt.Sprintf("ballot %s carries two values: %s and %s", o.Ballot, b.value, o.Value),
 				fmt.Sprintf("node %d %s: (%s, %s)", b.node, b.kind, b.ballot, b.value),
 				fmt.Sprintf("node %d %s", node, o))
@@ -247,16 +247,16 @@ func (c *naiveSafety) accepted(node int, o Observation) {
 		at, ok := c.invoked[o.Value]
 		switch {
 		case !ok:
-			c.violate(Validity, o.Instance, fmt.Sprintf("%s is chosen but no client proposed it", o.Value),
+			c.violate(Validity, "chosen-unproposed", o.Instance, fmt.Sprintf("%s is chosen but no client proposed it", o.Value),
 				c.choiceEvidence(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State}))
 		case at > c.now:
-			c.violate(Validity, o.Instance, fmt.Sprintf("%s is chosen at t=%d, before its client proposed it at t=%d", o.Value, c.now, at),
+			c.violate(Validity, "chosen-before-proposed", o.Instance, fmt.Sprintf("%s is chosen at t=%d, before its client proposed it at t=%d", o.Value, c.now, at),
 				c.choiceEvidence(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State}))
 		}
 		return
 	}
 	if prev.Value != o.Value {
-		c.violate(Agreement, o.Instance, fmt.Sprintf("two values chosen: %s and %s", chosenValue(prev.Value), chosenValue(o.Value)),
+		c.violate(Agreement, "two-values-chosen", o.Instance, fmt.Sprintf("two values chosen: %s and %s", chosenValue(prev.Value), chosenValue(o.Value)),
 			c.choiceEvidence(prev),
 			c.choiceEvidence(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State}))
 	}
@@ -275,28 +275,28 @@ func (c *naiveSafety) findVote(instance int64, b Ballot, val Value) int {
 func (c *naiveSafety) learn(node int, o Observation) {
 	key := learnKey{node, o.Instance}
 	if prev, ok := c.learned[key]; ok {
-		c.violate(LearnerIntegrity, o.Instance, fmt.Sprintf("node %d learns a second time: %s after %s", node, o.Value, prev))
+		c.violate(LearnerIntegrity, "learns-twice", o.Instance, fmt.Sprintf("node %d learns a second time: %s after %s", node, o.Value, prev))
 		return
 	}
 	c.learned[key] = o.Value
 	ch, ok := c.chosen[o.Instance]
 	switch {
 	case !ok:
-		c.violate(LearnerIntegrity, o.Instance, fmt.Sprintf("node %d learns %s, but no value is chosen", node, o.Value),
+		c.violate(LearnerIntegrity, "learns-unchosen", o.Instance, fmt.Sprintf("node %d learns %s, but no value is chosen", node, o.Value),
 			c.acceptorEvidence(o.Instance)...)
 	case ch.Value != o.Value:
-		c.violate(LearnerIntegrity, o.Instance, fmt.Sprintf("node %d learns %s, but %s is chosen", node, chosenValue(o.Value), chosenValue(ch.Value)),
+		c.violate(LearnerIntegrity, "learns-other-than-chosen", o.Instance, fmt.Sprintf("node %d learns %s, but %s is chosen", node, chosenValue(o.Value), chosenValue(ch.Value)),
 			c.choiceEvidence(ch))
 	}
 }
 
-func (c *naiveSafety) violate(p Property, instance int64, msg string, evidence ...string) {
+func (c *naiveSafety) violate(p Property, check string, instance int64, msg string, evidence ...string) {
 	for _, v := range c.all {
 		if v.Property == p {
 			return // the first violation of each property is the one to see
 		}
 	}
-	c.all = append(c.all, Violation{Property: p, Time: c.now, Event: c.event, Instance: instance, Message: msg, Evidence: evidence})
+	c.all = append(c.all, Violation{Property: p, Check: check, Time: c.now, Event: c.event, Instance: instance, Message: msg, Evidence: evidence})
 	if c.violated == nil {
 		c.violated = &c.all[0]
 	}
@@ -339,6 +339,7 @@ func (c *naiveSafety) CheckLiveness(live []int, healAt, deadline int64) *Violati
 	v := &Violation{Property: Liveness, Time: c.now, Event: c.event}
 	ch, ok := c.chosen[0]
 	if !ok {
+		v.Check = "not-chosen"
 		v.Message = fmt.Sprintf("no value chosen by t=%d, %d ticks after every fault healed at t=%d",
 			deadline, deadline-healAt, healAt)
 		v.Evidence = c.acceptorEvidence(0)
@@ -353,6 +354,7 @@ func (c *naiveSafety) CheckLiveness(live []int, healAt, deadline int64) *Violati
 	if len(missing) == 0 {
 		return nil
 	}
+	v.Check = "not-learned"
 	v.Message = fmt.Sprintf("%s chosen, but node(s) %s had not learned it by t=%d, %d ticks after the heal at t=%d",
 		ch.Value, strings.Join(missing, ","), deadline, deadline-healAt, healAt)
 	v.Evidence = []string{c.choiceEvidence(ch)}

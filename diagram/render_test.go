@@ -15,8 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paxsim/paxsim/adapter/builtin"
 	"github.com/paxsim/paxsim/diagram"
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // chromium finds a headless browser: $PAXSIM_CHROMIUM, or Debian's
@@ -63,12 +65,12 @@ func replayDiagram(t *testing.T) *diagram.Diagram {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	tr, err := scenarios.ParseTrace(f, "ignore-promised-values.trace")
+	tr, err := trace.Parse(f, "ignore-promised-values.trace")
 	if err != nil {
 		t.Fatal(err)
 	}
-	dr := &scenarios.Drawing{}
-	res, err := scenarios.Replay(tr, scenarios.Options{Draw: dr})
+	dr := &engine.Drawing{}
+	res, err := builtin.Paxos().Replay(tr, engine.Options{Draw: dr})
 	if err != nil || !res.Failed() {
 		t.Fatalf("replay: %v, violations %v: want agreement violated", err, res.Violations)
 	}

@@ -94,6 +94,21 @@ func (h *Hasher) Bool(b bool) {
 	}
 }
 
+// String writes a string: its length, then its bytes eight at a time, so
+// that no two strings, nor two sequences of strings, write the same words.
+// In exact mode the words are the string itself.
+func (h *Hasher) String(s string) {
+	h.Uint64(uint64(len(s)))
+	for len(s) > 0 {
+		var w uint64
+		for i := 0; i < 8 && i < len(s); i++ {
+			w |= uint64(s[i]) << (8 * i)
+		}
+		h.Uint64(w)
+		s = s[min(8, len(s)):]
+	}
+}
+
 // Node writes a node id, renamed.
 func (h *Hasher) Node(id int) {
 	if h.rename != nil && id >= 0 && id < 64 {

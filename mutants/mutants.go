@@ -1,8 +1,9 @@
 // Package mutants measures the harness's mutation score: it runs every
-// buggy variant of the catalogue (protocol.Variants, multipaxos.Variants)
-// against random campaigns and, where it fits, the explorer, and reports
-// for each whether it was caught, by which property, after how many seeds
-// and how much wall time, and how short its shrunk counterexample is.
+// buggy variant of the catalogue (each registered protocol's
+// engine.Info.Variants) against random campaigns and, where it fits, the
+// explorer, and reports for each whether it was caught, by which property,
+// after how many seeds and how much wall time, and how short its shrunk
+// counterexample is.
 //
 // A variant's campaign runs seeds Start, Start+1, ... on parallel workers
 // and stops at its first failing seed. The seed it reports is the lowest
@@ -26,10 +27,9 @@ import (
 	"time"
 
 	"github.com/paxsim/paxsim/checker"
-	"github.com/paxsim/paxsim/explore"
-	"github.com/paxsim/paxsim/protocol"
-	mp "github.com/paxsim/paxsim/protocol/multipaxos"
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/harness"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // DefaultBudget is how many seeds a variant's campaign may run. From seed
@@ -40,90 +40,14 @@ import (
 // which every variant survived would finish in about 30 s.
 const DefaultBudget = 10000
 
-// All selects both protocols.
-const All = "all"
-
-// Target is one variant of the catalogue.
-type Target struct {
-	Protocol string           // scenarios.Paxos or scenarios.MultiPaxos
-	Variant  string           // its name; protocol.Correct for the correct protocol
-	Breaks   checker.Property // the property the catalogue says it breaks first
-	Summary  string
-}
-
-// Catalogue lists the variants of protocol (scenarios.Paxos,
-// scenarios.MultiPaxos, or All for both, single-decree first), sorted by
-// name within each protocol; variant, when not empty, keeps that one only.
-func Catalogue(protocolName, variant string) ([]Target, error) {
-	var out []Target
-	if protocolName == "" {
-		protocolName = All
-	}
-	switch protocolName {
-	case All, scenarios.Paxos, scenarios.MultiPaxos:
-	default:
-		return nil, fmt.Errorf("unknown protocol %q (known: %s, %s, %s)", protocolName, scenarios.Paxos, scenarios.MultiPaxos, All)
-	}
-	if protocolName != scenarios.MultiPaxos {
-		for _, v := range protocol.Variants() {
-			out = append(out, Target{scenarios.Paxos, v.Name, v.Breaks, v.Summary})
-		}
-	}
-	if protocolName != scenarios.Paxos {
-		for _, v := range mp.Variants() {
-			out = append(out, Target{scenarios.MultiPaxos, v.Name, v.Breaks, v.Summary})
-		}
-	}
-	if variant == "" {
-		return out, nil
-	}
-	for _, t := range out {
-		if t.Variant == variant {
-			return []Target{t}, nil
-		}
-	}
-	names := make([]string, len(out))
-	for i, t := range out {
-		names[i] = t.Variant
-	}
-	return nil, fmt.Errorf("unknown variant %q for protocol %s (known: %v)", variant, protocolName, names)
-}
-
-// ConfigFor is the configuration a target's seed runs with. Every seed of
-// a protocol gets the same one today: the defaults of `paxsim run` with
-// the faults its catalogue was measured with (BENCHMARKS.md):
-//
-//   - paxos: --drop 0.1 --dup 0.05 --crash 0.01 --partition 0.01, the
-//     configuration of the variant catalogue's measurement and of
-//     TestRandomCampaignsCatchEveryVariant;
-//   - multipaxos: --drop 0.05 --dup 0.02 --crash 0.01 --partition 0.01 with
-//     the default reconfigurations, the configuration of the Multi-Paxos
-//     campaigns and of TestMultiPaxosVariants.
-//
-// No variant needs settings of its own (fixed-backoff's short fixed timer
-// duels forever under these faults too). The seed is an argument so that
-// a configuration drawn per seed (swarm testing) replaces only this
-// function; the control campaign calls it with protocol.Correct.
-func ConfigFor(t Target, seed uint64) scenarios.Config {
-	_ = seed
-	c := scenarios.Default()
-	c.Protocol, c.Variant = t.Protocol, t.Variant
-	switch t.Protocol {
-	case scenarios.MultiPaxos:
-		c.Drop, c.Dup, c.Crash, c.Partition = 0.05, 0.02, 0.01, 0.01
-	default:
-		c.Drop, c.Dup, c.Crash, c.Partition = 0.1, 0.05, 0.01, 0.01
-	}
-	return c
-}
-
 // Options configure a mutation run.
 type Options struct {
-	Protocol string // scenarios.Paxos, scenarios.MultiPaxos or All ("" means All)
-	Variant  string // one variant only, or "" for the whole catalogue
-	Start    uint64 // the first seed of every campaign
-	Budget   uint64 // seeds per variant; 0 means DefaultBudget
-	Workers  int    // parallel runs, and explorer workers; 0 means runtime.NumCPU()
+	// Protocols are the protocols whose variants run, in this order.
+	Protocols []*harness.Protocol
+	Variant   string // one variant only, or "" for the whole catalogue
+	Start     uint64 // the first seed of every campaign
+	Budget    uint64 // seeds per variant; 0 means DefaultBudget
+	Workers   int    // parallel runs, and explorer workers; 0 means runtime.NumCPU()
 	// NoExplore skips the explorer: campaigns alone.
 	NoExplore bool
 	// OnRow, when set, is called with each row as it completes, in table
@@ -150,8 +74,8 @@ type Row struct {
 	// end of its budget when none failed).
 	WallSeconds float64 `json:"wall_seconds"`
 	// TraceSteps and ShrunkSteps are the first failure's decision trace
-	// and its shrunk form (scenarios.Shrink), in steps; 0 when there is
-	// none, and ShrinkNote then says why.
+	// and its shrunk form (harness.Protocol.Shrink), in steps; 0 when
+	// there is none, and ShrinkNote then says why.
 	TraceSteps  int    `json:"trace_steps,omitempty"`
 	ShrunkSteps int    `json:"shrunk_steps,omitempty"`
 	ShrinkNote  string `json:"shrink_note,omitempty"`
@@ -169,9 +93,6 @@ const (
 	// NotJudged: the explorer judges safety only, and the variant breaks
 	// liveness or linearizability; or it was not asked (NoExplore).
 	NotJudged = "not-judged"
-	// NoExplorer: the mutation score runs no explorer on the protocol
-	// (Multi-Paxos: see exploreMultiPaxos).
-	NoExplorer = "no-explorer"
 )
 
 // Explorer is the explorer's outcome for one variant.
@@ -190,6 +111,9 @@ type Explorer struct {
 	Distinct    int64   `json:"distinct,omitempty"` // states explored, over every bound tried
 	WallSeconds float64 `json:"wall_seconds"`
 	Error       string  `json:"error,omitempty"`
+	// Note is the model's, for a variant it cannot judge: one that
+	// breaks liveness only.
+	Note string `json:"note,omitempty"`
 }
 
 // Control is the correct protocol's campaign over the seeds the variants
@@ -217,15 +141,16 @@ type Report struct {
 	Budget  uint64 `json:"budget"`
 	Workers int    `json:"workers"`
 	// Configs is each protocol's campaign configuration (ConfigFor at
-	// Start, with the correct protocol).
-	Configs     map[string]scenarios.Config `json:"configs"`
-	Rows        []Row                       `json:"rows"`
-	Controls    []Control                   `json:"controls"`
-	Caught      int                         `json:"caught"`
-	Total       int                         `json:"total"`
-	ByProtocol  []Score                     `json:"by_protocol"`
-	WallSeconds float64                     `json:"wall_seconds"`
-	Interrupted bool                        `json:"interrupted"`
+	// Start, with the correct protocol), the defaults a run fills in
+	// written out.
+	Configs     map[string]engine.Config `json:"configs"`
+	Rows        []Row                    `json:"rows"`
+	Controls    []Control                `json:"controls"`
+	Caught      int                      `json:"caught"`
+	Total       int                      `json:"total"`
+	ByProtocol  []Score                  `json:"by_protocol"`
+	WallSeconds float64                  `json:"wall_seconds"`
+	Interrupted bool                     `json:"interrupted"`
 }
 
 // Survivors lists the variants no technique caught.
@@ -258,7 +183,10 @@ func (r *Report) OK() bool {
 // An error is a bad option or a harness bug; a cancelled ctx stops it
 // early with Interrupted set.
 func Run(ctx context.Context, o Options) (Report, error) {
-	targets, err := Catalogue(o.Protocol, o.Variant)
+	if len(o.Protocols) == 0 {
+		return Report{}, errors.New("mutants: no protocol")
+	}
+	targets, err := Catalogue(o.Protocols, o.Variant)
 	if err != nil {
 		return Report{}, err
 	}
@@ -272,13 +200,13 @@ func Run(ctx context.Context, o Options) (Report, error) {
 		o.Workers = runtime.NumCPU()
 	}
 	began := time.Now()
-	rep := Report{Start: o.Start, Budget: o.Budget, Workers: o.Workers, Configs: map[string]scenarios.Config{}}
+	rep := Report{Start: o.Start, Budget: o.Budget, Workers: o.Workers, Configs: map[string]engine.Config{}}
 	needed := map[string]uint64{} // per protocol: the most seeds a variant needed
-	var protocols []string
+	var protocols []*harness.Protocol
 	for _, t := range targets {
-		if _, ok := rep.Configs[t.Protocol]; !ok {
+		if _, ok := rep.Configs[t.Protocol.Name()]; !ok {
 			protocols = append(protocols, t.Protocol)
-			rep.Configs[t.Protocol] = ConfigFor(Target{Protocol: t.Protocol, Variant: protocol.Correct}, o.Start)
+			rep.Configs[t.Protocol.Name()] = ConfigFor(Target{Protocol: t.Protocol, Variant: engine.Correct}, o.Start).Effective(t.Protocol.Info())
 		}
 		if ctx.Err() != nil {
 			rep.Interrupted = true
@@ -292,7 +220,7 @@ func Run(ctx context.Context, o Options) (Report, error) {
 			rep.Interrupted = true
 		}
 		if row.Seed != nil {
-			needed[t.Protocol] = max(needed[t.Protocol], row.Seeds)
+			needed[t.Protocol.Name()] = max(needed[t.Protocol.Name()], row.Seeds)
 		}
 		rep.Rows = append(rep.Rows, row)
 		if o.OnRow != nil {
@@ -310,21 +238,21 @@ func Run(ctx context.Context, o Options) (Report, error) {
 // runControls runs each protocol's control campaign: the correct protocol
 // over the seeds the variants of that protocol needed (none when none was
 // caught).
-func (rep *Report) runControls(ctx context.Context, protocols []string, needed map[string]uint64, o Options) error {
+func (rep *Report) runControls(ctx context.Context, protocols []*harness.Protocol, needed map[string]uint64, o Options) error {
 	for _, p := range protocols {
 		if ctx.Err() != nil {
 			rep.Interrupted = true
 			break
 		}
-		n := needed[p]
+		n := needed[p.Name()]
 		if n == 0 {
 			continue
 		}
-		c := Control{Protocol: p, Start: o.Start, Seeds: n, Passed: true}
-		cfg := func(seed uint64) scenarios.Config {
-			return ConfigFor(Target{Protocol: p, Variant: protocol.Correct}, seed)
+		c := Control{Protocol: p.Name(), Start: o.Start, Seeds: n, Passed: true}
+		cfg := func(seed uint64) engine.Config {
+			return ConfigFor(Target{Protocol: p, Variant: engine.Correct}, seed)
 		}
-		ff, err := firstFailure(ctx, cfg, o.Start, n, o.Workers)
+		ff, err := firstFailure(ctx, p, cfg, o.Start, n, o.Workers)
 		if err != nil {
 			return err
 		}
@@ -361,10 +289,10 @@ func (rep *Report) score() {
 // runTarget runs one variant: its campaign, the shrinking of its first
 // failure, and the explorer.
 func runTarget(ctx context.Context, t Target, o Options) (Row, error) {
-	row := Row{Variant: t.Variant, Protocol: t.Protocol, Breaks: string(t.Breaks)}
-	cfg := func(seed uint64) scenarios.Config { return ConfigFor(t, seed) }
+	row := Row{Variant: t.Variant, Protocol: t.Protocol.Name(), Breaks: string(t.Breaks)}
+	cfg := func(seed uint64) engine.Config { return ConfigFor(t, seed) }
 	began := time.Now()
-	ff, err := firstFailure(ctx, cfg, o.Start, o.Budget, o.Workers)
+	ff, err := firstFailure(ctx, t.Protocol, cfg, o.Start, o.Budget, o.Workers)
 	if err != nil {
 		return row, fmt.Errorf("%s: %v", t.Variant, err)
 	}
@@ -374,7 +302,7 @@ func runTarget(ctx context.Context, t Target, o Options) (Row, error) {
 		seed := ff.seed
 		row.Caught, row.Seed = true, &seed
 		row.Property, row.Message = string(ff.res.Violations[0].Property), ff.res.Violations[0].Message
-		row.TraceSteps, row.ShrunkSteps, row.ShrinkNote = shrink(ctx, cfg(seed), seed, ff.res.Violations[0].Property)
+		row.TraceSteps, row.ShrunkSteps, row.ShrinkNote = shrink(ctx, t.Protocol, cfg(seed), seed, ff.res.Violations[0].Property)
 	}
 	switch {
 	case o.NoExplore || ctx.Err() != nil:
@@ -391,24 +319,22 @@ func runTarget(ctx context.Context, t Target, o Options) (Row, error) {
 // shrink records a failing seed's decision trace and shrinks it, as a
 // campaign does for its groups: the lengths before and after, or a note
 // saying why there is no shrunk trace.
-func shrink(ctx context.Context, c scenarios.Config, seed uint64, property checker.Property) (before, after int, note string) {
-	if c.Protocol == scenarios.MultiPaxos {
-		return 0, 0, "multipaxos has no decision traces"
-	}
-	rec, err := scenarios.Run(c, seed, scenarios.Options{Record: true})
-	if err != nil || rec.Trace == nil {
+func shrink(ctx context.Context, p *harness.Protocol, c engine.Config, seed uint64, property checker.Property) (before, after int, note string) {
+	rec, err := p.Run(c, seed, engine.Options{Record: true})
+	if err != nil {
 		return 0, 0, fmt.Sprintf("not recorded: %v", err)
 	}
-	sr, err := scenarios.Shrink(ctx, rec.Trace, 0)
+	recorded := trace.FromResult(c, &rec)
+	sr, err := p.Shrink(ctx, recorded, 0)
 	switch {
-	case errors.Is(err, scenarios.ErrNoFailure):
+	case errors.Is(err, trace.ErrNoFailure):
 		// A liveness failure's trace heals and replays the liveness phase
 		// timed, from a seed of its own: it need not fail again.
-		return rec.Trace.Steps(), 0, "the recorded trace does not fail on replay"
+		return recorded.Steps(), 0, "the recorded trace does not fail on replay"
 	case err != nil:
-		return rec.Trace.Steps(), 0, "not shrunk: " + err.Error()
+		return recorded.Steps(), 0, "not shrunk: " + err.Error()
 	case sr.Property != property:
-		return rec.Trace.Steps(), 0, fmt.Sprintf("the trace breaks %s on replay, not %s", sr.Property, property)
+		return recorded.Steps(), 0, fmt.Sprintf("the trace breaks %s on replay, not %s", sr.Property, property)
 	case sr.Interrupted:
 		return sr.Before, sr.After, "shrinking was interrupted: the trace may not be 1-minimal"
 	case sr.Exhausted:
@@ -420,17 +346,17 @@ func shrink(ctx context.Context, c scenarios.Config, seed uint64, property check
 // failure is the outcome of firstFailure.
 type failure struct {
 	found bool
-	seed  uint64           // the lowest failing seed
-	res   scenarios.Result // its run
-	ran   uint64           // seeds up to it, it included; or every seed
+	seed  uint64        // the lowest failing seed
+	res   engine.Result // its run
+	ran   uint64        // seeds up to it, it included; or every seed
 }
 
-// firstFailure runs seeds start..start+budget-1 of cfg on workers
+// firstFailure runs seeds start..start+budget-1 of p with cfg on workers
 // goroutines until it has the lowest failing seed. Seeds are handed out in
 // increasing order, and a worker stops only when its next seed is past a
 // failing one, so every seed below the lowest failure has run: the answer
 // does not depend on workers.
-func firstFailure(ctx context.Context, cfg func(seed uint64) scenarios.Config, start, budget uint64, workers int) (failure, error) {
+func firstFailure(ctx context.Context, p *harness.Protocol, cfg func(seed uint64) engine.Config, start, budget uint64, workers int) (failure, error) {
 	var next atomic.Uint64
 	var lowest atomic.Uint64 // index of the lowest failing seed so far, or budget
 	lowest.Store(budget)
@@ -448,7 +374,7 @@ func firstFailure(ctx context.Context, cfg func(seed uint64) scenarios.Config, s
 					return
 				}
 				seed := start + k
-				res, err := scenarios.Run(cfg(seed), seed, scenarios.Options{})
+				res, err := p.Run(cfg(seed), seed, engine.Options{})
 				if err == nil && !res.Failed() {
 					continue
 				}
@@ -473,88 +399,4 @@ func firstFailure(ctx context.Context, cfg func(seed uint64) scenarios.Config, s
 		best.ran = min(next.Load(), budget)
 	}
 	return best, nil
-}
-
-// ExplorerMaxStates bounds each of the explorer's searches of a variant.
-// Every variant the explorer finds is found in fewer than 2,000 distinct
-// states (ignore-promised-values, the largest, in 1,894); a search that
-// finds nothing costs 0.15-0.3 s on two cores.
-const ExplorerMaxStates = 5000
-
-// explorerBounds are the searches tried for a single-decree variant, in
-// order, until one finds a violation: three replicas, two proposers, one
-// ballot each (DefaultCheck), timers off (no retries: the retry-driven
-// bugs need more ballots than fit), each with at most ExplorerMaxStates
-// distinct states. The first allows one crash (no-persist needs a
-// restart); the second sends a replica's messages to itself through the
-// network, where they can be duplicated (count-duplicates needs its own
-// Accepted reply twice).
-var explorerBounds = []ExplorerBound{
-	{"no timers, 1 crash", "--no-timers --crashes 1", func(c *scenarios.CheckConfig) { c.NoTimers, c.Crashes = true, 1 }},
-	{"no timers, network-self", "--no-timers --network-self", func(c *scenarios.CheckConfig) { c.NoTimers, c.NetworkSelf = true, true }},
-}
-
-// ExplorerBound is one search the explorer tries on a variant.
-type ExplorerBound struct {
-	Name  string
-	Flags string // the same bounds as flags of paxsim check (with --max-states ExplorerMaxStates)
-	edit  func(*scenarios.CheckConfig)
-}
-
-// ExplorerBounds lists the searches tried on each single-decree variant
-// the explorer can judge, in order.
-func ExplorerBounds() []ExplorerBound { return append([]ExplorerBound(nil), explorerBounds...) }
-
-// explore1 runs the explorer on one variant.
-func explore1(t Target, workers int) Explorer {
-	if t.Breaks == checker.Liveness || t.Breaks == checker.Linearizability {
-		return Explorer{Verdict: NotJudged, Bounds: "safety only"}
-	}
-	if t.Protocol == scenarios.MultiPaxos {
-		return exploreMultiPaxos(t, workers)
-	}
-	var e Explorer
-	began := time.Now()
-	for _, b := range explorerBounds {
-		c := scenarios.DefaultCheck()
-		c.Config.Variant = t.Variant
-		b.edit(&c)
-		rep, err := scenarios.Check(c, explore.Options{MaxStates: ExplorerMaxStates, Workers: workers})
-		e.Bounds = b.Name
-		e.Distinct += rep.Distinct
-		if err != nil {
-			e.Verdict, e.Error = NotFound, err.Error()
-			break
-		}
-		if rep.Verdict == explore.VerdictViolation {
-			e.Verdict, e.Property = Found, string(rep.Property)
-			e.Depth = len(rep.Labels) + 1
-			if rep.Trace != nil {
-				e.Steps = rep.Trace.Steps()
-			}
-			break
-		}
-		e.Verdict = NotFound
-	}
-	e.WallSeconds = time.Since(began).Seconds()
-	return e
-}
-
-// exploreMultiPaxos is where the mutation score would run the Multi-Paxos
-// explorer, and does not: Multi-Paxos variants are judged by campaigns
-// alone, and the table says "-". The explorer itself exists (scenarios.Check
-// with Config.Protocol multipaxos; paxsim check --protocol multipaxos), but
-// its searches for this catalogue are far larger than the single-decree
-// ones (ExplorerMaxStates): paxsim check --protocol multipaxos --variant V
-// finds no-restamp at depth 8 in 1,909 distinct states, leader-skips-recovery
-// at depth 10 in 10,970, no-dedup at depth 12 in 66,112 and
-// commit-index-only at depth 13 in 98,097, at 12,000-36,000 states a
-// second on two shared cores; no-view needs a reconfiguration
-// (--reconfig 2) and 251,421 states. To wire it in, run scenarios.Check on
-// scenarios.DefaultCheck() with Config.Protocol multipaxos, Config.Variant
-// t.Variant and Config.Proposers 0 under such a bound, as explore1 does for
-// single-decree Paxos, and fill in an Explorer the same way.
-func exploreMultiPaxos(t Target, workers int) Explorer {
-	_, _ = t, workers
-	return Explorer{Verdict: NoExplorer}
 }

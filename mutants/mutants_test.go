@@ -5,43 +5,57 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/paxsim/paxsim/protocol"
-	mp "github.com/paxsim/paxsim/protocol/multipaxos"
-	"github.com/paxsim/paxsim/scenarios"
+	"github.com/paxsim/paxsim/adapter/builtin"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/harness"
+)
+
+var (
+	paxos      = builtin.Paxos()
+	multiPaxos = builtin.MultiPaxos()
+	both       = []*harness.Protocol{paxos, multiPaxos}
 )
 
 func TestCatalogue(t *testing.T) {
-	all, err := Catalogue("", "")
+	all, err := Catalogue(both, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	paxos, _ := Catalogue(scenarios.Paxos, "")
-	multi, _ := Catalogue(scenarios.MultiPaxos, "")
-	if len(paxos) != len(protocol.Variants()) || len(multi) != len(mp.Variants()) || len(all) != len(paxos)+len(multi) {
-		t.Fatalf("catalogue sizes: all %d, paxos %d, multipaxos %d", len(all), len(paxos), len(multi))
+	single, _ := Catalogue([]*harness.Protocol{paxos}, "")
+	multi, _ := Catalogue([]*harness.Protocol{multiPaxos}, "")
+	if len(single) != len(paxos.Info().Variants) || len(multi) != 7 || len(all) != len(single)+len(multi) {
+		t.Fatalf("catalogue sizes: all %d, paxos %d, multipaxos %d", len(all), len(single), len(multi))
 	}
-	if !reflect.DeepEqual(all, append(paxos, multi...)) {
+	if !reflect.DeepEqual(all, append(single, multi...)) {
 		t.Errorf("all is not paxos then multipaxos")
 	}
 	for _, tg := range all {
-		if err := ConfigFor(tg, 0).Validate(); err != nil {
+		c := ConfigFor(tg, 0)
+		if _, _, err := c.Resolve(tg.Protocol.Info()); err != nil {
 			t.Errorf("%s: ConfigFor: %v", tg.Variant, err)
 		}
 		if tg.Breaks == "" {
 			t.Errorf("%s: no expected property", tg.Variant)
 		}
 	}
-	if err := ConfigFor(Target{Protocol: scenarios.MultiPaxos, Variant: protocol.Correct}, 0).Validate(); err != nil {
+	control := ConfigFor(Target{Protocol: multiPaxos, Variant: engine.Correct}, 0)
+	if _, _, err := control.Resolve(multiPaxos.Info()); err != nil {
 		t.Errorf("the multipaxos control: %v", err)
 	}
-	one, err := Catalogue(All, "no-view")
-	if err != nil || len(one) != 1 || one[0].Protocol != scenarios.MultiPaxos {
+	one, err := Catalogue(both, "no-view")
+	if err != nil || len(one) != 1 || one[0].Protocol != multiPaxos {
 		t.Errorf("no-view: %v %v", one, err)
 	}
-	for _, bad := range [][2]string{{"raft", ""}, {scenarios.Paxos, "no-view"}, {All, "nope"}} {
-		if _, err := Catalogue(bad[0], bad[1]); err == nil {
-			t.Errorf("Catalogue(%q, %q): no error", bad[0], bad[1])
+	for _, bad := range []struct {
+		ps      []*harness.Protocol
+		variant string
+	}{{[]*harness.Protocol{paxos}, "no-view"}, {both, "nope"}} {
+		if _, err := Catalogue(bad.ps, bad.variant); err == nil {
+			t.Errorf("Catalogue(%d protocols, %q): no error", len(bad.ps), bad.variant)
 		}
+	}
+	if _, err := Run(context.Background(), Options{}); err == nil {
+		t.Errorf("a run without protocols: no error")
 	}
 }
 
@@ -49,15 +63,15 @@ func TestCatalogue(t *testing.T) {
 // and the seeds counted up to it, whatever the number of workers.
 func TestFirstFailureAnyWorkers(t *testing.T) {
 	for _, tg := range []Target{
-		{Protocol: scenarios.Paxos, Variant: "count-duplicates"},
-		{Protocol: scenarios.Paxos, Variant: "accept-below-promise"},
-		{Protocol: scenarios.MultiPaxos, Variant: "commit-index-only"},
+		{Protocol: paxos, Variant: "count-duplicates"},
+		{Protocol: paxos, Variant: "accept-below-promise"},
+		{Protocol: multiPaxos, Variant: "commit-index-only"},
 	} {
-		cfg := func(seed uint64) scenarios.Config { return ConfigFor(tg, seed) }
+		cfg := func(seed uint64) engine.Config { return ConfigFor(tg, seed) }
 		// The truth, one seed at a time.
 		want := uint64(0)
 		for seed := uint64(0); ; seed++ {
-			res, err := scenarios.Run(cfg(seed), seed, scenarios.Options{})
+			res, err := tg.Protocol.Run(cfg(seed), seed, engine.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,7 +81,7 @@ func TestFirstFailureAnyWorkers(t *testing.T) {
 			}
 		}
 		for _, workers := range []int{1, 2, 3, 8} {
-			ff, err := firstFailure(context.Background(), cfg, 0, 5000, workers)
+			ff, err := firstFailure(context.Background(), tg.Protocol, cfg, 0, 5000, workers)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -76,12 +90,12 @@ func TestFirstFailureAnyWorkers(t *testing.T) {
 			}
 		}
 		// From a later start, and with a budget that stops short of it.
-		ff, _ := firstFailure(context.Background(), cfg, want, 10, 2)
+		ff, _ := firstFailure(context.Background(), tg.Protocol, cfg, want, 10, 2)
 		if !ff.found || ff.seed != want || ff.ran != 1 {
 			t.Errorf("%s from seed %d: found %v seed %d after %d seeds", tg.Variant, want, ff.found, ff.seed, ff.ran)
 		}
 		if want > 0 {
-			ff, _ := firstFailure(context.Background(), cfg, 0, want, 3)
+			ff, _ := firstFailure(context.Background(), tg.Protocol, cfg, 0, want, 3)
 			if ff.found || ff.ran != want {
 				t.Errorf("%s with a budget of %d: found %v after %d seeds", tg.Variant, want, ff.found, ff.ran)
 			}
@@ -92,7 +106,7 @@ func TestFirstFailureAnyWorkers(t *testing.T) {
 // TestRunCatches: one variant end to end, and the report's bookkeeping.
 func TestRunCatches(t *testing.T) {
 	var rows []Row
-	rep, err := Run(context.Background(), Options{Variant: "no-persist", OnRow: func(r Row) { rows = append(rows, r) }})
+	rep, err := Run(context.Background(), Options{Protocols: both, Variant: "no-persist", OnRow: func(r Row) { rows = append(rows, r) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,15 +124,31 @@ func TestRunCatches(t *testing.T) {
 	if len(rep.Controls) != 1 || !rep.Controls[0].Passed || rep.Controls[0].Seeds != r.Seeds {
 		t.Errorf("control: %+v", rep.Controls)
 	}
-	if len(rep.ByProtocol) != 1 || rep.ByProtocol[0] != (Score{scenarios.Paxos, 1, 1}) {
+	if len(rep.ByProtocol) != 1 || rep.ByProtocol[0] != (Score{paxos.Name(), 1, 1}) {
 		t.Errorf("by protocol: %+v", rep.ByProtocol)
+	}
+}
+
+// TestMultiPaxosShrinksAndExplores: a Multi-Paxos variant's first failure
+// is shrunk, and the explorer searches it as it does any protocol's.
+func TestMultiPaxosShrinksAndExplores(t *testing.T) {
+	rep, err := Run(context.Background(), Options{Protocols: both, Variant: "no-restamp"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rep.Rows[0]
+	if !rep.OK() || r.ShrunkSteps == 0 || r.ShrunkSteps > r.TraceSteps {
+		t.Errorf("row: %+v", r)
+	}
+	if e := r.Explorer; e.Verdict != Found || e.Property != r.Breaks {
+		t.Errorf("explorer: %+v", e)
 	}
 }
 
 // TestRunSurvivor: a variant that no seed of the budget catches, with the
 // explorer off, survives.
 func TestRunSurvivor(t *testing.T) {
-	rep, err := Run(context.Background(), Options{Variant: "count-duplicates", Budget: 5, NoExplore: true})
+	rep, err := Run(context.Background(), Options{Protocols: both, Variant: "count-duplicates", Budget: 5, NoExplore: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,18 +164,19 @@ func TestRunSurvivor(t *testing.T) {
 }
 
 // TestExplorerNotJudged: liveness and linearizability variants are left to
-// campaigns, and the mutation score does not run the Multi-Paxos explorer.
+// campaigns; a liveness variant carries the model's note.
 func TestExplorerNotJudged(t *testing.T) {
 	for _, tg := range []Target{
-		{Protocol: scenarios.Paxos, Variant: "fixed-backoff", Breaks: protocol.FixedBackoff.Breaks},
-		{Protocol: scenarios.Paxos, Variant: "reply-own-value", Breaks: protocol.ReplyOwnValue.Breaks},
-		{Protocol: scenarios.MultiPaxos, Variant: "no-gap-fill", Breaks: mp.NoGapFill.Breaks},
+		{Protocol: paxos, Variant: "fixed-backoff", Breaks: "liveness"},
+		{Protocol: paxos, Variant: "reply-own-value", Breaks: "linearizability"},
+		{Protocol: multiPaxos, Variant: "no-gap-fill", Breaks: "liveness"},
 	} {
-		if e := explore1(tg, 1); e.Verdict != NotJudged {
+		e := explore1(tg, 1)
+		if e.Verdict != NotJudged || (tg.Breaks == "liveness") != (e.Note != "") {
 			t.Errorf("%s: %+v", tg.Variant, e)
 		}
 	}
-	if e := explore1(Target{Protocol: scenarios.MultiPaxos, Variant: "no-view", Breaks: mp.NoView.Breaks}, 1); e.Verdict == Found {
+	if e := explore1(Target{Protocol: multiPaxos, Variant: "no-view", Breaks: "agreement"}, 1); e.Verdict == Found {
 		t.Errorf("no-view: %+v", e)
 	}
 }

@@ -51,6 +51,21 @@ func BenchmarkWorld(b *testing.B) {
 	}
 }
 
+// BenchmarkWorldFIFO is BenchmarkWorld on FIFO links.
+func BenchmarkWorldFIFO(b *testing.B) {
+	w := newToyWorld(b, fifoConfig(benchConfig(3)), NewRandom(1), benchOpts(), nil)
+	runSteps(w, 20000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if !w.Step() {
+			b.Fatal("the world ran out of events")
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
 // BenchmarkWorldReliable is BenchmarkWorld without faults: the cost of the
 // loop itself.
 func BenchmarkWorldReliable(b *testing.B) {
@@ -124,6 +139,7 @@ func TestNoAllocsPerEvent(t *testing.T) {
 		{"reliable", Config{Nodes: 3}, 0},
 		{"faults-3", benchConfig(3), 0.01},
 		{"faults-5", benchConfig(5), 0.01},
+		{"fifo-5", fifoConfig(benchConfig(5)), 0.01},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			w := newToyWorld(t, tc.cfg, NewRandom(7), benchOpts(), nil)

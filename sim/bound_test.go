@@ -59,9 +59,9 @@ func TestLinkCapacityBoundsTheQueue(t *testing.T) {
 			if !w.Step() {
 				t.Fatal("the world ran out of events")
 			}
-			if w.queue.len() > bound || w.timers.len() > cfg.Nodes*maxTimerTags {
+			if w.queue.len() > bound || w.timers.len() > cfg.Nodes*MaxTimerTags {
 				t.Fatalf("capacity %d, step %d: %d events and %d timers queued, want at most %d and %d",
-					capacity, step, w.queue.len(), w.timers.len(), bound, cfg.Nodes*maxTimerTags)
+					capacity, step, w.queue.len(), w.timers.len(), bound, cfg.Nodes*MaxTimerTags)
 			}
 			if step%(10*capacity+7) == 0 {
 				checkLinkLoad(t, w, capacity)
@@ -89,7 +89,7 @@ func TestTimerRearmingKeepsTheQueueSmall(t *testing.T) {
 	var fired int
 	newNode := func(id NodeID, _ toyDurable) Node[toyMsg, toyDurable, toyObs] {
 		rearm := func(env *toyEnv) {
-			for tag := range TimerTag(maxTimerTags) {
+			for tag := range TimerTag(MaxTimerTags) {
 				env.SetTimer(tag, 1000+Time(tag))
 			}
 			env.CancelTimer(3)
@@ -107,8 +107,8 @@ func TestTimerRearmingKeepsTheQueueSmall(t *testing.T) {
 	}
 	for range 5000 {
 		w.Step()
-		if w.queue.len() > 2 || w.timers.len() > 2*(maxTimerTags-1) {
-			t.Fatalf("t=%d: %d events and %d timers queued, want at most 2 and %d", w.now, w.queue.len(), w.timers.len(), 2*(maxTimerTags-1))
+		if w.queue.len() > 2 || w.timers.len() > 2*(MaxTimerTags-1) {
+			t.Fatalf("t=%d: %d events and %d timers queued, want at most 2 and %d", w.now, w.queue.len(), w.timers.len(), 2*(MaxTimerTags-1))
 		}
 	}
 	if fired != 0 || w.Now() < 2000 {

@@ -27,7 +27,7 @@ const (
 // ChoiceConfig bounds what the scheduler of a Choice world may do besides
 // delivering messages and firing timers.
 type ChoiceConfig struct {
-	Drops      bool // in-flight messages may be dropped
+	Drops      bool // in-flight messages may be dropped (not a node's to itself: they never cross the network, and a timed world never drops them)
 	MaxDups    int  // copies of already-sent messages it may inject, in all
 	MaxCrashes int  // crashes in all; at most Faults.MaxCrashed down at once
 	// Network is how the network holds messages: a multiset that delivery
@@ -146,16 +146,17 @@ func (f *flight[M]) same(o *flight[M]) bool {
 }
 
 // Actions lists the enabled actions of a Choice world in a fixed order:
-// deliveries (in sending order, identical copies once), timers, drops,
-// duplications, crashes, restarts. An index into it is a decision. The
-// slice is reused by the next call.
+// deliveries (in sending order, identical copies once; on FIFO links, each
+// link's oldest message alone), timers, drops (likewise), duplications
+// (on FIFO links, of each link's latest message), crashes, restarts. An
+// index into it is a decision. The slice is reused by the next call.
 func (w *World[M, D, O]) Actions() []Action[M] {
 	w.mustBeChoice()
 	w.boot()
 	acts := w.actions[:0]
 	for i := range w.inflight {
 		f := &w.inflight[i]
-		if w.slots[f.to].up && !w.seenBefore(w.inflight[:i], f) {
+		if w.slots[f.to].up && w.listed(i) {
 			acts = append(acts, Action[M]{Kind: ActDeliver, From: f.from, To: f.to, Msg: f.msg, digest: f.digest})
 		}
 	}
@@ -165,21 +166,21 @@ func (w *World[M, D, O]) Actions() []Action[M] {
 			acts = append(acts, Action[M]{Kind: ActTimer, To: id, Tag: TimerTag(bits.TrailingZeros32(m))})
 		}
 	}
-	if w.cfg.Choice.Drops && w.cfg.Choice.Network == Multiset {
+	if w.dropsEnabled() {
 		for i := range w.inflight {
 			f := &w.inflight[i]
-			if !w.seenBefore(w.inflight[:i], f) {
+			if w.listed(i) && f.from != f.to { // a node's message to itself never crosses the network
 				acts = append(acts, Action[M]{Kind: ActDrop, From: f.from, To: f.to, Msg: f.msg, digest: f.digest})
 			}
 		}
 	}
-	if w.dups < w.cfg.Choice.MaxDups && w.cfg.Choice.Network == Multiset {
+	if w.dupsEnabled() {
 		for i := range w.sentLog {
 			f := &w.sentLog[i]
 			acts = append(acts, Action[M]{Kind: ActDup, From: f.from, To: f.to, Msg: f.msg, digest: f.digest})
 		}
 	}
-	if w.crashes < w.cfg.Choice.MaxCrashes && w.crashed < w.cfg.Faults.MaxCrashed {
+	if w.crashesEnabled() {
 		for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
 			if w.slots[id].up {
 				acts = append(acts, Action[M]{Kind: ActCrash, To: id})
@@ -193,6 +194,33 @@ func (w *World[M, D, O]) Actions() []Action[M] {
 	}
 	w.actions = acts
 	return acts
+}
+
+// listed reports whether in-flight message i is one that Actions lists
+// for delivery and drop: the first of identical copies on its link, and on
+// a FIFO link the oldest message alone.
+func (w *World[M, D, O]) listed(i int) bool {
+	f := &w.inflight[i]
+	for j := range i {
+		if g := &w.inflight[j]; g.from == f.from && g.to == f.to && (g.digest == f.digest || w.net.FIFO) {
+			return false
+		}
+	}
+	return true
+}
+
+// dropsEnabled, dupsEnabled and crashesEnabled report whether the
+// bounds leave the scheduler drops, duplications and crashes.
+func (w *World[M, D, O]) dropsEnabled() bool {
+	return w.cfg.Choice.Drops && w.cfg.Choice.Network == Multiset
+}
+
+func (w *World[M, D, O]) dupsEnabled() bool {
+	return w.dups < w.cfg.Choice.MaxDups && w.cfg.Choice.Network == Multiset
+}
+
+func (w *World[M, D, O]) crashesEnabled() bool {
+	return w.crashes < w.cfg.Choice.MaxCrashes && w.crashed < w.cfg.Faults.MaxCrashed
 }
 
 func (w *World[M, D, O]) seenBefore(prefix []flight[M], f *flight[M]) bool {
@@ -286,17 +314,13 @@ func (w *World[M, D, O]) deliverLocal() {
 	w.local = w.local[:0]
 }
 
-// takeFlight removes the first in-flight message on from->to with digest:
-// the one whose seq is hint-1 when hint is not 0 (Find found it).
+// takeFlight removes the first in-flight message on from->to with digest
+// (on a FIFO link, the oldest message, if it has that digest): the one
+// whose seq is hint-1 when hint is not 0 (Find found it).
 func (w *World[M, D, O]) takeFlight(from, to NodeID, digest, hint uint64) (flight[M], bool) {
 	i, ok := w.flightAt(hint)
 	if !ok {
-		for i = range w.inflight {
-			if f := &w.inflight[i]; f.digest == digest && f.from == from && f.to == to {
-				ok = true
-				break
-			}
-		}
+		i, ok = w.scanFlight(from, to, digest)
 	}
 	if !ok {
 		return flight[M]{}, false
@@ -308,6 +332,25 @@ func (w *World[M, D, O]) takeFlight(from, to NodeID, digest, hint uint64) (fligh
 	w.unindexFlight(i)
 	w.inflight = append(w.inflight[:i], w.inflight[i+1:]...)
 	return f, true
+}
+
+// scanFlight is the position of the first in-flight message on from->to
+// with digest (on a FIFO link, of its oldest message, if it has that
+// digest).
+func (w *World[M, D, O]) scanFlight(from, to NodeID, digest uint64) (int, bool) {
+	for i := range w.inflight {
+		f := &w.inflight[i]
+		if f.from != from || f.to != to {
+			continue
+		}
+		if f.digest == digest {
+			return i, true
+		}
+		if w.net.FIFO {
+			break
+		}
+	}
+	return 0, false
 }
 
 // findFlight returns the first in-flight message on from->to with digest,
@@ -364,9 +407,27 @@ func (w *World[M, D, O]) sendChoice(from, to NodeID, msg M) {
 		f.elem = w.element(&f)
 	}
 	w.addFlight(f)
-	if w.cfg.Choice.MaxDups > 0 && (from != to || w.cfg.Choice.DupSelf) && from != External && !w.wasSent(&f) {
+	if w.cfg.Choice.MaxDups == 0 || (from == to && !w.cfg.Choice.DupSelf) || from == External {
+		return
+	}
+	switch {
+	case w.net.FIFO:
+		w.keepLatest(&f)
+	case !w.wasSent(&f):
 		w.sentLog = append(w.sentLog, f)
 	}
+}
+
+// keepLatest makes f the message that sentLog holds for its link: on FIFO
+// links the network duplicates the latest message sent on each (fifo.go).
+func (w *World[M, D, O]) keepLatest(f *flight[M]) {
+	for i := range w.sentLog {
+		if s := &w.sentLog[i]; s.from == f.from && s.to == f.to {
+			*s = *f
+			return
+		}
+	}
+	w.sentLog = append(w.sentLog, *f)
 }
 
 // Heal ends every fault now, as HealAt does in a Timed world: crashed nodes
@@ -399,6 +460,10 @@ func (w *World[M, D, O]) SwitchToTimed() {
 			continue
 		}
 		w.links.add(f.from, f.to) // in the network already: the bound applies to what comes next
+		if w.net.FIFO {
+			w.admitFIFO(&e) // in sending order: inflight's
+			continue
+		}
 		w.schedule(e)
 	}
 	w.inflight = w.inflight[:0]
@@ -411,6 +476,15 @@ func (w *World[M, D, O]) SwitchToTimed() {
 		}
 		s.armed = 0
 	}
+}
+
+// Send puts msg in flight from node from to node to in a Choice world,
+// as if from had just sent it: a scenario script's hand-written message.
+func (w *World[M, D, O]) Send(from, to NodeID, msg M) {
+	w.mustBeChoice()
+	w.mustBeNode(External, from)
+	w.boot()
+	w.send(from, to, msg)
 }
 
 // SetDecider replaces the world's Decider, as when a replayed schedule

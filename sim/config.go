@@ -50,7 +50,17 @@ type NetworkConfig struct {
 	// remove, not a side effect of the bound. When it turns Timed
 	// (SwitchToTimed), the messages it holds are all admitted, and the
 	// bound applies to what is sent from then on.
+	//
+	// On a FIFO link a full link makes room instead: its oldest message is
+	// lost, so that every loss on a FIFO link is of its oldest message.
 	LinkCapacity int
+	// FIFO makes every link (a sender to a receiver) deliver its messages
+	// in the order sent, as TCP does: a message arrives no earlier than
+	// the one sent before it on its link. See fifo.go for what the other
+	// network faults mean then. Client requests (World.Request) come from
+	// distinct clients and keep no order among them. A Choice world with
+	// FIFO links needs a Multiset network: a set keeps no order.
+	FIFO bool
 }
 
 // DefaultLinkCapacity is NetworkConfig.LinkCapacity when it is 0: about
@@ -399,6 +409,9 @@ func (c Config) Validate() error {
 	d := c.Network.Delay
 	if d.Max != 0 && (d.Min < 1 || d.Max < d.Min) {
 		return fmt.Errorf("delay %s: want 1 <= MIN <= MAX", d)
+	}
+	if c.Network.FIFO && c.Mode == Choice && c.Choice.Network == SentSet {
+		return errors.New("FIFO links need a multiset network: a set network keeps no order to keep")
 	}
 	if n := c.Network.LinkCapacity; n < 0 || n > MaxLinkCapacity {
 		return fmt.Errorf("link capacity must be between 1 and %d messages (0: %d), not %d", MaxLinkCapacity, DefaultLinkCapacity, n)

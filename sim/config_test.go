@@ -254,6 +254,9 @@ func TestValidate(t *testing.T) {
 		{"delay negative", func(c *Config) { c.Network.Delay = Delay{Min: -3, Max: 5} }, "delay"},
 		{"link capacity negative", func(c *Config) { c.Network.LinkCapacity = -1 }, "link capacity must be between 1 and 1048576 messages (0: 4096), not -1"},
 		{"link capacity huge", func(c *Config) { c.Network.LinkCapacity = MaxLinkCapacity + 1 }, "link capacity"},
+		{"fifo in a set network", func(c *Config) {
+			c.Network.FIFO, c.Mode, c.Choice.Network = true, Choice, SentSet
+		}, "FIFO links need a multiset network"},
 		{"interval", func(c *Config) { c.Faults.Interval = -1 }, "fault interval"},
 		{"heal", func(c *Config) { c.HealAt = -1 }, "heal time"},
 		{"max crashed negative", func(c *Config) { c.Faults.MaxCrashed = -1 }, "max crashed"},

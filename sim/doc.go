@@ -20,6 +20,10 @@
 // event is folded into a rolling 64-bit hash, so equal (config, decisions)
 // give equal hashes on every machine, at any GOMAXPROCS.
 //
+// Links reorder messages, since each message's delay is drawn on its own,
+// unless NetworkConfig.FIFO makes each deliver in the order sent, as TCP
+// does (fifo.go says what drops, duplicates and re-deliveries are then).
+//
 // Effects of one handler call are atomic: the node's Persist is applied first,
 // then its sends become in-flight messages. A crash happens between events,
 // never inside a handler.

@@ -33,8 +33,8 @@ func (e *Env[M, D, O]) Broadcast(msg M) {
 // replacing any pending timer with the same tag. A slow node's timers
 // stretch with it.
 func (e *Env[M, D, O]) SetTimer(tag TimerTag, after Time) {
-	if tag >= maxTimerTags {
-		panic(fmt.Sprintf("sim: timer tag %d out of range (tags are 0..%d)", tag, maxTimerTags-1))
+	if tag >= MaxTimerTags {
+		misuse("timer-tag", "node %d used timer tag %d (tags are 0..%d)", e.id, tag, MaxTimerTags-1)
 	}
 	after = max(after, 1)
 	s := &e.w.slots[e.id]
@@ -48,8 +48,8 @@ func (e *Env[M, D, O]) SetTimer(tag TimerTag, after Time) {
 
 // CancelTimer disarms timer tag, if it is pending.
 func (e *Env[M, D, O]) CancelTimer(tag TimerTag) {
-	if tag >= maxTimerTags {
-		panic(fmt.Sprintf("sim: timer tag %d out of range (tags are 0..%d)", tag, maxTimerTags-1))
+	if tag >= MaxTimerTags {
+		misuse("timer-tag", "node %d used timer tag %d (tags are 0..%d)", e.id, tag, MaxTimerTags-1)
 	}
 	if e.w.cfg.Mode == Choice {
 		e.w.slots[e.id].armed &^= 1 << tag

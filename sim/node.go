@@ -27,10 +27,10 @@ type Time int64
 // timer per tag: setting a tag again replaces the pending one.
 type TimerTag uint8
 
-// maxTimerTags bounds the tags a node may use: 0..7. Few are needed (a
+// MaxTimerTags bounds the tags a node may use: 0..7. Few are needed (a
 // proposer's retry, a learner's catch-up, a leader's heartbeat), and each
 // costs every node's slot memory, which exhaustive search copies per state.
-const maxTimerTags = 8
+const MaxTimerTags = 8
 
 // Message is the constraint on what nodes send each other. Messages are small
 // values; a node must not mutate a message (or memory it shares) after
@@ -39,7 +39,11 @@ type Message interface {
 	// Digest is a 64-bit hash of the content: equal messages give equal
 	// digests. It feeds the trace hash, so it must not depend on pointers.
 	Digest() uint64
-	// String renders the message for readable traces.
+	// String renders the message for readable traces, and names it in
+	// decision traces and scenario scripts: a step picks the message in
+	// flight whose String it gives, so String must tell apart any two
+	// messages that differ in a way the receiver can see (two messages
+	// with one rendering are taken as the same message).
 	String() string
 }
 

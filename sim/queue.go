@@ -53,6 +53,7 @@ type event[M Message] struct {
 	arg  int32  // index into Config.Faults.Schedule for scheduled faults
 	kind EventKind
 	held bool     // a message held for a paused receiver (slowness.go)
+	lost loss     // a message a FIFO link loses on arrival (fifo.go)
 	tag  TimerTag // timer tag
 	from node8
 	to   node8
@@ -86,7 +87,12 @@ func (q *queue[M]) push(e *event[M]) {
 	} else {
 		q.items = q.items[:n+1]
 	}
-	items, i := q.items, n
+	q.rise(n, e)
+}
+
+// rise moves the hole at i up to where e belongs and copies e into it.
+func (q *queue[M]) rise(i int, e *event[M]) {
+	items := q.items
 	for i > 0 {
 		parent := (i - 1) / 2
 		if !e.before(&items[parent]) {
@@ -141,6 +147,13 @@ func (q *queue[M]) heapify() {
 	}
 }
 
+// up and down move the element at i into a hole instead of swapping: an
+// event is several words wide, and half the copies of a swap are wasted.
+func (q *queue[M]) up(i int) {
+	e := q.items[i]
+	q.rise(i, &e)
+}
+
 // down moves the element at i into a hole instead of swapping: an event
 // is several words wide, and half the copies of a swap are wasted.
 func (q *queue[M]) down(i int) {
@@ -162,4 +175,35 @@ func (q *queue[M]) down(i int) {
 		i = least
 	}
 	items[i] = e
+}
+
+// deliveryOn returns the index of a delivery on from->to, or -1: on a
+// FIFO link the queue holds its oldest message alone (fifo.go).
+func (q *queue[M]) deliveryOn(from, to NodeID) int {
+	for i := range q.items {
+		if e := &q.items[i]; e.kind == EventDeliver && NodeID(e.from) == from && NodeID(e.to) == to {
+			return i
+		}
+	}
+	return -1
+}
+
+// replace puts e in place of the event at index i.
+func (q *queue[M]) replace(i int, e *event[M]) {
+	q.items[i] = *e
+	q.down(i)
+	q.up(i)
+}
+
+// remove takes the event at index i out of the queue.
+func (q *queue[M]) remove(i int) {
+	last := len(q.items) - 1
+	q.items[i] = q.items[last]
+	var zero event[M]
+	q.items[last] = zero
+	q.items = q.items[:last]
+	if i < last {
+		q.down(i)
+		q.up(i)
+	}
 }

@@ -41,7 +41,13 @@ func (w *World[M, D, O]) Reset(cfg Config, decider Decider, newNode NewNode[M, D
 	w.actions, w.oldNodes = emptied(old.actions), emptied(old.oldNodes)
 	w.pendRand, w.pendNet = emptied(old.pendRand), emptied(old.pendNet)
 	w.netIdx = netIndex{seqs: old.netIdx.seqs[:0]}
+	if w.texts = old.texts; w.texts != nil {
+		clear(w.texts) // a new world's cache is empty
+	}
 	if cfg.Mode == Timed {
+		if cfg.Network.FIFO {
+			w.fifo = fifoLinks[M]{links: old.fifo.links, copies: old.fifo.copies} // timed empties them
+		}
 		w.timed()
 	}
 	return nil

@@ -10,7 +10,7 @@ import (
 
 // drawConfig draws a world's configuration from draw (draw(label, n) is in
 // [0, n)): any size, either mode, every fault, scheduled faults, a heal or
-// none, and small link capacities that overflow.
+// none, small link capacities that overflow, and FIFO links or not.
 func drawConfig(draw func(label string, n int) int) Config {
 	nodes := 1 + draw("nodes", 7)
 	rate := func(label string, scale float64) float64 { return float64(draw(label, 11)) * scale / 10 }
@@ -22,6 +22,7 @@ func drawConfig(draw func(label string, n int) int) Config {
 			DupRate:       rate("dup", 0.2),
 			RedeliverRate: rate("redeliver", 0.05),
 			LinkCapacity:  []int{0, 1, 3, 64}[draw("capacity", 4)],
+			FIFO:          draw("fifo", 3) == 0,
 		},
 		Faults: FaultConfig{
 			Interval:      Time(draw("interval", 21)),

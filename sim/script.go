@@ -181,8 +181,8 @@ func (s *Step) parseTimer(rest string, nodes int) error {
 		return err
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(tag))
-	if err != nil || n < 0 || n >= maxTimerTags {
-		return fmt.Errorf("timer tag %q: want a number 0..%d (want %s)", tag, maxTimerTags-1, form)
+	if err != nil || n < 0 || n >= MaxTimerTags {
+		return fmt.Errorf("timer tag %q: want a number 0..%d (want %s)", tag, MaxTimerTags-1, form)
 	}
 	s.Tag = TimerTag(n)
 	return nil
@@ -235,46 +235,109 @@ func (w *World[M, D, O]) TakeStep(s Step) bool {
 		w.Heal()
 		return true
 	}
-	a, ok := w.Find(s.Kind, s.From, s.To, s.Tag, func(m M) bool { return m.String() == s.Msg })
+	a, ok := w.Find(s.Kind, s.From, s.To, s.Tag, func(m M) bool { return w.text(m) == s.Msg })
 	if ok {
 		w.Do(a)
 	}
 	return ok
 }
 
+// TakeStepDroppingAhead is TakeStep for a lenient replay, which may have
+// removed the steps that took the older messages of a FIFO link: a deliver
+// or drop of a message that waits behind older ones on its FIFO link, in a
+// world that drops messages, first drops those, oldest first. On a link
+// that keeps order and loses messages, taking a later message dooms the
+// older ones, so the schedule is the one that dropped them first, and the
+// recorded steps say so. Anywhere else it is TakeStep.
+func (w *World[M, D, O]) TakeStepDroppingAhead(s Step) bool {
+	w.mustBeChoice()
+	w.boot()
+	lossyLink := w.net.FIFO && w.dropsEnabled() && s.From != s.To && int(s.To) >= 1 && int(s.To) <= w.cfg.Nodes
+	if !lossyLink || (s.Kind != ActDrop && (s.Kind != ActDeliver || !w.slots[s.To].up)) {
+		return w.TakeStep(s)
+	}
+	match := func(m M) bool { return w.text(m) == s.Msg }
+	if _, ok := w.findFlightOn(s.Kind, s.From, s.To, match); !ok {
+		return false
+	}
+	for {
+		oldest, _ := w.findFlightOn(ActDrop, s.From, s.To, w.fifoMatch(func(M) bool { return true }))
+		if match(oldest.Msg) {
+			break
+		}
+		w.Do(oldest)
+	}
+	return w.TakeStep(s)
+}
+
+// maxTexts bounds the texts a replay remembers: past it they are
+// forgotten and formatted again.
+const maxTexts = 1 << 12
+
+// text is m as a step line writes it, formatted once for the copies of a
+// message that a replay meets (by digest: equal digests are one message
+// to the network, flight.same): a step's message is matched against every
+// one on its link, and formatting is what a replay would spend its time
+// on.
+func (w *World[M, D, O]) text(m M) string {
+	d := m.Digest()
+	if s, ok := w.texts[d]; ok {
+		return s
+	}
+	if w.texts == nil || len(w.texts) >= maxTexts {
+		w.texts = make(map[uint64]string)
+	}
+	s := m.String()
+	w.texts[d] = s
+	return s
+}
+
 // Find returns the enabled action of kind that Actions would list first
 // among those on link from->to whose message satisfies match (deliver,
-// drop, dup), or the timer tag of node to, or the crash or restart of node
-// to; false when there is none. It costs a scan of the messages in flight
-// (for dup, of those ever sent), not a listing of every action.
+// drop, dup; on a FIFO link, only its oldest message is delivered or
+// dropped, and only its latest duplicated), or the timer tag of node to,
+// or the crash or restart of node to; false when there is none. It costs
+// a scan of the messages on the link (for dup, of those ever sent), not a
+// listing of every action.
 func (w *World[M, D, O]) Find(kind ActionKind, from, to NodeID, tag TimerTag, match func(M) bool) (Action[M], bool) {
 	w.mustBeChoice()
 	w.boot()
 	if int(to) < 1 || int(to) > w.cfg.Nodes {
 		return Action[M]{}, false
 	}
-	up, multiset := w.slots[to].up, w.cfg.Choice.Network == Multiset
-	switch kind {
-	case ActDeliver:
-		if up {
-			return w.findFlightOn(kind, from, to, match)
-		}
-	case ActDrop:
-		if w.cfg.Choice.Drops && multiset {
-			return w.findFlightOn(kind, from, to, match)
-		}
-	case ActDup:
-		if w.dups < w.cfg.Choice.MaxDups && multiset {
-			return w.findSentOn(from, to, match)
-		}
-	case ActTimer:
-		return Action[M]{Kind: kind, To: to, Tag: tag}, up && w.slots[to].armed&(1<<tag) != 0
-	case ActCrash:
-		return Action[M]{Kind: kind, To: to}, up && w.crashes < w.cfg.Choice.MaxCrashes && w.crashed < w.cfg.Faults.MaxCrashed
-	case ActRestart:
+	if match == nil {
+		match = func(M) bool { return true }
+	}
+	up := w.slots[to].up
+	switch {
+	case kind == ActDeliver && up, kind == ActDrop && w.dropsEnabled() && from != to:
+		return w.findFlightOn(kind, from, to, w.fifoMatch(match))
+	case kind == ActDup && w.dupsEnabled():
+		return w.findSentOn(from, to, match)
+	case kind == ActTimer:
+		return Action[M]{Kind: kind, To: to, Tag: tag}, up && tag < MaxTimerTags && w.slots[to].armed&(1<<tag) != 0
+	case kind == ActCrash:
+		return Action[M]{Kind: kind, To: to}, up && w.crashesEnabled()
+	case kind == ActRestart:
 		return Action[M]{Kind: kind, To: to}, !up
 	}
 	return Action[M]{}, false
+}
+
+// fifoMatch is match, but on FIFO links it takes a link's first message
+// or nothing: a scan of the link stops at its oldest message.
+func (w *World[M, D, O]) fifoMatch(match func(M) bool) func(M) bool {
+	if !w.net.FIFO {
+		return match
+	}
+	first := true
+	return func(m M) bool {
+		if !first {
+			return false
+		}
+		first = false
+		return match(m)
+	}
 }
 
 // OnLink lists the messages on link from->to that kind would take
@@ -331,8 +394,13 @@ func (w *World[M, D, O]) whyNoMessage(s Step) string {
 	if s.Kind == ActDup {
 		what = "ever sent"
 	}
-	if len(there) == 0 {
+	switch {
+	case len(there) == 0:
 		return fmt.Sprintf("no message %s on %s->%s", what, s.From, s.To)
+	case s.Kind == ActDrop && s.From == s.To:
+		return "a node's message to itself never crosses the network, so it is never dropped"
+	case w.net.FIFO && s.Kind != ActDup:
+		return fmt.Sprintf("%s->%s is a FIFO link: its oldest message goes first, and that is %s", s.From, s.To, there[0])
 	}
 	names := make([]string, 0, min(len(there), 8))
 	for _, m := range there[:min(len(there), 8)] {

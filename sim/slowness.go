@@ -142,7 +142,7 @@ func (w *World[M, D, O]) retime(id NodeID, factor Time) {
 	if w.cfg.Mode != Timed {
 		return // armed bits have no time to shrink
 	}
-	for tag := range TimerTag(maxTimerTags) {
+	for tag := range TimerTag(MaxTimerTags) {
 		t, ok := w.timers.get(int32(id), tag)
 		if !ok || Time(t.stretch) <= factor || t.at <= w.now {
 			continue // not pending, held by a pause, not stretched so far, or due now anyway
@@ -164,7 +164,7 @@ func (w *World[M, D, O]) holdLonger(id NodeID, from, until Time) {
 	if moved {
 		w.queue.heapify()
 	}
-	for tag := range TimerTag(maxTimerTags) {
+	for tag := range TimerTag(MaxTimerTags) {
 		if t, ok := w.timers.get(int32(id), tag); ok && t.stretch == heldStretch && t.at == from {
 			t.at = until
 			w.timers.set(t) // its own seq: the order in which they came due

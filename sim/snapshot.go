@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 
@@ -11,9 +12,65 @@ import (
 // Fingerprinter is a value that can write its state to a fingerprint:
 // nodes, durable state and messages of a protocol under exhaustive search.
 // It writes node ids with h.Node and sets of them with h.NodeSet, so that
-// symmetry reduction can rename them.
+// symmetry reduction can rename them. Nodes and durable state must be
+// Fingerprinters (Explorable); a message that is not one is identified by
+// its link and Digest, which a renaming cannot reach into.
 type Fingerprinter interface {
 	Fingerprint(h *fingerprint.Hasher)
+}
+
+// Explorable reports why the worlds of newNode's nodes cannot be explored,
+// or nil. An explorer knows a state by its fingerprint: each node must be
+// a Cloner, and the durable state a Fingerprinter, since one left out of
+// the fingerprint would merge distinct states and hide their bugs. With
+// renamed (symmetry reduction), messages must be Fingerprinters too, to
+// rename the node ids in them. It builds one node to look at it, without
+// starting it.
+func Explorable[M Message, D, O any](newNode NewNode[M, D, O], renamed bool) error {
+	if err := fingerprints[D]("durable state", "every field a crash leaves"); err != nil {
+		return err
+	}
+	if renamed {
+		if err := fingerprints[M]("message", "its fields, node ids with h.Node, so that symmetry reduction can rename them"); err != nil {
+			return err
+		}
+	}
+	var zero D
+	n, ok := probe(newNode, zero)
+	if _, cloner := n.(Cloner[M, D, O]); ok && !cloner {
+		return fmt.Errorf("the node %T is not a sim.Cloner: an explorer copies and fingerprints nodes; give it the methods CloneInto and Fingerprint", n)
+	}
+	return nil
+}
+
+// probe builds node 1 from durable d; ok is false if newNode panics (the
+// run that boots it reports that).
+func probe[M Message, D, O any](newNode NewNode[M, D, O], d D) (n Node[M, D, O], ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	return newNode(1, d), true
+}
+
+// fingerprints reports whether values of type T are Fingerprinters, as
+// the type says: an interface type must have the method itself.
+func fingerprints[T any](what, writes string) error {
+	t := reflect.TypeFor[T]()
+	if t.Implements(reflect.TypeFor[Fingerprinter]()) {
+		return nil
+	}
+	return fmt.Errorf("the %s %s is not a sim.Fingerprinter: an explorer would leave it out of a state's identity "+
+		"and merge distinct states; give %s a method Fingerprint(*fingerprint.Hasher) that writes %s", what, t, t, writes)
+}
+
+// writeDurable writes durable state d, a Fingerprinter but for a nil
+// interface value, which writes nothing.
+func writeDurable[D any](h *fingerprint.Hasher, d D) {
+	if fp, ok := any(d).(Fingerprinter); ok {
+		fp.Fingerprint(h)
+	}
 }
 
 // Cloner is a Node an explorer can copy and fingerprint: what a protocol
@@ -28,10 +85,14 @@ type Cloner[M Message, D, O any] interface {
 }
 
 // Fingerprinted makes a Choice world keep a fingerprint of every message in
-// its network, as an explorer needs; call it before the first step. Nodes,
-// durable state and messages must implement Fingerprinter (nodes Cloner).
-func (w *World[M, D, O]) Fingerprinted() {
+// its network, as an explorer needs; call it before the first step. Nodes
+// must be Cloners and durable state a Fingerprinter (Explorable): a durable
+// state that is not returns an error, and the world stays as it was.
+func (w *World[M, D, O]) Fingerprinted() error {
 	w.mustBeChoice()
+	if err := fingerprints[D]("durable state", "every field a crash leaves"); err != nil {
+		return err
+	}
 	w.fingerprinted = true
 	for i := range w.inflight {
 		w.inflight[i].elem = w.element(&w.inflight[i])
@@ -39,6 +100,7 @@ func (w *World[M, D, O]) Fingerprinted() {
 	for i := range w.sentLog {
 		w.sentLog[i].elem = w.element(&w.sentLog[i])
 	}
+	return nil
 }
 
 // element fingerprints one message in the network with its link, under the
@@ -84,10 +146,10 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	dst.oldNodes = old
 	dst.observe = observe
 	dst.tracer, dst.sendTr, dst.schedLog = nil, nil, nil
-	dst.pendRand, dst.pendNet, dst.local = nil, nil, local
+	dst.pendRand, dst.pendNet, dst.local, dst.texts = nil, nil, local, nil
 	dst.env.w = dst
 	dst.queue.items = oldQueue
-	dst.timers, dst.links = timerQueue{}, links{} // a Choice world has none (World.timed)
+	dst.timers, dst.links, dst.fifo = timerQueue{}, links{}, fifoLinks[M]{} // a Choice world has none (World.timed)
 	dst.trials, dst.none, dst.history, dst.partitions = nil, nil, nil, slices.Clone(w.partitions)
 	dst.spells = slices.Clone(w.spells)
 	dst.cut = append(cut, w.cut...)
@@ -116,7 +178,8 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 
 // Fingerprint writes what decides the future of a Choice world: each
 // node's liveness, armed timers, state and durable state, the network's
-// contents (as a multiset or set, whatever the order of sending), the
+// contents (as a multiset or set, whatever the order of sending; on FIFO
+// links, each link's messages in order), the
 // duplicates and crashes spent, and whether the world healed. Time and
 // counters of the past are left out, so that two paths to the same state
 // meet. Under a renaming of h the nodes are written in their renamed
@@ -141,9 +204,7 @@ func (w *World[M, D, O]) Fingerprint(h *fingerprint.Hasher) {
 			if s.up {
 				s.node.(Fingerprinter).Fingerprint(h)
 			}
-			if d, ok := any(s.durable).(Fingerprinter); ok {
-				d.Fingerprint(h)
-			}
+			writeDurable(h, s.durable)
 		case perm == nil:
 			w.slotKeys(s)
 			h.Key(s.nodeKey)
@@ -160,18 +221,16 @@ func (w *World[M, D, O]) Fingerprint(h *fingerprint.Hasher) {
 			h.Key(sub.Sum())
 			sub.Reset()
 			sub.SetRenaming(perm)
-			if d, ok := any(s.durable).(Fingerprinter); ok {
-				d.Fingerprint(&sub)
-			}
+			writeDurable(&sub, s.durable)
 			h.Key(sub.Sum())
 		}
 	}
 	h.Uint64(uint64(w.dups))
 	h.Uint64(uint64(w.crashes))
 	h.Bool(w.healed)
-	w.fingerprintFlights(h, w.inflight, perm)
+	w.fingerprintFlights(h, w.inflight, perm, w.net.FIFO)
 	if w.cfg.Choice.MaxDups > w.dups && w.cfg.Choice.Network == Multiset {
-		w.fingerprintFlights(h, w.sentLog, perm)
+		w.fingerprintFlights(h, w.sentLog, perm, false)
 	}
 }
 
@@ -188,26 +247,28 @@ func (w *World[M, D, O]) slotKeys(s *slot[M, D, O]) {
 	}
 	s.nodeKey = h.Sum()
 	h.Reset()
-	if d, ok := any(s.durable).(Fingerprinter); ok {
-		d.Fingerprint(h)
-	}
+	writeDurable(h, s.durable)
 	s.durKey = h.Sum()
 	s.fpOK = true
 }
 
 // fingerprintFlights writes a multiset of messages: the sum of their
 // fingerprints, or, for an exact Hasher, every message's words in an order
-// that does not depend on the order of sending.
-func (w *World[M, D, O]) fingerprintFlights(h *fingerprint.Hasher, fs []flight[M], perm *[64]uint8) {
+// that does not depend on the order of sending. Ranked, each message is
+// written with its place on its link (FIFO links), which a renaming keeps.
+func (w *World[M, D, O]) fingerprintFlights(h *fingerprint.Hasher, fs []flight[M], perm *[64]uint8, ranked bool) {
 	h.Uint64(uint64(len(fs)))
 	if !h.Exact() {
 		var sum fingerprint.Key
 		for i := range fs {
-			if perm == nil {
-				sum = sum.Add(fs[i].elem)
-			} else {
-				sum = sum.Add(w.elementUnder(&fs[i], perm))
+			k := fs[i].elem
+			if perm != nil {
+				k = w.elementUnder(&fs[i], perm)
 			}
+			if ranked {
+				k = fingerprint.Element(rank(fs, i), k[0], k[1])
+			}
+			sum = sum.Add(k)
 		}
 		h.Key(sum)
 		return
@@ -216,6 +277,9 @@ func (w *World[M, D, O]) fingerprintFlights(h *fingerprint.Hasher, fs []flight[M
 	order := make([]int, len(fs))
 	for i := range fs {
 		keys[i] = w.elementUnder(&fs[i], perm)
+		if ranked {
+			keys[i] = fingerprint.Element(rank(fs, i), keys[i][0], keys[i][1])
+		}
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int {
@@ -229,6 +293,9 @@ func (w *World[M, D, O]) fingerprintFlights(h *fingerprint.Hasher, fs []flight[M
 	})
 	for _, i := range order {
 		f := &fs[i]
+		if ranked {
+			h.Uint64(rank(fs, i))
+		}
 		h.Node(int(f.from))
 		h.Node(int(f.to))
 		if fp, ok := any(f.msg).(Fingerprinter); ok {
@@ -237,6 +304,18 @@ func (w *World[M, D, O]) fingerprintFlights(h *fingerprint.Hasher, fs []flight[M
 			h.Uint64(f.digest)
 		}
 	}
+}
+
+// rank is the place of message i on its link: how many of fs, which are
+// in sending order, are on the same link before it.
+func rank[M Message](fs []flight[M], i int) uint64 {
+	n := uint64(0)
+	for j := range i {
+		if fs[j].from == fs[i].from && fs[j].to == fs[i].to {
+			n++
+		}
+	}
+	return n
 }
 
 // inverse returns the id that perm maps to j.

@@ -138,16 +138,24 @@ func (l *snapLog) observe(id NodeID, o snapObs) {
 // observations go to log (nil: nowhere).
 func newSnapWorld(t testing.TB, cc ChoiceConfig, log *snapLog) *snapWorld {
 	t.Helper()
+	return newSnapWorldNet(t, cc, false, log)
+}
+
+// newSnapWorldNet is newSnapWorld, with FIFO links if fifo.
+func newSnapWorldNet(t testing.TB, cc ChoiceConfig, fifo bool, log *snapLog) *snapWorld {
+	t.Helper()
 	var obs Observer[snapObs]
 	if log != nil {
 		obs = log.observe
 	}
-	cfg := Config{Nodes: 3, Mode: Choice, Choice: cc, Faults: FaultConfig{MaxCrashed: 1}}
+	cfg := Config{Nodes: 3, Mode: Choice, Choice: cc, Faults: FaultConfig{MaxCrashed: 1}, Network: NetworkConfig{FIFO: fifo}}
 	w, err := New(cfg, NewRandom(1), newSnapNode, obs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Fingerprinted()
+	if err := w.Fingerprinted(); err != nil {
+		t.Fatal(err)
+	}
 	return w
 }
 
@@ -392,12 +400,17 @@ func TestFingerprintRenaming(t *testing.T) {
 // world's memory is a faithful copy too. Observations go where the
 // clone was told.
 func TestCloneIsIndependent(t *testing.T) {
-	for _, cc := range []ChoiceConfig{
-		{LocalSelf: true, Drops: true, MaxDups: 2, MaxCrashes: 1},
-		{Network: SentSet, MaxCrashes: 1},
+	for _, tc := range []struct {
+		cc   ChoiceConfig
+		fifo bool
+	}{
+		{ChoiceConfig{LocalSelf: true, Drops: true, MaxDups: 2, MaxCrashes: 1}, false},
+		{ChoiceConfig{Network: SentSet, MaxCrashes: 1}, false},
+		{ChoiceConfig{Drops: true, MaxDups: 2, MaxCrashes: 1}, true},
 	} {
+		cc := tc.cc
 		var wlog snapLog
-		w := newSnapWorld(t, cc, &wlog)
+		w := newSnapWorldNet(t, cc, tc.fifo, &wlog)
 		doLines(t, w, "deliver 1->2 hello(1)", "timer 1 0")
 		before, beforeX := fp(w, nil)
 		acts := actionLines(w)
@@ -444,12 +457,17 @@ func TestCloneIsIndependent(t *testing.T) {
 // same actions, the same snapshot again, and the same successor for every
 // action.
 func TestSnapshotRestore(t *testing.T) {
-	for _, cc := range []ChoiceConfig{
-		{LocalSelf: true, Drops: true, MaxDups: 2, MaxCrashes: 2},
-		{Network: SentSet, MaxCrashes: 2},
+	for _, tc := range []struct {
+		cc   ChoiceConfig
+		fifo bool
+	}{
+		{ChoiceConfig{LocalSelf: true, Drops: true, MaxDups: 2, MaxCrashes: 2}, false},
+		{ChoiceConfig{Network: SentSet, MaxCrashes: 2}, false},
+		{ChoiceConfig{Drops: true, MaxDups: 2, MaxCrashes: 2}, true},
 	} {
+		cc := tc.cc
 		for seed := range uint64(4) {
-			w := newSnapWorld(t, cc, nil)
+			w := newSnapWorldNet(t, cc, tc.fifo, nil)
 			pool := NewSnapshotPool(w)
 			rng := NewRandom(seed)
 			var reused, scratch *snapWorld

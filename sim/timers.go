@@ -26,18 +26,18 @@ func (t *timer) before(o *timer) bool {
 // (at, seq) that knows where each (node, tag) sits, so that re-arming a
 // timer moves it in place and cancelling one removes it. A node has at
 // most one pending timer per tag, so the heap never holds more than
-// nodes*maxTimerTags entries, however often timers are re-armed; nothing
+// nodes*MaxTimerTags entries, however often timers are re-armed; nothing
 // stale waits in it to be skipped.
 type timerQueue struct {
 	items []timer
-	// pos[node*maxTimerTags+tag] is the timer's index in items plus one;
+	// pos[node*MaxTimerTags+tag] is the timer's index in items plus one;
 	// 0 when the timer is not pending.
 	pos []int32
 }
 
 // init sizes the queue for nodes 1..nodes, empty, reusing its memory.
 func (q *timerQueue) init(nodes int) {
-	n := (nodes + 1) * maxTimerTags
+	n := (nodes + 1) * MaxTimerTags
 	if cap(q.pos) < n {
 		q.pos = make([]int32, n)
 	}
@@ -48,7 +48,7 @@ func (q *timerQueue) init(nodes int) {
 
 func (q *timerQueue) len() int { return len(q.items) }
 
-func slotOf(node int32, tag TimerTag) int { return int(node)*maxTimerTags + int(tag) }
+func slotOf(node int32, tag TimerTag) int { return int(node)*MaxTimerTags + int(tag) }
 
 // get returns node's pending timer tag, if there is one.
 func (q *timerQueue) get(node int32, tag TimerTag) (timer, bool) {
@@ -86,7 +86,7 @@ func (q *timerQueue) cancel(node int32, tag TimerTag) {
 
 // cancelNode disarms every timer of node.
 func (q *timerQueue) cancelNode(node int32) {
-	for tag := range TimerTag(maxTimerTags) {
+	for tag := range TimerTag(MaxTimerTags) {
 		q.cancel(node, tag)
 	}
 }

@@ -21,7 +21,7 @@ func TestTimerQueueModel(t *testing.T) {
 		var seq uint64
 		for step := range rapid.IntRange(0, 200).Draw(t, "steps") {
 			node := int32(rapid.IntRange(1, nodes).Draw(t, "node"))
-			tag := TimerTag(rapid.IntRange(0, maxTimerTags-1).Draw(t, "tag"))
+			tag := TimerTag(rapid.IntRange(0, MaxTimerTags-1).Draw(t, "tag"))
 			switch rapid.IntRange(0, 9).Draw(t, "op") {
 			case 0, 1, 2, 3, 4: // set, often moving a pending timer earlier or later
 				seq++
@@ -33,7 +33,7 @@ func TestTimerQueueModel(t *testing.T) {
 				delete(model, slotOf(node, tag))
 			case 7:
 				q.cancelNode(node)
-				for tag := range TimerTag(maxTimerTags) {
+				for tag := range TimerTag(MaxTimerTags) {
 					delete(model, slotOf(node, tag))
 				}
 			default:

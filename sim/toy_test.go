@@ -74,6 +74,7 @@ type toyOpts struct {
 	PersistEvery int    // persist every k-th delivery; 0 means every one
 	LongTimer    Time   // Start arms timer 1 to fire this long after; 0: never
 	Observe      bool   // emit observations (leave off on hot paths)
+	Timeless     bool   // leave Sent 0: a Choice world's replay sends the same messages
 }
 
 type toyNode struct {
@@ -171,7 +172,9 @@ func (n *toyNode) persist(env *toyEnv) {
 func (n *toyNode) send(env *toyEnv, to NodeID, m toyMsg) {
 	n.seq++
 	m.Val = uint64(n.id)<<48 | uint64(n.durable.Boots)<<32 | n.seq
-	m.Sent = env.Now()
+	if !n.opts.Timeless {
+		m.Sent = env.Now()
+	}
 	if n.opts.Observe {
 		env.Observe(toyObs{Kind: obsSend, At: env.Now(), From: n.id, To: to, Msg: m})
 	}

@@ -46,6 +46,7 @@ type World[M Message, D, O any] struct {
 	// Network.LinkCapacity, but for those a Choice world handed over
 	// (SwitchToTimed).
 	links   links
+	fifo    fifoLinks[M] // with Network.FIFO, each link's messages in order
 	history []sent[M]    // recent sends, for re-delivery; a ring once full
 	trials  []faultTrial // the random faults eligible now
 	none    []float64    // none[i]: probability that no trial from i on fires
@@ -56,16 +57,17 @@ type World[M Message, D, O any] struct {
 	stats                  Stats
 
 	// Choice mode (choice.go).
-	inflight []flight[M]  // messages in the network, in sending order
-	sentLog  []flight[M]  // every distinct message sent, for duplication
-	netIdx   netIndex     // inflight's and sentLog's index by link, once they are long
-	actions  []Action[M]  // scratch for Actions
-	dups     int          // copies injected so far
-	crashes  int          // crashes so far
-	schedLog func(string) // receives the schedule as decision-trace lines
-	pendRand []string     // lines drawn inside the running handler
-	pendNet  []string     // network faults of the running handler
-	local    []flight[M]  // LocalSelf: messages to self awaiting delivery
+	inflight []flight[M]       // messages in the network, in sending order
+	sentLog  []flight[M]       // every distinct message sent, for duplication
+	netIdx   netIndex          // inflight's and sentLog's index by link, once they are long
+	texts    map[uint64]string // messages' texts by digest, for replays (script.go)
+	actions  []Action[M]       // scratch for Actions
+	dups     int               // copies injected so far
+	crashes  int               // crashes so far
+	schedLog func(string)      // receives the schedule as decision-trace lines
+	pendRand []string          // lines drawn inside the running handler
+	pendNet  []string          // network faults of the running handler
+	local    []flight[M]       // LocalSelf: messages to self awaiting delivery
 
 	// Exploration (snapshot.go).
 	fingerprinted bool               // flights carry their fingerprints
@@ -85,7 +87,7 @@ type slot[M Message, D, O any] struct {
 	slowFactor  Time
 	pausedUntil Time
 	armed       uint32             // choice mode: the armed timers
-	after       [maxTimerTags]Time // choice mode: each armed timer's duration
+	after       [MaxTimerTags]Time // choice mode: each armed timer's duration
 	// The fingerprints of node and durable, once computed (snapshot.go);
 	// anything that runs the node or persists clears fpOK.
 	fpOK    bool
@@ -131,12 +133,15 @@ func New[M Message, D, O any](cfg Config, decider Decider, newNode NewNode[M, D,
 	return w, nil
 }
 
-// timed sets up what only a Timed world uses: its timer queue and the
-// counters of its links. A Choice world keeps timers as armed bits and
-// messages in inflight, and cloning it copies neither.
+// timed sets up what only a Timed world uses: its timer queue, the
+// counters of its links and their FIFO queues. A Choice world keeps timers
+// as armed bits and messages in inflight, and cloning it copies none.
 func (w *World[M, D, O]) timed() {
 	w.timers.init(w.cfg.Nodes)
 	w.links.init(w.cfg.Nodes, w.cfg.Network.LinkCapacity)
+	if w.net.FIFO {
+		w.fifo.init(w.cfg.Nodes)
+	}
 }
 
 // SetTracer makes the world call fn for every executed event and network
@@ -183,7 +188,7 @@ func (w *World[M, D, O]) Current() TraceEntry {
 // delivery from External. A request to a crashed node is lost. In a Choice
 // world the request is in flight at once, and at is ignored.
 func (w *World[M, D, O]) Request(at Time, to NodeID, msg M) {
-	w.mustBeNode(to)
+	w.mustBeNode(External, to)
 	if w.cfg.Mode == Choice {
 		w.sendChoice(External, to, msg)
 		return
@@ -288,7 +293,7 @@ func (w *World[M, D, O]) stepBy(limit Time) bool {
 		w.current = event[M]{at: w.tick.at, seq: w.tick.seq, kind: EventFaultTick}
 	}
 	w.run(&w.current)
-	w.flushLog()
+	w.endStep()
 	return true
 }
 
@@ -313,7 +318,7 @@ func (w *World[M, D, O]) bootOnce() {
 		w.flushLog()
 		return // no timed faults: the scheduler crashes and drops
 	}
-	w.flushLog()
+	w.endStep()
 	for i, f := range w.cfg.Faults.Schedule {
 		w.scheduleFault(i, f)
 	}
@@ -346,6 +351,9 @@ func (w *World[M, D, O]) run(e *event[M]) bool {
 	switch e.kind {
 	case EventDeliver:
 		w.links.release(NodeID(e.from), to) // off the link; a pause holds it again
+		if w.net.FIFO {
+			return w.deliverFIFO(e)
+		}
 		return w.deliver(e)
 	case EventRequest:
 		return w.deliver(e)
@@ -401,6 +409,15 @@ func (w *World[M, D, O]) run(e *event[M]) bool {
 func (w *World[M, D, O]) deliver(e *event[M]) bool {
 	from, to := NodeID(e.from), NodeID(e.to)
 	s := &w.slots[to]
+	if w.mustHold(e) {
+		held := *e
+		held.at, held.held = s.pausedUntil, true // until the pause ends, in arrival order
+		if e.kind == EventDeliver {
+			w.links.add(from, to) // still on its link
+		}
+		w.schedule(held)
+		return false
+	}
 	if from == to && e.gen != s.crashGen {
 		// It died with its sender; a replay loses it at the crash.
 		w.fault(FaultLost, from, to, e, logNone)
@@ -409,15 +426,6 @@ func (w *World[M, D, O]) deliver(e *event[M]) bool {
 	if !s.up {
 		w.fault(FaultLost, from, to, e, logStep)
 		return true
-	}
-	if s.pausedUntil > w.now {
-		held := *e
-		held.at, held.held = s.pausedUntil, true // until the pause ends, in arrival order
-		if e.kind == EventDeliver {
-			w.links.add(from, to) // still on its link
-		}
-		w.schedule(held)
-		return false
 	}
 	if e.kind == EventDeliver && w.cut[from]&(1<<uint(to)) != 0 {
 		w.fault(FaultPartitionDrop, from, to, e, logStep)
@@ -437,6 +445,13 @@ func (w *World[M, D, O]) deliver(e *event[M]) bool {
 	s.fpOK = false
 	s.node.Deliver(&w.env, from, e.msg)
 	return true
+}
+
+// mustHold reports whether delivery e waits for its receiver's pause to
+// end: one that would reach a live, paused receiver.
+func (w *World[M, D, O]) mustHold(e *event[M]) bool {
+	s := &w.slots[e.to]
+	return s.pausedUntil > w.now && s.up && (e.from != e.to || e.gen == s.crashGen)
 }
 
 // fire runs node e.to's timer e.tag, which is armed no more: a timer
@@ -516,10 +531,18 @@ func (w *World[M, D, O]) describe(e *event[M]) string {
 	return ""
 }
 
-func (w *World[M, D, O]) mustBeNode(id NodeID) {
+func (w *World[M, D, O]) mustBeNode(from, id NodeID) {
 	if id < 1 || int(id) > w.cfg.Nodes {
-		panic(fmt.Sprintf("sim: node %d does not exist (nodes are 1..%d)", id, w.cfg.Nodes))
+		misuse("send-to-node", "%s sent a message to node %d, which does not exist (nodes are 1..%d)", sender(from), id, w.cfg.Nodes)
 	}
+}
+
+// sender names who sent a message, for errors.
+func sender(from NodeID) string {
+	if from == External {
+		return "a client"
+	}
+	return "node " + from.String()
 }
 
 // start builds node id from its durable state and runs its Start.
@@ -904,13 +927,17 @@ func (w *World[M, D, O]) draw(d Decision, r Range) Time {
 // send puts a message on the network: the one place where drops,
 // duplicates, re-deliveries, partitions and delays apply.
 func (w *World[M, D, O]) send(from, to NodeID, msg M) {
-	w.mustBeNode(to)
+	w.mustBeNode(from, to)
 	w.stats.Sent++
 	if w.sendTr != nil {
 		w.sendTr(TraceEntry{Index: w.executed, Time: w.now, Kind: "send", From: from, To: to, Msg: msg.String()})
 	}
 	if w.cfg.Mode == Choice {
 		w.sendChoice(from, to, msg)
+		return
+	}
+	if w.net.FIFO {
+		w.sendFIFO(from, to, msg)
 		return
 	}
 	e := event[M]{kind: EventDeliver, from: node8(from), to: node8(to), msg: msg}

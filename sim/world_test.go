@@ -462,8 +462,10 @@ func TestSendToBadNodePanics(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer func() {
-		if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "node 3 does not exist") {
-			t.Errorf("recover() = %v", r)
+		r := recover()
+		m, ok := r.(*MisuseError)
+		if !ok || m.Rule != "send-to-node" || !strings.Contains(m.Error(), "node 1 sent a message to node 3, which does not exist") {
+			t.Errorf("recover() = %v, want a *MisuseError of rule send-to-node", r)
 		}
 	}()
 	w.Step()

@@ -6,9 +6,11 @@
 // folded into a trace hash: the same seed and options give the same run, event
 // for event, on any machine. A failing run is a seed you can run again.
 //
-// Safety (agreement, validity, learner integrity) is checked at every step.
-// When faults heal (--heal-at), liveness is judged too: a value must be chosen
-// and learned by every replica within --liveness ticks.
+// Safety (agreement, validity, learner integrity, and for a replicated log the
+// log's consistency and exactly-once execution) is checked at every step. When
+// faults heal (--heal-at), liveness is judged too: every client must be
+// answered and every replica of the healed core must catch up within
+// --liveness ticks.
 //
 //	Usage:
 //
@@ -28,7 +30,12 @@
 //		help       explain a command and its flags
 //		version    print paxsim's version
 //
-//	Use "paxsim help <command>" or "paxsim <command> --help" for more about a command.
+//	The protocols (--protocol NAME), the first the default:
+//
+//		paxos        single-decree Paxos: every replica proposer, acceptor and learner of one value
+//		multipaxos   Multi-Paxos: a replicated key-value log with reconfiguration (Lamport's alpha)
+//
+//	Use "paxsim help <command> [--protocol NAME]" or "paxsim <command> --help" for more about a command.
 //
 //	Exit status, the same for every command (campaign, merge and check --json
 //	report it too, as verdict and exit_code):
@@ -36,8 +43,8 @@
 //	                    enabled)
 //	  1 violation       a violation was found, a seed was nondeterministic, or a
 //	                    reproducer no longer reproduces
-//	  2 usage           bad usage or bad input: a flag value, an unknown command, an
-//	                    unreadable or malformed file, an unusable --out
+//	  2 usage           bad usage or bad input: a flag value, an unknown command or
+//	                    protocol, an unreadable or malformed file, an unusable --out
 //	  3 coverage-gap    a campaign of at least 200 seeds ran to the end but did not
 //	                    test what it claims: a fault kind on but never fired, a
 //	                    sometimes property possible but never held, or nothing
@@ -52,11 +59,12 @@
 //	usage: paxsim run --seed N [config flags] [--trace] [--json] [--check-determinism] [--record FILE] [--html FILE]
 //
 //	Run runs one seed of the configured cluster and judges it. The report opens
-//	with a SEED= line that lists every option, then gives the verdict, the chosen
-//	value, the learners, the client operations, events, virtual time, the trace
-//	hash, the fault counts and every violation with its evidence, and ends with
-//	the replay command. The output depends only on the seed and the options:
-//	running it again prints the same bytes.
+//	with a SEED= line that lists every option, then gives the verdict, what the
+//	clients got (the chosen value and the learners, or the operations answered
+//	and the log), events, virtual time, the trace hash, the fault counts and
+//	every violation with its evidence, and ends with the replay command. The
+//	output depends only on the seed and the options: running it again prints
+//	the same bytes.
 //
 //	Flags:
 //	  --check-determinism
@@ -87,18 +95,20 @@
 //
 //	Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
 //	and sums up what they found: violations by property, failures grouped by
-//	signature, events, rates, fault counts, why the runs stopped, the runs that
-//	chose a value (paxos) or the operations answered and the commands and
-//	reconfigurations committed (multipaxos), the linearizability verdicts, and
-//	the campaign hash, an order-independent hash of every run that is the same
-//	for any number of workers.
+//	signature, events, rates, fault counts, why the runs stopped, what the
+//	clients got (the runs that chose a value, for a consensus workload; the
+//	operations answered and the commands and reconfigurations committed, for a
+//	key-value service), the linearizability verdicts, and the campaign hash, an
+//	order-independent hash of every run that is the same for any number of
+//	workers.
 //
-//	Every failing seed's decision trace is shrunk (delta debugging: the fewest
-//	steps that still break the same property) and failures are grouped by
-//	signature: the violated property and the shape of the shrunk trace, so that
-//	ten seeds of one bug make one report. Only the lowest --max-shrinks failing
-//	seeds are recorded and shrunk; the rest join a group per property,
-//	PROPERTY-unshrunk. --no-shrink skips shrinking: faster, but groups split.
+//	Failures are grouped by signature: the violated property and the check that
+//	fired (agreement-two-values-chosen; a panic's, the function it was raised
+//	in), none of the run's values in it, so that a thousand seeds of one bug
+//	make one report. Of each group, the seed that failed soonest has its
+//	decision trace recorded and shrunk (delta debugging: the fewest steps that
+//	still break the same property). Only the first --max-shrinks groups are
+//	recorded; --no-shrink records without shrinking.
 //
 //	--out is checked before the first seed: it must be a folder paxsim can
 //	write into (it is created when missing), or the campaign exits 2. Each
@@ -106,9 +116,11 @@
 //	fails, into DIR/ungrouped, so that a campaign that is killed keeps what it
 //	found. At the end each moves into its group's folder, DIR/SIGNATURE, with
 //	seed-N.trace (the lowest seed's decision trace), shrunk.trace, config.json,
-//	trace.txt, diagram.html, seeds.txt and summary.json. DIR/paxsim-manifest.txt
-//	lists every file paxsim wrote; the next campaign or merge into DIR removes
-//	those files, and only those, before it starts: what else is in DIR stays.
+//	trace.txt, diagram.html, seeds.txt and summary.json (and
+//	linearizability.html when the client history is not linearizable).
+//	DIR/paxsim-manifest.txt lists every file paxsim wrote; the next campaign or
+//	merge into DIR removes those files, and only those, before it starts: what
+//	else is in DIR stays.
 //
 //	--shard I/M runs only the I-th of M disjoint parts of the seeds, to spread
 //	a campaign over machines (a Kubernetes Indexed Job: see the README). Its
@@ -143,9 +155,9 @@
 //	  --json
 //	      print the summary as one JSON object (default off)
 //	  --max-shrinks N
-//	      record the decision traces of the lowest N failing seeds (at least 1;
-//	      -1: all) and, unless --no-shrink, shrink them; they are grouped by their
-//	      traces' shape, the rest by property (default 64)
+//	      record the decision trace of one seed of each of the first N failure
+//	      groups (at least 1; -1: all) and, unless --no-shrink, shrink it (default
+//	      64)
 //	  --no-shrink
 //	      do not shrink failing traces before grouping them (default off)
 //	  --out DIR
@@ -162,10 +174,11 @@
 //	  --start S
 //	      the first seed S (default 0)
 //	  --swarm
-//	      swarm testing: each seed draws its cluster size, proposers (clients,
-//	      commands, reconfigurations), delays and which faults are on at what
-//	      rates; config flags given pin their knobs (--swarm=false runs every seed
-//	      with the flags' config) (default true)
+//	      swarm testing: each seed draws its cluster size, its workload's clients
+//	      (proposers; or clients, commands and reconfigurations), delays, which
+//	      faults are on at what rates and the protocol's drawn knobs; config flags
+//	      given pin their knobs (--swarm=false runs every seed with the flags'
+//	      config) (default true)
 //	  --workers K
 //	      K seeds run in parallel; 0 means one per CPU (runtime.NumCPU), and at
 //	      most 8 per CPU are used (default 0)
@@ -182,15 +195,15 @@
 //	and the same JSON with --json, as "paxsim campaign" over all the seeds,
 //	apart from wall time and rates. Wall time is the longest shard's; the rates
 //	are the shards' together, as if they ran at once. Failures are grouped
-//	again as the whole campaign groups them: only its lowest --max-shrinks
-//	failing seeds keep the group their shrunk trace gave them.
+//	again as the whole campaign groups them, with the traces of its first
+//	--max-shrinks groups.
 //
 //	Merge writes the failure folders of the whole campaign into --out, from the
 //	shards' folders: where each shard wrote them, or, when they have moved, a
 //	folder shard-I-of-M next to the shard's result file (keep each shard's
 //	--out folder beside its results when you collect them).
 //
-//	Every shard of the campaign must be given, once, with the same
+//	Every shard of the campaign must be given, once, with the same protocol,
 //	configuration and flags, and each result's counts must agree with one
 //	another as a campaign makes them. It exits as the campaign run whole
 //	would: 1 if a seed failed or was nondeterministic, else 4 if a shard was
@@ -214,12 +227,12 @@
 //	as run. FILE is one of two kinds:
 //
 //	A decision trace (campaign writes seed-N.trace and shrunk.trace into each
-//	failure folder; run --record and shrink write them too) lists the steps the
-//	run took, one a line: deliver, drop or duplicate this message, fire that
-//	timer, crash or restart that replica. Replay takes them one by one in a
-//	world where the trace decides, so it keeps replaying after code changes that
-//	leave those steps possible; a step that cannot be taken is an error naming
-//	its line (exit 2).
+//	failure folder; run --record, shrink and check --out write them too) lists
+//	the steps the run took, one a line: a client's request, deliver, drop or
+//	duplicate this message, fire that timer, crash or restart that replica.
+//	Replay takes them one by one in a world where the trace decides, so it
+//	keeps replaying after code changes that leave those steps possible; a step
+//	that cannot be taken is an error naming its line (exit 2).
 //
 //	A reproducer (seed-N.json) carries the seed and the whole config. After the
 //	run, replay compares the outcome with the one the file recorded and says
@@ -227,8 +240,10 @@
 //	reproducer that does not reproduce is a failed check: replay prints a
 //	WARNING saying how the run differs and exits 1, as it does for a violation.
 //
-//	Config flags cannot be given with FILE. Without FILE, --seed and the config
-//	flags say what to run, as for run.
+//	Either names its protocol, which must be one this program knows; --protocol,
+//	if given, must be the same. The other config flags cannot be given with
+//	FILE. Without FILE, --seed and the config flags say what to run, as for
+//	run.
 //
 //	The trace is on by default; --trace=false turns it off. With --json the
 //	trace is left out unless --trace is given, and then it is the trace list of
@@ -237,13 +252,13 @@
 //	--format mermaid prints the run as a Mermaid sequence diagram instead of
 //	the report, for an issue or a pull request (paste it in a mermaid code
 //	block): one participant per client and replica, ->> for a delivered
-//	message, -x for a lost one, notes for crashes, partitions, timers and what
-//	the replicas promised, accepted and learned. --format html writes the run
-//	as a self-contained HTML page, a space-time diagram (one lane per replica
-//	and client, messages as arrows, lost ones crossed, crashes and partitions
-//	shaded, each replica's state on hover), to standard output, or with --out
-//	FILE to FILE, and then prints the report. Campaigns write this page into
-//	every failure folder (diagram.html).
+//	message, -x for a lost one, notes for crashes, partitions, timers and each
+//	replica's durable state. --format html writes the run as a self-contained
+//	HTML page, a space-time diagram (one lane per replica and client, messages
+//	as arrows, lost ones crossed, crashes and partitions shaded, each replica's
+//	state on hover), to standard output, or with --out FILE to FILE, and then
+//	prints the report. Campaigns write this page into every failure folder
+//	(diagram.html).
 //
 //	Flags:
 //	  --format FORMAT
@@ -270,17 +285,18 @@
 //
 //	Shrink reduces a failing run to a 1-minimal decision trace: one that breaks
 //	the same property, and stops breaking it if any one remaining step or client
-//	proposal is removed. It runs delta debugging over the steps (deliveries,
-//	drops, duplicates, timers, crashes, restarts, client proposals), keeping a
-//	candidate when its replay still fails the same way, then renumbers the
-//	clients and their values from 1.
+//	request is removed. It runs delta debugging over the steps (deliveries,
+//	drops, duplicates, timers, crashes, restarts, client requests), keeping a
+//	candidate when its replay still fails the same way, then, for a consensus
+//	workload, renumbers the clients and their values from 1.
 //
-//	FILE is a decision trace (seed-N.trace, run --record) or a reproducer
-//	(seed-N.json), whose seed is run and recorded first. The shrunk trace goes to
-//	--out (default: FILE with .shrunk.trace in place of its extension; - for
-//	standard output) and replays with 'paxsim replay'. Shrink prints the sizes
-//	before and after, and exits 1 (the shrunk trace fails), or 2 when FILE is
-//	bad or does not fail.
+//	FILE is a decision trace (seed-N.trace, run --record, check --out) or a
+//	reproducer (seed-N.json), whose seed is run and recorded first; either
+//	names its protocol (--protocol, if given, must be the same). The shrunk
+//	trace goes to --out (default: FILE with .shrunk.trace in place of its
+//	extension; - for standard output) and replays with 'paxsim replay'. Shrink
+//	prints the sizes before and after, and exits 1 (the shrunk trace fails),
+//	or 2 when FILE is bad or does not fail.
 //
 //	--budget bounds the steps the replays take (trace lines read plus events
 //	executed), so that a long trace gets fewer replays than a short one and a
@@ -294,10 +310,12 @@
 //	      executed) (default 1000000)
 //	  --out FILE
 //	      write the shrunk trace to FILE (- for standard output) (default none)
+//	  --protocol NAME
+//	      the protocol NAME FILE must be a run of (default: the one it names)
 //
 // # paxsim check
 //
-//	usage: paxsim check [--model impl|spec] [--protocol paxos|multipaxos] [--nodes N] [--proposers P | --commands N] [--variant NAME] [bounds] [--json]
+//	usage: paxsim check [--model impl|spec] [--protocol NAME] [--nodes N] [--proposers P | --clients C] [--variant NAME] [bounds] [--json]
 //
 //	Check explores every reachable state of a small model, breadth first, checks the
 //	safety properties in each, and reports the distinct states, the states
@@ -306,36 +324,26 @@
 //	as a decision trace that 'paxsim replay' runs and 'paxsim scenario import'
 //	turns into a scenario.
 //
-//	--model impl (the default) runs the real protocol code of package protocol
-//	under the simulator's choice mode: a step delivers a message (a client's
-//	request is its proposal), fires a timer, or crashes or restarts a replica
-//	(--crashes); with --network multiset also drops (--drops) or duplicates
-//	(--dups) a message. Client c proposes value c to replica c. Bounds: each
-//	proposer's ballots (--max-ballot), crashes, depth and states. With --network
-//	set (the default) every message ever sent stays deliverable, which covers loss,
-//	reordering and duplication in one state; a replica's messages to itself are
-//	local calls unless --network-self. The checker is the one campaigns use:
-//	agreement, validity, learner integrity and the early checks, at every step.
-//
-//	--protocol multipaxos explores the Multi-Paxos replicas the same way, with
-//	both checkers its campaigns run (per-instance safety with each entry's view,
-//	log and state consistency, exactly-once). --commands N client commands (default
-//	2), client c putting key "a"+c-1 to replica c, are in flight from the start;
-//	--reconfig MEMBERS (e.g. 2 or 1+2) makes the last one a reconfiguration to
-//	those members. A set network's second delivery of a request, while its client
-//	waits, is the client's retry. Lamport's alpha is 2. Every replica may campaign
-//	when its election timer fires: with --max-ballot 1 each campaigns at most once,
-//	in round 1, so 1.1 < 1.2 < 1.3 allow two leader changes. The commit and catch-up
-//	timers fire too; the leaders' tick (heartbeats, retransmissions) only with
-//	--ticks. Even one leader and two commands reach millions of states, so the
-//	search is bounded by depth as well: --max-depth defaults to 14 (every path of
-//	13 steps), which reaches each safety variant's shortest counterexample. A
-//	counterexample is printed as scenario steps (a scenario replays them with
-//	alpha=2): the actions as above, "client C put KEY VALUE to N" (or "reconfig
-//	MEMBERS") for a request, "client C retry to N" for its retry, "dup" for a
-//	message delivered twice. Variants that break liveness only (no-overwrite,
-//	no-gap-fill) are beyond a safety search: the report says so; campaigns catch
-//	them.
+//	--model impl (the default) runs the protocol's real code under the
+//	simulator's choice mode: a step delivers a message (a client's request
+//	among them), fires a timer, or crashes or restarts a replica (--crashes);
+//	with --network multiset also drops (--drops) or duplicates (--dups) a
+//	message. The clients' requests are in flight from the start, one per
+//	client: for a consensus workload client c proposes value c to replica c
+//	(--proposers), for a key-value service client c puts key "a"+(c-1) at
+//	replica c (--clients), and --reconfig MEMBERS (e.g. 2 or 1+2) makes the
+//	last one a reconfiguration to those members. A set network's second
+//	delivery of a request, while its client waits, is the client's retry.
+//	Bounds: each replica's ballots (--max-ballot: rounds 1..B), crashes, depth
+//	and states. With --network set (the default) every message ever sent stays
+//	deliverable, which covers loss, reordering and duplication in one state; a
+//	replica's messages to itself are local calls unless --network-self. The
+//	checkers are the ones campaigns use, at every step, with the properties that
+//	apply to the protocol. A protocol's knobs take their explorer defaults (a
+//	smaller pipeline, say); a protocol may fire some timers only with --ticks,
+//	and may bound the depth by default where its states run to millions
+//	(--max-depth). Variants that break liveness only are beyond a safety
+//	search: the report says so; campaigns catch them.
 //
 //	--model spec explores Lamport's abstract Paxos (Paxos.tla of the TLA+
 //	examples) with --acceptors, --values and --max-ballot (ballots 0..B), and
@@ -345,17 +353,18 @@
 //	States are deduplicated by a 128-bit fingerprint of the whole state (the
 //	estimated probability of a collision is printed) or, with --exact, by the
 //	state itself. --symmetry merges states that are the same up to renaming
-//	acceptors and values (spec) or the replicas that no client asks (impl). Both
-//	cores expand each BFS level (--workers). On a terminal a progress line shows
-//	on stderr. Exit status: 0 every reachable state is safe, 1 a violation, 2 bad
-//	usage.
+//	acceptors and values (spec) or the replicas that no client asks (impl, for
+//	a protocol whose replicas are interchangeable). Both cores expand each BFS
+//	level (--workers). On a terminal a progress line shows on stderr. Exit
+//	status: 0 every reachable state is safe, 1 a violation, 2 bad usage, 4 a
+//	search cut short by --max-states or --max-memory.
 //
 //	Flags:
 //	  --acceptors N
 //	      spec: N acceptors (1..7) (default 3)
-//	  --commands N
-//	      multipaxos: N client commands in flight from the start, one per client
-//	      (0 means 2) (default 0)
+//	  --clients C
+//	      impl, a key-value service: C clients, each with one request in flight
+//	      from the start (default 2)
 //	  --crashes N
 //	      impl: at most N crashes on a path (a minority down at once); restarts
 //	      come from durable state (default 0)
@@ -370,11 +379,11 @@
 //	  --json
 //	      print one JSON object instead of the text report (default off)
 //	  --max-ballot B
-//	      impl: each proposer uses rounds 1..B; spec: ballots 0..B (default 1 for
+//	      impl: each replica uses rounds 1..B; spec: ballots 0..B (default 1 for
 //	      impl, 2 for spec)
 //	  --max-depth D
-//	      do not expand states at depth D (the initial state is at 1; 0: no bound)
-//	      (default 0)
+//	      do not expand states at depth D (the initial state is at 1; 0: no
+//	      bound), by default the protocol's bound (default 0)
 //	  --max-memory GIB
 //	      stop, incomplete, when the states take GIB GiB of memory; auto is half
 //	      the machine's, 0 no bound (default auto)
@@ -392,7 +401,8 @@
 //	  --no-restarts
 //	      impl: crashed replicas stay down (default off)
 //	  --no-timers
-//	      impl: never fire timers (no retries, no learner catch-up) (default off)
+//	      impl: never fire timers (no retries, no elections, no catch-up) (default
+//	      off)
 //	  --nodes N
 //	      impl: N replicas (default 3)
 //	  --out FILE
@@ -401,21 +411,22 @@
 //	      impl: only a violation of these comma-separated PROPS ends the search
 //	      (e.g. agreement) (default none)
 //	  --proposers P
-//	      impl: P replicas get a client proposal (client c asks replica c)
-//	      (default 2)
+//	      impl, a consensus workload: P replicas get a client proposal (client c
+//	      asks replica c) (default 2)
 //	  --protocol NAME
-//	      impl: the protocol NAME: paxos or multipaxos (default paxos)
+//	      impl: the protocol under test: NAME is paxos or multipaxos (default
+//	      paxos)
 //	  --reconfig MEMBERS
-//	      multipaxos: the last command reconfigures the cluster to MEMBERS (e.g. 2
-//	      or 1+2+3) (default none)
+//	      impl, a protocol that reconfigures: the last client reconfigures the
+//	      cluster to MEMBERS (e.g. 2 or 1+2+3) (default none)
 //	  --strategy ORDER
 //	      ORDER bfs (shortest counterexample, parallel) or dfs (default bfs)
 //	  --symmetry
 //	      merge states equal up to renaming interchangeable acceptors, replicas
 //	      and values (default off)
 //	  --ticks
-//	      multipaxos: let the leaders' tick timer fire (heartbeats,
-//	      retransmissions; nearly twice the states) (default off)
+//	      impl: fire the timers the protocol leaves out of a search unless asked
+//	      (a leader's tick, say) (default off)
 //	  --values N
 //	      spec: N values (1..5) (default 2)
 //	  --variant VARIANT
@@ -432,7 +443,9 @@
 //	is delivered to that replica, that one dropped, this replica crashes), each
 //	with the outcome it must produce. The qa- scenarios answer the seed notes'
 //	questions with runs one can watch, under the correct protocol and, where the
-//	answer is a counterexample, under the variant that gets it wrong.
+//	answer is a counterexample, under the variant that gets it wrong. A run
+//	names its protocol (protocol=NAME on its run line), the default protocol
+//	when it names none.
 //
 //	  paxsim scenario list              names and one-line summaries
 //	  paxsim scenario run NAME ...      run the named scenarios
@@ -441,21 +454,21 @@
 //	  paxsim scenario import TRACE      turn a decision trace into a scenario
 //
 //	Run prints each run as a message sequence: every step as taken (who sent
-//	what to whom), what the replicas did (promised, accepted, proposed,
-//	learned), every acceptor's durable state after it, as N{p promised ballot,
-//	a (accepted ballot, value)} (for Multi-Paxos, N{p promise, iI (ballot,
-//	command) ...}: the log), and the verdict against the expectation. A run
-//	that ends with settle then heals and runs on its own, timed, to judge
-//	liveness. A run whose file holds a printout after its ---- line must print
-//	exactly that (the golden printout; go test ./scenarios -rewrite regenerates
-//	the shipped ones). It exits 0 when every expectation holds and every
-//	printout matches, and 1 when one does not.
+//	what to whom), what the replicas observably did (promised, accepted,
+//	proposed, learned, applied), every replica's durable state after it, as its
+//	protocol words it, and the verdict against the expectation. A run that
+//	ends with settle then heals and runs on its own, timed, to judge liveness.
+//	A run whose file holds a printout after its ---- line must print exactly
+//	that (the golden printout; go test ./script -rewrite regenerates the
+//	shipped ones). It exits 0 when every expectation holds and every printout
+//	matches, and 1 when one does not.
 //
 //	With --variant, the runs of that variant keep their expectations; every
-//	other run of that variant's protocol takes its steps under it instead of
-//	its own variant, with no expectation (it fails if it breaks a property),
-//	and is skipped when a step cannot be taken there (the variant sends other
-//	messages); runs of the other protocol are skipped.
+//	other run of a protocol that has that variant takes its steps under it
+//	instead of its own variant, with no expectation (it fails if it breaks a
+//	property), and is skipped when a step cannot be taken there (the variant
+//	sends other messages); runs of the other protocols are skipped. The
+//	summary counts the skipped runs.
 //
 //	Import reads a decision trace (from paxsim check --out, run --record or
 //	shrink) and prints a scenario file (or writes it with --out): the trace's
@@ -478,48 +491,49 @@
 //
 // # paxsim variants
 //
-//	usage: paxsim variants [--json]
+//	usage: paxsim variants [--protocol NAME|all] [--json]
 //
 //	Variants lists the protocol variants that --variant selects: each is a
 //	deliberate bug with the property it is expected to break, for checking that
-//	the checkers catch it. "none" is the correct protocol.
+//	the checkers catch it. "none" is each protocol's correct one. Without
+//	--protocol, every protocol's are listed.
 //
 //	Flags:
 //	  --json
-//	      print a JSON list of {name, breaks, summary} (default off)
+//	      print a JSON list of {protocol, name, breaks, summary} (default off)
+//	  --protocol NAME
+//	      list the variants of protocol NAME, or of all (default all)
 //
 // # paxsim mutants
 //
-//	usage: paxsim mutants [--protocol paxos|multipaxos|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--json]
+//	usage: paxsim mutants [--protocol NAME|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--json]
 //
-//	Mutants runs the whole variant catalogue ('paxsim variants', and the
-//	Multi-Paxos variants) and prints, for each variant, the property it is
+//	Mutants runs the whole variant catalogue, every protocol's variants
+//	('paxsim variants'), and prints, for each variant, the property it is
 //	expected to break, the property its first failure broke, whether it was
 //	caught, the seeds and wall time to that first failure, the length of its
 //	shrunk decision trace, and what the explorer found.
 //
 //	Each variant gets a campaign of seeds S, S+1, ... on K parallel workers that
 //	stops at its first failing seed, at most --budget seeds. The seed reported is
-//	the lowest failing one for any number of workers. Single-decree Paxos runs
-//	with --drop 0.1 --dup 0.05 --crash 0.01 --partition 0.01, Multi-Paxos with
-//	--drop 0.05 --dup 0.02 --crash 0.01 --partition 0.01 (the header prints the
-//	campaign command of each). The first failure of a single-decree variant is
-//	recorded and shrunk as a campaign shrinks it; Multi-Paxos has no decision
-//	traces (shrunk -).
+//	the lowest failing one for any number of workers. A consensus workload runs
+//	with --drop 0.1 --dup 0.05 --crash 0.01 --partition 0.01, a key-value
+//	service with --drop 0.05 --dup 0.02 --crash 0.01 --partition 0.01 (the
+//	header prints the campaign command of each protocol). The first failure is
+//	recorded and shrunk as a campaign shrinks it.
 //
-//	The explorer ('paxsim check') then searches every interleaving of 3 replicas
-//	and 2 proposers with one ballot each and no timers, first with one crash, then
-//	with a replica's messages to itself through the network, each cut at 5000
-//	states: "depth D" is where it found a violation, "did not fit" that the bug
-//	needs more than these bounds, "-" that it does not apply (it judges safety
-//	only, not liveness or linearizability) or was not run: this command does not
-//	run the Multi-Paxos explorer ('paxsim check --protocol multipaxos'), whose
-//	searches for these variants take 1,909 to 251,421 states.
+//	The explorer ('paxsim check') then searches every interleaving of the
+//	protocol's default search (3 replicas, 2 clients, one ballot each), first
+//	without timers and with one crash, then without timers with a replica's
+//	messages to itself through the network, then with the timers, each cut at
+//	5000 states: "depth D" is where it found a violation, "did not fit" that
+//	the bug needs more than these bounds, "-" that it does not apply (it judges
+//	safety only, not liveness or linearizability) or was not run.
 //
 //	A variant is caught when a campaign or the explorer finds a violation. Last, a
-//	control campaign runs the correct protocol over the seeds the variants needed:
-//	it must pass them all. The last line sums up. Exit status: 0 every variant
-//	caught (and the control passed), 1 a variant survived (or the control
+//	control campaign runs each correct protocol over the seeds its variants
+//	needed: it must pass them all. The last line sums up. Exit status: 0 every
+//	variant caught (and the controls passed), 1 a variant survived (or a control
 //	failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.
 //
 //	Flags:
@@ -530,7 +544,7 @@
 //	  --no-explore
 //	      campaigns only: do not run the explorer (default off)
 //	  --protocol NAME
-//	      the catalogue to run: NAME paxos, multipaxos or all (default all)
+//	      the catalogue to run: NAME, a protocol's, or all (default all)
 //	  --start S
 //	      every campaign's first seed S (default 0)
 //	  --variant VARIANT
@@ -541,10 +555,15 @@
 //
 // # paxsim help
 //
-//	usage: paxsim help [command]
+//	usage: paxsim help [command] [--protocol NAME]
 //
 //	Help explains paxsim or one of its commands, with every flag and its
-//	default. "paxsim COMMAND --help" says the same.
+//	default. "paxsim COMMAND --help" says the same. With --protocol, the
+//	config flags are those of that protocol: its workload's and its own knobs.
+//
+//	Flags:
+//	  --protocol NAME
+//	      the protocol under test: NAME is paxos or multipaxos (default none)
 //
 // # paxsim version
 //
@@ -555,35 +574,26 @@
 //
 // # Config flags
 //
-//	Config flags (a run is a pure function of these and the seed):
+//	Config flags (a run is a pure function of these and the seed), of --protocol paxos:
 //	  --protocol NAME
-//	      the protocol under test: NAME is paxos (single-decree) or multipaxos (a
-//	      replicated key-value log with reconfiguration) (default paxos)
+//	      the protocol under test: NAME is paxos or multipaxos (default paxos)
 //	  --variant VARIANT
 //	      a deliberately broken protocol VARIANT to test the checkers; none is the
 //	      correct protocol ('paxsim variants' lists them) (default none)
 //	  --nodes N
-//	      cluster size: N replicas, each proposer, acceptor and learner (1..63)
-//	      (default 3)
+//	      cluster size: N replicas (1..63) (default 3)
 //	  --proposers N
 //	      N replicas each get one client proposing a distinct value (1..nodes)
 //	      (default 2)
-//	  --clients N
-//	      multipaxos: N key-value clients, one request at a time each (0 means 3)
-//	      (default 0)
-//	  --commands N
-//	      multipaxos: N operations (get, put, append) per client (0 means 4)
-//	      (default 0)
-//	  --reconfig SPEC
-//	      multipaxos: reconfigurations, SPEC a rate per fault interval until the
-//	      heal (default 0.005), a schedule MEMBERS@TICK,...
-//	      (1+2+3@200,1+2+3+4+5@600) or none
 //	  --propose-window TICKS
-//	      client proposals arrive at random times in [0, TICKS] (default 200)
+//	      client requests start at random times in [0, TICKS] (default 200)
 //	  --delay DIST
 //	      message delay in ticks: DIST is N, MIN-MAX, uniform:MIN-MAX or
 //	      tail:MIN-MAX (one message in ten takes up to ten times MAX) (default
 //	      1-10)
+//	  --fifo
+//	      deliver each link's messages in the order they were sent, as TCP does
+//	      (default off)
 //	  --drop P
 //	      probability P that the network loses a message (below 1) (default 0.05)
 //	  --dup P
@@ -614,11 +624,25 @@
 //	      at TICK every fault heals and liveness starts to be judged; 0 means
 //	      faults never heal and liveness is not judged (default 600)
 //	  --liveness TICKS
-//	      TICKS after --heal-at by which a value must be chosen and learned by
-//	      every replica (default 3000)
+//	      TICKS after --heal-at by which every client must be answered and every
+//	      replica of the healed core must catch up (default 3000)
 //	  --max-time TICK
 //	      stop the run at virtual time TICK; 0 means heal-at + liveness, or 10000
 //	      without a heal (default 0)
 //	  --max-events N
 //	      stop the run after N events (default 1000000)
+//
+// # Config flags of --protocol multipaxos
+//
+//	Instead of the workload flags of --protocol paxos, and besides its other flags:
+//	  --clients N
+//	      N key-value clients, one request at a time each (default 3)
+//	  --commands N
+//	      N operations (get, put, append) per client (default 4)
+//	  --reconfig SPEC
+//	      reconfigurations, SPEC a rate per fault interval until the heal (default
+//	      0.005), a schedule MEMBERS@TICK,... (1+2+3@200,1+2+3+4+5@600) or none
+//	  --alpha N
+//	      Lamport's window N: a reconfiguration chosen at instance i governs from
+//	      i+N on; also the leader's pipeline depth (1..64) (default 8)
 package main

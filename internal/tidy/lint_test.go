@@ -274,7 +274,7 @@ func TestLintScansEverySimulationPackage(t *testing.T) {
 		}
 		scanned = append(scanned, pkg.Rel)
 	}
-	for _, dir := range []string{"protocol/multipaxos", "checker/linearize", "campaign", "scenarios", "sim", "explore", "mutants"} {
+	for _, dir := range []string{"protocol/multipaxos", "checker/linearize", "campaign", "engine", "trace", "script", "model", "sim", "explore", "mutants"} {
 		if !slices.Contains(scanned, dir) {
 			t.Errorf("%s is not scanned (scanned: %v)", dir, scanned)
 		}

@@ -29,7 +29,8 @@ func loadRepo(t *testing.T) *Module {
 // verdict.
 var policy = Policy{
 	Free: []Free{
-		{Dir: "cmd", Why: "the command line: flags, files, signals, and wall-clock figures for the user; every run and verdict it prints comes from the packages checked here"},
+		{Dir: "cmd", Why: "the command line's main: it calls package cli"},
+		{Dir: "cli", Why: "the command line: flags, files, signals, and wall-clock figures for the user; every run and verdict it prints comes from the packages checked here"},
 		{Dir: "deploy", Why: "deployment manifests and their tooling: no simulation runs there"},
 	},
 	Waivers: []Waiver{
@@ -78,11 +79,7 @@ func TestDeterminismRules(t *testing.T) {
 // in, at their lengths then: a ratchet. An entry may only go down; a new
 // function over the limit is an error.
 var offenders = []FuncLength{
-	{Dir: "campaign", Func: "MergeSummaries", Lines: 129},
 	{Dir: "campaign", Func: "add", Lines: 73},
-	{Dir: "cmd/paxsim", Func: "invocation.checkImpl", Lines: 77},
-	{Dir: "scenarios", Func: "Config.simConfig", Lines: 72},
-	{Dir: "scenarios", Func: "traceOfPath", Lines: 90},
 }
 
 // TestFunctionLength fails on a function of more than MaxFuncLines lines

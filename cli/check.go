@@ -1,0 +1,402 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/explore"
+	"github.com/paxsim/paxsim/explore/spec"
+	"github.com/paxsim/paxsim/model"
+	"github.com/paxsim/paxsim/report"
+	"github.com/paxsim/paxsim/sim"
+	"github.com/paxsim/paxsim/trace"
+)
+
+var checkCmd = &command{
+	name:  "check",
+	usage: "[--model impl|spec] [--protocol NAME] [--nodes N] [--proposers P | --clients C] [--variant NAME] [bounds] [--json]",
+	short: "explore every state of a small cluster (model checking)",
+	long: `Check explores every reachable state of a small model, breadth first, checks the
+safety properties in each, and reports the distinct states, the states
+generated, the depth, states/s, wall time and the verdict. A violation comes
+with a shortest counterexample (--strategy bfs), printed and written with --out
+as a decision trace that 'paxsim replay' runs and 'paxsim scenario import'
+turns into a scenario.
+
+--model impl (the default) runs the protocol's real code under the
+simulator's choice mode: a step delivers a message (a client's request
+among them), fires a timer, or crashes or restarts a replica (--crashes);
+with --network multiset also drops (--drops) or duplicates (--dups) a
+message. The clients' requests are in flight from the start, one per
+client: for a consensus workload client c proposes value c to replica c
+(--proposers), for a key-value service client c puts key "a"+(c-1) at
+replica c (--clients), and --reconfig MEMBERS (e.g. 2 or 1+2) makes the
+last one a reconfiguration to those members. A set network's second
+delivery of a request, while its client waits, is the client's retry.
+Bounds: each replica's ballots (--max-ballot: rounds 1..B), crashes, depth
+and states. With --network set (the default) every message ever sent stays
+deliverable, which covers loss, reordering and duplication in one state; a
+replica's messages to itself are local calls unless --network-self. The
+checkers are the ones campaigns use, at every step, with the properties that
+apply to the protocol. A protocol's knobs take their explorer defaults (a
+smaller pipeline, say); a protocol may fire some timers only with --ticks,
+and may bound the depth by default where its states run to millions
+(--max-depth). Variants that break liveness only are beyond a safety
+search: the report says so; campaigns catch them.
+
+--model spec explores Lamport's abstract Paxos (Paxos.tla of the TLA+
+examples) with --acceptors, --values and --max-ballot (ballots 0..B), and
+counts as TLC does, so the numbers compare one for one with TLC's on the same
+constants; --variant ignore-votes is a Phase2a that ignores earlier votes.
+
+States are deduplicated by a 128-bit fingerprint of the whole state (the
+estimated probability of a collision is printed) or, with --exact, by the
+state itself. --symmetry merges states that are the same up to renaming
+acceptors and values (spec) or the replicas that no client asks (impl, for
+a protocol whose replicas are interchangeable). Both cores expand each BFS
+level (--workers). On a terminal a progress line shows on stderr. Exit
+status: 0 every reachable state is safe, 1 a violation, 2 bad usage, 4 a
+search cut short by --max-states or --max-memory.`,
+	flags: declareCheckFlags,
+	run: func(_ context.Context, x *invocation, o *options, args []string) error {
+		if err := noArgs("check", args); err != nil {
+			return err
+		}
+		return x.check(o)
+	},
+}
+
+// checkOptions are the check command's flags.
+type checkOptions struct {
+	model, variant, network, strategy, properties, out string
+	reconfig                                           string
+	cfg                                                model.CheckConfig
+	maxBallot, acceptors, values, maxDepth, workers    int
+	maxStates                                          int64
+	maxMemory                                          string
+	symmetry, exact                                    bool
+}
+
+// declareCheckFlags declares check's flags: the protocol's knobs among
+// them, with their explorer defaults.
+func declareCheckFlags(fs *flag.FlagSet, o *options) {
+	info := o.p.Info()
+	c := &o.check
+	*c = checkOptions{model: "impl", network: "set", cfg: model.DefaultCheck(info), acceptors: 3, values: 2, maxMemory: "auto",
+		maxDepth: o.p.DefaultDepth()}
+	e := &c.cfg.Config
+	fs.StringVar(&c.model, "model", c.model, "what to explore: `MODEL` impl (the protocol code) or spec (Paxos.tla)")
+	fs.Var((*nameValue)(&e.Protocol), "protocol", "impl: "+protocolUsage(o.reg))
+	fs.Var((*nameValue)(&c.variant), "variant", "a broken `VARIANT` to find: a protocol variant ('paxsim variants') for impl, ignore-votes for spec")
+	fs.Var(numValue[int]{&e.Nodes}, "nodes", "impl: `N` replicas")
+	fs.Var(numValue[int]{&e.Clients}, "proposers", "impl, a consensus workload: `P` replicas get a client proposal (client c asks replica c)")
+	fs.Var(numValue[int]{&e.Clients}, "clients", "impl, a key-value service: `C` clients, each with one request in flight from the start")
+	fs.StringVar(&c.reconfig, "reconfig", "", "impl, a protocol that reconfigures: the last client reconfigures the cluster to `MEMBERS` (e.g. 2 or 1+2+3)")
+	fs.Var(numValue[int]{&c.maxBallot}, "max-ballot", "impl: each replica uses rounds 1..`B`; spec: ballots 0..B (default 1 for impl, 2 for spec)")
+	fs.StringVar(&c.network, "network", c.network, "impl: `KIND` set (every message sent stays deliverable) or multiset (delivery consumes; --drops, --dups)")
+	fs.Var(numValue[int]{&c.cfg.Crashes}, "crashes", "impl: at most `N` crashes on a path (a minority down at once); restarts come from durable state")
+	fs.BoolVar(&c.cfg.NoRestarts, "no-restarts", false, "impl: crashed replicas stay down")
+	fs.BoolVar(&c.cfg.NoTimers, "no-timers", false, "impl: never fire timers (no retries, no elections, no catch-up)")
+	fs.BoolVar(&c.cfg.Drops, "drops", false, "impl, multiset network: messages may be lost")
+	fs.Var(numValue[int]{&c.cfg.Dups}, "dups", "impl, multiset network: at most `N` extra copies of sent messages")
+	fs.BoolVar(&c.cfg.NetworkSelf, "network-self", false, "impl: a replica's messages to itself go through the network (every interleaving, many more states)")
+	fs.StringVar(&c.properties, "properties", "", "impl: only a violation of these comma-separated `PROPS` ends the search (e.g. agreement)")
+	fs.BoolVar(&c.cfg.Ticks, "ticks", false, "impl: fire the timers the protocol leaves out of a search unless asked (a leader's tick, say)")
+	for _, k := range info.Knobs {
+		if k.Explore != "" {
+			k.Default = k.Explore
+		}
+		fs.Var(&paramValue{c: e, k: k}, k.Name, "impl: "+k.Usage)
+	}
+	fs.Var(numValue[int]{&c.acceptors}, "acceptors", "spec: `N` acceptors (1..7)")
+	fs.Var(numValue[int]{&c.values}, "values", "spec: `N` values (1..5)")
+	fs.StringVar(&c.strategy, "strategy", "bfs", "`ORDER` bfs (shortest counterexample, parallel) or dfs")
+	fs.BoolVar(&c.symmetry, "symmetry", false, "merge states equal up to renaming interchangeable acceptors, replicas and values")
+	fs.BoolVar(&c.exact, "exact", false, "deduplicate by whole states, not fingerprints: no collision, far more memory")
+	fs.Var(numValue[int64]{&c.maxStates}, "max-states", "stop after `N` distinct states (0: no bound)")
+	fs.Var(numValue[int]{&c.maxDepth}, "max-depth", "do not expand states at depth `D` (the initial state is at 1; 0: no bound), by default the protocol's bound")
+	fs.Var(numValue[int]{&c.workers}, "workers", "`N` goroutines expand each BFS level (0: one per core)")
+	fs.StringVar(&c.maxMemory, "max-memory", c.maxMemory, "stop, incomplete, when the states take `GIB` GiB of memory; auto is half the machine's, 0 no bound")
+	fs.StringVar(&c.out, "out", "", "write the counterexample's decision trace to `FILE`")
+	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the text report")
+}
+
+// defaultMaxMemory is half the machine's memory in GiB, from
+// /proc/meminfo, or 0 (no bound) where that cannot be read.
+func defaultMaxMemory() float64 {
+	data, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		var kb int64
+		if _, err := fmt.Sscanf(line, "MemTotal: %d kB", &kb); err == nil && kb > 0 {
+			return math.Round(float64(kb)/(1<<20)/2*10) / 10
+		}
+	}
+	return 0
+}
+
+func (x *invocation) check(o *options) error {
+	opts, err := x.searchOptions(o)
+	if err != nil {
+		return err
+	}
+	if isTerminal(x.stderr) && !o.json {
+		opts.Progress = func(p explore.Progress) {
+			fmt.Fprintf(x.stderr, "\r%d distinct, %d generated, depth %d, %d queued, %.0f states/s\x1b[K",
+				p.Distinct, p.Generated, p.Depth, p.Queue, float64(p.Distinct)/max(p.Elapsed.Seconds(), 1e-9))
+		}
+		defer fmt.Fprint(x.stderr, "\r\x1b[K")
+	}
+	switch o.check.model {
+	case "impl":
+		return x.checkImpl(o, opts)
+	case "spec":
+		return x.checkSpec(o, opts)
+	}
+	return usageErrorf("check", "invalid value for --model: %q is not impl or spec", o.check.model)
+}
+
+// searchOptions are the explorer's options the flags give.
+func (x *invocation) searchOptions(o *options) (explore.Options, error) {
+	c := &o.check
+	strategy, err := explore.ParseStrategy(c.strategy)
+	if err != nil {
+		return explore.Options{}, usageErrorf("check", "invalid value for --strategy: %v", err)
+	}
+	switch {
+	case c.maxStates < 0:
+		return explore.Options{}, usageErrorf("check", "invalid value for --max-states: %d is negative", c.maxStates)
+	case c.maxDepth < 0:
+		return explore.Options{}, usageErrorf("check", "invalid value for --max-depth: %d is negative", c.maxDepth)
+	}
+	workers, err := boundWorkers(x, "check", c.workers)
+	if err != nil {
+		return explore.Options{}, err
+	}
+	if c.workers == 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	maxMemory := defaultMaxMemory()
+	if c.maxMemory != "auto" {
+		gib, err := strconv.ParseFloat(c.maxMemory, 64)
+		if err != nil || !(gib >= 0) {
+			return explore.Options{}, usageErrorf("check", "invalid value for --max-memory: %q is not auto or a size in GiB", c.maxMemory)
+		}
+		maxMemory = gib
+	}
+	return explore.Options{Strategy: strategy, Symmetry: c.symmetry, Exact: c.exact, MaxStates: c.maxStates, MaxDepth: c.maxDepth,
+		Workers: workers, MaxMemory: int64(maxMemory * (1 << 30))}, nil
+}
+
+// implOnly and specOnly are the flags that only one model takes.
+var (
+	implOnly = []string{"protocol", "nodes", "proposers", "clients", "network", "crashes", "no-restarts", "no-timers", "drops", "dups",
+		"network-self", "properties", "reconfig", "ticks"}
+	specOnly = []string{"acceptors", "values"}
+)
+
+func (x *invocation) checkImpl(o *options, opts explore.Options) error {
+	cfg, err := x.implConfig(o)
+	if err != nil {
+		return err
+	}
+	p, info := o.p, o.p.Info()
+	rep, err := p.Check(cfg, opts)
+	if err != nil {
+		return internalErrorf("check: %v", err)
+	}
+	c := &o.check
+	r := report.NewImplCheck(info, cfg, &rep, opts, c.reconfig, c.properties)
+	if rep.Lines != nil && c.out != "" {
+		how := "a path"
+		if opts.Strategy == explore.BFS {
+			how = "a shortest path"
+		}
+		t := &trace.Trace{Config: rep.Config}
+		for i, l := range rep.Lines {
+			t.Lines = append(t.Lines, sim.ScriptLine{N: i + 1, Text: l})
+		}
+		desc := fmt.Sprintf("found by: %s check %s: %s to a %s violation", x.program, strings.Join(checkArgs(o), " "), how, rep.Property)
+		if err := x.writeTraceFile(c.out, t, desc); err != nil {
+			return err
+		}
+		r.TraceFile = c.out
+	}
+	r.Program = x.program
+	return x.writeCheck(o, r)
+}
+
+// implConfig is the impl model's search the flags describe.
+func (x *invocation) implConfig(o *options) (model.CheckConfig, error) {
+	c, info := &o.check, o.p.Info()
+	for _, f := range specOnly {
+		if o.set[f] {
+			return c.cfg, usageErrorf("check", "--%s is for --model spec", f)
+		}
+	}
+	for _, name := range []string{"proposers", "clients", "reconfig"} {
+		if f := lookupConfigFlag(name); o.set[name] && !f.appliesTo(info) {
+			return c.cfg, usageErrorf("check", "--%s does not apply to --protocol %s: %s", name, info.Name, f.why)
+		}
+	}
+	cfg := c.cfg
+	members, err := parseMembers(c.reconfig)
+	if err != nil {
+		return cfg, usageErrorf("check", "invalid value for --reconfig: %v", err)
+	}
+	cfg.Reconfig = members
+	if o.set["nodes"] && !o.set["proposers"] && info.Workload.Kind == engine.Consensus && cfg.Config.Clients > cfg.Config.Nodes && cfg.Config.Nodes >= 1 {
+		cfg.Config.Clients = cfg.Config.Nodes
+	}
+	if c.variant != "" {
+		cfg.Config.Variant = c.variant
+	}
+	if o.set["max-ballot"] {
+		cfg.MaxBallot = c.maxBallot
+	}
+	if cfg.Network, err = sim.ParseNetworkSemantics(c.network); err != nil {
+		return cfg, usageErrorf("check", "invalid value for --network: %v", err)
+	}
+	if cfg.Properties, err = checkProperties(info, c.properties); err != nil {
+		return cfg, err
+	}
+	if err := cfg.Validate(info); err != nil {
+		var ce *engine.ConfigError
+		if errors.As(err, &ce) {
+			return cfg, usageErrorf("check", "invalid value for --%s: %s", ce.Field, ce.Msg)
+		}
+		return cfg, usageErrorf("check", "%v", err)
+	}
+	return cfg, nil
+}
+
+// checkProperties reads --properties: properties the search judges.
+func checkProperties(info *engine.Info, list string) ([]checker.Property, error) {
+	if list == "" {
+		return nil, nil
+	}
+	var known []string
+	for _, p := range checker.AllProperties() {
+		applies := info.Properties == nil || slices.Contains(info.Properties, p)
+		if applies && p != checker.Liveness && p != checker.Linearizability {
+			known = append(known, string(p))
+		}
+	}
+	var out []checker.Property
+	for _, p := range strings.Split(list, ",") {
+		p = strings.TrimSpace(p)
+		if !slices.Contains(known, p) {
+			return nil, usageErrorf("check", "invalid value for --properties: %q is not a property (known: %s)", p, strings.Join(known, ", "))
+		}
+		out = append(out, checker.Property(p))
+	}
+	return out, nil
+}
+
+func (x *invocation) checkSpec(o *options, opts explore.Options) error {
+	c := &o.check
+	for _, f := range implOnly {
+		if o.set[f] {
+			return usageErrorf("check", "--%s is for --model impl", f)
+		}
+	}
+	sc := spec.Config{Acceptors: c.acceptors, Values: c.values, MaxBallot: 2, Variant: c.variant}
+	if o.set["max-ballot"] {
+		sc.MaxBallot = c.maxBallot
+	}
+	if sc.Variant == "none" {
+		sc.Variant = ""
+	}
+	m, err := spec.New(sc)
+	if err != nil {
+		return usageErrorf("check", "%s", specFlagError(err))
+	}
+	if c.out != "" {
+		return usageErrorf("check", "--out writes a decision trace of the protocol code; the spec's counterexample is in the report")
+	}
+	res, err := explore.Run[spec.State](m, opts)
+	if err != nil {
+		return internalErrorf("check: %v", err)
+	}
+	r := report.NewCheck("spec", map[string]any{
+		"acceptors": sc.Acceptors, "values": sc.Values, "max_ballot": sc.MaxBallot, "variant": sc.Variant,
+		"quorums": "every majority",
+	}, &res, opts)
+	r.Describe = report.DescribeSpec(sc.Acceptors, sc.Values, sc.MaxBallot, sc.Variant)
+	if res.Verdict == explore.VerdictViolation {
+		r.Property = "agreement"
+		r.Steps = append([]string{"Init"}, res.Labels...)
+		r.FinalState = res.Path[len(res.Path)-1].String()
+	}
+	return x.writeCheck(o, r)
+}
+
+var specFieldError = regexp.MustCompile(`^spec: Config\.(\w+) = (.*)$`)
+
+// specFlagError words spec.New's errors in terms of the flags.
+func specFlagError(err error) string {
+	m := specFieldError.FindStringSubmatch(err.Error())
+	if m == nil {
+		return strings.TrimPrefix(err.Error(), "spec: ")
+	}
+	flags := map[string]string{"Acceptors": "acceptors", "Values": "values", "MaxBallot": "max-ballot", "Variant": "variant"}
+	return fmt.Sprintf("invalid value for --%s: %s", flags[m[1]], m[2])
+}
+
+func (x *invocation) writeCheck(o *options, r *report.Check) error {
+	r.ExitCode = r.CheckExit()
+	var verdict error
+	switch r.ExitCode {
+	case report.ExitViolation:
+		verdict = errFound
+	case report.ExitIncomplete:
+		r.Verdict = report.VerdictOf(report.ExitIncomplete)
+		verdict = &exitError{code: report.ExitIncomplete, msg: fmt.Sprintf(
+			"the search is incomplete: --%s stopped it after %d states, so it is not a pass (raise the bound, or shrink the model)", r.Stop, r.Distinct)}
+	}
+	if o.json {
+		if err := report.JSON(x.stdout, r); err != nil {
+			return err
+		}
+	} else {
+		r.WriteText(x.stdout)
+	}
+	return verdict
+}
+
+// checkArgs is the check command line of o, its flags as given but for
+// where the output goes.
+func checkArgs(o *options) []string {
+	return flagArgs(newFlagSet(lookupCommand("check"), newOptions(o.reg, o.p, nil)), o.raw, func(name string) bool {
+		return name != "out" && name != "json" && name != "workers"
+	})
+}
+
+// parseMembers reads a member set, "2" or "1+2+3"; "" is none.
+func parseMembers(s string) ([]sim.NodeID, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var ids []sim.NodeID
+	for _, part := range strings.Split(s, "+") {
+		id, err := strconv.Atoi(part)
+		if err != nil || id < 1 {
+			return nil, fmt.Errorf("%q: want replica ids joined by +, e.g. 2 or 1+2+3", s)
+		}
+		ids = append(ids, sim.NodeID(id))
+	}
+	return ids, nil
+}

@@ -1,0 +1,174 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"strings"
+
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/harness"
+)
+
+// command is one entry of the command table, which drives dispatch, help
+// and the generated CLI reference.
+type command struct {
+	name  string
+	usage string // what follows "paxsim NAME" in the usage line
+	short string // one line for the command list
+	long  string // the help text, between the usage line and the flags
+	// config says whether the command takes the config flags.
+	config bool
+	// protocols says that the command's --protocol may name every
+	// protocol (all) rather than one: the command reads it itself.
+	protocols bool
+	// flags declares the command's own flags, writing into o.
+	flags func(fs *flag.FlagSet, o *options)
+	// run runs the command on parsed flags and the positional arguments.
+	run func(ctx context.Context, x *invocation, o *options, args []string) error
+}
+
+// options holds every command's flag values; each command declares the
+// ones it uses.
+type options struct {
+	reg *harness.Registry
+	// p is the protocol --protocol names, or the default; cfg's protocol
+	// is p's.
+	p                *harness.Protocol
+	cfg              engine.Config
+	seed             uint64
+	trace, json      bool
+	checkDeterminism bool
+	seeds, start     uint64
+	workers          int
+	out              string
+	record           string // run: where to write the decision trace
+	html             string // run, replay: where to write a non-linearizable history
+	format           string // replay: text, mermaid or html
+	all              bool   // scenario run --all
+	variant          string // scenario run, mutants --variant
+	name             string // scenario import --name
+	protocols        string // variants, mutants: --protocol NAME or all
+	noShrink         bool
+	maxShrinks       int
+	budget           int64           // shrink --budget, in steps
+	shard            shardSpec       // campaign --shard
+	set              map[string]bool // the flags given on the command line
+	swarm            bool            // run, campaign: draw each seed's configuration
+	swarmDrew        []string        // run --swarm: what the seed drew, as flags
+	raw              []string        // the command's arguments as given: --check-determinism passes them to a second process
+	outcomes         string          // campaign --outcomes: where to write every seed's outcome
+	check            checkOptions    // check's own flags
+	mutants          mutantsOptions  // mutants' own flags
+}
+
+// commands is the command table, in the order help lists it. It is filled
+// in init because the help command refers to it.
+var commands []*command
+
+func init() {
+	commands = []*command{runCmd, campaignCmd, mergeCmd, replayCmd, shrinkCmd, checkCmd, scenarioCmd, variantsCmd, mutantsCmd, helpCmd, versionCmd}
+}
+
+func lookupCommand(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// newOptions are the options of a command line before its flags, for
+// protocol p.
+func newOptions(reg *harness.Registry, p *harness.Protocol, args []string) *options {
+	o := &options{reg: reg, p: p, cfg: engine.Default(), set: map[string]bool{}, raw: args}
+	w := p.Info().Workload
+	o.cfg.Protocol, o.cfg.Clients, o.cfg.Commands = p.Name(), w.Clients, w.Commands
+	return o
+}
+
+// parseFlags parses args for cmd. Flags may come before or after
+// positional arguments; "--" ends the flags. The protocol a command's
+// --protocol names is looked up first, since its knobs are flags too.
+func (x *invocation) parseFlags(cmd *command, args []string) (*options, []string, error) {
+	p := x.reg.Default()
+	if name, ok := protocolArg(args); ok && !cmd.protocols {
+		found, err := x.reg.Lookup(name)
+		if err != nil {
+			return newOptions(x.reg, p, args), nil, usageErrorf(cmd.name, "invalid value for --protocol: %v", err)
+		}
+		p = found
+	}
+	o := newOptions(x.reg, p, args)
+	fs := newFlagSet(cmd, o)
+	// The flag package prints each parse error to the flag set's output, in
+	// its own words ("invalid value "x" for flag -nodes: ..."). Run words it
+	// like every other usage error (see flagMessage) and prints it to stderr
+	// once, so the flag set's raw output is kept out of the way here.
+	var raw bytes.Buffer
+	fs.SetOutput(&raw)
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return o, nil, err
+			}
+			return o, nil, usageErrorf(cmd.name, "%s", x.flagMessage(o, err))
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if i := len(args) - len(rest) - 1; i >= 0 && args[i] == "--" {
+			pos = append(pos, rest...)
+			break
+		}
+		pos, args = append(pos, rest[0]), rest[1:]
+	}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	clients := engine.ClientsKnob(p.Info().Workload)
+	if o.set["nodes"] && !o.set[clients] && clients == "proposers" && o.cfg.Nodes >= 1 && o.cfg.Clients > o.cfg.Nodes {
+		o.cfg.Clients = o.cfg.Nodes // the default two proposers do not fit: use every replica
+	}
+	return o, pos, nil
+}
+
+// protocolArg finds the value of --protocol in args, the last if it is
+// given twice, before "--".
+func protocolArg(args []string) (name string, ok bool) {
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			break
+		}
+		flagName, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		if !strings.HasPrefix(arg, "-") || flagName != "protocol" {
+			continue
+		}
+		if !hasValue && i+1 < len(args) {
+			i++
+			value = args[i]
+		}
+		name, ok = value, value != ""
+	}
+	return name, ok
+}
+
+// newFlagSet declares cmd's flags, writing into o.
+func newFlagSet(cmd *command, o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet("paxsim "+cmd.name, flag.ContinueOnError)
+	fs.Usage = func() {}
+	if cmd.flags != nil {
+		cmd.flags(fs, o)
+	}
+	if cmd.config {
+		addConfigFlags(fs, o)
+	}
+	return fs
+}
+
+// pinned reports whether a config knob was given on the command line: a
+// swarm leaves it as given.
+func (o *options) pinned(knob string) bool { return o.set[knob] }

@@ -1,0 +1,199 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/harness"
+	"github.com/paxsim/paxsim/mutants"
+	"github.com/paxsim/paxsim/report"
+)
+
+var mutantsCmd = &command{
+	name:      "mutants",
+	usage:     "[--protocol NAME|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--json]",
+	short:     "run every buggy variant against campaigns and the explorer: the mutation score",
+	protocols: true,
+	long: `Mutants runs the whole variant catalogue, every protocol's variants
+('paxsim variants'), and prints, for each variant, the property it is
+expected to break, the property its first failure broke, whether it was
+caught, the seeds and wall time to that first failure, the length of its
+shrunk decision trace, and what the explorer found.
+
+Each variant gets a campaign of seeds S, S+1, ... on K parallel workers that
+stops at its first failing seed, at most --budget seeds. The seed reported is
+the lowest failing one for any number of workers. A consensus workload runs
+with --drop 0.1 --dup 0.05 --crash 0.01 --partition 0.01, a key-value
+service with --drop 0.05 --dup 0.02 --crash 0.01 --partition 0.01 (the
+header prints the campaign command of each protocol). The first failure is
+recorded and shrunk as a campaign shrinks it.
+
+The explorer ('paxsim check') then searches every interleaving of the
+protocol's default search (3 replicas, 2 clients, one ballot each), first
+without timers and with one crash, then without timers with a replica's
+messages to itself through the network, then with the timers, each cut at
+5000 states: "depth D" is where it found a violation, "did not fit" that
+the bug needs more than these bounds, "-" that it does not apply (it judges
+safety only, not liveness or linearizability) or was not run.
+
+A variant is caught when a campaign or the explorer finds a violation. Last, a
+control campaign runs each correct protocol over the seeds its variants
+needed: it must pass them all. The last line sums up. Exit status: 0 every
+variant caught (and the controls passed), 1 a variant survived (or a control
+failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.`,
+	flags: func(fs *flag.FlagSet, o *options) {
+		m := &o.mutants
+		o.protocols, m.budget = "all", mutants.DefaultBudget
+		fs.Var((*nameValue)(&o.protocols), "protocol", "the catalogue to run: `NAME`, a protocol's, or all")
+		fs.Var((*nameValue)(&o.variant), "variant", "run one `VARIANT` only")
+		fs.Var(numValue[uint64]{&m.budget}, "budget", "at most `N` seeds per variant (at least 1)")
+		fs.Var(numValue[uint64]{&o.start}, "start", "every campaign's first seed `S`")
+		fs.Var(numValue[int]{&o.workers}, "workers", "`K` seeds run in parallel, and K explorer workers; 0 means one per CPU (runtime.NumCPU)")
+		fs.BoolVar(&m.noExplore, "no-explore", false, "campaigns only: do not run the explorer")
+		fs.BoolVar(&o.json, "json", false, "print the report as one JSON object")
+	},
+	run: runMutants,
+}
+
+// mutantsOptions are the mutants command's own flags.
+type mutantsOptions struct {
+	budget    uint64
+	noExplore bool
+}
+
+func runMutants(ctx context.Context, x *invocation, o *options, args []string) error {
+	if err := noArgs("mutants", args); err != nil {
+		return err
+	}
+	ps, err := x.protocolsNamed("mutants", o.protocols)
+	if err != nil {
+		return err
+	}
+	m := o.mutants
+	targets, err := mutants.Catalogue(ps, o.variant)
+	if err != nil {
+		return usageErrorf("mutants", "invalid value for --variant: %v", err)
+	}
+	switch {
+	case m.budget < 1:
+		return usageErrorf("mutants", "invalid value for --budget: each variant needs at least 1 seed")
+	case o.start+m.budget < o.start:
+		return usageErrorf("mutants", "invalid value for --budget: seeds %d..%d+%d overflow 64 bits", o.start, o.start, m.budget)
+	}
+	if o.workers, err = boundWorkers(x, "mutants", o.workers); err != nil {
+		return err
+	}
+	opts := mutants.Options{Protocols: ps, Variant: o.variant, Start: o.start, Budget: m.budget, Workers: o.workers, NoExplore: m.noExplore}
+	if !o.json {
+		t := report.NewMutantsTable(x.stdout, targets)
+		report.WriteMutantsHeader(x.stdout, x.program, targets, opts, x.mutantsCampaigns(ps, o.start))
+		t.Head()
+		opts.OnRow = func(r mutants.Row) {
+			t.Row(r)
+			x.stdout.Flush()
+		}
+		x.stdout.Flush()
+	}
+	rep, err := mutants.Run(ctx, opts)
+	if err != nil {
+		return internalErrorf("mutants: %v", err)
+	}
+	if o.json {
+		if err := report.JSON(x.stdout, rep); err != nil {
+			return err
+		}
+	} else {
+		report.WriteMutantsFooter(x.stdout, &rep, opts)
+	}
+	return mutantsVerdict(&rep)
+}
+
+// protocolsNamed is the protocols a --protocol of cmd names: one, or all.
+func (x *invocation) protocolsNamed(cmd, name string) ([]*harness.Protocol, error) {
+	if name == "all" {
+		return x.reg.All(), nil
+	}
+	p, err := x.reg.Lookup(name)
+	if err != nil {
+		return nil, usageErrorf(cmd, "invalid value for --protocol: unknown protocol %q (known: %s, or all)", name, strings.Join(x.reg.Names(), ", "))
+	}
+	return []*harness.Protocol{p}, nil
+}
+
+// mutantsCampaigns is the campaign command a variant V of each protocol
+// runs, by protocol name.
+func (x *invocation) mutantsCampaigns(ps []*harness.Protocol, start uint64) map[string]string {
+	out := map[string]string{}
+	for _, p := range ps {
+		c := mutants.ConfigFor(mutants.Target{Protocol: p, Variant: engine.Correct}, start)
+		out[p.Name()] = x.program + " campaign --variant V" + x.flagsOf(p.Info(), c, "variant")
+	}
+	return out
+}
+
+// mutantsVerdict is the exit of mutants: 1 when a variant survived or the
+// control failed; else 4 when it was interrupted, since the variants not
+// yet run may survive; else 0.
+func mutantsVerdict(rep *mutants.Report) error {
+	switch {
+	case len(rep.Survivors()) > 0 || rep.ControlFailed():
+		return errFound
+	case rep.Interrupted:
+		return &exitError{code: report.ExitIncomplete, msg: "interrupted: the variants not yet run may survive, so this is not a pass"}
+	case !rep.OK():
+		return errFound
+	}
+	return nil
+}
+
+var variantsCmd = &command{
+	name:      "variants",
+	usage:     "[--protocol NAME|all] [--json]",
+	short:     "list the deliberately broken protocol variants",
+	protocols: true,
+	long: `Variants lists the protocol variants that --variant selects: each is a
+deliberate bug with the property it is expected to break, for checking that
+the checkers catch it. "none" is each protocol's correct one. Without
+--protocol, every protocol's are listed.`,
+	flags: func(fs *flag.FlagSet, o *options) {
+		o.protocols = "all"
+		fs.Var((*nameValue)(&o.protocols), "protocol", "list the variants of protocol `NAME`, or of all")
+		fs.BoolVar(&o.json, "json", false, "print a JSON list of {protocol, name, breaks, summary}")
+	},
+	run: func(_ context.Context, x *invocation, o *options, args []string) error {
+		if err := noArgs("variants", args); err != nil {
+			return err
+		}
+		ps, err := x.protocolsNamed("variants", o.protocols)
+		if err != nil {
+			return err
+		}
+		var infos []*engine.Info
+		for _, p := range ps {
+			infos = append(infos, p.Info())
+		}
+		list := report.Variants(infos...)
+		if o.json {
+			return report.JSON(x.stdout, list)
+		}
+		return report.WriteVariants(x.stdout, list)
+	},
+}
+
+var versionCmd = &command{
+	name:  "version",
+	usage: "",
+	short: "print paxsim's version",
+	long: `Version prints the version of paxsim's module and of the Go toolchain that
+built it.`,
+	run: func(_ context.Context, x *invocation, _ *options, args []string) error {
+		if err := noArgs("version", args); err != nil {
+			return err
+		}
+		fmt.Fprintf(x.stdout, "paxsim %s\n", version())
+		return nil
+	},
+}

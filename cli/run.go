@@ -1,0 +1,149 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"os"
+
+	"github.com/paxsim/paxsim/checker/linearize"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/report"
+	"github.com/paxsim/paxsim/trace"
+)
+
+var runCmd = &command{
+	name:   "run",
+	usage:  "--seed N [config flags] [--trace] [--json] [--check-determinism] [--record FILE] [--html FILE]",
+	short:  "run one seed and judge it",
+	config: true,
+	long: `Run runs one seed of the configured cluster and judges it. The report opens
+with a SEED= line that lists every option, then gives the verdict, what the
+clients got (the chosen value and the learners, or the operations answered
+and the log), events, virtual time, the trace hash, the fault counts and
+every violation with its evidence, and ends with the replay command. The
+output depends only on the seed and the options: running it again prints
+the same bytes.`,
+	flags: func(fs *flag.FlagSet, o *options) {
+		fs.Var(numValue[uint64]{&o.seed}, "seed", "the seed `N` to run (required)")
+		fs.BoolVar(&o.trace, "trace", false, "print the readable event trace before the report (with --json: as the trace list)")
+		fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the text report")
+		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run the seed twice here and once in a second paxsim process, and report where the runs part if their trace or verdicts differ")
+		fs.StringVar(&o.record, "record", "", "write the run's decision trace to `FILE` (replay and shrink read it)")
+		fs.StringVar(&o.html, "html", "", "when the client history is not linearizable, write its annotated timeline to `FILE` (HTML)")
+		fs.BoolVar(&o.swarm, "swarm", false, "draw the configuration from the seed, as a campaign's swarm does (config flags given pin their knobs), and print what was drawn")
+	},
+	run: func(_ context.Context, x *invocation, o *options, args []string) error {
+		if err := noArgs("run", args); err != nil {
+			return err
+		}
+		if err := checkConfig("run", o); err != nil {
+			return err
+		}
+		if !o.set["seed"] {
+			return usageErrorf("run", "run needs --seed N (any number: the same seed gives the same run)")
+		}
+		if o.swarm {
+			info := o.p.Info()
+			drawn := o.cfg.Swarm(info, o.seed, o.pinned)
+			o.swarmDrew = o.cfg.SwarmDiff(info, drawn)
+			o.cfg = drawn
+		}
+		return x.runSeed(o, nil)
+	},
+}
+
+// runSeed runs o.seed of o.cfg, reports it and returns errFound when it
+// failed. rep, when set, is the reproducer being replayed.
+func (x *invocation) runSeed(o *options, rep *report.Reproduction) error {
+	return x.report(o, rep, x.replayLine(o.p.Info(), o.seed, o.cfg), func(opts engine.Options) (engine.Result, error) {
+		return o.p.Run(o.cfg, o.seed, opts)
+	})
+}
+
+// report runs what run says (a seed or a decision trace), writes the
+// report and returns errFound when the run failed. again is the command
+// that replays it.
+func (x *invocation) report(o *options, rep *report.Reproduction, again string, run func(engine.Options) (engine.Result, error)) error {
+	info := o.p.Info()
+	var spool *traceSpool
+	opts := engine.Options{Record: o.record != ""}
+	switch {
+	case o.trace && o.json:
+		var err error
+		if spool, err = newTraceSpool(); err != nil {
+			return err
+		}
+		defer spool.Close()
+		opts.Trace = spool
+	case o.trace:
+		opts.Trace = x.stdout
+	}
+	res, err := run(opts)
+	if err := runError("run", info, err); err != nil {
+		return err
+	}
+	if o.record != "" {
+		if err := x.writeTraceFile(o.record, trace.FromResult(o.cfg, &res), "recorded by: "+again); err != nil {
+			return err
+		}
+	}
+	r := report.NewRun(info, o.cfg, &res, x.configLine(info, o.cfg), again)
+	if o.html != "" && res.Linearizability == string(linearize.Illegal) {
+		if err := writeHistory(o.html, run); err != nil {
+			return err
+		}
+		r.History = o.html
+	}
+	if o.checkDeterminism {
+		if r.Determinism, err = x.checkRunDeterminism(o, &res); err != nil {
+			return err
+		}
+	}
+	if rep != nil {
+		rep.Compare(&res)
+		r.Reproducer = rep
+	}
+	r.Swarm, r.SwarmDrew = o.swarm, o.swarmDrew
+	if !o.json {
+		r.WriteText(x.stdout)
+	} else if err := writeJSONWithTrace(x.stdout, r, spool); err != nil {
+		return err
+	}
+	return runVerdict(r)
+}
+
+// runVerdict is a run's exit: 1 when it failed, was not deterministic, or
+// did not reproduce what its reproducer recorded.
+func runVerdict(r *report.Run) error {
+	if r.Failed() || (r.Reproducer != nil && !r.Reproducer.Reproduced) {
+		return errFound
+	}
+	return nil
+}
+
+// writeTraceFile writes a decision trace, with comments, to path.
+func (x *invocation) writeTraceFile(path string, t *trace.Trace, comments ...string) error {
+	t.Comments = append(comments, "replay: "+x.program+" replay "+report.ShellQuote(path), "shrink: "+x.program+" shrink "+report.ShellQuote(path))
+	f, err := os.Create(path)
+	if err != nil {
+		return inputErrorf("cannot write the decision trace: %v", err)
+	}
+	if err := t.Write(f); err != nil {
+		f.Close()
+		return inputErrorf("cannot write the decision trace: %v", err)
+	}
+	return f.Close()
+}
+
+// writeHistory writes the annotated HTML timeline of a run's client history.
+func writeHistory(path string, run func(engine.Options) (engine.Result, error)) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return inputErrorf("cannot write the history: %v", err)
+	}
+	if _, err := engine.ExplainHistory(run, f); err != nil {
+		f.Close()
+		return inputErrorf("cannot write the history %s: %v", path, err)
+	}
+	return f.Close()
+}

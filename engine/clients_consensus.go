@@ -1,0 +1,175 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/checker/linearize"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// consensusClients are a Consensus workload's clients: client c proposes
+// its unique value checker.Value(c) once, to a replica of its own, at a
+// random time in the propose window; once faults heal, a client without
+// an answer asks again (another replica of the core, if its own was left
+// faulty).
+type consensusClients struct {
+	h       host
+	clients int
+	window  int64
+	ops     []linearize.Op
+	pending int  // operations without an answer
+	retried bool // clients without an answer asked again after the heal
+}
+
+// begin draws the workload: distinct replicas, each asked by one client
+// at a random time in the window.
+func (c *consensusClients) begin() {
+	d, n := c.h.decider(), c.h.nodes()
+	replicas := make([]int, n)
+	for i := range replicas {
+		replicas[i] = i + 1
+	}
+	for i := 0; i < c.clients; i++ { // a partial Fisher-Yates shuffle
+		j := i + d.Intn(sim.Decision{Kind: sim.DecideWorkload}, n-i)
+		replicas[i], replicas[j] = replicas[j], replicas[i]
+	}
+	for i := 0; i < c.clients; i++ {
+		node := sim.NodeID(replicas[i])
+		at := sim.Time(d.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: node}, int(c.window)+1))
+		c.propose(i+1, node, at)
+	}
+}
+
+// choose lets d pick the replica each client asks, all at once.
+func (c *consensusClients) choose(d sim.Decider) {
+	for client := 1; client <= c.clients; client++ {
+		node := sim.NodeID(1 + d.Intn(sim.Decision{Kind: sim.DecideWorkload}, c.h.nodes()))
+		c.propose(client, node, 0)
+	}
+}
+
+// propose starts client's operation: it asks node to propose the client's
+// unique value at time at.
+func (c *consensusClients) propose(client int, node sim.NodeID, at sim.Time) {
+	value := c.h.send(c.request(client), node, at, false)
+	c.ops = append(c.ops, linearize.Op{Client: client, Node: int(node), Value: value, Invoke: int64(at), Return: -1})
+	c.h.invoked(client, value, at)
+	c.pending++
+}
+
+func (c *consensusClients) request(client int) Request {
+	return Request{Client: client, Seq: 1, Op: Op{Kind: OpPropose, Proposal: checker.Value(client)}}
+}
+
+// step lets every client without an answer ask again once faults have
+// healed: a request lost to a crash must not stall the liveness phase.
+// Only an operation already invoked is retried, at once. A client whose
+// request is still ahead of it (the heal came inside the propose window)
+// asks at its own time, as scheduled; it goes to the next replica of the
+// core then only when the heal left its own replica faulty. An early retry
+// would propose a value before its client asked for it.
+func (c *consensusClients) step(now sim.Time, healed bool) {
+	if c.retried || !healed {
+		return
+	}
+	c.retried = true
+	faulty := c.h.leftFaulty()
+	for _, op := range c.ops {
+		if op.Return >= 0 {
+			continue
+		}
+		to := op.Node
+		for faulty&(1<<uint(to)) != 0 { // ask the next replica of the core
+			to = to%c.h.nodes() + 1
+		}
+		switch invoke := sim.Time(op.Invoke); {
+		case invoke <= now:
+			c.h.send(c.request(op.Client), sim.NodeID(to), now+1, true)
+		case to != op.Node:
+			c.h.send(c.request(op.Client), sim.NodeID(to), invoke, true)
+		}
+	}
+}
+
+// idleBeforeHeal: the clients made their requests at the start.
+func (c *consensusClients) idleBeforeHeal() bool { return true }
+
+func (c *consensusClients) op(client int) *linearize.Op {
+	for i := range c.ops {
+		if c.ops[i].Client == client {
+			return &c.ops[i]
+		}
+	}
+	return nil
+}
+
+func (c *consensusClients) answered(a Answer, _ checker.Observation) {
+	if op := c.op(a.Client); op != nil && op.Return < 0 {
+		op.Return, op.Output = int64(c.h.now()), a.Value
+		c.pending--
+	}
+}
+
+func (c *consensusClients) take(st ClientStep) error {
+	op := c.op(st.Client)
+	switch {
+	case st.Client > c.clients:
+		return fmt.Errorf("client %d does not exist (the run has %d)", st.Client, c.clients)
+	case st.Retry() && op == nil:
+		return fmt.Errorf("client %d has proposed nothing to retry", st.Client)
+	case st.Retry():
+		c.h.send(c.request(st.Client), st.To, c.h.now(), true)
+	case op != nil:
+		return fmt.Errorf("client %d already proposed (its second request is: client %d retry to N)", st.Client, st.Client)
+	case st.Op.Kind != OpPropose:
+		return fmt.Errorf("client %d: a consensus client proposes its value", st.Client)
+	default:
+		c.propose(st.Client, st.To, c.h.now())
+	}
+	return nil
+}
+
+func (c *consensusClients) count() int { return c.clients }
+
+func (c *consensusClients) done() bool { return c.pending == 0 }
+
+func (c *consensusClients) unanswered() []string {
+	var out []string
+	for _, op := range c.ops {
+		if op.Return < 0 {
+			out = append(out, fmt.Sprintf("client %d's proposal of %s to node %d unanswered since t=%d", op.Client, op.Value, op.Node, op.Invoke))
+		}
+	}
+	return out
+}
+
+// finish judges the history as a consensus object's; a history that is
+// not linearizable is a violation. The closed form (linearize.Decide)
+// answers at no cost; porcupine's search confirms every history it
+// rejects.
+func (c *consensusClients) finish(res *Result) {
+	res.Ops = c.ops
+	if len(c.ops) == 0 {
+		return
+	}
+	v := linearize.Decide(c.ops)
+	if v == linearize.Illegal {
+		v = linearize.Check(c.ops, LinearizabilityBudget)
+	}
+	res.Linearizability = string(v)
+	if v != linearize.Illegal {
+		return
+	}
+	var told []string
+	for _, op := range c.ops {
+		if op.Return >= 0 {
+			told = append(told, fmt.Sprintf("client %d proposed %s and was told %s at t=%d", op.Client, op.Value, op.Output, op.Return))
+		}
+	}
+	c.h.fail(checker.Violation{
+		Property: checker.Linearizability, Check: "consensus-history", Time: int64(c.h.now()), Event: c.h.events(),
+		Message:  "the clients' answers fit no sequential order of a consensus object",
+		Evidence: told,
+	})
+}

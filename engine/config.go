@@ -1,0 +1,382 @@
+package engine
+
+import (
+	"fmt"
+	"math/bits"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/paxsim/paxsim/sim"
+)
+
+// Config is everything that, with a seed, determines a run of any
+// protocol. It is plain data, so that a reproducer file carries it whole;
+// field names match the CLI flags.
+type Config struct {
+	Protocol string `json:"protocol"`
+	Variant  string `json:"variant"`
+	Nodes    int    `json:"nodes"`
+	// Clients and Commands shape the workload: how many clients, and how
+	// many operations each performs (a Consensus client makes one). 0
+	// means the protocol's default (Workload).
+	Clients       int      `json:"clients,omitempty"`
+	Commands      int      `json:"commands,omitempty"`
+	ProposeWindow int64    `json:"propose_window"` // operations start in [0, window]
+	Delay         string   `json:"delay"`          // sim.ParseDelay syntax
+	Drop          float64  `json:"drop"`
+	Dup           float64  `json:"dup"`
+	Redeliver     float64  `json:"redeliver"`
+	Crash         float64  `json:"crash"`
+	Partition     float64  `json:"partition"`
+	Slow          float64  `json:"slow"`
+	FaultInterval int64    `json:"fault_interval"`
+	MaxCrashed    int      `json:"max_crashed"` // 0 means a minority
+	Faults        []string `json:"faults,omitempty"`
+	HealAt        int64    `json:"heal_at"`  // 0: faults never heal, liveness is not judged
+	Liveness      int64    `json:"liveness"` // ticks after HealAt to decide and learn
+	MaxTime       int64    `json:"max_time"` // 0: HealAt + Liveness, or 10000 without a heal
+	MaxEvents     int64    `json:"max_events"`
+	// FIFO makes every link deliver in the order sent, as TCP does
+	// (sim.NetworkConfig.FIFO): for implementations that count on it.
+	FIFO bool `json:"fifo,omitempty"`
+	// Reconfig, for a protocol that takes reconfigurations: a rate per
+	// fault interval, a schedule "1+2+3@200,1+2+3+4+5@600", "" for the
+	// default rate, or "none".
+	Reconfig string `json:"reconfig,omitempty"`
+	// Params holds the protocol's own knobs (Info.Knobs) that are set.
+	Params map[string]string `json:"params,omitempty"`
+}
+
+// Default is the configuration a bare `paxsim run` uses: three replicas
+// and a little of every fault until t=600. Operations start in the first
+// 200 ticks and most runs decide by t=150, so the heal comes soon after:
+// faults drawn long after the decision find little.
+func Default() Config {
+	return Config{
+		Variant:       Correct,
+		Nodes:         3,
+		ProposeWindow: 200,
+		Delay:         "1-10",
+		Drop:          0.05,
+		Dup:           0.02,
+		Redeliver:     0.01,
+		Crash:         0.005,
+		Partition:     0.005,
+		Slow:          0.005,
+		FaultInterval: 10,
+		HealAt:        600,
+		Liveness:      3000,
+		MaxEvents:     1_000_000,
+	}
+}
+
+// DefaultReconfig is the default rate of reconfigurations per fault
+// interval, until the heal, for a protocol that takes them.
+const DefaultReconfig = 0.005
+
+// ConfigError is a knob with a bad value. Field is the knob's name, as a
+// flag and a JSON key.
+type ConfigError struct {
+	Field string
+	Msg   string
+}
+
+func (e *ConfigError) Error() string { return fmt.Sprintf("invalid %s: %s", e.Field, e.Msg) }
+
+func bad(field, format string, args ...any) error {
+	return &ConfigError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// MaxTicks bounds every time knob, far from int64 overflow.
+const MaxTicks = sim.MaxTicks
+
+// plan is a Config resolved for one protocol: the simulator's config, the
+// nodes' setup and the workload.
+type plan struct {
+	sc       sim.Config
+	setup    Setup
+	clients  int
+	commands int
+	reconfig reconfigPlan
+}
+
+// reconfigPlan is Config.Reconfig resolved: a rate per fault interval, or
+// changes at fixed times.
+type reconfigPlan struct {
+	rate     float64
+	schedule []reconfigAt
+}
+
+type reconfigAt struct {
+	at      sim.Time
+	members []sim.NodeID
+}
+
+// resolve checks c for the protocol info describes.
+func (c Config) resolve(info *Info) (plan, error) {
+	var p plan
+	if c.Protocol != info.Name {
+		return p, bad("protocol", "%q is not %s", c.Protocol, info.Name)
+	}
+	if _, err := info.LookupVariant(c.Variant); err != nil {
+		return p, &ConfigError{Field: "variant", Msg: err.Error()}
+	}
+	sc, err := c.simConfig()
+	if err != nil {
+		return p, err
+	}
+	p.sc = sc
+	if p.clients, p.commands, err = c.workload(info.Workload); err != nil {
+		return p, err
+	}
+	if p.reconfig, err = c.reconfigPlan(info.Workload); err != nil {
+		return p, err
+	}
+	params, err := c.params(info)
+	if err != nil {
+		return p, err
+	}
+	p.setup = Setup{Nodes: c.Nodes, Variant: c.Variant, MaxDelay: sc.Network.Delay.Max, Params: params}
+	return p, nil
+}
+
+// Validate reports the first bad knob of c, for the protocol info
+// describes, as a *ConfigError.
+func (c Config) Validate(info *Info) error {
+	_, err := c.resolve(info)
+	return err
+}
+
+// Resolve checks c for the protocol info describes and turns it into the
+// simulator's config and the nodes' setup.
+func (c Config) Resolve(info *Info) (sim.Config, Setup, error) {
+	p, err := c.resolve(info)
+	return p.sc, p.setup, err
+}
+
+// workload checks the clients and commands against the workload.
+func (c Config) workload(w Workload) (clients, commands int, err error) {
+	clients, commands = c.Clients, c.Commands
+	if clients == 0 {
+		clients = w.Clients
+	}
+	if commands == 0 {
+		commands = w.Commands
+	}
+	switch {
+	case w.Kind == Consensus && (clients < 1 || clients > c.Nodes):
+		return 0, 0, bad(ClientsKnob(w), "%d is not between 1 and nodes (%d): each proposer is a distinct replica, and without a proposal there is nothing to decide", clients, c.Nodes)
+	case w.Kind == Consensus && commands != 1:
+		return 0, 0, bad("commands", "a consensus client proposes once")
+	case clients < 1 || clients > maxClients:
+		return 0, 0, bad("clients", "%d is not between 1 and %d", clients, maxClients)
+	case commands < 1 || commands > 100_000:
+		return 0, 0, bad("commands", "%d is not between 1 and 100000", commands)
+	}
+	return clients, commands, nil
+}
+
+// ClientsKnob is the flag that sets Config.Clients for a workload: a
+// consensus workload calls its clients proposers.
+func ClientsKnob(w Workload) string {
+	if w.Kind == Consensus {
+		return "proposers"
+	}
+	return "clients"
+}
+
+// reconfigPlan reads Config.Reconfig.
+func (c Config) reconfigPlan(w Workload) (reconfigPlan, error) {
+	var p reconfigPlan
+	spec := strings.TrimSpace(c.Reconfig)
+	if !w.Reconfig {
+		if spec != "" {
+			return p, bad("reconfig", "this protocol takes no reconfigurations")
+		}
+		return p, nil
+	}
+	switch {
+	case spec == "":
+		p.rate = DefaultReconfig
+	case spec == "none" || spec == "0":
+	case strings.Contains(spec, "@"):
+		return c.reconfigSchedule(spec)
+	default:
+		rate, err := strconv.ParseFloat(spec, 64)
+		if err != nil || !(rate >= 0 && rate <= 1) {
+			return p, bad("reconfig", "%q: want a rate in [0, 1], a schedule MEMBERS@TICK,... (1+2+3@200) or none", spec)
+		}
+		p.rate = rate
+	}
+	return p, nil
+}
+
+// reconfigSchedule reads a schedule MEMBERS@TICK,...
+func (c Config) reconfigSchedule(spec string) (reconfigPlan, error) {
+	var p reconfigPlan
+	for _, part := range strings.Split(spec, ",") {
+		members, at, _ := strings.Cut(part, "@")
+		t, err := strconv.ParseInt(at, 10, 64)
+		if err != nil || t < 0 {
+			return p, bad("reconfig", "%q: want MEMBERS@TICK, e.g. 1+2+3@200", part)
+		}
+		if end := c.maxTime(); t >= end {
+			return p, bad("reconfig", "%q: tick %d is not before the run's end at %d (--max-time, or --heal-at plus --liveness): it would never happen", part, t, end)
+		}
+		ids, err := parseMembers(members, c.Nodes)
+		if err != nil {
+			return p, bad("reconfig", "%q: %v", part, err)
+		}
+		p.schedule = append(p.schedule, reconfigAt{sim.Time(t), ids})
+	}
+	return p, nil
+}
+
+// params checks the protocol's knobs that c sets.
+func (c Config) params(info *Info) (map[string]string, error) {
+	names := make([]string, 0, len(c.Params))
+	for name := range c.Params { // order-free: sorted below
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		k, ok := info.knob(name)
+		if !ok {
+			return nil, bad(name, "%s has no such parameter", info.Name)
+		}
+		if k.Check != nil {
+			if err := k.Check(c.Params[name]); err != nil {
+				return nil, bad(name, "%v", err)
+			}
+		}
+	}
+	return c.Params, nil
+}
+
+// simConfig checks the knobs every protocol shares and turns them into the
+// simulator's terms.
+func (c Config) simConfig() (sim.Config, error) {
+	var sc sim.Config
+	if c.Nodes < 1 || c.Nodes > sim.MaxNodes {
+		return sc, bad("nodes", "%d is not between 1 and %d", c.Nodes, sim.MaxNodes)
+	}
+	if err := c.checkRates(); err != nil {
+		return sc, err
+	}
+	delay, err := sim.ParseDelay(c.Delay)
+	if err != nil {
+		return sc, &ConfigError{Field: "delay", Msg: err.Error()}
+	}
+	if delay.Max > MaxTicks/100 {
+		return sc, bad("delay", "%s: at most %d ticks", c.Delay, MaxTicks/100)
+	}
+	if err := c.checkTimes(delay); err != nil {
+		return sc, err
+	}
+	sc = sim.Config{
+		Nodes: c.Nodes,
+		Network: sim.NetworkConfig{
+			Delay: delay, DropRate: c.Drop, DupRate: c.Dup, RedeliverRate: c.Redeliver, FIFO: c.FIFO,
+		},
+		Faults: sim.FaultConfig{
+			Interval:      sim.Time(c.FaultInterval),
+			CrashRate:     c.Crash,
+			MaxCrashed:    c.MaxCrashed,
+			PartitionRate: c.Partition,
+			SlowRate:      c.Slow,
+		},
+		HealAt: sim.Time(c.HealAt),
+	}
+	for _, s := range c.Faults {
+		f, err := sim.ParseFault(s)
+		if err != nil {
+			return sc, &ConfigError{Field: "fault", Msg: err.Error()}
+		}
+		if _, rest, _ := strings.Cut(s, ":"); strings.Count(strings.SplitN(rest, "@", 2)[0], ",")+1 != bits.OnesCount64(f.Nodes) {
+			return sc, bad("fault", "%q names a node twice", s)
+		}
+		sc.Faults.Schedule = append(sc.Faults.Schedule, f)
+	}
+	if err := sc.Validate(); err != nil {
+		return sc, &ConfigError{Field: "fault", Msg: err.Error()}
+	}
+	return sc, nil
+}
+
+// checkRates checks the fault rates.
+func (c Config) checkRates() error {
+	for _, p := range []struct {
+		field string
+		v     float64
+	}{{"drop", c.Drop}, {"dup", c.Dup}, {"redeliver", c.Redeliver}, {"crash", c.Crash}, {"partition", c.Partition}, {"slow", c.Slow}} {
+		if !(p.v >= 0 && p.v <= 1) {
+			return bad(p.field, "%v is not a probability in [0, 1]", p.v)
+		}
+	}
+	if c.Drop == 1 {
+		return bad("drop", "1 loses every message; use a rate below 1")
+	}
+	return nil
+}
+
+// checkTimes checks the time knobs and bounds.
+func (c Config) checkTimes(delay sim.Delay) error {
+	for _, n := range []struct {
+		field string
+		v     int64
+	}{{"propose-window", c.ProposeWindow}, {"heal-at", c.HealAt}, {"liveness", c.Liveness}, {"max-time", c.MaxTime}, {"max-events", c.MaxEvents}} {
+		if n.v < 0 {
+			return bad(n.field, "%d is negative", n.v)
+		}
+		if n.v > MaxTicks && n.field != "max-events" {
+			return bad(n.field, "%d is more than %d ticks", n.v, int64(MaxTicks))
+		}
+	}
+	if need := LivenessTicks(delay); c.HealAt > 0 && c.Liveness > 0 && c.Liveness < need {
+		return bad("liveness", "%d ticks is too short for delays up to %d: deciding after the heal takes "+
+			"several round trips and timeouts; use at least %d (30 times the longest delay)", c.Liveness, delay.Max, need)
+	}
+	switch {
+	case c.FaultInterval < 1:
+		return bad("fault-interval", "%d is not a positive tick count", c.FaultInterval)
+	case c.MaxCrashed < 0 || c.MaxCrashed > c.Nodes:
+		return bad("max-crashed", "%d is not between 0 and nodes (%d)", c.MaxCrashed, c.Nodes)
+	case c.HealAt > 0 && c.Liveness < 1:
+		return bad("liveness", "must be positive when faults heal (heal-at %d)", c.HealAt)
+	case c.MaxEvents == 0:
+		return bad("max-events", "0 runs nothing")
+	}
+	return nil
+}
+
+// LivenessTicks is the shortest liveness bound that delays up to d.Max
+// leave room for.
+func LivenessTicks(d sim.Delay) int64 { return 30 * int64(d.Max) }
+
+// maxTime is the time at which a run stops.
+func (c Config) maxTime() int64 {
+	if c.MaxTime > 0 {
+		return c.MaxTime
+	}
+	if c.HealAt > 0 {
+		return c.HealAt + c.Liveness
+	}
+	return 10_000
+}
+
+// Effective returns c with the defaults a run of the protocol fills in
+// written out, for reports: running c and c.Effective() is the same run.
+func (c Config) Effective(info *Info) Config {
+	w := info.Workload
+	if c.Clients == 0 {
+		c.Clients = w.Clients
+	}
+	if c.Commands == 0 {
+		c.Commands = w.Commands
+	}
+	if w.Reconfig && strings.TrimSpace(c.Reconfig) == "" {
+		c.Reconfig = strconv.FormatFloat(DefaultReconfig, 'g', -1, 64)
+	}
+	return c
+}

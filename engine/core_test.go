@@ -1,0 +1,130 @@
+package engine
+
+import (
+	"math/bits"
+	"testing"
+
+	"pgregory.net/rapid"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// TestKeepFaultyIsAMinorityDrawnFromTheSeed: the nodes outside the core are
+// a minority, the same for the same seed, and every node is outside it
+// for some seed.
+func TestKeepFaultyIsAMinorityDrawnFromTheSeed(t *testing.T) {
+	for _, nodes := range []int{1, 2, 3, 4, 5, 7} {
+		var seen uint64
+		for seed := uint64(0); seed < 200; seed++ {
+			k := keepFaulty(seed, nodes)
+			if k != keepFaulty(seed, nodes) {
+				t.Fatalf("nodes %d seed %d: two draws differ", nodes, seed)
+			}
+			if got, want := bits.OnesCount64(k), (nodes-1)/2; got != want || k&^allNodes(nodes) != 0 {
+				t.Fatalf("nodes %d seed %d: keep %b (%d nodes, want %d)", nodes, seed, k, got, want)
+			}
+			seen |= k
+		}
+		if nodes >= 3 && seen != allNodes(nodes) {
+			t.Errorf("nodes %d: only {%b} ever left out of the core", nodes, seen)
+		}
+	}
+}
+
+// The run asks whether the core caught up after every step past the heal,
+// and a key-value client picks a replica of the core at every send past
+// it: neither may allocate (each once built a list of the core).
+func TestCoreChecksDoNotAllocate(t *testing.T) {
+	progress := []int64{0, 3, 3, 1, 3, 0, 3, 3} // 7 nodes: a list would not fit the compiler's small stack buffer
+	if caughtUp(progress, 0) || !caughtUp(progress, 1<<3|1<<5) || caughtUp(make([]int64, 4), 0) {
+		t.Fatal("caughtUp judges wrong")
+	}
+	if allocs := testing.AllocsPerRun(100, func() { caughtUp(progress, 1<<3) }); allocs != 0 {
+		t.Errorf("caughtUp: %v allocations a call", allocs)
+	}
+	for nodes := 1; nodes <= 7; nodes++ {
+		for faulty := uint64(0); faulty < 1<<uint(nodes+1); faulty += 2 {
+			var core []int
+			for id := 1; id <= nodes; id++ {
+				if faulty&(1<<uint(id)) == 0 {
+					core = append(core, id)
+				}
+			}
+			if got := coreSize(nodes, faulty); got != len(core) {
+				t.Fatalf("coreSize(%d, %b) = %d, want %d", nodes, faulty, got, len(core))
+			}
+			for k, id := range core {
+				if got := coreNode(nodes, faulty, k); got != id {
+					t.Fatalf("coreNode(%d, %b, %d) = %d, want %d", nodes, faulty, k, got, id)
+				}
+			}
+		}
+	}
+	if allocs := testing.AllocsPerRun(100, func() { coreNode(5, 0b100100, 2) }); allocs != 0 {
+		t.Errorf("coreNode: %v allocations a call", allocs)
+	}
+}
+
+// Following a long log, coverage keeps records of the instances in flight,
+// not of every instance decided, and still counts every decision.
+func TestCoverageForgetsDecidedInstances(t *testing.T) {
+	safety := checker.NewSafety(3)
+	var c coverage
+	w := staticStats{}
+	const instances = 10_000
+	for i := int64(1); i <= instances; i++ {
+		b := checker.Ballot{Round: 1, Node: 1}
+		v := checker.Value(1<<32 | i)
+		safety.Observe(0, checker.Observation{Kind: checker.Invoked, Value: v})
+		for k, o := range []checker.Observation{
+			{Kind: checker.Proposed, Instance: i, Ballot: b, Value: v},
+			{Kind: checker.Accepted, Instance: i, Ballot: b, Value: v},
+			{Kind: checker.Accepted, Instance: i, Ballot: b, Value: v},
+		} {
+			node := sim.NodeID(max(k, 1)) // node 1 proposes and accepts, node 2 accepts
+			safety.Observe(int(node), o)
+			c.observe(node, o, safety, w)
+		}
+		if len(c.instances) > 200 {
+			t.Fatalf("after %d instances, %d records kept", i, len(c.instances))
+		}
+	}
+	if c.res.Ballots[0] != instances {
+		t.Fatalf("ballots per decided instance %v, want %d decided at one ballot", c.res.Ballots, instances)
+	}
+}
+
+type staticStats struct{}
+
+func (staticStats) Stats() sim.Stats { return sim.Stats{} }
+
+// Coverage that forgets decided instances counts as one that keeps them
+// all, whatever the order instances are proposed and decided in (a new
+// leader fills gaps below, instances decide out of order).
+func TestCoverageForgettingIsExact(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		safety := checker.NewSafety(3)
+		// keep records every instance from 0 on, as coverage once did.
+		c, keep := coverage{keep: rapid.IntRange(1, 64).Draw(t, "keep")}, coverage{keep: 1 << 40}
+		keep.instance(0)
+		w := staticStats{}
+		for step := range rapid.IntRange(1, 2000).Draw(t, "steps") {
+			i := int64(rapid.IntRange(0, 40).Draw(t, "instance")) + int64(step/8)
+			b := checker.Ballot{Round: uint32(rapid.IntRange(1, 3).Draw(t, "round")), Node: 1}
+			v := checker.Value(1<<32 | i)
+			safety.Observe(0, checker.Observation{Kind: checker.Invoked, Value: v})
+			o := checker.Observation{Kind: checker.Proposed, Instance: i, Ballot: b, Value: v}
+			node := sim.NodeID(rapid.IntRange(1, 3).Draw(t, "node"))
+			if rapid.Bool().Draw(t, "accept") {
+				o.Kind = checker.Accepted
+			}
+			safety.Observe(int(node), o)
+			c.observe(node, o, safety, w)
+			keep.observe(node, o, safety, w)
+		}
+		if c.res != keep.res {
+			t.Fatalf("forgetting %+v, keeping %+v", c.res, keep.res)
+		}
+	})
+}

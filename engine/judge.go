@@ -1,0 +1,162 @@
+package engine
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/paxsim/paxsim/checker"
+)
+
+// judge is a run's checkers: checker.Safety always, checker.LogChecker
+// for a protocol that keeps a replicated log, each told which properties
+// apply.
+type judge struct {
+	contract *checker.Contract
+	broken   *checker.Violation // the first observation that broke the contract
+	safety   *checker.Safety
+	log      *checker.LogChecker // nil for a single decree
+	now      int64
+	event    int64
+	// failed is set once a checker found a violation (a broken contract
+	// counts): what the run checks after every step.
+	failed bool
+}
+
+// logProperties are the properties only a replicated log's observations
+// (Applied) can break.
+var logProperties = []checker.Property{checker.LogConsistency, checker.StateConsistency, checker.ExactlyOnce}
+
+// newJudge builds the checkers a protocol's properties call for, in the
+// memory of spare's safety checker when it has one.
+func newJudge(info *Info, nodes int, spare *checker.Safety) judge {
+	if spare == nil {
+		spare = checker.NewSafety(nodes)
+	} else {
+		spare.Reset(nodes)
+	}
+	safety, log := tellCheckers(info, nodes, spare)
+	return judge{contract: checker.NewContract(nodes), safety: safety, log: log}
+}
+
+// NewCheckers returns the checkers that judge a run of the protocol info
+// describes on nodes replicas, each told which properties apply:
+// checker.Safety always, and a checker.LogChecker (else nil) for a
+// protocol that keeps a replicated log. Safety already knows the
+// protocol's no-ops as valid values.
+func NewCheckers(info *Info, nodes int) (*checker.Safety, *checker.LogChecker) {
+	return tellCheckers(info, nodes, checker.NewSafety(nodes))
+}
+
+// tellCheckers tells safety, a new checker, which properties apply and
+// the protocol's no-ops, and adds a log checker if the protocol keeps a
+// replicated log.
+func tellCheckers(info *Info, nodes int, safety *checker.Safety) (*checker.Safety, *checker.LogChecker) {
+	if info.Properties != nil {
+		safety.Only(info.Properties)
+	}
+	var log *checker.LogChecker
+	if hasLog(info) {
+		log = checker.NewLogChecker(nodes)
+		if info.Properties != nil {
+			log.Only(info.Properties)
+		}
+	}
+	for _, v := range info.NoOps { // a leader's gap fillers are valid
+		safety.Observe(0, checker.Observation{Kind: checker.Invoked, Value: v})
+	}
+	return safety, log
+}
+
+// hasLog reports whether a protocol keeps a replicated log: it lists one
+// of the log's properties, or (Properties nil) its clients run a
+// key-value service.
+func hasLog(info *Info) bool {
+	if info.Properties == nil {
+		return info.Workload.Kind == KeyValue
+	}
+	for _, p := range logProperties {
+		if slices.Contains(info.Properties, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// at stamps the next observations.
+func (j *judge) at(now, event int64) {
+	j.now, j.event = now, event
+	j.safety.At(now, event)
+	if j.log != nil {
+		j.log.At(now, event)
+	}
+}
+
+// observe feeds an observation, made at time now and event index event,
+// to every checker, once the contract checker has seen it well formed:
+// what breaks the contract is reported as such, never judged.
+func (j *judge) observe(node int, o checker.Observation, now, event int64) {
+	j.at(now, event)
+	if j.broken != nil {
+		return
+	}
+	if rule, why := j.contract.Observe(node, o); rule != "" {
+		j.breach(rule, why)
+		return
+	}
+	j.safety.Observe(node, o)
+	if j.log != nil {
+		j.log.Observe(node, o)
+	}
+	j.note()
+}
+
+// note sets failed when a checker has found a violation.
+func (j *judge) note() {
+	j.failed = j.failed || j.safety.Violation() != nil || j.log != nil && j.log.Violation() != nil
+}
+
+// breach records a broken rule of the observation contract.
+func (j *judge) breach(rule, why string) {
+	if j.broken == nil {
+		j.broken = &checker.Violation{
+			Property: checker.ContractProperty, Check: rule, Time: j.now, Event: j.event,
+			Message: fmt.Sprintf("the protocol broke the observation contract, rule %s: %s", rule, why),
+		}
+	}
+	j.failed = true
+}
+
+// all is the first violation of each property, the safety checker's
+// first.
+func (j *judge) all() []checker.Violation {
+	var out []checker.Violation
+	if j.broken != nil {
+		out = append(out, *j.broken)
+	}
+	out = append(out, j.safety.Violations()...)
+	if j.log != nil {
+		out = append(out, j.log.Violations()...)
+	}
+	return out
+}
+
+// appendLate appends to vs the first violation of each property the
+// checkers found that vs lacks.
+func (j *judge) appendLate(vs []checker.Violation) []checker.Violation {
+	for _, v := range j.all() {
+		if !slices.ContainsFunc(vs, func(w checker.Violation) bool { return w.Property == v.Property }) {
+			vs = append(vs, v)
+		}
+	}
+	return vs
+}
+
+// firstChoice is the lowest instance chosen, if any.
+func (j *judge) firstChoice() (Chosen, bool) {
+	for _, i := range []int64{0, 1} {
+		if ch, ok := j.safety.Chosen(i); ok {
+			return Chosen{Instance: i, Value: ch.Value, Ballot: ch.Ballot, Time: ch.Time}, true
+		}
+	}
+	return Chosen{}, false
+}

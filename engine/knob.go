@@ -1,0 +1,107 @@
+package engine
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Knob is one of a protocol's own parameters: a flag of every verb
+// (--NAME), a key of Config.Params and, with Draw, a knob that swarm
+// testing draws per seed.
+type Knob struct {
+	Name string
+	// Usage is the flag's help text; a word in back quotes names its
+	// value (flag.UnquoteUsage).
+	Usage string
+	// Default is the value a run uses when the knob is not set, as the
+	// help and reports show it.
+	Default string
+	// Explore, when set, is the knob's default in the exhaustive explorer
+	// (package model), where a smaller value may keep the states few
+	// while still reaching every bug the knob governs; "" means Default.
+	Explore string
+	// Check validates a value, returning an error that says what is
+	// wanted; nil accepts anything.
+	Check func(value string) error
+	// Draw, when set, draws a value for a swarm seed from intn, a random
+	// source (intn(n) is in [0, n)).
+	Draw func(intn func(n int) int) string
+}
+
+// IntKnob is a knob holding an integer in [lo, hi].
+func IntKnob(name, usage string, def, lo, hi int) Knob {
+	return Knob{
+		Name: name, Usage: usage, Default: strconv.Itoa(def),
+		Check: func(v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < lo || n > hi {
+				return fmt.Errorf("%q is not a whole number between %d and %d", v, lo, hi)
+			}
+			return nil
+		},
+	}
+}
+
+// Param returns the value of knob name in params, or its default.
+func (info *Info) Param(params map[string]string, name string) string {
+	if v, ok := params[name]; ok {
+		return v
+	}
+	for _, k := range info.Knobs {
+		if k.Name == name {
+			return k.Default
+		}
+	}
+	return ""
+}
+
+// knob returns the protocol's knob called name.
+func (info *Info) knob(name string) (Knob, bool) {
+	for _, k := range info.Knobs {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	return Knob{}, false
+}
+
+// LookupVariant checks that name is the correct protocol or one of the
+// protocol's variants, and returns it.
+func (info *Info) LookupVariant(name string) (Variant, error) {
+	if name == Correct {
+		return Variant{Name: Correct, Summary: "the correct protocol"}, nil
+	}
+	names := Correct
+	for _, v := range info.Variants {
+		if v.Name == name {
+			return v, nil
+		}
+		names += ", " + v.Name
+	}
+	if name == "" {
+		return Variant{}, fmt.Errorf("empty variant name (known for %s: %s)", info.Name, names)
+	}
+	return Variant{}, fmt.Errorf("unknown variant %q for protocol %s (known: %s)", name, info.Name, names)
+}
+
+// configFlags are the flag names of Config's own knobs, and the names
+// every verb's flags use: a protocol's knob may not take one.
+var configFlags = []string{
+	"protocol", "variant", "nodes", "proposers", "clients", "commands", "reconfig", "propose-window",
+	"delay", "drop", "dup", "redeliver", "crash", "partition", "slow", "fault-interval", "max-crashed",
+	"fault", "heal-at", "liveness", "max-time", "max-events", "fifo",
+	"seed", "seeds", "start", "workers", "json", "out", "trace", "record", "html", "format", "swarm",
+	"shard", "no-shrink", "max-shrinks", "check-determinism", "network", "max-ballot", "crashes",
+	"no-restarts", "no-timers", "drops", "dups", "network-self", "ticks", "max-depth", "max-states",
+	"max-memory", "symmetry", "exact", "budget", "all", "help", "h", "version",
+}
+
+// IsConfigFlag reports whether name is a flag of paxsim's own.
+func IsConfigFlag(name string) bool {
+	for _, f := range configFlags {
+		if f == name {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,73 @@
+package engine
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// The liveness judgement, one for every protocol: after the heal, within
+// the liveness bound, every client operation is answered (for a
+// replicated log; a consensus object's clients need only the decision),
+// something is decided, and every replica of the healed core caught up:
+// it learned the value (a single decree), or applied the log as far as
+// any replica did (a replicated log). A run whose core got there stops
+// early, decided.
+
+// done reports whether the core caught up and every client has its
+// answers.
+func (s *Session[M, D]) done() bool {
+	return s.clients.done() && caughtUp(s.progress, s.world.LeftFaulty())
+}
+
+// lagging returns how far the replicas got (the most any did) and the
+// nodes of the core that did not get as far, or that got nowhere.
+func (s *Session[M, D]) lagging() (top int64, behind []int) {
+	for _, p := range s.progress[1:] {
+		top = max(top, p)
+	}
+	faulty := s.world.LeftFaulty()
+	for id := 1; id <= s.cfg.Nodes; id++ {
+		if faulty&(1<<uint(id)) == 0 && (s.progress[id] < top || top == 0) {
+			behind = append(behind, id)
+		}
+	}
+	return top, behind
+}
+
+// judgeLiveness reports, at the deadline, what the core has not done.
+func (s *Session[M, D]) judgeLiveness(healAt, deadline sim.Time) {
+	s.judge.at(int64(deadline), s.world.Events())
+	var missing []string
+	if s.info.Workload.Kind == KeyValue {
+		missing = s.clients.unanswered()
+	}
+	top, behind := s.lagging()
+	for _, id := range behind {
+		missing = append(missing, s.behind(id, top))
+	}
+	if len(missing) == 0 {
+		return
+	}
+	check, msg := "core-behind", fmt.Sprintf("faults healed at t=%d, but by t=%d (%d ticks later) the core has not caught up", healAt, deadline, deadline-healAt)
+	if top == 0 {
+		check, msg = "nothing-decided", fmt.Sprintf("nothing decided and learned by t=%d, %d ticks after every fault healed at t=%d", deadline, deadline-healAt, healAt)
+	}
+	s.res.Violations = append(s.res.Violations, checker.Violation{
+		Property: checker.Liveness, Check: check, Time: int64(deadline), Event: s.world.Events(),
+		Message: msg, Evidence: missing,
+	})
+}
+
+// behind words how far node id got, of top.
+func (s *Session[M, D]) behind(id int, top int64) string {
+	if s.judge.log != nil {
+		return fmt.Sprintf("node %d applied %d of %d instances", id, s.progress[id], top)
+	}
+	if ch, ok := s.judge.safety.Chosen(0); ok {
+		return fmt.Sprintf("node %d had not learned %s, chosen at ballot %s", id, ch.Value, ch.Ballot)
+	}
+	return fmt.Sprintf("node %d learned nothing; %s", id, strings.Join(s.judge.safety.AcceptorEvidence(0), "; "))
+}

@@ -1,0 +1,54 @@
+package engine
+
+import (
+	"fmt"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// observe is the world's observer: every observation goes to the
+// checkers (stamped with time and event index), the coverage, the
+// clients, the readable trace and Options.OnObserve.
+func (s *Session[M, D]) observe(node sim.NodeID, o checker.Observation) {
+	w := s.world
+	s.judge.observe(int(node), o, int64(w.Now()), w.Events())
+	switch o.Kind {
+	case checker.Proposed, checker.Accepted:
+		s.cover.observe(node, o, s.judge.safety, w)
+	case checker.Learned:
+		if s.judge.log == nil && s.progress[node] == 0 {
+			s.progress[node] = 1
+		}
+	case checker.Applied:
+		s.progress[node] = o.Instance
+	case checker.Returned:
+		s.answered(node, o)
+	}
+	if s.opts.Trace != nil {
+		fmt.Fprintf(s.opts.Trace, "    node %d %s\n", node, o)
+	}
+	if s.opts.OnObserve != nil {
+		s.opts.OnObserve(node, o)
+	}
+}
+
+// answered gives the clients a replica's answer, as the protocol reads it.
+func (s *Session[M, D]) answered(node sim.NodeID, o checker.Observation) {
+	a, ok := s.proto.Answer(o)
+	switch {
+	case !ok:
+	case a.Client < 1 || a.Client > s.clients.count():
+		s.judge.breach("answer-to-client", fmt.Sprintf("node %d answered client %d, which does not exist (clients are 1..%d)", node, a.Client, s.clients.count()))
+	default:
+		s.clients.answered(a, o)
+	}
+}
+
+// invoked tells the checkers that a client asked for value at time at
+// (which may lie ahead: a value chosen before then breaks validity).
+func (s *Session[M, D]) invoked(client int, value checker.Value, at sim.Time) {
+	s.judge.at(int64(at), s.world.Events())
+	s.judge.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: client, Value: value})
+	s.judge.note()
+}

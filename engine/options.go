@@ -1,0 +1,45 @@
+package engine
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// Options change how a run is observed, never what it does.
+type Options struct {
+	// Trace, when set, receives the readable trace: every executed event,
+	// network fault and observation, one per line.
+	Trace io.Writer
+	// Decider, when set, takes the decisions instead of the seed's PRNG.
+	Decider sim.Decider
+	// OnEvent, when set, is called after every executed event with the
+	// rolling hash: what determinism checks compare.
+	OnEvent func(index int64, hash uint64)
+	// OnObserve, when set, sees every observation after the checkers.
+	OnObserve func(node sim.NodeID, o checker.Observation)
+	// TraceEntries, when set, receives the readable trace as entries.
+	TraceEntries func(sim.TraceEntry)
+	// Record keeps the run's decision trace in Result.Lines.
+	Record bool
+	// Draw, when set, records the run as a space-time diagram.
+	Draw *Drawing
+	// InertFaults switches off the effect of random faults of some kinds
+	// (sim.FaultConfig.Inert), for the harness's own tests: a campaign
+	// must notice a fault kind that never fires.
+	InertFaults uint32
+}
+
+// tracer is the world's tracer the options ask for: the readable trace to
+// Trace, the entries to TraceEntries, both, or none (nil).
+func (o *Options) tracer() func(sim.TraceEntry) {
+	switch {
+	case o.Trace != nil && o.TraceEntries != nil:
+		return func(e sim.TraceEntry) { fmt.Fprintln(o.Trace, e); o.TraceEntries(e) }
+	case o.Trace != nil:
+		return func(e sim.TraceEntry) { fmt.Fprintln(o.Trace, e) }
+	}
+	return o.TraceEntries
+}

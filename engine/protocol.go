@@ -1,0 +1,152 @@
+package engine
+
+import (
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// Protocol is everything the harness needs from a Paxos implementation:
+// the adapter a user writes to put their own code under every paxsim verb.
+// M is the implementation's message type and D its durable state; nodes
+// report what they do as checker.Observation values (the observation
+// contract, checker.Contract, says which and when).
+//
+// paxsim's own single-decree Paxos and Multi-Paxos are two adapters of
+// this interface (packages adapter/paxos and adapter/multipaxos),
+// registered with harness.New exactly as a user's is.
+type Protocol[M sim.Message, D any] interface {
+	// Info describes the protocol: its name, variants, knobs, workload
+	// and the properties that apply to it. It is called once, when the
+	// protocol is bound (harness.New), and must not change.
+	Info() Info
+	// NewNodes returns the node factory of one run: NewNode(id, durable)
+	// builds node id from what it last persisted (D's zero value at
+	// first boot). A bad Setup (an unknown variant or a bad parameter)
+	// returns an error naming it.
+	NewNodes(s Setup) (sim.NewNode[M, D, checker.Observation], error)
+	// Request turns a client's operation into the message a client sends
+	// a replica, and the Value under which the replicas will report the
+	// command in their Proposed and Accepted observations (what validity
+	// checks a chosen value against). It is called again, with the same
+	// Request, when the client retries: it must return the same message.
+	Request(r Request) (M, checker.Value)
+	// Answer recognises a client's answer among a node's observations:
+	// the operation it answers (client and sequence number) and what it
+	// returned. A replica answers a client with a checker.Returned
+	// observation (the observation contract), and the engine asks Answer
+	// of those only; ok is false for one that answers no client.
+	Answer(o checker.Observation) (a Answer, ok bool)
+	// DescribeDurable words a node's durable state for readable traces,
+	// diagrams and scenario printouts, on one line.
+	DescribeDurable(d D) string
+}
+
+// Info is a protocol's static description.
+type Info struct {
+	// Name is what --protocol selects: lower case, no spaces.
+	Name string
+	// Summary says what the protocol is, in one line, for help text.
+	Summary string
+	// Variants are the protocol's named, deliberate bugs, which paxsim
+	// mutants must catch. The correct protocol, Correct ("none"), is
+	// implicit and must not be listed.
+	Variants []Variant
+	// Knobs are the protocol's own parameters (a pipeline window, say):
+	// each becomes a flag, a key of Config.Params and, when it has a Draw,
+	// a knob of swarm testing.
+	Knobs []Knob
+	// Workload is what the clients do.
+	Workload Workload
+	// Properties are the checks that apply, the rest being switched off:
+	// a protocol with no dedup table leaves out checker.ExactlyOnce, say.
+	// nil means every property the observations allow.
+	Properties checker.Properties
+	// Timers names the timer tags, by tag, for scenario scripts ("timer 2
+	// election") and the diagrams; a tag without a name is written as its
+	// number.
+	Timers []string
+	// NoOps are values the protocol may choose that no client proposed: a
+	// new leader's gap filler. Validity accepts them.
+	NoOps []checker.Value
+}
+
+// Correct is the variant name of the correct protocol.
+const Correct = "none"
+
+// Variant is a named, deliberate bug of a protocol.
+type Variant struct {
+	Name    string
+	Summary string           // what the deviation is, in one line
+	Breaks  checker.Property // the property it is expected to break first
+}
+
+// Setup is what one run's nodes are built for.
+type Setup struct {
+	Nodes   int
+	Variant string // Correct or one of Info.Variants
+	// MaxDelay is the longest message delay of the run, in ticks: what a
+	// protocol's timeouts should scale with (a retry sooner than a round
+	// trip only duels).
+	MaxDelay sim.Time
+	// Params holds the values of Info.Knobs, by name, each validated by
+	// its knob; a knob not set is absent.
+	Params map[string]string
+	// Explore is set when the nodes run in the exhaustive explorer, which
+	// judges safety only: a protocol may leave out what exists for
+	// liveness alone and only multiplies states.
+	Explore bool
+}
+
+// Request is one client operation, as the client sends it.
+type Request struct {
+	Client int // 1..Config.Clients
+	Seq    int // the client's operations are numbered 1, 2, 3, ...
+	Op     Op
+}
+
+// Answer is a client's answer, recognised by Protocol.Answer.
+type Answer struct {
+	Client int
+	Seq    int
+	// Value is what a consensus object's propose returned: the value
+	// decided. Output is what a key-value operation returned.
+	Value  checker.Value
+	Output string
+}
+
+// RequestBuilder is implemented by a protocol that builds one run's client
+// requests into memory of the run's own (an arena, whose write-once runs
+// the run's messages share), so that an operation allocates nothing of its
+// own. NewRequests is called once a run; the function it returns builds
+// what Protocol.Request builds, and the run's clients use it instead.
+type RequestBuilder[M sim.Message] interface {
+	NewRequests() func(r Request) (M, checker.Value)
+}
+
+// MessageParser is implemented by a protocol whose messages' text can be
+// read back: a scenario script may then put a hand-written message in
+// flight ("send 1->2 Prepare(3.1)"), and a decision trace's messages are
+// checked when the file is read, not when the replay reaches them.
+type MessageParser[M sim.Message] interface {
+	// ParseMessage reads a message as M.String writes it.
+	ParseMessage(text string) (M, error)
+}
+
+// Explorer is implemented by a protocol that helps the exhaustive
+// explorer bound and reduce its search.
+type Explorer[D any] interface {
+	// MaxRound is the highest ballot round a durable state holds: the
+	// explorer's ballot bound cuts the states past it.
+	MaxRound(d D) int
+	// Symmetric reports whether replicas that no client asks are
+	// interchangeable: renaming them maps the protocol's steps onto
+	// themselves (true when only replicas a client asked ever propose).
+	Symmetric() bool
+	// ExploreTimer reports whether the explorer fires timer tag at all
+	// (ticks: CheckConfig.Ticks, the user asked for the periodic ones).
+	ExploreTimer(tag sim.TimerTag, ticks bool) bool
+	// MaxDepth is the explorer's depth bound when the user sets none: 0
+	// for none, or the depth that holds the protocol's known
+	// counterexamples where its state space runs to millions.
+	MaxDepth() int
+}

@@ -1,0 +1,265 @@
+package engine
+
+import (
+	"fmt"
+	"math/bits"
+	"strings"
+
+	"github.com/paxsim/paxsim/sim"
+)
+
+// Swarm testing (Groce et al., "Swarm Testing", ISSTA 2012): instead of
+// every run exercising a little of every fault, each seed draws its own
+// configuration. Each fault kind is on or off with even odds, and a kind
+// that is on gets a rate drawn from a wide range around the default,
+// skewed so that a few runs are hammered by one kind; the cluster size,
+// the workload (proposers; or clients, their operations and the
+// reconfiguration rate), the message delays, the protocol's own knobs
+// that have a Draw, and FIFO links (in a quarter of the runs) are drawn
+// too. A configuration that leaves a fault out
+// is what lets a bug that another fault masks show itself (a crash-heavy
+// run without drops, say).
+
+// SwarmKnobs are the knobs Swarm draws for a protocol, by their flag
+// names, in the order it draws them.
+func SwarmKnobs(info *Info) []string {
+	w := info.Workload
+	out := []string{"nodes", ClientsKnob(w)}
+	if w.Kind == KeyValue {
+		out = append(out, "commands")
+	}
+	if w.Reconfig {
+		out = append(out, "reconfig")
+	}
+	out = append(out, "delay", "drop", "dup", "redeliver", "crash", "partition", "slow")
+	for _, k := range info.Knobs {
+		if k.Draw != nil {
+			out = append(out, k.Name)
+		}
+	}
+	return append(out, "fifo")
+}
+
+// Swarm draws seed's configuration from c: the knobs SwarmKnobs lists are
+// drawn, except those pinned reports (the flags a user set); the others
+// (protocol, variant, timing of the heal, bounds) stay as c has them. The
+// draw is a pure function of c, seed and the pinned knobs, made from its
+// own random stream: the run itself still draws from the seed as any run
+// does, so `paxsim run` with the drawn configuration and the seed
+// reproduces it. A drawn configuration is valid whenever c is (fit).
+func (c Config) Swarm(info *Info, seed uint64, pinned func(knob string) bool) Config {
+	d := c.swarmAll(info, seed)
+	if pinned == nil {
+		pinned = func(string) bool { return false }
+	}
+	// Every knob is drawn, pinned or not, so that pinning one leaves the
+	// others' draws as they were.
+	for _, k := range swarmFields {
+		if pinned(k.name(info)) {
+			d = k.keep(d, c)
+		}
+	}
+	for _, k := range info.Knobs {
+		if k.Draw != nil && pinned(k.Name) {
+			d.setParam(k.Name, c.Params[k.Name], c.Params != nil && hasKey(c.Params, k.Name))
+		}
+	}
+	d.fit(c, info, pinned)
+	return d
+}
+
+// swarmField is one of Config's knobs that Swarm draws.
+type swarmField struct {
+	flag string // its flag, "" for the workload's clients knob
+	// keep returns the draw d with the knob as c has it (by value: a
+	// pointer into the draw would put it on the heap, seed after seed).
+	keep func(d, c Config) Config
+}
+
+func (f swarmField) name(info *Info) string {
+	if f.flag == "" {
+		return ClientsKnob(info.Workload)
+	}
+	return f.flag
+}
+
+var swarmFields = []swarmField{
+	{"nodes", func(d, c Config) Config { d.Nodes = c.Nodes; return d }},
+	{"", func(d, c Config) Config { d.Clients = c.Clients; return d }},
+	{"commands", func(d, c Config) Config { d.Commands = c.Commands; return d }},
+	{"reconfig", func(d, c Config) Config { d.Reconfig = c.Reconfig; return d }},
+	{"delay", func(d, c Config) Config { d.Delay = c.Delay; return d }},
+	{"drop", func(d, c Config) Config { d.Drop = c.Drop; return d }},
+	{"dup", func(d, c Config) Config { d.Dup = c.Dup; return d }},
+	{"redeliver", func(d, c Config) Config { d.Redeliver = c.Redeliver; return d }},
+	{"crash", func(d, c Config) Config { d.Crash = c.Crash; return d }},
+	{"partition", func(d, c Config) Config { d.Partition = c.Partition; return d }},
+	{"slow", func(d, c Config) Config { d.Slow = c.Slow; return d }},
+	{"fifo", func(d, c Config) Config { d.FIFO = c.FIFO; return d }},
+}
+
+// swarmAll draws every swarm knob of c.
+func (c Config) swarmAll(info *Info, seed uint64) Config {
+	d := swarmDraw{x: seed ^ 0x737761726d647261} // "swarmdra"
+	w := info.Workload
+	c.Nodes = d.pick(3, 3, 3, 4, 5, 5)
+	// Mostly duels: two or three proposers; sometimes one, or every
+	// replica.
+	proposers := d.pick(1, 2, 2, 2, 3, 3, c.Nodes)
+	clients, commands := 2+d.intn(5), 3+d.intn(8)
+	reconfig := "none" // in a quarter of the runs; the others reconfigure, some often
+	if on, r := d.intn(4) != 0, d.rate(4*DefaultReconfig); on && w.Reconfig {
+		reconfig = formatRate(r)
+	}
+	switch w.Kind {
+	case KeyValue:
+		c.Clients, c.Commands = clients, commands
+	default:
+		c.Clients = min(c.Nodes, proposers)
+	}
+	if w.Reconfig {
+		c.Reconfig = reconfig
+	}
+	c.Delay = []string{"1-3", "1-10", "1-10", "1-30", "tail:1-10", "5-10"}[d.intn(6)]
+	base := Default()
+	for _, f := range []struct {
+		rate *float64
+		def  float64
+	}{
+		{&c.Drop, base.Drop}, {&c.Dup, base.Dup}, {&c.Redeliver, base.Redeliver},
+		{&c.Crash, base.Crash}, {&c.Partition, base.Partition}, {&c.Slow, base.Slow},
+	} {
+		*f.rate = 0
+		if on, r := d.intn(2) == 1, d.rate(f.def); on {
+			*f.rate = r
+		}
+	}
+	for _, k := range info.Knobs {
+		if k.Draw != nil {
+			c.setParam(k.Name, k.Draw(d.intn), true)
+		}
+	}
+	c.FIFO = d.intn(4) == 0 // last: the draws before it keep their values
+	return c
+}
+
+// setParam sets (or, with ok false, unsets) protocol knob name.
+func (c *Config) setParam(name, value string, ok bool) {
+	params := make(map[string]string, len(c.Params)+1)
+	for k, v := range c.Params { // order-free: a copy
+		params[k] = v
+	}
+	if ok {
+		params[name] = value
+	} else {
+		delete(params, name)
+	}
+	c.Params = params
+}
+
+func hasKey(m map[string]string, k string) bool {
+	_, ok := m[k]
+	return ok
+}
+
+// fit makes the draw d of c valid, whatever c pins: c is valid, and the
+// knobs it keeps bound those that d draws. A drawn cluster grows to hold
+// what the pinned knobs name (proposers, the nodes of scheduled faults and
+// reconfigurations, --max-crashed); a drawn delay too long for the
+// liveness bound gives way to c's own; drawn proposers are bounded by a
+// pinned cluster.
+func (d *Config) fit(c Config, info *Info, pinned func(knob string) bool) {
+	if !pinned("nodes") {
+		d.Nodes = max(d.Nodes, c.nodesNeeded(info, pinned))
+	}
+	if info.Workload.Kind == Consensus && d.Clients != 0 {
+		d.Clients = min(d.Clients, d.Nodes)
+	}
+	if !pinned("delay") && !delayFits(d.Delay, c) {
+		d.Delay = c.Delay
+	}
+}
+
+// delayFits reports whether delays dist leave c's liveness bound room to
+// decide after the heal (simConfig's rule).
+func delayFits(dist string, c Config) bool {
+	delay, err := sim.ParseDelay(dist)
+	if err != nil {
+		return false
+	}
+	return c.HealAt == 0 || c.Liveness == 0 || c.Liveness >= LivenessTicks(delay)
+}
+
+// nodesNeeded is the smallest cluster that holds what c keeps of the
+// knobs pinned reports and the knobs a swarm never draws: the pinned
+// proposers (a consensus workload), the members of a pinned
+// reconfiguration schedule, --max-crashed, and each scheduled fault's
+// nodes, with a node left over for the other side of a partition.
+func (c Config) nodesNeeded(info *Info, pinned func(knob string) bool) int {
+	need := max(1, c.MaxCrashed)
+	if info.Workload.Kind == Consensus && pinned(ClientsKnob(info.Workload)) {
+		need = max(need, c.Clients)
+	}
+	if info.Workload.Reconfig && pinned("reconfig") && strings.Contains(c.Reconfig, "@") {
+		wide := c
+		wide.Nodes, wide.MaxTime = sim.MaxNodes, MaxTicks+1
+		if p, err := wide.reconfigSchedule(c.Reconfig); err == nil {
+			for _, r := range p.schedule {
+				for _, id := range r.members {
+					need = max(need, int(id))
+				}
+			}
+		}
+	}
+	for _, s := range c.Faults {
+		f, err := sim.ParseFault(s)
+		if err != nil || f.Nodes == 0 {
+			continue
+		}
+		highest := 63 - bits.LeadingZeros64(f.Nodes)
+		whole := f.Nodes == uint64(1)<<uint(highest+1)-2 // nodes 1..highest: no other side
+		if (f.Kind == sim.FaultPartition || f.Kind == sim.FaultOneWay) && whole {
+			highest++
+		}
+		need = max(need, highest)
+	}
+	return need
+}
+
+// SwarmDiff lists the knobs of drawn that differ from c as flags
+// ("--drop 0.1"), in SwarmKnobs order: what a seed's swarm drew.
+func (c Config) SwarmDiff(info *Info, drawn Config) []string {
+	var out []string
+	add := func(knob string, a, b any) {
+		if a != b {
+			out = append(out, fmt.Sprintf("--%s %v", knob, b))
+		}
+	}
+	add("nodes", c.Nodes, drawn.Nodes)
+	add(ClientsKnob(info.Workload), c.Clients, drawn.Clients)
+	if info.Workload.Kind == KeyValue {
+		add("commands", c.Commands, drawn.Commands)
+	}
+	if info.Workload.Reconfig {
+		add("reconfig", c.Reconfig, drawn.Reconfig)
+	}
+	add("delay", c.Delay, drawn.Delay)
+	add("drop", c.Drop, drawn.Drop)
+	add("dup", c.Dup, drawn.Dup)
+	add("redeliver", c.Redeliver, drawn.Redeliver)
+	add("crash", c.Crash, drawn.Crash)
+	add("partition", c.Partition, drawn.Partition)
+	add("slow", c.Slow, drawn.Slow)
+	for _, k := range info.Knobs {
+		if k.Draw != nil {
+			add(k.Name, info.Param(c.Params, k.Name), info.Param(drawn.Params, k.Name))
+		}
+	}
+	switch {
+	case drawn.FIFO && !c.FIFO:
+		out = append(out, "--fifo")
+	case c.FIFO && !drawn.FIFO:
+		out = append(out, "--fifo=false")
+	}
+	return out
+}

@@ -1,0 +1,60 @@
+package engine
+
+import (
+	"math"
+	"strconv"
+)
+
+// swarmDraw is the random stream of a seed's swarm draw (splitmix64).
+type swarmDraw struct{ x uint64 }
+
+func (d *swarmDraw) next() uint64 {
+	d.x = splitmix(d.x)
+	return d.x
+}
+
+func (d *swarmDraw) intn(n int) int { return int(d.next() % uint64(n)) }
+
+func (d *swarmDraw) pick(xs ...int) int { return xs[d.intn(len(xs))] }
+
+// rate draws a rate log-uniformly between def/4 and def*8 (at most 0.5):
+// most runs near the default, a few hammered.
+func (d *swarmDraw) rate(def float64) float64 {
+	u := float64(d.next()>>11) / (1 << 53) // [0, 1)
+	r := def * math.Exp2(-2+5*u)
+	return math.Min(roundRate(r), 0.5)
+}
+
+// roundRate keeps three significant digits, so that drawn rates print
+// and parse back exactly: it is the double nearest the decimal that
+// FormatFloat(r, 'g', 3) prints. A swarm draws several rates a seed, so it
+// computes that without formatting: with r*10^k in [100, 1000) for an
+// exact power 10^k, the three digits are round(r*10^k) and the double
+// nearest them times 10^-k is their correctly rounded quotient. Where the
+// product's rounding could differ from the exact decimal's (a near tie,
+// or near a power of ten), it formats and parses.
+func roundRate(r float64) float64 {
+	if r > 0 && r < 1 {
+		k := 2 - int(math.Floor(math.Log10(r)))
+		if k <= 22 { // 10^k is exact
+			p := pow10[k]
+			s := r * p
+			if frac := s - math.Floor(s); s >= 100.001 && s < 999.499 && math.Abs(frac-0.5) > 1e-6 {
+				return math.Round(s) / p
+			}
+		}
+	}
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(r, 'g', 3, 64), 64)
+	return v
+}
+
+// pow10 holds the powers of ten that are exact doubles.
+var pow10 = func() (p [23]float64) {
+	p[0] = 1
+	for k := 1; k < len(p); k++ {
+		p[k] = p[k-1] * 10
+	}
+	return p
+}()
+
+func formatRate(r float64) string { return strconv.FormatFloat(r, 'g', -1, 64) }

@@ -1,0 +1,49 @@
+package harness
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/paxsim/paxsim/engine"
+)
+
+var protocolName = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
+
+// validate checks a protocol's Info: a name, variants and knobs that are
+// unique and well named, a workload that can run.
+func validate(info *engine.Info) error {
+	if !protocolName.MatchString(info.Name) {
+		return fmt.Errorf("protocol name %q: want lower-case letters, digits and dashes", info.Name)
+	}
+	seen := map[string]bool{engine.Correct: true}
+	for _, v := range info.Variants {
+		if !protocolName.MatchString(v.Name) || seen[v.Name] {
+			return fmt.Errorf("protocol %s: variant %q is %s", info.Name, v.Name, why(seen[v.Name], "listed twice (or is none)", "not a lower-case name"))
+		}
+		seen[v.Name] = true
+	}
+	knobs := map[string]bool{}
+	for _, k := range info.Knobs {
+		if !protocolName.MatchString(k.Name) || knobs[k.Name] || engine.IsConfigFlag(k.Name) {
+			return fmt.Errorf("protocol %s: knob %q is %s", info.Name, k.Name, why(knobs[k.Name] || engine.IsConfigFlag(k.Name), "taken", "not a lower-case name"))
+		}
+		knobs[k.Name] = true
+		if k.Check != nil {
+			if err := k.Check(k.Default); err != nil {
+				return fmt.Errorf("protocol %s: knob %s's default %q: %v", info.Name, k.Name, k.Default, err)
+			}
+		}
+	}
+	w := info.Workload
+	if w.Clients < 1 || w.Commands < 1 || (w.Kind == engine.Consensus && w.Commands != 1) {
+		return fmt.Errorf("protocol %s: workload defaults %d clients x %d commands: want at least one each (a consensus client proposes once)", info.Name, w.Clients, w.Commands)
+	}
+	return nil
+}
+
+func why(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
+}

@@ -1,0 +1,93 @@
+package model
+
+import (
+	"slices"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/fingerprint"
+)
+
+// judge is the checker state a model keeps with every world: what was
+// accepted, chosen and applied on the way to a state, which the replicas'
+// state no longer shows, decides the verdicts after it. It holds the
+// checkers a run has (engine.NewCheckers) and, for a KeyValue workload,
+// the clients that have their answer, whose requests are not delivered
+// again.
+type judge struct {
+	safety   *checker.Safety
+	log      *checker.LogChecker // nil for a single decree
+	answers  bool                // answered is kept (a KeyValue workload)
+	answered uint64              // bit c: client c has its answer
+}
+
+// CloneInto copies j into dst (allocated when nil) and returns it.
+func (j *judge) CloneInto(dst *judge) *judge {
+	if dst == nil {
+		dst = &judge{}
+	}
+	dst.answers, dst.answered = j.answers, j.answered
+	dst.safety = j.safety.CloneInto(dst.safety)
+	if j.log != nil {
+		dst.log = j.log.CloneInto(dst.log)
+	}
+	return dst
+}
+
+// Fingerprint writes what decides the verdicts after the state.
+func (j *judge) Fingerprint(h *fingerprint.Hasher) {
+	j.safety.Fingerprint(h)
+	if j.log != nil {
+		j.log.Fingerprint(h)
+	}
+	if j.answers {
+		h.Uint64(j.answered)
+	}
+}
+
+// observe feeds an observation to every checker.
+func (j *judge) observe(node int, o checker.Observation) {
+	j.safety.Observe(node, o)
+	if j.log != nil {
+		j.log.Observe(node, o)
+	}
+}
+
+// answer records that client has its answer.
+func (j *judge) answer(client int) {
+	if j.answers && client > 0 && client < 64 {
+		j.answered |= 1 << uint(client)
+	}
+}
+
+// Violation is the safety checker's first violation, else the log
+// checker's, as a run reports them.
+func (j *judge) Violation() *checker.Violation {
+	if v := j.safety.Violation(); v != nil {
+		return v
+	}
+	if j.log != nil {
+		return j.log.Violation()
+	}
+	return nil
+}
+
+// Violations are the first violation of each property, the safety
+// checker's first.
+func (j *judge) Violations() []checker.Violation {
+	out := slices.Clone(j.safety.Violations())
+	if j.log != nil {
+		out = append(out, j.log.Violations()...)
+	}
+	return out
+}
+
+// firstOf returns the first of vs that is a panic or, when props is not
+// empty, a violation of one of props; nil when there is none.
+func firstOf(vs []checker.Violation, props []checker.Property) *checker.Violation {
+	for i := range vs {
+		if len(props) == 0 || slices.Contains(props, vs[i].Property) || vs[i].Property == panicProperty {
+			return &vs[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,273 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// panicProperty is the property a panic in protocol code breaks.
+const panicProperty = engine.PanicProperty
+
+// Model is a protocol's real code as an explore.Model: a state is a
+// Choice world of its replicas with the checkers a run has
+// (engine.NewCheckers), a step one of the world's enabled actions within
+// the bounds (deliver a message, which for the replica a client asked is
+// the client's request; fire a timer; drop or duplicate a message; crash
+// or restart a replica), and the invariant every property the checkers
+// judge at each observation, as campaigns judge runs. A panic in protocol
+// code is a violation too.
+//
+// The explorer keeps its states compact: a snapshot whose parts are
+// stored once each, keyed by fingerprint, and an index into the checker
+// states seen (interned: they are immutable once kept).
+type Model[M sim.Message, D any] struct {
+	proto    engine.Protocol[M, D]
+	info     *engine.Info
+	cfg      engine.Config      // CheckConfig.Effective
+	props    []checker.Property // the properties whose violation ends the search; nil for all
+	sc       sim.Config
+	factory  sim.NewNode[M, D, checker.Observation]
+	requests []request[M]
+	perms    []*[64]uint8 // the symmetry group, the identity (nil) first
+	timers   uint32       // the timer tags the search fires, bit per tag
+	restarts bool
+	// maxRound is the highest round of a replica's durable state
+	// (engine.Explorer), nil for a protocol without one: no ballot bound.
+	maxRound  func(D) int
+	maxBallot int
+	answers   bool      // a client that has its answer does not retry (KeyValue)
+	scratch   sync.Pool // *scratch[M, D], for Next
+
+	// Full keeps every state the explorer holds as a whole copy of its
+	// world and checkers, instead of a compact snapshot: what an exact
+	// search needs, at tens of times the memory.
+	Full bool
+
+	pool   *sim.SnapshotPool[M, D, checker.Observation]
+	judges sim.Interner[*judge]
+}
+
+// New builds the model of a search of c under p; a bad c returns a
+// *engine.ConfigError naming the flag, and a protocol the explorer cannot
+// tell the states of (sim.Explorable: a durable state without a
+// Fingerprint, a node that is not a sim.Cloner) an error naming the type
+// and what it lacks.
+func New[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c CheckConfig) (*Model[M, D], error) {
+	r, err := c.resolve(info)
+	if err != nil {
+		return nil, err
+	}
+	factory, err := p.NewNodes(r.setup)
+	if err != nil {
+		return nil, bad("variant", "%v", err)
+	}
+	m := &Model[M, D]{
+		proto: p, info: info, cfg: r.cfg, props: c.Properties, sc: r.sc, factory: factory,
+		requests: requests(p, info, c, r.cfg), perms: []*[64]uint8{nil},
+		restarts: !c.NoRestarts, maxBallot: c.MaxBallot, answers: info.Workload.Kind == engine.KeyValue,
+	}
+	ex, _ := p.(engine.Explorer[D])
+	if c.Ticks && !ticksApply(ex) {
+		return nil, bad("ticks", "%s has no timer that a search leaves out unless asked", info.Name)
+	}
+	for tag := range 32 {
+		if !c.NoTimers && (ex == nil || ex.ExploreTimer(sim.TimerTag(tag), c.Ticks)) {
+			m.timers |= 1 << uint(tag)
+		}
+	}
+	if ex != nil {
+		m.maxRound = ex.MaxRound
+		if ex.Symmetric() && len(c.Reconfig) == 0 {
+			m.perms = symmetryGroup(r.cfg.Nodes, min(r.cfg.Clients, r.cfg.Nodes))
+		}
+	}
+	if err := sim.Explorable(factory, false); err != nil {
+		return nil, fmt.Errorf("%s cannot be explored: %v", info.Name, err)
+	}
+	return m, nil
+}
+
+// ticksApply reports whether CheckConfig.Ticks changes which timers a
+// search fires.
+func ticksApply[D any](ex engine.Explorer[D]) bool {
+	for tag := range 32 {
+		if ex != nil && ex.ExploreTimer(sim.TimerTag(tag), true) != ex.ExploreTimer(sim.TimerTag(tag), false) {
+			return true
+		}
+	}
+	return false
+}
+
+// SymmetryGroupSize is the number of renamings symmetry reduction tries.
+func (m *Model[M, D]) SymmetryGroupSize() int { return len(m.perms) }
+
+// Config is the run configuration of the model's replicas, the explorer's
+// defaults written out: what its counterexamples replay under.
+func (m *Model[M, D]) Config() engine.Config { return m.cfg }
+
+// newJudge returns the checkers of the initial state, told of every
+// client's request.
+func (m *Model[M, D]) newJudge() *judge {
+	safety, log := engine.NewCheckers(m.info, m.cfg.Nodes)
+	for _, r := range m.requests {
+		safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: r.step.Client, Value: r.value})
+	}
+	return &judge{safety: safety, log: log, answers: m.answers}
+}
+
+// Init implements explore.Model: every replica booted, every client's
+// request in flight to its replica.
+func (m *Model[M, D]) Init() []*State[M, D] {
+	st := m.newState()
+	w, err := sim.New(m.sc, zeroDecider{}, m.factory, st.observe)
+	if err != nil {
+		panic(err) // validated when the model was built
+	}
+	st.world = w
+	if err := w.Fingerprinted(); err != nil {
+		panic(err) // New checked that it is explorable
+	}
+	st.judge, st.owned = m.newJudge(), true
+	for _, r := range m.requests {
+		w.Request(0, r.step.To, r.msg)
+	}
+	m.guard(st, func() { w.Actions() }) // boot: every replica starts
+	if m.pool == nil {
+		m.pool = sim.NewSnapshotPool(w)
+	}
+	return []*State[M, D]{st}
+}
+
+// zeroDecider answers every draw a node makes with 0: in a Choice world
+// timers fire when the explorer says, so their drawn lengths decide
+// nothing, and a replay draws them the same way.
+type zeroDecider struct{}
+
+func (zeroDecider) Intn(sim.Decision, int) int        { return 0 }
+func (zeroDecider) Chance(sim.Decision, float64) bool { return false }
+
+// scratch is what one call of Next works in: the parent, live, and the
+// successor being built.
+type scratch[M sim.Message, D any] struct {
+	parent, next *State[M, D]
+	acts         []sim.Action[M]
+}
+
+// successors calls fn for every enabled action of s within the bounds,
+// with the successor it leads to, built in a scratch state valid until fn
+// returns.
+func (m *Model[M, D]) successors(s *State[M, D], fn func(a sim.Action[M], next *State[M, D])) {
+	if s.panic != "" {
+		return
+	}
+	sc, _ := m.scratch.Get().(*scratch[M, D])
+	if sc == nil {
+		sc = &scratch[M, D]{parent: m.newState(), next: m.newState()}
+	}
+	parent := m.live(s, sc.parent)
+	sc.acts = append(sc.acts[:0], parent.world.Actions()...)
+	for _, a := range sc.acts {
+		if !m.enabled(a, parent.judge) {
+			continue
+		}
+		m.copyInto(sc.next, parent)
+		m.guard(sc.next, func() { sc.next.world.Do(a) })
+		if m.outOfBounds(sc.next) {
+			continue
+		}
+		fn(a, sc.next)
+	}
+	m.scratch.Put(sc)
+}
+
+// enabled reports whether the bounds allow action a, given the checkers'
+// state before it.
+func (m *Model[M, D]) enabled(a sim.Action[M], j *judge) bool {
+	switch a.Kind {
+	case sim.ActDeliver:
+		if m.answers && a.From == sim.External {
+			return j.answered&(1<<uint(m.clientOf(a))) == 0 // a client that has its answer does not retry
+		}
+	case sim.ActTimer:
+		return m.timers&(1<<uint(a.Tag)) != 0
+	case sim.ActRestart:
+		return m.restarts
+	}
+	return true
+}
+
+// clientOf is the client whose request a delivers, or 0.
+func (m *Model[M, D]) clientOf(a sim.Action[M]) int {
+	d := a.Msg.Digest()
+	for _, r := range m.requests {
+		if r.step.To == a.To && r.digest == d {
+			return r.step.Client
+		}
+	}
+	return 0
+}
+
+// Next implements explore.Model.
+func (m *Model[M, D]) Next(s *State[M, D], emit func(*State[M, D])) {
+	m.successors(s, func(_ sim.Action[M], next *State[M, D]) { emit(next) })
+}
+
+// outOfBounds reports a state past the ballot bound: a replica whose
+// durable state holds a ballot of a round above it.
+func (m *Model[M, D]) outOfBounds(st *State[M, D]) bool {
+	if st.panic != "" || m.maxRound == nil {
+		return false
+	}
+	for id := 1; id <= m.sc.Nodes; id++ {
+		if m.maxRound(st.world.Durable(sim.NodeID(id))) > m.maxBallot {
+			return true
+		}
+	}
+	return false
+}
+
+// Check implements explore.Model.
+func (m *Model[M, D]) Check(s *State[M, D]) string {
+	if s.panic != "" {
+		return s.panic
+	}
+	if v := m.violation(s); v != nil {
+		out := fmt.Sprintf("%s: %s", v.Property, v.Message)
+		if len(v.Evidence) > 0 {
+			out += "\n  " + strings.Join(v.Evidence, "\n  ")
+		}
+		return out
+	}
+	return ""
+}
+
+// violation returns the first violation of s among the properties
+// checked, or nil.
+func (m *Model[M, D]) violation(s *State[M, D]) *checker.Violation {
+	j := m.judgeOf(s)
+	if len(m.props) == 0 {
+		return j.Violation()
+	}
+	return firstOf(j.Violations(), m.props)
+}
+
+// Label implements explore.Model: the i-th successor's step, as a
+// decision-trace line.
+func (m *Model[M, D]) Label(s *State[M, D], i int) string {
+	k, label := 0, ""
+	m.successors(s, func(a sim.Action[M], _ *State[M, D]) {
+		if k == i {
+			label = a.String()
+		}
+		k++
+	})
+	if label == "" {
+		return fmt.Sprintf("no successor %d (the state has %d)", i, k)
+	}
+	return label
+}

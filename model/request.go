@@ -1,0 +1,44 @@
+package model
+
+import (
+	"fmt"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// request is one client's request in a search, in flight from the start.
+type request[M sim.Message] struct {
+	step   engine.ClientStep // "client C OP to N", as a counterexample writes it
+	msg    M
+	value  checker.Value // what the replicas report the command as
+	digest uint64        // msg's digest, to know a delivery of it
+	label  string        // its delivery, as an explorer step
+}
+
+// requests builds the clients' requests of a search of c (resolved as
+// cfg) through the protocol's Request: a Consensus client c proposes
+// checker.Value(c) to replica c; a KeyValue client c puts key "a"+(c-1)
+// to "c.1" at replica ((c-1) mod nodes)+1, but for the last, which with
+// c.Reconfig reconfigures the cluster to those members.
+func requests[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c CheckConfig, cfg engine.Config) []request[M] {
+	var out []request[M]
+	for cl := 1; cl <= cfg.Clients; cl++ {
+		st := engine.ClientStep{Client: cl, To: sim.NodeID(cl)}
+		switch {
+		case info.Workload.Kind == engine.Consensus:
+			st.Op = engine.Op{Kind: engine.OpPropose, Proposal: checker.Value(cl)}
+		case cl == cfg.Clients && len(c.Reconfig) > 0:
+			st.Op = engine.Op{Kind: engine.OpReconfig, Members: c.Reconfig}
+			st.To = sim.NodeID((cl-1)%cfg.Nodes + 1)
+		default:
+			st.Op = engine.Op{Kind: engine.OpPut, Key: string(rune('a' + cl - 1)), Arg: fmt.Sprintf("%d.1", cl)}
+			st.To = sim.NodeID((cl-1)%cfg.Nodes + 1)
+		}
+		msg, value := p.Request(engine.Request{Client: cl, Seq: 1, Op: st.Op})
+		a := sim.Action[M]{Kind: sim.ActDeliver, From: sim.External, To: st.To, Msg: msg}
+		out = append(out, request[M]{step: st, msg: msg, value: value, digest: msg.Digest(), label: a.String()})
+	}
+	return out
+}

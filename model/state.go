@@ -1,0 +1,123 @@
+package model
+
+import (
+	"fmt"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/fingerprint"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// State is one state of a Model: live (a world and its checkers, as Next
+// emits them) or compact (a snapshot and the index of its checkers'
+// state, as the explorer keeps them). Only the model that made a compact
+// state can read it.
+type State[M sim.Message, D any] struct {
+	world   *sim.World[M, D, checker.Observation]
+	judge   *judge
+	observe sim.Observer[checker.Observation]
+	// A live state shares its parent's checkers until an observation
+	// changes them (copy on write): most steps observe nothing.
+	owned    bool
+	own      *judge // memory for the state's own copy
+	judgeKey fingerprint.Key
+	judgeOK  bool // judgeKey is the checkers' fingerprint
+
+	snap     sim.Snapshot
+	judgeRef uint32
+	panic    string
+}
+
+func (m *Model[M, D]) newState() *State[M, D] {
+	st := &State[M, D]{}
+	st.observe = func(node sim.NodeID, o checker.Observation) {
+		if !st.owned {
+			st.own = st.judge.CloneInto(st.own)
+			st.judge, st.owned = st.own, true
+		}
+		st.judgeOK = false
+		st.judge.observe(int(node), o)
+		if m.answers {
+			if a, ok := m.proto.Answer(o); ok {
+				st.judge.answer(a.Client)
+			}
+		}
+	}
+	return st
+}
+
+// live returns s as a live state: s itself, or s restored into into.
+func (m *Model[M, D]) live(s, into *State[M, D]) *State[M, D] {
+	if s.world != nil {
+		return s
+	}
+	into.world = m.pool.Restore(into.world, s.snap, into.observe)
+	into.judge, into.owned = m.judges.Get(s.judgeRef), false
+	into.judgeKey, into.judgeOK = s.judgeKey, true
+	into.panic = s.panic
+	return into
+}
+
+// copyInto makes dst a live copy of src, sharing src's checkers until dst
+// observes something.
+func (m *Model[M, D]) copyInto(dst, src *State[M, D]) {
+	dst.world = src.world.CloneInto(dst.world, dst.observe)
+	dst.judge, dst.owned = src.judge, false
+	dst.judgeKey, dst.judgeOK = src.judgeKey, src.judgeOK
+	dst.panic = src.panic
+}
+
+// judgeFingerprint is the fingerprint of st's checkers, computed once.
+func (m *Model[M, D]) judgeFingerprint(st *State[M, D]) fingerprint.Key {
+	if !st.judgeOK {
+		var h fingerprint.Hasher
+		h.Reset()
+		st.judge.Fingerprint(&h)
+		st.judgeKey, st.judgeOK = h.Sum(), true
+	}
+	return st.judgeKey
+}
+
+// guard runs fn, turning a panic in protocol code into the state's
+// violation.
+func (m *Model[M, D]) guard(st *State[M, D], fn func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			st.panic = fmt.Sprintf("%s: panic while running %s: %v", panicProperty, st.world.Current(), p)
+		}
+	}()
+	fn()
+}
+
+// Retain implements explore.Retainer: a compact copy of a live state (or
+// a whole one, with Full).
+func (m *Model[M, D]) Retain(s *State[M, D]) *State[M, D] {
+	if m.Full {
+		st := m.newState()
+		m.copyInto(st, s)
+		st.judge, st.owned = s.judge.CloneInto(nil), true
+		return st
+	}
+	st := &State[M, D]{panic: s.panic}
+	st.snap = m.pool.Snapshot(s.world, nil)
+	st.judgeKey, st.judgeOK = m.judgeFingerprint(s), true
+	st.judgeRef = m.judges.Intern(st.judgeKey, func() *judge { return s.judge.CloneInto(nil) })
+	return st
+}
+
+// judgeOf returns the checkers of state s, with what they saw on the way.
+func (m *Model[M, D]) judgeOf(s *State[M, D]) *judge {
+	if s.world != nil {
+		return s.judge
+	}
+	return m.judges.Get(s.judgeRef)
+}
+
+// Checkers returns the checkers of state s, with what they saw on the
+// way: checker.Safety, and the checker.LogChecker of a protocol that
+// keeps a log (else nil). They are the state's: read them, do not feed
+// them.
+func (m *Model[M, D]) Checkers(s *State[M, D]) (*checker.Safety, *checker.LogChecker) {
+	j := m.judgeOf(s)
+	return j.safety, j.log
+}

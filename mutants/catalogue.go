@@ -1,0 +1,68 @@
+package mutants
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/harness"
+)
+
+// Target is one variant of the catalogue.
+type Target struct {
+	Protocol *harness.Protocol
+	Variant  string           // its name; engine.Correct for the correct protocol
+	Breaks   checker.Property // the property the catalogue says it breaks first
+	Summary  string
+}
+
+// Catalogue lists the variants of the protocols ps (each protocol's
+// engine.Info.Variants, in the order ps and the Info give them); variant,
+// when not empty, keeps that one only.
+func Catalogue(ps []*harness.Protocol, variant string) ([]Target, error) {
+	var out []Target
+	var names []string
+	for _, p := range ps {
+		for _, v := range p.Info().Variants {
+			out = append(out, Target{p, v.Name, v.Breaks, v.Summary})
+		}
+		names = append(names, p.Name())
+	}
+	if variant == "" {
+		return out, nil
+	}
+	for _, t := range out {
+		if t.Variant == variant {
+			return []Target{t}, nil
+		}
+	}
+	known := make([]string, len(out))
+	for i, t := range out {
+		known[i] = t.Variant
+	}
+	return nil, fmt.Errorf("unknown variant %q for %s (known: %s)", variant, strings.Join(names, ", "), strings.Join(known, ", "))
+}
+
+// ConfigFor is the configuration a target's seed runs with. Every seed of
+// a protocol gets the same one today: the defaults of `paxsim run` with
+// the faults the catalogue was measured with (BENCHMARKS.md): --drop 0.1
+// --dup 0.05 --crash 0.01 --partition 0.01 for a consensus workload (the
+// configuration of TestRandomCampaignsCatchEveryVariant), and half the
+// network faults, --drop 0.05 --dup 0.02, for a key-value service, whose
+// runs carry many commands and so many more messages (the configuration
+// of TestMultiPaxosVariants).
+//
+// No variant needs settings of its own. The seed is an argument so that a
+// configuration drawn per seed (swarm testing) replaces only this
+// function; the control campaign calls it with engine.Correct.
+func ConfigFor(t Target, seed uint64) engine.Config {
+	_ = seed
+	c := engine.Default()
+	c.Protocol, c.Variant = t.Protocol.Name(), t.Variant
+	c.Drop, c.Dup, c.Crash, c.Partition = 0.1, 0.05, 0.01, 0.01
+	if t.Protocol.Info().Workload.Kind == engine.KeyValue {
+		c.Drop, c.Dup = 0.05, 0.02
+	}
+	return c
+}

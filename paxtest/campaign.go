@@ -1,0 +1,107 @@
+package paxtest
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/harness"
+)
+
+// CampaignOptions shape a Campaign. The zero value is a fine default.
+type CampaignOptions struct {
+	// Variant is the protocol variant under test: "" is the correct
+	// protocol.
+	Variant string
+	// Seeds is how many seeds run, from Start (0: DefaultSeeds; Campaign
+	// runs LongFactor times as many with PAXSIM_LONG=1).
+	Seeds int
+	Start uint64 // the first seed
+	// Config is the runs' configuration (nil: engine.Default(), three
+	// replicas and a little of every fault until the heal at t=600). Its
+	// Protocol and Variant are set from the protocol and Variant. It must
+	// heal (HealAt > 0): every run is judged with the liveness phase.
+	Config *engine.Config
+	// Properties are the properties whose violation fails a run (nil:
+	// every one), as in Options.
+	Properties []checker.Property
+}
+
+// DefaultSeeds is the number of seeds of a Campaign by default.
+const DefaultSeeds = 200
+
+// Campaign runs a small timed campaign of p: each seed draws every delay,
+// loss, duplicate, crash and partition until the heal; then a random
+// quorum core heals and must catch up within the liveness bound. It fails
+// t on the first failing seed with its reproduction: the seed, the config
+// as paxsim flags, and the run's decision trace, shrunk to 1-minimal and
+// written to a file that `paxsim replay` runs.
+func Campaign(t *testing.T, p *harness.Protocol, o CampaignOptions) {
+	t.Helper()
+	if f := campaign(t, p, o, scaled(orDefault(o.Seeds, DefaultSeeds))); f != nil {
+		t.Fatal(f.report(t))
+	}
+}
+
+// FindInCampaign runs the campaign of Campaign, for a test that expects a
+// bug: it returns the first failing seed's counterexample, its trace
+// shrunk, or nil when every seed passes.
+func FindInCampaign(t *testing.T, p *harness.Protocol, o CampaignOptions) *Finding {
+	t.Helper()
+	return campaign(t, p, o, orDefault(o.Seeds, DefaultSeeds))
+}
+
+// campaign runs seeds seeds of o's campaign, up to the first failure.
+func campaign(t *testing.T, p *harness.Protocol, o CampaignOptions, seeds int) *Finding {
+	t.Helper()
+	c, err := o.config(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := judge{only: o.Properties, liveness: true}
+	for i := range seeds {
+		seed := o.Start + uint64(i)
+		res, err := p.Run(c, seed, engine.Options{})
+		if err != nil {
+			t.Fatalf("paxtest: seed %d: %v", seed, err)
+		}
+		if j.failure(&res) == nil {
+			continue
+		}
+		res, _ = p.Run(c, seed, engine.Options{Record: true}) // the same run, with its trace
+		v := j.failure(&res)
+		if v == nil {
+			t.Fatalf("paxtest: seed %d failed once and passed when run again: the run is not a function of its seed", seed)
+		}
+		f := newFinding(p, c, &res, *v)
+		f.Cases = i + 1
+		f.how = fmt.Sprintf("seed %d of the campaign from seed %d; run it again with the run verb (of paxsim, or of your own program's cli.Main): run --seed %d %s",
+			seed, o.Start, seed, configFlags(c, p.Info().Workload))
+		f.shrink(p)
+		return f
+	}
+	return nil
+}
+
+// config is the campaign's configuration for p, checked.
+func (o *CampaignOptions) config(p *harness.Protocol) (engine.Config, error) {
+	c := engine.Default()
+	if o.Config != nil {
+		c = *o.Config
+	}
+	c.Protocol, c.Variant = p.Name(), variantOrCorrect(o.Variant)
+	if err := p.Err(); err != nil {
+		return c, err
+	}
+	if o.Seeds < 0 {
+		return c, fmt.Errorf("paxtest: CampaignOptions.Seeds is %d: want a positive number, or 0 for the default", o.Seeds)
+	}
+	if c.HealAt <= 0 {
+		return c, fmt.Errorf("paxtest: a campaign judges every run's liveness: its Config must heal (HealAt > 0)")
+	}
+	if _, _, err := c.Resolve(p.Info()); err != nil {
+		return c, fmt.Errorf("paxtest: campaign config: %v", err)
+	}
+	return c, nil
+}

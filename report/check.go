@@ -1,0 +1,207 @@
+package report
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/explore"
+	"github.com/paxsim/paxsim/model"
+)
+
+// Check is the report of an exhaustive search (paxsim check).
+type Check struct {
+	Model       string   `json:"model"` // impl (a protocol's code) or spec (Paxos.tla)
+	Config      any      `json:"config"`
+	Verdict     string   `json:"verdict"`
+	Complete    bool     `json:"complete"`
+	Stop        string   `json:"stop,omitempty"` // the bound that cut the search short
+	Distinct    int64    `json:"distinct"`
+	Generated   int64    `json:"generated"`
+	Depth       int      `json:"depth"`
+	StatesPerS  float64  `json:"states_per_second"`
+	WallSeconds float64  `json:"wall_seconds"`
+	Strategy    string   `json:"strategy"`
+	Symmetry    bool     `json:"symmetry"`
+	Exact       bool     `json:"exact"`
+	Workers     int      `json:"workers"`
+	Collision   float64  `json:"collision_probability"`
+	Violation   string   `json:"violation,omitempty"`
+	Property    string   `json:"property,omitempty"`
+	Steps       []string `json:"counterexample,omitempty"`
+	Note        string   `json:"note,omitempty"`
+	FinalState  string   `json:"final_state,omitempty"`
+	TraceFile   string   `json:"trace_file,omitempty"`
+	ExitCode    int      `json:"exit_code"`
+
+	// Describe says what was searched, in a line (DescribeImpl,
+	// DescribeSpec).
+	Describe string `json:"-"`
+	// Program is the program the text tells the user to replay
+	// TraceFile with (empty: paxsim).
+	Program string `json:"-"`
+}
+
+// NewCheck is the report of a search res of a model (spec) with options
+// opts.
+func NewCheck[S any](model string, cfg any, res *explore.Result[S], opts explore.Options) *Check {
+	return &Check{
+		Model: model, Config: cfg, Verdict: res.Verdict, Complete: res.Complete, Stop: res.Stop,
+		Distinct: res.Distinct, Generated: res.Generated, Depth: res.Depth,
+		StatesPerS: res.StatesPerSecond(), WallSeconds: res.Elapsed.Seconds(),
+		Strategy: opts.Strategy.String(), Symmetry: opts.Symmetry, Exact: opts.Exact, Workers: opts.Workers,
+		Collision: res.Collision, Violation: res.Violation,
+	}
+}
+
+// NewImplCheck is the report of rep, a search c of the code of the
+// protocol info describes with options opts; reconfig and properties are
+// the --reconfig and --properties flags as given.
+func NewImplCheck(info *engine.Info, c model.CheckConfig, rep *model.Report, opts explore.Options, reconfig, properties string) *Check {
+	r := &Check{
+		Model: "impl", Config: implConfig(info, c, reconfig, properties), Verdict: rep.Verdict, Complete: rep.Complete, Stop: rep.Stop,
+		Distinct: rep.Distinct, Generated: rep.Generated, Depth: rep.Depth, WallSeconds: rep.Elapsed.Seconds(),
+		Strategy: opts.Strategy.String(), Symmetry: opts.Symmetry, Exact: opts.Exact, Workers: opts.Workers,
+		Collision: rep.Collision, Violation: rep.Violation, Note: rep.Note, Describe: DescribeImpl(info, c, reconfig),
+	}
+	if secs := rep.Elapsed.Seconds(); secs > 0 {
+		r.StatesPerS = float64(rep.Distinct) / secs
+	}
+	if rep.Property != "" {
+		r.Property, r.Steps = string(rep.Property), rep.Lines
+	}
+	return r
+}
+
+// implConfig is the impl model's configuration as the report shows it.
+func implConfig(info *engine.Info, c model.CheckConfig, reconfig, properties string) map[string]any {
+	e := c.Effective(info)
+	m := map[string]any{
+		"protocol": e.Protocol, "variant": e.Variant, "nodes": e.Nodes, engine.ClientsKnob(info.Workload): e.Clients,
+		"network": c.Network.String(), "max_ballot": c.MaxBallot,
+		"crashes": c.Crashes, "restarts": !c.NoRestarts, "timers": !c.NoTimers, "ticks": c.Ticks,
+		"drops": c.Drops, "dups": c.Dups, "network_self": c.NetworkSelf, "properties": properties,
+	}
+	if info.Workload.Reconfig {
+		m["reconfig"] = reconfig
+	}
+	for _, k := range info.Knobs {
+		m[k.Name] = info.Param(e.Params, k.Name)
+	}
+	return m
+}
+
+// DescribeImpl says what a search of a protocol's code explores.
+func DescribeImpl(info *engine.Info, c model.CheckConfig, reconfig string) string {
+	e := c.Effective(info)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s, %d nodes, %d %s", e.Protocol, e.Nodes, e.Clients, engine.ClientsKnob(info.Workload))
+	if reconfig != "" {
+		fmt.Fprintf(&b, " (the last a reconfiguration to %s)", reconfig)
+	}
+	fmt.Fprintf(&b, ", variant %s", e.Variant)
+	for _, k := range info.Knobs {
+		fmt.Fprintf(&b, ", %s %s", k.Name, info.Param(e.Params, k.Name))
+	}
+	fmt.Fprintf(&b, "; %s network, rounds 1..%d per replica, %d crashes", c.Network, c.MaxBallot, c.Crashes)
+	switch {
+	case c.NoTimers:
+		b.WriteString(", no timers")
+	case c.Ticks:
+		b.WriteString(", every timer")
+	}
+	return b.String()
+}
+
+// DescribeSpec says what a search of Paxos.tla explores.
+func DescribeSpec(acceptors, values, maxBallot int, variant string) string {
+	s := fmt.Sprintf("Paxos.tla, %d acceptors, %d values, ballots 0..%d, quorums: every majority", acceptors, values, maxBallot)
+	if variant != "" {
+		s += ", variant " + variant
+	}
+	return s
+}
+
+// CheckExit is a check's exit code: 1 for a violation; 4 when
+// --max-states or --max-memory cut the search short, since states it
+// never reached may be unsafe; 0 when every state within the bounds
+// (--max-ballot, --crashes, --max-depth, ...) is safe.
+func (r *Check) CheckExit() int {
+	switch {
+	case r.Verdict == explore.VerdictViolation:
+		return ExitViolation
+	case !r.Complete && r.Stop != explore.StopMaxDepth:
+		return ExitIncomplete
+	}
+	return ExitOK
+}
+
+const checkWidth = 11
+
+// WriteText is the text report.
+func (r *Check) WriteText(w io.Writer) {
+	f := func(name, format string, args ...any) { field(w, checkWidth, name, format, args...) }
+	how := "; " + r.Strategy
+	if r.Strategy == "bfs" {
+		how += fmt.Sprintf(" on %d workers", r.Workers)
+	}
+	if r.Symmetry {
+		how += ", symmetry"
+	}
+	f("model", "%s%s", r.Describe, how)
+	verdict := r.Verdict
+	switch {
+	case r.Verdict == explore.VerdictOK && r.Complete:
+		verdict += " (every reachable state within the bounds is safe)"
+	case r.Verdict == explore.VerdictOK && r.Stop == explore.StopMaxDepth:
+		verdict += fmt.Sprintf(" (every state within depth %d is safe: --max-depth bounds the search)", r.Depth)
+	case r.ExitCode == ExitIncomplete:
+		verdict += fmt.Sprintf(" (--%s cut the search short: not a pass; exit %d)", r.Stop, ExitIncomplete)
+	}
+	f("verdict", "%s", verdict)
+	f("distinct", "%d", r.Distinct)
+	f("generated", "%d", r.Generated)
+	f("depth", "%d", r.Depth)
+	f("states/s", "%.0f", r.StatesPerS)
+	f("wall", "%s", time.Duration(r.WallSeconds*float64(time.Second)).Round(time.Millisecond))
+	if r.Exact {
+		f("dedup", "exact (whole states)")
+	} else {
+		f("dedup", "128-bit fingerprints, collision probability %.1e", r.Collision)
+	}
+	if r.Note != "" {
+		f("note", "%s", r.Note)
+	}
+	if r.Violation != "" {
+		r.writeCounterexample(w, f)
+	}
+}
+
+// writeCounterexample writes the violation and its path.
+func (r *Check) writeCounterexample(w io.Writer, f func(name, format string, args ...any)) {
+	f("violation", "%s", r.Violation)
+	kind := "counterexample"
+	if r.Strategy == "bfs" {
+		kind = "shortest counterexample"
+	}
+	if r.Model == "spec" {
+		fmt.Fprintf(w, "%s (%d steps):\n", kind, len(r.Steps)-1)
+	} else {
+		fmt.Fprintf(w, "%s (%d trace lines):\n", kind, len(r.Steps))
+	}
+	for _, s := range r.Steps {
+		fmt.Fprintf(w, "  %s\n", s)
+	}
+	if r.FinalState != "" {
+		fmt.Fprintf(w, "final state:\n  %s\n", strings.ReplaceAll(r.FinalState, "\n", "\n  "))
+	}
+	if r.TraceFile != "" {
+		q, prog := ShellQuote(r.TraceFile), cmp.Or(r.Program, "paxsim")
+		f("trace", "%s (%s replay %s; %s scenario import %s)", r.TraceFile, prog, q, prog, q)
+	} else if r.Model == "impl" {
+		f("trace", "add --out FILE to write it as a decision trace for %s replay", cmp.Or(r.Program, "paxsim"))
+	}
+}

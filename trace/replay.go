@@ -1,0 +1,125 @@
+package trace
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// world is the Choice world a trace replays in: no bound on drops,
+// duplicates or crashes, since the trace is the bound. Its clients are not
+// scripted: the liveness phase a trace ends with runs them on, with the
+// operations they had left, as the recorded run did.
+func world(nodes int) engine.Mode {
+	return engine.Mode{
+		Choice:     true,
+		Bounds:     sim.ChoiceConfig{Drops: true, MaxDups: 1 << 30, MaxCrashes: 1 << 30, DupSelf: true},
+		MaxCrashed: nodes,
+	}
+}
+
+// Replay runs a decision trace step by step and judges it like a run. A
+// step that cannot be taken (the code changed, or the trace was edited)
+// returns an *engine.LineError naming its line; so does a config that is
+// not the protocol's.
+func Replay[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, t *Trace, opts engine.Options) (engine.Result, error) {
+	return replay(p, info, t, opts, false)
+}
+
+func replay[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, t *Trace, opts engine.Options, lenient bool) (engine.Result, error) {
+	script := sim.NewScript(t.Lines)
+	s, err := engine.NewSession(p, info, t.Config, t.Seed, world(t.Config.Nodes), script, opts)
+	if err != nil {
+		return engine.Result{}, &engine.LineError{Line: 2, Msg: err.Error()}
+	}
+	r := &replayer[M, D]{s: s, lenient: lenient, asked: map[int]askedAt{}}
+	err = s.Execute(func() error { return r.run(script) })
+	return *s.Result(), err
+}
+
+// replayer takes a trace's steps in order. A lenient one skips a step
+// that cannot be taken instead of failing: what shrinking needs, since
+// removing one step may disable later ones.
+type replayer[M sim.Message, D any] struct {
+	s       *engine.Session[M, D]
+	lenient bool
+	asked   map[int]askedAt // by client: its last request
+	steps   int             // world steps taken so far
+}
+
+// askedAt is a client's last request in a replayed trace: its line, and
+// the world steps taken before it.
+type askedAt struct{ line, steps int }
+
+func (r *replayer[M, D]) run(script *sim.Script) error {
+	s := r.s
+	for {
+		l, ok := script.Next()
+		if !ok {
+			s.Stop(engine.StopEndOfTrace)
+			return nil
+		}
+		var err error
+		switch verb, _, _ := strings.Cut(l.Text, " "); verb {
+		case "client":
+			err = r.client(l)
+		case "liveness":
+			s.LivenessPhase()
+			return nil
+		default:
+			err = r.step(l)
+		}
+		if err != nil {
+			if r.lenient {
+				continue // shrinking removed what this step needed
+			}
+			return err
+		}
+		if s.AfterStep() {
+			return nil
+		}
+	}
+}
+
+// client takes a client step. A client asks again (a retry) only after
+// some world step since it last asked: two requests in a row are a
+// duplicated line, which no run writes.
+func (r *replayer[M, D]) client(l sim.ScriptLine) error {
+	st, err := engine.ParseClientStep(l.Text, r.s.Config().Nodes, r.s.Info().Workload)
+	if err == nil {
+		if last, ok := r.asked[st.Client]; ok && last.steps == r.steps {
+			err = fmt.Errorf("client %d asks again with no step since it asked at line %d: a client asks again only after a step (a retry), so this line is a duplicate", st.Client, last.line)
+		}
+	}
+	if err == nil {
+		err = r.s.Client(st)
+	}
+	if err != nil {
+		return &engine.LineError{Line: l.N, Msg: err.Error()}
+	}
+	r.asked[st.Client] = askedAt{line: l.N, steps: r.steps}
+	return nil
+}
+
+// step takes a world step. A lenient one says nothing of why a step
+// cannot be taken, which shrinking has no use for, and drops what waits
+// ahead of a step's message on a lossy FIFO link, which shrinking may have
+// stopped delivering (sim.World.TakeStepDroppingAhead).
+func (r *replayer[M, D]) step(l sim.ScriptLine) error {
+	w := r.s.World()
+	if r.lenient {
+		st, err := sim.ParseStep(l.Text, r.s.Config().Nodes)
+		if err != nil || !w.TakeStepDroppingAhead(st) {
+			return errSkipped
+		}
+	} else if err := w.DoLine(l.Text); err != nil {
+		return &engine.LineError{Line: l.N, Msg: err.Error()}
+	}
+	r.steps++
+	return nil
+}
+
+// errSkipped is a lenient replay's step that could not be taken.
+var errSkipped = fmt.Errorf("skipped")
