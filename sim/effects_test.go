@@ -29,7 +29,7 @@ type scribe struct {
 	booted  *[]int
 }
 
-func (n *scribe) Start(*Env[word, int, int]) {}
+func (n *scribe) Start(*Env[word, int, int])          {}
 func (n *scribe) Fire(*Env[word, int, int], TimerTag) {}
 
 func (n *scribe) Deliver(env *Env[word, int, int], from NodeID, m word) {
@@ -176,7 +176,7 @@ func TestLostUnsyncedWritesKeepAPrefix(t *testing.T) {
 // syncs.
 type unsyncedWriter struct{ count int }
 
-func (n *unsyncedWriter) Start(*Env[word, int, int])           {}
+func (n *unsyncedWriter) Start(*Env[word, int, int])          {}
 func (n *unsyncedWriter) Fire(*Env[word, int, int], TimerTag) {}
 func (n *unsyncedWriter) Deliver(env *Env[word, int, int], _ NodeID, _ word) {
 	n.count++
