@@ -111,7 +111,7 @@ func flagArgs(fs *flag.FlagSet, args []string, keep func(name string) bool) []st
 			continue
 		}
 		flagged := []string{arg}
-		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !hasValue && !(ok && b.IsBoolFlag()) && i+1 < len(args) {
+		if !hasValue && !isBoolFlag(f.Value) && i+1 < len(args) {
 			i++
 			flagged = append(flagged, args[i])
 		}

@@ -157,9 +157,9 @@ func writeConfigFlags(w io.Writer, fs *flag.FlagSet, p, other *harness.Protocol)
 // flag's zero value stands for it) keeps its own words.
 func writeFlag(w io.Writer, f *flag.Flag) {
 	name, usage := flag.UnquoteUsage(f)
-	isBool := false
-	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
-		isBool, name = true, ""
+	isBool := isBoolFlag(f.Value)
+	if isBool {
+		name = ""
 	}
 	fmt.Fprintf(w, "  --%s", f.Name)
 	if name != "" {

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
-	"os"
+	"maps"
+	"slices"
 
 	"github.com/paxsim/paxsim/campaign"
 	"github.com/paxsim/paxsim/diagram"
@@ -58,7 +60,7 @@ state on hover), to standard output, or with --out FILE to FILE, and then
 prints the report. Campaigns write this page into every failure folder
 (diagram.html).`,
 	flags: func(fs *flag.FlagSet, o *options) {
-		fs.Var(numValue[uint64]{&o.seed}, "seed", "the seed `N` to run (required without FILE)")
+		fs.Var(value[uint64]{&o.seed}, "seed", "the seed `N` to run (required without FILE)")
 		fs.BoolVar(&o.trace, "trace", true, "print the readable event trace before the report")
 		fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the text report")
 		fs.StringVar(&o.html, "html", "", "when the client history is not linearizable, write its annotated timeline to `FILE` (HTML)")
@@ -89,7 +91,7 @@ prints the report. Campaigns write this page into every failure folder
 }
 
 func (x *invocation) replayFile(o *options, path string) error {
-	for _, name := range report.SortedKeys(o.set) {
+	for _, name := range slices.Sorted(maps.Keys(o.set)) {
 		if name == "seed" || (name != "protocol" && isConfigFlag(o.p.Info(), name)) {
 			return usageErrorf("replay", "--%s cannot be used with a FILE, which holds the seed and the config (use --seed N and config flags instead of FILE)", name)
 		}
@@ -198,7 +200,7 @@ func (x *invocation) draw(o *options, rep *report.Reproduction, title, config, a
 	case o.out == "":
 		err = diagram.HTML(x.stdout, d)
 	default:
-		err = writeDiagram(o.out, d)
+		err = createFile(o.out, "the diagram", func(w io.Writer) error { return diagram.HTML(w, d) })
 	}
 	if err != nil {
 		return err
@@ -216,17 +218,4 @@ func (x *invocation) draw(o *options, rep *report.Reproduction, title, config, a
 		rep.WriteText(x.stderr) // standard output holds the diagram
 	}
 	return runVerdict(r)
-}
-
-// writeDiagram writes d's HTML page to path.
-func writeDiagram(path string, d *diagram.Diagram) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return inputErrorf("cannot write the diagram: %v", err)
-	}
-	if err := diagram.HTML(f, d); err != nil {
-		f.Close()
-		return inputErrorf("cannot write the diagram %s: %v", path, err)
-	}
-	return f.Close()
 }
