@@ -49,16 +49,13 @@ the same bytes.`,
 			o.swarmDrew = o.cfg.SwarmDiff(info, drawn)
 			o.cfg = drawn
 		}
-		return x.runSeed(o, nil)
+		return x.report(o, nil, x.replayLine(o.p.Info(), o.seed, o.cfg), o.runSeed)
 	},
 }
 
-// runSeed runs o.seed of o.cfg, reports it and returns errFound when it
-// failed. rep, when set, is the reproducer being replayed.
-func (x *invocation) runSeed(o *options, rep *report.Reproduction) error {
-	return x.report(o, rep, x.replayLine(o.p.Info(), o.seed, o.cfg), func(opts engine.Options) (engine.Result, error) {
-		return o.p.Run(o.cfg, o.seed, opts)
-	})
+// runSeed runs o.seed of o.cfg.
+func (o *options) runSeed(opts engine.Options) (engine.Result, error) {
+	return o.p.Run(o.cfg, o.seed, opts)
 }
 
 // report runs what run says (a seed or a decision trace), writes the
