@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -90,35 +89,6 @@ func stderrTail(b []byte) string {
 		s = "..." + s[len(s)-2000:]
 	}
 	return "; it said: " + s
-}
-
-// flagArgs keeps, of args as fs, a command's flags, reads them, the flags
-// whose names keep accepts, each with its value, in their order.
-func flagArgs(fs *flag.FlagSet, args []string, keep func(name string) bool) []string {
-	var out []string
-	for i := 0; i < len(args); i++ {
-		arg := args[i]
-		if arg == "--" {
-			break
-		}
-		if !strings.HasPrefix(arg, "-") || arg == "-" {
-			continue // a positional argument
-		}
-		name, _, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-		f := fs.Lookup(name)
-		if f == nil {
-			continue
-		}
-		flagged := []string{arg}
-		if !hasValue && !isBoolFlag(f.Value) && i+1 < len(args) {
-			i++
-			flagged = append(flagged, args[i])
-		}
-		if keep(name) {
-			out = append(out, flagged...)
-		}
-	}
-	return out
 }
 
 // outcome is the campaign.OutcomeHash of p, the run report of a second

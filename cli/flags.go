@@ -171,7 +171,7 @@ var flagErrors = []struct {
 	{regexp.MustCompile(`^flag needs an argument: -(.*)$`), "flag --$1 needs a value"},
 }
 
-var undefinedFlag = regexp.MustCompile(`^flag provided but not defined: -(.*)$`)
+var undefinedFlag = flagErrors[2].re
 
 // flagMessage words a flag parse error; an unknown flag that is a knob of
 // another protocol says so.
