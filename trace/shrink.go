@@ -162,7 +162,7 @@ func (s *shrinker[M, D]) assemble(units []unit) []sim.ScriptLine {
 func (s *shrinker[M, D]) replay(lines []sim.ScriptLine, opts engine.Options, lenient bool) (engine.Result, error) {
 	s.replays++
 	t := &Trace{Config: s.orig.Config, Seed: s.orig.Seed, Lines: lines}
-	res, err := replay(s.p, s.info, t, opts, lenient)
+	res, err := replay(s.p, s.info, t, opts, replayer[M, D]{lenient: lenient})
 	s.spent += int64(len(lines)) + res.Events
 	return res, err
 }
