@@ -26,6 +26,8 @@ var protocols = map[string]struct {
 	// timed is engine.Run; imp is Import.
 	timed func(c engine.Config, seed uint64, opts engine.Options) (engine.Result, error)
 	imp   func(c engine.Config, lines []sim.ScriptLine, comments []string, name string) (string, error)
+	// impTo is ImportTo.
+	impTo func(w io.Writer, c engine.Config, lines []sim.ScriptLine, name string) error
 	// replay is trace.Replay.
 	replay func(t *trace.Trace) (engine.Result, error)
 }{}
@@ -40,6 +42,9 @@ func bind[M sim.Message, D any](p engine.Protocol[M, D]) {
 	}
 	entry.imp = func(c engine.Config, lines []sim.ScriptLine, comments []string, name string) (string, error) {
 		return Import(p, &info, c, lines, comments, name)
+	}
+	entry.impTo = func(w io.Writer, c engine.Config, lines []sim.ScriptLine, name string) error {
+		return ImportTo(w, p, &info, c, lines, nil, name)
 	}
 	entry.replay = func(t *trace.Trace) (engine.Result, error) { return trace.Replay(p, &info, t, engine.Options{}) }
 	if len(protocols) == 0 {
