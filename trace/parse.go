@@ -13,8 +13,8 @@ import (
 	"github.com/paxsim/paxsim/sim"
 )
 
-// MaxLine is the longest line a decision trace may have: its lines are
-// steps and a config, all short.
+// MaxLine is the longest line a decision trace or a scenario file may
+// have: their lines are steps, a config or a printout's, all short.
 const MaxLine = 1 << 20
 
 const utf8BOM = "\uFEFF"
@@ -27,31 +27,48 @@ const utf8BOM = "\uFEFF"
 // byte-order mark at the start is skipped.
 func Parse(r io.Reader, file string) (*Trace, error) {
 	p := parser{t: &Trace{}, file: file}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), MaxLine)
-	for sc.Scan() {
-		p.n++
-		text := sc.Text()
-		if p.n == 1 {
-			text = strings.TrimPrefix(text, utf8BOM)
-		}
-		if err := p.line(strings.TrimSpace(text)); err != nil {
-			return nil, err
-		}
-	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, p.fail(p.n+1, "the line is longer than %d bytes, the most a decision-trace line may have: this is not a decision trace", MaxLine)
-		}
-		return nil, p.fail(p.n, "%v", err)
-	}
+	n, err := ScanLines(r, file, "decision trace", func(n int, text string) error {
+		p.n = n
+		return p.line(strings.TrimSpace(text))
+	})
 	switch {
-	case p.n == 0:
+	case err != nil:
+		return nil, err
+	case n == 0:
 		return nil, p.fail(0, "the file is empty: a decision trace starts with %q", Format)
 	case p.header < 3:
-		return nil, p.fail(p.n, "incomplete header: want the %q, config and seed lines", Format)
+		return nil, p.fail(n, "incomplete header: want the %q, config and seed lines", Format)
 	}
 	return p.t, nil
+}
+
+// ScanLines calls line with each line of r, a file of kind (a decision
+// trace, a scenario file), numbered from 1, a UTF-8 byte-order mark at the
+// start skipped, and returns how many lines it read. It stops at the first
+// error line returns; a line longer than MaxLine is an *engine.LineError
+// naming file and line.
+func ScanLines(r io.Reader, file, kind string, line func(n int, text string) error) (int, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(nil, MaxLine)
+	n := 0
+	for sc.Scan() {
+		n++
+		text := sc.Text()
+		if n == 1 {
+			text = strings.TrimPrefix(text, utf8BOM)
+		}
+		if err := line(n, text); err != nil {
+			return n, err
+		}
+	}
+	switch err := sc.Err(); {
+	case errors.Is(err, bufio.ErrTooLong):
+		return n, &engine.LineError{File: file, Line: n + 1, Msg: fmt.Sprintf(
+			"the line is longer than %d bytes, the most a line of a %s may have: this is not a %s", MaxLine, kind, kind)}
+	case err != nil:
+		return n, &engine.LineError{File: file, Line: n, Msg: err.Error()}
+	}
+	return n, nil
 }
 
 // Check checks a parsed trace against the protocol it names: its
