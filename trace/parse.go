@@ -214,7 +214,8 @@ func checkStep(line string, nodes int) error {
 		_, _, err := sim.ParseLink("client->"+f[len(f)-1], nodes)
 		return err
 	case "rand":
-		return checkRand(rest, nodes)
+		_, _, err := ParseRand(strings.Fields(rest), nodes)
+		return err
 	case "liveness":
 		if rest != "" {
 			return errors.New("liveness takes no arguments")
@@ -227,19 +228,19 @@ func checkStep(line string, nodes int) error {
 	return fmt.Errorf("unknown step %q (want client, deliver, drop, dup, timer, crash, restart, heal, rand or liveness)", verb)
 }
 
-// checkRand checks a random draw, "rand NODE V": the node that drew and
-// the value it drew.
-func checkRand(rest string, nodes int) error {
-	f := strings.Fields(rest)
-	if len(f) != 2 {
-		return errors.New("want rand NODE VALUE, e.g. rand 2 17")
+// ParseRand reads a random draw's arguments, "NODE V" of "rand NODE V":
+// the node that drew, of a cluster of nodes, and the value it drew.
+func ParseRand(args []string, nodes int) (sim.NodeID, int, error) {
+	if len(args) != 2 {
+		return 0, 0, errors.New("want rand NODE VALUE, e.g. rand 2 17")
 	}
-	id, err := strconv.Atoi(f[0])
+	id, err := strconv.Atoi(args[0])
 	if err != nil || id < 1 || id > nodes {
-		return fmt.Errorf("rand: node %s does not exist (nodes are 1..%d)", f[0], nodes)
+		return 0, 0, fmt.Errorf("rand: node %s does not exist (nodes are 1..%d)", args[0], nodes)
 	}
-	if v, err := strconv.Atoi(f[1]); err != nil || v < 0 {
-		return fmt.Errorf("rand: %q is not a value a node draws (want a number from 0)", f[1])
+	v, err := strconv.Atoi(args[1])
+	if err != nil || v < 0 {
+		return 0, 0, fmt.Errorf("rand: %q is not a value a node draws (want a number from 0)", args[1])
 	}
-	return nil
+	return sim.NodeID(id), v, nil
 }
