@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -135,21 +136,12 @@ func (s *shrinker[M, D]) units(lines []sim.ScriptLine) []unit {
 	return out
 }
 
-func (s *shrinker[M, D]) hasLiveness() bool {
-	for _, l := range s.orig.Lines {
-		if l.Text == "liveness" {
-			return true
-		}
-	}
-	return false
-}
-
 func (s *shrinker[M, D]) assemble(units []unit) []sim.ScriptLine {
 	var lines []sim.ScriptLine
 	for _, u := range units {
 		lines = append(lines, u...)
 	}
-	if s.hasLiveness() {
+	if slices.ContainsFunc(s.orig.Lines, func(l sim.ScriptLine) bool { return l.Text == "liveness" }) {
 		lines = append(lines, sim.ScriptLine{Text: "liveness"})
 	}
 	for i := range lines {
