@@ -79,14 +79,14 @@ never held, no value chosen in any run, or no run's liveness judged when
 faults heal. The summary's last line, and verdict and exit_code in --json,
 say which.`,
 	flags: func(fs *flag.FlagSet, o *options) {
-		fs.Var(numValue[uint64]{&o.seeds}, "seeds", "run `N` seeds, at least 1 (required)")
-		fs.Var(numValue[uint64]{&o.start}, "start", "the first seed `S`")
+		fs.Var(value[uint64]{&o.seeds}, "seeds", "run `N` seeds, at least 1 (required)")
+		fs.Var(value[uint64]{&o.start}, "start", "the first seed `S`")
 		fs.Var(&o.shard, "shard", "run only part `I/M` of the seeds: the I-th of M disjoint parts, from 1/M to M/M")
-		fs.Var(numValue[int]{&o.workers}, "workers", fmt.Sprintf("`K` seeds run in parallel; 0 means one per CPU (runtime.NumCPU), and at most %d per CPU are used", campaign.MaxWorkersPerCPU))
+		fs.Var(value[int]{&o.workers}, "workers", fmt.Sprintf("`K` seeds run in parallel; 0 means one per CPU (runtime.NumCPU), and at most %d per CPU are used", campaign.MaxWorkersPerCPU))
 		fs.StringVar(&o.out, "out", "paxsim-failures", "write a folder per failure group into `DIR`")
 		fs.BoolVar(&o.noShrink, "no-shrink", false, "do not shrink failing traces before grouping them")
 		o.maxShrinks = campaign.DefaultMaxShrinks
-		fs.Var(numValue[int]{&o.maxShrinks}, "max-shrinks", "record the decision trace of one seed of each of the first `N` failure groups (at least 1; -1: all) and, unless --no-shrink, shrink it")
+		fs.Var(value[int]{&o.maxShrinks}, "max-shrinks", "record the decision trace of one seed of each of the first `N` failure groups (at least 1; -1: all) and, unless --no-shrink, shrink it")
 		fs.BoolVar(&o.json, "json", false, "print the summary as one JSON object")
 		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run every seed twice, and the campaign once more in a second paxsim process with another number of workers, and report the seeds whose trace or verdicts differ, with the first divergent event")
 		fs.StringVar(&o.outcomes, "outcomes", "", "write every seed's outcome to `FILE`, a line per seed in seed order (seed, hash of its trace and verdicts, trace hash, events): campaigns of the same seeds write the same file on any machine")
@@ -139,7 +139,9 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 	}
 	elsewhere := x.checkCampaignElsewhere(ctx, o, outcomes, &sum)
 	verdict := shardVerdict(o, &sum)
-	if err := x.writeCampaign(o, &sum, verdict); err != nil {
+	info := o.p.Info()
+	r := report.Campaign{Summary: sum, Config: o.cfg.Effective(info), Pinned: pinnedKnobs(o)}
+	if err := x.writeCampaign(o, info, r, o.cfg, o.checkDeterminism, shardHead(o), verdict); err != nil {
 		return err
 	}
 	if elsewhere != nil {
@@ -148,19 +150,17 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 	return x.withLostFiles(verdict, &sum)
 }
 
-// writeCampaign prints the campaign's summary, as JSON or text, ending
-// with verdict.
-func (x *invocation) writeCampaign(o *options, sum *campaign.Summary, verdict error) error {
-	info := o.p.Info()
+// writeCampaign prints the campaign's summary r, as JSON or as text
+// headed by head, ending with verdict; the text's replay lines run seeds
+// of c.
+func (x *invocation) writeCampaign(o *options, info *engine.Info, r report.Campaign, c engine.Config, checked bool, head string, verdict error) error {
+	r.SetExit(codeOf(verdict))
 	if o.json {
-		r := report.Campaign{Summary: *sum, Config: o.cfg.Effective(info), Pinned: pinnedKnobs(o)}
-		r.SetExit(codeOf(verdict))
 		return writeCampaignJSON(x.stdout, o, r)
 	}
-	writeShardText(x.stdout, o)
-	t := x.campaignText(info, o.cfg, o.swarm, pinnedKnobs(o), o.checkDeterminism)
-	t.Write(x.stdout, sum)
-	report.WriteVerdict(x.stdout, codeOf(verdict))
+	fmt.Fprint(x.stdout, head)
+	x.campaignText(info, c, r.Swarm, r.Pinned, checked).Write(x.stdout, &r.Summary)
+	report.WriteVerdict(x.stdout, r.ExitCode)
 	return nil
 }
 

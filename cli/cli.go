@@ -94,11 +94,7 @@ func (x *invocation) named(text string) string {
 	if x.program == "paxsim" {
 		return text
 	}
-	names := make([]string, len(commands))
-	for i, c := range commands {
-		names[i] = c.name
-	}
-	ref := regexp.MustCompile(`\bpaxsim( (?:<command>|(?:COMMAND|` + strings.Join(names, "|") + `)\b))`)
+	ref := regexp.MustCompile(`\bpaxsim( (?:<command>|(?:COMMAND|` + strings.Join(commandNames(), "|") + `)\b))`)
 	return ref.ReplaceAllString(text, strings.ReplaceAll(x.program, "$", "$$")+"$1")
 }
 
@@ -152,10 +148,10 @@ func (x *invocation) dispatch(ctx context.Context, args []string) error {
 // exitError ends a command with an exit code and, unless msg is empty, a
 // message on stderr.
 type exitError struct {
-	code  int
-	msg   string
-	cmd   string // with usage: the command whose help to point at
-	usage bool   // add the pointer to --help
+	code int
+	msg  string
+	// cmd, for a usage error, is the command whose help to point at.
+	cmd string
 }
 
 func (e *exitError) Error() string { return e.msg }
@@ -168,7 +164,7 @@ var errFound = &exitError{code: report.ExitViolation}
 var errSilentUsage = &exitError{code: report.ExitUsage}
 
 func usageErrorf(cmd, format string, args ...any) error {
-	return &exitError{code: report.ExitUsage, msg: fmt.Sprintf(format, args...), cmd: cmd, usage: true}
+	return &exitError{code: report.ExitUsage, msg: fmt.Sprintf(format, args...), cmd: cmd}
 }
 
 func inputErrorf(format string, args ...any) error {
@@ -204,12 +200,12 @@ func (x *invocation) exit(err error) int {
 	if e.msg != "" {
 		fmt.Fprintf(x.stderr, "%s: %s\n", x.program, x.named(e.msg))
 	}
-	if e.usage {
-		if e.cmd != "" && e.cmd != "help" {
-			fmt.Fprintf(x.stderr, "run '%s %s --help' for usage\n", x.program, e.cmd)
-		} else {
-			fmt.Fprintf(x.stderr, "run '%s help' for usage\n", x.program)
-		}
+	switch e.cmd {
+	case "":
+	case "help":
+		fmt.Fprintf(x.stderr, "run '%s help' for usage\n", x.program)
+	default:
+		fmt.Fprintf(x.stderr, "run '%s %s --help' for usage\n", x.program, e.cmd)
 	}
 	return e.code
 }

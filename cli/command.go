@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
 	"strings"
 
 	"github.com/paxsim/paxsim/engine"
@@ -136,24 +137,14 @@ func (x *invocation) parseFlags(cmd *command, args []string) (*options, []string
 }
 
 // protocolArg finds the value of --protocol in args, the last if it is
-// given twice, before "--".
+// given twice, before "--". A bad --protocol is left to parseFlags to
+// report.
 func protocolArg(args []string) (name string, ok bool) {
-	for i := 0; i < len(args); i++ {
-		arg := args[i]
-		if arg == "--" {
-			break
-		}
-		flagName, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-		if !strings.HasPrefix(arg, "-") || flagName != "protocol" {
-			continue
-		}
-		if !hasValue && i+1 < len(args) {
-			i++
-			value = args[i]
-		}
-		name, ok = value, value != ""
-	}
-	return name, ok
+	fs := flag.NewFlagSet("protocol", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&name, "protocol", "", "")
+	fs.Parse(flagArgs(fs, args, func(string) bool { return true }))
+	return name, name != ""
 }
 
 // newFlagSet declares cmd's flags, writing into o.
@@ -172,3 +163,32 @@ func newFlagSet(cmd *command, o *options) *flag.FlagSet {
 // pinned reports whether a config knob was given on the command line: a
 // swarm leaves it as given.
 func (o *options) pinned(knob string) bool { return o.set[knob] }
+
+// flagArgs keeps, of args as fs, a command's flags, reads them, the flags
+// whose names keep accepts, each with its value, in their order.
+func flagArgs(fs *flag.FlagSet, args []string, keep func(name string) bool) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if arg == "--" {
+			break
+		}
+		if !strings.HasPrefix(arg, "-") || arg == "-" {
+			continue // a positional argument
+		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+		f := fs.Lookup(name)
+		if f == nil {
+			continue
+		}
+		flagged := []string{arg}
+		if !hasValue && !isBoolFlag(f.Value) && i+1 < len(args) {
+			i++
+			flagged = append(flagged, args[i])
+		}
+		if keep(name) {
+			out = append(out, flagged...)
+		}
+	}
+	return out
+}

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,7 +17,6 @@ import (
 	"time"
 
 	"github.com/paxsim/paxsim/campaign"
-	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/report"
 )
@@ -93,50 +91,10 @@ func stderrTail(b []byte) string {
 	return "; it said: " + s
 }
 
-// flagArgs keeps, of args as fs, a command's flags, reads them, the flags
-// whose names keep accepts, each with its value, in their order.
-func flagArgs(fs *flag.FlagSet, args []string, keep func(name string) bool) []string {
-	var out []string
-	for i := 0; i < len(args); i++ {
-		arg := args[i]
-		if arg == "--" {
-			break
-		}
-		if !strings.HasPrefix(arg, "-") || arg == "-" {
-			continue // a positional argument
-		}
-		name, _, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-		f := fs.Lookup(name)
-		if f == nil {
-			continue
-		}
-		flagged := []string{arg}
-		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); !hasValue && !(ok && b.IsBoolFlag()) && i+1 < len(args) {
-			i++
-			flagged = append(flagged, args[i])
-		}
-		if keep(name) {
-			out = append(out, flagged...)
-		}
-	}
-	return out
-}
-
-// processRun is what a second process's `paxsim run --json --trace`
-// says of a run.
-type processRun struct {
-	TraceHash       string              `json:"trace_hash"`
-	Events          int64               `json:"events"`
-	Stop            string              `json:"stop"`
-	Verdict         string              `json:"verdict"`
-	Linearizability string              `json:"linearizability"`
-	Violations      []checker.Violation `json:"violations"`
-	Trace           []string            `json:"trace"`
-}
-
-// outcome is the run's campaign.OutcomeHash, as a Result of this process
-// would give it.
-func (p *processRun) outcome() (uint64, error) {
+// outcome is the campaign.OutcomeHash of p, the run report of a second
+// process's "paxsim run --json --trace", as a Result of this process would
+// give it.
+func outcome(p *report.Run) (uint64, error) {
 	h, err := strconv.ParseUint(p.TraceHash, 16, 64)
 	if err != nil {
 		return 0, fmt.Errorf("--check-determinism: the second process printed trace hash %q", p.TraceHash)
@@ -159,11 +117,11 @@ func runInAnotherProcess(ctx context.Context, cmd *command, o *options, seed uin
 	if err := secondProcess(ctx, args, &out); err != nil {
 		return "", false, err
 	}
-	var there processRun
+	var there report.Run
 	if err := json.Unmarshal(out.Bytes(), &there); err != nil {
 		return "", false, fmt.Errorf("--check-determinism: the second process (paxsim %s) printed no run report: %v", strings.Join(args, " "), err)
 	}
-	theirs, err := there.outcome()
+	theirs, err := outcome(&there)
 	if err != nil {
 		return "", false, err
 	}
@@ -181,7 +139,7 @@ func runInAnotherProcess(ctx context.Context, cmd *command, o *options, seed uin
 
 // partingLine says where two runs of a seed part: the first trace line
 // that differs, or, when the traces agree, the verdicts.
-func partingLine(here, there []string, mine *engine.Result, theirs *processRun) string {
+func partingLine(here, there []string, mine *engine.Result, theirs *report.Run) string {
 	for i := range max(len(here), len(there)) {
 		a, b := "(the trace ended)", "(the trace ended)"
 		if i < len(here) {
@@ -220,12 +178,11 @@ func campaignInAnotherProcess(ctx context.Context, o *options, mine, dir string)
 	if err != nil {
 		return nil, fmt.Errorf("--check-determinism: comparing with the second process (paxsim %s): %v", strings.Join(args, " "), err)
 	}
-	pinned := pinnedKnobs(o)
 	for i := range min(len(divs), detailedDivergences) {
 		d := &divs[i]
 		cfg := o.cfg
-		if o.swarm {
-			cfg = o.cfg.Swarm(o.p.Info(), d.Seed, func(knob string) bool { return slices.Contains(pinned, knob) })
+		if o.swarm { // as campaign.Run drew it
+			cfg = o.cfg.Swarm(o.p.Info(), d.Seed, o.pinned)
 		}
 		detail, same, err := runInAnotherProcess(ctx, lookupCommand("campaign"), o, d.Seed, cfg)
 		switch {

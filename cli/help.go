@@ -42,7 +42,7 @@ config flags are those of that protocol: its workload's and its own knobs.`,
 		case 1:
 			cmd := lookupCommand(args[0])
 			if cmd == nil {
-				return usageErrorf("help", "unknown command %q (commands: %s)", args[0], commandNames())
+				return usageErrorf("help", "unknown command %q (commands: %s)", args[0], strings.Join(commandNames(), ", "))
 			}
 			x.writeCommandHelp(x.stdout, cmd, o.p, true)
 			return nil
@@ -51,17 +51,18 @@ config flags are those of that protocol: its workload's and its own knobs.`,
 	},
 }
 
-func commandNames() string {
+// commandNames lists the commands' names, in the table's order.
+func commandNames() []string {
 	names := make([]string, len(commands))
 	for i, c := range commands {
 		names[i] = c.name
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
 // writeShortUsage is the reminder printed for a missing or unknown command.
 func (x *invocation) writeShortUsage(w io.Writer) {
-	fmt.Fprint(w, x.named(fmt.Sprintf("usage: paxsim <command> [arguments]\ncommands: %s\nrun 'paxsim help' for details\n", commandNames())))
+	fmt.Fprint(w, x.named(fmt.Sprintf("usage: paxsim <command> [arguments]\ncommands: %s\nrun 'paxsim help' for details\n", strings.Join(commandNames(), ", "))))
 }
 
 func (x *invocation) writeMainHelp(w io.Writer) {
@@ -157,9 +158,9 @@ func writeConfigFlags(w io.Writer, fs *flag.FlagSet, p, other *harness.Protocol)
 // flag's zero value stands for it) keeps its own words.
 func writeFlag(w io.Writer, f *flag.Flag) {
 	name, usage := flag.UnquoteUsage(f)
-	isBool := false
-	if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
-		isBool, name = true, ""
+	isBool := isBoolFlag(f.Value)
+	if isBool {
+		name = ""
 	}
 	fmt.Fprintf(w, "  --%s", f.Name)
 	if name != "" {

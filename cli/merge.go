@@ -102,16 +102,10 @@ func runMerge(_ context.Context, x *invocation, o *options, args []string) error
 		return inputErrorf("cannot merge: %v", err)
 	}
 	verdict := campaignVerdict(&sum)
-	if o.json {
-		r := report.Campaign{Summary: sum, Config: first.Config, Pinned: first.Pinned}
-		r.SetExit(codeOf(verdict))
-		if err := report.JSON(x.stdout, r); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintf(x.stdout, "merged %d shards of the campaign of seeds %d..%d\n", len(shards), first.Shard.Start, first.Shard.Start+first.Shard.Seeds-1)
-		x.campaignText(p.Info(), first.Config, sum.Swarm, first.Pinned, first.Shard.CheckDeterminism).Write(x.stdout, &sum)
-		report.WriteVerdict(x.stdout, codeOf(verdict))
+	head := fmt.Sprintf("merged %d shards of the campaign of seeds %d..%d\n", len(shards), first.Shard.Start, first.Shard.Start+first.Shard.Seeds-1)
+	r := report.Campaign{Summary: sum, Config: first.Config, Pinned: first.Pinned}
+	if err := x.writeCampaign(o, p.Info(), r, first.Config, first.Shard.CheckDeterminism, head, verdict); err != nil {
+		return err
 	}
 	return verdict
 }

@@ -49,9 +49,9 @@ failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.`,
 		o.protocols, m.budget = "all", mutants.DefaultBudget
 		fs.Var((*nameValue)(&o.protocols), "protocol", "the catalogue to run: `NAME`, a protocol's, or all")
 		fs.Var((*nameValue)(&o.variant), "variant", "run one `VARIANT` only")
-		fs.Var(numValue[uint64]{&m.budget}, "budget", "at most `N` seeds per variant (at least 1)")
-		fs.Var(numValue[uint64]{&o.start}, "start", "every campaign's first seed `S`")
-		fs.Var(numValue[int]{&o.workers}, "workers", "`K` seeds run in parallel, and K explorer workers; 0 means one per CPU (runtime.NumCPU)")
+		fs.Var(value[uint64]{&m.budget}, "budget", "at most `N` seeds per variant (at least 1)")
+		fs.Var(value[uint64]{&o.start}, "start", "every campaign's first seed `S`")
+		fs.Var(value[int]{&o.workers}, "workers", "`K` seeds run in parallel, and K explorer workers; 0 means one per CPU (runtime.NumCPU)")
 		fs.BoolVar(&m.noExplore, "no-explore", false, "campaigns only: do not run the explorer")
 		fs.BoolVar(&o.json, "json", false, "print the report as one JSON object")
 	},

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"io/fs"
-	"os"
+	"maps"
+	"slices"
 
 	"github.com/paxsim/paxsim/campaign"
 	"github.com/paxsim/paxsim/diagram"
@@ -58,7 +60,7 @@ state on hover), to standard output, or with --out FILE to FILE, and then
 prints the report. Campaigns write this page into every failure folder
 (diagram.html).`,
 	flags: func(fs *flag.FlagSet, o *options) {
-		fs.Var(numValue[uint64]{&o.seed}, "seed", "the seed `N` to run (required without FILE)")
+		fs.Var(value[uint64]{&o.seed}, "seed", "the seed `N` to run (required without FILE)")
 		fs.BoolVar(&o.trace, "trace", true, "print the readable event trace before the report")
 		fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the text report")
 		fs.StringVar(&o.html, "html", "", "when the client history is not linearizable, write its annotated timeline to `FILE` (HTML)")
@@ -89,7 +91,7 @@ prints the report. Campaigns write this page into every failure folder
 }
 
 func (x *invocation) replayFile(o *options, path string) error {
-	for _, name := range report.SortedKeys(o.set) {
+	for _, name := range slices.Sorted(maps.Keys(o.set)) {
 		if name == "seed" || (name != "protocol" && isConfigFlag(o.p.Info(), name)) {
 			return usageErrorf("replay", "--%s cannot be used with a FILE, which holds the seed and the config (use --seed N and config flags instead of FILE)", name)
 		}
@@ -118,7 +120,7 @@ func (x *invocation) replayTrace(o *options, path string, t *trace.Trace) error 
 	if err != nil {
 		return err
 	}
-	o.p, o.cfg = p, t.Config
+	o.p, o.cfg, o.seed = p, t.Config, t.Seed
 	run := func(opts engine.Options) (engine.Result, error) {
 		res, err := p.Replay(t, opts)
 		var le *engine.LineError
@@ -127,11 +129,7 @@ func (x *invocation) replayTrace(o *options, path string, t *trace.Trace) error 
 		}
 		return res, err
 	}
-	again := x.program + " replay " + report.ShellQuote(path)
-	if o.format != "text" {
-		return x.draw(o, nil, path, x.seedLine(p.Info(), t.Seed, t.Config), again, run)
-	}
-	return x.report(o, nil, again, run)
+	return x.replay(o, nil, path, x.program+" replay "+report.ShellQuote(path), run)
 }
 
 // lookupFor finds the protocol a file names, which --protocol, when
@@ -164,22 +162,26 @@ func checkFormat(o *options) error {
 // replaySeed replays o.seed of o.cfg in o.format; rep, when set, is the
 // reproducer being replayed.
 func (x *invocation) replaySeed(o *options, rep *report.Reproduction) error {
-	if o.format == "text" {
-		return x.runSeed(o, rep)
-	}
 	title := fmt.Sprintf("seed %d", o.seed)
 	if rep != nil {
 		title = rep.File
 	}
-	info := o.p.Info()
-	return x.draw(o, rep, title, x.seedLine(info, o.seed, o.cfg), x.replayLine(info, o.seed, o.cfg), func(opts engine.Options) (engine.Result, error) {
-		return o.p.Run(o.cfg, o.seed, opts)
-	})
+	return x.replay(o, rep, title, x.replayLine(o.p.Info(), o.seed, o.cfg), o.runSeed)
+}
+
+// replay runs what run says (a seed or a decision trace) and writes, as
+// o.format says, the report or a diagram titled title. again is the
+// command that replays it.
+func (x *invocation) replay(o *options, rep *report.Reproduction, title, again string, run func(engine.Options) (engine.Result, error)) error {
+	if o.format == "text" {
+		return x.report(o, rep, again, run)
+	}
+	return x.draw(o, rep, title, again, run)
 }
 
 // draw runs what run says and writes it as a diagram (--format mermaid or
 // html). A page written to --out is followed by the usual report.
-func (x *invocation) draw(o *options, rep *report.Reproduction, title, config, again string, run func(engine.Options) (engine.Result, error)) error {
+func (x *invocation) draw(o *options, rep *report.Reproduction, title, again string, run func(engine.Options) (engine.Result, error)) error {
 	info := o.p.Info()
 	dr := &engine.Drawing{}
 	opts := engine.Options{Draw: dr}
@@ -191,14 +193,14 @@ func (x *invocation) draw(o *options, rep *report.Reproduction, title, config, a
 		return err
 	}
 	d := dr.Diagram()
-	d.Title, d.Caption = title, append(d.Caption, config, "replay: "+again)
+	d.Title, d.Caption = title, append(d.Caption, x.seedLine(info, o.seed, o.cfg), "replay: "+again)
 	switch {
 	case o.format == "mermaid":
 		err = diagram.Mermaid(x.stdout, d)
 	case o.out == "":
 		err = diagram.HTML(x.stdout, d)
 	default:
-		err = writeDiagram(o.out, d)
+		err = createFile(o.out, "the diagram", func(w io.Writer) error { return diagram.HTML(w, d) })
 	}
 	if err != nil {
 		return err
@@ -216,17 +218,4 @@ func (x *invocation) draw(o *options, rep *report.Reproduction, title, config, a
 		rep.WriteText(x.stderr) // standard output holds the diagram
 	}
 	return runVerdict(r)
-}
-
-// writeDiagram writes d's HTML page to path.
-func writeDiagram(path string, d *diagram.Diagram) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return inputErrorf("cannot write the diagram: %v", err)
-	}
-	if err := diagram.HTML(f, d); err != nil {
-		f.Close()
-		return inputErrorf("cannot write the diagram %s: %v", path, err)
-	}
-	return f.Close()
 }

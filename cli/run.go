@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"flag"
+	"io"
 	"os"
 
 	"github.com/paxsim/paxsim/checker/linearize"
@@ -24,7 +25,7 @@ every violation with its evidence, and ends with the replay command. The
 output depends only on the seed and the options: running it again prints
 the same bytes.`,
 	flags: func(fs *flag.FlagSet, o *options) {
-		fs.Var(numValue[uint64]{&o.seed}, "seed", "the seed `N` to run (required)")
+		fs.Var(value[uint64]{&o.seed}, "seed", "the seed `N` to run (required)")
 		fs.BoolVar(&o.trace, "trace", false, "print the readable event trace before the report (with --json: as the trace list)")
 		fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the text report")
 		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run the seed twice here and once in a second paxsim process, and report where the runs part if their trace or verdicts differ")
@@ -48,16 +49,13 @@ the same bytes.`,
 			o.swarmDrew = o.cfg.SwarmDiff(info, drawn)
 			o.cfg = drawn
 		}
-		return x.runSeed(o, nil)
+		return x.report(o, nil, x.replayLine(o.p.Info(), o.seed, o.cfg), o.runSeed)
 	},
 }
 
-// runSeed runs o.seed of o.cfg, reports it and returns errFound when it
-// failed. rep, when set, is the reproducer being replayed.
-func (x *invocation) runSeed(o *options, rep *report.Reproduction) error {
-	return x.report(o, rep, x.replayLine(o.p.Info(), o.seed, o.cfg), func(opts engine.Options) (engine.Result, error) {
-		return o.p.Run(o.cfg, o.seed, opts)
-	})
+// runSeed runs o.seed of o.cfg.
+func (o *options) runSeed(opts engine.Options) (engine.Result, error) {
+	return o.p.Run(o.cfg, o.seed, opts)
 }
 
 // report runs what run says (a seed or a decision trace), writes the
@@ -89,7 +87,11 @@ func (x *invocation) report(o *options, rep *report.Reproduction, again string, 
 	}
 	r := report.NewRun(info, o.cfg, &res, x.configLine(info, o.cfg), again)
 	if o.html != "" && res.Linearizability == string(linearize.Illegal) {
-		if err := writeHistory(o.html, run); err != nil {
+		explain := func(w io.Writer) error {
+			_, err := engine.ExplainHistory(run, w)
+			return err
+		}
+		if err := createFile(o.html, "the history", explain); err != nil {
 			return err
 		}
 		r.History = o.html
@@ -124,26 +126,19 @@ func runVerdict(r *report.Run) error {
 // writeTraceFile writes a decision trace, with comments, to path.
 func (x *invocation) writeTraceFile(path string, t *trace.Trace, comments ...string) error {
 	t.Comments = append(comments, "replay: "+x.program+" replay "+report.ShellQuote(path), "shrink: "+x.program+" shrink "+report.ShellQuote(path))
-	f, err := os.Create(path)
-	if err != nil {
-		return inputErrorf("cannot write the decision trace: %v", err)
-	}
-	if err := t.Write(f); err != nil {
-		f.Close()
-		return inputErrorf("cannot write the decision trace: %v", err)
-	}
-	return f.Close()
+	return createFile(path, "the decision trace", t.Write)
 }
 
-// writeHistory writes the annotated HTML timeline of a run's client history.
-func writeHistory(path string, run func(engine.Options) (engine.Result, error)) error {
+// createFile writes a file, what (the decision trace, say), to path with
+// write.
+func createFile(path, what string, write func(io.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
-		return inputErrorf("cannot write the history: %v", err)
+		return inputErrorf("cannot write %s: %v", what, err)
 	}
-	if _, err := engine.ExplainHistory(run, f); err != nil {
+	if err := write(f); err != nil {
 		f.Close()
-		return inputErrorf("cannot write the history %s: %v", path, err)
+		return inputErrorf("cannot write %s %s: %v", what, path, err)
 	}
 	return f.Close()
 }

@@ -79,12 +79,13 @@ func writeCampaignJSON(w io.Writer, o *options, r report.Campaign) error {
 	}})
 }
 
-// writeShardText heads a shard's text summary with its part.
-func writeShardText(w io.Writer, o *options) {
+// shardHead heads a shard's text summary with its part.
+func shardHead(o *options) string {
 	if s := &o.shard; s.count != 0 {
-		fmt.Fprintf(w, "shard %d/%d of the campaign of seeds %d..%d (paxsim merge combines the shards' --json results)\n",
+		return fmt.Sprintf("shard %d/%d of the campaign of seeds %d..%d (paxsim merge combines the shards' --json results)\n",
 			s.index, s.count, s.start, s.start+s.seeds-1)
 	}
+	return ""
 }
 
 // shardVerdict is a campaign's exit (campaignVerdict), except that a

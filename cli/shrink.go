@@ -42,7 +42,7 @@ so far, saying that it may not be 1-minimal.`,
 	flags: func(fs *flag.FlagSet, o *options) {
 		fs.StringVar(&o.out, "out", "", "write the shrunk trace to `FILE` (- for standard output)")
 		o.budget = trace.DefaultShrinkBudget
-		fs.Var(numValue[int64]{&o.budget}, "budget", "give up after the replays took `N` steps (trace lines read plus events executed)")
+		fs.Var(value[int64]{&o.budget}, "budget", "give up after the replays took `N` steps (trace lines read plus events executed)")
 		fs.Var(new(nameValue), "protocol", "the protocol `NAME` FILE must be a run of (default: the one it names)")
 	},
 	run: runShrink,

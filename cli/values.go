@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -10,11 +11,6 @@ import (
 )
 
 // The flag values. Their errors complete "invalid value for --NAME: ".
-
-type stringValue string
-
-func (v *stringValue) String() string     { return string(*v) }
-func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }
 
 // nameValue is a flag that names something, a protocol or a variant: an
 // empty name is an error, not the default.
@@ -30,63 +26,51 @@ func (v *nameValue) Set(s string) error {
 	return nil
 }
 
-// boolValue is a boolean flag.
-type boolValue bool
+// value is a string, boolean or number flag whose parse errors say what
+// was expected.
+type value[T string | bool | int | int64 | uint64 | float64] struct{ p *T }
 
-func (v *boolValue) String() string   { return strconv.FormatBool(bool(*v)) }
-func (v *boolValue) IsBoolFlag() bool { return true }
-
-func (v *boolValue) Set(s string) error {
-	b, err := strconv.ParseBool(s)
-	if err != nil {
-		return fmt.Errorf("%q is not true or false", s)
-	}
-	*v = boolValue(b)
-	return nil
-}
-
-// numValue is a number flag whose parse errors say what was expected.
-type numValue[T int | int64 | uint64 | float64] struct{ p *T }
-
-func (v numValue[T]) String() string {
+func (v value[T]) String() string {
 	if v.p == nil {
 		return ""
 	}
-	switch x := any(*v.p).(type) {
-	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	default:
-		return fmt.Sprint(x)
-	}
+	return fmt.Sprint(*v.p)
 }
 
-func (v numValue[T]) Set(s string) error {
+// IsBoolFlag reports whether the flag is a boolean, which takes no
+// separate argument.
+func (v value[T]) IsBoolFlag() bool {
+	_, ok := any(v.p).(*bool)
+	return ok
+}
+
+func (v value[T]) Set(s string) error {
 	var err error
+	want := "an integer"
 	switch p := any(v.p).(type) {
+	case *string:
+		*p = s
+	case *bool:
+		*p, err = strconv.ParseBool(s)
+		want = "true or false"
 	case *int:
-		var n int64
-		n, err = strconv.ParseInt(s, 10, strconv.IntSize)
-		*p = int(n)
+		*p, err = strconv.Atoi(s)
 	case *int64:
 		*p, err = strconv.ParseInt(s, 10, 64)
 	case *uint64:
 		*p, err = strconv.ParseUint(s, 10, 64)
+		want = "a non-negative integer"
 	case *float64:
 		*p, err = strconv.ParseFloat(s, 64)
+		want = "a number"
 	}
-	if err == nil {
-		return nil
-	}
-	if errors.Is(err, strconv.ErrRange) {
+	switch {
+	case errors.Is(err, strconv.ErrRange):
 		return fmt.Errorf("%q is out of range", s)
+	case err != nil:
+		return fmt.Errorf("%q is not %s", s, want)
 	}
-	switch any(v.p).(type) {
-	case *uint64:
-		return fmt.Errorf("%q is not a non-negative integer", s)
-	case *float64:
-		return fmt.Errorf("%q is not a number", s)
-	}
-	return fmt.Errorf("%q is not an integer", s)
+	return nil
 }
 
 // faultsValue is the repeatable --fault flag.
@@ -124,10 +108,8 @@ func (v *paramValue) Set(s string) error {
 			return err
 		}
 	}
-	params := make(map[string]string, len(v.c.Params)+1)
-	for k, x := range v.c.Params { // order-free: a copy
-		params[k] = x
-	}
+	params := map[string]string{}
+	maps.Copy(params, v.c.Params)
 	params[v.k.Name] = s
 	v.c.Params = params
 	return nil

@@ -27,7 +27,7 @@ type Report struct {
 	// state, the safety checker's first.
 	Violations []checker.Violation
 	// Lines is the counterexample as decision-trace lines that replay in
-	// a multiset Choice world under Config (Replay): the clients'
+	// a multiset Choice world under Config (trace.ReplayAll): the clients'
 	// requests, then the path's steps, with a duplication before a set
 	// network's second delivery of a message, a client's retry before its
 	// request's, and the replicas' local deliveries written out. nil

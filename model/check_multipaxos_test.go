@@ -76,7 +76,7 @@ func (tc mpCase) skip(t *testing.T) {
 // an error if a line cannot be taken (the violation then is of the lines
 // before it).
 func replayMP(c CheckConfig, lines []string) (*checker.Violation, error) {
-	res, err := Replay(multipaxos.Adapter{}, &mpInfo, c.Effective(&mpInfo), lines)
+	res, err := replay(multipaxos.Adapter{}, &mpInfo, c.Effective(&mpInfo), lines)
 	return firstOf(res.Violations, c.Properties), err
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/paxsim/paxsim/fingerprint"
 	"github.com/paxsim/paxsim/protocol"
 	"github.com/paxsim/paxsim/sim"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // longCheck reports whether PAXSIM_LONG asks for the searches that take
@@ -85,6 +86,12 @@ func clientLines(info *engine.Info, c CheckConfig) []string {
 	return out
 }
 
+// replay replays a counterexample's lines as a decision trace of c, past
+// the first violation.
+func replay[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c engine.Config, lines []string) (engine.Result, error) {
+	return trace.ReplayAll(p, info, trace.FromResult(c, &engine.Result{Lines: lines}))
+}
+
 // checkCounterexample checks a violation's report: a path as long as its
 // depth (breadth first), and lines made of the client requests, then the
 // path's steps in order with nothing between them but local
@@ -102,7 +109,7 @@ func checkCounterexample[M sim.Message, D any](t *testing.T, p engine.Protocol[M
 		t.Fatalf("violation %q does not name %s", rep.Violation, rep.Property)
 	}
 	info := p.Info()
-	res, err := Replay(p, &info, rep.Config, rep.Lines)
+	res, err := replay(p, &info, rep.Config, rep.Lines)
 	if err != nil {
 		t.Fatalf("Replay: %v\n  %s", err, strings.Join(rep.Lines, "\n  "))
 	}

@@ -7,59 +7,19 @@ import (
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/sim"
+	"github.com/paxsim/paxsim/trace"
 )
 
-// replayBounds are the bounds of the multiset Choice world a
-// counterexample replays in: none on drops, duplications or crashes, since
-// the lines are the bound. A node's messages to itself may be duplicated
-// (a set network may deliver them twice) and go through the network, so
-// that a local delivery of the explorer's is a line of its own.
-var replayBounds = sim.ChoiceConfig{Drops: true, MaxDups: 1 << 30, MaxCrashes: 1 << 30, DupSelf: true}
-
-// newReplay is a fresh Session of c in the multiset Choice world of a
-// counterexample's replay.
+// newReplay is a fresh Session of c in the Choice world a decision trace
+// replays in (trace.Mode), which its counterexamples replay in: a
+// multiset network whose lines are the bound.
 func newReplay[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c engine.Config) (*engine.Session[M, D], error) {
-	return engine.NewSession(p, info, c, 0, engine.Mode{Choice: true, Bounds: replayBounds}, zeroDecider{}, engine.Options{})
-}
-
-// Replay runs a counterexample's lines in a fresh Session of c (a search's
-// Report.Config) over a multiset Choice world: client steps ("client 1
-// proposes v1 to 1", "client 2 retry to 2") and world actions ("deliver
-// 1->2 Prepare(1.1)", "dup ...", "timer 3 1", "crash 2"). It takes every
-// line, past the first violation, so that a search for one property can
-// be confirmed past an early check that breaks first, and returns the
-// run's result: the first violation of each property, a panic first. A
-// line that cannot be taken is a *engine.LineError.
-func Replay[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c engine.Config, lines []string) (engine.Result, error) {
-	s, err := newReplay(p, info, c)
-	if err != nil {
-		return engine.Result{}, err
-	}
-	err = s.Execute(func() error {
-		for i, l := range lines {
-			if err := takeLine(s, info, l); err != nil {
-				return &engine.LineError{Line: i + 1, Msg: err.Error()}
-			}
-		}
-		return nil
-	})
-	return *s.Result(), err
-}
-
-// takeLine takes one line of a counterexample in s.
-func takeLine[M sim.Message, D any](s *engine.Session[M, D], info *engine.Info, line string) error {
-	if strings.HasPrefix(line, "client ") {
-		st, err := engine.ParseClientStep(line, s.Config().Nodes, info.Workload)
-		if err != nil {
-			return err
-		}
-		return s.Client(st)
-	}
-	return s.World().DoLine(line)
+	return engine.NewSession(p, info, c, 0, trace.Mode(c.Nodes), zeroDecider{}, engine.Options{})
 }
 
 // Counterexample turns an explorer's path, its labels, into lines that
-// replay in a multiset Choice world (Replay), and checks that they
+// replay in a multiset Choice world (trace.ReplayAll, as a trace of
+// Report.Config), and checks that they
 // reproduce want: the first violation of the search's properties, or a
 // panic. The clients' requests come first; a set network's second
 // delivery of a replica's message becomes a "dup" line before it, and of
@@ -71,7 +31,7 @@ func (m *Model[M, D]) Counterexample(labels []string, want checker.Property) ([]
 	if err != nil {
 		return nil, err
 	}
-	res, err := Replay(m.proto, m.info, m.cfg, lines)
+	res, err := trace.ReplayAll(m.proto, m.info, trace.FromResult(m.cfg, &engine.Result{Lines: lines}))
 	if err != nil {
 		return nil, fmt.Errorf("the counterexample does not replay: %v", err)
 	}

@@ -14,6 +14,6 @@
 // value in the explorer.
 //
 // A violation's shortest path comes back as lines that replay in a
-// multiset Choice world through an engine.Session (Replay), checked to
+// multiset Choice world as a decision trace (trace.ReplayAll), checked to
 // reproduce the violation before Check returns them.
 package model

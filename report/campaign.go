@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/paxsim/paxsim/campaign"
@@ -99,7 +101,7 @@ func (t *CampaignText) Write(w io.Writer, s *campaign.Summary) {
 	t.writeGroups(w, f, s)
 	t.writeFigures(w, f, s)
 	fmt.Fprintf(w, "faults:\n")
-	for _, name := range SortedKeys(s.Faults) {
+	for _, name := range slices.Sorted(maps.Keys(s.Faults)) {
 		fmt.Fprintf(w, "  %-18s %d\n", name, s.Faults[name])
 	}
 	writeCoverage(w, s)

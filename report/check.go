@@ -61,15 +61,10 @@ func NewCheck[S any](model string, cfg any, res *explore.Result[S], opts explore
 // protocol info describes with options opts; reconfig and properties are
 // the --reconfig and --properties flags as given.
 func NewImplCheck(info *engine.Info, c model.CheckConfig, rep *model.Report, opts explore.Options, reconfig, properties string) *Check {
-	r := &Check{
-		Model: "impl", Config: implConfig(info, c, reconfig, properties), Verdict: rep.Verdict, Complete: rep.Complete, Stop: rep.Stop,
-		Distinct: rep.Distinct, Generated: rep.Generated, Depth: rep.Depth, WallSeconds: rep.Elapsed.Seconds(),
-		Strategy: opts.Strategy.String(), Symmetry: opts.Symmetry, Exact: opts.Exact, Workers: opts.Workers,
-		Collision: rep.Collision, Violation: rep.Violation, Note: rep.Note, Describe: DescribeImpl(info, c, reconfig),
-	}
-	if secs := rep.Elapsed.Seconds(); secs > 0 {
-		r.StatesPerS = float64(rep.Distinct) / secs
-	}
+	res := explore.Result[struct{}]{Verdict: rep.Verdict, Distinct: rep.Distinct, Generated: rep.Generated, Depth: rep.Depth,
+		Complete: rep.Complete, Stop: rep.Stop, Violation: rep.Violation, Collision: rep.Collision, Elapsed: rep.Elapsed}
+	r := NewCheck("impl", implConfig(info, c, reconfig, properties), &res, opts)
+	r.Note, r.Describe = rep.Note, DescribeImpl(info, c, reconfig)
 	if rep.Property != "" {
 		r.Property, r.Steps = string(rep.Property), rep.Lines
 	}

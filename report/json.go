@@ -4,26 +4,23 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
 // JSON prints v as one indented JSON object, with "->" in trace lines
 // left readable.
-func JSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("encoding the report: %v", err)
-	}
-	return nil
-}
+func JSON(w io.Writer, v any) error { return encode(w, v, "  ") }
 
 // JSONLine prints v as one JSON object on one line.
-func JSONLine(w io.Writer, v any) error {
+func JSONLine(w io.Writer, v any) error { return encode(w, v, "") }
+
+// encode prints v as JSON, each level indented by indent ("": one line).
+func encode(w io.Writer, v any, indent string) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
+	enc.SetIndent("", indent)
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("encoding the report: %v", err)
 	}
@@ -32,25 +29,14 @@ func JSONLine(w io.Writer, v any) error {
 
 // Counts renders counts as "name=n" pairs sorted by name, or "none".
 func Counts[N int | int64](m map[string]N) string {
-	names := SortedKeys(m)
-	parts := make([]string, len(names))
-	for i, k := range names {
-		parts[i] = fmt.Sprintf("%s=%d", k, m[k])
-	}
-	if len(parts) == 0 {
+	if len(m) == 0 {
 		return "none"
 	}
-	return strings.Join(parts, " ")
-}
-
-// SortedKeys lists m's keys in order.
-func SortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m { // order-free: sorted below
-		keys = append(keys, k)
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, fmt.Sprintf("%s=%d", k, m[k]))
 	}
-	sort.Strings(keys)
-	return keys
+	return strings.Join(parts, " ")
 }
 
 // field writes one "name: value" line of a text report, the values in a

@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/paxsim/paxsim/mutants"
@@ -101,10 +100,10 @@ func wallTime(s float64) string {
 // and ends with the one-line summary.
 func WriteMutantsFooter(w io.Writer, rep *mutants.Report, o mutants.Options) {
 	fmt.Fprintln(w)
-	notes := newNoteList()
+	shrunk, notes := newNoteList(), newNoteList() // the shrunk column's notes, then the explorer's
 	for _, r := range rep.Rows {
 		if r.Seed != nil && r.ShrunkSteps == 0 && r.ShrinkNote != "" {
-			notes.add("shrunk -: "+r.ShrinkNote, r.Variant)
+			shrunk.add("shrunk -: "+r.ShrinkNote, r.Variant)
 		}
 		switch r.Explorer.Verdict {
 		case mutants.NotFound:
@@ -121,6 +120,7 @@ func WriteMutantsFooter(w io.Writer, rep *mutants.Report, o mutants.Options) {
 			}
 		}
 	}
+	shrunk.write(w)
 	notes.write(w)
 	writeControls(w, rep)
 	var by []string
@@ -170,11 +170,8 @@ func (n *noteList) add(note, variant string) {
 	n.names[note] = append(n.names[note], variant)
 }
 
-// write prints the notes, those on the shrunk column first.
+// write prints the notes.
 func (n *noteList) write(w io.Writer) {
-	sort.SliceStable(n.order, func(i, j int) bool {
-		return strings.HasPrefix(n.order[i], "shrunk") && !strings.HasPrefix(n.order[j], "shrunk")
-	})
 	for _, note := range n.order {
 		fmt.Fprintf(w, "%s: %s\n", note, strings.Join(n.names[note], ", "))
 	}

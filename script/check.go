@@ -2,8 +2,8 @@ package script
 
 import (
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/paxsim/paxsim/checker"
@@ -59,12 +59,7 @@ func checkRun(info *engine.Info, file string, run Run) error {
 
 // checkParams checks the knobs a run line sets.
 func checkParams(info *engine.Info, params map[string]string) error {
-	names := make([]string, 0, len(params))
-	for name := range params { // order-free: sorted below
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(params)) {
 		i := slices.IndexFunc(info.Knobs, func(k engine.Knob) bool { return k.Name == name })
 		switch {
 		case i < 0:
@@ -84,9 +79,9 @@ func knobNames(info *engine.Info) string {
 	if len(info.Knobs) == 0 {
 		return "a knob, of which " + info.Name + " has none"
 	}
-	names := make([]string, len(info.Knobs))
-	for i, k := range info.Knobs {
-		names[i] = k.Name
+	var names []string
+	for _, k := range info.Knobs {
+		names = append(names, k.Name)
 	}
 	return "a knob of " + info.Name + ": " + strings.Join(names, ", ")
 }

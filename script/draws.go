@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/paxsim/paxsim/sim"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // draws is the Decider of a script's world. A node's random draw takes the
@@ -18,7 +19,7 @@ type draws struct {
 
 func (d *draws) Intn(dec sim.Decision, n int) int {
 	if d.next < len(d.steps) && strings.HasPrefix(d.steps[d.next].Text, "rand ") {
-		id, v, err := parseRand(strings.Fields(d.steps[d.next].Text)[1:], sim.MaxNodes)
+		id, v, err := trace.ParseRand(strings.Fields(d.steps[d.next].Text)[1:], sim.MaxNodes)
 		if err == nil && id == dec.Node && v < n {
 			d.next++
 			return v

@@ -8,6 +8,7 @@ import (
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/sim"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // Result is what one run of a scenario did.
@@ -43,8 +44,8 @@ func execute[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, s
 	}
 	in := &interp[M, D]{p: p, c: ctx{info: info, nodes: run.Nodes}, w: w, asked: map[[2]int]bool{}, seqs: map[int]int{}}
 	in.draws = &draws{steps: run.Steps, seeded: sim.NewRandom(run.Seed)}
-	mode := engine.Mode{Choice: true, Scripted: true,
-		Bounds: sim.ChoiceConfig{Drops: true, MaxDups: 1 << 30, MaxCrashes: 1 << 30, DupSelf: true}}
+	mode := trace.Mode(run.Nodes) // a decision trace's world, but the clients only do what steps say
+	mode.Scripted = true
 	sess, err := engine.NewSession(p, info, runConfig(info, run), run.Seed, mode, in.draws, engine.Options{OnObserve: in.observe})
 	if err != nil {
 		return engine.Result{}, "", &engine.LineError{File: s.File, Line: run.Line, Msg: err.Error()}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/paxsim/paxsim/engine"
 	. "github.com/paxsim/paxsim/script"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // FuzzParseScenario fuzzes the scenario scripts paxsim reads (scenario
@@ -92,7 +93,7 @@ func TestScenarioFileRoundTrip(t *testing.T) {
 			t.Fatalf("%s: %v; written back:\n%s\nread again:\n%v", s.Name, err, text, again)
 		}
 	}
-	_, err = Parse(strings.NewReader("# a\n"+strings.Repeat("x", MaxLine+1)+"\n"), "x", "f.txt")
+	_, err = Parse(strings.NewReader("# a\n"+strings.Repeat("x", trace.MaxLine+1)+"\n"), "x", "f.txt")
 	if err == nil || !strings.Contains(err.Error(), "f.txt:2: the line is longer than") {
 		t.Errorf("a line too long: %v", err)
 	}

@@ -1,6 +1,7 @@
 package script_test
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -102,7 +103,35 @@ func TestImportRefusesTheLivenessPhase(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "line 2: \"heal\": a scenario is a safety schedule") {
 		t.Errorf("a trace that heals: %v", err)
 	}
+	var out strings.Builder
+	if err := protocols[paxos.Name].impTo(&out, c, lines, "x"); err == nil || out.Len() > 0 {
+		t.Errorf("ImportTo of a trace that heals: %v, wrote %q", err, out.String())
+	}
 }
+
+// TestImportToStreams: ImportTo writes the scenario Import returns, and
+// says when the writer fails.
+func TestImportToStreams(t *testing.T) {
+	c := engine.Default()
+	c.Protocol = paxos.Name
+	lines := []sim.ScriptLine{{N: 1, Text: "client 1 proposes v1 to 1"}, {N: 2, Text: "deliver client->1 Request"}}
+	p := protocols[paxos.Name]
+	want, err := p.imp(c, lines, nil, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	if err := p.impTo(&out, c, lines, "x"); err != nil || out.String() != want || !strings.Contains(want, "\n----\n") {
+		t.Errorf("ImportTo: %v, wrote\n%s\nwant\n%s", err, out.String(), want)
+	}
+	if err := p.impTo(failingWriter{}, c, lines, "x"); err == nil {
+		t.Errorf("ImportTo to a failing writer: no error")
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 // TestImportTraceMakesAScenarioThatRuns: every shipped decision trace,
 // imported, is a scenario file that parses, expects what the trace's

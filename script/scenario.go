@@ -1,7 +1,6 @@
 package script
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/sim"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // Scenario is a scenario file: a named question answered by scripted runs.
@@ -52,36 +52,22 @@ func Expectations() []string {
 	return append(out, string(engine.PanicProperty))
 }
 
-// MaxLine is the longest line a scenario file may have.
-const MaxLine = 1 << 20
-
-const utf8BOM = "\uFEFF"
-
 // Parse reads a scenario file, whatever its protocols; errors are
 // *engine.LineError values naming file and line. A UTF-8 byte-order mark
-// at the start is skipped.
+// at the start is skipped; a line may be trace.MaxLine bytes long.
 func Parse(r io.Reader, name, file string) (*Scenario, error) {
 	p := parser{s: &Scenario{Name: name, File: file}}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(nil, MaxLine)
-	for sc.Scan() {
-		p.n++
-		line := sc.Text()
-		if p.n == 1 {
-			line = strings.TrimPrefix(line, utf8BOM)
-		}
+	_, err := trace.ScanLines(r, file, "scenario file", func(n int, line string) error {
+		p.n = n
 		if err := p.line(line); err != nil {
-			return nil, p.fail("%v", err)
+			return p.fail("%v", err)
 		}
-	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			p.n++
-			return nil, p.fail("the line is longer than %d bytes, the most a scenario line may have", MaxLine)
-		}
-		return nil, p.fail("%v", err)
-	}
-	if p.run != nil && !p.inGolden {
+		return nil
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case p.run != nil && !p.inGolden:
 		return nil, p.fail("the run at line %d has no ---- line", p.run.Line)
 	}
 	p.flush()

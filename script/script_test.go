@@ -26,6 +26,8 @@ var protocols = map[string]struct {
 	// timed is engine.Run; imp is Import.
 	timed func(c engine.Config, seed uint64, opts engine.Options) (engine.Result, error)
 	imp   func(c engine.Config, lines []sim.ScriptLine, comments []string, name string) (string, error)
+	// impTo is ImportTo.
+	impTo func(w io.Writer, c engine.Config, lines []sim.ScriptLine, name string) error
 	// replay is trace.Replay.
 	replay func(t *trace.Trace) (engine.Result, error)
 }{}
@@ -40,6 +42,9 @@ func bind[M sim.Message, D any](p engine.Protocol[M, D]) {
 	}
 	entry.imp = func(c engine.Config, lines []sim.ScriptLine, comments []string, name string) (string, error) {
 		return Import(p, &info, c, lines, comments, name)
+	}
+	entry.impTo = func(w io.Writer, c engine.Config, lines []sim.ScriptLine, name string) error {
+		return ImportTo(w, p, &info, c, lines, nil, name)
 	}
 	entry.replay = func(t *trace.Trace) (engine.Result, error) { return trace.Replay(p, &info, t, engine.Options{}) }
 	if len(protocols) == 0 {
@@ -187,9 +192,9 @@ func TestBadScenariosNameTheLine(t *testing.T) {
 		{"bad nodes", "run nodes=0 expect=ok\n----\n", "f.txt:1: nodes=0: want 1..63"},
 		{"unknown step", "run expect=ok\nfly 1->2\n----\n", "f.txt:2: unknown step \"fly\""},
 		{"no such node", "run expect=ok\ncrash 9\n----\n", "f.txt:2: node 9 does not exist"},
-		{"no link", "run expect=ok\ndeliver 1-2 Prepare\n----\n", "f.txt:2: \"1-2\": want a link FROM->TO"},
+		{"no link", "run expect=ok\ndeliver 1-2 Prepare\n----\n", "f.txt:2: \"1-2\" is not a link (want FROM->TO"},
 		{"send without a message", "run expect=ok\nsend 1->2\n----\n", "f.txt:2: want a link FROM->TO and a message"},
-		{"a bad draw", "run expect=ok\ncrash 1\nrand 1 x\n----\n", "f.txt:3: rand value \"x\""},
+		{"a bad draw", "run expect=ok\ncrash 1\nrand 1 x\n----\n", "f.txt:3: rand: \"x\" is not a value a node draws"},
 		{"no ---- line", "run expect=ok\ncrash 1\n", "has no ---- line"},
 		{"settle not last", "run expect=ok\nsettle\ncrash 1\n----\n", "f.txt:3: settle must be the last step"},
 		{"settle with arguments", "run expect=ok\nsettle now\n----\n", "f.txt:2: the step takes no arguments"},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/sim"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // stepKind is everything the interpreter knows of one kind of step: its
@@ -133,21 +134,10 @@ type link struct{ from, to sim.NodeID }
 
 func (l link) String() string { return l.from.String() + "->" + l.to.String() }
 
-// parseLink reads FROM->TO, FROM a node or "client".
+// parseLink reads FROM->TO, FROM a node or "client" (sim.ParseLink).
 func parseLink(s string, nodes int) (link, error) {
-	from, to, ok := strings.Cut(s, "->")
-	if !ok {
-		return link{}, fmt.Errorf("%q: want a link FROM->TO", s)
-	}
-	var l link
-	var err error
-	if from != sim.External.String() {
-		if l.from, err = node(from, nodes); err != nil {
-			return l, err
-		}
-	}
-	l.to, err = node(to, nodes)
-	return l, err
+	from, to, err := sim.ParseLink(s, nodes)
+	return link{from, to}, err
 }
 
 // messageSyntax checks "LINK [MESSAGE]"; need: the message is required.
@@ -223,22 +213,6 @@ func takeTimer(r runner, c ctx, _ string, args []string) error {
 // Random draws.
 
 func randSyntax(args []string, nodes int) error {
-	_, _, err := parseRand(args, nodes)
+	_, _, err := trace.ParseRand(args, nodes)
 	return err
-}
-
-// parseRand reads a rand step's node and value.
-func parseRand(args []string, nodes int) (sim.NodeID, int, error) {
-	if len(args) != 2 {
-		return 0, 0, errors.New("want rand NODE VALUE")
-	}
-	id, err := node(args[0], nodes)
-	if err != nil {
-		return 0, 0, err
-	}
-	v, err := strconv.Atoi(args[1])
-	if err != nil || v < 0 {
-		return 0, 0, fmt.Errorf("rand value %q: want a number from 0", args[1])
-	}
-	return id, v, nil
 }

@@ -13,8 +13,8 @@ import (
 	"github.com/paxsim/paxsim/sim"
 )
 
-// MaxLine is the longest line a decision trace may have: its lines are
-// steps and a config, all short.
+// MaxLine is the longest line a decision trace or a scenario file may
+// have: their lines are steps, a config or a printout's, all short.
 const MaxLine = 1 << 20
 
 const utf8BOM = "\uFEFF"
@@ -27,31 +27,48 @@ const utf8BOM = "\uFEFF"
 // byte-order mark at the start is skipped.
 func Parse(r io.Reader, file string) (*Trace, error) {
 	p := parser{t: &Trace{}, file: file}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64*1024), MaxLine)
-	for sc.Scan() {
-		p.n++
-		text := sc.Text()
-		if p.n == 1 {
-			text = strings.TrimPrefix(text, utf8BOM)
-		}
-		if err := p.line(strings.TrimSpace(text)); err != nil {
-			return nil, err
-		}
-	}
-	if err := sc.Err(); err != nil {
-		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, p.fail(p.n+1, "the line is longer than %d bytes, the most a decision-trace line may have: this is not a decision trace", MaxLine)
-		}
-		return nil, p.fail(p.n, "%v", err)
-	}
+	n, err := ScanLines(r, file, "decision trace", func(n int, text string) error {
+		p.n = n
+		return p.line(strings.TrimSpace(text))
+	})
 	switch {
-	case p.n == 0:
+	case err != nil:
+		return nil, err
+	case n == 0:
 		return nil, p.fail(0, "the file is empty: a decision trace starts with %q", Format)
 	case p.header < 3:
-		return nil, p.fail(p.n, "incomplete header: want the %q, config and seed lines", Format)
+		return nil, p.fail(n, "incomplete header: want the %q, config and seed lines", Format)
 	}
 	return p.t, nil
+}
+
+// ScanLines calls line with each line of r, a file of kind (a decision
+// trace, a scenario file), numbered from 1, a UTF-8 byte-order mark at the
+// start skipped, and returns how many lines it read. It stops at the first
+// error line returns; a line longer than MaxLine is an *engine.LineError
+// naming file and line.
+func ScanLines(r io.Reader, file, kind string, line func(n int, text string) error) (int, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(nil, MaxLine)
+	n := 0
+	for sc.Scan() {
+		n++
+		text := sc.Text()
+		if n == 1 {
+			text = strings.TrimPrefix(text, utf8BOM)
+		}
+		if err := line(n, text); err != nil {
+			return n, err
+		}
+	}
+	switch err := sc.Err(); {
+	case errors.Is(err, bufio.ErrTooLong):
+		return n, &engine.LineError{File: file, Line: n + 1, Msg: fmt.Sprintf(
+			"the line is longer than %d bytes, the most a line of a %s may have: this is not a %s", MaxLine, kind, kind)}
+	case err != nil:
+		return n, &engine.LineError{File: file, Line: n, Msg: err.Error()}
+	}
+	return n, nil
 }
 
 // Check checks a parsed trace against the protocol it names: its
@@ -197,7 +214,8 @@ func checkStep(line string, nodes int) error {
 		_, _, err := sim.ParseLink("client->"+f[len(f)-1], nodes)
 		return err
 	case "rand":
-		return checkRand(rest, nodes)
+		_, _, err := ParseRand(strings.Fields(rest), nodes)
+		return err
 	case "liveness":
 		if rest != "" {
 			return errors.New("liveness takes no arguments")
@@ -210,19 +228,19 @@ func checkStep(line string, nodes int) error {
 	return fmt.Errorf("unknown step %q (want client, deliver, drop, dup, timer, crash, restart, heal, rand or liveness)", verb)
 }
 
-// checkRand checks a random draw, "rand NODE V": the node that drew and
-// the value it drew.
-func checkRand(rest string, nodes int) error {
-	f := strings.Fields(rest)
-	if len(f) != 2 {
-		return errors.New("want rand NODE VALUE, e.g. rand 2 17")
+// ParseRand reads a random draw's arguments, "NODE V" of "rand NODE V":
+// the node that drew, of a cluster of nodes, and the value it drew.
+func ParseRand(args []string, nodes int) (sim.NodeID, int, error) {
+	if len(args) != 2 {
+		return 0, 0, errors.New("want rand NODE VALUE, e.g. rand 2 17")
 	}
-	id, err := strconv.Atoi(f[0])
+	id, err := strconv.Atoi(args[0])
 	if err != nil || id < 1 || id > nodes {
-		return fmt.Errorf("rand: node %s does not exist (nodes are 1..%d)", f[0], nodes)
+		return 0, 0, fmt.Errorf("rand: node %s does not exist (nodes are 1..%d)", args[0], nodes)
 	}
-	if v, err := strconv.Atoi(f[1]); err != nil || v < 0 {
-		return fmt.Errorf("rand: %q is not a value a node draws (want a number from 0)", f[1])
+	v, err := strconv.Atoi(args[1])
+	if err != nil || v < 0 {
+		return 0, 0, fmt.Errorf("rand: %q is not a value a node draws (want a number from 0)", args[1])
 	}
-	return nil
+	return sim.NodeID(id), v, nil
 }

@@ -8,11 +8,13 @@ import (
 	"github.com/paxsim/paxsim/sim"
 )
 
-// world is the Choice world a trace replays in: no bound on drops,
-// duplicates or crashes, since the trace is the bound. Its clients are not
-// scripted: the liveness phase a trace ends with runs them on, with the
-// operations they had left, as the recorded run did.
-func world(nodes int) engine.Mode {
+// Mode is the Choice world a trace replays in: no bound on drops,
+// duplicates or crashes, since the trace is the bound, and a node's
+// messages to itself go through the network, so that its deliveries are
+// lines of their own. Its clients are not scripted: the liveness phase a
+// trace ends with runs them on, with the operations they had left, as the
+// recorded run did.
+func Mode(nodes int) engine.Mode {
 	return engine.Mode{
 		Choice:     true,
 		Bounds:     sim.ChoiceConfig{Drops: true, MaxDups: 1 << 30, MaxCrashes: 1 << 30, DupSelf: true},
@@ -25,26 +27,36 @@ func world(nodes int) engine.Mode {
 // returns an *engine.LineError naming its line; so does a config that is
 // not the protocol's.
 func Replay[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, t *Trace, opts engine.Options) (engine.Result, error) {
-	return replay(p, info, t, opts, false)
+	return replay(p, info, t, opts, replayer[M, D]{})
 }
 
-func replay[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, t *Trace, opts engine.Options, lenient bool) (engine.Result, error) {
+// ReplayAll is Replay taking every line, past the first violation: a
+// search for one property (model.Check) is confirmed past an early check
+// that breaks first. The result has the first violation of each property.
+func ReplayAll[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, t *Trace) (engine.Result, error) {
+	return replay(p, info, t, engine.Options{}, replayer[M, D]{all: true})
+}
+
+// replay replays t with r, a replayer yet to be given its session.
+func replay[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, t *Trace, opts engine.Options, r replayer[M, D]) (engine.Result, error) {
 	script := sim.NewScript(t.Lines)
-	s, err := engine.NewSession(p, info, t.Config, t.Seed, world(t.Config.Nodes), script, opts)
+	s, err := engine.NewSession(p, info, t.Config, t.Seed, Mode(t.Config.Nodes), script, opts)
 	if err != nil {
 		return engine.Result{}, &engine.LineError{Line: 2, Msg: err.Error()}
 	}
-	r := &replayer[M, D]{s: s, lenient: lenient, asked: map[int]askedAt{}}
+	r.s, r.asked = s, map[int]askedAt{}
 	err = s.Execute(func() error { return r.run(script) })
 	return *s.Result(), err
 }
 
 // replayer takes a trace's steps in order. A lenient one skips a step
 // that cannot be taken instead of failing: what shrinking needs, since
-// removing one step may disable later ones.
+// removing one step may disable later ones. One for all goes on past a
+// violation.
 type replayer[M sim.Message, D any] struct {
 	s       *engine.Session[M, D]
 	lenient bool
+	all     bool
 	asked   map[int]askedAt // by client: its last request
 	steps   int             // world steps taken so far
 }
@@ -77,7 +89,7 @@ func (r *replayer[M, D]) run(script *sim.Script) error {
 			}
 			return err
 		}
-		if s.AfterStep() {
+		if s.AfterStep() && !r.all {
 			return nil
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -135,21 +136,12 @@ func (s *shrinker[M, D]) units(lines []sim.ScriptLine) []unit {
 	return out
 }
 
-func (s *shrinker[M, D]) hasLiveness() bool {
-	for _, l := range s.orig.Lines {
-		if l.Text == "liveness" {
-			return true
-		}
-	}
-	return false
-}
-
 func (s *shrinker[M, D]) assemble(units []unit) []sim.ScriptLine {
 	var lines []sim.ScriptLine
 	for _, u := range units {
 		lines = append(lines, u...)
 	}
-	if s.hasLiveness() {
+	if slices.ContainsFunc(s.orig.Lines, func(l sim.ScriptLine) bool { return l.Text == "liveness" }) {
 		lines = append(lines, sim.ScriptLine{Text: "liveness"})
 	}
 	for i := range lines {
@@ -162,7 +154,7 @@ func (s *shrinker[M, D]) assemble(units []unit) []sim.ScriptLine {
 func (s *shrinker[M, D]) replay(lines []sim.ScriptLine, opts engine.Options, lenient bool) (engine.Result, error) {
 	s.replays++
 	t := &Trace{Config: s.orig.Config, Seed: s.orig.Seed, Lines: lines}
-	res, err := replay(s.p, s.info, t, opts, lenient)
+	res, err := replay(s.p, s.info, t, opts, replayer[M, D]{lenient: lenient})
 	s.spent += int64(len(lines)) + res.Events
 	return res, err
 }
