@@ -212,6 +212,7 @@ type Node struct {
 	// persisted tails come from, and buffers to build them in.
 	arena   arena.Slice[Entry]
 	scratch []Entry // a run of entries being built, then copied to the arena
+	tail    []Entry // persist's: the tail being built (persist runs inside other builds)
 	decided []Entry // tally's proposals just chosen
 }
 
@@ -248,7 +249,7 @@ func (n *Node) Start(env *Env) {
 	if n.prefix > 0 || len(n.log) > 0 || !n.promised.IsZero() {
 		for id := sim.NodeID(1); int(id) <= n.p.nodes; id++ {
 			if id != n.id {
-				env.Send(id, Msg{Type: LearnReq, From: n.prefix + 1})
+				n.send(env, id, Msg{Type: LearnReq, From: n.prefix + 1})
 			}
 		}
 		n.catchupArmed = true
@@ -299,8 +300,12 @@ func (n *Node) Fire(env *Env, tag sim.TimerTag) {
 	n.persist(env)
 }
 
-// persist writes the durable state if a handler changed it: the promise,
-// the prefix (shared, clipped) and a write-once copy of the tail.
+// persist writes the durable state, and syncs it, if the handler changed
+// it since: the promise, the prefix (shared, clipped) and a write-once
+// copy of the tail. It runs before every message and observation leaves
+// the node (send, broadcast, observe) and at the end of every handler, so
+// that nothing the node tells anyone is taken back by a crash, torn or
+// not. Variant no-sync writes without syncing.
 func (n *Node) persist(env *Env) {
 	if !n.dirty {
 		return
@@ -308,17 +313,45 @@ func (n *Node) persist(env *Env) {
 	n.dirty = false
 	p := n.prefix
 	d := Durable{Promised: n.promised, Prefix: n.log[:p:p]}
-	n.scratch = n.scratch[:0]
+	n.tail = n.tail[:0]
 	for k := range n.log[p:] {
 		if e := &n.log[p+int64(k)]; !empty(e) {
-			n.scratch = append(n.scratch, *e)
+			n.tail = append(n.tail, *e)
 		}
 	}
-	d.Tail = n.arena.Copy(n.scratch)
+	d.Tail = n.arena.Copy(n.tail)
 	if p > 0 {
 		n.logShared = true
 	}
+	if n.p.bug&bugNoSync != 0 {
+		env.Write(d)
+		return
+	}
 	env.Persist(d)
+}
+
+// send, broadcast and observe are how anything leaves the node: each
+// persists first what the handler has changed (but in variant
+// accept-before-persist, which persists at the end of the handler only).
+func (n *Node) send(env *Env, to sim.NodeID, m Msg) {
+	n.persistFirst(env)
+	env.Send(to, m)
+}
+
+func (n *Node) broadcast(env *Env, m Msg) {
+	n.persistFirst(env)
+	env.Broadcast(m)
+}
+
+func (n *Node) observe(env *Env, o checker.Observation) {
+	n.persistFirst(env)
+	env.Observe(o)
+}
+
+func (n *Node) persistFirst(env *Env) {
+	if n.p.bug&bugAcceptBeforePersist == 0 {
+		n.persist(env)
+	}
 }
 
 // ---- the log ----
@@ -390,7 +423,7 @@ func (n *Node) onRequest(env *Env, from sim.NodeID, m Msg) {
 		// Forwarded to a follower: dropped. Its origin forwards it again
 		// when it learns of a new leader, and clients retry.
 	case n.leader != 0:
-		env.Send(n.leader, m)
+		n.send(env, n.leader, m)
 	default:
 		n.enqueue(cmd) // until a leader is known
 	}
@@ -453,7 +486,7 @@ func (n *Node) reply(env *Env, id Value, current bool, out string) {
 			continue
 		}
 		if s == seq && current {
-			env.Observe(checker.Observation{Kind: checker.Returned, Client: client, Value: id, Output: out})
+			n.observe(env, checker.Observation{Kind: checker.Returned, Client: client, Value: id, Output: out})
 		}
 		n.waiting = append(n.waiting[:k], n.waiting[k+1:]...)
 		return
@@ -515,12 +548,12 @@ func (n *Node) forwardAll(env *Env) {
 	}
 	for _, c := range n.waiting {
 		if !n.executed(c) {
-			env.Send(n.leader, RequestFrom(&n.arena, c))
+			n.send(env, n.leader, RequestFrom(&n.arena, c))
 		}
 	}
 	for _, c := range n.queue {
 		if !n.executed(c) && !n.isWaiting(c.ID) {
-			env.Send(n.leader, RequestFrom(&n.arena, c))
+			n.send(env, n.leader, RequestFrom(&n.arena, c))
 		}
 	}
 	n.queue = n.queue[:0]
