@@ -132,3 +132,10 @@ func (w *World[M, D, O]) stepOf(e *event[M]) string {
 	}
 	return fmt.Sprintf("deliver %s->%s %s", NodeID(e.from), NodeID(e.to), e.msg)
 }
+
+// TornMissed reports whether the last action of a Choice world was a torn
+// crash whose cut fell past its handler's effects (the handler then ran
+// whole and nothing crashed), and how many effects the handler made.
+func (w *World[M, D, O]) TornMissed() (effects int, missed bool) {
+	return w.tornMiss - 1, w.tornMiss > 0
+}

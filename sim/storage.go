@@ -69,3 +69,6 @@ func (s *slot[M, D, O]) latest() D {
 	}
 	return s.durable
 }
+
+// Unsynced is how many writes node id made since it last synced.
+func (w *World[M, D, O]) Unsynced(id NodeID) int { return len(w.slots[id].unsynced) }
