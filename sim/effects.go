@@ -4,14 +4,19 @@ import "fmt"
 
 // Torn crashes: a crash that falls inside a handler, between two of its
 // effects (FaultConfig.TornCrashRate in a Timed world, an Action with Torn
-// set in a Choice one). A handler that a torn crash may cut runs with its
-// effects held: the sends, timer changes, storage writes and syncs, and
-// observations it makes are kept, in the order made, instead of made. When
-// it returns, the world makes the first of them, up to the cut, and
-// crashes the node: the effects before the crash happened, those after it
-// did not. Every other handler's effects are made as the handler makes
-// them, at no cost. (A node's random draws, Env.Rand, are decisions, not
-// effects: they are drawn as the handler asks.)
+// set in a Choice one). The effects a crash can fall between are those the
+// world outside the node sees: its sends, and its storage's writes and
+// syncs (Persist is one). A handler that a torn crash may cut runs with
+// its effects held: they are kept, in the order made, instead of made.
+// When it returns, the world makes them up to the cut and crashes the
+// node: the effects before the crash happened, those after it did not.
+// An observation, or a timer change, goes with the effect before it (or
+// with the handler's start): a node reports a promise after the write
+// that keeps it, so the report and the write happen together or not at
+// all, and a timer dies with its node anyway. Every other handler's
+// effects are made as they are made, at no cost. (A node's random draws,
+// Env.Rand, are decisions, not effects: they are drawn as the handler
+// asks.)
 
 // effectKind names what an effect does.
 type effectKind uint8
@@ -25,6 +30,23 @@ const (
 	effPersist
 	effObserve
 )
+
+// visible reports whether the world outside the node sees an effect of
+// kind k: a torn crash falls between two such.
+func (k effectKind) visible() bool {
+	return k != effObserve && k != effSetTimer && k != effCancelTimer
+}
+
+// visible counts the effects of list the world outside the node sees.
+func visible[M Message, D, O any](list []effect[M, D, O]) int {
+	n := 0
+	for i := range list {
+		if list[i].kind.visible() {
+			n++
+		}
+	}
+	return n
+}
 
 // effect is one held effect of a handler.
 type effect[M Message, D, O any] struct {
@@ -97,7 +119,7 @@ func (w *World[M, D, O]) tornHere(id NodeID) bool {
 // crashing nothing, when the handler made fewer effects than the cut.
 func (w *World[M, D, O]) tear(id NodeID, e *event[M]) bool {
 	list := w.held.list
-	n, cut := len(list), w.held.cut
+	n, cut := visible(list), w.held.cut
 	if w.cfg.Mode == Timed {
 		cut = n
 		if n >= 2 {
@@ -106,7 +128,14 @@ func (w *World[M, D, O]) tear(id NodeID, e *event[M]) bool {
 	}
 	w.held.on, w.held.cut = false, 0
 	ok := cut <= n // a replay's cut beyond the handler makes every effect
-	for i := range min(cut, n) {
+	made := 0
+	for i := range list {
+		if list[i].kind.visible() {
+			if made == cut {
+				break
+			}
+			made++
+		}
 		w.apply(id, &list[i])
 	}
 	clear(list)
