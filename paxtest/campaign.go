@@ -74,12 +74,9 @@ func campaign(t *testing.T, p *harness.Protocol, o CampaignOptions, seeds int) *
 		if v == nil {
 			t.Fatalf("paxtest: seed %d failed once and passed when run again: the run is not a function of its seed", seed)
 		}
-		f := newFinding(p, c, &res, *v)
-		f.Cases = i + 1
-		f.how = fmt.Sprintf("seed %d of the campaign from seed %d; run it again with the run verb (of paxsim, or of your own program's cli.Main): run --seed %d %s",
+		how := fmt.Sprintf("seed %d of the campaign from seed %d; run it again with the run verb (of paxsim, or of your own program's cli.Main): run --seed %d %s",
 			seed, o.Start, seed, configFlags(c, p.Info().Workload))
-		f.shrink(p)
-		return f
+		return newFinding(p, c, &res, *v, how, i+1)
 	}
 	return nil
 }
