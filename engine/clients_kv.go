@@ -217,13 +217,9 @@ func kvKind(k OpKind) linearize.KVKind {
 // send sends the client's current request to a random replica: of the
 // core, once the heal left nodes outside it faulty.
 func (c *kvClients) send(cl *kvClient, now sim.Time, retry bool) {
-	d, n := c.h.decider(), c.h.nodes()
-	if faulty := c.h.leftFaulty(); faulty != 0 {
-		k := d.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, coreSize(n, faulty))
-		c.sendTo(cl, sim.NodeID(coreNode(n, faulty, k)), now, retry)
-		return
-	}
-	c.sendTo(cl, sim.NodeID(1+d.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, n)), now, retry)
+	n, faulty := c.h.nodes(), c.h.leftFaulty()
+	k := c.h.decider().Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, coreSize(n, faulty))
+	c.sendTo(cl, sim.NodeID(coreNode(n, faulty, k)), now, retry)
 }
 
 // sendTo sends the client's current request to replica to.
