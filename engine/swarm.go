@@ -122,18 +122,16 @@ func (c Config) swarmAll(info *Info, seed uint64) Config {
 	// replica.
 	proposers := d.pick(1, 2, 2, 2, 3, 3, c.Nodes)
 	clients, commands := 2+d.intn(5), 3+d.intn(8)
-	reconfig := "none" // in a quarter of the runs; the others reconfigure, some often
-	if on, r := d.intn(4) != 0, d.rate(4*DefaultReconfig); on && w.Reconfig {
-		reconfig = formatRate(r)
-	}
-	switch w.Kind {
-	case KeyValue:
+	reconfigs, rate := d.intn(4) != 0, d.rate(4*DefaultReconfig)
+	c.Clients = min(c.Nodes, proposers)
+	if w.Kind == KeyValue {
 		c.Clients, c.Commands = clients, commands
-	default:
-		c.Clients = min(c.Nodes, proposers)
 	}
 	if w.Reconfig {
-		c.Reconfig = reconfig
+		c.Reconfig = "none" // in a quarter of the runs; the others reconfigure, some often
+		if reconfigs {
+			c.Reconfig = formatRate(rate)
+		}
 	}
 	c.Delay = []string{"1-3", "1-10", "1-10", "1-30", "tail:1-10", "5-10"}[d.intn(6)]
 	base := Default()
