@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"math/bits"
@@ -359,12 +360,7 @@ func (c Config) maxTime() int64 {
 // written out, for reports: running c and c.Effective() is the same run.
 func (c Config) Effective(info *Info) Config {
 	w := info.Workload
-	if c.Clients == 0 {
-		c.Clients = w.Clients
-	}
-	if c.Commands == 0 {
-		c.Commands = w.Commands
-	}
+	c.Clients, c.Commands = cmp.Or(c.Clients, w.Clients), cmp.Or(c.Commands, w.Commands)
 	if w.Reconfig && strings.TrimSpace(c.Reconfig) == "" {
 		c.Reconfig = strconv.FormatFloat(DefaultReconfig, 'g', -1, 64)
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"math/bits"
 
 	"github.com/paxsim/paxsim/checker"
@@ -86,10 +87,7 @@ func (c *coverage) forget() {
 	for c.front < len(c.instances) && c.instances[c.front].decided {
 		c.front++
 	}
-	keep := c.keep
-	if keep == 0 {
-		keep = 64
-	}
+	keep := cmp.Or(c.keep, 64)
 	if c.front < keep || c.front < len(c.instances)/2 {
 		return
 	}

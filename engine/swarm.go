@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"math/bits"
@@ -78,12 +79,7 @@ type swarmField struct {
 	keep func(d, c Config) Config
 }
 
-func (f swarmField) name(info *Info) string {
-	if f.flag == "" {
-		return ClientsKnob(info.Workload)
-	}
-	return f.flag
-}
+func (f swarmField) name(info *Info) string { return cmp.Or(f.flag, ClientsKnob(info.Workload)) }
 
 // swarmFields are in SwarmKnobs order, fifo last.
 var swarmFields = []swarmField{
