@@ -24,8 +24,9 @@ type clientDriver interface {
 	// idleBeforeHeal reports whether step does nothing until faults heal,
 	// so that a timed run need not call it before.
 	idleBeforeHeal() bool
-	// answered takes a client's answer, from observation o.
-	answered(a Answer, o checker.Observation)
+	// answered takes a client's answer, recognised by Protocol.Answer: a.Client is
+	// one of the clients.
+	answered(a Answer)
 	// take is a decision trace's or a script's client step.
 	take(st ClientStep) error
 	// done reports whether every client has had every answer.

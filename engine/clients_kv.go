@@ -237,11 +237,8 @@ func (c *kvClients) sendTo(cl *kvClient, to sim.NodeID, now sim.Time, retry bool
 	}
 }
 
-func (c *kvClients) answered(a Answer, _ checker.Observation) {
-	if a.Client < 1 || a.Client > len(c.clients) {
-		return
-	}
-	cl := c.clients[a.Client-1]
+func (c *kvClients) answered(a Answer) {
+	cl := c.clients[a.Client-1] // the session checked a.Client
 	if !cl.waiting || cl.seq != a.Seq {
 		return
 	}
