@@ -96,8 +96,8 @@ func (s *Session[M, D]) send(r Request, to sim.NodeID, at sim.Time, retry bool) 
 		}
 		s.log(st.String())
 	}
-	if s.opts.Draw != nil { // boxing msg for it would allocate at every request
-		s.opts.Draw.request(r.Client, to, msg, at)
+	if dr := s.opts.Draw; dr != nil { // the diagram's arrow of the request
+		dr.b.Request(r.Client, to, msg.String(), int64(at))
 	}
 	s.world.Request(at, to, msg)
 	return value

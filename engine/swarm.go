@@ -221,7 +221,7 @@ func (c Config) nodesNeeded(info *Info, pinned func(knob string) bool) int {
 			continue
 		}
 		highest := 63 - bits.LeadingZeros64(f.Nodes)
-		whole := f.Nodes == uint64(1)<<uint(highest+1)-2 // nodes 1..highest: no other side
+		whole := f.Nodes == allNodes(highest) // nodes 1..highest: no other side
 		if (f.Kind == sim.FaultPartition || f.Kind == sim.FaultOneWay) && whole {
 			highest++
 		}
