@@ -24,8 +24,8 @@ type clientDriver interface {
 	// idleBeforeHeal reports whether step does nothing until faults heal,
 	// so that a timed run need not call it before.
 	idleBeforeHeal() bool
-	// answered takes a client's answer, recognised by Protocol.Answer: a.Client is
-	// one of the clients.
+	// answered takes a client's answer, recognised by Protocol.Answer:
+	// a.Client is one of the clients.
 	answered(a Answer)
 	// take is a decision trace's or a script's client step.
 	take(st ClientStep) error
