@@ -90,14 +90,6 @@ func (s *Session[M, D]) attachDrawing() {
 	s.world.SetSendTracer(dr.b.Entry)
 }
 
-// chain calls a, if set, then b.
-func chain(a, b func(sim.TraceEntry)) func(sim.TraceEntry) {
-	if a == nil {
-		return b
-	}
-	return func(e sim.TraceEntry) { a(e); b(e) }
-}
-
 // observe draws an observation: a client's answer as an arrow, anything
 // else as a note on the node's lane.
 func (dr *Drawing) observe(node sim.NodeID, o checker.Observation) {
