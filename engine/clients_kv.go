@@ -283,12 +283,9 @@ func (c *kvClients) count() int { return len(c.clients) }
 
 // done reports whether every client finished.
 func (c *kvClients) done() bool {
-	for _, cl := range c.clients {
-		if cl.waiting || cl.left > 0 || (cl.operator && len(c.pending) > 0) {
-			return false
-		}
-	}
-	return true
+	return !slices.ContainsFunc(c.clients, func(cl *kvClient) bool {
+		return cl.waiting || cl.left > 0 || (cl.operator && len(c.pending) > 0)
+	})
 }
 
 func (c *kvClients) unanswered() []string {
