@@ -73,12 +73,13 @@ func (c Config) Swarm(info *Info, seed uint64, pinned func(knob string) bool) Co
 type swarmField struct {
 	flag    string                // its flag, "" for the workload's clients knob
 	applies func(w Workload) bool // whether a workload draws it (nil: every one)
-	get     func(c Config) any
+	get     func(c Config) any    // c's value of it, as SwarmDiff compares and prints it
 	// keep returns the draw d with the knob as c has it (by value: a
 	// pointer into the draw would put it on the heap, seed after seed).
 	keep func(d, c Config) Config
 }
 
+// name is the field's flag for the protocol info describes.
 func (f swarmField) name(info *Info) string { return cmp.Or(f.flag, ClientsKnob(info.Workload)) }
 
 // swarmFields are in SwarmKnobs order, fifo last.
