@@ -24,8 +24,9 @@ type clientDriver interface {
 	// idleBeforeHeal reports whether step does nothing until faults heal,
 	// so that a timed run need not call it before.
 	idleBeforeHeal() bool
-	// answered takes a client's answer, from observation o.
-	answered(a Answer, o checker.Observation)
+	// answered takes a client's answer, recognised by Protocol.Answer:
+	// a.Client is one of the clients.
+	answered(a Answer)
 	// take is a decision trace's or a script's client step.
 	take(st ClientStep) error
 	// done reports whether every client has had every answer.
@@ -95,8 +96,8 @@ func (s *Session[M, D]) send(r Request, to sim.NodeID, at sim.Time, retry bool) 
 		}
 		s.log(st.String())
 	}
-	if s.opts.Draw != nil { // boxing msg for it would allocate at every request
-		s.opts.Draw.request(r.Client, to, msg, at)
+	if dr := s.opts.Draw; dr != nil { // the diagram's arrow of the request
+		dr.b.Request(r.Client, to, msg.String(), int64(at))
 	}
 	s.world.Request(at, to, msg)
 	return value

@@ -104,7 +104,7 @@ func (c *consensusClients) op(client int) *linearize.Op {
 	return nil
 }
 
-func (c *consensusClients) answered(a Answer, _ checker.Observation) {
+func (c *consensusClients) answered(a Answer) {
 	if op := c.op(a.Client); op != nil && op.Return < 0 {
 		op.Return, op.Output = int64(c.h.now()), a.Value
 		c.pending--

@@ -31,8 +31,7 @@ type kvClient struct {
 	left     int // operations still to start
 	waiting  bool
 	req      Request
-	value    checker.Value // the command's value, as Request returned it
-	op       int           // index in the history, or -1 (a reconfiguration)
+	op       int // index in the history, or -1 (a reconfiguration)
 	retryAt  sim.Time
 	nextAt   sim.Time
 	operator bool
@@ -87,10 +86,7 @@ func (c *kvClients) choose(d sim.Decider) {
 		if cl.operator || cl.left == 0 {
 			continue
 		}
-		cl.left--
-		cl.seq++
-		c.drawOp(cl)
-		c.invoke(cl)
+		c.next(cl, c.drawOp(cl))
 		c.sendTo(cl, sim.NodeID(1+d.Intn(sim.Decision{Kind: sim.DecideWorkload}, c.h.nodes())), c.h.now(), false)
 	}
 }
@@ -114,14 +110,11 @@ func (c *kvClients) step(now sim.Time, healed bool) {
 		case cl.operator && len(c.pending) > 0 && c.pending[0].at <= now:
 			next := c.pending[0]
 			c.pending = c.pending[1:]
-			cl.seq++
-			cl.req = Request{Client: cl.id, Seq: cl.seq, Op: Op{Kind: OpReconfig, Members: next.members}}
-			c.start(cl, now)
+			c.next(cl, Op{Kind: OpReconfig, Members: next.members})
+			c.send(cl, now, false)
 		case !cl.operator && cl.left > 0:
-			cl.left--
-			cl.seq++
-			c.drawOp(cl)
-			c.start(cl, now)
+			c.next(cl, c.drawOp(cl))
+			c.send(cl, now, false)
 		}
 	}
 }
@@ -172,31 +165,41 @@ func (c *kvClients) drawMembers() []sim.NodeID {
 	}
 }
 
-// drawOp draws the client's next operation and opens its history entry.
-func (c *kvClients) drawOp(cl *kvClient) {
+// drawOp draws the client's next operation.
+func (c *kvClients) drawOp(cl *kvClient) Op {
 	d := c.h.decider()
 	key := kvKeys[d.Intn(sim.Decision{Kind: sim.DecideWorkload}, len(kvKeys))]
-	var op Op
 	switch d.Intn(sim.Decision{Kind: sim.DecideWorkload}, 3) {
 	case 0:
-		op = Op{Kind: OpGet, Key: key}
+		return Op{Kind: OpGet, Key: key}
 	case 1:
-		op = Op{Kind: OpPut, Key: key, Arg: c.value("", cl)}
-	default:
-		op = Op{Kind: OpAppend, Key: key, Arg: c.value("+", cl)}
+		return Op{Kind: OpPut, Key: key, Arg: c.value("", cl.id, cl.seq+1)}
 	}
+	return Op{Kind: OpAppend, Key: key, Arg: c.value("+", cl.id, cl.seq+1)}
+}
+
+// next makes op the client's next request, waiting for its answer, and
+// opens its history entry (a reconfiguration has none).
+func (c *kvClients) next(cl *kvClient, op Op) {
+	cl.seq++
 	cl.req = Request{Client: cl.id, Seq: cl.seq, Op: op}
-	c.ops = append(c.ops, linearize.KVOp{Client: cl.id, Key: key, Kind: kvKind(op.Kind), Value: op.Arg, Invoke: int64(c.h.now()), Return: -1})
+	cl.waiting, cl.op = true, -1
+	if op.Kind == OpReconfig {
+		c.requested++
+		return
+	}
+	cl.left = max(cl.left-1, 0)
+	c.ops = append(c.ops, linearize.KVOp{Client: cl.id, Key: op.Key, Kind: kvKind(op.Kind), Value: op.Arg, Invoke: int64(c.h.now()), Return: -1})
 	cl.op = len(c.ops) - 1
 }
 
-// value is the value a client's operation writes: prefix, then "c.s" for
-// client c's seq s, written once into the run's text arena, so that an
-// operation allocates nothing of its own.
-func (c *kvClients) value(prefix string, cl *kvClient) string {
+// value is the value an operation writes: prefix, then "c.s" for client
+// c's seq s, written once into the run's text arena, so that an operation
+// allocates nothing of its own.
+func (c *kvClients) value(prefix string, client, seq int) string {
 	b := append(c.scratch[:0], prefix...)
-	b = strconv.AppendInt(b, int64(cl.id), 10)
-	b = strconv.AppendInt(append(b, '.'), int64(cl.seq), 10)
+	b = strconv.AppendInt(b, int64(client), 10)
+	b = strconv.AppendInt(append(b, '.'), int64(seq), 10)
 	c.scratch = b
 	return c.text.String(b)
 }
@@ -211,33 +214,12 @@ func kvKind(k OpKind) linearize.KVKind {
 	return linearize.KVAppend
 }
 
-// start sends a client's new request to a random replica and reports its
-// invocation.
-func (c *kvClients) start(cl *kvClient, now sim.Time) {
-	if cl.operator {
-		cl.op = -1
-		c.requested++
-	}
-	c.invoke(cl)
-	c.send(cl, now, false)
-}
-
-// invoke reports the invocation of a client's new request.
-func (c *kvClients) invoke(cl *kvClient) {
-	cl.waiting = true
-	cl.value = 0 // set by the first send
-}
-
 // send sends the client's current request to a random replica: of the
 // core, once the heal left nodes outside it faulty.
 func (c *kvClients) send(cl *kvClient, now sim.Time, retry bool) {
-	d, n := c.h.decider(), c.h.nodes()
-	if faulty := c.h.leftFaulty(); faulty != 0 {
-		k := d.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, coreSize(n, faulty))
-		c.sendTo(cl, sim.NodeID(coreNode(n, faulty, k)), now, retry)
-		return
-	}
-	c.sendTo(cl, sim.NodeID(1+d.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, n)), now, retry)
+	n, faulty := c.h.nodes(), c.h.leftFaulty()
+	k := c.h.decider().Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, coreSize(n, faulty))
+	c.sendTo(cl, sim.NodeID(coreNode(n, faulty, k)), now, retry)
 }
 
 // sendTo sends the client's current request to replica to.
@@ -248,7 +230,6 @@ func (c *kvClients) sendTo(cl *kvClient, to sim.NodeID, now sim.Time, retry bool
 	cl.retryAt = now + c.timeoutGap
 	value := c.h.send(cl.req, to, now+1, retry)
 	if !retry {
-		cl.value = value
 		if cl.operator {
 			c.reconfigs = append(c.reconfigs, value)
 		}
@@ -256,11 +237,8 @@ func (c *kvClients) sendTo(cl *kvClient, to sim.NodeID, now sim.Time, retry bool
 	}
 }
 
-func (c *kvClients) answered(a Answer, _ checker.Observation) {
-	if a.Client < 1 || a.Client > len(c.clients) {
-		return
-	}
-	cl := c.clients[a.Client-1]
+func (c *kvClients) answered(a Answer) {
+	cl := c.clients[a.Client-1] // the session checked a.Client
 	if !cl.waiting || cl.seq != a.Seq {
 		return
 	}
@@ -296,19 +274,7 @@ func (c *kvClients) take(st ClientStep) error {
 		return fmt.Errorf("client %d still waits for its request #%d: one request at a time (client %d retry to N sends it again)",
 			st.Client, cl.seq, st.Client)
 	}
-	cl.seq++
-	cl.req = Request{Client: cl.id, Seq: cl.seq, Op: st.Op}
-	cl.op = -1
-	if st.Op.Kind == OpReconfig {
-		c.requested++
-	} else {
-		if cl.left > 0 {
-			cl.left--
-		}
-		c.ops = append(c.ops, linearize.KVOp{Client: cl.id, Key: st.Op.Key, Kind: kvKind(st.Op.Kind), Value: st.Op.Arg, Invoke: int64(now), Return: -1})
-		cl.op = len(c.ops) - 1
-	}
-	c.invoke(cl)
+	c.next(cl, st.Op)
 	c.sendTo(cl, st.To, now, false)
 	return nil
 }
@@ -317,12 +283,9 @@ func (c *kvClients) count() int { return len(c.clients) }
 
 // done reports whether every client finished.
 func (c *kvClients) done() bool {
-	for _, cl := range c.clients {
-		if cl.waiting || cl.left > 0 || (cl.operator && len(c.pending) > 0) {
-			return false
-		}
-	}
-	return true
+	return !slices.ContainsFunc(c.clients, func(cl *kvClient) bool {
+		return cl.waiting || cl.left > 0 || (cl.operator && len(c.pending) > 0)
+	})
 }
 
 func (c *kvClients) unanswered() []string {

@@ -1,9 +1,11 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"math/bits"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -127,10 +129,12 @@ func (c Config) resolve(info *Info) (plan, error) {
 		return p, err
 	}
 	p.sc = sc
-	if p.clients, p.commands, err = c.workload(info.Workload); err != nil {
+	e := c.Effective(info)
+	if err := e.checkWorkload(info.Workload); err != nil {
 		return p, err
 	}
-	if p.reconfig, err = c.reconfigPlan(info.Workload); err != nil {
+	p.clients, p.commands = e.Clients, e.Commands
+	if p.reconfig, err = e.reconfigPlan(info.Workload); err != nil {
 		return p, err
 	}
 	params, err := c.params(info)
@@ -155,26 +159,20 @@ func (c Config) Resolve(info *Info) (sim.Config, Setup, error) {
 	return p.sc, p.setup, err
 }
 
-// workload checks the clients and commands against the workload.
-func (c Config) workload(w Workload) (clients, commands int, err error) {
-	clients, commands = c.Clients, c.Commands
-	if clients == 0 {
-		clients = w.Clients
-	}
-	if commands == 0 {
-		commands = w.Commands
-	}
+// checkWorkload checks the clients and commands against the workload,
+// the defaults filled in (Effective).
+func (c Config) checkWorkload(w Workload) error {
 	switch {
-	case w.Kind == Consensus && (clients < 1 || clients > c.Nodes):
-		return 0, 0, bad(ClientsKnob(w), "%d is not between 1 and nodes (%d): each proposer is a distinct replica, and without a proposal there is nothing to decide", clients, c.Nodes)
-	case w.Kind == Consensus && commands != 1:
-		return 0, 0, bad("commands", "a consensus client proposes once")
-	case clients < 1 || clients > maxClients:
-		return 0, 0, bad("clients", "%d is not between 1 and %d", clients, maxClients)
-	case commands < 1 || commands > 100_000:
-		return 0, 0, bad("commands", "%d is not between 1 and 100000", commands)
+	case w.Kind == Consensus && (c.Clients < 1 || c.Clients > c.Nodes):
+		return bad(ClientsKnob(w), "%d is not between 1 and nodes (%d): each proposer is a distinct replica, and without a proposal there is nothing to decide", c.Clients, c.Nodes)
+	case w.Kind == Consensus && c.Commands != 1:
+		return bad("commands", "a consensus client proposes once")
+	case c.Clients < 1 || c.Clients > maxClients:
+		return bad("clients", "%d is not between 1 and %d", c.Clients, maxClients)
+	case c.Commands < 1 || c.Commands > 100_000:
+		return bad("commands", "%d is not between 1 and 100000", c.Commands)
 	}
-	return clients, commands, nil
+	return nil
 }
 
 // ClientsKnob is the flag that sets Config.Clients for a workload: a
@@ -186,7 +184,7 @@ func ClientsKnob(w Workload) string {
 	return "clients"
 }
 
-// reconfigPlan reads Config.Reconfig.
+// reconfigPlan reads Config.Reconfig, its default filled in (Effective).
 func (c Config) reconfigPlan(w Workload) (reconfigPlan, error) {
 	var p reconfigPlan
 	spec := strings.TrimSpace(c.Reconfig)
@@ -197,8 +195,6 @@ func (c Config) reconfigPlan(w Workload) (reconfigPlan, error) {
 		return p, nil
 	}
 	switch {
-	case spec == "":
-		p.rate = DefaultReconfig
 	case spec == "none" || spec == "0":
 	case strings.Contains(spec, "@"):
 		return c.reconfigSchedule(spec)
@@ -235,12 +231,7 @@ func (c Config) reconfigSchedule(spec string) (reconfigPlan, error) {
 
 // params checks the protocol's knobs that c sets.
 func (c Config) params(info *Info) (map[string]string, error) {
-	names := make([]string, 0, len(c.Params))
-	for name := range c.Params { // order-free: sorted below
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(c.Params)) {
 		k, ok := info.knob(name)
 		if !ok {
 			return nil, bad(name, "%s has no such parameter", info.Name)
@@ -369,12 +360,7 @@ func (c Config) maxTime() int64 {
 // written out, for reports: running c and c.Effective() is the same run.
 func (c Config) Effective(info *Info) Config {
 	w := info.Workload
-	if c.Clients == 0 {
-		c.Clients = w.Clients
-	}
-	if c.Commands == 0 {
-		c.Commands = w.Commands
-	}
+	c.Clients, c.Commands = cmp.Or(c.Clients, w.Clients), cmp.Or(c.Commands, w.Commands)
 	if w.Reconfig && strings.TrimSpace(c.Reconfig) == "" {
 		c.Reconfig = strconv.FormatFloat(DefaultReconfig, 'g', -1, 64)
 	}

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math/bits"
+	"slices"
 
 	"github.com/paxsim/paxsim/sim"
 )
@@ -67,10 +68,7 @@ func allNodes(nodes int) uint64 { return uint64(1)<<uint(nodes+1) - 2 }
 // faulty) got as far as any node did, and that is somewhere: progress is
 // by node id. It runs after every step past the heal: it lists nothing.
 func caughtUp(progress []int64, faulty uint64) bool {
-	top := int64(0)
-	for _, p := range progress[1:] {
-		top = max(top, p)
-	}
+	top := slices.Max(progress) // progress[0], no node's, is 0
 	for id := 1; id < len(progress); id++ {
 		if faulty&(1<<uint(id)) == 0 && (progress[id] < top || top == 0) {
 			return false

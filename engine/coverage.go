@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"cmp"
 	"math/bits"
+	"slices"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/sim"
@@ -86,10 +88,7 @@ func (c *coverage) forget() {
 	for c.front < len(c.instances) && c.instances[c.front].decided {
 		c.front++
 	}
-	keep := c.keep
-	if keep == 0 {
-		keep = 64
-	}
+	keep := cmp.Or(c.keep, 64)
 	if c.front < keep || c.front < len(c.instances)/2 {
 		return
 	}
@@ -118,11 +117,7 @@ func (c *coverage) observe(node sim.NodeID, o checker.Observation, safety *check
 		if in.nBallots == 0 {
 			in.first = o.Ballot
 		}
-		known := false
-		for _, b := range in.ballots[:min(in.nBallots, len(in.ballots))] {
-			known = known || b == o.Ballot
-		}
-		if !known {
+		if !slices.Contains(in.ballots[:min(in.nBallots, len(in.ballots))], o.Ballot) {
 			if in.nBallots < len(in.ballots) {
 				in.ballots[in.nBallots] = o.Ballot
 			}

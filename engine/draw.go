@@ -90,21 +90,6 @@ func (s *Session[M, D]) attachDrawing() {
 	s.world.SetSendTracer(dr.b.Entry)
 }
 
-// chain calls a, if set, then b.
-func chain(a, b func(sim.TraceEntry)) func(sim.TraceEntry) {
-	if a == nil {
-		return b
-	}
-	return func(e sim.TraceEntry) { a(e); b(e) }
-}
-
-// request draws a client's request, sent at time at.
-func (dr *Drawing) request(client int, to sim.NodeID, msg sim.Message, at sim.Time) {
-	if dr != nil && dr.b != nil {
-		dr.b.Request(client, to, msg.String(), int64(at))
-	}
-}
-
 // observe draws an observation: a client's answer as an arrow, anything
 // else as a note on the node's lane.
 func (dr *Drawing) observe(node sim.NodeID, o checker.Observation) {

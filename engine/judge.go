@@ -27,30 +27,14 @@ type judge struct {
 var logProperties = []checker.Property{checker.LogConsistency, checker.StateConsistency, checker.ExactlyOnce}
 
 // newJudge builds the checkers a protocol's properties call for, in the
-// memory of spare's safety checker when it has one.
-func newJudge(info *Info, nodes int, spare *checker.Safety) judge {
-	if spare == nil {
-		spare = checker.NewSafety(nodes)
+// memory of safety, a spare checker, when it is not nil: each is told
+// which properties apply, and safety the protocol's no-ops.
+func newJudge(info *Info, nodes int, safety *checker.Safety) judge {
+	if safety == nil {
+		safety = checker.NewSafety(nodes)
 	} else {
-		spare.Reset(nodes)
+		safety.Reset(nodes)
 	}
-	safety, log := tellCheckers(info, nodes, spare)
-	return judge{contract: checker.NewContract(nodes), safety: safety, log: log}
-}
-
-// NewCheckers returns the checkers that judge a run of the protocol info
-// describes on nodes replicas, each told which properties apply:
-// checker.Safety always, and a checker.LogChecker (else nil) for a
-// protocol that keeps a replicated log. Safety already knows the
-// protocol's no-ops as valid values.
-func NewCheckers(info *Info, nodes int) (*checker.Safety, *checker.LogChecker) {
-	return tellCheckers(info, nodes, checker.NewSafety(nodes))
-}
-
-// tellCheckers tells safety, a new checker, which properties apply and
-// the protocol's no-ops, and adds a log checker if the protocol keeps a
-// replicated log.
-func tellCheckers(info *Info, nodes int, safety *checker.Safety) (*checker.Safety, *checker.LogChecker) {
 	if info.Properties != nil {
 		safety.Only(info.Properties)
 	}
@@ -64,7 +48,17 @@ func tellCheckers(info *Info, nodes int, safety *checker.Safety) (*checker.Safet
 	for _, v := range info.NoOps { // a leader's gap fillers are valid
 		safety.Observe(0, checker.Observation{Kind: checker.Invoked, Value: v})
 	}
-	return safety, log
+	return judge{contract: checker.NewContract(nodes), safety: safety, log: log}
+}
+
+// NewCheckers returns the checkers that judge a run of the protocol info
+// describes on nodes replicas, each told which properties apply:
+// checker.Safety always, and a checker.LogChecker (else nil) for a
+// protocol that keeps a replicated log. Safety already knows the
+// protocol's no-ops as valid values.
+func NewCheckers(info *Info, nodes int) (*checker.Safety, *checker.LogChecker) {
+	j := newJudge(info, nodes, nil)
+	return j.safety, j.log
 }
 
 // hasLog reports whether a protocol keeps a replicated log: it lists one
@@ -74,12 +68,7 @@ func hasLog(info *Info) bool {
 	if info.Properties == nil {
 		return info.Workload.Kind == KeyValue
 	}
-	for _, p := range logProperties {
-		if slices.Contains(info.Properties, p) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(logProperties, func(p checker.Property) bool { return slices.Contains(info.Properties, p) })
 }
 
 // at stamps the next observations.

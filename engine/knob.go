@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 )
 
@@ -47,22 +48,17 @@ func (info *Info) Param(params map[string]string, name string) string {
 	if v, ok := params[name]; ok {
 		return v
 	}
-	for _, k := range info.Knobs {
-		if k.Name == name {
-			return k.Default
-		}
-	}
-	return ""
+	k, _ := info.knob(name)
+	return k.Default
 }
 
 // knob returns the protocol's knob called name.
 func (info *Info) knob(name string) (Knob, bool) {
-	for _, k := range info.Knobs {
-		if k.Name == name {
-			return k, true
-		}
+	i := slices.IndexFunc(info.Knobs, func(k Knob) bool { return k.Name == name })
+	if i < 0 {
+		return Knob{}, false
 	}
-	return Knob{}, false
+	return info.Knobs[i], true
 }
 
 // LookupVariant checks that name is the correct protocol or one of the
@@ -97,11 +93,4 @@ var configFlags = []string{
 }
 
 // IsConfigFlag reports whether name is a flag of paxsim's own.
-func IsConfigFlag(name string) bool {
-	for _, f := range configFlags {
-		if f == name {
-			return true
-		}
-	}
-	return false
-}
+func IsConfigFlag(name string) bool { return slices.Contains(configFlags, name) }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/paxsim/paxsim/checker"
@@ -25,9 +26,7 @@ func (s *Session[M, D]) done() bool {
 // lagging returns how far the replicas got (the most any did) and the
 // nodes of the core that did not get as far, or that got nowhere.
 func (s *Session[M, D]) lagging() (top int64, behind []int) {
-	for _, p := range s.progress[1:] {
-		top = max(top, p)
-	}
+	top = slices.Max(s.progress) // progress[0], no node's, is 0
 	faulty := s.world.LeftFaulty()
 	for id := 1; id <= s.cfg.Nodes; id++ {
 		if faulty&(1<<uint(id)) == 0 && (s.progress[id] < top || top == 0) {

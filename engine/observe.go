@@ -41,7 +41,7 @@ func (s *Session[M, D]) answered(node sim.NodeID, o checker.Observation) {
 	case a.Client < 1 || a.Client > s.clients.count():
 		s.judge.breach("answer-to-client", fmt.Sprintf("node %d answered client %d, which does not exist (clients are 1..%d)", node, a.Client, s.clients.count()))
 	default:
-		s.clients.answered(a, o)
+		s.clients.answered(a)
 	}
 }
 

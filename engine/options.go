@@ -35,11 +35,19 @@ type Options struct {
 // tracer is the world's tracer the options ask for: the readable trace to
 // Trace, the entries to TraceEntries, both, or none (nil).
 func (o *Options) tracer() func(sim.TraceEntry) {
-	switch {
-	case o.Trace != nil && o.TraceEntries != nil:
-		return func(e sim.TraceEntry) { fmt.Fprintln(o.Trace, e); o.TraceEntries(e) }
-	case o.Trace != nil:
-		return func(e sim.TraceEntry) { fmt.Fprintln(o.Trace, e) }
+	if o.Trace == nil {
+		return o.TraceEntries
 	}
-	return o.TraceEntries
+	return chain(func(e sim.TraceEntry) { fmt.Fprintln(o.Trace, e) }, o.TraceEntries)
+}
+
+// chain calls a, then b, each if set.
+func chain(a, b func(sim.TraceEntry)) func(sim.TraceEntry) {
+	switch {
+	case a == nil:
+		return b
+	case b == nil:
+		return a
+	}
+	return func(e sim.TraceEntry) { a(e); b(e) }
 }

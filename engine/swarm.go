@@ -1,7 +1,9 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"math/bits"
 	"strings"
 
@@ -21,17 +23,15 @@ import (
 // run without drops, say).
 
 // SwarmKnobs are the knobs Swarm draws for a protocol, by their flag
-// names, in the order it draws them.
+// names, in the order it draws them: the protocol's own knobs that have a
+// Draw come before fifo, the last.
 func SwarmKnobs(info *Info) []string {
-	w := info.Workload
-	out := []string{"nodes", ClientsKnob(w)}
-	if w.Kind == KeyValue {
-		out = append(out, "commands")
+	var out []string
+	for _, f := range swarmFields[:len(swarmFields)-1] {
+		if f.applies == nil || f.applies(info.Workload) {
+			out = append(out, f.name(info))
+		}
 	}
-	if w.Reconfig {
-		out = append(out, "reconfig")
-	}
-	out = append(out, "delay", "drop", "dup", "redeliver", "crash", "partition", "slow")
 	for _, k := range info.Knobs {
 		if k.Draw != nil {
 			out = append(out, k.Name)
@@ -61,7 +61,8 @@ func (c Config) Swarm(info *Info, seed uint64, pinned func(knob string) bool) Co
 	}
 	for _, k := range info.Knobs {
 		if k.Draw != nil && pinned(k.Name) {
-			d.setParam(k.Name, c.Params[k.Name], c.Params != nil && hasKey(c.Params, k.Name))
+			v, ok := c.Params[k.Name]
+			d.setParam(k.Name, v, ok)
 		}
 	}
 	d.fit(c, info, pinned)
@@ -70,32 +71,43 @@ func (c Config) Swarm(info *Info, seed uint64, pinned func(knob string) bool) Co
 
 // swarmField is one of Config's knobs that Swarm draws.
 type swarmField struct {
-	flag string // its flag, "" for the workload's clients knob
+	flag    string                // its flag, "" for the workload's clients knob
+	applies func(w Workload) bool // whether a workload draws it (nil: every one)
+	get     func(c Config) any    // c's value of it, as SwarmDiff compares and prints it
 	// keep returns the draw d with the knob as c has it (by value: a
 	// pointer into the draw would put it on the heap, seed after seed).
 	keep func(d, c Config) Config
 }
 
-func (f swarmField) name(info *Info) string {
-	if f.flag == "" {
-		return ClientsKnob(info.Workload)
-	}
-	return f.flag
+// name is the field's flag for the protocol info describes.
+func (f swarmField) name(info *Info) string { return cmp.Or(f.flag, ClientsKnob(info.Workload)) }
+
+// swarmFields are in SwarmKnobs order, fifo last.
+var swarmFields = []swarmField{
+	{"nodes", nil, func(c Config) any { return c.Nodes }, func(d, c Config) Config { d.Nodes = c.Nodes; return d }},
+	{"", nil, func(c Config) any { return c.Clients }, func(d, c Config) Config { d.Clients = c.Clients; return d }},
+	{"commands", func(w Workload) bool { return w.Kind == KeyValue },
+		func(c Config) any { return c.Commands }, func(d, c Config) Config { d.Commands = c.Commands; return d }},
+	{"reconfig", func(w Workload) bool { return w.Reconfig },
+		func(c Config) any { return c.Reconfig }, func(d, c Config) Config { d.Reconfig = c.Reconfig; return d }},
+	{"delay", nil, func(c Config) any { return c.Delay }, func(d, c Config) Config { d.Delay = c.Delay; return d }},
+	{"drop", nil, func(c Config) any { return c.Drop }, func(d, c Config) Config { d.Drop = c.Drop; return d }},
+	{"dup", nil, func(c Config) any { return c.Dup }, func(d, c Config) Config { d.Dup = c.Dup; return d }},
+	{"redeliver", nil, func(c Config) any { return c.Redeliver }, func(d, c Config) Config { d.Redeliver = c.Redeliver; return d }},
+	{"crash", nil, func(c Config) any { return c.Crash }, func(d, c Config) Config { d.Crash = c.Crash; return d }},
+	{"partition", nil, func(c Config) any { return c.Partition }, func(d, c Config) Config { d.Partition = c.Partition; return d }},
+	{"slow", nil, func(c Config) any { return c.Slow }, func(d, c Config) Config { d.Slow = c.Slow; return d }},
+	{"fifo", nil, func(c Config) any { return c.FIFO }, func(d, c Config) Config { d.FIFO = c.FIFO; return d }},
 }
 
-var swarmFields = []swarmField{
-	{"nodes", func(d, c Config) Config { d.Nodes = c.Nodes; return d }},
-	{"", func(d, c Config) Config { d.Clients = c.Clients; return d }},
-	{"commands", func(d, c Config) Config { d.Commands = c.Commands; return d }},
-	{"reconfig", func(d, c Config) Config { d.Reconfig = c.Reconfig; return d }},
-	{"delay", func(d, c Config) Config { d.Delay = c.Delay; return d }},
-	{"drop", func(d, c Config) Config { d.Drop = c.Drop; return d }},
-	{"dup", func(d, c Config) Config { d.Dup = c.Dup; return d }},
-	{"redeliver", func(d, c Config) Config { d.Redeliver = c.Redeliver; return d }},
-	{"crash", func(d, c Config) Config { d.Crash = c.Crash; return d }},
-	{"partition", func(d, c Config) Config { d.Partition = c.Partition; return d }},
-	{"slow", func(d, c Config) Config { d.Slow = c.Slow; return d }},
-	{"fifo", func(d, c Config) Config { d.FIFO = c.FIFO; return d }},
+// swarmValue is c's value of knob, one of SwarmKnobs.
+func (c Config) swarmValue(info *Info, knob string) any {
+	for _, f := range swarmFields {
+		if f.name(info) == knob {
+			return f.get(c)
+		}
+	}
+	return info.Param(c.Params, knob)
 }
 
 // swarmAll draws every swarm knob of c.
@@ -107,18 +119,16 @@ func (c Config) swarmAll(info *Info, seed uint64) Config {
 	// replica.
 	proposers := d.pick(1, 2, 2, 2, 3, 3, c.Nodes)
 	clients, commands := 2+d.intn(5), 3+d.intn(8)
-	reconfig := "none" // in a quarter of the runs; the others reconfigure, some often
-	if on, r := d.intn(4) != 0, d.rate(4*DefaultReconfig); on && w.Reconfig {
-		reconfig = formatRate(r)
-	}
-	switch w.Kind {
-	case KeyValue:
+	reconfigs, rate := d.intn(4) != 0, d.rate(4*DefaultReconfig)
+	c.Clients = min(c.Nodes, proposers)
+	if w.Kind == KeyValue {
 		c.Clients, c.Commands = clients, commands
-	default:
-		c.Clients = min(c.Nodes, proposers)
 	}
 	if w.Reconfig {
-		c.Reconfig = reconfig
+		c.Reconfig = "none" // in a quarter of the runs; the others reconfigure, some often
+		if reconfigs {
+			c.Reconfig = formatRate(rate)
+		}
 	}
 	c.Delay = []string{"1-3", "1-10", "1-10", "1-30", "tail:1-10", "5-10"}[d.intn(6)]
 	base := Default()
@@ -145,9 +155,9 @@ func (c Config) swarmAll(info *Info, seed uint64) Config {
 
 // setParam sets (or, with ok false, unsets) protocol knob name.
 func (c *Config) setParam(name, value string, ok bool) {
-	params := make(map[string]string, len(c.Params)+1)
-	for k, v := range c.Params { // order-free: a copy
-		params[k] = v
+	params := maps.Clone(c.Params)
+	if params == nil {
+		params = map[string]string{}
 	}
 	if ok {
 		params[name] = value
@@ -155,11 +165,6 @@ func (c *Config) setParam(name, value string, ok bool) {
 		delete(params, name)
 	}
 	c.Params = params
-}
-
-func hasKey(m map[string]string, k string) bool {
-	_, ok := m[k]
-	return ok
 }
 
 // fit makes the draw d of c valid, whatever c pins: c is valid, and the
@@ -217,7 +222,7 @@ func (c Config) nodesNeeded(info *Info, pinned func(knob string) bool) int {
 			continue
 		}
 		highest := 63 - bits.LeadingZeros64(f.Nodes)
-		whole := f.Nodes == uint64(1)<<uint(highest+1)-2 // nodes 1..highest: no other side
+		whole := f.Nodes == allNodes(highest) // nodes 1..highest: no other side
 		if (f.Kind == sim.FaultPartition || f.Kind == sim.FaultOneWay) && whole {
 			highest++
 		}
@@ -230,36 +235,16 @@ func (c Config) nodesNeeded(info *Info, pinned func(knob string) bool) int {
 // ("--drop 0.1"), in SwarmKnobs order: what a seed's swarm drew.
 func (c Config) SwarmDiff(info *Info, drawn Config) []string {
 	var out []string
-	add := func(knob string, a, b any) {
-		if a != b {
-			out = append(out, fmt.Sprintf("--%s %v", knob, b))
+	for _, k := range SwarmKnobs(info) {
+		switch was, is := c.swarmValue(info, k), drawn.swarmValue(info, k); {
+		case was == is:
+		case k == "fifo" && is == true:
+			out = append(out, "--fifo")
+		case k == "fifo":
+			out = append(out, "--fifo=false")
+		default:
+			out = append(out, fmt.Sprintf("--%s %v", k, is))
 		}
-	}
-	add("nodes", c.Nodes, drawn.Nodes)
-	add(ClientsKnob(info.Workload), c.Clients, drawn.Clients)
-	if info.Workload.Kind == KeyValue {
-		add("commands", c.Commands, drawn.Commands)
-	}
-	if info.Workload.Reconfig {
-		add("reconfig", c.Reconfig, drawn.Reconfig)
-	}
-	add("delay", c.Delay, drawn.Delay)
-	add("drop", c.Drop, drawn.Drop)
-	add("dup", c.Dup, drawn.Dup)
-	add("redeliver", c.Redeliver, drawn.Redeliver)
-	add("crash", c.Crash, drawn.Crash)
-	add("partition", c.Partition, drawn.Partition)
-	add("slow", c.Slow, drawn.Slow)
-	for _, k := range info.Knobs {
-		if k.Draw != nil {
-			add(k.Name, info.Param(c.Params, k.Name), info.Param(drawn.Params, k.Name))
-		}
-	}
-	switch {
-	case drawn.FIFO && !c.FIFO:
-		out = append(out, "--fifo")
-	case c.FIFO && !drawn.FIFO:
-		out = append(out, "--fifo=false")
 	}
 	return out
 }

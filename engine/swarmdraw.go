@@ -49,12 +49,6 @@ func roundRate(r float64) float64 {
 }
 
 // pow10 holds the powers of ten that are exact doubles.
-var pow10 = func() (p [23]float64) {
-	p[0] = 1
-	for k := 1; k < len(p); k++ {
-		p[k] = p[k-1] * 10
-	}
-	return p
-}()
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
 
 func formatRate(r float64) string { return strconv.FormatFloat(r, 'g', -1, 64) }

@@ -23,7 +23,6 @@ type Protocol struct {
 // binding is the generic code of one protocol's types behind the
 // non-generic handle.
 type binding interface {
-	run(c engine.Config, seed uint64, o engine.Options) (engine.Result, error)
 	newRunner() runner
 	runChoice(c engine.Config, d sim.Decider, b sim.ChoiceConfig, steps int, seed uint64, o engine.Options) (engine.Result, error)
 	replay(t *trace.Trace, o engine.Options) (engine.Result, error)
@@ -61,7 +60,7 @@ func (h *Protocol) Info() *engine.Info { return &h.info }
 
 // Run executes one timed run of c (engine.Run).
 func (h *Protocol) Run(c engine.Config, seed uint64, o engine.Options) (engine.Result, error) {
-	return h.impl.run(c, seed, o)
+	return h.impl.newRunner().Run(c, seed, o)
 }
 
 // Runner runs seeds of one protocol one after another, each as Run does,
@@ -118,10 +117,6 @@ func (h *Protocol) Check(c model.CheckConfig, o explore.Options) (model.Report, 
 // DefaultDepth is the explorer's depth bound when the user sets none
 // (model.DefaultDepth): 0 for none.
 func (h *Protocol) DefaultDepth() int { return h.impl.defaultDepth() }
-
-func (b *bound[M, D]) run(c engine.Config, seed uint64, o engine.Options) (engine.Result, error) {
-	return engine.Run(b.p, b.info, c, seed, o)
-}
 
 func (b *bound[M, D]) newRunner() runner { return engine.NewRunner(b.p, b.info) }
 

@@ -1,6 +1,7 @@
 package paxtest
 
 import (
+	"cmp"
 	"fmt"
 	"testing"
 
@@ -39,7 +40,7 @@ const DefaultSeeds = 200
 // written to a file that `paxsim replay` runs.
 func Campaign(t *testing.T, p *harness.Protocol, o CampaignOptions) {
 	t.Helper()
-	if f := campaign(t, p, o, scaled(orDefault(o.Seeds, DefaultSeeds))); f != nil {
+	if f := campaign(t, p, o, scaled(cmp.Or(o.Seeds, DefaultSeeds))); f != nil {
 		t.Fatal(f.report(t))
 	}
 }
@@ -49,7 +50,7 @@ func Campaign(t *testing.T, p *harness.Protocol, o CampaignOptions) {
 // shrunk, or nil when every seed passes.
 func FindInCampaign(t *testing.T, p *harness.Protocol, o CampaignOptions) *Finding {
 	t.Helper()
-	return campaign(t, p, o, orDefault(o.Seeds, DefaultSeeds))
+	return campaign(t, p, o, cmp.Or(o.Seeds, DefaultSeeds))
 }
 
 // campaign runs seeds seeds of o's campaign, up to the first failure.
@@ -74,12 +75,9 @@ func campaign(t *testing.T, p *harness.Protocol, o CampaignOptions, seeds int) *
 		if v == nil {
 			t.Fatalf("paxtest: seed %d failed once and passed when run again: the run is not a function of its seed", seed)
 		}
-		f := newFinding(p, c, &res, *v)
-		f.Cases = i + 1
-		f.how = fmt.Sprintf("seed %d of the campaign from seed %d; run it again with the run verb (of paxsim, or of your own program's cli.Main): run --seed %d %s",
+		how := fmt.Sprintf("seed %d of the campaign from seed %d; run it again with the run verb (of paxsim, or of your own program's cli.Main): run --seed %d %s",
 			seed, o.Start, seed, configFlags(c, p.Info().Workload))
-		f.shrink(p)
-		return f
+		return newFinding(p, c, &res, *v, how, i+1)
 	}
 	return nil
 }
@@ -90,7 +88,7 @@ func (o *CampaignOptions) config(p *harness.Protocol) (engine.Config, error) {
 	if o.Config != nil {
 		c = *o.Config
 	}
-	c.Protocol, c.Variant = p.Name(), variantOrCorrect(o.Variant)
+	c.Protocol, c.Variant = p.Name(), cmp.Or(o.Variant, engine.Correct)
 	if err := p.Err(); err != nil {
 		return c, err
 	}

@@ -2,6 +2,7 @@ package paxtest
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,44 +17,30 @@ import (
 func configFlags(c engine.Config, w engine.Workload) string {
 	have, base := jsonFields(c), jsonFields(engine.Default())
 	args := []string{"--protocol " + c.Protocol, "--variant " + c.Variant}
-	keys := make([]string, 0, len(have))
-	for k := range have { // order-free: sorted below
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		switch {
-		case k == "protocol" || k == "variant" || k == "faults" || k == "params" || have[k] == base[k]:
+	for _, k := range slices.Sorted(maps.Keys(have)) {
+		switch v := string(have[k]); {
+		case k == "protocol" || k == "variant" || k == "faults" || k == "params" || v == string(base[k]):
 		case k == "clients":
-			args = append(args, "--"+engine.ClientsKnob(w)+" "+unquote(have[k]))
+			args = append(args, "--"+engine.ClientsKnob(w)+" "+unquote(v))
 		default:
-			args = append(args, "--"+strings.ReplaceAll(k, "_", "-")+" "+unquote(have[k]))
+			args = append(args, "--"+strings.ReplaceAll(k, "_", "-")+" "+unquote(v))
 		}
 	}
 	for _, f := range c.Faults {
 		args = append(args, "--fault "+f)
 	}
-	params := make([]string, 0, len(c.Params))
-	for name := range c.Params { // order-free: sorted below
-		params = append(params, name)
-	}
-	slices.Sort(params)
-	for _, name := range params {
+	for _, name := range slices.Sorted(maps.Keys(c.Params)) {
 		args = append(args, "--"+name+" "+c.Params[name])
 	}
 	return strings.Join(args, " ")
 }
 
 // jsonFields is c's JSON object, each value as its JSON text.
-func jsonFields(c engine.Config) map[string]string {
+func jsonFields(c engine.Config) map[string]json.RawMessage {
 	data, _ := json.Marshal(c) // plain data: cannot fail
 	var raw map[string]json.RawMessage
 	json.Unmarshal(data, &raw)
-	out := make(map[string]string, len(raw))
-	for k, v := range raw { // order-free: a map from a map
-		out[k] = string(v)
-	}
-	return out
+	return raw
 }
 
 // unquote is a JSON value as a flag's value: a string without its quotes.

@@ -51,8 +51,8 @@ func Rapid(t *rapid.T) *RapidDecider {
 // RapidDecider is the sim.Decider of Rapid.
 type RapidDecider struct {
 	t       *rapid.T
-	gens    []*rapid.Generator[int] // gens[n] draws from [0, n)
-	aborted any                     // the panic of a draw, if one panicked
+	gens    [64]*rapid.Generator[int] // gens[n] draws from [0, n)
+	aborted any                       // the panic of a draw, if one panicked
 }
 
 // Rethrow panics again with the panic of a draw, if one panicked; call it
@@ -96,10 +96,7 @@ func (r *RapidDecider) Chance(d sim.Decision, p float64) bool {
 }
 
 func (r *RapidDecider) gen(n int) *rapid.Generator[int] {
-	if n < 64 {
-		for len(r.gens) <= n {
-			r.gens = append(r.gens, nil)
-		}
+	if n < len(r.gens) {
 		if r.gens[n] == nil {
 			r.gens[n] = rapid.IntRange(0, n-1)
 		}

@@ -45,11 +45,15 @@ type Finding struct {
 	how      string // what reproduces the run besides its trace
 }
 
-// newFinding is the finding of a recorded run of c that broke v.
-func newFinding(p *harness.Protocol, c engine.Config, res *engine.Result, v checker.Violation) *Finding {
+// newFinding is the finding of a recorded run of c that broke v, the
+// search's cases-th, its trace shrunk; how says what reproduces the run
+// besides its trace.
+func newFinding(p *harness.Protocol, c engine.Config, res *engine.Result, v checker.Violation, how string, cases int) *Finding {
 	tr := trace.FromResult(c, res)
 	steps := tr.Steps()
-	return &Finding{Property: v.Property, Violation: v, Trace: tr, Steps: steps, Unshrunk: steps, Seed: res.Seed, protocol: p.Name()}
+	f := &Finding{Property: v.Property, Violation: v, Trace: tr, Steps: steps, Unshrunk: steps, Cases: cases, Seed: res.Seed, protocol: p.Name(), how: how}
+	f.shrink(p)
+	return f
 }
 
 // shrinkSteps bounds delta debugging by the steps it replays, in all: a

@@ -51,10 +51,7 @@ func Fuzz(f *testing.F, p *harness.Protocol, o Options) {
 		if v == nil {
 			t.Fatalf("paxtest: the input failed once and passed when run again: the run is not a function of its decisions")
 		}
-		found := newFinding(p, sh.Config, &res, *v)
-		found.how = sh.String()
-		found.shrink(p)
-		t.Fatal(found.report(t))
+		t.Fatal(newFinding(p, sh.Config, &res, *v, sh.String(), 0).report(t))
 	})
 }
 

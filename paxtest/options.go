@@ -1,6 +1,7 @@
 package paxtest
 
 import (
+	"cmp"
 	"fmt"
 	"os"
 	"strconv"
@@ -60,43 +61,21 @@ const DefaultChecks = 300
 // when PAXSIM_LONG=1: a nightly run.
 const LongFactor = 100
 
-// long reports whether PAXSIM_LONG asks for the long run.
-func long() bool {
-	v, err := strconv.ParseBool(os.Getenv("PAXSIM_LONG"))
-	return err == nil && v
-}
-
-// scaled is n, times LongFactor in a long run.
+// scaled is n, times LongFactor in a long run (PAXSIM_LONG=1).
 func scaled(n int) int {
-	if long() {
+	if long, err := strconv.ParseBool(os.Getenv("PAXSIM_LONG")); err == nil && long {
 		return n * LongFactor
 	}
 	return n
 }
 
-func (o *Options) maxNodes() int    { return orDefault(o.MaxNodes, 5) }
-func (o *Options) maxSteps() int    { return orDefault(o.MaxSteps, 150) }
-func (o *Options) maxClients() int  { return orDefault(o.MaxClients, 3) }
-func (o *Options) maxCommands() int { return orDefault(o.MaxCommands, 3) }
+func (o *Options) maxNodes() int    { return cmp.Or(o.MaxNodes, 5) }
+func (o *Options) maxSteps() int    { return cmp.Or(o.MaxSteps, 150) }
+func (o *Options) maxClients() int  { return cmp.Or(o.MaxClients, 3) }
+func (o *Options) maxCommands() int { return cmp.Or(o.MaxCommands, 3) }
 func (o *Options) judge() judge     { return judge{only: o.Properties, liveness: !o.SafetyOnly} }
 
-func (o *Options) variant() string { return variantOrCorrect(o.Variant) }
-
-// variantOrCorrect is the variant name, or the correct protocol's for "".
-func variantOrCorrect(name string) string {
-	if name == "" {
-		return engine.Correct
-	}
-	return name
-}
-
-// orDefault is v, or def when v is 0.
-func orDefault(v, def int) int {
-	if v == 0 {
-		return def
-	}
-	return v
-}
+func (o *Options) variant() string { return cmp.Or(o.Variant, engine.Correct) }
 
 // check reports what is wrong with o for p, before any case runs.
 func (o *Options) check(p *harness.Protocol) error {

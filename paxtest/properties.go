@@ -2,6 +2,7 @@ package paxtest
 
 import (
 	"flag"
+	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -24,13 +25,8 @@ import (
 func Properties(t *testing.T, p *harness.Protocol, o Options) {
 	t.Helper()
 	s := newSearch(t, p, o)
-	rec := s.check(t, false)
-	if s.found {
-		f := s.finding()
-		t.Fatalf("%s\n%s", f.report(t), rec.reproduce())
-	}
-	if rec.Failed() {
-		t.Fatalf("paxtest: rapid failed without a counterexample:\n%s", rec.complaint())
+	if rec := s.check(t, false); s.found {
+		t.Fatalf("%s\n%s", s.finding().report(t), rec.reproduce())
 	}
 	t.Logf("paxtest: %s, variant %s: %d cases passed", p.Name(), o.variant(), s.cases)
 }
@@ -45,12 +41,8 @@ func Properties(t *testing.T, p *harness.Protocol, o Options) {
 func Find(t *testing.T, p *harness.Protocol, o Options) *Finding {
 	t.Helper()
 	s := newSearch(t, p, o)
-	rec := s.check(t, true)
-	if s.found {
+	if s.check(t, true); s.found {
 		return s.finding()
-	}
-	if rec.Failed() {
-		t.Fatalf("paxtest: rapid failed without a counterexample:\n%s", rec.complaint())
 	}
 	return nil
 }
@@ -82,7 +74,9 @@ func newSearch(t *testing.T, p *harness.Protocol, o Options) *search {
 }
 
 // check runs rapid.Check over the property, on a recorder named after t
-// (rapid replays testdata/rapid/NAME/NAME-*.fail first).
+// (rapid replays testdata/rapid/NAME/NAME-*.fail first). A failure of
+// rapid's that is no counterexample (too many invalid cases, a flaky
+// property) fails t.
 func (s *search) check(t *testing.T, find bool) *recorder {
 	t.Helper()
 	restore, err := setRapidFlags(s.o.settings(find))
@@ -97,6 +91,9 @@ func (s *search) check(t *testing.T, find bool) *recorder {
 	rec.run(func() { rapid.Check(rec, s.property) })
 	if s.err != nil {
 		t.Fatalf("paxtest: %v", s.err)
+	}
+	if !s.found && rec.Failed() {
+		t.Fatalf("paxtest: rapid failed without a counterexample:\n%s", strings.Join(rec.errors, "\n"))
 	}
 	return rec
 }
@@ -136,9 +133,5 @@ func rapidCase(t *rapid.T, p *harness.Protocol, o *Options, wrap func(sim.Decide
 
 // finding is the last failing case, shrunk to 1-minimal.
 func (s *search) finding() *Finding {
-	f := newFinding(s.p, s.shape.Config, &s.res, s.bad)
-	f.how = s.shape.String()
-	f.Cases = s.cases
-	f.shrink(s.p)
-	return f
+	return newFinding(s.p, s.shape.Config, &s.res, s.bad, s.shape.String(), s.cases)
 }

@@ -1,6 +1,7 @@
 package paxtest
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"os"
@@ -25,7 +26,7 @@ type rapidSetting struct {
 // end whatever the machine's speed, and writes no fail file into the
 // user's testdata.
 func (o *Options) settings(find bool) []rapidSetting {
-	checks := orDefault(o.Checks, DefaultChecks)
+	checks := cmp.Or(o.Checks, DefaultChecks)
 	if !find {
 		checks = scaled(checks)
 	}

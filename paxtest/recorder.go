@@ -78,9 +78,3 @@ func (r *recorder) reproduce() string {
 	}
 	return ""
 }
-
-// complaint is what rapid reported, for a failure that is no
-// counterexample (too many invalid cases, a flaky property).
-func (r *recorder) complaint() string {
-	return strings.Join(r.errors, "\n")
-}
