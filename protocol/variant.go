@@ -181,7 +181,7 @@ var (
 	NoSync = Variant{
 		Name:    "no-sync",
 		Summary: "an acceptor writes its state but never syncs it: a power cut takes its promises and votes back",
-		Breaks:  checker.PromiseMonotonicity,
+		Breaks:  checker.LearnerIntegrity,
 		bug:     bugNoSync,
 	}
 	FixedBackoff = Variant{

@@ -299,16 +299,7 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 		e := event[M]{at: w.now, kind: EventDeliver, from: node8(f.from), to: node8(f.to), msg: f.msg}
 		w.fault(FaultDup, f.from, f.to, &e, logStep)
 	case ActCrash:
-		if !w.slots[a.To].up {
-			panic(fmt.Sprintf("sim: %s: the node is down", a))
-		}
-		w.crashes++
-		if c := a.Crash; c.Lost {
-			w.crashAs(a.To, 0, FaultLostUnsynced, c.Lose, lostLine(a.To, c.Lose, c.Unsynced))
-		} else {
-			w.crash(a.To, 0)
-		}
-		w.dropSelfSends(a.To)
+		w.doCrash(a)
 	case ActRestart:
 		if w.slots[a.To].up {
 			panic(fmt.Sprintf("sim: %s: the node is up", a))
@@ -321,6 +312,20 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 	}
 	w.deliverLocal()
 	w.flushLog()
+}
+
+// doCrash takes crash action a: plain, or losing unsynced writes.
+func (w *World[M, D, O]) doCrash(a Action[M]) {
+	if !w.slots[a.To].up {
+		panic(fmt.Sprintf("sim: %s: the node is down", a))
+	}
+	w.crashes++
+	if c := a.Crash; c.Lost {
+		w.crashAs(a.To, 0, FaultLostUnsynced, c.Lose, lostLine(a.To, c.Lose, c.Unsynced))
+	} else {
+		w.crash(a.To, 0)
+	}
+	w.dropSelfSends(a.To)
 }
 
 // deliverLocal runs the local deliveries a LocalSelf world's step queued,

@@ -23,6 +23,7 @@ type effectKind uint8
 
 const (
 	effSend effectKind = iota
+	effBroadcast
 	effSetTimer
 	effCancelTimer
 	effWrite
@@ -54,7 +55,7 @@ type effect[M Message, D, O any] struct {
 	tag   TimerTag // effSetTimer, effCancelTimer
 	to    NodeID   // effSend
 	after Time     // effSetTimer
-	msg   M        // effSend
+	msg   M        // effSend, effBroadcast
 	d     D        // effWrite, effPersist
 	o     O        // effObserve
 }
@@ -74,6 +75,8 @@ func (w *World[M, D, O]) apply(id NodeID, e *effect[M, D, O]) {
 	switch e.kind {
 	case effSend:
 		w.send(id, e.to, e.msg)
+	case effBroadcast:
+		w.broadcast(id, e.msg)
 	case effSetTimer:
 		w.setTimerOf(id, e.tag, e.after)
 	case effCancelTimer:

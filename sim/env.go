@@ -32,12 +32,16 @@ func (e *Env[M, D, O]) Send(to NodeID, msg M) {
 	e.w.send(e.id, to, msg)
 }
 
-// Broadcast sends msg to every node, this one included, in id order: a
-// send each.
+// Broadcast sends msg to every node, this one included, in id order. A
+// torn crash takes it whole or not at all: one effect (a crash partway
+// through would favour low ids, which no renaming of the nodes keeps;
+// losing some of its messages is the network's to do).
 func (e *Env[M, D, O]) Broadcast(msg M) {
-	for to := NodeID(1); int(to) <= e.w.cfg.Nodes; to++ {
-		e.Send(to, msg)
+	if e.w.held.on {
+		e.w.hold(effect[M, D, O]{kind: effBroadcast, msg: msg})
+		return
 	}
+	e.w.broadcast(e.id, msg)
 }
 
 // SetTimer arms timer tag to fire after the given ticks (at least 1),
@@ -122,6 +126,13 @@ func (e *Env[M, D, O]) Rand(n int) int {
 		e.w.pendRand = append(e.w.pendRand, fmt.Sprintf("rand %s %d", e.id, v))
 	}
 	return v
+}
+
+// broadcast sends msg from node id to every node, in id order.
+func (w *World[M, D, O]) broadcast(id NodeID, msg M) {
+	for to := NodeID(1); int(to) <= w.cfg.Nodes; to++ {
+		w.send(id, to, msg)
+	}
 }
 
 // hold keeps effect f of the running handler for a torn crash to cut.

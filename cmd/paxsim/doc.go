@@ -604,6 +604,12 @@
 //	  --crash P
 //	      probability P, per up replica and fault interval, that it crashes (it
 //	      restarts from durable state) (default 0.005)
+//	  --torn-crash P
+//	      probability P, per up replica and fault interval, that it crashes inside
+//	      its next handler, between two of its sends and writes (default 0)
+//	  --lose-unsynced P
+//	      probability P, per up replica and fault interval, that it crashes losing
+//	      the writes it made since it last synced (a power cut) (default 0)
 //	  --partition P
 //	      probability P, per fault interval, that a network partition starts
 //	      (default 0.005)

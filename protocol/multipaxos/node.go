@@ -227,7 +227,9 @@ func NewNodes(nodes int, cfg Config) sim.NewNode[Msg, Durable, checker.Observati
 
 // newNode rebuilds a replica from its durable state. Replaying the chosen
 // prefix is silent: every entry in it was applied, and reported, in the
-// handler that made it durable, before any crash.
+// handler that made it durable, before any crash. Chosen entries past the
+// prefix (a crash fell between the write that learned them and their
+// application) are applied, and reported, when the replica starts.
 func newNode(p *params, id sim.NodeID, d Durable) *Node {
 	n := &Node{p: p, id: id, promised: d.Promised, svc: newService(p.initial, p.alpha, p.nodes)}
 	n.log = d.Prefix[:len(d.Prefix):len(d.Prefix)]
@@ -243,9 +245,11 @@ func newNode(p *params, id sim.NodeID, d Durable) *Node {
 }
 
 // Start implements sim.Node: a replica boots as a follower; a restarted one
-// asks its peers for the chosen entries it missed.
+// applies the chosen entries it had learned but not applied, and asks its
+// peers for those it missed.
 func (n *Node) Start(env *Env) {
 	n.armElection(env)
+	n.applyReady(env)
 	if n.prefix > 0 || len(n.log) > 0 || !n.promised.IsZero() {
 		for id := sim.NodeID(1); int(id) <= n.p.nodes; id++ {
 			if id != n.id {

@@ -46,7 +46,7 @@ var (
 	AcceptBeforePersist = Variant{
 		Name:    "accept-before-persist",
 		Summary: "an acceptor replies Accepted before its vote is durable: a crash between the two takes the vote back",
-		Breaks:  checker.Agreement,
+		Breaks:  checker.PromiseMonotonicity,
 		bug:     bugAcceptBeforePersist,
 	}
 	// NoSync: a replica writes its promise and log but never syncs them.
@@ -55,7 +55,7 @@ var (
 	NoSync = Variant{
 		Name:    "no-sync",
 		Summary: "promises and votes are written but never synced: a power cut takes them back",
-		Breaks:  checker.Agreement,
+		Breaks:  checker.LogConsistency,
 		bug:     bugNoSync,
 	}
 	// CommitIndexOnly: a commit notification names only the instance, and
