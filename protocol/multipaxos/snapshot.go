@@ -29,7 +29,7 @@ func (n *Node) CloneInto(dst sim.Node[Msg, Durable, checker.Observation]) sim.No
 	scratch, decided, tail := d.scratch[:0], d.decided[:0], d.tail[:0]
 	svc := d.svc
 	*d = *n
-	d.arena = arena.Slice[Entry]{} // the original writes on in its chunk: the copy gets its own
+	d.arena = arena.Slice[Entry]{}                        // the original writes on in its chunk: the copy gets its own
 	d.scratch, d.decided, d.tail = scratch, decided, tail // buffers: never the original's
 	d.log = append(log, n.log...)
 	d.logShared = false
