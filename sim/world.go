@@ -439,7 +439,7 @@ func (w *World[M, D, O]) deliver(e *event[M]) bool {
 		return true
 	}
 	w.record(e.kind, from, to, e.msg.Digest())
-	torn := w.tornHere(to)
+	torn := (s.tornArmed || w.held.on) && w.tornHere(to) // the common case inline
 	if w.schedLog != nil && !torn {
 		w.logStep("deliver %s->%s %s", from, to, e.msg)
 	}
@@ -478,7 +478,7 @@ func (w *World[M, D, O]) fire(e *event[M]) bool {
 		return false
 	}
 	w.record(EventTimer, id, id, uint64(e.tag))
-	torn := w.tornHere(id)
+	torn := (s.tornArmed || w.held.on) && w.tornHere(id)
 	if !torn {
 		w.logStep("timer %s %d", id, e.tag)
 	}

@@ -212,7 +212,8 @@ type Node struct {
 	// persisted tails come from, and buffers to build them in.
 	arena   arena.Slice[Entry]
 	scratch []Entry // a run of entries being built, then copied to the arena
-	tail    []Entry // persist's: the tail being built (persist runs inside other builds)
+	tail    []Entry // persist's: the tail being built
+	out     outbox  // what the running handler sends and reports, in order (flush)
 	decided []Entry // tally's proposals just chosen
 }
 
@@ -232,6 +233,7 @@ func NewNodes(nodes int, cfg Config) sim.NewNode[Msg, Durable, checker.Observati
 // application) are applied, and reported, when the replica starts.
 func newNode(p *params, id sim.NodeID, d Durable) *Node {
 	n := &Node{p: p, id: id, promised: d.Promised, svc: newService(p.initial, p.alpha, p.nodes)}
+	n.out = outbox{kinds: make([]outputKind, 0, 16), sends: make([]sendOut, 0, 8), obs: make([]checker.Observation, 0, 8)}
 	n.log = d.Prefix[:len(d.Prefix):len(d.Prefix)]
 	n.logShared = len(d.Prefix) > 0
 	for k := range n.log {
@@ -259,6 +261,7 @@ func (n *Node) Start(env *Env) {
 		n.catchupArmed = true
 		env.SetTimer(catchupTimer, n.p.catchup)
 	}
+	n.flush(env)
 }
 
 // Deliver implements sim.Node.
@@ -283,7 +286,7 @@ func (n *Node) Deliver(env *Env, from sim.NodeID, m Msg) {
 	case Learn:
 		n.onLearn(env, from, m)
 	}
-	n.persist(env)
+	n.flush(env)
 }
 
 // Fire implements sim.Node.
@@ -301,15 +304,14 @@ func (n *Node) Fire(env *Env, tag sim.TimerTag) {
 			n.heartbeat(env)
 		}
 	}
-	n.persist(env)
+	n.flush(env)
 }
 
 // persist writes the durable state, and syncs it, if the handler changed
-// it since: the promise, the prefix (shared, clipped) and a write-once
-// copy of the tail. It runs before every message and observation leaves
-// the node (send, broadcast, observe) and at the end of every handler, so
-// that nothing the node tells anyone is taken back by a crash, torn or
-// not. Variant no-sync writes without syncing.
+// it: the promise, the prefix (shared, clipped) and a write-once copy of
+// the tail. It runs at the end of every handler, before the messages and
+// observations it queued leave the node (flush). Variant no-sync writes
+// without syncing.
 func (n *Node) persist(env *Env) {
 	if !n.dirty {
 		return
@@ -334,29 +336,84 @@ func (n *Node) persist(env *Env) {
 	env.Persist(d)
 }
 
-// send, broadcast and observe are how anything leaves the node: each
-// persists first what the handler has changed (but in variant
-// accept-before-persist, which persists at the end of the handler only).
+// send, broadcast and observe are how anything leaves the node. A
+// handler's messages and observations wait in its outbox until it ends;
+// then flush persists what the handler changed, once, and sends them, in
+// order: nothing the node tells anyone is taken back by a crash, torn or
+// not. (Variant accept-before-persist sends at once and persists at the
+// end, after its replies.)
 func (n *Node) send(env *Env, to sim.NodeID, m Msg) {
-	n.persistFirst(env)
-	env.Send(to, m)
+	if n.p.bug&bugAcceptBeforePersist != 0 {
+		env.Send(to, m)
+		return
+	}
+	n.out.kinds = append(n.out.kinds, outSend)
+	n.out.sends = append(n.out.sends, sendOut{to, m})
 }
 
 func (n *Node) broadcast(env *Env, m Msg) {
-	n.persistFirst(env)
-	env.Broadcast(m)
+	if n.p.bug&bugAcceptBeforePersist != 0 {
+		env.Broadcast(m)
+		return
+	}
+	n.out.kinds = append(n.out.kinds, outBroadcast)
+	n.out.sends = append(n.out.sends, sendOut{0, m})
 }
 
 func (n *Node) observe(env *Env, o checker.Observation) {
-	n.persistFirst(env)
-	env.Observe(o)
+	if n.p.bug&bugAcceptBeforePersist != 0 {
+		env.Observe(o)
+		return
+	}
+	n.out.kinds = append(n.out.kinds, outObserve)
+	n.out.obs = append(n.out.obs, o)
 }
 
-func (n *Node) persistFirst(env *Env) {
-	if n.p.bug&bugAcceptBeforePersist == 0 {
-		n.persist(env)
+// flush ends a handler: it persists what the handler changed, then sends
+// and reports what it queued, in order.
+func (n *Node) flush(env *Env) {
+	n.persist(env)
+	o := &n.out
+	s, r := 0, 0
+	for _, k := range o.kinds {
+		switch k {
+		case outSend:
+			env.Send(o.sends[s].to, o.sends[s].msg)
+			s++
+		case outBroadcast:
+			env.Broadcast(o.sends[s].msg)
+			s++
+		case outObserve:
+			env.Observe(o.obs[r])
+			r++
+		}
 	}
+	clear(o.sends) // no message or entry kept alive
+	clear(o.obs)
+	o.kinds, o.sends, o.obs = o.kinds[:0], o.sends[:0], o.obs[:0]
 }
+
+// outbox is what a handler sends and reports, in the order it did (kinds),
+// until flush: its messages, and its observations.
+type outbox struct {
+	kinds []outputKind
+	sends []sendOut
+	obs   []checker.Observation
+}
+
+// sendOut is a queued message: to a node, or (broadcast) to every one.
+type sendOut struct {
+	to  sim.NodeID
+	msg Msg
+}
+
+type outputKind uint8
+
+const (
+	outSend outputKind = iota
+	outBroadcast
+	outObserve
+)
 
 // ---- the log ----
 
