@@ -58,11 +58,16 @@ var faultGroups = []struct {
 	{"crash", []sim.FaultKind{sim.FaultCrash}},
 	{"partition", []sim.FaultKind{sim.FaultPartition, sim.FaultOneWay}},
 	{"slow", []sim.FaultKind{sim.FaultSlow, sim.FaultPause}},
+	{"torn-crash", []sim.FaultKind{sim.FaultTornCrash}},
+	{"lose-unsynced", []sim.FaultKind{sim.FaultLostUnsynced}},
 }
+
+// numFaultGroups is len(faultGroups).
+const numFaultGroups = 8
 
 // enabledFaults says which fault groups c turns on and which of them can
 // fire (setFaults, less inertFaults).
-func enabledFaults(c engine.Config) [6]bool {
+func enabledFaults(c engine.Config) [numFaultGroups]bool {
 	on, inert := setFaults(c), inertFaults(c)
 	for i := range on {
 		on[i] = on[i] && !inert[i]
@@ -72,13 +77,14 @@ func enabledFaults(c engine.Config) [6]bool {
 
 // setFaults says which fault groups c sets: a rate above 0, or a
 // scheduled fault of the kind.
-func setFaults(c engine.Config) [6]bool {
+func setFaults(c engine.Config) [numFaultGroups]bool {
 	scheduled := scheduledKinds(c)
-	return [6]bool{
+	return [numFaultGroups]bool{
 		c.Drop > 0, c.Dup > 0, c.Redeliver > 0,
 		c.Crash > 0 || scheduled[sim.FaultCrash],
 		c.Partition > 0 || scheduled[sim.FaultPartition] || scheduled[sim.FaultOneWay],
 		c.Slow > 0 || scheduled[sim.FaultSlow] || scheduled[sim.FaultPause],
+		c.TornCrash > 0, c.LoseUnsynced > 0,
 	}
 }
 
@@ -87,13 +93,13 @@ func setFaults(c engine.Config) [6]bool {
 // cluster of one replica, which sends nothing over the network, and random
 // crashes where no replica may be down (--max-crashed, or for 0 a
 // minority: none of one or two replicas). A scheduled crash fires anyway.
-func inertFaults(c engine.Config) [6]bool {
+func inertFaults(c engine.Config) [numFaultGroups]bool {
 	alone := c.Nodes < 2
 	down := c.MaxCrashed
 	if down == 0 {
 		down = (c.Nodes - 1) / 2
 	}
-	return [6]bool{alone, alone, alone, down == 0 && !scheduledKinds(c)[sim.FaultCrash], alone, false}
+	return [numFaultGroups]bool{alone, alone, alone, down == 0 && !scheduledKinds(c)[sim.FaultCrash], alone, false, down == 0, down == 0}
 }
 
 // scheduledKinds says which fault kinds c schedules (--fault).
@@ -112,7 +118,9 @@ func scheduledKinds(c engine.Config) [sim.NumFaultKinds]bool {
 var InertWhy = map[string]string{
 	"drop": "a single replica sends nothing over the network", "dup": "a single replica sends nothing over the network",
 	"redeliver": "a single replica sends nothing over the network", "partition": "a single replica cannot be split",
-	"crash": "no replica may be down: --max-crashed, or for 0 a minority, is none of 1 or 2 replicas",
+	"crash":         "no replica may be down: --max-crashed, or for 0 a minority, is none of 1 or 2 replicas",
+	"torn-crash":    "no replica may be down: --max-crashed, or for 0 a minority, is none of 1 or 2 replicas",
+	"lose-unsynced": "no replica may be down: --max-crashed, or for 0 a minority, is none of 1 or 2 replicas",
 }
 
 // expectedSometimes says which sometimes properties (engine.Sometimes
@@ -123,7 +131,7 @@ var InertWhy = map[string]string{
 // choice after a healed partition, partitions.
 func expectedSometimes(info *engine.Info, c engine.Config) [4]bool {
 	on := enabledFaults(c)
-	crash, partition := on[3], on[4]
+	crash, partition := on[3] || on[6] || on[7], on[4]
 	duel := crash || partition
 	if info.Workload.Kind == engine.Consensus {
 		duel = c.Effective(info).Clients >= 2
@@ -133,7 +141,7 @@ func expectedSometimes(info *engine.Info, c engine.Config) [4]bool {
 
 // coverTally is one worker's coverage counts.
 type coverTally struct {
-	enabled, inert [6]int64
+	enabled, inert [numFaultGroups]int64
 	liveness       int64
 	expected, held [4]int64
 	ballots        [4]int64

@@ -65,6 +65,12 @@
 //     silently, or, if it reports the Applied observations again, it must
 //     apply from an instance at or below the one after its last
 //     (LogChecker.Restart).
+//   - Durability: a promise or vote is reported once it is durable, after
+//     the write and sync (or Persist) that keeps it, as it would be told
+//     to a peer. A crash inside a handler (a torn crash) lets the handler's
+//     effects before it happen, observations included: a vote reported
+//     before its write is a vote a crash takes back, which breaks the
+//     promise rules when the restarted node acts against it.
 //   - Clients: a replica reports Returned only for a request a client
 //     sent; the harness's adapter recognises which one (engine.Protocol's
 //     Answer). The harness reports Invoked before any node can accept the

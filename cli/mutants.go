@@ -27,8 +27,9 @@ Each variant gets a campaign of seeds S, S+1, ... on K parallel workers that
 stops at its first failing seed, at most --budget seeds. The seed reported is
 the lowest failing one for any number of workers. A consensus workload runs
 with --drop 0.1 --dup 0.05 --crash 0.01 --partition 0.01, a key-value
-service with --drop 0.05 --dup 0.02 --crash 0.01 --partition 0.01 (the
-header prints the campaign command of each protocol). The first failure is
+service with --drop 0.05 --dup 0.02 --crash 0.01 --partition 0.01, and
+both with --torn-crash 0.01 --lose-unsynced 0.01 (the header prints the
+campaign command of each protocol). The first failure is
 recorded and shrunk as a campaign shrinks it.
 
 The explorer ('paxsim check') then searches every interleaving of the

@@ -30,7 +30,7 @@ func TestMutantsCatches(t *testing.T) {
 		t.Errorf("no row for no-promise:\n%s", out)
 	}
 	for _, want := range []string{
-		"paxsim campaign --variant V --drop 0.1 --dup 0.05 --crash 0.01 --partition 0.01",
+		"paxsim campaign --variant V --drop 0.1 --dup 0.05 --crash 0.01 --torn-crash 0.01 --lose-unsynced 0.01 --partition 0.01",
 		"paxsim check --variant V --no-timers --crashes 1 --max-states 5000",
 		"control: the correct protocol passes",
 	} {

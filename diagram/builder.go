@@ -134,7 +134,7 @@ func (b *Builder) Entry(e sim.TraceEntry) {
 		b.lose(e, last)
 	case "dup", "redeliver":
 		b.copy(e, last)
-	case "crash":
+	case "crash", "torn-crash", "lost-unsynced":
 		b.crash(e)
 	case "restart":
 		b.row(Row{Time: int64(e.Time), Kind: e.Kind, Lane: b.replica(e.From), Label: label(e)})
@@ -168,6 +168,14 @@ func (b *Builder) Entry(e sim.TraceEntry) {
 
 // label is a trace entry as the readable trace prints it, without its
 // time and index.
+// isCrash reports whether a row of kind is a crash: between handlers, or
+// inside one (torn-crash, its label says after which effect of which
+// step), or losing unsynced writes (lost-unsynced, its label says how
+// many).
+func isCrash(kind string) bool {
+	return kind == "crash" || kind == "torn-crash" || kind == "lost-unsynced"
+}
+
 func label(e sim.TraceEntry) string {
 	s := e.String()
 	for range 2 { // "t=7 #7 "

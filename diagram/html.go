@@ -156,7 +156,7 @@ func writeGutter(w *bufio.Writer, d *Diagram) {
 // kindClass groups row kinds for the gutter's colours.
 func kindClass(kind string) string {
 	switch kind {
-	case "crash", "drop", "partition-drop", "lost-at-crashed", "overflow", "partition", "partition-oneway", "slow", "pause":
+	case "crash", "torn-crash", "lost-unsynced", "drop", "partition-drop", "lost-at-crashed", "overflow", "partition", "partition-oneway", "slow", "pause":
 		return "fault"
 	case "restart", "heal", "recover", "partition-heal":
 		return "mend"

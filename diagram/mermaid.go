@@ -113,12 +113,17 @@ func lossWords(d *Diagram, a *Arrow) string {
 // and requests, which their arrows show.
 func rowNote(d *Diagram, r int) string {
 	row := &d.Rows[r]
-	switch row.Kind {
-	case "crash":
-		if s := d.StateAt(row.Lane, r); s != "" {
-			return "crash (keeps " + s + ")"
+	if isCrash(row.Kind) {
+		note := "crash"
+		if row.Kind != "crash" {
+			note = row.Label // where inside its handler, or what it lost
 		}
-		return "crash"
+		if s := d.StateAt(row.Lane, r); s != "" {
+			return note + " (keeps " + s + ")"
+		}
+		return note
+	}
+	switch row.Kind {
 	case "restart":
 		if s := d.StateAt(row.Lane, r); s != "" {
 			return "restart from " + s

@@ -115,12 +115,12 @@ func writeMarks(w *bufio.Writer, d *Diagram) {
 	for r, row := range d.Rows {
 		if row.Lane >= 0 && !isLoss(row.Kind) { // a loss is marked by its cross
 			x, y := laneX(row.Lane), rowY(r)
-			switch row.Kind {
-			case "crash":
+			switch {
+			case isCrash(row.Kind):
 				fmt.Fprintf(w, "<path class=\"crashmark\" d=\"M %d %d l 12 12 M %d %d l 12 -12\"/>\n", x-6, y-6, x-6, y+6)
-			case "restart":
+			case row.Kind == "restart":
 				fmt.Fprintf(w, "<path class=\"restartmark\" d=\"M %d %d l 7 12 l -14 0 z\"/>\n", x, y-7)
-			case "timer":
+			case row.Kind == "timer":
 				fmt.Fprintf(w, "<path class=\"timermark\" d=\"M %d %d l 6 6 l -6 6 l -6 -6 z\"/>\n", x, y-6)
 			default:
 				fmt.Fprintf(w, "<circle class=\"event\" cx=\"%d\" cy=\"%d\" r=\"3.5\"/>\n", x, y)

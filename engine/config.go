@@ -22,16 +22,23 @@ type Config struct {
 	// Clients and Commands shape the workload: how many clients, and how
 	// many operations each performs (a Consensus client makes one). 0
 	// means the protocol's default (Workload).
-	Clients       int      `json:"clients,omitempty"`
-	Commands      int      `json:"commands,omitempty"`
-	ProposeWindow int64    `json:"propose_window"` // operations start in [0, window]
-	Delay         string   `json:"delay"`          // sim.ParseDelay syntax
-	Drop          float64  `json:"drop"`
-	Dup           float64  `json:"dup"`
-	Redeliver     float64  `json:"redeliver"`
-	Crash         float64  `json:"crash"`
-	Partition     float64  `json:"partition"`
-	Slow          float64  `json:"slow"`
+	Clients       int     `json:"clients,omitempty"`
+	Commands      int     `json:"commands,omitempty"`
+	ProposeWindow int64   `json:"propose_window"` // operations start in [0, window]
+	Delay         string  `json:"delay"`          // sim.ParseDelay syntax
+	Drop          float64 `json:"drop"`
+	Dup           float64 `json:"dup"`
+	Redeliver     float64 `json:"redeliver"`
+	Crash         float64 `json:"crash"`
+	Partition     float64 `json:"partition"`
+	Slow          float64 `json:"slow"`
+	// TornCrash and LoseUnsynced are the durability faults' rates
+	// (sim.FaultConfig.TornCrashRate, LoseUnsyncedRate): a crash inside a
+	// handler, between two of its effects, and a crash that loses the
+	// writes made since the last sync. Off unless set; a swarm draws each
+	// in half its runs, around DurabilityRate.
+	TornCrash     float64  `json:"torn_crash"`
+	LoseUnsynced  float64  `json:"lose_unsynced"`
 	FaultInterval int64    `json:"fault_interval"`
 	MaxCrashed    int      `json:"max_crashed"` // 0 means a minority
 	Faults        []string `json:"faults,omitempty"`
@@ -273,6 +280,7 @@ func (c Config) simConfig() (sim.Config, error) {
 		Faults: sim.FaultConfig{
 			Interval:      sim.Time(c.FaultInterval),
 			CrashRate:     c.Crash,
+			TornCrashRate: c.TornCrash, LoseUnsyncedRate: c.LoseUnsynced,
 			MaxCrashed:    c.MaxCrashed,
 			PartitionRate: c.Partition,
 			SlowRate:      c.Slow,
@@ -300,7 +308,8 @@ func (c Config) checkRates() error {
 	for _, p := range []struct {
 		field string
 		v     float64
-	}{{"drop", c.Drop}, {"dup", c.Dup}, {"redeliver", c.Redeliver}, {"crash", c.Crash}, {"partition", c.Partition}, {"slow", c.Slow}} {
+	}{{"drop", c.Drop}, {"dup", c.Dup}, {"redeliver", c.Redeliver}, {"crash", c.Crash}, {"partition", c.Partition}, {"slow", c.Slow},
+		{"torn-crash", c.TornCrash}, {"lose-unsynced", c.LoseUnsynced}} {
 		if !(p.v >= 0 && p.v <= 1) {
 			return bad(p.field, "%v is not a probability in [0, 1]", p.v)
 		}

@@ -138,7 +138,7 @@ func (c *coverage) observe(node sim.NodeID, o checker.Observation, safety *check
 		c.res.Ballots[min(max(in.nBallots, 1), 4)-1]++
 		c.res.BallotChange = c.res.BallotChange || (in.nBallots > 0 && ch.Ballot != in.first)
 		c.res.Duel = c.res.Duel || bits.OnesCount64(in.proposers) >= 2
-		c.res.AfterCrash = c.res.AfterCrash || st.Faults[sim.FaultCrash] > 0
+		c.res.AfterCrash = c.res.AfterCrash || st.Faults[sim.FaultCrash]+st.Faults[sim.FaultTornCrash]+st.Faults[sim.FaultLostUnsynced] > 0
 		c.res.AfterPartitionHealed = c.res.AfterPartitionHealed || st.PartitionsHealed > 0
 		c.forget()
 	}

@@ -12,14 +12,14 @@ import (
 )
 
 // TestSwarmDrawsFIFO: a swarm puts FIFO links in about a quarter of its
-// runs, as its last draw, so that every other knob draws what it drew
-// before; a pinned --fifo stays as set, and the diff names a drawn one.
+// runs, drawn after the knobs it drew before it, so that those draw what
+// they drew before; a pinned --fifo stays as set, and the diff names a drawn one.
 func TestSwarmDrawsFIFO(t *testing.T) {
 	info := paxos.Adapter{}.Info()
 	base := engine.Default()
 	base.Protocol = info.Name
-	if knobs := engine.SwarmKnobs(&info); knobs[len(knobs)-1] != "fifo" {
-		t.Fatalf("SwarmKnobs %q: fifo is not the last draw", knobs)
+	if knobs := engine.SwarmKnobs(&info); !slices.Contains(knobs, "fifo") {
+		t.Fatalf("SwarmKnobs %q: no fifo", knobs)
 	}
 	const seeds = 800
 	fifo := 0
@@ -127,3 +127,37 @@ func TestChoiceRunsOnFIFOLinks(t *testing.T) {
 
 // noFIFO pins FIFO links to off, leaving every other knob to the draw.
 func noFIFO(knob string) bool { return knob == "fifo" }
+
+// TestSwarmDrawsDurabilityFaults: a swarm turns each durability fault on
+// in about half its runs, drawn after every other knob, so that pinning
+// them (as a campaign from before they existed had them: off) leaves every
+// other draw as it was; a pinned rate stays as set.
+func TestSwarmDrawsDurabilityFaults(t *testing.T) {
+	info := paxos.Adapter{}.Info()
+	base := engine.Default()
+	base.Protocol = info.Name
+	pinned := func(k string) bool { return k == "torn-crash" || k == "lose-unsynced" }
+	const seeds = 800
+	var torn, lost int
+	for seed := range uint64(seeds) {
+		drawn, kept := base.Swarm(&info, seed, nil), base.Swarm(&info, seed, pinned)
+		if kept.TornCrash != 0 || kept.LoseUnsynced != 0 {
+			t.Fatalf("seed %d: pinned rates drew %v and %v", seed, kept.TornCrash, kept.LoseUnsynced)
+		}
+		if drawn.TornCrash > 0 {
+			torn++
+		}
+		if drawn.LoseUnsynced > 0 {
+			lost++
+		}
+		drawn.TornCrash, drawn.LoseUnsynced = 0, 0
+		if !reflect.DeepEqual(drawn, kept) {
+			t.Fatalf("seed %d: pinning the durability faults changed other draws:\n%+v\n%+v", seed, drawn, kept)
+		}
+	}
+	for name, n := range map[string]int{"torn-crash": torn, "lose-unsynced": lost} {
+		if n < seeds/3 || n > 2*seeds/3 {
+			t.Errorf("%s on in %d of %d swarm runs, want about half", name, n, seeds)
+		}
+	}
+}

@@ -61,7 +61,7 @@ func annotations(entries []sim.TraceEntry) []linearize.Annotation {
 		at := int64(e.Time)
 		node := int(e.To)
 		switch e.Kind {
-		case "crash":
+		case "crash", "torn-crash", "lost-unsynced":
 			begin(fmt.Sprintf("down %d", node), linearize.Annotation{Start: at, Kind: "crash", Node: node, Description: fmt.Sprintf("node %d crashed", node)})
 		case "restart":
 			end(fmt.Sprintf("down %d", node), at)

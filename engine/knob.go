@@ -84,7 +84,7 @@ func (info *Info) LookupVariant(name string) (Variant, error) {
 // every verb's flags use: a protocol's knob may not take one.
 var configFlags = []string{
 	"protocol", "variant", "nodes", "proposers", "clients", "commands", "reconfig", "propose-window",
-	"delay", "drop", "dup", "redeliver", "crash", "partition", "slow", "fault-interval", "max-crashed",
+	"delay", "drop", "dup", "redeliver", "crash", "torn-crash", "lose-unsynced", "partition", "slow", "fault-interval", "max-crashed",
 	"fault", "heal-at", "liveness", "max-time", "max-events", "fifo",
 	"seed", "seeds", "start", "workers", "json", "out", "trace", "record", "html", "format", "swarm",
 	"shard", "no-shrink", "max-shrinks", "check-determinism", "network", "max-ballot", "crashes",

@@ -27,7 +27,8 @@ import (
 // Draw come before fifo, the last.
 func SwarmKnobs(info *Info) []string {
 	var out []string
-	for _, f := range swarmFields[:len(swarmFields)-1] {
+	head := len(swarmFields) - swarmTail
+	for _, f := range swarmFields[:head] {
 		if f.applies == nil || f.applies(info.Workload) {
 			out = append(out, f.name(info))
 		}
@@ -37,7 +38,10 @@ func SwarmKnobs(info *Info) []string {
 			out = append(out, k.Name)
 		}
 	}
-	return append(out, "fifo")
+	for _, f := range swarmFields[head:] {
+		out = append(out, f.name(info))
+	}
+	return out
 }
 
 // Swarm draws seed's configuration from c: the knobs SwarmKnobs lists are
@@ -98,7 +102,18 @@ var swarmFields = []swarmField{
 	{"partition", nil, func(c Config) any { return c.Partition }, func(d, c Config) Config { d.Partition = c.Partition; return d }},
 	{"slow", nil, func(c Config) any { return c.Slow }, func(d, c Config) Config { d.Slow = c.Slow; return d }},
 	{"fifo", nil, func(c Config) any { return c.FIFO }, func(d, c Config) Config { d.FIFO = c.FIFO; return d }},
+	{"torn-crash", nil, func(c Config) any { return c.TornCrash }, func(d, c Config) Config { d.TornCrash = c.TornCrash; return d }},
+	{"lose-unsynced", nil, func(c Config) any { return c.LoseUnsynced }, func(d, c Config) Config { d.LoseUnsynced = c.LoseUnsynced; return d }},
 }
+
+// DurabilityRate is the rate around which a swarm draws the durability
+// faults, Config.TornCrash and LoseUnsynced: a plain crash's default.
+const DurabilityRate = 0.005
+
+// swarmTail is how many of swarmFields, at its end, Swarm draws after the
+// protocol's own knobs: those that came later than the draws before them,
+// which keep their values.
+const swarmTail = 3
 
 // swarmValue is c's value of knob, one of SwarmKnobs.
 func (c Config) swarmValue(info *Info, knob string) any {
@@ -149,7 +164,16 @@ func (c Config) swarmAll(info *Info, seed uint64) Config {
 			c.setParam(k.Name, k.Draw(d.intn), true)
 		}
 	}
-	c.FIFO = d.intn(4) == 0 // last: the draws before it keep their values
+	c.FIFO = d.intn(4) == 0 // after the others: the draws before it keep their values
+	for _, f := range []struct {
+		rate *float64
+		def  float64
+	}{{&c.TornCrash, DurabilityRate}, {&c.LoseUnsynced, DurabilityRate}} { // likewise
+		*f.rate = 0
+		if on, r := d.intn(2) == 1, d.rate(f.def); on {
+			*f.rate = r
+		}
+	}
 	return c
 }
 

@@ -38,7 +38,10 @@ type CheckConfig struct {
 	// not taken.
 	MaxBallot int
 	// Crashes is how many crashes a path may contain (restarts are free);
-	// at most a minority (or Config.MaxCrashed) is down at once.
+	// at most a minority (or Config.MaxCrashed) is down at once. A crash
+	// falls between steps, or inside one: after each of the first
+	// TornCuts effects of a delivery's or timer's handler (a torn crash);
+	// and a node with unsynced writes may crash losing the last of them.
 	Crashes int
 	// NoRestarts leaves crashed replicas down.
 	NoRestarts bool
@@ -67,6 +70,12 @@ type CheckConfig struct {
 	// tick, say, which a set network makes redundant.
 	Ticks bool
 }
+
+// TornCuts is how far into a handler a search's torn crashes fall: after
+// its first effect, its second, ... its TornCuts-th. An acceptor's
+// handler persists, reports and replies: three effects cover every order
+// of them, and four a leader's that also sends a commit.
+const TornCuts = 4
 
 // DefaultClients is how many clients a search has when Config.Clients is
 // 0: two proposers duel, two commands contend for the log.
@@ -148,7 +157,8 @@ func (c CheckConfig) resolve(info *engine.Info) (resolved, error) {
 		maxCrashed = (r.cfg.Nodes - 1) / 2
 	}
 	sc.Mode = sim.Choice
-	sc.Choice = sim.ChoiceConfig{Drops: c.Drops, MaxDups: c.Dups, MaxCrashes: c.Crashes, Network: c.Network, LocalSelf: !c.NetworkSelf}
+	sc.Choice = sim.ChoiceConfig{Drops: c.Drops, MaxDups: c.Dups, MaxCrashes: c.Crashes, Network: c.Network, LocalSelf: !c.NetworkSelf,
+		TornCuts: TornCuts, LoseUnsynced: true}
 	sc.Faults = sim.FaultConfig{Interval: sc.Faults.Interval, MaxCrashed: maxCrashed}
 	sc.HealAt = 0
 	setup.Explore = true

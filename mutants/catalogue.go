@@ -51,7 +51,9 @@ func Catalogue(ps []*harness.Protocol, variant string) ([]Target, error) {
 // configuration of TestRandomCampaignsCatchEveryVariant), and half the
 // network faults, --drop 0.05 --dup 0.02, for a key-value service, whose
 // runs carry many commands and so many more messages (the configuration
-// of TestMultiPaxosVariants).
+// of TestMultiPaxosVariants); and for both the durability faults,
+// --torn-crash 0.01 --lose-unsynced 0.01, without which a reply sent
+// before its write, or a write never synced, cannot show.
 //
 // No variant needs settings of its own. The seed is an argument so that a
 // configuration drawn per seed (swarm testing) replaces only this
@@ -61,6 +63,7 @@ func ConfigFor(t Target, seed uint64) engine.Config {
 	c := engine.Default()
 	c.Protocol, c.Variant = t.Protocol.Name(), t.Variant
 	c.Drop, c.Dup, c.Crash, c.Partition = 0.1, 0.05, 0.01, 0.01
+	c.TornCrash, c.LoseUnsynced = 0.01, 0.01
 	if t.Protocol.Info().Workload.Kind == engine.KeyValue {
 		c.Drop, c.Dup = 0.05, 0.02
 	}

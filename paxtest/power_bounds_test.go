@@ -18,6 +18,9 @@ type powerEntry struct {
 	// Campaign says why rapid's choice-mode search cannot reach the
 	// variant's bug, which a timed campaign finds instead.
 	Campaign string
+	// Durability: that campaign runs with the durability faults on
+	// (--torn-crash 0.01 --lose-unsynced 0.01).
+	Durability bool
 	// Options is how the search differs from the default Options.
 	Options paxtest.Options
 }
@@ -86,13 +89,15 @@ var powerTable = map[string]powerEntry{
 	"paxos/lowest-ballot-value": {Rapid: 85, Minimal: 32, NoQuickSearch: "rapid needs 21-88 s a seed to find it " +
 		"(108,000-426,000 cases, shrinking included) and from 5 seeds of 20 finds nothing in 200,000 cases: the bug shows " +
 		"only when one proposer's promises report two different values accepted in two earlier ballots"},
-	"paxos/minority-quorum":    {Rapid: 17, Minimal: 9},
-	"paxos/no-persist":         {Rapid: 40, Minimal: 11},
-	"paxos/no-promise":         {Rapid: 9, Minimal: 8},
-	"paxos/one-ballot":         {Rapid: 9, Minimal: 9},
-	"paxos/reply-own-value":    {Rapid: 24, Minimal: 14},
-	"paxos/stale-promises":     {Rapid: 64, Minimal: 28, Seed: 7},
-	"paxos/value-only-learner": {Rapid: 76, Minimal: 26, Seed: 5},
+	"paxos/minority-quorum":      {Rapid: 17, Minimal: 9},
+	"paxos/no-persist":           {Rapid: 40, Minimal: 11},
+	"paxos/no-promise":           {Rapid: 9, Minimal: 8},
+	"paxos/one-ballot":           {Rapid: 9, Minimal: 9},
+	"paxos/reply-own-value":      {Rapid: 24, Minimal: 14},
+	"paxos/stale-promises":       {Rapid: 64, Minimal: 28, Seed: 7},
+	"paxos/value-only-learner":   {Rapid: 76, Minimal: 26, Seed: 5},
+	"paxos/reply-before-persist": {Minimal: 15, Seed: 0, Durability: true, Campaign: durabilityCampaign},
+	"paxos/no-sync":              {Minimal: 35, Seed: 2, Durability: true, Campaign: durabilityCampaign},
 
 	"multipaxos/commit-index-only": {Rapid: 90, Minimal: 30, Options: paxtest.Options{MaxSteps: 300},
 		NoQuickSearch: "rapid needs 36,000-143,000 cases a seed (7-130 s), even with schedules of up to 300 steps: the bug " +
@@ -103,8 +108,16 @@ var powerTable = map[string]powerEntry{
 		NoQuickSearch: "each case runs the timed liveness phase of a key-value service: 54,000 cases, 20 s, from seed 1"},
 	"multipaxos/no-overwrite": {Rapid: 28, Minimal: 13,
 		NoQuickSearch: "each case runs the timed liveness phase of a key-value service: 9,700-36,000 cases, 5-40 s a seed"},
-	"multipaxos/no-restamp": {Rapid: 22, Minimal: 19},
-	"multipaxos/no-view": {Minimal: 60, Seed: 402,
+	"multipaxos/no-restamp":            {Rapid: 22, Minimal: 19},
+	"multipaxos/accept-before-persist": {Minimal: 45, Seed: 83, Durability: true, Campaign: durabilityCampaign}, // seed 18 fails at the heal, in the liveness phase, which a trace does not replay
+	"multipaxos/no-sync":               {Minimal: 50, Seed: 13, Durability: true, Campaign: durabilityCampaign},
+	"multipaxos/no-view": {Minimal: 60, Seed: 7825,
 		Campaign: "its bug needs a reconfiguration, and only the operator of a timed run asks for one: choice mode's " +
-			"clients never do; a campaign from seed 0 first fails at seed 402"},
+			"clients never do; a campaign from seed 0 first fails before the heal at seed 7825"},
 }
+
+// durabilityCampaign is why the durability variants are found by a
+// campaign: their bugs need a crash inside a handler, or one that loses
+// unsynced writes, and rapid's choice-mode schedules draw neither yet.
+const durabilityCampaign = "its bug needs a durability fault (a torn crash, or a crash that loses unsynced writes), " +
+	"which rapid's choice-mode schedules do not draw"

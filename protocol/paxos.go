@@ -128,6 +128,10 @@ func (n *Node) persist(env *Env) {
 		// round and the learned value are.
 		d.Promised, d.AcceptedBallot, d.AcceptedValue = Ballot{}, Ballot{}, checker.None
 	}
+	if n.bug&bugNoSync != 0 {
+		env.Write(d) // variant no-sync: a power cut may lose it
+		return
+	}
 	env.Persist(d)
 }
 
@@ -266,6 +270,11 @@ func (n *Node) onPrepare(env *Env, from sim.NodeID, m Msg) {
 			// accepted value's ballot at once.
 			n.durable.AcceptedBallot = m.Ballot
 		}
+		if n.bug&bugReplyBeforePersist != 0 {
+			n.promise(env, from, m) // variant reply-before-persist
+			n.persist(env)
+			return
+		}
 		n.persist(env)
 	}
 	n.promise(env, from, m)
@@ -342,14 +351,19 @@ func (n *Node) onAccept(env *Env, from sim.NodeID, m Msg) {
 	}
 	n.durable.AcceptedBallot = m.Ballot
 	n.durable.AcceptedValue = m.Value
-	n.persist(env)
+	if n.bug&bugReplyBeforePersist == 0 {
+		n.persist(env)
+	}
 	env.Observe(checker.Observation{Kind: checker.Accepted, Ballot: m.Ballot, Value: m.Value})
 	reply := Msg{Type: Accepted, Ballot: m.Ballot, Value: m.Value}
 	if n.bug&bugValueOnlyLearner != 0 {
 		env.Broadcast(reply) // variant value-only-learner: every learner hears it
-		return
+	} else {
+		env.Send(from, reply)
 	}
-	env.Send(from, reply)
+	if n.bug&bugReplyBeforePersist != 0 {
+		n.persist(env) // variant reply-before-persist: after the reply
+	}
 }
 
 // onAccepted counts phase-2b replies; a majority in one ballot means the

@@ -39,6 +39,8 @@ const (
 	bugNoPersist
 	bugCountDuplicates
 	bugFixedBackoff
+	bugReplyBeforePersist
+	bugNoSync
 )
 
 // Correct is the name of the correct protocol.
@@ -163,6 +165,25 @@ var (
 	// may even be accepted by a majority, but nobody learns it). The
 	// correct protocol survives so short a base: its random, growing
 	// timeout soon outlasts both phases.
+	// ReplyBeforePersist: the acceptor sends its Promise or Accepted, then
+	// persists. A crash inside the handler, between the reply and the
+	// write, takes back what the reply said: the restarted acceptor
+	// promises, or accepts, against it.
+	ReplyBeforePersist = Variant{
+		Name:    "reply-before-persist",
+		Summary: "an acceptor replies before it persists: a crash between the two takes the promise or vote back",
+		Breaks:  checker.PromiseMonotonicity,
+		bug:     bugReplyBeforePersist,
+	}
+	// NoSync: the acceptor writes its promise and vote but never syncs
+	// them: a crash that loses unsynced writes (a power cut) takes back
+	// what it replied.
+	NoSync = Variant{
+		Name:    "no-sync",
+		Summary: "an acceptor writes its state but never syncs it: a power cut takes its promises and votes back",
+		Breaks:  checker.LearnerIntegrity,
+		bug:     bugNoSync,
+	}
 	FixedBackoff = Variant{
 		Name:    "fixed-backoff",
 		Summary: "proposers retry on a short fixed timer, never randomized or grown: each retry pre-empts the last ballot, forever",
@@ -174,7 +195,7 @@ var (
 var variants = []Variant{
 	AcceptBelowPromise, CountDuplicates, EarlyAccept, FixedBackoff,
 	IgnorePromisedValues, LowestBallotValue, MinorityQuorum, NoPersist,
-	NoPromise, OneBallot, ReplyOwnValue, StalePromises, ValueOnlyLearner,
+	NoPromise, NoSync, OneBallot, ReplyBeforePersist, ReplyOwnValue, StalePromises, ValueOnlyLearner,
 }
 
 // Variants lists the buggy variants, sorted by name.

@@ -23,6 +23,7 @@ func writeCoverage(w io.Writer, s *campaign.Summary) {
 	}{
 		{"drop", []string{"drop"}}, {"dup", []string{"dup"}}, {"redeliver", []string{"redeliver"}}, {"crash", []string{"crash"}},
 		{"partition", []string{"partition", "partition-oneway"}}, {"slow", []string{"slow", "pause"}},
+		{"torn-crash", []string{"torn-crash"}}, {"lose-unsynced", []string{"lost-unsynced"}},
 	}
 	for _, g := range kinds {
 		fired := int64(0)

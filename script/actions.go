@@ -13,22 +13,43 @@ import (
 // act takes the first enabled action a step names, printing it and the
 // state after it.
 func (in *interp[M, D]) act(kind sim.ActionKind, l link, tag sim.TimerTag, msg string) error {
+	c := in.crash
+	in.crash = sim.Crash{}
 	a, text, err := in.find(kind, l, tag, msg)
 	if err != nil {
 		return err
 	}
+	w := in.s.World()
+	switch {
+	case c.Lost && c.Unsynced < 0:
+		c.Unsynced = w.Unsynced(a.To)
+		c.Lose = min(c.Lose, c.Unsynced)
+	case c.Lost && c.Unsynced != w.Unsynced(a.To):
+		return fmt.Errorf("node %s has %d unsynced writes, not %d", a.To, w.Unsynced(a.To), c.Unsynced)
+	}
+	a.Crash = c
 	in.do(a, text)
+	if made, missed := w.TornMissed(); missed {
+		return fmt.Errorf("the handler made %d effects: a crash after effect %d does not fall inside it (want 0..%d)", made, c.Cut, made)
+	}
 	return nil
 }
+
+// crashNext makes the next action a crash of the kind c says.
+func (in *interp[M, D]) crashNext(c sim.Crash) { in.crash = c }
 
 // do takes enabled action a, printing it (its message's text, when it
 // has one, is text) and the state after it.
 func (in *interp[M, D]) do(a sim.Action[M], text string) {
+	torn := ""
+	if a.Crash.Torn {
+		torn = fmt.Sprintf("crash %s after effect %d of ", a.To, a.Crash.Cut)
+	}
 	switch a.Kind {
 	case sim.ActTimer:
-		in.printf("timer %s %s", a.To, in.timerName(a.Tag))
+		in.printf("%stimer %s %s", torn, a.To, in.timerName(a.Tag))
 	case sim.ActDeliver, sim.ActDrop, sim.ActDup:
-		in.printf("%s %s->%s %s", a.Kind, a.From, a.To, text)
+		in.printf("%s%s %s->%s %s", torn, a.Kind, a.From, a.To, text)
 	default:
 		in.printf("%s", a)
 	}

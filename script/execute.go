@@ -87,7 +87,8 @@ type interp[M sim.Message, D any] struct {
 	s     *engine.Session[M, D]
 	w     io.Writer
 	draws *draws
-	quiet bool // observations are not printed (a settle step runs)
+	quiet bool      // observations are not printed (a settle step runs)
+	crash sim.Crash // the kind of crash the next action is (crashNext)
 	// top is the highest instance observed; asked holds the client
 	// requests (client, seq) not answered yet, seqs each client's count.
 	top              int64

@@ -38,6 +38,10 @@ type runner interface {
 	act(kind sim.ActionKind, l link, tag sim.TimerTag, msg string) error
 	// send puts a hand-written message in flight.
 	send(l link, msg string) error
+	// crashNext makes the next action a crash of the kind c says: a torn
+	// crash of the delivery or timer taken next, or a crash that loses
+	// unsynced writes (c.Unsynced < 0: however many the node has).
+	crashNext(c sim.Crash)
 	// deliverAll delivers every message in flight until none is left.
 	deliverAll()
 	// settle heals every fault and runs the liveness phase.
@@ -54,7 +58,6 @@ var stepKinds = map[string]stepKind{
 	"dup":         {syntax: messageSyntax(false), take: takeMessage(sim.ActDup)},
 	"send":        {syntax: messageSyntax(true), take: takeMessage(0)},
 	"timer":       {syntax: timerSyntax, check: checkTimer, take: takeTimer},
-	"crash":       {syntax: nodeSyntax, take: takeNode(sim.ActCrash)},
 	"restart":     {syntax: nodeSyntax, take: takeNode(sim.ActRestart)},
 	"deliver-all": {syntax: noArgs, take: func(r runner, _ ctx, _ string, _ []string) error { r.deliverAll(); return nil }},
 	"settle":      {syntax: noArgs, take: func(r runner, _ ctx, _ string, _ []string) error { r.settle(); return nil }},

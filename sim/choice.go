@@ -47,6 +47,16 @@ type ChoiceConfig struct {
 	// from such a world replays in one without it, every local delivery
 	// written out as a step.
 	LocalSelf bool
+	// TornCuts, with crashes left in the budget, lists each delivery and
+	// timer a second time for every cut 1..TornCuts: run as a torn crash
+	// that lets that many of the handler's effects happen (effects.go).
+	// A cut past the handler's effects runs it whole, and crashes
+	// nothing: the plain step's successor again.
+	TornCuts int
+	// LoseUnsynced, with crashes left in the budget, lists the crashes of
+	// a node with unsynced writes that lose the last 1..all of them
+	// (storage.go).
+	LoseUnsynced bool
 }
 
 // NetworkSemantics says what delivering a message does to the network of a
@@ -116,6 +126,7 @@ type Action[M Message] struct {
 	From, To NodeID   // the message's link; for timers, crashes and restarts the node is To
 	Tag      TimerTag // ActTimer
 	Msg      M        // ActDeliver, ActDrop, ActDup
+	Crash    Crash    // ActDeliver, ActTimer: a torn crash; ActCrash: one that loses writes
 	digest   uint64
 	seq      uint64 // ActDeliver, ActDrop: the flight's seq + 1 when Find found it; 0 if unknown
 }
@@ -123,6 +134,14 @@ type Action[M Message] struct {
 // String is the action as a decision-trace line, e.g. "deliver 1->2
 // Prepare(1.1)" or "timer 3 0": the form that replays match against.
 func (a Action[M]) String() string {
+	switch {
+	case a.Crash.Torn:
+		inner := a
+		inner.Crash = Crash{}
+		return fmt.Sprintf("crash %s after effect %d of %s", a.To, a.Crash.Cut, inner)
+	case a.Crash.Lost:
+		return lostLine(a.To, a.Crash.Lose, a.Crash.Unsynced)
+	}
 	switch a.Kind {
 	case ActDeliver, ActDrop, ActDup:
 		return fmt.Sprintf("%s %s->%s %s", a.Kind, a.From, a.To, a.Msg)
@@ -181,11 +200,7 @@ func (w *World[M, D, O]) Actions() []Action[M] {
 		}
 	}
 	if w.crashesEnabled() {
-		for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
-			if w.slots[id].up {
-				acts = append(acts, Action[M]{Kind: ActCrash, To: id})
-			}
-		}
+		acts = w.crashActions(acts)
 	}
 	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
 		if !w.slots[id].up {
@@ -238,6 +253,7 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 	w.mustBeChoice()
 	w.boot()
 	w.now++
+	w.tornMiss = 0
 	switch a.Kind {
 	case ActDeliver, ActDrop:
 		var f flight[M]
@@ -260,7 +276,9 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 			return
 		}
 		w.current = e
+		w.held.on, w.held.cut = a.Crash.Torn, a.Crash.Cut
 		w.deliver(&w.current)
+		w.endTorn(a)
 	case ActTimer:
 		s := &w.slots[a.To]
 		if !s.up || s.armed&(1<<a.Tag) == 0 {
@@ -268,7 +286,9 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 		}
 		s.armed &^= 1 << a.Tag
 		w.current = event[M]{at: w.now, kind: EventTimer, to: node8(a.To), tag: a.Tag}
+		w.held.on, w.held.cut = a.Crash.Torn, a.Crash.Cut
 		w.fire(&w.current)
+		w.endTorn(a)
 	case ActDup:
 		w.dups++
 		f := flight[M]{from: a.From, to: a.To, msg: a.Msg, digest: a.digest}
@@ -279,12 +299,7 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 		e := event[M]{at: w.now, kind: EventDeliver, from: node8(f.from), to: node8(f.to), msg: f.msg}
 		w.fault(FaultDup, f.from, f.to, &e, logStep)
 	case ActCrash:
-		if !w.slots[a.To].up {
-			panic(fmt.Sprintf("sim: %s: the node is down", a))
-		}
-		w.crashes++
-		w.crash(a.To, 0)
-		w.dropSelfSends(a.To)
+		w.doCrash(a)
 	case ActRestart:
 		if w.slots[a.To].up {
 			panic(fmt.Sprintf("sim: %s: the node is up", a))
@@ -297,6 +312,20 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 	}
 	w.deliverLocal()
 	w.flushLog()
+}
+
+// doCrash takes crash action a: plain, or losing unsynced writes.
+func (w *World[M, D, O]) doCrash(a Action[M]) {
+	if !w.slots[a.To].up {
+		panic(fmt.Sprintf("sim: %s: the node is down", a))
+	}
+	w.crashes++
+	if c := a.Crash; c.Lost {
+		w.crashAs(a.To, 0, FaultLostUnsynced, c.Lose, lostLine(a.To, c.Lose, c.Unsynced))
+	} else {
+		w.crash(a.To, 0)
+	}
+	w.dropSelfSends(a.To)
 }
 
 // deliverLocal runs the local deliveries a LocalSelf world's step queued,
@@ -500,6 +529,7 @@ func (w *World[M, D, O]) mustBeChoice() {
 	}
 }
 
-// Durable returns what node id last persisted: its state as a crash would
-// leave it. Scenario printouts show it after every step.
-func (w *World[M, D, O]) Durable(id NodeID) D { return w.slots[id].durable }
+// Durable returns what node id last wrote: its state as a plain crash
+// would leave it (a crash that loses unsynced writes may leave less).
+// Scenario printouts show it after every step.
+func (w *World[M, D, O]) Durable(id NodeID) D { return w.slots[id].latest() }

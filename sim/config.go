@@ -158,15 +158,23 @@ func ParseRange(s string) (Range, error) {
 // FaultConfig describes node and partition faults: random ones, drawn every
 // Interval ticks until HealAt, and scheduled ones.
 type FaultConfig struct {
-	Interval        Time    // ticks between random fault draws; 0 means 10
-	CrashRate       float64 // per up node and interval: probability of a crash
-	MaxCrashed      int     // most nodes down at once; 0 means a minority, (N-1)/2
-	Downtime        Range   // how long a crashed node stays down
-	PartitionRate   float64 // per interval: probability that a partition starts
-	PartitionLength Range   // how long a partition lasts
-	SlowRate        float64 // per node and interval: probability of a slowdown or pause
-	SlowLength      Range   // how long it lasts
-	SlowFactorMax   int     // a slowed node's delays and timers stretch 2..SlowFactorMax times
+	Interval  Time    // ticks between random fault draws; 0 means 10
+	CrashRate float64 // per up node and interval: probability of a crash
+	// TornCrashRate is, per up node and interval, the probability that
+	// the node's next handler is cut by a crash between two of its
+	// effects (effects.go).
+	TornCrashRate float64
+	// LoseUnsyncedRate is, per up node and interval, the probability of
+	// a crash that loses some of the node's unsynced writes: it keeps a
+	// prefix of those made since the last sync, drawn (storage.go).
+	LoseUnsyncedRate float64
+	MaxCrashed       int     // most nodes down at once; 0 means a minority, (N-1)/2
+	Downtime         Range   // how long a crashed node stays down
+	PartitionRate    float64 // per interval: probability that a partition starts
+	PartitionLength  Range   // how long a partition lasts
+	SlowRate         float64 // per node and interval: probability of a slowdown or pause
+	SlowLength       Range   // how long it lasts
+	SlowFactorMax    int     // a slowed node's delays and timers stretch 2..SlowFactorMax times
 	// Schedule lists faults at fixed times, in addition to the random ones.
 	Schedule []ScheduledFault
 	// KeepFaulty is the nodes (bit per id) outside the liveness core: at
@@ -201,6 +209,8 @@ const (
 	FaultSlow                           // a node slowed down
 	FaultPause                          // a node paused
 	FaultOverflow                       // a message lost to a full link (NetworkConfig.LinkCapacity)
+	FaultTornCrash                      // a node crashed inside a handler, between two of its effects
+	FaultLostUnsynced                   // a node crashed losing its unsynced writes (a power cut)
 	NumFaultKinds
 )
 
@@ -217,6 +227,8 @@ var faultNames = [NumFaultKinds]string{
 	FaultSlow:          "slow",
 	FaultPause:         "pause",
 	FaultOverflow:      "overflow",
+	FaultTornCrash:     "torn-crash",
+	FaultLostUnsynced:  "lost-unsynced",
 }
 
 func (k FaultKind) String() string {
@@ -401,6 +413,7 @@ func (c Config) Validate() error {
 		{"drop rate", c.Network.DropRate}, {"dup rate", c.Network.DupRate},
 		{"redeliver rate", c.Network.RedeliverRate}, {"crash rate", c.Faults.CrashRate},
 		{"partition rate", c.Faults.PartitionRate}, {"slow rate", c.Faults.SlowRate},
+		{"torn-crash rate", c.Faults.TornCrashRate}, {"lose-unsynced rate", c.Faults.LoseUnsyncedRate},
 	} {
 		if !(p.v >= 0 && p.v <= 1) {
 			return fmt.Errorf("%s must be a probability in [0, 1], not %v", p.name, p.v)

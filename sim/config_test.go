@@ -247,6 +247,8 @@ func TestValidate(t *testing.T) {
 		{"dup rate", func(c *Config) { c.Network.DupRate = 2 }, "dup rate"},
 		{"redeliver rate", func(c *Config) { c.Network.RedeliverRate = math.Inf(1) }, "redeliver rate"},
 		{"crash rate", func(c *Config) { c.Faults.CrashRate = -1 }, "crash rate"},
+		{"torn-crash rate", func(c *Config) { c.Faults.TornCrashRate = 1.5 }, "torn-crash rate"},
+		{"lose-unsynced rate", func(c *Config) { c.Faults.LoseUnsyncedRate = -0.1 }, "lose-unsynced rate"},
 		{"partition rate", func(c *Config) { c.Faults.PartitionRate = 1.01 }, "partition rate"},
 		{"slow rate", func(c *Config) { c.Faults.SlowRate = math.NaN() }, "slow rate"},
 		{"delay min zero", func(c *Config) { c.Network.Delay = Delay{Min: 0, Max: 5} }, "delay"},
@@ -373,7 +375,7 @@ func TestDefaults(t *testing.T) {
 
 func TestNames(t *testing.T) {
 	wantFaults := []string{"drop", "dup", "redeliver", "partition", "partition-oneway", "partition-drop",
-		"crash", "restart", "lost-at-crashed", "slow", "pause", "overflow"}
+		"crash", "restart", "lost-at-crashed", "slow", "pause", "overflow", "torn-crash", "lost-unsynced"}
 	if len(wantFaults) != int(NumFaultKinds) {
 		t.Fatalf("%d fault kinds, the test knows %d", NumFaultKinds, len(wantFaults))
 	}
@@ -382,7 +384,7 @@ func TestNames(t *testing.T) {
 			t.Errorf("FaultKind(%d) = %q, want %q", k, got, name)
 		}
 	}
-	if got := NumFaultKinds.String(); got != "fault(12)" {
+	if got := NumFaultKinds.String(); got != "fault(14)" {
 		t.Errorf("NumFaultKinds.String() = %q", got)
 	}
 	for k := EventKind(1); k < numEventKinds; k++ {

@@ -31,6 +31,10 @@ const (
 	DecideJitter                                  // a node's random draw (backoff jitter)
 	DecideWorkload                                // a client workload draw
 	DecideAction                                  // choice mode: which enabled action runs next
+	DecideTornCrash                               // whether a torn crash waits for a node's next handler
+	DecideTornPoint                               // between which two of its effects it falls
+	DecideLoseUnsynced                            // whether a node crashes losing unsynced writes
+	DecideUnsyncedKept                            // how many of them it keeps
 	numDecisionKinds
 )
 
@@ -54,6 +58,10 @@ var decisionNames = [numDecisionKinds]string{
 	DecideJitter:          "jitter",
 	DecideWorkload:        "workload",
 	DecideAction:          "action",
+	DecideTornCrash:       "torn-crash",
+	DecideTornPoint:       "torn-point",
+	DecideLoseUnsynced:    "lose-unsynced",
+	DecideUnsyncedKept:    "unsynced-kept",
 }
 
 func (k DecisionKind) String() string {

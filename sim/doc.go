@@ -10,7 +10,7 @@
 //
 // sim knows nothing about Paxos. It drives any node type through the Node
 // interface and gives each node an Env through which it sends messages, sets
-// timers, persists durable state and emits observations. A node is a
+// timers, writes and syncs durable state and emits observations. A node is a
 // deterministic state machine: no goroutines, no clocks, no I/O, no map
 // iteration that decides anything.
 //
@@ -24,9 +24,13 @@
 // unless NetworkConfig.FIFO makes each deliver in the order sent, as TCP
 // does (fifo.go says what drops, duplicates and re-deliveries are then).
 //
-// Effects of one handler call are atomic: the node's Persist is applied first,
-// then its sends become in-flight messages. A crash happens between events,
-// never inside a handler.
+// A handler's effects (sends, timer changes, storage writes and syncs,
+// observations) happen in the order the node makes them. A plain crash falls
+// between handlers and keeps every write; a torn crash falls inside one,
+// between two effects, and only those before it happen (effects.go); a crash
+// that loses unsynced writes keeps only what was synced and a prefix of the
+// writes since (storage.go). A node that replies before its state is durable
+// can therefore be caught taking its reply back.
 //
 // A harness that runs seed after seed, as a campaign's worker does, resets
 // one World for each (World.Reset) instead of building one: the run is the

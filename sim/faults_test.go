@@ -35,9 +35,11 @@ func TestEveryFaultKindHappens(t *testing.T) {
 		if st.Sent == 0 || st.Delivered == 0 || st.Timers == 0 {
 			t.Errorf("%d nodes: stats %+v", nodes, st)
 		}
-		// A restart follows every crash (the downtime is at most 100).
-		if d := st.Faults[FaultCrash] - st.Faults[FaultRestart]; d < 0 || d > int64(w.cfg.Faults.MaxCrashed) {
-			t.Errorf("%d nodes: %d crashes, %d restarts", nodes, st.Faults[FaultCrash], st.Faults[FaultRestart])
+		// A restart follows every crash, of any kind (the downtime is at
+		// most 100).
+		crashes := st.Faults[FaultCrash] + st.Faults[FaultTornCrash] + st.Faults[FaultLostUnsynced]
+		if d := crashes - st.Faults[FaultRestart]; d < 0 || d > int64(w.cfg.Faults.MaxCrashed) {
+			t.Errorf("%d nodes: %d crashes, %d restarts", nodes, crashes, st.Faults[FaultRestart])
 		}
 	}
 }
@@ -373,6 +375,7 @@ func TestHeal(t *testing.T) {
 	cfg := faultyConfig(5)
 	cfg.Network.DropRate, cfg.Network.DupRate, cfg.Network.RedeliverRate = 0.2, 0.2, 0.1
 	cfg.Faults.CrashRate, cfg.Faults.PartitionRate, cfg.Faults.SlowRate = 0.1, 0.2, 0.1
+	cfg.Faults.TornCrashRate, cfg.Faults.LoseUnsyncedRate = 0.1, 0.3
 	cfg.Faults.Downtime = Range{100, 5000} // some nodes are still down at the heal
 	cfg.Faults.SlowLength = Range{100, 5000}
 	cfg.Network.Delay = Delay{Min: 2, Max: 2}

@@ -52,10 +52,12 @@ func drawFaultyConfig(t *rapid.T) Config {
 			FIFO:          true,
 		},
 		Faults: FaultConfig{
-			CrashRate:     rate("crash", 0.05),
-			PartitionRate: rate("partition", 0.05),
-			SlowRate:      rate("slow", 0.05),
-			Downtime:      Range{10, 100},
+			CrashRate:        rate("crash", 0.05),
+			TornCrashRate:    rate("torn-crash", 0.05),
+			LoseUnsyncedRate: rate("lose-unsynced", 0.05),
+			PartitionRate:    rate("partition", 0.05),
+			SlowRate:         rate("slow", 0.05),
+			Downtime:         Range{10, 100},
 		},
 	}
 	if rapid.Bool().Draw(t, "heal") {

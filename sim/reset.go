@@ -40,6 +40,7 @@ func (w *World[M, D, O]) Reset(cfg Config, decider Decider, newNode NewNode[M, D
 	w.inflight, w.sentLog, w.local = emptied(old.inflight), emptied(old.sentLog), emptied(old.local)
 	w.actions, w.oldNodes = emptied(old.actions), emptied(old.oldNodes)
 	w.pendRand, w.pendNet = emptied(old.pendRand), emptied(old.pendNet)
+	w.held.list = emptied(old.held.list)
 	w.netIdx = netIndex{seqs: old.netIdx.seqs[:0]}
 	if w.texts = old.texts; w.texts != nil {
 		clear(w.texts) // a new world's cache is empty

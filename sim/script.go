@@ -76,10 +76,17 @@ type Step struct {
 	From, To NodeID     // the message's link; for timers, crashes and restarts the node is To
 	Tag      TimerTag   // ActTimer
 	Msg      string     // deliver, drop, dup: the message as its String prints it
+	Crash    Crash      // a crash's kind: inside a deliver or timer handler, or losing writes
 }
 
 func (s Step) String() string {
 	switch {
+	case s.Crash.Torn:
+		inner := s
+		inner.Crash = Crash{}
+		return fmt.Sprintf("crash %s after effect %d of %s", s.To, s.Crash.Cut, inner)
+	case s.Crash.Lost:
+		return lostLine(s.To, s.Crash.Lose, s.Crash.Unsynced)
 	case s.Heal:
 		return "heal"
 	case s.Kind == ActDeliver || s.Kind == ActDrop || s.Kind == ActDup:
@@ -115,8 +122,10 @@ func ParseStep(line string, nodes int) (Step, error) {
 	case "timer":
 		s.Kind = ActTimer
 		err = s.parseTimer(rest, nodes)
-	case "crash", "restart":
-		s.Kind = kindNamed(verb)
+	case "crash":
+		return parseCrash(rest, nodes)
+	case "restart":
+		s.Kind = ActRestart
 		s.To, err = parseNode(rest, nodes, verb+" NODE")
 	default:
 		return s, fmt.Errorf("unknown step %q (want %s)", verb, stepVerbs)
@@ -223,6 +232,10 @@ func (w *World[M, D, O]) DoStep(s Step) error {
 	if !w.TakeStep(s) {
 		return fmt.Errorf("%q cannot be taken: %s", s.String(), w.whyNot(s))
 	}
+	if w.tornMiss > 0 {
+		return fmt.Errorf("%q cannot be taken: the handler made %d effects, so a crash after effect %d does not fall inside it (want 0..%d)",
+			s.String(), w.tornMiss-1, s.Crash.Cut, w.tornMiss-1)
+	}
 	return nil
 }
 
@@ -236,7 +249,15 @@ func (w *World[M, D, O]) TakeStep(s Step) bool {
 		return true
 	}
 	a, ok := w.Find(s.Kind, s.From, s.To, s.Tag, func(m M) bool { return w.text(m) == s.Msg })
+	switch c := s.Crash; {
+	case !ok:
+	case c.Torn:
+		ok = w.crashesEnabled()
+	case c.Lost:
+		ok = c.Unsynced == len(w.slots[s.To].unsynced)
+	}
 	if ok {
+		a.Crash = s.Crash
 		w.Do(a)
 	}
 	return ok
@@ -377,8 +398,12 @@ func (w *World[M, D, O]) whyNot(s Step) string {
 		return fmt.Sprintf("timer %d of node %s is not armed", s.Tag, node)
 	case s.Kind == ActCrash && !w.slots[node].up:
 		return fmt.Sprintf("node %s is down already", node)
-	case s.Kind == ActCrash && w.crashes >= c.MaxCrashes:
+	case (s.Kind == ActCrash || s.Crash.Torn) && w.crashes >= c.MaxCrashes:
 		return fmt.Sprintf("the crash budget (%d) is spent", c.MaxCrashes)
+	case s.Crash.Torn && !w.crashesEnabled():
+		return fmt.Sprintf("%d nodes are down, the most this world allows at once", w.crashed)
+	case s.Crash.Lost && w.slots[node].up && s.Crash.Unsynced != len(w.slots[node].unsynced):
+		return fmt.Sprintf("node %s has %d unsynced writes, not %d", node, len(w.slots[node].unsynced), s.Crash.Unsynced)
 	case s.Kind == ActCrash:
 		return fmt.Sprintf("%d nodes are down, the most this world allows at once", w.crashed)
 	case s.Kind == ActRestart:

@@ -173,6 +173,10 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 		}
 		dst.slots[i].node = c.CloneInto(reuse)
 	}
+	for i := range dst.slots {
+		dst.slots[i].unsynced = slices.Clone(w.slots[i].unsynced) // writes are values: a shallow copy is the state
+	}
+	dst.held = heldEffects[M, D, O]{}
 	return dst
 }
 
@@ -205,10 +209,12 @@ func (w *World[M, D, O]) Fingerprint(h *fingerprint.Hasher) {
 				s.node.(Fingerprinter).Fingerprint(h)
 			}
 			writeDurable(h, s.durable)
+			writeUnsynced(h, s.unsynced)
 		case perm == nil:
 			w.slotKeys(s)
 			h.Key(s.nodeKey)
 			h.Key(s.durKey)
+			writeUnsynced(h, s.unsynced)
 		default:
 			// The same form as the cached keys, under the renaming: a
 			// state and its renamed image must write alike.
@@ -223,6 +229,7 @@ func (w *World[M, D, O]) Fingerprint(h *fingerprint.Hasher) {
 			sub.SetRenaming(perm)
 			writeDurable(&sub, s.durable)
 			h.Key(sub.Sum())
+			writeUnsynced(h, s.unsynced) // under h's renaming
 		}
 	}
 	h.Uint64(uint64(w.dups))
@@ -246,10 +253,24 @@ func (w *World[M, D, O]) slotKeys(s *slot[M, D, O]) {
 		s.node.(Fingerprinter).Fingerprint(h)
 	}
 	s.nodeKey = h.Sum()
-	h.Reset()
-	writeDurable(h, s.durable)
-	s.durKey = h.Sum()
+	s.durKey = durableKey(h, s.durable)
 	s.fpOK = true
+}
+
+// durableKey is the fingerprint of durable state d, computed with h.
+func durableKey[D any](h *fingerprint.Hasher, d D) fingerprint.Key {
+	h.Reset()
+	writeDurable(h, d)
+	return h.Sum()
+}
+
+// writeUnsynced writes a node's unsynced writes, in order: they decide
+// what a crash that loses some of them leaves.
+func writeUnsynced[D any](h *fingerprint.Hasher, ds []D) {
+	h.Uint64(uint64(len(ds)))
+	for _, d := range ds {
+		writeDurable(h, d)
+	}
 }
 
 // fingerprintFlights writes a multiset of messages: the sum of their
@@ -375,14 +396,15 @@ type keyedNode[M Message, D, O any] struct {
 const noNode = ^uint32(0)
 
 // Snapshot layout: dups, crashes, crashed, healed, now; per node up,
-// armed, node index (noNode when down), durable index; then the network
-// and the duplication log, each as a count and indices.
+// armed, node index (noNode when down), durable index, and the count and
+// durable indices of its unsynced writes; then the network and the
+// duplication log, each as a count and indices.
 const snapshotHeader = 5
 
 // Snapshot returns w's state as indices into p, appended to buf[:0].
 func (p *SnapshotPool[M, D, O]) Snapshot(w *World[M, D, O], buf Snapshot) Snapshot {
 	w.mustBeChoice()
-	if size := snapshotHeader + 4*w.cfg.Nodes + 2 + len(w.inflight) + len(w.sentLog); cap(buf) < size {
+	if size := snapshotHeader + 5*w.cfg.Nodes + 2 + len(w.inflight) + len(w.sentLog); cap(buf) < size {
 		buf = make(Snapshot, 0, size)
 	}
 	s := append(buf[:0], uint32(w.dups), uint32(w.crashes), uint32(w.crashed), uint32(b2u(w.healed)), uint32(w.now))
@@ -398,7 +420,10 @@ func (p *SnapshotPool[M, D, O]) Snapshot(w *World[M, D, O], buf Snapshot) Snapsh
 				return keyedNode[M, D, O]{n.(Cloner[M, D, O]).CloneInto(nil), key}
 			})
 		}
-		s = append(s, uint32(b2u(sl.up)), sl.armed, node, p.durables.Intern(sl.durKey, func() D { return sl.durable }))
+		s = append(s, uint32(b2u(sl.up)), sl.armed, node, p.durables.Intern(sl.durKey, func() D { return sl.durable }), uint32(len(sl.unsynced)))
+		for _, d := range sl.unsynced {
+			s = append(s, p.durables.Intern(durableKey(&w.scratchHash, d), func() D { return d }))
+		}
 	}
 	s = append(s, uint32(len(w.inflight)))
 	for i := range w.inflight {
@@ -490,7 +515,12 @@ func (p *SnapshotPool[M, D, O]) Restore(dst *World[M, D, O], s Snapshot, observe
 		}
 		sl.durable, sl.durKey = p.durables.Get(s[k+3]), p.durables.Key(s[k+3])
 		sl.fpOK = true
-		k += 4
+		n := int(s[k+4])
+		sl.unsynced = sl.unsynced[:0]
+		for _, i := range s[k+5 : k+5+n] {
+			sl.unsynced = append(sl.unsynced, p.durables.Get(i))
+		}
+		k += 5 + n
 	}
 	n := int(s[k])
 	k++

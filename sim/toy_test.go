@@ -260,10 +260,12 @@ func faultyConfig(nodes int) Config {
 			RedeliverRate: 0.02,
 		},
 		Faults: FaultConfig{
-			CrashRate:     0.02,
-			PartitionRate: 0.03,
-			SlowRate:      0.02,
-			Downtime:      Range{10, 100},
+			CrashRate:        0.02,
+			TornCrashRate:    0.02,
+			LoseUnsyncedRate: 0.02,
+			PartitionRate:    0.03,
+			SlowRate:         0.02,
+			Downtime:         Range{10, 100},
 		},
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"strings"
 
 	"github.com/paxsim/paxsim/fingerprint"
 )
@@ -34,6 +35,8 @@ type World[M Message, D, O any] struct {
 
 	slots      []slot[M, D, O] // indexed by NodeID; slot 0 is unused
 	env        Env[M, D, O]
+	held       heldEffects[M, D, O] // the running handler's, when a torn crash may cut it
+	tornMiss   int                  // a Choice world's torn action that cut nothing: the effects its handler made, plus one
 	crashed    int
 	all        uint64   // mask of every node id
 	cut        []uint64 // cut[from]: receivers its messages cannot reach
@@ -79,8 +82,12 @@ type World[M Message, D, O any] struct {
 type slot[M Message, D, O any] struct {
 	node     Node[M, D, O]
 	up       bool
-	durable  D // survives crashes: the last value the node persisted
+	durable  D   // survives any crash: the last value the node synced (storage.go)
+	unsynced []D // writes since the last sync, oldest first
 	crashGen uint32
+	// tornArmed: a torn crash waits for the node's next handler
+	// (effects.go).
+	tornArmed bool
 	// What the spells in force (slowness.go) make of the node: how many
 	// times slower it runs (1: normal speed), and until when it is paused
 	// (not paused when that has passed).
@@ -432,7 +439,8 @@ func (w *World[M, D, O]) deliver(e *event[M]) bool {
 		return true
 	}
 	w.record(e.kind, from, to, e.msg.Digest())
-	if w.schedLog != nil {
+	torn := (s.tornArmed || w.held.on) && w.tornHere(to) // the common case inline
+	if w.schedLog != nil && !torn {
 		w.logStep("deliver %s->%s %s", from, to, e.msg)
 	}
 	if w.tracer != nil {
@@ -444,6 +452,9 @@ func (w *World[M, D, O]) deliver(e *event[M]) bool {
 	w.env.id = to
 	s.fpOK = false
 	s.node.Deliver(&w.env, from, e.msg)
+	if torn {
+		w.tear(to, e)
+	}
 	return true
 }
 
@@ -467,7 +478,10 @@ func (w *World[M, D, O]) fire(e *event[M]) bool {
 		return false
 	}
 	w.record(EventTimer, id, id, uint64(e.tag))
-	w.logStep("timer %s %d", id, e.tag)
+	torn := (s.tornArmed || w.held.on) && w.tornHere(id)
+	if !torn {
+		w.logStep("timer %s %d", id, e.tag)
+	}
 	if w.tracer != nil {
 		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "timer", From: id, To: id, Msg: fmt.Sprintf("tag %d", e.tag)})
 	}
@@ -475,6 +489,9 @@ func (w *World[M, D, O]) fire(e *event[M]) bool {
 	w.env.id = id
 	s.fpOK = false
 	s.node.Fire(&w.env, e.tag)
+	if torn {
+		w.tear(id, e)
+	}
 	return true
 }
 
@@ -556,7 +573,17 @@ func (w *World[M, D, O]) start(id NodeID) {
 }
 
 func (w *World[M, D, O]) crash(id NodeID, restartAt Time) {
+	w.crashAs(id, restartAt, FaultCrash, 0, "")
+}
+
+// crashAs crashes node id as a fault of kind (FaultCrash, FaultTornCrash
+// or FaultLostUnsynced), losing the last lose of its unsynced writes, and
+// restarts it at restartAt (0: never, by itself). line is the crash's
+// decision-trace step when it is not "crash N".
+func (w *World[M, D, O]) crashAs(id NodeID, restartAt Time, kind FaultKind, lose int, line string) {
 	s := &w.slots[id]
+	s.settle(lose)
+	s.tornArmed = false
 	s.up = false
 	s.node = nil // volatile state is gone
 	s.fpOK = false
@@ -567,11 +594,20 @@ func (w *World[M, D, O]) crash(id NodeID, restartAt Time) {
 	w.eligibleGen++
 	s.crashGen++
 	w.crashed++
-	w.stats.Faults[FaultCrash]++
-	w.record(EventCrash, id, id, 0)
-	w.logStep("crash %s", id)
+	w.stats.Faults[kind]++
+	if kind == FaultCrash {
+		w.record(EventCrash, id, id, 0)
+		w.logStep("crash %s", id)
+	} else {
+		w.record(EventCrash, id, id, uint64(kind)<<8|uint64(lose))
+		w.logStep("%s", line)
+	}
 	if w.tracer != nil {
-		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "crash", From: id, To: id})
+		detail := ""
+		if kind != FaultCrash {
+			_, detail, _ = strings.Cut(line, " "+id.String()+" ")
+		}
+		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: kind.String(), From: id, To: id, Msg: detail})
 	}
 	if restartAt > 0 {
 		w.schedule(event[M]{at: restartAt, kind: EventRestart, to: node8(id), gen: s.crashGen})
@@ -643,6 +679,9 @@ func (w *World[M, D, O]) recomputeCut() {
 func (w *World[M, D, O]) healAll() {
 	w.healed = true
 	w.net.DropRate, w.net.DupRate, w.net.RedeliverRate = 0, 0, 0
+	for id := range w.slots {
+		w.slots[id].tornArmed = false // a crash that had not fallen yet never will
+	}
 	var cutOff, down uint64
 	for m := w.cfg.Faults.KeepFaulty; m != 0; m &= m - 1 {
 		id := NodeID(bits.TrailingZeros64(m))
@@ -811,12 +850,8 @@ func (w *World[M, D, O]) buildTrials() {
 	f := &w.cfg.Faults
 	n := w.cfg.Nodes
 	trials := w.trials[:0]
-	if f.CrashRate > 0 && w.crashed < f.MaxCrashed {
-		for id := NodeID(1); int(id) <= n; id++ {
-			if w.slots[id].up {
-				trials = append(trials, faultTrial{DecideCrash, id, f.CrashRate})
-			}
-		}
+	if w.crashed < f.MaxCrashed {
+		trials = w.crashTrials(trials)
 	}
 	if f.SlowRate > 0 {
 		for id := NodeID(1); int(id) <= n; id++ {
@@ -829,7 +864,7 @@ func (w *World[M, D, O]) buildTrials() {
 		trials = append(trials, faultTrial{DecidePartition, 0, f.PartitionRate})
 	}
 	if cap(w.none) < len(trials)+1 {
-		w.none = make([]float64, 2*n+2)
+		w.none = make([]float64, len(trials)+1, 4*n+2)
 	}
 	none := w.none[:len(trials)+1]
 	none[len(trials)] = 1
@@ -844,15 +879,12 @@ func (w *World[M, D, O]) buildTrials() {
 func (w *World[M, D, O]) startFault(t faultTrial) {
 	f := &w.cfg.Faults
 	id := t.node
-	if (t.kind == DecideCrash && w.inert(FaultCrash)) || (t.kind == DecideSlow && w.inert(FaultSlow)) || (t.kind == DecidePartition && w.inert(FaultPartition)) {
+	if (t.kind == DecideSlow && w.inert(FaultSlow)) || (t.kind == DecidePartition && w.inert(FaultPartition)) {
 		return
 	}
 	switch t.kind {
-	case DecideCrash:
-		if w.crashed < f.MaxCrashed { // an earlier trial of this tick may have filled the quota
-			down := w.draw(Decision{DecideDowntime, id, 0}, f.Downtime)
-			w.crash(id, w.now+down)
-		}
+	case DecideCrash, DecideLoseUnsynced, DecideTornCrash:
+		w.startCrash(t)
 	case DecideSlow:
 		pause := w.decide.Intn(Decision{DecideSlowKind, id, 0}, 2) == 1
 		end := w.now + w.draw(Decision{DecideSlowLength, id, 0}, f.SlowLength)

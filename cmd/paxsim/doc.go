@@ -518,8 +518,9 @@
 //	stops at its first failing seed, at most --budget seeds. The seed reported is
 //	the lowest failing one for any number of workers. A consensus workload runs
 //	with --drop 0.1 --dup 0.05 --crash 0.01 --partition 0.01, a key-value
-//	service with --drop 0.05 --dup 0.02 --crash 0.01 --partition 0.01 (the
-//	header prints the campaign command of each protocol). The first failure is
+//	service with --drop 0.05 --dup 0.02 --crash 0.01 --partition 0.01, and
+//	both with --torn-crash 0.01 --lose-unsynced 0.01 (the header prints the
+//	campaign command of each protocol). The first failure is
 //	recorded and shrunk as a campaign shrinks it.
 //
 //	The explorer ('paxsim check') then searches every interleaving of the
@@ -604,6 +605,12 @@
 //	  --crash P
 //	      probability P, per up replica and fault interval, that it crashes (it
 //	      restarts from durable state) (default 0.005)
+//	  --torn-crash P
+//	      probability P, per up replica and fault interval, that it crashes inside
+//	      its next handler, between two of its sends and writes (default 0)
+//	  --lose-unsynced P
+//	      probability P, per up replica and fault interval, that it crashes losing
+//	      the writes it made since it last synced (a power cut) (default 0)
 //	  --partition P
 //	      probability P, per fault interval, that a network partition starts
 //	      (default 0.005)

@@ -112,9 +112,13 @@
 //
 // # Durability
 //
-// A replica persists its promise and its log (Durable) at the end of
-// every handler that changed them, atomically with the messages it sends
-// there. A persisted Durable is never mutated afterwards, because worlds
+// A replica persists (writes and syncs) its promise and its log (Durable)
+// before anything leaves it that depends on them, a message or an
+// observation, and at the end of every handler that changed them: a crash
+// inside a handler (sim's torn crash) never takes back what the replica
+// told anyone. (Variant accept-before-persist persists at the end of the
+// handler only, after its replies; variant no-sync writes without
+// syncing.) A persisted Durable is never mutated afterwards, because worlds
 // cloned by a model checker may share it: Prefix shares the node's log
 // array, but clipped to its length and over entries that never change;
 // Tail, the entries past the prefix, is a copy in the node's arena, whose

@@ -61,7 +61,7 @@ func (n *Node) campaign(env *Env) {
 	n.absorb(env, n.report(env, n.ballot, n.from), n.prefix)
 	for id := sim.NodeID(1); int(id) <= n.p.nodes; id++ {
 		if id != n.id {
-			env.Send(id, Msg{Type: Prepare, Ballot: n.ballot, From: n.from})
+			n.send(env, id, Msg{Type: Prepare, Ballot: n.ballot, From: n.from})
 		}
 	}
 	n.armElection(env)
@@ -74,7 +74,7 @@ func (n *Node) campaign(env *Env) {
 // entries from the prepare's instance on.
 func (n *Node) onPrepare(env *Env, from sim.NodeID, m Msg) {
 	if m.Ballot.Less(n.promised) {
-		env.Send(from, Msg{Type: Nack, Ballot: n.promised})
+		n.send(env, from, Msg{Type: Nack, Ballot: n.promised})
 		return
 	}
 	if n.promised.Less(m.Ballot) {
@@ -85,7 +85,7 @@ func (n *Node) onPrepare(env *Env, from sim.NodeID, m Msg) {
 		n.leader, n.leaderBallot = 0, Ballot{} // it cannot lead us any more
 	}
 	n.heard = true // a candidate is at work: give it time
-	env.Send(from, Msg{Type: Promise, Ballot: m.Ballot, From: m.From, Chosen: n.prefix, Entries: n.report(env, m.Ballot, m.From)})
+	n.send(env, from, Msg{Type: Promise, Ballot: m.Ballot, From: m.From, Chosen: n.prefix, Entries: n.report(env, m.Ballot, m.From)})
 }
 
 // promise raises the acceptor's promise, which binds every instance, to b
@@ -94,7 +94,7 @@ func (n *Node) onPrepare(env *Env, from sim.NodeID, m Msg) {
 func (n *Node) promise(env *Env, b Ballot, from int64) {
 	n.promised = b
 	n.dirty = true
-	env.Observe(checker.Observation{Kind: checker.Promised, Instance: from, Ballot: b, AllInstances: true})
+	n.observe(env, checker.Observation{Kind: checker.Promised, Instance: from, Ballot: b, AllInstances: true})
 }
 
 // report lists what a promise to b reports from instance from on: the
@@ -117,7 +117,7 @@ func (n *Node) report(env *Env, b Ballot, from int64) []Entry {
 	out = n.arena.Copy(out)
 	for k := range out {
 		if e := &out[k]; !e.Ballot.IsZero() {
-			env.Observe(checker.Observation{Kind: checker.Promised, Instance: e.Instance, Ballot: b, Prior: e.Ballot, Value: e.Cmd.ID})
+			n.observe(env, checker.Observation{Kind: checker.Promised, Instance: e.Instance, Ballot: b, Prior: e.Ballot, Value: e.Cmd.ID})
 		}
 	}
 	return out
@@ -290,7 +290,7 @@ func (n *Node) advance(env *Env) {
 		}
 		e := Entry{Instance: i, Ballot: b, View: v, Cmd: cmd}
 		n.next++
-		env.Observe(checker.Observation{Kind: checker.Proposed, Instance: i, Ballot: b, Value: cmd.ID, State: v.Members})
+		n.observe(env, checker.Observation{Kind: checker.Proposed, Instance: i, Ballot: b, Value: cmd.ID, State: v.Members})
 		pr := proposal{entry: e}
 		if n.acceptEntry(env, e) {
 			pr.votes = 1 << uint(n.id)
@@ -366,7 +366,7 @@ func (n *Node) sendAccept(env *Env, entries []Entry, to uint64) {
 	m := Msg{Type: Accept, Ballot: n.ballot, Chosen: n.prefix, Entries: entries, Commits: n.takeNotify()}
 	for id := sim.NodeID(1); int(id) <= n.p.nodes; id++ {
 		if members&(1<<uint(id)) != 0 {
-			env.Send(id, m)
+			n.send(env, id, m)
 		}
 	}
 }
@@ -387,7 +387,7 @@ func (n *Node) takeNotify() []Entry {
 func (n *Node) onAccept(env *Env, from sim.NodeID, m Msg) {
 	n.learnCommits(env, from, m.Commits)
 	if m.Ballot.Less(n.promised) {
-		env.Send(from, Msg{Type: Nack, Ballot: n.promised})
+		n.send(env, from, Msg{Type: Nack, Ballot: n.promised})
 		return
 	}
 	n.noteLeader(env, from, m.Ballot)
@@ -415,10 +415,10 @@ func (n *Node) onAccept(env *Env, from sim.NodeID, m Msg) {
 		}
 		n.scratch = chosen
 		if mask != 0 {
-			env.Send(from, Msg{Type: Accepted, Ballot: m.Ballot, From: lo, Mask: mask})
+			n.send(env, from, Msg{Type: Accepted, Ballot: m.Ballot, From: lo, Mask: mask})
 		}
 		if len(chosen) > 0 {
-			env.Send(from, Msg{Type: Learn, Chosen: n.prefix, Entries: n.arena.Copy(chosen)})
+			n.send(env, from, Msg{Type: Learn, Chosen: n.prefix, Entries: n.arena.Copy(chosen)})
 		}
 	}
 	if m.Chosen > n.prefix {
@@ -446,7 +446,7 @@ func (n *Node) acceptEntry(env *Env, e Entry) bool {
 		}
 	}
 	n.set(Entry{Instance: e.Instance, Ballot: e.Ballot, View: e.View, Cmd: e.Cmd})
-	env.Observe(checker.Observation{Kind: checker.Accepted, Instance: e.Instance, Ballot: e.Ballot, Value: e.Cmd.ID, State: e.View.Members})
+	n.observe(env, checker.Observation{Kind: checker.Accepted, Instance: e.Instance, Ballot: e.Ballot, Value: e.Cmd.ID, State: e.View.Members})
 	return true
 }
 
@@ -522,7 +522,7 @@ func (n *Node) onTick(env *Env) {
 func (n *Node) sendPrepare(env *Env, to uint64) {
 	for id := sim.NodeID(1); int(id) <= n.p.nodes; id++ {
 		if id != n.id && to&(1<<uint(id)) != 0 {
-			env.Send(id, Msg{Type: Prepare, Ballot: n.ballot, From: n.from})
+			n.send(env, id, Msg{Type: Prepare, Ballot: n.ballot, From: n.from})
 		}
 	}
 }
@@ -533,7 +533,7 @@ func (n *Node) heartbeat(env *Env) {
 	m := Msg{Type: Heartbeat, Ballot: n.ballot, Chosen: n.prefix, Commits: n.takeNotify()}
 	for id := sim.NodeID(1); int(id) <= n.p.nodes; id++ {
 		if id != n.id {
-			env.Send(id, m)
+			n.send(env, id, m)
 		}
 	}
 }
@@ -563,7 +563,7 @@ func (n *Node) retransmit(env *Env) {
 func (n *Node) onHeartbeat(env *Env, from sim.NodeID, m Msg) {
 	n.learnCommits(env, from, m.Commits)
 	if m.Ballot.Less(n.promised) {
-		env.Send(from, Msg{Type: Nack, Ballot: n.promised})
+		n.send(env, from, Msg{Type: Nack, Ballot: n.promised})
 		return
 	}
 	n.noteLeader(env, from, m.Ballot)

@@ -27,7 +27,7 @@ func (n *Node) learn(env *Env, e Entry) {
 		ne.Ballot = cur.Ballot
 	}
 	n.set(ne)
-	env.Observe(checker.Observation{Kind: checker.Learned, Instance: i, Value: e.Cmd.ID})
+	n.observe(env, checker.Observation{Kind: checker.Learned, Instance: i, Value: e.Cmd.ID})
 	for k := range n.pending {
 		if n.pending[k].entry.Instance == i {
 			// Chosen, as an acceptor that knew it answered: the proposal
@@ -83,7 +83,7 @@ func (n *Node) applyReady(env *Env) {
 // view governs soon.
 func (n *Node) apply(env *Env, e Entry) {
 	out, effect := n.svc.apply(e.Instance, e.Cmd, n.p.bug&bugNoDedup == 0)
-	env.Observe(checker.Observation{Kind: checker.Applied, Instance: e.Instance, Value: e.Cmd.ID, State: n.svc.digest, Effect: effect})
+	n.observe(env, checker.Observation{Kind: checker.Applied, Instance: e.Instance, Value: e.Cmd.ID, State: n.svc.digest, Effect: effect})
 	if e.Cmd.ID == NoOp {
 		return
 	}
@@ -128,7 +128,7 @@ func (n *Node) onCatchupTimeout(env *Env) {
 		n.poll(env)
 		return
 	}
-	env.Send(n.aheadPeer, Msg{Type: LearnReq, From: n.prefix + 1})
+	n.send(env, n.aheadPeer, Msg{Type: LearnReq, From: n.prefix + 1})
 }
 
 // poll asks a random peer for the chosen entries past the prefix.
@@ -140,7 +140,7 @@ func (n *Node) poll(env *Env) {
 	if peer >= n.id {
 		peer++
 	}
-	env.Send(peer, Msg{Type: LearnReq, From: n.prefix + 1})
+	n.send(env, peer, Msg{Type: LearnReq, From: n.prefix + 1})
 }
 
 // onLearnReq answers with the chosen entries from the asked instance on:
@@ -160,7 +160,7 @@ func (n *Node) onLearnReq(env *Env, from sim.NodeID, m Msg) {
 	if len(out) == 0 {
 		return
 	}
-	env.Send(from, Msg{Type: Learn, Chosen: n.prefix, Entries: n.arena.Copy(out)})
+	n.send(env, from, Msg{Type: Learn, Chosen: n.prefix, Entries: n.arena.Copy(out)})
 }
 
 // onLearn learns chosen entries; while the sender knows more and this
@@ -176,7 +176,7 @@ func (n *Node) onLearn(env *Env, from sim.NodeID, m Msg) {
 		n.ahead, n.aheadPeer = m.Chosen, from
 	}
 	if m.Chosen > n.prefix && n.prefix > before {
-		env.Send(from, Msg{Type: LearnReq, From: n.prefix + 1})
+		n.send(env, from, Msg{Type: LearnReq, From: n.prefix + 1})
 	}
 	switch n.role {
 	case leader:

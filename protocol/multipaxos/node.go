@@ -212,6 +212,8 @@ type Node struct {
 	// persisted tails come from, and buffers to build them in.
 	arena   arena.Slice[Entry]
 	scratch []Entry // a run of entries being built, then copied to the arena
+	tail    []Entry // persist's: the tail being built
+	out     outbox  // what the running handler sends and reports, in order (flush)
 	decided []Entry // tally's proposals just chosen
 }
 
@@ -226,9 +228,12 @@ func NewNodes(nodes int, cfg Config) sim.NewNode[Msg, Durable, checker.Observati
 
 // newNode rebuilds a replica from its durable state. Replaying the chosen
 // prefix is silent: every entry in it was applied, and reported, in the
-// handler that made it durable, before any crash.
+// handler that made it durable, before any crash. Chosen entries past the
+// prefix (a crash fell between the write that learned them and their
+// application) are applied, and reported, when the replica starts.
 func newNode(p *params, id sim.NodeID, d Durable) *Node {
 	n := &Node{p: p, id: id, promised: d.Promised, svc: newService(p.initial, p.alpha, p.nodes)}
+	n.out = outbox{kinds: make([]outputKind, 0, 16), sends: make([]sendOut, 0, 8), obs: make([]checker.Observation, 0, 8)}
 	n.log = d.Prefix[:len(d.Prefix):len(d.Prefix)]
 	n.logShared = len(d.Prefix) > 0
 	for k := range n.log {
@@ -242,18 +247,21 @@ func newNode(p *params, id sim.NodeID, d Durable) *Node {
 }
 
 // Start implements sim.Node: a replica boots as a follower; a restarted one
-// asks its peers for the chosen entries it missed.
+// applies the chosen entries it had learned but not applied, and asks its
+// peers for those it missed.
 func (n *Node) Start(env *Env) {
 	n.armElection(env)
+	n.applyReady(env)
 	if n.prefix > 0 || len(n.log) > 0 || !n.promised.IsZero() {
 		for id := sim.NodeID(1); int(id) <= n.p.nodes; id++ {
 			if id != n.id {
-				env.Send(id, Msg{Type: LearnReq, From: n.prefix + 1})
+				n.send(env, id, Msg{Type: LearnReq, From: n.prefix + 1})
 			}
 		}
 		n.catchupArmed = true
 		env.SetTimer(catchupTimer, n.p.catchup)
 	}
+	n.flush(env)
 }
 
 // Deliver implements sim.Node.
@@ -278,7 +286,7 @@ func (n *Node) Deliver(env *Env, from sim.NodeID, m Msg) {
 	case Learn:
 		n.onLearn(env, from, m)
 	}
-	n.persist(env)
+	n.flush(env)
 }
 
 // Fire implements sim.Node.
@@ -296,11 +304,14 @@ func (n *Node) Fire(env *Env, tag sim.TimerTag) {
 			n.heartbeat(env)
 		}
 	}
-	n.persist(env)
+	n.flush(env)
 }
 
-// persist writes the durable state if a handler changed it: the promise,
-// the prefix (shared, clipped) and a write-once copy of the tail.
+// persist writes the durable state, and syncs it, if the handler changed
+// it: the promise, the prefix (shared, clipped) and a write-once copy of
+// the tail. It runs at the end of every handler, before the messages and
+// observations it queued leave the node (flush). Variant no-sync writes
+// without syncing.
 func (n *Node) persist(env *Env) {
 	if !n.dirty {
 		return
@@ -308,18 +319,101 @@ func (n *Node) persist(env *Env) {
 	n.dirty = false
 	p := n.prefix
 	d := Durable{Promised: n.promised, Prefix: n.log[:p:p]}
-	n.scratch = n.scratch[:0]
+	n.tail = n.tail[:0]
 	for k := range n.log[p:] {
 		if e := &n.log[p+int64(k)]; !empty(e) {
-			n.scratch = append(n.scratch, *e)
+			n.tail = append(n.tail, *e)
 		}
 	}
-	d.Tail = n.arena.Copy(n.scratch)
+	d.Tail = n.arena.Copy(n.tail)
 	if p > 0 {
 		n.logShared = true
 	}
+	if n.p.bug&bugNoSync != 0 {
+		env.Write(d)
+		return
+	}
 	env.Persist(d)
 }
+
+// send, broadcast and observe are how anything leaves the node. A
+// handler's messages and observations wait in its outbox until it ends;
+// then flush persists what the handler changed, once, and sends them, in
+// order: nothing the node tells anyone is taken back by a crash, torn or
+// not. (Variant accept-before-persist sends at once and persists at the
+// end, after its replies.)
+func (n *Node) send(env *Env, to sim.NodeID, m Msg) {
+	if n.p.bug&bugAcceptBeforePersist != 0 {
+		env.Send(to, m)
+		return
+	}
+	n.out.kinds = append(n.out.kinds, outSend)
+	n.out.sends = append(n.out.sends, sendOut{to, m})
+}
+
+func (n *Node) broadcast(env *Env, m Msg) {
+	if n.p.bug&bugAcceptBeforePersist != 0 {
+		env.Broadcast(m)
+		return
+	}
+	n.out.kinds = append(n.out.kinds, outBroadcast)
+	n.out.sends = append(n.out.sends, sendOut{0, m})
+}
+
+func (n *Node) observe(env *Env, o checker.Observation) {
+	if n.p.bug&bugAcceptBeforePersist != 0 {
+		env.Observe(o)
+		return
+	}
+	n.out.kinds = append(n.out.kinds, outObserve)
+	n.out.obs = append(n.out.obs, o)
+}
+
+// flush ends a handler: it persists what the handler changed, then sends
+// and reports what it queued, in order.
+func (n *Node) flush(env *Env) {
+	n.persist(env)
+	o := &n.out
+	s, r := 0, 0
+	for _, k := range o.kinds {
+		switch k {
+		case outSend:
+			env.Send(o.sends[s].to, o.sends[s].msg)
+			s++
+		case outBroadcast:
+			env.Broadcast(o.sends[s].msg)
+			s++
+		case outObserve:
+			env.Observe(o.obs[r])
+			r++
+		}
+	}
+	clear(o.sends) // no message or entry kept alive
+	clear(o.obs)
+	o.kinds, o.sends, o.obs = o.kinds[:0], o.sends[:0], o.obs[:0]
+}
+
+// outbox is what a handler sends and reports, in the order it did (kinds),
+// until flush: its messages, and its observations.
+type outbox struct {
+	kinds []outputKind
+	sends []sendOut
+	obs   []checker.Observation
+}
+
+// sendOut is a queued message: to a node, or (broadcast) to every one.
+type sendOut struct {
+	to  sim.NodeID
+	msg Msg
+}
+
+type outputKind uint8
+
+const (
+	outSend outputKind = iota
+	outBroadcast
+	outObserve
+)
 
 // ---- the log ----
 
@@ -390,7 +484,7 @@ func (n *Node) onRequest(env *Env, from sim.NodeID, m Msg) {
 		// Forwarded to a follower: dropped. Its origin forwards it again
 		// when it learns of a new leader, and clients retry.
 	case n.leader != 0:
-		env.Send(n.leader, m)
+		n.send(env, n.leader, m)
 	default:
 		n.enqueue(cmd) // until a leader is known
 	}
@@ -453,7 +547,7 @@ func (n *Node) reply(env *Env, id Value, current bool, out string) {
 			continue
 		}
 		if s == seq && current {
-			env.Observe(checker.Observation{Kind: checker.Returned, Client: client, Value: id, Output: out})
+			n.observe(env, checker.Observation{Kind: checker.Returned, Client: client, Value: id, Output: out})
 		}
 		n.waiting = append(n.waiting[:k], n.waiting[k+1:]...)
 		return
@@ -515,12 +609,12 @@ func (n *Node) forwardAll(env *Env) {
 	}
 	for _, c := range n.waiting {
 		if !n.executed(c) {
-			env.Send(n.leader, RequestFrom(&n.arena, c))
+			n.send(env, n.leader, RequestFrom(&n.arena, c))
 		}
 	}
 	for _, c := range n.queue {
 		if !n.executed(c) && !n.isWaiting(c.ID) {
-			env.Send(n.leader, RequestFrom(&n.arena, c))
+			n.send(env, n.leader, RequestFrom(&n.arena, c))
 		}
 	}
 	n.queue = n.queue[:0]

@@ -26,11 +26,11 @@ func (n *Node) CloneInto(dst sim.Node[Msg, Durable, checker.Observation]) sim.No
 		log = nil
 	}
 	recovered, pending, queue, waiting, notify := d.recovered[:0], d.pending[:0], d.queue[:0], d.waiting[:0], d.notify[:0]
-	scratch, decided := d.scratch[:0], d.decided[:0]
+	scratch, decided, tail, out := d.scratch[:0], d.decided[:0], d.tail[:0], d.out
 	svc := d.svc
 	*d = *n
-	d.arena = arena.Slice[Entry]{} // the original writes on in its chunk: the copy gets its own
-	d.scratch, d.decided = scratch, decided
+	d.arena = arena.Slice[Entry]{}                                    // the original writes on in its chunk: the copy gets its own
+	d.scratch, d.decided, d.tail, d.out = scratch, decided, tail, out // buffers: never the original's
 	d.log = append(log, n.log...)
 	d.logShared = false
 	d.recovered = append(recovered, n.recovered...)

@@ -29,6 +29,8 @@ const (
 	bugNoGapFill
 	bugNoDedup
 	bugLeaderSkipsRecovery
+	bugAcceptBeforePersist
+	bugNoSync
 )
 
 // Correct is the name of the correct protocol.
@@ -36,6 +38,26 @@ const Correct = "none"
 
 // The buggy variants.
 var (
+	// AcceptBeforePersist: a replica persists at the end of each handler,
+	// after its replies have left (the reference's order before torn
+	// crashes could show it): an acceptor sends Accepted, then writes its
+	// votes. A crash inside the handler, between the two, takes back
+	// votes the leader counted, and a later leader hears nothing of them.
+	AcceptBeforePersist = Variant{
+		Name:    "accept-before-persist",
+		Summary: "an acceptor replies Accepted before its vote is durable: a crash between the two takes the vote back",
+		Breaks:  checker.PromiseMonotonicity,
+		bug:     bugAcceptBeforePersist,
+	}
+	// NoSync: a replica writes its promise and log but never syncs them.
+	// A crash that loses unsynced writes (a power cut) takes back promises
+	// and votes it reported.
+	NoSync = Variant{
+		Name:    "no-sync",
+		Summary: "promises and votes are written but never synced: a power cut takes them back",
+		Breaks:  checker.LearnerIntegrity,
+		bug:     bugNoSync,
+	}
 	// CommitIndexOnly: a commit notification names only the instance, and
 	// a replica that hears it marks whatever it accepted there as chosen.
 	// An acceptor that accepted an older ballot's value, since overwritten
@@ -111,7 +133,7 @@ var (
 )
 
 var variants = []Variant{
-	CommitIndexOnly, LeaderSkipsRecovery, NoDedup, NoGapFill, NoOverwrite, NoRestamp, NoView,
+	AcceptBeforePersist, CommitIndexOnly, LeaderSkipsRecovery, NoDedup, NoGapFill, NoOverwrite, NoRestamp, NoSync, NoView,
 }
 
 // Variants lists the buggy variants, sorted by name.
