@@ -134,13 +134,10 @@ type Action[M Message] struct {
 // String is the action as a decision-trace line, e.g. "deliver 1->2
 // Prepare(1.1)" or "timer 3 0": the form that replays match against.
 func (a Action[M]) String() string {
-	switch {
-	case a.Crash.Torn:
+	if a.Crash != (Crash{}) {
 		inner := a
 		inner.Crash = Crash{}
-		return fmt.Sprintf("crash %s after effect %d of %s", a.To, a.Crash.Cut, inner)
-	case a.Crash.Lost:
-		return lostLine(a.To, a.Crash.Lose, a.Crash.Unsynced)
+		return a.Crash.line(a.To, inner)
 	}
 	switch a.Kind {
 	case ActDeliver, ActDrop, ActDup:

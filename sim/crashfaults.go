@@ -81,6 +81,15 @@ type Crash struct {
 	Unsynced int
 }
 
+// line is the decision-trace step of crash c of node: around the step it
+// cuts, inner, for a torn crash.
+func (c Crash) line(node NodeID, inner fmt.Stringer) string {
+	if c.Torn {
+		return fmt.Sprintf("crash %s after effect %d of %s", node, c.Cut, inner)
+	}
+	return lostLine(node, c.Lose, c.Unsynced)
+}
+
 // parseCrash reads what follows "crash": "NODE", "NODE losing L of U
 // unsynced writes", or "NODE after effect K of STEP", STEP a deliver to
 // NODE or a timer of NODE.

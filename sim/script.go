@@ -80,13 +80,12 @@ type Step struct {
 }
 
 func (s Step) String() string {
-	switch {
-	case s.Crash.Torn:
+	if s.Crash != (Crash{}) {
 		inner := s
 		inner.Crash = Crash{}
-		return fmt.Sprintf("crash %s after effect %d of %s", s.To, s.Crash.Cut, inner)
-	case s.Crash.Lost:
-		return lostLine(s.To, s.Crash.Lose, s.Crash.Unsynced)
+		return s.Crash.line(s.To, inner)
+	}
+	switch {
 	case s.Heal:
 		return "heal"
 	case s.Kind == ActDeliver || s.Kind == ActDrop || s.Kind == ActDup:
