@@ -54,14 +54,23 @@ type kvClients struct {
 	reconfigs  []checker.Value // the reconfigurations' command values
 	requested  int             // reconfigurations the operator asked for
 	timeoutGap sim.Time
-	text       arena.Text // the operations' values
-	scratch    []byte
+	// lastStart is when clients stop starting operations, half the
+	// liveness bound after the heal (0: never): each operation started has
+	// half the bound left to be answered, and the replicas to catch up, so
+	// that the judgement is of progress, not of a request sent just before
+	// the deadline.
+	lastStart sim.Time
+	text      arena.Text // the operations' values
+	scratch   []byte
 }
 
 func newKVClients[M sim.Message, D any](s *Session[M, D], p plan, scripted bool) *kvClients {
 	c := &kvClients{
 		h: s, window: s.cfg.ProposeWindow, commands: p.commands, interval: sim.Time(s.cfg.FaultInterval),
 		reconfig: p.reconfig, keep: s.keep, timeoutGap: kvClientTimeout,
+	}
+	if s.cfg.HealAt > 0 {
+		c.lastStart = sim.Time(s.cfg.HealAt + s.cfg.Liveness/2)
 	}
 	left := p.commands
 	if scripted {
@@ -112,7 +121,7 @@ func (c *kvClients) step(now sim.Time, healed bool) {
 			c.pending = c.pending[1:]
 			c.next(cl, Op{Kind: OpReconfig, Members: next.members})
 			c.send(cl, now, false)
-		case !cl.operator && cl.left > 0:
+		case !cl.operator && cl.left > 0 && (c.lastStart == 0 || now < c.lastStart):
 			c.next(cl, c.drawOp(cl))
 			c.send(cl, now, false)
 		}

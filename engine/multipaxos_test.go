@@ -117,3 +117,28 @@ func TestMultiPaxosConfigErrors(t *testing.T) {
 		t.Errorf("a scheduled reconfiguration: %v %v", err, res.Violations)
 	}
 }
+
+// TestClientsStopStartingHalfwayThroughTheLiveness: no key-value client
+// starts an operation later than half the liveness bound after the heal,
+// so that the liveness judgement at the deadline is of progress, never of
+// a request sent just before it; before that, clients keep working.
+func TestClientsStopStartingHalfwayThroughTheLiveness(t *testing.T) {
+	c := mpConfig(engine.Correct)
+	c.Commands, c.Liveness = 40, 1000 // more operations than the bound leaves room for
+	lastStart := c.HealAt + c.Liveness/2
+	afterHeal := 0
+	for seed := uint64(1); seed <= 20; seed++ {
+		res := run(t, mpP, c, seed, engine.Options{})
+		for _, op := range res.KVOps {
+			if op.Invoke >= lastStart {
+				t.Fatalf("seed %d: an operation started at t=%d, past t=%d", seed, op.Invoke, lastStart)
+			}
+			if op.Invoke > c.HealAt {
+				afterHeal++
+			}
+		}
+	}
+	if afterHeal == 0 {
+		t.Fatal("no operation started after the heal: the test shows nothing")
+	}
+}

@@ -365,16 +365,20 @@ func (n *Node) observe(env *Env, o checker.Observation) {
 		env.Observe(o)
 		return
 	}
-	n.out.kinds = append(n.out.kinds, outObserve)
 	n.out.obs = append(n.out.obs, o)
 }
 
-// flush ends a handler: it persists what the handler changed, then sends
-// and reports what it queued, in order.
+// flush ends a handler: it persists what the handler changed, reports
+// it (its observations, in order: they describe the state just made
+// durable, so that a crash inside the handler never leaves a write
+// unreported or a report unwritten), then sends what it queued, in order.
 func (n *Node) flush(env *Env) {
 	n.persist(env)
 	o := &n.out
-	s, r := 0, 0
+	for k := range o.obs {
+		env.Observe(o.obs[k])
+	}
+	s := 0
 	for _, k := range o.kinds {
 		switch k {
 		case outSend:
@@ -383,9 +387,6 @@ func (n *Node) flush(env *Env) {
 		case outBroadcast:
 			env.Broadcast(o.sends[s].msg)
 			s++
-		case outObserve:
-			env.Observe(o.obs[r])
-			r++
 		}
 	}
 	clear(o.sends) // no message or entry kept alive
@@ -393,8 +394,9 @@ func (n *Node) flush(env *Env) {
 	o.kinds, o.sends, o.obs = o.kinds[:0], o.sends[:0], o.obs[:0]
 }
 
-// outbox is what a handler sends and reports, in the order it did (kinds),
-// until flush: its messages, and its observations.
+// outbox is what a handler sends and reports until flush: its messages,
+// in the order sent (kinds tells a send from a broadcast), and its
+// observations.
 type outbox struct {
 	kinds []outputKind
 	sends []sendOut
@@ -412,7 +414,6 @@ type outputKind uint8
 const (
 	outSend outputKind = iota
 	outBroadcast
-	outObserve
 )
 
 // ---- the log ----
