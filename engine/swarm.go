@@ -86,7 +86,8 @@ type swarmField struct {
 // name is the field's flag for the protocol info describes.
 func (f swarmField) name(info *Info) string { return cmp.Or(f.flag, ClientsKnob(info.Workload)) }
 
-// swarmFields are in SwarmKnobs order, fifo last.
+// swarmFields are in the order Swarm draws them: the last swarmTail after
+// the protocol's own knobs (SwarmKnobs lists them so).
 var swarmFields = []swarmField{
 	{"nodes", nil, func(c Config) any { return c.Nodes }, func(d, c Config) Config { d.Nodes = c.Nodes; return d }},
 	{"", nil, func(c Config) any { return c.Clients }, func(d, c Config) Config { d.Clients = c.Clients; return d }},
