@@ -20,7 +20,9 @@ type CampaignOptions struct {
 	Seeds int
 	Start uint64 // the first seed
 	// Config is the runs' configuration (nil: engine.Default(), three
-	// replicas and a little of every fault until the heal at t=600). Its
+	// replicas and a little of every fault until the heal at t=600, with
+	// the durability faults too: torn crashes and lost unsynced writes at
+	// engine.DurabilityRate). Its
 	// Protocol and Variant are set from the protocol and Variant. It must
 	// heal (HealAt > 0): every run is judged with the liveness phase.
 	Config *engine.Config
@@ -85,6 +87,7 @@ func campaign(t *testing.T, p *harness.Protocol, o CampaignOptions, seeds int) *
 // config is the campaign's configuration for p, checked.
 func (o *CampaignOptions) config(p *harness.Protocol) (engine.Config, error) {
 	c := engine.Default()
+	c.TornCrash, c.LoseUnsynced = engine.DurabilityRate, engine.DurabilityRate
 	if o.Config != nil {
 		c = *o.Config
 	}
