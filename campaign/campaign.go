@@ -161,6 +161,9 @@ type Summary struct {
 	// possible but never held (Gaps). FailingGaps says which of them
 	// fail the campaign: it did not test what it claims to.
 	CoverageGaps []string `json:"coverage_gaps"`
+	// Triage labels the failure groups against a baseline campaign's
+	// (--baseline): new, ongoing, resolved or regressed.
+	Triage *Triage `json:"triage,omitempty"`
 }
 
 // ServiceTotals sums the engine.ServiceSummary of a campaign's runs of a

@@ -39,6 +39,8 @@ type Group struct {
 	// DirError says why the folder could not be written.
 	DirError string `json:"dir_error,omitempty"`
 	Message  string `json:"message"`
+	// Triage is the group's label against a baseline campaign, if any.
+	Triage Label `json:"triage,omitempty"`
 
 	trace, shrunk *trace.Trace // the representative's
 	history       []byte       // its annotated history, when not linearizable

@@ -89,6 +89,7 @@ var summaryRules = map[string]mergeRule{
 	"Swarm":            either,
 	"Coverage":         sum,
 	"CoverageGaps":     derived, // from Faults and Coverage
+	"Triage":           derived, // none: merge --baseline labels the merged groups again
 }
 
 // MergeSummaries combines the summaries of a campaign's shards, in any

@@ -22,7 +22,7 @@ import (
 
 var campaignCmd = &command{
 	name:   "campaign",
-	usage:  "--seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [config flags]",
+	usage:  "--seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [--baseline FILE] [config flags]",
 	short:  "run many seeds in parallel and sum up what they found",
 	config: true,
 	long: `Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
@@ -68,6 +68,15 @@ nondeterministic, and for the first few the report gives the first trace
 line where the runs part. --outcomes FILE writes every seed's outcome, a
 line per seed in seed order, to compare campaigns across machines.
 
+--baseline FILE labels each failure group against an earlier campaign of
+the same protocol, the summary its --json printed (or merge's): new, a
+signature the baseline did not have; ongoing, one it had; regressed, one it
+had itself labelled resolved; resolved, one it had (or had resolved) that
+this campaign did not find, with how many of its seeds ran again and
+passed. The labels are in the summary and in the JSON (triage, and each
+group's triage); a triage remembers, as the next campaign's baseline, what
+it resolved.
+
 While it runs, a progress line is redrawn on stderr when stderr is a
 terminal. Ctrl-C or SIGTERM (what Kubernetes, timeout and kill send) stops
 it cleanly: it still prints the summary, marked interrupted, and files what
@@ -88,6 +97,7 @@ say which.`,
 		o.maxShrinks = campaign.DefaultMaxShrinks
 		fs.Var(value[int]{&o.maxShrinks}, "max-shrinks", "record the decision trace of one seed of each of the first `N` failure groups (at least 1; -1: all) and, unless --no-shrink, shrink it")
 		fs.BoolVar(&o.json, "json", false, "print the summary as one JSON object")
+		fs.StringVar(&o.baseline, "baseline", "", baselineUsage)
 		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run every seed twice, and the campaign once more in a second paxsim process with another number of workers, and report the seeds whose trace or verdicts differ, with the first divergent event")
 		fs.StringVar(&o.outcomes, "outcomes", "", "write every seed's outcome to `FILE`, a line per seed in seed order (seed, hash of its trace and verdicts, trace hash, events): campaigns of the same seeds write the same file on any machine")
 		fs.BoolVar(&o.swarm, "swarm", true, "swarm testing: each seed draws its cluster size, its workload's clients (proposers; or clients, commands and reconfigurations), delays, which faults are on at what rates and the protocol's drawn knobs; config flags given pin their knobs (--swarm=false runs every seed with the flags' config)")
@@ -106,6 +116,10 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 		return err
 	}
 	if err := o.shard.apply(o); err != nil {
+		return err
+	}
+	base, err := o.readBaseline("campaign", o.p.Name())
+	if err != nil {
 		return err
 	}
 	opts := campaign.Options{
@@ -136,6 +150,9 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 	}
 	if err := outcomes.close(); err != nil {
 		return err
+	}
+	if base != nil {
+		campaign.TriageAgainst(base, &sum)
 	}
 	elsewhere := x.checkCampaignElsewhere(ctx, o, outcomes, &sum)
 	verdict := shardVerdict(o, &sum)

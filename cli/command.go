@@ -44,6 +44,7 @@ type options struct {
 	seeds, start     uint64
 	workers          int
 	out              string
+	baseline         string // campaign, merge: the earlier campaign's summary to triage against
 	record           string // run: where to write the decision trace
 	html             string // run, replay: where to write a non-linearizable history
 	format           string // replay: text, mermaid or html

@@ -21,7 +21,7 @@ import (
 
 var mergeCmd = &command{
 	name:  "merge",
-	usage: "[--json] [--out DIR] FILE...",
+	usage: "[--json] [--out DIR] [--baseline FILE] FILE...",
 	short: "combine the results of a sharded campaign into one summary",
 	long: `Merge combines the results of the N shards of a campaign, the JSON lines
 that "paxsim campaign --shard I/M --json" prints (one a file, or several in
@@ -43,10 +43,12 @@ another as a campaign makes them. It exits as the campaign run whole
 would: 1 if a seed failed or was nondeterministic, else 4 if a shard was
 interrupted, else 3 for a coverage gap; and 2 for bad usage or input (a
 missing shard, a file that is not a shard's result, counts that cannot be
-a campaign's, shards of different campaigns, an unusable --out).`,
+a campaign's, shards of different campaigns, an unusable --out). With
+--baseline FILE it labels the failure groups as paxsim campaign does.`,
 	flags: func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.json, "json", false, "print the summary as one JSON object, as paxsim campaign --json does")
 		fs.StringVar(&o.out, "out", "paxsim-failures", "write a folder per failure group into `DIR`; empty: none")
+		fs.StringVar(&o.baseline, "baseline", "", baselineUsage)
 	},
 	run: runMerge,
 }
@@ -76,6 +78,10 @@ func runMerge(_ context.Context, x *invocation, o *options, args []string) error
 	if err != nil {
 		return inputErrorf("%s: %v", shards[0].file, err)
 	}
+	base, err := o.readBaseline("merge", p.Name())
+	if err != nil {
+		return err
+	}
 	if err := checkMergeOut(o.out, shards); err != nil {
 		return err
 	}
@@ -100,6 +106,9 @@ func runMerge(_ context.Context, x *invocation, o *options, args []string) error
 	}
 	if err != nil {
 		return inputErrorf("cannot merge: %v", err)
+	}
+	if base != nil {
+		campaign.TriageAgainst(base, &sum)
 	}
 	verdict := campaignVerdict(&sum)
 	head := fmt.Sprintf("merged %d shards of the campaign of seeds %d..%d\n", len(shards), first.Shard.Start, first.Shard.Start+first.Shard.Seeds-1)

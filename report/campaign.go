@@ -99,6 +99,7 @@ func (t *CampaignText) Write(w io.Writer, s *campaign.Summary) {
 		f("violations", "%d seeds (%s)", s.Violations, Counts(s.ByProperty))
 	}
 	t.writeGroups(w, f, s)
+	writeTriage(w, f, s.Triage)
 	t.writeFigures(w, f, s)
 	fmt.Fprintf(w, "faults:\n")
 	for _, name := range slices.Sorted(maps.Keys(s.Faults)) {
@@ -172,7 +173,11 @@ func (t *CampaignText) writeGroup(w io.Writer, g *campaign.Group) {
 		}
 		seeds = append(seeds, fmt.Sprint(seed))
 	}
-	fmt.Fprintf(w, "  %s: %d seeds: %s\n", g.Signature, len(g.Seeds), strings.Join(seeds, " "))
+	label := ""
+	if g.Triage != "" {
+		label = " [" + string(g.Triage) + "]"
+	}
+	fmt.Fprintf(w, "  %s%s: %d seeds: %s\n", g.Signature, label, len(g.Seeds), strings.Join(seeds, " "))
 	soonest := ""
 	if g.Representative != g.Seeds[0] {
 		soonest = " (the soonest to fail)"

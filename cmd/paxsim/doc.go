@@ -91,7 +91,7 @@
 //
 // # paxsim campaign
 //
-//	usage: paxsim campaign --seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [config flags]
+//	usage: paxsim campaign --seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [--baseline FILE] [config flags]
 //
 //	Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
 //	and sums up what they found: violations by property, failures grouped by
@@ -136,6 +136,15 @@
 //	line where the runs part. --outcomes FILE writes every seed's outcome, a
 //	line per seed in seed order, to compare campaigns across machines.
 //
+//	--baseline FILE labels each failure group against an earlier campaign of
+//	the same protocol, the summary its --json printed (or merge's): new, a
+//	signature the baseline did not have; ongoing, one it had; regressed, one it
+//	had itself labelled resolved; resolved, one it had (or had resolved) that
+//	this campaign did not find, with how many of its seeds ran again and
+//	passed. The labels are in the summary and in the JSON (triage, and each
+//	group's triage); a triage remembers, as the next campaign's baseline, what
+//	it resolved.
+//
 //	While it runs, a progress line is redrawn on stderr when stderr is a
 //	terminal. Ctrl-C or SIGTERM (what Kubernetes, timeout and kill send) stops
 //	it cleanly: it still prints the summary, marked interrupted, and files what
@@ -148,6 +157,10 @@
 //	say which.
 //
 //	Flags:
+//	  --baseline FILE
+//	      label each failure group new, ongoing, resolved or regressed against the
+//	      earlier campaign whose summary (paxsim campaign --json, or paxsim merge
+//	      --json) is in FILE (default none)
 //	  --check-determinism
 //	      run every seed twice, and the campaign once more in a second paxsim
 //	      process with another number of workers, and report the seeds whose trace
@@ -187,7 +200,7 @@
 //
 // # paxsim merge
 //
-//	usage: paxsim merge [--json] [--out DIR] FILE...
+//	usage: paxsim merge [--json] [--out DIR] [--baseline FILE] FILE...
 //
 //	Merge combines the results of the N shards of a campaign, the JSON lines
 //	that "paxsim campaign --shard I/M --json" prints (one a file, or several in
@@ -209,9 +222,14 @@
 //	would: 1 if a seed failed or was nondeterministic, else 4 if a shard was
 //	interrupted, else 3 for a coverage gap; and 2 for bad usage or input (a
 //	missing shard, a file that is not a shard's result, counts that cannot be
-//	a campaign's, shards of different campaigns, an unusable --out).
+//	a campaign's, shards of different campaigns, an unusable --out). With
+//	--baseline FILE it labels the failure groups as paxsim campaign does.
 //
 //	Flags:
+//	  --baseline FILE
+//	      label each failure group new, ongoing, resolved or regressed against the
+//	      earlier campaign whose summary (paxsim campaign --json, or paxsim merge
+//	      --json) is in FILE (default none)
 //	  --json
 //	      print the summary as one JSON object, as paxsim campaign --json does
 //	      (default off)
