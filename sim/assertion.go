@@ -81,12 +81,31 @@ func (t *assertions) reset() {
 	clear(t.index)
 }
 
+// linearAsserts is how many assertions find scans before it asks the
+// index: a protocol makes a handful, and comparing a constant name with
+// itself costs less than hashing it.
+const linearAsserts = 16
+
+// find returns name's place in the tally.
+func (t *assertions) find(name string) (int, bool) {
+	for i := range min(len(t.list), linearAsserts) {
+		if t.list[i].Name == name {
+			return i, true
+		}
+	}
+	if len(t.list) <= linearAsserts {
+		return 0, false
+	}
+	i, ok := t.index[name]
+	return i, ok
+}
+
 // assert tallies one evaluation of assertion name of kind k on node.
 func (t *assertions) assert(node NodeID, k AssertKind, name string, cond bool) {
 	if name == "" {
 		misuse("assertion", "node %d made a %s assertion with no name", node, k)
 	}
-	i, ok := t.index[name]
+	i, ok := t.find(name)
 	if !ok {
 		if t.index == nil {
 			t.index = make(map[string]int)

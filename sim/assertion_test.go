@@ -73,3 +73,22 @@ func TestAssertKindText(t *testing.T) {
 		t.Error("an unknown kind read without error")
 	}
 }
+
+// TestManyAssertions crosses the linear scan's bound: every name keeps
+// one tally.
+func TestManyAssertions(t *testing.T) {
+	var a assertions
+	for range 2 {
+		for i := range 3 * linearAsserts {
+			a.assert(1, AssertReachable, string(rune('A'+i)), true)
+		}
+	}
+	if len(a.list) != 3*linearAsserts {
+		t.Fatalf("%d tallies, want %d", len(a.list), 3*linearAsserts)
+	}
+	for _, x := range a.list {
+		if x.Reached != 2 {
+			t.Errorf("%+v: want reached twice", x)
+		}
+	}
+}
