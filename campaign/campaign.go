@@ -570,7 +570,7 @@ func merge(tallies []tally, o Options, workers int, wall time.Duration) Summary 
 		s.Nondeterministic = append(s.Nondeterministic, t.divergences...)
 		cover.merge(&t.cover)
 	}
-	s.Coverage = cover.summary()
+	s.Coverage = cover.summary(o.Protocol.Info())
 	for k, n := range faults {
 		s.Faults[sim.FaultKind(k).String()] = n
 	}

@@ -145,6 +145,7 @@ type coverTally struct {
 	liveness       int64
 	expected, held [4]int64
 	ballots        [4]int64
+	asserts        assertTally
 }
 
 func (t *coverTally) add(info *engine.Info, c engine.Config, res *engine.Result) {
@@ -172,6 +173,7 @@ func (t *coverTally) add(info *engine.Info, c engine.Config, res *engine.Result)
 	for i, n := range res.Coverage.Ballots {
 		t.ballots[i] += n
 	}
+	t.asserts.add(info, c, res)
 }
 
 func (t *coverTally) merge(o *coverTally) {
@@ -185,9 +187,10 @@ func (t *coverTally) merge(o *coverTally) {
 		t.held[i] += o.held[i]
 		t.ballots[i] += o.ballots[i]
 	}
+	t.asserts.merge(&o.asserts)
 }
 
-func (t *coverTally) summary() Coverage {
+func (t *coverTally) summary(info *engine.Info) Coverage {
 	c := Coverage{Enabled: map[string]int64{}, Inert: map[string]int64{}, Expected: map[string]int64{}, Held: map[string]int64{},
 		Ballots: t.ballots[:], LivenessExpected: t.liveness}
 	for i, g := range faultGroups {
@@ -200,6 +203,7 @@ func (t *coverTally) summary() Coverage {
 		c.Expected[name] = t.expected[i]
 		c.Held[name] = t.held[i]
 	}
+	t.asserts.into(info, &c)
 	return c
 }
 
@@ -223,7 +227,7 @@ func Gaps(s *Summary) []string {
 			gaps = append(gaps, fmt.Sprintf("fault %s was on in %d runs but never fired", g.name, n))
 		}
 	}
-	for _, name := range engine.Sometimes {
+	for _, name := range SometimesRows(&s.Coverage) {
 		if n := s.Coverage.Expected[name]; n > 0 && s.Coverage.Held[name] == 0 {
 			gaps = append(gaps, fmt.Sprintf("%s was possible in %d runs but never held", name, n))
 		}

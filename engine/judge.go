@@ -13,6 +13,7 @@ import (
 type judge struct {
 	contract *checker.Contract
 	broken   *checker.Violation // the first observation that broke the contract
+	asserted *checker.Violation // the first Always assertion that did not hold
 	safety   *checker.Safety
 	log      *checker.LogChecker // nil for a single decree
 	now      int64
@@ -121,6 +122,9 @@ func (j *judge) all() []checker.Violation {
 	var out []checker.Violation
 	if j.broken != nil {
 		out = append(out, *j.broken)
+	}
+	if j.asserted != nil {
+		out = append(out, *j.asserted)
 	}
 	out = append(out, j.safety.Violations()...)
 	if j.log != nil {

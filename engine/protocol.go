@@ -68,6 +68,9 @@ type Info struct {
 	// NoOps are values the protocol may choose that no client proposed: a
 	// new leader's gap filler. Validity accepts them.
 	NoOps []checker.Value
+	// Assertions declares the assertions the protocol's code makes
+	// (Assertion): what a campaign requires some run to reach or hold.
+	Assertions []Assertion
 }
 
 // Correct is the variant name of the correct protocol.

@@ -48,6 +48,9 @@ type Result struct {
 	// Coverage is what the run exercised: the sometimes properties that
 	// held, and the ballots of its decided instances.
 	Coverage Coverage `json:"coverage"`
+	// Assertions tallies the assertions the protocol's code made
+	// (sim.Env.Always, Sometimes, Reachable), in the order first reached.
+	Assertions []sim.Assertion `json:"assertions,omitempty"`
 	Events   int64    `json:"events"`
 	Time     int64    `json:"virtual_time"`
 	Stop     string   `json:"stop"`

@@ -104,6 +104,7 @@ func newSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, se
 	if err != nil {
 		return nil, &ConfigError{Field: "config", Msg: err.Error()}
 	}
+	s.world.OnAlwaysFailed(s.alwaysFailed)
 	s.clients = newClientDriver(s, info.Workload, mode.Scripted)
 	s.attachDrawing()
 	s.world.SetTracer(s.opts.tracer())
@@ -188,6 +189,7 @@ func (s *Session[M, D]) finish() {
 	}
 	s.res.LeftFaulty = leftFaulty(w.LeftFaulty())
 	s.res.Coverage = s.cover.res
+	s.res.Assertions = append([]sim.Assertion(nil), w.Assertions()...)
 	s.res.Violations = s.judge.appendLate(s.res.Violations)
 	s.clients.finish(&s.res)
 	if s.opts.Record {

@@ -3,8 +3,11 @@ package harness
 import (
 	"fmt"
 	"regexp"
+	"slices"
+	"strings"
 
 	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/sim"
 )
 
 var protocolName = regexp.MustCompile(`^[a-z][a-z0-9-]*$`)
@@ -34,6 +37,9 @@ func validate(info *engine.Info) error {
 			}
 		}
 	}
+	if err := validateAssertions(info); err != nil {
+		return err
+	}
 	w := info.Workload
 	if w.Clients < 1 || w.Commands < 1 || (w.Kind == engine.Consensus && w.Commands != 1) {
 		return fmt.Errorf("protocol %s: workload defaults %d clients x %d commands: want at least one each (a consensus client proposes once)", info.Name, w.Clients, w.Commands)
@@ -46,4 +52,29 @@ func why(cond bool, yes, no string) string {
 		return yes
 	}
 	return no
+}
+
+// validateAssertions checks info's declared assertions: each named once,
+// of a kind there is, needing only fault kinds there are.
+func validateAssertions(info *engine.Info) error {
+	seen := map[string]bool{}
+	for _, a := range info.Assertions {
+		bad := ""
+		switch {
+		case a.Name == "" || seen[a.Name]:
+			bad = "declared twice, or with no name"
+		case a.Kind < sim.AssertAlways || a.Kind > sim.AssertReachable:
+			bad = fmt.Sprintf("of no kind (%d)", a.Kind)
+		}
+		for _, n := range a.Needs {
+			if !slices.Contains(engine.FaultNames, n) && n != engine.Contention {
+				bad = fmt.Sprintf("needing %q, which is neither %s nor a fault kind (%s)", n, engine.Contention, strings.Join(engine.FaultNames, ", "))
+			}
+		}
+		if bad != "" {
+			return fmt.Errorf("protocol %s: assertion %q is %s", info.Name, a.Name, bad)
+		}
+		seen[a.Name] = true
+	}
+	return nil
 }

@@ -186,6 +186,7 @@ func (n *Node) Fire(env *Env, tag sim.TimerTag) {
 			// Run a ballot of its own to find out: phase 1 reports any
 			// value that may be chosen, and phase 2 gets it chosen again,
 			// and learned, by a live majority.
+			env.Reachable(AssertLearnerBallot)
 			n.attempt = 0
 			n.prepare(env)
 		}
@@ -309,6 +310,8 @@ func (n *Node) onPromise(env *Env, from sim.NodeID, m Msg) {
 	if bits.OnesCount64(n.promises) < n.pquorum {
 		return
 	}
+	env.Always(bits.OnesCount64(n.promises) >= n.pquorum, AssertPhase2OnQuorum)
+	env.Sometimes(n.adopted != checker.None, AssertAdoptedReported)
 	v := n.value
 	if n.adopted != checker.None && n.bug&bugIgnorePromisedValues == 0 {
 		v = n.adopted // variant ignore-promised-values: never adopts, keeps its own
@@ -349,6 +352,7 @@ func (n *Node) onAccept(env *Env, from sim.NodeID, m Msg) {
 	if n.bug&bugNoPromise == 0 {
 		n.durable.Promised = m.Ballot
 	}
+	env.Sometimes(!n.durable.AcceptedBallot.IsZero() && n.durable.AcceptedBallot != m.Ballot, AssertReaccepted)
 	n.durable.AcceptedBallot = m.Ballot
 	n.durable.AcceptedValue = m.Value
 	if n.bug&bugReplyBeforePersist == 0 {

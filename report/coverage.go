@@ -40,8 +40,21 @@ func writeCoverage(w io.Writer, s *campaign.Summary) {
 		}
 	}
 	fmt.Fprintf(w, "  %-34s %12s %12s\n", "sometimes: a value was chosen", "possible in", "held in")
-	for _, name := range engine.Sometimes {
-		fmt.Fprintf(w, "  %-34s %12d %12d\n", strings.ReplaceAll(strings.TrimPrefix(name, "chosen_"), "_", " "), cov.Expected[name], cov.Held[name])
+	rows := campaign.SometimesRows(cov)
+	width := 34
+	for _, name := range rows[len(engine.Sometimes):] {
+		width = max(width, len(name))
+	}
+	for i, name := range rows {
+		if i < len(engine.Sometimes) {
+			name = strings.ReplaceAll(strings.TrimPrefix(name, "chosen_"), "_", " ")
+			fmt.Fprintf(w, "  %-34s %12d %12d\n", name, cov.Expected[rows[i]], cov.Held[rows[i]])
+			continue
+		}
+		if i == len(engine.Sometimes) {
+			fmt.Fprintf(w, "  %-*s %12s %12s\n", width, "assertions in the protocol's code", "possible in", "held in")
+		}
+		fmt.Fprintf(w, "  %-*s %12d %12d\n", width, name, cov.Expected[name], cov.Held[name])
 	}
 	if b := cov.Ballots; len(b) == 4 {
 		fmt.Fprintf(w, "  ballots per decided instance:      1: %d  2: %d  3: %d  4+: %d\n", b[0], b[1], b[2], b[3])

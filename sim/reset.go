@@ -41,6 +41,8 @@ func (w *World[M, D, O]) Reset(cfg Config, decider Decider, newNode NewNode[M, D
 	w.actions, w.oldNodes = emptied(old.actions), emptied(old.oldNodes)
 	w.pendRand, w.pendNet = emptied(old.pendRand), emptied(old.pendNet)
 	w.held.list = emptied(old.held.list)
+	w.asserts = old.asserts // its hook and memory
+	w.asserts.reset()
 	w.netIdx = netIndex{seqs: old.netIdx.seqs[:0]}
 	if w.texts = old.texts; w.texts != nil {
 		clear(w.texts) // a new world's cache is empty

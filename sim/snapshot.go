@@ -156,6 +156,7 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	dst.inflight = append(inflight, w.inflight...)
 	dst.sentLog = append(sentLog, w.sentLog...)
 	dst.netIdx = netIndex{} // not shared: rebuilt when needed
+	dst.asserts = assertions{failed: w.asserts.failed} // a tally of its own
 	dst.actions = actions
 	dst.slots = append(slots, w.slots...)
 	for i := range dst.slots {

@@ -36,6 +36,7 @@ type World[M Message, D, O any] struct {
 	slots      []slot[M, D, O] // indexed by NodeID; slot 0 is unused
 	env        Env[M, D, O]
 	held       heldEffects[M, D, O] // the running handler's, when a torn crash may cut it
+	asserts    assertions           // the nodes' assertions (Env.Always, Sometimes, Reachable)
 	tornMiss   int                  // a Choice world's torn action that cut nothing: the effects its handler made, plus one
 	crashed    int
 	all        uint64   // mask of every node id

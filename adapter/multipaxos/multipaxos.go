@@ -47,6 +47,12 @@ func (Adapter) Info() engine.Info {
 		Workload: engine.Workload{Kind: engine.KeyValue, Clients: 3, Commands: 4, Reconfig: true},
 		Knobs:    []engine.Knob{alphaKnob()},
 		NoOps:    []checker.Value{mp.NoOp},
+		Assertions: []engine.Assertion{
+			{Name: mp.AssertAppliesInOrder, Kind: sim.AssertAlways},
+			{Name: mp.AssertReproposedRecovered, Kind: sim.AssertReachable, Needs: []string{engine.Contention}},
+			{Name: mp.AssertFilledGap, Kind: sim.AssertReachable, Needs: []string{engine.Contention}},
+			{Name: mp.AssertCaughtUpByAsking, Kind: sim.AssertSometimes, Needs: []string{"drop", "crash", "partition"}},
+		},
 	}
 	for tag := sim.TimerTag(0); ; tag++ {
 		name := mp.TimerName(tag)

@@ -32,6 +32,12 @@ func (Adapter) Info() engine.Info {
 		Summary:  "single-decree Paxos: every replica proposer, acceptor and learner of one value",
 		Workload: engine.Workload{Kind: engine.Consensus, Clients: 2, Commands: 1},
 		Timers:   []string{"retry", "learn"},
+		Assertions: []engine.Assertion{
+			{Name: protocol.AssertPhase2OnQuorum, Kind: sim.AssertAlways},
+			{Name: protocol.AssertAdoptedReported, Kind: sim.AssertSometimes, Needs: []string{engine.Contention}},
+			{Name: protocol.AssertReaccepted, Kind: sim.AssertSometimes, Needs: []string{engine.Contention}},
+			{Name: protocol.AssertLearnerBallot, Kind: sim.AssertReachable, Needs: []string{"crash", "partition"}},
+		},
 	}
 	for _, v := range protocol.Variants() {
 		info.Variants = append(info.Variants, engine.Variant{Name: v.Name, Summary: v.Summary, Breaks: v.Breaks})

@@ -280,7 +280,7 @@ func (n *Node) advance(env *Env) {
 			n.blocked = v.Members &^ n.promisedBy
 			break
 		}
-		cmd, b, ok, skip := n.pick(i)
+		cmd, b, ok, skip := n.pick(env, i)
 		if skip {
 			n.next++
 			continue
@@ -310,9 +310,10 @@ func (n *Node) advance(env *Env) {
 // below the highest instance reported; else the next client command, or a
 // no-op in a reconfiguration's window. skip leaves i empty (variant
 // no-gap-fill); ok is false when there is nothing to propose.
-func (n *Node) pick(i int64) (cmd Command, b Ballot, ok, skip bool) {
+func (n *Node) pick(env *Env, i int64) (cmd Command, b Ballot, ok, skip bool) {
 	if k, found := slices.BinarySearchFunc(n.recovered, i, func(x Entry, i int64) int { return cmpInt(x.Instance, i) }); found && n.p.bug&bugLeaderSkipsRecovery == 0 {
 		r := n.recovered[k]
+		env.Reachable(AssertReproposedRecovered)
 		if n.p.bug&bugNoRestamp != 0 {
 			return r.Cmd, r.Ballot, true, false // variant no-restamp: the old ballot
 		}
@@ -328,6 +329,7 @@ func (n *Node) pick(i int64) (cmd Command, b Ballot, ok, skip bool) {
 		if n.p.bug&bugNoGapFill != 0 {
 			return Command{}, Ballot{}, false, true // variant no-gap-fill: the gap stays
 		}
+		env.Reachable(AssertFilledGap)
 		return Command{}, n.ballot, true, false
 	}
 	if c, ok := n.dequeue(); ok {

@@ -66,6 +66,7 @@ func (n *Node) applyReady(env *Env) {
 		e := n.entry(n.prefix + 1)
 		if e == nil || !e.Chosen {
 			if n.catchupArmed && n.prefix >= n.ahead {
+				env.Sometimes(n.catchupTries > 0, AssertCaughtUpByAsking)
 				n.catchupArmed, n.catchupTries = false, 0 // caught up
 				env.CancelTimer(catchupTimer)
 			}
@@ -82,6 +83,7 @@ func (n *Node) applyReady(env *Env) {
 // its window: the leader fills it with no-ops when idle, so that the new
 // view governs soon.
 func (n *Node) apply(env *Env, e Entry) {
+	env.Always(e.Chosen && e.Instance == n.prefix, AssertAppliesInOrder)
 	out, effect := n.svc.apply(e.Instance, e.Cmd, n.p.bug&bugNoDedup == 0)
 	n.observe(env, checker.Observation{Kind: checker.Applied, Instance: e.Instance, Value: e.Cmd.ID, State: n.svc.digest, Effect: effect})
 	if e.Cmd.ID == NoOp {
