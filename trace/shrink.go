@@ -45,11 +45,12 @@ var ErrNoFailure = errors.New("the trace does not fail: nothing to shrink")
 
 // Shrink reduces a failing decision trace to a 1-minimal one that fails
 // the same property: removing any one remaining step (or client step)
-// makes the failure go away. It runs delta debugging (ddmin) over the
-// steps, replaying candidates leniently (a step that a removal disabled is
-// skipped), then writes the survivor as the steps its replay took, and
-// finally renumbers a consensus workload's clients, and so their values,
-// from 1.
+// makes the failure go away, nor any two. It runs delta debugging (ddmin)
+// over the steps, then tries every pair of steps (pairs), replaying
+// candidates leniently (a step that a removal disabled is skipped), then
+// writes the survivor as the steps its replay took, renumbers a consensus
+// workload's clients, and so their values, from 1, and drops the random
+// draws the failure does not need (draws).
 //
 // budget bounds the steps the replays take, lines read plus events
 // executed (0 means DefaultShrinkBudget). Shrink stops early when ctx is
@@ -70,7 +71,7 @@ func Shrink[M sim.Message, D any](ctx context.Context, p engine.Protocol[M, D], 
 		return ShrinkResult{}, ErrNoFailure
 	}
 	s.property = base.Violations[0].Property
-	best := s.assemble(s.ddmin(s.units(t.Lines)))
+	best := s.assemble(s.pairs(s.ddmin(s.units(t.Lines))))
 	// The rest are a few replays, taken even when the budget is spent, so
 	// that what Shrink returns replays strictly.
 	if norm := s.normalize(best); norm != nil {
@@ -83,6 +84,7 @@ func Shrink[M sim.Message, D any](ctx context.Context, p engine.Protocol[M, D], 
 			best = renamed
 		}
 	}
+	best = s.draws(best)
 	out := &Trace{Config: t.Config, Seed: t.Seed, Lines: best, Comments: t.Comments}
 	return ShrinkResult{
 		Trace: out, Property: s.property, Before: t.Steps(), After: out.Steps(),
