@@ -55,6 +55,10 @@ failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.`,
 		fs.Var(value[int]{&o.workers}, "workers", "`K` seeds run in parallel, and K explorer workers; 0 means one per CPU (runtime.NumCPU)")
 		fs.BoolVar(&m.noExplore, "no-explore", false, "campaigns only: do not run the explorer")
 		fs.BoolVar(&o.json, "json", false, "print the report as one JSON object")
+		m.find.offsets, m.find.cap = mutants.DefaultOffsets, mutants.DefaultFindCap
+		fs.BoolVar(&m.find.on, "time-to-find", false, "instead, measure each variant's seeds and wall time to its first failure per scheduler, from --offsets starts of at most --cap seeds")
+		fs.Var(value[int]{&m.find.offsets}, "offsets", "with --time-to-find, `N` disjoint starting seeds per variant and scheduler")
+		fs.Var(value[uint64]{&m.find.cap}, "cap", "with --time-to-find, at most `N` seeds per search")
 	},
 	run: runMutants,
 }
@@ -63,6 +67,7 @@ failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.`,
 type mutantsOptions struct {
 	budget    uint64
 	noExplore bool
+	find      findOptions
 }
 
 func runMutants(ctx context.Context, x *invocation, o *options, args []string) error {
@@ -86,6 +91,9 @@ func runMutants(ctx context.Context, x *invocation, o *options, args []string) e
 	}
 	if o.workers, err = boundWorkers(x, "mutants", o.workers); err != nil {
 		return err
+	}
+	if m.find.on {
+		return runTimeToFind(ctx, x, o, ps)
 	}
 	opts := mutants.Options{Protocols: ps, Variant: o.variant, Start: o.start, Budget: m.budget, Workers: o.workers, NoExplore: m.noExplore}
 	if !o.json {
