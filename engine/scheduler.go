@@ -68,10 +68,6 @@ func (d *deciders) seed(c Config, seed uint64) sim.Decider {
 	if d.pct == nil {
 		d.pct = new(sim.PCT)
 	}
-	d.pct.Seed(seed, c.pctDepth(), c.Nodes, PCTHorizon)
+	d.pct.Seed(seed, c.pctDepth(), c.Nodes, sim.DefaultPCTHorizon)
 	return d.pct
 }
-
-// PCTHorizon is the number of messages among which a PCT run draws its
-// change points.
-var PCTHorizon = sim.DefaultPCTHorizon

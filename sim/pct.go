@@ -97,7 +97,7 @@ func (p *PCT) rank(id NodeID) int {
 // Intn implements Decider: a message's delay from its sender's rank,
 // every other decision as Random draws it.
 func (p *PCT) Intn(d Decision, n int) int {
-	if d.Kind == DecideWorkload && d.Node != External && n > 2 {
+	if d.Kind == DecideStart && d.Node != External && int(d.Node) <= p.nodes {
 		return p.band(p.rank(d.Node), min(n, 4*p.nodes))
 	}
 	if d.Kind != DecideDelay || n < 2 {
@@ -123,8 +123,27 @@ func (p *PCT) band(r, n int) int {
 	return lo + p.random.Intn(Decision{Kind: DecideDelay}, hi-lo)
 }
 
-// Chance implements Decider, as Random does.
-func (p *PCT) Chance(d Decision, prob float64) bool { return p.random.Chance(d, prob) }
+// Chance implements Decider: a fault is PCTFaultBoost times likelier
+// among the first Horizon messages, where the race is.
+func (p *PCT) Chance(d Decision, prob float64) bool {
+	if p.sent <= p.horizon && boosted(d.Kind) {
+		prob = min(prob*PCTFaultBoost, 0.5)
+	}
+	return p.random.Chance(d, prob)
+}
+
+// boosted reports whether PCT boosts faults of kind k: those of a node, and
+// duplicates.
+func boosted(k DecisionKind) bool {
+	switch k {
+	case DecideFault, DecideCrash, DecideTornCrash, DecideLoseUnsynced, DecideDup:
+		return true
+	}
+	return false
+}
+
+// PCTFaultBoost is how much likelier PCT makes a fault while it races.
+const PCTFaultBoost = 3.0
 
 // Holder is a Decider that may hold a message back longer than the
 // network's delays, until the heal: how a scheduler lets the messages of
@@ -157,4 +176,4 @@ func (p *PCT) Hold(from, _ NodeID, maxDelay Time) Time {
 
 // PCTHoldFactor bounds how long PCT holds a message of its node of lowest
 // priority, in longest delays.
-var PCTHoldFactor Time = 10
+const PCTHoldFactor Time = 10
