@@ -21,7 +21,7 @@ import (
 
 // DefaultFindCap is how many seeds one time-to-find search may run before
 // it reports the variant not found.
-const DefaultFindCap = 5000
+const DefaultFindCap = 2000
 
 // DefaultOffsets is how many disjoint starting seeds time-to-find
 // measures each variant and scheduler from.
