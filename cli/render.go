@@ -23,7 +23,7 @@ func configArgs(info *engine.Info, c engine.Config, onlyChanged bool, def string
 	d.Protocol = def
 	var out [][2]string
 	for _, f := range configFlags {
-		if !f.appliesTo(info) || (f.name == "pct-depth" && c.Scheduler != engine.SchedulerPCT) {
+		if !f.appliesTo(info) {
 			continue
 		}
 		if f.name == "fault" {

@@ -540,14 +540,23 @@
 //	Flags:
 //	  --budget N
 //	      at most N seeds per variant (at least 1) (default 10000)
+//	  --cap N
+//	      with --time-to-find, at most N seeds per search (default 2000)
 //	  --json
 //	      print the report as one JSON object (default off)
 //	  --no-explore
 //	      campaigns only: do not run the explorer (default off)
+//	  --offsets N
+//	      with --time-to-find, N disjoint starting seeds per variant and scheduler
+//	      (default 20)
 //	  --protocol NAME
 //	      the catalogue to run: NAME, a protocol's, or all (default all)
 //	  --start S
 //	      every campaign's first seed S (default 0)
+//	  --time-to-find
+//	      instead, measure each variant's seeds and wall time to its first failure
+//	      per scheduler, from --offsets starts of at most --cap seeds (default
+//	      off)
 //	  --variant VARIANT
 //	      run one VARIANT only (default none)
 //	  --workers K
@@ -595,6 +604,13 @@
 //	  --fifo
 //	      deliver each link's messages in the order they were sent, as TCP does
 //	      (default off)
+//	  --scheduler NAME
+//	      what answers the messages' delays: NAME random (each drawn at random) or
+//	      pct (by node priorities that change at --pct-depth - 1 random points:
+//	      Burckhardt et al.'s PCT for message passing) (default random)
+//	  --pct-depth D
+//	      with --scheduler pct, D priority levels: D-1 priority change points (at
+//	      least 1) (default 3)
 //	  --drop P
 //	      probability P that the network loses a message (below 1) (default 0.05)
 //	  --dup P
