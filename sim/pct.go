@@ -8,7 +8,7 @@ package sim
 //
 // At the start each node gets a distinct priority, a random permutation
 // of depth .. depth+n-1, and depth-1 change points are drawn among the
-// first Horizon messages sent. A message's delay comes from its sender's
+// first horizon messages sent. A message's delay comes from its sender's
 // rank: the node of highest priority has its messages delivered after the
 // shortest delay, the lowest after the longest, and the others in
 // between, each in a band of its own of the delay range. When the i-th
@@ -16,9 +16,14 @@ package sim
 // below every other: the node that was racing ahead now falls behind,
 // the reordering a bug of depth d needs d-1 of.
 //
-// Every other decision (drops, duplicates, crashes, a node's jitter) is
-// drawn as Random draws it. PCT answers the same decisions as Random, so
-// a PCT run's decision trace replays and shrinks like any other, without
+// Until the heal three more answers follow the priorities: the clients
+// start (DecideStart) in priority order within the first ticks; every
+// node's messages but the first's are held (Holder), in proportion to its
+// rank; and a node's faults and duplicates are PCTFaultBoost times
+// likelier among the first horizon messages, where the race is. Every
+// other decision (drops, crashes after the race, a node's jitter) is drawn
+// as Random draws it. PCT answers the same decisions as Random, so a PCT
+// run's decision trace replays and shrinks like any other, without
 // knowing it was PCT.
 type PCT struct {
 	random  Random
@@ -165,13 +170,18 @@ func (w *World[M, D, O]) holdBack(from, to NodeID, maxDelay Time) Time {
 	return 0
 }
 
-// Hold implements Holder: the messages of the node of lowest priority wait
-// up to HoldFactor times the longest delay.
+// Hold implements Holder: the messages of the node of rank r (0 the first)
+// of n wait up to PCTHoldFactor*r/(n-1) longest delays: the first's never,
+// the last's up to PCTHoldFactor.
 func (p *PCT) Hold(from, _ NodeID, maxDelay Time) Time {
-	if from == External || int(from) > p.nodes || p.rank(from) < p.nodes-1 || p.nodes < 2 {
+	if from == External || int(from) > p.nodes || p.nodes < 2 {
 		return 0
 	}
-	return Time(p.random.Intn(Decision{Kind: DecideDelay}, int(PCTHoldFactor*maxDelay)+1))
+	r := p.rank(from)
+	if r == 0 {
+		return 0
+	}
+	return Time(p.random.Intn(Decision{Kind: DecideDelay}, int(PCTHoldFactor*maxDelay)*r/(p.nodes-1)+1))
 }
 
 // PCTHoldFactor bounds how long PCT holds a message of its node of lowest

@@ -43,8 +43,9 @@ func TestPCTChangePointsLowerTheSender(t *testing.T) {
 }
 
 // TestPCTDelaysFollowPriorities: the node of highest priority gets the
-// shortest delays, the lowest the longest, in disjoint bands; and only
-// the lowest's messages are held.
+// shortest delays, the lowest the longest, in disjoint bands; and the
+// others' messages are held, up to the hold factor in proportion to their
+// rank, the first's never.
 func TestPCTDelaysFollowPriorities(t *testing.T) {
 	p := NewPCT(7, 1, 3, 0) // depth 1: no change point
 	byPrio := []NodeID{1, 2, 3}
@@ -57,11 +58,14 @@ func TestPCTDelaysFollowPriorities(t *testing.T) {
 		if !(delays[0] < 10 && delays[1] >= 10 && delays[1] < 20 && delays[2] >= 20 && delays[2] < 30) {
 			t.Fatalf("delays %v by falling priority: want bands [0,10), [10,20), [20,30)", delays)
 		}
-		if p.Hold(byPrio[0], 2, 10) != 0 || p.Hold(byPrio[1], 2, 10) != 0 {
-			t.Fatal("a message of a node above the lowest is held")
+		if p.Hold(byPrio[0], 2, 10) != 0 {
+			t.Fatal("a message of the first node is held")
+		}
+		if h := p.Hold(byPrio[1], 2, 10); h < 0 || h > PCTHoldFactor*10/2 {
+			t.Fatalf("the second node's hold %d is outside [0, %d]", h, PCTHoldFactor*10/2)
 		}
 		if h := p.Hold(byPrio[2], 2, 10); h < 0 || h > PCTHoldFactor*10 {
-			t.Fatalf("hold %d outside [0, %d]", h, PCTHoldFactor*10)
+			t.Fatalf("the last node's hold %d is outside [0, %d]", h, PCTHoldFactor*10)
 		}
 	}
 }
