@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"strings"
 	"testing"
 )
@@ -18,4 +19,20 @@ func TestBadSchedulerFlags(t *testing.T) {
 		return strings.Replace(s, `"protocol": "paxos",`, `"protocol": "paxos", "scheduler": "fair",`, 1)
 	}))
 	requireInputError(t, []string{"replay", path}, "scheduler", `"fair" is not a scheduler`)
+}
+
+// TestTimeToFind: mutants --time-to-find prints a row per variant and a
+// summary, or with --json the figures, and exits 0; bad bounds exit 2.
+func TestTimeToFind(t *testing.T) {
+	args := []string{"mutants", "--time-to-find", "--variant", "one-ballot", "--offsets", "2", "--cap", "50", "--workers", "2"}
+	code, out, stderr := paxsim(t, context.Background(), args...)
+	if code != 0 || !strings.Contains(out, "one-ballot") || !strings.Contains(out, "time-to-find: ") {
+		t.Fatalf("exit %d, output:\n%s\nstderr:\n%s", code, out, stderr)
+	}
+	code, out, _ = paxsim(t, context.Background(), append(args, "--json")...)
+	if code != 0 || !strings.Contains(out, `"median": `) || !strings.Contains(out, `"p90_ms": `) {
+		t.Fatalf("--json: exit %d, output:\n%s", code, out)
+	}
+	requireInputError(t, []string{"mutants", "--time-to-find", "--offsets", "0"}, "--offsets")
+	requireInputError(t, []string{"mutants", "--time-to-find", "--cap", "100000"}, "--cap")
 }

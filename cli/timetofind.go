@@ -35,7 +35,7 @@ func runTimeToFind(ctx context.Context, x *invocation, o *options, ps []*harness
 		fmt.Fprintf(x.stdout, "time-to-find: per variant and scheduler, seeds and wall time to the first failure from %d starts (seed i*%d), at most %d seeds each, %d workers\n",
 			f.offsets, mutants.OffsetStride, f.cap, o.workers)
 		for _, p := range ps {
-			fmt.Fprintf(x.stdout, "  %-11s %s\n", p.Name()+":", x.mutantsCampaigns([]*harness.Protocol{p}, 0)[p.Name()]+" --scheduler S")
+			fmt.Fprintf(x.stdout, "  %-11s %s\n", p.Name()+":", x.mutantsCampaigns([]*harness.Protocol{p}, 0)[p.Name()]+" --swarm=false --scheduler S")
 		}
 		fmt.Fprintln(x.stdout)
 		t.Head()
