@@ -14,7 +14,7 @@ import (
 
 var mutantsCmd = &command{
 	name:      "mutants",
-	usage:     "[--protocol NAME|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--json]",
+	usage:     "[--protocol NAME|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--time-to-find [--offsets N] [--cap N]] [--json]",
 	short:     "run every buggy variant against campaigns and the explorer: the mutation score",
 	protocols: true,
 	long: `Mutants runs the whole variant catalogue, every protocol's variants
@@ -44,7 +44,15 @@ A variant is caught when a campaign or the explorer finds a violation. Last, a
 control campaign runs each correct protocol over the seeds its variants
 needed: it must pass them all. The last line sums up. Exit status: 0 every
 variant caught (and the controls passed), 1 a variant survived (or a control
-failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.`,
+failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.
+
+With --time-to-find it measures instead how soon each scheduler (random,
+pct) finds each variant: from --offsets disjoint starting seeds (seed
+i*100000), the variant's seeds one after another until the first failure,
+at most --cap seeds, each search on one worker; per scheduler it prints the
+median and 90th percentile of the seeds and wall milliseconds to it, the
+best scheduler, and whether that one meets the goal (median <= 10 seeds,
+p90 <= 100, median <= 100 ms). It exits 0 when every search ran.`,
 	flags: func(fs *flag.FlagSet, o *options) {
 		m := &o.mutants
 		o.protocols, m.budget = "all", mutants.DefaultBudget

@@ -506,7 +506,7 @@
 //
 // # paxsim mutants
 //
-//	usage: paxsim mutants [--protocol NAME|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--json]
+//	usage: paxsim mutants [--protocol NAME|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--time-to-find [--offsets N] [--cap N]] [--json]
 //
 //	Mutants runs the whole variant catalogue, every protocol's variants
 //	('paxsim variants'), and prints, for each variant, the property it is
@@ -536,6 +536,14 @@
 //	needed: it must pass them all. The last line sums up. Exit status: 0 every
 //	variant caught (and the controls passed), 1 a variant survived (or a control
 //	failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.
+//
+//	With --time-to-find it measures instead how soon each scheduler (random,
+//	pct) finds each variant: from --offsets disjoint starting seeds (seed
+//	i*100000), the variant's seeds one after another until the first failure,
+//	at most --cap seeds, each search on one worker; per scheduler it prints the
+//	median and 90th percentile of the seeds and wall milliseconds to it, the
+//	best scheduler, and whether that one meets the goal (median <= 10 seeds,
+//	p90 <= 100, median <= 100 ms). It exits 0 when every search ran.
 //
 //	Flags:
 //	  --budget N
