@@ -14,7 +14,7 @@ import (
 
 var mutantsCmd = &command{
 	name:      "mutants",
-	usage:     "[--protocol NAME|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--json]",
+	usage:     "[--protocol NAME|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--time-to-find [--offsets N] [--cap N]] [--json]",
 	short:     "run every buggy variant against campaigns and the explorer: the mutation score",
 	protocols: true,
 	long: `Mutants runs the whole variant catalogue, every protocol's variants
@@ -44,7 +44,15 @@ A variant is caught when a campaign or the explorer finds a violation. Last, a
 control campaign runs each correct protocol over the seeds its variants
 needed: it must pass them all. The last line sums up. Exit status: 0 every
 variant caught (and the controls passed), 1 a variant survived (or a control
-failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.`,
+failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.
+
+With --time-to-find it measures instead how soon each scheduler (random,
+pct) finds each variant: from --offsets disjoint starting seeds (seed
+i*100000), the variant's seeds one after another until the first failure,
+at most --cap seeds, each search on one worker; per scheduler it prints the
+median and 90th percentile of the seeds and wall milliseconds to it, the
+best scheduler, and whether that one meets the goal (median <= 10 seeds,
+p90 <= 100, median <= 100 ms). It exits 0 when every search ran.`,
 	flags: func(fs *flag.FlagSet, o *options) {
 		m := &o.mutants
 		o.protocols, m.budget = "all", mutants.DefaultBudget
@@ -55,6 +63,10 @@ failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.`,
 		fs.Var(value[int]{&o.workers}, "workers", "`K` seeds run in parallel, and K explorer workers; 0 means one per CPU (runtime.NumCPU)")
 		fs.BoolVar(&m.noExplore, "no-explore", false, "campaigns only: do not run the explorer")
 		fs.BoolVar(&o.json, "json", false, "print the report as one JSON object")
+		m.find.offsets, m.find.cap = mutants.DefaultOffsets, mutants.DefaultFindCap
+		fs.BoolVar(&m.find.on, "time-to-find", false, "instead, measure each variant's seeds and wall time to its first failure per scheduler, from --offsets starts of at most --cap seeds")
+		fs.Var(value[int]{&m.find.offsets}, "offsets", "with --time-to-find, `N` disjoint starting seeds per variant and scheduler")
+		fs.Var(value[uint64]{&m.find.cap}, "cap", "with --time-to-find, at most `N` seeds per search")
 	},
 	run: runMutants,
 }
@@ -63,6 +75,7 @@ failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.`,
 type mutantsOptions struct {
 	budget    uint64
 	noExplore bool
+	find      findOptions
 }
 
 func runMutants(ctx context.Context, x *invocation, o *options, args []string) error {
@@ -86,6 +99,9 @@ func runMutants(ctx context.Context, x *invocation, o *options, args []string) e
 	}
 	if o.workers, err = boundWorkers(x, "mutants", o.workers); err != nil {
 		return err
+	}
+	if m.find.on {
+		return runTimeToFind(ctx, x, o, ps)
 	}
 	opts := mutants.Options{Protocols: ps, Variant: o.variant, Start: o.start, Budget: m.budget, Workers: o.workers, NoExplore: m.noExplore}
 	if !o.json {

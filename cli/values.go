@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -112,5 +113,44 @@ func (v *paramValue) Set(s string) error {
 	maps.Copy(params, v.c.Params)
 	params[v.k.Name] = s
 	v.c.Params = params
+	return nil
+}
+
+// schedulerValue is --scheduler: engine.Config.Scheduler, whose empty
+// default reads as engine.SchedulerRandom.
+type schedulerValue string
+
+func (v *schedulerValue) String() string {
+	if v == nil || *v == "" {
+		return engine.SchedulerRandom
+	}
+	return string(*v)
+}
+
+func (v *schedulerValue) Set(s string) error {
+	if !slices.Contains(engine.Schedulers, s) {
+		return fmt.Errorf("%q is not a scheduler (known: %s)", s, strings.Join(engine.Schedulers, ", "))
+	}
+	*v = schedulerValue(s)
+	return nil
+}
+
+// depthValue is --pct-depth: engine.Config.PCTDepth, a positive integer
+// whose zero default reads as engine.DefaultPCTDepth.
+type depthValue struct{ p *int }
+
+func (v depthValue) String() string {
+	if v.p == nil || *v.p == 0 {
+		return strconv.Itoa(engine.DefaultPCTDepth)
+	}
+	return strconv.Itoa(*v.p)
+}
+
+func (v depthValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > engine.MaxPCTDepth {
+		return fmt.Errorf("%q is not a depth between 1 and %d", s, engine.MaxPCTDepth)
+	}
+	*v.p = n
 	return nil
 }

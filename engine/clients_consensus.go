@@ -36,7 +36,7 @@ func (c *consensusClients) begin() {
 	}
 	for i := 0; i < c.clients; i++ {
 		node := sim.NodeID(replicas[i])
-		at := sim.Time(d.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: node}, int(c.window)+1))
+		at := sim.Time(d.Intn(sim.Decision{Kind: sim.DecideStart, Node: node}, int(c.window)+1))
 		c.propose(i+1, node, at)
 	}
 }

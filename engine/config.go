@@ -55,6 +55,11 @@ type Config struct {
 	Reconfig string `json:"reconfig,omitempty"`
 	// Params holds the protocol's own knobs (Info.Knobs) that are set.
 	Params map[string]string `json:"params,omitempty"`
+	// Scheduler answers the run's message delays: "" or SchedulerRandom
+	// draws each at random, SchedulerPCT by priorities with PCTDepth
+	// change points (scheduler.go).
+	Scheduler string `json:"scheduler,omitempty"`
+	PCTDepth  int    `json:"pct_depth,omitempty"`
 }
 
 // Default is the configuration a bare `paxsim run` uses: three replicas
@@ -133,6 +138,9 @@ func (c Config) resolve(info *Info) (plan, error) {
 	}
 	sc, err := c.simConfig()
 	if err != nil {
+		return p, err
+	}
+	if err := c.checkScheduler(); err != nil {
 		return p, err
 	}
 	p.sc = sc

@@ -21,7 +21,7 @@ type Runner[M sim.Message, D any] struct {
 	p      Protocol[M, D]
 	info   *Info
 	spare  *Session[M, D] // the last run's, whose memory the next reuses
-	random sim.Random     // the decider of runs without Options.Decider
+	decide deciders       // the deciders of runs without Options.Decider
 }
 
 // NewRunner returns a Runner of p, which info describes.
@@ -33,8 +33,7 @@ func NewRunner[M sim.Message, D any](p Protocol[M, D], info *Info) *Runner[M, D]
 func (r *Runner[M, D]) Run(c Config, seed uint64, opts Options) (Result, error) {
 	d := opts.Decider
 	if d == nil {
-		r.random.Seed(seed)
-		d = &r.random
+		d = r.decide.seed(c, seed)
 	}
 	s, err := newSession(r.p, r.info, c, seed, Mode{}, d, opts, r.spare)
 	r.spare = s // nil after a config error: a half-built session is not reused

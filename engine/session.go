@@ -71,7 +71,7 @@ func newSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, se
 		return nil, err
 	}
 	if d == nil {
-		d = sim.NewRandom(seed)
+		d = new(deciders).seed(c, seed)
 	}
 	s := spare
 	if s == nil {

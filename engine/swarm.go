@@ -105,6 +105,8 @@ var swarmFields = []swarmField{
 	{"fifo", nil, func(c Config) any { return c.FIFO }, func(d, c Config) Config { d.FIFO = c.FIFO; return d }},
 	{"torn-crash", nil, func(c Config) any { return c.TornCrash }, func(d, c Config) Config { d.TornCrash = c.TornCrash; return d }},
 	{"lose-unsynced", nil, func(c Config) any { return c.LoseUnsynced }, func(d, c Config) Config { d.LoseUnsynced = c.LoseUnsynced; return d }},
+	{"scheduler", nil, func(c Config) any { return cmp.Or(c.Scheduler, SchedulerRandom) }, func(d, c Config) Config { d.Scheduler = c.Scheduler; return d }},
+	{"pct-depth", nil, func(c Config) any { return c.pctDepth() }, func(d, c Config) Config { d.PCTDepth = c.PCTDepth; return d }},
 }
 
 // DurabilityRate is the rate around which a swarm draws the durability
@@ -114,7 +116,7 @@ const DurabilityRate = 0.005
 // swarmTail is how many of swarmFields, at its end, Swarm draws after the
 // protocol's own knobs: those that came later than the draws before them,
 // which keep their values.
-const swarmTail = 3
+const swarmTail = 5
 
 // swarmValue is c's value of knob, one of SwarmKnobs.
 func (c Config) swarmValue(info *Info, knob string) any {
@@ -174,6 +176,10 @@ func (c Config) swarmAll(info *Info, seed uint64) Config {
 		if on, r := d.intn(2) == 1, d.rate(f.def); on {
 			*f.rate = r
 		}
+	}
+	c.Scheduler, c.PCTDepth = SchedulerRandom, 0 // half the runs PCT, mostly at the default depth; likewise
+	if pct, depth := d.intn(2) == 1, d.pick(2, 3, 3, 4); pct {
+		c.Scheduler, c.PCTDepth = SchedulerPCT, depth
 	}
 	return c
 }

@@ -29,6 +29,12 @@ type CampaignOptions struct {
 	// Properties are the properties whose violation fails a run (nil:
 	// every one), as in Options.
 	Properties []checker.Property
+	// Scheduler, when set, answers the runs' message delays instead of
+	// Config's (engine.SchedulerRandom or SchedulerPCT), with PCTDepth
+	// priority levels (0: engine.DefaultPCTDepth): paxsim's --scheduler
+	// and --pct-depth. Properties' rapid schedules are rapid's own.
+	Scheduler string
+	PCTDepth  int
 }
 
 // DefaultSeeds is the number of seeds of a Campaign by default.
@@ -92,6 +98,7 @@ func (o *CampaignOptions) config(p *harness.Protocol) (engine.Config, error) {
 		c = *o.Config
 	}
 	c.Protocol, c.Variant = p.Name(), cmp.Or(o.Variant, engine.Correct)
+	c.Scheduler, c.PCTDepth = cmp.Or(o.Scheduler, c.Scheduler), cmp.Or(o.PCTDepth, c.PCTDepth)
 	if err := p.Err(); err != nil {
 		return c, err
 	}

@@ -63,6 +63,24 @@ func TestCampaignFindingReproduces(t *testing.T) {
 	}
 }
 
+// TestPCTCampaignFindingReproduces: a campaign under the PCT scheduler
+// names it in the flags that run its seed again, and its shrunk trace
+// replays to the violation like any other.
+func TestPCTCampaignFindingReproduces(t *testing.T) {
+	p := builtin.Paxos()
+	f := paxtest.FindInCampaign(t, p, paxtest.CampaignOptions{Variant: "ignore-promised-values", Scheduler: engine.SchedulerPCT, PCTDepth: 2})
+	if f == nil {
+		t.Fatal("ignore-promised-values: no failure under PCT in the default seeds")
+	}
+	if want := "--pct-depth 2 --scheduler pct"; !strings.Contains(f.String(), want) {
+		t.Errorf("the finding does not say %q:\n%s", want, f)
+	}
+	res, err := p.Replay(f.Trace, engine.Options{})
+	if err != nil || !res.Failed() || res.Violations[0].Property != f.Property {
+		t.Fatalf("the shrunk trace replays to %v (%v), want %s", res.Violations, err, f.Property)
+	}
+}
+
 // TestConfigFlags: a config is written as the flags that set it: those
 // that differ from the defaults, by flag name, faults and protocol knobs
 // last.

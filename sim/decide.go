@@ -10,7 +10,8 @@ import (
 type DecisionKind uint8
 
 // The decisions a World takes. Protocols take DecideJitter through Env.Rand;
-// a harness may use DecideWorkload for what its clients do.
+// a harness may use DecideWorkload for what its clients do, and DecideStart
+// for when a client starts at a node (a scheduler may answer it).
 const (
 	DecideDelay           DecisionKind = iota + 1 // a message's delay in ticks
 	DecideDrop                                    // whether a message is dropped
@@ -35,6 +36,7 @@ const (
 	DecideTornPoint                               // between which two of its effects it falls
 	DecideLoseUnsynced                            // whether a node crashes losing unsynced writes
 	DecideUnsyncedKept                            // how many of them it keeps
+	DecideStart                                   // when a client starts: a harness's workload draw, at a node
 	numDecisionKinds
 )
 
@@ -62,6 +64,7 @@ var decisionNames = [numDecisionKinds]string{
 	DecideTornPoint:       "torn-point",
 	DecideLoseUnsynced:    "lose-unsynced",
 	DecideUnsyncedKept:    "unsynced-kept",
+	DecideStart:           "start",
 }
 
 func (k DecisionKind) String() string {

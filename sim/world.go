@@ -1043,6 +1043,9 @@ func (w *World[M, D, O]) delay(from, to NodeID) Time {
 	if d.Dist == LongTail && w.intn(dec, 10) == 0 {
 		t += Time(w.intn(dec, int(9*d.Max+1)))
 	}
+	if w.random == nil && !w.healed {
+		t += w.holdBack(from, to, d.Max)
+	}
 	return t * w.slots[to].slowFactor
 }
 

@@ -524,7 +524,7 @@
 //
 // # paxsim mutants
 //
-//	usage: paxsim mutants [--protocol NAME|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--json]
+//	usage: paxsim mutants [--protocol NAME|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--time-to-find [--offsets N] [--cap N]] [--json]
 //
 //	Mutants runs the whole variant catalogue, every protocol's variants
 //	('paxsim variants'), and prints, for each variant, the property it is
@@ -555,17 +555,34 @@
 //	variant caught (and the controls passed), 1 a variant survived (or a control
 //	failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.
 //
+//	With --time-to-find it measures instead how soon each scheduler (random,
+//	pct) finds each variant: from --offsets disjoint starting seeds (seed
+//	i*100000), the variant's seeds one after another until the first failure,
+//	at most --cap seeds, each search on one worker; per scheduler it prints the
+//	median and 90th percentile of the seeds and wall milliseconds to it, the
+//	best scheduler, and whether that one meets the goal (median <= 10 seeds,
+//	p90 <= 100, median <= 100 ms). It exits 0 when every search ran.
+//
 //	Flags:
 //	  --budget N
 //	      at most N seeds per variant (at least 1) (default 10000)
+//	  --cap N
+//	      with --time-to-find, at most N seeds per search (default 2000)
 //	  --json
 //	      print the report as one JSON object (default off)
 //	  --no-explore
 //	      campaigns only: do not run the explorer (default off)
+//	  --offsets N
+//	      with --time-to-find, N disjoint starting seeds per variant and scheduler
+//	      (default 20)
 //	  --protocol NAME
 //	      the catalogue to run: NAME, a protocol's, or all (default all)
 //	  --start S
 //	      every campaign's first seed S (default 0)
+//	  --time-to-find
+//	      instead, measure each variant's seeds and wall time to its first failure
+//	      per scheduler, from --offsets starts of at most --cap seeds (default
+//	      off)
 //	  --variant VARIANT
 //	      run one VARIANT only (default none)
 //	  --workers K
@@ -613,6 +630,13 @@
 //	  --fifo
 //	      deliver each link's messages in the order they were sent, as TCP does
 //	      (default off)
+//	  --scheduler NAME
+//	      what answers the messages' delays: NAME random (each drawn at random) or
+//	      pct (by node priorities that change at --pct-depth - 1 random points:
+//	      Burckhardt et al.'s PCT for message passing) (default random)
+//	  --pct-depth D
+//	      with --scheduler pct, D priority levels: D-1 priority change points (at
+//	      least 1) (default 3)
 //	  --drop P
 //	      probability P that the network loses a message (below 1) (default 0.05)
 //	  --dup P
