@@ -35,6 +35,10 @@ const (
 	DecideTornPoint                               // between which two of its effects it falls
 	DecideLoseUnsynced                            // whether a node crashes losing unsynced writes
 	DecideUnsyncedKept                            // how many of them it keeps
+	DecideLongDelay                               // whether a message takes a long delay, and how long
+	DecideDepose                                  // whether the current leader is deposed now
+	DecideDeposeKind                              // cut off (0) or paused (1)
+	DecideLag                                     // whether a node is cut off to lag now, and which
 	numDecisionKinds
 )
 
@@ -62,6 +66,10 @@ var decisionNames = [numDecisionKinds]string{
 	DecideTornPoint:       "torn-point",
 	DecideLoseUnsynced:    "lose-unsynced",
 	DecideUnsyncedKept:    "unsynced-kept",
+	DecideLongDelay:       "long-delay",
+	DecideDepose:          "depose",
+	DecideDeposeKind:      "depose-kind",
+	DecideLag:             "lag",
 }
 
 func (k DecisionKind) String() string {

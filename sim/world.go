@@ -48,11 +48,14 @@ type World[M Message, D, O any] struct {
 	// The messages in flight on each link of a Timed world: at most
 	// Network.LinkCapacity, but for those a Choice world handed over
 	// (SwitchToTimed).
-	links   links
-	fifo    fifoLinks[M] // with Network.FIFO, each link's messages in order
-	history []sent[M]    // recent sends, for re-delivery; a ring once full
-	trials  []faultTrial // the random faults eligible now
-	none    []float64    // none[i]: probability that no trial from i on fires
+	links     links
+	fifo      fifoLinks[M]  // with Network.FIFO, each link's messages in order
+	history   []sent[M]     // recent sends, for re-delivery; a ring once full (deep.go)
+	reservoir []sent[M]     // a sample of every send, for re-delivery (deep.go)
+	leader    func() NodeID // SetLeader
+	lagUntil  Time          // when the last lag ends (deep.go)
+	trials    []faultTrial  // the random faults eligible now
+	none      []float64     // none[i]: probability that no trial from i on fires
 	// eligibleGen changes whenever a node's eligibility for a random fault
 	// may have changed; trialsGen is the value trials were built at.
 	eligibleGen, trialsGen uint64
@@ -111,9 +114,8 @@ type partition struct {
 type sent[M Message] struct {
 	from, to NodeID
 	msg      M
+	at       Time // when it was sent
 }
-
-const historySize = 64
 
 // Stats counts what happened in a run.
 type Stats struct {
@@ -678,7 +680,7 @@ func (w *World[M, D, O]) recomputeCut() {
 // liveness phase starts from.
 func (w *World[M, D, O]) healAll() {
 	w.healed = true
-	w.net.DropRate, w.net.DupRate, w.net.RedeliverRate = 0, 0, 0
+	w.net.DropRate, w.net.DupRate, w.net.RedeliverRate, w.net.LongDelayRate = 0, 0, 0, 0
 	for id := range w.slots {
 		w.slots[id].tornArmed = false // a crash that had not fallen yet never will
 	}
@@ -863,8 +865,14 @@ func (w *World[M, D, O]) buildTrials() {
 	if f.PartitionRate > 0 && n >= 2 {
 		trials = append(trials, faultTrial{DecidePartition, 0, f.PartitionRate})
 	}
+	if f.DeposeRate > 0 && n >= 2 {
+		trials = append(trials, faultTrial{DecideDepose, 0, f.DeposeRate})
+	}
+	if f.LagRate > 0 && n >= 2 {
+		trials = append(trials, faultTrial{DecideLag, 0, f.LagRate})
+	}
 	if cap(w.none) < len(trials)+1 {
-		w.none = make([]float64, len(trials)+1, 4*n+2)
+		w.none = make([]float64, len(trials)+1, max(len(trials)+1, 4*n+4))
 	}
 	none := w.none[:len(trials)+1]
 	none[len(trials)] = 1
@@ -895,6 +903,10 @@ func (w *World[M, D, O]) startFault(t faultTrial) {
 		side := w.drawSide()
 		end := w.now + w.draw(Decision{Kind: DecidePartitionLength}, f.PartitionLength)
 		w.partition(oneWay, side, w.capAtHeal(end))
+	case DecideDepose:
+		w.depose()
+	case DecideLag:
+		w.lag()
 	}
 }
 
@@ -972,7 +984,7 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		w.sendFIFO(from, to, msg)
 		return
 	}
-	e := event[M]{kind: EventDeliver, from: node8(from), to: node8(to), msg: msg}
+	e := event[M]{kind: EventDeliver, from: node8(from), to: node8(to), msg: msg, arg: sentAt(w.now)}
 	if from == to { // a node's message to itself never leaves the process:
 		e.at = w.now + w.delay(from, to) // it dies with it (gen)
 		e.gen = w.slots[from].crashGen
@@ -988,6 +1000,9 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		return
 	}
 	e.at = w.now + w.delay(from, to)
+	if w.net.LongDelayRate > 0 {
+		w.longDelay(&e)
+	}
 	w.enqueue(&e)
 	if w.chance(Decision{DecideDup, from, to}, w.net.DupRate) && !w.inert(FaultDup) {
 		w.fault(FaultDup, from, to, &e, logHandler)
@@ -996,9 +1011,8 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 	}
 	w.remember(from, to, msg)
 	if w.historyN > 1 && w.chance(Decision{DecideRedeliver, from, to}, w.net.RedeliverRate) && !w.inert(FaultRedeliver) {
-		size := min(w.historyN, historySize)
-		old := w.history[w.decide.Intn(Decision{Kind: DecideRedeliverPick}, size)]
-		r := event[M]{kind: EventDeliver, from: node8(old.from), to: node8(old.to), msg: old.msg}
+		old := w.pickOld()
+		r := event[M]{kind: EventDeliver, from: node8(old.from), to: node8(old.to), msg: old.msg, arg: sentAt(old.at)}
 		w.fault(FaultRedeliver, old.from, old.to, &r, logHandler)
 		r.at = w.now + w.delay(old.from, old.to)
 		w.enqueue(&r)
@@ -1017,18 +1031,6 @@ func (w *World[M, D, O]) enqueue(e *event[M]) {
 	w.seq++ // as schedule does, without copying e twice
 	e.seq = w.seq
 	w.queue.push(e)
-}
-
-func (w *World[M, D, O]) remember(from, to NodeID, msg M) {
-	if w.net.RedeliverRate <= 0 {
-		return
-	}
-	if len(w.history) < historySize {
-		w.history = append(w.history, sent[M]{from, to, msg})
-	} else {
-		w.history[w.historyN%historySize] = sent[M]{from, to, msg}
-	}
-	w.historyN++
 }
 
 // delay draws a message delay, stretched when the receiver is slow.
