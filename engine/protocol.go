@@ -68,6 +68,11 @@ type Info struct {
 	// NoOps are values the protocol may choose that no client proposed: a
 	// new leader's gap filler. Validity accepts them.
 	NoOps []checker.Value
+	// CatchUp, for a replicated log, is the most chosen entries one
+	// catch-up reply carries: the coverage then asks for a replica that
+	// fell further behind and caught up (caught_up_past_catchup_window).
+	// 0 asks for none.
+	CatchUp int
 }
 
 // Correct is the variant name of the correct protocol.

@@ -24,6 +24,7 @@ func writeCoverage(w io.Writer, s *campaign.Summary) {
 		{"drop", []string{"drop"}}, {"dup", []string{"dup"}}, {"redeliver", []string{"redeliver"}}, {"crash", []string{"crash"}},
 		{"partition", []string{"partition", "partition-oneway"}}, {"slow", []string{"slow", "pause"}},
 		{"torn-crash", []string{"torn-crash"}}, {"lose-unsynced", []string{"lost-unsynced"}},
+		{"long-delay", []string{"long-delay"}}, {"depose", []string{"depose"}}, {"lag", []string{"lag"}},
 	}
 	for _, g := range kinds {
 		fired := int64(0)
@@ -39,9 +40,9 @@ func writeCoverage(w io.Writer, s *campaign.Summary) {
 			fmt.Fprintf(w, "  %s: also set in %d runs where it cannot fire (%s), so no gap\n", g.name, n, campaign.InertWhy[g.name])
 		}
 	}
-	fmt.Fprintf(w, "  %-34s %12s %12s\n", "sometimes: a value was chosen", "possible in", "held in")
+	fmt.Fprintf(w, "  %-38s %8s %12s\n", "sometimes", "possible in", "held in")
 	for _, name := range engine.Sometimes {
-		fmt.Fprintf(w, "  %-34s %12d %12d\n", strings.ReplaceAll(strings.TrimPrefix(name, "chosen_"), "_", " "), cov.Expected[name], cov.Held[name])
+		fmt.Fprintf(w, "  %-38s %8d %12d\n", strings.ReplaceAll(name, "_", " "), cov.Expected[name], cov.Held[name])
 	}
 	if b := cov.Ballots; len(b) == 4 {
 		fmt.Fprintf(w, "  ballots per decided instance:      1: %d  2: %d  3: %d  4+: %d\n", b[0], b[1], b[2], b[3])

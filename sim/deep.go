@@ -1,6 +1,9 @@
 package sim
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // Faults that reach deep states: a long delay that lets a message outlive
 // an election, the deposition of the current leader, a node held back
@@ -21,6 +24,25 @@ var DefaultLagLength = Range{300, 1500}
 // there is none. The harness reads it from the nodes' observations; the
 // world knows nothing of leaders. Reset unsets it.
 func (w *World[M, D, O]) SetLeader(fn func() NodeID) { w.leader = fn }
+
+// SetHealCore makes fn choose, at the heal, the nodes outside the
+// liveness core (FaultConfig.KeepFaulty, which it is given): a harness
+// may leave out the nodes that got furthest, so that the core must
+// recover what only they knew. A choice that is not a minority of the
+// nodes is ignored. Reset unsets it.
+func (w *World[M, D, O]) SetHealCore(fn func(keep uint64) uint64) { w.healCore = fn }
+
+// keepFaulty is the nodes outside the liveness core, chosen at the heal.
+func (w *World[M, D, O]) keepFaulty() uint64 {
+	keep := w.cfg.Faults.KeepFaulty
+	if w.healCore != nil {
+		if k := w.healCore(keep); k&^w.all == 0 && bits.OnesCount64(k) <= (w.cfg.Nodes-1)/2 {
+			keep = k
+		}
+	}
+	w.cfg.Faults.KeepFaulty = keep
+	return keep
+}
 
 // longDelay stretches message e, sent between two nodes, by a long delay
 // with probability NetworkConfig.LongDelayRate.

@@ -151,7 +151,7 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	dst.queue.items = oldQueue
 	dst.timers, dst.links, dst.fifo = timerQueue{}, links{}, fifoLinks[M]{} // a Choice world has none (World.timed)
 	dst.trials, dst.none, dst.history, dst.reservoir, dst.partitions = nil, nil, nil, nil, slices.Clone(w.partitions)
-	dst.leader = nil
+	dst.leader, dst.healCore = nil, nil
 	dst.spells = slices.Clone(w.spells)
 	dst.cut = append(cut, w.cut...)
 	dst.inflight = append(inflight, w.inflight...)

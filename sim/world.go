@@ -49,13 +49,14 @@ type World[M Message, D, O any] struct {
 	// Network.LinkCapacity, but for those a Choice world handed over
 	// (SwitchToTimed).
 	links     links
-	fifo      fifoLinks[M]  // with Network.FIFO, each link's messages in order
-	history   []sent[M]     // recent sends, for re-delivery; a ring once full (deep.go)
-	reservoir []sent[M]     // a sample of every send, for re-delivery (deep.go)
-	leader    func() NodeID // SetLeader
-	lagUntil  Time          // when the last lag ends (deep.go)
-	trials    []faultTrial  // the random faults eligible now
-	none      []float64     // none[i]: probability that no trial from i on fires
+	fifo      fifoLinks[M]             // with Network.FIFO, each link's messages in order
+	history   []sent[M]                // recent sends, for re-delivery; a ring once full (deep.go)
+	reservoir []sent[M]                // a sample of every send, for re-delivery (deep.go)
+	leader    func() NodeID            // SetLeader
+	healCore  func(keep uint64) uint64 // SetHealCore
+	lagUntil  Time                     // when the last lag ends (deep.go)
+	trials    []faultTrial             // the random faults eligible now
+	none      []float64                // none[i]: probability that no trial from i on fires
 	// eligibleGen changes whenever a node's eligibility for a random fault
 	// may have changed; trialsGen is the value trials were built at.
 	eligibleGen, trialsGen uint64
@@ -685,7 +686,7 @@ func (w *World[M, D, O]) healAll() {
 		w.slots[id].tornArmed = false // a crash that had not fallen yet never will
 	}
 	var cutOff, down uint64
-	for m := w.cfg.Faults.KeepFaulty; m != 0; m &= m - 1 {
+	for m := w.keepFaulty(); m != 0; m &= m - 1 {
 		id := NodeID(bits.TrailingZeros64(m))
 		switch {
 		case !w.slots[id].up:
