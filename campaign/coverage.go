@@ -3,6 +3,7 @@ package campaign
 import (
 	"fmt"
 	"slices"
+	"strconv"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/checker/linearize"
@@ -138,14 +139,14 @@ var InertWhy = map[string]string{
 // change mid-instance (a key-value service: crashes, partitions or
 // depositions); a choice after a healed partition, partitions. The deep
 // states: a leader led again with old messages in flight needs a leader
-// change and messages that outlive it (long delays or re-deliveries); a
-// full window at a reconfiguration, a protocol with a window
-// (engine.Knob.Window) and reconfigurations; a catch-up from past the
-// catch-up window (engine.Info.CatchUp), lags and more operations than
-// twice that window; a duplicate applied after the next request, a
-// key-value service with a dedup table and faults that make clients ask
-// again; the only informed replicas outside the core, a heal that may
-// leave replicas faulty and faults that cut them off.
+// change and long delays; a full window at a reconfiguration,
+// reconfigurations and a window (engine.Knob.Window) of at most 4; a
+// catch-up from past the catch-up window (engine.Info.CatchUp), lags and
+// more operations than twice that window; a duplicate answered or
+// applied after the next request, a key-value service with a dedup table
+// and faults that make clients ask again; the only informed replicas
+// outside the core, a heal that may leave replicas faulty and the
+// faults aimed at them (depose, lag).
 func expectedSometimes(info *engine.Info, c engine.Config) [engine.NumSometimes]bool {
 	on := enabledFaults(c)
 	crash, partition := on[3] || on[6] || on[7], on[4]
@@ -157,15 +158,25 @@ func expectedSometimes(info *engine.Info, c engine.Config) [engine.NumSometimes]
 	change := duel || crash || partition || depose
 	e := c.Effective(info)
 	kv := info.Workload.Kind == engine.KeyValue
-	window := slices.ContainsFunc(info.Knobs, func(k engine.Knob) bool { return k.Window })
 	reconfigs := info.Workload.Reconfig && e.Reconfig != "none" && e.Reconfig != "0"
 	dedup := info.Properties == nil || slices.Contains(info.Properties, checker.ExactlyOnce)
 	return [engine.NumSometimes]bool{change, crash, duel, partition,
-		change && (on[8] || on[2]),
-		kv && window && reconfigs,
+		change && on[8] && c.Nodes >= 3,
+		kv && reconfigs && smallWindow(info, c),
 		kv && info.CatchUp > 0 && lag && e.Clients*e.Commands > 2*info.CatchUp,
 		kv && dedup && (on[0] || crash || partition || depose || lag),
-		c.HealAt > 0 && c.Nodes >= 3 && (crash || partition || depose || lag)}
+		c.HealAt > 0 && c.Nodes >= 3 && (depose || lag)}
+}
+
+// smallWindow reports whether the protocol has a window (a Knob.Window)
+// and c sets it to at most 4 instances, few enough to fill.
+func smallWindow(info *engine.Info, c engine.Config) bool {
+	for _, k := range info.Knobs {
+		if n, err := strconv.Atoi(info.Param(c.Params, k.Name)); k.Window && err == nil && n <= 4 {
+			return true
+		}
+	}
+	return false
 }
 
 // coverTally is one worker's coverage counts.

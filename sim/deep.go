@@ -75,7 +75,7 @@ func (w *World[M, D, O]) OldestInFlight(from NodeID) (at Time, ok bool) {
 }
 
 // depose pauses the current leader or cuts it off from every other node,
-// for a PartitionLength capped at the heal. It counts as a depose and as
+// for a PartitionLength capped at the heal. It counts as a depose, not as
 // the pause or partition it makes.
 func (w *World[M, D, O]) depose() {
 	if w.leader == nil || w.inert(FaultDepose) {
@@ -87,18 +87,16 @@ func (w *World[M, D, O]) depose() {
 	}
 	pause := w.decide.Intn(Decision{DecideDeposeKind, id, 0}, 2) == 1
 	end := w.capAtHeal(w.now + w.draw(Decision{DecidePartitionLength, id, 0}, w.cfg.Faults.PartitionLength))
-	w.stats.Faults[FaultDepose]++
-	w.traceNode(FaultDepose, id)
 	if pause {
-		w.slow(id, true, 1, end)
+		w.slowAs(FaultDepose, id, true, 1, end)
 		return
 	}
-	w.partition(false, 1<<uint(id), end)
+	w.partitionAs(FaultDepose, false, 1<<uint(id), end)
 }
 
 // lag cuts a node, drawn among all, off from every other node for a
 // LagLength capped at the heal, unless another lags still. It counts as a
-// lag and as the partition it makes.
+// lag, not as the partition it makes.
 func (w *World[M, D, O]) lag() {
 	if w.now < w.lagUntil || w.inert(FaultLag) {
 		return
@@ -106,17 +104,7 @@ func (w *World[M, D, O]) lag() {
 	id := NodeID(1 + w.decide.Intn(Decision{Kind: DecideLag}, w.cfg.Nodes))
 	end := w.capAtHeal(w.now + w.draw(Decision{DecideLag, id, 0}, w.cfg.Faults.LagLength))
 	w.lagUntil = end
-	w.stats.Faults[FaultLag]++
-	w.traceNode(FaultLag, id)
-	w.partition(false, 1<<uint(id), end)
-}
-
-// traceNode traces a fault of kind at node id, which the events it makes
-// (a pause, a partition) follow.
-func (w *World[M, D, O]) traceNode(kind FaultKind, id NodeID) {
-	if w.tracer != nil {
-		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: kind.String(), From: id, To: id})
-	}
+	w.partitionAs(FaultLag, false, 1<<uint(id), end)
 }
 
 // The history that re-delivery draws from: the latest historyRecent sends

@@ -629,13 +629,23 @@ func (w *World[M, D, O]) restart(id NodeID) {
 
 // partition cuts side off from the rest (both ways unless oneWay) until end.
 func (w *World[M, D, O]) partition(oneWay bool, side uint64, end Time) {
+	kind := FaultOneWay
+	if !oneWay {
+		kind = FaultPartition
+	}
+	w.partitionAs(kind, oneWay, side, end)
+}
+
+// partitionAs is partition counted and traced as a fault of kind: a
+// partition, or the depose or lag that makes it.
+func (w *World[M, D, O]) partitionAs(kind FaultKind, oneWay bool, side uint64, end Time) {
 	w.partitionN++
 	id := w.partitionN
 	rest := w.all &^ side
 	w.partitions = append(w.partitions, partition{id: id, from: side, to: rest})
-	kind, arrow := FaultOneWay, "-/->"
+	arrow := "-/->"
 	if !oneWay {
-		kind, arrow = FaultPartition, "|"
+		arrow = "|"
 		w.partitions = append(w.partitions, partition{id: id, from: rest, to: side})
 	}
 	w.recomputeCut()
