@@ -654,7 +654,11 @@ func (w *World[M, D, O]) partitionAs(kind FaultKind, oneWay bool, side uint64, e
 	if w.tracer != nil || w.schedLog != nil {
 		desc := fmt.Sprintf("partition #%d: {%s} %s {%s}", id, FormatNodes(side), arrow, FormatNodes(rest))
 		if w.tracer != nil {
-			w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: kind.String(), Msg: desc})
+			e := TraceEntry{Index: w.executed, Time: w.now, Kind: kind.String(), Msg: desc}
+			if kind == FaultDepose || kind == FaultLag { // one node, the one it aims at
+				e.From, e.To = NodeID(bits.TrailingZeros64(side)), NodeID(bits.TrailingZeros64(side))
+			}
+			w.tracer(e)
 		}
 		w.logStep("# %s", desc)
 	}
