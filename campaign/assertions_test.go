@@ -93,3 +93,15 @@ func TestAlwaysFailedIsAViolation(t *testing.T) {
 		t.Errorf("groups %+v: want one, named by the assertion", s.Groups)
 	}
 }
+
+// TestFaultNamesAreTheFaultGroups: what an assertion may need is what a
+// campaign turns on.
+func TestFaultNamesAreTheFaultGroups(t *testing.T) {
+	var names []string
+	for _, g := range faultGroups {
+		names = append(names, g.name)
+	}
+	if !slices.Equal(names, engine.FaultNames) {
+		t.Errorf("engine.FaultNames %q, campaign's fault groups %q", engine.FaultNames, names)
+	}
+}

@@ -3,7 +3,9 @@ package campaign
 import (
 	"fmt"
 	"slices"
+	"strconv"
 
+	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/checker/linearize"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/sim"
@@ -60,10 +62,13 @@ var faultGroups = []struct {
 	{"slow", []sim.FaultKind{sim.FaultSlow, sim.FaultPause}},
 	{"torn-crash", []sim.FaultKind{sim.FaultTornCrash}},
 	{"lose-unsynced", []sim.FaultKind{sim.FaultLostUnsynced}},
+	{"long-delay", []sim.FaultKind{sim.FaultLongDelay}},
+	{"depose", []sim.FaultKind{sim.FaultDepose}},
+	{"lag", []sim.FaultKind{sim.FaultLag}},
 }
 
 // numFaultGroups is len(faultGroups).
-const numFaultGroups = 8
+const numFaultGroups = 11
 
 // enabledFaults says which fault groups c turns on and which of them can
 // fire (setFaults, less inertFaults).
@@ -85,6 +90,7 @@ func setFaults(c engine.Config) [numFaultGroups]bool {
 		c.Partition > 0 || scheduled[sim.FaultPartition] || scheduled[sim.FaultOneWay],
 		c.Slow > 0 || scheduled[sim.FaultSlow] || scheduled[sim.FaultPause],
 		c.TornCrash > 0, c.LoseUnsynced > 0,
+		c.LongDelay > 0, c.Depose > 0, c.Lag > 0,
 	}
 }
 
@@ -99,7 +105,8 @@ func inertFaults(c engine.Config) [numFaultGroups]bool {
 	if down == 0 {
 		down = (c.Nodes - 1) / 2
 	}
-	return [numFaultGroups]bool{alone, alone, alone, down == 0 && !scheduledKinds(c)[sim.FaultCrash], alone, false, down == 0, down == 0}
+	return [numFaultGroups]bool{alone, alone, alone, down == 0 && !scheduledKinds(c)[sim.FaultCrash], alone, false, down == 0, down == 0,
+		alone, alone, alone}
 }
 
 // scheduledKinds says which fault kinds c schedules (--fault).
@@ -121,29 +128,62 @@ var InertWhy = map[string]string{
 	"crash":         "no replica may be down: --max-crashed, or for 0 a minority, is none of 1 or 2 replicas",
 	"torn-crash":    "no replica may be down: --max-crashed, or for 0 a minority, is none of 1 or 2 replicas",
 	"lose-unsynced": "no replica may be down: --max-crashed, or for 0 a minority, is none of 1 or 2 replicas",
+	"long-delay":    "a single replica sends nothing over the network",
+	"depose":        "a single replica cannot be cut off from others", "lag": "a single replica cannot be cut off from others",
 }
 
 // expectedSometimes says which sometimes properties (engine.Sometimes
 // order) a run of c can make hold: a ballot change needs duelling
 // proposers or a fault that deposes a leader; a choice after a crash,
 // crashes; a duel, two proposers (a consensus workload) or a leader
-// change mid-instance (a key-value service: crashes or partitions); a
-// choice after a healed partition, partitions.
-func expectedSometimes(info *engine.Info, c engine.Config) [4]bool {
+// change mid-instance (a key-value service: crashes, partitions or
+// depositions); a choice after a healed partition, partitions. The deep
+// states: a leader led again with old messages in flight needs a leader
+// change and long delays; a full window at a reconfiguration,
+// reconfigurations and a window (engine.Knob.Window) of at most 4; a
+// catch-up from past the catch-up window (engine.Info.CatchUp), lags and
+// more operations than twice that window; a duplicate answered or
+// applied after the next request, a key-value service with a dedup table
+// and faults that make clients ask again; the only informed replicas
+// outside the core, a heal that may leave replicas faulty and the
+// faults aimed at them (depose, lag).
+func expectedSometimes(info *engine.Info, c engine.Config) [engine.NumSometimes]bool {
 	on := enabledFaults(c)
 	crash, partition := on[3] || on[6] || on[7], on[4]
-	duel := crash || partition
+	depose, lag := on[9], on[10]
+	duel := crash || partition || depose
 	if info.Workload.Kind == engine.Consensus {
 		duel = c.Effective(info).Clients >= 2
 	}
-	return [4]bool{duel || crash || partition, crash, duel, partition}
+	change := duel || crash || partition || depose
+	e := c.Effective(info)
+	kv := info.Workload.Kind == engine.KeyValue
+	reconfigs := info.Workload.Reconfig && e.Reconfig != "none" && e.Reconfig != "0"
+	dedup := info.Properties == nil || slices.Contains(info.Properties, checker.ExactlyOnce)
+	return [engine.NumSometimes]bool{change, crash, duel, partition,
+		change && on[8] && c.Nodes >= 3,
+		kv && reconfigs && smallWindow(info, c),
+		kv && info.CatchUp > 0 && lag && e.Clients*e.Commands > 2*info.CatchUp,
+		kv && dedup && (on[0] || crash || partition || depose || lag),
+		c.HealAt > 0 && c.Nodes >= 3 && (depose || lag)}
+}
+
+// smallWindow reports whether the protocol has a window (a Knob.Window)
+// and c sets it to at most 4 instances, few enough to fill.
+func smallWindow(info *engine.Info, c engine.Config) bool {
+	for _, k := range info.Knobs {
+		if n, err := strconv.Atoi(info.Param(c.Params, k.Name)); k.Window && err == nil && n <= 4 {
+			return true
+		}
+	}
+	return false
 }
 
 // coverTally is one worker's coverage counts.
 type coverTally struct {
 	enabled, inert [numFaultGroups]int64
 	liveness       int64
-	expected, held [4]int64
+	expected, held [engine.NumSometimes]int64
 	ballots        [4]int64
 	asserts        assertTally
 }
@@ -185,6 +225,8 @@ func (t *coverTally) merge(o *coverTally) {
 	for i := range t.expected {
 		t.expected[i] += o.expected[i]
 		t.held[i] += o.held[i]
+	}
+	for i := range t.ballots {
 		t.ballots[i] += o.ballots[i]
 	}
 	t.asserts.merge(&o.asserts)

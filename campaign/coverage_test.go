@@ -57,7 +57,7 @@ func TestCoverageGapWhenAFaultDoesNothing(t *testing.T) {
 func TestCoverageTableCounts(t *testing.T) {
 	c := defaultConfig()
 	c.Slow = 0 // off: in no run
-	var want [4]int64
+	var want [engine.NumSometimes]int64
 	decided := int64(0)
 	for seed := uint64(0); seed < 100; seed++ {
 		r, err := protocolOf(c).Run(c, seed, engine.Options{})

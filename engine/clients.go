@@ -36,6 +36,11 @@ type clientDriver interface {
 	unanswered() []string
 	// count is how many clients there are: ids 1..count.
 	count() int
+	// seq is the number of client's latest request (0 for none).
+	seq(client int) int
+	// isReconfig reports whether v is a reconfiguration the operator
+	// asked for.
+	isReconfig(v checker.Value) bool
 	// finish puts the history, its verdict and the clients' counts in
 	// res.
 	finish(res *Result)

@@ -132,6 +132,11 @@ func (c *consensusClients) take(st ClientStep) error {
 
 func (c *consensusClients) count() int { return c.clients }
 
+// seq: a consensus client asks once.
+func (c *consensusClients) seq(client int) int { return 1 }
+
+func (c *consensusClients) isReconfig(checker.Value) bool { return false }
+
 func (c *consensusClients) done() bool { return c.pending == 0 }
 
 func (c *consensusClients) unanswered() []string {

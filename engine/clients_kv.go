@@ -17,9 +17,15 @@ const (
 	kvThinkTime     = 5   // the least pause between a client's operations
 )
 
-// kvKeys are the keys a KeyValue workload's operations touch: few, so
+// kvKeys are the keys a KeyValue workload's operations touch: the first
+// three, or a third as many as there are clients when that is more (up
+// to ten), so that a key's history stays one that porcupine judges
+// within its budget while keys still conflict: few, so
 // that operations conflict.
-var kvKeys = []string{"a", "b", "c"}
+var kvKeys = []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"}
+
+// kvKeyCount is how many of kvKeys a workload of clients touches.
+func kvKeyCount(clients int) int { return min(len(kvKeys), max(3, clients/3)) }
 
 // kvClient is one client of a key-value service (or, as the last one, the
 // operator that reconfigures the cluster): one request at a time, sent to
@@ -70,7 +76,7 @@ func newKVClients[M sim.Message, D any](s *Session[M, D], p plan, scripted bool)
 		reconfig: p.reconfig, keep: s.keep, timeoutGap: kvClientTimeout,
 	}
 	if s.cfg.HealAt > 0 {
-		c.lastStart = sim.Time(s.cfg.HealAt + s.cfg.Liveness/2)
+		c.lastStart = sim.Time(s.cfg.HealAt + p.livenessBound(s.cfg)/2)
 	}
 	left := p.commands
 	if scripted {
@@ -177,7 +183,7 @@ func (c *kvClients) drawMembers() []sim.NodeID {
 // drawOp draws the client's next operation.
 func (c *kvClients) drawOp(cl *kvClient) Op {
 	d := c.h.decider()
-	key := kvKeys[d.Intn(sim.Decision{Kind: sim.DecideWorkload}, len(kvKeys))]
+	key := kvKeys[d.Intn(sim.Decision{Kind: sim.DecideWorkload}, kvKeyCount(len(c.clients)-1))]
 	switch d.Intn(sim.Decision{Kind: sim.DecideWorkload}, 3) {
 	case 0:
 		return Op{Kind: OpGet, Key: key}
@@ -289,6 +295,15 @@ func (c *kvClients) take(st ClientStep) error {
 }
 
 func (c *kvClients) count() int { return len(c.clients) }
+
+func (c *kvClients) seq(client int) int {
+	if client < 1 || client > len(c.clients) {
+		return 0
+	}
+	return c.clients[client-1].seq
+}
+
+func (c *kvClients) isReconfig(v checker.Value) bool { return slices.Contains(c.reconfigs, v) }
 
 // done reports whether every client finished.
 func (c *kvClients) done() bool {

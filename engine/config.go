@@ -37,8 +37,16 @@ type Config struct {
 	// handler, between two of its effects, and a crash that loses the
 	// writes made since the last sync. Off unless set; a swarm draws each
 	// in half its runs, around DurabilityRate.
-	TornCrash     float64  `json:"torn_crash"`
-	LoseUnsynced  float64  `json:"lose_unsynced"`
+	TornCrash    float64 `json:"torn_crash"`
+	LoseUnsynced float64 `json:"lose_unsynced"`
+	// LongDelay, Depose and Lag are the faults that reach deep states
+	// (sim.NetworkConfig.LongDelayRate, sim.FaultConfig.DeposeRate and
+	// LagRate): a message that outlives an election, the current leader
+	// paused or cut off, a replica cut off long enough to lag past a
+	// catch-up. Off unless set; a swarm draws each in half its runs.
+	LongDelay     float64  `json:"long_delay,omitempty"`
+	Depose        float64  `json:"depose,omitempty"`
+	Lag           float64  `json:"lag,omitempty"`
 	FaultInterval int64    `json:"fault_interval"`
 	MaxCrashed    int      `json:"max_crashed"` // 0 means a minority
 	Faults        []string `json:"faults,omitempty"`
@@ -284,6 +292,7 @@ func (c Config) simConfig() (sim.Config, error) {
 		Nodes: c.Nodes,
 		Network: sim.NetworkConfig{
 			Delay: delay, DropRate: c.Drop, DupRate: c.Dup, RedeliverRate: c.Redeliver, FIFO: c.FIFO,
+			LongDelayRate: c.LongDelay,
 		},
 		Faults: sim.FaultConfig{
 			Interval:      sim.Time(c.FaultInterval),
@@ -292,6 +301,7 @@ func (c Config) simConfig() (sim.Config, error) {
 			MaxCrashed:    c.MaxCrashed,
 			PartitionRate: c.Partition,
 			SlowRate:      c.Slow,
+			DeposeRate:    c.Depose, LagRate: c.Lag,
 		},
 		HealAt: sim.Time(c.HealAt),
 	}
@@ -317,7 +327,8 @@ func (c Config) checkRates() error {
 		field string
 		v     float64
 	}{{"drop", c.Drop}, {"dup", c.Dup}, {"redeliver", c.Redeliver}, {"crash", c.Crash}, {"partition", c.Partition}, {"slow", c.Slow},
-		{"torn-crash", c.TornCrash}, {"lose-unsynced", c.LoseUnsynced}} {
+		{"torn-crash", c.TornCrash}, {"lose-unsynced", c.LoseUnsynced},
+		{"long-delay", c.LongDelay}, {"depose", c.Depose}, {"lag", c.Lag}} {
 		if !(p.v >= 0 && p.v <= 1) {
 			return bad(p.field, "%v is not a probability in [0, 1]", p.v)
 		}
@@ -361,6 +372,28 @@ func (c Config) checkTimes(delay sim.Delay) error {
 // LivenessTicks is the shortest liveness bound that delays up to d.Max
 // leave room for.
 func LivenessTicks(d sim.Delay) int64 { return 30 * int64(d.Max) }
+
+// LivenessBound is how long after the heal the core has to catch up and
+// the clients to have their answers: --liveness, grown with the workload
+// and the cluster, so that a busy run is not a false alarm. Each
+// operation a client may still run after the heal (its commands, one at
+// a time) is given a round trip through a leader, six message delays at
+// most (to a replica, forwarded to the leader, its accept and the
+// replies, the answer back), and each replica two delays, for a new
+// leader's prepare and the catch-up of a replica that lagged:
+//
+//	bound = liveness + (6*commands + 2*nodes) * longest delay
+//
+// A protocol that cannot decide stalls past any bound: the extra time
+// hides no liveness bug, it only leaves a slow but live run its time.
+func LivenessBound(liveness int64, commands, nodes int, maxDelay sim.Time) int64 {
+	return liveness + int64(6*max(commands, 1)+2*nodes)*int64(maxDelay)
+}
+
+// livenessBound is LivenessBound of the run's plan.
+func (p plan) livenessBound(c Config) int64 {
+	return LivenessBound(c.Liveness, p.commands, c.Nodes, p.sc.Network.Delay.Max)
+}
 
 // maxTime is the time at which a run stops.
 func (c Config) maxTime() int64 {

@@ -25,6 +25,24 @@ type Coverage struct {
 	// AfterPartitionHealed: an instance was chosen after a partition had
 	// started and healed mid-run.
 	AfterPartitionHealed bool `json:"chosen_after_partition_healed"`
+	// The deep states (deepcover.go). Reelected: a replica led again
+	// while a message it sent before it was deposed was still in flight.
+	Reelected bool `json:"reelected_with_old_messages_in_flight"`
+	// WindowFull: a leader proposed the last instance of its window (the
+	// protocol's Knob.Window) while the first held an unchosen
+	// reconfiguration.
+	WindowFull bool `json:"window_full_at_reconfig"`
+	// LagCaughtUp: a replica fell more than Info.CatchUp instances behind
+	// the furthest one, then caught up with where that one was.
+	LagCaughtUp bool `json:"caught_up_past_catchup_window"`
+	// LateDuplicate: a replica answered a duplicate of a client's
+	// request, or applied one (without effect), after the client had
+	// sent its next request.
+	LateDuplicate bool `json:"duplicate_after_next_request"`
+	// InformedOutside: at the heal, every replica that had got furthest
+	// (learned the value, or applied the most) was left faulty, outside
+	// the healed core.
+	InformedOutside bool `json:"only_informed_outside_core"`
 	// Ballots counts the decided instances by the distinct ballots
 	// proposed in them by the time they were chosen: 1, 2, 3, 4 or more.
 	Ballots [4]int64 `json:"ballots_per_decided_instance"`
@@ -32,11 +50,17 @@ type Coverage struct {
 
 // Sometimes lists the names of the sometimes properties, in the order
 // Coverage.Held reports them.
-var Sometimes = []string{"chosen_after_ballot_change", "chosen_after_crash", "chosen_in_duel", "chosen_after_partition_healed"}
+var Sometimes = []string{"chosen_after_ballot_change", "chosen_after_crash", "chosen_in_duel", "chosen_after_partition_healed",
+	"reelected_with_old_messages_in_flight", "window_full_at_reconfig", "caught_up_past_catchup_window",
+	"duplicate_after_next_request", "only_informed_outside_core"}
+
+// NumSometimes is len(Sometimes).
+const NumSometimes = 9
 
 // Held reports which sometimes properties held, in Sometimes order.
-func (c *Coverage) Held() [4]bool {
-	return [4]bool{c.BallotChange, c.AfterCrash, c.Duel, c.AfterPartitionHealed}
+func (c *Coverage) Held() [NumSometimes]bool {
+	return [NumSometimes]bool{c.BallotChange, c.AfterCrash, c.Duel, c.AfterPartitionHealed,
+		c.Reelected, c.WindowFull, c.LagCaughtUp, c.LateDuplicate, c.InformedOutside}
 }
 
 // coverage follows one run's proposals and choices. It forgets decided
@@ -57,6 +81,7 @@ type instanceCover struct {
 	nBallots  int
 	proposers uint64 // bit per node id
 	decided   bool
+	reconfig  bool // a reconfiguration was proposed in it
 }
 
 // instance returns instance i's record, nil for one decided and forgotten
@@ -80,6 +105,15 @@ func (c *coverage) instance(i int64) *instanceCover {
 		c.instances = append(c.instances, instanceCover{})
 	}
 	return &c.instances[k]
+}
+
+// peek returns instance i's record if there is one, nil otherwise: it
+// records nothing.
+func (c *coverage) peek(i int64) *instanceCover {
+	if k := i - c.base; k >= 0 && k < int64(len(c.instances)) {
+		return &c.instances[k]
+	}
+	return nil
 }
 
 // forget drops the decided instances at the front once they are half the

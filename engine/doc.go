@@ -9,8 +9,10 @@
 // faults are injected and only safety is judged, at every observation.
 // At HealAt a random quorum core heals (the rest stays as it is, for
 // good); from then on the core must also make progress: every client
-// answered, every replica of the core caught up, within Config.Liveness
-// ticks, or the run reports a liveness violation, kept apart from safety.
+// answered, every replica of the core caught up, within the liveness
+// bound (LivenessBound: Config.Liveness grown with the workload and the
+// cluster), or the run reports a liveness violation, kept apart from
+// safety.
 //
 // Every verb of paxsim drives this one engine: Run a timed run (campaigns,
 // paxsim run), RunChoice a run whose every scheduling decision a Decider

@@ -27,6 +27,11 @@ type Knob struct {
 	// Draw, when set, draws a value for a swarm seed from intn, a random
 	// source (intn(n) is in [0, n)).
 	Draw func(intn func(n int) int) string
+	// Window marks the knob whose whole-number value is how many
+	// instances a leader proposes past its applied log (Lamport's alpha):
+	// the coverage then asks for a window full with a reconfiguration at
+	// its head (window_full_at_reconfig).
+	Window bool
 }
 
 // IntKnob is a knob holding an integer in [lo, hi].
@@ -85,6 +90,7 @@ func (info *Info) LookupVariant(name string) (Variant, error) {
 var configFlags = []string{
 	"protocol", "variant", "nodes", "proposers", "clients", "commands", "reconfig", "propose-window",
 	"delay", "drop", "dup", "redeliver", "crash", "torn-crash", "lose-unsynced", "partition", "slow", "fault-interval", "max-crashed",
+	"long-delay", "depose", "lag",
 	"fault", "heal-at", "liveness", "max-time", "max-events", "fifo",
 	"seed", "seeds", "start", "workers", "json", "out", "trace", "record", "html", "format", "swarm",
 	"shard", "no-shrink", "max-shrinks", "check-determinism", "network", "max-ballot", "crashes",

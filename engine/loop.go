@@ -42,7 +42,11 @@ func (r *Runner[M, D]) Run(c Config, seed uint64, opts Options) (Result, error) 
 	}
 	s.Execute(func() error {
 		s.clients.begin()
-		s.loop(sim.Time(c.HealAt), sim.Time(c.HealAt+c.Liveness), sim.Time(c.maxTime()))
+		bound, end := s.plan.livenessBound(c), c.maxTime()
+		if c.MaxTime == 0 && c.HealAt > 0 {
+			end = c.HealAt + bound
+		}
+		s.loop(sim.Time(c.HealAt), sim.Time(c.HealAt+bound), sim.Time(end))
 		return nil
 	})
 	return s.res, nil
@@ -91,6 +95,9 @@ func (s *Session[M, D]) loop(healAt, deadline, maxTime sim.Time) {
 		if (s.opts.OnEvent != nil || s.judge.failed) && s.AfterStep() { // AfterStep, without a call most steps
 			return
 		}
+		if w.Healed() && !s.deep.healed {
+			s.noteHeal()
+		}
 		if w.Healed() && s.done() {
 			s.res.Stop, s.res.LivenessChecked = StopDecided, true
 			return
@@ -121,7 +128,8 @@ func (s *Session[M, D]) LivenessPhase() {
 	w.Heal()
 	w.SwitchToTimed()
 	now := w.Now()
-	s.loop(now, now+sim.Time(s.cfg.Liveness), now+sim.Time(s.cfg.Liveness))
+	bound := sim.Time(s.plan.livenessBound(s.cfg))
+	s.loop(now, now+bound, now+bound)
 }
 
 // RunChoice runs c in a Choice world in which d takes every decision:

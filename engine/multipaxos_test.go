@@ -124,8 +124,8 @@ func TestMultiPaxosConfigErrors(t *testing.T) {
 // a request sent just before it; before that, clients keep working.
 func TestClientsStopStartingHalfwayThroughTheLiveness(t *testing.T) {
 	c := mpConfig(engine.Correct)
-	c.Commands, c.Liveness = 40, 1000 // more operations than the bound leaves room for
-	lastStart := c.HealAt + c.Liveness/2
+	c.Commands, c.Liveness = 40, 1000                                                   // more operations than the bound leaves room for
+	lastStart := c.HealAt + engine.LivenessBound(c.Liveness, c.Commands, c.Nodes, 10)/2 // delays 1-10
 	afterHeal := 0
 	for seed := uint64(1); seed <= 20; seed++ {
 		res := run(t, mpP, c, seed, engine.Options{})

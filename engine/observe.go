@@ -14,7 +14,10 @@ func (s *Session[M, D]) observe(node sim.NodeID, o checker.Observation) {
 	w := s.world
 	s.judge.observe(int(node), o, int64(w.Now()), w.Events())
 	switch o.Kind {
-	case checker.Proposed, checker.Accepted:
+	case checker.Proposed:
+		s.cover.observe(node, o, s.judge.safety, w)
+		s.proposed(node, o)
+	case checker.Accepted:
 		s.cover.observe(node, o, s.judge.safety, w)
 	case checker.Learned:
 		if s.judge.log == nil && s.progress[node] == 0 {
@@ -22,6 +25,7 @@ func (s *Session[M, D]) observe(node sim.NodeID, o checker.Observation) {
 		}
 	case checker.Applied:
 		s.progress[node] = o.Instance
+		s.applied(node, o)
 	case checker.Returned:
 		s.answered(node, o)
 	}
@@ -41,6 +45,9 @@ func (s *Session[M, D]) answered(node sim.NodeID, o checker.Observation) {
 	case a.Client < 1 || a.Client > s.clients.count():
 		s.judge.breach("answer-to-client", fmt.Sprintf("node %d answered client %d, which does not exist (clients are 1..%d)", node, a.Client, s.clients.count()))
 	default:
+		// A duplicate of an earlier request, answered after the client
+		// sent its next one.
+		s.cover.res.LateDuplicate = s.cover.res.LateDuplicate || s.clients.seq(a.Client) > a.Seq
 		s.clients.answered(a)
 	}
 }

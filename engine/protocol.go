@@ -71,6 +71,11 @@ type Info struct {
 	// Assertions declares the assertions the protocol's code makes
 	// (Assertion): what a campaign requires some run to reach or hold.
 	Assertions []Assertion
+	// CatchUp, for a replicated log, is the most chosen entries one
+	// catch-up reply carries: the coverage then asks for a replica that
+	// fell further behind and caught up (caught_up_past_catchup_window).
+	// 0 asks for none.
+	CatchUp int
 }
 
 // Correct is the variant name of the correct protocol.

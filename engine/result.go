@@ -51,9 +51,9 @@ type Result struct {
 	// Assertions tallies the assertions the protocol's code made
 	// (sim.Env.Always, Sometimes, Reachable), in the order first reached.
 	Assertions []sim.Assertion `json:"assertions,omitempty"`
-	Events   int64    `json:"events"`
-	Time     int64    `json:"virtual_time"`
-	Stop     string   `json:"stop"`
+	Events     int64           `json:"events"`
+	Time       int64           `json:"virtual_time"`
+	Stop       string          `json:"stop"`
 	// LivenessChecked is false when the run ended before its liveness
 	// deadline could be judged (no heal, or max-time or max-events first).
 	LivenessChecked bool   `json:"liveness_checked"`

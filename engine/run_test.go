@@ -190,7 +190,7 @@ func TestLivenessIsJudgedAfterTheHeal(t *testing.T) {
 		t.Fatalf("want a liveness violation judged at the deadline, got %+v", r)
 	}
 	v := r.Violations[0]
-	deadline := c.HealAt + c.Liveness
+	deadline := c.HealAt + engine.LivenessBound(c.Liveness, 1, c.Nodes, 10) // delays 1-10
 	if v.Time != deadline || !strings.Contains(v.Message, fmt.Sprintf("by t=%d", deadline)) ||
 		!slices.ContainsFunc(v.Evidence, func(e string) bool { return strings.Contains(e, "had not learned") }) {
 		t.Fatalf("violation %v: want it stamped at the deadline t=%d, naming a replica that had not learned", &v, deadline)

@@ -30,6 +30,9 @@ type Session[M sim.Message, D any] struct {
 	clients  clientDriver
 	res      Result
 	cover    coverage
+	deep     deepCover
+	leaderOf func() sim.NodeID        // s.leader, the world's (sim.World.SetLeader)
+	coreOf   func(keep uint64) uint64 // s.healCore, the world's (sim.World.SetHealCore)
 	// progress is, by node id, how far the node got: the highest instance
 	// it applied for a replicated log, 1 once it learned for a single
 	// decree.
@@ -78,10 +81,13 @@ func newSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, se
 		s = new(Session[M, D])
 	}
 	world, safety, progress, cover, lines, observer := s.world, s.judge.safety, s.progress, s.cover, s.lines, s.observer
-	*s = Session[M, D]{proto: p, info: info, cfg: c, plan: pl, opts: opts, decide: d, lines: lines[:0], observer: observer}
+	deep, leaderOf, coreOf := s.deep, s.leaderOf, s.coreOf
+	*s = Session[M, D]{proto: p, info: info, cfg: c, plan: pl, opts: opts, decide: d, lines: lines[:0], observer: observer,
+		deep: deep, leaderOf: leaderOf, coreOf: coreOf}
 	if s.observer == nil {
-		s.observer = s.observe // bound to s, which a Runner reuses
+		s.observer, s.leaderOf, s.coreOf = s.observe, s.leader, s.healCore // bound to s, which a Runner reuses
 	}
+	s.deep.reset(info, c)
 	s.res = Result{Seed: seed, Verdict: VerdictOK}
 	if b, ok := p.(RequestBuilder[M]); ok {
 		s.request = b.NewRequests()
@@ -105,6 +111,10 @@ func newSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, se
 		return nil, &ConfigError{Field: "config", Msg: err.Error()}
 	}
 	s.world.OnAlwaysFailed(s.alwaysFailed)
+	s.world.SetLeader(s.leaderOf)
+	if s.keep != 0 && !info.Workload.Reconfig {
+		s.world.SetHealCore(s.coreOf)
+	}
 	s.clients = newClientDriver(s, info.Workload, mode.Scripted)
 	s.attachDrawing()
 	s.world.SetTracer(s.opts.tracer())

@@ -107,7 +107,18 @@ var swarmFields = []swarmField{
 	{"lose-unsynced", nil, func(c Config) any { return c.LoseUnsynced }, func(d, c Config) Config { d.LoseUnsynced = c.LoseUnsynced; return d }},
 	{"scheduler", nil, func(c Config) any { return cmp.Or(c.Scheduler, SchedulerRandom) }, func(d, c Config) Config { d.Scheduler = c.Scheduler; return d }},
 	{"pct-depth", nil, func(c Config) any { return c.pctDepth() }, func(d, c Config) Config { d.PCTDepth = c.PCTDepth; return d }},
+	{"long-delay", nil, func(c Config) any { return c.LongDelay }, func(d, c Config) Config { d.LongDelay = c.LongDelay; return d }},
+	{"depose", nil, func(c Config) any { return c.Depose }, func(d, c Config) Config { d.Depose = c.Depose; return d }},
+	{"lag", nil, func(c Config) any { return c.Lag }, func(d, c Config) Config { d.Lag = c.Lag; return d }},
 }
+
+// The rates around which a swarm draws the faults that reach deep states
+// (Config.LongDelay, Depose, Lag), each in half its runs.
+const (
+	LongDelayRate = 0.005 // per message
+	DeposeRate    = 0.01  // per fault interval
+	LagRate       = 0.05  // per fault interval (one lag at a time)
+)
 
 // DurabilityRate is the rate around which a swarm draws the durability
 // faults, Config.TornCrash and LoseUnsynced: a plain crash's default.
@@ -116,7 +127,7 @@ const DurabilityRate = 0.005
 // swarmTail is how many of swarmFields, at its end, Swarm draws after the
 // protocol's own knobs: those that came later than the draws before them,
 // which keep their values.
-const swarmTail = 5
+const swarmTail = 8
 
 // swarmValue is c's value of knob, one of SwarmKnobs.
 func (c Config) swarmValue(info *Info, knob string) any {
@@ -136,7 +147,7 @@ func (c Config) swarmAll(info *Info, seed uint64) Config {
 	// Mostly duels: two or three proposers; sometimes one, or every
 	// replica.
 	proposers := d.pick(1, 2, 2, 2, 3, 3, c.Nodes)
-	clients, commands := 2+d.intn(5), 3+d.intn(8)
+	clients, commands := d.workload()
 	reconfigs, rate := d.intn(4) != 0, d.rate(4*DefaultReconfig)
 	c.Clients = min(c.Nodes, proposers)
 	if w.Kind == KeyValue {
@@ -171,7 +182,8 @@ func (c Config) swarmAll(info *Info, seed uint64) Config {
 	for _, f := range []struct {
 		rate *float64
 		def  float64
-	}{{&c.TornCrash, DurabilityRate}, {&c.LoseUnsynced, DurabilityRate}} { // likewise
+	}{{&c.TornCrash, DurabilityRate}, {&c.LoseUnsynced, DurabilityRate},
+		{&c.LongDelay, LongDelayRate}, {&c.Depose, DeposeRate}, {&c.Lag, LagRate}} { // likewise
 		*f.rate = 0
 		if on, r := d.intn(2) == 1, d.rate(f.def); on {
 			*f.rate = r

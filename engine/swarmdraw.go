@@ -17,6 +17,31 @@ func (d *swarmDraw) intn(n int) int { return int(d.next() % uint64(n)) }
 
 func (d *swarmDraw) pick(xs ...int) int { return xs[d.intn(len(xs))] }
 
+// workload draws a key-value workload's clients and operations per
+// client: mostly 2-5 clients of 3-9 operations; in one run in sixteen a
+// deep one of up to 30 clients of up to 50 operations each, drawn
+// log-uniformly, at most deepOps in all, which fills a leader's window
+// and leaves a cut-off replica hundreds of instances behind. (A deep run
+// costs ten times the events of another, and its history's check more:
+// few of them keep a campaign's seeds per second.)
+func (d *swarmDraw) workload() (clients, commands int) {
+	clients, commands = 2+d.intn(4), 3+d.intn(7)
+	if d.intn(16) == 0 {
+		clients = d.logUniform(2, 30)
+		commands = min(d.logUniform(3, 50), max(3, deepOps/clients))
+	}
+	return clients, commands
+}
+
+// deepOps bounds the operations of a deep workload.
+const deepOps = 400
+
+// logUniform draws an integer in [lo, hi], log-uniformly.
+func (d *swarmDraw) logUniform(lo, hi int) int {
+	u := float64(d.next()>>11) / (1 << 53) // [0, 1)
+	return min(hi, int(float64(lo)*math.Pow(float64(hi+1)/float64(lo), u)))
+}
+
 // rate draws a rate log-uniformly between def/4 and def*8 (at most 0.5):
 // most runs near the default, a few hammered.
 func (d *swarmDraw) rate(def float64) float64 {

@@ -24,6 +24,7 @@ func writeCoverage(w io.Writer, s *campaign.Summary) {
 		{"drop", []string{"drop"}}, {"dup", []string{"dup"}}, {"redeliver", []string{"redeliver"}}, {"crash", []string{"crash"}},
 		{"partition", []string{"partition", "partition-oneway"}}, {"slow", []string{"slow", "pause"}},
 		{"torn-crash", []string{"torn-crash"}}, {"lose-unsynced", []string{"lost-unsynced"}},
+		{"long-delay", []string{"long-delay"}}, {"depose", []string{"depose"}}, {"lag", []string{"lag"}},
 	}
 	for _, g := range kinds {
 		fired := int64(0)
@@ -39,16 +40,15 @@ func writeCoverage(w io.Writer, s *campaign.Summary) {
 			fmt.Fprintf(w, "  %s: also set in %d runs where it cannot fire (%s), so no gap\n", g.name, n, campaign.InertWhy[g.name])
 		}
 	}
-	fmt.Fprintf(w, "  %-34s %12s %12s\n", "sometimes: a value was chosen", "possible in", "held in")
+	fmt.Fprintf(w, "  %-38s %8s %12s\n", "sometimes", "possible in", "held in")
 	rows := campaign.SometimesRows(cov)
-	width := 34
+	width := 38
 	for _, name := range rows[len(engine.Sometimes):] {
 		width = max(width, len(name))
 	}
 	for i, name := range rows {
 		if i < len(engine.Sometimes) {
-			name = strings.ReplaceAll(strings.TrimPrefix(name, "chosen_"), "_", " ")
-			fmt.Fprintf(w, "  %-34s %12d %12d\n", name, cov.Expected[rows[i]], cov.Held[rows[i]])
+			fmt.Fprintf(w, "  %-38s %8d %12d\n", strings.ReplaceAll(name, "_", " "), cov.Expected[name], cov.Held[name])
 			continue
 		}
 		if i == len(engine.Sometimes) {

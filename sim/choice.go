@@ -479,7 +479,7 @@ func (w *World[M, D, O]) SwitchToTimed() {
 	w.cfg.Mode = Timed
 	w.timed()
 	for _, f := range w.inflight {
-		e := event[M]{at: w.now + w.delay(f.from, f.to), kind: EventDeliver, from: node8(f.from), to: node8(f.to), msg: f.msg, gen: w.slots[f.from].crashGen}
+		e := event[M]{at: w.now + w.delay(f.from, f.to), kind: EventDeliver, from: node8(f.from), to: node8(f.to), msg: f.msg, gen: w.slots[f.from].crashGen, arg: sentAt(w.now)}
 		if f.from == External {
 			e.kind = EventRequest
 			w.schedule(e)

@@ -32,6 +32,12 @@ type NetworkConfig struct {
 	DropRate      float64 // probability that a sent message is lost
 	DupRate       float64 // probability that a sent message is delivered twice
 	RedeliverRate float64 // probability, per send, that an old message is delivered again
+	// LongDelayRate is the probability, per message between two nodes,
+	// that it takes a long delay drawn from LongDelay on top of its own:
+	// long enough to outlive an election, so that a deposed leader's
+	// messages reach the replicas after its successor's (deep.go).
+	LongDelayRate float64
+	LongDelay     Range // 0: DefaultLongDelay
 	// LinkCapacity bounds the messages in flight on one link, from a
 	// sender to a receiver (a node's messages to itself included): a
 	// message sent, duplicated or re-delivered onto a full link is lost,
@@ -175,6 +181,16 @@ type FaultConfig struct {
 	SlowRate         float64 // per node and interval: probability of a slowdown or pause
 	SlowLength       Range   // how long it lasts
 	SlowFactorMax    int     // a slowed node's delays and timers stretch 2..SlowFactorMax times
+	// DeposeRate is, per interval, the probability that the current
+	// leader (World.SetLeader names it) is paused or cut off from every
+	// other node for a PartitionLength: a forced leader change (deep.go).
+	DeposeRate float64
+	// LagRate is, per interval, the probability that a node, while no
+	// other lags, is cut off from every other node for a LagLength (capped
+	// at the heal): long enough for the others to get past what a catch-up
+	// reply carries (deep.go).
+	LagRate   float64
+	LagLength Range // 0: DefaultLagLength
 	// Schedule lists faults at fixed times, in addition to the random ones.
 	Schedule []ScheduledFault
 	// KeepFaulty is the nodes (bit per id) outside the liveness core: at
@@ -211,6 +227,9 @@ const (
 	FaultOverflow                       // a message lost to a full link (NetworkConfig.LinkCapacity)
 	FaultTornCrash                      // a node crashed inside a handler, between two of its effects
 	FaultLostUnsynced                   // a node crashed losing its unsynced writes (a power cut)
+	FaultLongDelay                      // a message took a long delay (NetworkConfig.LongDelayRate)
+	FaultDepose                         // the current leader was paused or cut off (FaultConfig.DeposeRate)
+	FaultLag                            // a node was cut off to lag behind (FaultConfig.LagRate)
 	NumFaultKinds
 )
 
@@ -229,6 +248,9 @@ var faultNames = [NumFaultKinds]string{
 	FaultOverflow:      "overflow",
 	FaultTornCrash:     "torn-crash",
 	FaultLostUnsynced:  "lost-unsynced",
+	FaultLongDelay:     "long-delay",
+	FaultDepose:        "depose",
+	FaultLag:           "lag",
 }
 
 func (k FaultKind) String() string {
@@ -387,6 +409,12 @@ func (c Config) withDefaults() Config {
 	if f.SlowFactorMax == 0 {
 		f.SlowFactorMax = 8
 	}
+	if c.Network.LongDelay.Max == 0 {
+		c.Network.LongDelay = DefaultLongDelay
+	}
+	if f.LagLength.Max == 0 {
+		f.LagLength = DefaultLagLength
+	}
 	return c
 }
 
@@ -414,6 +442,7 @@ func (c Config) Validate() error {
 		{"redeliver rate", c.Network.RedeliverRate}, {"crash rate", c.Faults.CrashRate},
 		{"partition rate", c.Faults.PartitionRate}, {"slow rate", c.Faults.SlowRate},
 		{"torn-crash rate", c.Faults.TornCrashRate}, {"lose-unsynced rate", c.Faults.LoseUnsyncedRate},
+		{"long-delay rate", c.Network.LongDelayRate}, {"depose rate", c.Faults.DeposeRate}, {"lag rate", c.Faults.LagRate},
 	} {
 		if !(p.v >= 0 && p.v <= 1) {
 			return fmt.Errorf("%s must be a probability in [0, 1], not %v", p.name, p.v)

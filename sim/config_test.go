@@ -342,6 +342,7 @@ func TestDefaults(t *testing.T) {
 	want := Config{Nodes: 5}
 	want.Network.Delay = Delay{Min: 1, Max: 10}
 	want.Network.LinkCapacity = DefaultLinkCapacity
+	want.Network.LongDelay = DefaultLongDelay
 	want.Faults = FaultConfig{
 		Interval: 10, MaxCrashed: 2, Downtime: Range{20, 200},
 		PartitionLength: Range{20, 300}, SlowLength: Range{20, 200}, SlowFactorMax: 8,
@@ -358,7 +359,7 @@ func TestDefaults(t *testing.T) {
 
 	explicit := Config{
 		Nodes:   4,
-		Network: NetworkConfig{Delay: Delay{LongTail, 3, 7}, LinkCapacity: 9},
+		Network: NetworkConfig{Delay: Delay{LongTail, 3, 7}, LinkCapacity: 9, LongDelay: Range{11, 12}},
 		Faults: FaultConfig{
 			Interval: 4, MaxCrashed: 3, Downtime: Range{1, 2},
 			PartitionLength: Range{5, 6}, SlowLength: Range{7, 8}, SlowFactorMax: 3,
@@ -375,7 +376,8 @@ func TestDefaults(t *testing.T) {
 
 func TestNames(t *testing.T) {
 	wantFaults := []string{"drop", "dup", "redeliver", "partition", "partition-oneway", "partition-drop",
-		"crash", "restart", "lost-at-crashed", "slow", "pause", "overflow", "torn-crash", "lost-unsynced"}
+		"crash", "restart", "lost-at-crashed", "slow", "pause", "overflow", "torn-crash", "lost-unsynced",
+		"long-delay", "depose", "lag"}
 	if len(wantFaults) != int(NumFaultKinds) {
 		t.Fatalf("%d fault kinds, the test knows %d", NumFaultKinds, len(wantFaults))
 	}
@@ -384,7 +386,7 @@ func TestNames(t *testing.T) {
 			t.Errorf("FaultKind(%d) = %q, want %q", k, got, name)
 		}
 	}
-	if got := NumFaultKinds.String(); got != "fault(14)" {
+	if got := NumFaultKinds.String(); got != "fault(17)" {
 		t.Errorf("NumFaultKinds.String() = %q", got)
 	}
 	for k := EventKind(1); k < numEventKinds; k++ {

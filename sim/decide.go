@@ -37,6 +37,10 @@ const (
 	DecideLoseUnsynced                            // whether a node crashes losing unsynced writes
 	DecideUnsyncedKept                            // how many of them it keeps
 	DecideStart                                   // when a client starts: a harness's workload draw, at a node
+	DecideLongDelay                               // whether a message takes a long delay, and how long
+	DecideDepose                                  // whether the current leader is deposed now
+	DecideDeposeKind                              // cut off (0) or paused (1)
+	DecideLag                                     // whether a node is cut off to lag now, and which
 	numDecisionKinds
 )
 
@@ -65,6 +69,10 @@ var decisionNames = [numDecisionKinds]string{
 	DecideLoseUnsynced:    "lose-unsynced",
 	DecideUnsyncedKept:    "unsynced-kept",
 	DecideStart:           "start",
+	DecideLongDelay:       "long-delay",
+	DecideDepose:          "depose",
+	DecideDeposeKind:      "depose-kind",
+	DecideLag:             "lag",
 }
 
 func (k DecisionKind) String() string {

@@ -376,6 +376,7 @@ func TestHeal(t *testing.T) {
 	cfg.Network.DropRate, cfg.Network.DupRate, cfg.Network.RedeliverRate = 0.2, 0.2, 0.1
 	cfg.Faults.CrashRate, cfg.Faults.PartitionRate, cfg.Faults.SlowRate = 0.1, 0.2, 0.1
 	cfg.Faults.TornCrashRate, cfg.Faults.LoseUnsyncedRate = 0.1, 0.3
+	cfg.Network.LongDelayRate, cfg.Faults.LagRate, cfg.Faults.LagLength = 0.05, 0.02, Range{10, 50}
 	cfg.Faults.Downtime = Range{100, 5000} // some nodes are still down at the heal
 	cfg.Faults.SlowLength = Range{100, 5000}
 	cfg.Network.Delay = Delay{Min: 2, Max: 2}
@@ -391,7 +392,7 @@ func TestHeal(t *testing.T) {
 	log := &toyLog{}
 	opts := busyOpts()
 	opts.Observe = true
-	w := newToyWorld(t, cfg, NewRandom(1), opts, log)
+	w := newToyWorld(t, cfg, NewRandom(21), opts, log)
 	healIndex := -1
 	var trace []TraceEntry
 	var before Stats
@@ -482,7 +483,7 @@ func TestHealRestartSends(t *testing.T) {
 	cfg := pingConfig(t, 3, 2, "crash:1@10", "slow:2,3x5@10")
 	cfg.HealAt = 100
 	opts := &toyOpts{Kickoff: true, Observe: true}
-	w := newToyWorld(t, cfg, NewRandom(1), opts, log)
+	w := newToyWorld(t, cfg, NewRandom(21), opts, log)
 	runUntil(w, 200)
 	got := deliveries(log, 1, 0)
 	if len(got) != 2 || got[1].Msg.Sent != 100 {

@@ -111,7 +111,7 @@ const (
 // sendFIFO is send on a FIFO link of a Timed world.
 func (w *World[M, D, O]) sendFIFO(from, to NodeID, msg M) {
 	w.fifo.link(from, to).latest = msg
-	e := event[M]{kind: EventDeliver, from: node8(from), to: node8(to), msg: msg}
+	e := event[M]{kind: EventDeliver, from: node8(from), to: node8(to), msg: msg, arg: sentAt(w.now)}
 	switch {
 	case from == to: // it dies with its sender (gen)
 		e.gen = w.slots[from].crashGen
@@ -121,6 +121,9 @@ func (w *World[M, D, O]) sendFIFO(from, to NodeID, msg M) {
 		e.lost = lostDrop
 	}
 	e.at = w.now + w.delay(from, to)
+	if from != to && e.lost == kept && w.net.LongDelayRate > 0 {
+		w.longDelay(&e) // and the link's later messages wait behind it
+	}
 	w.enqueueFIFO(&e)
 	if from == to || e.lost != kept {
 		return
@@ -130,7 +133,7 @@ func (w *World[M, D, O]) sendFIFO(from, to NodeID, msg M) {
 	}
 	w.remember(from, to, msg)
 	if w.historyN > 1 && w.chance(Decision{DecideRedeliver, from, to}, w.net.RedeliverRate) && !w.inert(FaultRedeliver) {
-		old := w.history[w.decide.Intn(Decision{Kind: DecideRedeliverPick}, min(w.historyN, historySize))]
+		old := w.pickOld()
 		w.fifo.copies = append(w.fifo.copies, fifoCopy{old.from, old.to, FaultRedeliver})
 	}
 }
@@ -139,7 +142,7 @@ func (w *World[M, D, O]) sendFIFO(from, to NodeID, msg M) {
 // on its link, put at its end.
 func (w *World[M, D, O]) copyLatest() {
 	for _, c := range w.fifo.copies {
-		e := event[M]{kind: EventDeliver, from: node8(c.from), to: node8(c.to), msg: w.fifo.link(c.from, c.to).latest}
+		e := event[M]{kind: EventDeliver, from: node8(c.from), to: node8(c.to), msg: w.fifo.link(c.from, c.to).latest, arg: sentAt(w.now)}
 		w.fault(c.kind, c.from, c.to, &e, logHandler)
 		e.at = w.now + w.delay(c.from, c.to)
 		w.enqueueFIFO(&e)

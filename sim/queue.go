@@ -50,7 +50,7 @@ type event[M Message] struct {
 	at   Time
 	seq  uint64 // tie-break: events at equal times run in scheduling order
 	gen  uint32 // crash generation (self-sends, restarts), partition id or spell id
-	arg  int32  // index into Config.Faults.Schedule for scheduled faults
+	arg  int32  // a scheduled fault's index into Config.Faults.Schedule; a message's sending time (sentAt)
 	kind EventKind
 	held bool     // a message held for a paused receiver (slowness.go)
 	lost loss     // a message a FIFO link loses on arrival (fifo.go)

@@ -36,7 +36,7 @@ func (w *World[M, D, O]) Reset(cfg Config, decider Decider, newNode NewNode[M, D
 	w.timers = timerQueue{items: old.timers.items[:0], pos: old.timers.pos[:0]}
 	w.links = links{load: old.links.load[:0]}
 	w.partitions, w.spells = emptied(old.partitions), emptied(old.spells)
-	w.history, w.trials, w.none = emptied(old.history), emptied(old.trials), old.none[:0]
+	w.history, w.reservoir, w.trials, w.none = emptied(old.history), emptied(old.reservoir), emptied(old.trials), old.none[:0]
 	w.inflight, w.sentLog, w.local = emptied(old.inflight), emptied(old.sentLog), emptied(old.local)
 	w.actions, w.oldNodes = emptied(old.actions), emptied(old.oldNodes)
 	w.pendRand, w.pendNet = emptied(old.pendRand), emptied(old.pendNet)

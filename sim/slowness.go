@@ -35,11 +35,19 @@ type spell struct {
 
 // slow slows node id by factor, or pauses it, until end (0: until healed).
 func (w *World[M, D, O]) slow(id NodeID, pause bool, factor Time, end Time) {
-	w.spellN++
-	sp := spell{id: w.spellN, node: id, pause: pause, factor: factor}
 	kind := FaultSlow
 	if pause {
 		kind = FaultPause
+	}
+	w.slowAs(kind, id, pause, factor, end)
+}
+
+// slowAs is slow counted and traced as a fault of kind: a slowdown or
+// pause, or the depose that makes it.
+func (w *World[M, D, O]) slowAs(kind FaultKind, id NodeID, pause bool, factor Time, end Time) {
+	w.spellN++
+	sp := spell{id: w.spellN, node: id, pause: pause, factor: factor}
+	if pause {
 		sp.factor, sp.until = 1, end
 		if end == 0 {
 			sp.until = w.cfg.HealAt

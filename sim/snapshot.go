@@ -150,12 +150,13 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	dst.env.w = dst
 	dst.queue.items = oldQueue
 	dst.timers, dst.links, dst.fifo = timerQueue{}, links{}, fifoLinks[M]{} // a Choice world has none (World.timed)
-	dst.trials, dst.none, dst.history, dst.partitions = nil, nil, nil, slices.Clone(w.partitions)
+	dst.trials, dst.none, dst.history, dst.reservoir, dst.partitions = nil, nil, nil, nil, slices.Clone(w.partitions)
+	dst.leader, dst.healCore = nil, nil
 	dst.spells = slices.Clone(w.spells)
 	dst.cut = append(cut, w.cut...)
 	dst.inflight = append(inflight, w.inflight...)
 	dst.sentLog = append(sentLog, w.sentLog...)
-	dst.netIdx = netIndex{} // not shared: rebuilt when needed
+	dst.netIdx = netIndex{}                            // not shared: rebuilt when needed
 	dst.asserts = assertions{failed: w.asserts.failed} // a tally of its own
 	dst.actions = actions
 	dst.slots = append(slots, w.slots...)

@@ -220,6 +220,7 @@ func newToyWorld(t testing.TB, cfg Config, d Decider, opts *toyOpts, log *toyLog
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
+	w.SetLeader(func() NodeID { return firstUp(w) })
 	return w
 }
 
@@ -258,8 +259,11 @@ func faultyConfig(nodes int) Config {
 			DropRate:      0.05,
 			DupRate:       0.05,
 			RedeliverRate: 0.02,
+			LongDelayRate: 0.01,
 		},
 		Faults: FaultConfig{
+			DeposeRate:       0.02,
+			LagRate:          0.01,
 			CrashRate:        0.02,
 			TornCrashRate:    0.02,
 			LoseUnsyncedRate: 0.02,
@@ -340,4 +344,14 @@ func TestToyNext(t *testing.T) {
 			}
 		}
 	}
+}
+
+// firstUp is the toy's leader, for depose faults: the lowest node up.
+func firstUp(w *toyWorld) NodeID {
+	for id := NodeID(1); int(id) <= w.Nodes(); id++ {
+		if w.Up(id) {
+			return id
+		}
+	}
+	return 0
 }

@@ -49,11 +49,15 @@ type World[M Message, D, O any] struct {
 	// The messages in flight on each link of a Timed world: at most
 	// Network.LinkCapacity, but for those a Choice world handed over
 	// (SwitchToTimed).
-	links   links
-	fifo    fifoLinks[M] // with Network.FIFO, each link's messages in order
-	history []sent[M]    // recent sends, for re-delivery; a ring once full
-	trials  []faultTrial // the random faults eligible now
-	none    []float64    // none[i]: probability that no trial from i on fires
+	links     links
+	fifo      fifoLinks[M]             // with Network.FIFO, each link's messages in order
+	history   []sent[M]                // recent sends, for re-delivery; a ring once full (deep.go)
+	reservoir []sent[M]                // a sample of every send, for re-delivery (deep.go)
+	leader    func() NodeID            // SetLeader
+	healCore  func(keep uint64) uint64 // SetHealCore
+	lagUntil  Time                     // when the last lag ends (deep.go)
+	trials    []faultTrial             // the random faults eligible now
+	none      []float64                // none[i]: probability that no trial from i on fires
 	// eligibleGen changes whenever a node's eligibility for a random fault
 	// may have changed; trialsGen is the value trials were built at.
 	eligibleGen, trialsGen uint64
@@ -112,9 +116,8 @@ type partition struct {
 type sent[M Message] struct {
 	from, to NodeID
 	msg      M
+	at       Time // when it was sent
 }
-
-const historySize = 64
 
 // Stats counts what happened in a run.
 type Stats struct {
@@ -627,13 +630,23 @@ func (w *World[M, D, O]) restart(id NodeID) {
 
 // partition cuts side off from the rest (both ways unless oneWay) until end.
 func (w *World[M, D, O]) partition(oneWay bool, side uint64, end Time) {
+	kind := FaultOneWay
+	if !oneWay {
+		kind = FaultPartition
+	}
+	w.partitionAs(kind, oneWay, side, end)
+}
+
+// partitionAs is partition counted and traced as a fault of kind: a
+// partition, or the depose or lag that makes it.
+func (w *World[M, D, O]) partitionAs(kind FaultKind, oneWay bool, side uint64, end Time) {
 	w.partitionN++
 	id := w.partitionN
 	rest := w.all &^ side
 	w.partitions = append(w.partitions, partition{id: id, from: side, to: rest})
-	kind, arrow := FaultOneWay, "-/->"
+	arrow := "-/->"
 	if !oneWay {
-		kind, arrow = FaultPartition, "|"
+		arrow = "|"
 		w.partitions = append(w.partitions, partition{id: id, from: rest, to: side})
 	}
 	w.recomputeCut()
@@ -642,7 +655,11 @@ func (w *World[M, D, O]) partition(oneWay bool, side uint64, end Time) {
 	if w.tracer != nil || w.schedLog != nil {
 		desc := fmt.Sprintf("partition #%d: {%s} %s {%s}", id, FormatNodes(side), arrow, FormatNodes(rest))
 		if w.tracer != nil {
-			w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: kind.String(), Msg: desc})
+			e := TraceEntry{Index: w.executed, Time: w.now, Kind: kind.String(), Msg: desc}
+			if kind == FaultDepose || kind == FaultLag { // one node, the one it aims at
+				e.From, e.To = NodeID(bits.TrailingZeros64(side)), NodeID(bits.TrailingZeros64(side))
+			}
+			w.tracer(e)
 		}
 		w.logStep("# %s", desc)
 	}
@@ -679,12 +696,12 @@ func (w *World[M, D, O]) recomputeCut() {
 // liveness phase starts from.
 func (w *World[M, D, O]) healAll() {
 	w.healed = true
-	w.net.DropRate, w.net.DupRate, w.net.RedeliverRate = 0, 0, 0
+	w.net.DropRate, w.net.DupRate, w.net.RedeliverRate, w.net.LongDelayRate = 0, 0, 0, 0
 	for id := range w.slots {
 		w.slots[id].tornArmed = false // a crash that had not fallen yet never will
 	}
 	var cutOff, down uint64
-	for m := w.cfg.Faults.KeepFaulty; m != 0; m &= m - 1 {
+	for m := w.keepFaulty(); m != 0; m &= m - 1 {
 		id := NodeID(bits.TrailingZeros64(m))
 		switch {
 		case !w.slots[id].up:
@@ -864,8 +881,14 @@ func (w *World[M, D, O]) buildTrials() {
 	if f.PartitionRate > 0 && n >= 2 {
 		trials = append(trials, faultTrial{DecidePartition, 0, f.PartitionRate})
 	}
+	if f.DeposeRate > 0 && n >= 2 {
+		trials = append(trials, faultTrial{DecideDepose, 0, f.DeposeRate})
+	}
+	if f.LagRate > 0 && n >= 2 {
+		trials = append(trials, faultTrial{DecideLag, 0, f.LagRate})
+	}
 	if cap(w.none) < len(trials)+1 {
-		w.none = make([]float64, len(trials)+1, 4*n+2)
+		w.none = make([]float64, len(trials)+1, max(len(trials)+1, 4*n+4))
 	}
 	none := w.none[:len(trials)+1]
 	none[len(trials)] = 1
@@ -896,6 +919,10 @@ func (w *World[M, D, O]) startFault(t faultTrial) {
 		side := w.drawSide()
 		end := w.now + w.draw(Decision{Kind: DecidePartitionLength}, f.PartitionLength)
 		w.partition(oneWay, side, w.capAtHeal(end))
+	case DecideDepose:
+		w.depose()
+	case DecideLag:
+		w.lag()
 	}
 }
 
@@ -973,7 +1000,7 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		w.sendFIFO(from, to, msg)
 		return
 	}
-	e := event[M]{kind: EventDeliver, from: node8(from), to: node8(to), msg: msg}
+	e := event[M]{kind: EventDeliver, from: node8(from), to: node8(to), msg: msg, arg: sentAt(w.now)}
 	if from == to { // a node's message to itself never leaves the process:
 		e.at = w.now + w.delay(from, to) // it dies with it (gen)
 		e.gen = w.slots[from].crashGen
@@ -989,6 +1016,9 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		return
 	}
 	e.at = w.now + w.delay(from, to)
+	if w.net.LongDelayRate > 0 {
+		w.longDelay(&e)
+	}
 	w.enqueue(&e)
 	if w.chance(Decision{DecideDup, from, to}, w.net.DupRate) && !w.inert(FaultDup) {
 		w.fault(FaultDup, from, to, &e, logHandler)
@@ -997,9 +1027,8 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 	}
 	w.remember(from, to, msg)
 	if w.historyN > 1 && w.chance(Decision{DecideRedeliver, from, to}, w.net.RedeliverRate) && !w.inert(FaultRedeliver) {
-		size := min(w.historyN, historySize)
-		old := w.history[w.decide.Intn(Decision{Kind: DecideRedeliverPick}, size)]
-		r := event[M]{kind: EventDeliver, from: node8(old.from), to: node8(old.to), msg: old.msg}
+		old := w.pickOld()
+		r := event[M]{kind: EventDeliver, from: node8(old.from), to: node8(old.to), msg: old.msg, arg: sentAt(old.at)}
 		w.fault(FaultRedeliver, old.from, old.to, &r, logHandler)
 		r.at = w.now + w.delay(old.from, old.to)
 		w.enqueue(&r)
@@ -1018,18 +1047,6 @@ func (w *World[M, D, O]) enqueue(e *event[M]) {
 	w.seq++ // as schedule does, without copying e twice
 	e.seq = w.seq
 	w.queue.push(e)
-}
-
-func (w *World[M, D, O]) remember(from, to NodeID, msg M) {
-	if w.net.RedeliverRate <= 0 {
-		return
-	}
-	if len(w.history) < historySize {
-		w.history = append(w.history, sent[M]{from, to, msg})
-	} else {
-		w.history[w.historyN%historySize] = sent[M]{from, to, msg}
-	}
-	w.historyN++
 }
 
 // delay draws a message delay, stretched when the receiver is slow.

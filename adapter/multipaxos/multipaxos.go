@@ -53,6 +53,7 @@ func (Adapter) Info() engine.Info {
 			{Name: mp.AssertFilledGap, Kind: sim.AssertReachable, Needs: []string{engine.Contention}},
 			{Name: mp.AssertCaughtUpByAsking, Kind: sim.AssertSometimes, Needs: []string{"drop", "crash", "partition"}},
 		},
+		CatchUp: mp.CatchUpEntries,
 	}
 	for tag := sim.TimerTag(0); ; tag++ {
 		name := mp.TimerName(tag)
@@ -73,6 +74,10 @@ func alphaKnob() engine.Knob {
 		"Lamport's window `N`: a reconfiguration chosen at instance i governs from i+N on; also the leader's pipeline depth (1..64)",
 		DefaultAlpha, 1, 64)
 	k.Explore = strconv.Itoa(ExploreAlpha)
+	k.Window = true
+	// Small windows fill: a swarm draws 1 to 4 mostly, the default now
+	// and then.
+	k.Draw = func(intn func(n int) int) string { return []string{"1", "2", "2", "3", "4", "8"}[intn(6)] }
 	return k
 }
 

@@ -659,6 +659,15 @@
 //	  --slow P
 //	      probability P, per replica and fault interval, that it slows down or
 //	      pauses (default 0.005)
+//	  --long-delay P
+//	      probability P, per message between replicas, that it takes a long delay
+//	      (200-1000 ticks: it may outlive an election) (default 0)
+//	  --depose P
+//	      probability P, per fault interval, that the current leader (the replica
+//	      of the highest ballot proposed) is paused or cut off (default 0)
+//	  --lag P
+//	      probability P, per fault interval, that a replica is cut off for
+//	      300-1500 ticks (while no other is), to lag past a catch-up (default 0)
 //	  --fault-interval TICKS
 //	      TICKS between random fault draws (default 10)
 //	  --max-crashed N

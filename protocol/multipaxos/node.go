@@ -62,9 +62,9 @@ type params struct {
 
 // Limits on what one message carries.
 const (
-	maxAlpha  = 64   // an Accepted's mask covers one window
-	maxReport = 64   // chosen entries a promise or a Learn carries
-	maxQueue  = 4096 // client commands a replica holds
+	maxAlpha  = 64             // an Accepted's mask covers one window
+	maxReport = CatchUpEntries // chosen entries a promise or a Learn carries
+	maxQueue  = 4096           // client commands a replica holds
 )
 
 // Timer tags used by a Node.
@@ -134,6 +134,11 @@ func resolve(nodes int, cfg Config) *params {
 	p.retryAge = int(orDefault(cfg.RetryTicks, 2*p.heartbeat)/p.heartbeat) + 1
 	return p
 }
+
+// CatchUpEntries is the most chosen entries of its prefix that a promise
+// or a catch-up reply (Learn) carries: a replica further behind asks
+// again.
+const CatchUpEntries = 64
 
 // role is what a replica is doing about leadership.
 type role uint8

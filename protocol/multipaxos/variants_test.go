@@ -52,7 +52,7 @@ var pinned = map[string][]int{
 	mp.CommitIndexOnly.Name:     {57},
 	mp.LeaderSkipsRecovery.Name: {2},
 	mp.NoDedup.Name:             {1, 3},
-	mp.NoGapFill.Name:           {8},
+	mp.NoGapFill.Name:           {4},
 	mp.NoOverwrite.Name:         {2},
 	mp.NoView.Name:              {38},
 	mp.NoRestamp.Name:           {3},

@@ -1,0 +1,170 @@
+package engine_test
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// TestSwarmDrawsDeepWorkloads: over many seeds a swarm draws the deep
+// knobs each way: the long-delay, depose and lag faults on in about half
+// the runs, Multi-Paxos's window from 1 up, five replicas in a third,
+// and now and then a deep workload (up to 30 clients, up to 50 operations
+// each, at most 400 in all).
+func TestSwarmDrawsDeepWorkloads(t *testing.T) {
+	info := mpP.Info()
+	base := config(mpP.Name())
+	const seeds = 4000
+	on := map[string]int{}
+	alphas := map[string]int{}
+	five, deep, most, mostClients, mostCommands := 0, 0, 0, 0, 0
+	for seed := uint64(0); seed < seeds; seed++ {
+		c := base.Swarm(info, seed, nil)
+		for knob, rate := range map[string]float64{"long-delay": c.LongDelay, "depose": c.Depose, "lag": c.Lag} {
+			if rate > 0 {
+				on[knob]++
+			}
+		}
+		alphas[c.Params["alpha"]]++
+		if c.Nodes == 5 {
+			five++
+		}
+		if c.Clients > 5 || c.Commands > 9 {
+			deep++
+		}
+		most, mostClients, mostCommands = max(most, c.Clients*c.Commands), max(mostClients, c.Clients), max(mostCommands, c.Commands)
+	}
+	for _, knob := range []string{"long-delay", "depose", "lag"} {
+		if n := on[knob]; n < seeds*4/10 || n > seeds*6/10 {
+			t.Errorf("%s on in %d of %d seeds, want about half", knob, n, seeds)
+		}
+	}
+	if alphas["1"] == 0 || alphas["2"] == 0 || alphas["8"] == 0 || five < seeds/4 {
+		t.Errorf("alpha drawn %v; five replicas in %d of %d", alphas, five, seeds)
+	}
+	if deep < seeds/32 || deep > seeds/8 || most > 400 || mostClients < 20 || mostCommands < 30 || mostClients > 30 || mostCommands > 50 {
+		t.Errorf("%d deep workloads of %d, the most operations %d, clients %d, commands %d", deep, seeds, most, mostClients, mostCommands)
+	}
+}
+
+// TestDeepKnobsOutOfRange: a deep knob out of [0, 1] is a *ConfigError
+// naming its flag.
+func TestDeepKnobsOutOfRange(t *testing.T) {
+	info := mpP.Info()
+	for name, set := range map[string]func(c *engine.Config){
+		"long-delay": func(c *engine.Config) { c.LongDelay = 1.5 },
+		"depose":     func(c *engine.Config) { c.Depose = -0.1 },
+		"lag":        func(c *engine.Config) { c.Lag = 2 },
+		"alpha":      func(c *engine.Config) { c.Params = map[string]string{"alpha": "0"} },
+	} {
+		c := config(mpP.Name())
+		set(&c)
+		var ce *engine.ConfigError
+		if err := c.Validate(info); !errors.As(err, &ce) || ce.Field != name {
+			t.Errorf("%s: %v, want a *ConfigError on %s", name, err, name)
+		}
+	}
+}
+
+// TestDeposeTakesTheLeader: every depose fault pauses or cuts off the
+// replica of the highest ballot proposed so far, as the observations
+// show it, and deposing leaders changes them.
+func TestDeposeTakesTheLeader(t *testing.T) {
+	for _, p := range protocols {
+		c := config(p.Name())
+		c.Depose, c.Nodes = 0.2, 5
+		deposed, changes := 0, 0
+		for seed := uint64(1); seed <= 20; seed++ {
+			var top checker.Ballot
+			opts := engine.Options{
+				OnObserve: func(node sim.NodeID, o checker.Observation) {
+					if o.Kind == checker.Proposed && top.Less(o.Ballot) {
+						if top.Node != o.Ballot.Node {
+							changes++
+						}
+						top = o.Ballot
+					}
+				},
+				TraceEntries: func(e sim.TraceEntry) {
+					if e.Kind != "depose" {
+						return
+					}
+					deposed++
+					if int32(e.From) != top.Node {
+						t.Errorf("%s seed %d: deposed node %d at t=%d, but the leader is %d (ballot %s)", p.Name(), seed, e.From, e.Time, top.Node, top)
+					}
+				},
+			}
+			if res := run(t, p, c, seed, opts); res.Failed() {
+				t.Fatalf("%s seed %d: %s", p.Name(), seed, first(&res))
+			}
+		}
+		if deposed == 0 || changes <= 20 {
+			t.Errorf("%s: %d depositions, %d leader changes in 20 runs", p.Name(), deposed, changes)
+		}
+	}
+}
+
+// TestDeepSometimesPropertiesHold: each deep sometimes property holds in
+// some run of a configuration that aims at it, and the correct protocol
+// passes those runs.
+func TestDeepSometimesPropertiesHold(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		p     string
+		set   func(c *engine.Config)
+		held  func(cv *engine.Coverage) bool
+		seeds uint64
+	}{
+		{"reelected", "paxos", func(c *engine.Config) { c.LongDelay, c.Depose, c.Nodes, c.Clients = 0.2, 0.1, 5, 3 },
+			func(cv *engine.Coverage) bool { return cv.Reelected }, 200},
+		{"window full", "multipaxos", func(c *engine.Config) { c.Params, c.Reconfig = map[string]string{"alpha": "2"}, "0.05" },
+			func(cv *engine.Coverage) bool { return cv.WindowFull }, 40},
+		{"lag caught up", "multipaxos", func(c *engine.Config) {
+			c.Clients, c.Commands, c.Lag, c.Nodes, c.Reconfig = 20, 20, 0.1, 5, "none"
+			c.Drop, c.Dup, c.Crash, c.Partition = 0, 0, 0, 0
+		}, func(cv *engine.Coverage) bool { return cv.LagCaughtUp }, 60},
+		{"late duplicate", "multipaxos", func(c *engine.Config) { c.Depose = 0.05 },
+			func(cv *engine.Coverage) bool { return cv.LateDuplicate }, 60},
+		{"informed outside", "multipaxos", func(c *engine.Config) { c.Depose, c.Nodes = 0.05, 5 },
+			func(cv *engine.Coverage) bool { return cv.InformedOutside }, 200},
+	} {
+		p := paxosP
+		if tc.p == "multipaxos" {
+			p = mpP
+		}
+		c := config(p.Name())
+		if p == mpP {
+			c = mpConfig(engine.Correct)
+		}
+		tc.set(&c)
+		held := false
+		for seed := uint64(0); seed < tc.seeds && !held; seed++ {
+			res := run(t, p, c, seed, engine.Options{})
+			if res.Failed() {
+				t.Fatalf("%s seed %d: %s", tc.name, seed, first(&res))
+			}
+			held = tc.held(&res.Coverage)
+		}
+		if !held {
+			t.Errorf("%s: held in none of %d seeds", tc.name, tc.seeds)
+		}
+	}
+}
+
+// TestLivenessBoundGrows: the liveness bound is --liveness plus a round
+// trip's delays per client operation and two per replica, so it grows
+// with the workload and the cluster, and never falls below --liveness.
+func TestLivenessBoundGrows(t *testing.T) {
+	if got := engine.LivenessBound(3000, 40, 5, 10); got != 3000+(6*40+2*5)*10 {
+		t.Errorf("LivenessBound(3000, 40, 5, 10) = %d", got)
+	}
+	if engine.LivenessBound(3000, 4, 3, 10) >= engine.LivenessBound(3000, 40, 3, 10) ||
+		engine.LivenessBound(3000, 4, 3, 10) >= engine.LivenessBound(3000, 4, 5, 10) ||
+		engine.LivenessBound(3000, 0, 1, 1) < 3000 {
+		t.Error("the bound does not grow with commands and nodes")
+	}
+}
