@@ -50,7 +50,6 @@ func (Adapter) Info() engine.Info {
 		Assertions: []engine.Assertion{
 			{Name: mp.AssertAppliesInOrder, Kind: sim.AssertAlways},
 			{Name: mp.AssertReproposedRecovered, Kind: sim.AssertReachable, Needs: []string{engine.Contention}},
-			{Name: mp.AssertFilledGap, Kind: sim.AssertReachable, Needs: []string{engine.Contention}},
 			{Name: mp.AssertCaughtUpByAsking, Kind: sim.AssertSometimes, Needs: []string{"drop", "crash", "partition"}},
 		},
 		CatchUp: mp.CatchUpEntries,

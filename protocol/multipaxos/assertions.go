@@ -10,9 +10,6 @@ const (
 	// AssertReproposedRecovered: a new leader proposed again a value its
 	// promises reported accepted (Reachable).
 	AssertReproposedRecovered = "a new leader re-proposed a value its promises reported"
-	// AssertFilledGap: a new leader filled a gap below the highest
-	// instance reported with a no-op (Reachable).
-	AssertFilledGap = "a new leader filled a gap with a no-op"
 	// AssertCaughtUpByAsking: a lagging replica caught up after asking a
 	// peer for the entries it lacked (Sometimes).
 	AssertCaughtUpByAsking = "a lagging replica caught up by asking a peer"

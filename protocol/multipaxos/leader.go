@@ -329,7 +329,6 @@ func (n *Node) pick(env *Env, i int64) (cmd Command, b Ballot, ok, skip bool) {
 		if n.p.bug&bugNoGapFill != 0 {
 			return Command{}, Ballot{}, false, true // variant no-gap-fill: the gap stays
 		}
-		env.Reachable(AssertFilledGap)
 		return Command{}, n.ballot, true, false
 	}
 	if c, ok := n.dequeue(); ok {
