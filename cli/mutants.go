@@ -55,6 +55,7 @@ failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.`,
 		fs.Var(value[int]{&o.workers}, "workers", "`K` seeds run in parallel, and K explorer workers; 0 means one per CPU (runtime.NumCPU)")
 		fs.BoolVar(&m.noExplore, "no-explore", false, "campaigns only: do not run the explorer")
 		fs.BoolVar(&o.json, "json", false, "print the report as one JSON object")
+		sourceFlags(fs, &m.source)
 	},
 	run: runMutants,
 }
@@ -63,11 +64,15 @@ failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.`,
 type mutantsOptions struct {
 	budget    uint64
 	noExplore bool
+	source    sourceOptions // --source and its flags
 }
 
 func runMutants(ctx context.Context, x *invocation, o *options, args []string) error {
 	if err := noArgs("mutants", args); err != nil {
 		return err
+	}
+	if o.mutants.source.on {
+		return runSourceMutants(ctx, x, o)
 	}
 	ps, err := x.protocolsNamed("mutants", o.protocols)
 	if err != nil {
