@@ -14,7 +14,7 @@ import (
 
 var mutantsCmd = &command{
 	name:      "mutants",
-	usage:     "[--protocol NAME|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--json]",
+	usage:     "[--protocol NAME|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--json] [--source [source flags]]",
 	short:     "run every buggy variant against campaigns and the explorer: the mutation score",
 	protocols: true,
 	long: `Mutants runs the whole variant catalogue, every protocol's variants
@@ -44,7 +44,16 @@ A variant is caught when a campaign or the explorer finds a violation. Last, a
 control campaign runs each correct protocol over the seeds its variants
 needed: it must pass them all. The last line sums up. Exit status: 0 every
 variant caught (and the controls passed), 1 a variant survived (or a control
-failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.`,
+failed), 2 bad usage, 4 interrupted (Ctrl-C or SIGTERM) before the end.
+
+--source mutates the protocol's source instead (go/ast operators: flipped
+and off-by-one comparisons, negated conditions, deleted statements, sends
+and persists, swapped arguments), builds every mutant into one binary with
+go build -overlay, and judges each in a child process: swarm and catalogue
+campaigns (--budget seeds per protocol, default 5000), then the explorer.
+It reports the kill rate over the mutants that compile and are not marked
+equivalent (--equivalent), and each survivor with its diff. Run it from
+the module's root, with the go command on the PATH.`,
 	flags: func(fs *flag.FlagSet, o *options) {
 		m := &o.mutants
 		o.protocols, m.budget = "all", mutants.DefaultBudget

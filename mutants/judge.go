@@ -50,9 +50,9 @@ type Verdict struct {
 }
 
 // Judge judges the code this process was built from, a source mutant's,
-// as the mutation score judges a variant: per protocol, in order, a swarm
-// campaign (engine.Default drawn per seed, as paxsim campaign runs it)
-// of seeds Start.. that stops at its first failing seed; then, unless
+// as the mutation score judges a variant: per protocol, in order, its
+// campaigns (Verdict.campaign) of seeds Start.., each stopped at its
+// first failing seed; then, unless
 // NoExplore, the explorer with the bounds of ExplorerBounds. It stops at
 // the first kill. It runs on one goroutine: its verdict is a pure
 // function of the code and the options. A run that returns an error (not
@@ -93,20 +93,39 @@ func (o *JudgeOptions) progress() {
 	}
 }
 
-// campaign runs p's swarm campaign, SourceProbe seeds then, if they
-// reached the mutation, the rest of the budget, and reports whether it
-// killed the mutant.
+// campaign runs p's campaigns, half the budget each: a swarm campaign
+// (engine.Default drawn per seed, as paxsim campaign runs it), and one
+// of the catalogue's configuration (ConfigFor), whose fixed faults find
+// the durability bugs a swarm draws rarely. The swarm campaign runs
+// SourceProbe seeds first and stops there if they never reached the
+// mutation (and so does the second). It reports whether it killed the
+// mutant.
 func (v *Verdict) campaign(ctx context.Context, p *harness.Protocol, o JudgeOptions) bool {
 	info := p.Info()
-	cfg := func(seed uint64) engine.Config {
+	swarm := func(seed uint64) engine.Config {
 		o.progress()
 		c := engine.Default()
 		c.Protocol = p.Name()
 		return c.Swarm(info, seed, nil)
 	}
-	start, budget := o.Start, min(o.Budget, SourceProbe)
-	for budget > 0 {
-		ff, err := firstFailure(ctx, p, cfg, start, budget, 1)
+	fixed := func(seed uint64) engine.Config {
+		o.progress()
+		return ConfigFor(Target{Protocol: p, Variant: engine.Correct}, seed)
+	}
+	half := max(o.Budget/2, 1)
+	chunks := []struct {
+		cfg           func(uint64) engine.Config
+		start, budget uint64
+	}{
+		{swarm, o.Start, min(half, SourceProbe)},
+		{swarm, o.Start + min(half, SourceProbe), half - min(half, SourceProbe)},
+		{fixed, o.Start, o.Budget - half},
+	}
+	for i, c := range chunks {
+		if c.budget == 0 {
+			continue
+		}
+		ff, err := firstFailure(ctx, p, c.cfg, c.start, c.budget, 1)
 		v.Seeds += ff.ran
 		reached := o.Reached == nil || o.Reached()
 		v.Reached = v.Reached || (reached && o.Reached != nil)
@@ -118,11 +137,13 @@ func (v *Verdict) campaign(ctx context.Context, p *harness.Protocol, o JudgeOpti
 			seed := ff.seed
 			v.Killed, v.By, v.Protocol, v.Seed = true, "campaign", p.Name(), &seed
 			v.Property, v.Message = string(ff.res.Violations[0].Property), ff.res.Violations[0].Message
+			if i == 2 {
+				v.By = "campaign (catalogue config)"
+			}
 			return true
 		case !reached:
 			return false
 		}
-		start, budget = start+budget, o.Budget-(start+budget-o.Start)
 	}
 	return false
 }
