@@ -57,9 +57,11 @@ func runSourceMutants(ctx context.Context, x *invocation, o *options) error {
 	}
 	s, m := o.mutants.source, o.mutants
 	if _, judging := os.LookupEnv(reach.Env); judging {
-		progress := watchJudge()
-		v, err := mutants.Judge(ctx, mutants.JudgeOptions{Protocols: ps, Start: o.start, Budget: m.budget, NoExplore: m.noExplore,
-			Reached: reach.Reached, Reset: reach.Reset, Progress: progress})
+		jo := mutants.JudgeOptions{Protocols: ps, Start: o.start, Budget: m.budget, NoExplore: m.noExplore, Progress: watchJudge()}
+		if reach.Selected() != 0 { // the control (0) runs every protocol's whole budget
+			jo.Reached, jo.Reset = reach.Reached, reach.Reset
+		}
+		v, err := mutants.Judge(ctx, jo)
 		if err != nil {
 			return internalErrorf("mutants --source: %v", err)
 		}
