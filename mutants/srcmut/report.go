@@ -72,7 +72,7 @@ func newReport(ms []*Mutant, o Options) *Report {
 		rep.Mutants = append(rep.Mutants, Result{Mutant: *m, Status: Interrupted})
 		ids[m.ID] = true
 	}
-	for id := range o.Equivalent {
+	for id := range o.Equivalent { // order-free: sorted below
 		if !ids[id] {
 			rep.StaleEquivalent = append(rep.StaleEquivalent, id)
 		}
