@@ -114,7 +114,7 @@ func (t *assertTally) into(info *engine.Info, c *Coverage) {
 			c.Expected[key], c.Held[key] = t.declared[i].expected, t.declared[i].held
 		}
 	}
-	for key, e := range t.extra {
+	for key, e := range t.extra { // order-free: writes a map
 		c.Expected[key], c.Held[key] = e.expected, e.held
 	}
 }

@@ -96,7 +96,7 @@ func TriageAgainst(base, cur *Summary) {
 				BaselineSeeds: len(b.Seeds), Rerun: rerun(cur, b.Seeds)})
 		}
 	}
-	for _, f := range wasResolved {
+	for _, f := range wasResolved { // order-free: the findings are sorted below
 		if t.Label(f.Signature) == "" {
 			f.Seeds, f.BaselineSeeds, f.Rerun = 0, 0, 0
 			t.add(f)

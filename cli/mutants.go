@@ -14,7 +14,7 @@ import (
 
 var mutantsCmd = &command{
 	name:      "mutants",
-	usage:     "[--protocol NAME|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--time-to-find [--offsets N] [--cap N]] [--json]",
+	usage:     "[--protocol NAME|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--time-to-find [--offsets N] [--cap N]] [--source [source flags]] [--json]",
 	short:     "run every buggy variant against campaigns and the explorer: the mutation score",
 	protocols: true,
 	long: `Mutants runs the whole variant catalogue, every protocol's variants
@@ -52,7 +52,16 @@ i*100000), the variant's seeds one after another until the first failure,
 at most --cap seeds, each search on one worker; per scheduler it prints the
 median and 90th percentile of the seeds and wall milliseconds to it, the
 best scheduler, and whether that one meets the goal (median <= 10 seeds,
-p90 <= 100, median <= 100 ms). It exits 0 when every search ran.`,
+p90 <= 100, median <= 100 ms). It exits 0 when every search ran.
+
+--source mutates the protocol's source instead (go/ast operators: flipped
+and off-by-one comparisons, negated conditions, deleted statements, sends
+and persists, swapped arguments), builds every mutant into one binary with
+go build -overlay, and judges each in a child process: swarm and catalogue
+campaigns (--budget seeds per protocol, default 5000), then the explorer.
+It reports the kill rate over the mutants that compile and are not marked
+equivalent (--equivalent), and each survivor with its diff. Run it from
+the module's root, with the go command on the PATH.`,
 	flags: func(fs *flag.FlagSet, o *options) {
 		m := &o.mutants
 		o.protocols, m.budget = "all", mutants.DefaultBudget
@@ -67,6 +76,7 @@ p90 <= 100, median <= 100 ms). It exits 0 when every search ran.`,
 		fs.BoolVar(&m.find.on, "time-to-find", false, "instead, measure each variant's seeds and wall time to its first failure per scheduler, from --offsets starts of at most --cap seeds")
 		fs.Var(value[int]{&m.find.offsets}, "offsets", "with --time-to-find, `N` disjoint starting seeds per variant and scheduler")
 		fs.Var(value[uint64]{&m.find.cap}, "cap", "with --time-to-find, at most `N` seeds per search")
+		sourceFlags(fs, &m.source)
 	},
 	run: runMutants,
 }
@@ -76,11 +86,15 @@ type mutantsOptions struct {
 	budget    uint64
 	noExplore bool
 	find      findOptions
+	source    sourceOptions // --source and its flags
 }
 
 func runMutants(ctx context.Context, x *invocation, o *options, args []string) error {
 	if err := noArgs("mutants", args); err != nil {
 		return err
+	}
+	if o.mutants.source.on {
+		return runSourceMutants(ctx, x, o)
 	}
 	ps, err := x.protocolsNamed("mutants", o.protocols)
 	if err != nil {

@@ -524,7 +524,7 @@
 //
 // # paxsim mutants
 //
-//	usage: paxsim mutants [--protocol NAME|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--time-to-find [--offsets N] [--cap N]] [--json]
+//	usage: paxsim mutants [--protocol NAME|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--time-to-find [--offsets N] [--cap N]] [--source [source flags]] [--json]
 //
 //	Mutants runs the whole variant catalogue, every protocol's variants
 //	('paxsim variants'), and prints, for each variant, the property it is
@@ -563,20 +563,51 @@
 //	best scheduler, and whether that one meets the goal (median <= 10 seeds,
 //	p90 <= 100, median <= 100 ms). It exits 0 when every search ran.
 //
+//	--source mutates the protocol's source instead (go/ast operators: flipped
+//	and off-by-one comparisons, negated conditions, deleted statements, sends
+//	and persists, swapped arguments), builds every mutant into one binary with
+//	go build -overlay, and judges each in a child process: swarm and catalogue
+//	campaigns (--budget seeds per protocol, default 5000), then the explorer.
+//	It reports the kill rate over the mutants that compile and are not marked
+//	equivalent (--equivalent), and each survivor with its diff. Run it from
+//	the module's root, with the go command on the PATH.
+//
 //	Flags:
 //	  --budget N
 //	      at most N seeds per variant (at least 1) (default 10000)
 //	  --cap N
 //	      with --time-to-find, at most N seeds per search (default 2000)
+//	  --equivalent FILE
+//	      with --source: the FILE that marks equivalent mutants, one ID and reason
+//	      a line (default mutants/equivalent.txt)
 //	  --json
 //	      print the report as one JSON object (default off)
+//	  --mutant-timeout D
+//	      with --source: a mutant whose judgement takes longer than D counts as
+//	      killed (it hangs) (default 2m0s)
 //	  --no-explore
 //	      campaigns only: do not run the explorer (default off)
 //	  --offsets N
 //	      with --time-to-find, N disjoint starting seeds per variant and scheduler
 //	      (default 20)
+//	  --operators OPERATORS
+//	      with --source: the mutation OPERATORS, comma-separated, or all
+//	      (cmp-boundary, cmp-negate, negate-cond, drop-stmt, drop-send,
+//	      drop-persist, swap-args, const-one) (default
+//	      cmp-boundary,cmp-negate,negate-cond,drop-stmt,drop-send,drop-persist,swap-args)
 //	  --protocol NAME
 //	      the catalogue to run: NAME, a protocol's, or all (default all)
+//	  --source
+//	      mutate the protocol's source instead of running the variant catalogue:
+//	      generated mutants, each judged by campaigns and the explorer (see Source
+//	      mutants) (default off)
+//	  --source-dirs DIRS
+//	      with --source: the packages to mutate, DIRS relative to the module's
+//	      root, comma-separated (dir/... for every package below dir) (default
+//	      protocol/...)
+//	  --source-main PACKAGE
+//	      with --source: the main PACKAGE to build with the mutants (a program of
+//	      cli.Main) (default ./cmd/paxsim)
 //	  --start S
 //	      every campaign's first seed S (default 0)
 //	  --time-to-find

@@ -124,6 +124,10 @@ func (m *Module) lookup(path string) (io.ReadCloser, error) {
 	return os.Open(file)
 }
 
+// Importer imports the module's packages and their dependencies from
+// their export data.
+func (m *Module) Importer() types.Importer { return m.imp }
+
 // Parse parses files, with comments.
 func (m *Module) Parse(files []string) ([]*ast.File, error) {
 	var out []*ast.File

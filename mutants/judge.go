@@ -1,0 +1,149 @@
+package mutants
+
+import (
+	"context"
+
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/harness"
+)
+
+// JudgeOptions configure Judge.
+type JudgeOptions struct {
+	Protocols []*harness.Protocol
+	Start     uint64 // each campaign's first seed
+	Budget    uint64 // seeds per protocol; 0 means DefaultSourceBudget
+	NoExplore bool
+	// Reached reports whether the code under judgement ran the mutation
+	// since the last Reset (package reach); nil: it is not known, and
+	// every campaign runs its whole budget.
+	Reached func() bool
+	Reset   func()
+	// Progress, when set, is called as each run and each search starts:
+	// a watchdog can tell a mutant that hangs inside a run.
+	Progress func()
+}
+
+// DefaultSourceBudget is how many swarm seeds Judge runs per protocol.
+const DefaultSourceBudget = 5000
+
+// SourceProbe is how many seeds of a protocol's campaign run before Judge
+// asks whether they reached the mutation: a campaign whose first
+// SourceProbe seeds never ran the mutated code stops there (the code is
+// another protocol's, or runs under a variant only).
+const SourceProbe = 200
+
+// Verdict is what Judge found of the code this process runs.
+type Verdict struct {
+	Killed bool `json:"killed"`
+	// By is the technique that killed it: "campaign" or "explorer".
+	By       string  `json:"by,omitempty"`
+	Protocol string  `json:"protocol,omitempty"`
+	Seed     *uint64 `json:"seed,omitempty"` // a campaign's lowest failing seed
+	Bounds   string  `json:"bounds,omitempty"`
+	Property string  `json:"property,omitempty"`
+	Message  string  `json:"message,omitempty"`
+	// Reached: the mutated code ran in some run or search (false when
+	// Reached was nil).
+	Reached bool `json:"reached"`
+	// Seeds counts the campaign seeds run, over every protocol.
+	Seeds uint64 `json:"seeds"`
+}
+
+// Judge judges the code this process was built from, a source mutant's,
+// as the mutation score judges a variant: per protocol, in order, its
+// campaigns (Verdict.campaign) of seeds Start.., each stopped at its
+// first failing seed; then, unless
+// NoExplore, the explorer with the bounds of ExplorerBounds. It stops at
+// the first kill. It runs on one goroutine: its verdict is a pure
+// function of the code and the options. A run that returns an error (not
+// a violation: the harness refused the run) kills too, with property
+// "error": the original code has none.
+func Judge(ctx context.Context, o JudgeOptions) (Verdict, error) {
+	if o.Budget == 0 {
+		o.Budget = DefaultSourceBudget
+	}
+	var v Verdict
+	for _, p := range o.Protocols {
+		if o.Reset != nil {
+			o.Reset()
+		}
+		if v.campaign(ctx, p, o) {
+			return v, nil
+		}
+	}
+	if o.NoExplore {
+		return v, ctx.Err()
+	}
+	for _, p := range o.Protocols {
+		o.progress()
+		e := explore1(Target{Protocol: p, Variant: engine.Correct}, 1)
+		v.Reached = v.Reached || (o.Reached != nil && o.Reached())
+		if e.Verdict == Found {
+			v.Killed, v.By, v.Protocol, v.Bounds, v.Property = true, "explorer", p.Name(), e.Bounds, e.Property
+			return v, nil
+		}
+	}
+	return v, ctx.Err()
+}
+
+// progress calls Progress, if set.
+func (o *JudgeOptions) progress() {
+	if o.Progress != nil {
+		o.Progress()
+	}
+}
+
+// campaign runs p's campaigns, half the budget each: a swarm campaign
+// (engine.Default drawn per seed, as paxsim campaign runs it), and one
+// of the catalogue's configuration (ConfigFor), whose fixed faults find
+// the durability bugs a swarm draws rarely. The swarm campaign runs
+// SourceProbe seeds first and stops there if they never reached the
+// mutation (and so does the second). It reports whether it killed the
+// mutant.
+func (v *Verdict) campaign(ctx context.Context, p *harness.Protocol, o JudgeOptions) bool {
+	info := p.Info()
+	swarm := func(seed uint64) engine.Config {
+		o.progress()
+		c := engine.Default()
+		c.Protocol = p.Name()
+		return c.Swarm(info, seed, nil)
+	}
+	fixed := func(seed uint64) engine.Config {
+		o.progress()
+		return ConfigFor(Target{Protocol: p, Variant: engine.Correct}, seed)
+	}
+	half := max(o.Budget/2, 1)
+	chunks := []struct {
+		cfg           func(uint64) engine.Config
+		start, budget uint64
+	}{
+		{swarm, o.Start, min(half, SourceProbe)},
+		{swarm, o.Start + min(half, SourceProbe), half - min(half, SourceProbe)},
+		{fixed, o.Start, o.Budget - half},
+	}
+	for i, c := range chunks {
+		if c.budget == 0 {
+			continue
+		}
+		ff, err := firstFailure(ctx, p, c.cfg, c.start, c.budget, 1)
+		v.Seeds += ff.ran
+		reached := o.Reached == nil || o.Reached()
+		v.Reached = v.Reached || (reached && o.Reached != nil)
+		switch {
+		case err != nil:
+			v.Killed, v.By, v.Protocol, v.Property, v.Message = true, "campaign", p.Name(), "error", err.Error()
+			return true
+		case ff.found:
+			seed := ff.seed
+			v.Killed, v.By, v.Protocol, v.Seed = true, "campaign", p.Name(), &seed
+			v.Property, v.Message = string(ff.res.Violations[0].Property), ff.res.Violations[0].Message
+			if i == 2 {
+				v.By = "campaign (catalogue config)"
+			}
+			return true
+		case !reached:
+			return false
+		}
+	}
+	return false
+}
