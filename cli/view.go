@@ -21,7 +21,7 @@ import (
 var viewCmd = &command{
 	name:   "view",
 	usage:  "(TRACE | REPRODUCER | --seed N [config flags]) [--addr HOST:PORT]",
-	short:  "browse a run in the browser: step through it, see every property, fork it at any step",
+	short:  "browse a run in the browser: step it, see its state, fork it",
 	config: true,
 	long: `View serves one page on the loopback address and prints its URL: the run
 as a space-time diagram (as diagram.html draws it), which the page steps
@@ -62,6 +62,10 @@ stops it.`,
 			return err
 		}
 		srv, err := view.New(view.Config{Protocol: o.p, Trace: t, Title: title, Lookup: x.reg.Lookup})
+		var le *engine.LineError
+		if errors.As(err, &le) && le.File == "" && len(args) == 1 {
+			le.File = args[0]
+		}
 		if err := runError("view", o.p.Info(), err); err != nil {
 			return err
 		}

@@ -75,11 +75,23 @@ function go(k) {
   $("actions").hidden = true; $("forkgo").hidden = true;
 }
 
+// highlight marks row, the current step's, and veils the rows after it:
+// what has not happened yet.
 function highlight(row) {
-  const hi = $("pic").querySelector("#hi");
-  if (!hi) return;
+  const svg = $("pic").querySelector("svg"), hi = $("pic").querySelector("#hi");
+  if (!svg || !hi) return;
+  let veil = svg.querySelector("#future");
+  if (!veil) {
+    veil = document.createElementNS(SVGNS, "rect");
+    veil.setAttribute("id", "future");
+    veil.setAttribute("x", "0"); veil.setAttribute("width", svg.getAttribute("width"));
+    svg.appendChild(veil);
+  }
+  const y = run.row_top + Math.max(row, -1) * run.row_height;
+  const bottom = Number(svg.getAttribute("height"));
+  veil.setAttribute("y", String(y + run.row_height));
+  veil.setAttribute("height", String(Math.max(0, bottom - y - run.row_height)));
   if (row < 0) { hi.style.display = "none"; return; }
-  const y = run.row_top + row * run.row_height;
   hi.setAttribute("y", String(y));
   hi.style.display = "";
   const pic = $("pic");
