@@ -121,13 +121,13 @@ function showNodes(f) {
   const rows = [head];
   for (const n of f.nodes) {
     const tr = el("tr");
-    tr.appendChild(el("th", String(n.ID) + (n.Up ? "" : " (down)"), n.Up ? "" : "down"));
-    tr.appendChild(el("td", n.Durable || "—"));
+    tr.appendChild(el("th", String(n.id) + (n.up ? "" : " (down)"), n.up ? "" : "down"));
+    tr.appendChild(el("td", n.durable || "—"));
     const vol = [];
-    if (n.Volatile) vol.push(n.Volatile);
-    if (n.Timers && n.Timers.length) vol.push("timers: " + n.Timers.join(", "));
-    if (n.Unsynced) vol.push(n.Unsynced + " unsynced write(s)");
-    tr.appendChild(el("td", n.Up ? (vol.join("; ") || "—") : "lost in the crash", "vol"));
+    if (n.volatile) vol.push(n.volatile);
+    if (n.timers && n.timers.length) vol.push("timers: " + n.timers.join(", "));
+    if (n.unsynced) vol.push(n.unsynced + " unsynced write(s)");
+    tr.appendChild(el("td", n.up ? (vol.join("; ") || "—") : "lost in the crash", "vol"));
     rows.push(tr);
   }
   $("nodes").replaceChildren(...rows);

@@ -31,8 +31,8 @@ import (
 const DefaultMaxFrames = diagram.DefaultMaxRows
 
 // DefaultBudget is a continuation's most steps before its liveness
-// phase when Continue.Budget is 0.
-const DefaultBudget = 10000
+// phase when Continue.Budget is 0: as many as a Run keeps frames of.
+const DefaultBudget = DefaultMaxFrames
 
 // Options say what a Run keeps and whether it goes on past the trace.
 type Options struct {
@@ -46,9 +46,9 @@ type Options struct {
 }
 
 // Continue is a run to the end: after the trace's last line, a seeded
-// PRNG picks each next step among the deliveries and timers the Choice
-// world enables (no new fault: the network and the timers go on), for at
-// most Budget steps (0: DefaultBudget) or until none is enabled; then,
+// PRNG picks each next step among the deliveries the Choice world
+// enables, or among its timers when it enables no delivery (no new fault,
+// and a message arrives before a timeout fires), for at most Budget steps (0: DefaultBudget) or until none is enabled; then,
 // when the config has a heal, the liveness phase runs as it does after
 // any schedule: faults heal, and the run goes on timed under the trace's
 // seed.
@@ -94,12 +94,12 @@ type Frame struct {
 
 // Node is one replica after a step.
 type Node struct {
-	ID       int
-	Up       bool
-	Durable  string // as the protocol words it (engine.Protocol.DescribeDurable)
-	Volatile string // the node's own words, when it has them (sim.World.Volatile)
-	Timers   []string
-	Unsynced int // writes not synced yet, which a crash may lose
+	ID       int      `json:"id"`
+	Up       bool     `json:"up"`
+	Durable  string   `json:"durable"`            // as the protocol words it (engine.Protocol.DescribeDurable)
+	Volatile string   `json:"volatile,omitempty"` // the node's own words, when it has them (sim.World.Volatile)
+	Timers   []string `json:"timers,omitempty"`   // armed, by name (engine.Info.Timers)
+	Unsynced int      `json:"unsynced,omitempty"` // writes not synced yet, which a crash may lose
 }
 
 // Broken is a property's first violation.

@@ -110,8 +110,8 @@ func (w *walker[M, D]) late(vs []checker.Violation) {
 	}
 }
 
-// then runs the continuation: seeded choices among the deliveries and
-// timers, then the liveness phase.
+// then runs the continuation: seeded choices among the deliveries (the
+// timers when none), then the liveness phase.
 func (w *walker[M, D]) then(s *engine.Session[M, D]) {
 	w.going = true
 	c := w.o.Continue
@@ -139,13 +139,19 @@ func (w *walker[M, D]) then(s *engine.Session[M, D]) {
 	s.LivenessPhase()
 }
 
-// fair keeps, of acts, the deliveries and timers: a run to the end lets
-// the network and the timers go on, and injects no fault of its own.
+// fair keeps, of acts, the deliveries, or the timers when nothing can be
+// delivered: a run to the end injects no fault of its own, and, as in a
+// timely network, a message arrives before a timeout fires.
 func fair[M sim.Message](acts []sim.Action[M]) []sim.Action[M] {
 	out := acts[:0:0]
-	for _, a := range acts {
-		if (a.Kind == sim.ActDeliver || a.Kind == sim.ActTimer) && a.Crash == (sim.Crash{}) {
-			out = append(out, a)
+	for _, kind := range []sim.ActionKind{sim.ActDeliver, sim.ActTimer} {
+		for _, a := range acts {
+			if a.Kind == kind && a.Crash == (sim.Crash{}) {
+				out = append(out, a)
+			}
+		}
+		if len(out) > 0 {
+			break
 		}
 	}
 	return out
