@@ -134,6 +134,9 @@ func (x *invocation) serve(ctx context.Context, addr string, srv *view.Server) e
 	if err != nil {
 		return usageErrorf("view", "invalid value %q for --addr: want HOST:PORT, e.g. 127.0.0.1:8080 (%v)", addr, err)
 	}
+	if ip := net.ParseIP(host); host == "" || (ip != nil && ip.IsUnspecified()) {
+		return usageErrorf("view", "invalid value %q for --addr: name the host the page is browsed at (the server answers requests for that Host alone), not every interface", addr)
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return usageErrorf("view", "invalid value %q for --addr: cannot listen there: %v", addr, err)
@@ -141,7 +144,7 @@ func (x *invocation) serve(ctx context.Context, addr string, srv *view.Server) e
 	defer ln.Close()
 	port := ln.Addr().(*net.TCPAddr).Port
 	served := net.JoinHostPort(host, fmt.Sprint(port))
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
 		x.stdout.Flush()
 		fmt.Fprintf(x.stderr, "WARNING: --addr %s is not a loopback address: anyone who can reach it can browse the run and make the server replay traces; the page answers requests for Host %s only\n", addr, served)
 	}
