@@ -61,6 +61,7 @@ type options struct {
 	swarmDrew        []string        // run --swarm: what the seed drew, as flags
 	raw              []string        // the command's arguments as given: --check-determinism passes them to a second process
 	outcomes         string          // campaign --outcomes: where to write every seed's outcome
+	addr             string          // view --addr: where to serve
 	check            checkOptions    // check's own flags
 	mutants          mutantsOptions  // mutants' own flags
 }
@@ -70,7 +71,7 @@ type options struct {
 var commands []*command
 
 func init() {
-	commands = []*command{runCmd, campaignCmd, mergeCmd, replayCmd, shrinkCmd, checkCmd, scenarioCmd, variantsCmd, mutantsCmd, helpCmd, versionCmd}
+	commands = []*command{runCmd, campaignCmd, mergeCmd, replayCmd, shrinkCmd, viewCmd, checkCmd, scenarioCmd, variantsCmd, mutantsCmd, helpCmd, versionCmd}
 }
 
 func lookupCommand(name string) *command {

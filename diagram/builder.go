@@ -120,6 +120,9 @@ func (b *Builder) EndStep() { b.last = -1 }
 // counted.
 func (b *Builder) Full() bool { return b.full }
 
+// Rows counts the rows built so far.
+func (b *Builder) Rows() int { return len(b.d.Rows) }
+
 // Entry records one trace entry: an executed event, a network fault, or a
 // send (Kind "send").
 func (b *Builder) Entry(e sim.TraceEntry) {

@@ -43,6 +43,15 @@ func (dr *Drawing) Diagram() *diagram.Diagram {
 	return d
 }
 
+// Rows counts the rows drawn so far (0 before the run): a viewer's step
+// knows its row.
+func (dr *Drawing) Rows() int {
+	if dr == nil || dr.b == nil {
+		return 0
+	}
+	return dr.b.Rows()
+}
+
 // attachDrawing attaches Options.Draw, if set, to the session: a lane per
 // client (the operator's last, for a protocol that reconfigures) and per
 // replica.

@@ -10,6 +10,7 @@ import (
 	"github.com/paxsim/paxsim/script"
 	"github.com/paxsim/paxsim/sim"
 	"github.com/paxsim/paxsim/trace"
+	"github.com/paxsim/paxsim/view/step"
 )
 
 // Protocol is a protocol bound to every verb: the same methods whatever
@@ -31,6 +32,7 @@ type binding interface {
 	importTrace(t *trace.Trace, name string) (string, error)
 	check(c model.CheckConfig, o explore.Options) (model.Report, error)
 	defaultDepth() int
+	walk(t *trace.Trace, o step.Options) (*step.Run, error)
 }
 
 // bound is binding for protocol p.
@@ -117,6 +119,16 @@ func (h *Protocol) Check(c model.CheckConfig, o explore.Options) (model.Report, 
 // DefaultDepth is the explorer's depth bound when the user sets none
 // (model.DefaultDepth): 0 for none.
 func (h *Protocol) DefaultDepth() int { return h.impl.defaultDepth() }
+
+// Step replays a decision trace keeping every step's state, for a
+// viewer (step.Walk).
+func (h *Protocol) Step(t *trace.Trace, o step.Options) (*step.Run, error) {
+	return h.impl.walk(t, o)
+}
+
+func (b *bound[M, D]) walk(t *trace.Trace, o step.Options) (*step.Run, error) {
+	return step.Walk(b.p, b.info, t, o)
+}
 
 func (b *bound[M, D]) newRunner() runner { return engine.NewRunner(b.p, b.info) }
 

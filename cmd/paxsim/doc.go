@@ -23,6 +23,7 @@
 //		merge      combine the results of a sharded campaign into one summary
 //		replay     run a decision trace, a reproducer file or a seed again, with its trace
 //		shrink     reduce a failing decision trace to the fewest steps that still fail
+//		view       browse a run in the browser: step it, see its state, fork it
 //		check      explore every state of a small cluster (model checking)
 //		scenario   list or run the scripted scenarios (the seed notes' Q&A)
 //		variants   list the deliberately broken protocol variants
@@ -330,6 +331,45 @@
 //	      write the shrunk trace to FILE (- for standard output) (default none)
 //	  --protocol NAME
 //	      the protocol NAME FILE must be a run of (default: the one it names)
+//
+// # paxsim view
+//
+//	usage: paxsim view (TRACE | REPRODUCER | --seed N [config flags]) [--addr HOST:PORT]
+//
+//	View serves one page on the loopback address and prints its URL: the run
+//	as a space-time diagram (as diagram.html draws it), which the page steps
+//	through, back and forth, by button or key (→ ← Home End, f for the first
+//	failure). At each step it shows every replica's durable and volatile state,
+//	the messages in flight, and each property's status; the step that first
+//	broke a property is marked.
+//
+//	At any step of the schedule the page lists the actions enabled there:
+//	deliver, drop or duplicate each message in flight, fire each timer, crash
+//	or restart each replica. Taking one forks the run: the new run stops after
+//	it (list the actions again to take the next) or runs to the end, its
+//	choices drawn from a seed. The page offers the new run's decision trace as
+//	a download, which replay replays step for step. A decision trace pasted
+//	into the page opens it.
+//
+//	TRACE is a decision trace (shrunk.trace, seed-N.trace), REPRODUCER a
+//	seed-N.json; --seed N and config flags view that seed's run, as its decision
+//	trace (run --record). Everything the page needs is in the binary: it loads
+//	nothing from the network.
+//
+//	The server binds 127.0.0.1 on a free port unless --addr says otherwise, and
+//	warns when the address is not a loopback one. It answers only requests whose
+//	Host header is the address it serves (a name a foreign page rebinds to the
+//	loopback address gets nothing), serves only the run, never a file, and
+//	bounds every request's size and time and a run to the end's steps. Ctrl-C
+//	stops it.
+//
+//	Flags:
+//	  --addr HOST:PORT
+//	      the HOST:PORT to serve on (port 0: a free one) (default 127.0.0.1:0)
+//	  --seed N
+//	      the seed N to view (without FILE) (default 0)
+//
+//	It takes the config flags, listed below.
 //
 // # paxsim check
 //
