@@ -80,7 +80,7 @@ search cut short by --max-states or --max-memory.`,
 // checkOptions are the check command's flags.
 type checkOptions struct {
 	model, variant, network, strategy, properties, out string
-	reconfig                                           string
+	reconfig, quorums                                  string
 	cfg                                                model.CheckConfig
 	maxBallot, acceptors, values, maxDepth, workers    int
 	maxStates                                          int64
@@ -121,6 +121,7 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	}
 	fs.Var(value[int]{&c.acceptors}, "acceptors", "spec: `N` acceptors (1..7)")
 	fs.Var(value[int]{&c.values}, "values", "spec: `N` values (1..5)")
+	fs.StringVar(&c.quorums, "quorums", spec.QuorumsMajority, "spec: `Q` majority (every majority of the acceptors) or minimal (only the smallest, as MCPaxosTiny)")
 	fs.StringVar(&c.strategy, "strategy", "bfs", "`ORDER` bfs (shortest counterexample, parallel) or dfs")
 	fs.BoolVar(&c.symmetry, "symmetry", false, "merge states equal up to renaming interchangeable acceptors, replicas and values")
 	fs.BoolVar(&c.exact, "exact", false, "deduplicate by whole states, not fingerprints: no collision, far more memory")
@@ -205,7 +206,7 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 var (
 	implOnly = []string{"protocol", "nodes", "proposers", "clients", "network", "crashes", "no-restarts", "no-timers", "drops", "dups",
 		"network-self", "properties", "reconfig", "ticks"}
-	specOnly = []string{"acceptors", "values"}
+	specOnly = []string{"acceptors", "values", "quorums"}
 )
 
 func (x *invocation) checkImpl(o *options, opts explore.Options) error {
@@ -313,7 +314,7 @@ func (x *invocation) checkSpec(o *options, opts explore.Options) error {
 			return usageErrorf("check", "--%s is for --model impl", f)
 		}
 	}
-	sc := spec.Config{Acceptors: c.acceptors, Values: c.values, MaxBallot: 2, Variant: c.variant}
+	sc := spec.Config{Acceptors: c.acceptors, Values: c.values, MaxBallot: 2, Variant: c.variant, Quorums: c.quorums}
 	if o.set["max-ballot"] {
 		sc.MaxBallot = c.maxBallot
 	}
@@ -333,15 +334,23 @@ func (x *invocation) checkSpec(o *options, opts explore.Options) error {
 	}
 	r := report.NewCheck("spec", map[string]any{
 		"acceptors": sc.Acceptors, "values": sc.Values, "max_ballot": sc.MaxBallot, "variant": sc.Variant,
-		"quorums": "every majority",
+		"quorums": quorumsName(sc.Quorums),
 	}, &res, opts)
-	r.Describe = report.DescribeSpec(sc.Acceptors, sc.Values, sc.MaxBallot, sc.Variant)
+	r.Describe = report.DescribeSpec(sc.Acceptors, sc.Values, sc.MaxBallot, quorumsName(sc.Quorums), sc.Variant)
 	if res.Verdict == explore.VerdictViolation {
 		r.Property = "agreement"
 		r.Steps = append([]string{"Init"}, res.Labels...)
 		r.FinalState = res.Path[len(res.Path)-1].String()
 	}
 	return x.writeCheck(o, r)
+}
+
+// quorumsName words a spec's quorum system for the report.
+func quorumsName(q string) string {
+	if q == spec.QuorumsMinimal {
+		return "the minimal majorities"
+	}
+	return "every majority"
 }
 
 var specFieldError = regexp.MustCompile(`^spec: Config\.(\w+) = (.*)$`)
@@ -352,7 +361,7 @@ func specFlagError(err error) string {
 	if m == nil {
 		return strings.TrimPrefix(err.Error(), "spec: ")
 	}
-	flags := map[string]string{"Acceptors": "acceptors", "Values": "values", "MaxBallot": "max-ballot", "Variant": "variant"}
+	flags := map[string]string{"Acceptors": "acceptors", "Values": "values", "MaxBallot": "max-ballot", "Variant": "variant", "Quorums": "quorums"}
 	return fmt.Sprintf("invalid value for --%s: %s", flags[m[1]], m[2])
 }
 
