@@ -56,9 +56,10 @@ and may bound the depth by default where its states run to millions
 search: the report says so; campaigns catch them.
 
 --model spec explores Lamport's abstract Paxos (Paxos.tla of the TLA+
-examples) with --acceptors, --values and --max-ballot (ballots 0..B), and
-counts as TLC does, so the numbers compare one for one with TLC's on the same
-constants; --variant ignore-votes is a Phase2a that ignores earlier votes.
+examples) with --acceptors, --values, --max-ballot (ballots 0..B) and
+--quorums (every majority, or only the minimal ones as MCPaxosTiny has them),
+and counts as TLC does, so the numbers compare one for one with TLC's on the
+same constants; --variant ignore-votes is a Phase2a that ignores earlier votes.
 
 States are deduplicated by a 128-bit fingerprint of the whole state (the
 estimated probability of a collision is printed) or, with --exact, by the

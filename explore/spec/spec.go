@@ -96,12 +96,14 @@
 //
 // Acceptors and values are interchangeable: the symmetry group is every
 // permutation of the acceptors combined with every permutation of the
-// values. (TLC's SYMMETRY Permutations(Acceptor) \cup Permutations(Value)
-// lists only the two factors, and TLC applies only the permutations
-// listed; here their products are applied as well, so with several
-// acceptors and values a reduced search finds fewer states than TLC's.)
-// The invariant and both variants are symmetric, so a reduced search finds
-// one state per orbit of the reachable states, with the same depth and
+// values. That is the group TLC reduces by for MCPaxos's SYMMETRY
+// Permutations(Acceptor) \cup Permutations(Value): the set lists only the
+// two factors, but TLC builds the whole group they generate, their
+// products included, so the reduced counts are TLC's too (3 acceptors, 2
+// values: 443 distinct, 2,756 generated, depth 17 for ballots 0..1;
+// 17,153, 129,479 and 25 for ballots 0..2; see TestGolden). The
+// invariant and both variants are symmetric, so a reduced search finds one
+// state per orbit of the reachable states, with the same depth and
 // verdict.
 package spec
 
