@@ -18,6 +18,7 @@ import (
 	"github.com/paxsim/paxsim/explore"
 	"github.com/paxsim/paxsim/explore/spec"
 	"github.com/paxsim/paxsim/model"
+	"github.com/paxsim/paxsim/refine"
 	"github.com/paxsim/paxsim/report"
 	"github.com/paxsim/paxsim/sim"
 	"github.com/paxsim/paxsim/trace"
@@ -86,7 +87,7 @@ type checkOptions struct {
 	maxBallot, acceptors, values, maxDepth, workers    int
 	maxStates                                          int64
 	maxMemory                                          string
-	symmetry, exact                                    bool
+	symmetry, exact, refine                            bool
 }
 
 // declareCheckFlags declares check's flags: the protocol's knobs among
@@ -113,6 +114,7 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	fs.Var(value[int]{&c.cfg.Dups}, "dups", "impl, multiset network: at most `N` extra copies of sent messages")
 	fs.BoolVar(&c.cfg.NetworkSelf, "network-self", false, "impl: a replica's messages to itself go through the network (every interleaving, many more states)")
 	fs.StringVar(&c.properties, "properties", "", "impl: only a violation of these comma-separated `PROPS` ends the search (e.g. agreement)")
+	fs.BoolVar(&c.refine, "refine", false, "impl: check that every step refines Paxos.tla under the protocol's mapping, instead of the properties")
 	fs.BoolVar(&c.cfg.Ticks, "ticks", false, "impl: fire the timers the protocol leaves out of a search unless asked (a leader's tick, say)")
 	for _, k := range info.Knobs {
 		if k.Explore != "" {
@@ -206,7 +208,7 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 // implOnly and specOnly are the flags that only one model takes.
 var (
 	implOnly = []string{"protocol", "nodes", "proposers", "clients", "network", "crashes", "no-restarts", "no-timers", "drops", "dups",
-		"network-self", "properties", "reconfig", "ticks"}
+		"network-self", "properties", "reconfig", "ticks", "refine"}
 	specOnly = []string{"acceptors", "values", "quorums"}
 )
 
@@ -215,13 +217,24 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	if err != nil {
 		return err
 	}
-	p, info := o.p, o.p.Info()
-	rep, err := p.Check(cfg, opts)
-	if err != nil {
-		return internalErrorf("check: %v", err)
+	p, info, c := o.p, o.p.Info(), &o.check
+	var rep model.Report
+	var mapped *spec.Config
+	if c.refine {
+		rep, mapped, err = x.refine(o, cfg, opts)
+	} else {
+		rep, err = p.Check(cfg, opts)
 	}
-	c := &o.check
+	if err != nil {
+		return err
+	}
 	r := report.NewImplCheck(info, cfg, &rep, opts, c.reconfig, c.properties)
+	if mapped != nil {
+		r.Describe += "; every step refined against Paxos.tla (" + mapped.String() + ")"
+		if m, ok := r.Config.(map[string]any); ok {
+			m["refine"] = mapped.String()
+		}
+	}
 	if rep.Lines != nil && c.out != "" {
 		how := "a path"
 		if opts.Strategy == explore.BFS {
@@ -239,6 +252,25 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	}
 	r.Program = x.program
 	return x.writeCheck(o, r)
+}
+
+// refine runs check --refine: the refinement search, and the constants of
+// Paxos.tla it maps onto. A protocol without a mapping, or a search it
+// does not support, is a usage error.
+func (x *invocation) refine(o *options, cfg model.CheckConfig, opts explore.Options) (model.Report, *spec.Config, error) {
+	if o.set["properties"] {
+		return model.Report{}, nil, usageErrorf("check", "--refine checks refinement instead of the properties: leave out --properties")
+	}
+	rep, sc, err := o.p.Refine(cfg, opts)
+	switch {
+	case errors.Is(err, refine.ErrNoMapping):
+		return rep, nil, usageErrorf("check", "--refine: %v", err)
+	case errors.Is(err, refine.ErrSymmetry):
+		return rep, nil, usageErrorf("check", "--refine: %v: leave out --symmetry", err)
+	case err != nil:
+		return rep, nil, internalErrorf("check: %v", err)
+	}
+	return rep, &sc, nil
 }
 
 // implConfig is the impl model's search the flags describe.

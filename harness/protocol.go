@@ -6,7 +6,9 @@ import (
 
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/explore"
+	"github.com/paxsim/paxsim/explore/spec"
 	"github.com/paxsim/paxsim/model"
+	"github.com/paxsim/paxsim/refine"
 	"github.com/paxsim/paxsim/script"
 	"github.com/paxsim/paxsim/sim"
 	"github.com/paxsim/paxsim/trace"
@@ -30,6 +32,7 @@ type binding interface {
 	scenario(s *script.Scenario, r script.Run, w io.Writer) (script.Result, error)
 	importTrace(t *trace.Trace, name string) (string, error)
 	check(c model.CheckConfig, o explore.Options) (model.Report, error)
+	refine(c model.CheckConfig, o explore.Options) (model.Report, spec.Config, error)
 	defaultDepth() int
 }
 
@@ -114,6 +117,13 @@ func (h *Protocol) Check(c model.CheckConfig, o explore.Options) (model.Report, 
 	return h.impl.check(c, o)
 }
 
+// Refine explores every state of c within its bounds and checks that
+// every step refines Paxos.tla (refine.Check): refine.ErrNoMapping for a
+// protocol whose adapter has no mapping.
+func (h *Protocol) Refine(c model.CheckConfig, o explore.Options) (model.Report, spec.Config, error) {
+	return h.impl.refine(c, o)
+}
+
 // DefaultDepth is the explorer's depth bound when the user sets none
 // (model.DefaultDepth): 0 for none.
 func (h *Protocol) DefaultDepth() int { return h.impl.defaultDepth() }
@@ -142,6 +152,10 @@ func (b *bound[M, D]) importTrace(t *trace.Trace, name string) (string, error) {
 
 func (b *bound[M, D]) check(c model.CheckConfig, o explore.Options) (model.Report, error) {
 	return model.Check(b.p, b.info, c, o)
+}
+
+func (b *bound[M, D]) refine(c model.CheckConfig, o explore.Options) (model.Report, spec.Config, error) {
+	return refine.Check(b.p, b.info, c, o)
 }
 
 func (b *bound[M, D]) defaultDepth() int { return model.DefaultDepth(b.p) }

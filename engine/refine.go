@@ -1,0 +1,26 @@
+package engine
+
+import (
+	"github.com/paxsim/paxsim/explore/spec"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// Refiner is implemented by a single-decree protocol whose states map
+// onto Lamport's Paxos.tla (package explore/spec): the refinement mapping
+// that `check --refine` checks every explored step against, and that a
+// campaign's spec coverage counts the states of. Acceptors are replicas
+// (replica id is acceptor id-1), values are 0-based, and ballots are
+// numbered through their total order, 0 the lowest, -1 for none.
+type Refiner[M sim.Message, D any] interface {
+	// SpecBallots is the number of ballots of a cluster of nodes replicas
+	// whose proposers use rounds 1..rounds: Paxos.tla's Ballot is
+	// 0..SpecBallots-1.
+	SpecBallots(nodes, rounds int) int
+	// SpecAcceptor maps what a replica persisted onto its maxBal,
+	// maxVBal and maxVal.
+	SpecAcceptor(nodes int, d D) (maxBal, maxVBal, maxVal int)
+	// SpecMessage maps a message a replica sent onto the Paxos.tla
+	// message it is; ok is false for one Paxos.tla has none of (a nack, a
+	// commit, a learner's question).
+	SpecMessage(nodes int, from sim.NodeID, m M) (msg spec.Message, ok bool)
+}
