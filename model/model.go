@@ -156,7 +156,8 @@ func (zeroDecider) Chance(sim.Decision, float64) bool { return false }
 type scratch[M sim.Message, D any] struct {
 	parent, next *State[M, D]
 	acts         []sim.Action[M]
-	sent         []Sent[M] // Steps: what the step being taken sent
+	sent         []Sent[M]                        // Steps: what the step being taken sent
+	record       func(from, to sim.NodeID, msg M) // appends to sent
 }
 
 // successors calls fn for every enabled action of s within the bounds,
@@ -175,6 +176,7 @@ func (m *Model[M, D]) steps(s *State[M, D], record bool, fn func(a sim.Action[M]
 	sc, _ := m.scratch.Get().(*scratch[M, D])
 	if sc == nil {
 		sc = &scratch[M, D]{parent: m.newState(), next: m.newState()}
+		sc.record = func(from, to sim.NodeID, msg M) { sc.sent = append(sc.sent, Sent[M]{from, to, msg}) }
 	}
 	parent := m.live(s, sc.parent)
 	sc.acts = append(sc.acts[:0], parent.world.Actions()...)
@@ -185,7 +187,7 @@ func (m *Model[M, D]) steps(s *State[M, D], record bool, fn func(a sim.Action[M]
 		m.copyInto(sc.next, parent)
 		if record {
 			sc.sent = sc.sent[:0]
-			sc.next.world.SetSendHook(func(from, to sim.NodeID, msg M) { sc.sent = append(sc.sent, Sent[M]{from, to, msg}) })
+			sc.next.world.SetSendHook(sc.record)
 		}
 		m.guard(sc.next, func() { sc.next.world.Do(a) })
 		if m.outOfBounds(sc.next) {

@@ -27,14 +27,15 @@ type Model[M sim.Message, D any] struct {
 	ref   engine.Refiner[M, D]
 	spec  *spec.Model
 	nodes int
-	pool  sync.Pool // *buffers, for Next
+	pool  sync.Pool // *buffers[M, D], for Next
 }
 
 // buffers are what one call of Next maps a step into: its messages and the
 // acceptors after it.
-type buffers struct {
+type buffers[M sim.Message, D any] struct {
 	sent  []spec.Message
 	after []Acceptor
+	next  State[M, D]
 }
 
 // Init implements explore.Model: the implementation's initial states,
@@ -68,12 +69,13 @@ func (r *Model[M, D]) Next(s *State[M, D], emit func(*State[M, D])) {
 			}
 		}
 		abs, _, why := Step(r.spec, s.abs, b.sent, r.acceptors(b, next))
-		emit(&State[M, D]{impl: next, abs: abs, fail: why})
+		b.next = State[M, D]{impl: next, abs: abs, fail: why}
+		emit(&b.next) // a scratch state: Retain keeps a copy
 	})
 }
 
 // acceptors maps every replica's durable state in s, in b.after.
-func (r *Model[M, D]) acceptors(b *buffers, s *model.State[M, D]) []Acceptor {
+func (r *Model[M, D]) acceptors(b *buffers[M, D], s *model.State[M, D]) []Acceptor {
 	b.after = b.after[:0]
 	for id := 1; id <= r.nodes; id++ {
 		mb, mvb, mv := r.ref.SpecAcceptor(r.nodes, r.inner.Durable(s, sim.NodeID(id)))
@@ -82,14 +84,14 @@ func (r *Model[M, D]) acceptors(b *buffers, s *model.State[M, D]) []Acceptor {
 	return b.after
 }
 
-func (r *Model[M, D]) get() *buffers {
-	if b, ok := r.pool.Get().(*buffers); ok {
+func (r *Model[M, D]) get() *buffers[M, D] {
+	if b, ok := r.pool.Get().(*buffers[M, D]); ok {
 		return b
 	}
-	return &buffers{}
+	return &buffers[M, D]{}
 }
 
-func (r *Model[M, D]) put(b *buffers) { r.pool.Put(b) }
+func (r *Model[M, D]) put(b *buffers[M, D]) { r.pool.Put(b) }
 
 // Retain implements explore.Retainer: the implementation's state kept
 // compact, the mapped state as it is.

@@ -65,8 +65,9 @@ func (m *Model) Action(s State, msg Message) (next State, label, why string) {
 // with the message.
 func (m *Model) action2a(s, next State, b, v int) (State, string, string) {
 	st := step{kind: stepPhase2a, b: int8(b), v: int8(v), w: -1}
+	label := fmt.Sprintf("Phase2a(%d, %s)", b, valName(v)) // with no quorum that enables it
 	if s.field(m.l.idx2a(b, 0), m.l.V) != 0 {
-		return s, m.stepLabel(st), fmt.Sprintf("a 2a message of ballot %d is in msgs already", b)
+		return s, label, fmt.Sprintf("a 2a message of ballot %d is in msgs already", b)
 	}
 	present, votes := m.votes1b(&s, b)
 	why := fmt.Sprintf("no quorum sent 1b messages of ballot %d", b)
@@ -92,14 +93,14 @@ func (m *Model) action2a(s, next State, b, v int) (State, string, string) {
 		}
 		why = fmt.Sprintf("quorum %s reports %s as its highest vote (ballot %d), not %s", setName(q), valName(int(votes.mval[w])), hi, valName(v))
 	}
-	return s, m.stepLabel(st), why
+	return s, label, why
 }
 
 // bitOf is msg's bit in the message universe, or why it has none.
 func (m *Model) bitOf(msg Message) (int, string) {
 	l := &m.l
 	out := func(what string, x, hi int) (int, string) {
-		return 0, fmt.Sprintf("%s: %s %d is outside 0..%d", msg, what, x, hi-1)
+		return 0, fmt.Sprintf("its %s %d is outside 0..%d", what, x, hi-1)
 	}
 	if msg.Bal < 0 || msg.Bal >= l.B {
 		return out("ballot", msg.Bal, l.B)
@@ -115,8 +116,8 @@ func (m *Model) bitOf(msg Message) (int, string) {
 			return l.idx1b(msg.Acc, msg.Bal, -1, -1), ""
 		}
 		if msg.MBal < 0 || msg.MBal >= msg.Bal || msg.MVal < 0 || msg.MVal >= l.V {
-			return 0, fmt.Sprintf("%s: no acceptor of Paxos.tla reports a vote (%d, %s) with a 1b of ballot %d "+
-				"(it votes only below the ballots it answers)", msg, msg.MBal, valName(msg.MVal), msg.Bal)
+			return 0, fmt.Sprintf("no acceptor of Paxos.tla reports a vote (%d, %s) in a 1b message of ballot %d "+
+				"(it answers only ballots above its votes)", msg.MBal, valName(msg.MVal), msg.Bal)
 		}
 		return l.idx1b(msg.Acc, msg.Bal, msg.MBal, msg.MVal), ""
 	case "2a", "2b":
