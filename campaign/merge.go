@@ -89,6 +89,7 @@ var summaryRules = map[string]mergeRule{
 	"Swarm":            either,
 	"Coverage":         sum,
 	"CoverageGaps":     derived, // from Faults and Coverage
+	"SpecCoverage":     derived, // the union of the shards' states (refine.MergeSummaries)
 }
 
 // MergeSummaries combines the summaries of a campaign's shards, in any
@@ -177,6 +178,7 @@ func mergeFields(parts []Summary, order []int) (Summary, error) {
 	}
 	s.CampaignHash = FormatHash(hash)
 	s.CoverageGaps = Gaps(&s)
+	s.SpecCoverage = mergeSpec(parts)
 	s.Nondeterministic = []Divergence{}
 	for _, i := range order {
 		s.Nondeterministic = append(s.Nondeterministic, parts[i].Nondeterministic...)

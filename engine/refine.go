@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/explore/spec"
 	"github.com/paxsim/paxsim/sim"
 )
@@ -23,4 +24,33 @@ type Refiner[M sim.Message, D any] interface {
 	// message it is; ok is false for one Paxos.tla has none of (a nack, a
 	// commit, a learner's question).
 	SpecMessage(nodes int, from sim.NodeID, m M) (msg spec.Message, ok bool)
+}
+
+// SpecFollower follows a run's messages through its protocol's mapping
+// onto Paxos.tla (Refiner), for a campaign's spec coverage (package
+// refine's Coverage). A run of a protocol without a mapping tells it
+// nothing.
+type SpecFollower interface {
+	// Begin starts a run of nodes replicas and clients clients.
+	Begin(nodes, clients int)
+	// Send is a message a replica sent, as Paxos.tla's, in sending order.
+	Send(msg spec.Message)
+}
+
+// followSpec makes w tell f, through p's mapping, every Paxos.tla message
+// its replicas send; a protocol without a mapping tells f nothing. A
+// message a replica sends to itself dies with it when it crashes first,
+// but it was sent: Paxos.tla's msgs has it.
+func followSpec[M sim.Message, D any](p Protocol[M, D], w *sim.World[M, D, checker.Observation], c Config, f SpecFollower) {
+	ref, ok := p.(Refiner[M, D])
+	if f == nil || !ok {
+		w.SetSendHook(nil) // a reused world's, from a run that followed
+		return
+	}
+	f.Begin(c.Nodes, c.Clients)
+	w.SetSendHook(func(from, _ sim.NodeID, m M) {
+		if msg, ok := ref.SpecMessage(c.Nodes, from, m); ok {
+			f.Send(msg)
+		}
+	})
 }

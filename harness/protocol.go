@@ -33,6 +33,7 @@ type binding interface {
 	importTrace(t *trace.Trace, name string) (string, error)
 	check(c model.CheckConfig, o explore.Options) (model.Report, error)
 	refine(c model.CheckConfig, o explore.Options) (model.Report, spec.Config, error)
+	specCoverage(e engine.Config) (*refine.Coverage, error)
 	defaultDepth() int
 }
 
@@ -124,6 +125,11 @@ func (h *Protocol) Refine(c model.CheckConfig, o explore.Options) (model.Report,
 	return h.impl.refine(c, o)
 }
 
+// SpecCoverage is an empty count of the Paxos.tla states campaigns of e
+// reach (refine.NewCoverage): refine.ErrNoMapping for a protocol whose
+// adapter has no mapping.
+func (h *Protocol) SpecCoverage(e engine.Config) (*refine.Coverage, error) { return h.impl.specCoverage(e) }
+
 // DefaultDepth is the explorer's depth bound when the user sets none
 // (model.DefaultDepth): 0 for none.
 func (h *Protocol) DefaultDepth() int { return h.impl.defaultDepth() }
@@ -156,6 +162,10 @@ func (b *bound[M, D]) check(c model.CheckConfig, o explore.Options) (model.Repor
 
 func (b *bound[M, D]) refine(c model.CheckConfig, o explore.Options) (model.Report, spec.Config, error) {
 	return refine.Check(b.p, b.info, c, o)
+}
+
+func (b *bound[M, D]) specCoverage(e engine.Config) (*refine.Coverage, error) {
+	return refine.NewCoverage(b.p, b.info, e)
 }
 
 func (b *bound[M, D]) defaultDepth() int { return model.DefaultDepth(b.p) }
