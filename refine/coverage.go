@@ -99,7 +99,7 @@ func (c *Coverage) add() {
 
 // Merge adds what o's runs reached.
 func (c *Coverage) Merge(o *Coverage) {
-	for k := range o.seen {
+	for k := range o.seen { // order-free: a set union
 		c.seen[k] = struct{}{}
 	}
 	c.runs += o.runs
@@ -145,7 +145,7 @@ func MergeSummaries(parts []*Summary) *Summary {
 		if p.keys == nil {
 			out.LowerBound = true
 		}
-		for k := range p.keys {
+		for k := range p.keys { // order-free: a set union
 			out.keys[k] = struct{}{}
 		}
 		out.States = max(out.States, p.States, int64(len(out.keys)))
