@@ -1,7 +1,11 @@
 package refine
 
 import (
+	"cmp"
+	"encoding/base64"
+	"encoding/binary"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/paxsim/paxsim/engine"
@@ -124,6 +128,9 @@ type Summary struct {
 	// JSON, which hold no states: States is then the most any shard
 	// reached.
 	LowerBound bool `json:"lower_bound,omitempty"`
+	// Keys, in a shard's JSON only (ForShard), are the states reached, for
+	// paxsim merge: their 128-bit fingerprints, sorted, in base64.
+	Keys string `json:"keys,omitempty"`
 	// keys are the states reached, for merging shards' summaries in
 	// memory.
 	keys map[fingerprint.Key]struct{}
@@ -142,10 +149,14 @@ func MergeSummaries(parts []*Summary) *Summary {
 		}
 		out.Runs += p.Runs
 		out.Left += p.Left
-		if p.keys == nil {
+		keys := p.keys
+		if keys == nil {
+			keys = decodeKeys(p.Keys)
+		}
+		if keys == nil && p.States > 0 {
 			out.LowerBound = true
 		}
-		for k := range p.keys { // order-free: a set union
+		for k := range keys { // order-free: a set union
 			out.keys[k] = struct{}{}
 		}
 		out.States = max(out.States, p.States, int64(len(out.keys)))
@@ -163,6 +174,39 @@ func (c *Coverage) Summary() Summary {
 		}
 	})
 	return Summary{States: int64(len(c.seen)), Total: c.total.n, Constants: c.spec.Config().String(), Runs: c.runs, Left: c.left, keys: c.seen}
+}
+
+// ForShard is s with Keys, for a shard's JSON.
+func (s *Summary) ForShard() *Summary {
+	if s == nil {
+		return nil
+	}
+	keys := make([]fingerprint.Key, 0, len(s.keys))
+	for k := range s.keys { // order-free: sorted below
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b fingerprint.Key) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+	buf := make([]byte, 0, 16*len(keys))
+	for _, k := range keys {
+		buf = binary.LittleEndian.AppendUint64(buf, k[0])
+		buf = binary.LittleEndian.AppendUint64(buf, k[1])
+	}
+	c := *s
+	c.Keys = base64.StdEncoding.EncodeToString(buf)
+	return &c
+}
+
+// decodeKeys reads Keys; nil when there are none or they do not decode.
+func decodeKeys(s string) map[fingerprint.Key]struct{} {
+	buf, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(buf) == 0 || len(buf)%16 != 0 {
+		return nil
+	}
+	out := make(map[fingerprint.Key]struct{}, len(buf)/16)
+	for i := 0; i < len(buf); i += 16 {
+		out[fingerprint.Key{binary.LittleEndian.Uint64(buf[i:]), binary.LittleEndian.Uint64(buf[i+8:])}] = struct{}{}
+	}
+	return out
 }
 
 // String is the summary line: "spec coverage: 1,234 of 185,369 Paxos.tla
