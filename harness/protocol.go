@@ -128,7 +128,9 @@ func (h *Protocol) Refine(c model.CheckConfig, o explore.Options) (model.Report,
 // SpecCoverage is an empty count of the Paxos.tla states campaigns of e
 // reach (refine.NewCoverage): refine.ErrNoMapping for a protocol whose
 // adapter has no mapping.
-func (h *Protocol) SpecCoverage(e engine.Config) (*refine.Coverage, error) { return h.impl.specCoverage(e) }
+func (h *Protocol) SpecCoverage(e engine.Config) (*refine.Coverage, error) {
+	return h.impl.specCoverage(e)
+}
 
 // DefaultDepth is the explorer's depth bound when the user sets none
 // (model.DefaultDepth): 0 for none.
