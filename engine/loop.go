@@ -41,7 +41,7 @@ func (r *Runner[M, D]) Run(c Config, seed uint64, opts Options) (Result, error) 
 	if err != nil {
 		return Result{}, err
 	}
-	followSpec(r.p, s.world, c, opts.Spec)
+	followSpec(r.p, s.world, c.Effective(r.info), opts.Spec)
 	s.Execute(func() error {
 		s.clients.begin()
 		s.loop(sim.Time(c.HealAt), sim.Time(c.HealAt+c.Liveness), sim.Time(c.maxTime()))

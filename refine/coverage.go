@@ -57,6 +57,7 @@ func NewCoverage[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Inf
 	if err != nil {
 		return nil, err
 	}
+	e = e.Effective(info)
 	sm, err := spec.New(SpecConfig(ref, e, 1))
 	if err != nil {
 		return nil, fmt.Errorf("%s cannot be mapped onto Paxos.tla: %v", info.Name, err)
