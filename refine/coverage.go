@@ -36,7 +36,7 @@ type Coverage struct {
 	nodes, clients int
 	seen           map[fingerprint.Key]struct{}
 	h              fingerprint.Hasher
-	cur            spec.State
+	cur, init      spec.State
 	on             bool
 	runs, left     int64
 	total          *total // shared by the Coverages of one campaign
@@ -62,13 +62,13 @@ func NewCoverage[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Inf
 	if err != nil {
 		return nil, fmt.Errorf("%s cannot be mapped onto Paxos.tla: %v", info.Name, err)
 	}
-	return &Coverage{spec: sm, nodes: e.Nodes, clients: e.Clients, seen: map[fingerprint.Key]struct{}{}, total: &total{}}, nil
+	return &Coverage{spec: sm, nodes: e.Nodes, clients: e.Clients, seen: map[fingerprint.Key]struct{}{}, total: &total{}, init: sm.Init()[0]}, nil
 }
 
 // Fork returns an empty Coverage of the same constants, for another
 // worker, sharing the count of all states.
 func (c *Coverage) Fork() *Coverage {
-	return &Coverage{spec: c.spec, nodes: c.nodes, clients: c.clients, seen: map[fingerprint.Key]struct{}{}, total: c.total}
+	return &Coverage{spec: c.spec, nodes: c.nodes, clients: c.clients, seen: map[fingerprint.Key]struct{}{}, total: c.total, init: c.init}
 }
 
 // Begin implements engine.SpecFollower.
@@ -76,7 +76,7 @@ func (c *Coverage) Begin(nodes, clients int) {
 	c.on = nodes == c.nodes && clients == c.clients
 	if c.on {
 		c.runs++
-		c.cur = c.spec.Init()[0]
+		c.cur = c.init
 		c.add()
 	}
 }
@@ -86,8 +86,8 @@ func (c *Coverage) Send(msg spec.Message) {
 	if !c.on || c.spec.Has(c.cur, msg) {
 		return
 	}
-	next, _, why := c.spec.Action(c.cur, msg)
-	if why != "" {
+	next, ok := c.spec.Apply(c.cur, msg)
+	if !ok {
 		c.on = false
 		c.left++
 		return

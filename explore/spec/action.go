@@ -147,3 +147,62 @@ func (m *Model) Has(s State, msg Message) bool {
 func (s State) SameAcceptor(a, maxBal, maxVBal, maxVal int) bool {
 	return int(s.maxBal[a]) == maxBal && int(s.maxVBal[a]) == maxVBal && int(s.maxVal[a]) == maxVal
 }
+
+// Apply is Action without the words, for following runs by the million:
+// the successor of s by the action of Next that sends msg, and whether
+// one is enabled.
+func (m *Model) Apply(s State, msg Message) (State, bool) {
+	bit, why := m.bitOf(msg)
+	if why != "" {
+		return s, false
+	}
+	a, b, next := msg.Acc, msg.Bal, s
+	next.set(bit)
+	switch msg.Type {
+	case "1a":
+		return next, true
+	case "1b":
+		if !s.has(b) || b <= int(s.maxBal[a]) || msg.MBal != int(s.maxVBal[a]) || msg.MVal != int(s.maxVal[a]) {
+			return s, false
+		}
+		next.maxBal[a] = int8(b)
+		return next, true
+	case "2b":
+		if !s.has(m.l.idx2a(b, msg.Val)) || b < int(s.maxBal[a]) {
+			return s, false
+		}
+		next.maxBal[a], next.maxVBal[a], next.maxVal[a] = int8(b), int8(b), int8(msg.Val)
+		return next, true
+	}
+	if s.field(m.l.idx2a(b, 0), m.l.V) != 0 {
+		return s, false
+	}
+	present, votes := m.votes1b(&s, b)
+	for _, q := range m.quorums {
+		if q&^present == 0 && m.quorumAllows(q, &votes, int8(msg.Val)) {
+			return next, true
+		}
+	}
+	return s, false
+}
+
+// quorumAllows reports whether the ballot's 1b messages from quorum q let
+// Phase2a propose v: none reports a vote, or v is the highest one's.
+func (m *Model) quorumAllows(q uint8, votes *votes1b, v int8) bool {
+	if m.ignoreVotes {
+		return true
+	}
+	hi := int8(-1)
+	for r := q; r != 0; r &= r - 1 {
+		hi = max(hi, votes.mbal[bits.TrailingZeros8(r)])
+	}
+	if hi < 0 {
+		return true
+	}
+	for r := q; r != 0; r &= r - 1 {
+		if a := bits.TrailingZeros8(r); votes.mbal[a] == hi && votes.mval[a] == v {
+			return true
+		}
+	}
+	return false
+}

@@ -6,7 +6,8 @@ import (
 	"testing"
 )
 
-// TestActionAgainstNext checks Action against Next, the naive oracle: in
+// TestActionAgainstNext checks Action, and Apply, against Next, the naive
+// oracle: in
 // every reachable state and for every message of the universe not yet
 // sent, Action succeeds exactly when some successor of Next adds that
 // message and nothing else to msgs, returns that successor (it is unique)
@@ -38,6 +39,9 @@ func TestActionAgainstNext(t *testing.T) {
 				}
 				msg := m.l.message(m.l.decode(bit))
 				next, label, why := m.Action(s, msg)
+				if fast, ok := m.Apply(s, msg); ok != (why == "") || (ok && fast != next) {
+					t.Fatalf("%v: Apply(%v) = %v, Action: %q", c, msg, ok, why)
+				}
 				want, ok := byBit[bit]
 				switch {
 				case ok && why != "":
