@@ -17,6 +17,7 @@ import (
 	"github.com/paxsim/paxsim/checker/linearize"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/harness"
+	"github.com/paxsim/paxsim/refine"
 	"github.com/paxsim/paxsim/sim"
 	"github.com/paxsim/paxsim/trace"
 )
@@ -64,9 +65,10 @@ type Options struct {
 	// empty: paxsim.
 	Program string
 
-	inertFaults  uint32         // tests: fault kinds whose effect is off (engine.Options.InertFaults)
-	afterFailure func(*Failure) // tests: called as each failing seed's reproducer is written
-	out          *outDir        // OutDir, opened by Run
+	inertFaults  uint32           // tests: fault kinds whose effect is off (engine.Options.InertFaults)
+	spec         *refine.Coverage // the spec coverage the workers fork, nil for none
+	afterFailure func(*Failure)   // tests: called as each failing seed's reproducer is written
+	out          *outDir          // OutDir, opened by Run
 }
 
 // ConfigFor is seed's configuration: Config, or with Swarm the one drawn
@@ -155,6 +157,10 @@ type Summary struct {
 	// fired, sometimes properties expected and held, ballots per decided
 	// instance.
 	Coverage Coverage `json:"coverage"`
+	// SpecCoverage is how many distinct states of Paxos.tla the runs
+	// reached through the protocol's refinement mapping, out of all of
+	// them (refine.Coverage); null for a protocol without a mapping.
+	SpecCoverage *refine.Summary `json:"spec_coverage"`
 	// CoverageGaps lists what the campaign claims to test but did not:
 	// runs whose linearizability was not judged (unknown), a fault kind
 	// that was on but never fired, a sometimes property that was
@@ -215,6 +221,7 @@ type tally struct {
 	service                  *ServiceTotals
 	failures                 []Failure
 	divergences              []Divergence
+	spec                     *refine.Coverage
 }
 
 // MaxWorkersPerCPU bounds Options.Workers: a campaign is CPU-bound, so
@@ -252,12 +259,14 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 		o.out = out
 	}
 	workers := Workers(o.Workers, o.Seeds)
+	o.spec = specCoverage(&o)
 	began := time.Now()
 	tallies, err := runSeeds(ctx, o, workers, began)
 	if err != nil {
 		return Summary{}, err
 	}
 	s := merge(tallies, o, workers, time.Since(began))
+	s.SpecCoverage = specSummary(tallies)
 	s.Interrupted = ctx.Err() != nil && s.Seeds < o.Seeds
 	explainFailures(ctx, o, &s, workers)
 	s.WallSeconds = time.Since(began).Seconds() // rates above count the runs only
@@ -290,6 +299,7 @@ func runSeeds(ctx context.Context, o Options, workers int, began time.Time) ([]t
 		go func(t *tally) {
 			defer wg.Done()
 			t.stops, t.linearizability = make(map[string]int), make(map[string]int)
+			t.spec = forkSpec(o.spec)
 			runner := o.Protocol.NewRunner() // this worker's, reused seed after seed
 			for ctx.Err() == nil && failed.Load() == nil {
 				k := next.Add(1) - 1
@@ -325,7 +335,7 @@ func runSeeds(ctx context.Context, o Options, workers int, began time.Time) ([]t
 // seed again afresh, which checks the runner's reuse of memory too.
 func runSeed(o Options, runner *harness.Runner, seed uint64, t *tally) (int64, bool, *SeedError) {
 	cfg := o.ConfigFor(seed)
-	res, err := runner.Run(cfg, seed, engine.Options{InertFaults: o.inertFaults})
+	res, err := runner.Run(cfg, seed, engine.Options{InertFaults: o.inertFaults, Spec: specFollower(t.spec)})
 	if err != nil {
 		return 0, false, &SeedError{Seed: seed, Err: err}
 	}

@@ -90,6 +90,7 @@ var summaryRules = map[string]mergeRule{
 	"Coverage":         sum,
 	"CoverageGaps":     derived, // from Faults and Coverage
 	"Triage":           derived, // none: merge --baseline labels the merged groups again
+	"SpecCoverage":     derived, // the union of the shards' states (refine.MergeSummaries)
 }
 
 // MergeSummaries combines the summaries of a campaign's shards, in any
@@ -178,6 +179,7 @@ func mergeFields(parts []Summary, order []int) (Summary, error) {
 	}
 	s.CampaignHash = FormatHash(hash)
 	s.CoverageGaps = Gaps(&s)
+	s.SpecCoverage = mergeSpec(parts)
 	s.Nondeterministic = []Divergence{}
 	for _, i := range order {
 		s.Nondeterministic = append(s.Nondeterministic, parts[i].Nondeterministic...)

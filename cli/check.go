@@ -18,6 +18,7 @@ import (
 	"github.com/paxsim/paxsim/explore"
 	"github.com/paxsim/paxsim/explore/spec"
 	"github.com/paxsim/paxsim/model"
+	"github.com/paxsim/paxsim/refine"
 	"github.com/paxsim/paxsim/report"
 	"github.com/paxsim/paxsim/sim"
 	"github.com/paxsim/paxsim/trace"
@@ -56,9 +57,10 @@ and may bound the depth by default where its states run to millions
 search: the report says so; campaigns catch them.
 
 --model spec explores Lamport's abstract Paxos (Paxos.tla of the TLA+
-examples) with --acceptors, --values and --max-ballot (ballots 0..B), and
-counts as TLC does, so the numbers compare one for one with TLC's on the same
-constants; --variant ignore-votes is a Phase2a that ignores earlier votes.
+examples) with --acceptors, --values, --max-ballot (ballots 0..B) and
+--quorums (every majority, or only the minimal ones as MCPaxosTiny has them),
+and counts as TLC does, so the numbers compare one for one with TLC's on the
+same constants; --variant ignore-votes is a Phase2a that ignores earlier votes.
 
 States are deduplicated by a 128-bit fingerprint of the whole state (the
 estimated probability of a collision is printed) or, with --exact, by the
@@ -80,12 +82,12 @@ search cut short by --max-states or --max-memory.`,
 // checkOptions are the check command's flags.
 type checkOptions struct {
 	model, variant, network, strategy, properties, out string
-	reconfig                                           string
+	reconfig, quorums                                  string
 	cfg                                                model.CheckConfig
 	maxBallot, acceptors, values, maxDepth, workers    int
 	maxStates                                          int64
 	maxMemory                                          string
-	symmetry, exact                                    bool
+	symmetry, exact, refine                            bool
 }
 
 // declareCheckFlags declares check's flags: the protocol's knobs among
@@ -112,6 +114,7 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	fs.Var(value[int]{&c.cfg.Dups}, "dups", "impl, multiset network: at most `N` extra copies of sent messages")
 	fs.BoolVar(&c.cfg.NetworkSelf, "network-self", false, "impl: a replica's messages to itself go through the network (every interleaving, many more states)")
 	fs.StringVar(&c.properties, "properties", "", "impl: only a violation of these comma-separated `PROPS` ends the search (e.g. agreement)")
+	fs.BoolVar(&c.refine, "refine", false, "impl: check that every step refines Paxos.tla under the protocol's mapping, instead of the properties")
 	fs.BoolVar(&c.cfg.Ticks, "ticks", false, "impl: fire the timers the protocol leaves out of a search unless asked (a leader's tick, say)")
 	for _, k := range info.Knobs {
 		if k.Explore != "" {
@@ -121,6 +124,7 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	}
 	fs.Var(value[int]{&c.acceptors}, "acceptors", "spec: `N` acceptors (1..7)")
 	fs.Var(value[int]{&c.values}, "values", "spec: `N` values (1..5)")
+	fs.StringVar(&c.quorums, "quorums", spec.QuorumsMajority, "spec: `Q` majority (every majority of the acceptors) or minimal (only the smallest, as MCPaxosTiny)")
 	fs.StringVar(&c.strategy, "strategy", "bfs", "`ORDER` bfs (shortest counterexample, parallel) or dfs")
 	fs.BoolVar(&c.symmetry, "symmetry", false, "merge states equal up to renaming interchangeable acceptors, replicas and values")
 	fs.BoolVar(&c.exact, "exact", false, "deduplicate by whole states, not fingerprints: no collision, far more memory")
@@ -204,8 +208,8 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 // implOnly and specOnly are the flags that only one model takes.
 var (
 	implOnly = []string{"protocol", "nodes", "proposers", "clients", "network", "crashes", "no-restarts", "no-timers", "drops", "dups",
-		"network-self", "properties", "reconfig", "ticks"}
-	specOnly = []string{"acceptors", "values"}
+		"network-self", "properties", "reconfig", "ticks", "refine"}
+	specOnly = []string{"acceptors", "values", "quorums"}
 )
 
 func (x *invocation) checkImpl(o *options, opts explore.Options) error {
@@ -213,13 +217,24 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	if err != nil {
 		return err
 	}
-	p, info := o.p, o.p.Info()
-	rep, err := p.Check(cfg, opts)
-	if err != nil {
-		return internalErrorf("check: %v", err)
+	p, info, c := o.p, o.p.Info(), &o.check
+	var rep model.Report
+	var mapped *spec.Config
+	if c.refine {
+		rep, mapped, err = x.refine(o, cfg, opts)
+	} else {
+		rep, err = p.Check(cfg, opts)
 	}
-	c := &o.check
+	if err != nil {
+		return err
+	}
 	r := report.NewImplCheck(info, cfg, &rep, opts, c.reconfig, c.properties)
+	if mapped != nil {
+		r.Describe += "; every step refined against Paxos.tla (" + mapped.String() + ")"
+		if m, ok := r.Config.(map[string]any); ok {
+			m["refine"] = mapped.String()
+		}
+	}
 	if rep.Lines != nil && c.out != "" {
 		how := "a path"
 		if opts.Strategy == explore.BFS {
@@ -237,6 +252,25 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	}
 	r.Program = x.program
 	return x.writeCheck(o, r)
+}
+
+// refine runs check --refine: the refinement search, and the constants of
+// Paxos.tla it maps onto. A protocol without a mapping, or a search it
+// does not support, is a usage error.
+func (x *invocation) refine(o *options, cfg model.CheckConfig, opts explore.Options) (model.Report, *spec.Config, error) {
+	if o.set["properties"] {
+		return model.Report{}, nil, usageErrorf("check", "--refine checks refinement instead of the properties: leave out --properties")
+	}
+	rep, sc, err := o.p.Refine(cfg, opts)
+	switch {
+	case errors.Is(err, refine.ErrNoMapping):
+		return rep, nil, usageErrorf("check", "--refine: %v", err)
+	case errors.Is(err, refine.ErrSymmetry):
+		return rep, nil, usageErrorf("check", "--refine: %v: leave out --symmetry", err)
+	case err != nil:
+		return rep, nil, internalErrorf("check: %v", err)
+	}
+	return rep, &sc, nil
 }
 
 // implConfig is the impl model's search the flags describe.
@@ -313,7 +347,7 @@ func (x *invocation) checkSpec(o *options, opts explore.Options) error {
 			return usageErrorf("check", "--%s is for --model impl", f)
 		}
 	}
-	sc := spec.Config{Acceptors: c.acceptors, Values: c.values, MaxBallot: 2, Variant: c.variant}
+	sc := spec.Config{Acceptors: c.acceptors, Values: c.values, MaxBallot: 2, Variant: c.variant, Quorums: c.quorums}
 	if o.set["max-ballot"] {
 		sc.MaxBallot = c.maxBallot
 	}
@@ -333,15 +367,23 @@ func (x *invocation) checkSpec(o *options, opts explore.Options) error {
 	}
 	r := report.NewCheck("spec", map[string]any{
 		"acceptors": sc.Acceptors, "values": sc.Values, "max_ballot": sc.MaxBallot, "variant": sc.Variant,
-		"quorums": "every majority",
+		"quorums": quorumsName(sc.Quorums),
 	}, &res, opts)
-	r.Describe = report.DescribeSpec(sc.Acceptors, sc.Values, sc.MaxBallot, sc.Variant)
+	r.Describe = report.DescribeSpec(sc.Acceptors, sc.Values, sc.MaxBallot, quorumsName(sc.Quorums), sc.Variant)
 	if res.Verdict == explore.VerdictViolation {
 		r.Property = "agreement"
 		r.Steps = append([]string{"Init"}, res.Labels...)
 		r.FinalState = res.Path[len(res.Path)-1].String()
 	}
 	return x.writeCheck(o, r)
+}
+
+// quorumsName words a spec's quorum system for the report.
+func quorumsName(q string) string {
+	if q == spec.QuorumsMinimal {
+		return "the minimal majorities"
+	}
+	return "every majority"
 }
 
 var specFieldError = regexp.MustCompile(`^spec: Config\.(\w+) = (.*)$`)
@@ -352,7 +394,7 @@ func specFlagError(err error) string {
 	if m == nil {
 		return strings.TrimPrefix(err.Error(), "spec: ")
 	}
-	flags := map[string]string{"Acceptors": "acceptors", "Values": "values", "MaxBallot": "max-ballot", "Variant": "variant"}
+	flags := map[string]string{"Acceptors": "acceptors", "Values": "values", "MaxBallot": "max-ballot", "Variant": "variant", "Quorums": "quorums"}
 	return fmt.Sprintf("invalid value for --%s: %s", flags[m[1]], m[2])
 }
 

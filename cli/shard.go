@@ -73,6 +73,7 @@ func writeCampaignJSON(w io.Writer, o *options, r report.Campaign) error {
 	if o.shard.count == 0 {
 		return report.JSON(w, r)
 	}
+	r.SpecCoverage = r.SpecCoverage.ForShard() // its states, for merge to unite
 	return report.JSONLine(w, report.Shard{Campaign: r, Shard: &report.ShardInfo{
 		Index: o.shard.index, Count: o.shard.count, Start: o.shard.start, Seeds: o.shard.seeds,
 		MaxShrinks: o.maxShrinks, NoShrink: o.noShrink, CheckDeterminism: o.checkDeterminism, Out: o.out,

@@ -40,6 +40,7 @@ func (r *Runner[M, D]) Run(c Config, seed uint64, opts Options) (Result, error) 
 	if err != nil {
 		return Result{}, err
 	}
+	followSpec(r.p, s.world, c.Effective(r.info), opts.Spec)
 	s.Execute(func() error {
 		s.clients.begin()
 		bound, end := s.plan.livenessBound(c), c.maxTime()

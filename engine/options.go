@@ -26,6 +26,9 @@ type Options struct {
 	Record bool
 	// Draw, when set, records the run as a space-time diagram.
 	Draw *Drawing
+	// Spec, when set, follows the run's messages through the protocol's
+	// mapping onto Paxos.tla (Refiner): a campaign's spec coverage.
+	Spec SpecFollower
 	// InertFaults switches off the effect of random faults of some kinds
 	// (sim.FaultConfig.Inert), for the harness's own tests: a campaign
 	// must notice a fault kind that never fires.

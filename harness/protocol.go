@@ -6,7 +6,9 @@ import (
 
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/explore"
+	"github.com/paxsim/paxsim/explore/spec"
 	"github.com/paxsim/paxsim/model"
+	"github.com/paxsim/paxsim/refine"
 	"github.com/paxsim/paxsim/script"
 	"github.com/paxsim/paxsim/sim"
 	"github.com/paxsim/paxsim/trace"
@@ -31,6 +33,8 @@ type binding interface {
 	scenario(s *script.Scenario, r script.Run, w io.Writer) (script.Result, error)
 	importTrace(t *trace.Trace, name string) (string, error)
 	check(c model.CheckConfig, o explore.Options) (model.Report, error)
+	refine(c model.CheckConfig, o explore.Options) (model.Report, spec.Config, error)
+	specCoverage(e engine.Config) (*refine.Coverage, error)
 	defaultDepth() int
 	walk(t *trace.Trace, o step.Options) (*step.Run, error)
 }
@@ -116,6 +120,20 @@ func (h *Protocol) Check(c model.CheckConfig, o explore.Options) (model.Report, 
 	return h.impl.check(c, o)
 }
 
+// Refine explores every state of c within its bounds and checks that
+// every step refines Paxos.tla (refine.Check): refine.ErrNoMapping for a
+// protocol whose adapter has no mapping.
+func (h *Protocol) Refine(c model.CheckConfig, o explore.Options) (model.Report, spec.Config, error) {
+	return h.impl.refine(c, o)
+}
+
+// SpecCoverage is an empty count of the Paxos.tla states campaigns of e
+// reach (refine.NewCoverage): refine.ErrNoMapping for a protocol whose
+// adapter has no mapping.
+func (h *Protocol) SpecCoverage(e engine.Config) (*refine.Coverage, error) {
+	return h.impl.specCoverage(e)
+}
+
 // DefaultDepth is the explorer's depth bound when the user sets none
 // (model.DefaultDepth): 0 for none.
 func (h *Protocol) DefaultDepth() int { return h.impl.defaultDepth() }
@@ -154,6 +172,14 @@ func (b *bound[M, D]) importTrace(t *trace.Trace, name string) (string, error) {
 
 func (b *bound[M, D]) check(c model.CheckConfig, o explore.Options) (model.Report, error) {
 	return model.Check(b.p, b.info, c, o)
+}
+
+func (b *bound[M, D]) refine(c model.CheckConfig, o explore.Options) (model.Report, spec.Config, error) {
+	return refine.Check(b.p, b.info, c, o)
+}
+
+func (b *bound[M, D]) specCoverage(e engine.Config) (*refine.Coverage, error) {
+	return refine.NewCoverage(b.p, b.info, e)
 }
 
 func (b *bound[M, D]) defaultDepth() int { return model.DefaultDepth(b.p) }

@@ -156,18 +156,27 @@ func (zeroDecider) Chance(sim.Decision, float64) bool { return false }
 type scratch[M sim.Message, D any] struct {
 	parent, next *State[M, D]
 	acts         []sim.Action[M]
+	sent         []Sent[M]                        // Steps: what the step being taken sent
+	record       func(from, to sim.NodeID, msg M) // appends to sent
 }
 
 // successors calls fn for every enabled action of s within the bounds,
 // with the successor it leads to, built in a scratch state valid until fn
 // returns.
 func (m *Model[M, D]) successors(s *State[M, D], fn func(a sim.Action[M], next *State[M, D])) {
+	m.steps(s, false, func(a sim.Action[M], next *State[M, D], _ []Sent[M]) { fn(a, next) })
+}
+
+// steps is successors, with the messages each step sent when record is
+// set (Steps).
+func (m *Model[M, D]) steps(s *State[M, D], record bool, fn func(a sim.Action[M], next *State[M, D], sent []Sent[M])) {
 	if s.panic != "" {
 		return
 	}
 	sc, _ := m.scratch.Get().(*scratch[M, D])
 	if sc == nil {
 		sc = &scratch[M, D]{parent: m.newState(), next: m.newState()}
+		sc.record = func(from, to sim.NodeID, msg M) { sc.sent = append(sc.sent, Sent[M]{from, to, msg}) }
 	}
 	parent := m.live(s, sc.parent)
 	sc.acts = append(sc.acts[:0], parent.world.Actions()...)
@@ -176,11 +185,15 @@ func (m *Model[M, D]) successors(s *State[M, D], fn func(a sim.Action[M], next *
 			continue
 		}
 		m.copyInto(sc.next, parent)
+		if record {
+			sc.sent = sc.sent[:0]
+			sc.next.world.SetSendHook(sc.record)
+		}
 		m.guard(sc.next, func() { sc.next.world.Do(a) })
 		if m.outOfBounds(sc.next) {
 			continue
 		}
-		fn(a, sc.next)
+		fn(a, sc.next, sc.sent)
 	}
 	m.scratch.Put(sc)
 }

@@ -101,6 +101,7 @@ func (t *CampaignText) Write(w io.Writer, s *campaign.Summary) {
 	t.writeGroups(w, f, s)
 	writeTriage(w, f, s.Triage)
 	t.writeFigures(w, f, s)
+	f("spec coverage", "%s", strings.TrimPrefix(SpecCoverage(s), "spec coverage: "))
 	fmt.Fprintf(w, "faults:\n")
 	for _, name := range slices.Sorted(maps.Keys(s.Faults)) {
 		fmt.Fprintf(w, "  %-18s %d\n", name, s.Faults[name])

@@ -111,9 +111,10 @@ func DescribeImpl(info *engine.Info, c model.CheckConfig, reconfig string) strin
 	return b.String()
 }
 
-// DescribeSpec says what a search of Paxos.tla explores.
-func DescribeSpec(acceptors, values, maxBallot int, variant string) string {
-	s := fmt.Sprintf("Paxos.tla, %d acceptors, %d values, ballots 0..%d, quorums: every majority", acceptors, values, maxBallot)
+// DescribeSpec says what a search of Paxos.tla explores; quorums words
+// its quorum system ("every majority").
+func DescribeSpec(acceptors, values, maxBallot int, quorums, variant string) string {
+	s := fmt.Sprintf("Paxos.tla, %d acceptors, %d values, ballots 0..%d, quorums: %s", acceptors, values, maxBallot, quorums)
 	if variant != "" {
 		s += ", variant " + variant
 	}

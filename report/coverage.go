@@ -59,7 +59,17 @@ func writeCoverage(w io.Writer, s *campaign.Summary) {
 	if b := cov.Ballots; len(b) == 4 {
 		fmt.Fprintf(w, "  ballots per decided instance:      1: %d  2: %d  3: %d  4+: %d\n", b[0], b[1], b[2], b[3])
 	}
+	fmt.Fprintf(w, "  %s\n", SpecCoverage(s))
 	writeGaps(w, s)
+}
+
+// SpecCoverage is the summary's line on how many states of Paxos.tla the
+// runs reached (refine.Coverage), or why there is no count.
+func SpecCoverage(s *campaign.Summary) string {
+	if s.SpecCoverage == nil {
+		return "spec coverage: n/a (the protocol has no refinement mapping onto Paxos.tla)"
+	}
+	return s.SpecCoverage.String()
 }
 
 // writeGaps lists the coverage gaps: those that fail the campaign, and

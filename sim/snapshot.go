@@ -145,7 +145,7 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	*dst = *w
 	dst.oldNodes = old
 	dst.observe = observe
-	dst.tracer, dst.sendTr, dst.schedLog = nil, nil, nil
+	dst.tracer, dst.sendTr, dst.sendFn, dst.schedLog = nil, nil, nil, nil
 	dst.pendRand, dst.pendNet, dst.local, dst.texts = nil, nil, local, nil
 	dst.env.w = dst
 	dst.queue.items = oldQueue

@@ -39,6 +39,13 @@ func (t TraceEntry) String() string {
 // (Request) are not sends: they come from outside the cluster.
 func (w *World[M, D, O]) SetSendTracer(fn func(TraceEntry)) { w.sendTr = fn }
 
+// SetSendHook makes the world call fn for every message a node sends, as
+// it is sent, with the message itself: what a refinement mapping reads
+// (package refine), where SetSendTracer's text would have to be parsed.
+// Like the tracers, CloneInto does not copy it. Client requests are not
+// sends.
+func (w *World[M, D, O]) SetSendHook(fn func(from, to NodeID, msg M)) { w.sendFn = fn }
+
 const hashSeed = 0xcbf29ce484222325
 
 // foldEvent mixes one event into the rolling hash. It uses only integer

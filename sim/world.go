@@ -19,7 +19,8 @@ type World[M Message, D, O any] struct {
 	newNode NewNode[M, D, O]
 	observe Observer[O]
 	tracer  func(TraceEntry)
-	sendTr  func(TraceEntry) // SetSendTracer
+	sendTr  func(TraceEntry)             // SetSendTracer
+	sendFn  func(from, to NodeID, msg M) // SetSendHook
 
 	booted   bool
 	healed   bool
@@ -991,6 +992,9 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 	w.stats.Sent++
 	if w.sendTr != nil {
 		w.sendTr(TraceEntry{Index: w.executed, Time: w.now, Kind: "send", From: from, To: to, Msg: msg.String()})
+	}
+	if w.sendFn != nil {
+		w.sendFn(from, to, msg)
 	}
 	if w.cfg.Mode == Choice {
 		w.sendChoice(from, to, msg)

@@ -404,9 +404,10 @@
 //	search: the report says so; campaigns catch them.
 //
 //	--model spec explores Lamport's abstract Paxos (Paxos.tla of the TLA+
-//	examples) with --acceptors, --values and --max-ballot (ballots 0..B), and
-//	counts as TLC does, so the numbers compare one for one with TLC's on the same
-//	constants; --variant ignore-votes is a Phase2a that ignores earlier votes.
+//	examples) with --acceptors, --values, --max-ballot (ballots 0..B) and
+//	--quorums (every majority, or only the minimal ones as MCPaxosTiny has them),
+//	and counts as TLC does, so the numbers compare one for one with TLC's on the
+//	same constants; --variant ignore-votes is a Phase2a that ignores earlier votes.
 //
 //	States are deduplicated by a 128-bit fingerprint of the whole state (the
 //	estimated probability of a collision is printed) or, with --exact, by the
@@ -474,9 +475,15 @@
 //	  --protocol NAME
 //	      impl: the protocol under test: NAME is paxos or multipaxos (default
 //	      paxos)
+//	  --quorums Q
+//	      spec: Q majority (every majority of the acceptors) or minimal (only the
+//	      smallest, as MCPaxosTiny) (default majority)
 //	  --reconfig MEMBERS
 //	      impl, a protocol that reconfigures: the last client reconfigures the
 //	      cluster to MEMBERS (e.g. 2 or 1+2+3) (default none)
+//	  --refine
+//	      impl: check that every step refines Paxos.tla under the protocol's
+//	      mapping, instead of the properties (default off)
 //	  --strategy ORDER
 //	      ORDER bfs (shortest counterexample, parallel) or dfs (default bfs)
 //	  --symmetry

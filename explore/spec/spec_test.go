@@ -47,7 +47,7 @@ func TestNewErrors(t *testing.T) {
 
 // TestLayout checks that the message universe is indexed one to one.
 func TestLayout(t *testing.T) {
-	for _, c := range []Config{{1, 1, 0, ""}, {3, 2, 2, ""}, {5, 3, 5, ""}, {7, 2, 3, ""}} {
+	for _, c := range []Config{{Acceptors: 1, Values: 1, MaxBallot: 0}, {Acceptors: 3, Values: 2, MaxBallot: 2}, {Acceptors: 5, Values: 3, MaxBallot: 5}, {Acceptors: 7, Values: 2, MaxBallot: 3}} {
 		m := mustNew(t, c)
 		l := &m.l
 		for i := 0; i < l.nbits; i++ {
@@ -94,12 +94,12 @@ func TestGolden(t *testing.T) {
 		distinct, generated int64
 		depth               int
 	}{
-		{Config{2, 2, 1, ""}, false, 145, 611, 13},
-		{Config{2, 2, 1, ""}, true, 56, 239, 13},
-		{Config{3, 2, 1, ""}, false, 3921, 23839, 17},
-		{Config{3, 2, 1, ""}, true, 443, 2756, 17},
-		{Config{3, 2, 2, ""}, false, 185369, 1382794, 25},
-		{Config{3, 2, 2, ""}, true, 17153, 129479, 25},
+		{Config{Acceptors: 2, Values: 2, MaxBallot: 1, Variant: ""}, false, 145, 611, 13},
+		{Config{Acceptors: 2, Values: 2, MaxBallot: 1, Variant: ""}, true, 56, 239, 13},
+		{Config{Acceptors: 3, Values: 2, MaxBallot: 1, Variant: ""}, false, 3921, 23839, 17},
+		{Config{Acceptors: 3, Values: 2, MaxBallot: 1, Variant: ""}, true, 443, 2756, 17},
+		{Config{Acceptors: 3, Values: 2, MaxBallot: 2, Variant: ""}, false, 185369, 1382794, 25},
+		{Config{Acceptors: 3, Values: 2, MaxBallot: 2, Variant: ""}, true, 17153, 129479, 25},
 	} {
 		if testing.Short() && tc.distinct > 100000 {
 			continue
@@ -138,8 +138,8 @@ func (b *builder) m2b(a, bal, v int) *builder { b.s.set(b.m.l.idx2b(a-1, bal, v-
 // TestSuccessors counts the successors of hand-built states against
 // TLC's enumeration rule (see the package documentation).
 func TestSuccessors(t *testing.T) {
-	spec := mustNew(t, Config{3, 2, 2, ""})
-	ignore := mustNew(t, Config{3, 2, 2, VariantIgnoreVotes})
+	spec := mustNew(t, Config{Acceptors: 3, Values: 2, MaxBallot: 2, Variant: ""})
+	ignore := mustNew(t, Config{Acceptors: 3, Values: 2, MaxBallot: 2, Variant: VariantIgnoreVotes})
 	type count struct {
 		prefix string
 		n      int
@@ -289,7 +289,7 @@ func votesIn2(b *builder) *builder {
 
 // TestCheck checks the agreement invariant on hand-built states.
 func TestCheck(t *testing.T) {
-	m := mustNew(t, Config{3, 2, 2, ""})
+	m := mustNew(t, Config{Acceptors: 3, Values: 2, MaxBallot: 2, Variant: ""})
 	for _, tc := range []struct {
 		name string
 		s    func(*builder) *builder
@@ -307,7 +307,7 @@ func TestCheck(t *testing.T) {
 }
 
 func TestString(t *testing.T) {
-	m := mustNew(t, Config{2, 2, 1, ""})
+	m := mustNew(t, Config{Acceptors: 2, Values: 2, MaxBallot: 1, Variant: ""})
 	s := newBuilder(m).m1a(0).m1b(1, 0, -1, 0).acc(1, 0, -1, 0).m2a(0, 2).m2b(2, 0, 2).acc(2, 0, 0, 2).s
 	want := `/\ maxBal = (a1 :> 0 @@ a2 :> 0)
 /\ maxVBal = (a1 :> -1 @@ a2 :> 0)
@@ -354,7 +354,7 @@ func exactKey(m *Model, s State, symmetry bool) string {
 func TestSymmetryInvariance(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	// 2/4/4 has records of two words (the general canonical path).
-	for _, c := range []Config{{3, 2, 2, ""}, {4, 3, 2, ""}, {5, 2, 1, VariantIgnoreVotes}, {2, 4, 4, ""}} {
+	for _, c := range []Config{{Acceptors: 3, Values: 2, MaxBallot: 2}, {Acceptors: 4, Values: 3, MaxBallot: 2}, {Acceptors: 5, Values: 2, MaxBallot: 1, Variant: VariantIgnoreVotes}, {Acceptors: 2, Values: 4, MaxBallot: 4}} {
 		m := mustNew(t, c)
 		accPerms, valPerms := permutations(c.Acceptors), permutations(c.Values)
 		for _, s := range randomStates(m, rng, 10, 30) {
@@ -395,9 +395,9 @@ func TestSymmetryInvariance(t *testing.T) {
 // fingerprint separates exactly the orbits (computed by brute force), and
 // the plain fingerprint separates exactly the states.
 func TestSymmetryOrbits(t *testing.T) {
-	for _, c := range []Config{{3, 2, 1, ""}, {2, 3, 1, ""}, {3, 2, 1, VariantIgnoreVotes}, {1, 4, 4, ""}} {
+	for _, c := range []Config{{Acceptors: 3, Values: 2, MaxBallot: 1}, {Acceptors: 2, Values: 3, MaxBallot: 1}, {Acceptors: 3, Values: 2, MaxBallot: 1, Variant: VariantIgnoreVotes}, {Acceptors: 1, Values: 4, MaxBallot: 4}} {
 		m := mustNew(t, c)
-		if c == (Config{1, 4, 4, ""}) && m.recWords != 2 {
+		if c == (Config{Acceptors: 1, Values: 4, MaxBallot: 4, Variant: ""}) && m.recWords != 2 {
 			t.Fatalf("%v: records of %d words, want 2", c, m.recWords)
 		}
 		all := bfsAll(m)
@@ -468,7 +468,7 @@ func bfsAll(m *Model) []State {
 // TestSymmetryVerdicts: reduced and unreduced searches agree on the
 // verdict and the depth, and the reduced one finds no more states.
 func TestSymmetryVerdicts(t *testing.T) {
-	for _, c := range []Config{{3, 2, 1, ""}, {3, 3, 1, ""}, {3, 2, 1, VariantIgnoreVotes}, {3, 2, 2, VariantIgnoreVotes}} {
+	for _, c := range []Config{{Acceptors: 3, Values: 2, MaxBallot: 1}, {Acceptors: 3, Values: 3, MaxBallot: 1}, {Acceptors: 3, Values: 2, MaxBallot: 1, Variant: VariantIgnoreVotes}, {Acceptors: 3, Values: 2, MaxBallot: 2, Variant: VariantIgnoreVotes}} {
 		m := mustNew(t, c)
 		full, red := bfs(m, false), bfs(m, true)
 		if (full.violation == "") != (red.violation == "") || full.depth != red.depth || full.violDepth != red.violDepth ||
@@ -483,7 +483,7 @@ func TestSymmetryVerdicts(t *testing.T) {
 // shortest counterexample has 12 steps (13 states): two 1a, four 1b, two
 // 2a and four 2b messages, each sent once.
 func TestIgnoreVotes(t *testing.T) {
-	for _, c := range []Config{{3, 2, 1, VariantIgnoreVotes}, {3, 2, 2, VariantIgnoreVotes}} {
+	for _, c := range []Config{{Acceptors: 3, Values: 2, MaxBallot: 1, Variant: VariantIgnoreVotes}, {Acceptors: 3, Values: 2, MaxBallot: 2, Variant: VariantIgnoreVotes}} {
 		m := mustNew(t, c)
 		for _, sym := range []bool{false, true} {
 			r := bfs(m, sym)
@@ -494,14 +494,14 @@ func TestIgnoreVotes(t *testing.T) {
 		}
 	}
 	// The specification itself holds (TestGolden), here with 3 values.
-	if r := bfs(mustNew(t, Config{3, 3, 1, ""}), true); r.violation != "" {
+	if r := bfs(mustNew(t, Config{Acceptors: 3, Values: 3, MaxBallot: 1, Variant: ""}), true); r.violation != "" {
 		t.Errorf("spec violated: %s %q", r.violation, r.trace)
 	}
 }
 
 // TestNoAllocs: Next allocates nothing of its own, nor does Fingerprint.
 func TestNoAllocs(t *testing.T) {
-	m := mustNew(t, Config{3, 2, 2, ""})
+	m := mustNew(t, Config{Acceptors: 3, Values: 2, MaxBallot: 2, Variant: ""})
 	states := randomStates(m, rand.New(rand.NewSource(2)), 5, 20)
 	h := fingerprint.New(false)
 	n := 0
@@ -523,7 +523,7 @@ func TestNoAllocs(t *testing.T) {
 // BenchmarkNextFingerprint measures successors generated and
 // fingerprinted per second, over states of the 3/2/2 model.
 func BenchmarkNextFingerprint(b *testing.B) {
-	m := mustNew(b, Config{3, 2, 2, ""})
+	m := mustNew(b, Config{Acceptors: 3, Values: 2, MaxBallot: 2, Variant: ""})
 	states := randomStates(m, rand.New(rand.NewSource(3)), 50, 25)
 	for _, sym := range []bool{false, true} {
 		name := "plain"
