@@ -72,7 +72,7 @@ func (s *Session[M, D]) loop(healAt, deadline, maxTime sim.Time) {
 		}
 		next, ok := w.Next()
 		if healAt > 0 && (!ok || next > deadline) && deadline <= maxTime {
-			s.res.Stop, s.res.LivenessChecked = StopDeadline, true
+			s.res.Stop, s.res.LivenessChecked, s.deadline = StopDeadline, true, true
 			s.judgeLiveness(healAt, deadline)
 			return
 		}
