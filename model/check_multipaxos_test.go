@@ -140,7 +140,7 @@ func mpVariantCases() []mpCase {
 				`deliver 3->1 Prepare(1.3, from i1)`,
 				`deliver 1->3 Promise(1.3, from i1, chosen 0, i1)`,
 				`deliver 3->1 Heartbeat(1.3, chosen 0)`,
-				`deliver 1->3 Request(c1#1 put("a", "1.1"))`, // 3 proposes the put at i2 in view {1,2,3}, which 2 stamped with another view
+				`deliver 1->3 Request(c1#1 put("a", "1.1"))`, // 3 proposes the put in a view that another entry of its instance does not carry
 			}},
 	}
 }
