@@ -48,7 +48,8 @@
 //   - ballot-set, ballot-owner: Proposed, Promised and Accepted carry a
 //     ballot (not the zero Ballot), owned by a node of the cluster:
 //     Ballot.Node is the proposer's id, 1..N, which is what makes ballots
-//     of different proposers distinct.
+//     of different proposers distinct. A Learned's ballot, when it names
+//     one, is owned by a node too.
 //   - promise-prior: a promise of Ballot reports an accepted ballot not
 //     above it.
 //   - send-to-node, timer-tag: a node sends only to nodes 1..N and uses

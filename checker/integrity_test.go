@@ -213,3 +213,17 @@ func TestEarlyIntegrityChecksComeBeforeAgreement(t *testing.T) {
 		})
 	}
 }
+
+// TestContractOfAClaimsBallot: a Learned may name no ballot; one it names
+// is owned by a node of the cluster.
+func TestContractOfAClaimsBallot(t *testing.T) {
+	c := NewContract(3)
+	for _, tt := range []struct {
+		b    Ballot
+		rule string
+	}{{Ballot{}, ""}, {Ballot{2, 3}, ""}, {Ballot{2, 4}, "ballot-owner"}} {
+		if rule, why := c.Observe(1, Observation{Kind: Learned, Ballot: tt.b, Value: 1}); rule != tt.rule {
+			t.Errorf("a claim at %s: rule %q (%s), want %q", tt.b, rule, why, tt.rule)
+		}
+	}
+}
