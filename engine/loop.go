@@ -117,6 +117,7 @@ func (s *Session[M, D]) AfterStep() bool {
 // liveness bound.
 func (s *Session[M, D]) LivenessPhase() {
 	w := s.world
+	s.rerun = true
 	s.decide = sim.NewRandom(s.res.Seed)
 	w.SetDecider(s.decide) // the restarts' and messages' draws too
 	w.Heal()

@@ -41,6 +41,7 @@ type Session[M sim.Message, D any] struct {
 	healLine int      // index of the "heal" line in lines, or 0
 	healedAt int64    // when the heal happened
 	deadline bool     // the liveness phase ran to its deadline, where it was judged
+	rerun    bool     // the liveness phase ran from the seed (LivenessPhase): a replay runs it again alike
 }
 
 // Mode is how a Session's world picks its next event (sim.Mode), with
@@ -210,11 +211,29 @@ func (s *Session[M, D]) finish() {
 // deadline ends with a "deadline" line, which asks the replay to judge
 // liveness where the steps end.
 func (s *Session[M, D]) traceLines() []string {
+	if s.rerun {
+		return s.rerunLines()
+	}
 	lines := slices.Clone(s.lines)
 	if s.deadline {
 		lines = append(lines, DeadlineLine)
 	}
 	return lines
+}
+
+// rerunLines is the decision trace of a Choice world whose liveness
+// phase ran timed from the run's seed (LivenessPhase): the steps up to
+// the heal and a "liveness" line, whose replay runs the phase again from
+// the same state with the same seed, step for step, unless a safety
+// violation after the heal needs the steps that led to it.
+func (s *Session[M, D]) rerunLines() []string {
+	lines := s.lines
+	lateSafety := len(s.res.Violations) > 0 && s.res.Violations[0].Property != checker.Liveness &&
+		s.res.Violations[0].Time > s.healedAt
+	if !lateSafety {
+		lines = append(lines[:s.healLine+1:s.healLine+1], "liveness")
+	}
+	return slices.Clone(lines)
 }
 
 // DeadlineLine ends the decision trace of a run whose liveness phase ran
