@@ -98,7 +98,8 @@ func slug(name string) string {
 // shape is the kinds of step trace t took, sorted, without node ids,
 // ballots, values, order or counts: messages delivered or duplicated by
 // kind, drops by kind, and timers, client steps, crashes, restarts, heals
-// and a liveness phase, each once.
+// and a liveness phase (run again, or judged at its recorded deadline),
+// each once.
 func shape(t *trace.Trace) []string {
 	var kinds []string
 	for _, l := range t.Lines {
@@ -108,7 +109,7 @@ func shape(t *trace.Trace) []string {
 			_, msg, _ := strings.Cut(rest, " ")
 			kind, _, _ := strings.Cut(msg, "(")
 			kinds = append(kinds, verb+" "+kind)
-		case "timer", "crash", "restart", "heal", "client", "liveness":
+		case "timer", "crash", "restart", "heal", "client", "liveness", "deadline":
 			kinds = append(kinds, verb)
 		}
 	}

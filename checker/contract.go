@@ -39,10 +39,15 @@ func (c *Contract) Observe(node int, o Observation) (rule, why string) {
 	return c.numberingOf(node, &o)
 }
 
-// ballots checks the ballots of phase 1 and 2 observations.
+// ballots checks the ballots of phase 1 and 2 observations, and of a
+// Learned that names one.
 func (c *Contract) ballots(node int, o *Observation) (rule, why string) {
 	switch o.Kind {
 	case Proposed, Promised, Accepted:
+	case Learned: // the ballot of a chosen claim is optional
+		if o.Ballot.IsZero() {
+			return "", ""
+		}
 	default:
 		return "", ""
 	}

@@ -6,7 +6,8 @@
 // from acceptor observations: a value is chosen when a majority of
 // acceptors accepted it in the same ballot, whatever any learner claims.
 // Safety checks agreement, validity, learner integrity and the early
-// checks at every observation; LogChecker checks a replicated log and
+// checks (promise integrity and monotonicity, one value per ballot,
+// promise kept, view integrity, chosen integrity) at every observation; LogChecker checks a replicated log and
 // the service applied from it; Contract checks that observations are well
 // formed at all. Each records the first violation of each property, with
 // its evidence, so that a run stops at the step that broke it.
@@ -25,7 +26,10 @@
 //	Promised  acceptor   it promises Ballot (phase 1b)         Instance, Ballot; Prior, Value: what it had accepted there (zero, None: nothing);
 //	                                                             AllInstances: one promise for its whole log from Instance on (no Prior, Value)
 //	Accepted  acceptor   it accepts (Ballot, Value) (2b)       Instance, Ballot, Value; State: the view's members, 0 for all
-//	Learned   learner    it learns the value chosen            Instance, Value; at most once per instance and node
+//	Learned   learner    it learns the value chosen            Instance, Value; at most once per instance and node;
+//	                                                             Ballot: the ballot it was chosen in, when the node knows
+//	                                                             it (a leader that counted the votes, a learner told by
+//	                                                             it), else zero
 //	Applied   replica    it applies a log entry to its service Instance, Value (the command; the no-op is 0), State (a digest of
 //	                                                             the service after it), Effect (false for a duplicate or a no-op)
 //	Returned  replica    it answers a client                   Client, Value (single decree: the value decided; a log: the command's),
@@ -44,7 +48,8 @@
 //   - ballot-set, ballot-owner: Proposed, Promised and Accepted carry a
 //     ballot (not the zero Ballot), owned by a node of the cluster:
 //     Ballot.Node is the proposer's id, 1..N, which is what makes ballots
-//     of different proposers distinct.
+//     of different proposers distinct. A Learned's ballot, when it names
+//     one, is owned by a node too.
 //   - promise-prior: a promise of Ballot reports an accepted ballot not
 //     above it.
 //   - send-to-node, timer-tag: a node sends only to nodes 1..N and uses
@@ -77,5 +82,16 @@
 //     command, so that a value chosen before its client asked breaks
 //     validity.
 //   - Views: with reconfiguration, Proposed and Accepted carry the entry's
-//     view in State, so that quorums are majorities of that view.
+//     view in State, so that quorums are majorities of that view. An
+//     instance has one view (view-integrity): a protocol whose configuration
+//     belongs to a ballot rather than to an instance (Vertical Paxos) breaks
+//     it by design and must leave ViewIntegrity out of its mask.
+//   - Claims: a Learned observation that names a ballot claims that a
+//     majority of that ballot's view accepted the value in that ballot, by
+//     the time it is reported (chosen-integrity). A node that learned the
+//     value from a peer that did not say the ballot, from a catch-up, or
+//     from a count across ballots, reports the zero Ballot: such a claim is
+//     judged against the omniscient choice only (learner-integrity), so a
+//     protocol that never reports ballots on Learned gets no false alarm
+//     from this check.
 package checker

@@ -103,7 +103,7 @@ func (k Kind) String() string {
 type Observation struct {
 	Kind     Kind
 	Instance int64  // the log instance; 0 for single-decree Paxos
-	Ballot   Ballot // Proposed, Promised, Accepted
+	Ballot   Ballot // Proposed, Promised, Accepted; Learned: the ballot it was chosen in, if known (zero if not)
 	Prior    Ballot // Promised: the ballot of the value reported
 	Value    Value
 	Client   int // Invoked, Returned: the client; its proposal is Value(Client) by convention of the harness

@@ -28,7 +28,7 @@ func (c *Safety) AcceptorEvidence(instance int64) []string { return c.acceptorEv
 func AllProperties() Properties {
 	return Properties{
 		Agreement, Validity, LearnerIntegrity, PromiseIntegrity, OneValuePerBallot,
-		PromiseMonotonicity, PromiseKept, LogConsistency, StateConsistency, ExactlyOnce,
+		PromiseMonotonicity, PromiseKept, ViewIntegrity, ChosenIntegrity, LogConsistency, StateConsistency, ExactlyOnce,
 		Linearizability, Liveness,
 	}
 }

@@ -96,6 +96,7 @@ type vote struct {
 	ballot   Ballot
 	value    Value
 	voters   uint64
+	view     uint64 // the State of its first Accepted: the members whose majority chooses it, 0 for all
 }
 
 // ballotValue is the one value that a ballot of one instance carries.
@@ -118,15 +119,16 @@ type Safety struct {
 	nodes  int
 	quorum int
 
-	votes    []vote            // one per (instance, ballot, value) accepted, in order
-	ballots  []ballotValue     // the value of each (instance, ballot) proposed or accepted, in order
-	index    safetyIndex       // finds them
-	scanMax  int               // votes or ballots scanned before they are indexed
-	highest  nodeTable[Ballot] // the highest ballot each acceptor promised or accepted, per instance
-	floor    []Ballot          // by node id: the ballot promised for every instance
-	chosen   nodeTable[Choice] // by instance, in the one column of node 0
-	invoked  map[Value]int64   // when each value's client first asked
-	learned  nodeTable[Value]  // what each learner learned, per instance
+	votes    []vote               // one per (instance, ballot, value) accepted, in order
+	ballots  []ballotValue        // the value of each (instance, ballot) proposed or accepted, in order
+	index    safetyIndex          // finds them
+	scanMax  int                  // votes or ballots scanned before they are indexed
+	highest  nodeTable[Ballot]    // the highest ballot each acceptor promised or accepted, per instance
+	floor    []Ballot             // by node id: the ballot promised for every instance
+	chosen   nodeTable[Choice]    // by instance, in the one column of node 0
+	views    nodeTable[viewStamp] // by instance, in the one column of node 0: its entries' first view
+	invoked  map[Value]int64      // when each value's client first asked
+	learned  nodeTable[Value]     // what each learner learned, per instance
 	violated *Violation
 	all      []Violation // the first violation of each property
 	only     Properties  // the properties reported; nil for all
@@ -147,6 +149,7 @@ func NewSafety(nodes int) *Safety {
 	c.highest.reset(nodes)
 	c.learned.reset(nodes)
 	c.chosen.reset(0)
+	c.views.reset(0)
 	return c
 }
 
@@ -156,17 +159,18 @@ func NewSafety(nodes int) *Safety {
 // Violations it returned before are left as they were.
 func (c *Safety) Reset(nodes int) {
 	votes, ballots, index := c.votes[:0], c.ballots[:0], c.index
-	chosen, invoked, learned, highest := c.chosen, c.invoked, c.learned, c.highest
+	chosen, invoked, learned, highest, views := c.chosen, c.invoked, c.learned, c.highest, c.views
 	floor := zeroed(c.floor, nodes+1)
 	*c = Safety{
 		nodes: nodes, quorum: nodes/2 + 1, scanMax: scanMax,
 		votes: votes, ballots: ballots, index: index, floor: floor,
-		chosen: chosen, invoked: clearOrMake(invoked), learned: learned, highest: highest,
+		chosen: chosen, invoked: clearOrMake(invoked), learned: learned, highest: highest, views: views,
 	}
 	c.index.reset()
 	c.highest.reset(nodes)
 	c.learned.reset(nodes)
 	c.chosen.reset(0)
+	c.views.reset(0)
 }
 
 // zeroed returns n zero values, in s's array if it is big enough.
@@ -215,10 +219,12 @@ func (c *Safety) Observe(node int, o Observation) {
 			c.invoked[o.Value] = c.now
 		}
 	case Proposed:
+		c.stamped(node, o)
 		c.oneValue(node, o)
 	case Promised:
 		c.promised(node, o)
 	case Accepted:
+		c.stamped(node, o)
 		c.kept(node, o)
 		c.raise(node, o)
 		c.accepted(node, o)
@@ -327,7 +333,7 @@ func (c *Safety) accepted(node int, o Observation) {
 	i := c.findVote(o.Instance, o.Ballot, o.Value)
 	if i < 0 {
 		c.oneValue(node, o) // a (ballot, value) not seen accepted yet
-		c.votes = append(c.votes, vote{instance: o.Instance, ballot: o.Ballot, value: o.Value})
+		c.votes = append(c.votes, vote{instance: o.Instance, ballot: o.Ballot, value: o.Value, view: o.State})
 		i = len(c.votes) - 1
 	}
 	v := &c.votes[i]
@@ -362,7 +368,11 @@ func (c *Safety) accepted(node int, o Observation) {
 	}
 }
 
+// learn checks a learner's claim: it learns once per instance
+// (LearnerIntegrity), a value that is chosen (LearnerIntegrity), and, if
+// it names the ballot, chosen in that ballot (ChosenIntegrity).
 func (c *Safety) learn(node int, o Observation) {
+	defer c.claimed(node, o)
 	if prev, ok := c.learned.get(node, o.Instance); ok {
 		c.violate(LearnerIntegrity, "learns-twice", o.Instance, fmt.Sprintf("node %d learns a second time: %s after %s", node, o.Value, prev))
 		return

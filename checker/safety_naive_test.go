@@ -25,6 +25,7 @@ type naiveVote struct {
 	ballot   Ballot
 	value    Value
 	voters   uint64
+	view     uint64
 }
 
 // naiveBallotValue is the one value that a ballot of one instance carries.
@@ -51,7 +52,8 @@ type naiveSafety struct {
 	highest  map[learnKey]Ballot
 	floor    []Ballot // by node id: the ballot promised for every instance
 	chosen   map[int64]Choice
-	invoked  map[Value]int64 // when each value's client first asked
+	views    map[int64]viewStamp // each instance's first view
+	invoked  map[Value]int64     // when each value's client first asked
 	learned  map[learnKey]Value
 	violated *Violation
 	all      []Violation // the first violation of each property
@@ -66,6 +68,7 @@ func newNaiveSafety(nodes int) *naiveSafety {
 		nodes:    nodes,
 		quorum:   nodes/2 + 1,
 		chosen:   make(map[int64]Choice),
+		views:    make(map[int64]viewStamp),
 		invoked:  make(map[Value]int64),
 		learned:  make(map[learnKey]Value),
 		highest0: make([]Ballot, nodes+1),
@@ -103,10 +106,12 @@ func (c *naiveSafety) Observe(node int, o Observation) {
 			c.invoked[o.Value] = c.now
 		}
 	case Proposed:
+		c.stamped(node, o)
 		c.oneValue(node, o)
 	case Promised:
 		c.promised(node, o)
 	case Accepted:
+		c.stamped(node, o)
 		c.kept(node, o)
 		c.raise(node, o)
 		c.accepted(node, o)
@@ -227,7 +232,7 @@ func (c *naiveSafety) accepted(node int, o Observation) {
 	i := c.findVote(o.Instance, o.Ballot, o.Value)
 	if i < 0 {
 		c.oneValue(node, o) // a (ballot, value) not seen accepted yet
-		c.votes = append(c.votes, naiveVote{instance: o.Instance, ballot: o.Ballot, value: o.Value})
+		c.votes = append(c.votes, naiveVote{instance: o.Instance, ballot: o.Ballot, value: o.Value, view: o.State})
 		i = len(c.votes) - 1
 	}
 	v := &c.votes[i]
@@ -273,6 +278,7 @@ func (c *naiveSafety) findVote(instance int64, b Ballot, val Value) int {
 }
 
 func (c *naiveSafety) learn(node int, o Observation) {
+	defer c.claimed(node, o)
 	key := learnKey{node, o.Instance}
 	if prev, ok := c.learned[key]; ok {
 		c.violate(LearnerIntegrity, "learns-twice", o.Instance, fmt.Sprintf("node %d learns a second time: %s after %s", node, o.Value, prev))
@@ -288,6 +294,63 @@ func (c *naiveSafety) learn(node int, o Observation) {
 		c.violate(LearnerIntegrity, "learns-other-than-chosen", o.Instance, fmt.Sprintf("node %d learns %s, but %s is chosen", node, chosenValue(o.Value), chosenValue(ch.Value)),
 			c.choiceEvidence(ch))
 	}
+}
+
+// members is the member set of a State, every node for 0.
+func (c *naiveSafety) members(state uint64) uint64 {
+	if state != 0 {
+		return state
+	}
+	var all uint64
+	for n := 1; n <= c.nodes; n++ {
+		all |= 1 << uint(n)
+	}
+	return all
+}
+
+func (c *naiveSafety) stamped(node int, o Observation) {
+	view := c.members(o.State)
+	first, ok := c.views[o.Instance]
+	if !ok {
+		c.views[o.Instance] = viewStamp{view: view, node: node, kind: o.Kind, ballot: o.Ballot, value: o.Value}
+		return
+	}
+	if first.view != view {
+		c.violate(ViewIntegrity, "instance-two-views", o.Instance,
+			fmt.Sprintf("instance %d carries two views: {%s} and {%s}", o.Instance, formatMask(first.view), formatMask(view)),
+			fmt.Sprintf("node %d %s (%s, %s) in view {%s}", first.node, first.kind, first.ballot, chosenValue(first.value), formatMask(first.view)),
+			fmt.Sprintf("node %d %s (%s, %s) in view {%s}", node, o.Kind, o.Ballot, chosenValue(o.Value), formatMask(view)))
+	}
+}
+
+func (c *naiveSafety) claimed(node int, o Observation) {
+	if o.Ballot.IsZero() {
+		return
+	}
+	var voters uint64
+	view := c.members(0)
+	if first, ok := c.views[o.Instance]; ok {
+		view = first.view
+	}
+	if i := c.findVote(o.Instance, o.Ballot, o.Value); i >= 0 {
+		voters, view = c.votes[i].voters, c.members(c.votes[i].view)
+	}
+	if bits.OnesCount64(voters&view) >= bits.OnesCount64(view)/2+1 {
+		return
+	}
+	var evidence []string
+	for _, v := range c.votes {
+		if v.instance == o.Instance && v.ballot == o.Ballot {
+			evidence = append(evidence, fmt.Sprintf("(%s, %s) accepted by {%s}", v.ballot, chosenValue(v.value), formatMask(v.voters)))
+		}
+	}
+	if len(evidence) == 0 {
+		evidence = append(evidence, fmt.Sprintf("no acceptor accepted anything at ballot %s", o.Ballot))
+	}
+	c.violate(ChosenIntegrity, "chosen-without-majority", o.Instance,
+		fmt.Sprintf("node %d claims %s chosen at ballot %s, but only {%s} of view {%s} accepted it there (%d of %d)",
+			node, chosenValue(o.Value), o.Ballot, formatMask(voters&view), formatMask(view), bits.OnesCount64(voters&view), bits.OnesCount64(view)),
+		evidence...)
 }
 
 func (c *naiveSafety) violate(p Property, check string, instance int64, msg string, evidence ...string) {

@@ -16,7 +16,7 @@ func (c *Safety) CloneInto(dst *Safety) *Safety {
 		dst = &Safety{}
 	}
 	votes, ballots, floor, all := dst.votes[:0], dst.ballots[:0], dst.floor[:0], dst.all[:0]
-	chosen, invoked, learned, highest := dst.chosen, dst.invoked, dst.learned, dst.highest
+	chosen, invoked, learned, highest, views := dst.chosen, dst.invoked, dst.learned, dst.highest, dst.views
 	index := dst.index
 	*dst = *c
 	dst.index = index // a cache of votes and ballots: rebuilt for the copy as it is used
@@ -29,8 +29,9 @@ func (c *Safety) CloneInto(dst *Safety) *Safety {
 	if len(dst.all) > 0 {
 		dst.violated = &dst.all[0]
 	}
-	dst.chosen = chosen
+	dst.chosen, dst.views = chosen, views
 	c.chosen.cloneInto(&dst.chosen)
+	c.views.cloneInto(&dst.views)
 	dst.invoked = copyMap(invoked, c.invoked)
 	dst.learned, dst.highest = learned, highest
 	c.learned.cloneInto(&dst.learned)
@@ -50,14 +51,15 @@ func copyMap[K comparable, V any](dst, src map[K]V) map[K]V {
 // Fingerprint writes the checker's state as it bears on future verdicts:
 // the votes of every (instance, ballot, value), the value of every ballot,
 // each acceptor's highest ballot, the chosen and invoked values, what each
-// learner learned, and which properties already broke. Times, event
+// learner learned, each instance's view, and which properties already
+// broke. Times, event
 // indices and evidence are left out; node ids go through h's renaming.
 // Collections are written in an order that does not depend on the order
 // things happened in.
 func (c *Safety) Fingerprint(h *fingerprint.Hasher) {
 	var elems []ghost
 	if h.Exact() {
-		elems = make([]ghost, 0, len(c.votes)+len(c.ballots)+c.highest.len()+c.chosen.len()+len(c.invoked)+c.learned.len())
+		elems = make([]ghost, 0, len(c.votes)+len(c.ballots)+c.highest.len()+c.chosen.len()+c.views.len()+len(c.invoked)+c.learned.len())
 	}
 	var sum fingerprint.Key
 	add := func(g ghost) {
@@ -86,6 +88,9 @@ func (c *Safety) Fingerprint(h *fingerprint.Hasher) {
 	})
 	c.chosen.each(func(_ int, inst int64, ch Choice) {
 		add(ghost{4, uint64(inst), uint64(ch.Value), ballot(ch.Ballot)})
+	})
+	c.views.each(func(_ int, inst int64, s viewStamp) {
+		add(ghost{8, uint64(inst), h.MapNodeSet(s.view)})
 	})
 	// order-free: the elements are summed, or sorted when exact.
 	for v := range c.invoked {

@@ -76,7 +76,7 @@ func (s *Session[M, D]) loop(healAt, deadline, maxTime sim.Time) {
 		}
 		next, ok := w.Next()
 		if healAt > 0 && (!ok || next > deadline) && deadline <= maxTime {
-			s.res.Stop, s.res.LivenessChecked = StopDeadline, true
+			s.res.Stop, s.res.LivenessChecked, s.deadline = StopDeadline, true, true
 			s.judgeLiveness(healAt, deadline)
 			return
 		}
@@ -124,6 +124,7 @@ func (s *Session[M, D]) AfterStep() bool {
 // liveness bound.
 func (s *Session[M, D]) LivenessPhase() {
 	w := s.world
+	s.rerun = true
 	s.decide = sim.NewRandom(s.res.Seed)
 	w.SetDecider(s.decide) // the restarts' and messages' draws too
 	w.Heal()

@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/sim"
@@ -42,6 +43,8 @@ type Session[M sim.Message, D any] struct {
 	lines    []string // the decision trace, with Options.Record
 	healLine int      // index of the "heal" line in lines, or 0
 	healedAt int64    // when the heal happened
+	deadline bool     // the liveness phase ran to its deadline, where it was judged
+	rerun    bool     // the liveness phase ran from the seed (LivenessPhase): a replay runs it again alike
 }
 
 // Mode is how a Session's world picks its next event (sim.Mode), with
@@ -167,7 +170,7 @@ func (s *Session[M, D]) Result() *Result { return &s.res }
 
 // log records one decision-trace line.
 func (s *Session[M, D]) log(line string) {
-	if line == "heal" {
+	if IsHealLine(line) {
 		s.healLine, s.healedAt = len(s.lines), int64(s.world.Now())
 	}
 	s.lines = append(s.lines, line)
@@ -214,20 +217,53 @@ func (s *Session[M, D]) finish() {
 	}
 }
 
-// traceLines is the recorded run's decision trace. When the run got past
-// the heal without a safety violation after it, the steps after the heal
-// are left out and a "liveness" line asks the replay to run that phase
-// again: the liveness verdict depends on the state at the heal, not on one
-// fair schedule after it.
+// traceLines is the recorded run's decision trace: every step it took,
+// the liveness phase's too, so that its replay takes the same schedule
+// after the heal and fails the same way. A run judged at its liveness
+// deadline ends with a "deadline" line, which asks the replay to judge
+// liveness where the steps end.
 func (s *Session[M, D]) traceLines() []string {
+	if s.rerun {
+		return s.rerunLines()
+	}
+	lines := slices.Clone(s.lines)
+	if s.deadline {
+		lines = append(lines, DeadlineLine)
+	}
+	return lines
+}
+
+// rerunLines is the decision trace of a Choice world whose liveness
+// phase ran timed from the run's seed (LivenessPhase): the steps up to
+// the heal and a "liveness" line, whose replay runs the phase again from
+// the same state with the same seed, step for step, unless a safety
+// violation after the heal needs the steps that led to it.
+func (s *Session[M, D]) rerunLines() []string {
 	lines := s.lines
-	healed := s.healLine > 0 || (len(lines) > 0 && lines[0] == "heal")
 	lateSafety := len(s.res.Violations) > 0 && s.res.Violations[0].Property != checker.Liveness &&
-		healed && s.res.Violations[0].Time > s.healedAt
-	if healed && !lateSafety {
+		s.res.Violations[0].Time > s.healedAt
+	if !lateSafety {
 		lines = append(lines[:s.healLine+1:s.healLine+1], "liveness")
 	}
 	return slices.Clone(lines)
+}
+
+// DeadlineLine ends the decision trace of a run whose liveness phase ran
+// to its deadline: the replay judges liveness there (Session.Deadline).
+const DeadlineLine = "deadline"
+
+// IsHealLine reports whether a decision-trace line is the heal: "heal",
+// or "heal cut-off NODES" when nodes outside the core stay cut off.
+func IsHealLine(line string) bool {
+	return line == "heal" || strings.HasPrefix(line, "heal ")
+}
+
+// Deadline ends a replayed liveness phase where the recorded run's
+// reached its deadline: the core must have caught up by now, healed at
+// healAt.
+func (s *Session[M, D]) Deadline(healAt sim.Time) {
+	s.res.Stop, s.res.LivenessChecked, s.deadline = StopDeadline, true, true
+	s.judgeLiveness(healAt, s.world.Now())
 }
 
 // Stop records why the run stopped, when its driver ends it.

@@ -45,8 +45,10 @@
 //
 // Options.Checks sets the cases of Properties and Find (DefaultChecks, so
 // that a go test stays fast); CampaignOptions.Seeds the seeds of a
-// campaign (DefaultSeeds). PAXSIM_LONG=1 multiplies both by LongFactor,
-// for a nightly run:
+// campaign (DefaultSeeds). rapid starts from a fixed seed (Options.Seed,
+// 1 by default), so that a go test gives the same verdict every time.
+// PAXSIM_LONG=1 multiplies both by LongFactor and lets rapid draw its
+// seed, for a nightly run:
 //
 //	PAXSIM_LONG=1 go test -timeout 2h ./...
 //

@@ -12,6 +12,11 @@ import (
 
 // What paxsim's own suites (package paxtest_test) need of the inside.
 
+// SeedChosen reports whether the user named rapid's seed (-rapid.seed, or
+// RAPID_SEED): the value alone does not say, since the tests start rapid
+// from a fixed seed (internal/rapidseed).
+func SeedChosen() bool { return chosen("rapid.seed", "RAPID_SEED") }
+
 // Shape is a case's drawn structure.
 type Shape = shape
 

@@ -3,12 +3,11 @@ package paxtest
 import (
 	"cmp"
 	"fmt"
-	"os"
-	"strconv"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/harness"
+	"github.com/paxsim/paxsim/internal/rapidseed"
 )
 
 // Options shape the schedules Properties, Find and Fuzz draw, and say
@@ -40,9 +39,10 @@ type Options struct {
 	// liveness phase, so liveness is not judged. A safety counterexample
 	// then replays exactly, without a timed phase after it.
 	SafetyOnly bool
-	// Seed is rapid's seed (0: a random one for Properties, as rapid's,
-	// and 1 for Find, whose result a test pins). -rapid.seed overrides
-	// it.
+	// Seed is rapid's seed (0: a fixed one, 1, so that go test gives the
+	// same verdict on the same code every time; a random one in a long
+	// run, PAXSIM_LONG=1, except for Find, whose result a test pins).
+	// -rapid.seed and RAPID_SEED override it.
 	Seed uint64
 
 	// For paxsim's own tests (export_test.go): replay the committed fail
@@ -63,7 +63,7 @@ const LongFactor = 100
 
 // scaled is n, times LongFactor in a long run (PAXSIM_LONG=1).
 func scaled(n int) int {
-	if long, err := strconv.ParseBool(os.Getenv("PAXSIM_LONG")); err == nil && long {
+	if rapidseed.Long() {
 		return n * LongFactor
 	}
 	return n

@@ -178,7 +178,7 @@ func powerOptions(p *harness.Protocol, v engine.Variant) paxtest.Options {
 // same on every run, or none for a variant with NoQuickSearch; seeds 1 to
 // 20 with PAXSIM_LONG=1; or the one -rapid.seed names.
 func powerSeeds(e powerEntry) ([]uint64, bool) {
-	if f := flag.Lookup("rapid.seed"); f != nil && f.Value.String() != "0" {
+	if f := flag.Lookup("rapid.seed"); f != nil && paxtest.SeedChosen() {
 		s, _ := strconv.ParseUint(f.Value.String(), 10, 64)
 		return []uint64{s}, true
 	}

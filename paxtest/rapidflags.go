@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+
+	"github.com/paxsim/paxsim/internal/rapidseed"
 )
 
 // rapid reads its settings from its flags when a check starts, and has no
@@ -21,10 +23,11 @@ type rapidSetting struct {
 	force            bool // set even when the user chose a value
 }
 
-// settings are rapid's flags for a search under o; find is set for Find,
-// whose result a test pins: it starts from a fixed seed, shrinks to the
-// end whatever the machine's speed, and writes no fail file into the
-// user's testdata.
+// settings are rapid's flags for a search under o: a fixed seed unless
+// the run is long (PAXSIM_LONG=1), so that a go test gives one verdict.
+// find is set for Find, whose result a test pins: it starts from a fixed
+// seed even in a long run, shrinks to the end whatever the machine's
+// speed, and writes no fail file into the user's testdata.
 func (o *Options) settings(find bool) []rapidSetting {
 	checks := cmp.Or(o.Checks, DefaultChecks)
 	if !find {
@@ -37,8 +40,8 @@ func (o *Options) settings(find bool) []rapidSetting {
 	switch {
 	case o.Seed != 0:
 		out = append(out, rapidSetting{"rapid.seed", "RAPID_SEED", strconv.FormatUint(o.Seed, 10), false})
-	case find:
-		out = append(out, rapidSetting{"rapid.seed", "RAPID_SEED", "1", false})
+	case find || !rapidseed.Long():
+		out = append(out, rapidSetting{"rapid.seed", "RAPID_SEED", strconv.Itoa(rapidseed.Seed), false})
 	}
 	if find {
 		out = append(out,

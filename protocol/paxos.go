@@ -162,7 +162,7 @@ func (n *Node) Deliver(env *Env, from sim.NodeID, m Msg) {
 	case Nack:
 		n.onNack(m)
 	case Commit:
-		n.learn(env, m.Value)
+		n.learn(env, m.Value, checker.Ballot{}) // a commit names no ballot
 	case LearnReq:
 		if n.durable.Learned != checker.None {
 			env.Send(from, Msg{Type: Commit, Value: n.durable.Learned})
@@ -389,7 +389,7 @@ func (n *Node) onAccepted(env *Env, from sim.NodeID, m Msg) {
 		return
 	}
 	n.phase = idle
-	n.learn(env, m.Value)
+	n.learn(env, m.Value, n.ballot) // counted: a majority accepted it at this ballot
 	env.Broadcast(Msg{Type: Commit, Value: m.Value})
 }
 
@@ -409,7 +409,7 @@ func (n *Node) hear(env *Env, from sim.NodeID, v Value) {
 	}
 	n.heard[i].voters |= 1 << uint(from)
 	if bits.OnesCount64(n.heard[i].voters) >= n.quorum {
-		n.learn(env, v)
+		n.learn(env, v, checker.Ballot{}) // counted across ballots: it knows no ballot
 	}
 }
 
@@ -426,8 +426,10 @@ func (n *Node) onNack(m Msg) {
 
 // learn records the chosen value durably and answers waiting clients. A
 // replica reports every value it is told is chosen, even a second,
-// different one, so that the checker sees what it believes.
-func (n *Node) learn(env *Env, v Value) {
+// different one, so that the checker sees what it believes, with the
+// ballot it was chosen in when it counted the votes itself (at; zero when
+// a commit told it).
+func (n *Node) learn(env *Env, v Value, at checker.Ballot) {
 	if n.durable.Learned == v {
 		return
 	}
@@ -435,7 +437,7 @@ func (n *Node) learn(env *Env, v Value) {
 		n.durable.Learned = v
 		n.persist(env)
 	}
-	env.Observe(checker.Observation{Kind: checker.Learned, Value: v})
+	env.Observe(checker.Observation{Kind: checker.Learned, Ballot: at, Value: v})
 	n.phase = idle
 	env.CancelTimer(retryTimer)
 	env.CancelTimer(learnTimer)

@@ -72,6 +72,7 @@ func (s *Script) Chance(Decision, float64) bool { return false }
 // Choice world as Action.String prints it, or a heal.
 type Step struct {
 	Heal     bool       // "heal": every fault ends
+	CutOff   uint64     // heal: the nodes outside the core left cut off for good ("heal cut-off 2,3")
 	Kind     ActionKind // the action, when not a heal
 	From, To NodeID     // the message's link; for timers, crashes and restarts the node is To
 	Tag      TimerTag   // ActTimer
@@ -86,6 +87,8 @@ func (s Step) String() string {
 		return s.Crash.line(s.To, inner)
 	}
 	switch {
+	case s.Heal && s.CutOff != 0:
+		return "heal cut-off " + FormatNodes(s.CutOff)
 	case s.Heal:
 		return "heal"
 	case s.Kind == ActDeliver || s.Kind == ActDrop || s.Kind == ActDup:
@@ -102,7 +105,9 @@ const stepVerbs = "deliver, drop, dup, timer, crash, restart or heal"
 // ParseStep reads a step line of a world of nodes replicas: "deliver
 // FROM->TO MSG", "drop FROM->TO MSG", "dup FROM->TO MSG" (FROM is a node or
 // client), "timer NODE TAG", "crash NODE", "restart NODE" or "heal". It
-// checks the form and the node ids, not whether the step can be taken.
+// checks the form and the node ids, not whether the step can be taken. A
+// heal that leaves nodes outside the core cut off names them: "heal
+// cut-off 2,3" (a Choice world has no partitions to find them by).
 func ParseStep(line string, nodes int) (Step, error) {
 	verb, rest, _ := strings.Cut(strings.TrimSpace(line), " ")
 	rest = strings.TrimSpace(rest)
@@ -110,11 +115,16 @@ func ParseStep(line string, nodes int) (Step, error) {
 	var err error
 	switch verb {
 	case "heal":
-		if rest != "" {
-			return s, errors.New("heal takes no arguments")
-		}
 		s.Heal = true
-		return s, nil
+		if rest == "" {
+			return s, nil
+		}
+		set, ok := strings.CutPrefix(rest, "cut-off ")
+		if !ok {
+			return s, errors.New(`want heal, or heal cut-off NODES (e.g. heal cut-off 2,3)`)
+		}
+		s.CutOff, err = parseNodeSet(set, nodes)
+		return s, err
 	case "deliver", "drop", "dup":
 		s.Kind = kindNamed(verb)
 		err = s.parseMessage(verb, rest, nodes)
@@ -244,6 +254,7 @@ func (w *World[M, D, O]) DoStep(s Step) error {
 func (w *World[M, D, O]) TakeStep(s Step) bool {
 	w.mustBeChoice()
 	if s.Heal {
+		w.cutAtHeal = s.CutOff
 		w.Heal()
 		return true
 	}
@@ -435,4 +446,18 @@ func (w *World[M, D, O]) whyNoMessage(s Step) string {
 		more = fmt.Sprintf(" and %d more", len(there)-len(names))
 	}
 	return fmt.Sprintf("no such message %s on %s->%s; there: %s%s", what, s.From, s.To, strings.Join(names, ", "), more)
+}
+
+// parseNodeSet reads a set of node ids, "2,3", of a world of nodes
+// replicas.
+func parseNodeSet(set string, nodes int) (uint64, error) {
+	var mask uint64
+	for _, f := range strings.Split(set, ",") {
+		id, err := parseNode(f, nodes, "NODES, e.g. 2,3")
+		if err != nil {
+			return 0, err
+		}
+		mask |= 1 << uint(id)
+	}
+	return mask, nil
 }

@@ -42,6 +42,7 @@ type World[M Message, D, O any] struct {
 	crashed    int
 	all        uint64   // mask of every node id
 	cut        []uint64 // cut[from]: receivers its messages cannot reach
+	cutAtHeal  uint64   // nodes a replayed heal leaves cut off (Step.CutOff): a Choice world has no partitions
 	partitions []partition
 	partitionN uint32
 	faulty     uint64  // the nodes the heal left faulty
@@ -707,7 +708,7 @@ func (w *World[M, D, O]) healAll() {
 		switch {
 		case !w.slots[id].up:
 			down |= 1 << uint(id)
-		case w.isCutOff(id):
+		case w.isCutOff(id) || w.cutAtHeal&(1<<uint(id)) != 0:
 			cutOff |= 1 << uint(id)
 		}
 	}
@@ -723,7 +724,7 @@ func (w *World[M, D, O]) healAll() {
 	}
 	w.recomputeCut()
 	w.record(EventHeal, 0, 0, w.faulty)
-	w.logStep("heal")
+	w.logStep("%s", Step{Heal: true, CutOff: cutOff})
 	if w.tracer != nil {
 		msg := "every fault heals; the network turns reliable"
 		if w.faulty != 0 {

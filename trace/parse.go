@@ -113,7 +113,7 @@ type parser struct {
 	file     string
 	n        int // the line being read
 	header   int // header lines read: format, config, seed
-	liveness int // the line of the "liveness" step, or 0
+	liveness int // the line of the "liveness" or "deadline" step, or 0
 }
 
 func (p *parser) fail(line int, format string, args ...any) error {
@@ -147,12 +147,12 @@ func (p *parser) line(line string) error {
 		return nil
 	}
 	if p.liveness > 0 {
-		return p.fail(p.n, "%q follows the liveness step of line %d, which must be the last", clip(line), p.liveness)
+		return p.fail(p.n, "%q follows the final step of line %d (liveness or deadline), which must be the last", clip(line), p.liveness)
 	}
 	if err := checkStep(line, p.t.Config.Nodes); err != nil {
 		return p.fail(p.n, "%v", err)
 	}
-	if line == "liveness" {
+	if line == "liveness" || line == engine.DeadlineLine {
 		p.liveness = p.n
 	}
 	p.t.Lines = append(p.t.Lines, sim.ScriptLine{N: p.n, Text: line})
@@ -202,7 +202,7 @@ func clip(text string) string {
 
 // checkStep checks the form of a step line of a trace of a cluster of
 // nodes: a client step (its form; Check reads its operation), a random
-// draw, "liveness", or a world step (sim.ParseStep).
+// draw, "deadline", "liveness", or a world step (sim.ParseStep).
 func checkStep(line string, nodes int) error {
 	verb, rest, _ := strings.Cut(line, " ")
 	switch verb {
@@ -216,16 +216,16 @@ func checkStep(line string, nodes int) error {
 	case "rand":
 		_, _, err := ParseRand(strings.Fields(rest), nodes)
 		return err
-	case "liveness":
+	case "liveness", engine.DeadlineLine:
 		if rest != "" {
-			return errors.New("liveness takes no arguments")
+			return fmt.Errorf("%s takes no arguments", verb)
 		}
 		return nil
 	case "deliver", "drop", "dup", "timer", "crash", "restart", "heal":
 		_, err := sim.ParseStep(line, nodes)
 		return err
 	}
-	return fmt.Errorf("unknown step %q (want client, deliver, drop, dup, timer, crash, restart, heal, rand or liveness)", verb)
+	return fmt.Errorf("unknown step %q (want client, deliver, drop, dup, timer, crash, restart, heal, rand, deadline or liveness)", verb)
 }
 
 // ParseRand reads a random draw's arguments, "NODE V" of "rand NODE V":

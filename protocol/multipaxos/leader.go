@@ -153,7 +153,7 @@ func (n *Node) absorb(env *Env, entries []Entry, chosen int64) {
 	for _, e := range entries {
 		n.recoverTo = max(n.recoverTo, e.Instance)
 		if e.Chosen {
-			n.learn(env, e)
+			n.learn(env, e, Ballot{}) // a promise's report names no ballot it was chosen in
 			continue
 		}
 		if e.Instance <= n.prefix {
@@ -386,7 +386,7 @@ func (n *Node) takeNotify() []Entry {
 // entry it knows chosen it sends back as chosen instead. Commit
 // notifications are learned whatever the ballot: a chosen value is chosen.
 func (n *Node) onAccept(env *Env, from sim.NodeID, m Msg) {
-	n.learnCommits(env, from, m.Commits)
+	n.learnCommits(env, from, m.Commits, m.Ballot)
 	if m.Ballot.Less(n.promised) {
 		n.send(env, from, Msg{Type: Nack, Ballot: n.promised})
 		return
@@ -486,7 +486,7 @@ func (n *Node) tally(env *Env) {
 	n.pending = kept
 	for _, e := range n.decided {
 		e.Chosen = true
-		n.learn(env, e)
+		n.learn(env, e, e.Ballot) // counted: a majority of its view accepted it at this ballot
 		c := Entry{Instance: e.Instance, View: e.View, Cmd: e.Cmd, Chosen: true}
 		if n.p.bug&bugCommitIndexOnly != 0 {
 			c = Entry{Instance: e.Instance} // variant commit-index-only: the index alone
@@ -562,7 +562,7 @@ func (n *Node) retransmit(env *Env) {
 
 // onHeartbeat follows a live leader and learns what it committed.
 func (n *Node) onHeartbeat(env *Env, from sim.NodeID, m Msg) {
-	n.learnCommits(env, from, m.Commits)
+	n.learnCommits(env, from, m.Commits, m.Ballot)
 	if m.Ballot.Less(n.promised) {
 		n.send(env, from, Msg{Type: Nack, Ballot: n.promised})
 		return

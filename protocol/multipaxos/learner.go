@@ -12,8 +12,10 @@ func bitsTrailing(x uint64) int { return bits.TrailingZeros64(x) }
 // learn records that e.Cmd is chosen at e.Instance, reports it, and applies
 // whatever that completes of the log, in order. The entry keeps the ballot
 // this acceptor accepted the same value at, if it did; else it claims no
-// accepted ballot there.
-func (n *Node) learn(env *Env, e Entry) {
+// accepted ballot there. at is the ballot the value was chosen in, when
+// this replica knows it (it counted the votes, or the leader that did told
+// it), which the report names (checker.ChosenIntegrity); zero when not.
+func (n *Node) learn(env *Env, e Entry, at Ballot) {
 	i := e.Instance
 	if i <= n.prefix || i < 1 {
 		return
@@ -27,7 +29,7 @@ func (n *Node) learn(env *Env, e Entry) {
 		ne.Ballot = cur.Ballot
 	}
 	n.set(ne)
-	n.observe(env, checker.Observation{Kind: checker.Learned, Instance: i, Value: e.Cmd.ID})
+	n.observe(env, checker.Observation{Kind: checker.Learned, Instance: i, Ballot: at, Value: e.Cmd.ID})
 	for k := range n.pending {
 		if n.pending[k].entry.Instance == i {
 			// Chosen, as an acceptor that knew it answered: the proposal
@@ -39,11 +41,13 @@ func (n *Node) learn(env *Env, e Entry) {
 	n.applyReady(env)
 }
 
-// learnCommits takes in commit notifications from a peer.
-func (n *Node) learnCommits(env *Env, from sim.NodeID, commits []Entry) {
+// learnCommits takes in commit notifications from a peer, sent in a
+// message of ballot at: a leader notifies only what it counted chosen in
+// its current ballot (a new ballot starts with no notification held).
+func (n *Node) learnCommits(env *Env, from sim.NodeID, commits []Entry, at Ballot) {
 	for _, c := range commits {
 		if n.p.bug&bugCommitIndexOnly == 0 {
-			n.learn(env, c)
+			n.learn(env, c, at)
 			continue
 		}
 		// variant commit-index-only: the notification names the instance
@@ -55,7 +59,7 @@ func (n *Node) learnCommits(env *Env, from sim.NodeID, commits []Entry) {
 		case cur == nil || cur.Ballot.IsZero():
 			n.behind(env, from, c.Instance)
 		default:
-			n.learn(env, *cur)
+			n.learn(env, *cur, at)
 		}
 	}
 }
@@ -171,7 +175,7 @@ func (n *Node) onLearn(env *Env, from sim.NodeID, m Msg) {
 	before := n.prefix
 	for _, e := range m.Entries {
 		if e.Chosen {
-			n.learn(env, e)
+			n.learn(env, e, Ballot{}) // a peer's log names no ballot it was chosen in
 		}
 	}
 	if m.Chosen > n.ahead {

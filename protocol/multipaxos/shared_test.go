@@ -20,7 +20,7 @@ import (
 func TestSharedMemoryIsWriteOnce(t *testing.T) {
 	for seed := range uint64(4) {
 		w := &sharedWatch{}
-		s := setup{nodes: 3 + 2*int(seed%2), seed: seed, sim: harsh(2000), safety: true, wrap: w.wrap}
+		s := setup{nodes: 3 + 2*int(seed%2), seed: seed, sim: harsh(2000), wrap: w.wrap}
 		c := newCluster(t, s)
 		w.w = c.w
 		for id := 1; id <= 3; id++ {

@@ -10,7 +10,7 @@ import (
 
 func TestFaultFreeClusterServesEveryClient(t *testing.T) {
 	for _, n := range []int{1, 2, 3, 5} {
-		c, live := campaign(t, setup{nodes: n, seed: uint64(n), safety: true}, 3, 20, 0, 5000)
+		c, live := campaign(t, setup{nodes: n, seed: uint64(n)}, 3, 20, 0, 5000)
 		if p, msg := outcome(c, live); p != "" {
 			t.Fatalf("n=%d: %s: %s", n, p, msg)
 		}
@@ -28,7 +28,7 @@ func TestFaultFreeClusterServesEveryClient(t *testing.T) {
 func TestSteadyStateCostsOneRoundTrip(t *testing.T) {
 	for _, n := range []int{1, 3, 5} {
 		const commands = 30
-		c := newCluster(t, setup{nodes: n, seed: 7, safety: true, tracing: true})
+		c := newCluster(t, setup{nodes: n, seed: 7, tracing: true})
 		cl := c.addClient(1, c.kvOps(1, 1+commands), nil)
 		if !c.run(5000, func() bool { return cl.done == 1 }) {
 			t.Fatalf("n=%d: no first command by t=%d", n, c.w.Now())
@@ -75,7 +75,7 @@ func TestSteadyStateCostsOneRoundTrip(t *testing.T) {
 // replicas, and once more after its answer: each takes effect once and
 // every copy gets the first execution's output.
 func TestRetriedCommandExecutesOnce(t *testing.T) {
-	c := newCluster(t, setup{nodes: 3, seed: 3, safety: true})
+	c := newCluster(t, setup{nodes: 3, seed: 3})
 	ops := c.kvOps(1, 20)
 	cl := c.addClient(1, ops, nil)
 	// Duplicates: every request also goes, 3 ticks later, to the next
@@ -127,7 +127,7 @@ func TestLeaderFailover(t *testing.T) {
 		sched = append(sched, sim.ScheduledFault{Kind: sim.FaultCrash, Nodes: 1 << uint(1+k), Start: start, End: start + 400})
 	}
 	for seed := uint64(1); seed <= 10; seed++ {
-		c := newCluster(t, setup{nodes: 5, seed: seed, safety: true, sim: sim.Config{Faults: sim.FaultConfig{Schedule: sched}}})
+		c := newCluster(t, setup{nodes: 5, seed: seed, sim: sim.Config{Faults: sim.FaultConfig{Schedule: sched}}})
 		for id := 1; id <= 3; id++ {
 			c.addClient(id, c.kvOps(id, 60), c.spread(60, 4500))
 		}
@@ -170,7 +170,7 @@ func TestDuellingCandidatesSettle(t *testing.T) {
 	defer func() { t.Logf("20 seeds: %d prepares and %d nacks delivered", prepares, nacks) }()
 	for seed := uint64(1); seed <= 20; seed++ {
 		cfg := mp.Config{ElectionTicks: 12, HeartbeatTicks: 6}
-		c := newCluster(t, setup{nodes: 5, seed: seed, safety: true, cfg: cfg, tracing: true})
+		c := newCluster(t, setup{nodes: 5, seed: seed, cfg: cfg, tracing: true})
 		c.counting = true
 		for id := 1; id <= 3; id++ {
 			c.addClient(id, c.kvOps(id, 20), nil)
@@ -190,7 +190,7 @@ func TestDuellingCandidatesSettle(t *testing.T) {
 // TestDeterministic: the same seed gives the same run, event for event.
 func TestDeterministic(t *testing.T) {
 	hash := func() (uint64, int64) {
-		c, _ := campaign(t, setup{nodes: 5, seed: 42, sim: faulty(2000), safety: true}, 3, 10, 2000, 6000)
+		c, _ := campaign(t, setup{nodes: 5, seed: 42, sim: faulty(2000)}, 3, 10, 2000, 6000)
 		return c.w.Hash(), c.w.Events()
 	}
 	h1, e1 := hash()

@@ -31,13 +31,13 @@ func TestStress(t *testing.T) {
 	for seed := 1; seed <= seeds; seed++ {
 		n := 3 + 2*(seed%2)
 		alpha := 1 + seed%8
-		s := setup{nodes: n, seed: uint64(seed), sim: harsh(4000), safety: true, cfg: mp.Config{Alpha: alpha}}
+		s := setup{nodes: n, seed: uint64(seed), sim: harsh(4000), cfg: mp.Config{Alpha: alpha}}
 		c, live := campaign(t, s, 5, 20, 4000, 10000)
 		if p, msg := outcome(c, live); p != "" {
 			t.Errorf("plain seed %d, %d nodes, alpha %d: %s: %s", seed, n, alpha, p, msg)
 		}
 		for k, views := range [][][]sim.NodeID{largeViews, smallViews} {
-			s := setup{nodes: 5, seed: uint64(seed), sim: harsh(4000), safety: k == 0, cfg: mp.Config{Alpha: alpha}}
+			s := setup{nodes: 5, seed: uint64(seed), sim: harsh(4000), cfg: mp.Config{Alpha: alpha}}
 			c, live := reconfigCampaign(t, s, views, 4, 15, 4000, 10000)
 			if p, msg := outcome(c, live); p != "" {
 				t.Errorf("reconfig %d seed %d, alpha %d: %s: %s", k, seed, alpha, p, msg)

@@ -124,10 +124,12 @@ var (
 	// of the entry's view (the one chosen at or before instance i-alpha).
 	// Across a configuration change a leader that applied the change and
 	// one that did not choose in the same instance with disjoint quorums.
+	// The first sign is the instance's entries in two views
+	// (view-integrity), before the second value is chosen.
 	NoView = Variant{
 		Name:    "no-view",
 		Summary: "a proposer takes an entry's quorum from its current configuration, not the entry's view",
-		Breaks:  checker.Agreement,
+		Breaks:  checker.ViewIntegrity,
 		bug:     bugNoView,
 	}
 )

@@ -106,16 +106,38 @@ func TestVariantsAreCaught(t *testing.T) {
 	}
 }
 
-// TestNoViewDivergesTheLogs pins a no-view run where the two values chosen
-// in one instance reach the replicas' logs: they apply different commands
-// there, which checker.LogChecker sees without counting quorums per view
-// (checker.Safety counts majorities of all nodes, which small views are
-// not).
-func TestNoViewDivergesTheLogs(t *testing.T) {
+// TestNoViewBreaksViewIntegrityBeforeAgreement: in a no-view run where
+// two values are chosen in one instance, with quorums of two views, the
+// instance's second view is reported strictly before the second value is
+// chosen, and before the replicas' logs diverge.
+func TestNoViewBreaksViewIntegrityBeforeAgreement(t *testing.T) {
 	const seed = 24
-	props, msg := brokenBy(t, mp.NoView, seed)
-	if !slices.Contains(props, checker.LogConsistency) {
-		t.Fatalf("seed %d: got %v, want %s", seed, props, checker.LogConsistency)
+	early := firstViolation(t, mp.NoView, seed, nil)
+	if early == nil || early.Property != checker.ViewIntegrity {
+		t.Fatalf("seed %d: first %v, want %s", seed, early, checker.ViewIntegrity)
 	}
-	t.Logf("seed %d: %s", seed, msg)
+	var rest checker.Properties
+	for _, p := range checker.AllProperties() {
+		if p != checker.ViewIntegrity {
+			rest = append(rest, p)
+		}
+	}
+	late := firstViolation(t, mp.NoView, seed, rest)
+	if late == nil || (late.Property != checker.Agreement && late.Property != checker.LogConsistency) || late.Event <= early.Event {
+		t.Fatalf("seed %d: without view integrity, first %v; want agreement or log-consistency after event %d", seed, late, early.Event)
+	}
+	t.Logf("seed %d: %s at event %d, %s at event %d", seed, early.Property, early.Event, late.Property, late.Event)
+}
+
+// firstViolation runs variantRun's campaign of v on seed with the safety
+// checker reporting only (nil: every property), and returns the first
+// violation of the safety or log checker.
+func firstViolation(t *testing.T, v mp.Variant, seed int, only checker.Properties) *checker.Violation {
+	s := setup{nodes: 5, seed: uint64(seed), sim: faulty(3000), cfg: mp.Config{Variant: v}, only: only}
+	c, _ := reconfigCampaign(t, s, smallViews, 3, 10, 3000, 4000)
+	a, b := c.safety.Violation(), c.logc.Violation()
+	if a == nil || (b != nil && b.Event < a.Event) {
+		return b
+	}
+	return a
 }
