@@ -130,7 +130,6 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the text report")
 }
 
-
 func (x *invocation) check(o *options) error {
 	opts, err := x.searchOptions(o)
 	if err != nil {

@@ -14,33 +14,33 @@ import (
 
 // Check is the report of an exhaustive search (paxsim check).
 type Check struct {
-	Model       string   `json:"model"` // impl (a protocol's code) or spec (Paxos.tla)
-	Config      any      `json:"config"`
-	Verdict     string   `json:"verdict"`
-	Complete    bool     `json:"complete"`
-	Stop        string   `json:"stop,omitempty"` // the bound that cut the search short
-	Distinct    int64    `json:"distinct"`
-	Generated   int64    `json:"generated"`
-	Depth       int      `json:"depth"`
-	StatesPerS  float64  `json:"states_per_second"`
-	WallSeconds float64  `json:"wall_seconds"`
+	Model       string  `json:"model"` // impl (a protocol's code) or spec (Paxos.tla)
+	Config      any     `json:"config"`
+	Verdict     string  `json:"verdict"`
+	Complete    bool    `json:"complete"`
+	Stop        string  `json:"stop,omitempty"` // the bound that cut the search short
+	Distinct    int64   `json:"distinct"`
+	Generated   int64   `json:"generated"`
+	Depth       int     `json:"depth"`
+	StatesPerS  float64 `json:"states_per_second"`
+	WallSeconds float64 `json:"wall_seconds"`
 	// CPUSeconds is the process's CPU time during the search (user and
 	// system), BytesPerState the memory it keeps per distinct state
 	// beyond the frontier (explore.Result).
-	CPUSeconds    float64 `json:"cpu_seconds"`
-	BytesPerState float64 `json:"bytes_per_state"`
-	Strategy    string   `json:"strategy"`
-	Symmetry    bool     `json:"symmetry"`
-	Exact       bool     `json:"exact"`
-	Workers     int      `json:"workers"`
-	Collision   float64  `json:"collision_probability"`
-	Violation   string   `json:"violation,omitempty"`
-	Property    string   `json:"property,omitempty"`
-	Steps       []string `json:"counterexample,omitempty"`
-	Note        string   `json:"note,omitempty"`
-	FinalState  string   `json:"final_state,omitempty"`
-	TraceFile   string   `json:"trace_file,omitempty"`
-	ExitCode    int      `json:"exit_code"`
+	CPUSeconds    float64  `json:"cpu_seconds"`
+	BytesPerState float64  `json:"bytes_per_state"`
+	Strategy      string   `json:"strategy"`
+	Symmetry      bool     `json:"symmetry"`
+	Exact         bool     `json:"exact"`
+	Workers       int      `json:"workers"`
+	Collision     float64  `json:"collision_probability"`
+	Violation     string   `json:"violation,omitempty"`
+	Property      string   `json:"property,omitempty"`
+	Steps         []string `json:"counterexample,omitempty"`
+	Note          string   `json:"note,omitempty"`
+	FinalState    string   `json:"final_state,omitempty"`
+	TraceFile     string   `json:"trace_file,omitempty"`
+	ExitCode      int      `json:"exit_code"`
 
 	// Describe says what was searched, in a line (DescribeImpl,
 	// DescribeSpec).
