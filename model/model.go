@@ -50,6 +50,10 @@ type Model[M sim.Message, D any] struct {
 
 	pool   *sim.SnapshotPool[M, D, checker.Observation]
 	judges sim.Interner[*judge]
+	// steps remembers local steps (nil where they are not local, or for
+	// a Full model), judgeSteps the checkers' state after each from each.
+	steps      *sim.LocalSteps[M, D, checker.Observation]
+	judgeSteps sync.Map // judgeStep -> uint32
 }
 
 // New builds the model of a search of c under p; a bad c returns a
@@ -139,6 +143,9 @@ func (m *Model[M, D]) Init() []*State[M, D] {
 	m.guard(st, func() { w.Actions() }) // boot: every replica starts
 	if m.pool == nil {
 		m.pool = sim.NewSnapshotPool(w)
+		if steps := sim.NewLocalSteps(m.pool); steps.Memoizes() && !m.Full && rememberSteps {
+			m.steps = steps
+		}
 	}
 	return []*State[M, D]{st}
 }
@@ -155,6 +162,8 @@ func (zeroDecider) Chance(sim.Decision, float64) bool { return false }
 // successor being built.
 type scratch[M sim.Message, D any] struct {
 	parent, next *State[M, D]
+	compact      *State[M, D] // a successor from memory
+	probe        *sim.World[M, D, checker.Observation]
 	acts         []sim.Action[M]
 }
 
@@ -167,12 +176,18 @@ func (m *Model[M, D]) successors(s *State[M, D], fn func(a sim.Action[M], next *
 	}
 	sc, _ := m.scratch.Get().(*scratch[M, D])
 	if sc == nil {
-		sc = &scratch[M, D]{parent: m.newState(), next: m.newState()}
+		sc = &scratch[M, D]{parent: m.newState(), next: m.newState(), compact: &State[M, D]{}}
 	}
 	parent := m.live(s, sc.parent)
 	sc.acts = append(sc.acts[:0], parent.world.Actions()...)
 	for _, a := range sc.acts {
 		if !m.enabled(a, parent.judge) {
+			continue
+		}
+		if ok, cut := m.remembered(s, parent, a, sc); ok || cut {
+			if ok {
+				fn(a, sc.compact)
+			}
 			continue
 		}
 		m.copyInto(sc.next, parent)
