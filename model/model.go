@@ -36,9 +36,7 @@ type Model[M sim.Message, D any] struct {
 	perms    []*[64]uint8 // the symmetry group, the identity (nil) first
 	timers   uint32       // the timer tags the search fires, bit per tag
 	restarts bool
-	// maxRound is the highest round of a replica's durable state
-	// (engine.Explorer), nil for a protocol without one: no ballot bound.
-	maxRound  func(D) int
+	// maxBallot bounds the rounds of the ballots the world shows (bound.go).
 	maxBallot int
 	answers   bool      // a client that has its answer does not retry (KeyValue)
 	scratch   sync.Pool // *scratch[M, D], for Next
@@ -76,7 +74,7 @@ func New[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c Che
 		restarts: !c.NoRestarts, maxBallot: c.MaxBallot, answers: info.Workload.Kind == engine.KeyValue,
 	}
 	ex, _ := p.(engine.Explorer[D])
-	if c.Ticks && !ticksApply(ex) {
+	if c.Ticks && !ticksApply[D](ex) {
 		return nil, bad("ticks", "%s has no timer that a search leaves out unless asked", info.Name)
 	}
 	for tag := range 32 {
@@ -85,7 +83,6 @@ func New[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c Che
 		}
 	}
 	if ex != nil {
-		m.maxRound = ex.MaxRound
 		if ex.Symmetric() && len(c.Reconfig) == 0 {
 			m.perms = symmetryGroup(r.cfg.Nodes, min(r.cfg.Clients, r.cfg.Nodes))
 		}
@@ -143,7 +140,7 @@ func (m *Model[M, D]) Init() []*State[M, D] {
 	m.guard(st, func() { w.Actions() }) // boot: every replica starts
 	if m.pool == nil {
 		m.pool = sim.NewSnapshotPool(w)
-		if steps := sim.NewLocalSteps(m.pool); steps.Memoizes() && !m.Full && rememberSteps {
+		if steps := sim.NewLocalSteps(m.pool, m.stepAbove); steps.Memoizes() && !m.Full && rememberSteps {
 			m.steps = steps
 		}
 	}
@@ -191,6 +188,7 @@ func (m *Model[M, D]) successors(s *State[M, D], fn func(a sim.Action[M], next *
 			continue
 		}
 		m.copyInto(sc.next, parent)
+		sc.next.above = false
 		m.guard(sc.next, func() { sc.next.world.Do(a) })
 		if m.outOfBounds(sc.next) {
 			continue
@@ -230,20 +228,6 @@ func (m *Model[M, D]) clientOf(a sim.Action[M]) int {
 // Next implements explore.Model.
 func (m *Model[M, D]) Next(s *State[M, D], emit func(*State[M, D])) {
 	m.successors(s, func(_ sim.Action[M], next *State[M, D]) { emit(next) })
-}
-
-// outOfBounds reports a state past the ballot bound: a replica whose
-// durable state holds a ballot of a round above it.
-func (m *Model[M, D]) outOfBounds(st *State[M, D]) bool {
-	if st.panic != "" || m.maxRound == nil {
-		return false
-	}
-	for id := 1; id <= m.sc.Nodes; id++ {
-		if m.maxRound(st.world.Durable(sim.NodeID(id))) > m.maxBallot {
-			return true
-		}
-	}
-	return false
 }
 
 // Check implements explore.Model.

@@ -24,6 +24,10 @@ type State[M sim.Message, D any] struct {
 	judgeKey fingerprint.Key
 	judgeOK  bool // judgeKey is the checkers' fingerprint
 
+	// above: the step that built this live state observed a ballot above
+	// the bound (bound.go).
+	above bool
+
 	snap     sim.Snapshot
 	judgeRef uint32
 	panic    string
@@ -37,6 +41,7 @@ func (m *Model[M, D]) newState() *State[M, D] {
 			st.judge, st.owned = st.own, true
 		}
 		st.judgeOK = false
+		st.above = st.above || m.observedAbove(o)
 		m.feed(st.judge, node, o)
 	}
 	return st

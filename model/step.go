@@ -32,7 +32,7 @@ func (m *Model[M, D]) remembered(s *State[M, D], parent *State[M, D], a sim.Acti
 	if !ok {
 		return false, false
 	}
-	if m.maxRound != nil && m.maxRound(m.steps.Durable(st)) > m.maxBallot {
+	if st.Cut {
 		return false, true
 	}
 	next := sc.compact

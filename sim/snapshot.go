@@ -124,6 +124,16 @@ func (w *World[M, D, O]) elementUnder(f *flight[M], perm *[64]uint8) fingerprint
 	return h.Sum()
 }
 
+// EachInFlight calls fn with every message in the network of a Choice
+// world, in sending order, until fn returns false.
+func (w *World[M, D, O]) EachInFlight(fn func(M) bool) {
+	for i := range w.inflight {
+		if !fn(w.inflight[i].msg) {
+			return
+		}
+	}
+}
+
 // CloneInto returns a deep copy of a Choice world whose observations go to
 // observe, reusing dst's memory when dst is non-nil (a world that is no
 // longer needed). Every node must be a Cloner. Tracers and schedule log are

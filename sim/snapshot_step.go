@@ -23,13 +23,18 @@ import (
 // LocalSteps is safe for concurrent use.
 type LocalSteps[M Message, D, O any] struct {
 	pool *SnapshotPool[M, D, O]
+	// cut judges a step once, when it first runs: whether a bound of the
+	// caller's (a ballot bound, say) cuts it, from what it sent and
+	// observed.
+	cut  func(sent []M, obs []Observed[O]) bool
 	memo sync.Map // stepKey -> *LocalStep[O]
 	n    atomic.Uint32
 }
 
-// NewLocalSteps returns the memory of local steps of the worlds of pool.
-func NewLocalSteps[M Message, D, O any](pool *SnapshotPool[M, D, O]) *LocalSteps[M, D, O] {
-	return &LocalSteps[M, D, O]{pool: pool}
+// NewLocalSteps returns the memory of local steps of the worlds of pool;
+// cut, when not nil, judges each step once (LocalStep.Cut).
+func NewLocalSteps[M Message, D, O any](pool *SnapshotPool[M, D, O], cut func(sent []M, obs []Observed[O]) bool) *LocalSteps[M, D, O] {
+	return &LocalSteps[M, D, O]{pool: pool, cut: cut}
 }
 
 // Memoizes reports whether the steps of worlds like the pool's are local
@@ -51,6 +56,8 @@ type LocalStep[O any] struct {
 	sent []uint32
 	// Obs are the observations the step made, in order.
 	Obs []Observed[O]
+	// Cut is what the LocalSteps' cut said of the step.
+	Cut bool
 }
 
 // Observed is an observation with the node that made it.
@@ -163,10 +170,13 @@ func (t *LocalSteps[M, D, O]) run(w *World[M, D, O], a Action[M], msgAt int, pro
 	if msgAt >= 0 {
 		first = 1 // the message delivered
 	}
+	var sent []M
 	for i := first; i < len(probe.inflight); i++ {
 		f := &probe.inflight[i]
 		st.sent = append(st.sent, t.pool.msgs.Intern(f.elem, func() flight[M] { return *f }))
+		sent = append(sent, f.msg)
 	}
+	st.Cut = t.cut != nil && t.cut(sent, st.Obs)
 	return st, probe, true
 }
 
@@ -254,6 +264,3 @@ func (p *SnapshotPool[M, D, O]) Fingerprint(h *fingerprint.Hasher, s Snapshot) {
 	}
 	h.Key(sum)
 }
-
-// Durable is the durable state step st left on its node.
-func (t *LocalSteps[M, D, O]) Durable(st *LocalStep[O]) D { return t.pool.durables.Get(st.part[3]) }
