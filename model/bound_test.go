@@ -45,7 +45,9 @@ type forgetful struct{ paxos.Adapter }
 
 func (a forgetful) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation], error) {
 	inner, err := a.Adapter.NewNodes(s)
-	return func(id sim.NodeID, d protocol.Durable) paxosNode { return &forgetfulNode{inner(id, d).(*protocol.Node)} }, err
+	return func(id sim.NodeID, d protocol.Durable) paxosNode {
+		return &forgetfulNode{inner(id, d).(*protocol.Node)}
+	}, err
 }
 
 // TestBallotBoundIsObserved: the ballot bound comes from the ballots the
