@@ -5,8 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"math"
-	"os"
 	"regexp"
 	"runtime"
 	"slices"
@@ -131,25 +129,9 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	fs.Var(value[int64]{&c.maxStates}, "max-states", "stop after `N` distinct states (0: no bound)")
 	fs.Var(value[int]{&c.maxDepth}, "max-depth", "do not expand states at depth `D` (the initial state is at 1; 0: no bound), by default the protocol's bound")
 	fs.Var(value[int]{&c.workers}, "workers", "`N` goroutines expand each BFS level (0: one per core)")
-	fs.StringVar(&c.maxMemory, "max-memory", c.maxMemory, "stop, incomplete, when the states take `GIB` GiB of memory; auto is half the machine's, 0 no bound")
+	fs.StringVar(&c.maxMemory, "max-memory", c.maxMemory, "stop, incomplete, when the search's heap passes `GIB` GiB; auto is half the machine's memory (a search always has a cap)")
 	fs.StringVar(&c.out, "out", "", "write the counterexample's decision trace to `FILE`")
 	fs.BoolVar(&o.json, "json", false, "print one JSON object instead of the text report")
-}
-
-// defaultMaxMemory is half the machine's memory in GiB, from
-// /proc/meminfo, or 0 (no bound) where that cannot be read.
-func defaultMaxMemory() float64 {
-	data, err := os.ReadFile("/proc/meminfo")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		var kb int64
-		if _, err := fmt.Sscanf(line, "MemTotal: %d kB", &kb); err == nil && kb > 0 {
-			return math.Round(float64(kb)/(1<<20)/2*10) / 10
-		}
-	}
-	return 0
 }
 
 func (x *invocation) check(o *options) error {
@@ -193,16 +175,16 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 	if c.workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	maxMemory := defaultMaxMemory()
+	var maxMemory int64 // explore.DefaultMaxMemory
 	if c.maxMemory != "auto" {
 		gib, err := strconv.ParseFloat(c.maxMemory, 64)
-		if err != nil || !(gib >= 0) {
-			return explore.Options{}, usageErrorf("check", "invalid value for --max-memory: %q is not auto or a size in GiB", c.maxMemory)
+		if err != nil || !(gib > 0) || gib > 1<<20 {
+			return explore.Options{}, usageErrorf("check", "invalid value for --max-memory: %q is not auto or a positive size in GiB", c.maxMemory)
 		}
-		maxMemory = gib
+		maxMemory = int64(gib * (1 << 30))
 	}
 	return explore.Options{Strategy: strategy, Symmetry: c.symmetry, Exact: c.exact, MaxStates: c.maxStates, MaxDepth: c.maxDepth,
-		Workers: workers, MaxMemory: int64(maxMemory * (1 << 30))}, nil
+		Workers: workers, MaxMemory: maxMemory}, nil
 }
 
 // implOnly and specOnly are the flags that only one model takes.

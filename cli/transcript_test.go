@@ -117,8 +117,8 @@ var masks = []struct {
 	re   *regexp.Regexp
 	repl string
 }{
-	{regexp.MustCompile(`(?m)^(wall time: +|throughput: +|wall: +|states/s: +).*$`), "${1}[masked]"},
-	{regexp.MustCompile(`"(wall_seconds|shrink_seconds|events_per_second|seeds_per_second|states_per_second)": ?[0-9.e+-]+`), `"$1": "[masked]"`}, // indented or one line
+	{regexp.MustCompile(`(?m)^(wall time: +|throughput: +|wall: +|states/s: +|memory: +).*$`), "${1}[masked]"},
+	{regexp.MustCompile(`"(wall_seconds|shrink_seconds|events_per_second|seeds_per_second|states_per_second|cpu_seconds|bytes_per_state)": ?[0-9.e+-]+`), `"$1": "[masked]"`}, // indented or one line
 }
 
 func maskOutput(s string) string {

@@ -143,9 +143,6 @@ type MessageParser[M sim.Message] interface {
 // Explorer is implemented by a protocol that helps the exhaustive
 // explorer bound and reduce its search.
 type Explorer[D any] interface {
-	// MaxRound is the highest ballot round a durable state holds: the
-	// explorer's ballot bound cuts the states past it.
-	MaxRound(d D) int
 	// Symmetric reports whether replicas that no client asks are
 	// interchangeable: renaming them maps the protocol's steps onto
 	// themselves (true when only replicas a client asked ever propose).

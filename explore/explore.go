@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"runtime/metrics"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/paxsim/paxsim/fingerprint"
+	"github.com/paxsim/paxsim/internal/cputime"
 )
 
 // Strategy is the order in which states are explored.
@@ -62,9 +62,11 @@ type Options struct {
 	// Workers is how many goroutines expand a BFS level; 0 means
 	// GOMAXPROCS. The result does not depend on it.
 	Workers int
-	// MaxMemory stops the search, incomplete, once the live heap passes
-	// this many bytes (checked every few thousand states); 0 means no
-	// bound. Better a partial answer than the machine's OOM killer.
+	// MaxMemory stops the search, incomplete, once the heap passes this
+	// many bytes (workers check it every thousand successors, the
+	// admitting goroutine every few thousand states); 0 means
+	// DefaultMaxMemory. A search always has a cap: better a partial
+	// answer than the machine's OOM killer.
 	MaxMemory int64
 	// Progress, when set, is called with the counts so far about once a
 	// second, and at the end of a BFS level at most ten times a second.
@@ -117,6 +119,16 @@ type Result[S any] struct {
 	// a fingerprint and one of them went unexplored; 0 with Exact.
 	Collision float64
 	Elapsed   time.Duration
+	// CPUSeconds is the CPU time, user and system, the process used
+	// during the search: on a shared machine, the figure to trust.
+	CPUSeconds float64
+	// BytesPerState is the memory the search keeps per distinct state
+	// beyond its frontier: the growth of the live heap from its start to
+	// its end (the frontier then empty) over Distinct. PeakHeap is the
+	// largest heap (live and garbage) read while it ran, MaxMemory the cap.
+	BytesPerState float64
+	PeakHeap      int64
+	MaxMemory     int64
 }
 
 // StatesPerSecond is the rate of distinct states found.
@@ -165,12 +177,15 @@ type search[S any, K comparable] struct {
 	now     func() time.Time
 	start   time.Time
 	lastLog time.Time
+	mem     *memoryCap
 	// memCheck is the distinct count at which to read the heap next.
 	memCheck int64
 }
 
 func run[S any, K comparable](m Model[S], opts Options, set visited[K], key func(*fingerprint.Hasher) K) (Result[S], error) {
-	s := &search[S, K]{m: m, opts: opts, key: key, visited: set, now: clock(opts)}
+	s := &search[S, K]{m: m, opts: opts, key: key, visited: set, now: clock(opts), mem: newMemoryCap(opts.MaxMemory)}
+	defer s.mem.release()
+	live0, cpu0 := liveHeap(), cputime.Seconds()
 	s.start = s.now()
 	s.retain = func(st S) S { return st }
 	if r, ok := m.(Retainer[S]); ok {
@@ -192,6 +207,10 @@ func run[S any, K comparable](m Model[S], opts Options, set visited[K], key func
 		err = s.bfs(init)
 	}
 	s.res.Elapsed = s.now().Sub(s.start)
+	s.res.CPUSeconds = cputime.Seconds() - cpu0
+	s.res.BytesPerState = float64(max(0, liveHeap()-live0)) / float64(max(1, s.res.Distinct))
+	s.res.PeakHeap, s.res.MaxMemory = s.mem.peak.Load(), s.mem.limit
+	runtime.KeepAlive(s)
 	if !opts.Exact {
 		s.res.Collision = fingerprint.Estimate(s.res.Distinct, s.res.Generated)
 	}
@@ -249,16 +268,15 @@ func (s *search[S, K]) full() bool {
 	return false
 }
 
-// overMemory reports, and records, that the live heap passed MaxMemory;
-// it reads the heap only every 4096 distinct states.
+// overMemory reports, and records, that the heap passed the memory cap;
+// it reads the heap only every 4096 distinct states, but learns at once
+// of a worker that saw it.
 func (s *search[S, K]) overMemory() bool {
-	if s.opts.MaxMemory <= 0 || s.res.Distinct < s.memCheck {
+	if !s.mem.over.Load() && s.res.Distinct < s.memCheck {
 		return false
 	}
 	s.memCheck = s.res.Distinct + 4096
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	if sample[0].Value.Kind() == metrics.KindUint64 && int64(sample[0].Value.Uint64()) > s.opts.MaxMemory {
+	if s.mem.exceeded() {
 		s.cut(StopMaxMemory)
 		return true
 	}
@@ -320,6 +338,12 @@ func (s *search[S, K]) bfs(init []S) error {
 		}
 		chunks := s.expandLevel(level, workers, hashers)
 		level = level[:0:0]
+		if s.overMemory() { // a worker stopped: the level is not whole
+			for _, c := range chunks {
+				s.res.Generated += c.generated
+			}
+			return nil
+		}
 		for _, c := range chunks {
 			for i := range c.out {
 				cand := &c.out[i]
@@ -391,7 +415,10 @@ func (s *search[S, K]) expandLevel(level []item[S], workers int, hashers []*fing
 // expandChunk runs in a worker: the visited set is only read while
 // workers run.
 func (s *search[S, K]) expandChunk(c *chunk[S, K], h *fingerprint.Hasher) {
-	for _, it := range c.items {
+	for i, it := range c.items {
+		if i%64 == 0 && s.mem.exceeded() {
+			return
+		}
 		var index int32
 		s.m.Next(it.s, func(next S) {
 			c.generated++

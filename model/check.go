@@ -22,6 +22,8 @@ type Report struct {
 	Labels              []string // the explorer's path to it, one step a line
 	Collision           float64
 	Elapsed             time.Duration
+	CPUSeconds          float64
+	BytesPerState       float64
 
 	// Violations are the first violation of each property in the bad
 	// state, the safety checker's first.
@@ -64,7 +66,7 @@ func Check[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c C
 	rep := Report{
 		Verdict: res.Verdict, Distinct: res.Distinct, Generated: res.Generated, Depth: res.Depth,
 		Complete: res.Complete, Stop: res.Stop, Violation: res.Violation, Labels: res.Labels,
-		Collision: res.Collision, Elapsed: res.Elapsed, Config: m.cfg, Note: livenessNote(info, c.Config.Variant),
+		Collision: res.Collision, Elapsed: res.Elapsed, CPUSeconds: res.CPUSeconds, BytesPerState: res.BytesPerState, Config: m.cfg, Note: livenessNote(info, c.Config.Variant),
 	}
 	if err != nil || res.Verdict != explore.VerdictViolation {
 		return rep, err

@@ -33,9 +33,9 @@ type CheckConfig struct {
 	// delivering it again is the client's retry (to the same replica);
 	// a KeyValue client retries only while it waits for its answer.
 	Network sim.NetworkSemantics
-	// MaxBallot bounds the ballots each replica uses: rounds 1..MaxBallot
-	// (engine.Explorer.MaxRound). A step that would start a higher round is
-	// not taken.
+	// MaxBallot bounds the ballots the world shows: rounds 1..MaxBallot.
+	// A step that sends a message carrying a higher round (BallotCarrier)
+	// or observes one is not taken (bound.go).
 	MaxBallot int
 	// Crashes is how many crashes a path may contain (restarts are free);
 	// at most a minority (or Config.MaxCrashed) is down at once. A crash

@@ -7,7 +7,7 @@
 // What the protocol's adapter says shapes the search: its workload (a
 // consensus object's proposers or a key-value service's clients, one
 // request each, in flight from the start), the properties that apply, and
-// through the optional engine.Explorer the ballot bound (MaxRound), the
+// through the optional engine.Explorer the
 // timers a search fires (ExploreTimer), whether replicas that no client
 // asks are interchangeable (Symmetric, for symmetry reduction) and the
 // default depth bound (MaxDepth); a knob's engine.Knob.Explore is its

@@ -36,9 +36,7 @@ type Model[M sim.Message, D any] struct {
 	perms    []*[64]uint8 // the symmetry group, the identity (nil) first
 	timers   uint32       // the timer tags the search fires, bit per tag
 	restarts bool
-	// maxRound is the highest round of a replica's durable state
-	// (engine.Explorer), nil for a protocol without one: no ballot bound.
-	maxRound  func(D) int
+	// maxBallot bounds the rounds of the ballots the world shows (bound.go).
 	maxBallot int
 	answers   bool      // a client that has its answer does not retry (KeyValue)
 	scratch   sync.Pool // *scratch[M, D], for Next
@@ -50,6 +48,10 @@ type Model[M sim.Message, D any] struct {
 
 	pool   *sim.SnapshotPool[M, D, checker.Observation]
 	judges sim.Interner[*judge]
+	// steps remembers local steps (nil where they are not local, or for
+	// a Full model), judgeSteps the checkers' state after each from each.
+	steps      *sim.LocalSteps[M, D, checker.Observation]
+	judgeSteps sync.Map // judgeStep -> uint32
 }
 
 // New builds the model of a search of c under p; a bad c returns a
@@ -72,7 +74,7 @@ func New[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c Che
 		restarts: !c.NoRestarts, maxBallot: c.MaxBallot, answers: info.Workload.Kind == engine.KeyValue,
 	}
 	ex, _ := p.(engine.Explorer[D])
-	if c.Ticks && !ticksApply(ex) {
+	if c.Ticks && !ticksApply[D](ex) {
 		return nil, bad("ticks", "%s has no timer that a search leaves out unless asked", info.Name)
 	}
 	for tag := range 32 {
@@ -81,7 +83,6 @@ func New[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c Che
 		}
 	}
 	if ex != nil {
-		m.maxRound = ex.MaxRound
 		if ex.Symmetric() && len(c.Reconfig) == 0 {
 			m.perms = symmetryGroup(r.cfg.Nodes, min(r.cfg.Clients, r.cfg.Nodes))
 		}
@@ -139,6 +140,9 @@ func (m *Model[M, D]) Init() []*State[M, D] {
 	m.guard(st, func() { w.Actions() }) // boot: every replica starts
 	if m.pool == nil {
 		m.pool = sim.NewSnapshotPool(w)
+		if steps := sim.NewLocalSteps(m.pool, m.stepAbove); steps.Memoizes() && !m.Full && rememberSteps {
+			m.steps = steps
+		}
 	}
 	return []*State[M, D]{st}
 }
@@ -155,6 +159,8 @@ func (zeroDecider) Chance(sim.Decision, float64) bool { return false }
 // successor being built.
 type scratch[M sim.Message, D any] struct {
 	parent, next *State[M, D]
+	compact      *State[M, D] // a successor from memory
+	probe        *sim.World[M, D, checker.Observation]
 	acts         []sim.Action[M]
 	sent         []Sent[M]                        // Steps: what the step being taken sent
 	record       func(from, to sim.NodeID, msg M) // appends to sent
@@ -164,18 +170,18 @@ type scratch[M sim.Message, D any] struct {
 // with the successor it leads to, built in a scratch state valid until fn
 // returns.
 func (m *Model[M, D]) successors(s *State[M, D], fn func(a sim.Action[M], next *State[M, D])) {
-	m.steps(s, false, func(a sim.Action[M], next *State[M, D], _ []Sent[M]) { fn(a, next) })
+	m.expand(s, false, func(a sim.Action[M], next *State[M, D], _ []Sent[M]) { fn(a, next) })
 }
 
-// steps is successors, with the messages each step sent when record is
+// expand is successors, with the messages each step sent when record is
 // set (Steps).
-func (m *Model[M, D]) steps(s *State[M, D], record bool, fn func(a sim.Action[M], next *State[M, D], sent []Sent[M])) {
+func (m *Model[M, D]) expand(s *State[M, D], record bool, fn func(a sim.Action[M], next *State[M, D], sent []Sent[M])) {
 	if s.panic != "" {
 		return
 	}
 	sc, _ := m.scratch.Get().(*scratch[M, D])
 	if sc == nil {
-		sc = &scratch[M, D]{parent: m.newState(), next: m.newState()}
+		sc = &scratch[M, D]{parent: m.newState(), next: m.newState(), compact: &State[M, D]{}}
 		sc.record = func(from, to sim.NodeID, msg M) { sc.sent = append(sc.sent, Sent[M]{from, to, msg}) }
 	}
 	parent := m.live(s, sc.parent)
@@ -184,7 +190,15 @@ func (m *Model[M, D]) steps(s *State[M, D], record bool, fn func(a sim.Action[M]
 		if !m.enabled(a, parent.judge) {
 			continue
 		}
+		if record { // a remembered step is not run again: it sends nothing to record
+		} else if ok, cut := m.remembered(s, parent, a, sc); ok || cut {
+			if ok {
+				fn(a, sc.compact, nil)
+			}
+			continue
+		}
 		m.copyInto(sc.next, parent)
+		sc.next.above = false
 		if record {
 			sc.sent = sc.sent[:0]
 			sc.next.world.SetSendHook(sc.record)
@@ -228,20 +242,6 @@ func (m *Model[M, D]) clientOf(a sim.Action[M]) int {
 // Next implements explore.Model.
 func (m *Model[M, D]) Next(s *State[M, D], emit func(*State[M, D])) {
 	m.successors(s, func(_ sim.Action[M], next *State[M, D]) { emit(next) })
-}
-
-// outOfBounds reports a state past the ballot bound: a replica whose
-// durable state holds a ballot of a round above it.
-func (m *Model[M, D]) outOfBounds(st *State[M, D]) bool {
-	if st.panic != "" || m.maxRound == nil {
-		return false
-	}
-	for id := 1; id <= m.sc.Nodes; id++ {
-		if m.maxRound(st.world.Durable(sim.NodeID(id))) > m.maxBallot {
-			return true
-		}
-	}
-	return false
 }
 
 // Check implements explore.Model.

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/fingerprint"
@@ -23,6 +24,10 @@ type State[M sim.Message, D any] struct {
 	judgeKey fingerprint.Key
 	judgeOK  bool // judgeKey is the checkers' fingerprint
 
+	// above: the step that built this live state observed a ballot above
+	// the bound (bound.go).
+	above bool
+
 	snap     sim.Snapshot
 	judgeRef uint32
 	panic    string
@@ -36,14 +41,20 @@ func (m *Model[M, D]) newState() *State[M, D] {
 			st.judge, st.owned = st.own, true
 		}
 		st.judgeOK = false
-		st.judge.observe(int(node), o)
-		if m.answers {
-			if a, ok := m.proto.Answer(o); ok {
-				st.judge.answer(a.Client)
-			}
-		}
+		st.above = st.above || m.observedAbove(o)
+		m.feed(st.judge, node, o)
 	}
 	return st
+}
+
+// feed tells checkers j of observation o that node made.
+func (m *Model[M, D]) feed(j *judge, node sim.NodeID, o checker.Observation) {
+	j.observe(int(node), o)
+	if m.answers {
+		if a, ok := m.proto.Answer(o); ok {
+			j.answer(a.Client)
+		}
+	}
 }
 
 // live returns s as a live state: s itself, or s restored into into.
@@ -92,6 +103,9 @@ func (m *Model[M, D]) guard(st *State[M, D], fn func()) {
 // Retain implements explore.Retainer: a compact copy of a live state (or
 // a whole one, with Full).
 func (m *Model[M, D]) Retain(s *State[M, D]) *State[M, D] {
+	if s.world == nil { // a compact state from a remembered step
+		return &State[M, D]{snap: slices.Clone(s.snap), judgeRef: s.judgeRef, judgeKey: s.judgeKey, judgeOK: true, panic: s.panic}
+	}
 	if m.Full {
 		st := m.newState()
 		m.copyInto(st, s)

@@ -49,6 +49,15 @@ type Msg struct {
 	Client int32 // Request: the client asking
 }
 
+// CarriedBallot is the highest ballot the message carries: what bounds an
+// exhaustive search's ballots (model.BallotCarrier).
+func (m Msg) CarriedBallot() checker.Ballot {
+	if m.Ballot.Less(m.Prior) {
+		return m.Prior
+	}
+	return m.Ballot
+}
+
 // Digest implements sim.Message.
 func (m Msg) Digest() uint64 {
 	h := uint64(m.Type) | uint64(uint32(m.Client))<<8

@@ -14,28 +14,33 @@ import (
 
 // Check is the report of an exhaustive search (paxsim check).
 type Check struct {
-	Model       string   `json:"model"` // impl (a protocol's code) or spec (Paxos.tla)
-	Config      any      `json:"config"`
-	Verdict     string   `json:"verdict"`
-	Complete    bool     `json:"complete"`
-	Stop        string   `json:"stop,omitempty"` // the bound that cut the search short
-	Distinct    int64    `json:"distinct"`
-	Generated   int64    `json:"generated"`
-	Depth       int      `json:"depth"`
-	StatesPerS  float64  `json:"states_per_second"`
-	WallSeconds float64  `json:"wall_seconds"`
-	Strategy    string   `json:"strategy"`
-	Symmetry    bool     `json:"symmetry"`
-	Exact       bool     `json:"exact"`
-	Workers     int      `json:"workers"`
-	Collision   float64  `json:"collision_probability"`
-	Violation   string   `json:"violation,omitempty"`
-	Property    string   `json:"property,omitempty"`
-	Steps       []string `json:"counterexample,omitempty"`
-	Note        string   `json:"note,omitempty"`
-	FinalState  string   `json:"final_state,omitempty"`
-	TraceFile   string   `json:"trace_file,omitempty"`
-	ExitCode    int      `json:"exit_code"`
+	Model       string  `json:"model"` // impl (a protocol's code) or spec (Paxos.tla)
+	Config      any     `json:"config"`
+	Verdict     string  `json:"verdict"`
+	Complete    bool    `json:"complete"`
+	Stop        string  `json:"stop,omitempty"` // the bound that cut the search short
+	Distinct    int64   `json:"distinct"`
+	Generated   int64   `json:"generated"`
+	Depth       int     `json:"depth"`
+	StatesPerS  float64 `json:"states_per_second"`
+	WallSeconds float64 `json:"wall_seconds"`
+	// CPUSeconds is the process's CPU time during the search (user and
+	// system), BytesPerState the memory it keeps per distinct state
+	// beyond the frontier (explore.Result).
+	CPUSeconds    float64  `json:"cpu_seconds"`
+	BytesPerState float64  `json:"bytes_per_state"`
+	Strategy      string   `json:"strategy"`
+	Symmetry      bool     `json:"symmetry"`
+	Exact         bool     `json:"exact"`
+	Workers       int      `json:"workers"`
+	Collision     float64  `json:"collision_probability"`
+	Violation     string   `json:"violation,omitempty"`
+	Property      string   `json:"property,omitempty"`
+	Steps         []string `json:"counterexample,omitempty"`
+	Note          string   `json:"note,omitempty"`
+	FinalState    string   `json:"final_state,omitempty"`
+	TraceFile     string   `json:"trace_file,omitempty"`
+	ExitCode      int      `json:"exit_code"`
 
 	// Describe says what was searched, in a line (DescribeImpl,
 	// DescribeSpec).
@@ -52,6 +57,7 @@ func NewCheck[S any](model string, cfg any, res *explore.Result[S], opts explore
 		Model: model, Config: cfg, Verdict: res.Verdict, Complete: res.Complete, Stop: res.Stop,
 		Distinct: res.Distinct, Generated: res.Generated, Depth: res.Depth,
 		StatesPerS: res.StatesPerSecond(), WallSeconds: res.Elapsed.Seconds(),
+		CPUSeconds: res.CPUSeconds, BytesPerState: res.BytesPerState,
 		Strategy: opts.Strategy.String(), Symmetry: opts.Symmetry, Exact: opts.Exact, Workers: opts.Workers,
 		Collision: res.Collision, Violation: res.Violation,
 	}
@@ -62,7 +68,8 @@ func NewCheck[S any](model string, cfg any, res *explore.Result[S], opts explore
 // the --reconfig and --properties flags as given.
 func NewImplCheck(info *engine.Info, c model.CheckConfig, rep *model.Report, opts explore.Options, reconfig, properties string) *Check {
 	res := explore.Result[struct{}]{Verdict: rep.Verdict, Distinct: rep.Distinct, Generated: rep.Generated, Depth: rep.Depth,
-		Complete: rep.Complete, Stop: rep.Stop, Violation: rep.Violation, Collision: rep.Collision, Elapsed: rep.Elapsed}
+		Complete: rep.Complete, Stop: rep.Stop, Violation: rep.Violation, Collision: rep.Collision, Elapsed: rep.Elapsed,
+		CPUSeconds: rep.CPUSeconds, BytesPerState: rep.BytesPerState}
 	r := NewCheck("impl", implConfig(info, c, reconfig, properties), &res, opts)
 	r.Note, r.Describe = rep.Note, DescribeImpl(info, c, reconfig)
 	if rep.Property != "" {
@@ -162,7 +169,8 @@ func (r *Check) WriteText(w io.Writer) {
 	f("generated", "%d", r.Generated)
 	f("depth", "%d", r.Depth)
 	f("states/s", "%.0f", r.StatesPerS)
-	f("wall", "%s", time.Duration(r.WallSeconds*float64(time.Second)).Round(time.Millisecond))
+	f("wall", "%s (cpu %.2fs)", time.Duration(r.WallSeconds*float64(time.Second)).Round(time.Millisecond), r.CPUSeconds)
+	f("memory", "%.0f bytes a state beyond the frontier", r.BytesPerState)
 	if r.Exact {
 		f("dedup", "exact (whole states)")
 	} else {

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paxsim/paxsim/fingerprint"
 )
@@ -121,6 +122,16 @@ func (w *World[M, D, O]) elementUnder(f *flight[M], perm *[64]uint8) fingerprint
 		h.Uint64(f.digest)
 	}
 	return h.Sum()
+}
+
+// EachInFlight calls fn with every message in the network of a Choice
+// world, in sending order, until fn returns false.
+func (w *World[M, D, O]) EachInFlight(fn func(M) bool) {
+	for i := range w.inflight {
+		if !fn(w.inflight[i].msg) {
+			return
+		}
+	}
 }
 
 // CloneInto returns a deep copy of a Choice world whose observations go to
@@ -440,10 +451,20 @@ func (p *SnapshotPool[M, D, O]) Snapshot(w *World[M, D, O], buf Snapshot) Snapsh
 
 // Interner stores values once each, keyed by fingerprint, and hands out
 // their indices: what a search keeps instead of copies. It is safe for
-// concurrent use; values are never modified once stored.
+// concurrent use; values are never modified once stored, and reading one
+// by its index takes no lock (the explorer's workers do it for every
+// successor).
 type Interner[T any] struct {
 	mu   sync.RWMutex
 	idx  map[fingerprint.Key]uint32
+	vals []T
+	keys []fingerprint.Key
+	// pub is vals and keys as of the last Intern: an index handed out is
+	// below its length, and what is below never changes.
+	pub atomic.Pointer[interned[T]]
+}
+
+type interned[T any] struct {
 	vals []T
 	keys []fingerprint.Key
 }
@@ -469,22 +490,15 @@ func (t *Interner[T]) Intern(k fingerprint.Key, value func() T) uint32 {
 	t.vals = append(t.vals, value())
 	t.keys = append(t.keys, k)
 	t.idx[k] = i
+	t.pub.Store(&interned[T]{t.vals, t.keys})
 	return i
 }
 
 // Get returns the value at index i.
-func (t *Interner[T]) Get(i uint32) T {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	return t.vals[i]
-}
+func (t *Interner[T]) Get(i uint32) T { return t.pub.Load().vals[i] }
 
 // Key returns the key of the value at index i.
-func (t *Interner[T]) Key(i uint32) fingerprint.Key {
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	return t.keys[i]
-}
+func (t *Interner[T]) Key(i uint32) fingerprint.Key { return t.pub.Load().keys[i] }
 
 // Len is the number of values stored.
 func (t *Interner[T]) Len() int {

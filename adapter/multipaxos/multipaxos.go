@@ -154,10 +154,6 @@ func (Adapter) DescribeDurable(d mp.Durable) string {
 	return b.String()
 }
 
-// MaxRound is the round of the replica's promise: a candidate promises
-// its own ballot first.
-func (Adapter) MaxRound(d mp.Durable) int { return int(d.Promised.Round) }
-
 // Symmetric: every replica may lead, and a ballot names its replica.
 func (Adapter) Symmetric() bool { return false }
 

@@ -86,9 +86,6 @@ func (Adapter) DescribeDurable(d protocol.Durable) string {
 	return s
 }
 
-// MaxRound is the highest round a replica used as a proposer.
-func (Adapter) MaxRound(d protocol.Durable) int { return int(d.Round) }
-
 // Symmetric: without learners' ballots, only replicas a client asked
 // propose, and the others are interchangeable.
 func (Adapter) Symmetric() bool { return true }

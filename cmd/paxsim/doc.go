@@ -444,8 +444,8 @@
 //	      do not expand states at depth D (the initial state is at 1; 0: no
 //	      bound), by default the protocol's bound (default 0)
 //	  --max-memory GIB
-//	      stop, incomplete, when the states take GIB GiB of memory; auto is half
-//	      the machine's, 0 no bound (default auto)
+//	      stop, incomplete, when the search's heap passes GIB GiB; auto is half
+//	      the machine's memory (a search always has a cap) (default auto)
 //	  --max-states N
 //	      stop after N distinct states (0: no bound) (default 0)
 //	  --model MODEL

@@ -54,10 +54,6 @@ func (Adapter) DescribeDurable(st State) string {
 	return fmt.Sprintf("promised %s, decided up to %d, log %v", st.Promised, st.Commit, st.Log)
 }
 
-// MaxRound is the round of the replica's promise: a candidate promises
-// its own ballot first.
-func (Adapter) MaxRound(st State) int { return st.Promised.N }
-
 // Symmetric is false: the explorer's renaming of replicas needs messages
 // that fingerprint their node ids, which kvpaxos's do not.
 func (Adapter) Symmetric() bool { return false }

@@ -73,6 +73,10 @@ type Msg struct {
 	Log  []Entry
 }
 
+// CarriedBallot is the message's ballot (its log entries' are no
+// higher): what bounds paxsim check's ballots.
+func (m Msg) CarriedBallot() checker.Ballot { return m.Bal.obs() }
+
 // String writes the fields the kind uses. paxsim's decision traces name
 // messages by their text: two messages that differ must read differently.
 func (m Msg) String() string {

@@ -116,6 +116,11 @@ type Msg struct {
 	Commits []Entry
 }
 
+// CarriedBallot is the highest ballot the message carries (its entries'
+// are no higher): what bounds an exhaustive search's ballots
+// (model.BallotCarrier).
+func (m Msg) CarriedBallot() Ballot { return m.Ballot }
+
 // Digest implements sim.Message: a hash of the whole content.
 func (m Msg) Digest() uint64 {
 	h := mix(uint64(m.Type)<<56 ^ uint64(len(m.Entries))<<28 ^ uint64(len(m.Commits)))

@@ -1,0 +1,65 @@
+package model
+
+import (
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/fingerprint"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// localStep is a delivery or timer step taken from memory
+// (sim.LocalSteps): what most successors of a search in a set network are.
+type localStep = sim.LocalStep[checker.Observation]
+
+// rememberSteps turns sim.LocalSteps on; the tests turn it off to check
+// the remembered steps against the steps taken.
+var rememberSteps = true
+
+// judgeStep is the key of the checkers' state after a remembered step:
+// the checkers' state before it and the step, whose observations decide
+// the change.
+type judgeStep [2]uint32
+
+// remembered builds in next the successor of compact state s that
+// action a leads to, from memory, and reports whether it could: false
+// for an action that is not a local step, or that the ballot bound cuts
+// (then cut is true). parent is s restored.
+func (m *Model[M, D]) remembered(s *State[M, D], parent *State[M, D], a sim.Action[M], sc *scratch[M, D]) (ok, cut bool) {
+	if m.steps == nil || s.snap == nil || s.panic != "" {
+		return false, false
+	}
+	st, probe, ok := m.steps.Take(s.snap, parent.world, a, sc.probe)
+	sc.probe = probe
+	if !ok {
+		return false, false
+	}
+	if st.Cut {
+		return false, true
+	}
+	next := sc.compact
+	next.snap = m.steps.Apply(s.snap, st, next.snap)
+	next.judgeRef = m.judgeAfter(s.judgeRef, st)
+	next.judgeKey, next.judgeOK, next.panic = m.judges.Key(next.judgeRef), true, ""
+	return true, false
+}
+
+// judgeAfter is the index of the checkers' state after step st from the
+// one at index ref: remembered, or fed the step's observations once.
+func (m *Model[M, D]) judgeAfter(ref uint32, st *localStep) uint32 {
+	if len(st.Obs) == 0 {
+		return ref
+	}
+	key := judgeStep{ref, st.ID}
+	if v, ok := m.judgeSteps.Load(key); ok {
+		return v.(uint32)
+	}
+	j := m.judges.Get(ref).CloneInto(nil)
+	for _, o := range st.Obs {
+		m.feed(j, o.Node, o.O)
+	}
+	var h fingerprint.Hasher
+	h.Reset()
+	j.Fingerprint(&h)
+	next := m.judges.Intern(h.Sum(), func() *judge { return j })
+	m.judgeSteps.Store(key, next)
+	return next
+}

@@ -1,0 +1,266 @@
+package sim
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/paxsim/paxsim/fingerprint"
+)
+
+// LocalSteps remembers the local steps of a search's Choice worlds, in snapshot
+// space: a delivery or a timer changes only the node it runs on and adds
+// the messages that node sends, so its effect is a function of that
+// node's part of the snapshot (its liveness, armed timers, state, durable
+// state and unsynced writes) and of the message or timer. An explorer
+// that meets the same node state and message again, in another state of
+// the world, takes the step from memory: no copy of the world, no run of
+// the handler. It is the same assumption as the fingerprint's: what the
+// fingerprint of a node, its durable state and a message leaves out does
+// not decide the node's step.
+//
+// Only a set network (SentSet) with local self-sends (LocalSelf) and no
+// FIFO links has steps this local; Memoizes says whether a world does.
+// LocalSteps is safe for concurrent use.
+type LocalSteps[M Message, D, O any] struct {
+	pool *SnapshotPool[M, D, O]
+	// cut judges a step once, when it first runs: whether a bound of the
+	// caller's (a ballot bound, say) cuts it, from what it sent and
+	// observed.
+	cut  func(sent []M, obs []Observed[O]) bool
+	memo sync.Map // stepKey -> *LocalStep[O]
+	n    atomic.Uint32
+}
+
+// NewLocalSteps returns the memory of local steps of the worlds of pool;
+// cut, when not nil, judges each step once (LocalStep.Cut).
+func NewLocalSteps[M Message, D, O any](pool *SnapshotPool[M, D, O], cut func(sent []M, obs []Observed[O]) bool) *LocalSteps[M, D, O] {
+	return &LocalSteps[M, D, O]{pool: pool, cut: cut}
+}
+
+// Memoizes reports whether the steps of worlds like the pool's are local
+// enough to remember.
+func (t *LocalSteps[M, D, O]) Memoizes() bool {
+	c := t.pool.template.cfg.Choice
+	return c.Network == SentSet && c.LocalSelf && !t.pool.template.net.FIFO && c.MaxDups == 0
+}
+
+// LocalStep is one remembered step: the node's part of the snapshot after it,
+// the messages it sent (pool indices, in order, before the set network
+// drops those it holds), and what it observed.
+type LocalStep[O any] struct {
+	// ID numbers the distinct steps of a search from 0: a key for what a
+	// caller derives from a step once (its checkers' effect, its bounds).
+	ID   uint32
+	node NodeID
+	part []uint32 // up, armed, node, durable, count and indices of unsynced writes
+	sent []uint32
+	// Obs are the observations the step made, in order.
+	Obs []Observed[O]
+	// Cut is what the LocalSteps' cut said of the step.
+	Cut bool
+}
+
+// Observed is an observation with the node that made it.
+type Observed[O any] struct {
+	Node NodeID
+	O    O
+}
+
+// Node is the node the step ran on.
+func (s *LocalStep[O]) Node() NodeID { return s.node }
+
+// stepKey is what decides a local step: the node, its part of the
+// snapshot (with at most two unsynced writes), whether the world healed,
+// and the action (kind and message index, or timer tag).
+type stepKey [12]uint32
+
+// snapshotLayout is where each node's part, the network and the
+// duplication log start in a snapshot.
+func snapshotLayout(s Snapshot, nodes int, offs []int) (parts []int, net int) {
+	k := snapshotHeader
+	offs = offs[:0]
+	for range nodes {
+		offs = append(offs, k)
+		k += 5 + int(s[k+4])
+	}
+	return offs, k
+}
+
+// Take returns the step that action a, a delivery or a timer without a
+// torn crash, takes from snapshot s, whose live world is w: remembered,
+// or run in probe (a world of this search's, or nil; the new one is
+// returned) and remembered. ok is false when a is not such an action or
+// its handler panics: the caller takes it the long way.
+func (t *LocalSteps[M, D, O]) Take(s Snapshot, w *World[M, D, O], a Action[M], probe *World[M, D, O]) (*LocalStep[O], *World[M, D, O], bool) {
+	if (a.Kind != ActDeliver && a.Kind != ActTimer) || a.Crash != (Crash{}) {
+		return nil, probe, false
+	}
+	var offs [16]int
+	parts, net := snapshotLayout(s, w.cfg.Nodes, offs[:0])
+	key, msgAt, ok := t.key(s, w, a, parts, net)
+	if !ok {
+		return nil, probe, false
+	}
+	if v, ok := t.memo.Load(key); ok {
+		return v.(*LocalStep[O]), probe, true
+	}
+	st, probe, ok := t.run(w, a, msgAt, probe)
+	if !ok {
+		return nil, probe, false
+	}
+	st.ID = t.n.Add(1) - 1 // before it is shared; a step that loses a race wastes its number
+	v, _ := t.memo.LoadOrStore(key, st)
+	return v.(*LocalStep[O]), probe, true
+}
+
+// key is the memory's key of action a from snapshot s, and the position
+// in w's network of the message a delivers.
+func (t *LocalSteps[M, D, O]) key(s Snapshot, w *World[M, D, O], a Action[M], parts []int, net int) (stepKey, int, bool) {
+	var key stepKey
+	p := s[parts[a.To-1]:]
+	n := int(p[4])
+	if n > 2 {
+		return key, 0, false
+	}
+	key[0], key[1] = uint32(a.To), uint32(a.Kind)
+	copy(key[2:], p[:5+n])
+	key[9] = s[3] // healed
+	msgAt := -1
+	if a.Kind == ActTimer {
+		key[10] = uint32(a.Tag)
+		return key, msgAt, true
+	}
+	for i := range w.inflight {
+		if f := &w.inflight[i]; f.digest == a.digest && f.from == a.From && f.to == a.To {
+			msgAt = i
+			break
+		}
+	}
+	if msgAt < 0 || msgAt >= int(s[net]) {
+		return key, 0, false
+	}
+	key[10] = s[net+1+msgAt]
+	return key, msgAt, true
+}
+
+// run takes action a in probe, a copy of w whose network holds only the
+// message a delivers, so that every message the node sends shows.
+func (t *LocalSteps[M, D, O]) run(w *World[M, D, O], a Action[M], msgAt int, probe *World[M, D, O]) (st *LocalStep[O], _ *World[M, D, O], ok bool) {
+	st = &LocalStep[O]{node: a.To}
+	probe = w.CloneInto(probe, func(node NodeID, o O) { st.Obs = append(st.Obs, Observed[O]{node, o}) })
+	probe.inflight = probe.inflight[:0]
+	if msgAt >= 0 {
+		probe.inflight = append(probe.inflight, w.inflight[msgAt])
+	}
+	probe.netIdx = netIndex{}
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	probe.Do(a)
+	for i := range probe.slots {
+		if NodeID(i) != a.To && probe.slots[i].up != w.slots[i].up {
+			return nil, probe, false // not a local step after all
+		}
+	}
+	part := t.pool.appendSlot(nil, probe, a.To)
+	st.part = part
+	first := 0
+	if msgAt >= 0 {
+		first = 1 // the message delivered
+	}
+	var sent []M
+	for i := first; i < len(probe.inflight); i++ {
+		f := &probe.inflight[i]
+		st.sent = append(st.sent, t.pool.msgs.Intern(f.elem, func() flight[M] { return *f }))
+		sent = append(sent, f.msg)
+	}
+	st.Cut = t.cut != nil && t.cut(sent, st.Obs)
+	return st, probe, true
+}
+
+// Apply writes the snapshot that step st leads to from s into buf[:0]:
+// s with the step's node part and the messages it sent that the network
+// did not hold, in the order sent.
+func (t *LocalSteps[M, D, O]) Apply(s Snapshot, st *LocalStep[O], buf Snapshot) Snapshot {
+	var offs [16]int
+	parts, net := snapshotLayout(s, t.pool.template.cfg.Nodes, offs[:0])
+	at := parts[st.node-1]
+	old := 5 + int(s[at+4])
+	out := append(buf[:0], s[:at]...)
+	out[4]++ // a step is a tick
+	out = append(out, st.part...)
+	out = append(out, s[at+old:net]...)
+	flights := s[net+1 : net+1+int(s[net])]
+	count := len(out)
+	out = append(out, s[net:net+1+int(s[net])]...)
+	for _, m := range st.sent {
+		if !holds(flights, m) && !holds(out[count+1+len(flights):], m) {
+			out = append(out, m)
+			out[count]++
+		}
+	}
+	return append(out, s[net+1+len(flights):]...)
+}
+
+func holds(xs []uint32, x uint32) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// appendSlot appends node id's part of a snapshot of w to s.
+func (p *SnapshotPool[M, D, O]) appendSlot(s Snapshot, w *World[M, D, O], id NodeID) Snapshot {
+	sl := &w.slots[id]
+	w.slotKeys(sl)
+	node := noNode
+	if sl.up {
+		// A node knows its id, which its fingerprint leaves out.
+		k := fingerprint.Element(uint64(id), sl.nodeKey[0], sl.nodeKey[1])
+		n, key := sl.node, sl.nodeKey
+		node = p.nodes.Intern(k, func() keyedNode[M, D, O] {
+			return keyedNode[M, D, O]{n.(Cloner[M, D, O]).CloneInto(nil), key}
+		})
+	}
+	s = append(s, uint32(b2u(sl.up)), sl.armed, node, p.durables.Intern(sl.durKey, func() D { return sl.durable }), uint32(len(sl.unsynced)))
+	for _, d := range sl.unsynced {
+		s = append(s, p.durables.Intern(durableKey(&w.scratchHash, d), func() D { return d }))
+	}
+	return s
+}
+
+// Fingerprint writes what World.Fingerprint writes of the world of s (no
+// renaming, not exact) from the keys the pool holds, without restoring it.
+func (p *SnapshotPool[M, D, O]) Fingerprint(h *fingerprint.Hasher, s Snapshot) {
+	k := snapshotHeader
+	for range p.template.cfg.Nodes {
+		h.Bool(s[k] != 0)
+		h.Uint64(uint64(s[k+1]))
+		if n := s[k+2]; n != noNode {
+			h.Key(p.nodes.Get(n).key)
+		} else {
+			h.Key(p.downKey)
+		}
+		h.Key(p.durables.Key(s[k+3]))
+		n := int(s[k+4])
+		h.Uint64(uint64(n))
+		for _, i := range s[k+5 : k+5+n] {
+			writeDurable(h, p.durables.Get(i))
+		}
+		k += 5 + n
+	}
+	h.Uint64(uint64(s[0]))
+	h.Uint64(uint64(s[1]))
+	h.Bool(s[3] != 0)
+	n := int(s[k])
+	h.Uint64(uint64(n))
+	var sum fingerprint.Key
+	for _, i := range s[k+1 : k+1+n] {
+		sum = sum.Add(p.msgs.Key(i))
+	}
+	h.Key(sum)
+}
