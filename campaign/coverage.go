@@ -145,8 +145,9 @@ var InertWhy = map[string]string{
 // more operations than twice that window; a duplicate answered or
 // applied after the next request, a key-value service with a dedup table
 // and faults that make clients ask again; the only informed replicas
-// outside the core, a heal that may leave replicas faulty and the
-// faults aimed at them (depose, lag).
+// outside the core, a heal after the clients' operations start (past
+// --propose-window: before, no replica can know a value) that may leave
+// replicas faulty, and the faults aimed at them (depose, lag).
 func expectedSometimes(info *engine.Info, c engine.Config) [engine.NumSometimes]bool {
 	on := enabledFaults(c)
 	crash, partition := on[3] || on[6] || on[7], on[4]
@@ -165,7 +166,7 @@ func expectedSometimes(info *engine.Info, c engine.Config) [engine.NumSometimes]
 		kv && reconfigs && smallWindow(info, c),
 		kv && info.CatchUp > 0 && lag && e.Clients*e.Commands > 2*info.CatchUp,
 		kv && dedup && (on[0] || crash || partition || depose || lag),
-		c.HealAt > 0 && c.Nodes >= 3 && (depose || lag)}
+		c.HealAt > c.ProposeWindow && c.Nodes >= 3 && (depose || lag)}
 }
 
 // smallWindow reports whether the protocol has a window (a Knob.Window)
