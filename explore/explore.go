@@ -159,19 +159,30 @@ type origin struct {
 
 // Run explores m within opts and returns the verdict and counts.
 func Run[S any](m Model[S], opts Options) (Result[S], error) {
-	if opts.Exact {
-		return run[S, string](m, opts, &mapSet{m: make(map[string]int32)}, func(h *fingerprint.Hasher) string { return h.Words() })
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
 	}
-	return run[S, fingerprint.Key](m, opts, newKeyTable(), func(h *fingerprint.Hasher) fingerprint.Key { return h.Sum() })
+	if opts.Exact {
+		return run[S, string](m, opts, exactSet(), func(h *fingerprint.Hasher) string { return h.Words() })
+	}
+	return run[S, fingerprint.Key](m, opts, keySet(opts.Workers), func(h *fingerprint.Hasher) fingerprint.Key { return h.Sum() })
 }
 
 // search is one run of the explorer, generic over the visited set's key.
 type search[S any, K comparable] struct {
-	m       Model[S]
-	retain  func(S) S
+	m      Model[S]
+	retain func(S) S
+	// probe: workers look a successor up in the visited set before
+	// keeping it as a candidate. For a Retainer, whose candidates cost a
+	// copy each; a value model's successors are rarely there (most
+	// repeats are of states the same level found), and markFresh's add
+	// looks anyway.
+	probe bool
+	// next is the model's NextStutters, or its Next.
+	next    func(s S, emit func(S), stutter func())
 	opts    Options
 	key     func(*fingerprint.Hasher) K
-	visited visited[K]
+	visited *visited[K]
 	origins []origin
 	res     Result[S]
 	now     func() time.Time
@@ -180,16 +191,22 @@ type search[S any, K comparable] struct {
 	mem     *memoryCap
 	// memCheck is the distinct count at which to read the heap next.
 	memCheck int64
+	// spare are candidate buffers of the last level, for the next.
+	spare [][]candidate[S, K]
 }
 
-func run[S any, K comparable](m Model[S], opts Options, set visited[K], key func(*fingerprint.Hasher) K) (Result[S], error) {
+func run[S any, K comparable](m Model[S], opts Options, set *visited[K], key func(*fingerprint.Hasher) K) (Result[S], error) {
 	s := &search[S, K]{m: m, opts: opts, key: key, visited: set, now: clock(opts), mem: newMemoryCap(opts.MaxMemory)}
 	defer s.mem.release()
 	live0, cpu0 := liveHeap(), cputime.Seconds()
 	s.start = s.now()
 	s.retain = func(st S) S { return st }
 	if r, ok := m.(Retainer[S]); ok {
-		s.retain = r.Retain
+		s.retain, s.probe = r.Retain, true
+	}
+	s.next = func(st S, emit func(S), _ func()) { m.Next(st, emit) }
+	if st, ok := m.(Stutterer[S]); ok {
+		s.next = st.NextStutters
 	}
 	s.lastLog = s.start
 	s.res.Verdict, s.res.Complete = VerdictOK, true
@@ -206,6 +223,7 @@ func run[S any, K comparable](m Model[S], opts Options, set visited[K], key func
 	} else {
 		err = s.bfs(init)
 	}
+	s.spare = nil
 	s.res.Elapsed = s.now().Sub(s.start)
 	s.res.CPUSeconds = cputime.Seconds() - cpu0
 	s.res.BytesPerState = float64(max(0, liveHeap()-live0)) / float64(max(1, s.res.Distinct))
@@ -243,20 +261,27 @@ type candidate[S any, K comparable] struct {
 	index  int32
 	bad    string
 	gen    int64 // the chunk's successors generated up to and including this one
+	shard  int32 // the visited set's shard of key
+	fresh  bool  // the first of the level with its key (markFresh)
 }
 
 // admit adds a new state to the visited set, or reports it was there.
 func (s *search[S, K]) admit(k K, parent, index int32) (int32, bool) {
+	if !s.visited.add(k) {
+		return 0, false
+	}
+	return s.record(parent, index), true
+}
+
+// record numbers a state just added to the visited set.
+func (s *search[S, K]) record(parent, index int32) int32 {
 	if len(s.origins) >= 1<<31-1 {
 		panic("explore: more than 2^31 distinct states")
 	}
 	id := int32(len(s.origins))
-	if !s.visited.add(k, id) {
-		return 0, false
-	}
 	s.origins = append(s.origins, origin{parent, index})
 	s.res.Distinct++
-	return id, true
+	return id
 }
 
 // full reports, and records, that MaxStates is reached.
@@ -323,53 +348,105 @@ func (s *search[S, K]) bfs(init []S) error {
 	if !ok {
 		return nil
 	}
-	workers := s.opts.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	hashers := make([]*fingerprint.Hasher, workers)
-	for i := range hashers {
-		hashers[i] = fingerprint.New(s.opts.Exact)
+	workers := make([]worker[K], s.opts.Workers)
+	for i := range workers {
+		workers[i] = worker[K]{fingerprint.New(s.opts.Exact), make(map[K]struct{})}
 	}
 	for depth := 1; len(level) > 0; depth++ {
 		if s.opts.MaxDepth > 0 && depth >= s.opts.MaxDepth {
 			s.cut(StopMaxDepth)
 			return nil
 		}
-		chunks := s.expandLevel(level, workers, hashers)
-		level = level[:0:0]
+		chunks := s.expandLevel(level, workers)
 		if s.overMemory() { // a worker stopped: the level is not whole
 			for _, c := range chunks {
 				s.res.Generated += c.generated
 			}
 			return nil
 		}
-		for _, c := range chunks {
-			for i := range c.out {
-				cand := &c.out[i]
-				id, fresh := s.admit(cand.key, cand.parent, cand.index)
-				if !fresh {
-					continue
-				}
-				s.res.Depth = depth + 1
-				if cand.bad != "" {
-					// Count as a one-worker BFS that stops here would,
-					// as TLC does: the successors generated so far.
-					s.res.Generated += cand.gen
-					s.fail(id, cand.bad)
-					return nil
-				}
-				level = append(level, item[S]{cand.s, id, depth + 1})
-				if s.full() || s.overMemory() {
-					s.res.Generated += cand.gen
-					return nil
-				}
-			}
-			s.res.Generated += c.generated
+		next, done := s.admitLevel(chunks, depth)
+		s.recycle(chunks)
+		if done {
+			return nil
 		}
+		level = next
 		s.progress(len(level), true)
 	}
 	return nil
+}
+
+// admitLevel admits the states a level's chunks found, in frontier order,
+// and returns the next level; done when the search ends there (a
+// violation, or a bound).
+func (s *search[S, K]) admitLevel(chunks []chunk[S, K], depth int) (next []item[S], done bool) {
+	next = make([]item[S], 0, s.markFresh(chunks))
+	for _, c := range chunks {
+		for i := range c.out {
+			cand := &c.out[i]
+			if !cand.fresh {
+				continue
+			}
+			id := s.record(cand.parent, cand.index)
+			s.res.Depth = depth + 1
+			if cand.bad != "" {
+				// Count as a one-worker BFS that stops here would,
+				// as TLC does: the successors generated so far.
+				s.res.Generated += cand.gen
+				s.fail(id, cand.bad)
+				return nil, true
+			}
+			next = append(next, item[S]{cand.s, id, depth + 1})
+			if s.full() || s.overMemory() {
+				s.res.Generated += cand.gen
+				return nil, true
+			}
+		}
+		s.res.Generated += c.generated
+	}
+	return next, false
+}
+
+// recycle keeps the candidate buffers of chunks for the next level's.
+func (s *search[S, K]) recycle(chunks []chunk[S, K]) {
+	for _, c := range chunks {
+		clear(c.out) // let go of the states the level did not keep
+		s.spare = append(s.spare, c.out[:0])
+	}
+}
+
+// markFresh adds the level's candidates to the visited set, one goroutine
+// per shard, each in frontier order, and marks the first of each key:
+// the states the level found, which it checks. It returns how many there
+// are.
+func (s *search[S, K]) markFresh(chunks []chunk[S, K]) int {
+	shards := s.visited.shards
+	found := make([]int, len(shards))
+	mark := func(shard int) {
+		set := shards[shard]
+		for ci := range chunks {
+			out := chunks[ci].out
+			for i := range out {
+				if c := &out[i]; int(c.shard) == shard && set.add(c.key) {
+					c.fresh, c.bad = true, s.m.Check(c.s)
+					found[shard]++
+				}
+			}
+		}
+	}
+	if len(shards) == 1 {
+		mark(0)
+		return found[0]
+	}
+	var wg sync.WaitGroup
+	for shard := range shards {
+		wg.Go(func() { mark(shard) })
+	}
+	wg.Wait()
+	total := 0
+	for _, n := range found {
+		total += n
+	}
+	return total
 }
 
 // chunk is a slice of a level expanded by one worker.
@@ -381,32 +458,39 @@ type chunk[S any, K comparable] struct {
 
 const chunkSize = 256
 
-func (s *search[S, K]) expandLevel(level []item[S], workers int, hashers []*fingerprint.Hasher) []chunk[S, K] {
+// worker is what one goroutine expanding a level works with: its hasher,
+// and the keys its chunk found (a state reached twice from one chunk's
+// parents is a candidate once).
+type worker[K comparable] struct {
+	h    *fingerprint.Hasher
+	seen map[K]struct{}
+}
+
+func (s *search[S, K]) expandLevel(level []item[S], workers []worker[K]) []chunk[S, K] {
 	chunks := make([]chunk[S, K], (len(level)+chunkSize-1)/chunkSize)
 	for i := range chunks {
 		chunks[i].items = level[i*chunkSize : min((i+1)*chunkSize, len(level))]
+		if n := len(s.spare); n > 0 {
+			chunks[i].out, s.spare = s.spare[n-1], s.spare[:n-1]
+		}
 	}
 	var next atomic.Int64
-	work := func(h *fingerprint.Hasher) {
+	work := func(w worker[K]) {
 		for {
 			i := int(next.Add(1)) - 1
 			if i >= len(chunks) {
 				return
 			}
-			s.expandChunk(&chunks[i], h)
+			s.expandChunk(&chunks[i], w)
 		}
 	}
-	if workers == 1 || len(chunks) == 1 {
-		work(hashers[0])
+	if len(workers) == 1 || len(chunks) == 1 {
+		work(workers[0])
 		return chunks
 	}
 	var wg sync.WaitGroup
-	for w := 0; w < workers && w < len(chunks); w++ {
-		wg.Add(1)
-		go func(h *fingerprint.Hasher) {
-			defer wg.Done()
-			work(h)
-		}(hashers[w])
+	for _, w := range workers[:min(len(workers), len(chunks))] {
+		wg.Go(func() { work(w) })
 	}
 	wg.Wait()
 	return chunks
@@ -414,22 +498,34 @@ func (s *search[S, K]) expandLevel(level []item[S], workers int, hashers []*fing
 
 // expandChunk runs in a worker: the visited set is only read while
 // workers run.
-func (s *search[S, K]) expandChunk(c *chunk[S, K], h *fingerprint.Hasher) {
-	for i, it := range c.items {
+func (s *search[S, K]) expandChunk(c *chunk[S, K], w worker[K]) {
+	h, seen := w.h, w.seen
+	var it item[S]
+	var index int32
+	emit := func(next S) {
+		c.generated++
+		h.Reset()
+		s.m.Fingerprint(h, next, s.opts.Symmetry)
+		k := s.key(h)
+		if _, dup := seen[k]; !dup {
+			if shard, old := s.visited.find(k, s.probe); !old {
+				seen[k] = struct{}{}
+				c.out = append(c.out, candidate[S, K]{key: k, s: s.retain(next), parent: it.id, index: index, gen: c.generated, shard: shard})
+			}
+		}
+		index++
+	}
+	stutter := func() { // the parent, visited
+		c.generated++
+		index++
+	}
+	clear(seen)
+	for i := range c.items {
 		if i%64 == 0 && s.mem.exceeded() {
 			return
 		}
-		var index int32
-		s.m.Next(it.s, func(next S) {
-			c.generated++
-			h.Reset()
-			s.m.Fingerprint(h, next, s.opts.Symmetry)
-			k := s.key(h)
-			if !s.visited.lookup(k) {
-				c.out = append(c.out, candidate[S, K]{key: k, s: s.retain(next), parent: it.id, index: index, bad: s.m.Check(next), gen: c.generated})
-			}
-			index++
-		})
+		it, index = c.items[i], 0
+		s.next(it.s, emit, stutter)
 	}
 }
 
@@ -455,7 +551,8 @@ func (s *search[S, K]) dfs(init []S) error {
 		kids = kids[:0]
 		var index int32
 		failed := false
-		s.m.Next(it.s, func(next S) {
+		stutter := func() { s.res.Generated++; index++ }
+		s.next(it.s, func(next S) {
 			s.res.Generated++
 			i := index
 			index++
@@ -475,7 +572,7 @@ func (s *search[S, K]) dfs(init []S) error {
 				return
 			}
 			kids = append(kids, item[S]{s.retain(next), id, it.depth + 1})
-		})
+		}, stutter)
 		if failed {
 			return nil
 		}

@@ -543,3 +543,54 @@ func BenchmarkGrid(b *testing.B) {
 		})
 	}
 }
+
+// loopGrid is grid with a step that stays put ("loop") at every point,
+// first: as many stutters as other steps.
+type loopGrid struct{ *grid }
+
+func (l loopGrid) Next(p pt, emit func(pt)) {
+	emit(p)
+	l.grid.Next(p, emit)
+}
+
+func (l loopGrid) Label(p pt, i int) string {
+	if i == 0 {
+		return "loop"
+	}
+	return l.grid.Label(p, i-1)
+}
+
+// stutteringGrid is loopGrid telling the explorer which steps stutter:
+// every loop (not grid's own "stay", which it emits: Stutterer allows it).
+type stutteringGrid struct{ loopGrid }
+
+func (s stutteringGrid) NextStutters(p pt, emit func(pt), stutter func()) {
+	stutter()
+	s.grid.Next(p, emit)
+}
+
+// TestStuttererChangesNothing: a search told which steps stutter skips
+// them, and finds what it finds without being told: the same counts
+// (stutters generated), verdicts, bounds and counterexamples, in both
+// strategies, with any number of workers.
+func TestStuttererChangesNothing(t *testing.T) {
+	for _, strategy := range []explore.Strategy{explore.BFS, explore.DFS} {
+		for _, bad := range [][]pt{nil, {{7, 3}}} {
+			for _, opts := range []explore.Options{{Workers: 1}, {Workers: 2, Symmetry: true}, {Workers: 3, MaxStates: 40}, {Workers: 2, MaxDepth: 6}} {
+				opts.Strategy = strategy
+				name := fmt.Sprintf("%s/bad=%v/%+v", strategy, bad, opts)
+				want := run[pt](t, loopGrid{newGrid(9, bad...)}, opts)
+				got := run[pt](t, stutteringGrid{loopGrid{newGrid(9, bad...)}}, opts)
+				if countsOf(got) != countsOf(want) {
+					t.Fatalf("%s: told %+v, not told %+v", name, countsOf(got), countsOf(want))
+				}
+				if !slices.Equal(got.Path, want.Path) || !slices.Equal(got.Labels, want.Labels) {
+					t.Fatalf("%s: told %v %v, not told %v %v", name, got.Path, got.Labels, want.Path, want.Labels)
+				}
+				if want.Generated < 2*want.Distinct-1 {
+					t.Fatalf("%s: %d generated of %d distinct: the loops are not counted", name, want.Generated, want.Distinct)
+				}
+			}
+		}
+	}
+}

@@ -42,3 +42,20 @@ type Model[S any] interface {
 type Retainer[S any] interface {
 	Retain(s S) S
 }
+
+// Stutterer is implemented by models whose Next can tell, as it generates
+// them, the successors that are the state itself again: steps that change
+// nothing the fingerprint covers (a message sent again into a set of
+// messages, one delivered again to a replica that has seen it). In most
+// models most successors are such stutters. NextStutters is Next, in the
+// same order, but calls stutter instead of emit for some or all of them;
+// never for another state. The explorer counts a stutter as generated and
+// goes on, as it would once the visited set said it had the state: no
+// fingerprint, lookup or check.
+//
+// A model that wraps another by embedding it and overrides Next must
+// override NextStutters too, or the explorer, finding the embedded one,
+// goes around its Next.
+type Stutterer[S any] interface {
+	NextStutters(s S, emit func(next S), stutter func())
+}

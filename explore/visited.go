@@ -2,41 +2,73 @@ package explore
 
 import "github.com/paxsim/paxsim/fingerprint"
 
-// visited is the set of states seen, each with its id. Workers call only
-// lookup, all at once, while no one adds; adds are sequential.
-type visited[K comparable] interface {
+// visited is the set of states seen, split into shards by key so that a
+// BFS level's new keys can be added by one goroutine per shard. Workers
+// call only lookup, all at once, while no one adds; each shard's adds are
+// sequential, in frontier order.
+type visited[K comparable] struct {
+	shards  []set[K]
+	shardOf func(k K) int
+}
+
+// set is one shard of a visited set.
+type set[K comparable] interface {
 	lookup(k K) bool
-	add(k K, id int32) bool // false when k was there
+	add(k K) bool // false when k was there
 	len() int
 }
 
-// mapSet is the visited set of an exact search, keyed by whole encodings.
-type mapSet struct{ m map[string]int32 }
+// find returns k's shard, and whether k is in it; when probe is false it
+// does not look.
+func (v *visited[K]) find(k K, probe bool) (shard int32, found bool) {
+	i := v.shardOf(k)
+	return int32(i), probe && v.shards[i].lookup(k)
+}
 
-func (s *mapSet) lookup(k string) bool { _, ok := s.m[k]; return ok }
-func (s *mapSet) len() int             { return len(s.m) }
-func (s *mapSet) add(k string, id int32) bool {
-	if _, ok := s.m[k]; ok {
+func (v *visited[K]) add(k K) bool { return v.shards[v.shardOf(k)].add(k) }
+
+// exactSet is the visited set of an exact search, keyed by whole
+// encodings: one shard, for small models.
+func exactSet() *visited[string] {
+	return &visited[string]{shards: []set[string]{mapSet{}}, shardOf: func(string) int { return 0 }}
+}
+
+// keySet is the visited set of a fingerprinted search, in n shards.
+func keySet(n int) *visited[fingerprint.Key] {
+	v := &visited[fingerprint.Key]{shardOf: func(k fingerprint.Key) int { return int(k[1] % uint64(n)) }}
+	for range n {
+		v.shards = append(v.shards, newKeyTable())
+	}
+	return v
+}
+
+// mapSet is a set of whole encodings.
+type mapSet map[string]struct{}
+
+func (s mapSet) lookup(k string) bool { _, ok := s[k]; return ok }
+func (s mapSet) len() int             { return len(s) }
+func (s mapSet) add(k string) bool {
+	if _, ok := s[k]; ok {
 		return false
 	}
-	s.m[k] = id
+	s[k] = struct{}{}
 	return true
 }
 
-// keyTable is the visited set of a fingerprinted search: an open-addressing
-// hash table of 128-bit keys with linear probing. The keys are hashes
-// already, so their low bits index the table directly; the all-zero key
-// marks an empty slot (a real one is stored with its low bit set).
+// keyTable is a set of 128-bit keys: an open-addressing hash table with
+// linear probing. The keys are hashes already, so their low bits index
+// the table directly; the all-zero key marks an empty slot (a real one is
+// stored with its low bit set). 16 bytes a slot, at most 75% full: the
+// parent of each state is kept in the search's origins, not here.
 type keyTable struct {
 	keys []fingerprint.Key
-	ids  []int32
 	n    int
 	mask uint64
 }
 
 func newKeyTable() *keyTable {
 	const size = 1 << 12
-	return &keyTable{keys: make([]fingerprint.Key, size), ids: make([]int32, size), mask: size - 1}
+	return &keyTable{keys: make([]fingerprint.Key, size), mask: size - 1}
 }
 
 func nonZero(k fingerprint.Key) fingerprint.Key {
@@ -60,17 +92,16 @@ func (t *keyTable) lookup(k fingerprint.Key) bool {
 	}
 }
 
-func (t *keyTable) add(k fingerprint.Key, id int32) bool {
+func (t *keyTable) add(k fingerprint.Key) bool {
 	k = nonZero(k)
-	i := k[0] & t.mask
-	for ; ; i = (i + 1) & t.mask {
+	for i := k[0] & t.mask; ; i = (i + 1) & t.mask {
 		switch t.keys[i] {
 		case k:
 			return false
 		case fingerprint.Key{}:
-			t.keys[i], t.ids[i] = k, id
+			t.keys[i] = k
 			t.n++
-			if uint64(t.n)*4 > (t.mask+1)*3 { // 75% full: double
+			if uint64(t.n)*4 > (t.mask+1)*3 { // 75% full
 				t.grow()
 			}
 			return true
@@ -78,11 +109,12 @@ func (t *keyTable) add(k fingerprint.Key, id int32) bool {
 	}
 }
 
+// grow doubles the table.
 func (t *keyTable) grow() {
-	keys, ids := t.keys, t.ids
+	keys := t.keys
 	size := 2 * len(keys)
-	t.keys, t.ids, t.mask = make([]fingerprint.Key, size), make([]int32, size), uint64(size-1)
-	for j, k := range keys {
+	t.keys, t.mask = make([]fingerprint.Key, size), uint64(size-1)
+	for _, k := range keys {
 		if k == (fingerprint.Key{}) {
 			continue
 		}
@@ -90,6 +122,6 @@ func (t *keyTable) grow() {
 		for t.keys[i] != (fingerprint.Key{}) {
 			i = (i + 1) & t.mask
 		}
-		t.keys[i], t.ids[i] = k, ids[j]
+		t.keys[i] = k
 	}
 }

@@ -94,3 +94,8 @@ func (b boundWatch) Next(s *paxosState, emit func(*paxosState)) {
 		emit(next)
 	})
 }
+
+// NextStutters is Next: every successor is looked at.
+func (b boundWatch) NextStutters(s *paxosState, emit func(*paxosState), _ func()) {
+	b.Next(s, emit)
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/internal/memo"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -51,7 +52,7 @@ type Model[M sim.Message, D any] struct {
 	// steps remembers local steps (nil where they are not local, or for
 	// a Full model), judgeSteps the checkers' state after each from each.
 	steps      *sim.LocalSteps[M, D, checker.Observation]
-	judgeSteps sync.Map // judgeStep -> uint32
+	judgeSteps memo.Table[judgeStep, uint32]
 }
 
 // New builds the model of a search of c under p; a bad c returns a
@@ -160,6 +161,7 @@ func (zeroDecider) Chance(sim.Decision, float64) bool { return false }
 type scratch[M sim.Message, D any] struct {
 	parent, next *State[M, D]
 	compact      *State[M, D] // a successor from memory
+	buf          sim.Snapshot // compact's snapshot when it is not its parent's
 	probe        *sim.World[M, D, checker.Observation]
 	acts         []sim.Action[M]
 	sent         []Sent[M]                        // Steps: what the step being taken sent

@@ -31,6 +31,9 @@ type State[M sim.Message, D any] struct {
 	snap     sim.Snapshot
 	judgeRef uint32
 	panic    string
+	// stutter: a compact state from a remembered step that led back to
+	// its parent, whose snapshot it shares (Stutters).
+	stutter bool
 }
 
 func (m *Model[M, D]) newState() *State[M, D] {

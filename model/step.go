@@ -36,9 +36,15 @@ func (m *Model[M, D]) remembered(s *State[M, D], parent *State[M, D], a sim.Acti
 		return false, true
 	}
 	next := sc.compact
-	next.snap = m.steps.Apply(s.snap, st, next.snap)
 	next.judgeRef = m.judgeAfter(s.judgeRef, st)
 	next.judgeKey, next.judgeOK, next.panic = m.judges.Key(next.judgeRef), true, ""
+	next.stutter = next.judgeRef == s.judgeRef && m.steps.Stutters(s.snap, st)
+	if next.stutter { // s again: share its snapshot, which no one writes
+		next.snap = s.snap
+		return true, false
+	}
+	next.snap = m.steps.Apply(s.snap, st, sc.buf)
+	sc.buf = next.snap
 	return true, false
 }
 
@@ -50,7 +56,7 @@ func (m *Model[M, D]) judgeAfter(ref uint32, st *localStep) uint32 {
 	}
 	key := judgeStep{ref, st.ID}
 	if v, ok := m.judgeSteps.Load(key); ok {
-		return v.(uint32)
+		return v
 	}
 	j := m.judges.Get(ref).CloneInto(nil)
 	for _, o := range st.Obs {
@@ -60,6 +66,18 @@ func (m *Model[M, D]) judgeAfter(ref uint32, st *localStep) uint32 {
 	h.Reset()
 	j.Fingerprint(&h)
 	next := m.judges.Intern(h.Sum(), func() *judge { return j })
-	m.judgeSteps.Store(key, next)
+	next, _ = m.judgeSteps.LoadOrStore(key, next)
 	return next
+}
+
+// NextStutters implements explore.Stutterer: a stutter is a remembered
+// step that changed nothing the fingerprint covers.
+func (m *Model[M, D]) NextStutters(s *State[M, D], emit func(*State[M, D]), stutter func()) {
+	m.successors(s, func(_ sim.Action[M], next *State[M, D]) {
+		if next.stutter {
+			stutter()
+		} else {
+			emit(next)
+		}
+	})
 }

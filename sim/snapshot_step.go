@@ -1,10 +1,11 @@
 package sim
 
 import (
-	"sync"
+	"slices"
 	"sync/atomic"
 
 	"github.com/paxsim/paxsim/fingerprint"
+	"github.com/paxsim/paxsim/internal/memo"
 )
 
 // LocalSteps remembers the local steps of a search's Choice worlds, in snapshot
@@ -27,7 +28,7 @@ type LocalSteps[M Message, D, O any] struct {
 	// caller's (a ballot bound, say) cuts it, from what it sent and
 	// observed.
 	cut  func(sent []M, obs []Observed[O]) bool
-	memo sync.Map // stepKey -> *LocalStep[O]
+	memo memo.Table[stepKey, *LocalStep[O]]
 	n    atomic.Uint32
 }
 
@@ -58,6 +59,8 @@ type LocalStep[O any] struct {
 	Obs []Observed[O]
 	// Cut is what the LocalSteps' cut said of the step.
 	Cut bool
+	// same: the node's part after the step is its part before.
+	same bool
 }
 
 // Observed is an observation with the node that made it.
@@ -101,16 +104,17 @@ func (t *LocalSteps[M, D, O]) Take(s Snapshot, w *World[M, D, O], a Action[M], p
 	if !ok {
 		return nil, probe, false
 	}
-	if v, ok := t.memo.Load(key); ok {
-		return v.(*LocalStep[O]), probe, true
+	if st, ok := t.memo.Load(key); ok {
+		return st, probe, true
 	}
 	st, probe, ok := t.run(w, a, msgAt, probe)
 	if !ok {
 		return nil, probe, false
 	}
+	st.same = slices.Equal(st.part, key[2:7+key[6]])
 	st.ID = t.n.Add(1) - 1 // before it is shared; a step that loses a race wastes its number
-	v, _ := t.memo.LoadOrStore(key, st)
-	return v.(*LocalStep[O]), probe, true
+	st, _ = t.memo.LoadOrStore(key, st)
+	return st, probe, true
 }
 
 // key is the memory's key of action a from snapshot s, and the position
@@ -202,6 +206,24 @@ func (t *LocalSteps[M, D, O]) Apply(s Snapshot, st *LocalStep[O], buf Snapshot) 
 		}
 	}
 	return append(out, s[net+1+len(flights):]...)
+}
+
+// Stutters reports whether step st from snapshot s leads back to s, but
+// for the clock: the node's part is unchanged and the network held every
+// message it sent. What the step observed is the caller's to judge.
+func (t *LocalSteps[M, D, O]) Stutters(s Snapshot, st *LocalStep[O]) bool {
+	if !st.same {
+		return false
+	}
+	var offs [16]int
+	_, net := snapshotLayout(s, t.pool.template.cfg.Nodes, offs[:0])
+	flights := s[net+1 : net+1+int(s[net])]
+	for _, m := range st.sent {
+		if !holds(flights, m) {
+			return false
+		}
+	}
+	return true
 }
 
 func holds(xs []uint32, x uint32) bool {

@@ -34,6 +34,8 @@ type step struct {
 	q    uint8 // quorum of Phase2a
 	w    int8  // Phase2a's witness: the acceptor whose 1b reports the highest vote, or -1
 	mbal int8  // the witness's vote's ballot
+	// stutter: the successor is the state itself (NextStutters).
+	stutter bool
 }
 
 // Next calls emit for every successor of s in TLC's enumeration (see the
@@ -44,6 +46,20 @@ type step struct {
 func (m *Model) Next(s State, emit func(next State)) {
 	m.successors(&s, func(n State, _ step) bool {
 		emit(n)
+		return true
+	})
+}
+
+// NextStutters implements explore.Stutterer: the stutters are Phase1a
+// sending a 1a message that is there, and Phase2b by an acceptor that
+// has already voted so.
+func (m *Model) NextStutters(s State, emit func(next State), stutter func()) {
+	m.successors(&s, func(n State, st step) bool {
+		if st.stutter {
+			stutter()
+		} else {
+			emit(n)
+		}
 		return true
 	})
 }
@@ -95,7 +111,7 @@ func (m *Model) successors(s *State, f func(n State, st step) bool) {
 		// the message is already there.
 		n := *s
 		n.set(b)
-		if !f(n, step{kind: stepPhase1a, b: int8(b)}) || !m.phase2a(s, b, f) {
+		if !f(n, step{kind: stepPhase1a, b: int8(b), stutter: s.has(b)}) || !m.phase2a(s, b, f) {
 			return
 		}
 	}
@@ -217,7 +233,8 @@ func (m *Model) acceptorSteps(s *State, a int, f func(n State, st step) bool) bo
 			n := *s
 			n.maxBal[a], n.maxVBal[a], n.maxVal[a] = int8(b), int8(b), int8(v)
 			n.set(l.idx2b(a, b, v))
-			if !f(n, step{kind: stepPhase2b, a: int8(a), b: int8(b), v: int8(v)}) {
+			stutter := s.maxBal[a] == int8(b) && s.maxVBal[a] == int8(b) && s.maxVal[a] == int8(v) && n == *s
+			if !f(n, step{kind: stepPhase2b, a: int8(a), b: int8(b), v: int8(v), stutter: stutter}) {
 				return false
 			}
 		}

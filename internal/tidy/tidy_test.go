@@ -46,6 +46,8 @@ var policy = Policy{
 			Why: "the wall clock is the default clock of a search, read for Elapsed and the pacing of Progress only (tests inject one: TestProgress)"},
 		{Dir: "explore", Func: "search.expandLevel", Rules: []string{Go},
 			Why: "workers expand one BFS level's chunks, each into its own slot; the successors are admitted in chunk order afterwards (TestWorkersDoNotChangeTheResult)"},
+		{Dir: "explore", Func: "search.markFresh", Rules: []string{Go},
+			Why: "one goroutine per shard of the visited set adds the level's candidates that fall in it, each shard in frontier order: which candidate is first of its key does not depend on the shards (TestWorkersDoNotChangeTheResult)"},
 		{Dir: "mutants", Func: "firstFailure", Rules: []string{Go},
 			Why: "workers run a variant's seeds in parallel, between runs, and keep the lowest failing seed, which does not depend on the workers (TestFirstFailureAnyWorkers)"},
 		{Dir: "mutants", Func: "Run", Rules: []string{Clock}, Why: "the clock fills the report's wall_seconds only"},
