@@ -172,12 +172,12 @@ type scratch[M sim.Message, D any] struct {
 // with the successor it leads to, built in a scratch state valid until fn
 // returns.
 func (m *Model[M, D]) successors(s *State[M, D], fn func(a sim.Action[M], next *State[M, D])) {
-	m.expand(s, false, func(a sim.Action[M], next *State[M, D], _ []Sent[M]) { fn(a, next) })
+	m.expand(s, false, func(a *sim.Action[M], next *State[M, D], _ []Sent[M]) { fn(*a, next) })
 }
 
 // expand is successors, with the messages each step sent when record is
 // set (Steps).
-func (m *Model[M, D]) expand(s *State[M, D], record bool, fn func(a sim.Action[M], next *State[M, D], sent []Sent[M])) {
+func (m *Model[M, D]) expand(s *State[M, D], record bool, fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M])) {
 	if s.panic != "" {
 		return
 	}
@@ -188,7 +188,8 @@ func (m *Model[M, D]) expand(s *State[M, D], record bool, fn func(a sim.Action[M
 	}
 	parent := m.live(s, sc.parent)
 	sc.acts = append(sc.acts[:0], parent.world.Actions()...)
-	for _, a := range sc.acts {
+	for i := range sc.acts {
+		a := &sc.acts[i]
 		if !m.enabled(a, parent.judge) {
 			continue
 		}
@@ -205,7 +206,7 @@ func (m *Model[M, D]) expand(s *State[M, D], record bool, fn func(a sim.Action[M
 			sc.sent = sc.sent[:0]
 			sc.next.world.SetSendHook(sc.record)
 		}
-		m.guard(sc.next, func() { sc.next.world.Do(a) })
+		m.guard(sc.next, func() { sc.next.world.Do(*a) })
 		if m.outOfBounds(sc.next) {
 			continue
 		}
@@ -216,7 +217,7 @@ func (m *Model[M, D]) expand(s *State[M, D], record bool, fn func(a sim.Action[M
 
 // enabled reports whether the bounds allow action a, given the checkers'
 // state before it.
-func (m *Model[M, D]) enabled(a sim.Action[M], j *judge) bool {
+func (m *Model[M, D]) enabled(a *sim.Action[M], j *judge) bool {
 	switch a.Kind {
 	case sim.ActDeliver:
 		if m.answers && a.From == sim.External {
@@ -231,7 +232,7 @@ func (m *Model[M, D]) enabled(a sim.Action[M], j *judge) bool {
 }
 
 // clientOf is the client whose request a delivers, or 0.
-func (m *Model[M, D]) clientOf(a sim.Action[M]) int {
+func (m *Model[M, D]) clientOf(a *sim.Action[M]) int {
 	d := a.Msg.Digest()
 	for _, r := range m.requests {
 		if r.step.To == a.To && r.digest == d {
@@ -243,7 +244,7 @@ func (m *Model[M, D]) clientOf(a sim.Action[M]) int {
 
 // Next implements explore.Model.
 func (m *Model[M, D]) Next(s *State[M, D], emit func(*State[M, D])) {
-	m.successors(s, func(_ sim.Action[M], next *State[M, D]) { emit(next) })
+	m.expand(s, false, func(_ *sim.Action[M], next *State[M, D], _ []Sent[M]) { emit(next) })
 }
 
 // Check implements explore.Model.

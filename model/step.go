@@ -23,7 +23,7 @@ type judgeStep [2]uint32
 // action a leads to, from memory, and reports whether it could: false
 // for an action that is not a local step, or that the ballot bound cuts
 // (then cut is true). parent is s restored.
-func (m *Model[M, D]) remembered(s *State[M, D], parent *State[M, D], a sim.Action[M], sc *scratch[M, D]) (ok, cut bool) {
+func (m *Model[M, D]) remembered(s *State[M, D], parent *State[M, D], a *sim.Action[M], sc *scratch[M, D]) (ok, cut bool) {
 	if m.steps == nil || s.snap == nil || s.panic != "" {
 		return false, false
 	}
@@ -73,7 +73,7 @@ func (m *Model[M, D]) judgeAfter(ref uint32, st *localStep) uint32 {
 // NextStutters implements explore.Stutterer: a stutter is a remembered
 // step that changed nothing the fingerprint covers.
 func (m *Model[M, D]) NextStutters(s *State[M, D], emit func(*State[M, D]), stutter func()) {
-	m.successors(s, func(_ sim.Action[M], next *State[M, D]) {
+	m.expand(s, false, func(_ *sim.Action[M], next *State[M, D], _ []Sent[M]) {
 		if next.stutter {
 			stutter()
 		} else {

@@ -29,16 +29,17 @@ func Variants(infos ...*engine.Info) []Variant {
 	return list
 }
 
-// WriteVariants writes the list as a table.
+// WriteVariants writes the list as a table, the name --variant takes
+// first.
 func WriteVariants(w io.Writer, list []Variant) error {
 	tw := tabwriter.NewWriter(w, 0, 8, 2, ' ', 0)
-	fmt.Fprintf(tw, "PROTOCOL\tVARIANT\tBREAKS\tSUMMARY\n")
+	fmt.Fprintf(tw, "VARIANT\tPROTOCOL\tBREAKS\tSUMMARY\n")
 	for _, v := range list {
 		breaks := v.Breaks
 		if breaks == "" {
 			breaks = "-"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.Protocol, v.Name, breaks, v.Summary)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.Name, v.Protocol, breaks, v.Summary)
 	}
 	return tw.Flush()
 }

@@ -129,6 +129,7 @@ type Action[M Message] struct {
 	Crash    Crash    // ActDeliver, ActTimer: a torn crash; ActCrash: one that loses writes
 	digest   uint64
 	seq      uint64 // ActDeliver, ActDrop: the flight's seq + 1 when Find found it; 0 if unknown
+	at       int32  // ActDeliver: the flight's index in the network + 1 when Actions listed it; 0 if unknown
 }
 
 // String is the action as a decision-trace line, e.g. "deliver 1->2
@@ -161,6 +162,11 @@ func (f *flight[M]) same(o *flight[M]) bool {
 	return f.digest == o.digest && f.from == o.from && f.to == o.to
 }
 
+// is reports whether f is the message that action a delivers or drops.
+func (f *flight[M]) is(a *Action[M]) bool {
+	return f.digest == a.digest && f.from == a.From && f.to == a.To
+}
+
 // Actions lists the enabled actions of a Choice world in a fixed order:
 // deliveries (in sending order, identical copies once; on FIFO links, each
 // link's oldest message alone), timers, drops (likewise), duplications
@@ -173,7 +179,7 @@ func (w *World[M, D, O]) Actions() []Action[M] {
 	for i := range w.inflight {
 		f := &w.inflight[i]
 		if w.slots[f.to].up && w.listed(i) {
-			acts = append(acts, Action[M]{Kind: ActDeliver, From: f.from, To: f.to, Msg: f.msg, digest: f.digest})
+			acts = append(acts, Action[M]{Kind: ActDeliver, From: f.from, To: f.to, Msg: f.msg, digest: f.digest, at: int32(i + 1)})
 		}
 	}
 	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
@@ -212,6 +218,9 @@ func (w *World[M, D, O]) Actions() []Action[M] {
 // for delivery and drop: the first of identical copies on its link, and on
 // a FIFO link the oldest message alone.
 func (w *World[M, D, O]) listed(i int) bool {
+	if w.cfg.Choice.Network == SentSet && !w.net.FIFO {
+		return true // a set holds no copies (sendChoice)
+	}
 	f := &w.inflight[i]
 	for j := range i {
 		if g := &w.inflight[j]; g.from == f.from && g.to == f.to && (g.digest == f.digest || w.net.FIFO) {

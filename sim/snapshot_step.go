@@ -94,7 +94,7 @@ func snapshotLayout(s Snapshot, nodes int, offs []int) (parts []int, net int) {
 // or run in probe (a world of this search's, or nil; the new one is
 // returned) and remembered. ok is false when a is not such an action or
 // its handler panics: the caller takes it the long way.
-func (t *LocalSteps[M, D, O]) Take(s Snapshot, w *World[M, D, O], a Action[M], probe *World[M, D, O]) (*LocalStep[O], *World[M, D, O], bool) {
+func (t *LocalSteps[M, D, O]) Take(s Snapshot, w *World[M, D, O], a *Action[M], probe *World[M, D, O]) (*LocalStep[O], *World[M, D, O], bool) {
 	if (a.Kind != ActDeliver && a.Kind != ActTimer) || a.Crash != (Crash{}) {
 		return nil, probe, false
 	}
@@ -119,7 +119,7 @@ func (t *LocalSteps[M, D, O]) Take(s Snapshot, w *World[M, D, O], a Action[M], p
 
 // key is the memory's key of action a from snapshot s, and the position
 // in w's network of the message a delivers.
-func (t *LocalSteps[M, D, O]) key(s Snapshot, w *World[M, D, O], a Action[M], parts []int, net int) (stepKey, int, bool) {
+func (t *LocalSteps[M, D, O]) key(s Snapshot, w *World[M, D, O], a *Action[M], parts []int, net int) (stepKey, int, bool) {
 	var key stepKey
 	p := s[parts[a.To-1]:]
 	n := int(p[4])
@@ -134,12 +134,7 @@ func (t *LocalSteps[M, D, O]) key(s Snapshot, w *World[M, D, O], a Action[M], pa
 		key[10] = uint32(a.Tag)
 		return key, msgAt, true
 	}
-	for i := range w.inflight {
-		if f := &w.inflight[i]; f.digest == a.digest && f.from == a.From && f.to == a.To {
-			msgAt = i
-			break
-		}
-	}
+	msgAt = w.flightOf(a)
 	if msgAt < 0 || msgAt >= int(s[net]) {
 		return key, 0, false
 	}
@@ -149,7 +144,7 @@ func (t *LocalSteps[M, D, O]) key(s Snapshot, w *World[M, D, O], a Action[M], pa
 
 // run takes action a in probe, a copy of w whose network holds only the
 // message a delivers, so that every message the node sends shows.
-func (t *LocalSteps[M, D, O]) run(w *World[M, D, O], a Action[M], msgAt int, probe *World[M, D, O]) (st *LocalStep[O], _ *World[M, D, O], ok bool) {
+func (t *LocalSteps[M, D, O]) run(w *World[M, D, O], a *Action[M], msgAt int, probe *World[M, D, O]) (st *LocalStep[O], _ *World[M, D, O], ok bool) {
 	st = &LocalStep[O]{node: a.To}
 	probe = w.CloneInto(probe, func(node NodeID, o O) { st.Obs = append(st.Obs, Observed[O]{node, o}) })
 	probe.inflight = probe.inflight[:0]
@@ -162,7 +157,7 @@ func (t *LocalSteps[M, D, O]) run(w *World[M, D, O], a Action[M], msgAt int, pro
 			ok = false
 		}
 	}()
-	probe.Do(a)
+	probe.Do(*a)
 	for i := range probe.slots {
 		if NodeID(i) != a.To && probe.slots[i].up != w.slots[i].up {
 			return nil, probe, false // not a local step after all
@@ -224,6 +219,20 @@ func (t *LocalSteps[M, D, O]) Stutters(s Snapshot, st *LocalStep[O]) bool {
 		}
 	}
 	return true
+}
+
+// flightOf is the index in w's network of the message delivery a takes,
+// or -1.
+func (w *World[M, D, O]) flightOf(a *Action[M]) int {
+	if i := int(a.at) - 1; i >= 0 && i < len(w.inflight) && w.inflight[i].is(a) {
+		return i // where Actions found it
+	}
+	for i := range w.inflight {
+		if w.inflight[i].is(a) {
+			return i
+		}
+	}
+	return -1
 }
 
 func holds(xs []uint32, x uint32) bool {
