@@ -7,6 +7,7 @@ import (
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/fingerprint"
 	"github.com/paxsim/paxsim/internal/memo"
 	"github.com/paxsim/paxsim/sim"
 )
@@ -162,10 +163,13 @@ type scratch[M sim.Message, D any] struct {
 	parent, next *State[M, D]
 	compact      *State[M, D] // a successor from memory
 	buf          sim.Snapshot // compact's snapshot when it is not its parent's
-	probe        *sim.World[M, D, checker.Observation]
-	acts         []sim.Action[M]
-	sent         []Sent[M]                        // Steps: what the step being taken sent
-	record       func(from, to sim.NodeID, msg M) // appends to sent
+	// net is the parent's sim.SnapshotPool.NetKey, when netOK.
+	net    fingerprint.Key
+	netOK  bool
+	probe  *sim.World[M, D, checker.Observation]
+	acts   []sim.Action[M]
+	sent   []Sent[M]                        // Steps: what the step being taken sent
+	record func(from, to sim.NodeID, msg M) // appends to sent
 }
 
 // successors calls fn for every enabled action of s within the bounds,
@@ -186,6 +190,7 @@ func (m *Model[M, D]) expand(s *State[M, D], record bool, fn func(a *sim.Action[
 		sc = &scratch[M, D]{parent: m.newState(), next: m.newState(), compact: &State[M, D]{}}
 		sc.record = func(from, to sim.NodeID, msg M) { sc.sent = append(sc.sent, Sent[M]{from, to, msg}) }
 	}
+	sc.netOK = false
 	parent := m.live(s, sc.parent)
 	sc.acts = append(sc.acts[:0], parent.world.Actions()...)
 	for i := range sc.acts {
@@ -213,6 +218,18 @@ func (m *Model[M, D]) expand(s *State[M, D], record bool, fn func(a *sim.Action[
 		fn(a, sc.next, sc.sent)
 	}
 	m.scratch.Put(sc)
+}
+
+// parentNet is the network's part of the fingerprint of s, the parent
+// sc expands: computed once, and only for a compact s.
+func (sc *scratch[M, D]) parentNet(m *Model[M, D], s *State[M, D]) fingerprint.Key {
+	if !sc.netOK {
+		sc.net, sc.netOK = s.net, s.netOK
+		if !sc.netOK {
+			sc.net, sc.netOK = m.pool.NetKey(s.snap), true
+		}
+	}
+	return sc.net
 }
 
 // enabled reports whether the bounds allow action a, given the checkers'

@@ -32,8 +32,12 @@ type State[M sim.Message, D any] struct {
 	judgeRef uint32
 	panic    string
 	// stutter: a compact state from a remembered step that led back to
-	// its parent, whose snapshot it shares (Stutters).
+	// its parent, whose snapshot it shares (NextStutters).
 	stutter bool
+	// net is the network's part of a compact state's fingerprint
+	// (sim.SnapshotPool.NetKey), when netOK: its parent's and the step's.
+	net   fingerprint.Key
+	netOK bool
 }
 
 func (m *Model[M, D]) newState() *State[M, D] {
@@ -107,7 +111,7 @@ func (m *Model[M, D]) guard(st *State[M, D], fn func()) {
 // a whole one, with Full).
 func (m *Model[M, D]) Retain(s *State[M, D]) *State[M, D] {
 	if s.world == nil { // a compact state from a remembered step
-		return &State[M, D]{snap: slices.Clone(s.snap), judgeRef: s.judgeRef, judgeKey: s.judgeKey, judgeOK: true, panic: s.panic}
+		return &State[M, D]{snap: slices.Clone(s.snap), judgeRef: s.judgeRef, judgeKey: s.judgeKey, judgeOK: true, panic: s.panic, net: s.net, netOK: s.netOK}
 	}
 	if m.Full {
 		st := m.newState()

@@ -40,11 +40,13 @@ func (m *Model[M, D]) remembered(s *State[M, D], parent *State[M, D], a *sim.Act
 	next.judgeKey, next.judgeOK, next.panic = m.judges.Key(next.judgeRef), true, ""
 	next.stutter = next.judgeRef == s.judgeRef && m.steps.Stutters(s.snap, st)
 	if next.stutter { // s again: share its snapshot, which no one writes
-		next.snap = s.snap
+		next.snap, next.net, next.netOK = s.snap, s.net, s.netOK
 		return true, false
 	}
-	next.snap = m.steps.Apply(s.snap, st, sc.buf)
+	var added fingerprint.Key
+	next.snap, added = m.steps.Apply(s.snap, st, sc.buf)
 	sc.buf = next.snap
+	next.net, next.netOK = sc.parentNet(m, s).Add(added), true
 	return true, false
 }
 

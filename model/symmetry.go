@@ -53,7 +53,11 @@ func permute(xs []uint8, k int, fn func([]uint8)) {
 func (m *Model[M, D]) Fingerprint(h *fingerprint.Hasher, s *State[M, D], symmetry bool) {
 	sc := s
 	if s.world == nil && !h.Exact() && (!symmetry || len(m.perms) == 1) {
-		m.pool.Fingerprint(h, s.snap) // what write writes, from the stored keys
+		net := s.net // what write writes, from the stored keys
+		if !s.netOK {
+			net = m.pool.NetKey(s.snap)
+		}
+		m.pool.FingerprintNet(h, s.snap, net)
 		h.Key(s.judgeKey)
 		h.Bool(s.panic != "")
 		return

@@ -181,8 +181,10 @@ func (t *LocalSteps[M, D, O]) run(w *World[M, D, O], a *Action[M], msgAt int, pr
 
 // Apply writes the snapshot that step st leads to from s into buf[:0]:
 // s with the step's node part and the messages it sent that the network
-// did not hold, in the order sent.
-func (t *LocalSteps[M, D, O]) Apply(s Snapshot, st *LocalStep[O], buf Snapshot) Snapshot {
+// did not hold, in the order sent. added is the sum of those messages'
+// keys: what the step adds to the network's part of the fingerprint
+// (NetKey).
+func (t *LocalSteps[M, D, O]) Apply(s Snapshot, st *LocalStep[O], buf Snapshot) (next Snapshot, added fingerprint.Key) {
 	var offs [16]int
 	parts, net := snapshotLayout(s, t.pool.template.cfg.Nodes, offs[:0])
 	at := parts[st.node-1]
@@ -198,9 +200,10 @@ func (t *LocalSteps[M, D, O]) Apply(s Snapshot, st *LocalStep[O], buf Snapshot) 
 		if !holds(flights, m) && !holds(out[count+1+len(flights):], m) {
 			out = append(out, m)
 			out[count]++
+			added = added.Add(t.pool.msgs.Key(m))
 		}
 	}
-	return append(out, s[net+1+len(flights):]...)
+	return append(out, s[net+1+len(flights):]...), added
 }
 
 // Stutters reports whether step st from snapshot s leads back to s, but
@@ -267,6 +270,24 @@ func (p *SnapshotPool[M, D, O]) appendSlot(s Snapshot, w *World[M, D, O], id Nod
 // Fingerprint writes what World.Fingerprint writes of the world of s (no
 // renaming, not exact) from the keys the pool holds, without restoring it.
 func (p *SnapshotPool[M, D, O]) Fingerprint(h *fingerprint.Hasher, s Snapshot) {
+	p.FingerprintNet(h, s, p.NetKey(s))
+}
+
+// NetKey is the network's part of the fingerprint of s: the sum of its
+// messages' keys, a multiset hash, so that a step's successor has its
+// parent's plus the keys of the messages the step added (Apply).
+func (p *SnapshotPool[M, D, O]) NetKey(s Snapshot) fingerprint.Key {
+	var offs [16]int
+	_, net := snapshotLayout(s, p.template.cfg.Nodes, offs[:0])
+	var sum fingerprint.Key
+	for _, i := range s[net+1 : net+1+int(s[net])] {
+		sum = sum.Add(p.msgs.Key(i))
+	}
+	return sum
+}
+
+// FingerprintNet is Fingerprint of s, whose NetKey is net.
+func (p *SnapshotPool[M, D, O]) FingerprintNet(h *fingerprint.Hasher, s Snapshot, net fingerprint.Key) {
 	k := snapshotHeader
 	for range p.template.cfg.Nodes {
 		h.Bool(s[k] != 0)
@@ -287,11 +308,6 @@ func (p *SnapshotPool[M, D, O]) Fingerprint(h *fingerprint.Hasher, s Snapshot) {
 	h.Uint64(uint64(s[0]))
 	h.Uint64(uint64(s[1]))
 	h.Bool(s[3] != 0)
-	n := int(s[k])
-	h.Uint64(uint64(n))
-	var sum fingerprint.Key
-	for _, i := range s[k+1 : k+1+n] {
-		sum = sum.Add(p.msgs.Key(i))
-	}
-	h.Key(sum)
+	h.Uint64(uint64(s[k]))
+	h.Key(net)
 }
