@@ -3,6 +3,7 @@ package model
 import (
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/fingerprint"
+	"github.com/paxsim/paxsim/internal/memo"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -18,6 +19,9 @@ var rememberSteps = true
 // the checkers' state before it and the step, whose observations decide
 // the change.
 type judgeStep [2]uint32
+
+// Hash implements memo.Key.
+func (k judgeStep) Hash() uint64 { return memo.HashWords(k[:]...) }
 
 // remembered builds in next the successor of compact state s that
 // action a leads to, from memory, and reports whether it could: false

@@ -77,6 +77,9 @@ func (s *LocalStep[O]) Node() NodeID { return s.node }
 // and the action (kind and message index, or timer tag).
 type stepKey [12]uint32
 
+// Hash implements memo.Key.
+func (k stepKey) Hash() uint64 { return memo.HashWords(k[:]...) }
+
 // snapshotLayout is where each node's part, the network and the
 // duplication log start in a snapshot.
 func snapshotLayout(s Snapshot, nodes int, offs []int) (parts []int, net int) {

@@ -5,46 +5,45 @@
 package memo
 
 import (
-	"hash/maphash"
 	"sync"
 	"sync/atomic"
 )
 
+// Key is a key of a Table: comparable, with a hash of its own (a few
+// multiplications over a small array beat a general hasher).
+type Key interface {
+	comparable
+	Hash() uint64
+}
+
 // Table maps keys to values that never change once stored. The zero
 // Table is empty and ready to use. Reads take no lock; writes take one.
-type Table[K comparable, V any] struct {
-	mu   sync.Mutex
-	tab  atomic.Pointer[table[K, V]]
-	seed maphash.Seed
-	once sync.Once
+type Table[K Key, V any] struct {
+	mu  sync.Mutex
+	tab atomic.Pointer[table[K, V]]
 }
 
 // table is one generation of a Table: open addressing, linear probing,
 // at most half full. Slots only go from empty to full; a write that
 // outgrows it publishes a bigger copy, and readers still holding this one
 // miss only the keys stored since, which Store then finds under its lock.
-type table[K comparable, V any] struct {
+type table[K Key, V any] struct {
 	slots []atomic.Pointer[entry[K, V]]
 	mask  uint64
 	n     int
 }
 
-type entry[K comparable, V any] struct {
+type entry[K Key, V any] struct {
 	key K
 	val V
 }
 
 const initialSlots = 1 << 10
 
-func (t *Table[K, V]) hash(k K) uint64 {
-	t.once.Do(func() { t.seed = maphash.MakeSeed() })
-	return maphash.Comparable(t.seed, k)
-}
-
 // Load returns the value stored under k, if any.
 func (t *Table[K, V]) Load(k K) (V, bool) {
 	if tab := t.tab.Load(); tab != nil {
-		if e := tab.find(k, t.hash(k)); e != nil {
+		if e := tab.find(k, k.Hash()); e != nil {
 			return e.val, true
 		}
 	}
@@ -55,7 +54,7 @@ func (t *Table[K, V]) Load(k K) (V, bool) {
 // LoadOrStore returns the value stored under k, storing v under it first
 // if there is none; stored reports whether v was.
 func (t *Table[K, V]) LoadOrStore(k K, v V) (actual V, stored bool) {
-	h := t.hash(k)
+	h := k.Hash()
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	tab := t.tab.Load()
@@ -67,7 +66,7 @@ func (t *Table[K, V]) LoadOrStore(k K, v V) (actual V, stored bool) {
 		return e.val, false
 	}
 	if 2*(tab.n+1) > len(tab.slots) {
-		tab = tab.grow(t.hash)
+		tab = tab.grow()
 		t.tab.Store(tab)
 	}
 	tab.put(&entry[K, V]{k, v}, h)
@@ -84,7 +83,7 @@ func (t *Table[K, V]) Len() int {
 	return 0
 }
 
-func newTable[K comparable, V any](size int) *table[K, V] {
+func newTable[K Key, V any](size int) *table[K, V] {
 	return &table[K, V]{slots: make([]atomic.Pointer[entry[K, V]], size), mask: uint64(size - 1)}
 }
 
@@ -109,12 +108,23 @@ func (t *table[K, V]) put(e *entry[K, V], h uint64) {
 }
 
 // grow returns a copy of t with twice the slots.
-func (t *table[K, V]) grow(hash func(K) uint64) *table[K, V] {
+func (t *table[K, V]) grow() *table[K, V] {
 	bigger := newTable[K, V](2 * len(t.slots))
 	for i := range t.slots {
 		if e := t.slots[i].Load(); e != nil {
-			bigger.put(e, hash(e.key))
+			bigger.put(e, e.key.Hash())
 		}
 	}
 	return bigger
+}
+
+// HashWords hashes a few 32-bit words, for a Key's Hash: each word is
+// mixed in by a multiplication, the whole finished by a xor-shift.
+func HashWords(ws ...uint32) uint64 {
+	h := uint64(0x9e3779b97f4a7c15)
+	for _, w := range ws {
+		h = (h ^ uint64(w)) * 0xff51afd7ed558ccd
+		h ^= h >> 29
+	}
+	return h ^ h>>32
 }

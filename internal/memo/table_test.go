@@ -7,14 +7,27 @@ import (
 	"pgregory.net/rapid"
 )
 
+type key3 [3]uint32
+
+func (k key3) Hash() uint64 { return HashWords(k[:]...) }
+
+// collide hashes every key alike: probing alone tells them apart.
+type collide uint64
+
+func (collide) Hash() uint64 { return 7 }
+
+type key12 [12]uint32
+
+func (k key12) Hash() uint64 { return HashWords(k[:]...) }
+
 // TestTableIsAMap: any sequence of stores and loads gives what a Go map,
 // written only where the key is new, gives.
 func TestTableIsAMap(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		var tab Table[[3]uint32, int]
-		oracle := map[[3]uint32]int{}
-		key := rapid.Custom(func(t *rapid.T) [3]uint32 {
-			return [3]uint32{rapid.Uint32Max(3).Draw(t, "a"), rapid.Uint32Max(50).Draw(t, "b"), 7}
+		var tab Table[key3, int]
+		oracle := map[key3]int{}
+		key := rapid.Custom(func(t *rapid.T) key3 {
+			return key3{rapid.Uint32Max(3).Draw(t, "a"), rapid.Uint32Max(50).Draw(t, "b"), 7}
 		})
 		for i := range rapid.IntRange(0, 3000).Draw(t, "ops") {
 			k := key.Draw(t, "k")
@@ -43,7 +56,7 @@ func TestTableIsAMap(t *testing.T) {
 // TestTableConcurrent: readers racing writers through several growths see
 // either nothing or the one value stored under a key (run it with -race).
 func TestTableConcurrent(t *testing.T) {
-	var tab Table[uint64, uint64]
+	var tab Table[key3, uint64]
 	const keys = 20000
 	var wg sync.WaitGroup
 	for w := range 4 {
@@ -51,13 +64,14 @@ func TestTableConcurrent(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range uint64(keys) {
-				k := (i*7919 + uint64(w)*13) % keys
-				if v, ok := tab.Load(k); ok && v != k*k {
-					t.Errorf("Load(%d) = %d", k, v)
+				n := (i*7919 + uint64(w)*13) % keys
+				k := key3{uint32(n)}
+				if v, ok := tab.Load(k); ok && v != n*n {
+					t.Errorf("Load(%d) = %d", n, v)
 					return
 				}
-				if v, _ := tab.LoadOrStore(k, k*k); v != k*k {
-					t.Errorf("LoadOrStore(%d) = %d", k, v)
+				if v, _ := tab.LoadOrStore(k, n*n); v != n*n {
+					t.Errorf("LoadOrStore(%d) = %d", n, v)
 					return
 				}
 			}
@@ -69,27 +83,43 @@ func TestTableConcurrent(t *testing.T) {
 	}
 }
 
+// TestTableCollisions: keys that all hash alike are each found by probing.
+func TestTableCollisions(t *testing.T) {
+	var tab Table[collide, int]
+	for i := range 3000 {
+		tab.LoadOrStore(collide(i), i)
+	}
+	for i := range 3000 {
+		if v, ok := tab.Load(collide(i)); !ok || v != i {
+			t.Fatalf("Load(%d) = %d, %v", i, v, ok)
+		}
+	}
+	if _, ok := tab.Load(collide(3000)); ok {
+		t.Fatal("found a key never stored")
+	}
+}
+
 func BenchmarkTableLoad(b *testing.B) {
-	var tab Table[[12]uint32, *int]
+	var tab Table[key12, *int]
 	for i := range uint32(50000) {
-		tab.LoadOrStore([12]uint32{i, i * 3}, new(int))
+		tab.LoadOrStore(key12{i, i * 3}, new(int))
 	}
 	var m sync.Map
 	for i := range uint32(50000) {
-		m.Store([12]uint32{i, i * 3}, new(int))
+		m.Store(key12{i, i * 3}, new(int))
 	}
 	b.Run("memo", func(b *testing.B) {
 		i := uint32(0)
 		for b.Loop() {
 			i = (i + 7) % 50000
-			tab.Load([12]uint32{i, i * 3})
+			tab.Load(key12{i, i * 3})
 		}
 	})
 	b.Run("sync.Map", func(b *testing.B) {
 		i := uint32(0)
 		for b.Loop() {
 			i = (i + 7) % 50000
-			m.Load([12]uint32{i, i * 3})
+			m.Load(key12{i, i * 3})
 		}
 	})
 }
