@@ -60,6 +60,16 @@ func (m *Model[M, D]) judgeAfter(ref uint32, st *localStep) uint32 {
 	if len(st.Obs) == 0 {
 		return ref
 	}
+	if last := st.Last.Load(); last != 0 && uint32(last>>32) == ref+1 {
+		return uint32(last) // the step's last effect, from the same state
+	}
+	next := m.judgeStepAfter(ref, st)
+	st.Last.Store(uint64(ref+1)<<32 | uint64(next))
+	return next
+}
+
+// judgeStepAfter is judgeAfter without the step's one-entry cache.
+func (m *Model[M, D]) judgeStepAfter(ref uint32, st *localStep) uint32 {
 	key := judgeStep{ref, st.ID}
 	if v, ok := m.judgeSteps.Load(key); ok {
 		return v

@@ -59,6 +59,10 @@ type LocalStep[O any] struct {
 	Obs []Observed[O]
 	// Cut is what the LocalSteps' cut said of the step.
 	Cut bool
+	// Last is the caller's one-entry cache of what it last derived from
+	// the step (the model: its checkers' state before and after), read
+	// and written atomically.
+	Last atomic.Uint64
 	// same: the node's part after the step is its part before.
 	same bool
 }

@@ -118,13 +118,18 @@ func (t *table[K, V]) grow() *table[K, V] {
 	return bigger
 }
 
-// HashWords hashes a few 32-bit words, for a Key's Hash: each word is
-// mixed in by a multiplication, the whole finished by a xor-shift.
+// HashWords hashes a few 32-bit words, for a Key's Hash: each pair of
+// words is mixed in by a multiplication, the whole finished by a
+// xor-shift.
 func HashWords(ws ...uint32) uint64 {
 	h := uint64(0x9e3779b97f4a7c15)
-	for _, w := range ws {
-		h = (h ^ uint64(w)) * 0xff51afd7ed558ccd
+	for len(ws) >= 2 {
+		h = (h ^ (uint64(ws[0]) | uint64(ws[1])<<32)) * 0xff51afd7ed558ccd
 		h ^= h >> 29
+		ws = ws[2:]
+	}
+	if len(ws) == 1 {
+		h = (h ^ uint64(ws[0])) * 0xff51afd7ed558ccd
 	}
 	return h ^ h>>32
 }
