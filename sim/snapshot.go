@@ -422,21 +422,7 @@ func (p *SnapshotPool[M, D, O]) Snapshot(w *World[M, D, O], buf Snapshot) Snapsh
 	}
 	s := append(buf[:0], uint32(w.dups), uint32(w.crashes), uint32(w.crashed), uint32(b2u(w.healed)), uint32(w.now))
 	for id := 1; id <= w.cfg.Nodes; id++ {
-		sl := &w.slots[id]
-		w.slotKeys(sl)
-		node := noNode
-		if sl.up {
-			// A node knows its id, which its fingerprint leaves out.
-			k := fingerprint.Element(uint64(id), sl.nodeKey[0], sl.nodeKey[1])
-			n, key := sl.node, sl.nodeKey
-			node = p.nodes.Intern(k, func() keyedNode[M, D, O] {
-				return keyedNode[M, D, O]{n.(Cloner[M, D, O]).CloneInto(nil), key}
-			})
-		}
-		s = append(s, uint32(b2u(sl.up)), sl.armed, node, p.durables.Intern(sl.durKey, func() D { return sl.durable }), uint32(len(sl.unsynced)))
-		for _, d := range sl.unsynced {
-			s = append(s, p.durables.Intern(durableKey(&w.scratchHash, d), func() D { return d }))
-		}
+		s = p.appendSlot(s, w, NodeID(id))
 	}
 	s = append(s, uint32(len(w.inflight)))
 	for i := range w.inflight {
