@@ -67,7 +67,8 @@ acceptors and values (spec) or the replicas that no client asks (impl, for
 a protocol whose replicas are interchangeable). Both cores expand each BFS
 level (--workers). On a terminal a progress line shows on stderr. Exit
 status: 0 every reachable state is safe, 1 a violation, 2 bad usage, 4 a
-search cut short by --max-states or --max-memory.`,
+search cut short by --max-states, --max-memory or an interrupt (^C, or a
+TERM signal: the figures so far are printed).`,
 	flags: declareCheckFlags,
 	run: func(_ context.Context, x *invocation, o *options, args []string) error {
 		if err := noArgs("check", args); err != nil {
@@ -184,7 +185,7 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 		maxMemory = int64(gib * (1 << 30))
 	}
 	return explore.Options{Strategy: strategy, Symmetry: c.symmetry, Exact: c.exact, MaxStates: c.maxStates, MaxDepth: c.maxDepth,
-		Workers: workers, MaxMemory: maxMemory}, nil
+		Workers: workers, MaxMemory: maxMemory, Context: x.ctx}, nil
 }
 
 // implOnly and specOnly are the flags that only one model takes.
@@ -388,8 +389,11 @@ func (x *invocation) writeCheck(o *options, r *report.Check) error {
 		verdict = errFound
 	case report.ExitIncomplete:
 		r.Verdict = report.VerdictOf(report.ExitIncomplete)
-		verdict = &exitError{code: report.ExitIncomplete, msg: fmt.Sprintf(
-			"the search is incomplete: --%s stopped it after %d states, so it is not a pass (raise the bound, or shrink the model)", r.Stop, r.Distinct)}
+		msg := fmt.Sprintf("the search is incomplete: --%s stopped it after %d states, so it is not a pass (raise the bound, or shrink the model)", r.Stop, r.Distinct)
+		if r.Stop == explore.StopInterrupted {
+			msg = fmt.Sprintf("the search is incomplete: interrupted after %d states, so it is not a pass", r.Distinct)
+		}
+		verdict = &exitError{code: report.ExitIncomplete, msg: msg}
 	}
 	if o.json {
 		if err := report.JSON(x.stdout, r); err != nil {

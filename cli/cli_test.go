@@ -231,6 +231,19 @@ func TestCampaignInterrupted(t *testing.T) {
 	}
 }
 
+// TestCheckInterrupted: ^C stops a search (the first signal cancels the
+// context): incomplete, exit 4, for the protocol code and the spec.
+func TestCheckInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, args := range [][]string{{"check"}, {"check", "--model", "spec", "--max-ballot", "3"}} {
+		code, out, errs := paxsim(t, ctx, args...)
+		if code != exitIncomplete || !strings.Contains(out, "interrupted") || !strings.Contains(errs, "interrupted after") {
+			t.Errorf("%v, interrupted: exit %d, want %d\n%s%s", args, code, exitIncomplete, out, errs)
+		}
+	}
+}
+
 // The replay command of a report runs the same configuration, for every
 // protocol.
 func TestReplayLineRoundTrip(t *testing.T) {

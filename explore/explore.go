@@ -1,6 +1,7 @@
 package explore
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"runtime"
@@ -68,6 +69,9 @@ type Options struct {
 	// DefaultMaxMemory. A search always has a cap: better a partial
 	// answer than the machine's OOM killer.
 	MaxMemory int64
+	// Context, when set, stops the search, incomplete (StopInterrupted),
+	// once it is done: workers poll it as they poll the memory cap.
+	Context context.Context
 	// Progress, when set, is called with the counts so far about once a
 	// second, and at the end of a BFS level at most ten times a second.
 	Progress func(Progress)
@@ -144,6 +148,8 @@ const (
 	StopMaxStates = "max-states"
 	StopMaxDepth  = "max-depth"
 	StopMaxMemory = "max-memory"
+	// StopInterrupted: Options.Context was done (the user pressed ^C).
+	StopInterrupted = "interrupted"
 )
 
 // ErrNoInit is returned for a model without initial states.
@@ -196,7 +202,7 @@ type search[S any, K comparable] struct {
 }
 
 func run[S any, K comparable](m Model[S], opts Options, set *visited[K], key func(*fingerprint.Hasher) K) (Result[S], error) {
-	s := &search[S, K]{m: m, opts: opts, key: key, visited: set, now: clock(opts), mem: newMemoryCap(opts.MaxMemory)}
+	s := &search[S, K]{m: m, opts: opts, key: key, visited: set, now: clock(opts), mem: newMemoryCap(opts.MaxMemory, opts.Context)}
 	defer s.mem.release()
 	live0, cpu0 := liveHeap(), cputime.Seconds()
 	s.start = s.now()
@@ -293,16 +299,16 @@ func (s *search[S, K]) full() bool {
 	return false
 }
 
-// overMemory reports, and records, that the heap passed the memory cap;
-// it reads the heap only every 4096 distinct states, but learns at once
-// of a worker that saw it.
-func (s *search[S, K]) overMemory() bool {
-	if !s.mem.over.Load() && s.res.Distinct < s.memCheck {
+// mustStop reports, and records, that the heap passed the memory cap or
+// the caller's context is done; it reads them only every 4096 distinct
+// states, but learns at once of a worker that saw one.
+func (s *search[S, K]) mustStop() bool {
+	if !s.mem.over.Load() && !s.mem.interrupted.Load() && s.res.Distinct < s.memCheck {
 		return false
 	}
 	s.memCheck = s.res.Distinct + 4096
-	if s.mem.exceeded() {
-		s.cut(StopMaxMemory)
+	if s.mem.halted() {
+		s.cut(s.mem.why())
 		return true
 	}
 	return false
@@ -358,7 +364,7 @@ func (s *search[S, K]) bfs(init []S) error {
 			return nil
 		}
 		chunks := s.expandLevel(level, workers)
-		if s.overMemory() { // a worker stopped: the level is not whole
+		if s.mustStop() { // a worker stopped: the level is not whole
 			for _, c := range chunks {
 				s.res.Generated += c.generated
 			}
@@ -396,7 +402,7 @@ func (s *search[S, K]) admitLevel(chunks []chunk[S, K], depth int) (next []item[
 				return nil, true
 			}
 			next = append(next, item[S]{cand.s, id, depth + 1})
-			if s.full() || s.overMemory() {
+			if s.full() || s.mustStop() {
 				s.res.Generated += cand.gen
 				return nil, true
 			}
@@ -521,7 +527,7 @@ func (s *search[S, K]) expandChunk(c *chunk[S, K], w worker[K]) {
 	}
 	clear(seen)
 	for i := range c.items {
-		if i%64 == 0 && s.mem.exceeded() {
+		if i%64 == 0 && s.mem.halted() {
 			return
 		}
 		it, index = c.items[i], 0
@@ -579,7 +585,7 @@ func (s *search[S, K]) dfs(init []S) error {
 		for i := len(kids) - 1; i >= 0; i-- { // the first successor goes first
 			stack = append(stack, kids[i])
 		}
-		if s.full() || s.overMemory() {
+		if s.full() || s.mustStop() {
 			return nil
 		}
 		if expanded++; expanded&0x3ff == 0 {

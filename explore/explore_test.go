@@ -1,6 +1,7 @@
 package explore_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -591,6 +592,24 @@ func TestStuttererChangesNothing(t *testing.T) {
 					t.Fatalf("%s: %d generated of %d distinct: the loops are not counted", name, want.Generated, want.Distinct)
 				}
 			}
+		}
+	}
+}
+
+// TestContextStopsTheSearch: a search whose context is done stops,
+// incomplete and interrupted, with the figures so far, in both
+// strategies; an unfinished context changes nothing.
+func TestContextStopsTheSearch(t *testing.T) {
+	for _, strategy := range []explore.Strategy{explore.BFS, explore.DFS} {
+		done, cancel := context.WithCancel(context.Background())
+		cancel()
+		r := run[pt](t, newGrid(300), explore.Options{Strategy: strategy, Workers: 2, Context: done})
+		if r.Complete || r.Stop != explore.StopInterrupted || r.Distinct >= 301*301 {
+			t.Fatalf("%s, cancelled: complete %v, stop %q, %d distinct", strategy, r.Complete, r.Stop, r.Distinct)
+		}
+		r = run[pt](t, newGrid(30), explore.Options{Strategy: strategy, Workers: 2, Context: context.Background()})
+		if !r.Complete || r.Stop != "" || r.Distinct != 31*31 {
+			t.Fatalf("%s, live context: complete %v, stop %q, %d distinct", strategy, r.Complete, r.Stop, r.Distinct)
 		}
 	}
 }

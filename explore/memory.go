@@ -1,6 +1,7 @@
 package explore
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"runtime"
@@ -39,23 +40,26 @@ func machineMemory() int64 {
 	return 8 << 30
 }
 
-// memoryCap is a search's memory bound: the workers and the admitting
-// goroutine poll it, and the first to see the heap past the cap stops
-// them all.
+// memoryCap is a search's memory bound, and its caller's context: the
+// workers and the admitting goroutine poll it, and the first to see the
+// heap past the cap, or the context done, stops them all.
 type memoryCap struct {
 	limit int64
 	over  atomic.Bool
+	ctx   context.Context // nil: never interrupted
+	// interrupted: ctx was seen done.
+	interrupted atomic.Bool
 	// peak is the largest heap read, for the report.
 	peak atomic.Int64
 	// restore is the soft memory limit of the runtime before the search.
 	restore int64
 }
 
-func newMemoryCap(limit int64) *memoryCap {
+func newMemoryCap(limit int64, ctx context.Context) *memoryCap {
 	if limit <= 0 {
 		limit = DefaultMaxMemory()
 	}
-	c := &memoryCap{limit: limit}
+	c := &memoryCap{limit: limit, ctx: ctx}
 	// Let the collector work harder near the cap rather than count
 	// garbage against it; the old limit comes back after the search.
 	c.restore = debug.SetMemoryLimit(-1)
@@ -67,6 +71,27 @@ func newMemoryCap(limit int64) *memoryCap {
 
 // release gives the runtime its soft memory limit back.
 func (c *memoryCap) release() { debug.SetMemoryLimit(c.restore) }
+
+// halted reports whether the search must stop: the context done or the
+// heap past the cap, now or at an earlier read.
+func (c *memoryCap) halted() bool {
+	if c.interrupted.Load() {
+		return true
+	}
+	if c.ctx != nil && c.ctx.Err() != nil {
+		c.interrupted.Store(true)
+		return true
+	}
+	return c.exceeded()
+}
+
+// why is the Stop of a halted search.
+func (c *memoryCap) why() string {
+	if c.interrupted.Load() {
+		return StopInterrupted
+	}
+	return StopMaxMemory
+}
 
 // exceeded reads the heap and reports whether it passed the cap, now or
 // at an earlier read.

@@ -161,6 +161,8 @@ func (r *Check) WriteText(w io.Writer) {
 		verdict += " (every reachable state within the bounds is safe)"
 	case r.Verdict == explore.VerdictOK && r.Stop == explore.StopMaxDepth:
 		verdict += fmt.Sprintf(" (every state within depth %d is safe: --max-depth bounds the search)", r.Depth)
+	case r.ExitCode == ExitIncomplete && r.Stop == explore.StopInterrupted:
+		verdict += fmt.Sprintf(" (interrupted: not a pass; exit %d)", ExitIncomplete)
 	case r.ExitCode == ExitIncomplete:
 		verdict += fmt.Sprintf(" (--%s cut the search short: not a pass; exit %d)", r.Stop, ExitIncomplete)
 	}

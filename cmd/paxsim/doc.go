@@ -416,7 +416,8 @@
 //	a protocol whose replicas are interchangeable). Both cores expand each BFS
 //	level (--workers). On a terminal a progress line shows on stderr. Exit
 //	status: 0 every reachable state is safe, 1 a violation, 2 bad usage, 4 a
-//	search cut short by --max-states or --max-memory.
+//	search cut short by --max-states, --max-memory or an interrupt (^C, or a
+//	TERM signal: the figures so far are printed).
 //
 //	Flags:
 //	  --acceptors N
