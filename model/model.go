@@ -157,12 +157,17 @@ type zeroDecider struct{}
 func (zeroDecider) Intn(sim.Decision, int) int        { return 0 }
 func (zeroDecider) Chance(sim.Decision, float64) bool { return false }
 
-// scratch is what one call of Next works in: the parent, live, and the
-// successor being built.
+// scratch is what one call of Next works in: the parent, live once a
+// step needs its world, and the successor being built.
 type scratch[M sim.Message, D any] struct {
-	parent, next *State[M, D]
-	compact      *State[M, D] // a successor from memory
-	buf          sim.Snapshot // compact's snapshot when it is not its parent's
+	of       *State[M, D] // the parent
+	live     *State[M, D] // of, live (parent); nil until then
+	restored *State[M, D] // the memory live restores of into
+	world    func() *sim.World[M, D, checker.Observation]
+	next     *State[M, D]
+	compact  *State[M, D] // a successor from memory
+	buf      sim.Snapshot // compact's snapshot when it is not its parent's
+	layout   sim.Layout   // of's snapshot's, when it has one
 	// net is the parent's sim.SnapshotPool.NetKey, when netOK.
 	net    fingerprint.Key
 	netOK  bool
@@ -185,27 +190,24 @@ func (m *Model[M, D]) expand(s *State[M, D], record bool, fn func(a *sim.Action[
 	if s.panic != "" {
 		return
 	}
-	sc, _ := m.scratch.Get().(*scratch[M, D])
-	if sc == nil {
-		sc = &scratch[M, D]{parent: m.newState(), next: m.newState(), compact: &State[M, D]{}}
-		sc.record = func(from, to sim.NodeID, msg M) { sc.sent = append(sc.sent, Sent[M]{from, to, msg}) }
+	sc := m.scratchFor(s)
+	judge := m.judgeOf(s)
+	if !m.listFromSnapshot(s, record, sc) {
+		sc.acts = append(sc.acts[:0], sc.parent(m).world.Actions()...)
 	}
-	sc.netOK = false
-	parent := m.live(s, sc.parent)
-	sc.acts = append(sc.acts[:0], parent.world.Actions()...)
 	for i := range sc.acts {
 		a := &sc.acts[i]
-		if !m.enabled(a, parent.judge) {
+		if !m.enabled(a, judge) {
 			continue
 		}
 		if record { // a remembered step is not run again: it sends nothing to record
-		} else if ok, cut := m.remembered(s, parent, a, sc); ok || cut {
+		} else if ok, cut := m.remembered(s, a, sc); ok || cut {
 			if ok {
 				fn(a, sc.compact, nil)
 			}
 			continue
 		}
-		m.copyInto(sc.next, parent)
+		m.copyInto(sc.next, sc.parent(m))
 		sc.next.above = false
 		if record {
 			sc.sent = sc.sent[:0]
@@ -218,6 +220,43 @@ func (m *Model[M, D]) expand(s *State[M, D], record bool, fn func(a *sim.Action[
 		fn(a, sc.next, sc.sent)
 	}
 	m.scratch.Put(sc)
+}
+
+// scratchFor returns a scratch to expand s in.
+func (m *Model[M, D]) scratchFor(s *State[M, D]) *scratch[M, D] {
+	sc, _ := m.scratch.Get().(*scratch[M, D])
+	if sc == nil {
+		sc = &scratch[M, D]{restored: m.newState(), next: m.newState(), compact: &State[M, D]{}}
+		sc.record = func(from, to sim.NodeID, msg M) { sc.sent = append(sc.sent, Sent[M]{from, to, msg}) }
+		sc.world = func() *sim.World[M, D, checker.Observation] { return sc.parent(m).world }
+	}
+	sc.of, sc.live, sc.netOK = s, nil, false
+	if s.snap != nil {
+		m.pool.Layout(s.snap, &sc.layout)
+	}
+	return sc
+}
+
+// listFromSnapshot lists the actions of compact state s into sc.acts
+// from its snapshot, without restoring its world, where that can be done
+// and pays: a search that remembers steps, most of which then need no
+// world. It reports whether it did.
+func (m *Model[M, D]) listFromSnapshot(s *State[M, D], record bool, sc *scratch[M, D]) bool {
+	if record || m.steps == nil || s.world != nil || s.snap == nil {
+		return false
+	}
+	var ok bool
+	sc.acts, ok = m.pool.Actions(s.snap, sc.acts)
+	return ok
+}
+
+// parent is the state sc expands, live: restored the first time a step
+// needs its world.
+func (sc *scratch[M, D]) parent(m *Model[M, D]) *State[M, D] {
+	if sc.live == nil {
+		sc.live = m.live(sc.of, sc.restored)
+	}
+	return sc.live
 }
 
 // parentNet is the network's part of the fingerprint of s, the parent

@@ -26,12 +26,12 @@ func (k judgeStep) Hash() uint64 { return memo.HashWords(k[:]...) }
 // remembered builds in next the successor of compact state s that
 // action a leads to, from memory, and reports whether it could: false
 // for an action that is not a local step, or that the ballot bound cuts
-// (then cut is true). parent is s restored.
-func (m *Model[M, D]) remembered(s *State[M, D], parent *State[M, D], a *sim.Action[M], sc *scratch[M, D]) (ok, cut bool) {
+// (then cut is true). sc is the scratch s is expanded in.
+func (m *Model[M, D]) remembered(s *State[M, D], a *sim.Action[M], sc *scratch[M, D]) (ok, cut bool) {
 	if m.steps == nil || s.snap == nil || s.panic != "" {
 		return false, false
 	}
-	st, probe, ok := m.steps.Take(s.snap, parent.world, a, sc.probe)
+	st, probe, ok := m.steps.Take(s.snap, &sc.layout, sc.world, a, sc.probe)
 	sc.probe = probe
 	if !ok {
 		return false, false
@@ -42,13 +42,13 @@ func (m *Model[M, D]) remembered(s *State[M, D], parent *State[M, D], a *sim.Act
 	next := sc.compact
 	next.judgeRef = m.judgeAfter(s.judgeRef, st)
 	next.judgeKey, next.judgeOK, next.panic = m.judges.Key(next.judgeRef), true, ""
-	next.stutter = next.judgeRef == s.judgeRef && m.steps.Stutters(s.snap, st)
+	next.stutter = next.judgeRef == s.judgeRef && m.steps.Stutters(s.snap, &sc.layout, st)
 	if next.stutter { // s again: share its snapshot, which no one writes
 		next.snap, next.net, next.netOK = s.snap, s.net, s.netOK
 		return true, false
 	}
 	var added fingerprint.Key
-	next.snap, added = m.steps.Apply(s.snap, st, sc.buf)
+	next.snap, added = m.steps.Apply(s.snap, &sc.layout, st, sc.buf)
 	sc.buf = next.snap
 	next.net, next.netOK = sc.parentNet(m, s).Add(added), true
 	return true, false

@@ -483,6 +483,9 @@ func (t *Interner[T]) Intern(k fingerprint.Key, value func() T) uint32 {
 // Get returns the value at index i.
 func (t *Interner[T]) Get(i uint32) T { return t.pub.Load().vals[i] }
 
+// At returns the value at index i in place: never to be written.
+func (t *Interner[T]) At(i uint32) *T { return &t.pub.Load().vals[i] }
+
 // Key returns the key of the value at index i.
 func (t *Interner[T]) Key(i uint32) fingerprint.Key { return t.pub.Load().keys[i] }
 

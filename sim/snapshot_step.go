@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math/bits"
 	"slices"
 	"sync/atomic"
 
@@ -84,6 +85,20 @@ type stepKey [12]uint32
 // Hash implements memo.Key.
 func (k stepKey) Hash() uint64 { return memo.HashWords(k[:]...) }
 
+// Layout is where the parts of a snapshot lie: each node's, and the
+// network's. A caller that reads one snapshot many times (a state's
+// every step) computes it once (SnapshotPool.Layout).
+type Layout struct {
+	parts []int
+	net   int
+	offs  [16]int
+}
+
+// Layout computes the layout of snapshot s into l.
+func (p *SnapshotPool[M, D, O]) Layout(s Snapshot, l *Layout) {
+	l.parts, l.net = snapshotLayout(s, p.template.cfg.Nodes, l.offs[:0])
+}
+
 // snapshotLayout is where each node's part, the network and the
 // duplication log start in a snapshot.
 func snapshotLayout(s Snapshot, nodes int, offs []int) (parts []int, net int) {
@@ -97,24 +112,23 @@ func snapshotLayout(s Snapshot, nodes int, offs []int) (parts []int, net int) {
 }
 
 // Take returns the step that action a, a delivery or a timer without a
-// torn crash, takes from snapshot s, whose live world is w: remembered,
-// or run in probe (a world of this search's, or nil; the new one is
-// returned) and remembered. ok is false when a is not such an action or
-// its handler panics: the caller takes it the long way.
-func (t *LocalSteps[M, D, O]) Take(s Snapshot, w *World[M, D, O], a *Action[M], probe *World[M, D, O]) (*LocalStep[O], *World[M, D, O], bool) {
+// torn crash that Actions (the world's or the pool's) listed for snapshot
+// s (whose layout is l), takes from s: remembered, or run in probe (a world of this
+// search's, or nil; the new one is returned) from s's live world, which
+// live returns, and remembered. ok is false when a is not such an action
+// or its handler panics: the caller takes it the long way.
+func (t *LocalSteps[M, D, O]) Take(s Snapshot, l *Layout, live func() *World[M, D, O], a *Action[M], probe *World[M, D, O]) (*LocalStep[O], *World[M, D, O], bool) {
 	if (a.Kind != ActDeliver && a.Kind != ActTimer) || a.Crash != (Crash{}) {
 		return nil, probe, false
 	}
-	var offs [16]int
-	parts, net := snapshotLayout(s, w.cfg.Nodes, offs[:0])
-	key, msgAt, ok := t.key(s, w, a, parts, net)
+	key, msgAt, ok := t.key(s, a, l.parts, l.net)
 	if !ok {
 		return nil, probe, false
 	}
 	if st, ok := t.memo.Load(key); ok {
 		return st, probe, true
 	}
-	st, probe, ok := t.run(w, a, msgAt, probe)
+	st, probe, ok := t.run(live(), a, msgAt, probe)
 	if !ok {
 		return nil, probe, false
 	}
@@ -125,8 +139,8 @@ func (t *LocalSteps[M, D, O]) Take(s Snapshot, w *World[M, D, O], a *Action[M], 
 }
 
 // key is the memory's key of action a from snapshot s, and the position
-// in w's network of the message a delivers.
-func (t *LocalSteps[M, D, O]) key(s Snapshot, w *World[M, D, O], a *Action[M], parts []int, net int) (stepKey, int, bool) {
+// in s's network of the message a delivers.
+func (t *LocalSteps[M, D, O]) key(s Snapshot, a *Action[M], parts []int, net int) (stepKey, int, bool) {
 	var key stepKey
 	p := s[parts[a.To-1]:]
 	n := int(p[4])
@@ -141,8 +155,8 @@ func (t *LocalSteps[M, D, O]) key(s Snapshot, w *World[M, D, O], a *Action[M], p
 		key[10] = uint32(a.Tag)
 		return key, msgAt, true
 	}
-	msgAt = w.flightOf(a)
-	if msgAt < 0 || msgAt >= int(s[net]) {
+	msgAt = int(a.at) - 1 // where Actions found it
+	if msgAt < 0 || msgAt >= int(s[net]) || !t.pool.msgs.At(s[net+1+msgAt]).is(a) {
 		return key, 0, false
 	}
 	key[10] = s[net+1+msgAt]
@@ -186,15 +200,15 @@ func (t *LocalSteps[M, D, O]) run(w *World[M, D, O], a *Action[M], msgAt int, pr
 	return st, probe, true
 }
 
-// Apply writes the snapshot that step st leads to from s into buf[:0]:
+// Apply writes the snapshot that step st leads to from s, whose layout is
+// l, into buf[:0]:
 // s with the step's node part and the messages it sent that the network
 // did not hold, in the order sent. added is the sum of those messages'
 // keys: what the step adds to the network's part of the fingerprint
 // (NetKey).
-func (t *LocalSteps[M, D, O]) Apply(s Snapshot, st *LocalStep[O], buf Snapshot) (next Snapshot, added fingerprint.Key) {
-	var offs [16]int
-	parts, net := snapshotLayout(s, t.pool.template.cfg.Nodes, offs[:0])
-	at := parts[st.node-1]
+func (t *LocalSteps[M, D, O]) Apply(s Snapshot, l *Layout, st *LocalStep[O], buf Snapshot) (next Snapshot, added fingerprint.Key) {
+	net := l.net
+	at := l.parts[st.node-1]
 	old := 5 + int(s[at+4])
 	out := append(buf[:0], s[:at]...)
 	out[4]++ // a step is a tick
@@ -213,15 +227,15 @@ func (t *LocalSteps[M, D, O]) Apply(s Snapshot, st *LocalStep[O], buf Snapshot) 
 	return append(out, s[net+1+len(flights):]...), added
 }
 
-// Stutters reports whether step st from snapshot s leads back to s, but
+// Stutters reports whether step st from snapshot s (whose layout is l)
+// leads back to s, but
 // for the clock: the node's part is unchanged and the network held every
 // message it sent. What the step observed is the caller's to judge.
-func (t *LocalSteps[M, D, O]) Stutters(s Snapshot, st *LocalStep[O]) bool {
+func (t *LocalSteps[M, D, O]) Stutters(s Snapshot, l *Layout, st *LocalStep[O]) bool {
 	if !st.same {
 		return false
 	}
-	var offs [16]int
-	_, net := snapshotLayout(s, t.pool.template.cfg.Nodes, offs[:0])
+	net := l.net
 	flights := s[net+1 : net+1+int(s[net])]
 	for _, m := range st.sent {
 		if !holds(flights, m) {
@@ -229,20 +243,6 @@ func (t *LocalSteps[M, D, O]) Stutters(s Snapshot, st *LocalStep[O]) bool {
 		}
 	}
 	return true
-}
-
-// flightOf is the index in w's network of the message delivery a takes,
-// or -1.
-func (w *World[M, D, O]) flightOf(a *Action[M]) int {
-	if i := int(a.at) - 1; i >= 0 && i < len(w.inflight) && w.inflight[i].is(a) {
-		return i // where Actions found it
-	}
-	for i := range w.inflight {
-		if w.inflight[i].is(a) {
-			return i
-		}
-	}
-	return -1
 }
 
 func holds(xs []uint32, x uint32) bool {
@@ -317,4 +317,38 @@ func (p *SnapshotPool[M, D, O]) FingerprintNet(h *fingerprint.Hasher, s Snapshot
 	h.Bool(s[3] != 0)
 	h.Uint64(uint64(s[k]))
 	h.Key(net)
+}
+
+// Actions lists, into buf[:0], the actions World.Actions lists for the
+// world of snapshot s, in its order, without restoring it: deliveries,
+// timers and restarts. ok is false when the world's bounds leave it
+// drops, duplications or crashes, or its network is not a set: then only
+// the world can list them.
+func (p *SnapshotPool[M, D, O]) Actions(s Snapshot, buf []Action[M]) (acts []Action[M], ok bool) {
+	w := p.template
+	c := &w.cfg.Choice
+	crashes := int(s[1]) < c.MaxCrashes && int(s[2]) < w.cfg.Faults.MaxCrashed
+	if c.Network != SentSet || w.net.FIFO || c.MaxDups > 0 || crashes {
+		return buf, false
+	}
+	var offs [16]int
+	parts, net := snapshotLayout(s, w.cfg.Nodes, offs[:0])
+	up := func(id NodeID) bool { return s[parts[id-1]] != 0 }
+	acts = buf[:0]
+	for i, m := range s[net+1 : net+1+int(s[net])] {
+		if f := p.msgs.At(m); up(f.to) {
+			acts = append(acts, Action[M]{Kind: ActDeliver, From: f.from, To: f.to, Msg: f.msg, digest: f.digest, at: int32(i + 1)})
+		}
+	}
+	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
+		for m := s[parts[id-1]+1]; up(id) && m != 0; m &= m - 1 {
+			acts = append(acts, Action[M]{Kind: ActTimer, To: id, Tag: TimerTag(bits.TrailingZeros32(m))})
+		}
+	}
+	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
+		if !up(id) {
+			acts = append(acts, Action[M]{Kind: ActRestart, To: id})
+		}
+	}
+	return acts, true
 }

@@ -455,7 +455,8 @@ func TestCloneIsIndependent(t *testing.T) {
 // included) and at every step snapshots the world and restores it, into
 // fresh memory and into a world restored before: the same fingerprint, the
 // same actions, the same snapshot again, and the same successor for every
-// action.
+// action. Where the pool lists a snapshot's actions itself (a set
+// network, no crash left), it lists the world's.
 func TestSnapshotRestore(t *testing.T) {
 	for _, tc := range []struct {
 		cc   ChoiceConfig
@@ -471,7 +472,7 @@ func TestSnapshotRestore(t *testing.T) {
 			pool := NewSnapshotPool(w)
 			rng := NewRandom(seed)
 			var reused, scratch *snapWorld
-			crashed := false
+			crashed, fromSnapshot := false, 0
 			for step := 0; step < 25; step++ {
 				snap := pool.Snapshot(w, nil)
 				fresh := pool.Restore(nil, snap, nil)
@@ -484,6 +485,14 @@ func TestSnapshotRestore(t *testing.T) {
 					if again := pool.Snapshot(r, nil); !slices.Equal(again, snap) {
 						t.Fatalf("%+v seed %d step %d: snapshot of the restored world %v, want %v", cc, seed, step, again, snap)
 					}
+				}
+				if listed, ok := pool.Actions(snap, nil); ok {
+					fromSnapshot++
+					if !slices.Equal(listed, w.Actions()) {
+						t.Fatalf("%+v seed %d step %d: the pool lists %v, the world %v", cc, seed, step, listed, w.Actions())
+					}
+				} else if cc.Network == SentSet && !tc.fifo && !w.crashesEnabled() {
+					t.Fatalf("%+v seed %d step %d: the pool does not list a set network's actions", cc, seed, step)
 				}
 				if len(acts) == 0 {
 					break
@@ -507,6 +516,9 @@ func TestSnapshotRestore(t *testing.T) {
 			}
 			if !crashed {
 				t.Fatalf("%+v seed %d: no crash", cc, seed)
+			}
+			if cc.Network == SentSet && fromSnapshot == 0 {
+				t.Fatalf("%+v seed %d: the pool never listed the actions", cc, seed)
 			}
 		}
 		// The pool stores each part once.
