@@ -260,15 +260,17 @@ type item[S any] struct {
 
 // candidate is a successor that was not in the visited set when a worker
 // found it.
+// It holds no pointer but its state's (the collector need not scan a
+// value model's candidates).
 type candidate[S any, K comparable] struct {
 	key    K
 	s      S
+	gen    int64 // the chunk's successors generated up to and including this one
 	parent int32
 	index  int32
-	bad    string
-	gen    int64 // the chunk's successors generated up to and including this one
 	shard  int32 // the visited set's shard of key
 	fresh  bool  // the first of the level with its key (markFresh)
+	bad    bool  // Check found it bad (fresh ones only; admitLevel asks again why)
 }
 
 // admit adds a new state to the visited set, or reports it was there.
@@ -394,11 +396,11 @@ func (s *search[S, K]) admitLevel(chunks []chunk[S, K], depth int) (next []item[
 			}
 			id := s.record(cand.parent, cand.index)
 			s.res.Depth = depth + 1
-			if cand.bad != "" {
+			if cand.bad {
 				// Count as a one-worker BFS that stops here would,
 				// as TLC does: the successors generated so far.
 				s.res.Generated += cand.gen
-				s.fail(id, cand.bad)
+				s.fail(id, s.m.Check(cand.s))
 				return nil, true
 			}
 			next = append(next, item[S]{cand.s, id, depth + 1})
@@ -433,7 +435,7 @@ func (s *search[S, K]) markFresh(chunks []chunk[S, K]) int {
 			out := chunks[ci].out
 			for i := range out {
 				if c := &out[i]; int(c.shard) == shard && set.add(c.key) {
-					c.fresh, c.bad = true, s.m.Check(c.s)
+					c.fresh, c.bad = true, s.m.Check(c.s) != ""
 					found[shard]++
 				}
 			}
