@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"regexp"
 	"runtime/metrics"
 	"slices"
 	"strconv"
@@ -26,6 +27,7 @@ type sourceOptions struct {
 	equivalent string
 	operators  string
 	timeout    time.Duration
+	only       string
 }
 
 // sourceFlags declares the flags of mutants --source.
@@ -35,6 +37,7 @@ func sourceFlags(fs *flag.FlagSet, s *sourceOptions) {
 	fs.StringVar(&s.main, "source-main", "./cmd/paxsim", "with --source: the main `PACKAGE` to build with the mutants (a program of cli.Main)")
 	fs.StringVar(&s.equivalent, "equivalent", srcmut.DefaultEquivalentFile, "with --source: the `FILE` that marks equivalent mutants, one ID and reason a line")
 	fs.StringVar(&s.operators, "operators", strings.Join(srcmut.DefaultOperators, ","), "with --source: the mutation `OPERATORS`, comma-separated, or all ("+strings.Join(srcmut.Operators, ", ")+")")
+	fs.StringVar(&s.only, "mutants", "", "with --source: judge only the mutants whose ID matches `REGEXP` (the others are skipped; the kill rate is over those judged)")
 	fs.DurationVar(&s.timeout, "mutant-timeout", srcmut.DefaultTimeout, "with --source: a mutant whose judgement takes longer than `D` counts as killed (it hangs)")
 }
 
@@ -95,6 +98,13 @@ func runSourceMutants(ctx context.Context, x *invocation, o *options) error {
 	}
 	opts := srcmut.Options{Root: ".", Dirs: strings.Split(s.dirs, ","), Main: s.main, ChildArgs: args, Operators: ops,
 		Equivalent: eq, Workers: o.workers, Timeout: s.timeout}
+	if s.only != "" {
+		re, err := regexp.Compile(s.only)
+		if err != nil {
+			return usageErrorf("mutants", "invalid value for --mutants: %v", err)
+		}
+		opts.Select = re.MatchString
+	}
 	if !o.json {
 		opts.OnResult = func(r srcmut.Result) {
 			if r.Status == srcmut.Survived {
