@@ -86,6 +86,9 @@ func Judge(ctx context.Context, o JudgeOptions) (Verdict, error) {
 	return v, ctx.Err()
 }
 
+// chunkBy names the technique of each of campaign's chunks in a verdict.
+var chunkBy = []string{"campaign", "campaign", "campaign (catalogue config)", "campaign (edges)"}
+
 // progress calls Progress, if set.
 func (o *JudgeOptions) progress() {
 	if o.Progress != nil {
@@ -96,7 +99,8 @@ func (o *JudgeOptions) progress() {
 // campaign runs p's campaigns, half the budget each: a swarm campaign
 // (engine.Default drawn per seed, as paxsim campaign runs it), and one
 // of the catalogue's configuration (ConfigFor), whose fixed faults find
-// the durability bugs a swarm draws rarely. The swarm campaign runs
+// the durability bugs a swarm draws rarely; then EdgeSeeds swarm seeds
+// at each of the edges of the cluster's and the protocol's knobs (Edges). The swarm campaign runs
 // SourceProbe seeds first and stops there if they never reached the
 // mutation (and so does the second). It reports whether it killed the
 // mutant.
@@ -121,6 +125,10 @@ func (v *Verdict) campaign(ctx context.Context, p *harness.Protocol, o JudgeOpti
 		{swarm, o.Start + min(half, SourceProbe), half - min(half, SourceProbe)},
 		{fixed, o.Start, o.Budget - half},
 	}
+	chunks = append(chunks, struct {
+		cfg           func(uint64) engine.Config
+		start, budget uint64
+	}{edgeConfigs(info, o.progress), o.Start, uint64(len(Edges(info))) * EdgeSeeds})
 	for i, c := range chunks {
 		if c.budget == 0 {
 			continue
@@ -131,15 +139,12 @@ func (v *Verdict) campaign(ctx context.Context, p *harness.Protocol, o JudgeOpti
 		v.Reached = v.Reached || (reached && o.Reached != nil)
 		switch {
 		case err != nil:
-			v.Killed, v.By, v.Protocol, v.Property, v.Message = true, "campaign", p.Name(), "error", err.Error()
+			v.Killed, v.By, v.Protocol, v.Property, v.Message = true, chunkBy[i], p.Name(), "error", err.Error()
 			return true
 		case ff.found:
 			seed := ff.seed
-			v.Killed, v.By, v.Protocol, v.Seed = true, "campaign", p.Name(), &seed
+			v.Killed, v.By, v.Protocol, v.Seed = true, chunkBy[i], p.Name(), &seed
 			v.Property, v.Message = string(ff.res.Violations[0].Property), ff.res.Violations[0].Message
-			if i == 2 {
-				v.By = "campaign (catalogue config)"
-			}
 			return true
 		case !reached:
 			return false
