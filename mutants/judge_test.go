@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 
 	paxosAdapter "github.com/paxsim/paxsim/adapter/paxos"
@@ -84,5 +85,38 @@ func TestJudgeRunsTheEdges(t *testing.T) {
 	}
 	if !v.Killed || v.By != "campaign (edges)" {
 		t.Errorf("verdict %+v: want killed by the edge runs", v)
+	}
+}
+
+// TestJudgeFailsACoverageGap: a swarm campaign in which a declared
+// assertion was never satisfied fails, as paxsim campaign fails it, once
+// enough runs were tallied; the original code satisfies every one (the
+// control of paxsim mutants --source runs the whole budget).
+func TestJudgeFailsACoverageGap(t *testing.T) {
+	info := paxos.Info()
+	satisfied := func(skip string) *engine.Result {
+		res := &engine.Result{}
+		for _, a := range info.Assertions {
+			if a.Name != skip {
+				res.Assertions = append(res.Assertions, sim.Assertion{Name: a.Name, Kind: a.Kind, Reached: 1, Held: 1})
+			}
+		}
+		return res
+	}
+	whole, missing := newAssertCover(info), newAssertCover(info)
+	for range 250 {
+		whole.add(satisfied(""))
+		missing.add(satisfied(protocol.AssertLearnerBallot))
+	}
+	if g := whole.gap(); g != "" {
+		t.Errorf("every assertion satisfied, but: %s", g)
+	}
+	if g := missing.gap(); !strings.Contains(g, protocol.AssertLearnerBallot) {
+		t.Errorf("gap %q: want %s named", g, protocol.AssertLearnerBallot)
+	}
+	few := newAssertCover(info)
+	few.add(satisfied(protocol.AssertLearnerBallot))
+	if g := few.gap(); g != "" {
+		t.Errorf("one run is too few to fail, but: %s", g)
 	}
 }
