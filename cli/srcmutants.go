@@ -87,23 +87,10 @@ func runSourceMutants(ctx context.Context, x *invocation, o *options) error {
 	if m.noExplore {
 		args = append(args, "--no-explore")
 	}
-	ops := strings.Split(s.operators, ",")
-	if s.operators == "all" {
-		ops = srcmut.Operators
-	}
-	for _, op := range ops {
-		if !slices.Contains(srcmut.Operators, op) {
-			return usageErrorf("mutants", "invalid value for --operators: unknown operator %q (known: %s, or all)", op, strings.Join(srcmut.Operators, ", "))
-		}
-	}
-	opts := srcmut.Options{Root: ".", Dirs: strings.Split(s.dirs, ","), Main: s.main, ChildArgs: args, Operators: ops,
+	opts := srcmut.Options{Root: ".", Dirs: strings.Split(s.dirs, ","), Main: s.main, ChildArgs: args,
 		Equivalent: eq, Workers: o.workers, Timeout: s.timeout}
-	if s.only != "" {
-		re, err := regexp.Compile(s.only)
-		if err != nil {
-			return usageErrorf("mutants", "invalid value for --mutants: %v", err)
-		}
-		opts.Select = re.MatchString
+	if err := s.selection(&opts); err != nil {
+		return err
 	}
 	if !o.json {
 		opts.OnResult = func(r srcmut.Result) {
@@ -128,6 +115,28 @@ func runSourceMutants(ctx context.Context, x *invocation, o *options) error {
 		rep.WriteText(x.stdout)
 	}
 	return sourceVerdict(rep)
+}
+
+// selection sets the operators applied (--operators) and the mutants
+// judged (--mutants), or returns the usage error of a bad value.
+func (s *sourceOptions) selection(opts *srcmut.Options) error {
+	opts.Operators = strings.Split(s.operators, ",")
+	if s.operators == "all" {
+		opts.Operators = srcmut.Operators
+	}
+	for _, op := range opts.Operators {
+		if !slices.Contains(srcmut.Operators, op) {
+			return usageErrorf("mutants", "invalid value for --operators: unknown operator %q (known: %s, or all)", op, strings.Join(srcmut.Operators, ", "))
+		}
+	}
+	if s.only != "" {
+		re, err := regexp.Compile(s.only)
+		if err != nil {
+			return usageErrorf("mutants", "invalid value for --mutants: %v", err)
+		}
+		opts.Select = re.MatchString
+	}
+	return nil
 }
 
 // sourceVerdict is the exit of mutants --source: 1 when a mutant
