@@ -58,6 +58,7 @@ type kvClients struct {
 	retried    bool
 	ops        []linearize.KVOp
 	reconfigs  []checker.Value // the reconfigurations' command values
+	reconfigTo []uint64        // their member sets, bit per id
 	requested  int             // reconfigurations the operator asked for
 	timeoutGap sim.Time
 	// lastStart is when clients stop starting operations, half the
@@ -247,6 +248,7 @@ func (c *kvClients) sendTo(cl *kvClient, to sim.NodeID, now sim.Time, retry bool
 	if !retry {
 		if cl.operator {
 			c.reconfigs = append(c.reconfigs, value)
+			c.reconfigTo = append(c.reconfigTo, memberSet(cl.req.Op.Members))
 		}
 		c.h.invoked(cl.id, value, now)
 	}
@@ -304,6 +306,22 @@ func (c *kvClients) seq(client int) int {
 }
 
 func (c *kvClients) isReconfig(v checker.Value) bool { return slices.Contains(c.reconfigs, v) }
+
+func (c *kvClients) reconfigMembers(v checker.Value) (uint64, bool) {
+	if k := slices.Index(c.reconfigs, v); k >= 0 {
+		return c.reconfigTo[k], true
+	}
+	return 0, false
+}
+
+// memberSet is ids as a set, bit per id.
+func memberSet(ids []sim.NodeID) uint64 {
+	var s uint64
+	for _, id := range ids {
+		s |= 1 << uint(id)
+	}
+	return s
+}
 
 // done reports whether every client finished.
 func (c *kvClients) done() bool {
