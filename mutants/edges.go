@@ -8,7 +8,7 @@ import (
 )
 
 // EdgeSeeds is how many swarm seeds Judge runs at each edge (Edges).
-const EdgeSeeds = 40
+const EdgeSeeds = 8
 
 // Edge is one end of a knob's range: the flag and its value.
 type Edge struct {
