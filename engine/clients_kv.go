@@ -45,22 +45,25 @@ type kvClient struct {
 
 // kvClients are a KeyValue workload's clients and its operator.
 type kvClients struct {
-	h          host
-	window     int64
-	commands   int
-	interval   sim.Time
-	reconfig   reconfigPlan
-	keep       uint64 // the nodes outside the liveness core
-	clients    []*kvClient
-	operator   *kvClient
-	pending    []reconfigAt // changes the operator has yet to ask for
-	nextDraw   sim.Time
-	retried    bool
-	ops        []linearize.KVOp
-	reconfigs  []checker.Value // the reconfigurations' command values
-	reconfigTo []uint64        // their member sets, bit per id
-	requested  int             // reconfigurations the operator asked for
-	timeoutGap sim.Time
+	h         host
+	window    int64
+	commands  int
+	interval  sim.Time
+	reconfig  reconfigPlan
+	keep      uint64 // the nodes outside the liveness core
+	clients   []*kvClient
+	operator  *kvClient
+	pending   []reconfigAt // changes the operator has yet to ask for
+	nextDraw  sim.Time
+	retried   bool
+	ops       []linearize.KVOp
+	reconfigs []checker.Value // the reconfigurations' command values
+	// reconfigVals are every reconfiguration's command value, a script's
+	// clients' too, and reconfigTo their member sets, bit per id.
+	reconfigVals []checker.Value
+	reconfigTo   []uint64
+	requested    int // reconfigurations the operator asked for
+	timeoutGap   sim.Time
 	// lastStart is when clients stop starting operations, half the
 	// liveness bound after the heal (0: never): each operation started has
 	// half the bound left to be answered, and the replicas to catch up, so
@@ -248,6 +251,9 @@ func (c *kvClients) sendTo(cl *kvClient, to sim.NodeID, now sim.Time, retry bool
 	if !retry {
 		if cl.operator {
 			c.reconfigs = append(c.reconfigs, value)
+		}
+		if cl.req.Op.Kind == OpReconfig { // the operator's, or a script's client's
+			c.reconfigVals = append(c.reconfigVals, value)
 			c.reconfigTo = append(c.reconfigTo, memberSet(cl.req.Op.Members))
 		}
 		c.h.invoked(cl.id, value, now)
@@ -308,7 +314,7 @@ func (c *kvClients) seq(client int) int {
 func (c *kvClients) isReconfig(v checker.Value) bool { return slices.Contains(c.reconfigs, v) }
 
 func (c *kvClients) reconfigMembers(v checker.Value) (uint64, bool) {
-	if k := slices.Index(c.reconfigs, v); k >= 0 {
+	if k := slices.Index(c.reconfigVals, v); k >= 0 {
 		return c.reconfigTo[k], true
 	}
 	return 0, false
