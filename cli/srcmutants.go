@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"os"
+	"regexp"
 	"runtime/metrics"
 	"slices"
 	"strconv"
@@ -26,6 +27,7 @@ type sourceOptions struct {
 	equivalent string
 	operators  string
 	timeout    time.Duration
+	only       string
 }
 
 // sourceFlags declares the flags of mutants --source.
@@ -35,6 +37,7 @@ func sourceFlags(fs *flag.FlagSet, s *sourceOptions) {
 	fs.StringVar(&s.main, "source-main", "./cmd/paxsim", "with --source: the main `PACKAGE` to build with the mutants (a program of cli.Main)")
 	fs.StringVar(&s.equivalent, "equivalent", srcmut.DefaultEquivalentFile, "with --source: the `FILE` that marks equivalent mutants, one ID and reason a line")
 	fs.StringVar(&s.operators, "operators", strings.Join(srcmut.DefaultOperators, ","), "with --source: the mutation `OPERATORS`, comma-separated, or all ("+strings.Join(srcmut.Operators, ", ")+")")
+	fs.StringVar(&s.only, "mutants", "", "with --source: judge only the mutants whose ID matches `REGEXP` (the others are skipped; the kill rate is over those judged)")
 	fs.DurationVar(&s.timeout, "mutant-timeout", srcmut.DefaultTimeout, "with --source: a mutant whose judgement takes longer than `D` counts as killed (it hangs)")
 }
 
@@ -84,17 +87,11 @@ func runSourceMutants(ctx context.Context, x *invocation, o *options) error {
 	if m.noExplore {
 		args = append(args, "--no-explore")
 	}
-	ops := strings.Split(s.operators, ",")
-	if s.operators == "all" {
-		ops = srcmut.Operators
-	}
-	for _, op := range ops {
-		if !slices.Contains(srcmut.Operators, op) {
-			return usageErrorf("mutants", "invalid value for --operators: unknown operator %q (known: %s, or all)", op, strings.Join(srcmut.Operators, ", "))
-		}
-	}
-	opts := srcmut.Options{Root: ".", Dirs: strings.Split(s.dirs, ","), Main: s.main, ChildArgs: args, Operators: ops,
+	opts := srcmut.Options{Root: ".", Dirs: strings.Split(s.dirs, ","), Main: s.main, ChildArgs: args,
 		Equivalent: eq, Workers: o.workers, Timeout: s.timeout}
+	if err := s.selection(&opts); err != nil {
+		return err
+	}
 	if !o.json {
 		opts.OnResult = func(r srcmut.Result) {
 			if r.Status == srcmut.Survived {
@@ -118,6 +115,28 @@ func runSourceMutants(ctx context.Context, x *invocation, o *options) error {
 		rep.WriteText(x.stdout)
 	}
 	return sourceVerdict(rep)
+}
+
+// selection sets the operators applied (--operators) and the mutants
+// judged (--mutants), or returns the usage error of a bad value.
+func (s *sourceOptions) selection(opts *srcmut.Options) error {
+	opts.Operators = strings.Split(s.operators, ",")
+	if s.operators == "all" {
+		opts.Operators = srcmut.Operators
+	}
+	for _, op := range opts.Operators {
+		if !slices.Contains(srcmut.Operators, op) {
+			return usageErrorf("mutants", "invalid value for --operators: unknown operator %q (known: %s, or all)", op, strings.Join(srcmut.Operators, ", "))
+		}
+	}
+	if s.only != "" {
+		re, err := regexp.Compile(s.only)
+		if err != nil {
+			return usageErrorf("mutants", "invalid value for --mutants: %v", err)
+		}
+		opts.Select = re.MatchString
+	}
+	return nil
 }
 
 // sourceVerdict is the exit of mutants --source: 1 when a mutant

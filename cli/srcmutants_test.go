@@ -26,6 +26,7 @@ func TestSourceMutantsBadInput(t *testing.T) {
 		{[]string{"--source", "--operators", "cmp-negate,bogus"}, "", `unknown operator "bogus"`},
 		{[]string{"--source", "--equivalent", bad}, "", "equivalent.txt:2: protocol/paxos.go:Node.onAccept:cmp-negate:1 has no reason"},
 		{[]string{"--source", "--mutant-timeout", "0s"}, "", "invalid value for --mutant-timeout"},
+		{[]string{"--source", "--mutants", "("}, "", "invalid value for --mutants"},
 	} {
 		if c.path != "" {
 			t.Setenv("PATH", c.path)

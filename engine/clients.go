@@ -41,6 +41,9 @@ type clientDriver interface {
 	// isReconfig reports whether v is a reconfiguration the operator
 	// asked for.
 	isReconfig(v checker.Value) bool
+	// reconfigMembers is the member set, bit per id, that the operator's
+	// reconfiguration v asked for; ok false when v is none.
+	reconfigMembers(v checker.Value) (members uint64, ok bool)
 	// finish puts the history, its verdict and the clients' counts in
 	// res.
 	finish(res *Result)

@@ -137,6 +137,8 @@ func (c *consensusClients) seq(client int) int { return 1 }
 
 func (c *consensusClients) isReconfig(checker.Value) bool { return false }
 
+func (c *consensusClients) reconfigMembers(checker.Value) (uint64, bool) { return 0, false }
+
 func (c *consensusClients) done() bool { return c.pending == 0 }
 
 func (c *consensusClients) unanswered() []string {

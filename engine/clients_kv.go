@@ -45,21 +45,25 @@ type kvClient struct {
 
 // kvClients are a KeyValue workload's clients and its operator.
 type kvClients struct {
-	h          host
-	window     int64
-	commands   int
-	interval   sim.Time
-	reconfig   reconfigPlan
-	keep       uint64 // the nodes outside the liveness core
-	clients    []*kvClient
-	operator   *kvClient
-	pending    []reconfigAt // changes the operator has yet to ask for
-	nextDraw   sim.Time
-	retried    bool
-	ops        []linearize.KVOp
-	reconfigs  []checker.Value // the reconfigurations' command values
-	requested  int             // reconfigurations the operator asked for
-	timeoutGap sim.Time
+	h         host
+	window    int64
+	commands  int
+	interval  sim.Time
+	reconfig  reconfigPlan
+	keep      uint64 // the nodes outside the liveness core
+	clients   []*kvClient
+	operator  *kvClient
+	pending   []reconfigAt // changes the operator has yet to ask for
+	nextDraw  sim.Time
+	retried   bool
+	ops       []linearize.KVOp
+	reconfigs []checker.Value // the reconfigurations' command values
+	// reconfigVals are every reconfiguration's command value, a script's
+	// clients' too, and reconfigTo their member sets, bit per id.
+	reconfigVals []checker.Value
+	reconfigTo   []uint64
+	requested    int // reconfigurations the operator asked for
+	timeoutGap   sim.Time
 	// lastStart is when clients stop starting operations, half the
 	// liveness bound after the heal (0: never): each operation started has
 	// half the bound left to be answered, and the replicas to catch up, so
@@ -248,6 +252,10 @@ func (c *kvClients) sendTo(cl *kvClient, to sim.NodeID, now sim.Time, retry bool
 		if cl.operator {
 			c.reconfigs = append(c.reconfigs, value)
 		}
+		if cl.req.Op.Kind == OpReconfig { // the operator's, or a script's client's
+			c.reconfigVals = append(c.reconfigVals, value)
+			c.reconfigTo = append(c.reconfigTo, memberSet(cl.req.Op.Members))
+		}
 		c.h.invoked(cl.id, value, now)
 	}
 }
@@ -304,6 +312,22 @@ func (c *kvClients) seq(client int) int {
 }
 
 func (c *kvClients) isReconfig(v checker.Value) bool { return slices.Contains(c.reconfigs, v) }
+
+func (c *kvClients) reconfigMembers(v checker.Value) (uint64, bool) {
+	if k := slices.Index(c.reconfigVals, v); k >= 0 {
+		return c.reconfigTo[k], true
+	}
+	return 0, false
+}
+
+// memberSet is ids as a set, bit per id.
+func memberSet(ids []sim.NodeID) uint64 {
+	var s uint64
+	for _, id := range ids {
+		s |= 1 << uint(id)
+	}
+	return s
+}
 
 // done reports whether every client finished.
 func (c *kvClients) done() bool {

@@ -26,11 +26,12 @@ type deepCover struct {
 	applied int64          // the furthest instance any replica applied
 	lagged  []int64        // by id: the furthest instance when the replica fell too far behind, 0 if it did not
 	healed  bool           // the heal was looked at
+	views   []viewFrom     // the reconfigurations in force, by start (viewrule.go)
 }
 
 // reset readies d for a run of the session's config, keeping its memory.
 func (d *deepCover) reset(info *Info, c Config) {
-	*d = deepCover{deposed: zeroed(d.deposed, c.Nodes+1), lagged: zeroed(d.lagged, c.Nodes+1), catchUp: int64(info.CatchUp)}
+	*d = deepCover{deposed: zeroed(d.deposed, c.Nodes+1), lagged: zeroed(d.lagged, c.Nodes+1), catchUp: int64(info.CatchUp), views: d.views[:0]}
 	for _, k := range info.Knobs {
 		if k.Window {
 			d.window = int64(atoiOr(info.Param(c.Params, k.Name), 0))

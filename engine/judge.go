@@ -14,10 +14,13 @@ type judge struct {
 	contract *checker.Contract
 	broken   *checker.Violation // the first observation that broke the contract
 	asserted *checker.Violation // the first Always assertion that did not hold
-	safety   *checker.Safety
-	log      *checker.LogChecker // nil for a single decree
-	now      int64
-	event    int64
+	// staleView is the first entry proposed against the window rule
+	// (Session.checkView).
+	staleView *checker.Violation
+	safety    *checker.Safety
+	log       *checker.LogChecker // nil for a single decree
+	now       int64
+	event     int64
 	// failed is set once a checker found a violation (a broken contract
 	// counts): what the run checks after every step.
 	failed bool
@@ -125,6 +128,9 @@ func (j *judge) all() []checker.Violation {
 	}
 	if j.asserted != nil {
 		out = append(out, *j.asserted)
+	}
+	if j.staleView != nil {
+		out = append(out, *j.staleView)
 	}
 	out = append(out, j.safety.Violations()...)
 	if j.log != nil {

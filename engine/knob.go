@@ -32,12 +32,16 @@ type Knob struct {
 	// the coverage then asks for a window full with a reconfiguration at
 	// its head (window_full_at_reconfig).
 	Window bool
+	// Edges are the values at the ends of the knob's range, which a judge
+	// of boundaries (the source mutants' edge runs) runs with: an
+	// off-by-one at a limit shows only there.
+	Edges []string
 }
 
 // IntKnob is a knob holding an integer in [lo, hi].
 func IntKnob(name, usage string, def, lo, hi int) Knob {
 	return Knob{
-		Name: name, Usage: usage, Default: strconv.Itoa(def),
+		Name: name, Usage: usage, Default: strconv.Itoa(def), Edges: []string{strconv.Itoa(lo), strconv.Itoa(hi)},
 		Check: func(v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < lo || n > hi {

@@ -10,11 +10,11 @@ import (
 )
 
 // The liveness judgement, one for every protocol: after the heal, within
-// the liveness bound, every client operation is answered (for a
-// replicated log; a consensus object's clients need only the decision),
-// something is decided, and every replica of the healed core caught up:
-// it learned the value (a single decree), or applied the log as far as
-// any replica did (a replicated log). A run whose core got there stops
+// the liveness bound, every client operation is answered (a consensus
+// object's client hears the decision, even from a replica that knew it
+// before it asked), something is decided, and every replica of the
+// healed core caught up: it learned the value (a single decree), or
+// applied the log as far as any replica did (a replicated log). A run whose core got there stops
 // early, decided.
 
 // done reports whether the core caught up and every client has its
@@ -39,10 +39,7 @@ func (s *Session[M, D]) lagging() (top int64, behind []int) {
 // judgeLiveness reports, at the deadline, what the core has not done.
 func (s *Session[M, D]) judgeLiveness(healAt, deadline sim.Time) {
 	s.judge.at(int64(deadline), s.world.Events())
-	var missing []string
-	if s.info.Workload.Kind == KeyValue {
-		missing = s.clients.unanswered()
-	}
+	missing := s.clients.unanswered()
 	top, behind := s.lagging()
 	for _, id := range behind {
 		missing = append(missing, s.behind(id, top))

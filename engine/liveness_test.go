@@ -1,9 +1,14 @@
 package engine_test
 
 import (
+	"strings"
 	"testing"
 
+	"github.com/paxsim/paxsim/adapter/paxos"
+	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/protocol"
+	"github.com/paxsim/paxsim/sim"
 )
 
 // TestLivenessAsksTheCoreOnly: under heavy faults, runs in which the heal
@@ -50,4 +55,67 @@ func TestSwarmLivenessRegressions(t *testing.T) {
 			}
 		}
 	}
+}
+
+// mute is single-decree Paxos with a replica that, once a commit told it
+// the value, drops clients' requests instead of answering them: it takes
+// a late request for a stale one. The value is chosen and learned by
+// every replica all the same.
+type mute struct{ paxos.Adapter }
+
+func (a mute) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation], error) {
+	f, err := a.Adapter.NewNodes(s)
+	if err != nil {
+		return nil, err
+	}
+	return func(id sim.NodeID, d protocol.Durable) sim.Node[protocol.Msg, protocol.Durable, checker.Observation] {
+		return &muteNode{Node: f(id, d), learned: d.Learned != checker.None}
+	}, nil
+}
+
+type muteNode struct {
+	sim.Node[protocol.Msg, protocol.Durable, checker.Observation]
+	learned bool
+}
+
+func (n *muteNode) Deliver(env *sim.Env[protocol.Msg, protocol.Durable, checker.Observation], from sim.NodeID, m protocol.Msg) {
+	switch {
+	case m.Type == protocol.Commit:
+		n.learned = true
+	case m.Type == protocol.Request && n.learned:
+		return // the bug: a late client is never answered
+	}
+	n.Node.Deliver(env, from, m)
+}
+
+// TestLivenessAsksForEveryClientsAnswer: a consensus object's client
+// that proposed must hear the decision by the liveness deadline, not only
+// the replicas. The mute replica's clients wait forever while every
+// replica learns; the correct protocol answers every client in the same
+// seeds.
+func TestLivenessAsksForEveryClientsAnswer(t *testing.T) {
+	a := mute{}
+	info := a.Info()
+	c := config(paxosP.Name())
+	c.Clients, c.ProposeWindow = 3, 400
+	failing := 0
+	for seed := range uint64(100) {
+		res, err := engine.Run(a, &info, c, seed, engine.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Failed() {
+			failing++
+			if v := res.Violations[0]; v.Property != checker.Liveness || !strings.Contains(strings.Join(v.Evidence, ";"), "unanswered") {
+				t.Fatalf("seed %d: %v, want a liveness failure naming the unanswered client", seed, &v)
+			}
+		}
+		if r := run(t, paxosP, c, seed, engine.Options{}); r.Failed() {
+			t.Fatalf("seed %d: the correct protocol fails: %v", seed, r.Violations)
+		}
+	}
+	if failing == 0 {
+		t.Fatal("no seed failed: no late client met a mute replica")
+	}
+	t.Logf("%d of 100 seeds failed", failing)
 }

@@ -17,6 +17,7 @@ func (s *Session[M, D]) observe(node sim.NodeID, o checker.Observation) {
 	case checker.Proposed:
 		s.cover.observe(node, o, s.judge.safety, w)
 		s.proposed(node, o)
+		s.checkView(node, o)
 	case checker.Accepted:
 		s.cover.observe(node, o, s.judge.safety, w)
 	case checker.Learned:
@@ -26,6 +27,7 @@ func (s *Session[M, D]) observe(node sim.NodeID, o checker.Observation) {
 	case checker.Applied:
 		s.progress[node] = o.Instance
 		s.applied(node, o)
+		s.reconfigApplied(o)
 	case checker.Returned:
 		s.answered(node, o)
 	}

@@ -2,6 +2,11 @@ package mutants
 
 import (
 	"context"
+	"fmt"
+	"slices"
+
+	"github.com/paxsim/paxsim/campaign"
+	"github.com/paxsim/paxsim/sim"
 
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/harness"
@@ -86,6 +91,47 @@ func Judge(ctx context.Context, o JudgeOptions) (Verdict, error) {
 	return v, ctx.Err()
 }
 
+// chunkBy names the technique of each of campaign's chunks in a verdict.
+var chunkBy = []string{"campaign", "campaign", "campaign (catalogue config)", "campaign (edges)"}
+
+// assertCover tallies the runs of a swarm campaign that satisfied each of
+// the protocol's declared assertions (sim.Assertion.Satisfied: a
+// Sometimes held, an Always or a Reachable was reached).
+type assertCover struct {
+	info *engine.Info
+	runs int64
+	held []int64 // per declared assertion
+}
+
+func newAssertCover(info *engine.Info) *assertCover {
+	return &assertCover{info: info, held: make([]int64, len(info.Assertions))}
+}
+
+// add tallies one run.
+func (c *assertCover) add(res *engine.Result) {
+	c.runs++
+	for i, a := range c.info.Assertions {
+		k := slices.IndexFunc(res.Assertions, func(r sim.Assertion) bool { return r.Name == a.Name })
+		if k >= 0 && res.Assertions[k].Satisfied() {
+			c.held[i]++
+		}
+	}
+}
+
+// gap words the first declared assertion that no run satisfied, when
+// campaign.CoverageMinSeeds runs or more were tallied; "" when none.
+func (c *assertCover) gap() string {
+	if c.runs < campaign.CoverageMinSeeds {
+		return ""
+	}
+	for i, a := range c.info.Assertions {
+		if c.held[i] == 0 {
+			return fmt.Sprintf("%s %s was never satisfied in %d swarm runs: a coverage gap", a.Kind, a.Name, c.runs)
+		}
+	}
+	return ""
+}
+
 // progress calls Progress, if set.
 func (o *JudgeOptions) progress() {
 	if o.Progress != nil {
@@ -96,7 +142,11 @@ func (o *JudgeOptions) progress() {
 // campaign runs p's campaigns, half the budget each: a swarm campaign
 // (engine.Default drawn per seed, as paxsim campaign runs it), and one
 // of the catalogue's configuration (ConfigFor), whose fixed faults find
-// the durability bugs a swarm draws rarely. The swarm campaign runs
+// the durability bugs a swarm draws rarely; then EdgeSeeds swarm seeds
+// at each of the edges of the cluster's and the protocol's knobs (Edges).
+// A swarm campaign in which one of the protocol's declared assertions was
+// never satisfied (assertCover) fails, as paxsim campaign fails it for a
+// coverage gap. The swarm campaign runs
 // SourceProbe seeds first and stops there if they never reached the
 // mutation (and so does the second). It reports whether it killed the
 // mutant.
@@ -120,29 +170,36 @@ func (v *Verdict) campaign(ctx context.Context, p *harness.Protocol, o JudgeOpti
 		{swarm, o.Start, min(half, SourceProbe)},
 		{swarm, o.Start + min(half, SourceProbe), half - min(half, SourceProbe)},
 		{fixed, o.Start, o.Budget - half},
+		{edgeConfigs(info, o.progress), o.Start, uint64(len(Edges(info))) * EdgeSeeds},
 	}
+	cover := newAssertCover(info)
 	for i, c := range chunks {
 		if c.budget == 0 {
 			continue
 		}
-		ff, err := firstFailure(ctx, p, c.cfg, c.start, c.budget, 1)
+		var onRun []func(*engine.Result)
+		if i < 2 { // the swarm's
+			onRun = append(onRun, cover.add)
+		}
+		ff, err := firstFailure(ctx, p, c.cfg, c.start, c.budget, 1, onRun...)
 		v.Seeds += ff.ran
 		reached := o.Reached == nil || o.Reached()
 		v.Reached = v.Reached || (reached && o.Reached != nil)
 		switch {
 		case err != nil:
-			v.Killed, v.By, v.Protocol, v.Property, v.Message = true, "campaign", p.Name(), "error", err.Error()
+			v.Killed, v.By, v.Protocol, v.Property, v.Message = true, chunkBy[i], p.Name(), "error", err.Error()
 			return true
 		case ff.found:
 			seed := ff.seed
-			v.Killed, v.By, v.Protocol, v.Seed = true, "campaign", p.Name(), &seed
+			v.Killed, v.By, v.Protocol, v.Seed = true, chunkBy[i], p.Name(), &seed
 			v.Property, v.Message = string(ff.res.Violations[0].Property), ff.res.Violations[0].Message
-			if i == 2 {
-				v.By = "campaign (catalogue config)"
-			}
 			return true
 		case !reached:
 			return false
+		case i == 1 && cover.gap() != "":
+			v.Killed, v.By, v.Protocol, v.Property = true, "campaign (coverage)", p.Name(), "coverage"
+			v.Message = cover.gap()
+			return true
 		}
 	}
 	return false

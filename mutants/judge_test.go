@@ -2,10 +2,18 @@ package mutants
 
 import (
 	"context"
+	"fmt"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 
+	paxosAdapter "github.com/paxsim/paxsim/adapter/paxos"
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/harness"
+	"github.com/paxsim/paxsim/protocol"
+	"github.com/paxsim/paxsim/sim"
 )
 
 // TestJudgeIsDeterministic: the original code survives its own
@@ -29,7 +37,8 @@ func TestJudgeIsDeterministic(t *testing.T) {
 	if !reflect.DeepEqual(a, b) {
 		t.Errorf("two judgements differ:\n%+v\n%+v", a, b)
 	}
-	if a.Seeds != 2*30 || calls < 2*30 {
+	edges := uint64(len(Edges(paxos.Info()))+len(Edges(multiPaxos.Info()))) * EdgeSeeds
+	if a.Seeds != 2*30+edges || calls < 2*30 {
 		t.Errorf("%d seeds, %d progress calls: want every protocol's whole budget", a.Seeds, calls)
 	}
 }
@@ -45,5 +54,69 @@ func TestJudgeStopsWhereTheMutationIsNotReached(t *testing.T) {
 	}
 	if v.Killed || v.Reached || v.Seeds != SourceProbe {
 		t.Errorf("verdict %+v: want %d seeds, not reached, not killed", v, SourceProbe)
+	}
+}
+
+// refusesLargest is single-decree Paxos with a bound check off by one: it
+// refuses the largest cluster the simulator runs, which a swarm (three to
+// five nodes) never draws.
+type refusesLargest struct{ paxosAdapter.Adapter }
+
+func (a refusesLargest) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation], error) {
+	if s.Nodes >= sim.MaxNodes {
+		return nil, fmt.Errorf("%d nodes: want 1..%d", s.Nodes, sim.MaxNodes)
+	}
+	return a.Adapter.NewNodes(s)
+}
+
+// TestJudgeRunsTheEdges: the judge runs every edge of the cluster's and
+// the protocol's knobs (Multi-Paxos's alpha 1 and 64 among them), where
+// the correct protocols pass (TestJudgeIsDeterministic) and a bound check
+// off by one at the largest cluster is caught.
+func TestJudgeRunsTheEdges(t *testing.T) {
+	want := []Edge{{"nodes", "1"}, {"nodes", strconv.Itoa(sim.MaxNodes)}, {"alpha", "1"}, {"alpha", "64"}}
+	if got := Edges(multiPaxos.Info()); !reflect.DeepEqual(got, want) {
+		t.Errorf("multipaxos edges %v, want %v", got, want)
+	}
+	buggy := harness.New(refusesLargest{})
+	v, err := Judge(context.Background(), JudgeOptions{Protocols: []*harness.Protocol{buggy}, Budget: 20, NoExplore: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !v.Killed || v.By != "campaign (edges)" {
+		t.Errorf("verdict %+v: want killed by the edge runs", v)
+	}
+}
+
+// TestJudgeFailsACoverageGap: a swarm campaign in which a declared
+// assertion was never satisfied fails, as paxsim campaign fails it, once
+// enough runs were tallied; the original code satisfies every one (the
+// control of paxsim mutants --source runs the whole budget).
+func TestJudgeFailsACoverageGap(t *testing.T) {
+	info := paxos.Info()
+	satisfied := func(skip string) *engine.Result {
+		res := &engine.Result{}
+		for _, a := range info.Assertions {
+			if a.Name != skip {
+				res.Assertions = append(res.Assertions, sim.Assertion{Name: a.Name, Kind: a.Kind, Reached: 1, Held: 1})
+			}
+		}
+		return res
+	}
+	whole, missing := newAssertCover(info), newAssertCover(info)
+	for range 250 {
+		whole.add(satisfied(""))
+		missing.add(satisfied(protocol.AssertLearnerBallot))
+	}
+	if g := whole.gap(); g != "" {
+		t.Errorf("every assertion satisfied, but: %s", g)
+	}
+	if g := missing.gap(); !strings.Contains(g, protocol.AssertLearnerBallot) {
+		t.Errorf("gap %q: want %s named", g, protocol.AssertLearnerBallot)
+	}
+	few := newAssertCover(info)
+	few.add(satisfied(protocol.AssertLearnerBallot))
+	if g := few.gap(); g != "" {
+		t.Errorf("one run is too few to fail, but: %s", g)
 	}
 }

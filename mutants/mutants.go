@@ -356,7 +356,7 @@ type failure struct {
 // increasing order, and a worker stops only when its next seed is past a
 // failing one, so every seed below the lowest failure has run: the answer
 // does not depend on workers.
-func firstFailure(ctx context.Context, p *harness.Protocol, cfg func(seed uint64) engine.Config, start, budget uint64, workers int) (failure, error) {
+func firstFailure(ctx context.Context, p *harness.Protocol, cfg func(seed uint64) engine.Config, start, budget uint64, workers int, onRun ...func(*engine.Result)) (failure, error) {
 	var next atomic.Uint64
 	var lowest atomic.Uint64 // index of the lowest failing seed so far, or budget
 	lowest.Store(budget)
@@ -376,6 +376,11 @@ func firstFailure(ctx context.Context, p *harness.Protocol, cfg func(seed uint64
 				seed := start + k
 				res, err := p.Run(cfg(seed), seed, engine.Options{})
 				if err == nil && !res.Failed() {
+					if len(onRun) > 0 {
+						mu.Lock()
+						onRun[0](&res)
+						mu.Unlock()
+					}
 					continue
 				}
 				mu.Lock()

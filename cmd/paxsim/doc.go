@@ -633,6 +633,9 @@
 //	  --mutant-timeout D
 //	      with --source: a mutant whose judgement takes longer than D counts as
 //	      killed (it hangs) (default 2m0s)
+//	  --mutants REGEXP
+//	      with --source: judge only the mutants whose ID matches REGEXP (the
+//	      others are skipped; the kill rate is over those judged) (default none)
 //	  --no-explore
 //	      campaigns only: do not run the explorer (default off)
 //	  --offsets N

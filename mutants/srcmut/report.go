@@ -15,6 +15,7 @@ const (
 	NotCompiled      = "not-compiled" // it does not compile alone: never counted as killed
 	MarkedEquivalent = "equivalent"   // marked by hand: no run can tell it from the original
 	Interrupted      = "interrupted"  // not judged: the run was stopped
+	Skipped          = "skipped"      // not judged: --mutants did not select it
 )
 
 // Result is one mutant's outcome.
@@ -44,6 +45,7 @@ type Report struct {
 	NotCompiled int      `json:"not_compiled"`
 	Equivalent  int      `json:"equivalent"`
 	Interrupted int      `json:"interrupted"`
+	Skipped     int      `json:"skipped,omitempty"`
 	// KillRate is Killed over the mutants that compile and are not
 	// equivalent (and were judged).
 	KillRate   float64         `json:"kill_rate"`
@@ -109,6 +111,8 @@ func (rep *Report) score() {
 		case MarkedEquivalent:
 			s.Equivalent++
 			rep.Equivalent++
+		case Skipped:
+			rep.Skipped++
 		default:
 			rep.Interrupted++
 		}

@@ -38,6 +38,9 @@ type Options struct {
 	Equivalent Equivalent
 	Workers    int           // mutants judged at once, each in a process of its own; 0 means runtime.NumCPU()
 	Timeout    time.Duration // per mutant; 0 means DefaultTimeout
+	// Select, when set, picks the mutants judged by ID: the others are
+	// reported Skipped, and the kill rate is over the ones judged.
+	Select func(id string) bool
 	// OnResult, when set, is called with each judged mutant's result as
 	// it completes, in mutant order, from Run's goroutine.
 	OnResult func(Result)
@@ -170,6 +173,8 @@ func (rep *Report) judgeAll(ctx context.Context, j *judge, compiled []error) {
 			r.Status, r.Message = NotCompiled, compiled[i].Error()
 		case j.o.Equivalent[r.ID] != "":
 			r.Status, r.Message = MarkedEquivalent, j.o.Equivalent[r.ID]
+		case j.o.Select != nil && !j.o.Select(r.ID):
+			r.Status = Skipped
 		default:
 			todo = append(todo, i)
 		}

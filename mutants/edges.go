@@ -1,0 +1,52 @@
+package mutants
+
+import (
+	"strconv"
+
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// EdgeSeeds is how many swarm seeds Judge runs at each edge (Edges).
+const EdgeSeeds = 8
+
+// Edge is one end of a knob's range: the flag and its value.
+type Edge struct {
+	Knob, Value string
+}
+
+// Edges lists the ends of the ranges of the knobs that size a run of the
+// protocol info describes: the cluster (one node, and sim.MaxNodes) and
+// each of the protocol's own knobs that declares its Edges (an IntKnob's
+// bounds). A swarm draws from the middle of each range (three to five
+// nodes, small windows), so a bound that is off by one at a limit (a
+// check that refuses the largest cluster, a window one short of its
+// maximum) shows only in runs at the ends.
+func Edges(info *engine.Info) []Edge {
+	out := []Edge{{"nodes", "1"}, {"nodes", strconv.Itoa(sim.MaxNodes)}}
+	for _, k := range info.Knobs {
+		for _, v := range k.Edges {
+			out = append(out, Edge{k.Name, v})
+		}
+	}
+	return out
+}
+
+// edgeConfigs returns the configurations of a campaign over the edges:
+// seed start+k runs edge k%len(Edges), the other knobs drawn by the swarm.
+func edgeConfigs(info *engine.Info, progress func()) func(seed uint64) engine.Config {
+	edges := Edges(info)
+	return func(seed uint64) engine.Config {
+		progress()
+		e := edges[seed%uint64(len(edges))]
+		c := engine.Default()
+		c.Protocol = info.Name
+		pinned := func(knob string) bool { return knob == e.Knob }
+		if e.Knob == "nodes" {
+			c.Nodes, _ = strconv.Atoi(e.Value)
+		} else {
+			c.Params = map[string]string{e.Knob: e.Value}
+		}
+		return c.Swarm(info, seed, pinned)
+	}
+}
