@@ -187,7 +187,7 @@ func (m *Model[M, D]) successors(s *State[M, D], fn func(a sim.Action[M], next *
 // expand is successors, with the messages each step sent when record is
 // set (Steps).
 func (m *Model[M, D]) expand(s *State[M, D], record bool, fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M])) {
-	if s.panic != "" {
+	if s.fault != "" {
 		return
 	}
 	sc := m.scratchFor(s)
@@ -305,8 +305,8 @@ func (m *Model[M, D]) Next(s *State[M, D], emit func(*State[M, D])) {
 
 // Check implements explore.Model.
 func (m *Model[M, D]) Check(s *State[M, D]) string {
-	if s.panic != "" {
-		return s.panic
+	if s.fault != "" {
+		return s.fault
 	}
 	if v := m.violation(s); v != nil {
 		out := fmt.Sprintf("%s: %s", v.Property, v.Message)

@@ -30,7 +30,11 @@ type State[M sim.Message, D any] struct {
 
 	snap     sim.Snapshot
 	judgeRef uint32
-	panic    string
+	// fault is the violation a step's failure left, or "": a panic in
+	// protocol code, or a node that broke the sim.Cloner contract
+	// (sim.LocalStep.Fault); faultBy is the property it breaks.
+	fault   string
+	faultBy checker.Property
 	// stutter: a compact state from a remembered step that led back to
 	// its parent, whose snapshot it shares (NextStutters).
 	stutter bool
@@ -72,7 +76,7 @@ func (m *Model[M, D]) live(s, into *State[M, D]) *State[M, D] {
 	into.world = m.pool.Restore(into.world, s.snap, into.observe)
 	into.judge, into.owned = m.judges.Get(s.judgeRef), false
 	into.judgeKey, into.judgeOK = s.judgeKey, true
-	into.panic = s.panic
+	into.fault, into.faultBy = s.fault, s.faultBy
 	return into
 }
 
@@ -82,7 +86,7 @@ func (m *Model[M, D]) copyInto(dst, src *State[M, D]) {
 	dst.world = src.world.CloneInto(dst.world, dst.observe)
 	dst.judge, dst.owned = src.judge, false
 	dst.judgeKey, dst.judgeOK = src.judgeKey, src.judgeOK
-	dst.panic = src.panic
+	dst.fault, dst.faultBy = src.fault, src.faultBy
 }
 
 // judgeFingerprint is the fingerprint of st's checkers, computed once.
@@ -101,7 +105,7 @@ func (m *Model[M, D]) judgeFingerprint(st *State[M, D]) fingerprint.Key {
 func (m *Model[M, D]) guard(st *State[M, D], fn func()) {
 	defer func() {
 		if p := recover(); p != nil {
-			st.panic = fmt.Sprintf("%s: panic while running %s: %v", panicProperty, st.world.Current(), p)
+			st.fault, st.faultBy = fmt.Sprintf("%s: panic while running %s: %v", panicProperty, st.world.Current(), p), panicProperty
 		}
 	}()
 	fn()
@@ -111,7 +115,7 @@ func (m *Model[M, D]) guard(st *State[M, D], fn func()) {
 // a whole one, with Full).
 func (m *Model[M, D]) Retain(s *State[M, D]) *State[M, D] {
 	if s.world == nil { // a compact state from a remembered step
-		return &State[M, D]{snap: slices.Clone(s.snap), judgeRef: s.judgeRef, judgeKey: s.judgeKey, judgeOK: true, panic: s.panic, net: s.net, netOK: s.netOK}
+		return &State[M, D]{snap: slices.Clone(s.snap), judgeRef: s.judgeRef, judgeKey: s.judgeKey, judgeOK: true, fault: s.fault, faultBy: s.faultBy, net: s.net, netOK: s.netOK}
 	}
 	if m.Full {
 		st := m.newState()
@@ -119,7 +123,7 @@ func (m *Model[M, D]) Retain(s *State[M, D]) *State[M, D] {
 		st.judge, st.owned = s.judge.CloneInto(nil), true
 		return st
 	}
-	st := &State[M, D]{panic: s.panic}
+	st := &State[M, D]{fault: s.fault, faultBy: s.faultBy}
 	st.snap = m.pool.Snapshot(s.world, nil)
 	st.judgeKey, st.judgeOK = m.judgeFingerprint(s), true
 	st.judgeRef = m.judges.Intern(st.judgeKey, func() *judge { return s.judge.CloneInto(nil) })

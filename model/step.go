@@ -1,6 +1,8 @@
 package model
 
 import (
+	"fmt"
+
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/fingerprint"
 	"github.com/paxsim/paxsim/internal/memo"
@@ -28,7 +30,7 @@ func (k judgeStep) Hash() uint64 { return memo.HashWords(k[:]...) }
 // for an action that is not a local step, or that the ballot bound cuts
 // (then cut is true). sc is the scratch s is expanded in.
 func (m *Model[M, D]) remembered(s *State[M, D], a *sim.Action[M], sc *scratch[M, D]) (ok, cut bool) {
-	if m.steps == nil || s.snap == nil || s.panic != "" {
+	if m.steps == nil || s.snap == nil || s.fault != "" {
 		return false, false
 	}
 	st, probe, ok := m.steps.Take(s.snap, &sc.layout, sc.world, a, sc.probe)
@@ -41,8 +43,11 @@ func (m *Model[M, D]) remembered(s *State[M, D], a *sim.Action[M], sc *scratch[M
 	}
 	next := sc.compact
 	next.judgeRef = m.judgeAfter(s.judgeRef, st)
-	next.judgeKey, next.judgeOK, next.panic = m.judges.Key(next.judgeRef), true, ""
-	next.stutter = next.judgeRef == s.judgeRef && m.steps.Stutters(s.snap, &sc.layout, st)
+	next.judgeKey, next.judgeOK, next.fault, next.faultBy = m.judges.Key(next.judgeRef), true, "", ""
+	if st.Fault != "" {
+		next.fault, next.faultBy = clonerFault(st.Fault), checker.ContractProperty
+	}
+	next.stutter = next.fault == "" && next.judgeRef == s.judgeRef && m.steps.Stutters(s.snap, &sc.layout, st)
 	if next.stutter { // s again: share its snapshot, which no one writes
 		next.snap, next.net, next.netOK = s.snap, s.net, s.netOK
 		return true, false
@@ -96,4 +101,10 @@ func (m *Model[M, D]) NextStutters(s *State[M, D], emit func(*State[M, D]), stut
 			emit(next)
 		}
 	})
+}
+
+// clonerFault is the violation of a node that broke the sim.Cloner
+// contract, as fault says.
+func clonerFault(fault string) string {
+	return fmt.Sprintf("%s: rule cloner: %s", checker.ContractProperty, fault)
 }

@@ -59,7 +59,7 @@ func (m *Model[M, D]) Fingerprint(h *fingerprint.Hasher, s *State[M, D], symmetr
 		}
 		m.pool.FingerprintNet(h, s.snap, net)
 		h.Key(s.judgeKey)
-		h.Bool(s.panic != "")
+		h.Bool(s.fault != "")
 		return
 	}
 	if s.world == nil {
@@ -97,5 +97,5 @@ func (m *Model[M, D]) write(h *fingerprint.Hasher, s *State[M, D]) {
 		s.judge.Fingerprint(&sub)
 		h.Key(sub.Sum())
 	}
-	h.Bool(s.panic != "")
+	h.Bool(s.fault != "")
 }

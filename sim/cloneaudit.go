@@ -1,0 +1,150 @@
+package sim
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/paxsim/paxsim/fingerprint"
+)
+
+// A cloneAudit checks a protocol's side of the Cloner contract on a step
+// the explorer takes for the first time (LocalSteps.run): a node whose
+// CloneInto is wrong makes the explorer judge states the protocol never
+// reaches, or merge states it does, and so give a wrong verdict with no
+// sign of it. The audit makes the sign. The contract it checks:
+//
+//   - the node the world holds fingerprints as the copy it was restored
+//     from said it would (a copy made into reused memory is the same
+//     state);
+//   - a copy made into fresh memory, CloneInto(nil), fingerprints as its
+//     original;
+//   - the step taken from that fresh copy leaves the node in the state,
+//     with the durable state, sends and observations, that the same step
+//     took from a copy made into reused memory (the explorer's copies
+//     reuse the memory of nodes of other states);
+//   - stepping a copy changes nothing of the original (no memory shared
+//     that either writes).
+//
+// A broken rule is reported as the step's Fault, which the model turns
+// into a violation of the contract with a shortest path to the step.
+// Which reused memory a copy lands in depends on what a worker explored
+// before, so a broken contract may show at another step from one search
+// to the next; a kept contract never shows.
+type cloneAudit[M Message, D, O any] struct {
+	world *World[M, D, O] // the step's live world, which the steps were copied from
+	act   *Action[M]
+	msgAt int
+}
+
+// check audits the step that probe took from a copy of the world, whose
+// observations were obs. It returns the rule broken, or "".
+func (c cloneAudit[M, D, O]) check(probe *World[M, D, O], obs []Observed[O]) string {
+	id := c.act.To
+	src := c.world.slots[id].node
+	if src == nil {
+		return ""
+	}
+	orig := nodeKey(src)
+	if sl := &c.world.slots[id]; sl.fpOK && sl.nodeKey != orig {
+		return c.broke(src, "the node copied from the search's stored copy does not fingerprint as that copy did when stored: "+
+			"CloneInto shares memory that a step then wrote, or keeps what the reused memory held")
+	}
+	var freshObs []Observed[O]
+	other := c.world.CloneInto(nil, func(node NodeID, o O) { freshObs = append(freshObs, Observed[O]{node, o}) }) // every node CloneInto(nil)
+	if nodeKey(other.slots[id].node) != orig {
+		return c.broke(src, "CloneInto(nil) returns a node that does not fingerprint as its original")
+	}
+	if !takeAlone(c.world, other, c.act, c.msgAt) {
+		return "" // a panic or a crash: the step is taken the long way, and judged there
+	}
+	if why := sameStep(probe, other, id, c.msgAt); why != "" {
+		return c.broke(src, "the same step from a copy made into fresh memory and from one made into reused memory differs: "+why)
+	}
+	if !reflect.DeepEqual(obs, freshObs) {
+		return c.broke(src, "the same step from a copy made into fresh memory and from one made into reused memory observes differently")
+	}
+	if nodeKey(src) != orig {
+		return c.broke(src, "a step of a copy changed the original: the copy shares memory with it")
+	}
+	return ""
+}
+
+// broke words a broken rule of the contract of node src.
+func (c cloneAudit[M, D, O]) broke(src Node[M, D, O], why string) string {
+	return fmt.Sprintf("node %d (%T) breaks the sim.Cloner contract at %s: %s", c.act.To, src, c.act, why)
+}
+
+// nodeKey is the fingerprint of node n.
+func nodeKey[M Message, D, O any](n Node[M, D, O]) fingerprint.Key {
+	var h fingerprint.Hasher
+	h.Reset()
+	n.(Fingerprinter).Fingerprint(&h)
+	return h.Sum()
+}
+
+// takeAlone takes action a in probe, a copy of w, with only the message
+// a delivers (at msgAt in w's network; -1 for a timer) in its network, so
+// that every message the node sends shows. It reports false when the
+// handler panics or the step is not local after all (another node went
+// down or up).
+func takeAlone[M Message, D, O any](w, probe *World[M, D, O], a *Action[M], msgAt int) (ok bool) {
+	probe.inflight = probe.inflight[:0]
+	if msgAt >= 0 {
+		probe.inflight = append(probe.inflight, w.inflight[msgAt])
+	}
+	probe.netIdx = netIndex{}
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	probe.Do(*a)
+	for i := range probe.slots {
+		if NodeID(i) != a.To && probe.slots[i].up != w.slots[i].up {
+			return false
+		}
+	}
+	return true
+}
+
+// sameStep compares node id's part of worlds a and b, and what each sent,
+// after the same step (takeAlone); it says how they differ, or "".
+func sameStep[M Message, D, O any](a, b *World[M, D, O], id NodeID, msgAt int) string {
+	sa, sb := &a.slots[id], &b.slots[id]
+	a.slotKeys(sa)
+	b.slotKeys(sb)
+	switch {
+	case sa.up != sb.up || sa.armed != sb.armed:
+		return "the node's liveness or timers"
+	case sa.nodeKey != sb.nodeKey:
+		return "the node's state after it"
+	case sa.durKey != sb.durKey || !sameWrites(a, sa.unsynced, sb.unsynced):
+		return "the durable state after it"
+	}
+	first := 0
+	if msgAt >= 0 {
+		first = 1
+	}
+	if len(a.inflight) != len(b.inflight) {
+		return fmt.Sprintf("%d messages sent against %d", len(a.inflight)-first, len(b.inflight)-first)
+	}
+	for i := first; i < len(a.inflight); i++ {
+		if a.inflight[i].elem != b.inflight[i].elem {
+			return fmt.Sprintf("message %d sent: %v against %v", i+1-first, a.inflight[i].msg, b.inflight[i].msg)
+		}
+	}
+	return ""
+}
+
+// sameWrites reports whether two lists of unsynced writes are the same.
+func sameWrites[M Message, D, O any](w *World[M, D, O], a, b []D) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if durableKey(&w.scratchHash, a[i]) != durableKey(&w.scratchHash, b[i]) {
+			return false
+		}
+	}
+	return true
+}
