@@ -54,6 +54,9 @@ type Model[M sim.Message, D any] struct {
 	// a Full model), judgeSteps the checkers' state after each from each.
 	steps      *sim.LocalSteps[M, D, checker.Observation]
 	judgeSteps memo.Table[judgeStep, uint32]
+	// audited holds what the audit of the Cloner contract found of each
+	// step taken the long way (sim.World.AuditStep), audited once.
+	audited memo.Table[auditKey, string]
 }
 
 // New builds the model of a search of c under p; a bad c returns a
@@ -209,6 +212,11 @@ func (m *Model[M, D]) expand(s *State[M, D], record bool, fn func(a *sim.Action[
 		}
 		m.copyInto(sc.next, sc.parent(m))
 		sc.next.above = false
+		if fault := m.audit(sc, a); fault != "" { // the step not taken: its parent, marked
+			sc.next.fault, sc.next.faultBy = clonerFault(fault), checker.ContractProperty
+			fn(a, sc.next, sc.sent)
+			continue
+		}
 		if record {
 			sc.sent = sc.sent[:0]
 			sc.next.world.SetSendHook(sc.record)

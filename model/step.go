@@ -108,3 +108,36 @@ func (m *Model[M, D]) NextStutters(s *State[M, D], emit func(*State[M, D]), stut
 func clonerFault(fault string) string {
 	return fmt.Sprintf("%s: rule cloner: %s", checker.ContractProperty, fault)
 }
+
+// auditKey is a step taken the long way, as sim.World.AuditKey names it.
+type auditKey [6]uint64
+
+// Hash implements memo.Key.
+func (k auditKey) Hash() uint64 {
+	var ws [12]uint32
+	for i, x := range k {
+		ws[2*i], ws[2*i+1] = uint32(x), uint32(x>>32)
+	}
+	return memo.HashWords(ws[:]...)
+}
+
+// audit checks, once per distinct node state and step, the Cloner
+// contract of the node that action a, about to be taken the long way
+// from the state sc expands, runs on (sim.World.AuditStep): what
+// sim.LocalSteps checks of the steps it remembers, for the searches that
+// copy whole worlds (crashes and restarts, multiset networks, FIFO
+// links, --exact). It returns the rule broken, or "".
+func (m *Model[M, D]) audit(sc *scratch[M, D], a *sim.Action[M]) string {
+	w := sc.parent(m).world
+	k, ok := w.AuditKey(a)
+	if !ok {
+		return ""
+	}
+	if fault, done := m.audited.Load(auditKey(k)); done {
+		return fault // as first found: a path rebuilt to it finds it again
+	}
+	fault, probe := w.AuditStep(a, sc.probe)
+	sc.probe = probe
+	fault, _ = m.audited.LoadOrStore(auditKey(k), fault)
+	return fault
+}

@@ -57,7 +57,7 @@ func (c cloneAudit[M, D, O]) check(probe *World[M, D, O], obs []Observed[O]) str
 	if !takeAlone(c.world, other, c.act, c.msgAt) {
 		return "" // a panic or a crash: the step is taken the long way, and judged there
 	}
-	if why := sameStep(probe, other, id, c.msgAt); why != "" {
+	if why := sameStep(probe, other, id); why != "" {
 		return c.broke(src, "the same step from a copy made into fresh memory and from one made into reused memory differs: "+why)
 	}
 	if !reflect.DeepEqual(obs, freshObs) {
@@ -109,7 +109,7 @@ func takeAlone[M Message, D, O any](w, probe *World[M, D, O], a *Action[M], msgA
 
 // sameStep compares node id's part of worlds a and b, and what each sent,
 // after the same step (takeAlone); it says how they differ, or "".
-func sameStep[M Message, D, O any](a, b *World[M, D, O], id NodeID, msgAt int) string {
+func sameStep[M Message, D, O any](a, b *World[M, D, O], id NodeID) string {
 	sa, sb := &a.slots[id], &b.slots[id]
 	a.slotKeys(sa)
 	b.slotKeys(sb)
@@ -121,16 +121,12 @@ func sameStep[M Message, D, O any](a, b *World[M, D, O], id NodeID, msgAt int) s
 	case sa.durKey != sb.durKey || !sameWrites(a, sa.unsynced, sb.unsynced):
 		return "the durable state after it"
 	}
-	first := 0
-	if msgAt >= 0 {
-		first = 1
-	}
 	if len(a.inflight) != len(b.inflight) {
-		return fmt.Sprintf("%d messages sent against %d", len(a.inflight)-first, len(b.inflight)-first)
+		return fmt.Sprintf("%d messages in flight after it against %d", len(a.inflight), len(b.inflight))
 	}
-	for i := first; i < len(a.inflight); i++ {
+	for i := range a.inflight {
 		if a.inflight[i].elem != b.inflight[i].elem {
-			return fmt.Sprintf("message %d sent: %v against %v", i+1-first, a.inflight[i].msg, b.inflight[i].msg)
+			return fmt.Sprintf("message %d in flight after it: %v against %v", i+1, a.inflight[i].msg, b.inflight[i].msg)
 		}
 	}
 	return ""
@@ -147,4 +143,58 @@ func sameWrites[M Message, D, O any](w *World[M, D, O], a, b []D) bool {
 		}
 	}
 	return true
+}
+
+// AuditStep audits the Cloner contract of the node that action a, a
+// delivery or a timer, runs on from world w, as LocalSteps does for each
+// step it remembers: the step taken alone (the network holding only the
+// message delivered) in a copy of w made into probe's reused memory
+// against the same step from a copy made into fresh memory. It returns
+// the rule broken, or "", and probe's memory, for the next call. A search
+// that copies whole worlds calls it once per distinct node state and
+// step (AuditKey).
+func (w *World[M, D, O]) AuditStep(a *Action[M], probe *World[M, D, O]) (string, *World[M, D, O]) {
+	msgAt, ok := w.auditedMessage(a)
+	if !ok {
+		return "", probe
+	}
+	var obs []Observed[O]
+	probe = w.CloneInto(probe, func(node NodeID, o O) { obs = append(obs, Observed[O]{node, o}) })
+	if !takeAlone(w, probe, a, msgAt) {
+		return "", probe
+	}
+	return cloneAudit[M, D, O]{w, a, msgAt}.check(probe, obs), probe
+}
+
+// auditedMessage is where in w's network the message that a delivers is
+// (-1 for a timer); ok is false for an action AuditStep does not audit.
+func (w *World[M, D, O]) auditedMessage(a *Action[M]) (msgAt int, ok bool) {
+	if int(a.To) <= 0 || int(a.To) >= len(w.slots) || w.slots[a.To].node == nil || a.Crash != (Crash{}) {
+		return 0, false
+	}
+	switch a.Kind {
+	case ActTimer:
+		return -1, true
+	case ActDeliver:
+		at := int(a.at) - 1
+		return at, at >= 0 && at < len(w.inflight) && w.inflight[at].is(a)
+	}
+	return 0, false
+}
+
+// AuditKey identifies what AuditStep audits of action a from w: the
+// node's state and durable state, and the action (its kind, and the
+// message or timer), so that a search audits each once.
+func (w *World[M, D, O]) AuditKey(a *Action[M]) (key [6]uint64, ok bool) {
+	msgAt, ok := w.auditedMessage(a)
+	if !ok {
+		return key, false
+	}
+	sl := &w.slots[a.To]
+	w.slotKeys(sl)
+	key = [6]uint64{sl.nodeKey[0], sl.nodeKey[1], sl.durKey[0], sl.durKey[1], uint64(a.To)<<32 | uint64(a.Kind)<<8 | uint64(a.Tag), 0}
+	if msgAt >= 0 {
+		key[5] = w.inflight[msgAt].elem[0] ^ w.inflight[msgAt].elem[1]
+	}
+	return key, true
 }
