@@ -386,7 +386,7 @@
 //	simulator's choice mode: a step delivers a message (a client's request
 //	among them), fires a timer, or crashes or restarts a replica (--crashes);
 //	with --network multiset also drops (--drops) or duplicates (--dups) a
-//	message. The clients' requests are in flight from the start, one per
+//	message, and --fifo makes each link deliver in the order sent. The clients' requests are in flight from the start, one per
 //	client: for a consensus workload client c proposes value c to replica c
 //	(--proposers), for a key-value service client c puts key "a"+(c-1) at
 //	replica c (--clients), and --reconfig MEMBERS (e.g. 2 or 1+2) makes the
@@ -436,6 +436,9 @@
 //	  --exact
 //	      deduplicate by whole states, not fingerprints: no collision, far more
 //	      memory (default off)
+//	  --fifo
+//	      impl, multiset network: each link delivers its messages in the order
+//	      sent, as TCP does (default off)
 //	  --json
 //	      print one JSON object instead of the text report (default off)
 //	  --max-ballot B
