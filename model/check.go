@@ -73,6 +73,10 @@ func Check[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c C
 	if err != nil || res.Verdict != explore.VerdictViolation {
 		return rep, err
 	}
+	if res.Diverged {
+		rep.Labels = res.Labels
+		return m.disagreement(rep, "taking its steps again from the initial state does not reach it")
+	}
 	last := res.Path[len(res.Path)-1]
 	rep.Violations = m.judgeOf(last).Violations()
 	v := m.violation(last)

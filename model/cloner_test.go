@@ -13,8 +13,8 @@ import (
 	"github.com/paxsim/paxsim/sim"
 )
 
-// tallyNode is a replica that also counts, up to 2, the messages it had
-// from each peer, in place (fingerprinted: its state). Its CloneInto is
+// tallyNode is a replica that also marks, in place, each peer it had a
+// message from (fingerprinted: its state). Its CloneInto is
 // wrong in one of the ways real ones are (cloneBug).
 type tallyNode struct {
 	*protocol.Node
@@ -33,8 +33,8 @@ const (
 )
 
 func (t *tallyNode) Deliver(env *protocol.Env, from sim.NodeID, m protocol.Msg) {
-	if k := int(from) - 1; k >= 0 && k < len(t.tally) && t.tally[k] < 2 {
-		t.tally[k]++
+	if k := int(from) - 1; k >= 0 && k < len(t.tally) && t.tally[k] == 0 {
+		t.tally[k] = 1
 	}
 	t.Node.Deliver(env, from, m)
 }
@@ -83,11 +83,20 @@ func (a tallying) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.D
 // with its original, keeps what the reused memory held, or leaves a field
 // out, makes the search judge states the protocol never reaches; the
 // search reports it as a violation of the contract (rule cloner or
-// replay), not as a verdict on the protocol, for every worker count. The
-// same replica with a right CloneInto passes: the audit raises no false
-// alarm.
+// replay), not as a verdict on the protocol, for every worker count, in a
+// set network (steps remembered) and a multiset one (whole worlds
+// copied). The same replica with a right CloneInto passes: the audit
+// raises no false alarm.
 func TestBrokenClonersAreReported(t *testing.T) {
-	c := smallCheck(engine.Correct, 3, 1, 1, false)
+	set := smallCheck(engine.Correct, 3, 1, 1, false)
+	multiset := smallCheck(engine.Correct, 3, 1, 1, true)
+	multiset.Network = sim.Multiset
+	for _, c := range []CheckConfig{set, multiset} {
+		t.Run(c.Network.String(), func(t *testing.T) { checkClonerAudit(t, c) })
+	}
+}
+
+func checkClonerAudit(t *testing.T, c CheckConfig) {
 	right := mustCheck[protocol.Msg, protocol.Durable](t, tallying{bug: cloneRight}, c, explore.Options{Workers: 2})
 	if right.Verdict != explore.VerdictOK || !right.Complete {
 		t.Fatalf("a right CloneInto: %s (%s), complete %v", right.Verdict, right.Violation, right.Complete)
