@@ -2,6 +2,7 @@ package model
 
 import (
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/paxsim/paxsim/adapter/paxos"
@@ -26,13 +27,24 @@ type tallyNode struct {
 type cloneBug int
 
 const (
-	cloneRight   cloneBug = iota
-	cloneShares           // the copy shares the tally's array with its original
-	cloneReuses           // a copy into reused memory keeps the tally it held
-	cloneForgets          // the copy's tally is empty (a field left out)
+	cloneRight        cloneBug = iota
+	cloneShares                // the copy shares the tally's array with its original
+	cloneReuses                // a copy into reused memory keeps the tally it held
+	cloneForgets               // the copy's tally is empty (a field left out)
+	fingerprintVaries          // Fingerprint writes a count of its calls (a map's order, as it were)
+	stepVaries                 // Deliver marks a peer picked by a count of its calls
 )
 
+// calls counts the calls of Fingerprint and Deliver of replicas with bug
+// fingerprintVaries or stepVaries: what they read besides their state,
+// as a map's iteration order or a clock would be, but the same from one
+// run of a one-worker search to the next.
+var calls atomic.Int64
+
 func (t *tallyNode) Deliver(env *protocol.Env, from sim.NodeID, m protocol.Msg) {
+	if t.bug == stepVaries && m.Type == protocol.Prepare {
+		t.tally[calls.Add(1)%int64(len(t.tally))] = 1
+	}
 	if k := int(from) - 1; k >= 0 && k < len(t.tally) && t.tally[k] == 0 {
 		t.tally[k] = 1
 	}
@@ -43,6 +55,9 @@ func (t *tallyNode) Fingerprint(h *fingerprint.Hasher) {
 	t.Node.Fingerprint(h)
 	for _, c := range t.tally {
 		h.Uint64(uint64(c))
+	}
+	if t.bug == fingerprintVaries {
+		h.Int(calls.Add(1))
 	}
 }
 
@@ -101,14 +116,21 @@ func checkClonerAudit(t *testing.T, c CheckConfig) {
 	if right.Verdict != explore.VerdictOK || !right.Complete {
 		t.Fatalf("a right CloneInto: %s (%s), complete %v", right.Verdict, right.Violation, right.Complete)
 	}
-	for _, bug := range []cloneBug{cloneShares, cloneReuses, cloneForgets} {
+	for _, bug := range []cloneBug{cloneShares, cloneReuses, cloneForgets, fingerprintVaries, stepVaries} {
 		for _, workers := range []int{1, 2} {
+			varies := bug == fingerprintVaries || bug == stepVaries
+			if varies && workers > 1 {
+				continue // the count's order between workers is the scheduler's
+			}
 			rep := mustCheck[protocol.Msg, protocol.Durable](t, tallying{bug: bug}, c, explore.Options{Workers: workers})
 			if rep.Verdict != explore.VerdictViolation || rep.Property != checker.ContractProperty {
 				t.Fatalf("bug %d, %d workers: %s, property %q (%s)", bug, workers, rep.Verdict, rep.Property, rep.Violation)
 			}
 			if !strings.Contains(rep.Violation, "rule cloner") && !strings.Contains(rep.Violation, "rule replay") {
 				t.Fatalf("bug %d: the violation names no rule: %s", bug, rep.Violation)
+			}
+			if varies != strings.Contains(rep.Violation, "not a function of the node's state") {
+				t.Fatalf("bug %d: the violation does not say whether the node's steps are a function of its state: %s", bug, rep.Violation)
 			}
 			t.Logf("bug %d, %d workers: %s", bug, workers, rep.Violation)
 			if len(rep.Lines) == 0 {

@@ -45,28 +45,54 @@ func (c cloneAudit[M, D, O]) check(probe *World[M, D, O], obs []Observed[O]) str
 		return ""
 	}
 	orig := nodeKey(src)
+	if nodeKey(src) != orig {
+		return c.broke(src, "Fingerprint is not a function of the node's state: two calls with nothing changed between them write different keys (a map iterated in its random order?)")
+	}
 	if sl := &c.world.slots[id]; sl.fpOK && sl.nodeKey != orig {
 		return c.broke(src, "the node copied from the search's stored copy does not fingerprint as that copy did when stored: "+
 			"CloneInto shares memory that a step then wrote, or keeps what the reused memory held")
 	}
-	var freshObs []Observed[O]
-	other := c.world.CloneInto(nil, func(node NodeID, o O) { freshObs = append(freshObs, Observed[O]{node, o}) }) // every node CloneInto(nil)
-	if nodeKey(other.slots[id].node) != orig {
+	other, freshObs, taken := c.fresh()
+	switch taken {
+	case copyDiffers:
 		return c.broke(src, "CloneInto(nil) returns a node that does not fingerprint as its original")
-	}
-	if !takeAlone(c.world, other, c.act, c.msgAt) {
+	case notTaken:
 		return "" // a panic or a crash: the step is taken the long way, and judged there
 	}
-	if why := sameStep(probe, other, id); why != "" {
-		return c.broke(src, "the same step from a copy made into fresh memory and from one made into reused memory differs: "+why)
+	why := sameStep(probe, other, id)
+	if why == "" && !reflect.DeepEqual(obs, freshObs) {
+		why = "what it observes"
 	}
-	if !reflect.DeepEqual(obs, freshObs) {
-		return c.broke(src, "the same step from a copy made into fresh memory and from one made into reused memory observes differently")
+	if why != "" {
+		if again, againObs, _ := c.fresh(); sameStep(other, again, id) != "" || !reflect.DeepEqual(freshObs, againObs) {
+			return c.broke(src, "the step is not a function of the node's state: taken twice from fresh copies, it differs (a map iterated in its random order, a clock, a global random source?)")
+		}
+		return c.broke(src, "the same step from a copy made into fresh memory and from one made into reused memory differs: "+why)
 	}
 	if nodeKey(src) != orig {
 		return c.broke(src, "a step of a copy changed the original: the copy shares memory with it")
 	}
 	return ""
+}
+
+// How a step from a fresh copy went (cloneAudit.fresh).
+const (
+	stepTaken   = iota
+	copyDiffers // the fresh copy does not fingerprint as its original
+	notTaken    // the step panicked, or was not local
+)
+
+// fresh takes the step alone in a copy of the world made into fresh
+// memory (every node CloneInto(nil)), and says how it went.
+func (c cloneAudit[M, D, O]) fresh() (w *World[M, D, O], obs []Observed[O], taken int) {
+	w = c.world.CloneInto(nil, func(node NodeID, o O) { obs = append(obs, Observed[O]{node, o}) })
+	switch {
+	case nodeKey(w.slots[c.act.To].node) != nodeKey(c.world.slots[c.act.To].node):
+		return w, obs, copyDiffers
+	case !takeAlone(c.world, w, c.act, c.msgAt):
+		return w, obs, notTaken
+	}
+	return w, obs, stepTaken
 }
 
 // broke words a broken rule of the contract of node src.
