@@ -790,4 +790,7 @@
 //	  --alpha N
 //	      Lamport's window N: a reconfiguration chosen at instance i governs from
 //	      i+N on; also the leader's pipeline depth (1..64) (default 8)
+//	  --catchup N
+//	      N chosen entries at most in a promise or a catch-up reply: a replica
+//	      further behind asks again (1..64) (default 64)
 package main
