@@ -117,17 +117,22 @@ func (w *World[M, D, O]) tornHere(id NodeID) bool {
 
 // tear ends the handler of node id that ran e with its effects held: it
 // makes those before the cut and crashes the node. A Timed world draws the
-// cut among the points between two effects (after the last when there are
-// fewer than two); a Choice world takes the action's, and reports false,
-// crashing nothing, when the handler made fewer effects than the cut.
+// cut among the points between two effects; a handler with fewer than two
+// has none, so it makes its effects, crashes nothing, reports false, and
+// leaves the crash armed for the node's next handler (most handlers are a
+// heartbeat's or a tick's: a crash after their one effect is a plain
+// crash; the handlers that reply and then write are the ones to tear). A
+// Choice world takes the action's cut, and reports false, crashing
+// nothing, when the handler made fewer effects than the cut.
 func (w *World[M, D, O]) tear(id NodeID, e *event[M]) bool {
 	list := w.held.list
 	n, cut := visible(list), w.held.cut
-	if w.cfg.Mode == Timed {
-		cut = n
-		if n >= 2 {
-			cut = 1 + w.intn(Decision{DecideTornPoint, id, 0}, n-1)
-		}
+	rearm := w.cfg.Mode == Timed && n < 2
+	switch {
+	case rearm:
+		w.slots[id].tornArmed, cut = true, n+1
+	case w.cfg.Mode == Timed:
+		cut = 1 + w.intn(Decision{DecideTornPoint, id, 0}, n-1)
 	}
 	w.held.on, w.held.cut = false, 0
 	ok := cut <= n // a replay's cut beyond the handler makes every effect
@@ -145,7 +150,9 @@ func (w *World[M, D, O]) tear(id NodeID, e *event[M]) bool {
 	w.held.list = list[:0]
 	step := w.stepOf(e)
 	if !ok {
-		w.tornMiss = n + 1
+		if !rearm {
+			w.tornMiss = n + 1
+		}
 		w.logStep("%s", step)
 		return false
 	}

@@ -257,3 +257,37 @@ func TestTornActionsAreListed(t *testing.T) {
 		}
 	}
 }
+
+// TestTornCrashWaitsForAHandlerToTear: in a Timed world a torn crash falls
+// between two effects of a handler: one armed on a node whose next handler
+// makes fewer than two (the scribes' every handler but "go"'s makes none)
+// waits for a handler that makes more, and cuts it after effect 1, 2 or 3
+// of its 4, never before the first or after the last.
+func TestTornCrashWaitsForAHandlerToTear(t *testing.T) {
+	cfg := Config{Nodes: 3, HealAt: 1000, Network: NetworkConfig{Delay: Delay{Min: 1, Max: 10}},
+		Faults: FaultConfig{Interval: 10, TornCrashRate: 0.5, MaxCrashed: 1, Downtime: Range{10, 20}}}
+	newNode := func(id NodeID, d int) Node[word, int, int] { return &scribe{count: d} }
+	w, err := New(cfg, NewRandom(7), newNode, func(NodeID, int) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var torn []string
+	w.SetTracer(func(e TraceEntry) {
+		if e.Kind == FaultTornCrash.String() {
+			torn = append(torn, e.Msg)
+		}
+	})
+	for k := range 200 {
+		w.Request(Time(k*5), NodeID(1+k%3), "go")
+	}
+	for w.Step() {
+	}
+	if len(torn) == 0 {
+		t.Fatal("no torn crash in 200 handlers of four effects")
+	}
+	for _, d := range torn {
+		if !strings.Contains(d, " go") || !(strings.HasPrefix(d, "after effect 1 ") || strings.HasPrefix(d, "after effect 2 ") || strings.HasPrefix(d, "after effect 3 ")) {
+			t.Errorf("torn crash %q: want one after effect 1..3 of a go", d)
+		}
+	}
+}

@@ -345,7 +345,8 @@ func (w *World[M, D, O]) bootOnce() {
 
 func (w *World[M, D, O]) hasRandomFaults() bool {
 	f := &w.cfg.Faults
-	return f.CrashRate > 0 || f.PartitionRate > 0 || f.SlowRate > 0
+	return f.CrashRate > 0 || f.TornCrashRate > 0 || f.LoseUnsyncedRate > 0 || f.PartitionRate > 0 || f.SlowRate > 0 ||
+		f.DeposeRate > 0 || f.LagRate > 0
 }
 
 func (w *World[M, D, O]) schedule(e event[M]) {
