@@ -28,9 +28,15 @@ type LocalSteps[M Message, D, O any] struct {
 	// cut judges a step once, when it first runs: whether a bound of the
 	// caller's (a ballot bound, say) cuts it, from what it sent and
 	// observed.
-	cut  func(sent []M, obs []Observed[O]) bool
-	memo memo.Table[stepKey, *LocalStep[O]]
-	n    atomic.Uint32
+	cut func(sent []M, obs []Observed[O]) bool
+	// parts numbers the node parts met (partKey), steps keys each step
+	// by its node part's number and its action (stepAt): most successors
+	// of a search are remembered steps, and a state's node parts are
+	// numbered once for all its steps (Layout).
+	parts  memo.Table[partKey, uint32]
+	nParts atomic.Uint32
+	steps  memo.Table[stepAt, *LocalStep[O]]
+	n      atomic.Uint32
 }
 
 // NewLocalSteps returns the memory of local steps of the worlds of pool;
@@ -77,13 +83,23 @@ type Observed[O any] struct {
 // Node is the node the step ran on.
 func (s *LocalStep[O]) Node() NodeID { return s.node }
 
-// stepKey is what decides a local step: the node, its part of the
-// snapshot (with at most two unsynced writes), whether the world healed,
-// and the action (kind and message index, or timer tag).
-type stepKey [12]uint32
+// partKey is what decides a node's local steps but the action: the
+// node, its part of the snapshot (with at most two unsynced writes), and
+// whether the world healed.
+type partKey [10]uint32
 
 // Hash implements memo.Key.
-func (k stepKey) Hash() uint64 { return memo.HashWords(k[:]...) }
+func (k partKey) Hash() uint64 { return memo.HashWords(k[:]...) }
+
+// stepAt is what decides a local step: the number of the node's part
+// (partKey) in the high word, the action in the low one (a timer's tag
+// with the top bit set, or the index of the message delivered).
+type stepAt uint64
+
+// Hash implements memo.Key.
+func (k stepAt) Hash() uint64 { return memo.HashWords(uint32(k), uint32(k>>32)) }
+
+const timerStep = 1 << 31
 
 // Layout is where the parts of a snapshot lie: each node's, and the
 // network's. A caller that reads one snapshot many times (a state's
@@ -92,11 +108,18 @@ type Layout struct {
 	parts []int
 	net   int
 	offs  [16]int
+	// ids are the numbers of the first nodes' parts in LocalSteps, plus
+	// one; 0: not looked up yet; noPart: not a part steps are remembered
+	// from.
+	ids [16]uint32
 }
+
+const noPart = ^uint32(0)
 
 // Layout computes the layout of snapshot s into l.
 func (p *SnapshotPool[M, D, O]) Layout(s Snapshot, l *Layout) {
 	l.parts, l.net = snapshotLayout(s, p.template.cfg.Nodes, l.offs[:0])
+	l.ids = [16]uint32{}
 }
 
 // snapshotLayout is where each node's part, the network and the
@@ -121,46 +144,72 @@ func (t *LocalSteps[M, D, O]) Take(s Snapshot, l *Layout, live func() *World[M, 
 	if (a.Kind != ActDeliver && a.Kind != ActTimer) || a.Crash != (Crash{}) {
 		return nil, probe, false
 	}
-	key, msgAt, ok := t.key(s, a, l.parts, l.net)
+	key, msgAt, ok := t.key(s, l, a)
 	if !ok {
 		return nil, probe, false
 	}
-	if st, ok := t.memo.Load(key); ok {
+	if st, ok := t.steps.Load(key); ok {
 		return st, probe, true
 	}
 	st, probe, ok := t.run(live(), a, msgAt, probe)
 	if !ok {
 		return nil, probe, false
 	}
-	st.same = slices.Equal(st.part, key[2:7+key[6]])
+	at := l.parts[a.To-1]
+	st.same = slices.Equal(st.part, s[at:at+5+int(s[at+4])])
 	st.ID = t.n.Add(1) - 1 // before it is shared; a step that loses a race wastes its number
-	st, _ = t.memo.LoadOrStore(key, st)
+	st, _ = t.steps.LoadOrStore(key, st)
 	return st, probe, true
 }
 
-// key is the memory's key of action a from snapshot s, and the position
-// in s's network of the message a delivers.
-func (t *LocalSteps[M, D, O]) key(s Snapshot, a *Action[M], parts []int, net int) (stepKey, int, bool) {
-	var key stepKey
-	p := s[parts[a.To-1]:]
-	n := int(p[4])
-	if n > 2 {
-		return key, 0, false
+// key is the memory's key of action a from snapshot s, whose layout is
+// l, and the position in s's network of the message a delivers (-1 for a
+// timer).
+func (t *LocalSteps[M, D, O]) key(s Snapshot, l *Layout, a *Action[M]) (key stepAt, msgAt int, ok bool) {
+	part := t.part(s, l, a.To)
+	if part == noPart {
+		return 0, 0, false
 	}
-	key[0], key[1] = uint32(a.To), uint32(a.Kind)
-	copy(key[2:], p[:5+n])
-	key[9] = s[3] // healed
-	msgAt := -1
 	if a.Kind == ActTimer {
-		key[10] = uint32(a.Tag)
-		return key, msgAt, true
+		return stepAt(uint64(part)<<32 | timerStep | uint64(a.Tag)), -1, true
 	}
-	msgAt = int(a.at) - 1 // where Actions found it
+	msgAt, net := int(a.at)-1, l.net // where Actions found it
 	if msgAt < 0 || msgAt >= int(s[net]) || !t.pool.msgs.At(s[net+1+msgAt]).is(a) {
-		return key, 0, false
+		return 0, 0, false
 	}
-	key[10] = s[net+1+msgAt]
-	return key, msgAt, true
+	return stepAt(uint64(part)<<32 | uint64(s[net+1+msgAt])), msgAt, true
+}
+
+// part is the number of node id's part of snapshot s (partKey), whose
+// layout is l, or noPart when steps are not remembered from it (more than
+// two unsynced writes); l keeps it for the first nodes.
+func (t *LocalSteps[M, D, O]) part(s Snapshot, l *Layout, id NodeID) uint32 {
+	i := int(id) - 1
+	if i < len(l.ids) && l.ids[i] != 0 {
+		if l.ids[i] == noPart {
+			return noPart
+		}
+		return l.ids[i] - 1
+	}
+	p := s[l.parts[i]:]
+	num := noPart
+	if n := int(p[4]); n <= 2 {
+		var k partKey
+		k[0], k[1] = uint32(id), s[3] // healed
+		copy(k[2:], p[:5+n])
+		var ok bool
+		if num, ok = t.parts.Load(k); !ok {
+			// A part that loses a race wastes its number.
+			num, _ = t.parts.LoadOrStore(k, t.nParts.Add(1)-1)
+		}
+	}
+	if i < len(l.ids) {
+		l.ids[i] = num
+		if num != noPart {
+			l.ids[i]++
+		}
+	}
+	return num
 }
 
 // run takes action a in probe, a copy of w whose network holds only the
