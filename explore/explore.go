@@ -358,12 +358,15 @@ func (s *search[S, K]) bfs(init []S) error {
 	}
 	workers := make([]worker[K], s.opts.Workers)
 	for i := range workers {
-		workers[i] = worker[K]{fingerprint.New(s.opts.Exact), make(map[K]struct{})}
+		workers[i] = worker[K]{fingerprint.New(s.opts.Exact), s.visited.newSet()}
 	}
 	for depth := 1; len(level) > 0; depth++ {
 		if s.opts.MaxDepth > 0 && depth >= s.opts.MaxDepth {
 			s.cut(StopMaxDepth)
 			return nil
+		}
+		for _, w := range workers {
+			w.seen.clear()
 		}
 		chunks := s.expandLevel(level, workers)
 		if s.mustStop() { // a worker stopped: the level is not whole
@@ -467,11 +470,13 @@ type chunk[S any, K comparable] struct {
 const chunkSize = 256
 
 // worker is what one goroutine expanding a level works with: its hasher,
-// and the keys its chunk found (a state reached twice from one chunk's
-// parents is a candidate once).
+// and the keys its chunks of the level found (a state it reaches twice is
+// a candidate once). A worker takes its chunks in frontier order, so the
+// first of a level's successors with a key, the one markFresh keeps, is
+// always a candidate.
 type worker[K comparable] struct {
 	h    *fingerprint.Hasher
-	seen map[K]struct{}
+	seen set[K]
 }
 
 func (s *search[S, K]) expandLevel(level []item[S], workers []worker[K]) []chunk[S, K] {
@@ -515,9 +520,9 @@ func (s *search[S, K]) expandChunk(c *chunk[S, K], w worker[K]) {
 		h.Reset()
 		s.m.Fingerprint(h, next, s.opts.Symmetry)
 		k := s.key(h)
-		if _, dup := seen[k]; !dup {
+		if !seen.lookup(k) {
 			if shard, old := s.visited.find(k, s.probe); !old {
-				seen[k] = struct{}{}
+				seen.add(k)
 				c.out = append(c.out, candidate[S, K]{key: k, s: s.retain(next), parent: it.id, index: index, gen: c.generated, shard: shard})
 			}
 		}
@@ -527,7 +532,6 @@ func (s *search[S, K]) expandChunk(c *chunk[S, K], w worker[K]) {
 		c.generated++
 		index++
 	}
-	clear(seen)
 	for i := range c.items {
 		if i%64 == 0 && s.mem.halted() {
 			return

@@ -9,6 +9,8 @@ import "github.com/paxsim/paxsim/fingerprint"
 type visited[K comparable] struct {
 	shards  []set[K]
 	shardOf func(k K) int
+	// newSet returns an empty set of the shards' kind.
+	newSet func() set[K]
 }
 
 // set is one shard of a visited set.
@@ -16,6 +18,7 @@ type set[K comparable] interface {
 	lookup(k K) bool
 	add(k K) bool // false when k was there
 	len() int
+	clear() // empties the set
 }
 
 // find returns k's shard, and whether k is in it; when probe is false it
@@ -30,12 +33,16 @@ func (v *visited[K]) add(k K) bool { return v.shards[v.shardOf(k)].add(k) }
 // exactSet is the visited set of an exact search, keyed by whole
 // encodings: one shard, for small models.
 func exactSet() *visited[string] {
-	return &visited[string]{shards: []set[string]{mapSet{}}, shardOf: func(string) int { return 0 }}
+	newSet := func() set[string] { return mapSet{} }
+	return &visited[string]{shards: []set[string]{newSet()}, shardOf: func(string) int { return 0 }, newSet: newSet}
 }
 
 // keySet is the visited set of a fingerprinted search, in n shards.
 func keySet(n int) *visited[fingerprint.Key] {
-	v := &visited[fingerprint.Key]{shardOf: func(k fingerprint.Key) int { return int(k[1] % uint64(n)) }}
+	v := &visited[fingerprint.Key]{
+		shardOf: func(k fingerprint.Key) int { return int(k[1] % uint64(n)) },
+		newSet:  func() set[fingerprint.Key] { return newKeyTable() },
+	}
 	for range n {
 		v.shards = append(v.shards, newKeyTable())
 	}
@@ -47,6 +54,7 @@ type mapSet map[string]struct{}
 
 func (s mapSet) lookup(k string) bool { _, ok := s[k]; return ok }
 func (s mapSet) len() int             { return len(s) }
+func (s mapSet) clear()               { clear(s) }
 func (s mapSet) add(k string) bool {
 	if _, ok := s[k]; ok {
 		return false
@@ -79,6 +87,11 @@ func nonZero(k fingerprint.Key) fingerprint.Key {
 }
 
 func (t *keyTable) len() int { return t.n }
+
+func (t *keyTable) clear() {
+	clear(t.keys)
+	t.n = 0
+}
 
 func (t *keyTable) lookup(k fingerprint.Key) bool {
 	k = nonZero(k)
