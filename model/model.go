@@ -172,6 +172,7 @@ type scratch[M sim.Message, D any] struct {
 	net    fingerprint.Key
 	netOK  bool
 	probe  *sim.World[M, D, checker.Observation]
+	slab   slab[M, D] // what Retain copies next and compact to
 	acts   []sim.Action[M]
 	sent   []Sent[M]                        // Steps: what the step being taken sent
 	record func(from, to sim.NodeID, msg M) // appends to sent
@@ -227,6 +228,7 @@ func (m *Model[M, D]) scratchFor(s *State[M, D]) *scratch[M, D] {
 	sc, _ := m.scratch.Get().(*scratch[M, D])
 	if sc == nil {
 		sc = &scratch[M, D]{restored: m.newState(), next: m.newState(), compact: &State[M, D]{}}
+		sc.next.slab, sc.compact.slab = &sc.slab, &sc.slab
 		sc.record = func(from, to sim.NodeID, msg M) { sc.sent = append(sc.sent, Sent[M]{from, to, msg}) }
 		sc.world = func() *sim.World[M, D, checker.Observation] { return sc.parent(m).world }
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/fingerprint"
+	"github.com/paxsim/paxsim/internal/arena"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -38,6 +39,43 @@ type State[M sim.Message, D any] struct {
 	// (sim.SnapshotPool.NetKey), when netOK: its parent's and the step's.
 	net   fingerprint.Key
 	netOK bool
+	// slab is where Retain copies the state to: its scratch's, for a
+	// state Next emitted; nil for one the explorer keeps.
+	slab *slab[M, D]
+}
+
+// slab hands out the memory of compact states that Retain keeps, many
+// at a time: a search keeps hundreds of thousands, most for one level.
+// One goroutine at a time uses a slab (its scratch's).
+type slab[M sim.Message, D any] struct {
+	states []State[M, D]
+	words  arena.Slice[uint32]
+	buf    sim.Snapshot // a live state's snapshot, before its copy
+}
+
+// slabStates is how many states a slab allocates at once.
+const slabStates = 128
+
+// state returns a zero State of the slab's.
+func (b *slab[M, D]) state() *State[M, D] {
+	if b == nil {
+		return &State[M, D]{}
+	}
+	if len(b.states) == 0 {
+		b.states = make([]State[M, D], slabStates)
+	}
+	st := &b.states[0]
+	b.states = b.states[1:]
+	return st
+}
+
+// snapshot returns a copy of s of the slab's (a fresh one without a
+// slab).
+func (b *slab[M, D]) snapshot(s sim.Snapshot) sim.Snapshot {
+	if b == nil {
+		return slices.Clone(s)
+	}
+	return b.words.Copy(s)
 }
 
 func (m *Model[M, D]) newState() *State[M, D] {
@@ -111,7 +149,9 @@ func (m *Model[M, D]) guard(st *State[M, D], fn func()) {
 // a whole one, with Full).
 func (m *Model[M, D]) Retain(s *State[M, D]) *State[M, D] {
 	if s.world == nil { // a compact state from a remembered step
-		return &State[M, D]{snap: slices.Clone(s.snap), judgeRef: s.judgeRef, judgeKey: s.judgeKey, judgeOK: true, panic: s.panic, net: s.net, netOK: s.netOK}
+		st := s.slab.state()
+		*st = State[M, D]{snap: s.slab.snapshot(s.snap), judgeRef: s.judgeRef, judgeKey: s.judgeKey, judgeOK: true, panic: s.panic, net: s.net, netOK: s.netOK}
+		return st
 	}
 	if m.Full {
 		st := m.newState()
@@ -119,8 +159,14 @@ func (m *Model[M, D]) Retain(s *State[M, D]) *State[M, D] {
 		st.judge, st.owned = s.judge.CloneInto(nil), true
 		return st
 	}
-	st := &State[M, D]{panic: s.panic}
-	st.snap = m.pool.Snapshot(s.world, nil)
+	st := s.slab.state()
+	st.panic = s.panic
+	if s.slab == nil {
+		st.snap = m.pool.Snapshot(s.world, nil)
+	} else {
+		s.slab.buf = m.pool.Snapshot(s.world, s.slab.buf)
+		st.snap = s.slab.snapshot(s.slab.buf)
+	}
 	st.judgeKey, st.judgeOK = m.judgeFingerprint(s), true
 	st.judgeRef = m.judges.Intern(st.judgeKey, func() *judge { return s.judge.CloneInto(nil) })
 	return st
