@@ -169,10 +169,15 @@ type scratch[M sim.Message, D any] struct {
 	buf      sim.Snapshot // compact's snapshot when it is not its parent's
 	layout   sim.Layout   // of's snapshot's, when it has one
 	// net is the parent's sim.SnapshotPool.NetKey, when netOK.
-	net    fingerprint.Key
-	netOK  bool
-	probe  *sim.World[M, D, checker.Observation]
-	slab   slab[M, D] // what Retain copies next and compact to
+	net   fingerprint.Key
+	netOK bool
+	probe *sim.World[M, D, checker.Observation]
+	slab  slab[M, D] // what Retain copies next and compact to
+	// step is the remembered step that leads from of to compact, when
+	// compact is pending (not built: State.pend), and added how many
+	// messages it adds to the network.
+	step   *localStep
+	added  int
 	acts   []sim.Action[M]
 	sent   []Sent[M]                        // Steps: what the step being taken sent
 	record func(from, to sim.NodeID, msg M) // appends to sent

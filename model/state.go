@@ -39,6 +39,9 @@ type State[M sim.Message, D any] struct {
 	// (sim.SnapshotPool.NetKey), when netOK: its parent's and the step's.
 	net   fingerprint.Key
 	netOK bool
+	// pend is the scratch that holds what builds the snapshot of a
+	// successor from memory not built yet (Model.built); nil once built.
+	pend *scratch[M, D]
 	// slab is where Retain copies the state to: its scratch's, for a
 	// state Next emitted; nil for one the explorer keeps.
 	slab *slab[M, D]
@@ -107,7 +110,7 @@ func (m *Model[M, D]) live(s, into *State[M, D]) *State[M, D] {
 	if s.world != nil {
 		return s
 	}
-	into.world = m.pool.Restore(into.world, s.snap, into.observe)
+	into.world = m.pool.Restore(into.world, m.built(s), into.observe)
 	into.judge, into.owned = m.judges.Get(s.judgeRef), false
 	into.judgeKey, into.judgeOK = s.judgeKey, true
 	into.panic = s.panic
@@ -150,7 +153,7 @@ func (m *Model[M, D]) guard(st *State[M, D], fn func()) {
 func (m *Model[M, D]) Retain(s *State[M, D]) *State[M, D] {
 	if s.world == nil { // a compact state from a remembered step
 		st := s.slab.state()
-		*st = State[M, D]{snap: s.slab.snapshot(s.snap), judgeRef: s.judgeRef, judgeKey: s.judgeKey, judgeOK: true, panic: s.panic, net: s.net, netOK: s.netOK}
+		*st = State[M, D]{snap: s.slab.snapshot(m.built(s)), judgeRef: s.judgeRef, judgeKey: s.judgeKey, judgeOK: true, panic: s.panic, net: s.net, netOK: s.netOK}
 		return st
 	}
 	if m.Full {

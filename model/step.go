@@ -40,18 +40,32 @@ func (m *Model[M, D]) remembered(s *State[M, D], a *sim.Action[M], sc *scratch[M
 		return false, true
 	}
 	next := sc.compact
-	next.judgeRef = m.judgeAfter(s.judgeRef, st)
-	next.judgeKey, next.judgeOK, next.panic = m.judges.Key(next.judgeRef), true, ""
-	next.stutter = next.judgeRef == s.judgeRef && m.steps.Stutters(s.snap, &sc.layout, st)
+	next.judgeRef, next.judgeKey = m.judgeAfter(s.judgeRef, st), s.judgeKey
+	if next.judgeRef != s.judgeRef {
+		next.judgeKey = m.judges.Key(next.judgeRef)
+	}
+	next.judgeOK, next.panic = true, ""
+	added, n, stutters := m.steps.Effect(s.snap, &sc.layout, st)
+	next.stutter = stutters && next.judgeRef == s.judgeRef
 	if next.stutter { // s again: share its snapshot, which no one writes
-		next.snap, next.net, next.netOK = s.snap, s.net, s.netOK
+		next.snap, next.net, next.netOK, next.pend = s.snap, s.net, s.netOK, nil
 		return true, false
 	}
-	var added fingerprint.Key
-	next.snap, added = m.steps.Apply(s.snap, &sc.layout, st, sc.buf)
-	sc.buf = next.snap
+	// Built when needed (built): most successors are fingerprinted only.
+	sc.step, sc.added = st, n
+	next.snap, next.pend = nil, sc
 	next.net, next.netOK = sc.parentNet(m, s).Add(added), true
 	return true, false
+}
+
+// built returns the snapshot of s, building it first when it is a
+// successor from memory not built yet.
+func (m *Model[M, D]) built(s *State[M, D]) sim.Snapshot {
+	if sc := s.pend; sc != nil {
+		s.snap, _ = m.steps.Apply(sc.of.snap, &sc.layout, sc.step, sc.buf)
+		sc.buf, s.pend = s.snap, nil
+	}
+	return s.snap
 }
 
 // judgeAfter is the index of the checkers' state after step st from the

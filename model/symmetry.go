@@ -53,6 +53,12 @@ func permute(xs []uint8, k int, fn func([]uint8)) {
 func (m *Model[M, D]) Fingerprint(h *fingerprint.Hasher, s *State[M, D], symmetry bool) {
 	sc := s
 	if s.world == nil && !h.Exact() && (!symmetry || len(m.perms) == 1) {
+		if sc := s.pend; sc != nil { // from the parent's parts and the step
+			m.steps.Fingerprint(h, sc.of.snap, &sc.layout, sc.step, s.net, sc.added)
+			h.Key(s.judgeKey)
+			h.Bool(s.panic != "")
+			return
+		}
 		net := s.net // what write writes, from the stored keys
 		if !s.netOK {
 			net = m.pool.NetKey(s.snap)

@@ -33,7 +33,7 @@ type LocalSteps[M Message, D, O any] struct {
 	// by its node part's number and its action (stepAt): most successors
 	// of a search are remembered steps, and a state's node parts are
 	// numbered once for all its steps (Layout).
-	parts  memo.Table[partKey, uint32]
+	parts  memo.Table[partKey, partInfo]
 	nParts atomic.Uint32
 	steps  memo.Table[stepAt, *LocalStep[O]]
 	n      atomic.Uint32
@@ -72,6 +72,9 @@ type LocalStep[O any] struct {
 	Last atomic.Uint64
 	// same: the node's part after the step is its part before.
 	same bool
+	// key is the fingerprint of the node's part after the step
+	// (SnapshotPool.partKey).
+	key fingerprint.Key
 }
 
 // Observed is an observation with the node that made it.
@@ -90,6 +93,13 @@ type partKey [10]uint32
 
 // Hash implements memo.Key.
 func (k partKey) Hash() uint64 { return memo.HashWords(k[:]...) }
+
+// partInfo is what LocalSteps knows of a node part: its number and its
+// fingerprint (SnapshotPool.partKey).
+type partInfo struct {
+	num uint32
+	key fingerprint.Key
+}
 
 // stepAt is what decides a local step: the number of the node's part
 // (partKey) in the high word, the action in the low one (a timer's tag
@@ -110,8 +120,17 @@ type Layout struct {
 	offs  [16]int
 	// ids are the numbers of the first nodes' parts in LocalSteps, plus
 	// one; 0: not looked up yet; noPart: not a part steps are remembered
-	// from.
-	ids [16]uint32
+	// from. keys are their fingerprints, where ids are known.
+	ids  [16]uint32
+	keys [16]fingerprint.Key
+	// held has bit i set for message i of the pool in the network.
+	held []uint64
+}
+
+// holds reports whether the network of the snapshot holds message m.
+func (l *Layout) holds(m uint32) bool {
+	i := int(m >> 6)
+	return i < len(l.held) && l.held[i]&(1<<(m&63)) != 0
 }
 
 const noPart = ^uint32(0)
@@ -120,6 +139,14 @@ const noPart = ^uint32(0)
 func (p *SnapshotPool[M, D, O]) Layout(s Snapshot, l *Layout) {
 	l.parts, l.net = snapshotLayout(s, p.template.cfg.Nodes, l.offs[:0])
 	l.ids = [16]uint32{}
+	clear(l.held)
+	for _, m := range s[l.net+1 : l.net+1+int(s[l.net])] {
+		i := int(m >> 6)
+		for i >= len(l.held) {
+			l.held = append(l.held, 0)
+		}
+		l.held[i] |= 1 << (m & 63)
+	}
 }
 
 // snapshotLayout is where each node's part, the network and the
@@ -157,6 +184,7 @@ func (t *LocalSteps[M, D, O]) Take(s Snapshot, l *Layout, live func() *World[M, 
 	}
 	at := l.parts[a.To-1]
 	st.same = slices.Equal(st.part, s[at:at+5+int(s[at+4])])
+	st.key = t.pool.partKey(st.part)
 	st.ID = t.n.Add(1) - 1 // before it is shared; a step that loses a race wastes its number
 	st, _ = t.steps.LoadOrStore(key, st)
 	return st, probe, true
@@ -182,7 +210,8 @@ func (t *LocalSteps[M, D, O]) key(s Snapshot, l *Layout, a *Action[M]) (key step
 
 // part is the number of node id's part of snapshot s (partKey), whose
 // layout is l, or noPart when steps are not remembered from it (more than
-// two unsynced writes); l keeps it for the first nodes.
+// two unsynced writes); l keeps it, and the part's fingerprint, for the
+// first nodes.
 func (t *LocalSteps[M, D, O]) part(s Snapshot, l *Layout, id NodeID) uint32 {
 	i := int(id) - 1
 	if i < len(l.ids) && l.ids[i] != 0 {
@@ -192,24 +221,34 @@ func (t *LocalSteps[M, D, O]) part(s Snapshot, l *Layout, id NodeID) uint32 {
 		return l.ids[i] - 1
 	}
 	p := s[l.parts[i]:]
-	num := noPart
+	info := partInfo{num: noPart}
 	if n := int(p[4]); n <= 2 {
 		var k partKey
 		k[0], k[1] = uint32(id), s[3] // healed
 		copy(k[2:], p[:5+n])
 		var ok bool
-		if num, ok = t.parts.Load(k); !ok {
+		if info, ok = t.parts.Load(k); !ok {
 			// A part that loses a race wastes its number.
-			num, _ = t.parts.LoadOrStore(k, t.nParts.Add(1)-1)
+			info, _ = t.parts.LoadOrStore(k, partInfo{t.nParts.Add(1) - 1, t.pool.partKey(p)})
 		}
 	}
 	if i < len(l.ids) {
-		l.ids[i] = num
-		if num != noPart {
+		l.ids[i] = info.num
+		if info.num != noPart {
 			l.ids[i]++
+			l.keys[i] = info.key
 		}
 	}
-	return num
+	return info.num
+}
+
+// partKey is the fingerprint of node id's part of snapshot s, whose
+// layout is l.
+func (t *LocalSteps[M, D, O]) partKey(s Snapshot, l *Layout, id NodeID) fingerprint.Key {
+	if i := int(id) - 1; t.part(s, l, id) != noPart && i < len(l.keys) {
+		return l.keys[i]
+	}
+	return t.pool.partKey(s[l.parts[id-1]:])
 }
 
 // run takes action a in probe, a copy of w whose network holds only the
@@ -267,7 +306,7 @@ func (t *LocalSteps[M, D, O]) Apply(s Snapshot, l *Layout, st *LocalStep[O], buf
 	count := len(out)
 	out = append(out, s[net:net+1+int(s[net])]...)
 	for _, m := range st.sent {
-		if !holds(flights, m) && !holds(out[count+1+len(flights):], m) {
+		if !l.holds(m) && !holds(out[count+1+len(flights):], m) {
 			out = append(out, m)
 			out[count]++
 			added = added.Add(t.pool.msgs.Key(m))
@@ -276,22 +315,40 @@ func (t *LocalSteps[M, D, O]) Apply(s Snapshot, l *Layout, st *LocalStep[O], buf
 	return append(out, s[net+1+len(flights):]...), added
 }
 
-// Stutters reports whether step st from snapshot s (whose layout is l)
-// leads back to s, but
-// for the clock: the node's part is unchanged and the network held every
-// message it sent. What the step observed is the caller's to judge.
-func (t *LocalSteps[M, D, O]) Stutters(s Snapshot, l *Layout, st *LocalStep[O]) bool {
-	if !st.same {
-		return false
-	}
-	net := l.net
-	flights := s[net+1 : net+1+int(s[net])]
-	for _, m := range st.sent {
-		if !holds(flights, m) {
-			return false
+// Effect is what step st does to the network of snapshot s, whose
+// layout is l: the sum of the keys of the messages it sent that the
+// network did not hold (what it adds to NetKey) and how many there are;
+// and whether it stutters, leading back to s but for the clock: the
+// node's part unchanged and no message added. What the step observed is
+// the caller's to judge.
+func (t *LocalSteps[M, D, O]) Effect(s Snapshot, l *Layout, st *LocalStep[O]) (added fingerprint.Key, n int, stutters bool) {
+	for i, m := range st.sent {
+		if !l.holds(m) && !holds(st.sent[:i], m) {
+			added = added.Add(t.pool.msgs.Key(m))
+			n++
 		}
 	}
-	return true
+	return added, n, st.same && n == 0
+}
+
+// Fingerprint writes what SnapshotPool.Fingerprint writes of the
+// snapshot that Apply builds from s (whose layout is l) by step st,
+// without building it: net is that snapshot's NetKey, and added how many
+// messages the step adds (Effect). A search fingerprints every successor
+// and keeps few.
+func (t *LocalSteps[M, D, O]) Fingerprint(h *fingerprint.Hasher, s Snapshot, l *Layout, st *LocalStep[O], net fingerprint.Key, added int) {
+	for id := NodeID(1); int(id) <= t.pool.template.cfg.Nodes; id++ {
+		if id == st.node {
+			h.Key(st.key)
+		} else {
+			h.Key(t.partKey(s, l, id))
+		}
+	}
+	h.Uint64(uint64(s[0]))
+	h.Uint64(uint64(s[1]))
+	h.Bool(s[3] != 0)
+	h.Uint64(uint64(int(s[l.net]) + added))
+	h.Key(net)
 }
 
 func holds(xs []uint32, x uint32) bool {
@@ -324,48 +381,94 @@ func (p *SnapshotPool[M, D, O]) appendSlot(s Snapshot, w *World[M, D, O], id Nod
 }
 
 // Fingerprint writes what World.Fingerprint writes of the world of s (no
-// renaming, not exact) from the keys the pool holds, without restoring it.
+// renaming, not exact) from the keys the pool holds, without restoring it:
+// FIFO links' places and a multiset's duplication log included.
 func (p *SnapshotPool[M, D, O]) Fingerprint(h *fingerprint.Hasher, s Snapshot) {
 	p.FingerprintNet(h, s, p.NetKey(s))
 }
 
-// NetKey is the network's part of the fingerprint of s: the sum of its
-// messages' keys, a multiset hash, so that a step's successor has its
-// parent's plus the keys of the messages the step added (Apply).
+// NetKey is the network's part of the fingerprint of s (but on FIFO
+// links, whose messages' places count too): the sum of its messages'
+// keys, a multiset hash, so that a step's successor has its parent's plus
+// the keys of the messages the step added (Apply, Effect).
 func (p *SnapshotPool[M, D, O]) NetKey(s Snapshot) fingerprint.Key {
 	var offs [16]int
 	_, net := snapshotLayout(s, p.template.cfg.Nodes, offs[:0])
-	var sum fingerprint.Key
-	for _, i := range s[net+1 : net+1+int(s[net])] {
-		sum = sum.Add(p.msgs.Key(i))
-	}
-	return sum
+	return p.sumKeys(s[net+1 : net+1+int(s[net])])
 }
 
-// FingerprintNet is Fingerprint of s, whose NetKey is net.
+// FingerprintNet is Fingerprint of s, whose NetKey is net (unread on
+// FIFO links).
 func (p *SnapshotPool[M, D, O]) FingerprintNet(h *fingerprint.Hasher, s Snapshot, net fingerprint.Key) {
 	k := snapshotHeader
 	for range p.template.cfg.Nodes {
-		h.Bool(s[k] != 0)
-		h.Uint64(uint64(s[k+1]))
-		if n := s[k+2]; n != noNode {
-			h.Key(p.nodes.Get(n).key)
-		} else {
-			h.Key(p.downKey)
-		}
-		h.Key(p.durables.Key(s[k+3]))
-		n := int(s[k+4])
-		h.Uint64(uint64(n))
-		for _, i := range s[k+5 : k+5+n] {
-			writeDurable(h, p.durables.Get(i))
-		}
-		k += 5 + n
+		h.Key(p.partKey(s[k:]))
+		k += 5 + int(s[k+4])
 	}
 	h.Uint64(uint64(s[0]))
 	h.Uint64(uint64(s[1]))
 	h.Bool(s[3] != 0)
 	h.Uint64(uint64(s[k]))
+	flights := s[k+1 : k+1+int(s[k])]
+	if p.template.net.FIFO {
+		net = p.rankedKey(flights)
+	}
 	h.Key(net)
+	if c := &p.template.cfg.Choice; c.MaxDups > int(s[0]) && c.Network == Multiset {
+		j := k + 1 + len(flights) // the duplication log
+		log := s[j+1 : j+1+int(s[j])]
+		h.Uint64(uint64(len(log)))
+		h.Key(p.sumKeys(log))
+	}
+}
+
+// sumKeys is the sum of the keys of messages ms: a multiset's part of a
+// fingerprint.
+func (p *SnapshotPool[M, D, O]) sumKeys(ms []uint32) fingerprint.Key {
+	var sum fingerprint.Key
+	for _, i := range ms {
+		sum = sum.Add(p.msgs.Key(i))
+	}
+	return sum
+}
+
+// rankedKey is the network part of the fingerprint of FIFO links holding
+// flights, in sending order: each message's key with its place on its
+// link, as World.Fingerprint writes them.
+func (p *SnapshotPool[M, D, O]) rankedKey(flights []uint32) fingerprint.Key {
+	var sum fingerprint.Key
+	for i, m := range flights {
+		f := p.msgs.At(m)
+		r := uint64(0)
+		for _, o := range flights[:i] {
+			if g := p.msgs.At(o); g.from == f.from && g.to == f.to {
+				r++
+			}
+		}
+		sum = sum.Add(fingerprint.Element(r, f.elem[0], f.elem[1]))
+	}
+	return sum
+}
+
+// partKey is the fingerprint of the node part at the start of part, from
+// the keys the pool holds: what slotKey is of the world's slot.
+func (p *SnapshotPool[M, D, O]) partKey(part []uint32) fingerprint.Key {
+	var h fingerprint.Hasher
+	h.Reset()
+	h.Bool(part[0] != 0)
+	h.Uint64(uint64(part[1]))
+	if n := part[2]; n != noNode {
+		h.Key(p.nodes.Get(n).key)
+	} else {
+		h.Key(p.downKey)
+	}
+	h.Key(p.durables.Key(part[3]))
+	n := int(part[4])
+	h.Uint64(uint64(n))
+	for _, i := range part[5 : 5+n] {
+		writeDurable(&h, p.durables.Get(i))
+	}
+	return h.Sum()
 }
 
 // Actions lists, into buf[:0], the actions World.Actions lists for the
