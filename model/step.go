@@ -33,6 +33,22 @@ func (m *Model[M, D]) remembered(s *State[M, D], a *sim.Action[M], sc *scratch[M
 	}
 	st, probe, ok := m.steps.Take(s.snap, &sc.layout, sc.world, a, sc.probe)
 	sc.probe = probe
+	return m.fromMemory(s, st, ok, sc)
+}
+
+// rememberedMove is remembered of move mv, which sc lists for s.
+func (m *Model[M, D]) rememberedMove(s *State[M, D], mv *sim.Move, sc *scratch[M, D]) (ok, cut bool) {
+	if s.panic != "" {
+		return false, false
+	}
+	st, probe, ok := m.steps.TakeMove(s.snap, &sc.layout, sc.world, mv, sc.probe)
+	sc.probe = probe
+	return m.fromMemory(s, st, ok, sc)
+}
+
+// fromMemory builds in sc.compact the successor of s by step st, which
+// the memory took when ok, and reports remembered's ok and cut.
+func (m *Model[M, D]) fromMemory(s *State[M, D], st *localStep, ok bool, sc *scratch[M, D]) (_, cut bool) {
 	if !ok {
 		return false, false
 	}
@@ -103,7 +119,7 @@ func (m *Model[M, D]) judgeStepAfter(ref uint32, st *localStep) uint32 {
 // NextStutters implements explore.Stutterer: a stutter is a remembered
 // step that changed nothing the fingerprint covers.
 func (m *Model[M, D]) NextStutters(s *State[M, D], emit func(*State[M, D]), stutter func()) {
-	m.expand(s, false, func(_ *sim.Action[M], next *State[M, D], _ []Sent[M]) {
+	m.expand(s, plain, func(_ *sim.Action[M], next *State[M, D], _ []Sent[M]) {
 		if next.stutter {
 			stutter()
 		} else {

@@ -163,26 +163,44 @@ func snapshotLayout(s Snapshot, nodes int, offs []int) (parts []int, net int) {
 
 // Take returns the step that action a, a delivery or a timer without a
 // torn crash that Actions (the world's or the pool's) listed for snapshot
-// s (whose layout is l), takes from s: remembered, or run in probe (a world of this
-// search's, or nil; the new one is returned) from s's live world, which
-// live returns, and remembered. ok is false when a is not such an action
-// or its handler panics: the caller takes it the long way.
+// s (whose layout is l), takes from s: remembered, or run in probe (a
+// world of this search's, or nil; the new one is returned) from s's live
+// world, which live returns, and remembered. ok is false when a is not
+// such an action or its handler panics: the caller takes it the long way.
 func (t *LocalSteps[M, D, O]) Take(s Snapshot, l *Layout, live func() *World[M, D, O], a *Action[M], probe *World[M, D, O]) (*LocalStep[O], *World[M, D, O], bool) {
 	if (a.Kind != ActDeliver && a.Kind != ActTimer) || a.Crash != (Crash{}) {
 		return nil, probe, false
 	}
-	key, msgAt, ok := t.key(s, l, a)
+	mv := Move{Kind: a.Kind, From: a.From, To: a.To, Tag: a.Tag, at: a.at}
+	if a.Kind == ActDeliver {
+		msgAt, net := int(a.at)-1, l.net // where Actions found it
+		if msgAt < 0 || msgAt >= int(s[net]) || !t.pool.msgs.At(s[net+1+msgAt]).is(a) {
+			return nil, probe, false
+		}
+		mv.msg = s[net+1+msgAt]
+	}
+	return t.TakeMove(s, l, live, &mv, probe)
+}
+
+// TakeMove is Take of the action that move mv, which Moves listed for s,
+// stands for: a restart is no local step.
+func (t *LocalSteps[M, D, O]) TakeMove(s Snapshot, l *Layout, live func() *World[M, D, O], mv *Move, probe *World[M, D, O]) (*LocalStep[O], *World[M, D, O], bool) {
+	if mv.Kind != ActDeliver && mv.Kind != ActTimer {
+		return nil, probe, false
+	}
+	key, ok := t.key(s, l, mv)
 	if !ok {
 		return nil, probe, false
 	}
 	if st, ok := t.steps.Load(key); ok {
 		return st, probe, true
 	}
-	st, probe, ok := t.run(live(), a, msgAt, probe)
+	a := t.pool.Action(mv)
+	st, probe, ok := t.run(live(), &a, int(mv.at)-1, probe)
 	if !ok {
 		return nil, probe, false
 	}
-	at := l.parts[a.To-1]
+	at := l.parts[mv.To-1]
 	st.same = slices.Equal(st.part, s[at:at+5+int(s[at+4])])
 	st.key = t.pool.partKey(st.part)
 	st.ID = t.n.Add(1) - 1 // before it is shared; a step that loses a race wastes its number
@@ -190,22 +208,16 @@ func (t *LocalSteps[M, D, O]) Take(s Snapshot, l *Layout, live func() *World[M, 
 	return st, probe, true
 }
 
-// key is the memory's key of action a from snapshot s, whose layout is
-// l, and the position in s's network of the message a delivers (-1 for a
-// timer).
-func (t *LocalSteps[M, D, O]) key(s Snapshot, l *Layout, a *Action[M]) (key stepAt, msgAt int, ok bool) {
-	part := t.part(s, l, a.To)
+// key is the memory's key of move mv from snapshot s, whose layout is l.
+func (t *LocalSteps[M, D, O]) key(s Snapshot, l *Layout, mv *Move) (key stepAt, ok bool) {
+	part := t.part(s, l, mv.To)
 	if part == noPart {
-		return 0, 0, false
+		return 0, false
 	}
-	if a.Kind == ActTimer {
-		return stepAt(uint64(part)<<32 | timerStep | uint64(a.Tag)), -1, true
+	if mv.Kind == ActTimer {
+		return stepAt(uint64(part)<<32 | timerStep | uint64(mv.Tag)), true
 	}
-	msgAt, net := int(a.at)-1, l.net // where Actions found it
-	if msgAt < 0 || msgAt >= int(s[net]) || !t.pool.msgs.At(s[net+1+msgAt]).is(a) {
-		return 0, 0, false
-	}
-	return stepAt(uint64(part)<<32 | uint64(s[net+1+msgAt])), msgAt, true
+	return stepAt(uint64(part)<<32 | uint64(mv.msg)), true
 }
 
 // part is the number of node id's part of snapshot s (partKey), whose
@@ -471,36 +483,67 @@ func (p *SnapshotPool[M, D, O]) partKey(part []uint32) fingerprint.Key {
 	return h.Sum()
 }
 
+// Move is an action of a snapshot's world in a few words, as Moves lists
+// it: a delivery names its message by its index in the pool. Action
+// writes it out whole.
+type Move struct {
+	Kind     ActionKind
+	Tag      TimerTag // ActTimer
+	From, To NodeID
+	msg      uint32 // ActDeliver: the message's index in the pool
+	at       int32  // ActDeliver: its index in the network + 1
+}
+
+// Action is the action mv stands for.
+func (p *SnapshotPool[M, D, O]) Action(mv *Move) Action[M] {
+	if mv.Kind != ActDeliver {
+		return Action[M]{Kind: mv.Kind, To: mv.To, Tag: mv.Tag}
+	}
+	f := p.msgs.At(mv.msg)
+	return Action[M]{Kind: ActDeliver, From: f.from, To: f.to, Msg: f.msg, digest: f.digest, at: mv.at}
+}
+
 // Actions lists, into buf[:0], the actions World.Actions lists for the
 // world of snapshot s, in its order, without restoring it: deliveries,
 // timers and restarts. ok is false when the world's bounds leave it
 // drops, duplications or crashes, or its network is not a set: then only
 // the world can list them.
 func (p *SnapshotPool[M, D, O]) Actions(s Snapshot, buf []Action[M]) (acts []Action[M], ok bool) {
+	moves, ok := p.Moves(s, nil)
+	acts = buf[:0]
+	for i := range moves {
+		acts = append(acts, p.Action(&moves[i]))
+	}
+	return acts, ok
+}
+
+// Moves is Actions, as moves: what a search that takes most steps from
+// memory (LocalSteps.TakeMove) lists, a few words an action.
+func (p *SnapshotPool[M, D, O]) Moves(s Snapshot, buf []Move) (moves []Move, ok bool) {
 	w := p.template
 	c := &w.cfg.Choice
 	crashes := int(s[1]) < c.MaxCrashes && int(s[2]) < w.cfg.Faults.MaxCrashed
 	if c.Network != SentSet || w.net.FIFO || c.MaxDups > 0 || crashes {
-		return buf, false
+		return buf[:0], false
 	}
 	var offs [16]int
 	parts, net := snapshotLayout(s, w.cfg.Nodes, offs[:0])
 	up := func(id NodeID) bool { return s[parts[id-1]] != 0 }
-	acts = buf[:0]
+	moves = buf[:0]
 	for i, m := range s[net+1 : net+1+int(s[net])] {
 		if f := p.msgs.At(m); up(f.to) {
-			acts = append(acts, Action[M]{Kind: ActDeliver, From: f.from, To: f.to, Msg: f.msg, digest: f.digest, at: int32(i + 1)})
+			moves = append(moves, Move{Kind: ActDeliver, From: f.from, To: f.to, msg: m, at: int32(i + 1)})
 		}
 	}
 	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
 		for m := s[parts[id-1]+1]; up(id) && m != 0; m &= m - 1 {
-			acts = append(acts, Action[M]{Kind: ActTimer, To: id, Tag: TimerTag(bits.TrailingZeros32(m))})
+			moves = append(moves, Move{Kind: ActTimer, To: id, Tag: TimerTag(bits.TrailingZeros32(m))})
 		}
 	}
 	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
 		if !up(id) {
-			acts = append(acts, Action[M]{Kind: ActRestart, To: id})
+			moves = append(moves, Move{Kind: ActRestart, To: id})
 		}
 	}
-	return acts, true
+	return moves, true
 }
