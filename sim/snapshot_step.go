@@ -3,6 +3,7 @@ package sim
 import (
 	"math/bits"
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"github.com/paxsim/paxsim/fingerprint"
@@ -37,6 +38,78 @@ type LocalSteps[M Message, D, O any] struct {
 	nParts atomic.Uint32
 	steps  memo.Table[stepAt, *LocalStep[O]]
 	n      atomic.Uint32
+	// rows are the steps in front of the table, by part number and
+	// action: a few hundred parts and messages make most searches.
+	rows   atomic.Pointer[[]*stepRow[O]]
+	growMu sync.Mutex // held to grow rows, or a row
+}
+
+// stepRow is the steps from one node part that LocalSteps holds in a row:
+// a delivery's by its message's index in the pool, a timer's by its tag.
+// A step missing from it is looked up in the table, and put in it.
+type stepRow[O any] struct {
+	msgs   atomic.Pointer[[]atomic.Pointer[LocalStep[O]]]
+	timers [32]atomic.Pointer[LocalStep[O]]
+}
+
+// row returns the row of part number num, nil when there is none yet.
+func (t *LocalSteps[M, D, O]) row(num uint32) *stepRow[O] {
+	if rows := t.rows.Load(); rows != nil && int(num) < len(*rows) {
+		return (*rows)[num]
+	}
+	return nil
+}
+
+// cached returns the step of move mv in row r, or nil.
+func (r *stepRow[O]) cached(mv *Move) *LocalStep[O] {
+	if mv.Kind == ActTimer {
+		return r.timers[mv.Tag&31].Load()
+	}
+	if msgs := r.msgs.Load(); msgs != nil && int(mv.msg) < len(*msgs) {
+		return (*msgs)[mv.msg].Load()
+	}
+	return nil
+}
+
+// cache puts step st of move mv in the row of part number num, making
+// the row, or a longer one, when needed. A step written to a row just
+// replaced is lost to it, not to the table.
+func (t *LocalSteps[M, D, O]) cache(num uint32, mv *Move, st *LocalStep[O]) {
+	r := t.row(num)
+	if r == nil {
+		t.growMu.Lock()
+		var rows []*stepRow[O]
+		if old := t.rows.Load(); old != nil {
+			rows = *old
+		}
+		if int(num) >= len(rows) || rows[num] == nil {
+			rows = append(rows[:len(rows):len(rows)], make([]*stepRow[O], max(0, int(num)+1-len(rows)))...)
+			rows[num] = new(stepRow[O])
+			t.rows.Store(&rows)
+		}
+		r = rows[num]
+		t.growMu.Unlock()
+	}
+	if mv.Kind == ActTimer {
+		r.timers[mv.Tag&31].Store(st)
+		return
+	}
+	msgs := r.msgs.Load()
+	if msgs == nil || int(mv.msg) >= len(*msgs) {
+		t.growMu.Lock()
+		if msgs = r.msgs.Load(); msgs == nil || int(mv.msg) >= len(*msgs) {
+			longer := make([]atomic.Pointer[LocalStep[O]], max(64, 2*int(mv.msg)+2))
+			if msgs != nil {
+				for i := range *msgs {
+					longer[i].Store((*msgs)[i].Load())
+				}
+			}
+			msgs = &longer
+			r.msgs.Store(msgs)
+		}
+		t.growMu.Unlock()
+	}
+	(*msgs)[mv.msg].Store(st)
 }
 
 // NewLocalSteps returns the memory of local steps of the worlds of pool;
@@ -188,11 +261,18 @@ func (t *LocalSteps[M, D, O]) TakeMove(s Snapshot, l *Layout, live func() *World
 	if mv.Kind != ActDeliver && mv.Kind != ActTimer {
 		return nil, probe, false
 	}
-	key, ok := t.key(s, l, mv)
-	if !ok {
+	part := t.part(s, l, mv.To)
+	if part == noPart {
 		return nil, probe, false
 	}
+	if r := t.row(part); r != nil {
+		if st := r.cached(mv); st != nil {
+			return st, probe, true
+		}
+	}
+	key := stepOf(part, mv)
 	if st, ok := t.steps.Load(key); ok {
+		t.cache(part, mv, st)
 		return st, probe, true
 	}
 	a := t.pool.Action(mv)
@@ -205,19 +285,17 @@ func (t *LocalSteps[M, D, O]) TakeMove(s Snapshot, l *Layout, live func() *World
 	st.key = t.pool.partKey(st.part)
 	st.ID = t.n.Add(1) - 1 // before it is shared; a step that loses a race wastes its number
 	st, _ = t.steps.LoadOrStore(key, st)
+	t.cache(part, mv, st)
 	return st, probe, true
 }
 
-// key is the memory's key of move mv from snapshot s, whose layout is l.
-func (t *LocalSteps[M, D, O]) key(s Snapshot, l *Layout, mv *Move) (key stepAt, ok bool) {
-	part := t.part(s, l, mv.To)
-	if part == noPart {
-		return 0, false
-	}
+// stepOf is the memory's key of move mv from the node part numbered
+// part.
+func stepOf(part uint32, mv *Move) stepAt {
 	if mv.Kind == ActTimer {
-		return stepAt(uint64(part)<<32 | timerStep | uint64(mv.Tag)), true
+		return stepAt(uint64(part)<<32 | timerStep | uint64(mv.Tag))
 	}
-	return stepAt(uint64(part)<<32 | uint64(mv.msg)), true
+	return stepAt(uint64(part)<<32 | uint64(mv.msg))
 }
 
 // part is the number of node id's part of snapshot s (partKey), whose
