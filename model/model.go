@@ -286,6 +286,9 @@ func (m *Model[M, D]) scratchFor(s *State[M, D]) *scratch[M, D] {
 	sc.of, sc.live, sc.netOK = s, nil, false
 	if s.snap != nil {
 		m.pool.Layout(s.snap, &sc.layout)
+		if s.parts != nil && m.steps != nil {
+			m.steps.KnownParts(&sc.layout, s.parts)
+		}
 	}
 	return sc
 }

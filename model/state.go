@@ -29,7 +29,10 @@ type State[M sim.Message, D any] struct {
 	// the bound (bound.go).
 	above bool
 
-	snap     sim.Snapshot
+	snap sim.Snapshot
+	// parts are the numbers of the snapshot's node parts, when known
+	// (sim.LocalSteps.KnownParts).
+	parts    []uint32
 	judgeRef uint32
 	panic    string
 	// stutter: a compact state from a remembered step that led back to
@@ -153,7 +156,8 @@ func (m *Model[M, D]) guard(st *State[M, D], fn func()) {
 func (m *Model[M, D]) Retain(s *State[M, D]) *State[M, D] {
 	if s.world == nil { // a compact state from a remembered step
 		st := s.slab.state()
-		*st = State[M, D]{snap: s.slab.snapshot(m.built(s)), judgeRef: s.judgeRef, judgeKey: s.judgeKey, judgeOK: true, panic: s.panic, net: s.net, netOK: s.netOK}
+		*st = State[M, D]{judgeRef: s.judgeRef, judgeKey: s.judgeKey, judgeOK: true, panic: s.panic, net: s.net, netOK: s.netOK}
+		st.snap, st.parts = m.kept(s)
 		return st
 	}
 	if m.Full {
@@ -173,6 +177,20 @@ func (m *Model[M, D]) Retain(s *State[M, D]) *State[M, D] {
 	st.judgeKey, st.judgeOK = m.judgeFingerprint(s), true
 	st.judgeRef = m.judges.Intern(st.judgeKey, func() *judge { return s.judge.CloneInto(nil) })
 	return st
+}
+
+// kept returns a copy of the snapshot of compact state s, in its slab,
+// with the numbers of its node parts (sim.LocalSteps.PartsAfter) when s
+// is a successor from memory.
+func (m *Model[M, D]) kept(s *State[M, D]) (snap sim.Snapshot, parts []uint32) {
+	sc := s.pend
+	if sc == nil || s.slab == nil {
+		return s.slab.snapshot(m.built(s)), nil
+	}
+	n := len(m.built(s))
+	sc.buf = m.steps.PartsAfter(sc.of.snap, &sc.layout, sc.step, sc.buf[:n])
+	run := s.slab.words.Copy(sc.buf)
+	return run[:n:n], run[n:]
 }
 
 // judgeOf returns the checkers of state s, with what they saw on the way.

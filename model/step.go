@@ -90,15 +90,16 @@ func (m *Model[M, D]) judgeAfter(ref uint32, st *localStep) uint32 {
 	if len(st.Obs) == 0 {
 		return ref
 	}
-	if last := st.Last.Load(); last != 0 && uint32(last>>32) == ref+1 {
-		return uint32(last) // the step's last effect, from the same state
+	last := &st.Last[ref%uint32(len(st.Last))]
+	if e := last.Load(); e != 0 && uint32(e>>32) == ref+1 {
+		return uint32(e) // the step's effect from this state, lately
 	}
 	next := m.judgeStepAfter(ref, st)
-	st.Last.Store(uint64(ref+1)<<32 | uint64(next))
+	last.Store(uint64(ref+1)<<32 | uint64(next))
 	return next
 }
 
-// judgeStepAfter is judgeAfter without the step's one-entry cache.
+// judgeStepAfter is judgeAfter without the step's cache.
 func (m *Model[M, D]) judgeStepAfter(ref uint32, st *localStep) uint32 {
 	key := judgeStep{ref, st.ID}
 	if v, ok := m.judgeSteps.Load(key); ok {

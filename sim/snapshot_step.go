@@ -44,10 +44,12 @@ type LocalSteps[M Message, D, O any] struct {
 	growMu sync.Mutex // held to grow rows, or a row
 }
 
-// stepRow is the steps from one node part that LocalSteps holds in a row:
-// a delivery's by its message's index in the pool, a timer's by its tag.
-// A step missing from it is looked up in the table, and put in it.
+// stepRow is what LocalSteps holds of one numbered node part, in a row
+// of a table by part number: its fingerprint, and its steps, a
+// delivery's by its message's index in the pool, a timer's by its tag. A
+// step missing from it is looked up in the table, and put in it.
 type stepRow[O any] struct {
+	key    fingerprint.Key
 	msgs   atomic.Pointer[[]atomic.Pointer[LocalStep[O]]]
 	timers [32]atomic.Pointer[LocalStep[O]]
 }
@@ -58,6 +60,23 @@ func (t *LocalSteps[M, D, O]) row(num uint32) *stepRow[O] {
 		return (*rows)[num]
 	}
 	return nil
+}
+
+// newRow makes the row of part number num, whose fingerprint is key.
+func (t *LocalSteps[M, D, O]) newRow(num uint32, key fingerprint.Key) {
+	t.growMu.Lock()
+	defer t.growMu.Unlock()
+	var rows []*stepRow[O]
+	if old := t.rows.Load(); old != nil {
+		rows = *old
+	}
+	if int(num) >= len(rows) {
+		rows = append(rows[:len(rows):len(rows)], make([]*stepRow[O], int(num)+1-len(rows))...)
+	} else {
+		rows = slices.Clone(rows)
+	}
+	rows[num] = &stepRow[O]{key: key}
+	t.rows.Store(&rows)
 }
 
 // cached returns the step of move mv in row r, or nil.
@@ -72,23 +91,12 @@ func (r *stepRow[O]) cached(mv *Move) *LocalStep[O] {
 }
 
 // cache puts step st of move mv in the row of part number num, making
-// the row, or a longer one, when needed. A step written to a row just
-// replaced is lost to it, not to the table.
+// it longer when needed. A step written to a row just replaced is lost
+// to it, not to the table.
 func (t *LocalSteps[M, D, O]) cache(num uint32, mv *Move, st *LocalStep[O]) {
 	r := t.row(num)
 	if r == nil {
-		t.growMu.Lock()
-		var rows []*stepRow[O]
-		if old := t.rows.Load(); old != nil {
-			rows = *old
-		}
-		if int(num) >= len(rows) || rows[num] == nil {
-			rows = append(rows[:len(rows):len(rows)], make([]*stepRow[O], max(0, int(num)+1-len(rows)))...)
-			rows[num] = new(stepRow[O])
-			t.rows.Store(&rows)
-		}
-		r = rows[num]
-		t.growMu.Unlock()
+		return
 	}
 	if mv.Kind == ActTimer {
 		r.timers[mv.Tag&31].Store(st)
@@ -139,15 +147,16 @@ type LocalStep[O any] struct {
 	Obs []Observed[O]
 	// Cut is what the LocalSteps' cut said of the step.
 	Cut bool
-	// Last is the caller's one-entry cache of what it last derived from
-	// the step (the model: its checkers' state before and after), read
-	// and written atomically.
-	Last atomic.Uint64
+	// Last is the caller's cache of what it last derived from the step
+	// (the model: its checkers' state after, by the one before), a few
+	// entries read and written atomically.
+	Last [8]atomic.Uint64
 	// same: the node's part after the step is its part before.
 	same bool
 	// key is the fingerprint of the node's part after the step
-	// (SnapshotPool.partKey).
-	key fingerprint.Key
+	// (SnapshotPool.partKey), after its number (noPart: none).
+	key   fingerprint.Key
+	after uint32
 }
 
 // Observed is an observation with the node that made it.
@@ -282,7 +291,11 @@ func (t *LocalSteps[M, D, O]) TakeMove(s Snapshot, l *Layout, live func() *World
 	}
 	at := l.parts[mv.To-1]
 	st.same = slices.Equal(st.part, s[at:at+5+int(s[at+4])])
-	st.key = t.pool.partKey(st.part)
+	after := t.number(mv.To, s[3], st.part)
+	st.key, st.after = after.key, after.num
+	if after.num == noPart {
+		st.key = t.pool.partKey(st.part)
+	}
 	st.ID = t.n.Add(1) - 1 // before it is shared; a step that loses a race wastes its number
 	st, _ = t.steps.LoadOrStore(key, st)
 	t.cache(part, mv, st)
@@ -310,18 +323,7 @@ func (t *LocalSteps[M, D, O]) part(s Snapshot, l *Layout, id NodeID) uint32 {
 		}
 		return l.ids[i] - 1
 	}
-	p := s[l.parts[i]:]
-	info := partInfo{num: noPart}
-	if n := int(p[4]); n <= 2 {
-		var k partKey
-		k[0], k[1] = uint32(id), s[3] // healed
-		copy(k[2:], p[:5+n])
-		var ok bool
-		if info, ok = t.parts.Load(k); !ok {
-			// A part that loses a race wastes its number.
-			info, _ = t.parts.LoadOrStore(k, partInfo{t.nParts.Add(1) - 1, t.pool.partKey(p)})
-		}
-	}
+	info := t.number(id, s[3], s[l.parts[i]:])
 	if i < len(l.ids) {
 		l.ids[i] = info.num
 		if info.num != noPart {
@@ -330,6 +332,54 @@ func (t *LocalSteps[M, D, O]) part(s Snapshot, l *Layout, id NodeID) uint32 {
 		}
 	}
 	return info.num
+}
+
+// number returns the number and fingerprint of node part p (at its
+// start) of node id in a world healed or not: numbered now if it is new;
+// noPart for one with more than two unsynced writes.
+func (t *LocalSteps[M, D, O]) number(id NodeID, healed uint32, p []uint32) partInfo {
+	n := int(p[4])
+	if n > 2 {
+		return partInfo{num: noPart}
+	}
+	var k partKey
+	k[0], k[1] = uint32(id), healed
+	copy(k[2:], p[:5+n])
+	if info, ok := t.parts.Load(k); ok {
+		return info
+	}
+	// A part that loses a race wastes its number, and its row.
+	info := partInfo{t.nParts.Add(1) - 1, t.pool.partKey(p)}
+	t.newRow(info.num, info.key)
+	info, _ = t.parts.LoadOrStore(k, info)
+	return info
+}
+
+// PartsAfter appends to buf, and returns, the numbers of the node parts
+// of the snapshot that step st leads to from s, whose layout is l: s's,
+// but the step's node's. A caller that keeps them with that snapshot
+// tells its layout (KnownParts) and spares their look-ups.
+func (t *LocalSteps[M, D, O]) PartsAfter(s Snapshot, l *Layout, st *LocalStep[O], buf []uint32) []uint32 {
+	for id := NodeID(1); int(id) <= t.pool.template.cfg.Nodes; id++ {
+		if id == st.node {
+			buf = append(buf, st.after)
+		} else {
+			buf = append(buf, t.part(s, l, id))
+		}
+	}
+	return buf
+}
+
+// KnownParts tells l, the layout of a snapshot, the numbers of its node
+// parts, as PartsAfter gave them.
+func (t *LocalSteps[M, D, O]) KnownParts(l *Layout, parts []uint32) {
+	for i, num := range parts[:min(len(parts), len(l.ids))] {
+		if num == noPart {
+			l.ids[i] = noPart
+		} else if r := t.row(num); r != nil {
+			l.ids[i], l.keys[i] = num+1, r.key
+		}
+	}
 }
 
 // partKey is the fingerprint of node id's part of snapshot s, whose

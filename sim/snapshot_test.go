@@ -590,6 +590,15 @@ func TestLocalStepsAreTheStepsTaken(t *testing.T) {
 				if poolKey(pool, built) != worldKey(after) || !slices.Equal(built[5:], pool.Snapshot(after, nil)[5:]) {
 					t.Fatalf("seed %d step %d: %s from memory builds %v, the world %v", seed, step, a, built, pool.Snapshot(after, nil))
 				}
+				var fresh, told Layout
+				pool.Layout(built, &fresh)
+				pool.Layout(built, &told)
+				steps.KnownParts(&told, steps.PartsAfter(snap, &l, st, nil))
+				for id := NodeID(1); id <= 3; id++ {
+					if x, y := steps.part(built, &told, id), steps.part(built, &fresh, id); x != y || told.keys[id-1] != fresh.keys[id-1] {
+						t.Fatalf("seed %d step %d: %s: node %d's part is numbered %d after the step, %d from the snapshot", seed, step, a, id, x, y)
+					}
+				}
 				added, n, stutters := steps.Effect(snap, &l, st)
 				h := fingerprint.New(false)
 				steps.Fingerprint(h, snap, &l, st, pool.NetKey(snap).Add(added), n)
