@@ -8,7 +8,6 @@ import (
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/fingerprint"
-	"github.com/paxsim/paxsim/internal/memo"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -51,9 +50,9 @@ type Model[M sim.Message, D any] struct {
 	pool   *sim.SnapshotPool[M, D, checker.Observation]
 	judges sim.Interner[*judge]
 	// steps remembers local steps (nil where they are not local, or for
-	// a Full model), judgeSteps the checkers' state after each from each.
-	steps      *sim.LocalSteps[M, D, checker.Observation]
-	judgeSteps memo.Table[judgeStep, uint32]
+	// a Full model), and each step the checkers' state after it from
+	// each before (LocalStep.Derived).
+	steps *sim.LocalSteps[M, D, checker.Observation]
 }
 
 // New builds the model of a search of c under p; a bad c returns a

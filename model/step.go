@@ -3,7 +3,6 @@ package model
 import (
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/fingerprint"
-	"github.com/paxsim/paxsim/internal/memo"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -14,14 +13,6 @@ type localStep = sim.LocalStep[checker.Observation]
 // rememberSteps turns sim.LocalSteps on; the tests turn it off to check
 // the remembered steps against the steps taken.
 var rememberSteps = true
-
-// judgeStep is the key of the checkers' state after a remembered step:
-// the checkers' state before it and the step, whose observations decide
-// the change.
-type judgeStep [2]uint32
-
-// Hash implements memo.Key.
-func (k judgeStep) Hash() uint64 { return memo.HashWords(k[:]...) }
 
 // remembered builds in next the successor of compact state s that
 // action a leads to, from memory, and reports whether it could: false
@@ -90,20 +81,8 @@ func (m *Model[M, D]) judgeAfter(ref uint32, st *localStep) uint32 {
 	if len(st.Obs) == 0 {
 		return ref
 	}
-	last := &st.Last[ref%uint32(len(st.Last))]
-	if e := last.Load(); e != 0 && uint32(e>>32) == ref+1 {
-		return uint32(e) // the step's effect from this state, lately
-	}
-	next := m.judgeStepAfter(ref, st)
-	last.Store(uint64(ref+1)<<32 | uint64(next))
-	return next
-}
-
-// judgeStepAfter is judgeAfter without the step's cache.
-func (m *Model[M, D]) judgeStepAfter(ref uint32, st *localStep) uint32 {
-	key := judgeStep{ref, st.ID}
-	if v, ok := m.judgeSteps.Load(key); ok {
-		return v
+	if next, ok := st.Derived.Load(ref); ok {
+		return next
 	}
 	j := m.judges.Get(ref).CloneInto(nil)
 	for _, o := range st.Obs {
@@ -113,7 +92,7 @@ func (m *Model[M, D]) judgeStepAfter(ref uint32, st *localStep) uint32 {
 	h.Reset()
 	j.Fingerprint(&h)
 	next := m.judges.Intern(h.Sum(), func() *judge { return j })
-	next, _ = m.judgeSteps.LoadOrStore(key, next)
+	st.Derived.Store(ref, next) // the same from any goroutine: the state interned
 	return next
 }
 

@@ -147,10 +147,10 @@ type LocalStep[O any] struct {
 	Obs []Observed[O]
 	// Cut is what the LocalSteps' cut said of the step.
 	Cut bool
-	// Last is the caller's cache of what it last derived from the step
-	// (the model: its checkers' state after, by the one before), a few
-	// entries read and written atomically.
-	Last [8]atomic.Uint64
+	// Derived is the caller's memory of what it derived from the step,
+	// by a small index (the model: its checkers' state after, by the one
+	// before).
+	Derived memo.Row
 	// same: the node's part after the step is its part before.
 	same bool
 	// key is the fingerprint of the node's part after the step
