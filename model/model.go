@@ -239,7 +239,7 @@ func (m *Model[M, D]) expandMoves(s *State[M, D], how expansion, judge *judge, s
 	for i := range sc.moves {
 		mv := &sc.moves[i]
 		var a *sim.Action[M]
-		if how != plain || (mv.Kind == sim.ActDeliver && mv.From == sim.External) {
+		if how != plain || (mv.Kind == sim.ActDeliver && mv.From() == sim.External) {
 			sc.act = m.pool.Action(mv)
 			a = &sc.act
 		}
@@ -347,7 +347,7 @@ func (m *Model[M, D]) enabled(a *sim.Action[M], j *judge) bool {
 func (m *Model[M, D]) enabledMove(mv *sim.Move, a *sim.Action[M], j *judge) bool {
 	switch mv.Kind {
 	case sim.ActDeliver:
-		return mv.From != sim.External || m.enabled(a, j)
+		return mv.From() != sim.External || m.enabled(a, j)
 	case sim.ActTimer:
 		return m.timers&(1<<uint(mv.Tag)) != 0
 	case sim.ActRestart:

@@ -253,7 +253,7 @@ func (t *LocalSteps[M, D, O]) Take(s Snapshot, l *Layout, live func() *World[M, 
 	if (a.Kind != ActDeliver && a.Kind != ActTimer) || a.Crash != (Crash{}) {
 		return nil, probe, false
 	}
-	mv := Move{Kind: a.Kind, From: a.From, To: a.To, Tag: a.Tag, at: a.at}
+	mv := Move{Kind: a.Kind, from: uint8(a.From), to: uint8(a.To), Tag: a.Tag, at: a.at}
 	if a.Kind == ActDeliver {
 		msgAt, net := int(a.at)-1, l.net // where Actions found it
 		if msgAt < 0 || msgAt >= int(s[net]) || !t.pool.msgs.At(s[net+1+msgAt]).is(a) {
@@ -270,7 +270,7 @@ func (t *LocalSteps[M, D, O]) TakeMove(s Snapshot, l *Layout, live func() *World
 	if mv.Kind != ActDeliver && mv.Kind != ActTimer {
 		return nil, probe, false
 	}
-	part := t.part(s, l, mv.To)
+	part := t.part(s, l, mv.To())
 	if part == noPart {
 		return nil, probe, false
 	}
@@ -289,9 +289,9 @@ func (t *LocalSteps[M, D, O]) TakeMove(s Snapshot, l *Layout, live func() *World
 	if !ok {
 		return nil, probe, false
 	}
-	at := l.parts[mv.To-1]
+	at := l.parts[mv.to-1]
 	st.same = slices.Equal(st.part, s[at:at+5+int(s[at+4])])
-	after := t.number(mv.To, s[3], st.part)
+	after := t.number(mv.To(), s[3], st.part)
 	st.key, st.after = after.key, after.num
 	if after.num == noPart {
 		st.key = t.pool.partKey(st.part)
@@ -617,15 +617,21 @@ func (p *SnapshotPool[M, D, O]) partKey(part []uint32) fingerprint.Key {
 type Move struct {
 	Kind     ActionKind
 	Tag      TimerTag // ActTimer
-	From, To NodeID
-	msg      uint32 // ActDeliver: the message's index in the pool
-	at       int32  // ActDeliver: its index in the network + 1
+	from, to uint8    // node ids, at most MaxNodes
+	msg      uint32   // ActDeliver: the message's index in the pool
+	at       int32    // ActDeliver: its index in the network + 1
 }
+
+// From is the sender of the message a delivery delivers.
+func (mv *Move) From() NodeID { return NodeID(mv.from) }
+
+// To is the node the move's action runs on.
+func (mv *Move) To() NodeID { return NodeID(mv.to) }
 
 // Action is the action mv stands for.
 func (p *SnapshotPool[M, D, O]) Action(mv *Move) Action[M] {
 	if mv.Kind != ActDeliver {
-		return Action[M]{Kind: mv.Kind, To: mv.To, Tag: mv.Tag}
+		return Action[M]{Kind: mv.Kind, To: mv.To(), Tag: mv.Tag}
 	}
 	f := p.msgs.At(mv.msg)
 	return Action[M]{Kind: ActDeliver, From: f.from, To: f.to, Msg: f.msg, digest: f.digest, at: mv.at}
@@ -660,17 +666,17 @@ func (p *SnapshotPool[M, D, O]) Moves(s Snapshot, buf []Move) (moves []Move, ok 
 	moves = buf[:0]
 	for i, m := range s[net+1 : net+1+int(s[net])] {
 		if f := p.msgs.At(m); up(f.to) {
-			moves = append(moves, Move{Kind: ActDeliver, From: f.from, To: f.to, msg: m, at: int32(i + 1)})
+			moves = append(moves, Move{Kind: ActDeliver, from: uint8(f.from), to: uint8(f.to), msg: m, at: int32(i + 1)})
 		}
 	}
 	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
 		for m := s[parts[id-1]+1]; up(id) && m != 0; m &= m - 1 {
-			moves = append(moves, Move{Kind: ActTimer, To: id, Tag: TimerTag(bits.TrailingZeros32(m))})
+			moves = append(moves, Move{Kind: ActTimer, to: uint8(id), Tag: TimerTag(bits.TrailingZeros32(m))})
 		}
 	}
 	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
 		if !up(id) {
-			moves = append(moves, Move{Kind: ActRestart, To: id})
+			moves = append(moves, Move{Kind: ActRestart, to: uint8(id)})
 		}
 	}
 	return moves, true
