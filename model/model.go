@@ -279,6 +279,7 @@ func (m *Model[M, D]) scratchFor(s *State[M, D]) *scratch[M, D] {
 	if sc == nil {
 		sc = &scratch[M, D]{restored: m.newState(), next: m.newState(), compact: &State[M, D]{}}
 		sc.next.slab, sc.compact.slab = &sc.slab, &sc.slab
+		sc.slab.words.Chunk = slabWords
 		sc.record = func(from, to sim.NodeID, msg M) { sc.sent = append(sc.sent, Sent[M]{from, to, msg}) }
 		sc.world = func() *sim.World[M, D, checker.Observation] { return sc.parent(m).world }
 	}

@@ -59,8 +59,12 @@ type slab[M sim.Message, D any] struct {
 	buf    sim.Snapshot // a live state's snapshot, before its copy
 }
 
-// slabStates is how many states a slab allocates at once.
-const slabStates = 128
+// slabStates is how many states a slab allocates at once, slabWords
+// the largest run of snapshot words.
+const (
+	slabStates = 128
+	slabWords  = 8192
+)
 
 // state returns a zero State of the slab's.
 func (b *slab[M, D]) state() *State[M, D] {
