@@ -134,7 +134,7 @@ func TestRowIsAMap(t *testing.T) {
 			i := rapid.Uint32Max(300).Draw(t, "i")
 			if rapid.Bool().Draw(t, "store") {
 				if _, had := oracle[i]; !had {
-					v := rapid.Uint32Max(1 << 20).Draw(t, "v")
+					v := rapid.Uint32Max(1<<20).Draw(t, "v")
 					row.Store(i, v)
 					oracle[i] = v
 				}
