@@ -175,13 +175,17 @@ type scratch[M sim.Message, D any] struct {
 	// step is the remembered step that leads from of to compact, when
 	// compact is pending (not built: State.pend), and added how many
 	// messages it adds to the network.
-	step   *localStep
-	added  int
-	acts   []sim.Action[M]
-	moves  []sim.Move
-	act    sim.Action[M]                    // a move written out
-	sent   []Sent[M]                        // Steps: what the step being taken sent
-	record func(from, to sim.NodeID, msg M) // appends to sent
+	step  *localStep
+	added int
+	acts  []sim.Action[M]
+	moves []sim.Move
+	act   sim.Action[M] // a move written out
+	// stutter, when set, is called for the stutters from memory instead
+	// of the expansion's fn (NextStutters); compact is then not filled
+	// in for them.
+	stutter func()
+	sent    []Sent[M]                        // Steps: what the step being taken sent
+	record  func(from, to sim.NodeID, msg M) // appends to sent
 }
 
 // successors calls fn for every enabled action of s within the bounds,
@@ -204,10 +208,18 @@ const (
 // the successor it leads to (a scratch state valid until fn returns) and,
 // as how asks, the action and the messages the step sent.
 func (m *Model[M, D]) expand(s *State[M, D], how expansion, fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M])) {
+	m.expandStutters(s, how, fn, nil)
+}
+
+// expandStutters is expand, plain, with the successors from memory that
+// are s again passed to stutter instead of fn, when it is not nil
+// (NextStutters).
+func (m *Model[M, D]) expandStutters(s *State[M, D], how expansion, fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M]), stutter func()) {
 	if s.panic != "" {
 		return
 	}
 	sc := m.scratchFor(s)
+	sc.stutter = stutter
 	judge := m.judgeOf(s)
 	if m.listMoves(s, how, sc) {
 		m.expandMoves(s, how, judge, sc, fn)
@@ -223,7 +235,7 @@ func (m *Model[M, D]) expand(s *State[M, D], how expansion, fn func(a *sim.Actio
 		if how == recorded { // a remembered step is not run again: it sends nothing to record
 		} else if ok, cut := m.remembered(s, a, sc); ok || cut {
 			if ok {
-				fn(a, sc.compact, nil)
+				sc.fromMemory(a, fn)
 			}
 			continue
 		}
@@ -248,13 +260,24 @@ func (m *Model[M, D]) expandMoves(s *State[M, D], how expansion, judge *judge, s
 		}
 		if ok, cut := m.rememberedMove(s, mv, sc); ok || cut {
 			if ok {
-				fn(a, sc.compact, nil)
+				sc.fromMemory(a, fn)
 			}
 			continue
 		}
 		sc.act = m.pool.Action(mv)
 		m.takeLong(&sc.act, how, sc, fn)
 	}
+}
+
+// fromMemory passes the successor from memory in sc.compact, by action
+// a, to fn, or to sc.stutter when it has one and the successor is a
+// stutter.
+func (sc *scratch[M, D]) fromMemory(a *sim.Action[M], fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M])) {
+	if sc.stutter != nil && sc.compact.stutter {
+		sc.stutter()
+		return
+	}
+	fn(a, sc.compact, nil)
 }
 
 // takeLong takes action a from the state sc expands the long way, in its

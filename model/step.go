@@ -55,7 +55,9 @@ func (m *Model[M, D]) fromMemory(s *State[M, D], st *localStep, ok bool, sc *scr
 	added, n, stutters := m.steps.Effect(s.snap, &sc.layout, st)
 	next.stutter = stutters && next.judgeRef == s.judgeRef
 	if next.stutter { // s again: share its snapshot, which no one writes
-		next.snap, next.net, next.netOK, next.pend = s.snap, s.net, s.netOK, nil
+		if sc.stutter == nil { // to be emitted
+			next.snap, next.net, next.netOK, next.pend = s.snap, s.net, s.netOK, nil
+		}
 		return true, false
 	}
 	// Built when needed (built): most successors are fingerprinted only.
@@ -99,11 +101,5 @@ func (m *Model[M, D]) judgeAfter(ref uint32, st *localStep) uint32 {
 // NextStutters implements explore.Stutterer: a stutter is a remembered
 // step that changed nothing the fingerprint covers.
 func (m *Model[M, D]) NextStutters(s *State[M, D], emit func(*State[M, D]), stutter func()) {
-	m.expand(s, plain, func(_ *sim.Action[M], next *State[M, D], _ []Sent[M]) {
-		if next.stutter {
-			stutter()
-		} else {
-			emit(next)
-		}
-	})
+	m.expandStutters(s, plain, func(_ *sim.Action[M], next *State[M, D], _ []Sent[M]) { emit(next) }, stutter)
 }

@@ -137,26 +137,30 @@ func (t *LocalSteps[M, D, O]) Memoizes() bool {
 // the messages it sent (pool indices, in order, before the set network
 // drops those it holds), and what it observed.
 type LocalStep[O any] struct {
+	// What a search reads of every step it takes from memory comes
+	// first, in one cache line.
+
+	// Cut is what the LocalSteps' cut said of the step.
+	Cut bool
+	// same: the node's part after the step is its part before.
+	same bool
 	// ID numbers the distinct steps of a search from 0: a key for what a
 	// caller derives from a step once (its checkers' effect, its bounds).
 	ID   uint32
-	node NodeID
-	part []uint32 // up, armed, node, durable, count and indices of unsynced writes
 	sent []uint32
 	// Obs are the observations the step made, in order.
-	Obs []Observed[O]
-	// Cut is what the LocalSteps' cut said of the step.
-	Cut bool
-	// Derived is the caller's memory of what it derived from the step,
-	// by a small index (the model: its checkers' state after, by the one
-	// before).
-	Derived memo.Row
-	// same: the node's part after the step is its part before.
-	same bool
+	Obs  []Observed[O]
+	node NodeID
+
+	part []uint32 // up, armed, node, durable, count and indices of unsynced writes
 	// key is the fingerprint of the node's part after the step
 	// (SnapshotPool.partKey), after its number (noPart: none).
 	key   fingerprint.Key
 	after uint32
+	// Derived is the caller's memory of what it derived from the step,
+	// by a small index (the model: its checkers' state after, by the one
+	// before).
+	Derived memo.Row
 }
 
 // Observed is an observation with the node that made it.
@@ -662,20 +666,27 @@ func (p *SnapshotPool[M, D, O]) Moves(s Snapshot, buf []Move) (moves []Move, ok 
 	}
 	var offs [16]int
 	parts, net := snapshotLayout(s, w.cfg.Nodes, offs[:0])
-	up := func(id NodeID) bool { return s[parts[id-1]] != 0 }
+	var up uint64 // bit id: node id is up
+	for id := 1; id <= w.cfg.Nodes; id++ {
+		up |= uint64(s[parts[id-1]]&1) << id
+	}
+	var msgs []flight[M]
+	if pub := p.msgs.pub.Load(); pub != nil {
+		msgs = pub.vals
+	}
 	moves = buf[:0]
 	for i, m := range s[net+1 : net+1+int(s[net])] {
-		if f := p.msgs.At(m); up(f.to) {
+		if f := &msgs[m]; up&(1<<f.to) != 0 {
 			moves = append(moves, Move{Kind: ActDeliver, from: uint8(f.from), to: uint8(f.to), msg: m, at: int32(i + 1)})
 		}
 	}
-	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
-		for m := s[parts[id-1]+1]; up(id) && m != 0; m &= m - 1 {
+	for id := 1; id <= w.cfg.Nodes; id++ {
+		for m := s[parts[id-1]+1]; up&(1<<id) != 0 && m != 0; m &= m - 1 {
 			moves = append(moves, Move{Kind: ActTimer, to: uint8(id), Tag: TimerTag(bits.TrailingZeros32(m))})
 		}
 	}
-	for id := NodeID(1); int(id) <= w.cfg.Nodes; id++ {
-		if !up(id) {
+	for id := 1; id <= w.cfg.Nodes; id++ {
+		if up&(1<<id) == 0 {
 			moves = append(moves, Move{Kind: ActRestart, to: uint8(id)})
 		}
 	}
