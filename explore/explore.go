@@ -473,7 +473,11 @@ const chunkSize = 256
 // and the keys its chunks of the level found (a state it reaches twice is
 // a candidate once). A worker takes its chunks in frontier order, so the
 // first of a level's successors with a key, the one markFresh keeps, is
-// always a candidate.
+// always a candidate. For a Retainer, whose candidates cost a copy each,
+// the keys are those of all its chunks of the level; for a value model,
+// those of the chunk at hand: a set that stays in the cache, where one of
+// a whole level of millions of states would not, and markFresh drops the
+// other repeats anyway.
 type worker[K comparable] struct {
 	h    *fingerprint.Hasher
 	seen set[K]
@@ -531,6 +535,9 @@ func (s *search[S, K]) expandChunk(c *chunk[S, K], w worker[K]) {
 	stutter := func() { // the parent, visited
 		c.generated++
 		index++
+	}
+	if !s.probe {
+		seen.clear()
 	}
 	for i := range c.items {
 		if i%64 == 0 && s.mem.halted() {
