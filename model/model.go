@@ -300,7 +300,7 @@ func (m *Model[M, D]) takeLong(a *sim.Action[M], how expansion, sc *scratch[M, D
 func (m *Model[M, D]) scratchFor(s *State[M, D]) *scratch[M, D] {
 	sc, _ := m.scratch.Get().(*scratch[M, D])
 	if sc == nil {
-		sc = &scratch[M, D]{restored: m.newState(), next: m.newState(), compact: &State[M, D]{}}
+		sc = &scratch[M, D]{restored: m.newState(), next: m.newState(), compact: &State[M, D]{scratchParts: &scratchParts[M, D]{}}}
 		sc.next.slab, sc.compact.slab = &sc.slab, &sc.slab
 		sc.slab.words.Chunk = slabWords
 		sc.record = func(from, to sim.NodeID, msg M) { sc.sent = append(sc.sent, Sent[M]{from, to, msg}) }
@@ -321,7 +321,7 @@ func (m *Model[M, D]) scratchFor(s *State[M, D]) *scratch[M, D] {
 // pays: a search that remembers steps, most of which then need no world.
 // It reports whether it did.
 func (m *Model[M, D]) listMoves(s *State[M, D], how expansion, sc *scratch[M, D]) bool {
-	if how == recorded || m.steps == nil || s.world != nil || s.snap == nil {
+	if how == recorded || m.steps == nil || s.isLive() || s.snap == nil {
 		return false
 	}
 	var ok bool

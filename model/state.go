@@ -15,39 +15,66 @@ import (
 // state, as the explorer keeps them). Only the model that made a compact
 // state can read it.
 type State[M sim.Message, D any] struct {
+	// scratchParts is what only a live state, or a scratch state of
+	// Next's, has: nil for the compact states the explorer keeps, which
+	// are many (isLive, pending, slabOf read it where it may be nil).
+	*scratchParts[M, D]
+
+	judgeKey fingerprint.Key
+	snap     sim.Snapshot
+	// parts are the numbers of the snapshot's node parts, when known
+	// (sim.LocalSteps.KnownParts).
+	parts []uint32
+	panic string
+	// net is the network's part of a compact state's fingerprint
+	// (sim.SnapshotPool.NetKey), when netOK: its parent's and the step's.
+	net      fingerprint.Key
+	judgeRef uint32
+	judgeOK  bool // judgeKey is the checkers' fingerprint
+	netOK    bool
+	// stutter: a compact state from a remembered step that led back to
+	// its parent, whose snapshot it shares (NextStutters).
+	stutter bool
+}
+
+// scratchParts is the part of a State that a live state, or a scratch
+// state Next emits, has besides a compact one's.
+type scratchParts[M sim.Message, D any] struct {
 	world   *sim.World[M, D, checker.Observation]
 	judge   *judge
 	observe sim.Observer[checker.Observation]
 	// A live state shares its parent's checkers until an observation
 	// changes them (copy on write): most steps observe nothing.
-	owned    bool
-	own      *judge // memory for the state's own copy
-	judgeKey fingerprint.Key
-	judgeOK  bool // judgeKey is the checkers' fingerprint
-
+	owned bool
+	own   *judge // memory for the state's own copy
 	// above: the step that built this live state observed a ballot above
 	// the bound (bound.go).
 	above bool
-
-	snap sim.Snapshot
-	// parts are the numbers of the snapshot's node parts, when known
-	// (sim.LocalSteps.KnownParts).
-	parts    []uint32
-	judgeRef uint32
-	panic    string
-	// stutter: a compact state from a remembered step that led back to
-	// its parent, whose snapshot it shares (NextStutters).
-	stutter bool
-	// net is the network's part of a compact state's fingerprint
-	// (sim.SnapshotPool.NetKey), when netOK: its parent's and the step's.
-	net   fingerprint.Key
-	netOK bool
 	// pend is the scratch that holds what builds the snapshot of a
 	// successor from memory not built yet (Model.built); nil once built.
 	pend *scratch[M, D]
 	// slab is where Retain copies the state to: its scratch's, for a
-	// state Next emitted; nil for one the explorer keeps.
+	// state Next emitted.
 	slab *slab[M, D]
+}
+
+// isLive reports whether s is live: it has a world.
+func (s *State[M, D]) isLive() bool { return s.scratchParts != nil && s.world != nil }
+
+// pending is s.pend, nil for a kept state.
+func (s *State[M, D]) pending() *scratch[M, D] {
+	if s.scratchParts == nil {
+		return nil
+	}
+	return s.pend
+}
+
+// slabOf is s.slab, nil for a kept state.
+func (s *State[M, D]) slabOf() *slab[M, D] {
+	if s.scratchParts == nil {
+		return nil
+	}
+	return s.slab
 }
 
 // slab hands out the memory of compact states that Retain keeps, many
@@ -89,7 +116,7 @@ func (b *slab[M, D]) snapshot(s sim.Snapshot) sim.Snapshot {
 }
 
 func (m *Model[M, D]) newState() *State[M, D] {
-	st := &State[M, D]{}
+	st := &State[M, D]{scratchParts: &scratchParts[M, D]{}}
 	st.observe = func(node sim.NodeID, o checker.Observation) {
 		if !st.owned {
 			st.own = st.judge.CloneInto(st.own)
@@ -114,7 +141,7 @@ func (m *Model[M, D]) feed(j *judge, node sim.NodeID, o checker.Observation) {
 
 // live returns s as a live state: s itself, or s restored into into.
 func (m *Model[M, D]) live(s, into *State[M, D]) *State[M, D] {
-	if s.world != nil {
+	if s.isLive() {
 		return s
 	}
 	into.world = m.pool.Restore(into.world, m.built(s), into.observe)
@@ -158,8 +185,8 @@ func (m *Model[M, D]) guard(st *State[M, D], fn func()) {
 // Retain implements explore.Retainer: a compact copy of a live state (or
 // a whole one, with Full).
 func (m *Model[M, D]) Retain(s *State[M, D]) *State[M, D] {
-	if s.world == nil { // a compact state from a remembered step
-		st := s.slab.state()
+	if !s.isLive() { // a compact state from a remembered step
+		st := s.slabOf().state()
 		*st = State[M, D]{judgeRef: s.judgeRef, judgeKey: s.judgeKey, judgeOK: true, panic: s.panic, net: s.net, netOK: s.netOK}
 		st.snap, st.parts = m.kept(s)
 		return st
@@ -187,9 +214,9 @@ func (m *Model[M, D]) Retain(s *State[M, D]) *State[M, D] {
 // with the numbers of its node parts (sim.LocalSteps.PartsAfter) when s
 // is a successor from memory.
 func (m *Model[M, D]) kept(s *State[M, D]) (snap sim.Snapshot, parts []uint32) {
-	sc := s.pend
-	if sc == nil || s.slab == nil {
-		return s.slab.snapshot(m.built(s)), nil
+	sc := s.pending()
+	if sc == nil || s.slabOf() == nil {
+		return s.slabOf().snapshot(m.built(s)), nil
 	}
 	n := len(m.built(s))
 	sc.buf = m.steps.PartsAfter(sc.of.snap, &sc.layout, sc.step, sc.buf[:n])
@@ -199,7 +226,7 @@ func (m *Model[M, D]) kept(s *State[M, D]) (snap sim.Snapshot, parts []uint32) {
 
 // judgeOf returns the checkers of state s, with what they saw on the way.
 func (m *Model[M, D]) judgeOf(s *State[M, D]) *judge {
-	if s.world != nil {
+	if s.isLive() {
 		return s.judge
 	}
 	return m.judges.Get(s.judgeRef)

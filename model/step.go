@@ -70,7 +70,7 @@ func (m *Model[M, D]) fromMemory(s *State[M, D], st *localStep, ok bool, sc *scr
 // built returns the snapshot of s, building it first when it is a
 // successor from memory not built yet.
 func (m *Model[M, D]) built(s *State[M, D]) sim.Snapshot {
-	if sc := s.pend; sc != nil {
+	if sc := s.pending(); sc != nil {
 		s.snap, _ = m.steps.Apply(sc.of.snap, &sc.layout, sc.step, sc.buf)
 		sc.buf, s.pend = s.snap, nil
 	}
