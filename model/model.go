@@ -211,8 +211,8 @@ func (m *Model[M, D]) expand(s *State[M, D], how expansion, fn func(a *sim.Actio
 	m.expandStutters(s, how, fn, nil)
 }
 
-// expandStutters is expand, plain, with the successors from memory that
-// are s again passed to stutter instead of fn, when it is not nil
+// expandStutters is expand, with the successors from memory that are s
+// again passed to stutter instead of fn when stutter is not nil
 // (NextStutters).
 func (m *Model[M, D]) expandStutters(s *State[M, D], how expansion, fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M]), stutter func()) {
 	if s.panic != "" {
