@@ -223,7 +223,7 @@ func (m *Model[M, D]) expandStutters(s *State[M, D], how expansion, fn func(a *s
 	judge := m.judgeOf(s)
 	if m.listMoves(s, how, sc) {
 		m.expandMoves(s, how, judge, sc, fn)
-		m.scratch.Put(sc)
+		m.putScratch(sc)
 		return
 	}
 	sc.acts = append(sc.acts[:0], sc.parent(m).world.Actions()...)
@@ -241,6 +241,13 @@ func (m *Model[M, D]) expandStutters(s *State[M, D], how expansion, fn func(a *s
 		}
 		m.takeLong(a, how, sc, fn)
 	}
+	m.putScratch(sc)
+}
+
+// putScratch gives sc back, holding nothing of the expansion's caller (a
+// pooled stutter callback would keep its chunk of candidates alive).
+func (m *Model[M, D]) putScratch(sc *scratch[M, D]) {
+	sc.stutter, sc.of, sc.live = nil, nil, nil
 	m.scratch.Put(sc)
 }
 
