@@ -119,6 +119,7 @@ type Failure struct {
 
 	reproducer Reproducer
 	res        engine.Result // what explain needs of the run
+	outcome    uint64        // OutcomeHash of the run: its rerun must agree
 }
 
 // Divergence is a seed whose two runs differed: a determinism bug.
@@ -354,7 +355,8 @@ func runSeed(o Options, runner *harness.Runner, seed uint64, t *tally) (int64, b
 	}
 	f := Failure{
 		Seed: seed, Violation: res.Violations[0], reproducer: NewReproducer(o.Protocol.Info(), cfg, &res),
-		res: engine.Result{Seed: seed, Violations: res.Violations[:1], Linearizability: res.Linearizability},
+		res:     engine.Result{Seed: seed, Violations: res.Violations[:1], Linearizability: res.Linearizability},
+		outcome: OutcomeHash(&res),
 	}
 	if o.out != nil {
 		f.Reproducer, err = o.out.writeReproducer(pendingDir, f.reproducer)
@@ -413,7 +415,7 @@ func explainFailures(ctx context.Context, o Options, s *Summary, workers int) {
 		go func() {
 			defer wg.Done()
 			for i := int(next.Add(1) - 1); i < limit && ctx.Err() == nil; i = int(next.Add(1) - 1) {
-				explain(ctx, o, &s.Groups[i], &s.Failures[reps[i]].res)
+				explain(ctx, o, &s.Groups[i], &s.Failures[reps[i]])
 			}
 		}()
 	}
@@ -423,7 +425,11 @@ func explainFailures(ctx context.Context, o Options, s *Summary, workers int) {
 	}
 	for i := range s.Groups {
 		noteUnexplained(&s.Groups[i], i, limit)
+		if d := s.Groups[i].diverged; d != nil {
+			s.Nondeterministic = append(s.Nondeterministic, *d)
+		}
 	}
+	sort.Slice(s.Nondeterministic, func(i, j int) bool { return s.Nondeterministic[i].Seed < s.Nondeterministic[j].Seed })
 	if o.out != nil {
 		fileGroups(o, s)
 	}
@@ -513,14 +519,18 @@ func (f *Failure) setWriteError(err error) {
 // run's result is res, shrinks it and draws its history. A cancelled ctx
 // cuts the shrinking short: the group then takes the smallest trace found
 // so far, and its message says so.
-func explain(ctx context.Context, o Options, g *Group, res *engine.Result) {
-	seed := g.Representative
+func explain(ctx context.Context, o Options, g *Group, f *Failure) {
+	seed, res := g.Representative, &f.res
 	cfg, p := o.ConfigFor(seed), o.Protocol
 	rec, err := p.Run(cfg, seed, engine.Options{Record: true})
 	if err != nil {
 		g.recordError = err.Error()
 		g.Message += fmt.Sprintf(" (its run could not be recorded: %v)", err)
 		return
+	}
+	if OutcomeHash(&rec) != f.outcome && !o.CheckDeterminism { // with CheckDeterminism, runSeed reported it
+		g.diverged = &Divergence{Seed: seed, Detail: Diverge(p, cfg, seed)}
+		g.Message += " (run again, the seed went otherwise: the protocol is not deterministic, and its trace and shrinking are not to be trusted)"
 	}
 	recorded := trace.FromResult(cfg, &rec)
 	g.trace, g.StepsBefore = recorded, recorded.Steps()

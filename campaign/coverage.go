@@ -141,7 +141,7 @@ var InertWhy = map[string]string{
 // states: a leader led again with old messages in flight needs a leader
 // change and long delays; a full window at a reconfiguration,
 // reconfigurations and a window (engine.Knob.Window) of at most 4; a
-// catch-up from past the catch-up window (engine.Info.CatchUp), lags and
+// catch-up from past the catch-up window (engine.Info.CatchUpOf), lags and
 // more operations than twice that window; a duplicate answered or
 // applied after the next request, a key-value service with a dedup table
 // and faults that make clients ask again; the only informed replicas
@@ -164,7 +164,7 @@ func expectedSometimes(info *engine.Info, c engine.Config) [engine.NumSometimes]
 	return [engine.NumSometimes]bool{change, crash, duel, partition,
 		change && on[8] && c.Nodes >= 3,
 		kv && reconfigs && smallWindow(info, c),
-		kv && info.CatchUp > 0 && lag && e.Clients*e.Commands > 2*info.CatchUp,
+		kv && info.CatchUpOf(c) > 0 && lag && e.Clients*e.Commands > 2*info.CatchUpOf(c),
 		kv && dedup && (on[0] || crash || partition || depose || lag),
 		c.HealAt > c.ProposeWindow && c.Nodes >= 3 && (depose || lag)}
 }

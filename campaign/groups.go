@@ -45,6 +45,7 @@ type Group struct {
 	trace, shrunk *trace.Trace // the representative's
 	history       []byte       // its annotated history, when not linearizable
 	recordError   string       // why its run could not be recorded
+	diverged      *Divergence  // its representative, run again, went otherwise
 }
 
 // signature names a failure's group: its property and the check that

@@ -65,7 +65,9 @@ gaps to merge, which judges the whole campaign's: it exits 0, 1 or 4.
 second paxsim process with another number of workers, and compares each
 seed's outcome (its trace hash, events and verdicts): a seed that differs is
 nondeterministic, and for the first few the report gives the first trace
-line where the runs part. --outcomes FILE writes every seed's outcome, a
+line where the runs part. Without it, each failure group's seed is still
+run again (to record its trace): one that goes otherwise is reported
+nondeterministic too. --outcomes FILE writes every seed's outcome, a
 line per seed in seed order, to compare campaigns across machines.
 
 --baseline FILE labels each failure group against an earlier campaign of

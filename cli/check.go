@@ -37,7 +37,7 @@ turns into a scenario.
 simulator's choice mode: a step delivers a message (a client's request
 among them), fires a timer, or crashes or restarts a replica (--crashes);
 with --network multiset also drops (--drops) or duplicates (--dups) a
-message. The clients' requests are in flight from the start, one per
+message, and --fifo makes each link deliver in the order sent. The clients' requests are in flight from the start, one per
 client: for a consensus workload client c proposes value c to replica c
 (--proposers), for a key-value service client c puts key "a"+(c-1) at
 replica c (--clients), and --reconfig MEMBERS (e.g. 2 or 1+2) makes the
@@ -111,6 +111,7 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	fs.BoolVar(&c.cfg.NoTimers, "no-timers", false, "impl: never fire timers (no retries, no elections, no catch-up)")
 	fs.BoolVar(&c.cfg.Drops, "drops", false, "impl, multiset network: messages may be lost")
 	fs.Var(value[int]{&c.cfg.Dups}, "dups", "impl, multiset network: at most `N` extra copies of sent messages")
+	fs.BoolVar(&e.FIFO, "fifo", false, "impl, multiset network: each link delivers its messages in the order sent, as TCP does")
 	fs.BoolVar(&c.cfg.NetworkSelf, "network-self", false, "impl: a replica's messages to itself go through the network (every interleaving, many more states)")
 	fs.StringVar(&c.properties, "properties", "", "impl: only a violation of these comma-separated `PROPS` ends the search (e.g. agreement)")
 	fs.BoolVar(&c.refine, "refine", false, "impl: check that every step refines Paxos.tla under the protocol's mapping, instead of the properties")
@@ -190,7 +191,7 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 
 // implOnly and specOnly are the flags that only one model takes.
 var (
-	implOnly = []string{"protocol", "nodes", "proposers", "clients", "network", "crashes", "no-restarts", "no-timers", "drops", "dups",
+	implOnly = []string{"protocol", "nodes", "proposers", "clients", "network", "fifo", "crashes", "no-restarts", "no-timers", "drops", "dups",
 		"network-self", "properties", "reconfig", "ticks", "refine"}
 	specOnly = []string{"acceptors", "values", "quorums"}
 )

@@ -64,9 +64,9 @@ func TestShrinkOfAMultiPaxosReproducer(t *testing.T) {
 		t.Fatalf("campaign: exit %d, %d reproducers", code, len(reps))
 	}
 	out := filepath.Join(t.TempDir(), "x.trace")
-	code, stdout, stderr := paxsim(t, ctx, "shrink", reps[0], "--out", out, "--budget", "50000")
+	code, stdout, stderr := paxsim(t, ctx, "shrink", reps[0], "--out", out, "--budget", "20000")
 	if code != exitViolation || !strings.Contains(stdout, "exactly-once violated: shrunk from ") ||
-		!strings.Contains(stdout, "the budget of 50000 steps ran out: the trace may not be 1-minimal") {
+		!strings.Contains(stdout, "the budget of 20000 steps ran out: the trace may not be 1-minimal") {
 		t.Fatalf("shrink %s: exit %d\n%s%s", reps[0], code, stdout, stderr)
 	}
 	if code, stdout, _ := paxsim(t, ctx, "replay", out, "--trace=false"); code != exitViolation || !strings.Contains(stdout, "exactly-once violated") {

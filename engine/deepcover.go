@@ -22,7 +22,7 @@ type deepCover struct {
 	led     uint64         // the replicas that have led, bit per id
 	deposed []sim.Time     // by id: when another's ballot last overtook the replica's
 	window  int64          // the protocol's window (Knob.Window), 0 for none
-	catchUp int64          // Info.CatchUp
+	catchUp int64          // Info.CatchUpOf the run
 	applied int64          // the furthest instance any replica applied
 	lagged  []int64        // by id: the furthest instance when the replica fell too far behind, 0 if it did not
 	healed  bool           // the heal was looked at
@@ -31,7 +31,7 @@ type deepCover struct {
 
 // reset readies d for a run of the session's config, keeping its memory.
 func (d *deepCover) reset(info *Info, c Config) {
-	*d = deepCover{deposed: zeroed(d.deposed, c.Nodes+1), lagged: zeroed(d.lagged, c.Nodes+1), catchUp: int64(info.CatchUp), views: d.views[:0]}
+	*d = deepCover{deposed: zeroed(d.deposed, c.Nodes+1), lagged: zeroed(d.lagged, c.Nodes+1), catchUp: int64(info.CatchUpOf(c)), views: d.views[:0]}
 	for _, k := range info.Knobs {
 		if k.Window {
 			d.window = int64(atoiOr(info.Param(c.Params, k.Name), 0))

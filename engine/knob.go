@@ -32,6 +32,10 @@ type Knob struct {
 	// the coverage then asks for a window full with a reconfiguration at
 	// its head (window_full_at_reconfig).
 	Window bool
+	// CatchUp marks the knob whose whole-number value is how many chosen
+	// entries one catch-up reply carries, Info.CatchUp for the run: a
+	// swarm that draws it small makes replicas catch up in many replies.
+	CatchUp bool
 	// Edges are the values at the ends of the knob's range, which a judge
 	// of boundaries (the source mutants' edge runs) runs with: an
 	// off-by-one at a limit shows only there.
@@ -59,6 +63,17 @@ func (info *Info) Param(params map[string]string, name string) string {
 	}
 	k, _ := info.knob(name)
 	return k.Default
+}
+
+// CatchUpOf is Info.CatchUp for a run of c: the value of the knob marked
+// Knob.CatchUp, when the protocol has one.
+func (info *Info) CatchUpOf(c Config) int {
+	for _, k := range info.Knobs {
+		if k.CatchUp {
+			return atoiOr(info.Param(c.Params, k.Name), info.CatchUp)
+		}
+	}
+	return info.CatchUp
 }
 
 // knob returns the protocol's knob called name.

@@ -74,7 +74,8 @@ type Info struct {
 	// CatchUp, for a replicated log, is the most chosen entries one
 	// catch-up reply carries: the coverage then asks for a replica that
 	// fell further behind and caught up (caught_up_past_catchup_window).
-	// 0 asks for none.
+	// 0 asks for none. A knob marked Knob.CatchUp sets it per run
+	// (Info.CatchUpOf).
 	CatchUp int
 }
 

@@ -119,6 +119,12 @@ type Result[S any] struct {
 	// and Labels[i] the step from Path[i] to Path[i+1].
 	Path   []S
 	Labels []string
+	// Diverged reports that the path could not be rebuilt to the bad
+	// state: taking its steps again from the initial state, the model
+	// listed fewer successors of a state than the search had seen (a
+	// model whose steps are not a function of its states). Path and
+	// Labels then end at the last state rebuilt.
+	Diverged bool
 	// Collision estimates the probability that two distinct states shared
 	// a fingerprint and one of them went unexplored; 0 with Exact.
 	Collision float64
@@ -648,6 +654,10 @@ func (s *search[S, K]) fail(id int32, bad string) {
 			}
 			index++
 		})
+		if index <= want {
+			s.res.Diverged = true
+			return
+		}
 		s.res.Labels = append(s.res.Labels, s.m.Label(cur, int(want)))
 		cur = next
 		s.res.Path = append(s.res.Path, cur)

@@ -613,3 +613,39 @@ func TestContextStopsTheSearch(t *testing.T) {
 		}
 	}
 }
+
+// forgetfulGrid is grid whose points forget their diagonal step once it
+// has been listed: Next is not a function of the state, as a model with a
+// hidden input (a node's broken copy, say) is not.
+type forgetfulGrid struct {
+	*grid
+	listed map[pt]bool
+}
+
+func (f forgetfulGrid) Next(p pt, emit func(pt)) {
+	for _, a := range f.moves(p) {
+		if gridActions[a] == "xy" && f.listed[p] {
+			continue
+		}
+		emit(apply(p, a))
+	}
+	f.listed[p] = true
+}
+
+// TestDivergedPath: a violation whose path cannot be rebuilt, because the
+// model lists fewer successors the second time, is reported as diverged,
+// with the path as far as it was rebuilt, never a path that holds the
+// zero state.
+func TestDivergedPath(t *testing.T) {
+	m := forgetfulGrid{newGrid(3, pt{1, 1}), map[pt]bool{}}
+	res, err := explore.Run[pt](m, explore.Options{Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdict != explore.VerdictViolation || !res.Diverged {
+		t.Fatalf("verdict %s, diverged %v; want a violation whose path diverged", res.Verdict, res.Diverged)
+	}
+	if len(res.Path) != len(res.Labels)+1 || res.Path[len(res.Path)-1] != (pt{0, 0}) {
+		t.Fatalf("path %v, labels %v: want the path rebuilt as far as it goes, (0,0)", res.Path, res.Labels)
+	}
+}

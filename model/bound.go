@@ -57,7 +57,7 @@ func (m *Model[M, D]) stepAbove(sent []M, obs []sim.Observed[checker.Observation
 // network holds a message that carries one (only that step can have sent
 // it: its parent was within the bound).
 func (m *Model[M, D]) outOfBounds(st *State[M, D]) bool {
-	if st.panic != "" {
+	if st.fault != "" {
 		return false
 	}
 	if st.above {

@@ -1,7 +1,9 @@
 package model
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/paxsim/paxsim/checker"
@@ -71,14 +73,57 @@ func Check[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c C
 	if err != nil || res.Verdict != explore.VerdictViolation {
 		return rep, err
 	}
+	if res.Diverged {
+		rep.Labels = res.Labels
+		return m.disagreement(rep, "taking its steps again from the initial state does not reach it")
+	}
 	last := res.Path[len(res.Path)-1]
 	rep.Violations = m.judgeOf(last).Violations()
-	rep.Property = panicProperty
-	if v := m.violation(last); v != nil && last.panic == "" {
+	v := m.violation(last)
+	switch {
+	case last.fault != "" && last.faultBy != panicProperty:
+		// A broken Cloner breaks the explorer's copies, which a replay
+		// makes none of: the path is the counterexample, unchecked.
+		rep.Property = last.faultBy
+		rep.Lines, err = m.lines(res.Labels)
+		return rep, err
+	case last.fault != "":
+		rep.Property = panicProperty
+	case v != nil:
 		rep.Property = v.Property
+	default:
+		return m.disagreement(rep, "taking its steps again from the initial state does not")
 	}
 	rep.Lines, err = m.Counterexample(res.Labels, rep.Property)
+	var d *replayDisagrees
+	if errors.As(err, &d) {
+		return m.disagreement(rep, d.Error())
+	}
 	return rep, err
+}
+
+// disagreement reports, as a violation of the observation contract (rule
+// "replay"), a counterexample that taking the same steps again, from
+// nodes made afresh, does not reproduce: the search's copies of the
+// nodes (sim.Cloner) or their fingerprints leave out state that decides
+// their steps, or their steps are not a function of their state. why
+// says what did not reproduce it.
+func (m *Model[M, D]) disagreement(rep Report, why string) (Report, error) {
+	lines, err := m.lines(rep.Labels)
+	if err != nil {
+		return rep, err
+	}
+	rep.Property, rep.Lines, rep.Violations = checker.ContractProperty, lines, nil
+	rep.Violation = fmt.Sprintf("%s: rule replay: the search found %q on its copies of the world, but %s: "+
+		"the nodes' CloneInto or Fingerprint leaves out state that decides their steps, or their steps are not a function of their state",
+		checker.ContractProperty, firstLine(rep.Violation), why)
+	return rep, nil
+}
+
+// firstLine is s up to its first newline.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
 }
 
 // DefaultDepth is the explorer's depth bound for p when the user sets none

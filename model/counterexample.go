@@ -36,9 +36,20 @@ func (m *Model[M, D]) Counterexample(labels []string, want checker.Property) ([]
 		return nil, fmt.Errorf("the counterexample does not replay: %v", err)
 	}
 	if v := firstOf(res.Violations, m.props); v == nil || v.Property != want {
-		return nil, fmt.Errorf("the counterexample replays without breaking %s (verdict %s): explorer and replay disagree", want, res.Verdict)
+		return nil, &replayDisagrees{want, res.Verdict}
 	}
 	return lines, nil
+}
+
+// replayDisagrees is Counterexample's error for lines that replay
+// without breaking what the search saw break.
+type replayDisagrees struct {
+	want    checker.Property
+	verdict string
+}
+
+func (e *replayDisagrees) Error() string {
+	return fmt.Sprintf("replaying its steps on nodes made afresh does not break %s (verdict %s)", e.want, e.verdict)
 }
 
 // lines takes an explorer's path in a replay's world and returns the lines

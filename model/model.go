@@ -8,6 +8,7 @@ import (
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/fingerprint"
+	"github.com/paxsim/paxsim/internal/memo"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -53,6 +54,9 @@ type Model[M sim.Message, D any] struct {
 	// a Full model), and each step the checkers' state after it from
 	// each before (LocalStep.Derived).
 	steps *sim.LocalSteps[M, D, checker.Observation]
+	// audited holds what the audit of the Cloner contract found of each
+	// step taken the long way (sim.World.AuditStep), audited once.
+	audited memo.Table[auditKey, string]
 }
 
 // New builds the model of a search of c under p; a bad c returns a
@@ -215,7 +219,7 @@ func (m *Model[M, D]) expand(s *State[M, D], how expansion, fn func(a *sim.Actio
 // again passed to stutter instead of fn when stutter is not nil
 // (NextStutters).
 func (m *Model[M, D]) expandStutters(s *State[M, D], how expansion, fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M]), stutter func()) {
-	if s.panic != "" {
+	if s.fault != "" {
 		return
 	}
 	sc := m.scratchFor(s)
@@ -292,6 +296,11 @@ func (sc *scratch[M, D]) fromMemory(a *sim.Action[M], fn func(a *sim.Action[M], 
 func (m *Model[M, D]) takeLong(a *sim.Action[M], how expansion, sc *scratch[M, D], fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M])) {
 	m.copyInto(sc.next, sc.parent(m))
 	sc.next.above = false
+	if fault := m.audit(sc, a); fault != "" { // the step not taken: its parent, marked
+		sc.next.fault, sc.next.faultBy = clonerFault(fault), checker.ContractProperty
+		fn(a, sc.next, sc.sent)
+		return
+	}
 	if how == recorded {
 		sc.sent = sc.sent[:0]
 		sc.next.world.SetSendHook(sc.record)
@@ -405,8 +414,8 @@ func (m *Model[M, D]) Next(s *State[M, D], emit func(*State[M, D])) {
 
 // Check implements explore.Model.
 func (m *Model[M, D]) Check(s *State[M, D]) string {
-	if s.panic != "" {
-		return s.panic
+	if s.fault != "" {
+		return s.fault
 	}
 	if v := m.violation(s); v != nil {
 		out := fmt.Sprintf("%s: %s", v.Property, v.Message)

@@ -25,7 +25,11 @@ type State[M sim.Message, D any] struct {
 	// parts are the numbers of the snapshot's node parts, when known
 	// (sim.LocalSteps.KnownParts).
 	parts []uint32
-	panic string
+	// fault is the violation a step's failure left, or "": a panic in
+	// protocol code, or a node that broke the sim.Cloner contract
+	// (sim.LocalStep.Fault); faultBy is the property it breaks.
+	fault   string
+	faultBy checker.Property
 	// net is the network's part of a compact state's fingerprint
 	// (sim.SnapshotPool.NetKey), when netOK: its parent's and the step's.
 	net      fingerprint.Key
@@ -147,7 +151,7 @@ func (m *Model[M, D]) live(s, into *State[M, D]) *State[M, D] {
 	into.world = m.pool.Restore(into.world, m.built(s), into.observe)
 	into.judge, into.owned = m.judges.Get(s.judgeRef), false
 	into.judgeKey, into.judgeOK = s.judgeKey, true
-	into.panic = s.panic
+	into.fault, into.faultBy = s.fault, s.faultBy
 	return into
 }
 
@@ -157,7 +161,7 @@ func (m *Model[M, D]) copyInto(dst, src *State[M, D]) {
 	dst.world = src.world.CloneInto(dst.world, dst.observe)
 	dst.judge, dst.owned = src.judge, false
 	dst.judgeKey, dst.judgeOK = src.judgeKey, src.judgeOK
-	dst.panic = src.panic
+	dst.fault, dst.faultBy = src.fault, src.faultBy
 }
 
 // judgeFingerprint is the fingerprint of st's checkers, computed once.
@@ -176,7 +180,7 @@ func (m *Model[M, D]) judgeFingerprint(st *State[M, D]) fingerprint.Key {
 func (m *Model[M, D]) guard(st *State[M, D], fn func()) {
 	defer func() {
 		if p := recover(); p != nil {
-			st.panic = fmt.Sprintf("%s: panic while running %s: %v", panicProperty, st.world.Current(), p)
+			st.fault, st.faultBy = fmt.Sprintf("%s: panic while running %s: %v", panicProperty, st.world.Current(), p), panicProperty
 		}
 	}()
 	fn()
@@ -187,7 +191,7 @@ func (m *Model[M, D]) guard(st *State[M, D], fn func()) {
 func (m *Model[M, D]) Retain(s *State[M, D]) *State[M, D] {
 	if !s.isLive() { // a compact state from a remembered step
 		st := s.slabOf().state()
-		*st = State[M, D]{judgeRef: s.judgeRef, judgeKey: s.judgeKey, judgeOK: true, panic: s.panic, net: s.net, netOK: s.netOK}
+		*st = State[M, D]{judgeRef: s.judgeRef, judgeKey: s.judgeKey, judgeOK: true, fault: s.fault, faultBy: s.faultBy, net: s.net, netOK: s.netOK}
 		st.snap, st.parts = m.kept(s)
 		return st
 	}
@@ -198,7 +202,7 @@ func (m *Model[M, D]) Retain(s *State[M, D]) *State[M, D] {
 		return st
 	}
 	st := s.slab.state()
-	st.panic = s.panic
+	st.fault, st.faultBy = s.fault, s.faultBy
 	if s.slab == nil {
 		st.snap = m.pool.Snapshot(s.world, nil)
 	} else {

@@ -1,8 +1,11 @@
 package model
 
 import (
+	"fmt"
+
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/fingerprint"
+	"github.com/paxsim/paxsim/internal/memo"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -19,7 +22,7 @@ var rememberSteps = true
 // for an action that is not a local step, or that the ballot bound cuts
 // (then cut is true). sc is the scratch s is expanded in.
 func (m *Model[M, D]) remembered(s *State[M, D], a *sim.Action[M], sc *scratch[M, D]) (ok, cut bool) {
-	if m.steps == nil || s.snap == nil || s.panic != "" {
+	if m.steps == nil || s.snap == nil || s.fault != "" {
 		return false, false
 	}
 	st, probe, ok := m.steps.Take(s.snap, &sc.layout, sc.world, a, sc.probe)
@@ -29,7 +32,7 @@ func (m *Model[M, D]) remembered(s *State[M, D], a *sim.Action[M], sc *scratch[M
 
 // rememberedMove is remembered of move mv, which sc lists for s.
 func (m *Model[M, D]) rememberedMove(s *State[M, D], mv *sim.Move, sc *scratch[M, D]) (ok, cut bool) {
-	if s.panic != "" {
+	if s.fault != "" {
 		return false, false
 	}
 	st, probe, ok := m.steps.TakeMove(s.snap, &sc.layout, sc.world, mv, sc.probe)
@@ -51,9 +54,12 @@ func (m *Model[M, D]) fromMemory(s *State[M, D], st *localStep, ok bool, sc *scr
 	if next.judgeRef != s.judgeRef {
 		next.judgeKey = m.judges.Key(next.judgeRef)
 	}
-	next.judgeOK, next.panic = true, ""
+	next.judgeOK, next.fault, next.faultBy = true, "", ""
+	if st.Fault != "" {
+		next.fault, next.faultBy = clonerFault(st.Fault), checker.ContractProperty
+	}
 	added, n, stutters := m.steps.Effect(s.snap, &sc.layout, st)
-	next.stutter = stutters && next.judgeRef == s.judgeRef
+	next.stutter = stutters && next.fault == "" && next.judgeRef == s.judgeRef
 	if next.stutter { // s again: share its snapshot, which no one writes
 		if sc.stutter == nil { // to be emitted
 			next.snap, next.net, next.netOK, next.pend = s.snap, s.net, s.netOK, nil
@@ -102,4 +108,43 @@ func (m *Model[M, D]) judgeAfter(ref uint32, st *localStep) uint32 {
 // step that changed nothing the fingerprint covers.
 func (m *Model[M, D]) NextStutters(s *State[M, D], emit func(*State[M, D]), stutter func()) {
 	m.expandStutters(s, plain, func(_ *sim.Action[M], next *State[M, D], _ []Sent[M]) { emit(next) }, stutter)
+}
+
+// clonerFault is the violation of a node that broke the sim.Cloner
+// contract, as fault says.
+func clonerFault(fault string) string {
+	return fmt.Sprintf("%s: rule cloner: %s", checker.ContractProperty, fault)
+}
+
+// auditKey is a step taken the long way, as sim.World.AuditKey names it.
+type auditKey [6]uint64
+
+// Hash implements memo.Key.
+func (k auditKey) Hash() uint64 {
+	var ws [12]uint32
+	for i, x := range k {
+		ws[2*i], ws[2*i+1] = uint32(x), uint32(x>>32)
+	}
+	return memo.HashWords(ws[:]...)
+}
+
+// audit checks, once per distinct node state and step, the Cloner
+// contract of the node that action a, about to be taken the long way
+// from the state sc expands, runs on (sim.World.AuditStep): what
+// sim.LocalSteps checks of the steps it remembers, for the searches that
+// copy whole worlds (crashes and restarts, multiset networks, FIFO
+// links, --exact). It returns the rule broken, or "".
+func (m *Model[M, D]) audit(sc *scratch[M, D], a *sim.Action[M]) string {
+	w := sc.parent(m).world
+	k, ok := w.AuditKey(a)
+	if !ok {
+		return ""
+	}
+	if fault, done := m.audited.Load(auditKey(k)); done {
+		return fault // as first found: a path rebuilt to it finds it again
+	}
+	fault, probe := w.AuditStep(a, sc.probe)
+	sc.probe = probe
+	fault, _ = m.audited.LoadOrStore(auditKey(k), fault)
+	return fault
 }

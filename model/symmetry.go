@@ -56,7 +56,7 @@ func (m *Model[M, D]) Fingerprint(h *fingerprint.Hasher, s *State[M, D], symmetr
 		if sc := s.pending(); sc != nil { // from the parent's parts and the step
 			m.steps.Fingerprint(h, sc.of.snap, &sc.layout, sc.step, s.net, sc.added)
 			h.Key(s.judgeKey)
-			h.Bool(s.panic != "")
+			h.Bool(s.fault != "")
 			return
 		}
 		net := s.net // what write writes, from the stored keys
@@ -65,7 +65,7 @@ func (m *Model[M, D]) Fingerprint(h *fingerprint.Hasher, s *State[M, D], symmetr
 		}
 		m.pool.FingerprintNet(h, s.snap, net)
 		h.Key(s.judgeKey)
-		h.Bool(s.panic != "")
+		h.Bool(s.fault != "")
 		return
 	}
 	if !s.isLive() {
@@ -103,5 +103,5 @@ func (m *Model[M, D]) write(h *fingerprint.Hasher, s *State[M, D]) {
 		s.judge.Fingerprint(&sub)
 		h.Key(sub.Sum())
 	}
-	h.Bool(s.panic != "")
+	h.Bool(s.fault != "")
 }

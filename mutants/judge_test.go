@@ -70,11 +70,11 @@ func (a refusesLargest) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, prot
 }
 
 // TestJudgeRunsTheEdges: the judge runs every edge of the cluster's and
-// the protocol's knobs (Multi-Paxos's alpha 1 and 64 among them), where
+// the protocol's knobs (Multi-Paxos's alpha and catch-up, 1 and 64, among them), where
 // the correct protocols pass (TestJudgeIsDeterministic) and a bound check
 // off by one at the largest cluster is caught.
 func TestJudgeRunsTheEdges(t *testing.T) {
-	want := []Edge{{"nodes", "1"}, {"nodes", strconv.Itoa(sim.MaxNodes)}, {"alpha", "1"}, {"alpha", "64"}}
+	want := []Edge{{"nodes", "1"}, {"nodes", strconv.Itoa(sim.MaxNodes)}, {"alpha", "1"}, {"alpha", "64"}, {"catchup", "1"}, {"catchup", "64"}}
 	if got := Edges(multiPaxos.Info()); !reflect.DeepEqual(got, want) {
 		t.Errorf("multipaxos edges %v, want %v", got, want)
 	}

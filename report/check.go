@@ -85,7 +85,7 @@ func implConfig(info *engine.Info, c model.CheckConfig, reconfig, properties str
 		"protocol": e.Protocol, "variant": e.Variant, "nodes": e.Nodes, engine.ClientsKnob(info.Workload): e.Clients,
 		"network": c.Network.String(), "max_ballot": c.MaxBallot,
 		"crashes": c.Crashes, "restarts": !c.NoRestarts, "timers": !c.NoTimers, "ticks": c.Ticks,
-		"drops": c.Drops, "dups": c.Dups, "network_self": c.NetworkSelf, "properties": properties,
+		"drops": c.Drops, "dups": c.Dups, "network_self": c.NetworkSelf, "fifo": e.FIFO, "properties": properties,
 	}
 	if info.Workload.Reconfig {
 		m["reconfig"] = reconfig
@@ -108,7 +108,11 @@ func DescribeImpl(info *engine.Info, c model.CheckConfig, reconfig string) strin
 	for _, k := range info.Knobs {
 		fmt.Fprintf(&b, ", %s %s", k.Name, info.Param(e.Params, k.Name))
 	}
-	fmt.Fprintf(&b, "; %s network, rounds 1..%d per replica, %d crashes", c.Network, c.MaxBallot, c.Crashes)
+	fmt.Fprintf(&b, "; %s network", c.Network)
+	if e.FIFO {
+		b.WriteString(" of FIFO links")
+	}
+	fmt.Fprintf(&b, ", rounds 1..%d per replica, %d crashes", c.MaxBallot, c.Crashes)
 	switch {
 	case c.NoTimers:
 		b.WriteString(", no timers")

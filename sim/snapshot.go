@@ -75,7 +75,19 @@ func writeDurable[D any](h *fingerprint.Hasher, d D) {
 }
 
 // Cloner is a Node an explorer can copy and fingerprint: what a protocol
-// implements, besides Node, to be model checked.
+// implements, besides Node, to be model checked. The contract, which the
+// explorer audits on every step it takes for the first time (a breach is
+// a violation of the observation contract, rule cloner):
+//
+//   - Fingerprint writes everything that decides the node's steps, and is
+//     a function of the node's state: two calls agree;
+//   - a copy, into fresh memory (dst nil) or into a node it reuses,
+//     fingerprints as its original and takes the same steps: the same
+//     state after, durable state, sends and observations;
+//   - a copy shares no memory that a step of either writes;
+//   - a step is a function of the node's state and the message or timer
+//     (no map iterated in its random order, no clock, no global source
+//     of randomness).
 type Cloner[M Message, D, O any] interface {
 	Node[M, D, O]
 	Fingerprinter

@@ -149,8 +149,11 @@ type LocalStep[O any] struct {
 	ID   uint32
 	sent []uint32
 	// Obs are the observations the step made, in order.
-	Obs  []Observed[O]
-	node NodeID
+	Obs []Observed[O]
+	// Fault is how the node broke the sim.Cloner contract on the step,
+	// or "" (cloneAudit): the step's successor is then not to be trusted.
+	Fault string
+	node  NodeID
 
 	part []uint32 // up, armed, node, durable, count and indices of unsynced writes
 	// key is the fingerprint of the node's part after the step
@@ -396,28 +399,16 @@ func (t *LocalSteps[M, D, O]) partKey(s Snapshot, l *Layout, id NodeID) fingerpr
 }
 
 // run takes action a in probe, a copy of w whose network holds only the
-// message a delivers, so that every message the node sends shows.
+// message a delivers, so that every message the node sends shows, and
+// audits the node's Cloner contract on it (cloneAudit).
 func (t *LocalSteps[M, D, O]) run(w *World[M, D, O], a *Action[M], msgAt int, probe *World[M, D, O]) (st *LocalStep[O], _ *World[M, D, O], ok bool) {
 	st = &LocalStep[O]{node: a.To}
 	probe = w.CloneInto(probe, func(node NodeID, o O) { st.Obs = append(st.Obs, Observed[O]{node, o}) })
-	probe.inflight = probe.inflight[:0]
-	if msgAt >= 0 {
-		probe.inflight = append(probe.inflight, w.inflight[msgAt])
+	if !takeAlone(w, probe, a, msgAt) {
+		return nil, probe, false
 	}
-	probe.netIdx = netIndex{}
-	defer func() {
-		if recover() != nil {
-			ok = false
-		}
-	}()
-	probe.Do(*a)
-	for i := range probe.slots {
-		if NodeID(i) != a.To && probe.slots[i].up != w.slots[i].up {
-			return nil, probe, false // not a local step after all
-		}
-	}
-	part := t.pool.appendSlot(nil, probe, a.To)
-	st.part = part
+	st.Fault = cloneAudit[M, D, O]{w, a, msgAt}.check(probe, st.Obs)
+	st.part = t.pool.appendSlot(nil, probe, a.To)
 	first := 0
 	if msgAt >= 0 {
 		first = 1 // the message delivered

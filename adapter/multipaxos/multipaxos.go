@@ -45,7 +45,7 @@ func (Adapter) Info() engine.Info {
 		Name:     Name,
 		Summary:  "Multi-Paxos: a replicated key-value log with reconfiguration (Lamport's alpha)",
 		Workload: engine.Workload{Kind: engine.KeyValue, Clients: 3, Commands: 4, Reconfig: true},
-		Knobs:    []engine.Knob{alphaKnob()},
+		Knobs:    []engine.Knob{alphaKnob(), catchUpKnob()},
 		NoOps:    []checker.Value{mp.NoOp},
 		Assertions: []engine.Assertion{
 			{Name: mp.AssertAppliesInOrder, Kind: sim.AssertAlways},
@@ -80,19 +80,47 @@ func alphaKnob() engine.Knob {
 	return k
 }
 
+// catchUpKnob is how many chosen entries a promise or a catch-up reply
+// carries, --catchup.
+func catchUpKnob() engine.Knob {
+	k := engine.IntKnob("catchup",
+		"`N` chosen entries at most in a promise or a catch-up reply: a replica further behind asks again (1..64)",
+		mp.CatchUpEntries, 1, mp.CatchUpEntries)
+	k.CatchUp = true
+	// Small replies make a lagging replica catch up in many: a swarm
+	// draws 4 to 16 as often as the default.
+	k.Draw = func(intn func(n int) int) string { return []string{"4", "8", "16", "64", "64", "64"}[intn(6)] }
+	return k
+}
+
 // NewNodes builds the replicas: every node a member of the first view.
 func (a Adapter) NewNodes(s engine.Setup) (sim.NewNode[mp.Msg, mp.Durable, checker.Observation], error) {
 	v, err := mp.LookupVariant(s.Variant)
 	if err != nil {
 		return nil, err
 	}
-	alpha := DefaultAlpha
-	if text, ok := s.Params["alpha"]; ok {
-		if alpha, err = strconv.Atoi(text); err != nil {
-			return nil, fmt.Errorf("alpha %q: %v", text, err)
-		}
+	alpha, err := intParam(s.Params, "alpha", DefaultAlpha)
+	if err != nil {
+		return nil, err
 	}
-	return mp.NewNodes(s.Nodes, mp.Config{Variant: v, Alpha: alpha}), nil
+	catchUp, err := intParam(s.Params, "catchup", mp.CatchUpEntries)
+	if err != nil {
+		return nil, err
+	}
+	return mp.NewNodes(s.Nodes, mp.Config{Variant: v, Alpha: alpha, CatchUp: catchUp}), nil
+}
+
+// intParam is the whole number params holds for knob name, or def.
+func intParam(params map[string]string, name string, def int) (int, error) {
+	text, ok := params[name]
+	if !ok {
+		return def, nil
+	}
+	n, err := strconv.Atoi(text)
+	if err != nil {
+		return 0, fmt.Errorf("%s %q: %v", name, text, err)
+	}
+	return n, nil
 }
 
 // Request is a client's key-value operation or the operator's

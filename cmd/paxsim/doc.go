@@ -134,7 +134,9 @@
 //	second paxsim process with another number of workers, and compares each
 //	seed's outcome (its trace hash, events and verdicts): a seed that differs is
 //	nondeterministic, and for the first few the report gives the first trace
-//	line where the runs part. --outcomes FILE writes every seed's outcome, a
+//	line where the runs part. Without it, each failure group's seed is still
+//	run again (to record its trace): one that goes otherwise is reported
+//	nondeterministic too. --outcomes FILE writes every seed's outcome, a
 //	line per seed in seed order, to compare campaigns across machines.
 //
 //	--baseline FILE labels each failure group against an earlier campaign of
@@ -386,7 +388,7 @@
 //	simulator's choice mode: a step delivers a message (a client's request
 //	among them), fires a timer, or crashes or restarts a replica (--crashes);
 //	with --network multiset also drops (--drops) or duplicates (--dups) a
-//	message. The clients' requests are in flight from the start, one per
+//	message, and --fifo makes each link deliver in the order sent. The clients' requests are in flight from the start, one per
 //	client: for a consensus workload client c proposes value c to replica c
 //	(--proposers), for a key-value service client c puts key "a"+(c-1) at
 //	replica c (--clients), and --reconfig MEMBERS (e.g. 2 or 1+2) makes the
@@ -436,6 +438,9 @@
 //	  --exact
 //	      deduplicate by whole states, not fingerprints: no collision, far more
 //	      memory (default off)
+//	  --fifo
+//	      impl, multiset network: each link delivers its messages in the order
+//	      sent, as TCP does (default off)
 //	  --json
 //	      print one JSON object instead of the text report (default off)
 //	  --max-ballot B
@@ -785,4 +790,7 @@
 //	  --alpha N
 //	      Lamport's window N: a reconfiguration chosen at instance i governs from
 //	      i+N on; also the leader's pipeline depth (1..64) (default 8)
+//	  --catchup N
+//	      N chosen entries at most in a promise or a catch-up reply: a replica
+//	      further behind asks again (1..64) (default 64)
 package main

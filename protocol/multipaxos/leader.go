@@ -59,6 +59,7 @@ func (n *Node) campaign(env *Env) {
 	n.recoverTo, n.recoverChosen, n.blocked = n.prefix, n.prefix, 0
 	n.pending, n.notify = n.pending[:0], n.notify[:0]
 	n.absorb(env, n.report(env, n.ballot, n.from), n.prefix)
+	n.gaps = n.gaps[:0]
 	for id := sim.NodeID(1); int(id) <= n.p.nodes; id++ {
 		if id != n.id {
 			n.send(env, id, Msg{Type: Prepare, Ballot: n.ballot, From: n.from})
@@ -98,14 +99,14 @@ func (n *Node) promise(env *Env, b Ballot, from int64) {
 }
 
 // report lists what a promise to b reports from instance from on: the
-// chosen prefix (at most maxReport entries of it: the rest the proposer
+// chosen prefix (at most Config.CatchUp entries of it: the rest the proposer
 // learns by catching up) and every accepted or chosen entry past it. It
 // observes the promise for each instance where it reports an accepted
 // value.
 func (n *Node) report(env *Env, b Ballot, from int64) []Entry {
 	from = max(from, 1)
 	out := n.scratch[:0]
-	for i := from; i <= min(n.prefix, from+maxReport-1); i++ {
+	for i := from; i <= min(n.prefix, from+int64(n.p.report)-1); i++ {
 		out = append(out, n.log[i-1])
 	}
 	for i := max(from, n.prefix+1); i <= int64(len(n.log)); i++ {
@@ -137,6 +138,7 @@ func (n *Node) onPromise(env *Env, from sim.NodeID, m Msg) {
 	n.promisedBy |= bit
 	n.blocked &^= bit
 	n.absorb(env, m.Entries, m.Chosen)
+	n.noteGap(from, m)
 	if m.Chosen > n.prefix {
 		n.behind(env, from, m.Chosen)
 	}
@@ -168,6 +170,42 @@ func (n *Node) absorb(env *Env, entries []Entry, chosen int64) {
 		}
 	}
 	n.recoverChosen = max(n.recoverChosen, chosen)
+}
+
+// reportGap is what a promise did not carry of its acceptor's chosen
+// prefix (Config.CatchUp caps a report): instances lo..hi, chosen there.
+type reportGap struct {
+	by     sim.NodeID
+	lo, hi int64
+}
+
+// noteGap records the instances that promise m from by reports chosen
+// (up to m.Chosen) but does not carry.
+func (n *Node) noteGap(by sim.NodeID, m Msg) {
+	lo := max(m.From, 1)
+	for _, e := range m.Entries {
+		if e.Chosen && e.Instance >= lo && e.Instance <= m.Chosen {
+			lo = e.Instance + 1
+		}
+	}
+	if lo <= m.Chosen {
+		n.gaps = append(n.gaps, reportGap{by, lo, m.Chosen})
+	}
+}
+
+// covered reports whether the promises that carried instance i, every
+// one whose report did not leave it out, are a quorum of its view: then
+// the entry of the highest ballot among them is the one to propose, even
+// where a peer reported i chosen without carrying it (Paxos's phase 1),
+// and the leader need not wait to learn i from a peer that may be gone.
+func (n *Node) covered(i int64) bool {
+	by := n.promisedBy
+	for _, g := range n.gaps {
+		if g.lo <= i && i <= g.hi {
+			by &^= 1 << uint(g.by)
+		}
+	}
+	return quorum(by, n.proposalView(i))
 }
 
 func cmpInt(a, b int64) int {
@@ -210,6 +248,7 @@ func (n *Node) stepDown(env *Env) {
 	n.pending, n.recovered, n.notify = n.pending[:0], n.recovered[:0], n.notify[:0]
 	n.promisedBy, n.blocked, n.recoverTo, n.recoverChosen, n.next = 0, 0, 0, 0, 0
 	n.commitArmed = false
+	n.gaps = n.gaps[:0]
 	env.CancelTimer(tickTimer)
 	env.CancelTimer(commitTimer)
 	if was == leader {
@@ -266,8 +305,11 @@ func (n *Node) advance(env *Env) {
 			n.next++
 			continue
 		}
-		if i <= n.recoverChosen {
-			break // chosen at a peer: learn it first
+		if i <= n.recoverChosen && !n.covered(i) {
+			// Chosen at a peer that did not say what: learn it, or hear
+			// from more members (the tick asks the blocked again).
+			n.blocked = n.proposalView(i).Members &^ n.promisedBy
+			break
 		}
 		v := n.proposalView(i)
 		if !v.Has(n.id) {

@@ -150,14 +150,14 @@ func (n *Node) poll(env *Env) {
 }
 
 // onLearnReq answers with the chosen entries from the asked instance on:
-// at most maxReport of the prefix, and the chosen entries past it.
+// at most Config.CatchUp of the prefix, and the chosen entries past it.
 func (n *Node) onLearnReq(env *Env, from sim.NodeID, m Msg) {
 	lo := max(m.From, 1)
 	out := n.scratch[:0]
-	for i := lo; i <= n.prefix && len(out) < maxReport; i++ {
+	for i := lo; i <= n.prefix && len(out) < n.p.report; i++ {
 		out = append(out, n.log[i-1])
 	}
-	for i := max(lo, n.prefix+1); i <= int64(len(n.log)) && len(out) < 2*maxReport; i++ {
+	for i := max(lo, n.prefix+1); i <= int64(len(n.log)) && len(out) < 2*n.p.report; i++ {
 		if e := &n.log[i-1]; e.Chosen {
 			out = append(out, *e)
 		}

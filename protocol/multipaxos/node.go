@@ -43,6 +43,10 @@ type Config struct {
 	// lacks waits before asking for them, and then between requests. 0
 	// means HeartbeatTicks.
 	CatchupTicks sim.Time
+	// CatchUp is the most chosen entries of its prefix that a promise or a
+	// catch-up reply (Learn) carries; a replica further behind asks again.
+	// 1..CatchUpEntries; 0 means CatchUpEntries.
+	CatchUp int
 }
 
 // params is a Config resolved for one cluster: shared, never mutated, by
@@ -57,14 +61,14 @@ type params struct {
 	commit    sim.Time
 	catchup   sim.Time
 	retryAge  int // heartbeats a proposal waits before it is sent again
+	report    int // chosen entries a promise or a Learn carries (Config.CatchUp)
 	bug       bug
 }
 
 // Limits on what one message carries.
 const (
-	maxAlpha  = 64             // an Accepted's mask covers one window
-	maxReport = CatchUpEntries // chosen entries a promise or a Learn carries
-	maxQueue  = 4096           // client commands a replica holds
+	maxAlpha = 64   // an Accepted's mask covers one window
+	maxQueue = 4096 // client commands a replica holds
 )
 
 // Timer tags used by a Node.
@@ -132,12 +136,22 @@ func resolve(nodes int, cfg Config) *params {
 	p.commit = orDefault(cfg.CommitTicks, 5)
 	p.catchup = orDefault(cfg.CatchupTicks, p.heartbeat)
 	p.retryAge = int(orDefault(cfg.RetryTicks, 2*p.heartbeat)/p.heartbeat) + 1
+	p.report = reportSize(cfg.CatchUp)
 	return p
 }
 
-// CatchUpEntries is the most chosen entries of its prefix that a promise
-// or a catch-up reply (Learn) carries: a replica further behind asks
-// again.
+// reportSize resolves Config.CatchUp.
+func reportSize(catchUp int) int {
+	switch {
+	case catchUp == 0:
+		return CatchUpEntries
+	case catchUp < 1 || catchUp > CatchUpEntries:
+		panic(fmt.Sprintf("multipaxos: catch-up %d: want 1..%d", catchUp, CatchUpEntries))
+	}
+	return catchUp
+}
+
+// CatchUpEntries is the most, and the default, of Config.CatchUp.
 const CatchUpEntries = 64
 
 // role is what a replica is doing about leadership.
@@ -190,11 +204,12 @@ type Node struct {
 
 	// Candidate and leader: phase 1 of ballot, for instances from on.
 	from          int64
-	promisedBy    uint64  // acceptors that promised ballot
-	recovered     []Entry // per instance, the unchosen entry of the highest ballot reported, sorted
-	recoverTo     int64   // the highest instance any promise reported
-	recoverChosen int64   // the highest chosen prefix any promise reported
-	blocked       uint64  // members whose promises the leader waits for, to go on
+	promisedBy    uint64      // acceptors that promised ballot
+	recovered     []Entry     // per instance, the unchosen entry of the highest ballot reported, sorted
+	recoverTo     int64       // the highest instance any promise reported
+	recoverChosen int64       // the highest chosen prefix any promise reported
+	blocked       uint64      // members whose promises the leader waits for, to go on
+	gaps          []reportGap // the chosen instances promises reported chosen but did not carry
 
 	// Leader: phase 2.
 	next        int64 // the next instance to propose at

@@ -27,7 +27,7 @@ func (n *Node) CloneInto(dst sim.Node[Msg, Durable, checker.Observation]) sim.No
 	}
 	recovered, pending, queue, waiting, notify := d.recovered[:0], d.pending[:0], d.queue[:0], d.waiting[:0], d.notify[:0]
 	scratch, decided, tail, out := d.scratch[:0], d.decided[:0], d.tail[:0], d.out
-	svc := d.svc
+	svc, gaps := d.svc, d.gaps[:0]
 	*d = *n
 	d.arena = arena.Slice[Entry]{}                                    // the original writes on in its chunk: the copy gets its own
 	d.scratch, d.decided, d.tail, d.out = scratch, decided, tail, out // buffers: never the original's
@@ -40,6 +40,7 @@ func (n *Node) CloneInto(dst sim.Node[Msg, Durable, checker.Observation]) sim.No
 	d.notify = append(notify, n.notify...)
 	d.svc = svc
 	n.svc.cloneInto(&d.svc)
+	d.gaps = append(gaps, n.gaps...)
 	return d
 }
 
@@ -70,6 +71,12 @@ func (n *Node) Fingerprint(h *fingerprint.Hasher) {
 	}
 	h.Int(n.recoverTo)
 	h.Int(n.recoverChosen)
+	h.Uint64(uint64(len(n.gaps)))
+	for _, g := range n.gaps {
+		h.Node(int(g.by))
+		h.Int(g.lo)
+		h.Int(g.hi)
+	}
 	h.NodeSet(n.blocked)
 	h.Int(n.next)
 	h.Uint64(uint64(len(n.pending)))
