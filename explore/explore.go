@@ -364,12 +364,15 @@ func (s *search[S, K]) bfs(init []S) error {
 	}
 	workers := make([]worker[K], s.opts.Workers)
 	for i := range workers {
-		workers[i] = worker[K]{fingerprint.New(s.opts.Exact), make(map[K]struct{})}
+		workers[i] = worker[K]{fingerprint.New(s.opts.Exact), s.visited.newSet()}
 	}
 	for depth := 1; len(level) > 0; depth++ {
 		if s.opts.MaxDepth > 0 && depth >= s.opts.MaxDepth {
 			s.cut(StopMaxDepth)
 			return nil
+		}
+		for _, w := range workers {
+			w.seen.clear()
 		}
 		chunks := s.expandLevel(level, workers)
 		if s.mustStop() { // a worker stopped: the level is not whole
@@ -473,11 +476,17 @@ type chunk[S any, K comparable] struct {
 const chunkSize = 256
 
 // worker is what one goroutine expanding a level works with: its hasher,
-// and the keys its chunk found (a state reached twice from one chunk's
-// parents is a candidate once).
+// and the keys its chunks of the level found (a state it reaches twice is
+// a candidate once). A worker takes its chunks in frontier order, so the
+// first of a level's successors with a key, the one markFresh keeps, is
+// always a candidate. For a Retainer, whose candidates cost a copy each,
+// the keys are those of all its chunks of the level; for a value model,
+// those of the chunk at hand: a set that stays in the cache, where one of
+// a whole level of millions of states would not, and markFresh drops the
+// other repeats anyway.
 type worker[K comparable] struct {
 	h    *fingerprint.Hasher
-	seen map[K]struct{}
+	seen set[K]
 }
 
 func (s *search[S, K]) expandLevel(level []item[S], workers []worker[K]) []chunk[S, K] {
@@ -521,9 +530,9 @@ func (s *search[S, K]) expandChunk(c *chunk[S, K], w worker[K]) {
 		h.Reset()
 		s.m.Fingerprint(h, next, s.opts.Symmetry)
 		k := s.key(h)
-		if _, dup := seen[k]; !dup {
+		if !seen.lookup(k) {
 			if shard, old := s.visited.find(k, s.probe); !old {
-				seen[k] = struct{}{}
+				seen.add(k)
 				c.out = append(c.out, candidate[S, K]{key: k, s: s.retain(next), parent: it.id, index: index, gen: c.generated, shard: shard})
 			}
 		}
@@ -533,7 +542,9 @@ func (s *search[S, K]) expandChunk(c *chunk[S, K], w worker[K]) {
 		c.generated++
 		index++
 	}
-	clear(seen)
+	if !s.probe {
+		seen.clear()
+	}
 	for i := range c.items {
 		if i%64 == 0 && s.mem.halted() {
 			return

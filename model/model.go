@@ -51,9 +51,9 @@ type Model[M sim.Message, D any] struct {
 	pool   *sim.SnapshotPool[M, D, checker.Observation]
 	judges sim.Interner[*judge]
 	// steps remembers local steps (nil where they are not local, or for
-	// a Full model), judgeSteps the checkers' state after each from each.
-	steps      *sim.LocalSteps[M, D, checker.Observation]
-	judgeSteps memo.Table[judgeStep, uint32]
+	// a Full model), and each step the checkers' state after it from
+	// each before (LocalStep.Derived).
+	steps *sim.LocalSteps[M, D, checker.Observation]
 	// audited holds what the audit of the Cloner contract found of each
 	// step taken the long way (sim.World.AuditStep), audited once.
 	audited memo.Table[auditKey, string]
@@ -172,89 +172,176 @@ type scratch[M sim.Message, D any] struct {
 	buf      sim.Snapshot // compact's snapshot when it is not its parent's
 	layout   sim.Layout   // of's snapshot's, when it has one
 	// net is the parent's sim.SnapshotPool.NetKey, when netOK.
-	net    fingerprint.Key
-	netOK  bool
-	probe  *sim.World[M, D, checker.Observation]
-	acts   []sim.Action[M]
-	sent   []Sent[M]                        // Steps: what the step being taken sent
-	record func(from, to sim.NodeID, msg M) // appends to sent
+	net   fingerprint.Key
+	netOK bool
+	probe *sim.World[M, D, checker.Observation]
+	slab  slab[M, D] // what Retain copies next and compact to
+	// step is the remembered step that leads from of to compact, when
+	// compact is pending (not built: State.pend), and added how many
+	// messages it adds to the network.
+	step  *localStep
+	added int
+	acts  []sim.Action[M]
+	moves []sim.Move
+	act   sim.Action[M] // a move written out
+	// stutter, when set, is called for the stutters from memory instead
+	// of the expansion's fn (NextStutters); compact is then not filled
+	// in for them.
+	stutter func()
+	sent    []Sent[M]                        // Steps: what the step being taken sent
+	record  func(from, to sim.NodeID, msg M) // appends to sent
 }
 
 // successors calls fn for every enabled action of s within the bounds,
 // with the successor it leads to, built in a scratch state valid until fn
 // returns.
 func (m *Model[M, D]) successors(s *State[M, D], fn func(a sim.Action[M], next *State[M, D])) {
-	m.expand(s, false, func(a *sim.Action[M], next *State[M, D], _ []Sent[M]) { fn(*a, next) })
+	m.expand(s, labeled, func(a *sim.Action[M], next *State[M, D], _ []Sent[M]) { fn(*a, next) })
 }
 
-// expand is successors, with the messages each step sent when record is
-// set (Steps).
-func (m *Model[M, D]) expand(s *State[M, D], record bool, fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M])) {
+// expansion is what expand tells fn of each step besides the successor.
+type expansion uint8
+
+const (
+	plain    expansion = iota // nothing: the action may be nil
+	labeled                   // the action
+	recorded                  // the action and the messages the step sent (Steps)
+)
+
+// expand calls fn for every enabled action of s within the bounds, with
+// the successor it leads to (a scratch state valid until fn returns) and,
+// as how asks, the action and the messages the step sent.
+func (m *Model[M, D]) expand(s *State[M, D], how expansion, fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M])) {
+	m.expandStutters(s, how, fn, nil)
+}
+
+// expandStutters is expand, with the successors from memory that are s
+// again passed to stutter instead of fn when stutter is not nil
+// (NextStutters).
+func (m *Model[M, D]) expandStutters(s *State[M, D], how expansion, fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M]), stutter func()) {
 	if s.fault != "" {
 		return
 	}
 	sc := m.scratchFor(s)
+	sc.stutter = stutter
 	judge := m.judgeOf(s)
-	if !m.listFromSnapshot(s, record, sc) {
-		sc.acts = append(sc.acts[:0], sc.parent(m).world.Actions()...)
+	if m.listMoves(s, how, sc) {
+		m.expandMoves(s, how, judge, sc, fn)
+		m.putScratch(sc)
+		return
 	}
+	sc.acts = append(sc.acts[:0], sc.parent(m).world.Actions()...)
 	for i := range sc.acts {
 		a := &sc.acts[i]
 		if !m.enabled(a, judge) {
 			continue
 		}
-		if record { // a remembered step is not run again: it sends nothing to record
+		if how == recorded { // a remembered step is not run again: it sends nothing to record
 		} else if ok, cut := m.remembered(s, a, sc); ok || cut {
 			if ok {
-				fn(a, sc.compact, nil)
+				sc.fromMemory(a, fn)
 			}
 			continue
 		}
-		m.copyInto(sc.next, sc.parent(m))
-		sc.next.above = false
-		if fault := m.audit(sc, a); fault != "" { // the step not taken: its parent, marked
-			sc.next.fault, sc.next.faultBy = clonerFault(fault), checker.ContractProperty
-			fn(a, sc.next, sc.sent)
-			continue
-		}
-		if record {
-			sc.sent = sc.sent[:0]
-			sc.next.world.SetSendHook(sc.record)
-		}
-		m.guard(sc.next, func() { sc.next.world.Do(*a) })
-		if m.outOfBounds(sc.next) {
-			continue
-		}
-		fn(a, sc.next, sc.sent)
+		m.takeLong(a, how, sc, fn)
 	}
+	m.putScratch(sc)
+}
+
+// putScratch gives sc back, holding nothing of the expansion's caller (a
+// pooled stutter callback would keep its chunk of candidates alive).
+func (m *Model[M, D]) putScratch(sc *scratch[M, D]) {
+	sc.stutter, sc.of, sc.live = nil, nil, nil
 	m.scratch.Put(sc)
+}
+
+// expandMoves is expand over the moves sc lists for compact state s:
+// most are taken from memory, and only the others, or what how asks,
+// are written out as actions.
+func (m *Model[M, D]) expandMoves(s *State[M, D], how expansion, judge *judge, sc *scratch[M, D], fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M])) {
+	for i := range sc.moves {
+		mv := &sc.moves[i]
+		var a *sim.Action[M]
+		if how != plain || (mv.Kind == sim.ActDeliver && mv.From() == sim.External) {
+			sc.act = m.pool.Action(mv)
+			a = &sc.act
+		}
+		if !m.enabledMove(mv, a, judge) {
+			continue
+		}
+		if ok, cut := m.rememberedMove(s, mv, sc); ok || cut {
+			if ok {
+				sc.fromMemory(a, fn)
+			}
+			continue
+		}
+		sc.act = m.pool.Action(mv)
+		m.takeLong(&sc.act, how, sc, fn)
+	}
+}
+
+// fromMemory passes the successor from memory in sc.compact, by action
+// a, to fn, or to sc.stutter when it has one and the successor is a
+// stutter.
+func (sc *scratch[M, D]) fromMemory(a *sim.Action[M], fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M])) {
+	if sc.stutter != nil && sc.compact.stutter {
+		sc.stutter()
+		return
+	}
+	fn(a, sc.compact, nil)
+}
+
+// takeLong takes action a from the state sc expands the long way, in its
+// live world, and calls fn with the successor unless the bounds cut it.
+func (m *Model[M, D]) takeLong(a *sim.Action[M], how expansion, sc *scratch[M, D], fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M])) {
+	m.copyInto(sc.next, sc.parent(m))
+	sc.next.above = false
+	if fault := m.audit(sc, a); fault != "" { // the step not taken: its parent, marked
+		sc.next.fault, sc.next.faultBy = clonerFault(fault), checker.ContractProperty
+		fn(a, sc.next, sc.sent)
+		return
+	}
+	if how == recorded {
+		sc.sent = sc.sent[:0]
+		sc.next.world.SetSendHook(sc.record)
+	}
+	m.guard(sc.next, func() { sc.next.world.Do(*a) })
+	if m.outOfBounds(sc.next) {
+		return
+	}
+	fn(a, sc.next, sc.sent)
 }
 
 // scratchFor returns a scratch to expand s in.
 func (m *Model[M, D]) scratchFor(s *State[M, D]) *scratch[M, D] {
 	sc, _ := m.scratch.Get().(*scratch[M, D])
 	if sc == nil {
-		sc = &scratch[M, D]{restored: m.newState(), next: m.newState(), compact: &State[M, D]{}}
+		sc = &scratch[M, D]{restored: m.newState(), next: m.newState(), compact: &State[M, D]{scratchParts: &scratchParts[M, D]{}}}
+		sc.next.slab, sc.compact.slab = &sc.slab, &sc.slab
+		sc.slab.words.Chunk = slabWords
 		sc.record = func(from, to sim.NodeID, msg M) { sc.sent = append(sc.sent, Sent[M]{from, to, msg}) }
 		sc.world = func() *sim.World[M, D, checker.Observation] { return sc.parent(m).world }
 	}
 	sc.of, sc.live, sc.netOK = s, nil, false
 	if s.snap != nil {
 		m.pool.Layout(s.snap, &sc.layout)
+		if s.parts != nil && m.steps != nil {
+			m.steps.KnownParts(&sc.layout, s.parts)
+		}
 	}
 	return sc
 }
 
-// listFromSnapshot lists the actions of compact state s into sc.acts
-// from its snapshot, without restoring its world, where that can be done
-// and pays: a search that remembers steps, most of which then need no
-// world. It reports whether it did.
-func (m *Model[M, D]) listFromSnapshot(s *State[M, D], record bool, sc *scratch[M, D]) bool {
-	if record || m.steps == nil || s.world != nil || s.snap == nil {
+// listMoves lists the moves of compact state s into sc.moves from its
+// snapshot, without restoring its world, where that can be done and
+// pays: a search that remembers steps, most of which then need no world.
+// It reports whether it did.
+func (m *Model[M, D]) listMoves(s *State[M, D], how expansion, sc *scratch[M, D]) bool {
+	if how == recorded || m.steps == nil || s.isLive() || s.snap == nil {
 		return false
 	}
 	var ok bool
-	sc.acts, ok = m.pool.Actions(s.snap, sc.acts)
+	sc.moves, ok = m.pool.Moves(s.snap, sc.moves)
 	return ok
 }
 
@@ -295,6 +382,20 @@ func (m *Model[M, D]) enabled(a *sim.Action[M], j *judge) bool {
 	return true
 }
 
+// enabledMove is enabled of move mv, whose action a is written out for a
+// client's request (else it may be nil).
+func (m *Model[M, D]) enabledMove(mv *sim.Move, a *sim.Action[M], j *judge) bool {
+	switch mv.Kind {
+	case sim.ActDeliver:
+		return mv.From() != sim.External || m.enabled(a, j)
+	case sim.ActTimer:
+		return m.timers&(1<<uint(mv.Tag)) != 0
+	case sim.ActRestart:
+		return m.restarts
+	}
+	return true
+}
+
 // clientOf is the client whose request a delivers, or 0.
 func (m *Model[M, D]) clientOf(a *sim.Action[M]) int {
 	d := a.Msg.Digest()
@@ -308,7 +409,7 @@ func (m *Model[M, D]) clientOf(a *sim.Action[M]) int {
 
 // Next implements explore.Model.
 func (m *Model[M, D]) Next(s *State[M, D], emit func(*State[M, D])) {
-	m.expand(s, false, func(_ *sim.Action[M], next *State[M, D], _ []Sent[M]) { emit(next) })
+	m.expand(s, plain, func(_ *sim.Action[M], next *State[M, D], _ []Sent[M]) { emit(next) })
 }
 
 // Check implements explore.Model.

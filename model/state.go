@@ -6,6 +6,7 @@ import (
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/fingerprint"
+	"github.com/paxsim/paxsim/internal/arena"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -14,38 +15,112 @@ import (
 // state, as the explorer keeps them). Only the model that made a compact
 // state can read it.
 type State[M sim.Message, D any] struct {
-	world   *sim.World[M, D, checker.Observation]
-	judge   *judge
-	observe sim.Observer[checker.Observation]
-	// A live state shares its parent's checkers until an observation
-	// changes them (copy on write): most steps observe nothing.
-	owned    bool
-	own      *judge // memory for the state's own copy
+	// scratchParts is what only a live state, or a scratch state of
+	// Next's, has: nil for the compact states the explorer keeps, which
+	// are many (isLive, pending, slabOf read it where it may be nil).
+	*scratchParts[M, D]
+
 	judgeKey fingerprint.Key
-	judgeOK  bool // judgeKey is the checkers' fingerprint
-
-	// above: the step that built this live state observed a ballot above
-	// the bound (bound.go).
-	above bool
-
 	snap     sim.Snapshot
-	judgeRef uint32
+	// parts are the numbers of the snapshot's node parts, when known
+	// (sim.LocalSteps.KnownParts).
+	parts []uint32
 	// fault is the violation a step's failure left, or "": a panic in
 	// protocol code, or a node that broke the sim.Cloner contract
 	// (sim.LocalStep.Fault); faultBy is the property it breaks.
 	fault   string
 	faultBy checker.Property
+	// net is the network's part of a compact state's fingerprint
+	// (sim.SnapshotPool.NetKey), when netOK: its parent's and the step's.
+	net      fingerprint.Key
+	judgeRef uint32
+	judgeOK  bool // judgeKey is the checkers' fingerprint
+	netOK    bool
 	// stutter: a compact state from a remembered step that led back to
 	// its parent, whose snapshot it shares (NextStutters).
 	stutter bool
-	// net is the network's part of a compact state's fingerprint
-	// (sim.SnapshotPool.NetKey), when netOK: its parent's and the step's.
-	net   fingerprint.Key
-	netOK bool
+}
+
+// scratchParts is the part of a State that a live state, or a scratch
+// state Next emits, has besides a compact one's.
+type scratchParts[M sim.Message, D any] struct {
+	world   *sim.World[M, D, checker.Observation]
+	judge   *judge
+	observe sim.Observer[checker.Observation]
+	// A live state shares its parent's checkers until an observation
+	// changes them (copy on write): most steps observe nothing.
+	owned bool
+	own   *judge // memory for the state's own copy
+	// above: the step that built this live state observed a ballot above
+	// the bound (bound.go).
+	above bool
+	// pend is the scratch that holds what builds the snapshot of a
+	// successor from memory not built yet (Model.built); nil once built.
+	pend *scratch[M, D]
+	// slab is where Retain copies the state to: its scratch's, for a
+	// state Next emitted.
+	slab *slab[M, D]
+}
+
+// isLive reports whether s is live: it has a world.
+func (s *State[M, D]) isLive() bool { return s.scratchParts != nil && s.world != nil }
+
+// pending is s.pend, nil for a kept state.
+func (s *State[M, D]) pending() *scratch[M, D] {
+	if s.scratchParts == nil {
+		return nil
+	}
+	return s.pend
+}
+
+// slabOf is s.slab, nil for a kept state.
+func (s *State[M, D]) slabOf() *slab[M, D] {
+	if s.scratchParts == nil {
+		return nil
+	}
+	return s.slab
+}
+
+// slab hands out the memory of compact states that Retain keeps, many
+// at a time: a search keeps hundreds of thousands, most for one level.
+// One goroutine at a time uses a slab (its scratch's).
+type slab[M sim.Message, D any] struct {
+	states []State[M, D]
+	words  arena.Slice[uint32]
+	buf    sim.Snapshot // a live state's snapshot, before its copy
+}
+
+// slabStates is how many states a slab allocates at once, slabWords
+// the largest run of snapshot words.
+const (
+	slabStates = 128
+	slabWords  = 8192
+)
+
+// state returns a zero State of the slab's.
+func (b *slab[M, D]) state() *State[M, D] {
+	if b == nil {
+		return &State[M, D]{}
+	}
+	if len(b.states) == 0 {
+		b.states = make([]State[M, D], slabStates)
+	}
+	st := &b.states[0]
+	b.states = b.states[1:]
+	return st
+}
+
+// snapshot returns a copy of s of the slab's (a fresh one without a
+// slab).
+func (b *slab[M, D]) snapshot(s sim.Snapshot) sim.Snapshot {
+	if b == nil {
+		return slices.Clone(s)
+	}
+	return b.words.Copy(s)
 }
 
 func (m *Model[M, D]) newState() *State[M, D] {
-	st := &State[M, D]{}
+	st := &State[M, D]{scratchParts: &scratchParts[M, D]{}}
 	st.observe = func(node sim.NodeID, o checker.Observation) {
 		if !st.owned {
 			st.own = st.judge.CloneInto(st.own)
@@ -70,10 +145,10 @@ func (m *Model[M, D]) feed(j *judge, node sim.NodeID, o checker.Observation) {
 
 // live returns s as a live state: s itself, or s restored into into.
 func (m *Model[M, D]) live(s, into *State[M, D]) *State[M, D] {
-	if s.world != nil {
+	if s.isLive() {
 		return s
 	}
-	into.world = m.pool.Restore(into.world, s.snap, into.observe)
+	into.world = m.pool.Restore(into.world, m.built(s), into.observe)
 	into.judge, into.owned = m.judges.Get(s.judgeRef), false
 	into.judgeKey, into.judgeOK = s.judgeKey, true
 	into.fault, into.faultBy = s.fault, s.faultBy
@@ -114,8 +189,11 @@ func (m *Model[M, D]) guard(st *State[M, D], fn func()) {
 // Retain implements explore.Retainer: a compact copy of a live state (or
 // a whole one, with Full).
 func (m *Model[M, D]) Retain(s *State[M, D]) *State[M, D] {
-	if s.world == nil { // a compact state from a remembered step
-		return &State[M, D]{snap: slices.Clone(s.snap), judgeRef: s.judgeRef, judgeKey: s.judgeKey, judgeOK: true, fault: s.fault, faultBy: s.faultBy, net: s.net, netOK: s.netOK}
+	if !s.isLive() { // a compact state from a remembered step
+		st := s.slabOf().state()
+		*st = State[M, D]{judgeRef: s.judgeRef, judgeKey: s.judgeKey, judgeOK: true, fault: s.fault, faultBy: s.faultBy, net: s.net, netOK: s.netOK}
+		st.snap, st.parts = m.kept(s)
+		return st
 	}
 	if m.Full {
 		st := m.newState()
@@ -123,16 +201,36 @@ func (m *Model[M, D]) Retain(s *State[M, D]) *State[M, D] {
 		st.judge, st.owned = s.judge.CloneInto(nil), true
 		return st
 	}
-	st := &State[M, D]{fault: s.fault, faultBy: s.faultBy}
-	st.snap = m.pool.Snapshot(s.world, nil)
+	st := s.slab.state()
+	st.fault, st.faultBy = s.fault, s.faultBy
+	if s.slab == nil {
+		st.snap = m.pool.Snapshot(s.world, nil)
+	} else {
+		s.slab.buf = m.pool.Snapshot(s.world, s.slab.buf)
+		st.snap = s.slab.snapshot(s.slab.buf)
+	}
 	st.judgeKey, st.judgeOK = m.judgeFingerprint(s), true
 	st.judgeRef = m.judges.Intern(st.judgeKey, func() *judge { return s.judge.CloneInto(nil) })
 	return st
 }
 
+// kept returns a copy of the snapshot of compact state s, in its slab,
+// with the numbers of its node parts (sim.LocalSteps.PartsAfter) when s
+// is a successor from memory.
+func (m *Model[M, D]) kept(s *State[M, D]) (snap sim.Snapshot, parts []uint32) {
+	sc := s.pending()
+	if sc == nil || s.slabOf() == nil {
+		return s.slabOf().snapshot(m.built(s)), nil
+	}
+	n := len(m.built(s))
+	sc.buf = m.steps.PartsAfter(sc.of.snap, &sc.layout, sc.step, sc.buf[:n])
+	run := s.slab.words.Copy(sc.buf)
+	return run[:n:n], run[n:]
+}
+
 // judgeOf returns the checkers of state s, with what they saw on the way.
 func (m *Model[M, D]) judgeOf(s *State[M, D]) *judge {
-	if s.world != nil {
+	if s.isLive() {
 		return s.judge
 	}
 	return m.judges.Get(s.judgeRef)

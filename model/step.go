@@ -17,14 +17,6 @@ type localStep = sim.LocalStep[checker.Observation]
 // the remembered steps against the steps taken.
 var rememberSteps = true
 
-// judgeStep is the key of the checkers' state after a remembered step:
-// the checkers' state before it and the step, whose observations decide
-// the change.
-type judgeStep [2]uint32
-
-// Hash implements memo.Key.
-func (k judgeStep) Hash() uint64 { return memo.HashWords(k[:]...) }
-
 // remembered builds in next the successor of compact state s that
 // action a leads to, from memory, and reports whether it could: false
 // for an action that is not a local step, or that the ballot bound cuts
@@ -35,6 +27,22 @@ func (m *Model[M, D]) remembered(s *State[M, D], a *sim.Action[M], sc *scratch[M
 	}
 	st, probe, ok := m.steps.Take(s.snap, &sc.layout, sc.world, a, sc.probe)
 	sc.probe = probe
+	return m.fromMemory(s, st, ok, sc)
+}
+
+// rememberedMove is remembered of move mv, which sc lists for s.
+func (m *Model[M, D]) rememberedMove(s *State[M, D], mv *sim.Move, sc *scratch[M, D]) (ok, cut bool) {
+	if s.fault != "" {
+		return false, false
+	}
+	st, probe, ok := m.steps.TakeMove(s.snap, &sc.layout, sc.world, mv, sc.probe)
+	sc.probe = probe
+	return m.fromMemory(s, st, ok, sc)
+}
+
+// fromMemory builds in sc.compact the successor of s by step st, which
+// the memory took when ok, and reports remembered's ok and cut.
+func (m *Model[M, D]) fromMemory(s *State[M, D], st *localStep, ok bool, sc *scratch[M, D]) (_, cut bool) {
 	if !ok {
 		return false, false
 	}
@@ -42,21 +50,37 @@ func (m *Model[M, D]) remembered(s *State[M, D], a *sim.Action[M], sc *scratch[M
 		return false, true
 	}
 	next := sc.compact
-	next.judgeRef = m.judgeAfter(s.judgeRef, st)
-	next.judgeKey, next.judgeOK, next.fault, next.faultBy = m.judges.Key(next.judgeRef), true, "", ""
+	next.judgeRef, next.judgeKey = m.judgeAfter(s.judgeRef, st), s.judgeKey
+	if next.judgeRef != s.judgeRef {
+		next.judgeKey = m.judges.Key(next.judgeRef)
+	}
+	next.judgeOK, next.fault, next.faultBy = true, "", ""
 	if st.Fault != "" {
 		next.fault, next.faultBy = clonerFault(st.Fault), checker.ContractProperty
 	}
-	next.stutter = next.fault == "" && next.judgeRef == s.judgeRef && m.steps.Stutters(s.snap, &sc.layout, st)
+	added, n, stutters := m.steps.Effect(s.snap, &sc.layout, st)
+	next.stutter = stutters && next.fault == "" && next.judgeRef == s.judgeRef
 	if next.stutter { // s again: share its snapshot, which no one writes
-		next.snap, next.net, next.netOK = s.snap, s.net, s.netOK
+		if sc.stutter == nil { // to be emitted
+			next.snap, next.net, next.netOK, next.pend = s.snap, s.net, s.netOK, nil
+		}
 		return true, false
 	}
-	var added fingerprint.Key
-	next.snap, added = m.steps.Apply(s.snap, &sc.layout, st, sc.buf)
-	sc.buf = next.snap
+	// Built when needed (built): most successors are fingerprinted only.
+	sc.step, sc.added = st, n
+	next.snap, next.pend = nil, sc
 	next.net, next.netOK = sc.parentNet(m, s).Add(added), true
 	return true, false
+}
+
+// built returns the snapshot of s, building it first when it is a
+// successor from memory not built yet.
+func (m *Model[M, D]) built(s *State[M, D]) sim.Snapshot {
+	if sc := s.pending(); sc != nil {
+		s.snap, _ = m.steps.Apply(sc.of.snap, &sc.layout, sc.step, sc.buf)
+		sc.buf, s.pend = s.snap, nil
+	}
+	return s.snap
 }
 
 // judgeAfter is the index of the checkers' state after step st from the
@@ -65,19 +89,8 @@ func (m *Model[M, D]) judgeAfter(ref uint32, st *localStep) uint32 {
 	if len(st.Obs) == 0 {
 		return ref
 	}
-	if last := st.Last.Load(); last != 0 && uint32(last>>32) == ref+1 {
-		return uint32(last) // the step's last effect, from the same state
-	}
-	next := m.judgeStepAfter(ref, st)
-	st.Last.Store(uint64(ref+1)<<32 | uint64(next))
-	return next
-}
-
-// judgeStepAfter is judgeAfter without the step's one-entry cache.
-func (m *Model[M, D]) judgeStepAfter(ref uint32, st *localStep) uint32 {
-	key := judgeStep{ref, st.ID}
-	if v, ok := m.judgeSteps.Load(key); ok {
-		return v
+	if next, ok := st.Derived.Load(ref); ok {
+		return next
 	}
 	j := m.judges.Get(ref).CloneInto(nil)
 	for _, o := range st.Obs {
@@ -87,20 +100,14 @@ func (m *Model[M, D]) judgeStepAfter(ref uint32, st *localStep) uint32 {
 	h.Reset()
 	j.Fingerprint(&h)
 	next := m.judges.Intern(h.Sum(), func() *judge { return j })
-	next, _ = m.judgeSteps.LoadOrStore(key, next)
+	st.Derived.Store(ref, next) // the same from any goroutine: the state interned
 	return next
 }
 
 // NextStutters implements explore.Stutterer: a stutter is a remembered
 // step that changed nothing the fingerprint covers.
 func (m *Model[M, D]) NextStutters(s *State[M, D], emit func(*State[M, D]), stutter func()) {
-	m.expand(s, false, func(_ *sim.Action[M], next *State[M, D], _ []Sent[M]) {
-		if next.stutter {
-			stutter()
-		} else {
-			emit(next)
-		}
-	})
+	m.expandStutters(s, plain, func(_ *sim.Action[M], next *State[M, D], _ []Sent[M]) { emit(next) }, stutter)
 }
 
 // clonerFault is the violation of a node that broke the sim.Cloner

@@ -14,7 +14,7 @@ type Sent[M sim.Message] struct {
 // order sent, local deliveries' replies included (valid until fn
 // returns): what a refinement mapping reads (package refine).
 func (m *Model[M, D]) Steps(s *State[M, D], fn func(a sim.Action[M], next *State[M, D], sent []Sent[M])) {
-	m.expand(s, true, func(a *sim.Action[M], next *State[M, D], sent []Sent[M]) { fn(*a, next, sent) })
+	m.expand(s, recorded, func(a *sim.Action[M], next *State[M, D], sent []Sent[M]) { fn(*a, next, sent) })
 }
 
 // Durable is replica id's durable state in s, a state Init returned or

@@ -52,7 +52,13 @@ func permute(xs []uint8, k int, fn func([]uint8)) {
 // renaming of the state whose fingerprint is least among the group's.
 func (m *Model[M, D]) Fingerprint(h *fingerprint.Hasher, s *State[M, D], symmetry bool) {
 	sc := s
-	if s.world == nil && !h.Exact() && (!symmetry || len(m.perms) == 1) {
+	if !s.isLive() && !h.Exact() && (!symmetry || len(m.perms) == 1) {
+		if sc := s.pending(); sc != nil { // from the parent's parts and the step
+			m.steps.Fingerprint(h, sc.of.snap, &sc.layout, sc.step, s.net, sc.added)
+			h.Key(s.judgeKey)
+			h.Bool(s.fault != "")
+			return
+		}
 		net := s.net // what write writes, from the stored keys
 		if !s.netOK {
 			net = m.pool.NetKey(s.snap)
@@ -62,7 +68,7 @@ func (m *Model[M, D]) Fingerprint(h *fingerprint.Hasher, s *State[M, D], symmetr
 		h.Bool(s.fault != "")
 		return
 	}
-	if s.world == nil {
+	if !s.isLive() {
 		sc = m.live(s, m.newState())
 	}
 	if symmetry && len(m.perms) > 1 {

@@ -226,10 +226,10 @@ func (w *World[M, D, O]) Fingerprint(h *fingerprint.Hasher) {
 			id = inverse(perm, j, n)
 		}
 		s := &w.slots[id]
-		h.Bool(s.up)
-		h.Uint64(uint64(s.armed))
 		switch {
 		case h.Exact():
+			h.Bool(s.up)
+			h.Uint64(uint64(s.armed))
 			if s.up {
 				s.node.(Fingerprinter).Fingerprint(h)
 			}
@@ -237,9 +237,7 @@ func (w *World[M, D, O]) Fingerprint(h *fingerprint.Hasher) {
 			writeUnsynced(h, s.unsynced)
 		case perm == nil:
 			w.slotKeys(s)
-			h.Key(s.nodeKey)
-			h.Key(s.durKey)
-			writeUnsynced(h, s.unsynced)
+			h.Key(slotKey(s.up, s.armed, s.nodeKey, s.durKey, s.unsynced, nil))
 		default:
 			// The same form as the cached keys, under the renaming: a
 			// state and its renamed image must write alike.
@@ -249,12 +247,11 @@ func (w *World[M, D, O]) Fingerprint(h *fingerprint.Hasher) {
 			if s.up {
 				s.node.(Fingerprinter).Fingerprint(&sub)
 			}
-			h.Key(sub.Sum())
+			node := sub.Sum()
 			sub.Reset()
 			sub.SetRenaming(perm)
 			writeDurable(&sub, s.durable)
-			h.Key(sub.Sum())
-			writeUnsynced(h, s.unsynced) // under h's renaming
+			h.Key(slotKey(s.up, s.armed, node, sub.Sum(), s.unsynced, perm))
 		}
 	}
 	h.Uint64(uint64(w.dups))
@@ -264,6 +261,24 @@ func (w *World[M, D, O]) Fingerprint(h *fingerprint.Hasher) {
 	if w.cfg.Choice.MaxDups > w.dups && w.cfg.Choice.Network == Multiset {
 		w.fingerprintFlights(h, w.sentLog, perm, false)
 	}
+}
+
+// slotKey is the fingerprint of one node's part of a Choice world, what
+// a world's fingerprint writes of each node (but an exact one's): its
+// liveness, armed timers, the fingerprints of its state (without its id)
+// and durable state, and its unsynced writes, under the renaming perm.
+// A snapshot's node part has its own (SnapshotPool.partKey), which a
+// search computes once per part (LocalSteps).
+func slotKey[D any](up bool, armed uint32, node, durable fingerprint.Key, unsynced []D, perm *[64]uint8) fingerprint.Key {
+	var h fingerprint.Hasher
+	h.Reset()
+	h.SetRenaming(perm)
+	h.Bool(up)
+	h.Uint64(uint64(armed))
+	h.Key(node)
+	h.Key(durable)
+	writeUnsynced(&h, unsynced)
+	return h.Sum()
 }
 
 // slotKeys computes the fingerprints of a slot's node and durable state

@@ -475,6 +475,9 @@ func TestSnapshotRestore(t *testing.T) {
 			crashed, fromSnapshot := false, 0
 			for step := 0; step < 25; step++ {
 				snap := pool.Snapshot(w, nil)
+				if pooled, world := poolKey(pool, snap), worldKey(w); pooled != world {
+					t.Fatalf("%+v seed %d step %d: the pool fingerprints %x, the world %x", cc, seed, step, pooled, world)
+				}
 				fresh := pool.Restore(nil, snap, nil)
 				reused = pool.Restore(reused, snap, nil)
 				acts := actionLines(w)
@@ -526,6 +529,91 @@ func TestSnapshotRestore(t *testing.T) {
 		if nodes != 0 || durables != 0 || msgs != 0 {
 			t.Fatalf("a new pool holds %d nodes, %d durables, %d messages", nodes, durables, msgs)
 		}
+	}
+}
+
+// poolKey is the fingerprint the pool writes of snapshot s.
+func poolKey(pool *SnapshotPool[snapMsg, snapDurable, snapObs], s Snapshot) fingerprint.Key {
+	h := fingerprint.New(false)
+	pool.Fingerprint(h, s)
+	return h.Sum()
+}
+
+// worldKey is the fingerprint of w, without renaming.
+func worldKey(w *snapWorld) fingerprint.Key {
+	h := fingerprint.New(false)
+	w.Fingerprint(h)
+	return h.Sum()
+}
+
+// TestLocalStepsAreTheStepsTaken walks random paths of a world whose
+// steps are local (a set network, local self-sends, crashes) and, at every
+// state, takes every action from memory (LocalSteps) and the long way: the
+// snapshot Apply builds is the world's after the step, the fingerprint
+// written without building it is the world's, and the step stutters
+// exactly when the world's fingerprint did not change.
+func TestLocalStepsAreTheStepsTaken(t *testing.T) {
+	cc := ChoiceConfig{Network: SentSet, LocalSelf: true, MaxCrashes: 1}
+	taken := 0
+	for seed := range uint64(6) {
+		w := newSnapWorld(t, cc, nil)
+		w.Actions() // boot
+		pool := NewSnapshotPool(w)
+		steps := NewLocalSteps(pool, nil)
+		if !steps.Memoizes() {
+			t.Fatal("a set network with local self-sends does not memoize")
+		}
+		rng := NewRandom(seed)
+		var probe, after *snapWorld
+		var l Layout
+		for step := 0; step < 20; step++ {
+			snap := pool.Snapshot(w, nil)
+			pool.Layout(snap, &l)
+			acts, ok := pool.Actions(snap, nil)
+			if !ok {
+				acts = slices.Clone(w.Actions())
+			}
+			if len(acts) == 0 {
+				break
+			}
+			for i := range acts {
+				a := &acts[i]
+				st, p, ok := steps.Take(snap, &l, func() *snapWorld { return w }, a, probe)
+				probe = p
+				if !ok {
+					continue
+				}
+				taken++
+				after = w.CloneInto(after, nil)
+				after.Do(*a)
+				built, _ := steps.Apply(snap, &l, st, nil)
+				if poolKey(pool, built) != worldKey(after) || !slices.Equal(built[5:], pool.Snapshot(after, nil)[5:]) {
+					t.Fatalf("seed %d step %d: %s from memory builds %v, the world %v", seed, step, a, built, pool.Snapshot(after, nil))
+				}
+				var fresh, told Layout
+				pool.Layout(built, &fresh)
+				pool.Layout(built, &told)
+				steps.KnownParts(&told, steps.PartsAfter(snap, &l, st, nil))
+				for id := NodeID(1); id <= 3; id++ {
+					if x, y := steps.part(built, &told, id), steps.part(built, &fresh, id); x != y || told.keys[id-1] != fresh.keys[id-1] {
+						t.Fatalf("seed %d step %d: %s: node %d's part is numbered %d after the step, %d from the snapshot", seed, step, a, id, x, y)
+					}
+				}
+				added, n, stutters := steps.Effect(snap, &l, st)
+				h := fingerprint.New(false)
+				steps.Fingerprint(h, snap, &l, st, pool.NetKey(snap).Add(added), n)
+				if h.Sum() != worldKey(after) {
+					t.Fatalf("seed %d step %d: %s from memory fingerprints %x, the world %x", seed, step, a, h.Sum(), worldKey(after))
+				}
+				if stutters != (worldKey(after) == worldKey(w)) {
+					t.Fatalf("seed %d step %d: %s stutters %v", seed, step, a, stutters)
+				}
+			}
+			w.Do(acts[rng.Intn(Decision{}, len(acts))])
+		}
+	}
+	if taken < 100 {
+		t.Fatalf("only %d steps taken from memory", taken)
 	}
 }
 

@@ -15,6 +15,10 @@ import "strings"
 // Slice hands out write-once runs of T.
 type Slice[T any] struct {
 	buf []T
+	// Chunk is the largest chunk, in values; 0 means sliceChunk. A holder
+	// of many runs that die together (an explorer's states of a level)
+	// takes bigger ones: fewer allocations.
+	Chunk int
 }
 
 // A Slice's chunks start small, so that a short run (a campaign's seeds
@@ -28,7 +32,11 @@ const (
 
 // grow starts a new chunk with room for n more values.
 func (a *Slice[T]) grow(n int) {
-	a.buf = make([]T, 0, max(min(2*cap(a.buf), sliceChunk), sliceChunkMin, n))
+	chunk := a.Chunk
+	if chunk <= 0 {
+		chunk = sliceChunk
+	}
+	a.buf = make([]T, 0, max(min(2*cap(a.buf), chunk), sliceChunkMin, n))
 }
 
 // Copy returns a write-once copy of xs, clipped to its length; nil when xs

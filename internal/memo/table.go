@@ -133,3 +133,40 @@ func HashWords(ws ...uint32) uint64 {
 	}
 	return h ^ h>>32
 }
+
+// Row maps small indices to values that never change once stored, in a
+// growable array: a Table for keys that count from 0. The zero Row is
+// empty and ready to use. Reads take no lock; writes take one.
+type Row struct {
+	mu   sync.Mutex
+	vals atomic.Pointer[[]atomic.Uint32] // a value v is stored as v+1, 0 for none
+}
+
+// Load returns the value stored at i, if any.
+func (r *Row) Load(i uint32) (uint32, bool) {
+	if vals := r.vals.Load(); vals != nil && int(i) < len(*vals) {
+		if v := (*vals)[i].Load(); v != 0 {
+			return v - 1, true
+		}
+	}
+	return 0, false
+}
+
+// Store stores v at i: the value of i from now on, which must not be
+// another than one stored before. v must be below the largest uint32.
+func (r *Row) Store(i, v uint32) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	vals := r.vals.Load()
+	if vals == nil || int(i) >= len(*vals) {
+		longer := make([]atomic.Uint32, max(16, 2*int(i)+2))
+		if vals != nil {
+			for j := range *vals {
+				longer[j].Store((*vals)[j].Load())
+			}
+		}
+		vals = &longer
+		r.vals.Store(vals)
+	}
+	(*vals)[i].Store(v + 1)
+}

@@ -123,3 +123,42 @@ func BenchmarkTableLoad(b *testing.B) {
 		}
 	})
 }
+
+// TestRowIsAMap: any sequence of stores and loads of a Row gives what a
+// Go map gives, from several goroutines at once too.
+func TestRowIsAMap(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var row Row
+		oracle := map[uint32]uint32{}
+		for range rapid.IntRange(0, 500).Draw(t, "ops") {
+			i := rapid.Uint32Max(300).Draw(t, "i")
+			if rapid.Bool().Draw(t, "store") {
+				if _, had := oracle[i]; !had {
+					v := rapid.Uint32Max(1<<20).Draw(t, "v")
+					row.Store(i, v)
+					oracle[i] = v
+				}
+			}
+			got, ok := row.Load(i)
+			want, had := oracle[i]
+			if ok != had || got != want {
+				t.Fatalf("Load(%d) = %d, %v; want %d, %v", i, got, ok, want, had)
+			}
+		}
+	})
+	var row Row
+	var wg sync.WaitGroup
+	for g := range uint32(4) {
+		wg.Go(func() {
+			for i := g; i < 2000; i += 4 {
+				row.Store(i, 3*i)
+			}
+		})
+	}
+	wg.Wait()
+	for i := range uint32(2000) {
+		if v, ok := row.Load(i); !ok || v != 3*i {
+			t.Fatalf("after concurrent stores, Load(%d) = %d, %v", i, v, ok)
+		}
+	}
+}
