@@ -44,7 +44,10 @@ replica c (--clients), and --reconfig MEMBERS (e.g. 2 or 1+2) makes the
 last one a reconfiguration to those members. A set network's second
 delivery of a request, while its client waits, is the client's retry.
 Bounds: each replica's ballots (--max-ballot: rounds 1..B), crashes, depth
-and states. With --network set (the default) every message ever sent stays
+and states. Without --crashes, a safe first search with no crash is
+followed by a second with one crash (a restart from durable state), within
+a budget of 50,000 to 100,000 states: its verdict is the report's line
+"one crash", and a violation it finds is the report's. With --network set (the default) every message ever sent stays
 deliverable, which covers loss, reordering and duplication in one state; a
 replica's messages to itself are local calls unless --network-self. The
 checkers are the ones campaigns use, at every step, with the properties that
@@ -204,15 +207,17 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	p, info, c := o.p, o.p.Info(), &o.check
 	var rep model.Report
 	var mapped *spec.Config
+	var crash *report.CrashSearch
 	if c.refine {
 		rep, mapped, err = x.refine(o, cfg, opts)
-	} else {
-		rep, err = p.Check(cfg, opts)
+	} else if rep, err = p.Check(cfg, opts); err == nil {
+		cfg, rep, crash, err = x.crashSearch(o, cfg, opts, rep)
 	}
 	if err != nil {
 		return err
 	}
 	r := report.NewImplCheck(info, cfg, &rep, opts, c.reconfig, c.properties)
+	r.CrashSearch = crash
 	if mapped != nil {
 		r.Describe += "; every step refined against Paxos.tla (" + mapped.String() + ")"
 		if m, ok := r.Config.(map[string]any); ok {
@@ -236,6 +241,46 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	}
 	r.Program = x.program
 	return x.writeCheck(o, r)
+}
+
+// The default's second search, with one crash, explores as many states
+// as the first, but at least crashBudgetMin and at most crashBudgetMax: a
+// crash search takes the long way (a copy of the world a step), some
+// 60,000 states a second, and the bugs a crash shows show early (the
+// durability variants within 1,000 states, a third party's reply before
+// persist within 24,000).
+const (
+	crashBudgetMin = 50_000
+	crashBudgetMax = 100_000
+)
+
+// crashSearch is check's second search when --crashes is not given: the
+// same model with one crash (a restart from durable state), within a
+// budget of states, so that the defaults find a protocol that replies
+// before it persists, or forgets a promise. It runs after a first search
+// that is complete and safe; a violation it finds is the report's (with
+// the configuration it found it in), and else it is a line of the report.
+func (x *invocation) crashSearch(o *options, cfg model.CheckConfig, opts explore.Options, first model.Report) (model.CheckConfig, model.Report, *report.CrashSearch, error) {
+	done := first.Complete || first.Stop == explore.StopMaxDepth // not cut by a bound of states, memory or time
+	if o.set["crashes"] || cfg.Crashes != 0 || cfg.NoRestarts || first.Verdict != explore.VerdictOK || !done || opts.Strategy != explore.BFS {
+		return cfg, first, nil, nil
+	}
+	second := cfg
+	second.Crashes = 1
+	budget := min(max(first.Distinct, crashBudgetMin), crashBudgetMax)
+	if opts.MaxStates > 0 {
+		budget = min(budget, opts.MaxStates)
+	}
+	opts.MaxStates = budget
+	rep, err := o.p.Check(second, opts)
+	if err != nil {
+		return cfg, first, nil, err
+	}
+	cs := &report.CrashSearch{Verdict: rep.Verdict, Distinct: rep.Distinct, Complete: rep.Complete, Stop: rep.Stop, Budget: budget}
+	if rep.Verdict == explore.VerdictViolation {
+		return second, rep, cs, nil
+	}
+	return cfg, first, cs, nil
 }
 
 // refine runs check --refine: the refinement search, and the constants of

@@ -469,3 +469,30 @@ func TestShrinkInterruptedKeepsAFailingTrace(t *testing.T) {
 		t.Errorf("replay of the trace an interrupted shrink wrote: exit %d\n%s", code, stdout)
 	}
 }
+
+// TestCheckSearchesACrashToo: without --crashes, check follows a safe
+// first search with a second, with one crash, within a budget of states:
+// a protocol that replies before it persists, which no crash-free search
+// can tell, is caught (exit 1, the counterexample written with the crash's
+// configuration); the correct protocol passes both, the second reported
+// in the JSON; with --crashes given, the first search is the only one.
+func TestCheckSearchesACrashToo(t *testing.T) {
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "rbp.trace")
+	code, stdout, stderr := paxsim(t, ctx, "check", "--variant", "reply-before-persist", "--out", out)
+	if code != exitViolation || !strings.Contains(stdout, "one crash:") || !strings.Contains(stdout, "1 crashes") {
+		t.Fatalf("default check of reply-before-persist: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, _ := paxsim(t, ctx, "replay", out, "--trace=false"); code != exitViolation {
+		t.Errorf("replay of the crash search's counterexample: exit %d\n%s", code, stdout)
+	}
+	if code, stdout, _ := paxsim(t, ctx, "check", "--variant", "reply-before-persist", "--crashes", "0"); code != 0 || strings.Contains(stdout, "one crash:") {
+		t.Errorf("check --crashes 0 of reply-before-persist: exit %d, want 0 and no second search\n%s", code, stdout)
+	}
+	code, stdout, _ = paxsim(t, ctx, "check", "--no-timers", "--json")
+	m := decodeObject(t, stdout)
+	cs, ok := m["crash_search"].(map[string]any)
+	if code != 0 || !ok || cs["verdict"] != "ok" || cs["distinct"].(float64) < 1 {
+		t.Errorf("default check of the correct protocol: exit %d, crash_search %v", code, m["crash_search"])
+	}
+}

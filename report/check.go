@@ -41,6 +41,9 @@ type Check struct {
 	FinalState    string   `json:"final_state,omitempty"`
 	TraceFile     string   `json:"trace_file,omitempty"`
 	ExitCode      int      `json:"exit_code"`
+	// CrashSearch is check's second search, with one crash, when the
+	// defaults ran one; nil when not.
+	CrashSearch *CrashSearch `json:"crash_search,omitempty"`
 
 	// Describe says what was searched, in a line (DescribeImpl,
 	// DescribeSpec).
@@ -185,9 +188,36 @@ func (r *Check) WriteText(w io.Writer) {
 	if r.Note != "" {
 		f("note", "%s", r.Note)
 	}
+	if c := r.CrashSearch; c != nil {
+		f("one crash", "%s", c)
+	}
 	if r.Violation != "" {
 		r.writeCounterexample(w, f)
 	}
+}
+
+// CrashSearch is what check's second search, with one crash (a restart
+// from durable state), found: it runs when --crashes is not given, after
+// a complete and safe first search, within a budget of states.
+type CrashSearch struct {
+	Verdict  string `json:"verdict"`
+	Distinct int64  `json:"distinct"`
+	Complete bool   `json:"complete"`
+	Stop     string `json:"stop,omitempty"`
+	Budget   int64  `json:"budget"`
+}
+
+// String says what the search found, for the text report.
+func (c *CrashSearch) String() string {
+	switch {
+	case c.Verdict == explore.VerdictViolation:
+		return fmt.Sprintf("the second search, with one crash (--crashes 1), found the violation below in %d states", c.Distinct)
+	case c.Complete:
+		return fmt.Sprintf("safe in every one of %d states (a second search, --crashes 1)", c.Distinct)
+	case c.Stop == explore.StopMaxStates:
+		return fmt.Sprintf("safe in the %d states a second search, --crashes 1, explored within its budget (not complete: a bound, not a pass)", c.Distinct)
+	}
+	return fmt.Sprintf("safe in the %d states a second search, --crashes 1, explored before --%s stopped it (not complete)", c.Distinct, c.Stop)
 }
 
 // writeCounterexample writes the violation and its path.

@@ -395,7 +395,10 @@
 //	last one a reconfiguration to those members. A set network's second
 //	delivery of a request, while its client waits, is the client's retry.
 //	Bounds: each replica's ballots (--max-ballot: rounds 1..B), crashes, depth
-//	and states. With --network set (the default) every message ever sent stays
+//	and states. Without --crashes, a safe first search with no crash is
+//	followed by a second with one crash (a restart from durable state), within
+//	a budget of 50,000 to 100,000 states: its verdict is the report's line
+//	"one crash", and a violation it finds is the report's. With --network set (the default) every message ever sent stays
 //	deliverable, which covers loss, reordering and duplication in one state; a
 //	replica's messages to itself are local calls unless --network-self. The
 //	checkers are the ones campaigns use, at every step, with the properties that
