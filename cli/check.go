@@ -277,8 +277,11 @@ func (x *invocation) crashSearch(o *options, cfg model.CheckConfig, opts explore
 		return cfg, first, nil, err
 	}
 	cs := &report.CrashSearch{Verdict: rep.Verdict, Distinct: rep.Distinct, Complete: rep.Complete, Stop: rep.Stop, Budget: budget}
-	if rep.Verdict == explore.VerdictViolation {
+	switch {
+	case rep.Verdict == explore.VerdictViolation:
 		return second, rep, cs, nil
+	case rep.Stop == explore.StopInterrupted: // ^C: the check as a whole was cut short
+		first.Complete, first.Stop = false, explore.StopInterrupted
 	}
 	return cfg, first, cs, nil
 }

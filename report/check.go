@@ -216,6 +216,8 @@ func (c *CrashSearch) String() string {
 		return fmt.Sprintf("safe in every one of %d states (a second search, --crashes 1)", c.Distinct)
 	case c.Stop == explore.StopMaxStates:
 		return fmt.Sprintf("safe in the %d states a second search, --crashes 1, explored within its budget (not complete: a bound, not a pass)", c.Distinct)
+	case c.Stop == explore.StopInterrupted:
+		return fmt.Sprintf("safe in the %d states a second search, --crashes 1, explored before it was interrupted (not complete)", c.Distinct)
 	}
 	return fmt.Sprintf("safe in the %d states a second search, --crashes 1, explored before --%s stopped it (not complete)", c.Distinct, c.Stop)
 }
