@@ -129,7 +129,10 @@ func checkClonerAudit(t *testing.T, c CheckConfig) {
 			if !strings.Contains(rep.Violation, "rule cloner") && !strings.Contains(rep.Violation, "rule replay") {
 				t.Fatalf("bug %d: the violation names no rule: %s", bug, rep.Violation)
 			}
-			if varies != strings.Contains(rep.Violation, "not a function of the node's state") {
+			// Which rule a broken copy trips first may depend on which worker
+			// took a step first, when copies share memory: the wording is
+			// checked with one worker.
+			if workers == 1 && varies != strings.Contains(rep.Violation, "not a function of the node's state") {
 				t.Fatalf("bug %d: the violation does not say whether the node's steps are a function of its state: %s", bug, rep.Violation)
 			}
 			t.Logf("bug %d, %d workers: %s", bug, workers, rep.Violation)
