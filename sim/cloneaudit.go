@@ -209,8 +209,9 @@ func (w *World[M, D, O]) auditedMessage(a *Action[M]) (msgAt int, ok bool) {
 }
 
 // AuditKey identifies what AuditStep audits of action a from w: the
-// node's state and durable state, and the action (its kind, and the
-// message or timer), so that a search audits each once.
+// node's state, durable state, armed timers and unsynced writes, and the
+// action (its kind, and the message or timer), so that a search audits
+// each once.
 func (w *World[M, D, O]) AuditKey(a *Action[M]) (key [6]uint64, ok bool) {
 	msgAt, ok := w.auditedMessage(a)
 	if !ok {
@@ -218,9 +219,14 @@ func (w *World[M, D, O]) AuditKey(a *Action[M]) (key [6]uint64, ok bool) {
 	}
 	sl := &w.slots[a.To]
 	w.slotKeys(sl)
-	key = [6]uint64{sl.nodeKey[0], sl.nodeKey[1], sl.durKey[0], sl.durKey[1], uint64(a.To)<<32 | uint64(a.Kind)<<8 | uint64(a.Tag), 0}
+	action := uint64(a.To)<<56 | uint64(a.Kind)<<48 | uint64(a.Tag)<<40 | uint64(sl.armed)
+	key = [6]uint64{sl.nodeKey[0], sl.nodeKey[1], sl.durKey[0], sl.durKey[1], action, uint64(len(sl.unsynced))}
+	for _, d := range sl.unsynced { // what a crash inside the step would keep decides it too
+		k := durableKey(&w.scratchHash, d)
+		key[5] = key[5]*0x9e3779b97f4a7c15 ^ k[0] ^ k[1]
+	}
 	if msgAt >= 0 {
-		key[5] = w.inflight[msgAt].elem[0] ^ w.inflight[msgAt].elem[1]
+		key[5] = key[5]*0x9e3779b97f4a7c15 ^ w.inflight[msgAt].elem[0] ^ w.inflight[msgAt].elem[1]
 	}
 	return key, true
 }
