@@ -1,5 +1,7 @@
 package checker
 
+import "github.com/paxsim/paxsim/fingerprint"
+
 // scanMax is how many votes (or ballots) Safety scans before it indexes
 // them: below it a scan beats hashing, and the small checkers an explorer
 // clones by the million carry no index at all.
@@ -29,16 +31,7 @@ func (ix *safetyIndex) reset() {
 }
 
 func keyHash(instance int64, b Ballot, v Value) uint64 {
-	return mix64(uint64(instance)*0x9e3779b97f4a7c15 ^ (uint64(b.Round)<<32|uint64(uint32(b.Node)))*0xbf58476d1ce4e5b9 ^ uint64(v))
-}
-
-// mix64 is SplitMix64's finalizer.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	return x ^ x>>31
+	return fingerprint.Mix64(uint64(instance)*0x9e3779b97f4a7c15 ^ (uint64(b.Round)<<32|uint64(uint32(b.Node)))*0xbf58476d1ce4e5b9 ^ uint64(v))
 }
 
 // findVote returns the position in c.votes of the vote for (instance, b,

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/paxsim/paxsim/fingerprint"
 	"math/bits"
 	"slices"
 
@@ -25,7 +26,7 @@ func keepFaulty(seed uint64, nodes int) uint64 {
 	}
 	x := seed ^ 0x636f726568656131 // "coreheal"
 	for i := len(ids) - 1; i > 0; i-- {
-		x = splitmix(x)
+		x = fingerprint.SplitMix64(x)
 		j := int(x % uint64(i+1))
 		ids[i], ids[j] = ids[j], ids[i]
 	}
@@ -34,13 +35,6 @@ func keepFaulty(seed uint64, nodes int) uint64 {
 		keep |= 1 << uint(id)
 	}
 	return keep
-}
-
-func splitmix(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
-	x = (x ^ x>>27) * 0x94d049bb133111eb
-	return x ^ x>>31
 }
 
 // coreSize is how many of the nodes are not in faulty.

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/paxsim/paxsim/fingerprint"
 	"math/bits"
 
 	"github.com/paxsim/paxsim/checker"
@@ -114,7 +115,7 @@ func (s *Session[M, D]) noteHeal() {
 // the heal, which a replay reproduces. A workload that reconfigures keeps
 // the seed's draw, which its views were drawn to keep a majority in.
 func (s *Session[M, D]) healCore(keep uint64) uint64 {
-	if splitmix(s.res.Seed^0x696e666f726d6564)%4 != 0 { // "informed"
+	if fingerprint.SplitMix64(s.res.Seed^0x696e666f726d6564)%4 != 0 { // "informed"
 		return keep
 	}
 	informed := s.informed()

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/paxsim/paxsim/fingerprint"
 	"math"
 	"strconv"
 )
@@ -9,7 +10,7 @@ import (
 type swarmDraw struct{ x uint64 }
 
 func (d *swarmDraw) next() uint64 {
-	d.x = splitmix(d.x)
+	d.x = fingerprint.SplitMix64(d.x)
 	return d.x
 }
 

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"github.com/paxsim/paxsim/fingerprint"
 	"math"
 	"strconv"
 	"testing"
@@ -25,7 +26,7 @@ func TestRoundRateIsTheRoundTrip(t *testing.T) {
 		}
 	}
 	for range 200_000 {
-		x = splitmix(x)
+		x = fingerprint.SplitMix64(x)
 		u := float64(x>>11) / (1 << 53)
 		check(math.Exp2(-40 + 40*u))
 	}

@@ -145,7 +145,7 @@ func (h *Hasher) MapNodeSet(mask uint64) uint64 {
 
 // Sum returns the fingerprint of everything written since the last Reset.
 func (h *Hasher) Sum() Key {
-	return Key{mixA(h.a ^ h.n*prime3), mixB(h.b ^ mixA(h.a) ^ h.n)}
+	return Key{Mix64(h.a ^ h.n*prime3), mixB(h.b ^ Mix64(h.a) ^ h.n)}
 }
 
 // Words returns what an exact Hasher was fed, as a string: an exact key.
@@ -174,10 +174,10 @@ func Element(xs ...uint64) Key {
 	a, b := uint64(0x452821e638d01377), uint64(0xbe5466cf34e90c6c)
 	for _, x := range xs {
 		a = mixB(a ^ x)
-		b = mixA(b + x*0xc2b2ae3d27d4eb4f)
+		b = Mix64(b + x*0xc2b2ae3d27d4eb4f)
 	}
 	n := uint64(len(xs))
-	return Key{mixA(a + n), mixB(b ^ n)}
+	return Key{Mix64(a + n), mixB(b ^ n)}
 }
 
 // Add returns the lane-wise sum of k and o.
@@ -189,8 +189,16 @@ func (h *Hasher) Key(k Key) {
 	h.Uint64(k[1])
 }
 
-// mixA is the finalizer of SplitMix64, a bijection on 64-bit words.
-func mixA(x uint64) uint64 {
+// SplitMix64 is one step of the SplitMix64 generator: the state x advanced
+// by the golden gamma, then mixed (Mix64). Iterating x = SplitMix64(x)
+// gives a seeded stream of well-spread words.
+func SplitMix64(x uint64) uint64 { return Mix64(x + 0x9e3779b97f4a7c15) }
+
+// Mix64 is the finalizer of SplitMix64, a bijection on 64-bit words that
+// avalanches: every bit of x moves about half the bits of the result. It is
+// the one 64-bit mixer of the module (trace hashes, message digests and
+// index keys use it too).
+func Mix64(x uint64) uint64 {
 	x ^= x >> 30
 	x *= 0xbf58476d1ce4e5b9
 	x ^= x >> 27

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"github.com/paxsim/paxsim/fingerprint"
 	"testing"
 )
 
@@ -88,7 +89,7 @@ func BenchmarkQueue(b *testing.B) {
 	x := uint64(1)
 	for range 256 {
 		seq++
-		x = mix64(x)
+		x = fingerprint.Mix64(x)
 		q.push(&event[toyMsg]{at: Time(x % 10), seq: seq, kind: EventDeliver})
 	}
 	b.ReportAllocs()
@@ -96,7 +97,7 @@ func BenchmarkQueue(b *testing.B) {
 	for range b.N {
 		e := q.pop()
 		seq++
-		x = mix64(x)
+		x = fingerprint.Mix64(x)
 		e.at += 1 + Time(x%10)
 		e.seq = seq
 		q.push(&e)

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"github.com/paxsim/paxsim/fingerprint"
 	"math"
 	"math/bits"
 )
@@ -132,7 +133,7 @@ func (w *World[M, D, O]) remember(from, to NodeID, msg M) {
 	}
 	if len(w.reservoir) < historyReservoir {
 		w.reservoir = append(w.reservoir, s)
-	} else if j := splitmix64(w.hash^uint64(n)) % uint64(n+1); j < historyReservoir {
+	} else if j := fingerprint.SplitMix64(w.hash^uint64(n)) % uint64(n+1); j < historyReservoir {
 		w.reservoir[j] = s
 	}
 	w.historyN++
@@ -146,11 +147,4 @@ func (w *World[M, D, O]) pickOld() sent[M] {
 		return w.history[k]
 	}
 	return w.reservoir[k-len(w.history)]
-}
-
-func splitmix64(x uint64) uint64 {
-	x += 0x9e3779b97f4a7c15
-	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
-	x = (x ^ x>>27) * 0x94d049bb133111eb
-	return x ^ x>>31
 }

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"github.com/paxsim/paxsim/fingerprint"
 	"strings"
 	"testing"
 )
@@ -12,7 +13,7 @@ type (
 	bareDurable struct{ Ballot int }
 )
 
-func (m bareMsg) Digest() uint64 { return mix64(uint64(m.Val)) }
+func (m bareMsg) Digest() uint64 { return fingerprint.Mix64(uint64(m.Val)) }
 func (m bareMsg) String() string { return "bare" }
 
 // bareNode is a node that is no Cloner.

@@ -28,7 +28,7 @@ const (
 	snapKick
 )
 
-func (m snapMsg) Digest() uint64 { return mix64(uint64(m.Kind)<<32 | uint64(m.Val)) }
+func (m snapMsg) Digest() uint64 { return fingerprint.Mix64(uint64(m.Kind)<<32 | uint64(m.Val)) }
 
 func (m snapMsg) String() string {
 	return fmt.Sprintf("%s(%d)", [...]string{"?", "hello", "ack", "kick"}[m.Kind], m.Val)

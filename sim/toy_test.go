@@ -2,6 +2,7 @@ package sim
 
 import (
 	"fmt"
+	"github.com/paxsim/paxsim/fingerprint"
 	"slices"
 	"testing"
 )
@@ -24,9 +25,9 @@ type toyMsg struct {
 }
 
 func (m toyMsg) Digest() uint64 {
-	h := mix64(uint64(m.Origin) | uint64(m.Hop)<<16 | uint64(m.TTL)<<32)
-	h = mix64(h ^ uint64(m.Sent))
-	return mix64(h ^ m.Val)
+	h := fingerprint.Mix64(uint64(m.Origin) | uint64(m.Hop)<<16 | uint64(m.TTL)<<32)
+	h = fingerprint.Mix64(h ^ uint64(m.Sent))
+	return fingerprint.Mix64(h ^ m.Val)
 }
 
 func (m toyMsg) String() string {
@@ -114,7 +115,7 @@ func (n *toyNode) Start(env *toyEnv) {
 func (n *toyNode) Deliver(env *toyEnv, from NodeID, m toyMsg) {
 	n.volatile++
 	n.durable.Delivered++
-	n.durable.Sum = mix64(n.durable.Sum ^ m.Digest())
+	n.durable.Sum = fingerprint.Mix64(n.durable.Sum ^ m.Digest())
 	if n.opts.Observe {
 		env.Observe(toyObs{Kind: obsDeliver, At: env.Now(), From: from, To: n.id, Msg: m, Volatile: n.volatile, Durable: n.durable})
 	}
@@ -184,7 +185,7 @@ func (n *toyNode) send(env *toyEnv, to NodeID, m toyMsg) {
 // next picks another node from x.
 func (n *toyNode) next(env *toyEnv, x uint64) NodeID {
 	others := uint64(env.Nodes() - 1)
-	return NodeID((uint64(n.id-1)+1+mix64(x)%others)%uint64(env.Nodes()) + 1)
+	return NodeID((uint64(n.id-1)+1+fingerprint.Mix64(x)%others)%uint64(env.Nodes()) + 1)
 }
 
 // toyEntry is an observation with the node that emitted it.

@@ -1,6 +1,9 @@
 package sim
 
-import "fmt"
+import (
+	"fmt"
+	"github.com/paxsim/paxsim/fingerprint"
+)
 
 // TraceEntry is one line of the readable trace: an executed event or a
 // network fault.
@@ -51,17 +54,7 @@ const hashSeed = 0xcbf29ce484222325
 // foldEvent mixes one event into the rolling hash. It uses only integer
 // arithmetic, so the result is the same on every machine.
 func foldEvent(h uint64, at Time, kind, from, to, detail uint64) uint64 {
-	h = mix64(h ^ uint64(at))
-	h = mix64(h ^ (kind | from<<16 | to<<32))
-	return mix64(h ^ detail)
-}
-
-// mix64 is SplitMix64's finalizer: a cheap bijection with good avalanche.
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
+	h = fingerprint.Mix64(h ^ uint64(at))
+	h = fingerprint.Mix64(h ^ (kind | from<<16 | to<<32))
+	return fingerprint.Mix64(h ^ detail)
 }

@@ -2,6 +2,7 @@ package multipaxos
 
 import (
 	"fmt"
+	"github.com/paxsim/paxsim/fingerprint"
 	"strings"
 
 	"github.com/paxsim/paxsim/checker"
@@ -123,11 +124,11 @@ func (m Msg) CarriedBallot() Ballot { return m.Ballot }
 
 // Digest implements sim.Message: a hash of the whole content.
 func (m Msg) Digest() uint64 {
-	h := mix(uint64(m.Type)<<56 ^ uint64(len(m.Entries))<<28 ^ uint64(len(m.Commits)))
-	h = mix(h ^ ballotWord(m.Ballot))
-	h = mix(h ^ uint64(m.From))
-	h = mix(h ^ uint64(m.Chosen))
-	h = mix(h ^ m.Mask)
+	h := fingerprint.Mix64(uint64(m.Type)<<56 ^ uint64(len(m.Entries))<<28 ^ uint64(len(m.Commits)))
+	h = fingerprint.Mix64(h ^ ballotWord(m.Ballot))
+	h = fingerprint.Mix64(h ^ uint64(m.From))
+	h = fingerprint.Mix64(h ^ uint64(m.Chosen))
+	h = fingerprint.Mix64(h ^ m.Mask)
 	for i := range m.Entries {
 		h = entryDigest(h, &m.Entries[i])
 	}
@@ -138,18 +139,18 @@ func (m Msg) Digest() uint64 {
 }
 
 func entryDigest(h uint64, e *Entry) uint64 {
-	h = mix(h ^ uint64(e.Instance))
-	h = mix(h ^ ballotWord(e.Ballot))
-	h = mix(h ^ uint64(e.View.Epoch) ^ e.View.Members<<1)
+	h = fingerprint.Mix64(h ^ uint64(e.Instance))
+	h = fingerprint.Mix64(h ^ ballotWord(e.Ballot))
+	h = fingerprint.Mix64(h ^ uint64(e.View.Epoch) ^ e.View.Members<<1)
 	if e.Chosen {
-		h = mix(h ^ 1)
+		h = fingerprint.Mix64(h ^ 1)
 	}
 	return commandDigest(h, &e.Cmd)
 }
 
 func commandDigest(h uint64, c *Command) uint64 {
-	h = mix(h ^ uint64(c.ID))
-	h = mix(h ^ uint64(c.Op) ^ c.Members<<8)
+	h = fingerprint.Mix64(h ^ uint64(c.ID))
+	h = fingerprint.Mix64(h ^ uint64(c.Op) ^ c.Members<<8)
 	h = hashString(h, c.Key)
 	return hashString(h, c.Arg)
 }
@@ -222,16 +223,6 @@ func (m Msg) Describe() string {
 	return b.String()
 }
 
-// mix is a 64-bit finalizer (splitmix64's): a bijection that avalanches.
-func mix(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	x ^= x >> 31
-	return x
-}
-
 // hashString folds s into h: FNV-1a over the bytes, then its length, mixed.
 func hashString(h uint64, s string) uint64 {
 	f := uint64(0xcbf29ce484222325)
@@ -239,5 +230,5 @@ func hashString(h uint64, s string) uint64 {
 		f ^= uint64(s[i])
 		f *= 0x100000001b3
 	}
-	return mix(h ^ f ^ uint64(len(s))<<40)
+	return fingerprint.Mix64(h ^ f ^ uint64(len(s))<<40)
 }

@@ -2,6 +2,7 @@ package multipaxos
 
 import (
 	"fmt"
+	"github.com/paxsim/paxsim/fingerprint"
 	"slices"
 	"strings"
 
@@ -58,7 +59,7 @@ func newService(initial View, alpha int64, nodes int) service {
 
 func (s *service) addView(v viewStart) {
 	s.views = append(s.views, v)
-	s.digest += mix(hashString(uint64(v.start), "view") ^ uint64(v.view.Epoch)<<1 ^ mix(v.view.Members))
+	s.digest += fingerprint.Mix64(hashString(uint64(v.start), "view") ^ uint64(v.view.Epoch)<<1 ^ fingerprint.Mix64(v.view.Members))
 }
 
 // viewAt is the view of instance i: the one chosen at or before i-alpha.
@@ -166,10 +167,12 @@ func (s *service) record(client, seq int, out string) {
 	s.digest += sessionHash(s.sessions[i])
 }
 
-func pairHash(p kvPair) uint64 { return mix(hashString(hashString(0x6b76, p.key), p.val)) }
+func pairHash(p kvPair) uint64 {
+	return fingerprint.Mix64(hashString(hashString(0x6b76, p.key), p.val))
+}
 
 func sessionHash(x session) uint64 {
-	return mix(hashString(uint64(x.client)<<32^uint64(x.seq), x.out) ^ 0x7365)
+	return fingerprint.Mix64(hashString(uint64(x.client)<<32^uint64(x.seq), x.out) ^ 0x7365)
 }
 
 // cloneInto copies s into d, reusing d's slices. The copy gets its own
