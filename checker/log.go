@@ -93,11 +93,7 @@ type LogChecker struct {
 	replicas []replicaLog // by node id
 	first    firstTable
 	learned  nodeTable[Value]
-	violated *Violation
-	all      []Violation // the first violation of each property
-	only     Properties  // the properties reported; nil for all
-	now      int64
-	event    int64
+	record
 }
 
 // NewLogChecker returns a LogChecker for a cluster of nodes replicas, with
@@ -109,17 +105,6 @@ func NewLogChecker(nodes int) *LogChecker {
 	c.learned.reset(nodes)
 	return c
 }
-
-// At sets the virtual time and event index that the next observations are
-// stamped with.
-func (c *LogChecker) At(now, event int64) { c.now, c.event = now, event }
-
-// Violation returns the first violation found, or nil.
-func (c *LogChecker) Violation() *Violation { return c.violated }
-
-// Violations returns the first violation of each property, in the order
-// they happened.
-func (c *LogChecker) Violations() []Violation { return c.all }
 
 // AppliedIndex returns the last instance node applied, 0 for none. After a
 // restart it is the last instance applied before, until the replica
@@ -306,19 +291,6 @@ func (c *LogChecker) learn(node int, o Observation) {
 	}
 }
 
-func (c *LogChecker) violate(p Property, check string, instance int64, msg string, evidence ...string) {
-	if !c.only.has(p) {
-		return // switched off for a protocol that does not promise it
-	}
-	for _, v := range c.all {
-		if v.Property == p {
-			return // the first violation of each property is the one to see
-		}
-	}
-	c.all = append(c.all, Violation{Property: p, Check: check, Time: c.now, Event: c.event, Instance: instance, Message: msg, Evidence: evidence})
-	c.violated = &c.all[0]
-}
-
 // appliedOn reports whether node applied cmd in its current pass through
 // the log: the instance where it first applied it is one it has reached.
 func (c *LogChecker) appliedOn(node int, cmd Value) bool {
@@ -429,16 +401,13 @@ func (c *LogChecker) CloneInto(dst *LogChecker) *LogChecker {
 	if dst == nil {
 		dst = &LogChecker{}
 	}
-	log, replicas, all := dst.log[:0], dst.replicas[:0], dst.all[:0]
+	log, replicas, rec := dst.log[:0], dst.replicas[:0], dst.record
 	first, learned := dst.first, dst.learned
 	*dst = *c
 	dst.log = append(log, c.log...)
 	dst.replicas = append(replicas, c.replicas...)
-	dst.all = append(all, c.all...)
-	dst.violated = nil
-	if len(dst.all) > 0 {
-		dst.violated = &dst.all[0]
-	}
+	dst.record = rec
+	c.record.cloneInto(&dst.record)
 	dst.first = first
 	c.first.cloneInto(&dst.first)
 	dst.learned = learned

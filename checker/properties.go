@@ -9,15 +9,6 @@ type Properties []Property
 // has reports whether p is in the set.
 func (ps Properties) has(p Property) bool { return ps == nil || slices.Contains(ps, p) }
 
-// Only makes the checker report violations of the properties in ps alone
-// (nil for every property): a protocol that does not promise a property
-// (exactly-once, without a dedup table) is not failed for breaking it.
-func (c *Safety) Only(ps Properties) { c.only = ps }
-
-// Only makes the checker report violations of the properties in ps alone
-// (nil for every property).
-func (c *LogChecker) Only(ps Properties) { c.only = ps }
-
 // AcceptorEvidence words what each acceptor accepted in instance, one
 // line per acceptor: the evidence of a liveness failure in which nothing
 // was chosen.

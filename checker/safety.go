@@ -119,21 +119,17 @@ type Safety struct {
 	nodes  int
 	quorum int
 
-	votes    []vote               // one per (instance, ballot, value) accepted, in order
-	ballots  []ballotValue        // the value of each (instance, ballot) proposed or accepted, in order
-	index    safetyIndex          // finds them
-	scanMax  int                  // votes or ballots scanned before they are indexed
-	highest  nodeTable[Ballot]    // the highest ballot each acceptor promised or accepted, per instance
-	floor    []Ballot             // by node id: the ballot promised for every instance
-	chosen   nodeTable[Choice]    // by instance, in the one column of node 0
-	views    nodeTable[viewStamp] // by instance, in the one column of node 0: its entries' first view
-	invoked  map[Value]int64      // when each value's client first asked
-	learned  nodeTable[Value]     // what each learner learned, per instance
-	violated *Violation
-	all      []Violation // the first violation of each property
-	only     Properties  // the properties reported; nil for all
-	now      int64
-	event    int64
+	votes   []vote               // one per (instance, ballot, value) accepted, in order
+	ballots []ballotValue        // the value of each (instance, ballot) proposed or accepted, in order
+	index   safetyIndex          // finds them
+	scanMax int                  // votes or ballots scanned before they are indexed
+	highest nodeTable[Ballot]    // the highest ballot each acceptor promised or accepted, per instance
+	floor   []Ballot             // by node id: the ballot promised for every instance
+	chosen  nodeTable[Choice]    // by instance, in the one column of node 0
+	views   nodeTable[viewStamp] // by instance, in the one column of node 0: its entries' first view
+	invoked map[Value]int64      // when each value's client first asked
+	learned nodeTable[Value]     // what each learner learned, per instance
+	record
 }
 
 // NewSafety returns a checker for a cluster of nodes acceptors, where a
@@ -191,14 +187,6 @@ func clearOrMake[K comparable, V any](m map[K]V) map[K]V {
 	clear(m)
 	return m
 }
-
-// At sets the virtual time and event index that the next observations are
-// stamped with. An Invoked observation is stamped with its invoke time,
-// which may lie ahead: a value chosen before then breaks validity.
-func (c *Safety) At(now, event int64) { c.now, c.event = now, event }
-
-// Violation returns the first violation found, or nil.
-func (c *Safety) Violation() *Violation { return c.violated }
 
 // Chosen returns the value chosen in instance, if any.
 func (c *Safety) Chosen(instance int64) (Choice, bool) {
@@ -388,26 +376,6 @@ func (c *Safety) learn(node int, o Observation) {
 			c.choiceEvidence(ch))
 	}
 }
-
-func (c *Safety) violate(p Property, check string, instance int64, msg string, evidence ...string) {
-	if !c.only.has(p) {
-		return // switched off for a protocol that does not promise it
-	}
-	for _, v := range c.all {
-		if v.Property == p {
-			return // the first violation of each property is the one to see
-		}
-	}
-	c.all = append(c.all, Violation{Property: p, Check: check, Time: c.now, Event: c.event, Instance: instance, Message: msg, Evidence: evidence})
-	if c.violated == nil {
-		c.violated = &c.all[0]
-	}
-}
-
-// Violations returns the first violation of each property, in the order
-// they happened. A run stops at the first; a scenario that goes on past it
-// (to show an early check and the broken agreement it announced) sees all.
-func (c *Safety) Violations() []Violation { return c.all }
 
 func (c *Safety) choiceEvidence(ch Choice) string {
 	if ch.View != 0 {

@@ -15,7 +15,7 @@ func (c *Safety) CloneInto(dst *Safety) *Safety {
 	if dst == nil {
 		dst = &Safety{}
 	}
-	votes, ballots, floor, all := dst.votes[:0], dst.ballots[:0], dst.floor[:0], dst.all[:0]
+	votes, ballots, floor, rec := dst.votes[:0], dst.ballots[:0], dst.floor[:0], dst.record
 	chosen, invoked, learned, highest, views := dst.chosen, dst.invoked, dst.learned, dst.highest, dst.views
 	index := dst.index
 	*dst = *c
@@ -24,11 +24,8 @@ func (c *Safety) CloneInto(dst *Safety) *Safety {
 	dst.votes = append(votes, c.votes...)
 	dst.ballots = append(ballots, c.ballots...)
 	dst.floor = append(floor, c.floor...)
-	dst.all = append(all, c.all...)
-	dst.violated = nil
-	if len(dst.all) > 0 {
-		dst.violated = &dst.all[0]
-	}
+	dst.record = rec
+	c.record.cloneInto(&dst.record)
 	dst.chosen, dst.views = chosen, views
 	c.chosen.cloneInto(&dst.chosen)
 	c.views.cloneInto(&dst.views)
