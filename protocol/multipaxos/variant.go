@@ -1,10 +1,8 @@
 package multipaxos
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/internal/catalogue"
 )
 
 // Variant is a named, deliberate deviation from correct Multi-Paxos: a bug
@@ -34,7 +32,7 @@ const (
 )
 
 // Correct is the name of the correct protocol.
-const Correct = "none"
+const Correct = catalogue.Correct
 
 // The buggy variants.
 var (
@@ -144,19 +142,7 @@ func Variants() []Variant { return append([]Variant(nil), variants...) }
 // LookupVariant returns the variant called name; "" and "none" name the
 // correct protocol.
 func LookupVariant(name string) (Variant, error) {
-	if name == "" || name == Correct {
-		return Variant{}, nil
-	}
-	for _, v := range variants {
-		if v.Name == name {
-			return v, nil
-		}
-	}
-	names := make([]string, len(variants))
-	for i, v := range variants {
-		names[i] = v.Name
-	}
-	return Variant{}, fmt.Errorf("unknown variant %q (known: %s, or %s)", name, strings.Join(names, ", "), Correct)
+	return catalogue.Lookup(variants, func(v Variant) string { return v.Name }, name)
 }
 
 // String is the variant's name, "none" for the correct protocol.
