@@ -44,11 +44,13 @@ replica c (--clients), and --reconfig MEMBERS (e.g. 2 or 1+2) makes the
 last one a reconfiguration to those members. A set network's second
 delivery of a request, while its client waits, is the client's retry.
 Bounds: each replica's ballots (--max-ballot: rounds 1..B), crashes, depth
-and states. Without --crashes, a safe first search with no crash is
-followed by a second with one crash (a restart from durable state), within
-a budget of 50,000 to 100,000 states: its verdict is the report's line
-"one crash", and a violation it finds is the report's. With --network set (the default) every message ever sent stays
-deliverable, which covers loss, reordering and duplication in one state; a
+and states. A safe first search is followed by follow-up searches, each
+widening one bound the user did not set, within a budget of 50,000 to
+100,000 states: "one crash" (--crashes 1, a restart from durable state),
+"two rounds" (--max-ballot 2) and, for a protocol with timers a search
+leaves out, "ticks" (--ticks). Each is a line of the report, and the first
+violation one finds is the report's. With --network set (the default) every
+message ever sent stays deliverable, which covers loss, reordering and duplication in one state; a
 replica's messages to itself are local calls unless --network-self. The
 checkers are the ones campaigns use, at every step, with the properties that
 apply to the protocol. A protocol's knobs take their explorer defaults (a
@@ -207,17 +209,17 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	p, info, c := o.p, o.p.Info(), &o.check
 	var rep model.Report
 	var mapped *spec.Config
-	var crash *report.CrashSearch
+	var follow []report.FollowUp
 	if c.refine {
 		rep, mapped, err = x.refine(o, cfg, opts)
 	} else if rep, err = p.Check(cfg, opts); err == nil {
-		cfg, rep, crash, err = x.crashSearch(o, cfg, opts, rep)
+		cfg, rep, follow, err = x.followUps(o, cfg, opts, rep)
 	}
 	if err != nil {
 		return err
 	}
 	r := report.NewImplCheck(info, cfg, &rep, opts, c.reconfig, c.properties)
-	r.CrashSearch = crash
+	r.FollowUps = follow
 	if mapped != nil {
 		r.Describe += "; every step refined against Paxos.tla (" + mapped.String() + ")"
 		if m, ok := r.Config.(map[string]any); ok {
@@ -243,47 +245,83 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	return x.writeCheck(o, r)
 }
 
-// The default's second search, with one crash, explores as many states
-// as the first, but at least crashBudgetMin and at most crashBudgetMax: a
-// crash search takes the long way (a copy of the world a step), some
-// 60,000 states a second, and the bugs a crash shows show early (the
-// durability variants within 1,000 states, a third party's reply before
-// persist within 24,000).
+// A follow-up search explores as many states as the first, but at least
+// followUpMin and at most followUpMax: a crash search takes the long way
+// (a copy of the world a step), some 60,000 states a second, and the bugs
+// a widened bound shows show early (the durability variants within 1,000
+// states of a crash search, a third party's reply before persist within
+// 24,000; a proposer that counts its earlier ballot's promises within
+// 72,000 of a second round).
 const (
-	crashBudgetMin = 50_000
-	crashBudgetMax = 100_000
+	followUpMin = 50_000
+	followUpMax = 100_000
 )
 
-// crashSearch is check's second search when --crashes is not given: the
-// same model with one crash (a restart from durable state), within a
-// budget of states, so that the defaults find a protocol that replies
-// before it persists, or forgets a promise. It runs after a first search
-// that is complete and safe; a violation it finds is the report's (with
-// the configuration it found it in), and else it is a line of the report.
-func (x *invocation) crashSearch(o *options, cfg model.CheckConfig, opts explore.Options, first model.Report) (model.CheckConfig, model.Report, *report.CrashSearch, error) {
-	done := first.Complete || first.Stop == explore.StopMaxDepth // not cut by a bound of states, memory or time
-	if o.set["crashes"] || cfg.Crashes != 0 || cfg.NoRestarts || first.Verdict != explore.VerdictOK || !done || opts.Strategy != explore.BFS {
+// A followUp widens one bound of the first search's model, when the user
+// did not set it: flag is the check flag that sets it, and widen returns
+// the widened model and the flags that ask for it, or false where the
+// widening does not apply.
+type followUp struct {
+	name, flag string
+	widen      func(c model.CheckConfig, o *options) (model.CheckConfig, string, bool)
+}
+
+// followUpSearches are the default check's follow-up searches, in order.
+var followUpSearches = []followUp{
+	{"one crash", "crashes", func(c model.CheckConfig, _ *options) (model.CheckConfig, string, bool) {
+		ok := c.Crashes == 0 && !c.NoRestarts
+		c.Crashes = 1
+		return c, "--crashes 1", ok
+	}},
+	{"two rounds", "max-ballot", func(c model.CheckConfig, _ *options) (model.CheckConfig, string, bool) {
+		c.MaxBallot++
+		return c, fmt.Sprintf("--max-ballot %d", c.MaxBallot), c.MaxBallot == 2
+	}},
+	{"ticks", "ticks", func(c model.CheckConfig, o *options) (model.CheckConfig, string, bool) {
+		c.Ticks = true
+		return c, "--ticks", !c.NoTimers && o.p.HasTicks()
+	}},
+}
+
+// followUps runs check's follow-up searches after a first search that is
+// safe and not cut short by a bound of states, memory or time (complete,
+// or bounded by depth only): for each bound the user did not set, the
+// same model with that bound widened, within a budget of states, so that
+// the defaults find a protocol that replies before it persists (one
+// crash), a retry that reuses its last ballot's state (two rounds), or a
+// bug that only a periodic timer's resend shows (ticks). They stop at
+// the first violation, which becomes the report's, with the configuration
+// it was found in.
+func (x *invocation) followUps(o *options, cfg model.CheckConfig, opts explore.Options, first model.Report) (model.CheckConfig, model.Report, []report.FollowUp, error) {
+	done := first.Complete || first.Stop == explore.StopMaxDepth
+	if first.Verdict != explore.VerdictOK || !done || opts.Strategy != explore.BFS {
 		return cfg, first, nil, nil
 	}
-	second := cfg
-	second.Crashes = 1
-	budget := min(max(first.Distinct, crashBudgetMin), crashBudgetMax)
+	budget := min(max(first.Distinct, followUpMin), followUpMax)
 	if opts.MaxStates > 0 {
 		budget = min(budget, opts.MaxStates)
 	}
 	opts.MaxStates = budget
-	rep, err := o.p.Check(second, opts)
-	if err != nil {
-		return cfg, first, nil, err
+	var ran []report.FollowUp
+	for _, f := range followUpSearches {
+		wider, flags, ok := f.widen(cfg, o)
+		if o.set[f.flag] || !ok {
+			continue
+		}
+		rep, err := o.p.Check(wider, opts)
+		if err != nil {
+			return cfg, first, ran, err
+		}
+		ran = append(ran, report.FollowUp{Name: f.name, Flags: flags, Verdict: rep.Verdict, Distinct: rep.Distinct, Complete: rep.Complete, Stop: rep.Stop, Budget: budget})
+		switch {
+		case rep.Verdict == explore.VerdictViolation:
+			return wider, rep, ran, nil
+		case rep.Stop == explore.StopInterrupted: // ^C: the check as a whole was cut short
+			first.Complete, first.Stop = false, explore.StopInterrupted
+			return cfg, first, ran, nil
+		}
 	}
-	cs := &report.CrashSearch{Verdict: rep.Verdict, Distinct: rep.Distinct, Complete: rep.Complete, Stop: rep.Stop, Budget: budget}
-	switch {
-	case rep.Verdict == explore.VerdictViolation:
-		return second, rep, cs, nil
-	case rep.Stop == explore.StopInterrupted: // ^C: the check as a whole was cut short
-		first.Complete, first.Stop = false, explore.StopInterrupted
-	}
-	return cfg, first, cs, nil
+	return cfg, first, ran, nil
 }
 
 // refine runs check --refine: the refinement search, and the constants of

@@ -470,13 +470,16 @@ func TestShrinkInterruptedKeepsAFailingTrace(t *testing.T) {
 	}
 }
 
-// TestCheckSearchesACrashToo: without --crashes, check follows a safe
-// first search with a second, with one crash, within a budget of states:
-// a protocol that replies before it persists, which no crash-free search
-// can tell, is caught (exit 1, the counterexample written with the crash's
-// configuration); the correct protocol passes both, the second reported
-// in the JSON; with --crashes given, the first search is the only one.
-func TestCheckSearchesACrashToo(t *testing.T) {
+// TestCheckFollowsUp: check follows a safe first search with follow-up
+// searches, each widening one bound the user did not set, within a budget
+// of states. A protocol that replies before it persists, which no
+// crash-free search can tell, is caught by the crash search (exit 1, the
+// counterexample written with the crash's configuration, and replayed);
+// a proposer that counts its earlier ballot's promises, which one round
+// per proposer cannot tell, by the second round's; a bound the user set
+// is not widened; the correct protocol passes every one, each reported in
+// the JSON.
+func TestCheckFollowsUp(t *testing.T) {
 	ctx := context.Background()
 	out := filepath.Join(t.TempDir(), "rbp.trace")
 	code, stdout, stderr := paxsim(t, ctx, "check", "--variant", "reply-before-persist", "--out", out)
@@ -486,13 +489,23 @@ func TestCheckSearchesACrashToo(t *testing.T) {
 	if code, stdout, _ := paxsim(t, ctx, "replay", out, "--trace=false"); code != exitViolation {
 		t.Errorf("replay of the crash search's counterexample: exit %d\n%s", code, stdout)
 	}
-	if code, stdout, _ := paxsim(t, ctx, "check", "--variant", "reply-before-persist", "--crashes", "0"); code != 0 || strings.Contains(stdout, "one crash:") {
-		t.Errorf("check --crashes 0 of reply-before-persist: exit %d, want 0 and no second search\n%s", code, stdout)
+	if code, stdout, _ := paxsim(t, ctx, "check", "--variant", "reply-before-persist", "--crashes", "0", "--max-ballot", "1"); code != 0 || strings.Contains(stdout, "one crash:") || strings.Contains(stdout, "two rounds:") {
+		t.Errorf("check --crashes 0 --max-ballot 1 of reply-before-persist: exit %d, want 0 and no follow-up search\n%s", code, stdout)
+	}
+	code, stdout, stderr = paxsim(t, ctx, "check", "--variant", "stale-promises", "--crashes", "0")
+	if code != exitViolation || !strings.Contains(stdout, "two rounds:") || strings.Contains(stdout, "one crash:") {
+		t.Errorf("default check of stale-promises with --crashes 0: exit %d, want a violation found by the second round\n%s%s", code, stdout, stderr)
 	}
 	code, stdout, _ = paxsim(t, ctx, "check", "--no-timers", "--json")
 	m := decodeObject(t, stdout)
-	cs, ok := m["crash_search"].(map[string]any)
-	if code != 0 || !ok || cs["verdict"] != "ok" || cs["distinct"].(float64) < 1 {
-		t.Errorf("default check of the correct protocol: exit %d, crash_search %v", code, m["crash_search"])
+	fs, _ := m["follow_ups"].([]any)
+	if code != 0 || len(fs) != 2 {
+		t.Fatalf("default check of the correct protocol: exit %d, follow_ups %v; want 0 and two (one crash, two rounds)", code, m["follow_ups"])
+	}
+	for _, f := range fs {
+		f := f.(map[string]any)
+		if f["verdict"] != "ok" || f["distinct"].(float64) < 1 {
+			t.Errorf("follow-up %v of the correct protocol: want ok over some states", f)
+		}
 	}
 }

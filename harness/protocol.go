@@ -36,6 +36,7 @@ type binding interface {
 	refine(c model.CheckConfig, o explore.Options) (model.Report, spec.Config, error)
 	specCoverage(e engine.Config) (*refine.Coverage, error)
 	defaultDepth() int
+	hasTicks() bool
 	walk(t *trace.Trace, o step.Options) (*step.Run, error)
 }
 
@@ -138,6 +139,10 @@ func (h *Protocol) SpecCoverage(e engine.Config) (*refine.Coverage, error) {
 // (model.DefaultDepth): 0 for none.
 func (h *Protocol) DefaultDepth() int { return h.impl.defaultDepth() }
 
+// HasTicks reports whether the protocol has timers that a search fires
+// only when asked (model.CheckConfig.Ticks).
+func (h *Protocol) HasTicks() bool { return h.impl.hasTicks() }
+
 // Step replays a decision trace keeping every step's state, for a
 // viewer (step.Walk).
 func (h *Protocol) Step(t *trace.Trace, o step.Options) (*step.Run, error) {
@@ -183,3 +188,5 @@ func (b *bound[M, D]) specCoverage(e engine.Config) (*refine.Coverage, error) {
 }
 
 func (b *bound[M, D]) defaultDepth() int { return model.DefaultDepth(b.p) }
+
+func (b *bound[M, D]) hasTicks() bool { return model.HasTicks(b.p) }

@@ -135,6 +135,13 @@ func DefaultDepth[M sim.Message, D any](p engine.Protocol[M, D]) int {
 	return 0
 }
 
+// HasTicks reports whether p has timers that a search fires only with
+// CheckConfig.Ticks (a leader's periodic tick, say).
+func HasTicks[M sim.Message, D any](p engine.Protocol[M, D]) bool {
+	ex, _ := p.(engine.Explorer[D])
+	return ticksApply[D](ex)
+}
+
 // livenessNote is what a search says of a variant that breaks liveness
 // only, or "".
 func livenessNote(info *engine.Info, variant string) string {

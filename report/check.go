@@ -41,9 +41,9 @@ type Check struct {
 	FinalState    string   `json:"final_state,omitempty"`
 	TraceFile     string   `json:"trace_file,omitempty"`
 	ExitCode      int      `json:"exit_code"`
-	// CrashSearch is check's second search, with one crash, when the
-	// defaults ran one; nil when not.
-	CrashSearch *CrashSearch `json:"crash_search,omitempty"`
+	// FollowUps are the searches check ran after a safe first one, each
+	// with one bound the user left at its default widened (FollowUp).
+	FollowUps []FollowUp `json:"follow_ups,omitempty"`
 
 	// Describe says what was searched, in a line (DescribeImpl,
 	// DescribeSpec).
@@ -188,18 +188,22 @@ func (r *Check) WriteText(w io.Writer) {
 	if r.Note != "" {
 		f("note", "%s", r.Note)
 	}
-	if c := r.CrashSearch; c != nil {
-		f("one crash", "%s", c)
+	for i := range r.FollowUps {
+		f(r.FollowUps[i].Name, "%s", &r.FollowUps[i])
 	}
 	if r.Violation != "" {
 		r.writeCounterexample(w, f)
 	}
 }
 
-// CrashSearch is what check's second search, with one crash (a restart
-// from durable state), found: it runs when --crashes is not given, after
-// a complete and safe first search, within a budget of states.
-type CrashSearch struct {
+// FollowUp is one of check's follow-up searches: the first search's model
+// with one bound the user did not set widened (one crash, a second round,
+// the periodic timers), within a budget of states. They run in order
+// after a first search that is safe and not cut short by a bound of states
+// or memory, and stop at the first violation, which is then the report's.
+type FollowUp struct {
+	Name     string `json:"name"`  // "one crash", "two rounds", "ticks"
+	Flags    string `json:"flags"` // what widens the bound: "--crashes 1"
 	Verdict  string `json:"verdict"`
 	Distinct int64  `json:"distinct"`
 	Complete bool   `json:"complete"`
@@ -208,18 +212,18 @@ type CrashSearch struct {
 }
 
 // String says what the search found, for the text report.
-func (c *CrashSearch) String() string {
+func (c *FollowUp) String() string {
 	switch {
 	case c.Verdict == explore.VerdictViolation:
-		return fmt.Sprintf("the second search, with one crash (--crashes 1), found the violation below in %d states", c.Distinct)
+		return fmt.Sprintf("a follow-up search, %s, found the violation below in %d states", c.Flags, c.Distinct)
 	case c.Complete:
-		return fmt.Sprintf("safe in every one of %d states (a second search, --crashes 1)", c.Distinct)
+		return fmt.Sprintf("safe in every one of %d states (a follow-up search, %s)", c.Distinct, c.Flags)
 	case c.Stop == explore.StopMaxStates:
-		return fmt.Sprintf("safe in the %d states a second search, --crashes 1, explored within its budget (not complete: a bound, not a pass)", c.Distinct)
+		return fmt.Sprintf("safe in the %d states a follow-up search, %s, explored within its budget (not complete: a bound, not a pass)", c.Distinct, c.Flags)
 	case c.Stop == explore.StopInterrupted:
-		return fmt.Sprintf("safe in the %d states a second search, --crashes 1, explored before it was interrupted (not complete)", c.Distinct)
+		return fmt.Sprintf("safe in the %d states a follow-up search, %s, explored before it was interrupted (not complete)", c.Distinct, c.Flags)
 	}
-	return fmt.Sprintf("safe in the %d states a second search, --crashes 1, explored before --%s stopped it (not complete)", c.Distinct, c.Stop)
+	return fmt.Sprintf("safe in the %d states a follow-up search, %s, explored before --%s stopped it (not complete)", c.Distinct, c.Flags, c.Stop)
 }
 
 // writeCounterexample writes the violation and its path.

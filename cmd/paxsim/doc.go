@@ -395,11 +395,13 @@
 //	last one a reconfiguration to those members. A set network's second
 //	delivery of a request, while its client waits, is the client's retry.
 //	Bounds: each replica's ballots (--max-ballot: rounds 1..B), crashes, depth
-//	and states. Without --crashes, a safe first search with no crash is
-//	followed by a second with one crash (a restart from durable state), within
-//	a budget of 50,000 to 100,000 states: its verdict is the report's line
-//	"one crash", and a violation it finds is the report's. With --network set (the default) every message ever sent stays
-//	deliverable, which covers loss, reordering and duplication in one state; a
+//	and states. A safe first search is followed by follow-up searches, each
+//	widening one bound the user did not set, within a budget of 50,000 to
+//	100,000 states: "one crash" (--crashes 1, a restart from durable state),
+//	"two rounds" (--max-ballot 2) and, for a protocol with timers a search
+//	leaves out, "ticks" (--ticks). Each is a line of the report, and the first
+//	violation one finds is the report's. With --network set (the default) every
+//	message ever sent stays deliverable, which covers loss, reordering and duplication in one state; a
 //	replica's messages to itself are local calls unless --network-self. The
 //	checkers are the ones campaigns use, at every step, with the properties that
 //	apply to the protocol. A protocol's knobs take their explorer defaults (a
