@@ -94,15 +94,17 @@ func (m *Model[M, D]) lines(labels []string) ([]string, error) {
 
 // redeliver makes a set network's second delivery of a message possible
 // in a multiset world: a duplicate of a replica's message, a client's
-// retry of its request. It returns the line it took.
+// retry of its request, also where a torn crash cuts that delivery short.
+// It returns the line it took.
 func (m *Model[M, D]) redeliver(s *engine.Session[M, D], label string) (string, error) {
-	verb, rest, _ := strings.Cut(label, " ")
+	step := tornStep(label)
+	verb, rest, _ := strings.Cut(step, " ")
 	if verb != "deliver" {
 		return "", fmt.Errorf("%q cannot be taken", label)
 	}
 	if strings.HasPrefix(rest, sim.External.String()+"->") {
 		for _, r := range m.requests {
-			if r.label == label {
+			if r.label == step {
 				retry := engine.ClientStep{Client: r.step.Client, To: r.step.To}
 				return retry.String(), s.Client(retry)
 			}
@@ -135,4 +137,17 @@ func (m *Model[M, D]) deliverLocal(s *engine.Session[M, D], take func(string) er
 			return err
 		}
 	}
+}
+
+// tornStep returns the step a torn crash's label cuts short ("crash N
+// after effect K of STEP"), or label itself when it is no torn crash.
+func tornStep(label string) string {
+	if rest, ok := strings.CutPrefix(label, "crash "); ok {
+		if _, after, ok := strings.Cut(rest, " after effect "); ok {
+			if _, step, ok := strings.Cut(after, " of "); ok {
+				return step
+			}
+		}
+	}
+	return label
 }

@@ -306,8 +306,8 @@ func (m *Model[M, D]) takeLong(a *sim.Action[M], how expansion, sc *scratch[M, D
 		sc.next.world.SetSendHook(sc.record)
 	}
 	m.guard(sc.next, func() { sc.next.world.Do(*a) })
-	if m.outOfBounds(sc.next) {
-		return
+	if _, missed := sc.next.world.TornMissed(); missed || m.outOfBounds(sc.next) {
+		return // a torn crash past the handler's effects crashed nothing: the plain step, listed on its own
 	}
 	fn(a, sc.next, sc.sent)
 }
