@@ -396,8 +396,8 @@
 //	delivery of a request, while its client waits, is the client's retry.
 //	Bounds: each replica's ballots (--max-ballot: rounds 1..B), crashes, depth
 //	and states. A safe first search is followed by follow-up searches, each
-//	widening one bound the user did not set, within a budget of 50,000 to
-//	100,000 states: "one crash" (--crashes 1, a restart from durable state),
+//	widening one bound the user did not set, within a budget of 100,000
+//	states: "one crash" (--crashes 1, a restart from durable state),
 //	"two rounds" (--max-ballot 2) and, for a protocol with timers a search
 //	leaves out, "ticks" (--ticks). Each is a line of the report, and the first
 //	violation one finds is the report's. With --network set (the default) every
