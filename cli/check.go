@@ -47,7 +47,9 @@ Bounds: each replica's ballots (--max-ballot: rounds 1..B), crashes, depth
 and states. Without --crashes, a safe first search with no crash is
 followed by a second with one crash (a restart from durable state), within
 a budget of 50,000 to 100,000 states: its verdict is the report's line
-"one crash", and a violation it finds is the report's. With --network set (the default) every message ever sent stays
+"one crash", and a violation it finds is the report's. Likewise, without
+--max-ballot, a further search gives each replica one round more (rounds
+1..2), so that a proposer retries: line "rounds+1". With --network set (the default) every message ever sent stays
 deliverable, which covers loss, reordering and duplication in one state; a
 replica's messages to itself are local calls unless --network-self. The
 checkers are the ones campaigns use, at every step, with the properties that
@@ -207,17 +209,17 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	p, info, c := o.p, o.p.Info(), &o.check
 	var rep model.Report
 	var mapped *spec.Config
-	var crash *report.CrashSearch
+	var crash, round *report.CrashSearch
 	if c.refine {
 		rep, mapped, err = x.refine(o, cfg, opts)
 	} else if rep, err = p.Check(cfg, opts); err == nil {
-		cfg, rep, crash, err = x.crashSearch(o, cfg, opts, rep)
+		cfg, rep, crash, round, err = x.furtherSearches(o, cfg, opts, rep)
 	}
 	if err != nil {
 		return err
 	}
 	r := report.NewImplCheck(info, cfg, &rep, opts, c.reconfig, c.properties)
-	r.CrashSearch = crash
+	r.CrashSearch, r.RoundSearch = crash, round
 	if mapped != nil {
 		r.Describe += "; every step refined against Paxos.tla (" + mapped.String() + ")"
 		if m, ok := r.Config.(map[string]any); ok {
@@ -243,47 +245,76 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	return x.writeCheck(o, r)
 }
 
-// The default's second search, with one crash, explores as many states
-// as the first, but at least crashBudgetMin and at most crashBudgetMax: a
-// crash search takes the long way (a copy of the world a step), some
-// 60,000 states a second, and the bugs a crash shows show early (the
-// durability variants within 1,000 states, a third party's reply before
-// persist within 24,000).
+// The default's further searches, with one crash and with a second
+// round, each explore as many states as the first, but at least
+// searchBudgetMin and at most searchBudgetMax: a crash search takes the
+// long way (a copy of the world a step), some 60,000 states a second, and
+// the bugs a crash or a retry shows show early (the durability variants
+// within 1,000 states, a third party's reply before persist within
+// 24,000; stale-promises, a retrying proposer that counts its earlier
+// ballot's promises, within 72,000).
 const (
-	crashBudgetMin = 50_000
-	crashBudgetMax = 100_000
+	searchBudgetMin = 50_000
+	searchBudgetMax = 100_000
 )
 
-// crashSearch is check's second search when --crashes is not given: the
-// same model with one crash (a restart from durable state), within a
-// budget of states, so that the defaults find a protocol that replies
-// before it persists, or forgets a promise. It runs after a first search
-// that is complete and safe; a violation it finds is the report's (with
-// the configuration it found it in), and else it is a line of the report.
-func (x *invocation) crashSearch(o *options, cfg model.CheckConfig, opts explore.Options, first model.Report) (model.CheckConfig, model.Report, *report.CrashSearch, error) {
+// furtherSearches are check's searches after a first one that is complete
+// (or bounded by depth only) and safe, when the flags leave their bound
+// at its default: the same model with one crash (a restart from durable
+// state), unless --crashes is given, so that the defaults find a
+// protocol that replies before it persists, or forgets a promise; then,
+// unless --max-ballot is given, with one round more per replica, so that
+// they find a bug on the path a proposer takes when it retries (state of
+// its earlier ballot kept, counted, or compared without the node's
+// tiebreak), which a first ballot never takes. Each runs within a budget
+// of states; the first violation found is the report's (with the
+// configuration it was found in), and else each is a line of the report.
+func (x *invocation) furtherSearches(o *options, cfg model.CheckConfig, opts explore.Options, first model.Report) (model.CheckConfig, model.Report, *report.CrashSearch, *report.CrashSearch, error) {
 	done := first.Complete || first.Stop == explore.StopMaxDepth // not cut by a bound of states, memory or time
-	if o.set["crashes"] || cfg.Crashes != 0 || cfg.NoRestarts || first.Verdict != explore.VerdictOK || !done || opts.Strategy != explore.BFS {
-		return cfg, first, nil, nil
+	if first.Verdict != explore.VerdictOK || !done || opts.Strategy != explore.BFS {
+		return cfg, first, nil, nil, nil
 	}
-	second := cfg
-	second.Crashes = 1
-	budget := min(max(first.Distinct, crashBudgetMin), crashBudgetMax)
+	var crash, round *report.CrashSearch
+	if !o.set["crashes"] && cfg.Crashes == 0 && !cfg.NoRestarts {
+		second := cfg
+		second.Crashes = 1
+		rep, cs, err := x.boundedSearch(o, second, opts, first.Distinct, "--crashes 1")
+		if err != nil || rep.Verdict == explore.VerdictViolation {
+			return second, rep, cs, nil, err
+		}
+		if crash = cs; rep.Stop == explore.StopInterrupted { // ^C: the check as a whole was cut short
+			first.Complete, first.Stop = false, explore.StopInterrupted
+			return cfg, first, crash, nil, nil
+		}
+	}
+	if !o.set["max-ballot"] {
+		third := cfg
+		third.MaxBallot++
+		rep, rs, err := x.boundedSearch(o, third, opts, first.Distinct, fmt.Sprintf("--max-ballot %d", third.MaxBallot))
+		if err != nil || rep.Verdict == explore.VerdictViolation {
+			return third, rep, crash, rs, err
+		}
+		if round = rs; rep.Stop == explore.StopInterrupted {
+			first.Complete, first.Stop = false, explore.StopInterrupted
+		}
+	}
+	return cfg, first, crash, round, nil
+}
+
+// boundedSearch runs one of check's further searches, of cfg (the first
+// search's with flags added), within a budget of states sized by the
+// first search's distinct states.
+func (x *invocation) boundedSearch(o *options, cfg model.CheckConfig, opts explore.Options, firstDistinct int64, flags string) (model.Report, *report.CrashSearch, error) {
+	budget := min(max(firstDistinct, searchBudgetMin), searchBudgetMax)
 	if opts.MaxStates > 0 {
 		budget = min(budget, opts.MaxStates)
 	}
 	opts.MaxStates = budget
-	rep, err := o.p.Check(second, opts)
+	rep, err := o.p.Check(cfg, opts)
 	if err != nil {
-		return cfg, first, nil, err
+		return rep, nil, err
 	}
-	cs := &report.CrashSearch{Verdict: rep.Verdict, Distinct: rep.Distinct, Complete: rep.Complete, Stop: rep.Stop, Budget: budget}
-	switch {
-	case rep.Verdict == explore.VerdictViolation:
-		return second, rep, cs, nil
-	case rep.Stop == explore.StopInterrupted: // ^C: the check as a whole was cut short
-		first.Complete, first.Stop = false, explore.StopInterrupted
-	}
-	return cfg, first, cs, nil
+	return rep, &report.CrashSearch{Verdict: rep.Verdict, Distinct: rep.Distinct, Complete: rep.Complete, Stop: rep.Stop, Budget: budget, Flags: flags}, nil
 }
 
 // refine runs check --refine: the refinement search, and the constants of

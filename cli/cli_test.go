@@ -496,3 +496,33 @@ func TestCheckSearchesACrashToo(t *testing.T) {
 		t.Errorf("default check of the correct protocol: exit %d, crash_search %v", code, m["crash_search"])
 	}
 }
+
+// TestCheckSearchesARetryToo: without --max-ballot, check follows a safe
+// first search (one round per replica, so that no proposer ever retries)
+// with a further one in which each replica has a second round, within a
+// budget of states: a proposer that counts its earlier ballot's promises
+// toward its retry (stale-promises), which only a retry shows, is caught
+// (exit 1, the counterexample written with the search's configuration,
+// and replayed; without timers, a client's retry is the proposer's);
+// with --max-ballot given, the first search is the only one
+// of its kind; the correct protocol passes, the search in the JSON.
+func TestCheckSearchesARetryToo(t *testing.T) {
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "stale.trace")
+	code, stdout, stderr := paxsim(t, ctx, "check", "--variant", "stale-promises", "--no-timers", "--out", out)
+	if code != exitViolation || !strings.Contains(stdout, "rounds+1:") || !strings.Contains(stdout, "rounds 1..2 per replica") {
+		t.Fatalf("default check of stale-promises: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, _ := paxsim(t, ctx, "replay", out, "--trace=false"); code != exitViolation {
+		t.Errorf("replay of the retry search's counterexample: exit %d\n%s", code, stdout)
+	}
+	if code, stdout, _ := paxsim(t, ctx, "check", "--variant", "stale-promises", "--no-timers", "--max-ballot", "1", "--crashes", "0"); code != 0 || strings.Contains(stdout, "rounds+1:") {
+		t.Errorf("check --max-ballot 1 of stale-promises: exit %d, want 0 and no further search\n%s", code, stdout)
+	}
+	code, stdout, _ = paxsim(t, ctx, "check", "--no-timers", "--json")
+	m := decodeObject(t, stdout)
+	rs, ok := m["round_search"].(map[string]any)
+	if code != 0 || !ok || rs["verdict"] != "ok" || rs["distinct"].(float64) < 1 {
+		t.Errorf("default check of the correct protocol: exit %d, round_search %v", code, m["round_search"])
+	}
+}

@@ -44,6 +44,9 @@ type Check struct {
 	// CrashSearch is check's second search, with one crash, when the
 	// defaults ran one; nil when not.
 	CrashSearch *CrashSearch `json:"crash_search,omitempty"`
+	// RoundSearch is check's further search with one round more per
+	// replica (--max-ballot), when the defaults ran one; nil when not.
+	RoundSearch *CrashSearch `json:"round_search,omitempty"`
 
 	// Describe says what was searched, in a line (DescribeImpl,
 	// DescribeSpec).
@@ -191,35 +194,48 @@ func (r *Check) WriteText(w io.Writer) {
 	if c := r.CrashSearch; c != nil {
 		f("one crash", "%s", c)
 	}
+	if c := r.RoundSearch; c != nil {
+		f("rounds+1", "%s", c)
+	}
 	if r.Violation != "" {
 		r.writeCounterexample(w, f)
 	}
 }
 
-// CrashSearch is what check's second search, with one crash (a restart
-// from durable state), found: it runs when --crashes is not given, after
-// a complete and safe first search, within a budget of states.
+// CrashSearch is what one of check's further searches found: with one
+// crash (a restart from durable state), or with one round more per
+// replica. Each runs when its flag (--crashes, --max-ballot) is not given,
+// after a complete and safe first search, within a budget of states.
 type CrashSearch struct {
 	Verdict  string `json:"verdict"`
 	Distinct int64  `json:"distinct"`
 	Complete bool   `json:"complete"`
 	Stop     string `json:"stop,omitempty"`
 	Budget   int64  `json:"budget"`
+	// Flags are what the search adds to the first's, as flags (empty:
+	// --crashes 1).
+	Flags string `json:"-"`
 }
 
 // String says what the search found, for the text report.
 func (c *CrashSearch) String() string {
-	switch {
-	case c.Verdict == explore.VerdictViolation:
-		return fmt.Sprintf("the second search, with one crash (--crashes 1), found the violation below in %d states", c.Distinct)
-	case c.Complete:
-		return fmt.Sprintf("safe in every one of %d states (a second search, --crashes 1)", c.Distinct)
-	case c.Stop == explore.StopMaxStates:
-		return fmt.Sprintf("safe in the %d states a second search, --crashes 1, explored within its budget (not complete: a bound, not a pass)", c.Distinct)
-	case c.Stop == explore.StopInterrupted:
-		return fmt.Sprintf("safe in the %d states a second search, --crashes 1, explored before it was interrupted (not complete)", c.Distinct)
+	what, flags := "second search", cmp.Or(c.Flags, "--crashes 1")
+	if flags != "--crashes 1" {
+		what = "further search"
 	}
-	return fmt.Sprintf("safe in the %d states a second search, --crashes 1, explored before --%s stopped it (not complete)", c.Distinct, c.Stop)
+	switch {
+	case c.Verdict == explore.VerdictViolation && flags == "--crashes 1":
+		return fmt.Sprintf("the second search, with one crash (--crashes 1), found the violation below in %d states", c.Distinct)
+	case c.Verdict == explore.VerdictViolation:
+		return fmt.Sprintf("the %s, %s, found the violation below in %d states", what, flags, c.Distinct)
+	case c.Complete:
+		return fmt.Sprintf("safe in every one of %d states (a %s, %s)", c.Distinct, what, flags)
+	case c.Stop == explore.StopMaxStates:
+		return fmt.Sprintf("safe in the %d states a %s, %s, explored within its budget (not complete: a bound, not a pass)", c.Distinct, what, flags)
+	case c.Stop == explore.StopInterrupted:
+		return fmt.Sprintf("safe in the %d states a %s, %s, explored before it was interrupted (not complete)", c.Distinct, what, flags)
+	}
+	return fmt.Sprintf("safe in the %d states a %s, %s, explored before --%s stopped it (not complete)", c.Distinct, what, flags, c.Stop)
 }
 
 // writeCounterexample writes the violation and its path.
