@@ -49,7 +49,10 @@ followed by a second with one crash (a restart from durable state), within
 a budget of 50,000 to 100,000 states: its verdict is the report's line
 "one crash", and a violation it finds is the report's. Likewise, without
 --max-ballot, a further search gives each replica one round more (rounds
-1..2), so that a proposer retries: line "rounds+1". With --network set (the default) every message ever sent stays
+1..2), so that a proposer retries: line "rounds+1"; and, for a protocol
+that takes reconfigurations, without --reconfig, a further search (of at
+most 200,000 states) makes the last client reconfigure the cluster to
+every replica but the last: line "reconfig". With --network set (the default) every message ever sent stays
 deliverable, which covers loss, reordering and duplication in one state; a
 replica's messages to itself are local calls unless --network-self. The
 checkers are the ones campaigns use, at every step, with the properties that
@@ -209,17 +212,21 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	p, info, c := o.p, o.p.Info(), &o.check
 	var rep model.Report
 	var mapped *spec.Config
-	var crash, round *report.CrashSearch
+	var further map[string]*report.CrashSearch
 	if c.refine {
 		rep, mapped, err = x.refine(o, cfg, opts)
 	} else if rep, err = p.Check(cfg, opts); err == nil {
-		cfg, rep, crash, round, err = x.furtherSearches(o, cfg, opts, rep)
+		cfg, rep, further, err = x.runFurtherSearches(o, cfg, opts, rep)
 	}
 	if err != nil {
 		return err
 	}
-	r := report.NewImplCheck(info, cfg, &rep, opts, c.reconfig, c.properties)
-	r.CrashSearch, r.RoundSearch = crash, round
+	reconfig := c.reconfig
+	if reconfig == "" && len(cfg.Reconfig) > 0 { // the reconfiguration search's violation
+		reconfig = formatMembers(cfg.Reconfig)
+	}
+	r := report.NewImplCheck(info, cfg, &rep, opts, reconfig, c.properties)
+	r.CrashSearch, r.RoundSearch, r.ReconfigSearch = further["crashes"], further["max-ballot"], further["reconfig"]
 	if mapped != nil {
 		r.Describe += "; every step refined against Paxos.tla (" + mapped.String() + ")"
 		if m, ok := r.Config.(map[string]any); ok {
@@ -245,76 +252,95 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	return x.writeCheck(o, r)
 }
 
-// The default's further searches, with one crash and with a second
-// round, each explore as many states as the first, but at least
-// searchBudgetMin and at most searchBudgetMax: a crash search takes the
-// long way (a copy of the world a step), some 60,000 states a second, and
-// the bugs a crash or a retry shows show early (the durability variants
+// The default's further searches each explore as many states as the
+// first, but at least searchBudgetMin and at most searchBudgetMax (a
+// reconfiguration's, reconfigBudgetMax): a crash search takes the long
+// way (a copy of the world a step), some 60,000 states a second, and the
+// bugs a crash or a retry shows show early (the durability variants
 // within 1,000 states, a third party's reply before persist within
 // 24,000; stale-promises, a retrying proposer that counts its earlier
-// ballot's promises, within 72,000).
+// ballot's promises, within 72,000). A reconfiguration's search runs as
+// fast as the first, and a view's bugs show later (no-view within
+// 117,000 states, a leader's window one instance too wide within
+// 130,000).
 const (
-	searchBudgetMin = 50_000
-	searchBudgetMax = 100_000
+	searchBudgetMin   = 50_000
+	searchBudgetMax   = 100_000
+	reconfigBudgetMax = 200_000
 )
 
-// furtherSearches are check's searches after a first one that is complete
-// (or bounded by depth only) and safe, when the flags leave their bound
-// at its default: the same model with one crash (a restart from durable
-// state), unless --crashes is given, so that the defaults find a
-// protocol that replies before it persists, or forgets a promise; then,
-// unless --max-ballot is given, with one round more per replica, so that
-// they find a bug on the path a proposer takes when it retries (state of
-// its earlier ballot kept, counted, or compared without the node's
-// tiebreak), which a first ballot never takes. Each runs within a budget
-// of states; the first violation found is the report's (with the
-// configuration it was found in), and else each is a line of the report.
-func (x *invocation) furtherSearches(o *options, cfg model.CheckConfig, opts explore.Options, first model.Report) (model.CheckConfig, model.Report, *report.CrashSearch, *report.CrashSearch, error) {
-	done := first.Complete || first.Stop == explore.StopMaxDepth // not cut by a bound of states, memory or time
-	if first.Verdict != explore.VerdictOK || !done || opts.Strategy != explore.BFS {
-		return cfg, first, nil, nil, nil
-	}
-	var crash, round *report.CrashSearch
-	if !o.set["crashes"] && cfg.Crashes == 0 && !cfg.NoRestarts {
-		second := cfg
-		second.Crashes = 1
-		rep, cs, err := x.boundedSearch(o, second, opts, first.Distinct, "--crashes 1")
-		if err != nil || rep.Verdict == explore.VerdictViolation {
-			return second, rep, cs, nil, err
-		}
-		if crash = cs; rep.Stop == explore.StopInterrupted { // ^C: the check as a whole was cut short
-			first.Complete, first.Stop = false, explore.StopInterrupted
-			return cfg, first, crash, nil, nil
-		}
-	}
-	if !o.set["max-ballot"] {
-		third := cfg
-		third.MaxBallot++
-		rep, rs, err := x.boundedSearch(o, third, opts, first.Distinct, fmt.Sprintf("--max-ballot %d", third.MaxBallot))
-		if err != nil || rep.Verdict == explore.VerdictViolation {
-			return third, rep, crash, rs, err
-		}
-		if round = rs; rep.Stop == explore.StopInterrupted {
-			first.Complete, first.Stop = false, explore.StopInterrupted
-		}
-	}
-	return cfg, first, crash, round, nil
+// furtherSearch is one of check's searches after the first: the first's
+// model widened along one bound that the flags left at its default.
+type furtherSearch struct {
+	flag   string // given, it leaves the search out
+	budget int64  // the most states it explores
+	// widen returns the search's model, the flags that describe it, and
+	// whether it applies.
+	widen func(cfg model.CheckConfig, info *engine.Info) (model.CheckConfig, string, bool)
 }
 
-// boundedSearch runs one of check's further searches, of cfg (the first
-// search's with flags added), within a budget of states sized by the
-// first search's distinct states.
-func (x *invocation) boundedSearch(o *options, cfg model.CheckConfig, opts explore.Options, firstDistinct int64, flags string) (model.Report, *report.CrashSearch, error) {
-	budget := min(max(firstDistinct, searchBudgetMin), searchBudgetMax)
-	if opts.MaxStates > 0 {
-		budget = min(budget, opts.MaxStates)
+// furtherSearches are, in order: one crash (a restart from durable
+// state), so that the defaults find a protocol that replies before it
+// persists, or forgets a promise; one round more per replica, so that
+// they find a bug on the path a proposer takes when it retries (state of
+// its earlier ballot kept, counted, or compared without the node's
+// tiebreak), which a first ballot never takes; and, for a protocol that
+// takes reconfigurations, the last client's reconfiguration to every
+// replica but the last, so that they find a view or window rule broken.
+var furtherSearches = []furtherSearch{
+	{"crashes", searchBudgetMax, func(c model.CheckConfig, _ *engine.Info) (model.CheckConfig, string, bool) {
+		c.Crashes = 1
+		return c, "--crashes 1", !c.NoRestarts
+	}},
+	{"max-ballot", searchBudgetMax, func(c model.CheckConfig, _ *engine.Info) (model.CheckConfig, string, bool) {
+		c.MaxBallot++
+		return c, fmt.Sprintf("--max-ballot %d", c.MaxBallot), true
+	}},
+	{"reconfig", reconfigBudgetMax, func(c model.CheckConfig, info *engine.Info) (model.CheckConfig, string, bool) {
+		c.Reconfig = nil
+		for id := 1; id < c.Config.Nodes; id++ {
+			c.Reconfig = append(c.Reconfig, sim.NodeID(id))
+		}
+		return c, "--reconfig " + formatMembers(c.Reconfig), info.Workload.Reconfig && len(c.Reconfig) > 0
+	}},
+}
+
+// runFurtherSearches runs check's further searches after a first one that
+// is complete (or bounded by depth only) and safe: each whose flag is not
+// given and whose bound the first left at its default, within its budget
+// of states. The first violation found is the report's (with the
+// configuration it was found in); else each search is a line of the
+// report. found holds a search's summary by its flag.
+func (x *invocation) runFurtherSearches(o *options, cfg model.CheckConfig, opts explore.Options, first model.Report) (model.CheckConfig, model.Report, map[string]*report.CrashSearch, error) {
+	done := first.Complete || first.Stop == explore.StopMaxDepth // not cut by a bound of states, memory or time
+	if first.Verdict != explore.VerdictOK || !done || opts.Strategy != explore.BFS {
+		return cfg, first, nil, nil
 	}
-	opts.MaxStates = budget
-	rep, err := o.p.Check(cfg, opts)
-	if err != nil {
-		return rep, nil, err
+	found := map[string]*report.CrashSearch{}
+	for _, f := range furtherSearches {
+		widened, flags, ok := f.widen(cfg, o.p.Info())
+		if !ok || o.set[f.flag] || (f.flag == "crashes" && cfg.Crashes != 0) || (f.flag == "reconfig" && len(cfg.Reconfig) > 0) {
+			continue
+		}
+		sopts := opts
+		sopts.MaxStates = min(max(first.Distinct, searchBudgetMin), f.budget)
+		if opts.MaxStates > 0 {
+			sopts.MaxStates = min(sopts.MaxStates, opts.MaxStates)
+		}
+		rep, err := o.p.Check(widened, sopts)
+		if err != nil {
+			return cfg, first, found, err
+		}
+		found[f.flag] = &report.CrashSearch{Verdict: rep.Verdict, Distinct: rep.Distinct, Complete: rep.Complete, Stop: rep.Stop, Budget: sopts.MaxStates, Flags: flags}
+		switch {
+		case rep.Verdict == explore.VerdictViolation:
+			return widened, rep, found, nil
+		case rep.Stop == explore.StopInterrupted: // ^C: the check as a whole was cut short
+			first.Complete, first.Stop = false, explore.StopInterrupted
+			return cfg, first, found, nil
+		}
 	}
-	return rep, &report.CrashSearch{Verdict: rep.Verdict, Distinct: rep.Distinct, Complete: rep.Complete, Stop: rep.Stop, Budget: budget, Flags: flags}, nil
+	return cfg, first, found, nil
 }
 
 // refine runs check --refine: the refinement search, and the constants of
@@ -494,6 +520,15 @@ func checkArgs(o *options) []string {
 }
 
 // parseMembers reads a member set, "2" or "1+2+3"; "" is none.
+// formatMembers is parseMembers' inverse: ids joined by +.
+func formatMembers(ids []sim.NodeID) string {
+	names := make([]string, len(ids))
+	for k, id := range ids {
+		names[k] = strconv.Itoa(int(id))
+	}
+	return strings.Join(names, "+")
+}
+
 func parseMembers(s string) ([]sim.NodeID, error) {
 	if s == "" {
 		return nil, nil

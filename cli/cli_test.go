@@ -526,3 +526,27 @@ func TestCheckSearchesARetryToo(t *testing.T) {
 		t.Errorf("default check of the correct protocol: exit %d, round_search %v", code, m["round_search"])
 	}
 }
+
+// TestCheckSearchesAReconfigurationToo: without --reconfig, check of a
+// protocol that takes reconfigurations follows a safe first search (no
+// view ever changes) with a further one in which the last client
+// reconfigures the cluster to every replica but the last: a proposer that
+// takes an entry's quorum from the current view, not the entry's
+// (no-view), which no search without a reconfiguration can tell, is
+// caught, and its counterexample replays; with --reconfig given, the
+// first search is the only one of its kind.
+func TestCheckSearchesAReconfigurationToo(t *testing.T) {
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "noview.trace")
+	code, stdout, stderr := paxsim(t, ctx, "check", "--protocol", "multipaxos", "--variant", "no-view", "--crashes", "0", "--max-ballot", "1", "--out", out)
+	if code != exitViolation || !strings.Contains(stdout, "reconfig:") || !strings.Contains(stdout, "reconfiguration to 1+2") {
+		t.Fatalf("default check of no-view: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, _ := paxsim(t, ctx, "replay", out, "--trace=false"); code != exitViolation {
+		t.Errorf("replay of the reconfiguration search's counterexample: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = paxsim(t, ctx, "check", "--protocol", "multipaxos", "--variant", "no-view", "--crashes", "0", "--max-ballot", "1", "--reconfig", "1+2+3", "--max-depth", "8")
+	if code != 0 || strings.Contains(stdout, "reconfig:") {
+		t.Errorf("check --reconfig 1+2+3 of no-view: exit %d, want 0 and no further search\n%s", code, stdout)
+	}
+}

@@ -47,6 +47,10 @@ type Check struct {
 	// RoundSearch is check's further search with one round more per
 	// replica (--max-ballot), when the defaults ran one; nil when not.
 	RoundSearch *CrashSearch `json:"round_search,omitempty"`
+	// ReconfigSearch is check's further search with a reconfiguration,
+	// for a protocol that takes them, when the defaults ran one; nil when
+	// not.
+	ReconfigSearch *CrashSearch `json:"reconfig_search,omitempty"`
 
 	// Describe says what was searched, in a line (DescribeImpl,
 	// DescribeSpec).
@@ -196,6 +200,9 @@ func (r *Check) WriteText(w io.Writer) {
 	}
 	if c := r.RoundSearch; c != nil {
 		f("rounds+1", "%s", c)
+	}
+	if c := r.ReconfigSearch; c != nil {
+		f("reconfig", "%s", c)
 	}
 	if r.Violation != "" {
 		r.writeCounterexample(w, f)
