@@ -47,9 +47,11 @@ Bounds: each replica's ballots (--max-ballot: rounds 1..B), crashes, depth
 and states. A safe first search is followed by follow-up searches, each
 widening one bound the user did not set, within a budget of 100,000
 states: "one crash" (--crashes 1, a restart from durable state),
-"two rounds" (--max-ballot 2) and, for a protocol with timers a search
-leaves out, "ticks" (--ticks). Each is a line of the report, and the first
-violation one finds is the report's. With --network set (the default) every
+"rounds+1" (one round more per replica, so that a proposer retries), for
+a protocol with timers a search leaves out "ticks" (--ticks), and for one
+that takes reconfigurations "reconfig" (the last client reconfigures the
+cluster to every replica but the last; 200,000 states). Each is a line of
+the report, and the first violation one finds is the report's. With --network set (the default) every
 message ever sent stays deliverable, which covers loss, reordering and duplication in one state; a
 replica's messages to itself are local calls unless --network-self. The
 checkers are the ones campaigns use, at every step, with the properties that
@@ -218,7 +220,11 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	if err != nil {
 		return err
 	}
-	r := report.NewImplCheck(info, cfg, &rep, opts, c.reconfig, c.properties)
+	reconfig := c.reconfig
+	if reconfig == "" && len(cfg.Reconfig) > 0 { // found by the reconfiguration's follow-up
+		reconfig = formatMembers(cfg.Reconfig)
+	}
+	r := report.NewImplCheck(info, cfg, &rep, opts, reconfig, c.properties)
 	r.FollowUps = follow
 	if mapped != nil {
 		r.Describe += "; every step refined against Paxos.tla (" + mapped.String() + ")"
@@ -251,9 +257,15 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 // bound shows show early (the durability variants within 1,000 states of
 // a crash search, a third party's reply before persist within 24,000; a
 // proposer that counts its earlier ballot's promises within 72,000 of a
-// second round's; a third party's learner that applies undecided entries
-// within 68,000 with the ticks).
-const followUpBudget = 100_000
+// round more; a third party's learner that applies undecided entries
+// within 68,000 with the ticks). A reconfiguration's search runs as fast
+// as the first, and a view's bugs show later (no-view within 117,000
+// states, a leader's window one instance too wide within 130,000):
+// reconfigBudget.
+const (
+	followUpBudget = 100_000
+	reconfigBudget = 200_000
+)
 
 // A followUp widens one bound of the first search's model, when the user
 // did not set it: flag is the check flag that sets it, and widen returns
@@ -261,23 +273,42 @@ const followUpBudget = 100_000
 // widening does not apply.
 type followUp struct {
 	name, flag string
+	budget     int64
 	widen      func(c model.CheckConfig, o *options) (model.CheckConfig, string, bool)
 }
 
-// followUpSearches are the default check's follow-up searches, in order.
+// followUpSearches are the default check's follow-up searches, in order:
+// one crash (a restart from durable state), so that the defaults find a
+// protocol that replies before it persists, or forgets a promise; one
+// round more per replica, so that they find a bug on the path a proposer
+// takes when it retries (state of its earlier ballot kept, counted, or
+// compared without the node's tiebreak), which a first ballot never takes;
+// the ticks, for a protocol with timers a search leaves out unless asked
+// (a leader's resends); and, for a protocol that takes reconfigurations,
+// the last client's reconfiguration to every replica but the last, so
+// that they find a view or window rule broken.
 var followUpSearches = []followUp{
-	{"one crash", "crashes", func(c model.CheckConfig, _ *options) (model.CheckConfig, string, bool) {
+	{"one crash", "crashes", followUpBudget, func(c model.CheckConfig, _ *options) (model.CheckConfig, string, bool) {
 		ok := c.Crashes == 0 && !c.NoRestarts
 		c.Crashes = 1
 		return c, "--crashes 1", ok
 	}},
-	{"two rounds", "max-ballot", func(c model.CheckConfig, _ *options) (model.CheckConfig, string, bool) {
+	{"rounds+1", "max-ballot", followUpBudget, func(c model.CheckConfig, _ *options) (model.CheckConfig, string, bool) {
+		ok := c.MaxBallot > 0 // 0: no bound to widen
 		c.MaxBallot++
-		return c, fmt.Sprintf("--max-ballot %d", c.MaxBallot), c.MaxBallot == 2
+		return c, fmt.Sprintf("--max-ballot %d", c.MaxBallot), ok
 	}},
-	{"ticks", "ticks", func(c model.CheckConfig, o *options) (model.CheckConfig, string, bool) {
+	{"ticks", "ticks", followUpBudget, func(c model.CheckConfig, o *options) (model.CheckConfig, string, bool) {
 		c.Ticks = true
 		return c, "--ticks", !c.NoTimers && o.p.HasTicks()
+	}},
+	{"reconfig", "reconfig", reconfigBudget, func(c model.CheckConfig, o *options) (model.CheckConfig, string, bool) {
+		ok := o.p.Info().Workload.Reconfig && len(c.Reconfig) == 0 && c.Config.Nodes > 1
+		c.Reconfig = nil
+		for id := 1; id < c.Config.Nodes; id++ {
+			c.Reconfig = append(c.Reconfig, sim.NodeID(id))
+		}
+		return c, "--reconfig " + formatMembers(c.Reconfig), ok
 	}},
 }
 
@@ -295,18 +326,19 @@ func (x *invocation) followUps(o *options, cfg model.CheckConfig, opts explore.O
 	if first.Verdict != explore.VerdictOK || !done || opts.Strategy != explore.BFS {
 		return cfg, first, nil, nil
 	}
-	budget := int64(followUpBudget)
-	if opts.MaxStates > 0 {
-		budget = min(budget, opts.MaxStates)
-	}
-	opts.MaxStates = budget
 	var ran []report.FollowUp
 	for _, f := range followUpSearches {
 		wider, flags, ok := f.widen(cfg, o)
 		if o.set[f.flag] || !ok {
 			continue
 		}
-		rep, err := o.p.Check(wider, opts)
+		budget := f.budget
+		if opts.MaxStates > 0 {
+			budget = min(budget, opts.MaxStates)
+		}
+		bounded := opts
+		bounded.MaxStates = budget
+		rep, err := o.p.Check(wider, bounded)
 		if err != nil {
 			return cfg, first, ran, err
 		}
@@ -496,6 +528,15 @@ func checkArgs(o *options) []string {
 	return flagArgs(newFlagSet(lookupCommand("check"), newOptions(o.reg, o.p, nil)), o.raw, func(name string) bool {
 		return name != "out" && name != "json" && name != "workers"
 	})
+}
+
+// formatMembers is parseMembers' inverse: ids joined by +.
+func formatMembers(ids []sim.NodeID) string {
+	names := make([]string, len(ids))
+	for k, id := range ids {
+		names[k] = strconv.Itoa(int(id))
+	}
+	return strings.Join(names, "+")
 }
 
 // parseMembers reads a member set, "2" or "1+2+3"; "" is none.

@@ -475,10 +475,9 @@ func TestShrinkInterruptedKeepsAFailingTrace(t *testing.T) {
 // of states. A protocol that replies before it persists, which no
 // crash-free search can tell, is caught by the crash search (exit 1, the
 // counterexample written with the crash's configuration, and replayed);
-// a proposer that counts its earlier ballot's promises, which one round
-// per proposer cannot tell, by the second round's; a bound the user set
-// is not widened; the correct protocol passes every one, each reported in
-// the JSON.
+// a bound the user set is not widened; the correct protocol passes every
+// one, each reported in the JSON (TestCheckSearchesARetryToo and
+// TestCheckSearchesAReconfigurationToo: the other follow-ups).
 func TestCheckFollowsUp(t *testing.T) {
 	ctx := context.Background()
 	out := filepath.Join(t.TempDir(), "rbp.trace")
@@ -489,23 +488,67 @@ func TestCheckFollowsUp(t *testing.T) {
 	if code, stdout, _ := paxsim(t, ctx, "replay", out, "--trace=false"); code != exitViolation {
 		t.Errorf("replay of the crash search's counterexample: exit %d\n%s", code, stdout)
 	}
-	if code, stdout, _ := paxsim(t, ctx, "check", "--variant", "reply-before-persist", "--crashes", "0", "--max-ballot", "1"); code != 0 || strings.Contains(stdout, "one crash:") || strings.Contains(stdout, "two rounds:") {
+	if code, stdout, _ := paxsim(t, ctx, "check", "--variant", "reply-before-persist", "--crashes", "0", "--max-ballot", "1"); code != 0 || strings.Contains(stdout, "one crash:") || strings.Contains(stdout, "rounds+1:") {
 		t.Errorf("check --crashes 0 --max-ballot 1 of reply-before-persist: exit %d, want 0 and no follow-up search\n%s", code, stdout)
-	}
-	code, stdout, stderr = paxsim(t, ctx, "check", "--variant", "stale-promises", "--crashes", "0")
-	if code != exitViolation || !strings.Contains(stdout, "two rounds:") || strings.Contains(stdout, "one crash:") {
-		t.Errorf("default check of stale-promises with --crashes 0: exit %d, want a violation found by the second round\n%s%s", code, stdout, stderr)
 	}
 	code, stdout, _ = paxsim(t, ctx, "check", "--no-timers", "--json")
 	m := decodeObject(t, stdout)
 	fs, _ := m["follow_ups"].([]any)
 	if code != 0 || len(fs) != 2 {
-		t.Fatalf("default check of the correct protocol: exit %d, follow_ups %v; want 0 and two (one crash, two rounds)", code, m["follow_ups"])
+		t.Fatalf("default check of the correct protocol: exit %d, follow_ups %v; want 0 and two (one crash, rounds+1)", code, m["follow_ups"])
 	}
-	for _, f := range fs {
+	for i, f := range fs {
 		f := f.(map[string]any)
-		if f["verdict"] != "ok" || f["distinct"].(float64) < 1 {
-			t.Errorf("follow-up %v of the correct protocol: want ok over some states", f)
+		if name := []string{"one crash", "rounds+1"}[i]; f["name"] != name || f["verdict"] != "ok" || f["distinct"].(float64) < 1 {
+			t.Errorf("follow-up %d of the correct protocol: %v, want %s, ok over some states", i, f, name)
 		}
+	}
+}
+
+// TestCheckSearchesARetryToo: without --max-ballot, check follows a safe
+// first search (one round per replica, so that no proposer ever retries)
+// with a further one in which each replica has a second round, within a
+// budget of states: a proposer that counts its earlier ballot's promises
+// toward its retry (stale-promises), which only a retry shows, is caught
+// (exit 1, the counterexample written with the search's configuration,
+// and replayed; without timers, a client's retry is the proposer's);
+// with --max-ballot given, the first search is the only one
+// of its kind (TestCheckFollowsUp: the correct protocol passes).
+func TestCheckSearchesARetryToo(t *testing.T) {
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "stale.trace")
+	code, stdout, stderr := paxsim(t, ctx, "check", "--variant", "stale-promises", "--no-timers", "--out", out)
+	if code != exitViolation || !strings.Contains(stdout, "rounds+1:") || !strings.Contains(stdout, "rounds 1..2 per replica") {
+		t.Fatalf("default check of stale-promises: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, _ := paxsim(t, ctx, "replay", out, "--trace=false"); code != exitViolation {
+		t.Errorf("replay of the retry search's counterexample: exit %d\n%s", code, stdout)
+	}
+	if code, stdout, _ := paxsim(t, ctx, "check", "--variant", "stale-promises", "--no-timers", "--max-ballot", "1", "--crashes", "0"); code != 0 || strings.Contains(stdout, "rounds+1:") {
+		t.Errorf("check --max-ballot 1 of stale-promises: exit %d, want 0 and no further search\n%s", code, stdout)
+	}
+}
+
+// TestCheckSearchesAReconfigurationToo: without --reconfig, check of a
+// protocol that takes reconfigurations follows a safe first search (no
+// view ever changes) with a further one in which the last client
+// reconfigures the cluster to every replica but the last: a proposer that
+// takes an entry's quorum from the current view, not the entry's
+// (no-view), which no search without a reconfiguration can tell, is
+// caught, and its counterexample replays; with --reconfig given, the
+// first search is the only one of its kind.
+func TestCheckSearchesAReconfigurationToo(t *testing.T) {
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "noview.trace")
+	code, stdout, stderr := paxsim(t, ctx, "check", "--protocol", "multipaxos", "--variant", "no-view", "--crashes", "0", "--max-ballot", "1", "--out", out)
+	if code != exitViolation || !strings.Contains(stdout, "reconfig:") || !strings.Contains(stdout, "reconfiguration to 1+2") {
+		t.Fatalf("default check of no-view: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, stdout, _ := paxsim(t, ctx, "replay", out, "--trace=false"); code != exitViolation {
+		t.Errorf("replay of the reconfiguration search's counterexample: exit %d\n%s", code, stdout)
+	}
+	code, stdout, _ = paxsim(t, ctx, "check", "--protocol", "multipaxos", "--variant", "no-view", "--crashes", "0", "--max-ballot", "1", "--reconfig", "1+2+3", "--max-depth", "8")
+	if code != 0 || strings.Contains(stdout, "reconfig:") {
+		t.Errorf("check --reconfig 1+2+3 of no-view: exit %d, want 0 and no further search\n%s", code, stdout)
 	}
 }

@@ -398,9 +398,11 @@
 //	and states. A safe first search is followed by follow-up searches, each
 //	widening one bound the user did not set, within a budget of 100,000
 //	states: "one crash" (--crashes 1, a restart from durable state),
-//	"two rounds" (--max-ballot 2) and, for a protocol with timers a search
-//	leaves out, "ticks" (--ticks). Each is a line of the report, and the first
-//	violation one finds is the report's. With --network set (the default) every
+//	"rounds+1" (one round more per replica, so that a proposer retries), for
+//	a protocol with timers a search leaves out "ticks" (--ticks), and for one
+//	that takes reconfigurations "reconfig" (the last client reconfigures the
+//	cluster to every replica but the last; 200,000 states). Each is a line of
+//	the report, and the first violation one finds is the report's. With --network set (the default) every
 //	message ever sent stays deliverable, which covers loss, reordering and duplication in one state; a
 //	replica's messages to itself are local calls unless --network-self. The
 //	checkers are the ones campaigns use, at every step, with the properties that
