@@ -22,6 +22,7 @@ import (
 
 var campaignCmd = &command{
 	name:   "campaign",
+	stops:  true,
 	usage:  "--seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [--baseline FILE] [config flags]",
 	short:  "run many seeds in parallel and sum up what they found",
 	config: true,

@@ -24,6 +24,7 @@ import (
 
 var checkCmd = &command{
 	name:  "check",
+	stops: true,
 	usage: "[--model impl|spec] [--protocol NAME] [--nodes N] [--proposers P | --clients C] [--variant NAME] [bounds] [--json]",
 	short: "explore every state of a small cluster (model checking)",
 	long: `Check explores every reachable state of a small model, breadth first, checks the
@@ -72,7 +73,8 @@ level (--workers). On a terminal a progress line shows on stderr. Exit
 status: 0 every reachable state is safe, 1 a violation, 2 bad usage, 4 a
 search cut short by --max-states, --max-memory or an interrupt (^C, or a
 TERM signal: the figures so far are printed).`,
-	flags: declareCheckFlags,
+	flags:   declareCheckFlags,
+	outputs: []string{"out"},
 	run: func(_ context.Context, x *invocation, o *options, args []string) error {
 		if err := noArgs("check", args); err != nil {
 			return err
@@ -104,8 +106,8 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	fs.Var((*nameValue)(&e.Protocol), "protocol", "impl: "+protocolUsage(o.reg))
 	fs.Var((*nameValue)(&c.variant), "variant", "a broken `VARIANT` to find: a protocol variant ('paxsim variants') for impl, ignore-votes for spec")
 	fs.Var(value[int]{&e.Nodes}, "nodes", "impl: `N` replicas")
-	fs.Var(value[int]{&e.Clients}, "proposers", "impl, a consensus workload: `P` replicas get a client proposal (client c asks replica c)")
-	fs.Var(value[int]{&e.Clients}, "clients", "impl, a key-value service: `C` clients, each with one request in flight from the start")
+	fs.Var(countValue{&e.Clients}, "proposers", "impl, a consensus workload: `P` replicas get a client proposal (client c asks replica c)")
+	fs.Var(countValue{&e.Clients}, "clients", "impl, a key-value service: `C` clients, each with one request in flight from the start")
 	fs.StringVar(&c.reconfig, "reconfig", "", "impl, a protocol that reconfigures: the last client reconfigures the cluster to `MEMBERS` (e.g. 2 or 1+2+3)")
 	fs.Var(value[int]{&c.maxBallot}, "max-ballot", "impl: each replica uses rounds 1..`B`; spec: ballots 0..B (default 1 for impl, 2 for spec)")
 	fs.StringVar(&c.network, "network", c.network, "impl: `KIND` set (every message sent stays deliverable) or multiset (delivery consumes; --drops, --dups)")

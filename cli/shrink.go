@@ -17,6 +17,7 @@ import (
 
 var shrinkCmd = &command{
 	name:  "shrink",
+	stops: true,
 	usage: "FILE [--out FILE] [--budget N]",
 	short: "reduce a failing decision trace to the fewest steps that still fail",
 	long: `Shrink reduces a failing run to a 1-minimal decision trace: one that breaks
@@ -45,7 +46,8 @@ so far, saying that it may not be 1-minimal.`,
 		fs.Var(value[int64]{&o.budget}, "budget", "give up after the replays took `N` steps (trace lines read plus events executed)")
 		fs.Var(new(nameValue), "protocol", "the protocol `NAME` FILE must be a run of (default: the one it names)")
 	},
-	run: runShrink,
+	outputs: []string{"out"},
+	run:     runShrink,
 }
 
 func runShrink(ctx context.Context, x *invocation, o *options, args []string) error {
