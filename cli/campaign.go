@@ -103,6 +103,7 @@ say which.`,
 		fs.StringVar(&o.baseline, "baseline", "", baselineUsage)
 		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run every seed twice, and the campaign once more in a second paxsim process with another number of workers, and report the seeds whose trace or verdicts differ, with the first divergent event")
 		fs.StringVar(&o.outcomes, "outcomes", "", "write every seed's outcome to `FILE`, a line per seed in seed order (seed, hash of its trace and verdicts, trace hash, events): campaigns of the same seeds write the same file on any machine")
+		fs.StringVar(&o.maxMemory, "max-memory", "auto", "stop, incomplete, when the campaign's heap (the failures it keeps) passes `GIB` GiB; auto is half the machine's memory (a campaign always has a cap)")
 		fs.BoolVar(&o.swarm, "swarm", true, "swarm testing: each seed draws its cluster size, its workload's clients (proposers; or clients, commands and reconfigurations), delays, which faults are on at what rates and the protocol's drawn knobs; config flags given pin their knobs (--swarm=false runs every seed with the flags' config)")
 	},
 	run: runCampaign,
@@ -125,8 +126,13 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 	if err != nil {
 		return err
 	}
+	maxMemory, err := x.memoryCap("campaign", o.maxMemory)
+	if err != nil {
+		return err
+	}
 	opts := campaign.Options{
-		Protocol: o.p, Config: o.cfg, Start: o.start, Seeds: o.seeds, Workers: o.workers,
+		MaxMemory: maxMemory,
+		Protocol:  o.p, Config: o.cfg, Start: o.start, Seeds: o.seeds, Workers: o.workers,
 		CheckDeterminism: o.checkDeterminism, OutDir: o.out, NoShrink: o.noShrink, MaxShrinks: o.maxShrinks,
 		Swarm: o.swarm, Pinned: o.pinned, Program: x.program,
 	}
@@ -270,7 +276,11 @@ func campaignVerdict(s *campaign.Summary) error {
 }
 
 func errInterrupted(s *campaign.Summary) error {
-	return &exitError{code: report.ExitIncomplete, msg: fmt.Sprintf("interrupted after %d of %d seeds: an incomplete campaign is not a pass", s.Seeds, s.Requested)}
+	why := "interrupted"
+	if s.MemoryStop {
+		why = "stopped by --max-memory (its heap passed the cap)"
+	}
+	return &exitError{code: report.ExitIncomplete, msg: fmt.Sprintf("%s after %d of %d seeds: an incomplete campaign is not a pass", why, s.Seeds, s.Requested)}
 }
 
 // withLostFiles adds to verdict what the campaign could not write into

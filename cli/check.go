@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"regexp"
 	"runtime"
 	"slices"
@@ -182,16 +183,32 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 	if c.workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	var maxMemory int64 // explore.DefaultMaxMemory
-	if c.maxMemory != "auto" {
-		gib, err := strconv.ParseFloat(c.maxMemory, 64)
-		if err != nil || !(gib > 0) || gib > 1<<20 {
-			return explore.Options{}, usageErrorf("check", "invalid value for --max-memory: %q is not auto or a positive size in GiB", c.maxMemory)
-		}
-		maxMemory = int64(gib * (1 << 30))
+	maxMemory, err := x.memoryCap("check", c.maxMemory)
+	if err != nil {
+		return explore.Options{}, err
 	}
 	return explore.Options{Strategy: strategy, Symmetry: c.symmetry, Exact: c.exact, MaxStates: c.maxStates, MaxDepth: c.maxDepth,
 		Workers: workers, MaxMemory: maxMemory, Context: x.ctx}, nil
+}
+
+// memoryCap is --max-memory of cmd (check, campaign) in bytes: 0 for
+// auto (explore.DefaultMaxMemory). A cap past what the machine, or its
+// container, can give (explore.UsableMemory) is bounded to that, with a
+// note: the search would be killed before it reached it, not stopped.
+func (x *invocation) memoryCap(cmd, flag string) (int64, error) {
+	if flag == "auto" {
+		return 0, nil
+	}
+	gib, err := strconv.ParseFloat(flag, 64)
+	if err != nil || !(gib > 0) || math.IsInf(gib, 1) {
+		return 0, usageErrorf(cmd, "invalid value for --max-memory: %q is not auto or a positive size in GiB", flag)
+	}
+	if usable := explore.UsableMemory(); gib*(1<<30) > float64(usable) {
+		fmt.Fprintf(x.stderr, "%s: --max-memory %s: using %.1f GiB, what this machine (or its container) can give; more would have it killed, not stopped\n",
+			x.program, flag, float64(usable)/(1<<30))
+		return usable, nil
+	}
+	return max(1, int64(gib*(1<<30))), nil
 }
 
 // implOnly and specOnly are the flags that only one model takes.
@@ -474,6 +491,9 @@ func parseMembers(s string) ([]sim.NodeID, error) {
 		id, err := strconv.Atoi(part)
 		if err != nil || id < 1 {
 			return nil, fmt.Errorf("%q: want replica ids joined by +, e.g. 2 or 1+2+3", s)
+		}
+		if slices.Contains(ids, sim.NodeID(id)) {
+			return nil, fmt.Errorf("%q names replica %d twice", s, id)
 		}
 		ids = append(ids, sim.NodeID(id))
 	}

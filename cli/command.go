@@ -72,6 +72,7 @@ type options struct {
 	swarmDrew        []string        // run --swarm: what the seed drew, as flags
 	raw              []string        // the command's arguments as given: --check-determinism passes them to a second process
 	outcomes         string          // campaign --outcomes: where to write every seed's outcome
+	maxMemory        string          // campaign --max-memory: GiB, or auto
 	addr             string          // view --addr: where to serve
 	check            checkOptions    // check's own flags
 	mutants          mutantsOptions  // mutants' own flags
