@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -274,5 +275,31 @@ func TestMemoryBoundsStopCleanly(t *testing.T) {
 	code, stdout, _ = paxsim(t, ctx, "campaign", "--seeds", "100000", "--workers", "1", "--out", "", "--max-memory", "0.00001", "--json")
 	if m := decodeObject(t, stdout); code != exitIncomplete || m["memory_stop"] != true || m["interrupted"] != true {
 		t.Errorf("campaign --json: exit %d, memory_stop %v, interrupted %v", code, m["memory_stop"], m["interrupted"])
+	}
+}
+
+// fullDisk is a standard output that cannot be written, as /dev/full.
+type fullDisk struct{}
+
+func (fullDisk) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestAReportThatCannotBeWrittenIsNotAPass: a passing run or campaign
+// whose report is lost (a full disk, standard output unwritable) exits 2
+// saying so, not 0; a violation keeps its exit 1.
+func TestAReportThatCannotBeWrittenIsNotAPass(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"run", "--seed", "1"}, exitUsage},
+		{[]string{"campaign", "--seeds", "3", "--workers", "1", "--out", "", "--json"}, exitUsage},
+		{[]string{"variants"}, exitUsage},
+		{[]string{"replay", "testdata/reproducer-seed-12.json"}, exitViolation},
+	} {
+		var stderr strings.Builder
+		code := Run(context.Background(), registry, tt.args, fullDisk{}, &stderr)
+		if code != tt.want || (tt.want == exitUsage && !strings.Contains(stderr.String(), "cannot write the standard output: no space left on device")) {
+			t.Errorf("paxsim %s > /dev/full: exit %d, want %d; stderr:\n%s", strings.Join(tt.args, " "), code, tt.want, stderr.String())
+		}
 	}
 }

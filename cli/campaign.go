@@ -23,7 +23,7 @@ import (
 var campaignCmd = &command{
 	name:   "campaign",
 	stops:  true,
-	usage:  "--seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [--baseline FILE] [config flags]",
+	usage:  "--seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [--baseline FILE] [--max-memory GIB] [config flags]",
 	short:  "run many seeds in parallel and sum up what they found",
 	config: true,
 	long: `Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
@@ -83,9 +83,11 @@ it resolved.
 While it runs, a progress line is redrawn on stderr when stderr is a
 terminal. Ctrl-C or SIGTERM (what Kubernetes, timeout and kill send) stops
 it cleanly: it still prints the summary, marked interrupted, and files what
-it found; a second signal kills it. It exits 1 if a seed failed or a seed
-was nondeterministic; else 4 if it was interrupted (an incomplete campaign
-is not a pass); else 3 for a coverage gap in a campaign of at least 200
+it found; a second signal kills it. --max-memory stops it the same way
+once its heap (mostly the failures it keeps, a few KB each) passes the cap:
+half the machine's memory, or its container's, by default. It exits 1 if a
+seed failed or a seed was nondeterministic; else 4 if it was interrupted or
+stopped by --max-memory (an incomplete campaign is not a pass); else 3 for a coverage gap in a campaign of at least 200
 seeds: a fault kind on but never fired, a sometimes property possible but
 never held, no value chosen in any run, or no run's liveness judged when
 faults heal. The summary's last line, and verdict and exit_code in --json,

@@ -83,7 +83,6 @@ func Run(ctx context.Context, reg *harness.Registry, args []string, stdout, stde
 // run is Run for the program called name.
 func run(ctx context.Context, name string, reg *harness.Registry, args []string, stdout, stderr io.Writer) (code int) {
 	x := &invocation{stdout: bufio.NewWriter(stdout), stderr: stderr, ctx: ctx, reg: reg, program: name}
-	defer x.stdout.Flush()
 	defer func() {
 		if p := recover(); p != nil {
 			x.stdout.Flush()
@@ -91,7 +90,14 @@ func run(ctx context.Context, name string, reg *harness.Registry, args []string,
 			code = report.ExitInternal
 		}
 	}()
-	return x.exit(x.dispatch(ctx, args))
+	code = x.exit(x.dispatch(ctx, args))
+	// A report that could not be written (a full disk, a closed pipe) is
+	// not a pass: the bufio.Writer keeps the first write error.
+	if err := x.stdout.Flush(); err != nil && code == report.ExitOK {
+		fmt.Fprintf(stderr, "%s: cannot write the standard output: %v\n", name, err)
+		code = report.ExitUsage
+	}
+	return code
 }
 
 // named is text written for paxsim, help or a message, with every command
