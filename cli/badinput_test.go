@@ -59,7 +59,7 @@ func badInputFiles(t *testing.T) map[string]string {
 		"{scn-protocol}": "run protocol=raft expect=ok\nclient 1 proposes v1 to 1\n----\n",
 	}
 	paths := map[string]string{"{dir}": dir, "{missing}": filepath.Join(dir, "no-such-file"),
-		"{nofolder}": filepath.Join(dir, "no-such-folder", "x"), "{zero}": os.DevNull}
+		"{nofolder}": filepath.Join(dir, "no-such-folder", "x"), "{zero}": os.DevNull, "{zero-dev}": "/dev/zero"}
 	for key, text := range files {
 		name := strings.Trim(key, "{}")
 		if strings.HasPrefix(name, "scn-") {
@@ -178,6 +178,8 @@ func TestBadInputSweep(t *testing.T) {
 		{"shrink {trace} --budget 0", []string{"--budget"}},
 		{"shrink {rep} --out {dir}", []string{"--out", "is a folder"}},
 		{"shrink {rep} --out {nofolder}", []string{"--out", "{nofolder}"}},
+		{"shrink {rep} --out {rep}", []string{"--out", "the input file {rep}"}},
+		{"scenario import {trace} --out {trace}", []string{"--out", "the input file {trace}"}},
 		{"view {garbage}", []string{"{garbage}:1:"}},
 		{"view {trace} --addr bogus", []string{"--addr"}},
 		{"run --seed 1 --record {dir}", []string{"--record", "is a folder"}},
@@ -218,6 +220,7 @@ func TestBadInputSweep(t *testing.T) {
 		{"mutants --no-explore --time-to-find", []string{"--no-explore"}},
 		{"mutants --budget 0", []string{"--budget"}},
 		{"mutants --mutant-timeout bogus --source", []string{"--mutant-timeout", "not a duration"}},
+		{"mutants --source --source-dirs protocol --equivalent {zero-dev}", []string{"--equivalent", "{zero-dev}:1:", "longer than"}},
 		{"mutants --protocol bogus", []string{"--protocol"}},
 		{"variants --protocol ", []string{"--protocol"}},
 		{"help bogus", []string{`"bogus"`}},

@@ -146,7 +146,7 @@ func (x *invocation) parseFlags(cmd *command, args []string) (*options, []string
 	if err := checkFlagRules(cmd, o); err != nil {
 		return o, pos, err
 	}
-	if err := checkOutFiles(cmd, o, func(name string) string { return fs.Lookup(name).Value.String() }); err != nil {
+	if err := checkOutFiles(cmd, o, func(name string) string { return fs.Lookup(name).Value.String() }, pos); err != nil {
 		return o, pos, err
 	}
 	clients := engine.ClientsKnob(p.Info().Workload)

@@ -10,15 +10,37 @@ import (
 // flags name for it to write (command.outputs): a run, a search or a
 // shrink is not thrown away at its end for want of a place to put what
 // it found.
-func checkOutFiles(cmd *command, o *options, flags func(name string) string) error {
+// An output that is one of the command's input files (args) would
+// overwrite it.
+func checkOutFiles(cmd *command, o *options, flags func(name string) string, args []string) error {
 	for _, name := range cmd.outputs {
-		if o.set[name] {
-			if err := checkOutFile(flags(name)); err != nil {
-				return usageErrorf(cmd.name, "invalid value for --%s: %v", name, err)
-			}
+		if !o.set[name] {
+			continue
+		}
+		path := flags(name)
+		if err := checkOutFile(path); err != nil {
+			return usageErrorf(cmd.name, "invalid value for --%s: %v", name, err)
+		}
+		if in := sameFile(path, args); in != "" {
+			return usageErrorf(cmd.name, "invalid value for --%s: %s is the input file %s: writing it would overwrite what is read", name, path, in)
 		}
 	}
 	return nil
+}
+
+// sameFile returns the path of args that names the file path names, if
+// one does.
+func sameFile(path string, args []string) string {
+	out, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	for _, arg := range args {
+		if in, err := os.Stat(arg); err == nil && os.SameFile(in, out) {
+			return arg
+		}
+	}
+	return ""
 }
 
 // checkOutFile reports why path cannot be written, if it cannot: a
