@@ -83,15 +83,15 @@ it resolved.
 While it runs, a progress line is redrawn on stderr when stderr is a
 terminal. Ctrl-C or SIGTERM (what Kubernetes, timeout and kill send) stops
 it cleanly: it still prints the summary, marked interrupted, and files what
-it found; a second signal kills it. --max-memory stops it the same way
-once its heap (mostly the failures it keeps, a few KB each) passes the cap:
-half the machine's memory, or its container's, by default. It exits 1 if a
-seed failed or a seed was nondeterministic; else 4 if it was interrupted or
-stopped by --max-memory (an incomplete campaign is not a pass); else 3 for a coverage gap in a campaign of at least 200
-seeds: a fault kind on but never fired, a sometimes property possible but
-never held, no value chosen in any run, or no run's liveness judged when
-faults heal. The summary's last line, and verdict and exit_code in --json,
-say which.`,
+it found; a second signal kills it. --max-memory stops it the same way once
+its heap (mostly the failures it keeps, a few KB each) passes the cap: half
+the machine's memory, or its container's, by default. It exits 1 if a seed
+failed or a seed was nondeterministic; else 4 if it was interrupted or
+stopped by --max-memory (an incomplete campaign is not a pass); else 3 for
+a coverage gap in a campaign of at least 200 seeds: a fault kind on but
+never fired, a sometimes property possible but never held, no value chosen
+in any run, or no run's liveness judged when faults heal. The summary's
+last line, and verdict and exit_code in --json, say which.`,
 	flags: func(fs *flag.FlagSet, o *options) {
 		fs.Var(value[uint64]{&o.seeds}, "seeds", "run `N` seeds, at least 1 (required)")
 		fs.Var(value[uint64]{&o.start}, "start", "the first seed `S`")
