@@ -60,6 +60,14 @@ func badInputFiles(t *testing.T) map[string]string {
 	}
 	paths := map[string]string{"{dir}": dir, "{missing}": filepath.Join(dir, "no-such-file"),
 		"{nofolder}": filepath.Join(dir, "no-such-folder", "x"), "{zero}": os.DevNull, "{zero-dev}": "/dev/zero"}
+	// a reproducer whose default shrunk trace, x.shrunk.trace, is a folder
+	if err := os.MkdirAll(filepath.Join(dir, "x.shrunk.trace"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	paths["{shrunk-in-dir}"] = filepath.Join(dir, "x.json")
+	if err := os.WriteFile(paths["{shrunk-in-dir}"], []byte(rep), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for key, text := range files {
 		name := strings.Trim(key, "{}")
 		if strings.HasPrefix(name, "scn-") {
@@ -179,6 +187,7 @@ func TestBadInputSweep(t *testing.T) {
 		{"shrink {rep} --out {dir}", []string{"--out", "is a folder"}},
 		{"shrink {rep} --out {nofolder}", []string{"--out", "{nofolder}"}},
 		{"shrink {rep} --out {rep}", []string{"--out", "the input file {rep}"}},
+		{"shrink {shrunk-in-dir}", []string{"cannot write the shrunk trace beside FILE", "is a folder"}},
 		{"scenario import {trace} --out {trace}", []string{"--out", "the input file {trace}"}},
 		{"view {garbage}", []string{"{garbage}:1:"}},
 		{"view {trace} --addr bogus", []string{"--addr"}},
