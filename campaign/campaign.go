@@ -60,6 +60,10 @@ type Options struct {
 	// user set; nil pins none).
 	Swarm  bool
 	Pinned func(knob string) bool
+	// MaxMemory stops the campaign, incomplete (Summary.MemoryStop), once
+	// its heap passes this many bytes; 0 means explore.DefaultMaxMemory
+	// (MemoryCap).
+	MaxMemory int64
 	// Program is the name of the program whose commands the failure
 	// folders' files give for replaying them (PROGRAM replay FILE);
 	// empty: paxsim.
@@ -141,16 +145,17 @@ type Summary struct {
 	EventsPerSecond  float64          `json:"events_per_second"` // while seeds ran
 	SeedsPerSecond   float64          `json:"seeds_per_second"`
 	Faults           map[string]int64 `json:"faults"`
-	Stops            map[string]int   `json:"stops"`             // why runs ended
-	LivenessChecked  uint64           `json:"liveness_checked"`  // runs whose liveness was judged
-	Decided          uint64           `json:"decided"`           // a consensus workload's runs in which a value was chosen
-	Linearizability  map[string]int   `json:"linearizability"`   // runs by the verdict on their client history (ok, unknown, illegal, unchecked)
-	Service          *ServiceTotals   `json:"service,omitempty"` // a key-value workload's: what the runs' clients and logs did
-	CampaignHash     string           `json:"campaign_hash"`     // order-independent hash of every run
-	Failures         []Failure        `json:"failures"`          // sorted by seed
-	Groups           []Group          `json:"groups"`            // failures by signature, by first seed
-	Nondeterministic []Divergence     `json:"nondeterministic"`  // with CheckDeterminism
-	Interrupted      bool             `json:"interrupted"`       // stopped early by the context
+	Stops            map[string]int   `json:"stops"`                 // why runs ended
+	LivenessChecked  uint64           `json:"liveness_checked"`      // runs whose liveness was judged
+	Decided          uint64           `json:"decided"`               // a consensus workload's runs in which a value was chosen
+	Linearizability  map[string]int   `json:"linearizability"`       // runs by the verdict on their client history (ok, unknown, illegal, unchecked)
+	Service          *ServiceTotals   `json:"service,omitempty"`     // a key-value workload's: what the runs' clients and logs did
+	CampaignHash     string           `json:"campaign_hash"`         // order-independent hash of every run
+	Failures         []Failure        `json:"failures"`              // sorted by seed
+	Groups           []Group          `json:"groups"`                // failures by signature, by first seed
+	Nondeterministic []Divergence     `json:"nondeterministic"`      // with CheckDeterminism
+	Interrupted      bool             `json:"interrupted"`           // stopped early by the context, or by the memory cap
+	MemoryStop       bool             `json:"memory_stop,omitempty"` // the memory cap stopped it (Options.MaxMemory)
 	Workers          int              `json:"workers"`
 	// Swarm says whether each seed drew its own configuration.
 	Swarm bool `json:"swarm"`
@@ -262,13 +267,16 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	workers := Workers(o.Workers, o.Seeds)
 	o.spec = specCoverage(&o)
 	began := time.Now()
-	tallies, err := runSeeds(ctx, o, workers, began)
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	tallies, err := runSeeds(ctx, stop, o, workers, began)
 	if err != nil {
 		return Summary{}, err
 	}
 	s := merge(tallies, o, workers, time.Since(began))
 	s.SpecCoverage = specSummary(tallies)
 	s.Interrupted = ctx.Err() != nil && s.Seeds < o.Seeds
+	s.MemoryStop = s.Interrupted && errors.Is(context.Cause(ctx), errMaxMemory)
 	explainFailures(ctx, o, &s, workers)
 	s.WallSeconds = time.Since(began).Seconds() // rates above count the runs only
 	return s, nil
@@ -288,8 +296,10 @@ func (e *SeedError) Error() string {
 func (e *SeedError) Unwrap() error { return e.Err }
 
 // runSeeds runs the seeds on workers parallel workers, each into its own
-// tally, until they are done or ctx is cancelled.
-func runSeeds(ctx context.Context, o Options, workers int, began time.Time) ([]tally, error) {
+// tally, until they are done or ctx is cancelled: by the caller, or by
+// stop once the heap passes the memory cap.
+func runSeeds(ctx context.Context, stop context.CancelCauseFunc, o Options, workers int, began time.Time) ([]tally, error) {
+	limit := o.MemoryCap()
 	var next, done atomic.Uint64
 	var violations, events atomic.Int64
 	var failed atomic.Pointer[SeedError]
@@ -317,6 +327,9 @@ func runSeeds(ctx context.Context, o Options, workers int, began time.Time) ([]t
 					violations.Add(1)
 				}
 				done.Add(1)
+				if overMemory(k, limit) {
+					stop(errMaxMemory)
+				}
 			}
 		}(&tallies[i])
 	}

@@ -85,6 +85,7 @@ var summaryRules = map[string]mergeRule{
 	"Groups":           derived, // made again from the failures
 	"Nondeterministic": derived, // concatenated, sorted by seed
 	"Interrupted":      either,
+	"MemoryStop":       either,
 	"Workers":          greatest, // what one shard ran on
 	"Swarm":            either,
 	"Coverage":         sum,

@@ -6,15 +6,52 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/paxsim/paxsim/campaign"
 	"github.com/paxsim/paxsim/report"
 )
 
-// maxBaselineBytes bounds a --baseline file: a summary lists every
-// failing seed, and a million of them take some 200 MB.
-const maxBaselineBytes = 512 << 20
+// maxSummaryBytes bounds a --baseline file and a shard's results: a
+// summary lists every failing seed, and a million of them take some 200
+// MB.
+const maxSummaryBytes = 512 << 20
+
+// utf8BOM is the byte-order mark an editor may put before a file's text.
+const utf8BOM = "\uFEFF"
+
+// errTooLarge is a file larger than maxSummaryBytes.
+var errTooLarge = fmt.Errorf("larger than %d MB", maxSummaryBytes>>20)
+
+// bareError is err without the path and the operation a *fs.PathError
+// names: the caller's message names the file.
+func bareError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// readSummaryFile reads a campaign summary or shards' results (merge,
+// --baseline): at most maxSummaryBytes, so that a file that is not one
+// (/dev/zero, a disk image) is not read whole.
+func readSummaryFile(file string) ([]byte, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, bareError(err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxSummaryBytes+1))
+	switch {
+	case err != nil:
+		return nil, bareError(err)
+	case len(data) > maxSummaryBytes:
+		return nil, errTooLarge
+	}
+	return data, nil
+}
 
 // readBaseline reads --baseline FILE for cmd: the JSON summary of an
 // earlier campaign of protocol (paxsim campaign --json, or paxsim merge
@@ -23,20 +60,15 @@ func readBaseline(cmd, file, protocol string) (*campaign.Summary, error) {
 	bad := func(format string, args ...any) error {
 		return usageErrorf(cmd, "invalid value for --baseline: %s: %s", file, fmt.Sprintf(format, args...))
 	}
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, bad("%v", errors.Unwrap(err))
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxBaselineBytes+1))
+	data, err := readSummaryFile(file)
 	switch {
+	case errors.Is(err, errTooLarge):
+		return nil, bad("%v: not a campaign summary", err)
 	case err != nil:
 		return nil, bad("%v", err)
-	case len(data) > maxBaselineBytes:
-		return nil, bad("larger than %d MB: not a campaign summary", maxBaselineBytes>>20)
 	}
 	var r report.Shard // a shard's result is a campaign summary too
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte(utf8BOM))))
 	if err := dec.Decode(&r); err != nil {
 		return nil, bad("not a campaign summary (paxsim campaign --json): %v", err)
 	}

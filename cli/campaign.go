@@ -22,7 +22,8 @@ import (
 
 var campaignCmd = &command{
 	name:   "campaign",
-	usage:  "--seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [--baseline FILE] [config flags]",
+	stops:  true,
+	usage:  "--seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [--baseline FILE] [--max-memory GIB] [config flags]",
 	short:  "run many seeds in parallel and sum up what they found",
 	config: true,
 	long: `Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
@@ -82,13 +83,15 @@ it resolved.
 While it runs, a progress line is redrawn on stderr when stderr is a
 terminal. Ctrl-C or SIGTERM (what Kubernetes, timeout and kill send) stops
 it cleanly: it still prints the summary, marked interrupted, and files what
-it found; a second signal kills it. It exits 1 if a seed failed or a seed
-was nondeterministic; else 4 if it was interrupted (an incomplete campaign
-is not a pass); else 3 for a coverage gap in a campaign of at least 200
-seeds: a fault kind on but never fired, a sometimes property possible but
-never held, no value chosen in any run, or no run's liveness judged when
-faults heal. The summary's last line, and verdict and exit_code in --json,
-say which.`,
+it found; a second signal kills it. --max-memory stops it the same way once
+its heap (mostly the failures it keeps, a few KB each) passes the cap: half
+the machine's memory, or its container's, by default. It exits 1 if a seed
+failed or a seed was nondeterministic; else 4 if it was interrupted or
+stopped by --max-memory (an incomplete campaign is not a pass); else 3 for
+a coverage gap in a campaign of at least 200 seeds: a fault kind on but
+never fired, a sometimes property possible but never held, no value chosen
+in any run, or no run's liveness judged when faults heal. The summary's
+last line, and verdict and exit_code in --json, say which.`,
 	flags: func(fs *flag.FlagSet, o *options) {
 		fs.Var(value[uint64]{&o.seeds}, "seeds", "run `N` seeds, at least 1 (required)")
 		fs.Var(value[uint64]{&o.start}, "start", "the first seed `S`")
@@ -102,6 +105,7 @@ say which.`,
 		fs.StringVar(&o.baseline, "baseline", "", baselineUsage)
 		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run every seed twice, and the campaign once more in a second paxsim process with another number of workers, and report the seeds whose trace or verdicts differ, with the first divergent event")
 		fs.StringVar(&o.outcomes, "outcomes", "", "write every seed's outcome to `FILE`, a line per seed in seed order (seed, hash of its trace and verdicts, trace hash, events): campaigns of the same seeds write the same file on any machine")
+		fs.StringVar(&o.maxMemory, "max-memory", "auto", "stop, incomplete, when the campaign's heap (the failures it keeps) passes `GIB` GiB; auto is half the machine's memory (a campaign always has a cap)")
 		fs.BoolVar(&o.swarm, "swarm", true, "swarm testing: each seed draws its cluster size, its workload's clients (proposers; or clients, commands and reconfigurations), delays, which faults are on at what rates and the protocol's drawn knobs; config flags given pin their knobs (--swarm=false runs every seed with the flags' config)")
 	},
 	run: runCampaign,
@@ -124,8 +128,13 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 	if err != nil {
 		return err
 	}
+	maxMemory, err := x.memoryCap("campaign", o.maxMemory)
+	if err != nil {
+		return err
+	}
 	opts := campaign.Options{
-		Protocol: o.p, Config: o.cfg, Start: o.start, Seeds: o.seeds, Workers: o.workers,
+		MaxMemory: maxMemory,
+		Protocol:  o.p, Config: o.cfg, Start: o.start, Seeds: o.seeds, Workers: o.workers,
 		CheckDeterminism: o.checkDeterminism, OutDir: o.out, NoShrink: o.noShrink, MaxShrinks: o.maxShrinks,
 		Swarm: o.swarm, Pinned: o.pinned, Program: x.program,
 	}
@@ -269,7 +278,11 @@ func campaignVerdict(s *campaign.Summary) error {
 }
 
 func errInterrupted(s *campaign.Summary) error {
-	return &exitError{code: report.ExitIncomplete, msg: fmt.Sprintf("interrupted after %d of %d seeds: an incomplete campaign is not a pass", s.Seeds, s.Requested)}
+	why := "interrupted"
+	if s.MemoryStop {
+		why = "stopped by --max-memory (its heap passed the cap)"
+	}
+	return &exitError{code: report.ExitIncomplete, msg: fmt.Sprintf("%s after %d of %d seeds: an incomplete campaign is not a pass", why, s.Seeds, s.Requested)}
 }
 
 // withLostFiles adds to verdict what the campaign could not write into

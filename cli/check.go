@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"regexp"
 	"runtime"
 	"slices"
@@ -24,6 +25,7 @@ import (
 
 var checkCmd = &command{
 	name:  "check",
+	stops: true,
 	usage: "[--model impl|spec] [--protocol NAME] [--nodes N] [--proposers P | --clients C] [--variant NAME] [bounds] [--json]",
 	short: "explore every state of a small cluster (model checking)",
 	long: `Check explores every reachable state of a small model, breadth first, checks the
@@ -76,7 +78,8 @@ level (--workers). On a terminal a progress line shows on stderr. Exit
 status: 0 every reachable state is safe, 1 a violation, 2 bad usage, 4 a
 search cut short by --max-states, --max-memory or an interrupt (^C, or a
 TERM signal: the figures so far are printed).`,
-	flags: declareCheckFlags,
+	flags:   declareCheckFlags,
+	outputs: []string{"out"},
 	run: func(_ context.Context, x *invocation, o *options, args []string) error {
 		if err := noArgs("check", args); err != nil {
 			return err
@@ -108,8 +111,8 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	fs.Var((*nameValue)(&e.Protocol), "protocol", "impl: "+protocolUsage(o.reg))
 	fs.Var((*nameValue)(&c.variant), "variant", "a broken `VARIANT` to find: a protocol variant ('paxsim variants') for impl, ignore-votes for spec")
 	fs.Var(value[int]{&e.Nodes}, "nodes", "impl: `N` replicas")
-	fs.Var(value[int]{&e.Clients}, "proposers", "impl, a consensus workload: `P` replicas get a client proposal (client c asks replica c)")
-	fs.Var(value[int]{&e.Clients}, "clients", "impl, a key-value service: `C` clients, each with one request in flight from the start")
+	fs.Var(countValue{&e.Clients}, "proposers", "impl, a consensus workload: `P` replicas get a client proposal (client c asks replica c)")
+	fs.Var(countValue{&e.Clients}, "clients", "impl, a key-value service: `C` clients, each with one request in flight from the start")
 	fs.StringVar(&c.reconfig, "reconfig", "", "impl, a protocol that reconfigures: the last client reconfigures the cluster to `MEMBERS` (e.g. 2 or 1+2+3)")
 	fs.Var(value[int]{&c.maxBallot}, "max-ballot", "impl: each replica uses rounds 1..`B`; spec: ballots 0..B (default 1 for impl, 2 for spec)")
 	fs.StringVar(&c.network, "network", c.network, "impl: `KIND` set (every message sent stays deliverable) or multiset (delivery consumes; --drops, --dups)")
@@ -184,16 +187,32 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 	if c.workers == 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	var maxMemory int64 // explore.DefaultMaxMemory
-	if c.maxMemory != "auto" {
-		gib, err := strconv.ParseFloat(c.maxMemory, 64)
-		if err != nil || !(gib > 0) || gib > 1<<20 {
-			return explore.Options{}, usageErrorf("check", "invalid value for --max-memory: %q is not auto or a positive size in GiB", c.maxMemory)
-		}
-		maxMemory = int64(gib * (1 << 30))
+	maxMemory, err := x.memoryCap("check", c.maxMemory)
+	if err != nil {
+		return explore.Options{}, err
 	}
 	return explore.Options{Strategy: strategy, Symmetry: c.symmetry, Exact: c.exact, MaxStates: c.maxStates, MaxDepth: c.maxDepth,
 		Workers: workers, MaxMemory: maxMemory, Context: x.ctx}, nil
+}
+
+// memoryCap is --max-memory of cmd (check, campaign) in bytes: 0 for
+// auto (explore.DefaultMaxMemory). A cap past what the machine, or its
+// container, can give (explore.UsableMemory) is bounded to that, with a
+// note: the search would be killed before it reached it, not stopped.
+func (x *invocation) memoryCap(cmd, flag string) (int64, error) {
+	if flag == "auto" {
+		return 0, nil
+	}
+	gib, err := strconv.ParseFloat(flag, 64)
+	if err != nil || !(gib > 0) || math.IsInf(gib, 1) {
+		return 0, usageErrorf(cmd, "invalid value for --max-memory: %q is not auto or a positive size in GiB", flag)
+	}
+	if usable := explore.UsableMemory(); gib*(1<<30) > float64(usable) {
+		fmt.Fprintf(x.stderr, "%s: --max-memory %s: using %.1f GiB, what this machine (or its container) can give; more would have it killed, not stopped\n",
+			x.program, flag, float64(usable)/(1<<30))
+		return usable, nil
+	}
+	return max(1, int64(gib*(1<<30))), nil
 }
 
 // implOnly and specOnly are the flags that only one model takes.
@@ -549,6 +568,9 @@ func parseMembers(s string) ([]sim.NodeID, error) {
 		id, err := strconv.Atoi(part)
 		if err != nil || id < 1 {
 			return nil, fmt.Errorf("%q: want replica ids joined by +, e.g. 2 or 1+2+3", s)
+		}
+		if slices.Contains(ids, sim.NodeID(id)) {
+			return nil, fmt.Errorf("%q names replica %d twice", s, id)
 		}
 		ids = append(ids, sim.NodeID(id))
 	}

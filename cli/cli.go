@@ -37,8 +37,9 @@ var Program string
 
 // Main runs the command line of a program that registers protocols, the
 // first the default, with the program's arguments, and returns its exit
-// code. The first SIGINT or SIGTERM stops a campaign or a shrink cleanly;
-// a second one kills the program.
+// code. The first SIGINT or SIGTERM stops a campaign, a shrink, a check,
+// mutants or view cleanly (command.stops), and ends any other command at
+// once with exit code 4 (incomplete); a second one kills the program.
 func Main(protocols ...*harness.Protocol) int {
 	name := cmp.Or(Program, binaryName(os.Args[0]))
 	reg, err := harness.NewRegistry(protocols...)
@@ -47,9 +48,16 @@ func Main(protocols ...*harness.Protocol) int {
 		return report.ExitUsage
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
+	watched := len(os.Args) > 1 && lookupCommand(os.Args[1]) != nil && lookupCommand(os.Args[1]).stops
 	go func() {
 		<-ctx.Done()
 		stop() // the first signal stops a campaign cleanly; a second one kills
+		if !watched {
+			// The command does not watch ctx: it would finish its work
+			// as if no signal had come. It ends now, incomplete.
+			fmt.Fprintf(os.Stderr, "%s: interrupted: stopped before the end, so not a pass\n", name)
+			os.Exit(report.ExitIncomplete)
+		}
 	}()
 	return run(ctx, name, reg, os.Args[1:], os.Stdout, os.Stderr)
 }
@@ -75,7 +83,6 @@ func Run(ctx context.Context, reg *harness.Registry, args []string, stdout, stde
 // run is Run for the program called name.
 func run(ctx context.Context, name string, reg *harness.Registry, args []string, stdout, stderr io.Writer) (code int) {
 	x := &invocation{stdout: bufio.NewWriter(stdout), stderr: stderr, ctx: ctx, reg: reg, program: name}
-	defer x.stdout.Flush()
 	defer func() {
 		if p := recover(); p != nil {
 			x.stdout.Flush()
@@ -83,7 +90,14 @@ func run(ctx context.Context, name string, reg *harness.Registry, args []string,
 			code = report.ExitInternal
 		}
 	}()
-	return x.exit(x.dispatch(ctx, args))
+	code = x.exit(x.dispatch(ctx, args))
+	// A report that could not be written (a full disk, a closed pipe) is
+	// not a pass: the bufio.Writer keeps the first write error.
+	if err := x.stdout.Flush(); err != nil && code == report.ExitOK {
+		fmt.Fprintf(stderr, "%s: cannot write the standard output: %v\n", name, err)
+		code = report.ExitUsage
+	}
+	return code
 }
 
 // named is text written for paxsim, help or a message, with every command

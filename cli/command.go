@@ -26,6 +26,17 @@ type command struct {
 	protocols bool
 	// flags declares the command's own flags, writing into o.
 	flags func(fs *flag.FlagSet, o *options)
+	// rules are the flags that apply only with another flag, or not with
+	// one: a flag given where it means nothing is a usage error, not
+	// silently ignored.
+	rules []flagRule
+	// stops says that the command watches its context: the first SIGINT
+	// or SIGTERM stops it cleanly, with what it found so far. Main ends
+	// any other command at the first signal, exit code 4.
+	stops bool
+	// outputs are the flags that name a file the command writes: each
+	// given is checked before the command runs (checkOutFiles).
+	outputs []string
 	// run runs the command on parsed flags and the positional arguments.
 	run func(ctx context.Context, x *invocation, o *options, args []string) error
 }
@@ -61,6 +72,7 @@ type options struct {
 	swarmDrew        []string        // run --swarm: what the seed drew, as flags
 	raw              []string        // the command's arguments as given: --check-determinism passes them to a second process
 	outcomes         string          // campaign --outcomes: where to write every seed's outcome
+	maxMemory        string          // campaign --max-memory: GiB, or auto
 	addr             string          // view --addr: where to serve
 	check            checkOptions    // check's own flags
 	mutants          mutantsOptions  // mutants' own flags
@@ -131,6 +143,12 @@ func (x *invocation) parseFlags(cmd *command, args []string) (*options, []string
 		pos, args = append(pos, rest[0]), rest[1:]
 	}
 	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
+	if err := checkFlagRules(cmd, o); err != nil {
+		return o, pos, err
+	}
+	if err := checkOutFiles(cmd, o, func(name string) string { return fs.Lookup(name).Value.String() }, pos); err != nil {
+		return o, pos, err
+	}
 	clients := engine.ClientsKnob(p.Info().Workload)
 	if o.set["nodes"] && !o.set[clients] && clients == "proposers" && o.cfg.Nodes >= 1 && o.cfg.Clients > o.cfg.Nodes {
 		o.cfg.Clients = o.cfg.Nodes // the default two proposers do not fit: use every replica
@@ -159,6 +177,11 @@ func newFlagSet(cmd *command, o *options) *flag.FlagSet {
 	if cmd.config {
 		addConfigFlags(fs, o)
 	}
+	fs.VisitAll(func(f *flag.Flag) {
+		if _, ok := f.Value.(repeatable); !ok {
+			f.Value = &onceValue{Value: f.Value}
+		}
+	})
 	return fs
 }
 
@@ -193,4 +216,24 @@ func flagArgs(fs *flag.FlagSet, args []string, keep func(name string) bool) []st
 		}
 	}
 	return out
+}
+
+// flagRule says when a flag of a command means something: only with the
+// flag needs given, and never with the flag not.
+type flagRule struct {
+	flag, needs, not string
+}
+
+// checkFlagRules checks the flags o sets against cmd's rules.
+func checkFlagRules(cmd *command, o *options) error {
+	for _, r := range cmd.rules {
+		switch {
+		case !o.set[r.flag]:
+		case r.needs != "" && !o.set[r.needs]:
+			return usageErrorf(cmd.name, "--%s is for --%s (without it, it would be ignored)", r.flag, r.needs)
+		case r.not != "" && o.set[r.not]:
+			return usageErrorf(cmd.name, "--%s and --%s cannot be used together: one of them would be ignored", r.flag, r.not)
+		}
+	}
+	return nil
 }

@@ -35,13 +35,13 @@ var configFlags = []configFlag{
 		usage: "a deliberately broken protocol `VARIANT` to test the checkers; none is the correct protocol ('paxsim variants' lists them)"},
 	{name: "nodes", field: func(c *engine.Config) flag.Value { return value[int]{&c.Nodes} },
 		usage: "cluster size: `N` replicas (1..63)"},
-	{name: "proposers", field: func(c *engine.Config) flag.Value { return value[int]{&c.Clients} },
+	{name: "proposers", field: func(c *engine.Config) flag.Value { return countValue{&c.Clients} },
 		usage:   "`N` replicas each get one client proposing a distinct value (1..nodes)",
 		applies: consensus, why: "its clients are --clients, each running --commands operations"},
-	{name: "clients", field: func(c *engine.Config) flag.Value { return value[int]{&c.Clients} },
+	{name: "clients", field: func(c *engine.Config) flag.Value { return countValue{&c.Clients} },
 		usage:   "`N` key-value clients, one request at a time each",
 		applies: keyValue, why: "its clients are --proposers, each proposing one value"},
-	{name: "commands", field: func(c *engine.Config) flag.Value { return value[int]{&c.Commands} },
+	{name: "commands", field: func(c *engine.Config) flag.Value { return countValue{&c.Commands} },
 		usage:   "`N` operations (get, put, append) per client",
 		applies: keyValue, why: "each of its --proposers proposes once"},
 	{name: "reconfig", field: func(c *engine.Config) flag.Value { return value[string]{&c.Reconfig} },
@@ -179,13 +179,15 @@ var flagErrors = []struct {
 	re   *regexp.Regexp
 	repl string
 }{
+	{regexp.MustCompile(`^invalid (?:value ".*" for flag -|boolean value ".*" for -|boolean flag )(\S+): ` + errGivenTwice + `(.*)$`), "--$1 is " + errGivenTwice + "$2"},
+	{regexp.MustCompile(`^invalid value ".*" for flag -(\S+): parse error$`), "invalid value for --$1: not a duration (e.g. 90s, 5m, 1h)"},
 	{regexp.MustCompile(`^invalid value ".*" for flag -(\S+): (.*)$`), "invalid value for --$1: $2"},
 	{regexp.MustCompile(`^invalid boolean value "(.*)" for -(\S+): .*$`), `invalid value for --$2: "$1" is not true or false`},
 	{regexp.MustCompile(`^flag provided but not defined: -(.*)$`), "unknown flag --$1"},
 	{regexp.MustCompile(`^flag needs an argument: -(.*)$`), "flag --$1 needs a value"},
 }
 
-var undefinedFlag = flagErrors[2].re
+var undefinedFlag = flagErrors[4].re
 
 // flagMessage words a flag parse error; an unknown flag that is a knob of
 // another protocol says so.

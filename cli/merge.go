@@ -139,16 +139,19 @@ func checkMergeOut(out string, shards []shardFile) error {
 // readShardResults reads the shard results in file: one JSON object or
 // more, one a line as campaign --shard --json prints them.
 func readShardResults(file string) ([]shardFile, error) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return nil, inputErrorf("cannot read %s: %v", file, errors.Unwrap(err))
+	data, err := readSummaryFile(file)
+	switch {
+	case errors.Is(err, errTooLarge):
+		return nil, inputErrorf("%s: %v: not a campaign shard's result", file, err)
+	case err != nil:
+		return nil, inputErrorf("cannot read %s: %v", file, err)
 	}
 	return parseShardResults(data, file)
 }
 
 // parseShardResults reads shard results, the text of file.
 func parseShardResults(data []byte, file string) ([]shardFile, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
+	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(data, []byte(utf8BOM))))
 	dec.DisallowUnknownFields()
 	var out []shardFile
 	for k := 1; ; k++ {

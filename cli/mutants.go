@@ -14,6 +14,7 @@ import (
 
 var mutantsCmd = &command{
 	name:      "mutants",
+	stops:     true,
 	usage:     "[--protocol NAME|all] [--variant NAME] [--budget N] [--start S] [--workers K] [--no-explore] [--time-to-find [--offsets N] [--cap N]] [--source [source flags]] [--json]",
 	short:     "run every buggy variant against campaigns and the explorer: the mutation score",
 	protocols: true,
@@ -77,6 +78,13 @@ the module's root, with the go command on the PATH.`,
 		fs.Var(value[int]{&m.find.offsets}, "offsets", "with --time-to-find, `N` disjoint starting seeds per variant and scheduler")
 		fs.Var(value[uint64]{&m.find.cap}, "cap", "with --time-to-find, at most `N` seeds per search")
 		sourceFlags(fs, &m.source)
+	},
+	rules: []flagRule{
+		{flag: "offsets", needs: "time-to-find"}, {flag: "cap", needs: "time-to-find"},
+		{flag: "source-dirs", needs: "source"}, {flag: "source-main", needs: "source"}, {flag: "equivalent", needs: "source"},
+		{flag: "operators", needs: "source"}, {flag: "mutants", needs: "source"}, {flag: "mutant-timeout", needs: "source"},
+		{flag: "source", not: "time-to-find"}, {flag: "budget", not: "time-to-find"}, {flag: "start", not: "time-to-find"},
+		{flag: "no-explore", not: "time-to-find"},
 	},
 	run: runMutants,
 }

@@ -67,6 +67,7 @@ prints the report. Campaigns write this page into every failure folder
 		fs.StringVar(&o.format, "format", "text", "output `FORMAT`: text (the trace and the report), mermaid (a Mermaid sequence diagram) or html (a space-time diagram page)")
 		fs.StringVar(&o.out, "out", "", "with --format html, write the page to `FILE` instead of standard output")
 	},
+	outputs: []string{"html", "out"},
 	run: func(_ context.Context, x *invocation, o *options, args []string) error {
 		if err := checkFormat(o); err != nil {
 			return err

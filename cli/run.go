@@ -33,6 +33,7 @@ the same bytes.`,
 		fs.StringVar(&o.html, "html", "", "when the client history is not linearizable, write its annotated timeline to `FILE` (HTML)")
 		fs.BoolVar(&o.swarm, "swarm", false, "draw the configuration from the seed, as a campaign's swarm does (config flags given pin their knobs), and print what was drawn")
 	},
+	outputs: []string{"record", "html"},
 	run: func(_ context.Context, x *invocation, o *options, args []string) error {
 		if err := noArgs("run", args); err != nil {
 			return err

@@ -62,11 +62,12 @@ joins the scenarios that go test checks.
 The scenario files live in testdata/scenarios; the binary carries them.`,
 	flags: func(fs *flag.FlagSet, o *options) {
 		fs.BoolVar(&o.all, "all", false, "run every scenario")
-		fs.StringVar(&o.variant, "variant", "", "run every step under protocol variant `NAME` ('paxsim variants' lists them)")
-		fs.StringVar(&o.name, "name", "", "import: the scenario's `NAME` (default: the trace file's base name)")
+		fs.Var((*nameValue)(&o.variant), "variant", "run every step under protocol variant `NAME` ('paxsim variants' lists them)")
+		fs.Var((*nameValue)(&o.name), "name", "import: the scenario's `NAME` (default: the trace file's base name)")
 		fs.StringVar(&o.out, "out", "", "import: write the scenario to `FILE` instead of stdout")
 	},
-	run: runScenarioCmd,
+	outputs: []string{"out"},
+	run:     runScenarioCmd,
 }
 
 func runScenarioCmd(_ context.Context, x *invocation, o *options, args []string) error {
@@ -108,6 +109,9 @@ func (x *invocation) runScenarios(o *options, all []*script.Scenario, args []str
 	if o.variant != "" && !x.anyHasVariant(o.variant) {
 		return usageErrorf("scenario", "invalid value for --variant: no protocol has variant %q ('paxsim variants' lists them)", o.variant)
 	}
+	if o.variant != "" && !x.someRunHasVariant(chosen, o.variant) {
+		return usageErrorf("scenario", "invalid value for --variant: %s is not a variant of the protocol of any run of these scenarios, so nothing would be tested", o.variant)
+	}
 	var tally scenarioTally
 	for _, sc := range chosen {
 		for _, run := range sc.Runs {
@@ -115,6 +119,9 @@ func (x *invocation) runScenarios(o *options, all []*script.Scenario, args []str
 				return err
 			}
 		}
+	}
+	if tally.runs == 0 {
+		return inputErrorf("--variant %s: none of the runs of these scenarios can run under it (%d skipped): nothing was tested", o.variant, tally.skipped)
 	}
 	tally.write(x.stdout, len(chosen), o.variant)
 	if tally.failed > 0 {
@@ -211,6 +218,23 @@ func (x *invocation) anyHasVariant(name string) bool {
 	for _, p := range x.reg.All() {
 		if _, err := p.Info().LookupVariant(name); err == nil {
 			return true
+		}
+	}
+	return false
+}
+
+// someRunHasVariant reports whether a run of the scenarios is of a
+// protocol that has variant name.
+func (x *invocation) someRunHasVariant(scenarios []*script.Scenario, name string) bool {
+	for _, sc := range scenarios {
+		for _, run := range sc.Runs {
+			p, err := x.scenarioProtocol(run.Protocol)
+			if err != nil {
+				return true // runScenario reports it
+			}
+			if _, err := p.Info().LookupVariant(name); err == nil {
+				return true
+			}
 		}
 	}
 	return false

@@ -17,6 +17,7 @@ import (
 
 var shrinkCmd = &command{
 	name:  "shrink",
+	stops: true,
 	usage: "FILE [--out FILE] [--budget N]",
 	short: "reduce a failing decision trace to the fewest steps that still fail",
 	long: `Shrink reduces a failing run to a 1-minimal decision trace: one that breaks
@@ -45,7 +46,8 @@ so far, saying that it may not be 1-minimal.`,
 		fs.Var(value[int64]{&o.budget}, "budget", "give up after the replays took `N` steps (trace lines read plus events executed)")
 		fs.Var(new(nameValue), "protocol", "the protocol `NAME` FILE must be a run of (default: the one it names)")
 	},
-	run: runShrink,
+	outputs: []string{"out"},
+	run:     runShrink,
 }
 
 func runShrink(ctx context.Context, x *invocation, o *options, args []string) error {
@@ -56,6 +58,11 @@ func runShrink(ctx context.Context, x *invocation, o *options, args []string) er
 		return usageErrorf("shrink", "invalid value for --budget: %d is not a positive number of steps", o.budget)
 	}
 	path := args[0]
+	if !o.set["out"] { // --out given was checked with the flags
+		if err := checkOutFile(shrunkPath(o, path)); err != nil {
+			return usageErrorf("shrink", "cannot write the shrunk trace beside FILE: %v (give --out FILE, or - for standard output)", err)
+		}
+	}
 	t, p, recorded, err := x.loadFailure(o, path)
 	if err != nil {
 		return err
@@ -74,12 +81,18 @@ func runShrink(ctx context.Context, x *invocation, o *options, args []string) er
 	return x.writeShrunk(o, path, &res)
 }
 
+// shrunkPath is where the shrunk trace of path goes: --out, or path with
+// .shrunk.trace for its extension.
+func shrunkPath(o *options, path string) string {
+	if o.out != "" {
+		return o.out
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(path, ".json"), ".trace") + ".shrunk.trace"
+}
+
 // writeShrunk writes a shrink's trace where --out says and reports it.
 func (x *invocation) writeShrunk(o *options, path string, res *trace.ShrinkResult) error {
-	out := o.out
-	if out == "" {
-		out = strings.TrimSuffix(strings.TrimSuffix(path, ".json"), ".trace") + ".shrunk.trace"
-	}
+	out := shrunkPath(o, path)
 	comment := fmt.Sprintf("shrunk from %d to %d steps by %s shrink %s: %s", res.Before, res.After, x.program, report.ShellQuote(path), res.Property)
 	var w io.Writer = x.stdout
 	if out == "-" {

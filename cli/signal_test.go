@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -59,4 +60,47 @@ func waitFor(cond func() bool) bool {
 		}
 	}
 	return false
+}
+
+// TestASignalEndsACommandThatDoesNotWatchIt: a command that does not
+// stop cleanly on a signal (run, replay, scenario, merge) is not left to
+// finish its work as if none had come: the first SIGTERM ends it, exit 4
+// (incomplete), saying so. Here a run with no end in sight.
+func TestASignalEndsACommandThatDoesNotWatchIt(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("cannot tell when the process is at work (no /proc)")
+	}
+	cmd := exec.Command(os.Args[0], "run", "--seed", "1", "--heal-at", "0", "--max-time", "1000000000000", "--max-events", "100000000000")
+	cmd.Env = append(os.Environ(), "PAXSIM_RUN_MAIN=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	if !waitFor(func() bool { return busy(cmd.Process.Pid) }) {
+		t.Fatal("the run did not start within a minute")
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != exitIncomplete || !strings.Contains(stderr.String(), "interrupted: stopped before the end") {
+		t.Fatalf("exit %d (%s), want %d saying it was interrupted; stderr:\n%s", code, cmd.ProcessState, exitIncomplete, stderr.String())
+	}
+}
+
+// busy reports whether process pid has run for a tenth of a second of
+// CPU time, from /proc/PID/stat: it is past its start (where the Go
+// runtime's own handlers would take a signal) and into its work.
+func busy(pid int) bool {
+	data, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return false
+	}
+	_, rest, _ := strings.Cut(string(data), ") ") // the command name may hold spaces
+	f := strings.Fields(rest)
+	if len(f) < 12 {
+		return false
+	}
+	utime, err := strconv.Atoi(f[11]) // field 14, in clock ticks (100 a second)
+	return err == nil && utime >= 10
 }

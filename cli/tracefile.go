@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -22,11 +23,16 @@ func readTrace(path string) (t *trace.Trace, ok bool, err error) {
 	defer f.Close()
 	kind, err := sniffTrace(f)
 	switch {
+	case err == errLongLine:
+		return nil, false, inputErrorf("%s:%d: %v", path, kind.line, err)
 	case err != nil:
 		return nil, false, inputErrorf("cannot read %s: %v", path, err)
-	case kind == emptyFile:
+	case kind.what == emptyFile:
 		return nil, false, inputErrorf("%s: the file is empty: want a decision trace (%q first) or a reproducer (seed-N.json)", path, trace.Format)
-	case kind == otherFile:
+	case kind.what == unknownFile:
+		return nil, false, inputErrorf("%s:%d: neither a decision trace (%q first) nor a reproducer (a JSON object, seed-N.json): found %q",
+			path, kind.line, trace.Format, kind.head)
+	case kind.what == otherFile:
 		return nil, false, nil
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
@@ -54,14 +60,20 @@ func (x *invocation) checkTrace(o *options, path string, t *trace.Trace) (*harne
 	return p, nil
 }
 
-// fileKind is what sniffTrace makes of a file.
-type fileKind int
+// fileKind is what sniffTrace makes of a file: what it is, and the line
+// that tells, with its start.
+type fileKind struct {
+	what int
+	line int
+	head string
+}
 
 // The kinds of file sniffTrace tells apart.
 const (
-	emptyFile fileKind = iota // nothing but blank lines and comments
-	traceFile                 // a decision trace: its first line is a paxsim-trace header
-	otherFile                 // something else (a reproducer, say)
+	emptyFile   = iota // nothing but blank lines and comments
+	traceFile          // a decision trace: its first line is a paxsim-trace header
+	otherFile          // a JSON object (a reproducer, say)
+	unknownFile        // neither
 )
 
 // sniffTrace tells, reading no more of r than its comments and the start
@@ -73,30 +85,39 @@ func sniffTrace(r io.Reader) (fileKind, error) {
 	br := bufio.NewReader(r)
 	for n := 1; ; n++ {
 		head, err := lineHead(br, 64)
+		if err == errLongLine {
+			return fileKind{emptyFile, n, ""}, err
+		}
 		if n == 1 {
 			head = strings.TrimPrefix(head, "\uFEFF")
 		}
 		switch head = strings.TrimSpace(head); {
 		case strings.HasPrefix(head, "paxsim-trace"):
-			return traceFile, nil
+			return fileKind{traceFile, n, head}, nil
+		case strings.HasPrefix(head, "{"):
+			return fileKind{otherFile, n, head}, nil
 		case head != "" && !strings.HasPrefix(head, "#"):
-			return otherFile, nil
+			return fileKind{unknownFile, n, strings.ToValidUTF8(head, "?")}, nil
 		case err == io.EOF:
-			return emptyFile, nil
+			return fileKind{emptyFile, n, ""}, nil
 		case err != nil:
-			return emptyFile, err
+			return fileKind{emptyFile, n, ""}, err
 		}
 	}
 }
 
 // lineHead reads one line of br and returns its first max bytes at most,
-// skipping the rest.
+// skipping the rest of it up to trace.MaxLine bytes: a longer line (a
+// binary file, /dev/zero) is errLongLine, not read to its end.
 func lineHead(br *bufio.Reader, max int) (string, error) {
 	var head []byte
-	for {
+	for n := 0; ; {
 		chunk, err := br.ReadSlice('\n')
 		if room := max - len(head); room > 0 {
 			head = append(head, chunk[:min(len(chunk), room)]...)
+		}
+		if n += len(chunk); n > trace.MaxLine {
+			return string(head), errLongLine
 		}
 		if err != bufio.ErrBufferFull {
 			if err == io.EOF && len(chunk) > 0 {
@@ -106,3 +127,7 @@ func lineHead(br *bufio.Reader, max int) (string, error) {
 		}
 	}
 }
+
+// errLongLine is a line longer than any of a decision trace or a
+// reproducer's.
+var errLongLine = fmt.Errorf("a line is longer than %d bytes: neither a decision trace nor a reproducer", trace.MaxLine)

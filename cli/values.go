@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"maps"
 	"slices"
@@ -71,6 +72,26 @@ func (v value[T]) Set(s string) error {
 	case err != nil:
 		return fmt.Errorf("%q is not %s", s, want)
 	}
+	return nil
+}
+
+// countValue is a count whose zero, in engine.Config, means the
+// protocol's default (--proposers, --clients, --commands): given on the
+// command line it must be at least 1, as leaving the flag out gives the
+// default.
+type countValue struct{ p *int }
+
+func (v countValue) String() string { return value[int](v).String() }
+
+func (v countValue) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return value[int](v).Set(s)
+	}
+	if n < 1 {
+		return fmt.Errorf("%d is not a count of at least 1 (leave the flag out for its default)", n)
+	}
+	*v.p = n
 	return nil
 }
 
@@ -154,3 +175,34 @@ func (v depthValue) Set(s string) error {
 	*v.p = n
 	return nil
 }
+
+// repeatable is a flag that may be given more than once, each value
+// adding to the others (--fault).
+type repeatable interface{ repeatable() }
+
+func (v *faultsValue) repeatable() {}
+
+// onceValue wraps every flag that is not repeatable: given twice on one
+// command line it is a usage error, not the last value silently winning
+// (which of "--seeds 100 ... --seeds 10" was meant?).
+type onceValue struct {
+	flag.Value
+	given string // the first value, once given
+	set   bool
+}
+
+// errGivenTwice starts the error of a flag given twice; flagMessage words
+// it.
+const errGivenTwice = "given twice"
+
+func (v *onceValue) Set(s string) error {
+	if v.set {
+		return fmt.Errorf("%s (%q, then %q): give it once", errGivenTwice, v.given, s)
+	}
+	v.given, v.set = s, true
+	return v.Value.Set(s)
+}
+
+// IsBoolFlag reports whether the wrapped flag is a boolean, which takes
+// no separate argument.
+func (v *onceValue) IsBoolFlag() bool { return isBoolFlag(v.Value) }

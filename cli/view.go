@@ -20,6 +20,7 @@ import (
 
 var viewCmd = &command{
 	name:   "view",
+	stops:  true,
 	usage:  "(TRACE | REPRODUCER | --seed N [config flags]) [--addr HOST:PORT]",
 	short:  "browse a run in the browser: step it, see its state, fork it",
 	config: true,

@@ -313,6 +313,9 @@ func (c Config) simConfig() (sim.Config, error) {
 		if _, rest, _ := strings.Cut(s, ":"); strings.Count(strings.SplitN(rest, "@", 2)[0], ",")+1 != bits.OnesCount64(f.Nodes) {
 			return sc, bad("fault", "%q names a node twice", s)
 		}
+		if end := c.maxTime(); int64(f.Start) >= end {
+			return sc, bad("fault", "%q: tick %d is not before the run's end at %d (--max-time, or --heal-at plus --liveness): it would never happen", s, f.Start, end)
+		}
 		sc.Faults.Schedule = append(sc.Faults.Schedule, f)
 	}
 	if err := sc.Validate(); err != nil {
@@ -359,6 +362,8 @@ func (c Config) checkTimes(delay sim.Delay) error {
 	switch {
 	case c.FaultInterval < 1:
 		return bad("fault-interval", "%d is not a positive tick count", c.FaultInterval)
+	case c.FaultInterval > MaxTicks:
+		return bad("fault-interval", "%d is more than %d ticks", c.FaultInterval, int64(MaxTicks))
 	case c.MaxCrashed < 0 || c.MaxCrashed > c.Nodes:
 		return bad("max-crashed", "%d is not between 0 and nodes (%d)", c.MaxCrashed, c.Nodes)
 	case c.HealAt > 0 && c.Liveness < 1:

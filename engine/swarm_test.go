@@ -165,8 +165,14 @@ func drawConfig(t *rapid.T, p *harness.Protocol) engine.Config {
 	c.MaxTime = rapid.SampledFrom([]int64{0, 500, 20000}).Draw(t, "max-time")
 	c.MaxCrashed = rapid.IntRange(0, c.Nodes).Draw(t, "max-crashed")
 	c.FIFO = rapid.Bool().Draw(t, "fifo")
+	end := c.MaxTime // the run's end: a fault or a reconfiguration starts before it
+	if end == 0 && c.HealAt > 0 {
+		end = c.HealAt + c.Liveness
+	} else if end == 0 {
+		end = 10_000
+	}
 	for i := rapid.IntRange(0, 3).Draw(t, "faults"); i > 0; i-- {
-		if f := drawFault(t, c.Nodes); f != "" {
+		if f := drawFault(t, c.Nodes, end); f != "" {
 			c.Faults = append(c.Faults, f)
 		}
 	}
@@ -178,14 +184,11 @@ func drawConfig(t *rapid.T, p *harness.Protocol) engine.Config {
 		c.Commands = rapid.IntRange(0, 8).Draw(t, "commands")
 	}
 	if info.Workload.Reconfig {
-		end := c.MaxTime
-		if end == 0 && c.HealAt > 0 {
-			end = c.HealAt + c.Liveness
-		} else if end == 0 {
-			end = 10_000
+		members := "1" // a member set names each replica once
+		if member := rapid.IntRange(1, c.Nodes).Draw(t, "member"); member > 1 {
+			members = fmt.Sprintf("1+%d", member)
 		}
-		member := rapid.IntRange(1, c.Nodes).Draw(t, "member")
-		c.Reconfig = rapid.SampledFrom([]string{"", "none", "0.02", fmt.Sprintf("1+%d@%d", member, min(100, end-1))}).Draw(t, "reconfig")
+		c.Reconfig = rapid.SampledFrom([]string{"", "none", "0.02", fmt.Sprintf("%s@%d", members, min(100, end-1))}).Draw(t, "reconfig")
 	}
 	for _, k := range info.Knobs {
 		if n, err := strconv.Atoi(k.Default); err == nil && rapid.Bool().Draw(t, k.Name+" set") {
@@ -195,9 +198,9 @@ func drawConfig(t *rapid.T, p *harness.Protocol) engine.Config {
 	return c
 }
 
-// drawFault draws a scheduled fault on nodes 1..n, or "" for a partition
-// that would cut off every node.
-func drawFault(t *rapid.T, n int) string {
+// drawFault draws a scheduled fault on nodes 1..n that starts before
+// end, or "" for a partition that would cut off every node.
+func drawFault(t *rapid.T, n int, end int64) string {
 	kind := rapid.SampledFrom([]string{"crash", "partition", "oneway", "slow", "pause"}).Draw(t, "kind")
 	ids := rapid.SliceOfNDistinct(rapid.IntRange(1, n), 1, n, func(i int) int { return i }).Draw(t, "fault nodes")
 	if (kind == "partition" || kind == "oneway") && len(ids) == n {
@@ -211,6 +214,6 @@ func drawFault(t *rapid.T, n int) string {
 	if kind == "slow" {
 		nodes += "x3"
 	}
-	start := rapid.Int64Range(0, 400).Draw(t, "start")
+	start := rapid.Int64Range(0, min(400, end-1)).Draw(t, "start")
 	return fmt.Sprintf("%s:%s@%d-%d", kind, nodes, start, start+50)
 }

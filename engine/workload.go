@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -192,6 +193,9 @@ func parseMembers(s string, nodes int) ([]sim.NodeID, error) {
 		id, err := strconv.Atoi(m)
 		if err != nil || id < 1 || id > nodes {
 			return nil, fmt.Errorf("member %q is not a node (1..%d)", m, nodes)
+		}
+		if slices.Contains(ids, sim.NodeID(id)) {
+			return nil, fmt.Errorf("member %d is named twice", id)
 		}
 		ids = append(ids, sim.NodeID(id))
 	}

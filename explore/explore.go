@@ -66,8 +66,9 @@ type Options struct {
 	// MaxMemory stops the search, incomplete, once the heap passes this
 	// many bytes (workers check it every thousand successors, the
 	// admitting goroutine every few thousand states); 0 means
-	// DefaultMaxMemory. A search always has a cap: better a partial
-	// answer than the machine's OOM killer.
+	// DefaultMaxMemory, and a cap past UsableMemory is UsableMemory. A
+	// search always has a cap: better a partial answer than the
+	// machine's OOM killer.
 	MaxMemory int64
 	// Context, when set, stops the search, incomplete (StopInterrupted),
 	// once it is done: workers poll it as they poll the memory cap.

@@ -7,37 +7,67 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 )
 
 // DefaultMaxMemory is the memory cap of a search whose Options set none:
-// half the machine's memory (from /proc/meminfo), or 4 GiB where that
-// cannot be read. A search always has a cap: better an incomplete answer
-// than the machine's OOM killer.
-func DefaultMaxMemory() int64 {
-	defaultMemoryOnce.Do(func() { defaultMemory = machineMemory() / 2 })
-	return defaultMemory
+// half the machine's memory (MachineMemory). A search always has a cap:
+// better an incomplete answer than the machine's OOM killer.
+func DefaultMaxMemory() int64 { return MachineMemory() / 2 }
+
+// UsableMemory is the most any search's cap may be, whatever its Options
+// ask: three quarters of the machine's memory, since the process needs
+// more than its heap's objects (stacks, the collector's own, garbage
+// between collections) and a cap past what there is would let the OOM
+// killer end the search rather than the cap.
+func UsableMemory() int64 { return MachineMemory() / 4 * 3 }
+
+// MachineMemory is the memory the process may use, in bytes: the
+// machine's (/proc/meminfo), or its cgroup's limit when lower (a
+// container's, a Kubernetes pod's), or 8 GiB when neither can be read.
+func MachineMemory() int64 {
+	machineMemoryOnce.Do(func() { machineMemory = memoryLimit(os.ReadFile) })
+	return machineMemory
 }
 
 var (
-	defaultMemoryOnce sync.Once
-	defaultMemory     int64
+	machineMemoryOnce sync.Once
+	machineMemory     int64
 )
 
-// machineMemory is the machine's memory in bytes, or 8 GiB unknown.
-func machineMemory() int64 {
-	data, err := os.ReadFile("/proc/meminfo")
-	if err == nil {
+// The files memoryLimit reads: the machine's memory, and the cgroup
+// limits (v2, then v1) of the process's container.
+const (
+	meminfoFile  = "/proc/meminfo"
+	cgroupV2File = "/sys/fs/cgroup/memory.max"
+	cgroupV1File = "/sys/fs/cgroup/memory/memory.limit_in_bytes"
+)
+
+// memoryLimit is MachineMemory from the files read reads.
+func memoryLimit(read func(string) ([]byte, error)) int64 {
+	limit := int64(8 << 30)
+	if data, err := read(meminfoFile); err == nil {
 		for _, line := range strings.Split(string(data), "\n") {
 			var kb int64
 			if _, err := fmt.Sscanf(line, "MemTotal: %d kB", &kb); err == nil && kb > 0 {
-				return kb << 10
+				limit = kb << 10
 			}
 		}
 	}
-	return 8 << 30
+	for _, file := range []string{cgroupV2File, cgroupV1File} {
+		data, err := read(file)
+		if err != nil {
+			continue
+		}
+		// "max" (v2) or a huge number (v1) is no limit.
+		if n, err := strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64); err == nil && n > 0 && n < limit {
+			limit = n
+		}
+	}
+	return limit
 }
 
 // memoryCap is a search's memory bound, and its caller's context: the
@@ -59,6 +89,7 @@ func newMemoryCap(limit int64, ctx context.Context) *memoryCap {
 	if limit <= 0 {
 		limit = DefaultMaxMemory()
 	}
+	limit = min(limit, UsableMemory())
 	c := &memoryCap{limit: limit, ctx: ctx}
 	// Let the collector work harder near the cap rather than count
 	// garbage against it; the old limit comes back after the search.
@@ -99,7 +130,7 @@ func (c *memoryCap) exceeded() bool {
 	if c.over.Load() {
 		return true
 	}
-	h := heapBytes()
+	h := HeapBytes()
 	if h > c.peak.Load() {
 		c.peak.Store(h)
 	}
@@ -110,8 +141,9 @@ func (c *memoryCap) exceeded() bool {
 	return false
 }
 
-// heapBytes is the heap's objects, live and not yet collected.
-func heapBytes() int64 {
+// HeapBytes is the heap's objects, live and not yet collected: what a
+// memory cap (Options.MaxMemory, a campaign's) is held against.
+func HeapBytes() int64 {
 	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
 	metrics.Read(sample)
 	if sample[0].Value.Kind() != metrics.KindUint64 {
@@ -123,5 +155,5 @@ func heapBytes() int64 {
 // liveHeap is the heap's live objects after a collection.
 func liveHeap() int64 {
 	runtime.GC()
-	return heapBytes()
+	return HeapBytes()
 }

@@ -89,7 +89,10 @@ func (t *CampaignText) Write(w io.Writer, s *campaign.Summary) {
 		}
 		fmt.Fprintf(w, "swarm: each seed draws %s from the config above; pinned: %s\n", swarmKnobs(t.Info), pinned)
 	}
-	if s.Interrupted {
+	switch {
+	case s.MemoryStop:
+		fmt.Fprintf(w, "STOPPED BY --max-memory after %d of %d seeds (its heap passed the cap): the figures below cover the seeds that ran\n", s.Seeds, s.Requested)
+	case s.Interrupted:
 		fmt.Fprintf(w, "INTERRUPTED after %d of %d seeds: the figures below cover the seeds that ran\n", s.Seeds, s.Requested)
 	}
 	f("seeds run", "%d", s.Seeds)

@@ -32,7 +32,7 @@ var Statuses = []Status{
 	{ExitViolation, "violation", "a violation was found, a seed was nondeterministic, or a reproducer no longer reproduces"},
 	{ExitUsage, "usage", "bad usage or bad input: a flag value, an unknown command or protocol, an unreadable or malformed file, an unusable --out"},
 	{ExitCoverageGap, "coverage-gap", "a campaign of at least 200 seeds ran to the end but did not test what it claims: a fault kind on but never fired, a sometimes property possible but never held, or nothing judged at all"},
-	{ExitIncomplete, "incomplete", "stopped before the end, so not a pass: an interrupted campaign (SIGINT, SIGTERM) or merge of one, a check cut short by --max-states or --max-memory"},
+	{ExitIncomplete, "incomplete", "stopped before the end, so not a pass: an interrupted command (SIGINT, SIGTERM), a campaign stopped by --max-memory or a merge of one, a check cut short by --max-states or --max-memory"},
 	{ExitInternal, "internal-error", "a bug in paxsim (please report it)"},
 }
 

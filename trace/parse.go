@@ -2,6 +2,7 @@ package trace
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -75,11 +76,12 @@ func ScanLines(r io.Reader, file, kind string, line func(n int, text string) err
 // configuration, and every client step against the protocol's workload.
 // Errors are *engine.LineError naming the file and line.
 func Check(t *Trace, info *engine.Info, file string) error {
+	line := cmp.Or(t.ConfigLine, 2) // a trace as Write writes it has its config on line 2
 	if t.Config.Protocol != info.Name {
-		return &engine.LineError{File: file, Line: 2, Msg: fmt.Sprintf("the trace is of protocol %q, not %s", t.Config.Protocol, info.Name)}
+		return &engine.LineError{File: file, Line: line, Msg: fmt.Sprintf("the trace is of protocol %q, not %s", t.Config.Protocol, info.Name)}
 	}
 	if err := t.Config.Validate(info); err != nil {
-		return &engine.LineError{File: file, Line: 2, Msg: "bad config: " + err.Error()}
+		return &engine.LineError{File: file, Line: line, Msg: "bad config: " + err.Error()}
 	}
 	clients := t.Config.Effective(info).Clients
 	for _, l := range t.Lines {
@@ -188,6 +190,7 @@ func (p *parser) config(line string) error {
 	if n := p.t.Config.Nodes; n < 1 || n > sim.MaxNodes {
 		return p.fail(p.n, "bad config: nodes %d is not between 1 and %d", n, sim.MaxNodes)
 	}
+	p.t.ConfigLine = p.n
 	p.header++
 	return nil
 }

@@ -21,6 +21,9 @@ type Trace struct {
 	Lines  []sim.ScriptLine
 	// Comments are written at the top of the file, each after "# ".
 	Comments []string
+	// ConfigLine is the line of the config in the file Parse read, for
+	// Check's errors; 0 for a trace not read from a file.
+	ConfigLine int
 }
 
 // FromResult is the decision trace a run recorded (engine.Options.Record).

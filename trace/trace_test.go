@@ -165,7 +165,7 @@ func TestTraceErrorsNameTheLine(t *testing.T) {
 		{"timer without a tag", header + "timer 1\n", "x.trace:4: timer tag \"\": want a number 0..7"},
 		{"step after liveness", header + "liveness\ncrash 1\n", "x.trace:5: \"crash 1\" follows the final step of line 4"},
 		{"version 2", "paxsim-trace 2\n", "x.trace:1: decision-trace version \"2\" is not supported: this program reads version 1"},
-		{"empty", "", "x.trace:0: the file is empty"},
+		{"empty", "", "x.trace: the file is empty"},
 		{"comments only", "# nothing\n", "x.trace:1: incomplete header"},
 		{"a line too long", header + "# " + strings.Repeat("x", trace.MaxLine) + "\n", "x.trace:4: the line is longer than 1048576 bytes"},
 		{"a consensus step on multipaxos", mpHeader + "client 1 proposes v1 to 1\n", "x.trace:4: client 1: proposes is not an operation of a key-value workload"},

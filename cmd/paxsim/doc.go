@@ -51,8 +51,9 @@
 //	                    sometimes property possible but never held, or nothing
 //	                    judged at all
 //	  4 incomplete      stopped before the end, so not a pass: an interrupted
-//	                    campaign (SIGINT, SIGTERM) or merge of one, a check cut
-//	                    short by --max-states or --max-memory
+//	                    command (SIGINT, SIGTERM), a campaign stopped by
+//	                    --max-memory or a merge of one, a check cut short by
+//	                    --max-states or --max-memory
 //	  5 internal-error  a bug in paxsim (please report it)
 //
 // # paxsim run
@@ -92,7 +93,7 @@
 //
 // # paxsim campaign
 //
-//	usage: paxsim campaign --seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [--baseline FILE] [config flags]
+//	usage: paxsim campaign --seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [--baseline FILE] [--max-memory GIB] [config flags]
 //
 //	Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
 //	and sums up what they found: violations by property, failures grouped by
@@ -151,13 +152,15 @@
 //	While it runs, a progress line is redrawn on stderr when stderr is a
 //	terminal. Ctrl-C or SIGTERM (what Kubernetes, timeout and kill send) stops
 //	it cleanly: it still prints the summary, marked interrupted, and files what
-//	it found; a second signal kills it. It exits 1 if a seed failed or a seed
-//	was nondeterministic; else 4 if it was interrupted (an incomplete campaign
-//	is not a pass); else 3 for a coverage gap in a campaign of at least 200
-//	seeds: a fault kind on but never fired, a sometimes property possible but
-//	never held, no value chosen in any run, or no run's liveness judged when
-//	faults heal. The summary's last line, and verdict and exit_code in --json,
-//	say which.
+//	it found; a second signal kills it. --max-memory stops it the same way once
+//	its heap (mostly the failures it keeps, a few KB each) passes the cap: half
+//	the machine's memory, or its container's, by default. It exits 1 if a seed
+//	failed or a seed was nondeterministic; else 4 if it was interrupted or
+//	stopped by --max-memory (an incomplete campaign is not a pass); else 3 for
+//	a coverage gap in a campaign of at least 200 seeds: a fault kind on but
+//	never fired, a sometimes property possible but never held, no value chosen
+//	in any run, or no run's liveness judged when faults heal. The summary's
+//	last line, and verdict and exit_code in --json, say which.
 //
 //	Flags:
 //	  --baseline FILE
@@ -170,6 +173,10 @@
 //	      or verdicts differ, with the first divergent event (default off)
 //	  --json
 //	      print the summary as one JSON object (default off)
+//	  --max-memory GIB
+//	      stop, incomplete, when the campaign's heap (the failures it keeps)
+//	      passes GIB GiB; auto is half the machine's memory (a campaign always has
+//	      a cap) (default auto)
 //	  --max-shrinks N
 //	      record the decision trace of one seed of each of the first N failure
 //	      groups (at least 1; -1: all) and, unless --no-shrink, shrink it (default

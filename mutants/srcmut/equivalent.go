@@ -1,10 +1,11 @@
 package srcmut
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/paxsim/paxsim/trace"
 )
 
 // DefaultEquivalentFile is the committed file, relative to the module's
@@ -29,23 +30,25 @@ func ReadEquivalent(path string, missingOK bool) (Equivalent, error) {
 	}
 	defer f.Close()
 	out := Equivalent{}
-	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
-		text := strings.TrimSpace(sc.Text())
+	// trace.ScanLines bounds a line: a file that is not one of these
+	// (/dev/zero) is not read whole.
+	_, err = trace.ScanLines(f, path, "file of equivalent mutants", func(line int, text string) error {
+		text = strings.TrimSpace(text)
 		if text == "" || strings.HasPrefix(text, "#") {
-			continue
+			return nil
 		}
 		id, reason, _ := strings.Cut(text, " ")
 		reason = strings.TrimSpace(reason)
 		switch {
 		case reason == "":
-			return nil, fmt.Errorf("%s:%d: %s has no reason: each equivalent mutant says why", path, line, id)
+			return fmt.Errorf("%s:%d: %s has no reason: each equivalent mutant says why", path, line, id)
 		case strings.Count(id, ":") != 3:
-			return nil, fmt.Errorf("%s:%d: %q is not a mutant ID (FILE:FUNC:OPERATOR:K)", path, line, id)
+			return fmt.Errorf("%s:%d: %q is not a mutant ID (FILE:FUNC:OPERATOR:K)", path, line, id)
 		case out[id] != "":
-			return nil, fmt.Errorf("%s:%d: %s is marked twice", path, line, id)
+			return fmt.Errorf("%s:%d: %s is marked twice", path, line, id)
 		}
 		out[id] = reason
-	}
-	return out, sc.Err()
+		return nil
+	})
+	return out, err
 }
