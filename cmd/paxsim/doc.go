@@ -398,7 +398,12 @@
 //	and states. Without --crashes, a safe first search with no crash is
 //	followed by a second with one crash (a restart from durable state), within
 //	a budget of 50,000 to 100,000 states: its verdict is the report's line
-//	"one crash", and a violation it finds is the report's. With --network set (the default) every message ever sent stays
+//	"one crash", and a violation it finds is the report's. Likewise, without
+//	--max-ballot, a further search gives each replica one round more (rounds
+//	1..2), so that a proposer retries: line "rounds+1"; and, for a protocol
+//	that takes reconfigurations, without --reconfig, a further search (of at
+//	most 200,000 states) makes the last client reconfigure the cluster to
+//	every replica but the last: line "reconfig". With --network set (the default) every message ever sent stays
 //	deliverable, which covers loss, reordering and duplication in one state; a
 //	replica's messages to itself are local calls unless --network-self. The
 //	checkers are the ones campaigns use, at every step, with the properties that
