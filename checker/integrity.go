@@ -41,11 +41,14 @@ type viewStamp struct {
 	value  Value
 }
 
-// members is the member set an observation's State names: State, or every
-// node of the cluster for 0.
+// members is the member set an observation's State names: State, or for
+// 0 the acceptors (SetAcceptors), every node of the cluster by default.
 func (c *Safety) members(state uint64) uint64 {
-	if state != 0 {
+	switch {
+	case state != 0:
 		return state
+	case c.acceptors != 0:
+		return c.acceptors
 	}
 	return allNodes(c.nodes)
 }
@@ -90,7 +93,7 @@ func (c *Safety) claimed(node int, o Observation) {
 	} else if first, ok := c.views.get(0, o.Instance); ok {
 		view = first.view
 	} else {
-		view = allNodes(c.nodes)
+		view = c.members(0)
 	}
 	if bits.OnesCount64(voters&view) >= bits.OnesCount64(view)/2+1 {
 		return

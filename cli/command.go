@@ -132,8 +132,8 @@ func (x *invocation) parseFlags(cmd *command, args []string) (*options, []string
 	}
 	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
 	clients := engine.ClientsKnob(p.Info().Workload)
-	if o.set["nodes"] && !o.set[clients] && clients == "proposers" && o.cfg.Nodes >= 1 && o.cfg.Clients > o.cfg.Nodes {
-		o.cfg.Clients = o.cfg.Nodes // the default two proposers do not fit: use every replica
+	if n := p.Info().ProposerCount(o.cfg.Nodes); !o.set[clients] && clients == "proposers" && n >= 1 && o.cfg.Clients > n {
+		o.cfg.Clients = n // the default two proposers do not fit: use every replica that proposes
 	}
 	return o, pos, nil
 }

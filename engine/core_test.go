@@ -17,8 +17,8 @@ func TestKeepFaultyIsAMinorityDrawnFromTheSeed(t *testing.T) {
 	for _, nodes := range []int{1, 2, 3, 4, 5, 7} {
 		var seen uint64
 		for seed := uint64(0); seed < 200; seed++ {
-			k := keepFaulty(seed, nodes)
-			if k != keepFaulty(seed, nodes) {
+			k := keepFaulty(seed, nodes, EveryRole(nodes))
+			if k != keepFaulty(seed, nodes, EveryRole(nodes)) {
 				t.Fatalf("nodes %d seed %d: two draws differ", nodes, seed)
 			}
 			if got, want := bits.OnesCount64(k), (nodes-1)/2; got != want || k&^allNodes(nodes) != 0 {
@@ -37,7 +37,7 @@ func TestKeepFaultyIsAMinorityDrawnFromTheSeed(t *testing.T) {
 // it: neither may allocate (each once built a list of the core).
 func TestCoreChecksDoNotAllocate(t *testing.T) {
 	progress := []int64{0, 3, 3, 1, 3, 0, 3, 3} // 7 nodes: a list would not fit the compiler's small stack buffer
-	if caughtUp(progress, 0) || !caughtUp(progress, 1<<3|1<<5) || caughtUp(make([]int64, 4), 0) {
+	if caughtUp(progress, allNodes(7)) || !caughtUp(progress, allNodes(7)&^(1<<3|1<<5)) || caughtUp(make([]int64, 4), allNodes(3)) {
 		t.Fatal("caughtUp judges wrong")
 	}
 	if allocs := testing.AllocsPerRun(100, func() { caughtUp(progress, 1<<3) }); allocs != 0 {
@@ -51,18 +51,18 @@ func TestCoreChecksDoNotAllocate(t *testing.T) {
 					core = append(core, id)
 				}
 			}
-			if got := coreSize(nodes, faulty); got != len(core) {
-				t.Fatalf("coreSize(%d, %b) = %d, want %d", nodes, faulty, got, len(core))
+			if got := bits.OnesCount64(allNodes(nodes) &^ faulty); got != len(core) {
+				t.Fatalf("core of %d nodes without %b: %d nodes, want %d", nodes, faulty, got, len(core))
 			}
 			for k, id := range core {
-				if got := coreNode(nodes, faulty, k); got != id {
-					t.Fatalf("coreNode(%d, %b, %d) = %d, want %d", nodes, faulty, k, got, id)
+				if got := nth(allNodes(nodes)&^faulty, k); got != id {
+					t.Fatalf("nth(%b, %d) = %d, want %d", allNodes(nodes)&^faulty, k, got, id)
 				}
 			}
 		}
 	}
-	if allocs := testing.AllocsPerRun(100, func() { coreNode(5, 0b100100, 2) }); allocs != 0 {
-		t.Errorf("coreNode: %v allocations a call", allocs)
+	if allocs := testing.AllocsPerRun(100, func() { nth(0b011011, 2) }); allocs != 0 {
+		t.Errorf("nth: %v allocations a call", allocs)
 	}
 }
 

@@ -241,7 +241,7 @@ func TestSymmetryGroup(t *testing.T) {
 	for _, tc := range []struct{ nodes, proposers, size int }{
 		{3, 2, 1}, {3, 3, 1}, {4, 2, 2}, {5, 2, 6}, {4, 1, 6}, {5, 1, 24},
 	} {
-		perms := symmetryGroup(tc.nodes, tc.proposers)
+		perms := symmetryGroup(tc.nodes, tc.proposers, engine.EveryRole(tc.nodes))
 		if len(perms) != tc.size {
 			t.Errorf("nodes %d, proposers %d: a group of %d, want %d", tc.nodes, tc.proposers, len(perms), tc.size)
 			continue

@@ -95,6 +95,9 @@ func DefaultCheck(info *engine.Info) CheckConfig {
 	c := engine.Default()
 	c.Protocol = info.Name
 	c.Clients = DefaultClients
+	if info.Workload.Kind == engine.Consensus {
+		c.Clients = min(DefaultClients, info.ProposerCount(c.Nodes)) // a client per proposer
+	}
 	return CheckConfig{Config: c, Network: sim.SentSet, MaxBallot: 1}
 }
 

@@ -1,0 +1,98 @@
+package engine
+
+import (
+	"fmt"
+	"math/bits"
+
+	"github.com/paxsim/paxsim/sim"
+)
+
+// Roles says which nodes of a cluster play which part of Paxos, a bit per
+// node id (bit 1 is node 1), for a protocol that runs its roles on
+// separate nodes, as "Paxos Made Simple" describes them: proposers,
+// acceptors and learners. A node may play several parts. The harness
+// reads the roles in four places:
+//
+//   - clients send their requests to proposers only;
+//   - a value is chosen when a majority of the acceptors accepted it in
+//     one ballot, and only acceptors may report Promised and Accepted,
+//     only proposers Proposed, and ballots are owned by proposers (the
+//     observation contract's rule roles);
+//   - liveness waits for the learners of the healed core only, and only
+//     learners may report Learned;
+//   - the heal leaves a minority of each part faulty for good, so that the
+//     healed core keeps a majority of every part.
+type Roles struct {
+	Proposers uint64
+	Acceptors uint64
+	Learners  uint64
+}
+
+// EveryRole is the roles of a cluster of nodes in which every node plays
+// every part: the default, when Info.Roles is nil.
+func EveryRole(nodes int) Roles {
+	all := allNodes(nodes)
+	return Roles{Proposers: all, Acceptors: all, Learners: all}
+}
+
+// RolesOf is the roles of a cluster of nodes of the protocol info
+// describes: Info.Roles's, or EveryRole.
+func (info *Info) RolesOf(nodes int) Roles {
+	if info.Roles == nil {
+		return EveryRole(nodes)
+	}
+	return info.Roles(nodes)
+}
+
+// ProposerCount is how many nodes of a cluster of nodes are proposers:
+// the most clients a consensus workload can have, each asking its own.
+func (info *Info) ProposerCount(nodes int) int {
+	if nodes < 1 || nodes > sim.MaxNodes {
+		return max(nodes, 0)
+	}
+	return bits.OnesCount64(info.RolesOf(nodes).Proposers)
+}
+
+// check reports a part that no node plays, or a node outside 1..nodes.
+func (r Roles) check(nodes int) error {
+	for _, p := range r.parts() {
+		switch {
+		case p.mask == 0:
+			return fmt.Errorf("no node of %d is a %s: Info.Roles must give every part a node", nodes, p.name)
+		case p.mask&^allNodes(nodes) != 0:
+			return fmt.Errorf("Info.Roles names %s {%s}, outside nodes 1..%d", p.name+"s", sim.FormatNodes(p.mask&^allNodes(nodes)), nodes)
+		}
+	}
+	return nil
+}
+
+// part is one role and the nodes that play it.
+type part struct {
+	name string
+	mask uint64
+}
+
+func (r Roles) parts() []part {
+	return []part{{"proposer", r.Proposers}, {"acceptor", r.Acceptors}, {"learner", r.Learners}}
+}
+
+// Separate reports whether some node does not play every part.
+func (r Roles) Separate() bool { return r.Proposers != r.Acceptors || r.Acceptors != r.Learners }
+
+// pickProposer lets d pick one of the proposers (a bit per id), as a
+// client's replica.
+func pickProposer(d sim.Decider, proposers uint64) int {
+	return nth(proposers, d.Intn(sim.Decision{Kind: sim.DecideWorkload}, bits.OnesCount64(proposers)))
+}
+
+// nth is the k-th node (from 0) of mask, in order; the caller makes sure
+// k < the nodes in mask.
+func nth(mask uint64, k int) int {
+	for m := mask; m != 0; m &= m - 1 {
+		if k == 0 {
+			return bits.TrailingZeros64(m)
+		}
+		k--
+	}
+	panic(fmt.Sprintf("engine: no node %d of {%s}", k, sim.FormatNodes(mask)))
+}
