@@ -89,6 +89,7 @@ func newOptions(reg *harness.Registry, p *harness.Protocol, args []string) *opti
 	o := &options{reg: reg, p: p, cfg: engine.Default(), set: map[string]bool{}, raw: args}
 	w := p.Info().Workload
 	o.cfg.Protocol, o.cfg.Clients, o.cfg.Commands = p.Name(), w.Clients, w.Commands
+	o.cfg.Nodes = p.Info().DefaultNodes()
 	return o
 }
 

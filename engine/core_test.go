@@ -128,3 +128,56 @@ func TestCoverageForgettingIsExact(t *testing.T) {
 		}
 	})
 }
+
+// TestKeepFaultyKeepsAMajorityOfEachRole: with roles on separate nodes,
+// the nodes left outside the core leave each part a majority (the only
+// proposer or learner is never left out), and no node could be added to
+// them without taking a part's majority: checked against every subset.
+func TestKeepFaultyKeepsAMajorityOfEachRole(t *testing.T) {
+	roles := []Roles{
+		{Proposers: 1<<1 | 1<<2, Acceptors: 1<<3 | 1<<4 | 1<<5, Learners: 1<<6 | 1<<7},
+		{Proposers: 1 << 1, Acceptors: 1<<2 | 1<<3 | 1<<4, Learners: 1 << 5},
+		{Proposers: 1<<1 | 1<<2 | 1<<3, Acceptors: 1<<1 | 1<<2 | 1<<3 | 1<<4 | 1<<5, Learners: 1<<4 | 1<<5 | 1<<6},
+	}
+	for _, r := range roles {
+		nodes := 63 - bits.LeadingZeros64(r.Proposers|r.Acceptors|r.Learners)
+		var seen uint64
+		for seed := range uint64(300) {
+			k := keepFaulty(seed, nodes, r)
+			if !keepsEveryMajority(r, k) {
+				t.Fatalf("roles %+v seed %d: leaving {%s} out takes a part's majority", r, seed, sim.FormatNodes(k))
+			}
+			for id := 1; id <= nodes; id++ {
+				if with := k | 1<<uint(id); with != k && naiveKeepsMajorities(r, with) {
+					t.Fatalf("roles %+v seed %d: {%s} left out, but node %d could be too", r, seed, sim.FormatNodes(k), id)
+				}
+			}
+			seen |= k
+		}
+		for _, p := range r.parts() {
+			if n := bits.OnesCount64(p.mask); n >= 3 && seen&p.mask == 0 {
+				t.Errorf("roles %+v: no %s ever left out of the core", r, p.name)
+			}
+		}
+	}
+}
+
+// naiveKeepsMajorities counts each part's nodes outside faulty one by one.
+func naiveKeepsMajorities(r Roles, faulty uint64) bool {
+	for _, mask := range []uint64{r.Proposers, r.Acceptors, r.Learners} {
+		in, out := 0, 0
+		for id := 1; id < 64; id++ {
+			if mask&(1<<uint(id)) != 0 {
+				if faulty&(1<<uint(id)) == 0 {
+					in++
+				} else {
+					out++
+				}
+			}
+		}
+		if in <= out {
+			return false
+		}
+	}
+	return true
+}

@@ -44,6 +44,32 @@ func (info *Info) RolesOf(nodes int) Roles {
 	return info.Roles(nodes)
 }
 
+// swarmNodes are the cluster sizes a swarm draws among when Info.Nodes
+// is nil.
+var swarmNodes = []int{3, 3, 3, 4, 5, 5}
+
+// nodeSizes is Info.Nodes, or swarmNodes.
+func (info *Info) nodeSizes() []int {
+	if len(info.Nodes) == 0 {
+		return swarmNodes
+	}
+	return info.Nodes
+}
+
+// DefaultNodes is the protocol's default cluster size: Info.Nodes's
+// first, or 3.
+func (info *Info) DefaultNodes() int {
+	return info.nodeSizes()[0]
+}
+
+// LearnerCount is how many nodes of a cluster of nodes are learners.
+func (info *Info) LearnerCount(nodes int) int {
+	if nodes < 1 || nodes > sim.MaxNodes {
+		return max(nodes, 0)
+	}
+	return bits.OnesCount64(info.RolesOf(nodes).Learners)
+}
+
 // ProposerCount is how many nodes of a cluster of nodes are proposers:
 // the most clients a consensus workload can have, each asking its own.
 func (info *Info) ProposerCount(nodes int) int {
@@ -51,6 +77,21 @@ func (info *Info) ProposerCount(nodes int) int {
 		return max(nodes, 0)
 	}
 	return bits.OnesCount64(info.RolesOf(nodes).Proposers)
+}
+
+// CheckRoles reports a cluster size of Info.Nodes out of range, or one at
+// which Info.Roles leaves a part without a node: what harness.New
+// rejects a protocol for.
+func (info *Info) CheckRoles() error {
+	for _, n := range info.nodeSizes() {
+		if n < 1 || n > sim.MaxNodes {
+			return fmt.Errorf("cluster size %d of Info.Nodes is not between 1 and %d", n, sim.MaxNodes)
+		}
+		if err := info.RolesOf(n).check(n); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // check reports a part that no node plays, or a node outside 1..nodes.

@@ -143,7 +143,7 @@ func (c Config) swarmValue(info *Info, knob string) any {
 func (c Config) swarmAll(info *Info, seed uint64) Config {
 	d := swarmDraw{x: seed ^ 0x737761726d647261} // "swarmdra"
 	w := info.Workload
-	c.Nodes = d.pick(3, 3, 3, 4, 5, 5)
+	c.Nodes = d.pick(info.nodeSizes()...)
 	// Mostly duels: two or three proposers; sometimes one, or every
 	// replica.
 	proposers := d.pick(1, 2, 2, 2, 3, 3, c.Nodes)

@@ -93,7 +93,7 @@ const maxNodes = 16
 // and no crashes (317,716 states for single-decree Paxos).
 func DefaultCheck(info *engine.Info) CheckConfig {
 	c := engine.Default()
-	c.Protocol = info.Name
+	c.Protocol, c.Nodes = info.Name, info.DefaultNodes()
 	c.Clients = DefaultClients
 	if info.Workload.Kind == engine.Consensus {
 		c.Clients = min(DefaultClients, info.ProposerCount(c.Nodes)) // a client per proposer

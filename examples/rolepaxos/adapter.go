@@ -21,10 +21,11 @@ func (Adapter) Info() engine.Info {
 	return engine.Info{
 		Name:     "rolepaxos",
 		Summary:  "a third party's single-decree Paxos with proposers, acceptors and learners on separate nodes (examples/rolepaxos)",
-		Workload: engine.Workload{Kind: engine.Consensus, Clients: 1, Commands: 1},
+		Workload: engine.Workload{Kind: engine.Consensus, Clients: 2, Commands: 1},
 		Timers:   []string{"tick"},
 		Variants: []engine.Variant{{Name: anyBallot, Summary: "a learner counts 2bs by value, across ballots", Breaks: checker.LearnerIntegrity}},
 		Roles:    roles,
+		Nodes:    []int{7, 7, 5, 9}, // 2 proposers, 3 acceptors and 2 learners, mostly
 	}
 }
 
