@@ -98,9 +98,13 @@ func (c *Safety) claimed(node int, o Observation) {
 	if bits.OnesCount64(voters&view) >= bits.OnesCount64(view)/2+1 {
 		return
 	}
+	of := "view"
+	if c.acceptors != 0 && view == c.acceptors {
+		of = "the acceptors"
+	}
 	c.violate(ChosenIntegrity, "chosen-without-majority", o.Instance,
-		fmt.Sprintf("node %d claims %s chosen at ballot %s, but only {%s} of view {%s} accepted it there (%d of %d)",
-			node, chosenValue(o.Value), o.Ballot, formatMask(voters&view), formatMask(view), bits.OnesCount64(voters&view), bits.OnesCount64(view)),
+		fmt.Sprintf("node %d claims %s chosen at ballot %s, but only {%s} of %s {%s} accepted it there (%d of %d)",
+			node, chosenValue(o.Value), o.Ballot, formatMask(voters&view), of, formatMask(view), bits.OnesCount64(voters&view), bits.OnesCount64(view)),
 		c.ballotEvidence(o.Instance, o.Ballot)...)
 }
 
