@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"math/bits"
+	"strings"
 
 	"github.com/paxsim/paxsim/sim"
 )
@@ -99,7 +100,7 @@ func (r Roles) check(nodes int) error {
 	for _, p := range r.parts() {
 		switch {
 		case p.mask == 0:
-			return fmt.Errorf("no node of %d is a %s: Info.Roles must give every part a node", nodes, p.name)
+			return fmt.Errorf("no node of %d is %s %s: Info.Roles must give every part a node", nodes, article(p.name), p.name)
 		case p.mask&^allNodes(nodes) != 0:
 			return fmt.Errorf("Info.Roles names %s {%s}, outside nodes 1..%d", p.name+"s", sim.FormatNodes(p.mask&^allNodes(nodes)), nodes)
 		}
@@ -115,6 +116,14 @@ type part struct {
 
 func (r Roles) parts() []part {
 	return []part{{"proposer", r.Proposers}, {"acceptor", r.Acceptors}, {"learner", r.Learners}}
+}
+
+// article is "a" or "an", as name needs.
+func article(name string) string {
+	if strings.ContainsRune("aeiou", rune(name[0])) {
+		return "an"
+	}
+	return "a"
 }
 
 // Separate reports whether some node does not play every part.

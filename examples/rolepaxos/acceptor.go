@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/fingerprint"
 	"github.com/paxsim/paxsim/sim"
@@ -66,5 +64,5 @@ func (a *acceptor) CloneInto(sim.Node[Msg, Disk, checker.Observation]) sim.Node[
 	return &c
 }
 
-// Fingerprint hashes the acceptor's state.
-func (a *acceptor) Fingerprint(h *fingerprint.Hasher) { h.Uint64(hash(fmt.Sprint(*a))) }
+// Fingerprint writes the acceptor's state: its disk.
+func (a *acceptor) Fingerprint(h *fingerprint.Hasher) { a.disk.Fingerprint(h) }

@@ -70,12 +70,14 @@ func (Adapter) Answer(o checker.Observation) (engine.Answer, bool) {
 // DescribeDurable words a node's disk.
 func (Adapter) DescribeDurable(d Disk) string { return d.String() }
 
-// Symmetric is false: proposers, acceptors and learners are not
-// interchangeable.
-func (Adapter) Symmetric() bool { return false }
+// Symmetric is true: acceptors are interchangeable, and so are learners
+// (paxsim renames a node only to one of its own role), and messages and
+// states write node ids as such.
+func (Adapter) Symmetric() bool { return true }
 
 // ExploreTimer fires the tick only when asked (paxsim check --ticks).
 func (Adapter) ExploreTimer(_ sim.TimerTag, ticks bool) bool { return ticks }
 
-// MaxDepth sets no depth bound.
-func (Adapter) MaxDepth() int { return 0 }
+// MaxDepth bounds the search: the bug's shortest counterexample is at
+// depth 13.
+func (Adapter) MaxDepth() int { return 16 }

@@ -1,9 +1,10 @@
 package main
 
 import (
-	"fmt"
+	"cmp"
 	"maps"
 	"math/bits"
+	"slices"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/fingerprint"
@@ -98,5 +99,15 @@ func (l *learner) CloneInto(sim.Node[Msg, Disk, checker.Observation]) sim.Node[M
 	return &c
 }
 
-// Fingerprint hashes the learner's state (fmt prints a map sorted).
-func (l *learner) Fingerprint(h *fingerprint.Hasher) { h.Uint64(hash(fmt.Sprint(*l))) }
+// Fingerprint writes the learner's state, the votes in their order.
+func (l *learner) Fingerprint(h *fingerprint.Hasher) {
+	h.Node(l.id)
+	h.Int(l.learned)
+	for _, k := range slices.SortedFunc(maps.Keys(l.votes), func(a, b tally) int {
+		return cmp.Or(cmp.Compare(a.Bal.N, b.Bal.N), cmp.Compare(a.Bal.ID, b.Bal.ID), cmp.Compare(a.Val, b.Val))
+	}) {
+		k.Bal.write(h)
+		h.Int(k.Val)
+		h.NodeSet(l.votes[k])
+	}
+}

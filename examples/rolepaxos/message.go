@@ -5,6 +5,7 @@ import (
 	"hash/crc64"
 
 	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/fingerprint"
 )
 
 // Ballot is a proposal number: rounds are ordered, and ties go to the
@@ -74,6 +75,22 @@ func (m Msg) String() string {
 		s += fmt.Sprintf("v%d", m.Val)
 	}
 	return s + ")"
+}
+
+// write writes the ballot for paxsim's explorer, its proposer's id as a
+// node id, which symmetry reduction may rename.
+func (b Ballot) write(h *fingerprint.Hasher) {
+	h.Int(int64(b.N))
+	h.Node(b.ID)
+}
+
+// Fingerprint writes the message for paxsim's explorer.
+func (m Msg) Fingerprint(h *fingerprint.Hasher) {
+	h.Uint64(uint64(m.Type))
+	m.Bal.write(h)
+	m.Prev.write(h)
+	h.Int(m.Val)
+	h.Int(int64(m.Client))
 }
 
 // Digest hashes the message's text.

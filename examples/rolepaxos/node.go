@@ -51,8 +51,14 @@ func (l Layout) sendTo(e *env, role func(Layout, int) bool, m Msg) {
 	}
 }
 
-// Disk hashes itself for paxsim's explorer.
-func (d Disk) Fingerprint(h *fingerprint.Hasher) { h.Uint64(hash(d.String())) }
+// Fingerprint writes the disk for paxsim's explorer.
+func (d Disk) Fingerprint(h *fingerprint.Hasher) {
+	h.Int(int64(d.Round))
+	d.Promised.write(h)
+	d.VotedBal.write(h)
+	h.Int(d.VotedVal)
+	h.Int(d.Learned)
+}
 
 // newNode builds node id from its disk, as the role its id gives it.
 func newNode(l Layout, id sim.NodeID, every sim.Time, anyBallot bool, d Disk) sim.Node[Msg, Disk, checker.Observation] {

@@ -118,5 +118,16 @@ func (p *proposer) CloneInto(sim.Node[Msg, Disk, checker.Observation]) sim.Node[
 	return &c
 }
 
-// Fingerprint hashes the proposer's state.
-func (p *proposer) Fingerprint(h *fingerprint.Hasher) { h.Uint64(hash(fmt.Sprint(*p))) }
+// Fingerprint writes the proposer's state, node ids as such.
+func (p *proposer) Fingerprint(h *fingerprint.Hasher) {
+	h.Node(p.id)
+	h.Int(int64(p.round))
+	h.Int(p.value)
+	h.String(fmt.Sprint(p.clients))
+	h.Int(p.decided)
+	p.bal.write(h)
+	h.Int(int64(p.phase))
+	h.NodeSet(p.promised)
+	p.prev.write(h)
+	h.Int(p.prevValue)
+}
