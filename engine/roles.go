@@ -80,6 +80,12 @@ func (info *Info) ProposerCount(nodes int) int {
 	return bits.OnesCount64(info.RolesOf(nodes).Proposers)
 }
 
+// ValidNodes reports whether a cluster of nodes can run the protocol:
+// its roles (Info.Roles) give every part a node.
+func (info *Info) ValidNodes(nodes int) bool {
+	return nodes >= 1 && nodes <= sim.MaxNodes && info.RolesOf(nodes).check(nodes) == nil
+}
+
 // CheckRoles reports a cluster size of Info.Nodes out of range, or one at
 // which Info.Roles leaves a part without a node: what harness.New
 // rejects a protocol for.
