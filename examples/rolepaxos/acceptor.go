@@ -36,7 +36,7 @@ func (a *acceptor) Deliver(e *env, from sim.NodeID, m Msg) {
 // prepare promises a ballot not below its promise, reporting its vote.
 func (a *acceptor) prepare(e *env, from sim.NodeID, m Msg) {
 	if m.Bal.Less(a.disk.Promised) {
-		e.Send(from, Msg{Type: Reject, Bal: m.Bal, Prev: a.disk.Promised})
+		a.reject(e, from, m)
 		return
 	}
 	a.disk.Promised = m.Bal
@@ -49,13 +49,20 @@ func (a *acceptor) prepare(e *env, from sim.NodeID, m Msg) {
 // tells the learners.
 func (a *acceptor) accept(e *env, from sim.NodeID, m Msg) {
 	if m.Bal.Less(a.disk.Promised) {
-		e.Send(from, Msg{Type: Reject, Bal: m.Bal, Prev: a.disk.Promised})
+		a.reject(e, from, m)
 		return
 	}
 	a.disk.Promised, a.disk.VotedBal, a.disk.VotedVal = m.Bal, m.Bal, m.Val
 	e.Persist(a.disk)
 	e.Observe(checker.Observation{Kind: checker.Accepted, Ballot: m.Bal.obs(), Value: checker.Value(m.Val)})
 	a.l.sendTo(e, Layout.learner, Msg{Type: Accepted, Bal: m.Bal, Val: m.Val})
+}
+
+// reject tells a proposer that its ballot is below the promise.
+func (a *acceptor) reject(e *env, to sim.NodeID, m Msg) {
+	if !a.l.Quiet {
+		e.Send(to, Msg{Type: Reject, Bal: m.Bal, Prev: a.disk.Promised})
+	}
 }
 
 // CloneInto copies the acceptor for paxsim's explorer.

@@ -52,6 +52,7 @@ func roles(n int) engine.Roles {
 // NewNodes builds the nodes, with a retry every two round trips.
 func (Adapter) NewNodes(s engine.Setup) (sim.NewNode[Msg, Disk, checker.Observation], error) {
 	l, every, bug := layoutOf(s.Nodes), max(10, 2*s.MaxDelay), s.Variant == anyBallot
+	l.Quiet = s.Explore
 	return func(id sim.NodeID, d Disk) sim.Node[Msg, Disk, checker.Observation] {
 		return newNode(l, id, every, bug, d)
 	}, nil

@@ -61,7 +61,9 @@ func (l *learner) Deliver(e *env, from sim.NodeID, m Msg) {
 // runs makes a learner that knows the decision tell that proposer.
 func (l *learner) accepted(e *env, from sim.NodeID, m Msg) {
 	if l.learned != 0 {
-		e.Send(sim.NodeID(m.Bal.ID), Msg{Type: Decided, Val: l.learned})
+		if !l.l.Quiet {
+			e.Send(sim.NodeID(m.Bal.ID), Msg{Type: Decided, Val: l.learned})
+		}
 		return
 	}
 	k := tally{m.Bal, m.Val}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"hash/crc64"
+	"strings"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/fingerprint"
@@ -106,8 +107,25 @@ type Disk struct {
 	Learned  int64
 }
 
+// String words what is on the disk, "-" for nothing.
 func (d Disk) String() string {
-	return fmt.Sprintf("round %d promised %s voted %s v%d learned v%d", d.Round, d.Promised, d.VotedBal, d.VotedVal, d.Learned)
+	var s []string
+	if d.Round > 0 {
+		s = append(s, fmt.Sprintf("round %d", d.Round))
+	}
+	if d.Promised != (Ballot{}) {
+		s = append(s, fmt.Sprintf("promised %s", d.Promised))
+	}
+	if d.VotedVal != 0 {
+		s = append(s, fmt.Sprintf("voted (%s, v%d)", d.VotedBal, d.VotedVal))
+	}
+	if d.Learned != 0 {
+		s = append(s, fmt.Sprintf("learned v%d", d.Learned))
+	}
+	if len(s) == 0 {
+		return "-"
+	}
+	return strings.Join(s, ", ")
 }
 
 var crcTable = crc64.MakeTable(crc64.ECMA)

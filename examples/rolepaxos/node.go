@@ -28,11 +28,16 @@ import (
 
 type env = sim.Env[Msg, Disk, checker.Observation]
 
-// Layout is the role of each node of a cluster.
-type Layout struct{ N, P int }
+// Layout is the role of each node of a cluster of N, P of them
+// proposers. Quiet leaves out the messages that serve liveness alone (a
+// Reject, a Decided for a late 2b), as paxsim's explorer asks.
+type Layout struct {
+	N, P  int
+	Quiet bool
+}
 
 // layoutOf splits a cluster of n nodes.
-func layoutOf(n int) Layout { return Layout{n, max(1, (n-1)/3)} }
+func layoutOf(n int) Layout { return Layout{N: n, P: max(1, (n-1)/3)} }
 
 // proposer, acceptor and learner report whether node id plays the role.
 func (l Layout) proposer(id int) bool { return id >= 1 && id <= l.P }
