@@ -152,3 +152,19 @@ func (badRoles) Info() engine.Info {
 	i.Roles = func(int) engine.Roles { return engine.Roles{Proposers: 1 << 1, Acceptors: 1 << 3} }
 	return i
 }
+
+// TestSwarmDrawsTheProtocolsSizes: a swarm draws the cluster sizes the
+// protocol lists (Info.Nodes), and a client per proposer at most, so that
+// every drawn config is valid.
+func TestSwarmDrawsTheProtocolsSizes(t *testing.T) {
+	info := splitInfo
+	for seed := range uint64(200) {
+		c := splitConfig().Swarm(&info, seed, nil)
+		if c.Nodes != 7 || c.Clients < 1 || c.Clients > 2 {
+			t.Fatalf("seed %d drew %d nodes and %d proposers, want 7 nodes and at most 2 proposers", seed, c.Nodes, c.Clients)
+		}
+		if err := c.Validate(&info); err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+	}
+}
