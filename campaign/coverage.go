@@ -162,11 +162,11 @@ func expectedSometimes(info *engine.Info, c engine.Config) [engine.NumSometimes]
 	reconfigs := info.Workload.Reconfig && e.Reconfig != "none" && e.Reconfig != "0"
 	dedup := info.Properties == nil || slices.Contains(info.Properties, checker.ExactlyOnce)
 	return [engine.NumSometimes]bool{change, crash, duel, partition,
-		change && on[8] && c.Nodes >= 3,
+		change && on[8] && c.Nodes >= 3 && info.ProposerCount(c.Nodes) >= 2, // another proposer deposes the leader
 		kv && reconfigs && smallWindow(info, c),
 		kv && info.CatchUpOf(c) > 0 && lag && e.Clients*e.Commands > 2*info.CatchUpOf(c),
 		kv && dedup && (on[0] || crash || partition || depose || lag),
-		c.HealAt > c.ProposeWindow && c.Nodes >= 3 && (depose || lag)}
+		c.HealAt > c.ProposeWindow && info.LearnerCount(c.Nodes) >= 3 && (depose || lag)} // a minority of the learners informed
 }
 
 // smallWindow reports whether the protocol has a window (a Knob.Window)

@@ -16,10 +16,22 @@ const ContractProperty Property = "contract"
 type Contract struct {
 	nodes     int
 	numbering int8 // 0 not yet known, 1 a single decree (instance 0), 2 a log (instances from 1)
+	// The nodes that play each part, a bit per id (SetRoles); 0 when
+	// every node plays every part.
+	proposers, acceptors, learners uint64
 }
 
 // NewContract returns the contract checker of a cluster of nodes.
 func NewContract(nodes int) *Contract { return &Contract{nodes: nodes} }
+
+// SetRoles tells the checker which nodes play which part, a bit per node
+// id, for a protocol whose proposers, acceptors and learners are separate
+// nodes: the rule role then holds each kind of observation to the nodes
+// that may report it, and ballot-owner holds ballots to proposers. Zero
+// masks (the default) let every node play every part.
+func (c *Contract) SetRoles(proposers, acceptors, learners uint64) {
+	c.proposers, c.acceptors, c.learners = proposers, acceptors, learners
+}
 
 // Observe checks one observation reported by node (0 for the harness);
 // it returns the rule broken, or "" when the observation keeps the
@@ -33,10 +45,32 @@ func (c *Contract) Observe(node int, o Observation) (rule, why string) {
 	case o.Instance < 0:
 		return "instance-numbering", fmt.Sprintf("node %d reported instance %d: instances are 0 (a single decree) or 1, 2, ... (a log)", node, o.Instance)
 	}
+	if rule, why := c.role(node, &o); rule != "" {
+		return rule, why
+	}
 	if rule, why := c.ballots(node, &o); rule != "" {
 		return rule, why
 	}
 	return c.numberingOf(node, &o)
+}
+
+// role checks that a node reports only what its part does: proposers
+// propose, acceptors promise and accept, learners learn.
+func (c *Contract) role(node int, o *Observation) (rule, why string) {
+	var part string
+	var mask uint64
+	switch o.Kind {
+	case Proposed:
+		part, mask = "proposer", c.proposers
+	case Promised, Accepted:
+		part, mask = "acceptor", c.acceptors
+	case Learned:
+		part, mask = "learner", c.learners
+	}
+	if mask == 0 || mask&(1<<uint(node)) != 0 {
+		return "", ""
+	}
+	return "role", fmt.Sprintf("node %d reported %s, but it is not a %s (the protocol's roles make {%s} %ss)", node, o.Kind, part, formatMask(mask), part)
 }
 
 // ballots checks the ballots of phase 1 and 2 observations, and of a
@@ -56,6 +90,8 @@ func (c *Contract) ballots(node int, o *Observation) (rule, why string) {
 		return "ballot-set", fmt.Sprintf("node %d reported %s with no ballot", node, o.Kind)
 	case o.Ballot.Node < 0 || int(o.Ballot.Node) > c.nodes:
 		return "ballot-owner", fmt.Sprintf("node %d reported ballot %s, whose owner is not a node (1..%d)", node, o.Ballot, c.nodes)
+	case c.proposers != 0 && c.proposers&(1<<uint(o.Ballot.Node)) == 0:
+		return "ballot-owner", fmt.Sprintf("node %d reported ballot %s, whose owner is not a proposer (the protocol's roles make {%s} proposers)", node, o.Ballot, formatMask(c.proposers))
 	case o.Kind == Promised && !o.AllInstances && o.Ballot.Less(o.Prior):
 		return "promise-prior", fmt.Sprintf("node %d promised %s reporting an accepted ballot %s above it", node, o.Ballot, o.Prior)
 	}

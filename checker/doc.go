@@ -5,6 +5,8 @@
 // checker never reads node internals. Agreement is judged omnisciently,
 // from acceptor observations: a value is chosen when a majority of
 // acceptors accepted it in the same ballot, whatever any learner claims.
+// The acceptors are every node, or those that a protocol whose roles are
+// separate nodes names (Safety.SetAcceptors, from engine.Info.Roles).
 // Safety checks agreement, validity, learner integrity and the early
 // checks (promise integrity and monotonicity, one value per ballot,
 // promise kept, view integrity, chosen integrity) at every observation; LogChecker checks a replicated log and
@@ -52,6 +54,12 @@
 //     one, is owned by a node too.
 //   - promise-prior: a promise of Ballot reports an accepted ballot not
 //     above it.
+//   - role: for a protocol whose proposers, acceptors and learners are
+//     separate nodes (engine.Info.Roles, Contract.SetRoles), only
+//     proposers report Proposed, only acceptors Promised and Accepted, and
+//     only learners Learned; ballot-owner then holds a ballot's owner to
+//     the proposers. Any node may answer a client (Returned). Without
+//     roles every node plays every part.
 //   - send-to-node, timer-tag: a node sends only to nodes 1..N and uses
 //     timer tags 0..7 (sim.MisuseError).
 //

@@ -41,11 +41,14 @@ type viewStamp struct {
 	value  Value
 }
 
-// members is the member set an observation's State names: State, or every
-// node of the cluster for 0.
+// members is the member set an observation's State names: State, or for
+// 0 the acceptors (SetAcceptors), every node of the cluster by default.
 func (c *Safety) members(state uint64) uint64 {
-	if state != 0 {
+	switch {
+	case state != 0:
 		return state
+	case c.acceptors != 0:
+		return c.acceptors
 	}
 	return allNodes(c.nodes)
 }
@@ -90,14 +93,18 @@ func (c *Safety) claimed(node int, o Observation) {
 	} else if first, ok := c.views.get(0, o.Instance); ok {
 		view = first.view
 	} else {
-		view = allNodes(c.nodes)
+		view = c.members(0)
 	}
 	if bits.OnesCount64(voters&view) >= bits.OnesCount64(view)/2+1 {
 		return
 	}
+	of := "view"
+	if c.acceptors != 0 && view == c.acceptors {
+		of = "the acceptors"
+	}
 	c.violate(ChosenIntegrity, "chosen-without-majority", o.Instance,
-		fmt.Sprintf("node %d claims %s chosen at ballot %s, but only {%s} of view {%s} accepted it there (%d of %d)",
-			node, chosenValue(o.Value), o.Ballot, formatMask(voters&view), formatMask(view), bits.OnesCount64(voters&view), bits.OnesCount64(view)),
+		fmt.Sprintf("node %d claims %s chosen at ballot %s, but only {%s} of %s {%s} accepted it there (%d of %d)",
+			node, chosenValue(o.Value), o.Ballot, formatMask(voters&view), of, formatMask(view), bits.OnesCount64(voters&view), bits.OnesCount64(view)),
 		c.ballotEvidence(o.Instance, o.Ballot)...)
 }
 

@@ -116,8 +116,9 @@ type learnKey struct {
 // Safety checks agreement, validity, learner integrity and the early
 // checks at every observation. The zero value is not usable; call NewSafety.
 type Safety struct {
-	nodes  int
-	quorum int
+	nodes     int
+	quorum    int
+	acceptors uint64 // the nodes whose majority is a quorum, a bit per id; 0 for every node (SetAcceptors)
 
 	votes   []vote               // one per (instance, ballot, value) accepted, in order
 	ballots []ballotValue        // the value of each (instance, ballot) proposed or accepted, in order
@@ -147,6 +148,14 @@ func NewSafety(nodes int) *Safety {
 	c.chosen.reset(0)
 	c.views.reset(0)
 	return c
+}
+
+// SetAcceptors makes quorums majorities of acceptors (a bit per node id)
+// instead of the whole cluster, for a protocol whose acceptors are some of
+// its nodes; 0 (the default, and after Reset) is every node. A view's
+// members (an observation's State) still make its quorums.
+func (c *Safety) SetAcceptors(acceptors uint64) {
+	c.acceptors = acceptors
 }
 
 // Reset makes c a checker for a cluster of nodes acceptors, as NewSafety
@@ -329,6 +338,9 @@ func (c *Safety) accepted(node int, o Observation) {
 	// A majority of the cluster, or, for an entry of a configuration
 	// (Multi-Paxos views), a majority of its members.
 	quorum, votes := c.quorum, bits.OnesCount64(v.voters)
+	if c.acceptors != 0 { // a majority of the acceptors
+		quorum, votes = bits.OnesCount64(c.acceptors)/2+1, bits.OnesCount64(v.voters&c.acceptors)
+	}
 	if o.State != 0 {
 		quorum, votes = bits.OnesCount64(o.State)/2+1, bits.OnesCount64(v.voters&o.State)
 	}
@@ -381,6 +393,10 @@ func (c *Safety) choiceEvidence(ch Choice) string {
 	if ch.View != 0 {
 		return fmt.Sprintf("%s chosen at ballot %s: accepted by {%s}, a majority of view {%s} (%d of %d)",
 			chosenValue(ch.Value), ch.Ballot, formatMask(ch.Voters&ch.View), formatMask(ch.View), bits.OnesCount64(ch.Voters&ch.View), bits.OnesCount64(ch.View))
+	}
+	if c.acceptors != 0 {
+		return fmt.Sprintf("%s chosen at ballot %s: accepted by {%s}, a majority of the acceptors {%s} (%d of %d)",
+			chosenValue(ch.Value), ch.Ballot, formatMask(ch.Voters), formatMask(c.acceptors), bits.OnesCount64(ch.Voters&c.acceptors), bits.OnesCount64(c.acceptors))
 	}
 	return fmt.Sprintf("%s chosen at ballot %s: accepted by {%s}, a majority (%d of %d)",
 		chosenValue(ch.Value), ch.Ballot, formatMask(ch.Voters), bits.OnesCount64(ch.Voters), c.nodes)

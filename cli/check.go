@@ -411,8 +411,8 @@ func (x *invocation) implConfig(o *options) (model.CheckConfig, error) {
 		return cfg, usageErrorf("check", "invalid value for --reconfig: %v", err)
 	}
 	cfg.Reconfig = members
-	if o.set["nodes"] && !o.set["proposers"] && info.Workload.Kind == engine.Consensus && cfg.Config.Clients > cfg.Config.Nodes && cfg.Config.Nodes >= 1 {
-		cfg.Config.Clients = cfg.Config.Nodes
+	if n := info.ProposerCount(cfg.Config.Nodes); !o.set["proposers"] && info.Workload.Kind == engine.Consensus && n >= 1 && cfg.Config.Clients > n {
+		cfg.Config.Clients = n // the default two proposers do not fit: use every replica that proposes
 	}
 	if c.variant != "" {
 		cfg.Config.Variant = c.variant

@@ -101,6 +101,7 @@ func newOptions(reg *harness.Registry, p *harness.Protocol, args []string) *opti
 	o := &options{reg: reg, p: p, cfg: engine.Default(), set: map[string]bool{}, raw: args}
 	w := p.Info().Workload
 	o.cfg.Protocol, o.cfg.Clients, o.cfg.Commands = p.Name(), w.Clients, w.Commands
+	o.cfg.Nodes = p.Info().DefaultNodes()
 	return o
 }
 
@@ -150,8 +151,8 @@ func (x *invocation) parseFlags(cmd *command, args []string) (*options, []string
 		return o, pos, err
 	}
 	clients := engine.ClientsKnob(p.Info().Workload)
-	if o.set["nodes"] && !o.set[clients] && clients == "proposers" && o.cfg.Nodes >= 1 && o.cfg.Clients > o.cfg.Nodes {
-		o.cfg.Clients = o.cfg.Nodes // the default two proposers do not fit: use every replica
+	if n := p.Info().ProposerCount(o.cfg.Nodes); !o.set[clients] && clients == "proposers" && n >= 1 && o.cfg.Clients > n {
+		o.cfg.Clients = n // the default two proposers do not fit: use every replica that proposes
 	}
 	return o, pos, nil
 }

@@ -56,6 +56,9 @@ type host interface {
 	leftFaulty() uint64
 	decider() sim.Decider
 	nodes() int
+	// proposers is the nodes that take client requests (Info.Roles), a
+	// bit per id.
+	proposers() uint64
 	// send puts client's request r on its way to replica to, arriving at
 	// at, and returns the command's value. retry says whether the client
 	// sent r before.
@@ -85,6 +88,7 @@ func (s *Session[M, D]) events() int64                   { return s.world.Events
 func (s *Session[M, D]) leftFaulty() uint64              { return s.world.LeftFaulty() }
 func (s *Session[M, D]) decider() sim.Decider            { return s.decide }
 func (s *Session[M, D]) nodes() int                      { return s.cfg.Nodes }
+func (s *Session[M, D]) proposers() uint64               { return s.plan.roles.Proposers }
 func (s *Session[M, D]) fail(v checker.Violation)        { s.res.Violations = append(s.res.Violations, v) }
 func (s *Session[M, D]) logChecker() *checker.LogChecker { return s.judge.log }
 func (s *Session[M, D]) noOp(v checker.Value) bool       { return slices.Contains(s.info.NoOps, v) }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math/bits"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/checker/linearize"
@@ -22,14 +23,15 @@ type consensusClients struct {
 	retried bool // clients without an answer asked again after the heal
 }
 
-// begin draws the workload: distinct replicas, each asked by one client
+// begin draws the workload: distinct proposers, each asked by one client
 // at a random time in the window.
 func (c *consensusClients) begin() {
-	d, n := c.h.decider(), c.h.nodes()
-	replicas := make([]int, n)
-	for i := range replicas {
-		replicas[i] = i + 1
+	d := c.h.decider()
+	replicas := make([]int, 0, c.h.nodes())
+	for m := c.h.proposers(); m != 0; m &= m - 1 {
+		replicas = append(replicas, bits.TrailingZeros64(m))
 	}
+	n := len(replicas)
 	for i := 0; i < c.clients; i++ { // a partial Fisher-Yates shuffle
 		j := i + d.Intn(sim.Decision{Kind: sim.DecideWorkload}, n-i)
 		replicas[i], replicas[j] = replicas[j], replicas[i]
@@ -41,10 +43,10 @@ func (c *consensusClients) begin() {
 	}
 }
 
-// choose lets d pick the replica each client asks, all at once.
+// choose lets d pick the proposer each client asks, all at once.
 func (c *consensusClients) choose(d sim.Decider) {
 	for client := 1; client <= c.clients; client++ {
-		node := sim.NodeID(1 + d.Intn(sim.Decision{Kind: sim.DecideWorkload}, c.h.nodes()))
+		node := sim.NodeID(pickProposer(d, c.h.proposers()))
 		c.propose(client, node, 0)
 	}
 }
@@ -80,7 +82,10 @@ func (c *consensusClients) step(now sim.Time, healed bool) {
 			continue
 		}
 		to := op.Node
-		for faulty&(1<<uint(to)) != 0 { // ask the next replica of the core
+		for range c.h.nodes() { // ask the next proposer of the core
+			if faulty&(1<<uint(to)) == 0 && c.h.proposers()&(1<<uint(to)) != 0 {
+				break
+			}
 			to = to%c.h.nodes() + 1
 		}
 		switch invoke := sim.Time(op.Invoke); {

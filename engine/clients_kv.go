@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strconv"
 
@@ -106,7 +107,7 @@ func (c *kvClients) choose(d sim.Decider) {
 			continue
 		}
 		c.next(cl, c.drawOp(cl))
-		c.sendTo(cl, sim.NodeID(1+d.Intn(sim.Decision{Kind: sim.DecideWorkload}, c.h.nodes())), c.h.now(), false)
+		c.sendTo(cl, sim.NodeID(pickProposer(d, c.h.proposers())), c.h.now(), false)
 	}
 }
 
@@ -233,12 +234,13 @@ func kvKind(k OpKind) linearize.KVKind {
 	return linearize.KVAppend
 }
 
-// send sends the client's current request to a random replica: of the
-// core, once the heal left nodes outside it faulty.
+// send sends the client's current request to a random replica that
+// proposes (Info.Roles): of the core, once the heal left nodes outside it
+// faulty.
 func (c *kvClients) send(cl *kvClient, now sim.Time, retry bool) {
-	n, faulty := c.h.nodes(), c.h.leftFaulty()
-	k := c.h.decider().Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, coreSize(n, faulty))
-	c.sendTo(cl, sim.NodeID(coreNode(n, faulty, k)), now, retry)
+	asked := c.h.proposers() &^ c.h.leftFaulty()
+	k := c.h.decider().Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, bits.OnesCount64(asked))
+	c.sendTo(cl, sim.NodeID(nth(asked, k)), now, retry)
 }
 
 // sendTo sends the client's current request to replica to.

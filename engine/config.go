@@ -121,6 +121,7 @@ type plan struct {
 	clients  int
 	commands int
 	reconfig reconfigPlan
+	roles    Roles
 }
 
 // reconfigPlan is Config.Reconfig resolved: a rate per fault interval, or
@@ -152,8 +153,12 @@ func (c Config) resolve(info *Info) (plan, error) {
 		return p, err
 	}
 	p.sc = sc
+	p.roles = info.RolesOf(c.Nodes)
+	if err := p.roles.check(c.Nodes); err != nil {
+		return p, bad("nodes", "%s's roles: %v", info.Name, err)
+	}
 	e := c.Effective(info)
-	if err := e.checkWorkload(info.Workload); err != nil {
+	if err := e.checkWorkload(info.Workload, p.roles); err != nil {
 		return p, err
 	}
 	p.clients, p.commands = e.Clients, e.Commands
@@ -184,10 +189,13 @@ func (c Config) Resolve(info *Info) (sim.Config, Setup, error) {
 
 // checkWorkload checks the clients and commands against the workload,
 // the defaults filled in (Effective).
-func (c Config) checkWorkload(w Workload) error {
+func (c Config) checkWorkload(w Workload, r Roles) error {
+	proposers := bits.OnesCount64(r.Proposers)
 	switch {
-	case w.Kind == Consensus && (c.Clients < 1 || c.Clients > c.Nodes):
+	case w.Kind == Consensus && (c.Clients < 1 || c.Clients > proposers) && proposers == c.Nodes:
 		return bad(ClientsKnob(w), "%d is not between 1 and nodes (%d): each proposer is a distinct replica, and without a proposal there is nothing to decide", c.Clients, c.Nodes)
+	case w.Kind == Consensus && (c.Clients < 1 || c.Clients > proposers):
+		return bad(ClientsKnob(w), "%d is not between 1 and the %d nodes of %d that are proposers ({%s}): each client asks a distinct proposer", c.Clients, proposers, c.Nodes, sim.FormatNodes(r.Proposers))
 	case w.Kind == Consensus && c.Commands != 1:
 		return bad("commands", "a consensus client proposes once")
 	case c.Clients < 1 || c.Clients > maxClients:

@@ -1,11 +1,10 @@
 package engine
 
 import (
-	"fmt"
-	"github.com/paxsim/paxsim/fingerprint"
 	"math/bits"
 	"slices"
 
+	"github.com/paxsim/paxsim/fingerprint"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -16,10 +15,13 @@ import (
 // liveness failure is therefore always one of a healed core.
 
 // keepFaulty draws the nodes outside the liveness core of seed's run: the
-// core is a random majority of the nodes, the rest a minority. It is a
-// pure function of the seed and the cluster size, not of the run's
-// decisions, so that a replay of the run's decision trace heals alike.
-func keepFaulty(seed uint64, nodes int) uint64 {
+// core keeps a majority of each part of roles (of every node, when every
+// node plays every part), the rest is left faulty. Nodes are taken into
+// the faulty set in a random order, each when the parts it plays keep
+// their majorities without it. It is a pure function of the seed and the
+// cluster, not of the run's decisions, so that a replay of the run's
+// decision trace heals alike.
+func keepFaulty(seed uint64, nodes int, roles Roles) uint64 {
 	ids := make([]sim.NodeID, nodes)
 	for i := range ids {
 		ids[i] = sim.NodeID(i + 1)
@@ -31,40 +33,36 @@ func keepFaulty(seed uint64, nodes int) uint64 {
 		ids[i], ids[j] = ids[j], ids[i]
 	}
 	var keep uint64
-	for _, id := range ids[:(nodes-1)/2] {
-		keep |= 1 << uint(id)
+	for _, id := range ids {
+		if with := keep | 1<<uint(id); keepsEveryMajority(roles, with) {
+			keep = with
+		}
 	}
 	return keep
 }
 
-// coreSize is how many of the nodes are not in faulty.
-func coreSize(nodes int, faulty uint64) int {
-	return bits.OnesCount64(allNodes(nodes) &^ faulty)
-}
-
-// coreNode is the k-th node (from 0) not in faulty, in order; the caller
-// makes sure k < coreSize(nodes, faulty). A client picks a replica of the
-// core at every send past the heal: it lists nothing.
-func coreNode(nodes int, faulty uint64, k int) int {
-	for m := allNodes(nodes) &^ faulty; m != 0; m &= m - 1 {
-		if k == 0 {
-			return bits.TrailingZeros64(m)
+// keepsEveryMajority reports whether each part of roles keeps a majority
+// of its nodes outside faulty.
+func keepsEveryMajority(roles Roles, faulty uint64) bool {
+	for _, p := range roles.parts() {
+		if !keepsMajority(p.mask, faulty) {
+			return false
 		}
-		k--
 	}
-	panic(fmt.Sprintf("engine: no core node %d of %d nodes outside {%s}", k, nodes, sim.FormatNodes(faulty)))
+	return true
 }
 
 // allNodes is the set of nodes 1..nodes, a bit per id.
 func allNodes(nodes int) uint64 { return uint64(1)<<uint(nodes+1) - 2 }
 
-// caughtUp reports whether every node of the core (the nodes not in
-// faulty) got as far as any node did, and that is somewhere: progress is
-// by node id. It runs after every step past the heal: it lists nothing.
-func caughtUp(progress []int64, faulty uint64) bool {
+// caughtUp reports whether every node of wait (bit per id: the learners
+// of the core) got as far as any node did, and that is somewhere:
+// progress is by node id. It runs after every step past the heal: it
+// lists nothing.
+func caughtUp(progress []int64, wait uint64) bool {
 	top := slices.Max(progress) // progress[0], no node's, is 0
-	for id := 1; id < len(progress); id++ {
-		if faulty&(1<<uint(id)) == 0 && (progress[id] < top || top == 0) {
+	for m := wait; m != 0; m &= m - 1 {
+		if id := bits.TrailingZeros64(m); id >= len(progress) || progress[id] < top || top == 0 {
 			return false
 		}
 	}

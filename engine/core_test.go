@@ -17,8 +17,8 @@ func TestKeepFaultyIsAMinorityDrawnFromTheSeed(t *testing.T) {
 	for _, nodes := range []int{1, 2, 3, 4, 5, 7} {
 		var seen uint64
 		for seed := uint64(0); seed < 200; seed++ {
-			k := keepFaulty(seed, nodes)
-			if k != keepFaulty(seed, nodes) {
+			k := keepFaulty(seed, nodes, EveryRole(nodes))
+			if k != keepFaulty(seed, nodes, EveryRole(nodes)) {
 				t.Fatalf("nodes %d seed %d: two draws differ", nodes, seed)
 			}
 			if got, want := bits.OnesCount64(k), (nodes-1)/2; got != want || k&^allNodes(nodes) != 0 {
@@ -37,7 +37,7 @@ func TestKeepFaultyIsAMinorityDrawnFromTheSeed(t *testing.T) {
 // it: neither may allocate (each once built a list of the core).
 func TestCoreChecksDoNotAllocate(t *testing.T) {
 	progress := []int64{0, 3, 3, 1, 3, 0, 3, 3} // 7 nodes: a list would not fit the compiler's small stack buffer
-	if caughtUp(progress, 0) || !caughtUp(progress, 1<<3|1<<5) || caughtUp(make([]int64, 4), 0) {
+	if caughtUp(progress, allNodes(7)) || !caughtUp(progress, allNodes(7)&^(1<<3|1<<5)) || caughtUp(make([]int64, 4), allNodes(3)) {
 		t.Fatal("caughtUp judges wrong")
 	}
 	if allocs := testing.AllocsPerRun(100, func() { caughtUp(progress, 1<<3) }); allocs != 0 {
@@ -51,18 +51,18 @@ func TestCoreChecksDoNotAllocate(t *testing.T) {
 					core = append(core, id)
 				}
 			}
-			if got := coreSize(nodes, faulty); got != len(core) {
-				t.Fatalf("coreSize(%d, %b) = %d, want %d", nodes, faulty, got, len(core))
+			if got := bits.OnesCount64(allNodes(nodes) &^ faulty); got != len(core) {
+				t.Fatalf("core of %d nodes without %b: %d nodes, want %d", nodes, faulty, got, len(core))
 			}
 			for k, id := range core {
-				if got := coreNode(nodes, faulty, k); got != id {
-					t.Fatalf("coreNode(%d, %b, %d) = %d, want %d", nodes, faulty, k, got, id)
+				if got := nth(allNodes(nodes)&^faulty, k); got != id {
+					t.Fatalf("nth(%b, %d) = %d, want %d", allNodes(nodes)&^faulty, k, got, id)
 				}
 			}
 		}
 	}
-	if allocs := testing.AllocsPerRun(100, func() { coreNode(5, 0b100100, 2) }); allocs != 0 {
-		t.Errorf("coreNode: %v allocations a call", allocs)
+	if allocs := testing.AllocsPerRun(100, func() { nth(0b011011, 2) }); allocs != 0 {
+		t.Errorf("nth: %v allocations a call", allocs)
 	}
 }
 
@@ -127,4 +127,57 @@ func TestCoverageForgettingIsExact(t *testing.T) {
 			t.Fatalf("forgetting %+v, keeping %+v", c.res, keep.res)
 		}
 	})
+}
+
+// TestKeepFaultyKeepsAMajorityOfEachRole: with roles on separate nodes,
+// the nodes left outside the core leave each part a majority (the only
+// proposer or learner is never left out), and no node could be added to
+// them without taking a part's majority: checked against every subset.
+func TestKeepFaultyKeepsAMajorityOfEachRole(t *testing.T) {
+	roles := []Roles{
+		{Proposers: 1<<1 | 1<<2, Acceptors: 1<<3 | 1<<4 | 1<<5, Learners: 1<<6 | 1<<7},
+		{Proposers: 1 << 1, Acceptors: 1<<2 | 1<<3 | 1<<4, Learners: 1 << 5},
+		{Proposers: 1<<1 | 1<<2 | 1<<3, Acceptors: 1<<1 | 1<<2 | 1<<3 | 1<<4 | 1<<5, Learners: 1<<4 | 1<<5 | 1<<6},
+	}
+	for _, r := range roles {
+		nodes := 63 - bits.LeadingZeros64(r.Proposers|r.Acceptors|r.Learners)
+		var seen uint64
+		for seed := range uint64(300) {
+			k := keepFaulty(seed, nodes, r)
+			if !keepsEveryMajority(r, k) {
+				t.Fatalf("roles %+v seed %d: leaving {%s} out takes a part's majority", r, seed, sim.FormatNodes(k))
+			}
+			for id := 1; id <= nodes; id++ {
+				if with := k | 1<<uint(id); with != k && naiveKeepsMajorities(r, with) {
+					t.Fatalf("roles %+v seed %d: {%s} left out, but node %d could be too", r, seed, sim.FormatNodes(k), id)
+				}
+			}
+			seen |= k
+		}
+		for _, p := range r.parts() {
+			if n := bits.OnesCount64(p.mask); n >= 3 && seen&p.mask == 0 {
+				t.Errorf("roles %+v: no %s ever left out of the core", r, p.name)
+			}
+		}
+	}
+}
+
+// naiveKeepsMajorities counts each part's nodes outside faulty one by one.
+func naiveKeepsMajorities(r Roles, faulty uint64) bool {
+	for _, mask := range []uint64{r.Proposers, r.Acceptors, r.Learners} {
+		in, out := 0, 0
+		for id := 1; id < 64; id++ {
+			if mask&(1<<uint(id)) != 0 {
+				if faulty&(1<<uint(id)) == 0 {
+					in++
+				} else {
+					out++
+				}
+			}
+		}
+		if in <= out {
+			return false
+		}
+	}
+	return true
 }

@@ -119,7 +119,7 @@ func (s *Session[M, D]) healCore(keep uint64) uint64 {
 		return keep
 	}
 	informed := s.informed()
-	if informed == 0 || bits.OnesCount64(informed) > (s.cfg.Nodes-1)/2 {
+	if informed == 0 || !keepsEveryMajority(s.plan.roles, informed) {
 		return keep
 	}
 	s.keep = informed

@@ -39,6 +39,11 @@ func newJudge(info *Info, nodes int, safety *checker.Safety) judge {
 	} else {
 		safety.Reset(nodes)
 	}
+	contract := checker.NewContract(nodes)
+	if roles := info.RolesOf(nodes); roles.Separate() { // quorums of the acceptors, observations by part
+		safety.SetAcceptors(roles.Acceptors)
+		contract.SetRoles(roles.Proposers, roles.Acceptors, roles.Learners)
+	}
 	if info.Properties != nil {
 		safety.Only(info.Properties)
 	}
@@ -52,7 +57,7 @@ func newJudge(info *Info, nodes int, safety *checker.Safety) judge {
 	for _, v := range info.NoOps { // a leader's gap fillers are valid
 		safety.Observe(0, checker.Observation{Kind: checker.Invoked, Value: v})
 	}
-	return judge{contract: checker.NewContract(nodes), safety: safety, log: log}
+	return judge{contract: contract, safety: safety, log: log}
 }
 
 // NewCheckers returns the checkers that judge a run of the protocol info

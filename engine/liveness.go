@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -14,22 +15,27 @@ import (
 // object's client hears the decision, even from a replica that knew it
 // before it asked), something is decided, and every replica of the
 // healed core caught up: it learned the value (a single decree), or
-// applied the log as far as any replica did (a replicated log). A run whose core got there stops
+// applied the log as far as any replica did (a replicated log). With
+// roles on separate nodes (Info.Roles), the replicas waited for are the
+// core's learners. A run whose core got there stops
 // early, decided.
 
 // done reports whether the core caught up and every client has its
 // answers.
 func (s *Session[M, D]) done() bool {
-	return s.clients.done() && caughtUp(s.progress, s.world.LeftFaulty())
+	return s.clients.done() && caughtUp(s.progress, s.waitFor())
 }
+
+// waitFor is the nodes whose progress liveness waits for: the learners
+// of the core (every replica of it, unless Info.Roles says otherwise).
+func (s *Session[M, D]) waitFor() uint64 { return s.plan.roles.Learners &^ s.world.LeftFaulty() }
 
 // lagging returns how far the replicas got (the most any did) and the
 // nodes of the core that did not get as far, or that got nowhere.
 func (s *Session[M, D]) lagging() (top int64, behind []int) {
 	top = slices.Max(s.progress) // progress[0], no node's, is 0
-	faulty := s.world.LeftFaulty()
-	for id := 1; id <= s.cfg.Nodes; id++ {
-		if faulty&(1<<uint(id)) == 0 && (s.progress[id] < top || top == 0) {
+	for m := s.waitFor(); m != 0; m &= m - 1 {
+		if id := bits.TrailingZeros64(m); s.progress[id] < top || top == 0 {
 			behind = append(behind, id)
 		}
 	}

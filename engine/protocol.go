@@ -77,6 +77,19 @@ type Info struct {
 	// 0 asks for none. A knob marked Knob.CatchUp sets it per run
 	// (Info.CatchUpOf).
 	CatchUp int
+	// Roles, for a protocol whose proposers, acceptors and learners are
+	// separate nodes, says which nodes of a cluster of nodes play which
+	// part (Roles): quorums are then majorities of the acceptors, clients
+	// ask proposers, and liveness waits for learners. It must give every
+	// part a node for every cluster size a run may have (swarm draws 3 to
+	// 5 nodes). nil means every node plays every part.
+	Roles func(nodes int) Roles
+	// Nodes are the cluster sizes the protocol is run at: the first is
+	// the default of --nodes (of run, campaign and check), and a swarm
+	// draws among them, a size listed twice twice as often. nil means 3,
+	// 3, 3, 4, 5, 5 (3 by default). A protocol whose roles are separate
+	// nodes lists sizes that give each role enough nodes to duel.
+	Nodes []int
 }
 
 // Correct is the variant name of the correct protocol.

@@ -42,6 +42,9 @@ type Result struct {
 	Violations []checker.Violation `json:"violations"`
 	Chosen     *Chosen             `json:"chosen,omitempty"`
 	Learners   int                 `json:"learners"` // replicas that learned (applied) anything
+	// LearnerNodes is how many nodes are learners, when the protocol's
+	// roles are on separate nodes (Info.Roles); 0 when every node is one.
+	LearnerNodes int `json:"learner_nodes,omitempty"`
 	// LeftFaulty is the nodes the heal left down or cut off for good,
 	// outside the core whose progress liveness judges.
 	LeftFaulty []int `json:"left_faulty,omitempty"`

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -142,7 +143,7 @@ func (s *Session[M, D]) simConfig(mode Mode, seed uint64) sim.Config {
 	sc, c := s.plan.sc, s.cfg
 	sc.Faults.Inert = s.opts.InertFaults
 	if c.HealAt > 0 && len(s.plan.reconfig.schedule) == 0 { // scheduled views could leave the core without a majority
-		sc.Faults.KeepFaulty = keepFaulty(seed, c.Nodes)
+		sc.Faults.KeepFaulty = keepFaulty(seed, c.Nodes, s.plan.roles)
 		s.keep = sc.Faults.KeepFaulty
 	}
 	if mode.Choice {
@@ -195,10 +196,13 @@ func (s *Session[M, D]) finish() {
 	if ch, ok := s.judge.firstChoice(); ok {
 		s.res.Chosen = &ch
 	}
-	for _, p := range s.progress[1:] {
-		if p > 0 {
+	for id, p := range s.progress {
+		if p > 0 && s.plan.roles.Learners&(1<<uint(id)) != 0 {
 			s.res.Learners++
 		}
+	}
+	if s.plan.roles.Separate() {
+		s.res.LearnerNodes = bits.OnesCount64(s.plan.roles.Learners)
 	}
 	s.res.LeftFaulty = leftFaulty(w.LeftFaulty())
 	s.res.Coverage = s.cover.res

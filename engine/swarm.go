@@ -143,7 +143,7 @@ func (c Config) swarmValue(info *Info, knob string) any {
 func (c Config) swarmAll(info *Info, seed uint64) Config {
 	d := swarmDraw{x: seed ^ 0x737761726d647261} // "swarmdra"
 	w := info.Workload
-	c.Nodes = d.pick(3, 3, 3, 4, 5, 5)
+	c.Nodes = d.pick(info.nodeSizes()...)
 	// Mostly duels: two or three proposers; sometimes one, or every
 	// replica.
 	proposers := d.pick(1, 2, 2, 2, 3, 3, c.Nodes)
@@ -215,13 +215,13 @@ func (c *Config) setParam(name, value string, ok bool) {
 // what the pinned knobs name (proposers, the nodes of scheduled faults and
 // reconfigurations, --max-crashed); a drawn delay too long for the
 // liveness bound gives way to c's own; drawn proposers are bounded by a
-// pinned cluster.
+// pinned cluster (by its proposers, Info.Roles).
 func (d *Config) fit(c Config, info *Info, pinned func(knob string) bool) {
 	if !pinned("nodes") {
 		d.Nodes = max(d.Nodes, c.nodesNeeded(info, pinned))
 	}
 	if info.Workload.Kind == Consensus && d.Clients != 0 {
-		d.Clients = min(d.Clients, d.Nodes)
+		d.Clients = min(d.Clients, bits.OnesCount64(info.RolesOf(d.Nodes).Proposers))
 	}
 	if !pinned("delay") && !delayFits(d.Delay, c) {
 		d.Delay = c.Delay
@@ -246,7 +246,9 @@ func delayFits(dist string, c Config) bool {
 func (c Config) nodesNeeded(info *Info, pinned func(knob string) bool) int {
 	need := max(1, c.MaxCrashed)
 	if info.Workload.Kind == Consensus && pinned(ClientsKnob(info.Workload)) {
-		need = max(need, c.Clients)
+		for need < sim.MaxNodes && bits.OnesCount64(info.RolesOf(need).Proposers) < c.Clients {
+			need++ // a cluster with a proposer for each client
+		}
 	}
 	if info.Workload.Reconfig && pinned("reconfig") && strings.Contains(c.Reconfig, "@") {
 		wide := c

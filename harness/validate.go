@@ -40,6 +40,9 @@ func validate(info *engine.Info) error {
 	if err := validateAssertions(info); err != nil {
 		return err
 	}
+	if err := info.CheckRoles(); err != nil {
+		return fmt.Errorf("protocol %s: %v", info.Name, err)
+	}
 	w := info.Workload
 	if w.Clients < 1 || w.Commands < 1 || (w.Kind == engine.Consensus && w.Commands != 1) {
 		return fmt.Errorf("protocol %s: workload defaults %d clients x %d commands: want at least one each (a consensus client proposes once)", info.Name, w.Clients, w.Commands)

@@ -241,7 +241,7 @@ func TestSymmetryGroup(t *testing.T) {
 	for _, tc := range []struct{ nodes, proposers, size int }{
 		{3, 2, 1}, {3, 3, 1}, {4, 2, 2}, {5, 2, 6}, {4, 1, 6}, {5, 1, 24},
 	} {
-		perms := symmetryGroup(tc.nodes, tc.proposers)
+		perms := symmetryGroup(tc.nodes, tc.proposers, engine.EveryRole(tc.nodes))
 		if len(perms) != tc.size {
 			t.Errorf("nodes %d, proposers %d: a group of %d, want %d", tc.nodes, tc.proposers, len(perms), tc.size)
 			continue
@@ -277,6 +277,25 @@ func TestSymmetryGroup(t *testing.T) {
 	}
 	if m := newMPModel(t, mpCheck(engine.Correct)); m.SymmetryGroupSize() != 1 {
 		t.Errorf("Multi-Paxos, whose every replica may lead, has a symmetry group of %d", m.SymmetryGroupSize())
+	}
+}
+
+// TestSymmetryGroupKeepsRoles: with roles on separate nodes, a renaming
+// maps each node to one that plays the same parts, and the asked
+// proposers to themselves: of 2 proposers (1 asked), 3 acceptors and 2
+// learners, 3! * 2! renamings.
+func TestSymmetryGroupKeepsRoles(t *testing.T) {
+	roles := engine.Roles{Proposers: 1<<1 | 1<<2, Acceptors: 1<<3 | 1<<4 | 1<<5, Learners: 1<<6 | 1<<7}
+	perms := symmetryGroup(7, 1, roles)
+	if len(perms) != 12 {
+		t.Fatalf("a group of %d, want 12", len(perms))
+	}
+	for _, p := range perms[1:] {
+		for id := uint8(1); id <= 7; id++ {
+			if partsOf(roles, id) != partsOf(roles, p[id]) {
+				t.Fatalf("renaming %v maps node %d to %d, which plays other parts", p[:8], id, p[id])
+			}
+		}
 	}
 }
 

@@ -93,8 +93,11 @@ const maxNodes = 16
 // and no crashes (317,716 states for single-decree Paxos).
 func DefaultCheck(info *engine.Info) CheckConfig {
 	c := engine.Default()
-	c.Protocol = info.Name
+	c.Protocol, c.Nodes = info.Name, info.DefaultNodes()
 	c.Clients = DefaultClients
+	if info.Workload.Kind == engine.Consensus {
+		c.Clients = min(DefaultClients, info.ProposerCount(c.Nodes)) // a client per proposer
+	}
 	return CheckConfig{Config: c, Network: sim.SentSet, MaxBallot: 1}
 }
 

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"math/bits"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
@@ -19,26 +20,36 @@ type request[M sim.Message] struct {
 
 // requests builds the clients' requests of a search of c (resolved as
 // cfg) through the protocol's Request: a Consensus client c proposes
-// checker.Value(c) to replica c; a KeyValue client c puts key "a"+(c-1)
-// to "c.1" at replica ((c-1) mod nodes)+1, but for the last, which with
+// checker.Value(c) to proposer c (replica c, unless Info.Roles makes
+// only some nodes proposers); a KeyValue client c puts key "a"+(c-1) to
+// "c.1" at proposer ((c-1) mod proposers)+1, but for the last, which with
 // c.Reconfig reconfigures the cluster to those members.
 func requests[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c CheckConfig, cfg engine.Config) []request[M] {
 	var out []request[M]
+	asked := askedNodes(info, cfg)
 	for cl := 1; cl <= cfg.Clients; cl++ {
-		st := engine.ClientStep{Client: cl, To: sim.NodeID(cl)}
+		st := engine.ClientStep{Client: cl, To: asked[(cl-1)%len(asked)]}
 		switch {
 		case info.Workload.Kind == engine.Consensus:
 			st.Op = engine.Op{Kind: engine.OpPropose, Proposal: checker.Value(cl)}
 		case cl == cfg.Clients && len(c.Reconfig) > 0:
 			st.Op = engine.Op{Kind: engine.OpReconfig, Members: c.Reconfig}
-			st.To = sim.NodeID((cl-1)%cfg.Nodes + 1)
 		default:
 			st.Op = engine.Op{Kind: engine.OpPut, Key: string(rune('a' + cl - 1)), Arg: fmt.Sprintf("%d.1", cl)}
-			st.To = sim.NodeID((cl-1)%cfg.Nodes + 1)
 		}
 		msg, value := p.Request(engine.Request{Client: cl, Seq: 1, Op: st.Op})
 		a := sim.Action[M]{Kind: sim.ActDeliver, From: sim.External, To: st.To, Msg: msg}
 		out = append(out, request[M]{step: st, msg: msg, value: value, digest: msg.Digest(), label: a.String()})
+	}
+	return out
+}
+
+// askedNodes is the nodes a search's clients ask, in order: the
+// proposers (every node, unless Info.Roles says otherwise).
+func askedNodes(info *engine.Info, cfg engine.Config) []sim.NodeID {
+	var out []sim.NodeID
+	for m := info.RolesOf(cfg.Nodes).Proposers; m != 0; m &= m - 1 {
+		out = append(out, sim.NodeID(bits.TrailingZeros64(m)))
 	}
 	return out
 }

@@ -1,6 +1,12 @@
 package model
 
-import "github.com/paxsim/paxsim/fingerprint"
+import (
+	"math/bits"
+	"slices"
+
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/fingerprint"
+)
 
 // symmetryGroup lists the renamings of replica ids that map the protocol's
 // transitions onto themselves, for a protocol whose replicas that no
@@ -9,12 +15,17 @@ import "github.com/paxsim/paxsim/fingerprint"
 // id) and the order of two ballots of one round depends on their ids, so
 // renaming replicas that propose would change which ballot wins; replicas
 // that never propose own no ballot, and whatever they do is the same under
-// any renaming of them.
-func symmetryGroup(nodes, asked int) []*[64]uint8 {
+// any renaming of them. With roles on separate nodes (engine.Info.Roles)
+// only nodes that play the same parts are interchangeable: a renaming
+// maps each free node to one of its own parts.
+func symmetryGroup(nodes, asked int, roles engine.Roles) []*[64]uint8 {
 	free := make([]uint8, 0, nodes)
-	for id := asked + 1; id <= nodes; id++ {
-		free = append(free, uint8(id))
+	for id := 1; id <= nodes; id++ {
+		if roles.Proposers&(1<<uint(id)) == 0 || bits.OnesCount64(roles.Proposers&(1<<uint(id)-1)) >= asked {
+			free = append(free, uint8(id)) // not one of the first asked proposers
+		}
 	}
+	from := slices.Clone(free)
 	var out []*[64]uint8
 	permute(free, 0, func(p []uint8) {
 		if len(out) == 0 {
@@ -26,11 +37,26 @@ func symmetryGroup(nodes, asked int) []*[64]uint8 {
 			perm[i] = uint8(i)
 		}
 		for i, id := range p {
-			perm[asked+1+i] = id
+			if partsOf(roles, from[i]) != partsOf(roles, id) {
+				return // would turn a node into another part
+			}
+			perm[from[i]] = id
 		}
 		out = append(out, &perm)
 	})
 	return out
+}
+
+// partsOf is the parts node id plays: a bit each for proposer, acceptor
+// and learner.
+func partsOf(roles engine.Roles, id uint8) int {
+	parts := 0
+	for i, mask := range []uint64{roles.Proposers, roles.Acceptors, roles.Learners} {
+		if mask&(1<<id) != 0 {
+			parts |= 1 << i
+		}
+	}
+	return parts
 }
 
 // permute calls fn with every permutation of xs[k:] (xs[:k] fixed), the

@@ -61,7 +61,7 @@ func Catalogue(ps []*harness.Protocol, variant string) ([]Target, error) {
 func ConfigFor(t Target, seed uint64) engine.Config {
 	_ = seed
 	c := engine.Default()
-	c.Protocol, c.Variant = t.Protocol.Name(), t.Variant
+	c.Protocol, c.Variant, c.Nodes = t.Protocol.Name(), t.Variant, t.Protocol.Info().DefaultNodes()
 	c.Drop, c.Dup, c.Crash, c.Partition = 0.1, 0.05, 0.01, 0.01
 	c.TornCrash, c.LoseUnsynced = 0.01, 0.01
 	if t.Protocol.Info().Workload.Kind == engine.KeyValue {

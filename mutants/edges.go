@@ -16,14 +16,22 @@ type Edge struct {
 }
 
 // Edges lists the ends of the ranges of the knobs that size a run of the
-// protocol info describes: the cluster (one node, and sim.MaxNodes) and
+// protocol info describes: the cluster (one node, and sim.MaxNodes, or
+// the smallest and largest whose roles are valid, engine.Info.Roles) and
 // each of the protocol's own knobs that declares its Edges (an IntKnob's
 // bounds). A swarm draws from the middle of each range (three to five
 // nodes, small windows), so a bound that is off by one at a limit (a
 // check that refuses the largest cluster, a window one short of its
 // maximum) shows only in runs at the ends.
 func Edges(info *engine.Info) []Edge {
-	out := []Edge{{"nodes", "1"}, {"nodes", strconv.Itoa(sim.MaxNodes)}}
+	lo, hi := 1, sim.MaxNodes
+	for lo < hi && !info.ValidNodes(lo) {
+		lo++
+	}
+	for hi > lo && !info.ValidNodes(hi) {
+		hi--
+	}
+	out := []Edge{{"nodes", strconv.Itoa(lo)}, {"nodes", strconv.Itoa(hi)}}
 	for _, k := range info.Knobs {
 		for _, v := range k.Edges {
 			out = append(out, Edge{k.Name, v})

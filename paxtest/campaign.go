@@ -93,6 +93,7 @@ func campaign(t *testing.T, p *harness.Protocol, o CampaignOptions, seeds int) *
 // config is the campaign's configuration for p, checked.
 func (o *CampaignOptions) config(p *harness.Protocol) (engine.Config, error) {
 	c := engine.Default()
+	c.Nodes = p.Info().DefaultNodes()
 	c.TornCrash, c.LoseUnsynced = engine.DurabilityRate, engine.DurabilityRate
 	if o.Config != nil {
 		c = *o.Config

@@ -3,6 +3,7 @@ package paxtest
 import (
 	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
@@ -69,7 +70,24 @@ func scaled(n int) int {
 	return n
 }
 
-func (o *Options) maxNodes() int    { return cmp.Or(o.MaxNodes, 5) }
+func (o *Options) maxNodes() int { return cmp.Or(o.MaxNodes, 5) }
+
+// sizes is the cluster sizes a case draws among, for a protocol that
+// lists its own (engine.Info.Nodes), in order, those above MaxNodes left
+// out when it is set (the smallest is kept); nil for 1 to maxNodes.
+func (o *Options) sizes(info *engine.Info) []int {
+	if len(info.Nodes) == 0 {
+		return nil
+	}
+	sizes := slices.Compact(slices.Sorted(slices.Values(info.Nodes)))
+	if fit := slices.DeleteFunc(slices.Clone(sizes), func(n int) bool { return n > o.MaxNodes }); o.MaxNodes > 0 && len(fit) > 0 {
+		return fit
+	}
+	if o.MaxNodes > 0 {
+		return sizes[:1]
+	}
+	return sizes
+}
 func (o *Options) maxSteps() int    { return cmp.Or(o.MaxSteps, 150) }
 func (o *Options) maxClients() int  { return cmp.Or(o.MaxClients, 3) }
 func (o *Options) maxCommands() int { return cmp.Or(o.MaxCommands, 3) }

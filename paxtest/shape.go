@@ -31,7 +31,7 @@ type source interface {
 // draw draws a case of p from src, within o's bounds. Every suite draws
 // this way, in this order, so that a rapid fail file replays as the same
 // schedule in any of them: the cluster, the clients (a consensus workload
-// has at most one a replica; a key-value one draws their operations too),
+// has at most one a proposer; a key-value one draws their operations too),
 // the decisions before the heal, whether the scheduler may drop, how many
 // duplicates and crashes it may inject, and the liveness phase's seed.
 func draw(src source, p *harness.Protocol, o *Options) shape {
@@ -39,8 +39,11 @@ func draw(src source, p *harness.Protocol, o *Options) shape {
 	c := engine.Default()
 	c.Protocol, c.Variant = info.Name, o.variant()
 	c.Nodes = src.intRange(1, o.maxNodes(), "nodes")
+	if sizes := o.sizes(info); sizes != nil { // the protocol's own cluster sizes
+		c.Nodes = sizes[min(c.Nodes, len(sizes))-1]
+	}
 	if w := info.Workload; w.Kind == engine.Consensus {
-		c.Clients = src.intRange(1, c.Nodes, engine.ClientsKnob(w))
+		c.Clients = src.intRange(1, info.ProposerCount(c.Nodes), engine.ClientsKnob(w))
 	} else {
 		c.Clients = src.intRange(1, o.maxClients(), "clients")
 		c.Commands = src.intRange(1, o.maxCommands(), "commands")

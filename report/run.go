@@ -18,6 +18,7 @@ type Run struct {
 	Violations      []checker.Violation `json:"violations"`
 	Chosen          *Chosen             `json:"chosen"`
 	Learners        int                 `json:"learners"`
+	LearnerNodes    int                 `json:"learner_nodes,omitempty"` // the nodes that are learners, when not every node is (engine.Roles)
 	LeftFaulty      []int               `json:"left_faulty,omitempty"`
 	Coverage        engine.Coverage     `json:"coverage"`
 	SwarmDrew       []string            `json:"swarm_drew,omitempty"` // run --swarm: the knobs the seed drew, as flags
@@ -83,7 +84,7 @@ type Determinism struct {
 func NewRun(info *engine.Info, c engine.Config, res *engine.Result, config, replay string) *Run {
 	r := &Run{
 		Seed: res.Seed, Verdict: res.Verdict, Violations: res.Violations,
-		Learners: res.Learners, LeftFaulty: res.LeftFaulty, Coverage: res.Coverage, Events: res.Events, VirtualTime: res.Time,
+		Learners: res.Learners, LearnerNodes: res.LearnerNodes, LeftFaulty: res.LeftFaulty, Coverage: res.Coverage, Events: res.Events, VirtualTime: res.Time,
 		Stop: res.Stop, LivenessChecked: res.LivenessChecked, Linearizability: res.Linearizability,
 		TraceHash: campaign.FormatHash(res.TraceHash), Faults: res.Faults(),
 		Messages: Messages{res.Stats.Sent, res.Stats.Delivered, res.Stats.Timers},
@@ -168,7 +169,11 @@ func (r *Run) writeOutcome(f func(name, format string, args ...any)) {
 		f("chosen", "none")
 	}
 	if r.workload.Kind == engine.Consensus {
-		f("learners", "%d of %d replicas%s", r.Learners, r.Config.Nodes, leftOut(r.LeftFaulty))
+		if r.LearnerNodes > 0 {
+			f("learners", "%d of %d learner nodes%s", r.Learners, r.LearnerNodes, leftOut(r.LeftFaulty))
+		} else {
+			f("learners", "%d of %d replicas%s", r.Learners, r.Config.Nodes, leftOut(r.LeftFaulty))
+		}
 	}
 	for _, op := range r.Ops {
 		answer := "no answer"

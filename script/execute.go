@@ -39,11 +39,16 @@ func Execute[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, s
 // execute runs the steps and returns the run's result and what it
 // achieved, without the verdict.
 func execute[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, s *Scenario, run Run, w io.Writer) (engine.Result, string, error) {
+	return executeDrawing(p, info, s, run, w, &draws{steps: run.Steps, seeded: sim.NewRandom(run.Seed)})
+}
+
+// executeDrawing is execute with the world's decider d.
+func executeDrawing[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, s *Scenario, run Run, w io.Writer, d *draws) (engine.Result, string, error) {
 	if err := checkRun(info, s.File, run); err != nil {
 		return engine.Result{}, "", err
 	}
 	in := &interp[M, D]{p: p, c: ctx{info: info, nodes: run.Nodes}, w: w, asked: map[[2]int]bool{}, seqs: map[int]int{}}
-	in.draws = &draws{steps: run.Steps, seeded: sim.NewRandom(run.Seed)}
+	in.draws = d
 	mode := trace.Mode(run.Nodes) // a decision trace's world, but the clients only do what steps say
 	mode.Scripted = true
 	sess, err := engine.NewSession(p, info, runConfig(info, run), run.Seed, mode, in.draws, engine.Options{OnObserve: in.observe})

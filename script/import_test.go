@@ -237,3 +237,45 @@ func allocated(f func()) float64 {
 	runtime.ReadMemStats(&after)
 	return float64(after.TotalAlloc - before.TotalAlloc)
 }
+
+// TestImportTakesDrawsTheShrinkerDropped: a replay draws 0 where a trace
+// has no rand step (a shrunk trace drops those), a scenario draws the
+// seed's value: the import spells the zeros out, so that the trace with
+// its rand 0 steps dropped still imports into the scenario that takes its
+// steps and breaks what it broke.
+func TestImportTakesDrawsTheShrinkerDropped(t *testing.T) {
+	dropped := 0
+	for _, tt := range []struct{ protocol, variant string }{{paxos.Name, engine.Correct}, {multipaxos.Name, "no-dedup"}} {
+		p := protocols[tt.protocol]
+		c := engine.Default()
+		c.Protocol, c.Variant, c.HealAt, c.MaxTime = tt.protocol, tt.variant, 0, 2000
+		c.Drop, c.Dup, c.Crash = 0.1, 0.05, 0.02
+		for seed := uint64(1); seed <= 12; seed++ {
+			res, err := p.timed(c, seed, engine.Options{Record: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var lines []sim.ScriptLine
+			for i, l := range res.Lines {
+				last := i+1 == len(res.Lines) || !strings.HasPrefix(res.Lines[i+1], "rand ") // a later draw would take the next one's line
+				if f := strings.Fields(l); len(f) == 3 && f[0] == "rand" && f[2] == "0" && last {
+					dropped++
+					continue
+				}
+				lines = append(lines, sim.ScriptLine{N: len(lines) + 1, Text: l})
+			}
+			text, err := p.imp(c, lines, []string{"a run"}, "imported")
+			if err != nil {
+				t.Fatalf("%s seed %d without its rand 0 steps: %v", tt.protocol, seed, err)
+			}
+			want := "ok"
+			if res.Failed() {
+				want = string(res.Violations[0].Property)
+			}
+			checkImported(t, text, want, "")
+		}
+	}
+	if dropped == 0 {
+		t.Fatal("no run drew a 0: the test drops nothing")
+	}
+}
