@@ -15,10 +15,15 @@ type Adapter struct{}
 
 var _ engine.Explorer[State] = Adapter{}
 
-// window is the paper's WINDOW: how far past slot_out a replica proposes.
-var window = engine.IntKnob("window", "a replica proposes at most `W` slots past the first it has not applied", 5, 1, 10)
-
-func init() { window.Draw = func(intn func(int) int) string { return strconv.Itoa(1 + intn(10)) } }
+// window is the paper's WINDOW: how far past slot_out a replica
+// proposes. It is a window (engine.Knob.Window) as paxsim means it, so
+// paxsim's liveness bound gives clients queued behind it their time.
+var window = func() engine.Knob {
+	k := engine.IntKnob("window", "a replica proposes at most `W` slots past the first it has not applied", 5, 1, 10)
+	k.Window = true
+	k.Draw = func(intn func(int) int) string { return strconv.Itoa(1 + intn(10)) }
+	return k
+}()
 
 // Info describes pmmc to paxsim: a key-value workload, every property
 // (the replicas skip a command decided twice, so exactly-once applies).

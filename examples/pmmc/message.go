@@ -60,17 +60,23 @@ const (
 	P1a      Kind = "P1a"      // a scout asks for promises of Bal
 	P1b      Kind = "P1b"      // an acceptor's ballot Bal and its pvalues
 	P2a      Kind = "P2a"      // a commander asks to accept <Bal, Slot, Cmd>
-	P2b      Kind = "P2b"      // an acceptor's ballot Bal after a P2a for Slot
+	P2b      Kind = "P2b"      // an acceptor's ballot Bal after a P2a of ballot Asked for Slot
 	Decision Kind = "Decision" // decided pvalues, to the replicas
 	Ping     Kind = "Ping"     // a preempted leader asks the leader of Bal if it is alive
 	Pong     Kind = "Pong"     // ... which answers with its ballot
 	Status   Kind = "Status"   // a replica's slot_out, for decisions it lacks
 )
 
-// Msg is a message between nodes, or from a client.
+// Msg is a message between nodes, or from a client. A P2b names the
+// ballot of the P2a it answers (Asked): the paper's commander is a
+// process of its own, to which the answer goes; here it is the leader's
+// state for one (ballot, slot), and an answer that says only the
+// acceptor's ballot would count a refusal of an older ballot's P2a as a
+// vote for the newer one.
 type Msg struct {
 	Kind  Kind
 	Bal   Ballot
+	Asked Ballot
 	Slot  int
 	Cmd   Cmd
 	PVals []PValue
@@ -85,6 +91,9 @@ func (m Msg) String() string {
 	}
 	if m.Kind == Propose || m.Kind == P2a || m.Kind == P2b || m.Kind == Status {
 		f = append(f, fmt.Sprintf("@%d", m.Slot))
+	}
+	if m.Kind == P2b && m.Asked != m.Bal {
+		f = append(f, "for "+m.Asked.String())
 	}
 	if m.Kind == Request || m.Kind == Propose || m.Kind == P2a {
 		f = append(f, m.Cmd.String())

@@ -38,12 +38,15 @@ import (
 // lastPValueWins is the bug: pmax keeps, for each slot, the pvalue the
 // promises reported last instead of the one with the highest ballot.
 // Set it to false for the correct protocol.
-const lastPValueWins = true
+const lastPValueWins = false
 
 // State is what a node keeps on disk: its acceptor's ballot and pvalues,
-// and its replica's decisions.
+// its replica's decisions, and the last ballot its leader scouted (a
+// leader that restarted must not use one of its ballots again: it would
+// propose anew in a ballot that may have proposed other values).
 type State struct {
 	Ballot   Ballot
+	Scouted  Ballot
 	Accepted []PValue
 	Decided  []PValue // slot s at Decided[s-1]; Slot is 0 where none is known
 }
@@ -91,8 +94,11 @@ type commander struct {
 // before it crashed.
 func newNode(id sim.NodeID, n, window int, every sim.Time, st State) *Node {
 	r := &Node{id: int(id), n: n, window: window, every: every, slotIn: 1, slotOut: 1,
-		st:        State{st.Ballot, slices.Clone(st.Accepted), slices.Clone(st.Decided)},
+		st:        State{st.Ballot, st.Scouted, slices.Clone(st.Accepted), slices.Clone(st.Decided)},
 		proposals: map[int]Cmd{}, kv: map[string]string{}, bal: Ballot{0, int(id)}, props: map[int]Cmd{}}
+	if st.Scouted != (Ballot{}) {
+		r.bal.Round = st.Scouted.Round + 1
+	}
 	for r.decided(r.slotOut) {
 		r.execute(r.st.Decided[r.slotOut-1].Cmd)
 		r.slotOut++
@@ -123,6 +129,7 @@ func (r *Node) Fire(e *env, _ sim.TimerTag) {
 	case r.scout.Live:
 		e.Broadcast(Msg{Kind: P1a, Bal: r.bal})
 	case r.active:
+		r.commanders = slices.DeleteFunc(r.commanders, func(c commander) bool { return r.decided(c.PV.Slot) })
 		for _, c := range r.commanders {
 			e.Broadcast(Msg{Kind: P2a, Bal: c.PV.Bal, Slot: c.PV.Slot, Cmd: c.PV.Cmd})
 		}
@@ -237,8 +244,13 @@ func (r *Node) status(e *env, from sim.NodeID, m Msg) {
 
 // propose is a replica's proposal, at the leader: it keeps the first one
 // of each slot, and an active leader commands it (again, if the replica
-// asks again: the decision may have been lost).
-func (r *Node) propose(e *env, _ sim.NodeID, m Msg) {
+// asks again: the decision may have been lost). A slot this node's
+// replica knows decided is answered with the decision.
+func (r *Node) propose(e *env, from sim.NodeID, m Msg) {
+	if r.decided(m.Slot) {
+		e.Send(from, Msg{Kind: Decision, PVals: []PValue{r.st.Decided[m.Slot-1]}})
+		return
+	}
 	c, ok := r.props[m.Slot]
 	if !ok {
 		c, r.props[m.Slot] = m.Cmd, m.Cmd
@@ -248,8 +260,11 @@ func (r *Node) propose(e *env, _ sim.NodeID, m Msg) {
 	}
 }
 
+// spawnScout starts phase 1 of the leader's ballot, which it persists
+// first.
 func (r *Node) spawnScout(e *env) {
-	r.scout, r.active, r.commanders = scout{Live: true}, false, nil
+	r.scout, r.active, r.commanders, r.st.Scouted = scout{Live: true}, false, nil, r.bal
+	r.persist(e)
 	e.Broadcast(Msg{Kind: P1a, Bal: r.bal})
 }
 
@@ -263,6 +278,7 @@ func (r *Node) command(e *env, pv PValue) {
 // p1a is the acceptor's phase 1: it adopts a higher ballot, and answers
 // with its ballot and pvalues.
 func (r *Node) p1a(e *env, from sim.NodeID, m Msg) {
+	r.heard(m.Bal)
 	if r.st.Ballot.Less(m.Bal) {
 		r.st.Ballot = m.Bal
 		r.persist(e)
@@ -274,6 +290,7 @@ func (r *Node) p1a(e *env, from sim.NodeID, m Msg) {
 // p2a is the acceptor's phase 2: it accepts a pvalue of a ballot not
 // below its own.
 func (r *Node) p2a(e *env, from sim.NodeID, m Msg) {
+	r.heard(m.Bal)
 	if !m.Bal.Less(r.st.Ballot) {
 		r.st.Ballot = m.Bal
 		if pv := (PValue{m.Bal, m.Slot, m.Cmd}); !slices.Contains(r.st.Accepted, pv) {
@@ -282,7 +299,7 @@ func (r *Node) p2a(e *env, from sim.NodeID, m Msg) {
 		r.persist(e)
 		e.Observe(checker.Observation{Kind: checker.Accepted, Instance: int64(m.Slot), Ballot: m.Bal.obs(), Value: m.Cmd.ID()})
 	}
-	e.Send(from, Msg{Kind: P2b, Bal: r.st.Ballot, Slot: m.Slot})
+	e.Send(from, Msg{Kind: P2b, Bal: r.st.Ballot, Asked: m.Bal, Slot: m.Slot})
 }
 
 // p1b is a promise, for the scout: a majority adopts the ballot.
@@ -301,7 +318,8 @@ func (r *Node) p1b(e *env, from sim.NodeID, m Msg) {
 }
 
 // adopted makes the leader active: it takes pmax of what the promises
-// reported, and commands every proposal.
+// reported, and commands every proposal its replica does not know
+// decided.
 func (r *Node) adopted(e *env) {
 	best := map[int]PValue{}
 	for _, p := range r.scout.PVals {
@@ -314,7 +332,7 @@ func (r *Node) adopted(e *env) {
 	}
 	r.scout, r.active = scout{}, true
 	for s := 1; len(r.props) > 0 && s <= slices.Max(slices.Collect(maps.Keys(r.props))); s++ {
-		if c, ok := r.props[s]; ok {
+		if c, ok := r.props[s]; ok && !r.decided(s) {
 			r.command(e, PValue{r.bal, s, c})
 		}
 	}
@@ -326,7 +344,7 @@ func (r *Node) p2b(e *env, from sim.NodeID, m Msg) {
 		r.preempted(m.Bal)
 		return
 	}
-	i := slices.IndexFunc(r.commanders, func(c commander) bool { return c.PV.Bal == m.Bal && c.PV.Slot == m.Slot })
+	i := slices.IndexFunc(r.commanders, func(c commander) bool { return c.PV.Bal == m.Bal && c.PV.Slot == m.Slot && m.Asked == m.Bal })
 	if i < 0 {
 		return
 	}
@@ -344,17 +362,26 @@ func (r *Node) preempted(b Ballot) {
 	r.watch, r.missed, r.bal = b, 0, Ballot{b.Round + 1, r.id}
 }
 
-// ping answers a preempted leader while this one leads or scouts.
-func (r *Node) ping(e *env, from sim.NodeID, _ Msg) {
-	if r.active || r.scout.Live {
+// ping answers a preempted leader while this one leads or scouts; if it
+// was preempted too, it names the ballot that preempted it, whose leader
+// the other is then to watch.
+func (r *Node) ping(e *env, from sim.NodeID, m Msg) {
+	switch {
+	case r.active || r.scout.Live:
 		e.Send(from, Msg{Kind: Pong, Bal: r.bal})
+	case m.Bal.Less(r.watch):
+		e.Send(from, Msg{Kind: Pong, Bal: r.watch})
 	}
 }
 
-// pong: the leader watched is alive.
-func (r *Node) pong(_ *env, _ sim.NodeID, m Msg) {
-	if !m.Bal.Less(r.watch) {
-		r.watch, r.missed = m.Bal, 0
+// pong: the leader watched is alive, or names a higher ballot to watch.
+func (r *Node) pong(_ *env, _ sim.NodeID, m Msg) { r.heard(m.Bal) }
+
+// heard: a message of ballot b, not below the one watched, shows that its
+// leader is alive.
+func (r *Node) heard(b Ballot) {
+	if !b.Less(r.watch) {
+		r.watch, r.missed = b, 0
 	}
 }
 
@@ -369,13 +396,13 @@ func grow(log *[]PValue, s int) *PValue {
 }
 
 func (r *Node) persist(e *env) {
-	e.Persist(State{r.st.Ballot, slices.Clone(r.st.Accepted), slices.Clone(r.st.Decided)})
+	e.Persist(State{r.st.Ballot, r.st.Scouted, slices.Clone(r.st.Accepted), slices.Clone(r.st.Decided)})
 }
 
 // CloneInto copies the node for paxsim's explorer (sim.Cloner).
 func (r *Node) CloneInto(sim.Node[Msg, State, checker.Observation]) sim.Node[Msg, State, checker.Observation] {
 	c := *r
-	c.st = State{r.st.Ballot, slices.Clone(r.st.Accepted), slices.Clone(r.st.Decided)}
+	c.st = State{r.st.Ballot, r.st.Scouted, slices.Clone(r.st.Accepted), slices.Clone(r.st.Decided)}
 	c.requests, c.proposals, c.kv, c.props = slices.Clone(r.requests), maps.Clone(r.proposals), maps.Clone(r.kv), maps.Clone(r.props)
 	c.scout.PVals, c.commanders = slices.Clone(r.scout.PVals), slices.Clone(r.commanders)
 	return &c
