@@ -38,7 +38,7 @@ import (
 // lastPValueWins is the bug: pmax keeps, for each slot, the pvalue the
 // promises reported last instead of the one with the highest ballot.
 // Set it to false for the correct protocol.
-const lastPValueWins = false
+const lastPValueWins = true
 
 // State is what a node keeps on disk: its acceptor's ballot and pvalues,
 // its replica's decisions, and the last ballot its leader scouted (a
