@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/harness"
 	"github.com/paxsim/paxsim/paxtest"
 )
@@ -13,20 +14,25 @@ func pmmc() *harness.Protocol { return harness.New[Msg, State](Adapter{}) }
 
 // TestCampaign runs paxsim's campaign suite on pmmc, in one call: timed
 // runs of a few hundred seeds, each with every kind of fault until the
-// heal and the healed-core liveness phase after it. While the bug is in
-// (lastPValueWins), the test expects the campaign to find it: two values
-// chosen in one slot, shrunk to a 1-minimal decision trace that `go run
-// . replay` runs. Without it, every seed must pass.
+// heal and the healed-core liveness phase after it. Without the bug
+// (lastPValueWins), every seed must pass. With it, the test expects a
+// campaign to find it: two values chosen in one slot, shrunk to a
+// 1-minimal decision trace that `go run . replay` runs.
 func TestCampaign(t *testing.T) {
 	if !lastPValueWins {
 		paxtest.Campaign(t, pmmc(), paxtest.CampaignOptions{})
 		return
 	}
-	f := paxtest.FindInCampaign(t, pmmc(), paxtest.CampaignOptions{Properties: []checker.Property{checker.Agreement}})
+	// The bug needs one slot accepted in two ballots with two commands,
+	// and a third leader that hears of both: five nodes, five clients,
+	// and leaders deposed now and then make that common enough.
+	c := engine.Default()
+	c.Nodes, c.Clients, c.Depose = 5, 5, 0.05
+	f := paxtest.FindInCampaign(t, pmmc(), paxtest.CampaignOptions{Seeds: 1000, Config: &c, Properties: []checker.Property{checker.Agreement}})
 	if f == nil {
 		t.Fatal("the campaign found no agreement violation, but pmax lets the last pvalue win (node.go)")
 	}
-	t.Logf("the campaign broke agreement in %d seeds:\n%s", f.Cases, f)
+	t.Logf("the campaign broke agreement after %d seeds:\n%s", f.Cases, f)
 }
 
 // TestProperties runs paxsim's property suite: rapid draws the cluster,
