@@ -159,9 +159,14 @@ func (r *Node) request(e *env, _ sim.NodeID, m Msg) {
 }
 
 // fill is the replica's propose(): requests go to free slots in the
-// window.
+// window, unless they were performed already (one decided past a gap is
+// proposed again: that may fill the gap).
 func (r *Node) fill(e *env) {
 	for r.slotIn < r.slotOut+r.window && len(r.requests) > 0 {
+		if c := r.requests[0]; slices.ContainsFunc(r.st.Decided[:r.slotOut-1], func(d PValue) bool { return d.Cmd == c }) {
+			r.requests = r.requests[1:] // performed already: a retry, or a proposal that lost its slot to itself
+			continue
+		}
 		if !r.decided(r.slotIn) {
 			c := r.requests[0]
 			r.requests = r.requests[1:]
