@@ -47,6 +47,11 @@
 //   - instance-numbering: a single decree reports instance 0 only; a log
 //     numbers its instances 1, 2, 3, ... and never reports instance 0
 //     (Applied always names an instance from 1). One run never mixes them.
+//     A log whose first slot is 1 (Paxos Made Moderately Complex's
+//     slot_in and slot_out start there) reports its slots as they are; one
+//     whose first slot is 0 reports slot s as instance s+1, in every kind
+//     alike. Ballot rounds may start at 0 or 1: only the zero Ballot, of
+//     no node, is not a ballot.
 //   - ballot-set, ballot-owner: Proposed, Promised and Accepted carry a
 //     ballot (not the zero Ballot), owned by a node of the cluster:
 //     Ballot.Node is the proposer's id, 1..N, which is what makes ballots

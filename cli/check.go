@@ -45,7 +45,7 @@ client: for a consensus workload client c proposes value c to replica c
 replica c (--clients), and --reconfig MEMBERS (e.g. 2 or 1+2) makes the
 last one a reconfiguration to those members. A set network's second
 delivery of a request, while its client waits, is the client's retry.
-Bounds: each replica's ballots (--max-ballot: rounds 1..B), crashes, depth
+Bounds: each replica's ballots (--max-ballot: rounds up to B), crashes, depth
 and states. A safe first search is followed by follow-up searches, each
 widening one bound the user did not set, within a budget of 100,000
 states: "one crash" (--crashes 1, a restart from durable state),
@@ -114,7 +114,7 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	fs.Var(countValue{&e.Clients}, "proposers", "impl, a consensus workload: `P` replicas get a client proposal (client c asks replica c)")
 	fs.Var(countValue{&e.Clients}, "clients", "impl, a key-value service: `C` clients, each with one request in flight from the start")
 	fs.StringVar(&c.reconfig, "reconfig", "", "impl, a protocol that reconfigures: the last client reconfigures the cluster to `MEMBERS` (e.g. 2 or 1+2+3)")
-	fs.Var(value[int]{&c.maxBallot}, "max-ballot", "impl: each replica uses rounds 1..`B`; spec: ballots 0..B (default 1 for impl, 2 for spec)")
+	fs.Var(value[int]{&c.maxBallot}, "max-ballot", "impl: each replica uses rounds up to `B` (from its first, 0 or 1); spec: ballots 0..B (default 1 for impl, 2 for spec)")
 	fs.StringVar(&c.network, "network", c.network, "impl: `KIND` set (every message sent stays deliverable) or multiset (delivery consumes; --drops, --dups)")
 	fs.Var(value[int]{&c.cfg.Crashes}, "crashes", "impl: at most `N` crashes on a path (a minority down at once); restarts come from durable state")
 	fs.BoolVar(&c.cfg.NoRestarts, "no-restarts", false, "impl: crashed replicas stay down")

@@ -341,9 +341,16 @@ func (c *kvClients) done() bool {
 func (c *kvClients) unanswered() []string {
 	var out []string
 	for _, cl := range c.clients {
-		if cl.waiting {
-			out = append(out, fmt.Sprintf("client %d's %s (#%d) unanswered since t=%d", cl.id, cl.req.Op, cl.seq, cl.retryAt-c.timeoutGap))
+		if !cl.waiting {
+			continue
 		}
+		// A reconfiguration has no history entry: its last send is all
+		// there is to say.
+		asked, last := cl.retryAt-c.timeoutGap, ""
+		if cl.op >= 0 {
+			asked, last = sim.Time(c.ops[cl.op].Invoke), fmt.Sprintf(" (asked last at t=%d)", cl.retryAt-c.timeoutGap)
+		}
+		out = append(out, fmt.Sprintf("client %d's %s (#%d) unanswered since t=%d%s", cl.id, cl.req.Op, cl.seq, asked, last))
 	}
 	return out
 }

@@ -120,6 +120,7 @@ type plan struct {
 	setup    Setup
 	clients  int
 	commands int
+	window   int // Info.WindowOf the run, 0 for none
 	reconfig reconfigPlan
 	roles    Roles
 }
@@ -161,7 +162,7 @@ func (c Config) resolve(info *Info) (plan, error) {
 	if err := e.checkWorkload(info.Workload, p.roles); err != nil {
 		return p, err
 	}
-	p.clients, p.commands = e.Clients, e.Commands
+	p.clients, p.commands, p.window = e.Clients, e.Commands, info.WindowOf(e)
 	if p.reconfig, err = e.reconfigPlan(info.Workload); err != nil {
 		return p, err
 	}
@@ -389,23 +390,37 @@ func LivenessTicks(d sim.Delay) int64 { return 30 * int64(d.Max) }
 // LivenessBound is how long after the heal the core has to catch up and
 // the clients to have their answers: --liveness, grown with the workload
 // and the cluster, so that a busy run is not a false alarm. Each
-// operation a client may still run after the heal (its commands, one at
-// a time) is given a round trip through a leader, six message delays at
-// most (to a replica, forwarded to the leader, its accept and the
-// replies, the answer back), and each replica two delays, for a new
-// leader's prepare and the catch-up of a replica that lagged:
+// operation a client may have to wait through after the heal (ops: its
+// own commands, one at a time, and, behind a window narrower than the
+// clients, theirs too: plan.queued) is given a round trip through a
+// leader, six message delays at most (to a replica, forwarded to the
+// leader, its accept and the replies, the answer back), and each replica
+// two delays, for a new leader's prepare and the catch-up of a replica
+// that lagged:
 //
-//	bound = liveness + (6*commands + 2*nodes) * longest delay
+//	bound = liveness + (6*ops + 2*nodes) * longest delay
 //
 // A protocol that cannot decide stalls past any bound: the extra time
 // hides no liveness bug, it only leaves a slow but live run its time.
-func LivenessBound(liveness int64, commands, nodes int, maxDelay sim.Time) int64 {
-	return liveness + int64(6*max(commands, 1)+2*nodes)*int64(maxDelay)
+func LivenessBound(liveness int64, ops, nodes int, maxDelay sim.Time) int64 {
+	return liveness + int64(6*max(ops, 1)+2*nodes)*int64(maxDelay)
 }
 
 // livenessBound is LivenessBound of the run's plan.
 func (p plan) livenessBound(c Config) int64 {
-	return LivenessBound(c.Liveness, p.commands, c.Nodes, p.sc.Network.Delay.Max)
+	return LivenessBound(c.Liveness, p.queued(), c.Nodes, p.sc.Network.Delay.Max)
+}
+
+// queued is how many operations a client may wait through, one after
+// another: its own commands, each behind the others' when the protocol
+// runs at most window instances at a time (Knob.Window) and there are
+// more clients than that. A window of 1 decides one command at a time,
+// so that the last client's last command waits for all of them.
+func (p plan) queued() int {
+	if p.window <= 0 || p.window >= p.clients {
+		return p.commands
+	}
+	return p.commands * ((p.clients + p.window - 1) / p.window)
 }
 
 // maxTime is the time at which a run stops.

@@ -155,6 +155,25 @@ func TestDeepSometimesPropertiesHold(t *testing.T) {
 	}
 }
 
+// TestLivenessBoundCountsTheWindow: a correct Multi-Paxos whose window
+// (alpha, a Knob.Window) runs one or two instances at a time serves forty
+// clients one command after another; without a single fault, that is
+// slow but live, and it must not fail liveness (it did while the bound
+// gave each client's operations a round trip each, as though every
+// client's ran at once). A window as wide as the clients needs no more.
+func TestLivenessBoundCountsTheWindow(t *testing.T) {
+	c := config(mpP.Name())
+	c.Clients, c.Commands, c.Delay, c.Liveness, c.Reconfig = 40, 3, "20-30", 900, "none"
+	c.Drop, c.Dup, c.Redeliver, c.Crash, c.Partition, c.Slow = 0, 0, 0, 0, 0, 0
+	for _, alpha := range []string{"1", "2", "64"} {
+		c.Params = map[string]string{"alpha": alpha}
+		r := run(t, mpP, c, 1, engine.Options{})
+		if r.Failed() || !r.LivenessChecked || r.Stop != "decided" {
+			t.Errorf("alpha %s: stop %s: %s", alpha, r.Stop, first(&r))
+		}
+	}
+}
+
 // TestLivenessBoundGrows: the liveness bound is --liveness plus a round
 // trip's delays per client operation and two per replica, so it grows
 // with the workload and the cluster, and never falls below --liveness.

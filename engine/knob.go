@@ -28,9 +28,12 @@ type Knob struct {
 	// source (intn(n) is in [0, n)).
 	Draw func(intn func(n int) int) string
 	// Window marks the knob whose whole-number value is how many
-	// instances a leader proposes past its applied log (Lamport's alpha):
-	// the coverage then asks for a window full with a reconfiguration at
-	// its head (window_full_at_reconfig).
+	// instances a leader proposes past its applied log (Lamport's alpha,
+	// the WINDOW of "Paxos Made Moderately Complex"): the coverage then
+	// asks for a window full with a reconfiguration at its head
+	// (window_full_at_reconfig), and the liveness bound counts the clients'
+	// operations queued behind a window narrower than the clients
+	// (LivenessBound).
 	Window bool
 	// CatchUp marks the knob whose whole-number value is how many chosen
 	// entries one catch-up reply carries, Info.CatchUp for the run: a
@@ -74,6 +77,18 @@ func (info *Info) CatchUpOf(c Config) int {
 		}
 	}
 	return info.CatchUp
+}
+
+// WindowOf is the window of a run of c: the value of the knob marked
+// Knob.Window, or 0 when the protocol has none (no bound on the instances
+// in flight).
+func (info *Info) WindowOf(c Config) int {
+	for _, k := range info.Knobs {
+		if k.Window {
+			return atoiOr(info.Param(c.Params, k.Name), 0)
+		}
+	}
+	return 0
 }
 
 // knob returns the protocol's knob called name.

@@ -1,6 +1,9 @@
 package engine_test
 
 import (
+	"fmt"
+	"github.com/paxsim/paxsim/checker/linearize"
+	"slices"
 	"strings"
 	"testing"
 
@@ -118,4 +121,36 @@ func TestLivenessAsksForEveryClientsAnswer(t *testing.T) {
 		t.Fatal("no seed failed: no late client met a mute replica")
 	}
 	t.Logf("%d of 100 seeds failed", failing)
+}
+
+// TestUnansweredSinceInvocation: a liveness violation's evidence dates an
+// unanswered operation from when its client invoked it (the history's
+// Invoke), not from its last retry, and says when it was asked last.
+func TestUnansweredSinceInvocation(t *testing.T) {
+	c := mpConfig("no-overwrite").Swarm(mpP.Info(), 64, nil)
+	r := run(t, mpP, c, 64, engine.Options{})
+	if !r.Failed() || r.Violations[0].Property != checker.Liveness {
+		t.Fatalf("want a liveness violation: %s", first(&r))
+	}
+	seen := 0
+	for _, e := range r.Violations[0].Evidence {
+		var client, seq int
+		var op string
+		var since, last int64
+		if _, err := fmt.Sscanf(e, "client %d's %s", &client, &op); err != nil || !strings.Contains(e, "unanswered since") {
+			continue
+		}
+		rest := e[strings.Index(e, "(#"):]
+		if _, err := fmt.Sscanf(rest, "(#%d) unanswered since t=%d (asked last at t=%d)", &seq, &since, &last); err != nil {
+			t.Fatalf("%q: %v", e, err)
+		}
+		i := slices.IndexFunc(r.KVOps, func(o linearize.KVOp) bool { return o.Client == client && o.Return < 0 })
+		if i < 0 || r.KVOps[i].Invoke != since || last < since {
+			t.Errorf("%q: the client's unanswered operation was invoked at %v", e, r.KVOps[i:i+1])
+		}
+		seen++
+	}
+	if seen == 0 {
+		t.Fatalf("no unanswered operation in %v", r.Violations[0].Evidence)
+	}
 }

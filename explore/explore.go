@@ -323,10 +323,13 @@ func (s *search[S, K]) mustStop() bool {
 	return false
 }
 
-// cut records that a bound left the search incomplete.
+// cut records that a bound left the search incomplete. The depth bound
+// prunes paths and lets the search go on; the others end it, so one of
+// them that comes later is what Stop names: a search that the state cap
+// ended is no pass within the depth bound.
 func (s *search[S, K]) cut(why string) {
 	s.res.Complete = false
-	if s.res.Stop == "" {
+	if s.res.Stop == "" || s.res.Stop == StopMaxDepth {
 		s.res.Stop = why
 	}
 }

@@ -254,6 +254,15 @@ func TestGridDFSBounds(t *testing.T) {
 	if r.Complete || r.Distinct != 10 || r.Verdict != explore.VerdictOK {
 		t.Fatalf("dfs max-states 10: %+v", countsOf(r))
 	}
+	// Both: the depth bound prunes first (the path to (3,0) reaches depth
+	// 4 before the 10th state), then the state bound ends the search with
+	// states within depth 4 unseen. The stop is the state bound's: a
+	// search stopped by it is no pass within the depth bound (paxsim
+	// check reported "every state within depth D is safe" for it).
+	r = run[pt](t, newGrid(4), explore.Options{Strategy: explore.DFS, MaxDepth: 4, MaxStates: 10})
+	if r.Complete || r.Distinct != 10 || r.Stop != explore.StopMaxStates {
+		t.Fatalf("dfs max-depth 4, max-states 10: stop %q, %+v", r.Stop, countsOf(r))
+	}
 	// Neither bound hides a violation within it.
 	r = run[pt](t, newGrid(4, pt{1, 1}), explore.Options{Strategy: explore.DFS, MaxDepth: 3})
 	if r.Verdict != explore.VerdictViolation {

@@ -33,7 +33,10 @@ type CheckConfig struct {
 	// delivering it again is the client's retry (to the same replica);
 	// a KeyValue client retries only while it waits for its answer.
 	Network sim.NetworkSemantics
-	// MaxBallot bounds the ballots the world shows: rounds 1..MaxBallot.
+	// MaxBallot bounds the ballots the world shows: rounds up to
+	// MaxBallot, from the protocol's first (1..MaxBallot for paxsim's
+	// own, 0..MaxBallot for one whose leaders start at round 0, as Paxos
+	// Made Moderately Complex's do).
 	// A step that sends a message carrying a higher round (BallotCarrier)
 	// or observes one is not taken (bound.go).
 	MaxBallot int

@@ -115,7 +115,7 @@ func DescribeImpl(info *engine.Info, c model.CheckConfig, reconfig string) strin
 	if e.FIFO {
 		b.WriteString(" of FIFO links")
 	}
-	fmt.Fprintf(&b, ", rounds 1..%d per replica, %d crashes", c.MaxBallot, c.Crashes)
+	fmt.Fprintf(&b, ", rounds up to %d per replica, %d crashes", c.MaxBallot, c.Crashes)
 	switch {
 	case c.NoTimers:
 		b.WriteString(", no timers")

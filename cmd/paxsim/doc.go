@@ -401,7 +401,7 @@
 //	replica c (--clients), and --reconfig MEMBERS (e.g. 2 or 1+2) makes the
 //	last one a reconfiguration to those members. A set network's second
 //	delivery of a request, while its client waits, is the client's retry.
-//	Bounds: each replica's ballots (--max-ballot: rounds 1..B), crashes, depth
+//	Bounds: each replica's ballots (--max-ballot: rounds up to B), crashes, depth
 //	and states. A safe first search is followed by follow-up searches, each
 //	widening one bound the user did not set, within a budget of 100,000
 //	states: "one crash" (--crashes 1, a restart from durable state),
@@ -458,8 +458,8 @@
 //	  --json
 //	      print one JSON object instead of the text report (default off)
 //	  --max-ballot B
-//	      impl: each replica uses rounds 1..B; spec: ballots 0..B (default 1 for
-//	      impl, 2 for spec)
+//	      impl: each replica uses rounds up to B (from its first, 0 or 1); spec:
+//	      ballots 0..B (default 1 for impl, 2 for spec)
 //	  --max-depth D
 //	      do not expand states at depth D (the initial state is at 1; 0: no
 //	      bound), by default the protocol's bound (default 0)
