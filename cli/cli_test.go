@@ -518,7 +518,7 @@ func TestCheckSearchesARetryToo(t *testing.T) {
 	ctx := context.Background()
 	out := filepath.Join(t.TempDir(), "stale.trace")
 	code, stdout, stderr := paxsim(t, ctx, "check", "--variant", "stale-promises", "--no-timers", "--out", out)
-	if code != exitViolation || !strings.Contains(stdout, "rounds+1:") || !strings.Contains(stdout, "rounds 1..2 per replica") {
+	if code != exitViolation || !strings.Contains(stdout, "rounds+1:") || !strings.Contains(stdout, "rounds up to 2 per replica") {
 		t.Fatalf("default check of stale-promises: exit %d\n%s%s", code, stdout, stderr)
 	}
 	if code, stdout, _ := paxsim(t, ctx, "replay", out, "--trace=false"); code != exitViolation {
