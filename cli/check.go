@@ -191,9 +191,21 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 	if err != nil {
 		return explore.Options{}, err
 	}
-	return explore.Options{Strategy: strategy, Symmetry: c.symmetry, Exact: c.exact, MaxStates: c.maxStates, MaxDepth: c.maxDepth,
-		Workers: workers, MaxMemory: maxMemory, Context: x.ctx}, nil
+	opts := explore.Options{Strategy: strategy, Symmetry: c.symmetry, Exact: c.exact, MaxStates: c.maxStates, MaxDepth: c.maxDepth,
+		Workers: workers, MaxMemory: maxMemory, Context: x.ctx}
+	if !o.set["max-depth"] {
+		opts.DeepenTo = deepenTo // the protocol's depth bound is the least
+	}
+	return opts, nil
 }
+
+// deepenTo is how many distinct states a search of a protocol with a
+// default depth bound (engine.Explorer.MaxDepth) may reach by going
+// deeper than that bound (explore.Options.DeepenTo): a protocol whose
+// states are few is searched whole, whatever depth its author guessed.
+// Multi-Paxos's defaults stay at depth 14 (408,449 states; depth 15
+// would take some 900,000).
+const deepenTo = 500_000
 
 // memoryCap is --max-memory of cmd (check, campaign) in bytes: 0 for
 // auto (explore.DefaultMaxMemory). A cap past what the machine, or its
@@ -280,10 +292,14 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 // within 68,000 with the ticks). A reconfiguration's search runs as fast
 // as the first, and a view's bugs show later (no-view within 117,000
 // states, a leader's window one instance too wide within 130,000):
-// reconfigBudget.
+// reconfigBudget. A bug in the value a third ballot adopts needs a round
+// more and more states: one proposer's retry over two first ballots, each
+// accepted at one acceptor (a lowest-ballot adoption within 780,000
+// states, paxos's and a third party's alike): roundsBudget.
 const (
 	followUpBudget = 100_000
 	reconfigBudget = 200_000
+	roundsBudget   = 1_000_000
 )
 
 // A followUp widens one bound of the first search's model, when the user
@@ -303,7 +319,9 @@ type followUp struct {
 // takes when it retries (state of its earlier ballot kept, counted, or
 // compared without the node's tiebreak), which a first ballot never takes;
 // the ticks, for a protocol with timers a search leaves out unless asked
-// (a leader's resends); and, for a protocol that takes reconfigurations,
+// (a leader's resends); the ticks with a round more, for a protocol whose
+// ticks are what start a higher ballot (an election on a silent leader);
+// and, for a protocol that takes reconfigurations,
 // the last client's reconfiguration to every replica but the last, so
 // that they find a view or window rule broken.
 var followUpSearches = []followUp{
@@ -312,7 +330,7 @@ var followUpSearches = []followUp{
 		c.Crashes = 1
 		return c, "--crashes 1", ok
 	}},
-	{"rounds+1", "max-ballot", followUpBudget, func(c model.CheckConfig, _ *options) (model.CheckConfig, string, bool) {
+	{"rounds+1", "max-ballot", roundsBudget, func(c model.CheckConfig, _ *options) (model.CheckConfig, string, bool) {
 		ok := c.MaxBallot > 0 // 0: no bound to widen
 		c.MaxBallot++
 		return c, fmt.Sprintf("--max-ballot %d", c.MaxBallot), ok
@@ -320,6 +338,12 @@ var followUpSearches = []followUp{
 	{"ticks", "ticks", followUpBudget, func(c model.CheckConfig, o *options) (model.CheckConfig, string, bool) {
 		c.Ticks = true
 		return c, "--ticks", !c.NoTimers && o.p.HasTicks()
+	}},
+	{"elections", "ticks", roundsBudget, func(c model.CheckConfig, o *options) (model.CheckConfig, string, bool) {
+		ok := !c.NoTimers && o.p.HasTicks() && c.MaxBallot > 0 && !o.set["max-ballot"]
+		c.Ticks = true
+		c.MaxBallot++
+		return c, fmt.Sprintf("--ticks --max-ballot %d", c.MaxBallot), ok
 	}},
 	{"reconfig", "reconfig", reconfigBudget, func(c model.CheckConfig, o *options) (model.CheckConfig, string, bool) {
 		ok := o.p.Info().Workload.Reconfig && len(c.Reconfig) == 0 && c.Config.Nodes > 1
@@ -357,6 +381,9 @@ func (x *invocation) followUps(o *options, cfg model.CheckConfig, opts explore.O
 		}
 		bounded := opts
 		bounded.MaxStates = budget
+		if opts.DeepenTo > 0 {
+			bounded.DeepenTo = budget // as deep as its budget reaches
+		}
 		rep, err := o.p.Check(wider, bounded)
 		if err != nil {
 			return cfg, first, ran, err

@@ -60,6 +60,14 @@ type Options struct {
 	// MaxDepth leaves states at this depth unexpanded (the initial state
 	// is at depth 1); 0 means no bound.
 	MaxDepth int
+	// DeepenTo, with MaxDepth, makes MaxDepth the least depth bound: a BFS
+	// goes on past it, level by level, while the next level is predicted
+	// to keep the distinct states within DeepenTo (the last level's size
+	// times its growth over the level before). A small state space is
+	// then searched whole, and a large one to the depth that fits. The
+	// prediction reads only level sizes, so the depth reached is a pure
+	// function of the model. 0: MaxDepth alone bounds the depth.
+	DeepenTo int64
 	// Workers is how many goroutines expand a BFS level; 0 means
 	// GOMAXPROCS. The result does not depend on it.
 	Workers int
@@ -370,11 +378,13 @@ func (s *search[S, K]) bfs(init []S) error {
 	for i := range workers {
 		workers[i] = worker[K]{fingerprint.New(s.opts.Exact), s.visited.newSet()}
 	}
+	prev := 0
 	for depth := 1; len(level) > 0; depth++ {
-		if s.opts.MaxDepth > 0 && depth >= s.opts.MaxDepth {
+		if s.depthBound(depth, len(level), prev) {
 			s.cut(StopMaxDepth)
 			return nil
 		}
+		prev = len(level)
 		for _, w := range workers {
 			w.seen.clear()
 		}
@@ -394,6 +404,20 @@ func (s *search[S, K]) bfs(init []S) error {
 		s.progress(len(level), true)
 	}
 	return nil
+}
+
+// depthBound reports whether the level at depth, of size states (after
+// one of prev), stays unexpanded: MaxDepth reached, and, with DeepenTo,
+// the next level predicted not to fit.
+func (s *search[S, K]) depthBound(depth, size, prev int) bool {
+	if s.opts.MaxDepth == 0 || depth < s.opts.MaxDepth {
+		return false
+	}
+	if s.opts.DeepenTo == 0 {
+		return true
+	}
+	growth := float64(size) / float64(max(prev, 1))
+	return float64(s.res.Distinct)+float64(size)*growth > float64(s.opts.DeepenTo)
 }
 
 // admitLevel admits the states a level's chunks found, in frontier order,

@@ -658,3 +658,47 @@ func TestDivergedPath(t *testing.T) {
 		t.Fatalf("path %v, labels %v: want the path rebuilt as far as it goes, (0,0)", res.Path, res.Labels)
 	}
 }
+
+// TestDeepenTo: a BFS with DeepenTo is the search with the depth bound a
+// naive prediction from the level sizes gives (each level of the grid,
+// max(x, y) = k, holds 2k+1 points): the same counts and verdict, for
+// every budget; a budget past the whole space searches it whole; and
+// DeepenTo never stops a search short of MaxDepth.
+func TestDeepenTo(t *testing.T) {
+	const n, least = 6, 3
+	levels := make([]int64, n+1) // levels[d-1] is the size of depth d
+	for k := range levels {
+		levels[k] = int64(2*k + 1)
+	}
+	for budget := int64(0); budget <= 120; budget++ {
+		depth := least // the oracle: deepen while the prediction fits
+		for depth <= n+1 && budget > 0 {
+			var seen int64
+			for _, l := range levels[:depth] {
+				seen += l
+			}
+			size, prev := float64(levels[depth-1]), float64(levels[depth-2])
+			if float64(seen)+size*size/prev > float64(budget) {
+				break
+			}
+			depth++
+		}
+		bound := explore.Options{MaxDepth: depth}
+		if depth > n+1 {
+			bound = explore.Options{} // past the last level: the whole space
+		}
+		want := countsOf(run[pt](t, newGrid(n), bound))
+		got := countsOf(run[pt](t, newGrid(n), explore.Options{MaxDepth: least, DeepenTo: budget}))
+		if got != want {
+			t.Fatalf("DeepenTo %d: got %+v, want the search to depth %d: %+v", budget, got, depth, want)
+		}
+	}
+	whole := countsOf(run[pt](t, newGrid(n), explore.Options{}))
+	if got := countsOf(run[pt](t, newGrid(n), explore.Options{MaxDepth: least, DeepenTo: 1000})); got != whole {
+		t.Fatalf("a budget past the space: got %+v, want the whole search %+v", got, whole)
+	}
+	bad := newGrid(n, pt{5, 6})
+	if r := run[pt](t, bad, explore.Options{MaxDepth: least, DeepenTo: 1000}); r.Verdict != explore.VerdictViolation || r.Depth != 7 {
+		t.Fatalf("a violation past MaxDepth within the budget: got %+v", countsOf(r))
+	}
+}
