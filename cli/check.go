@@ -314,7 +314,10 @@ type followUp struct {
 
 // followUpSearches are the default check's follow-up searches, in order:
 // one crash (a restart from durable state), so that the defaults find a
-// protocol that replies before it persists, or forgets a promise; one
+// protocol that replies before it persists, or forgets a promise; an
+// even cluster, one node more, where a quorum miscounted as half the
+// nodes lets two halves decide apart (a majority of an odd cluster is
+// the same under most slips); one
 // round more per replica, so that they find a bug on the path a proposer
 // takes when it retries (state of its earlier ballot kept, counted, or
 // compared without the node's tiebreak), which a first ballot never takes;
@@ -329,6 +332,12 @@ var followUpSearches = []followUp{
 		ok := c.Crashes == 0 && !c.NoRestarts
 		c.Crashes = 1
 		return c, "--crashes 1", ok
+	}},
+	{"nodes+1", "nodes", followUpBudget, func(c model.CheckConfig, o *options) (model.CheckConfig, string, bool) {
+		c.Config.Nodes++
+		info := o.p.Info()
+		ok := c.Config.Nodes%2 == 0 && c.Config.Nodes <= model.MaxNodes && (len(info.Nodes) == 0 || slices.Contains(info.Nodes, c.Config.Nodes))
+		return c, fmt.Sprintf("--nodes %d", c.Config.Nodes), ok
 	}},
 	{"rounds+1", "max-ballot", roundsBudget, func(c model.CheckConfig, _ *options) (model.CheckConfig, string, bool) {
 		ok := c.MaxBallot > 0 // 0: no bound to widen

@@ -88,8 +88,8 @@ const DefaultClients = 2
 // from the start.
 const maxClients = 8
 
-// maxNodes bounds a search's cluster.
-const maxNodes = 16
+// MaxNodes bounds a search's cluster.
+const MaxNodes = 16
 
 // DefaultCheck is what a bare `paxsim check` explores: three replicas,
 // two clients, a grow-only network set, one ballot per replica, timers on
@@ -210,8 +210,8 @@ func (c CheckConfig) checkBounds() error {
 		return bad("network", "a set network already loses and duplicates messages; --drops and --dups need --network multiset")
 	case c.Network == sim.SentSet && c.Config.FIFO:
 		return bad("fifo", "a set network keeps no order; --fifo needs --network multiset")
-	case c.Config.Nodes > maxNodes:
-		return bad("nodes", "%d is too many to explore (at most %d)", c.Config.Nodes, maxNodes)
+	case c.Config.Nodes > MaxNodes:
+		return bad("nodes", "%d is too many to explore (at most %d)", c.Config.Nodes, MaxNodes)
 	}
 	return nil
 }
