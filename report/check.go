@@ -220,6 +220,8 @@ func (c *FollowUp) String() string {
 		return fmt.Sprintf("safe in every one of %d states (a follow-up search, %s)", c.Distinct, c.Flags)
 	case c.Stop == explore.StopMaxStates:
 		return fmt.Sprintf("safe in the %d states a follow-up search, %s, explored within its budget (not complete: a bound, not a pass)", c.Distinct, c.Flags)
+	case c.Stop == explore.StopMaxDepth:
+		return fmt.Sprintf("safe in the %d states a follow-up search, %s, explored to its depth bound (not complete)", c.Distinct, c.Flags)
 	case c.Stop == explore.StopInterrupted:
 		return fmt.Sprintf("safe in the %d states a follow-up search, %s, explored before it was interrupted (not complete)", c.Distinct, c.Flags)
 	}
