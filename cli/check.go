@@ -16,6 +16,7 @@ import (
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/explore"
 	"github.com/paxsim/paxsim/explore/spec"
+	"github.com/paxsim/paxsim/harness"
 	"github.com/paxsim/paxsim/model"
 	"github.com/paxsim/paxsim/refine"
 	"github.com/paxsim/paxsim/report"
@@ -194,18 +195,10 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 	opts := explore.Options{Strategy: strategy, Symmetry: c.symmetry, Exact: c.exact, MaxStates: c.maxStates, MaxDepth: c.maxDepth,
 		Workers: workers, MaxMemory: maxMemory, Context: x.ctx}
 	if !o.set["max-depth"] {
-		opts.DeepenTo = deepenTo // the protocol's depth bound is the least
+		opts.DeepenTo = harness.DeepenTo // the protocol's depth bound is the least
 	}
 	return opts, nil
 }
-
-// deepenTo is how many distinct states a search of a protocol with a
-// default depth bound (engine.Explorer.MaxDepth) may reach by going
-// deeper than that bound (explore.Options.DeepenTo): a protocol whose
-// states are few is searched whole, whatever depth its author guessed.
-// Multi-Paxos's defaults stay at depth 14 (408,449 states; depth 15
-// would take some 900,000).
-const deepenTo = 500_000
 
 // memoryCap is --max-memory of cmd (check, campaign) in bytes: 0 for
 // auto (explore.DefaultMaxMemory). A cap past what the machine, or its
@@ -242,18 +235,20 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	p, info, c := o.p, o.p.Info(), &o.check
 	var rep model.Report
 	var mapped *spec.Config
-	var follow []report.FollowUp
+	var follow []model.FollowUp
 	if c.refine {
 		rep, mapped, err = x.refine(o, cfg, opts)
-	} else if rep, err = p.Check(cfg, opts); err == nil {
-		cfg, rep, follow, err = x.followUps(o, cfg, opts, rep)
+	} else {
+		var d harness.Deep
+		d, err = p.CheckDeep(cfg, opts, func(flag string) bool { return o.set[flag] })
+		cfg, rep, follow = d.Config, d.Report, d.FollowUps
 	}
 	if err != nil {
 		return err
 	}
 	reconfig := c.reconfig
 	if reconfig == "" && len(cfg.Reconfig) > 0 { // found by the reconfiguration's follow-up
-		reconfig = formatMembers(cfg.Reconfig)
+		reconfig = harness.FormatMembers(cfg.Reconfig)
 	}
 	r := report.NewImplCheck(info, cfg, &rep, opts, reconfig, c.properties)
 	r.FollowUps = follow
@@ -280,133 +275,6 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	}
 	r.Program = x.program
 	return x.writeCheck(o, r)
-}
-
-// followUpBudget is how many states a follow-up search explores at most
-// (fewer with --max-states): a crash search takes the long way (a copy of
-// the world a step), some 60,000 states a second, and the bugs a widened
-// bound shows show early (the durability variants within 1,000 states of
-// a crash search, a third party's reply before persist within 24,000; a
-// proposer that counts its earlier ballot's promises within 72,000 of a
-// round more; a third party's learner that applies undecided entries
-// within 68,000 with the ticks). A reconfiguration's search runs as fast
-// as the first, and a view's bugs show later (no-view within 117,000
-// states, a leader's window one instance too wide within 130,000):
-// reconfigBudget. A bug in the value a third ballot adopts needs a round
-// more and more states: one proposer's retry over two first ballots, each
-// accepted at one acceptor (a lowest-ballot adoption within 780,000
-// states, paxos's and a third party's alike): roundsBudget.
-const (
-	followUpBudget = 100_000
-	reconfigBudget = 200_000
-	roundsBudget   = 1_000_000
-)
-
-// A followUp widens one bound of the first search's model, when the user
-// did not set it: flag is the check flag that sets it, and widen returns
-// the widened model and the flags that ask for it, or false where the
-// widening does not apply.
-type followUp struct {
-	name, flag string
-	budget     int64
-	widen      func(c model.CheckConfig, o *options) (model.CheckConfig, string, bool)
-}
-
-// followUpSearches are the default check's follow-up searches, in order:
-// one crash (a restart from durable state), so that the defaults find a
-// protocol that replies before it persists, or forgets a promise; an
-// even cluster, one node more, where a quorum miscounted as half the
-// nodes lets two halves decide apart (a majority of an odd cluster is
-// the same under most slips); one
-// round more per replica, so that they find a bug on the path a proposer
-// takes when it retries (state of its earlier ballot kept, counted, or
-// compared without the node's tiebreak), which a first ballot never takes;
-// the ticks, for a protocol with timers a search leaves out unless asked
-// (a leader's resends); the ticks with a round more, for a protocol whose
-// ticks are what start a higher ballot (an election on a silent leader);
-// and, for a protocol that takes reconfigurations,
-// the last client's reconfiguration to every replica but the last, so
-// that they find a view or window rule broken.
-var followUpSearches = []followUp{
-	{"one crash", "crashes", followUpBudget, func(c model.CheckConfig, _ *options) (model.CheckConfig, string, bool) {
-		ok := c.Crashes == 0 && !c.NoRestarts
-		c.Crashes = 1
-		return c, "--crashes 1", ok
-	}},
-	{"nodes+1", "nodes", followUpBudget, func(c model.CheckConfig, o *options) (model.CheckConfig, string, bool) {
-		c.Config.Nodes++
-		info := o.p.Info()
-		ok := c.Config.Nodes%2 == 0 && c.Config.Nodes <= model.MaxNodes && (len(info.Nodes) == 0 || slices.Contains(info.Nodes, c.Config.Nodes))
-		return c, fmt.Sprintf("--nodes %d", c.Config.Nodes), ok
-	}},
-	{"rounds+1", "max-ballot", roundsBudget, func(c model.CheckConfig, _ *options) (model.CheckConfig, string, bool) {
-		ok := c.MaxBallot > 0 // 0: no bound to widen
-		c.MaxBallot++
-		return c, fmt.Sprintf("--max-ballot %d", c.MaxBallot), ok
-	}},
-	{"ticks", "ticks", followUpBudget, func(c model.CheckConfig, o *options) (model.CheckConfig, string, bool) {
-		c.Ticks = true
-		return c, "--ticks", !c.NoTimers && o.p.HasTicks()
-	}},
-	{"elections", "ticks", roundsBudget, func(c model.CheckConfig, o *options) (model.CheckConfig, string, bool) {
-		ok := !c.NoTimers && o.p.HasTicks() && c.MaxBallot > 0 && !o.set["max-ballot"]
-		c.Ticks = true
-		c.MaxBallot++
-		return c, fmt.Sprintf("--ticks --max-ballot %d", c.MaxBallot), ok
-	}},
-	{"reconfig", "reconfig", reconfigBudget, func(c model.CheckConfig, o *options) (model.CheckConfig, string, bool) {
-		ok := o.p.Info().Workload.Reconfig && len(c.Reconfig) == 0 && c.Config.Nodes > 1
-		c.Reconfig = nil
-		for id := 1; id < c.Config.Nodes; id++ {
-			c.Reconfig = append(c.Reconfig, sim.NodeID(id))
-		}
-		return c, "--reconfig " + formatMembers(c.Reconfig), ok
-	}},
-}
-
-// followUps runs check's follow-up searches after a first search that is
-// safe and not cut short by a bound of states, memory or time (complete,
-// or bounded by depth only): for each bound the user did not set, the
-// same model with that bound widened, within a budget of states, so that
-// the defaults find a protocol that replies before it persists (one
-// crash), a retry that reuses its last ballot's state (two rounds), or a
-// bug that only a periodic timer's resend shows (ticks). They stop at
-// the first violation, which becomes the report's, with the configuration
-// it was found in.
-func (x *invocation) followUps(o *options, cfg model.CheckConfig, opts explore.Options, first model.Report) (model.CheckConfig, model.Report, []report.FollowUp, error) {
-	done := first.Complete || first.Stop == explore.StopMaxDepth
-	if first.Verdict != explore.VerdictOK || !done || opts.Strategy != explore.BFS {
-		return cfg, first, nil, nil
-	}
-	var ran []report.FollowUp
-	for _, f := range followUpSearches {
-		wider, flags, ok := f.widen(cfg, o)
-		if o.set[f.flag] || !ok {
-			continue
-		}
-		budget := f.budget
-		if opts.MaxStates > 0 {
-			budget = min(budget, opts.MaxStates)
-		}
-		bounded := opts
-		bounded.MaxStates = budget
-		if opts.DeepenTo > 0 {
-			bounded.DeepenTo = budget // as deep as its budget reaches
-		}
-		rep, err := o.p.Check(wider, bounded)
-		if err != nil {
-			return cfg, first, ran, err
-		}
-		ran = append(ran, report.FollowUp{Name: f.name, Flags: flags, Verdict: rep.Verdict, Distinct: rep.Distinct, Complete: rep.Complete, Stop: rep.Stop, Budget: budget})
-		switch {
-		case rep.Verdict == explore.VerdictViolation:
-			return wider, rep, ran, nil
-		case rep.Stop == explore.StopInterrupted: // ^C: the check as a whole was cut short
-			first.Complete, first.Stop = false, explore.StopInterrupted
-			return cfg, first, ran, nil
-		}
-	}
-	return cfg, first, ran, nil
 }
 
 // refine runs check --refine: the refinement search, and the constants of
@@ -583,15 +451,6 @@ func checkArgs(o *options) []string {
 	return flagArgs(newFlagSet(lookupCommand("check"), newOptions(o.reg, o.p, nil)), o.raw, func(name string) bool {
 		return name != "out" && name != "json" && name != "workers"
 	})
-}
-
-// formatMembers is parseMembers' inverse: ids joined by +.
-func formatMembers(ids []sim.NodeID) string {
-	names := make([]string, len(ids))
-	for k, id := range ids {
-		names[k] = strconv.Itoa(int(id))
-	}
-	return strings.Join(names, "+")
 }
 
 // parseMembers reads a member set, "2" or "1+2+3"; "" is none.

@@ -4,6 +4,7 @@
 //	func TestMyPaxos(t *testing.T)     { paxtest.Properties(t, myPaxos(), paxtest.Options{}) }
 //	func FuzzMyPaxos(f *testing.F)     { paxtest.Fuzz(f, myPaxos(), paxtest.Options{}) }
 //	func TestMyCampaign(t *testing.T)  { paxtest.Campaign(t, myPaxos(), paxtest.CampaignOptions{}) }
+//	func TestMyCheck(t *testing.T)     { paxtest.Check(t, myPaxos(), paxtest.CheckOptions{}) }
 //
 // paxsim's own protocols run through the same calls (this package's tests).
 //
@@ -29,7 +30,11 @@
 // what it found. Fuzz is the native fuzz target over the same schedules,
 // read from the fuzzer's bytes. Campaign runs seeds of timed runs, every
 // fault drawn by the seed, each judged with the healed-core liveness
-// phase; FindInCampaign returns its first failure.
+// phase; FindInCampaign returns its first failure. Check is `paxsim
+// check`: the exhaustive search of the protocol's code, breadth first,
+// then its follow-up searches (harness.Protocol.CheckDeep), failing on a
+// violation with its shortest path as a decision trace; FindInCheck
+// returns that violation.
 //
 // # Deciders
 //

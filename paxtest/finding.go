@@ -34,8 +34,8 @@ type Finding struct {
 	Minimal bool
 	Note    string
 	// Cases is how many runs the search took: rapid's property calls
-	// (fail files, search and shrinking), or the campaign's seeds up to
-	// the failing one.
+	// (fail files, search and shrinking), the campaign's seeds up to the
+	// failing one, or the exhaustive search's distinct states (Check).
 	Cases int
 	// Seed is the failing seed of a campaign (for rapid, the seed of the
 	// liveness phase); Trace.Seed holds it too.

@@ -31,3 +31,15 @@ func TestCampaignFindsTheBug(t *testing.T) {
 // testdata/fuzz/FuzzKVPaxos, which go test then runs (and fails) until the
 // bug is fixed.
 func FuzzKVPaxos(f *testing.F) { paxtest.Fuzz(f, kvpaxos(), paxtest.Options{}) }
+
+// TestCheckFindsTheBug runs paxsim's exhaustive search on kvpaxos, in one
+// call, as `go run . check` does: every interleaving of three replicas'
+// steps within the search's bounds, breadth first, then its follow-up
+// searches. It expects the bug, with its shortest counterexample.
+func TestCheckFindsTheBug(t *testing.T) {
+	f := paxtest.FindInCheck(t, kvpaxos(), paxtest.CheckOptions{NoFollowUps: true})
+	if f == nil || f.Property != checker.Agreement {
+		t.Fatalf("the search found %v, but kvpaxos's promises lose decided slots (node.go): want an agreement violation", f)
+	}
+	t.Logf("the search broke agreement in %d steps:\n%s", f.Steps, f)
+}

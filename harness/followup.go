@@ -1,0 +1,178 @@
+package harness
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/paxsim/paxsim/explore"
+	"github.com/paxsim/paxsim/model"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// DeepenTo is how many distinct states a default search of a protocol
+// with a depth bound (engine.Explorer.MaxDepth) may reach by going deeper
+// than that bound (explore.Options.DeepenTo): a protocol whose states are
+// few is searched whole, whatever depth its author guessed. Multi-Paxos's
+// defaults stay at depth 14 (408,449 states; depth 15 would take some
+// 900,000).
+const DeepenTo = 500_000
+
+// followUpBudget is how many states a follow-up search explores at most
+// (fewer with explore.Options.MaxStates): a crash search takes the long
+// way (a copy of the world a step), some 60,000 states a second, and the
+// bugs a widened bound shows show early (the durability variants within
+// 1,000 states of a crash search, a third party's reply before persist
+// within 24,000; a proposer that counts its earlier ballot's promises
+// within 72,000 of a round more; a third party's learner that applies
+// undecided entries within 68,000 with the ticks). A reconfiguration's
+// search runs as fast as the first, and a view's bugs show later (no-view
+// within 117,000 states, a leader's window one instance too wide within
+// 130,000): reconfigBudget. A bug in the value a third ballot adopts needs
+// a round more and more states: one proposer's retry over two first
+// ballots, each accepted at one acceptor (a lowest-ballot adoption within
+// 780,000 states, paxos's and a third party's alike): roundsBudget.
+const (
+	followUpBudget = 100_000
+	reconfigBudget = 200_000
+	roundsBudget   = 1_000_000
+)
+
+// A followUp widens one bound of the first search's model, when the user
+// did not set it: flag is the check flag that sets it, and widen returns
+// the widened model and the flags that ask for it, or false where the
+// widening does not apply.
+type followUp struct {
+	name, flag string
+	budget     int64
+	widen      func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool)
+}
+
+// followUpSearches are the default check's follow-up searches, in order:
+// one crash (a restart from durable state), so that the defaults find a
+// protocol that replies before it persists, or forgets a promise; an even
+// cluster, one node more, where a quorum miscounted as half the nodes
+// lets two halves decide apart (a majority of an odd cluster is the same
+// under most slips); one round more per replica, so that they find a bug
+// on the path a proposer takes when it retries (state of its earlier
+// ballot kept, counted, or compared without the node's tiebreak), which a
+// first ballot never takes; the ticks, for a protocol with timers a search
+// leaves out unless asked (a leader's resends); the ticks with a round
+// more, for a protocol whose ticks are what start a higher ballot (an
+// election on a silent leader); and, for a protocol that takes
+// reconfigurations, the last client's reconfiguration to every replica
+// but the last, so that they find a view or window rule broken.
+var followUpSearches = []followUp{
+	{"one crash", "crashes", followUpBudget, func(c model.CheckConfig, _ *Protocol) (model.CheckConfig, string, bool) {
+		ok := c.Crashes == 0 && !c.NoRestarts
+		c.Crashes = 1
+		return c, "--crashes 1", ok
+	}},
+	{"nodes+1", "nodes", followUpBudget, func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool) {
+		c.Config.Nodes++
+		sizes := h.Info().Nodes
+		ok := c.Config.Nodes%2 == 0 && c.Config.Nodes <= model.MaxNodes && (len(sizes) == 0 || slices.Contains(sizes, c.Config.Nodes))
+		return c, fmt.Sprintf("--nodes %d", c.Config.Nodes), ok
+	}},
+	{"rounds+1", "max-ballot", roundsBudget, func(c model.CheckConfig, _ *Protocol) (model.CheckConfig, string, bool) {
+		ok := c.MaxBallot > 0 // 0: no bound to widen
+		c.MaxBallot++
+		return c, fmt.Sprintf("--max-ballot %d", c.MaxBallot), ok
+	}},
+	{"ticks", "ticks", followUpBudget, func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool) {
+		c.Ticks = true
+		return c, "--ticks", !c.NoTimers && h.HasTicks()
+	}},
+	{"elections", "ticks", roundsBudget, func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool) {
+		ok := !c.NoTimers && h.HasTicks() && c.MaxBallot > 0
+		c.Ticks = true
+		c.MaxBallot++
+		return c, fmt.Sprintf("--ticks --max-ballot %d", c.MaxBallot), ok
+	}},
+	{"reconfig", "reconfig", reconfigBudget, func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool) {
+		ok := h.Info().Workload.Reconfig && len(c.Reconfig) == 0 && c.Config.Nodes > 1
+		c.Reconfig = nil
+		for id := 1; id < c.Config.Nodes; id++ {
+			c.Reconfig = append(c.Reconfig, sim.NodeID(id))
+		}
+		return c, "--reconfig " + FormatMembers(c.Reconfig), ok
+	}},
+}
+
+// FollowUpFlags are the check flags that widen a bound a follow-up
+// search widens: a flag the user sets turns those follow-ups off.
+func FollowUpFlags() []string {
+	var out []string
+	for _, f := range followUpSearches {
+		if !slices.Contains(out, f.flag) {
+			out = append(out, f.flag)
+		}
+	}
+	return out
+}
+
+// Deep is a check with its follow-up searches: the model the verdict is
+// of (the first search's, or the follow-up's that found a violation), its
+// report, and the follow-ups run.
+type Deep struct {
+	Config    model.CheckConfig
+	Report    model.Report
+	FollowUps []model.FollowUp
+}
+
+// CheckDeep is `paxsim check` without --refine: a search of c, and, when
+// it is safe and not cut short by a bound of states, memory or time
+// (complete, or bounded by depth only), follow-up searches, each the same
+// model with one bound widened that set (the check flags the user gave;
+// nil for none) does not name, within a budget of states, so that the
+// defaults find a protocol that replies before it persists (one crash), a
+// quorum miscounted (an even cluster), a retry that reuses its last
+// ballot's state (a round more), or a bug that only a periodic timer's
+// resend, an election or a reconfiguration shows. They stop at the first
+// violation, which becomes the result's, with the model it was found in.
+func (h *Protocol) CheckDeep(c model.CheckConfig, o explore.Options, set func(flag string) bool) (Deep, error) {
+	first, err := h.Check(c, o)
+	d := Deep{Config: c, Report: first}
+	done := first.Complete || first.Stop == explore.StopMaxDepth
+	if err != nil || first.Verdict != explore.VerdictOK || !done || o.Strategy != explore.BFS {
+		return d, err
+	}
+	for _, f := range followUpSearches {
+		wider, flags, ok := f.widen(c, h)
+		if !ok || (set != nil && set(f.flag)) {
+			continue
+		}
+		budget := f.budget
+		if o.MaxStates > 0 {
+			budget = min(budget, o.MaxStates)
+		}
+		bounded := o
+		bounded.MaxStates = budget
+		if o.DeepenTo > 0 {
+			bounded.DeepenTo = budget // as deep as its budget reaches
+		}
+		rep, err := h.Check(wider, bounded)
+		if err != nil {
+			return d, err
+		}
+		d.FollowUps = append(d.FollowUps, model.FollowUp{Name: f.name, Flags: flags, Verdict: rep.Verdict, Distinct: rep.Distinct, Complete: rep.Complete, Stop: rep.Stop, Budget: budget})
+		switch {
+		case rep.Verdict == explore.VerdictViolation:
+			d.Config, d.Report = wider, rep
+			return d, nil
+		case rep.Stop == explore.StopInterrupted: // ^C: the check as a whole was cut short
+			d.Report.Complete, d.Report.Stop = false, explore.StopInterrupted
+			return d, nil
+		}
+	}
+	return d, nil
+}
+
+// FormatMembers writes members as the --reconfig flag takes them: 1+2+3.
+func FormatMembers(members []sim.NodeID) string {
+	parts := make([]string, len(members))
+	for i, id := range members {
+		parts[i] = fmt.Sprint(id)
+	}
+	return strings.Join(parts, "+")
+}
