@@ -6,7 +6,10 @@
 // from acceptor observations: a value is chosen when a majority of
 // acceptors accepted it in the same ballot, whatever any learner claims.
 // The acceptors are every node, or those that a protocol whose roles are
-// separate nodes names (Safety.SetAcceptors, from engine.Info.Roles).
+// separate nodes names (Safety.SetAcceptors, from engine.Info.Roles); a
+// protocol whose quorums are not majorities says which sets are
+// (Quorums, Safety.SetQuorums, from engine.Info.Quorums), and a value is
+// chosen by a phase-2 quorum of them.
 // Safety checks agreement, validity, learner integrity and the early
 // checks (promise integrity and monotonicity, one value per ballot,
 // promise kept, view integrity, chosen integrity) at every observation; LogChecker checks a replicated log and

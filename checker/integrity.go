@@ -95,7 +95,7 @@ func (c *Safety) claimed(node int, o Observation) {
 	} else {
 		view = c.members(0)
 	}
-	if bits.OnesCount64(voters&view) >= bits.OnesCount64(view)/2+1 {
+	if c.quorums.Accept(voters, view) {
 		return
 	}
 	of := "view"

@@ -117,8 +117,8 @@ type learnKey struct {
 // checks at every observation. The zero value is not usable; call NewSafety.
 type Safety struct {
 	nodes     int
-	quorum    int
-	acceptors uint64 // the nodes whose majority is a quorum, a bit per id; 0 for every node (SetAcceptors)
+	acceptors uint64  // the nodes whose quorums choose, a bit per id; 0 for every node (SetAcceptors)
+	quorums   Quorums // which of them are a quorum: majorities by default (SetQuorums)
 
 	votes   []vote               // one per (instance, ballot, value) accepted, in order
 	ballots []ballotValue        // the value of each (instance, ballot) proposed or accepted, in order
@@ -138,7 +138,6 @@ type Safety struct {
 func NewSafety(nodes int) *Safety {
 	c := &Safety{
 		nodes:   nodes,
-		quorum:  nodes/2 + 1,
 		scanMax: scanMax,
 		invoked: make(map[Value]int64),
 		floor:   make([]Ballot, nodes+1),
@@ -158,6 +157,22 @@ func (c *Safety) SetAcceptors(acceptors uint64) {
 	c.acceptors = acceptors
 }
 
+// quorumOf reports whether voters (bit per node id) make a phase-2
+// quorum of the members state names (members): by default a majority of
+// the cluster, counting every voter.
+func (c *Safety) quorumOf(voters, state uint64) bool {
+	if c.quorums.Phase2 == nil && state == 0 && c.acceptors == 0 {
+		return bits.OnesCount64(voters) >= c.nodes/2+1
+	}
+	return c.quorums.Accept(voters, c.members(state))
+}
+
+// SetQuorums makes q the quorums that choose a value (Quorums.Accept),
+// for a protocol whose quorums are not majorities.
+func (c *Safety) SetQuorums(q Quorums) {
+	c.quorums = q
+}
+
 // Reset makes c a checker for a cluster of nodes acceptors, as NewSafety
 // does, keeping its memory for what the next run records: a harness that
 // judges run after run reuses one checker instead of allocating each.
@@ -167,7 +182,7 @@ func (c *Safety) Reset(nodes int) {
 	chosen, invoked, learned, highest, views := c.chosen, c.invoked, c.learned, c.highest, c.views
 	floor := zeroed(c.floor, nodes+1)
 	*c = Safety{
-		nodes: nodes, quorum: nodes/2 + 1, scanMax: scanMax,
+		nodes: nodes, scanMax: scanMax,
 		votes: votes, ballots: ballots, index: index, floor: floor,
 		chosen: chosen, invoked: clearOrMake(invoked), learned: learned, highest: highest, views: views,
 	}
@@ -335,16 +350,9 @@ func (c *Safety) accepted(node int, o Observation) {
 	}
 	v := &c.votes[i]
 	v.voters |= 1 << uint(node)
-	// A majority of the cluster, or, for an entry of a configuration
-	// (Multi-Paxos views), a majority of its members.
-	quorum, votes := c.quorum, bits.OnesCount64(v.voters)
-	if c.acceptors != 0 { // a majority of the acceptors
-		quorum, votes = bits.OnesCount64(c.acceptors)/2+1, bits.OnesCount64(v.voters&c.acceptors)
-	}
-	if o.State != 0 {
-		quorum, votes = bits.OnesCount64(o.State)/2+1, bits.OnesCount64(v.voters&o.State)
-	}
-	if votes < quorum {
+	// A phase-2 quorum (a majority, by default) of the acceptors, or, for
+	// an entry of a configuration (Multi-Paxos views), of its members.
+	if !c.quorumOf(v.voters, o.State) {
 		return
 	}
 	prev, ok := c.chosen.get(0, o.Instance)

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/sim"
 )
 
@@ -123,6 +124,7 @@ type plan struct {
 	window   int // Info.WindowOf the run, 0 for none
 	reconfig reconfigPlan
 	roles    Roles
+	quorums  checker.Quorums
 }
 
 // reconfigPlan is Config.Reconfig resolved: a rate per fault interval, or
@@ -154,7 +156,7 @@ func (c Config) resolve(info *Info) (plan, error) {
 		return p, err
 	}
 	p.sc = sc
-	p.roles = info.RolesOf(c.Nodes)
+	p.roles, p.quorums = info.RolesOf(c.Nodes), info.Quorums
 	if err := p.roles.check(c.Nodes); err != nil {
 		return p, bad("nodes", "%s's roles: %v", info.Name, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"math/bits"
 	"slices"
 
+	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/fingerprint"
 	"github.com/paxsim/paxsim/sim"
 )
@@ -21,7 +22,7 @@ import (
 // their majorities without it. It is a pure function of the seed and the
 // cluster, not of the run's decisions, so that a replay of the run's
 // decision trace heals alike.
-func keepFaulty(seed uint64, nodes int, roles Roles) uint64 {
+func keepFaulty(seed uint64, nodes int, roles Roles, q checker.Quorums) uint64 {
 	ids := make([]sim.NodeID, nodes)
 	for i := range ids {
 		ids[i] = sim.NodeID(i + 1)
@@ -34,22 +35,24 @@ func keepFaulty(seed uint64, nodes int, roles Roles) uint64 {
 	}
 	var keep uint64
 	for _, id := range ids {
-		if with := keep | 1<<uint(id); keepsEveryMajority(roles, with) {
+		if with := keep | 1<<uint(id); keepsEveryQuorum(roles, q, with) {
 			keep = with
 		}
 	}
 	return keep
 }
 
-// keepsEveryMajority reports whether each part of roles keeps a majority
-// of its nodes outside faulty.
-func keepsEveryMajority(roles Roles, faulty uint64) bool {
+// keepsEveryQuorum reports whether the acceptors of roles keep a quorum
+// of each phase outside faulty (by q: majorities by default), and each
+// other part a majority of its nodes.
+func keepsEveryQuorum(roles Roles, q checker.Quorums, faulty uint64) bool {
 	for _, p := range roles.parts() {
 		if !keepsMajority(p.mask, faulty) {
 			return false
 		}
 	}
-	return true
+	up := roles.Acceptors &^ faulty
+	return q.Promise(up, roles.Acceptors) && q.Accept(up, roles.Acceptors)
 }
 
 // allNodes is the set of nodes 1..nodes, a bit per id.

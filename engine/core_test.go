@@ -17,8 +17,8 @@ func TestKeepFaultyIsAMinorityDrawnFromTheSeed(t *testing.T) {
 	for _, nodes := range []int{1, 2, 3, 4, 5, 7} {
 		var seen uint64
 		for seed := uint64(0); seed < 200; seed++ {
-			k := keepFaulty(seed, nodes, EveryRole(nodes))
-			if k != keepFaulty(seed, nodes, EveryRole(nodes)) {
+			k := keepFaulty(seed, nodes, EveryRole(nodes), checker.Quorums{})
+			if k != keepFaulty(seed, nodes, EveryRole(nodes), checker.Quorums{}) {
 				t.Fatalf("nodes %d seed %d: two draws differ", nodes, seed)
 			}
 			if got, want := bits.OnesCount64(k), (nodes-1)/2; got != want || k&^allNodes(nodes) != 0 {
@@ -143,8 +143,8 @@ func TestKeepFaultyKeepsAMajorityOfEachRole(t *testing.T) {
 		nodes := 63 - bits.LeadingZeros64(r.Proposers|r.Acceptors|r.Learners)
 		var seen uint64
 		for seed := range uint64(300) {
-			k := keepFaulty(seed, nodes, r)
-			if !keepsEveryMajority(r, k) {
+			k := keepFaulty(seed, nodes, r, checker.Quorums{})
+			if !keepsEveryQuorum(r, checker.Quorums{}, k) {
 				t.Fatalf("roles %+v seed %d: leaving {%s} out takes a part's majority", r, seed, sim.FormatNodes(k))
 			}
 			for id := 1; id <= nodes; id++ {
@@ -180,4 +180,25 @@ func naiveKeepsMajorities(r Roles, faulty uint64) bool {
 		}
 	}
 	return true
+}
+
+// TestKeepFaultyKeepsAQuorumOfEachPhase: with Flexible Paxos's quorums
+// (phase 1 of n-1 acceptors, phase 2 of 2), the core keeps n-1 of n
+// acceptors, not a majority: a core of a bare majority could never
+// promise, and its liveness failure would be the harness's.
+func TestKeepFaultyKeepsAQuorumOfEachPhase(t *testing.T) {
+	q := checker.QuorumSizes(func(n int) int { return n - 1 }, func(int) int { return 2 })
+	for _, nodes := range []int{3, 4, 5, 7} {
+		var seen uint64
+		for seed := range uint64(200) {
+			k := keepFaulty(seed, nodes, EveryRole(nodes), q)
+			if bits.OnesCount64(k) != 1 {
+				t.Fatalf("nodes %d seed %d: {%s} left out of the core, want one node", nodes, seed, sim.FormatNodes(k))
+			}
+			seen |= k
+		}
+		if seen != allNodes(nodes) {
+			t.Errorf("nodes %d: only {%s} ever left out", nodes, sim.FormatNodes(seen))
+		}
+	}
 }

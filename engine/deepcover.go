@@ -119,7 +119,7 @@ func (s *Session[M, D]) healCore(keep uint64) uint64 {
 		return keep
 	}
 	informed := s.informed()
-	if informed == 0 || !keepsEveryMajority(s.plan.roles, informed) {
+	if informed == 0 || !keepsEveryQuorum(s.plan.roles, s.plan.quorums, informed) {
 		return keep
 	}
 	s.keep = informed

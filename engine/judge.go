@@ -44,6 +44,7 @@ func newJudge(info *Info, nodes int, safety *checker.Safety) judge {
 		safety.SetAcceptors(roles.Acceptors)
 		contract.SetRoles(roles.Proposers, roles.Acceptors, roles.Learners)
 	}
+	safety.SetQuorums(info.Quorums)
 	if info.Properties != nil {
 		safety.Only(info.Properties)
 	}

@@ -90,6 +90,12 @@ type Info struct {
 	// 3, 3, 4, 5, 5 (3 by default). A protocol whose roles are separate
 	// nodes lists sizes that give each role enough nodes to duel.
 	Nodes []int
+	// Quorums, for a protocol whose quorums are not majorities of the
+	// acceptors (Flexible Paxos's phase-1 and phase-2 quorums, say): the
+	// safety checker takes a value as chosen by a phase-2 quorum, and the
+	// liveness phase heals a core that holds a quorum of each phase. The
+	// zero value is majorities.
+	Quorums checker.Quorums
 }
 
 // Correct is the variant name of the correct protocol.

@@ -143,7 +143,7 @@ func (s *Session[M, D]) simConfig(mode Mode, seed uint64) sim.Config {
 	sc, c := s.plan.sc, s.cfg
 	sc.Faults.Inert = s.opts.InertFaults
 	if c.HealAt > 0 && len(s.plan.reconfig.schedule) == 0 { // scheduled views could leave the core without a majority
-		sc.Faults.KeepFaulty = keepFaulty(seed, c.Nodes, s.plan.roles)
+		sc.Faults.KeepFaulty = keepFaulty(seed, c.Nodes, s.plan.roles, s.plan.quorums)
 		s.keep = sc.Faults.KeepFaulty
 	}
 	if mode.Choice {

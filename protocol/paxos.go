@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"cmp"
 	"math/bits"
 
 	"github.com/paxsim/paxsim/checker"
@@ -30,6 +31,11 @@ type Config struct {
 	// replica may propose, and its default bounds hold 14 times the
 	// states); it cannot stall a run whose replicas all heal.
 	NoLearnerBallots bool
+	// Phase1Quorum and Phase2Quorum are how many promises and accepts a
+	// proposer waits for, and Phase2Quorum how many accepts a learner
+	// counts: 0 means a majority. Flexible Paxos needs only that they sum
+	// past the cluster (engine.Info.Quorums tells the checker so).
+	Phase1Quorum, Phase2Quorum int
 }
 
 // Timer tags used by a Node.
@@ -104,11 +110,11 @@ func NewNodes(nodes int, cfg Config) sim.NewNode[Msg, Durable, checker.Observati
 		cfg.LearnTicks = 100
 	}
 	b := bugOf(cfg.Variant)
-	quorum := nodes/2 + 1
+	quorum := cmp.Or(cfg.Phase2Quorum, nodes/2+1)
 	if b&bugMinorityQuorum != 0 {
 		quorum = max(nodes/2, 1) // variant minority-quorum: n/2, not a majority
 	}
-	pquorum := quorum
+	pquorum := cmp.Or(cfg.Phase1Quorum, quorum)
 	if b&bugEarlyAccept != 0 {
 		pquorum = 1 // variant early-accept: phase 2 after the first promise
 	}

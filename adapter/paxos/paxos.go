@@ -51,16 +51,26 @@ func (Adapter) Info() engine.Info {
 // liveness, which the explorer does not judge, and would make every
 // replica a proposer: 14 times the states at the default bounds).
 func (Adapter) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation], error) {
-	v, err := protocol.LookupVariant(s.Variant)
+	c, err := NodeConfig(s)
 	if err != nil {
 		return nil, err
 	}
-	return protocol.NewNodes(s.Nodes, protocol.Config{
+	return protocol.NewNodes(s.Nodes, c), nil
+}
+
+// NodeConfig is the replicas' configuration for a run's setup: the
+// variant, and timeouts that scale with the network's delays.
+func NodeConfig(s engine.Setup) (protocol.Config, error) {
+	v, err := protocol.LookupVariant(s.Variant)
+	if err != nil {
+		return protocol.Config{}, err
+	}
+	return protocol.Config{
 		Variant:          v,
 		RetryTicks:       max(50, 4*s.MaxDelay),
 		LearnTicks:       max(100, 8*s.MaxDelay),
 		NoLearnerBallots: s.Explore,
-	}), nil
+	}, nil
 }
 
 // Request is client r.Client's proposal of its value.
