@@ -123,6 +123,7 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	fs.BoolVar(&c.cfg.Drops, "drops", false, "impl, multiset network: messages may be lost")
 	fs.Var(value[int]{&c.cfg.Dups}, "dups", "impl, multiset network: at most `N` extra copies of sent messages")
 	fs.BoolVar(&e.FIFO, "fifo", false, "impl, multiset network: each link delivers its messages in the order sent, as TCP does")
+	fs.BoolVar(&c.cfg.SharedProposer, "shared-proposer", false, "impl: every client asks the first proposer (several values at one replica, as at a leader)")
 	fs.BoolVar(&c.cfg.NetworkSelf, "network-self", false, "impl: a replica's messages to itself go through the network (every interleaving, many more states)")
 	fs.StringVar(&c.properties, "properties", "", "impl: only a violation of these comma-separated `PROPS` ends the search (e.g. agreement)")
 	fs.BoolVar(&c.refine, "refine", false, "impl: check that every step refines Paxos.tla under the protocol's mapping, instead of the properties")
@@ -223,7 +224,7 @@ func (x *invocation) memoryCap(cmd, flag string) (int64, error) {
 // implOnly and specOnly are the flags that only one model takes.
 var (
 	implOnly = []string{"protocol", "nodes", "proposers", "clients", "network", "fifo", "crashes", "no-restarts", "no-timers", "drops", "dups",
-		"network-self", "properties", "reconfig", "ticks", "refine"}
+		"network-self", "shared-proposer", "properties", "reconfig", "ticks", "refine"}
 	specOnly = []string{"acceptors", "values", "quorums"}
 )
 

@@ -32,7 +32,12 @@ const DeepenTo = 500_000
 // a round more and more states: one proposer's retry over two first
 // ballots, each accepted at one acceptor (a lowest-ballot adoption within
 // 780,000 states, paxos's and a third party's alike): roundsBudget.
+// A restart's search (network self-deliveries and a crash) is the
+// slowest, some 15,000 states a second, and a ballot reused after a
+// restart shows within 12,515 states (paxos with its round persisted
+// late): restartBudget.
 const (
+	restartBudget  = 50_000
 	followUpBudget = 100_000
 	reconfigBudget = 200_000
 	roundsBudget   = 1_000_000
@@ -50,7 +55,11 @@ type followUp struct {
 
 // followUpSearches are the default check's follow-up searches, in order:
 // one crash (a restart from durable state), so that the defaults find a
-// protocol that replies before it persists, or forgets a promise; an even
+// protocol that replies before it persists, or forgets a promise; a
+// restart of a proposer that every client asks, its messages to itself
+// in flight, so that they find a proposer that sends its ballot before it
+// persists it and reuses it, with another client's value, after the
+// restart; an even
 // cluster, one node more, where a quorum miscounted as half the nodes
 // lets two halves decide apart (a majority of an odd cluster is the same
 // under most slips); one round more per replica, so that they find a bug
@@ -67,6 +76,11 @@ var followUpSearches = []followUp{
 		ok := c.Crashes == 0 && !c.NoRestarts
 		c.Crashes = 1
 		return c, "--crashes 1", ok
+	}},
+	{"restart", "crashes", restartBudget, func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool) {
+		ok := c.Crashes == 0 && !c.NoRestarts && !c.SharedProposer && c.Effective(h.Info()).Clients > 1
+		c.Crashes, c.NetworkSelf, c.SharedProposer = 1, true, true
+		return c, "--crashes 1 --network-self --shared-proposer", ok
 	}},
 	{"nodes+1", "nodes", followUpBudget, func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool) {
 		c.Config.Nodes++

@@ -72,6 +72,11 @@ type CheckConfig struct {
 	// unless asked (engine.Explorer.ExploreTimer): a leader's periodic
 	// tick, say, which a set network makes redundant.
 	Ticks bool
+	// SharedProposer sends every client's request to the first proposer
+	// (replica 1, unless Info.Roles says otherwise): one replica gets
+	// several values to propose, as a leader does, and a restart may hand
+	// it another than its ballot carried before.
+	SharedProposer bool
 }
 
 // TornCuts is how far into a handler a search's torn crashes fall: after

@@ -89,7 +89,11 @@ func New[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c Che
 	}
 	if ex != nil {
 		if ex.Symmetric() && len(c.Reconfig) == 0 {
-			m.perms = symmetryGroup(r.cfg.Nodes, r.cfg.Clients, info.RolesOf(r.cfg.Nodes))
+			asked := r.cfg.Clients
+			if c.SharedProposer {
+				asked = 1
+			}
+			m.perms = symmetryGroup(r.cfg.Nodes, asked, info.RolesOf(r.cfg.Nodes))
 		}
 	}
 	if err := sim.Explorable(factory, false); err != nil {

@@ -23,12 +23,16 @@ type request[M sim.Message] struct {
 // checker.Value(c) to proposer c (replica c, unless Info.Roles makes
 // only some nodes proposers); a KeyValue client c puts key "a"+(c-1) to
 // "c.1" at proposer ((c-1) mod proposers)+1, but for the last, which with
-// c.Reconfig reconfigures the cluster to those members.
+// c.Reconfig reconfigures the cluster to those members. With
+// c.SharedProposer every client asks the first proposer.
 func requests[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c CheckConfig, cfg engine.Config) []request[M] {
 	var out []request[M]
 	asked := askedNodes(info, cfg)
 	for cl := 1; cl <= cfg.Clients; cl++ {
 		st := engine.ClientStep{Client: cl, To: asked[(cl-1)%len(asked)]}
+		if c.SharedProposer {
+			st.To = asked[0]
+		}
 		switch {
 		case info.Workload.Kind == engine.Consensus:
 			st.Op = engine.Op{Kind: engine.OpPropose, Proposal: checker.Value(cl)}

@@ -1,13 +1,18 @@
 package paxtest_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/paxsim/paxsim/adapter/builtin"
+	"github.com/paxsim/paxsim/adapter/paxos"
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/harness"
 	"github.com/paxsim/paxsim/model"
 	"github.com/paxsim/paxsim/paxtest"
+	"github.com/paxsim/paxsim/protocol"
+	"github.com/paxsim/paxsim/sim"
 )
 
 // noTimers is a small search of single-decree Paxos: three replicas, two
@@ -45,5 +50,44 @@ func TestFindInCheckFindsWhatACrashShows(t *testing.T) {
 	o.NoFollowUps = true
 	if f := paxtest.FindInCheck(t, p, o); f != nil {
 		t.Fatalf("the crash-free search alone found:\n%s", f)
+	}
+}
+
+// forgetful is single-decree Paxos whose proposers forget their round on
+// a restart, as one that persists it late (or never) does: the restarted
+// replica reuses its last ballot, with whatever value a client now asks.
+type forgetful struct{ paxos.Adapter }
+
+func (f forgetful) Info() engine.Info {
+	info := f.Adapter.Info()
+	info.Name = "forgetful"
+	return info
+}
+
+func (f forgetful) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation], error) {
+	newNode, err := f.Adapter.NewNodes(s)
+	return func(id sim.NodeID, d protocol.Durable) sim.Node[protocol.Msg, protocol.Durable, checker.Observation] {
+		d.Round = 0
+		return newNode(id, d)
+	}, err
+}
+
+// TestFindInCheckFindsABallotReusedAfterARestart: a proposer that forgets
+// its round reuses its ballot after a restart. Only the restart follow-up
+// shows it (a proposer asked by both clients, its messages to itself in
+// flight, one crash): promises to its first incarnation count for the
+// second, which proposes another value in the same ballot.
+func TestFindInCheckFindsABallotReusedAfterARestart(t *testing.T) {
+	p := harness.New[protocol.Msg, protocol.Durable](forgetful{})
+	f := paxtest.FindInCheck(t, p, paxtest.CheckOptions{Config: noTimers(), MaxStates: 50_000})
+	if f == nil || f.Property != checker.OneValuePerBallot {
+		t.Fatalf("a ballot reused after a restart: got %v, want a one-value-per-ballot violation", f)
+	}
+	if !strings.Contains(f.String(), "restart: a follow-up search") {
+		t.Errorf("found, but not by the restart follow-up:\n%s", f)
+	}
+	res, err := p.Replay(f.Trace, engine.Options{})
+	if err != nil || !res.Failed() {
+		t.Fatalf("the finding's trace does not replay to a violation (err %v):\n%s", err, f)
 	}
 }

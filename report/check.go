@@ -89,6 +89,7 @@ func implConfig(info *engine.Info, c model.CheckConfig, reconfig, properties str
 		"network": c.Network.String(), "max_ballot": c.MaxBallot,
 		"crashes": c.Crashes, "restarts": !c.NoRestarts, "timers": !c.NoTimers, "ticks": c.Ticks,
 		"drops": c.Drops, "dups": c.Dups, "network_self": c.NetworkSelf, "fifo": e.FIFO, "properties": properties,
+		"shared_proposer": c.SharedProposer,
 	}
 	if info.Workload.Reconfig {
 		m["reconfig"] = reconfig
@@ -107,6 +108,9 @@ func DescribeImpl(info *engine.Info, c model.CheckConfig, reconfig string) strin
 	if reconfig != "" {
 		fmt.Fprintf(&b, " (the last a reconfiguration to %s)", reconfig)
 	}
+	if c.SharedProposer {
+		b.WriteString(", every client asking the first proposer")
+	}
 	fmt.Fprintf(&b, ", variant %s", e.Variant)
 	for _, k := range info.Knobs {
 		fmt.Fprintf(&b, ", %s %s", k.Name, info.Param(e.Params, k.Name))
@@ -114,6 +118,9 @@ func DescribeImpl(info *engine.Info, c model.CheckConfig, reconfig string) strin
 	fmt.Fprintf(&b, "; %s network", c.Network)
 	if e.FIFO {
 		b.WriteString(" of FIFO links")
+	}
+	if c.NetworkSelf {
+		b.WriteString(" (messages to self too)")
 	}
 	fmt.Fprintf(&b, ", rounds up to %d per replica, %d crashes", c.MaxBallot, c.Crashes)
 	switch {

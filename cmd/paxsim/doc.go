@@ -504,6 +504,9 @@
 //	  --refine
 //	      impl: check that every step refines Paxos.tla under the protocol's
 //	      mapping, instead of the properties (default off)
+//	  --shared-proposer
+//	      impl: every client asks the first proposer (several values at one
+//	      replica, as at a leader) (default off)
 //	  --strategy ORDER
 //	      ORDER bfs (shortest counterexample, parallel) or dfs (default bfs)
 //	  --symmetry
