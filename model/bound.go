@@ -30,8 +30,10 @@ func (m *Model[M, D]) observedAbove(o checker.Observation) bool {
 	return m.aboveBound(o.Ballot) || m.aboveBound(o.Prior)
 }
 
-// sentAbove reports whether msg carries a ballot above the bound.
-func (m *Model[M, D]) sentAbove(msg M) bool {
+// sentAbove reports whether msg carries a ballot above the bound. It
+// takes a pointer: boxing a message value in an interface would allocate,
+// once for every message of every state taken the long way.
+func (m *Model[M, D]) sentAbove(msg *M) bool {
 	c, ok := any(msg).(BallotCarrier)
 	return ok && m.aboveBound(c.CarriedBallot())
 }
@@ -39,8 +41,8 @@ func (m *Model[M, D]) sentAbove(msg M) bool {
 // stepAbove judges a remembered step (sim.LocalSteps): what it sent and
 // observed.
 func (m *Model[M, D]) stepAbove(sent []M, obs []sim.Observed[checker.Observation]) bool {
-	for _, msg := range sent {
-		if m.sentAbove(msg) {
+	for i := range sent {
+		if m.sentAbove(&sent[i]) {
 			return true
 		}
 	}
@@ -64,7 +66,7 @@ func (m *Model[M, D]) outOfBounds(st *State[M, D]) bool {
 		return true
 	}
 	above := false
-	st.world.EachInFlight(func(msg M) bool {
+	st.world.EachInFlight(func(msg *M) bool {
 		above = m.sentAbove(msg)
 		return !above
 	})

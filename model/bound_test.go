@@ -84,7 +84,7 @@ type boundWatch struct {
 func (b boundWatch) Next(s *paxosState, emit func(*paxosState)) {
 	b.paxosModel.Next(s, func(next *paxosState) {
 		live := b.live(next, b.newState())
-		live.world.EachInFlight(func(m protocol.Msg) bool {
+		live.world.EachInFlight(func(m *protocol.Msg) bool {
 			if int(m.CarriedBallot().Round) > b.maxBallot {
 				b.t.Errorf("a state holds %s, above the bound %d", m, b.maxBallot)
 			}

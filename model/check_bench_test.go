@@ -74,3 +74,21 @@ func BenchmarkCheckPaxos(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCheckRestart is the restart follow-up's search of the correct
+// protocol (one crash, messages to self through the network, both clients
+// at replica 1, no timers), its first 30,000 states: the slow kind of
+// search, each crash's successors run rather than remembered.
+func BenchmarkCheckRestart(b *testing.B) {
+	c := DefaultCheck(&paxosInfo)
+	c.NoTimers, c.Crashes, c.NetworkSelf, c.SharedProposer = true, 1, true, true
+	var distinct int64
+	for b.Loop() {
+		rep := mustCheck(b, paxos.Adapter{}, c, explore.Options{MaxStates: 30_000})
+		if rep.Verdict != explore.VerdictOK {
+			b.Fatal(rep.Verdict)
+		}
+		distinct += rep.Distinct
+	}
+	b.ReportMetric(float64(distinct)/b.Elapsed().Seconds(), "states/s")
+}

@@ -148,7 +148,13 @@ func (w *World[M, D, O]) tear(id NodeID, e *event[M]) bool {
 	}
 	clear(list)
 	w.held.list = list[:0]
-	step := w.stepOf(e)
+	// The step's words are for the log and the tracer alone: a search
+	// tears handlers by the hundred thousand, with neither.
+	logged := w.schedLog != nil || w.tracer != nil
+	step := ""
+	if logged {
+		step = w.stepOf(e)
+	}
 	if !ok {
 		if !rearm {
 			w.tornMiss = n + 1
@@ -160,7 +166,11 @@ func (w *World[M, D, O]) tear(id NodeID, e *event[M]) bool {
 	if w.cfg.Mode == Timed {
 		restartAt = w.now + w.draw(Decision{DecideDowntime, id, 0}, w.cfg.Faults.Downtime)
 	}
-	w.crashAs(id, restartAt, FaultTornCrash, 0, fmt.Sprintf("crash %s after effect %d of %s", id, cut, step))
+	line := ""
+	if logged {
+		line = fmt.Sprintf("crash %s after effect %d of %s", id, cut, step)
+	}
+	w.crashAs(id, restartAt, FaultTornCrash, 0, line)
 	return true
 }
 

@@ -137,10 +137,11 @@ func (w *World[M, D, O]) elementUnder(f *flight[M], perm *[64]uint8) fingerprint
 }
 
 // EachInFlight calls fn with every message in the network of a Choice
-// world, in sending order, until fn returns false.
-func (w *World[M, D, O]) EachInFlight(fn func(M) bool) {
+// world, in sending order, until fn returns false. fn gets a pointer into
+// the network, which it must neither keep nor write through.
+func (w *World[M, D, O]) EachInFlight(fn func(*M) bool) {
 	for i := range w.inflight {
-		if !fn(w.inflight[i].msg) {
+		if !fn(&w.inflight[i].msg) {
 			return
 		}
 	}
