@@ -23,12 +23,18 @@ const ExplorerMaxStates = 5000
 // (no retries: the retry-driven bugs need more ballots than fit): the
 // first allows one crash (no-persist needs a restart); the second sends a
 // replica's messages to itself through the network, where they can be
-// duplicated (count-duplicates needs its own Accepted reply twice). The
-// last fires the timers, which a protocol whose leader is elected by a
-// timer needs to do anything at all.
+// duplicated (count-duplicates needs its own Accepted reply twice); the
+// third is check's restart follow-up without timers, a proposer asked by
+// both clients restarting with its messages to itself in flight (a round
+// persisted late, or not at all, shows in 3,103 states). The last fires
+// the timers, which a protocol whose leader is elected by a timer needs
+// to do anything at all.
 var explorerBounds = []ExplorerBound{
 	{"no timers, 1 crash", "--no-timers --crashes 1", func(c *model.CheckConfig) { c.NoTimers, c.Crashes = true, 1 }},
 	{"no timers, network-self", "--no-timers --network-self", func(c *model.CheckConfig) { c.NoTimers, c.NetworkSelf = true, true }},
+	{"no timers, restart", "--no-timers --crashes 1 --network-self --shared-proposer", func(c *model.CheckConfig) {
+		c.NoTimers, c.Crashes, c.NetworkSelf, c.SharedProposer = true, 1, true, true
+	}},
 	{"timers", "", func(*model.CheckConfig) {}},
 }
 
