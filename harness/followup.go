@@ -113,18 +113,6 @@ var followUpSearches = []followUp{
 	}},
 }
 
-// FollowUpFlags are the check flags that widen a bound a follow-up
-// search widens: a flag the user sets turns those follow-ups off.
-func FollowUpFlags() []string {
-	var out []string
-	for _, f := range followUpSearches {
-		if !slices.Contains(out, f.flag) {
-			out = append(out, f.flag)
-		}
-	}
-	return out
-}
-
 // Deep is a check with its follow-up searches: the model the verdict is
 // of (the first search's, or the follow-up's that found a violation), its
 // report, and the follow-ups run.
@@ -140,7 +128,8 @@ type Deep struct {
 // model with one bound widened that set (the check flags the user gave;
 // nil for none) does not name, within a budget of states, so that the
 // defaults find a protocol that replies before it persists (one crash), a
-// quorum miscounted (an even cluster), a retry that reuses its last
+// ballot reused after a restart (restart), a quorum miscounted (an even
+// cluster), a retry that reuses its last
 // ballot's state (a round more), or a bug that only a periodic timer's
 // resend, an election or a reconfiguration shows. They stop at the first
 // violation, which becomes the result's, with the model it was found in.
