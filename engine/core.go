@@ -17,9 +17,10 @@ import (
 
 // keepFaulty draws the nodes outside the liveness core of seed's run: the
 // core keeps a majority of each part of roles (of every node, when every
-// node plays every part), the rest is left faulty. Nodes are taken into
-// the faulty set in a random order, each when the parts it plays keep
-// their majorities without it. It is a pure function of the seed and the
+// node plays every part) and a quorum of each phase of q among the
+// acceptors, the rest is left faulty. Nodes are taken into the faulty set
+// in a random order, each when the core keeps all that without it. It is
+// a pure function of the seed and the
 // cluster, not of the run's decisions, so that a replay of the run's
 // decision trace heals alike.
 func keepFaulty(seed uint64, nodes int, roles Roles, q checker.Quorums) uint64 {
