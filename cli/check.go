@@ -196,7 +196,7 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 	opts := explore.Options{Strategy: strategy, Symmetry: c.symmetry, Exact: c.exact, MaxStates: c.maxStates, MaxDepth: c.maxDepth,
 		Workers: workers, MaxMemory: maxMemory, Context: x.ctx}
 	if !o.set["max-depth"] {
-		opts.DeepenTo = harness.DeepenTo // the protocol's depth bound is the least
+		opts.MaxDepth, opts.DeepenTo = o.p.DefaultDepthBound() // the protocol's depth bound is the least
 	}
 	return opts, nil
 }

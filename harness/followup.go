@@ -18,6 +18,27 @@ import (
 // 900,000).
 const DeepenTo = 500_000
 
+// WholeTo is how many distinct states a default search of a protocol
+// without a depth bound may reach: it searches the whole space while the
+// next level is predicted to fit, so that a space too large for the
+// machine ends in a search to the depth that fits, followed by the
+// follow-up searches, rather than at the memory cap minutes later with
+// no verdict. paxsim's single-decree defaults (317,716 states) and the
+// rolepaxos example's (5,357,673) are searched whole.
+const WholeTo = 10_000_000
+
+// DefaultDepthBound is the depth bound of a search without --max-depth,
+// and how far past it the search deepens (explore.Options.MaxDepth and
+// DeepenTo): the protocol's own bound (engine.Explorer.MaxDepth),
+// deepened within DeepenTo states, or, for a protocol without one, the
+// whole space within WholeTo.
+func (h *Protocol) DefaultDepthBound() (maxDepth int, deepenTo int64) {
+	if d := h.DefaultDepth(); d > 0 {
+		return d, DeepenTo
+	}
+	return 1, WholeTo
+}
+
 // followUpBudget is how many states a follow-up search explores at most
 // (fewer with explore.Options.MaxStates): a crash search takes the long
 // way (a copy of the world a step), some 60,000 states a second, and the
@@ -151,8 +172,8 @@ func (h *Protocol) CheckDeep(c model.CheckConfig, o explore.Options, set func(fl
 		}
 		bounded := o
 		bounded.MaxStates = budget
-		if o.DeepenTo > 0 {
-			bounded.DeepenTo = budget // as deep as its budget reaches
+		if o.DeepenTo > 0 { // the default depth bound: none, as deep as the budget reaches
+			bounded.MaxDepth, bounded.DeepenTo = 0, 0
 		}
 		rep, err := h.Check(wider, bounded)
 		if err != nil {

@@ -80,7 +80,8 @@ func check(t *testing.T, p *harness.Protocol, o CheckOptions) (*Finding, harness
 		c = *o.Config
 	}
 	c.Config.Protocol, c.Config.Variant = p.Name(), cmp.Or(o.Variant, engine.Correct)
-	opts := explore.Options{MaxStates: o.MaxStates, MaxDepth: p.DefaultDepth(), DeepenTo: harness.DeepenTo}
+	opts := explore.Options{MaxStates: o.MaxStates}
+	opts.MaxDepth, opts.DeepenTo = p.DefaultDepthBound()
 	var d harness.Deep
 	var err error
 	if o.NoFollowUps {
