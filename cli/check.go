@@ -97,7 +97,7 @@ type checkOptions struct {
 	maxBallot, acceptors, values, maxDepth, workers    int
 	maxStates                                          int64
 	maxMemory                                          string
-	symmetry, exact, refine                            bool
+	symmetry, exact, refine, followUps                 bool
 }
 
 // declareCheckFlags declares check's flags: the protocol's knobs among
@@ -106,7 +106,7 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	info := o.p.Info()
 	c := &o.check
 	*c = checkOptions{model: "impl", network: "set", cfg: model.DefaultCheck(info), acceptors: 3, values: 2, maxMemory: "auto",
-		maxDepth: o.p.DefaultDepth()}
+		maxDepth: o.p.DefaultDepth(), followUps: true}
 	e := &c.cfg.Config
 	fs.StringVar(&c.model, "model", c.model, "what to explore: `MODEL` impl (the protocol code) or spec (Paxos.tla)")
 	fs.Var((*nameValue)(&e.Protocol), "protocol", "impl: "+protocolUsage(o.reg))
@@ -123,6 +123,7 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	fs.BoolVar(&c.cfg.Drops, "drops", false, "impl, multiset network: messages may be lost")
 	fs.Var(value[int]{&c.cfg.Dups}, "dups", "impl, multiset network: at most `N` extra copies of sent messages")
 	fs.BoolVar(&e.FIFO, "fifo", false, "impl, multiset network: each link delivers its messages in the order sent, as TCP does")
+	fs.BoolVar(&c.followUps, "follow-ups", true, "impl: after a safe first search, search again with each bound you did not set widened, within a budget (one crash, a restart, an even cluster, a round more, the ticks, an election, a reconfiguration); false: the first search alone")
 	fs.BoolVar(&c.cfg.SharedProposer, "shared-proposer", false, "impl: every client asks the first proposer (several values at one replica, as at a leader)")
 	fs.BoolVar(&c.cfg.NetworkSelf, "network-self", false, "impl: a replica's messages to itself go through the network (every interleaving, many more states)")
 	fs.StringVar(&c.properties, "properties", "", "impl: only a violation of these comma-separated `PROPS` ends the search (e.g. agreement)")
@@ -224,7 +225,7 @@ func (x *invocation) memoryCap(cmd, flag string) (int64, error) {
 // implOnly and specOnly are the flags that only one model takes.
 var (
 	implOnly = []string{"protocol", "nodes", "proposers", "clients", "network", "fifo", "crashes", "no-restarts", "no-timers", "drops", "dups",
-		"network-self", "shared-proposer", "properties", "reconfig", "ticks", "refine"}
+		"network-self", "shared-proposer", "follow-ups", "properties", "reconfig", "ticks", "refine"}
 	specOnly = []string{"acceptors", "values", "quorums"}
 )
 
@@ -239,6 +240,8 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	var follow []model.FollowUp
 	if c.refine {
 		rep, mapped, err = x.refine(o, cfg, opts)
+	} else if !c.followUps {
+		rep, err = p.Check(cfg, opts)
 	} else {
 		var d harness.Deep
 		d, err = p.CheckDeep(cfg, opts, func(flag string) bool { return o.set[flag] })

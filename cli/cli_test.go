@@ -491,6 +491,9 @@ func TestCheckFollowsUp(t *testing.T) {
 	if code, stdout, _ := paxsim(t, ctx, "check", "--variant", "reply-before-persist", "--crashes", "0", "--max-ballot", "1"); code != 0 || strings.Contains(stdout, "one crash:") || strings.Contains(stdout, "rounds+1:") {
 		t.Errorf("check --crashes 0 --max-ballot 1 of reply-before-persist: exit %d, want 0 and no follow-up search\n%s", code, stdout)
 	}
+	if code, stdout, _ := paxsim(t, ctx, "check", "--variant", "reply-before-persist", "--follow-ups=false", "--json"); code != 0 || strings.Contains(stdout, "follow_ups") {
+		t.Errorf("check --follow-ups=false of reply-before-persist: exit %d, want 0 and no follow-up search\n%s", code, stdout)
+	}
 	code, stdout, _ = paxsim(t, ctx, "check", "--no-timers", "--json")
 	m := decodeObject(t, stdout)
 	fs, _ := m["follow_ups"].([]any)

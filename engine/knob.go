@@ -128,7 +128,7 @@ var configFlags = []string{
 	"fault", "heal-at", "liveness", "max-time", "max-events", "fifo",
 	"seed", "seeds", "start", "workers", "json", "out", "trace", "record", "html", "format", "swarm",
 	"shard", "no-shrink", "max-shrinks", "check-determinism", "network", "max-ballot", "crashes",
-	"no-restarts", "no-timers", "drops", "dups", "network-self", "shared-proposer", "ticks", "max-depth", "max-states",
+	"no-restarts", "no-timers", "drops", "dups", "network-self", "shared-proposer", "follow-ups", "ticks", "max-depth", "max-states",
 	"max-memory", "symmetry", "exact", "budget", "all", "help", "h", "version",
 }
 
