@@ -16,8 +16,17 @@ import (
 )
 
 // MaxTotal bounds the search that counts every Paxos.tla state of a
-// campaign's constants: past it, Coverage.Total is unknown (0).
+// campaign's constants: past it, Coverage.Total is unknown (0) and
+// Summary.TotalAtLeast says how many the search found. The search goes
+// level by level while the next level is predicted to fit
+// (explore.Options.DeepenTo), and totalMemory caps its heap: constants
+// whose space is far larger (5 acceptors) stop in about a second, not
+// at gigabytes.
 const MaxTotal = 4_000_000
+
+// totalMemory caps the heap of the search that counts every state: a
+// campaign's figure, not worth more of the machine than this.
+const totalMemory = 256 << 20
 
 // Coverage counts the distinct states of Paxos.tla that a campaign's runs
 // reach through their protocol's mapping, for one set of constants: the
@@ -42,10 +51,11 @@ type Coverage struct {
 	total          *total // shared by the Coverages of one campaign
 }
 
-// total is the count of every state of the constants, computed once.
+// total is the count of every state of the constants, computed once: n
+// when the search was complete, else atLeast, the states it found.
 type total struct {
-	once sync.Once
-	n    int64
+	once       sync.Once
+	n, atLeast int64
 }
 
 var _ engine.SpecFollower = (*Coverage)(nil)
@@ -116,8 +126,11 @@ type Summary struct {
 	// States is the number of distinct Paxos.tla states the runs reached.
 	States int64 `json:"states"`
 	// Total is the number of states of Paxos.tla with these constants;
-	// 0 when there are more than MaxTotal.
+	// 0 when the bounded search could not count them all (MaxTotal).
 	Total int64 `json:"total"`
+	// TotalAtLeast, when Total is 0, is how many states that search
+	// found: the total is more.
+	TotalAtLeast int64 `json:"total_at_least,omitempty"`
 	// Constants are Paxos.tla's, e.g. "3 acceptors, 2 values, ballots 0..2".
 	Constants string `json:"constants"`
 	// Runs is the number of runs with those constants, the ones followed;
@@ -148,6 +161,7 @@ func MergeSummaries(parts []*Summary) *Summary {
 		if out == nil {
 			out = &Summary{Total: p.Total, Constants: p.Constants, keys: map[fingerprint.Key]struct{}{}}
 		}
+		out.TotalAtLeast = max(out.TotalAtLeast, p.TotalAtLeast)
 		out.Runs += p.Runs
 		out.Left += p.Left
 		keys := p.keys
@@ -166,15 +180,21 @@ func MergeSummaries(parts []*Summary) *Summary {
 }
 
 // Summary counts what the runs reached, and every state of the constants
-// (a search of up to MaxTotal states, once per campaign).
+// (a bounded search, once per campaign).
 func (c *Coverage) Summary() Summary {
 	c.total.once.Do(func() {
-		res, err := explore.Run[spec.State](c.spec, explore.Options{MaxStates: MaxTotal})
-		if err == nil && res.Complete {
+		res, err := explore.Run[spec.State](c.spec, explore.Options{
+			MaxDepth: 1, DeepenTo: MaxTotal, MaxStates: MaxTotal, MaxMemory: totalMemory})
+		switch {
+		case err != nil:
+		case res.Complete:
 			c.total.n = res.Distinct
+		default:
+			c.total.atLeast = res.Distinct
 		}
 	})
-	return Summary{States: int64(len(c.seen)), Total: c.total.n, Constants: c.spec.Config().String(), Runs: c.runs, Left: c.left, keys: c.seen}
+	return Summary{States: int64(len(c.seen)), Total: c.total.n, TotalAtLeast: c.total.atLeast,
+		Constants: c.spec.Config().String(), Runs: c.runs, Left: c.left, keys: c.seen}
 }
 
 // ForShard is s with Keys, for a shard's JSON.
@@ -219,7 +239,7 @@ func (s Summary) String() string {
 	}
 	of := "of " + thousands(s.Total)
 	if s.Total == 0 {
-		of = "of more than " + thousands(MaxTotal)
+		of = "of more than " + thousands(max(s.TotalAtLeast, int64(len(s.keys)), s.States))
 	}
 	return fmt.Sprintf("spec coverage: %s%s %s Paxos.tla states (%s; %s runs followed, %s left the spec)",
 		at, thousands(s.States), of, s.Constants, thousands(s.Runs), thousands(s.Left))

@@ -1,6 +1,7 @@
 package refine
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/paxsim/paxsim/adapter/paxos"
@@ -119,5 +120,28 @@ func BenchmarkCampaignSpecCoverage(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestCoverageOfAHugeSpaceIsBounded: for 5 acceptors (ballots 0..4),
+// whose Paxos.tla space is far past MaxTotal, the count stops within its
+// bounds (a predicted next level past MaxTotal, or totalMemory) and
+// says how many states it found, a lower bound of the total, instead of
+// growing to gigabytes (it once took 5.5 GB of a 40-seed campaign).
+func TestCoverageOfAHugeSpaceIsBounded(t *testing.T) {
+	p := paxos.Adapter{}
+	info := p.Info()
+	e := engine.Default()
+	e.Protocol, e.Nodes = paxos.Name, 5
+	c, err := NewCoverage(p, &info, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.Summary()
+	if s.Total != 0 || s.TotalAtLeast < 1000 || s.TotalAtLeast >= MaxTotal {
+		t.Fatalf("5 acceptors: total %d, at least %d; want an unknown total and a lower bound under %d", s.Total, s.TotalAtLeast, MaxTotal)
+	}
+	if want := "of more than " + thousands(s.TotalAtLeast) + " Paxos.tla states"; !strings.Contains(s.String(), want) {
+		t.Errorf("summary %q lacks %q", s.String(), want)
 	}
 }
