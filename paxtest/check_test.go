@@ -32,6 +32,21 @@ func TestCheckPassesTheCorrectProtocol(t *testing.T) {
 	}
 }
 
+// TestDefaultCheckOfEachProtocol: each of paxsim's protocols passes the
+// search a bare `paxsim check --protocol P` runs, its follow-ups included
+// (one crash, a restart, an even cluster, a round more, the timers, an
+// election, a reconfiguration, as the protocol takes them). A change to a
+// protocol that any of them can tell from a correct one fails here with
+// its shortest counterexample, as it would in a user's go test.
+func TestDefaultCheckOfEachProtocol(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: the default searches take seconds each")
+	}
+	for _, p := range builtin.Protocols() {
+		t.Run(p.Name(), func(t *testing.T) { paxtest.Check(t, p, paxtest.CheckOptions{}) })
+	}
+}
+
 // TestFindInCheckFindsWhatACrashShows: a protocol that replies before it
 // persists is safe in every crash-free state; the crash follow-up finds
 // it, and the finding's trace replays to the same property. The first
