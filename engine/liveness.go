@@ -21,10 +21,16 @@ import (
 // early, decided.
 
 // done reports whether the core caught up and every client has its
-// answers.
+// answers. A run in which no client asked for anything owes no decision:
+// it is done once nothing is decided (a shrunk trace without its client
+// requests is not a liveness failure).
 func (s *Session[M, D]) done() bool {
-	return s.clients.done() && caughtUp(s.progress, s.waitFor())
+	return s.clients.done() && (caughtUp(s.progress, s.waitFor()) || s.idle())
 }
+
+// idle reports whether no client ever asked for anything and nothing was
+// decided: nothing for the core to catch up on.
+func (s *Session[M, D]) idle() bool { return !s.asked && slices.Max(s.progress) == 0 }
 
 // waitFor is the nodes whose progress liveness waits for: the learners
 // of the core (every replica of it, unless Info.Roles says otherwise).
@@ -34,6 +40,9 @@ func (s *Session[M, D]) waitFor() uint64 { return s.plan.roles.Learners &^ s.wor
 // nodes of the core that did not get as far, or that got nowhere.
 func (s *Session[M, D]) lagging() (top int64, behind []int) {
 	top = slices.Max(s.progress) // progress[0], no node's, is 0
+	if s.idle() {
+		return 0, nil
+	}
 	for m := s.waitFor(); m != 0; m &= m - 1 {
 		if id := bits.TrailingZeros64(m); s.progress[id] < top || top == 0 {
 			behind = append(behind, id)

@@ -10,8 +10,10 @@ import (
 	"github.com/paxsim/paxsim/adapter/paxos"
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/harness"
 	"github.com/paxsim/paxsim/protocol"
 	"github.com/paxsim/paxsim/sim"
+	"github.com/paxsim/paxsim/trace"
 )
 
 // TestLivenessAsksTheCoreOnly: under heavy faults, runs in which the heal
@@ -153,4 +155,34 @@ func TestUnansweredSinceInvocation(t *testing.T) {
 	if seen == 0 {
 		t.Fatalf("no unanswered operation in %v", r.Violations[0].Evidence)
 	}
+}
+
+// TestNoRequestOwesNoDecision: a run in which no client asks for anything
+// owes no decision, so its liveness phase passes whatever the timers do;
+// a shrunk trace that dropped every client request is then no longer
+// "the same failure" as one that starved a client. It once failed with
+// "nothing decided and learned", for the correct protocol too. A client
+// that asks gets its decision judged as before.
+func TestNoRequestOwesNoDecision(t *testing.T) {
+	for _, p := range protocols {
+		c := config(p.Name())
+		c.HealAt = 1
+		tr := &trace.Trace{Config: c, Seed: 7, Lines: []sim.ScriptLine{{N: 1, Text: "timer 3 1"}, {N: 2, Text: "heal"}, {N: 3, Text: "liveness"}}}
+		r, err := p.Replay(tr, engine.Options{})
+		if err != nil || r.Failed() || !r.LivenessChecked {
+			t.Errorf("%s, no client: err %v, liveness checked %v, violations %v", p.Name(), err, r.LivenessChecked, r.Violations)
+		}
+		tr.Lines = slices.Insert(tr.Lines, 0, sim.ScriptLine{N: 1, Text: "client 1 " + firstOp(p) + " to 1"})
+		if r, err := p.Replay(tr, engine.Options{}); err != nil || r.Failed() || !r.LivenessChecked || r.Learners == 0 {
+			t.Errorf("%s, a client: err %v, learners %d, violations %v", p.Name(), err, r.Learners, r.Violations)
+		}
+	}
+}
+
+// firstOp is a first request of p's client 1, as a trace writes it.
+func firstOp(p *harness.Protocol) string {
+	if p.Info().Workload.Kind == engine.KeyValue {
+		return "put a 1.1"
+	}
+	return "proposes v1"
 }

@@ -57,6 +57,7 @@ func (s *Session[M, D]) answered(node sim.NodeID, o checker.Observation) {
 // invoked tells the checkers that a client asked for value at time at
 // (which may lie ahead: a value chosen before then breaks validity).
 func (s *Session[M, D]) invoked(client int, value checker.Value, at sim.Time) {
+	s.asked = true
 	s.judge.at(int64(at), s.world.Events())
 	s.judge.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: client, Value: value})
 	s.judge.note()

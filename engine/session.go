@@ -40,6 +40,7 @@ type Session[M sim.Message, D any] struct {
 	// decree.
 	progress []int64
 	keep     uint64 // the nodes outside the liveness core (sim.FaultConfig.KeepFaulty)
+	asked    bool   // a client has invoked an operation: liveness asks for a decision
 
 	lines    []string // the decision trace, with Options.Record
 	healLine int      // index of the "heal" line in lines, or 0
