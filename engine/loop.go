@@ -98,12 +98,34 @@ func (s *Session[M, D]) loop(healAt, deadline, maxTime sim.Time) {
 		}
 		if w.Healed() && !s.deep.healed {
 			s.noteHeal()
+			if healAt > 0 {
+				deadline, maxTime, limit = pastBacklog(w.FIFOBacklog(), healAt, deadline, maxTime, limit)
+			}
 		}
 		if w.Healed() && s.done() {
 			s.res.Stop, s.res.LivenessChecked = StopDecided, true
 			return
 		}
 	}
+}
+
+// pastBacklog moves the liveness deadline past a FIFO backlog at the
+// heal (sim.World.FIFOBacklog): the bound then counts from when the last
+// message sent before the heal arrives, since until then its link delivers
+// nothing later. The run's end and the step limit move with the deadline
+// where they were it. With no backlog past the heal nothing moves.
+func pastBacklog(backlog, healAt, deadline, maxTime, limit sim.Time) (sim.Time, sim.Time, sim.Time) {
+	shift := backlog - healAt
+	if shift <= 0 {
+		return deadline, maxTime, limit
+	}
+	if maxTime == deadline {
+		maxTime += shift
+	}
+	if limit == deadline {
+		limit += shift
+	}
+	return deadline + shift, maxTime, limit
 }
 
 // AfterStep reports a step to Options.OnEvent and reports whether a

@@ -174,6 +174,24 @@ func (w *World[M, D, O]) admitFIFO(e *event[M]) {
 	}
 }
 
+// FIFOBacklog is when the latest message now on a FIFO link of a Timed
+// world arrives, or 0 when there is none: on a FIFO link a message held
+// long (a tail delay, a slowed receiver's stretched one, a long delay)
+// holds every later message of its link until it arrives, so that a
+// link can be silent that long after the network turned reliable.
+func (w *World[M, D, O]) FIFOBacklog() Time {
+	if !w.net.FIFO || w.cfg.Mode != Timed {
+		return 0
+	}
+	var last Time
+	for i := range w.fifo.links {
+		if l := &w.fifo.links[i]; l.len() > 0 {
+			last = max(last, l.last)
+		}
+	}
+	return last
+}
+
 // advanceFIFO takes the oldest message off link from->to and puts the
 // next in the event queue.
 func (w *World[M, D, O]) advanceFIFO(from, to NodeID) {
