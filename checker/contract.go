@@ -88,7 +88,7 @@ func (c *Contract) ballots(node int, o *Observation) (rule, why string) {
 	switch {
 	case o.Ballot.IsZero():
 		return "ballot-set", fmt.Sprintf("node %d reported %s with no ballot", node, o.Kind)
-	case o.Ballot.Node < 0 || int(o.Ballot.Node) > c.nodes:
+	case o.Ballot.Node < 1 || int(o.Ballot.Node) > c.nodes:
 		return "ballot-owner", fmt.Sprintf("node %d reported ballot %s, whose owner is not a node (1..%d)", node, o.Ballot, c.nodes)
 	case c.proposers != 0 && c.proposers&(1<<uint(o.Ballot.Node)) == 0:
 		return "ballot-owner", fmt.Sprintf("node %d reported ballot %s, whose owner is not a proposer (the protocol's roles make {%s} proposers)", node, o.Ballot, formatMask(c.proposers))

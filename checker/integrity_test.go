@@ -221,9 +221,31 @@ func TestContractOfAClaimsBallot(t *testing.T) {
 	for _, tt := range []struct {
 		b    Ballot
 		rule string
-	}{{Ballot{}, ""}, {Ballot{2, 3}, ""}, {Ballot{2, 4}, "ballot-owner"}} {
+	}{{Ballot{}, ""}, {Ballot{2, 3}, ""}, {Ballot{2, 4}, "ballot-owner"}, {Ballot{2, 0}, "ballot-owner"}} {
 		if rule, why := c.Observe(1, Observation{Kind: Learned, Ballot: tt.b, Value: 1}); rule != tt.rule {
 			t.Errorf("a claim at %s: rule %q (%s), want %q", tt.b, rule, why, tt.rule)
+		}
+	}
+}
+
+// TestContractOfABallotOwnedByNoNode: a ballot's owner is a node, 1..N.
+// Node 0, which a protocol that numbers its nodes from 0, or decodes an
+// integer ballot round*N+id as b/N, b%N, reports for its last node, is
+// none: every phase observation naming it breaks ballot-owner, whatever
+// its round (it once passed, so that two nodes' ballots could be one).
+func TestContractOfABallotOwnedByNoNode(t *testing.T) {
+	for _, k := range []Kind{Proposed, Promised, Accepted} {
+		for _, b := range []Ballot{{Round: 0, Node: 0}, {Round: 2, Node: 0}, {Round: 1, Node: 4}, {Round: 1, Node: -1}} {
+			want := "ballot-owner"
+			if b.IsZero() {
+				want = "ballot-set"
+			}
+			if rule, why := NewContract(3).Observe(1, Observation{Kind: k, Ballot: b, Value: 1}); rule != want {
+				t.Errorf("%s at %s: rule %q (%s), want %q", k, b, rule, why, want)
+			}
+		}
+		if rule, why := NewContract(3).Observe(1, Observation{Kind: k, Ballot: Ballot{Round: 2, Node: 3}, Value: 1}); rule != "" {
+			t.Errorf("%s at 2.3: rule %q (%s), want none", k, rule, why)
 		}
 	}
 }
