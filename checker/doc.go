@@ -31,7 +31,7 @@
 //	Promised  acceptor   it promises Ballot (phase 1b)         Instance, Ballot; Prior, Value: what it had accepted there (zero, None: nothing);
 //	                                                             AllInstances: one promise for its whole log from Instance on (no Prior, Value)
 //	Accepted  acceptor   it accepts (Ballot, Value) (2b)       Instance, Ballot, Value; State: the view's members, 0 for all
-//	Learned   learner    it learns the value chosen            Instance, Value; at most once per instance and node;
+//	Learned   learner    it learns the value chosen            Instance, Value; one value per instance and node (the same again, as after a restart, is no breach);
 //	                                                             Ballot: the ballot it was chosen in, when the node knows
 //	                                                             it (a leader that counted the votes, a learner told by
 //	                                                             it), else zero

@@ -17,8 +17,8 @@ const (
 	Agreement Property = "agreement"
 	// Validity: a chosen value was proposed by a client.
 	Validity Property = "validity"
-	// LearnerIntegrity: a learner learns at most once per instance, and
-	// only a value that is chosen.
+	// LearnerIntegrity: a learner learns one value per instance (the same
+	// one again is no breach), and only a value that is chosen.
 	LearnerIntegrity Property = "learner-integrity"
 	// Liveness: once faults heal, a value is chosen and every live replica
 	// learns it within a bound.
@@ -376,13 +376,17 @@ func (c *Safety) accepted(node int, o Observation) {
 	}
 }
 
-// learn checks a learner's claim: it learns once per instance
+// learn checks a learner's claim: it learns one value per instance
 // (LearnerIntegrity), a value that is chosen (LearnerIntegrity), and, if
-// it names the ballot, chosen in that ballot (ChosenIntegrity).
+// it names the ballot, chosen in that ballot (ChosenIntegrity). Learning
+// the same value again (a learner that kept it in memory only, after a
+// restart) is no violation: only another value is.
 func (c *Safety) learn(node int, o Observation) {
 	defer c.claimed(node, o)
 	if prev, ok := c.learned.get(node, o.Instance); ok {
-		c.violate(LearnerIntegrity, "learns-twice", o.Instance, fmt.Sprintf("node %d learns a second time: %s after %s", node, o.Value, prev))
+		if prev != o.Value {
+			c.violate(LearnerIntegrity, "learns-twice", o.Instance, fmt.Sprintf("node %d learns a second time: %s after %s", node, o.Value, prev))
+		}
 		return
 	}
 	c.learned.set(node, o.Instance, o.Value)

@@ -281,6 +281,9 @@ func (c *naiveSafety) learn(node int, o Observation) {
 	defer c.claimed(node, o)
 	key := learnKey{node, o.Instance}
 	if prev, ok := c.learned[key]; ok {
+		if prev == o.Value {
+			return // the same value again: no breach
+		}
 		c.violate(LearnerIntegrity, "learns-twice", o.Instance, fmt.Sprintf("node %d learns a second time: %s after %s", node, o.Value, prev))
 		return
 	}

@@ -83,12 +83,18 @@ func TestSafety(t *testing.T) {
 			evidence: "node 3 learns v2, but v1 is chosen",
 		},
 		{
-			name:     "learning twice",
+			name:     "learning another value",
 			nodes:    3,
-			steps:    []step{invoke(1), accept(1, 1, 1, 1), accept(2, 1, 1, 1), learn(3, 1), learn(3, 1)},
+			steps:    []step{invoke(1), invoke(2), accept(1, 1, 1, 1), accept(2, 1, 1, 1), learn(3, 1), learn(3, 2)},
 			want:     LearnerIntegrity,
 			chosen:   1,
-			evidence: "learns a second time",
+			evidence: "learns a second time: v2 after v1",
+		},
+		{
+			name:   "learning the same value again, as after a restart",
+			nodes:  3,
+			steps:  []step{invoke(1), accept(1, 1, 1, 1), accept(2, 1, 1, 1), learn(3, 1), learn(3, 1)},
+			chosen: 1,
 		},
 	}
 	for _, tt := range tests {

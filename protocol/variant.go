@@ -179,7 +179,7 @@ var (
 	NoSync = Variant{
 		Name:    "no-sync",
 		Summary: "an acceptor writes its state but never syncs it: a power cut takes its promises and votes back",
-		Breaks:  checker.LearnerIntegrity,
+		Breaks:  checker.PromiseMonotonicity,
 		bug:     bugNoSync,
 	}
 	FixedBackoff = Variant{

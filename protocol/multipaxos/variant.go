@@ -53,7 +53,7 @@ var (
 	NoSync = Variant{
 		Name:    "no-sync",
 		Summary: "promises and votes are written but never synced: a power cut takes them back",
-		Breaks:  checker.LearnerIntegrity,
+		Breaks:  checker.PromiseMonotonicity,
 		bug:     bugNoSync,
 	}
 	// CommitIndexOnly: a commit notification names only the instance, and
