@@ -38,7 +38,7 @@ func (c *Contract) SetRoles(proposers, acceptors, learners uint64) {
 // contract, with a sentence saying why.
 func (c *Contract) Observe(node int, o Observation) (rule, why string) {
 	switch {
-	case o.Kind < Invoked || o.Kind > Applied:
+	case o.Kind < Invoked || o.Kind > Restarted:
 		return "known-kind", fmt.Sprintf("node %d reported an observation of unknown kind %d", node, o.Kind)
 	case o.Kind == Invoked && node != 0:
 		return "invoked-by-harness", fmt.Sprintf("node %d reported Invoked, which only the harness reports (for its clients)", node)

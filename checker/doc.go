@@ -39,6 +39,8 @@
 //	                                                             the service after it), Effect (false for a duplicate or a no-op)
 //	Returned  replica    it answers a client                   Client, Value (single decree: the value decided; a log: the command's),
 //	                                                             Output (what a service's operation returned)
+//	Restarted harness    a node restarts from its durable      (no fields)
+//	                     state, before its Start runs
 //
 // The rules, each checked by Contract or the harness, which reports a
 // breach as property "contract" naming the rule (never a wrong verdict
@@ -84,8 +86,9 @@
 //     promised, accepted or learned before (its durable state holds that);
 //     a replica that replays its log into its service on restart does so
 //     silently, or, if it reports the Applied observations again, it must
-//     apply from an instance at or below the one after its last
-//     (LogChecker.Restart).
+//     apply from an instance at or below the one after its last: the
+//     harness reports Restarted for the node before its Start, which lets
+//     the log checker take that replay (LogChecker.Restart).
 //   - Durability: a promise or vote is reported once it is durable, after
 //     the write and sync (or Persist) that keeps it, as it would be told
 //     to a peer. A crash inside a handler (a torn crash) lets the handler's

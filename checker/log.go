@@ -137,11 +137,14 @@ func (c *LogChecker) Restart(node int) {
 }
 
 // Observe checks one observation reported by node, a replica id >= 0.
-// Kinds other than Applied and Learned, and Learned of instance 0 (single-
-// decree Paxos), are ignored. After a violation it keeps recording and
-// reports the first violation of each other property.
+// Restarted is Restart. Kinds other than Applied, Learned and Restarted,
+// and Learned of instance 0 (single-decree Paxos), are ignored. After a
+// violation it keeps recording and reports the first violation of each
+// other property.
 func (c *LogChecker) Observe(node int, o Observation) {
 	switch o.Kind {
+	case Restarted:
+		c.Restart(node)
 	case Applied:
 		c.apply(node, o)
 	case Learned:

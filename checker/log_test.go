@@ -71,8 +71,8 @@ func one(s ...lstep) []lstep { return s }
 func observe(c *checker.LogChecker, steps []lstep) {
 	for k, s := range steps {
 		c.At(int64(10*k), int64(k))
-		if s.restart {
-			c.Restart(s.node)
+		if s.restart { // as the harness reports it (sim.World.SetRestartObservation)
+			c.Observe(s.node, checker.Observation{Kind: checker.Restarted})
 			continue
 		}
 		c.Observe(s.node, s.o)

@@ -83,12 +83,18 @@ const (
 	// after it, and Effect says whether the command took effect (false
 	// when the replica's dedup table already held it). Multi-Paxos only.
 	Applied
+	// Restarted: the node restarted from its durable state, before its
+	// Start runs. Reported by the harness (sim.World.SetRestartObservation),
+	// not by the node: a replica may then replay its log into a service
+	// rebuilt from that state, reporting the instances Applied again
+	// (LogChecker.Restart).
+	Restarted
 )
 
 var kindNames = [...]string{
 	Invoked: "invoked", Returned: "returned", Proposed: "proposed",
 	Promised: "promised", Accepted: "accepted", Learned: "learned",
-	Applied: "applied",
+	Applied: "applied", Restarted: "restarted",
 }
 
 func (k Kind) String() string {

@@ -31,7 +31,7 @@ func (s *Session[M, D]) observe(node sim.NodeID, o checker.Observation) {
 	case checker.Returned:
 		s.answered(node, o)
 	}
-	if s.opts.Trace != nil {
+	if s.opts.Trace != nil && o.Kind != checker.Restarted { // the trace's restart line says it
 		fmt.Fprintf(s.opts.Trace, "    node %d %s\n", node, o)
 	}
 	if s.opts.OnObserve != nil {

@@ -116,6 +116,7 @@ func newSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, se
 		return nil, &ConfigError{Field: "config", Msg: err.Error()}
 	}
 	s.world.OnAlwaysFailed(s.alwaysFailed)
+	s.world.SetRestartObservation(checker.Observation{Kind: checker.Restarted})
 	s.world.SetLeader(s.leaderOf)
 	if s.keep != 0 && !info.Workload.Reconfig {
 		s.world.SetHealCore(s.coreOf)

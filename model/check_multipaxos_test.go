@@ -289,7 +289,7 @@ func TestCheckMPFaults(t *testing.T) {
 		opts explore.Options
 		want searchCounts
 	}{
-		{"multiset/drops/dup/crash", faulty, explore.Options{MaxDepth: 7}, searchCounts{explore.VerdictOK, 109499, 394631, 7, false, ""}}, // with torn crashes and lost unsynced writes (33621 before); torn crashes that cut nothing are not generated
+		{"multiset/drops/dup/crash", faulty, explore.Options{MaxDepth: 7}, searchCounts{explore.VerdictOK, 111675, 399805, 7, false, ""}}, // with torn crashes and lost unsynced writes (33621 before); torn crashes that cut nothing are not generated; a restarted replica that has not applied since is a state of its own (checker.Restarted: 109499 before)
 		{"ticks", ticks, explore.Options{MaxDepth: 9}, searchCounts{explore.VerdictOK, 9560, 49282, 9, false, ""}},
 		{"exact", mpCheck(engine.Correct), explore.Options{MaxDepth: 8, Exact: true}, searchCounts{explore.VerdictOK, 3774, 15556, 8, false, ""}},
 		{"fingerprints", mpCheck(engine.Correct), explore.Options{MaxDepth: 8}, searchCounts{explore.VerdictOK, 3774, 15556, 8, false, ""}},

@@ -138,6 +138,7 @@ func (m *Model[M, D]) Init() []*State[M, D] {
 	if err != nil {
 		panic(err) // validated when the model was built
 	}
+	w.SetRestartObservation(checker.Observation{Kind: checker.Restarted})
 	st.world = w
 	if err := w.Fingerprinted(); err != nil {
 		panic(err) // New checked that it is explorable

@@ -97,7 +97,7 @@ var powerTable = map[string]powerEntry{
 	"paxos/stale-promises":       {Rapid: 64, Minimal: 28, Seed: 7},
 	"paxos/value-only-learner":   {Rapid: 76, Minimal: 26, Seed: 5},
 	"paxos/reply-before-persist": {Minimal: 15, Seed: 0, Durability: true, Campaign: durabilityCampaign},
-	"paxos/no-sync":              {Minimal: 35, Seed: 2, Durability: true, Campaign: durabilityCampaign},
+	"paxos/no-sync":              {Minimal: 35, Seed: 69, Durability: true, Campaign: durabilityCampaign},
 
 	"multipaxos/commit-index-only": {Rapid: 90, Minimal: 30, Options: paxtest.Options{MaxSteps: 300},
 		NoQuickSearch: "rapid needs 36,000-143,000 cases a seed (7-130 s), even with schedules of up to 300 steps: the bug " +
@@ -110,7 +110,7 @@ var powerTable = map[string]powerEntry{
 		NoQuickSearch: "each case runs the timed liveness phase of a key-value service: 9,700-36,000 cases, 5-40 s a seed"},
 	"multipaxos/no-restamp":            {Rapid: 22, Minimal: 19},
 	"multipaxos/accept-before-persist": {Minimal: 45, Seed: 83, Durability: true, Campaign: durabilityCampaign}, // seed 18 fails at the heal, in the liveness phase, which a trace does not replay
-	"multipaxos/no-sync":               {Minimal: 50, Seed: 13, Durability: true, Campaign: durabilityCampaign},
+	"multipaxos/no-sync":               {Minimal: 50, Seed: 119, Durability: true, Campaign: durabilityCampaign},
 	"multipaxos/no-view": {Minimal: 60, Seed: 1058,
 		Campaign: "its bug needs a reconfiguration, and only the operator of a timed run asks for one: choice mode's " +
 			"clients never do; a campaign from seed 0 first fails before the heal at seed 1058"},

@@ -129,7 +129,7 @@ func (in *interp[M, D]) observe(node sim.NodeID, o checker.Observation) {
 		delete(in.asked, [2]int{a.Client, a.Seq})
 		in.answered++
 	}
-	if !in.quiet {
+	if !in.quiet && o.Kind != checker.Restarted { // the restart step's own line says it
 		fmt.Fprintf(in.w, "  node %d %s\n", node, o)
 	}
 }

@@ -599,3 +599,36 @@ func TestSelfSends(t *testing.T) {
 		t.Errorf("%d of %d self-sends delivered", got, sent)
 	}
 }
+
+// TestRestartIsObserved: with SetRestartObservation, a restart reports its
+// observation for the restarted node, once a restart and never at boot,
+// right before the node's Start; without it, nothing.
+func TestRestartIsObserved(t *testing.T) {
+	const marker = toyObsKind(99)
+	for _, set := range []bool{true, false} {
+		log := &toyLog{}
+		w, err := New(pingConfig(t, 3, 2, "crash:2@50-80"), NewRandom(1), newToy(pingOpts(7)), log.observe)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if set {
+			w.SetRestartObservation(toyObs{Kind: marker})
+		}
+		runUntil(w, 300)
+		var marks []int
+		for i, e := range log.entries {
+			if e.Kind == marker {
+				marks = append(marks, i)
+			}
+		}
+		switch {
+		case !set && len(marks) != 0:
+			t.Fatalf("unset: %d restart observations", len(marks))
+		case !set:
+		case len(marks) != 1:
+			t.Fatalf("%d restart observations, want 1 (node 2's restart at 80)", len(marks))
+		case log.entries[marks[0]].Node != 2 || marks[0]+1 >= len(log.entries) || log.entries[marks[0]+1].Kind != obsStart || log.entries[marks[0]+1].Node != 2:
+			t.Fatalf("the restart observation %+v is not node 2's, right before its Start", log.entries[marks[0]])
+		}
+	}
+}

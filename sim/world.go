@@ -18,9 +18,13 @@ type World[M Message, D, O any] struct {
 	random  *Random // decide, when it is a Random: its draws are direct calls
 	newNode NewNode[M, D, O]
 	observe Observer[O]
-	tracer  func(TraceEntry)
-	sendTr  func(TraceEntry)             // SetSendTracer
-	sendFn  func(from, to NodeID, msg M) // SetSendHook
+	// restartObs, when restartOn, is what a restart reports for the node
+	// (SetRestartObservation).
+	restartObs O
+	restartOn  bool
+	tracer     func(TraceEntry)
+	sendTr     func(TraceEntry)             // SetSendTracer
+	sendFn     func(from, to NodeID, msg M) // SetSendHook
 
 	booted   bool
 	healed   bool
@@ -628,8 +632,18 @@ func (w *World[M, D, O]) restart(id NodeID) {
 	if w.tracer != nil {
 		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: "restart", From: id, To: id})
 	}
+	if w.restartOn && w.observe != nil {
+		w.observe(id, w.restartObs)
+	}
 	w.start(id)
 }
+
+// SetRestartObservation makes every restart report o for the node that
+// restarts, to the world's observer, before the node's Start runs: how a
+// harness tells its checkers that what the node does next starts from its
+// durable state (a replica replaying its log, say). Copies of the world
+// keep it; Reset unsets it.
+func (w *World[M, D, O]) SetRestartObservation(o O) { w.restartObs, w.restartOn = o, true }
 
 // partition cuts side off from the rest (both ways unless oneWay) until end.
 func (w *World[M, D, O]) partition(oneWay bool, side uint64, end Time) {
