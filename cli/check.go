@@ -197,7 +197,7 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 	opts := explore.Options{Strategy: strategy, Symmetry: c.symmetry, Exact: c.exact, MaxStates: c.maxStates, MaxDepth: c.maxDepth,
 		Workers: workers, MaxMemory: maxMemory, Context: x.ctx}
 	if !o.set["max-depth"] {
-		opts.MaxDepth, opts.DeepenTo = o.p.DefaultDepthBound() // the protocol's depth bound is the least
+		o.p.DefaultDepthBound(&opts) // the protocol's depth bound is the least
 	}
 	return opts, nil
 }
@@ -256,6 +256,9 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	}
 	r := report.NewImplCheck(info, cfg, &rep, opts, reconfig, c.properties)
 	r.FollowUps = follow
+	if note := harness.DeepenedTooFar(opts, rep.Depth); note != "" && rep.Stop == explore.StopMaxDepth {
+		r.Note = strings.TrimPrefix(r.Note+"; "+note, "; ")
+	}
 	if mapped != nil {
 		r.Describe += "; every step refined against Paxos.tla (" + mapped.String() + ")"
 		if m, ok := r.Config.(map[string]any); ok {

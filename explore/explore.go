@@ -68,6 +68,11 @@ type Options struct {
 	// prediction reads only level sizes, so the depth reached is a pure
 	// function of the model. 0: MaxDepth alone bounds the depth.
 	DeepenTo int64
+	// DeepenLimit, with DeepenTo, is the deepest level a search deepens
+	// to, whatever the prediction: levels that stay small forever (a
+	// counter in the state that grows without bound) would otherwise
+	// deepen it for ever. 0: no limit.
+	DeepenLimit int
 	// Workers is how many goroutines expand a BFS level; 0 means
 	// GOMAXPROCS. The result does not depend on it.
 	Workers int
@@ -413,7 +418,7 @@ func (s *search[S, K]) depthBound(depth, size, prev int) bool {
 	if s.opts.MaxDepth == 0 || depth < s.opts.MaxDepth {
 		return false
 	}
-	if s.opts.DeepenTo == 0 {
+	if s.opts.DeepenTo == 0 || (s.opts.DeepenLimit > 0 && depth >= s.opts.DeepenLimit) {
 		return true
 	}
 	growth := float64(size) / float64(max(prev, 1))

@@ -701,4 +701,14 @@ func TestDeepenTo(t *testing.T) {
 	if r := run[pt](t, bad, explore.Options{MaxDepth: least, DeepenTo: 1000}); r.Verdict != explore.VerdictViolation || r.Depth != 7 {
 		t.Fatalf("a violation past MaxDepth within the budget: got %+v", countsOf(r))
 	}
+	for limit := least; limit <= n+2; limit++ { // DeepenLimit caps the deepening as MaxDepth would
+		bound := explore.Options{MaxDepth: limit}
+		if limit > n+1 {
+			bound = explore.Options{}
+		}
+		want := countsOf(run[pt](t, newGrid(n), bound))
+		if got := countsOf(run[pt](t, newGrid(n), explore.Options{MaxDepth: least, DeepenTo: 1000, DeepenLimit: limit})); got != want {
+			t.Fatalf("DeepenLimit %d: got %+v, want %+v", limit, got, want)
+		}
+	}
 }

@@ -27,16 +27,37 @@ const DeepenTo = 500_000
 // rolepaxos example's (5,357,673) are searched whole.
 const WholeTo = 10_000_000
 
-// DefaultDepthBound is the depth bound of a search without --max-depth,
-// and how far past it the search deepens (explore.Options.MaxDepth and
-// DeepenTo): the protocol's own bound (engine.Explorer.MaxDepth),
-// deepened within DeepenTo states, or, for a protocol without one, the
-// whole space within WholeTo.
-func (h *Protocol) DefaultDepthBound() (maxDepth int, deepenTo int64) {
+// DeepenLimit is the deepest level a default search deepens to: far past
+// what a small cluster's search needs (single-decree Paxos's whole space
+// is 27 levels deep, Multi-Paxos's defaults stop at 14), reached only
+// when the levels stay small for ever: a counter in the nodes' state that
+// grows without bound (a retry count, a message tally, a clock) makes
+// every step a new state. The report then says so (DeepenedTooFar).
+const DeepenLimit = 500
+
+// DefaultDepthBound sets o's depth bound to that of a search without
+// --max-depth, and how far past it the search deepens
+// (explore.Options.MaxDepth, DeepenTo and DeepenLimit): the protocol's own
+// bound (engine.Explorer.MaxDepth), deepened within DeepenTo states, or,
+// for a protocol without one, the whole space within WholeTo; never past
+// DeepenLimit.
+func (h *Protocol) DefaultDepthBound(o *explore.Options) {
+	o.MaxDepth, o.DeepenTo, o.DeepenLimit = 1, WholeTo, DeepenLimit
 	if d := h.DefaultDepth(); d > 0 {
-		return d, DeepenTo
+		o.MaxDepth, o.DeepenTo = d, DeepenTo
 	}
-	return 1, WholeTo
+}
+
+// DeepenedTooFar is what a report says of a default search that reached
+// DeepenLimit: why the depth is so large, and what to do; "" for any
+// other search.
+func DeepenedTooFar(o explore.Options, depth int) string {
+	if o.DeepenLimit == 0 || depth < o.DeepenLimit {
+		return ""
+	}
+	return fmt.Sprintf("the default search went %d levels deep and new states kept coming: a counter in the nodes' state "+
+		"that grows without bound (a retry count, a tally of messages, a clock) makes every step a new state, so no depth "+
+		"covers the space; leave it out of Fingerprint if no step depends on it, bound it, or set --max-depth", depth)
 }
 
 // followUpBudget is how many states a follow-up search explores at most

@@ -54,6 +54,9 @@ func Check(t *testing.T, p *harness.Protocol, o CheckOptions) {
 	if !d.Report.Complete && d.Report.Stop != explore.StopMaxDepth {
 		t.Fatalf("paxtest: the search of %s is incomplete: %s stopped it after %d states, so it is not a pass", p.Name(), d.Report.Stop, d.Report.Distinct)
 	}
+	if note := harness.DeepenedTooFar(explore.Options{DeepenLimit: harness.DeepenLimit}, d.Report.Depth); note != "" && d.Report.Stop == explore.StopMaxDepth {
+		t.Fatalf("paxtest: the search of %s is not a pass: %s", p.Name(), note)
+	}
 	t.Logf("%s", searched(d))
 }
 
@@ -81,7 +84,7 @@ func check(t *testing.T, p *harness.Protocol, o CheckOptions) (*Finding, harness
 	}
 	c.Config.Protocol, c.Config.Variant = p.Name(), cmp.Or(o.Variant, engine.Correct)
 	opts := explore.Options{MaxStates: o.MaxStates}
-	opts.MaxDepth, opts.DeepenTo = p.DefaultDepthBound()
+	p.DefaultDepthBound(&opts)
 	var d harness.Deep
 	var err error
 	if o.NoFollowUps {

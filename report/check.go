@@ -51,6 +51,9 @@ type Check struct {
 	// Program is the program the text tells the user to replay
 	// TraceFile with (empty: paxsim).
 	Program string `json:"-"`
+	// deepened: the depth bound was the default one, deepened while the
+	// levels fit (explore.Options.DeepenTo), not --max-depth's.
+	deepened bool
 }
 
 // NewCheck is the report of a search res of a model (spec) with options
@@ -62,7 +65,7 @@ func NewCheck[S any](model string, cfg any, res *explore.Result[S], opts explore
 		StatesPerS: res.StatesPerSecond(), WallSeconds: res.Elapsed.Seconds(),
 		CPUSeconds: res.CPUSeconds, BytesPerState: res.BytesPerState,
 		Strategy: opts.Strategy.String(), Symmetry: opts.Symmetry, Exact: opts.Exact, Workers: opts.Workers,
-		Collision: res.Collision, Violation: res.Violation,
+		Collision: res.Collision, Violation: res.Violation, deepened: opts.DeepenTo > 0,
 	}
 }
 
@@ -173,6 +176,8 @@ func (r *Check) WriteText(w io.Writer) {
 	switch {
 	case r.Verdict == explore.VerdictOK && r.Complete:
 		verdict += " (every reachable state within the bounds is safe)"
+	case r.Verdict == explore.VerdictOK && r.Stop == explore.StopMaxDepth && r.deepened:
+		verdict += fmt.Sprintf(" (every state within depth %d is safe: the default depth bound, deepened while the next level fit, stopped there; --max-depth sets another)", r.Depth)
 	case r.Verdict == explore.VerdictOK && r.Stop == explore.StopMaxDepth:
 		verdict += fmt.Sprintf(" (every state within depth %d is safe: --max-depth bounds the search)", r.Depth)
 	case r.ExitCode == ExitIncomplete && r.Stop == explore.StopInterrupted:
