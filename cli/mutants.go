@@ -163,12 +163,12 @@ func (x *invocation) protocolsNamed(cmd, name string) ([]*harness.Protocol, erro
 }
 
 // mutantsCampaigns is the campaign command a variant V of each protocol
-// runs, by protocol name.
+// runs, by protocol name: its fixed configuration, not a swarm's draws.
 func (x *invocation) mutantsCampaigns(ps []*harness.Protocol, start uint64) map[string]string {
 	out := map[string]string{}
 	for _, p := range ps {
 		c := mutants.ConfigFor(mutants.Target{Protocol: p, Variant: engine.Correct}, start)
-		out[p.Name()] = x.program + " campaign --variant V" + x.flagsOf(p.Info(), c, "variant")
+		out[p.Name()] = x.program + " campaign --swarm=false --variant V" + x.flagsOf(p.Info(), c, "variant")
 	}
 	return out
 }

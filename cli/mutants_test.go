@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -30,13 +32,38 @@ func TestMutantsCatches(t *testing.T) {
 		t.Errorf("no row for no-promise:\n%s", out)
 	}
 	for _, want := range []string{
-		"paxsim campaign --variant V --drop 0.1 --dup 0.05 --crash 0.01 --torn-crash 0.01 --lose-unsynced 0.01 --partition 0.01",
 		"paxsim check --variant V --no-timers --crashes 1 --max-states 5000",
 		"control: the correct protocol passes",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+	campaignReproducesTheRow(t, out)
+}
+
+// campaignReproducesTheRow checks that the campaign command mutants prints
+// for paxos, run for no-promise, first fails at the seed its row counts
+// to: the command is what mutants ran, not a swarm's campaign.
+func campaignReproducesTheRow(t *testing.T, out string) {
+	t.Helper()
+	cmd := regexp.MustCompile(`(?m)^  paxos: +paxsim (campaign .*)$`).FindStringSubmatch(out)
+	seeds := regexp.MustCompile(`(?m)^no-promise .* yes +(\d+) `).FindStringSubmatch(out)
+	if cmd == nil || seeds == nil {
+		t.Fatalf("no campaign command or seed count:\n%s", out)
+	}
+	n, _ := strconv.Atoi(seeds[1])
+	args := append(strings.Fields(strings.Replace(cmd[1], "--variant V", "--variant no-promise", 1)),
+		"--seeds", fmt.Sprint(n), "--json", "--no-shrink", "--out", t.TempDir())
+	_, js, _ := paxsim(t, context.Background(), args...)
+	var first float64 = -1
+	for _, f := range decodeObject(t, js)["failures"].([]any) {
+		if s := f.(map[string]any)["seed"].(float64); first < 0 || s < first {
+			first = s
+		}
+	}
+	if int(first) != n-1 {
+		t.Errorf("%v first fails at seed %v; the row counts %d seeds", args, first, n)
 	}
 }
 

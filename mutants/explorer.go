@@ -1,10 +1,12 @@
 package mutants
 
 import (
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/explore"
 	"github.com/paxsim/paxsim/model"
 )
@@ -26,16 +28,27 @@ const ExplorerMaxStates = 5000
 // duplicated (count-duplicates needs its own Accepted reply twice); the
 // third is check's restart follow-up without timers, a proposer asked by
 // both clients restarting with its messages to itself in flight (a round
-// persisted late, or not at all, shows in 3,103 states). The last fires
-// the timers, which a protocol whose leader is elected by a timer needs
-// to do anything at all.
+// persisted late, or not at all, shows in 3,103 states). The fourth is an
+// even cluster, for a protocol that runs one of 4 replicas by default of
+// another size: a quorum miscounted as half the nodes (n/2, or (n+1)/2)
+// is a majority of an odd cluster under most slips, and the variants'
+// campaigns run the default cluster only. The last fires the timers,
+// which a protocol whose leader is elected by a timer needs to do
+// anything at all.
 var explorerBounds = []ExplorerBound{
-	{"no timers, 1 crash", "--no-timers --crashes 1", func(c *model.CheckConfig) { c.NoTimers, c.Crashes = true, 1 }},
-	{"no timers, network-self", "--no-timers --network-self", func(c *model.CheckConfig) { c.NoTimers, c.NetworkSelf = true, true }},
+	{"no timers, 1 crash", "--no-timers --crashes 1", func(c *model.CheckConfig) { c.NoTimers, c.Crashes = true, 1 }, nil},
+	{"no timers, network-self", "--no-timers --network-self", func(c *model.CheckConfig) { c.NoTimers, c.NetworkSelf = true, true }, nil},
 	{"no timers, restart", "--no-timers --crashes 1 --network-self --shared-proposer", func(c *model.CheckConfig) {
 		c.NoTimers, c.Crashes, c.NetworkSelf, c.SharedProposer = true, 1, true, true
-	}},
-	{"timers", "", func(*model.CheckConfig) {}},
+	}, nil},
+	{"no timers, 4 nodes", "--no-timers --nodes 4", func(c *model.CheckConfig) { c.NoTimers, c.Config.Nodes = true, 4 }, runsFour},
+	{"timers", "", func(*model.CheckConfig) {}, nil},
+}
+
+// runsFour reports whether a protocol runs a cluster of 4 other than its
+// default one.
+func runsFour(info *engine.Info) bool {
+	return info.DefaultNodes() != 4 && (len(info.Nodes) == 0 || slices.Contains(info.Nodes, 4))
 }
 
 // ExplorerBound is one search the explorer tries on a variant.
@@ -43,6 +56,8 @@ type ExplorerBound struct {
 	Name  string
 	Flags string // the same bounds as flags of paxsim check (with --max-states ExplorerMaxStates)
 	edit  func(*model.CheckConfig)
+	// applies, when set, says which protocols the search is for.
+	applies func(*engine.Info) bool
 }
 
 // ExplorerBounds lists the searches tried on each variant the explorer
@@ -61,6 +76,9 @@ func explore1(t Target, workers int) Explorer {
 	began := time.Now()
 	p := t.Protocol
 	for _, b := range explorerBounds {
+		if b.applies != nil && !b.applies(p.Info()) {
+			continue
+		}
 		c := model.DefaultCheck(p.Info())
 		c.Config.Variant = t.Variant
 		b.edit(&c)

@@ -6,8 +6,12 @@ import (
 	"testing"
 
 	"github.com/paxsim/paxsim/adapter/builtin"
+	paxosadapter "github.com/paxsim/paxsim/adapter/paxos"
+	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/harness"
+	"github.com/paxsim/paxsim/protocol"
+	"github.com/paxsim/paxsim/sim"
 )
 
 var (
@@ -178,5 +182,46 @@ func TestExplorerNotJudged(t *testing.T) {
 	}
 	if e := explore1(Target{Protocol: multiPaxos, Variant: "no-view", Breaks: "agreement"}, 1); e.Verdict == Found {
 		t.Errorf("no-view: %+v", e)
+	}
+}
+
+// halfQuorum is single-decree Paxos with a variant whose quorums are
+// (n+1)/2 replicas: a majority of an odd cluster, so that the variant
+// campaigns, which run the default 3, never tell it from the correct
+// protocol; half of an even one, so that two halves decide apart.
+type halfQuorum struct{ paxosadapter.Adapter }
+
+func (h halfQuorum) Info() engine.Info {
+	info := h.Adapter.Info()
+	info.Name = "halfpaxos"
+	info.Variants = []engine.Variant{{Name: "half-quorum", Summary: "a quorum is (n+1)/2 replicas", Breaks: checker.Agreement}}
+	return info
+}
+
+func (h halfQuorum) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation], error) {
+	half := s.Variant == "half-quorum"
+	s.Variant = engine.Correct
+	c, err := paxosadapter.NodeConfig(s)
+	if half {
+		c.Phase1Quorum, c.Phase2Quorum = (s.Nodes+1)/2, (s.Nodes+1)/2
+	}
+	return protocol.NewNodes(s.Nodes, c), err
+}
+
+// TestAnEvenClusterCatchesAHalfQuorum: a quorum miscounted as half the
+// nodes survives the variant's campaign, on the default cluster of 3, and
+// the explorer's even cluster of 4 catches it.
+func TestAnEvenClusterCatchesAHalfQuorum(t *testing.T) {
+	p := harness.New[protocol.Msg, protocol.Durable](halfQuorum{})
+	rep, err := Run(context.Background(), Options{Protocols: []*harness.Protocol{p}, Variant: "half-quorum", Budget: 300})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rep.Rows[0]
+	if r.Seed != nil {
+		t.Fatalf("vacuous: the campaign of 3 replicas caught it at seed %d", *r.Seed)
+	}
+	if !r.Caught || r.Explorer.Verdict != Found || r.Explorer.Bounds != "no timers, 4 nodes" {
+		t.Fatalf("row: %+v", r)
 	}
 }

@@ -152,7 +152,8 @@ func sameStep[M Message, D, O any](a, b *World[M, D, O], id NodeID) string {
 	}
 	for i := range a.inflight {
 		if a.inflight[i].elem != b.inflight[i].elem {
-			return fmt.Sprintf("message %d in flight after it: %v against %v", i+1, a.inflight[i].msg, b.inflight[i].msg)
+			fa, fb := &a.inflight[i], &b.inflight[i]
+			return fmt.Sprintf("message %d in flight after it: %s->%s %v against %s->%s %v", i+1, fa.from, fa.to, fa.msg, fb.from, fb.to, fb.msg)
 		}
 	}
 	return ""
