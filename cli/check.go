@@ -123,7 +123,7 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	fs.BoolVar(&c.cfg.Drops, "drops", false, "impl, multiset network: messages may be lost")
 	fs.Var(value[int]{&c.cfg.Dups}, "dups", "impl, multiset network: at most `N` extra copies of sent messages")
 	fs.BoolVar(&e.FIFO, "fifo", false, "impl, multiset network: each link delivers its messages in the order sent, as TCP does")
-	fs.BoolVar(&c.followUps, "follow-ups", true, "impl: after a safe first search, search again with each bound you did not set widened, within a budget (one crash, a restart, an even cluster, a round more, the ticks, an election, a reconfiguration); false: the first search alone")
+	fs.BoolVar(&c.followUps, "follow-ups", true, "impl: after a safe first search, search again with each bound you did not set widened, within a budget (one crash, messages to self through the network, a restart, an even cluster, a round more, the ticks, an election, a reconfiguration); false: the first search alone")
 	fs.BoolVar(&c.cfg.SharedProposer, "shared-proposer", false, "impl: every client asks the first proposer (several values at one replica, as at a leader)")
 	fs.BoolVar(&c.cfg.NetworkSelf, "network-self", false, "impl: a replica's messages to itself go through the network (every interleaving, many more states)")
 	fs.StringVar(&c.properties, "properties", "", "impl: only a violation of these comma-separated `PROPS` ends the search (e.g. agreement)")

@@ -497,12 +497,12 @@ func TestCheckFollowsUp(t *testing.T) {
 	code, stdout, _ = paxsim(t, ctx, "check", "--no-timers", "--json")
 	m := decodeObject(t, stdout)
 	fs, _ := m["follow_ups"].([]any)
-	if code != 0 || len(fs) != 4 {
-		t.Fatalf("default check of the correct protocol: exit %d, follow_ups %v; want 0 and four (one crash, restart, nodes+1, rounds+1)", code, m["follow_ups"])
+	if code != 0 || len(fs) != 5 {
+		t.Fatalf("default check of the correct protocol: exit %d, follow_ups %v; want 0 and five (one crash, self-sends, restart, nodes+1, rounds+1)", code, m["follow_ups"])
 	}
 	for i, f := range fs {
 		f := f.(map[string]any)
-		if name := []string{"one crash", "restart", "nodes+1", "rounds+1"}[i]; f["name"] != name || f["verdict"] != "ok" || f["distinct"].(float64) < 1 {
+		if name := []string{"one crash", "self-sends", "restart", "nodes+1", "rounds+1"}[i]; f["name"] != name || f["verdict"] != "ok" || f["distinct"].(float64) < 1 {
 			t.Errorf("follow-up %d of the correct protocol: %v, want %s, ok over some states", i, f, name)
 		}
 	}

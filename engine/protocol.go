@@ -112,9 +112,14 @@ type Variant struct {
 type Setup struct {
 	Nodes   int
 	Variant string // Correct or one of Info.Variants
-	// MaxDelay is the longest message delay of the run, in ticks: what a
-	// protocol's timeouts should scale with (a retry sooner than a round
-	// trip only duels).
+	// MaxDelay is the top of the run's delay range (--delay MIN-MAX), in
+	// ticks: what a protocol's timeouts should scale with (a retry sooner
+	// than a round trip only duels). It is not a bound on every delay:
+	// with a long tail (--delay tail:MIN-MAX) one delay in ten gets up to
+	// 9*MaxDelay more, a slowed receiver's delays are multiplied by its
+	// factor, and the long-delay fault holds a message past elections. A
+	// protocol must stay safe whatever the delays, and live once faults
+	// heal, within the liveness bound (LivenessBound).
 	MaxDelay sim.Time
 	// Params holds the values of Info.Knobs, by name, each validated by
 	// its knob; a knob not set is absent.

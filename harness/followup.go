@@ -98,10 +98,14 @@ type followUp struct {
 // followUpSearches are the default check's follow-up searches, in order:
 // one crash (a restart from durable state), so that the defaults find a
 // protocol that replies before it persists, or forgets a promise; a
-// restart of a proposer that every client asks, its messages to itself
-// in flight, so that they find a proposer that sends its ballot before it
-// persists it and reuses it, with another client's value, after the
-// restart; an even
+// replica's messages to itself through the network, where they may be
+// duplicated and reordered like any (a proposer that counts its own
+// promise or vote twice: a third party's counted duplicate promises
+// within 89,000 states, paxsim's count-duplicates within 4,793); a
+// restart of a proposer that every client asks, its
+// messages to itself in flight, so that they find a proposer that sends
+// its ballot before it persists it and reuses it, with another client's
+// value, after the restart; an even
 // cluster, one node more, where a quorum miscounted as half the nodes
 // lets two halves decide apart (a majority of an odd cluster is the same
 // under most slips); one round more per replica, so that they find a bug
@@ -118,6 +122,11 @@ var followUpSearches = []followUp{
 		ok := c.Crashes == 0 && !c.NoRestarts
 		c.Crashes = 1
 		return c, "--crashes 1", ok
+	}},
+	{"self-sends", "network-self", followUpBudget, func(c model.CheckConfig, _ *Protocol) (model.CheckConfig, string, bool) {
+		ok := !c.NetworkSelf
+		c.NetworkSelf = true
+		return c, "--network-self", ok
 	}},
 	{"restart", "crashes", restartBudget, func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool) {
 		ok := c.Crashes == 0 && !c.NoRestarts && !c.SharedProposer && c.Effective(h.Info()).Clients > 1
@@ -170,9 +179,10 @@ type Deep struct {
 // model with one bound widened that set (the check flags the user gave;
 // nil for none) does not name, within a budget of states, so that the
 // defaults find a protocol that replies before it persists (one crash), a
-// ballot reused after a restart (restart), a quorum miscounted (an even
-// cluster), a retry that reuses its last
-// ballot's state (a round more), or a bug that only a periodic timer's
+// duplicate of its own message counted twice (self-sends), a ballot
+// reused after a restart (restart), a quorum miscounted (an even
+// cluster), a retry that reuses its last ballot's state (a round more),
+// or a bug that only a periodic timer's
 // resend, an election or a reconfiguration shows. They stop at the first
 // violation, which becomes the result's, with the model it was found in.
 func (h *Protocol) CheckDeep(c model.CheckConfig, o explore.Options, set func(flag string) bool) (Deep, error) {

@@ -37,9 +37,9 @@ type CheckOptions struct {
 // Check runs paxsim's exhaustive search of p's real code, as `paxsim
 // check` does: every interleaving of a small cluster's steps within the
 // search's bounds, breadth first, then the follow-up searches (one crash,
-// a restart of a proposer every client asks, an even cluster, a round
-// more, the timers, an election, a reconfiguration, as the protocol takes
-// them), each within its budget.
+// messages to self through the network, a restart of a proposer every
+// client asks, an even cluster, a round more, the timers, an election, a
+// reconfiguration, as the protocol takes them), each within its budget.
 // It fails t on a violation with its shortest counterexample, a decision
 // trace written to a file that `paxsim replay` runs; or when a bound of
 // states or memory cut the first search short (a depth bound is the

@@ -34,8 +34,9 @@ func TestCheckPassesTheCorrectProtocol(t *testing.T) {
 
 // TestDefaultCheckOfEachProtocol: each of paxsim's protocols passes the
 // search a bare `paxsim check --protocol P` runs, its follow-ups included
-// (one crash, a restart, an even cluster, a round more, the timers, an
-// election, a reconfiguration, as the protocol takes them). A change to a
+// (one crash, messages to self through the network, a restart, an even
+// cluster, a round more, the timers, an election, a reconfiguration, as
+// the protocol takes them). A change to a
 // protocol that any of them can tell from a correct one fails here with
 // its shortest counterexample, as it would in a user's go test.
 func TestDefaultCheckOfEachProtocol(t *testing.T) {
@@ -104,5 +105,23 @@ func TestFindInCheckFindsABallotReusedAfterARestart(t *testing.T) {
 	res, err := p.Replay(f.Trace, engine.Options{})
 	if err != nil || !res.Failed() {
 		t.Fatalf("the finding's trace does not replay to a violation (err %v):\n%s", err, f)
+	}
+}
+
+// TestFindInCheckFindsItsOwnVoteCountedTwice: a proposer that counts
+// accepted replies, not acceptors (count-duplicates), is safe in every
+// state of the first search, where a replica's messages to itself are
+// calls that happen once; the self-sends follow-up sends them through the
+// network, where its own Accepted may arrive twice, and finds it.
+func TestFindInCheckFindsItsOwnVoteCountedTwice(t *testing.T) {
+	p := builtin.Paxos()
+	o := paxtest.CheckOptions{Variant: "count-duplicates", Config: noTimers(), MaxStates: 20_000}
+	f := paxtest.FindInCheck(t, p, o)
+	if f == nil || !strings.Contains(f.String(), "self-sends: a follow-up search") {
+		t.Fatalf("count-duplicates: got %v, want a violation the self-sends follow-up finds", f)
+	}
+	o.NoFollowUps = true
+	if f := paxtest.FindInCheck(t, p, o); f != nil {
+		t.Fatalf("the first search alone found:\n%s", f)
 	}
 }

@@ -457,9 +457,10 @@
 //	      sent, as TCP does (default off)
 //	  --follow-ups
 //	      impl: after a safe first search, search again with each bound you did
-//	      not set widened, within a budget (one crash, a restart, an even cluster,
-//	      a round more, the ticks, an election, a reconfiguration); false: the
-//	      first search alone (default true)
+//	      not set widened, within a budget (one crash, messages to self through
+//	      the network, a restart, an even cluster, a round more, the ticks, an
+//	      election, a reconfiguration); false: the first search alone (default
+//	      true)
 //	  --json
 //	      print one JSON object instead of the text report (default off)
 //	  --max-ballot B
