@@ -549,7 +549,14 @@ func explain(ctx context.Context, o Options, g *Group, f *Failure) {
 	g.trace, g.StepsBefore = recorded, recorded.Steps()
 	shaped := recorded
 	if !o.NoShrink {
-		if sr, err := p.Shrink(ctx, recorded, o.shrinkBudget()); err == nil && string(sr.Property) == g.Property {
+		sr, err := p.Shrink(ctx, recorded, o.shrinkBudget())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			g.Message += fmt.Sprintf(" (not shrunk: %v)", err)
+		case err != nil:
+		case string(sr.Property) != g.Property:
+			g.Message += fmt.Sprintf(" (not shrunk: its recorded trace replays to %s, not %s)", sr.Property, g.Property)
+		default:
 			g.shrunk, g.StepsAfter, shaped = sr.Trace, sr.After, sr.Trace
 			switch {
 			case sr.Interrupted:
