@@ -41,7 +41,7 @@ var Program string
 // mutants or view cleanly (command.stops), and ends any other command at
 // once with exit code 4 (incomplete); a second one kills the program.
 func Main(protocols ...*harness.Protocol) int {
-	name := cmp.Or(Program, binaryName(os.Args[0]))
+	name := cmp.Or(Program, binaryName(os.Args[0], mainPackage()))
 	reg, err := harness.NewRegistry(protocols...)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
@@ -63,13 +63,29 @@ func Main(protocols ...*harness.Protocol) int {
 }
 
 // binaryName is the name a user runs the binary at path by: its base name,
-// without Windows' .exe.
-func binaryName(path string) string {
+// without Windows' .exe; or, for the binary `go run` built in a temporary
+// directory (.../go-build.../exe/NAME), which is gone when it ends, "go
+// run" with its main package's import path (main, when known), which
+// runs it again from anywhere in its module: the replay and shrink lines
+// a run prints then work as printed.
+func binaryName(path, main string) string {
+	if dir := filepath.Dir(path); main != "" && filepath.Base(dir) == "exe" && strings.Contains(dir, "go-build") {
+		return "go run " + main
+	}
 	name := strings.TrimSuffix(filepath.Base(path), ".exe")
 	if name == "" || name == "." || name == string(filepath.Separator) {
 		return "paxsim"
 	}
 	return name
+}
+
+// mainPackage is the import path of the program's main package, "" when
+// the binary carries no build information.
+func mainPackage() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		return bi.Path
+	}
+	return ""
 }
 
 // Run runs the command line args (without the program name) over the

@@ -72,14 +72,16 @@ func TestAUsersBinaryNamesItself(t *testing.T) {
 }
 
 func TestBinaryName(t *testing.T) {
-	for path, want := range map[string]string{
-		"/tmp/go-build123/b001/exe/kvpaxos": "kvpaxos",
-		"./paxsim":                          "paxsim",
-		"paxsim.exe":                        "paxsim",
-		"":                                  "paxsim",
+	for _, tt := range []struct{ path, main, want string }{
+		{"/tmp/go-build123/b001/exe/kvpaxos", "example.com/kvpaxos", "go run example.com/kvpaxos"}, // go run: gone once it ends
+		{"/tmp/go-build123/b001/exe/kvpaxos", "", "kvpaxos"},
+		{"/home/u/bin/exe/kvpaxos", "example.com/kvpaxos", "kvpaxos"},
+		{"./paxsim", "github.com/paxsim/paxsim/cmd/paxsim", "paxsim"},
+		{"paxsim.exe", "", "paxsim"},
+		{"", "", "paxsim"},
 	} {
-		if got := binaryName(path); got != want {
-			t.Errorf("binaryName(%q) = %q, want %q", path, got, want)
+		if got := binaryName(tt.path, tt.main); got != tt.want {
+			t.Errorf("binaryName(%q, %q) = %q, want %q", tt.path, tt.main, got, tt.want)
 		}
 	}
 }
