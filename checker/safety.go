@@ -242,6 +242,8 @@ func (c *Safety) Observe(node int, o Observation) {
 		c.accepted(node, o)
 	case Learned:
 		c.learn(node, o)
+	case Applied:
+		c.appliesChosen(node, o)
 	}
 }
 
@@ -444,4 +446,21 @@ func formatMask(mask uint64) string {
 		parts = append(parts, strconv.Itoa(bits.TrailingZeros64(m)))
 	}
 	return strings.Join(parts, ",")
+}
+
+// appliesChosen checks that a replica applies, at an instance, the value
+// chosen there (LearnerIntegrity): applying is a claim that it is chosen,
+// with no ballot named, judged against the acceptors' votes as a Learned
+// is. A no-op (None) claims only that something is chosen there: a
+// protocol may report its no-op by another value (Info.NoOps).
+func (c *Safety) appliesChosen(node int, o Observation) {
+	ch, ok := c.chosen.get(0, o.Instance)
+	switch {
+	case !ok:
+		c.violate(LearnerIntegrity, "applies-unchosen", o.Instance, fmt.Sprintf("node %d applies %s at instance %d, but nothing is chosen there", node, chosenValue(o.Value), o.Instance),
+			c.acceptorEvidence(o.Instance)...)
+	case o.Value != None && ch.Value != o.Value:
+		c.violate(LearnerIntegrity, "applies-other-than-chosen", o.Instance, fmt.Sprintf("node %d applies %s at instance %d, but %s is chosen there", node, chosenValue(o.Value), o.Instance, chosenValue(ch.Value)),
+			c.choiceEvidence(ch))
+	}
 }

@@ -17,6 +17,15 @@ func accept(node int, round uint32, by int32, v Value) step {
 }
 func learn(node int, v Value) step { return step{node, Observation{Kind: Learned, Value: v}} }
 
+// acceptAt and applyAt are a replicated log's accept (at ballot 1.1) and
+// apply of v at instance i.
+func acceptAt(node int, i int64, v Value) step {
+	return step{node, Observation{Kind: Accepted, Instance: i, Ballot: Ballot{Round: 1, Node: 1}, Value: v}}
+}
+func applyAt(node int, i int64, v Value) step {
+	return step{node, Observation{Kind: Applied, Instance: i, Value: v}}
+}
+
 func TestSafety(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -89,6 +98,25 @@ func TestSafety(t *testing.T) {
 			want:     LearnerIntegrity,
 			chosen:   1,
 			evidence: "learns a second time: v2 after v1",
+		},
+		{
+			name:     "applying a value not chosen",
+			nodes:    3,
+			steps:    []step{invoke(1), acceptAt(1, 1, 1), applyAt(1, 1, 1)},
+			want:     LearnerIntegrity,
+			evidence: "applies v1 at instance 1, but nothing is chosen there",
+		},
+		{
+			name:     "applying another value than the one chosen",
+			nodes:    3,
+			steps:    []step{invoke(1), invoke(2), acceptAt(1, 1, 1), acceptAt(2, 1, 1), applyAt(3, 1, 2)},
+			want:     LearnerIntegrity,
+			evidence: "applies v2 at instance 1, but v1 is chosen there",
+		},
+		{
+			name:  "applying the value chosen, and a no-op where one is",
+			nodes: 3,
+			steps: []step{invoke(1), acceptAt(1, 1, 1), acceptAt(2, 1, 1), applyAt(3, 1, 1), applyAt(1, 1, None)},
 		},
 		{
 			name:   "learning the same value again, as after a restart",

@@ -28,9 +28,17 @@ func (s *Session[M, D]) done() bool {
 	return s.clients.done() && (caughtUp(s.progress, s.waitFor()) || s.idle())
 }
 
-// idle reports whether no client ever asked for anything and nothing was
-// decided: nothing for the core to catch up on.
-func (s *Session[M, D]) idle() bool { return !s.asked && slices.Max(s.progress) == 0 }
+// idle reports whether nothing was decided and nothing had to be: no
+// client ever asked for anything, or, for a replicated log, every client
+// has its answers without an entry applied (reads a leader with a lease
+// answers from its state). A single decree's answer is the decision, so
+// one answered with nothing learned still owes it.
+func (s *Session[M, D]) idle() bool {
+	if slices.Max(s.progress) != 0 {
+		return false
+	}
+	return !s.asked || (s.judge.log != nil && s.clients.done())
+}
 
 // waitFor is the nodes whose progress liveness waits for: the learners
 // of the core (every replica of it, unless Info.Roles says otherwise).

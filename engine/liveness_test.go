@@ -7,11 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	mpadapter "github.com/paxsim/paxsim/adapter/multipaxos"
 	"github.com/paxsim/paxsim/adapter/paxos"
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/harness"
 	"github.com/paxsim/paxsim/protocol"
+	"github.com/paxsim/paxsim/protocol/multipaxos"
 	"github.com/paxsim/paxsim/sim"
 	"github.com/paxsim/paxsim/trace"
 )
@@ -212,5 +214,50 @@ func TestFIFOBacklogDelaysTheDeadline(t *testing.T) {
 	}
 	if late == 0 {
 		t.Fatalf("vacuous: every run decided by the nominal deadline t=%d", nominal)
+	}
+}
+
+// leaseReads is Multi-Paxos whose replicas answer every get from their
+// own state, as a leader with a read lease does, without a log entry: a
+// fresh cluster's gets read "" and are correct.
+type leaseReads struct{ mpadapter.Adapter }
+
+func (a leaseReads) NewNodes(s engine.Setup) (sim.NewNode[multipaxos.Msg, multipaxos.Durable, checker.Observation], error) {
+	f, err := a.Adapter.NewNodes(s)
+	return func(id sim.NodeID, d multipaxos.Durable) sim.Node[multipaxos.Msg, multipaxos.Durable, checker.Observation] {
+		return leaseNode{f(id, d)}
+	}, err
+}
+
+type leaseNode struct {
+	sim.Node[multipaxos.Msg, multipaxos.Durable, checker.Observation]
+}
+
+func (n leaseNode) Deliver(env *sim.Env[multipaxos.Msg, multipaxos.Durable, checker.Observation], from sim.NodeID, m multipaxos.Msg) {
+	if m.Type == multipaxos.RequestMsg && len(m.Entries) == 1 && m.Entries[0].Cmd.Op == multipaxos.OpGet {
+		c := m.Entries[0].Cmd
+		client, _, _ := multipaxos.DecodeID(c.ID)
+		env.Observe(checker.Observation{Kind: checker.Returned, Client: client, Value: c.ID})
+		return
+	}
+	n.Node.Deliver(env, from, m)
+}
+
+// TestAnsweredReadsOweNoLogEntry: a replicated log whose clients all have
+// their answers, reads served without a log entry, owes no entry applied:
+// it once failed liveness, "nothing decided", with every client answered
+// and the history linearizable. A put still owes its entry.
+func TestAnsweredReadsOweNoLogEntry(t *testing.T) {
+	p := harness.New[multipaxos.Msg, multipaxos.Durable](leaseReads{})
+	c := config(mpP.Name())
+	c.Nodes, c.Clients, c.Commands, c.HealAt = 1, 1, 1, 1
+	tr := &trace.Trace{Config: c, Seed: 3, Lines: []sim.ScriptLine{{N: 1, Text: "client 1 get a to 1"}, {N: 2, Text: "heal"}, {N: 3, Text: "liveness"}}}
+	r, err := p.Replay(tr, engine.Options{})
+	if err != nil || r.Failed() || r.Stop != engine.StopDecided {
+		t.Fatalf("a read answered from the replica's state: err %v, stop %s, violations %v", err, r.Stop, r.Violations)
+	}
+	tr.Lines[0].Text = "client 1 put a 1.1 to 1"
+	if r, err := p.Replay(tr, engine.Options{}); err != nil || r.Failed() || r.Learners == 0 {
+		t.Fatalf("a put: err %v, learners %d, violations %v", err, r.Learners, r.Violations)
 	}
 }
