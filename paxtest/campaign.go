@@ -19,10 +19,11 @@ type CampaignOptions struct {
 	// runs LongFactor times as many with PAXSIM_LONG=1).
 	Seeds int
 	Start uint64 // the first seed
-	// Config is the runs' configuration (nil: engine.Default(), three
-	// replicas and a little of every fault until the heal at t=600, with
-	// the durability faults too: torn crashes and lost unsynced writes at
-	// engine.DurabilityRate). Its
+	// Config is the runs' configuration (nil: each seed draws its own from
+	// engine.Default(), as `paxsim campaign`'s swarm does: cluster size,
+	// clients, delays, fault rates, FIFO links, durability faults, the
+	// scheduler and the protocol's knobs; a Config given is every seed's,
+	// as `paxsim campaign --swarm=false` runs one). Its
 	// Protocol and Variant are set from the protocol and Variant. It must
 	// heal (HealAt > 0): every run is judged with the liveness phase.
 	Config *engine.Config
@@ -64,13 +65,17 @@ func FindInCampaign(t *testing.T, p *harness.Protocol, o CampaignOptions) *Findi
 // campaign runs seeds seeds of o's campaign, up to the first failure.
 func campaign(t *testing.T, p *harness.Protocol, o CampaignOptions, seeds int) *Finding {
 	t.Helper()
-	c, err := o.config(p)
+	base, err := o.config(p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	j := judge{only: o.Properties, liveness: true}
 	for i := range seeds {
 		seed := o.Start + uint64(i)
+		c := base
+		if o.Config == nil { // drawn, as a swarm campaign draws it
+			c = base.Swarm(p.Info(), seed, o.pinned)
+		}
 		res, err := p.Run(c, seed, engine.Options{})
 		if err != nil {
 			t.Fatalf("paxtest: seed %d: %v", seed, err)
@@ -90,6 +95,12 @@ func campaign(t *testing.T, p *harness.Protocol, o CampaignOptions, seeds int) *
 	return nil
 }
 
+// pinned reports whether a swarm knob is the options' own, not drawn: the
+// scheduler and its depth, when set.
+func (o *CampaignOptions) pinned(knob string) bool {
+	return (knob == "scheduler" && o.Scheduler != "") || (knob == "pct-depth" && o.PCTDepth != 0)
+}
+
 // config is the campaign's configuration for p, checked.
 func (o *CampaignOptions) config(p *harness.Protocol) (engine.Config, error) {
 	c := engine.Default()
@@ -100,6 +111,9 @@ func (o *CampaignOptions) config(p *harness.Protocol) (engine.Config, error) {
 	}
 	c.Protocol, c.Variant = p.Name(), cmp.Or(o.Variant, engine.Correct)
 	c.Scheduler, c.PCTDepth = cmp.Or(o.Scheduler, c.Scheduler), cmp.Or(o.PCTDepth, c.PCTDepth)
+	if o.Config == nil {
+		c.TornCrash, c.LoseUnsynced = 0, 0 // the swarm draws them
+	}
 	if err := p.Err(); err != nil {
 		return c, err
 	}
