@@ -256,7 +256,7 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	}
 	r := report.NewImplCheck(info, cfg, &rep, opts, reconfig, c.properties)
 	r.FollowUps = follow
-	if note := harness.DeepenedTooFar(opts, rep.Depth); note != "" && rep.Stop == explore.StopMaxDepth {
+	if note := harness.DeepenedTooFar(opts, &rep); note != "" {
 		r.Note = strings.TrimPrefix(r.Note+"; "+note, "; ")
 	}
 	if mapped != nil {

@@ -47,10 +47,10 @@ func (s *Session[M, D]) waitFor() uint64 { return s.plan.roles.Learners &^ s.wor
 // lagging returns how far the replicas got (the most any did) and the
 // nodes of the core that did not get as far, or that got nowhere.
 func (s *Session[M, D]) lagging() (top int64, behind []int) {
-	top = slices.Max(s.progress) // progress[0], no node's, is 0
 	if s.idle() {
 		return 0, nil
 	}
+	top = slices.Max(s.progress) // progress[0], no node's, is 0
 	for m := s.waitFor(); m != 0; m &= m - 1 {
 		if id := bits.TrailingZeros64(m); s.progress[id] < top || top == 0 {
 			behind = append(behind, id)

@@ -48,11 +48,12 @@ func (h *Protocol) DefaultDepthBound(o *explore.Options) {
 	}
 }
 
-// DeepenedTooFar is what a report says of a default search that reached
-// DeepenLimit: why the depth is so large, and what to do; "" for any
-// other search.
-func DeepenedTooFar(o explore.Options, depth int) string {
-	if o.DeepenLimit == 0 || depth < o.DeepenLimit {
+// DeepenedTooFar is what the report rep of a search with options o says
+// when the default depth bound stopped it at DeepenLimit: why the depth is
+// so large, and what to do; "" for any other search.
+func DeepenedTooFar(o explore.Options, rep *model.Report) string {
+	depth := rep.Depth
+	if o.DeepenLimit == 0 || depth < o.DeepenLimit || rep.Stop != explore.StopMaxDepth {
 		return ""
 	}
 	return fmt.Sprintf("the default search went %d levels deep and new states kept coming: a counter in the nodes' state "+

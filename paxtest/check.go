@@ -47,14 +47,14 @@ type CheckOptions struct {
 // (explore.DefaultMaxMemory).
 func Check(t *testing.T, p *harness.Protocol, o CheckOptions) {
 	t.Helper()
-	f, d := check(t, p, o)
+	f, d, opts := check(t, p, o)
 	if f != nil {
 		t.Fatal(f.report(t))
 	}
 	if !d.Report.Complete && d.Report.Stop != explore.StopMaxDepth {
 		t.Fatalf("paxtest: the search of %s is incomplete: %s stopped it after %d states, so it is not a pass", p.Name(), d.Report.Stop, d.Report.Distinct)
 	}
-	if note := harness.DeepenedTooFar(explore.Options{DeepenLimit: harness.DeepenLimit}, d.Report.Depth); note != "" && d.Report.Stop == explore.StopMaxDepth {
+	if note := harness.DeepenedTooFar(opts, &d.Report); note != "" {
 		t.Fatalf("paxtest: the search of %s is not a pass: %s", p.Name(), note)
 	}
 	t.Logf("%s", searched(d))
@@ -65,12 +65,12 @@ func Check(t *testing.T, p *harness.Protocol, o CheckOptions) {
 // every search is safe.
 func FindInCheck(t *testing.T, p *harness.Protocol, o CheckOptions) *Finding {
 	t.Helper()
-	f, _ := check(t, p, o)
+	f, _, _ := check(t, p, o)
 	return f
 }
 
-// check runs o's searches of p.
-func check(t *testing.T, p *harness.Protocol, o CheckOptions) (*Finding, harness.Deep) {
+// check runs o's searches of p, with the search options it used.
+func check(t *testing.T, p *harness.Protocol, o CheckOptions) (*Finding, harness.Deep, explore.Options) {
 	t.Helper()
 	if err := p.Err(); err != nil {
 		t.Fatal(err)
@@ -97,9 +97,9 @@ func check(t *testing.T, p *harness.Protocol, o CheckOptions) (*Finding, harness
 		t.Fatalf("paxtest: check of %s: %v", p.Name(), err)
 	}
 	if d.Report.Verdict != explore.VerdictViolation {
-		return nil, d
+		return nil, d, opts
 	}
-	return searchFinding(p, d), d
+	return searchFinding(p, d), d, opts
 }
 
 // searchFinding is the violation a search found, its path as a decision
