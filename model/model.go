@@ -148,6 +148,11 @@ func (m *Model[M, D]) Init() []*State[M, D] {
 		w.Request(0, r.step.To, r.msg)
 	}
 	m.guard(st, func() { w.Actions() }) // boot: every replica starts
+	for id := 1; id <= m.cfg.Nodes; id++ {
+		if f := w.IdentityFault(sim.NodeID(id)); f != "" && st.fault == "" {
+			st.fault, st.faultBy = contractFault(f), checker.ContractProperty
+		}
+	}
 	if m.pool == nil {
 		m.pool = sim.NewSnapshotPool(w)
 		if steps := sim.NewLocalSteps(m.pool, m.stepAbove); steps.Memoizes() && !m.Full && rememberSteps {
@@ -302,7 +307,7 @@ func (m *Model[M, D]) takeLong(a *sim.Action[M], how expansion, sc *scratch[M, D
 	m.copyInto(sc.next, sc.parent(m))
 	sc.next.above = false
 	if fault := m.audit(sc, a); fault != "" { // the step not taken: its parent, marked
-		sc.next.fault, sc.next.faultBy = clonerFault(fault), checker.ContractProperty
+		sc.next.fault, sc.next.faultBy = contractFault(fault), checker.ContractProperty
 		fn(a, sc.next, sc.sent)
 		return
 	}
@@ -311,6 +316,9 @@ func (m *Model[M, D]) takeLong(a *sim.Action[M], how expansion, sc *scratch[M, D
 		sc.next.world.SetSendHook(sc.record)
 	}
 	m.guard(sc.next, func() { sc.next.world.Do(*a) })
+	if f := sc.next.world.IdentityFault(a.To); f != "" && sc.next.fault == "" {
+		sc.next.fault, sc.next.faultBy = contractFault(f), checker.ContractProperty
+	}
 	if _, missed := sc.next.world.TornMissed(); missed || m.outOfBounds(sc.next) {
 		return // a torn crash past the handler's effects crashed nothing: the plain step, listed on its own
 	}

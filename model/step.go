@@ -56,7 +56,7 @@ func (m *Model[M, D]) fromMemory(s *State[M, D], st *localStep, ok bool, sc *scr
 	}
 	next.judgeOK, next.fault, next.faultBy = true, "", ""
 	if st.Fault != "" {
-		next.fault, next.faultBy = clonerFault(st.Fault), checker.ContractProperty
+		next.fault, next.faultBy = contractFault(st.Fault), checker.ContractProperty
 	}
 	added, n, stutters := m.steps.Effect(s.snap, &sc.layout, st)
 	next.stutter = stutters && next.fault == "" && next.judgeRef == s.judgeRef
@@ -110,10 +110,11 @@ func (m *Model[M, D]) NextStutters(s *State[M, D], emit func(*State[M, D]), stut
 	m.expandStutters(s, plain, func(_ *sim.Action[M], next *State[M, D], _ []Sent[M]) { emit(next) }, stutter)
 }
 
-// clonerFault is the violation of a node that broke the sim.Cloner
-// contract, as fault says.
-func clonerFault(fault string) string {
-	return fmt.Sprintf("%s: rule cloner: %s", checker.ContractProperty, fault)
+// contractFault is the violation of a protocol that broke a rule of the
+// contract an explorer audits (sim.Cloner's, or the identity of what a
+// fingerprint stands for), as fault, "RULE: what", says.
+func contractFault(fault string) string {
+	return fmt.Sprintf("%s: rule %s", checker.ContractProperty, fault)
 }
 
 // auditKey is a step taken the long way, as sim.World.AuditKey names it.

@@ -245,12 +245,18 @@ func (w *World[M, D, O]) crashesEnabled() bool {
 }
 
 func (w *World[M, D, O]) seenBefore(prefix []flight[M], f *flight[M]) bool {
-	for i := range prefix {
-		if prefix[i].same(f) {
-			return true
+	return w.indexOf(prefix, f) >= 0
+}
+
+// indexOf returns where in flights the message that f is (same link and
+// digest) is, or -1.
+func (w *World[M, D, O]) indexOf(flights []flight[M], f *flight[M]) int {
+	for i := range flights {
+		if flights[i].same(f) {
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // Do takes action a, which must be one that Actions listed since the last
@@ -435,11 +441,15 @@ func (w *World[M, D, O]) sendChoice(from, to NodeID, msg M) {
 		w.local = append(w.local, f)
 		return
 	}
-	if w.cfg.Choice.Network == SentSet && w.seenBefore(w.inflight, &f) {
-		return // the set has it already
+	if w.cfg.Choice.Network == SentSet {
+		if i := w.indexOf(w.inflight, &f); i >= 0 {
+			w.auditDigest(&w.inflight[i], &f)
+			return // the set has it already
+		}
 	}
 	if w.fingerprinted {
 		f.elem = w.element(&f)
+		w.auditMessage(&f)
 	}
 	w.addFlight(f)
 	if w.cfg.Choice.MaxDups == 0 || (from == to && !w.cfg.Choice.DupSelf) || from == External {

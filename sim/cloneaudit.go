@@ -97,7 +97,7 @@ func (c cloneAudit[M, D, O]) fresh() (w *World[M, D, O], obs []Observed[O], take
 
 // broke words a broken rule of the contract of node src.
 func (c cloneAudit[M, D, O]) broke(src Node[M, D, O], why string) string {
-	return fmt.Sprintf("node %d (%T) breaks the sim.Cloner contract at %s: %s", c.act.To, src, c.act, why)
+	return fmt.Sprintf("cloner: node %d (%T) breaks the sim.Cloner contract at %s: %s", c.act.To, src, c.act, why)
 }
 
 // nodeKey is the fingerprint of node n.
@@ -190,7 +190,10 @@ func (w *World[M, D, O]) AuditStep(a *Action[M], probe *World[M, D, O]) (string,
 	if !takeAlone(w, probe, a, msgAt) {
 		return "", probe
 	}
-	return cloneAudit[M, D, O]{w, a, msgAt}.check(probe, obs), probe
+	if fault := (cloneAudit[M, D, O]{w, a, msgAt}).check(probe, obs); fault != "" {
+		return fault, probe
+	}
+	return w.auditAliases(a, probe, obs), probe
 }
 
 // auditedMessage is where in w's network the message that a delivers is

@@ -107,6 +107,9 @@ func (w *World[M, D, O]) Fingerprinted() error {
 		return err
 	}
 	w.fingerprinted = true
+	w.identity = &identityAudit[M, D, O]{
+		msgs: map[fingerprint.Key]string{}, durables: map[fingerprint.Key]D{}, nodes: map[fingerprint.Key]*nodeAliases[M, D, O]{},
+	}
 	for i := range w.inflight {
 		w.inflight[i].elem = w.element(&w.inflight[i])
 	}
@@ -176,6 +179,7 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	dst.timers, dst.links, dst.fifo = timerQueue{}, links{}, fifoLinks[M]{} // a Choice world has none (World.timed)
 	dst.trials, dst.none, dst.history, dst.reservoir, dst.partitions = nil, nil, nil, nil, slices.Clone(w.partitions)
 	dst.leader, dst.healCore = nil, nil
+	dst.identityFault = ""
 	dst.spells = slices.Clone(w.spells)
 	dst.cut = append(cut, w.cut...)
 	dst.inflight = append(inflight, w.inflight...)
@@ -296,6 +300,13 @@ func (w *World[M, D, O]) slotKeys(s *slot[M, D, O]) {
 	s.nodeKey = h.Sum()
 	s.durKey = durableKey(h, s.durable)
 	s.fpOK = true
+	if w.identity != nil {
+		for id := range w.slots {
+			if &w.slots[id] == s {
+				w.auditSlot(NodeID(id), s)
+			}
+		}
+	}
 }
 
 // durableKey is the fingerprint of durable state d, computed with h.

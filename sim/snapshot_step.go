@@ -150,8 +150,10 @@ type LocalStep[O any] struct {
 	sent []uint32
 	// Obs are the observations the step made, in order.
 	Obs []Observed[O]
-	// Fault is how the node broke the sim.Cloner contract on the step,
-	// or "" (cloneAudit): the step's successor is then not to be trusted.
+	// Fault is the rule of the contract an explorer audits that the step
+	// broke, as "RULE: what" ("cloner", cloneAudit; "identity",
+	// identityAudit), or "": the step's successor is then not to be
+	// trusted.
 	Fault string
 	node  NodeID
 
@@ -408,7 +410,13 @@ func (t *LocalSteps[M, D, O]) run(w *World[M, D, O], a *Action[M], msgAt int, pr
 		return nil, probe, false
 	}
 	st.Fault = cloneAudit[M, D, O]{w, a, msgAt}.check(probe, st.Obs)
+	if st.Fault == "" {
+		st.Fault = w.auditAliases(a, probe, st.Obs)
+	}
 	st.part = t.pool.appendSlot(nil, probe, a.To)
+	if f := probe.IdentityFault(a.To); st.Fault == "" {
+		st.Fault = f
+	}
 	first := 0
 	if msgAt >= 0 {
 		first = 1 // the message delivered

@@ -84,9 +84,11 @@ type World[M Message, D, O any] struct {
 	local    []flight[M]       // LocalSelf: messages to self awaiting delivery
 
 	// Exploration (snapshot.go).
-	fingerprinted bool               // flights carry their fingerprints
-	scratchHash   fingerprint.Hasher // for message fingerprints
-	oldNodes      []Node[M, D, O]    // scratch for CloneInto
+	fingerprinted bool                    // flights carry their fingerprints
+	identity      *identityAudit[M, D, O] // shared by a search's worlds; nil for none
+	identityFault string                  // the audit's finding at the last step
+	scratchHash   fingerprint.Hasher      // for message fingerprints
+	oldNodes      []Node[M, D, O]         // scratch for CloneInto
 }
 
 // slot is everything the world keeps about one node.
