@@ -36,8 +36,8 @@ import (
 // that it costs a search little and a bounded memory. Which state an
 // explorer meets first under a fingerprint depends on its workers' timing,
 // so a broken rule may show at another step from one search to the next,
-// or, sampled, not at all; a kept rule never shows (TestFingerprintsThat
-// LeaveOutStateAreReported in package model checks both).
+// or, sampled, not at all; a kept rule never shows (package model's
+// tests check both).
 type identityAudit[M Message, D, O any] struct {
 	mu         sync.Mutex
 	msgs       map[fingerprint.Key]string // a message's rendering, by its fingerprint with its link
