@@ -117,6 +117,9 @@ func searchFinding(p *harness.Protocol, d harness.Deep) *Finding {
 			break
 		}
 	}
+	if v.Event == 0 { // a search's checkers keep no clock: the step that broke it is the path's last
+		v.Event, v.Time = int64(len(rep.Lines)), int64(len(rep.Lines))
+	}
 	how := fmt.Sprintf("found by the search %s", searched(d))
 	return &Finding{Property: rep.Property, Violation: v, Trace: tr, Steps: tr.Steps(), Unshrunk: tr.Steps(),
 		Note: "a shortest path of the breadth-first search", Cases: int(min(rep.Distinct, 1<<31-1)), protocol: p.Name(), how: how}

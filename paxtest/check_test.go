@@ -59,6 +59,9 @@ func TestFindInCheckFindsWhatACrashShows(t *testing.T) {
 	if f == nil || f.Property != checker.PromiseMonotonicity {
 		t.Fatalf("reply-before-persist: got %v, want a promise-monotonicity violation", f)
 	}
+	if f.Violation.Event != int64(f.Steps) {
+		t.Fatalf("the violation is placed at event #%d, not at the path's last step (%d)", f.Violation.Event, f.Steps)
+	}
 	res, err := p.Replay(f.Trace, engine.Options{})
 	if err != nil || !res.Failed() || res.Violations[0].Property != f.Property {
 		t.Fatalf("the finding's trace does not replay to %s (err %v, violations %v):\n%s", f.Property, err, res.Violations, f)
