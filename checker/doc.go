@@ -72,6 +72,16 @@
 //     roles every node plays every part.
 //   - send-to-node, timer-tag: a node sends only to nodes 1..N and uses
 //     timer tags 0..7 (sim.MisuseError).
+//   - durable-ownership: Persist and Write take ownership of the durable
+//     state they are given; the node must not write to it in place later
+//     (a slice it goes on appending to or assigning into), or a crash
+//     would keep what it never wrote. Checked at each crash, on a sample
+//     of the writes, for a durable state that is a sim.Fingerprinter
+//     (sim.MisuseError).
+//   - cloner, identity (the explorer's audits, sim.Cloner): a node's copy
+//     fingerprints and steps as its original; one fingerprint (a node's,
+//     a durable state's, a message's or its Digest) never stands for two
+//     states that differ in what they do or show.
 //
 // What the rules cannot check, and every protocol must do for its verdicts
 // to mean anything:

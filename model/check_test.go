@@ -712,3 +712,43 @@ func TestModelIsAnExploreModel(t *testing.T) {
 		t.Fatal("Model is not an explore.Retainer: the explorer would keep its scratch states")
 	}
 }
+
+// strayNode is a replica that answers an Accept with a message to a node
+// that does not exist: a call the contract rules out (sim.MisuseError).
+type strayNode struct{ *protocol.Node }
+
+func (n *strayNode) Deliver(env *protocol.Env, from sim.NodeID, m protocol.Msg) {
+	if m.Type == protocol.Accept {
+		env.Send(9, m)
+	}
+	n.Node.Deliver(env, from, m)
+}
+
+func (n *strayNode) CloneInto(dst paxosNode) paxosNode {
+	var inner paxosNode
+	if d, ok := dst.(*strayNode); ok && d != nil {
+		inner = d.Node
+	}
+	return &strayNode{n.Node.CloneInto(inner).(*protocol.Node)}
+}
+
+// straying is single-decree Paxos with strayNode replicas.
+type straying struct{ paxos.Adapter }
+
+func (a straying) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation], error) {
+	inner, err := a.Adapter.NewNodes(s)
+	return func(id sim.NodeID, d protocol.Durable) paxosNode { return &strayNode{inner(id, d).(*protocol.Node)} }, err
+}
+
+// TestCheckMisuseIsAContractViolation: a call the contract rules out (a
+// send to a node that does not exist) is a violation of the contract,
+// naming the rule, as campaigns report it, not a panic; its counterexample
+// replays to the same property.
+func TestCheckMisuseIsAContractViolation(t *testing.T) {
+	c := smallCheck(engine.Correct, 3, 2, 1, true)
+	rep := mustCheck(t, straying{}, c, explore.Options{})
+	if rep.Property != checker.ContractProperty || !strings.Contains(rep.Violation, "send-to-node") {
+		t.Fatalf("%s, property %q: %s", rep.Verdict, rep.Property, rep.Violation)
+	}
+	checkCounterexample(t, straying{}, c, rep, true)
+}

@@ -179,7 +179,10 @@ func (m *Model[M, D]) judgeFingerprint(st *State[M, D]) fingerprint.Key {
 // violation.
 func (m *Model[M, D]) guard(st *State[M, D], fn func()) {
 	defer func() {
-		if p := recover(); p != nil {
+		p := recover()
+		if m, ok := p.(*sim.MisuseError); ok { // not a crash: a call the contract rules out
+			st.fault, st.faultBy = contractFault(fmt.Sprintf("%s: while running %s: %s", m.Rule, st.world.Current(), m.Msg)), checker.ContractProperty
+		} else if p != nil {
 			st.fault, st.faultBy = fmt.Sprintf("%s: panic while running %s: %v", panicProperty, st.world.Current(), p), panicProperty
 		}
 	}()

@@ -205,6 +205,7 @@ func (w *World[M, D, O]) CloneInto(dst *World[M, D, O], observe Observer[O]) *Wo
 	}
 	for i := range dst.slots {
 		dst.slots[i].unsynced = slices.Clone(w.slots[i].unsynced) // writes are values: a shallow copy is the state
+		dst.slots[i].unsyncedKeys = slices.Clone(w.slots[i].unsyncedKeys)
 	}
 	dst.held = heldEffects[M, D, O]{}
 	return dst
@@ -560,9 +561,11 @@ func (p *SnapshotPool[M, D, O]) Restore(dst *World[M, D, O], s Snapshot, observe
 		sl.durable, sl.durKey = p.durables.Get(s[k+3]), p.durables.Key(s[k+3])
 		sl.fpOK = true
 		n := int(s[k+4])
-		sl.unsynced = sl.unsynced[:0]
+		sl.unsynced, sl.unsyncedKeys = sl.unsynced[:0], sl.unsyncedKeys[:0]
+		sl.durableKey = ownedKey{} // unchecked: the pool's copy is no node's
 		for _, i := range s[k+5 : k+5+n] {
 			sl.unsynced = append(sl.unsynced, p.durables.Get(i))
+			sl.unsyncedKeys = append(sl.unsyncedKeys, ownedKey{})
 		}
 		k += 5 + n
 	}

@@ -20,11 +20,13 @@ const MaxUnsyncedWrites = 8
 func (w *World[M, D, O]) write(id NodeID, d D) {
 	s := &w.slots[id]
 	if len(s.unsynced) == MaxUnsyncedWrites {
-		s.durable = s.unsynced[0]
+		s.durable, s.durableKey = s.unsynced[0], s.unsyncedKeys[0]
 		copy(s.unsynced, s.unsynced[1:])
-		s.unsynced = s.unsynced[:len(s.unsynced)-1]
+		copy(s.unsyncedKeys, s.unsyncedKeys[1:])
+		s.unsynced, s.unsyncedKeys = s.unsynced[:len(s.unsynced)-1], s.unsyncedKeys[:len(s.unsyncedKeys)-1]
 	}
 	s.unsynced = append(s.unsynced, d)
+	s.unsyncedKeys = append(s.unsyncedKeys, w.writtenKey(d))
 	s.fpOK = false
 }
 
@@ -32,7 +34,7 @@ func (w *World[M, D, O]) write(id NodeID, d D) {
 func (w *World[M, D, O]) sync(id NodeID) {
 	s := &w.slots[id]
 	if n := len(s.unsynced); n > 0 {
-		s.durable = s.unsynced[n-1]
+		s.durable, s.durableKey = s.unsynced[n-1], s.unsyncedKeys[n-1]
 		s.dropUnsynced()
 	}
 	s.fpOK = false
@@ -41,7 +43,7 @@ func (w *World[M, D, O]) sync(id NodeID) {
 // persist writes d and syncs it.
 func (w *World[M, D, O]) persist(id NodeID, d D) {
 	s := &w.slots[id]
-	s.durable = d
+	s.durable, s.durableKey = d, w.writtenKey(d)
 	s.dropUnsynced()
 	s.fpOK = false
 }
@@ -50,7 +52,7 @@ func (w *World[M, D, O]) persist(id NodeID, d D) {
 // last lose ones (a plain crash loses none).
 func (s *slot[M, D, O]) settle(lose int) {
 	if keep := len(s.unsynced) - lose; keep > 0 {
-		s.durable = s.unsynced[keep-1]
+		s.durable, s.durableKey = s.unsynced[keep-1], s.unsyncedKeys[keep-1]
 	}
 	s.dropUnsynced()
 }
@@ -59,7 +61,7 @@ func (s *slot[M, D, O]) settle(lose int) {
 // and none of the states it held.
 func (s *slot[M, D, O]) dropUnsynced() {
 	clear(s.unsynced)
-	s.unsynced = s.unsynced[:0]
+	s.unsynced, s.unsyncedKeys = s.unsynced[:0], s.unsyncedKeys[:0]
 }
 
 // latest is the node's storage as it last wrote it.

@@ -87,6 +87,8 @@ type World[M Message, D, O any] struct {
 	fingerprinted bool                    // flights carry their fingerprints
 	identity      *identityAudit[M, D, O] // shared by a search's worlds; nil for none
 	identityFault string                  // the audit's finding at the last step
+	writes        uint64                  // writes made, for the ownership check's sample
+	ownHash       fingerprint.Hasher      // the ownership check's
 	scratchHash   fingerprint.Hasher      // for message fingerprints
 	oldNodes      []Node[M, D, O]         // scratch for CloneInto
 }
@@ -97,7 +99,11 @@ type slot[M Message, D, O any] struct {
 	up       bool
 	durable  D   // survives any crash: the last value the node synced (storage.go)
 	unsynced []D // writes since the last sync, oldest first
-	crashGen uint32
+	// durableKey and unsyncedKeys are what the ownership check
+	// (ownership.go) recorded of durable and unsynced when written.
+	durableKey   ownedKey
+	unsyncedKeys []ownedKey
+	crashGen     uint32
 	// tornArmed: a torn crash waits for the node's next handler
 	// (effects.go).
 	tornArmed bool
@@ -595,6 +601,7 @@ func (w *World[M, D, O]) crash(id NodeID, restartAt Time) {
 // decision-trace step when it is not "crash N".
 func (w *World[M, D, O]) crashAs(id NodeID, restartAt Time, kind FaultKind, lose int, line string) {
 	s := &w.slots[id]
+	w.checkOwnership(id)
 	s.settle(lose)
 	s.tornArmed = false
 	s.up = false

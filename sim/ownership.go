@@ -1,0 +1,71 @@
+package sim
+
+import "github.com/paxsim/paxsim/fingerprint"
+
+// A node gives up what it writes: Persist and Write take ownership of the
+// durable state they are given (Env.Persist). A value that shares memory
+// with the node (a slice the node goes on appending to or assigning into,
+// a map it writes, a pointer it writes through) changes after it was
+// written, so that a crash keeps what the node never wrote: a promise
+// changed in memory and never persisted looks persisted, and the harness
+// misses the bug it was there to find. The world checks the rule where it
+// matters, at a crash: each durable value it holds (the synced state and
+// the unsynced writes) must fingerprint as it did when it was written. A
+// broken rule is a contract violation (rule durable-ownership), raised as
+// a MisuseError. The check costs a fingerprint of one write in
+// ownershipEvery (a value changed in place is usually changed on every
+// write after), and checks durable states that are Fingerprinters only.
+
+// ownershipEvery is how often a write is fingerprinted for the check: one
+// write in ownershipEvery, counted over the world's writes.
+const ownershipEvery = 32
+
+// ownedKey is the fingerprint a durable value had when written; ok is
+// false for one not fingerprinted then.
+type ownedKey struct {
+	key fingerprint.Key
+	ok  bool
+}
+
+// writtenKey fingerprints d as it is written, when the write is one the
+// check samples and d is a Fingerprinter.
+func (w *World[M, D, O]) writtenKey(d D) ownedKey {
+	w.writes++
+	if w.writes%ownershipEvery != 0 {
+		return ownedKey{}
+	}
+	if _, ok := any(d).(Fingerprinter); !ok {
+		return ownedKey{}
+	}
+	return ownedKey{durableKey(&w.ownHash, d), true}
+}
+
+// checkOwnership raises a MisuseError if a durable value of node id
+// changed since it was written.
+func (w *World[M, D, O]) checkOwnership(id NodeID) {
+	s := &w.slots[id]
+	if w.changedSinceWritten(s.durable, s.durableKey) {
+		w.brokeOwnership(id, "its synced durable state")
+	}
+	for i, d := range s.unsynced {
+		if i < len(s.unsyncedKeys) && w.changedSinceWritten(d, s.unsyncedKeys[i]) {
+			w.brokeOwnership(id, "an unsynced write")
+		}
+	}
+}
+
+// changedSinceWritten reports whether d no longer fingerprints as k says
+// it did when written.
+func (w *World[M, D, O]) changedSinceWritten(d D, k ownedKey) bool {
+	return k.ok && durableKey(&w.ownHash, d) != k.key
+}
+
+func (w *World[M, D, O]) brokeOwnership(id NodeID, what string) {
+	misuse("durable-ownership", "node %d crashed holding %s (%T) changed since it was written, with no write: "+
+		"the value given to Persist or Write shares memory with the node, which went on writing to it in place "+
+		"(a slice appended to or assigned into, a map written), so a crash would keep what was never written; "+
+		"persist a copy (slices.Clone, maps.Clone) or never write in place what was persisted", id, what, s0[D]())
+}
+
+// s0 is D's zero value, to name its type.
+func s0[D any]() (d D) { return d }
