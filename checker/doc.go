@@ -78,6 +78,10 @@
 //     would keep what it never wrote. Checked at each crash, on a sample
 //     of the writes, for a durable state that is a sim.Fingerprinter
 //     (sim.MisuseError).
+//   - message-ownership: Send takes ownership of the message, as a real
+//     network that serializes it does; a message's Digest at its delivery
+//     is the one it had when sent (checked on a sample of the messages,
+//     sim.MisuseError).
 //   - cloner, identity (the explorer's audits, sim.Cloner): a node's copy
 //     fingerprints and steps as its original; one fingerprint (a node's,
 //     a durable state's, a message's or its Digest) never stands for two

@@ -280,6 +280,7 @@ func (w *World[M, D, O]) Do(a Action[M]) {
 		}
 		// Self-sends in flight died with their sender's crashes already.
 		e := event[M]{at: w.now, kind: EventDeliver, from: node8(f.from), to: node8(f.to), msg: f.msg, gen: w.slots[f.to].crashGen}
+		e.sent = sampledDigest(f.digest)
 		if f.from == External {
 			e.kind = EventRequest
 		}
@@ -349,6 +350,7 @@ func (w *World[M, D, O]) deliverLocal() {
 			continue
 		}
 		w.current = event[M]{at: w.now, kind: EventDeliver, from: node8(f.from), to: node8(f.to), msg: f.msg, gen: w.slots[f.to].crashGen}
+		w.current.sent = sampledDigest(f.digest)
 		w.deliver(&w.current)
 	}
 	clear(w.local)

@@ -112,6 +112,7 @@ const (
 func (w *World[M, D, O]) sendFIFO(from, to NodeID, msg M) {
 	w.fifo.link(from, to).latest = msg
 	e := event[M]{kind: EventDeliver, from: node8(from), to: node8(to), msg: msg, arg: sentAt(w.now)}
+	w.stampSent(&e)
 	switch {
 	case from == to: // it dies with its sender (gen)
 		e.gen = w.slots[from].crashGen

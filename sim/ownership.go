@@ -2,7 +2,7 @@ package sim
 
 import "github.com/paxsim/paxsim/fingerprint"
 
-// A node gives up what it writes: Persist and Write take ownership of the
+// A node gives up what it writes and what it sends: Persist and Write take ownership of the
 // durable state they are given (Env.Persist). A value that shares memory
 // with the node (a slice the node goes on appending to or assigning into,
 // a map it writes, a pointer it writes through) changes after it was
@@ -15,6 +15,14 @@ import "github.com/paxsim/paxsim/fingerprint"
 // a MisuseError. The check costs a fingerprint of one write in
 // ownershipEvery (a value changed in place is usually changed on every
 // write after), and checks durable states that are Fingerprinters only.
+
+// Messages likewise: Send takes ownership of the message, which a real
+// network would have serialized as it left. One that shares memory with
+// its sender (a slice of the sender's log, which it then writes in place)
+// changes in flight, and its receiver sees what was never sent, which may
+// hide a bug or invent one. A delivery checks, on a sample of the
+// messages, that the message's Digest is the one it had when sent (rule
+// message-ownership).
 
 // ownershipEvery is how often a write is fingerprinted for the check: one
 // write in ownershipEvery, counted over the world's writes.
@@ -69,3 +77,31 @@ func (w *World[M, D, O]) brokeOwnership(id NodeID, what string) {
 
 // s0 is D's zero value, to name its type.
 func s0[D any]() (d D) { return d }
+
+// messageOwnershipEvery is how often a message sent is checked: one in
+// messageOwnershipEvery, by the count of sends (timed) or by digest
+// (choice mode, where a message is delivered many times).
+const messageOwnershipEvery = 8
+
+// stampSent records the Digest of message e as sent, when the check
+// samples it.
+func (w *World[M, D, O]) stampSent(e *event[M]) {
+	if w.stats.Sent%messageOwnershipEvery == 0 {
+		e.sent = e.msg.Digest()
+	}
+}
+
+// sampledDigest is a choice-mode message's digest as sent, when the check
+// samples it, else 0.
+func sampledDigest(d uint64) uint64 {
+	if d%messageOwnershipEvery == 0 {
+		return d
+	}
+	return 0
+}
+
+func (w *World[M, D, O]) brokeMessageOwnership(from, to NodeID, e *event[M]) {
+	misuse("message-ownership", "the message %s->%s (%T) changed between its send and its delivery, now %s: "+
+		"the value given to Send shares memory with its sender (a slice of the sender's state, which it went on writing "+
+		"in place), as no real network's message does; send a copy (slices.Clone) of what the sender may change", sender(from), to, e.msg, e.msg)
+}

@@ -2,6 +2,7 @@ package sim
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -91,6 +92,83 @@ func TestDurableStateWrittenInPlaceIsReported(t *testing.T) {
 		t.Fatalf("a node that writes its persisted slice in place: the crash raised %v, want a durable-ownership misuse", r)
 	}
 	if !strings.Contains(m.Msg, "sim.tallyDurable") || !strings.Contains(m.Msg, "slices.Clone") {
+		t.Fatalf("the misuse names neither the type nor the fix: %s", m.Msg)
+	}
+}
+
+// logMsg is a message that carries a slice of its sender's counts.
+type logMsg struct{ Vals []uint64 }
+
+func (m logMsg) Digest() uint64 {
+	h := uint64(len(m.Vals))
+	for _, v := range m.Vals {
+		h = fingerprint.Mix64(h ^ v)
+	}
+	return h
+}
+
+func (m logMsg) String() string { return fmt.Sprint(m.Vals) }
+
+// leakNode sends node 2, at start, its counts 64 times, counting in
+// place between sends: copies of them (copies), or the slice itself (the
+// bug the message ownership check is for).
+type leakNode struct {
+	id     NodeID
+	counts []uint64
+	copies bool
+}
+
+type leakEnv = Env[logMsg, tallyDurable, snapObs]
+
+func (n *leakNode) Start(env *leakEnv) {
+	if n.id != 1 {
+		return
+	}
+	for range 64 {
+		m := logMsg{Vals: n.counts}
+		if n.copies {
+			m.Vals = slices.Clone(n.counts)
+		}
+		env.Send(2, m)
+		n.counts[0]++
+	}
+}
+
+func (n *leakNode) Deliver(*leakEnv, NodeID, logMsg) {}
+func (n *leakNode) Fire(*leakEnv, TimerTag)          {}
+
+// leakRun delivers every message node 1 sent, and returns what the
+// deliveries raised.
+func leakRun(t *testing.T, copies bool) (raised any) {
+	t.Helper()
+	newNode := func(id NodeID, d tallyDurable) Node[logMsg, tallyDurable, snapObs] {
+		return &leakNode{id: id, counts: make([]uint64, 1), copies: copies}
+	}
+	w, err := New(Config{Nodes: 2, Mode: Choice, Choice: ChoiceConfig{Network: Multiset}}, NewRandom(1), newNode, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { raised = recover() }()
+	for acts := w.Actions(); len(acts) > 0; acts = w.Actions() {
+		w.Do(acts[0])
+	}
+	return nil
+}
+
+// TestMessageWrittenInFlightIsReported: a node that sends a slice of its
+// state and then writes that state in place changes the messages in
+// flight; a delivery raises the contract's message-ownership rule, naming
+// the message's type and the fix. A node that sends copies raises nothing.
+func TestMessageWrittenInFlightIsReported(t *testing.T) {
+	if r := leakRun(t, true); r != nil {
+		t.Fatalf("a node that sends copies: the deliveries raised %v", r)
+	}
+	r := leakRun(t, false)
+	var m *MisuseError
+	if err, ok := r.(error); !ok || !errors.As(err, &m) || m.Rule != "message-ownership" {
+		t.Fatalf("a node that writes what it sent in place: the deliveries raised %v, want a message-ownership misuse", r)
+	}
+	if !strings.Contains(m.Msg, "sim.logMsg") || !strings.Contains(m.Msg, "slices.Clone") {
 		t.Fatalf("the misuse names neither the type nor the fix: %s", m.Msg)
 	}
 }

@@ -58,6 +58,9 @@ type event[M Message] struct {
 	from node8
 	to   node8
 	msg  M
+	// sent is the message's Digest when sent, for the message ownership
+	// check (ownership.go); 0 for a message not checked.
+	sent uint64
 }
 
 // node8 is a node id (at most MaxNodes) in a byte, as an event keeps it.

@@ -457,7 +457,11 @@ func (w *World[M, D, O]) deliver(e *event[M]) bool {
 		w.fault(FaultPartitionDrop, from, to, e, logStep)
 		return true
 	}
-	w.record(e.kind, from, to, e.msg.Digest())
+	digest := e.msg.Digest()
+	if e.sent != 0 && digest != e.sent {
+		w.brokeMessageOwnership(from, to, e)
+	}
+	w.record(e.kind, from, to, digest)
 	torn := (s.tornArmed || w.held.on) && w.tornHere(to) // the common case inline
 	if w.schedLog != nil && !torn {
 		w.logStep("deliver %s->%s %s", from, to, e.msg)
@@ -1030,6 +1034,7 @@ func (w *World[M, D, O]) send(from, to NodeID, msg M) {
 		return
 	}
 	e := event[M]{kind: EventDeliver, from: node8(from), to: node8(to), msg: msg, arg: sentAt(w.now)}
+	w.stampSent(&e)
 	if from == to { // a node's message to itself never leaves the process:
 		e.at = w.now + w.delay(from, to) // it dies with it (gen)
 		e.gen = w.slots[from].crashGen
