@@ -63,9 +63,21 @@ func (w *World[M, D, O]) checkOwnership(id NodeID) {
 }
 
 // changedSinceWritten reports whether d no longer fingerprints as k says
-// it did when written.
+// it did when written. A Fingerprint that is no function of the value
+// (a map written in its random order) raises its own rule instead.
 func (w *World[M, D, O]) changedSinceWritten(d D, k ownedKey) bool {
-	return k.ok && durableKey(&w.ownHash, d) != k.key
+	if !k.ok {
+		return false
+	}
+	now := durableKey(&w.ownHash, d)
+	if now == k.key {
+		return false
+	}
+	if durableKey(&w.ownHash, d) != now {
+		misuse("durable-fingerprint", "the Fingerprint of the durable state (%T) is not a function of its value: two calls "+
+			"with nothing changed between them write different keys (a map iterated in its random order?)", d)
+	}
+	return true
 }
 
 func (w *World[M, D, O]) brokeOwnership(id NodeID, what string) {
