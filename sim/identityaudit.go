@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paxsim/paxsim/fingerprint"
 )
@@ -39,20 +40,46 @@ import (
 // or, sampled, not at all; a kept rule never shows (package model's
 // tests check both).
 type identityAudit[M Message, D, O any] struct {
-	mu         sync.Mutex
-	msgs       map[fingerprint.Key]string // a message's rendering, by its fingerprint with its link
-	durables   map[fingerprint.Key]D
-	nodes      map[fingerprint.Key]*nodeAliases[M, D, O] // by fingerprint with the id
-	behaviours int                                       // comparisons of steps made
+	mu       sync.RWMutex
+	msgs     map[fingerprint.Key]*sampled[string] // a message's rendering, by its fingerprint with its link
+	durables map[fingerprint.Key]*sampled[D]
+	nodes    map[fingerprint.Key]*nodeAliases[M, D, O] // by fingerprint with the id
+	spent    atomic.Int32                              // comparisons of steps made
+}
+
+// sampled is the first value met under a fingerprint the audit samples,
+// and how many others were compared with it.
+type sampled[T any] struct {
+	first T
+	hits  atomic.Int32
 }
 
 // The audit's sampling and bounds.
 const (
 	identityEvery = 8    // one fingerprint in identityEvery is audited
 	identityCap   = 4096 // samples kept of each kind (messages: 8 times as many)
+	auditHits     = 4    // the values compared with each sample (a node state's aliases: twice as many)
 	nodeAliasCap  = 3    // node states that differ in content kept under one fingerprint
 	behaviourCap  = 4096 // comparisons of steps a search makes
 )
+
+// lookup returns the sample of m under k, storing first() there when
+// there is none and m holds fewer than limit; due reports whether the
+// sample is still to be compared with (auditHits).
+func lookup[T any](mu *sync.RWMutex, m map[fingerprint.Key]*sampled[T], k fingerprint.Key, limit int, first func() T) (s *sampled[T], due bool) {
+	mu.RLock()
+	s = m[k]
+	mu.RUnlock()
+	if s != nil {
+		return s, s.hits.Add(1) <= auditHits
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if m[k] == nil && len(m) < limit {
+		m[k] = &sampled[T]{first: first()}
+	}
+	return nil, false
+}
 
 // audited reports whether the fingerprint whose first word is k is one
 // the audit looks at.
@@ -99,17 +126,14 @@ func (w *World[M, D, O]) auditMessage(f *flight[M]) {
 	if w.identity == nil || !audited(f.elem[0]) {
 		return
 	}
-	text := f.msg.String()
 	a := w.identity
-	a.mu.Lock()
-	first, met := a.msgs[f.elem]
-	if !met && len(a.msgs) < 8*identityCap {
-		a.msgs[f.elem] = text
+	first, due := lookup(&a.mu, a.msgs, f.elem, 8*identityCap, f.msg.String)
+	if !due {
+		return
 	}
-	a.mu.Unlock()
-	if met && first != text {
+	if text := f.msg.String(); first.first != text {
 		w.breakIdentity("two messages %s->%s with one fingerprint render differently, %s and %s: "+
-			"a search takes them for one; the message's Fingerprint (or Digest) leaves out what String shows", f.from, f.to, first, text)
+			"a search takes them for one; the message's Fingerprint (or Digest) leaves out what String shows", f.from, f.to, first.first, text)
 	}
 }
 
@@ -133,20 +157,15 @@ func (w *World[M, D, O]) auditSlot(id NodeID, s *slot[M, D, O]) {
 // durable state first met under fingerprint k does.
 func (w *World[M, D, O]) auditDurable(id NodeID, d D, k fingerprint.Key) {
 	a := w.identity
-	a.mu.Lock()
-	first, met := a.durables[k]
-	if !met && len(a.durables) < identityCap {
-		a.durables[k] = d
-	}
-	a.mu.Unlock()
-	if !met {
+	first, due := lookup(&a.mu, a.durables, k, identityCap, func() D { return d })
+	if !due {
 		return
 	}
-	where, differs := firstDifference(first, d)
+	where, differs := firstDifference(first.first, d)
 	if !differs || w.newNode == nil {
 		return
 	}
-	na, nb := w.newNode(id, first), w.newNode(id, d)
+	na, nb := w.newNode(id, first.first), w.newNode(id, d)
 	if nodeKey(na) != nodeKey(nb) {
 		w.breakIdentity("two durable states (%T) with one fingerprint rebuild node %d differently; they differ at %s: "+
 			"the durable state's Fingerprint leaves out what the node reads of it", d, id, orWhole(where))
@@ -158,18 +177,22 @@ func (w *World[M, D, O]) auditDurable(id NodeID, d D, k fingerprint.Key) {
 // content: the steps each then takes are compared (auditAliases).
 func (w *World[M, D, O]) auditNode(n Node[M, D, O], k fingerprint.Key) {
 	a := w.identity
-	a.mu.Lock()
+	a.mu.RLock()
 	met := a.nodes[k]
-	if met == nil && len(a.nodes) < identityCap {
-		a.nodes[k] = &nodeAliases[M, D, O]{first: n.(Cloner[M, D, O]).CloneInto(nil)}
-	}
-	var first Node[M, D, O]
 	var aliases []Node[M, D, O]
 	if met != nil {
-		first, aliases = met.first, met.aliases
+		aliases = met.aliases
 	}
-	a.mu.Unlock()
-	if met == nil || len(aliases) >= nodeAliasCap || !differsFromAll(n, first, aliases) {
+	a.mu.RUnlock()
+	if met == nil {
+		a.mu.Lock()
+		if a.nodes[k] == nil && len(a.nodes) < identityCap {
+			a.nodes[k] = &nodeAliases[M, D, O]{first: n.(Cloner[M, D, O]).CloneInto(nil)}
+		}
+		a.mu.Unlock()
+		return
+	}
+	if len(aliases) >= nodeAliasCap || met.hits.Add(1) > 2*auditHits || !differsFromAll(n, met.first, aliases) {
 		return
 	}
 	alias := n.(Cloner[M, D, O]).CloneInto(nil)
@@ -185,6 +208,7 @@ func (w *World[M, D, O]) auditNode(n Node[M, D, O], k fingerprint.Key) {
 type nodeAliases[M Message, D, O any] struct {
 	first   Node[M, D, O]
 	aliases []Node[M, D, O] // written under the audit's lock, never shrunk
+	hits    atomic.Int32    // the states compared with them
 }
 
 // differsFromAll reports whether n differs in content from first and
@@ -217,14 +241,16 @@ func (w *World[M, D, O]) auditAliases(a *Action[M], probe *World[M, D, O], obs [
 		return ""
 	}
 	id := w.identity
-	id.mu.Lock()
+	id.mu.RLock()
 	met := id.nodes[k]
 	var aliases []Node[M, D, O]
-	if met != nil && id.behaviours < behaviourCap {
+	if met != nil {
 		aliases = met.aliases
-		id.behaviours += len(aliases)
 	}
-	id.mu.Unlock()
+	id.mu.RUnlock()
+	if len(aliases) == 0 || id.spent.Add(int32(len(aliases))) > behaviourCap {
+		return ""
+	}
 	for _, alias := range aliases {
 		if why := w.sameStepAs(a, probe, obs, alias); why != "" {
 			where, _ := firstDifference(sl.node, alias)

@@ -108,7 +108,7 @@ func (w *World[M, D, O]) Fingerprinted() error {
 	}
 	w.fingerprinted = true
 	w.identity = &identityAudit[M, D, O]{
-		msgs: map[fingerprint.Key]string{}, durables: map[fingerprint.Key]D{}, nodes: map[fingerprint.Key]*nodeAliases[M, D, O]{},
+		msgs: map[fingerprint.Key]*sampled[string]{}, durables: map[fingerprint.Key]*sampled[D]{}, nodes: map[fingerprint.Key]*nodeAliases[M, D, O]{},
 	}
 	for i := range w.inflight {
 		w.inflight[i].elem = w.element(&w.inflight[i])
