@@ -53,8 +53,8 @@ func TestVariantCampaignWritesReproducersThatReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Violations == 0 || s.ByProperty[string(checker.Agreement)] != s.Violations {
-		t.Fatalf("violations %d by property %v: want agreement failures", s.Violations, s.ByProperty)
+	if s.Violations == 0 || s.ByProperty[string(checker.SafeProposal)] != s.Violations {
+		t.Fatalf("violations %d by property %v: want safe-proposal failures", s.Violations, s.ByProperty)
 	}
 	for i := 1; i < len(s.Failures); i++ {
 		if s.Failures[i-1].Seed >= s.Failures[i].Seed {
@@ -70,7 +70,7 @@ func TestVariantCampaignWritesReproducersThatReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Seed != f.Seed || rep.Config.Variant != c.Variant || rep.Property != string(checker.Agreement) {
+	if rep.Seed != f.Seed || rep.Config.Variant != c.Variant || rep.Property != string(checker.SafeProposal) {
 		t.Fatalf("reproducer %+v does not describe failure %+v", rep, f)
 	}
 	res, err := protocolOf(rep.Config).Run(rep.Config, rep.Seed, engine.Options{})

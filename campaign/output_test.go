@@ -133,7 +133,7 @@ func TestManifestCannotReachOutside(t *testing.T) {
 // were written as the seeds failed.
 func TestUnwritableGroupFolderSaysWhyApartFromItsPath(t *testing.T) {
 	dir := t.TempDir()
-	const blocked = "agreement-two-values-chosen"
+	const blocked = "safe-proposal-proposes-other-than-chosen"
 	os.WriteFile(filepath.Join(dir, blocked), []byte("in the way"), 0o644)
 	c := defaultConfig()
 	c.Variant = "ignore-promised-values"

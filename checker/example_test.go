@@ -7,8 +7,9 @@ import (
 )
 
 // Two majorities of a three-acceptor cluster accept different values in
-// different ballots: the checker reports the broken agreement with the
-// acceptors that made each majority.
+// different ballots: the checker reports the first accept of the second
+// value, above the ballot that chose the first (safe-proposal), and then
+// the broken agreement, with the acceptors that made each majority.
 func ExampleSafety() {
 	c := checker.NewSafety(3)
 	c.Observe(0, checker.Observation{Kind: checker.Invoked, Client: 1, Value: 1})
@@ -22,8 +23,12 @@ func ExampleSafety() {
 	c.At(25, 9)
 	accept(2, 2, 3, 2)
 	accept(3, 2, 3, 2)
-	fmt.Println(c.Violation())
+	for _, v := range c.Violations() {
+		fmt.Println(v.String())
+	}
 	// Output:
+	// safe-proposal violated at t=25 (event #9): node 2 accepts v2 at ballot 2.3, above ballot 1.1, which chose v1: a value chosen at a ballot binds every higher one
+	//   v1 chosen at ballot 1.1: accepted by {1,2}, a majority (2 of 3)
 	// agreement violated at t=25 (event #9): two values chosen: v1 and v2
 	//   v1 chosen at ballot 1.1: accepted by {1,2}, a majority (2 of 3)
 	//   v2 chosen at ballot 2.3: accepted by {2,3}, a majority (2 of 3)

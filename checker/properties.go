@@ -18,7 +18,7 @@ func (c *Safety) AcceptorEvidence(instance int64) []string { return c.acceptorEv
 // in a fixed order: what an expectation or a --properties list may name.
 func AllProperties() Properties {
 	return Properties{
-		Agreement, Validity, LearnerIntegrity, PromiseIntegrity, OneValuePerBallot,
+		Agreement, Validity, LearnerIntegrity, PromiseIntegrity, OneValuePerBallot, SafeProposal,
 		PromiseMonotonicity, PromiseKept, ViewIntegrity, ChosenIntegrity, LogConsistency, StateConsistency, ExactlyOnce,
 		Linearizability, Liveness,
 	}

@@ -52,6 +52,14 @@ const (
 	// acceptors break it (the no-restamp bug), well before two values are
 	// chosen.
 	PromiseKept Property = "promise-kept"
+	// SafeProposal: once a value is chosen in an instance at ballot b,
+	// every value proposed or accepted there at a ballot above b is that
+	// value (Paxos's invariant P2b). A proposer that picks another value
+	// (a recovery that keeps the wrong one of the reports, a leader that
+	// fills an instance it was not told is chosen, a retry that forgets
+	// what its promises reported) breaks it at its proposal, before a
+	// second value is chosen, which a run may never reach.
+	SafeProposal Property = "safe-proposal"
 )
 
 // Violation is a broken property with the evidence that shows it.
@@ -127,6 +135,7 @@ type Safety struct {
 	highest nodeTable[Ballot]    // the highest ballot each acceptor promised or accepted, per instance
 	floor   []Ballot             // by node id: the ballot promised for every instance
 	chosen  nodeTable[Choice]    // by instance, in the one column of node 0
+	top     nodeTable[Ballot]    // by instance, in the one column of node 0: the highest ballot proposed or accepted
 	views   nodeTable[viewStamp] // by instance, in the one column of node 0: its entries' first view
 	invoked map[Value]int64      // when each value's client first asked
 	learned nodeTable[Value]     // what each learner learned, per instance
@@ -145,6 +154,7 @@ func NewSafety(nodes int) *Safety {
 	c.highest.reset(nodes)
 	c.learned.reset(nodes)
 	c.chosen.reset(0)
+	c.top.reset(0)
 	c.views.reset(0)
 	return c
 }
@@ -179,17 +189,18 @@ func (c *Safety) SetQuorums(q Quorums) {
 // Violations it returned before are left as they were.
 func (c *Safety) Reset(nodes int) {
 	votes, ballots, index := c.votes[:0], c.ballots[:0], c.index
-	chosen, invoked, learned, highest, views := c.chosen, c.invoked, c.learned, c.highest, c.views
+	chosen, top, invoked, learned, highest, views := c.chosen, c.top, c.invoked, c.learned, c.highest, c.views
 	floor := zeroed(c.floor, nodes+1)
 	*c = Safety{
 		nodes: nodes, scanMax: scanMax,
 		votes: votes, ballots: ballots, index: index, floor: floor,
-		chosen: chosen, invoked: clearOrMake(invoked), learned: learned, highest: highest, views: views,
+		chosen: chosen, top: top, invoked: clearOrMake(invoked), learned: learned, highest: highest, views: views,
 	}
 	c.index.reset()
 	c.highest.reset(nodes)
 	c.learned.reset(nodes)
 	c.chosen.reset(0)
+	c.top.reset(0)
 	c.views.reset(0)
 }
 
@@ -233,6 +244,7 @@ func (c *Safety) Observe(node int, o Observation) {
 	case Proposed:
 		c.stamped(node, o)
 		c.oneValue(node, o)
+		c.safeProposal(node, o)
 	case Promised:
 		c.promised(node, o)
 	case Accepted:
@@ -240,6 +252,7 @@ func (c *Safety) Observe(node int, o Observation) {
 		c.kept(node, o)
 		c.raise(node, o)
 		c.accepted(node, o)
+		c.safeProposal(node, o)
 	case Learned:
 		c.learn(node, o)
 	case Applied:
@@ -327,6 +340,47 @@ func (c *Safety) oneValue(node int, o Observation) {
 		return
 	}
 	c.ballots = append(c.ballots, ballotValue{instance: o.Instance, ballot: o.Ballot, value: o.Value, node: node, kind: o.Kind})
+	if top, _ := c.top.get(0, o.Instance); top.Less(o.Ballot) {
+		c.top.set(0, o.Instance, o.Ballot)
+	}
+}
+
+// safeProposal checks that o, a proposal or an accept, carries the value
+// chosen in its instance if its ballot is above the one that chose it
+// (SafeProposal).
+func (c *Safety) safeProposal(node int, o Observation) {
+	if ch, ok := c.chosen.get(0, o.Instance); ok && ch.Ballot.Less(o.Ballot) && ch.Value != o.Value {
+		c.unsafeProposal(ch, ballotValue{instance: o.Instance, ballot: o.Ballot, value: o.Value, node: node, kind: o.Kind})
+	}
+}
+
+// proposedAbove checks, as ch becomes the choice of its instance, the
+// values already proposed or accepted there at ballots above ch's
+// (SafeProposal): the choice may complete after a higher ballot's
+// proposal, which must then carry its value too.
+func (c *Safety) proposedAbove(ch Choice, instance int64) {
+	if top, _ := c.top.get(0, instance); !ch.Ballot.Less(top) {
+		return
+	}
+	for _, b := range c.ballots {
+		if b.instance == instance && ch.Ballot.Less(b.ballot) && b.value != ch.Value {
+			c.unsafeProposal(ch, b)
+			return
+		}
+	}
+}
+
+// unsafeProposal reports b, a value proposed or accepted above the ballot
+// of ch, the choice of its instance, that is not ch's value.
+func (c *Safety) unsafeProposal(ch Choice, b ballotValue) {
+	verb, check := "proposes", "proposes-other-than-chosen"
+	if b.kind == Accepted {
+		verb, check = "accepts", "accepts-other-than-chosen"
+	}
+	c.violate(SafeProposal, check, b.instance,
+		fmt.Sprintf("node %d %s %s at ballot %s, above ballot %s, which chose %s: a value chosen at a ballot binds every higher one",
+			b.node, verb, chosenValue(b.value), b.ballot, ch.Ballot, chosenValue(ch.Value)),
+		c.choiceEvidence(ch))
 }
 
 // acceptedBy lists what node accepted in instance, as evidence.
@@ -360,6 +414,7 @@ func (c *Safety) accepted(node int, o Observation) {
 	prev, ok := c.chosen.get(0, o.Instance)
 	if !ok {
 		c.chosen.set(0, o.Instance, Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State, Time: c.now})
+		c.proposedAbove(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State}, o.Instance)
 		at, ok := c.invoked[o.Value]
 		switch {
 		case !ok:

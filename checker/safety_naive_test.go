@@ -108,6 +108,7 @@ func (c *naiveSafety) Observe(node int, o Observation) {
 	case Proposed:
 		c.stamped(node, o)
 		c.oneValue(node, o)
+		c.safeProposal(node, o)
 	case Promised:
 		c.promised(node, o)
 	case Accepted:
@@ -115,6 +116,7 @@ func (c *naiveSafety) Observe(node int, o Observation) {
 		c.kept(node, o)
 		c.raise(node, o)
 		c.accepted(node, o)
+		c.safeProposal(node, o)
 	case Learned:
 		c.learn(node, o)
 	case Applied:
@@ -216,6 +218,25 @@ func (c *naiveSafety) oneValue(node int, o Observation) {
 	c.ballots = append(c.ballots, naiveBallotValue{instance: o.Instance, ballot: o.Ballot, value: o.Value, node: node, kind: o.Kind})
 }
 
+// safeProposal checks that a proposal or accept above the ballot that
+// chose its instance's value carries that value (SafeProposal).
+func (c *naiveSafety) safeProposal(node int, o Observation) {
+	if ch, ok := c.chosen[o.Instance]; ok && ch.Ballot.Less(o.Ballot) && ch.Value != o.Value {
+		c.unsafeProposal(ch, naiveBallotValue{instance: o.Instance, ballot: o.Ballot, value: o.Value, node: node, kind: o.Kind})
+	}
+}
+
+func (c *naiveSafety) unsafeProposal(ch Choice, b naiveBallotValue) {
+	verb, check := "proposes", "proposes-other-than-chosen"
+	if b.kind == Accepted {
+		verb, check = "accepts", "accepts-other-than-chosen"
+	}
+	c.violate(SafeProposal, check, b.instance,
+		fmt.Sprintf("node %d %s %s at ballot %s, above ballot %s, which chose %s: a value chosen at a ballot binds every higher one",
+			b.node, verb, chosenValue(b.value), b.ballot, ch.Ballot, chosenValue(ch.Value)),
+		c.choiceEvidence(ch))
+}
+
 // acceptedBy lists what node accepted in instance, as evidence.
 func (c *naiveSafety) acceptedBy(node int, instance int64) string {
 	var parts []string
@@ -251,6 +272,12 @@ func (c *naiveSafety) accepted(node int, o Observation) {
 	prev, ok := c.chosen[o.Instance]
 	if !ok {
 		c.chosen[o.Instance] = Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State, Time: c.now}
+		for _, b := range c.ballots { // a higher ballot's value, proposed before the choice completed
+			if b.instance == o.Instance && o.Ballot.Less(b.ballot) && b.value != o.Value {
+				c.unsafeProposal(Choice{Value: o.Value, Ballot: o.Ballot, Voters: v.voters, View: o.State}, b)
+				break
+			}
+		}
 		at, ok := c.invoked[o.Value]
 		switch {
 		case !ok:

@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -31,7 +32,8 @@ func TestSafety(t *testing.T) {
 		name     string
 		nodes    int
 		steps    []step
-		want     Property // "" means no violation
+		want     Property   // "" means no violation
+		also     []Property // when not nil, the properties broken after want
 		chosen   Value
 		evidence string // a substring of the evidence or message
 	}{
@@ -57,16 +59,43 @@ func TestSafety(t *testing.T) {
 			name:     "two values chosen",
 			nodes:    3,
 			steps:    []step{invoke(1), invoke(2), accept(1, 1, 1, 1), accept(2, 1, 1, 1), accept(2, 2, 3, 2), accept(3, 2, 3, 2)},
-			want:     Agreement,
+			want:     SafeProposal, // at the first accept of v2, above the ballot that chose v1
+			also:     []Property{Agreement},
 			chosen:   1,
-			evidence: "v2 chosen at ballot 2.3: accepted by {2,3}",
+			evidence: "node 2 accepts v2 at ballot 2.3, above ballot 1.1, which chose v1",
 		},
 		{
-			name:     "accepting another value after the choice is safe until a majority",
+			name:     "accepting another value above the choice breaks safe-proposal, and agreement only at a majority",
 			nodes:    5,
 			steps:    []step{invoke(1), invoke(2), accept(1, 1, 1, 1), accept(2, 1, 1, 1), accept(3, 1, 1, 1), accept(4, 2, 2, 2), accept(5, 2, 2, 2)},
+			want:     SafeProposal,
+			also:     []Property{},
 			chosen:   1,
-			evidence: "",
+			evidence: "v1 chosen at ballot 1.1: accepted by {1,2,3}",
+		},
+		{
+			name:     "proposing another value above the choice",
+			nodes:    3,
+			steps:    []step{invoke(1), invoke(2), accept(1, 1, 1, 1), accept(2, 1, 1, 1), propose(3, 2, 3, 2)},
+			want:     SafeProposal,
+			also:     []Property{},
+			chosen:   1,
+			evidence: "node 3 proposes v2 at ballot 2.3, above ballot 1.1, which chose v1",
+		},
+		{
+			name:     "a choice completed after a higher ballot proposed another value",
+			nodes:    3,
+			steps:    []step{invoke(1), invoke(2), accept(1, 1, 1, 1), propose(3, 2, 3, 2), accept(2, 1, 1, 1)},
+			want:     SafeProposal,
+			also:     []Property{},
+			chosen:   1,
+			evidence: "node 3 proposes v2 at ballot 2.3, above ballot 1.1, which chose v1",
+		},
+		{
+			name:   "proposing the chosen value above its ballot, and another below it",
+			nodes:  3,
+			steps:  []step{invoke(1), invoke(2), propose(1, 1, 1, 2), accept(1, 2, 2, 1), accept(2, 2, 2, 1), propose(3, 3, 3, 1), propose(2, 1, 2, 2)},
+			chosen: 1,
 		},
 		{
 			name:     "a value no client proposed",
@@ -140,6 +169,15 @@ func TestSafety(t *testing.T) {
 				t.Fatalf("want a %s violation, got none", tt.want)
 			case tt.want != "" && v.Property != tt.want:
 				t.Fatalf("violation %s, want %s: %v", v.Property, tt.want, v)
+			}
+			if tt.also != nil {
+				var got []Property
+				for _, w := range c.Violations()[1:] {
+					got = append(got, w.Property)
+				}
+				if !slices.Equal(got, tt.also) && (len(got) > 0 || len(tt.also) > 0) {
+					t.Fatalf("also broken: %v, want %v", got, tt.also)
+				}
 			}
 			if tt.evidence != "" && !strings.Contains(v.String(), tt.evidence) {
 				t.Errorf("violation %q does not mention %q", v, tt.evidence)

@@ -16,7 +16,7 @@ func (c *Safety) CloneInto(dst *Safety) *Safety {
 		dst = &Safety{}
 	}
 	votes, ballots, floor, rec := dst.votes[:0], dst.ballots[:0], dst.floor[:0], dst.record
-	chosen, invoked, learned, highest, views := dst.chosen, dst.invoked, dst.learned, dst.highest, dst.views
+	chosen, top, invoked, learned, highest, views := dst.chosen, dst.top, dst.invoked, dst.learned, dst.highest, dst.views
 	index := dst.index
 	*dst = *c
 	dst.index = index // a cache of votes and ballots: rebuilt for the copy as it is used
@@ -26,8 +26,9 @@ func (c *Safety) CloneInto(dst *Safety) *Safety {
 	dst.floor = append(floor, c.floor...)
 	dst.record = rec
 	c.record.cloneInto(&dst.record)
-	dst.chosen, dst.views = chosen, views
+	dst.chosen, dst.top, dst.views = chosen, top, views
 	c.chosen.cloneInto(&dst.chosen)
+	c.top.cloneInto(&dst.top) // derived from ballots: not fingerprinted
 	c.views.cloneInto(&dst.views)
 	dst.invoked = copyMap(invoked, c.invoked)
 	dst.learned, dst.highest = learned, highest

@@ -460,12 +460,12 @@ func TestShrinkInterruptedKeepsAFailingTrace(t *testing.T) {
 	cancel()
 	out := filepath.Join(t.TempDir(), "x.trace")
 	code, stdout, stderr := paxsim(t, ctx, "shrink", "testdata/reproducer-seed-12.json", "--out", out)
-	if code != exitViolation || !strings.Contains(stdout, "agreement violated: shrunk from ") ||
+	if code != exitViolation || !strings.Contains(stdout, "safe-proposal violated: shrunk from ") ||
 		!strings.Contains(stdout, "interrupted: this is the smallest failing trace found so far, and it may not be 1-minimal") {
 		t.Fatalf("an interrupted shrink: exit %d\n%s%s", code, stdout, stderr)
 	}
 	code, stdout, _ = paxsim(t, context.Background(), "replay", out, "--trace=false")
-	if code != exitViolation || !strings.Contains(stdout, "agreement violated") {
+	if code != exitViolation || !strings.Contains(stdout, "safe-proposal violated") {
 		t.Errorf("replay of the trace an interrupted shrink wrote: exit %d\n%s", code, stdout)
 	}
 }

@@ -72,14 +72,14 @@ func TestDrawingAReplay(t *testing.T) {
 	if len(d.Lanes) != 5 || d.Lanes[0].Name != "client 1" || d.Lanes[4].Name != "replica 3" {
 		t.Errorf("lanes %+v", d.Lanes)
 	}
-	if !d.Alert || !strings.Contains(d.Caption[0], "agreement violated") {
+	if !d.Alert || !strings.Contains(d.Caption[0], "safe-proposal violated") {
 		t.Errorf("caption %q: want the violation", d.Caption)
 	}
 	last := len(d.Rows) - 1
 	for lane, want := range map[int]string{ // order-free: independent checks
 		2: "promised 2.3, accepted (1.1, v1)",
-		3: "promised 2.3, accepted (2.3, v2)",
-		4: "promised 2.3, accepted (2.3, v2)",
+		3: "promised 2.3, accepted (1.1, v1)",
+		4: "promised 1.1, accepted (-, -)", // its own Prepare(2.3) still in flight
 	} {
 		if got := d.StateAt(lane, last); got != want {
 			t.Errorf("%s at the end: %q, want %q", d.Lanes[lane].Name, got, want)

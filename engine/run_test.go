@@ -125,11 +125,11 @@ func TestVariantIsCaught(t *testing.T) {
 			continue
 		}
 		v := r.Violations[0]
-		if v.Property != checker.Agreement || r.Verdict != engine.VerdictViolation || r.Stop != engine.StopViolation {
+		if v.Property != checker.SafeProposal || r.Verdict != engine.VerdictViolation || r.Stop != engine.StopViolation {
 			t.Fatalf("seed %d: %+v", seed, r)
 		}
-		if len(v.Evidence) != 2 || v.Event != r.Events {
-			t.Fatalf("seed %d: the violation should stop the run at its step with both majorities as evidence: %v", seed, &v)
+		if len(v.Evidence) != 1 || v.Event != r.Events {
+			t.Fatalf("seed %d: the violation should stop the run at its step with the choice it contradicts as evidence: %v", seed, &v)
 		}
 		return
 	}

@@ -85,7 +85,7 @@ func replayMP(c CheckConfig, lines []string) (*checker.Violation, error) {
 func mpVariantCases() []mpCase {
 	return []mpCase{
 		{name: "leader-skips-recovery", c: mpCheck("leader-skips-recovery"),
-			want: searchCounts{explore.VerdictViolation, 10970, 52920, 10, true, checker.Agreement}},
+			want: searchCounts{explore.VerdictViolation, 4674, 19386, 9, true, checker.SafeProposal}},
 		{name: "no-restamp", c: mpCheck("no-restamp"),
 			want: searchCounts{explore.VerdictViolation, 1909, 6618, 8, true, checker.PromiseKept}},
 		{name: "no-dedup", c: mpCheck("no-dedup"), cost: "short",

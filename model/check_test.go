@@ -171,7 +171,7 @@ func TestCheckFindsVariants(t *testing.T) {
 		variant string
 		bfs     searchCounts
 	}{
-		{"ignore-promised-values", searchCounts{explore.VerdictViolation, 688, 2700, 9, true, checker.Agreement}},
+		{"ignore-promised-values", searchCounts{explore.VerdictViolation, 313, 971, 8, true, checker.SafeProposal}},
 		{"one-ballot", searchCounts{explore.VerdictViolation, 58, 115, 6, true, checker.PromiseIntegrity}},
 		{"no-promise", searchCounts{explore.VerdictViolation, 9, 10, 4, true, checker.PromiseMonotonicity}},
 	} {

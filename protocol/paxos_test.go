@@ -172,7 +172,7 @@ func TestLookupVariant(t *testing.T) {
 		}
 	}
 	v, err := protocol.LookupVariant("ignore-promised-values")
-	if err != nil || !v.Is(protocol.IgnorePromisedValues) || v.Breaks != checker.Agreement {
+	if err != nil || !v.Is(protocol.IgnorePromisedValues) || v.Breaks != checker.SafeProposal {
 		t.Errorf("LookupVariant(ignore-promised-values) = %+v, %v", v, err)
 	}
 	if _, err := protocol.LookupVariant("nope"); err == nil {

@@ -51,7 +51,7 @@ var (
 	IgnorePromisedValues = Variant{
 		Name:    "ignore-promised-values",
 		Summary: "the proposer always proposes its own value, ignoring values reported in promises",
-		Breaks:  checker.Agreement,
+		Breaks:  checker.SafeProposal,
 		bug:     bugIgnorePromisedValues,
 	}
 	// ReplyOwnValue: a replica answers its clients with its own value as
@@ -99,7 +99,7 @@ var (
 	LowestBallotValue = Variant{
 		Name:    "lowest-ballot-value",
 		Summary: "the proposer adopts the value reported with the lowest ballot in promises, not the highest",
-		Breaks:  checker.Agreement,
+		Breaks:  checker.SafeProposal,
 		bug:     bugLowestBallotValue,
 	}
 	// EarlyAccept: the proposer sends accept after the first promise,
@@ -107,7 +107,7 @@ var (
 	EarlyAccept = Variant{
 		Name:    "early-accept",
 		Summary: "the proposer sends accept after its first promise, before a majority promised",
-		Breaks:  checker.Agreement,
+		Breaks:  checker.SafeProposal,
 		bug:     bugEarlyAccept,
 	}
 	// MinorityQuorum: the proposer's quorum, in both phases, is n/2
@@ -125,7 +125,7 @@ var (
 	StalePromises = Variant{
 		Name:    "stale-promises",
 		Summary: "a retrying proposer counts promises given to its earlier ballots toward the new one",
-		Breaks:  checker.Agreement,
+		Breaks:  checker.SafeProposal,
 		bug:     bugStalePromises,
 	}
 	// AcceptBelowPromise: the acceptor accepts whatever ballot it is asked
@@ -133,7 +133,7 @@ var (
 	AcceptBelowPromise = Variant{
 		Name:    "accept-below-promise",
 		Summary: "an acceptor accepts a ballot below its promise (no ballot >= promise check on accept)",
-		Breaks:  checker.Agreement,
+		Breaks:  checker.SafeProposal,
 		bug:     bugAcceptBelowPromise,
 	}
 	// NoPersist: the acceptor's promise and accepted value are not durable:

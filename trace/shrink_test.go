@@ -54,11 +54,11 @@ func TestShrinkIgnorePromisedValues(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Property != checker.Agreement || res.Exhausted {
+		if res.Property != checker.SafeProposal || res.Exhausted {
 			t.Fatalf("seed %d: shrank to a %s violation (exhausted %v)", s, res.Property, res.Exhausted)
 		}
 		again, err := Replay(adapter, &info, res.Trace, engine.Options{})
-		if err != nil || !again.Failed() || again.Violations[0].Property != checker.Agreement {
+		if err != nil || !again.Failed() || again.Violations[0].Property != checker.SafeProposal {
 			t.Fatalf("seed %d: the shrunk trace does not replay the violation: %v %v\n%s", s, err, again.Violations, res.Trace)
 		}
 		if res.After >= res.Before {
@@ -69,7 +69,7 @@ func TestShrinkIgnorePromisedValues(t *testing.T) {
 			t.Fatalf("seed %d: clients not renumbered:\n%s", s, text)
 		}
 		// 1-minimal: removing any one step loses the violation.
-		sh := &shrinker[protocol.Msg, protocol.Durable]{ctx: context.Background(), p: adapter, info: &info, orig: res.Trace, property: checker.Agreement, budget: 1 << 30}
+		sh := &shrinker[protocol.Msg, protocol.Durable]{ctx: context.Background(), p: adapter, info: &info, orig: res.Trace, property: checker.SafeProposal, budget: 1 << 30}
 		units := sh.units(res.Trace.Lines)
 		for k := range units {
 			rest := append(append([]unit{}, units[:k]...), units[k+1:]...)

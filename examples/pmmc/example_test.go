@@ -28,11 +28,11 @@ func TestCampaign(t *testing.T) {
 	// and leaders deposed now and then make that common enough.
 	c := engine.Default()
 	c.Nodes, c.Clients, c.Depose = 5, 5, 0.05
-	f := paxtest.FindInCampaign(t, pmmc(), paxtest.CampaignOptions{Seeds: 1000, Config: &c, Properties: []checker.Property{checker.Agreement}})
+	f := paxtest.FindInCampaign(t, pmmc(), paxtest.CampaignOptions{Seeds: 1000, Config: &c, Properties: lastWins})
 	if f == nil {
-		t.Fatal("the campaign found no agreement violation, but pmax lets the last pvalue win (node.go)")
+		t.Fatal("the campaign found no safe-proposal or agreement violation, but pmax lets the last pvalue win (node.go)")
 	}
-	t.Logf("the campaign broke agreement after %d seeds:\n%s", f.Cases, f)
+	t.Logf("the campaign broke %s after %d seeds:\n%s", f.Property, f.Cases, f)
 }
 
 // TestProperties runs paxsim's property suite: rapid draws the cluster,
@@ -42,10 +42,15 @@ func TestProperties(t *testing.T) {
 		paxtest.Properties(t, pmmc(), paxtest.Options{})
 		return
 	}
-	if f := paxtest.Find(t, pmmc(), paxtest.Options{Properties: []checker.Property{checker.Agreement}}); f != nil {
-		t.Logf("rapid broke agreement:\n%s", f)
+	if f := paxtest.Find(t, pmmc(), paxtest.Options{Properties: lastWins}); f != nil {
+		t.Logf("rapid broke %s:\n%s", f.Property, f)
 	}
 }
+
+// lastWins are the properties pmmc's bug breaks: a leader that adopts the
+// last pvalue, not the highest, proposes another value in a slot already
+// chosen (safe-proposal), which then gets chosen (agreement).
+var lastWins = []checker.Property{checker.SafeProposal, checker.Agreement}
 
 // FuzzPMMC is paxsim's fuzz target on pmmc: go test -fuzz FuzzPMMC lets
 // the fuzzer's bytes decide every step of a run.

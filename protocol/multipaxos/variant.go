@@ -72,7 +72,7 @@ var (
 	LeaderSkipsRecovery = Variant{
 		Name:    "leader-skips-recovery",
 		Summary: "a new leader does not re-propose the accepted values its promises report",
-		Breaks:  checker.Agreement,
+		Breaks:  checker.SafeProposal,
 		bug:     bugLeaderSkipsRecovery,
 	}
 	// NoDedup: replicas execute every command the log holds, and answer
