@@ -19,9 +19,9 @@ import (
 // reconfiguration rate), the message delays, the protocol's own knobs
 // that have a Draw, FIFO links (in a quarter of the runs), a narrow
 // propose window (in half) and, for a run that reconfigures, a cluster of
-// five (in two thirds: viewChangeNodes) are drawn too. A configuration that leaves a fault out
-// is what lets a bug that another fault masks show itself (a crash-heavy
-// run without drops, say).
+// five (in two thirds: viewChangeNodes) are drawn too. A configuration
+// that leaves a fault out is what lets a bug that another fault masks
+// show itself (a crash-heavy run without drops, say).
 
 // SwarmKnobs are the knobs Swarm draws for a protocol, by their flag
 // names, in the order it draws them: the protocol's own knobs that have a
