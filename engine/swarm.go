@@ -17,10 +17,11 @@ import (
 // skewed so that a few runs are hammered by one kind; the cluster size,
 // the workload (proposers; or clients, their operations and the
 // reconfiguration rate), the message delays, the protocol's own knobs
-// that have a Draw, FIFO links (in a quarter of the runs) and a narrow
-// propose window (in half) are drawn too. A configuration that leaves a fault out
-// is what lets a bug that another fault masks show itself (a crash-heavy
-// run without drops, say).
+// that have a Draw, FIFO links (in a quarter of the runs), a narrow
+// propose window (in half) and, for a run that reconfigures, a cluster of
+// five (in two thirds: viewChangeNodes) are drawn too. A configuration
+// that leaves a fault out is what lets a bug that another fault masks
+// show itself (a crash-heavy run without drops, say).
 
 // SwarmKnobs are the knobs Swarm draws for a protocol, by their flag
 // names, in the order it draws them: the protocol's own knobs that have a
@@ -202,7 +203,32 @@ func (c Config) swarmAll(info *Info, seed uint64) Config {
 	if narrow, w := d.intn(2) == 1, d.pick(0, 5, 20, 50); narrow {
 		c.ProposeWindow = int64(w)
 	}
+	// Two thirds of the runs that reconfigure do so in a cluster where a
+	// view change can go wrong; likewise last.
+	if wide := d.intn(3) != 0; wide && w.Reconfig && reconfigs {
+		c.Nodes = max(c.Nodes, info.viewChangeNodes())
+	}
 	return c
+}
+
+// viewChangeNodes is the smallest cluster the swarm draws (Info.Nodes) in
+// which a leader's phase-1 quorum of the whole cluster can miss every
+// member of a majority of a smaller view that the leader belongs to: five
+// nodes (promises from the leader and two others; a view of the leader
+// and two more, whose majority is the two more). In three or four nodes a
+// majority of the cluster always holds a member of every majority of any
+// view with the leader in it, so a proposer that takes its quorum, or
+// its phase 1, from the wrong view there breaks nothing a run can see.
+// 0 when the protocol runs no cluster that large.
+func (info *Info) viewChangeNodes() int {
+	const least = 5
+	best := 0
+	for _, n := range info.nodeSizes() {
+		if n >= least && (best == 0 || n < best) {
+			best = n
+		}
+	}
+	return best
 }
 
 // setParam sets (or, with ok false, unsets) protocol knob name.

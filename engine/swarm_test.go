@@ -3,6 +3,7 @@ package engine_test
 import (
 	"fmt"
 	"maps"
+	"math/bits"
 	"reflect"
 	"slices"
 	"strconv"
@@ -216,4 +217,57 @@ func drawFault(t *rapid.T, n int, end int64) string {
 	}
 	start := rapid.Int64Range(0, min(400, end-1)).Draw(t, "start")
 	return fmt.Sprintf("%s:%s@%d-%d", kind, nodes, start, start+50)
+}
+
+// TestSwarmReconfiguresWhereViewsCanMiss: most runs that reconfigure do
+// so in a cluster of five, the smallest in which a leader's phase-1
+// quorum of the whole cluster can miss a majority of a new view it
+// belongs to (reconfigure from five replicas to the leader and two
+// others: the two others are that majority, and the leader's promises may
+// come from the other two). A proposer that takes its quorum or its phase
+// 1 from the wrong view breaks agreement only there.
+func TestSwarmReconfiguresWhereViewsCanMiss(t *testing.T) {
+	for n := 3; n <= 5; n++ {
+		if got, want := viewsCanMiss(n), n >= 5; got != want {
+			t.Errorf("%d nodes: a cluster majority can miss a view majority with the leader: %v, want %v", n, got, want)
+		}
+	}
+	info := mpP.Info()
+	base := config(mpP.Name())
+	wide, reconfiguring := 0, 0
+	const seeds = 4000
+	for seed := uint64(0); seed < seeds; seed++ {
+		c := base.Swarm(info, seed, nil)
+		if c.Reconfig == "none" {
+			continue
+		}
+		reconfiguring++
+		if c.Nodes >= 5 {
+			wide++
+		}
+	}
+	if wide*2 < reconfiguring {
+		t.Errorf("%d of %d reconfiguring draws have five nodes or more, want at least half", wide, reconfiguring)
+	}
+}
+
+// viewsCanMiss reports whether, in a cluster of n nodes, some leader L,
+// majority P of the cluster with L in it, view V with L in it and
+// majority Q of V have Q and P disjoint: by brute force.
+func viewsCanMiss(n int) bool {
+	all := uint64(1)<<uint(n) - 1
+	majority := func(set, of uint64) bool { return bits.OnesCount64(set&of)*2 > bits.OnesCount64(of) }
+	for v := uint64(1); v <= all; v++ {
+		for p := uint64(1); p <= all; p++ {
+			if !majority(p, all) || p&v == 0 {
+				continue // the leader is in both P and V
+			}
+			for q := v; q > 0; q = (q - 1) & v {
+				if majority(q, v) && q&p == 0 {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
