@@ -177,13 +177,7 @@ func (w *World[M, D, O]) auditDurable(id NodeID, d D, k fingerprint.Key) {
 // content: the steps each then takes are compared (auditAliases).
 func (w *World[M, D, O]) auditNode(n Node[M, D, O], k fingerprint.Key) {
 	a := w.identity
-	a.mu.RLock()
-	met := a.nodes[k]
-	var aliases []Node[M, D, O]
-	if met != nil {
-		aliases = met.aliases
-	}
-	a.mu.RUnlock()
+	met, aliases := a.aliasesOf(k)
 	if met == nil {
 		a.mu.Lock()
 		if a.nodes[k] == nil && len(a.nodes) < identityCap {
@@ -209,6 +203,18 @@ type nodeAliases[M Message, D, O any] struct {
 	first   Node[M, D, O]
 	aliases []Node[M, D, O] // written under the audit's lock, never shrunk
 	hits    atomic.Int32    // the states compared with them
+}
+
+// aliasesOf returns the node states kept under fingerprint k (nil when
+// none is) and the aliases among them, as they are now.
+func (a *identityAudit[M, D, O]) aliasesOf(k fingerprint.Key) (*nodeAliases[M, D, O], []Node[M, D, O]) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	met := a.nodes[k]
+	if met == nil {
+		return nil, nil
+	}
+	return met, met.aliases
 }
 
 // differsFromAll reports whether n differs in content from first and
@@ -241,13 +247,7 @@ func (w *World[M, D, O]) auditAliases(a *Action[M], probe *World[M, D, O], obs [
 		return ""
 	}
 	id := w.identity
-	id.mu.RLock()
-	met := id.nodes[k]
-	var aliases []Node[M, D, O]
-	if met != nil {
-		aliases = met.aliases
-	}
-	id.mu.RUnlock()
+	_, aliases := id.aliasesOf(k)
 	if len(aliases) == 0 || id.spent.Add(int32(len(aliases))) > behaviourCap {
 		return ""
 	}
