@@ -67,10 +67,11 @@ func (a moody) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Dura
 // Fingerprint leaves out a field its steps read makes a search merge
 // states that differ, and so miss what the dropped one does. The search
 // reports it as a violation of the contract (rule identity), naming the
-// field, with a path to a state that shows it, for one worker and two,
-// in a set network (steps remembered) and a multiset one (whole worlds
-// copied); with the field fingerprinted, the same replicas are safe: the
-// audit raises no false alarm.
+// field, with a path to a state that shows it, in a set network (steps
+// remembered) and a multiset one (whole worlds copied); with two workers
+// it reports that or nothing (which state they meet first under a
+// fingerprint is the scheduler's). With the field fingerprinted, the same
+// replicas are safe: the audit raises no false alarm.
 func TestFingerprintsThatLeaveOutStateAreReported(t *testing.T) {
 	set := smallCheck(engine.Correct, 3, 2, 1, true)
 	multiset := smallCheck(engine.Correct, 3, 2, 1, true)
@@ -83,6 +84,9 @@ func TestFingerprintsThatLeaveOutStateAreReported(t *testing.T) {
 			}
 			for _, workers := range []int{1, 2} {
 				rep := mustCheck[protocol.Msg, protocol.Durable](t, moody{omit: true}, c, explore.Options{Workers: workers})
+				if workers > 1 && rep.Verdict == explore.VerdictOK {
+					continue // which state two workers meet first under a fingerprint is the scheduler's: found or not, never another verdict
+				}
 				if rep.Verdict != explore.VerdictViolation || rep.Property != checker.ContractProperty {
 					t.Fatalf("%d workers: %s, property %q (%s)", workers, rep.Verdict, rep.Property, rep.Violation)
 				}
