@@ -32,13 +32,14 @@ import (
 //
 // A broken rule is the world's IdentityFault (messages, durable states)
 // or the step's fault (node states), which an explorer turns into a
-// violation of the observation contract with a path to the step. The audit looks at one fingerprint in
-// identityEvery, and keeps a bounded number of samples (identityCap), so
-// that it costs a search little and a bounded memory. Which state an
-// explorer meets first under a fingerprint depends on its workers' timing,
-// so a broken rule may show at another step from one search to the next,
-// or, sampled, not at all; a kept rule never shows (package model's
-// tests check both).
+// violation of the observation contract with a path to the step. The
+// audit looks at one fingerprint in identityEvery, and keeps a bounded
+// number of samples (identityCap), each compared a few times (auditHits),
+// so that it costs a search little and a bounded memory. Which state an
+// explorer meets first under a fingerprint depends on its workers'
+// timing, so a broken rule may show at another step from one search to
+// the next, or, sampled, not at all; a kept rule never shows (package
+// model's tests check both).
 type identityAudit[M Message, D, O any] struct {
 	mu       sync.RWMutex
 	msgs     map[fingerprint.Key]*sampled[string] // a message's rendering, by its fingerprint with its link
@@ -266,28 +267,27 @@ func (w *World[M, D, O]) auditAliases(a *Action[M], probe *World[M, D, O], obs [
 // obs, or "".
 func (w *World[M, D, O]) sameStepAs(a *Action[M], probe *World[M, D, O], obs []Observed[O], alias Node[M, D, O]) string {
 	other, otherObs, ok := w.probeStep(a, alias)
-	switch {
-	case !ok:
+	if !ok {
 		return "whether the step completes (a panic, or another node's liveness)"
-	case sameStep(probe, other, a.To) != "":
-		return sameStep(probe, other, a.To)
-	case !reflect.DeepEqual(obs, otherObs):
+	}
+	if why := sameStep(probe, other, a.To); why != "" {
+		return why
+	}
+	if !reflect.DeepEqual(obs, otherObs) {
 		return "what it observes"
 	}
 	return ""
 }
 
 // probeStep takes action a alone in a copy of w made into fresh memory,
-// with node a.To replaced by a copy of n when n is not nil, and returns
-// the copy, its observations, and whether the step was taken (takeAlone).
+// with node a.To replaced by a copy of n, and returns the copy, its
+// observations, and whether the step was taken (takeAlone).
 func (w *World[M, D, O]) probeStep(a *Action[M], n Node[M, D, O]) (*World[M, D, O], []Observed[O], bool) {
 	var obs []Observed[O]
 	p := w.CloneInto(nil, func(node NodeID, o O) { obs = append(obs, Observed[O]{node, o}) })
 	p.identity = nil // the probes audit nothing
-	if n != nil {
-		p.slots[a.To].node = n.(Cloner[M, D, O]).CloneInto(nil)
-		p.slots[a.To].fpOK = false
-	}
+	p.slots[a.To].node = n.(Cloner[M, D, O]).CloneInto(nil)
+	p.slots[a.To].fpOK = false
 	msgAt := -1
 	if a.Kind == ActDeliver {
 		msgAt = int(a.at) - 1
