@@ -120,6 +120,9 @@ func shape(t *trace.Trace) []string {
 
 // The files of a failure folder that writeGroup writes besides the traces.
 const (
+	summaryFile         = "summary.json"         // the group: its seeds, representative, shrink
+	seedsFile           = "seeds.txt"            // its seeds, one a line
+	shrunkFile          = "shrunk.trace"         // the representative's shrunk decision trace
 	configFile          = "config.json"          // the representative's configuration
 	readableTraceFile   = "trace.txt"            // the readable trace of the diagram's run
 	diagramFile         = "diagram.html"         // its space-time diagram
@@ -148,9 +151,9 @@ func writeGroup(out *outDir, p *harness.Protocol, g *Group) error {
 	if g.shrunk != nil {
 		g.shrunk.Comments = []string{
 			fmt.Sprintf("seed %d shrunk from %d to %d steps: %s", seed, g.StepsBefore, g.StepsAfter, g.Property),
-			fmt.Sprintf("replay: %s replay %s", out.program, filepath.Join(g.Dir, "shrunk.trace")),
+			fmt.Sprintf("replay: %s replay %s", out.program, filepath.Join(g.Dir, shrunkFile)),
 		}
-		if err := writeTrace(out, filepath.Join(g.Signature, "shrunk.trace"), g.shrunk); err != nil {
+		if err := writeTrace(out, filepath.Join(g.Signature, shrunkFile), g.shrunk); err != nil {
 			return err
 		}
 	}
@@ -161,14 +164,14 @@ func writeGroup(out *outDir, p *harness.Protocol, g *Group) error {
 	for _, s := range g.Seeds {
 		fmt.Fprintln(&seeds, s)
 	}
-	if _, err := out.writeFile(filepath.Join(g.Signature, "seeds.txt"), []byte(seeds.String())); err != nil {
+	if _, err := out.writeFile(filepath.Join(g.Signature, seedsFile), []byte(seeds.String())); err != nil {
 		return err
 	}
 	data, err := json.MarshalIndent(g, "", "  ")
 	if err != nil {
 		return err
 	}
-	_, err = out.writeFile(filepath.Join(g.Signature, "summary.json"), append(data, '\n'))
+	_, err = out.writeFile(filepath.Join(g.Signature, summaryFile), append(data, '\n'))
 	return err
 }
 
@@ -197,7 +200,7 @@ func writeExplanation(out *outDir, p *harness.Protocol, g *Group) error {
 		cfg, run = t.Config, func(opts engine.Options) (engine.Result, error) { return p.Replay(t, opts) }
 		source = "seed-" + strconv.FormatUint(seed, 10) + ".trace"
 		if t == g.shrunk {
-			source = "shrunk.trace"
+			source = shrunkFile
 		}
 		replay = out.program + " replay " + source
 	case repErr == nil:

@@ -354,7 +354,7 @@ func loadGroupFiles(g *Group, dir string) error {
 		}
 	}
 	if g.StepsAfter > 0 {
-		if g.shrunk, err = readTrace(filepath.Join(dir, "shrunk.trace")); err != nil {
+		if g.shrunk, err = readTrace(filepath.Join(dir, shrunkFile)); err != nil {
 			return err
 		}
 	}

@@ -246,3 +246,36 @@ func TestRunTraceJSONIsTheTextTrace(t *testing.T) {
 		}
 	}
 }
+
+// TestAFailureFolderFileStandsForItsFailure: replay and shrink take a
+// failure folder, or any of its files that holds no run of its own (the
+// summary, the config, the readable trace, the diagram, the seeds), as
+// the folder's shrunk trace, and say so; a file of that name outside a
+// failure folder is still bad input.
+func TestAFailureFolderFileStandsForItsFailure(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if code, _, stderr := paxsim(t, ctx, "campaign", "--seeds", "60", "--variant", "ignore-promised-values", "--out", dir); code != exitViolation {
+		t.Fatalf("campaign: exit %d\n%s", code, stderr)
+	}
+	groups, _ := filepath.Glob(filepath.Join(dir, "*", "summary.json"))
+	if len(groups) == 0 {
+		t.Fatal("the campaign wrote no failure folder")
+	}
+	group := filepath.Dir(groups[0])
+	for _, name := range []string{"", "summary.json", "config.json", "trace.txt", "diagram.html", "seeds.txt"} {
+		path := filepath.Join(group, name)
+		code, stdout, stderr := paxsim(t, ctx, "replay", path, "--trace=false")
+		if code != exitViolation || !strings.Contains(stderr, "replaying its shrunk trace") || !strings.Contains(stdout, "violated") {
+			t.Errorf("replay %s: exit %d, want 1 with a note\n%s%s", name, code, stdout, stderr)
+		}
+	}
+	out := filepath.Join(t.TempDir(), "x.trace")
+	if code, _, stderr := paxsim(t, ctx, "shrink", filepath.Join(group, "summary.json"), "--out", out); code != exitViolation || !strings.Contains(stderr, "shrinking its shrunk trace") {
+		t.Errorf("shrink summary.json: exit %d\n%s", code, stderr)
+	}
+	lone := writeFile(t, "summary.json", "{}")
+	if code, _, stderr := paxsim(t, ctx, "replay", lone); code != exitUsage {
+		t.Errorf("replay of a summary.json outside a failure folder: exit %d, want 2\n%s", code, stderr)
+	}
+}

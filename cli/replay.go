@@ -40,6 +40,10 @@ whether it reproduced: the same violation with the same trace hash. A
 reproducer that does not reproduce is a failed check: replay prints a
 WARNING saying how the run differs and exits 1, as it does for a violation.
 
+A campaign's failure folder, or any of its files that holds no run of its
+own (summary.json, config.json, trace.txt, diagram.html, seeds.txt), stands
+for the folder's shrunk.trace, which replay says it takes.
+
 Either names its protocol, which must be one this program knows; --protocol,
 if given, must be the same. The other config flags cannot be given with
 FILE. Without FILE, --seed and the config flags say what to run, as for
@@ -85,7 +89,7 @@ prints the report. Campaigns write this page into every failure folder
 			}
 			return x.replaySeed(o, nil)
 		case 1:
-			return x.replayFile(o, args[0])
+			return x.replayFile(o, x.groupInput("replaying", args[0]))
 		}
 		return usageErrorf("replay", "replay takes one reproducer FILE, not %d arguments", len(args))
 	},

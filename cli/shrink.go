@@ -29,7 +29,9 @@ workload, renumbers the clients and their values from 1.
 
 FILE is a decision trace (seed-N.trace, run --record, check --out) or a
 reproducer (seed-N.json), whose seed is run and recorded first; either
-names its protocol (--protocol, if given, must be the same). The shrunk
+names its protocol (--protocol, if given, must be the same). A failure
+folder, or one of its files that holds no run (summary.json, config.json,
+trace.txt, diagram.html, seeds.txt), stands for its shrunk.trace. The shrunk
 trace goes to --out (default: FILE with .shrunk.trace in place of its
 extension; - for standard output) and replays with 'paxsim replay'. Shrink
 prints the sizes before and after, and exits 1 (the shrunk trace fails),
@@ -57,7 +59,7 @@ func runShrink(ctx context.Context, x *invocation, o *options, args []string) er
 	if o.budget < 1 {
 		return usageErrorf("shrink", "invalid value for --budget: %d is not a positive number of steps", o.budget)
 	}
-	path := args[0]
+	path := x.groupInput("shrinking", args[0])
 	if !o.set["out"] { // --out given was checked with the flags
 		if err := checkOutFile(shrunkPath(o, path)); err != nil {
 			return usageErrorf("shrink", "cannot write the shrunk trace beside FILE: %v (give --out FILE, or - for standard output)", err)

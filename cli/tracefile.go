@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/paxsim/paxsim/campaign"
 	"github.com/paxsim/paxsim/harness"
 	"github.com/paxsim/paxsim/trace"
 )
@@ -43,6 +44,21 @@ func readTrace(path string) (t *trace.Trace, ok bool, err error) {
 		return nil, true, inputErrorf("%v", err)
 	}
 	return t, true, nil
+}
+
+// groupInput is path, or, when path is a failure folder or one of its
+// files that holds no run of its own (campaign.GroupTrace: its summary,
+// config, readable trace, diagram, seeds), the folder's shrunk trace,
+// which it says on stderr: a user who points at any file of a folder
+// means its failure.
+func (x *invocation) groupInput(verb, path string) string {
+	shrunk, ok := campaign.GroupTrace(path)
+	if !ok {
+		return path
+	}
+	x.stdout.Flush()
+	fmt.Fprintf(x.stderr, "%s: %s belongs to a failure folder: %s its shrunk trace, %s\n", x.program, path, verb, shrunk)
+	return shrunk
 }
 
 // checkTrace finds the protocol that t, the decision trace read from

@@ -268,6 +268,10 @@
 //	reproducer that does not reproduce is a failed check: replay prints a
 //	WARNING saying how the run differs and exits 1, as it does for a violation.
 //
+//	A campaign's failure folder, or any of its files that holds no run of its
+//	own (summary.json, config.json, trace.txt, diagram.html, seeds.txt), stands
+//	for the folder's shrunk.trace, which replay says it takes.
+//
 //	Either names its protocol, which must be one this program knows; --protocol,
 //	if given, must be the same. The other config flags cannot be given with
 //	FILE. Without FILE, --seed and the config flags say what to run, as for
@@ -320,7 +324,9 @@
 //
 //	FILE is a decision trace (seed-N.trace, run --record, check --out) or a
 //	reproducer (seed-N.json), whose seed is run and recorded first; either
-//	names its protocol (--protocol, if given, must be the same). The shrunk
+//	names its protocol (--protocol, if given, must be the same). A failure
+//	folder, or one of its files that holds no run (summary.json, config.json,
+//	trace.txt, diagram.html, seeds.txt), stands for its shrunk.trace. The shrunk
 //	trace goes to --out (default: FILE with .shrunk.trace in place of its
 //	extension; - for standard output) and replays with 'paxsim replay'. Shrink
 //	prints the sizes before and after, and exits 1 (the shrunk trace fails),
