@@ -595,34 +595,50 @@ func TestCheckProperties(t *testing.T) {
 	}
 }
 
-// panicNode is a replica whose handling of Accept panics: a bug in
-// protocol code that the explorer must report like a violation.
-type panicNode struct{ *protocol.Node }
+// acceptHookNode is a replica that calls onAccept on each Accept it is
+// delivered, before handling it: a bug in protocol code wired into the
+// correct protocol (a panic, a call the contract rules out).
+type acceptHookNode struct {
+	*protocol.Node
+	onAccept func(env *protocol.Env, m protocol.Msg)
+}
 
 type paxosNode = sim.Node[protocol.Msg, protocol.Durable, checker.Observation]
 
-func (p *panicNode) Deliver(env *protocol.Env, from sim.NodeID, m protocol.Msg) {
+func (n *acceptHookNode) Deliver(env *protocol.Env, from sim.NodeID, m protocol.Msg) {
 	if m.Type == protocol.Accept {
-		panic("boom")
+		n.onAccept(env, m)
 	}
-	p.Node.Deliver(env, from, m)
+	n.Node.Deliver(env, from, m)
 }
 
-func (p *panicNode) CloneInto(dst paxosNode) paxosNode {
+func (n *acceptHookNode) CloneInto(dst paxosNode) paxosNode {
 	var inner paxosNode
-	if d, ok := dst.(*panicNode); ok && d != nil {
+	if d, ok := dst.(*acceptHookNode); ok && d != nil {
 		inner = d.Node
 	}
-	return &panicNode{p.Node.CloneInto(inner).(*protocol.Node)}
+	return &acceptHookNode{n.Node.CloneInto(inner).(*protocol.Node), n.onAccept}
+}
+
+// acceptHooked is single-decree Paxos with acceptHookNode replicas.
+type acceptHooked struct {
+	paxos.Adapter
+	onAccept func(env *protocol.Env, m protocol.Msg)
+}
+
+func (a acceptHooked) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation], error) {
+	inner, err := a.Adapter.NewNodes(s)
+	return func(id sim.NodeID, d protocol.Durable) paxosNode {
+		return &acceptHookNode{inner(id, d).(*protocol.Node), a.onAccept}
+	}, err
 }
 
 // panicking is single-decree Paxos whose replicas panic on an Accept.
-type panicking struct{ paxos.Adapter }
+var panicking = acceptHooked{onAccept: func(*protocol.Env, protocol.Msg) { panic("boom") }}
 
-func (a panicking) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation], error) {
-	inner, err := a.Adapter.NewNodes(s)
-	return func(id sim.NodeID, d protocol.Durable) paxosNode { return &panicNode{inner(id, d).(*protocol.Node)} }, err
-}
+// straying is single-decree Paxos whose replicas answer an Accept with a
+// message to a node that does not exist (sim.MisuseError).
+var straying = acceptHooked{onAccept: func(env *protocol.Env, m protocol.Msg) { env.Send(9, m) }}
 
 // TestCheckPanic: the model turns a panic in protocol code into a
 // violation of the state it leaves, which names the event that panicked
@@ -632,7 +648,7 @@ func (a panicking) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.
 func TestCheckPanic(t *testing.T) {
 	for _, s := range []explore.Strategy{explore.BFS, explore.DFS} {
 		c := smallCheck(engine.Correct, 3, 2, 1, true)
-		m, err := New[protocol.Msg, protocol.Durable](panicking{}, &paxosInfo, c)
+		m, err := New[protocol.Msg, protocol.Durable](panicking, &paxosInfo, c)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -650,8 +666,8 @@ func TestCheckPanic(t *testing.T) {
 		if _, labels := successor(m, res.Path[len(res.Path)-1], ""); len(labels) != 0 {
 			t.Fatalf("%s: a state that panicked has %d successors", s, len(labels))
 		}
-		rep := mustCheck(t, panicking{}, c, explore.Options{Strategy: s})
-		checkCounterexample(t, panicking{}, c, rep, s == explore.BFS)
+		rep := mustCheck(t, panicking, c, explore.Options{Strategy: s})
+		checkCounterexample(t, panicking, c, rep, s == explore.BFS)
 		if rep.Property != engine.PanicProperty || !strings.Contains(rep.Lines[len(rep.Lines)-1], " Accept(") {
 			t.Fatalf("%s: %s, last line %q", s, rep.Property, rep.Lines[len(rep.Lines)-1])
 		}
@@ -713,42 +729,15 @@ func TestModelIsAnExploreModel(t *testing.T) {
 	}
 }
 
-// strayNode is a replica that answers an Accept with a message to a node
-// that does not exist: a call the contract rules out (sim.MisuseError).
-type strayNode struct{ *protocol.Node }
-
-func (n *strayNode) Deliver(env *protocol.Env, from sim.NodeID, m protocol.Msg) {
-	if m.Type == protocol.Accept {
-		env.Send(9, m)
-	}
-	n.Node.Deliver(env, from, m)
-}
-
-func (n *strayNode) CloneInto(dst paxosNode) paxosNode {
-	var inner paxosNode
-	if d, ok := dst.(*strayNode); ok && d != nil {
-		inner = d.Node
-	}
-	return &strayNode{n.Node.CloneInto(inner).(*protocol.Node)}
-}
-
-// straying is single-decree Paxos with strayNode replicas.
-type straying struct{ paxos.Adapter }
-
-func (a straying) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation], error) {
-	inner, err := a.Adapter.NewNodes(s)
-	return func(id sim.NodeID, d protocol.Durable) paxosNode { return &strayNode{inner(id, d).(*protocol.Node)} }, err
-}
-
 // TestCheckMisuseIsAContractViolation: a call the contract rules out (a
 // send to a node that does not exist) is a violation of the contract,
 // naming the rule, as campaigns report it, not a panic; its counterexample
 // replays to the same property.
 func TestCheckMisuseIsAContractViolation(t *testing.T) {
 	c := smallCheck(engine.Correct, 3, 2, 1, true)
-	rep := mustCheck(t, straying{}, c, explore.Options{})
+	rep := mustCheck(t, straying, c, explore.Options{})
 	if rep.Property != checker.ContractProperty || !strings.Contains(rep.Violation, "send-to-node") {
 		t.Fatalf("%s, property %q: %s", rep.Verdict, rep.Property, rep.Violation)
 	}
-	checkCounterexample(t, straying{}, c, rep, true)
+	checkCounterexample(t, straying, c, rep, true)
 }
