@@ -1,6 +1,10 @@
 package checker
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/paxsim/paxsim/fingerprint"
+)
 
 // ContractProperty is reported when a protocol's nodes break the
 // observation contract (see the package documentation): the harness
@@ -97,6 +101,10 @@ func (c *Contract) ballots(node int, o *Observation) (rule, why string) {
 	}
 	return "", ""
 }
+
+// Fingerprint writes what the contract remembers of a run, which decides
+// its verdicts on what follows: how the run numbers its instances.
+func (c *Contract) Fingerprint(h *fingerprint.Hasher) { h.Uint64(uint64(c.numbering)) }
 
 // numberingOf checks that a run numbers its instances one way: a single
 // decree's instance 0, or a log's 1, 2, ...

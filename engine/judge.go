@@ -39,10 +39,9 @@ func newJudge(info *Info, nodes int, safety *checker.Safety) judge {
 	} else {
 		safety.Reset(nodes)
 	}
-	contract := checker.NewContract(nodes)
-	if roles := info.RolesOf(nodes); roles.Separate() { // quorums of the acceptors, observations by part
+	contract := NewContract(info, nodes)
+	if roles := info.RolesOf(nodes); roles.Separate() { // quorums of the acceptors
 		safety.SetAcceptors(roles.Acceptors)
-		contract.SetRoles(roles.Proposers, roles.Acceptors, roles.Learners)
 	}
 	safety.SetQuorums(info.Quorums)
 	if info.Properties != nil {
@@ -69,6 +68,24 @@ func newJudge(info *Info, nodes int, safety *checker.Safety) judge {
 func NewCheckers(info *Info, nodes int) (*checker.Safety, *checker.LogChecker) {
 	j := newJudge(info, nodes, nil)
 	return j.safety, j.log
+}
+
+// NewContract returns the observation contract's checker of a run of the
+// protocol info describes on nodes replicas, told which nodes play which
+// part.
+func NewContract(info *Info, nodes int) *checker.Contract {
+	c := checker.NewContract(nodes)
+	if roles := info.RolesOf(nodes); roles.Separate() {
+		c.SetRoles(roles.Proposers, roles.Acceptors, roles.Learners)
+	}
+	return c
+}
+
+// ContractBreach is the violation a broken rule of the observation
+// contract is reported as.
+func ContractBreach(rule, why string) checker.Violation {
+	return checker.Violation{Property: checker.ContractProperty, Check: rule,
+		Message: fmt.Sprintf("the protocol broke the observation contract, rule %s: %s", rule, why)}
 }
 
 // hasLog reports whether a protocol keeps a replicated log: it lists one
@@ -117,10 +134,9 @@ func (j *judge) note() {
 // breach records a broken rule of the observation contract.
 func (j *judge) breach(rule, why string) {
 	if j.broken == nil {
-		j.broken = &checker.Violation{
-			Property: checker.ContractProperty, Check: rule, Time: j.now, Event: j.event,
-			Message: fmt.Sprintf("the protocol broke the observation contract, rule %s: %s", rule, why),
-		}
+		v := ContractBreach(rule, why)
+		v.Time, v.Event = j.now, j.event
+		j.broken = &v
 	}
 	j.failed = true
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/fingerprint"
 )
 
@@ -14,6 +15,10 @@ import (
 // the clients that have their answer, whose requests are not delivered
 // again.
 type judge struct {
+	// contract judges the form of the observations first: one that
+	// breaks it is reported as such (broken), never judged.
+	contract checker.Contract
+	broken   *checker.Violation // immutable once set: copies share it
 	safety   *checker.Safety
 	log      *checker.LogChecker // nil for a single decree
 	answers  bool                // answered is kept (a KeyValue workload)
@@ -26,6 +31,7 @@ func (j *judge) CloneInto(dst *judge) *judge {
 		dst = &judge{}
 	}
 	dst.answers, dst.answered = j.answers, j.answered
+	dst.contract, dst.broken = j.contract, j.broken
 	dst.safety = j.safety.CloneInto(dst.safety)
 	if j.log != nil {
 		dst.log = j.log.CloneInto(dst.log)
@@ -35,6 +41,8 @@ func (j *judge) CloneInto(dst *judge) *judge {
 
 // Fingerprint writes what decides the verdicts after the state.
 func (j *judge) Fingerprint(h *fingerprint.Hasher) {
+	j.contract.Fingerprint(h)
+	h.Bool(j.broken != nil)
 	j.safety.Fingerprint(h)
 	if j.log != nil {
 		j.log.Fingerprint(h)
@@ -46,6 +54,14 @@ func (j *judge) Fingerprint(h *fingerprint.Hasher) {
 
 // observe feeds an observation to every checker.
 func (j *judge) observe(node int, o checker.Observation) {
+	if j.broken != nil {
+		return
+	}
+	if rule, why := j.contract.Observe(node, o); rule != "" {
+		v := engine.ContractBreach(rule, why)
+		j.broken = &v
+		return
+	}
 	j.safety.Observe(node, o)
 	if j.log != nil {
 		j.log.Observe(node, o)
@@ -62,6 +78,9 @@ func (j *judge) answer(client int) {
 // Violation is the safety checker's first violation, else the log
 // checker's, as a run reports them.
 func (j *judge) Violation() *checker.Violation {
+	if j.broken != nil {
+		return j.broken
+	}
 	if v := j.safety.Violation(); v != nil {
 		return v
 	}
@@ -74,18 +93,23 @@ func (j *judge) Violation() *checker.Violation {
 // Violations are the first violation of each property, the safety
 // checker's first.
 func (j *judge) Violations() []checker.Violation {
-	out := slices.Clone(j.safety.Violations())
+	var out []checker.Violation
+	if j.broken != nil {
+		out = append(out, *j.broken)
+	}
+	out = append(out, j.safety.Violations()...)
 	if j.log != nil {
 		out = append(out, j.log.Violations()...)
 	}
 	return out
 }
 
-// firstOf returns the first of vs that is a panic or, when props is not
-// empty, a violation of one of props; nil when there is none.
+// firstOf returns the first of vs that is a panic, a breach of the
+// observation contract (after which nothing is judged) or, when props is
+// not empty, a violation of one of props; nil when there is none.
 func firstOf(vs []checker.Violation, props []checker.Property) *checker.Violation {
 	for i := range vs {
-		if len(props) == 0 || slices.Contains(props, vs[i].Property) || vs[i].Property == panicProperty {
+		if p := vs[i].Property; len(props) == 0 || slices.Contains(props, p) || p == panicProperty || p == checker.ContractProperty {
 			return &vs[i]
 		}
 	}

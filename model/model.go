@@ -127,7 +127,7 @@ func (m *Model[M, D]) newJudge() *judge {
 	for _, r := range m.requests {
 		safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: r.step.Client, Value: r.value})
 	}
-	return &judge{safety: safety, log: log, answers: m.answers}
+	return &judge{contract: *engine.NewContract(m.info, m.cfg.Nodes), safety: safety, log: log, answers: m.answers}
 }
 
 // Init implements explore.Model: every replica booted, every client's
