@@ -123,7 +123,7 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	fs.BoolVar(&c.cfg.Drops, "drops", false, "impl, multiset network: messages may be lost")
 	fs.Var(value[int]{&c.cfg.Dups}, "dups", "impl, multiset network: at most `N` extra copies of sent messages")
 	fs.BoolVar(&e.FIFO, "fifo", false, "impl, multiset network: each link delivers its messages in the order sent, as TCP does")
-	fs.BoolVar(&c.followUps, "follow-ups", true, "impl: after a safe first search, search again with each bound you did not set widened, within a budget (one crash, messages to self through the network, a restart, an even cluster, a round more, the ticks, an election, a reconfiguration); false: the first search alone")
+	fs.BoolVar(&c.followUps, "follow-ups", true, "impl: after a safe first search, search again with each bound you did not set widened, within a budget (one crash, messages to self through the network, a restart, an even cluster, a round more, the ticks, an election, a reconfiguration); by default on unless a flag sets the model (--nodes, --crashes, --max-ballot, ...), which is then searched alone; false: the first search alone")
 	fs.BoolVar(&c.cfg.SharedProposer, "shared-proposer", false, "impl: every client asks the first proposer (several values at one replica, as at a leader)")
 	fs.BoolVar(&c.cfg.NetworkSelf, "network-self", false, "impl: a replica's messages to itself go through the network (every interleaving, many more states)")
 	fs.StringVar(&c.properties, "properties", "", "impl: only a violation of these comma-separated `PROPS` ends the search (e.g. agreement)")
@@ -227,7 +227,41 @@ var (
 	implOnly = []string{"protocol", "nodes", "proposers", "clients", "network", "fifo", "crashes", "no-restarts", "no-timers", "drops", "dups",
 		"network-self", "shared-proposer", "follow-ups", "properties", "reconfig", "ticks", "refine"}
 	specOnly = []string{"acceptors", "values", "quorums"}
+	// modelFlags are the impl flags that shape the world searched, beside
+	// the protocol's own knobs: a check that sets one searches that model
+	// alone unless --follow-ups is given (followUpsOff).
+	modelFlags = []string{"nodes", "proposers", "clients", "reconfig", "max-ballot", "network", "fifo", "crashes", "no-restarts",
+		"no-timers", "drops", "dups", "network-self", "shared-proposer", "ticks"}
 )
+
+// followUpsOff says why check runs no follow-up search: --follow-ups=false,
+// or flags that describe the model searched (modelFlags, the protocol's
+// knobs) without --follow-ups; "" when the follow-ups run. A check with
+// bounds of its own is that search, as TLC runs the model it is given; a
+// bare check is the bug hunt, with every follow-up.
+func followUpsOff(o *options) string {
+	if o.set["follow-ups"] {
+		if o.check.followUps {
+			return ""
+		}
+		return "--follow-ups=false"
+	}
+	var named []string
+	for _, f := range modelFlags {
+		if o.set[f] {
+			named = append(named, "--"+f)
+		}
+	}
+	for _, k := range o.p.Info().Knobs {
+		if o.set[k.Name] {
+			named = append(named, "--"+k.Name)
+		}
+	}
+	if len(named) == 0 {
+		return ""
+	}
+	return strings.Join(named, " ") + " set the model searched; --follow-ups widens each bound left unset too"
+}
 
 func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	cfg, err := x.implConfig(o)
@@ -238,9 +272,10 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	var rep model.Report
 	var mapped *spec.Config
 	var follow []model.FollowUp
+	off := followUpsOff(o)
 	if c.refine {
 		rep, mapped, err = x.refine(o, cfg, opts)
-	} else if !c.followUps {
+	} else if off != "" {
 		rep, err = p.Check(cfg, opts)
 	} else {
 		var d harness.Deep
@@ -256,6 +291,9 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	}
 	r := report.NewImplCheck(info, cfg, &rep, opts, reconfig, c.properties)
 	r.FollowUps = follow
+	if off != "" && !c.refine && rep.Verdict == explore.VerdictOK && (rep.Complete || rep.Stop == explore.StopMaxDepth) {
+		r.Note = strings.TrimPrefix(r.Note+"; follow-up searches: none: "+off, "; ")
+	}
 	if note := harness.DeepenedTooFar(opts, &rep); note != "" {
 		r.Note = strings.TrimPrefix(r.Note+"; "+note, "; ")
 	}

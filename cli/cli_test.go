@@ -488,13 +488,13 @@ func TestCheckFollowsUp(t *testing.T) {
 	if code, stdout, _ := paxsim(t, ctx, "replay", out, "--trace=false"); code != exitViolation {
 		t.Errorf("replay of the crash search's counterexample: exit %d\n%s", code, stdout)
 	}
-	if code, stdout, _ := paxsim(t, ctx, "check", "--variant", "reply-before-persist", "--crashes", "0", "--max-ballot", "1"); code != 0 || strings.Contains(stdout, "one crash:") || strings.Contains(stdout, "rounds+1:") {
+	if code, stdout, _ := paxsim(t, ctx, "check", "--variant", "reply-before-persist", "--crashes", "0", "--max-ballot", "1", "--follow-ups"); code != 0 || strings.Contains(stdout, "one crash:") || strings.Contains(stdout, "rounds+1:") {
 		t.Errorf("check --crashes 0 --max-ballot 1 of reply-before-persist: exit %d, want 0 and no follow-up search\n%s", code, stdout)
 	}
 	if code, stdout, _ := paxsim(t, ctx, "check", "--variant", "reply-before-persist", "--follow-ups=false", "--json"); code != 0 || strings.Contains(stdout, "follow_ups") {
 		t.Errorf("check --follow-ups=false of reply-before-persist: exit %d, want 0 and no follow-up search\n%s", code, stdout)
 	}
-	code, stdout, _ = paxsim(t, ctx, "check", "--no-timers", "--json")
+	code, stdout, _ = paxsim(t, ctx, "check", "--no-timers", "--follow-ups", "--json")
 	m := decodeObject(t, stdout)
 	fs, _ := m["follow_ups"].([]any)
 	if code != 0 || len(fs) != 5 {
@@ -505,6 +505,33 @@ func TestCheckFollowsUp(t *testing.T) {
 		if name := []string{"one crash", "self-sends", "restart", "nodes+1", "rounds+1"}[i]; f["name"] != name || f["verdict"] != "ok" || f["distinct"].(float64) < 1 {
 			t.Errorf("follow-up %d of the correct protocol: %v, want %s, ok over some states", i, f, name)
 		}
+	}
+}
+
+// TestCheckWithModelFlagsSearchesThatModel: a check whose flags set the
+// model (a bound, a fault, the network) searches that model alone, as the
+// defaults of the explorer-speed issue are timed, and says so; the same
+// flags with --follow-ups widen every bound they leave unset, and a
+// variant or a search bound (--max-depth, --max-states) alone keeps the
+// bare check's follow-ups.
+func TestCheckWithModelFlagsSearchesThatModel(t *testing.T) {
+	ctx := context.Background()
+	bounds := []string{"check", "--nodes", "3", "--proposers", "2", "--max-ballot", "1", "--crashes", "0", "--json"}
+	code, stdout, _ := paxsim(t, ctx, bounds...)
+	m := decodeObject(t, stdout)
+	note, _ := m["note"].(string)
+	if code != 0 || m["follow_ups"] != nil || !strings.Contains(note, "--nodes --proposers --max-ballot --crashes set the model searched") {
+		t.Errorf("check %v: exit %d, follow_ups %v, note %q; want 0, none, and a note naming the flags", bounds[1:], code, m["follow_ups"], note)
+	}
+	code, stdout, _ = paxsim(t, ctx, append(bounds, "--follow-ups")...)
+	m = decodeObject(t, stdout)
+	fs, _ := m["follow_ups"].([]any)
+	if code != 0 || len(fs) != 1 || fs[0].(map[string]any)["name"] != "self-sends" {
+		t.Errorf("check %v --follow-ups: exit %d, follow_ups %v; want 0 and self-sends alone (the one bound left unset)", bounds[1:], code, m["follow_ups"])
+	}
+	code, stdout, _ = paxsim(t, ctx, "check", "--variant", "reply-before-persist", "--max-depth", "30")
+	if code != exitViolation || !strings.Contains(stdout, "one crash:") {
+		t.Errorf("check --variant reply-before-persist --max-depth 30: exit %d, want 1 from the crash follow-up\n%s", code, stdout)
 	}
 }
 
@@ -520,14 +547,14 @@ func TestCheckFollowsUp(t *testing.T) {
 func TestCheckSearchesARetryToo(t *testing.T) {
 	ctx := context.Background()
 	out := filepath.Join(t.TempDir(), "stale.trace")
-	code, stdout, stderr := paxsim(t, ctx, "check", "--variant", "stale-promises", "--no-timers", "--out", out)
+	code, stdout, stderr := paxsim(t, ctx, "check", "--variant", "stale-promises", "--no-timers", "--follow-ups", "--out", out)
 	if code != exitViolation || !strings.Contains(stdout, "rounds+1:") || !strings.Contains(stdout, "rounds up to 2 per replica") {
 		t.Fatalf("default check of stale-promises: exit %d\n%s%s", code, stdout, stderr)
 	}
 	if code, stdout, _ := paxsim(t, ctx, "replay", out, "--trace=false"); code != exitViolation {
 		t.Errorf("replay of the retry search's counterexample: exit %d\n%s", code, stdout)
 	}
-	if code, stdout, _ := paxsim(t, ctx, "check", "--variant", "stale-promises", "--no-timers", "--max-ballot", "1", "--crashes", "0"); code != 0 || strings.Contains(stdout, "rounds+1:") {
+	if code, stdout, _ := paxsim(t, ctx, "check", "--variant", "stale-promises", "--no-timers", "--max-ballot", "1", "--crashes", "0", "--follow-ups"); code != 0 || strings.Contains(stdout, "rounds+1:") {
 		t.Errorf("check --max-ballot 1 of stale-promises: exit %d, want 0 and no further search\n%s", code, stdout)
 	}
 }
@@ -543,14 +570,14 @@ func TestCheckSearchesARetryToo(t *testing.T) {
 func TestCheckSearchesAReconfigurationToo(t *testing.T) {
 	ctx := context.Background()
 	out := filepath.Join(t.TempDir(), "noview.trace")
-	code, stdout, stderr := paxsim(t, ctx, "check", "--protocol", "multipaxos", "--variant", "no-view", "--crashes", "0", "--max-ballot", "1", "--out", out)
+	code, stdout, stderr := paxsim(t, ctx, "check", "--protocol", "multipaxos", "--variant", "no-view", "--crashes", "0", "--max-ballot", "1", "--follow-ups", "--out", out)
 	if code != exitViolation || !strings.Contains(stdout, "reconfig:") || !strings.Contains(stdout, "reconfiguration to 1+2") {
 		t.Fatalf("default check of no-view: exit %d\n%s%s", code, stdout, stderr)
 	}
 	if code, stdout, _ := paxsim(t, ctx, "replay", out, "--trace=false"); code != exitViolation {
 		t.Errorf("replay of the reconfiguration search's counterexample: exit %d\n%s", code, stdout)
 	}
-	code, stdout, _ = paxsim(t, ctx, "check", "--protocol", "multipaxos", "--variant", "no-view", "--crashes", "0", "--max-ballot", "1", "--reconfig", "1+2+3", "--max-depth", "8")
+	code, stdout, _ = paxsim(t, ctx, "check", "--protocol", "multipaxos", "--variant", "no-view", "--crashes", "0", "--max-ballot", "1", "--reconfig", "1+2+3", "--max-depth", "8", "--follow-ups")
 	if code != 0 || strings.Contains(stdout, "reconfig:") {
 		t.Errorf("check --reconfig 1+2+3 of no-view: exit %d, want 0 and no further search\n%s", code, stdout)
 	}

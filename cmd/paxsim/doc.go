@@ -465,8 +465,9 @@
 //	      impl: after a safe first search, search again with each bound you did
 //	      not set widened, within a budget (one crash, messages to self through
 //	      the network, a restart, an even cluster, a round more, the ticks, an
-//	      election, a reconfiguration); false: the first search alone (default
-//	      true)
+//	      election, a reconfiguration); by default on unless a flag sets the model
+//	      (--nodes, --crashes, --max-ballot, ...), which is then searched alone;
+//	      false: the first search alone (default true)
 //	  --json
 //	      print one JSON object instead of the text report (default off)
 //	  --max-ballot B
