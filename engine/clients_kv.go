@@ -65,6 +65,7 @@ type kvClients struct {
 	reconfigTo   []uint64
 	requested    int // reconfigurations the operator asked for
 	timeoutGap   sim.Time
+	hedgeRate    float64 // Config.Hedge
 	// lastStart is when clients stop starting operations, half the
 	// liveness bound after the heal (0: never): each operation started has
 	// half the bound left to be answered, and the replicas to catch up, so
@@ -78,7 +79,7 @@ type kvClients struct {
 func newKVClients[M sim.Message, D any](s *Session[M, D], p plan, scripted bool) *kvClients {
 	c := &kvClients{
 		h: s, window: s.cfg.ProposeWindow, commands: p.commands, interval: sim.Time(s.cfg.FaultInterval),
-		reconfig: p.reconfig, keep: s.keep, timeoutGap: kvClientTimeout,
+		reconfig: p.reconfig, keep: s.keep, timeoutGap: kvClientTimeout, hedgeRate: s.cfg.Hedge,
 	}
 	if s.cfg.HealAt > 0 {
 		c.lastStart = sim.Time(s.cfg.HealAt + p.livenessBound(s.cfg)/2)
@@ -107,7 +108,9 @@ func (c *kvClients) choose(d sim.Decider) {
 			continue
 		}
 		c.next(cl, c.drawOp(cl))
-		c.sendTo(cl, sim.NodeID(pickProposer(d, c.h.proposers())), c.h.now(), false)
+		to := sim.NodeID(pickProposer(d, c.h.proposers()))
+		c.sendTo(cl, to, c.h.now(), false)
+		c.hedge(cl, to, c.h.now())
 	}
 }
 
@@ -240,7 +243,25 @@ func kvKind(k OpKind) linearize.KVKind {
 func (c *kvClients) send(cl *kvClient, now sim.Time, retry bool) {
 	asked := c.h.proposers() &^ c.h.leftFaulty()
 	k := c.h.decider().Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, bits.OnesCount64(asked))
-	c.sendTo(cl, sim.NodeID(nth(asked, k)), now, retry)
+	to := sim.NodeID(nth(asked, k))
+	c.sendTo(cl, to, now, retry)
+	c.hedge(cl, to, now)
+}
+
+// hedge sends the client's current request, just sent to replica to, to
+// a second replica that proposes too, with chance Config.Hedge. The copy
+// is a retry in the decision trace, so a replay (which takes the trace's
+// client steps as they are) does not hedge again.
+func (c *kvClients) hedge(cl *kvClient, to sim.NodeID, now sim.Time) {
+	if c.hedgeRate == 0 || !c.h.decider().Chance(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, c.hedgeRate) {
+		return
+	}
+	others := c.h.proposers() &^ c.h.leftFaulty() &^ (1 << uint(to))
+	if others == 0 {
+		return
+	}
+	k := c.h.decider().Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(cl.id)}, bits.OnesCount64(others))
+	c.h.send(cl.req, sim.NodeID(nth(others, k)), now+1, true)
 }
 
 // sendTo sends the client's current request to replica to.

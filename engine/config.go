@@ -45,9 +45,16 @@ type Config struct {
 	// LagRate): a message that outlives an election, the current leader
 	// paused or cut off, a replica cut off long enough to lag past a
 	// catch-up. Off unless set; a swarm draws each in half its runs.
-	LongDelay     float64  `json:"long_delay,omitempty"`
-	Depose        float64  `json:"depose,omitempty"`
-	Lag           float64  `json:"lag,omitempty"`
+	LongDelay float64 `json:"long_delay,omitempty"`
+	Depose    float64 `json:"depose,omitempty"`
+	Lag       float64 `json:"lag,omitempty"`
+	// Hedge is the chance that a key-value client sends a request, new or
+	// retried, to a second replica at once, as a client that hedges
+	// against a slow or deposed leader does: two replicas then hold the
+	// command, and a lagging one may propose it again after the client
+	// moved on, which is what a replica's dedup must survive. Off unless
+	// set; a swarm draws it in half its key-value runs.
+	Hedge         float64  `json:"hedge,omitempty"`
 	FaultInterval int64    `json:"fault_interval"`
 	MaxCrashed    int      `json:"max_crashed"` // 0 means a minority
 	Faults        []string `json:"faults,omitempty"`
@@ -342,7 +349,7 @@ func (c Config) checkRates() error {
 		v     float64
 	}{{"drop", c.Drop}, {"dup", c.Dup}, {"redeliver", c.Redeliver}, {"crash", c.Crash}, {"partition", c.Partition}, {"slow", c.Slow},
 		{"torn-crash", c.TornCrash}, {"lose-unsynced", c.LoseUnsynced},
-		{"long-delay", c.LongDelay}, {"depose", c.Depose}, {"lag", c.Lag}} {
+		{"long-delay", c.LongDelay}, {"depose", c.Depose}, {"lag", c.Lag}, {"hedge", c.Hedge}} {
 		if !(p.v >= 0 && p.v <= 1) {
 			return bad(p.field, "%v is not a probability in [0, 1]", p.v)
 		}

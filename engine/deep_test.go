@@ -13,7 +13,8 @@ import (
 // knobs each way: the long-delay, depose and lag faults on in about half
 // the runs, Multi-Paxos's window from 1 up, five replicas in a third,
 // and now and then a deep workload (up to 30 clients, up to 50 operations
-// each, at most 400 in all).
+// each, at most 400 in all); key-value clients hedge in about half the
+// runs, a consensus object's never (TestHedgedRequestsReachTwoReplicas).
 func TestSwarmDrawsDeepWorkloads(t *testing.T) {
 	info := mpP.Info()
 	base := config(mpP.Name())
@@ -23,7 +24,7 @@ func TestSwarmDrawsDeepWorkloads(t *testing.T) {
 	five, deep, most, mostClients, mostCommands := 0, 0, 0, 0, 0
 	for seed := uint64(0); seed < seeds; seed++ {
 		c := base.Swarm(info, seed, nil)
-		for knob, rate := range map[string]float64{"long-delay": c.LongDelay, "depose": c.Depose, "lag": c.Lag} {
+		for knob, rate := range map[string]float64{"long-delay": c.LongDelay, "depose": c.Depose, "lag": c.Lag, "hedge": c.Hedge} {
 			if rate > 0 {
 				on[knob]++
 			}
@@ -37,7 +38,7 @@ func TestSwarmDrawsDeepWorkloads(t *testing.T) {
 		}
 		most, mostClients, mostCommands = max(most, c.Clients*c.Commands), max(mostClients, c.Clients), max(mostCommands, c.Commands)
 	}
-	for _, knob := range []string{"long-delay", "depose", "lag"} {
+	for _, knob := range []string{"long-delay", "depose", "lag", "hedge"} {
 		if n := on[knob]; n < seeds*4/10 || n > seeds*6/10 {
 			t.Errorf("%s on in %d of %d seeds, want about half", knob, n, seeds)
 		}
@@ -58,6 +59,7 @@ func TestDeepKnobsOutOfRange(t *testing.T) {
 		"long-delay": func(c *engine.Config) { c.LongDelay = 1.5 },
 		"depose":     func(c *engine.Config) { c.Depose = -0.1 },
 		"lag":        func(c *engine.Config) { c.Lag = 2 },
+		"hedge":      func(c *engine.Config) { c.Hedge = 1.01 },
 		"alpha":      func(c *engine.Config) { c.Params = map[string]string{"alpha": "0"} },
 	} {
 		c := config(mpP.Name())
@@ -65,6 +67,51 @@ func TestDeepKnobsOutOfRange(t *testing.T) {
 		var ce *engine.ConfigError
 		if err := c.Validate(info); !errors.As(err, &ce) || ce.Field != name {
 			t.Errorf("%s: %v, want a *ConfigError on %s", name, err, name)
+		}
+	}
+}
+
+// TestHedgedRequestsReachTwoReplicas: with Config.Hedge 1, every request
+// a key-value client sends, new or retried, goes to a second replica at
+// once, recorded as the client's retry there so that a replay takes it as
+// it is; the correct protocol stays safe and live. A swarm never draws
+// hedging for a consensus object, whose clients each ask their own
+// replica.
+func TestHedgedRequestsReachTwoReplicas(t *testing.T) {
+	c := mpConfig(engine.Correct)
+	c.Hedge = 1
+	hedged := 0
+	for seed := uint64(1); seed <= 10; seed++ {
+		res := run(t, mpP, c, seed, engine.Options{Record: true})
+		if res.Failed() {
+			t.Fatalf("seed %d: %s", seed, first(&res))
+		}
+		var last engine.ClientStep
+		for _, line := range res.Lines {
+			st, err := engine.ParseClientStep(line, c.Nodes, mpP.Info().Workload)
+			if err != nil {
+				continue // not a client step
+			}
+			switch {
+			case last.Client != 0 && (st.Client != last.Client || !st.Retry() || st.To == last.To):
+				t.Fatalf("seed %d: %q follows %q: want the same client's retry at another replica", seed, line, last)
+			case last.Client != 0:
+				hedged++
+				last = engine.ClientStep{}
+			default:
+				last = st
+			}
+		}
+		if last.Client != 0 {
+			t.Fatalf("seed %d: the last request, %q, was not hedged", seed, last)
+		}
+	}
+	if hedged == 0 {
+		t.Fatal("vacuous: no request was sent")
+	}
+	for seed := uint64(0); seed < 200; seed++ {
+		if h := config(paxosP.Name()).Swarm(paxosP.Info(), seed, nil).Hedge; h != 0 {
+			t.Fatalf("seed %d: a consensus object's swarm drew hedge %v", seed, h)
 		}
 	}
 }

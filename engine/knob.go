@@ -124,7 +124,7 @@ func (info *Info) LookupVariant(name string) (Variant, error) {
 var configFlags = []string{
 	"protocol", "variant", "nodes", "proposers", "clients", "commands", "reconfig", "propose-window",
 	"delay", "drop", "dup", "redeliver", "crash", "torn-crash", "lose-unsynced", "partition", "slow", "fault-interval", "max-crashed",
-	"long-delay", "depose", "lag",
+	"long-delay", "depose", "lag", "hedge",
 	"fault", "heal-at", "liveness", "max-time", "max-events", "fifo",
 	"seed", "seeds", "start", "workers", "json", "out", "trace", "record", "html", "format", "swarm",
 	"shard", "no-shrink", "max-shrinks", "check-determinism", "network", "max-ballot", "crashes",

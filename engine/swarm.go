@@ -18,8 +18,9 @@ import (
 // the workload (proposers; or clients, their operations and the
 // reconfiguration rate), the message delays, the protocol's own knobs
 // that have a Draw, FIFO links (in a quarter of the runs), a narrow
-// propose window (in half) and, for a run that reconfigures, a cluster of
-// five (in two thirds: viewChangeNodes) are drawn too. A configuration
+// propose window (in half), for a run that reconfigures, a cluster of
+// five (in two thirds: viewChangeNodes), and, for key-value clients,
+// hedged requests (in half: Config.Hedge) are drawn too. A configuration
 // that leaves a fault out is what lets a bug that another fault masks
 // show itself (a crash-heavy run without drops, say).
 
@@ -28,20 +29,21 @@ import (
 // Draw come before fifo, the last.
 func SwarmKnobs(info *Info) []string {
 	var out []string
-	head := len(swarmFields) - swarmTail
-	for _, f := range swarmFields[:head] {
-		if f.applies == nil || f.applies(info.Workload) {
-			out = append(out, f.name(info))
+	fields := func(fs []swarmField) {
+		for _, f := range fs {
+			if f.applies == nil || f.applies(info.Workload) {
+				out = append(out, f.name(info))
+			}
 		}
 	}
+	head := len(swarmFields) - swarmTail
+	fields(swarmFields[:head])
 	for _, k := range info.Knobs {
 		if k.Draw != nil {
 			out = append(out, k.Name)
 		}
 	}
-	for _, f := range swarmFields[head:] {
-		out = append(out, f.name(info))
-	}
+	fields(swarmFields[head:])
 	return out
 }
 
@@ -112,6 +114,8 @@ var swarmFields = []swarmField{
 	{"depose", nil, func(c Config) any { return c.Depose }, func(d, c Config) Config { d.Depose = c.Depose; return d }},
 	{"lag", nil, func(c Config) any { return c.Lag }, func(d, c Config) Config { d.Lag = c.Lag; return d }},
 	{"propose-window", nil, func(c Config) any { return c.ProposeWindow }, func(d, c Config) Config { d.ProposeWindow = c.ProposeWindow; return d }},
+	{"hedge", func(w Workload) bool { return w.Kind == KeyValue },
+		func(c Config) any { return c.Hedge }, func(d, c Config) Config { d.Hedge = c.Hedge; return d }},
 }
 
 // The rates around which a swarm draws the faults that reach deep states
@@ -122,6 +126,11 @@ const (
 	LagRate       = 0.05  // per fault interval (one lag at a time)
 )
 
+// HedgeRate is the rate around which a swarm draws Config.Hedge, in half
+// its key-value runs: between a sixteenth and a half of the requests sent
+// to two replicas.
+const HedgeRate = 0.25
+
 // DurabilityRate is the rate around which a swarm draws the durability
 // faults, Config.TornCrash and LoseUnsynced: a plain crash's default.
 const DurabilityRate = 0.005
@@ -129,7 +138,7 @@ const DurabilityRate = 0.005
 // swarmTail is how many of swarmFields, at its end, Swarm draws after the
 // protocol's own knobs: those that came later than the draws before them,
 // which keep their values.
-const swarmTail = 9
+const swarmTail = 10
 
 // swarmValue is c's value of knob, one of SwarmKnobs.
 func (c Config) swarmValue(info *Info, knob string) any {
@@ -163,35 +172,25 @@ func (c Config) swarmAll(info *Info, seed uint64) Config {
 	}
 	c.Delay = []string{"1-3", "1-10", "1-10", "1-30", "tail:1-10", "5-10"}[d.intn(6)]
 	base := Default()
-	for _, f := range []struct {
-		rate *float64
-		def  float64
-	}{
-		{&c.Drop, base.Drop}, {&c.Dup, base.Dup}, {&c.Redeliver, base.Redeliver},
-		{&c.Crash, base.Crash}, {&c.Partition, base.Partition}, {&c.Slow, base.Slow},
-	} {
-		*f.rate = 0
-		if on, r := d.intn(2) == 1, d.rate(f.def); on {
-			*f.rate = r
-		}
-	}
+	d.rates(rateDraw{&c.Drop, base.Drop}, rateDraw{&c.Dup, base.Dup}, rateDraw{&c.Redeliver, base.Redeliver},
+		rateDraw{&c.Crash, base.Crash}, rateDraw{&c.Partition, base.Partition}, rateDraw{&c.Slow, base.Slow})
 	for _, k := range info.Knobs {
 		if k.Draw != nil {
 			c.setParam(k.Name, k.Draw(d.intn), true)
 		}
 	}
-	c.FIFO = d.intn(4) == 0 // after the others: the draws before it keep their values
-	for _, f := range []struct {
-		rate *float64
-		def  float64
-	}{{&c.TornCrash, DurabilityRate}, {&c.LoseUnsynced, DurabilityRate},
-		{&c.LongDelay, LongDelayRate}, {&c.Depose, DeposeRate}, {&c.Lag, LagRate}} { // likewise
-		*f.rate = 0
-		if on, r := d.intn(2) == 1, d.rate(f.def); on {
-			*f.rate = r
-		}
-	}
-	c.Scheduler, c.PCTDepth = SchedulerRandom, 0 // half the runs PCT, mostly at the default depth; likewise
+	c.FIFO = d.intn(4) == 0                                                                    // after the others: the draws before it keep their values
+	d.rates(rateDraw{&c.TornCrash, DurabilityRate}, rateDraw{&c.LoseUnsynced, DurabilityRate}, // likewise
+		rateDraw{&c.LongDelay, LongDelayRate}, rateDraw{&c.Depose, DeposeRate}, rateDraw{&c.Lag, LagRate})
+	return c.swarmLast(&d, info, reconfigs)
+}
+
+// swarmLast draws the knobs that came last, each after every draw before
+// it, which keeps its value: the scheduler, a narrow propose window, a
+// cluster of five for a run that reconfigures, hedging clients.
+func (c Config) swarmLast(d *swarmDraw, info *Info, reconfigs bool) Config {
+	w := info.Workload
+	c.Scheduler, c.PCTDepth = SchedulerRandom, 0 // half the runs PCT, mostly at the default depth
 	if pct, depth := d.intn(2) == 1, d.pick(2, 3, 3, 4); pct {
 		c.Scheduler, c.PCTDepth = SchedulerPCT, depth
 	}
@@ -199,16 +198,39 @@ func (c Config) swarmAll(info *Info, seed uint64) Config {
 	// ballots duel from the first tick and a value is accepted here and
 	// there before any wins, which a value adopted wrongly at a later
 	// ballot needs (paxsim's adopt-round-only: 13 seeds in 20,000 with no
-	// window, 4 with the default's); likewise last.
+	// window, 4 with the default's).
 	if narrow, w := d.intn(2) == 1, d.pick(0, 5, 20, 50); narrow {
 		c.ProposeWindow = int64(w)
 	}
 	// Two thirds of the runs that reconfigure do so in a cluster where a
-	// view change can go wrong; likewise last.
+	// view change can go wrong.
 	if wide := d.intn(3) != 0; wide && w.Reconfig && reconfigs {
 		c.Nodes = max(c.Nodes, info.viewChangeNodes())
 	}
+	// Half the key-value runs have clients that hedge.
+	hedge := c.Hedge
+	d.rates(rateDraw{&hedge, HedgeRate})
+	if w.Kind == KeyValue {
+		c.Hedge = hedge
+	}
 	return c
+}
+
+// rateDraw is a rate a swarm draws, and the default it draws around.
+type rateDraw struct {
+	rate *float64
+	def  float64
+}
+
+// rates draws each rate: on in half the runs, log-uniformly around its
+// default (swarmDraw.rate), 0 in the others.
+func (d *swarmDraw) rates(fs ...rateDraw) {
+	for _, f := range fs {
+		*f.rate = 0
+		if on, r := d.intn(2) == 1, d.rate(f.def); on {
+			*f.rate = r
+		}
+	}
 }
 
 // viewChangeNodes is the smallest cluster the swarm draws (Info.Nodes) in

@@ -62,9 +62,13 @@ type replayer[M sim.Message, D any] struct {
 	healedAt sim.Time        // when the heal step was taken
 }
 
-// askedAt is a client's last request in a replayed trace: its line, and
-// the world steps taken before it.
-type askedAt struct{ line, steps int }
+// askedAt is a client's last request in a replayed trace: its line, the
+// world steps taken before it, and the replicas asked since the last of
+// those steps, a bit per id.
+type askedAt struct {
+	line, steps int
+	to          uint64
+}
 
 func (r *replayer[M, D]) run(script *sim.Script) error {
 	s := r.s
@@ -100,14 +104,18 @@ func (r *replayer[M, D]) run(script *sim.Script) error {
 }
 
 // client takes a client step. A client asks again (a retry) only after
-// some world step since it last asked: two requests in a row are a
-// duplicated line, which no run writes.
+// some world step since it last asked, or at once at a replica it has not
+// asked since that step (a hedged request, engine.Config.Hedge): any other
+// request in a row is a duplicated line, which no run writes.
 func (r *replayer[M, D]) client(l sim.ScriptLine) error {
 	st, err := engine.ParseClientStep(l.Text, r.s.Config().Nodes, r.s.Info().Workload)
-	if err == nil {
-		if last, ok := r.asked[st.Client]; ok && last.steps == r.steps {
-			err = fmt.Errorf("client %d asks again with no step since it asked at line %d: a client asks again only after a step (a retry), so this line is a duplicate", st.Client, last.line)
+	now := askedAt{line: l.N, steps: r.steps, to: 1 << uint(st.To)}
+	if last, ok := r.asked[st.Client]; err == nil && ok && last.steps == r.steps {
+		if !st.Retry() || last.to&now.to != 0 {
+			err = fmt.Errorf("client %d asks again with no step since it asked at line %d: a client asks again only after a step "+
+				"(a retry), or at once at another replica (a hedge), so this line is a duplicate", st.Client, last.line)
 		}
+		now.to |= last.to
 	}
 	if err == nil {
 		err = r.s.Client(st)
@@ -115,7 +123,7 @@ func (r *replayer[M, D]) client(l sim.ScriptLine) error {
 	if err != nil {
 		return &engine.LineError{Line: l.N, Msg: err.Error()}
 	}
-	r.asked[st.Client] = askedAt{line: l.N, steps: r.steps}
+	r.asked[st.Client] = now
 	return nil
 }
 

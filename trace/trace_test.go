@@ -157,6 +157,7 @@ func TestTraceErrorsNameTheLine(t *testing.T) {
 		{"bad client", header + "client 1 proposes v2 to 1\n", "x.trace:4: client 1: proposes v2: client 1 proposes v1"},
 		{"client beyond the proposers", header + "client 2 proposes v2 to 1\n", "x.trace:4: client 2 does not exist: the config has clients 1..1"},
 		{"duplicate client", header + "client 1 proposes v1 to 1\nclient 1 proposes v1 to 2\n", "line 5: client 1 asks again with no step since it asked at line 4"},
+		{"a hedge to the replica asked", mpHeader + "client 1 put a 1 to 1\nclient 1 retry to 2\nclient 1 retry to 1\n", "line 6: client 1 asks again with no step since it asked at line 5"},
 		{"rand of no node", header + "client 1 proposes v1 to 1\nrand 99 6\n", "x.trace:5: rand: node 99 does not exist (nodes are 1..3)"},
 		{"rand of no number", header + "client 1 proposes v1 to 1\nrand 3 banana\n", "x.trace:5: rand: \"banana\" is not a value"},
 		{"crash of no node", header + "crash 99\n", "x.trace:4: node 99 does not exist (nodes are 1..3)"},
