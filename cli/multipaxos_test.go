@@ -268,3 +268,33 @@ func TestAUsersMain(t *testing.T) {
 		t.Errorf("check: exit %d\n%s", code, out)
 	}
 }
+
+// TestAUsersScenarios: a program of its own protocols lists and runs only
+// the shipped scenarios written for protocols it has; a run line naming
+// no protocol is paxos's, not the program's default, so a shipped paxos
+// scenario is neither listed nor run on another protocol, and naming it
+// says why.
+func TestAUsersScenarios(t *testing.T) {
+	reg, err := harness.NewRegistry(builtin.MultiPaxos())
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string, string) {
+		var stdout, stderr bytes.Buffer
+		code := Run(context.Background(), reg, args, &stdout, &stderr)
+		return code, stdout.String(), stderr.String()
+	}
+	code, out, _ := run("scenario", "list")
+	if code != exitOK || !strings.Contains(out, "durability-multipaxos") || strings.Contains(out, "\ndurability ") ||
+		strings.Contains(out, "qa-one-ballot") || !strings.Contains(out, "shipped scenarios are for protocols this program does not have") {
+		t.Errorf("scenario list: exit %d\n%s", code, out)
+	}
+	code, _, stderr := run("scenario", "run", "durability")
+	if code != exitUsage || !strings.Contains(stderr, "scenario durability is shipped for paxsim's own protocols") {
+		t.Errorf("scenario run durability: exit %d, %s", code, stderr)
+	}
+	code, out, stderr = run("scenario", "run", "--all")
+	if code != exitOK || !strings.Contains(out, "every expectation holds") || strings.Contains(out, "== durability (") {
+		t.Errorf("scenario run --all: exit %d\n%s\n%s", code, out, stderr)
+	}
+}
