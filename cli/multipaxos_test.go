@@ -298,3 +298,22 @@ func TestAUsersScenarios(t *testing.T) {
 		t.Errorf("scenario run --all: exit %d\n%s\n%s", code, out, stderr)
 	}
 }
+
+// TestMaxStatesIsTheDeepeningBudget: --max-states, larger than the budget
+// the default depth bound deepens within, is the budget it deepens
+// within: Multi-Paxos's default search stops at depth 14 (408,449
+// states, its next level predicted past 500,000); with --max-states
+// 1000000 it goes on to depth 15 (903,678).
+func TestMaxStatesIsTheDeepeningBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a search of 900,000 states")
+	}
+	code, out, stderr := paxsim(t, context.Background(), "check", "--protocol", "multipaxos", "--max-states", "1000000", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	m := decodeObject(t, out)
+	if depth, _ := m["depth"].(float64); depth < 15 {
+		t.Errorf("depth %v (%v states, stop %v): --max-states 1000000 did not deepen past the default budget", m["depth"], m["distinct"], m["stop"])
+	}
+}
