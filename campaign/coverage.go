@@ -301,9 +301,10 @@ func Gaps(s *Summary) []string {
 
 // unproposedGap is the gap of a campaign in which values were chosen but
 // no node ever reported Proposed: the sometimes properties of ballot
-// changes and duels, the leader the depose fault aims at, and the early
-// check of safe proposals are all read from Proposed observations, so
-// their gaps (or silence) say nothing about the protocol. "" when some
+// changes and duels and the leader the depose fault aims at are read from
+// Proposed observations, so their gaps say nothing about the protocol,
+// and the early checks (one value per ballot, safe proposals) see accepts
+// only: a ballot reused with another value is caught only once accepted. "" when some
 // decided instance had a proposal, or none was decided.
 func unproposedGap(s *Summary) string {
 	decided := int64(0)
@@ -315,7 +316,8 @@ func unproposedGap(s *Summary) string {
 	}
 	return fmt.Sprintf("no node reported Proposed in any of the %d decided instances: the protocol's proposer must report "+
 		"checker.Proposed (Instance, Ballot, Value) when it sends phase 2a; without it ballot changes, duels and the "+
-		"leader (the depose fault's target) cannot be seen, and the check of safe proposals judges nothing", decided)
+		"leader (the depose fault's target) cannot be seen, and the early checks (one value per ballot, safe proposals) see "+
+		"only what acceptors accepted, not what was proposed", decided)
 }
 
 // unjudgedGap is the gap of the runs whose linearizability is unknown:
