@@ -149,6 +149,9 @@ func (c *Coverage) consistent(runs uint64) error {
 			return &CountError{fmt.Sprintf("coverage.ballots_per_decided_instance[%d]", i), fmt.Sprintf("is %d: a count cannot be negative", n)}
 		}
 	}
+	if c.Unproposed < 0 {
+		return &CountError{"coverage.decided_without_proposal", fmt.Sprintf("is %d: a count cannot be negative", c.Unproposed)}
+	}
 	if uint64(c.LivenessExpected) > runs {
 		return &CountError{"coverage.liveness_expected", fmt.Sprintf("is %d, more than the %d seeds run", c.LivenessExpected, runs)}
 	}

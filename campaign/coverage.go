@@ -43,6 +43,9 @@ type Coverage struct {
 	// which liveness is to be judged; Summary.LivenessChecked, the runs in
 	// which it was.
 	LivenessExpected int64 `json:"liveness_expected"`
+	// Unproposed counts the decided instances in which no Proposed had
+	// been reported (engine.Coverage.Unproposed).
+	Unproposed int64 `json:"decided_without_proposal,omitempty"`
 }
 
 // faultGroups are the fault kinds a configuration turns on, each with
@@ -186,6 +189,7 @@ type coverTally struct {
 	liveness       int64
 	expected, held [engine.NumSometimes]int64
 	ballots        [4]int64
+	unproposed     int64
 	asserts        assertTally
 }
 
@@ -214,6 +218,7 @@ func (t *coverTally) add(info *engine.Info, c engine.Config, res *engine.Result)
 	for i, n := range res.Coverage.Ballots {
 		t.ballots[i] += n
 	}
+	t.unproposed += res.Coverage.Unproposed
 	t.asserts.add(info, c, res)
 }
 
@@ -230,12 +235,13 @@ func (t *coverTally) merge(o *coverTally) {
 	for i := range t.ballots {
 		t.ballots[i] += o.ballots[i]
 	}
+	t.unproposed += o.unproposed
 	t.asserts.merge(&o.asserts)
 }
 
 func (t *coverTally) summary(info *engine.Info) Coverage {
 	c := Coverage{Enabled: map[string]int64{}, Inert: map[string]int64{}, Expected: map[string]int64{}, Held: map[string]int64{},
-		Ballots: t.ballots[:], LivenessExpected: t.liveness}
+		Ballots: t.ballots[:], LivenessExpected: t.liveness, Unproposed: t.unproposed}
 	for i, g := range faultGroups {
 		c.Enabled[g.name] = t.enabled[i]
 		if t.inert[i] > 0 {
@@ -263,6 +269,9 @@ func Gaps(s *Summary) []string {
 	if g := unjudgedGap(s); g != "" {
 		gaps = append(gaps, g)
 	}
+	if g := unproposedGap(s); g != "" {
+		gaps = append(gaps, g)
+	}
 	for _, g := range faultGroups {
 		fired := int64(0)
 		for _, k := range g.fired {
@@ -288,6 +297,27 @@ func Gaps(s *Summary) []string {
 		gaps = append(gaps, fmt.Sprintf("liveness was to be judged in %d runs (their faults heal) but was judged in none: each stopped first (--max-time, --max-events)", n))
 	}
 	return gaps
+}
+
+// unproposedGap is the gap of a campaign in which values were chosen but
+// no node ever reported Proposed: the sometimes properties of ballot
+// changes and duels and the leader the depose fault aims at are read from
+// Proposed observations, so their gaps say nothing about the protocol,
+// and the early checks (one value per ballot, safe proposals) see accepts
+// only: a ballot reused with another value is caught only once accepted. "" when some
+// decided instance had a proposal, or none was decided.
+func unproposedGap(s *Summary) string {
+	decided := int64(0)
+	for _, n := range s.Coverage.Ballots {
+		decided += n
+	}
+	if decided == 0 || s.Coverage.Unproposed < decided {
+		return ""
+	}
+	return fmt.Sprintf("no node reported Proposed in any of the %d decided instances: the protocol's proposer must report "+
+		"checker.Proposed (Instance, Ballot, Value) when it sends phase 2a; without it ballot changes, duels and the "+
+		"leader (the depose fault's target) cannot be seen, and the early checks (one value per ballot, safe proposals) see "+
+		"only what acceptors accepted, not what was proposed", decided)
 }
 
 // unjudgedGap is the gap of the runs whose linearizability is unknown:

@@ -201,3 +201,26 @@ func TestSmallCatchUpRepliesStayLive(t *testing.T) {
 		t.Fatalf("no replica caught up from past the window: coverage %v", s.Coverage.Held)
 	}
 }
+
+// TestNoProposalAnywhereIsAGap: values chosen while no node ever reported
+// Proposed is a gap that says what to report; one decided instance with
+// a proposal is enough to make none.
+func TestNoProposalAnywhereIsAGap(t *testing.T) {
+	s := Summary{Seeds: CoverageMinSeeds, Coverage: Coverage{Ballots: []int64{5, 0, 0, 0}, Unproposed: 5}}
+	if gaps := strings.Join(Gaps(&s), "; "); !strings.Contains(gaps, "no node reported Proposed in any of the 5 decided instances") {
+		t.Errorf("gaps %q", gaps)
+	}
+	s.Coverage.Unproposed = 4
+	if gaps := strings.Join(Gaps(&s), "; "); strings.Contains(gaps, "reported Proposed") {
+		t.Errorf("one instance proposed, gaps %q", gaps)
+	}
+	// paxsim's own protocols report their proposals: no gap, none counted.
+	c := defaultConfig()
+	res, err := Run(context.Background(), Options{Protocol: protocolOf(c), Config: c, Seeds: 50, NoShrink: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Coverage.Unproposed != 0 {
+		t.Errorf("paxos: %d decided instances without a proposal", res.Coverage.Unproposed)
+	}
+}

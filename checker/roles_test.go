@@ -68,3 +68,16 @@ func TestContractOfRoles(t *testing.T) {
 		}
 	}
 }
+
+// TestPromisePriorNamesBothCauses: a promise that reports an accepted
+// ballot above it breaks promise-prior, and the breach says that an
+// acceptor promising below its own vote, a bug of the protocol rather than
+// of its report, is the other way to get there.
+func TestPromisePriorNamesBothCauses(t *testing.T) {
+	c := NewContract(3)
+	rule, why := c.Observe(2, Observation{Kind: Promised, Ballot: Ballot{1, 2}, Prior: Ballot{1, 3}, Value: 1})
+	if rule != "promise-prior" || !strings.Contains(why, "node 2 promised 1.2 reporting an accepted ballot 1.3 above it") ||
+		!strings.Contains(why, "a bug of the protocol") {
+		t.Fatalf("rule %q: %s", rule, why)
+	}
+}

@@ -198,6 +198,12 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 		Workers: workers, MaxMemory: maxMemory, Context: x.ctx}
 	if !o.set["max-depth"] {
 		o.p.DefaultDepthBound(&opts) // the protocol's depth bound is the least
+		if opts.DeepenTo > 0 && c.maxStates > opts.DeepenTo {
+			// --max-states is the budget the user gives the search: the
+			// default depth bound deepens while the next level fits in it,
+			// not in the smaller default one.
+			opts.DeepenTo = c.maxStates
+		}
 	}
 	return opts, nil
 }

@@ -63,13 +63,15 @@ func Main(protocols ...*harness.Protocol) int {
 }
 
 // binaryName is the name a user runs the binary at path by: its base name,
-// without Windows' .exe; or, for the binary `go run` built in a temporary
-// directory (.../go-build.../exe/NAME), which is gone when it ends, "go
-// run" with its main package's import path (main, when known), which
-// runs it again from anywhere in its module: the replay and shrink lines
-// a run prints then work as printed.
+// without Windows' .exe; or, for the binary `go run` built, "go run" with
+// its main package's import path (main, when known), which runs it again
+// from anywhere in its module: the replay and shrink lines a run prints
+// then work as printed. `go run` builds in a temporary directory
+// (.../go-build.../exe/NAME), gone when it ends, and since Go 1.24 runs a
+// build it already made from the build cache (GOCACHE/XX/HASH-d/NAME),
+// which is no command in a shell either.
 func binaryName(path, main string) string {
-	if dir := filepath.Dir(path); main != "" && filepath.Base(dir) == "exe" && strings.Contains(dir, "go-build") {
+	if dir := filepath.Dir(path); main != "" && (filepath.Base(dir) == "exe" && strings.Contains(dir, "go-build") || goRunCached(dir)) {
 		return "go run " + main
 	}
 	name := strings.TrimSuffix(filepath.Base(path), ".exe")
@@ -77,6 +79,24 @@ func binaryName(path, main string) string {
 		return "paxsim"
 	}
 	return name
+}
+
+// goRunCached reports whether dir is where the build cache keeps an
+// executable that go run built: XX/HASH-d, XX the hash's first two hex
+// digits.
+func goRunCached(dir string) bool {
+	base, parent := filepath.Base(dir), filepath.Base(filepath.Dir(dir))
+	hash, ok := strings.CutSuffix(base, "-d")
+	return ok && len(hash) == 64 && len(parent) == 2 && strings.HasPrefix(hash, parent) && isHex(hash)
+}
+
+func isHex(s string) bool {
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return false
+		}
+	}
+	return true
 }
 
 // mainPackage is the import path of the program's main package, "" when

@@ -268,3 +268,52 @@ func TestAUsersMain(t *testing.T) {
 		t.Errorf("check: exit %d\n%s", code, out)
 	}
 }
+
+// TestAUsersScenarios: a program of its own protocols lists and runs only
+// the shipped scenarios written for protocols it has; a run line naming
+// no protocol is paxos's, not the program's default, so a shipped paxos
+// scenario is neither listed nor run on another protocol, and naming it
+// says why.
+func TestAUsersScenarios(t *testing.T) {
+	reg, err := harness.NewRegistry(builtin.MultiPaxos())
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) (int, string, string) {
+		var stdout, stderr bytes.Buffer
+		code := Run(context.Background(), reg, args, &stdout, &stderr)
+		return code, stdout.String(), stderr.String()
+	}
+	code, out, _ := run("scenario", "list")
+	if code != exitOK || !strings.Contains(out, "durability-multipaxos") || strings.Contains(out, "\ndurability ") ||
+		strings.Contains(out, "qa-one-ballot") || !strings.Contains(out, "shipped scenarios are for protocols this program does not have") {
+		t.Errorf("scenario list: exit %d\n%s", code, out)
+	}
+	code, _, stderr := run("scenario", "run", "durability")
+	if code != exitUsage || !strings.Contains(stderr, "scenario durability is shipped for paxsim's own protocols") {
+		t.Errorf("scenario run durability: exit %d, %s", code, stderr)
+	}
+	code, out, stderr = run("scenario", "run", "--all")
+	if code != exitOK || !strings.Contains(out, "every expectation holds") || strings.Contains(out, "== durability (") {
+		t.Errorf("scenario run --all: exit %d\n%s\n%s", code, out, stderr)
+	}
+}
+
+// TestMaxStatesIsTheDeepeningBudget: --max-states, larger than the budget
+// the default depth bound deepens within, is the budget it deepens
+// within: Multi-Paxos's default search stops at depth 14 (408,449
+// states, its next level predicted past 500,000); with --max-states
+// 1000000 it goes on to depth 15 (903,678).
+func TestMaxStatesIsTheDeepeningBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a search of 900,000 states")
+	}
+	code, out, stderr := paxsim(t, context.Background(), "check", "--protocol", "multipaxos", "--max-states", "1000000", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	m := decodeObject(t, out)
+	if depth, _ := m["depth"].(float64); depth < 15 {
+		t.Errorf("depth %v (%v states, stop %v): --max-states 1000000 did not deepen past the default budget", m["depth"], m["distinct"], m["stop"])
+	}
+}

@@ -75,6 +75,10 @@ func TestBinaryName(t *testing.T) {
 	for _, tt := range []struct{ path, main, want string }{
 		{"/tmp/go-build123/b001/exe/kvpaxos", "example.com/kvpaxos", "go run example.com/kvpaxos"}, // go run: gone once it ends
 		{"/tmp/go-build123/b001/exe/kvpaxos", "", "kvpaxos"},
+		// go run again: Go 1.24 and later run the build cache's copy
+		{"/root/.cache/go-build/e2/e2cd39f94318db37d2d4f73d2fdea2abd1a954900d83222e8fb625537658bb79-d/kvpaxos", "example.com/kvpaxos", "go run example.com/kvpaxos"},
+		{"/root/.cache/go-build/e2/e2cd39f94318db37d2d4f73d2fdea2abd1a954900d83222e8fb625537658bb79-d/kvpaxos", "", "kvpaxos"},
+		{"/home/u/e2/e2cd-d/kvpaxos", "example.com/kvpaxos", "kvpaxos"},
 		{"/home/u/bin/exe/kvpaxos", "example.com/kvpaxos", "kvpaxos"},
 		{"./paxsim", "github.com/paxsim/paxsim/cmd/paxsim", "paxsim"},
 		{"paxsim.exe", "", "paxsim"},

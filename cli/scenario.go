@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -74,10 +76,11 @@ func runScenarioCmd(_ context.Context, x *invocation, o *options, args []string)
 	if len(args) == 0 {
 		return usageErrorf("scenario", "scenario needs list, run or import")
 	}
-	all, err := script.Builtin()
+	shipped, err := script.Builtin()
 	if err != nil {
 		return internalErrorf("the scenario files shipped with paxsim are broken: %v", err)
 	}
+	all, others := x.shippedHere(shipped)
 	switch args[0] {
 	case "list":
 		if len(args) > 1 || o.all || o.variant != "" {
@@ -88,8 +91,18 @@ func runScenarioCmd(_ context.Context, x *invocation, o *options, args []string)
 		for _, s := range all {
 			fmt.Fprintf(tw, "%s\t%d\t%s\n", s.Name, len(s.Runs), s.Summary)
 		}
-		return tw.Flush()
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		if others > 0 {
+			fmt.Fprintf(x.stdout, "(%d shipped scenarios are for protocols this program does not have: %s)\n", others, x.notHere())
+		}
+		return nil
 	case "run":
+		if o.all && len(all) == 0 && len(args) == 1 {
+			return inputErrorf("scenario run --all: none of the %d shipped scenarios is for this program's protocols (%s); "+
+				"write your own, or turn a decision trace into one with scenario import, and run it as scenario run FILE", others, strings.Join(x.reg.Names(), ", "))
+		}
 		return x.runScenarios(o, all, args[1:])
 	case "import":
 		return x.importScenario(o, args[1:])
@@ -263,9 +276,49 @@ func (x *invocation) pickScenarios(all []*script.Scenario, names []string, every
 		if err != nil {
 			return nil, usageErrorf("scenario", "%v", err)
 		}
+		if !slices.ContainsFunc(all, func(h *script.Scenario) bool { return h.Name == s.Name }) {
+			return nil, usageErrorf("scenario", "scenario %s is shipped for %s, which this program does not have (its protocols: %s)",
+				name, x.notHere(), strings.Join(x.reg.Names(), ", "))
+		}
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// shippedDefault is the protocol a run line of a shipped scenario means
+// when it names none: paxsim's default, single-decree Paxos. A user's
+// scenario file that names none means the program's own default.
+const shippedDefault = "paxos"
+
+// shippedHere keeps the shipped scenarios whose every run is of a
+// protocol this program has (a run naming none is of shippedDefault,
+// which must then be the program's default), and counts the others: a
+// program built on cli.Main with its own protocol has none of them, and
+// must neither list them nor run paxos's steps on its own protocol.
+func (x *invocation) shippedHere(shipped []*script.Scenario) (here []*script.Scenario, others int) {
+	for _, s := range shipped {
+		ok := true
+		for _, run := range s.Runs {
+			name := cmp.Or(run.Protocol, shippedDefault)
+			_, err := x.reg.Lookup(name)
+			if err != nil || (run.Protocol == "" && x.reg.Default().Name() != shippedDefault) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			here = append(here, s)
+		} else {
+			others++
+		}
+	}
+	return here, others
+}
+
+// notHere names the shipped scenarios' protocols, for a program that
+// lacks them.
+func (x *invocation) notHere() string {
+	return "paxsim's own protocols (" + shippedDefault + ", multipaxos)"
 }
 
 // readScenarioFile reads and checks a scenario file given by path.

@@ -21,6 +21,25 @@ type consensusClients struct {
 	ops     []linearize.Op
 	pending int  // operations without an answer
 	retried bool // clients without an answer asked again after the heal
+	// again is, per client (again[client-1]), the replica it last asked
+	// again and when (node 0: never), for the liveness evidence.
+	again []askedAgain
+}
+
+type askedAgain struct {
+	node sim.NodeID
+	at   sim.Time
+}
+
+// askAgain sends client's request again to node at time at.
+func (c *consensusClients) askAgain(client int, node sim.NodeID, at sim.Time) {
+	c.h.send(c.request(client), node, at, true)
+	if client >= 1 && client <= c.clients {
+		if c.again == nil {
+			c.again = make([]askedAgain, c.clients)
+		}
+		c.again[client-1] = askedAgain{node, at}
+	}
 }
 
 // begin draws the workload: distinct proposers, each asked by one client
@@ -90,9 +109,9 @@ func (c *consensusClients) step(now sim.Time, healed bool) {
 		}
 		switch invoke := sim.Time(op.Invoke); {
 		case invoke <= now:
-			c.h.send(c.request(op.Client), sim.NodeID(to), now+1, true)
+			c.askAgain(op.Client, sim.NodeID(to), now+1)
 		case to != op.Node:
-			c.h.send(c.request(op.Client), sim.NodeID(to), invoke, true)
+			c.askAgain(op.Client, sim.NodeID(to), invoke)
 		}
 	}
 }
@@ -124,7 +143,7 @@ func (c *consensusClients) take(st ClientStep) error {
 	case st.Retry() && op == nil:
 		return fmt.Errorf("client %d has proposed nothing to retry", st.Client)
 	case st.Retry():
-		c.h.send(c.request(st.Client), st.To, c.h.now(), true)
+		c.askAgain(st.Client, st.To, c.h.now())
 	case op != nil:
 		return fmt.Errorf("client %d already proposed (its second request is: client %d retry to N)", st.Client, st.Client)
 	case st.Op.Kind != OpPropose:
@@ -150,10 +169,22 @@ func (c *consensusClients) unanswered() []string {
 	var out []string
 	for _, op := range c.ops {
 		if op.Return < 0 {
-			out = append(out, fmt.Sprintf("client %d's proposal of %s to node %d unanswered since t=%d", op.Client, op.Value, op.Node, op.Invoke))
+			again := ""
+			if a := c.askedAgain(op.Client); a.node != 0 {
+				again = fmt.Sprintf(" (asked again at t=%d, of node %d)", a.at, a.node)
+			}
+			out = append(out, fmt.Sprintf("client %d's proposal of %s to node %d unanswered since t=%d%s", op.Client, op.Value, op.Node, op.Invoke, again))
 		}
 	}
 	return out
+}
+
+// askedAgain is where and when client last asked again (node 0: never).
+func (c *consensusClients) askedAgain(client int) askedAgain {
+	if client < 1 || client > len(c.again) {
+		return askedAgain{}
+	}
+	return c.again[client-1]
 }
 
 // finish judges the history as a consensus object's; a history that is

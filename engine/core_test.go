@@ -202,3 +202,27 @@ func TestKeepFaultyKeepsAQuorumOfEachPhase(t *testing.T) {
 		}
 	}
 }
+
+// A decided instance in which no node reported Proposed is counted as
+// such (Coverage.Unproposed), and one with a proposal is not.
+func TestCoverageCountsInstancesDecidedWithoutProposal(t *testing.T) {
+	safety := checker.NewSafety(3)
+	var c coverage
+	b := checker.Ballot{Round: 1, Node: 1}
+	for i := int64(1); i <= 2; i++ {
+		v := checker.Value(1<<32 | i)
+		safety.Observe(0, checker.Observation{Kind: checker.Invoked, Value: v})
+		obs := []checker.Observation{{Kind: checker.Accepted, Instance: i, Ballot: b, Value: v}, {Kind: checker.Accepted, Instance: i, Ballot: b, Value: v}}
+		if i == 2 {
+			obs = append([]checker.Observation{{Kind: checker.Proposed, Instance: i, Ballot: b, Value: v}}, obs...)
+		}
+		for k, o := range obs {
+			node := sim.NodeID(k%2 + 1)
+			safety.Observe(int(node), o)
+			c.observe(node, o, safety, staticStats{})
+		}
+	}
+	if c.res.Unproposed != 1 || c.res.Ballots[0] != 2 {
+		t.Fatalf("unproposed %d, ballots %v: want 1 of 2 decided", c.res.Unproposed, c.res.Ballots)
+	}
+}

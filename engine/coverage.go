@@ -46,6 +46,11 @@ type Coverage struct {
 	// Ballots counts the decided instances by the distinct ballots
 	// proposed in them by the time they were chosen: 1, 2, 3, 4 or more.
 	Ballots [4]int64 `json:"ballots_per_decided_instance"`
+	// Unproposed counts the decided instances in which no node had
+	// reported Proposed by the time they were chosen (they count in
+	// Ballots[0] too): a protocol that never reports its phase 2a leaves
+	// ballot changes, duels and the leader invisible.
+	Unproposed int64 `json:"decided_without_proposal,omitempty"`
 }
 
 // Sometimes lists the names of the sometimes properties, in the order
@@ -170,6 +175,9 @@ func (c *coverage) observe(node sim.NodeID, o checker.Observation, safety *check
 		in.decided = true
 		st := w.Stats()
 		c.res.Ballots[min(max(in.nBallots, 1), 4)-1]++
+		if in.nBallots == 0 {
+			c.res.Unproposed++
+		}
 		c.res.BallotChange = c.res.BallotChange || (in.nBallots > 0 && ch.Ballot != in.first)
 		c.res.Duel = c.res.Duel || bits.OnesCount64(in.proposers) >= 2
 		c.res.AfterCrash = c.res.AfterCrash || st.Faults[sim.FaultCrash]+st.Faults[sim.FaultTornCrash]+st.Faults[sim.FaultLostUnsynced] > 0

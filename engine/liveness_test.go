@@ -263,3 +263,35 @@ func TestAnsweredReadsOweNoLogEntry(t *testing.T) {
 		t.Fatalf("a put: err %v, learners %d, violations %v", err, r.Learners, r.Violations)
 	}
 }
+
+// TestUnansweredProposalSaysAskedAgain: a consensus client left without an
+// answer asked again after the heal, and the liveness evidence says when
+// and of which replica, not only the replica it first asked (which the
+// heal may have left cut off).
+func TestUnansweredProposalSaysAskedAgain(t *testing.T) {
+	a := mute{}
+	info := a.Info()
+	c := config(paxosP.Name())
+	c.Clients, c.ProposeWindow = 3, 400
+	for seed := range uint64(100) {
+		res, err := engine.Run(a, &info, c, seed, engine.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Failed() {
+			continue
+		}
+		for _, e := range res.Violations[0].Evidence {
+			var client, node, since, at, again int
+			var value string
+			if _, err := fmt.Sscanf(e, "client %d's proposal of %s to node %d unanswered since t=%d (asked again at t=%d, of node %d)", &client, &value, &node, &since, &at, &again); err == nil {
+				if at < since || again < 1 || again > c.Nodes {
+					t.Fatalf("seed %d: %q", seed, e)
+				}
+				return
+			}
+		}
+		t.Fatalf("seed %d: no unanswered proposal says it was asked again: %v", seed, res.Violations[0].Evidence)
+	}
+	t.Fatal("no seed failed")
+}
