@@ -182,7 +182,7 @@ func shippedScenario(t *testing.T, name string) string {
 }
 
 func TestScenarioWithABogusExpectationIsAnInputError(t *testing.T) {
-	text := strings.Replace(shippedScenario(t, "qa-one-ballot"), "run variant=one-ballot expect=agreement", "run variant=one-ballot expect=bogus", 1)
+	text := strings.Replace(shippedScenario(t, "qa-one-ballot"), "run protocol=paxos variant=one-ballot expect=agreement", "run protocol=paxos variant=one-ballot expect=bogus", 1)
 	path := writeFile(t, "bogus.txt", text)
 	requireInputError(t, []string{"scenario", "run", path}, path+":20:", "expect=bogus: want ok, agreement,")
 }

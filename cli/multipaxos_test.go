@@ -270,10 +270,9 @@ func TestAUsersMain(t *testing.T) {
 }
 
 // TestAUsersScenarios: a program of its own protocols lists and runs only
-// the shipped scenarios written for protocols it has; a run line naming
-// no protocol is paxos's, not the program's default, so a shipped paxos
-// scenario is neither listed nor run on another protocol, and naming it
-// says why.
+// the shipped scenarios written for protocols it has (each shipped run
+// line names its protocol), so a shipped paxos scenario is neither listed
+// nor run on another protocol, and naming it says which protocol it needs.
 func TestAUsersScenarios(t *testing.T) {
 	reg, err := harness.NewRegistry(builtin.MultiPaxos())
 	if err != nil {
@@ -290,7 +289,7 @@ func TestAUsersScenarios(t *testing.T) {
 		t.Errorf("scenario list: exit %d\n%s", code, out)
 	}
 	code, _, stderr := run("scenario", "run", "durability")
-	if code != exitUsage || !strings.Contains(stderr, "scenario durability is shipped for paxsim's own protocols") {
+	if code != exitUsage || !strings.Contains(stderr, "scenario durability is shipped for paxos, which this program does not have") {
 		t.Errorf("scenario run durability: exit %d, %s", code, stderr)
 	}
 	code, out, stderr = run("scenario", "run", "--all")

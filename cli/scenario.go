@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -94,14 +93,14 @@ func runScenarioCmd(_ context.Context, x *invocation, o *options, args []string)
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		if others > 0 {
-			fmt.Fprintf(x.stdout, "(%d shipped scenarios are for protocols this program does not have: %s)\n", others, x.notHere())
+		if others.scenarios > 0 {
+			fmt.Fprintf(x.stdout, "(%d shipped scenarios are for protocols this program does not have: %s)\n", others.scenarios, others)
 		}
 		return nil
 	case "run":
 		if o.all && len(all) == 0 && len(args) == 1 {
 			return inputErrorf("scenario run --all: none of the %d shipped scenarios is for this program's protocols (%s); "+
-				"write your own, or turn a decision trace into one with scenario import, and run it as scenario run FILE", others, strings.Join(x.reg.Names(), ", "))
+				"write your own, or turn a decision trace into one with scenario import, and run it as scenario run FILE", others.scenarios, strings.Join(x.reg.Names(), ", "))
 		}
 		return x.runScenarios(o, all, args[1:])
 	case "import":
@@ -277,48 +276,50 @@ func (x *invocation) pickScenarios(all []*script.Scenario, names []string, every
 			return nil, usageErrorf("scenario", "%v", err)
 		}
 		if !slices.ContainsFunc(all, func(h *script.Scenario) bool { return h.Name == s.Name }) {
+			_, lacking := x.shippedHere([]*script.Scenario{s})
 			return nil, usageErrorf("scenario", "scenario %s is shipped for %s, which this program does not have (its protocols: %s)",
-				name, x.notHere(), strings.Join(x.reg.Names(), ", "))
+				name, lacking, strings.Join(x.reg.Names(), ", "))
 		}
 		out = append(out, s)
 	}
 	return out, nil
 }
 
-// shippedDefault is the protocol a run line of a shipped scenario means
-// when it names none: paxsim's default, single-decree Paxos. A user's
-// scenario file that names none means the program's own default.
-const shippedDefault = "paxos"
-
-// shippedHere keeps the shipped scenarios whose every run is of a
-// protocol this program has (a run naming none is of shippedDefault,
-// which must then be the program's default), and counts the others: a
-// program built on cli.Main with its own protocol has none of them, and
-// must neither list them nor run paxos's steps on its own protocol.
-func (x *invocation) shippedHere(shipped []*script.Scenario) (here []*script.Scenario, others int) {
+// shippedHere keeps the shipped scenarios whose every run names a
+// protocol this program has (each shipped run line names its protocol),
+// and names the protocols the others need: a program built on cli.Main
+// with its own protocol has none of them, and must neither list them nor
+// run their steps on its own protocol.
+func (x *invocation) shippedHere(shipped []*script.Scenario) (here []*script.Scenario, lacking shippedElsewhere) {
 	for _, s := range shipped {
 		ok := true
 		for _, run := range s.Runs {
-			name := cmp.Or(run.Protocol, shippedDefault)
-			_, err := x.reg.Lookup(name)
-			if err != nil || (run.Protocol == "" && x.reg.Default().Name() != shippedDefault) {
+			if _, err := x.reg.Lookup(run.Protocol); err != nil || run.Protocol == "" {
 				ok = false
-				break
+				if !slices.Contains(lacking.protocols, run.Protocol) {
+					lacking.protocols = append(lacking.protocols, run.Protocol)
+				}
 			}
 		}
 		if ok {
 			here = append(here, s)
 		} else {
-			others++
+			lacking.scenarios++
 		}
 	}
-	return here, others
+	slices.Sort(lacking.protocols)
+	return here, lacking
 }
 
-// notHere names the shipped scenarios' protocols, for a program that
-// lacks them.
-func (x *invocation) notHere() string {
-	return "paxsim's own protocols (" + shippedDefault + ", multipaxos)"
+// shippedElsewhere are the shipped scenarios a program cannot run: how
+// many, and the protocols they are for that it lacks.
+type shippedElsewhere struct {
+	scenarios int
+	protocols []string
+}
+
+func (l shippedElsewhere) String() string {
+	return strings.Join(l.protocols, ", ")
 }
 
 // readScenarioFile reads and checks a scenario file given by path.
