@@ -240,18 +240,26 @@ func TestUnknownProtocol(t *testing.T) {
 	}
 }
 
-// TestAUsersMain: a program that registers one protocol of its own gets
-// every verb for it, the default without --protocol, and no other.
-func TestAUsersMain(t *testing.T) {
+// usersProgram runs paxsim's command line as a user's program of one
+// protocol would (Multi-Paxos, registered alone): exit code, stdout,
+// stderr.
+func usersProgram(t *testing.T) func(args ...string) (int, string, string) {
+	t.Helper()
 	reg, err := harness.NewRegistry(builtin.MultiPaxos())
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := func(args ...string) (int, string, string) {
+	return func(args ...string) (int, string, string) {
 		var stdout, stderr bytes.Buffer
 		code := Run(context.Background(), reg, args, &stdout, &stderr)
 		return code, stdout.String(), stderr.String()
 	}
+}
+
+// TestAUsersMain: a program that registers one protocol of its own gets
+// every verb for it, the default without --protocol, and no other.
+func TestAUsersMain(t *testing.T) {
+	run := usersProgram(t)
 	if code, out, _ := run("run", "--seed", "1"); code != exitOK || !strings.HasPrefix(out, "SEED=1 protocol=multipaxos ") || !strings.Contains(out, "replay:        paxsim replay --seed 1\n") {
 		t.Errorf("run --seed 1: exit %d\n%s", code, out)
 	}
@@ -274,15 +282,7 @@ func TestAUsersMain(t *testing.T) {
 // line names its protocol), so a shipped paxos scenario is neither listed
 // nor run on another protocol, and naming it says which protocol it needs.
 func TestAUsersScenarios(t *testing.T) {
-	reg, err := harness.NewRegistry(builtin.MultiPaxos())
-	if err != nil {
-		t.Fatal(err)
-	}
-	run := func(args ...string) (int, string, string) {
-		var stdout, stderr bytes.Buffer
-		code := Run(context.Background(), reg, args, &stdout, &stderr)
-		return code, stdout.String(), stderr.String()
-	}
+	run := usersProgram(t)
 	code, out, _ := run("scenario", "list")
 	if code != exitOK || !strings.Contains(out, "durability-multipaxos") || strings.Contains(out, "\ndurability ") ||
 		strings.Contains(out, "qa-one-ballot") || !strings.Contains(out, "shipped scenarios are for protocols this program does not have") {
