@@ -96,10 +96,6 @@ func (c *Contract) ballots(node int, o *Observation) (rule, why string) {
 		return "ballot-owner", fmt.Sprintf("node %d reported ballot %s, whose owner is not a node (1..%d)", node, o.Ballot, c.nodes)
 	case c.proposers != 0 && c.proposers&(1<<uint(o.Ballot.Node)) == 0:
 		return "ballot-owner", fmt.Sprintf("node %d reported ballot %s, whose owner is not a proposer (the protocol's roles make {%s} proposers)", node, o.Ballot, formatMask(c.proposers))
-	case o.Kind == Promised && !o.AllInstances && o.Ballot.Less(o.Prior):
-		return "promise-prior", fmt.Sprintf("node %d promised %s reporting an accepted ballot %s above it: either the report is "+
-			"wrong, or the acceptor did promise below a ballot it had accepted, which is a bug of the protocol (no acceptor may "+
-			"promise a ballot below its vote's), not of its observations", node, o.Ballot, o.Prior)
 	}
 	return "", ""
 }

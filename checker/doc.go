@@ -62,8 +62,6 @@
 //     Ballot.Node is the proposer's id, 1..N, which is what makes ballots
 //     of different proposers distinct. A Learned's ballot, when it names
 //     one, is owned by a node too.
-//   - promise-prior: a promise of Ballot reports an accepted ballot not
-//     above it.
 //   - role: for a protocol whose proposers, acceptors and learners are
 //     separate nodes (engine.Info.Roles, Contract.SetRoles), only
 //     proposers report Proposed, only acceptors Promised and Accepted, and
@@ -86,6 +84,14 @@
 //     fingerprints and steps as its original; one fingerprint (a node's,
 //     a durable state's, a message's or its Digest) never stands for two
 //     states that differ in what they do or show.
+//
+// A promise that reports an accepted ballot above the one it promises is
+// not a contract breach but a safety one, named by what happened: the
+// acceptor that did accept that ballot promised below its own vote
+// (promise-monotonicity, a bug of the protocol: an acceptor that accepts
+// without raising its promise, or compares ballots by round alone), and
+// one that never accepted it reports what it did not do
+// (promise-integrity).
 //
 // What the rules cannot check, and every protocol must do for its verdicts
 // to mean anything:

@@ -744,18 +744,17 @@ func TestCheckMisuseIsAContractViolation(t *testing.T) {
 
 // TestCheckJudgesTheObservationContract: the search judges the form of
 // the observations as campaigns do, first: a replica that reports, on
-// each Accept, a promise whose reported accepted ballot is above the
-// promise breaks the contract's promise-prior rule, which the search
-// reports (not a safety property that follows from the malformed
-// report), and its counterexample replays to the same.
+// each Accept, a promise of a ballot owned by no node breaks the
+// contract's ballot-owner rule, which the search reports (not a safety
+// property that follows from the malformed report), and its
+// counterexample replays to the same.
 func TestCheckJudgesTheObservationContract(t *testing.T) {
 	malformed := acceptHooked{onAccept: func(env *protocol.Env, m protocol.Msg) {
-		// a prior above the promise, within the search's ballot bound
-		env.Observe(checker.Observation{Kind: checker.Promised, Ballot: m.Ballot, Prior: checker.Ballot{Round: m.Ballot.Round, Node: 3}})
+		env.Observe(checker.Observation{Kind: checker.Promised, Ballot: checker.Ballot{Round: m.Ballot.Round, Node: 9}})
 	}}
 	c := smallCheck(engine.Correct, 3, 2, 1, true)
 	rep := mustCheck(t, malformed, c, explore.Options{})
-	if rep.Property != checker.ContractProperty || !strings.Contains(rep.Violation, "promise-prior") {
+	if rep.Property != checker.ContractProperty || !strings.Contains(rep.Violation, "ballot-owner") {
 		t.Fatalf("%s, property %q: %s", rep.Verdict, rep.Property, rep.Violation)
 	}
 	checkCounterexample(t, malformed, c, rep, true)
