@@ -296,7 +296,7 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 		reconfig = harness.FormatMembers(cfg.Reconfig)
 	}
 	r := report.NewImplCheck(info, cfg, &rep, opts, reconfig, c.properties)
-	r.FollowUps = follow
+	r.FollowUps = x.continued(o, follow)
 	if off != "" && !c.refine && rep.Verdict == explore.VerdictOK && (rep.Complete || rep.Stop == explore.StopMaxDepth) {
 		r.Note = strings.TrimPrefix(r.Note+"; follow-up searches: none: "+off, "; ")
 	}
@@ -326,6 +326,26 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	}
 	r.Program = x.program
 	return x.writeCheck(o, r)
+}
+
+// continued gives each follow-up search that its budget cut short the
+// command that runs it on, alone, with ten times the states: the user's
+// check, the follow-up's flags, and no depth bound where the follow-up
+// had none.
+func (x *invocation) continued(o *options, follow []model.FollowUp) []model.FollowUp {
+	for i := range follow {
+		f := &follow[i]
+		if f.Stop != explore.StopMaxStates {
+			continue
+		}
+		cmd := append([]string{x.program, "check"}, checkArgs(o, "follow-ups", "max-states")...)
+		cmd = append(cmd, f.Flags, fmt.Sprintf("--max-states %d", 10*f.Budget))
+		if !o.set["max-depth"] {
+			cmd = append(cmd, "--max-depth 0")
+		}
+		f.Continue = strings.Join(cmd, " ")
+	}
+	return follow
 }
 
 // refine runs check --refine: the refinement search, and the constants of
@@ -498,9 +518,9 @@ func (x *invocation) writeCheck(o *options, r *report.Check) error {
 
 // checkArgs is the check command line of o, its flags as given but for
 // where the output goes.
-func checkArgs(o *options) []string {
+func checkArgs(o *options, leaveOut ...string) []string {
 	return flagArgs(newFlagSet(lookupCommand("check"), newOptions(o.reg, o.p, nil)), o.raw, func(name string) bool {
-		return name != "out" && name != "json" && name != "workers"
+		return name != "out" && name != "json" && name != "workers" && !slices.Contains(leaveOut, name)
 	})
 }
 

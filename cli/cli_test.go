@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -505,6 +506,27 @@ func TestCheckFollowsUp(t *testing.T) {
 		if name := []string{"one crash", "self-sends", "restart", "nodes+1", "rounds+1"}[i]; f["name"] != name || f["verdict"] != "ok" || f["distinct"].(float64) < 1 {
 			t.Errorf("follow-up %d of the correct protocol: %v, want %s, ok over some states", i, f, name)
 		}
+	}
+	checkContinueCommand(t, fs[1].(map[string]any))
+}
+
+// checkContinueCommand: a follow-up search that its budget cut short
+// names the command that searches on (ten times the states); that command
+// with the budget's states is the follow-up's search again, to the state.
+func checkContinueCommand(t *testing.T, f map[string]any) {
+	t.Helper()
+	cont, _ := f["continue"].(string)
+	budget := int64(f["budget"].(float64))
+	want := fmt.Sprintf(" --max-states %d", 10*budget)
+	if f["stop"] != "max-states" || !strings.HasPrefix(cont, "paxsim check ") || !strings.Contains(cont, want) {
+		t.Fatalf("follow-up %v: continue %q, want a paxsim check with%s", f["name"], cont, want)
+	}
+	args := strings.Fields(strings.Replace(strings.TrimPrefix(cont, "paxsim "), want, fmt.Sprintf(" --max-states %d", budget), 1))
+	code, stdout, _ := paxsim(t, context.Background(), append(args, "--json")...)
+	m := decodeObject(t, stdout)
+	if code != exitIncomplete || m["distinct"] != f["distinct"] || m["follow_ups"] != nil {
+		t.Errorf("%v with the budget's states: exit %d, distinct %v, follow_ups %v; want exit %d and the follow-up's %v states alone",
+			args, code, m["distinct"], m["follow_ups"], exitIncomplete, f["distinct"])
 	}
 }
 

@@ -19,6 +19,9 @@ type FollowUp struct {
 	Complete bool   `json:"complete"`
 	Stop     string `json:"stop,omitempty"`
 	Budget   int64  `json:"budget"`
+	// Continue, for a search its budget cut short, is the command that
+	// runs it on with ten times the states (set by the command line).
+	Continue string `json:"continue,omitempty"`
 }
 
 // String says what the search found, for the text report.
@@ -28,6 +31,9 @@ func (c *FollowUp) String() string {
 		return fmt.Sprintf("a follow-up search, %s, found the violation below in %d states", c.Flags, c.Distinct)
 	case c.Complete:
 		return fmt.Sprintf("safe in every one of %d states (a follow-up search, %s)", c.Distinct, c.Flags)
+	case c.Stop == explore.StopMaxStates && c.Continue != "":
+		return fmt.Sprintf("safe in the %d states a follow-up search, %s, explored within its budget (not complete: a bound, not a pass; "+
+			"search on: %s)", c.Distinct, c.Flags, c.Continue)
 	case c.Stop == explore.StopMaxStates:
 		return fmt.Sprintf("safe in the %d states a follow-up search, %s, explored within its budget (not complete: a bound, not a pass)", c.Distinct, c.Flags)
 	case c.Stop == explore.StopMaxDepth:
