@@ -27,8 +27,10 @@ func Import[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, cf
 // testdata/scenarios/NAME.txt it becomes a scenario that go test checks;
 // paxsim scenario run FILE runs it as it is.
 //
-// A scenario is a safety schedule: a trace that heals or runs the liveness
-// phase cannot be one. The nodes' random draws (rand lines) stay, so that
+// A scenario is a safety schedule: of a trace that heals (a campaign's
+// shrunk trace, say), the steps before the heal are imported when they
+// break a property by themselves, and the trace is refused when what it
+// breaks comes with the heal or after it. The nodes' random draws (rand lines) stay, so that
 // the scenario takes the trace's steps exactly; the caller may compare the
 // expectation with what the trace's replay breaks. The printout streams
 // to w: the schedule runs twice, once to learn the expectation that the
@@ -36,12 +38,15 @@ func Import[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, cf
 // cannot be a scenario.
 func ImportTo[M sim.Message, D any](w io.Writer, p engine.Protocol[M, D], info *engine.Info, cfg engine.Config, lines []sim.ScriptLine, comments []string, name string) error {
 	var steps strings.Builder
-	for _, l := range lines {
+	var healed *sim.ScriptLine // the heal or liveness line the import stops at
+steps:
+	for i, l := range lines {
 		t := strings.TrimSpace(l.Text)
 		switch verb, _, _ := strings.Cut(t, " "); {
 		case t == "" || strings.HasPrefix(t, "#"):
 		case verb == "liveness" || verb == "heal":
-			return fmt.Errorf("line %d: %q: a scenario is a safety schedule; a trace that heals or runs the liveness phase cannot be one", l.N, t)
+			healed = &lines[i]
+			break steps
 		default:
 			steps.WriteString(t + "\n")
 		}
@@ -69,6 +74,9 @@ func ImportTo[M sim.Message, D any](w io.Writer, p engine.Protocol[M, D], info *
 	run := s.Runs[0]
 	if res.Failed() {
 		run.Expect = string(res.Violations[0].Property)
+	} else if healed != nil {
+		return fmt.Errorf("line %d: %q: a scenario is a safety schedule, and the trace's steps before this line break nothing: "+
+			"what it breaks comes with the heal or after it (its liveness phase), which only the trace replays", healed.N, strings.TrimSpace(healed.Text))
 	}
 	b := bufio.NewWriter(w)
 	for _, c := range comments {
@@ -79,7 +87,11 @@ func ImportTo[M sim.Message, D any](w io.Writer, p engine.Protocol[M, D], info *
 	if len(comments) == 0 {
 		fmt.Fprintf(b, "# %s: a schedule imported from a decision trace.\n", name)
 	}
-	fmt.Fprintf(b, "#\n# Imported from a decision trace: its schedule breaks %s.\n\n", run.Expect)
+	fmt.Fprintf(b, "#\n# Imported from a decision trace: its schedule breaks %s.\n", run.Expect)
+	if healed != nil {
+		fmt.Fprintf(b, "# The steps up to line %d of the trace, where it heals: they break it already.\n", healed.N)
+	}
+	fmt.Fprintln(b)
 	fmt.Fprint(b, runLine(info, cfg, run.Expect), steps.String(), "----\n")
 	res, outcome, err := execute(p, info, s, s.Runs[0], b)
 	if err != nil {

@@ -109,6 +109,39 @@ func TestImportRefusesTheLivenessPhase(t *testing.T) {
 	}
 }
 
+// TestImportTakesTheStepsBeforeTheHeal: of a trace that heals after a
+// violation (a campaign's shrunk trace of a safety bug), the steps before
+// the heal are imported, expecting what they break, and say so; the same
+// steps with nothing broken before the heal are refused.
+func TestImportTakesTheStepsBeforeTheHeal(t *testing.T) {
+	f, err := os.Open(filepath.Join("..", "testdata", "traces", "ignore-promised-values.trace"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tr, err := trace.Parse(f, "ignore-promised-values.trace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := protocols[tr.Config.Protocol]
+	whole, err := p.imp(tr.Config, tr.Lines, nil, "x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := tr.Lines[len(tr.Lines)-1].N
+	healed := append(slices.Clone(tr.Lines), sim.ScriptLine{N: n + 1, Text: "heal"}, sim.ScriptLine{N: n + 2, Text: "liveness"})
+	text, err := p.imp(tr.Config, healed, nil, "x")
+	note := fmt.Sprintf("# The steps up to line %d of the trace, where it heals: they break it already.\n", n+1)
+	if err != nil || !strings.Contains(text, note) || strings.Replace(text, note, "", 1) != whole {
+		t.Errorf("import of the trace with a heal after it: %v\n%s\nwant the trace's own import with the note %q", err, text, note)
+	}
+	c := tr.Config
+	c.Variant = engine.Correct
+	if _, err := p.imp(c, healed, nil, "x"); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("line %d: \"heal\": a scenario is a safety schedule", n+1)) {
+		t.Errorf("import of the correct protocol's steps with a heal: %v, want it refused at the heal", err)
+	}
+}
+
 // TestImportToStreams: ImportTo writes the scenario Import returns, and
 // says when the writer fails.
 func TestImportToStreams(t *testing.T) {
