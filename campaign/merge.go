@@ -349,12 +349,12 @@ func loadGroupFiles(g *Group, dir string) error {
 	seed := g.Representative
 	var err error
 	if g.StepsBefore > 0 {
-		if g.trace, err = readTrace(filepath.Join(dir, fmt.Sprintf("seed-%d.trace", seed))); err != nil {
+		if g.trace, err = trace.ReadFile(filepath.Join(dir, fmt.Sprintf("seed-%d.trace", seed))); err != nil {
 			return err
 		}
 	}
 	if g.StepsAfter > 0 {
-		if g.shrunk, err = readTrace(filepath.Join(dir, shrunkFile)); err != nil {
+		if g.shrunk, err = trace.ReadFile(filepath.Join(dir, shrunkFile)); err != nil {
 			return err
 		}
 	}
@@ -366,15 +366,6 @@ func loadGroupFiles(g *Group, dir string) error {
 		return err
 	}
 	return nil
-}
-
-func readTrace(path string) (*trace.Trace, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return trace.Parse(f, path)
 }
 
 func seedRange(s *Summary) string {

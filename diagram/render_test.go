@@ -60,12 +60,7 @@ func headless(t *testing.T, browser, page string, args ...string) []byte {
 // counterexample with a dropped message and a crash added.
 func replayDiagram(t *testing.T) *diagram.Diagram {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", "ignore-promised-values.trace"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tr, err := trace.Parse(f, "ignore-promised-values.trace")
+	tr, err := trace.ReadFile(filepath.Join("testdata", "ignore-promised-values.trace"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,6 @@
 package engine_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -45,12 +44,7 @@ func checkArrows(t *testing.T, d *diagram.Diagram) {
 
 func TestDrawingAReplay(t *testing.T) {
 	path := filepath.Join("..", "testdata", "traces", "ignore-promised-values.trace")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tr, err := trace.Parse(f, path)
+	tr, err := trace.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,12 +30,7 @@ func TestReportReplays(t *testing.T) {
 		t.Fatalf("the report lacks the violation or the replay command:\n%s", msg)
 	}
 	t.Cleanup(func() { os.RemoveAll(filepath.Dir(path[1])) })
-	file, err := os.Open(path[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer file.Close()
-	tr, err := trace.Parse(file, path[1])
+	tr, err := trace.ReadFile(path[1])
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package script_test
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -137,12 +136,7 @@ func TestImportTakesTheStepsBeforeTheHeal(t *testing.T) {
 // readTrace reads the decision trace at path.
 func readTrace(t *testing.T, path string) *trace.Trace {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tr, err := trace.Parse(f, path)
+	tr, err := trace.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
@@ -41,6 +42,18 @@ func Parse(r io.Reader, file string) (*Trace, error) {
 		return nil, p.fail(n, "incomplete header: want the %q, config and seed lines", Format)
 	}
 	return p.t, nil
+}
+
+// ReadFile opens the decision-trace file at file, parses it (Parse, the
+// file named in its errors) and closes it. A file it cannot open is the
+// *fs.PathError of os.Open, which names the file too.
+func ReadFile(file string) (*Trace, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return Parse(f, file)
 }
 
 // ScanLines calls line with each line of r, a file of kind (a decision

@@ -1,7 +1,6 @@
 package trace_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -25,12 +24,7 @@ func TestRegressionTraces(t *testing.T) {
 	}
 	for _, path := range files {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			f, err := os.Open(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			tr, err := trace.Parse(f, path)
+			tr, err := trace.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
 			}

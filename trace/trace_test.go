@@ -2,6 +2,9 @@ package trace_test
 
 import (
 	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -133,6 +136,31 @@ func TestTraceAcceptsAByteOrderMark(t *testing.T) {
 	}
 	if parsed.String() != text {
 		t.Fatalf("the byte-order mark changed the trace:\n%s", parsed)
+	}
+}
+
+// TestReadFile: ReadFile reads a trace file as Parse reads it, and its
+// errors name the file, whether it cannot open it or it is not a trace.
+func TestReadFile(t *testing.T) {
+	c := paxosConfig()
+	r, _ := paxosP.Run(c, 1, engine.Options{Record: true})
+	text := trace.FromResult(c, &r).String()
+	dir := t.TempDir()
+	good, bad, missing := filepath.Join(dir, "good.trace"), filepath.Join(dir, "bad.trace"), filepath.Join(dir, "missing.trace")
+	for _, f := range [][2]string{{good, text}, {bad, "hello\n"}} {
+		if err := os.WriteFile(f[0], []byte(f[1]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if tr, err := trace.ReadFile(good); err != nil || tr.String() != text {
+		t.Fatalf("ReadFile(%s) = %v, %v: want the trace written", good, tr, err)
+	}
+	if _, err := trace.ReadFile(missing); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), missing) {
+		t.Errorf("ReadFile of a missing file: %v, want a not-exist error naming %s", err, missing)
+	}
+	var le *engine.LineError
+	if _, err := trace.ReadFile(bad); !errors.As(err, &le) || le.File != bad || le.Line != 1 {
+		t.Errorf("ReadFile of a file that is not a trace: %v, want an *engine.LineError naming %s:1", err, bad)
 	}
 }
 

@@ -1,7 +1,6 @@
 package step_test
 
 import (
-	"os"
 	"testing"
 
 	"github.com/paxsim/paxsim/adapter/builtin"
@@ -11,12 +10,7 @@ import (
 
 func readTrace(t *testing.T, path string) *trace.Trace {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	tr, err := trace.Parse(f, path)
+	tr, err := trace.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
