@@ -32,7 +32,7 @@ type sourceOptions struct {
 
 // sourceFlags declares the flags of mutants --source.
 func sourceFlags(fs *flag.FlagSet, s *sourceOptions) {
-	fs.BoolVar(&s.on, "source", false, "mutate the protocol's source instead of running the variant catalogue: generated mutants, each judged by campaigns and the explorer (see Source mutants)")
+	fs.BoolVar(&s.on, "source", false, "mutate the protocol's source instead of running the variant catalogue: generated mutants, each judged by campaigns, the explorer and its performance against the original code (see Source mutants)")
 	fs.StringVar(&s.dirs, "source-dirs", "protocol/...", "with --source: the packages to mutate, `DIRS` relative to the module's root, comma-separated (dir/... for every package below dir)")
 	fs.StringVar(&s.main, "source-main", "./cmd/paxsim", "with --source: the main `PACKAGE` to build with the mutants (a program of cli.Main)")
 	fs.StringVar(&s.equivalent, "equivalent", srcmut.DefaultEquivalentFile, "with --source: the `FILE` that marks equivalent mutants, one ID and reason a line")

@@ -342,16 +342,35 @@ func (c Config) simConfig() (sim.Config, error) {
 	return sc, nil
 }
 
-// checkRates checks the fault rates.
+// namedRate is a probability of the configuration and its flag's name.
+type namedRate struct {
+	field string
+	v     *float64
+}
+
+// faultRates are the configuration's fault rates.
+func (c *Config) faultRates() []namedRate {
+	return []namedRate{{"drop", &c.Drop}, {"dup", &c.Dup}, {"redeliver", &c.Redeliver}, {"crash", &c.Crash}, {"partition", &c.Partition},
+		{"slow", &c.Slow}, {"torn-crash", &c.TornCrash}, {"lose-unsynced", &c.LoseUnsynced},
+		{"long-delay", &c.LongDelay}, {"depose", &c.Depose}, {"lag", &c.Lag}}
+}
+
+// FaultFree is c with no fault: every fault rate 0 and no scheduled
+// fault. Its workload, cluster, delays and protocol knobs are c's: a run
+// of it measures the protocol itself.
+func (c Config) FaultFree() Config {
+	for _, r := range c.faultRates() {
+		*r.v = 0
+	}
+	c.Faults = nil
+	return c
+}
+
+// checkRates checks the fault rates and the hedging rate.
 func (c Config) checkRates() error {
-	for _, p := range []struct {
-		field string
-		v     float64
-	}{{"drop", c.Drop}, {"dup", c.Dup}, {"redeliver", c.Redeliver}, {"crash", c.Crash}, {"partition", c.Partition}, {"slow", c.Slow},
-		{"torn-crash", c.TornCrash}, {"lose-unsynced", c.LoseUnsynced},
-		{"long-delay", c.LongDelay}, {"depose", c.Depose}, {"lag", c.Lag}, {"hedge", c.Hedge}} {
-		if !(p.v >= 0 && p.v <= 1) {
-			return bad(p.field, "%v is not a probability in [0, 1]", p.v)
+	for _, p := range append(c.faultRates(), namedRate{"hedge", &c.Hedge}) {
+		if !(*p.v >= 0 && *p.v <= 1) {
+			return bad(p.field, "%v is not a probability in [0, 1]", *p.v)
 		}
 	}
 	if c.Drop == 1 {

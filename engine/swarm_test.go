@@ -271,3 +271,27 @@ func viewsCanMiss(n int) bool {
 	}
 	return false
 }
+
+// TestFaultFreeRunsHaveNoFault: a swarm draw made fault-free keeps its
+// cluster, workload, delays and knobs, and its runs see no fault at all
+// and pass.
+func TestFaultFreeRunsHaveNoFault(t *testing.T) {
+	for _, p := range protocols {
+		info := p.Info()
+		for seed := uint64(0); seed < 100; seed++ {
+			drawn := config(p.Name()).Swarm(info, seed, nil)
+			c := drawn.FaultFree()
+			if c.Nodes != drawn.Nodes || c.Clients != drawn.Clients || c.Commands != drawn.Commands || c.Delay != drawn.Delay ||
+				!maps.Equal(c.Params, drawn.Params) || c.Hedge != drawn.Hedge {
+				t.Fatalf("%s seed %d: fault-free %+v is not the draw %+v without its faults", p.Name(), seed, c, drawn)
+			}
+			res, err := p.Run(c, seed, engine.Options{})
+			if err != nil || res.Failed() {
+				t.Fatalf("%s seed %d: %v %v", p.Name(), seed, err, res.Violations)
+			}
+			if res.Stats.Faults != [len(res.Stats.Faults)]int64{} {
+				t.Errorf("%s seed %d: faults %v in a fault-free run", p.Name(), seed, res.Stats.Faults)
+			}
+		}
+	}
+}

@@ -52,6 +52,11 @@ type Verdict struct {
 	Reached bool `json:"reached"`
 	// Seeds counts the campaign seeds run, over every protocol.
 	Seeds uint64 `json:"seeds"`
+	// Performance is each protocol's figures, in the order judged, over
+	// the seeds its campaigns ran (none past the protocol that killed
+	// it; a protocol whose campaign stopped early, its code not reached,
+	// has no fault-free runs).
+	Performance []Performance `json:"performance,omitempty"`
 }
 
 // Judge judges the code this process was built from, a source mutant's,
@@ -92,7 +97,14 @@ func Judge(ctx context.Context, o JudgeOptions) (Verdict, error) {
 }
 
 // chunkBy names the technique of each of campaign's chunks in a verdict.
-var chunkBy = []string{"campaign", "campaign", "campaign (catalogue config)", "campaign (edges)"}
+var chunkBy = []string{"campaign", "campaign", "campaign (catalogue config)", "campaign (edges)", "campaign (fault-free)"}
+
+// PerformanceSeeds is how many fault-free runs per protocol Judge adds to
+// its campaigns to measure the code's Performance: swarm draws of the
+// cluster, the workload and the knobs, with every fault off
+// (engine.Config.FaultFree), so that a run's messages and waits are the
+// protocol's own and not the faults'.
+const PerformanceSeeds = 2000
 
 // assertCover tallies the runs of a swarm campaign that satisfied each of
 // the protocol's declared assertions (sim.Assertion.Satisfied: a
@@ -171,17 +183,27 @@ func (v *Verdict) campaign(ctx context.Context, p *harness.Protocol, o JudgeOpti
 		{swarm, o.Start + min(half, SourceProbe), half - min(half, SourceProbe)},
 		{fixed, o.Start, o.Budget - half},
 		{edgeConfigs(info, o.progress), o.Start, uint64(len(Edges(info))) * EdgeSeeds},
+		{func(seed uint64) engine.Config { return swarm(seed).FaultFree() }, o.Start, PerformanceSeeds},
 	}
 	cover := newAssertCover(info)
+	v.Performance = append(v.Performance, Performance{Protocol: p.Name()})
+	perf := &v.Performance[len(v.Performance)-1]
 	for i, c := range chunks {
 		if c.budget == 0 {
 			continue
 		}
-		var onRun []func(*engine.Result)
-		if i < 2 { // the swarm's
-			onRun = append(onRun, cover.add)
+		onRun := func(cfg engine.Config, res *engine.Result) {
+			switch i {
+			case 0, 1: // the swarm's
+				cover.add(res)
+				perf.addRecovery(cfg, res)
+			case 2:
+				perf.addRecovery(cfg, res)
+			case 4:
+				perf.add(res)
+			}
 		}
-		ff, err := firstFailure(ctx, p, c.cfg, c.start, c.budget, 1, onRun...)
+		ff, err := firstFailure(ctx, p, c.cfg, c.start, c.budget, 1, onRun)
 		v.Seeds += ff.ran
 		reached := o.Reached == nil || o.Reached()
 		v.Reached = v.Reached || (reached && o.Reached != nil)

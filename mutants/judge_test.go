@@ -38,7 +38,7 @@ func TestJudgeIsDeterministic(t *testing.T) {
 		t.Errorf("two judgements differ:\n%+v\n%+v", a, b)
 	}
 	edges := uint64(len(Edges(paxos.Info()))+len(Edges(multiPaxos.Info()))) * EdgeSeeds
-	if a.Seeds != 2*30+edges || calls < 2*30 {
+	if a.Seeds != 2*(30+PerformanceSeeds)+edges || calls < 2*30 {
 		t.Errorf("%d seeds, %d progress calls: want every protocol's whole budget", a.Seeds, calls)
 	}
 }

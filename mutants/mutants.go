@@ -355,8 +355,9 @@ type failure struct {
 // goroutines until it has the lowest failing seed. Seeds are handed out in
 // increasing order, and a worker stops only when its next seed is past a
 // failing one, so every seed below the lowest failure has run: the answer
-// does not depend on workers.
-func firstFailure(ctx context.Context, p *harness.Protocol, cfg func(seed uint64) engine.Config, start, budget uint64, workers int, onRun ...func(*engine.Result)) (failure, error) {
+// does not depend on workers. onRun[0], when given, is called with each
+// passing run's configuration and result, one run at a time.
+func firstFailure(ctx context.Context, p *harness.Protocol, cfg func(seed uint64) engine.Config, start, budget uint64, workers int, onRun ...func(engine.Config, *engine.Result)) (failure, error) {
 	var next atomic.Uint64
 	var lowest atomic.Uint64 // index of the lowest failing seed so far, or budget
 	lowest.Store(budget)
@@ -374,11 +375,12 @@ func firstFailure(ctx context.Context, p *harness.Protocol, cfg func(seed uint64
 					return
 				}
 				seed := start + k
-				res, err := p.Run(cfg(seed), seed, engine.Options{})
+				c := cfg(seed)
+				res, err := p.Run(c, seed, engine.Options{})
 				if err == nil && !res.Failed() {
 					if len(onRun) > 0 {
 						mu.Lock()
-						onRun[0](&res)
+						onRun[0](c, &res)
 						mu.Unlock()
 					}
 					continue

@@ -685,8 +685,8 @@
 //	      the catalogue to run: NAME, a protocol's, or all (default all)
 //	  --source
 //	      mutate the protocol's source instead of running the variant catalogue:
-//	      generated mutants, each judged by campaigns and the explorer (see Source
-//	      mutants) (default off)
+//	      generated mutants, each judged by campaigns, the explorer and its
+//	      performance against the original code (see Source mutants) (default off)
 //	  --source-dirs DIRS
 //	      with --source: the packages to mutate, DIRS relative to the module's
 //	      root, comma-separated (dir/... for every package below dir) (default

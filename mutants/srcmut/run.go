@@ -193,6 +193,7 @@ func (rep *Report) judgeAll(ctx context.Context, j *judge, compiled []error) {
 				i := todo[k]
 				res := j.one(ctx, rep.Mutants[i].N)
 				res.Mutant = rep.Mutants[i].Mutant
+				res.judgePerformance(rep.Control)
 				rep.Mutants[i] = res
 				close(done[i])
 			}
@@ -205,6 +206,26 @@ func (rep *Report) judgeAll(ctx context.Context, j *judge, compiled []error) {
 		}
 	}
 	wg.Wait()
+}
+
+// judgePerformance kills a mutant that survived every campaign and
+// search but is slower than the original code, control, on the same
+// seeds (mutants.Performance.Regression): it dropped something the
+// protocol needs to work as well as it did, and only a retry made up for
+// it.
+func (r *Result) judgePerformance(control mutants.Verdict) {
+	if r.Status != Survived {
+		return
+	}
+	for i, p := range r.Performance { // in the order judged, as the control's
+		if i >= len(control.Performance) {
+			return
+		}
+		if why := p.Regression(control.Performance[i]); why != "" {
+			r.Status, r.Killed, r.By, r.Protocol, r.Property, r.Message = Killed, true, "performance", p.Protocol, "performance", why
+			return
+		}
+	}
 }
 
 // lastLine is s's last non-empty line.
@@ -224,5 +245,3 @@ func selfCPU() float64 {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
-
-var _ = mutants.Verdict{}

@@ -1,0 +1,36 @@
+package srcmut
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/paxsim/paxsim/mutants"
+)
+
+// TestSlowerSurvivorIsKilled: a mutant that passed every campaign and
+// search but costs more than the original code on the same seeds is
+// killed by its performance; one as fast survives, and a kill by
+// another technique stays that kill.
+func TestSlowerSurvivorIsKilled(t *testing.T) {
+	m := mutants.Moments{N: 10, Sum: 100, SumSq: 1010}
+	fast := mutants.Performance{Protocol: "p", Runs: 10, Operations: 10, Answered: 10, Messages: m, Wait: m, Recovery: m}
+	slow := fast
+	slow.Messages = mutants.Moments{N: 10, Sum: 300, SumSq: 9030}
+	control := mutants.Verdict{Performance: []mutants.Performance{fast}}
+	judged := func(status string, p mutants.Performance) Result {
+		r := Result{Status: status, Verdict: mutants.Verdict{Performance: []mutants.Performance{p}}}
+		r.Killed = status == Killed
+		r.judgePerformance(control)
+		return r
+	}
+	if r := judged(Survived, fast); r.Status != Survived || r.Killed {
+		t.Errorf("as fast as the original: %+v, want survived", r)
+	}
+	r := judged(Survived, slow)
+	if r.Status != Killed || !r.Killed || r.By != "performance" || !strings.Contains(r.Message, "messages per operation") {
+		t.Errorf("three times the messages: %+v, want killed by performance, naming the messages", r)
+	}
+	if r := judged(Killed, slow); r.By == "performance" {
+		t.Errorf("a kill by a campaign became %+v", r)
+	}
+}
