@@ -6,6 +6,8 @@ import (
 	"go/token"
 	"go/types"
 	"strings"
+
+	"github.com/paxsim/paxsim/internal/tidy"
 )
 
 // fileGen generates one file's mutants and sites.
@@ -53,7 +55,7 @@ func (g *fileGen) walk() {
 		if !ok || fd.Body == nil {
 			continue
 		}
-		g.fn = funcName(fd)
+		g.fn = tidy.FuncName(fd)
 		if g.skip[g.fn] {
 			continue
 		}
@@ -87,30 +89,6 @@ func (g *fileGen) visit(n ast.Node) bool {
 		g.constant(n)
 	}
 	return true
-}
-
-// funcName names a declared function: Name, or Type.Name for a method.
-func funcName(fd *ast.FuncDecl) string {
-	if fd.Recv == nil || len(fd.Recv.List) == 0 {
-		return fd.Name.Name
-	}
-	t := fd.Recv.List[0].Type
-	for {
-		switch x := t.(type) {
-		case *ast.StarExpr:
-			t = x.X
-			continue
-		case *ast.IndexExpr:
-			t = x.X
-			continue
-		case *ast.IndexListExpr:
-			t = x.X
-			continue
-		case *ast.Ident:
-			return x.Name + "." + fd.Name.Name
-		}
-		return fd.Name.Name
-	}
 }
 
 // negated and boundary are each comparison's mutated operators.

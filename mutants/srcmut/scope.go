@@ -4,6 +4,8 @@ import (
 	"go/ast"
 	"go/types"
 	"strings"
+
+	"github.com/paxsim/paxsim/internal/tidy"
 )
 
 // OutOfScope names the functions no operator mutates: what the protocol
@@ -42,14 +44,14 @@ func outOfScope(files []*ast.File, info *types.Info, pkg *types.Package) map[str
 	for _, f := range files {
 		for _, d := range f.Decls {
 			if fd, ok := d.(*ast.FuncDecl); ok {
-				names[info.Defs[fd.Name]] = funcName(fd)
+				names[info.Defs[fd.Name]] = tidy.FuncName(fd)
 				decls = append(decls, fd)
 			}
 		}
 	}
 	callers := map[string][]string{} // by callee: the functions that use it
 	for _, fd := range decls {
-		caller := funcName(fd)
+		caller := tidy.FuncName(fd)
 		ast.Inspect(fd, func(n ast.Node) bool {
 			if id, ok := n.(*ast.Ident); ok && id != fd.Name {
 				if callee, ok := names[info.Uses[id]]; ok {
@@ -61,14 +63,14 @@ func outOfScope(files []*ast.File, info *types.Info, pkg *types.Package) map[str
 	}
 	out := map[string]bool{}
 	for _, fd := range decls {
-		if rootOutOfScope(funcName(fd)) {
-			out[funcName(fd)] = true
+		if rootOutOfScope(tidy.FuncName(fd)) {
+			out[tidy.FuncName(fd)] = true
 		}
 	}
 	for changed := true; changed; {
 		changed = false
 		for _, fd := range decls {
-			name := funcName(fd)
+			name := tidy.FuncName(fd)
 			if out[name] || fd.Name.IsExported() || len(callers[name]) == 0 || !allIn(callers[name], out) {
 				continue
 			}
