@@ -17,7 +17,10 @@ type JudgeOptions struct {
 	Protocols []*harness.Protocol
 	Start     uint64 // each campaign's first seed
 	Budget    uint64 // seeds per protocol; 0 means DefaultSourceBudget
-	NoExplore bool
+	// PerformanceSeeds is the fault-free runs per protocol that measure
+	// Performance; 0 means DefaultPerformanceSeeds.
+	PerformanceSeeds uint64
+	NoExplore        bool
 	// Reached reports whether the code under judgement ran the mutation
 	// since the last Reset (package reach); nil: it is not known, and
 	// every campaign runs its whole budget.
@@ -72,6 +75,9 @@ func Judge(ctx context.Context, o JudgeOptions) (Verdict, error) {
 	if o.Budget == 0 {
 		o.Budget = DefaultSourceBudget
 	}
+	if o.PerformanceSeeds == 0 {
+		o.PerformanceSeeds = DefaultPerformanceSeeds
+	}
 	var v Verdict
 	for _, p := range o.Protocols {
 		if o.Reset != nil {
@@ -99,12 +105,12 @@ func Judge(ctx context.Context, o JudgeOptions) (Verdict, error) {
 // chunkBy names the technique of each of campaign's chunks in a verdict.
 var chunkBy = []string{"campaign", "campaign", "campaign (catalogue config)", "campaign (edges)", "campaign (fault-free)"}
 
-// PerformanceSeeds is how many fault-free runs per protocol Judge adds to
-// its campaigns to measure the code's Performance: swarm draws of the
+// DefaultPerformanceSeeds is how many fault-free runs per protocol Judge
+// adds to its campaigns to measure the code's Performance: swarm draws of the
 // cluster, the workload and the knobs, with every fault off
 // (engine.Config.FaultFree), so that a run's messages and waits are the
 // protocol's own and not the faults'.
-const PerformanceSeeds = 2000
+const DefaultPerformanceSeeds = 2000
 
 // assertCover tallies the runs of a swarm campaign that satisfied each of
 // the protocol's declared assertions (sim.Assertion.Satisfied: a
@@ -183,7 +189,7 @@ func (v *Verdict) campaign(ctx context.Context, p *harness.Protocol, o JudgeOpti
 		{swarm, o.Start + min(half, SourceProbe), half - min(half, SourceProbe)},
 		{fixed, o.Start, o.Budget - half},
 		{edgeConfigs(info, o.progress), o.Start, uint64(len(Edges(info))) * EdgeSeeds},
-		{func(seed uint64) engine.Config { return swarm(seed).FaultFree() }, o.Start, PerformanceSeeds},
+		{func(seed uint64) engine.Config { return swarm(seed).FaultFree() }, o.Start, o.PerformanceSeeds},
 	}
 	cover := newAssertCover(info)
 	v.Performance = append(v.Performance, Performance{Protocol: p.Name()})

@@ -12,12 +12,12 @@ import (
 // original code (a send dropped that a retransmission makes up for, a
 // timer armed late, a second path to catch up removed) can be told from
 // it by Regression. Judge sums it when none of the protocol's runs
-// failed. Its fault-free runs (PerformanceSeeds) give the messages the
-// replicas sent per client operation, and how long each answered
-// operation waited, in virtual time: the protocol's own cost. Its runs
-// with faults give how long the core took to catch up once the faults
-// healed: the cost of its recovery paths, which fault-free runs never
-// take.
+// failed. Its fault-free runs (JudgeOptions.PerformanceSeeds) give the
+// messages the replicas sent per client operation, and how long each
+// answered operation waited, in virtual time: the protocol's own cost.
+// Its runs with faults give how long the core took to catch up once the
+// faults healed: the cost of its recovery paths, which fault-free runs
+// never take.
 type Performance struct {
 	Protocol string `json:"protocol"`
 	// Runs counts the fault-free runs, and Operations and Answered their

@@ -34,7 +34,7 @@ func (eagerRetries) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol
 func TestJudgeMeasuresPerformance(t *testing.T) {
 	judge := func(p *harness.Protocol) Performance {
 		t.Helper()
-		v, err := Judge(context.Background(), JudgeOptions{Protocols: []*harness.Protocol{p}, Budget: 400, NoExplore: true})
+		v, err := Judge(context.Background(), JudgeOptions{Protocols: []*harness.Protocol{p}, Budget: 400, PerformanceSeeds: 600, NoExplore: true})
 		if err != nil {
 			t.Fatal(err)
 		}
