@@ -67,8 +67,11 @@ func ExplorerBounds() []ExplorerBound { return append([]ExplorerBound(nil), expl
 // explore1 runs the explorer on one variant: each bound in turn, until one
 // finds a violation. The explorer judges safety only: a variant that
 // breaks linearizability is not searched, and one that breaks liveness
-// only is left to the campaigns with the model's note.
-func explore1(t Target, workers int) Explorer {
+// only is left to the campaigns with the model's note. progress, when not
+// nil, is called as each search starts and about once a second within it
+// (explore.Options.Progress): a watchdog can tell a search that makes
+// progress from a handler that hangs.
+func explore1(t Target, workers int, progress func()) Explorer {
 	if t.Breaks == checker.Linearizability {
 		return Explorer{Verdict: NotJudged, Bounds: "safety only"}
 	}
@@ -82,7 +85,12 @@ func explore1(t Target, workers int) Explorer {
 		c := model.DefaultCheck(p.Info())
 		c.Config.Variant = t.Variant
 		b.edit(&c)
-		rep, err := p.Check(c, explore.Options{MaxStates: ExplorerMaxStates, MaxDepth: p.DefaultDepth(), Workers: workers})
+		opts := explore.Options{MaxStates: ExplorerMaxStates, MaxDepth: p.DefaultDepth(), Workers: workers}
+		if progress != nil {
+			progress()
+			opts.Progress = func(explore.Progress) { progress() }
+		}
+		rep, err := p.Check(c, opts)
 		e.Bounds = b.Name
 		e.Distinct += rep.Distinct
 		if err != nil {

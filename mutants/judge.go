@@ -2,11 +2,8 @@ package mutants
 
 import (
 	"context"
-	"fmt"
-	"slices"
 
 	"github.com/paxsim/paxsim/campaign"
-	"github.com/paxsim/paxsim/sim"
 
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/harness"
@@ -91,8 +88,7 @@ func Judge(ctx context.Context, o JudgeOptions) (Verdict, error) {
 		return v, ctx.Err()
 	}
 	for _, p := range o.Protocols {
-		o.progress()
-		e := explore1(Target{Protocol: p, Variant: engine.Correct}, 1)
+		e := explore1(Target{Protocol: p, Variant: engine.Correct}, 1, o.progress)
 		v.Reached = v.Reached || (o.Reached != nil && o.Reached())
 		if e.Verdict == Found {
 			v.Killed, v.By, v.Protocol, v.Bounds, v.Property = true, "explorer", p.Name(), e.Bounds, e.Property
@@ -112,44 +108,6 @@ var chunkBy = []string{"campaign", "campaign", "campaign (catalogue config)", "c
 // protocol's own and not the faults'.
 const DefaultPerformanceSeeds = 2000
 
-// assertCover tallies the runs of a swarm campaign that satisfied each of
-// the protocol's declared assertions (sim.Assertion.Satisfied: a
-// Sometimes held, an Always or a Reachable was reached).
-type assertCover struct {
-	info *engine.Info
-	runs int64
-	held []int64 // per declared assertion
-}
-
-func newAssertCover(info *engine.Info) *assertCover {
-	return &assertCover{info: info, held: make([]int64, len(info.Assertions))}
-}
-
-// add tallies one run.
-func (c *assertCover) add(res *engine.Result) {
-	c.runs++
-	for i, a := range c.info.Assertions {
-		k := slices.IndexFunc(res.Assertions, func(r sim.Assertion) bool { return r.Name == a.Name })
-		if k >= 0 && res.Assertions[k].Satisfied() {
-			c.held[i]++
-		}
-	}
-}
-
-// gap words the first declared assertion that no run satisfied, when
-// campaign.CoverageMinSeeds runs or more were tallied; "" when none.
-func (c *assertCover) gap() string {
-	if c.runs < campaign.CoverageMinSeeds {
-		return ""
-	}
-	for i, a := range c.info.Assertions {
-		if c.held[i] == 0 {
-			return fmt.Sprintf("%s %s was never satisfied in %d swarm runs: a coverage gap", a.Kind, a.Name, c.runs)
-		}
-	}
-	return ""
-}
-
 // progress calls Progress, if set.
 func (o *JudgeOptions) progress() {
 	if o.Progress != nil {
@@ -163,8 +121,9 @@ func (o *JudgeOptions) progress() {
 // the durability bugs a swarm draws rarely; then EdgeSeeds swarm seeds
 // at each of the edges of the cluster's and the protocol's knobs (Edges).
 // A swarm campaign in which one of the protocol's declared assertions was
-// never satisfied (assertCover) fails, as paxsim campaign fails it for a
-// coverage gap. The swarm campaign runs
+// never satisfied, or with another coverage gap (campaign.Tally: a
+// sometimes property never held, a fault on that never fired), fails, as
+// paxsim campaign fails it. The swarm campaign runs
 // SourceProbe seeds first and stops there if they never reached the
 // mutation (and so does the second). It reports whether it killed the
 // mutant.
@@ -191,17 +150,14 @@ func (v *Verdict) campaign(ctx context.Context, p *harness.Protocol, o JudgeOpti
 		{edgeConfigs(info, o.progress), o.Start, uint64(len(Edges(info))) * EdgeSeeds},
 		{func(seed uint64) engine.Config { return swarm(seed).FaultFree() }, o.Start, o.PerformanceSeeds},
 	}
-	cover := newAssertCover(info)
+	cover := campaign.NewTally(p, true)
 	v.Performance = append(v.Performance, Performance{Protocol: p.Name()})
 	perf := &v.Performance[len(v.Performance)-1]
 	for i, c := range chunks {
-		if c.budget == 0 {
-			continue
-		}
 		onRun := func(cfg engine.Config, res *engine.Result) {
 			switch i {
 			case 0, 1: // the swarm's
-				cover.add(res)
+				cover.Add(cfg, res.Seed, res)
 				perf.addRecovery(cfg, res)
 			case 2:
 				perf.addRecovery(cfg, res)
@@ -209,26 +165,35 @@ func (v *Verdict) campaign(ctx context.Context, p *harness.Protocol, o JudgeOpti
 				perf.add(res)
 			}
 		}
-		ff, err := firstFailure(ctx, p, c.cfg, c.start, c.budget, 1, onRun)
-		v.Seeds += ff.ran
-		reached := o.Reached == nil || o.Reached()
-		v.Reached = v.Reached || (reached && o.Reached != nil)
-		switch {
-		case err != nil:
-			v.Killed, v.By, v.Protocol, v.Property, v.Message = true, chunkBy[i], p.Name(), "error", err.Error()
-			return true
-		case ff.found:
-			seed := ff.seed
-			v.Killed, v.By, v.Protocol, v.Seed = true, chunkBy[i], p.Name(), &seed
-			v.Property, v.Message = string(ff.res.Violations[0].Property), ff.res.Violations[0].Message
-			return true
-		case !reached:
-			return false
-		case i == 1 && cover.gap() != "":
-			v.Killed, v.By, v.Protocol, v.Property = true, "campaign (coverage)", p.Name(), "coverage"
-			v.Message = cover.gap()
-			return true
+		if c.budget > 0 && v.chunk(ctx, p, o, chunkBy[i], c.cfg, c.start, c.budget, onRun) {
+			return v.Killed
+		}
+		if i == 1 {
+			if gaps := cover.Gaps(); len(gaps) > 0 {
+				v.Killed, v.By, v.Protocol, v.Property, v.Message = true, "campaign (coverage)", p.Name(), "coverage", gaps[0]
+				return true
+			}
 		}
 	}
 	return false
+}
+
+// chunk runs one chunk of p's campaigns, by the technique named by, and
+// reports whether the campaigns stop there: it killed the mutant (an
+// error, a failing seed), or it did not reach the mutated code.
+func (v *Verdict) chunk(ctx context.Context, p *harness.Protocol, o JudgeOptions, by string, cfg func(uint64) engine.Config,
+	start, budget uint64, onRun func(engine.Config, *engine.Result)) bool {
+	ff, err := firstFailure(ctx, p, cfg, start, budget, 1, onRun)
+	v.Seeds += ff.ran
+	reached := o.Reached == nil || o.Reached()
+	v.Reached = v.Reached || (reached && o.Reached != nil)
+	switch {
+	case err != nil:
+		v.Killed, v.By, v.Protocol, v.Property, v.Message = true, by, p.Name(), "error", err.Error()
+	case ff.found:
+		seed := ff.seed
+		v.Killed, v.By, v.Protocol, v.Seed = true, by, p.Name(), &seed
+		v.Property, v.Message = string(ff.res.Violations[0].Property), ff.res.Violations[0].Message
+	}
+	return v.Killed || !reached
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	paxosAdapter "github.com/paxsim/paxsim/adapter/paxos"
+	"github.com/paxsim/paxsim/campaign"
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/harness"
@@ -88,35 +89,32 @@ func TestJudgeRunsTheEdges(t *testing.T) {
 	}
 }
 
-// TestJudgeFailsACoverageGap: a swarm campaign in which a declared
-// assertion was never satisfied fails, as paxsim campaign fails it, once
-// enough runs were tallied; the original code satisfies every one (the
-// control of paxsim mutants --source runs the whole budget).
+// declaresMore is single-decree Paxos declaring one assertion more than
+// its code makes: a Sometimes that no run can satisfy.
+type declaresMore struct{ paxosAdapter.Adapter }
+
+func (a declaresMore) Info() engine.Info {
+	info := a.Adapter.Info()
+	info.Assertions = append(info.Assertions, engine.Assertion{Name: "a situation the code never reaches", Kind: sim.AssertSometimes})
+	return info
+}
+
+// TestJudgeFailsACoverageGap: a swarm campaign with a coverage gap, here
+// a declared assertion never satisfied, fails as paxsim campaign fails
+// it, once enough runs were tallied (campaign.Tally); the original code,
+// judged alike, has none.
 func TestJudgeFailsACoverageGap(t *testing.T) {
-	info := paxos.Info()
-	satisfied := func(skip string) *engine.Result {
-		res := &engine.Result{}
-		for _, a := range info.Assertions {
-			if a.Name != skip {
-				res.Assertions = append(res.Assertions, sim.Assertion{Name: a.Name, Kind: a.Kind, Reached: 1, Held: 1})
-			}
-		}
-		return res
+	o := JudgeOptions{Budget: 2 * campaign.CoverageMinSeeds, PerformanceSeeds: 10, NoExplore: true}
+	o.Protocols = []*harness.Protocol{harness.New(declaresMore{})}
+	v, err := Judge(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
 	}
-	whole, missing := newAssertCover(info), newAssertCover(info)
-	for range 250 {
-		whole.add(satisfied(""))
-		missing.add(satisfied(protocol.AssertLearnerBallot))
+	if !v.Killed || v.By != "campaign (coverage)" || !strings.Contains(v.Message, "never reaches") {
+		t.Errorf("verdict %+v: want killed by the coverage gap, naming the assertion", v)
 	}
-	if g := whole.gap(); g != "" {
-		t.Errorf("every assertion satisfied, but: %s", g)
-	}
-	if g := missing.gap(); !strings.Contains(g, protocol.AssertLearnerBallot) {
-		t.Errorf("gap %q: want %s named", g, protocol.AssertLearnerBallot)
-	}
-	few := newAssertCover(info)
-	few.add(satisfied(protocol.AssertLearnerBallot))
-	if g := few.gap(); g != "" {
-		t.Errorf("one run is too few to fail, but: %s", g)
+	o.Protocols = []*harness.Protocol{paxos}
+	if v, err := Judge(context.Background(), o); err != nil || v.Killed {
+		t.Errorf("the original code: %+v, %v; want no kill", v, err)
 	}
 }

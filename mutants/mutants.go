@@ -308,7 +308,7 @@ func runTarget(ctx context.Context, t Target, o Options) (Row, error) {
 	case o.NoExplore || ctx.Err() != nil:
 		row.Explorer = Explorer{Verdict: NotJudged, Bounds: "not asked"}
 	default:
-		row.Explorer = explore1(t, o.Workers)
+		row.Explorer = explore1(t, o.Workers, nil)
 	}
 	if row.Explorer.Verdict == Found {
 		row.Caught = true

@@ -175,12 +175,12 @@ func TestExplorerNotJudged(t *testing.T) {
 		{Protocol: paxos, Variant: "reply-own-value", Breaks: "linearizability"},
 		{Protocol: multiPaxos, Variant: "no-gap-fill", Breaks: "liveness"},
 	} {
-		e := explore1(tg, 1)
+		e := explore1(tg, 1, nil)
 		if e.Verdict != NotJudged || (tg.Breaks == "liveness") != (e.Note != "") {
 			t.Errorf("%s: %+v", tg.Variant, e)
 		}
 	}
-	if e := explore1(Target{Protocol: multiPaxos, Variant: "no-view", Breaks: "agreement"}, 1); e.Verdict == Found {
+	if e := explore1(Target{Protocol: multiPaxos, Variant: "no-view", Breaks: "agreement"}, 1, nil); e.Verdict == Found {
 		t.Errorf("no-view: %+v", e)
 	}
 }
