@@ -79,7 +79,8 @@ type Info struct {
 	CatchUp int
 	// Roles, for a protocol whose proposers, acceptors and learners are
 	// separate nodes, says which nodes of a cluster of nodes play which
-	// part (Roles): quorums are then majorities of the acceptors, clients
+	// part (Roles): quorums are then majorities of the acceptors (or
+	// Quorums' sets of them), clients
 	// ask proposers, and liveness waits for learners. It must give every
 	// part a node for every cluster size a run may have (swarm draws 3 to
 	// 5 nodes). nil means every node plays every part.
