@@ -102,9 +102,13 @@ func (c *Safety) claimed(node int, o Observation) {
 	if c.acceptors != 0 && view == c.acceptors {
 		of = "the acceptors"
 	}
+	quorum := "" // a majority, as the check's name says
+	if c.quorums.Phase2 != nil {
+		quorum = ", not a phase-2 quorum of the protocol's (engine.Info.Quorums)"
+	}
 	c.violate(ChosenIntegrity, "chosen-without-majority", o.Instance,
-		fmt.Sprintf("node %d claims %s chosen at ballot %s, but only {%s} of %s {%s} accepted it there (%d of %d)",
-			node, chosenValue(o.Value), o.Ballot, formatMask(voters&view), of, formatMask(view), bits.OnesCount64(voters&view), bits.OnesCount64(view)),
+		fmt.Sprintf("node %d claims %s chosen at ballot %s, but only {%s} of %s {%s} accepted it there (%d of %d%s)",
+			node, chosenValue(o.Value), o.Ballot, formatMask(voters&view), of, formatMask(view), bits.OnesCount64(voters&view), bits.OnesCount64(view), quorum),
 		c.ballotEvidence(o.Instance, o.Ballot)...)
 }
 

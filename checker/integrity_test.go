@@ -249,3 +249,25 @@ func TestContractOfABallotOwnedByNoNode(t *testing.T) {
 		}
 	}
 }
+
+// TestChosenIntegrityFlexibleQuorums: with quorums that are not majorities
+// (engine.Info.Quorums), a claim is judged by a phase-2 quorum, and the
+// violation says that is what was missing: "1 of 4" alone reads as a
+// majority's shortfall. Two accepts of four choose; one does not.
+func TestChosenIntegrityFlexibleQuorums(t *testing.T) {
+	flexible := func(steps []step) []Violation {
+		c := NewSafety(4)
+		c.SetQuorums(QuorumSizes(func(int) int { return 3 }, func(int) int { return 2 }))
+		for i, s := range steps {
+			c.At(int64(10*i), int64(i))
+			c.Observe(s.node, s.o)
+		}
+		return c.Violations()
+	}
+	checkFirst(t, flexible([]step{invoke(1), accept(1, 1, 1, 1), accept(2, 1, 1, 1), claim(3, 1, 1, 1)}), "", "")
+	vs := flexible([]step{invoke(1), accept(1, 1, 1, 1), accept(2, 2, 2, 1), claim(3, 2, 2, 1)})
+	v := firstOf(vs, ChosenIntegrity)
+	if v == nil || !strings.Contains(v.Message, "(1 of 4, not a phase-2 quorum") {
+		t.Fatalf("a claim one accept of four backs, with phase-2 quorums of 2: %v, want a chosen-integrity violation that names the phase-2 quorum", vs)
+	}
+}

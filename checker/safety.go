@@ -228,6 +228,11 @@ func (c *Safety) Chosen(instance int64) (Choice, bool) {
 	return c.chosen.get(0, instance)
 }
 
+// Decided reports whether a value is chosen in some instance: what a
+// search that judges a protocol's decisions must reach somewhere, or its
+// ok judges none.
+func (c *Safety) Decided() bool { return c.chosen.len() > 0 }
+
 // Learned returns what node learned in instance, if anything.
 func (c *Safety) Learned(node int, instance int64) (Value, bool) {
 	return c.learned.get(node, instance)

@@ -303,6 +303,10 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	if note := harness.DeepenedTooFar(opts, &rep); note != "" {
 		r.Note = strings.TrimPrefix(r.Note+"; "+note, "; ")
 	}
+	if note, gap := (&harness.Deep{Report: rep, FollowUps: follow}).Undecided(); note != "" {
+		r.Undecided = gap
+		r.Note = strings.TrimPrefix(r.Note+"; "+note, "; ")
+	}
 	if mapped != nil {
 		r.Describe += "; every step refined against Paxos.tla (" + mapped.String() + ")"
 		if m, ok := r.Config.(map[string]any); ok {
@@ -505,6 +509,9 @@ func (x *invocation) writeCheck(o *options, r *report.Check) error {
 			msg = fmt.Sprintf("the search is incomplete: interrupted after %d states, so it is not a pass", r.Distinct)
 		}
 		verdict = &exitError{code: report.ExitIncomplete, msg: msg}
+	case report.ExitCoverageGap:
+		r.Verdict = report.VerdictOf(report.ExitCoverageGap)
+		verdict = &exitError{code: report.ExitCoverageGap, msg: "coverage gap: no state the search reached has a value chosen, so it judged no decision and is not a pass"}
 	}
 	if o.json {
 		if err := report.JSON(x.stdout, r); err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/paxsim/paxsim/engine"
@@ -169,6 +170,9 @@ func (x *invocation) mutantsCampaigns(ps []*harness.Protocol, start uint64) map[
 	for _, p := range ps {
 		c := mutants.ConfigFor(mutants.Target{Protocol: p, Variant: engine.Correct}, start)
 		out[p.Name()] = x.program + " campaign --swarm=false --variant V" + x.flagsOf(p.Info(), c, "variant")
+		if sizes := p.Info().Nodes; len(slices.Compact(slices.Clone(sizes))) > 1 {
+			out[p.Name()] += fmt.Sprintf(" (--nodes by seed, in turn: %s)", strings.Trim(strings.Join(strings.Fields(fmt.Sprint(sizes)), ", "), "[]"))
+		}
 	}
 	return out
 }

@@ -79,10 +79,11 @@ type Info struct {
 	CatchUp int
 	// Roles, for a protocol whose proposers, acceptors and learners are
 	// separate nodes, says which nodes of a cluster of nodes play which
-	// part (Roles): quorums are then majorities of the acceptors, clients
-	// ask proposers, and liveness waits for learners. It must give every
-	// part a node for every cluster size a run may have (swarm draws 3 to
-	// 5 nodes). nil means every node plays every part.
+	// part (Roles): quorums are then majorities of the acceptors (or
+	// Quorums' sets of them), clients ask proposers, and liveness waits
+	// for learners. It must give every part a node for every cluster size
+	// a run may have: those Nodes lists (a swarm draws among them), or 3
+	// to 5 when Nodes is nil. nil means every node plays every part.
 	Roles func(nodes int) Roles
 	// Nodes are the cluster sizes the protocol is run at: the first is
 	// the default of --nodes (of run, campaign and check), and a swarm
@@ -126,7 +127,11 @@ type Setup struct {
 	Params map[string]string
 	// Explore is set when the nodes run in the exhaustive explorer, which
 	// judges safety only: a protocol may leave out what exists for
-	// liveness alone and only multiplies states.
+	// liveness alone and only multiplies states. A reply that refuses (a
+	// reject, a nack) is not such a message when its receiver counts or
+	// acts on it: a proposer that takes an acceptor's refusal carrying
+	// the new ballot for an accept of it is a safety bug that the search
+	// cannot reach once the refusals are left out.
 	Explore bool
 }
 

@@ -15,14 +15,15 @@ import (
 // reads the roles in four places:
 //
 //   - clients send their requests to proposers only;
-//   - a value is chosen when a majority of the acceptors accepted it in
-//     one ballot, and only acceptors may report Promised and Accepted,
+//   - a value is chosen when a majority of the acceptors (a phase-2
+//     quorum of them, with Info.Quorums) accepted it in one ballot, and only acceptors may report Promised and Accepted,
 //     only proposers Proposed, and ballots are owned by proposers (the
 //     observation contract's rule roles);
 //   - liveness waits for the learners of the healed core only, and only
 //     learners may report Learned;
 //   - the heal leaves a minority of each part faulty for good, so that the
-//     healed core keeps a majority of every part.
+//     healed core keeps a majority of every part (and, with Info.Quorums,
+//     a quorum of each phase among the acceptors).
 type Roles struct {
 	Proposers uint64
 	Acceptors uint64

@@ -217,7 +217,7 @@ func (h *Protocol) CheckDeep(c model.CheckConfig, o explore.Options, set func(fl
 		if err != nil {
 			return d, err
 		}
-		d.FollowUps = append(d.FollowUps, model.FollowUp{Name: f.name, Flags: flags, Verdict: rep.Verdict, Distinct: rep.Distinct, Complete: rep.Complete, Stop: rep.Stop, Budget: budget})
+		d.FollowUps = append(d.FollowUps, model.FollowUp{Name: f.name, Flags: flags, Verdict: rep.Verdict, Distinct: rep.Distinct, Complete: rep.Complete, Stop: rep.Stop, Budget: budget, Decided: rep.Decided})
 		switch {
 		case rep.Verdict == explore.VerdictViolation:
 			d.Config, d.Report = wider, rep
@@ -229,6 +229,11 @@ func (h *Protocol) CheckDeep(c model.CheckConfig, o explore.Options, set func(fl
 	}
 	return d, nil
 }
+
+// Undecided is what d says of a safe check whose first search reached no
+// state with a value chosen (model.Undecided): gap when no follow-up did
+// either. "" when the first search reached one, or found a violation.
+func (d *Deep) Undecided() (note string, gap bool) { return model.Undecided(&d.Report, d.FollowUps) }
 
 // FormatMembers writes members as the --reconfig flag takes them: 1+2+3.
 func FormatMembers(members []sim.NodeID) string {

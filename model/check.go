@@ -46,6 +46,11 @@ type Report struct {
 	// Note says what the search cannot judge, for the report: a variant
 	// that breaks liveness only, say. "" when there is nothing to add.
 	Note string
+	// Decided reports whether some state the search reached has a value
+	// chosen. A safe search in which none has judged no decision at all:
+	// a protocol whose nodes never propose without a timer the search
+	// leaves out, say (Undecided).
+	Decided bool
 }
 
 // Check explores every state of c under p within its bounds and opts'. A
@@ -70,6 +75,7 @@ func Check[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c C
 		Complete: res.Complete, Stop: res.Stop, Violation: res.Violation, Labels: res.Labels,
 		Collision: res.Collision, Elapsed: res.Elapsed, CPUSeconds: res.CPUSeconds, BytesPerState: res.BytesPerState, Config: m.cfg, Note: livenessNote(info, c.Config.Variant),
 	}
+	rep.Decided = m.decided.Load()
 	if err != nil || res.Verdict != explore.VerdictViolation {
 		return rep, err
 	}
@@ -118,6 +124,31 @@ func (m *Model[M, D]) disagreement(rep Report, why string) (Report, error) {
 		"the nodes' CloneInto or Fingerprint leaves out state that decides their steps, or their steps are not a function of their state",
 		checker.ContractProperty, firstLine(rep.Violation), why)
 	return rep, nil
+}
+
+// Undecided is what a report says of a safe search rep, complete or
+// bounded by depth alone, in which no state has a value chosen: its ok
+// judged no decision. gap is set when no
+// follow-up (followUps, those run after it) reached one either: the check
+// is then no pass of the protocol's safety. "" for a search that reached a
+// decision or found a violation.
+func Undecided(rep *Report, followUps []FollowUp) (note string, gap bool) {
+	if rep.Verdict != explore.VerdictOK || rep.Decided || !rep.Complete && rep.Stop != explore.StopMaxDepth {
+		return "", false // a search cut short is no pass anyway (exit 4)
+	}
+	var decided []string
+	for _, f := range followUps {
+		if f.Decided {
+			decided = append(decided, f.Flags)
+		}
+	}
+	why := "do the nodes propose on a client's request alone, or only from a timer the search leaves out (--ticks fires every timer)? " +
+		"Are the bounds (--max-depth, --max-ballot) too tight for a ballot to finish?"
+	if len(decided) > 0 {
+		return fmt.Sprintf("no state the first search reached has a value chosen, so its ok judged no decision; only the follow-ups %s did: %s",
+			strings.Join(decided, ", "), why), false
+	}
+	return "no state the search reached has a value chosen, so its ok judged no decision: " + why, true
 }
 
 // firstLine is s up to its first newline.

@@ -19,6 +19,9 @@ type FollowUp struct {
 	Complete bool   `json:"complete"`
 	Stop     string `json:"stop,omitempty"`
 	Budget   int64  `json:"budget"`
+	// Decided: some state the search reached has a value chosen
+	// (Report.Decided).
+	Decided bool `json:"decided"`
 	// Continue, for a search its budget cut short, is the command that
 	// runs it on with ten times the states (set by the command line).
 	Continue string `json:"continue,omitempty"`
@@ -26,6 +29,15 @@ type FollowUp struct {
 
 // String says what the search found, for the text report.
 func (c *FollowUp) String() string {
+	s := c.said()
+	if c.Verdict == explore.VerdictOK && !c.Decided {
+		s += "; no value chosen in any of its states"
+	}
+	return s
+}
+
+// said is String but for the note of a search that chose no value.
+func (c *FollowUp) said() string {
 	switch {
 	case c.Verdict == explore.VerdictViolation:
 		return fmt.Sprintf("a follow-up search, %s, found the violation below in %d states", c.Flags, c.Distinct)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
@@ -57,6 +58,10 @@ type Model[M sim.Message, D any] struct {
 	// audited holds what the audit of the Cloner contract found of each
 	// step taken the long way (sim.World.AuditStep), audited once.
 	audited memo.Table[auditKey, string]
+
+	// decided is set once the search checks a state in which a value is
+	// chosen (Report.Decided).
+	decided atomic.Bool
 }
 
 // New builds the model of a search of c under p; a bad c returns a
@@ -429,6 +434,9 @@ func (m *Model[M, D]) Next(s *State[M, D], emit func(*State[M, D])) {
 func (m *Model[M, D]) Check(s *State[M, D]) string {
 	if s.fault != "" {
 		return s.fault
+	}
+	if !m.decided.Load() && m.judgeOf(s).safety.Decided() {
+		m.decided.Store(true)
 	}
 	if v := m.violation(s); v != nil {
 		out := fmt.Sprintf("%s: %s", v.Property, v.Message)

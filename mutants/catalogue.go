@@ -55,17 +55,32 @@ func Catalogue(ps []*harness.Protocol, variant string) ([]Target, error) {
 // --torn-crash 0.01 --lose-unsynced 0.01, without which a reply sent
 // before its write, or a write never synced, cannot show.
 //
+// A protocol that lists the cluster sizes it runs at (engine.Info.Nodes)
+// runs at each in turn, seed s at Nodes[s mod len(Nodes)], as a swarm
+// draws among them: a bug whose quorums need more nodes than the first
+// size has (Flexible Paxos's phase-2 quorum of one acceptor of three
+// cannot count a vote twice) shows only there. Other protocols run at
+// their default size, every seed alike.
+//
 // No variant needs settings of its own. The seed is an argument so that a
 // configuration drawn per seed (swarm testing) replaces only this
 // function; the control campaign calls it with engine.Correct.
 func ConfigFor(t Target, seed uint64) engine.Config {
-	_ = seed
 	c := engine.Default()
-	c.Protocol, c.Variant, c.Nodes = t.Protocol.Name(), t.Variant, t.Protocol.Info().DefaultNodes()
+	c.Protocol, c.Variant, c.Nodes = t.Protocol.Name(), t.Variant, NodesFor(t.Protocol.Info(), seed)
 	c.Drop, c.Dup, c.Crash, c.Partition = 0.1, 0.05, 0.01, 0.01
 	c.TornCrash, c.LoseUnsynced = 0.01, 0.01
 	if t.Protocol.Info().Workload.Kind == engine.KeyValue {
 		c.Drop, c.Dup = 0.05, 0.02
 	}
 	return c
+}
+
+// NodesFor is the cluster size of seed's campaign run (ConfigFor): the
+// protocol's listed sizes in turn, or its default size.
+func NodesFor(info *engine.Info, seed uint64) int {
+	if len(info.Nodes) == 0 {
+		return info.DefaultNodes()
+	}
+	return info.Nodes[seed%uint64(len(info.Nodes))]
 }

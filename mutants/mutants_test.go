@@ -225,3 +225,36 @@ func TestAnEvenClusterCatchesAHalfQuorum(t *testing.T) {
 		t.Fatalf("row: %+v", r)
 	}
 }
+
+// listedSizes is halfQuorum run at the cluster sizes it lists: 3, then 4.
+type listedSizes struct{ halfQuorum }
+
+func (l listedSizes) Info() engine.Info {
+	info := l.halfQuorum.Info()
+	info.Nodes = []int{3, 4}
+	return info
+}
+
+// TestListedSizesRunInTurn: a protocol that lists its cluster sizes
+// (engine.Info.Nodes) runs its variants' campaigns at each in turn, as a
+// swarm campaign draws among them: the half quorum, safe on 3 replicas,
+// is caught by the campaign alone at a seed of 4.
+func TestListedSizesRunInTurn(t *testing.T) {
+	p := harness.New[protocol.Msg, protocol.Durable](listedSizes{})
+	for seed, want := range []int{3, 4, 3, 4} {
+		if got := ConfigFor(Target{Protocol: p, Variant: "half-quorum"}, uint64(seed)).Nodes; got != want {
+			t.Fatalf("seed %d runs %d nodes, want %d", seed, got, want)
+		}
+	}
+	rep, err := Run(context.Background(), Options{Protocols: []*harness.Protocol{p}, Variant: "half-quorum", Budget: 300, NoExplore: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rep.Rows[0]
+	if r.Seed == nil || *r.Seed%2 != 1 {
+		t.Fatalf("the campaign of 3 and 4 replicas in turn did not catch the half quorum at a seed of 4: %+v", r)
+	}
+	if rep.ControlFailed() {
+		t.Fatalf("the correct protocol failed the control campaign: %+v", rep)
+	}
+}

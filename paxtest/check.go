@@ -43,7 +43,9 @@ type CheckOptions struct {
 // It fails t on a violation with its shortest counterexample, a decision
 // trace written to a file that `paxsim replay` runs; or when a bound of
 // states or memory cut the first search short (a depth bound is the
-// search's own, as paxsim check reports it). Searches bound their memory
+// search's own, as paxsim check reports it); or when no state of any
+// search has a value chosen, since such a search judged no decision
+// (model.Undecided). Searches bound their memory
 // (explore.DefaultMaxMemory).
 func Check(t *testing.T, p *harness.Protocol, o CheckOptions) {
 	t.Helper()
@@ -55,6 +57,9 @@ func Check(t *testing.T, p *harness.Protocol, o CheckOptions) {
 		t.Fatalf("paxtest: the search of %s is incomplete: %s stopped it after %d states, so it is not a pass", p.Name(), d.Report.Stop, d.Report.Distinct)
 	}
 	if note := harness.DeepenedTooFar(opts, &d.Report); note != "" {
+		t.Fatalf("paxtest: the search of %s is not a pass: %s", p.Name(), note)
+	}
+	if note, gap := d.Undecided(); gap {
 		t.Fatalf("paxtest: the search of %s is not a pass: %s", p.Name(), note)
 	}
 	t.Logf("%s", searched(d))

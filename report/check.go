@@ -39,8 +39,12 @@ type Check struct {
 	Steps         []string `json:"counterexample,omitempty"`
 	Note          string   `json:"note,omitempty"`
 	FinalState    string   `json:"final_state,omitempty"`
-	TraceFile     string   `json:"trace_file,omitempty"`
-	ExitCode      int      `json:"exit_code"`
+	// Undecided: the search was safe, but no state it (or a follow-up)
+	// reached has a value chosen, so it judged no decision
+	// (model.Undecided): a coverage gap, not a pass.
+	Undecided bool   `json:"undecided,omitempty"`
+	TraceFile string `json:"trace_file,omitempty"`
+	ExitCode  int    `json:"exit_code"`
 	// FollowUps are the searches check ran after a safe first one, each
 	// with one bound the user left at its default widened (FollowUp).
 	FollowUps []model.FollowUp `json:"follow_ups,omitempty"`
@@ -147,14 +151,17 @@ func DescribeSpec(acceptors, values, maxBallot int, quorums, variant string) str
 
 // CheckExit is a check's exit code: 1 for a violation; 4 when
 // --max-states or --max-memory cut the search short, since states it
-// never reached may be unsafe; 0 when every state within the bounds
-// (--max-ballot, --crashes, --max-depth, ...) is safe.
+// never reached may be unsafe; 3 when no state it reached has a value
+// chosen (Undecided), since it judged no decision; 0 when every state
+// within the bounds (--max-ballot, --crashes, --max-depth, ...) is safe.
 func (r *Check) CheckExit() int {
 	switch {
 	case r.Verdict == explore.VerdictViolation:
 		return ExitViolation
 	case !r.Complete && r.Stop != explore.StopMaxDepth:
 		return ExitIncomplete
+	case r.Undecided:
+		return ExitCoverageGap
 	}
 	return ExitOK
 }
@@ -174,6 +181,8 @@ func (r *Check) WriteText(w io.Writer) {
 	f("model", "%s%s", r.Describe, how)
 	verdict := r.Verdict
 	switch {
+	case r.ExitCode == ExitCoverageGap:
+		verdict += fmt.Sprintf(" (every state within the bounds is safe, but no value is chosen in any: not a pass; exit %d)", ExitCoverageGap)
 	case r.Verdict == explore.VerdictOK && r.Complete:
 		verdict += " (every reachable state within the bounds is safe)"
 	case r.Verdict == explore.VerdictOK && r.Stop == explore.StopMaxDepth && r.deepened:
