@@ -119,12 +119,13 @@ func (o *JudgeOptions) progress() {
 // (engine.Default drawn per seed, as paxsim campaign runs it), and one
 // of the catalogue's configuration (ConfigFor), whose fixed faults find
 // the durability bugs a swarm draws rarely; then EdgeSeeds swarm seeds
-// at each of the edges of the cluster's and the protocol's knobs (Edges).
-// A swarm campaign in which one of the protocol's declared assertions was
-// never satisfied, or with another coverage gap (campaign.Tally: a
-// sometimes property never held, a fault on that never fired), fails, as
-// paxsim campaign fails it. The swarm campaign runs
-// SourceProbe seeds first and stops there if they never reached the
+// at each of the edges of the cluster's and the protocol's knobs (Edges);
+// then PerformanceSeeds fault-free swarm draws, which measure the code's
+// Performance (the runs with faults of the first two give its recovery).
+// A swarm campaign with a coverage gap (campaign.Tally: a declared
+// assertion or a sometimes property never satisfied, a fault on that
+// never fired) fails, as paxsim campaign fails it. The swarm campaign
+// runs SourceProbe seeds first and stops there if they never reached the
 // mutation (and so does the second). It reports whether it killed the
 // mutant.
 func (v *Verdict) campaign(ctx context.Context, p *harness.Protocol, o JudgeOptions) bool {
