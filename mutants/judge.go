@@ -121,7 +121,8 @@ func (o *JudgeOptions) progress() {
 // the durability bugs a swarm draws rarely; then EdgeSeeds swarm seeds
 // at each of the edges of the cluster's and the protocol's knobs (Edges);
 // then PerformanceSeeds fault-free swarm draws, which measure the code's
-// Performance (the runs with faults of the first two give its recovery).
+// Performance (the swarm and catalogue runs, with faults, give its
+// recovery).
 // A swarm campaign with a coverage gap (campaign.Tally: a declared
 // assertion or a sometimes property never satisfied, a fault on that
 // never fired) fails, as paxsim campaign fails it. The swarm campaign
