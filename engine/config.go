@@ -163,7 +163,7 @@ func (c Config) resolve(info *Info) (plan, error) {
 		return p, err
 	}
 	p.sc = sc
-	p.roles, p.quorums = info.RolesOf(c.Nodes), info.Quorums
+	p.roles = info.RolesOf(c.Nodes)
 	if err := p.roles.check(c.Nodes); err != nil {
 		return p, bad("nodes", "%s's roles: %v", info.Name, err)
 	}
@@ -180,6 +180,7 @@ func (c Config) resolve(info *Info) (plan, error) {
 		return p, err
 	}
 	p.setup = Setup{Nodes: c.Nodes, Variant: c.Variant, MaxDelay: sc.Network.Delay.Max, Params: params}
+	p.quorums = info.QuorumsIn(p.setup)
 	return p, nil
 }
 

@@ -32,8 +32,9 @@ var logProperties = []checker.Property{checker.LogConsistency, checker.StateCons
 
 // newJudge builds the checkers a protocol's properties call for, in the
 // memory of safety, a spare checker, when it is not nil: each is told
-// which properties apply, and safety the protocol's no-ops.
-func newJudge(info *Info, nodes int, safety *checker.Safety) judge {
+// which properties apply, safety the run's quorums and the protocol's
+// no-ops.
+func newJudge(info *Info, nodes int, quorums checker.Quorums, safety *checker.Safety) judge {
 	if safety == nil {
 		safety = checker.NewSafety(nodes)
 	} else {
@@ -43,7 +44,7 @@ func newJudge(info *Info, nodes int, safety *checker.Safety) judge {
 	if roles := info.RolesOf(nodes); roles.Separate() { // quorums of the acceptors
 		safety.SetAcceptors(roles.Acceptors)
 	}
-	safety.SetQuorums(info.Quorums)
+	safety.SetQuorums(quorums)
 	if info.Properties != nil {
 		safety.Only(info.Properties)
 	}
@@ -60,13 +61,13 @@ func newJudge(info *Info, nodes int, safety *checker.Safety) judge {
 	return judge{contract: contract, safety: safety, log: log}
 }
 
-// NewCheckers returns the checkers that judge a run of the protocol info
-// describes on nodes replicas, each told which properties apply:
+// NewCheckers returns the checkers that judge a run with setup s of the
+// protocol info describes, each told which properties apply:
 // checker.Safety always, and a checker.LogChecker (else nil) for a
-// protocol that keeps a replicated log. Safety already knows the
-// protocol's no-ops as valid values.
-func NewCheckers(info *Info, nodes int) (*checker.Safety, *checker.LogChecker) {
-	j := newJudge(info, nodes, nil)
+// protocol that keeps a replicated log. Safety already knows the run's
+// quorums (Info.QuorumsIn) and the protocol's no-ops as valid values.
+func NewCheckers(info *Info, s Setup) (*checker.Safety, *checker.LogChecker) {
+	j := newJudge(info, s.Nodes, info.QuorumsIn(s), nil)
 	return j.safety, j.log
 }
 

@@ -97,6 +97,20 @@ type Info struct {
 	// liveness phase heals a core that holds a quorum of each phase. The
 	// zero value is majorities.
 	Quorums checker.Quorums
+	// QuorumsOf, when set, gives a run's quorums from its setup, in place
+	// of Quorums: for a protocol whose quorum sizes are a setting (a knob
+	// of Setup.Params, Flexible Paxos's phase-2 quorum say). Info.QuorumsIn
+	// is a run's quorums either way.
+	QuorumsOf func(s Setup) checker.Quorums
+}
+
+// QuorumsIn is the quorums of a run with setup s: QuorumsOf's, or
+// Quorums.
+func (info *Info) QuorumsIn(s Setup) checker.Quorums {
+	if info.QuorumsOf != nil {
+		return info.QuorumsOf(s)
+	}
+	return info.Quorums
 }
 
 // Correct is the variant name of the correct protocol.

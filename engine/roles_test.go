@@ -123,7 +123,7 @@ func TestRolesOnSeparateNodes(t *testing.T) {
 // part does not do (an acceptor's vote from a learner) breaks the
 // observation contract, rule role, naming the acceptors.
 func TestRolesBreachedAreContractViolations(t *testing.T) {
-	safety, _ := engine.NewCheckers(&splitInfo, 7)
+	safety, _ := engine.NewCheckers(&splitInfo, engine.Setup{Nodes: 7})
 	safety.Observe(0, checker.Observation{Kind: checker.Invoked, Value: 1})
 	for _, id := range []int{3, 4} {
 		safety.Observe(id, checker.Observation{Kind: checker.Accepted, Ballot: checker.Ballot{Round: 1, Node: 1}, Value: 1})

@@ -98,7 +98,7 @@ func newSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, se
 		s.request = b.NewRequests()
 	}
 	sc := s.simConfig(mode, seed)
-	s.judge = newJudge(info, c.Nodes, safety)
+	s.judge = newJudge(info, c.Nodes, pl.quorums, safety)
 	s.progress = zeroed(progress, c.Nodes+1)
 	s.cover = cover
 	s.cover.reset()

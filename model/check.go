@@ -75,7 +75,7 @@ func Check[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c C
 		Complete: res.Complete, Stop: res.Stop, Violation: res.Violation, Labels: res.Labels,
 		Collision: res.Collision, Elapsed: res.Elapsed, CPUSeconds: res.CPUSeconds, BytesPerState: res.BytesPerState, Config: m.cfg, Note: livenessNote(info, c.Config.Variant),
 	}
-	rep.Decided = m.decided.Load()
+	rep.Decided = m.Decided()
 	if err != nil || res.Verdict != explore.VerdictViolation {
 		return rep, err
 	}

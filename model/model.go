@@ -34,6 +34,7 @@ type Model[M sim.Message, D any] struct {
 	cfg      engine.Config      // CheckConfig.Effective
 	props    []checker.Property // the properties whose violation ends the search; nil for all
 	sc       sim.Config
+	setup    engine.Setup // the replicas' setup, the checkers' quorums among it
 	factory  sim.NewNode[M, D, checker.Observation]
 	requests []request[M]
 	perms    []*[64]uint8 // the symmetry group, the identity (nil) first
@@ -79,7 +80,7 @@ func New[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c Che
 		return nil, bad("variant", "%v", err)
 	}
 	m := &Model[M, D]{
-		proto: p, info: info, cfg: r.cfg, props: c.Properties, sc: r.sc, factory: factory,
+		proto: p, info: info, cfg: r.cfg, props: c.Properties, sc: r.sc, setup: r.setup, factory: factory,
 		requests: requests(p, info, c, r.cfg), perms: []*[64]uint8{nil},
 		restarts: !c.NoRestarts, maxBallot: c.MaxBallot, answers: info.Workload.Kind == engine.KeyValue,
 	}
@@ -128,7 +129,7 @@ func (m *Model[M, D]) Config() engine.Config { return m.cfg }
 // newJudge returns the checkers of the initial state, told of every
 // client's request.
 func (m *Model[M, D]) newJudge() *judge {
-	safety, log := engine.NewCheckers(m.info, m.cfg.Nodes)
+	safety, log := engine.NewCheckers(m.info, m.setup)
 	for _, r := range m.requests {
 		safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: r.step.Client, Value: r.value})
 	}
@@ -430,14 +431,25 @@ func (m *Model[M, D]) Next(s *State[M, D], emit func(*State[M, D])) {
 	m.expand(s, plain, func(_ *sim.Action[M], next *State[M, D], _ []Sent[M]) { emit(next) })
 }
 
+// NoteDecision notes whether s, a state the search checks, has a value
+// chosen (Decided). Check calls it; a search that wraps the model and
+// checks states its own way (package refine) calls it too.
+func (m *Model[M, D]) NoteDecision(s *State[M, D]) {
+	if !m.decided.Load() && m.judgeOf(s).safety.Decided() {
+		m.decided.Store(true)
+	}
+}
+
+// Decided reports whether some state the search checked has a value
+// chosen (Report.Decided).
+func (m *Model[M, D]) Decided() bool { return m.decided.Load() }
+
 // Check implements explore.Model.
 func (m *Model[M, D]) Check(s *State[M, D]) string {
 	if s.fault != "" {
 		return s.fault
 	}
-	if !m.decided.Load() && m.judgeOf(s).safety.Decided() {
-		m.decided.Store(true)
-	}
+	m.NoteDecision(s)
 	if v := m.violation(s); v != nil {
 		out := fmt.Sprintf("%s: %s", v.Property, v.Message)
 		if len(v.Evidence) > 0 {

@@ -71,7 +71,7 @@ func Check[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c m
 	rep := model.Report{
 		Verdict: res.Verdict, Distinct: res.Distinct, Generated: res.Generated, Depth: res.Depth,
 		Complete: res.Complete, Stop: res.Stop, Labels: res.Labels,
-		Collision: res.Collision, Elapsed: res.Elapsed, Config: inner.Config(),
+		Collision: res.Collision, Elapsed: res.Elapsed, Config: inner.Config(), Decided: inner.Decided(),
 	}
 	if err != nil || res.Verdict != explore.VerdictViolation {
 		return rep, sc, err

@@ -27,7 +27,9 @@ func smallCheck(variant string) (engine.Info, model.CheckConfig) {
 
 // TestCheckCorrectRefines: every step of the correct protocol refines,
 // and the product with the mapped states has exactly the protocol's
-// states (its mapped state is a function of the protocol's here).
+// states (its mapped state is a function of the protocol's here), values
+// chosen among them as in the plain search (model.Report.Decided: without
+// it a check would call its ok one that judged no decision).
 func TestCheckCorrectRefines(t *testing.T) {
 	info, c := smallCheck("")
 	plain, err := model.Check(paxos.Adapter{}, &info, c, explore.Options{})
@@ -38,7 +40,8 @@ func TestCheckCorrectRefines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Verdict != explore.VerdictOK || !rep.Complete || rep.Distinct != plain.Distinct || rep.Depth != plain.Depth {
+	if rep.Verdict != explore.VerdictOK || !rep.Complete || rep.Distinct != plain.Distinct || rep.Depth != plain.Depth ||
+		!plain.Decided || rep.Decided != plain.Decided {
 		t.Fatalf("%s, %d states, depth %d; the plain search: %d, depth %d: %s",
 			rep.Verdict, rep.Distinct, rep.Depth, plain.Distinct, plain.Depth, rep.Violation)
 	}

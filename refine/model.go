@@ -99,8 +99,13 @@ func (r *Model[M, D]) Retain(s *State[M, D]) *State[M, D] {
 	return &State[M, D]{impl: r.inner.Retain(s.impl), abs: s.abs, fail: s.fail}
 }
 
-// Check implements explore.Model: why the step to s does not refine.
-func (r *Model[M, D]) Check(s *State[M, D]) string { return s.fail }
+// Check implements explore.Model: why the step to s does not refine. It
+// notes whether the implementation's state has a value chosen
+// (model.Report.Decided).
+func (r *Model[M, D]) Check(s *State[M, D]) string {
+	r.inner.NoteDecision(s.impl)
+	return s.fail
+}
 
 // Fingerprint implements explore.Model: the implementation's state and
 // the mapped one (no symmetry: Check refuses it).
