@@ -12,6 +12,7 @@ import (
 	"github.com/paxsim/paxsim/adapter/multipaxos"
 	"github.com/paxsim/paxsim/adapter/paxos"
 	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/paxtest"
 	. "github.com/paxsim/paxsim/script"
 	"github.com/paxsim/paxsim/sim"
 	"github.com/paxsim/paxsim/trace"
@@ -113,7 +114,7 @@ func TestImportRefusesTheLivenessPhase(t *testing.T) {
 // the heal are imported, expecting what they break, and say so; the same
 // steps with nothing broken before the heal are refused.
 func TestImportTakesTheStepsBeforeTheHeal(t *testing.T) {
-	tr := readTrace(t, filepath.Join("..", "testdata", "traces", "ignore-promised-values.trace"))
+	tr := paxtest.ReadTrace(t, filepath.Join("..", "testdata", "traces", "ignore-promised-values.trace"))
 	p := protocols[tr.Config.Protocol]
 	whole, err := p.imp(tr.Config, tr.Lines, nil, "x")
 	if err != nil {
@@ -131,16 +132,6 @@ func TestImportTakesTheStepsBeforeTheHeal(t *testing.T) {
 	if _, err := p.imp(c, healed, nil, "x"); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("line %d: \"heal\": a scenario is a safety schedule", n+1)) {
 		t.Errorf("import of the correct protocol's steps with a heal: %v, want it refused at the heal", err)
 	}
-}
-
-// readTrace reads the decision trace at path.
-func readTrace(t *testing.T, path string) *trace.Trace {
-	t.Helper()
-	tr, err := trace.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr
 }
 
 // TestImportToStreams: ImportTo writes the scenario Import returns, and
@@ -178,7 +169,7 @@ func TestImportTraceMakesAScenarioThatRuns(t *testing.T) {
 	}
 	for _, path := range files {
 		t.Run(filepath.Base(path), func(t *testing.T) {
-			tr := readTrace(t, path)
+			tr := paxtest.ReadTrace(t, path)
 			p := protocols[tr.Config.Protocol]
 			text, err := p.imp(tr.Config, tr.Lines, tr.Comments, "imported")
 			if heal := slices.IndexFunc(tr.Lines, func(l sim.ScriptLine) bool { return l.Text == "heal" }); heal >= 0 {

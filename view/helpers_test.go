@@ -15,6 +15,7 @@ import (
 	"github.com/paxsim/paxsim/adapter/builtin"
 	"github.com/paxsim/paxsim/cli"
 	"github.com/paxsim/paxsim/harness"
+	"github.com/paxsim/paxsim/paxtest"
 	"github.com/paxsim/paxsim/trace"
 	"github.com/paxsim/paxsim/view"
 )
@@ -31,21 +32,12 @@ func registry(t *testing.T) *harness.Registry {
 	return reg
 }
 
-func readTrace(t *testing.T, path string) *trace.Trace {
-	t.Helper()
-	tr, err := trace.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr
-}
-
 // serve starts a viewer of the trace at path on a loopback port; it
 // returns the base URL ("http://127.0.0.1:PORT").
 func serve(t *testing.T, path string) string {
 	t.Helper()
 	reg := registry(t)
-	tr := readTrace(t, path)
+	tr := paxtest.ReadTrace(t, path)
 	p, err := reg.Lookup(tr.Config.Protocol)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/paxtest"
 	"github.com/paxsim/paxsim/trace"
 	"github.com/paxsim/paxsim/view"
 	"github.com/paxsim/paxsim/view/step"
@@ -65,7 +66,7 @@ func TestPageIsSelfContained(t *testing.T) {
 // its line, and the server keeps serving the run it had.
 func TestPasteErrorNamesTheLine(t *testing.T) {
 	base := serve(t, violationTrace)
-	good := readTrace(t, violationTrace).String()
+	good := paxtest.ReadTrace(t, violationTrace).String()
 	header := good[strings.Index(good, "paxsim-trace 1"):]
 	header = strings.Join(strings.SplitN(header, "\n", 4)[:3], "\n") + "\n"
 	cases := []struct{ text, want string }{

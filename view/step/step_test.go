@@ -4,25 +4,16 @@ import (
 	"testing"
 
 	"github.com/paxsim/paxsim/adapter/builtin"
-	"github.com/paxsim/paxsim/trace"
+	"github.com/paxsim/paxsim/paxtest"
 	"github.com/paxsim/paxsim/view/step"
 )
-
-func readTrace(t *testing.T, path string) *trace.Trace {
-	t.Helper()
-	tr, err := trace.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tr
-}
 
 // TestWalkIsReplay: a walk judges the trace as replay does, keeps a frame
 // per step, and records a trace that replays to the same run.
 func TestWalkIsReplay(t *testing.T) {
 	p := builtin.Paxos()
 	for _, name := range []string{"ignore-promised-values", "correct-crash-restart"} {
-		tr := readTrace(t, "../../testdata/traces/"+name+".trace")
+		tr := paxtest.ReadTrace(t, "../../testdata/traces/"+name+".trace")
 		want, err := p.Replay(tr, engineOptions())
 		if err != nil {
 			t.Fatal(err)
