@@ -15,9 +15,13 @@
 // (a consensus workload's, 1 to one a replica, each asking a drawn
 // replica; a key-value workload's, and their operations), the
 // scheduler's bounds (20 to 150 decisions, drops or not, up to 3
-// duplicates, up to 2 crashes) and every decision: which message is
-// delivered, dropped or duplicated, which timer fires, which replica
-// crashes or restarts. Faults then heal and a timed liveness phase
+// duplicates, up to 2 crashes, and with crashes the durability faults: a
+// torn crash 1 to 3 effects into a handler, a crash that loses unsynced
+// writes) and every decision: which message is delivered, dropped or
+// duplicated, which timer fires, which replica crashes (plainly, inside
+// the handler of a delivery or timer, or losing its last unsynced writes)
+// or restarts. A reply sent before the vote it reports is persisted is
+// thus a schedule rapid can draw and shrink. Faults then heal and a timed liveness phase
 // follows, with a seed rapid draws too. Every property counts: safety at
 // every step, linearizability of the clients' history, the observation
 // contract, no panic of protocol code, and liveness, which must be

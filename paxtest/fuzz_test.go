@@ -45,6 +45,13 @@ func fuzzInput(sh paxtest.Shape, taken []sim.Taken) []byte {
 		out = append(out, byte(sh.Config.Clients-1))
 	}
 	out = append(out, byte(sh.Steps-20), byte(drops), byte(sh.Bounds.MaxDups), byte(sh.Bounds.MaxCrashes))
+	if sh.Bounds.MaxCrashes > 0 {
+		lose := 0
+		if sh.Bounds.LoseUnsynced {
+			lose = 1
+		}
+		out = append(out, byte(sh.Bounds.TornCuts), byte(lose))
+	}
 	for _, tk := range taken {
 		switch {
 		case tk.N == 0: // a Chance

@@ -18,9 +18,6 @@ type powerEntry struct {
 	// Campaign says why rapid's choice-mode search cannot reach the
 	// variant's bug, which a timed campaign finds instead.
 	Campaign string
-	// Durability: that campaign runs with the durability faults on
-	// (--torn-crash 0.01 --lose-unsynced 0.01).
-	Durability bool
 	// Options is how the search differs from the default Options.
 	Options paxtest.Options
 }
@@ -55,6 +52,16 @@ const powerCampaignSeeds = 3000
 //	reply-own-value         rapid 22,     minimal 12     on every seed
 //	stale-promises          rapid 18-58,  minimal 17-25  [seed 14: 30, 20]
 //	value-only-learner      rapid 16-70,  minimal 15-23  [seed 5: 18, 15]
+//	reply-before-persist    rapid 7-23,   minimal 6-7    [seed 18: 10, 7]
+//	no-sync                 rapid 11-25,  minimal 7-13   [seed 11: 15, 8]
+//
+// The durability variants (reply-before-persist, no-sync and Multi-Paxos's
+// accept-before-persist and no-sync) were measured on 2026-12-07, when the
+// suites began to draw torn crashes and crashes that lose unsynced writes;
+// before, only a timed campaign reached them, with shrunk schedules of 15
+// to 50 steps. The draws come after every other, and only in a case that
+// may crash, so the other variants' fail files without a crash replay as
+// before; the rows above are older than them.
 //
 // Multi-Paxos, measured on the seeds in brackets only (a search takes
 // seconds to minutes):
@@ -65,6 +72,8 @@ const powerCampaignSeeds = 3000
 //	no-gap-fill             rapid 25,     minimal 16     [seed 1]
 //	no-overwrite            rapid 23-24,  minimal 6-10   [seeds 1-6]
 //	no-restamp              rapid 11-18,  minimal 9-16   [seeds 1-6; seed 1: 18, 16]
+//	accept-before-persist   rapid 6-12,   minimal 4-5    [seeds 1-20; seed 10: 8, 4]
+//	no-sync                 rapid 8-24,   minimal 5-7    [seeds 1-20; seed 9: 9, 5]
 //	no-view                 a campaign: seed 402, minimal 52
 //
 // reply-own-value's violation is judged when the run ends, so rapid's
@@ -96,8 +105,8 @@ var powerTable = map[string]powerEntry{
 	"paxos/reply-own-value":      {Rapid: 24, Minimal: 14},
 	"paxos/stale-promises":       {Rapid: 64, Minimal: 28, Seed: 7},
 	"paxos/value-only-learner":   {Rapid: 76, Minimal: 26, Seed: 5},
-	"paxos/reply-before-persist": {Minimal: 15, Seed: 0, Durability: true, Campaign: durabilityCampaign},
-	"paxos/no-sync":              {Minimal: 35, Seed: 69, Durability: true, Campaign: durabilityCampaign},
+	"paxos/reply-before-persist": {Rapid: 23, Minimal: 7, Seed: 18},
+	"paxos/no-sync":              {Rapid: 25, Minimal: 13, Seed: 11},
 
 	"multipaxos/commit-index-only": {Rapid: 90, Minimal: 30, Options: paxtest.Options{MaxSteps: 300},
 		NoQuickSearch: "rapid needs 36,000-143,000 cases a seed (7-130 s), even with schedules of up to 300 steps: the bug " +
@@ -109,15 +118,9 @@ var powerTable = map[string]powerEntry{
 	"multipaxos/no-overwrite": {Rapid: 28, Minimal: 13,
 		NoQuickSearch: "each case runs the timed liveness phase of a key-value service: 9,700-36,000 cases, 5-40 s a seed"},
 	"multipaxos/no-restamp":            {Rapid: 22, Minimal: 19},
-	"multipaxos/accept-before-persist": {Minimal: 45, Seed: 83, Durability: true, Campaign: durabilityCampaign}, // seed 18 fails at the heal, in the liveness phase, which a trace does not replay
-	"multipaxos/no-sync":               {Minimal: 50, Seed: 119, Durability: true, Campaign: durabilityCampaign},
+	"multipaxos/accept-before-persist": {Rapid: 12, Minimal: 5, Seed: 10},
+	"multipaxos/no-sync":               {Rapid: 24, Minimal: 7, Seed: 9},
 	"multipaxos/no-view": {Minimal: 60, Seed: 1,
 		Campaign: "its bug needs a reconfiguration, and only the operator of a timed run asks for one: choice mode's " +
 			"clients never do; a swarm campaign from seed 0 first fails at seed 1 (a fixed configuration's, at 1058)"},
 }
-
-// durabilityCampaign is why the durability variants are found by a
-// campaign: their bugs need a crash inside a handler, or one that loses
-// unsynced writes, and rapid's choice-mode schedules draw neither yet.
-const durabilityCampaign = "its bug needs a durability fault (a torn crash, or a crash that loses unsynced writes), " +
-	"which rapid's choice-mode schedules do not draw"

@@ -143,11 +143,6 @@ func replayCommitted(t *testing.T, p *harness.Protocol, v engine.Variant, e powe
 func powerCampaign(t *testing.T, p *harness.Protocol, v engine.Variant, e powerEntry) {
 	t.Logf("searched by a campaign: %s", e.Campaign)
 	o := paxtest.CampaignOptions{Variant: v.Name, Start: e.Seed, Seeds: 1, Properties: []checker.Property{v.Breaks}}
-	if e.Durability {
-		c := engine.Default()
-		c.TornCrash, c.LoseUnsynced = 0.01, 0.01
-		o.Config = &c
-	}
 	if long() {
 		o.Start, o.Seeds = 0, powerCampaignSeeds
 	}

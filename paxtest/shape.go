@@ -33,7 +33,11 @@ type source interface {
 // schedule in any of them: the cluster, the clients (a consensus workload
 // has at most one a proposer; a key-value one draws their operations too),
 // the decisions before the heal, whether the scheduler may drop, how many
-// duplicates and crashes it may inject, and the liveness phase's seed.
+// duplicates and crashes it may inject, the liveness phase's seed, and
+// last, when a crash may come, the durability faults it may be: how many
+// effects into a handler a torn crash may fall (0: none), and whether a
+// crash may lose unsynced writes. They come last so that a case with no
+// crash draws what it drew before they were added.
 func draw(src source, p *harness.Protocol, o *Options) shape {
 	info := p.Info()
 	c := engine.Default()
@@ -57,8 +61,19 @@ func draw(src source, p *harness.Protocol, o *Options) shape {
 	sh.Bounds.MaxDups = src.intRange(0, 3, "max-dups")
 	sh.Bounds.MaxCrashes = src.intRange(0, 2, "max-crashes")
 	sh.Seed = src.seed("liveness-seed")
+	if sh.Bounds.MaxCrashes > 0 {
+		sh.Bounds.TornCuts = src.intRange(0, maxTornCuts, "torn-cuts")
+		sh.Bounds.LoseUnsynced = src.flag("lose-unsynced")
+	}
 	return sh
 }
+
+// maxTornCuts is how far into a handler a drawn torn crash may fall: after
+// its first effect, its second or its third. A cut lists every delivery
+// and timer once more, so a deeper one would crowd out the plain steps of
+// the schedules that draw it; a reply sent before its vote is persisted is
+// one effect before the write.
+const maxTornCuts = 3
 
 // run runs the case: d takes every decision of its schedule.
 func (sh *shape) run(p *harness.Protocol, d sim.Decider, record bool) (engine.Result, error) {
@@ -67,8 +82,8 @@ func (sh *shape) run(p *harness.Protocol, d sim.Decider, record bool) (engine.Re
 
 // String words the bounds that the decision trace does not show.
 func (sh *shape) String() string {
-	return fmt.Sprintf("choice bounds: steps %d, drops %t, max dups %d, max crashes %d; liveness seed %d",
-		sh.Steps, sh.Bounds.Drops, sh.Bounds.MaxDups, sh.Bounds.MaxCrashes, sh.Seed)
+	return fmt.Sprintf("choice bounds: steps %d, drops %t, max dups %d, max crashes %d, torn cuts %d, lose unsynced %t; liveness seed %d",
+		sh.Steps, sh.Bounds.Drops, sh.Bounds.MaxDups, sh.Bounds.MaxCrashes, sh.Bounds.TornCuts, sh.Bounds.LoseUnsynced, sh.Seed)
 }
 
 // rapidSource draws from a rapid property.
