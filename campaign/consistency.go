@@ -149,8 +149,13 @@ func (c *Coverage) consistent(runs uint64) error {
 			return &CountError{fmt.Sprintf("coverage.ballots_per_decided_instance[%d]", i), fmt.Sprintf("is %d: a count cannot be negative", n)}
 		}
 	}
-	if c.Unproposed < 0 {
-		return &CountError{"coverage.decided_without_proposal", fmt.Sprintf("is %d: a count cannot be negative", c.Unproposed)}
+	for _, f := range []struct {
+		field string
+		n     int64
+	}{{"coverage.decided_without_proposal", c.Unproposed}, {"coverage.decided_without_learning", c.Unlearned}} {
+		if f.n < 0 {
+			return &CountError{f.field, fmt.Sprintf("is %d: a count cannot be negative", f.n)}
+		}
 	}
 	if uint64(c.LivenessExpected) > runs {
 		return &CountError{"coverage.liveness_expected", fmt.Sprintf("is %d, more than the %d seeds run", c.LivenessExpected, runs)}

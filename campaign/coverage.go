@@ -46,6 +46,9 @@ type Coverage struct {
 	// Unproposed counts the decided instances in which no Proposed had
 	// been reported (engine.Coverage.Unproposed).
 	Unproposed int64 `json:"decided_without_proposal,omitempty"`
+	// Unlearned counts the decided instances of the runs in which no
+	// node reported Learned (engine.Coverage.Unlearned).
+	Unlearned int64 `json:"decided_without_learning,omitempty"`
 }
 
 // faultGroups are the fault kinds a configuration turns on, each with
@@ -190,6 +193,7 @@ type coverTally struct {
 	expected, held [engine.NumSometimes]int64
 	ballots        [4]int64
 	unproposed     int64
+	unlearned      int64
 	asserts        assertTally
 }
 
@@ -219,6 +223,7 @@ func (t *coverTally) add(info *engine.Info, c engine.Config, res *engine.Result)
 		t.ballots[i] += n
 	}
 	t.unproposed += res.Coverage.Unproposed
+	t.unlearned += res.Coverage.Unlearned
 	t.asserts.add(info, c, res)
 }
 
@@ -236,12 +241,13 @@ func (t *coverTally) merge(o *coverTally) {
 		t.ballots[i] += o.ballots[i]
 	}
 	t.unproposed += o.unproposed
+	t.unlearned += o.unlearned
 	t.asserts.merge(&o.asserts)
 }
 
 func (t *coverTally) summary(info *engine.Info) Coverage {
 	c := Coverage{Enabled: map[string]int64{}, Inert: map[string]int64{}, Expected: map[string]int64{}, Held: map[string]int64{},
-		Ballots: t.ballots[:], LivenessExpected: t.liveness, Unproposed: t.unproposed}
+		Ballots: t.ballots[:], LivenessExpected: t.liveness, Unproposed: t.unproposed, Unlearned: t.unlearned}
 	for i, g := range faultGroups {
 		c.Enabled[g.name] = t.enabled[i]
 		if t.inert[i] > 0 {
@@ -272,6 +278,9 @@ func Gaps(s *Summary) []string {
 	if g := unproposedGap(s); g != "" {
 		gaps = append(gaps, g)
 	}
+	if g := unlearnedGap(s); g != "" {
+		gaps = append(gaps, g)
+	}
 	for _, g := range faultGroups {
 		fired := int64(0)
 		for _, k := range g.fired {
@@ -286,11 +295,7 @@ func Gaps(s *Summary) []string {
 			gaps = append(gaps, fmt.Sprintf("%s was possible in %d runs but never held", name, n))
 		}
 	}
-	decided := int64(0)
-	for _, n := range s.Coverage.Ballots {
-		decided += n
-	}
-	if s.Seeds > 0 && decided == 0 {
+	if s.Seeds > 0 && s.Coverage.decided() == 0 {
 		gaps = append(gaps, fmt.Sprintf("no value was chosen in any of the %d runs: safety had nothing to check", s.Seeds))
 	}
 	if n := s.Coverage.LivenessExpected; n > 0 && s.LivenessChecked == 0 {
@@ -307,10 +312,7 @@ func Gaps(s *Summary) []string {
 // only: a ballot reused with another value is caught only once accepted. "" when some
 // decided instance had a proposal, or none was decided.
 func unproposedGap(s *Summary) string {
-	decided := int64(0)
-	for _, n := range s.Coverage.Ballots {
-		decided += n
-	}
+	decided := s.Coverage.decided()
 	if decided == 0 || s.Coverage.Unproposed < decided {
 		return ""
 	}
@@ -318,6 +320,32 @@ func unproposedGap(s *Summary) string {
 		"checker.Proposed (Instance, Ballot, Value) when it sends phase 2a; without it ballot changes, duels and the "+
 		"leader (the depose fault's target) cannot be seen, and the early checks (one value per ballot, safe proposals) see "+
 		"only what acceptors accepted, not what was proposed", decided)
+}
+
+// unlearnedGap is the gap of a campaign in which values were chosen but
+// no node ever reported Learned: learner integrity (a learned value is
+// the chosen one) and chosen integrity (a claim of a ballot's majority)
+// are judged on Learned observations only, so a campaign without them
+// passes a learner that applies or answers a value nobody chose whenever
+// the other checks do not see it. "" when some run reported Learned, or
+// none decided anything.
+func unlearnedGap(s *Summary) string {
+	decided := s.Coverage.decided()
+	if decided == 0 || s.Coverage.Unlearned < decided {
+		return ""
+	}
+	return fmt.Sprintf("no node reported Learned in any run, with %d instances decided: the protocol's learners must report "+
+		"checker.Learned (Instance, Value; Ballot when known) when they learn a value chosen; without it learner integrity "+
+		"and chosen integrity have nothing to judge", decided)
+}
+
+// decided is the number of decided instances the campaign counted.
+func (c *Coverage) decided() int64 {
+	n := int64(0)
+	for _, b := range c.Ballots {
+		n += b
+	}
+	return n
 }
 
 // unjudgedGap is the gap of the runs whose linearizability is unknown:

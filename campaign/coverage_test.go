@@ -224,3 +224,29 @@ func TestNoProposalAnywhereIsAGap(t *testing.T) {
 		t.Errorf("paxos: %d decided instances without a proposal", res.Coverage.Unproposed)
 	}
 }
+
+// TestNoLearningAnywhereIsAGap: values chosen while no node ever reported
+// Learned is a gap that says what to report, as for Proposed; one run
+// that reported it is enough to make none, and paxsim's own protocols
+// report what they learn.
+func TestNoLearningAnywhereIsAGap(t *testing.T) {
+	s := Summary{Seeds: CoverageMinSeeds, Coverage: Coverage{Ballots: []int64{3, 2, 0, 0}, Unlearned: 5}}
+	if gaps := strings.Join(Gaps(&s), "; "); !strings.Contains(gaps, "no node reported Learned in any run, with 5 instances decided") {
+		t.Errorf("gaps %q", gaps)
+	}
+	s.Coverage.Unlearned = 4
+	if gaps := strings.Join(Gaps(&s), "; "); strings.Contains(gaps, "reported Learned") {
+		t.Errorf("one run learned, gaps %q", gaps)
+	}
+	for _, name := range []string{paxos.Name, multipaxos.Name} {
+		c := defaultConfig()
+		c.Protocol = name
+		res, err := Run(context.Background(), Options{Protocol: protocolOf(c), Config: c, Seeds: 50, NoShrink: true, Swarm: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Coverage.Unlearned != 0 || res.Coverage.decided() == 0 {
+			t.Errorf("%s: %d of %d decided instances in runs that learned nothing", name, res.Coverage.Unlearned, res.Coverage.decided())
+		}
+	}
+}

@@ -51,6 +51,11 @@ type Coverage struct {
 	// Ballots[0] too): a protocol that never reports its phase 2a leaves
 	// ballot changes, duels and the leader invisible.
 	Unproposed int64 `json:"decided_without_proposal,omitempty"`
+	// Unlearned counts the decided instances of the run when no node
+	// reported Learned in it at all: a protocol that never reports what
+	// its learners learn leaves learner integrity and chosen integrity
+	// nothing to judge.
+	Unlearned int64 `json:"decided_without_learning,omitempty"`
 }
 
 // Sometimes lists the names of the sometimes properties, in the order
@@ -78,6 +83,8 @@ type coverage struct {
 	low       int64 // the lowest instance ever recorded (when any is)
 	front     int   // instances[:front] are decided
 	keep      int   // decided instances kept at the front before forgetting (0: 64)
+	decided   int64 // instances decided in the run
+	learned   bool  // some node reported Learned in the run
 }
 
 type instanceCover struct {
@@ -137,6 +144,15 @@ func (c *coverage) forget() {
 	c.front = 0
 }
 
+// result is the run's coverage, once it ended.
+func (c *coverage) result() Coverage {
+	r := c.res
+	if !c.learned {
+		r.Unlearned = c.decided
+	}
+	return r
+}
+
 // reset empties c for a new run, keeping its memory.
 func (c *coverage) reset() { *c = coverage{instances: c.instances[:0], keep: c.keep} }
 
@@ -173,6 +189,7 @@ func (c *coverage) observe(node sim.NodeID, o checker.Observation, safety *check
 			return
 		}
 		in.decided = true
+		c.decided++
 		st := w.Stats()
 		c.res.Ballots[min(max(in.nBallots, 1), 4)-1]++
 		if in.nBallots == 0 {

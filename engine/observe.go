@@ -21,6 +21,7 @@ func (s *Session[M, D]) observe(node sim.NodeID, o checker.Observation) {
 	case checker.Accepted:
 		s.cover.observe(node, o, s.judge.safety, w)
 	case checker.Learned:
+		s.cover.learned = true
 		if s.judge.log == nil && s.progress[node] == 0 {
 			s.progress[node] = 1
 		}

@@ -207,7 +207,7 @@ func (s *Session[M, D]) finish() {
 		s.res.LearnerNodes = bits.OnesCount64(s.plan.roles.Learners)
 	}
 	s.res.LeftFaulty = leftFaulty(w.LeftFaulty())
-	s.res.Coverage = s.cover.res
+	s.res.Coverage = s.cover.result()
 	s.res.Assertions = append([]sim.Assertion(nil), w.Assertions()...)
 	s.res.Violations = s.judge.appendLate(s.res.Violations)
 	s.clients.finish(&s.res)
