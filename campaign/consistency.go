@@ -152,7 +152,8 @@ func (c *Coverage) consistent(runs uint64) error {
 	for _, f := range []struct {
 		field string
 		n     int64
-	}{{"coverage.decided_without_proposal", c.Unproposed}, {"coverage.decided_without_learning", c.Unlearned}} {
+	}{{"coverage.decided_without_proposal", c.Unproposed},
+		{"coverage.decided_without_promise", c.Unpromised}, {"coverage.decided_without_learning", c.Unlearned}} {
 		if f.n < 0 {
 			return &CountError{f.field, fmt.Sprintf("is %d: a count cannot be negative", f.n)}
 		}

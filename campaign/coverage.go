@@ -46,9 +46,11 @@ type Coverage struct {
 	// Unproposed counts the decided instances in which no Proposed had
 	// been reported (engine.Coverage.Unproposed).
 	Unproposed int64 `json:"decided_without_proposal,omitempty"`
-	// Unlearned counts the decided instances of the runs in which no
-	// node reported Learned (engine.Coverage.Unlearned).
-	Unlearned int64 `json:"decided_without_learning,omitempty"`
+	// Unpromised and Unlearned count the decided instances of the runs in
+	// which no node reported Promised, or Learned
+	// (engine.Coverage.Unpromised, Unlearned).
+	Unpromised int64 `json:"decided_without_promise,omitempty"`
+	Unlearned  int64 `json:"decided_without_learning,omitempty"`
 }
 
 // faultGroups are the fault kinds a configuration turns on, each with
@@ -193,6 +195,7 @@ type coverTally struct {
 	expected, held [engine.NumSometimes]int64
 	ballots        [4]int64
 	unproposed     int64
+	unpromised     int64
 	unlearned      int64
 	asserts        assertTally
 }
@@ -223,6 +226,7 @@ func (t *coverTally) add(info *engine.Info, c engine.Config, res *engine.Result)
 		t.ballots[i] += n
 	}
 	t.unproposed += res.Coverage.Unproposed
+	t.unpromised += res.Coverage.Unpromised
 	t.unlearned += res.Coverage.Unlearned
 	t.asserts.add(info, c, res)
 }
@@ -241,13 +245,15 @@ func (t *coverTally) merge(o *coverTally) {
 		t.ballots[i] += o.ballots[i]
 	}
 	t.unproposed += o.unproposed
+	t.unpromised += o.unpromised
 	t.unlearned += o.unlearned
 	t.asserts.merge(&o.asserts)
 }
 
 func (t *coverTally) summary(info *engine.Info) Coverage {
 	c := Coverage{Enabled: map[string]int64{}, Inert: map[string]int64{}, Expected: map[string]int64{}, Held: map[string]int64{},
-		Ballots: t.ballots[:], LivenessExpected: t.liveness, Unproposed: t.unproposed, Unlearned: t.unlearned}
+		Ballots: t.ballots[:], LivenessExpected: t.liveness, Unproposed: t.unproposed,
+		Unpromised: t.unpromised, Unlearned: t.unlearned}
 	for i, g := range faultGroups {
 		c.Enabled[g.name] = t.enabled[i]
 		if t.inert[i] > 0 {
@@ -275,12 +281,7 @@ func Gaps(s *Summary) []string {
 	if g := unjudgedGap(s); g != "" {
 		gaps = append(gaps, g)
 	}
-	if g := unproposedGap(s); g != "" {
-		gaps = append(gaps, g)
-	}
-	if g := unlearnedGap(s); g != "" {
-		gaps = append(gaps, g)
-	}
+	gaps = append(gaps, unreportedGaps(s)...)
 	for _, g := range faultGroups {
 		fired := int64(0)
 		for _, k := range g.fired {
@@ -304,39 +305,43 @@ func Gaps(s *Summary) []string {
 	return gaps
 }
 
-// unproposedGap is the gap of a campaign in which values were chosen but
-// no node ever reported Proposed: the sometimes properties of ballot
-// changes and duels and the leader the depose fault aims at are read from
-// Proposed observations, so their gaps say nothing about the protocol,
-// and the early checks (one value per ballot, safe proposals) see accepts
-// only: a ballot reused with another value is caught only once accepted. "" when some
-// decided instance had a proposal, or none was decided.
-func unproposedGap(s *Summary) string {
-	decided := s.Coverage.decided()
-	if decided == 0 || s.Coverage.Unproposed < decided {
-		return ""
-	}
-	return fmt.Sprintf("no node reported Proposed in any of the %d decided instances: the protocol's proposer must report "+
-		"checker.Proposed (Instance, Ballot, Value) when it sends phase 2a; without it ballot changes, duels and the "+
-		"leader (the depose fault's target) cannot be seen, and the early checks (one value per ballot, safe proposals) see "+
-		"only what acceptors accepted, not what was proposed", decided)
+// unreported lists the observations a campaign that chose values must
+// have seen some node report: the gap names the kind, what it is for,
+// and how many decided instances were judged without it. A kind is
+// missing when none of the decided instances had it (Proposed: by the time
+// it was chosen; Promised and Learned: anywhere in its run), so one
+// report anywhere makes no gap.
+var unreported = []struct {
+	without func(*Coverage) int64
+	what    string
+}{
+	{func(c *Coverage) int64 { return c.Unproposed },
+		"Proposed: the protocol's proposer must report checker.Proposed (Instance, Ballot, Value) when it sends phase 2a; " +
+			"without it ballot changes, duels and the leader (the depose fault's target) cannot be seen, and the early checks " +
+			"(one value per ballot, safe proposals) see only what acceptors accepted, not what was proposed"},
+	{func(c *Coverage) int64 { return c.Unpromised },
+		"Promised: the protocol's acceptors must report checker.Promised (Instance, Ballot; Prior and Value, what they had " +
+			"accepted) when they promise (phase 1b); without it promise integrity, promise monotonicity and promise kept have " +
+			"nothing to judge, and a proposal that ignores what a promise reported is caught only once a second value is chosen"},
+	{func(c *Coverage) int64 { return c.Unlearned },
+		"Learned: the protocol's learners must report checker.Learned (Instance, Value; Ballot when known) when they learn " +
+			"a value chosen; without it learner integrity and chosen integrity have nothing to judge"},
 }
 
-// unlearnedGap is the gap of a campaign in which values were chosen but
-// no node ever reported Learned: learner integrity (a learned value is
-// the chosen one) and chosen integrity (a claim of a ballot's majority)
-// are judged on Learned observations only, so a campaign without them
-// passes a learner that applies or answers a value nobody chose whenever
-// the other checks do not see it. "" when some run reported Learned, or
-// none decided anything.
-func unlearnedGap(s *Summary) string {
+// unreportedGaps are the gaps of a campaign in which values were chosen
+// but some kind of unreported was never reported.
+func unreportedGaps(s *Summary) []string {
 	decided := s.Coverage.decided()
-	if decided == 0 || s.Coverage.Unlearned < decided {
-		return ""
+	if decided == 0 {
+		return nil
 	}
-	return fmt.Sprintf("no node reported Learned in any run, with %d instances decided: the protocol's learners must report "+
-		"checker.Learned (Instance, Value; Ballot when known) when they learn a value chosen; without it learner integrity "+
-		"and chosen integrity have nothing to judge", decided)
+	var gaps []string
+	for _, u := range unreported {
+		if u.without(&s.Coverage) >= decided {
+			gaps = append(gaps, fmt.Sprintf("no node reported %s (%d instances decided)", u.what, decided))
+		}
+	}
+	return gaps
 }
 
 // decided is the number of decided instances the campaign counted.

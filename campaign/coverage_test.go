@@ -207,7 +207,7 @@ func TestSmallCatchUpRepliesStayLive(t *testing.T) {
 // a proposal is enough to make none.
 func TestNoProposalAnywhereIsAGap(t *testing.T) {
 	s := Summary{Seeds: CoverageMinSeeds, Coverage: Coverage{Ballots: []int64{5, 0, 0, 0}, Unproposed: 5}}
-	if gaps := strings.Join(Gaps(&s), "; "); !strings.Contains(gaps, "no node reported Proposed in any of the 5 decided instances") {
+	if gaps := strings.Join(Gaps(&s), "; "); !strings.Contains(gaps, "no node reported Proposed: ") || !strings.Contains(gaps, "(5 instances decided)") {
 		t.Errorf("gaps %q", gaps)
 	}
 	s.Coverage.Unproposed = 4
@@ -225,18 +225,21 @@ func TestNoProposalAnywhereIsAGap(t *testing.T) {
 	}
 }
 
-// TestNoLearningAnywhereIsAGap: values chosen while no node ever reported
-// Learned is a gap that says what to report, as for Proposed; one run
-// that reported it is enough to make none, and paxsim's own protocols
-// report what they learn.
-func TestNoLearningAnywhereIsAGap(t *testing.T) {
-	s := Summary{Seeds: CoverageMinSeeds, Coverage: Coverage{Ballots: []int64{3, 2, 0, 0}, Unlearned: 5}}
-	if gaps := strings.Join(Gaps(&s), "; "); !strings.Contains(gaps, "no node reported Learned in any run, with 5 instances decided") {
-		t.Errorf("gaps %q", gaps)
+// TestNoPromiseOrLearningAnywhereIsAGap: values chosen while no node ever
+// reported Promised, or Learned, is a gap that says what to report, as
+// for Proposed; one run that reported it is enough to make none, and
+// paxsim's own protocols report both.
+func TestNoPromiseOrLearningAnywhereIsAGap(t *testing.T) {
+	s := Summary{Seeds: CoverageMinSeeds, Coverage: Coverage{Ballots: []int64{3, 2, 0, 0}, Unpromised: 5, Unlearned: 5}}
+	gaps := strings.Join(Gaps(&s), "; ")
+	for _, want := range []string{"no node reported Promised: ", "no node reported Learned: ", "(5 instances decided)"} {
+		if !strings.Contains(gaps, want) {
+			t.Errorf("gaps %q lack %q", gaps, want)
+		}
 	}
-	s.Coverage.Unlearned = 4
-	if gaps := strings.Join(Gaps(&s), "; "); strings.Contains(gaps, "reported Learned") {
-		t.Errorf("one run learned, gaps %q", gaps)
+	s.Coverage.Unpromised, s.Coverage.Unlearned = 4, 4
+	if gaps := strings.Join(Gaps(&s), "; "); strings.Contains(gaps, "reported Learned") || strings.Contains(gaps, "reported Promised") {
+		t.Errorf("one run promised and learned, gaps %q", gaps)
 	}
 	for _, name := range []string{paxos.Name, multipaxos.Name} {
 		c := defaultConfig()
@@ -245,8 +248,9 @@ func TestNoLearningAnywhereIsAGap(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Coverage.Unlearned != 0 || res.Coverage.decided() == 0 {
-			t.Errorf("%s: %d of %d decided instances in runs that learned nothing", name, res.Coverage.Unlearned, res.Coverage.decided())
+		if c := res.Coverage; c.Unpromised != 0 || c.Unlearned != 0 || c.decided() == 0 {
+			t.Errorf("%s: of %d decided instances, %d in runs that promised nothing, %d that learned nothing",
+				name, c.decided(), c.Unpromised, c.Unlearned)
 		}
 	}
 }

@@ -225,13 +225,13 @@ func TestCoverageCountsInstancesDecidedWithoutProposal(t *testing.T) {
 	if c.res.Unproposed != 1 || c.res.Ballots[0] != 2 {
 		t.Fatalf("unproposed %d, ballots %v: want 1 of 2 decided", c.res.Unproposed, c.res.Ballots)
 	}
-	// No node reported Learned: both decided instances count as such, and
-	// one Learned anywhere in the run clears them.
-	if got := c.result().Unlearned; got != 2 {
-		t.Errorf("unlearned %d, want the 2 decided", got)
+	// No node reported Promised or Learned: both decided instances count
+	// as such, and one report anywhere in the run clears them.
+	if r := c.result(); r.Unpromised != 2 || r.Unlearned != 2 {
+		t.Errorf("unpromised %d, unlearned %d: want the 2 decided", r.Unpromised, r.Unlearned)
 	}
-	c.learned = true
-	if got := c.result().Unlearned; got != 0 {
-		t.Errorf("unlearned %d after a Learned, want 0", got)
+	c.report(checker.Learned)
+	if r := c.result(); r.Unpromised != 2 || r.Unlearned != 0 {
+		t.Errorf("after a Learned: unpromised %d, unlearned %d: want 2, 0", r.Unpromised, r.Unlearned)
 	}
 }

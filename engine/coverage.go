@@ -51,11 +51,13 @@ type Coverage struct {
 	// Ballots[0] too): a protocol that never reports its phase 2a leaves
 	// ballot changes, duels and the leader invisible.
 	Unproposed int64 `json:"decided_without_proposal,omitempty"`
-	// Unlearned counts the decided instances of the run when no node
-	// reported Learned in it at all: a protocol that never reports what
-	// its learners learn leaves learner integrity and chosen integrity
-	// nothing to judge.
-	Unlearned int64 `json:"decided_without_learning,omitempty"`
+	// Unpromised and Unlearned count the decided instances of the run
+	// when no node reported Promised, or Learned, in it at all: a
+	// protocol that never reports its promises leaves the promise checks
+	// nothing to judge, and one that never reports what its learners
+	// learn, learner integrity and chosen integrity.
+	Unpromised int64 `json:"decided_without_promise,omitempty"`
+	Unlearned  int64 `json:"decided_without_learning,omitempty"`
 }
 
 // Sometimes lists the names of the sometimes properties, in the order
@@ -80,11 +82,11 @@ type coverage struct {
 	res       Coverage
 	instances []instanceCover // instances[k] is instance base+k (0 for single-decree)
 	base      int64
-	low       int64 // the lowest instance ever recorded (when any is)
-	front     int   // instances[:front] are decided
-	keep      int   // decided instances kept at the front before forgetting (0: 64)
-	decided   int64 // instances decided in the run
-	learned   bool  // some node reported Learned in the run
+	low       int64  // the lowest instance ever recorded (when any is)
+	front     int    // instances[:front] are decided
+	keep      int    // decided instances kept at the front before forgetting (0: 64)
+	decided   int64  // instances decided in the run
+	reported  uint32 // bit per checker.Kind some node reported in the run
 }
 
 type instanceCover struct {
@@ -147,11 +149,20 @@ func (c *coverage) forget() {
 // result is the run's coverage, once it ended.
 func (c *coverage) result() Coverage {
 	r := c.res
-	if !c.learned {
+	if !c.saw(checker.Promised) {
+		r.Unpromised = c.decided
+	}
+	if !c.saw(checker.Learned) {
 		r.Unlearned = c.decided
 	}
 	return r
 }
+
+// report notes that a node reported an observation of kind k.
+func (c *coverage) report(k checker.Kind) { c.reported |= 1 << (k & 31) }
+
+// saw reports whether some node reported an observation of kind k.
+func (c *coverage) saw(k checker.Kind) bool { return c.reported&(1<<(k&31)) != 0 }
 
 // reset empties c for a new run, keeping its memory.
 func (c *coverage) reset() { *c = coverage{instances: c.instances[:0], keep: c.keep} }

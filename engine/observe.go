@@ -13,6 +13,7 @@ import (
 func (s *Session[M, D]) observe(node sim.NodeID, o checker.Observation) {
 	w := s.world
 	s.judge.observe(int(node), o, int64(w.Now()), w.Events())
+	s.cover.report(o.Kind)
 	switch o.Kind {
 	case checker.Proposed:
 		s.cover.observe(node, o, s.judge.safety, w)
@@ -21,7 +22,6 @@ func (s *Session[M, D]) observe(node sim.NodeID, o checker.Observation) {
 	case checker.Accepted:
 		s.cover.observe(node, o, s.judge.safety, w)
 	case checker.Learned:
-		s.cover.learned = true
 		if s.judge.log == nil && s.progress[node] == 0 {
 			s.progress[node] = 1
 		}
