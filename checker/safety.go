@@ -36,7 +36,11 @@ const (
 	// PromiseIntegrity: a promise reports an accepted (ballot, value) that
 	// the promising acceptor did accept, or nothing (zero ballot, no
 	// value). A promise reporting a ballot its acceptor never accepted at
-	// misleads the proposer's choice of value (the one-ballot bug).
+	// misleads the proposer's choice of value (the one-ballot bug). And a
+	// promise for one instance reports the acceptor's latest vote there,
+	// while the instance is not yet chosen: one that reports an older
+	// vote, or nothing, hides a vote from the proposer (a vote a crash took
+	// back because it was reported, or replied, before it was durable).
 	PromiseIntegrity Property = "promise-integrity"
 	// OneValuePerBallot: at most one value is proposed or accepted per
 	// ballot, since a ballot belongs to one proposer, which proposes once.
@@ -133,6 +137,7 @@ type Safety struct {
 	index   safetyIndex          // finds them
 	scanMax int                  // votes or ballots scanned before they are indexed
 	highest nodeTable[Ballot]    // the highest ballot each acceptor promised or accepted, per instance
+	voted   nodeTable[Ballot]    // the highest ballot each acceptor accepted, per instance
 	floor   []Ballot             // by node id: the ballot promised for every instance
 	chosen  nodeTable[Choice]    // by instance, in the one column of node 0
 	top     nodeTable[Ballot]    // by instance, in the one column of node 0: the highest ballot proposed or accepted
@@ -152,6 +157,7 @@ func NewSafety(nodes int) *Safety {
 		floor:   make([]Ballot, nodes+1),
 	}
 	c.highest.reset(nodes)
+	c.voted.reset(nodes)
 	c.learned.reset(nodes)
 	c.chosen.reset(0)
 	c.top.reset(0)
@@ -189,15 +195,16 @@ func (c *Safety) SetQuorums(q Quorums) {
 // Violations it returned before are left as they were.
 func (c *Safety) Reset(nodes int) {
 	votes, ballots, index := c.votes[:0], c.ballots[:0], c.index
-	chosen, top, invoked, learned, highest, views := c.chosen, c.top, c.invoked, c.learned, c.highest, c.views
+	chosen, top, invoked, learned, highest, voted, views := c.chosen, c.top, c.invoked, c.learned, c.highest, c.voted, c.views
 	floor := zeroed(c.floor, nodes+1)
 	*c = Safety{
 		nodes: nodes, scanMax: scanMax,
 		votes: votes, ballots: ballots, index: index, floor: floor,
-		chosen: chosen, top: top, invoked: clearOrMake(invoked), learned: learned, highest: highest, views: views,
+		chosen: chosen, top: top, invoked: clearOrMake(invoked), learned: learned, highest: highest, voted: voted, views: views,
 	}
 	c.index.reset()
 	c.highest.reset(nodes)
+	c.voted.reset(nodes)
 	c.learned.reset(nodes)
 	c.chosen.reset(0)
 	c.top.reset(0)
@@ -294,7 +301,27 @@ func (c *Safety) promised(node int, o Observation) {
 		c.violate(PromiseMonotonicity, "promise-lowered", o.Instance,
 			fmt.Sprintf("node %d promises %s after promising or accepting %s", node, o.Ballot, prev))
 	}
+	if h, _ := c.voted.get(node, o.Instance); o.Prior.Less(h) {
+		if _, chosen := c.chosen.get(0, o.Instance); !chosen {
+			c.violate(PromiseIntegrity, "promise-omits-vote", o.Instance, omitsVote(node, o, h), c.acceptedBy(node, o.Instance))
+		}
+	}
 	c.raise(node, o)
+}
+
+// omitsVote words a promise o of node that reports less than its latest
+// vote, at ballot voted: a vote it lost (reported before it was durable,
+// or not synced) or left out, which a proposer counting on the promise
+// cannot see. (Once the instance is chosen an acceptor may report the
+// chosen value under another ballot, or forget it as a decided slot: the
+// other checks judge that.)
+func omitsVote(node int, o Observation, voted Ballot) string {
+	reported := "nothing accepted"
+	if !o.Prior.IsZero() || o.Value != None {
+		reported = fmt.Sprintf("(%s, %s) accepted", o.Prior, o.Value)
+	}
+	return fmt.Sprintf("node %d promises %s reporting %s, but it accepted at %s there: a promise reports the acceptor's latest vote, "+
+		"or the proposer may choose another value over it", node, o.Ballot, reported, voted)
 }
 
 // kept checks that an accept respects the acceptor's promise for every
@@ -411,6 +438,9 @@ func (c *Safety) accepted(node int, o Observation) {
 	}
 	v := &c.votes[i]
 	v.voters |= 1 << uint(node)
+	if h, _ := c.voted.get(node, o.Instance); h.Less(o.Ballot) {
+		c.voted.set(node, o.Instance, o.Ballot)
+	}
 	// A phase-2 quorum (a majority, by default) of the acceptors, or, for
 	// an entry of a configuration (Multi-Paxos views), of its members.
 	if !c.quorumOf(v.voters, o.State) {

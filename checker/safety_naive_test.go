@@ -153,6 +153,15 @@ func (c *naiveSafety) promised(node int, o Observation) {
 		c.violate(PromiseMonotonicity, "promise-lowered", o.Instance,
 			fmt.Sprintf("node %d promises %s after promising or accepting %s", node, o.Ballot, prev))
 	}
+	voted := Ballot{}
+	for _, v := range c.votes {
+		if v.instance == o.Instance && v.voters&(1<<uint(node)) != 0 && voted.Less(v.ballot) {
+			voted = v.ballot
+		}
+	}
+	if _, chosen := c.chosen[o.Instance]; !chosen && o.Prior.Less(voted) {
+		c.violate(PromiseIntegrity, "promise-omits-vote", o.Instance, omitsVote(node, o, voted), c.acceptedBy(node, o.Instance))
+	}
 	c.raise(node, o)
 }
 

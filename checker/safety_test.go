@@ -328,8 +328,25 @@ func TestEarlyChecks(t *testing.T) {
 		},
 		{
 			name: "a promise reports an older accepted value",
-			// Not this check's business: the acceptor did accept it.
-			steps: []step{invoke(1), invoke(2), accept(1, 1, 1, 1), accept(1, 2, 2, 2), promise(1, 3, 3, 1, 1, 1)},
+			// It did accept it, but later accepted v2 at 2.2: a proposer
+			// of 3.3 may take v1 over v2, which 2.2 may have chosen.
+			steps:    []step{invoke(1), invoke(2), accept(1, 1, 1, 1), accept(1, 2, 2, 2), promise(1, 3, 3, 1, 1, 1)},
+			want:     PromiseIntegrity,
+			evidence: "node 1 promises 3.3 reporting (1.1, v1) accepted, but it accepted at 2.2 there",
+		},
+		{
+			name: "a promise reports nothing after a vote",
+			// The no-sync bug: a crash took the vote back before the
+			// acceptor promised a higher ballot.
+			steps:    []step{invoke(1), accept(1, 1, 1, 1), promise(1, 2, 2, 0, 0, None)},
+			want:     PromiseIntegrity,
+			evidence: "node 1 promises 2.2 reporting nothing accepted, but it accepted at 1.1 there",
+		},
+		{
+			name: "a promise reports less once the instance is chosen",
+			// A decided slot: the acceptor may keep the chosen value
+			// under the ballot it was chosen in, or forget it.
+			steps: []step{invoke(1), accept(1, 1, 1, 1), accept(2, 1, 1, 1), promise(1, 2, 2, 0, 0, None)},
 		},
 		{
 			name: "a promise reports its own ballot as the accepted one",

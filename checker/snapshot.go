@@ -16,7 +16,7 @@ func (c *Safety) CloneInto(dst *Safety) *Safety {
 		dst = &Safety{}
 	}
 	votes, ballots, floor, rec := dst.votes[:0], dst.ballots[:0], dst.floor[:0], dst.record
-	chosen, top, invoked, learned, highest, views := dst.chosen, dst.top, dst.invoked, dst.learned, dst.highest, dst.views
+	chosen, top, invoked, learned, highest, voted, views := dst.chosen, dst.top, dst.invoked, dst.learned, dst.highest, dst.voted, dst.views
 	index := dst.index
 	*dst = *c
 	dst.index = index // a cache of votes and ballots: rebuilt for the copy as it is used
@@ -31,9 +31,10 @@ func (c *Safety) CloneInto(dst *Safety) *Safety {
 	c.top.cloneInto(&dst.top) // derived from ballots: not fingerprinted
 	c.views.cloneInto(&dst.views)
 	dst.invoked = copyMap(invoked, c.invoked)
-	dst.learned, dst.highest = learned, highest
+	dst.learned, dst.highest, dst.voted = learned, highest, voted
 	c.learned.cloneInto(&dst.learned)
 	c.highest.cloneInto(&dst.highest)
+	c.voted.cloneInto(&dst.voted) // derived from votes: not fingerprinted
 	return dst
 }
 
