@@ -204,6 +204,9 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 			// not in the smaller default one.
 			opts.DeepenTo = c.maxStates
 		}
+		if opts.ShallowTo > 0 && c.maxStates > opts.ShallowTo {
+			opts.ShallowTo = c.maxStates
+		}
 	}
 	return opts, nil
 }
@@ -301,6 +304,9 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 		r.Note = strings.TrimPrefix(r.Note+"; follow-up searches: none: "+off, "; ")
 	}
 	if note := harness.DeepenedTooFar(opts, &rep); note != "" {
+		r.Note = strings.TrimPrefix(r.Note+"; "+note, "; ")
+	}
+	if note := harness.ShallowerThanBound(opts, &rep); note != "" {
 		r.Note = strings.TrimPrefix(r.Note+"; "+note, "; ")
 	}
 	if note, gap := (&harness.Deep{Report: rep, FollowUps: follow}).Undecided(); note != "" {
@@ -496,6 +502,21 @@ func specFlagError(err error) string {
 	return fmt.Sprintf("invalid value for --%s: %s", flags[m[1]], m[2])
 }
 
+// incomplete is why a search that stop cut short after distinct states is
+// not a pass, and what to do. A memory cap the user did not set (capSet
+// false) is --max-memory auto, already what the machine allows: raising
+// it is no remedy, a bound of depth or states is.
+func incomplete(stop string, distinct int64, capSet bool) string {
+	switch {
+	case stop == explore.StopInterrupted:
+		return fmt.Sprintf("the search is incomplete: interrupted after %d states, so it is not a pass", distinct)
+	case stop == explore.StopMaxMemory && !capSet:
+		return fmt.Sprintf("the search is incomplete: the memory cap (--max-memory auto, half this machine's memory) stopped it after %d states, "+
+			"so it is not a pass (bound it with --max-depth or --max-states, or shrink the model)", distinct)
+	}
+	return fmt.Sprintf("the search is incomplete: --%s stopped it after %d states, so it is not a pass (raise the bound, or shrink the model)", stop, distinct)
+}
+
 func (x *invocation) writeCheck(o *options, r *report.Check) error {
 	r.ExitCode = r.CheckExit()
 	var verdict error
@@ -504,11 +525,7 @@ func (x *invocation) writeCheck(o *options, r *report.Check) error {
 		verdict = errFound
 	case report.ExitIncomplete:
 		r.Verdict = report.VerdictOf(report.ExitIncomplete)
-		msg := fmt.Sprintf("the search is incomplete: --%s stopped it after %d states, so it is not a pass (raise the bound, or shrink the model)", r.Stop, r.Distinct)
-		if r.Stop == explore.StopInterrupted {
-			msg = fmt.Sprintf("the search is incomplete: interrupted after %d states, so it is not a pass", r.Distinct)
-		}
-		verdict = &exitError{code: report.ExitIncomplete, msg: msg}
+		verdict = &exitError{code: report.ExitIncomplete, msg: incomplete(r.Stop, r.Distinct, o.set["max-memory"])}
 	case report.ExitCoverageGap:
 		r.Verdict = report.VerdictOf(report.ExitCoverageGap)
 		verdict = &exitError{code: report.ExitCoverageGap, msg: "coverage gap: no state the search reached has a value chosen, so it judged no decision and is not a pass"}

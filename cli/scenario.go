@@ -183,7 +183,7 @@ func (x *invocation) runScenario(variant string, sc *script.Scenario, run script
 			tally.skipped++
 			return nil
 		}
-		run.Variant, expect = variant, "no expectation (--variant)"
+		run.Variant, run.Expect, expect = variant, "", "no expectation (--variant)"
 	}
 	what := "variant " + run.Variant
 	if p != x.reg.Default() {

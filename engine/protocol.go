@@ -88,8 +88,12 @@ type Info struct {
 	// Nodes are the cluster sizes the protocol is run at: the first is
 	// the default of --nodes (of run, campaign and check), and a swarm
 	// draws among them, a size listed twice twice as often. nil means 3,
-	// 3, 3, 4, 5, 5 (3 by default). A protocol whose roles are separate
-	// nodes lists sizes that give each role enough nodes to duel.
+	// 3, 3, 4, 5, 5 (3 by default) for runs and campaigns, but 1 to 5 for
+	// paxtest's property suites (Properties, Fuzz: Options.MaxNodes): a
+	// protocol that cannot decide on one or two replicas (a leader that
+	// counts its own vote only when a peer's reply arrives) lists its
+	// sizes. A protocol whose roles are separate nodes lists sizes that
+	// give each role enough nodes to duel.
 	Nodes []int
 	// Quorums, for a protocol whose quorums are not majorities of the
 	// acceptors (Flexible Paxos's phase-1 and phase-2 quorums, say): the

@@ -68,6 +68,13 @@ type Options struct {
 	// prediction reads only level sizes, so the depth reached is a pure
 	// function of the model. 0: MaxDepth alone bounds the depth.
 	DeepenTo int64
+	// ShallowTo, with MaxDepth, lets a BFS stop short of MaxDepth: at a
+	// level whose next is predicted (as DeepenTo predicts) to take the
+	// distinct states past ShallowTo, it stops as at MaxDepth (StopMaxDepth,
+	// Result.Depth the level reached). A depth bound guessed too deep for
+	// the model's states then ends in a search to the depth that fits, not
+	// at the memory cap with no verdict. 0: none.
+	ShallowTo int64
 	// DeepenLimit, with DeepenTo, is the deepest level a search deepens
 	// to, whatever the prediction: levels that stay small forever (a
 	// counter in the state that grows without bound) would otherwise
@@ -413,8 +420,13 @@ func (s *search[S, K]) bfs(init []S) error {
 
 // depthBound reports whether the level at depth, of size states (after
 // one of prev), stays unexpanded: MaxDepth reached, and, with DeepenTo,
-// the next level predicted not to fit.
+// the next level predicted not to fit; or, with ShallowTo, MaxDepth not
+// reached but the next level predicted not to fit.
 func (s *search[S, K]) depthBound(depth, size, prev int) bool {
+	if s.opts.MaxDepth > 0 && depth < s.opts.MaxDepth && s.opts.ShallowTo > 0 && prev > 0 {
+		growth := float64(size) / float64(prev)
+		return float64(s.res.Distinct)+float64(size)*growth > float64(s.opts.ShallowTo)
+	}
 	if s.opts.MaxDepth == 0 || depth < s.opts.MaxDepth {
 		return false
 	}

@@ -41,11 +41,31 @@ const DeepenLimit = 500
 // bound (engine.Explorer.MaxDepth), deepened within DeepenTo states, or,
 // for a protocol without one, the whole space within WholeTo; never past
 // DeepenLimit.
+//
+// A protocol's bound is a ceiling too: a search whose next level is
+// predicted to take it past WholeTo states stops short of it, as a search
+// without a bound does (explore.Options.ShallowTo), and says so
+// (ShallowerThanBound), rather than run into the memory cap minutes later
+// with no verdict and no follow-up searches.
 func (h *Protocol) DefaultDepthBound(o *explore.Options) {
 	o.MaxDepth, o.DeepenTo, o.DeepenLimit = 1, WholeTo, DeepenLimit
 	if d := h.DefaultDepth(); d > 0 {
-		o.MaxDepth, o.DeepenTo = d, DeepenTo
+		o.MaxDepth, o.DeepenTo, o.ShallowTo = d, DeepenTo, WholeTo
 	}
+}
+
+// ShallowerThanBound is what the report rep of a search with options o
+// says when it stopped short of the protocol's depth bound because the
+// next level would not fit (explore.Options.ShallowTo); "" for any other
+// search. A counterexample deeper than the level reached is not searched
+// for: the note says how to search to the bound.
+func ShallowerThanBound(o explore.Options, rep *model.Report) string {
+	if o.ShallowTo == 0 || rep.Stop != explore.StopMaxDepth || rep.Depth >= o.MaxDepth {
+		return ""
+	}
+	return fmt.Sprintf("the first search stopped at depth %d, short of the protocol's depth bound %d (engine.Explorer.MaxDepth): "+
+		"its next level was predicted to take it past %d states, more than fit a default search; --max-depth %d searches to the bound "+
+		"(with --max-memory as it allows), and a smaller MaxDepth makes this the default", rep.Depth, o.MaxDepth, o.ShallowTo, o.MaxDepth)
 }
 
 // DeepenedTooFar is what the report rep of a search with options o says

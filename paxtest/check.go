@@ -62,6 +62,9 @@ func Check(t *testing.T, p *harness.Protocol, o CheckOptions) {
 	if note, gap := d.Undecided(); gap {
 		t.Fatalf("paxtest: the search of %s is not a pass: %s", p.Name(), note)
 	}
+	if note := harness.ShallowerThanBound(opts, &d.Report); note != "" {
+		t.Logf("paxtest: %s", note)
+	}
 	t.Logf("%s", searched(d))
 }
 
