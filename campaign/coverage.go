@@ -73,10 +73,11 @@ var faultGroups = []struct {
 	{"long-delay", []sim.FaultKind{sim.FaultLongDelay}},
 	{"depose", []sim.FaultKind{sim.FaultDepose}},
 	{"lag", []sim.FaultKind{sim.FaultLag}},
+	{"outlive", []sim.FaultKind{sim.FaultOutlive}},
 }
 
 // numFaultGroups is len(faultGroups).
-const numFaultGroups = 11
+const numFaultGroups = 12
 
 // enabledFaults says which fault groups c turns on and which of them can
 // fire (setFaults, less inertFaults).
@@ -99,6 +100,7 @@ func setFaults(c engine.Config) [numFaultGroups]bool {
 		c.Slow > 0 || scheduled[sim.FaultSlow] || scheduled[sim.FaultPause],
 		c.TornCrash > 0, c.LoseUnsynced > 0,
 		c.LongDelay > 0, c.Depose > 0, c.Lag > 0,
+		c.Outlive > 0,
 	}
 }
 
@@ -113,8 +115,10 @@ func inertFaults(c engine.Config) [numFaultGroups]bool {
 	if down == 0 {
 		down = (c.Nodes - 1) / 2
 	}
-	return [numFaultGroups]bool{alone, alone, alone, down == 0 && !scheduledKinds(c)[sim.FaultCrash], alone, false, down == 0, down == 0,
-		alone, alone, alone}
+	scheduledCrash := scheduledKinds(c)[sim.FaultCrash]
+	crashes := (down > 0 && (c.Crash > 0 || c.TornCrash > 0 || c.LoseUnsynced > 0)) || scheduledCrash
+	return [numFaultGroups]bool{alone, alone, alone, down == 0 && !scheduledCrash, alone, false, down == 0, down == 0,
+		alone, alone, alone, alone || c.FIFO || !crashes}
 }
 
 // scheduledKinds says which fault kinds c schedules (--fault).
@@ -138,6 +142,7 @@ var InertWhy = map[string]string{
 	"lose-unsynced": "no replica may be down: --max-crashed, or for 0 a minority, is none of 1 or 2 replicas",
 	"long-delay":    "a single replica sends nothing over the network",
 	"depose":        "a single replica cannot be cut off from others", "lag": "a single replica cannot be cut off from others",
+	"outlive": "no replica crashes and restarts (no crash rate, or none may be down), a single replica sends nothing, or FIFO links drop a connection with its receiver",
 }
 
 // expectedSometimes says which sometimes properties (engine.Sometimes

@@ -25,7 +25,7 @@ type Assertion struct {
 
 // FaultNames are the fault kinds as campaigns name them, which
 // Assertion.Needs lists.
-var FaultNames = []string{"drop", "dup", "redeliver", "crash", "partition", "slow", "torn-crash", "lose-unsynced", "long-delay", "depose", "lag"}
+var FaultNames = []string{"drop", "dup", "redeliver", "crash", "partition", "slow", "torn-crash", "lose-unsynced", "long-delay", "depose", "lag", "outlive"}
 
 // Contention is what Assertion.Needs names for runs in which proposers
 // compete: two or more of them in a consensus workload, or a fault that

@@ -48,6 +48,13 @@ type Config struct {
 	LongDelay float64 `json:"long_delay,omitempty"`
 	Depose    float64 `json:"depose,omitempty"`
 	Lag       float64 `json:"lag,omitempty"`
+	// Outlive is the chance that a message reaching a replica that is
+	// down waits for its restart instead of being lost
+	// (sim.NetworkConfig.OutliveRate): what a replica answered before a
+	// crash, on state it never persisted, is then tested by the messages
+	// that state should refuse. Off unless set; a swarm draws it in half
+	// its runs, around OutliveRate.
+	Outlive float64 `json:"outlive,omitempty"`
 	// Hedge is the chance that a key-value client sends a request, new or
 	// retried, to a second replica at once, as a client that hedges
 	// against a slow or deposed leader does: two replicas then hold the
@@ -311,7 +318,7 @@ func (c Config) simConfig() (sim.Config, error) {
 		Nodes: c.Nodes,
 		Network: sim.NetworkConfig{
 			Delay: delay, DropRate: c.Drop, DupRate: c.Dup, RedeliverRate: c.Redeliver, FIFO: c.FIFO,
-			LongDelayRate: c.LongDelay,
+			LongDelayRate: c.LongDelay, OutliveRate: c.Outlive,
 		},
 		Faults: sim.FaultConfig{
 			Interval:      sim.Time(c.FaultInterval),
@@ -353,7 +360,7 @@ type namedRate struct {
 func (c *Config) faultRates() []namedRate {
 	return []namedRate{{"drop", &c.Drop}, {"dup", &c.Dup}, {"redeliver", &c.Redeliver}, {"crash", &c.Crash}, {"partition", &c.Partition},
 		{"slow", &c.Slow}, {"torn-crash", &c.TornCrash}, {"lose-unsynced", &c.LoseUnsynced},
-		{"long-delay", &c.LongDelay}, {"depose", &c.Depose}, {"lag", &c.Lag}}
+		{"long-delay", &c.LongDelay}, {"depose", &c.Depose}, {"lag", &c.Lag}, {"outlive", &c.Outlive}}
 }
 
 // FaultFree is c with no fault: every fault rate 0 and no scheduled

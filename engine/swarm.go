@@ -116,6 +116,7 @@ var swarmFields = []swarmField{
 	{"propose-window", nil, func(c Config) any { return c.ProposeWindow }, func(d, c Config) Config { d.ProposeWindow = c.ProposeWindow; return d }},
 	{"hedge", func(w Workload) bool { return w.Kind == KeyValue },
 		func(c Config) any { return c.Hedge }, func(d, c Config) Config { d.Hedge = c.Hedge; return d }},
+	{"outlive", nil, func(c Config) any { return c.Outlive }, func(d, c Config) Config { d.Outlive = c.Outlive; return d }},
 }
 
 // The rates around which a swarm draws the faults that reach deep states
@@ -125,6 +126,16 @@ const (
 	DeposeRate    = 0.01  // per fault interval
 	LagRate       = 0.05  // per fault interval (one lag at a time)
 )
+
+// OutliveRate is the rate around which a swarm draws Config.Outlive, in
+// half its runs: between an eighth and a half of the messages that reach
+// a crashed replica wait for its restart. A reply that a replica sent on
+// state it had not persisted, a promise raised in memory only, meets the
+// message that the promise should refuse only when one outlives the
+// crash: paxos with a promise persisted only when its round grows failed
+// 0 of 2,000 seeds and 7 of 20,000 without, 1 and 12 with this draw (3
+// and 23 with a rate of 0.5 in every run).
+const OutliveRate = 0.5
 
 // HedgeRate is the rate around which a swarm draws Config.Hedge, in half
 // its key-value runs: between a sixteenth and a half of the requests sent
@@ -138,7 +149,7 @@ const DurabilityRate = 0.005
 // swarmTail is how many of swarmFields, at its end, Swarm draws after the
 // protocol's own knobs: those that came later than the draws before them,
 // which keep their values.
-const swarmTail = 10
+const swarmTail = 11
 
 // swarmValue is c's value of knob, one of SwarmKnobs.
 func (c Config) swarmValue(info *Info, knob string) any {
@@ -213,6 +224,9 @@ func (c Config) swarmLast(d *swarmDraw, info *Info, reconfigs bool) Config {
 	if w.Kind == KeyValue {
 		c.Hedge = hedge
 	}
+	// Half the runs keep some messages to a crashed replica for its
+	// restart (Config.Outlive).
+	d.rates(rateDraw{&c.Outlive, OutliveRate})
 	return c
 }
 

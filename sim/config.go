@@ -38,6 +38,14 @@ type NetworkConfig struct {
 	// messages reach the replicas after its successor's (deep.go).
 	LongDelayRate float64
 	LongDelay     Range // 0: DefaultLongDelay
+	// OutliveRate is the probability that a message reaching a node that
+	// is down, and restarts by itself later, waits on its link for the
+	// restart instead of being lost (FaultOutlive): a message sent before
+	// its receiver's crash and delivered after it, to a node that has
+	// only what it persisted. A node that replied on state it never
+	// persisted then meets the messages that state should refuse. Not on
+	// FIFO links (a connection dies with its receiver).
+	OutliveRate float64
 	// LinkCapacity bounds the messages in flight on one link, from a
 	// sender to a receiver (a node's messages to itself included): a
 	// message sent, duplicated or re-delivered onto a full link is lost,
@@ -230,6 +238,7 @@ const (
 	FaultLongDelay                      // a message took a long delay (NetworkConfig.LongDelayRate)
 	FaultDepose                         // the current leader was paused or cut off (FaultConfig.DeposeRate)
 	FaultLag                            // a node was cut off to lag behind (FaultConfig.LagRate)
+	FaultOutlive                        // a message to a down node waited for its restart (NetworkConfig.OutliveRate)
 	NumFaultKinds
 )
 
@@ -251,6 +260,7 @@ var faultNames = [NumFaultKinds]string{
 	FaultLongDelay:     "long-delay",
 	FaultDepose:        "depose",
 	FaultLag:           "lag",
+	FaultOutlive:       "outlive",
 }
 
 func (k FaultKind) String() string {
@@ -443,6 +453,7 @@ func (c Config) Validate() error {
 		{"partition rate", c.Faults.PartitionRate}, {"slow rate", c.Faults.SlowRate},
 		{"torn-crash rate", c.Faults.TornCrashRate}, {"lose-unsynced rate", c.Faults.LoseUnsyncedRate},
 		{"long-delay rate", c.Network.LongDelayRate}, {"depose rate", c.Faults.DeposeRate}, {"lag rate", c.Faults.LagRate},
+		{"outlive rate", c.Network.OutliveRate},
 	} {
 		if !(p.v >= 0 && p.v <= 1) {
 			return fmt.Errorf("%s must be a probability in [0, 1], not %v", p.name, p.v)

@@ -377,7 +377,7 @@ func TestDefaults(t *testing.T) {
 func TestNames(t *testing.T) {
 	wantFaults := []string{"drop", "dup", "redeliver", "partition", "partition-oneway", "partition-drop",
 		"crash", "restart", "lost-at-crashed", "slow", "pause", "overflow", "torn-crash", "lost-unsynced",
-		"long-delay", "depose", "lag"}
+		"long-delay", "depose", "lag", "outlive"}
 	if len(wantFaults) != int(NumFaultKinds) {
 		t.Fatalf("%d fault kinds, the test knows %d", NumFaultKinds, len(wantFaults))
 	}
@@ -386,7 +386,7 @@ func TestNames(t *testing.T) {
 			t.Errorf("FaultKind(%d) = %q, want %q", k, got, name)
 		}
 	}
-	if got := NumFaultKinds.String(); got != "fault(17)" {
+	if got := NumFaultKinds.String(); got != "fault(18)" {
 		t.Errorf("NumFaultKinds.String() = %q", got)
 	}
 	for k := EventKind(1); k < numEventKinds; k++ {

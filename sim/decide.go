@@ -41,6 +41,7 @@ const (
 	DecideDepose                                  // whether the current leader is deposed now
 	DecideDeposeKind                              // cut off (0) or paused (1)
 	DecideLag                                     // whether a node is cut off to lag now, and which
+	DecideOutlive                                 // whether a message reaching a down node waits for its restart
 	numDecisionKinds
 )
 
@@ -73,6 +74,7 @@ var decisionNames = [numDecisionKinds]string{
 	DecideDepose:          "depose",
 	DecideDeposeKind:      "depose-kind",
 	DecideLag:             "lag",
+	DecideOutlive:         "outlive",
 }
 
 func (k DecisionKind) String() string {

@@ -261,6 +261,7 @@ func faultyConfig(nodes int) Config {
 			DupRate:       0.05,
 			RedeliverRate: 0.02,
 			LongDelayRate: 0.01,
+			OutliveRate:   0.3,
 		},
 		Faults: FaultConfig{
 			DeposeRate:       0.02,

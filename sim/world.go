@@ -104,6 +104,9 @@ type slot[M Message, D, O any] struct {
 	durableKey   ownedKey
 	unsyncedKeys []ownedKey
 	crashGen     uint32
+	// restartAt is when the node, while down, restarts by itself (0:
+	// never).
+	restartAt Time
 	// tornArmed: a torn crash waits for the node's next handler
 	// (effects.go).
 	tornArmed bool
@@ -450,6 +453,9 @@ func (w *World[M, D, O]) deliver(e *event[M]) bool {
 		return true
 	}
 	if !s.up {
+		if w.outlives(e, s) {
+			return false
+		}
 		w.fault(FaultLost, from, to, e, logStep)
 		return true
 	}
@@ -478,6 +484,29 @@ func (w *World[M, D, O]) deliver(e *event[M]) bool {
 	if torn {
 		w.tear(to, e)
 	}
+	return true
+}
+
+// outlives reports whether message e, which reached its receiver s while
+// s is down, waits on its link for s's restart instead of being lost
+// (NetworkConfig.OutliveRate), and if so schedules it then: after the
+// restart, which was scheduled first. A FIFO link's connection dies with
+// its receiver, and a Choice world's scheduler delivers a message when it
+// likes: neither holds one.
+func (w *World[M, D, O]) outlives(e *event[M], s *slot[M, D, O]) bool {
+	from, to := NodeID(e.from), NodeID(e.to)
+	if e.kind != EventDeliver || w.net.FIFO || w.cfg.Mode != Timed || s.restartAt <= w.now ||
+		!w.chance(Decision{DecideOutlive, from, to}, w.net.OutliveRate) || w.inert(FaultOutlive) {
+		return false
+	}
+	w.stats.Faults[FaultOutlive]++
+	if w.tracer != nil {
+		w.trace(FaultOutlive.String(), from, to, e)
+	}
+	held := *e
+	held.at = s.restartAt
+	w.links.add(from, to) // still on its link
+	w.schedule(held)
 	return true
 }
 
@@ -633,6 +662,7 @@ func (w *World[M, D, O]) crashAs(id NodeID, restartAt Time, kind FaultKind, lose
 		}
 		w.tracer(TraceEntry{Index: w.executed, Time: w.now, Kind: kind.String(), From: id, To: id, Msg: detail})
 	}
+	s.restartAt = restartAt
 	if restartAt > 0 {
 		w.schedule(event[M]{at: restartAt, kind: EventRestart, to: node8(id), gen: s.crashGen})
 	}
@@ -726,7 +756,7 @@ func (w *World[M, D, O]) recomputeCut() {
 // liveness phase starts from.
 func (w *World[M, D, O]) healAll() {
 	w.healed = true
-	w.net.DropRate, w.net.DupRate, w.net.RedeliverRate, w.net.LongDelayRate = 0, 0, 0, 0
+	w.net.DropRate, w.net.DupRate, w.net.RedeliverRate, w.net.LongDelayRate, w.net.OutliveRate = 0, 0, 0, 0, 0
 	for id := range w.slots {
 		w.slots[id].tornArmed = false // a crash that had not fallen yet never will
 	}

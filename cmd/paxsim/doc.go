@@ -785,6 +785,9 @@
 //	  --lag P
 //	      probability P, per fault interval, that a replica is cut off for
 //	      300-1500 ticks (while no other is), to lag past a catch-up (default 0)
+//	  --outlive P
+//	      probability P that a message reaching a crashed replica waits for its
+//	      restart instead of being lost (not on FIFO links) (default 0)
 //	  --fault-interval TICKS
 //	      TICKS between random fault draws (default 10)
 //	  --max-crashed N
