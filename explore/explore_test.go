@@ -672,15 +672,7 @@ func TestDeepenTo(t *testing.T) {
 	}
 	for budget := int64(0); budget <= 120; budget++ {
 		depth := least // the oracle: deepen while the prediction fits
-		for depth <= n+1 && budget > 0 {
-			var seen int64
-			for _, l := range levels[:depth] {
-				seen += l
-			}
-			size, prev := float64(levels[depth-1]), float64(levels[depth-2])
-			if float64(seen)+size*size/prev > float64(budget) {
-				break
-			}
+		for depth <= n+1 && budget > 0 && nextFits(levels, depth, budget) {
 			depth++
 		}
 		bound := explore.Options{MaxDepth: depth}
@@ -713,6 +705,19 @@ func TestDeepenTo(t *testing.T) {
 	}
 }
 
+// nextFits is the oracle of a search's prediction (DeepenTo, ShallowTo)
+// over levels (levels[d-1] the size of depth d): whether the states
+// within depth, plus the next level predicted from the last two, fit in
+// budget.
+func nextFits(levels []int64, depth int, budget int64) bool {
+	var seen int64
+	for _, l := range levels[:depth] {
+		seen += l
+	}
+	size, prev := float64(levels[depth-1]), float64(levels[depth-2])
+	return float64(seen)+size*size/prev <= float64(budget)
+}
+
 // TestShallowTo: a depth bound too deep for the states stops where the
 // next level is predicted not to fit, as a search to that depth does,
 // with StopMaxDepth; a bound the states reach is kept. Without ShallowTo
@@ -727,15 +732,8 @@ func TestShallowTo(t *testing.T) {
 	}
 	for budget := int64(1); budget <= 60; budget++ {
 		depth := 2 // the oracle: stop at the first level whose next would not fit
-		for ; depth < n+1; depth++ {
-			var seen int64
-			for _, l := range levels[:depth] {
-				seen += l
-			}
-			size, prev := float64(levels[depth-1]), float64(levels[depth-2])
-			if float64(seen)+size*size/prev > float64(budget) {
-				break
-			}
+		for depth < n+1 && nextFits(levels, depth, budget) {
+			depth++
 		}
 		want := countsOf(run[pt](t, newGrid(n), explore.Options{MaxDepth: depth}))
 		r := run[pt](t, newGrid(n), explore.Options{MaxDepth: n + 1, ShallowTo: budget})
