@@ -59,6 +59,15 @@ type Verdict struct {
 	Performance []Performance `json:"performance,omitempty"`
 }
 
+// DropPerRun forgets each protocol's per-run figures (Performance.PerRun):
+// a verdict keeps them only until Regression has compared them, since a
+// report of hundreds of mutants would carry millions of them.
+func (v *Verdict) DropPerRun() {
+	for i := range v.Performance {
+		v.Performance[i].PerRun = nil
+	}
+}
+
 // Judge judges the code this process was built from, a source mutant's,
 // as the mutation score judges a variant: per protocol, in order, its
 // campaigns (Verdict.campaign) of seeds Start.., each stopped at its

@@ -18,6 +18,12 @@ import (
 // Its runs with faults give how long the core took to catch up once the
 // faults healed: the cost of its recovery paths, which fault-free runs
 // never take.
+//
+// Each figure is kept per run (PerRun), in the order the seeds ran, so
+// that Regression compares the mutant's run of a seed with the original
+// code's run of the same seed: a paired comparison, in which the spread
+// of the workloads and faults the seeds draw, most of a figure's
+// variance, cancels.
 type Performance struct {
 	Protocol string `json:"protocol"`
 	// Runs counts the fault-free runs, and Operations and Answered their
@@ -37,7 +43,25 @@ type Performance struct {
 	// the virtual time from the heal to its end, when the core caught up
 	// and every client had its answers.
 	Recovery Moments `json:"recovery"`
+	// PerRun is each figure of each run, for Regression's pairs. A
+	// report keeps it only until it is judged (it is large), so it is
+	// empty in a saved report.
+	PerRun *PerRun `json:"per_run,omitempty"`
 }
+
+// PerRun holds each run's figures, one slice a figure, one entry a run
+// in seed order: Messages and Wait for the fault-free runs, Recovery for
+// the runs with faults. A run without the figure (no operation, no
+// answer, not healed) has Absent there.
+type PerRun struct {
+	Messages []float64 `json:"messages_per_operation"`
+	Wait     []float64 `json:"wait"`
+	Recovery []float64 `json:"recovery"`
+}
+
+// Absent marks a run without the figure in PerRun (every figure is at
+// least 0).
+const Absent = -1
 
 // Moments sums a sample: its size, its values and their squares, from
 // which its mean and the variance of that mean follow.
@@ -74,18 +98,19 @@ func (m Moments) meanVariance() float64 {
 }
 
 // RegressionLimit is how much worse than the original code a source
-// mutant's mean messages per operation, wait or recovery must be, as a
-// fraction, for Regression to call it a regression.
-const RegressionLimit = 0.10
+// mutant's mean messages per operation, wait or recovery must be, over
+// the runs both have the figure, as a fraction, for Regression to call it
+// a regression.
+const RegressionLimit = 0.05
 
-// RegressionZ is how many standard errors of the difference the two
-// means must also be apart. The mutant and the original run the same
-// seeds, but a change that alters one scheduling decision shifts the
-// draws of every later one, so two equally fast protocols differ as two
-// samples do (BENCHMARKS.md, "Source mutants: performance"); the test is
-// Welch's, which takes them as independent samples, and so errs towards
-// calling no regression: at 5 standard errors, one chance in 3.5 million
-// per figure.
+// RegressionZ is how many standard errors of the mean paired difference
+// (mutant minus original, seed by seed) that mean must also be. The
+// original code against itself differs by exactly 0 in every pair (a run
+// is a pure function of its seed and code); a mutant that only reorders
+// what the original does (one scheduling decision changed shifts the
+// draws of every later one) differs by noise of mean 0, which 5 standard
+// errors rule out but for one chance in 3.5 million per figure
+// (BENCHMARKS.md, "Source mutants: performance, paired").
 const RegressionZ = 5
 
 // AnsweredLimit is how many fewer of the invoked operations, as a
@@ -105,12 +130,26 @@ func (p *Performance) add(res *engine.Result) {
 	}
 	p.Operations += run.ops
 	p.Answered += run.answered
+	msgs, wait := float64(Absent), float64(Absent)
 	if run.ops > 0 {
-		p.Messages.add(float64(res.Stats.Sent) / float64(run.ops))
+		msgs = float64(res.Stats.Sent) / float64(run.ops)
+		p.Messages.add(msgs)
 	}
 	if run.answered > 0 {
-		p.Wait.add(float64(run.wait) / float64(run.answered))
+		wait = float64(run.wait) / float64(run.answered)
+		p.Wait.add(wait)
 	}
+	pr := p.perRun()
+	pr.Messages = append(pr.Messages, msgs)
+	pr.Wait = append(pr.Wait, wait)
+}
+
+// perRun is p.PerRun, made on first use.
+func (p *Performance) perRun() *PerRun {
+	if p.PerRun == nil {
+		p.PerRun = &PerRun{}
+	}
+	return p.PerRun
 }
 
 // runOps counts one run's client operations.
@@ -131,21 +170,27 @@ func (r *runOps) add(invoke, ret int64) {
 // addRecovery tallies one passing run of cfg, a configuration with
 // faults.
 func (p *Performance) addRecovery(cfg engine.Config, res *engine.Result) {
+	rec := float64(Absent)
 	if res.LivenessChecked && cfg.HealAt > 0 && res.Time >= cfg.HealAt {
-		p.Recovery.add(float64(res.Time - cfg.HealAt))
+		rec = float64(res.Time - cfg.HealAt)
+		p.Recovery.add(rec)
 	}
+	pr := p.perRun()
+	pr.Recovery = append(pr.Recovery, rec)
 }
 
 // Regression words how p, a source mutant's figures, is worse than
-// control, the original code's over the same seeds: a mean messages per
-// operation, wait or recovery larger by more than RegressionLimit and by
-// more than RegressionZ standard errors, or fewer operations answered by
-// more than AnsweredLimit of those invoked. p and control are of one
-// protocol. It is "" when p is no worse, or when the two did not run the
-// same seeds (the mutant's campaign stopped early: its code was not
-// reached).
+// control, the original code's over the same seeds: over the runs of a
+// seed where both have a figure (messages per operation, wait or
+// recovery), the mutant's mean larger than the original's by more than
+// RegressionLimit and by more than RegressionZ standard errors of the
+// paired differences; or fewer operations answered by more than
+// AnsweredLimit of those invoked. p and control are of one protocol. It is
+// "" when p is no worse, or when the two did not run the same seeds (the
+// mutant's campaign stopped early: its code was not reached), or either
+// lacks its runs' figures.
 func (p Performance) Regression(control Performance) string {
-	if p.Runs != control.Runs || p.Operations == 0 || control.Operations == 0 {
+	if p.Runs != control.Runs || p.Operations == 0 || control.Operations == 0 || p.PerRun == nil || control.PerRun == nil {
 		return ""
 	}
 	if ans, want := ratio(p.Answered, p.Operations), ratio(control.Answered, control.Operations); want-ans > AnsweredLimit {
@@ -153,33 +198,69 @@ func (p Performance) Regression(control Performance) string {
 	}
 	for _, f := range []struct {
 		what      string
-		got, want Moments
+		got, want []float64
 	}{
-		{"messages per operation", p.Messages, control.Messages},
-		{"mean wait for an answer (virtual time)", p.Wait, control.Wait},
-		{"mean recovery after the heal (virtual time)", p.Recovery, control.Recovery},
+		{"messages per operation", p.PerRun.Messages, control.PerRun.Messages},
+		{"mean wait for an answer (virtual time)", p.PerRun.Wait, control.PerRun.Wait},
+		{"mean recovery after the heal (virtual time)", p.PerRun.Recovery, control.PerRun.Recovery},
 	} {
-		if z, ok := worse(f.got, f.want); ok {
-			return fmt.Sprintf("%s %s %.1f, the original code %.1f (+%.0f%%, %.1f standard errors)",
-				p.Protocol, f.what, f.got.Mean(), f.want.Mean(), 100*(f.got.Mean()/f.want.Mean()-1), z)
+		if d := pairOff(f.got, f.want); d.worse() {
+			return fmt.Sprintf("%s %s %.1f, the original code %.1f over the same %d runs (+%.0f%%, %.1f standard errors)",
+				p.Protocol, f.what, d.got.Mean(), d.want.Mean(), d.diff.N, 100*d.relative(), d.z())
 		}
 	}
 	return ""
 }
 
-// worse reports whether got's mean exceeds want's by more than
-// RegressionLimit and RegressionZ standard errors, and by how many.
-func worse(got, want Moments) (z float64, ok bool) {
-	g, w := got.Mean(), want.Mean()
-	if got.N == 0 || want.N == 0 || w <= 0 || g <= w*(1+RegressionLimit) {
-		return 0, false
+// pairs is a figure over the runs where both a mutant and the original
+// code have it: each one's sample and the sample of their differences.
+type pairs struct {
+	got, want, diff Moments
+}
+
+// pairOff pairs got's runs with want's, run by run, skipping those where
+// either lacks the figure; runs of one without the other (got and want
+// of different lengths) pair off to nothing.
+func pairOff(got, want []float64) pairs {
+	var d pairs
+	if len(got) != len(want) {
+		return d
 	}
-	se := math.Sqrt(got.meanVariance() + want.meanVariance())
+	for i, g := range got {
+		if w := want[i]; g != Absent && w != Absent {
+			d.got.add(g)
+			d.want.add(w)
+			d.diff.add(g - w)
+		}
+	}
+	return d
+}
+
+// relative is the mean difference as a fraction of the original's mean.
+func (d pairs) relative() float64 {
+	if d.want.Mean() <= 0 {
+		return 0
+	}
+	return d.diff.Mean() / d.want.Mean()
+}
+
+// z is the mean difference in standard errors: infinite when every pair
+// differs alike.
+func (d pairs) z() float64 {
+	se := math.Sqrt(d.diff.meanVariance())
 	if se == 0 {
-		return math.Inf(1), true
+		if d.diff.Mean() > 0 {
+			return math.Inf(1)
+		}
+		return 0
 	}
-	z = (g - w) / se
-	return z, z > RegressionZ
+	return d.diff.Mean() / se
+}
+
+// worse reports whether the mutant's figure exceeds the original's by
+// more than RegressionLimit and RegressionZ standard errors.
+func (d pairs) worse() bool {
+	return d.diff.N > 1 && d.want.Mean() > 0 && d.relative() > RegressionLimit && d.z() > RegressionZ
 }
 
 // ratio is a/b, 0 when b is 0.

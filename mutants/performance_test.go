@@ -3,8 +3,12 @@ package mutants
 import (
 	"context"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
+
+	"pgregory.net/rapid"
 
 	paxosAdapter "github.com/paxsim/paxsim/adapter/paxos"
 	"github.com/paxsim/paxsim/checker"
@@ -59,37 +63,89 @@ func TestJudgeMeasuresPerformance(t *testing.T) {
 	}
 }
 
-// sample is a sample of n values with the given mean and standard
-// deviation.
-func sample(mean, sd float64, n int64) Moments {
-	f := float64(n)
-	return Moments{N: n, Sum: mean * f, SumSq: (f-1)*sd*sd + f*mean*mean}
+// runs is n per-run figures around mean, spread by sd, drawn from a
+// fixed seed: the original code's runs in these tests.
+func runs(seed uint64, n int, mean, sd float64) []float64 {
+	r := rand.New(rand.NewPCG(seed, 1))
+	xs := make([]float64, n)
+	for i := range xs {
+		xs[i] = max(mean+sd*r.NormFloat64(), 0)
+	}
+	return xs
+}
+
+// shifted is xs, each run's figure scaled by 1+by and then moved by
+// noise of mean 0 and spread sd (from a fixed seed; not clamped at 0,
+// which would bias it): a mutant's runs of the same seeds.
+func shifted(xs []float64, by, sd float64) []float64 {
+	r := rand.New(rand.NewPCG(7, 7))
+	out := make([]float64, len(xs))
+	for i, x := range xs {
+		out[i] = x*(1+by) + sd*r.NormFloat64()
+	}
+	return out
 }
 
 // TestRegressionJudgesEachFigure: each figure worse past its limit, by
-// many standard errors, is a regression; one within the limit, or as far
-// past it as the noise of its samples, is not; figures of other seeds
-// (a campaign stopped early) are not compared.
+// many standard errors of the paired differences, is a regression; one
+// within the limit, or as far past it as the noise of the pairs, is not;
+// figures of other seeds (a campaign stopped early), or without their
+// runs, are not compared.
 func TestRegressionJudgesEachFigure(t *testing.T) {
-	base := Performance{Protocol: "p", Runs: 1000, Operations: 2000, Answered: 2000,
-		Messages: sample(20, 5, 1000), Wait: sample(100, 50, 2000), Recovery: sample(300, 100, 1000)}
+	const n = 1000
+	base := Performance{Protocol: "p", Runs: n, Operations: 2000, Answered: 2000, PerRun: &PerRun{
+		Messages: runs(1, n, 20, 5), Wait: runs(2, n, 100, 50), Recovery: runs(3, n, 300, 100)}}
+	for _, c := range []struct {
+		name string
+		edit func(*PerRun)
+		want string
+	}{
+		{"same", func(*PerRun) {}, ""},
+		{"fewer messages", func(r *PerRun) { r.Messages = shifted(r.Messages, -0.5, 0) }, ""},
+		{"messages within, in every run", func(r *PerRun) { r.Messages = shifted(r.Messages, 0.03, 0) }, ""},
+		{"messages past", func(r *PerRun) { r.Messages = shifted(r.Messages, 0.08, 1) }, "messages per operation"},
+		{"messages past, as noisy", func(r *PerRun) { r.Messages = shifted(r.Messages, 0.08, 40) }, ""},
+		{"wait within", func(r *PerRun) { r.Wait = shifted(r.Wait, 0.02, 5) }, ""},
+		{"wait past", func(r *PerRun) { r.Wait = shifted(r.Wait, 0.2, 5) }, "mean wait"},
+		{"recovery within", func(r *PerRun) { r.Recovery = shifted(r.Recovery, 0.04, 10) }, ""},
+		{"recovery past", func(r *PerRun) { r.Recovery = shifted(r.Recovery, 0.3, 10) }, "mean recovery"},
+		{"recovery past in a few runs", func(r *PerRun) {
+			r.Recovery = slices.Clone(r.Recovery)
+			for i := 0; i < n; i += 10 {
+				r.Recovery[i] *= 2
+			}
+		}, "mean recovery"},
+		{"recovery past where the original has none", func(r *PerRun) {
+			r.Recovery = slices.Clone(r.Recovery)
+			for i := 0; i < n; i += 2 {
+				r.Recovery[i] = 1e6
+			}
+			base.PerRun.Recovery = slices.Clone(base.PerRun.Recovery)
+			for i := 0; i < n; i += 2 {
+				base.PerRun.Recovery[i] = Absent
+			}
+		}, ""},
+	} {
+		saved := *base.PerRun
+		pr := *base.PerRun
+		c.edit(&pr)
+		p := base
+		p.PerRun = &pr
+		got := p.Regression(base)
+		if (got == "") != (c.want == "") || !strings.Contains(got, c.want) {
+			t.Errorf("%s: regression %q, want one naming %q", c.name, got, c.want)
+		}
+		*base.PerRun = saved
+	}
 	for _, c := range []struct {
 		name string
 		edit func(*Performance)
 		want string
 	}{
-		{"same", func(*Performance) {}, ""},
-		{"fewer messages", func(p *Performance) { p.Messages = sample(10, 5, 1000) }, ""},
-		{"messages within", func(p *Performance) { p.Messages = sample(21, 5, 1000) }, ""},
-		{"messages past", func(p *Performance) { p.Messages = sample(30, 5, 1000) }, "messages per operation"},
-		{"messages past, as noisy", func(p *Performance) { p.Messages = sample(30, 200, 1000) }, ""},
-		{"wait within", func(p *Performance) { p.Wait = sample(105, 50, 2000) }, ""},
-		{"wait past", func(p *Performance) { p.Wait = sample(150, 50, 2000) }, "mean wait"},
-		{"recovery within", func(p *Performance) { p.Recovery = sample(320, 100, 1000) }, ""},
-		{"recovery past", func(p *Performance) { p.Recovery = sample(400, 100, 1000) }, "mean recovery"},
 		{"answered within", func(p *Performance) { p.Answered -= 10 }, ""},
 		{"answered past", func(p *Performance) { p.Answered -= 100 }, "answered"},
-		{"other seeds", func(p *Performance) { p.Runs++; p.Messages = sample(60, 5, 1001) }, ""},
+		{"other seeds", func(p *Performance) { p.Runs++; p.PerRun = &PerRun{Messages: shifted(base.PerRun.Messages, 2, 0)} }, ""},
+		{"no runs' figures", func(p *Performance) { p.PerRun = nil }, ""},
 	} {
 		p := base
 		c.edit(&p)
@@ -98,6 +154,45 @@ func TestRegressionJudgesEachFigure(t *testing.T) {
 			t.Errorf("%s: regression %q, want one naming %q", c.name, got, c.want)
 		}
 	}
+}
+
+// TestPairOffMatchesTheNaivePairing: pairOff's sums equal those of the
+// pairs picked and subtracted one by one, for any two samples with
+// absent runs.
+func TestPairOffMatchesTheNaivePairing(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 40).Draw(t, "runs")
+		fig := rapid.OneOf(rapid.Just(float64(Absent)), rapid.Float64Range(0, 1000))
+		got := rapid.SliceOfN(fig, n, n).Draw(t, "mutant")
+		want := rapid.SliceOfN(fig, n, n).Draw(t, "original")
+		var diffs, gs, ws []float64
+		for i := range got {
+			if got[i] != Absent && want[i] != Absent {
+				diffs, gs, ws = append(diffs, got[i]-want[i]), append(gs, got[i]), append(ws, want[i])
+			}
+		}
+		d := pairOff(got, want)
+		for _, c := range []struct {
+			m  Moments
+			xs []float64
+		}{{d.diff, diffs}, {d.got, gs}, {d.want, ws}} {
+			if c.m.N != int64(len(c.xs)) || math.Abs(c.m.Mean()-mean(c.xs)) > 1e-6 {
+				t.Fatalf("pairOff %+v of %v: want the mean %v of %v", c.m, c.xs, mean(c.xs), c.xs)
+			}
+		}
+		if pairOff(got, want[:n/2]).diff.N != 0 && n > 1 {
+			t.Fatal("samples of different lengths paired off")
+		}
+	})
+}
+
+// mean is xs's mean, 0 when empty.
+func mean(xs []float64) float64 {
+	s := 0.0
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(max(len(xs), 1))
 }
 
 // TestMomentsMatchTheSample: the mean and its variance from the sums

@@ -108,6 +108,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, fmt.Errorf("the original code fails its own judgement (%s): %s %s %s", control.Status, control.By, control.Property, control.Message)
 	}
 	rep.judgeAll(ctx, j, compiled)
+	rep.Control.DropPerRun()
 	rep.score()
 	rep.WallSeconds = time.Since(began).Seconds()
 	rep.CPUSeconds = j.cpu.Load().(float64) + selfCPU()
@@ -194,6 +195,7 @@ func (rep *Report) judgeAll(ctx context.Context, j *judge, compiled []error) {
 				res := j.one(ctx, rep.Mutants[i].N)
 				res.Mutant = rep.Mutants[i].Mutant
 				res.judgePerformance(rep.Control)
+				res.DropPerRun()
 				rep.Mutants[i] = res
 				close(done[i])
 			}
