@@ -13,8 +13,9 @@ import (
 // timer armed late, a second path to catch up removed) can be told from
 // it by Regression. Judge sums it when none of the protocol's runs
 // failed. Its fault-free runs (JudgeOptions.PerformanceSeeds) give the
-// messages the replicas sent per client operation, and how long each
-// answered operation waited, in virtual time: the protocol's own cost.
+// messages the replicas sent and the writes they made durable (a real
+// store's fsyncs) per client operation, and how long each answered
+// operation waited, in virtual time: the protocol's own cost.
 // Its runs with faults give how long the core took to catch up once the
 // faults healed: the cost of its recovery paths, which fault-free runs
 // never take.
@@ -34,6 +35,9 @@ type Performance struct {
 	// Messages is per fault-free run with an operation: the messages the
 	// replicas sent per operation of its clients.
 	Messages Moments `json:"messages_per_operation"`
+	// Syncs is per fault-free run with an operation: the writes the
+	// replicas made durable (sim.Stats.Syncs) per operation.
+	Syncs Moments `json:"syncs_per_operation"`
 	// Wait is per fault-free run with an answer: the mean virtual time
 	// from an operation's invocation to its answer. (A run, not an
 	// operation, is the unit of each sample: the operations of one run
@@ -50,11 +54,12 @@ type Performance struct {
 }
 
 // PerRun holds each run's figures, one slice a figure, one entry a run
-// in seed order: Messages and Wait for the fault-free runs, Recovery for
+// in seed order: Messages, Syncs and Wait for the fault-free runs, Recovery for
 // the runs with faults. A run without the figure (no operation, no
 // answer, not healed) has Absent there.
 type PerRun struct {
 	Messages []float64 `json:"messages_per_operation"`
+	Syncs    []float64 `json:"syncs_per_operation"`
 	Wait     []float64 `json:"wait"`
 	Recovery []float64 `json:"recovery"`
 }
@@ -98,7 +103,7 @@ func (m Moments) meanVariance() float64 {
 }
 
 // RegressionLimit is how much worse than the original code a source
-// mutant's mean messages per operation, wait or recovery must be, over
+// mutant's mean messages or syncs per operation, wait or recovery must be, over
 // the runs both have the figure, as a fraction, for Regression to call it
 // a regression.
 const RegressionLimit = 0.05
@@ -130,10 +135,12 @@ func (p *Performance) add(res *engine.Result) {
 	}
 	p.Operations += run.ops
 	p.Answered += run.answered
-	msgs, wait := float64(Absent), float64(Absent)
+	msgs, syncs, wait := float64(Absent), float64(Absent), float64(Absent)
 	if run.ops > 0 {
 		msgs = float64(res.Stats.Sent) / float64(run.ops)
+		syncs = float64(res.Stats.Syncs) / float64(run.ops)
 		p.Messages.add(msgs)
+		p.Syncs.add(syncs)
 	}
 	if run.answered > 0 {
 		wait = float64(run.wait) / float64(run.answered)
@@ -141,6 +148,7 @@ func (p *Performance) add(res *engine.Result) {
 	}
 	pr := p.perRun()
 	pr.Messages = append(pr.Messages, msgs)
+	pr.Syncs = append(pr.Syncs, syncs)
 	pr.Wait = append(pr.Wait, wait)
 }
 
@@ -181,7 +189,7 @@ func (p *Performance) addRecovery(cfg engine.Config, res *engine.Result) {
 
 // Regression words how p, a source mutant's figures, is worse than
 // control, the original code's over the same seeds: over the runs of a
-// seed where both have a figure (messages per operation, wait or
+// seed where both have a figure (messages or syncs per operation, wait or
 // recovery), the mutant's mean larger than the original's by more than
 // RegressionLimit and by more than RegressionZ standard errors of the
 // paired differences; or fewer operations answered by more than
@@ -201,6 +209,7 @@ func (p Performance) Regression(control Performance) string {
 		got, want []float64
 	}{
 		{"messages per operation", p.PerRun.Messages, control.PerRun.Messages},
+		{"syncs per operation", p.PerRun.Syncs, control.PerRun.Syncs},
 		{"mean wait for an answer (virtual time)", p.PerRun.Wait, control.PerRun.Wait},
 		{"mean recovery after the heal (virtual time)", p.PerRun.Recovery, control.PerRun.Recovery},
 	} {

@@ -48,8 +48,8 @@ func TestJudgeMeasuresPerformance(t *testing.T) {
 		return v.Performance[0]
 	}
 	orig, slow := judge(paxos), judge(harness.New(eagerRetries{}))
-	if orig.Runs == 0 || orig.Operations == 0 || orig.Answered == 0 || orig.Messages.N == 0 || orig.Wait.N == 0 || orig.Recovery.N == 0 {
-		t.Fatalf("figures %+v: want runs, operations, answers, messages, waits and recoveries", orig)
+	if orig.Runs == 0 || orig.Operations == 0 || orig.Answered == 0 || orig.Messages.N == 0 || orig.Syncs.N == 0 || orig.Syncs.Sum == 0 || orig.Wait.N == 0 || orig.Recovery.N == 0 {
+		t.Fatalf("figures %+v: want runs, operations, answers, messages, syncs, waits and recoveries", orig)
 	}
 	if why := orig.Regression(orig); why != "" {
 		t.Errorf("the original is a regression of itself: %s", why)
@@ -94,7 +94,7 @@ func shifted(xs []float64, by, sd float64) []float64 {
 func TestRegressionJudgesEachFigure(t *testing.T) {
 	const n = 1000
 	base := Performance{Protocol: "p", Runs: n, Operations: 2000, Answered: 2000, PerRun: &PerRun{
-		Messages: runs(1, n, 20, 5), Wait: runs(2, n, 100, 50), Recovery: runs(3, n, 300, 100)}}
+		Messages: runs(1, n, 20, 5), Syncs: runs(4, n, 6, 2), Wait: runs(2, n, 100, 50), Recovery: runs(3, n, 300, 100)}}
 	for _, c := range []struct {
 		name string
 		edit func(*PerRun)
@@ -105,6 +105,8 @@ func TestRegressionJudgesEachFigure(t *testing.T) {
 		{"messages within, in every run", func(r *PerRun) { r.Messages = shifted(r.Messages, 0.03, 0) }, ""},
 		{"messages past", func(r *PerRun) { r.Messages = shifted(r.Messages, 0.08, 1) }, "messages per operation"},
 		{"messages past, as noisy", func(r *PerRun) { r.Messages = shifted(r.Messages, 0.08, 40) }, ""},
+		{"syncs within", func(r *PerRun) { r.Syncs = shifted(r.Syncs, 0.01, 0.5) }, ""},
+		{"syncs past", func(r *PerRun) { r.Syncs = shifted(r.Syncs, 0.5, 0.5) }, "syncs per operation"},
 		{"wait within", func(r *PerRun) { r.Wait = shifted(r.Wait, 0.02, 5) }, ""},
 		{"wait past", func(r *PerRun) { r.Wait = shifted(r.Wait, 0.2, 5) }, "mean wait"},
 		{"recovery within", func(r *PerRun) { r.Recovery = shifted(r.Recovery, 0.04, 10) }, ""},

@@ -64,11 +64,13 @@ type Ballot struct {
 	Node  int32  `json:"node"`
 }
 
-// Messages counts a run's messages and timers.
+// Messages counts a run's messages, timers and syncs.
 type Messages struct {
 	Sent      int64 `json:"sent"`
 	Delivered int64 `json:"delivered"`
 	Timers    int64 `json:"timers"`
+	// Syncs counts the writes the replicas made durable (sim.Stats.Syncs).
+	Syncs int64 `json:"syncs"`
 }
 
 // Determinism is what running a seed twice here and once in another
@@ -87,7 +89,7 @@ func NewRun(info *engine.Info, c engine.Config, res *engine.Result, config, repl
 		Learners: res.Learners, LearnerNodes: res.LearnerNodes, LeftFaulty: res.LeftFaulty, Coverage: res.Coverage, Events: res.Events, VirtualTime: res.Time,
 		Stop: res.Stop, LivenessChecked: res.LivenessChecked, Linearizability: res.Linearizability,
 		TraceHash: campaign.FormatHash(res.TraceHash), Faults: res.Faults(),
-		Messages: Messages{res.Stats.Sent, res.Stats.Delivered, res.Stats.Timers},
+		Messages: Messages{res.Stats.Sent, res.Stats.Delivered, res.Stats.Timers, res.Stats.Syncs},
 		Ops:      res.Ops, KVOps: res.KVOps, Service: res.Service, Config: c.Effective(info), Replay: replay,
 		seedLine: fmt.Sprintf("SEED=%d %s", res.Seed, config), workload: info.Workload,
 	}
@@ -128,7 +130,7 @@ func (r *Run) WriteText(w io.Writer) {
 		liveness = "liveness not judged"
 	}
 	f("stop", "%s (%s)", r.Stop, liveness)
-	f("messages", "%d sent, %d delivered; timers fired: %d", r.Messages.Sent, r.Messages.Delivered, r.Messages.Timers)
+	f("messages", "%d sent, %d delivered; timers fired: %d; writes synced: %d", r.Messages.Sent, r.Messages.Delivered, r.Messages.Timers, r.Messages.Syncs)
 	f("faults", "%s", Counts(r.Faults))
 	switch r.Linearizability {
 	case "":

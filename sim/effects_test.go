@@ -291,3 +291,31 @@ func TestTornCrashWaitsForAHandlerToTear(t *testing.T) {
 		}
 	}
 }
+
+// TestSyncsCountWhatReachesTheDisk: Stats.Syncs counts a Persist, and a
+// Sync that makes a write durable; a Sync with nothing to make durable,
+// and a write never synced, cost no sync.
+func TestSyncsCountWhatReachesTheDisk(t *testing.T) {
+	for _, persist := range []bool{true, false} {
+		w, _, _ := scribeWorld(t, ChoiceConfig{}, persist, 3)
+		for range 3 {
+			if err := w.DoLine("deliver client->2 go"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := w.Stats().Syncs; got != 3 {
+			t.Errorf("persist %v: %d syncs for three handlers that each make one write durable, want 3", persist, got)
+		}
+	}
+	w, err := New(Config{Nodes: 3, Mode: Choice}, NewRandom(1), func(NodeID, int) Node[word, int, int] { return &unsyncedWriter{} }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Request(0, 1, "w")
+	if err := w.DoLine("deliver client->1 w"); err != nil {
+		t.Fatal(err)
+	}
+	if got := w.Stats().Syncs; got != 0 {
+		t.Errorf("a write never synced: %d syncs, want 0", got)
+	}
+}

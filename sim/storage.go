@@ -36,6 +36,7 @@ func (w *World[M, D, O]) sync(id NodeID) {
 	if n := len(s.unsynced); n > 0 {
 		s.durable, s.durableKey = s.unsynced[n-1], s.unsyncedKeys[n-1]
 		s.dropUnsynced()
+		w.stats.Syncs++
 	}
 	s.fpOK = false
 }
@@ -46,6 +47,7 @@ func (w *World[M, D, O]) persist(id NodeID, d D) {
 	s.durable, s.durableKey = d, w.writtenKey(d)
 	s.dropUnsynced()
 	s.fpOK = false
+	w.stats.Syncs++
 }
 
 // settle is what a crash leaves of the node's storage: every write but the

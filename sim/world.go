@@ -142,6 +142,10 @@ type Stats struct {
 	Sent      int64                // messages nodes sent
 	Delivered int64                // messages delivered to a live node
 	Timers    int64                // timers fired
+	// Syncs counts the writes made durable: each Persist, and each Sync
+	// with a write to make durable (a real store's fsyncs, the cost
+	// that dominates a consensus protocol's latency).
+	Syncs int64
 	// PeakLinkLoad is the most messages that were in flight on one link
 	// at once (NetworkConfig.LinkCapacity bounds it).
 	PeakLinkLoad int64
