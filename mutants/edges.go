@@ -17,12 +17,15 @@ type Edge struct {
 
 // Edges lists the ends of the ranges of the knobs that size a run of the
 // protocol info describes: the cluster (one node, and sim.MaxNodes, or
-// the smallest and largest whose roles are valid, engine.Info.Roles) and
+// the smallest and largest whose roles are valid, engine.Info.Roles; and
+// the next size above the smallest, two nodes, the smallest cluster in
+// which a quorum needs a peer and a replica can lag behind one) and
 // each of the protocol's own knobs that declares its Edges (an IntKnob's
 // bounds). A swarm draws from the middle of each range (three to five
 // nodes, small windows), so a bound that is off by one at a limit (a
 // check that refuses the largest cluster, a window one short of its
-// maximum) shows only in runs at the ends.
+// maximum, a catch-up that never asks when there are only two replicas)
+// shows only in runs at the ends.
 func Edges(info *engine.Info) []Edge {
 	lo, hi := 1, sim.MaxNodes
 	for lo < hi && !info.ValidNodes(lo) {
@@ -31,7 +34,11 @@ func Edges(info *engine.Info) []Edge {
 	for hi > lo && !info.ValidNodes(hi) {
 		hi--
 	}
-	out := []Edge{{"nodes", strconv.Itoa(lo)}, {"nodes", strconv.Itoa(hi)}}
+	out := []Edge{{"nodes", strconv.Itoa(lo)}}
+	if lo+1 < hi && info.ValidNodes(lo+1) {
+		out = append(out, Edge{"nodes", strconv.Itoa(lo + 1)})
+	}
+	out = append(out, Edge{"nodes", strconv.Itoa(hi)})
 	for _, k := range info.Knobs {
 		for _, v := range k.Edges {
 			out = append(out, Edge{k.Name, v})

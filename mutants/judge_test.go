@@ -73,20 +73,33 @@ func (a refusesLargest) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, prot
 // TestJudgeRunsTheEdges: the judge runs every edge of the cluster's and
 // the protocol's knobs (Multi-Paxos's alpha and catch-up, 1 and 64, among them), where
 // the correct protocols pass (TestJudgeIsDeterministic) and a bound check
-// off by one at the largest cluster is caught.
+// off by one at the largest cluster, or at two nodes, is caught.
 func TestJudgeRunsTheEdges(t *testing.T) {
-	want := []Edge{{"nodes", "1"}, {"nodes", strconv.Itoa(sim.MaxNodes)}, {"alpha", "1"}, {"alpha", "64"}, {"catchup", "1"}, {"catchup", "64"}}
+	want := []Edge{{"nodes", "1"}, {"nodes", "2"}, {"nodes", strconv.Itoa(sim.MaxNodes)}, {"alpha", "1"}, {"alpha", "64"}, {"catchup", "1"}, {"catchup", "64"}}
 	if got := Edges(multiPaxos.Info()); !reflect.DeepEqual(got, want) {
 		t.Errorf("multipaxos edges %v, want %v", got, want)
 	}
-	buggy := harness.New(refusesLargest{})
-	v, err := Judge(context.Background(), JudgeOptions{Protocols: []*harness.Protocol{buggy}, Budget: 20, NoExplore: true})
-	if err != nil {
-		t.Fatal(err)
+	for i, buggy := range []*harness.Protocol{harness.New(refusesLargest{}), harness.New(refusesPairs{})} {
+		v, err := Judge(context.Background(), JudgeOptions{Protocols: []*harness.Protocol{buggy}, Budget: 20, NoExplore: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !v.Killed || v.By != "campaign (edges)" {
+			t.Errorf("buggy protocol %d: verdict %+v: want killed by the edge runs", i, v)
+		}
 	}
-	if !v.Killed || v.By != "campaign (edges)" {
-		t.Errorf("verdict %+v: want killed by the edge runs", v)
+}
+
+// refusesPairs is single-decree Paxos that refuses a cluster of two, a
+// size a swarm never draws: a quorum check written as "more than one
+// peer".
+type refusesPairs struct{ paxosAdapter.Adapter }
+
+func (a refusesPairs) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation], error) {
+	if s.Nodes == 2 {
+		return nil, fmt.Errorf("%d nodes: a quorum needs more than one peer", s.Nodes)
 	}
+	return a.Adapter.NewNodes(s)
 }
 
 // declaresMore is single-decree Paxos declaring one assertion more than
