@@ -54,9 +54,9 @@ type Performance struct {
 }
 
 // PerRun holds each run's figures, one slice a figure, one entry a run
-// in seed order: Messages, Syncs and Wait for the fault-free runs, Recovery for
-// the runs with faults. A run without the figure (no operation, no
-// answer, not healed) has Absent there.
+// in seed order: Messages, Syncs and Wait for the fault-free runs,
+// Recovery for the runs with faults. A run without the figure (no
+// operation, no answer, not healed) has Absent there.
 type PerRun struct {
 	Messages []float64 `json:"messages_per_operation"`
 	Syncs    []float64 `json:"syncs_per_operation"`
@@ -103,9 +103,9 @@ func (m Moments) meanVariance() float64 {
 }
 
 // RegressionLimit is how much worse than the original code a source
-// mutant's mean messages or syncs per operation, wait or recovery must be, over
-// the runs both have the figure, as a fraction, for Regression to call it
-// a regression.
+// mutant's mean messages or syncs per operation, wait or recovery must
+// be, over the runs both have the figure, as a fraction, for Regression
+// to call it a regression.
 const RegressionLimit = 0.05
 
 // RegressionZ is how many standard errors of the mean paired difference
