@@ -3,6 +3,7 @@ package mutants
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/paxsim/paxsim/engine"
 )
@@ -204,21 +205,54 @@ func (p Performance) Regression(control Performance) string {
 	if ans, want := ratio(p.Answered, p.Operations), ratio(control.Answered, control.Operations); want-ans > AnsweredLimit {
 		return fmt.Sprintf("%s answered %.1f%% of its operations, the original code %.1f%%", p.Protocol, 100*ans, 100*want)
 	}
-	for _, f := range []struct {
-		what      string
-		got, want []float64
-	}{
-		{"messages per operation", p.PerRun.Messages, control.PerRun.Messages},
-		{"syncs per operation", p.PerRun.Syncs, control.PerRun.Syncs},
-		{"mean wait for an answer (virtual time)", p.PerRun.Wait, control.PerRun.Wait},
-		{"mean recovery after the heal (virtual time)", p.PerRun.Recovery, control.PerRun.Recovery},
-	} {
+	for _, f := range p.figures(control) {
 		if d := pairOff(f.got, f.want); d.worse() {
 			return fmt.Sprintf("%s %s %.1f, the original code %.1f over the same %d runs (+%.0f%%, %.1f standard errors)",
 				p.Protocol, f.what, d.got.Mean(), d.want.Mean(), d.diff.N, 100*d.relative(), d.z())
 		}
 	}
 	return ""
+}
+
+// Nearest words how near p, a source mutant's figures that are no
+// Regression of control's, came to one: the figure worse than the
+// original's by the largest fraction among those worse by more than
+// RegressionZ standard errors (a real cost, under RegressionLimit); or,
+// when every figure of every run equals the original's, that it does (the
+// mark of an equivalent mutant, though not its proof: a run that differs
+// may be one the judgement did not run); else "".
+func (p Performance) Nearest(control Performance) string {
+	if p.Runs != control.Runs || p.PerRun == nil || control.PerRun == nil {
+		return ""
+	}
+	same, near, rel := true, "", 0.0
+	for _, f := range p.figures(control) {
+		d := pairOff(f.got, f.want)
+		same = same && slices.Equal(f.got, f.want)
+		if r := d.relative(); d.z() > RegressionZ && r > rel {
+			near, rel = fmt.Sprintf("%s %s +%.1f%% at %.1f standard errors", p.Protocol, f.what, 100*r, d.z()), r
+		}
+	}
+	if same && p.Answered == control.Answered {
+		return p.Protocol + ": every figure of every run equal to the original's"
+	}
+	return near
+}
+
+// figure is one of a mutant's figures beside the original's, run by run.
+type figure struct {
+	what      string
+	got, want []float64
+}
+
+// figures pairs p's figures with control's.
+func (p Performance) figures(control Performance) []figure {
+	return []figure{
+		{"messages per operation", p.PerRun.Messages, control.PerRun.Messages},
+		{"syncs per operation", p.PerRun.Syncs, control.PerRun.Syncs},
+		{"mean wait for an answer (virtual time)", p.PerRun.Wait, control.PerRun.Wait},
+		{"mean recovery after the heal (virtual time)", p.PerRun.Recovery, control.PerRun.Recovery},
+	}
 }
 
 // pairs is a figure over the runs where both a mutant and the original

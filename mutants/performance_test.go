@@ -158,6 +158,42 @@ func TestRegressionJudgesEachFigure(t *testing.T) {
 	}
 }
 
+// TestNearestNamesTheCostliestFigure: a mutant that is no regression is
+// described by its figure worse by the most of those past the noise, or
+// as equal to the original in every run, or not at all.
+func TestNearestNamesTheCostliestFigure(t *testing.T) {
+	const n = 1000
+	base := Performance{Protocol: "p", Runs: n, Operations: 2000, Answered: 2000, PerRun: &PerRun{
+		Messages: runs(1, n, 20, 5), Syncs: runs(4, n, 6, 2), Wait: runs(2, n, 100, 50), Recovery: runs(3, n, 300, 100)}}
+	with := func(edit func(r *PerRun)) Performance {
+		pr := *base.PerRun
+		edit(&pr)
+		p := base
+		p.PerRun = &pr
+		return p
+	}
+	for _, c := range []struct {
+		name string
+		p    Performance
+		want string
+	}{
+		{"the same", with(func(*PerRun) {}), "every figure of every run equal"},
+		{"cheaper", with(func(r *PerRun) { r.Wait = shifted(r.Wait, -0.2, 1) }), ""},
+		{"noisy", with(func(r *PerRun) { r.Wait = shifted(r.Wait, 0, 5) }), ""},
+		{"two costs", with(func(r *PerRun) {
+			r.Syncs, r.Recovery = shifted(r.Syncs, 0.02, 0.01), shifted(r.Recovery, 0.04, 1)
+		}), "mean recovery after the heal (virtual time) +4.0%"},
+	} {
+		if why := c.p.Regression(base); why != "" {
+			t.Fatalf("%s: a regression (%s): the cases must be under the limit", c.name, why)
+		}
+		got := c.p.Nearest(base)
+		if (got == "") != (c.want == "") || !strings.Contains(got, c.want) {
+			t.Errorf("%s: nearest %q, want one naming %q", c.name, got, c.want)
+		}
+	}
+}
+
 // TestPairOffMatchesTheNaivePairing: pairOff's sums equal those of the
 // pairs picked and subtracted one by one, for any two samples with
 // absent runs.

@@ -23,6 +23,9 @@ type Result struct {
 	Mutant
 	Status string `json:"status"`
 	mutants.Verdict
+	// Nearest is, for a survivor, how near its performance came to a
+	// regression, per protocol (mutants.Performance.Nearest).
+	Nearest string  `json:"nearest,omitempty"`
 	Seconds float64 `json:"seconds,omitempty"` // the judgement's wall time
 }
 
@@ -137,6 +140,9 @@ func (rep *Report) WriteText(w io.Writer) {
 		reached := "reached"
 		if !r.Reached {
 			reached = "never reached"
+		}
+		if r.Nearest != "" {
+			reached += "; " + r.Nearest
 		}
 		fmt.Fprintf(w, "\n%s (%s)\n%s\n", r.ID, reached, r.Diff())
 	}

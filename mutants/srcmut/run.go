@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -214,20 +215,25 @@ func (rep *Report) judgeAll(ctx context.Context, j *judge, compiled []error) {
 // search but is slower than the original code, control, on the same
 // seeds (mutants.Performance.Regression): it dropped something the
 // protocol needs to work as well as it did, and only a retry made up for
-// it.
+// it. A survivor gets Nearest: how near it came.
 func (r *Result) judgePerformance(control mutants.Verdict) {
 	if r.Status != Survived {
 		return
 	}
+	var near []string
 	for i, p := range r.Performance { // in the order judged, as the control's
 		if i >= len(control.Performance) {
-			return
+			break
 		}
 		if why := p.Regression(control.Performance[i]); why != "" {
 			r.Status, r.Killed, r.By, r.Protocol, r.Property, r.Message = Killed, true, "performance", p.Protocol, "performance", why
 			return
 		}
+		if n := p.Nearest(control.Performance[i]); n != "" {
+			near = append(near, n)
+		}
 	}
+	r.Nearest = strings.Join(near, "; ")
 }
 
 // lastLine is s's last non-empty line.

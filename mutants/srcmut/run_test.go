@@ -24,8 +24,8 @@ func TestSlowerSurvivorIsKilled(t *testing.T) {
 		r.judgePerformance(control)
 		return r
 	}
-	if r := judged(Survived, fast); r.Status != Survived || r.Killed {
-		t.Errorf("as fast as the original: %+v, want survived", r)
+	if r := judged(Survived, fast); r.Status != Survived || r.Killed || !strings.Contains(r.Nearest, "equal to the original") {
+		t.Errorf("as fast as the original: %+v, want survived, its figures equal to the original's", r)
 	}
 	r := judged(Survived, slow)
 	if r.Status != Killed || !r.Killed || r.By != "performance" || !strings.Contains(r.Message, "messages per operation") {
