@@ -81,6 +81,8 @@ var configFlags = []configFlag{
 		usage: "probability `P`, per fault interval, that a replica is cut off for 300-1500 ticks (while no other is), to lag past a catch-up"},
 	{name: "outlive", field: func(c *engine.Config) flag.Value { return value[float64]{&c.Outlive} },
 		usage: "probability `P` that a message reaching a crashed replica waits for its restart instead of being lost (not on FIFO links)"},
+	{name: "mistune", field: func(c *engine.Config) flag.Value { return value[int]{&c.Mistune} },
+		usage: "the network is `F` times slower than the replicas' timers were tuned for: every delay of --delay is multiplied by F (0 or 1: tuned)"},
 	{name: "hedge", field: func(c *engine.Config) flag.Value { return value[float64]{&c.Hedge} },
 		usage:   "probability `P` that a client sends a request, new or retried, to a second replica at once (a client hedging against a slow leader)",
 		applies: keyValue, why: "its clients each propose one value to their own replica"},

@@ -55,6 +55,16 @@ type Config struct {
 	// that state should refuse. Off unless set; a swarm draws it in half
 	// its runs, around OutliveRate.
 	Outlive float64 `json:"outlive,omitempty"`
+	// Mistune is how many times slower the network is than the one the
+	// nodes' timers were tuned for: every delay of Delay is multiplied by
+	// it, while Setup.MaxDelay, what a protocol's timeouts scale with,
+	// stays the top of Delay as written. A retry or election timer then
+	// fires sooner than a round trip, as in a deployment whose timeouts
+	// were set for a faster network, and only a backoff that grows (or
+	// another way to settle duelling proposers) stays live. 0 or 1: tuned.
+	// Off unless set; a swarm draws MistuneFactor in a quarter of its
+	// runs, where the slower delays leave the liveness bound room.
+	Mistune int `json:"mistune,omitempty"`
 	// Hedge is the chance that a key-value client sends a request, new or
 	// retried, to a second replica at once, as a client that hedges
 	// against a slow or deposed leader does: two replicas then hold the
@@ -186,7 +196,7 @@ func (c Config) resolve(info *Info) (plan, error) {
 	if err != nil {
 		return p, err
 	}
-	p.setup = Setup{Nodes: c.Nodes, Variant: c.Variant, MaxDelay: sc.Network.Delay.Max, Params: params}
+	p.setup = Setup{Nodes: c.Nodes, Variant: c.Variant, MaxDelay: sc.Network.Delay.Max / sim.Time(max(1, c.Mistune)), Params: params}
 	p.quorums = info.QuorumsIn(p.setup)
 	return p, nil
 }
@@ -311,6 +321,13 @@ func (c Config) simConfig() (sim.Config, error) {
 	if delay.Max > MaxTicks/100 {
 		return sc, bad("delay", "%s: at most %d ticks", c.Delay, MaxTicks/100)
 	}
+	if c.Mistune < 0 || c.Mistune > MaxMistune {
+		return sc, bad("mistune", "%d is not between 0 and %d", c.Mistune, MaxMistune)
+	}
+	delay = c.mistuned(delay)
+	if delay.Max > MaxTicks/100 {
+		return sc, bad("mistune", "%d times the delays %s: at most %d ticks", c.Mistune, c.Delay, MaxTicks/100)
+	}
 	if err := c.checkTimes(delay); err != nil {
 		return sc, err
 	}
@@ -422,6 +439,18 @@ func (c Config) checkTimes(delay sim.Delay) error {
 // LivenessTicks is the shortest liveness bound that delays up to d.Max
 // leave room for.
 func LivenessTicks(d sim.Delay) int64 { return 30 * int64(d.Max) }
+
+// MaxMistune bounds Config.Mistune.
+const MaxMistune = 16
+
+// mistuned is delay as the network of c runs it: Config.Mistune times
+// slower than written.
+func (c Config) mistuned(delay sim.Delay) sim.Delay {
+	if f := sim.Time(c.Mistune); f > 1 {
+		delay.Min, delay.Max = delay.Min*f, delay.Max*f
+	}
+	return delay
+}
 
 // LivenessBound is how long after the heal the core has to catch up and
 // the clients to have their answers: --liveness, grown with the workload

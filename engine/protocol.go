@@ -138,7 +138,9 @@ type Setup struct {
 	// 9*MaxDelay more, a slowed receiver's delays are multiplied by its
 	// factor, and the long-delay fault holds a message past elections. A
 	// protocol must stay safe whatever the delays, and live once faults
-	// heal, within the liveness bound (LivenessBound).
+	// heal, within the liveness bound (LivenessBound). Under
+	// Config.Mistune the network's delays are that many times longer than
+	// MaxDelay says: timers scaled with it fire before a round trip.
 	MaxDelay sim.Time
 	// Params holds the values of Info.Knobs, by name, each validated by
 	// its knob; a knob not set is absent.

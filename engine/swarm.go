@@ -117,6 +117,7 @@ var swarmFields = []swarmField{
 	{"hedge", func(w Workload) bool { return w.Kind == KeyValue },
 		func(c Config) any { return c.Hedge }, func(d, c Config) Config { d.Hedge = c.Hedge; return d }},
 	{"outlive", nil, func(c Config) any { return c.Outlive }, func(d, c Config) Config { d.Outlive = c.Outlive; return d }},
+	{"mistune", nil, func(c Config) any { return c.Mistune }, func(d, c Config) Config { d.Mistune = c.Mistune; return d }},
 }
 
 // The rates around which a swarm draws the faults that reach deep states
@@ -149,7 +150,7 @@ const DurabilityRate = 0.005
 // swarmTail is how many of swarmFields, at its end, Swarm draws after the
 // protocol's own knobs: those that came later than the draws before them,
 // which keep their values.
-const swarmTail = 11
+const swarmTail = 12
 
 // swarmValue is c's value of knob, one of SwarmKnobs.
 func (c Config) swarmValue(info *Info, knob string) any {
@@ -227,8 +228,19 @@ func (c Config) swarmLast(d *swarmDraw, info *Info, reconfigs bool) Config {
 	// Half the runs keep some messages to a crashed replica for its
 	// restart (Config.Outlive).
 	d.rates(rateDraw{&c.Outlive, OutliveRate})
+	// A quarter of the runs have timers tuned for a network MistuneFactor
+	// times faster than theirs (Config.Mistune; fit drops it on a long
+	// tail, and where the slower delays do not fit the liveness bound).
+	if d.intn(4) == 0 {
+		c.Mistune = MistuneFactor
+	}
 	return c
 }
+
+// MistuneFactor is the Config.Mistune a swarm draws: delays four times
+// those the timers were tuned for, so that a proposer's timer of four
+// delays (a round trip of both phases) is one round trip of one.
+const MistuneFactor = 4
 
 // rateDraw is a rate a swarm draws, and the default it draws around.
 type rateDraw struct {
@@ -294,18 +306,27 @@ func (d *Config) fit(c Config, info *Info, pinned func(knob string) bool) {
 	if info.Workload.Kind == Consensus && d.Clients != 0 {
 		d.Clients = min(d.Clients, bits.OnesCount64(info.RolesOf(d.Nodes).Proposers))
 	}
-	if !pinned("delay") && !delayFits(d.Delay, c) {
-		d.Delay = c.Delay
+	if !pinned("delay") && !delayFits(d.Delay, c.Mistune, c) {
+		d.Delay = c.Delay // as a pinned --mistune slows it: c's fits, c is valid
+	}
+	if !pinned("mistune") && d.Mistune > 1 {
+		// Not on a long tail, whose stragglers outlast the timers already:
+		// four times those leave Multi-Paxos live but past the bound.
+		if delay, err := sim.ParseDelay(d.Delay); err != nil || delay.Dist == sim.LongTail || !delayFits(d.Delay, d.Mistune, c) {
+			d.Mistune = c.Mistune
+		}
 	}
 }
 
-// delayFits reports whether delays dist leave c's liveness bound room to
-// decide after the heal (simConfig's rule).
-func delayFits(dist string, c Config) bool {
+// delayFits reports whether delays dist, mistune times slower
+// (Config.Mistune), leave c's liveness bound room to decide after the heal
+// (simConfig's rule).
+func delayFits(dist string, mistune int, c Config) bool {
 	delay, err := sim.ParseDelay(dist)
 	if err != nil {
 		return false
 	}
+	delay = Config{Mistune: mistune}.mistuned(delay)
 	return c.HealAt == 0 || c.Liveness == 0 || c.Liveness >= LivenessTicks(delay)
 }
 

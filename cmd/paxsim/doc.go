@@ -788,6 +788,9 @@
 //	  --outlive P
 //	      probability P that a message reaching a crashed replica waits for its
 //	      restart instead of being lost (not on FIFO links) (default 0)
+//	  --mistune F
+//	      the network is F times slower than the replicas' timers were tuned for:
+//	      every delay of --delay is multiplied by F (0 or 1: tuned) (default 0)
 //	  --fault-interval TICKS
 //	      TICKS between random fault draws (default 10)
 //	  --max-crashed N
