@@ -65,6 +65,63 @@ func TestJudgeMeasuresPerformance(t *testing.T) {
 	}
 }
 
+// reshuffled is single-decree Paxos, correct and as fast, whose replicas
+// draw one random number more as they boot: every later decision of a
+// run differs from the original's, as under a mutant that only reorders
+// what the code does, while what a run costs does not change.
+type reshuffled struct{ paxosAdapter.Adapter }
+
+func (a reshuffled) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation], error) {
+	newNode, err := a.Adapter.NewNodes(s)
+	if err != nil {
+		return nil, err
+	}
+	return func(id sim.NodeID, d protocol.Durable) sim.Node[protocol.Msg, protocol.Durable, checker.Observation] {
+		return drawsAtStart{newNode(id, d)}
+	}, nil
+}
+
+// drawsAtStart is a node that draws a random number before it starts.
+type drawsAtStart struct {
+	sim.Node[protocol.Msg, protocol.Durable, checker.Observation]
+}
+
+func (n drawsAtStart) Start(env *sim.Env[protocol.Msg, protocol.Durable, checker.Observation]) {
+	env.Rand(1000)
+	n.Node.Start(env)
+}
+
+// TestReorderingIsNoRegression: a protocol as fast as the original whose
+// runs all differ from the original's (each decision drawn anew) is no
+// regression of it: the paired differences are noise of mean 0, which the
+// limits keep out.
+func TestReorderingIsNoRegression(t *testing.T) {
+	o := JudgeOptions{Budget: 2000, PerformanceSeeds: 2000, NoExplore: true}
+	var figures []Performance
+	for _, p := range []*harness.Protocol{paxos, harness.New(reshuffled{})} {
+		o.Protocols = []*harness.Protocol{p}
+		v, err := Judge(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Killed || len(v.Performance) != 1 {
+			t.Fatalf("verdict %+v: want one protocol's figures and no kill", v)
+		}
+		figures = append(figures, v.Performance[0])
+	}
+	orig, other := figures[0], figures[1]
+	if slices.Equal(orig.PerRun.Wait, other.PerRun.Wait) || slices.Equal(orig.PerRun.Recovery, other.PerRun.Recovery) {
+		t.Fatal("the reshuffled runs are the original's: the test shows nothing")
+	}
+	if why := other.Regression(orig); why != "" {
+		t.Errorf("a reordering is called a regression: %s", why)
+	}
+	if why := orig.Regression(other); why != "" {
+		t.Errorf("the original is called a regression of a reordering: %s", why)
+	}
+	t.Logf("nearest: %q; the other way: %q", other.Nearest(orig), orig.Nearest(other))
+}
+
 // runs is n per-run figures around mean, spread by sd, drawn from a
 // fixed seed: the original code's runs in these tests.
 func runs(seed uint64, n int, mean, sd float64) []float64 {
