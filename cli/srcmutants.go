@@ -62,7 +62,9 @@ func runSourceMutants(ctx context.Context, x *invocation, o *options) error {
 	if _, judging := os.LookupEnv(reach.Env); judging {
 		jo := mutants.JudgeOptions{Protocols: ps, Start: o.start, Budget: m.budget, NoExplore: m.noExplore, Progress: watchJudge()}
 		if reach.Selected() != 0 { // the control (0) runs every protocol's whole budget
-			jo.Reached, jo.Reset = reach.Reached, reach.Reset
+			jo.Reached, jo.Reset, jo.RunBy = reach.Reached, reach.Reset, reach.RunBy
+		} else {
+			jo.Covered = reach.Covered
 		}
 		v, err := mutants.Judge(ctx, jo)
 		if err != nil {

@@ -2,6 +2,7 @@ package mutants
 
 import (
 	"context"
+	"slices"
 
 	"github.com/paxsim/paxsim/campaign"
 
@@ -26,6 +27,32 @@ type JudgeOptions struct {
 	// Progress, when set, is called as each run and each search starts:
 	// a watchdog can tell a mutant that hangs inside a run.
 	Progress func()
+	// Covered, in the original code's judgement (the control), lists and
+	// forgets the mutants whose sites the code ran since it was last
+	// called (reach.Covered); the verdict keeps the list of each
+	// protocol's campaigns (Verdict.Sites). Nil: nothing is recorded.
+	Covered func() []int
+	// RunBy, in a mutant's judgement, reports whether the control's
+	// campaigns of the protocol named ran the mutant's site; known is
+	// false when that is not known. Known and not run: the site had not
+	// run at all by the end of those campaigns (ProtocolSites.Seen), and
+	// the protocol is skipped, each of its runs being the control's,
+	// exactly. Run: its campaigns get their whole budget, never stopped
+	// by the SourceProbe, however late its seeds first run the site.
+	RunBy func(protocol string) (known, ran bool)
+}
+
+// ProtocolSites is, in the control's judgement, the mutants whose sites
+// one protocol's campaigns ran (Ran), and those whose sites had run by
+// the end of them (Seen: Ran, and what ran before, as the process started
+// or in earlier protocols' campaigns). A mutant not in Seen cannot change
+// any of the protocol's runs: they are the control's, exactly; one in Seen
+// but not in Ran may (a value computed once, earlier, that these runs
+// use).
+type ProtocolSites struct {
+	Protocol string `json:"protocol"`
+	Ran      []int  `json:"ran"`
+	Seen     []int  `json:"seen"`
 }
 
 // DefaultSourceBudget is how many swarm seeds Judge runs per protocol.
@@ -52,6 +79,9 @@ type Verdict struct {
 	Reached bool `json:"reached"`
 	// Seeds counts the campaign seeds run, over every protocol.
 	Seeds uint64 `json:"seeds"`
+	// Sites is, in the control's verdict (JudgeOptions.Covered), the
+	// mutants whose sites each protocol's campaigns ran.
+	Sites []ProtocolSites `json:"sites,omitempty"`
 	// Performance is each protocol's figures, in the order judged, over
 	// the seeds its campaigns ran (none past the protocol that killed
 	// it; a protocol whose campaign stopped early, its code not reached,
@@ -85,11 +115,21 @@ func Judge(ctx context.Context, o JudgeOptions) (Verdict, error) {
 		o.PerformanceSeeds = DefaultPerformanceSeeds
 	}
 	var v Verdict
+	var seen []int // in the control: every site that ran so far
+	if o.Covered != nil {
+		seen = o.Covered()
+	}
 	for _, p := range o.Protocols {
 		if o.Reset != nil {
 			o.Reset()
 		}
-		if v.campaign(ctx, p, o) {
+		killed := v.campaign(ctx, p, o)
+		if o.Covered != nil {
+			ran := o.Covered()
+			seen = union(seen, ran)
+			v.Sites = append(v.Sites, ProtocolSites{p.Name(), ran, seen})
+		}
+		if killed {
 			return v, nil
 		}
 	}
@@ -105,6 +145,13 @@ func Judge(ctx context.Context, o JudgeOptions) (Verdict, error) {
 		}
 	}
 	return v, ctx.Err()
+}
+
+// union is the sorted union of two sorted lists.
+func union(a, b []int) []int {
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // chunkBy names the technique of each of campaign's chunks in a verdict.
@@ -136,8 +183,9 @@ func (o *JudgeOptions) progress() {
 // assertion or a sometimes property never satisfied, a fault on that
 // never fired) fails, as paxsim campaign fails it. The swarm campaign
 // runs SourceProbe seeds first and stops there if they never reached the
-// mutation (and so does the second). It reports whether it killed the
-// mutant.
+// mutation (and so does the second), unless JudgeOptions.RunBy says the
+// control's campaigns of p ran it; when RunBy says they never did, p's
+// campaigns are skipped. It reports whether it killed the mutant.
 func (v *Verdict) campaign(ctx context.Context, p *harness.Protocol, o JudgeOptions) bool {
 	info := p.Info()
 	swarm := func(seed uint64) engine.Config {
@@ -161,8 +209,15 @@ func (v *Verdict) campaign(ctx context.Context, p *harness.Protocol, o JudgeOpti
 		{edgeConfigs(info, o.progress), o.Start, uint64(len(Edges(info))) * EdgeSeeds},
 		{func(seed uint64) engine.Config { return swarm(seed).FaultFree() }, o.Start, o.PerformanceSeeds},
 	}
-	cover := campaign.NewTally(p, true)
 	v.Performance = append(v.Performance, Performance{Protocol: p.Name()})
+	known, ran := false, false
+	if o.RunBy != nil {
+		known, ran = o.RunBy(p.Name())
+	}
+	if known && !ran {
+		return false // every run the control's: no figure differs either
+	}
+	cover := campaign.NewTally(p, true)
 	perf := &v.Performance[len(v.Performance)-1]
 	for i, c := range chunks {
 		onRun := func(cfg engine.Config, res *engine.Result) {
@@ -176,7 +231,7 @@ func (v *Verdict) campaign(ctx context.Context, p *harness.Protocol, o JudgeOpti
 				perf.add(res)
 			}
 		}
-		if c.budget > 0 && v.chunk(ctx, p, o, chunkBy[i], c.cfg, c.start, c.budget, onRun) {
+		if c.budget > 0 && v.chunk(ctx, p, o, chunkBy[i], c.cfg, c.start, c.budget, onRun) && (v.Killed || !ran) {
 			return v.Killed
 		}
 		if i == 1 {

@@ -58,6 +58,44 @@ func TestJudgeStopsWhereTheMutationIsNotReached(t *testing.T) {
 	}
 }
 
+// TestJudgeFollowsTheControlsSites: a protocol whose campaigns, in the
+// control's judgement, never ran the mutant's site is skipped (its runs
+// would be the control's), with an empty entry among the figures to keep
+// their order; one whose campaigns ran it gets its whole budget, however
+// late its seeds run the site; and the control records each protocol's
+// sites.
+func TestJudgeFollowsTheControlsSites(t *testing.T) {
+	never := func() bool { return false }
+	runBy := func(known, ran bool) func(string) (bool, bool) {
+		return func(string) (bool, bool) { return known, ran }
+	}
+	o := JudgeOptions{Protocols: []*harness.Protocol{paxos}, Budget: 2 * SourceProbe, PerformanceSeeds: 10, NoExplore: true,
+		Reached: never, Reset: func() {}, RunBy: runBy(true, false)}
+	v, err := Judge(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Killed || v.Seeds != 0 || len(v.Performance) != 1 || v.Performance[0].Protocol != paxos.Name() {
+		t.Errorf("site never run: verdict %+v: want no seed, one empty entry of figures", v)
+	}
+	o.RunBy = runBy(true, true)
+	if v, err = Judge(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	if want := 2*SourceProbe + uint64(len(Edges(paxos.Info())))*EdgeSeeds + 10; v.Killed || v.Seeds != want {
+		t.Errorf("site run late: %d seeds, want the whole budget, %d", v.Seeds, want)
+	}
+	calls := 0
+	o.RunBy, o.Reached, o.Covered = nil, nil, func() []int { calls++; return []int{calls, 7} }
+	if v, err = Judge(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	want := []ProtocolSites{{paxos.Name(), []int{2, 7}, []int{1, 2, 7}}}
+	if !reflect.DeepEqual(v.Sites, want) {
+		t.Errorf("the control's sites %+v, want %+v (what ran before, and then in the campaigns)", v.Sites, want)
+	}
+}
+
 // refusesLargest is single-decree Paxos with a bound check off by one: it
 // refuses the largest cluster the simulator runs, which a swarm (three to
 // five nodes) never draws.

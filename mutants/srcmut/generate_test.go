@@ -93,7 +93,7 @@ func TestSchemaParses(t *testing.T) {
 		t.Fatalf("the schema does not parse: %v\n%s", err, code)
 	}
 	for _, m := range s.Mutants {
-		if !strings.Contains(code, "srcmutID == "+itoa(m.N)+" ") && !strings.Contains(code, "srcmutID != "+itoa(m.N)+" ") &&
+		if !strings.Contains(code, "srcmutIs("+itoa(m.N)+")") && !strings.Contains(code, "srcmutNot("+itoa(m.N)+")") &&
 			!strings.Contains(code, ", "+itoa(m.N)+",") && !strings.Contains(code, ", "+itoa(m.N)+")") {
 			t.Errorf("the schema has no switch for %s (%d)", m.ID, m.N)
 		}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -108,6 +109,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if control.Status != Survived {
 		return nil, fmt.Errorf("the original code fails its own judgement (%s): %s %s %s", control.Status, control.By, control.Property, control.Message)
 	}
+	j.sites, rep.Control.Sites = rep.Control.Sites, nil // for the children only
 	rep.judgeAll(ctx, j, compiled)
 	rep.Control.DropPerRun()
 	rep.score()
@@ -120,8 +122,11 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 type judge struct {
 	bin string
 	o   Options
-	cpu atomic.Value // float64: the children's CPU seconds
-	mu  sync.Mutex
+	// sites is what the control's campaigns ran of each mutant's site,
+	// per protocol (reach.RunByEnv).
+	sites []mutants.ProtocolSites
+	cpu   atomic.Value // float64: the children's CPU seconds
+	mu    sync.Mutex
 }
 
 // one judges mutant n (0: the original code) in a child process.
@@ -131,6 +136,9 @@ func (j *judge) one(ctx context.Context, n int) Result {
 	began := time.Now()
 	cmd := exec.CommandContext(ctx, j.bin, j.o.ChildArgs...)
 	cmd.Env = append(os.Environ(), reach.Env+"="+strconv.Itoa(n))
+	if n != 0 && len(j.sites) > 0 {
+		cmd.Env = append(cmd.Env, reach.RunByEnv+"="+j.runBy(n))
+	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -153,6 +161,21 @@ func (j *judge) one(ctx context.Context, n int) Result {
 		r.Status = Survived
 	}
 	return r
+}
+
+// runBy is reach.RunByEnv's value for mutant n: for each protocol, ran
+// when the control's campaigns of it ran n's site, skip when the site had
+// not run at all by their end, nothing when it had run before them only.
+func (j *judge) runBy(n int) string {
+	var out []string
+	for _, s := range j.sites {
+		if _, ran := slices.BinarySearch(s.Ran, n); ran {
+			out = append(out, s.Protocol+":ran")
+		} else if _, seen := slices.BinarySearch(s.Seen, n); !seen {
+			out = append(out, s.Protocol+":skip")
+		}
+	}
+	return strings.Join(out, ",")
 }
 
 // addCPU adds a child's CPU time.

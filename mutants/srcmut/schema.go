@@ -24,6 +24,19 @@ var srcmutID = srcmutreach.Selected()
 
 func srcmutHit() bool { return srcmutreach.Hit() }
 
+// srcmutNot reports whether mutant k does not run here, and srcmutIs
+// whether it does (recording that it ran); both record, in the control's
+// process, that k's site ran.
+func srcmutNot(k int) bool {
+	srcmutreach.Seen(k)
+	return srcmutID != k
+}
+
+func srcmutIs(k int) bool {
+	srcmutreach.Seen(k)
+	return srcmutID == k && srcmutreach.Hit()
+}
+
 func srcmutPick[T any](swap bool, a, b T) T {
 	if swap {
 		return a
@@ -38,6 +51,8 @@ type srcmutInt interface {
 func srcmutAdd[T srcmutInt](v T, plus, minus int) T {
 	switch srcmutID {
 	case 0:
+		srcmutreach.Seen(plus)
+		srcmutreach.Seen(minus)
 	case plus:
 		srcmutHit()
 		return v + 1

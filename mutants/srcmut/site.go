@@ -8,7 +8,7 @@ import (
 
 // site is one place of a file where mutants apply, as the schema writes
 // it: the original code and every mutant of the place behind the switch
-// (schemaVar), selected at run time. Sites nest (a comparison inside a
+// (srcmutID), selected at run time. Sites nest (a comparison inside a
 // dropped statement): a site is written from its holes, the parts of the
 // original code it keeps, each with the sites inside it written in.
 type site struct {
@@ -22,14 +22,19 @@ type site struct {
 
 // The names the schema declares in each mutated package (schemaFile).
 const (
-	schemaVar  = "srcmutID"
 	schemaHit  = "srcmutHit()"
+	schemaNot  = "srcmutNot"
+	schemaIs   = "srcmutIs"
 	schemaPick = "srcmutPick"
 	schemaAdd  = "srcmutAdd"
 )
 
-// is is the schema's test that mutant k runs, recording that it ran.
-func is(k int) string { return fmt.Sprintf("%s == %d && %s", schemaVar, k, schemaHit) }
+// is is the schema's test that mutant k runs, recording that it ran; not
+// the test that it does not. Both record, in the control, that k's site
+// ran (reach.Seen).
+func is(k int) string { return fmt.Sprintf("%s(%d)", schemaIs, k) }
+
+func not(k int) string { return fmt.Sprintf("%s(%d)", schemaNot, k) }
 
 // boolSite is a boolean expression with alternatives: alts[i](holes) runs
 // when mutant ks[i] is selected, the original code otherwise.
@@ -38,7 +43,7 @@ func boolSite(start, end int, holes [][2]int, ks []int, alts []func(h []string) 
 		var b strings.Builder
 		b.WriteString("(")
 		for _, k := range ks {
-			fmt.Fprintf(&b, "%s != %d && ", schemaVar, k)
+			b.WriteString(not(k) + " && ")
 		}
 		b.WriteString("(" + orig + ")")
 		for i, k := range ks {
@@ -52,7 +57,7 @@ func boolSite(start, end int, holes [][2]int, ks []int, alts []func(h []string) 
 // dropSite is a statement that mutant k deletes.
 func dropSite(start, end, k int) *site {
 	return &site{start: start, end: end, write: func(orig string, _ []string) string {
-		return fmt.Sprintf("if %s != %d { %s } else { %s }", schemaVar, k, orig, schemaHit)
+		return fmt.Sprintf("if %s { %s } else { %s }", not(k), orig, schemaHit)
 	}}
 }
 
