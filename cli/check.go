@@ -97,7 +97,7 @@ type checkOptions struct {
 	maxBallot, acceptors, values, maxDepth, workers    int
 	maxStates                                          int64
 	maxMemory                                          string
-	symmetry, exact, refine, followUps                 bool
+	symmetry, exact, refine, followUps, por            bool
 }
 
 // declareCheckFlags declares check's flags: the protocol's knobs among
@@ -139,6 +139,7 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	fs.Var(value[int]{&c.values}, "values", "spec: `N` values (1..5)")
 	fs.StringVar(&c.quorums, "quorums", spec.QuorumsMajority, "spec: `Q` majority (every majority of the acceptors) or minimal (only the smallest, as MCPaxosTiny)")
 	fs.StringVar(&c.strategy, "strategy", "bfs", "`ORDER` bfs (shortest counterexample, parallel) or dfs")
+	fs.BoolVar(&c.por, "por", false, "impl, --network multiset --fifo: partial-order reduction: expand each state by a persistent set of its steps, not all of them (README): the same verdicts, in fewer states when --properties names only agreement and validity; bfs")
 	fs.BoolVar(&c.symmetry, "symmetry", false, "merge states equal up to renaming interchangeable acceptors, replicas and values")
 	fs.BoolVar(&c.exact, "exact", false, "deduplicate by whole states, not fingerprints: no collision, far more memory")
 	fs.Var(value[int64]{&c.maxStates}, "max-states", "stop after `N` distinct states (0: no bound)")
@@ -183,6 +184,9 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 	case c.maxDepth < 0:
 		return explore.Options{}, usageErrorf("check", "invalid value for --max-depth: %d is negative", c.maxDepth)
 	}
+	if err := porApplies(o); err != nil {
+		return explore.Options{}, err
+	}
 	workers, err := boundWorkers(x, "check", c.workers)
 	if err != nil {
 		return explore.Options{}, err
@@ -195,7 +199,7 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 		return explore.Options{}, err
 	}
 	opts := explore.Options{Strategy: strategy, Symmetry: c.symmetry, Exact: c.exact, MaxStates: c.maxStates, MaxDepth: c.maxDepth,
-		Workers: workers, MaxMemory: maxMemory, Context: x.ctx}
+		Workers: workers, MaxMemory: maxMemory, Context: x.ctx, POR: c.por}
 	if !o.set["max-depth"] {
 		o.p.DefaultDepthBound(&opts) // the protocol's depth bound is the least
 		if opts.DeepenTo > 0 && c.maxStates > opts.DeepenTo {
@@ -209,6 +213,27 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 		}
 	}
 	return opts, nil
+}
+
+// porApplies checks that --por, when set, is given a search it can
+// reduce: partial-order reduction needs FIFO links, on which a replica's
+// next message from a peer is decided while that link holds one; in a
+// set network, or a multiset without order, any message a peer sends
+// later may arrive first, and no replica's steps are ever a persistent
+// set (README, "Partial-order reduction").
+func porApplies(o *options) error {
+	c := &o.check
+	switch {
+	case !c.por:
+		return nil
+	case c.strategy != "bfs":
+		return usageErrorf("check", "--por needs --strategy bfs: its proviso against ignored steps is a breadth-first one")
+	case c.refine:
+		return usageErrorf("check", "--por and --refine do not go together: refinement judges every step, and a reduced search leaves steps out")
+	case c.network != "multiset" || !c.cfg.Config.FIFO:
+		return usageErrorf("check", "--por needs --network multiset --fifo: only on FIFO links does a replica's next message from a peer stay decided while that link holds one; in a %s network any message a peer sends later may arrive first, so no replica's steps are a persistent set", c.network)
+	}
+	return nil
 }
 
 // memoryCap is --max-memory of cmd (check, campaign) in bytes: 0 for
@@ -234,7 +259,7 @@ func (x *invocation) memoryCap(cmd, flag string) (int64, error) {
 // implOnly and specOnly are the flags that only one model takes.
 var (
 	implOnly = []string{"protocol", "nodes", "proposers", "clients", "network", "fifo", "crashes", "no-restarts", "no-timers", "drops", "dups",
-		"network-self", "shared-proposer", "follow-ups", "properties", "reconfig", "ticks", "refine"}
+		"network-self", "shared-proposer", "follow-ups", "properties", "reconfig", "ticks", "refine", "por"}
 	specOnly = []string{"acceptors", "values", "quorums"}
 	// modelFlags are the impl flags that shape the world searched, beside
 	// the protocol's own knobs: a check that sets one searches that model

@@ -80,6 +80,13 @@ type Options struct {
 	// counter in the state that grows without bound) would otherwise
 	// deepen it for ever. 0: no limit.
 	DeepenLimit int
+	// POR expands each state by a persistent set of its steps, when the
+	// model is a Reducer and has one, instead of by all of them: fewer
+	// states, the same verdicts when the search is complete (por.go). A
+	// state with a step of its set into a state of its own level or an
+	// earlier one is expanded in full, so that no cycle is closed by
+	// reduced expansions alone. BFS only.
+	POR bool
 	// Workers is how many goroutines expand a BFS level; 0 means
 	// GOMAXPROCS. The result does not depend on it.
 	Workers int
@@ -126,6 +133,9 @@ type Result[S any] struct {
 	Distinct  int64
 	Generated int64
 	Depth     int
+	// Reduced counts the states that POR expanded by a persistent set
+	// smaller than all of their steps.
+	Reduced int64
 	// Complete is false when a bound (MaxStates, MaxDepth, MaxMemory) may
 	// have left reachable states unexplored: an ok verdict then covers only
 	// what was explored. It errs on the safe side: a search that hit a
@@ -179,8 +189,16 @@ const (
 	StopInterrupted = "interrupted"
 )
 
-// ErrNoInit is returned for a model without initial states.
-var ErrNoInit = errors.New("explore: the model has no initial state")
+// Errors of Run.
+var (
+	// ErrNoInit is returned for a model without initial states.
+	ErrNoInit = errors.New("explore: the model has no initial state")
+	// ErrNoReducer is returned for Options.POR and a model that is not a
+	// Reducer.
+	ErrNoReducer = errors.New("explore: the model has no persistent sets: it cannot be searched with partial-order reduction")
+	// ErrPORNeedsBFS is returned for Options.POR with another strategy.
+	ErrPORNeedsBFS = errors.New("explore: partial-order reduction needs a breadth-first search")
+)
 
 // origin is how a distinct state was first reached: the id of its parent
 // and the index of the successor it was among the parent's, or for an
@@ -212,7 +230,9 @@ type search[S any, K comparable] struct {
 	// looks anyway.
 	probe bool
 	// next is the model's NextStutters, or its Next.
-	next    func(s S, emit func(S), stutter func())
+	next func(s S, emit func(S), stutter func())
+	// reducer is the model, with POR; nil without.
+	reducer Reducer[S]
 	opts    Options
 	key     func(*fingerprint.Hasher) K
 	visited *visited[K]
@@ -243,6 +263,16 @@ func run[S any, K comparable](m Model[S], opts Options, set *visited[K], key fun
 	}
 	s.lastLog = s.start
 	s.res.Verdict, s.res.Complete = VerdictOK, true
+	if opts.POR {
+		r, ok := m.(Reducer[S])
+		switch {
+		case !ok:
+			return s.res, ErrNoReducer
+		case opts.Strategy != BFS:
+			return s.res, ErrPORNeedsBFS
+		}
+		s.reducer = r
+	}
 	init := m.Init()
 	if len(init) == 0 {
 		return s.res, ErrNoInit
@@ -464,6 +494,7 @@ func (s *search[S, K]) admitLevel(chunks []chunk[S, K], depth int) (next []item[
 			}
 		}
 		s.res.Generated += c.generated
+		s.res.Reduced += c.reduced
 	}
 	return next, false
 }
@@ -516,6 +547,7 @@ type chunk[S any, K comparable] struct {
 	items     []item[S]
 	out       []candidate[S, K]
 	generated int64
+	reduced   int64 // states expanded by a persistent set (POR)
 }
 
 const chunkSize = 256
@@ -595,6 +627,9 @@ func (s *search[S, K]) expandChunk(c *chunk[S, K], w worker[K]) {
 			return
 		}
 		it, index = c.items[i], 0
+		if s.reducer != nil && s.expandReduced(c, w, it) {
+			continue
+		}
 		s.next(it.s, emit, stutter)
 	}
 }
@@ -690,20 +725,35 @@ func (s *search[S, K]) fail(id int32, bad string) {
 	cur := init[steps[len(steps)-1]]
 	s.res.Path = append(s.res.Path, cur)
 	for i := len(steps) - 2; i >= 0; i-- {
-		want := steps[i]
+		want, reduced := steps[i]&^reducedIndex, steps[i]&reducedIndex != 0
 		var index int32
 		var next S
-		s.m.Next(cur, func(n S) {
+		take := func(n S) {
 			if index == want {
 				next = s.retain(n)
 			}
 			index++
-		})
+		}
+		stutter := func() {
+			if index == want {
+				next = cur
+			}
+			index++
+		}
+		if reduced {
+			s.reducer.NextPersistent(cur, take, stutter)
+		} else {
+			s.next(cur, take, stutter)
+		}
 		if index <= want {
 			s.res.Diverged = true
 			return
 		}
-		s.res.Labels = append(s.res.Labels, s.m.Label(cur, int(want)))
+		if reduced {
+			s.res.Labels = append(s.res.Labels, s.reducer.LabelPersistent(cur, int(want)))
+		} else {
+			s.res.Labels = append(s.res.Labels, s.m.Label(cur, int(want)))
+		}
 		cur = next
 		s.res.Path = append(s.res.Path, cur)
 	}

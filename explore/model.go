@@ -59,3 +59,22 @@ type Retainer[S any] interface {
 type Stutterer[S any] interface {
 	NextStutters(s S, emit func(next S), stutter func())
 }
+
+// Reducer is implemented by models that can expand a state by a persistent
+// set of its steps (Godefroid's partial-order reduction): a set such that
+// no sequence of the state's other steps, and of the steps they lead to,
+// contains one that interferes with a step in the set. Every state the
+// full search would reach in violation is then reached by a search that
+// expands each state by such a set, provided every cycle passes through a
+// fully expanded state, which the explorer sees to (Options.POR).
+type Reducer[S any] interface {
+	// NextPersistent is NextStutters over a persistent set of s's steps,
+	// in Next's order, and reports whether the successors it emitted are
+	// that set's: false when no set smaller than all of s's steps is
+	// persistent, or one of the set's steps left a bound of the search,
+	// and the explorer is to forget what it emitted and expand s in full.
+	// It must be deterministic, as Next is.
+	NextPersistent(s S, emit func(next S), stutter func()) (reduced bool)
+	// LabelPersistent is Label of the i-th successor NextPersistent emits.
+	LabelPersistent(s S, i int) string
+}

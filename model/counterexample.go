@@ -28,7 +28,13 @@ func newReplay[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info,
 // (CheckConfig.NetworkSelf false), each is written out as a line of its
 // own, in the order sent, after the step that sent it.
 func (m *Model[M, D]) Counterexample(labels []string, want checker.Property) ([]string, error) {
-	lines, err := m.lines(labels)
+	return m.reproduce(labels, want, true)
+}
+
+// reproduce is Counterexample; without redeliver, a step whose message is
+// not in flight is an error, not a reason to write a duplicate before it.
+func (m *Model[M, D]) reproduce(labels []string, want checker.Property, redeliver bool) ([]string, error) {
+	lines, err := m.linesOf(labels, redeliver)
 	if err != nil {
 		return nil, err
 	}
@@ -63,7 +69,11 @@ func (e *replayDisagrees) Error() string {
 
 // lines takes an explorer's path in a replay's world and returns the lines
 // it took; a panic ends them with the step that panicked.
-func (m *Model[M, D]) lines(labels []string) ([]string, error) {
+func (m *Model[M, D]) lines(labels []string) ([]string, error) { return m.linesOf(labels, true) }
+
+// linesOf is lines; without redeliver, a step that does not replay is an
+// error.
+func (m *Model[M, D]) linesOf(labels []string, redeliver bool) ([]string, error) {
 	s, err := newReplay(m.proto, m.info, m.cfg)
 	if err != nil {
 		return nil, err
@@ -82,6 +92,9 @@ func (m *Model[M, D]) lines(labels []string) ([]string, error) {
 		}
 		for _, l := range labels {
 			if err := take(l); err != nil {
+				if !redeliver {
+					return fmt.Errorf("explorer step %q does not replay: %v", l, err)
+				}
 				out = out[:len(out)-1]
 				extra, err := m.redeliver(s, l)
 				if err != nil {

@@ -43,6 +43,10 @@ type Model[M sim.Message, D any] struct {
 	// maxBallot bounds the rounds of the ballots the world shows (bound.go).
 	maxBallot int
 	answers   bool      // a client that has its answer does not retry (KeyValue)
+	// orderFree: the properties searched for are judged whatever the
+	// order of different nodes' observations (checker.OrderFree), so a
+	// reduced expansion may take steps that observe (persistent.go).
+	orderFree bool
 	scratch   sync.Pool // *scratch[M, D], for Next
 
 	// Full keeps every state the explorer holds as a whole copy of its
@@ -83,6 +87,7 @@ func New[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c Che
 		proto: p, info: info, cfg: r.cfg, props: c.Properties, sc: r.sc, setup: r.setup, factory: factory,
 		requests: requests(p, info, c, r.cfg), perms: []*[64]uint8{nil},
 		restarts: !c.NoRestarts, maxBallot: c.MaxBallot, answers: info.Workload.Kind == engine.KeyValue,
+		orderFree: checker.OrderFree(c.Properties),
 	}
 	ex, _ := p.(engine.Explorer[D])
 	if c.Ticks && !ticksApply[D](ex) {
@@ -206,6 +211,11 @@ type scratch[M sim.Message, D any] struct {
 	stutter func()
 	sent    []Sent[M]                        // Steps: what the step being taken sent
 	record  func(from, to sim.NodeID, msg M) // appends to sent
+	// only, when not 0, is the nodes whose steps a reduced expansion
+	// takes (persistent.go), bit per node; cut is set when a bound cut
+	// one of the steps taken.
+	only uint64
+	cut  bool
 }
 
 // successors calls fn for every enabled action of s within the bounds,
@@ -235,21 +245,34 @@ func (m *Model[M, D]) expand(s *State[M, D], how expansion, fn func(a *sim.Actio
 // again passed to stutter instead of fn when stutter is not nil
 // (NextStutters).
 func (m *Model[M, D]) expandStutters(s *State[M, D], how expansion, fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M]), stutter func()) {
+	m.expandSteps(s, how, fn, stutter, false)
+}
+
+// expandSteps is expandStutters, over the steps of a persistent set of
+// s's when reduce is set (persistent.go); it then reports whether it
+// expanded s by one, and when it did not it has called fn for none.
+func (m *Model[M, D]) expandSteps(s *State[M, D], how expansion, fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M]), stutter func(), reduce bool) (reduced bool) {
 	if s.fault != "" {
-		return
+		return false
 	}
 	sc := m.scratchFor(s)
+	defer m.putScratch(sc)
 	sc.stutter = stutter
 	judge := m.judgeOf(s)
-	if m.listMoves(s, how, sc) {
+	if !reduce && m.listMoves(s, how, sc) {
 		m.expandMoves(s, how, judge, sc, fn)
-		m.putScratch(sc)
-		return
+		return false
 	}
-	sc.acts = append(sc.acts[:0], sc.parent(m).world.Actions()...)
+	w := sc.parent(m).world
+	sc.acts = append(sc.acts[:0], w.Actions()...)
+	if reduce {
+		if sc.only = m.persistentNodes(w, sc.acts, judge); sc.only == 0 {
+			return false
+		}
+	}
 	for i := range sc.acts {
 		a := &sc.acts[i]
-		if !m.enabled(a, judge) {
+		if !m.enabled(a, judge) || (reduce && sc.only&(1<<uint(a.To)) == 0) {
 			continue
 		}
 		if how == recorded { // a remembered step is not run again: it sends nothing to record
@@ -257,17 +280,19 @@ func (m *Model[M, D]) expandStutters(s *State[M, D], how expansion, fn func(a *s
 			if ok {
 				sc.fromMemory(a, fn)
 			}
+			sc.cut = sc.cut || cut
 			continue
 		}
 		m.takeLong(a, how, sc, fn)
 	}
-	m.putScratch(sc)
+	return reduce && !sc.cut
 }
 
 // putScratch gives sc back, holding nothing of the expansion's caller (a
 // pooled stutter callback would keep its chunk of candidates alive).
 func (m *Model[M, D]) putScratch(sc *scratch[M, D]) {
 	sc.stutter, sc.of, sc.live = nil, nil, nil
+	sc.only, sc.cut = 0, false
 	m.scratch.Put(sc)
 }
 
@@ -325,8 +350,12 @@ func (m *Model[M, D]) takeLong(a *sim.Action[M], how expansion, sc *scratch[M, D
 	if f := sc.next.world.IdentityFault(a.To); f != "" && sc.next.fault == "" {
 		sc.next.fault, sc.next.faultBy = contractFault(f), checker.ContractProperty
 	}
-	if _, missed := sc.next.world.TornMissed(); missed || m.outOfBounds(sc.next) {
+	if _, missed := sc.next.world.TornMissed(); missed {
 		return // a torn crash past the handler's effects crashed nothing: the plain step, listed on its own
+	}
+	if m.outOfBounds(sc.next) || (sc.only != 0 && sc.next.owned && !m.orderFree) {
+		sc.cut = true // a reduced expansion takes no step that observes, unless the order of observations decides nothing (persistent.go)
+		return
 	}
 	fn(a, sc.next, sc.sent)
 }

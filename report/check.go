@@ -27,18 +27,23 @@ type Check struct {
 	// CPUSeconds is the process's CPU time during the search (user and
 	// system), BytesPerState the memory it keeps per distinct state
 	// beyond the frontier (explore.Result).
-	CPUSeconds    float64  `json:"cpu_seconds"`
-	BytesPerState float64  `json:"bytes_per_state"`
-	Strategy      string   `json:"strategy"`
-	Symmetry      bool     `json:"symmetry"`
-	Exact         bool     `json:"exact"`
-	Workers       int      `json:"workers"`
-	Collision     float64  `json:"collision_probability"`
-	Violation     string   `json:"violation,omitempty"`
-	Property      string   `json:"property,omitempty"`
-	Steps         []string `json:"counterexample,omitempty"`
-	Note          string   `json:"note,omitempty"`
-	FinalState    string   `json:"final_state,omitempty"`
+	CPUSeconds    float64 `json:"cpu_seconds"`
+	BytesPerState float64 `json:"bytes_per_state"`
+	Strategy      string  `json:"strategy"`
+	Symmetry      bool    `json:"symmetry"`
+	// POR: the search expanded states by persistent sets (--por);
+	// Reduced is how many it expanded by a set smaller than all of their
+	// steps.
+	POR        bool     `json:"por,omitempty"`
+	Reduced    int64    `json:"reduced,omitempty"`
+	Exact      bool     `json:"exact"`
+	Workers    int      `json:"workers"`
+	Collision  float64  `json:"collision_probability"`
+	Violation  string   `json:"violation,omitempty"`
+	Property   string   `json:"property,omitempty"`
+	Steps      []string `json:"counterexample,omitempty"`
+	Note       string   `json:"note,omitempty"`
+	FinalState string   `json:"final_state,omitempty"`
 	// Undecided: the search was safe, but no state it (or a follow-up)
 	// reached has a value chosen, so it judged no decision
 	// (model.Undecided): a coverage gap, not a pass.
@@ -68,7 +73,7 @@ func NewCheck[S any](model string, cfg any, res *explore.Result[S], opts explore
 		Distinct: res.Distinct, Generated: res.Generated, Depth: res.Depth,
 		StatesPerS: res.StatesPerSecond(), WallSeconds: res.Elapsed.Seconds(),
 		CPUSeconds: res.CPUSeconds, BytesPerState: res.BytesPerState,
-		Strategy: opts.Strategy.String(), Symmetry: opts.Symmetry, Exact: opts.Exact, Workers: opts.Workers,
+		Strategy: opts.Strategy.String(), Symmetry: opts.Symmetry, POR: opts.POR, Reduced: res.Reduced, Exact: opts.Exact, Workers: opts.Workers,
 		Collision: res.Collision, Violation: res.Violation, deepened: opts.DeepenTo > 0,
 	}
 }
@@ -77,7 +82,7 @@ func NewCheck[S any](model string, cfg any, res *explore.Result[S], opts explore
 // protocol info describes with options opts; reconfig and properties are
 // the --reconfig and --properties flags as given.
 func NewImplCheck(info *engine.Info, c model.CheckConfig, rep *model.Report, opts explore.Options, reconfig, properties string) *Check {
-	res := explore.Result[struct{}]{Verdict: rep.Verdict, Distinct: rep.Distinct, Generated: rep.Generated, Depth: rep.Depth,
+	res := explore.Result[struct{}]{Verdict: rep.Verdict, Distinct: rep.Distinct, Generated: rep.Generated, Depth: rep.Depth, Reduced: rep.Reduced,
 		Complete: rep.Complete, Stop: rep.Stop, Violation: rep.Violation, Collision: rep.Collision, Elapsed: rep.Elapsed,
 		CPUSeconds: rep.CPUSeconds, BytesPerState: rep.BytesPerState}
 	r := NewCheck("impl", implConfig(info, c, reconfig, properties), &res, opts)
@@ -197,6 +202,9 @@ func (r *Check) WriteText(w io.Writer) {
 	f("verdict", "%s", verdict)
 	f("distinct", "%d", r.Distinct)
 	f("generated", "%d", r.Generated)
+	if r.POR {
+		f("reduction", "%d of the states expanded by a persistent set of their steps, the others in full", r.Reduced)
+	}
 	f("depth", "%d", r.Depth)
 	f("states/s", "%.0f", r.StatesPerS)
 	f("wall", "%s (cpu %.2fs)", time.Duration(r.WallSeconds*float64(time.Second)).Round(time.Millisecond), r.CPUSeconds)

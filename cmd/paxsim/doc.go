@@ -499,6 +499,11 @@
 //	      impl: N replicas (default 3)
 //	  --out FILE
 //	      write the counterexample's decision trace to FILE (default none)
+//	  --por
+//	      impl, --network multiset --fifo: partial-order reduction: expand each
+//	      state by a persistent set of its steps, not all of them (README): the
+//	      same verdicts, in fewer states when --properties names only agreement
+//	      and validity; bfs (default off)
 //	  --properties PROPS
 //	      impl: only a violation of these comma-separated PROPS ends the search
 //	      (e.g. agreement) (default none)
