@@ -42,7 +42,7 @@ type Model[M sim.Message, D any] struct {
 	restarts bool
 	// maxBallot bounds the rounds of the ballots the world shows (bound.go).
 	maxBallot int
-	answers   bool      // a client that has its answer does not retry (KeyValue)
+	answers   bool // a client that has its answer does not retry (KeyValue)
 	// orderFree: the properties searched for are judged whatever the
 	// order of different nodes' observations (checker.OrderFree), so a
 	// reduced expansion may take steps that observe (persistent.go).
