@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/paxsim/paxsim/adapter/paxos"
+	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/explore"
 )
@@ -91,4 +92,16 @@ func BenchmarkCheckRestart(b *testing.B) {
 		distinct += rep.Distinct
 	}
 	b.ReportMetric(float64(distinct)/b.Elapsed().Seconds(), "states/s")
+}
+
+// BenchmarkCheckPOR is the search of the default cluster over FIFO links
+// with no timers, judging agreement and validity (5052 distinct states),
+// in full and with partial-order reduction (2953).
+func BenchmarkCheckPOR(b *testing.B) {
+	c := fifoCheck(engine.Correct, checker.Agreement, checker.Validity)
+	for _, por := range []bool{false, true} {
+		b.Run(fmt.Sprintf("por=%v", por), func(b *testing.B) {
+			benchmarkCheck(b, c, explore.Options{POR: por, Workers: 1})
+		})
+	}
 }
