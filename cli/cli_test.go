@@ -604,3 +604,28 @@ func TestCheckSearchesAReconfigurationToo(t *testing.T) {
 		t.Errorf("check --reconfig 1+2+3 of no-view: exit %d, want 0 and no further search\n%s", code, stdout)
 	}
 }
+
+// TestCheckPOR: check --por over FIFO links reaches the verdict of the
+// search without it, says so in its report (por, reduced, fewer states
+// where agreement alone is judged), and writes a counterexample that
+// replays as the full search's does.
+func TestCheckPOR(t *testing.T) {
+	ctx := context.Background()
+	base := []string{"check", "--network", "multiset", "--fifo", "--no-timers", "--properties", "agreement", "--json"}
+	code, stdout, _ := paxsim(t, ctx, base...)
+	full := decodeObject(t, stdout)
+	code2, stdout, _ := paxsim(t, ctx, append(base, "--por")...)
+	por := decodeObject(t, stdout)
+	if code != 0 || code2 != 0 || por["por"] != true || por["reduced"].(float64) == 0 ||
+		por["distinct"].(float64) >= full["distinct"].(float64) {
+		t.Fatalf("check: exit %d, %v states; --por: exit %d, %v states, por %v, reduced %v", code, full["distinct"], code2, por["distinct"], por["por"], por["reduced"])
+	}
+	out := filepath.Join(t.TempDir(), "cx.trace")
+	code, stdout, stderr := paxsim(t, ctx, "check", "--network", "multiset", "--fifo", "--no-timers", "--por", "--variant", "one-ballot", "--out", out)
+	if code != exitViolation || !strings.Contains(stdout, "partial-order reduction") {
+		t.Fatalf("check --por --variant one-ballot: exit %d, want %d\n%s%s", code, exitViolation, stdout, stderr)
+	}
+	if code, stdout, stderr = paxsim(t, ctx, "replay", out); code != exitViolation || !strings.Contains(stdout, "promise-integrity") {
+		t.Fatalf("replay of check --por's counterexample: exit %d, want %d with promise-integrity\n%s%s", code, exitViolation, stdout, stderr)
+	}
+}

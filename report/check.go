@@ -183,6 +183,9 @@ func (r *Check) WriteText(w io.Writer) {
 	if r.Symmetry {
 		how += ", symmetry"
 	}
+	if r.POR {
+		how += ", partial-order reduction"
+	}
 	f("model", "%s%s", r.Describe, how)
 	verdict := r.Verdict
 	switch {
