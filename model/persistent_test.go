@@ -30,7 +30,8 @@ func fifoCheck(variant string, props ...checker.Property) CheckConfig {
 // on the same property; with no violation, in no more states (fewer,
 // where only agreement and validity are judged); with one, by a path
 // that replays (Check replays it) and is no shorter than the full
-// search's, a shortest. The same, whatever the number of workers.
+// search's, a shortest. The same, whatever the number of workers, and
+// the same verdict with symmetry reduction too.
 func TestPORKeepsVerdicts(t *testing.T) {
 	for _, props := range [][]checker.Property{nil, {checker.Agreement, checker.Validity}} {
 		for _, v := range paxosInfo.Variants {
@@ -41,6 +42,10 @@ func TestPORKeepsVerdicts(t *testing.T) {
 				two := mustCheck(t, paxos.Adapter{}, c, explore.Options{POR: true, Workers: 2})
 				if countsOfReport(two) != countsOfReport(por) || two.Reduced != por.Reduced {
 					t.Fatalf("two workers: %+v, one: %+v", countsOfReport(two), countsOfReport(por))
+				}
+				sym := mustCheck(t, paxos.Adapter{}, c, explore.Options{POR: true, Symmetry: true})
+				if sym.Verdict != full.Verdict || sym.Property != full.Property || sym.Distinct > por.Distinct {
+					t.Fatalf("with symmetry: %+v; without: %+v", countsOfReport(sym), countsOfReport(por))
 				}
 				if por.Verdict != full.Verdict || por.Property != full.Property || !por.Complete || !full.Complete {
 					t.Fatalf("reduced %+v, full %+v", countsOfReport(por), countsOfReport(full))
