@@ -272,6 +272,9 @@ func (m *Model[M, D]) expandSteps(s *State[M, D], how expansion, fn func(a *sim.
 	}
 	for i := range sc.acts {
 		a := &sc.acts[i]
+		if reduce && sc.cut {
+			return false // the explorer expands s in full instead
+		}
 		if !m.enabled(a, judge) || (reduce && sc.only&(1<<uint(a.To)) == 0) {
 			continue
 		}
