@@ -272,6 +272,25 @@ func (c *Safety) Observe(node int, o Observation) {
 	}
 }
 
+// Local reports whether observation o by node, judged now, reads and
+// writes only what the checker keeps of node itself: then its verdicts
+// and its effect are the same whatever other nodes observe before or
+// after it, which is what a partial-order reduction needs to reorder it
+// (model's persistent sets). A promise is, unless it reports a vote below
+// one the node cast: promise-omits-vote then asks whether a value is
+// chosen, which every node's votes decide. Every other kind reads or
+// writes what the nodes share: the votes and the values chosen.
+func (c *Safety) Local(node int, o Observation) bool {
+	if o.Kind != Promised {
+		return false
+	}
+	if o.AllInstances {
+		return true
+	}
+	h, _ := c.voted.get(node, o.Instance)
+	return !o.Prior.Less(h)
+}
+
 // promised checks a promise: it reports what its acceptor accepted
 // (PromiseIntegrity) and does not go below an earlier promise or accept
 // (PromiseMonotonicity).

@@ -68,6 +68,16 @@ func (j *judge) observe(node int, o checker.Observation) {
 	}
 }
 
+// local reports whether observation o by node, judged now, is judged the
+// same whatever other nodes observe before or after it, and changes only
+// what the checkers keep of node (checker.Safety.Local). The log checker
+// judges no promise; the contract judges each observation alone, but for
+// the instance numbering, which any order sets alike unless one breaks
+// it, and a breach is a violation, which a reduced expansion never takes.
+func (j *judge) local(node int, o checker.Observation) bool {
+	return j.broken == nil && j.safety.Local(node, o)
+}
+
 // answer records that client has its answer.
 func (j *judge) answer(client int) {
 	if j.answers && client > 0 && client < 64 {

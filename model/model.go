@@ -339,7 +339,7 @@ func (sc *scratch[M, D]) fromMemory(a *sim.Action[M], fn func(a *sim.Action[M], 
 // live world, and calls fn with the successor unless the bounds cut it.
 func (m *Model[M, D]) takeLong(a *sim.Action[M], how expansion, sc *scratch[M, D], fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M])) {
 	m.copyInto(sc.next, sc.parent(m))
-	sc.next.above = false
+	sc.next.above, sc.next.shared = false, false
 	if fault := m.audit(sc, a); fault != "" { // the step not taken: its parent, marked
 		sc.next.fault, sc.next.faultBy = contractFault(fault), checker.ContractProperty
 		fn(a, sc.next, sc.sent)
@@ -356,8 +356,8 @@ func (m *Model[M, D]) takeLong(a *sim.Action[M], how expansion, sc *scratch[M, D
 	if _, missed := sc.next.world.TornMissed(); missed {
 		return // a torn crash past the handler's effects crashed nothing: the plain step, listed on its own
 	}
-	if m.outOfBounds(sc.next) || (sc.only != 0 && sc.next.owned && !m.orderFree) {
-		sc.cut = true // a reduced expansion takes no step that observes, unless the order of observations decides nothing (persistent.go)
+	if m.outOfBounds(sc.next) || (sc.only != 0 && !m.orderFree && (sc.next.shared || m.violation(sc.next) != nil)) {
+		sc.cut = true // a reduced expansion takes no step whose observations the order of the nodes' steps may judge differently (persistent.go)
 		return
 	}
 	fn(a, sc.next, sc.sent)

@@ -31,12 +31,15 @@ import (
 // The checkers are part of the state too, and most of their checks judge
 // a claim against what the other nodes had reported when it was made (a
 // learner's value chosen by then, say): two nodes' steps that both observe
-// something do not commute for them. So a reduced expansion takes no step
-// that observes (expandSteps gives up on one), unless the search judges
-// only properties that the order of observations does not decide
-// (checker.OrderFree: agreement and validity). A step that observes
-// nothing commutes with any other node's step, checkers included, and a
-// state reached by one is as bad as the state before it.
+// such things do not commute for them. So a reduced expansion takes no
+// step with an observation that other nodes' observations may judge
+// differently before it and after it (State.shared, judge.local: a
+// promise that omits no vote of its node's is the node's own business,
+// every other kind is not), nor a step that breaks a property; unless the
+// search judges only properties that the order of observations does not
+// decide (checker.OrderFree: agreement and validity). A step whose
+// observations are its node's own commutes with any other node's step,
+// checkers included, and leaves the verdicts as they were.
 //
 // TestPersistentStepsCommute checks, on random walks of both reference
 // protocols, that steps of different nodes commute.

@@ -54,6 +54,10 @@ type scratchParts[M sim.Message, D any] struct {
 	// above: the step that built this live state observed a ballot above
 	// the bound (bound.go).
 	above bool
+	// shared: the step that built this live state made an observation
+	// that other nodes' observations may judge differently before it and
+	// after it (judge.local); a reduced expansion does not take it.
+	shared bool
 	// pend is the scratch that holds what builds the snapshot of a
 	// successor from memory not built yet (Model.built); nil once built.
 	pend *scratch[M, D]
@@ -127,6 +131,7 @@ func (m *Model[M, D]) newState() *State[M, D] {
 			st.judge, st.owned = st.own, true
 		}
 		st.judgeOK = false
+		st.shared = st.shared || !st.judge.local(int(node), o)
 		st.above = st.above || m.observedAbove(o)
 		m.feed(st.judge, node, o)
 	}
