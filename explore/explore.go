@@ -547,7 +547,8 @@ type chunk[S any, K comparable] struct {
 	items     []item[S]
 	out       []candidate[S, K]
 	generated int64
-	reduced   int64 // states expanded by a persistent set (POR)
+	reduced   int64           // states expanded by a persistent set (POR)
+	held      []pending[S, K] // expandReduced's successors, kept back
 }
 
 const chunkSize = 256

@@ -35,7 +35,8 @@ type pending[S any, K comparable] struct {
 // proviso), and nothing was added to c.
 func (s *search[S, K]) expandReduced(c *chunk[S, K], w worker[K], it item[S]) bool {
 	h, seen := w.h, w.seen
-	var held []pending[S, K]
+	held := c.held[:0]
+	defer func() { c.held = held[:0]; clear(held) }() // the next state's, holding none of this one's
 	var index int32
 	stays := true
 	emit := func(next S) {
