@@ -40,12 +40,14 @@ turns into a scenario.
 simulator's choice mode: a step delivers a message (a client's request
 among them), fires a timer, or crashes or restarts a replica (--crashes);
 with --network multiset also drops (--drops) or duplicates (--dups) a
-message, and --fifo makes each link deliver in the order sent. The clients' requests are in flight from the start, one per
-client: for a consensus workload client c proposes value c to replica c
-(--proposers), for a key-value service client c puts key "a"+(c-1) at
-replica c (--clients), and --reconfig MEMBERS (e.g. 2 or 1+2) makes the
-last one a reconfiguration to those members. A set network's second
-delivery of a request, while its client waits, is the client's retry.
+message, and --fifo makes each link deliver in the order sent. The clients' first requests are in flight from the
+start, one per client: for a consensus workload client c proposes value c
+to replica c (--proposers), for a key-value service client c puts key
+"a"+(c-1) at replica c (--clients), and with --commands K puts it K times,
+each request sent once the client has the answer to the one before;
+--reconfig MEMBERS (e.g. 2 or 1+2) makes the last client's one request a
+reconfiguration to those members. A set network's second delivery of a
+request, while its client waits, is the client's retry.
 Bounds: each replica's ballots (--max-ballot: rounds up to B), crashes, depth
 and states. A safe first search is followed by follow-up searches, each
 widening one bound the user did not set, within a budget of 100,000
@@ -113,7 +115,8 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	fs.Var((*nameValue)(&c.variant), "variant", "a broken `VARIANT` to find: a protocol variant ('paxsim variants') for impl, ignore-votes for spec")
 	fs.Var(value[int]{&e.Nodes}, "nodes", "impl: `N` replicas")
 	fs.Var(countValue{&e.Clients}, "proposers", "impl, a consensus workload: `P` replicas get a client proposal (client c asks replica c)")
-	fs.Var(countValue{&e.Clients}, "clients", "impl, a key-value service: `C` clients, each with one request in flight from the start")
+	fs.Var(countValue{&e.Clients}, "clients", "impl, a key-value service: `C` clients, each with one request in flight at a time")
+	fs.Var(countValue{&e.Commands}, "commands", "impl, a key-value service: `K` requests per client (1..15), each sent once the client has the answer to the one before")
 	fs.StringVar(&c.reconfig, "reconfig", "", "impl, a protocol that reconfigures: the last client reconfigures the cluster to `MEMBERS` (e.g. 2 or 1+2+3)")
 	fs.Var(value[int]{&c.maxBallot}, "max-ballot", "impl: each replica uses rounds up to `B` (from its first, 0 or 1); spec: ballots 0..B (default 1 for impl, 2 for spec)")
 	fs.StringVar(&c.network, "network", c.network, "impl: `KIND` set (every message sent stays deliverable) or multiset (delivery consumes; --drops, --dups)")
@@ -258,13 +261,13 @@ func (x *invocation) memoryCap(cmd, flag string) (int64, error) {
 
 // implOnly and specOnly are the flags that only one model takes.
 var (
-	implOnly = []string{"protocol", "nodes", "proposers", "clients", "network", "fifo", "crashes", "no-restarts", "no-timers", "drops", "dups",
+	implOnly = []string{"protocol", "nodes", "proposers", "clients", "commands", "network", "fifo", "crashes", "no-restarts", "no-timers", "drops", "dups",
 		"network-self", "shared-proposer", "follow-ups", "properties", "reconfig", "ticks", "refine", "por"}
 	specOnly = []string{"acceptors", "values", "quorums"}
 	// modelFlags are the impl flags that shape the world searched, beside
 	// the protocol's own knobs: a check that sets one searches that model
 	// alone unless --follow-ups is given (followUpsOff).
-	modelFlags = []string{"nodes", "proposers", "clients", "reconfig", "max-ballot", "network", "fifo", "crashes", "no-restarts",
+	modelFlags = []string{"nodes", "proposers", "clients", "commands", "reconfig", "max-ballot", "network", "fifo", "crashes", "no-restarts",
 		"no-timers", "drops", "dups", "network-self", "shared-proposer", "ticks"}
 )
 
@@ -410,7 +413,7 @@ func (x *invocation) implConfig(o *options) (model.CheckConfig, error) {
 			return c.cfg, usageErrorf("check", "--%s is for --model spec", f)
 		}
 	}
-	for _, name := range []string{"proposers", "clients", "reconfig"} {
+	for _, name := range []string{"proposers", "clients", "commands", "reconfig"} {
 		if f := lookupConfigFlag(name); o.set[name] && !f.appliesTo(info) {
 			return c.cfg, usageErrorf("check", "--%s does not apply to --protocol %s: %s", name, info.Name, f.why)
 		}

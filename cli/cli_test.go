@@ -629,3 +629,18 @@ func TestCheckPOR(t *testing.T) {
 		t.Fatalf("replay of check --por's counterexample: exit %d, want %d with promise-integrity\n%s%s", code, exitViolation, stdout, stderr)
 	}
 }
+
+// TestCheckCommands: --commands gives a key-value search's clients
+// several requests in turn; the report says so, and a counterexample
+// replays under the trace's config.
+func TestCheckCommands(t *testing.T) {
+	ctx := context.Background()
+	out := filepath.Join(t.TempDir(), "cx.trace")
+	code, stdout, stderr := paxsim(t, ctx, "check", "--protocol", "multipaxos", "--commands", "2", "--variant", "no-dedup", "--out", out)
+	if code != exitViolation || !strings.Contains(stdout, "2 clients of 2 requests each") || !strings.Contains(stdout, "exactly-once") {
+		t.Fatalf("check --commands 2 --variant no-dedup: exit %d, want %d with exactly-once\n%s%s", code, exitViolation, stdout, stderr)
+	}
+	if code, stdout, stderr = paxsim(t, ctx, "replay", out); code != exitViolation || !strings.Contains(stdout, "exactly-once") {
+		t.Fatalf("replay of its counterexample: exit %d, want %d with exactly-once\n%s%s", code, exitViolation, stdout, stderr)
+	}
+}

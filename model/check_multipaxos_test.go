@@ -355,7 +355,7 @@ func TestCheckMPConfigValidate(t *testing.T) {
 		edit  func(*CheckConfig)
 	}{
 		{"clients", func(c *CheckConfig) { c.Config.Clients = maxClients + 1 }},
-		{"commands", func(c *CheckConfig) { c.Config.Commands = 3 }},
+		{"commands", func(c *CheckConfig) { c.Config.Commands = maxCommands + 1 }},
 		{"reconfig", func(c *CheckConfig) { c.Reconfig = []sim.NodeID{1, 4} }},
 		{"reconfig", func(c *CheckConfig) { c.Config.Reconfig = "0.1" }},
 		{"alpha", func(c *CheckConfig) { c.Config.Params = map[string]string{"alpha": "65"} }},

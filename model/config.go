@@ -18,11 +18,12 @@ import (
 // dropped, its latest alone duplicated); its timing and fault rates do not
 // apply.
 //
-// The clients' requests are all in flight from the start, one per client.
-// A Consensus client c proposes checker.Value(c) to replica c. A KeyValue
-// client c puts key "a"+(c-1) to value "c.1" at replica ((c-1) mod
-// nodes)+1; with Reconfig, the last client instead reconfigures the
-// cluster to those members.
+// A Consensus client c proposes checker.Value(c) to replica c, its
+// request in flight from the start. A KeyValue client c puts key "a"+(c-1)
+// to value "c.1" at replica ((c-1) mod nodes)+1, then, with
+// Config.Commands K, "c.2" ... "c.K", each once it has the answer to the
+// one before (turns.go); with Reconfig, the last client instead
+// reconfigures the cluster to those members, once.
 type CheckConfig struct {
 	Config engine.Config
 	// Network is what delivery does: SentSet (the default for paxsim
@@ -90,7 +91,7 @@ const TornCuts = 4
 const DefaultClients = 2
 
 // maxClients bounds a KeyValue search's clients, each a request in flight
-// from the start.
+// at a time.
 const maxClients = 8
 
 // MaxNodes bounds a search's cluster.
@@ -111,7 +112,7 @@ func DefaultCheck(info *engine.Info) CheckConfig {
 
 // Effective is the run configuration the search's replicas and its
 // counterexample's replay use: c.Config with the explorer's defaults
-// written out: the clients, one command each, no reconfigurations but
+// written out: the clients, one command each unless set, no reconfigurations but
 // Reconfig's, and each knob's engine.Knob.Explore value where c sets none.
 func (c CheckConfig) Effective(info *engine.Info) engine.Config {
 	e := c.Config
@@ -183,8 +184,10 @@ func (c CheckConfig) checkWorkload(info *engine.Info, e engine.Config) error {
 	switch {
 	case w.Kind == engine.KeyValue && e.Clients > maxClients:
 		return bad(engine.ClientsKnob(w), "%d is more than %d requests in flight to explore", e.Clients, maxClients)
-	case e.Commands != 1:
-		return bad("commands", "a search's clients send one request each (--%s sets how many)", engine.ClientsKnob(w))
+	case w.Kind == engine.KeyValue && (e.Commands < 1 || e.Commands > maxCommands):
+		return bad("commands", "%d: a search's clients send 1 to %d requests each, one at a time", e.Commands, maxCommands)
+	case w.Kind != engine.KeyValue && e.Commands != 1:
+		return bad("commands", "a consensus search's clients propose once each (--%s sets how many)", engine.ClientsKnob(w))
 	case spec(e.Reconfig) != "" && spec(e.Reconfig) != "none":
 		return bad("reconfig", "a search reconfigures to the members of CheckConfig.Reconfig, not at a rate or schedule")
 	case len(c.Reconfig) > 0 && (w.Kind != engine.KeyValue || !w.Reconfig):

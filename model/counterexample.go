@@ -22,7 +22,8 @@ func newReplay[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info,
 // replay in a multiset Choice world (trace.ReplayAll, as a trace of
 // Report.Config), and checks that they
 // reproduce want: the first violation of the search's properties, or a
-// panic. The clients' requests come first; a set network's second
+// panic. The clients' first requests come first, a later one right
+// before the step that first delivers or drops it; a set network's second
 // delivery of a replica's message becomes a "dup" line before it, and of
 // a client's request the client's retry; with local self-deliveries
 // (CheckConfig.NetworkSelf false), each is written out as a line of its
@@ -83,14 +84,26 @@ func (m *Model[M, D]) linesOf(labels []string, redeliver bool) ([]string, error)
 		out = append(out, l)
 		return s.World().DoLine(l)
 	}
+	sent := make([]bool, len(m.requests))
+	send := func(i int) error {
+		sent[i] = true
+		out = append(out, m.requests[i].step.String())
+		return s.Client(m.requests[i].step)
+	}
 	err = s.Execute(func() error {
-		for _, r := range m.requests {
-			out = append(out, r.step.String())
-			if err := s.Client(r.step); err != nil {
-				return err
+		for i, r := range m.requests {
+			if r.seq == 1 {
+				if err := send(i); err != nil {
+					return err
+				}
 			}
 		}
 		for _, l := range labels {
+			if i := m.sentBy(l); i >= 0 && !sent[i] {
+				if err := send(i); err != nil {
+					return fmt.Errorf("explorer step %q: %v", l, err)
+				}
+			}
 			if err := take(l); err != nil {
 				if !redeliver {
 					return fmt.Errorf("explorer step %q does not replay: %v", l, err)
@@ -112,6 +125,23 @@ func (m *Model[M, D]) linesOf(labels []string, redeliver bool) ([]string, error)
 		return nil
 	})
 	return out, err
+}
+
+// sentBy returns the index of the client's request that explorer step
+// label delivers or drops (also where a torn crash cuts that delivery
+// short), or -1: a request after a client's first is sent at its first
+// such step (turns.go), and the replay sends it right before.
+func (m *Model[M, D]) sentBy(label string) int {
+	step := tornStep(label)
+	if rest, ok := strings.CutPrefix(step, "drop "); ok {
+		step = "deliver " + rest
+	}
+	for i := range m.requests {
+		if m.requests[i].label == step {
+			return i
+		}
+	}
+	return -1
 }
 
 // redeliver makes a set network's second delivery of a message possible

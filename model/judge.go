@@ -12,8 +12,8 @@ import (
 // accepted, chosen and applied on the way to a state, which the replicas'
 // state no longer shows, decides the verdicts after it. It holds the
 // checkers a run has (engine.NewCheckers) and, for a KeyValue workload,
-// the clients that have their answer, whose requests are not delivered
-// again.
+// the clients' turns: how many of each client's requests have their
+// answer (not delivered again) and how many were sent (turns.go).
 type judge struct {
 	// contract judges the form of the observations first: one that
 	// breaks it is reported as such (broken), never judged.
@@ -21,8 +21,9 @@ type judge struct {
 	broken   *checker.Violation // immutable once set: copies share it
 	safety   *checker.Safety
 	log      *checker.LogChecker // nil for a single decree
-	answers  bool                // answered is kept (a KeyValue workload)
-	answered uint64              // bit c: client c has its answer
+	answers  bool                // the turns are kept (a KeyValue workload)
+	answered turns               // per client: its requests answered
+	invoked  turns               // per client: its requests sent
 }
 
 // CloneInto copies j into dst (allocated when nil) and returns it.
@@ -30,7 +31,7 @@ func (j *judge) CloneInto(dst *judge) *judge {
 	if dst == nil {
 		dst = &judge{}
 	}
-	dst.answers, dst.answered = j.answers, j.answered
+	dst.answers, dst.answered, dst.invoked = j.answers, j.answered, j.invoked
 	dst.contract, dst.broken = j.contract, j.broken
 	dst.safety = j.safety.CloneInto(dst.safety)
 	if j.log != nil {
@@ -48,7 +49,8 @@ func (j *judge) Fingerprint(h *fingerprint.Hasher) {
 		j.log.Fingerprint(h)
 	}
 	if j.answers {
-		h.Uint64(j.answered)
+		h.Uint64(uint64(j.answered))
+		h.Uint64(uint64(j.invoked))
 	}
 }
 
@@ -76,13 +78,6 @@ func (j *judge) observe(node int, o checker.Observation) {
 // it, and a breach is a violation, which a reduced expansion never takes.
 func (j *judge) local(node int, o checker.Observation) bool {
 	return j.broken == nil && j.safety.Local(node, o)
-}
-
-// answer records that client has its answer.
-func (j *judge) answer(client int) {
-	if j.answers && client > 0 && client < 64 {
-		j.answered |= 1 << uint(client)
-	}
 }
 
 // Violation is the safety checker's first violation, else the log

@@ -43,6 +43,7 @@ type Model[M sim.Message, D any] struct {
 	// maxBallot bounds the rounds of the ballots the world shows (bound.go).
 	maxBallot int
 	answers   bool // a client that has its answer does not retry (KeyValue)
+	commands  int  // requests per KeyValue client, one at a time (turns.go)
 	// orderFree: the properties searched for are judged whatever the
 	// order of different nodes' observations (checker.OrderFree), so a
 	// reduced expansion may take steps that observe (persistent.go).
@@ -86,7 +87,7 @@ func New[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c Che
 	m := &Model[M, D]{
 		proto: p, info: info, cfg: r.cfg, props: c.Properties, sc: r.sc, setup: r.setup, factory: factory,
 		requests: requests(p, info, c, r.cfg), perms: []*[64]uint8{nil},
-		restarts: !c.NoRestarts, maxBallot: c.MaxBallot, answers: info.Workload.Kind == engine.KeyValue,
+		restarts: !c.NoRestarts, maxBallot: c.MaxBallot, answers: info.Workload.Kind == engine.KeyValue, commands: r.cfg.Commands,
 		orderFree: checker.OrderFree(c.Properties),
 	}
 	ex, _ := p.(engine.Explorer[D])
@@ -132,17 +133,20 @@ func (m *Model[M, D]) SymmetryGroupSize() int { return len(m.perms) }
 func (m *Model[M, D]) Config() engine.Config { return m.cfg }
 
 // newJudge returns the checkers of the initial state, told of every
-// client's request.
+// client's first request.
 func (m *Model[M, D]) newJudge() *judge {
 	safety, log := engine.NewCheckers(m.info, m.setup)
+	j := &judge{contract: *engine.NewContract(m.info, m.cfg.Nodes), safety: safety, log: log, answers: m.answers}
 	for _, r := range m.requests {
-		safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: r.step.Client, Value: r.value})
+		if r.seq == 1 {
+			m.feed(j, 0, checker.Observation{Kind: checker.Invoked, Client: r.step.Client, Value: r.value})
+		}
 	}
-	return &judge{contract: *engine.NewContract(m.info, m.cfg.Nodes), safety: safety, log: log, answers: m.answers}
+	return j
 }
 
 // Init implements explore.Model: every replica booted, every client's
-// request in flight to its replica.
+// requests in the network to its replica (turns.go: delivered in turn).
 func (m *Model[M, D]) Init() []*State[M, D] {
 	st := m.newState()
 	w, err := sim.New(m.sc, zeroDecider{}, m.factory, st.observe)
@@ -278,7 +282,7 @@ func (m *Model[M, D]) expandSteps(s *State[M, D], how expansion, fn func(a *sim.
 		if !m.enabled(a, judge) || (reduce && sc.only&(1<<uint(a.To)) == 0) {
 			continue
 		}
-		if how == recorded { // a remembered step is not run again: it sends nothing to record
+		if how == recorded || m.unsent(a, judge) != nil { // a remembered step is not run again: it sends nothing to record, nor a request
 		} else if ok, cut := m.remembered(s, a, sc); ok || cut {
 			if ok {
 				sc.fromMemory(a, fn)
@@ -289,6 +293,12 @@ func (m *Model[M, D]) expandSteps(s *State[M, D], how expansion, fn func(a *sim.
 		m.takeLong(a, how, sc, fn)
 	}
 	return reduce && !sc.cut
+}
+
+// writtenOut reports whether move mv delivers or drops a client's
+// request: whether it is enabled depends on the message.
+func writtenOut(mv *sim.Move) bool {
+	return (mv.Kind == sim.ActDeliver || mv.Kind == sim.ActDrop) && mv.From() == sim.External
 }
 
 // putScratch gives sc back, holding nothing of the expansion's caller (a
@@ -306,18 +316,20 @@ func (m *Model[M, D]) expandMoves(s *State[M, D], how expansion, judge *judge, s
 	for i := range sc.moves {
 		mv := &sc.moves[i]
 		var a *sim.Action[M]
-		if how != plain || (mv.Kind == sim.ActDeliver && mv.From() == sim.External) {
+		if how != plain || writtenOut(mv) {
 			sc.act = m.pool.Action(mv)
 			a = &sc.act
 		}
 		if !m.enabledMove(mv, a, judge) {
 			continue
 		}
-		if ok, cut := m.rememberedMove(s, mv, sc); ok || cut {
-			if ok {
-				sc.fromMemory(a, fn)
+		if a == nil || m.unsent(a, judge) == nil { // a client's send is taken the long way: the checkers are told of it
+			if ok, cut := m.rememberedMove(s, mv, sc); ok || cut {
+				if ok {
+					sc.fromMemory(a, fn)
+				}
+				continue
 			}
-			continue
 		}
 		sc.act = m.pool.Action(mv)
 		m.takeLong(&sc.act, how, sc, fn)
@@ -348,6 +360,9 @@ func (m *Model[M, D]) takeLong(a *sim.Action[M], how expansion, sc *scratch[M, D
 	if how == recorded {
 		sc.sent = sc.sent[:0]
 		sc.next.world.SetSendHook(sc.record)
+	}
+	if r := m.unsent(a, sc.next.judge); r != nil {
+		m.send(sc.next, r)
 	}
 	m.guard(sc.next, func() { sc.next.world.Do(*a) })
 	if f := sc.next.world.IdentityFault(a.To); f != "" && sc.next.fault == "" {
@@ -421,9 +436,9 @@ func (sc *scratch[M, D]) parentNet(m *Model[M, D], s *State[M, D]) fingerprint.K
 // state before it.
 func (m *Model[M, D]) enabled(a *sim.Action[M], j *judge) bool {
 	switch a.Kind {
-	case sim.ActDeliver:
+	case sim.ActDeliver, sim.ActDrop:
 		if m.answers && a.From == sim.External {
-			return j.answered&(1<<uint(m.clientOf(a))) == 0 // a client that has its answer does not retry
+			return m.inTurn(a, j) // a client that has its answer does not retry
 		}
 	case sim.ActTimer:
 		return m.timers&(1<<uint(a.Tag)) != 0
@@ -434,10 +449,10 @@ func (m *Model[M, D]) enabled(a *sim.Action[M], j *judge) bool {
 }
 
 // enabledMove is enabled of move mv, whose action a is written out for a
-// client's request (else it may be nil).
+// client's request (else it may be nil): writtenOut.
 func (m *Model[M, D]) enabledMove(mv *sim.Move, a *sim.Action[M], j *judge) bool {
 	switch mv.Kind {
-	case sim.ActDeliver:
+	case sim.ActDeliver, sim.ActDrop:
 		return mv.From() != sim.External || m.enabled(a, j)
 	case sim.ActTimer:
 		return m.timers&(1<<uint(mv.Tag)) != 0
@@ -445,17 +460,6 @@ func (m *Model[M, D]) enabledMove(mv *sim.Move, a *sim.Action[M], j *judge) bool
 		return m.restarts
 	}
 	return true
-}
-
-// clientOf is the client whose request a delivers, or 0.
-func (m *Model[M, D]) clientOf(a *sim.Action[M]) int {
-	d := a.Msg.Digest()
-	for _, r := range m.requests {
-		if r.step.To == a.To && r.digest == d {
-			return r.step.Client
-		}
-	}
-	return 0
 }
 
 // Next implements explore.Model.

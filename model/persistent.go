@@ -26,7 +26,9 @@ import (
 //     next, and any node may send one later;
 //   - a crash or a duplicate left in the budget, which every node shares;
 //   - a client's request in flight while the replicas answer clients (a
-//     KeyValue workload): any replica's answer withdraws it.
+//     KeyValue workload): any replica's answer withdraws it;
+//   - a client's request not yet sent (turns.go): any replica's answer to
+//     its previous one lets it be delivered.
 //
 // The checkers are part of the state too, and most of their checks judge
 // a claim against what the other nodes had reported when it was made (a
@@ -48,7 +50,7 @@ import (
 // search's bounds enable them) are a persistent set of the world's with
 // fewer steps than all, bit per node, or 0 when there is none.
 func (m *Model[M, D]) persistentNodes(w *sim.World[M, D, checker.Observation], acts []sim.Action[M], j *judge) uint64 {
-	if !w.FIFOLinks() || w.FaultsLeft() {
+	if !w.FIFOLinks() || w.FaultsLeft() || m.turnsLeft(j) {
 		return 0
 	}
 	var steps [sim.MaxNodes + 1]int

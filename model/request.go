@@ -9,9 +9,11 @@ import (
 	"github.com/paxsim/paxsim/sim"
 )
 
-// request is one client's request in a search, in flight from the start.
+// request is one client's request in a search, in the world from the
+// start, delivered in its client's turn (turns.go).
 type request[M sim.Message] struct {
 	step   engine.ClientStep // "client C OP to N", as a counterexample writes it
+	seq    int               // the client's request 1, 2, ...
 	msg    M
 	value  checker.Value // what the replicas report the command as
 	digest uint64        // msg's digest, to know a delivery of it
@@ -22,9 +24,10 @@ type request[M sim.Message] struct {
 // cfg) through the protocol's Request: a Consensus client c proposes
 // checker.Value(c) to proposer c (replica c, unless Info.Roles makes
 // only some nodes proposers); a KeyValue client c puts key "a"+(c-1) to
-// "c.1" at proposer ((c-1) mod proposers)+1, but for the last, which with
-// c.Reconfig reconfigures the cluster to those members. With
-// c.SharedProposer every client asks the first proposer.
+// "c.1", "c.2", ... (cfg.Commands requests) at proposer ((c-1) mod
+// proposers)+1, but for the last, whose one request with c.Reconfig
+// reconfigures the cluster to those members. With c.SharedProposer every
+// client asks the first proposer.
 func requests[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c CheckConfig, cfg engine.Config) []request[M] {
 	var out []request[M]
 	asked := askedNodes(info, cfg)
@@ -33,17 +36,22 @@ func requests[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, 
 		if c.SharedProposer {
 			st.To = asked[0]
 		}
-		switch {
-		case info.Workload.Kind == engine.Consensus:
-			st.Op = engine.Op{Kind: engine.OpPropose, Proposal: checker.Value(cl)}
-		case cl == cfg.Clients && len(c.Reconfig) > 0:
-			st.Op = engine.Op{Kind: engine.OpReconfig, Members: c.Reconfig}
-		default:
-			st.Op = engine.Op{Kind: engine.OpPut, Key: string(rune('a' + cl - 1)), Arg: fmt.Sprintf("%d.1", cl)}
+		for seq := 1; seq <= cfg.Commands; seq++ {
+			switch {
+			case info.Workload.Kind == engine.Consensus:
+				st.Op = engine.Op{Kind: engine.OpPropose, Proposal: checker.Value(cl)}
+			case cl == cfg.Clients && len(c.Reconfig) > 0:
+				st.Op = engine.Op{Kind: engine.OpReconfig, Members: c.Reconfig}
+			default:
+				st.Op = engine.Op{Kind: engine.OpPut, Key: string(rune('a' + cl - 1)), Arg: fmt.Sprintf("%d.%d", cl, seq)}
+			}
+			msg, value := p.Request(engine.Request{Client: cl, Seq: seq, Op: st.Op})
+			a := sim.Action[M]{Kind: sim.ActDeliver, From: sim.External, To: st.To, Msg: msg}
+			out = append(out, request[M]{step: st, seq: seq, msg: msg, value: value, digest: msg.Digest(), label: a.String()})
+			if st.Op.Kind == engine.OpReconfig || info.Workload.Kind == engine.Consensus {
+				break // one reconfiguration; one proposal
+			}
 		}
-		msg, value := p.Request(engine.Request{Client: cl, Seq: 1, Op: st.Op})
-		a := sim.Action[M]{Kind: sim.ActDeliver, From: sim.External, To: st.To, Msg: msg}
-		out = append(out, request[M]{step: st, msg: msg, value: value, digest: msg.Digest(), label: a.String()})
 	}
 	return out
 }

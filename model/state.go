@@ -141,10 +141,13 @@ func (m *Model[M, D]) newState() *State[M, D] {
 // feed tells checkers j of observation o that node made.
 func (m *Model[M, D]) feed(j *judge, node sim.NodeID, o checker.Observation) {
 	j.observe(int(node), o)
-	if m.answers {
-		if a, ok := m.proto.Answer(o); ok {
-			j.answer(a.Client)
-		}
+	if !m.answers {
+		return
+	}
+	if node == 0 && o.Kind == checker.Invoked {
+		j.invoke(o.Client)
+	} else if a, ok := m.proto.Answer(o); ok {
+		j.answer(a)
 	}
 }
 

@@ -117,6 +117,9 @@ func DescribeImpl(info *engine.Info, c model.CheckConfig, reconfig string) strin
 	e := c.Effective(info)
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s, %d nodes, %d %s", e.Protocol, e.Nodes, e.Clients, engine.ClientsKnob(info.Workload))
+	if e.Commands > 1 {
+		fmt.Fprintf(&b, " of %d requests each, in turn", e.Commands)
+	}
 	if reconfig != "" {
 		fmt.Fprintf(&b, " (the last a reconfiguration to %s)", reconfig)
 	}

@@ -401,12 +401,14 @@
 //	simulator's choice mode: a step delivers a message (a client's request
 //	among them), fires a timer, or crashes or restarts a replica (--crashes);
 //	with --network multiset also drops (--drops) or duplicates (--dups) a
-//	message, and --fifo makes each link deliver in the order sent. The clients' requests are in flight from the start, one per
-//	client: for a consensus workload client c proposes value c to replica c
-//	(--proposers), for a key-value service client c puts key "a"+(c-1) at
-//	replica c (--clients), and --reconfig MEMBERS (e.g. 2 or 1+2) makes the
-//	last one a reconfiguration to those members. A set network's second
-//	delivery of a request, while its client waits, is the client's retry.
+//	message, and --fifo makes each link deliver in the order sent. The clients' first requests are in flight from the
+//	start, one per client: for a consensus workload client c proposes value c
+//	to replica c (--proposers), for a key-value service client c puts key
+//	"a"+(c-1) at replica c (--clients), and with --commands K puts it K times,
+//	each request sent once the client has the answer to the one before;
+//	--reconfig MEMBERS (e.g. 2 or 1+2) makes the last client's one request a
+//	reconfiguration to those members. A set network's second delivery of a
+//	request, while its client waits, is the client's retry.
 //	Bounds: each replica's ballots (--max-ballot: rounds up to B), crashes, depth
 //	and states. A safe first search is followed by follow-up searches, each
 //	widening one bound the user did not set, within a budget of 100,000
@@ -445,8 +447,11 @@
 //	  --acceptors N
 //	      spec: N acceptors (1..7) (default 3)
 //	  --clients C
-//	      impl, a key-value service: C clients, each with one request in flight
-//	      from the start (default 2)
+//	      impl, a key-value service: C clients, each with one request in flight at
+//	      a time (default 2)
+//	  --commands K
+//	      impl, a key-value service: K requests per client (1..15), each sent once
+//	      the client has the answer to the one before (default 0)
 //	  --crashes N
 //	      impl: at most N crashes on a path (a minority down at once); restarts
 //	      come from durable state (default 0)
