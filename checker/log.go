@@ -63,7 +63,9 @@ type firstApply struct {
 // LogChecker judges a replicated log (Multi-Paxos) and the service its
 // replicas apply it to, at every observation: log consistency, state
 // consistency and exactly-once execution (the properties LogConsistency,
-// StateConsistency and ExactlyOnce), and, at the end of a run, liveness
+// StateConsistency and ExactlyOnce), each client's commands taking effect
+// in the order the client sent them (Linearizability, check
+// client-order: clientorder.go), and, at the end of a run, liveness
 // (CheckLiveness).
 //
 // It consumes each replica's Applied observations (instance, command id,
@@ -93,6 +95,7 @@ type LogChecker struct {
 	replicas []replicaLog // by node id
 	first    firstTable
 	learned  nodeTable[Value]
+	order    clientOrder
 	record
 }
 
@@ -137,8 +140,9 @@ func (c *LogChecker) Restart(node int) {
 }
 
 // Observe checks one observation reported by node, a replica id >= 0.
-// Restarted is Restart. Kinds other than Applied, Learned and Restarted,
-// and Learned of instance 0 (single-decree Paxos), are ignored. After a
+// Restarted is Restart; Invoked and Returned give each client's order
+// (clientOrder). Other kinds, and Learned of instance 0 (single-decree
+// Paxos), are ignored. After a
 // violation it keeps recording and reports the first violation of each
 // other property.
 func (c *LogChecker) Observe(node int, o Observation) {
@@ -151,6 +155,10 @@ func (c *LogChecker) Observe(node int, o Observation) {
 		if o.Instance > 0 {
 			c.learn(node, o)
 		}
+	case Invoked:
+		c.order.invoked(o.Client, o.Value)
+	case Returned:
+		c.order.returned(o.Client, o.Value)
 	}
 }
 
@@ -241,6 +249,9 @@ func (c *LogChecker) once(node int, o Observation) {
 	}
 	if !seen || (o.Effect && !prev.effect) {
 		c.first.set(node, o.Value, firstApply{instance: i, effect: o.Effect})
+	}
+	if o.Effect {
+		c.checkOrder(node, o.Value, i)
 	}
 }
 
@@ -405,7 +416,7 @@ func (c *LogChecker) CloneInto(dst *LogChecker) *LogChecker {
 		dst = &LogChecker{}
 	}
 	log, replicas, rec := dst.log[:0], dst.replicas[:0], dst.record
-	first, learned := dst.first, dst.learned
+	first, learned, order := dst.first, dst.learned, dst.order
 	*dst = *c
 	dst.log = append(log, c.log...)
 	dst.replicas = append(replicas, c.replicas...)
@@ -415,6 +426,8 @@ func (c *LogChecker) CloneInto(dst *LogChecker) *LogChecker {
 	c.first.cloneInto(&dst.first)
 	dst.learned = learned
 	c.learned.cloneInto(&dst.learned)
+	dst.order = order
+	c.order.cloneInto(&dst.order)
 	return dst
 }
 
@@ -459,6 +472,7 @@ func (c *LogChecker) Fingerprint(h *fingerprint.Hasher) {
 	c.learned.each(func(node int, instance int64, v Value) {
 		add(ghost{14, uint64(h.MapNode(node)), uint64(instance), uint64(v)})
 	})
+	c.order.each(func(tag, x, y uint64) { add(ghost{tag, x, y}) })
 	writeElements(h, elems, sum)
 	writeProperties(h, c.all)
 }

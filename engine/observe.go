@@ -60,6 +60,10 @@ func (s *Session[M, D]) answered(node sim.NodeID, o checker.Observation) {
 func (s *Session[M, D]) invoked(client int, value checker.Value, at sim.Time) {
 	s.asked = true
 	s.judge.at(int64(at), s.world.Events())
-	s.judge.safety.Observe(0, checker.Observation{Kind: checker.Invoked, Client: client, Value: value})
+	o := checker.Observation{Kind: checker.Invoked, Client: client, Value: value}
+	s.judge.safety.Observe(0, o)
+	if s.judge.log != nil {
+		s.judge.log.Observe(0, o) // each client's order (checker.LogChecker)
+	}
 	s.judge.note()
 }
