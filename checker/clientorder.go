@@ -72,12 +72,14 @@ func cloneMap[K comparable, V any](dst, src map[K]V) map[K]V {
 	return dst
 }
 
-// each calls fn with every client's last answered command (a = 0) and
-// every ordered pair, for a fingerprint.
+// each calls fn with every client's last answered command and every
+// ordered pair, for a fingerprint.
 func (o *clientOrder) each(fn func(tag uint64, x, y uint64)) {
+	// order-free: callers sum what they see, or sort it.
 	for c, v := range o.answered {
 		fn(15, uint64(c), uint64(v))
 	}
+	// order-free: callers sum what they see, or sort it.
 	for a, b := range o.next {
 		fn(16, uint64(a), uint64(b))
 	}
