@@ -1,9 +1,6 @@
 package checker
 
-import (
-	"fmt"
-	"maps"
-)
+import "fmt"
 
 // clientOrder is the real-time order of each client's commands, as a
 // replicated log must keep it: a client that sends command b once it has
@@ -54,22 +51,8 @@ func (o *clientOrder) after(a Value) (Value, bool) {
 }
 
 func (o *clientOrder) cloneInto(dst *clientOrder) {
-	dst.answered = cloneMap(dst.answered, o.answered)
-	dst.next = cloneMap(dst.next, o.next)
-}
-
-// cloneMap copies src into dst, reusing dst's memory.
-func cloneMap[K comparable, V any](dst, src map[K]V) map[K]V {
-	if len(src) == 0 {
-		clear(dst)
-		return dst
-	}
-	if dst == nil {
-		return maps.Clone(src)
-	}
-	clear(dst)
-	maps.Copy(dst, src)
-	return dst
+	dst.answered = copyMap(dst.answered, o.answered)
+	dst.next = copyMap(dst.next, o.next)
 }
 
 // each calls fn with every client's last answered command and every
