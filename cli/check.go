@@ -55,8 +55,10 @@ states: "one crash" (--crashes 1, a restart from durable state),
 "rounds+1" (one round more per replica, so that a proposer retries), for
 a protocol with timers a search leaves out "ticks" (--ticks), and for one
 that takes reconfigurations "reconfig" (the last client reconfigures the
-cluster to every replica but the last; 200,000 states). Each is a line of
-the report, and the first violation one finds is the report's. With --network set (the default) every
+cluster to every replica but the last; 200,000 states), and last "walks":
+10,000 random walks of 100 steps with a round more (--strategy random),
+deeper than any search of every state gets. Each is a line of the report,
+and the first violation one finds is the report's. With --network set (the default) every
 message ever sent stays deliverable, which covers loss, reordering and duplication in one state; a
 replica's messages to itself are local calls unless --network-self. The
 checkers are the ones campaigns use, at every step, with the properties that
@@ -100,6 +102,8 @@ type checkOptions struct {
 	maxStates                                          int64
 	maxMemory                                          string
 	symmetry, exact, refine, followUps, por            bool
+	walks                                              int
+	seed                                               uint64
 }
 
 // declareCheckFlags declares check's flags: the protocol's knobs among
@@ -126,7 +130,7 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	fs.BoolVar(&c.cfg.Drops, "drops", false, "impl, multiset network: messages may be lost")
 	fs.Var(value[int]{&c.cfg.Dups}, "dups", "impl, multiset network: at most `N` extra copies of sent messages")
 	fs.BoolVar(&e.FIFO, "fifo", false, "impl, multiset network: each link delivers its messages in the order sent, as TCP does")
-	fs.BoolVar(&c.followUps, "follow-ups", true, "impl: after a safe first search, search again with each bound you did not set widened, within a budget (one crash, messages to self through the network, a restart, an even cluster, a round more, the ticks, an election, a reconfiguration); by default on unless a flag sets the model (--nodes, --crashes, --max-ballot, ...), which is then searched alone; false: the first search alone")
+	fs.BoolVar(&c.followUps, "follow-ups", true, "impl: after a safe first search, search again with each bound you did not set widened, within a budget (one crash, messages to self through the network, a restart, an even cluster, a round more, the ticks, an election, a reconfiguration, random walks with a round more); by default on unless a flag sets the model (--nodes, --crashes, --max-ballot, ...), which is then searched alone; false: the first search alone")
 	fs.BoolVar(&c.cfg.SharedProposer, "shared-proposer", false, "impl: every client asks the first proposer (several values at one replica, as at a leader)")
 	fs.BoolVar(&c.cfg.NetworkSelf, "network-self", false, "impl: a replica's messages to itself go through the network (every interleaving, many more states)")
 	fs.StringVar(&c.properties, "properties", "", "impl: only a violation of these comma-separated `PROPS` ends the search (e.g. agreement)")
@@ -141,7 +145,9 @@ func declareCheckFlags(fs *flag.FlagSet, o *options) {
 	fs.Var(value[int]{&c.acceptors}, "acceptors", "spec: `N` acceptors (1..7)")
 	fs.Var(value[int]{&c.values}, "values", "spec: `N` values (1..5)")
 	fs.StringVar(&c.quorums, "quorums", spec.QuorumsMajority, "spec: `Q` majority (every majority of the acceptors) or minimal (only the smallest, as MCPaxosTiny)")
-	fs.StringVar(&c.strategy, "strategy", "bfs", "`ORDER` bfs (shortest counterexample, parallel) or dfs")
+	fs.StringVar(&c.strategy, "strategy", "bfs", "`ORDER` bfs (shortest counterexample, parallel), dfs, or random (random walks as deep as --max-depth, default 100 steps: a sample, not every state)")
+	fs.Var(value[int]{&c.walks}, "walks", "with --strategy random: `N` walks")
+	fs.Var(value[uint64]{&c.seed}, "seed", "with --strategy random: walk w draws its steps from `S` and w")
 	fs.BoolVar(&c.por, "por", false, "impl, --network multiset --fifo: partial-order reduction: expand each state by a persistent set of its steps, not all of them (README): the same verdicts, in fewer states when --properties names only agreement and validity; bfs")
 	fs.BoolVar(&c.symmetry, "symmetry", false, "merge states equal up to renaming interchangeable acceptors, replicas and values")
 	fs.BoolVar(&c.exact, "exact", false, "deduplicate by whole states, not fingerprints: no collision, far more memory")
@@ -190,6 +196,9 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 	if err := porApplies(o); err != nil {
 		return explore.Options{}, err
 	}
+	if err := walksApply(o, strategy); err != nil {
+		return explore.Options{}, err
+	}
 	workers, err := boundWorkers(x, "check", c.workers)
 	if err != nil {
 		return explore.Options{}, err
@@ -202,8 +211,11 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 		return explore.Options{}, err
 	}
 	opts := explore.Options{Strategy: strategy, Symmetry: c.symmetry, Exact: c.exact, MaxStates: c.maxStates, MaxDepth: c.maxDepth,
-		Workers: workers, MaxMemory: maxMemory, Context: x.ctx, POR: c.por}
-	if !o.set["max-depth"] {
+		Workers: workers, MaxMemory: maxMemory, Context: x.ctx, POR: c.por, Walks: c.walks, Seed: c.seed}
+	switch {
+	case strategy == explore.Random && !o.set["max-depth"]:
+		opts.MaxDepth = explore.DefaultWalkDepth // the protocol's bound is a breadth-first search's
+	case !o.set["max-depth"]:
 		o.p.DefaultDepthBound(&opts) // the protocol's depth bound is the least
 		if opts.DeepenTo > 0 && c.maxStates > opts.DeepenTo {
 			// --max-states is the budget the user gives the search: the
@@ -216,6 +228,20 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 		}
 	}
 	return opts, nil
+}
+
+// walksApply checks that --walks and --seed come with --strategy
+// random, and that a random search has walks to take.
+func walksApply(o *options, strategy explore.Strategy) error {
+	for _, f := range []string{"walks", "seed"} {
+		if o.set[f] && strategy != explore.Random {
+			return usageErrorf("check", "--%s is for --strategy random", f)
+		}
+	}
+	if o.set["walks"] && o.check.walks < 1 {
+		return usageErrorf("check", "invalid value for --walks: %d is not a count of at least 1", o.check.walks)
+	}
+	return nil
 }
 
 // porApplies checks that --por, when set, is given a search it can
@@ -277,6 +303,9 @@ var (
 // bounds of its own is that search, as TLC runs the model it is given; a
 // bare check is the bug hunt, with every follow-up.
 func followUpsOff(o *options) string {
+	if o.check.strategy == "random" {
+		return "--strategy random" // a sample: widening its bounds answers nothing a walk's depth does not
+	}
 	if o.set["follow-ups"] {
 		if o.check.followUps {
 			return ""
@@ -328,7 +357,7 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	}
 	r := report.NewImplCheck(info, cfg, &rep, opts, reconfig, c.properties)
 	r.FollowUps = x.continued(o, follow)
-	if off != "" && !c.refine && rep.Verdict == explore.VerdictOK && (rep.Complete || rep.Stop == explore.StopMaxDepth) {
+	if off != "" && !c.refine && rep.Verdict == explore.VerdictOK && (rep.Complete || rep.Stop == explore.StopMaxDepth || rep.Stop == explore.StopWalks) {
 		r.Note = strings.TrimPrefix(r.Note+"; follow-up searches: none: "+off, "; ")
 	}
 	if note := harness.DeepenedTooFar(opts, &rep); note != "" {
@@ -349,7 +378,7 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	}
 	if rep.Lines != nil && c.out != "" {
 		how := "a path"
-		if opts.Strategy == explore.BFS {
+		if opts.Strategy == explore.BFS && rep.Walks == 0 {
 			how = "a shortest path"
 		}
 		t := &trace.Trace{Config: rep.Config}
@@ -392,6 +421,9 @@ func (x *invocation) continued(o *options, follow []model.FollowUp) []model.Foll
 func (x *invocation) refine(o *options, cfg model.CheckConfig, opts explore.Options) (model.Report, *spec.Config, error) {
 	if o.set["properties"] {
 		return model.Report{}, nil, usageErrorf("check", "--refine checks refinement instead of the properties: leave out --properties")
+	}
+	if opts.Strategy != explore.BFS {
+		return model.Report{}, nil, usageErrorf("check", "--refine needs --strategy bfs: a refinement failure comes with the shortest path to it")
 	}
 	rep, sc, err := o.p.Refine(cfg, opts)
 	switch {

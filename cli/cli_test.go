@@ -498,12 +498,12 @@ func TestCheckFollowsUp(t *testing.T) {
 	code, stdout, _ = paxsim(t, ctx, "check", "--no-timers", "--follow-ups", "--json")
 	m := decodeObject(t, stdout)
 	fs, _ := m["follow_ups"].([]any)
-	if code != 0 || len(fs) != 5 {
-		t.Fatalf("default check of the correct protocol: exit %d, follow_ups %v; want 0 and five (one crash, self-sends, restart, nodes+1, rounds+1)", code, m["follow_ups"])
+	if code != 0 || len(fs) != 6 {
+		t.Fatalf("default check of the correct protocol: exit %d, follow_ups %v; want 0 and six (one crash, self-sends, restart, nodes+1, rounds+1, walks)", code, m["follow_ups"])
 	}
 	for i, f := range fs {
 		f := f.(map[string]any)
-		if name := []string{"one crash", "self-sends", "restart", "nodes+1", "rounds+1"}[i]; f["name"] != name || f["verdict"] != "ok" || f["distinct"].(float64) < 1 {
+		if name := []string{"one crash", "self-sends", "restart", "nodes+1", "rounds+1", "walks"}[i]; f["name"] != name || f["verdict"] != "ok" || f["distinct"].(float64) < 1 {
 			t.Errorf("follow-up %d of the correct protocol: %v, want %s, ok over some states", i, f, name)
 		}
 	}
@@ -642,5 +642,26 @@ func TestCheckCommands(t *testing.T) {
 	}
 	if code, stdout, stderr = paxsim(t, ctx, "replay", out); code != exitViolation || !strings.Contains(stdout, "exactly-once") {
 		t.Fatalf("replay of its counterexample: exit %d, want %d with exactly-once\n%s%s", code, exitViolation, stdout, stderr)
+	}
+}
+
+// TestCheckRandom: --strategy random walks the model; a safe sample says
+// it is one and exits 0, and a violation comes back as a trace that
+// replays to it, with the walks and the seed in the JSON report.
+func TestCheckRandom(t *testing.T) {
+	ctx := context.Background()
+	code, stdout, stderr := paxsim(t, ctx, "check", "--strategy", "random", "--walks", "300")
+	if code != 0 || !strings.Contains(stdout, "no violation on 300 random walks") || !strings.Contains(stdout, "follow-up searches: none: --strategy random") {
+		t.Fatalf("check --strategy random: exit %d\n%s%s", code, stdout, stderr)
+	}
+	out := filepath.Join(t.TempDir(), "cx.trace")
+	code, stdout, stderr = paxsim(t, ctx, "check", "--protocol", "multipaxos", "--strategy", "random", "--walks", "2000", "--seed", "7",
+		"--variant", "leader-skips-recovery", "--out", out, "--json")
+	r := decodeObject(t, stdout)
+	if code != exitViolation || r["strategy"] != "random" || r["seed"].(float64) != 7 || r["walks"].(float64) < 1 || r["property"] != "safe-proposal" {
+		t.Fatalf("check --strategy random --variant leader-skips-recovery: exit %d, %v\n%s", code, r, stderr)
+	}
+	if code, stdout, stderr = paxsim(t, ctx, "replay", out); code != exitViolation || !strings.Contains(stdout, "safe-proposal") {
+		t.Fatalf("replay of the walk's counterexample: exit %d\n%s%s", code, stdout, stderr)
 	}
 }

@@ -24,24 +24,32 @@ const (
 	// DFS follows one path as deep as it goes before backtracking: less
 	// memory than BFS's frontier, longer counterexamples. One goroutine.
 	DFS
+	// Random takes Options.Walks random walks (walk.go): a sample of the
+	// states, as deep as MaxDepth, not all of them. One goroutine.
+	Random
 )
 
 func (s Strategy) String() string {
-	if s == DFS {
+	switch s {
+	case DFS:
 		return "dfs"
+	case Random:
+		return "random"
 	}
 	return "bfs"
 }
 
-// ParseStrategy reads "bfs" or "dfs".
+// ParseStrategy reads "bfs", "dfs" or "random".
 func ParseStrategy(s string) (Strategy, error) {
 	switch s {
 	case "bfs":
 		return BFS, nil
 	case "dfs":
 		return DFS, nil
+	case "random":
+		return Random, nil
 	}
-	return 0, fmt.Errorf("unknown strategy %q (want bfs or dfs)", s)
+	return 0, fmt.Errorf("unknown strategy %q (want bfs, dfs or random)", s)
 }
 
 // Options bound and tune a search.
@@ -90,6 +98,16 @@ type Options struct {
 	// Workers is how many goroutines expand a BFS level; 0 means
 	// GOMAXPROCS. The result does not depend on it.
 	Workers int
+	// Walks and Seed, for Random: how many walks, and the seed walk w's
+	// choices are drawn from (with w). Walks 0 means DefaultWalks; the
+	// length of a walk is MaxDepth, 0 meaning DefaultWalkDepth.
+	Walks int
+	Seed  uint64
+	// ForgetEvery makes Random call a Forgetter's Forget every so many
+	// walks, besides when the heap passes a quarter of MaxMemory: the
+	// verdict does not depend on it (tests check that). 0: the heap
+	// alone decides.
+	ForgetEvery int
 	// MaxMemory stops the search, incomplete, once the heap passes this
 	// many bytes (workers check it every thousand successors, the
 	// admitting goroutine every few thousand states); 0 means
@@ -136,6 +154,8 @@ type Result[S any] struct {
 	// Reduced counts the states that POR expanded by a persistent set
 	// smaller than all of their steps.
 	Reduced int64
+	// Walks is how many walks Random took, the one that failed included.
+	Walks int
 	// Complete is false when a bound (MaxStates, MaxDepth, MaxMemory) may
 	// have left reachable states unexplored: an ok verdict then covers only
 	// what was explored. It errs on the safe side: a search that hit a
@@ -187,6 +207,8 @@ const (
 	StopMaxMemory = "max-memory"
 	// StopInterrupted: Options.Context was done (the user pressed ^C).
 	StopInterrupted = "interrupted"
+	// StopWalks: Random took its walks, a sample of the states.
+	StopWalks = "walks"
 )
 
 // Errors of Run.
@@ -281,9 +303,12 @@ func run[S any, K comparable](m Model[S], opts Options, set *visited[K], key fun
 		return s.res, fmt.Errorf("explore: %d initial states is too many", len(init))
 	}
 	var err error
-	if opts.Strategy == DFS {
+	switch opts.Strategy {
+	case DFS:
 		err = s.dfs(init)
-	} else {
+	case Random:
+		err = s.walks(init)
+	default:
 		err = s.bfs(init)
 	}
 	s.spare = nil

@@ -463,6 +463,7 @@ func TestParseStrategy(t *testing.T) {
 	}{
 		{"bfs", explore.BFS, true},
 		{"dfs", explore.DFS, true},
+		{"random", explore.Random, true},
 		{"BFS", 0, false},
 		{"", 0, false},
 		{"dfs ", 0, false},

@@ -78,3 +78,16 @@ type Reducer[S any] interface {
 	// LabelPersistent is Label of the i-th successor NextPersistent emits.
 	LabelPersistent(s S, i int) string
 }
+
+// Forgetter is implemented by models that keep what they learn of the
+// states they generate (interned parts, remembered steps) for as long as
+// they live: what a search of every state needs, and what grows without
+// bound over random walks, each of which wanders into states no other
+// walk reaches. Random calls Forget between walks when the heap passes a
+// quarter of the memory cap, and calls Init again after; no state the
+// model emitted before is used after. Forget must change nothing Init,
+// Next, Check or Fingerprint return, only what they cost: the walks,
+// and so the verdict, do not depend on when it is called.
+type Forgetter interface {
+	Forget()
+}

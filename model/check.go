@@ -19,6 +19,7 @@ type Report struct {
 	Distinct, Generated int64
 	Depth               int
 	Reduced             int64 // states expanded by a persistent set (explore.Options.POR)
+	Walks               int   // random walks taken (explore.Random)
 	Complete            bool
 	Stop                string
 	Violation           string   // what the bad state broke, as the model words it
@@ -72,7 +73,7 @@ func Check[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c C
 	m.Full = opts.Exact
 	res, err := explore.Run[*State[M, D]](m, opts)
 	rep := Report{
-		Verdict: res.Verdict, Distinct: res.Distinct, Generated: res.Generated, Depth: res.Depth, Reduced: res.Reduced,
+		Verdict: res.Verdict, Distinct: res.Distinct, Generated: res.Generated, Depth: res.Depth, Reduced: res.Reduced, Walks: res.Walks,
 		Complete: res.Complete, Stop: res.Stop, Violation: res.Violation, Labels: res.Labels,
 		Collision: res.Collision, Elapsed: res.Elapsed, CPUSeconds: res.CPUSeconds, BytesPerState: res.BytesPerState, Config: m.cfg, Note: livenessNote(info, c.Config.Variant),
 	}
@@ -102,9 +103,13 @@ func Check[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c C
 		return m.disagreement(rep, "taking its steps again from the initial state does not")
 	}
 	rep.Lines, err = m.Counterexample(res.Labels, rep.Property)
-	if err == nil && opts.POR {
+	switch {
+	case err != nil:
+	case opts.POR:
 		rep.Labels, rep.Lines = m.shorten(res.Labels, rep.Lines, rep.Property)
 		rep.Depth = len(rep.Labels) + 1 // the bad state's, as a full search counts it
+	case opts.Strategy == explore.Random: // a walk's path wanders: keep the steps the violation needs
+		rep.Labels, rep.Lines = m.shortenWalk(res.Labels, rep.Lines, rep.Property)
 	}
 	var d *replayDisagrees
 	if errors.As(err, &d) {

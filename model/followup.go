@@ -50,6 +50,8 @@ func (c *FollowUp) said() string {
 		return fmt.Sprintf("safe in the %d states a follow-up search, %s, explored within its budget (not complete: a bound, not a pass)", c.Distinct, c.Flags)
 	case c.Stop == explore.StopMaxDepth:
 		return fmt.Sprintf("safe in the %d states a follow-up search, %s, explored to its depth bound (not complete)", c.Distinct, c.Flags)
+	case c.Stop == explore.StopWalks:
+		return fmt.Sprintf("safe on the %d random walks of a follow-up search, %s (%d states: a sample, not every one)", c.Budget, c.Flags, c.Distinct)
 	case c.Stop == explore.StopInterrupted:
 		return fmt.Sprintf("safe in the %d states a follow-up search, %s, explored before it was interrupted (not complete)", c.Distinct, c.Flags)
 	}

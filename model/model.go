@@ -462,6 +462,16 @@ func (m *Model[M, D]) enabledMove(mv *sim.Move, a *sim.Action[M], j *judge) bool
 	return true
 }
 
+// Forget implements explore.Forgetter: the snapshot pool, the
+// remembered steps and the interned checker states go, and the next Init
+// starts them afresh. No state of the model's from before may be used
+// after.
+func (m *Model[M, D]) Forget() {
+	m.pool, m.steps = nil, nil
+	m.judges.Reset()
+	m.scratch = sync.Pool{}
+}
+
 // Next implements explore.Model.
 func (m *Model[M, D]) Next(s *State[M, D], emit func(*State[M, D])) {
 	m.expand(s, plain, func(_ *sim.Action[M], next *State[M, D], _ []Sent[M]) { emit(next) })

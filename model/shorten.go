@@ -16,12 +16,33 @@ import "github.com/paxsim/paxsim/checker"
 // and keeps a path without it when its replay, taking every step as
 // written (no duplicate written in for a message not in flight), still
 // breaks want.
+//
+// A random walk's path (explore.Random) wanders far more: shortenWalk
+// makes such passes until one leaves nothing out, and lets a replay
+// write in a duplicate for a message delivered again, as a set network
+// delivers it.
 func (m *Model[M, D]) shorten(labels, lines []string, want checker.Property) ([]string, []string) {
-	for i := len(labels) - 1; i >= 0; i-- {
-		fewer := append(append([]string(nil), labels[:i]...), labels[i+1:]...)
-		if l, err := m.reproduce(fewer, want, false); err == nil && len(l) < len(lines) {
-			labels, lines = fewer, l
-		}
+	labels, lines, _ = m.shortenPass(labels, lines, want, false)
+	return labels, lines
+}
+
+// shortenWalk is shorten of a random walk's path.
+func (m *Model[M, D]) shortenWalk(labels, lines []string, want checker.Property) ([]string, []string) {
+	for more := true; more; {
+		labels, lines, more = m.shortenPass(labels, lines, want, true)
 	}
 	return labels, lines
+}
+
+// shortenPass tries leaving out each step of labels, from the last to
+// the first, and reports whether it left out any.
+func (m *Model[M, D]) shortenPass(labels, lines []string, want checker.Property, redeliver bool) ([]string, []string, bool) {
+	shorter := false
+	for i := len(labels) - 1; i >= 0; i-- {
+		fewer := append(append([]string(nil), labels[:i]...), labels[i+1:]...)
+		if l, err := m.reproduce(fewer, want, redeliver); err == nil && len(l) < len(lines) {
+			labels, lines, shorter = fewer, l, true
+		}
+	}
+	return labels, lines, shorter
 }

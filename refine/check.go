@@ -69,7 +69,7 @@ func Check[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c m
 	r := &Model[M, D]{inner: inner, ref: ref, spec: sm, nodes: inner.Config().Nodes}
 	res, err := explore.Run[*State[M, D]](r, opts)
 	rep := model.Report{
-		Verdict: res.Verdict, Distinct: res.Distinct, Generated: res.Generated, Depth: res.Depth,
+		Verdict: res.Verdict, Distinct: res.Distinct, Generated: res.Generated, Depth: res.Depth, Walks: res.Walks,
 		Complete: res.Complete, Stop: res.Stop, Labels: res.Labels,
 		Collision: res.Collision, Elapsed: res.Elapsed, Config: inner.Config(), Decided: inner.Decided(),
 	}

@@ -30,6 +30,10 @@ type Model[M sim.Message, D any] struct {
 	pool  sync.Pool // *buffers[M, D], for Next
 }
 
+// Forget implements explore.Forgetter: the inner model forgets what it
+// keeps; this one keeps nothing across states.
+func (r *Model[M, D]) Forget() { r.inner.Forget() }
+
 // buffers are what one call of Next maps a step into: its messages and the
 // acceptors after it.
 type buffers[M sim.Message, D any] struct {

@@ -34,8 +34,12 @@ type Check struct {
 	// POR: the search expanded states by persistent sets (--por);
 	// Reduced is how many it expanded by a set smaller than all of their
 	// steps.
-	POR        bool     `json:"por,omitempty"`
-	Reduced    int64    `json:"reduced,omitempty"`
+	POR     bool  `json:"por,omitempty"`
+	Reduced int64 `json:"reduced,omitempty"`
+	// Walks and Seed, for the random strategy: how many walks it took (up
+	// to the violation), and the seed they drew from.
+	Walks      int      `json:"walks,omitempty"`
+	Seed       uint64   `json:"seed,omitempty"`
 	Exact      bool     `json:"exact"`
 	Workers    int      `json:"workers"`
 	Collision  float64  `json:"collision_probability"`
@@ -63,6 +67,16 @@ type Check struct {
 	// deepened: the depth bound was the default one, deepened while the
 	// levels fit (explore.Options.DeepenTo), not --max-depth's.
 	deepened bool
+	// walkDepth bounds a random walk's states.
+	walkDepth int
+}
+
+// walkSeed is the seed of a random search's walks, 0 for another.
+func walkSeed(opts explore.Options) uint64 {
+	if opts.Strategy != explore.Random {
+		return 0
+	}
+	return opts.Seed
 }
 
 // NewCheck is the report of a search res of a model (spec) with options
@@ -75,6 +89,7 @@ func NewCheck[S any](model string, cfg any, res *explore.Result[S], opts explore
 		CPUSeconds: res.CPUSeconds, BytesPerState: res.BytesPerState,
 		Strategy: opts.Strategy.String(), Symmetry: opts.Symmetry, POR: opts.POR, Reduced: res.Reduced, Exact: opts.Exact, Workers: opts.Workers,
 		Collision: res.Collision, Violation: res.Violation, deepened: opts.DeepenTo > 0,
+		Walks: res.Walks, Seed: walkSeed(opts), walkDepth: opts.MaxDepth,
 	}
 }
 
@@ -82,7 +97,7 @@ func NewCheck[S any](model string, cfg any, res *explore.Result[S], opts explore
 // protocol info describes with options opts; reconfig and properties are
 // the --reconfig and --properties flags as given.
 func NewImplCheck(info *engine.Info, c model.CheckConfig, rep *model.Report, opts explore.Options, reconfig, properties string) *Check {
-	res := explore.Result[struct{}]{Verdict: rep.Verdict, Distinct: rep.Distinct, Generated: rep.Generated, Depth: rep.Depth, Reduced: rep.Reduced,
+	res := explore.Result[struct{}]{Verdict: rep.Verdict, Distinct: rep.Distinct, Generated: rep.Generated, Depth: rep.Depth, Reduced: rep.Reduced, Walks: rep.Walks,
 		Complete: rep.Complete, Stop: rep.Stop, Violation: rep.Violation, Collision: rep.Collision, Elapsed: rep.Elapsed,
 		CPUSeconds: rep.CPUSeconds, BytesPerState: rep.BytesPerState}
 	r := NewCheck("impl", implConfig(info, c, reconfig, properties), &res, opts)
@@ -102,6 +117,9 @@ func implConfig(info *engine.Info, c model.CheckConfig, reconfig, properties str
 		"crashes": c.Crashes, "restarts": !c.NoRestarts, "timers": !c.NoTimers, "ticks": c.Ticks,
 		"drops": c.Drops, "dups": c.Dups, "network_self": c.NetworkSelf, "fifo": e.FIFO, "properties": properties,
 		"shared_proposer": c.SharedProposer,
+	}
+	if info.Workload.Kind == engine.KeyValue {
+		m["commands"] = e.Commands
 	}
 	if info.Workload.Reconfig {
 		m["reconfig"] = reconfig
@@ -166,7 +184,7 @@ func (r *Check) CheckExit() int {
 	switch {
 	case r.Verdict == explore.VerdictViolation:
 		return ExitViolation
-	case !r.Complete && r.Stop != explore.StopMaxDepth:
+	case !r.Complete && r.Stop != explore.StopMaxDepth && r.Stop != explore.StopWalks:
 		return ExitIncomplete
 	case r.Undecided:
 		return ExitCoverageGap
@@ -189,6 +207,9 @@ func (r *Check) WriteText(w io.Writer) {
 	if r.POR {
 		how += ", partial-order reduction"
 	}
+	if r.Strategy == "random" {
+		how += fmt.Sprintf(" walks of up to %d states, from seed %d", r.walkDepth, r.Seed)
+	}
 	f("model", "%s%s", r.Describe, how)
 	verdict := r.Verdict
 	switch {
@@ -196,6 +217,8 @@ func (r *Check) WriteText(w io.Writer) {
 		verdict += fmt.Sprintf(" (every state within the bounds is safe, but no value is chosen in any: not a pass; exit %d)", ExitCoverageGap)
 	case r.Verdict == explore.VerdictOK && r.Complete:
 		verdict += " (every reachable state within the bounds is safe)"
+	case r.Verdict == explore.VerdictOK && r.Stop == explore.StopWalks:
+		verdict += fmt.Sprintf(" (no violation on %d random walks: a sample of the states, not every one)", r.Walks)
 	case r.Verdict == explore.VerdictOK && r.Stop == explore.StopMaxDepth && r.deepened:
 		verdict += fmt.Sprintf(" (every state within depth %d is safe: the default depth bound, deepened while the next level fit, stopped there; --max-depth sets another)", r.Depth)
 	case r.Verdict == explore.VerdictOK && r.Stop == explore.StopMaxDepth:
@@ -212,6 +235,9 @@ func (r *Check) WriteText(w io.Writer) {
 		f("reduction", "%d of the states expanded by a persistent set of their steps, the others in full", r.Reduced)
 	}
 	f("depth", "%d", r.Depth)
+	if r.Strategy == "random" {
+		f("walks", "%d", r.Walks)
+	}
 	f("states/s", "%.0f", r.StatesPerS)
 	f("wall", "%s (cpu %.2fs)", time.Duration(r.WallSeconds*float64(time.Second)).Round(time.Millisecond), r.CPUSeconds)
 	f("memory", "%.0f bytes a state beyond the frontier", r.BytesPerState)
@@ -235,7 +261,7 @@ func (r *Check) WriteText(w io.Writer) {
 func (r *Check) writeCounterexample(w io.Writer, f func(name, format string, args ...any)) {
 	f("violation", "%s", r.Violation)
 	kind := "counterexample"
-	if r.Strategy == "bfs" {
+	if r.Strategy == "bfs" && r.Walks == 0 { // not a random walk's, the walks follow-up's say
 		kind = "shortest counterexample"
 	}
 	if r.Model == "spec" {

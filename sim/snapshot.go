@@ -529,6 +529,15 @@ func (t *Interner[T]) At(i uint32) *T { return &t.pub.Load().vals[i] }
 // Key returns the key of the value at index i.
 func (t *Interner[T]) Key(i uint32) fingerprint.Key { return t.pub.Load().keys[i] }
 
+// Reset forgets every value: an index handed out before means nothing
+// after.
+func (t *Interner[T]) Reset() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.idx, t.vals, t.keys = nil, nil, nil
+	t.pub.Store(nil)
+}
+
 // Len is the number of values stored.
 func (t *Interner[T]) Len() int {
 	t.mu.RLock()

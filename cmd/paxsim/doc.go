@@ -416,8 +416,10 @@
 //	"rounds+1" (one round more per replica, so that a proposer retries), for
 //	a protocol with timers a search leaves out "ticks" (--ticks), and for one
 //	that takes reconfigurations "reconfig" (the last client reconfigures the
-//	cluster to every replica but the last; 200,000 states). Each is a line of
-//	the report, and the first violation one finds is the report's. With --network set (the default) every
+//	cluster to every replica but the last; 200,000 states), and last "walks":
+//	10,000 random walks of 100 steps with a round more (--strategy random),
+//	deeper than any search of every state gets. Each is a line of the report,
+//	and the first violation one finds is the report's. With --network set (the default) every
 //	message ever sent stays deliverable, which covers loss, reordering and duplication in one state; a
 //	replica's messages to itself are local calls unless --network-self. The
 //	checkers are the ones campaigns use, at every step, with the properties that
@@ -470,9 +472,10 @@
 //	      impl: after a safe first search, search again with each bound you did
 //	      not set widened, within a budget (one crash, messages to self through
 //	      the network, a restart, an even cluster, a round more, the ticks, an
-//	      election, a reconfiguration); by default on unless a flag sets the model
-//	      (--nodes, --crashes, --max-ballot, ...), which is then searched alone;
-//	      false: the first search alone (default true)
+//	      election, a reconfiguration, random walks with a round more); by default
+//	      on unless a flag sets the model (--nodes, --crashes, --max-ballot, ...),
+//	      which is then searched alone; false: the first search alone (default
+//	      true)
 //	  --json
 //	      print one JSON object instead of the text report (default off)
 //	  --max-ballot B
@@ -527,11 +530,15 @@
 //	  --refine
 //	      impl: check that every step refines Paxos.tla under the protocol's
 //	      mapping, instead of the properties (default off)
+//	  --seed S
+//	      with --strategy random: walk w draws its steps from S and w (default 0)
 //	  --shared-proposer
 //	      impl: every client asks the first proposer (several values at one
 //	      replica, as at a leader) (default off)
 //	  --strategy ORDER
-//	      ORDER bfs (shortest counterexample, parallel) or dfs (default bfs)
+//	      ORDER bfs (shortest counterexample, parallel), dfs, or random (random
+//	      walks as deep as --max-depth, default 100 steps: a sample, not every
+//	      state) (default bfs)
 //	  --symmetry
 //	      merge states equal up to renaming interchangeable acceptors, replicas
 //	      and values (default off)
@@ -543,6 +550,8 @@
 //	  --variant VARIANT
 //	      a broken VARIANT to find: a protocol variant ('paxsim variants') for
 //	      impl, ignore-votes for spec (default none)
+//	  --walks N
+//	      with --strategy random: N walks (default 0)
 //	  --workers N
 //	      N goroutines expand each BFS level (0: one per core) (default 0)
 //
