@@ -43,6 +43,8 @@ type walkStep[S any] struct {
 	index int32
 }
 
+// walks is Random: Options.Walks walks from init, the first violation
+// ending them.
 func (s *search[S, K]) walks(init []S) error {
 	walks, depth := s.opts.Walks, s.opts.MaxDepth
 	if walks <= 0 {
