@@ -215,6 +215,10 @@ func (x *invocation) searchOptions(o *options) (explore.Options, error) {
 	switch {
 	case strategy == explore.Random && !o.set["max-depth"]:
 		opts.MaxDepth = explore.DefaultWalkDepth // the protocol's bound is a breadth-first search's
+	case strategy == explore.DFS && !o.set["max-depth"]:
+		// No bound but memory: a depth bound prunes a depth-first search
+		// where a state is first reached by a longer path (CheckExit).
+		opts.MaxDepth = 0
 	case !o.set["max-depth"]:
 		o.p.DefaultDepthBound(&opts) // the protocol's depth bound is the least
 		if opts.DeepenTo > 0 && c.maxStates > opts.DeepenTo {

@@ -665,3 +665,22 @@ func TestCheckRandom(t *testing.T) {
 		t.Fatalf("replay of the walk's counterexample: exit %d\n%s%s", code, stdout, stderr)
 	}
 }
+
+// TestCheckDFS: a depth-first search of the defaults, with no depth
+// bound but memory, reaches every state the breadth-first one does (the
+// same distinct count), and a depth bound, which prunes a depth-first
+// search where a state is first reached by a longer path, is no pass.
+func TestCheckDFS(t *testing.T) {
+	ctx := context.Background()
+	args := []string{"check", "--no-timers", "--follow-ups=false", "--json"}
+	_, stdout, _ := paxsim(t, ctx, args...)
+	bfs := decodeObject(t, stdout)
+	code, stdout, stderr := paxsim(t, ctx, append(args, "--strategy", "dfs")...)
+	dfs := decodeObject(t, stdout)
+	if code != 0 || dfs["complete"] != true || dfs["distinct"] != bfs["distinct"] {
+		t.Fatalf("check --strategy dfs: exit %d, %v distinct (complete %v); bfs %v\n%s", code, dfs["distinct"], dfs["complete"], bfs["distinct"], stderr)
+	}
+	if code, stdout, _ = paxsim(t, ctx, "check", "--strategy", "dfs", "--max-depth", "6"); code != 4 || !strings.Contains(stdout, "depth-first search short") {
+		t.Fatalf("check --strategy dfs --max-depth 6: exit %d, want 4\n%s", code, stdout)
+	}
+}

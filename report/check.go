@@ -176,16 +176,20 @@ func DescribeSpec(acceptors, values, maxBallot int, quorums, variant string) str
 }
 
 // CheckExit is a check's exit code: 1 for a violation; 4 when
-// --max-states or --max-memory cut the search short, since states it
-// never reached may be unsafe; 3 when no state it reached has a value
-// chosen (Undecided), since it judged no decision; 0 when every state
-// within the bounds (--max-ballot, --crashes, --max-depth, ...) is safe.
+// --max-states or --max-memory cut the search short, or --max-depth a
+// depth-first one, since states it never reached may be unsafe; 3 when
+// no state it reached has a value chosen (Undecided), since it judged no
+// decision; 0 when every state within the bounds (--max-ballot,
+// --crashes, --max-depth, ...) is safe, or no random walk found a
+// violation (a sample, which the report says).
 func (r *Check) CheckExit() int {
 	switch {
 	case r.Verdict == explore.VerdictViolation:
 		return ExitViolation
 	case !r.Complete && r.Stop != explore.StopMaxDepth && r.Stop != explore.StopWalks:
 		return ExitIncomplete
+	case !r.Complete && r.Stop == explore.StopMaxDepth && r.Strategy == "dfs":
+		return ExitIncomplete // a state first reached deep is not expanded again when reached shallower
 	case r.Undecided:
 		return ExitCoverageGap
 	}
@@ -223,6 +227,8 @@ func (r *Check) WriteText(w io.Writer) {
 		verdict += fmt.Sprintf(" (every state within depth %d is safe: the default depth bound, deepened while the next level fit, stopped there; --max-depth sets another)", r.Depth)
 	case r.Verdict == explore.VerdictOK && r.Stop == explore.StopMaxDepth:
 		verdict += fmt.Sprintf(" (every state within depth %d is safe: --max-depth bounds the search)", r.Depth)
+	case r.ExitCode == ExitIncomplete && r.Stop == explore.StopMaxDepth:
+		verdict += fmt.Sprintf(" (--max-depth cut a depth-first search short: a state first reached by a longer path is not expanded again, so not every state within depth %d was searched: not a pass; exit %d)", r.Depth, ExitIncomplete)
 	case r.ExitCode == ExitIncomplete && r.Stop == explore.StopInterrupted:
 		verdict += fmt.Sprintf(" (interrupted: not a pass; exit %d)", ExitIncomplete)
 	case r.ExitCode == ExitIncomplete:
