@@ -507,6 +507,9 @@ func TestCheckFollowsUp(t *testing.T) {
 			t.Errorf("follow-up %d of the correct protocol: %v, want %s, ok over some states", i, f, name)
 		}
 	}
+	if walks := fs[5].(map[string]any); walks["stop"] != "walks" || walks["distinct"].(float64) <= walks["budget"].(float64) {
+		t.Errorf("the walks follow-up is not random walks: %v", walks)
+	}
 	checkContinueCommand(t, fs[1].(map[string]any))
 }
 

@@ -10,7 +10,11 @@
 // compared one for one with TLC's.
 package explore
 
-import "github.com/paxsim/paxsim/fingerprint"
+import (
+	"math/rand/v2"
+
+	"github.com/paxsim/paxsim/fingerprint"
+)
 
 // Model is a transition system the explorer searches. Its methods must be
 // deterministic and safe to call from several goroutines at once on
@@ -90,4 +94,15 @@ type Reducer[S any] interface {
 // and so the verdict, do not depend on when it is called.
 type Forgetter interface {
 	Forget()
+}
+
+// Sampler is implemented by models that can draw one successor of a
+// state without generating all of them: Random then walks by Sample,
+// not by NextStutters. Sample calls emit once with a successor drawn
+// uniformly, by rng, from those NextStutters emits (never a stutter), and
+// its Label, and reports whether there was one. Like Next, it may emit a
+// scratch state (Retainer), and it must be a function of s and rng's
+// draws.
+type Sampler[S any] interface {
+	Sample(s S, rng *rand.Rand, emit func(label string, next S)) bool
 }

@@ -36,11 +36,12 @@ const (
 	forgetCheck = 16
 )
 
-// walkStep is a state of a walk and the index, among its parent's
-// successors, of the step that reached it.
+// walkStep is a state of a walk and the step that reached it: its
+// label (a Sampler's), or its index among its parent's successors.
 type walkStep[S any] struct {
 	s     S
 	index int32
+	label string
 }
 
 // walks is Random: Options.Walks walks from init, the first violation
@@ -66,7 +67,7 @@ func (s *search[S, K]) walks(init []S) error {
 		rng := rand.New(rand.NewPCG(s.opts.Seed, uint64(w)))
 		i := rng.IntN(len(init))
 		s.res.Generated++
-		path = append(path[:0], walkStep[S]{init[i], int32(i)})
+		path = append(path[:0], walkStep[S]{s: init[i], index: int32(i)})
 		s.res.Depth = max(s.res.Depth, 1)
 		if bad := s.visit(h, init[i]); bad != "" {
 			s.failWalk(path, bad)
@@ -96,22 +97,15 @@ func (s *search[S, K]) forgetNow(w int) bool {
 // walk extends the walk in path by random steps up to depth states, and
 // reports whether it reached a bad state (then the search failed).
 func (s *search[S, K]) walk(rng *rand.Rand, h *fingerprint.Hasher, path *[]walkStep[S], depth int) bool {
+	sampler, _ := s.m.(Sampler[S])
 	for len(*path) < depth {
 		cur := (*path)[len(*path)-1].s
-		var next S
-		var index, at int32
-		n := 0
-		s.next(cur, func(succ S) {
-			s.res.Generated++
-			if n++; rng.IntN(n) == 0 { // reservoir sampling: each successor with probability 1/n
-				next, at = s.retain(succ), index
-			}
-			index++
-		}, func() { s.res.Generated++; index++ })
-		if n == 0 {
+		step, ok := s.step(sampler, rng, cur)
+		if !ok {
 			return false // no step but stutters: the walk ends here
 		}
-		*path = append(*path, walkStep[S]{next, at})
+		next := step.s
+		*path = append(*path, step)
 		s.res.Depth = max(s.res.Depth, len(*path))
 		if bad := s.visit(h, next); bad != "" {
 			s.failWalk(*path, bad)
@@ -119,6 +113,31 @@ func (s *search[S, K]) walk(rng *rand.Rand, h *fingerprint.Hasher, path *[]walkS
 		}
 	}
 	return false
+}
+
+// step draws a successor of cur: by the model's Sample, or else from
+// every successor NextStutters emits (reservoir sampling, each with
+// probability 1/n, one copy kept on average). false when cur has no
+// successor but stutters.
+func (s *search[S, K]) step(sampler Sampler[S], rng *rand.Rand, cur S) (walkStep[S], bool) {
+	var st walkStep[S]
+	if sampler != nil {
+		ok := sampler.Sample(cur, rng, func(label string, next S) {
+			s.res.Generated++
+			st.s, st.label = s.retain(next), label
+		})
+		return st, ok
+	}
+	var index int32
+	n := 0
+	s.next(cur, func(succ S) {
+		s.res.Generated++
+		if n++; rng.IntN(n) == 0 {
+			st.s, st.index = s.retain(succ), index
+		}
+		index++
+	}, func() { s.res.Generated++; index++ })
+	return st, n > 0
 }
 
 // visit counts state st as reached and returns what it breaks, checked
@@ -139,7 +158,11 @@ func (s *search[S, K]) failWalk(path []walkStep[S], bad string) {
 	s.res.Verdict, s.res.Violation = VerdictViolation, bad
 	for k, st := range path {
 		s.res.Path = append(s.res.Path, st.s)
-		if k > 0 {
+		switch {
+		case k == 0:
+		case st.label != "":
+			s.res.Labels = append(s.res.Labels, st.label)
+		default:
 			s.res.Labels = append(s.res.Labels, s.m.Label(path[k-1].s, int(st.index)))
 		}
 	}

@@ -124,7 +124,8 @@ const (
 // widening does not apply.
 type followUp struct {
 	name, flag string
-	budget     int64
+	budget     int64 // states; for random walks, walks
+	walks      bool  // random walks (explore.Random), not a search of every state
 	widen      func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool)
 }
 
@@ -154,43 +155,43 @@ type followUp struct {
 // of every state gets, so that they find a bug that needs several
 // leaders' ballots to overlap.
 var followUpSearches = []followUp{
-	{"one crash", "crashes", crashBudget, func(c model.CheckConfig, _ *Protocol) (model.CheckConfig, string, bool) {
+	{"one crash", "crashes", crashBudget, false, func(c model.CheckConfig, _ *Protocol) (model.CheckConfig, string, bool) {
 		ok := c.Crashes == 0 && !c.NoRestarts
 		c.Crashes = 1
 		return c, "--crashes 1", ok
 	}},
-	{"self-sends", "network-self", followUpBudget, func(c model.CheckConfig, _ *Protocol) (model.CheckConfig, string, bool) {
+	{"self-sends", "network-self", followUpBudget, false, func(c model.CheckConfig, _ *Protocol) (model.CheckConfig, string, bool) {
 		ok := !c.NetworkSelf
 		c.NetworkSelf = true
 		return c, "--network-self", ok
 	}},
-	{"restart", "crashes", restartBudget, func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool) {
+	{"restart", "crashes", restartBudget, false, func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool) {
 		ok := c.Crashes == 0 && !c.NoRestarts && !c.SharedProposer && c.Effective(h.Info()).Clients > 1
 		c.Crashes, c.NetworkSelf, c.SharedProposer = 1, true, true
 		return c, "--crashes 1 --network-self --shared-proposer", ok
 	}},
-	{"nodes+1", "nodes", followUpBudget, func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool) {
+	{"nodes+1", "nodes", followUpBudget, false, func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool) {
 		c.Config.Nodes++
 		sizes := h.Info().Nodes
 		ok := c.Config.Nodes%2 == 0 && c.Config.Nodes <= model.MaxNodes && (len(sizes) == 0 || slices.Contains(sizes, c.Config.Nodes))
 		return c, fmt.Sprintf("--nodes %d", c.Config.Nodes), ok
 	}},
-	{"rounds+1", "max-ballot", roundsBudget, func(c model.CheckConfig, _ *Protocol) (model.CheckConfig, string, bool) {
+	{"rounds+1", "max-ballot", roundsBudget, false, func(c model.CheckConfig, _ *Protocol) (model.CheckConfig, string, bool) {
 		ok := c.MaxBallot > 0 // 0: no bound to widen
 		c.MaxBallot++
 		return c, fmt.Sprintf("--max-ballot %d", c.MaxBallot), ok
 	}},
-	{"ticks", "ticks", followUpBudget, func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool) {
+	{"ticks", "ticks", followUpBudget, false, func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool) {
 		c.Ticks = true
 		return c, "--ticks", !c.NoTimers && h.HasTicks()
 	}},
-	{"elections", "ticks", roundsBudget, func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool) {
+	{"elections", "ticks", roundsBudget, false, func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool) {
 		ok := !c.NoTimers && h.HasTicks() && c.MaxBallot > 0
 		c.Ticks = true
 		c.MaxBallot++
 		return c, fmt.Sprintf("--ticks --max-ballot %d", c.MaxBallot), ok
 	}},
-	{"reconfig", "reconfig", reconfigBudget, func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool) {
+	{"reconfig", "reconfig", reconfigBudget, false, func(c model.CheckConfig, h *Protocol) (model.CheckConfig, string, bool) {
 		ok := h.Info().Workload.Reconfig && len(c.Reconfig) == 0 && c.Config.Nodes > 1
 		c.Reconfig = nil
 		for id := 1; id < c.Config.Nodes; id++ {
@@ -198,7 +199,7 @@ var followUpSearches = []followUp{
 		}
 		return c, "--reconfig " + FormatMembers(c.Reconfig), ok
 	}},
-	{"walks", "max-ballot", walksBudget, func(c model.CheckConfig, _ *Protocol) (model.CheckConfig, string, bool) {
+	{"walks", "max-ballot", walksBudget, true, func(c model.CheckConfig, _ *Protocol) (model.CheckConfig, string, bool) {
 		ok := c.MaxBallot > 0
 		c.MaxBallot++
 		return c, fmt.Sprintf("--strategy random --max-ballot %d", c.MaxBallot), ok
@@ -247,7 +248,7 @@ func (h *Protocol) CheckDeep(c model.CheckConfig, o explore.Options, set func(fl
 		if o.DeepenTo > 0 { // the default depth bound: none, as deep as the budget reaches
 			bounded.MaxDepth, bounded.DeepenTo = 0, 0
 		}
-		if f.flag == "strategy" { // walks: as many, as deep as --max-depth or a walk's default
+		if f.walks { // as many walks, as deep as --max-depth or a walk's default
 			bounded.Strategy, bounded.Walks, bounded.MaxStates = explore.Random, int(f.budget), o.MaxStates
 			bounded.MaxDepth, bounded.DeepenTo, bounded.ShallowTo = o.MaxDepth, 0, 0
 			if o.DeepenTo > 0 || o.MaxDepth == 0 {

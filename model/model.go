@@ -282,17 +282,24 @@ func (m *Model[M, D]) expandSteps(s *State[M, D], how expansion, fn func(a *sim.
 		if !m.enabled(a, judge) || (reduce && sc.only&(1<<uint(a.To)) == 0) {
 			continue
 		}
-		if how == recorded || m.unsent(a, judge) != nil { // a remembered step is not run again: it sends nothing to record, nor a request
-		} else if ok, cut := m.remembered(s, a, sc); ok || cut {
-			if ok {
-				sc.fromMemory(a, fn)
-			}
-			sc.cut = sc.cut || cut
-			continue
-		}
-		m.takeLong(a, how, sc, fn)
+		m.stepAction(s, a, how, judge, sc, fn)
 	}
 	return reduce && !sc.cut
+}
+
+// stepAction takes enabled action a from state s, which sc expands: from
+// memory where it can, the long way where it must; fn gets the successor
+// unless the bounds cut it (then sc.cut is set).
+func (m *Model[M, D]) stepAction(s *State[M, D], a *sim.Action[M], how expansion, judge *judge, sc *scratch[M, D], fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M])) {
+	if how == recorded || m.unsent(a, judge) != nil { // a remembered step is not run again: it sends nothing to record, nor a request
+	} else if ok, cut := m.remembered(s, a, sc); ok || cut {
+		if ok {
+			sc.fromMemory(a, fn)
+		}
+		sc.cut = sc.cut || cut
+		return
+	}
+	m.takeLong(a, how, sc, fn)
 }
 
 // writtenOut reports whether move mv delivers or drops a client's
@@ -314,26 +321,31 @@ func (m *Model[M, D]) putScratch(sc *scratch[M, D]) {
 // are written out as actions.
 func (m *Model[M, D]) expandMoves(s *State[M, D], how expansion, judge *judge, sc *scratch[M, D], fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M])) {
 	for i := range sc.moves {
-		mv := &sc.moves[i]
-		var a *sim.Action[M]
-		if how != plain || writtenOut(mv) {
-			sc.act = m.pool.Action(mv)
-			a = &sc.act
-		}
-		if !m.enabledMove(mv, a, judge) {
-			continue
-		}
-		if a == nil || m.unsent(a, judge) == nil { // a client's send is taken the long way: the checkers are told of it
-			if ok, cut := m.rememberedMove(s, mv, sc); ok || cut {
-				if ok {
-					sc.fromMemory(a, fn)
-				}
-				continue
-			}
-		}
-		sc.act = m.pool.Action(mv)
-		m.takeLong(&sc.act, how, sc, fn)
+		m.stepMove(s, &sc.moves[i], how, judge, sc, fn)
 	}
+}
+
+// stepMove takes move mv of compact state s, which sc expands, if it is
+// enabled: from memory where it can, the long way where it must.
+func (m *Model[M, D]) stepMove(s *State[M, D], mv *sim.Move, how expansion, judge *judge, sc *scratch[M, D], fn func(a *sim.Action[M], next *State[M, D], sent []Sent[M])) {
+	var a *sim.Action[M]
+	if how != plain || writtenOut(mv) {
+		sc.act = m.pool.Action(mv)
+		a = &sc.act
+	}
+	if !m.enabledMove(mv, a, judge) {
+		return
+	}
+	if a == nil || m.unsent(a, judge) == nil { // a client's send is taken the long way: the checkers are told of it
+		if ok, cut := m.rememberedMove(s, mv, sc); ok || cut {
+			if ok {
+				sc.fromMemory(a, fn)
+			}
+			return
+		}
+	}
+	sc.act = m.pool.Action(mv)
+	m.takeLong(&sc.act, how, sc, fn)
 }
 
 // fromMemory passes the successor from memory in sc.compact, by action

@@ -1,12 +1,18 @@
 package model
 
 import (
+	"maps"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
 	"github.com/paxsim/paxsim/adapter/multipaxos"
 	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/explore"
+	"github.com/paxsim/paxsim/fingerprint"
+	mp "github.com/paxsim/paxsim/protocol/multipaxos"
+	"github.com/paxsim/paxsim/sim"
 )
 
 // TestRandomWalksDoNotDependOnForgetting: the model's Forget (between
@@ -46,5 +52,46 @@ func TestRandomWalksFindAndShorten(t *testing.T) {
 	}
 	if rep.Depth < len(rep.Labels) {
 		t.Fatalf("the walk was %d states deep, the counterexample %d steps long", rep.Depth, len(rep.Labels))
+	}
+}
+
+// TestSampleIsASuccessor: along random walks of Multi-Paxos with a
+// crash and a second round, every successor Sample draws is one of
+// Next's, by label and by fingerprint, and Sample finds none exactly
+// where the state has no step but stutters.
+func TestSampleIsASuccessor(t *testing.T) {
+	c := mpCheck(engine.Correct)
+	c.Crashes, c.MaxBallot = 1, 2
+	m := newMPModel(t, c)
+	rng := rand.New(rand.NewPCG(3, 4))
+	fp := func(s *mpState) fingerprint.Key {
+		h := fingerprint.New(false)
+		m.Fingerprint(h, s, false)
+		return h.Sum()
+	}
+	for range 20 {
+		s := m.Init()[0]
+		for range 60 {
+			succ := map[string]fingerprint.Key{}
+			moves := 0 // successors that are not s again
+			m.successors(s, func(a sim.Action[mp.Msg], n *mpState) {
+				if succ[a.String()] = fp(n); succ[a.String()] != fp(s) {
+					moves++
+				}
+			})
+			var label string
+			var next *mpState
+			ok := m.Sample(s, rng, func(l string, n *mpState) { label, next = l, m.Retain(n) })
+			if !ok {
+				if moves > 0 {
+					t.Fatalf("Sample found no step where Next has %d", moves)
+				}
+				break
+			}
+			if k, found := succ[label]; !found || k != fp(next) {
+				t.Fatalf("Sample drew %q, not one of Next's successors %v", label, slices.Sorted(maps.Keys(succ)))
+			}
+			s = next
+		}
 	}
 }
