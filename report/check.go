@@ -39,7 +39,7 @@ type Check struct {
 	// Walks and Seed, for the random strategy: how many walks it took (up
 	// to the violation), and the seed they drew from.
 	Walks      int      `json:"walks,omitempty"`
-	Seed       uint64   `json:"seed,omitempty"`
+	Seed       *uint64  `json:"seed,omitempty"`
 	Exact      bool     `json:"exact"`
 	Workers    int      `json:"workers"`
 	Collision  float64  `json:"collision_probability"`
@@ -71,12 +71,12 @@ type Check struct {
 	walkDepth int
 }
 
-// walkSeed is the seed of a random search's walks, 0 for another.
-func walkSeed(opts explore.Options) uint64 {
+// walkSeed is the seed of a random search's walks, nil for another.
+func walkSeed(opts explore.Options) *uint64 {
 	if opts.Strategy != explore.Random {
-		return 0
+		return nil
 	}
-	return opts.Seed
+	return &opts.Seed
 }
 
 // NewCheck is the report of a search res of a model (spec) with options
@@ -212,7 +212,7 @@ func (r *Check) WriteText(w io.Writer) {
 		how += ", partial-order reduction"
 	}
 	if r.Strategy == "random" {
-		how += fmt.Sprintf(" walks of up to %d states, from seed %d", r.walkDepth, r.Seed)
+		how += fmt.Sprintf(" walks of up to %d states, from seed %d", r.walkDepth, *r.Seed)
 	}
 	f("model", "%s%s", r.Describe, how)
 	verdict := r.Verdict
