@@ -80,7 +80,7 @@ func newClientDriver[M sim.Message, D any](s *Session[M, D], w Workload, scripte
 	if w.Kind == KeyValue {
 		return newKVClients(s, s.plan, scripted)
 	}
-	return &consensusClients{h: s, clients: s.plan.clients, window: s.cfg.ProposeWindow, ops: make([]linearize.Op, 0, s.plan.clients)}
+	return &consensusClients{h: s, clients: s.plan.clients, window: s.cfg.ProposeWindow, hedge: s.cfg.Hedge, ops: make([]linearize.Op, 0, s.plan.clients)}
 }
 
 func (s *Session[M, D]) now() sim.Time                   { return s.world.Now() }

@@ -1,8 +1,10 @@
 package engine
 
 import (
+	"cmp"
 	"fmt"
 	"math/bits"
+	"slices"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/checker/linearize"
@@ -18,6 +20,7 @@ type consensusClients struct {
 	h       host
 	clients int
 	window  int64
+	hedge   float64 // Config.Hedge
 	ops     []linearize.Op
 	pending int  // operations without an answer
 	retried bool // clients without an answer asked again after the heal
@@ -43,7 +46,11 @@ func (c *consensusClients) askAgain(client int, node sim.NodeID, at sim.Time) {
 }
 
 // begin draws the workload: distinct proposers, each asked by one client
-// at a random time in the window.
+// at a random time in the window, and a second proposer asked at the same
+// time by a client that hedges (Config.Hedge). The requests go out in the
+// order they reach the network, by time: the order a decision trace writes
+// them in, and a replay puts them on their links in (two requests to one
+// replica, on FIFO links, arrive in that order).
 func (c *consensusClients) begin() {
 	d := c.h.decider()
 	replicas := make([]int, 0, c.h.nodes())
@@ -55,11 +62,47 @@ func (c *consensusClients) begin() {
 		j := i + d.Intn(sim.Decision{Kind: sim.DecideWorkload}, n-i)
 		replicas[i], replicas[j] = replicas[j], replicas[i]
 	}
+	asks := make([]ask, 0, 2*c.clients)
 	for i := 0; i < c.clients; i++ {
 		node := sim.NodeID(replicas[i])
 		at := sim.Time(d.Intn(sim.Decision{Kind: sim.DecideStart, Node: node}, int(c.window)+1))
-		c.propose(i+1, node, at)
+		asks = append(asks, ask{client: i + 1, to: node, at: at})
+		if to, ok := c.hedgeTo(i+1, node); ok {
+			asks = append(asks, ask{client: i + 1, to: to, at: at, hedge: true})
+		}
 	}
+	slices.SortStableFunc(asks, func(a, b ask) int { return cmp.Compare(a.at, b.at) })
+	for _, a := range asks {
+		if a.hedge {
+			c.h.send(c.request(a.client), a.to, a.at, true) // a retry, as a key-value client's hedge
+			continue
+		}
+		c.propose(a.client, a.to, a.at)
+	}
+}
+
+// ask is a client's request to a proposer at a time: its proposal, or
+// the hedged copy of it.
+type ask struct {
+	client int
+	to     sim.NodeID
+	at     sim.Time
+	hedge  bool
+}
+
+// hedgeTo draws whether client, which asks node, hedges (Config.Hedge),
+// and the other proposer it then asks too.
+func (c *consensusClients) hedgeTo(client int, node sim.NodeID) (sim.NodeID, bool) {
+	d := c.h.decider()
+	if c.hedge == 0 || !d.Chance(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(client)}, c.hedge) {
+		return 0, false
+	}
+	others := c.h.proposers() &^ (1 << uint(node))
+	if others == 0 {
+		return 0, false
+	}
+	k := d.Intn(sim.Decision{Kind: sim.DecideWorkload, Node: sim.NodeID(client)}, bits.OnesCount64(others))
+	return sim.NodeID(nth(others, k)), true
 }
 
 // choose lets d pick the proposer each client asks, all at once.

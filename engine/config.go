@@ -65,12 +65,15 @@ type Config struct {
 	// Off unless set; a swarm draws MistuneFactor in a quarter of its
 	// runs, where the slower delays leave the liveness bound room.
 	Mistune int `json:"mistune,omitempty"`
-	// Hedge is the chance that a key-value client sends a request, new or
-	// retried, to a second replica at once, as a client that hedges
-	// against a slow or deposed leader does: two replicas then hold the
-	// command, and a lagging one may propose it again after the client
-	// moved on, which is what a replica's dedup must survive. Off unless
-	// set; a swarm draws it in half its key-value runs.
+	// Hedge is the chance that a client sends a request to a second
+	// replica that proposes, at once, as a client that hedges against a
+	// slow or deposed leader does. A key-value client hedges new and
+	// retried requests: two replicas then hold the command, and a lagging
+	// one may propose it again after the client moved on, which is what a
+	// replica's dedup must survive. A consensus object's client hedges its
+	// one proposal: a proposer then holds several clients' values, and
+	// one that restarts may be asked for another value than it proposed
+	// before. Off unless set; a swarm draws it in half its runs.
 	Hedge         float64  `json:"hedge,omitempty"`
 	FaultInterval int64    `json:"fault_interval"`
 	MaxCrashed    int      `json:"max_crashed"` // 0 means a minority

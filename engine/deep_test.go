@@ -13,8 +13,7 @@ import (
 // knobs each way: the long-delay, depose and lag faults on in about half
 // the runs, Multi-Paxos's window from 1 up, five replicas in a third,
 // and now and then a deep workload (up to 30 clients, up to 50 operations
-// each, at most 400 in all); key-value clients hedge in about half the
-// runs, a consensus object's never (TestHedgedRequestsReachTwoReplicas).
+// each, at most 400 in all); clients hedge in about half the runs.
 func TestSwarmDrawsDeepWorkloads(t *testing.T) {
 	info := mpP.Info()
 	base := config(mpP.Name())
@@ -74,9 +73,7 @@ func TestDeepKnobsOutOfRange(t *testing.T) {
 // TestHedgedRequestsReachTwoReplicas: with Config.Hedge 1, every request
 // a key-value client sends, new or retried, goes to a second replica at
 // once, recorded as the client's retry there so that a replay takes it as
-// it is; the correct protocol stays safe and live. A swarm never draws
-// hedging for a consensus object, whose clients each ask their own
-// replica.
+// it is; the correct protocol stays safe and live.
 func TestHedgedRequestsReachTwoReplicas(t *testing.T) {
 	c := mpConfig(engine.Correct)
 	c.Hedge = 1
@@ -109,10 +106,57 @@ func TestHedgedRequestsReachTwoReplicas(t *testing.T) {
 	if hedged == 0 {
 		t.Fatal("vacuous: no request was sent")
 	}
-	for seed := uint64(0); seed < 200; seed++ {
-		if h := config(paxosP.Name()).Swarm(paxosP.Info(), seed, nil).Hedge; h != 0 {
-			t.Fatalf("seed %d: a consensus object's swarm drew hedge %v", seed, h)
+}
+
+// TestHedgedProposalsShareProposers: with Config.Hedge 1, every client of
+// a consensus object proposes to its own replica and, at the same time,
+// to another proposer, written as its retry there; so a proposer holds
+// several clients' values, and the correct protocol stays safe and live.
+// A swarm draws hedging for a consensus object too, in about half its
+// runs.
+func TestHedgedProposalsShareProposers(t *testing.T) {
+	c := config(paxosP.Name())
+	c.Hedge, c.Clients = 1, 3
+	for seed := uint64(1); seed <= 20; seed++ {
+		res := run(t, paxosP, c, seed, engine.Options{Record: true})
+		if res.Failed() {
+			t.Fatalf("seed %d: %s", seed, first(&res))
 		}
+		asked := map[sim.NodeID]int{} // values each proposer was asked for
+		var own []engine.ClientStep
+		for _, line := range res.Lines {
+			st, err := engine.ParseClientStep(line, c.Nodes, paxosP.Info().Workload)
+			if err != nil {
+				continue // not a client step
+			}
+			asked[st.To]++
+			if !st.Retry() {
+				own = append(own, st)
+				continue
+			}
+			if last := own[len(own)-1]; st.Client != last.Client || st.To == last.To {
+				t.Fatalf("seed %d: %q follows %q: want the same client's hedge at another proposer", seed, line, last)
+			}
+		}
+		if len(own) != c.Clients || len(asked) != c.Clients {
+			t.Fatalf("seed %d: %d proposals to %d proposers, want %d clients each at its own and hedged", seed, len(own), len(asked), c.Clients)
+		}
+		shared := false
+		for _, n := range asked {
+			shared = shared || n > 1
+		}
+		if !shared {
+			t.Fatalf("seed %d: no proposer was asked for two values", seed)
+		}
+	}
+	hedging := 0
+	for seed := uint64(0); seed < 200; seed++ {
+		if config(paxosP.Name()).Swarm(paxosP.Info(), seed, nil).Hedge > 0 {
+			hedging++
+		}
+	}
+	if hedging < 60 || hedging > 140 {
+		t.Fatalf("a consensus object's swarm hedged in %d of 200 runs, want about half", hedging)
 	}
 }
 

@@ -19,8 +19,8 @@ import (
 // reconfiguration rate), the message delays, the protocol's own knobs
 // that have a Draw, FIFO links (in a quarter of the runs), a narrow
 // propose window (in half), for a run that reconfigures, a cluster of
-// five (in two thirds: viewChangeNodes), and, for key-value clients,
-// hedged requests (in half: Config.Hedge) are drawn too. A configuration
+// five (in two thirds: viewChangeNodes), and hedged requests (in half:
+// Config.Hedge) are drawn too. A configuration
 // that leaves a fault out is what lets a bug that another fault masks
 // show itself (a crash-heavy run without drops, say).
 
@@ -114,8 +114,7 @@ var swarmFields = []swarmField{
 	{"depose", nil, func(c Config) any { return c.Depose }, func(d, c Config) Config { d.Depose = c.Depose; return d }},
 	{"lag", nil, func(c Config) any { return c.Lag }, func(d, c Config) Config { d.Lag = c.Lag; return d }},
 	{"propose-window", nil, func(c Config) any { return c.ProposeWindow }, func(d, c Config) Config { d.ProposeWindow = c.ProposeWindow; return d }},
-	{"hedge", func(w Workload) bool { return w.Kind == KeyValue },
-		func(c Config) any { return c.Hedge }, func(d, c Config) Config { d.Hedge = c.Hedge; return d }},
+	{"hedge", nil, func(c Config) any { return c.Hedge }, func(d, c Config) Config { d.Hedge = c.Hedge; return d }},
 	{"outlive", nil, func(c Config) any { return c.Outlive }, func(d, c Config) Config { d.Outlive = c.Outlive; return d }},
 	{"mistune", nil, func(c Config) any { return c.Mistune }, func(d, c Config) Config { d.Mistune = c.Mistune; return d }},
 }
@@ -139,8 +138,8 @@ const (
 const OutliveRate = 0.5
 
 // HedgeRate is the rate around which a swarm draws Config.Hedge, in half
-// its key-value runs: between a sixteenth and a half of the requests sent
-// to two replicas.
+// its runs: between a sixteenth and a half of the requests sent to two
+// replicas.
 const HedgeRate = 0.25
 
 // DurabilityRate is the rate around which a swarm draws the durability
@@ -219,12 +218,8 @@ func (c Config) swarmLast(d *swarmDraw, info *Info, reconfigs bool) Config {
 	if wide := d.intn(3) != 0; wide && w.Reconfig && reconfigs {
 		c.Nodes = max(c.Nodes, info.viewChangeNodes())
 	}
-	// Half the key-value runs have clients that hedge.
-	hedge := c.Hedge
-	d.rates(rateDraw{&hedge, HedgeRate})
-	if w.Kind == KeyValue {
-		c.Hedge = hedge
-	}
+	// Half the runs have clients that hedge.
+	d.rates(rateDraw{&c.Hedge, HedgeRate})
 	// Half the runs keep some messages to a crashed replica for its
 	// restart (Config.Outlive).
 	d.rates(rateDraw{&c.Outlive, OutliveRate})

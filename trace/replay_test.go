@@ -19,28 +19,32 @@ import (
 
 // TestRecordedTracesReplay: the decision trace a failing run records
 // replays to the same first violation, for every protocol, on links that
-// reorder and on FIFO links.
+// reorder and on FIFO links, with clients that hedge and without (two
+// clients' requests to one replica, on FIFO links, must be written in the
+// order they arrive).
 func TestRecordedTracesReplay(t *testing.T) {
 	for _, fifo := range []bool{false, true} {
-		t.Run(fmt.Sprintf("paxos/fifo=%v", fifo), func(t *testing.T) {
-			a := paxos.Adapter{}
-			info := a.Info()
-			checkReplays(t, a, &info, "ignore-promised-values", 300, fifo)
-		})
-		t.Run(fmt.Sprintf("multipaxos/fifo=%v", fifo), func(t *testing.T) {
-			a := multipaxos.Adapter{}
-			info := a.Info()
-			checkReplays(t, a, &info, "no-dedup", 300, fifo)
-		})
+		for _, hedge := range []float64{0, 1} {
+			t.Run(fmt.Sprintf("paxos/fifo=%v/hedge=%v", fifo, hedge), func(t *testing.T) {
+				a := paxos.Adapter{}
+				info := a.Info()
+				checkReplays(t, a, &info, "ignore-promised-values", 300, fifo, hedge)
+			})
+			t.Run(fmt.Sprintf("multipaxos/fifo=%v/hedge=%v", fifo, hedge), func(t *testing.T) {
+				a := multipaxos.Adapter{}
+				info := a.Info()
+				checkReplays(t, a, &info, "no-dedup", 300, fifo, hedge)
+			})
+		}
 	}
 }
 
 func checkReplays[M interface {
 	Digest() uint64
 	String() string
-}, D any](t *testing.T, p engine.Protocol[M, D], info *engine.Info, variant string, seeds uint64, fifo bool) {
+}, D any](t *testing.T, p engine.Protocol[M, D], info *engine.Info, variant string, seeds uint64, fifo bool, hedge float64) {
 	c := engine.Default()
-	c.Protocol, c.Variant, c.FIFO = info.Name, variant, fifo
+	c.Protocol, c.Variant, c.FIFO, c.Hedge = info.Name, variant, fifo, hedge
 	failing, shrunk := 0, 0
 	for seed := uint64(0); seed < seeds && failing < 10; seed++ {
 		res, err := engine.Run(p, info, c, seed, engine.Options{Record: true})

@@ -810,6 +810,9 @@
 //	  --mistune F
 //	      the network is F times slower than the replicas' timers were tuned for:
 //	      every delay of --delay is multiplied by F (0 or 1: tuned) (default 0)
+//	  --hedge P
+//	      probability P that a client sends a request, new or retried, to a second
+//	      replica at once (a client hedging against a slow leader) (default 0)
 //	  --fault-interval TICKS
 //	      TICKS between random fault draws (default 10)
 //	  --max-crashed N
@@ -842,9 +845,6 @@
 //	  --reconfig SPEC
 //	      reconfigurations, SPEC a rate per fault interval until the heal (default
 //	      0.005), a schedule MEMBERS@TICK,... (1+2+3@200,1+2+3+4+5@600) or none
-//	  --hedge P
-//	      probability P that a client sends a request, new or retried, to a second
-//	      replica at once (a client hedging against a slow leader) (default 0)
 //	  --alpha N
 //	      Lamport's window N: a reconfiguration chosen at instance i governs from
 //	      i+N on; also the leader's pipeline depth (1..64) (default 8)
