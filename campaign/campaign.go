@@ -20,6 +20,7 @@ import (
 	"github.com/paxsim/paxsim/refine"
 	"github.com/paxsim/paxsim/sim"
 	"github.com/paxsim/paxsim/trace"
+	"github.com/paxsim/paxsim/watchdog"
 )
 
 // Options configure a campaign.
@@ -64,6 +65,10 @@ type Options struct {
 	// its heap passes this many bytes; 0 means explore.DefaultMaxMemory
 	// (MemoryCap).
 	MaxMemory int64
+	// HangTimeout is how long a seed's run may take no step before the
+	// campaign stops at it as hung in protocol code (Summary.Hang); 0
+	// means watchdog.DefaultTimeout, and a negative one watches nothing.
+	HangTimeout time.Duration
 	// Program is the name of the program whose commands the failure
 	// folders' files give for replaying them (PROGRAM replay FILE);
 	// empty: paxsim.
@@ -156,7 +161,10 @@ type Summary struct {
 	Nondeterministic []Divergence     `json:"nondeterministic"`      // with CheckDeterminism
 	Interrupted      bool             `json:"interrupted"`           // stopped early by the context, or by the memory cap
 	MemoryStop       bool             `json:"memory_stop,omitempty"` // the memory cap stopped it (Options.MaxMemory)
-	Workers          int              `json:"workers"`
+	// Hang is the seed whose run hung in protocol code, at which the
+	// campaign stopped; nil when none did.
+	Hang    *Hang `json:"hang,omitempty"`
+	Workers int   `json:"workers"`
 	// Swarm says whether each seed drew its own configuration.
 	Swarm bool `json:"swarm"`
 	// Coverage is what the runs exercised: fault kinds enabled and
@@ -267,9 +275,10 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	workers := Workers(o.Workers, o.Seeds)
 	o.spec = specCoverage(&o)
 	began := time.Now()
+	parent := ctx
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	tallies, err := runSeeds(ctx, stop, o, workers, began)
+	tallies, hang, err := runSeeds(ctx, stop, o, workers, began)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -277,6 +286,10 @@ func Run(ctx context.Context, o Options) (Summary, error) {
 	s.SpecCoverage = specSummary(tallies)
 	s.Interrupted = ctx.Err() != nil && s.Seeds < o.Seeds
 	s.MemoryStop = s.Interrupted && errors.Is(context.Cause(ctx), errMaxMemory)
+	if hang != nil {
+		s.Hang = newHang(hang)
+		ctx = parent // the other failures are explained as if it had ended
+	}
 	explainFailures(ctx, o, &s, workers)
 	s.WallSeconds = time.Since(began).Seconds() // rates above count the runs only
 	return s, nil
@@ -296,19 +309,31 @@ func (e *SeedError) Error() string {
 func (e *SeedError) Unwrap() error { return e.Err }
 
 // runSeeds runs the seeds on workers parallel workers, each into its own
-// tally, until they are done or ctx is cancelled: by the caller, or by
-// stop once the heap passes the memory cap.
-func runSeeds(ctx context.Context, stop context.CancelCauseFunc, o Options, workers int, began time.Time) ([]tally, error) {
+// tally, until they are done or ctx is cancelled: by the caller, by stop
+// once the heap passes the memory cap, or by the watchdog once a seed's
+// run hangs in protocol code (Options.HangTimeout). A worker whose run
+// hangs is abandoned: its tally holds the seeds before, and the hang is
+// returned.
+func runSeeds(ctx context.Context, stop context.CancelCauseFunc, o Options, workers int, began time.Time) ([]tally, *watchdog.Hang, error) {
 	limit := o.MemoryCap()
 	var next, done atomic.Uint64
 	var violations, events atomic.Int64
 	var failed atomic.Pointer[SeedError]
+	var hung atomic.Pointer[watchdog.Hang]
 	tallies := make([]tally, workers)
+	pulses := make([]*watchdog.Pulse, workers)
 	var wg sync.WaitGroup
 	for i := range tallies {
 		wg.Add(1)
-		go func(t *tally) {
-			defer wg.Done()
+		pulses[i] = &watchdog.Pulse{}
+		go func(t *tally, pulse *watchdog.Pulse) {
+			abandoned := false
+			defer func() {
+				if !abandoned { // the watchdog is done with an abandoned one
+					wg.Done()
+				}
+			}()
+			pulse.Bind()
 			t.stops, t.linearizability = make(map[string]int), make(map[string]int)
 			t.spec = forkSpec(o.spec)
 			runner := o.Protocol.NewRunner() // this worker's, reused seed after seed
@@ -317,7 +342,10 @@ func runSeeds(ctx context.Context, stop context.CancelCauseFunc, o Options, work
 				if k >= o.Seeds {
 					return
 				}
-				n, bad, err := runSeed(o, runner, o.Start+k, t)
+				n, bad, err := runSeed(o, runner, o.Start+k, t, pulse)
+				if abandoned = err == errAbandoned; abandoned {
+					return
+				}
 				if err != nil {
 					failed.CompareAndSwap(nil, err)
 					return
@@ -331,33 +359,49 @@ func runSeeds(ctx context.Context, stop context.CancelCauseFunc, o Options, work
 					stop(errMaxMemory)
 				}
 			}
-		}(&tallies[i])
+		}(&tallies[i], pulses[i])
 	}
 	stopProgress := startProgress(o, began, &done, &violations, &events)
+	stopWatch := watchdog.Watch(pulses, o.hangTimeout(), func(h watchdog.Hang) {
+		if hung.CompareAndSwap(nil, &h) {
+			stop(&h)
+		}
+		wg.Done() // for the abandoned worker
+	})
 	wg.Wait()
+	stopWatch()
 	stopProgress()
 	if err := failed.Load(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return tallies, nil
+	return tallies, hung.Load(), nil
 }
+
+// errAbandoned is runSeed's error for a run the watchdog abandoned: it
+// hung, and came back after all.
+var errAbandoned = &SeedError{Err: errors.New("the run was abandoned as hung")}
 
 // runSeed runs one seed on the worker's runner into t and returns its
 // events and whether it failed. A failing seed's reproducer is written at
 // once, into the output folder's ungrouped folder, so that a campaign
 // killed before its end keeps what it found. --check-determinism runs the
 // seed again afresh, which checks the runner's reuse of memory too.
-func runSeed(o Options, runner *harness.Runner, seed uint64, t *tally) (int64, bool, *SeedError) {
+func runSeed(o Options, runner *harness.Runner, seed uint64, t *tally, pulse *watchdog.Pulse) (int64, bool, *SeedError) {
 	cfg := o.ConfigFor(seed)
-	res, err := runner.Run(cfg, seed, engine.Options{InertFaults: o.inertFaults, Spec: specFollower(t.spec)})
+	pulse.Begin(seed)
+	res, err := runner.Run(cfg, seed, engine.Options{InertFaults: o.inertFaults, Spec: specFollower(t.spec), Steps: pulse.Steps()})
+	var again engine.Result
+	if err == nil && o.CheckDeterminism {
+		again, _ = o.Protocol.Run(cfg, seed, engine.Options{InertFaults: o.inertFaults, Steps: pulse.Steps()})
+	}
+	if !pulse.End() {
+		return 0, false, errAbandoned
+	}
 	if err != nil {
 		return 0, false, &SeedError{Seed: seed, Err: err}
 	}
-	if o.CheckDeterminism {
-		again, _ := o.Protocol.Run(cfg, seed, engine.Options{InertFaults: o.inertFaults})
-		if OutcomeHash(&again) != OutcomeHash(&res) {
-			t.divergences = append(t.divergences, Divergence{Seed: seed, Detail: Diverge(o.Protocol, cfg, seed)})
-		}
+	if o.CheckDeterminism && OutcomeHash(&again) != OutcomeHash(&res) {
+		t.divergences = append(t.divergences, Divergence{Seed: seed, Detail: Diverge(o.Protocol, cfg, seed)})
 	}
 	if o.Outcomes != nil {
 		o.Outcomes.add(NewOutcome(&res))

@@ -86,6 +86,7 @@ var summaryRules = map[string]mergeRule{
 	"Nondeterministic": derived, // concatenated, sorted by seed
 	"Interrupted":      either,
 	"MemoryStop":       either,
+	"Hang":             derived,  // the lowest seed's of the shards' hangs
 	"Workers":          greatest, // what one shard ran on
 	"Swarm":            either,
 	"Coverage":         sum,
@@ -108,6 +109,7 @@ func MergeSummaries(parts []Summary, o MergeOptions) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
+	s.Hang = lowestHang(parts)
 	from := mergeFailures(&s, parts, order)
 	groupFrom, err := regroup(&s, parts, from, o.MaxShrinks)
 	if err != nil {

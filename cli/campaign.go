@@ -18,12 +18,13 @@ import (
 	"github.com/paxsim/paxsim/campaign"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/report"
+	"github.com/paxsim/paxsim/watchdog"
 )
 
 var campaignCmd = &command{
 	name:   "campaign",
 	stops:  true,
-	usage:  "--seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [--baseline FILE] [--max-memory GIB] [config flags]",
+	usage:  "--seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [--baseline FILE] [--max-memory GIB] [--hang-timeout D] [config flags]",
 	short:  "run many seeds in parallel and sum up what they found",
 	config: true,
 	long: `Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
@@ -85,8 +86,12 @@ terminal. Ctrl-C or SIGTERM (what Kubernetes, timeout and kill send) stops
 it cleanly: it still prints the summary, marked interrupted, and files what
 it found; a second signal kills it. --max-memory stops it the same way once
 its heap (mostly the failures it keeps, a few KB each) passes the cap: half
-the machine's memory, or its container's, by default. It exits 1 if a seed
-failed or a seed was nondeterministic; else 4 if it was interrupted or
+the machine's memory, or its container's, by default. A seed whose run
+takes no step for --hang-timeout of wall time (protocol code that loops
+forever or blocks; a step takes microseconds) stops the campaign too, as a
+failure of that seed: the summary gives the seed, a replay command and the
+stack of the goroutine stuck in the protocol's code. It exits 1 if a seed
+failed, hung or was nondeterministic; else 4 if it was interrupted or
 stopped by --max-memory (an incomplete campaign is not a pass); else 3 for
 a coverage gap in a campaign of at least 200 seeds: a fault kind on but
 never fired, a sometimes property possible but never held, no value chosen
@@ -106,6 +111,8 @@ last line, and verdict and exit_code in --json, say which.`,
 		fs.BoolVar(&o.checkDeterminism, "check-determinism", false, "run every seed twice, and the campaign once more in a second paxsim process with another number of workers, and report the seeds whose trace or verdicts differ, with the first divergent event")
 		fs.StringVar(&o.outcomes, "outcomes", "", "write every seed's outcome to `FILE`, a line per seed in seed order (seed, hash of its trace and verdicts, trace hash, events): campaigns of the same seeds write the same file on any machine")
 		fs.StringVar(&o.maxMemory, "max-memory", "auto", "stop, incomplete, when the campaign's heap (the failures it keeps) passes `GIB` GiB; auto is half the machine's memory (a campaign always has a cap)")
+		o.hangTimeout = watchdog.DefaultTimeout
+		fs.DurationVar(&o.hangTimeout, "hang-timeout", o.hangTimeout, "stop at a seed whose run takes no step for `D` of wall time, as hung in protocol code (an endless loop, a handler that blocks), and report it with its goroutine's stack; 0 never stops")
 		fs.BoolVar(&o.swarm, "swarm", true, "swarm testing: each seed draws its cluster size, its workload's clients (proposers; or clients, commands and reconfigurations), delays, which faults are on at what rates and the protocol's drawn knobs; config flags given pin their knobs (--swarm=false runs every seed with the flags' config)")
 	},
 	run: runCampaign,
@@ -133,8 +140,8 @@ func runCampaign(ctx context.Context, x *invocation, o *options, args []string) 
 		return err
 	}
 	opts := campaign.Options{
-		MaxMemory: maxMemory,
-		Protocol:  o.p, Config: o.cfg, Start: o.start, Seeds: o.seeds, Workers: o.workers,
+		MaxMemory: maxMemory, HangTimeout: hangTimeout(o.hangTimeout),
+		Protocol: o.p, Config: o.cfg, Start: o.start, Seeds: o.seeds, Workers: o.workers,
 		CheckDeterminism: o.checkDeterminism, OutDir: o.out, NoShrink: o.noShrink, MaxShrinks: o.maxShrinks,
 		Swarm: o.swarm, Pinned: o.pinned, Program: x.program,
 	}
@@ -210,7 +217,8 @@ func (x *invocation) campaignText(info *engine.Info, c engine.Config, swarm bool
 }
 
 // checkCampaignFlags checks campaign's own flags: the seeds, the workers
-// (bounded by campaign.Workers, with a note) and --max-shrinks.
+// (bounded by campaign.Workers, with a note), --max-shrinks and
+// --hang-timeout.
 func checkCampaignFlags(x *invocation, o *options) error {
 	switch {
 	case o.seeds < 1:
@@ -221,6 +229,8 @@ func checkCampaignFlags(x *invocation, o *options) error {
 		return usageErrorf("campaign", "invalid value for --max-shrinks: 0 would record no failure group; give N >= 1, -1 for all, or --no-shrink to record them unshrunk")
 	case o.maxShrinks < -1:
 		return usageErrorf("campaign", "invalid value for --max-shrinks: %d: give N >= 1, or -1 for every failure group", o.maxShrinks)
+	case o.hangTimeout < 0:
+		return usageErrorf("campaign", "invalid value for --hang-timeout: %s is negative: give a duration such as 30s, or 0 never to stop a seed that hangs", o.hangTimeout)
 	}
 	var err error
 	o.workers, err = boundWorkers(x, "campaign", o.workers)
@@ -259,7 +269,7 @@ func campaignError(info *engine.Info, err error) error {
 	return configError("campaign", info, err)
 }
 
-// campaignVerdict is a campaign's exit: 1 when a seed failed or was
+// campaignVerdict is a campaign's exit: 1 when a seed failed, hung or was
 // nondeterministic; 4 when it was interrupted (an incomplete campaign is
 // not a pass); 3 when it did not test what it claims to (a gap that fails
 // it, campaign.FailingGaps: runs whose linearizability was not judged, or
@@ -267,7 +277,7 @@ func campaignError(info *engine.Info, err error) error {
 // that ran to the end); 0 otherwise.
 func campaignVerdict(s *campaign.Summary) error {
 	switch gaps := campaign.FailingGaps(s); {
-	case s.Violations > 0 || len(s.Nondeterministic) > 0:
+	case s.Violations > 0 || len(s.Nondeterministic) > 0 || s.Hang != nil:
 		return errFound
 	case s.Interrupted:
 		return errInterrupted(s)
@@ -389,4 +399,13 @@ func humanCount(x float64) string {
 		return fmt.Sprintf("%.0fk", x/1e3)
 	}
 	return fmt.Sprintf("%.0f", x)
+}
+
+// hangTimeout is campaign.Options.HangTimeout for --hang-timeout d: 0
+// watches nothing.
+func hangTimeout(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/harness"
@@ -73,6 +74,7 @@ type options struct {
 	raw              []string        // the command's arguments as given: --check-determinism passes them to a second process
 	outcomes         string          // campaign --outcomes: where to write every seed's outcome
 	maxMemory        string          // campaign --max-memory: GiB, or auto
+	hangTimeout      time.Duration   // campaign --hang-timeout
 	addr             string          // view --addr: where to serve
 	check            checkOptions    // check's own flags
 	mutants          mutantsOptions  // mutants' own flags

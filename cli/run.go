@@ -2,7 +2,9 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/report"
 	"github.com/paxsim/paxsim/trace"
+	"github.com/paxsim/paxsim/watchdog"
 )
 
 var runCmd = &command{
@@ -77,7 +80,11 @@ func (x *invocation) report(o *options, rep *report.Reproduction, again string, 
 	case o.trace:
 		opts.Trace = x.stdout
 	}
-	res, err := run(opts)
+	res, err := x.watched(run, opts, o.seed)
+	var hang *exitError
+	if errors.As(err, &hang) {
+		return hang
+	}
 	if err := runError("run", info, err); err != nil {
 		return err
 	}
@@ -142,4 +149,38 @@ func createFile(path, what string, write func(io.Writer) error) error {
 		return inputErrorf("cannot write %s %s: %v", what, path, err)
 	}
 	return f.Close()
+}
+
+// runHangTimeout is how long a run or replay may take no step before it
+// is reported as hung (tests shorten it).
+var runHangTimeout = watchdog.DefaultTimeout
+
+// watched runs run with opts on a goroutine of its own, which a watchdog
+// watches as a campaign's workers are watched: a run that takes no step
+// for runHangTimeout hangs in protocol code, and is reported, with the
+// stack it is stuck in, as a failure (exit 1) instead of waited for.
+func (x *invocation) watched(run func(engine.Options) (engine.Result, error), opts engine.Options, seed uint64) (engine.Result, error) {
+	type outcome struct {
+		res engine.Result
+		err error
+	}
+	pulse := &watchdog.Pulse{}
+	opts.Steps = pulse.Steps()
+	done := make(chan outcome, 1)
+	go func() {
+		pulse.Bind()
+		pulse.Begin(seed)
+		res, err := run(opts)
+		pulse.End()
+		done <- outcome{res, err}
+	}()
+	hung := make(chan watchdog.Hang, 1)
+	stop := watchdog.Watch([]*watchdog.Pulse{pulse}, runHangTimeout, func(h watchdog.Hang) { hung <- h })
+	defer stop()
+	select {
+	case out := <-done:
+		return out.res, out.err
+	case h := <-hung:
+		return engine.Result{}, &exitError{code: report.ExitViolation, msg: fmt.Sprintf("%v; stuck in:\n%s", &h, h.Stack)}
+	}
 }

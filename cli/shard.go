@@ -92,14 +92,14 @@ func shardHead(o *options) string {
 // shardVerdict is a campaign's exit (campaignVerdict), except that a
 // shard leaves coverage gaps to paxsim merge: a fault kind that did not
 // fire in one part of the seeds may fire in another, and merge judges the
-// whole campaign's coverage. A shard exits 1 when a seed failed, 4 when it
+// whole campaign's coverage. A shard exits 1 when a seed failed or hung, 4 when it
 // was interrupted and 0 otherwise, so that a Job's pod fails only when it
 // could not run its part.
 func shardVerdict(o *options, s *campaign.Summary) error {
 	switch {
 	case o.shard.count == 0:
 		return campaignVerdict(s)
-	case s.Violations > 0 || len(s.Nondeterministic) > 0:
+	case s.Violations > 0 || len(s.Nondeterministic) > 0 || s.Hang != nil:
 		return errFound
 	case s.Interrupted:
 		return errInterrupted(s)

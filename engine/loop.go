@@ -93,6 +93,7 @@ func (s *Session[M, D]) loop(healAt, deadline, maxTime sim.Time) {
 		} else {
 			w.Step()
 		}
+		s.opts.stepped()
 		if (s.opts.OnEvent != nil || s.judge.failed) && s.AfterStep() { // AfterStep, without a call most steps
 			return
 		}
@@ -128,9 +129,10 @@ func pastBacklog(backlog, healAt, deadline, maxTime, limit sim.Time) (sim.Time, 
 	return deadline + shift, maxTime, limit
 }
 
-// AfterStep reports a step to Options.OnEvent and reports whether a
-// property broke: the run must stop.
+// AfterStep counts a step (Options.Steps), reports it to Options.OnEvent
+// and reports whether a property broke: the run must stop.
 func (s *Session[M, D]) AfterStep() bool {
+	s.opts.stepped()
 	if s.opts.OnEvent != nil {
 		s.opts.OnEvent(s.world.Events(), s.world.Hash())
 	}

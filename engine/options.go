@@ -3,6 +3,7 @@ package engine
 import (
 	"fmt"
 	"io"
+	"sync/atomic"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/sim"
@@ -29,10 +30,26 @@ type Options struct {
 	// Spec, when set, follows the run's messages through the protocol's
 	// mapping onto Paxos.tla (Refiner): a campaign's spec coverage.
 	Spec SpecFollower
+	// Steps, when set, counts the steps the run takes as it takes them,
+	// for a watchdog on another goroutine (package watchdog): a run whose
+	// count stands still hangs in protocol code. Once the run has taken
+	// its last step it is set to StepsDone, while the run is summed up and
+	// its history judged: paxsim's own work, bounded by its budgets.
+	Steps *atomic.Int64
 	// InertFaults switches off the effect of random faults of some kinds
 	// (sim.FaultConfig.Inert), for the harness's own tests: a campaign
 	// must notice a fault kind that never fires.
 	InertFaults uint32
+}
+
+// StepsDone is Options.Steps once the run has taken its last step.
+const StepsDone = -1
+
+// stepped counts a step in Options.Steps, if set.
+func (o *Options) stepped() {
+	if o.Steps != nil {
+		o.Steps.Add(1)
+	}
 }
 
 // tracer is the world's tracer the options ask for: the readable trace to

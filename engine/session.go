@@ -193,6 +193,9 @@ func (s *Session[M, D]) Execute(body func() error) (err error) {
 
 // finish sums up the run into its Result.
 func (s *Session[M, D]) finish() {
+	if s.opts.Steps != nil {
+		s.opts.Steps.Store(StepsDone)
+	}
 	w := s.world
 	s.res.Events, s.res.Time, s.res.TraceHash, s.res.Stats = w.Events(), int64(w.Now()), w.Hash(), w.Stats()
 	if ch, ok := s.judge.firstChoice(); ok {

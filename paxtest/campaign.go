@@ -8,6 +8,7 @@ import (
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/harness"
+	"github.com/paxsim/paxsim/watchdog"
 )
 
 // CampaignOptions shape a Campaign. The zero value is a fine default.
@@ -64,37 +65,81 @@ func FindInCampaign(t *testing.T, p *harness.Protocol, o CampaignOptions) *Findi
 	return campaign(t, p, o, cmp.Or(o.Seeds, DefaultSeeds))
 }
 
-// campaign runs seeds seeds of o's campaign, up to the first failure.
+// campaign runs seeds seeds of o's campaign, up to the first failure, on
+// a goroutine of its own that a watchdog watches: a seed whose run takes
+// no step for watchdog.DefaultTimeout fails t as hung, with the stack of
+// the protocol code it is stuck in, instead of holding the test until go
+// test's own timeout.
 func campaign(t *testing.T, p *harness.Protocol, o CampaignOptions, seeds int) *Finding {
 	t.Helper()
 	base, err := o.config(p)
 	if err != nil {
 		t.Fatal(err)
 	}
+	type outcome struct {
+		f   *Finding
+		err error
+	}
+	pulse := &watchdog.Pulse{}
+	done := make(chan outcome, 1)
+	go func() {
+		pulse.Bind()
+		f, err := o.run(p, base, seeds, pulse)
+		done <- outcome{f, err}
+	}()
+	hung := make(chan watchdog.Hang, 1)
+	stop := watchdog.Watch([]*watchdog.Pulse{pulse}, watchdog.DefaultTimeout, func(h watchdog.Hang) { hung <- h })
+	defer stop()
+	select {
+	case out := <-done:
+		if out.err != nil {
+			t.Fatal(out.err)
+		}
+		return out.f
+	case h := <-hung:
+		c := o.seedConfig(p, base, h.Seed)
+		t.Fatalf("paxtest: %v; run it again with the run verb (of paxsim, or of your own program's cli.Main): run --seed %d %s\nstuck in:\n%s",
+			&h, h.Seed, configFlags(c, p.Info().Workload), h.Stack)
+	}
+	return nil
+}
+
+// run runs the campaign's seeds, each marked on pulse, up to the first
+// failure, and returns its counterexample.
+func (o *CampaignOptions) run(p *harness.Protocol, base engine.Config, seeds int, pulse *watchdog.Pulse) (*Finding, error) {
 	j := judge{only: o.Properties, liveness: true}
 	for i := range seeds {
 		seed := o.Start + uint64(i)
-		c := base
-		if o.Config == nil { // drawn, as a swarm campaign draws it
-			c = base.Swarm(p.Info(), seed, o.pinned)
-		}
-		res, err := p.Run(c, seed, engine.Options{})
+		c := o.seedConfig(p, base, seed)
+		pulse.Begin(seed)
+		res, err := p.Run(c, seed, engine.Options{Steps: pulse.Steps()})
 		if err != nil {
-			t.Fatalf("paxtest: seed %d: %v", seed, err)
+			return nil, fmt.Errorf("paxtest: seed %d: %v", seed, err)
 		}
 		if j.failure(&res) == nil {
+			pulse.End()
 			continue
 		}
-		res, _ = p.Run(c, seed, engine.Options{Record: true}) // the same run, with its trace
+		res, _ = p.Run(c, seed, engine.Options{Record: true, Steps: pulse.Steps()}) // the same run, with its trace
+		pulse.End()
 		v := j.failure(&res)
 		if v == nil {
-			t.Fatalf("paxtest: seed %d failed once and passed when run again: the run is not a function of its seed", seed)
+			return nil, fmt.Errorf("paxtest: seed %d failed once and passed when run again: the run is not a function of its seed", seed)
 		}
 		how := fmt.Sprintf("seed %d of the campaign from seed %d; run it again with the run verb (of paxsim, or of your own program's cli.Main): run --seed %d %s",
 			seed, o.Start, seed, configFlags(c, p.Info().Workload))
-		return newFinding(p, c, &res, *v, how, i+1)
+		return newFinding(p, c, &res, *v, how, i+1), nil
 	}
-	return nil
+	return nil, nil
+}
+
+// seedConfig is seed's configuration: base, or drawn from it as a swarm
+// campaign draws it.
+func (o *CampaignOptions) seedConfig(p *harness.Protocol, base engine.Config, seed uint64) engine.Config {
+	if o.Config != nil {
+		return base
+	}
+	return base.Swarm(p.Info(), seed, o.pinned)
 }
 
 // pinned reports whether a swarm knob is the options' own, not drawn: the

@@ -90,6 +90,8 @@ func (t *CampaignText) Write(w io.Writer, s *campaign.Summary) {
 		fmt.Fprintf(w, "swarm: each seed draws %s from the config above; pinned: %s\n", swarmKnobs(t.Info), pinned)
 	}
 	switch {
+	case s.Hang != nil:
+		fmt.Fprintf(w, "STOPPED at seed %d, which hangs, after %d of %d seeds: the figures below cover the seeds that ran\n", s.Hang.Seed, s.Seeds, s.Requested)
 	case s.MemoryStop:
 		fmt.Fprintf(w, "STOPPED BY --max-memory after %d of %d seeds (its heap passed the cap): the figures below cover the seeds that ran\n", s.Seeds, s.Requested)
 	case s.Interrupted:
@@ -101,6 +103,7 @@ func (t *CampaignText) Write(w io.Writer, s *campaign.Summary) {
 	} else {
 		f("violations", "%d seeds (%s)", s.Violations, Counts(s.ByProperty))
 	}
+	t.writeHang(w, f, s.Hang)
 	t.writeGroups(w, f, s)
 	writeTriage(w, f, s.Triage)
 	t.writeFigures(w, f, s)
@@ -110,6 +113,24 @@ func (t *CampaignText) Write(w io.Writer, s *campaign.Summary) {
 		fmt.Fprintf(w, "  %-18s %d\n", name, s.Faults[name])
 	}
 	writeCoverage(w, s)
+}
+
+// writeHang reports the seed whose run hung: where its goroutine was
+// stuck, and how to run it again.
+func (t *CampaignText) writeHang(w io.Writer, f func(name, format string, args ...any), h *campaign.Hang) {
+	if h == nil {
+		return
+	}
+	f("hang", "seed %d took no step for %.0fs of wall time, after %d steps: protocol code loops forever or blocks", h.Seed, h.Seconds, h.Steps)
+	fmt.Fprintf(w, "    replay:     %s\n", t.Replay(h.Seed))
+	if h.Stack == "" {
+		return
+	}
+	fmt.Fprintf(w, "    stuck in:\n")
+	for line := range strings.Lines(h.Stack) {
+		fmt.Fprintf(w, "      %s", line)
+	}
+	fmt.Fprintln(w)
 }
 
 // writeGroups lists the first failure groups.

@@ -93,7 +93,7 @@
 //
 // # paxsim campaign
 //
-//	usage: paxsim campaign --seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [--baseline FILE] [--max-memory GIB] [config flags]
+//	usage: paxsim campaign --seeds N [--start S] [--shard I/M] [--workers K] [--out DIR] [--no-shrink] [--max-shrinks N] [--json] [--check-determinism] [--outcomes FILE] [--baseline FILE] [--max-memory GIB] [--hang-timeout D] [config flags]
 //
 //	Campaign runs seeds S..S+N-1 of the configured cluster on K parallel workers
 //	and sums up what they found: violations by property, failures grouped by
@@ -154,8 +154,12 @@
 //	it cleanly: it still prints the summary, marked interrupted, and files what
 //	it found; a second signal kills it. --max-memory stops it the same way once
 //	its heap (mostly the failures it keeps, a few KB each) passes the cap: half
-//	the machine's memory, or its container's, by default. It exits 1 if a seed
-//	failed or a seed was nondeterministic; else 4 if it was interrupted or
+//	the machine's memory, or its container's, by default. A seed whose run
+//	takes no step for --hang-timeout of wall time (protocol code that loops
+//	forever or blocks; a step takes microseconds) stops the campaign too, as a
+//	failure of that seed: the summary gives the seed, a replay command and the
+//	stack of the goroutine stuck in the protocol's code. It exits 1 if a seed
+//	failed, hung or was nondeterministic; else 4 if it was interrupted or
 //	stopped by --max-memory (an incomplete campaign is not a pass); else 3 for
 //	a coverage gap in a campaign of at least 200 seeds: a fault kind on but
 //	never fired, a sometimes property possible but never held, no value chosen
@@ -171,6 +175,10 @@
 //	      run every seed twice, and the campaign once more in a second paxsim
 //	      process with another number of workers, and report the seeds whose trace
 //	      or verdicts differ, with the first divergent event (default off)
+//	  --hang-timeout D
+//	      stop at a seed whose run takes no step for D of wall time, as hung in
+//	      protocol code (an endless loop, a handler that blocks), and report it
+//	      with its goroutine's stack; 0 never stops (default 10s)
 //	  --json
 //	      print the summary as one JSON object (default off)
 //	  --max-memory GIB

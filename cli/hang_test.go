@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paxsim/paxsim/adapter/paxos"
+	"github.com/paxsim/paxsim/checker"
+	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/harness"
+	"github.com/paxsim/paxsim/protocol"
+	"github.com/paxsim/paxsim/sim"
+)
+
+// blocking is single-decree Paxos whose acceptors block in the handler of
+// their first accept until release is closed: protocol code that hangs.
+type blocking struct {
+	paxos.Adapter
+	release chan struct{}
+}
+
+func (a blocking) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation], error) {
+	inner, err := a.Adapter.NewNodes(s)
+	return func(id sim.NodeID, d protocol.Durable) sim.Node[protocol.Msg, protocol.Durable, checker.Observation] {
+		return blockingNode{inner(id, d), a.release}
+	}, err
+}
+
+type blockingNode struct {
+	sim.Node[protocol.Msg, protocol.Durable, checker.Observation]
+	release chan struct{}
+}
+
+func (n blockingNode) Deliver(env *protocol.Env, from sim.NodeID, m protocol.Msg) {
+	if m.Type == protocol.Accept {
+		<-n.release
+	}
+	n.Node.Deliver(env, from, m)
+}
+
+// TestRunAndReplayReportAHang: run and replay of a seed whose run blocks
+// in protocol code exit 1 with the seed and the stack it is stuck in,
+// instead of waiting forever.
+func TestRunAndReplayReportAHang(t *testing.T) {
+	defer func(d time.Duration) { runHangTimeout = d }(runHangTimeout)
+	runHangTimeout = time.Second
+	release := make(chan struct{})
+	defer close(release)
+	reg, err := harness.NewRegistry(harness.New[protocol.Msg, protocol.Durable](blocking{release: release}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, verb := range []string{"run", "replay"} {
+		var stdout, stderr bytes.Buffer
+		code := Run(context.Background(), reg, []string{verb, "--seed", "3", "--trace=false"}, &stdout, &stderr)
+		if code != exitViolation || !strings.Contains(stderr.String(), "seed 3 hangs: its run took no step for 1s") ||
+			!strings.Contains(stderr.String(), "cli.blockingNode.Deliver") {
+			t.Errorf("%s: exit %d\nstdout:\n%s\nstderr:\n%s", verb, code, stdout.String(), stderr.String())
+		}
+	}
+}
