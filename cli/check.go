@@ -22,6 +22,7 @@ import (
 	"github.com/paxsim/paxsim/report"
 	"github.com/paxsim/paxsim/sim"
 	"github.com/paxsim/paxsim/trace"
+	"github.com/paxsim/paxsim/watchdog"
 )
 
 var checkCmd = &command{
@@ -333,28 +334,50 @@ func followUpsOff(o *options) string {
 	return strings.Join(named, " ") + " set the model searched; --follow-ups widens each bound left unset too"
 }
 
+// searched is what checkImpl's searches came to: the search that decided
+// (its config and report), the refinement's mapping and the follow-ups.
+type searched struct {
+	cfg    model.CheckConfig
+	rep    model.Report
+	mapped *spec.Config
+	follow []model.FollowUp
+}
+
+// search runs check's searches of cfg: the refinement's, the one search
+// (follow-ups off, for the reason off), or the first with its follow-ups.
+func (x *invocation) search(o *options, cfg model.CheckConfig, opts explore.Options, off string) (searched, error) {
+	s := searched{cfg: cfg}
+	var err error
+	switch {
+	case o.check.refine:
+		s.rep, s.mapped, err = x.refine(o, cfg, opts)
+	case off != "":
+		s.rep, err = o.p.Check(cfg, opts)
+	default:
+		var d harness.Deep
+		d, err = o.p.CheckDeep(cfg, opts, func(flag string) bool { return o.set[flag] })
+		s.cfg, s.rep, s.follow = d.Config, d.Report, d.FollowUps
+	}
+	return s, err
+}
+
 func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	cfg, err := x.implConfig(o)
 	if err != nil {
 		return err
 	}
-	p, info, c := o.p, o.p.Info(), &o.check
-	var rep model.Report
-	var mapped *spec.Config
-	var follow []model.FollowUp
+	info, c := o.p.Info(), &o.check
 	off := followUpsOff(o)
-	if c.refine {
-		rep, mapped, err = x.refine(o, cfg, opts)
-	} else if off != "" {
-		rep, err = p.Check(cfg, opts)
-	} else {
-		var d harness.Deep
-		d, err = p.CheckDeep(cfg, opts, func(flag string) bool { return o.set[flag] })
-		cfg, rep, follow = d.Config, d.Report, d.FollowUps
+	pulse := &watchdog.Pulse{}
+	opts.Steps = pulse.Steps()
+	s, hang, err := watched(pulse, 0, func() (searched, error) { return x.search(o, cfg, opts, off) })
+	if hang != nil {
+		return hangError("the search hangs", hang)
 	}
 	if err != nil {
 		return err
 	}
+	cfg, rep, mapped, follow := s.cfg, s.rep, s.mapped, s.follow
 	reconfig := c.reconfig
 	if reconfig == "" && len(cfg.Reconfig) > 0 { // found by the reconfiguration's follow-up
 		reconfig = harness.FormatMembers(cfg.Reconfig)

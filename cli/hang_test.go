@@ -10,6 +10,7 @@ import (
 	"github.com/paxsim/paxsim/adapter/paxos"
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/fingerprint"
 	"github.com/paxsim/paxsim/harness"
 	"github.com/paxsim/paxsim/protocol"
 	"github.com/paxsim/paxsim/sim"
@@ -34,6 +35,17 @@ type blockingNode struct {
 	release chan struct{}
 }
 
+// CloneInto and Fingerprint make it explorable, as its inner node is.
+func (n blockingNode) CloneInto(dst sim.Node[protocol.Msg, protocol.Durable, checker.Observation]) sim.Node[protocol.Msg, protocol.Durable, checker.Observation] {
+	var into sim.Node[protocol.Msg, protocol.Durable, checker.Observation]
+	if d, ok := dst.(blockingNode); ok {
+		into = d.Node
+	}
+	return blockingNode{n.Node.(sim.Cloner[protocol.Msg, protocol.Durable, checker.Observation]).CloneInto(into), n.release}
+}
+
+func (n blockingNode) Fingerprint(h *fingerprint.Hasher) { n.Node.(sim.Fingerprinter).Fingerprint(h) }
+
 func (n blockingNode) Deliver(env *protocol.Env, from sim.NodeID, m protocol.Msg) {
 	if m.Type == protocol.Accept {
 		<-n.release
@@ -41,10 +53,10 @@ func (n blockingNode) Deliver(env *protocol.Env, from sim.NodeID, m protocol.Msg
 	n.Node.Deliver(env, from, m)
 }
 
-// TestRunAndReplayReportAHang: run and replay of a seed whose run blocks
-// in protocol code exit 1 with the seed and the stack it is stuck in,
-// instead of waiting forever.
-func TestRunAndReplayReportAHang(t *testing.T) {
+// TestRunReplayAndCheckReportAHang: run and replay of a seed whose run
+// blocks in protocol code, and check, whose search runs that code, exit 1
+// with the stack it is stuck in, instead of waiting forever.
+func TestRunReplayAndCheckReportAHang(t *testing.T) {
 	defer func(d time.Duration) { runHangTimeout = d }(runHangTimeout)
 	runHangTimeout = time.Second
 	release := make(chan struct{})
@@ -56,9 +68,15 @@ func TestRunAndReplayReportAHang(t *testing.T) {
 	for _, verb := range []string{"run", "replay"} {
 		var stdout, stderr bytes.Buffer
 		code := Run(context.Background(), reg, []string{verb, "--seed", "3", "--trace=false"}, &stdout, &stderr)
-		if code != exitViolation || !strings.Contains(stderr.String(), "seed 3 hangs: its run took no step for 1s") ||
+		if code != exitViolation || !strings.Contains(stderr.String(), "seed 3 hangs: it took no step for 1s") ||
 			!strings.Contains(stderr.String(), "cli.blockingNode.Deliver") {
 			t.Errorf("%s: exit %d\nstdout:\n%s\nstderr:\n%s", verb, code, stdout.String(), stderr.String())
 		}
+	}
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), reg, []string{"check", "--max-states", "5000", "--follow-ups=false"}, &stdout, &stderr)
+	if code != exitViolation || !strings.Contains(stderr.String(), "the search hangs: it took no step for 1s") ||
+		!strings.Contains(stderr.String(), "cli.blockingNode.Deliver") {
+		t.Errorf("check: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
 	}
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -80,10 +79,11 @@ func (x *invocation) report(o *options, rep *report.Reproduction, again string, 
 	case o.trace:
 		opts.Trace = x.stdout
 	}
-	res, err := x.watched(run, opts, o.seed)
-	var hang *exitError
-	if errors.As(err, &hang) {
-		return hang
+	pulse := &watchdog.Pulse{}
+	opts.Steps = pulse.Steps()
+	res, hang, err := watched(pulse, o.seed, func() (engine.Result, error) { return run(opts) })
+	if hang != nil {
+		return hangError(fmt.Sprintf("seed %d hangs", o.seed), hang)
 	}
 	if err := runError("run", info, err); err != nil {
 		return err
@@ -151,36 +151,42 @@ func createFile(path, what string, write func(io.Writer) error) error {
 	return f.Close()
 }
 
-// runHangTimeout is how long a run or replay may take no step before it
-// is reported as hung (tests shorten it).
+// runHangTimeout is how long a run, a replay or a search may take no step
+// before it is reported as hung (tests shorten it).
 var runHangTimeout = watchdog.DefaultTimeout
 
-// watched runs run with opts on a goroutine of its own, which a watchdog
-// watches as a campaign's workers are watched: a run that takes no step
-// for runHangTimeout hangs in protocol code, and is reported, with the
-// stack it is stuck in, as a failure (exit 1) instead of waited for.
-func (x *invocation) watched(run func(engine.Options) (engine.Result, error), opts engine.Options, seed uint64) (engine.Result, error) {
+// watched runs run on a goroutine of its own, which counts its steps in
+// pulse (engine.Options.Steps, explore.Options.Steps) and which a watchdog
+// watches as a campaign's workers are watched: one that takes no step for
+// runHangTimeout hangs in protocol code, and watched returns the hang,
+// with the stack it is stuck in, instead of waiting for it forever.
+func watched[T any](pulse *watchdog.Pulse, seed uint64, run func() (T, error)) (T, *watchdog.Hang, error) {
 	type outcome struct {
-		res engine.Result
+		v   T
 		err error
 	}
-	pulse := &watchdog.Pulse{}
-	opts.Steps = pulse.Steps()
 	done := make(chan outcome, 1)
 	go func() {
 		pulse.Bind()
 		pulse.Begin(seed)
-		res, err := run(opts)
+		v, err := run()
 		pulse.End()
-		done <- outcome{res, err}
+		done <- outcome{v, err}
 	}()
 	hung := make(chan watchdog.Hang, 1)
 	stop := watchdog.Watch([]*watchdog.Pulse{pulse}, runHangTimeout, func(h watchdog.Hang) { hung <- h })
 	defer stop()
 	select {
 	case out := <-done:
-		return out.res, out.err
+		return out.v, nil, out.err
 	case h := <-hung:
-		return engine.Result{}, &exitError{code: report.ExitViolation, msg: fmt.Sprintf("%v; stuck in:\n%s", &h, h.Stack)}
+		var zero T
+		return zero, &h, nil
 	}
+}
+
+// hangError is the exit of a command whose run hung: a failure (exit 1)
+// that says where.
+func hangError(what string, h *watchdog.Hang) error {
+	return &exitError{code: report.ExitViolation, msg: fmt.Sprintf("%s: it took no step for %s of wall time, after %d steps: protocol code loops or blocks; stuck in:\n%s", what, h.After, h.Steps, h.Stack)}
 }

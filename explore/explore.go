@@ -121,6 +121,11 @@ type Options struct {
 	// Progress, when set, is called with the counts so far about once a
 	// second, and at the end of a BFS level at most ten times a second.
 	Progress func(Progress)
+	// Steps, when set, counts the states the search expands as it expands
+	// them (every worker adds to it), for a watchdog on another goroutine
+	// (package watchdog): a search whose count stands still hangs in the
+	// model's code, a protocol's handler that loops or blocks.
+	Steps *atomic.Int64
 	// now is the clock read for Elapsed and to pace Progress; nil means
 	// the wall clock. Tests set it (export_test.go) to step time by hand.
 	now func() time.Time
@@ -653,6 +658,7 @@ func (s *search[S, K]) expandChunk(c *chunk[S, K], w worker[K]) {
 			return
 		}
 		it, index = c.items[i], 0
+		s.beat()
 		if s.reducer != nil && s.expandReduced(c, w, it) {
 			continue
 		}
@@ -680,6 +686,7 @@ func (s *search[S, K]) dfs(init []S) error {
 			continue
 		}
 		kids = kids[:0]
+		s.beat()
 		var index int32
 		failed := false
 		stutter := func() { s.res.Generated++; index++ }
@@ -718,6 +725,13 @@ func (s *search[S, K]) dfs(init []S) error {
 		}
 	}
 	return nil
+}
+
+// beat counts a state expanded in Options.Steps, if set.
+func (s *search[S, K]) beat() {
+	if s.opts.Steps != nil {
+		s.opts.Steps.Add(1)
+	}
 }
 
 func (s *search[S, K]) progress(queue int, force bool) {
@@ -766,6 +780,7 @@ func (s *search[S, K]) fail(id int32, bad string) {
 			}
 			index++
 		}
+		s.beat()
 		if reduced {
 			s.reducer.NextPersistent(cur, take, stutter)
 		} else {

@@ -121,6 +121,7 @@ func (s *search[S, K]) walk(rng *rand.Rand, h *fingerprint.Hasher, path *[]walkS
 // successor but stutters.
 func (s *search[S, K]) step(sampler Sampler[S], rng *rand.Rand, cur S) (walkStep[S], bool) {
 	var st walkStep[S]
+	s.beat()
 	if sampler != nil {
 		ok := sampler.Sample(cur, rng, func(label string, next S) {
 			s.res.Generated++
