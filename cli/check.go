@@ -368,9 +368,10 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	}
 	info, c := o.p.Info(), &o.check
 	off := followUpsOff(o)
-	pulse := &watchdog.Pulse{}
-	opts.Steps = pulse.Steps()
-	s, hang, err := watched(pulse, 0, func() (searched, error) { return x.search(o, cfg, opts, off) })
+	s, hang, err := watchdog.Run(runHangTimeout, 0, func(p *watchdog.Pulse) (searched, error) {
+		opts.Steps = p.Steps()
+		return x.search(o, cfg, opts, off)
+	})
 	if hang != nil {
 		return hangError("the search hangs", hang)
 	}

@@ -79,9 +79,10 @@ func (x *invocation) report(o *options, rep *report.Reproduction, again string, 
 	case o.trace:
 		opts.Trace = x.stdout
 	}
-	pulse := &watchdog.Pulse{}
-	opts.Steps = pulse.Steps()
-	res, hang, err := watched(pulse, o.seed, func() (engine.Result, error) { return run(opts) })
+	res, hang, err := watchdog.Run(runHangTimeout, o.seed, func(p *watchdog.Pulse) (engine.Result, error) {
+		opts.Steps = p.Steps()
+		return run(opts)
+	})
 	if hang != nil {
 		return hangError(fmt.Sprintf("seed %d hangs", o.seed), hang)
 	}
@@ -154,36 +155,6 @@ func createFile(path, what string, write func(io.Writer) error) error {
 // runHangTimeout is how long a run, a replay or a search may take no step
 // before it is reported as hung (tests shorten it).
 var runHangTimeout = watchdog.DefaultTimeout
-
-// watched runs run on a goroutine of its own, which counts its steps in
-// pulse (engine.Options.Steps, explore.Options.Steps) and which a watchdog
-// watches as a campaign's workers are watched: one that takes no step for
-// runHangTimeout hangs in protocol code, and watched returns the hang,
-// with the stack it is stuck in, instead of waiting for it forever.
-func watched[T any](pulse *watchdog.Pulse, seed uint64, run func() (T, error)) (T, *watchdog.Hang, error) {
-	type outcome struct {
-		v   T
-		err error
-	}
-	done := make(chan outcome, 1)
-	go func() {
-		pulse.Bind()
-		pulse.Begin(seed)
-		v, err := run()
-		pulse.End()
-		done <- outcome{v, err}
-	}()
-	hung := make(chan watchdog.Hang, 1)
-	stop := watchdog.Watch([]*watchdog.Pulse{pulse}, runHangTimeout, func(h watchdog.Hang) { hung <- h })
-	defer stop()
-	select {
-	case out := <-done:
-		return out.v, nil, out.err
-	case h := <-hung:
-		var zero T
-		return zero, &h, nil
-	}
-}
 
 // hangError is the exit of a command whose run hung: a failure (exit 1)
 // that says where.

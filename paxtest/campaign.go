@@ -76,35 +76,21 @@ func campaign(t *testing.T, p *harness.Protocol, o CampaignOptions, seeds int) *
 	if err != nil {
 		t.Fatal(err)
 	}
-	type outcome struct {
-		f   *Finding
-		err error
+	f, hang, err := watchdog.Run(watchdog.DefaultTimeout, o.Start, func(pulse *watchdog.Pulse) (*Finding, error) {
+		return o.run(p, base, seeds, pulse)
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	pulse := &watchdog.Pulse{}
-	done := make(chan outcome, 1)
-	go func() {
-		pulse.Bind()
-		f, err := o.run(p, base, seeds, pulse)
-		done <- outcome{f, err}
-	}()
-	hung := make(chan watchdog.Hang, 1)
-	stop := watchdog.Watch([]*watchdog.Pulse{pulse}, watchdog.DefaultTimeout, func(h watchdog.Hang) { hung <- h })
-	defer stop()
-	select {
-	case out := <-done:
-		if out.err != nil {
-			t.Fatal(out.err)
-		}
-		return out.f
-	case h := <-hung:
-		c := o.seedConfig(p, base, h.Seed)
+	if hang != nil {
+		c := o.seedConfig(p, base, hang.Seed)
 		t.Fatalf("paxtest: %v; run it again with the run verb (of paxsim, or of your own program's cli.Main): run --seed %d %s\nstuck in:\n%s",
-			&h, h.Seed, configFlags(c, p.Info().Workload), h.Stack)
+			hang, hang.Seed, configFlags(c, p.Info().Workload), hang.Stack)
 	}
-	return nil
+	return f
 }
 
-// run runs the campaign's seeds, each marked on pulse, up to the first
+// run runs the campaign's seeds, each begun on pulse, up to the first
 // failure, and returns its counterexample.
 func (o *CampaignOptions) run(p *harness.Protocol, base engine.Config, seeds int, pulse *watchdog.Pulse) (*Finding, error) {
 	j := judge{only: o.Properties, liveness: true}
@@ -117,11 +103,10 @@ func (o *CampaignOptions) run(p *harness.Protocol, base engine.Config, seeds int
 			return nil, fmt.Errorf("paxtest: seed %d: %v", seed, err)
 		}
 		if j.failure(&res) == nil {
-			pulse.End()
 			continue
 		}
 		res, _ = p.Run(c, seed, engine.Options{Record: true, Steps: pulse.Steps()}) // the same run, with its trace
-		pulse.End()
+		pulse.End() // what follows, the shrinking, is paxsim's own work, bounded by its budget
 		v := j.failure(&res)
 		if v == nil {
 			return nil, fmt.Errorf("paxtest: seed %d failed once and passed when run again: the run is not a function of its seed", seed)

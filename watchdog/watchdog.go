@@ -178,3 +178,37 @@ func stackOf(id uint64) string {
 	}
 	return ""
 }
+
+// Run runs run on a goroutine of its own and watches it: run's result, or
+// the hang of a run that took no step for timeout (timeout <= 0: wait
+// however long it takes). run counts its steps in its pulse's Steps
+// (engine.Options.Steps, explore.Options.Steps); the pulse has begun seed,
+// and run begins each further seed it runs (Pulse.Begin), so that a hang
+// names the seed it is in. A run that hangs is abandoned, its goroutine
+// left stuck: the caller reports the hang and goes on, or ends the
+// process.
+func Run[T any](timeout time.Duration, seed uint64, run func(p *Pulse) (T, error)) (T, *Hang, error) {
+	type outcome struct {
+		v   T
+		err error
+	}
+	pulse := &Pulse{}
+	done := make(chan outcome, 1)
+	go func() {
+		pulse.Bind()
+		pulse.Begin(seed)
+		v, err := run(pulse)
+		pulse.End()
+		done <- outcome{v, err}
+	}()
+	hung := make(chan Hang, 1)
+	stop := Watch([]*Pulse{pulse}, timeout, func(h Hang) { hung <- h })
+	defer stop()
+	select {
+	case out := <-done:
+		return out.v, nil, out.err
+	case h := <-hung:
+		var zero T
+		return zero, &h, nil
+	}
+}

@@ -113,3 +113,31 @@ func TestWatchWithNoTimeoutWatchesNothing(t *testing.T) {
 		t.Fatal("the run was abandoned")
 	}
 }
+
+// TestRunReturnsTheResultOrTheHang: Run returns what its work returns, and
+// for work that runs seeds one after another and blocks in one, the hang
+// of that seed, while the work stays stuck.
+func TestRunReturnsTheResultOrTheHang(t *testing.T) {
+	v, h, err := Run(time.Hour, 5, func(p *Pulse) (int, error) {
+		p.Steps().Add(1)
+		return 7, nil
+	})
+	if v != 7 || h != nil || err != nil {
+		t.Fatalf("Run = %d, %v, %v; want 7, no hang, no error", v, h, err)
+	}
+	release := make(chan struct{})
+	defer close(release)
+	v, h, err = Run(50*time.Millisecond, 5, func(p *Pulse) (int, error) {
+		for seed := uint64(5); seed < 9; seed++ {
+			p.Begin(seed)
+			p.Steps().Add(3)
+			if seed == 7 {
+				stuckInProtocolCode(release)
+			}
+		}
+		return 1, nil
+	})
+	if v != 0 || err != nil || h == nil || h.Seed != 7 || h.Steps != 3 || !strings.Contains(h.Stack, "watchdog.stuckInProtocolCode") {
+		t.Fatalf("Run = %d, %+v, %v; want the hang of seed 7 after 3 steps, with its stack", v, h, err)
+	}
+}
