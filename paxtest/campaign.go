@@ -106,7 +106,9 @@ func (o *CampaignOptions) run(p *harness.Protocol, base engine.Config, seeds int
 			continue
 		}
 		res, _ = p.Run(c, seed, engine.Options{Record: true, Steps: pulse.Steps()}) // the same run, with its trace
-		pulse.End()                                                                 // what follows, the shrinking, is paxsim's own work, bounded by its budget
+		// What follows, the shrinking, is paxsim's own work, bounded by its
+		// budget: not watched.
+		pulse.End()
 		v := j.failure(&res)
 		if v == nil {
 			return nil, fmt.Errorf("paxtest: seed %d failed once and passed when run again: the run is not a function of its seed", seed)
