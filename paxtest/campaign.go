@@ -49,7 +49,9 @@ const DefaultSeeds = 2_000
 // quorum core heals and must catch up within the liveness bound. It fails
 // t on the first failing seed with its reproduction: the seed, the config
 // as paxsim flags, and the run's decision trace, shrunk to 1-minimal and
-// written to a file that `paxsim replay` runs.
+// written to a file that `paxsim replay` runs. A seed whose run takes no
+// step for watchdog.DefaultTimeout fails t as hung, with the seed and the
+// stack of the protocol code it is stuck in.
 func Campaign(t *testing.T, p *harness.Protocol, o CampaignOptions) {
 	t.Helper()
 	if f := campaign(t, p, o, scaled(cmp.Or(o.Seeds, DefaultSeeds))); f != nil {

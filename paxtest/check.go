@@ -13,6 +13,7 @@ import (
 	"github.com/paxsim/paxsim/model"
 	"github.com/paxsim/paxsim/sim"
 	"github.com/paxsim/paxsim/trace"
+	"github.com/paxsim/paxsim/watchdog"
 )
 
 // CheckOptions shape a Check. The zero value is `paxsim check` with no
@@ -46,7 +47,9 @@ type CheckOptions struct {
 // search's own, as paxsim check reports it); or when no state of any
 // search has a value chosen, since such a search judged no decision
 // (model.Undecided). Searches bound their memory
-// (explore.DefaultMaxMemory).
+// (explore.DefaultMaxMemory), and a search that expands no state for
+// watchdog.DefaultTimeout fails t as hung in protocol code, with the
+// stack it is stuck in.
 func Check(t *testing.T, p *harness.Protocol, o CheckOptions) {
 	t.Helper()
 	f, d, opts := check(t, p, o)
@@ -93,13 +96,18 @@ func check(t *testing.T, p *harness.Protocol, o CheckOptions) (*Finding, harness
 	c.Config.Protocol, c.Config.Variant = p.Name(), cmp.Or(o.Variant, engine.Correct)
 	opts := explore.Options{MaxStates: o.MaxStates}
 	p.DefaultDepthBound(&opts)
-	var d harness.Deep
-	var err error
-	if o.NoFollowUps {
-		d.Config = c
-		d.Report, err = p.Check(c, opts)
-	} else {
-		d, err = p.CheckDeep(c, opts, nil)
+	d, hang, err := watchdog.Run(watchdog.DefaultTimeout, 0, func(pulse *watchdog.Pulse) (harness.Deep, error) {
+		opts := opts
+		opts.Steps = pulse.Steps()
+		if !o.NoFollowUps {
+			return p.CheckDeep(c, opts, nil)
+		}
+		rep, err := p.Check(c, opts)
+		return harness.Deep{Config: c, Report: rep}, err
+	})
+	if hang != nil {
+		t.Fatalf("paxtest: the search of %s hangs: it expanded no state for %s of wall time, after %d: protocol code loops or blocks; stuck in:\n%s",
+			p.Name(), hang.After, hang.Steps, hang.Stack)
 	}
 	if err != nil {
 		t.Fatalf("paxtest: check of %s: %v", p.Name(), err)
