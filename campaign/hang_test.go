@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/paxsim/paxsim/adapter/paxos"
-	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/harness"
 	"github.com/paxsim/paxsim/protocol"
@@ -18,30 +17,22 @@ import (
 // second round (after a duel or a retry), block forever in the handler
 // until release is closed, as protocol code that loops or waits on a lock
 // does; with release nil they only note that they would have (would).
-type stuck struct {
-	paxos.Adapter
+func stuck(release chan struct{}, would *bool) paxos.Wrapped {
+	return paxos.Wrapped{Wrap: func(n paxos.Node) paxos.Node { return stuckNode{n, release, would} }}
+}
+
+type stuckNode struct {
+	paxos.Node
 	release chan struct{}
 	would   *bool
 }
 
-func (a stuck) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation], error) {
-	inner, err := a.Adapter.NewNodes(s)
-	return func(id sim.NodeID, d protocol.Durable) sim.Node[protocol.Msg, protocol.Durable, checker.Observation] {
-		return stuckNode{inner(id, d), a}
-	}, err
-}
-
-type stuckNode struct {
-	sim.Node[protocol.Msg, protocol.Durable, checker.Observation]
-	a stuck
-}
-
 func (n stuckNode) Deliver(env *protocol.Env, from sim.NodeID, m protocol.Msg) {
 	if m.Type == protocol.Accept && m.Ballot.Round >= 2 {
-		if n.a.release == nil {
-			*n.a.would = true
+		if n.release == nil {
+			*n.would = true
 		} else {
-			<-n.a.release
+			<-n.release
 		}
 	}
 	n.Node.Deliver(env, from, m)
@@ -58,7 +49,7 @@ func TestCampaignStopsAtASeedThatHangs(t *testing.T) {
 	want := uint64(0)
 	for ; ; want++ {
 		would := false
-		p := harness.New[protocol.Msg, protocol.Durable](stuck{would: &would})
+		p := harness.New[protocol.Msg, protocol.Durable](stuck(nil, &would))
 		if _, err := p.Run(cfg, want, engine.Options{}); err != nil {
 			t.Fatal(err)
 		}
@@ -71,7 +62,7 @@ func TestCampaignStopsAtASeedThatHangs(t *testing.T) {
 	}
 	release := make(chan struct{})
 	defer close(release)
-	p := harness.New[protocol.Msg, protocol.Durable](stuck{release: release})
+	p := harness.New[protocol.Msg, protocol.Durable](stuck(release, nil))
 	s, err := Run(context.Background(), Options{Protocol: p, Config: cfg, Seeds: want + 100, Workers: 1, NoShrink: true, HangTimeout: 2 * time.Second})
 	if err != nil {
 		t.Fatal(err)

@@ -18,16 +18,8 @@ import (
 // they get, counted across the whole process: what a replica that reads a
 // map's order, a clock or a global random source does. Its runs are not
 // functions of their seeds.
-type wobbly struct {
-	paxos.Adapter
-	promises *atomic.Int64
-}
-
-func (a wobbly) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation], error) {
-	inner, err := a.Adapter.NewNodes(s)
-	return func(id sim.NodeID, d protocol.Durable) sim.Node[protocol.Msg, protocol.Durable, checker.Observation] {
-		return wobblyNode{inner(id, d), a.promises}
-	}, err
+func wobbly(promises *atomic.Int64) paxos.Wrapped {
+	return paxos.Wrapped{Wrap: func(n paxos.Node) paxos.Node { return wobblyNode{n, promises} }}
 }
 
 type wobblyNode struct {
@@ -56,7 +48,7 @@ func TestFailingSeedsAreRunAgain(t *testing.T) {
 		want  bool
 	}{
 		{"deterministic", paxos.Adapter{}, false},
-		{"wobbly", wobbly{promises: new(atomic.Int64)}, true},
+		{"wobbly", wobbly(new(atomic.Int64)), true},
 	} {
 		p := harness.New[protocol.Msg, protocol.Durable](tc.proto)
 		s, err := Run(context.Background(), Options{Protocol: p, Config: cfg, Seeds: 200, Workers: 1, NoShrink: true})

@@ -9,7 +9,6 @@ import (
 
 	"github.com/paxsim/paxsim/adapter/paxos"
 	"github.com/paxsim/paxsim/checker"
-	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/fingerprint"
 	"github.com/paxsim/paxsim/harness"
 	"github.com/paxsim/paxsim/protocol"
@@ -18,26 +17,18 @@ import (
 
 // blocking is single-decree Paxos whose acceptors block in the handler of
 // their first accept until release is closed: protocol code that hangs.
-type blocking struct {
-	paxos.Adapter
-	release chan struct{}
-}
-
-func (a blocking) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation], error) {
-	inner, err := a.Adapter.NewNodes(s)
-	return func(id sim.NodeID, d protocol.Durable) sim.Node[protocol.Msg, protocol.Durable, checker.Observation] {
-		return blockingNode{inner(id, d), a.release}
-	}, err
+func blocking(release chan struct{}) paxos.Wrapped {
+	return paxos.Wrapped{Wrap: func(n paxos.Node) paxos.Node { return blockingNode{n, release} }}
 }
 
 type blockingNode struct {
-	sim.Node[protocol.Msg, protocol.Durable, checker.Observation]
+	paxos.Node
 	release chan struct{}
 }
 
 // CloneInto and Fingerprint make it explorable, as its inner node is.
-func (n blockingNode) CloneInto(dst sim.Node[protocol.Msg, protocol.Durable, checker.Observation]) sim.Node[protocol.Msg, protocol.Durable, checker.Observation] {
-	var into sim.Node[protocol.Msg, protocol.Durable, checker.Observation]
+func (n blockingNode) CloneInto(dst paxos.Node) paxos.Node {
+	var into paxos.Node
 	if d, ok := dst.(blockingNode); ok {
 		into = d.Node
 	}
@@ -61,7 +52,7 @@ func TestRunReplayAndCheckReportAHang(t *testing.T) {
 	runHangTimeout = time.Second
 	release := make(chan struct{})
 	defer close(release)
-	reg, err := harness.NewRegistry(harness.New[protocol.Msg, protocol.Durable](blocking{release: release}))
+	reg, err := harness.NewRegistry(harness.New[protocol.Msg, protocol.Durable](blocking(release)))
 	if err != nil {
 		t.Fatal(err)
 	}

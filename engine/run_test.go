@@ -140,23 +140,10 @@ func TestVariantIsCaught(t *testing.T) {
 type paxosNode = sim.Node[protocol.Msg, protocol.Durable, checker.Observation]
 
 // wrapped is single-decree Paxos whose replicas wrap wraps.
-type wrapped struct {
-	paxos.Adapter
-	wrap func(paxosNode) paxosNode
-}
-
-func (w wrapped) NewNodes(s engine.Setup) (sim.NewNode[protocol.Msg, protocol.Durable, checker.Observation], error) {
-	inner, err := w.Adapter.NewNodes(s)
-	if err != nil {
-		return nil, err
-	}
-	return func(id sim.NodeID, d protocol.Durable) paxosNode { return w.wrap(inner(id, d)) }, nil
-}
-
 // runWrapped runs seed of c with every replica wrapped.
 func runWrapped(t *testing.T, wrap func(paxosNode) paxosNode, c engine.Config, seed uint64) engine.Result {
 	t.Helper()
-	p := wrapped{wrap: wrap}
+	p := paxos.Wrapped{Wrap: wrap}
 	info := p.Info()
 	res, err := engine.Run(p, &info, c, seed, engine.Options{})
 	if err != nil {
