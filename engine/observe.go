@@ -25,10 +25,14 @@ func (s *Session[M, D]) observe(node sim.NodeID, o checker.Observation) {
 		if s.judge.log == nil && s.progress[node] == 0 {
 			s.progress[node] = 1
 		}
+		s.catchUp.observed(node, o, w.Now(), s.judge.log != nil)
 	case checker.Applied:
 		s.progress[node] = o.Instance
 		s.applied(node, o)
 		s.reconfigApplied(o)
+		s.catchUp.observed(node, o, w.Now(), s.judge.log != nil)
+	case checker.Restarted:
+		s.catchUp.restarted(node, w.Now(), s.progress)
 	case checker.Returned:
 		s.answered(node, o)
 	}

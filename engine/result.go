@@ -62,6 +62,9 @@ type Result struct {
 	LivenessChecked bool   `json:"liveness_checked"`
 	TraceHash       uint64 `json:"-"`
 	Stats           sim.Stats
+	// CatchUp is how long restarted replicas took to learn again what
+	// had been learned when they restarted.
+	CatchUp CatchUp `json:"-"`
 	// Ops is a Consensus workload's client history, KVOps a KeyValue
 	// one's.
 	Ops   []linearize.Op   `json:"ops,omitempty"`

@@ -39,8 +39,9 @@ type Session[M sim.Message, D any] struct {
 	// it applied for a replicated log, 1 once it learned for a single
 	// decree.
 	progress []int64
-	keep     uint64 // the nodes outside the liveness core (sim.FaultConfig.KeepFaulty)
-	asked    bool   // a client has invoked an operation: liveness asks for a decision
+	catchUp  catchUps // the restarts' catch-up (Result.CatchUp)
+	keep     uint64   // the nodes outside the liveness core (sim.FaultConfig.KeepFaulty)
+	asked    bool     // a client has invoked an operation: liveness asks for a decision
 
 	lines    []string // the decision trace, with Options.Record
 	healLine int      // index of the "heal" line in lines, or 0
@@ -86,9 +87,10 @@ func newSession[M sim.Message, D any](p Protocol[M, D], info *Info, c Config, se
 		s = new(Session[M, D])
 	}
 	world, safety, progress, cover, lines, observer := s.world, s.judge.safety, s.progress, s.cover, s.lines, s.observer
-	deep, leaderOf, coreOf := s.deep, s.leaderOf, s.coreOf
+	deep, leaderOf, coreOf, catchUp := s.deep, s.leaderOf, s.coreOf, s.catchUp
 	*s = Session[M, D]{proto: p, info: info, cfg: c, plan: pl, opts: opts, decide: d, lines: lines[:0], observer: observer,
-		deep: deep, leaderOf: leaderOf, coreOf: coreOf}
+		deep: deep, leaderOf: leaderOf, coreOf: coreOf, catchUp: catchUp}
+	s.catchUp.reset(c.Nodes)
 	if s.observer == nil {
 		s.observer, s.leaderOf, s.coreOf = s.observe, s.leader, s.healCore // bound to s, which a Runner reuses
 	}
@@ -210,6 +212,7 @@ func (s *Session[M, D]) finish() {
 		s.res.LearnerNodes = bits.OnesCount64(s.plan.roles.Learners)
 	}
 	s.res.LeftFaulty = leftFaulty(w.LeftFaulty())
+	s.res.CatchUp = s.catchUp.res
 	s.res.Coverage = s.cover.result()
 	s.res.Assertions = append([]sim.Assertion(nil), w.Assertions()...)
 	s.res.Violations = s.judge.appendLate(s.res.Violations)

@@ -18,8 +18,8 @@ import (
 // store's fsyncs) per client operation, and how long each answered
 // operation waited, in virtual time: the protocol's own cost.
 // Its runs with faults give how long the core took to catch up once the
-// faults healed: the cost of its recovery paths, which fault-free runs
-// never take.
+// faults healed, and a restarted replica to learn what it missed: the
+// cost of its recovery paths, which fault-free runs never take.
 //
 // Each figure is kept per run (PerRun), in the order the seeds ran, so
 // that Regression compares the mutant's run of a seed with the original
@@ -48,6 +48,10 @@ type Performance struct {
 	// the virtual time from the heal to its end, when the core caught up
 	// and every client had its answers.
 	Recovery Moments `json:"recovery"`
+	// CatchUp is per run with faults in which a restarted replica caught
+	// up (engine.Result.CatchUp): the mean virtual time a restarted
+	// replica took to learn what the others had learned by its restart.
+	CatchUp Moments `json:"catch_up"`
 	// PerRun is each figure of each run, for Regression's pairs. A
 	// report keeps it only until it is judged (it is large), so it is
 	// empty in a saved report.
@@ -56,13 +60,15 @@ type Performance struct {
 
 // PerRun holds each run's figures, one slice a figure, one entry a run
 // in seed order: Messages, Syncs and Wait for the fault-free runs,
-// Recovery for the runs with faults. A run without the figure (no
-// operation, no answer, not healed) has Absent there.
+// Recovery and CatchUp for the runs with faults. A run without the figure
+// (no operation, no answer, not healed, no restart that caught up) has
+// Absent there.
 type PerRun struct {
 	Messages []float64 `json:"messages_per_operation"`
 	Syncs    []float64 `json:"syncs_per_operation"`
 	Wait     []float64 `json:"wait"`
 	Recovery []float64 `json:"recovery"`
+	CatchUp  []float64 `json:"catch_up"`
 }
 
 // Absent marks a run without the figure in PerRun (every figure is at
@@ -184,8 +190,14 @@ func (p *Performance) addRecovery(cfg engine.Config, res *engine.Result) {
 		rec = float64(res.Time - cfg.HealAt)
 		p.Recovery.add(rec)
 	}
+	up := float64(Absent)
+	if c := res.CatchUp; c.Restarts > 0 {
+		up = float64(c.Ticks) / float64(c.Restarts)
+		p.CatchUp.add(up)
+	}
 	pr := p.perRun()
 	pr.Recovery = append(pr.Recovery, rec)
+	pr.CatchUp = append(pr.CatchUp, up)
 }
 
 // Regression words how p, a source mutant's figures, is worse than
@@ -252,6 +264,7 @@ func (p Performance) figures(control Performance) []figure {
 		{"syncs per operation", p.PerRun.Syncs, control.PerRun.Syncs},
 		{"mean wait for an answer (virtual time)", p.PerRun.Wait, control.PerRun.Wait},
 		{"mean recovery after the heal (virtual time)", p.PerRun.Recovery, control.PerRun.Recovery},
+		{"mean catch-up after a restart (virtual time)", p.PerRun.CatchUp, control.PerRun.CatchUp},
 	}
 }
 

@@ -153,7 +153,8 @@ func shifted(xs []float64, by, sd float64) []float64 {
 func TestRegressionJudgesEachFigure(t *testing.T) {
 	const n = 1000
 	base := Performance{Protocol: "p", Runs: n, Operations: 2000, Answered: 2000, PerRun: &PerRun{
-		Messages: runs(1, n, 20, 5), Syncs: runs(4, n, 6, 2), Wait: runs(2, n, 100, 50), Recovery: runs(3, n, 300, 100)}}
+		Messages: runs(1, n, 20, 5), Syncs: runs(4, n, 6, 2), Wait: runs(2, n, 100, 50), Recovery: runs(3, n, 300, 100),
+		CatchUp: runs(5, n, 40, 20)}}
 	for _, c := range []struct {
 		name string
 		edit func(*PerRun)
@@ -170,6 +171,8 @@ func TestRegressionJudgesEachFigure(t *testing.T) {
 		{"wait past", func(r *PerRun) { r.Wait = shifted(r.Wait, 0.2, 5) }, "mean wait"},
 		{"recovery within", func(r *PerRun) { r.Recovery = shifted(r.Recovery, 0.04, 10) }, ""},
 		{"recovery past", func(r *PerRun) { r.Recovery = shifted(r.Recovery, 0.3, 10) }, "mean recovery"},
+		{"catch-up within", func(r *PerRun) { r.CatchUp = shifted(r.CatchUp, 0.03, 2) }, ""},
+		{"catch-up past", func(r *PerRun) { r.CatchUp = shifted(r.CatchUp, 0.8, 2) }, "mean catch-up after a restart"},
 		{"recovery past in a few runs", func(r *PerRun) {
 			r.Recovery = slices.Clone(r.Recovery)
 			for i := 0; i < n; i += 10 {
@@ -223,7 +226,8 @@ func TestRegressionJudgesEachFigure(t *testing.T) {
 func TestNearestNamesTheCostliestFigure(t *testing.T) {
 	const n = 1000
 	base := Performance{Protocol: "p", Runs: n, Operations: 2000, Answered: 2000, PerRun: &PerRun{
-		Messages: runs(1, n, 20, 5), Syncs: runs(4, n, 6, 2), Wait: runs(2, n, 100, 50), Recovery: runs(3, n, 300, 100)}}
+		Messages: runs(1, n, 20, 5), Syncs: runs(4, n, 6, 2), Wait: runs(2, n, 100, 50), Recovery: runs(3, n, 300, 100),
+		CatchUp: runs(5, n, 40, 20)}}
 	with := func(edit func(r *PerRun)) Performance {
 		pr := *base.PerRun
 		edit(&pr)
