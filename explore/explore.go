@@ -122,9 +122,10 @@ type Options struct {
 	// second, and at the end of a BFS level at most ten times a second.
 	Progress func(Progress)
 	// Steps, when set, counts the states the search expands as it expands
-	// them (every worker adds to it), for a watchdog on another goroutine
-	// (package watchdog): a search whose count stands still hangs in the
-	// model's code, a protocol's handler that loops or blocks.
+	// them (every worker adds to it), and the chunks of a level it admits,
+	// for a watchdog on another goroutine (package watchdog): a search
+	// whose count stands still hangs in the model's code, a protocol's
+	// handler that loops or blocks.
 	Steps *atomic.Int64
 	// now is the clock read for Elapsed and to pace Progress; nil means
 	// the wall clock. Tests set it (export_test.go) to step time by hand.
@@ -554,6 +555,7 @@ func (s *search[S, K]) markFresh(chunks []chunk[S, K]) int {
 					found[shard]++
 				}
 			}
+			s.beat() // admitting a level's chunk is progress too (Options.Steps)
 		}
 	}
 	if len(shards) == 1 {
