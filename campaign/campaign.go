@@ -315,66 +315,82 @@ func (e *SeedError) Unwrap() error { return e.Err }
 // hangs is abandoned: its tally holds the seeds before, and the hang is
 // returned.
 func runSeeds(ctx context.Context, stop context.CancelCauseFunc, o Options, workers int, began time.Time) ([]tally, *watchdog.Hang, error) {
-	limit := o.MemoryCap()
-	var next, done atomic.Uint64
-	var violations, events atomic.Int64
-	var failed atomic.Pointer[SeedError]
-	var hung atomic.Pointer[watchdog.Hang]
+	r := &seedRunner{ctx: ctx, stop: stop, o: o, limit: o.MemoryCap()}
 	tallies := make([]tally, workers)
 	pulses := make([]*watchdog.Pulse, workers)
-	var wg sync.WaitGroup
 	for i := range tallies {
-		wg.Add(1)
+		r.wg.Add(1)
 		pulses[i] = &watchdog.Pulse{}
-		go func(t *tally, pulse *watchdog.Pulse) {
-			abandoned := false
-			defer func() {
-				if !abandoned { // the watchdog is done with an abandoned one
-					wg.Done()
-				}
-			}()
-			pulse.Bind()
-			t.stops, t.linearizability = make(map[string]int), make(map[string]int)
-			t.spec = forkSpec(o.spec)
-			runner := o.Protocol.NewRunner() // this worker's, reused seed after seed
-			for ctx.Err() == nil && failed.Load() == nil {
-				k := next.Add(1) - 1
-				if k >= o.Seeds {
-					return
-				}
-				n, bad, err := runSeed(o, runner, o.Start+k, t, pulse)
-				if abandoned = err == errAbandoned; abandoned {
-					return
-				}
-				if err != nil {
-					failed.CompareAndSwap(nil, err)
-					return
-				}
-				events.Add(n)
-				if bad {
-					violations.Add(1)
-				}
-				done.Add(1)
-				if overMemory(k, limit) {
-					stop(errMaxMemory)
-				}
-			}
-		}(&tallies[i], pulses[i])
+		go r.work(&tallies[i], pulses[i])
 	}
-	stopProgress := startProgress(o, began, &done, &violations, &events)
+	stopProgress := startProgress(o, began, &r.done, &r.violations, &r.events)
 	stopWatch := watchdog.Watch(pulses, o.hangTimeout(), func(h watchdog.Hang) {
-		if hung.CompareAndSwap(nil, &h) {
+		if r.hung.CompareAndSwap(nil, &h) {
 			stop(&h)
 		}
-		wg.Done() // for the abandoned worker
+		r.wg.Done() // for the abandoned worker
 	})
-	wg.Wait()
+	r.wg.Wait()
 	stopWatch()
 	stopProgress()
-	if err := failed.Load(); err != nil {
+	if err := r.failed.Load(); err != nil {
 		return nil, nil, err
 	}
-	return tallies, hung.Load(), nil
+	return tallies, r.hung.Load(), nil
+}
+
+// seedRunner is what runSeeds's workers share: the next seed to take,
+// the counts the progress line reads, the first error or hang, and the
+// workers still running.
+type seedRunner struct {
+	ctx                context.Context
+	stop               context.CancelCauseFunc
+	o                  Options
+	limit              int64
+	next, done         atomic.Uint64
+	violations, events atomic.Int64
+	failed             atomic.Pointer[SeedError]
+	hung               atomic.Pointer[watchdog.Hang]
+	wg                 sync.WaitGroup
+}
+
+// work is one worker: it takes seeds one after another, each run on
+// pulse, into t, until none is left or the campaign stops. A run the
+// watchdog abandoned as hung ends the worker without wg.Done: the
+// watchdog did it.
+func (r *seedRunner) work(t *tally, pulse *watchdog.Pulse) {
+	abandoned := false
+	defer func() {
+		if !abandoned {
+			r.wg.Done()
+		}
+	}()
+	pulse.Bind()
+	t.stops, t.linearizability = make(map[string]int), make(map[string]int)
+	t.spec = forkSpec(r.o.spec)
+	runner := r.o.Protocol.NewRunner() // this worker's, reused seed after seed
+	for r.ctx.Err() == nil && r.failed.Load() == nil {
+		k := r.next.Add(1) - 1
+		if k >= r.o.Seeds {
+			return
+		}
+		n, bad, err := runSeed(r.o, runner, r.o.Start+k, t, pulse)
+		if abandoned = err == errAbandoned; abandoned {
+			return
+		}
+		if err != nil {
+			r.failed.CompareAndSwap(nil, err)
+			return
+		}
+		r.events.Add(n)
+		if bad {
+			r.violations.Add(1)
+		}
+		r.done.Add(1)
+		if overMemory(k, r.limit) {
+			r.stop(errMaxMemory)
+		}
+	}
 }
 
 // errAbandoned is runSeed's error for a run the watchdog abandoned: it
