@@ -49,7 +49,7 @@ func (n blockingNode) Deliver(env *protocol.Env, from sim.NodeID, m protocol.Msg
 // with the stack it is stuck in, instead of waiting forever.
 func TestRunReplayAndCheckReportAHang(t *testing.T) {
 	defer func(d time.Duration) { runHangTimeout = d }(runHangTimeout)
-	runHangTimeout = time.Second
+	runHangTimeout = 2 * time.Second
 	release := make(chan struct{})
 	defer close(release)
 	reg, err := harness.NewRegistry(harness.New[protocol.Msg, protocol.Durable](blocking(release)))
@@ -59,14 +59,14 @@ func TestRunReplayAndCheckReportAHang(t *testing.T) {
 	for _, verb := range []string{"run", "replay"} {
 		var stdout, stderr bytes.Buffer
 		code := Run(context.Background(), reg, []string{verb, "--seed", "3", "--trace=false"}, &stdout, &stderr)
-		if code != exitViolation || !strings.Contains(stderr.String(), "seed 3 hangs: it took no step for 1s") ||
+		if code != exitViolation || !strings.Contains(stderr.String(), "seed 3 hangs: it took no step for 2s") ||
 			!strings.Contains(stderr.String(), "cli.blockingNode.Deliver") {
 			t.Errorf("%s: exit %d\nstdout:\n%s\nstderr:\n%s", verb, code, stdout.String(), stderr.String())
 		}
 	}
 	var stdout, stderr bytes.Buffer
 	code := Run(context.Background(), reg, []string{"check", "--max-states", "5000", "--follow-ups=false"}, &stdout, &stderr)
-	if code != exitViolation || !strings.Contains(stderr.String(), "the search hangs: it took no step for 1s") ||
+	if code != exitViolation || !strings.Contains(stderr.String(), "the search hangs: it took no step for 2s") ||
 		!strings.Contains(stderr.String(), "cli.blockingNode.Deliver") {
 		t.Errorf("check: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
 	}
