@@ -56,7 +56,12 @@ func (c *catchUps) restarted(node sim.NodeID, now sim.Time, progress []int64) {
 // observation) at now: a single decree's learner caught up once it
 // learns again, a replicated log's once it applied up to its target.
 func (c *catchUps) observed(node sim.NodeID, o checker.Observation, now sim.Time, log bool) {
-	if c.since[node] < 0 || (log && (o.Kind != checker.Applied || o.Instance < c.target[node])) || (!log && o.Kind != checker.Learned) {
+	switch {
+	case c.since[node] < 0:
+		return // not catching up
+	case log && (o.Kind != checker.Applied || o.Instance < c.target[node]):
+		return // not applied that far yet
+	case !log && o.Kind != checker.Learned:
 		return
 	}
 	c.res.Restarts++
