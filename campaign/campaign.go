@@ -1,7 +1,6 @@
 package campaign
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/paxsim/paxsim/checker"
-	"github.com/paxsim/paxsim/checker/linearize"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/harness"
 	"github.com/paxsim/paxsim/refine"
@@ -471,43 +469,6 @@ func (t *tally) add(info *engine.Info, cfg engine.Config, seed uint64, res *engi
 	}
 }
 
-// explainFailures groups the failures (sorted by seed) by signature, the
-// property and the check that fired, and explains the groups: the
-// representatives (lowest seeds) of the first MaxShrinks groups are
-// recorded and shrunk on parallel workers. Then it moves every seed's
-// reproducer into its group's folder and writes the folders. The result is
-// the same for any number of workers.
-func explainFailures(ctx context.Context, o Options, s *Summary, workers int) {
-	reps := groupFailures(s)
-	limit := shrinkLimit(o.MaxShrinks, len(s.Groups))
-	began := time.Now()
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(workers, max(limit, 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := int(next.Add(1) - 1); i < limit && ctx.Err() == nil; i = int(next.Add(1) - 1) {
-				explain(ctx, o, &s.Groups[i], &s.Failures[reps[i]])
-			}
-		}()
-	}
-	wg.Wait()
-	if limit > 0 {
-		s.ShrinkSeconds = time.Since(began).Seconds()
-	}
-	for i := range s.Groups {
-		noteUnexplained(&s.Groups[i], i, limit)
-		if d := s.Groups[i].diverged; d != nil {
-			s.Nondeterministic = append(s.Nondeterministic, *d)
-		}
-	}
-	sort.Slice(s.Nondeterministic, func(i, j int) bool { return s.Nondeterministic[i].Seed < s.Nondeterministic[j].Seed })
-	if o.out != nil {
-		fileGroups(o, s)
-	}
-}
-
 // groupFailures makes s.Groups from s.Failures (sorted by seed): a group
 // per signature, in the order of their lowest seeds, each with its seeds.
 // A group's representative is the seed that failed soonest (fewest events,
@@ -535,19 +496,6 @@ func groupFailures(s *Summary) (reps []int) {
 		s.Groups[k].Representative, s.Groups[k].Message = s.Failures[i].Seed, s.Failures[i].Violation.Message
 	}
 	return reps
-}
-
-// noteUnexplained says in the message of the i-th group, when it was not
-// recorded, why: beyond the limit of groups explained, or, within it,
-// because the campaign was interrupted first.
-func noteUnexplained(g *Group, i, limit int) {
-	switch {
-	case g.trace != nil:
-	case i >= limit:
-		g.Message += fmt.Sprintf(" (not recorded or shrunk: only the first %d groups are; --max-shrinks sets it)", limit)
-	case g.recordError == "":
-		g.Message += " (not recorded or shrunk: the campaign was interrupted before it got to it)"
-	}
 }
 
 // fileGroups moves every failure's reproducer into its group's folder and
@@ -585,54 +533,6 @@ func (f *Failure) setWriteError(err error) {
 	f.ReproducerError = ""
 	if err != nil {
 		f.Reproducer, f.ReproducerError = "", err.Error()
-	}
-}
-
-// explain records the decision trace of group g's representative, whose
-// run's result is res, shrinks it and draws its history. A cancelled ctx
-// cuts the shrinking short: the group then takes the smallest trace found
-// so far, and its message says so.
-func explain(ctx context.Context, o Options, g *Group, f *Failure) {
-	seed, res := g.Representative, &f.res
-	cfg, p := o.ConfigFor(seed), o.Protocol
-	rec, err := p.Run(cfg, seed, engine.Options{Record: true})
-	if err != nil {
-		g.recordError = err.Error()
-		g.Message += fmt.Sprintf(" (its run could not be recorded: %v)", err)
-		return
-	}
-	if OutcomeHash(&rec) != f.outcome && !o.CheckDeterminism { // with CheckDeterminism, runSeed reported it
-		g.diverged = &Divergence{Seed: seed, Detail: Diverge(p, cfg, seed)}
-		g.Message += " (run again, the seed went otherwise: the protocol is not deterministic, and its trace and shrinking are not to be trusted)"
-	}
-	recorded := trace.FromResult(cfg, &rec)
-	g.trace, g.StepsBefore = recorded, recorded.Steps()
-	shaped := recorded
-	if !o.NoShrink {
-		sr, err := p.Shrink(ctx, recorded, o.shrinkBudget())
-		switch {
-		case err != nil && ctx.Err() == nil:
-			g.Message += fmt.Sprintf(" (not shrunk: %v)", err)
-		case err != nil:
-		case string(sr.Property) != g.Property:
-			g.Message += fmt.Sprintf(" (not shrunk: its recorded trace replays to %s, not %s)", sr.Property, g.Property)
-		default:
-			g.shrunk, g.StepsAfter, shaped = sr.Trace, sr.After, sr.Trace
-			switch {
-			case sr.Interrupted:
-				g.Message += " (shrinking was interrupted: the shrunk trace may not be 1-minimal)"
-			case sr.Exhausted:
-				g.Message += " (the shrink budget ran out: the shrunk trace may not be 1-minimal)"
-			}
-		}
-	}
-	g.Shape = shape(shaped)
-	if res.Linearizability == string(linearize.Illegal) && o.OutDir != "" {
-		var page bytes.Buffer
-		run := func(opts engine.Options) (engine.Result, error) { return p.Run(cfg, seed, opts) }
-		if _, err := engine.ExplainHistory(run, &page); err == nil {
-			g.history = page.Bytes()
-		}
 	}
 }
 

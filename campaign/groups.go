@@ -41,11 +41,16 @@ type Group struct {
 	Message  string `json:"message"`
 	// Triage is the group's label against a baseline campaign, if any.
 	Triage Label `json:"triage,omitempty"`
+	// Hang is set when explaining the representative hung: a replay of a
+	// trace its shrinking shortened (written to the folder as hang.trace),
+	// or its run recorded again, took no step for the hang timeout.
+	Hang *Hang `json:"hang,omitempty"`
 
 	trace, shrunk *trace.Trace // the representative's
 	history       []byte       // its annotated history, when not linearizable
 	recordError   string       // why its run could not be recorded
 	diverged      *Divergence  // its representative, run again, went otherwise
+	hangTrace     *trace.Trace // the shortened trace whose replay hung
 }
 
 // signature names a failure's group: its property and the check that
@@ -127,6 +132,7 @@ const (
 	readableTraceFile   = "trace.txt"            // the readable trace of the diagram's run
 	diagramFile         = "diagram.html"         // its space-time diagram
 	linearizabilityFile = "linearizability.html" // porcupine's timeline, when not linearizable
+	hangFile            = "hang.trace"           // a shortened trace whose replay hung
 )
 
 // writeGroup writes a group's folder: the representative's original and
@@ -157,8 +163,21 @@ func writeGroup(out *outDir, p *harness.Protocol, g *Group) error {
 			return err
 		}
 	}
-	if err := writeExplanation(out, p, g); err != nil {
-		return err
+	if g.hangTrace != nil {
+		g.hangTrace.Comments = []string{
+			fmt.Sprintf("seed %d, as shrinking tried it: its replay hangs in protocol code", seed),
+			fmt.Sprintf("replay: %s replay %s", out.program, filepath.Join(g.Dir, hangFile)),
+		}
+		if err := writeTrace(out, filepath.Join(g.Signature, hangFile), g.hangTrace); err != nil {
+			return err
+		}
+	}
+	// A group whose run, recorded again, hung has no trace to explain it
+	// by, and a third run of its seed might hang too.
+	if g.Hang == nil || g.trace != nil {
+		if err := writeExplanation(out, p, g); err != nil {
+			return err
+		}
 	}
 	var seeds strings.Builder
 	for _, s := range g.Seeds {

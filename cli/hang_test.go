@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -70,4 +72,30 @@ func TestRunReplayAndCheckReportAHang(t *testing.T) {
 		!strings.Contains(stderr.String(), "cli.blockingNode.Deliver") {
 		t.Errorf("check: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
 	}
+	failing := failingTrace(t)
+	stdout.Reset()
+	stderr.Reset()
+	code = Run(context.Background(), reg, []string{"shrink", failing}, &stdout, &stderr)
+	hangTrace := strings.TrimSuffix(failing, ".trace") + ".shrunk.hang.trace"
+	if code != exitViolation || !strings.Contains(stderr.String(), "the replay of a trace shrinking tried hangs (paxsim replay "+hangTrace+")") ||
+		!strings.Contains(stderr.String(), "cli.blockingNode.Deliver") {
+		t.Errorf("shrink: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
+	}
+	if code, out, stderr := paxsim(t, context.Background(), "replay", hangTrace, "--trace=false"); code != exitViolation {
+		t.Errorf("the trace that hung does not replay, with the protocol that does not hang, to the failure: exit %d\n%s%s", code, out, stderr)
+	}
+}
+
+// failingTrace records the first failing seed of a variant of paxos to a
+// file and returns its path.
+func failingTrace(t *testing.T) string {
+	file := filepath.Join(t.TempDir(), "failing.trace")
+	for seed := range 500 {
+		code, _, _ := paxsim(t, context.Background(), "run", "--variant", "ignore-promised-values", "--seed", strconv.Itoa(seed), "--record", file)
+		if code == exitViolation {
+			return file
+		}
+	}
+	t.Fatal("no seed of 500 fails")
+	return ""
 }

@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 
 	"github.com/paxsim/paxsim/campaign"
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/harness"
 	"github.com/paxsim/paxsim/report"
 	"github.com/paxsim/paxsim/trace"
+	"github.com/paxsim/paxsim/watchdog"
 )
 
 var shrinkCmd = &command{
@@ -41,7 +43,10 @@ or 2 when FILE is bad or does not fail.
 executed), so that a long trace gets fewer replays than a short one and a
 shrink ends within seconds whatever the trace. When the budget runs out,
 or on Ctrl-C, shrink stops and writes the smallest failing trace it found
-so far, saying that it may not be 1-minimal.`,
+so far, saying that it may not be 1-minimal. A replay that takes no step
+for 10 s of wall time hangs in protocol code (a step removed led it into
+a loop): shrink exits 1 with the stack it is stuck in, and writes the
+trace it was replaying beside the shrunk trace's path, as .hang.trace.`,
 	flags: func(fs *flag.FlagSet, o *options) {
 		fs.StringVar(&o.out, "out", "", "write the shrunk trace to `FILE` (- for standard output)")
 		o.budget = trace.DefaultShrinkBudget
@@ -69,7 +74,13 @@ func runShrink(ctx context.Context, x *invocation, o *options, args []string) er
 	if err != nil {
 		return err
 	}
-	res, err := p.Shrink(ctx, t, o.budget)
+	var last atomic.Pointer[trace.Trace]
+	res, hang, err := watchdog.Run(runHangTimeout, t.Seed, func(pulse *watchdog.Pulse) (trace.ShrinkResult, error) {
+		return p.Shrink(ctx, t, trace.ShrinkOptions{Budget: o.budget, Steps: pulse.Steps(), Replaying: func(t *trace.Trace) { last.Store(t) }})
+	})
+	if hang != nil {
+		return x.shrinkHang(o, path, last.Load(), hang)
+	}
 	var le *engine.LineError
 	switch {
 	case errors.As(err, &le) && recorded:
@@ -81,6 +92,23 @@ func runShrink(ctx context.Context, x *invocation, o *options, args []string) er
 		return inputErrorf("%s: %v", path, err)
 	}
 	return x.writeShrunk(o, path, &res)
+}
+
+// shrinkHang is the exit of a shrink whose replay of candidate, a trace
+// it tried (path's, or one it shortened), hung: a failure of the protocol
+// (exit 1), with candidate written beside the shrunk trace's path, as
+// .hang.trace, to replay.
+func (x *invocation) shrinkHang(o *options, path string, candidate *trace.Trace, h *watchdog.Hang) error {
+	what := "the replay of a trace shrinking tried hangs"
+	if candidate != nil && shrunkPath(o, path) != "-" {
+		out := strings.TrimSuffix(shrunkPath(o, path), ".trace") + ".hang.trace"
+		comment := fmt.Sprintf("tried by %s shrink %s; its replay hangs", x.program, report.ShellQuote(path))
+		c := *candidate // its replay may still read it
+		if err := x.writeTraceFile(out, &c, comment); err == nil {
+			what += fmt.Sprintf(" (%s replay %s)", x.program, report.ShellQuote(out))
+		}
+	}
+	return hangError(what, h)
 }
 
 // shrunkPath is where the shrunk trace of path goes: --out, or path with

@@ -29,7 +29,7 @@ type binding interface {
 	newRunner() runner
 	runChoice(c engine.Config, d sim.Decider, b sim.ChoiceConfig, steps int, seed uint64, o engine.Options) (engine.Result, error)
 	replay(t *trace.Trace, o engine.Options) (engine.Result, error)
-	shrink(ctx context.Context, t *trace.Trace, budget int64) (trace.ShrinkResult, error)
+	shrink(ctx context.Context, t *trace.Trace, o trace.ShrinkOptions) (trace.ShrinkResult, error)
 	scenario(s *script.Scenario, r script.Run, w io.Writer) (script.Result, error)
 	importTrace(t *trace.Trace, name string) (string, error)
 	check(c model.CheckConfig, o explore.Options) (model.Report, error)
@@ -99,10 +99,10 @@ func (h *Protocol) Replay(t *trace.Trace, o engine.Options) (engine.Result, erro
 	return h.impl.replay(t, o)
 }
 
-// Shrink reduces a failing decision trace (trace.Shrink): budget bounds
+// Shrink reduces a failing decision trace (trace.Shrink): o.Budget bounds
 // the steps its replays take (0: trace.DefaultShrinkBudget).
-func (h *Protocol) Shrink(ctx context.Context, t *trace.Trace, budget int64) (trace.ShrinkResult, error) {
-	return h.impl.shrink(ctx, t, budget)
+func (h *Protocol) Shrink(ctx context.Context, t *trace.Trace, o trace.ShrinkOptions) (trace.ShrinkResult, error) {
+	return h.impl.shrink(ctx, t, o)
 }
 
 // Scenario runs one block of a scenario script (script.Execute).
@@ -163,8 +163,8 @@ func (b *bound[M, D]) replay(t *trace.Trace, o engine.Options) (engine.Result, e
 	return trace.Replay(b.p, b.info, t, o)
 }
 
-func (b *bound[M, D]) shrink(ctx context.Context, t *trace.Trace, budget int64) (trace.ShrinkResult, error) {
-	return trace.Shrink(ctx, b.p, b.info, t, budget)
+func (b *bound[M, D]) shrink(ctx context.Context, t *trace.Trace, o trace.ShrinkOptions) (trace.ShrinkResult, error) {
+	return trace.Shrink(ctx, b.p, b.info, t, o)
 }
 
 func (b *bound[M, D]) scenario(s *script.Scenario, r script.Run, w io.Writer) (script.Result, error) {

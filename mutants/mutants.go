@@ -325,7 +325,7 @@ func shrink(ctx context.Context, p *harness.Protocol, c engine.Config, seed uint
 		return 0, 0, fmt.Sprintf("not recorded: %v", err)
 	}
 	recorded := trace.FromResult(c, &rec)
-	sr, err := p.Shrink(ctx, recorded, 0)
+	sr, err := p.Shrink(ctx, recorded, trace.ShrinkOptions{})
 	switch {
 	case errors.Is(err, trace.ErrNoFailure):
 		// A liveness failure's trace heals and replays the liveness phase

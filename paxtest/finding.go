@@ -66,7 +66,7 @@ const shrinkSteps = 400_000
 // shrink reduces the trace to a 1-minimal one that fails the same
 // property, and keeps it if so.
 func (f *Finding) shrink(p *harness.Protocol) {
-	sr, err := p.Shrink(context.Background(), f.Trace, shrinkSteps)
+	sr, err := p.Shrink(context.Background(), f.Trace, trace.ShrinkOptions{Budget: shrinkSteps})
 	switch {
 	case err != nil:
 		f.Note = "not shrunk: " + err.Error()

@@ -123,11 +123,17 @@ func (t *CampaignText) writeHang(w io.Writer, f func(name, format string, args .
 	}
 	f("hang", "seed %d took no step for %.0fs of wall time, after %d steps: protocol code loops forever or blocks", h.Seed, h.Seconds, h.Steps)
 	fmt.Fprintf(w, "    replay:     %s\n", t.Replay(h.Seed))
-	if h.Stack == "" {
+	writeStack(w, h.Stack)
+}
+
+// writeStack writes the stack of a goroutine stuck in protocol code, if
+// the watchdog found it.
+func writeStack(w io.Writer, stack string) {
+	if stack == "" {
 		return
 	}
 	fmt.Fprintf(w, "    stuck in:\n")
-	for line := range strings.Lines(h.Stack) {
+	for line := range strings.Lines(stack) {
 		fmt.Fprintf(w, "      %s", line)
 	}
 	fmt.Fprintln(w)
@@ -227,6 +233,12 @@ func (t *CampaignText) writeGroup(w io.Writer, g *campaign.Group) {
 			file = filepath.Join(g.Dir, fmt.Sprintf("seed-%d.trace", g.Representative))
 		}
 		fmt.Fprintf(w, "    replay:     %s replay %s\n", cmp.Or(t.Program, "paxsim"), ShellQuote(file))
+		if g.Hang != nil && g.StepsBefore > 0 {
+			fmt.Fprintf(w, "    hangs:      %s replay %s\n", cmp.Or(t.Program, "paxsim"), ShellQuote(filepath.Join(g.Dir, "hang.trace")))
+		}
+	}
+	if g.Hang != nil {
+		writeStack(w, g.Hang.Stack)
 	}
 }
 

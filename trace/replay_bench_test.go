@@ -62,7 +62,7 @@ func BenchmarkReplay(b *testing.B) {
 	})
 	b.Run("shrink", func(b *testing.B) {
 		for b.Loop() {
-			res, err := paxosP.Shrink(context.Background(), tr, 0)
+			res, err := paxosP.Shrink(context.Background(), tr, trace.ShrinkOptions{})
 			if err != nil {
 				b.Fatal(err)
 			}

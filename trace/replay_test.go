@@ -73,7 +73,7 @@ func checkReplays[M interface {
 			}
 			t.Errorf("seed %d: run broke %s, replay %v", seed, res.Violations[0].Property, again.Violations)
 		}
-		sr, err := trace.Shrink(context.Background(), p, info, tr, 200_000)
+		sr, err := trace.Shrink(context.Background(), p, info, tr, trace.ShrinkOptions{Budget: 200_000})
 		if err != nil {
 			t.Logf("seed %d: shrink: %v", seed, err)
 			continue

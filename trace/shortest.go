@@ -30,7 +30,7 @@ func (s *shrinker[M, D]) pairs(units []unit) []unit {
 	}
 	for i := 0; i < len(units); i++ {
 		for j := i + 1; j < len(units); j++ {
-			if s.spent >= s.budget || s.ctx.Err() != nil {
+			if s.spent >= s.o.Budget || s.ctx.Err() != nil {
 				return units
 			}
 			rest := make([]unit, 0, len(units)-2)
@@ -50,7 +50,7 @@ func (s *shrinker[M, D]) draws(lines []sim.ScriptLine) []sim.ScriptLine {
 	out := append([]sim.ScriptLine(nil), lines...)
 	for i, l := range out {
 		node, v, ok := drawOf(l.Text)
-		if !ok || v == "0" || s.spent >= s.budget || s.ctx.Err() != nil {
+		if !ok || v == "0" || s.spent >= s.o.Budget || s.ctx.Err() != nil {
 			continue
 		}
 		out[i].Text = "rand " + node + " 0"

@@ -19,11 +19,11 @@ func TestShrunkIsTwoMinimalWithNeededDraws(t *testing.T) {
 	for range 3 {
 		tr, seed := failingTrace(t, faultyVariant(), from)
 		from = seed + 1
-		res, err := Shrink(context.Background(), adapter, &info, tr, 0)
+		res, err := Shrink(context.Background(), adapter, &info, tr, ShrinkOptions{})
 		if err != nil || res.Exhausted {
 			t.Fatalf("seed %d: %v (exhausted %v)", seed, err, res.Exhausted)
 		}
-		s := &shrinker[protocol.Msg, protocol.Durable]{ctx: context.Background(), p: adapter, info: &info, orig: res.Trace, property: res.Property, budget: 1 << 40}
+		s := &shrinker[protocol.Msg, protocol.Durable]{ctx: context.Background(), p: adapter, info: &info, orig: res.Trace, property: res.Property, o: ShrinkOptions{Budget: 1 << 40}}
 		units := s.units(res.Trace.Lines)
 		for i := range units {
 			for j := i; j < len(units); j++ { // j == i: step i alone

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
@@ -40,6 +41,21 @@ type ShrinkResult struct {
 // shrink to 1-minimal traces in a few thousand steps.
 const DefaultShrinkBudget = 1_000_000
 
+// ShrinkOptions are Shrink's bounds and what it tells a watchdog.
+type ShrinkOptions struct {
+	// Budget bounds the steps the replays take, lines read plus events
+	// executed (0 means DefaultShrinkBudget).
+	Budget int64
+	// Steps, when set, counts the replays' steps for a watchdog, as
+	// engine.Options.Steps counts a run's: it moves while any replay
+	// steps, and stands still only while one hangs in protocol code (a
+	// shortened trace may lead the protocol where its run never went).
+	Steps *atomic.Int64
+	// Replaying, when set, is told each trace before it is replayed: the
+	// one a hang is in, for the caller to write down.
+	Replaying func(*Trace)
+}
+
 // ErrNoFailure is returned when the trace to shrink does not fail.
 var ErrNoFailure = errors.New("the trace does not fail: nothing to shrink")
 
@@ -52,21 +68,22 @@ var ErrNoFailure = errors.New("the trace does not fail: nothing to shrink")
 // workload's clients, and so their values, from 1, and drops the random
 // draws the failure does not need (draws).
 //
-// budget bounds the steps the replays take, lines read plus events
+// o.Budget bounds the steps the replays take, lines read plus events
 // executed (0 means DefaultShrinkBudget). Shrink stops early when ctx is
 // cancelled, and returns, with Exhausted or Interrupted set, the smallest
 // failing trace it found, which replays as it is. A trace whose steps
 // cannot be taken as written is an *engine.LineError naming the line; one
 // that does not fail, ErrNoFailure.
-func Shrink[M sim.Message, D any](ctx context.Context, p engine.Protocol[M, D], info *engine.Info, t *Trace, budget int64) (ShrinkResult, error) {
-	if budget <= 0 {
-		budget = DefaultShrinkBudget
+func Shrink[M sim.Message, D any](ctx context.Context, p engine.Protocol[M, D], info *engine.Info, t *Trace, o ShrinkOptions) (ShrinkResult, error) {
+	if o.Budget <= 0 {
+		o.Budget = DefaultShrinkBudget
 	}
-	t, err := shrinkable(p, info, t)
+	s := &shrinker[M, D]{ctx: ctx, p: p, info: info, orig: t, o: o}
+	t, err := s.shrinkable(t)
 	if err != nil {
 		return ShrinkResult{}, err
 	}
-	s := &shrinker[M, D]{ctx: ctx, p: p, info: info, orig: t, budget: budget}
+	s.orig = t
 	base, err := s.replay(t.Lines, engine.Options{}, false)
 	if err != nil {
 		return ShrinkResult{}, err
@@ -107,17 +124,17 @@ var ErrNeedsItsSchedule = errors.New("the liveness failure needs the schedule re
 // phase to run again ("liveness"), which must fail the same way. The
 // steps after the heal are not the failure's cause but one schedule that
 // shows it: removing them would only make progress rarer.
-func shrinkable[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, t *Trace) (*Trace, error) {
+func (s *shrinker[M, D]) shrinkable(t *Trace) (*Trace, error) {
 	if n := len(t.Lines); n == 0 || t.Lines[n-1].Text != engine.DeadlineLine {
 		return t, nil
 	}
-	res, err := Replay(p, info, t, engine.Options{})
+	res, err := Replay(s.p, s.info, t, s.watched(t))
 	if err != nil || !res.Failed() || res.Violations[0].Property != checker.Liveness {
 		return t, err
 	}
 	short := *t
 	short.Lines = livenessForm(t.Lines)
-	again, err := Replay(p, info, &short, engine.Options{})
+	again, err := Replay(s.p, s.info, &short, s.watched(&short))
 	if err != nil {
 		return nil, err
 	}
@@ -145,9 +162,10 @@ type shrinker[M sim.Message, D any] struct {
 	p           engine.Protocol[M, D]
 	info        *engine.Info
 	orig        *Trace
+	o           ShrinkOptions
 	property    checker.Property
-	budget      int64 // steps the replays may take
-	spent       int64 // steps they took
+	spent       int64 // steps the replays took
+	beats       int64 // replays begun, for the watched count
 	replays     int
 	exhausted   bool // a candidate went untried: the budget was spent
 	interrupted bool // a candidate went untried: ctx was cancelled
@@ -158,7 +176,7 @@ func (s *shrinker[M, D]) stopped() bool {
 	switch {
 	case s.ctx.Err() != nil:
 		s.interrupted = true
-	case s.spent >= s.budget:
+	case s.spent >= s.o.Budget:
 		s.exhausted = true
 	default:
 		return false
@@ -204,9 +222,25 @@ func (s *shrinker[M, D]) assemble(units []unit) []sim.ScriptLine {
 func (s *shrinker[M, D]) replay(lines []sim.ScriptLine, opts engine.Options, lenient bool) (engine.Result, error) {
 	s.replays++
 	t := &Trace{Config: s.orig.Config, Seed: s.orig.Seed, Lines: lines}
+	opts.Steps = s.watched(t).Steps
 	res, err := replay(s.p, s.info, t, opts, replayer[M, D]{lenient: lenient})
 	s.spent += int64(len(lines)) + res.Events
 	return res, err
+}
+
+// watched is the options of a replay of t that a watchdog follows
+// (ShrinkOptions.Steps): the count starts above every value it took
+// before, where the last replay left it at engine.StepsDone, so that it
+// moves from one replay to the next, and t is the one being replayed.
+func (s *shrinker[M, D]) watched(t *Trace) engine.Options {
+	s.beats++
+	if s.o.Replaying != nil {
+		s.o.Replaying(t)
+	}
+	if s.o.Steps != nil {
+		s.o.Steps.Store(s.spent + s.beats)
+	}
+	return engine.Options{Steps: s.o.Steps}
 }
 
 // fails reports whether the units still violate the property; false, too,

@@ -50,7 +50,7 @@ func TestShrinkIgnorePromisedValues(t *testing.T) {
 	for range 5 {
 		tr, s := failingTrace(t, c, seed)
 		seed = s + 1
-		res, err := Shrink(context.Background(), adapter, &info, tr, 0)
+		res, err := Shrink(context.Background(), adapter, &info, tr, ShrinkOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -69,7 +69,7 @@ func TestShrinkIgnorePromisedValues(t *testing.T) {
 			t.Fatalf("seed %d: clients not renumbered:\n%s", s, text)
 		}
 		// 1-minimal: removing any one step loses the violation.
-		sh := &shrinker[protocol.Msg, protocol.Durable]{ctx: context.Background(), p: adapter, info: &info, orig: res.Trace, property: checker.SafeProposal, budget: 1 << 30}
+		sh := &shrinker[protocol.Msg, protocol.Durable]{ctx: context.Background(), p: adapter, info: &info, orig: res.Trace, property: checker.SafeProposal, o: ShrinkOptions{Budget: 1 << 30}}
 		units := sh.units(res.Trace.Lines)
 		for k := range units {
 			rest := append(append([]unit{}, units[:k]...), units[k+1:]...)
@@ -96,7 +96,7 @@ func TestShrinkRefusesAPassingTrace(t *testing.T) {
 	if err != nil || r.Failed() {
 		t.Fatalf("the correct protocol's run: %v %v", err, r.Violations)
 	}
-	if _, err := Shrink(context.Background(), adapter, &info, FromResult(c, &r), 0); !errors.Is(err, ErrNoFailure) {
+	if _, err := Shrink(context.Background(), adapter, &info, FromResult(c, &r), ShrinkOptions{}); !errors.Is(err, ErrNoFailure) {
 		t.Fatalf("Shrink of a passing trace: %v", err)
 	}
 }
@@ -117,7 +117,7 @@ func TestShrinkStopsOnCancelAndBudget(t *testing.T) {
 		{"cancelled", cancelled, 0},
 		{"budget", context.Background(), int64(3 * len(tr.Lines))},
 	} {
-		res, err := Shrink(tt.ctx, adapter, &info, tr, tt.budget)
+		res, err := Shrink(tt.ctx, adapter, &info, tr, ShrinkOptions{Budget: tt.budget})
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}
@@ -145,7 +145,7 @@ func TestShrinkNamesTheLineOfAStepThatCannotBeTaken(t *testing.T) {
 	for i, l := range bad.Lines {
 		if strings.HasPrefix(l.Text, "deliver 1->") {
 			bad.Lines[i].Text = "timer 3 5"
-			_, err := Shrink(context.Background(), adapter, &info, &bad, 0)
+			_, err := Shrink(context.Background(), adapter, &info, &bad, ShrinkOptions{})
 			var le *engine.LineError
 			if !errors.As(err, &le) || le.Line != l.N || !strings.Contains(err.Error(), "cannot be taken") {
 				t.Fatalf("shrink of a trace whose line %d cannot be taken: %v", l.N, err)

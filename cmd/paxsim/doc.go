@@ -344,7 +344,10 @@
 //	executed), so that a long trace gets fewer replays than a short one and a
 //	shrink ends within seconds whatever the trace. When the budget runs out,
 //	or on Ctrl-C, shrink stops and writes the smallest failing trace it found
-//	so far, saying that it may not be 1-minimal.
+//	so far, saying that it may not be 1-minimal. A replay that takes no step
+//	for 10 s of wall time hangs in protocol code (a step removed led it into
+//	a loop): shrink exits 1 with the stack it is stuck in, and writes the
+//	trace it was replaying beside the shrunk trace's path, as .hang.trace.
 //
 //	Flags:
 //	  --budget N
