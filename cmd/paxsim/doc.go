@@ -158,7 +158,10 @@
 //	takes no step for --hang-timeout of wall time (protocol code that loops
 //	forever or blocks; a step takes microseconds) stops the campaign too, as a
 //	failure of that seed: the summary gives the seed, a replay command and the
-//	stack of the goroutine stuck in the protocol's code. It exits 1 if a seed
+//	stack of the goroutine stuck in the protocol's code. A trace that shrinking
+//	replays and that hangs (a step removed led the protocol into a loop) stops
+//	that group's shrinking only: its folder gets hang.trace and the stack. It
+//	exits 1 if a seed
 //	failed, hung or was nondeterministic; else 4 if it was interrupted or
 //	stopped by --max-memory (an incomplete campaign is not a pass); else 3 for
 //	a coverage gap in a campaign of at least 200 seeds: a fault kind on but
