@@ -47,8 +47,9 @@ func (n blockingNode) Deliver(env *protocol.Env, from sim.NodeID, m protocol.Msg
 }
 
 // TestRunReplayAndCheckReportAHang: run and replay of a seed whose run
-// blocks in protocol code, and check, whose search runs that code, exit 1
-// with the stack it is stuck in, instead of waiting forever.
+// blocks in protocol code, check, whose search runs that code, and shrink
+// and scenario run of a failing trace exit 1 with the stack it is stuck
+// in, instead of waiting forever.
 func TestRunReplayAndCheckReportAHang(t *testing.T) {
 	defer func(d time.Duration) { runHangTimeout = d }(runHangTimeout)
 	runHangTimeout = 2 * time.Second
@@ -83,6 +84,17 @@ func TestRunReplayAndCheckReportAHang(t *testing.T) {
 	}
 	if code, out, stderr := paxsim(t, context.Background(), "replay", hangTrace, "--trace=false"); code != exitViolation {
 		t.Errorf("the trace that hung does not replay, with the protocol that does not hang, to the failure: exit %d\n%s%s", code, out, stderr)
+	}
+	scenario := filepath.Join(t.TempDir(), "failing.txt")
+	if code, out, stderr := paxsim(t, context.Background(), "scenario", "import", failing, "--name", "failing", "--out", scenario); code != 0 {
+		t.Fatalf("scenario import: exit %d\n%s%s", code, out, stderr)
+	}
+	stdout.Reset()
+	stderr.Reset()
+	code = Run(context.Background(), reg, []string{"scenario", "run", scenario}, &stdout, &stderr)
+	if code != exitViolation || !strings.Contains(stderr.String(), "the run of failing hangs: it took no step for 2s") ||
+		!strings.Contains(stderr.String(), "cli.blockingNode.Deliver") {
+		t.Errorf("scenario run: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
 	}
 }
 

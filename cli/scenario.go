@@ -17,6 +17,7 @@ import (
 	"github.com/paxsim/paxsim/report"
 	"github.com/paxsim/paxsim/script"
 	"github.com/paxsim/paxsim/trace"
+	"github.com/paxsim/paxsim/watchdog"
 )
 
 var scenarioCmd = &command{
@@ -190,9 +191,13 @@ func (x *invocation) runScenario(variant string, sc *script.Scenario, run script
 		what = p.Name() + " " + what
 	}
 	var out strings.Builder
-	res, err := p.Scenario(sc, run, &out)
+	res, hang, err := watchdog.Run(runHangTimeout, run.Seed, func(pulse *watchdog.Pulse) (script.Result, error) {
+		return p.Scenario(sc, run, &out, pulse.Steps())
+	})
 	var le *engine.LineError
 	switch {
+	case hang != nil:
+		return hangError(fmt.Sprintf("%s:%d: the run of %s hangs", sc.File, run.Line, sc.Name), hang)
 	case errors.As(err, &le) && !own:
 		fmt.Fprintf(x.stdout, "== %s (line %d): skipped: its steps do not run under %s: %v\n\n", sc.Name, run.Line, variant, err)
 		tally.skipped++

@@ -129,6 +129,10 @@ func pastBacklog(backlog, healAt, deadline, maxTime, limit sim.Time) (sim.Time, 
 	return deadline + shift, maxTime, limit
 }
 
+// Stepped counts a step taken from outside the session's own loop (a
+// scenario's scripted step) in Options.Steps, for a watchdog.
+func (s *Session[M, D]) Stepped() { s.opts.stepped() }
+
 // AfterStep counts a step (Options.Steps), reports it to Options.OnEvent
 // and reports whether a property broke: the run must stop.
 func (s *Session[M, D]) AfterStep() bool {

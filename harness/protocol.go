@@ -3,6 +3,7 @@ package harness
 import (
 	"context"
 	"io"
+	"sync/atomic"
 
 	"github.com/paxsim/paxsim/engine"
 	"github.com/paxsim/paxsim/explore"
@@ -30,7 +31,7 @@ type binding interface {
 	runChoice(c engine.Config, d sim.Decider, b sim.ChoiceConfig, steps int, seed uint64, o engine.Options) (engine.Result, error)
 	replay(t *trace.Trace, o engine.Options) (engine.Result, error)
 	shrink(ctx context.Context, t *trace.Trace, o trace.ShrinkOptions) (trace.ShrinkResult, error)
-	scenario(s *script.Scenario, r script.Run, w io.Writer) (script.Result, error)
+	scenario(s *script.Scenario, r script.Run, w io.Writer, steps *atomic.Int64) (script.Result, error)
 	importTrace(t *trace.Trace, name string) (string, error)
 	check(c model.CheckConfig, o explore.Options) (model.Report, error)
 	refine(c model.CheckConfig, o explore.Options) (model.Report, spec.Config, error)
@@ -105,9 +106,10 @@ func (h *Protocol) Shrink(ctx context.Context, t *trace.Trace, o trace.ShrinkOpt
 	return h.impl.shrink(ctx, t, o)
 }
 
-// Scenario runs one block of a scenario script (script.Execute).
-func (h *Protocol) Scenario(s *script.Scenario, r script.Run, w io.Writer) (script.Result, error) {
-	return h.impl.scenario(s, r, w)
+// Scenario runs one block of a scenario script (script.Execute), counting
+// its steps in steps, when set, for a watchdog.
+func (h *Protocol) Scenario(s *script.Scenario, r script.Run, w io.Writer, steps *atomic.Int64) (script.Result, error) {
+	return h.impl.scenario(s, r, w, steps)
 }
 
 // ImportTrace turns a decision trace into a scenario file's text
@@ -167,8 +169,8 @@ func (b *bound[M, D]) shrink(ctx context.Context, t *trace.Trace, o trace.Shrink
 	return trace.Shrink(ctx, b.p, b.info, t, o)
 }
 
-func (b *bound[M, D]) scenario(s *script.Scenario, r script.Run, w io.Writer) (script.Result, error) {
-	return script.Execute(b.p, b.info, s, r, w)
+func (b *bound[M, D]) scenario(s *script.Scenario, r script.Run, w io.Writer, steps *atomic.Int64) (script.Result, error) {
+	return script.Execute(b.p, b.info, s, r, w, steps)
 }
 
 func (b *bound[M, D]) importTrace(t *trace.Trace, name string) (string, error) {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 
 	"github.com/paxsim/paxsim/checker"
 	"github.com/paxsim/paxsim/engine"
@@ -27,9 +28,10 @@ type Result struct {
 // Choice world in which any message may be dropped or duplicated and any
 // node crash, judged at every step as every verb judges a run; it goes on
 // past a violation, to show where it leads. A step that cannot be taken
-// returns an *engine.LineError naming its line.
-func Execute[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, s *Scenario, run Run, w io.Writer) (Result, error) {
-	res, outcome, err := execute(p, info, s, run, w)
+// returns an *engine.LineError naming its line. steps, when set, counts
+// the steps as they are taken, for a watchdog (engine.Options.Steps).
+func Execute[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, s *Scenario, run Run, w io.Writer, steps *atomic.Int64) (Result, error) {
+	res, outcome, err := executeDrawing(p, info, s, run, w, newDraws(run), steps)
 	if err != nil {
 		return Result{}, err
 	}
@@ -39,11 +41,16 @@ func Execute[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, s
 // execute runs the steps and returns the run's result and what it
 // achieved, without the verdict.
 func execute[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, s *Scenario, run Run, w io.Writer) (engine.Result, string, error) {
-	return executeDrawing(p, info, s, run, w, &draws{steps: run.Steps, seeded: sim.NewRandom(run.Seed)})
+	return executeDrawing(p, info, s, run, w, newDraws(run), nil)
 }
 
-// executeDrawing is execute with the world's decider d.
-func executeDrawing[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, s *Scenario, run Run, w io.Writer, d *draws) (engine.Result, string, error) {
+// newDraws is the world's decider of run: its steps, and its seed for the
+// draws they do not give.
+func newDraws(run Run) *draws { return &draws{steps: run.Steps, seeded: sim.NewRandom(run.Seed)} }
+
+// executeDrawing is execute with the world's decider d, counting its
+// steps in steps when set.
+func executeDrawing[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, s *Scenario, run Run, w io.Writer, d *draws, steps *atomic.Int64) (engine.Result, string, error) {
 	if err := checkRun(info, s.File, run); err != nil {
 		return engine.Result{}, "", err
 	}
@@ -51,7 +58,7 @@ func executeDrawing[M sim.Message, D any](p engine.Protocol[M, D], info *engine.
 	in.draws = d
 	mode := trace.Mode(run.Nodes) // a decision trace's world, but the clients only do what steps say
 	mode.Scripted = true
-	sess, err := engine.NewSession(p, info, runConfig(info, run), run.Seed, mode, in.draws, engine.Options{OnObserve: in.observe})
+	sess, err := engine.NewSession(p, info, runConfig(info, run), run.Seed, mode, in.draws, engine.Options{OnObserve: in.observe, Steps: steps})
 	if err != nil {
 		return engine.Result{}, "", &engine.LineError{File: s.File, Line: run.Line, Msg: err.Error()}
 	}
@@ -111,6 +118,7 @@ func (in *interp[M, D]) steps() error {
 		k, args, err := kindOf(l.Text)
 		if err == nil {
 			err = k.take(in, in.c, l.Text, args)
+			in.s.Stepped()
 		}
 		if err != nil {
 			return &engine.LineError{Line: l.N, Msg: fmt.Sprintf("%q cannot be taken: %v", l.Text, err)}

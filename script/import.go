@@ -60,7 +60,7 @@ steps:
 	// the seed's value there instead, so where that takes another run the
 	// scenario spells the zeros out.
 	d := &draws{steps: s.Runs[0].Steps, seeded: sim.NewRandom(s.Runs[0].Seed), zero: true}
-	res, _, err := executeDrawing(p, info, s, s.Runs[0], io.Discard, d)
+	res, _, err := executeDrawing(p, info, s, s.Runs[0], io.Discard, d, nil)
 	if err != nil {
 		return err
 	}

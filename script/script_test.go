@@ -36,7 +36,7 @@ func bind[M sim.Message, D any](p engine.Protocol[M, D]) {
 	info := p.Info()
 	entry := protocols[info.Name]
 	entry.info = &info
-	entry.run = func(s *Scenario, run Run, w io.Writer) (Result, error) { return Execute(p, &info, s, run, w) }
+	entry.run = func(s *Scenario, run Run, w io.Writer) (Result, error) { return Execute(p, &info, s, run, w, nil) }
 	entry.timed = func(c engine.Config, seed uint64, opts engine.Options) (engine.Result, error) {
 		return engine.Run(p, &info, c, seed, opts)
 	}
