@@ -186,6 +186,7 @@ func (s *Session[M, D]) log(line string) {
 func (s *Session[M, D]) Execute(body func() error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
+			s.world.Aborted()
 			s.res.Violations = append(s.res.Violations, panicViolation(s.world.Current(), s.world.Events(), p))
 		}
 		s.finish()

@@ -174,6 +174,24 @@ func (w *World[M, D, O]) tear(id NodeID, e *event[M]) bool {
 	return true
 }
 
+// Aborted ends the handler that protocol code panicked in (the session
+// recovers the panic, and the run ends there). A handler a torn crash may
+// cut has its step logged only when it returns, with the cut, so its step
+// is logged now, as the plain step it was; then, for any handler, the
+// draws it made before the panic: a replay of the log runs the handler
+// to the same panic. Its held effects never happen.
+func (w *World[M, D, O]) Aborted() {
+	if w.held.on {
+		w.held.on, w.held.cut = false, 0
+		clear(w.held.list)
+		w.held.list = w.held.list[:0]
+		if w.schedLog != nil {
+			w.logStep("%s", w.stepOf(&w.current))
+		}
+	}
+	w.flushLog()
+}
+
 // stepOf is event e, a delivery or a timer, as a decision-trace step.
 func (w *World[M, D, O]) stepOf(e *event[M]) string {
 	if e.kind == EventTimer {
