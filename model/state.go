@@ -188,6 +188,9 @@ func (m *Model[M, D]) judgeFingerprint(st *State[M, D]) fingerprint.Key {
 func (m *Model[M, D]) guard(st *State[M, D], fn func()) {
 	defer func() {
 		p := recover()
+		if p != nil {
+			st.world.Aborted() // the handler's held effects, if a torn crash held them, are not the next step's
+		}
 		if m, ok := p.(*sim.MisuseError); ok { // not a crash: a call the contract rules out
 			st.fault, st.faultBy = contractFault(fmt.Sprintf("%s: while running %s: %s", m.Rule, st.world.Current(), m.Msg)), checker.ContractProperty
 		} else if p != nil {
