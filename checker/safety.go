@@ -240,6 +240,9 @@ func (c *Safety) Chosen(instance int64) (Choice, bool) {
 // ok judges none.
 func (c *Safety) Decided() bool { return c.chosen.len() > 0 }
 
+// ChosenInstances counts the instances in which a value is chosen.
+func (c *Safety) ChosenInstances() int { return c.chosen.len() }
+
 // Learned returns what node learned in instance, if anything.
 func (c *Safety) Learned(node int, instance int64) (Value, bool) {
 	return c.learned.get(node, instance)

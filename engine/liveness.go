@@ -71,7 +71,7 @@ func (s *Session[M, D]) judgeLiveness(healAt, deadline sim.Time) {
 		return
 	}
 	check, msg := "core-behind", fmt.Sprintf("faults healed at t=%d, but by t=%d (%d ticks later) the core has not caught up", healAt, deadline, deadline-healAt)
-	if top == 0 {
+	if top == 0 && !s.judge.safety.Decided() { // a log with a hole at instance 1 decided something
 		check, msg = "nothing-decided", fmt.Sprintf("nothing decided and learned by t=%d, %d ticks after every fault healed at t=%d", deadline, deadline-healAt, healAt)
 	}
 	s.res.Violations = append(s.res.Violations, checker.Violation{
@@ -80,8 +80,24 @@ func (s *Session[M, D]) judgeLiveness(healAt, deadline sim.Time) {
 	})
 }
 
+// firstHole words why no replica of a log applied anything: instance 1
+// was chosen and not applied, or never chosen while others were.
+func (s *Session[M, D]) firstHole() string {
+	if ch, ok := s.judge.safety.Chosen(1); ok {
+		return fmt.Sprintf("instance 1 was chosen (%s at ballot %s), but no replica applied it", ch.Value, ch.Ballot)
+	}
+	n := s.judge.safety.ChosenInstances()
+	if n == 0 {
+		return "no instance was chosen"
+	}
+	return fmt.Sprintf("instance 1 has no chosen value, while %d other instances have one: a hole at the head of the log", n)
+}
+
 // behind words how far node id got, of top.
 func (s *Session[M, D]) behind(id int, top int64) string {
+	if s.judge.log != nil && top == 0 {
+		return fmt.Sprintf("node %d applied no instance: %s", id, s.firstHole())
+	}
 	if s.judge.log != nil {
 		return fmt.Sprintf("node %d applied %d of %d instances", id, s.progress[id], top)
 	}

@@ -295,3 +295,50 @@ func TestUnansweredProposalSaysAskedAgain(t *testing.T) {
 	}
 	t.Fatal("no seed failed")
 }
+
+// headless is Multi-Paxos whose replicas never hear an accept of instance
+// 1 (a leader's own acceptor votes by a local call, so no majority ever
+// does): a hole at the head of the log, behind instances that are chosen.
+type headless struct{ mpadapter.Adapter }
+
+func (h headless) NewNodes(s engine.Setup) (sim.NewNode[multipaxos.Msg, multipaxos.Durable, checker.Observation], error) {
+	inner, err := h.Adapter.NewNodes(s)
+	if err != nil {
+		return nil, err
+	}
+	return func(id sim.NodeID, d multipaxos.Durable) sim.Node[multipaxos.Msg, multipaxos.Durable, checker.Observation] {
+		return headlessNode{inner(id, d)}
+	}, nil
+}
+
+type headlessNode struct {
+	sim.Node[multipaxos.Msg, multipaxos.Durable, checker.Observation]
+}
+
+func (n headlessNode) Deliver(env *sim.Env[multipaxos.Msg, multipaxos.Durable, checker.Observation], from sim.NodeID, m multipaxos.Msg) {
+	if m.Type == multipaxos.Accept {
+		m.Entries = slices.DeleteFunc(slices.Clone(m.Entries), func(e multipaxos.Entry) bool { return e.Instance == 1 })
+	}
+	n.Node.Deliver(env, from, m)
+}
+
+// TestLivenessNamesAHoleAtTheHeadOfTheLog: a log whose instance 1 is never
+// chosen, while later ones are, applies nothing; its liveness failure is
+// the core's being behind, not "nothing decided", and says where the hole
+// is.
+func TestLivenessNamesAHoleAtTheHeadOfTheLog(t *testing.T) {
+	p := harness.New[multipaxos.Msg, multipaxos.Durable](headless{})
+	c := config(p.Name())
+	c.Drop, c.Dup, c.Redeliver, c.Crash, c.Partition, c.Slow = 0, 0, 0, 0, 0, 0
+	for seed := range uint64(5) {
+		r := run(t, p, c, seed, engine.Options{})
+		if len(r.Violations) != 1 || r.Violations[0].Property != checker.Liveness {
+			t.Fatalf("seed %d: %v, want one liveness failure", seed, r.Violations)
+		}
+		v := r.Violations[0]
+		ev := strings.Join(v.Evidence, "; ")
+		if v.Check != "core-behind" || !strings.Contains(ev, "applied no instance: instance 1 has no chosen value, while") {
+			t.Fatalf("seed %d: %s: %s (%s)", seed, v.Check, v.Message, ev)
+		}
+	}
+}
