@@ -513,6 +513,25 @@ func TestCheckFollowsUp(t *testing.T) {
 	checkContinueCommand(t, fs[1].(map[string]any))
 }
 
+// TestCheckFollowsUpAfterTheMemoryCap: a first search that the memory cap
+// stops (a protocol of large states meets it before any level bound) is
+// followed up all the same: the crash search, within its budget, finds a
+// protocol that replies before it persists (exit 1), and the correct
+// protocol's check stays incomplete (exit 4) with its follow-ups listed.
+func TestCheckFollowsUpAfterTheMemoryCap(t *testing.T) {
+	ctx := context.Background()
+	const tiny = "0.02" // GiB: the default search's 317,716 states do not fit
+	code, stdout, stderr := paxsim(t, ctx, "check", "--variant", "reply-before-persist", "--max-memory", tiny)
+	if code != exitViolation || !strings.Contains(stdout, "one crash:  a follow-up search, --crashes 1, found the violation") {
+		t.Errorf("check --max-memory %s of reply-before-persist: exit %d\n%s%s", tiny, code, stdout, stderr)
+	}
+	code, stdout, _ = paxsim(t, ctx, "check", "--max-memory", tiny, "--json")
+	m := decodeObject(t, stdout)
+	if fs, _ := m["follow_ups"].([]any); code != exitIncomplete || m["stop"] != "max-memory" || len(fs) == 0 {
+		t.Errorf("check --max-memory %s: exit %d, stop %v, follow_ups %v; want %d, max-memory, and the follow-ups", tiny, code, m["stop"], m["follow_ups"], exitIncomplete)
+	}
+}
+
 // checkContinueCommand: a follow-up search that its budget cut short
 // names the command that searches on (ten times the states); that command
 // with the budget's states is the follow-up's search again, to the state.

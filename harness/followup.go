@@ -216,8 +216,11 @@ type Deep struct {
 }
 
 // CheckDeep is `paxsim check` without --refine: a search of c, and, when
-// it is safe and not cut short by a bound of states, memory or time
-// (complete, or bounded by depth only), follow-up searches, each the same
+// it is safe and not cut short by a bound of states or time (complete,
+// bounded by depth, or stopped by the memory cap, which a protocol of
+// large states meets before any level bound: its follow-ups, each within
+// a budget, may still find what the first search could not reach, and
+// the check stays incomplete if none does), follow-up searches, each the same
 // model with one bound widened that set (the check flags the user gave;
 // nil for none) does not name, within a budget of states, so that the
 // defaults find a protocol that replies before it persists (one crash), a
@@ -230,7 +233,7 @@ type Deep struct {
 func (h *Protocol) CheckDeep(c model.CheckConfig, o explore.Options, set func(flag string) bool) (Deep, error) {
 	first, err := h.Check(c, o)
 	d := Deep{Config: c, Report: first}
-	done := first.Complete || first.Stop == explore.StopMaxDepth
+	done := first.Complete || first.Stop == explore.StopMaxDepth || first.Stop == explore.StopMaxMemory
 	if err != nil || first.Verdict != explore.VerdictOK || !done || o.Strategy != explore.BFS {
 		return d, err
 	}
