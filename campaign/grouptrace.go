@@ -1,6 +1,8 @@
 package campaign
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,26 +13,39 @@ import (
 // failure, not a run to take again.
 var groupCompanions = []string{summaryFile, configFile, readableTraceFile, diagramFile, linearizabilityFile, seedsFile}
 
-// GroupTrace resolves path to the decision trace it stands for when path
-// is a failure folder, or one of its files that is no run of its own
+// GroupTrace resolves path to the run it stands for when path is a
+// failure folder, or one of its files that is no run of its own
 // (summary.json, config.json, trace.txt, diagram.html, seeds.txt,
 // linearizability.html): the folder's shrunk trace, which replay and
-// shrink then take. ok is false for any other path, a folder's traces and
+// shrink then take; or, when its failure was not shrunk, its
+// representative's decision trace, or else its reproducer. what names
+// the one it is. ok is false for any other path, a folder's traces and
 // reproducers included, which stand for themselves.
-func GroupTrace(path string) (shrunk string, ok bool) {
+func GroupTrace(path string) (file, what string, ok bool) {
 	dir := path
 	if info, err := os.Stat(path); err != nil || !info.IsDir() {
 		if !slices.Contains(groupCompanions, filepath.Base(path)) {
-			return "", false
+			return "", "", false
 		}
 		dir = filepath.Dir(path)
 	}
-	shrunk = filepath.Join(dir, shrunkFile)
-	if _, err := os.Stat(filepath.Join(dir, summaryFile)); err != nil {
-		return "", false
+	data, err := os.ReadFile(filepath.Join(dir, summaryFile))
+	if err != nil {
+		return "", "", false
 	}
-	if info, err := os.Stat(shrunk); err != nil || info.IsDir() {
-		return "", false
+	var g struct {
+		Representative uint64 `json:"representative"`
 	}
-	return shrunk, true
+	_ = json.Unmarshal(data, &g) // a summary without it still has its shrunk trace
+	for _, c := range []struct{ name, what string }{
+		{shrunkFile, "its shrunk trace"},
+		{fmt.Sprintf("seed-%d.trace", g.Representative), "its failure's decision trace (it was not shrunk)"},
+		{fmt.Sprintf("seed-%d.json", g.Representative), "its failure's reproducer (its run was not recorded)"},
+	} {
+		f := filepath.Join(dir, c.name)
+		if info, err := os.Stat(f); err == nil && !info.IsDir() {
+			return f, c.what, true
+		}
+	}
+	return "", "", false
 }

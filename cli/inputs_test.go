@@ -267,8 +267,8 @@ func TestRunTraceJSONIsTheTextTrace(t *testing.T) {
 // TestAFailureFolderFileStandsForItsFailure: replay and shrink take a
 // failure folder, or any of its files that holds no run of its own (the
 // summary, the config, the readable trace, the diagram, the seeds), as
-// the folder's shrunk trace, and say so; a file of that name outside a
-// failure folder is still bad input.
+// the folder's shrunk trace, or, unshrunk, its trace or reproducer, and
+// say so; a file of that name outside a failure folder is still bad input.
 func TestAFailureFolderFileStandsForItsFailure(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -290,6 +290,23 @@ func TestAFailureFolderFileStandsForItsFailure(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "x.trace")
 	if code, _, stderr := paxsim(t, ctx, "shrink", filepath.Join(group, "summary.json"), "--out", out); code != exitViolation || !strings.Contains(stderr, "shrinking its shrunk trace") {
 		t.Errorf("shrink summary.json: exit %d\n%s", code, stderr)
+	}
+	unshrunk := t.TempDir()
+	if code, _, stderr := paxsim(t, ctx, "campaign", "--seeds", "60", "--variant", "ignore-promised-values", "--no-shrink", "--out", unshrunk); code != exitViolation {
+		t.Fatalf("campaign --no-shrink: exit %d\n%s", code, stderr)
+	}
+	groups, _ = filepath.Glob(filepath.Join(unshrunk, "*", "summary.json"))
+	for _, remove := range []string{"", "seed-*.trace"} { // unshrunk: its trace; unrecorded too: its reproducer
+		if remove != "" {
+			traces, _ := filepath.Glob(filepath.Join(filepath.Dir(groups[0]), remove))
+			for _, f := range traces {
+				os.Remove(f)
+			}
+		}
+		code, stdout, stderr := paxsim(t, ctx, "replay", filepath.Dir(groups[0]), "--trace=false")
+		if code != exitViolation || !strings.Contains(stderr, "replaying its failure's") || !strings.Contains(stdout, "violated") {
+			t.Errorf("replay of an unshrunk failure folder (without %q): exit %d, want 1 with a note\n%s%s", remove, code, stdout, stderr)
+		}
 	}
 	lone := writeFile(t, "summary.json", "{}")
 	if code, _, stderr := paxsim(t, ctx, "replay", lone); code != exitUsage {

@@ -48,17 +48,18 @@ func readTrace(path string) (t *trace.Trace, ok bool, err error) {
 
 // groupInput is path, or, when path is a failure folder or one of its
 // files that holds no run of its own (campaign.GroupTrace: its summary,
-// config, readable trace, diagram, seeds), the folder's shrunk trace,
+// config, readable trace, diagram, seeds), the run the folder stands for
+// (its shrunk trace, or, unshrunk, its trace or reproducer),
 // which it says on stderr: a user who points at any file of a folder
 // means its failure.
 func (x *invocation) groupInput(verb, path string) string {
-	shrunk, ok := campaign.GroupTrace(path)
+	file, what, ok := campaign.GroupTrace(path)
 	if !ok {
 		return path
 	}
 	x.stdout.Flush()
-	fmt.Fprintf(x.stderr, "%s: %s belongs to a failure folder: %s its shrunk trace, %s\n", x.program, path, verb, shrunk)
-	return shrunk
+	fmt.Fprintf(x.stderr, "%s: %s belongs to a failure folder: %s %s, %s\n", x.program, path, verb, what, file)
+	return file
 }
 
 // checkTrace finds the protocol that t, the decision trace read from
