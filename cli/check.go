@@ -341,6 +341,8 @@ type searched struct {
 	rep    model.Report
 	mapped *spec.Config
 	follow []model.FollowUp
+	// wall and cpu are the whole check's seconds, with its follow-ups.
+	wall, cpu float64
 }
 
 // search runs check's searches of cfg: the refinement's, the one search
@@ -356,7 +358,7 @@ func (x *invocation) search(o *options, cfg model.CheckConfig, opts explore.Opti
 	default:
 		var d harness.Deep
 		d, err = o.p.CheckDeep(cfg, opts, func(flag string) bool { return o.set[flag] })
-		s.cfg, s.rep, s.follow = d.Config, d.Report, d.FollowUps
+		s.cfg, s.rep, s.follow, s.wall, s.cpu = d.Config, d.Report, d.FollowUps, d.WallSeconds, d.CPUSeconds
 	}
 	return s, err
 }
@@ -385,6 +387,7 @@ func (x *invocation) checkImpl(o *options, opts explore.Options) error {
 	}
 	r := report.NewImplCheck(info, cfg, &rep, opts, reconfig, c.properties)
 	r.FollowUps = x.continued(o, follow)
+	r.CheckWallSeconds, r.CheckCPUSeconds = s.wall, s.cpu
 	if off != "" && !c.refine && rep.Verdict == explore.VerdictOK && (rep.Complete || rep.Stop == explore.StopMaxDepth || rep.Stop == explore.StopWalks) {
 		r.Note = strings.TrimPrefix(r.Note+"; follow-up searches: none: "+off, "; ")
 	}

@@ -213,6 +213,9 @@ type Deep struct {
 	Config    model.CheckConfig
 	Report    model.Report
 	FollowUps []model.FollowUp
+	// WallSeconds and CPUSeconds are the whole check's: the first search
+	// and its follow-ups.
+	WallSeconds, CPUSeconds float64
 }
 
 // CheckDeep is `paxsim check` without --refine: a search of c, and, when
@@ -232,7 +235,7 @@ type Deep struct {
 // violation, which becomes the result's, with the model it was found in.
 func (h *Protocol) CheckDeep(c model.CheckConfig, o explore.Options, set func(flag string) bool) (Deep, error) {
 	first, err := h.Check(c, o)
-	d := Deep{Config: c, Report: first}
+	d := Deep{Config: c, Report: first, WallSeconds: first.Elapsed.Seconds(), CPUSeconds: first.CPUSeconds}
 	done := first.Complete || first.Stop == explore.StopMaxDepth || first.Stop == explore.StopMaxMemory
 	if err != nil || first.Verdict != explore.VerdictOK || !done || o.Strategy != explore.BFS {
 		return d, err
@@ -262,7 +265,9 @@ func (h *Protocol) CheckDeep(c model.CheckConfig, o explore.Options, set func(fl
 		if err != nil {
 			return d, err
 		}
-		d.FollowUps = append(d.FollowUps, model.FollowUp{Name: f.name, Flags: flags, Verdict: rep.Verdict, Distinct: rep.Distinct, Complete: rep.Complete, Stop: rep.Stop, Budget: budget, Decided: rep.Decided})
+		d.WallSeconds, d.CPUSeconds = d.WallSeconds+rep.Elapsed.Seconds(), d.CPUSeconds+rep.CPUSeconds
+		d.FollowUps = append(d.FollowUps, model.FollowUp{Name: f.name, Flags: flags, Verdict: rep.Verdict, Distinct: rep.Distinct, Complete: rep.Complete, Stop: rep.Stop, Budget: budget, Decided: rep.Decided,
+			WallSeconds: rep.Elapsed.Seconds(), CPUSeconds: rep.CPUSeconds})
 		switch {
 		case rep.Verdict == explore.VerdictViolation:
 			d.Config, d.Report = wider, rep

@@ -22,6 +22,10 @@ type FollowUp struct {
 	// Decided: some state the search reached has a value chosen
 	// (Report.Decided).
 	Decided bool `json:"decided"`
+	// WallSeconds and CPUSeconds are what the search took: a default
+	// check's time goes mostly to its follow-ups.
+	WallSeconds float64 `json:"wall_seconds"`
+	CPUSeconds  float64 `json:"cpu_seconds"`
 	// Continue, for a search its budget cut short, is the command that
 	// runs it on with ten times the states (set by the command line).
 	Continue string `json:"continue,omitempty"`

@@ -12,6 +12,17 @@ import (
 	"github.com/paxsim/paxsim/model"
 )
 
+// wall words the search's wall and CPU time, and, after follow-up
+// searches, the whole check's.
+func (r *Check) wall() string {
+	second := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)).Round(time.Millisecond) }
+	out := fmt.Sprintf("%s (cpu %.2fs)", second(r.WallSeconds), r.CPUSeconds)
+	if len(r.FollowUps) == 0 {
+		return out
+	}
+	return out + fmt.Sprintf("; the whole check, with its %d follow-up searches: %s (cpu %.2fs)", len(r.FollowUps), second(r.CheckWallSeconds), r.CheckCPUSeconds)
+}
+
 // Check is the report of an exhaustive search (paxsim check).
 type Check struct {
 	Model       string  `json:"model"` // impl (a protocol's code) or spec (Paxos.tla)
@@ -24,6 +35,10 @@ type Check struct {
 	Depth       int     `json:"depth"`
 	StatesPerS  float64 `json:"states_per_second"`
 	WallSeconds float64 `json:"wall_seconds"`
+	// CheckWallSeconds and CheckCPUSeconds are the whole check's, with its
+	// follow-up searches (each follow-up has its own).
+	CheckWallSeconds float64 `json:"-"`
+	CheckCPUSeconds  float64 `json:"-"`
 	// CPUSeconds is the process's CPU time during the search (user and
 	// system), BytesPerState the memory it keeps per distinct state
 	// beyond the frontier (explore.Result).
@@ -245,7 +260,7 @@ func (r *Check) WriteText(w io.Writer) {
 		f("walks", "%d", r.Walks)
 	}
 	f("states/s", "%.0f", r.StatesPerS)
-	f("wall", "%s (cpu %.2fs)", time.Duration(r.WallSeconds*float64(time.Second)).Round(time.Millisecond), r.CPUSeconds)
+	f("wall", "%s", r.wall())
 	f("memory", "%.0f bytes a state beyond the frontier", r.BytesPerState)
 	if r.Exact {
 		f("dedup", "exact (whole states)")
