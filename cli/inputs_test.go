@@ -313,3 +313,30 @@ func TestAFailureFolderFileStandsForItsFailure(t *testing.T) {
 		t.Errorf("replay of a summary.json outside a failure folder: exit %d, want 2\n%s", code, stderr)
 	}
 }
+
+// TestReplayATraceUnderAnotherVariant: --variant replays a decision
+// trace's steps under another variant (a counterexample under the fixed
+// code passes); with a reproducer, whose seed would make another run, it
+// is bad input.
+func TestReplayATraceUnderAnotherVariant(t *testing.T) {
+	ctx := context.Background()
+	file := failingTrace(t)
+	if code, out, stderr := paxsim(t, ctx, "replay", file, "--trace=false"); code != exitViolation {
+		t.Fatalf("replay of the failing trace: exit %d\n%s%s", code, out, stderr)
+	}
+	code, out, stderr := paxsim(t, ctx, "replay", file, "--variant", "none", "--trace=false")
+	if code != 0 || !strings.Contains(out, "replay "+file+" --variant none") {
+		t.Errorf("replay --variant none of the failing trace: exit %d, want 0 and the command again\n%s%s", code, out, stderr)
+	}
+	dir := t.TempDir()
+	if code, _, stderr := paxsim(t, ctx, "campaign", "--seeds", "60", "--variant", "ignore-promised-values", "--no-shrink", "--out", dir); code != exitViolation {
+		t.Fatalf("campaign: exit %d\n%s", code, stderr)
+	}
+	reproducers, _ := filepath.Glob(filepath.Join(dir, "*", "seed-*.json"))
+	if len(reproducers) == 0 {
+		t.Fatal("no reproducer written")
+	}
+	if code, _, stderr := paxsim(t, ctx, "replay", reproducers[0], "--variant", "none"); code != exitUsage || !strings.Contains(stderr, "is a reproducer") {
+		t.Errorf("replay of a reproducer with --variant: exit %d, want %d\n%s", code, exitUsage, stderr)
+	}
+}

@@ -42,11 +42,14 @@ WARNING saying how the run differs and exits 1, as it does for a violation.
 
 A campaign's failure folder, or any of its files that holds no run of its
 own (summary.json, config.json, trace.txt, diagram.html, seeds.txt), stands
-for the folder's shrunk.trace, which replay says it takes.
+for the folder's shrunk.trace (unshrunk, its seed-N.trace, or unrecorded,
+its seed-N.json), which replay says it takes.
 
 Either names its protocol, which must be one this program knows; --protocol,
-if given, must be the same. The other config flags cannot be given with
-FILE. Without FILE, --seed and the config flags say what to run, as for
+if given, must be the same. --variant V replays a decision trace's steps
+under variant V instead of the one it names (the steps of a counterexample
+under the fixed code, say: a step the variant cannot take is an error
+naming its line). The other config flags cannot be given with FILE. Without FILE, --seed and the config flags say what to run, as for
 run.
 
 The trace is on by default; --trace=false turns it off. With --json the
@@ -97,7 +100,7 @@ prints the report. Campaigns write this page into every failure folder
 
 func (x *invocation) replayFile(o *options, path string) error {
 	for _, name := range slices.Sorted(maps.Keys(o.set)) {
-		if name == "seed" || (name != "protocol" && isConfigFlag(o.p.Info(), name)) {
+		if name == "seed" || (name != "protocol" && name != "variant" && isConfigFlag(o.p.Info(), name)) {
 			return usageErrorf("replay", "--%s cannot be used with a FILE, which holds the seed and the config (use --seed N and config flags instead of FILE)", name)
 		}
 	}
@@ -105,7 +108,13 @@ func (x *invocation) replayFile(o *options, path string) error {
 		if err != nil {
 			return err
 		}
+		if o.set["variant"] { // the same steps under another variant: does the fix make the difference?
+			t.Config.Variant = o.cfg.Variant
+		}
 		return x.replayTrace(o, path, t)
+	}
+	if o.set["variant"] {
+		return usageErrorf("replay", "--variant replays a decision trace's steps under another variant; %s is a reproducer, whose seed would make another run (use run --seed N and its config flags)", path)
 	}
 	rep, p, err := campaign.ReadReproducer(path, x.lookupFor(o, path))
 	var pe *fs.PathError
@@ -134,7 +143,11 @@ func (x *invocation) replayTrace(o *options, path string, t *trace.Trace) error 
 		}
 		return res, err
 	}
-	return x.replay(o, nil, path, x.program+" replay "+report.ShellQuote(path), run)
+	again := x.program + " replay " + report.ShellQuote(path)
+	if o.set["variant"] {
+		again += " --variant " + report.ShellQuote(t.Config.Variant)
+	}
+	return x.replay(o, nil, path, again, run)
 }
 
 // lookupFor finds the protocol a file names, which --protocol, when

@@ -281,11 +281,14 @@
 //
 //	A campaign's failure folder, or any of its files that holds no run of its
 //	own (summary.json, config.json, trace.txt, diagram.html, seeds.txt), stands
-//	for the folder's shrunk.trace, which replay says it takes.
+//	for the folder's shrunk.trace (unshrunk, its seed-N.trace, or unrecorded,
+//	its seed-N.json), which replay says it takes.
 //
 //	Either names its protocol, which must be one this program knows; --protocol,
-//	if given, must be the same. The other config flags cannot be given with
-//	FILE. Without FILE, --seed and the config flags say what to run, as for
+//	if given, must be the same. --variant V replays a decision trace's steps
+//	under variant V instead of the one it names (the steps of a counterexample
+//	under the fixed code, say: a step the variant cannot take is an error
+//	naming its line). The other config flags cannot be given with FILE. Without FILE, --seed and the config flags say what to run, as for
 //	run.
 //
 //	The trace is on by default; --trace=false turns it off. With --json the
