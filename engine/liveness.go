@@ -90,7 +90,11 @@ func (s *Session[M, D]) firstHole() string {
 	if n == 0 {
 		return "no instance was chosen"
 	}
-	return fmt.Sprintf("instance 1 has no chosen value, while %d other instances have one: a hole at the head of the log", n)
+	others := fmt.Sprintf("%d other instances have one", n)
+	if n == 1 {
+		others = "another instance has one"
+	}
+	return fmt.Sprintf("instance 1 has no chosen value, while %s: a hole at the head of the log", others)
 }
 
 // behind words how far node id got, of top.
