@@ -222,18 +222,9 @@ func TestFIFOBacklogDelaysTheDeadline(t *testing.T) {
 // leaseReads is Multi-Paxos whose replicas answer every get from their
 // own state, as a leader with a read lease does, without a log entry: a
 // fresh cluster's gets read "" and are correct.
-type leaseReads struct{ mpadapter.Adapter }
+var leaseReads = mpadapter.Wrapped{Wrap: func(n mpadapter.Node) mpadapter.Node { return leaseNode{n} }}
 
-func (a leaseReads) NewNodes(s engine.Setup) (sim.NewNode[multipaxos.Msg, multipaxos.Durable, checker.Observation], error) {
-	f, err := a.Adapter.NewNodes(s)
-	return func(id sim.NodeID, d multipaxos.Durable) sim.Node[multipaxos.Msg, multipaxos.Durable, checker.Observation] {
-		return leaseNode{f(id, d)}
-	}, err
-}
-
-type leaseNode struct {
-	sim.Node[multipaxos.Msg, multipaxos.Durable, checker.Observation]
-}
+type leaseNode struct{ mpadapter.Node }
 
 func (n leaseNode) Deliver(env *sim.Env[multipaxos.Msg, multipaxos.Durable, checker.Observation], from sim.NodeID, m multipaxos.Msg) {
 	if m.Type == multipaxos.RequestMsg && len(m.Entries) == 1 && m.Entries[0].Cmd.Op == multipaxos.OpGet {
@@ -250,7 +241,7 @@ func (n leaseNode) Deliver(env *sim.Env[multipaxos.Msg, multipaxos.Durable, chec
 // it once failed liveness, "nothing decided", with every client answered
 // and the history linearizable. A put still owes its entry.
 func TestAnsweredReadsOweNoLogEntry(t *testing.T) {
-	p := harness.New[multipaxos.Msg, multipaxos.Durable](leaseReads{})
+	p := harness.New[multipaxos.Msg, multipaxos.Durable](leaseReads)
 	c := config(mpP.Name())
 	c.Nodes, c.Clients, c.Commands, c.HealAt = 1, 1, 1, 1
 	tr := &trace.Trace{Config: c, Seed: 3, Lines: []sim.ScriptLine{{N: 1, Text: "client 1 get a to 1"}, {N: 2, Text: "heal"}, {N: 3, Text: "liveness"}}}
@@ -299,21 +290,9 @@ func TestUnansweredProposalSaysAskedAgain(t *testing.T) {
 // headless is Multi-Paxos whose replicas never hear an accept of instance
 // 1 (a leader's own acceptor votes by a local call, so no majority ever
 // does): a hole at the head of the log, behind instances that are chosen.
-type headless struct{ mpadapter.Adapter }
+var headless = mpadapter.Wrapped{Wrap: func(n mpadapter.Node) mpadapter.Node { return headlessNode{n} }}
 
-func (h headless) NewNodes(s engine.Setup) (sim.NewNode[multipaxos.Msg, multipaxos.Durable, checker.Observation], error) {
-	inner, err := h.Adapter.NewNodes(s)
-	if err != nil {
-		return nil, err
-	}
-	return func(id sim.NodeID, d multipaxos.Durable) sim.Node[multipaxos.Msg, multipaxos.Durable, checker.Observation] {
-		return headlessNode{inner(id, d)}
-	}, nil
-}
-
-type headlessNode struct {
-	sim.Node[multipaxos.Msg, multipaxos.Durable, checker.Observation]
-}
+type headlessNode struct{ mpadapter.Node }
 
 func (n headlessNode) Deliver(env *sim.Env[multipaxos.Msg, multipaxos.Durable, checker.Observation], from sim.NodeID, m multipaxos.Msg) {
 	if m.Type == multipaxos.Accept {
@@ -327,7 +306,7 @@ func (n headlessNode) Deliver(env *sim.Env[multipaxos.Msg, multipaxos.Durable, c
 // the core's being behind, not "nothing decided", and says where the hole
 // is.
 func TestLivenessNamesAHoleAtTheHeadOfTheLog(t *testing.T) {
-	p := harness.New[multipaxos.Msg, multipaxos.Durable](headless{})
+	p := harness.New[multipaxos.Msg, multipaxos.Durable](headless)
 	c := config(p.Name())
 	c.Drop, c.Dup, c.Redeliver, c.Crash, c.Partition, c.Slow = 0, 0, 0, 0, 0, 0
 	for seed := range uint64(5) {

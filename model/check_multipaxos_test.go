@@ -328,21 +328,16 @@ func (p *mpPanicNode) CloneInto(dst mpNode) mpNode {
 }
 
 // mpPanicking is Multi-Paxos whose replicas panic on an Accept.
-type mpPanicking struct{ multipaxos.Adapter }
-
-func (a mpPanicking) NewNodes(s engine.Setup) (sim.NewNode[mp.Msg, mp.Durable, checker.Observation], error) {
-	inner, err := a.Adapter.NewNodes(s)
-	return func(id sim.NodeID, d mp.Durable) mpNode { return &mpPanicNode{inner(id, d).(*mp.Node)} }, err
-}
+var mpPanicking = multipaxos.Wrapped{Wrap: func(n multipaxos.Node) multipaxos.Node { return &mpPanicNode{n.(*mp.Node)} }}
 
 // TestCheckMPPanic: a panic in protocol code is the violation of the state
 // it leaves, and its lines replay to the same panic.
 func TestCheckMPPanic(t *testing.T) {
-	rep := mustCheck(t, mpPanicking{}, mpCheck(engine.Correct), explore.Options{})
+	rep := mustCheck(t, mpPanicking, mpCheck(engine.Correct), explore.Options{})
 	if rep.Verdict != explore.VerdictViolation || rep.Property != engine.PanicProperty || !strings.Contains(rep.Violation, "boom") {
 		t.Fatalf("%s %s %q", rep.Verdict, rep.Property, rep.Violation)
 	}
-	checkCounterexample(t, mpPanicking{}, mpCheck(engine.Correct), rep, true)
+	checkCounterexample(t, mpPanicking, mpCheck(engine.Correct), rep, true)
 	if last := rep.Lines[len(rep.Lines)-1]; !strings.Contains(last, " Accept(") {
 		t.Fatalf("the last line %q delivers no Accept", last)
 	}
