@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -8,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paxsim/paxsim/adapter/paxos"
 	"github.com/paxsim/paxsim/engine"
+	"github.com/paxsim/paxsim/harness"
+	"github.com/paxsim/paxsim/protocol"
 	"github.com/paxsim/paxsim/trace"
 )
 
@@ -338,5 +342,29 @@ func TestReplayATraceUnderAnotherVariant(t *testing.T) {
 	}
 	if code, _, stderr := paxsim(t, ctx, "replay", reproducers[0], "--variant", "none"); code != exitUsage || !strings.Contains(stderr, "is a reproducer") {
 		t.Errorf("replay of a reproducer with --variant: exit %d, want %d\n%s", code, exitUsage, stderr)
+	}
+}
+
+// renamedPaxos is single-decree Paxos under a name no shipped scenario
+// names: a third party's protocol.
+type renamedPaxos struct{ paxos.Adapter }
+
+func (renamedPaxos) Info() engine.Info {
+	info := paxos.Adapter{}.Info()
+	info.Name = "mine"
+	return info
+}
+
+// TestScenarioListForAProtocolOfOnesOwn: a program none of whose
+// protocols has a shipped scenario says how to make one.
+func TestScenarioListForAProtocolOfOnesOwn(t *testing.T) {
+	reg, err := harness.NewRegistry(harness.New[protocol.Msg, protocol.Durable](renamedPaxos{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), reg, []string{"scenario", "list"}, &stdout, &stderr)
+	if code != exitOK || !strings.Contains(stdout.String(), "none is for mine: write your own, or turn a failure's decision trace into one with paxsim scenario import TRACE") {
+		t.Errorf("scenario list: exit %d\n%s%s", code, stdout.String(), stderr.String())
 	}
 }

@@ -97,6 +97,10 @@ func runScenarioCmd(_ context.Context, x *invocation, o *options, args []string)
 		if others.scenarios > 0 {
 			fmt.Fprintf(x.stdout, "(%d shipped scenarios are for protocols this program does not have: %s)\n", others.scenarios, others)
 		}
+		if len(all) == 0 {
+			fmt.Fprintf(x.stdout, "none is for %s: write your own, or turn a failure's decision trace into one with %s scenario import TRACE, and run it with %s scenario run FILE\n",
+				strings.Join(x.reg.Names(), ", "), x.program, x.program)
+		}
 		return nil
 	case "run":
 		if o.all && len(all) == 0 && len(args) == 1 {
