@@ -64,9 +64,10 @@ type explainer struct {
 type explanation struct {
 	pulse watchdog.Pulse
 	// group is the group as its worker left it: once its trace was
-	// recorded, then once it was explained.
+	// recorded, once it was shrunk, then once it was explained.
 	group atomic.Pointer[Group]
-	// replaying is the trace the group's shrink replays.
+	// replaying is the trace the group's shrink replays (nil before and
+	// after the shrink).
 	replaying atomic.Pointer[trace.Trace]
 	hang      *watchdog.Hang // set by the watchdog, read once the workers are done
 }
@@ -130,7 +131,7 @@ func (x *explanation) settle(g *Group) {
 		g.hangTrace = &c
 		g.Message += fmt.Sprintf(" (shrinking stopped: the replay of a trace it tried took no step for %s of wall time, after %d steps: protocol code loops or blocks on that schedule; the trace is %s)", x.hang.After, x.hang.Steps, hangFile)
 	default:
-		g.Message += fmt.Sprintf(" (its run, recorded again, took no step for %s of wall time, after %d steps, where the campaign's run of the seed ended: the protocol is not deterministic)", x.hang.After, x.hang.Steps)
+		g.Message += fmt.Sprintf(" (its run, again, took no step for %s of wall time, after %d steps, where the campaign's run of the seed ended: the protocol is not deterministic)", x.hang.After, x.hang.Steps)
 	}
 }
 
@@ -171,8 +172,11 @@ func explain(ctx context.Context, o Options, g *Group, f *Failure, x *explanatio
 	shaped := recorded
 	if !o.NoShrink {
 		shaped = shrinkGroup(ctx, o, g, recorded, x)
+		x.replaying.Store(nil) // what follows runs the seed again, not a trace shrinking tried
 	}
 	g.Shape = shape(shaped)
+	shrunk := *g
+	x.group.Store(&shrunk)
 	if res.Linearizability == string(linearize.Illegal) && o.OutDir != "" {
 		var page bytes.Buffer
 		run := func(opts engine.Options) (engine.Result, error) { return p.Run(cfg, seed, opts) }

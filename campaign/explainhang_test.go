@@ -68,7 +68,7 @@ func TestExplainingAFailureThatHangs(t *testing.T) {
 	for _, tc := range []struct {
 		block   int64
 		message string
-	}{{1, "its run, recorded again, took no step"}, {2, "shrinking stopped: the replay of a trace it tried took no step"}} {
+	}{{1, "its run, again, took no step"}, {2, "shrinking stopped: the replay of a trace it tried took no step"}} {
 		h := newLateHang(tc.block)
 		dir := t.TempDir()
 		o := Options{Protocol: harness.New[protocol.Msg, protocol.Durable](h), Config: cfg, Seeds: first + 1, Workers: 1,

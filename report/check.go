@@ -20,7 +20,11 @@ func (r *Check) wall() string {
 	if len(r.FollowUps) == 0 {
 		return out
 	}
-	return out + fmt.Sprintf("; the whole check, with its %d follow-up searches: %s (cpu %.2fs)", len(r.FollowUps), second(r.CheckWallSeconds), r.CheckCPUSeconds)
+	searches := fmt.Sprintf("its %d follow-up searches", len(r.FollowUps))
+	if len(r.FollowUps) == 1 {
+		searches = "its follow-up search"
+	}
+	return out + fmt.Sprintf("; the whole check, with %s: %s (cpu %.2fs)", searches, second(r.CheckWallSeconds), r.CheckCPUSeconds)
 }
 
 // Check is the report of an exhaustive search (paxsim check).

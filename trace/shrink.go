@@ -128,13 +128,13 @@ func (s *shrinker[M, D]) shrinkable(t *Trace) (*Trace, error) {
 	if n := len(t.Lines); n == 0 || t.Lines[n-1].Text != engine.DeadlineLine {
 		return t, nil
 	}
-	res, err := Replay(s.p, s.info, t, s.watched(t))
+	res, err := Replay(s.p, s.info, t, engine.Options{Steps: s.beat(t)})
 	if err != nil || !res.Failed() || res.Violations[0].Property != checker.Liveness {
 		return t, err
 	}
 	short := *t
 	short.Lines = livenessForm(t.Lines)
-	again, err := Replay(s.p, s.info, &short, s.watched(&short))
+	again, err := Replay(s.p, s.info, &short, engine.Options{Steps: s.beat(&short)})
 	if err != nil {
 		return nil, err
 	}
@@ -222,17 +222,18 @@ func (s *shrinker[M, D]) assemble(units []unit) []sim.ScriptLine {
 func (s *shrinker[M, D]) replay(lines []sim.ScriptLine, opts engine.Options, lenient bool) (engine.Result, error) {
 	s.replays++
 	t := &Trace{Config: s.orig.Config, Seed: s.orig.Seed, Lines: lines}
-	opts.Steps = s.watched(t).Steps
+	opts.Steps = s.beat(t)
 	res, err := replay(s.p, s.info, t, opts, replayer[M, D]{lenient: lenient})
 	s.spent += int64(len(lines)) + res.Events
 	return res, err
 }
 
-// watched is the options of a replay of t that a watchdog follows
-// (ShrinkOptions.Steps): the count starts above every value it took
-// before, where the last replay left it at engine.StepsDone, so that it
-// moves from one replay to the next, and t is the one being replayed.
-func (s *shrinker[M, D]) watched(t *Trace) engine.Options {
+// beat readies the watched count (ShrinkOptions.Steps) for a replay of
+// t, and returns it for the replay's engine.Options.Steps: it starts
+// above every value it took before, where the last replay left it at
+// engine.StepsDone, so that it moves from one replay to the next; and it
+// tells ShrinkOptions.Replaying that t is the one being replayed.
+func (s *shrinker[M, D]) beat(t *Trace) *atomic.Int64 {
 	s.beats++
 	if s.o.Replaying != nil {
 		s.o.Replaying(t)
@@ -240,7 +241,7 @@ func (s *shrinker[M, D]) watched(t *Trace) engine.Options {
 	if s.o.Steps != nil {
 		s.o.Steps.Store(s.spent + s.beats)
 	}
-	return engine.Options{Steps: s.o.Steps}
+	return s.o.Steps
 }
 
 // fails reports whether the units still violate the property; false, too,
