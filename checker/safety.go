@@ -243,6 +243,27 @@ func (c *Safety) Decided() bool { return c.chosen.len() > 0 }
 // ChosenInstances counts the instances in which a value is chosen.
 func (c *Safety) ChosenInstances() int { return c.chosen.len() }
 
+// Unsettled returns the lowest instance that has no chosen value though
+// the log must settle it: one in which some acceptor voted, or one below
+// such an instance (a hole), counting from the lower of 1 and the lowest
+// instance voted in. ok is false when every such instance has a chosen
+// value, or nothing was voted.
+func (c *Safety) Unsettled() (instance, top int64, ok bool) {
+	if len(c.votes) == 0 {
+		return 0, 0, false
+	}
+	lo, top := int64(1), c.votes[0].instance
+	for _, v := range c.votes {
+		lo, top = min(lo, v.instance), max(top, v.instance)
+	}
+	for i := lo; i <= top; i++ {
+		if _, chosen := c.Chosen(i); !chosen {
+			return i, top, true
+		}
+	}
+	return 0, top, false
+}
+
 // Learned returns what node learned in instance, if anything.
 func (c *Safety) Learned(node int, instance int64) (Value, bool) {
 	return c.learned.get(node, instance)

@@ -256,7 +256,7 @@ func (s *Session[M, D]) rerunLines() []string {
 	lateSafety := len(s.res.Violations) > 0 && s.res.Violations[0].Property != checker.Liveness &&
 		s.res.Violations[0].Time > s.healedAt
 	if !lateSafety {
-		lines = append(lines[:s.healLine+1:s.healLine+1], "liveness")
+		lines = append(lines[:s.healLine+1:s.healLine+1], LivenessLine)
 	}
 	return slices.Clone(lines)
 }
@@ -264,6 +264,11 @@ func (s *Session[M, D]) rerunLines() []string {
 // DeadlineLine ends the decision trace of a run whose liveness phase ran
 // to its deadline: the replay judges liveness there (Session.Deadline).
 const DeadlineLine = "deadline"
+
+// LivenessLine ends a decision trace whose replay runs the liveness phase
+// again, timed, from where its steps left the cluster
+// (Session.LivenessPhase), and judges it at that phase's deadline.
+const LivenessLine = "liveness"
 
 // IsHealLine reports whether a decision-trace line is the heal: "heal",
 // or "heal cut-off NODES" when nodes outside the core stay cut off.

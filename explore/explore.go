@@ -261,6 +261,9 @@ type search[S any, K comparable] struct {
 	next func(s S, emit func(S), stutter func())
 	// reducer is the model, with POR; nil without.
 	reducer Reducer[S]
+	// staller is the model, for a breadth-first search of a Staller; nil
+	// otherwise (stalled.go).
+	staller Staller[S]
 	opts    Options
 	key     func(*fingerprint.Hasher) K
 	visited *visited[K]
@@ -301,6 +304,9 @@ func run[S any, K comparable](m Model[S], opts Options, set *visited[K], key fun
 		}
 		s.reducer = r
 	}
+	if st, ok := m.(Staller[S]); ok && opts.Strategy == BFS {
+		s.staller = st
+	}
 	init := m.Init()
 	if len(init) == 0 {
 		return s.res, ErrNoInit
@@ -340,8 +346,9 @@ func clock(o Options) func() time.Time {
 }
 
 // item is a state waiting to be expanded.
-type item[S any] struct {
+type item[S any, K comparable] struct {
 	s     S
+	key   K // s's fingerprint: a step that leads back to s has it too
 	id    int32
 	depth int
 }
@@ -417,15 +424,16 @@ func (s *search[S, K]) cut(why string) {
 
 // seed admits the initial states; it returns those to expand, or false
 // when one of them is bad.
-func (s *search[S, K]) seed(init []S) ([]item[S], bool) {
+func (s *search[S, K]) seed(init []S) ([]item[S, K], bool) {
 	h := fingerprint.New(s.opts.Exact)
-	var out []item[S]
+	var out []item[S, K]
 	s.res.Depth = 1
 	for i, st := range init {
 		s.res.Generated++
 		h.Reset()
 		s.m.Fingerprint(h, st, s.opts.Symmetry)
-		id, fresh := s.admit(s.key(h), -1, int32(i))
+		k := s.key(h)
+		id, fresh := s.admit(k, -1, int32(i))
 		if !fresh {
 			continue
 		}
@@ -433,7 +441,7 @@ func (s *search[S, K]) seed(init []S) ([]item[S], bool) {
 			s.fail(id, bad)
 			return nil, false
 		}
-		out = append(out, item[S]{st, id, 1})
+		out = append(out, item[S, K]{st, k, id, 1})
 	}
 	return out, true
 }
@@ -466,6 +474,9 @@ func (s *search[S, K]) bfs(init []S) error {
 			for _, c := range chunks {
 				s.res.Generated += c.generated
 			}
+			return nil
+		}
+		if s.failStalled(chunks) {
 			return nil
 		}
 		next, done := s.admitLevel(chunks, depth)
@@ -501,8 +512,8 @@ func (s *search[S, K]) depthBound(depth, size, prev int) bool {
 // admitLevel admits the states a level's chunks found, in frontier order,
 // and returns the next level; done when the search ends there (a
 // violation, or a bound).
-func (s *search[S, K]) admitLevel(chunks []chunk[S, K], depth int) (next []item[S], done bool) {
-	next = make([]item[S], 0, s.markFresh(chunks))
+func (s *search[S, K]) admitLevel(chunks []chunk[S, K], depth int) (next []item[S, K], done bool) {
+	next = make([]item[S, K], 0, s.markFresh(chunks))
 	for _, c := range chunks {
 		for i := range c.out {
 			cand := &c.out[i]
@@ -518,7 +529,7 @@ func (s *search[S, K]) admitLevel(chunks []chunk[S, K], depth int) (next []item[
 				s.fail(id, s.m.Check(cand.s))
 				return nil, true
 			}
-			next = append(next, item[S]{cand.s, id, depth + 1})
+			next = append(next, item[S, K]{cand.s, cand.key, id, depth + 1})
 			if s.full() || s.mustStop() {
 				s.res.Generated += cand.gen
 				return nil, true
@@ -576,11 +587,12 @@ func (s *search[S, K]) markFresh(chunks []chunk[S, K]) int {
 
 // chunk is a slice of a level expanded by one worker.
 type chunk[S any, K comparable] struct {
-	items     []item[S]
+	items     []item[S, K]
 	out       []candidate[S, K]
 	generated int64
 	reduced   int64           // states expanded by a persistent set (POR)
 	held      []pending[S, K] // expandReduced's successors, kept back
+	stuck     stuck           // the first of its items that Staller judged stalled
 }
 
 const chunkSize = 256
@@ -599,7 +611,7 @@ type worker[K comparable] struct {
 	seen set[K]
 }
 
-func (s *search[S, K]) expandLevel(level []item[S], workers []worker[K]) []chunk[S, K] {
+func (s *search[S, K]) expandLevel(level []item[S, K], workers []worker[K]) []chunk[S, K] {
 	chunks := make([]chunk[S, K], (len(level)+chunkSize-1)/chunkSize)
 	for i := range chunks {
 		chunks[i].items = level[i*chunkSize : min((i+1)*chunkSize, len(level))]
@@ -633,13 +645,15 @@ func (s *search[S, K]) expandLevel(level []item[S], workers []worker[K]) []chunk
 // workers run.
 func (s *search[S, K]) expandChunk(c *chunk[S, K], w worker[K]) {
 	h, seen := w.h, w.seen
-	var it item[S]
+	var it item[S, K]
 	var index int32
+	var moved bool // some step of it leads elsewhere
 	emit := func(next S) {
 		c.generated++
 		h.Reset()
 		s.m.Fingerprint(h, next, s.opts.Symmetry)
 		k := s.key(h)
+		moved = moved || k != it.key
 		if !seen.lookup(k) {
 			if shard, old := s.visited.find(k, s.probe); !old {
 				seen.add(k)
@@ -659,12 +673,15 @@ func (s *search[S, K]) expandChunk(c *chunk[S, K], w worker[K]) {
 		if i%64 == 0 && s.mem.halted() {
 			return
 		}
-		it, index = c.items[i], 0
+		it, index, moved = c.items[i], 0, false
 		s.beat()
 		if s.reducer != nil && s.expandReduced(c, w, it) {
 			continue
 		}
 		s.next(it.s, emit, stutter)
+		if !moved && s.staller != nil && c.stuck.why == "" {
+			c.stuck = s.stalled(it, c.generated)
+		}
 	}
 }
 
@@ -678,7 +695,7 @@ func (s *search[S, K]) dfs(init []S) error {
 		stack[i], stack[j] = stack[j], stack[i]
 	}
 	h := fingerprint.New(s.opts.Exact)
-	var kids []item[S]
+	var kids []item[S, K]
 	expanded := 0
 	for len(stack) > 0 {
 		it := stack[len(stack)-1]
@@ -701,7 +718,8 @@ func (s *search[S, K]) dfs(init []S) error {
 			}
 			h.Reset()
 			s.m.Fingerprint(h, next, s.opts.Symmetry)
-			id, fresh := s.admit(s.key(h), it.id, i)
+			k := s.key(h)
+			id, fresh := s.admit(k, it.id, i)
 			if !fresh {
 				return
 			}
@@ -711,7 +729,7 @@ func (s *search[S, K]) dfs(init []S) error {
 				failed = true
 				return
 			}
-			kids = append(kids, item[S]{s.retain(next), id, it.depth + 1})
+			kids = append(kids, item[S, K]{s.retain(next), k, id, it.depth + 1})
 		}, stutter)
 		if failed {
 			return nil

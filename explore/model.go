@@ -83,6 +83,23 @@ type Reducer[S any] interface {
 	LabelPersistent(s S, i int) string
 }
 
+// Staller is implemented by models that judge progress as well as
+// safety. A breadth-first search asks Stalled of every state it expands
+// in full whose steps all lead back to the state itself (stutters, or
+// successors with its fingerprint), or that has none: a state the model
+// can never leave, which is a violation if it still awaits something (no
+// value chosen, say) that no bound of the search kept from happening. The
+// first such state of the shallowest level is the search's violation, as
+// a bad state is, with the shortest path to it. A search with partial-
+// order reduction judges only the states it expands in full.
+type Staller[S any] interface {
+	// Stalled returns a description of what s awaits in vain, given that
+	// every step of s leads back to s; "" when s awaits nothing, or when
+	// a bound of the search (on ballots, say) left out a step of s that
+	// might have made progress. It must be deterministic, as Check is.
+	Stalled(s S) string
+}
+
 // Forgetter is implemented by models that keep what they learn of the
 // states they generate (interned parts, remembered steps) for as long as
 // they live: what a search of every state needs, and what grows without

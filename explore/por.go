@@ -33,7 +33,7 @@ type pending[S any, K comparable] struct {
 // reports whether it did; false when the model has none smaller than all
 // of its steps, or a successor is a state an earlier level holds (the
 // proviso), and nothing was added to c.
-func (s *search[S, K]) expandReduced(c *chunk[S, K], w worker[K], it item[S]) bool {
+func (s *search[S, K]) expandReduced(c *chunk[S, K], w worker[K], it item[S, K]) bool {
 	h, seen := w.h, w.seen
 	held := c.held[:0]
 	defer func() { c.held = held[:0]; clear(held) }() // the next state's, holding none of this one's

@@ -71,11 +71,31 @@ func Check[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c C
 		}
 	}
 	m.Full = opts.Exact
+	return m.checkProgress(opts, c.Config.Variant)
+}
+
+// checkProgress is Check's search of m, and, if the stalled state it
+// found is not confirmed by the liveness phase run from it, its search
+// again without judging progress.
+func (m *Model[M, D]) checkProgress(opts explore.Options, variant string) (Report, error) {
+	rep, err := m.check(opts, variant)
+	var u *unconfirmedStall
+	if errors.As(err, &u) {
+		m.progress = false
+		rep, err = m.check(opts, variant)
+		rep.Note = strings.TrimPrefix(rep.Note+"; "+u.note(), "; ")
+	}
+	return rep, err
+}
+
+// check is Check's search of m.
+func (m *Model[M, D]) check(opts explore.Options, variant string) (Report, error) {
+	info := m.info
 	res, err := explore.Run[*State[M, D]](m, opts)
 	rep := Report{
 		Verdict: res.Verdict, Distinct: res.Distinct, Generated: res.Generated, Depth: res.Depth, Reduced: res.Reduced, Walks: res.Walks,
 		Complete: res.Complete, Stop: res.Stop, Violation: res.Violation, Labels: res.Labels,
-		Collision: res.Collision, Elapsed: res.Elapsed, CPUSeconds: res.CPUSeconds, BytesPerState: res.BytesPerState, Config: m.cfg, Note: livenessNote(info, c.Config.Variant),
+		Collision: res.Collision, Elapsed: res.Elapsed, CPUSeconds: res.CPUSeconds, BytesPerState: res.BytesPerState, Config: m.cfg, Note: livenessNote(info, variant),
 	}
 	rep.Decided = m.Decided()
 	if err != nil || res.Verdict != explore.VerdictViolation {
@@ -99,6 +119,10 @@ func Check[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c C
 		rep.Property = panicProperty
 	case v != nil:
 		rep.Property = v.Property
+	case m.Stalled(last) != "":
+		rep.Property = checker.Liveness
+		rep.Lines, err = m.stalledLines(res.Labels, res.Violation)
+		return rep, err
 	default:
 		return m.disagreement(rep, "taking its steps again from the initial state does not")
 	}
@@ -111,6 +135,12 @@ func Check[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c C
 	case opts.Strategy == explore.Random: // a walk's path wanders: keep the steps the violation needs
 		rep.Labels, rep.Lines = m.shortenWalk(res.Labels, rep.Lines, rep.Property)
 	}
+	return m.confirmed(rep, err)
+}
+
+// confirmed is rep, whose lines Counterexample made: a replay of them
+// that did not break the property becomes a disagreement.
+func (m *Model[M, D]) confirmed(rep Report, err error) (Report, error) {
 	var d *replayDisagrees
 	if errors.As(err, &d) {
 		return m.disagreement(rep, d.Error())

@@ -40,6 +40,11 @@ type Model[M sim.Message, D any] struct {
 	perms    []*[64]uint8 // the symmetry group, the identity (nil) first
 	timers   uint32       // the timer tags the search fires, bit per tag
 	restarts bool
+	progress bool // Stalled judges progress (stalled.go)
+	// replayLines, when set, replays a stalled state's lines in place
+	// of trace.ReplayAll: a test's stand-in for a liveness phase that
+	// does not confirm the stall.
+	replayLines func(lines []string) (engine.Result, error)
 	// maxBallot bounds the rounds of the ballots the world shows (bound.go).
 	maxBallot int
 	answers   bool // a client that has its answer does not retry (KeyValue)
@@ -88,7 +93,7 @@ func New[M sim.Message, D any](p engine.Protocol[M, D], info *engine.Info, c Che
 		proto: p, info: info, cfg: r.cfg, props: c.Properties, sc: r.sc, setup: r.setup, factory: factory,
 		requests: requests(p, info, c, r.cfg), perms: []*[64]uint8{nil},
 		restarts: !c.NoRestarts, maxBallot: c.MaxBallot, answers: info.Workload.Kind == engine.KeyValue, commands: r.cfg.Commands,
-		orderFree: checker.OrderFree(c.Properties),
+		orderFree: checker.OrderFree(c.Properties), progress: judgesProgress(c),
 	}
 	ex, _ := p.(engine.Explorer[D])
 	if c.Ticks && !ticksApply[D](ex) {

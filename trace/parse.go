@@ -167,7 +167,7 @@ func (p *parser) line(line string) error {
 	if err := checkStep(line, p.t.Config.Nodes); err != nil {
 		return p.fail(p.n, "%v", err)
 	}
-	if line == "liveness" || line == engine.DeadlineLine {
+	if line == engine.LivenessLine || line == engine.DeadlineLine {
 		p.liveness = p.n
 	}
 	p.t.Lines = append(p.t.Lines, sim.ScriptLine{N: p.n, Text: line})
@@ -232,7 +232,7 @@ func checkStep(line string, nodes int) error {
 	case "rand":
 		_, _, err := ParseRand(strings.Fields(rest), nodes)
 		return err
-	case "liveness", engine.DeadlineLine:
+	case engine.LivenessLine, engine.DeadlineLine:
 		if rest != "" {
 			return fmt.Errorf("%s takes no arguments", verb)
 		}

@@ -82,7 +82,7 @@ func (r *replayer[M, D]) run(script *sim.Script) error {
 		switch verb, _, _ := strings.Cut(l.Text, " "); verb {
 		case "client":
 			err = r.client(l)
-		case "liveness":
+		case engine.LivenessLine:
 			s.LivenessPhase()
 			return nil
 		case engine.DeadlineLine:

@@ -151,7 +151,7 @@ func livenessForm(lines []sim.ScriptLine) []sim.ScriptLine {
 	for i, l := range lines {
 		if engine.IsHealLine(l.Text) {
 			out := slices.Clone(lines[:i+1])
-			return append(out, sim.ScriptLine{N: i + 2, Text: "liveness"})
+			return append(out, sim.ScriptLine{N: i + 2, Text: engine.LivenessLine})
 		}
 	}
 	return lines
